@@ -1,0 +1,62 @@
+// swift-tools-version:6.1
+// The package is the architecture diagram: one target per stage, each importing only the stages
+// before it (DESIGN.md). Input → Ingest → Correlate → Diagnose → Report.
+import PackageDescription
+
+let package = Package(
+  name: "podmortem",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "podmortem", targets: ["podmortem"]),
+    .library(name: "Podmortem", targets: ["Podmortem"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+  ],
+  targets: [
+    .systemLibrary(
+      name: "CPCRE2",
+      pkgConfig: "libpcre2-8",
+      providers: [.apt(["libpcre2-dev"])]
+    ),
+    .systemLibrary(
+      name: "CZlib",
+      pkgConfig: "zlib",
+      providers: [.apt(["zlib1g-dev"])]
+    ),
+    .target(name: "PodmortemModel"),
+    .target(name: "PodmortemInput", dependencies: ["PodmortemModel", "CZlib"]),
+    .target(name: "PodmortemText", dependencies: ["PodmortemModel", "CPCRE2"]),
+    .target(
+      name: "PodmortemIngest",
+      dependencies: ["PodmortemModel", "PodmortemInput", "PodmortemText", .product(name: "Yams", package: "Yams")]
+    ),
+    .target(name: "PodmortemCorrelate", dependencies: ["PodmortemModel", "PodmortemText"]),
+    .target(name: "PodmortemDiagnose", dependencies: ["PodmortemModel", "PodmortemText", "PodmortemCorrelate"]),
+    .target(name: "PodmortemReport", dependencies: ["PodmortemModel", "PodmortemCorrelate", "PodmortemDiagnose"]),
+    .target(
+      name: "Podmortem",
+      dependencies: [
+        "PodmortemModel", "PodmortemInput", "PodmortemText", "PodmortemIngest", "PodmortemCorrelate",
+        "PodmortemDiagnose", "PodmortemReport",
+      ]
+    ),
+    .executableTarget(
+      name: "podmortem",
+      dependencies: ["Podmortem", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+    ),
+    .testTarget(name: "PodmortemModelTests", dependencies: ["PodmortemModel"]),
+    .testTarget(name: "PodmortemInputTests", dependencies: ["PodmortemInput", "PodmortemModel"]),
+    .testTarget(name: "PodmortemTextTests", dependencies: ["PodmortemText", "PodmortemModel"]),
+    .testTarget(
+      name: "PodmortemIngestTests",
+      dependencies: ["PodmortemIngest", "PodmortemInput", "PodmortemText", "PodmortemModel"]
+    ),
+    .testTarget(name: "PodmortemCorrelateTests", dependencies: ["PodmortemCorrelate", "PodmortemModel"]),
+    .testTarget(name: "PodmortemDiagnoseTests", dependencies: ["PodmortemDiagnose", "PodmortemModel"]),
+    .testTarget(name: "PodmortemReportTests", dependencies: ["PodmortemReport", "PodmortemModel"]),
+    .testTarget(name: "EndToEndTests", dependencies: ["PodmortemModel"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,2 @@
+/// Module marker; the stage's code lives beside this file.
+package enum PodmortemDiagnoseModule {}

@@ -1,0 +1,46 @@
+import Foundation
+import PodmortemInput
+import PodmortemModel
+import PodmortemText
+
+/// What a parser knows about the source it reads.
+package struct ParseContext: Sendable {
+  package var source: SourceInfo
+  /// The moment ages in this source are relative to (DESIGN.md "Time").
+  package var captureTime: CaptureTime
+  package var diagnostics: DiagnosticSink
+  /// Keep environment variable values (never shown unless the user asks).
+  package var keepEnvironmentValues: Bool
+
+  package init(
+    source: SourceInfo, captureTime: CaptureTime, diagnostics: @escaping DiagnosticSink,
+    keepEnvironmentValues: Bool = false
+  ) {
+    self.source = source
+    self.captureTime = captureTime
+    self.diagnostics = diagnostics
+    self.keepEnvironmentValues = keepEnvironmentValues
+  }
+
+  /// A reference to line `number` of this source.
+  package func ref(_ number: Int) -> SourceRef { SourceRef(source: source.name, line: number) }
+
+  /// Evidence for one line.
+  package func evidence(_ line: Line) -> Evidence { Evidence(ref: ref(line.number), text: line.text) }
+}
+
+/// A parser for one format. The sniffer picks it from the first lines of a source; it then sees
+/// every line once, in order, and emits records as soon as they are complete so memory stays flat.
+package protocol LineParser {
+  /// A stable format name for accounting (`kubectl-describe`, `plain-text`).
+  static var format: String { get }
+  /// How sure the parser is that a source starting with `head` is its format: 0 means no,
+  /// 100 means certain. `info` gives the path, for formats a bundle layout names.
+  static func sniff(head: [Line], info: SourceInfo) -> Int
+
+  init(context: ParseContext)
+  /// Consumes one line and says what became of it.
+  mutating func feed(_ line: Line, emit: (Record) -> Void) -> SourceAccount.Verdict
+  /// The end of the source: emit what is still pending.
+  mutating func finish(emit: (Record) -> Void)
+}

@@ -1,0 +1,115 @@
+import Foundation
+
+/// The object an event is about (`involvedObject` in core/v1, `regarding` in events.k8s.io/v1).
+package struct ObjectRef: Hashable, Sendable, Codable, CustomStringConvertible {
+  /// `Pod`, `Node`, `ReplicaSet` …; nil when the text does not say (describe omits it).
+  package var kind: String?
+  package var namespace: String?
+  package var name: String
+  package var uid: String?
+  /// `spec.containers{web}` for container events; nil when unknown.
+  package var fieldPath: String?
+
+  package init(kind: String? = nil, namespace: String? = nil, name: String, uid: String? = nil, fieldPath: String? = nil) {
+    self.kind = kind
+    self.namespace = namespace
+    self.name = name
+    self.uid = uid
+    self.fieldPath = fieldPath
+  }
+
+  /// The container named by `fieldPath` (`spec.containers{web}` → `web`), if any.
+  package var containerName: String? {
+    guard let path = fieldPath, let open = path.firstIndex(of: "{"), let close = path.lastIndex(of: "}"),
+      open < close
+    else { return nil }
+    return String(path[path.index(after: open)..<close])
+  }
+
+  package var description: String {
+    let k = kind.map { "\($0.lowercased())/" } ?? ""
+    let ns = namespace.map { "\($0)/" } ?? ""
+    return "\(ns)\(k)\(name)"
+  }
+}
+
+/// `Normal` or `Warning`; anything else is kept verbatim.
+package enum EventType: Hashable, Sendable, Codable, CustomStringConvertible {
+  case normal
+  case warning
+  case other(String)
+
+  package init(_ text: String) {
+    switch text {
+    case "Normal": self = .normal
+    case "Warning": self = .warning
+    default: self = .other(text)
+    }
+  }
+
+  package var description: String {
+    switch self {
+    case .normal: "Normal"
+    case .warning: "Warning"
+    case .other(let s): s
+    }
+  }
+
+  package init(from decoder: Decoder) throws {
+    self.init(try decoder.singleValueContainer().decode(String.self))
+  }
+
+  package func encode(to encoder: Encoder) throws {
+    var c = encoder.singleValueContainer()
+    try c.encode(description)
+  }
+}
+
+/// One Kubernetes event as one source saw it.
+///
+/// Times are ranges: text gives ages (`2m (x5 over 10m)` — REFERENCE.md §1.6: the first age is
+/// the LAST occurrence, the second the FIRST), JSON gives whole seconds or microseconds.
+package struct Event: Hashable, Sendable, Codable {
+  package var involved: ObjectRef
+  package var type: EventType
+  package var reason: String
+  package var message: String
+  /// `source.component`, or `reportingController` when that is empty.
+  package var sourceComponent: String?
+  /// `source.host`, or `reportingInstance`.
+  package var sourceHost: String?
+  /// The event object's name (`web-0.187b1c2d3e4f5a6b`) when the source shows it.
+  package var eventName: String?
+  /// `count`, or `series.count`; nil when the source does not say (a new-style event, or one row).
+  package var count: Int?
+  /// When the event first happened (firstTimestamp, or eventTime).
+  package var firstSeen: TimeRange?
+  /// When the event last happened (lastTimestamp, or series.lastObservedTime).
+  package var lastSeen: TimeRange?
+  /// True when the event came through events.k8s.io (a series whose count lags, REFERENCE §5.2).
+  package var isSeries: Bool
+  /// The watch verb when the event came from a watch stream (`ADDED`, `MODIFIED`, `DELETED`).
+  package var watchType: String?
+  /// The lines this event was read from.
+  package var evidence: [Evidence]
+
+  package init(
+    involved: ObjectRef, type: EventType, reason: String, message: String, sourceComponent: String? = nil,
+    sourceHost: String? = nil, eventName: String? = nil, count: Int? = nil, firstSeen: TimeRange? = nil,
+    lastSeen: TimeRange? = nil, isSeries: Bool = false, watchType: String? = nil, evidence: [Evidence] = []
+  ) {
+    self.involved = involved
+    self.type = type
+    self.reason = reason
+    self.message = message
+    self.sourceComponent = sourceComponent
+    self.sourceHost = sourceHost
+    self.eventName = eventName
+    self.count = count
+    self.firstSeen = firstSeen
+    self.lastSeen = lastSeen
+    self.isSeries = isSeries
+    self.watchType = watchType
+    self.evidence = evidence
+  }
+}

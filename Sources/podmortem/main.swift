@@ -1,0 +1,3 @@
+import Podmortem
+
+print(PodmortemVersion.string)
