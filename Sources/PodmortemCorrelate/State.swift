@@ -1,0 +1,161 @@
+import Foundation
+import PodmortemModel
+
+/// Identifies one pod across sources: namespace and name, plus the uid when any source knew it,
+/// so a recreated pod with the same name stays a different pod.
+package struct PodKey: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+  package var namespace: String
+  package var name: String
+  package var uid: String?
+
+  package init(namespace: String, name: String, uid: String? = nil) {
+    self.namespace = namespace
+    self.name = name
+    self.uid = uid
+  }
+
+  package var description: String { "\(namespace)/\(name)" }
+
+  package static func < (lhs: PodKey, rhs: PodKey) -> Bool {
+    (lhs.namespace, lhs.name, lhs.uid ?? "") < (rhs.namespace, rhs.name, rhs.uid ?? "")
+  }
+}
+
+/// One event after merging every source that saw it (REFERENCE.md §1.6, §4, §5).
+package struct MergedEvent: Hashable, Sendable, Codable {
+  package var involved: ObjectRef
+  package var type: EventType
+  package var reason: String
+  /// The message of the latest occurrence (for events.k8s.io series: the first occurrence's note).
+  package var message: String
+  /// The message with variable parts (IPs, ports, hashes, durations) replaced, when several
+  /// merged events share it; nil when the event stands alone.
+  package var template: String?
+  /// Up to a few distinct messages this template stands for.
+  package var exemplars: [String]
+  package var sourceComponent: String?
+  package var sourceHost: String?
+  /// The best count every source allows: the latest of one object, summed across objects.
+  package var count: Int
+  package var firstSeen: TimeRange?
+  package var lastSeen: TimeRange?
+  /// How many distinct event objects (kubelet restarts, TTL re-creation) were merged.
+  package var objects: Int
+  /// Caveats a reader must know (`series count may lag up to 30 minutes`).
+  package var caveats: [String]
+  package var evidence: [Evidence]
+
+  package init(
+    involved: ObjectRef, type: EventType, reason: String, message: String, template: String? = nil,
+    exemplars: [String] = [], sourceComponent: String? = nil, sourceHost: String? = nil, count: Int,
+    firstSeen: TimeRange? = nil, lastSeen: TimeRange? = nil, objects: Int = 1, caveats: [String] = [],
+    evidence: [Evidence] = []
+  ) {
+    self.involved = involved
+    self.type = type
+    self.reason = reason
+    self.message = message
+    self.template = template
+    self.exemplars = exemplars
+    self.sourceComponent = sourceComponent
+    self.sourceHost = sourceHost
+    self.count = count
+    self.firstSeen = firstSeen
+    self.lastSeen = lastSeen
+    self.objects = objects
+    self.caveats = caveats
+    self.evidence = evidence
+  }
+
+  /// The container the event is about, from its field path or the `spec.containers{x}: ` prefix.
+  package var containerName: String? { involved.containerName }
+}
+
+/// One entry of a pod's timeline.
+package struct TimelineEntry: Hashable, Sendable, Codable {
+  package enum Kind: String, Hashable, Sendable, Codable {
+    case event
+    case containerStarted = "container-started"
+    case containerFinished = "container-finished"
+    case restart
+    case probeFailure = "probe-failure"
+    case kill
+    case deletionRequested = "deletion-requested"
+    case graceDeadline = "grace-deadline"
+    case log
+  }
+
+  package var time: TimeRange?
+  package var kind: Kind
+  package var container: String?
+  package var summary: String
+  package var evidence: [Evidence]
+
+  package init(time: TimeRange?, kind: Kind, container: String? = nil, summary: String, evidence: [Evidence] = []) {
+    self.time = time
+    self.kind = kind
+    self.container = container
+    self.summary = summary
+    self.evidence = evidence
+  }
+}
+
+/// Everything podmortem knows about one pod after correlation.
+package struct PodHistory: Hashable, Sendable, Codable {
+  package var key: PodKey
+  /// Every snapshot of the pod, oldest capture first.
+  package var snapshots: [PodSnapshot]
+  /// The snapshots merged into one view: the newest value of every field any snapshot had.
+  package var latest: PodSnapshot
+  /// The pod's own events and its containers' events, oldest last-seen first.
+  package var events: [MergedEvent]
+  /// Log records about this pod (kubelet lines naming it, its containers' logs).
+  package var logs: [LogRecord]
+  /// Everything above on one time line, ordered.
+  package var timeline: [TimelineEntry]
+
+  package init(
+    key: PodKey, snapshots: [PodSnapshot], latest: PodSnapshot, events: [MergedEvent] = [], logs: [LogRecord] = [],
+    timeline: [TimelineEntry] = []
+  ) {
+    self.key = key
+    self.snapshots = snapshots
+    self.latest = latest
+    self.events = events
+    self.logs = logs
+    self.timeline = timeline
+  }
+
+  /// The latest snapshot of container `name`, if any source showed it.
+  package func container(_ name: String) -> ContainerSnapshot? { latest.containers.first { $0.name == name } }
+}
+
+/// The correlated picture of every input: what diagnosis rules and reports read.
+package struct CorrelatedState: Sendable {
+  /// Pods, sorted by key.
+  package var pods: [PodHistory]
+  /// Nodes by name.
+  package var nodes: [String: NodeSnapshot]
+  package var workloads: [WorkloadSnapshot]
+  /// The whole deduplicated event history, sorted by last seen.
+  package var events: [MergedEvent]
+  /// Log records that belong to no pod (node-level kubelet lines).
+  package var nodeLogs: [LogRecord]
+  /// Caveats about the history as a whole (`stream carries only ADDED events: repeats may be missing`).
+  package var caveats: [String]
+  /// The latest capture time of any source, the anchor "now" for arithmetic.
+  package var now: CaptureTime?
+
+  package init(
+    pods: [PodHistory] = [], nodes: [String: NodeSnapshot] = [:], workloads: [WorkloadSnapshot] = [],
+    events: [MergedEvent] = [], nodeLogs: [LogRecord] = [], caveats: [String] = [], now: CaptureTime? = nil
+  ) {
+    self.pods = pods
+    self.nodes = nodes
+    self.workloads = workloads
+    self.events = events
+    self.nodeLogs = nodeLogs
+    self.caveats = caveats
+    self.now = now
+  }
+}
