@@ -56,7 +56,7 @@ let package = Package(
     .testTarget(name: "PodmortemCorrelateTests", dependencies: ["PodmortemCorrelate", "PodmortemModel"]),
     .testTarget(name: "PodmortemDiagnoseTests", dependencies: ["PodmortemDiagnose", "PodmortemModel"]),
     .testTarget(name: "PodmortemReportTests", dependencies: ["PodmortemReport", "PodmortemModel"]),
-    .testTarget(name: "EndToEndTests", dependencies: ["PodmortemModel"]),
+    .testTarget(name: "EndToEndTests", dependencies: ["podmortem"]),
   ],
   swiftLanguageModes: [.v6]
 )

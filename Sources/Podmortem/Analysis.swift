@@ -1,9 +1,123 @@
 import Foundation
+import PodmortemCorrelate
+import PodmortemDiagnose
 import PodmortemIngest
 import PodmortemInput
 import PodmortemModel
+import PodmortemReport
+import PodmortemText
 
-/// Placeholder wiring; replaced by the real facade.
+/// podmortem's version.
 public enum PodmortemVersion {
   public static let string = "0.1.0"
+}
+
+/// What to analyse and how: the facade's whole configuration.
+package struct AnalysisOptions: Sendable {
+  /// Paths to read; `-` is standard input. Empty means standard input.
+  package var inputs: [String]
+  /// The capture-time anchor (`--now`); nil lets each source choose (DESIGN.md "Time").
+  package var now: Date?
+  /// Extra pattern directories (`--patterns DIR`).
+  package var patternDirectories: [String]
+  /// The decompression cap per source (`--max-bytes`); nil keeps the default.
+  package var maxBytesPerSource: Int64?
+  /// Keep and show environment values (never by default).
+  package var revealSecrets: Bool
+
+  package init(
+    inputs: [String], now: Date? = nil, patternDirectories: [String] = [], maxBytesPerSource: Int64? = nil,
+    revealSecrets: Bool = false
+  ) {
+    self.inputs = inputs
+    self.now = now
+    self.patternDirectories = patternDirectories
+    self.maxBytesPerSource = maxBytesPerSource
+    self.revealSecrets = revealSecrets
+  }
+}
+
+/// The result of a run: everything the renderers need, plus whether anything could be read.
+package struct AnalysisResult: Sendable {
+  package var report: ReportInput
+  /// True when at least one source produced at least one line.
+  package var readAnything: Bool
+
+  package var findings: [Finding] { report.findings }
+}
+
+/// Wires the stages: Input → Ingest → Correlate → Diagnose. The library never prints: input
+/// problems go to `diagnostics` as they happen, and the result comes back as a value.
+package struct Analysis: Sendable {
+  package var options: AnalysisOptions
+
+  package init(options: AnalysisOptions) {
+    self.options = options
+  }
+
+  package func run(diagnostics: @escaping DiagnosticSink) -> AnalysisResult {
+    let collected = DiagnosticCollector(forward: diagnostics)
+    let sink: DiagnosticSink = { collected.add($0) }
+    let patterns = loadPatterns(diagnostics: sink)
+    var inputOptions = InputOptions()
+    if let max = options.maxBytesPerSource { inputOptions.maxBytesPerSource = max }
+    let reader = InputReader(options: inputOptions, diagnostics: sink)
+    let ingestor = Ingestor(patterns: patterns)
+    var correlator = Correlator()
+    var accounts: [SourceAccount] = []
+    let startedAt = Date()
+    reader.read(options.inputs.isEmpty ? ["-"] : options.inputs) { info, lines in
+      let context = ParseContext(
+        source: info, captureTime: captureTime(for: info, runStartedAt: startedAt), diagnostics: sink,
+        keepEnvironmentValues: options.revealSecrets)
+      let account = ingestor.ingest(&lines, context: context) { correlator.add($0) }
+      accounts.append(account)
+    }
+    let state = correlator.finish()
+    let findings = Diagnoser().diagnose(state)
+    let report = ReportInput(
+      toolVersion: PodmortemVersion.string, accounts: accounts, diagnostics: collected.all.sorted(),
+      state: state, findings: findings, revealSecrets: options.revealSecrets)
+    return AnalysisResult(report: report, readAnything: accounts.contains { $0.lines > 0 })
+  }
+
+  /// `--now`, else the file's modification time, else the time the run started (DESIGN.md "Time").
+  private func captureTime(for info: SourceInfo, runStartedAt: Date) -> CaptureTime {
+    if let now = options.now { return CaptureTime(date: now, origin: .flag) }
+    if let mtime = info.modificationDate, !info.isStandardInput {
+      return CaptureTime(date: mtime, origin: .fileModificationTime)
+    }
+    return CaptureTime(date: runStartedAt, origin: .currentTime)
+  }
+
+  private func loadPatterns(diagnostics: @escaping DiagnosticSink) -> PatternCatalog {
+    var catalog = PatternCatalog.shipped(diagnostics: diagnostics)
+    for dir in options.patternDirectories {
+      catalog = catalog.merging(PatternCatalog.load(directory: URL(fileURLWithPath: dir), diagnostics: diagnostics))
+    }
+    return catalog
+  }
+}
+
+/// Collects diagnostics while forwarding them as they happen (a long run shows problems early).
+private final class DiagnosticCollector: @unchecked Sendable {
+  // Guarded by `lock`: diagnostics may arrive from any thread an input stage uses.
+  private let lock = NSLock()
+  private var items: [Diagnostic] = []
+  private let forward: DiagnosticSink
+
+  init(forward: @escaping DiagnosticSink) { self.forward = forward }
+
+  func add(_ d: Diagnostic) {
+    lock.lock()
+    items.append(d)
+    lock.unlock()
+    forward(d)
+  }
+
+  var all: [Diagnostic] {
+    lock.lock()
+    defer { lock.unlock() }
+    return items
+  }
 }

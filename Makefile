@@ -1,0 +1,59 @@
+# podmortem — the two commands a newcomer needs are `make demo` and `make test` (README.md).
+SHELL := /bin/bash
+SWIFT ?= swift
+SAMPLE ?= samples/liveness-http-timeout/describe.txt
+# Samples are rendered with ages relative to this moment (samples/manifest.json).
+SAMPLE_NOW ?= 2026-11-27T01:00:00Z
+APT_PACKAGES = libpcre2-dev zlib1g-dev
+
+.PHONY: deps build release demo test check-samples samples patterns lint format bench clean
+
+## Install the C libraries podmortem links (PCRE2, zlib) when they are missing.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+## Build podmortem and run it on a shipped sample (exit 1 there means "found problems", as designed).
+demo: release
+	@echo "\$$ podmortem --now $(SAMPLE_NOW) $(SAMPLE)"
+	@$(SWIFT) run -c release --skip-build podmortem --now $(SAMPLE_NOW) $(SAMPLE); \
+	  status=$$?; [ $$status -le 1 ] || exit $$status
+
+## Every test: unit, patterns, samples round trip, end to end (builds the binary first).
+test: deps
+	$(SWIFT) build
+	$(SWIFT) test
+	@tools/render-samples.sh --check
+
+## Re-render samples/ with the real kubectl against the fixture API server and fail when stale.
+check-samples:
+	tools/render-samples.sh --check
+
+samples:
+	tools/render-samples.sh
+
+## Regenerate the pattern catalog compiled into the binary from patterns/*.json.
+patterns:
+	python3 tools/generate-patterns.py
+
+lint:
+	$(SWIFT) format lint --strict --recursive Sources Tests
+
+format:
+	$(SWIFT) format format --in-place --recursive Sources Tests
+
+bench: release
+	bench/run.sh
+
+clean:
+	rm -rf .build

@@ -1,0 +1,87 @@
+import Foundation
+import PodmortemCorrelate
+import PodmortemModel
+
+/// `podmortem events`: the deduplicated history like `kubectl events`, merged across inputs and
+/// sorted by time, with absolute times (a range when the source only gave an age).
+package struct EventsTableRenderer: Sendable {
+  package init() {}
+
+  package static let header = ["LAST SEEN", "TYPE", "REASON", "OBJECT", "COUNT", "FIRST SEEN", "MESSAGE"]
+
+  package func render(_ events: [MergedEvent]) -> String {
+    var rows = [Self.header]
+    for e in events {
+      let object = e.involved.kind.map { "\($0)/\(e.involved.name)" } ?? e.involved.name
+      rows.append([
+        Self.time(e.lastSeen), e.type.description, e.reason, object, String(e.count), Self.time(e.firstSeen),
+        Self.oneLine(e.template ?? e.message),
+      ])
+    }
+    return Self.align(rows)
+  }
+
+  /// A JSON array of the events, one object per row.
+  package func renderJSON(_ events: [MergedEvent]) -> String {
+    struct Row: Encodable {
+      let lastSeen: String
+      let type: String
+      let reason: String
+      let object: String
+      let namespace: String?
+      let fieldPath: String?
+      let count: Int
+      let firstSeen: String
+      let message: String
+      let template: String?
+      let exemplars: [String]
+      let objects: Int
+      let caveats: [String]
+      let evidence: [String]
+    }
+    let rows = events.map { e in
+      Row(
+        lastSeen: Self.time(e.lastSeen), type: e.type.description, reason: e.reason,
+        object: e.involved.kind.map { "\($0)/\(e.involved.name)" } ?? e.involved.name, namespace: e.involved.namespace,
+        fieldPath: e.involved.fieldPath, count: e.count, firstSeen: Self.time(e.firstSeen), message: e.message,
+        template: e.template, exemplars: e.exemplars, objects: e.objects, caveats: e.caveats,
+        evidence: e.evidence.map { $0.ref.description })
+    }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    guard let data = try? encoder.encode(rows) else { return "[]\n" }
+    return String(decoding: data, as: UTF8.self) + "\n"
+  }
+
+  /// An exact time as ISO 8601; a range as `start…end` with the end shortened to its time of day.
+  static func time(_ range: TimeRange?) -> String {
+    guard let range else { return "<unknown>" }
+    if range.width < 1 { return Timestamps.iso(range.earliest) }
+    let end = Timestamps.iso(range.latest)
+    let short = end.split(separator: "T").last.map(String.init) ?? end
+    return "\(Timestamps.iso(range.earliest))…\(short)"
+  }
+
+  static func oneLine(_ text: String) -> String {
+    text.split(whereSeparator: \.isNewline).joined(separator: " ")
+  }
+
+  /// Pads every column but the last to its widest cell plus three spaces, as kubectl's tabwriter does.
+  static func align(_ rows: [[String]]) -> String {
+    guard let columns = rows.first?.count else { return "" }
+    var widths = [Int](repeating: 0, count: columns)
+    for row in rows {
+      for (i, cell) in row.enumerated() where i < columns - 1 { widths[i] = max(widths[i], cell.count) }
+    }
+    var out = ""
+    for row in rows {
+      var line = ""
+      for (i, cell) in row.enumerated() {
+        line += cell
+        if i < columns - 1 { line += String(repeating: " ", count: widths[i] - cell.count + 3) }
+      }
+      out += line + "\n"
+    }
+    return out
+  }
+}

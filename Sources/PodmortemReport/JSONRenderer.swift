@@ -1,0 +1,336 @@
+import Foundation
+import PodmortemCorrelate
+import PodmortemModel
+
+/// Renders the versioned JSON document (docs/json-schema.md). Keys are sorted and every array is
+/// in a deterministic order, so the output is stable for scripts and golden tests.
+package struct JSONRenderer: Sendable {
+  /// Bumped on any incompatible change to the document's shape.
+  package static let schemaVersion = 1
+
+  package init() {}
+
+  package func render(_ input: ReportInput) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    encoder.dateEncodingStrategy = .custom { date, enc in
+      var c = enc.singleValueContainer()
+      try c.encode(Timestamps.iso(date))
+    }
+    let doc = Document(input)
+    guard let data = try? encoder.encode(doc) else { return "{}\n" }
+    return String(decoding: data, as: UTF8.self) + "\n"
+  }
+}
+
+/// ISO 8601 in UTC with fractional seconds only when there are any.
+enum Timestamps {
+  static func iso(_ date: Date) -> String {
+    let whole = date.timeIntervalSince1970.rounded(.down) == date.timeIntervalSince1970
+    var style = Date.ISO8601FormatStyle(timeZone: .gmt)
+    if !whole { style = style.time(includingFractionalSeconds: true) }
+    return date.formatted(style)
+  }
+}
+
+// MARK: - The document (its own types: the schema must not drift when the model does)
+
+private struct Document: Encodable {
+  let schemaVersion = JSONRenderer.schemaVersion
+  let tool: Tool
+  let sources: [Source]
+  let diagnostics: [DiagnosticDTO]
+  let findings: [FindingDTO]
+  let pods: [PodDTO]
+  let events: [EventDTO]
+  let caveats: [String]
+  let now: CaptureDTO?
+
+  init(_ input: ReportInput) {
+    tool = Tool(name: "podmortem", version: input.toolVersion)
+    sources = input.accounts.map(Source.init)
+    diagnostics = input.diagnostics.map(DiagnosticDTO.init)
+    findings = input.findings.map(FindingDTO.init)
+    pods = input.state.pods.map { PodDTO($0, reveal: input.revealSecrets) }
+    events = input.state.events.map(EventDTO.init)
+    caveats = input.state.caveats
+    now = input.state.now.map(CaptureDTO.init)
+  }
+}
+
+private struct Tool: Encodable {
+  let name: String
+  let version: String
+}
+
+private struct CaptureDTO: Encodable {
+  let time: Date
+  let origin: String
+  init(_ c: CaptureTime) {
+    time = c.date
+    origin = c.origin.rawValue
+  }
+}
+
+private struct RangeDTO: Encodable {
+  let earliest: Date
+  let latest: Date
+  init?(_ r: TimeRange?) {
+    guard let r else { return nil }
+    earliest = r.earliest
+    latest = r.latest
+  }
+}
+
+private struct Source: Encodable {
+  let source: String
+  let formats: [String]
+  let bytes: Int64
+  let lines: Int
+  let parsed: Int
+  let ignored: Int
+  let unrecognised: Int
+  let firstUnrecognisedLines: [Int]
+  let captureTime: CaptureDTO?
+
+  init(_ a: SourceAccount) {
+    source = a.source
+    formats = a.formats
+    bytes = a.bytes
+    lines = a.lines
+    parsed = a.parsed
+    ignored = a.ignored
+    unrecognised = a.unrecognised
+    firstUnrecognisedLines = a.firstUnrecognised
+    captureTime = a.captureTime.map(CaptureDTO.init)
+  }
+}
+
+private struct DiagnosticDTO: Encodable {
+  let level: String
+  let source: String
+  let line: Int?
+  let byteOffset: Int64?
+  let message: String
+  init(_ d: Diagnostic) {
+    level = d.level.rawValue
+    source = d.ref.source
+    line = d.ref.line > 0 ? d.ref.line : nil
+    byteOffset = d.byteOffset
+    message = d.message
+  }
+}
+
+private struct EvidenceDTO: Encodable {
+  let ref: String
+  let text: String
+  init(_ e: Evidence) {
+    ref = e.ref.description
+    text = e.text
+  }
+}
+
+private struct FindingDTO: Encodable {
+  let ruleID: String
+  let category: String
+  let severity: String
+  let subject: SubjectDTO
+  let title: String
+  let explanation: String
+  let remedy: String
+  let facts: [String: String]
+  let evidence: [EvidenceDTO]
+
+  enum CodingKeys: String, CodingKey {
+    case ruleID = "rule", category, severity, subject, title, explanation, remedy, facts, evidence
+  }
+
+  init(_ f: Finding) {
+    ruleID = f.ruleID
+    category = f.category.rawValue
+    severity = f.severity.rawValue
+    subject = SubjectDTO(f.subject)
+    title = f.title
+    explanation = f.explanation
+    remedy = f.remedy
+    facts = Dictionary(f.facts.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+    evidence = f.evidence.sorted().map(EvidenceDTO.init)
+  }
+}
+
+private struct SubjectDTO: Encodable {
+  let namespace: String?
+  let pod: String?
+  let container: String?
+  let object: String?
+  init(_ s: Subject) {
+    namespace = s.namespace
+    pod = s.pod
+    container = s.container
+    object = s.object
+  }
+}
+
+private struct EventDTO: Encodable {
+  let object: String
+  let fieldPath: String?
+  let type: String
+  let reason: String
+  let message: String
+  let template: String?
+  let count: Int
+  let objects: Int
+  let firstSeen: RangeDTO?
+  let lastSeen: RangeDTO?
+  let source: String?
+  let caveats: [String]
+  let evidence: [EvidenceDTO]
+
+  init(_ e: MergedEvent) {
+    object = e.involved.description
+    fieldPath = e.involved.fieldPath
+    type = e.type.description
+    reason = e.reason
+    message = e.message
+    template = e.template
+    count = e.count
+    objects = e.objects
+    firstSeen = RangeDTO(e.firstSeen)
+    lastSeen = RangeDTO(e.lastSeen)
+    source = [e.sourceComponent, e.sourceHost].compactMap { $0 }.joined(separator: ", ").nilIfEmpty
+    caveats = e.caveats
+    evidence = e.evidence.map(EvidenceDTO.init)
+  }
+}
+
+private struct PodDTO: Encodable {
+  let namespace: String
+  let name: String
+  let uid: String?
+  let node: String?
+  let phase: String?
+  let status: String?
+  let reason: String?
+  let message: String?
+  let terminating: Bool
+  let deletionTimestamp: RangeDTO?
+  let deletionGracePeriodSeconds: Int?
+  let finalizers: [String]
+  let controlledBy: String?
+  let restarts: Int?
+  let containers: [ContainerDTO]
+  let conditions: [String: String]
+  let snapshots: Int
+  let events: Int
+  let logs: Int
+
+  init(_ p: PodHistory, reveal: Bool) {
+    let s = p.latest
+    namespace = p.key.namespace
+    name = p.key.name
+    uid = p.key.uid ?? s.uid
+    node = s.node
+    phase = s.phase
+    status = s.displayStatus
+    reason = s.reason
+    message = s.message
+    terminating = s.terminating
+    deletionTimestamp = RangeDTO(s.deletionTimestamp)
+    deletionGracePeriodSeconds = s.deletionGracePeriodSeconds
+    finalizers = s.finalizers
+    controlledBy = s.controlledBy
+    restarts = s.restarts
+    containers = s.containers.map(ContainerDTO.init)
+    conditions = Dictionary(s.conditions.map { ($0.type, $0.status) }, uniquingKeysWith: { _, last in last })
+    snapshots = p.snapshots.count
+    events = p.events.count
+    logs = p.logs.count
+  }
+}
+
+private struct ContainerDTO: Encodable {
+  let name: String
+  let role: String
+  let image: String?
+  let state: StateDTO?
+  let lastState: StateDTO?
+  let ready: Bool?
+  let restartCount: Int?
+  let limits: [String: String]
+  let requests: [String: String]
+  let probes: [String: ProbeDTO]
+  let environment: [String]
+
+  init(_ c: ContainerSnapshot) {
+    name = c.name
+    role = c.role.rawValue
+    image = c.image
+    state = c.state.map(StateDTO.init)
+    lastState = c.lastState.map(StateDTO.init)
+    ready = c.ready
+    restartCount = c.restartCount
+    limits = c.limits
+    requests = c.requests
+    probes = Dictionary(c.probes.map { ($0.key.rawValue, ProbeDTO($0.value)) }, uniquingKeysWith: { a, _ in a })
+    environment = c.environmentNames
+  }
+}
+
+private struct StateDTO: Encodable {
+  let state: String
+  let reason: String?
+  let message: String?
+  let exitCode: Int?
+  let signal: Int?
+  let startedAt: RangeDTO?
+  let finishedAt: RangeDTO?
+
+  init(_ s: ContainerState) {
+    switch s {
+    case .waiting(let reason, let message):
+      (state, self.reason, self.message, exitCode, signal, startedAt, finishedAt) =
+        ("waiting", reason, message, nil, nil, nil, nil)
+    case .running(let started):
+      (state, reason, message, exitCode, signal, startedAt, finishedAt) =
+        ("running", nil, nil, nil, nil, RangeDTO(started), nil)
+    case .terminated(let t):
+      (state, reason, message, exitCode, signal, startedAt, finishedAt) =
+        ("terminated", t.reason, t.message, t.exitCode, t.signal, RangeDTO(t.startedAt), RangeDTO(t.finishedAt))
+    }
+  }
+}
+
+private struct ProbeDTO: Encodable {
+  let handler: String
+  let initialDelaySeconds: Int
+  let timeoutSeconds: Int
+  let periodSeconds: Int
+  let successThreshold: Int
+  let failureThreshold: Int
+
+  init(_ p: ProbeSpec) {
+    handler = ProbeText.handler(p.handler)
+    initialDelaySeconds = p.initialDelaySeconds
+    timeoutSeconds = p.timeoutSeconds
+    periodSeconds = p.periodSeconds
+    successThreshold = p.successThreshold
+    failureThreshold = p.failureThreshold
+  }
+}
+
+/// Probe handlers written the way `kubectl describe` writes them (REFERENCE.md §1.4).
+enum ProbeText {
+  static func handler(_ h: ProbeHandler) -> String {
+    switch h {
+    case .httpGet(let scheme, let host, let port, let path): "http-get \(scheme.lowercased())://\(host):\(port)\(path)"
+    case .tcpSocket(let host, let port): "tcp-socket \(host):\(port)"
+    case .exec(let command): "exec [\(command.joined(separator: " "))]"
+    case .grpc(let port, let service): "grpc <pod>:\(port) \(service)"
+    case .unknown: "unknown"
+    }
+  }
+}
+
+extension String {
+  var nilIfEmpty: String? { isEmpty ? nil : self }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import PodmortemCorrelate
+import PodmortemModel
+
+/// An incident summary a person pastes into a ticket: summary, impact, findings with evidence,
+/// timeline, next steps, and what the input held.
+package struct MarkdownRenderer: Sendable {
+  package var timelineLimit = 40
+
+  package init() {}
+
+  package func render(_ input: ReportInput) -> String {
+    var out = "# Incident summary\n\n"
+    out += summary(input) + "\n"
+    out += impact(input)
+    out += findings(input)
+    out += timelines(input)
+    out += nextSteps(input)
+    out += sources(input)
+    return out
+  }
+
+  private func summary(_ input: ReportInput) -> String {
+    let bySeverity = Dictionary(grouping: input.findings, by: \.severity)
+    let counts = Severity.allCases.reversed().compactMap { s in
+      bySeverity[s].map { "\($0.count) \(s.rawValue)" }
+    }
+    var s = "## Summary\n\n"
+    if input.findings.isEmpty {
+      s += "No findings: nothing in the input points at a failure.\n"
+    } else {
+      s += "\(input.findings.count) finding\(input.findings.count == 1 ? "" : "s") (\(counts.joined(separator: ", ")))"
+      s += " about \(Set(input.findings.map(\.subject.description)).count) subject(s).\n\n"
+      for f in input.findings.prefix(10) {
+        s += "- **\(f.severity.rawValue)** `\(f.subject)`: \(Self.escape(f.title))\n"
+      }
+    }
+    if let now = input.state.now {
+      s += "\nAges are relative to \(Timestamps.iso(now.date)) (\(TextRenderer.originText(now.origin))).\n"
+    }
+    return s
+  }
+
+  private func impact(_ input: ReportInput) -> String {
+    let affected = input.state.pods.filter { pod in
+      input.findings.contains { $0.subject.pod == pod.key.name && $0.subject.namespace == pod.key.namespace }
+    }
+    guard !affected.isEmpty else { return "" }
+    var s = "\n## Impact\n\n| Pod | Status | Restarts | Node |\n| --- | --- | --- | --- |\n"
+    for pod in affected {
+      let l = pod.latest
+      let restarts = l.restarts ?? l.containers.compactMap(\.restartCount).reduce(0, +)
+      s += "| `\(pod.key)` | \(Self.escape(l.displayStatus ?? l.phase ?? "unknown")) | \(restarts) | \(l.node ?? "—") |\n"
+    }
+    return s
+  }
+
+  private func findings(_ input: ReportInput) -> String {
+    guard !input.findings.isEmpty else { return "" }
+    var s = "\n## Findings\n"
+    for (i, f) in input.findings.enumerated() {
+      s += "\n### \(i + 1). \(Self.escape(f.title))\n\n"
+      s += "- Severity: **\(f.severity.rawValue)** · category `\(f.category.rawValue)` · rule `\(f.ruleID)`\n"
+      s += "- Subject: `\(f.subject)`\n\n"
+      s += f.explanation + "\n"
+      if !f.evidence.isEmpty {
+        s += "\nEvidence:\n\n```text\n"
+        for e in f.evidence.sorted().prefix(12) { s += "\(e.ref)  \(e.text.trimmingCharacters(in: .whitespaces))\n" }
+        if f.evidence.count > 12 { s += "… and \(f.evidence.count - 12) more\n" }
+        s += "```\n"
+      }
+    }
+    return s
+  }
+
+  private func timelines(_ input: ReportInput) -> String {
+    let pods = input.state.pods.filter { !$0.timeline.isEmpty }
+    guard !pods.isEmpty else { return "" }
+    var s = "\n## Timeline\n"
+    for pod in pods {
+      s += "\n### `\(pod.key)`\n\n| Time (UTC) | What | Container | Detail |\n| --- | --- | --- | --- |\n"
+      for e in pod.timeline.suffix(timelineLimit) {
+        let when = e.time.map { Timestamps.iso($0.latest) } ?? "—"
+        s += "| \(when) | \(e.kind.rawValue) | \(e.container ?? "") | \(Self.escape(e.summary)) |\n"
+      }
+    }
+    return s
+  }
+
+  private func nextSteps(_ input: ReportInput) -> String {
+    let remedies = input.findings.filter { !$0.remedy.isEmpty }
+    guard !remedies.isEmpty else { return "" }
+    var s = "\n## Next steps\n\n"
+    for (i, f) in remedies.enumerated() { s += "\(i + 1). `\(f.subject)`: \(Self.escape(f.remedy))\n" }
+    return s
+  }
+
+  private func sources(_ input: ReportInput) -> String {
+    var s = "\n## Sources\n\n| Source | Format | Lines | Parsed | Ignored | Unrecognised |\n"
+    s += "| --- | --- | ---: | ---: | ---: | ---: |\n"
+    for a in input.accounts {
+      s += "| `\(a.source)` | \(a.formats.joined(separator: "+")) | \(a.lines) | \(a.parsed) | \(a.ignored) | \(a.unrecognised) |\n"
+    }
+    if !input.diagnostics.isEmpty {
+      s += "\nInput problems:\n\n"
+      for d in input.diagnostics.prefix(20) { s += "- `\(d.ref)` \(d.level.rawValue): \(Self.escape(d.message))\n" }
+    }
+    return s
+  }
+
+  /// Keeps table cells and emphasis intact: pipes and newlines would break a Markdown table.
+  static func escape(_ text: String) -> String {
+    text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+  }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import PodmortemCorrelate
+import PodmortemModel
+
+/// The terminal view: findings first, most severe first; then each pod's timeline; then what
+/// podmortem read and what it could not understand.
+package struct TextRenderer: Sendable {
+  package var palette: Palette
+  /// How many evidence lines to show per finding before `… and N more`.
+  package var evidenceLimit = 8
+  /// How many timeline entries to show per pod (the newest ones).
+  package var timelineLimit = 25
+
+  package init(palette: Palette = .plain) {
+    self.palette = palette
+  }
+
+  package func render(_ input: ReportInput) -> String {
+    var out = ""
+    out += summaryLine(input) + "\n"
+    if input.findings.isEmpty {
+      out += "\nNo findings: nothing in the input points at a failure.\n"
+    }
+    for finding in input.findings {
+      out += "\n" + render(finding)
+    }
+    for pod in input.state.pods where !pod.timeline.isEmpty {
+      out += "\n" + timeline(pod)
+    }
+    if !input.state.caveats.isEmpty {
+      out += "\n" + palette.paint("Caveats", .heading) + "\n"
+      for c in input.state.caveats { out += "  - \(c)\n" }
+    }
+    out += "\n" + sources(input)
+    return out
+  }
+
+  private func summaryLine(_ input: ReportInput) -> String {
+    let pods = input.state.pods.count
+    let f = input.findings.count
+    var s = "podmortem: \(f) finding\(f == 1 ? "" : "s") about \(pods) pod\(pods == 1 ? "" : "s")"
+    s += " from \(input.accounts.count) source\(input.accounts.count == 1 ? "" : "s")"
+    if let now = input.state.now {
+      s += " (now = \(Timestamps.iso(now.date)), \(Self.originText(now.origin)))"
+    }
+    return palette.paint(s, .heading)
+  }
+
+  static func originText(_ origin: CaptureTime.Origin) -> String {
+    switch origin {
+    case .flag: "from --now"
+    case .input: "found in the input"
+    case .fileModificationTime: "from the file's modification time"
+    case .currentTime: "the current time: pass --now for exact ages"
+    }
+  }
+
+  private func render(_ f: Finding) -> String {
+    var out = "\(palette.paint(f.severity))  \(palette.paint(f.subject.description, .emphasis))  \(f.title)\n"
+    out += Self.indent(f.explanation, by: "  ") + "\n"
+    if !f.remedy.isEmpty { out += Self.indent("Next: " + f.remedy, by: "  ") + "\n" }
+    if !f.evidence.isEmpty {
+      out += "  " + palette.paint("Evidence:", .dim) + "\n"
+      let shown = f.evidence.sorted().prefix(evidenceLimit)
+      for e in shown { out += "    \(palette.paint(e.ref.description, .dim))  \(Self.trimmed(e.text))\n" }
+      if f.evidence.count > shown.count { out += "    … and \(f.evidence.count - shown.count) more\n" }
+    }
+    return out
+  }
+
+  private func timeline(_ pod: PodHistory) -> String {
+    var out = palette.paint("Timeline — \(pod.key)", .heading) + "\n"
+    let entries = pod.timeline.suffix(timelineLimit)
+    if pod.timeline.count > entries.count {
+      out += "  … \(pod.timeline.count - entries.count) earlier entries\n"
+    }
+    for e in entries {
+      let when = e.time.map { Timestamps.iso($0.latest) } ?? "(time unknown)"
+      let who = e.container.map { " [\($0)]" } ?? ""
+      out += "  \(palette.paint(when, .dim))  \(e.kind.rawValue)\(who)  \(Self.trimmed(e.summary))\n"
+    }
+    return out
+  }
+
+  private func sources(_ input: ReportInput) -> String {
+    var out = palette.paint("Sources", .heading) + "\n"
+    for a in input.accounts {
+      var line = "  \(a.source)  \(a.formats.joined(separator: "+"))  \(a.lines) lines: \(a.parsed) parsed"
+      line += ", \(a.ignored) ignored, \(a.unrecognised) unrecognised"
+      if !a.firstUnrecognised.isEmpty {
+        line += " (lines \(a.firstUnrecognised.map(String.init).joined(separator: ", "))"
+        line += a.unrecognised > a.firstUnrecognised.count ? ", …)" : ")"
+      }
+      out += line + "\n"
+    }
+    if !input.diagnostics.isEmpty {
+      out += "  \(input.diagnostics.count) input problem\(input.diagnostics.count == 1 ? "" : "s") (see stderr)\n"
+    }
+    return out
+  }
+
+  static func indent(_ text: String, by prefix: String) -> String {
+    text.split(separator: "\n", omittingEmptySubsequences: false).map { prefix + $0 }.joined(separator: "\n")
+  }
+
+  static func trimmed(_ text: String, max: Int = 160) -> String {
+    let t = text.trimmingCharacters(in: .whitespaces)
+    return t.count > max ? String(t.prefix(max - 1)) + "…" : t
+  }
+}

@@ -1,3 +1,0 @@
-import Podmortem
-
-print(PodmortemVersion.string)

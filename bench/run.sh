@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# podmortem's yardstick: times podmortem against baselines run beside it on the same files and
+# prints ratios (podmortem ÷ baseline; lower is better) and peak memory. No targets here: later
+# work is judged against these figures. Inputs are deterministic and regenerated when missing.
+#
+#   bench/run.sh                 # all cases, 512 MB kubelet log
+#   BENCH_MB=1024 bench/run.sh   # a bigger log
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OUT=bench/out
+MB=${BENCH_MB:-512}
+mkdir -p "$OUT"
+BIN=.build/release/podmortem
+[ -x "$BIN" ] || swift build -c release >/dev/null
+
+log="$OUT/kubelet-$MB.log"
+if [ ! -s "$log" ]; then
+  echo "generating $log ($MB MB, deterministic)…" >&2
+  python3 bench/gen_kubelet_log.py --mb "$MB" > "$log"
+fi
+if [ ! -s "$log.gz" ]; then
+  echo "compressing $log.gz…" >&2
+  gzip -c -6 "$log" > "$log.gz"
+fi
+
+# measure NAME CMD… — wall seconds and peak RSS (KiB) of one run, stdout discarded.
+declare -A WALL RSS
+measure() {
+  local name=$1; shift
+  local t
+  t=$( { /usr/bin/time -f '%e %M' "$@" > /dev/null 2>/dev/null; } 2>&1 | tail -n 1 )
+  WALL[$name]=${t% *}
+  RSS[$name]=${t#* }
+  printf '  %-34s %8.2f s  %8d KiB peak\n' "$name" "${WALL[$name]}" "${RSS[$name]}"
+}
+ratio() { python3 -c "import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); print('%.2f' % (a/b if b else float('nan')))" "$1" "$2"; }
+
+size=$(stat -c %s "$log")
+echo "kubelet log: $(( size / 1048576 )) MiB, $(wc -l < "$log") lines; gzip: $(( $(stat -c %s "$log.gz") / 1048576 )) MiB"
+echo
+echo "runs (wall, peak memory):"
+measure "cat > /dev/null"                cat "$log"
+measure "gzip -dc > /dev/null"           gzip -dc "$log.gz"
+measure "pcre2grep -c (one pattern)"     pcre2grep -c '"Probe failed" probeType="Liveness"' "$log"
+measure "podmortem log"                  "$BIN" --format json --fail-on critical "$log"
+measure "podmortem log.gz"               "$BIN" --format json --fail-on critical "$log.gz"
+
+echo
+echo "ratios (podmortem ÷ baseline):"
+echo "  podmortem log    ÷ pcre2grep -c        = $(ratio "${WALL[podmortem log]}" "${WALL[pcre2grep -c (one pattern)]}")"
+echo "  podmortem log    ÷ cat                 = $(ratio "${WALL[podmortem log]}" "${WALL[cat > /dev/null]}")"
+echo "  podmortem log.gz ÷ gzip -dc            = $(ratio "${WALL[podmortem log.gz]}" "${WALL[gzip -dc > /dev/null]}")"
+echo "  throughput podmortem log: $(python3 -c "print('%.0f MB/s' % ($size/1e6/max(float('${WALL[podmortem log]}'),0.01)))")"
+echo "  peak memory podmortem log.gz: ${RSS[podmortem log.gz]} KiB"
