@@ -12,6 +12,8 @@ package struct LineReader {
   private var lineNumber = 0
   private var finished = false
   private let onTruncated: (Int, Int) -> Void
+  /// The source, as far as it has been read: an archive takes its stream back from it after an entry.
+  var byteSource: any ByteSource { source }
   /// Bytes consumed from the source so far.
   package private(set) var bytesRead: Int64 = 0
 
