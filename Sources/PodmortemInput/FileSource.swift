@@ -1,9 +1,10 @@
+import PodmortemModel
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import PodmortemModel
 
 /// Owns one open file descriptor and closes it in `deinit` (standard input is never closed).
 final class FileDescriptor: Sendable {

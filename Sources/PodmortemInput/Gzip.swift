@@ -109,6 +109,7 @@ struct GzipSource: ByteSource, WrappingSource {
   }
 
   mutating func read(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+    guard buffer.count > 0 else { return 0 }
     while !done {
       if inputStart == inputEnd && !baseEnded { refill() }
       if !memberOpen {
@@ -145,6 +146,11 @@ struct GzipSource: ByteSource, WrappingSource {
       }
       if step.ended { memberOpen = false }
       if step.produced > 0 { return step.produced }
+      if !step.ended && step.consumed == 0 && inputStart < inputEnd {
+        // zlib made no progress with input and room to spare: never spin on it.
+        report(.warning, "corrupt gzip stream at byte \(compressedOffset): no progress")
+        done = true
+      }
       if !step.ended && step.consumed == 0 && inputStart == inputEnd && baseEnded {
         report(.warning, "truncated gzip stream at byte \(compressedOffset)")
         done = true

@@ -170,7 +170,8 @@ extension InputReader {
       switch header.typeflag {
       case UInt8(ascii: "L"), UInt8(ascii: "x"), UInt8(ascii: "g"):
         guard header.size <= TarHeader.maxMetadataBytes else {
-          report(.warning, info.name, "corrupt tar header at byte \(offset - 512): oversized metadata", byteOffset: offset)
+          report(
+            .warning, info.name, "corrupt tar header at byte \(offset - 512): oversized metadata", byteOffset: offset)
           return stream
         }
         var data = [UInt8](repeating: 0, count: Int(header.size))
@@ -189,7 +190,8 @@ extension InputReader {
       case 0, UInt8(ascii: "0"), UInt8(ascii: "7"):
         let size = pax["size"].flatMap { Int64($0) } ?? header.size
         let name = TarHeader.normalise(pax["path"] ?? longName ?? header.name)
-        let date = pax["mtime"].flatMap { Double($0) }.map { Date(timeIntervalSince1970: $0) } ?? header.modificationDate
+        let date =
+          pax["mtime"].flatMap { Double($0) }.map { Date(timeIntervalSince1970: $0) } ?? header.modificationDate
         longName = nil
         pax = [:]
         let entryPadded = (size + 511) / 512 * 512

@@ -48,7 +48,8 @@ extension InputReader {
           continue
         }
         guard entry.method == 0 || entry.method == 8 else {
-          report(.warning, entryInfo.name, "skipped zip entry '\(name)': unsupported compression method '\(entry.method)'")
+          report(
+            .warning, entryInfo.name, "skipped zip entry '\(name)': unsupported compression method '\(entry.method)'")
           continue
         }
         var local = [UInt8](repeating: 0, count: 30)
@@ -56,7 +57,9 @@ extension InputReader {
         guard got == 30, local.le(0, 4) == 0x0403_4B50, let nameLength = local.le(26, 2),
           let extraLength = local.le(28, 2)
         else {
-          report(.warning, entryInfo.name, "skipped zip entry '\(name)': bad local header at byte \(entry.localHeaderOffset)")
+          report(
+            .warning, entryInfo.name, "skipped zip entry '\(name)': bad local header at byte \(entry.localHeaderOffset)"
+          )
           continue
         }
         let start = entry.localHeaderOffset + 30 + Int64(nameLength + extraLength)
@@ -176,8 +179,10 @@ extension InputReader {
   private func readAt(_ file: FileDescriptor, _ buffer: UnsafeMutableRawBufferPointer, _ offset: Int64) -> Int {
     var filled = 0
     while filled < buffer.count {
-      guard case .success(let n) = file.readBytes(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]),
-        at: offset + Int64(filled)), n > 0
+      guard
+        case .success(let n) = file.readBytes(
+          into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]),
+          at: offset + Int64(filled)), n > 0
       else { break }
       filled += n
     }
@@ -218,6 +223,7 @@ struct ZipEntrySource: ByteSource {
   }
 
   mutating func read(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+    guard buffer.count > 0 else { return 0 }
     while !done {
       if inputStart == inputEnd && compressedLeft > 0 { refill() }
       if produced >= limit {
@@ -242,8 +248,10 @@ struct ZipEntrySource: ByteSource {
           verify(adding: window, count)
           return count
         }
-        if count == 0 && inputStart == inputEnd && compressedLeft == 0 {
-          report("truncated deflate data in zip entry")
+        if count == 0 && step.consumed == 0 && (inputStart < inputEnd || compressedLeft == 0) {
+          report(
+            inputStart < inputEnd
+              ? "corrupt deflate data in zip entry: no progress" : "truncated deflate data in zip entry")
           return 0
         }
       } else {

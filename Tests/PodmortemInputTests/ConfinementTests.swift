@@ -15,7 +15,8 @@ import Testing
     files.filter { file in
       file.text.split(separator: "\n").contains {
         $0.trimmingCharacters(in: .whitespaces).range(
-          of: "^(@[A-Za-z_]+(\\(.*\\))? )*import( (struct|class|enum|func|var|let|protocol|typealias))? \(module)(\\.|$| )",
+          of:
+            "^(@[A-Za-z_]+(\\(.*\\))? )*import( (struct|class|enum|func|var|let|protocol|typealias))? \(module)(\\.|$| )",
           options: .regularExpression) != nil
       }
     }.map(\.path)

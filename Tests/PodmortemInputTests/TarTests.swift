@@ -18,8 +18,10 @@ import Testing
 
   private func tar(_ dir: TemporaryDirectory, _ format: String, compress: Bool = false) throws -> [UInt8] {
     try dir.run(
-      ["tar", "--format=\(format)", compress ? "-czf" : "-cf", "-", "-C", "src", "--mtime=@1700000000",
-       "ns/prod/events.json", longPath, "notes.txt"])
+      [
+        "tar", "--format=\(format)", compress ? "-czf" : "-cf", "-", "-C", "src", "--mtime=@1700000000",
+        "ns/prod/events.json", longPath, "notes.txt",
+      ])
   }
 
   @Test(arguments: ["gnu", "pax", "ustar"], [1, 7, 4096])

@@ -32,9 +32,12 @@ import Testing
     #expect(result.diagnostics.isEmpty)
     let stored = try #require(result.sources.first { $0.info.relativePath == "x/stored.txt" }?.info)
     #expect(stored.root == zip)
-    #expect(stored.modificationDate == DateComponents(
-      calendar: Calendar(identifier: .gregorian), timeZone: TimeZone(identifier: "UTC"),
-      year: 2024, month: 5, day: 6, hour: 7, minute: 8, second: 10).date)
+    #expect(
+      stored.modificationDate
+        == DateComponents(
+          calendar: Calendar(identifier: .gregorian), timeZone: TimeZone(identifier: "UTC"),
+          year: 2024, month: 5, day: 6, hour: 7, minute: 8, second: 10
+        ).date)
   }
 
   @Test func badEntriesAreNamedAndTheOthersStillRead() throws {
