@@ -112,7 +112,8 @@ package struct InputReader: Sendable {
       report(.note, info.name, "empty source")
       return peek
     case .binary:
-      report(.note, info.name, "skipped binary data (a NUL byte in the first '\(head.count)' bytes)")
+      let offset = head.firstIndex(of: 0) ?? 0
+      report(.note, info.name, "skipped binary data: a NUL byte at byte \(offset)", byteOffset: Int64(offset))
       return peek
     case .text:
       let name = info.name

@@ -58,11 +58,15 @@ import Testing
     try dir.write("dump/ns/events.json", "{}\n")
     try dir.write("dump/ns/core", [0x7F, 0x45, 0x4C, 0x46, 0, 0])
     try dir.write("dump/ns/empty.txt", [])
+    try dir.write("pack/prod/pod.txt", "Name: web-0\n")
+    try dir.run(["tar", "-czf", "dump/bundle.tgz", "-C", "pack", "prod/pod.txt"])
     try dir.run(["gzip", "dump/ns/events.json"])
     let root = dir.path + "/dump"
     let result = collect([root])
-    #expect(result.names == [root + "/ns/events.json.gz"])
-    #expect(result.sources.first?.info.relativePath == "ns/events.json.gz")
-    #expect(result.messages(.note).count == 2)
+    #expect(result.names == [root + "/bundle.tgz!prod/pod.txt", root + "/ns/events.json.gz"])
+    #expect(result.texts(root + "/bundle.tgz!prod/pod.txt") == ["Name: web-0"])
+    #expect(result.sources.map(\.info.relativePath) == ["prod/pod.txt", "ns/events.json.gz"])
+    #expect(result.sources.allSatisfy { $0.info.root == root })
+    #expect(result.messages(.note).sorted() == ["empty source", "skipped binary data: a NUL byte at byte 4"])
   }
 }

@@ -42,7 +42,7 @@ import Testing
     #expect(result.names == [plain])
     #expect(
       result.diagnostics.map { "\($0.ref.source) \($0.level): \($0.message)" } == [
-        "\(binary) note: skipped binary data (a NUL byte in the first '30' bytes)",
+        "\(binary) note: skipped binary data: a NUL byte at byte 24",
         "\(empty) note: empty source",
       ])
   }
