@@ -112,4 +112,36 @@ import Testing
     #expect(result.sources.first?.info.modificationDate == Date(timeIntervalSince1970: 1_700_000_000))
     #expect(result.diagnostics.isEmpty)
   }
+
+  @Test func everyTruncationOfATarGzIsReportedAndKeepsAPrefix() throws {
+    let dir = try tree()
+    defer { dir.remove() }
+    let whole = try tar(dir, "gnu", compress: true)
+    let full = collect(bytes: whole, name: "b.tgz").names
+    for cut in stride(from: 0, to: whole.count, by: 97) {
+      let result = collect(bytes: Array(whole.prefix(cut)), window: 4096, name: "b.tgz")
+      #expect(Array(full.prefix(result.names.count)) == result.names)
+      #expect(!result.diagnostics.isEmpty, "cut at \(cut)")
+    }
+  }
+
+  @Test func corruptedBytesNeverCrashOrHang() throws {
+    let dir = try tree()
+    defer { dir.remove() }
+    let whole = try tar(dir, "gnu", compress: true)
+    let plain = try tar(dir, "pax")
+    var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
+    func random(_ bound: Int) -> Int {
+      seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int((seed >> 33) % UInt64(bound))
+    }
+    for original in [whole, plain] {
+      for _ in 0..<60 {
+        var bytes = original
+        for _ in 0...random(4) { bytes[random(bytes.count)] = UInt8(random(256)) }
+        let result = collect(bytes: bytes, window: 4096, name: "fuzz")
+        #expect(result.sources.count <= 3)
+      }
+    }
+  }
 }

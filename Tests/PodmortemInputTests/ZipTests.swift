@@ -74,6 +74,25 @@ import Testing
     #expect(result.messages(.warning) == ["skipped: a zip archive can only be read from a file; unzip 'piped' first"])
   }
 
+  @Test func corruptedArchivesNeverCrash() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let zip = try archive(dir)
+    let original = try dir.bytes("a.zip")
+    var seed: UInt64 = 42
+    for round in 0..<60 {
+      var bytes = original
+      for _ in 0..<3 {
+        seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        bytes[Int((seed >> 33) % UInt64(bytes.count))] = UInt8(truncatingIfNeeded: seed >> 17)
+      }
+      // Every other round also cuts the archive short.
+      try dir.write("a.zip", round.isMultiple(of: 2) ? bytes : Array(bytes.prefix(bytes.count - round * 7)))
+      let result = collect([zip])
+      #expect(result.sources.count <= 3)
+    }
+  }
+
   private func findSignature(_ bytes: [UInt8], _ signature: [UInt8]) -> Int? { findBytes(bytes, signature) }
 
   private func findBytes(_ bytes: [UInt8], _ needle: [UInt8]) -> Int? {
