@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Splits a byte stream into lines with flat memory: `\n` ends a line, one trailing `\r` is
 /// stripped, invalid UTF-8 is replaced with U+FFFD, and a line longer than `maxLineBytes` is cut
 /// (the rest of it is skipped, not buffered) and reported through `onTruncated`.
@@ -12,6 +18,8 @@ package struct LineReader {
   private var lineNumber = 0
   private var finished = false
   private let onTruncated: (Int, Int) -> Void
+  /// The source, as far as it has been read: an archive takes its stream back from it after an entry.
+  var byteSource: any ByteSource { source }
   /// Bytes consumed from the source so far.
   package private(set) var bytesRead: Int64 = 0
 
@@ -39,25 +47,23 @@ package struct LineReader {
   package mutating func next() -> Line? {
     while true {
       if chunkStart < chunkEnd {
-        // Find the newline in what is buffered.
-        var i = chunkStart
-        var found = -1
-        chunk.withUnsafeBufferPointer { buf in
-          while i < chunkEnd {
-            if buf[i] == 0x0A {
-              found = i
-              return
-            }
-            i += 1
-          }
+        let start = chunkStart
+        let end = chunkEnd
+        let found: Int? = chunk.withUnsafeBytes { raw in
+          guard let base = raw.baseAddress, let hit = memchr(base + start, 0x0A, end - start) else { return nil }
+          return UnsafeRawPointer(hit) - base
         }
-        if found >= 0 {
-          append(chunkStart..<found)
+        if let found {
           chunkStart = found + 1
+          // The common case: the whole line sits in the chunk, so it is decoded without a copy.
+          if pending.isEmpty && !pendingOverflow && found - start <= maxLineBytes {
+            return emitInChunk(start..<found)
+          }
+          append(start..<found)
           return emit()
         }
-        append(chunkStart..<chunkEnd)
-        chunkStart = chunkEnd
+        append(start..<end)
+        chunkStart = end
       }
       if finished {
         if pending.isEmpty && !pendingOverflow { return nil }
@@ -72,6 +78,16 @@ package struct LineReader {
         bytesRead += Int64(n)
       }
     }
+  }
+
+  private mutating func emitInChunk(_ range: Range<Int>) -> Line {
+    lineNumber += 1
+    var end = range.upperBound
+    if end > range.lowerBound && chunk[end - 1] == 0x0D { end -= 1 }
+    let text = chunk.withUnsafeBufferPointer {
+      String(decoding: UnsafeBufferPointer(rebasing: $0[range.lowerBound..<end]), as: UTF8.self)
+    }
+    return Line(number: lineNumber, text: text, truncated: false)
   }
 
   private mutating func append(_ range: Range<Int>) {

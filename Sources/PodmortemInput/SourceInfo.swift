@@ -6,7 +6,9 @@ package struct SourceInfo: Hashable, Sendable {
   /// The provenance path: `dump/ns/events.json`, `<stdin>`, `bundle.tar.gz!ns/prod/events.json`.
   package var name: String
   /// The path below the root the user named (the directory, or the archive), with `/` separators;
-  /// empty for a plain file or stdin. Bundle layouts are recognised from it.
+  /// empty for a plain file or stdin. For an archive entry it is the path inside the innermost
+  /// archive (`ns/prod/events.json` for `dump/bundle.tar.gz!ns/prod/events.json`). Bundle layouts
+  /// are recognised from it.
   package var relativePath: String
   /// The root the user named (`bundle.tar.gz`, `dump/`, `<stdin>`).
   package var root: String

@@ -1,0 +1,194 @@
+import PodmortemModel
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Owns one open file descriptor and closes it in `deinit` (standard input is never closed).
+final class FileDescriptor: Sendable {
+  let fd: Int32
+  private let owned: Bool
+
+  private init(fd: Int32, owned: Bool) {
+    self.fd = fd
+    self.owned = owned
+  }
+
+  deinit {
+    if owned { close(fd) }
+  }
+
+  /// Standard input, borrowed: it is not closed when the reader is done.
+  static func standardInput() -> FileDescriptor { FileDescriptor(fd: 0, owned: false) }
+
+  /// Opens `path` for reading, or returns the `errno` description.
+  static func opening(_ path: String) -> Result<FileDescriptor, FileError> {
+    let fd = path.withCString { open($0, O_RDONLY | O_CLOEXEC) }
+    guard fd >= 0 else { return .failure(FileError.current) }
+    return .success(FileDescriptor(fd: fd, owned: true))
+  }
+
+  /// Reads up to `buffer.count` bytes at the current position, retrying on `EINTR`.
+  func readBytes(into buffer: UnsafeMutableRawBufferPointer) -> Result<Int, FileError> {
+    guard let base = buffer.baseAddress, buffer.count > 0 else { return .success(0) }
+    while true {
+      let n = read(fd, base, buffer.count)
+      if n >= 0 { return .success(n) }
+      if errno != EINTR { return .failure(FileError.current) }
+    }
+  }
+
+  /// Reads up to `buffer.count` bytes at `offset` without moving the position (zip central directory).
+  func readBytes(into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) -> Result<Int, FileError> {
+    guard let base = buffer.baseAddress, buffer.count > 0 else { return .success(0) }
+    while true {
+      let n = pread(fd, base, buffer.count, off_t(offset))
+      if n >= 0 { return .success(n) }
+      if errno != EINTR { return .failure(FileError.current) }
+    }
+  }
+
+  /// The file's status, when `fstat` can tell.
+  func status() -> stat? {
+    var info = stat()
+    return fstat(fd, &info) == 0 ? info : nil
+  }
+}
+
+/// An `errno` value with its description, for diagnostics.
+struct FileError: Error, CustomStringConvertible {
+  var code: Int32
+
+  static var current: FileError { FileError(code: errno) }
+
+  var description: String { String(cString: strerror(code)).lowercased() }
+}
+
+/// The bytes of an open file or of standard input, read with POSIX `read` in the caller's chunks.
+/// A read error ends the source with a diagnostic naming the byte offset.
+struct FileSource: ByteSource {
+  let descriptor: FileDescriptor
+  private let name: String
+  private let diagnostics: DiagnosticSink
+  private var offset: Int64 = 0
+  private var failed = false
+
+  init(_ descriptor: FileDescriptor, name: String, diagnostics: @escaping DiagnosticSink) {
+    self.descriptor = descriptor
+    self.name = name
+    self.diagnostics = diagnostics
+  }
+
+  mutating func read(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+    guard !failed else { return 0 }
+    switch descriptor.readBytes(into: buffer) {
+    case .success(let n):
+      offset += Int64(n)
+      return n
+    case .failure(let error):
+      failed = true
+      diagnostics(
+        Diagnostic(
+          .warning, SourceRef(source: name, line: 0), "read failed at byte \(offset): \(error)", byteOffset: offset))
+      return 0
+    }
+  }
+}
+
+/// A source that reads from another one; lets an archive find its own stream again below the
+/// layers (peeking, gzip) that an entry was read through.
+protocol WrappingSource: ByteSource {
+  var base: any ByteSource { get }
+}
+
+/// Peels wrapping layers until `T` is found.
+func unwrap<T: ByteSource>(_ source: any ByteSource, to type: T.Type) -> T? {
+  var current = source
+  while true {
+    if let found = current as? T { return found }
+    guard let wrapper = current as? any WrappingSource else { return nil }
+    current = wrapper.base
+  }
+}
+
+/// A source whose first bytes were read ahead to sniff the format; they are served again first.
+struct PeekSource: WrappingSource {
+  var base: any ByteSource
+  /// The bytes read ahead (up to the amount asked for; fewer when the source is shorter).
+  private(set) var head: [UInt8] = []
+  private var headOffset = 0
+
+  init(base: any ByteSource, peek count: Int) {
+    self.base = base
+    head = [UInt8](repeating: 0, count: count)
+    let n = head.withUnsafeMutableBytes { readFully(&self.base, into: $0) }
+    head.removeSubrange(n...)
+  }
+
+  mutating func read(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+    if headOffset < head.count {
+      let n = min(buffer.count, head.count - headOffset)
+      head.withUnsafeBytes { bytes in
+        buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[headOffset..<(headOffset + n)]))
+      }
+      headOffset += n
+      if headOffset == head.count { head = [] }
+      return n
+    }
+    return base.read(into: buffer)
+  }
+}
+
+/// At most `remaining` bytes of another source: one tar entry inside the archive stream.
+struct BoundedSource: WrappingSource {
+  var base: any ByteSource
+  /// Bytes of the entry not read yet.
+  private(set) var remaining: Int64
+  /// True when the stream ended before the entry did.
+  private(set) var truncated = false
+
+  init(base: any ByteSource, count: Int64) {
+    self.base = base
+    self.remaining = count
+  }
+
+  mutating func read(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+    guard remaining > 0, !truncated else { return 0 }
+    let n = Int(min(Int64(buffer.count), remaining))
+    let got = base.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<n]))
+    if got <= 0 {
+      truncated = true
+      return 0
+    }
+    remaining -= Int64(got)
+    return got
+  }
+}
+
+/// Reads until `buffer` is full or the source ends; returns how many bytes were read.
+func readFully(_ source: inout any ByteSource, into buffer: UnsafeMutableRawBufferPointer) -> Int {
+  var filled = 0
+  while filled < buffer.count {
+    let n = source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
+    if n <= 0 { break }
+    filled += n
+  }
+  return filled
+}
+
+/// Reads and discards `count` bytes; returns how many were actually there.
+func skip(_ source: inout any ByteSource, _ count: Int64) -> Int64 {
+  guard count > 0 else { return 0 }
+  var scratch = [UInt8](repeating: 0, count: Int(min(count, 64 * 1024)))
+  var left = count
+  while left > 0 {
+    let n = scratch.withUnsafeMutableBytes { buffer in
+      source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<Int(min(Int64(buffer.count), left))]))
+    }
+    if n <= 0 { break }
+    left -= Int64(n)
+  }
+  return count - left
+}

@@ -1,0 +1,180 @@
+import Foundation
+import PodmortemModel
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Turns what the user named — files, directories, `-` for standard input — into text sources.
+///
+/// Formats are recognised by their magic bytes, never by name: gzip is inflated as it is read,
+/// tar and zip archives are read entry by entry (never extracted), and nesting (`.gz` inside a
+/// tar, a tar inside gzip) is followed, each archive level adding `!entry` to the source name.
+/// Every problem becomes a `Diagnostic`; a broken source stops alone and the rest is still read.
+package struct InputReader: Sendable {
+  package var options: InputOptions
+  let diagnostics: DiagnosticSink
+
+  /// How many bytes are read ahead to recognise a format and to spot binary data.
+  static let sniffBytes = 8 * 1024
+  /// Archives inside archives deeper than this are not opened (a recursive zip quine, say).
+  static let maxDepth = 8
+
+  package init(options: InputOptions = .init(), diagnostics: @escaping DiagnosticSink) {
+    self.options = options
+    self.diagnostics = diagnostics
+  }
+
+  /// Reads every input in order (`-` is standard input), calling `visit` once per text source.
+  /// The visitor reads as many lines as it wants; what it leaves is skipped.
+  package func read(_ inputs: [String], visit: (SourceInfo, inout LineReader) -> Void) {
+    for input in inputs {
+      if input == "-" {
+        readStandardInput(visit: visit)
+      } else {
+        readPath(input, visit: visit)
+      }
+    }
+  }
+
+  /// Reads standard input as the source `<stdin>`.
+  package func readStandardInput(visit: (SourceInfo, inout LineReader) -> Void) {
+    let info = SourceInfo(name: "<stdin>", isStandardInput: true)
+    let file = FileSource(.standardInput(), name: info.name, diagnostics: diagnostics)
+    _ = readStream(file, info: info, depth: 0, visit: visit)
+  }
+
+  /// Reads any byte stream as the source `info` (after the same format detection as a file).
+  package func read(_ source: some ByteSource, as info: SourceInfo, visit: (SourceInfo, inout LineReader) -> Void) {
+    _ = readStream(source, info: info, depth: 0, visit: visit)
+  }
+
+  private func readPath(_ path: String, visit: (SourceInfo, inout LineReader) -> Void) {
+    var info = stat()
+    guard stat(path, &info) == 0 else {
+      report(.error, path, "cannot read '\(path)': \(FileError.current)")
+      return
+    }
+    if (info.st_mode & S_IFMT) == S_IFDIR {
+      readDirectory(path, visit: visit)
+    } else {
+      let source = SourceInfo(name: path, modificationDate: modificationDate(info))
+      readFile(path, info: source, visit: visit)
+    }
+  }
+
+  /// Opens one file and reads it as a stream.
+  func readFile(_ path: String, info: SourceInfo, visit: (SourceInfo, inout LineReader) -> Void) {
+    switch FileDescriptor.opening(path) {
+    case .failure(let error):
+      report(.error, info.name, "cannot read '\(path)': \(error)")
+    case .success(let descriptor):
+      let file = FileSource(descriptor, name: info.name, diagnostics: diagnostics)
+      _ = readStream(file, info: info, depth: 0, visit: visit)
+    }
+  }
+
+  /// Recognises what `source` holds and reads it: the text is visited, an archive or a compressed
+  /// stream is opened. Returns the stream as far as it was read, so an enclosing archive can go on.
+  func readStream(
+    _ source: any ByteSource, info: SourceInfo, depth: Int, visit: (SourceInfo, inout LineReader) -> Void
+  ) -> any ByteSource {
+    guard depth <= Self.maxDepth else {
+      report(.warning, info.name, "skipped: archives nested more than '\(Self.maxDepth)' levels deep")
+      return source
+    }
+    let peek = PeekSource(base: source, peek: Self.sniffBytes)
+    let head = peek.head
+    switch Format(head) {
+    case .gzip:
+      let gzip = GzipSource(
+        base: peek, name: info.name, limit: options.maxBytesPerSource, diagnostics: diagnostics)
+      return readStream(gzip, info: info, depth: depth + 1, visit: visit)
+    case .tar:
+      return readTar(peek, info: info, depth: depth, visit: visit)
+    case .zip:
+      guard let file = source as? FileSource, let status = file.descriptor.status(),
+        (status.st_mode & S_IFMT) == S_IFREG
+      else {
+        report(.warning, info.name, "skipped: a zip archive can only be read from a file; unzip '\(info.name)' first")
+        return peek
+      }
+      readZip(file.descriptor, size: Int64(status.st_size), info: info, depth: depth, visit: visit)
+      return peek
+    case .unsupported(let kind):
+      report(
+        .error, info.name,
+        "cannot read '\(info.name)': \(kind) compression is not supported; recompress it with gzip")
+      return peek
+    case .empty:
+      report(.note, info.name, "empty source")
+      return peek
+    case .binary:
+      let offset = head.firstIndex(of: 0) ?? 0
+      report(.note, info.name, "skipped binary data: a NUL byte at byte \(offset)", byteOffset: Int64(offset))
+      return peek
+    case .text:
+      let name = info.name
+      let sink = diagnostics
+      let cap = options.maxLineBytes
+      var reader = LineReader(peek, maxLineBytes: cap) { number, length in
+        sink(
+          Diagnostic(
+            .warning, SourceRef(source: name, line: number),
+            "line '\(number)' is '\(length)' bytes long; kept the first '\(cap)' bytes"))
+      }
+      visit(info, &reader)
+      return reader.byteSource
+    }
+  }
+
+  /// The modification time in a `stat` result.
+  func modificationDate(_ info: stat) -> Date {
+    #if canImport(Darwin)
+      let spec = info.st_mtimespec
+    #else
+      let spec = info.st_mtim
+    #endif
+    return Date(timeIntervalSince1970: TimeInterval(spec.tv_sec) + TimeInterval(spec.tv_nsec) / 1e9)
+  }
+
+  func report(_ level: Diagnostic.Level, _ source: String, _ message: String, byteOffset: Int64? = nil) {
+    diagnostics(Diagnostic(level, SourceRef(source: source, line: 0), message, byteOffset: byteOffset))
+  }
+}
+
+/// What the first bytes of a stream say it is.
+enum Format: Equatable {
+  case gzip
+  case tar
+  case zip
+  /// A compression podmortem does not read (xz, zstd, bzip2).
+  case unsupported(String)
+  case empty
+  case binary
+  case text
+
+  init(_ head: [UInt8]) {
+    if head.isEmpty {
+      self = .empty
+    } else if head.starts(with: [0x1F, 0x8B]) {
+      self = .gzip
+    } else if head.starts(with: [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]) {
+      self = .unsupported("xz")
+    } else if head.starts(with: [0x28, 0xB5, 0x2F, 0xFD]) {
+      self = .unsupported("zstd")
+    } else if head.count >= 4, head.starts(with: Array("BZh".utf8)), (0x31...0x39).contains(head[3]) {
+      self = .unsupported("bzip2")
+    } else if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) || head.starts(with: [0x50, 0x4B, 0x05, 0x06]) {
+      self = .zip
+    } else if TarHeader.looksLikeTar(head) {
+      self = .tar
+    } else if head.contains(0) {
+      self = .binary
+    } else {
+      self = .text
+    }
+  }
+}

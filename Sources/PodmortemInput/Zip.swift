@@ -1,0 +1,311 @@
+import Foundation
+import PodmortemModel
+
+/// One file listed in a zip archive's central directory.
+struct ZipEntry {
+  var name: String
+  var method: UInt16
+  var flags: UInt16
+  var crc: UInt32
+  var compressedSize: Int64
+  var size: Int64
+  var localHeaderOffset: Int64
+  var modificationDate: Date?
+
+  /// The central directory is metadata, not user text; past this size the archive is refused.
+  static let maxDirectoryBytes: Int64 = 64 << 20
+}
+
+/// Little-endian reads from zip structures; nil past the end rather than a trap.
+extension Array where Element == UInt8 {
+  fileprivate func le(_ offset: Int, _ width: Int) -> UInt64? {
+    guard offset >= 0, offset + width <= count else { return nil }
+    var value: UInt64 = 0
+    for index in (0..<width).reversed() { value = value << 8 | UInt64(self[offset + index]) }
+    return value
+  }
+}
+
+extension InputReader {
+  /// Reads a zip file through its central directory (zip64 included). Stored and deflated entries
+  /// are read; an entry with another method, encryption or a bad CRC is a diagnostic naming it,
+  /// and the other entries are still read.
+  func readZip(
+    _ file: FileDescriptor, size: Int64, info: SourceInfo, depth: Int,
+    visit: (SourceInfo, inout LineReader) -> Void
+  ) {
+    switch zipDirectory(file, size: size) {
+    case .failure(let problem):
+      report(.warning, info.name, "cannot read zip archive '\(info.name)': \(problem.message)")
+    case .success(let entries):
+      for entry in entries where !entry.name.hasSuffix("/") {
+        let name = TarHeader.normalise(entry.name)
+        let entryInfo = SourceInfo(
+          name: info.name + "!" + name, relativePath: name, root: info.root,
+          modificationDate: entry.modificationDate)
+        if entry.flags & 1 != 0 {
+          report(.warning, entryInfo.name, "skipped encrypted zip entry '\(name)'")
+          continue
+        }
+        guard entry.method == 0 || entry.method == 8 else {
+          report(
+            .warning, entryInfo.name, "skipped zip entry '\(name)': unsupported compression method '\(entry.method)'")
+          continue
+        }
+        var local = [UInt8](repeating: 0, count: 30)
+        let got = local.withUnsafeMutableBytes { readAt(file, $0, entry.localHeaderOffset) }
+        guard got == 30, local.le(0, 4) == 0x0403_4B50, let nameLength = local.le(26, 2),
+          let extraLength = local.le(28, 2)
+        else {
+          report(
+            .warning, entryInfo.name, "skipped zip entry '\(name)': bad local header at byte \(entry.localHeaderOffset)"
+          )
+          continue
+        }
+        let start = entry.localHeaderOffset + 30 + Int64(nameLength + extraLength)
+        let source = ZipEntrySource(
+          file: file, entry: entry, start: start, name: entryInfo.name, limit: options.maxBytesPerSource,
+          diagnostics: diagnostics)
+        _ = readStream(source, info: entryInfo, depth: depth + 1, visit: visit)
+      }
+    }
+  }
+
+  /// Why a zip archive's directory could not be read.
+  struct ZipProblem: Error {
+    var message: String
+  }
+
+  /// The entries of the central directory, in archive order.
+  private func zipDirectory(_ file: FileDescriptor, size: Int64) -> Result<[ZipEntry], ZipProblem> {
+    // The end record is 22 bytes plus a comment of up to 65535 bytes, at the very end.
+    let tailLength = Int(min(size, 22 + 65_535))
+    var tail = [UInt8](repeating: 0, count: tailLength)
+    guard tail.withUnsafeMutableBytes({ readAt(file, $0, size - Int64(tailLength)) }) == tailLength else {
+      return .failure(ZipProblem(message: "read failed"))
+    }
+    guard let end = stride(from: tailLength - 22, through: 0, by: -1).first(where: { tail.le($0, 4) == 0x0605_4B50 }),
+      var count = tail.le(end + 10, 2), var directorySize = tail.le(end + 12, 4),
+      var directoryOffset = tail.le(end + 16, 4)
+    else { return .failure(ZipProblem(message: "no end of central directory record")) }
+    if count == 0xFFFF || directorySize == 0xFFFF_FFFF || directoryOffset == 0xFFFF_FFFF {
+      // zip64: a locator just before the end record points at the zip64 end record.
+      let locatorOffset = size - Int64(tailLength - end) - 20
+      var locator = [UInt8](repeating: 0, count: 20)
+      var record = [UInt8](repeating: 0, count: 56)
+      guard locatorOffset >= 0, locator.withUnsafeMutableBytes({ readAt(file, $0, locatorOffset) }) == 20,
+        locator.le(0, 4) == 0x0706_4B50, let recordOffset = locator.le(8, 8), recordOffset < UInt64(size),
+        record.withUnsafeMutableBytes({ readAt(file, $0, Int64(recordOffset)) }) == 56,
+        record.le(0, 4) == 0x0606_4B50, let count64 = record.le(32, 8), let size64 = record.le(40, 8),
+        let offset64 = record.le(48, 8)
+      else { return .failure(ZipProblem(message: "bad zip64 end record")) }
+      count = count64
+      directorySize = size64
+      directoryOffset = offset64
+    }
+    guard directorySize <= UInt64(ZipEntry.maxDirectoryBytes), directoryOffset + directorySize <= UInt64(size) else {
+      return .failure(ZipProblem(message: "central directory out of bounds"))
+    }
+    var directory = [UInt8](repeating: 0, count: Int(directorySize))
+    guard directory.withUnsafeMutableBytes({ readAt(file, $0, Int64(directoryOffset)) }) == directory.count else {
+      return .failure(ZipProblem(message: "read failed"))
+    }
+    var entries: [ZipEntry] = []
+    var at = 0
+    for _ in 0..<count {
+      guard directory.le(at, 4) == 0x0201_4B50, let flags = directory.le(at + 8, 2),
+        let method = directory.le(at + 10, 2), let time = directory.le(at + 12, 2), let date = directory.le(at + 14, 2),
+        let crc = directory.le(at + 16, 4), var compressed = directory.le(at + 20, 4),
+        var size = directory.le(at + 24, 4), let nameLength = directory.le(at + 28, 2),
+        let extraLength = directory.le(at + 30, 2), let commentLength = directory.le(at + 32, 2),
+        var offset = directory.le(at + 42, 4), at + 46 + Int(nameLength + extraLength) <= directory.count
+      else {
+        return entries.isEmpty
+          ? .failure(ZipProblem(message: "corrupt central directory")) : .success(entries)
+      }
+      let nameStart = at + 46
+      let name = String(decoding: directory[nameStart..<(nameStart + Int(nameLength))], as: UTF8.self)
+      var modified = dosDate(date: UInt16(date), time: UInt16(time))
+      var extra = nameStart + Int(nameLength)
+      let extraEnd = extra + Int(extraLength)
+      while extra + 4 <= extraEnd, let id = directory.le(extra, 2), let length = directory.le(extra + 2, 2) {
+        let body = extra + 4
+        if id == 0x0001 {
+          // zip64 extra: the 64-bit values, in this order, only for fields saturated above.
+          var field = body
+          if size == 0xFFFF_FFFF, let value = directory.le(field, 8) {
+            size = value
+            field += 8
+          }
+          if compressed == 0xFFFF_FFFF, let value = directory.le(field, 8) {
+            compressed = value
+            field += 8
+          }
+          if offset == 0xFFFF_FFFF, let value = directory.le(field, 8) { offset = value }
+        } else if id == 0x5455, length >= 5, let flags = directory.le(body, 1), flags & 1 != 0,
+          let seconds = directory.le(body + 1, 4)
+        {
+          // Extended timestamp: a real UTC mtime, better than the local-time DOS fields.
+          modified = Date(timeIntervalSince1970: TimeInterval(Int32(bitPattern: UInt32(seconds))))
+        }
+        extra = body + Int(length)
+      }
+      entries.append(
+        ZipEntry(
+          name: name, method: UInt16(method), flags: UInt16(flags), crc: UInt32(crc),
+          compressedSize: Int64(clamping: compressed), size: Int64(clamping: size),
+          localHeaderOffset: Int64(clamping: offset), modificationDate: modified))
+      at = extraEnd + Int(commentLength)
+    }
+    return .success(entries)
+  }
+
+  /// An MS-DOS date and time (local time of the zipping machine, taken here as UTC).
+  private func dosDate(date: UInt16, time: UInt16) -> Date? {
+    var components = DateComponents()
+    components.year = 1980 + Int(date >> 9)
+    components.month = Int((date >> 5) & 0xF)
+    components.day = Int(date & 0x1F)
+    components.hour = Int(time >> 11)
+    components.minute = Int((time >> 5) & 0x3F)
+    components.second = Int(time & 0x1F) * 2
+    var calendar = Calendar(identifier: .gregorian)
+    guard let utc = TimeZone(identifier: "UTC") else { return nil }
+    calendar.timeZone = utc
+    return calendar.date(from: components)
+  }
+
+  /// Reads until `buffer` is full or the file ends, at `offset`.
+  private func readAt(_ file: FileDescriptor, _ buffer: UnsafeMutableRawBufferPointer, _ offset: Int64) -> Int {
+    var filled = 0
+    while filled < buffer.count {
+      guard
+        case .success(let n) = file.readBytes(
+          into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]),
+          at: offset + Int64(filled)), n > 0
+      else { break }
+      filled += n
+    }
+    return filled
+  }
+}
+
+/// The data of one zip entry, read with `pread` (so the archive needs no shared position),
+/// inflated when deflated, its CRC-32 checked when the end is reached.
+struct ZipEntrySource: ByteSource {
+  private let file: FileDescriptor
+  private let entry: ZipEntry
+  private var position: Int64
+  private var compressedLeft: Int64
+  private let inflater: Inflater?
+  private var input = [UInt8](repeating: 0, count: 64 * 1024)
+  private var inputStart = 0
+  private var inputEnd = 0
+  private var produced: Int64 = 0
+  private var crc: UInt32 = 0
+  private var done = false
+  private let limit: Int64
+  private let name: String
+  private let diagnostics: DiagnosticSink
+
+  init(
+    file: FileDescriptor, entry: ZipEntry, start: Int64, name: String, limit: Int64,
+    diagnostics: @escaping DiagnosticSink
+  ) {
+    self.file = file
+    self.entry = entry
+    self.position = start
+    self.compressedLeft = entry.compressedSize
+    self.inflater = entry.method == 8 ? Inflater(.raw) : nil
+    self.name = name
+    self.limit = limit
+    self.diagnostics = diagnostics
+  }
+
+  mutating func read(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+    guard buffer.count > 0 else { return 0 }
+    while !done {
+      if inputStart == inputEnd && compressedLeft > 0 { refill() }
+      if produced >= limit {
+        report("stopped: more than '\(limit)' decompressed bytes (--max-bytes)")
+        return 0
+      }
+      let room = Int(min(Int64(buffer.count), limit - produced))
+      let window = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<room])
+      var count = 0
+      if let inflater {
+        let step = input.withUnsafeBytes { bytes in
+          inflater.inflate(UnsafeRawBufferPointer(rebasing: bytes[inputStart..<inputEnd]), into: window)
+        }
+        inputStart += step.consumed
+        count = step.produced
+        if let failure = step.failure {
+          report("corrupt deflate data in zip entry: \(failure)")
+          return account(window, count)
+        }
+        if step.ended {
+          done = true
+          verify(adding: window, count)
+          return count
+        }
+        if count == 0 && step.consumed == 0 && (inputStart < inputEnd || compressedLeft == 0) {
+          report(
+            inputStart < inputEnd
+              ? "corrupt deflate data in zip entry: no progress" : "truncated deflate data in zip entry")
+          return 0
+        }
+      } else {
+        count = min(room, inputEnd - inputStart)
+        input.withUnsafeBytes { bytes in
+          window.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[inputStart..<(inputStart + count)]))
+        }
+        inputStart += count
+        if count == 0 {
+          done = true
+          verify(adding: window, 0)
+          return 0
+        }
+      }
+      if count > 0 { return account(window, count) }
+    }
+    return 0
+  }
+
+  private mutating func account(_ window: UnsafeMutableRawBufferPointer, _ count: Int) -> Int {
+    crc = Inflater.crc32(crc, UnsafeRawBufferPointer(rebasing: window[0..<count]))
+    produced += Int64(count)
+    return count
+  }
+
+  /// At the end of the entry: its length and CRC-32 must be what the directory says.
+  private mutating func verify(adding window: UnsafeMutableRawBufferPointer, _ count: Int) {
+    _ = account(window, count)
+    if produced != entry.size {
+      report("zip entry is '\(produced)' bytes, the directory says '\(entry.size)'")
+    } else if crc != entry.crc {
+      report("crc mismatch in zip entry (data may be corrupt)")
+    }
+  }
+
+  private mutating func refill() {
+    let want = Int(min(Int64(input.count), compressedLeft))
+    let n = input.withUnsafeMutableBytes { buffer in
+      file.readBytes(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<want]), at: position)
+    }
+    inputStart = 0
+    switch n {
+    case .success(let count) where count > 0:
+      inputEnd = count
+      position += Int64(count)
+      compressedLeft -= Int64(count)
+    default:
+      inputEnd = 0
+      compressedLeft = 0
+    }
+  }
+
+  private mutating func report(_ message: String) {
+    done = true
+    diagnostics(Diagnostic(.warning, SourceRef(source: name, line: 0), message))
+  }
+}
