@@ -7,797 +7,797 @@ extension PatternCatalog {
     (
       name: "event-messages.json",
       contents: #"""
-{
-  "patterns": [
-    {
-      "id": "event.probe-failed",
-      "kinds": ["event"],
-      "literals": ["probe failed:"],
-      "regex": "(?s)^(?<probe>Liveness|Readiness|Startup) probe failed: ?(?<output>.*)$",
-      "title": "probe failed",
-      "explanation": "The kubelet ran the probe and it failed; the text after the colon is the probe's output. An Unhealthy event is recorded on every failed attempt, before failureThreshold is reached.",
-      "examples": [
-        {
-          "text": "Liveness probe failed: HTTP probe failed with statuscode: 503",
-          "captures": {
-            "probe": "Liveness",
-            "output": "HTTP probe failed with statuscode: 503"
+      {
+        "patterns": [
+          {
+            "id": "event.probe-failed",
+            "kinds": ["event"],
+            "literals": ["probe failed:"],
+            "regex": "(?s)^(?<probe>Liveness|Readiness|Startup) probe failed: ?(?<output>.*)$",
+            "title": "probe failed",
+            "explanation": "The kubelet ran the probe and it failed; the text after the colon is the probe's output. An Unhealthy event is recorded on every failed attempt, before failureThreshold is reached.",
+            "examples": [
+              {
+                "text": "Liveness probe failed: HTTP probe failed with statuscode: 503",
+                "captures": {
+                  "probe": "Liveness",
+                  "output": "HTTP probe failed with statuscode: 503"
+                }
+              },
+              {
+                "text": "Readiness probe failed: Get \"http://10.244.1.17:8080/healthz\": dial tcp 10.244.1.17:8080: connect: connection refused",
+                "captures": {
+                  "probe": "Readiness",
+                  "output": "Get \"http://10.244.1.17:8080/healthz\": dial tcp 10.244.1.17:8080: connect: connection refused"
+                }
+              },
+              {
+                "text": "Liveness probe failed: Get \"http://10.244.0.12:8080/livez\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)",
+                "captures": {
+                  "probe": "Liveness",
+                  "output": "Get \"http://10.244.0.12:8080/livez\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)"
+                }
+              },
+              {
+                "text": "Startup probe failed: dial tcp 10.244.2.5:5432: connect: connection refused",
+                "captures": {
+                  "probe": "Startup",
+                  "output": "dial tcp 10.244.2.5:5432: connect: connection refused"
+                }
+              },
+              {
+                "text": "Liveness probe failed: command timed out: \"cat /tmp/healthy\" timed out after 1s",
+                "captures": {
+                  "probe": "Liveness",
+                  "output": "command timed out: \"cat /tmp/healthy\" timed out after 1s"
+                }
+              },
+              {
+                "text": "Readiness probe failed: service unhealthy (responded with \"NOT_SERVING\")",
+                "captures": {
+                  "probe": "Readiness",
+                  "output": "service unhealthy (responded with \"NOT_SERVING\")"
+                }
+              },
+              {
+                "text": "Liveness probe failed: cat: can't open '/tmp/healthy': No such file or directory\n",
+                "captures": {
+                  "probe": "Liveness",
+                  "output": "cat: can't open '/tmp/healthy': No such file or directory\n"
+                }
+              },
+              {
+                "text": "Readiness probe failed: waiting for postgres\npg_isready: 10.96.14.2:5432 - no response",
+                "captures": {
+                  "probe": "Readiness",
+                  "output": "waiting for postgres\npg_isready: 10.96.14.2:5432 - no response"
+                }
+              },
+              {
+                "text": "Liveness probe failed: ",
+                "captures": {
+                  "probe": "Liveness",
+                  "output": ""
+                }
+              },
+              {
+                "text": "Readiness probe failed:",
+                "captures": {
+                  "probe": "Readiness",
+                  "output": ""
+                }
+              }
+            ],
+            "counterexamples": [
+              "Readiness probe errored: rpc error: code = NotFound desc = failed to exec in container: container is in CONTAINER_EXITED state",
+              "Liveness probe warning: Probe terminated redirects, Response body: ",
+              "HTTP probe failed with statuscode: 503"
+            ]
+          },
+          {
+            "id": "event.probe-errored",
+            "kinds": ["event"],
+            "literals": ["probe errored"],
+            "regex": "(?s)^(?<probe>Liveness|Readiness|Startup) probe errored(?: and resulted in (?<state>[A-Za-z]+) state)?: ?(?<error>.*)$",
+            "title": "probe errored",
+            "explanation": "The kubelet could not run the probe at all (a Go error, not a failed check). Errored attempts do not count toward failureThreshold; from Kubernetes 1.33 the message names the state the probe was left in.",
+            "examples": [
+              {
+                "text": "Readiness probe errored: rpc error: code = NotFound desc = failed to exec in container: failed to load task: no running task found: task 6a0f3c2b9d41 not found: not found",
+                "captures": {
+                  "probe": "Readiness",
+                  "error": "rpc error: code = NotFound desc = failed to exec in container: failed to load task: no running task found: task 6a0f3c2b9d41 not found: not found"
+                }
+              },
+              {
+                "text": "Readiness probe errored and resulted in unknown state: rpc error: code = Unknown desc = command error: cannot register an exec PID: container is stopping, stdout: , stderr: , exit code -1",
+                "captures": {
+                  "probe": "Readiness",
+                  "state": "unknown",
+                  "error": "rpc error: code = Unknown desc = command error: cannot register an exec PID: container is stopping, stdout: , stderr: , exit code -1"
+                }
+              },
+              {
+                "text": "Startup probe errored and resulted in unknown state: strconv.Atoi: parsing \"http\": invalid syntax",
+                "captures": {
+                  "probe": "Startup",
+                  "state": "unknown",
+                  "error": "strconv.Atoi: parsing \"http\": invalid syntax"
+                }
+              }
+            ],
+            "counterexamples": ["Liveness probe failed: HTTP probe failed with statuscode: 500"]
+          },
+          {
+            "id": "event.probe-warning",
+            "kinds": ["event"],
+            "literals": ["probe warning"],
+            "regex": "(?s)^(?<probe>Liveness|Readiness|Startup) probe warning: ?(?<output>.*)$",
+            "title": "probe succeeded with a warning",
+            "explanation": "An HTTP probe got a redirect to another host, which the kubelet does not follow; the probe counts as a success.",
+            "examples": [
+              {
+                "text": "Readiness probe warning: Probe terminated redirects, Response body: <a href=\"https://auth.example.com/login\">Found</a>.",
+                "captures": {
+                  "probe": "Readiness",
+                  "output": "Probe terminated redirects, Response body: <a href=\"https://auth.example.com/login\">Found</a>."
+                }
+              }
+            ],
+            "counterexamples": ["Readiness probe failed: HTTP probe failed with statuscode: 302"]
+          },
+          {
+            "id": "event.probe-killing",
+            "kinds": ["event"],
+            "literals": ["Container ", " probe"],
+            "regex": "^Container (?<container>[^\\s,]+) failed (?<probe>liveness|startup) probe(?:, (?<action>will be restarted))?$",
+            "title": "container killed by its probe",
+            "explanation": "The liveness or startup probe reached failureThreshold and the kubelet is killing the container; it is restarted unless the restart policy forbids it.",
+            "examples": [
+              {
+                "text": "Container web failed liveness probe, will be restarted",
+                "captures": {
+                  "container": "web",
+                  "probe": "liveness",
+                  "action": "will be restarted"
+                }
+              },
+              {
+                "text": "Container api failed startup probe, will be restarted",
+                "captures": {
+                  "container": "api",
+                  "probe": "startup",
+                  "action": "will be restarted"
+                }
+              },
+              {
+                "text": "Container batch failed liveness probe",
+                "captures": {
+                  "container": "batch",
+                  "probe": "liveness"
+                }
+              }
+            ],
+            "counterexamples": [
+              "Container web definition changed, will be restarted",
+              "Container web failed readiness probe, will be restarted",
+              "Stopping container web"
+            ]
+          },
+          {
+            "id": "event.container-definition-changed",
+            "kinds": ["event"],
+            "literals": ["definition changed"],
+            "regex": "^Container (?<container>[^\\s,]+) definition changed(?:, (?<action>will be restarted))?$",
+            "title": "container definition changed",
+            "explanation": "The container's spec changed (for example its image was patched), so the kubelet kills and restarts it.",
+            "examples": [
+              {
+                "text": "Container web definition changed, will be restarted",
+                "captures": {
+                  "container": "web",
+                  "action": "will be restarted"
+                }
+              }
+            ],
+            "counterexamples": ["Container web failed liveness probe, will be restarted"]
+          },
+          {
+            "id": "event.backoff-restarting",
+            "kinds": ["event"],
+            "literals": ["Back-off restarting failed container"],
+            "regex": "^Back-off restarting failed container(?: (?<container>\\S+) in pod (?<pod>[^\\s_]+)_(?<namespace>[^\\s_(]+)\\((?<uid>[^)\\s]*)\\))?$",
+            "title": "crash loop back-off",
+            "explanation": "The container keeps exiting and the kubelet waits before restarting it (10s doubling to 5m). Before Kubernetes 1.26 the message did not name the container and pod. The event count counts sync retries, not restarts.",
+            "examples": [
+              {
+                "text": "Back-off restarting failed container",
+                "captures": {}
+              },
+              {
+                "text": "Back-off restarting failed container web in pod web-0_default(0f1c3b9e-5d2a-4c1b-9f6e-2a7d8c9b1e40)",
+                "captures": {
+                  "container": "web",
+                  "pod": "web-0",
+                  "namespace": "default",
+                  "uid": "0f1c3b9e-5d2a-4c1b-9f6e-2a7d8c9b1e40"
+                }
+              },
+              {
+                "text": "Back-off restarting failed container worker in pod queue-worker-7d9c8b6f5-x2k4p_jobs(5e6f7a8b-1c2d-4e3f-9a0b-c1d2e3f4a5b6)",
+                "captures": {
+                  "container": "worker",
+                  "pod": "queue-worker-7d9c8b6f5-x2k4p",
+                  "namespace": "jobs",
+                  "uid": "5e6f7a8b-1c2d-4e3f-9a0b-c1d2e3f4a5b6"
+                }
+              }
+            ],
+            "counterexamples": [
+              "Back-off pulling image \"nginx:1.27\"",
+              "back-off 5m0s restarting failed container=web pod=web-0_default(0f1c3b9e-5d2a-4c1b-9f6e-2a7d8c9b1e40)"
+            ]
+          },
+          {
+            "id": "event.backoff-pulling-image",
+            "kinds": ["event"],
+            "literals": ["Back-off pulling image"],
+            "regex": "(?s)^Back-off pulling image \"(?<image>[^\"]*)\"(?:: (?<error>.*))?$",
+            "title": "image pull back-off",
+            "explanation": "Pulling the image failed and the kubelet waits before trying again (10s doubling to 5m). From Kubernetes 1.32 the previous pull error is appended.",
+            "examples": [
+              {
+                "text": "Back-off pulling image \"nginx:doesnotexist\"",
+                "captures": {
+                  "image": "nginx:doesnotexist"
+                }
+              },
+              {
+                "text": "Back-off pulling image \"registry.example.com/team/api:1.4.2\": ErrImagePull: failed to pull and unpack image \"registry.example.com/team/api:1.4.2\": failed to resolve reference \"registry.example.com/team/api:1.4.2\": unexpected status from HEAD request to https://registry.example.com/v2/team/api/manifests/1.4.2: 401 Unauthorized",
+                "captures": {
+                  "image": "registry.example.com/team/api:1.4.2",
+                  "error": "ErrImagePull: failed to pull and unpack image \"registry.example.com/team/api:1.4.2\": failed to resolve reference \"registry.example.com/team/api:1.4.2\": unexpected status from HEAD request to https://registry.example.com/v2/team/api/manifests/1.4.2: 401 Unauthorized"
+                }
+              }
+            ],
+            "counterexamples": ["Back-off restarting failed container", "Pulling image \"nginx:doesnotexist\""]
+          },
+          {
+            "id": "event.failed-pull-image",
+            "kinds": ["event"],
+            "literals": ["Failed to pull image"],
+            "regex": "(?s)^Failed to pull image \"(?<image>[^\"]*)\": (?<error>.*)$",
+            "title": "image pull failed",
+            "explanation": "The container runtime could not pull the image; the error says whether the tag is missing, access was denied or the registry was unreachable.",
+            "examples": [
+              {
+                "text": "Failed to pull image \"nginx:doesnotexist\": rpc error: code = NotFound desc = failed to pull and unpack image \"docker.io/library/nginx:doesnotexist\": failed to resolve reference \"docker.io/library/nginx:doesnotexist\": docker.io/library/nginx:doesnotexist: not found",
+                "captures": {
+                  "image": "nginx:doesnotexist",
+                  "error": "rpc error: code = NotFound desc = failed to pull and unpack image \"docker.io/library/nginx:doesnotexist\": failed to resolve reference \"docker.io/library/nginx:doesnotexist\": docker.io/library/nginx:doesnotexist: not found"
+                }
+              },
+              {
+                "text": "Failed to pull image \"private.registry.io/app:2.0\": failed to pull and unpack image \"private.registry.io/app:2.0\": failed to resolve reference \"private.registry.io/app:2.0\": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed",
+                "captures": {
+                  "image": "private.registry.io/app:2.0",
+                  "error": "failed to pull and unpack image \"private.registry.io/app:2.0\": failed to resolve reference \"private.registry.io/app:2.0\": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed"
+                }
+              }
+            ],
+            "counterexamples": ["Pulling image \"nginx:1.27\"", "Error: ErrImagePull"]
+          },
+          {
+            "id": "event.container-error",
+            "kinds": ["event"],
+            "literals": ["Error: "],
+            "regex": "(?s)^Error: (?<error>.*)$",
+            "title": "container could not be created or started",
+            "explanation": "A Failed event from the kubelet: the container was not created or started. The text is the waiting reason (ErrImagePull, ImagePullBackOff) or the runtime's error.",
+            "examples": [
+              {
+                "text": "Error: ErrImagePull",
+                "captures": {
+                  "error": "ErrImagePull"
+                }
+              },
+              {
+                "text": "Error: ImagePullBackOff",
+                "captures": {
+                  "error": "ImagePullBackOff"
+                }
+              },
+              {
+                "text": "Error: configmap \"app-config\" not found",
+                "captures": {
+                  "error": "configmap \"app-config\" not found"
+                }
+              },
+              {
+                "text": "Error: failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: \"/app/start.sh\": permission denied: unknown",
+                "captures": {
+                  "error": "failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: \"/app/start.sh\": permission denied: unknown"
+                }
+              }
+            ],
+            "counterexamples": [
+              "error killing pod: failed to \"KillContainer\" for \"app\" with KillContainerError: \"rpc error: code = DeadlineExceeded desc = context deadline exceeded\""
+            ]
+          },
+          {
+            "id": "event.failed-scheduling",
+            "kinds": ["event"],
+            "literals": [" nodes are available: "],
+            "regex": "(?s)^0/(?<nodes>\\d+) nodes are available: (?<reasons>.*?)(?: preemption: (?<preemption>.*))?$",
+            "title": "pod cannot be scheduled",
+            "explanation": "The scheduler found no node for the pod; the reasons count the nodes rejected for each cause, and the preemption part says whether evicting lower-priority pods would help.",
+            "examples": [
+              {
+                "text": "0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.",
+                "captures": {
+                  "nodes": "3",
+                  "reasons": "1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 Insufficient cpu.",
+                  "preemption": "0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod."
+                }
+              },
+              {
+                "text": "0/1 nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.",
+                "captures": {
+                  "nodes": "1",
+                  "reasons": "pod has unbound immediate PersistentVolumeClaims.",
+                  "preemption": "0/1 nodes are available: 1 Preemption is not helpful for scheduling."
+                }
+              },
+              {
+                "text": "0/12 nodes are available: 10 Insufficient memory, 2 node(s) didn't match Pod's node affinity/selector.",
+                "captures": {
+                  "nodes": "12",
+                  "reasons": "10 Insufficient memory, 2 node(s) didn't match Pod's node affinity/selector."
+                }
+              }
+            ],
+            "counterexamples": [
+              "Successfully assigned default/web-0 to worker-1",
+              "no nodes available to schedule pods"
+            ]
+          },
+          {
+            "id": "event.no-nodes-available",
+            "kinds": ["event"],
+            "literals": ["no nodes available"],
+            "regex": "^no nodes available to schedule pods$",
+            "title": "no nodes to schedule on",
+            "explanation": "The scheduler saw no nodes at all: the cluster has none registered, or all were deleted.",
+            "examples": [
+              {
+                "text": "no nodes available to schedule pods",
+                "captures": {}
+              }
+            ]
+          },
+          {
+            "id": "event.volume-operation-failed",
+            "kinds": ["event"],
+            "literals": [" failed for volume \""],
+            "regex": "(?s)^(?<operation>[A-Za-z]+\\.[A-Za-z]+) failed for volume \"(?<volume>[^\"]*)\" : (?<error>.*)$",
+            "title": "volume operation failed",
+            "explanation": "The kubelet (or the attach/detach controller) could not attach, mount or unmount a volume; the pod cannot start until it succeeds.",
+            "examples": [
+              {
+                "text": "MountVolume.SetUp failed for volume \"config\" : configmap \"redis-config\" not found",
+                "captures": {
+                  "operation": "MountVolume.SetUp",
+                  "volume": "config",
+                  "error": "configmap \"redis-config\" not found"
+                }
+              },
+              {
+                "text": "MountVolume.SetUp failed for volume \"tls\" : secret \"api-tls\" not found",
+                "captures": {
+                  "operation": "MountVolume.SetUp",
+                  "volume": "tls",
+                  "error": "secret \"api-tls\" not found"
+                }
+              },
+              {
+                "text": "MountVolume.MountDevice failed for volume \"pvc-d5685eee-7f6e-489d-b660-3b4e645c1b62\" : rpc error: code = DeadlineExceeded desc = context deadline exceeded",
+                "captures": {
+                  "operation": "MountVolume.MountDevice",
+                  "volume": "pvc-d5685eee-7f6e-489d-b660-3b4e645c1b62",
+                  "error": "rpc error: code = DeadlineExceeded desc = context deadline exceeded"
+                }
+              },
+              {
+                "text": "AttachVolume.Attach failed for volume \"pvc-19af27b8-fc0a-428d-bda5-552cb52b9806\" : rpc error: code = Internal desc = Could not attach volume \"vol-0a1b2c3d4e5f67890\" to node \"i-0123456789abcdef0\": context deadline exceeded",
+                "captures": {
+                  "operation": "AttachVolume.Attach",
+                  "volume": "pvc-19af27b8-fc0a-428d-bda5-552cb52b9806",
+                  "error": "rpc error: code = Internal desc = Could not attach volume \"vol-0a1b2c3d4e5f67890\" to node \"i-0123456789abcdef0\": context deadline exceeded"
+                }
+              }
+            ],
+            "counterexamples": [
+              "MountVolume.SetUp succeeded for volume \"config\"",
+              "AttachVolume.Attach succeeded for volume \"pvc-19af27b8-fc0a-428d-bda5-552cb52b9806\""
+            ]
+          },
+          {
+            "id": "event.multi-attach",
+            "kinds": ["event"],
+            "literals": ["Multi-Attach error"],
+            "regex": "^Multi-Attach error for volume \"(?<volume>[^\"]*)\" (?<detail>.*)$",
+            "title": "volume attached elsewhere",
+            "explanation": "A ReadWriteOnce volume is still attached to another node (often a pod that has not finished terminating there), so it cannot be attached here.",
+            "examples": [
+              {
+                "text": "Multi-Attach error for volume \"pvc-0a1b2c3d-4e5f-6789-abcd-ef0123456789\" Volume is already exclusively attached to one node and can't be attached to another",
+                "captures": {
+                  "volume": "pvc-0a1b2c3d-4e5f-6789-abcd-ef0123456789",
+                  "detail": "Volume is already exclusively attached to one node and can't be attached to another"
+                }
+              },
+              {
+                "text": "Multi-Attach error for volume \"pvc-0a1b2c3d-4e5f-6789-abcd-ef0123456789\" Volume is already used by pod(s) web-0",
+                "captures": {
+                  "volume": "pvc-0a1b2c3d-4e5f-6789-abcd-ef0123456789",
+                  "detail": "Volume is already used by pod(s) web-0"
+                }
+              }
+            ]
+          },
+          {
+            "id": "event.unable-to-attach-or-mount",
+            "kinds": ["event"],
+            "literals": ["Unable to attach or mount volumes"],
+            "regex": "^Unable to attach or mount volumes: unmounted volumes=\\[(?<unmounted>[^\\]]*)\\], unattached volumes=\\[(?<unattached>[^\\]]*)\\](?:, failed to process volumes=\\[(?<failed>[^\\]]*)\\])?: (?<error>.*)$",
+            "title": "volumes not mounted in time",
+            "explanation": "The kubelet gave up waiting (2m3s) for the pod's volumes; the suffix is 'timed out waiting for the condition' up to Kubernetes 1.27 and 'context deadline exceeded' from 1.28. The cause is usually in a MountVolume or AttachVolume event beside it.",
+            "examples": [
+              {
+                "text": "Unable to attach or mount volumes: unmounted volumes=[config], unattached volumes=[kube-api-access-8xk2p config]: timed out waiting for the condition",
+                "captures": {
+                  "unmounted": "config",
+                  "unattached": "kube-api-access-8xk2p config",
+                  "error": "timed out waiting for the condition"
+                }
+              },
+              {
+                "text": "Unable to attach or mount volumes: unmounted volumes=[data], unattached volumes=[], failed to process volumes=[]: timed out waiting for the condition",
+                "captures": {
+                  "unmounted": "data",
+                  "unattached": "",
+                  "failed": "",
+                  "error": "timed out waiting for the condition"
+                }
+              },
+              {
+                "text": "Unable to attach or mount volumes: unmounted volumes=[job-logs], unattached volumes=[job-logs], failed to process volumes=[]: context deadline exceeded",
+                "captures": {
+                  "unmounted": "job-logs",
+                  "unattached": "job-logs",
+                  "failed": "",
+                  "error": "context deadline exceeded"
+                }
+              }
+            ],
+            "counterexamples": ["MountVolume.SetUp failed for volume \"config\" : configmap \"redis-config\" not found"]
+          },
+          {
+            "id": "event.failed-create-pod-sandbox",
+            "kinds": ["event"],
+            "literals": ["Failed to create pod sandbox"],
+            "regex": "(?s)^Failed to create pod sandbox: (?<error>.*)$",
+            "title": "pod sandbox not created",
+            "explanation": "The runtime could not create the pod's sandbox (its network namespace and pause container); the error usually names the CNI plugin or the pause image.",
+            "examples": [
+              {
+                "text": "Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox \"4f1c2d3e5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d\": plugin type=\"calico\" failed (add): error getting ClusterInformation: connection is unauthorized: Unauthorized",
+                "captures": {
+                  "error": "rpc error: code = Unknown desc = failed to setup network for sandbox \"4f1c2d3e5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d\": plugin type=\"calico\" failed (add): error getting ClusterInformation: connection is unauthorized: Unauthorized"
+                }
+              },
+              {
+                "text": "Failed to create pod sandbox: rpc error: code = Unknown desc = failed to get sandbox image \"registry.k8s.io/pause:3.9\": failed to pull image \"registry.k8s.io/pause:3.9\": failed to pull and unpack image \"registry.k8s.io/pause:3.9\": failed to resolve reference \"registry.k8s.io/pause:3.9\": dial tcp 34.96.108.209:443: i/o timeout",
+                "captures": {
+                  "error": "rpc error: code = Unknown desc = failed to get sandbox image \"registry.k8s.io/pause:3.9\": failed to pull image \"registry.k8s.io/pause:3.9\": failed to pull and unpack image \"registry.k8s.io/pause:3.9\": failed to resolve reference \"registry.k8s.io/pause:3.9\": dial tcp 34.96.108.209:443: i/o timeout"
+                }
+              }
+            ],
+            "counterexamples": ["Pod sandbox changed, it will be killed and re-created."]
+          },
+          {
+            "id": "event.sandbox-changed",
+            "kinds": ["event"],
+            "literals": ["Pod sandbox changed"],
+            "regex": "^Pod sandbox changed, it will be killed and re-created\\.$",
+            "title": "pod sandbox re-created",
+            "explanation": "The pod's sandbox died or changed (often after a node or runtime restart), so the kubelet kills every container and creates the sandbox again.",
+            "examples": [
+              {
+                "text": "Pod sandbox changed, it will be killed and re-created.",
+                "captures": {}
+              }
+            ]
+          },
+          {
+            "id": "event.evicted-low-resource",
+            "kinds": ["event"],
+            "literals": ["The node was low on resource: "],
+            "regex": "(?s)^The node was low on resource: (?<resource>[^.\\s]+)\\. ?(?:Threshold quantity: (?<threshold>[^,]+), available: (?<available>[^\\s]+?)\\. ?)?(?<detail>.*)$",
+            "title": "pod evicted: node low on a resource",
+            "explanation": "The kubelet's eviction manager crossed an eviction threshold for the named resource and evicted this pod, usually the one using the most above its request.",
+            "examples": [
+              {
+                "text": "The node was low on resource: memory. Threshold quantity: 100Mi, available: 95412Ki. Container app was using 1830528Ki, request is 512Mi, has larger consumption of memory. ",
+                "captures": {
+                  "resource": "memory",
+                  "threshold": "100Mi",
+                  "available": "95412Ki",
+                  "detail": "Container app was using 1830528Ki, request is 512Mi, has larger consumption of memory. "
+                }
+              },
+              {
+                "text": "The node was low on resource: ephemeral-storage. Threshold quantity: 3901376816, available: 3768008Ki. ",
+                "captures": {
+                  "resource": "ephemeral-storage",
+                  "threshold": "3901376816",
+                  "available": "3768008Ki",
+                  "detail": ""
+                }
+              },
+              {
+                "text": "The node was low on resource: ephemeral-storage. Container busybox was using 1248Mi, which exceeds its request of 0. ",
+                "captures": {
+                  "resource": "ephemeral-storage",
+                  "detail": "Container busybox was using 1248Mi, which exceeds its request of 0. "
+                }
+              }
+            ],
+            "counterexamples": ["The node had condition: [DiskPressure]. "]
+          },
+          {
+            "id": "event.evicted-node-condition",
+            "kinds": ["event"],
+            "literals": ["The node had condition: "],
+            "regex": "^The node had condition: \\[(?<conditions>[^\\]]*)\\]\\. ?$",
+            "title": "pod evicted: node condition",
+            "explanation": "The pod was rejected or evicted because the node reports a pressure condition it does not tolerate.",
+            "examples": [
+              {
+                "text": "The node had condition: [DiskPressure]. ",
+                "captures": {
+                  "conditions": "DiskPressure"
+                }
+              }
+            ]
+          },
+          {
+            "id": "event.evicted-pod-ephemeral-storage",
+            "kinds": ["event"],
+            "literals": ["Pod ephemeral local storage usage exceeds"],
+            "regex": "^Pod ephemeral local storage usage exceeds the total limit of containers (?<limit>\\S+?)\\. ?$",
+            "title": "pod evicted: ephemeral storage limit",
+            "explanation": "The pod wrote more to its writable layers, logs and emptyDir volumes than the sum of its containers' ephemeral-storage limits.",
+            "examples": [
+              {
+                "text": "Pod ephemeral local storage usage exceeds the total limit of containers 500Mi. ",
+                "captures": {
+                  "limit": "500Mi"
+                }
+              },
+              {
+                "text": "Pod ephemeral local storage usage exceeds the total limit of containers 10Gi.",
+                "captures": {
+                  "limit": "10Gi"
+                }
+              }
+            ]
+          },
+          {
+            "id": "event.evicted-container-ephemeral-storage",
+            "kinds": ["event"],
+            "literals": ["exceeded its local ephemeral storage limit"],
+            "regex": "^Container (?<container>\\S+) exceeded its local ephemeral storage limit \"(?<limit>[^\"]*)\"\\. ?$",
+            "title": "pod evicted: container ephemeral storage limit",
+            "explanation": "One container used more ephemeral storage than its own ephemeral-storage limit.",
+            "examples": [
+              {
+                "text": "Container build exceeded its local ephemeral storage limit \"2Gi\". ",
+                "captures": {
+                  "container": "build",
+                  "limit": "2Gi"
+                }
+              }
+            ]
+          },
+          {
+            "id": "event.prestop-hook-failed",
+            "kinds": ["event"],
+            "literals": ["PreStopHook failed"],
+            "regex": "^PreStopHook failed$",
+            "title": "preStop hook failed",
+            "explanation": "The container's preStop hook returned an error. The event carries no detail on purpose; the kubelet log has the handler's error text.",
+            "examples": [
+              {
+                "text": "PreStopHook failed",
+                "captures": {}
+              }
+            ],
+            "counterexamples": ["PostStartHook failed"]
+          },
+          {
+            "id": "event.poststart-hook-failed",
+            "kinds": ["event"],
+            "literals": ["PostStartHook failed"],
+            "regex": "^PostStartHook failed$",
+            "title": "postStart hook failed",
+            "explanation": "The container's postStart hook returned an error, so the kubelet killed the container.",
+            "examples": [
+              {
+                "text": "PostStartHook failed",
+                "captures": {}
+              }
+            ],
+            "counterexamples": ["PreStopHook failed"]
+          },
+          {
+            "id": "event.failed-kill-pod",
+            "kinds": ["event"],
+            "literals": ["error killing pod: "],
+            "regex": "(?s)^error killing pod: (?<error>.*)$",
+            "title": "pod could not be killed",
+            "explanation": "The kubelet asked the runtime to stop the pod and it failed; the pod stays Terminating until a retry succeeds.",
+            "examples": [
+              {
+                "text": "error killing pod: failed to \"KillPodSandbox\" for \"5b0f7c1e-3f7a-4c6e-9d2b-8a1e4c7f0d93\" with KillPodSandboxError: \"rpc error: code = Unknown desc = failed to destroy network for sandbox \\\"9f8e7d6c5b4a\\\": plugin type=\\\"calico\\\" failed (delete): error getting ClusterInformation: connection is unauthorized: Unauthorized\"",
+                "captures": {
+                  "error": "failed to \"KillPodSandbox\" for \"5b0f7c1e-3f7a-4c6e-9d2b-8a1e4c7f0d93\" with KillPodSandboxError: \"rpc error: code = Unknown desc = failed to destroy network for sandbox \\\"9f8e7d6c5b4a\\\": plugin type=\\\"calico\\\" failed (delete): error getting ClusterInformation: connection is unauthorized: Unauthorized\""
+                }
+              },
+              {
+                "text": "error killing pod: [failed to \"KillContainer\" for \"app\" with KillContainerError: \"rpc error: code = DeadlineExceeded desc = context deadline exceeded\", failed to \"KillPodSandbox\" for \"5b0f7c1e-3f7a-4c6e-9d2b-8a1e4c7f0d93\" with KillPodSandboxError: \"rpc error: code = DeadlineExceeded desc = context deadline exceeded\"]",
+                "captures": {
+                  "error": "[failed to \"KillContainer\" for \"app\" with KillContainerError: \"rpc error: code = DeadlineExceeded desc = context deadline exceeded\", failed to \"KillPodSandbox\" for \"5b0f7c1e-3f7a-4c6e-9d2b-8a1e4c7f0d93\" with KillPodSandboxError: \"rpc error: code = DeadlineExceeded desc = context deadline exceeded\"]"
+                }
+              }
+            ]
+          },
+          {
+            "id": "event.exceeded-grace-period",
+            "kinds": ["event"],
+            "literals": ["did not kill the pod"],
+            "regex": "^Container runtime did not kill the pod within specified grace period\\.$",
+            "title": "runtime missed the grace period",
+            "explanation": "On an eviction or preemption kill the runtime did not confirm the pod stopped within max(1.5 x grace, 10s).",
+            "examples": [
+              {
+                "text": "Container runtime did not kill the pod within specified grace period.",
+                "captures": {}
+              }
+            ]
+          },
+          {
+            "id": "event.node-not-ready",
+            "kinds": ["event"],
+            "literals": ["Node is not ready"],
+            "regex": "^Node is not ready$",
+            "title": "node not ready",
+            "explanation": "The node controller marked the pod not ready because its node stopped reporting; the kubelet may be down or the node unreachable.",
+            "examples": [
+              {
+                "text": "Node is not ready",
+                "captures": {}
+              }
+            ],
+            "counterexamples": ["Node worker-2 status is now: NodeNotReady"]
+          },
+          {
+            "id": "event.node-status-change",
+            "kinds": ["event"],
+            "literals": [" status is now: "],
+            "regex": "^Node (?<node>\\S+) status is now: (?<status>\\w+)$",
+            "title": "node status changed",
+            "explanation": "A node condition changed, as recorded by the kubelet or the node controller.",
+            "examples": [
+              {
+                "text": "Node worker-2 status is now: NodeNotReady",
+                "captures": {
+                  "node": "worker-2",
+                  "status": "NodeNotReady"
+                }
+              },
+              {
+                "text": "Node ip-10-0-1-23.ec2.internal status is now: NodeHasDiskPressure",
+                "captures": {
+                  "node": "ip-10-0-1-23.ec2.internal",
+                  "status": "NodeHasDiskPressure"
+                }
+              }
+            ],
+            "counterexamples": ["Node is not ready"]
+          },
+          {
+            "id": "event.system-oom",
+            "kinds": ["event"],
+            "literals": ["System OOM encountered"],
+            "regex": "^System OOM encountered(?:, victim process: (?<process>.*), pid: (?<pid>\\d+))?$",
+            "title": "node out of memory",
+            "explanation": "The kernel's OOM killer killed a process on the node; the victim may belong to any pod or to a system daemon.",
+            "examples": [
+              {
+                "text": "System OOM encountered, victim process: java, pid: 28112",
+                "captures": {
+                  "process": "java",
+                  "pid": "28112"
+                }
+              },
+              {
+                "text": "System OOM encountered",
+                "captures": {}
+              }
+            ]
+          },
+          {
+            "id": "event.container-created",
+            "kinds": ["event"],
+            "literals": ["Created container"],
+            "regex": "^Created container:? (?<container>\\S+)$",
+            "title": "container created",
+            "explanation": "The kubelet created the container (Kubernetes 1.31 added the colon).",
+            "examples": [
+              {
+                "text": "Created container: web",
+                "captures": {
+                  "container": "web"
+                }
+              },
+              {
+                "text": "Created container web",
+                "captures": {
+                  "container": "web"
+                }
+              }
+            ],
+            "counterexamples": ["Started container web"]
+          },
+          {
+            "id": "event.container-started",
+            "kinds": ["event"],
+            "literals": ["Started container "],
+            "regex": "^Started container (?<container>\\S+)$",
+            "title": "container started",
+            "explanation": "The runtime started the container.",
+            "examples": [
+              {
+                "text": "Started container web",
+                "captures": {
+                  "container": "web"
+                }
+              }
+            ],
+            "counterexamples": ["Created container: web"]
+          },
+          {
+            "id": "event.stopping-container",
+            "kinds": ["event"],
+            "literals": ["Stopping container "],
+            "regex": "^Stopping container (?<container>\\S+)$",
+            "title": "container stopping",
+            "explanation": "The kubelet is killing the container, usually because the pod is being deleted.",
+            "examples": [
+              {
+                "text": "Stopping container web",
+                "captures": {
+                  "container": "web"
+                }
+              }
+            ],
+            "counterexamples": ["Container web failed liveness probe, will be restarted"]
           }
-        },
-        {
-          "text": "Readiness probe failed: Get \"http://10.244.1.17:8080/healthz\": dial tcp 10.244.1.17:8080: connect: connection refused",
-          "captures": {
-            "probe": "Readiness",
-            "output": "Get \"http://10.244.1.17:8080/healthz\": dial tcp 10.244.1.17:8080: connect: connection refused"
-          }
-        },
-        {
-          "text": "Liveness probe failed: Get \"http://10.244.0.12:8080/livez\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)",
-          "captures": {
-            "probe": "Liveness",
-            "output": "Get \"http://10.244.0.12:8080/livez\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)"
-          }
-        },
-        {
-          "text": "Startup probe failed: dial tcp 10.244.2.5:5432: connect: connection refused",
-          "captures": {
-            "probe": "Startup",
-            "output": "dial tcp 10.244.2.5:5432: connect: connection refused"
-          }
-        },
-        {
-          "text": "Liveness probe failed: command timed out: \"cat /tmp/healthy\" timed out after 1s",
-          "captures": {
-            "probe": "Liveness",
-            "output": "command timed out: \"cat /tmp/healthy\" timed out after 1s"
-          }
-        },
-        {
-          "text": "Readiness probe failed: service unhealthy (responded with \"NOT_SERVING\")",
-          "captures": {
-            "probe": "Readiness",
-            "output": "service unhealthy (responded with \"NOT_SERVING\")"
-          }
-        },
-        {
-          "text": "Liveness probe failed: cat: can't open '/tmp/healthy': No such file or directory\n",
-          "captures": {
-            "probe": "Liveness",
-            "output": "cat: can't open '/tmp/healthy': No such file or directory\n"
-          }
-        },
-        {
-          "text": "Readiness probe failed: waiting for postgres\npg_isready: 10.96.14.2:5432 - no response",
-          "captures": {
-            "probe": "Readiness",
-            "output": "waiting for postgres\npg_isready: 10.96.14.2:5432 - no response"
-          }
-        },
-        {
-          "text": "Liveness probe failed: ",
-          "captures": {
-            "probe": "Liveness",
-            "output": ""
-          }
-        },
-        {
-          "text": "Readiness probe failed:",
-          "captures": {
-            "probe": "Readiness",
-            "output": ""
-          }
-        }
-      ],
-      "counterexamples": [
-        "Readiness probe errored: rpc error: code = NotFound desc = failed to exec in container: container is in CONTAINER_EXITED state",
-        "Liveness probe warning: Probe terminated redirects, Response body: ",
-        "HTTP probe failed with statuscode: 503"
-      ]
-    },
-    {
-      "id": "event.probe-errored",
-      "kinds": ["event"],
-      "literals": ["probe errored"],
-      "regex": "(?s)^(?<probe>Liveness|Readiness|Startup) probe errored(?: and resulted in (?<state>[A-Za-z]+) state)?: ?(?<error>.*)$",
-      "title": "probe errored",
-      "explanation": "The kubelet could not run the probe at all (a Go error, not a failed check). Errored attempts do not count toward failureThreshold; from Kubernetes 1.33 the message names the state the probe was left in.",
-      "examples": [
-        {
-          "text": "Readiness probe errored: rpc error: code = NotFound desc = failed to exec in container: failed to load task: no running task found: task 6a0f3c2b9d41 not found: not found",
-          "captures": {
-            "probe": "Readiness",
-            "error": "rpc error: code = NotFound desc = failed to exec in container: failed to load task: no running task found: task 6a0f3c2b9d41 not found: not found"
-          }
-        },
-        {
-          "text": "Readiness probe errored and resulted in unknown state: rpc error: code = Unknown desc = command error: cannot register an exec PID: container is stopping, stdout: , stderr: , exit code -1",
-          "captures": {
-            "probe": "Readiness",
-            "state": "unknown",
-            "error": "rpc error: code = Unknown desc = command error: cannot register an exec PID: container is stopping, stdout: , stderr: , exit code -1"
-          }
-        },
-        {
-          "text": "Startup probe errored and resulted in unknown state: strconv.Atoi: parsing \"http\": invalid syntax",
-          "captures": {
-            "probe": "Startup",
-            "state": "unknown",
-            "error": "strconv.Atoi: parsing \"http\": invalid syntax"
-          }
-        }
-      ],
-      "counterexamples": ["Liveness probe failed: HTTP probe failed with statuscode: 500"]
-    },
-    {
-      "id": "event.probe-warning",
-      "kinds": ["event"],
-      "literals": ["probe warning"],
-      "regex": "(?s)^(?<probe>Liveness|Readiness|Startup) probe warning: ?(?<output>.*)$",
-      "title": "probe succeeded with a warning",
-      "explanation": "An HTTP probe got a redirect to another host, which the kubelet does not follow; the probe counts as a success.",
-      "examples": [
-        {
-          "text": "Readiness probe warning: Probe terminated redirects, Response body: <a href=\"https://auth.example.com/login\">Found</a>.",
-          "captures": {
-            "probe": "Readiness",
-            "output": "Probe terminated redirects, Response body: <a href=\"https://auth.example.com/login\">Found</a>."
-          }
-        }
-      ],
-      "counterexamples": ["Readiness probe failed: HTTP probe failed with statuscode: 302"]
-    },
-    {
-      "id": "event.probe-killing",
-      "kinds": ["event"],
-      "literals": ["Container ", " probe"],
-      "regex": "^Container (?<container>[^\\s,]+) failed (?<probe>liveness|startup) probe(?:, (?<action>will be restarted))?$",
-      "title": "container killed by its probe",
-      "explanation": "The liveness or startup probe reached failureThreshold and the kubelet is killing the container; it is restarted unless the restart policy forbids it.",
-      "examples": [
-        {
-          "text": "Container web failed liveness probe, will be restarted",
-          "captures": {
-            "container": "web",
-            "probe": "liveness",
-            "action": "will be restarted"
-          }
-        },
-        {
-          "text": "Container api failed startup probe, will be restarted",
-          "captures": {
-            "container": "api",
-            "probe": "startup",
-            "action": "will be restarted"
-          }
-        },
-        {
-          "text": "Container batch failed liveness probe",
-          "captures": {
-            "container": "batch",
-            "probe": "liveness"
-          }
-        }
-      ],
-      "counterexamples": [
-        "Container web definition changed, will be restarted",
-        "Container web failed readiness probe, will be restarted",
-        "Stopping container web"
-      ]
-    },
-    {
-      "id": "event.container-definition-changed",
-      "kinds": ["event"],
-      "literals": ["definition changed"],
-      "regex": "^Container (?<container>[^\\s,]+) definition changed(?:, (?<action>will be restarted))?$",
-      "title": "container definition changed",
-      "explanation": "The container's spec changed (for example its image was patched), so the kubelet kills and restarts it.",
-      "examples": [
-        {
-          "text": "Container web definition changed, will be restarted",
-          "captures": {
-            "container": "web",
-            "action": "will be restarted"
-          }
-        }
-      ],
-      "counterexamples": ["Container web failed liveness probe, will be restarted"]
-    },
-    {
-      "id": "event.backoff-restarting",
-      "kinds": ["event"],
-      "literals": ["Back-off restarting failed container"],
-      "regex": "^Back-off restarting failed container(?: (?<container>\\S+) in pod (?<pod>[^\\s_]+)_(?<namespace>[^\\s_(]+)\\((?<uid>[^)\\s]*)\\))?$",
-      "title": "crash loop back-off",
-      "explanation": "The container keeps exiting and the kubelet waits before restarting it (10s doubling to 5m). Before Kubernetes 1.26 the message did not name the container and pod. The event count counts sync retries, not restarts.",
-      "examples": [
-        {
-          "text": "Back-off restarting failed container",
-          "captures": {}
-        },
-        {
-          "text": "Back-off restarting failed container web in pod web-0_default(0f1c3b9e-5d2a-4c1b-9f6e-2a7d8c9b1e40)",
-          "captures": {
-            "container": "web",
-            "pod": "web-0",
-            "namespace": "default",
-            "uid": "0f1c3b9e-5d2a-4c1b-9f6e-2a7d8c9b1e40"
-          }
-        },
-        {
-          "text": "Back-off restarting failed container worker in pod queue-worker-7d9c8b6f5-x2k4p_jobs(5e6f7a8b-1c2d-4e3f-9a0b-c1d2e3f4a5b6)",
-          "captures": {
-            "container": "worker",
-            "pod": "queue-worker-7d9c8b6f5-x2k4p",
-            "namespace": "jobs",
-            "uid": "5e6f7a8b-1c2d-4e3f-9a0b-c1d2e3f4a5b6"
-          }
-        }
-      ],
-      "counterexamples": [
-        "Back-off pulling image \"nginx:1.27\"",
-        "back-off 5m0s restarting failed container=web pod=web-0_default(0f1c3b9e-5d2a-4c1b-9f6e-2a7d8c9b1e40)"
-      ]
-    },
-    {
-      "id": "event.backoff-pulling-image",
-      "kinds": ["event"],
-      "literals": ["Back-off pulling image"],
-      "regex": "(?s)^Back-off pulling image \"(?<image>[^\"]*)\"(?:: (?<error>.*))?$",
-      "title": "image pull back-off",
-      "explanation": "Pulling the image failed and the kubelet waits before trying again (10s doubling to 5m). From Kubernetes 1.32 the previous pull error is appended.",
-      "examples": [
-        {
-          "text": "Back-off pulling image \"nginx:doesnotexist\"",
-          "captures": {
-            "image": "nginx:doesnotexist"
-          }
-        },
-        {
-          "text": "Back-off pulling image \"registry.example.com/team/api:1.4.2\": ErrImagePull: failed to pull and unpack image \"registry.example.com/team/api:1.4.2\": failed to resolve reference \"registry.example.com/team/api:1.4.2\": unexpected status from HEAD request to https://registry.example.com/v2/team/api/manifests/1.4.2: 401 Unauthorized",
-          "captures": {
-            "image": "registry.example.com/team/api:1.4.2",
-            "error": "ErrImagePull: failed to pull and unpack image \"registry.example.com/team/api:1.4.2\": failed to resolve reference \"registry.example.com/team/api:1.4.2\": unexpected status from HEAD request to https://registry.example.com/v2/team/api/manifests/1.4.2: 401 Unauthorized"
-          }
-        }
-      ],
-      "counterexamples": ["Back-off restarting failed container", "Pulling image \"nginx:doesnotexist\""]
-    },
-    {
-      "id": "event.failed-pull-image",
-      "kinds": ["event"],
-      "literals": ["Failed to pull image"],
-      "regex": "(?s)^Failed to pull image \"(?<image>[^\"]*)\": (?<error>.*)$",
-      "title": "image pull failed",
-      "explanation": "The container runtime could not pull the image; the error says whether the tag is missing, access was denied or the registry was unreachable.",
-      "examples": [
-        {
-          "text": "Failed to pull image \"nginx:doesnotexist\": rpc error: code = NotFound desc = failed to pull and unpack image \"docker.io/library/nginx:doesnotexist\": failed to resolve reference \"docker.io/library/nginx:doesnotexist\": docker.io/library/nginx:doesnotexist: not found",
-          "captures": {
-            "image": "nginx:doesnotexist",
-            "error": "rpc error: code = NotFound desc = failed to pull and unpack image \"docker.io/library/nginx:doesnotexist\": failed to resolve reference \"docker.io/library/nginx:doesnotexist\": docker.io/library/nginx:doesnotexist: not found"
-          }
-        },
-        {
-          "text": "Failed to pull image \"private.registry.io/app:2.0\": failed to pull and unpack image \"private.registry.io/app:2.0\": failed to resolve reference \"private.registry.io/app:2.0\": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed",
-          "captures": {
-            "image": "private.registry.io/app:2.0",
-            "error": "failed to pull and unpack image \"private.registry.io/app:2.0\": failed to resolve reference \"private.registry.io/app:2.0\": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed"
-          }
-        }
-      ],
-      "counterexamples": ["Pulling image \"nginx:1.27\"", "Error: ErrImagePull"]
-    },
-    {
-      "id": "event.container-error",
-      "kinds": ["event"],
-      "literals": ["Error: "],
-      "regex": "(?s)^Error: (?<error>.*)$",
-      "title": "container could not be created or started",
-      "explanation": "A Failed event from the kubelet: the container was not created or started. The text is the waiting reason (ErrImagePull, ImagePullBackOff) or the runtime's error.",
-      "examples": [
-        {
-          "text": "Error: ErrImagePull",
-          "captures": {
-            "error": "ErrImagePull"
-          }
-        },
-        {
-          "text": "Error: ImagePullBackOff",
-          "captures": {
-            "error": "ImagePullBackOff"
-          }
-        },
-        {
-          "text": "Error: configmap \"app-config\" not found",
-          "captures": {
-            "error": "configmap \"app-config\" not found"
-          }
-        },
-        {
-          "text": "Error: failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: \"/app/start.sh\": permission denied: unknown",
-          "captures": {
-            "error": "failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: \"/app/start.sh\": permission denied: unknown"
-          }
-        }
-      ],
-      "counterexamples": [
-        "error killing pod: failed to \"KillContainer\" for \"app\" with KillContainerError: \"rpc error: code = DeadlineExceeded desc = context deadline exceeded\""
-      ]
-    },
-    {
-      "id": "event.failed-scheduling",
-      "kinds": ["event"],
-      "literals": [" nodes are available: "],
-      "regex": "(?s)^0/(?<nodes>\\d+) nodes are available: (?<reasons>.*?)(?: preemption: (?<preemption>.*))?$",
-      "title": "pod cannot be scheduled",
-      "explanation": "The scheduler found no node for the pod; the reasons count the nodes rejected for each cause, and the preemption part says whether evicting lower-priority pods would help.",
-      "examples": [
-        {
-          "text": "0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.",
-          "captures": {
-            "nodes": "3",
-            "reasons": "1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 Insufficient cpu.",
-            "preemption": "0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod."
-          }
-        },
-        {
-          "text": "0/1 nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.",
-          "captures": {
-            "nodes": "1",
-            "reasons": "pod has unbound immediate PersistentVolumeClaims.",
-            "preemption": "0/1 nodes are available: 1 Preemption is not helpful for scheduling."
-          }
-        },
-        {
-          "text": "0/12 nodes are available: 10 Insufficient memory, 2 node(s) didn't match Pod's node affinity/selector.",
-          "captures": {
-            "nodes": "12",
-            "reasons": "10 Insufficient memory, 2 node(s) didn't match Pod's node affinity/selector."
-          }
-        }
-      ],
-      "counterexamples": [
-        "Successfully assigned default/web-0 to worker-1",
-        "no nodes available to schedule pods"
-      ]
-    },
-    {
-      "id": "event.no-nodes-available",
-      "kinds": ["event"],
-      "literals": ["no nodes available"],
-      "regex": "^no nodes available to schedule pods$",
-      "title": "no nodes to schedule on",
-      "explanation": "The scheduler saw no nodes at all: the cluster has none registered, or all were deleted.",
-      "examples": [
-        {
-          "text": "no nodes available to schedule pods",
-          "captures": {}
-        }
-      ]
-    },
-    {
-      "id": "event.volume-operation-failed",
-      "kinds": ["event"],
-      "literals": [" failed for volume \""],
-      "regex": "(?s)^(?<operation>[A-Za-z]+\\.[A-Za-z]+) failed for volume \"(?<volume>[^\"]*)\" : (?<error>.*)$",
-      "title": "volume operation failed",
-      "explanation": "The kubelet (or the attach/detach controller) could not attach, mount or unmount a volume; the pod cannot start until it succeeds.",
-      "examples": [
-        {
-          "text": "MountVolume.SetUp failed for volume \"config\" : configmap \"redis-config\" not found",
-          "captures": {
-            "operation": "MountVolume.SetUp",
-            "volume": "config",
-            "error": "configmap \"redis-config\" not found"
-          }
-        },
-        {
-          "text": "MountVolume.SetUp failed for volume \"tls\" : secret \"api-tls\" not found",
-          "captures": {
-            "operation": "MountVolume.SetUp",
-            "volume": "tls",
-            "error": "secret \"api-tls\" not found"
-          }
-        },
-        {
-          "text": "MountVolume.MountDevice failed for volume \"pvc-d5685eee-7f6e-489d-b660-3b4e645c1b62\" : rpc error: code = DeadlineExceeded desc = context deadline exceeded",
-          "captures": {
-            "operation": "MountVolume.MountDevice",
-            "volume": "pvc-d5685eee-7f6e-489d-b660-3b4e645c1b62",
-            "error": "rpc error: code = DeadlineExceeded desc = context deadline exceeded"
-          }
-        },
-        {
-          "text": "AttachVolume.Attach failed for volume \"pvc-19af27b8-fc0a-428d-bda5-552cb52b9806\" : rpc error: code = Internal desc = Could not attach volume \"vol-0a1b2c3d4e5f67890\" to node \"i-0123456789abcdef0\": context deadline exceeded",
-          "captures": {
-            "operation": "AttachVolume.Attach",
-            "volume": "pvc-19af27b8-fc0a-428d-bda5-552cb52b9806",
-            "error": "rpc error: code = Internal desc = Could not attach volume \"vol-0a1b2c3d4e5f67890\" to node \"i-0123456789abcdef0\": context deadline exceeded"
-          }
-        }
-      ],
-      "counterexamples": [
-        "MountVolume.SetUp succeeded for volume \"config\"",
-        "AttachVolume.Attach succeeded for volume \"pvc-19af27b8-fc0a-428d-bda5-552cb52b9806\""
-      ]
-    },
-    {
-      "id": "event.multi-attach",
-      "kinds": ["event"],
-      "literals": ["Multi-Attach error"],
-      "regex": "^Multi-Attach error for volume \"(?<volume>[^\"]*)\" (?<detail>.*)$",
-      "title": "volume attached elsewhere",
-      "explanation": "A ReadWriteOnce volume is still attached to another node (often a pod that has not finished terminating there), so it cannot be attached here.",
-      "examples": [
-        {
-          "text": "Multi-Attach error for volume \"pvc-0a1b2c3d-4e5f-6789-abcd-ef0123456789\" Volume is already exclusively attached to one node and can't be attached to another",
-          "captures": {
-            "volume": "pvc-0a1b2c3d-4e5f-6789-abcd-ef0123456789",
-            "detail": "Volume is already exclusively attached to one node and can't be attached to another"
-          }
-        },
-        {
-          "text": "Multi-Attach error for volume \"pvc-0a1b2c3d-4e5f-6789-abcd-ef0123456789\" Volume is already used by pod(s) web-0",
-          "captures": {
-            "volume": "pvc-0a1b2c3d-4e5f-6789-abcd-ef0123456789",
-            "detail": "Volume is already used by pod(s) web-0"
-          }
-        }
-      ]
-    },
-    {
-      "id": "event.unable-to-attach-or-mount",
-      "kinds": ["event"],
-      "literals": ["Unable to attach or mount volumes"],
-      "regex": "^Unable to attach or mount volumes: unmounted volumes=\\[(?<unmounted>[^\\]]*)\\], unattached volumes=\\[(?<unattached>[^\\]]*)\\](?:, failed to process volumes=\\[(?<failed>[^\\]]*)\\])?: (?<error>.*)$",
-      "title": "volumes not mounted in time",
-      "explanation": "The kubelet gave up waiting (2m3s) for the pod's volumes; the suffix is 'timed out waiting for the condition' up to Kubernetes 1.27 and 'context deadline exceeded' from 1.28. The cause is usually in a MountVolume or AttachVolume event beside it.",
-      "examples": [
-        {
-          "text": "Unable to attach or mount volumes: unmounted volumes=[config], unattached volumes=[kube-api-access-8xk2p config]: timed out waiting for the condition",
-          "captures": {
-            "unmounted": "config",
-            "unattached": "kube-api-access-8xk2p config",
-            "error": "timed out waiting for the condition"
-          }
-        },
-        {
-          "text": "Unable to attach or mount volumes: unmounted volumes=[data], unattached volumes=[], failed to process volumes=[]: timed out waiting for the condition",
-          "captures": {
-            "unmounted": "data",
-            "unattached": "",
-            "failed": "",
-            "error": "timed out waiting for the condition"
-          }
-        },
-        {
-          "text": "Unable to attach or mount volumes: unmounted volumes=[job-logs], unattached volumes=[job-logs], failed to process volumes=[]: context deadline exceeded",
-          "captures": {
-            "unmounted": "job-logs",
-            "unattached": "job-logs",
-            "failed": "",
-            "error": "context deadline exceeded"
-          }
-        }
-      ],
-      "counterexamples": ["MountVolume.SetUp failed for volume \"config\" : configmap \"redis-config\" not found"]
-    },
-    {
-      "id": "event.failed-create-pod-sandbox",
-      "kinds": ["event"],
-      "literals": ["Failed to create pod sandbox"],
-      "regex": "(?s)^Failed to create pod sandbox: (?<error>.*)$",
-      "title": "pod sandbox not created",
-      "explanation": "The runtime could not create the pod's sandbox (its network namespace and pause container); the error usually names the CNI plugin or the pause image.",
-      "examples": [
-        {
-          "text": "Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox \"4f1c2d3e5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d\": plugin type=\"calico\" failed (add): error getting ClusterInformation: connection is unauthorized: Unauthorized",
-          "captures": {
-            "error": "rpc error: code = Unknown desc = failed to setup network for sandbox \"4f1c2d3e5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d\": plugin type=\"calico\" failed (add): error getting ClusterInformation: connection is unauthorized: Unauthorized"
-          }
-        },
-        {
-          "text": "Failed to create pod sandbox: rpc error: code = Unknown desc = failed to get sandbox image \"registry.k8s.io/pause:3.9\": failed to pull image \"registry.k8s.io/pause:3.9\": failed to pull and unpack image \"registry.k8s.io/pause:3.9\": failed to resolve reference \"registry.k8s.io/pause:3.9\": dial tcp 34.96.108.209:443: i/o timeout",
-          "captures": {
-            "error": "rpc error: code = Unknown desc = failed to get sandbox image \"registry.k8s.io/pause:3.9\": failed to pull image \"registry.k8s.io/pause:3.9\": failed to pull and unpack image \"registry.k8s.io/pause:3.9\": failed to resolve reference \"registry.k8s.io/pause:3.9\": dial tcp 34.96.108.209:443: i/o timeout"
-          }
-        }
-      ],
-      "counterexamples": ["Pod sandbox changed, it will be killed and re-created."]
-    },
-    {
-      "id": "event.sandbox-changed",
-      "kinds": ["event"],
-      "literals": ["Pod sandbox changed"],
-      "regex": "^Pod sandbox changed, it will be killed and re-created\\.$",
-      "title": "pod sandbox re-created",
-      "explanation": "The pod's sandbox died or changed (often after a node or runtime restart), so the kubelet kills every container and creates the sandbox again.",
-      "examples": [
-        {
-          "text": "Pod sandbox changed, it will be killed and re-created.",
-          "captures": {}
-        }
-      ]
-    },
-    {
-      "id": "event.evicted-low-resource",
-      "kinds": ["event"],
-      "literals": ["The node was low on resource: "],
-      "regex": "(?s)^The node was low on resource: (?<resource>[^.\\s]+)\\. ?(?:Threshold quantity: (?<threshold>[^,]+), available: (?<available>[^\\s]+?)\\. ?)?(?<detail>.*)$",
-      "title": "pod evicted: node low on a resource",
-      "explanation": "The kubelet's eviction manager crossed an eviction threshold for the named resource and evicted this pod, usually the one using the most above its request.",
-      "examples": [
-        {
-          "text": "The node was low on resource: memory. Threshold quantity: 100Mi, available: 95412Ki. Container app was using 1830528Ki, request is 512Mi, has larger consumption of memory. ",
-          "captures": {
-            "resource": "memory",
-            "threshold": "100Mi",
-            "available": "95412Ki",
-            "detail": "Container app was using 1830528Ki, request is 512Mi, has larger consumption of memory. "
-          }
-        },
-        {
-          "text": "The node was low on resource: ephemeral-storage. Threshold quantity: 3901376816, available: 3768008Ki. ",
-          "captures": {
-            "resource": "ephemeral-storage",
-            "threshold": "3901376816",
-            "available": "3768008Ki",
-            "detail": ""
-          }
-        },
-        {
-          "text": "The node was low on resource: ephemeral-storage. Container busybox was using 1248Mi, which exceeds its request of 0. ",
-          "captures": {
-            "resource": "ephemeral-storage",
-            "detail": "Container busybox was using 1248Mi, which exceeds its request of 0. "
-          }
-        }
-      ],
-      "counterexamples": ["The node had condition: [DiskPressure]. "]
-    },
-    {
-      "id": "event.evicted-node-condition",
-      "kinds": ["event"],
-      "literals": ["The node had condition: "],
-      "regex": "^The node had condition: \\[(?<conditions>[^\\]]*)\\]\\. ?$",
-      "title": "pod evicted: node condition",
-      "explanation": "The pod was rejected or evicted because the node reports a pressure condition it does not tolerate.",
-      "examples": [
-        {
-          "text": "The node had condition: [DiskPressure]. ",
-          "captures": {
-            "conditions": "DiskPressure"
-          }
-        }
-      ]
-    },
-    {
-      "id": "event.evicted-pod-ephemeral-storage",
-      "kinds": ["event"],
-      "literals": ["Pod ephemeral local storage usage exceeds"],
-      "regex": "^Pod ephemeral local storage usage exceeds the total limit of containers (?<limit>\\S+?)\\. ?$",
-      "title": "pod evicted: ephemeral storage limit",
-      "explanation": "The pod wrote more to its writable layers, logs and emptyDir volumes than the sum of its containers' ephemeral-storage limits.",
-      "examples": [
-        {
-          "text": "Pod ephemeral local storage usage exceeds the total limit of containers 500Mi. ",
-          "captures": {
-            "limit": "500Mi"
-          }
-        },
-        {
-          "text": "Pod ephemeral local storage usage exceeds the total limit of containers 10Gi.",
-          "captures": {
-            "limit": "10Gi"
-          }
-        }
-      ]
-    },
-    {
-      "id": "event.evicted-container-ephemeral-storage",
-      "kinds": ["event"],
-      "literals": ["exceeded its local ephemeral storage limit"],
-      "regex": "^Container (?<container>\\S+) exceeded its local ephemeral storage limit \"(?<limit>[^\"]*)\"\\. ?$",
-      "title": "pod evicted: container ephemeral storage limit",
-      "explanation": "One container used more ephemeral storage than its own ephemeral-storage limit.",
-      "examples": [
-        {
-          "text": "Container build exceeded its local ephemeral storage limit \"2Gi\". ",
-          "captures": {
-            "container": "build",
-            "limit": "2Gi"
-          }
-        }
-      ]
-    },
-    {
-      "id": "event.prestop-hook-failed",
-      "kinds": ["event"],
-      "literals": ["PreStopHook failed"],
-      "regex": "^PreStopHook failed$",
-      "title": "preStop hook failed",
-      "explanation": "The container's preStop hook returned an error. The event carries no detail on purpose; the kubelet log has the handler's error text.",
-      "examples": [
-        {
-          "text": "PreStopHook failed",
-          "captures": {}
-        }
-      ],
-      "counterexamples": ["PostStartHook failed"]
-    },
-    {
-      "id": "event.poststart-hook-failed",
-      "kinds": ["event"],
-      "literals": ["PostStartHook failed"],
-      "regex": "^PostStartHook failed$",
-      "title": "postStart hook failed",
-      "explanation": "The container's postStart hook returned an error, so the kubelet killed the container.",
-      "examples": [
-        {
-          "text": "PostStartHook failed",
-          "captures": {}
-        }
-      ],
-      "counterexamples": ["PreStopHook failed"]
-    },
-    {
-      "id": "event.failed-kill-pod",
-      "kinds": ["event"],
-      "literals": ["error killing pod: "],
-      "regex": "(?s)^error killing pod: (?<error>.*)$",
-      "title": "pod could not be killed",
-      "explanation": "The kubelet asked the runtime to stop the pod and it failed; the pod stays Terminating until a retry succeeds.",
-      "examples": [
-        {
-          "text": "error killing pod: failed to \"KillPodSandbox\" for \"5b0f7c1e-3f7a-4c6e-9d2b-8a1e4c7f0d93\" with KillPodSandboxError: \"rpc error: code = Unknown desc = failed to destroy network for sandbox \\\"9f8e7d6c5b4a\\\": plugin type=\\\"calico\\\" failed (delete): error getting ClusterInformation: connection is unauthorized: Unauthorized\"",
-          "captures": {
-            "error": "failed to \"KillPodSandbox\" for \"5b0f7c1e-3f7a-4c6e-9d2b-8a1e4c7f0d93\" with KillPodSandboxError: \"rpc error: code = Unknown desc = failed to destroy network for sandbox \\\"9f8e7d6c5b4a\\\": plugin type=\\\"calico\\\" failed (delete): error getting ClusterInformation: connection is unauthorized: Unauthorized\""
-          }
-        },
-        {
-          "text": "error killing pod: [failed to \"KillContainer\" for \"app\" with KillContainerError: \"rpc error: code = DeadlineExceeded desc = context deadline exceeded\", failed to \"KillPodSandbox\" for \"5b0f7c1e-3f7a-4c6e-9d2b-8a1e4c7f0d93\" with KillPodSandboxError: \"rpc error: code = DeadlineExceeded desc = context deadline exceeded\"]",
-          "captures": {
-            "error": "[failed to \"KillContainer\" for \"app\" with KillContainerError: \"rpc error: code = DeadlineExceeded desc = context deadline exceeded\", failed to \"KillPodSandbox\" for \"5b0f7c1e-3f7a-4c6e-9d2b-8a1e4c7f0d93\" with KillPodSandboxError: \"rpc error: code = DeadlineExceeded desc = context deadline exceeded\"]"
-          }
-        }
-      ]
-    },
-    {
-      "id": "event.exceeded-grace-period",
-      "kinds": ["event"],
-      "literals": ["did not kill the pod"],
-      "regex": "^Container runtime did not kill the pod within specified grace period\\.$",
-      "title": "runtime missed the grace period",
-      "explanation": "On an eviction or preemption kill the runtime did not confirm the pod stopped within max(1.5 x grace, 10s).",
-      "examples": [
-        {
-          "text": "Container runtime did not kill the pod within specified grace period.",
-          "captures": {}
-        }
-      ]
-    },
-    {
-      "id": "event.node-not-ready",
-      "kinds": ["event"],
-      "literals": ["Node is not ready"],
-      "regex": "^Node is not ready$",
-      "title": "node not ready",
-      "explanation": "The node controller marked the pod not ready because its node stopped reporting; the kubelet may be down or the node unreachable.",
-      "examples": [
-        {
-          "text": "Node is not ready",
-          "captures": {}
-        }
-      ],
-      "counterexamples": ["Node worker-2 status is now: NodeNotReady"]
-    },
-    {
-      "id": "event.node-status-change",
-      "kinds": ["event"],
-      "literals": [" status is now: "],
-      "regex": "^Node (?<node>\\S+) status is now: (?<status>\\w+)$",
-      "title": "node status changed",
-      "explanation": "A node condition changed, as recorded by the kubelet or the node controller.",
-      "examples": [
-        {
-          "text": "Node worker-2 status is now: NodeNotReady",
-          "captures": {
-            "node": "worker-2",
-            "status": "NodeNotReady"
-          }
-        },
-        {
-          "text": "Node ip-10-0-1-23.ec2.internal status is now: NodeHasDiskPressure",
-          "captures": {
-            "node": "ip-10-0-1-23.ec2.internal",
-            "status": "NodeHasDiskPressure"
-          }
-        }
-      ],
-      "counterexamples": ["Node is not ready"]
-    },
-    {
-      "id": "event.system-oom",
-      "kinds": ["event"],
-      "literals": ["System OOM encountered"],
-      "regex": "^System OOM encountered(?:, victim process: (?<process>.*), pid: (?<pid>\\d+))?$",
-      "title": "node out of memory",
-      "explanation": "The kernel's OOM killer killed a process on the node; the victim may belong to any pod or to a system daemon.",
-      "examples": [
-        {
-          "text": "System OOM encountered, victim process: java, pid: 28112",
-          "captures": {
-            "process": "java",
-            "pid": "28112"
-          }
-        },
-        {
-          "text": "System OOM encountered",
-          "captures": {}
-        }
-      ]
-    },
-    {
-      "id": "event.container-created",
-      "kinds": ["event"],
-      "literals": ["Created container"],
-      "regex": "^Created container:? (?<container>\\S+)$",
-      "title": "container created",
-      "explanation": "The kubelet created the container (Kubernetes 1.31 added the colon).",
-      "examples": [
-        {
-          "text": "Created container: web",
-          "captures": {
-            "container": "web"
-          }
-        },
-        {
-          "text": "Created container web",
-          "captures": {
-            "container": "web"
-          }
-        }
-      ],
-      "counterexamples": ["Started container web"]
-    },
-    {
-      "id": "event.container-started",
-      "kinds": ["event"],
-      "literals": ["Started container "],
-      "regex": "^Started container (?<container>\\S+)$",
-      "title": "container started",
-      "explanation": "The runtime started the container.",
-      "examples": [
-        {
-          "text": "Started container web",
-          "captures": {
-            "container": "web"
-          }
-        }
-      ],
-      "counterexamples": ["Created container: web"]
-    },
-    {
-      "id": "event.stopping-container",
-      "kinds": ["event"],
-      "literals": ["Stopping container "],
-      "regex": "^Stopping container (?<container>\\S+)$",
-      "title": "container stopping",
-      "explanation": "The kubelet is killing the container, usually because the pod is being deleted.",
-      "examples": [
-        {
-          "text": "Stopping container web",
-          "captures": {
-            "container": "web"
-          }
-        }
-      ],
-      "counterexamples": ["Container web failed liveness probe, will be restarted"]
-    }
-  ]
-}
+        ]
+      }
 
-"""#
-    ),
+      """#
+    )
   ]
 }
