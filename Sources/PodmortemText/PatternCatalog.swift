@@ -9,15 +9,17 @@ import PodmortemModel
 package struct PatternCatalog: Sendable {
   /// Every pattern, in match order: the order of the files, then the order within each file.
   package let patterns: [Pattern]
-  /// Indices into `patterns` per kind, in match order.
-  private let byKind: [PatternKind: [Int]]
+  /// Per kind, in match order, just what matching needs (copying a whole `Pattern` per candidate
+  /// would cost a retain and release for each of its fields).
+  private let byKind: [PatternKind: [Matcher]]
   private let failures = MatchFailures()
 
   package init(patterns: [Pattern]) {
     self.patterns = patterns
-    var byKind: [PatternKind: [Int]] = [:]
-    for (index, pattern) in patterns.enumerated() {
-      for kind in Set(pattern.kinds) { byKind[kind, default: []].append(index) }
+    var byKind: [PatternKind: [Matcher]] = [:]
+    for pattern in patterns {
+      let matcher = Matcher(id: pattern.id, literals: pattern.literals, regex: pattern.regex)
+      for kind in Set(pattern.kinds) { byKind[kind, default: []].append(matcher) }
     }
     self.byKind = byKind
   }
@@ -107,12 +109,13 @@ package struct PatternCatalog: Sendable {
   /// The first pattern of `kind` that matches `text`, with its captures.
   package func firstMatch(_ text: String, kind: PatternKind) -> PatternHit? {
     guard let candidates = byKind[kind] else { return nil }
-    for index in candidates {
-      let pattern = patterns[index]
+    for candidate in candidates where candidate.literals.allSatisfy({ $0.occurs(in: text) }) {
       do {
-        if let hit = try pattern.match(text) { return hit }
+        if let found = try candidate.regex.firstMatch(in: text) {
+          return PatternHit(patternID: candidate.id, captures: found.captures.map { KeyValue($0.name, $0.value) })
+        }
       } catch {
-        failures.record(pattern.id)
+        failures.record(candidate.id)
       }
     }
     return nil
@@ -122,6 +125,13 @@ package struct PatternCatalog: Sendable {
   package var matchFailures: [(id: String, count: Int)] { failures.snapshot() }
   /// The total number of matches that hit a PCRE2 limit.
   package var matchFailureCount: Int { failures.total() }
+}
+
+/// The part of a `Pattern` that `firstMatch` reads.
+private struct Matcher: Sendable {
+  let id: String
+  let literals: [Literal]
+  let regex: Regex
 }
 
 /// Counts matches that failed with a PCRE2 error. A class so that a `Sendable` catalog can be

@@ -157,12 +157,17 @@ package final class Regex: @unchecked Sendable {
   }
 
   private func run(_ base: UnsafePointer<UInt8>, _ count: Int, extract: Bool) -> Outcome {
-    guard let scratch = scratchPool.take() ?? MatchScratch(code: code, limits: limits, jit: isJITCompiled) else {
+    guard let scratch = scratchPool.take() ?? MatchScratch(code: code, limits: limits) else {
       return .failed(.outOfMemory)
     }
     defer { scratchPool.give(scratch) }
     // Swift strings are always valid UTF-8, so PCRE2's own validity scan would be wasted work.
-    let rc = pcre2_match_8(code, base, count, 0, UInt32(PCRE2_NO_UTF_CHECK), scratch.matchData, scratch.context)
+    var rc = pcre2_match_8(code, base, count, 0, UInt32(PCRE2_NO_UTF_CHECK), scratch.matchData, scratch.context)
+    // JIT code starts on 32 KiB of machine stack; only a match that needs more gets a JIT stack
+    // (kept with the scratch for later matches) and runs again.
+    if rc == PCRE2_ERROR_JIT_STACKLIMIT && scratch.growJITStack(limits.jitStackBytes) {
+      rc = pcre2_match_8(code, base, count, 0, UInt32(PCRE2_NO_UTF_CHECK), scratch.matchData, scratch.context)
+    }
     if rc < 0 { return rc == PCRE2_ERROR_NOMATCH ? .noMatch : .failed(Regex.matchError(rc)) }
     guard let ovector = pcre2_get_ovector_pointer_8(scratch.matchData) else { return .failed(.outOfMemory) }
     let unset = CPCRE2_unset()
@@ -316,13 +321,14 @@ extension Literal {
 }
 
 /// The per-match state PCRE2 writes: match data sized for the pattern, a match context carrying
-/// the limits, and the JIT stack assigned to that context. Owned by one match at a time.
+/// the limits, and the JIT stack assigned to that context once a match needed one. Owned by one
+/// match at a time.
 private final class MatchScratch {
   let matchData: OpaquePointer
   let context: OpaquePointer
-  let jitStack: OpaquePointer?
+  private(set) var jitStack: OpaquePointer?
 
-  init?(code: OpaquePointer, limits: RegexLimits, jit: Bool) {
+  init?(code: OpaquePointer, limits: RegexLimits) {
     guard let matchData = pcre2_match_data_create_from_pattern_8(code, nil) else { return nil }
     guard let context = pcre2_match_context_create_8(nil) else {
       pcre2_match_data_free_8(matchData)
@@ -331,15 +337,19 @@ private final class MatchScratch {
     pcre2_set_match_limit_8(context, limits.matchLimit)
     pcre2_set_depth_limit_8(context, limits.depthLimit)
     pcre2_set_heap_limit_8(context, limits.heapLimitKiB)
-    var stack: OpaquePointer?
-    if jit {
-      // Without an assigned stack JIT code gets 32 KiB of machine stack; give it room to grow.
-      stack = pcre2_jit_stack_create_8(32 * 1024, max(32 * 1024, limits.jitStackBytes), nil)
-      if let stack { pcre2_jit_stack_assign_8(context, nil, UnsafeMutableRawPointer(stack)) }
-    }
     self.matchData = matchData
     self.context = context
-    self.jitStack = stack
+  }
+
+  /// Assigns a JIT stack that can grow to `maximum` bytes; false when there already is one (so
+  /// the limit is real) or it cannot be allocated.
+  func growJITStack(_ maximum: Int) -> Bool {
+    guard jitStack == nil, maximum > 32 * 1024, let stack = pcre2_jit_stack_create_8(32 * 1024, maximum, nil) else {
+      return false
+    }
+    pcre2_jit_stack_assign_8(context, nil, UnsafeMutableRawPointer(stack))
+    jitStack = stack
+    return true
   }
 
   deinit {

@@ -77,6 +77,20 @@ import Testing
     #expect(throws: RegexError.matchLimitExceeded) { try regex.matches(String(repeating: "a", count: 32) + "b") }
   }
 
+  @Test(.enabled(if: Regex.isJITAvailable))
+  func deepMatchGetsAJITStackUpToItsLimit() throws {
+    // Each iteration of a repeated capturing group takes JIT stack: 10,000 of them need more
+    // than the 32 KiB a match starts with.
+    let subject = String(repeating: "ab", count: 5000)
+    let regex = try Regex("^(?:(a)|(b))*$")
+    #expect(try regex.matches(subject))
+    #expect(try regex.matches(subject))
+    let small = RegexLimits(matchLimit: 1_000_000, depthLimit: 100_000, heapLimitKiB: 20_000, jitStackBytes: 32 * 1024)
+    let tight = try Regex("^(?:(a)|(b))*$", limits: small)
+    #expect(throws: RegexError.jitStackLimitExceeded) { try tight.matches(subject) }
+    #expect(try tight.matches("abab"))
+  }
+
   @Test func jitIsUsedWhenAvailable() throws {
     let regex = try Regex(#"^\d+$"#)
     #expect(regex.isJITCompiled == Regex.isJITAvailable)
