@@ -1,0 +1,6 @@
+/// Every rule podmortem ships. A test fails when a file in `Rules/` is missing here.
+package enum RuleCatalog {
+  package static let all: [any DiagnosisRule] = [
+    LivenessProbeFailingRule()
+  ]
+}
