@@ -1,6 +1,8 @@
 /// Every rule podmortem ships. A test fails when a file in `Rules/` is missing here.
 package enum RuleCatalog {
   package static let all: [any DiagnosisRule] = [
-    LivenessProbeFailingRule()
+    LivenessProbeFailingRule(), ReadinessProbeFailingRule(), StartupProbeFailingRule(), CrashLoopBackOffRule(),
+    ContainerExitRule(), OOMKilledRule(), StuckTerminatingRule(), LifecycleHookFailedRule(), ImagePullFailingRule(),
+    FailedSchedulingRule(),
   ]
 }
