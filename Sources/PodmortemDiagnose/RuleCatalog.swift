@@ -3,6 +3,7 @@ package enum RuleCatalog {
   package static let all: [any DiagnosisRule] = [
     LivenessProbeFailingRule(), ReadinessProbeFailingRule(), StartupProbeFailingRule(), CrashLoopBackOffRule(),
     ContainerExitRule(), OOMKilledRule(), StuckTerminatingRule(), LifecycleHookFailedRule(), ImagePullFailingRule(),
-    FailedSchedulingRule(),
+    FailedSchedulingRule(), VolumeMountFailingRule(), ContainerConfigErrorRule(), EvictedRule(), NodeNotReadyRule(),
+    InitContainerFailingRule(), SandboxFailingRule(), DeadlineExceededRule(),
   ]
 }
