@@ -31,7 +31,8 @@ package enum Explain {
       lines.append(
         nextIn.upperBound <= 0
           ? "next start was due \(Seconds.format(-nextIn.upperBound)) ago"
-          : "next start in: \(Seconds.format(max(0, nextIn.lowerBound)...nextIn.upperBound)) (up to one 15s sync retry late)")
+          : "next start in: \(Seconds.format(max(0, nextIn.lowerBound)...nextIn.upperBound)) (up to one 15s sync retry late)"
+      )
     }
     lines.append("BackOff event counts (xN) count sync retries every 10–15s, not restarts")
     return Backoff(assessment: a, lines: lines)
@@ -60,7 +61,8 @@ package enum Explain {
     switch kind {
     case .startup?:
       lines.append(
-        "startup budget: \(spec.initialDelaySeconds)s + \(f) × \(p)s = \(Int(model.startupBudget))s before the container is killed")
+        "startup budget: \(spec.initialDelaySeconds)s + \(f) × \(p)s = \(Int(model.startupBudget))s before the container is killed"
+      )
     case .readiness?:
       lines.append("on failure: the pod leaves Service endpoints; readiness never restarts the container")
     default:

@@ -38,12 +38,14 @@ package struct ProbeFailures: Sendable {
     let outright = failed.filter { !$0.1.errored }
     failures = outright.reduce(0) { $0 + $1.0.count } + logs.count
     errored = failed.filter(\.1.errored).reduce(0) { $0 + $1.0.count }
-    let latest = outright.max { ($0.0.lastSeen?.latest ?? .distantPast) < ($1.0.lastSeen?.latest ?? .distantPast) }
+    let latest =
+      outright.max { ($0.0.lastSeen?.latest ?? .distantPast) < ($1.0.lastSeen?.latest ?? .distantPast) }
       ?? failed.last
     if let latest {
       latestOutput = latest.1.output
       (mode, statusCode) =
-        latest.1.errored ? (.errored, nil) : ProbeFailureMessage.classify(output: latest.1.output, handler: spec?.handler)
+        latest.1.errored
+        ? (.errored, nil) : ProbeFailureMessage.classify(output: latest.1.output, handler: spec?.handler)
     } else if let log = logs.last {
       latestOutput = log.field("output") ?? ""
       (mode, statusCode) = ProbeFailureMessage.classify(output: latestOutput, handler: spec?.handler)

@@ -15,7 +15,8 @@ private func livenessIncident() -> ExamplePod {
     .warning, "Unhealthy",
     "Liveness probe failed: Get \"http://10.244.1.7:80/healthz\": context deadline exceeded (Client.Timeout exceeded "
       + "while awaiting headers)", count: 27, lastAgo: 242, firstAgo: 3120)
-  p.event(.warning, "Unhealthy", "Readiness probe failed: HTTP probe failed with statuscode: 503", count: 40, lastAgo: 250)
+  p.event(
+    .warning, "Unhealthy", "Readiness probe failed: HTTP probe failed with statuscode: 503", count: 40, lastAgo: 250)
   p.event(.normal, "Killing", "Container web failed liveness probe, will be restarted", count: 9, lastAgo: 242)
   p.event(
     .warning, "BackOff", "Back-off restarting failed container web in pod web-0_default(0f1c)", count: 180, lastAgo: 60,
@@ -69,9 +70,15 @@ private func livenessIncident() -> ExamplePod {
 }
 
 @Test func findingsSortMostSevereFirstThenSubjectThenRule() {
-  let a = Finding(ruleID: "b.x", category: .volume, severity: .warning, subject: Subject(pod: "a"), title: "", explanation: "", remedy: "")
-  let b = Finding(ruleID: "a.x", category: .volume, severity: .critical, subject: Subject(pod: "z"), title: "", explanation: "", remedy: "")
-  let c = Finding(ruleID: "a.x", category: .volume, severity: .warning, subject: Subject(pod: "a"), title: "", explanation: "", remedy: "")
+  let a = Finding(
+    ruleID: "b.x", category: .volume, severity: .warning, subject: Subject(pod: "a"), title: "", explanation: "",
+    remedy: "")
+  let b = Finding(
+    ruleID: "a.x", category: .volume, severity: .critical, subject: Subject(pod: "z"), title: "", explanation: "",
+    remedy: "")
+  let c = Finding(
+    ruleID: "a.x", category: .volume, severity: .warning, subject: Subject(pod: "a"), title: "", explanation: "",
+    remedy: "")
   #expect(Diagnoser.sorted([a, b, c]).map(\.ruleID) == ["a.x", "a.x", "b.x"])
   #expect(Diagnoser.sorted([a, b, c]).first?.severity == .critical)
 }

@@ -14,7 +14,8 @@ import Testing
 }
 
 @Test func explainProbe() throws {
-  let e = try #require(Explain.probe("http-get http://:8080/healthz delay=0s timeout=1s period=10s #success=1 #failure=3"))
+  let e = try #require(
+    Explain.probe("http-get http://:8080/healthz delay=0s timeout=1s period=10s #success=1 #failure=3"))
   #expect(e.spec.periodSeconds == 10)
   #expect(e.lines.contains("detects a failure in: 20s–31s ((3 − 1) × 10s to 3 × 10s + 1s timeout)"))
   #expect(e.lines.contains { $0.hasPrefix("a container that never passes is killed after 20s–40s") })

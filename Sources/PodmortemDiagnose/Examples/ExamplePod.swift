@@ -21,7 +21,9 @@ package struct ExamplePod: Sendable {
     snapshot.phase = phase
     snapshot.capturedAt = CaptureTime(date: Self.now, origin: .flag)
     snapshot.evidence = [line("Name:             \(name)"), line("Namespace:        \(namespace)")]
-    if let node { snapshot.evidence.append(line("Node:             \(node)/10.0.0.5")) } else {
+    if let node {
+      snapshot.evidence.append(line("Node:             \(node)/10.0.0.5"))
+    } else {
       snapshot.evidence.append(line("Node:             <none>"))
     }
     snapshot.evidence.append(line("Status:           \(phase)"))
@@ -96,7 +98,8 @@ package struct ExamplePod: Sendable {
     lastAgo: Double = 60, firstAgo: Double? = nil, from: String = "kubelet"
   ) {
     let first = firstAgo ?? lastAgo
-    let age = count > 1 ? "\(Seconds.format(lastAgo)) (x\(count) over \(Seconds.format(first)))" : Seconds.format(lastAgo)
+    let age =
+      count > 1 ? "\(Seconds.format(lastAgo)) (x\(count) over \(Seconds.format(first)))" : Seconds.format(lastAgo)
     let row = line("  \(type)  \(reason)  \(age)  \(from)  \(message)")
     let involved = ObjectRef(
       kind: "Pod", namespace: snapshot.namespace, name: snapshot.name,
@@ -154,6 +157,7 @@ extension ProbeSpec {
 
   /// An exec probe.
   package static func exec(_ command: [String], timeout: Int = 1, period: Int = 10, failure: Int = 3) -> ProbeSpec {
-    ProbeSpec(handler: .exec(command: command), timeoutSeconds: timeout, periodSeconds: period, failureThreshold: failure)
+    ProbeSpec(
+      handler: .exec(command: command), timeoutSeconds: timeout, periodSeconds: period, failureThreshold: failure)
   }
 }

@@ -181,10 +181,12 @@ package enum SchedulingReason: Hashable, Sendable {
     case .podAffinity: "no node runs the pods this pod's podAffinity requires"
     case .podAntiAffinity: "the pod's podAntiAffinity excludes every candidate node; relax it or add nodes"
     case .existingPodsAntiAffinity: "pods already on those nodes repel this one with their anti-affinity"
-    case .topologySpread: "placing the pod would exceed maxSkew; add nodes in the short zones or relax whenUnsatisfiable"
+    case .topologySpread:
+      "placing the pod would exceed maxSkew; add nodes in the short zones or relax whenUnsatisfiable"
     case .volumeNodeAffinityConflict:
       "the pod's PersistentVolume is pinned to another zone or node; schedule there or recreate the volume"
-    case .noPersistentVolumes: "no PersistentVolume matches the claim on those nodes; create one or fix the StorageClass"
+    case .noPersistentVolumes:
+      "no PersistentVolume matches the claim on those nodes; create one or fix the StorageClass"
     case .notEnoughStorage: "the nodes' local storage capacity is too small for the claim"
     case .noVolumeZone: "the volume's zone has no usable node"
     case .maxVolumeCount: "the nodes have reached their attachable-volume limit"

@@ -30,7 +30,8 @@ package struct ContainerConfigErrorRule: DiagnosisRule {
         .critical, pod.subject(container.name), title: Self.title(container, kind: kind, object: object, key: key),
         explanation: "The kubelet cannot create container '\(container.name)': '\(detail)'. It retries on every sync, "
           + "and the container never starts until the spec or the referenced object is fixed.",
-        remedy: Self.remedy(kind, object: object, key: key), facts: facts, evidence: container.evidence + failed.evidence)
+        remedy: Self.remedy(kind, object: object, key: key), facts: facts,
+        evidence: container.evidence + failed.evidence)
     }
   }
 
@@ -74,7 +75,9 @@ package struct ContainerConfigErrorRule: DiagnosisRule {
       expect: [
         ExpectedFinding(
           ruleID: "config.create-container-error", category: .containerConfig,
-          facts: [KeyValue("kind", "secret-key-missing"), KeyValue("object", "secret/db-creds"), KeyValue("key", "password")])
+          facts: [
+            KeyValue("kind", "secret-key-missing"), KeyValue("object", "secret/db-creds"), KeyValue("key", "password"),
+          ])
       ]),
     RuleExample(
       "runAsNonRoot with a root image",
@@ -85,7 +88,9 @@ package struct ContainerConfigErrorRule: DiagnosisRule {
           "Error: container has runAsNonRoot and image will run as root (pod: \"api-2_default(0f1c)\", container: api)")
       },
       expect: [
-        ExpectedFinding(ruleID: "config.create-container-error", category: .containerConfig, facts: [KeyValue("kind", "run-as-non-root")])
+        ExpectedFinding(
+          ruleID: "config.create-container-error", category: .containerConfig,
+          facts: [KeyValue("kind", "run-as-non-root")])
       ]),
     RuleExample(
       "pull errors are not config errors",
@@ -99,7 +104,8 @@ package struct ContainerConfigErrorRule: DiagnosisRule {
 fileprivate extension ContainerConfigErrorRule {
   static func title(_ container: ContainerSnapshot, kind: String, object: String?, key: String?) -> String {
     switch kind {
-    case "secret-missing", "configmap-missing": return "container '\(container.name)' references missing \(object ?? kind)"
+    case "secret-missing", "configmap-missing":
+      return "container '\(container.name)' references missing \(object ?? kind)"
     case "secret-key-missing", "configmap-key-missing":
       return "container '\(container.name)' references key '\(key ?? "")' missing from \(object ?? kind)"
     case "run-as-non-root", "non-numeric-user": return "container '\(container.name)' violates runAsNonRoot"
@@ -109,7 +115,8 @@ fileprivate extension ContainerConfigErrorRule {
 
   static func remedy(_ kind: String, object: String?, key: String?) -> String {
     switch kind {
-    case "secret-missing", "configmap-missing": return "create \(object ?? "the object") in the pod's namespace or fix the reference"
+    case "secret-missing", "configmap-missing":
+      return "create \(object ?? "the object") in the pod's namespace or fix the reference"
     case "secret-key-missing", "configmap-key-missing":
       return "add key '\(key ?? "")' to \(object ?? "the object"), fix the key name, or mark the reference optional"
     case "run-as-non-root": return "set runAsUser to a non-zero UID, or use an image whose USER is non-root"

@@ -54,7 +54,8 @@ package struct ContainerExitRule: DiagnosisRule {
         p.container("job", lastState: .terminated(Termination(reason: "Error", exitCode: 127)), restarts: 1)
       },
       expect: [
-        ExpectedFinding(ruleID: "container.exit-code", category: .containerExit, severity: .info, facts: [.int("exitCode", 127)])
+        ExpectedFinding(
+          ruleID: "container.exit-code", category: .containerExit, severity: .info, facts: [.int("exitCode", 127)])
       ]),
     RuleExample(
       "143 while Terminating is the delete itself",
@@ -62,7 +63,9 @@ package struct ContainerExitRule: DiagnosisRule {
         p.snapshot.terminating = true
         p.container("job", state: .terminated(Termination(reason: "Error", exitCode: 143)))
       }),
-    RuleExample("exit 0", .pod("batch-3") { p in p.container("job", state: .terminated(Termination(reason: "Completed", exitCode: 0))) }),
+    RuleExample(
+      "exit 0",
+      .pod("batch-3") { p in p.container("job", state: .terminated(Termination(reason: "Completed", exitCode: 0))) }),
   ]
 }
 

@@ -51,7 +51,8 @@ package struct CrashLoopBackOffRule: DiagnosisRule {
     }
     if !events.isEmpty { facts.append(.int("backoffEvents", events.totalCount)) }
     return Self.description.finding(
-      .critical, pod.subject(container.name), title: Self.title(container, restarts: restarts, cause: cause, last: last),
+      .critical, pod.subject(container.name),
+      title: Self.title(container, restarts: restarts, cause: cause, last: last),
       explanation: Self.explanation(a, model: model, last: last, events: events),
       remedy: Self.remedy(cause, last: last, container: container), facts: facts,
       evidence: container.evidence + events.evidence)
@@ -149,19 +150,23 @@ fileprivate extension CrashLoopBackOffRule {
     var text = ""
     if let last {
       let meaning = ExitCodes.explain(last.exitCode, reason: last.reason)
-      text += "The last run ended with exit code \(last.exitCode)\(last.reason.map { " (\($0))" } ?? ""): "
+      text +=
+        "The last run ended with exit code \(last.exitCode)\(last.reason.map { " (\($0))" } ?? ""): "
         + "\(meaning.summary). "
     }
     if a.reset {
-      text += "That run lasted over \(Int(CrashLoopBackOffModel.resetAfterSeconds / 60)) minutes, so the back-off "
+      text +=
+        "That run lasted over \(Int(CrashLoopBackOffModel.resetAfterSeconds / 60)) minutes, so the back-off "
         + "reset: the restart is immediate and the delays start again at \(Int(model.initialSeconds))s."
     } else {
       let curve = model.curve(8).map { Seconds.format($0) }.joined(separator: ", ")
-      text += "After \(a.restartCount) restarts this is exit \(a.step); the kubelet waits \(Seconds.format(a.delaySeconds))"
+      text +=
+        "After \(a.restartCount) restarts this is exit \(a.step); the kubelet waits \(Seconds.format(a.delaySeconds))"
         + " (delays per exit: \(curve) …, capped at \(Seconds.format(model.maxSeconds))), counted from finishedAt."
     }
     if let nextStartIn = a.nextStartIn {
-      text += nextStartIn.upperBound <= 0
+      text +=
+        nextStartIn.upperBound <= 0
         ? " The next start was due \(Seconds.format(-nextStartIn.upperBound)) before capture."
         : " The next start is due in \(Seconds.format(max(0, nextStartIn.lowerBound)...nextStartIn.upperBound))"
           + " (up to one 15s sync retry after the nominal delay)."
@@ -170,16 +175,20 @@ fileprivate extension CrashLoopBackOffRule {
       switch a.curve {
       case .consistent: text += " The waiting message's 'back-off \(Seconds.format(observed))' agrees."
       case .earlierStep(let exits):
-        text += " The waiting message says 'back-off \(Seconds.format(observed))', step \(exits) of the default curve: "
+        text +=
+          " The waiting message says 'back-off \(Seconds.format(observed))', step \(exits) of the default curve: "
           + "earlier runs outlasted the 10-minute reset, or the kubelet's maxContainerRestartPeriod is \(Seconds.format(observed))."
       case .reducedCurve:
-        text += " The waiting message says 'back-off \(Seconds.format(observed))', which is on the 1s → 60s curve: "
+        text +=
+          " The waiting message says 'back-off \(Seconds.format(observed))', which is on the 1s → 60s curve: "
           + "the kubelet runs with ReduceDefaultCrashLoopBackOffDecay."
       case .tunedMax(let seconds):
-        text += " The waiting message says 'back-off \(Seconds.format(observed))': the kubelet's "
+        text +=
+          " The waiting message says 'back-off \(Seconds.format(observed))': the kubelet's "
           + "crashLoopBackOff.maxContainerRestartPeriod is probably \(Seconds.format(seconds))."
       case .unexplained:
-        text += " The waiting message says 'back-off \(Seconds.format(observed))', longer than this restart count allows."
+        text +=
+          " The waiting message says 'back-off \(Seconds.format(observed))', longer than this restart count allows."
       case .notObserved: break
       }
     }
@@ -194,7 +203,8 @@ fileprivate extension CrashLoopBackOffRule {
     case "oom": return "raise resources.limits.memory or reduce the memory the process uses"
     case "liveness", "startup": return "fix the \(cause) probe failures (see the probe finding)"
     case "start-error":
-      return "the runtime could not start the process\(last?.message.map { ": '\($0)'" } ?? ""); fix command/args or the image"
+      return
+        "the runtime could not start the process\(last?.message.map { ": '\($0)'" } ?? ""); fix command/args or the image"
     default:
       let guidance = last.map { ExitCodes.explain($0.exitCode, reason: $0.reason).guidance } ?? "read the logs"
       return "\(guidance); 'kubectl logs --previous -c \(container.name)' shows the crashed run"

@@ -24,7 +24,8 @@ package struct DeadlineExceededRule: DiagnosisRule {
     return [
       Self.description.finding(
         .critical, pod.subject(), title: "pod killed: active longer than activeDeadlineSeconds",
-        explanation: "The kubelet failed the pod with reason DeadlineExceeded ('\(pod.latest.message ?? events.last?.message ?? "")'): "
+        explanation:
+          "The kubelet failed the pod with reason DeadlineExceeded ('\(pod.latest.message ?? events.last?.message ?? "")'): "
           + "it was active on the node longer than spec.activeDeadlineSeconds and its containers were killed.",
         remedy: "raise activeDeadlineSeconds (set on the pod or by a Job's template) or make the work finish sooner",
         facts: facts, evidence: pod.latest.evidence + events.evidence)

@@ -64,7 +64,8 @@ package struct EvictedRule: DiagnosisRule {
       .pod("web-5d4f8b7c9-abcde", phase: "Failed") { p in
         p.snapshot.reason = "Evicted"
         p.snapshot.controlledBy = "ReplicaSet/web-5d4f8b7c9"
-        p.snapshot.message = "The node was low on resource: memory. Threshold quantity: 100Mi, available: 51200Ki. "
+        p.snapshot.message =
+          "The node was low on resource: memory. Threshold quantity: 100Mi, available: 51200Ki. "
           + "Container web was using 1Gi, request is 100Mi, has larger consumption of memory. "
         p.podLine("Reason:           Evicted")
         p.container("web", state: .terminated(Termination(reason: "ContainerStatusUnknown", exitCode: 137)))
@@ -88,15 +89,19 @@ fileprivate extension EvictedRule {
       text += " The node's available \(resource) (\(available)) fell below the eviction threshold (\(threshold))."
     }
     if let container = p.container, let usage = p.usage, let request = p.request {
-      text += " Container '\(container)' used \(usage) against a request of \(request), which ranks it first for eviction."
+      text +=
+        " Container '\(container)' used \(usage) against a request of \(request), which ranks it first for eviction."
     }
-    text += replaced ? " Its controller creates a replacement; the evicted pod object stays until deleted." : " Nothing recreates it."
+    text +=
+      replaced
+      ? " Its controller creates a replacement; the evicted pod object stays until deleted." : " Nothing recreates it."
     return text
   }
 
   static func remedy(_ p: Parsed) -> String {
     if let container = p.container, let resource = p.resource {
-      return "set '\(container)' \(resource) requests close to its real usage (and a limit), or give the node more \(resource)"
+      return
+        "set '\(container)' \(resource) requests close to its real usage (and a limit), or give the node more \(resource)"
     }
     return "size requests to real usage and check what fills the node ('kubectl describe node' conditions)"
   }

@@ -16,7 +16,8 @@ package struct FailedSchedulingRule: DiagnosisRule {
     guard !scheduled, !pod.isTerminal else { return [] }
     let events = pod.events("FailedScheduling")
     let latestEvent = events.max { ($0.lastSeen?.latest ?? .distantPast) < ($1.lastSeen?.latest ?? .distantPast) }
-    let parsed = condition?.message.flatMap(SchedulingMessage.init) ?? latestEvent.flatMap { SchedulingMessage($0.message) }
+    let parsed =
+      condition?.message.flatMap(SchedulingMessage.init) ?? latestEvent.flatMap { SchedulingMessage($0.message) }
     guard parsed != nil || latestEvent != nil else { return [] }
     var facts: [KeyValue] = []
     if let parsed {
@@ -27,7 +28,9 @@ package struct FailedSchedulingRule: DiagnosisRule {
         facts.append(KeyValue("primaryReason", SchedulingReason(parsed.prefilter ?? "").id))
       }
       facts.append(KeyValue("reasons", parsed.entries.map { "\($0.count) \($0.text)" }.joined(separator: "; ")))
-      if parsed.preemption != nil { facts.append(KeyValue("preemption", parsed.preemptionCannotHelp ? "cannot-help" : "possible")) }
+      if parsed.preemption != nil {
+        facts.append(KeyValue("preemption", parsed.preemptionCannotHelp ? "cannot-help" : "possible"))
+      }
       if parsed.truncated { facts.append(KeyValue("truncated", "true")) }
     }
     if !events.isEmpty { facts.append(.int("attempts", events.totalCount)) }
@@ -55,7 +58,9 @@ package struct FailedSchedulingRule: DiagnosisRule {
           ruleID: "scheduling.failed", category: .failedScheduling, severity: .critical,
           facts: [
             .int("nodes", 3), KeyValue("primaryReason", "insufficient-cpu"), KeyValue("preemption", "cannot-help"),
-            KeyValue("reasons", "1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }; 2 Insufficient cpu"),
+            KeyValue(
+              "reasons", "1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }; 2 Insufficient cpu"
+            ),
           ], evidenceLines: ["FailedScheduling", "Node:             <none>"])
       ]),
     RuleExample(
@@ -83,7 +88,8 @@ fileprivate extension FailedSchedulingRule {
     guard let parsed else { return "pod cannot be scheduled" }
     if let prefilter = parsed.prefilter { return "pod cannot be scheduled: \(prefilter)" }
     let top = parsed.entries.sorted { $0.count > $1.count }.first
-    return "pod cannot be scheduled on any of \(parsed.totalNodes) nodes" + (top.map { " (\($0.count) \($0.text))" } ?? "")
+    return "pod cannot be scheduled on any of \(parsed.totalNodes) nodes"
+      + (top.map { " (\($0.count) \($0.text))" } ?? "")
   }
 
   static func explanation(_ parsed: SchedulingMessage?, raw: String?) -> String {
@@ -92,17 +98,22 @@ fileprivate extension FailedSchedulingRule {
     if let prefilter = parsed.prefilter {
       text += " Scheduling stopped before the node filters: \(prefilter)."
     } else {
-      text += " Per filter: " + parsed.entries.map { "\($0.count) node(s) rejected with '\($0.text)'" }.joined(separator: ", ")
+      text +=
+        " Per filter: "
+        + parsed.entries.map { "\($0.count) node(s) rejected with '\($0.text)'" }.joined(separator: ", ")
         + "."
       let sum = parsed.entries.reduce(0) { $0 + $1.count }
       if sum > parsed.totalNodes { text += " A node can fail several filters, so the counts add up to \(sum)." }
     }
     if let preemption = parsed.preemption {
-      text += parsed.preemptionCannotHelp
+      text +=
+        parsed.preemptionCannotHelp
         ? " Preemption cannot help: " : " Preemption: "
       text += preemption.map { "\($0.count) \($0.text)" }.joined(separator: ", ") + "."
     }
-    if parsed.truncated { text += " The event message was truncated at 1024 bytes; the PodScheduled condition has all of it." }
+    if parsed.truncated {
+      text += " The event message was truncated at 1024 bytes; the PodScheduled condition has all of it."
+    }
     return text
   }
 

@@ -24,10 +24,13 @@ package struct ImagePullFailingRule: DiagnosisRule {
           || $0.message.hasPrefix("Error: ImagePullBackOff") || $0.message.hasPrefix("Error: InvalidImageName")
       }
       let never = pod.events("ErrImageNeverPull", container: container.name)
-      let backOff = pod.events("BackOff", container: container.name).filter { $0.message.hasPrefix("Back-off pulling image") }
+      let backOff = pod.events("BackOff", container: container.name).filter {
+        $0.message.hasPrefix("Back-off pulling image")
+      }
       let waiting = container.waitingReason.map { Self.waitingReasons.contains($0) } ?? false
       guard waiting || (!container.isRunning && !(failed.isEmpty && never.isEmpty)) else { return nil }
-      let detail = failed.last { $0.message.hasPrefix("Failed to pull image") }?.message ?? never.first?.message
+      let detail =
+        failed.last { $0.message.hasPrefix("Failed to pull image") }?.message ?? never.first?.message
         ?? container.waitingMessage ?? ""
       let kind = Self.classify(detail, reason: container.waitingReason, neverPull: !never.isEmpty)
       var facts: [KeyValue] = [KeyValue("pullError", kind)]
@@ -50,7 +53,9 @@ package struct ImagePullFailingRule: DiagnosisRule {
     if reason == "InvalidImageName" || text.contains("invalid reference format") { return "invalid-name" }
     if text.contains("no matching manifest for") { return "wrong-architecture" }
     if text.contains("toomanyrequests") || text.contains("429") || text.contains("rate limit") { return "rate-limited" }
-    if ["unauthorized", "pull access denied", "authorization failed", "403 forbidden", "401", "denied:"].contains(where: text.contains) {
+    if ["unauthorized", "pull access denied", "authorization failed", "403 forbidden", "401", "denied:"].contains(
+      where: text.contains)
+    {
       return "unauthorized"
     }
     if ["not found", "manifest unknown", "repository does not exist", "name unknown"].contains(where: text.contains) {
@@ -91,7 +96,10 @@ package struct ImagePullFailingRule: DiagnosisRule {
           "Failed to pull image \"registry.example.com/app:1\": failed to authorize: failed to fetch anonymous token: "
             + "unexpected status from GET request: 401 Unauthorized")
       },
-      expect: [ExpectedFinding(ruleID: "image.pull-failing", category: .imagePull, facts: [KeyValue("pullError", "unauthorized")])]),
+      expect: [
+        ExpectedFinding(
+          ruleID: "image.pull-failing", category: .imagePull, facts: [KeyValue("pullError", "unauthorized")])
+      ]),
     RuleExample(
       "Docker Hub rate limit",
       .pod("web-2") { p in
@@ -101,7 +109,10 @@ package struct ImagePullFailingRule: DiagnosisRule {
           "Failed to pull image \"redis:7\": 429 Too Many Requests - Server message: toomanyrequests: You have reached "
             + "your pull rate limit")
       },
-      expect: [ExpectedFinding(ruleID: "image.pull-failing", category: .imagePull, facts: [KeyValue("pullError", "rate-limited")])]),
+      expect: [
+        ExpectedFinding(
+          ruleID: "image.pull-failing", category: .imagePull, facts: [KeyValue("pullError", "rate-limited")])
+      ]),
     RuleExample(
       "arm64 node, amd64-only image",
       .pod("web-3") { p in
@@ -111,7 +122,8 @@ package struct ImagePullFailingRule: DiagnosisRule {
           "Failed to pull image \"example/app:1\": no matching manifest for linux/arm64 in the manifest list entries")
       },
       expect: [
-        ExpectedFinding(ruleID: "image.pull-failing", category: .imagePull, facts: [KeyValue("pullError", "wrong-architecture")])
+        ExpectedFinding(
+          ruleID: "image.pull-failing", category: .imagePull, facts: [KeyValue("pullError", "wrong-architecture")])
       ]),
     RuleExample(
       "imagePullPolicy Never, image absent",
@@ -121,7 +133,10 @@ package struct ImagePullFailingRule: DiagnosisRule {
           .warning, "ErrImageNeverPull",
           "Container image \"example/app:1\" is not present with pull policy of Never")
       },
-      expect: [ExpectedFinding(ruleID: "image.pull-failing", category: .imagePull, facts: [KeyValue("pullError", "never-pull")])]),
+      expect: [
+        ExpectedFinding(
+          ruleID: "image.pull-failing", category: .imagePull, facts: [KeyValue("pullError", "never-pull")])
+      ]),
     RuleExample(
       "registry DNS failure",
       .pod("web-5") { p in
@@ -130,7 +145,9 @@ package struct ImagePullFailingRule: DiagnosisRule {
           .warning, "Failed",
           "Failed to pull image \"reg.internal/app:1\": dial tcp: lookup reg.internal on 10.96.0.10:53: no such host")
       },
-      expect: [ExpectedFinding(ruleID: "image.pull-failing", category: .imagePull, facts: [KeyValue("pullError", "network")])]),
+      expect: [
+        ExpectedFinding(ruleID: "image.pull-failing", category: .imagePull, facts: [KeyValue("pullError", "network")])
+      ]),
     RuleExample(
       "pulled in the end, running",
       .pod("web-6") { p in
@@ -165,10 +182,13 @@ fileprivate extension ImagePullFailingRule {
   static func remedy(_ kind: String, container: ContainerSnapshot) -> String {
     switch kind {
     case "not-found": return "check the image name and tag exist (e.g. 'crane ls' or the registry UI) and fix the spec"
-    case "unauthorized": return "add an imagePullSecret with valid credentials for the registry to the pod or its service account"
-    case "rate-limited": return "authenticate pulls, use a registry mirror or cache, or wait for the limit window to pass"
+    case "unauthorized":
+      return "add an imagePullSecret with valid credentials for the registry to the pod or its service account"
+    case "rate-limited":
+      return "authenticate pulls, use a registry mirror or cache, or wait for the limit window to pass"
     case "network": return "check DNS and egress from the node to the registry (and any proxy settings of containerd)"
-    case "wrong-architecture": return "build a multi-arch image or pin the pod to nodes of the image's architecture (kubernetes.io/arch)"
+    case "wrong-architecture":
+      return "build a multi-arch image or pin the pod to nodes of the image's architecture (kubernetes.io/arch)"
     case "never-pull": return "load the image onto the node, or set imagePullPolicy to IfNotPresent"
     case "invalid-name": return "fix the image reference"
     default: return "read the full pull error in the events and the kubelet log"

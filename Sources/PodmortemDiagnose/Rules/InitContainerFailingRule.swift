@@ -24,14 +24,17 @@ package struct InitContainerFailingRule: DiagnosisRule {
       let meaning = ExitCodes.explain(last.exitCode, reason: last.reason)
       let restarts = container.restartCount ?? 0
       var facts: [KeyValue] = [
-        .int("exitCode", last.exitCode), .int("restarts", restarts), KeyValue("initIndex", "\(index + 1)/\(inits.count)"),
+        .int("exitCode", last.exitCode), .int("restarts", restarts),
+        KeyValue("initIndex", "\(index + 1)/\(inits.count)"),
       ]
       if let name = meaning.signalName { facts.append(KeyValue("signal", name)) }
       if let reason = container.waitingReason ?? last.reason { facts.append(KeyValue("reason", reason)) }
       return Self.description.finding(
         .critical, pod.subject(container.name),
-        title: "init container '\(container.name)' (\(index + 1) of \(inits.count)) fails with exit code \(last.exitCode)",
-        explanation: "Init container '\(container.name)' (number \(index + 1) of \(inits.count)) exited \(last.exitCode): "
+        title:
+          "init container '\(container.name)' (\(index + 1) of \(inits.count)) fails with exit code \(last.exitCode)",
+        explanation:
+          "Init container '\(container.name)' (number \(index + 1) of \(inits.count)) exited \(last.exitCode): "
           + "\(meaning.summary); it has restarted \(restarts) times. The pod's app containers do not start until every "
           + "init container exits 0, so the pod stays in Init.",
         remedy: "\(meaning.guidance); 'kubectl logs \(pod.key.name) -c \(container.name) --previous' shows its output",
@@ -51,7 +54,10 @@ package struct InitContainerFailingRule: DiagnosisRule {
       expect: [
         ExpectedFinding(
           ruleID: "init.container-failing", category: .initContainer, severity: .critical, container: "migrate",
-          facts: [.int("exitCode", 1), .int("restarts", 5), KeyValue("initIndex", "1/1"), KeyValue("reason", "CrashLoopBackOff")],
+          facts: [
+            .int("exitCode", 1), .int("restarts", 5), KeyValue("initIndex", "1/1"),
+            KeyValue("reason", "CrashLoopBackOff"),
+          ],
           evidenceLines: ["migrate:"])
       ]),
     RuleExample(

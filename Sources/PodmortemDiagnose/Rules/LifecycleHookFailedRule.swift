@@ -19,7 +19,8 @@ package struct LifecycleHookFailedRule: DiagnosisRule {
 
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
     var findings: [Finding] = []
-    let grace = pod.latest.deletionGracePeriodSeconds ?? pod.latest.terminationGracePeriodSeconds
+    let grace =
+      pod.latest.deletionGracePeriodSeconds ?? pod.latest.terminationGracePeriodSeconds
       ?? TerminationModel.defaultGraceSeconds
     for container in pod.containers([.container, .initContainer]) {
       let postStart = pod.events("FailedPostStartHook", container: container.name)
@@ -28,7 +29,8 @@ package struct LifecycleHookFailedRule: DiagnosisRule {
           Self.description.finding(
             .critical, pod.subject(container.name), title: "postStart hook failing on container '\(container.name)'",
             explanation: Self.postStartExplanation(container, count: postStart.totalCount),
-            remedy: "make the postStart hook succeed (or remove it); its error is in the waiting message and the kubelet log",
+            remedy:
+              "make the postStart hook succeed (or remove it); its error is in the waiting message and the kubelet log",
             facts: [KeyValue("hook", "postStart"), .int("failures", max(1, postStart.totalCount))],
             evidence: container.evidence + postStart.evidence))
       }
@@ -44,7 +46,8 @@ package struct LifecycleHookFailedRule: DiagnosisRule {
         let severity: Severity = !preStop.isEmpty || pod.isTerminating ? .warning : .info
         findings.append(
           Self.description.finding(
-            severity, pod.subject(container.name), title: Self.preStopTitle(container, failed: !preStop.isEmpty, timeline),
+            severity, pod.subject(container.name),
+            title: Self.preStopTitle(container, failed: !preStop.isEmpty, timeline),
             explanation: Self.preStopExplanation(failed: preStop.totalCount, sleep: sleep, timeline),
             remedy: Self.preStopRemedy(failed: !preStop.isEmpty, sleep: sleep, timeline), facts: facts,
             evidence: container.evidence + preStop.evidence))
@@ -93,7 +96,8 @@ fileprivate extension LifecycleHookFailedRule {
   static func postStartExplanation(_ container: ContainerSnapshot, count: Int) -> String {
     var text = "The postStart hook of '\(container.name)' failed"
     if count > 0 { text += " \(count) times" }
-    text += "; the kubelet kills a container whose postStart hook fails (Killing message 'FailedPostStartHook') "
+    text +=
+      "; the kubelet kills a container whose postStart hook fails (Killing message 'FailedPostStartHook') "
       + "and restarts it under the usual back-off."
     if let message = container.waitingMessage { text += " Hook error: '\(message)'." }
     return text
@@ -108,11 +112,13 @@ fileprivate extension LifecycleHookFailedRule {
   static func preStopExplanation(failed: Int, sleep: Int?, _ t: TerminationModel.KillTimeline) -> String {
     var text = ""
     if failed > 0 {
-      text += "The preStop hook failed \(failed) times. The event says only 'PreStopHook failed' so that secrets do not "
+      text +=
+        "The preStop hook failed \(failed) times. The event says only 'PreStopHook failed' so that secrets do not "
         + "leak; the kubelet log line 'PreStop hook failed' has the error. The kubelet then sends SIGTERM anyway. "
     }
     if let sleep, t.preStopOutlastsGrace {
-      text += "The hook sleeps \(sleep)s but the grace period is \(t.graceSeconds)s: the hook is cut off at "
+      text +=
+        "The hook sleeps \(sleep)s but the grace period is \(t.graceSeconds)s: the hook is cut off at "
         + "\(t.preStopSeconds)s, then the container gets the minimum \(t.termToKillSeconds)s of SIGTERM and SIGKILL "
         + "follows at \(t.preStopSeconds)s + \(t.termToKillSeconds)s = \(t.sigkillAfterSeconds)s: exit code 137."
     }
@@ -122,8 +128,9 @@ fileprivate extension LifecycleHookFailedRule {
   static func preStopRemedy(failed: Bool, sleep: Int?, _ t: TerminationModel.KillTimeline) -> String {
     var steps: [String] = []
     if let sleep, t.preStopOutlastsGrace {
-      steps.append("raise terminationGracePeriodSeconds above \(sleep)s plus the time the process needs after SIGTERM, "
-        + "or shorten the preStop sleep")
+      steps.append(
+        "raise terminationGracePeriodSeconds above \(sleep)s plus the time the process needs after SIGTERM, "
+          + "or shorten the preStop sleep")
     }
     if failed { steps.append("read the kubelet log for 'PreStop hook failed' and fix the hook command or endpoint") }
     return steps.joined(separator: "; ")

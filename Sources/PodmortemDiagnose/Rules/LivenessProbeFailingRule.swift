@@ -51,7 +51,9 @@ package struct LivenessProbeFailingRule: DiagnosisRule {
   }
 
   private static func lastRunSeconds(_ container: ContainerSnapshot) -> Double? {
-    guard let last = container.lastTermination, let start = last.startedAt, let end = last.finishedAt else { return nil }
+    guard let last = container.lastTermination, let start = last.startedAt, let end = last.finishedAt else {
+      return nil
+    }
     return end.midpoint.timeIntervalSince(start.midpoint)
   }
 
@@ -62,7 +64,8 @@ package struct LivenessProbeFailingRule: DiagnosisRule {
         p.container(
           "web", state: .waiting(reason: "CrashLoopBackOff", message: nil),
           lastState: .terminated(
-            Termination(reason: "Error", exitCode: 137, startedAt: ExamplePod.ago(299), finishedAt: ExamplePod.ago(266))),
+            Termination(reason: "Error", exitCode: 137, startedAt: ExamplePod.ago(299), finishedAt: ExamplePod.ago(266))
+          ),
           restarts: 9, probes: [.liveness: .http(80, "/healthz")])
         p.event(
           .warning, "Unhealthy",
@@ -88,7 +91,8 @@ package struct LivenessProbeFailingRule: DiagnosisRule {
         p.container(
           "worker", state: .running(startedAt: ExamplePod.ago(20)),
           lastState: .terminated(
-            Termination(reason: "Error", exitCode: 143, startedAt: ExamplePod.ago(3000), finishedAt: ExamplePod.ago(25))),
+            Termination(reason: "Error", exitCode: 143, startedAt: ExamplePod.ago(3000), finishedAt: ExamplePod.ago(25))
+          ),
           restarts: 1, probes: [.liveness: .exec(["cat", "/tmp/healthy"])])
         p.event(.warning, "Unhealthy", "Liveness probe failed: ", count: 3, lastAgo: 30, firstAgo: 50)
         p.event(.normal, "Killing", "Container worker failed liveness probe, will be restarted", lastAgo: 30)
@@ -104,7 +108,8 @@ package struct LivenessProbeFailingRule: DiagnosisRule {
         p.container("web", probes: [.readiness: .http(8080, "/ready")])
         p.event(.warning, "Unhealthy", "Readiness probe failed: HTTP probe failed with statuscode: 503", count: 4)
       }),
-    RuleExample("a healthy pod", .pod("web-2") { p in p.container("web", probes: [.liveness: .http(8080, "/healthz")]) }),
+    RuleExample(
+      "a healthy pod", .pod("web-2") { p in p.container("web", probes: [.liveness: .http(8080, "/healthz")]) }),
   ]
 }
 
@@ -118,9 +123,11 @@ fileprivate extension LivenessProbeFailingRule {
   static func explanation(
     _ f: ProbeFailures, kills: Int, restarts: Int, model: ProbeModel?, slowStart: (run: Double, threshold: Int)?
   ) -> String {
-    var text = "\(f.specText.prefix(1).uppercased())\(f.specText.dropFirst()) failed \(f.failures) times: \(f.modeText)."
+    var text =
+      "\(f.specText.prefix(1).uppercased())\(f.specText.dropFirst()) failed \(f.failures) times: \(f.modeText)."
     if let model, let spec = f.spec {
-      text += " The kubelet kills the container after \(spec.failureThreshold) consecutive failures, "
+      text +=
+        " The kubelet kills the container after \(spec.failureThreshold) consecutive failures, "
         + "\(Seconds.format(model.detection)) after the endpoint stops answering "
         + "((\(spec.failureThreshold) − 1) × \(spec.periodSeconds)s to \(spec.failureThreshold) × \(spec.periodSeconds)s "
         + "+ \(spec.timeoutSeconds)s timeout)."
@@ -136,7 +143,8 @@ fileprivate extension LivenessProbeFailingRule {
       text += " No kill is recorded yet: the failures have not reached the threshold in a row."
     }
     if let slowStart, let model, let spec = f.spec {
-      text += " The last run lasted only \(Seconds.format(slowStart.run)), within the \(Seconds.format(model.restartLatency))"
+      text +=
+        " The last run lasted only \(Seconds.format(slowStart.run)), within the \(Seconds.format(model.restartLatency))"
         + " a never-answering container survives (initialDelay \(spec.initialDelaySeconds)s + \(spec.failureThreshold)"
         + " × \(spec.periodSeconds)s ± \(spec.periodSeconds)s): the probe is killing a container that has not finished"
         + " starting."

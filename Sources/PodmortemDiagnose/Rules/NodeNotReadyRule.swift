@@ -32,7 +32,8 @@ package struct NodeNotReadyRule: DiagnosisRule {
         explanation: Self.explanation(pod.latest.node, readiness: nodeReady, marked: !marked.isEmpty),
         remedy: "check the node: kubelet status, network, disk and memory pressure ('kubectl describe node'); pods "
           + "come back when it reports Ready again",
-        facts: facts, evidence: pod.latest.evidence + notReadyEvents.evidence + marked.evidence + (node?.evidence ?? []))
+        facts: facts, evidence: pod.latest.evidence + notReadyEvents.evidence + marked.evidence + (node?.evidence ?? [])
+      )
     ]
   }
 
@@ -68,7 +69,8 @@ fileprivate extension NodeNotReadyRule {
     } else {
       text += "was reported not ready."
     }
-    text += " The node controller marks its pods not ready after node-monitor-grace-period (50s since 1.32), "
+    text +=
+      " The node controller marks its pods not ready after node-monitor-grace-period (50s since 1.32), "
       + "and the taint manager deletes them after their not-ready/unreachable toleration (300s by default)."
     if marked { text += " This pod has been marked for deletion." }
     return text

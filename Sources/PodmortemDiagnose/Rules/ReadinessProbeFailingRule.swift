@@ -75,8 +75,10 @@ fileprivate extension ReadinessProbeFailingRule {
   }
 
   static func explanation(_ f: ProbeFailures, ready: Bool, restarts: Int) -> String {
-    var text = "\(f.specText.prefix(1).uppercased())\(f.specText.dropFirst()) failed \(f.failures) times: \(f.modeText)."
-    text += ready
+    var text =
+      "\(f.specText.prefix(1).uppercased())\(f.specText.dropFirst()) failed \(f.failures) times: \(f.modeText)."
+    text +=
+      ready
       ? " The container is ready now, so the pod is back in its Services' endpoints."
       : " While it fails the pod is removed from its Services' endpoints."
     text += " Readiness never restarts a container"

@@ -29,7 +29,8 @@ package struct SandboxFailingRule: DiagnosisRule {
         running ? .warning : .critical, pod.subject(), title: "pod sandbox failing (\(kind))",
         explanation: "The runtime reports '\(message)'" + (failed.isEmpty ? "" : " (x\(failed.totalCount))")
           + (changed.isEmpty ? "" : "; the sandbox was re-created \(changed.totalCount) times") + ". "
-          + (kind == "cni" ? "The CNI plugin could not set up the pod's network." : "No container starts without a sandbox."),
+          + (kind == "cni"
+            ? "The CNI plugin could not set up the pod's network." : "No container starts without a sandbox."),
         remedy: kind == "cni"
           ? "check the CNI plugin's pods and logs on the node (IP pool exhaustion, plugin not ready)"
           : "check the container runtime on the node (containerd/CRI-O logs, pause image pull)",

@@ -59,7 +59,8 @@ package struct StartupProbeFailingRule: DiagnosisRule {
         ExpectedFinding(
           ruleID: "probe.startup-failing", category: .probeFailure, severity: .critical, container: "app",
           facts: [
-            KeyValue("probe", "startup"), KeyValue("mode", "refused"), .int("kills", 4), .int("startupBudgetSeconds", 30),
+            KeyValue("probe", "startup"), KeyValue("mode", "refused"), .int("kills", 4),
+            .int("startupBudgetSeconds", 30),
             .int("suggestedFailureThreshold", 9),
           ], evidenceLines: ["Startup probe failed", "failed startup probe", "Startup:"])
       ]),
@@ -73,7 +74,8 @@ package struct StartupProbeFailingRule: DiagnosisRule {
         ExpectedFinding(
           ruleID: "probe.startup-failing", category: .probeFailure, severity: .info, facts: [.int("kills", 0)])
       ]),
-    RuleExample("no startup failures", .pod("java-2") { p in p.container("app", probes: [.startup: .http(8080, "/")]) }),
+    RuleExample(
+      "no startup failures", .pod("java-2") { p in p.container("app", probes: [.startup: .http(8080, "/")]) }),
   ]
 }
 
@@ -85,10 +87,12 @@ fileprivate extension StartupProbeFailingRule {
   }
 
   static func explanation(_ f: ProbeFailures, kills: Int, started: Bool) -> String {
-    var text = "\(f.specText.prefix(1).uppercased())\(f.specText.dropFirst()) failed \(f.failures) times: \(f.modeText)."
+    var text =
+      "\(f.specText.prefix(1).uppercased())\(f.specText.dropFirst()) failed \(f.failures) times: \(f.modeText)."
     if let spec = f.spec {
       let budget = Int(ProbeModel(spec).startupBudget)
-      text += " The container has \(spec.initialDelaySeconds)s + \(spec.failureThreshold) × \(spec.periodSeconds)s = "
+      text +=
+        " The container has \(spec.initialDelaySeconds)s + \(spec.failureThreshold) × \(spec.periodSeconds)s = "
         + "\(budget)s to start before it is killed."
     }
     if kills > 0 {

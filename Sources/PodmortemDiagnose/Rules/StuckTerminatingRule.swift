@@ -33,9 +33,12 @@ package struct StuckTerminatingRule: DiagnosisRule {
     signals.finalizers = latest.finalizers
     let nodeReady = latest.node.flatMap { state.nodes[$0] }?.conditions.first { $0.type == "Ready" }?.status
     let nodeEvents = pod.events.filter { $0.reason == "NodeNotReady" || $0.message.contains("Marking for deletion") }
-    signals.nodeNotReady = (nodeReady != nil && nodeReady != "True") || latest.reason == "NodeLost" || !nodeEvents.isEmpty
+    signals.nodeNotReady =
+      (nodeReady != nil && nodeReady != "True") || latest.reason == "NodeLost" || !nodeEvents.isEmpty
     let kill = pod.events.filter { $0.reason == "FailedKillPod" || $0.reason == "KillContainerError" }
-    let unmount = pod.events.filter { $0.reason == "FailedUnmount" || $0.message.contains("UnmountVolume.TearDown failed") }
+    let unmount = pod.events.filter {
+      $0.reason == "FailedUnmount" || $0.message.contains("UnmountVolume.TearDown failed")
+    }
     let hook = pod.events.filter { $0.reason == "FailedPreStopHook" }
     signals.failedKillPod = !kill.isEmpty
     signals.failedUnmount = !unmount.isEmpty
@@ -45,14 +48,16 @@ package struct StuckTerminatingRule: DiagnosisRule {
     if overdue == nil, causes == [.unknown] { return [] }
     let grace = latest.deletionGracePeriodSeconds ?? latest.terminationGracePeriodSeconds
     var facts: [KeyValue] = [
-      KeyValue("cause", causes.first?.rawValue ?? "unknown"), KeyValue("causes", causes.map(\.rawValue).joined(separator: ",")),
+      KeyValue("cause", causes.first?.rawValue ?? "unknown"),
+      KeyValue("causes", causes.map(\.rawValue).joined(separator: ",")),
     ]
     if let overdue { facts.append(.seconds("overdueSeconds", overdue)) }
     if let grace { facts.append(.int("graceSeconds", grace)) }
     if !latest.finalizers.isEmpty { facts.append(KeyValue("finalizers", latest.finalizers.joined(separator: ","))) }
     if let node = latest.node { facts.append(KeyValue("node", node)) }
     if !kill.isEmpty { facts.append(.int("failedKills", kill.totalCount)) }
-    let evidence = latest.evidence + nodeEvents.evidence + kill.evidence + unmount.evidence + hook.evidence
+    let evidence =
+      latest.evidence + nodeEvents.evidence + kill.evidence + unmount.evidence + hook.evidence
       + (latest.node.flatMap { state.nodes[$0]?.evidence } ?? [])
     return [
       Self.description.finding(
@@ -74,7 +79,8 @@ package struct StuckTerminatingRule: DiagnosisRule {
         p.container("worker", preStop: "exec [sleep 40]")
         p.event(.warning, "FailedPreStopHook", "PreStopHook failed", lastAgo: 47 * 60)
         p.event(
-          .warning, "FailedKillPod", "error killing pod: failed to \"KillContainer\" for \"worker\" with KillContainerError: "
+          .warning, "FailedKillPod",
+          "error killing pod: failed to \"KillContainer\" for \"worker\" with KillContainerError: "
             + "\"rpc error: code = DeadlineExceeded desc = context deadline exceeded\"", count: 22, lastAgo: 60,
           firstAgo: 46 * 60)
       },
@@ -133,21 +139,25 @@ fileprivate extension StuckTerminatingRule {
     if let grace { text += " (\(grace)s)" }
     text += ", and describe's 'lasts' counts from it."
     if let overdue {
-      text += " The deadline passed \(Seconds.format(overdue)) ago; the kubelet sends SIGKILL at most 2s after it, "
+      text +=
+        " The deadline passed \(Seconds.format(overdue)) ago; the kubelet sends SIGKILL at most 2s after it, "
         + "so the pod should long be gone."
     }
     for cause in causes {
       switch cause {
       case .nodeUnreachable:
-        text += " The node \(latest.node.map { "'\($0)' " } ?? "")is not Ready: no kubelet confirms the termination, "
+        text +=
+          " The node \(latest.node.map { "'\($0)' " } ?? "")is not Ready: no kubelet confirms the termination, "
           + "so the pod stays until the Node object is deleted or tainted out-of-service."
       case .killFailed: text += " The runtime failed to stop the container (FailedKillPod x\(kills))."
       case .volumeTeardown: text += " A volume fails to unmount; the kubelet waits for it before the final delete."
       case .finalizers:
-        text += " Finalizers \(latest.finalizers.map { "'\($0)'" }.joined(separator: ", ")) keep the object until "
+        text +=
+          " Finalizers \(latest.finalizers.map { "'\($0)'" }.joined(separator: ", ")) keep the object until "
           + "their controller removes them."
       case .preStopHookFailed:
-        text += " The preStop hook failed (the event carries no detail; the kubelet log has it); a failed hook "
+        text +=
+          " The preStop hook failed (the event carries no detail; the kubelet log has it); a failed hook "
           + "alone does not block the kill."
       case .unknown: text += " Nothing in the input says what holds it."
       }
@@ -161,9 +171,12 @@ fileprivate extension StuckTerminatingRule {
       return "bring the node back, or if it is gone delete the Node object or taint it "
         + "'node.kubernetes.io/out-of-service=nodeshutdown:NoExecute'; force deletion risks two copies of a StatefulSet pod"
     case .killFailed: return "check the container runtime on the node (crictl ps, the kubelet and containerd logs)"
-    case .volumeTeardown: return "find the mount that fails to unmount in the kubelet log (UnmountVolume.TearDown) and fix the storage driver"
+    case .volumeTeardown:
+      return
+        "find the mount that fails to unmount in the kubelet log (UnmountVolume.TearDown) and fix the storage driver"
     case .finalizers:
-      return "find the controller that owns \(latest.finalizers.map { "'\($0)'" }.joined(separator: ", ")) and let it finish; "
+      return
+        "find the controller that owns \(latest.finalizers.map { "'\($0)'" }.joined(separator: ", ")) and let it finish; "
         + "only remove a finalizer by hand when that controller is gone"
     case .preStopHookFailed: return "read the kubelet log for 'PreStop hook failed' to see the hook's error"
     case .unknown: return "look at the kubelet log on the node for this pod"

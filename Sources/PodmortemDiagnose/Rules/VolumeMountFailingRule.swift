@@ -22,7 +22,9 @@ package struct VolumeMountFailingRule: DiagnosisRule {
     for event in events.reversed() {
       let (kind, volume, object) = Self.classify(event.message)
       guard seen.insert("\(kind)/\(volume ?? "")").inserted else { continue }
-      if kind == "mount-timeout", events.contains(where: { Self.classify($0.message).0 != "mount-timeout" }) { continue }
+      if kind == "mount-timeout", events.contains(where: { Self.classify($0.message).0 != "mount-timeout" }) {
+        continue
+      }
       let related = events.filter { Self.classify($0.message).0 == kind }
       var facts: [KeyValue] = [KeyValue("kind", kind), .int("failures", related.totalCount)]
       if let volume { facts.append(KeyValue("volume", volume)) }
@@ -64,7 +66,8 @@ package struct VolumeMountFailingRule: DiagnosisRule {
       .pod("web-0", phase: "Pending") { p in
         p.container("web", state: .waiting(reason: "ContainerCreating", message: nil))
         p.event(
-          .warning, "FailedMount", "MountVolume.SetUp failed for volume \"config\" : configmap \"app-config\" not found",
+          .warning, "FailedMount",
+          "MountVolume.SetUp failed for volume \"config\" : configmap \"app-config\" not found",
           count: 8)
         p.event(
           .warning, "FailedMount",
@@ -75,7 +78,8 @@ package struct VolumeMountFailingRule: DiagnosisRule {
         ExpectedFinding(
           ruleID: "volume.mount-failing", category: .volume, severity: .critical,
           facts: [
-            KeyValue("kind", "configmap-missing"), KeyValue("volume", "config"), KeyValue("object", "configmap/app-config"),
+            KeyValue("kind", "configmap-missing"), KeyValue("volume", "config"),
+            KeyValue("object", "configmap/app-config"),
             .int("failures", 8),
           ], evidenceLines: ["configmap \"app-config\" not found"])
       ]),
@@ -90,7 +94,8 @@ package struct VolumeMountFailingRule: DiagnosisRule {
       },
       expect: [
         ExpectedFinding(
-          ruleID: "volume.mount-failing", category: .volume, facts: [KeyValue("kind", "multi-attach"), KeyValue("volume", "pvc-3f2a")])
+          ruleID: "volume.mount-failing", category: .volume,
+          facts: [KeyValue("kind", "multi-attach"), KeyValue("volume", "pvc-3f2a")])
       ]),
     RuleExample("no volume events", .pod("web-1") { p in p.container("web") }),
   ]
@@ -116,7 +121,10 @@ fileprivate extension VolumeMountFailingRule {
       text += " The kubelet gave up waiting for the volumes after 2m3s and will retry."
     default: break
     }
-    text += running ? " The containers are running now, so the mount succeeded later." : " The containers cannot start until it mounts."
+    text +=
+      running
+      ? " The containers are running now, so the mount succeeded later."
+      : " The containers cannot start until it mounts."
     return text
   }
 
@@ -124,8 +132,10 @@ fileprivate extension VolumeMountFailingRule {
     switch kind {
     case "configmap-missing", "secret-missing":
       return "create \(object ?? "the object") in the pod's namespace, or mark the volume optional"
-    case "multi-attach": return "make sure the old pod is gone and its node detached the volume (VolumeAttachment objects)"
-    case "attach-timeout", "attach-failed": return "check the CSI driver's controller logs and the VolumeAttachment status"
+    case "multi-attach":
+      return "make sure the old pod is gone and its node detached the volume (VolumeAttachment objects)"
+    case "attach-timeout", "attach-failed":
+      return "check the CSI driver's controller logs and the VolumeAttachment status"
     default: return "check the kubelet log and the CSI node plugin for the mount error"
     }
   }

@@ -5,7 +5,8 @@ import Testing
 
 @Test func httpProbeLine() throws {
   let (kind, spec) = try #require(
-    ProbeLine.parse("Liveness:       http-get http://:8080/healthz delay=5s timeout=2s period=15s #success=1 #failure=4"))
+    ProbeLine.parse(
+      "Liveness:       http-get http://:8080/healthz delay=5s timeout=2s period=15s #success=1 #failure=4"))
   #expect(kind == .liveness)
   #expect(spec.handler == .httpGet(scheme: "http", host: "", port: "8080", path: "/healthz"))
   #expect(spec.initialDelaySeconds == 5)
@@ -23,9 +24,11 @@ import Testing
 }
 
 @Test func execAndGrpcLines() throws {
-  let (_, exec) = try #require(ProbeLine.parse("exec [cat /tmp/healthy] delay=0s timeout=1s period=10s #success=1 #failure=3"))
+  let (_, exec) = try #require(
+    ProbeLine.parse("exec [cat /tmp/healthy] delay=0s timeout=1s period=10s #success=1 #failure=3"))
   #expect(exec.handler == .exec(command: ["cat", "/tmp/healthy"]))
-  let (kind, grpc) = try #require(ProbeLine.parse("Startup: grpc <pod>:9090  delay=0s timeout=1s period=10s #success=1 #failure=30"))
+  let (kind, grpc) = try #require(
+    ProbeLine.parse("Startup: grpc <pod>:9090  delay=0s timeout=1s period=10s #success=1 #failure=30"))
   #expect(kind == .startup)
   #expect(grpc.handler == .grpc(port: "9090", service: ""))
   #expect(grpc.failureThreshold == 30)

@@ -12,7 +12,8 @@ import Testing
 }
 
 @Test func initialDelayShiftsRestartLatency() {
-  let spec = ProbeSpec(handler: .tcpSocket(host: "", port: "5432"), initialDelaySeconds: 15, periodSeconds: 5, failureThreshold: 6)
+  let spec = ProbeSpec(
+    handler: .tcpSocket(host: "", port: "5432"), initialDelaySeconds: 15, periodSeconds: 5, failureThreshold: 6)
   #expect(ProbeModel(spec).restartLatency == 40...50)
   #expect(ProbeModel(spec).startupBudget == 45)
 }
@@ -33,7 +34,10 @@ import Testing
     "Liveness probe failed: Get \"http://10.244.1.7:80/healthz\": context deadline exceeded (Client.Timeout exceeded "
       + "while awaiting headers)", .timeout
   ),
-  ("Liveness probe failed: Get http://10.1.2.3/: net/http: request canceled (Client.Timeout exceeded while awaiting headers)", .timeout),
+  (
+    "Liveness probe failed: Get http://10.1.2.3/: net/http: request canceled (Client.Timeout exceeded while awaiting headers)",
+    .timeout
+  ),
   ("Liveness probe failed: dial tcp 10.1.2.3:5432: i/o timeout", .timeout),
   ("Liveness probe failed: read tcp 10.1.2.3:4242->10.1.2.4:8080: read: connection reset by peer", .reset),
   ("Liveness probe failed: Get \"http://10.1.2.3:8080/\": EOF", .reset),
@@ -63,6 +67,8 @@ func probeModes(message: String, mode: ProbeMode) {
 }
 
 @Test func handlerDecidesUnrecognisedOutput() {
-  #expect(ProbeFailureMessage.classify(output: "weird", handler: .httpGet(scheme: "HTTP", host: "", port: "1", path: "/")).0 == .unknown)
+  #expect(
+    ProbeFailureMessage.classify(output: "weird", handler: .httpGet(scheme: "HTTP", host: "", port: "1", path: "/")).0
+      == .unknown)
   #expect(ProbeFailureMessage.classify(output: "weird", handler: .exec(command: ["x"])).0 == .execFailed)
 }

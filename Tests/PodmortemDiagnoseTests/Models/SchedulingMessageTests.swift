@@ -10,7 +10,10 @@ import Testing
         + "2 No preemption victims found for incoming pod."))
   #expect(m.totalNodes == 3)
   #expect(m.entries.map(\.count) == [1, 2])
-  #expect(m.entries.map(\.reason) == [.untoleratedTaint(taint: "{node-role.kubernetes.io/control-plane: }"), .insufficient(resource: "cpu")])
+  #expect(
+    m.entries.map(\.reason) == [
+      .untoleratedTaint(taint: "{node-role.kubernetes.io/control-plane: }"), .insufficient(resource: "cpu"),
+    ])
   #expect(m.preemption?.map(\.reason) == [.preemptionNotHelpful, .noPreemptionVictims])
   #expect(m.preemptionCannotHelp)
   #expect(!m.truncated)

@@ -24,12 +24,17 @@ import Testing
 
 @Test func graceSelectionOrder() {
   #expect(TerminationModel.selectGrace(override: 0, deletionGracePeriodSeconds: 30).source == .override)
-  #expect(TerminationModel.selectGrace(deletionGracePeriodSeconds: 10, specTerminationGracePeriodSeconds: 60) == (10, .deletionGracePeriod))
   #expect(
-    TerminationModel.selectGrace(reason: .liveness, probeTerminationGracePeriodSeconds: 5, specTerminationGracePeriodSeconds: 60)
+    TerminationModel.selectGrace(deletionGracePeriodSeconds: 10, specTerminationGracePeriodSeconds: 60) == (
+      10, .deletionGracePeriod
+    ))
+  #expect(
+    TerminationModel.selectGrace(
+      reason: .liveness, probeTerminationGracePeriodSeconds: 5, specTerminationGracePeriodSeconds: 60)
       == (5, .probe))
   #expect(
-    TerminationModel.selectGrace(reason: .other, probeTerminationGracePeriodSeconds: 5, specTerminationGracePeriodSeconds: 60)
+    TerminationModel.selectGrace(
+      reason: .other, probeTerminationGracePeriodSeconds: 5, specTerminationGracePeriodSeconds: 60)
       == (60, .podSpec))
   #expect(TerminationModel.selectGrace() == (2, .fallback))
 }
@@ -38,7 +43,8 @@ import Testing
   let now = Date(timeIntervalSince1970: 1_000_000)
   // Deleted 10 s ago with grace 30: the deadline is 20 s ahead, describe prints `lasts <invalid>`.
   let deadline = TimeRange(exactly: now.addingTimeInterval(20))
-  #expect(TerminationModel.deletionPhase(deletionTimestamp: deadline, now: now) == .withinGrace(remainingSeconds: 20...20))
+  #expect(
+    TerminationModel.deletionPhase(deletionTimestamp: deadline, now: now) == .withinGrace(remainingSeconds: 20...20))
   #expect(
     TerminationModel.deletionRequested(deletionTimestamp: deadline, graceSeconds: 30).earliest
       == now.addingTimeInterval(-10))
