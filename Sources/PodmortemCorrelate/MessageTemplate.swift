@@ -8,7 +8,8 @@ import PodmortemModel
 /// IPv4 addresses with an optional port (`<ip>`, `<ip>:<port>`), Go durations (`1.234s`, `5m0s`
 /// → `<duration>`), generated pod-name suffixes (`web-6f9c8d7b5-kq2lp` → `web-<hash>`), long hex
 /// strings (`<hex>`), a port after a host name (`:<port>`) and any other number (`<n>`). Letters
-/// glued to digits (`v1`, `ipv4`, `10Mi`) stay as they are.
+/// glued to digits (`v1`, `ipv4`, `10Mi`) stay as they are. IPv6 addresses are not recognised
+/// (their numeric groups become `<n>`).
 package enum MessageTemplate {
   /// How many distinct messages a templated event keeps as exemplars.
   package static let exemplarLimit = 3
@@ -131,6 +132,8 @@ package enum MessageTemplate {
       guard j < b.count, b[j] == UInt8(ascii: ":") else { return nil }
       let end = run(from: j + 1, while: isDigit)
       guard (1...5).contains(end - j - 1), endsWord(end) else { return nil }
+      // `nginx:1.25` is a tag, not a port.
+      if end + 1 < b.count, b[end] == UInt8(ascii: "."), isDigit(b[end + 1]) { return nil }
       return end
     }
 
@@ -197,7 +200,8 @@ package enum MessageTemplate {
     private func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
     private func isHex(_ c: UInt8) -> Bool { isDigit(c) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46) }
     private func isLetter(_ c: UInt8) -> Bool { (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) }
-    private func isWord(_ c: UInt8) -> Bool { isDigit(c) || isLetter(c) || c == UInt8(ascii: "_") }
+    // `_` separates words: the kubelet writes `pod_namespace(uid)`.
+    private func isWord(_ c: UInt8) -> Bool { isDigit(c) || isLetter(c) }
     private func isSafe(_ c: UInt8) -> Bool { Self.safeAlphabet.contains(c) }
 
     private static let safeAlphabet = Set(Array("bcdfghjklmnpqrstvwxz2456789".utf8))
