@@ -7,7 +7,8 @@ import PodmortemModel
 ///   second entry at its first occurrence (`first of x5`), so the timeline shows how long it went on.
 /// - `Unhealthy` events are probe failures and `Killing` events kills (REFERENCE.md §9.1).
 /// - Container starts and finishes come from `State`/`Last State` of every snapshot, deduplicated.
-/// - A restart is placed between the two captures whose restart counts differ.
+/// - A restart is placed between the two captures whose restart counts differ, or at the start of
+///   the current run when that falls between them.
 /// - A deletion is requested at deletionTimestamp − deletionGracePeriodSeconds, and the grace
 ///   period ends at deletionTimestamp (§1.2, §8.1).
 /// - Order: by time, entries without a time last, ties in evidence order.
@@ -86,14 +87,20 @@ package enum Timeline {
     var previous: [String: (count: Int, at: Date?)] = [:]
     let podKey = "\u{0}pod"
     for s in snapshots {
-      var counts: [(String, Int)] = s.containers.compactMap { c in c.restartCount.map { (c.name, $0) } }
-      if counts.isEmpty, let r = s.restarts { counts = [(podKey, r)] }
-      for (name, count) in counts {
+      var counts: [(String, Int, TimeRange?)] = s.containers.compactMap { c in
+        guard let n = c.restartCount else { return nil }
+        if case .running(let startedAt) = c.state { return (c.name, n, startedAt) }
+        return (c.name, n, nil)
+      }
+      if counts.isEmpty, let r = s.restarts { counts = [(podKey, r, s.lastRestart)] }
+      for (name, count, restartedAt) in counts {
         defer { previous[name] = (count, s.capturedAt?.date) }
         guard let before = previous[name], count > before.count else { continue }
         var time: TimeRange? = nil
         if let from = before.at, let to = s.capturedAt?.date { time = TimeRange(earliest: from, latest: to) }
-        if name == podKey, let last = s.lastRestart { time = last }
+        // The current run's start (or `get pods`' last restart) is the last restart itself, when it
+        // falls between the two captures.
+        if let r = restartedAt, time.map({ $0.overlaps(r) }) ?? true { time = r }
         let n = count - before.count
         let who = name == podKey ? "pod" : "container '\(name)'"
         entries.append(
