@@ -43,8 +43,10 @@ package struct AddedOnlyCheck: Sendable {
     }
     let count = event.count ?? 1
     let ref = event.evidence.map(\.ref).min()
-    candidates[source, default: [:]][identity, default: Seen(minCount: count, maxCount: count, firstRef: ref, lastRef: ref)]
-      .record(count: count, ref: ref)
+    candidates[source, default: [:]][
+      identity, default: Seen(minCount: count, maxCount: count, firstRef: ref, lastRef: ref)
+    ]
+    .record(count: count, ref: ref)
   }
 
   /// One caveat per source that carries only ADDED events with repeats, sorted by source.

@@ -107,7 +107,8 @@ package struct Correlator: Sendable {
   private static func bare(_ name: PodName, uid: String?) -> PodHistory {
     var snapshot = PodSnapshot(name: name.name, namespace: name.namespace)
     snapshot.uid = uid
-    return PodHistory(key: PodKey(namespace: name.namespace, name: name.name, uid: uid), snapshots: [], latest: snapshot)
+    return PodHistory(
+      key: PodKey(namespace: name.namespace, name: name.name, uid: uid), snapshots: [], latest: snapshot)
   }
 
   /// Gives each pod its own events: kind Pod (or unknown), same name, same namespace (or unknown),
@@ -143,7 +144,9 @@ package struct Correlator: Sendable {
     for (name, sample) in podLogs {
       place(
         sample.records,
-        histories.indices.filter { histories[$0].key.namespace == name.namespace && histories[$0].key.name == name.name })
+        histories.indices.filter {
+          histories[$0].key.namespace == name.namespace && histories[$0].key.name == name.name
+        })
     }
     for (pod, sample) in looseLogs {
       place(sample.records, histories.indices.filter { histories[$0].key.name == pod })

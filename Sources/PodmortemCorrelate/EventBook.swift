@@ -19,7 +19,8 @@ package struct EventBook: Sendable {
     /// already here is the same object seen again.
     var unnamed: [Lineage] = []
 
-    mutating func add(_ lineage: Lineage) {
+    mutating func add(_ lineage: Lineage, kindSpelling spelling: String?) {
+      if let spelling { kindSpelling = min(kindSpelling ?? spelling, spelling) }
       if let name = lineage.names.min() {
         named[name, default: lineage].merge(lineage)
       } else {
@@ -40,10 +41,8 @@ package struct EventBook: Sendable {
       identity.isCombined ? event.message.trimmingCharacters(in: .whitespacesAndNewlines) : identity.message
     let lineage = Lineage(event, message: cleanMessage)
     let spelling = event.involved.kind.flatMap { $0.isEmpty ? nil : $0 }
-    var entry = entries[identity] ?? Entry()
-    if let spelling { entry.kindSpelling = min(entry.kindSpelling ?? spelling, spelling) }
-    entry.add(lineage)
-    entries[identity] = entry
+    // Mutated in place: a copy taken out of the dictionary would copy its lineages on every add.
+    entries[identity, default: Entry()].add(lineage, kindSpelling: spelling)
   }
 
   /// Adds `lineage` to disjoint `lineages`, merging every one whose span it overlaps.
@@ -160,7 +159,8 @@ package struct EventBook: Sendable {
     var all = named + leftover
     // An observation without any time (a describe row aged `<unknown>`) is most likely the current object.
     for l in timeless {
-      if let i = all.indices.max(by: { (all[$0].span?.latest ?? .distantPast) < (all[$1].span?.latest ?? .distantPast) }) {
+      if let i = all.indices.max(by: { (all[$0].span?.latest ?? .distantPast) < (all[$1].span?.latest ?? .distantPast) }
+      ) {
         all[i].merge(l)
       } else {
         all.append(l)
@@ -194,7 +194,9 @@ package struct EventBook: Sendable {
     }
     let isSeries = objects.contains(where: \.isSeries)
     let count = summedCount(objects)
-    if isSeries, count > 1, now.map({ d in (lastSeen?.latest).map { d.timeIntervalSince($0) < seriesLag } ?? true }) ?? true {
+    if isSeries, count > 1,
+      now.map({ d in (lastSeen?.latest).map { d.timeIntervalSince($0) < seriesLag } ?? true }) ?? true
+    {
       caveats.append("events.k8s.io series: count and last seen may lag up to 30 minutes")
     }
     if objects.count > 1 {
@@ -202,7 +204,11 @@ package struct EventBook: Sendable {
     }
     let message =
       id.isCombined
-      ? (objects.max { ($0.lastSeen?.latest ?? .distantPast, $0.latestMessage) < ($1.lastSeen?.latest ?? .distantPast, $1.latestMessage) }?.latestMessage ?? id.message)
+      ? (objects.max {
+        ($0.lastSeen?.latest ?? .distantPast, $0.latestMessage) < (
+          $1.lastSeen?.latest ?? .distantPast, $1.latestMessage
+        )
+      }?.latestMessage ?? id.message)
       : id.message
     return MergedEvent(
       involved: ObjectRef(

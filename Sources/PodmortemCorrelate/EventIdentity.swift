@@ -53,9 +53,9 @@ package struct EventIdentity: Hashable, Comparable, Sendable {
     var component = Self.nonEmpty(event.sourceComponent)
     var host = Self.nonEmpty(event.sourceHost)
     // `get events -o wide` SOURCE is `kubelet, node-1` (§3.1); so was describe's From before 1.20 (§1.7).
-    if host == nil, let c = component, let comma = c.range(of: ", ") {
-      host = Self.nonEmpty(String(c[comma.upperBound...]))
-      component = Self.nonEmpty(String(c[..<comma.lowerBound]))
+    if host == nil, let c = component, let comma = c.firstIndex(of: ",") {
+      host = Self.nonEmpty(String(c[c.index(after: comma)...]))
+      component = Self.nonEmpty(String(c[..<comma]))
     }
     self.init(
       namespace: Self.nonEmpty(event.involved.namespace), kind: Self.nonEmpty(event.involved.kind)?.lowercased(),
@@ -114,7 +114,13 @@ package struct EventIdentity: Hashable, Comparable, Sendable {
     return t.isEmpty ? nil : t
   }
 
-  private static func trimmed(_ s: String) -> String { s.trimmingCharacters(in: .whitespacesAndNewlines) }
+  private static func trimmed(_ s: String) -> String {
+    // Most messages need no trimming; checking the ends first avoids a copy per record.
+    guard let f = s.unicodeScalars.first, let l = s.unicodeScalars.last else { return s }
+    let space = CharacterSet.whitespacesAndNewlines
+    guard space.contains(f) || space.contains(l) else { return s }
+    return s.trimmingCharacters(in: space)
+  }
 
   /// `spec.containers{web}: Liveness probe failed: …` → (`spec.containers{web}`, `Liveness probe failed: …`).
   static func splitFieldPathPrefix(_ message: String) -> (String, String)? {

@@ -61,13 +61,15 @@ package struct EvidenceSample: Hashable, Sendable {
   package mutating func insert(_ lines: [Evidence]) {
     guard !lines.isEmpty else { return }
     let occurrence = Array(lines.sorted(by: Self.lineOrder).prefix(Self.linesPerOccurrence))
-    head = Self.smallest(head + [occurrence])
-    tail = Self.largest(tail + [occurrence])
+    Self.keepSmallest(&head, occurrence)
+    Self.keepLargest(&tail, occurrence)
   }
 
+  // The K smallest of a union are among the K smallest of each part, so merging the heads (and
+  // the tails) is enough.
   package mutating func merge(_ other: EvidenceSample) {
-    head = Self.smallest(head + other.head)
-    tail = Self.largest(tail + other.tail)
+    for o in other.head { Self.keepSmallest(&head, o) }
+    for o in other.tail { Self.keepLargest(&tail, o) }
   }
 
   /// The kept lines in source order, without duplicates.
@@ -82,17 +84,20 @@ package struct EvidenceSample: Hashable, Sendable {
     a.lexicographicallyPrecedes(b, by: lineOrder)
   }
 
-  private static func unique(_ groups: [[Evidence]]) -> [[Evidence]] {
-    var seen = Set<[Evidence]>()
-    return groups.filter { seen.insert($0).inserted }
+  /// Inserts `o` into ascending `list` if it is among the `keep` smallest; a repeat is ignored.
+  private static func keepSmallest(_ list: inout [[Evidence]], _ o: [Evidence]) {
+    if list.count == keep, let last = list.last, !occurrenceOrder(o, last) { return }
+    guard !list.contains(o) else { return }
+    list.insert(o, at: list.firstIndex { occurrenceOrder(o, $0) } ?? list.endIndex)
+    if list.count > keep { list.removeLast() }
   }
 
-  private static func smallest(_ groups: [[Evidence]]) -> [[Evidence]] {
-    Array(unique(groups).sorted(by: occurrenceOrder).prefix(keep))
-  }
-
-  private static func largest(_ groups: [[Evidence]]) -> [[Evidence]] {
-    Array(unique(groups).sorted(by: occurrenceOrder).suffix(keep))
+  /// Inserts `o` into ascending `list` if it is among the `keep` largest; a repeat is ignored.
+  private static func keepLargest(_ list: inout [[Evidence]], _ o: [Evidence]) {
+    if list.count == keep, let first = list.first, !occurrenceOrder(first, o) { return }
+    guard !list.contains(o) else { return }
+    list.insert(o, at: list.firstIndex { occurrenceOrder(o, $0) } ?? list.endIndex)
+    if list.count > keep { list.removeFirst() }
   }
 }
 

@@ -28,12 +28,12 @@ package enum MessageTemplate {
       templates.append(t)
       messages[[e.type.description, e.reason, t], default: []].insert(e.message)
     }
+    let exemplars = messages.filter { $0.value.count >= 2 }.mapValues { Array($0.sorted().prefix(exemplarLimit)) }
     var out = events
     for i in out.indices {
-      guard let t = templates[i], let group = messages[[out[i].type.description, out[i].reason, t]], group.count >= 2
-      else { continue }
+      guard let t = templates[i], let chosen = exemplars[[out[i].type.description, out[i].reason, t]] else { continue }
       out[i].template = t
-      out[i].exemplars = Array(group.sorted().prefix(exemplarLimit))
+      out[i].exemplars = chosen
     }
     return out
   }

@@ -45,7 +45,8 @@ package enum PodAssembly {
   /// The index of the life that a thing born at `born` (or seen at `at`) belongs to: the one whose
   /// range overlaps `born`; else the latest one that began before `at`; else the first.
   package static func pick(born: TimeRange?, at: Date?, lives: [TimeRange?]) -> Int {
-    if let born, let i = lives.firstIndex(where: { $0.map { born.overlaps(TimeRange(exactly: $0.earliest)) } ?? false }) {
+    if let born, let i = lives.firstIndex(where: { $0.map { born.overlaps(TimeRange(exactly: $0.earliest)) } ?? false })
+    {
       return i
     }
     guard let at else { return 0 }

@@ -58,7 +58,8 @@ struct CorrelatorPropertyTests {
       }
     }
     let end = identities.flatMap { $0.objects.flatMap(\.occurrences) }.max() ?? 0
-    var captures = (0..<Int.random(in: 2...4, using: &rng)).map { _ in Double(Int.random(in: -1000...6000, using: &rng)) }
+    var captures = (0..<Int.random(in: 2...4, using: &rng)).map { _ in Double(Int.random(in: -1000...6000, using: &rng))
+    }
     captures.append(end + Double(Int.random(in: 1...300, using: &rng)))
     var records: [Record] = []
     for (k, capture) in captures.enumerated() {
@@ -121,7 +122,8 @@ struct CorrelatorPropertyTests {
       #expect(merged.first?.objects == id.objects.count, "\(id.message)")
       #expect([nil, "spec.containers{\(id.container)}"].contains(merged.first?.involved.fieldPath))
       let first = id.objects.first?.occurrences.first ?? 0
-      #expect(merged.first?.firstSeen.map { $0.earliest <= Fixture.at(first) && Fixture.at(first) <= $0.latest } == true)
+      #expect(
+        merged.first?.firstSeen.map { $0.earliest <= Fixture.at(first) && Fixture.at(first) <= $0.latest } == true)
     }
     #expect(state.pods.count == Set(s.identities.map(\.pod)).count)
     #expect(state.pods.allSatisfy { !$0.events.isEmpty })

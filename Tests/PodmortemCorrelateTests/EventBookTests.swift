@@ -28,7 +28,10 @@ struct EventBookTests {
     let merged = book.merged(now: nil)
     #expect(merged.map(\.involved.uid) == ["a", "b"])
     #expect(merged.map(\.count) == [2, 6])
-    #expect(merged.map { $0.evidence.map(\.ref.description) } == [["describe.txt:9", "events.json:1"], ["describe.txt:3", "events.json:1"]])
+    #expect(
+      merged.map { $0.evidence.map(\.ref.description) } == [
+        ["describe.txt:9", "events.json:1"], ["describe.txt:3", "events.json:1"],
+      ])
   }
 
   @Test func timelessObservationsJoinTheCurrentObject() {

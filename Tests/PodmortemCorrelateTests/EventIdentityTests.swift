@@ -4,9 +4,10 @@ import PodmortemModel
 import Testing
 
 struct EventIdentityTests {
-  static func event(kind: String? = nil, uid: String? = nil, fieldPath: String? = nil, component: String? = "kubelet",
-    host: String? = nil, message: String = "Started container web") -> Event
-  {
+  static func event(
+    kind: String? = nil, uid: String? = nil, fieldPath: String? = nil, component: String? = "kubelet",
+    host: String? = nil, message: String = "Started container web"
+  ) -> Event {
     Event(
       involved: ObjectRef(kind: kind, namespace: "prod", name: "web-0", uid: uid, fieldPath: fieldPath),
       type: .normal, reason: "Started", message: message, sourceComponent: component, sourceHost: host)

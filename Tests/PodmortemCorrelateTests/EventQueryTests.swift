@@ -13,11 +13,16 @@ struct EventQueryTests {
           type: "Normal", reason: "Pulled", message: "Container image \"web:1\" already present on machine",
           name: "web-0.b", count: 1, first: 50, last: 50)))
     var node = Fixture.jsonEvent(
-      pod: "node-1", namespace: "default", uid: "node-1", reason: "NodeNotReady", message: "Node node-1 status is now: NodeNotReady",
+      pod: "node-1", namespace: "default", uid: "node-1", reason: "NodeNotReady",
+      message: "Node node-1 status is now: NodeNotReady",
       fieldPath: nil, name: "node-1.c", count: 1, first: 500, last: 500)
     node.involved.kind = "Node"
     c.add(.event(node))
-    c.add(.event(Fixture.describeEvent(pod: "db-0", reason: "BackOff", message: "Back-off restarting failed container db", count: 2, first: 10, last: 900, capture: 1000)))
+    c.add(
+      .event(
+        Fixture.describeEvent(
+          pod: "db-0", reason: "BackOff", message: "Back-off restarting failed container db", count: 2, first: 10,
+          last: 900, capture: 1000)))
     return c.finish()
   }()
 

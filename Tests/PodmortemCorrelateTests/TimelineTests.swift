@@ -19,7 +19,9 @@ struct TimelineTests {
     after.containers = [web]
     after.deletionTimestamp = Fixture.exact(630)
     after.deletionGracePeriodSeconds = 30
-    var log = LogRecord(origin: .kubelet, message: "Killing container with a grace period", evidence: Fixture.evidence("kubelet.log", 7)[0])
+    var log = LogRecord(
+      origin: .kubelet, message: "Killing container with a grace period",
+      evidence: Fixture.evidence("kubelet.log", 7)[0])
     log.namespace = "prod"
     log.pod = "web-0"
     log.container = "web"
@@ -47,7 +49,8 @@ struct TimelineTests {
 
   @Test func entriesSayWhatHappened() throws {
     let t = try Self.history().timeline
-    #expect(t.first { $0.kind == .containerFinished }?.summary == "container 'web' finished with exit code 137 (OOMKilled)")
+    #expect(
+      t.first { $0.kind == .containerFinished }?.summary == "container 'web' finished with exit code 137 (OOMKilled)")
     let restart = try #require(t.first { $0.kind == .restart })
     #expect(restart.summary == "container 'web' restarted 1 time (restart count 3 → 4)")
     #expect(restart.time == Fixture.exact(400))
