@@ -27,7 +27,7 @@ package struct Correlator: Sendable {
   /// Logs naming a pod without a namespace, by pod name.
   private var looseLogs: [String: LogSample] = [:]
   private var nodeLogs = LogSample()
-  private var nodes: [String: NodeSnapshot] = [:]
+  private var nodes: [String: Set<NodeSnapshot>] = [:]
   private var workloads = Set<WorkloadSnapshot>()
   private var now: CaptureTime?
 
@@ -44,7 +44,7 @@ package struct Correlator: Sendable {
       pods[key, default: []].insert(pod)
       if let t = pod.capturedAt { note(t) }
     case .node(let node):
-      nodes[node.name] = nodes[node.name].map { Self.merge($0, node) } ?? node
+      nodes[node.name, default: []].insert(node)
     case .workload(let workload):
       workloads.insert(workload)
     case .log(let log):
@@ -100,7 +100,8 @@ package struct Correlator: Sendable {
         snapshots: h.snapshots, latest: h.latest, events: h.events, logs: h.logs)
     }
     return CorrelatedState(
-      pods: histories, nodes: nodes, workloads: workloads.sorted(by: Self.workloadOrder), events: events,
+      pods: histories, nodes: nodes.mapValues(Self.mergeNode), workloads: workloads.sorted(by: Self.workloadOrder),
+      events: events,
       nodeLogs: nodeLogs.records, caveats: addedOnly.caveats, now: now)
   }
 
@@ -154,18 +155,23 @@ package struct Correlator: Sendable {
     for i in histories.indices { histories[i].logs.sort(by: LogSample.order) }
   }
 
-  /// Two snapshots of a node: known fields from either, the later source position winning.
-  private static func merge(_ a: NodeSnapshot, _ b: NodeSnapshot) -> NodeSnapshot {
+  /// The snapshots of one node merged in source order, later ones winning field by field; taints
+  /// are the union.
+  private static func mergeNode(_ snapshots: Set<NodeSnapshot>) -> NodeSnapshot {
     let none = SourceRef(source: "", line: 0)
-    let aFirst =
-      (a.evidence.first?.ref ?? none, String(describing: a)) <= (b.evidence.first?.ref ?? none, String(describing: b))
-    let (older, newer) = aFirst ? (a, b) : (b, a)
-    var m = newer
-    m.uid = newer.uid ?? older.uid
-    if m.conditions.isEmpty { m.conditions = older.conditions }
-    m.taints = Array(Set(older.taints + newer.taints)).sorted()
-    m.unschedulable = newer.unschedulable ?? older.unschedulable
-    m.evidence = Array(Set(older.evidence + newer.evidence)).sorted { ($0.ref, $0.text) < ($1.ref, $1.text) }
+    let sorted = snapshots.sorted {
+      ($0.evidence.first?.ref ?? none, String(describing: $0)) < (
+        $1.evidence.first?.ref ?? none, String(describing: $1)
+      )
+    }
+    var m = sorted.first ?? NodeSnapshot(name: "")
+    for newer in sorted.dropFirst() {
+      m.uid = newer.uid ?? m.uid
+      if !newer.conditions.isEmpty { m.conditions = newer.conditions }
+      m.taints = Array(Set(m.taints + newer.taints)).sorted()
+      m.unschedulable = newer.unschedulable ?? m.unschedulable
+      m.evidence = Array(Set(m.evidence + newer.evidence)).sorted { ($0.ref, $0.text) < ($1.ref, $1.text) }
+    }
     return m
   }
 

@@ -200,7 +200,9 @@ package struct EventBook: Sendable {
       caveats.append("events.k8s.io series: count and last seen may lag up to 30 minutes")
     }
     if objects.count > 1 {
-      caveats.append("\(objects.count) event objects with the same identity were merged (recorder restarted)")
+      caveats.append(
+        "\(objects.count) event objects with the same identity were merged: counts added where their times do not overlap"
+      )
     }
     let message =
       id.isCombined

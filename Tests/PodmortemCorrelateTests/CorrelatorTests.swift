@@ -290,3 +290,24 @@ struct CorrelatorTests {
     #expect(s.state.nodeLogs == [nodeLog])
   }
 }
+
+struct CorrelatorNodeTests {
+  static func node(_ line: Int, conditions: [PodCondition], taints: [String]) -> NodeSnapshot {
+    var n = NodeSnapshot(name: "node-1")
+    n.conditions = conditions
+    n.taints = taints
+    n.evidence = Fixture.evidence("nodes.txt", line)
+    return n
+  }
+
+  @Test func nodesMergeInSourceOrderWhateverTheArrivalOrder() {
+    let a = Self.node(1, conditions: [PodCondition(type: "Ready", status: "True")], taints: ["a"])
+    let b = Self.node(30, conditions: [PodCondition(type: "Ready", status: "Unknown")], taints: ["b"])
+    let c = Self.node(20, conditions: [PodCondition(type: "Ready", status: "False")], taints: [])
+    let one = Fixture.correlate([.node(a), .node(b), .node(c)])
+    let two = Fixture.correlate([.node(c), .node(a), .node(b)])
+    #expect(one == two)
+    #expect(one.state.nodes["node-1"]?.conditions.first?.status == "Unknown")
+    #expect(one.state.nodes["node-1"]?.taints == ["a", "b"])
+  }
+}
