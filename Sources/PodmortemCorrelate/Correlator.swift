@@ -1,0 +1,184 @@
+import Foundation
+import PodmortemModel
+
+/// Merges records from every source, one at a time, into the correlated state.
+///
+/// Records are merged as they are added, so memory grows with distinct pods, event identities
+/// and event objects, not with the number of records (DESIGN.md "What must hold"). Each merged
+/// event keeps a bounded sample of its evidence (`EvidenceSample`: the first and last three
+/// occurrences). Log records are kept whole when a pattern recognised them, and as a sample of
+/// the first and last `LogSample.keep` lines per pod or node otherwise.
+///
+/// The result depends only on the set of records added: the same records in any order, or some
+/// of them twice, give the same state.
+package struct Correlator: Sendable {
+  /// A pod's namespace and name, before uids split recreated pods apart.
+  private struct PodName: Hashable, Comparable {
+    var namespace: String
+    var name: String
+
+    static func < (a: PodName, b: PodName) -> Bool { (a.namespace, a.name) < (b.namespace, b.name) }
+  }
+
+  private var book = EventBook()
+  private var addedOnly = AddedOnlyCheck()
+  private var pods: [PodName: Set<PodSnapshot>] = [:]
+  private var podLogs: [PodName: LogSample] = [:]
+  /// Logs naming a pod without a namespace, by pod name.
+  private var looseLogs: [String: LogSample] = [:]
+  private var nodeLogs = LogSample()
+  private var nodes: [String: Set<NodeSnapshot>] = [:]
+  private var workloads = Set<WorkloadSnapshot>()
+  private var now: CaptureTime?
+
+  package init() {}
+
+  package mutating func add(_ record: Record) {
+    switch record {
+    case .event(let event):
+      let identity = EventIdentity(event)
+      book.add(event, identity: identity)
+      addedOnly.add(event, identity: identity)
+    case .pod(let pod):
+      let key = PodName(namespace: pod.namespace ?? PodAssembly.defaultNamespace, name: pod.name)
+      pods[key, default: []].insert(pod)
+      if let t = pod.capturedAt { note(t) }
+    case .node(let node):
+      nodes[node.name, default: []].insert(node)
+    case .workload(let workload):
+      workloads.insert(workload)
+    case .log(let log):
+      guard let pod = log.pod else {
+        nodeLogs.insert(log)
+        return
+      }
+      if let ns = log.namespace {
+        podLogs[PodName(namespace: ns, name: pod), default: LogSample()].insert(log)
+      } else {
+        looseLogs[pod, default: LogSample()].insert(log)
+      }
+    }
+  }
+
+  /// Tells the correlator a source's capture time, for sources whose records do not carry it
+  /// (event lists, logs); `now` is the latest of them.
+  package mutating func note(_ capture: CaptureTime) {
+    guard let current = now else {
+      now = capture
+      return
+    }
+    if (capture.date, capture.origin.rawValue) > (current.date, current.origin.rawValue) { now = capture }
+  }
+
+  package func finish() -> CorrelatedState {
+    let events = book.merged(now: now?.date)
+    var histories: [PodHistory] = []
+    for name in pods.keys.sorted() {
+      for (key, snapshots) in PodAssembly.split(namespace: name.namespace, name: name.name, pods[name] ?? []) {
+        let sorted = snapshots.sorted(by: PodAssembly.captureOrder)
+        histories.append(PodHistory(key: key, snapshots: sorted, latest: PodAssembly.latest(sorted, key: key)))
+      }
+    }
+    // Pods known only from their events (`get events` alone) or their logs still get a history.
+    var known = Set(histories.map { PodName(namespace: $0.key.namespace, name: $0.key.name) })
+    for e in events where e.involved.kind?.lowercased() == "pod" {
+      let name = PodName(namespace: e.involved.namespace ?? PodAssembly.defaultNamespace, name: e.involved.name)
+      if known.insert(name).inserted { histories.append(Self.bare(name, uid: e.involved.uid)) }
+    }
+    for name in podLogs.keys.sorted() where known.insert(name).inserted { histories.append(Self.bare(name, uid: nil)) }
+    for pod in looseLogs.keys.sorted() where !known.contains(where: { $0.name == pod }) {
+      let name = PodName(namespace: PodAssembly.defaultNamespace, name: pod)
+      known.insert(name)
+      histories.append(Self.bare(name, uid: nil))
+    }
+    histories.sort { $0.key < $1.key }
+    attach(events, to: &histories)
+    attachLogs(to: &histories)
+    for i in histories.indices {
+      let h = histories[i]
+      histories[i].timeline = Timeline.build(
+        snapshots: h.snapshots, latest: h.latest, events: h.events, logs: h.logs)
+    }
+    return CorrelatedState(
+      pods: histories, nodes: nodes.mapValues(Self.mergeNode), workloads: workloads.sorted(by: Self.workloadOrder),
+      events: events,
+      nodeLogs: nodeLogs.records, caveats: addedOnly.caveats, now: now)
+  }
+
+  private static func bare(_ name: PodName, uid: String?) -> PodHistory {
+    var snapshot = PodSnapshot(name: name.name, namespace: name.namespace)
+    snapshot.uid = uid
+    return PodHistory(
+      key: PodKey(namespace: name.namespace, name: name.name, uid: uid), snapshots: [], latest: snapshot)
+  }
+
+  /// Gives each pod its own events: kind Pod (or unknown), same name, same namespace (or unknown),
+  /// same uid when both know it; among pods sharing a name, the one alive when the event began.
+  private func attach(_ events: [MergedEvent], to histories: inout [PodHistory]) {
+    let lives = histories.map { PodAssembly.lifetime($0.snapshots) }
+    for e in events {
+      guard e.involved.kind.map({ $0.lowercased() == "pod" }) ?? true else { continue }
+      var candidates = histories.indices.filter { i in
+        histories[i].key.name == e.involved.name
+          && (e.involved.namespace.map { $0 == histories[i].key.namespace } ?? true)
+      }
+      if let uid = e.involved.uid {
+        let exact = candidates.filter { histories[$0].key.uid == uid }
+        candidates = exact.isEmpty ? candidates.filter { histories[$0].key.uid == nil } : exact
+      }
+      guard !candidates.isEmpty else { continue }
+      let at = (e.firstSeen ?? e.lastSeen)?.latest
+      let i = candidates[PodAssembly.pick(born: nil, at: at, lives: candidates.map { lives[$0] })]
+      histories[i].events.append(e)
+    }
+  }
+
+  private func attachLogs(to histories: inout [PodHistory]) {
+    let lives = histories.map { PodAssembly.lifetime($0.snapshots) }
+    func place(_ records: [LogRecord], _ candidates: [Int]) {
+      guard !candidates.isEmpty else { return }
+      for r in records {
+        let i = candidates[PodAssembly.pick(born: nil, at: r.time?.latest, lives: candidates.map { lives[$0] })]
+        histories[i].logs.append(r)
+      }
+    }
+    for (name, sample) in podLogs {
+      place(
+        sample.records,
+        histories.indices.filter {
+          histories[$0].key.namespace == name.namespace && histories[$0].key.name == name.name
+        })
+    }
+    for (pod, sample) in looseLogs {
+      place(sample.records, histories.indices.filter { histories[$0].key.name == pod })
+    }
+    for i in histories.indices { histories[i].logs.sort(by: LogSample.order) }
+  }
+
+  /// The snapshots of one node merged in source order, later ones winning field by field; taints
+  /// are the union.
+  private static func mergeNode(_ snapshots: Set<NodeSnapshot>) -> NodeSnapshot {
+    let none = SourceRef(source: "", line: 0)
+    let sorted = snapshots.sorted {
+      ($0.evidence.first?.ref ?? none, String(describing: $0)) < (
+        $1.evidence.first?.ref ?? none, String(describing: $1)
+      )
+    }
+    var m = sorted.first ?? NodeSnapshot(name: "")
+    for newer in sorted.dropFirst() {
+      m.uid = newer.uid ?? m.uid
+      if !newer.conditions.isEmpty { m.conditions = newer.conditions }
+      m.taints = Array(Set(m.taints + newer.taints)).sorted()
+      m.unschedulable = newer.unschedulable ?? m.unschedulable
+      m.evidence = Array(Set(m.evidence + newer.evidence)).sorted { ($0.ref, $0.text) < ($1.ref, $1.text) }
+    }
+    return m
+  }
+
+  private static func workloadOrder(_ a: WorkloadSnapshot, _ b: WorkloadSnapshot) -> Bool {
+    let ka = [a.namespace ?? "", a.kind, a.name]
+    let kb = [b.namespace ?? "", b.kind, b.name]
+    if ka != kb { return ka.lexicographicallyPrecedes(kb) }
+    return String(describing: a) < String(describing: b)
+  }
+}

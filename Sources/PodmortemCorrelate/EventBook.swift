@@ -1,0 +1,298 @@
+import Foundation
+import PodmortemModel
+
+/// Every event seen so far, merged as it arrives: one entry per distinct identity as a source
+/// spelled it, one lineage per event object inside it. Memory grows with identities and objects,
+/// not with the number of records (DESIGN.md "What must hold").
+///
+/// Resolution across sources (wildcard fields, objects told apart by name or time) happens in
+/// `merged(now:)`, on the whole book in a fixed order, so the result depends only on the set of
+/// observations: not on their order, and not on an observation arriving twice.
+package struct EventBook: Sendable {
+  /// The observations of one identity as one source spelled it.
+  struct Entry: Sendable {
+    /// The kind as a source spelled it (`Pod` beats `pod`: upper case sorts first).
+    var kindSpelling: String?
+    /// Lineages with an event object name, by name.
+    var named: [String: Lineage] = [:]
+    /// Lineages without a name, kept disjoint in time: an observation whose range overlaps one
+    /// already here is the same object seen again.
+    var unnamed: [Lineage] = []
+
+    mutating func add(_ lineage: Lineage, kindSpelling spelling: String?) {
+      if let spelling { kindSpelling = min(kindSpelling ?? spelling, spelling) }
+      if let name = lineage.names.min() {
+        named[name, default: lineage].merge(lineage)
+      } else {
+        unnamed = EventBook.coalesce(unnamed, adding: lineage)
+      }
+    }
+  }
+
+  private(set) var entries: [EventIdentity: Entry] = [:]
+
+  package init() {}
+
+  package mutating func add(_ event: Event) { add(event, identity: EventIdentity(event)) }
+
+  /// Adds `event` whose identity the caller already computed.
+  package mutating func add(_ event: Event, identity: EventIdentity) {
+    let cleanMessage =
+      identity.isCombined ? event.message.trimmingCharacters(in: .whitespacesAndNewlines) : identity.message
+    let lineage = Lineage(event, message: cleanMessage)
+    let spelling = event.involved.kind.flatMap { $0.isEmpty ? nil : $0 }
+    // Mutated in place: a copy taken out of the dictionary would copy its lineages on every add.
+    entries[identity, default: Entry()].add(lineage, kindSpelling: spelling)
+  }
+
+  /// Adds `lineage` to disjoint `lineages`, merging every one whose span it overlaps.
+  ///
+  /// Timeless lineages only merge with each other. The result is the connected components of
+  /// the overlap relation, whatever the order of insertion.
+  static func coalesce(_ lineages: [Lineage], adding lineage: Lineage) -> [Lineage] {
+    var merged = lineage
+    var rest: [Lineage] = []
+    rest.reserveCapacity(lineages.count)
+    for other in lineages {
+      let touches =
+        (merged.span == nil && other.span == nil) || Lineage.overlap(merged.span, other.span) != nil
+      if touches { merged.merge(other) } else { rest.append(other) }
+    }
+    // Merging widened the span: it may now reach lineages it did not before.
+    if rest.count < lineages.count, rest.contains(where: { Lineage.overlap(merged.span, $0.span) != nil }) {
+      return coalesce(rest, adding: merged)
+    }
+    rest.append(merged)
+    return rest
+  }
+
+  /// One identity after wildcard resolution, with all the lineages that belong to it.
+  struct Cluster {
+    var identity: EventIdentity
+    var kindSpelling: String?
+    var named: [String: Lineage] = [:]
+    var unnamed: [Lineage] = []
+
+    var span: TimeRange? {
+      (named.values + unnamed).reduce(nil) { Lineage.hull($0, $1.span) }
+    }
+
+    mutating func take(_ lineage: Lineage) {
+      if let name = lineage.names.min() {
+        named[name, default: lineage].merge(lineage)
+      } else {
+        unnamed.append(lineage)
+      }
+    }
+  }
+
+  /// Resolves wildcards and objects and returns one merged event per identity, sorted.
+  ///
+  /// - `now`: the latest capture time, to decide whether a series count may still lag (§5.2).
+  package func merged(now: Date?) -> [MergedEvent] {
+    let ordered = entries.sorted { a, b in
+      a.key.knownFields != b.key.knownFields ? a.key.knownFields > b.key.knownFields : a.key < b.key
+    }
+    var clusters: [Cluster] = []
+    for (identity, entry) in ordered {
+      let candidates = clusters.indices.filter { clusters[$0].identity.isCompatible(with: identity) }
+      guard !candidates.isEmpty else {
+        var cluster = Cluster(identity: identity, kindSpelling: entry.kindSpelling)
+        for l in entry.named.values.sorted(by: Self.lineageOrder) + entry.unnamed { cluster.take(l) }
+        clusters.append(cluster)
+        continue
+      }
+      // A less specific identity (describe: no uid) may stand for several more specific ones (a pod
+      // recreated under the same name): each of its objects goes to the one its times fit.
+      let spans = candidates.map { clusters[$0].span }
+      for lineage in entry.named.values.sorted(by: Self.lineageOrder) + entry.unnamed {
+        let target = candidates[Self.bestFit(lineage.span, among: spans)]
+        clusters[target].identity.fill(from: identity)
+        if let s = entry.kindSpelling {
+          clusters[target].kindSpelling = min(clusters[target].kindSpelling ?? s, s)
+        }
+        clusters[target].take(lineage)
+      }
+    }
+    let events = clusters.map { Self.mergedEvent($0, now: now) }
+    return Self.linkCombined(MessageTemplate.assign(events)).sorted(by: MergedEvent.historyOrder)
+  }
+
+  /// The index of the span that fits `span` best: the largest overlap; else the latest one that
+  /// started before it; else the first.
+  static func bestFit(_ span: TimeRange?, among spans: [TimeRange?]) -> Int {
+    var best: (index: Int, overlap: Double)? = nil
+    for (i, s) in spans.enumerated() {
+      if let o = Lineage.overlap(span, s), o > (best?.overlap ?? -1) { best = (i, o) }
+    }
+    if let best { return best.index }
+    guard let start = span?.earliest else { return 0 }
+    var before: (index: Int, start: Date)? = nil
+    for (i, s) in spans.enumerated() {
+      if let e = s?.earliest, e <= start, e > (before?.start ?? .distantPast) { before = (i, e) }
+    }
+    return before?.index ?? 0
+  }
+
+  static func lineageOrder(_ a: Lineage, _ b: Lineage) -> Bool {
+    (a.names.min() ?? "", a.span?.earliest ?? .distantPast) < (b.names.min() ?? "", b.span?.earliest ?? .distantPast)
+  }
+
+  /// The event objects of one cluster: named lineages by name; unnamed ones joined to the named
+  /// object their times overlap most, or kept as objects of their own.
+  static func objects(of cluster: Cluster) -> [Lineage] {
+    var named = cluster.named.values.sorted(by: lineageOrder)
+    var unnamed: [Lineage] = []
+    for l in cluster.unnamed { unnamed = coalesce(unnamed, adding: l) }
+    unnamed.sort { ($0.span?.earliest ?? .distantPast) < ($1.span?.earliest ?? .distantPast) }
+    var leftover: [Lineage] = []
+    var timeless: [Lineage] = []
+    for l in unnamed {
+      if l.span == nil {
+        timeless.append(l)
+      } else if !named.isEmpty, let i = overlapIndex(l.span, in: named.map(\.span)) {
+        named[i].merge(l)
+      } else {
+        leftover.append(l)
+      }
+    }
+    var all = named + leftover
+    // An observation without any time (a describe row aged `<unknown>`) is most likely the current object.
+    for l in timeless {
+      if let i = all.indices.max(by: { (all[$0].span?.latest ?? .distantPast) < (all[$1].span?.latest ?? .distantPast) }
+      ) {
+        all[i].merge(l)
+      } else {
+        all.append(l)
+      }
+    }
+    return all
+  }
+
+  private static func overlapIndex(_ span: TimeRange?, in spans: [TimeRange?]) -> Int? {
+    var best: (index: Int, overlap: Double)? = nil
+    for (i, s) in spans.enumerated() {
+      if let o = Lineage.overlap(span, s), o > (best?.overlap ?? -1) { best = (i, o) }
+    }
+    return best?.index
+  }
+
+  /// How long a series count and last-observed time may lag behind reality (§5.2): the refresh
+  /// period plus the idle time after which the series is finished.
+  static let seriesLag: TimeInterval = 36 * 60
+
+  static func mergedEvent(_ cluster: Cluster, now: Date?) -> MergedEvent {
+    let objects = objects(of: cluster)
+    let id = cluster.identity
+    let firstSeen = objects.compactMap(\.firstSeen).min { ($0.earliest, $0.latest) < ($1.earliest, $1.latest) }
+    let lastSeen = objects.compactMap(\.lastSeen).max { ($0.latest, $0.earliest) < ($1.latest, $1.earliest) }
+    var evidence = EvidenceSample()
+    for o in objects { evidence.merge(o.evidence) }
+    var caveats: [String] = []
+    if objects.contains(where: \.contradicts) {
+      caveats.append("sources disagree on when this event happened: the union of their ranges is kept")
+    }
+    let isSeries = objects.contains(where: \.isSeries)
+    let count = summedCount(objects)
+    if isSeries, count > 1,
+      now.map({ d in (lastSeen?.latest).map { d.timeIntervalSince($0) < seriesLag } ?? true }) ?? true
+    {
+      caveats.append("events.k8s.io series: count and last seen may lag up to 30 minutes")
+    }
+    if objects.count > 1 {
+      caveats.append(
+        "\(objects.count) event objects with the same identity were merged: counts added where their times do not overlap"
+      )
+    }
+    let message =
+      id.isCombined
+      ? (objects.max {
+        ($0.lastSeen?.latest ?? .distantPast, $0.latestMessage) < (
+          $1.lastSeen?.latest ?? .distantPast, $1.latestMessage
+        )
+      }?.latestMessage ?? id.message)
+      : id.message
+    return MergedEvent(
+      involved: ObjectRef(
+        kind: cluster.kindSpelling ?? id.kind, namespace: id.namespace, name: id.name, uid: id.uid,
+        fieldPath: id.fieldPath),
+      type: EventType(id.type), reason: id.reason, message: message, sourceComponent: id.component,
+      sourceHost: id.host, count: count, firstSeen: firstSeen, lastSeen: lastSeen, objects: objects.count,
+      caveats: caveats, evidence: evidence.lines)
+  }
+
+  /// Counts of distinct objects add up when their times do not overlap (a kubelet restart lost
+  /// the recorder's cache, §5.1); objects whose times overlap may be one object seen twice, so the
+  /// larger count stands for them.
+  static func summedCount(_ objects: [Lineage]) -> Int {
+    let sorted = objects.sorted { ($0.span?.earliest ?? .distantPast) < ($1.span?.earliest ?? .distantPast) }
+    var total = 0
+    var group: (span: TimeRange?, count: Int)? = nil
+    for o in sorted {
+      if let g = group, g.span != nil, Lineage.overlap(g.span, o.span) != nil {
+        group = (Lineage.hull(g.span, o.span), max(g.count, o.count))
+      } else {
+        total += group?.count ?? 0
+        group = (o.span, o.count)
+      }
+    }
+    return total + (group?.count ?? 0)
+  }
+
+  /// Links each `(combined from similar events): ` event to the events with its aggregate key
+  /// (§5.1 step 1): their messages become its exemplars and both sides get a caveat.
+  static func linkCombined(_ events: [MergedEvent]) -> [MergedEvent] {
+    var keyOf: [Int: [String?]] = [:]
+    var similar: [[String?]: Set<String>] = [:]
+    var combinedKeys = Set<[String?]>()
+    for (i, e) in events.enumerated() {
+      let key = aggregateKey(e)
+      keyOf[i] = key
+      if e.message.hasPrefix(EventIdentity.combinedPrefix) {
+        combinedKeys.insert(key)
+      } else {
+        similar[key, default: []].insert(e.message)
+      }
+    }
+    guard !combinedKeys.isEmpty else { return events }
+    var out = events
+    for i in out.indices {
+      guard let key = keyOf[i], combinedKeys.contains(key) else { continue }
+      if out[i].message.hasPrefix(EventIdentity.combinedPrefix) {
+        let messages = (similar[key] ?? []).sorted()
+        out[i].exemplars = Array(messages.prefix(MessageTemplate.exemplarLimit))
+        out[i].caveats.append(
+          "stands for \(messages.count) similar events seen here and further ones merged by the recorder")
+      } else {
+        out[i].caveats.append("later similar events were counted in a '(combined from similar events)' event")
+      }
+    }
+    return out
+  }
+
+  private static func aggregateKey(_ e: MergedEvent) -> [String?] {
+    [
+      e.involved.namespace, e.involved.kind?.lowercased(), e.involved.name, e.involved.uid, e.type.description,
+      e.reason, e.sourceComponent, e.sourceHost,
+    ]
+  }
+}
+
+extension MergedEvent {
+  /// Oldest last-seen first, events without a time first (as describe sorts zero times, §1.6),
+  /// then by identity so the order is total.
+  package static func historyOrder(_ a: MergedEvent, _ b: MergedEvent) -> Bool {
+    let ta = a.lastSeen?.earliest ?? .distantPast
+    let tb = b.lastSeen?.earliest ?? .distantPast
+    if ta != tb { return ta < tb }
+    return a.sortKey.lexicographicallyPrecedes(b.sortKey)
+  }
+
+  private var sortKey: [String] {
+    [
+      involved.namespace ?? "", involved.kind?.lowercased() ?? "", involved.name, involved.uid ?? "",
+      involved.fieldPath ?? "", type.description, reason, sourceComponent ?? "", sourceHost ?? "", message,
+      String(count), firstSeen?.description ?? "",
+    ]
+  }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import PodmortemModel
+
+/// The identity of an event: the fields of the legacy recorder's dedup key (REFERENCE.md §5.1
+/// `getEventKey`), normalised so that every source spells them the same way.
+///
+/// A field a source does not show is nil, and nil is a wildcard, not a value: describe's
+/// `From: kubelet` has no host, describe has no uid or kind, `get events` has no field path.
+/// Two identities are compatible when every field both know is equal.
+package struct EventIdentity: Hashable, Comparable, Sendable {
+  /// The prefix the aggregator puts on the event that replaces ten similar ones (§5.1 step 1).
+  package static let combinedPrefix = "(combined from similar events): "
+
+  package var namespace: String?
+  /// Lower-cased: `get events` prints `pod/web-0`, `kubectl events` and JSON `Pod/web-0` (§3.1, §3.3).
+  package var kind: String?
+  package var name: String
+  package var uid: String?
+  package var fieldPath: String?
+  package var type: String
+  package var reason: String
+  package var component: String?
+  package var host: String?
+  /// The message without a field-path prefix; for a combined event only the prefix, because its
+  /// message tracks the latest similar event while the object stays the same (§5.1 step 1).
+  package var message: String
+
+  package init(
+    namespace: String? = nil, kind: String? = nil, name: String, uid: String? = nil, fieldPath: String? = nil,
+    type: String, reason: String, component: String? = nil, host: String? = nil, message: String
+  ) {
+    self.namespace = namespace
+    self.kind = kind
+    self.name = name
+    self.uid = uid
+    self.fieldPath = fieldPath
+    self.type = type
+    self.reason = reason
+    self.component = component
+    self.host = host
+    self.message = message
+  }
+
+  /// The identity of `event`, and its message cleaned of a field-path prefix.
+  package init(_ event: Event) {
+    var fieldPath = Self.nonEmpty(event.involved.fieldPath)
+    var message = Self.trimmed(event.message)
+    // ≥1.35 describe prefixes the message with the field path (§1.6); a parser may leave it there.
+    if let (path, rest) = Self.splitFieldPathPrefix(message), fieldPath == nil || fieldPath == path {
+      fieldPath = path
+      message = rest
+    }
+    var component = Self.nonEmpty(event.sourceComponent)
+    var host = Self.nonEmpty(event.sourceHost)
+    // `get events -o wide` SOURCE is `kubelet, node-1` (§3.1); so was describe's From before 1.20 (§1.7).
+    if host == nil, let c = component, let comma = c.firstIndex(of: ",") {
+      host = Self.nonEmpty(String(c[c.index(after: comma)...]))
+      component = Self.nonEmpty(String(c[..<comma]))
+    }
+    self.init(
+      namespace: Self.nonEmpty(event.involved.namespace), kind: Self.nonEmpty(event.involved.kind)?.lowercased(),
+      name: event.involved.name, uid: Self.nonEmpty(event.involved.uid), fieldPath: fieldPath,
+      type: event.type.description, reason: event.reason, component: component, host: host,
+      message: message.hasPrefix(Self.combinedPrefix) ? Self.combinedPrefix : message)
+  }
+
+  /// True for the event the aggregator created in place of similar ones.
+  package var isCombined: Bool { message == Self.combinedPrefix }
+
+  /// How many of the optional fields are known; more specific identities anchor less specific ones.
+  package var knownFields: Int {
+    [namespace, kind, uid, fieldPath, component, host].reduce(0) { $0 + ($1 == nil ? 0 : 1) }
+  }
+
+  /// True when every field both identities know is equal.
+  package func isCompatible(with other: EventIdentity) -> Bool {
+    name == other.name && type == other.type && reason == other.reason && message == other.message
+      && Self.agree(namespace, other.namespace) && Self.agree(kind, other.kind) && Self.agree(uid, other.uid)
+      && Self.agree(fieldPath, other.fieldPath) && Self.agree(component, other.component)
+      && Self.agree(host, other.host)
+  }
+
+  /// Fills the fields this identity lacks from a compatible one.
+  package mutating func fill(from other: EventIdentity) {
+    namespace = namespace ?? other.namespace
+    kind = kind ?? other.kind
+    uid = uid ?? other.uid
+    fieldPath = fieldPath ?? other.fieldPath
+    component = component ?? other.component
+    host = host ?? other.host
+  }
+
+  /// The aggregator's key (§5.1 step 1): everything but the message and the field path.
+  package var aggregateKey: [String?] { [namespace, kind, name, uid, type, reason, component, host] }
+
+  /// A total order for deterministic output; nil sorts before any value.
+  package static func < (lhs: EventIdentity, rhs: EventIdentity) -> Bool {
+    lhs.sortKey.lexicographicallyPrecedes(rhs.sortKey)
+  }
+
+  private var sortKey: [String] {
+    [namespace, kind, Optional(name), uid, fieldPath, Optional(type), Optional(reason), component, host, message]
+      .map { $0.map { "1" + $0 } ?? "0" }
+  }
+
+  private static func agree(_ a: String?, _ b: String?) -> Bool {
+    guard let a, let b else { return true }
+    return a == b
+  }
+
+  private static func nonEmpty(_ s: String?) -> String? {
+    guard let s else { return nil }
+    let t = trimmed(s)
+    return t.isEmpty ? nil : t
+  }
+
+  private static func trimmed(_ s: String) -> String {
+    // Most messages need no trimming; checking the ends first avoids a copy per record.
+    guard let f = s.unicodeScalars.first, let l = s.unicodeScalars.last else { return s }
+    let space = CharacterSet.whitespacesAndNewlines
+    guard space.contains(f) || space.contains(l) else { return s }
+    return s.trimmingCharacters(in: space)
+  }
+
+  /// `spec.containers{web}: Liveness probe failed: …` → (`spec.containers{web}`, `Liveness probe failed: …`).
+  static func splitFieldPathPrefix(_ message: String) -> (String, String)? {
+    guard message.hasPrefix("spec.") || message.hasPrefix("implicitly required container "),
+      let marker = message.range(of: "}: ")
+    else { return nil }
+    let path = String(message[..<message.index(after: marker.lowerBound)])
+    guard !path.contains(" ") || path.hasPrefix("implicitly required container ") else { return nil }
+    return (path, String(message[marker.upperBound...]))
+  }
+}

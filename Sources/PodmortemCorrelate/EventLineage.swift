@@ -1,0 +1,207 @@
+import Foundation
+import PodmortemModel
+
+/// What several sources say about one instant (the first occurrence of an event object): the
+/// tightest range every source allows, and the hull in case they contradict each other.
+///
+/// Merging is a semilattice (max of the lower bounds, min of the upper bounds, and the hull), so
+/// the result does not depend on the order sources arrive in, or on a source arriving twice.
+package struct RangeVote: Hashable, Sendable {
+  package var lower: Date
+  package var upper: Date
+  package var hullLower: Date
+  package var hullUpper: Date
+
+  package init(_ range: TimeRange) {
+    lower = range.earliest
+    upper = range.latest
+    hullLower = range.earliest
+    hullUpper = range.latest
+  }
+
+  package mutating func merge(_ other: RangeVote) {
+    lower = max(lower, other.lower)
+    upper = min(upper, other.upper)
+    hullLower = min(hullLower, other.hullLower)
+    hullUpper = max(hullUpper, other.hullUpper)
+  }
+
+  /// False when two sources gave ranges that do not overlap.
+  package var agreed: Bool { lower <= upper }
+
+  /// The intersection when the sources agree, else their union (never invented precision).
+  package var range: TimeRange {
+    agreed ? TimeRange(earliest: lower, latest: upper) : TimeRange(earliest: hullLower, latest: hullUpper)
+  }
+
+  static func merged(_ a: RangeVote?, _ b: RangeVote?) -> RangeVote? {
+    guard var a else { return b }
+    if let b { a.merge(b) }
+    return a
+  }
+}
+
+/// A bounded, order-independent sample of the occurrences an event was seen in: the first and the
+/// last few by source position. A million repeats of one event keep six evidence groups, not a million.
+package struct EvidenceSample: Hashable, Sendable {
+  /// How many of the earliest and of the latest occurrences are kept.
+  package static let keep = 3
+  /// How many lines one occurrence keeps (a JSON event object spans many).
+  package static let linesPerOccurrence = 4
+
+  private var head: [[Evidence]] = []
+  private var tail: [[Evidence]] = []
+
+  package init() {}
+
+  package init(_ lines: [Evidence]) {
+    insert(lines)
+  }
+
+  package mutating func insert(_ lines: [Evidence]) {
+    guard !lines.isEmpty else { return }
+    let occurrence = Array(lines.sorted(by: Self.lineOrder).prefix(Self.linesPerOccurrence))
+    Self.keepSmallest(&head, occurrence)
+    Self.keepLargest(&tail, occurrence)
+  }
+
+  // The K smallest of a union are among the K smallest of each part, so merging the heads (and
+  // the tails) is enough.
+  package mutating func merge(_ other: EvidenceSample) {
+    for o in other.head { Self.keepSmallest(&head, o) }
+    for o in other.tail { Self.keepLargest(&tail, o) }
+  }
+
+  /// The kept lines in source order, without duplicates.
+  package var lines: [Evidence] {
+    var seen = Set<Evidence>()
+    return (head + tail).flatMap { $0 }.sorted(by: Self.lineOrder).filter { seen.insert($0).inserted }
+  }
+
+  private static func lineOrder(_ a: Evidence, _ b: Evidence) -> Bool { (a.ref, a.text) < (b.ref, b.text) }
+
+  private static func occurrenceOrder(_ a: [Evidence], _ b: [Evidence]) -> Bool {
+    a.lexicographicallyPrecedes(b, by: lineOrder)
+  }
+
+  /// Inserts `o` into ascending `list` if it is among the `keep` smallest; a repeat is ignored.
+  private static func keepSmallest(_ list: inout [[Evidence]], _ o: [Evidence]) {
+    if list.count == keep, let last = list.last, !occurrenceOrder(o, last) { return }
+    guard !list.contains(o) else { return }
+    list.insert(o, at: list.firstIndex { occurrenceOrder(o, $0) } ?? list.endIndex)
+    if list.count > keep { list.removeLast() }
+  }
+
+  /// Inserts `o` into ascending `list` if it is among the `keep` largest; a repeat is ignored.
+  private static func keepLargest(_ list: inout [[Evidence]], _ o: [Evidence]) {
+    if list.count == keep, let first = list.first, !occurrenceOrder(first, o) { return }
+    guard !list.contains(o) else { return }
+    list.insert(o, at: list.firstIndex { occurrenceOrder(o, $0) } ?? list.endIndex)
+    if list.count > keep { list.removeFirst() }
+  }
+}
+
+/// One event object as every observation of it tells: the same object seen in several snapshots,
+/// or several objects that could not be told apart.
+///
+/// - count: the largest count seen — counts only grow within one object, so the largest is the
+///   latest (REFERENCE.md §5.1), never a sum.
+/// - firstSeen: every observation of one object names the same first occurrence (re-creation after
+///   TTL expiry keeps it, §4.3), so the ranges are intersected.
+/// - lastSeen: observations with the same, largest count saw the same last occurrence and are
+///   intersected; observations without a count only move it later.
+package struct Lineage: Hashable, Sendable {
+  /// The event object names (`web-0.187b1c2d3e4f5a6b`) this lineage was seen under.
+  package var names: Set<String> = []
+  package var maxCount: Int?
+  package var first: RangeVote?
+  /// The votes of the observations that carry `maxCount`.
+  package var lastAtMax: RangeVote?
+  /// The latest last-seen of observations without a count.
+  package var lastUncounted: TimeRange?
+  /// The latest last-seen of any observation (a fallback when the counted ones lack a time).
+  package var lastAny: TimeRange?
+  /// Everything any observation says about when the object was active.
+  package var span: TimeRange?
+  package var isSeries = false
+  /// The message of the latest occurrence, for combined events whose message changes.
+  package var latestMessage: String
+  private var latestMessageTime: Date
+  package var evidence: EvidenceSample
+
+  /// One observation: `message` is the cleaned message (field-path prefix removed).
+  package init(_ event: Event, message: String) {
+    if let name = event.eventName, !name.isEmpty { names = [name] }
+    maxCount = event.count
+    first = event.firstSeen.map(RangeVote.init)
+    if event.count != nil {
+      lastAtMax = event.lastSeen.map(RangeVote.init)
+    } else {
+      lastUncounted = event.lastSeen
+    }
+    lastAny = event.lastSeen
+    span = Self.hull(event.firstSeen, event.lastSeen)
+    isSeries = event.isSeries
+    latestMessage = message
+    latestMessageTime = event.lastSeen?.latest ?? event.firstSeen?.latest ?? .distantPast
+    evidence = EvidenceSample(event.evidence)
+  }
+
+  package mutating func merge(_ other: Lineage) {
+    names.formUnion(other.names)
+    switch (maxCount, other.maxCount) {
+    case (nil, _):
+      maxCount = other.maxCount
+      lastAtMax = other.lastAtMax
+    case (let a?, let b?) where b > a:
+      maxCount = b
+      lastAtMax = other.lastAtMax
+    case (let a?, let b?) where b == a:
+      lastAtMax = RangeVote.merged(lastAtMax, other.lastAtMax)
+    default: break
+    }
+    first = RangeVote.merged(first, other.first)
+    lastUncounted = Self.later(lastUncounted, other.lastUncounted)
+    lastAny = Self.later(lastAny, other.lastAny)
+    span = Self.hull(span, other.span)
+    isSeries = isSeries || other.isSeries
+    if (other.latestMessageTime, other.latestMessage) > (latestMessageTime, latestMessage) {
+      latestMessage = other.latestMessage
+      latestMessageTime = other.latestMessageTime
+    }
+    evidence.merge(other.evidence)
+  }
+
+  /// The count this object reached (1 when no source counted it).
+  package var count: Int { max(maxCount ?? 1, 1) }
+
+  package var firstSeen: TimeRange? { first?.range }
+
+  package var lastSeen: TimeRange? {
+    guard let counted = lastAtMax?.range else { return lastUncounted ?? lastAny }
+    if let u = lastUncounted, u.earliest > counted.latest { return u }
+    return counted
+  }
+
+  /// True when sources gave contradictory ranges for the same occurrence.
+  package var contradicts: Bool { !(first?.agreed ?? true) || !(lastAtMax?.agreed ?? true) }
+
+  /// The overlap in seconds of two spans (0 when they only touch), or nil when they are disjoint or unknown.
+  package static func overlap(_ a: TimeRange?, _ b: TimeRange?) -> Double? {
+    guard let a, let b, let i = a.intersection(b) else { return nil }
+    return i.width
+  }
+
+  static func hull(_ a: TimeRange?, _ b: TimeRange?) -> TimeRange? {
+    guard let a else { return b }
+    guard let b else { return a }
+    return TimeRange(earliest: min(a.earliest, b.earliest), latest: max(a.latest, b.latest))
+  }
+
+  /// The range whose upper bound is later (ties: the later lower bound), an order-independent choice.
+  static func later(_ a: TimeRange?, _ b: TimeRange?) -> TimeRange? {
+    guard let a else { return b }
+    guard let b else { return a }
+    return (b.latest, b.earliest) > (a.latest, a.earliest) ? b : a
+  }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import PodmortemModel
+
+/// Merges the snapshots of one pod into one view and decides which pod a snapshot, event or log
+/// line belongs to when a name was reused (a recreated pod has a new uid, §1.6).
+package enum PodAssembly {
+  /// The namespace of a pod whose source did not say (describe without the line, a bare row).
+  package static let defaultNamespace = "default"
+
+  /// Splits the snapshots of one namespace/name into pods: one per uid; snapshots without a uid
+  /// go to the uid whose lifetime fits them, or form a pod of their own when no uid is known.
+  package static func split(namespace: String, name: String, _ snapshots: some Sequence<PodSnapshot>)
+    -> [PodKey: [PodSnapshot]]
+  {
+    var byUID: [String: [PodSnapshot]] = [:]
+    var anonymous: [PodSnapshot] = []
+    for s in snapshots {
+      if let uid = s.uid, !uid.isEmpty { byUID[uid, default: []].append(s) } else { anonymous.append(s) }
+    }
+    guard !byUID.isEmpty else { return [PodKey(namespace: namespace, name: name): anonymous] }
+    let uids = byUID.keys.sorted()
+    let lives = uids.map { uid in lifetime(byUID[uid] ?? []) }
+    for s in anonymous {
+      let born = s.creationTime ?? s.startTime
+      let at = born?.earliest ?? s.capturedAt?.date
+      let i = pick(born: born, at: at, lives: lives)
+      byUID[uids[i], default: []].append(s)
+    }
+    var out: [PodKey: [PodSnapshot]] = [:]
+    for (uid, list) in byUID { out[PodKey(namespace: namespace, name: name, uid: uid)] = list }
+    return out
+  }
+
+  /// When a pod existed as far as its snapshots tell: from creation (or start) to its last capture.
+  package static func lifetime(_ snapshots: [PodSnapshot]) -> TimeRange? {
+    var range: TimeRange? = nil
+    for s in snapshots {
+      for t in [s.creationTime, s.startTime, s.capturedAt.map { TimeRange(exactly: $0.date) }] {
+        range = Lineage.hull(range, t)
+      }
+    }
+    return range
+  }
+
+  /// The index of the life that a thing born at `born` (or seen at `at`) belongs to: the one whose
+  /// range overlaps `born`; else the latest one that began before `at`; else the first.
+  package static func pick(born: TimeRange?, at: Date?, lives: [TimeRange?]) -> Int {
+    if let born, let i = lives.firstIndex(where: { $0.map { born.overlaps(TimeRange(exactly: $0.earliest)) } ?? false })
+    {
+      return i
+    }
+    guard let at else { return 0 }
+    var best: (index: Int, start: Date)? = nil
+    for (i, life) in lives.enumerated() {
+      if let start = life?.earliest, start <= at, start > (best?.start ?? .distantPast) { best = (i, start) }
+    }
+    return best?.index ?? 0
+  }
+
+  /// Oldest capture first; snapshots without a capture time first; ties by source position.
+  package static func captureOrder(_ a: PodSnapshot, _ b: PodSnapshot) -> Bool {
+    let ta = a.capturedAt?.date ?? .distantPast
+    let tb = b.capturedAt?.date ?? .distantPast
+    if ta != tb { return ta < tb }
+    let ea = a.evidence.first?.ref
+    let eb = b.evidence.first?.ref
+    if ea != eb { return (ea ?? SourceRef(source: "", line: 0)) < (eb ?? SourceRef(source: "", line: 0)) }
+    return String(describing: a) < String(describing: b)
+  }
+
+  /// The snapshots merged newest-wins: each field takes the value of the newest snapshot that has
+  /// one. Containers merge by name; `terminating` holds once any snapshot saw it (a deletion is
+  /// never undone).
+  package static func latest(_ sorted: [PodSnapshot], key: PodKey) -> PodSnapshot {
+    var m = PodSnapshot(name: key.name, namespace: key.namespace)
+    m.uid = key.uid
+    var evidence = Set<Evidence>()
+    for s in sorted {
+      m.namespace = s.namespace ?? m.namespace
+      m.uid = s.uid ?? m.uid
+      m.node = s.node ?? m.node
+      m.hostIP = s.hostIP ?? m.hostIP
+      m.podIP = s.podIP ?? m.podIP
+      m.phase = s.phase ?? m.phase
+      m.displayStatus = s.displayStatus ?? m.displayStatus
+      m.reason = s.reason ?? m.reason
+      m.message = s.message ?? m.message
+      m.startTime = s.startTime ?? m.startTime
+      m.creationTime = s.creationTime ?? m.creationTime
+      m.deletionTimestamp = s.deletionTimestamp ?? m.deletionTimestamp
+      m.deletionGracePeriodSeconds = s.deletionGracePeriodSeconds ?? m.deletionGracePeriodSeconds
+      m.terminationGracePeriodSeconds = s.terminationGracePeriodSeconds ?? m.terminationGracePeriodSeconds
+      m.terminating = m.terminating || s.terminating
+      if !s.finalizers.isEmpty { m.finalizers = s.finalizers }
+      if !s.labels.isEmpty { m.labels = s.labels }
+      m.controlledBy = s.controlledBy ?? m.controlledBy
+      m.qosClass = s.qosClass ?? m.qosClass
+      if !s.conditions.isEmpty { m.conditions = s.conditions }
+      if !s.tolerations.isEmpty { m.tolerations = s.tolerations }
+      for c in s.containers {
+        if let i = m.containers.firstIndex(where: { $0.name == c.name }) {
+          m.containers[i] = merge(m.containers[i], c)
+        } else {
+          m.containers.append(c)
+        }
+      }
+      m.ready = s.ready ?? m.ready
+      m.restarts = s.restarts ?? m.restarts
+      m.lastRestart = s.lastRestart ?? m.lastRestart
+      m.capturedAt = s.capturedAt ?? m.capturedAt
+      evidence.formUnion(s.evidence)
+    }
+    m.evidence = evidence.sorted { ($0.ref, $0.text) < ($1.ref, $1.text) }
+    return m
+  }
+
+  /// `newer` over `older`, field by field.
+  static func merge(_ older: ContainerSnapshot, _ newer: ContainerSnapshot) -> ContainerSnapshot {
+    var m = older
+    m.role = newer.role
+    m.image = newer.image ?? m.image
+    m.state = newer.state ?? m.state
+    m.lastState = newer.lastState ?? m.lastState
+    m.ready = newer.ready ?? m.ready
+    m.started = newer.started ?? m.started
+    m.restartCount = newer.restartCount ?? m.restartCount
+    if !newer.limits.isEmpty { m.limits = newer.limits }
+    if !newer.requests.isEmpty { m.requests = newer.requests }
+    m.probes.merge(newer.probes) { _, new in new }
+    m.preStop = newer.preStop ?? m.preStop
+    m.postStart = newer.postStart ?? m.postStart
+    if !newer.environmentNames.isEmpty { m.environmentNames = newer.environmentNames }
+    m.restartPolicyAlways = m.restartPolicyAlways || newer.restartPolicyAlways
+    m.evidence = Array(Set(m.evidence + newer.evidence)).sorted { ($0.ref, $0.text) < ($1.ref, $1.text) }
+    return m
+  }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import PodmortemModel
+
+/// Builds a pod's timeline from its snapshots, merged events and log records.
+///
+/// - An event is placed at its last occurrence; an event that happened more than once gets a
+///   second entry at its first occurrence (`first of x5`), so the timeline shows how long it went on.
+/// - `Unhealthy` events are probe failures and `Killing` events kills (REFERENCE.md §9.1).
+/// - Container starts and finishes come from `State`/`Last State` of every snapshot, deduplicated.
+/// - A restart is placed between the two captures whose restart counts differ, or at the start of
+///   the current run when that falls between them.
+/// - A deletion is requested at deletionTimestamp − deletionGracePeriodSeconds, and the grace
+///   period ends at deletionTimestamp (§1.2, §8.1).
+/// - Order: by time, entries without a time last, ties in evidence order.
+package enum Timeline {
+  package static func build(snapshots: [PodSnapshot], latest: PodSnapshot, events: [MergedEvent], logs: [LogRecord])
+    -> [TimelineEntry]
+  {
+    var entries: [TimelineEntry] = []
+    for e in events { entries += eventEntries(e) }
+    entries += containerEntries(snapshots)
+    entries += restartEntries(snapshots)
+    entries += deletionEntries(latest)
+    for l in logs {
+      entries.append(
+        TimelineEntry(time: l.time, kind: .log, container: l.container, summary: l.message, evidence: [l.evidence]))
+    }
+    return entries.sorted(by: order)
+  }
+
+  static func eventEntries(_ e: MergedEvent) -> [TimelineEntry] {
+    let kind: TimelineEntry.Kind =
+      switch e.reason {
+      case "Unhealthy": .probeFailure
+      case "Killing": .kill
+      default: .event
+      }
+    let what = "\(e.type) \(e.reason): \(e.message)"
+    let last = TimelineEntry(
+      time: e.lastSeen ?? e.firstSeen, kind: kind, container: e.containerName,
+      summary: e.count > 1 ? "\(what) (x\(e.count))" : what, evidence: e.evidence)
+    guard e.count > 1, let first = e.firstSeen, first != e.lastSeen else { return [last] }
+    let start = TimelineEntry(
+      time: first, kind: kind, container: e.containerName, summary: "\(what) (first of x\(e.count))",
+      evidence: Array(e.evidence.prefix(1)))
+    return [start, last]
+  }
+
+  /// Starts and finishes from every snapshot's `State` and `Last State`, one entry per run.
+  static func containerEntries(_ snapshots: [PodSnapshot]) -> [TimelineEntry] {
+    var entries: [TimelineEntry] = []
+    var seen = Set<[String]>()
+    func add(_ time: TimeRange?, _ kind: TimelineEntry.Kind, _ container: String, _ summary: String, _ ev: [Evidence]) {
+      guard let time else { return }
+      // Two sources showing the same run agree to the second; a second copy adds nothing.
+      guard seen.insert([kind.rawValue, container, summary, time.description]).inserted else { return }
+      entries.append(TimelineEntry(time: time, kind: kind, container: container, summary: summary, evidence: ev))
+    }
+    for s in snapshots {
+      for c in s.containers {
+        let ev = Array(c.evidence.prefix(EvidenceSample.linesPerOccurrence))
+        for state in [c.state, c.lastState].compactMap({ $0 }) {
+          switch state {
+          case .running(let startedAt):
+            add(startedAt, .containerStarted, c.name, "container '\(c.name)' started", ev)
+          case .terminated(let t):
+            add(t.startedAt, .containerStarted, c.name, "container '\(c.name)' started", ev)
+            add(t.finishedAt, .containerFinished, c.name, "container '\(c.name)' \(finished(t))", ev)
+          case .waiting: break
+          }
+        }
+      }
+    }
+    return entries
+  }
+
+  private static func finished(_ t: Termination) -> String {
+    var s = "finished with exit code \(t.exitCode)"
+    if let r = t.reason { s += " (\(r))" }
+    if let sig = t.signal { s += ", signal \(sig)" }
+    return s
+  }
+
+  /// Restart counts that grew between two captures, per container (or for the pod, from `get pods`).
+  static func restartEntries(_ snapshots: [PodSnapshot]) -> [TimelineEntry] {
+    var entries: [TimelineEntry] = []
+    var previous: [String: (count: Int, at: Date?)] = [:]
+    let podKey = "\u{0}pod"
+    for s in snapshots {
+      var counts: [(String, Int, TimeRange?)] = s.containers.compactMap { c in
+        guard let n = c.restartCount else { return nil }
+        if case .running(let startedAt) = c.state { return (c.name, n, startedAt) }
+        return (c.name, n, nil)
+      }
+      if counts.isEmpty, let r = s.restarts { counts = [(podKey, r, s.lastRestart)] }
+      for (name, count, restartedAt) in counts {
+        defer { previous[name] = (count, s.capturedAt?.date) }
+        guard let before = previous[name], count > before.count else { continue }
+        var time: TimeRange? = nil
+        if let from = before.at, let to = s.capturedAt?.date { time = TimeRange(earliest: from, latest: to) }
+        // The current run's start (or `get pods`' last restart) is the last restart itself, when it
+        // falls between the two captures.
+        if let r = restartedAt, time.map({ $0.overlaps(r) }) ?? true { time = r }
+        let n = count - before.count
+        let who = name == podKey ? "pod" : "container '\(name)'"
+        entries.append(
+          TimelineEntry(
+            time: time, kind: .restart, container: name == podKey ? nil : name,
+            summary: "\(who) restarted \(n) time\(n == 1 ? "" : "s") (restart count \(before.count) → \(count))",
+            evidence: Array(s.evidence.prefix(1))))
+      }
+    }
+    return entries
+  }
+
+  static func deletionEntries(_ pod: PodSnapshot) -> [TimelineEntry] {
+    guard let deadline = pod.deletionTimestamp else { return [] }
+    let ev = Array(pod.evidence.prefix(1))
+    var entries = [
+      TimelineEntry(time: deadline, kind: .graceDeadline, summary: "grace period ends", evidence: ev)
+    ]
+    if let grace = pod.deletionGracePeriodSeconds {
+      let requested = TimeRange(
+        earliest: deadline.earliest.addingTimeInterval(-Double(grace)),
+        latest: deadline.latest.addingTimeInterval(-Double(grace)))
+      entries.append(
+        TimelineEntry(
+          time: requested, kind: .deletionRequested, summary: "deletion requested with a \(grace)s grace period",
+          evidence: ev))
+    }
+    return entries
+  }
+
+  /// By time (earliest bound, then latest), entries without a time last, then by evidence.
+  static func order(_ a: TimelineEntry, _ b: TimelineEntry) -> Bool {
+    switch (a.time, b.time) {
+    case (nil, .some): return false
+    case (.some, nil): return true
+    case (let x?, let y?) where x != y: return (x.earliest, x.latest) < (y.earliest, y.latest)
+    default: break
+    }
+    let ea = a.evidence.first.map { [$0.ref.source, String(format: "%012d", $0.ref.line)] } ?? []
+    let eb = b.evidence.first.map { [$0.ref.source, String(format: "%012d", $0.ref.line)] } ?? []
+    if ea != eb { return ea.lexicographicallyPrecedes(eb) }
+    return [a.kind.rawValue, a.container ?? "", a.summary].lexicographicallyPrecedes([
+      b.kind.rawValue, b.container ?? "", b.summary,
+    ])
+  }
+}
