@@ -71,6 +71,7 @@ package struct Analysis: Sendable {
         source: info, captureTime: captureTime(for: info, runStartedAt: startedAt), diagnostics: sink,
         keepEnvironmentValues: options.revealSecrets)
       let account = ingestor.ingest(&lines, context: context) { correlator.add($0) }
+      if let capture = account.captureTime { correlator.note(capture) }
       accounts.append(account)
     }
     let state = correlator.finish()

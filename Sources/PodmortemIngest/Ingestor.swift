@@ -1,6 +1,7 @@
 import Foundation
 import PodmortemInput
 import PodmortemModel
+import PodmortemText
 
 /// Reads one source: sniffs its first lines, picks the most confident parser, feeds it every
 /// line and keeps the account of what became of each one.
@@ -10,9 +11,12 @@ package struct Ingestor: Sendable {
 
   /// The parsers, most specific first; ties go to the earlier one.
   package var parsers: [any LineParser.Type]
+  /// Recognises kubelet and container log messages (patterns/*.json).
+  package var patterns: PatternCatalog
 
-  package init(parsers: [any LineParser.Type] = Ingestor.standardParsers) {
+  package init(parsers: [any LineParser.Type] = Ingestor.standardParsers, patterns: PatternCatalog = .empty) {
     self.parsers = parsers
+    self.patterns = patterns
   }
 
   /// Every parser podmortem ships, in order of preference on equal confidence.
@@ -46,9 +50,27 @@ package struct Ingestor: Sendable {
     let parserType = pick(head: head, info: context.source)
     account.formats = [parserType.format]
     var parser = parserType.init(context: context)
-    run(&parser, head: head, reader: &reader, account: &account, emit: emit)
+    let patterns = self.patterns
+    run(&parser, head: head, reader: &reader, account: &account) { record in
+      emit(Self.classify(record, with: patterns))
+    }
     account.bytes = reader.bytesRead
     return account
+  }
+
+  /// Names the pattern a log record's message matches, with its captures, so later stages read
+  /// typed fields instead of re-matching text.
+  static func classify(_ record: Record, with patterns: PatternCatalog) -> Record {
+    guard case .log(var log) = record, log.patternID == nil else { return record }
+    let kind: PatternKind =
+      switch log.origin {
+      case .kubelet: .kubelet
+      case .container, .other: .container
+      }
+    guard let hit = patterns.firstMatch(log.text, kind: kind) else { return record }
+    log.patternID = hit.patternID
+    log.captures = hit.captures
+    return .log(log)
   }
 
   private func run<P: LineParser>(

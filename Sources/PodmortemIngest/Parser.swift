@@ -31,7 +31,7 @@ package struct ParseContext: Sendable {
 
 /// A parser for one format. The sniffer picks it from the first lines of a source; it then sees
 /// every line once, in order, and emits records as soon as they are complete so memory stays flat.
-package protocol LineParser {
+package protocol LineParser: Sendable {
   /// A stable format name for accounting (`kubectl-describe`, `plain-text`).
   static var format: String { get }
   /// How sure the parser is that a source starting with `head` is its format: 0 means no,

@@ -10,7 +10,9 @@ package struct ObjectRef: Hashable, Sendable, Codable, CustomStringConvertible {
   /// `spec.containers{web}` for container events; nil when unknown.
   package var fieldPath: String?
 
-  package init(kind: String? = nil, namespace: String? = nil, name: String, uid: String? = nil, fieldPath: String? = nil) {
+  package init(
+    kind: String? = nil, namespace: String? = nil, name: String, uid: String? = nil, fieldPath: String? = nil
+  ) {
     self.kind = kind
     self.namespace = namespace
     self.name = name

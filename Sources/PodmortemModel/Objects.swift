@@ -53,6 +53,9 @@ package struct LogRecord: Hashable, Sendable, Codable {
   package var severity: String?
   /// The message: for structured klog lines the quoted message unquoted.
   package var message: String
+  /// The whole text after the klog/journald/CRI header, key/value pairs included: what patterns
+  /// match (`"Probe failed" probeType="Liveness" …`). Equals `message` for free text.
+  package var text: String
   /// Structured key/value pairs in the order they were written.
   package var fields: [KeyValue]
   /// The pattern that recognised the message, and what it captured.
@@ -67,6 +70,7 @@ package struct LogRecord: Hashable, Sendable, Codable {
   package init(origin: Origin, message: String, evidence: Evidence) {
     self.origin = origin
     self.message = message
+    self.text = message
     self.fields = []
     self.captures = []
     self.evidence = evidence

@@ -58,7 +58,8 @@ package struct HTMLRenderer: Sendable {
         let x0 = r.earliest.timeIntervalSince(first) / span * width
         let x1 = max(x0 + 2, r.latest.timeIntervalSince(first) / span * width)
         let colour = e.kind == .probeFailure || e.kind == .kill ? "#c62828" : "#1e88e5"
-        s += "<rect x=\"\(Int(x0))\" y=\"12\" width=\"\(Int(x1 - x0))\" height=\"16\" fill=\"\(colour)\" opacity=\".6\">"
+        s +=
+          "<rect x=\"\(Int(x0))\" y=\"12\" width=\"\(Int(x1 - x0))\" height=\"16\" fill=\"\(colour)\" opacity=\".6\">"
         s += "<title>\(Self.esc(e.summary))</title></rect>"
       }
       s += "</svg>\n"

@@ -27,9 +27,7 @@ package struct JSONRenderer: Sendable {
 enum Timestamps {
   static func iso(_ date: Date) -> String {
     let whole = date.timeIntervalSince1970.rounded(.down) == date.timeIntervalSince1970
-    var style = Date.ISO8601FormatStyle(timeZone: .gmt)
-    if !whole { style = style.time(includingFractionalSeconds: true) }
-    return date.formatted(style)
+    return date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: !whole, timeZone: .gmt))
   }
 }
 

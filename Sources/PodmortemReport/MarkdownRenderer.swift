@@ -50,7 +50,8 @@ package struct MarkdownRenderer: Sendable {
     for pod in affected {
       let l = pod.latest
       let restarts = l.restarts ?? l.containers.compactMap(\.restartCount).reduce(0, +)
-      s += "| `\(pod.key)` | \(Self.escape(l.displayStatus ?? l.phase ?? "unknown")) | \(restarts) | \(l.node ?? "—") |\n"
+      s +=
+        "| `\(pod.key)` | \(Self.escape(l.displayStatus ?? l.phase ?? "unknown")) | \(restarts) | \(l.node ?? "—") |\n"
     }
     return s
   }
@@ -99,7 +100,8 @@ package struct MarkdownRenderer: Sendable {
     var s = "\n## Sources\n\n| Source | Format | Lines | Parsed | Ignored | Unrecognised |\n"
     s += "| --- | --- | ---: | ---: | ---: | ---: |\n"
     for a in input.accounts {
-      s += "| `\(a.source)` | \(a.formats.joined(separator: "+")) | \(a.lines) | \(a.parsed) | \(a.ignored) | \(a.unrecognised) |\n"
+      s +=
+        "| `\(a.source)` | \(a.formats.joined(separator: "+")) | \(a.lines) | \(a.parsed) | \(a.ignored) | \(a.unrecognised) |\n"
     }
     if !input.diagnostics.isEmpty {
       s += "\nInput problems:\n\n"

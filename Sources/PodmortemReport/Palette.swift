@@ -39,4 +39,3 @@ package struct Palette: Sendable {
     }
   }
 }
-

@@ -15,7 +15,8 @@ struct AnalyzeCommand: ParsableCommand {
   @Option(name: .long, help: "Output format: text, markdown, json or html.")
   var format: OutputFormat = .text
 
-  @Option(name: .customLong("fail-on"), help: "Exit 1 when a finding is at or above this severity: info, warning, critical.")
+  @Option(
+    name: .customLong("fail-on"), help: "Exit 1 when a finding is at or above this severity: info, warning, critical.")
   var failOn: FailLevel = .warning
 
   func run() throws {

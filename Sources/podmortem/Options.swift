@@ -9,7 +9,8 @@ struct InputOptionsGroup: ParsableArguments {
   @Argument(help: "Files, directories, archives (.gz .tar .tar.gz .zip) or - for standard input.")
   var inputs: [String] = []
 
-  @Option(name: .long, help: "The capture time the ages in the input are relative to (RFC 3339, e.g. 2026-11-27T01:00:00Z).")
+  @Option(
+    name: .long, help: "The capture time the ages in the input are relative to (RFC 3339, e.g. 2026-11-27T01:00:00Z).")
   var now: CaptureTimeArgument?
 
   @Option(name: .long, help: "A directory of extra pattern files (*.json); may be repeated.")

@@ -21,7 +21,7 @@ struct PodmortemCommand: ParsableCommand {
       64 usage error.
       """,
     version: PodmortemVersion.string,
-    subcommands: [AnalyzeCommand.self],
+    subcommands: [AnalyzeCommand.self, EventsCommand.self, ExplainCommand.self],
     defaultSubcommand: AnalyzeCommand.self
   )
 }
