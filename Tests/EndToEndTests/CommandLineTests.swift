@@ -63,7 +63,7 @@ struct CommandLineTests {
     let doc = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
     let sources = doc?["sources"] as? [[String: Any]]
     #expect(sources?.first?["source"] as? String == "<stdin>")
-    #expect(sources?.first?["lines"] as? Int == 5)
+    #expect(sources?.first?["lines"] as? Int == 4)
   }
 
   @Test("no colour escapes without a TTY, and none with NO_COLOR")
