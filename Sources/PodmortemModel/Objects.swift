@@ -53,6 +53,10 @@ package struct LogRecord: Hashable, Sendable, Codable {
   package var severity: String?
   /// The message: for structured klog lines the quoted message unquoted.
   package var message: String
+  /// The text patterns match: for klog the whole body after the header, as written (the quoted
+  /// message and the key/value pairs; a multi-line value's lines joined with newlines); for the
+  /// JSON log format the same text re-rendered in klog form; otherwise the message.
+  package var text: String
   /// Structured key/value pairs in the order they were written.
   package var fields: [KeyValue]
   /// The pattern that recognised the message, and what it captured.
@@ -67,6 +71,7 @@ package struct LogRecord: Hashable, Sendable, Codable {
   package init(origin: Origin, message: String, evidence: Evidence) {
     self.origin = origin
     self.message = message
+    self.text = message
     self.fields = []
     self.captures = []
     self.evidence = evidence
