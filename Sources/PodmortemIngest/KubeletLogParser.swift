@@ -253,7 +253,13 @@ package struct KubeletLogParser: LineParser {
         month: r.month, day: r.day, hour: r.hour, minute: r.minute, second: r.second, fraction: r.fraction)
     else { return nil }
     // `short` prints whole seconds: the moment lies somewhere in that second.
-    return r.fractionDigits == 0 ? TimeRange(earliest: date, latest: date.addingTimeInterval(1)) : TimeRange(exactly: date)
+    return r.fractionDigits == 0
+      ? TimeRange(earliest: date, latest: date.addingTimeInterval(1)) : TimeRange(exactly: date)
+  }
+
+  /// Foundation on Linux names UTC `GMT`; say what users expect.
+  private var zoneName: String {
+    zone.identifier == "GMT" || zone.identifier == "UTC" ? "UTC" : zone.identifier
   }
 
   private mutating func noteInference(_ line: Line) {
@@ -265,7 +271,7 @@ package struct KubeletLogParser: LineParser {
     context.diagnostics(
       Diagnostic(
         .note, context.ref(line.number),
-        "log times have no year or zone: year inferred from the capture time '\(f.string(from: context.captureTime.date))' (\(context.captureTime.origin.rawValue)), zone assumed '\(zone.identifier)'"
+        "log times have no year or zone: year inferred from the capture time '\(f.string(from: context.captureTime.date))' (\(context.captureTime.origin.rawValue)), zone assumed '\(zoneName)'"
       ))
   }
 

@@ -94,8 +94,9 @@ package enum LogJSON {
 
     mutating func number() -> Value? {
       let start = i
-      while i < b.count, (0x30...0x39).contains(b[i]) || b[i] == 0x2D || b[i] == 0x2B || b[i] == 0x2E
-        || b[i] == 0x65 || b[i] == 0x45
+      while i < b.count,
+        (0x30...0x39).contains(b[i]) || b[i] == 0x2D || b[i] == 0x2B || b[i] == 0x2E
+          || b[i] == 0x65 || b[i] == 0x45
       {
         i += 1
       }
