@@ -20,6 +20,7 @@ package struct ContainerLogParser: LineParser {
   private var partials: [Partial] = []
   private var notedOversize = false
 
+  /// A line whose chunks are still arriving.
   private struct Partial {
     var stream: String
     var record: LogRecord

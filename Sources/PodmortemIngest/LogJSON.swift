@@ -64,6 +64,7 @@ package enum LogJSON {
     return reader.i == b.count ? members : nil
   }
 
+  /// A cursor over one line's bytes.
   private struct Reader {
     let b: [UInt8]
     var i = 0

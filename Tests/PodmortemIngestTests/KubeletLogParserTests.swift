@@ -225,3 +225,35 @@ import Testing
     #expect(ContainerLogParser.sniff(head: head, info: SourceInfo(name: "x")) == 0)
   }
 }
+
+/// Every example of `patterns/kubelet.json` is the text a klog line has after its header: put a
+/// header in front, and the parser must hand that text back unchanged for the patterns to see.
+@Suite struct KubeletPatternExampleTests {
+  private struct Catalog: Decodable {
+    struct Pattern: Decodable {
+      struct Example: Decodable { var text: String }
+      var id: String
+      var examples: [Example]
+    }
+    var patterns: [Pattern]
+  }
+
+  @Test func examplesRoundTripThroughTheParser() throws {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("patterns/kubelet.json")
+    let catalog = try JSONDecoder().decode(Catalog.self, from: Data(contentsOf: url))
+    #expect(catalog.patterns.count >= 30)
+    #expect(Set(catalog.patterns.map(\.id)).count == catalog.patterns.count)
+    for pattern in catalog.patterns {
+      for example in pattern.examples {
+        let line = "I1127 01:02:03.456789   12345 file.go:1] " + example.text
+        let records = ingestLog(line, parsers: [KubeletLogParser.self]).records
+        #expect(records.count == 1, "\(pattern.id)")
+        #expect(records.first?.text == example.text, "\(pattern.id)")
+        if example.text.hasPrefix("\"") {
+          #expect(records.first?.fields.isEmpty == false || example.text.hasSuffix("=<"), "\(pattern.id)")
+        }
+      }
+    }
+  }
+}
