@@ -6,8 +6,12 @@ package enum GoString {
   /// spell out is replaced, and an unknown escape is kept as written.
   package static func unquote(_ b: [UInt8], from start: Int) -> (value: String, end: Int)? {
     guard start < b.count, b[start] == 0x22 else { return nil }
-    var out: [UInt8] = []
-    var i = start + 1
+    // Most values have no escapes: take them as they are.
+    var k = start + 1
+    while k < b.count, b[k] != 0x22, b[k] != 0x5C { k += 1 }
+    if k < b.count, b[k] == 0x22 { return (String(decoding: b[(start + 1)..<k], as: UTF8.self), k + 1) }
+    var out: [UInt8] = Array(b[(start + 1)..<k])
+    var i = k
     while i < b.count {
       let c = b[i]
       if c == 0x22 { return (String(decoding: out, as: UTF8.self), i + 1) }

@@ -50,8 +50,8 @@ package enum LogTime {
     else { return nil }
     let days = daysFromCivil(year: year, month: month, day: day)
     let local = Double(days * 86_400 + hour * 3_600 + minute * 60 + second) + fraction
-    if zone.identifier == "UTC" || zone.identifier == "GMT" {
-      return Date(timeIntervalSince1970: local)
+    if zone.nextDaylightSavingTimeTransition == nil {
+      return Date(timeIntervalSince1970: local - Double(zone.secondsFromGMT()))
     }
     // The offset depends on the instant; take it twice so a reading next to a DST change settles.
     let first = local - Double(zone.secondsFromGMT(for: Date(timeIntervalSince1970: local)))
