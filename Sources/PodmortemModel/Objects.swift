@@ -53,8 +53,9 @@ package struct LogRecord: Hashable, Sendable, Codable {
   package var severity: String?
   /// The message: for structured klog lines the quoted message unquoted.
   package var message: String
-  /// The whole text after the klog/journald/CRI header, key/value pairs included: what patterns
-  /// match (`"Probe failed" probeType="Liveness" …`). Equals `message` for free text.
+  /// The text patterns match: for klog the whole body after the header, as written (the quoted
+  /// message and the key/value pairs; a multi-line value's lines joined with newlines); for the
+  /// JSON log format the same text re-rendered in klog form; otherwise the message.
   package var text: String
   /// Structured key/value pairs in the order they were written.
   package var fields: [KeyValue]

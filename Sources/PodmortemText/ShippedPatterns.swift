@@ -798,6 +798,1208 @@ extension PatternCatalog {
       }
 
       """#
+    ),
+    (
+      name: "kubelet.json",
+      contents: #"""
+      {
+        "patterns": [
+          {
+            "id": "kubelet.probe-failed",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "Probe failed"
+            ],
+            "regex": "^\"Probe failed\" probeType=\"(?<probe>Liveness|Readiness|Startup)\" pod=\"(?<pod>[^\"]+)\" podUID=\"?(?<podUID>[^\" ]+)\"? containerName=\"(?<container>[^\"]+)\" probeResult=\"?(?<result>\\w+)\"?(?: output=(?:\"(?<output>(?:[^\"\\\\]|\\\\.)*)\"|<))?",
+            "examples": [
+              {
+                "text": "\"Probe failed\" probeType=\"Readiness\" pod=\"default/web-0\" podUID=\"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\" containerName=\"web\" probeResult=\"failure\" output=\"HTTP probe failed with statuscode: 503\"",
+                "captures": {
+                  "probe": "Readiness",
+                  "pod": "default/web-0",
+                  "podUID": "0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f",
+                  "container": "web",
+                  "result": "failure",
+                  "output": "HTTP probe failed with statuscode: 503"
+                }
+              },
+              {
+                "text": "\"Probe failed\" probeType=\"Readiness\" pod=\"openshift-authentication/oauth-openshift-77f7b95df5-r4xf7\" podUID=1af660b3-ac3a-4182-86eb-2f74725d8415 containerName=\"oauth-openshift\" probeResult=failure output=\"Get \\\"https://10.129.0.12:6443/healthz\\\": net/http: request canceled while waiting for connection (Client.Timeout exceeded while awaiting headers)\"",
+                "captures": {
+                  "probe": "Readiness",
+                  "pod": "openshift-authentication/oauth-openshift-77f7b95df5-r4xf7",
+                  "podUID": "1af660b3-ac3a-4182-86eb-2f74725d8415",
+                  "container": "oauth-openshift",
+                  "result": "failure",
+                  "output": "Get \\\"https://10.129.0.12:6443/healthz\\\": net/http: request canceled while waiting for connection (Client.Timeout exceeded while awaiting headers)"
+                }
+              },
+              {
+                "text": "\"Probe failed\" probeType=\"Liveness\" pod=\"default/liveness-exec\" podUID=\"93e17ecc-ab55-461a-b526-29248d2554ad\" containerName=\"liveness\" probeResult=\"failure\" output=<",
+                "captures": {
+                  "probe": "Liveness",
+                  "pod": "default/liveness-exec",
+                  "container": "liveness",
+                  "result": "failure"
+                }
+              }
+            ],
+            "counterexamples": [
+              "\"Probe succeeded\" probeType=\"Readiness\" pod=\"default/web-0\" podUID=\"u\" containerName=\"web\""
+            ]
+          },
+          {
+            "id": "kubelet.probe-errored",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "Probe errored"
+            ],
+            "regex": "^\"Probe errored\" err=\"(?<error>(?:[^\"\\\\]|\\\\.)*)\" probeType=\"(?<probe>Liveness|Readiness|Startup)\" pod=\"(?<pod>[^\"]+)\" podUID=\"?(?<podUID>[^\" ]+)\"? containerName=\"(?<container>[^\"]+)\"",
+            "examples": [
+              {
+                "text": "\"Probe errored\" err=\"rpc error: code = NotFound desc = failed to exec in container: failed to load task: no running task found: task 05657a9c673d612aedd955a65136ccca36b82ba987831de7844cdc0238f1d707 not found: not found\" probeType=\"Liveness\" pod=\"default/web-0\" podUID=\"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\" containerName=\"web\"",
+                "captures": {
+                  "error": "rpc error: code = NotFound desc = failed to exec in container: failed to load task: no running task found: task 05657a9c673d612aedd955a65136ccca36b82ba987831de7844cdc0238f1d707 not found: not found",
+                  "probe": "Liveness",
+                  "pod": "default/web-0",
+                  "container": "web"
+                }
+              }
+            ],
+            "counterexamples": [
+              "\"Probe failed\" probeType=\"Liveness\" pod=\"default/web-0\" podUID=\"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\" containerName=\"web\" probeResult=\"failure\" output=\"\""
+            ]
+          },
+          {
+            "id": "kubelet.probe-failed-legacy",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              " probe for ",
+              "\" failed ("
+            ],
+            "regex": "^(?<probe>Liveness|Readiness|Startup) probe for \"(?<podName>[^\"_]+)_(?<namespace>[^\"_(]+)\\((?<podUID>[^)]+)\\):(?<container>[^\"]+)\" failed \\((?<result>\\w+)\\): (?<output>.*)$",
+            "examples": [
+              {
+                "text": "Liveness probe for \"web-0_default(0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f):web\" failed (failure): HTTP probe failed with statuscode: 500",
+                "captures": {
+                  "probe": "Liveness",
+                  "podName": "web-0",
+                  "namespace": "default",
+                  "podUID": "0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f",
+                  "container": "web",
+                  "result": "failure",
+                  "output": "HTTP probe failed with statuscode: 500"
+                }
+              },
+              {
+                "text": "Readiness probe for \"db-0_prod(0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f):postgres\" failed (failure): dial tcp 10.1.2.3:5432: connect: connection refused",
+                "captures": {
+                  "probe": "Readiness",
+                  "podName": "db-0",
+                  "namespace": "prod",
+                  "container": "postgres",
+                  "output": "dial tcp 10.1.2.3:5432: connect: connection refused"
+                }
+              }
+            ],
+            "counterexamples": [
+              "Liveness probe for \"web-0_default(0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f):web\" errored: rpc error: code = Unknown desc = failed to exec"
+            ]
+          },
+          {
+            "id": "kubelet.probe-errored-legacy",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              " probe for ",
+              "errored: "
+            ],
+            "regex": "^(?<probe>Liveness|Readiness|Startup) probe for \"(?<podName>[^\"_]+)_(?<namespace>[^\"_(]+)\\((?<podUID>[^)]+)\\):(?<container>[^\"]+)\" errored: (?<error>.*)$",
+            "examples": [
+              {
+                "text": "Liveness probe for \"web-0_default(0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f):web\" errored: rpc error: code = Unknown desc = failed to exec in container: container is in CONTAINER_EXITED state",
+                "captures": {
+                  "probe": "Liveness",
+                  "podName": "web-0",
+                  "namespace": "default",
+                  "container": "web",
+                  "error": "rpc error: code = Unknown desc = failed to exec in container: container is in CONTAINER_EXITED state"
+                }
+              }
+            ]
+          },
+          {
+            "id": "kubelet.probe-warning",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "Probe succeeded with a warning"
+            ],
+            "regex": "^\"Probe succeeded with a warning\" probeType=\"(?<probe>\\w+)\" pod=\"(?<pod>[^\"]+)\" podUID=\"?(?<podUID>[^\" ]+)\"? containerName=\"(?<container>[^\"]+)\" output=\"(?<output>(?:[^\"\\\\]|\\\\.)*)\"",
+            "examples": [
+              {
+                "text": "\"Probe succeeded with a warning\" probeType=\"Readiness\" pod=\"default/web-0\" podUID=\"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\" containerName=\"web\" output=\"Probe terminated redirects, Response body: <a href=\\\"https://login.example.com/\\\">Found</a>.\"",
+                "captures": {
+                  "probe": "Readiness",
+                  "pod": "default/web-0",
+                  "container": "web",
+                  "output": "Probe terminated redirects, Response body: <a href=\\\"https://login.example.com/\\\">Found</a>."
+                }
+              }
+            ]
+          },
+          {
+            "id": "kubelet.syncloop-probe",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "SyncLoop (probe)"
+            ],
+            "regex": "^\"SyncLoop \\(probe\\)\" probe=\"(?<probe>\\w+)\" status=\"(?<status>\\w*)\" pod=\"(?<pod>[^\"]+)\"",
+            "examples": [
+              {
+                "text": "\"SyncLoop (probe)\" probe=\"liveness\" status=\"unhealthy\" pod=\"default/liveness-exec\"",
+                "captures": {
+                  "probe": "liveness",
+                  "status": "unhealthy",
+                  "pod": "default/liveness-exec"
+                }
+              },
+              {
+                "text": "\"SyncLoop (probe)\" probe=\"readiness\" status=\"\" pod=\"default/web-0\"",
+                "captures": {
+                  "probe": "readiness",
+                  "status": "",
+                  "pod": "default/web-0"
+                }
+              }
+            ]
+          },
+          {
+            "id": "kubelet.container-message",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "Message for Container of pod"
+            ],
+            "regex": "^\"Message for Container of pod\" containerName=\"(?<container>[^\"]+)\" .*?pod=\"(?<pod>[^\"]+)\" containerMessage=\"(?<message>(?:[^\"\\\\]|\\\\.)*)\"",
+            "examples": [
+              {
+                "text": "\"Message for Container of pod\" containerName=\"liveness\" containerStatusID={\"Type\":\"containerd\",\"ID\":\"05657a9c673d612aedd955a65136ccca36b82ba987831de7844cdc0238f1d707\"} pod=\"default/liveness-exec\" containerMessage=\"Container liveness failed liveness probe, will be restarted\"",
+                "captures": {
+                  "container": "liveness",
+                  "pod": "default/liveness-exec",
+                  "message": "Container liveness failed liveness probe, will be restarted"
+                }
+              }
+            ]
+          },
+          {
+            "id": "kubelet.killing-container",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "Killing container with a grace period"
+            ],
+            "regex": "^\"Killing container with a grace period(?<override> override)?\" pod=\"(?<pod>[^\"]+)\" podUID=\"?(?<podUID>[^\" ]+)\"? containerName=\"(?<container>[^\"]+)\" containerID=\"(?<containerID>[^\"]+)\" gracePeriod=(?<gracePeriod>\\d+)",
+            "examples": [
+              {
+                "text": "\"Killing container with a grace period\" pod=\"default/liveness-exec\" podUID=\"93e17ecc-ab55-461a-b526-29248d2554ad\" containerName=\"liveness\" containerID=\"containerd://05657a9c673d612aedd955a65136ccca36b82ba987831de7844cdc0238f1d707\" gracePeriod=30",
+                "captures": {
+                  "pod": "default/liveness-exec",
+                  "container": "liveness",
+                  "containerID": "containerd://05657a9c673d612aedd955a65136ccca36b82ba987831de7844cdc0238f1d707",
+                  "gracePeriod": "30"
+                }
+              },
+              {
+                "text": "\"Killing container with a grace period override\" pod=\"kube-system/coredns-558bd4d5db-7xk2p\" podUID=8b3d9a0e-5f1c-4d2a-9e7b-3c4d5e6f7a8b containerName=\"coredns\" containerID=\"docker://05657a9c673d612aedd955a65136ccca36b82ba987831de7844cdc0238f1d707\" gracePeriod=2",
+                "captures": {
+                  "override": " override",
+                  "pod": "kube-system/coredns-558bd4d5db-7xk2p",
+                  "podUID": "8b3d9a0e-5f1c-4d2a-9e7b-3c4d5e6f7a8b",
+                  "gracePeriod": "2"
+                }
+              }
+            ]
+          },
+          {
+            "id": "kubelet.prestop-hook-failed",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "PreStop hook failed"
+            ],
+            "regex": "^\"PreStop hook failed\" err=(?:\"(?<error>(?:[^\"\\\\]|\\\\.)*)\"|<)(?: pod=\"(?<pod>[^\"]+)\" podUID=\"?(?<podUID>[^\" ]+)\"? containerName=\"(?<container>[^\"]+)\")?",
+            "examples": [
+              {
+                "text": "\"PreStop hook failed\" err=\"Exec lifecycle hook ([/bin/sh -c sleep 5; exit 1]) for Container \\\"web\\\" in Pod \\\"web-0_default(0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f)\\\" failed - error: command '/bin/sh -c sleep 5; exit 1' exited with 1: , message: \\\"\\\"\" pod=\"default/web-0\" podUID=\"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\" containerName=\"web\" containerID=\"containerd://05657a9c673d612aedd955a65136ccca36b82ba987831de7844cdc0238f1d707\"",
+                "captures": {
+                  "error": "Exec lifecycle hook ([/bin/sh -c sleep 5; exit 1]) for Container \\\"web\\\" in Pod \\\"web-0_default(0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f)\\\" failed - error: command '/bin/sh -c sleep 5; exit 1' exited with 1: , message: \\\"\\\"",
+                  "pod": "default/web-0",
+                  "container": "web"
+                }
+              },
+              {
+                "text": "\"PreStop hook failed\" err=<",
+                "captures": {}
+              }
+            ]
+          },
+          {
+            "id": "kubelet.lifecycle-hook-error",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "lifecycle hook (",
+              ") for Container "
+            ],
+            "regex": "(?<handler>Exec|HTTP|Sleep) lifecycle hook \\((?<hook>.*?)\\) for Container \\\\*\"(?<container>[^\"\\\\]+)\\\\*\" in Pod \\\\*\"(?<podName>[^\"\\\\_]+)_(?<namespace>[^\"\\\\_(]+)\\((?<podUID>[^)]+)\\)\\\\*\" failed - error: (?<error>.*?)(?:, message: |\\\\*\"(?: |$)|$)",
+            "examples": [
+              {
+                "text": "\"PreStop hook failed\" err=\"HTTP lifecycle hook (/drain) for Container \\\"web\\\" in Pod \\\"web-0_default(0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f)\\\" failed - error: Get \\\"http://10.244.0.14:8080/drain\\\": dial tcp 10.244.0.14:8080: connect: connection refused\" pod=\"default/web-0\" podUID=\"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\" containerName=\"web\" containerID=\"containerd://05657a9c673d612aedd955a65136ccca36b82ba987831de7844cdc0238f1d707\"",
+                "captures": {
+                  "handler": "HTTP",
+                  "hook": "/drain",
+                  "container": "web",
+                  "podName": "web-0",
+                  "namespace": "default",
+                  "podUID": "0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f",
+                  "error": "Get \\\"http://10.244.0.14:8080/drain\\\": dial tcp 10.244.0.14:8080: connect: connection refused"
+                }
+              },
+              {
+                "text": "\"PreStop hook failed\" err=\"Exec lifecycle hook ([/bin/sh -c sleep 5; exit 1]) for Container \\\"web\\\" in Pod \\\"web-0_default(0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f)\\\" failed - error: command '/bin/sh -c sleep 5; exit 1' exited with 1: , message: \\\"\\\"\" pod=\"default/web-0\" podUID=\"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\" containerName=\"web\" containerID=\"containerd://05657a9c673d612aedd955a65136ccca36b82ba987831de7844cdc0238f1d707\"",
+                "captures": {
+                  "handler": "Exec",
+                  "hook": "[/bin/sh -c sleep 5; exit 1]",
+                  "container": "web",
+                  "error": "command '/bin/sh -c sleep 5; exit 1' exited with 1: "
+                }
+              }
+            ]
+          },
+          {
+            "id": "kubelet.prestop-hook-not-completed",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "PreStop hook not completed in grace period"
+            ],
+            "regex": "^\"PreStop hook not completed in grace period\" pod=\"(?<pod>[^\"]+)\" podUID=\"?(?<podUID>[^\" ]+)\"? containerName=\"(?<container>[^\"]+)\" containerID=\"(?<containerID>[^\"]+)\" gracePeriod=(?<gracePeriod>\\d+)",
+            "examples": [
+              {
+                "text": "\"PreStop hook not completed in grace period\" pod=\"default/web-0\" podUID=\"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\" containerName=\"web\" containerID=\"containerd://05657a9c673d612aedd955a65136ccca36b82ba987831de7844cdc0238f1d707\" gracePeriod=30",
+                "captures": {
+                  "pod": "default/web-0",
+                  "podUID": "0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f",
+                  "container": "web",
+                  "containerID": "containerd://05657a9c673d612aedd955a65136ccca36b82ba987831de7844cdc0238f1d707",
+                  "gracePeriod": "30"
+                }
+              }
+            ]
+          },
+          {
+            "id": "kubelet.container-termination-failed",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "Container termination failed with gracePeriod"
+            ],
+            "regex": "^\"Container termination failed with gracePeriod\" err=\"(?<error>(?:[^\"\\\\]|\\\\.)*)\" pod=\"(?<pod>[^\"]+)\" podUID=\"?(?<podUID>[^\" ]+)\"? containerName=\"(?<container>[^\"]+)\" containerID=\"(?<containerID>[^\"]+)\" gracePeriod=(?<gracePeriod>\\d+)",
+            "examples": [
+              {
+                "text": "\"Container termination failed with gracePeriod\" err=\"rpc error: code = DeadlineExceeded desc = context deadline exceeded\" pod=\"default/web-0\" podUID=\"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\" containerName=\"web\" containerID=\"containerd://05657a9c673d612aedd955a65136ccca36b82ba987831de7844cdc0238f1d707\" gracePeriod=30",
+                "captures": {
+                  "error": "rpc error: code = DeadlineExceeded desc = context deadline exceeded",
+                  "pod": "default/web-0",
+                  "container": "web",
+                  "gracePeriod": "30"
+                }
+              }
+            ]
+          },
+          {
+            "id": "kubelet.killing-unwanted-pod",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "Killing unwanted pod"
+            ],
+            "regex": "^\"Killing unwanted pod\" podName=\"(?<podName>[^\"]+)\"",
+            "examples": [
+              {
+                "text": "\"Killing unwanted pod\" podName=\"web-0\"",
+                "captures": {
+                  "podName": "web-0"
+                }
+              }
+            ]
+          },
+          {
+            "id": "kubelet.stop-sandbox-failed",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "Failed to stop sandbox"
+            ],
+            "regex": "^\"Failed to stop sandbox\" podSandboxID=\\{\"Type\":\"(?<runtime>\\w+)\",\"ID\":\"(?<sandboxID>[0-9a-f]+)\"\\}",
+            "examples": [
+              {
+                "text": "\"Failed to stop sandbox\" podSandboxID={\"Type\":\"containerd\",\"ID\":\"3f1a2b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708\"}",
+                "captures": {
+                  "runtime": "containerd",
+                  "sandboxID": "3f1a2b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708"
+                }
+              }
+            ]
+          },
+          {
+            "id": "kubelet.remove-container",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "RemoveContainer"
+            ],
+            "regex": "^\"RemoveContainer\" containerID=\"(?<containerID>[0-9a-f]+)\"",
+            "examples": [
+              {
+                "text": "\"RemoveContainer\" containerID=\"05657a9c673d612aedd955a65136ccca36b82ba987831de7844cdc0238f1d707\"",
+                "captures": {
+                  "containerID": "05657a9c673d612aedd955a65136ccca36b82ba987831de7844cdc0238f1d707"
+                }
+              }
+            ]
+          },
+          {
+            "id": "kubelet.pod-removed-from-etcd",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "Pod fully terminated and removed from etcd"
+            ],
+            "regex": "^\"Pod fully terminated and removed from etcd\" pod=\"(?<pod>[^\"]+)\"",
+            "examples": [
+              {
+                "text": "\"Pod fully terminated and removed from etcd\" pod=\"default/web-0\"",
+                "captures": {
+                  "pod": "default/web-0"
+                }
+              }
+            ]
+          },
+          {
+            "id": "kubelet.delaying-pod-deletion",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "Delaying pod deletion as the phase is non-terminal"
+            ],
+            "regex": "^\"Delaying pod deletion as the phase is non-terminal\" phase=\"?(?<phase>\\w+)\"? localPhase=\"?(?<localPhase>\\w+)\"? pod=\"(?<pod>[^\"]+)\" podUID=\"?(?<podUID>[^\" ]+)\"?",
+            "examples": [
+              {
+                "text": "\"Delaying pod deletion as the phase is non-terminal\" phase=\"Running\" localPhase=\"Running\" pod=\"default/web-0\" podUID=\"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\"",
+                "captures": {
+                  "phase": "Running",
+                  "localPhase": "Running",
+                  "pod": "default/web-0",
+                  "podUID": "0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f"
+                }
+              },
+              {
+                "text": "\"Delaying pod deletion as the phase is non-terminal\" phase=Running localPhase=Succeeded pod=\"default/web-0\" podUID=0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f",
+                "captures": {
+                  "phase": "Running",
+                  "localPhase": "Succeeded",
+                  "podUID": "0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f"
+                }
+              }
+            ]
+          },
+          {
+            "id": "kubelet.syncloop-pleg",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "SyncLoop (PLEG): event for pod"
+            ],
+            "regex": "^\"SyncLoop \\(PLEG\\): event for pod\" pod=\"(?<pod>[^\"]+)\" event=&?\\{\"?ID\"?:\"?(?<podUID>[^\",} ]+)\"?[, ]\"?Type\"?:\"?(?<event>\\w+)\"?[, ]\"?Data\"?:\"?(?<data>[^\",} ]*)",
+            "examples": [
+              {
+                "text": "\"SyncLoop (PLEG): event for pod\" pod=\"default/liveness-exec\" event={\"ID\":\"93e17ecc-ab55-461a-b526-29248d2554ad\",\"Type\":\"ContainerDied\",\"Data\":\"05657a9c673d612aedd955a65136ccca36b82ba987831de7844cdc0238f1d707\"}",
+                "captures": {
+                  "pod": "default/liveness-exec",
+                  "podUID": "93e17ecc-ab55-461a-b526-29248d2554ad",
+                  "event": "ContainerDied",
+                  "data": "05657a9c673d612aedd955a65136ccca36b82ba987831de7844cdc0238f1d707"
+                }
+              },
+              {
+                "text": "\"SyncLoop (PLEG): event for pod\" pod=\"default/web-0\" event=&{ID:0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f Type:ContainerStarted Data:05657a9c673d612aedd955a65136ccca36b82ba987831de7844cdc0238f1d707}",
+                "captures": {
+                  "pod": "default/web-0",
+                  "podUID": "0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f",
+                  "event": "ContainerStarted",
+                  "data": "05657a9c673d612aedd955a65136ccca36b82ba987831de7844cdc0238f1d707"
+                }
+              }
+            ]
+          },
+          {
+            "id": "kubelet.syncloop-delete",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "SyncLoop DELETE"
+            ],
+            "regex": "^\"SyncLoop DELETE\" source=\"(?<source>\\w+)\" pods=\\[(?<pods>[^\\]]*)\\]",
+            "examples": [
+              {
+                "text": "\"SyncLoop DELETE\" source=\"api\" pods=[\"default/web-0\"]",
+                "captures": {
+                  "source": "api",
+                  "pods": "\"default/web-0\""
+                }
+              },
+              {
+                "text": "\"SyncLoop DELETE\" source=\"api\" pods=[default/web-0]",
+                "captures": {
+                  "pods": "default/web-0"
+                }
+              }
+            ]
+          },
+          {
+            "id": "kubelet.syncloop-remove",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "SyncLoop REMOVE"
+            ],
+            "regex": "^\"SyncLoop REMOVE\" source=\"(?<source>\\w+)\" pods=\\[(?<pods>[^\\]]*)\\]",
+            "examples": [
+              {
+                "text": "\"SyncLoop REMOVE\" source=\"api\" pods=[\"default/web-0\"]",
+                "captures": {
+                  "source": "api",
+                  "pods": "\"default/web-0\""
+                }
+              }
+            ],
+            "counterexamples": [
+              "\"SyncLoop DELETE\" source=\"api\" pods=[\"default/web-0\"]"
+            ]
+          },
+          {
+            "id": "kubelet.pleg-container-finished",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "Generic (PLEG): container finished"
+            ],
+            "regex": "^\"Generic \\(PLEG\\): container finished\" podID=\"?(?<podUID>[^\" ]+)\"? containerID=\"?(?<containerID>[^\" ]+)\"? exitCode=(?<exitCode>-?\\d+)",
+            "examples": [
+              {
+                "text": "\"Generic (PLEG): container finished\" podID=\"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\" containerID=\"05657a9c673d612aedd955a65136ccca36b82ba987831de7844cdc0238f1d707\" exitCode=137",
+                "captures": {
+                  "podUID": "0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f",
+                  "containerID": "05657a9c673d612aedd955a65136ccca36b82ba987831de7844cdc0238f1d707",
+                  "exitCode": "137"
+                }
+              },
+              {
+                "text": "\"Generic (PLEG): container finished\" podID=0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f containerID=\"05657a9c673d612aedd955a65136ccca36b82ba987831de7844cdc0238f1d707\" exitCode=0",
+                "captures": {
+                  "exitCode": "0"
+                }
+              }
+            ]
+          },
+          {
+            "id": "kubelet.backoff-restarting",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "ack-off",
+              "restarting failed container="
+            ],
+            "regex": "^(?:\"Back-off restarting failed container\" err=\"back-off|Back-off) (?<backoff>\\d[0-9hms.]*) restarting failed container=(?<container>[^ \"]+) pod=(?<podName>[^ \"_]+)_(?<namespace>[^ \"_(]+)\\((?<podUID>[^)]+)\\)",
+            "examples": [
+              {
+                "text": "\"Back-off restarting failed container\" err=\"back-off 40s restarting failed container=web pod=web-0_default(0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f)\"",
+                "captures": {
+                  "backoff": "40s",
+                  "container": "web",
+                  "podName": "web-0",
+                  "namespace": "default",
+                  "podUID": "0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f"
+                }
+              },
+              {
+                "text": "Back-off 5m0s restarting failed container=web pod=web-0_default(0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f)",
+                "captures": {
+                  "backoff": "5m0s",
+                  "container": "web"
+                }
+              }
+            ]
+          },
+          {
+            "id": "kubelet.error-syncing-pod",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "Error syncing pod, skipping"
+            ],
+            "regex": "^\"Error syncing pod, skipping\" err=\"(?<error>(?:[^\"\\\\]|\\\\.)*)\" pod=\"(?<pod>[^\"]+)\" podUID=\"?(?<podUID>[^\" ]+)\"?",
+            "examples": [
+              {
+                "text": "\"Error syncing pod, skipping\" err=\"failed to \\\"KillPodSandbox\\\" for \\\"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\\\" with KillPodSandboxError: \\\"rpc error: code = DeadlineExceeded desc = context deadline exceeded\\\"\" pod=\"default/web-0\" podUID=\"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\"",
+                "captures": {
+                  "error": "failed to \\\"KillPodSandbox\\\" for \\\"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\\\" with KillPodSandboxError: \\\"rpc error: code = DeadlineExceeded desc = context deadline exceeded\\\"",
+                  "pod": "default/web-0",
+                  "podUID": "0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f"
+                }
+              }
+            ]
+          },
+          {
+            "id": "kubelet.sync-crashloopbackoff",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "Error syncing pod, skipping",
+              "with CrashLoopBackOff"
+            ],
+            "regex": "^\"Error syncing pod, skipping\" err=\"\\[?(?:.*, )?failed to \\\\\"StartContainer\\\\\" for \\\\\"(?<container>[^\"\\\\]+)\\\\\" with CrashLoopBackOff: \\\\\"back-off (?<backoff>\\d[0-9hms.]*) restarting failed container=[^ ]+ pod=[^\\\\]+\\\\\".*\" pod=\"(?<pod>[^\"]+)\"",
+            "examples": [
+              {
+                "text": "\"Error syncing pod, skipping\" err=\"failed to \\\"StartContainer\\\" for \\\"web\\\" with CrashLoopBackOff: \\\"back-off 40s restarting failed container=web pod=web-0_default(0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f)\\\"\" pod=\"default/web-0\" podUID=\"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\"",
+                "captures": {
+                  "container": "web",
+                  "backoff": "40s",
+                  "pod": "default/web-0"
+                }
+              },
+              {
+                "text": "\"Error syncing pod, skipping\" err=\"[failed to \\\"StartContainer\\\" for \\\"app\\\" with CrashLoopBackOff: \\\"back-off 5m0s restarting failed container=app pod=api-7d9f_prod(0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f)\\\", failed to \\\"StartContainer\\\" for \\\"sidecar\\\" with CrashLoopBackOff: \\\"back-off 20s restarting failed container=sidecar pod=api-7d9f_prod(0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f)\\\"]\" pod=\"prod/api-7d9f\" podUID=\"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\"",
+                "captures": {
+                  "container": "sidecar",
+                  "backoff": "20s",
+                  "pod": "prod/api-7d9f"
+                }
+              }
+            ]
+          },
+          {
+            "id": "kubelet.sync-imagepullbackoff",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "Error syncing pod, skipping",
+              "with ImagePullBackOff"
+            ],
+            "regex": "^\"Error syncing pod, skipping\" err=\"\\[?(?:.*, )?failed to \\\\\"StartContainer\\\\\" for \\\\\"(?<container>[^\"\\\\]+)\\\\\" with ImagePullBackOff: \\\\\"Back-off pulling image \\\\\\\\\\\\\"(?<image>[^\"\\\\]+)\\\\\\\\\\\\\"(?::? ?(?<detail>.*?))?\\\\\".*\" pod=\"(?<pod>[^\"]+)\"",
+            "examples": [
+              {
+                "text": "\"Error syncing pod, skipping\" err=\"failed to \\\"StartContainer\\\" for \\\"web\\\" with ImagePullBackOff: \\\"Back-off pulling image \\\\\\\"nginx:doesnotexist\\\\\\\"\\\"\" pod=\"default/web-0\" podUID=\"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\"",
+                "captures": {
+                  "container": "web",
+                  "image": "nginx:doesnotexist",
+                  "pod": "default/web-0"
+                }
+              }
+            ]
+          },
+          {
+            "id": "kubelet.sync-errimagepull",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "Error syncing pod, skipping",
+              "with ErrImagePull"
+            ],
+            "regex": "^\"Error syncing pod, skipping\" err=\"\\[?(?:.*, )?failed to \\\\\"StartContainer\\\\\" for \\\\\"(?<container>[^\"\\\\]+)\\\\\" with ErrImagePull: \\\\\"(?<error>.*?)\\\\\"\\]?\" pod=\"(?<pod>[^\"]+)\"",
+            "examples": [
+              {
+                "text": "\"Error syncing pod, skipping\" err=\"failed to \\\"StartContainer\\\" for \\\"web\\\" with ErrImagePull: \\\"rpc error: code = NotFound desc = failed to pull and unpack image \\\\\\\"docker.io/library/nginx:doesnotexist\\\\\\\": failed to resolve reference \\\\\\\"docker.io/library/nginx:doesnotexist\\\\\\\": docker.io/library/nginx:doesnotexist: not found\\\"\" pod=\"default/web-0\" podUID=\"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\"",
+                "captures": {
+                  "container": "web",
+                  "pod": "default/web-0",
+                  "error": "rpc error: code = NotFound desc = failed to pull and unpack image \\\\\\\"docker.io/library/nginx:doesnotexist\\\\\\\": failed to resolve reference \\\\\\\"docker.io/library/nginx:doesnotexist\\\\\\\": docker.io/library/nginx:doesnotexist: not found"
+                }
+              }
+            ]
+          },
+          {
+            "id": "kubelet.sync-createcontainerconfigerror",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "Error syncing pod, skipping",
+              "with CreateContainerConfigError"
+            ],
+            "regex": "^\"Error syncing pod, skipping\" err=\"\\[?(?:.*, )?failed to \\\\\"StartContainer\\\\\" for \\\\\"(?<container>[^\"\\\\]+)\\\\\" with CreateContainerConfigError: \\\\\"(?<error>.*?)\\\\\"\\]?\" pod=\"(?<pod>[^\"]+)\"",
+            "examples": [
+              {
+                "text": "\"Error syncing pod, skipping\" err=\"failed to \\\"StartContainer\\\" for \\\"web\\\" with CreateContainerConfigError: \\\"secret \\\\\\\"db-creds\\\\\\\" not found\\\"\" pod=\"default/web-0\" podUID=\"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\"",
+                "captures": {
+                  "container": "web",
+                  "error": "secret \\\\\\\"db-creds\\\\\\\" not found",
+                  "pod": "default/web-0"
+                }
+              },
+              {
+                "text": "\"Error syncing pod, skipping\" err=\"failed to \\\"StartContainer\\\" for \\\"app\\\" with CreateContainerConfigError: \\\"container has runAsNonRoot and image will run as root (pod: \\\\\\\"api-7d9f_prod(0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f)\\\\\\\", container: app)\\\"\" pod=\"prod/api-7d9f\" podUID=\"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\"",
+                "captures": {
+                  "container": "app",
+                  "pod": "prod/api-7d9f"
+                }
+              }
+            ]
+          },
+          {
+            "id": "kubelet.sync-createpodsandboxerror",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "Error syncing pod, skipping",
+              "with CreatePodSandboxError"
+            ],
+            "regex": "^\"Error syncing pod, skipping\" err=\"failed to \\\\\"CreatePodSandbox\\\\\" for \\\\\"(?<podRef>[^\"\\\\]+)\\\\\" with CreatePodSandboxError: \\\\\"(?<error>.*?)\\\\\"\" pod=\"(?<pod>[^\"]+)\"",
+            "examples": [
+              {
+                "text": "\"Error syncing pod, skipping\" err=\"failed to \\\"CreatePodSandbox\\\" for \\\"web-0_default(0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f)\\\" with CreatePodSandboxError: \\\"Failed to create sandbox for pod \\\\\\\"web-0_default(0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f)\\\\\\\": rpc error: code = Unknown desc = failed to setup network for sandbox \\\\\\\"3f1a2b4c\\\\\\\": plugin type=\\\\\\\"calico\\\\\\\" failed (add): stat /var/lib/calico/nodename: no such file or directory\\\"\" pod=\"default/web-0\" podUID=\"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\"",
+                "captures": {
+                  "podRef": "web-0_default(0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f)",
+                  "pod": "default/web-0"
+                }
+              }
+            ]
+          },
+          {
+            "id": "kubelet.oom-event",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "Got sys oom event"
+            ],
+            "regex": "^\"Got sys oom event\" event=&?\\{Pid:(?<pid>\\d+) ProcessName:(?<process>\\S*) TimeOfDeath:(?<time>.+?) ContainerName:(?<cgroup>\\S*) VictimContainerName:(?<victimCgroup>\\S*)",
+            "examples": [
+              {
+                "text": "\"Got sys oom event\" event=&{Pid:4242 ProcessName:java TimeOfDeath:2026-11-27 01:02:03.123456789 +0000 UTC ContainerName:/kubepods/burstable/pod0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f/05657a9c673d VictimContainerName:/kubepods/burstable/pod0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f/05657a9c673d Constraint:CONSTRAINT_MEMCG}",
+                "captures": {
+                  "pid": "4242",
+                  "process": "java",
+                  "time": "2026-11-27 01:02:03.123456789 +0000 UTC",
+                  "cgroup": "/kubepods/burstable/pod0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f/05657a9c673d"
+                }
+              }
+            ]
+          },
+          {
+            "id": "kubelet.system-oom",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "System OOM encountered"
+            ],
+            "regex": "System OOM encountered(?:, victim process: (?<process>[^,]+), pid: (?<pid>\\d+))?",
+            "examples": [
+              {
+                "text": "\"Event occurred\" object=\"node-1\" fieldPath=\"\" kind=\"Node\" apiVersion=\"\" type=\"Warning\" reason=\"SystemOOM\" message=\"System OOM encountered, victim process: java, pid: 4242\"",
+                "captures": {
+                  "process": "java",
+                  "pid": "4242"
+                }
+              },
+              {
+                "text": "\"Event occurred\" object=\"node-1\" fieldPath=\"\" kind=\"Node\" apiVersion=\"\" type=\"Warning\" reason=\"SystemOOM\" message=\"System OOM encountered\"",
+                "captures": {}
+              }
+            ]
+          },
+          {
+            "id": "kubelet.image-pull-failed",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "Failed to pull image"
+            ],
+            "regex": "^\"Failed to pull image\" err=\"(?<error>(?:[^\"\\\\]|\\\\.)*)\" image=\"(?<image>[^\"]+)\"",
+            "examples": [
+              {
+                "text": "\"Failed to pull image\" err=\"rpc error: code = NotFound desc = failed to pull and unpack image \\\"docker.io/library/nginx:doesnotexist\\\": failed to resolve reference \\\"docker.io/library/nginx:doesnotexist\\\": docker.io/library/nginx:doesnotexist: not found\" image=\"nginx:doesnotexist\"",
+                "captures": {
+                  "image": "nginx:doesnotexist",
+                  "error": "rpc error: code = NotFound desc = failed to pull and unpack image \\\"docker.io/library/nginx:doesnotexist\\\": failed to resolve reference \\\"docker.io/library/nginx:doesnotexist\\\": docker.io/library/nginx:doesnotexist: not found"
+                }
+              }
+            ]
+          },
+          {
+            "id": "kubelet.pullimage-service-failed",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "PullImage from image service failed"
+            ],
+            "regex": "^\"PullImage from image service failed\" err=\"(?<error>(?:[^\"\\\\]|\\\\.)*)\" image=\"(?<image>[^\"]+)\"",
+            "examples": [
+              {
+                "text": "\"PullImage from image service failed\" err=\"rpc error: code = Unknown desc = failed to pull and unpack image \\\"registry.example.com/team/api:1.4.2\\\": failed to resolve reference \\\"registry.example.com/team/api:1.4.2\\\": pull access denied, repository does not exist or may require authorization: authorization failed: no basic auth credentials\" image=\"registry.example.com/team/api:1.4.2\"",
+                "captures": {
+                  "image": "registry.example.com/team/api:1.4.2"
+                }
+              }
+            ]
+          },
+          {
+            "id": "kubelet.failed-to-pull-image-message",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "Failed to pull image "
+            ],
+            "regex": "Failed to pull image (?<escaped>\\\\+)?\"(?<image>[^\"\\\\]+)\\\\*\": (?<error>.*?)(?(escaped)\"$|$)",
+            "examples": [
+              {
+                "text": "\"Event occurred\" object=\"default/web-0\" fieldPath=\"spec.containers{web}\" kind=\"Pod\" apiVersion=\"v1\" type=\"Warning\" reason=\"Failed\" message=\"Failed to pull image \\\"nginx:doesnotexist\\\": rpc error: code = NotFound desc = failed to pull and unpack image \\\"docker.io/library/nginx:doesnotexist\\\": failed to resolve reference \\\"docker.io/library/nginx:doesnotexist\\\": docker.io/library/nginx:doesnotexist: not found\"",
+                "captures": {
+                  "image": "nginx:doesnotexist",
+                  "error": "rpc error: code = NotFound desc = failed to pull and unpack image \\\"docker.io/library/nginx:doesnotexist\\\": failed to resolve reference \\\"docker.io/library/nginx:doesnotexist\\\": docker.io/library/nginx:doesnotexist: not found"
+                }
+              },
+              {
+                "text": "Failed to pull image \"busybox:latest\": rpc error: code = Unknown desc = Error response from daemon: toomanyrequests: You have reached your pull rate limit.",
+                "captures": {
+                  "image": "busybox:latest",
+                  "error": "rpc error: code = Unknown desc = Error response from daemon: toomanyrequests: You have reached your pull rate limit."
+                }
+              }
+            ],
+            "counterexamples": [
+              "\"Failed to pull image\" err=\"rpc error\" image=\"nginx\""
+            ]
+          },
+          {
+            "id": "kubelet.back-off-pulling-image",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "Back-off pulling image "
+            ],
+            "regex": "Back-off pulling image \\\\*\"(?<image>[^\"\\\\]+)\\\\*\"",
+            "examples": [
+              {
+                "text": "\"Event occurred\" object=\"default/web-0\" fieldPath=\"spec.containers{web}\" kind=\"Pod\" apiVersion=\"v1\" type=\"Normal\" reason=\"BackOff\" message=\"Back-off pulling image \\\"nginx:doesnotexist\\\"\"",
+                "captures": {
+                  "image": "nginx:doesnotexist"
+                }
+              },
+              {
+                "text": "\"Error syncing pod, skipping\" err=\"failed to \\\"StartContainer\\\" for \\\"web\\\" with ImagePullBackOff: \\\"Back-off pulling image \\\\\\\"nginx:doesnotexist\\\\\\\"\\\"\" pod=\"default/web-0\" podUID=\"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\"",
+                "captures": {
+                  "image": "nginx:doesnotexist"
+                }
+              }
+            ]
+          },
+          {
+            "id": "kubelet.mountvolume-setup-failed",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "MountVolume.SetUp failed for volume "
+            ],
+            "regex": "(?:Operation for \"(?<operation>[^\"]+)\" failed\\. No retries permitted until (?<retryAt>.+?) \\(durationBeforeRetry (?<retryIn>[^)]+)\\)\\. Error: )?MountVolume\\.SetUp failed for volume (?<escaped>\\\\)?\"(?<volume>[^\"\\\\]+)\\\\?\"(?: \\(UniqueName: \"(?<uniqueName>[^\"]+)\"\\) pod \"(?<podName>[^\"]+)\" \\(UID: \"(?<podUID>[^\"]+)\"\\))? : (?<error>.*?)(?(escaped)\"$|$)",
+            "examples": [
+              {
+                "text": "Operation for \"{volumeName:kubernetes.io/configmap/0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f-config podName:0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f nodeName:}\" failed. No retries permitted until 2026-11-27 01:04:05.678901234 +0000 UTC m=+123.456789012 (durationBeforeRetry 2m2s). Error: MountVolume.SetUp failed for volume \"config\" (UniqueName: \"kubernetes.io/configmap/0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f-config\") pod \"web-0\" (UID: \"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\") : configmap \"web-config\" not found",
+                "captures": {
+                  "retryIn": "2m2s",
+                  "volume": "config",
+                  "uniqueName": "kubernetes.io/configmap/0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f-config",
+                  "podName": "web-0",
+                  "podUID": "0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f",
+                  "error": "configmap \"web-config\" not found"
+                }
+              },
+              {
+                "text": "\"Event occurred\" object=\"default/web-0\" fieldPath=\"\" kind=\"Pod\" apiVersion=\"v1\" type=\"Warning\" reason=\"FailedMount\" message=\"MountVolume.SetUp failed for volume \\\"db-creds\\\" : secret \\\"db-creds\\\" not found\"",
+                "captures": {
+                  "volume": "db-creds",
+                  "error": "secret \\\"db-creds\\\" not found"
+                }
+              }
+            ]
+          },
+          {
+            "id": "kubelet.mountvolume-mountdevice-failed",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "MountVolume.MountDevice failed for volume "
+            ],
+            "regex": "(?:Operation for \"(?<operation>[^\"]+)\" failed\\. No retries permitted until (?<retryAt>.+?) \\(durationBeforeRetry (?<retryIn>[^)]+)\\)\\. Error: )?MountVolume\\.MountDevice failed for volume (?<escaped>\\\\)?\"(?<volume>[^\"\\\\]+)\\\\?\"(?: \\(UniqueName: \"(?<uniqueName>[^\"]+)\"\\) pod \"(?<podName>[^\"]+)\" \\(UID: \"(?<podUID>[^\"]+)\"\\))? : (?<error>.*?)(?(escaped)\"$|$)",
+            "examples": [
+              {
+                "text": "Operation for \"{volumeName:kubernetes.io/csi/ebs.csi.aws.com^vol-0abc123 podName: nodeName:}\" failed. No retries permitted until 2026-11-27 01:04:05.678901234 +0000 UTC m=+123.456789012 (durationBeforeRetry 32s). Error: MountVolume.MountDevice failed for volume \"pvc-4f6a\" (UniqueName: \"kubernetes.io/csi/ebs.csi.aws.com^vol-0abc123\") pod \"db-0\" (UID: \"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\") : rpc error: code = Internal desc = could not format \"/dev/nvme1n1\" and mount it at \"/var/lib/kubelet/plugins/kubernetes.io/csi/ebs.csi.aws.com/globalmount\"",
+                "captures": {
+                  "retryIn": "32s",
+                  "volume": "pvc-4f6a",
+                  "podName": "db-0",
+                  "error": "rpc error: code = Internal desc = could not format \"/dev/nvme1n1\" and mount it at \"/var/lib/kubelet/plugins/kubernetes.io/csi/ebs.csi.aws.com/globalmount\""
+                }
+              }
+            ]
+          },
+          {
+            "id": "kubelet.unmountvolume-teardown-failed",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "UnmountVolume.TearDown failed for volume "
+            ],
+            "regex": "(?:Operation for \"(?<operation>[^\"]+)\" failed\\. No retries permitted until (?<retryAt>.+?) \\(durationBeforeRetry (?<retryIn>[^)]+)\\)\\. Error: )?UnmountVolume\\.TearDown failed for volume (?<escaped>\\\\)?\"(?<volume>[^\"\\\\]+)\\\\?\"(?: \\(UniqueName: \"(?<uniqueName>[^\"]+)\"\\) pod \"(?<podUID>[^\"]+)\" \\(UID: \"[^\"]+\"\\))? : (?<error>.*?)(?(escaped)\"$|$)",
+            "examples": [
+              {
+                "text": "Operation for \"{volumeName:kubernetes.io/csi/ebs.csi.aws.com^vol-0abc123 podName:0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f nodeName:}\" failed. No retries permitted until 2026-11-27 01:04:05.678901234 +0000 UTC m=+123.456789012 (durationBeforeRetry 1m4s). Error: UnmountVolume.TearDown failed for volume \"data\" (UniqueName: \"kubernetes.io/csi/ebs.csi.aws.com^vol-0abc123\") pod \"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\" (UID: \"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\") : kubernetes.io/csi: Unmounter.TearDownAt failed to clean mount dir [/var/lib/kubelet/pods/0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f/volumes/kubernetes.io~csi/pvc-4f6a/mount]: kubernetes.io/csi: failed to remove dir [/var/lib/kubelet/pods/0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f/volumes/kubernetes.io~csi/pvc-4f6a/mount]: remove /var/lib/kubelet/pods/0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f/volumes/kubernetes.io~csi/pvc-4f6a/mount: device or resource busy",
+                "captures": {
+                  "retryIn": "1m4s",
+                  "volume": "data",
+                  "uniqueName": "kubernetes.io/csi/ebs.csi.aws.com^vol-0abc123",
+                  "podUID": "0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f"
+                }
+              }
+            ]
+          },
+          {
+            "id": "kubelet.unable-to-attach-or-mount",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "Unable to attach or mount volumes"
+            ],
+            "regex": "(?:^\"Unable to attach or mount volumes for pod; skipping pod\" err=\"|Unable to attach or mount volumes: )unmounted volumes=\\[(?<unmounted>[^\\]]*)\\], unattached volumes=\\[(?<unattached>[^\\]]*)\\](?:, failed to process volumes=\\[(?<failed>[^\\]]*)\\])?: (?<reason>[^\"]*)\"(?: pod=\"(?<pod>[^\"]+)\")?",
+            "examples": [
+              {
+                "text": "\"Unable to attach or mount volumes for pod; skipping pod\" err=\"unmounted volumes=[config], unattached volumes=[config kube-api-access-7xk2p], failed to process volumes=[]: context deadline exceeded\" pod=\"default/web-0\"",
+                "captures": {
+                  "unmounted": "config",
+                  "unattached": "config kube-api-access-7xk2p",
+                  "failed": "",
+                  "reason": "context deadline exceeded",
+                  "pod": "default/web-0"
+                }
+              },
+              {
+                "text": "\"Event occurred\" object=\"default/web-0\" fieldPath=\"\" kind=\"Pod\" apiVersion=\"v1\" type=\"Warning\" reason=\"FailedMount\" message=\"Unable to attach or mount volumes: unmounted volumes=[data], unattached volumes=[data kube-api-access-7xk2p]: timed out waiting for the condition\"",
+                "captures": {
+                  "unmounted": "data",
+                  "reason": "timed out waiting for the condition"
+                }
+              }
+            ]
+          },
+          {
+            "id": "kubelet.create-sandbox-failed",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "Failed to create sandbox for pod"
+            ],
+            "regex": "^\"Failed to create sandbox for pod\" err=\"(?<error>(?:[^\"\\\\]|\\\\.)*)\" pod=\"(?<pod>[^\"]+)\"",
+            "examples": [
+              {
+                "text": "\"Failed to create sandbox for pod\" err=\"rpc error: code = Unknown desc = failed to setup network for sandbox \\\"3f1a2b4c5d6e\\\": plugin type=\\\"calico\\\" failed (add): stat /var/lib/calico/nodename: no such file or directory: check that the calico/node container is running and has mounted /var/lib/calico/\" pod=\"default/web-0\"",
+                "captures": {
+                  "pod": "default/web-0",
+                  "error": "rpc error: code = Unknown desc = failed to setup network for sandbox \\\"3f1a2b4c5d6e\\\": plugin type=\\\"calico\\\" failed (add): stat /var/lib/calico/nodename: no such file or directory: check that the calico/node container is running and has mounted /var/lib/calico/"
+                }
+              }
+            ]
+          },
+          {
+            "id": "kubelet.create-pod-sandbox-failed",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "CreatePodSandbox for pod failed"
+            ],
+            "regex": "^\"CreatePodSandbox for pod failed\" err=\"(?<error>(?:[^\"\\\\]|\\\\.)*)\" pod=\"(?<pod>[^\"]+)\"",
+            "examples": [
+              {
+                "text": "\"CreatePodSandbox for pod failed\" err=\"rpc error: code = Unknown desc = failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: error setting cgroup config for procHooks process: failed to write \\\"400000\\\": write /sys/fs/cgroup/cpu,cpuacct/kubepods/pod0f1c/cpu.cfs_quota_us: invalid argument: unknown\" pod=\"default/web-0\"",
+                "captures": {
+                  "pod": "default/web-0"
+                }
+              }
+            ]
+          },
+          {
+            "id": "kubelet.run-pod-sandbox-failed",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "RunPodSandbox from runtime service failed"
+            ],
+            "regex": "^\"RunPodSandbox from runtime service failed\" err=\"(?<error>(?:[^\"\\\\]|\\\\.)*)\"",
+            "examples": [
+              {
+                "text": "\"RunPodSandbox from runtime service failed\" err=\"rpc error: code = Unknown desc = failed to get sandbox image \\\"registry.k8s.io/pause:3.9\\\": failed to pull image \\\"registry.k8s.io/pause:3.9\\\": failed to do request: Head \\\"https://registry.k8s.io/v2/pause/manifests/3.9\\\": dial tcp: lookup registry.k8s.io: i/o timeout\"",
+                "captures": {
+                  "error": "rpc error: code = Unknown desc = failed to get sandbox image \\\"registry.k8s.io/pause:3.9\\\": failed to pull image \\\"registry.k8s.io/pause:3.9\\\": failed to do request: Head \\\"https://registry.k8s.io/v2/pause/manifests/3.9\\\": dial tcp: lookup registry.k8s.io: i/o timeout"
+                }
+              }
+            ]
+          },
+          {
+            "id": "kubelet.eviction-attempting-to-reclaim",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "ttempting to reclaim"
+            ],
+            "regex": "^(?:\"Eviction manager: attempting to reclaim\" resourceName=\"(?<resource>[^\"]+)\"|eviction manager: attempting to reclaim (?<legacyResource>\\S+))",
+            "examples": [
+              {
+                "text": "\"Eviction manager: attempting to reclaim\" resourceName=\"memory\"",
+                "captures": {
+                  "resource": "memory"
+                }
+              },
+              {
+                "text": "eviction manager: attempting to reclaim ephemeral-storage",
+                "captures": {
+                  "legacyResource": "ephemeral-storage"
+                }
+              }
+            ]
+          },
+          {
+            "id": "kubelet.eviction-must-evict",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "Eviction manager: must evict pod(s) to reclaim"
+            ],
+            "regex": "^\"Eviction manager: must evict pod\\(s\\) to reclaim\" resourceName=\"(?<resource>[^\"]+)\"",
+            "examples": [
+              {
+                "text": "\"Eviction manager: must evict pod(s) to reclaim\" resourceName=\"ephemeral-storage\"",
+                "captures": {
+                  "resource": "ephemeral-storage"
+                }
+              }
+            ]
+          },
+          {
+            "id": "kubelet.eviction-pods-evicted",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "Eviction manager: pods evicted"
+            ],
+            "regex": "^\"Eviction manager: pods evicted, waiting for pod to be cleaned up\" pods=\\[(?<pods>[^\\]]*)\\]",
+            "examples": [
+              {
+                "text": "\"Eviction manager: pods evicted, waiting for pod to be cleaned up\" pods=[\"default/web-0\"]",
+                "captures": {
+                  "pods": "\"default/web-0\""
+                }
+              }
+            ]
+          },
+          {
+            "id": "kubelet.eviction-pod-evicted",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "Eviction manager: pod is evicted successfully"
+            ],
+            "regex": "^\"Eviction manager: pod is evicted successfully\" pod=\"(?<pod>[^\"]+)\"",
+            "examples": [
+              {
+                "text": "\"Eviction manager: pod is evicted successfully\" pod=\"default/web-0\"",
+                "captures": {
+                  "pod": "default/web-0"
+                }
+              }
+            ]
+          },
+          {
+            "id": "kubelet.node-became-not-ready",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "Node became not ready"
+            ],
+            "regex": "^\"Node became not ready\" node=\"(?<node>[^\"]+)\" condition=\\{Type:Ready Status:(?<status>\\w+) .*?Reason:(?<reason>\\w*) Message:(?<message>.*)\\}$",
+            "examples": [
+              {
+                "text": "\"Node became not ready\" node=\"node-1\" condition={Type:Ready Status:False LastHeartbeatTime:2026-11-27 01:02:03.123456789 +0000 UTC m=+12.345678901 LastTransitionTime:2026-11-27 01:02:03.123456789 +0000 UTC m=+12.345678901 Reason:KubeletNotReady Message:container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized}",
+                "captures": {
+                  "node": "node-1",
+                  "status": "False",
+                  "reason": "KubeletNotReady",
+                  "message": "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized"
+                }
+              }
+            ]
+          },
+          {
+            "id": "kubelet.recording-node-event",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "Recording event message for node"
+            ],
+            "regex": "^\"Recording event message for node\" node=\"(?<node>[^\"]+)\" event=\"(?<event>[^\"]+)\"",
+            "examples": [
+              {
+                "text": "\"Recording event message for node\" node=\"node-1\" event=\"NodeNotReady\"",
+                "captures": {
+                  "node": "node-1",
+                  "event": "NodeNotReady"
+                }
+              },
+              {
+                "text": "\"Recording event message for node\" node=\"node-1\" event=\"NodeHasDiskPressure\"",
+                "captures": {
+                  "event": "NodeHasDiskPressure"
+                }
+              }
+            ]
+          },
+          {
+            "id": "kubelet.runtime-network-not-ready",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "Container runtime network not ready"
+            ],
+            "regex": "^\"Container runtime network not ready\" networkReady=\"NetworkReady=false reason:(?<reason>\\w+) message:(?<message>(?:[^\"\\\\]|\\\\.)*)\"",
+            "examples": [
+              {
+                "text": "\"Container runtime network not ready\" networkReady=\"NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized\"",
+                "captures": {
+                  "reason": "NetworkPluginNotReady",
+                  "message": "Network plugin returns error: cni plugin not initialized"
+                }
+              }
+            ]
+          },
+          {
+            "id": "kubelet.nameserver-limits-exceeded",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "Nameserver limits exceeded"
+            ],
+            "regex": "^\"Nameserver limits exceeded\" err=\"Nameserver limits were exceeded, some nameservers have been omitted, the applied nameserver line is: (?<nameservers>[^\"]*)\"",
+            "examples": [
+              {
+                "text": "\"Nameserver limits exceeded\" err=\"Nameserver limits were exceeded, some nameservers have been omitted, the applied nameserver line is: 10.0.0.2 10.0.0.3 1.1.1.1\"",
+                "captures": {
+                  "nameservers": "10.0.0.2 10.0.0.3 1.1.1.1"
+                }
+              }
+            ]
+          },
+          {
+            "id": "kubelet.event-occurred",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "Event occurred"
+            ],
+            "regex": "^\"Event occurred\" object=\"(?<object>[^\"]*)\" fieldPath=\"(?<fieldPath>[^\"]*)\" kind=\"(?<kind>[^\"]*)\" apiVersion=\"(?<apiVersion>[^\"]*)\" type=\"(?<type>[^\"]*)\" reason=\"(?<reason>[^\"]*)\" message=\"(?<message>(?:[^\"\\\\]|\\\\.)*)\"",
+            "examples": [
+              {
+                "text": "\"Event occurred\" object=\"default/web-0\" fieldPath=\"spec.containers{web}\" kind=\"Pod\" apiVersion=\"v1\" type=\"Warning\" reason=\"Unhealthy\" message=\"Liveness probe failed: HTTP probe failed with statuscode: 503\"",
+                "captures": {
+                  "object": "default/web-0",
+                  "fieldPath": "spec.containers{web}",
+                  "kind": "Pod",
+                  "apiVersion": "v1",
+                  "type": "Warning",
+                  "reason": "Unhealthy",
+                  "message": "Liveness probe failed: HTTP probe failed with statuscode: 503"
+                }
+              },
+              {
+                "text": "\"Event occurred\" object=\"node-1\" fieldPath=\"\" kind=\"Node\" apiVersion=\"\" type=\"Normal\" reason=\"NodeNotReady\" message=\"Node node-1 status is now: NodeNotReady\"",
+                "captures": {
+                  "object": "node-1",
+                  "fieldPath": "",
+                  "kind": "Node",
+                  "apiVersion": "",
+                  "type": "Normal",
+                  "reason": "NodeNotReady",
+                  "message": "Node node-1 status is now: NodeNotReady"
+                }
+              }
+            ]
+          }
+        ]
+      }
+
+      """#
     )
   ]
 }

@@ -1,0 +1,120 @@
+/// Go's `strconv.Quote` both ways: klog quotes structured messages and string values with it
+/// (REFERENCE.md §10.1), and the JSON log format is re-rendered in that form for the patterns.
+package enum GoString {
+  /// Reads the quoted string that starts at `start` (a `"`) and returns its value and the index just
+  /// past the closing quote; nil when the quote is never closed. Invalid UTF-8 that `\x` escapes
+  /// spell out is replaced, and an unknown escape is kept as written.
+  package static func unquote(_ b: [UInt8], from start: Int) -> (value: String, end: Int)? {
+    guard start < b.count, b[start] == 0x22 else { return nil }
+    // Most values have no escapes: take them as they are.
+    var k = start + 1
+    while k < b.count, b[k] != 0x22, b[k] != 0x5C { k += 1 }
+    if k < b.count, b[k] == 0x22 { return (String(decoding: b[(start + 1)..<k], as: UTF8.self), k + 1) }
+    var out: [UInt8] = Array(b[(start + 1)..<k])
+    var i = k
+    while i < b.count {
+      let c = b[i]
+      if c == 0x22 { return (String(decoding: out, as: UTF8.self), i + 1) }
+      guard c == 0x5C, i + 1 < b.count else {
+        out.append(c)
+        i += 1
+        continue
+      }
+      let e = b[i + 1]
+      i += 2
+      switch e {
+      case 0x61: out.append(0x07)
+      case 0x62: out.append(0x08)
+      case 0x66: out.append(0x0C)
+      case 0x6E: out.append(0x0A)
+      case 0x72: out.append(0x0D)
+      case 0x74: out.append(0x09)
+      case 0x76: out.append(0x0B)
+      case 0x5C, 0x22, 0x27: out.append(e)
+      case 0x78:
+        if let v = hex(b, i, 2) {
+          out.append(UInt8(v))
+          i += 2
+        } else {
+          out.append(contentsOf: [0x5C, e])
+        }
+      case 0x75, 0x55:
+        let n = e == 0x75 ? 4 : 8
+        if let v = hex(b, i, n), let scalar = Unicode.Scalar(UInt32(v)) {
+          out.append(contentsOf: Array(String(Character(scalar)).utf8))
+          i += n
+        } else {
+          out.append(contentsOf: [0x5C, e])
+        }
+      case 0x30...0x37:
+        if i + 1 < b.count, let v = octal(e, b[i], b[i + 1]) {
+          out.append(v)
+          i += 2
+        } else {
+          out.append(contentsOf: [0x5C, e])
+        }
+      default:
+        out.append(contentsOf: [0x5C, e])
+      }
+    }
+    return nil
+  }
+
+  /// `strconv.Quote(s)`: printable characters stay, the usual escapes are spelled, other control
+  /// characters become `\xHH`.
+  package static func quote(_ s: String) -> String {
+    var out = "\""
+    out.reserveCapacity(s.utf8.count + 2)
+    for scalar in s.unicodeScalars {
+      switch scalar {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "\u{07}": out += "\\a"
+      case "\u{08}": out += "\\b"
+      case "\u{0C}": out += "\\f"
+      case "\n": out += "\\n"
+      case "\r": out += "\\r"
+      case "\t": out += "\\t"
+      case "\u{0B}": out += "\\v"
+      default:
+        if scalar.value < 0x20 || scalar.value == 0x7F {
+          out += "\\x" + hexDigits(scalar.value, width: 2)
+        } else if (0x80..<0xA0).contains(scalar.value) {
+          out += "\\u" + hexDigits(scalar.value, width: 4)
+        } else {
+          out.unicodeScalars.append(scalar)
+        }
+      }
+    }
+    out += "\""
+    return out
+  }
+
+  private static func hexDigits(_ v: UInt32, width: Int) -> String {
+    let s = String(v, radix: 16)
+    return String(repeating: "0", count: max(0, width - s.count)) + s
+  }
+
+  private static func hex(_ b: [UInt8], _ at: Int, _ count: Int) -> Int? {
+    guard at + count <= b.count else { return nil }
+    var v = 0
+    for k in at..<(at + count) {
+      let c = b[k]
+      let d: Int
+      switch c {
+      case 0x30...0x39: d = Int(c - 0x30)
+      case 0x61...0x66: d = Int(c - 0x61 + 10)
+      case 0x41...0x46: d = Int(c - 0x41 + 10)
+      default: return nil
+      }
+      v = v * 16 + d
+    }
+    return v
+  }
+
+  private static func octal(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> UInt8? {
+    guard (0x30...0x37).contains(a), (0x30...0x37).contains(b), (0x30...0x37).contains(c) else { return nil }
+    let v = Int(a - 0x30) * 64 + Int(b - 0x30) * 8 + Int(c - 0x30)
+    return v <= 255 ? UInt8(v) : nil
+  }
+}

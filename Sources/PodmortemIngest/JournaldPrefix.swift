@@ -1,0 +1,136 @@
+import Foundation
+
+/// The prefix `journalctl` writes before each message: `Nov 27 01:02:03 node-1 kubelet[123]: `
+/// (REFERENCE.md §10.1), its `-o short-precise` form with microseconds, and the `-o short-iso` /
+/// `short-iso-precise` forms that carry a year and an offset.
+package struct JournaldPrefix: Hashable, Sendable {
+  /// When the time has no year (the short formats): month, day, hour, minute, second, fraction.
+  package struct Reading: Hashable, Sendable {
+    package var month: Int
+    package var day: Int
+    package var hour: Int
+    package var minute: Int
+    package var second: Int
+    package var fraction: Double
+    /// Digits after the seconds (0 for `short`, 6 for `short-precise`).
+    package var fractionDigits: Int
+  }
+
+  /// The full instant, for the ISO formats.
+  package var instant: Date?
+  /// The year-less reading, for the short formats.
+  package var reading: Reading?
+  /// The UTC offset the ISO formats printed, in seconds.
+  package var utcOffset: Int?
+  package var host: String
+  /// The syslog identifier: `kubelet`, `systemd`, `containerd`.
+  package var identifier: String
+  package var pid: Int?
+  /// The byte offset where the message starts.
+  package var payloadStart: Int
+
+  private static let months: [[UInt8]] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+  ].map { Array($0.utf8) }
+
+  /// Reads a prefix at the start of `b`; nil when there is none.
+  package static func parse(_ b: [UInt8]) -> JournaldPrefix? {
+    var i = 0
+    var prefix: JournaldPrefix
+    if let reading = shortTime(b, &i) {
+      prefix = JournaldPrefix(host: "", identifier: "", payloadStart: 0)
+      prefix.reading = reading
+    } else if let (instant, offset) = isoTime(b, &i) {
+      prefix = JournaldPrefix(host: "", identifier: "", payloadStart: 0)
+      prefix.instant = instant
+      prefix.utcOffset = offset
+    } else {
+      return nil
+    }
+    guard i < b.count, b[i] == 0x20 else { return nil }
+    i += 1
+    let hostStart = i
+    while i < b.count, b[i] != 0x20 { i += 1 }
+    guard i > hostStart, i < b.count else { return nil }
+    prefix.host = String(decoding: b[hostStart..<i], as: UTF8.self)
+    i += 1
+    let identStart = i
+    while i < b.count, b[i] != 0x5B, b[i] != 0x3A, b[i] != 0x20 { i += 1 }
+    guard i > identStart, i < b.count else { return nil }
+    prefix.identifier = String(decoding: b[identStart..<i], as: UTF8.self)
+    if b[i] == 0x5B {
+      i += 1
+      var pid = 0
+      let pidStart = i
+      while i < b.count, b[i] >= 0x30, b[i] <= 0x39, i - pidStart < 10 {
+        pid = pid * 10 + Int(b[i] - 0x30)
+        i += 1
+      }
+      guard i > pidStart, i < b.count, b[i] == 0x5D else { return nil }
+      prefix.pid = pid
+      i += 1
+    }
+    guard i < b.count, b[i] == 0x3A else { return nil }
+    i += 1
+    if i < b.count, b[i] == 0x20 { i += 1 }
+    prefix.payloadStart = i
+    return prefix
+  }
+
+  /// True for the lines journalctl adds between entries: `-- Boot 5c1e… --`, `-- Logs begin at …`,
+  /// `-- No entries --`, `-- Reboot --`.
+  package static func isMarker(_ text: String) -> Bool {
+    text.hasPrefix("-- ") && text.hasSuffix(" --")
+  }
+
+  /// `Nov 27 01:02:03` or `Nov  7 01:02:03.123456`.
+  private static func shortTime(_ b: [UInt8], _ i: inout Int) -> Reading? {
+    guard b.count >= 15, let month = months.firstIndex(where: { b[0..<3].elementsEqual($0) }), b[3] == 0x20
+    else { return nil }
+    let s = b[...]
+    var k = 4
+    if b[k] == 0x20 { k += 1 }
+    let dayStart = k
+    var day = 0
+    while k < b.count, b[k] >= 0x30, b[k] <= 0x39, k - dayStart < 2 {
+      day = day * 10 + Int(b[k] - 0x30)
+      k += 1
+    }
+    guard k > dayStart, k < b.count, b[k] == 0x20 else { return nil }
+    k += 1
+    guard let hour = LogTime.digits(s, &k, 2), k < b.count, b[k] == 0x3A else { return nil }
+    k += 1
+    guard let minute = LogTime.digits(s, &k, 2), k < b.count, b[k] == 0x3A else { return nil }
+    k += 1
+    guard let second = LogTime.digits(s, &k, 2), (1...31).contains(day), hour < 24, minute < 60, second < 61
+    else { return nil }
+    let fractionStart = k
+    let fraction = LogTime.fractionDigits(s, &k)
+    i = k
+    return Reading(
+      month: month + 1, day: day, hour: hour, minute: minute, second: second, fraction: fraction,
+      fractionDigits: max(0, k - fractionStart - 1))
+  }
+
+  /// `2026-11-27T01:02:03+0000` or `2026-11-27T01:02:03.123456+00:00`.
+  private static func isoTime(_ b: [UInt8], _ i: inout Int) -> (Date, Int)? {
+    guard b.count > 20, b[4] == 0x2D, b[10] == 0x54 else { return nil }
+    var end = 19
+    while end < b.count, b[end] != 0x20 { end += 1 }
+    guard let date = LogTime.parseRFC3339(b[0..<end]) else { return nil }
+    var k = 19
+    while k < end, b[k] != 0x2B, b[k] != 0x2D, b[k] != 0x5A { k += 1 }
+    var offset = 0
+    if k < end, b[k] != 0x5A {
+      let sign = b[k] == 0x2D ? -1 : 1
+      let digits = b[(k + 1)..<end].filter { $0 >= 0x30 && $0 <= 0x39 }
+      if digits.count == 4 {
+        let h = Int(digits[0] - 0x30) * 10 + Int(digits[1] - 0x30)
+        let m = Int(digits[2] - 0x30) * 10 + Int(digits[3] - 0x30)
+        offset = sign * (h * 3_600 + m * 60)
+      }
+    }
+    i = end
+    return (date, offset)
+  }
+}

@@ -1,0 +1,323 @@
+import Foundation
+import PodmortemInput
+import PodmortemModel
+
+/// Kubelet logs: klog text (REFERENCE.md §10.1), the same behind journald's prefix, and the
+/// `--logging-format=json` lines. Each log call becomes one `LogRecord` with origin `.kubelet`; a
+/// multi-line value (`key=<` … ` >`) is joined into the record of the line that opened it.
+///
+/// klog and journald's short format give no year and no zone. The year comes from the capture
+/// time (`YearInference`), the zone is UTC unless the parser is told otherwise, and one note per
+/// source says so.
+package struct KubeletLogParser: LineParser {
+  package static let format = "kubelet-log"
+
+  /// A joined record stops growing here; the lines past it are still accounted as parsed.
+  package static let maxRecordBytes = 1 << 20
+
+  private let context: ParseContext
+  private let zone: TimeZone
+  private let inference: YearInference
+  private var notedInference = false
+  private var notedOversize = false
+  private var pending: Pending?
+
+  /// A record whose multi-line value is still being read.
+  private struct Pending {
+    var record: LogRecord
+    var key: String
+    var value: [String]
+    var bytes: Int
+  }
+
+  package init(context: ParseContext) {
+    self.init(context: context, timeZone: LogTime.utc)
+  }
+
+  /// - Parameter timeZone: the zone the kubelet's clock (and journalctl's display) was in.
+  package init(context: ParseContext, timeZone: TimeZone) {
+    self.context = context
+    self.zone = timeZone
+    self.inference = YearInference(anchor: context.captureTime.date, zone: timeZone)
+  }
+
+  package static func sniff(head: [Line], info: SourceInfo) -> Int {
+    var hits = 0
+    var journal = 0
+    var lines = 0
+    for line in head {
+      let b = Array(line.text.utf8)
+      if line.text.allSatisfy(\.isWhitespace) || JournaldPrefix.isMarker(line.text) { continue }
+      let prefix = JournaldPrefix.parse(b)
+      let start = prefix?.payloadStart ?? 0
+      if start < b.count, b[start] == 0x09 || b[start] == 0x20 && start + 1 < b.count && b[start + 1] == 0x3E {
+        continue  // a multi-line value's continuation says nothing on its own
+      }
+      lines += 1
+      if KlogHeader.parse(b, from: start) != nil || isJSONLine(b, from: start) {
+        hits += 1
+      } else if prefix != nil {
+        journal += 1
+      }
+    }
+    guard hits > 0 else { return journal > 0 && journal * 2 >= lines ? 30 : 0 }
+    return hits * 2 >= lines ? 90 : 60
+  }
+
+  package mutating func feed(_ line: Line, emit: (Record) -> Void) -> SourceAccount.Verdict {
+    let b = Array(line.text.utf8)
+    let journal = JournaldPrefix.parse(b)
+    let start = journal?.payloadStart ?? 0
+    if pending != nil {
+      if start < b.count, b[start] == 0x09 {
+        appendValueLine(b, from: start)
+        return .parsed
+      }
+      if start + 1 < b.count, b[start] == 0x20, b[start + 1] == 0x3E,
+        start + 2 == b.count || b[start + 2] == 0x20
+      {
+        closeValue(b, from: start, emit: emit)
+        return .parsed
+      }
+      flush(emit: emit)
+    }
+    if start >= b.count || b[start...].allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+      return .ignored
+    }
+    if journal == nil, JournaldPrefix.isMarker(line.text) { return .ignored }
+    if let header = KlogHeader.parse(b, from: start) {
+      klogRecord(b, header: header, journal: journal, line: line, emit: emit)
+      return .parsed
+    }
+    if Self.isJSONLine(b, from: start) {
+      return jsonRecord(b, from: start, line: line, emit: emit) ? .parsed : .unrecognised
+    }
+    if let journal {
+      // Another unit's message, or the kubelet writing outside klog (flag warnings, a panic).
+      var record = LogRecord(
+        origin: journal.identifier == "kubelet" ? .kubelet : .other,
+        message: String(decoding: b[start...], as: UTF8.self), evidence: context.evidence(line))
+      record.fields = [KeyValue("identifier", journal.identifier), KeyValue("host", journal.host)]
+      record.time = journalTime(journal, line: line)
+      emit(.log(record))
+      return .parsed
+    }
+    return .unrecognised
+  }
+
+  package mutating func finish(emit: (Record) -> Void) {
+    flush(emit: emit)
+  }
+
+  // MARK: klog text
+
+  private mutating func klogRecord(
+    _ b: [UInt8], header: KlogHeader, journal: JournaldPrefix?, line: Line, emit: (Record) -> Void
+  ) {
+    let body = KlogBody.parse(b, from: header.bodyStart)
+    var record = LogRecord(origin: .kubelet, message: body.message, evidence: context.evidence(line))
+    record.severity = header.severity
+    record.fields = body.fields
+    record.text = String(decoding: b[header.bodyStart...], as: UTF8.self)
+    record.time = klogTime(header, journal: journal, line: line)
+    if let key = body.openKey {
+      pending = Pending(record: record, key: key, value: [], bytes: b.count)
+    } else {
+      emit(.log(Self.located(record)))
+    }
+  }
+
+  private mutating func appendValueLine(_ b: [UInt8], from start: Int) {
+    guard var p = pending else { return }
+    pending = nil
+    if p.bytes + b.count - start <= Self.maxRecordBytes {
+      p.value.append(String(decoding: b[(start + 1)...], as: UTF8.self))
+      p.record.text += "\n" + String(decoding: b[start...], as: UTF8.self)
+      p.bytes += b.count - start
+    } else if !notedOversize {
+      notedOversize = true
+      context.diagnostics(
+        Diagnostic(
+          .warning, p.record.evidence.ref,
+          "multi-line log value '\(p.key)' is longer than \(Self.maxRecordBytes) bytes: the rest is skipped"))
+    }
+    pending = p
+  }
+
+  private mutating func closeValue(_ b: [UInt8], from start: Int, emit: (Record) -> Void) {
+    guard var p = pending else { return }
+    pending = nil
+    p.record.fields.append(KeyValue(p.key, p.value.joined(separator: "\n")))
+    p.record.text += "\n" + String(decoding: b[start...], as: UTF8.self)
+    if let key = KlogPairs.parse(b, from: start + 2, into: &p.record.fields) {
+      pending = Pending(record: p.record, key: key, value: [], bytes: p.bytes)
+      return
+    }
+    emit(.log(Self.located(p.record)))
+  }
+
+  /// Emits a record whose value never got its closing ` >` (a cut log): what was read is kept.
+  private mutating func flush(emit: (Record) -> Void) {
+    guard var p = pending else { return }
+    pending = nil
+    p.record.fields.append(KeyValue(p.key, p.value.joined(separator: "\n")))
+    emit(.log(Self.located(p.record)))
+  }
+
+  // MARK: JSON format
+
+  /// The JSON format always starts with the time (component-base `logs/json`).
+  private static func isJSONLine(_ b: [UInt8], from start: Int) -> Bool {
+    let prefix: [UInt8] = Array(#"{"ts":"#.utf8)
+    return b.count - start > prefix.count && b[start..<(start + prefix.count)].elementsEqual(prefix)
+  }
+
+  private func jsonRecord(_ b: [UInt8], from start: Int, line: Line, emit: (Record) -> Void) -> Bool {
+    guard let members = LogJSON.parseObject(Array(b[start...])) else { return false }
+    var message = ""
+    var verbosity: String?
+    var time: TimeRange?
+    var error: KeyValue?
+    var fields: [KeyValue] = []
+    var quoted: [Bool] = []
+    for member in members {
+      switch member.key {
+      case "ts":
+        if let ms = member.value.number { time = TimeRange(exactly: Date(timeIntervalSince1970: ms / 1000)) }
+      case "msg": message = member.value.text
+      case "v": verbosity = member.value.text
+      case "caller", "logger": break
+      default:
+        let (value, isString) = Self.fieldValue(member.value)
+        if member.key == "err", error == nil {
+          error = KeyValue("err", value)
+        } else {
+          fields.append(KeyValue(member.key, value))
+          quoted.append(isString)
+        }
+      }
+    }
+    if let error {
+      fields.insert(error, at: 0)
+      quoted.insert(true, at: 0)
+    }
+    var record = LogRecord(origin: .kubelet, message: message, evidence: context.evidence(line))
+    record.severity = verbosity == nil && error != nil ? "E" : "I"
+    record.time = time
+    record.fields = fields
+    var text = GoString.quote(message)
+    for (field, isString) in zip(fields, quoted) {
+      text += " \(field.key)=" + (isString ? GoString.quote(field.value) : field.value)
+    }
+    record.text = text
+    emit(.log(Self.located(record)))
+    return true
+  }
+
+  /// A JSON value as klog text would show it: `klog.KObj` objects as `ns/name`, strings unquoted,
+  /// the rest as raw JSON. The flag says whether klog text would quote it.
+  private static func fieldValue(_ value: LogJSON.Value) -> (String, Bool) {
+    if case .string(let s) = value { return (s, true) }
+    if let members = value.members, let name = members.first(where: { $0.key == "name" })?.value.string,
+      members.allSatisfy({ $0.key == "name" || $0.key == "namespace" })
+    {
+      let namespace = members.first { $0.key == "namespace" }?.value.string ?? ""
+      return (namespace.isEmpty ? name : "\(namespace)/\(name)", true)
+    }
+    return (value.text, false)
+  }
+
+  // MARK: time
+
+  private mutating func klogTime(_ h: KlogHeader, journal: JournaldPrefix?, line: Line) -> TimeRange? {
+    let date: Date?
+    if let instant = journal?.instant {
+      // journalctl's ISO formats carry the year and the offset; the klog time is within seconds.
+      let zone = journal?.utcOffset.flatMap { TimeZone(secondsFromGMT: $0) } ?? zone
+      date = YearInference(anchor: instant, zone: zone).instant(
+        month: h.month, day: h.day, hour: h.hour, minute: h.minute, second: h.second, fraction: h.fraction)
+    } else {
+      noteInference(line)
+      date = inference.instant(
+        month: h.month, day: h.day, hour: h.hour, minute: h.minute, second: h.second, fraction: h.fraction)
+    }
+    return date.map(TimeRange.init(exactly:))
+  }
+
+  private mutating func journalTime(_ journal: JournaldPrefix, line: Line) -> TimeRange? {
+    if let instant = journal.instant { return TimeRange(exactly: instant) }
+    guard let r = journal.reading else { return nil }
+    noteInference(line)
+    guard
+      let date = inference.instant(
+        month: r.month, day: r.day, hour: r.hour, minute: r.minute, second: r.second, fraction: r.fraction)
+    else { return nil }
+    // `short` prints whole seconds: the moment lies somewhere in that second.
+    return r.fractionDigits == 0
+      ? TimeRange(earliest: date, latest: date.addingTimeInterval(1)) : TimeRange(exactly: date)
+  }
+
+  /// Foundation on Linux names UTC `GMT`; say what users expect.
+  private var zoneName: String {
+    zone.identifier == "GMT" || zone.identifier == "UTC" ? "UTC" : zone.identifier
+  }
+
+  private mutating func noteInference(_ line: Line) {
+    guard !notedInference else { return }
+    notedInference = true
+    let f = ISO8601DateFormatter()
+    f.formatOptions = [.withInternetDateTime]
+    f.timeZone = zone
+    context.diagnostics(
+      Diagnostic(
+        .note, context.ref(line.number),
+        "log times have no year or zone: year inferred from the capture time '\(f.string(from: context.captureTime.date))' (\(context.captureTime.origin.rawValue)), zone assumed '\(zoneName)'"
+      ))
+  }
+
+  // MARK: subject
+
+  /// Fills namespace, pod and container from `pod="ns/name"`, `pods=["ns/name"]`,
+  /// `containerName="c"`, or the object of an `"Event occurred"` line about a pod (§5.1).
+  package static func located(_ record: LogRecord) -> LogRecord {
+    var r = record
+    var object: String?
+    var kind: String?
+    var fieldPath: String?
+    for field in r.fields {
+      switch field.key {
+      case "pod" where r.pod == nil:
+        (r.namespace, r.pod) = splitPod(field.value)
+      case "pods" where r.pod == nil:
+        let inner = field.value.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        if !inner.isEmpty, !inner.contains(" ") {
+          (r.namespace, r.pod) = splitPod(inner.trimmingCharacters(in: CharacterSet(charactersIn: "\"")))
+        }
+      case "containerName" where r.container == nil, "container" where r.container == nil:
+        r.container = field.value
+      case "object": object = field.value
+      case "kind": kind = field.value
+      case "fieldPath": fieldPath = field.value
+      default: break
+      }
+    }
+    if r.pod == nil, kind == "Pod", let object {
+      (r.namespace, r.pod) = splitPod(object)
+      if r.container == nil, let fieldPath { r.container = ObjectRef(name: "", fieldPath: fieldPath).containerName }
+    }
+    return r
+  }
+
+  /// `ns/name` (klog.KObj) or `name_ns(uid)` (the kubelet's `format.Pod`).
+  private static func splitPod(_ value: String) -> (String?, String?) {
+    guard !value.isEmpty else { return (nil, nil) }
+    if let slash = value.firstIndex(of: "/") {
+      let ns = String(value[..<slash])
+      return (ns.isEmpty ? nil : ns, String(value[value.index(after: slash)...]))
+    }
+    if let open = value.firstIndex(of: "("), value.hasSuffix(")"), let underscore = value[..<open].lastIndex(of: "_") {
+      return (String(value[value.index(after: underscore)..<open]), String(value[..<underscore]))
+    }
+    return (nil, value)
+  }
+}
