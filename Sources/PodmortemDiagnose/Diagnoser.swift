@@ -1,0 +1,88 @@
+import PodmortemCorrelate
+import PodmortemModel
+
+/// Runs every rule over every pod and returns one finding per cause.
+///
+/// Rules see symptoms independently: a liveness kill also shows as exit 137, a restart count and
+/// CrashLoopBackOff. A rule's description lists the rules whose findings it `absorbs`; when both
+/// fire for the same subject the absorbed finding is folded into the absorbing one: its facts
+/// (keys not already set), its evidence and its explanation join, and the worse severity wins.
+package struct Diagnoser: Sendable {
+  package var rules: [any DiagnosisRule]
+
+  package init(rules: [any DiagnosisRule] = RuleCatalog.all) { self.rules = rules }
+
+  /// Every finding about every pod, most severe first, then by subject, then by rule id.
+  package func diagnose(_ state: CorrelatedState) -> [Finding] {
+    Self.sorted(state.pods.flatMap { diagnose($0, in: state) })
+  }
+
+  /// The findings about one pod, folded and sorted.
+  package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
+    Self.sorted(fold(rules.flatMap { $0.diagnose(pod, in: state) }))
+  }
+
+  /// The fact that lists the rule ids folded into a finding.
+  package static let alsoExplainsFact = "alsoExplains"
+
+  private var absorbs: [String: Set<String>] {
+    Dictionary(rules.map { ($0.description.id, Set($0.description.absorbs)) }) { a, b in a.union(b) }
+  }
+
+  /// Folds symptom findings into the findings of their causes.
+  package func fold(_ findings: [Finding]) -> [Finding] {
+    let table = absorbs
+    let ordered = Self.sorted(findings)
+    // Direct absorber of each finding: the most severe finding whose rule absorbs it and whose
+    // subject contains it.
+    var absorber: [Int?] = Array(repeating: nil, count: ordered.count)
+    for (i, symptom) in ordered.enumerated() {
+      absorber[i] = ordered.indices.first { j in
+        j != i && table[ordered[j].ruleID, default: []].contains(symptom.ruleID)
+          && Self.subject(ordered[j].subject, contains: symptom.subject)
+      }
+    }
+    func root(_ i: Int) -> Int {
+      var current = i
+      var seen: Set<Int> = [i]
+      while let next = absorber[current], !seen.contains(next) {
+        seen.insert(next)
+        current = next
+      }
+      return current
+    }
+    var result: [Int: Finding] = [:]
+    var folded: [Int: [String]] = [:]
+    for i in ordered.indices where root(i) == i { result[i] = ordered[i] }
+    for i in ordered.indices where root(i) != i {
+      let r = root(i)
+      guard var cause = result[r] else { continue }
+      let symptom = ordered[i]
+      for fact in symptom.facts where cause.fact(fact.key) == nil { cause.facts.append(fact) }
+      cause.evidence = Array(Set(cause.evidence + symptom.evidence)).sorted { ($0.ref, $0.text) < ($1.ref, $1.text) }
+      cause.severity = max(cause.severity, symptom.severity)
+      cause.explanation += "\n" + symptom.explanation
+      folded[r, default: []].append(symptom.ruleID)
+      result[r] = cause
+    }
+    for (r, ids) in folded {
+      result[r]?.facts.append(KeyValue(Self.alsoExplainsFact, Array(Set(ids)).sorted().joined(separator: ",")))
+    }
+    return result.keys.sorted().compactMap { result[$0] }
+  }
+
+  private static func subject(_ outer: Subject, contains inner: Subject) -> Bool {
+    outer.namespace == inner.namespace && outer.pod == inner.pod
+      && (outer.container == nil || outer.container == inner.container)
+  }
+
+  /// Most severe first, then subject, then rule id, then title.
+  package static func sorted(_ findings: [Finding]) -> [Finding] {
+    findings.sorted {
+      if $0.severity != $1.severity { return $0.severity > $1.severity }
+      if $0.subject != $1.subject { return $0.subject < $1.subject }
+      if $0.ruleID != $1.ruleID { return $0.ruleID < $1.ruleID }
+      return $0.title < $1.title
+    }
+  }
+}

@@ -1,2 +1,0 @@
-/// Module marker; the stage's code lives beside this file.
-package enum PodmortemDiagnoseModule {}

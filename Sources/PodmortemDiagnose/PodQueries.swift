@@ -1,0 +1,100 @@
+import Foundation
+import PodmortemCorrelate
+import PodmortemModel
+
+/// The questions rules ask of a pod's history, answered one way for all of them.
+extension PodHistory {
+  /// The finding subject for the pod, or for one of its containers.
+  package func subject(_ container: String? = nil) -> Subject {
+    Subject(namespace: key.namespace, pod: key.name, container: container)
+  }
+
+  /// The capture time arithmetic is anchored to: the state's, else the pod's latest snapshot's.
+  package func now(in state: CorrelatedState) -> Date? { state.now?.date ?? latest.capturedAt?.date }
+
+  /// Containers of the given roles, in spec order.
+  package func containers(_ roles: Set<ContainerSnapshot.Role> = [.container]) -> [ContainerSnapshot] {
+    latest.containers.filter { roles.contains($0.role) }
+  }
+
+  /// Events with `reason` about container `name`. An event that names no container (describe's
+  /// table has no object column) belongs to it when its message names it, or when it is the
+  /// pod's only regular container.
+  package func events(_ reason: String, container name: String? = nil) -> [MergedEvent] {
+    events.filter { event in event.reason == reason && (name.map { belongs(event, to: $0) } ?? true) }
+  }
+
+  private func belongs(_ event: MergedEvent, to name: String) -> Bool {
+    if let container = event.containerName { return container == name }
+    let named = latest.containers.filter { Self.message(event.message, names: $0.name) }
+    if !named.isEmpty { return named.contains { $0.name == name } }
+    let regular = latest.containers.filter { $0.role == .container }
+    if regular.isEmpty { return true }
+    return regular.count == 1 && regular.first?.name == name
+  }
+
+  private static func message(_ message: String, names container: String) -> Bool {
+    ["container \(container) ", "Container \(container) ", "container \"\(container)\"", "container=\(container) "]
+      .contains { message.contains($0) } || message.hasSuffix("container \(container)")
+  }
+
+  /// Every `Unhealthy` event of probe `kind` about container `name`, taken apart.
+  package func probeFailures(_ kind: ProbeSpec.Kind, container name: String) -> [(MergedEvent, ProbeFailureMessage)] {
+    events("Unhealthy", container: name).compactMap { event in
+      guard let parsed = ProbeFailureMessage(event.message), parsed.kind == kind else { return nil }
+      return (event, parsed)
+    }
+  }
+
+  /// `Killing` events for probe kills of container `name` (`Container web failed liveness probe, will be restarted`).
+  package func probeKills(_ kind: ProbeSpec.Kind, container name: String) -> [MergedEvent] {
+    events("Killing", container: name).filter { $0.message.contains("failed \(kind.rawValue) probe") }
+  }
+
+  /// True when the pod is being deleted.
+  package var isTerminating: Bool { latest.terminating || latest.deletionTimestamp != nil }
+
+  /// True when the pod has finished (`Succeeded`/`Failed`).
+  package var isTerminal: Bool { latest.phase == "Succeeded" || latest.phase == "Failed" }
+}
+
+extension ContainerSnapshot {
+  /// The most recent finished run: the current state if terminated, else the last state.
+  package var lastTermination: Termination? {
+    if case .terminated(let t) = state { return t }
+    if case .terminated(let t) = lastState { return t }
+    return nil
+  }
+
+  /// The termination shown as `Last State:` (the run before the current one).
+  package var previousTermination: Termination? {
+    if case .terminated(let t) = lastState { return t }
+    return nil
+  }
+
+  /// The waiting reason, if the container is waiting.
+  package var waitingReason: String? {
+    if case .waiting(let reason, _) = state { return reason }
+    return nil
+  }
+
+  package var waitingMessage: String? {
+    if case .waiting(_, let message) = state { return message }
+    return nil
+  }
+
+  package var isRunning: Bool {
+    if case .running = state { return true }
+    return false
+  }
+
+  /// The container's own lines and its probe lines.
+  package var allEvidence: [Evidence] { evidence + probes.values.compactMap(\.evidence) }
+}
+
+extension Array where Element == MergedEvent {
+  /// Every evidence line of these events.
+  package var evidence: [Evidence] { flatMap(\.evidence) }
+  /// The summed count.
+  package var totalCount: Int { reduce(0) { $0 + $1.count } }
+}

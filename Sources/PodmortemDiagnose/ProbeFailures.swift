@@ -1,0 +1,115 @@
+import PodmortemCorrelate
+import PodmortemModel
+
+/// Everything a pod's history says about one probe of one container failing: `Unhealthy` events,
+/// kubelet `Probe failed` log lines and probe kills (REFERENCE.md §6.3).
+package struct ProbeFailures: Sendable {
+  package var kind: ProbeSpec.Kind
+  package var container: ContainerSnapshot
+  package var spec: ProbeSpec?
+  package var events: [MergedEvent]
+  /// Failed attempts (events × counts, plus log lines); errored attempts are not counted here.
+  package var failures: Int
+  /// Errored attempts, which do not count toward failureThreshold (§6.2).
+  package var errored: Int
+  /// The mode of the most recent failure (errored only when nothing failed outright).
+  package var mode: ProbeMode
+  package var statusCode: Int?
+  package var latestOutput: String
+  /// `Killing … failed <kind> probe` events.
+  package var kills: [MergedEvent]
+  package var evidence: [Evidence]
+
+  /// Nil when nothing says this probe failed.
+  package init?(_ kind: ProbeSpec.Kind, container: ContainerSnapshot, in pod: PodHistory) {
+    let failed = pod.probeFailures(kind, container: container.name)
+    let kills = pod.probeKills(kind, container: container.name)
+    let probeType = kind.rawValue.prefix(1).uppercased() + kind.rawValue.dropFirst()
+    let logs = pod.logs.filter {
+      $0.origin == .kubelet && $0.message == "Probe failed" && $0.field("probeType") == probeType
+        && ($0.field("containerName").map { $0 == container.name } ?? true)
+    }
+    guard !failed.isEmpty || !kills.isEmpty || !logs.isEmpty else { return nil }
+    self.kind = kind
+    self.container = container
+    spec = container.probes[kind]
+    events = failed.map(\.0)
+    self.kills = kills
+    let outright = failed.filter { !$0.1.errored }
+    failures = outright.reduce(0) { $0 + $1.0.count } + logs.count
+    errored = failed.filter(\.1.errored).reduce(0) { $0 + $1.0.count }
+    let latest =
+      outright.max { ($0.0.lastSeen?.latest ?? .distantPast) < ($1.0.lastSeen?.latest ?? .distantPast) }
+      ?? failed.last
+    if let latest {
+      latestOutput = latest.1.output
+      (mode, statusCode) =
+        latest.1.errored
+        ? (.errored, nil) : ProbeFailureMessage.classify(output: latest.1.output, handler: spec?.handler)
+    } else if let log = logs.last {
+      latestOutput = log.field("output") ?? ""
+      (mode, statusCode) = ProbeFailureMessage.classify(output: latestOutput, handler: spec?.handler)
+    } else {
+      latestOutput = ""
+      (mode, statusCode) = (.unknown, nil)
+    }
+    evidence = events.evidence + kills.evidence + logs.map(\.evidence) + container.allEvidence
+  }
+
+  /// Facts every probe finding carries.
+  package var facts: [KeyValue] {
+    var facts = [KeyValue("probe", kind.rawValue), KeyValue("mode", mode.rawValue), .int("failures", failures)]
+    if errored > 0 { facts.append(.int("errored", errored)) }
+    if let statusCode { facts.append(.int("statusCode", statusCode)) }
+    if let spec {
+      facts += [
+        .int("failureThreshold", spec.failureThreshold), .int("periodSeconds", spec.periodSeconds),
+        .int("timeoutSeconds", spec.timeoutSeconds), .int("initialDelaySeconds", spec.initialDelaySeconds),
+      ]
+    }
+    return facts
+  }
+
+  /// `http-get http://:8080/healthz (timeout 1s, period 10s, failureThreshold 3)`, or the kind alone.
+  package var specText: String {
+    guard let spec else { return "the \(kind.rawValue) probe" }
+    return "the \(kind.rawValue) probe (\(spec.handler.describeText), timeout \(spec.timeoutSeconds)s, "
+      + "period \(spec.periodSeconds)s, failureThreshold \(spec.failureThreshold))"
+  }
+
+  /// The mode in words, with the output quoted.
+  package var modeText: String {
+    let output = latestOutput.isEmpty ? "" : ": '\(latestOutput)'"
+    switch mode {
+    case .httpStatus: return "the endpoint answered HTTP \(statusCode.map(String.init) ?? "error")\(output)"
+    case .refused: return "nothing listens on the port (connection refused)\(output)"
+    case .timeout: return "the endpoint did not answer within the timeout\(output)"
+    case .reset: return "the connection was reset or closed early\(output)"
+    case .execFailed:
+      return latestOutput.isEmpty
+        ? "the command exited non-zero with no output" : "the command exited non-zero\(output)"
+    case .execTimeout: return "the command ran past the timeout\(output)"
+    case .tcp: return "the TCP connection failed\(output)"
+    case .grpc: return "the gRPC health check failed\(output)"
+    case .errored:
+      return "the probe could not run (errored attempts do not count toward failureThreshold)\(output)"
+    case .unknown: return "the probe failed\(output)"
+    }
+  }
+
+  /// Advice that depends on the mode alone.
+  package var modeRemedy: String? {
+    switch mode {
+    case .timeout, .execTimeout:
+      if let spec, spec.timeoutSeconds <= 1 {
+        return "timeoutSeconds is \(spec.timeoutSeconds)s (the default): raise it above the endpoint's slowest "
+          + "response, or make the health endpoint cheaper"
+      }
+      return "make the health check answer within timeoutSeconds or raise timeoutSeconds"
+    case .refused: return "check that the probe port matches the port the process listens on"
+    case .httpStatus: return "check why the health endpoint returns \(statusCode.map(String.init) ?? "an error")"
+    case .execFailed: return "run the probe command by hand with 'kubectl exec' to see why it fails"
+    default: return nil
+    }
+  }
+}

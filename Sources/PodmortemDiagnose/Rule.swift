@@ -1,0 +1,131 @@
+import PodmortemCorrelate
+import PodmortemModel
+
+/// A diagnosis rule: one kubelet (or scheduler, or controller) behaviour, what it concludes and
+/// the examples that prove it. One rule per file in `Rules/`, named for what it finds.
+package protocol DiagnosisRule: Sendable {
+  /// The rule's stable id, category, title and rationale.
+  static var description: RuleDescription { get }
+  /// Triggering and non-triggering examples; every one runs as a test.
+  static var examples: [RuleExample] { get }
+  /// The findings this rule draws about one pod.
+  func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding]
+}
+
+extension DiagnosisRule {
+  package var description: RuleDescription { Self.description }
+  package var examples: [RuleExample] { Self.examples }
+}
+
+/// What a rule is: the stable id scripts key on, its category, and why it exists.
+package struct RuleDescription: Hashable, Sendable {
+  /// Stable id, `area.what-it-finds` (`probe.liveness-failing`).
+  package var id: String
+  package var category: FindingCategory
+  package var title: String
+  /// Why the conclusion holds: the kubelet behaviour it models, with REFERENCE.md sections.
+  package var rationale: String
+  /// Rules whose findings about the same subject are symptoms of this rule's cause: the
+  /// `Diagnoser` folds them into this rule's finding (evidence, facts, explanation).
+  package var absorbs: [String]
+
+  package init(id: String, category: FindingCategory, title: String, rationale: String, absorbs: [String] = []) {
+    self.id = id
+    self.category = category
+    self.title = title
+    self.rationale = rationale
+    self.absorbs = absorbs
+  }
+
+  /// A finding of this rule, with the evidence sorted and deduplicated.
+  package func finding(
+    _ severity: Severity, _ subject: Subject, title: String, explanation: String, remedy: String,
+    facts: [KeyValue], evidence: [Evidence]
+  ) -> Finding {
+    Finding(
+      ruleID: id, category: category, severity: severity, subject: subject, title: title, explanation: explanation,
+      remedy: remedy, facts: facts, evidence: Array(Set(evidence)).sorted { ($0.ref, $0.text) < ($1.ref, $1.text) })
+  }
+}
+
+/// One example of a rule: an input and the findings the rule must draw from it (none for a
+/// non-triggering example). The location is recorded so a failing example points at itself.
+package struct RuleExample: Sendable, CustomStringConvertible {
+  /// What the example feeds the rule.
+  package enum Input: Sendable {
+    /// A correlated state built in Swift. (Kubectl text inputs join once the text parsers land.)
+    case state(CorrelatedState)
+  }
+
+  package var name: String
+  package var input: Input
+  package var expect: [ExpectedFinding]
+  package var file: String
+  package var line: Int
+
+  package init(
+    _ name: String, _ input: Input, expect: [ExpectedFinding] = [], file: String = #filePath, line: Int = #line
+  ) {
+    self.name = name
+    self.input = input
+    self.expect = expect
+    self.file = file
+    self.line = line
+  }
+
+  package var description: String {
+    let base = file.split(separator: "/").last.map(String.init) ?? file
+    return "\(base):\(line) \(name)"
+  }
+}
+
+/// What a triggering example must produce: the rule id, category, severity, the facts (each must
+/// be present with that value) and evidence (each string must appear in some evidence line).
+package struct ExpectedFinding: Hashable, Sendable {
+  package var ruleID: String
+  package var category: FindingCategory
+  package var severity: Severity?
+  package var container: String?
+  package var facts: [KeyValue]
+  package var evidenceLines: [String]
+
+  package init(
+    ruleID: String, category: FindingCategory, severity: Severity? = nil, container: String? = nil,
+    facts: [KeyValue] = [], evidenceLines: [String] = []
+  ) {
+    self.ruleID = ruleID
+    self.category = category
+    self.severity = severity
+    self.container = container
+    self.facts = facts
+    self.evidenceLines = evidenceLines
+  }
+
+  /// Why `finding` does not match, or nil when it does.
+  package func mismatch(_ finding: Finding) -> String? {
+    if finding.ruleID != ruleID { return "rule '\(finding.ruleID)' is not '\(ruleID)'" }
+    if finding.category != category { return "category '\(finding.category.rawValue)' is not '\(category.rawValue)'" }
+    if let severity, finding.severity != severity {
+      return "severity '\(finding.severity.rawValue)' is not '\(severity.rawValue)'"
+    }
+    if let container, finding.subject.container != container {
+      return "container '\(finding.subject.container ?? "")' is not '\(container)'"
+    }
+    for fact in facts where finding.fact(fact.key) != fact.value {
+      return "fact '\(fact.key)' is '\(finding.fact(fact.key) ?? "<missing>")', expected '\(fact.value)'"
+    }
+    for line in evidenceLines where !finding.evidence.contains(where: { $0.text.contains(line) }) {
+      return "no evidence line contains '\(line)'"
+    }
+    return nil
+  }
+}
+
+extension KeyValue {
+  /// An integer fact.
+  package static func int(_ key: String, _ value: Int) -> KeyValue { KeyValue(key, String(value)) }
+  /// A whole-seconds fact, `lo..hi` when the bounds differ.
+  package static func seconds(_ key: String, _ range: ClosedRange<Double>) -> KeyValue {
+    KeyValue(key, Seconds.fact(range))
+  }
+}

@@ -1,0 +1,9 @@
+/// Every rule podmortem ships. A test fails when a file in `Rules/` is missing here.
+package enum RuleCatalog {
+  package static let all: [any DiagnosisRule] = [
+    LivenessProbeFailingRule(), ReadinessProbeFailingRule(), StartupProbeFailingRule(), CrashLoopBackOffRule(),
+    ContainerExitRule(), OOMKilledRule(), StuckTerminatingRule(), LifecycleHookFailedRule(), ImagePullFailingRule(),
+    FailedSchedulingRule(), VolumeMountFailingRule(), ContainerConfigErrorRule(), EvictedRule(), NodeNotReadyRule(),
+    InitContainerFailingRule(), SandboxFailingRule(), DeadlineExceededRule(),
+  ]
+}

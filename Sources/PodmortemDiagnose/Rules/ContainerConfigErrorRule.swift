@@ -1,0 +1,127 @@
+import PodmortemCorrelate
+import PodmortemModel
+
+/// A container the kubelet cannot create from its spec: a missing Secret, ConfigMap or key, or a
+/// runAsNonRoot image that runs as root (REFERENCE.md §3.4, §9.1).
+package struct ContainerConfigErrorRule: DiagnosisRule {
+  package static let description = RuleDescription(
+    id: "config.create-container-error", category: .containerConfig, title: "container cannot be created from its spec",
+    rationale: "CreateContainerConfigError is raised before the runtime is asked: the env or volume source does not "
+      + "exist, or the security context cannot be met; the Failed event says which (§9.1)")
+
+  package init() {}
+
+  package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
+    pod.containers([.container, .initContainer]).compactMap { container in
+      let reasons: Set<String> = ["CreateContainerConfigError", "CreateContainerError"]
+      let failed = pod.events("Failed", container: container.name).filter {
+        $0.message.hasPrefix("Error: ") && Self.classify($0.message).kind != "other"
+      }
+      guard container.waitingReason.map(reasons.contains) ?? false || (!failed.isEmpty && !container.isRunning) else {
+        return nil
+      }
+      let detail = failed.last?.message ?? container.waitingMessage ?? ""
+      let (kind, object, key) = Self.classify(detail)
+      var facts: [KeyValue] = [KeyValue("kind", kind)]
+      if let reason = container.waitingReason { facts.append(KeyValue("reason", reason)) }
+      if let object { facts.append(KeyValue("object", object)) }
+      if let key { facts.append(KeyValue("key", key)) }
+      return Self.description.finding(
+        .critical, pod.subject(container.name), title: Self.title(container, kind: kind, object: object, key: key),
+        explanation: "The kubelet cannot create container '\(container.name)': '\(detail)'. It retries on every sync, "
+          + "and the container never starts until the spec or the referenced object is fixed.",
+        remedy: Self.remedy(kind, object: object, key: key), facts: facts,
+        evidence: container.evidence + failed.evidence)
+    }
+  }
+
+  /// The kind, the object (`secret/db-creds`) and the key.
+  static func classify(_ message: String) -> (kind: String, object: String?, key: String?) {
+    if message.contains("runAsNonRoot and image will run as root") { return ("run-as-non-root", nil, nil) }
+    if message.contains("runAsNonRoot and image has non-numeric user") { return ("non-numeric-user", nil, nil) }
+    for (kind, word) in [("secret", "Secret"), ("configmap", "ConfigMap")] {
+      if let range = message.range(of: "\(kind) \""), message.hasSuffix("not found") {
+        let name = message[range.upperBound...].prefix { $0 != "\"" }
+        return ("\(kind)-missing", "\(kind)/\(name)", nil)
+      }
+      if let keyRange = message.range(of: "couldn't find key "), let inRange = message.range(of: " in \(word) ") {
+        let key = String(message[keyRange.upperBound..<inRange.lowerBound])
+        let ref = message[inRange.upperBound...].split(separator: "/").last.map(String.init) ?? ""
+        return ("\(kind)-key-missing", "\(kind)/\(ref)", key)
+      }
+    }
+    return ("other", nil, nil)
+  }
+
+  package static let examples: [RuleExample] = [
+    RuleExample(
+      "secret missing",
+      .pod("api-0", phase: "Pending") { p in
+        p.container("api", state: .waiting(reason: "CreateContainerConfigError", message: nil))
+        p.event(.warning, "Failed", "Error: secret \"db-creds\" not found", count: 6)
+      },
+      expect: [
+        ExpectedFinding(
+          ruleID: "config.create-container-error", category: .containerConfig, severity: .critical,
+          facts: [KeyValue("kind", "secret-missing"), KeyValue("object", "secret/db-creds")],
+          evidenceLines: ["Error: secret \"db-creds\" not found", "CreateContainerConfigError"])
+      ]),
+    RuleExample(
+      "key missing from a secret",
+      .pod("api-1", phase: "Pending") { p in
+        p.container("api", state: .waiting(reason: "CreateContainerConfigError", message: nil))
+        p.event(.warning, "Failed", "Error: couldn't find key password in Secret default/db-creds")
+      },
+      expect: [
+        ExpectedFinding(
+          ruleID: "config.create-container-error", category: .containerConfig,
+          facts: [
+            KeyValue("kind", "secret-key-missing"), KeyValue("object", "secret/db-creds"), KeyValue("key", "password"),
+          ])
+      ]),
+    RuleExample(
+      "runAsNonRoot with a root image",
+      .pod("api-2", phase: "Pending") { p in
+        p.container("api", state: .waiting(reason: "CreateContainerConfigError", message: nil))
+        p.event(
+          .warning, "Failed",
+          "Error: container has runAsNonRoot and image will run as root (pod: \"api-2_default(0f1c)\", container: api)")
+      },
+      expect: [
+        ExpectedFinding(
+          ruleID: "config.create-container-error", category: .containerConfig,
+          facts: [KeyValue("kind", "run-as-non-root")])
+      ]),
+    RuleExample(
+      "pull errors are not config errors",
+      .pod("api-3") { p in
+        p.container("api", state: .waiting(reason: "ErrImagePull", message: nil))
+        p.event(.warning, "Failed", "Error: ErrImagePull")
+      }),
+  ]
+}
+
+fileprivate extension ContainerConfigErrorRule {
+  static func title(_ container: ContainerSnapshot, kind: String, object: String?, key: String?) -> String {
+    switch kind {
+    case "secret-missing", "configmap-missing":
+      return "container '\(container.name)' references missing \(object ?? kind)"
+    case "secret-key-missing", "configmap-key-missing":
+      return "container '\(container.name)' references key '\(key ?? "")' missing from \(object ?? kind)"
+    case "run-as-non-root", "non-numeric-user": return "container '\(container.name)' violates runAsNonRoot"
+    default: return "container '\(container.name)' cannot be created"
+    }
+  }
+
+  static func remedy(_ kind: String, object: String?, key: String?) -> String {
+    switch kind {
+    case "secret-missing", "configmap-missing":
+      return "create \(object ?? "the object") in the pod's namespace or fix the reference"
+    case "secret-key-missing", "configmap-key-missing":
+      return "add key '\(key ?? "")' to \(object ?? "the object"), fix the key name, or mark the reference optional"
+    case "run-as-non-root": return "set runAsUser to a non-zero UID, or use an image whose USER is non-root"
+    case "non-numeric-user": return "set a numeric runAsUser: the kubelet cannot verify a user name is non-root"
+    default: return "read the Failed event and the waiting message for the runtime's reason"
+    }
+  }
+}

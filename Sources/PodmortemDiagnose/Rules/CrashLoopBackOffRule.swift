@@ -1,0 +1,213 @@
+import Foundation
+import PodmortemCorrelate
+import PodmortemModel
+
+/// A container in CrashLoopBackOff, with the kubelet's back-off arithmetic and the cause of the
+/// exits (REFERENCE.md §7.1, §8.4).
+///
+/// The delay after exit k is 0, 10, 20, 40, 80, 160, 300, 300 … s from finishedAt. The BackOff
+/// event count counts 10–15 s sync retries, not restarts. When the exits come from a probe kill
+/// or an OOM kill, those rules own the finding and this one folds into it.
+package struct CrashLoopBackOffRule: DiagnosisRule {
+  package static let description = RuleDescription(
+    id: "crashloop.backoff", category: .crashloopBackoff, title: "container in CrashLoopBackOff",
+    rationale: "the kubelet delays each restart 0, 10, 20, 40, 80, 160, then 300 s from the last finishedAt and "
+      + "resets after a run of over 10 minutes (§7.1); the exit reason says why it keeps exiting",
+    absorbs: ["container.exit-code"])
+
+  package init() {}
+
+  package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
+    let backOffs = pod.events.filter { $0.reason == "BackOff" && $0.message.hasPrefix("Back-off restarting") }
+    return pod.containers([.container, .initContainer]).compactMap { container in
+      let events = pod.events("BackOff", container: container.name).filter { backOffs.contains($0) }
+      guard container.waitingReason == "CrashLoopBackOff" || (!events.isEmpty && !container.isRunning) else {
+        return nil
+      }
+      return finding(container, events: events, pod: pod, now: pod.now(in: state))
+    }
+  }
+
+  private func finding(_ container: ContainerSnapshot, events: [MergedEvent], pod: PodHistory, now: Date?) -> Finding {
+    let restarts = container.restartCount ?? 0
+    let last = container.lastTermination
+    let observed = container.waitingMessage.flatMap(CrashLoopBackOffModel.observedDelay(inWaitingMessage:))
+    let model = CrashLoopBackOffModel.standard
+    let a = model.assess(
+      restartCount: restarts, finishedAt: last?.finishedAt, lastStartedAt: last?.startedAt, now: now,
+      observedDelay: observed)
+    let cause = Self.cause(container, pod: pod)
+    var facts: [KeyValue] = [
+      .int("restarts", restarts), KeyValue("cause", cause), .int("backoffSeconds", Int(a.delaySeconds)),
+      .int("backoffStep", a.step), KeyValue("backoffReset", a.reset ? "true" : "false"),
+    ]
+    if let nextStartIn = a.nextStartIn { facts.append(.seconds("nextStartIn", nextStartIn)) }
+    if let observed { facts.append(.int("observedBackoffSeconds", Int(observed))) }
+    if let last {
+      facts.append(.int("exitCode", last.exitCode))
+      let meaning = ExitCodes.explain(last.exitCode, reason: last.reason)
+      if let signal = meaning.signalName { facts.append(KeyValue("signal", signal)) }
+      if let reason = last.reason { facts.append(KeyValue("reason", reason)) }
+    }
+    if !events.isEmpty { facts.append(.int("backoffEvents", events.totalCount)) }
+    return Self.description.finding(
+      .critical, pod.subject(container.name),
+      title: Self.title(container, restarts: restarts, cause: cause, last: last),
+      explanation: Self.explanation(a, model: model, last: last, events: events),
+      remedy: Self.remedy(cause, last: last, container: container), facts: facts,
+      evidence: container.evidence + events.evidence)
+  }
+
+  /// Why the container keeps exiting: `oom`, `liveness`, `startup`, `start-error`, `signal`, `exit-code`, `unknown`.
+  private static func cause(_ container: ContainerSnapshot, pod: PodHistory) -> String {
+    if container.lastTermination?.reason == "OOMKilled" { return "oom" }
+    if !pod.probeKills(.liveness, container: container.name).isEmpty { return "liveness" }
+    if !pod.probeKills(.startup, container: container.name).isEmpty { return "startup" }
+    guard let last = container.lastTermination else { return "unknown" }
+    if last.reason == "StartError" || last.reason == "ContainerCannotRun" || last.exitCode == 128 {
+      return "start-error"
+    }
+    return (129...159).contains(last.exitCode) ? "signal" : "exit-code"
+  }
+
+  package static let examples: [RuleExample] = [
+    RuleExample(
+      "exit 1 at restart 9: 300 s back-off",
+      .pod("api-0") { p in
+        p.container(
+          "api", state: .waiting(reason: "CrashLoopBackOff", message: nil),
+          lastState: .terminated(
+            Termination(reason: "Error", exitCode: 1, startedAt: ExamplePod.ago(125), finishedAt: ExamplePod.ago(120))),
+          restarts: 9)
+        p.event(
+          .warning, "BackOff", "Back-off restarting failed container api in pod api-0_default(0f1c)", count: 180,
+          lastAgo: 60, firstAgo: 2700)
+      },
+      expect: [
+        ExpectedFinding(
+          ruleID: "crashloop.backoff", category: .crashloopBackoff, severity: .critical, container: "api",
+          facts: [
+            .int("restarts", 9), KeyValue("cause", "exit-code"), .int("exitCode", 1), .int("backoffSeconds", 300),
+            KeyValue("nextStartIn", "180..195"), .int("backoffEvents", 180),
+          ], evidenceLines: ["Back-off restarting failed container", "Exit Code:    1", "Restart Count:  9"])
+      ]),
+    RuleExample(
+      "restart 2 waits 20 s; the waiting message agrees",
+      .pod("api-1") { p in
+        p.container(
+          "api", state: .waiting(reason: "CrashLoopBackOff", message: "back-off 20s restarting failed container=api"),
+          lastState: .terminated(
+            Termination(reason: "Error", exitCode: 2, startedAt: ExamplePod.ago(12), finishedAt: ExamplePod.ago(5))),
+          restarts: 2)
+      },
+      expect: [
+        ExpectedFinding(
+          ruleID: "crashloop.backoff", category: .crashloopBackoff,
+          facts: [.int("backoffSeconds", 20), .int("observedBackoffSeconds", 20), KeyValue("nextStartIn", "15..30")])
+      ]),
+    RuleExample(
+      "a run of over 10 minutes resets the back-off",
+      .pod("api-2") { p in
+        p.container(
+          "api", state: .waiting(reason: "CrashLoopBackOff", message: nil),
+          lastState: .terminated(
+            Termination(reason: "Error", exitCode: 139, startedAt: ExamplePod.ago(1300), finishedAt: ExamplePod.ago(5))),
+          restarts: 7)
+      },
+      expect: [
+        ExpectedFinding(
+          ruleID: "crashloop.backoff", category: .crashloopBackoff,
+          facts: [
+            KeyValue("backoffReset", "true"), .int("backoffSeconds", 0), KeyValue("cause", "signal"),
+            KeyValue("signal", "SIGSEGV"),
+          ])
+      ]),
+    RuleExample(
+      "recovered: running again after old back-off events",
+      .pod("api-3") { p in
+        p.container(
+          "api", lastState: .terminated(Termination(reason: "Error", exitCode: 1)), restarts: 3)
+        p.event(.warning, "BackOff", "Back-off restarting failed container api in pod api-3_default(1)", count: 3)
+      }),
+  ]
+}
+
+fileprivate extension CrashLoopBackOffRule {
+  static func title(_ container: ContainerSnapshot, restarts: Int, cause: String, last: Termination?) -> String {
+    let why: String
+    switch cause {
+    case "oom": why = "OOMKilled"
+    case "liveness": why = "killed by its liveness probe"
+    case "startup": why = "killed by its startup probe"
+    default: why = last.map { "exit code \($0.exitCode)" } ?? "exiting"
+    }
+    return "container '\(container.name)' in CrashLoopBackOff after \(restarts) restarts (\(why))"
+  }
+
+  static func explanation(
+    _ a: CrashLoopBackOffModel.Assessment, model: CrashLoopBackOffModel, last: Termination?, events: [MergedEvent]
+  ) -> String {
+    var text = ""
+    if let last {
+      let meaning = ExitCodes.explain(last.exitCode, reason: last.reason)
+      text +=
+        "The last run ended with exit code \(last.exitCode)\(last.reason.map { " (\($0))" } ?? ""): "
+        + "\(meaning.summary). "
+    }
+    if a.reset {
+      text +=
+        "That run lasted over \(Int(CrashLoopBackOffModel.resetAfterSeconds / 60)) minutes, so the back-off "
+        + "reset: the restart is immediate and the delays start again at \(Int(model.initialSeconds))s."
+    } else {
+      let curve = model.curve(8).map { Seconds.format($0) }.joined(separator: ", ")
+      text +=
+        "After \(a.restartCount) restarts this is exit \(a.step); the kubelet waits \(Seconds.format(a.delaySeconds))"
+        + " (delays per exit: \(curve) …, capped at \(Seconds.format(model.maxSeconds))), counted from finishedAt."
+    }
+    if let nextStartIn = a.nextStartIn {
+      text +=
+        nextStartIn.upperBound <= 0
+        ? " The next start was due \(Seconds.format(-nextStartIn.upperBound)) before capture."
+        : " The next start is due in \(Seconds.format(max(0, nextStartIn.lowerBound)...nextStartIn.upperBound))"
+          + " (up to one 15s sync retry after the nominal delay)."
+    }
+    if let observed = a.observedDelaySeconds {
+      switch a.curve {
+      case .consistent: text += " The waiting message's 'back-off \(Seconds.format(observed))' agrees."
+      case .earlierStep(let exits):
+        text +=
+          " The waiting message says 'back-off \(Seconds.format(observed))', step \(exits) of the default curve: "
+          + "earlier runs outlasted the 10-minute reset, or the kubelet's maxContainerRestartPeriod is \(Seconds.format(observed))."
+      case .reducedCurve:
+        text +=
+          " The waiting message says 'back-off \(Seconds.format(observed))', which is on the 1s → 60s curve: "
+          + "the kubelet runs with ReduceDefaultCrashLoopBackOffDecay."
+      case .tunedMax(let seconds):
+        text +=
+          " The waiting message says 'back-off \(Seconds.format(observed))': the kubelet's "
+          + "crashLoopBackOff.maxContainerRestartPeriod is probably \(Seconds.format(seconds))."
+      case .unexplained:
+        text +=
+          " The waiting message says 'back-off \(Seconds.format(observed))', longer than this restart count allows."
+      case .notObserved: break
+      }
+    }
+    if !events.isEmpty {
+      text += " The BackOff event count (x\(events.totalCount)) counts sync retries every 10–15s, not restarts."
+    }
+    return text
+  }
+
+  static func remedy(_ cause: String, last: Termination?, container: ContainerSnapshot) -> String {
+    switch cause {
+    case "oom": return "raise resources.limits.memory or reduce the memory the process uses"
+    case "liveness", "startup": return "fix the \(cause) probe failures (see the probe finding)"
+    case "start-error":
+      return
+        "the runtime could not start the process\(last?.message.map { ": '\($0)'" } ?? ""); fix command/args or the image"
+    default:
+      let guidance = last.map { ExitCodes.explain($0.exitCode, reason: $0.reason).guidance } ?? "read the logs"
+      return "\(guidance); 'kubectl logs --previous -c \(container.name)' shows the crashed run"
+    }
+  }
+}

@@ -1,0 +1,138 @@
+import PodmortemCorrelate
+import PodmortemModel
+
+/// postStart and preStop hooks that fail, and a preStop hook that outlasts the grace period
+/// (REFERENCE.md §8.2).
+///
+/// A failed postStart kills the container (`FailedPostStartHook`, waiting reason
+/// `PostStartHookError`). A failed preStop is only `PreStopHook failed`, with no detail. A preStop
+/// that runs longer than the grace period is cut there and the container gets 2 s of SIGTERM,
+/// then SIGKILL: `sleep 40` with grace 30 exits 137 at 32 s.
+package struct LifecycleHookFailedRule: DiagnosisRule {
+  package static let description = RuleDescription(
+    id: "lifecycle.hook-failed", category: .lifecycleHook, title: "lifecycle hook failing",
+    rationale: "a postStart failure kills the container; a preStop hook is capped at the grace period and then "
+      + "leaves at least 2 s before SIGKILL (§8.2)",
+    absorbs: ["container.exit-code", "crashloop.backoff"])
+
+  package init() {}
+
+  package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
+    var findings: [Finding] = []
+    let grace =
+      pod.latest.deletionGracePeriodSeconds ?? pod.latest.terminationGracePeriodSeconds
+      ?? TerminationModel.defaultGraceSeconds
+    for container in pod.containers([.container, .initContainer]) {
+      let postStart = pod.events("FailedPostStartHook", container: container.name)
+      if !postStart.isEmpty || container.waitingReason == "PostStartHookError" {
+        findings.append(
+          Self.description.finding(
+            .critical, pod.subject(container.name), title: "postStart hook failing on container '\(container.name)'",
+            explanation: Self.postStartExplanation(container, count: postStart.totalCount),
+            remedy:
+              "make the postStart hook succeed (or remove it); its error is in the waiting message and the kubelet log",
+            facts: [KeyValue("hook", "postStart"), .int("failures", max(1, postStart.totalCount))],
+            evidence: container.evidence + postStart.evidence))
+      }
+      let preStop = pod.events("FailedPreStopHook", container: container.name)
+      let sleep = container.preStop.flatMap(TerminationModel.preStopSleepSeconds)
+      let timeline = TerminationModel.killTimeline(graceSeconds: grace, preStopSeconds: sleep)
+      if !preStop.isEmpty || timeline.preStopOutlastsGrace {
+        var facts: [KeyValue] = [KeyValue("hook", "preStop"), .int("graceSeconds", grace)]
+        if let sleep { facts.append(.int("preStopSeconds", sleep)) }
+        facts.append(.int("sigkillAfterSeconds", timeline.sigkillAfterSeconds))
+        if let exit = timeline.likelyExitCode { facts.append(.int("exitCode", exit)) }
+        if !preStop.isEmpty { facts.append(.int("failures", preStop.totalCount)) }
+        let severity: Severity = !preStop.isEmpty || pod.isTerminating ? .warning : .info
+        findings.append(
+          Self.description.finding(
+            severity, pod.subject(container.name),
+            title: Self.preStopTitle(container, failed: !preStop.isEmpty, timeline),
+            explanation: Self.preStopExplanation(failed: preStop.totalCount, sleep: sleep, timeline),
+            remedy: Self.preStopRemedy(failed: !preStop.isEmpty, sleep: sleep, timeline), facts: facts,
+            evidence: container.evidence + preStop.evidence))
+      }
+    }
+    return findings
+  }
+
+  package static let examples: [RuleExample] = [
+    RuleExample(
+      "sleep 40 with grace 30 while terminating: SIGKILL at 32 s",
+      .pod("web-0") { p in
+        p.snapshot.terminating = true
+        p.snapshot.terminationGracePeriodSeconds = 30
+        p.container("web", preStop: "exec [sleep 40]")
+      },
+      expect: [
+        ExpectedFinding(
+          ruleID: "lifecycle.hook-failed", category: .lifecycleHook, severity: .warning, container: "web",
+          facts: [
+            KeyValue("hook", "preStop"), .int("graceSeconds", 30), .int("preStopSeconds", 40),
+            .int("sigkillAfterSeconds", 32), .int("exitCode", 137),
+          ], evidenceLines: ["PreStop:        exec [sleep 40]"])
+      ]),
+    RuleExample(
+      "postStart failure",
+      .pod("web-1") { p in
+        p.container("web", state: .waiting(reason: "PostStartHookError", message: nil), restarts: 2)
+        p.event(.warning, "FailedPostStartHook", "PostStartHook failed", count: 3)
+      },
+      expect: [
+        ExpectedFinding(
+          ruleID: "lifecycle.hook-failed", category: .lifecycleHook, severity: .critical,
+          facts: [KeyValue("hook", "postStart"), .int("failures", 3)], evidenceLines: ["PostStartHook failed"])
+      ]),
+    RuleExample(
+      "preStop shorter than the grace period",
+      .pod("web-2") { p in
+        p.snapshot.terminationGracePeriodSeconds = 30
+        p.container("web", preStop: "exec [sleep 5]")
+      }),
+  ]
+}
+
+fileprivate extension LifecycleHookFailedRule {
+  static func postStartExplanation(_ container: ContainerSnapshot, count: Int) -> String {
+    var text = "The postStart hook of '\(container.name)' failed"
+    if count > 0 { text += " \(count) times" }
+    text +=
+      "; the kubelet kills a container whose postStart hook fails (Killing message 'FailedPostStartHook') "
+      + "and restarts it under the usual back-off."
+    if let message = container.waitingMessage { text += " Hook error: '\(message)'." }
+    return text
+  }
+
+  static func preStopTitle(_ container: ContainerSnapshot, failed: Bool, _ t: TerminationModel.KillTimeline) -> String {
+    failed
+      ? "preStop hook failing on container '\(container.name)'"
+      : "preStop hook of container '\(container.name)' outlasts the \(t.graceSeconds)s grace period"
+  }
+
+  static func preStopExplanation(failed: Int, sleep: Int?, _ t: TerminationModel.KillTimeline) -> String {
+    var text = ""
+    if failed > 0 {
+      text +=
+        "The preStop hook failed \(failed) times. The event says only 'PreStopHook failed' so that secrets do not "
+        + "leak; the kubelet log line 'PreStop hook failed' has the error. The kubelet then sends SIGTERM anyway. "
+    }
+    if let sleep, t.preStopOutlastsGrace {
+      text +=
+        "The hook sleeps \(sleep)s but the grace period is \(t.graceSeconds)s: the hook is cut off at "
+        + "\(t.preStopSeconds)s, then the container gets the minimum \(t.termToKillSeconds)s of SIGTERM and SIGKILL "
+        + "follows at \(t.preStopSeconds)s + \(t.termToKillSeconds)s = \(t.sigkillAfterSeconds)s: exit code 137."
+    }
+    return text.trimmingCharacters(in: .whitespaces)
+  }
+
+  static func preStopRemedy(failed: Bool, sleep: Int?, _ t: TerminationModel.KillTimeline) -> String {
+    var steps: [String] = []
+    if let sleep, t.preStopOutlastsGrace {
+      steps.append(
+        "raise terminationGracePeriodSeconds above \(sleep)s plus the time the process needs after SIGTERM, "
+          + "or shorten the preStop sleep")
+    }
+    if failed { steps.append("read the kubelet log for 'PreStop hook failed' and fix the hook command or endpoint") }
+    return steps.joined(separator: "; ")
+  }
+}

@@ -1,0 +1,85 @@
+import PodmortemModel
+
+/// Which text a pattern applies to.
+package enum PatternKind: String, Hashable, Sendable, Codable, CaseIterable {
+  /// An event's message (`Liveness probe failed: HTTP probe failed with statuscode: 503`).
+  case event
+  /// Kubelet log text after the klog or journald header: a structured message with its key/value
+  /// pairs (`"Probe failed" probeType="Liveness" pod="ns/p"`) or an Infof free-text message.
+  case kubelet
+  /// A container's own log line.
+  case container
+}
+
+/// One example line of a pattern: it must match, capturing exactly `captures` when given.
+package struct PatternExample: Hashable, Sendable {
+  package var text: String
+  /// The named groups the match must produce, and nothing else; nil when the file gives none.
+  package var captures: [String: String]?
+
+  package init(text: String, captures: [String: String]?) {
+    self.text = text
+    self.captures = captures
+  }
+}
+
+/// A recognised message from `patterns/*.json`: a regex with named groups behind a literal
+/// prefilter, its examples and counterexamples, and optionally the finding it raises on its own.
+package struct Pattern: Sendable {
+  /// Stable and unique across all files (`event.probe-failed`).
+  package let id: String
+  package let kinds: [PatternKind]
+  /// Substrings that must all occur (case-sensitive) before the regex runs.
+  package let literals: [Literal]
+  package let regex: Regex
+  /// Set when the pattern raises a finding with no Swift rule; `title` and `explanation` are then set.
+  package let severity: Severity?
+  package let title: String?
+  package let explanation: String?
+  package let examples: [PatternExample]
+  package let counterexamples: [String]
+  /// The file the pattern was loaded from, for diagnostics and `podmortem explain`.
+  package let file: String
+
+  package init(
+    id: String, kinds: [PatternKind], literals: [String], regex: Regex, severity: Severity? = nil,
+    title: String? = nil, explanation: String? = nil, examples: [PatternExample] = [],
+    counterexamples: [String] = [], file: String
+  ) {
+    self.id = id
+    self.kinds = kinds
+    self.literals = literals.map(Literal.init)
+    self.regex = regex
+    self.severity = severity
+    self.title = title
+    self.explanation = explanation
+    self.examples = examples
+    self.counterexamples = counterexamples
+    self.file = file
+  }
+
+  /// Whether every literal occurs in `text`: the cheap check that decides if the regex runs.
+  package func passesPrefilter(_ text: String) -> Bool {
+    literals.allSatisfy { $0.occurs(in: text) }
+  }
+
+  /// The hit for `text`, or nil when a literal is missing or the regex does not match.
+  package func match(_ text: String) throws(RegexError) -> PatternHit? {
+    guard passesPrefilter(text), let found = try regex.firstMatch(in: text) else { return nil }
+    return PatternHit(patternID: id, captures: found.captures.map { KeyValue($0.name, $0.value) })
+  }
+}
+
+/// A pattern that matched: which one, and what its named groups captured, in group order.
+package struct PatternHit: Hashable, Sendable {
+  package var patternID: String
+  package var captures: [KeyValue]
+
+  package init(patternID: String, captures: [KeyValue]) {
+    self.patternID = patternID
+    self.captures = captures
+  }
+
+  /// The value of the named group `key`, or nil when it did not participate.
+  package func capture(_ key: String) -> String? { captures.first { $0.key == key }?.value }
+}

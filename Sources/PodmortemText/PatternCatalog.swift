@@ -1,0 +1,160 @@
+import Foundation
+import PodmortemModel
+
+/// The patterns podmortem recognises: the shipped `patterns/*.json` plus any `--patterns DIR`.
+///
+/// `firstMatch` looks only at the patterns of the text's kind, checks each pattern's literals
+/// with a byte search, and runs PCRE2 only when they all occur. A match that hits a limit counts
+/// as no match and is counted in `matchFailures`, so one bad pattern cannot hang or end a run.
+package struct PatternCatalog: Sendable {
+  /// Every pattern, in match order: the order of the files, then the order within each file.
+  package let patterns: [Pattern]
+  /// Per kind, in match order, just what matching needs (copying a whole `Pattern` per candidate
+  /// would cost a retain and release for each of its fields).
+  private let byKind: [PatternKind: [Matcher]]
+  private let failures = MatchFailures()
+
+  package init(patterns: [Pattern]) {
+    self.patterns = patterns
+    var byKind: [PatternKind: [Matcher]] = [:]
+    for pattern in patterns {
+      let matcher = Matcher(id: pattern.id, literals: pattern.literals, regex: pattern.regex)
+      for kind in Set(pattern.kinds) { byKind[kind, default: []].append(matcher) }
+    }
+    self.byKind = byKind
+  }
+
+  package static let empty = PatternCatalog(patterns: [])
+
+  /// Loads pattern files in the given order. Ids must be unique across all of them: a repeated id
+  /// is a diagnostic and the later pattern is skipped.
+  package static func load(
+    files: [(name: String, contents: String)], diagnostics: @escaping DiagnosticSink
+  ) -> PatternCatalog {
+    var patterns: [Pattern] = []
+    var seen: [String: String] = [:]
+    for file in files {
+      for pattern in PatternFile.parse(name: file.name, contents: file.contents, diagnostics: diagnostics) {
+        if let first = seen[pattern.id] {
+          diagnostics(
+            Diagnostic(
+              .warning, SourceRef(source: file.name, line: 0),
+              "pattern '\(pattern.id)' skipped: id already defined in '\(first)'"))
+          continue
+        }
+        seen[pattern.id] = file.name
+        patterns.append(pattern)
+      }
+    }
+    return PatternCatalog(patterns: patterns)
+  }
+
+  /// Loads every `*.json` file in `directory` (sorted by name) — the `--patterns DIR` option.
+  /// Pattern files are small configuration, so each is read whole, up to `maximumFileSize`.
+  package static func load(directory: URL, diagnostics: @escaping DiagnosticSink) -> PatternCatalog {
+    let directoryRef = SourceRef(source: directory.path, line: 0)
+    let urls: [URL]
+    do {
+      urls = try FileManager.default.contentsOfDirectory(
+        at: directory, includingPropertiesForKeys: [.fileSizeKey, .isRegularFileKey]
+      )
+      .filter { $0.pathExtension == "json" }
+      .sorted { $0.lastPathComponent < $1.lastPathComponent }
+    } catch {
+      diagnostics(Diagnostic(.error, directoryRef, "cannot read pattern directory: \(error.localizedDescription)"))
+      return .empty
+    }
+    if urls.isEmpty { diagnostics(Diagnostic(.note, directoryRef, "no '.json' pattern files in directory")) }
+    var files: [(name: String, contents: String)] = []
+    for url in urls {
+      let ref = SourceRef(source: url.path, line: 0)
+      let values = try? url.resourceValues(forKeys: [.fileSizeKey, .isRegularFileKey])
+      guard values?.isRegularFile != false else { continue }
+      if let size = values?.fileSize, size > maximumFileSize {
+        diagnostics(Diagnostic(.error, ref, "pattern file is \(size) bytes, more than the \(maximumFileSize) allowed"))
+        continue
+      }
+      do {
+        let data = try Data(contentsOf: url)
+        guard let contents = String(data: data, encoding: .utf8) else {
+          diagnostics(Diagnostic(.error, ref, "pattern file is not valid UTF-8"))
+          continue
+        }
+        files.append((url.path, contents))
+      } catch {
+        diagnostics(Diagnostic(.error, ref, "cannot read pattern file: \(error.localizedDescription)"))
+      }
+    }
+    return load(files: files, diagnostics: diagnostics)
+  }
+
+  /// The largest pattern file `load(directory:)` reads.
+  package static let maximumFileSize = 4 << 20
+
+  /// The patterns built into the binary (`ShippedPatterns.swift`, generated from `patterns/*.json`).
+  package static func shipped(diagnostics: @escaping DiagnosticSink) -> PatternCatalog {
+    load(files: shippedFiles.map { ("patterns/\($0.name)", $0.contents) }, diagnostics: diagnostics)
+  }
+
+  /// This catalog with `other`'s patterns added in front, so a user's pattern wins over a shipped
+  /// one; a pattern of `other` replaces the one of this catalog with the same id.
+  package func merging(_ other: PatternCatalog) -> PatternCatalog {
+    let replaced = Set(other.patterns.map(\.id))
+    return PatternCatalog(patterns: other.patterns + patterns.filter { !replaced.contains($0.id) })
+  }
+
+  /// The pattern with this id.
+  package func pattern(id: String) -> Pattern? { patterns.first { $0.id == id } }
+
+  /// The first pattern of `kind` that matches `text`, with its captures.
+  package func firstMatch(_ text: String, kind: PatternKind) -> PatternHit? {
+    guard let candidates = byKind[kind] else { return nil }
+    for candidate in candidates where candidate.literals.allSatisfy({ $0.occurs(in: text) }) {
+      do {
+        if let found = try candidate.regex.firstMatch(in: text) {
+          return PatternHit(patternID: candidate.id, captures: found.captures.map { KeyValue($0.name, $0.value) })
+        }
+      } catch {
+        failures.record(candidate.id)
+      }
+    }
+    return nil
+  }
+
+  /// How many matches hit a PCRE2 limit, per pattern id, sorted by id.
+  package var matchFailures: [(id: String, count: Int)] { failures.snapshot() }
+  /// The total number of matches that hit a PCRE2 limit.
+  package var matchFailureCount: Int { failures.total() }
+}
+
+/// The part of a `Pattern` that `firstMatch` reads.
+private struct Matcher: Sendable {
+  let id: String
+  let literals: [Literal]
+  let regex: Regex
+}
+
+/// Counts matches that failed with a PCRE2 error. A class so that a `Sendable` catalog can be
+/// shared by concurrent tasks and still count; the lock guards the counts.
+private final class MatchFailures: @unchecked Sendable {
+  private var counts: [String: Int] = [:]
+  private let lock = NSLock()
+
+  func record(_ id: String) {
+    lock.lock()
+    defer { lock.unlock() }
+    counts[id, default: 0] += 1
+  }
+
+  func snapshot() -> [(id: String, count: Int)] {
+    lock.lock()
+    defer { lock.unlock() }
+    return counts.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+  }
+
+  func total() -> Int {
+    lock.lock()
+    defer { lock.unlock() }
+    return counts.values.reduce(0, +)
+  }
+}

@@ -1,0 +1,381 @@
+import CPCRE2
+import Foundation
+
+/// Why a regex could not be compiled or a match could not finish.
+///
+/// This is the one place where PCRE2 return codes become Swift values (STYLE.md: one type owns
+/// each C handle, one place turns C codes into typed errors).
+package enum RegexError: Error, Hashable, Sendable, CustomStringConvertible {
+  /// PCRE2 rejected the pattern; `offset` is the byte offset in the pattern where it gave up.
+  case compile(message: String, offset: Int, pattern: String)
+  /// The match needed more backtracking steps than `RegexLimits.matchLimit` allows.
+  case matchLimitExceeded
+  /// The interpreter's backtracking nested deeper than `RegexLimits.depthLimit`.
+  case depthLimitExceeded
+  /// The interpreter's backtracking frames needed more memory than `RegexLimits.heapLimitKiB`.
+  case heapLimitExceeded
+  /// The JIT code needed more stack than `RegexLimits.jitStackBytes`.
+  case jitStackLimitExceeded
+  /// PCRE2 could not allocate match data, a match context or a JIT stack.
+  case outOfMemory
+  /// Any other PCRE2 match error, with PCRE2's own message.
+  case match(code: Int32, message: String)
+
+  package var description: String {
+    switch self {
+    case .compile(let message, let offset, let pattern):
+      "cannot compile regex '\(pattern)': \(message) at offset \(offset)"
+    case .matchLimitExceeded: "match limit exceeded"
+    case .depthLimitExceeded: "depth limit exceeded"
+    case .heapLimitExceeded: "heap limit exceeded"
+    case .jitStackLimitExceeded: "jit stack limit exceeded"
+    case .outOfMemory: "out of memory"
+    case .match(let code, let message): "match failed: \(message) (pcre2 error \(code))"
+    }
+  }
+}
+
+/// How much work one match may do before it gives up with an error instead of hanging.
+package struct RegexLimits: Hashable, Sendable {
+  /// PCRE2's match limit: calls of its internal match function (interpreter) or backtracking
+  /// points (JIT). PCRE2's own default is 10,000,000; log lines need far fewer.
+  package var matchLimit: UInt32
+  /// Backtracking depth (interpreter only; JIT ignores it and is bounded by its stack).
+  package var depthLimit: UInt32
+  /// Heap for the interpreter's backtracking frames, in KiB.
+  package var heapLimitKiB: UInt32
+  /// The largest JIT stack one match may grow to.
+  package var jitStackBytes: Int
+
+  package init(matchLimit: UInt32, depthLimit: UInt32, heapLimitKiB: UInt32, jitStackBytes: Int) {
+    self.matchLimit = matchLimit
+    self.depthLimit = depthLimit
+    self.heapLimitKiB = heapLimitKiB
+    self.jitStackBytes = jitStackBytes
+  }
+
+  /// Enough for any sane pattern on a capped log line; a catastrophic one fails in milliseconds.
+  package static let standard = RegexLimits(
+    matchLimit: 1_000_000, depthLimit: 100_000, heapLimitKiB: 20_000, jitStackBytes: 1 << 20)
+}
+
+/// A compiled PCRE2 regular expression (UTF-8, named groups, JIT-compiled when available).
+///
+/// `@unchecked Sendable` is sound: after `init` returns, the compiled `pcre2_code` (including its
+/// JIT code) is never written again, and PCRE2 documents compiled patterns as shareable between
+/// threads. Everything a match writes — match data, match context, JIT stack — lives in a
+/// `MatchScratch` that only one match uses at a time: it is taken from a lock-protected pool for
+/// the duration of one call and returned afterwards, so concurrent callers never share one.
+package final class Regex: @unchecked Sendable {
+  /// The source pattern as written.
+  package let pattern: String
+  package let caseless: Bool
+  /// Whether the pattern runs as JIT code (false when PCRE2 was built without JIT or JIT failed).
+  package let isJITCompiled: Bool
+  /// The named groups, in group-number order.
+  package let groupNames: [String]
+  /// The number of capturing groups, named or not.
+  package let captureCount: Int
+  package let limits: RegexLimits
+
+  /// The group number of each entry of `groupNames`.
+  private let groupNumbers: [Int]
+  private let code: OpaquePointer
+  private let scratchPool = ScratchPool()
+
+  /// Whether this PCRE2 library can JIT-compile at all.
+  package static let isJITAvailable: Bool = {
+    var available: UInt32 = 0
+    return pcre2_config_8(UInt32(PCRE2_CONFIG_JIT), &available) >= 0 && available == 1
+  }()
+
+  /// Compiles `pattern` in UTF mode. `jit: false` forces the interpreter (for tests and for
+  /// patterns that must be checked against the depth and heap limits).
+  package init(
+    _ pattern: String, caseless: Bool = false, jit: Bool = true, limits: RegexLimits = .standard
+  ) throws(RegexError) {
+    var options = UInt32(PCRE2_UTF) | UInt32(PCRE2_NEVER_BACKSLASH_C)
+    if caseless { options |= UInt32(PCRE2_CASELESS) }
+    var errorCode: Int32 = 0
+    var errorOffset = 0
+    let compiled: OpaquePointer? = Regex.withBytes(pattern) { base, count in
+      pcre2_compile_8(base, count, options, &errorCode, &errorOffset, nil)
+    }
+    guard let compiled else {
+      throw .compile(message: Regex.errorMessage(errorCode), offset: errorOffset, pattern: pattern)
+    }
+    self.code = compiled
+    self.pattern = pattern
+    self.caseless = caseless
+    self.limits = limits
+    // A JIT failure is not fatal: the interpreter runs the same pattern under the same limits.
+    self.isJITCompiled = jit && Regex.isJITAvailable && pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE)) == 0
+
+    var captures: UInt32 = 0
+    pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_CAPTURECOUNT), &captures)
+    self.captureCount = Int(captures)
+    let names = Regex.nameTable(compiled)
+    self.groupNames = names.map(\.name)
+    self.groupNumbers = names.map(\.number)
+  }
+
+  deinit {
+    pcre2_code_free_8(code)
+  }
+
+  /// The first match in `text`, or nil. Throws when a limit stops the match.
+  package func firstMatch(in text: String) throws(RegexError) -> RegexMatch? {
+    let outcome = Regex.withBytes(text) { base, count in run(base, count, extract: true) }
+    switch outcome {
+    case .noMatch: return nil
+    case .failed(let error): throw error
+    case .matched(let range, let groups):
+      var captures: [(name: String, value: String)] = []
+      captures.reserveCapacity(groupNames.count)
+      for (name, number) in zip(groupNames, groupNumbers) where number < groups.count {
+        if let value = groups[number] { captures.append((name, value)) }
+      }
+      return RegexMatch(subject: text, utf8Range: range, groups: groups, captures: captures)
+    }
+  }
+
+  /// Whether `text` contains a match; cheaper than `firstMatch` because nothing is copied out.
+  package func matches(_ text: String) throws(RegexError) -> Bool {
+    let outcome = Regex.withBytes(text) { base, count in run(base, count, extract: false) }
+    switch outcome {
+    case .noMatch: return false
+    case .matched: return true
+    case .failed(let error): throw error
+    }
+  }
+
+  private enum Outcome {
+    case noMatch
+    /// The whole match's byte range and every group's text (index 0 is the whole match).
+    case matched(Range<Int>, [String?])
+    case failed(RegexError)
+  }
+
+  private func run(_ base: UnsafePointer<UInt8>, _ count: Int, extract: Bool) -> Outcome {
+    guard let scratch = scratchPool.take() ?? MatchScratch(code: code, limits: limits) else {
+      return .failed(.outOfMemory)
+    }
+    defer { scratchPool.give(scratch) }
+    // Swift strings are always valid UTF-8, so PCRE2's own validity scan would be wasted work.
+    var rc = pcre2_match_8(code, base, count, 0, UInt32(PCRE2_NO_UTF_CHECK), scratch.matchData, scratch.context)
+    // JIT code starts on 32 KiB of machine stack; only a match that needs more gets a JIT stack
+    // (kept with the scratch for later matches) and runs again.
+    if rc == PCRE2_ERROR_JIT_STACKLIMIT && scratch.growJITStack(limits.jitStackBytes) {
+      rc = pcre2_match_8(code, base, count, 0, UInt32(PCRE2_NO_UTF_CHECK), scratch.matchData, scratch.context)
+    }
+    if rc < 0 { return rc == PCRE2_ERROR_NOMATCH ? .noMatch : .failed(Regex.matchError(rc)) }
+    guard let ovector = pcre2_get_ovector_pointer_8(scratch.matchData) else { return .failed(.outOfMemory) }
+    let unset = CPCRE2_unset()
+    let wholeStart = ovector[0]
+    let wholeEnd = max(ovector[0], ovector[1])
+    guard extract else { return .matched(wholeStart..<wholeEnd, []) }
+    // rc is the highest set pair plus one; groups above it did not participate.
+    let setPairs = rc == 0 ? captureCount + 1 : Int(rc)
+    var groups: [String?] = []
+    groups.reserveCapacity(captureCount + 1)
+    for group in 0...captureCount {
+      let start = ovector[2 * group]
+      let end = ovector[2 * group + 1]
+      // `\K` in a lookbehind can report start > end; PCRE2 documents it, treat it as empty.
+      guard group < setPairs, start != unset, end != unset, start <= end, end <= count else {
+        groups.append(nil)
+        continue
+      }
+      groups.append(String(decoding: UnsafeBufferPointer(start: base + start, count: end - start), as: UTF8.self))
+    }
+    return .matched(wholeStart..<wholeEnd, groups)
+  }
+
+  /// Calls `body` with `text`'s UTF-8 bytes, without copying a native string.
+  private static func withBytes<R>(_ text: String, _ body: (UnsafePointer<UInt8>, Int) -> R) -> R {
+    var text = text
+    return text.withUTF8 { buffer in
+      if let base = buffer.baseAddress { return body(base, buffer.count) }
+      // An empty string may have no storage; PCRE2 wants a pointer even for length 0.
+      return withUnsafePointer(to: UInt8(0)) { body($0, 0) }
+    }
+  }
+
+  private static func nameTable(_ code: OpaquePointer) -> [(name: String, number: Int)] {
+    var count: UInt32 = 0
+    var entrySize: UInt32 = 0
+    var table: UnsafePointer<UInt8>?
+    pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_NAMECOUNT), &count)
+    pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_NAMEENTRYSIZE), &entrySize)
+    pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_NAMETABLE), &table)
+    guard let table, count > 0 else { return [] }
+    // Each entry: a big-endian 16-bit group number, then the NUL-terminated name (pcre2api(3)).
+    var entries: [(name: String, number: Int)] = []
+    for index in 0..<Int(count) {
+      let entry = table + index * Int(entrySize)
+      let number = Int(entry[0]) << 8 | Int(entry[1])
+      entries.append((String(cString: entry + 2), number))
+    }
+    return entries.sorted { $0.number < $1.number }
+  }
+
+  private static func matchError(_ rc: Int32) -> RegexError {
+    switch rc {
+    case PCRE2_ERROR_MATCHLIMIT: .matchLimitExceeded
+    case PCRE2_ERROR_DEPTHLIMIT: .depthLimitExceeded
+    case PCRE2_ERROR_HEAPLIMIT: .heapLimitExceeded
+    case PCRE2_ERROR_JIT_STACKLIMIT: .jitStackLimitExceeded
+    case PCRE2_ERROR_NOMEMORY: .outOfMemory
+    default: .match(code: rc, message: errorMessage(rc))
+    }
+  }
+
+  private static func errorMessage(_ code: Int32) -> String {
+    var buffer = [UInt8](repeating: 0, count: 256)
+    let length = pcre2_get_error_message_8(code, &buffer, buffer.count)
+    return length > 0 ? String(decoding: buffer.prefix(Int(length)), as: UTF8.self) : "pcre2 error \(code)"
+  }
+}
+
+/// One successful match: the whole match and its named groups.
+package struct RegexMatch: Sendable {
+  /// The text that was searched.
+  package let subject: String
+  /// The whole match as UTF-8 byte offsets into `subject`.
+  package let utf8Range: Range<Int>
+  /// Group texts by number (0 is the whole match); nil for groups that did not participate.
+  private let groups: [String?]
+  /// The named groups that participated, in group order.
+  package let captures: [(name: String, value: String)]
+
+  init(subject: String, utf8Range: Range<Int>, groups: [String?], captures: [(name: String, value: String)]) {
+    self.subject = subject
+    self.utf8Range = utf8Range
+    self.groups = groups
+    self.captures = captures
+  }
+
+  /// The whole match.
+  package var text: String { groups.first.flatMap { $0 } ?? "" }
+
+  /// The whole match as a range of `subject`.
+  package var range: Range<String.Index> {
+    let utf8 = subject.utf8
+    let lower = utf8.index(utf8.startIndex, offsetBy: utf8Range.lowerBound)
+    return lower..<utf8.index(lower, offsetBy: utf8Range.count)
+  }
+
+  /// The text of the named group, or nil when it did not participate (or does not exist).
+  package subscript(name: String) -> String? {
+    captures.first { $0.name == name }?.value
+  }
+
+  /// The text of group `number`, or nil when it did not participate (or does not exist).
+  package subscript(group number: Int) -> String? {
+    number >= 0 && number < groups.count ? groups[number] : nil
+  }
+}
+
+/// A literal substring searched with `memmem`: the cheap prefilter run before a regex.
+package struct Literal: Hashable, Sendable {
+  package let text: String
+  private let bytes: [UInt8]
+
+  package init(_ text: String) {
+    self.text = text
+    self.bytes = Array(text.utf8)
+  }
+
+  /// Whether `subject` contains the literal (case-sensitive, byte-wise).
+  package func occurs(in subject: String) -> Bool {
+    if bytes.isEmpty { return true }
+    var subject = subject
+    return subject.withUTF8 { haystack in
+      bytes.withUnsafeBufferPointer { needle in
+        guard let h = haystack.baseAddress, let n = needle.baseAddress, haystack.count >= needle.count else {
+          return false
+        }
+        return Literal.search(h, haystack.count, n, needle.count)
+      }
+    }
+  }
+}
+
+extension Literal {
+  /// `memchr` for the first byte, `memcmp` for the rest: glibc vectorises both, and `memmem` is a
+  /// GNU extension the Glibc module does not export.
+  fileprivate static func search(
+    _ haystack: UnsafePointer<UInt8>, _ haystackCount: Int, _ needle: UnsafePointer<UInt8>, _ needleCount: Int
+  ) -> Bool {
+    let first = Int32(needle[0])
+    var position = 0
+    let last = haystackCount - needleCount
+    while position <= last {
+      guard let found = memchr(haystack + position, first, last - position + 1) else { return false }
+      let offset = UnsafeRawPointer(found) - UnsafeRawPointer(haystack)
+      if memcmp(haystack + offset, needle, needleCount) == 0 { return true }
+      position = offset + 1
+    }
+    return false
+  }
+}
+
+/// The per-match state PCRE2 writes: match data sized for the pattern, a match context carrying
+/// the limits, and the JIT stack assigned to that context once a match needed one. Owned by one
+/// match at a time.
+private final class MatchScratch {
+  let matchData: OpaquePointer
+  let context: OpaquePointer
+  private(set) var jitStack: OpaquePointer?
+
+  init?(code: OpaquePointer, limits: RegexLimits) {
+    guard let matchData = pcre2_match_data_create_from_pattern_8(code, nil) else { return nil }
+    guard let context = pcre2_match_context_create_8(nil) else {
+      pcre2_match_data_free_8(matchData)
+      return nil
+    }
+    pcre2_set_match_limit_8(context, limits.matchLimit)
+    pcre2_set_depth_limit_8(context, limits.depthLimit)
+    pcre2_set_heap_limit_8(context, limits.heapLimitKiB)
+    self.matchData = matchData
+    self.context = context
+  }
+
+  /// Assigns a JIT stack that can grow to `maximum` bytes; false when there already is one (so
+  /// the limit is real) or it cannot be allocated.
+  func growJITStack(_ maximum: Int) -> Bool {
+    guard jitStack == nil, maximum > 32 * 1024, let stack = pcre2_jit_stack_create_8(32 * 1024, maximum, nil) else {
+      return false
+    }
+    pcre2_jit_stack_assign_8(context, nil, UnsafeMutableRawPointer(stack))
+    jitStack = stack
+    return true
+  }
+
+  deinit {
+    pcre2_match_data_free_8(matchData)
+    pcre2_match_context_free_8(context)
+    if let jitStack { pcre2_jit_stack_free_8(jitStack) }
+  }
+}
+
+/// Reusable `MatchScratch`es, so a match allocates nothing in the common case.
+private final class ScratchPool: @unchecked Sendable {
+  // Guarded by `lock`; a scratch in `free` is used by nobody.
+  private var free: [MatchScratch] = []
+  private let lock = NSLock()
+  /// More would only hold memory: at most this many matches of one regex run at once in practice.
+  private static let capacity = 8
+
+  func take() -> MatchScratch? {
+    lock.lock()
+    defer { lock.unlock() }
+    return free.popLast()
+  }
+
+  func give(_ scratch: MatchScratch) {
+    lock.lock()
+    defer { lock.unlock() }
+    if free.count < Self.capacity { free.append(scratch) }
+  }
+}

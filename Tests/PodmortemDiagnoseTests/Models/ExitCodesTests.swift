@@ -1,0 +1,29 @@
+import Testing
+
+@testable import PodmortemDiagnose
+
+@Test(arguments: [
+  (137, "SIGKILL"), (143, "SIGTERM"), (139, "SIGSEGV"), (134, "SIGABRT"), (130, "SIGINT"), (129, "SIGHUP"),
+  (131, "SIGQUIT"), (135, "SIGBUS"), (136, "SIGFPE"), (141, "SIGPIPE"),
+])
+func signalExits(code: Int, name: String) {
+  let m = ExitCodes.explain(code)
+  #expect(m.signalName == name)
+  #expect(m.signal == code - 128)
+}
+
+@Test func shellAndRuntimeExits() {
+  #expect(ExitCodes.explain(126).summary == "command found but not executable")
+  #expect(ExitCodes.explain(127).summary == "command not found")
+  #expect(ExitCodes.explain(1).summary == "application error")
+  #expect(ExitCodes.explain(2).signal == nil)
+  #expect(ExitCodes.explain(255).summary.contains("exit(-1)"))
+  #expect(ExitCodes.explain(128, reason: "StartError").summary == "the runtime could not start the process")
+}
+
+@Test func oomKilledVersusBare137() {
+  #expect(ExitCodes.explain(137, reason: "OOMKilled").summary == "killed by the kernel OOM killer")
+  let bare = ExitCodes.explain(137, reason: "Error")
+  #expect(bare.summary == "killed by SIGKILL")
+  #expect(bare.guidance.contains("without reason OOMKilled"))
+}

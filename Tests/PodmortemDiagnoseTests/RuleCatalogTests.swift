@@ -1,0 +1,38 @@
+import Foundation
+import Testing
+
+@testable import PodmortemDiagnose
+
+@Test func everyRuleFileIsInTheCatalog() throws {
+  let rulesFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("Sources/PodmortemDiagnose/Rules")
+  let files = try FileManager.default.contentsOfDirectory(atPath: rulesFolder.path)
+    .filter { $0.hasSuffix(".swift") }.map { String($0.dropLast(".swift".count)) }
+  let catalogued = Set(RuleCatalog.all.map { String(describing: type(of: $0)) })
+  #expect(!files.isEmpty)
+  for file in files { #expect(catalogued.contains(file), "'\(file)' is missing from RuleCatalog.all") }
+  #expect(catalogued.count == RuleCatalog.all.count, "a rule is listed twice")
+}
+
+@Test func ruleIDsAreUniqueAndWellFormed() {
+  let ids = RuleCatalog.all.map(\.description.id)
+  #expect(Set(ids).count == ids.count)
+  for id in ids {
+    #expect(id.split(separator: ".").count == 2, "'\(id)' is not 'area.what-it-finds'")
+    #expect(id == id.lowercased())
+  }
+}
+
+@Test func absorptionNamesKnownRulesAndHasNoCycle() {
+  let table = Dictionary(uniqueKeysWithValues: RuleCatalog.all.map { ($0.description.id, $0.description.absorbs) })
+  for (id, absorbed) in table {
+    for other in absorbed { #expect(table[other] != nil, "'\(id)' absorbs unknown rule '\(other)'") }
+  }
+  func reaches(_ from: String, _ target: String, _ seen: Set<String>) -> Bool {
+    for next in table[from] ?? [] where !seen.contains(next) {
+      if next == target || reaches(next, target, seen.union([next])) { return true }
+    }
+    return false
+  }
+  for id in table.keys { #expect(!reaches(id, id, []), "'\(id)' absorbs itself through a cycle") }
+}
