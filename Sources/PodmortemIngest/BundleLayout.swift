@@ -58,7 +58,9 @@ package enum BundleLayout {
       let rest = Array(p[(i + 1)...])
       guard rest.count >= 2, isLabel(rest[0]) else { continue }
       let ns = rest[0]
-      if rest.count == 2, rest[1] == ns + ".yaml" { return BundleFile(producer: .mustGather, role: .other, namespace: ns) }
+      if rest.count == 2, rest[1] == ns + ".yaml" {
+        return BundleFile(producer: .mustGather, role: .other, namespace: ns)
+      }
       if rest.count == 3, isAPIGroupDirectory(rest[1]), rest[2].hasSuffix(".yaml") {
         let role: BundleFile.Role
         switch (rest[1], rest[2]) {
@@ -288,7 +290,9 @@ package enum BundleLayout {
     let parent = p[n - 2]
     let file = p[n - 1]
     if parent == "kubectl" {
-      if rancherGetResources.contains(file) { return BundleFile(producer: .rancherLogsCollector, role: .getText(resource: file)) }
+      if rancherGetResources.contains(file) {
+        return BundleFile(producer: .rancherLogsCollector, role: .getText(resource: file))
+      }
       if file == "nodesdescribe" {
         return BundleFile(producer: .rancherLogsCollector, role: .describeText(resource: "nodes"))
       }
