@@ -6,9 +6,10 @@ import PodmortemModel
 ///
 /// Each `==== START logs for container C of pod NS/P ====` opens a section whose lines become
 /// container log records for NS/P/C; `==== END … ====` closes it. When kubectl cannot fetch a
-/// log it writes `Create log request error: …` or `Request log error: …` after START and no END,
-/// so those lines close the section too. Lines outside any section (the JSON objects of the
-/// stdout form) are unrecognised here; the JSON stream parser reads them.
+/// log it writes `Create log request error: …` or `Request log error: …` instead (END still follows,
+/// from a `defer` in kubectl's `dumpAllLogs`); such a line is ignored and closes the section, so a
+/// truncated dump cannot leak the next JSON into a container's log. Lines outside any section (the
+/// JSON objects of the stdout form) are unrecognised here; the JSON stream parser reads them.
 package struct ClusterInfoDumpLogsParser: LineParser {
   package static let format = "cluster-info-dump-logs"
 
@@ -33,8 +34,8 @@ package struct ClusterInfoDumpLogsParser: LineParser {
       section = (namespace, pod, container)
       return .ignored
     case .end(let before):
-      // kubectl writes END right after the log bytes, so a log without a final newline ends on
-      // the marker's line.
+      // kubectl writes END right after the log bytes (§10.3), so a log without a final newline
+      // ends on the marker's line.
       let verdict: SourceAccount.Verdict = before.isEmpty ? .ignored : record(before, line, emit: emit)
       section = nil
       return verdict

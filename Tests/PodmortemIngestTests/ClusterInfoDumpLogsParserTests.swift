@@ -7,7 +7,7 @@ import Testing
 @testable import PodmortemIngest
 
 /// The tail of a `kubectl cluster-info dump` stdout: the last JSON object, then log sections — one
-/// ending without a newline before END, one failed request (no END), a blank log line.
+/// ending without a newline before END, one failed request cut off before its END, a blank log line.
 private let dump = """
   {
       "kind": "PodList",
