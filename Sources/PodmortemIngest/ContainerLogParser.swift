@@ -7,7 +7,7 @@ import PodmortemModel
 /// `{"log":"…\n","stream":"stdout","time":"…"}`. Each line of output becomes one `LogRecord` with
 /// origin `.container` and the stream as its severity; partial chunks are joined with the chunk
 /// that ends them. The pod and container come from the file's path when it follows the kubelet's
-/// layout (`ContainerLogPath`).
+/// layout (`BundleLayout`, `ContainerLogPath`).
 package struct ContainerLogParser: LineParser {
   package static let format = "container-log"
 
@@ -42,8 +42,7 @@ package struct ContainerLogParser: LineParser {
 
   /// The pod and container a source's path names, if it names any.
   package static func location(of source: SourceInfo) -> ContainerLogPath? {
-    (source.relativePath.isEmpty ? nil : ContainerLogPath.parse(source.relativePath))
-      ?? ContainerLogPath.parse(source.name)
+    source.bundleFile.containerLog
   }
 
   package static func sniff(head: [Line], info: SourceInfo) -> Int {

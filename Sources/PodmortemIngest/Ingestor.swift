@@ -23,6 +23,7 @@ package struct Ingestor: Sendable {
   package static let standardParsers: [any LineParser.Type] = [
     KubeletLogParser.self,
     ContainerLogParser.self,
+    ClusterInfoDumpLogsParser.self,
     PlainTextParser.self,
   ]
 
