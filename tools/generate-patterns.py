@@ -68,8 +68,8 @@ def main() -> int:
         "extension PatternCatalog {\n"
         "  /// The shipped pattern files, name and exact contents, in name order.\n"
         "  package static let shippedFiles: [(name: String, contents: String)] = [\n"
-        + ",\n".join(entries)
-        + "\n  ]\n"
+        + "".join(entry + ",\n" for entry in entries)
+        + "  ]\n"
         "}\n"
     )
     previous = OUTPUT.read_text(encoding="utf-8") if OUTPUT.exists() else None

@@ -2000,6 +2000,6 @@ extension PatternCatalog {
       }
 
       """#
-    )
+    ),
   ]
 }

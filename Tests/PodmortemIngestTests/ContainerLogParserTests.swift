@@ -65,7 +65,10 @@ import Testing
       {"log":"part two\\r\\n","stream":"stderr","time":"2016-10-20T18:39:21.2Z"}
       {"log":"quote \\" and \\u00e9\\n","stream":"stdout","time":"2016-10-20T18:39:22Z"}
       """
-    let result = run(text, window: window, relativePath: "var/log/containers/web-0_default_web-05657a9c673d612aedd955a65136ccca36b82ba987831de7844cdc0238f1d707.log")
+    let result = run(
+      text, window: window,
+      relativePath:
+        "var/log/containers/web-0_default_web-05657a9c673d612aedd955a65136ccca36b82ba987831de7844cdc0238f1d707.log")
     #expect(result.account.formats == ["container-log"])
     #expect(result.records.map(\.message) == ["Listening on 8080", "part one part two", "quote \" and é"])
     #expect(result.records.map { $0.severity ?? "" } == ["stdout", "stderr", "stdout"])
