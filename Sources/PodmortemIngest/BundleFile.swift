@@ -149,3 +149,31 @@ extension SourceInfo {
   /// What this source is in a support bundle, from its path (REFERENCE.md §12).
   package var bundleFile: BundleFile { BundleLayout.classify(self) }
 }
+
+extension BundleFile.Role {
+  /// A short stable name for the accounting (`pod-list`, `container-log`, `unknown`).
+  package var name: String {
+    switch self {
+    case .eventList: "event-list"
+    case .podList: "pod-list"
+    case .nodes: "nodes"
+    case .workloads: "workloads"
+    case .podObject: "pod-object"
+    case .eventObject: "event-object"
+    case .describeText(let resource): "describe-\(resource)"
+    case .getText(let resource): "get-\(resource)"
+    case .clusterInfoDump: "cluster-info-dump"
+    case .containerLog: "container-log"
+    case .kubeletLog(let form): "kubelet-\(form.rawValue)"
+    case .other: "other"
+    case .unknown: "unknown"
+    }
+  }
+}
+
+extension BundleFile {
+  /// `must-gather pod-list`, `unknown`: what the accounting says about a file's place in a bundle.
+  package var summary: String {
+    [producer?.rawValue, role.name].compactMap { $0 }.joined(separator: " ")
+  }
+}

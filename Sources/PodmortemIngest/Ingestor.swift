@@ -24,6 +24,7 @@ package struct Ingestor: Sendable {
     KubeletLogParser.self,
     ContainerLogParser.self,
     ClusterInfoDumpLogsParser.self,
+    KubectlLogsParser.self,
     PlainTextParser.self,
   ]
 
@@ -47,6 +48,7 @@ package struct Ingestor: Sendable {
   ) -> SourceAccount {
     var account = SourceAccount(source: context.source.name)
     account.captureTime = context.captureTime
+    if !context.source.relativePath.isEmpty { account.layout = context.source.bundleFile.summary }
     var head: [Line] = []
     head.reserveCapacity(Self.headLines)
     while head.count < Self.headLines, let line = reader.next() { head.append(line) }

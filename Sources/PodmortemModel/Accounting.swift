@@ -16,6 +16,8 @@ package struct SourceAccount: Hashable, Sendable, Codable {
   package var unrecognised: Int
   /// The first few unrecognised line numbers.
   package var firstUnrecognised: [Int]
+  /// The file's place in a support bundle (`must-gather pod-list`, `unknown`); nil outside one.
+  package var layout: String?
   /// The capture time ages in this source were anchored to, if it had any ages.
   package var captureTime: CaptureTime?
 

@@ -90,6 +90,7 @@ private struct Source: Encodable {
   let unrecognised: Int
   let firstUnrecognisedLines: [Int]
   let captureTime: CaptureDTO?
+  let layout: String?
 
   init(_ a: SourceAccount) {
     source = a.source
@@ -101,6 +102,7 @@ private struct Source: Encodable {
     unrecognised = a.unrecognised
     firstUnrecognisedLines = a.firstUnrecognised
     captureTime = a.captureTime.map(CaptureDTO.init)
+    layout = a.layout
   }
 }
 

@@ -85,7 +85,9 @@ package struct TextRenderer: Sendable {
   private func sources(_ input: ReportInput) -> String {
     var out = palette.paint("Sources", .heading) + "\n"
     for a in input.accounts {
-      var line = "  \(a.source)  \(a.formats.joined(separator: "+"))  \(a.lines) lines: \(a.parsed) parsed"
+      var line = "  \(a.source)  \(a.formats.joined(separator: "+"))"
+      if let layout = a.layout { line += " (\(layout))" }
+      line += "  \(a.lines) lines: \(a.parsed) parsed"
       line += ", \(a.ignored) ignored, \(a.unrecognised) unrecognised"
       if !a.firstUnrecognised.isEmpty {
         line += " (lines \(a.firstUnrecognised.map(String.init).joined(separator: ", "))"
