@@ -116,7 +116,10 @@ let describeWeb0 = """
   #expect(pod.controlledBy == "StatefulSet/web")
   #expect(pod.qosClass == "Burstable")
   #expect(pod.tolerations.count == 2)
-  #expect(pod.conditions.map(\.type) == ["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"])
+  #expect(
+    pod.conditions.map(\.type) == [
+      "PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled",
+    ])
   #expect(pod.conditions[2].status == "False")
   #expect(pod.capturedAt == capture)
   #expect(pod.evidence.first?.ref.line == 1)
@@ -184,7 +187,9 @@ let describeWeb0 = """
   #expect(pod.node == "node-2" && pod.hostIP == nil)
   #expect(pod.deletionGracePeriodSeconds == 30)
   // deletionTimestamp = request + grace: 2 s … 30 s after the capture (§1.2).
-  #expect(pod.deletionTimestamp == TimeRange(earliest: captureDate.addingTimeInterval(2), latest: captureDate.addingTimeInterval(30)))
+  #expect(
+    pod.deletionTimestamp
+      == TimeRange(earliest: captureDate.addingTimeInterval(2), latest: captureDate.addingTimeInterval(30)))
   #expect(r.events.isEmpty)
 }
 
@@ -318,14 +323,17 @@ let describeWeb0 = """
   #expect(r.unrecognised == [])
   #expect(r.events.count == 4)
   #expect(r.events[1].sourceComponent == nil && r.events[1].message == "something happened here")
-  #expect(r.events[2].message.hasSuffix("create failed:\nrunc create failed: unable to start container process: exec: \"/app\": permission denied"))
+  #expect(
+    r.events[2].message.hasSuffix(
+      "create failed:\nrunc create failed: unable to start container process: exec: \"/app\": permission denied"))
   #expect(r.events[2].evidence.map(\.ref.line) == [9, 10])
   #expect(r.events[3].reason == "Pulled")
 }
 
 @Test func oldDescribeEventTables() throws {
   // 1.2–1.7: tab-separated, ShortHumanDuration ages, `{component host}` or `component, host`.
-  let v17 = "Name:\tweb-0\nNamespace:\tdefault\nNode:\tnode-1/10.0.0.5\nEvents:\n"
+  let v17 =
+    "Name:\tweb-0\nNamespace:\tdefault\nNode:\tnode-1/10.0.0.5\nEvents:\n"
     + "  FirstSeen\tLastSeen\tCount\tFrom\t\t\tSubObjectPath\t\tType\t\tReason\t\tMessage\n"
     + "  ---------\t--------\t-----\t----\t\t\t-------------\t\t--------\t------\t\t-------\n"
     + "  10m\t\t10m\t\t1\t{default-scheduler }\t\t\t\tNormal\t\tScheduled\tSuccessfully assigned web-0 to node-1\n"
@@ -408,7 +416,10 @@ let describeWeb0 = """
   #expect(node.taints == ["node.kubernetes.io/unreachable:NoExecute", "node.kubernetes.io/unreachable:NoSchedule"])
   #expect(node.unschedulable == false)
   #expect(node.conditions.count == 2)
-  #expect(node.conditions[1] == PodCondition(type: "Ready", status: "Unknown", reason: "NodeStatusUnknown", message: "Kubelet stopped posting node status."))
+  #expect(
+    node.conditions[1]
+      == PodCondition(
+        type: "Ready", status: "Unknown", reason: "NodeStatusUnknown", message: "Kubelet stopped posting node status."))
   #expect(r.events.first?.involved == ObjectRef(kind: "Node", name: "node-1"))
   #expect(r.events.first?.sourceComponent == "node-controller")
 }
@@ -499,7 +510,8 @@ let describeWeb0 = """
   #expect(r.workloads.map(\.kind) == ["Deployment", "ReplicaSet", "StatefulSet", "Job"])
   let deploy = r.workloads[0]
   #expect(deploy.replicas == "3 desired | 3 updated | 3 total | 1 available | 2 unavailable")
-  #expect(deploy.conditions.first == PodCondition(type: "Available", status: "False", reason: "MinimumReplicasUnavailable"))
+  #expect(
+    deploy.conditions.first == PodCondition(type: "Available", status: "False", reason: "MinimumReplicasUnavailable"))
   #expect(r.workloads[1].podsStatus == "1 Running / 2 Waiting / 0 Succeeded / 0 Failed")
   #expect(r.workloads[3].podsStatus == "0 Active (0 Ready) / 0 Succeeded / 1 Failed")
   #expect(r.events.map(\.involved.kind) == ["Deployment", "ReplicaSet", "Job"])

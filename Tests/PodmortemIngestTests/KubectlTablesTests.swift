@@ -35,7 +35,8 @@ import Testing
   #expect(w.unrecognised == [])
   #expect(w.pods[0].namespace == "default" && w.pods[0].podIP == "10.244.2.31" && w.pods[0].node == "worker-node-2")
   #expect(w.pods[0].labels == ["app": "api", "pod-template-hash": "7d9f8b6c5d"])
-  #expect(w.pods[1].namespace == "kube-system" && w.pods[1].podIP == nil && w.pods[1].node == nil && w.pods[1].labels.isEmpty)
+  #expect(
+    w.pods[1].namespace == "kube-system" && w.pods[1].podIP == nil && w.pods[1].node == nil && w.pods[1].labels.isEmpty)
 }
 
 @Test(arguments: [
@@ -80,7 +81,8 @@ func everyPodStatusIsKept(_ status: String) throws {
   #expect(r.events.count == 3)
   #expect(r.events[0].involved == ObjectRef(kind: "Pod", name: "api-7d9f8b6c5d-x2x7k"))
   #expect(r.events[0].message == "Successfully assigned default/api-7d9f8b6c5d-x2x7k to worker-node-2")
-  #expect(same(r.events[1].lastSeen, agoRange(185, unit: 1)) && r.events[1].firstSeen == nil && r.events[1].count == nil)
+  #expect(
+    same(r.events[1].lastSeen, agoRange(185, unit: 1)) && r.events[1].firstSeen == nil && r.events[1].count == nil)
   #expect(r.events[2].involved.kind == "Node")
 
   let wide = """
@@ -91,7 +93,8 @@ func everyPodStatusIsKept(_ status: String) throws {
   let w = parseKubectl(wide)
   #expect(w.unrecognised == [])
   let e = try #require(w.events.first)
-  #expect(e.involved.fieldPath == "spec.containers{web}" && e.sourceComponent == "kubelet" && e.sourceHost == "worker-node-1")
+  #expect(
+    e.involved.fieldPath == "spec.containers{web}" && e.sourceComponent == "kubelet" && e.sourceHost == "worker-node-1")
   #expect(e.message == "Liveness probe failed: HTTP probe failed with statuscode: 503")
   #expect(e.count == 12 && e.eventName == "web-6f9c8d7b5-kq2lp.187b1c2d3e4f5a6b")
   #expect(same(e.firstSeen, agoRange(660, unit: 60)) && same(e.lastSeen, agoRange(75, unit: 1)))

@@ -90,16 +90,17 @@ func messyPasteIsReadAndAccountedThroughEveryWindow(window: Int) throws {
 }
 
 @Test func severalOutputsGluedTogether() {
-  let text = describeWeb0 + "\n" + """
-    NAME    READY   STATUS             RESTARTS      AGE
-    web-0   0/1     CrashLoopBackOff   9 (60s ago)   52m
-    LAST SEEN   TYPE      REASON    OBJECT      MESSAGE
-    60s         Warning   BackOff   pod/web-0   Back-off restarting failed container web in pod web-0_default(0f1c)
-    Name:         web-1
-    Namespace:    default
-    Node:         node-1/10.0.0.5
-    Status:       Pending
-    """
+  let text =
+    describeWeb0 + "\n" + """
+      NAME    READY   STATUS             RESTARTS      AGE
+      web-0   0/1     CrashLoopBackOff   9 (60s ago)   52m
+      LAST SEEN   TYPE      REASON    OBJECT      MESSAGE
+      60s         Warning   BackOff   pod/web-0   Back-off restarting failed container web in pod web-0_default(0f1c)
+      Name:         web-1
+      Namespace:    default
+      Node:         node-1/10.0.0.5
+      Status:       Pending
+      """
   let r = parseKubectl(text)
   #expect(r.unrecognised == [])
   #expect(r.pods.map(\.name) == ["web-0", "web-0", "web-1"])
@@ -112,9 +113,10 @@ func messyPasteIsReadAndAccountedThroughEveryWindow(window: Int) throws {
 @Test func sniffPicksKubectlTextFromContent() {
   let context = ParseContext(source: SourceInfo(name: "notes"), captureTime: capture, diagnostics: { _ in })
   var records: [Record] = []
-  for text in [describeWeb0, "NAME   READY   STATUS   RESTARTS   AGE\nweb-0   1/1   Running   0   5m\n",
-    "LAST SEEN   TYPE   REASON   OBJECT   MESSAGE\n5m   Normal   Pulled   pod/web-0   pulled\n"]
-  {
+  for text in [
+    describeWeb0, "NAME   READY   STATUS   RESTARTS   AGE\nweb-0   1/1   Running   0   5m\n",
+    "LAST SEEN   TYPE   REASON   OBJECT   MESSAGE\n5m   Normal   Pulled   pod/web-0   pulled\n",
+  ] {
     var reader = LineReader(string: text, window: 7)
     let account = Ingestor().ingest(&reader, context: context) { records.append($0) }
     #expect(account.formats == ["kubectl-text"])
@@ -162,4 +164,35 @@ func messyPasteIsReadAndAccountedThroughEveryWindow(window: Int) throws {
   #expect(pods == 10_000 && unrecognised == 0)
   // The first pod is out as soon as its Events line is read, not at the end of the input.
   #expect(linesSeenAtFirstPod == 5)
+}
+
+@Test func tabIndentedDescribeAndWrappedGetEvents() throws {
+  let text = [
+    "Name:\tweb-0",
+    "Namespace:\tdefault",
+    "Containers:",
+    "\tweb:",
+    "\t\tImage:\tnginx:1.27",
+    "\t\tState:\tTerminated",
+    "\t\t\tReason:\tError",
+    "\t\t\tExit Code:\t1",
+    "\t\tLimits:",
+    "\t\t\tmemory:\t64Mi",
+    "\t\tRestart Count:\t3",
+    "",
+    "LAST SEEN   TYPE      REASON    OBJECT      MESSAGE",
+    "2m          Warning   BackOff   pod/web-0",
+    "Back-off restarting failed container web in pod web-0_default(1)",
+    "5m          Normal    Pulled    pod/web-0   Container image \"nginx:1.27\" already present on machine",
+    "what is this",
+  ].joined(separator: "\n")
+  let r = parseKubectl(text)
+  #expect(r.unrecognised == [17])
+  let web = try #require(r.pods.first?.containers.first)
+  #expect(web.name == "web" && web.image == "nginx:1.27" && web.restartCount == 3 && web.limits == ["memory": "64Mi"])
+  guard case .terminated(let t)? = web.state else { Issue.record("state"); return }
+  #expect(t.reason == "Error" && t.exitCode == 1)
+  #expect(r.events.map(\.reason) == ["BackOff", "Pulled"])
+  #expect(r.events[0].message == "Back-off restarting failed container web in pod web-0_default(1)")
+  #expect(r.events[0].evidence.map(\.ref.line) == [14, 15])
 }

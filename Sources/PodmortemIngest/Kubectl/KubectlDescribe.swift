@@ -384,7 +384,8 @@ struct DescribeBlock {
     var condition = PodCondition(type: String(t[0]), status: String(t[1]))
     if conditionColumns >= 6 {
       // Two RFC1123Z times of six words each, then the reason and the message.
-      guard t.count >= 15, Timestamps.range(t[2...7].joined(separator: " ")) != nil || Timestamps.isZero(t[2...7].joined(separator: " "))
+      guard t.count >= 15,
+        Timestamps.range(t[2...7].joined(separator: " ")) != nil || Timestamps.isZero(t[2...7].joined(separator: " "))
       else { return nil }
       condition.reason = String(t[14])
       condition.message = t.count > 15 ? String(line.rest(from: t[15])) : nil

@@ -122,7 +122,8 @@ struct DescribeEventsTable {
 
   private func v17Row(_ line: KubectlLine, _ context: ParseContext) -> Event? {
     let t = line.tokens
-    guard t.count >= 6, let first = AgeCell.read(t, at: 0, style: .short, capture: context.captureTime, allowCount: false),
+    guard t.count >= 6,
+      let first = AgeCell.read(t, at: 0, style: .short, capture: context.captureTime, allowCount: false),
       first.consumed == 1,
       let last = AgeCell.read(t, at: 1, style: .short, capture: context.captureTime, allowCount: false),
       last.consumed == 1, let count = Int(t[2])

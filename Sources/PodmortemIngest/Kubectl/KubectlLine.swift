@@ -8,7 +8,7 @@ struct KubectlLine {
   let text: String
   /// The cleaned text without its indentation.
   let body: Substring
-  /// Leading spaces and tabs.
+  /// Leading white space in columns, a tab counting as two.
   let indent: Int
 
   init(_ line: Line) {
@@ -19,7 +19,8 @@ struct KubectlLine {
     let trimmedEnd = text.lastIndex { !$0.isWhitespace }.map { text.index(after: $0) } ?? text.startIndex
     self.text = String(text[..<trimmedEnd])
     let start = self.text.firstIndex { $0 != " " && $0 != "\t" } ?? self.text.endIndex
-    self.indent = self.text.distance(from: self.text.startIndex, to: start)
+    // A pasted tab usually stands for one describe level (PrefixWriter's two spaces, §1.1).
+    self.indent = self.text[..<start].reduce(0) { $0 + ($1 == "\t" ? 2 : 1) }
     self.body = self.text[start...]
   }
 

@@ -14,10 +14,11 @@ package struct KubectlTextParser: LineParser {
 
   package static func sniff(head: [Line], info: SourceInfo) -> Int {
     var sawName = false
-    var sawNamespace = false
+    var sawDescribeField = false
     var score = 0
-    let probe = DescribeReader(context: ParseContext(
-      source: info, captureTime: CaptureTime(date: .distantPast, origin: .currentTime), diagnostics: { _ in }))
+    let probe = DescribeReader(
+      context: ParseContext(
+        source: info, captureTime: CaptureTime(date: .distantPast, origin: .currentTime), diagnostics: { _ in }))
     for line in head {
       let l = KubectlLine(line)
       if let header = TableHeader(l) {
@@ -26,12 +27,13 @@ package struct KubectlTextParser: LineParser {
         score = max(score, 85)
       } else if l.indent == 0, let f = l.field {
         sawName = sawName || f.key == "Name"
-        sawNamespace = sawNamespace || f.key == "Namespace"
+        // Nodes have no namespace; their describe goes on with Roles and Labels.
+        sawDescribeField = sawDescribeField || ["Namespace", "Roles", "Labels", "CreationTimestamp"].contains(f.key)
       } else if probe.canStart(l) {
         score = max(score, 60)
       }
     }
-    if sawName && sawNamespace { score = max(score, 90) }
+    if sawName { score = max(score, sawDescribeField ? 90 : 50) }
     return score
   }
 
