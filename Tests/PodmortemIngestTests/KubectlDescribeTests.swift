@@ -231,6 +231,7 @@ let describeWeb0 = """
           Message:      The container could not be located when the pod was terminated
     second line of the message
           Exit Code:    137
+          Signal:       9
           Started:      Mon, 01 Jan 0001 00:00:00 +0000
           Finished:     Mon, 01 Jan 0001 00:00:00 +0000
         Ready:          False
@@ -259,7 +260,7 @@ let describeWeb0 = """
   #expect(pod.message?.hasPrefix("The node was low on resource: memory.") == true)
   let api = try #require(pod.containers.first)
   guard case .terminated(let t)? = api.state else { Issue.record("state"); return }
-  #expect(t.reason == "ContainerStatusUnknown" && t.exitCode == 137)
+  #expect(t.reason == "ContainerStatusUnknown" && t.exitCode == 137 && t.signal == 9)
   #expect(t.message == "The container could not be located when the pod was terminated\nsecond line of the message")
   #expect(t.startedAt == nil && t.finishedAt == nil)
   #expect(api.probes[.liveness]?.handler == .grpc(port: "9090", service: "health"))
@@ -516,4 +517,25 @@ let describeWeb0 = """
   #expect(r.workloads[3].podsStatus == "0 Active (0 Ready) / 0 Succeeded / 1 Failed")
   #expect(r.events.map(\.involved.kind) == ["Deployment", "ReplicaSet", "Job"])
   #expect(r.events.map(\.involved.name) == ["web", "web-5d4f8b7c9", "migrate"])
+}
+
+@Test func sidecarInitContainerIsRestartable() throws {
+  let text = """
+    Name:         web-0
+    Namespace:    default
+    Init Containers:
+      proxy:
+        Image:           envoy:1.30
+        Restart Policy:  Always
+        State:           Running
+          Started:       Fri, 27 Nov 2026 00:10:00 +0000
+        Ready:           True
+        Restart Count:   0
+    """
+  let r = parseKubectl(text)
+  #expect(r.unrecognised == [])
+  let proxy = try #require(r.pods.first?.containers.first)
+  #expect(proxy.role == .initContainer && proxy.restartPolicyAlways)
+  #expect(
+    proxy.state == .running(startedAt: TimeRange(earliest: ago(3000), latest: ago(3000).addingTimeInterval(0.999))))
 }

@@ -164,5 +164,7 @@ func everyPodStatusIsKept(_ status: String) throws {
   #expect(e.involved == ObjectRef(kind: "Pod", name: "web-6f9c8d7b5-kq2lp"))
   #expect(e.count == 12 && same(e.lastSeen, agoRange(75, unit: 1)) && same(e.firstSeen, agoRange(660, unit: 60)))
   #expect(r.events[2].lastSeen == nil)
+  // One occurrence: `kubectl events` prints the first age, which is also the last (§3.3).
+  #expect(same(r.events[0].firstSeen, agoRange(660, unit: 60)) && same(r.events[0].lastSeen, r.events[0].firstSeen))
   #expect(r.events[3].involved.namespace == "prod" && r.events[3].count == 4)
 }

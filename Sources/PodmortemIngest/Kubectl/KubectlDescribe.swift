@@ -486,6 +486,9 @@ struct DescribeBlock {
     case "Environment":
       containerField = value == "<none>" ? .none : .environment
       return .ignored
+    case "Restart Policy":
+      // A restartable init container: a sidecar (§3.4).
+      container?.restartPolicyAlways = value == "Always"
     default:
       // Container ID, Image ID, ports, Command/Args, Mounts, Devices: recognised, not kept.
       containerField = value.isEmpty ? .skippedList : .none

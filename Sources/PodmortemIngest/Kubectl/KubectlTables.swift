@@ -132,6 +132,7 @@ enum EventsTable {
     }
     var i = 0
     var sawType = false
+    var kindAsStored = false
     for column in header.columns[..<messageColumn] {
       switch column {
       case "SUBOBJECT":
@@ -193,6 +194,7 @@ enum EventsTable {
         event.reason = String(cell)
         i += 1
       case "OBJECT":
+        kindAsStored = cell.first?.isUppercase == true
         let object = Cells.object(cell)
         event.involved.kind = object.kind
         event.involved.name = object.name
@@ -202,6 +204,11 @@ enum EventsTable {
       }
     }
     guard sawType, !event.reason.isEmpty else { return nil }
+    if event.count == nil, event.firstSeen == nil, kindAsStored {
+      // `kubectl events` (Kind as stored, `Pod/web-0`) prints a single age only for one
+      // occurrence, and that age is the first one's (getInterval, §3.3).
+      event.firstSeen = event.lastSeen
+    }
     if i < end {
       let message = line.text[t[i].startIndex..<t[end - 1].endIndex]
       if let prefixed = Cells.fieldPathPrefix(message) {
