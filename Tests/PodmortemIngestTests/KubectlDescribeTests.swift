@@ -539,3 +539,26 @@ let describeWeb0 = """
   #expect(
     proxy.state == .running(startedAt: TimeRange(earliest: ago(3000), latest: ago(3000).addingTimeInterval(0.999))))
 }
+
+@Test func strippedVolumesKeepTheirNameAndBlocksSplitWithoutBlankLines() {
+  let text = """
+    Name: a
+    Namespace: default
+    Node: n/10.0.0.1
+    Volumes:
+    config:
+    Type: ConfigMap (a volume populated by a ConfigMap)
+    Name: app-config
+    Optional: false
+    QoS Class: BestEffort
+    Priority: 0
+    Name: b
+    Namespace: default
+    Node: n/10.0.0.1
+    """
+  let r = parseKubectl(text)
+  #expect(r.unrecognised == [])
+  #expect(r.pods.map(\.name) == ["a", "b"])
+  #expect(r.ignored == [4, 5, 6, 7, 8, 10])
+  #expect(r.pods[0].qosClass == "BestEffort")
+}

@@ -65,7 +65,7 @@ struct DescribeReader {
     guard let block, block.name != nil else { return true }
     if previousBlank { return true }
     switch block.section {
-    case .skipped, .annotations: return false
+    case .volumes, .annotations: return false
     case .containers: return block.containerField != .stateMessage
     default: return true
     }
@@ -79,7 +79,8 @@ enum ContainerField: Equatable {
 
 /// The describe section a line is in.
 enum DescribeSection: Equatable {
-  case top, labels, annotations, tolerations, taints, nodeSelectors, ips, conditions, readinessGates, events, skipped
+  case top, labels, annotations, tolerations, taints, nodeSelectors, ips, conditions, readinessGates, events, volumes
+  case skipped
   case containers(ContainerSnapshot.Role)
 }
 
@@ -182,7 +183,8 @@ struct DescribeBlock {
   /// `StorageClass:`): recognised and skipped with its indented lines.
   private func isGenericTopKey(_ key: Substring) -> Bool {
     switch section {
-    case .annotations, .tolerations, .taints, .labels, .containers, .conditions, .readinessGates, .events: false
+    case .annotations, .tolerations, .taints, .labels, .containers, .conditions, .readinessGates, .events, .volumes:
+      false
     default: key.first?.isUppercase == true && key != "Reason" && key != "Message"
     }
   }
@@ -259,6 +261,9 @@ struct DescribeBlock {
       stored = .ignored
     case "Readiness Gates":
       section = .readinessGates
+      stored = .ignored
+    case "Volumes":
+      section = .volumes
       stored = .ignored
     case "QoS Class":
       isPod = true
@@ -338,7 +343,7 @@ struct DescribeBlock {
     case .labels:
       guard !line.body.contains(" ") else { return nil }
       return addLabel(line.body) ? .parsed : nil
-    case .annotations, .nodeSelectors, .ips, .skipped, .readinessGates:
+    case .annotations, .nodeSelectors, .ips, .skipped, .readinessGates, .volumes:
       return .ignored
     case .tolerations:
       return addToleration(line.body) ? .parsed : .ignored
