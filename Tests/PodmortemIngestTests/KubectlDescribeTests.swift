@@ -202,6 +202,9 @@ let describeWeb0 = """
     """
   let pod = try #require(parseKubectl(text).pods.first)
   #expect(same(pod.deletionTimestamp, agoRange(47 * 60, unit: 60)))
+  let old = "Name:  worker-0\nNamespace:  default\nStatus:  Terminating (expires Fri, 27 Nov 2026 00:13:00 +0000)\n"
+  let expiring = try #require(parseKubectl(old).pods.first)
+  #expect(expiring.terminating && expiring.deletionTimestamp?.earliest == ago(47 * 60))
 }
 
 /// An evicted pod (1.32): `Status: Failed`, `Reason: Evicted`, a zero-time ContainerStatusUnknown

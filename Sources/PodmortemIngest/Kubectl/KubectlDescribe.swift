@@ -104,6 +104,7 @@ struct DescribeBlock {
   private var conditions: [PodCondition] = []
   private var conditionColumns = 2
   private var lasts: Age?
+  private var expires: TimeRange?
   private var container: ContainerSnapshot?
   private var state: StateBuilder?
   private var messageLines = 0
@@ -224,9 +225,13 @@ struct DescribeBlock {
       stored = .ignored
     case "Status":
       if value.hasPrefix("Terminating") {
+        isPod = true
         pod.terminating = true
         if let open = value.range(of: "(lasts "), value.hasSuffix(")") {
           lasts = Durations.human(value[open.upperBound..<value.index(before: value.endIndex)])
+        } else if let open = value.range(of: "(expires "), value.hasSuffix(")") {
+          // Old kubectl printed the deletion timestamp itself.
+          expires = Timestamps.range(value[open.upperBound..<value.index(before: value.endIndex)])
         }
       } else {
         pod.phase = String(value)
@@ -602,6 +607,7 @@ struct DescribeBlock {
   /// `Terminating (lasts X)`: X is the time since deletionTimestamp, which is request time +
   /// grace, so `<invalid>` means it lies 2 s … grace s ahead (§1.2).
   private func deletionTimestamp() -> TimeRange? {
+    if let expires { return expires }
     switch lasts {
     case .known(let range)?:
       return range.timeRange(before: context.captureTime)
