@@ -14,7 +14,7 @@ struct KubectlLine {
   init(_ line: Line) {
     self.line = line
     var text = line.text
-    if text.contains("\u{1B}") || text.contains("^[[") { text = Self.stripColour(text) }
+    if text.utf8.contains(0x1B) || text.utf8.contains(0x5E) { text = Self.stripColour(text) }
     if text.drop(while: { $0 == " " || $0 == "\t" }).hasPrefix("**") { text = text.replacing("**", with: "") }
     let trimmedEnd = text.lastIndex { !$0.isWhitespace }.map { text.index(after: $0) } ?? text.startIndex
     self.text = String(text[..<trimmedEnd])

@@ -22,6 +22,8 @@ struct TableHeader: Equatable {
 
   /// The header a line is, if it is one.
   init?(_ line: KubectlLine) {
+    let body = line.body
+    guard body.hasPrefix("NAME") || body.hasPrefix("EVENT") || body.hasPrefix("LAST") else { return nil }
     var columns: [String] = []
     let words = line.tokens
     var i = 0

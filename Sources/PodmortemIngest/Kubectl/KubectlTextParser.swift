@@ -117,14 +117,14 @@ package struct KubectlTextParser: LineParser {
     table = nil
   }
 
+  private static let commandPrompts = ["$ ", "# ", "% ", "> ", "PS> ", ""].map { $0 + "kubectl " }
+
   /// Lines that separate outputs in a paste: markdown fences, `grep -A` separators, shell
   /// commands, and kubectl's own "nothing found" notes.
   private static func isBoundary(_ line: KubectlLine) -> Bool {
     let body = line.body
     if body.hasPrefix("```") || body.hasPrefix("~~~") || body == "--" { return true }
-    for prompt in ["$ ", "# ", "% ", "> ", "PS> ", ""] where body.hasPrefix(prompt + "kubectl ") {
-      return true
-    }
+    for prompt in commandPrompts where body.hasPrefix(prompt) { return true }
     return body.hasPrefix("No resources found") || body.hasPrefix("No events found")
   }
 }
