@@ -21,6 +21,7 @@ package struct Ingestor: Sendable {
 
   /// Every parser podmortem ships, in order of preference on equal confidence.
   package static let standardParsers: [any LineParser.Type] = [
+    KubectlTextParser.self,
     KubeletLogParser.self,
     ContainerLogParser.self,
     ClusterInfoDumpLogsParser.self,

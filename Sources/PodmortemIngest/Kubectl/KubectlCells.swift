@@ -1,0 +1,156 @@
+import Foundation
+import PodmortemModel
+import PodmortemText
+
+/// Which duration printer made the ages of a table (REFERENCE.md §2): `HumanDuration` since 1.12,
+/// `ShortHumanDuration` in pre-1.12 `get events` and the 1.2–1.7 describe table.
+enum AgeStyle {
+  case human, short
+
+  func parse(_ text: some StringProtocol) -> Age? {
+    switch self {
+    case .human: Durations.human(text)
+    case .short: Durations.shortHuman(text)
+    }
+  }
+}
+
+/// An age cell: `4m2s`, `4m2s (x27 over 52m)`, `<unknown>`, or a pre-1.12 watch time
+/// `2018-03-01 10:11:12.123 +0000 UTC`.
+struct AgeCell {
+  /// How many tokens the cell took.
+  var consumed: Int
+  /// The age as printed: the last occurrence when a count follows (REFERENCE.md §1.6).
+  var time: TimeRange?
+  /// `N` of `(xN over B)`.
+  var count: Int?
+  /// `B` of `(xN over B)`: the FIRST occurrence, not the span.
+  var first: TimeRange?
+
+  /// Reads the cell starting at `tokens[index]`; nil when the tokens there are not an age.
+  static func read(
+    _ tokens: [Substring], at index: Int, style: AgeStyle, capture: CaptureTime, allowCount: Bool = true
+  ) -> AgeCell? {
+    guard index < tokens.count else { return nil }
+    let t = tokens[index]
+    if t.count == 10, t.dropFirst(4).first == "-", index + 3 < tokens.count {
+      let joined = tokens[index...(index + 3)].joined(separator: " ")
+      guard let range = Timestamps.range(joined) else { return nil }
+      let monotonic = index + 4 < tokens.count && tokens[index + 4].hasPrefix("m=") ? 1 : 0
+      return AgeCell(consumed: 4 + monotonic, time: range)
+    }
+    guard let age = style.parse(t) else { return nil }
+    var cell = AgeCell(consumed: 1, time: anchor(age, capture))
+    if allowCount, index + 3 < tokens.count, tokens[index + 1].hasPrefix("(x"), tokens[index + 2] == "over",
+      tokens[index + 3].hasSuffix(")")
+    {
+      guard let count = Int(tokens[index + 1].dropFirst(2)), let first = style.parse(tokens[index + 3].dropLast())
+      else { return nil }
+      cell.count = count
+      cell.first = anchor(first, capture)
+      cell.consumed = 4
+    } else if allowCount, index + 1 < tokens.count, tokens[index + 1].hasPrefix("(x") {
+      return nil
+    }
+    return cell
+  }
+
+  static func anchor(_ age: Age, _ capture: CaptureTime) -> TimeRange? { age.timeRange(before: capture) }
+}
+
+/// The shapes of kubectl cells that decide where a cell ends when padding is lost.
+enum Cells {
+  /// `Normal` or `Warning`: the only types the recorder accepts (REFERENCE.md §4.1).
+  static func isEventType(_ token: Substring) -> Bool { token == "Normal" || token == "Warning" }
+
+  /// A component name as printed in From/SOURCE: `kubelet`, `default-scheduler`, `kubelet,`.
+  static func looksLikeComponent(_ token: Substring) -> Bool {
+    if token.hasPrefix("{") { return true }
+    let core = token.hasSuffix(",") ? token.dropLast() : token
+    guard let first = core.first, first.isLowercase || first.isNumber else { return false }
+    return core.allSatisfy { $0.isLowercase || $0.isNumber || $0 == "-" || $0 == "." || $0 == "_" || $0 == "/" }
+  }
+
+  /// A sub-object path: `spec.containers{web}`, `spec.initContainers{init}`, `spec.containers[0]`.
+  static func looksLikeFieldPath(_ token: Substring) -> Bool {
+    token.hasPrefix("spec.") || token.hasPrefix("status.") || token.hasPrefix("metadata.")
+  }
+
+  /// Reads a source cell at `tokens[index]`: `kubelet`, `kubelet, node-1`, `{kubelet node-1}`.
+  static func source(_ tokens: [Substring], at index: Int) -> (component: String, host: String?, consumed: Int)? {
+    guard index < tokens.count else { return nil }
+    let t = tokens[index]
+    if t.hasPrefix("{") {
+      var parts: [Substring] = []
+      var i = index
+      while i < tokens.count {
+        parts.append(tokens[i])
+        if tokens[i].hasSuffix("}") { break }
+        i += 1
+      }
+      guard i < tokens.count else { return nil }
+      let inner = parts.joined(separator: " ").dropFirst().dropLast().split(separator: " ")
+      guard let component = inner.first else { return nil }
+      return (String(component), inner.count > 1 ? String(inner[1]) : nil, i - index + 1)
+    }
+    if t.hasSuffix(","), index + 1 < tokens.count {
+      return (String(t.dropLast()), String(tokens[index + 1]), 2)
+    }
+    return (String(t), nil, 1)
+  }
+
+  /// Splits the ≥1.35 describe prefix off a message: `spec.containers{web}: Liveness …`
+  /// → (`spec.containers{web}`, `Liveness …`) (REFERENCE.md §1.6).
+  static func fieldPathPrefix(_ message: Substring) -> (fieldPath: String, message: Substring)? {
+    guard message.hasPrefix("spec.") else { return nil }
+    guard let colon = message.firstIndex(of: ":") else { return nil }
+    let path = message[..<colon]
+    guard path.last == "}" || path.last == "]", !path.contains(" ") else { return nil }
+    let after = message.index(after: colon)
+    guard after == message.endIndex || message[after] == " " else { return nil }
+    return (String(path), message[after...].drop { $0 == " " })
+  }
+
+  /// `pod` → `Pod`: `kubectl get events` prints kinds lower-cased (§3.1); `kubectl events` and
+  /// JSON keep them as stored.
+  static func canonicalKind(_ kind: Substring) -> String {
+    let known = [
+      "Pod", "Node", "ReplicaSet", "Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Service", "Endpoints",
+      "EndpointSlice", "PersistentVolumeClaim", "PersistentVolume", "HorizontalPodAutoscaler",
+      "ReplicationController", "Namespace", "ConfigMap", "Secret", "Ingress", "PodDisruptionBudget", "Lease",
+      "ServiceAccount", "StorageClass", "VolumeAttachment", "CertificateSigningRequest",
+    ]
+    let lower = kind.lowercased()
+    return known.first { $0.lowercased() == lower } ?? String(kind)
+  }
+
+  /// `pod/web-0` → (`Pod`, `web-0`); a bare kind has an empty name.
+  static func object(_ token: Substring) -> ObjectRef {
+    guard let slash = token.firstIndex(of: "/") else { return ObjectRef(kind: canonicalKind(token), name: "") }
+    return ObjectRef(kind: canonicalKind(token[..<slash]), name: String(token[token.index(after: slash)...]))
+  }
+
+  /// `app=web,tier=db` → labels; `<none>` → empty.
+  static func labels(_ text: Substring) -> [String: String]? {
+    if text == "<none>" { return [:] }
+    var labels: [String: String] = [:]
+    for pair in text.split(separator: ",") {
+      guard let eq = pair.firstIndex(of: "="), eq > pair.startIndex else { return nil }
+      labels[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
+    }
+    return labels
+  }
+
+  /// `1/2` → ReadyCount.
+  static func ready(_ token: Substring) -> ReadyCount? {
+    guard let slash = token.firstIndex(of: "/"), let r = Int(token[..<slash]),
+      let t = Int(token[token.index(after: slash)...])
+    else { return nil }
+    return ReadyCount(ready: r, total: t)
+  }
+
+  /// `<none>` and empty cells are absent values.
+  static func value(_ text: some StringProtocol) -> String? {
+    text.isEmpty || text == "<none>" ? nil : String(text)
+  }
+}

@@ -1,0 +1,199 @@
+import PodmortemModel
+import PodmortemText
+
+/// The Events table at the end of a describe output, in every era (REFERENCE.md §1.6, §1.7):
+/// `Type Reason Age From Message` (1.8+), `FirstSeen LastSeen Count From SubObjectPath Type Reason
+/// Message` (1.2–1.7, ShortHumanDuration ages) and the ≤1.1 table with absolute times and no Type.
+///
+/// A row is emitted when the next row, a blank line or the end arrives, because a message may
+/// continue on following lines at column 0.
+struct DescribeEventsTable {
+  enum Era {
+    case modern, v17, v11
+  }
+
+  /// The object the events are about: describe filters by it (§1.6). Its name is empty when the
+  /// table was pasted without the describe block above it.
+  var owner: ObjectRef
+  var era: Era = .modern
+  private var fromColumn: Int?
+  private var messageColumn: Int?
+  private var pending: Event?
+  private var pendingLines = 0
+
+  init(owner: ObjectRef) {
+    self.owner = owner
+  }
+
+  /// The era a header line names, if it is one.
+  static func header(_ line: KubectlLine) -> Era? {
+    let words = line.tokens
+    switch words {
+    case ["Type", "Reason", "Age", "From", "Message"]: return .modern
+    case ["FirstSeen", "LastSeen", "Count", "From", "SubObjectPath", "Type", "Reason", "Message"]: return .v17
+    case ["FirstSeen", "LastSeen", "Count", "From", "SubobjectPath", "Reason", "Message"]: return .v11
+    default: return nil
+    }
+  }
+
+  /// Consumes a line of the table; nil when the line is not part of it.
+  mutating func feed(_ line: KubectlLine, context: ParseContext, emit: (Record) -> Void) -> SourceAccount.Verdict? {
+    if let era = Self.header(line) {
+      flush(emit: emit)
+      self.era = era
+      let columns = line.tokens.map { line.text.distance(from: line.text.startIndex, to: $0.startIndex) }
+      fromColumn = era == .modern ? columns[3] : nil
+      messageColumn = era == .modern ? columns[4] : nil
+      return .ignored
+    }
+    if line.isUnderline {
+      flush(emit: emit)
+      return .ignored
+    }
+    if let event = row(line, context: context) {
+      flush(emit: emit)
+      pending = event
+      pendingLines = 1
+      return .parsed
+    }
+    // A message with embedded newlines continues at column 0 (§1.6); a wrapped paste puts the
+    // whole message on the next line.
+    if var event = pending, pendingLines < Self.maxContinuationLines {
+      let text = line.indent == 0 ? Substring(line.text) : line.body
+      event.message = event.message.isEmpty ? String(text) : event.message + "\n" + text
+      event.evidence.append(context.evidence(line.line))
+      pending = event
+      pendingLines += 1
+      return .parsed
+    }
+    return nil
+  }
+
+  /// Emits the row still waiting for continuation lines.
+  mutating func flush(emit: (Record) -> Void) {
+    if let event = pending { emit(.event(event)) }
+    pending = nil
+    pendingLines = 0
+  }
+
+  /// More continuation lines than this end the row: a message is at most a few KiB.
+  private static let maxContinuationLines = 200
+
+  /// Reads a row of any era (tried in the era of the header first).
+  func row(_ line: KubectlLine, context: ParseContext) -> Event? {
+    switch era {
+    case .modern: modernRow(line, context) ?? v17Row(line, context)
+    case .v17: v17Row(line, context) ?? modernRow(line, context)
+    case .v11: v11Row(line, context)
+    }
+  }
+
+  private func modernRow(_ line: KubectlLine, _ context: ParseContext) -> Event? {
+    let t = line.tokens
+    guard t.count >= 3, Cells.isEventType(t[0]),
+      let age = AgeCell.read(t, at: 2, style: .human, capture: context.captureTime)
+    else { return nil }
+    var i = 2 + age.consumed
+    var source: (component: String, host: String?, consumed: Int)?
+    if i < t.count {
+      let offset = line.text.distance(from: line.text.startIndex, to: t[i].startIndex)
+      // Header offsets tell an empty From from a message that starts with a lower-case word.
+      let fromIsEmpty = offset == messageColumn && fromColumn != messageColumn
+      if !fromIsEmpty && (offset == fromColumn || Cells.looksLikeComponent(t[i])) {
+        source = Cells.source(t, at: i)
+        i += source?.consumed ?? 0
+      }
+    }
+    var event = makeEvent(
+      type: EventType(String(t[0])), reason: t[1], message: i < t.count ? line.rest(from: t[i]) : "", context: context,
+      line: line)
+    event.sourceComponent = source?.component
+    event.sourceHost = source?.host
+    if let count = age.count {
+      event.count = count
+      event.lastSeen = age.time
+      event.firstSeen = age.first
+    } else {
+      event.firstSeen = age.time
+      event.lastSeen = age.time
+    }
+    return event
+  }
+
+  private func v17Row(_ line: KubectlLine, _ context: ParseContext) -> Event? {
+    let t = line.tokens
+    guard t.count >= 6,
+      let first = AgeCell.read(t, at: 0, style: .short, capture: context.captureTime, allowCount: false),
+      first.consumed == 1,
+      let last = AgeCell.read(t, at: 1, style: .short, capture: context.captureTime, allowCount: false),
+      last.consumed == 1, let count = Int(t[2])
+    else { return nil }
+    var i = 3
+    var source: (component: String, host: String?, consumed: Int)?
+    if !Cells.isEventType(t[i]) && !Cells.looksLikeFieldPath(t[i]) {
+      source = Cells.source(t, at: i)
+      i += source?.consumed ?? 0
+    }
+    var fieldPath: String?
+    if i < t.count, Cells.looksLikeFieldPath(t[i]) {
+      fieldPath = String(t[i])
+      i += 1
+    }
+    guard i + 1 < t.count, Cells.isEventType(t[i]) else { return nil }
+    var event = makeEvent(
+      type: EventType(String(t[i])), reason: t[i + 1], message: i + 2 < t.count ? line.rest(from: t[i + 2]) : "",
+      context: context, line: line)
+    if let fieldPath { event.involved.fieldPath = fieldPath }
+    event.sourceComponent = source?.component
+    event.sourceHost = source?.host
+    event.count = count
+    event.firstSeen = first.time
+    event.lastSeen = last.time
+    return event
+  }
+
+  private func v11Row(_ line: KubectlLine, _ context: ParseContext) -> Event? {
+    let t = line.tokens
+    guard t.count >= 15 else { return nil }
+    let firstText = t[0...5].joined(separator: " ")
+    let lastText = t[6...11].joined(separator: " ")
+    guard let first = Timestamps.range(firstText), let last = Timestamps.range(lastText), let count = Int(t[12]),
+      let source = Cells.source(t, at: 13)
+    else { return nil }
+    var i = 13 + source.consumed
+    var fieldPath: String?
+    if i < t.count, Cells.looksLikeFieldPath(t[i]) {
+      fieldPath = String(t[i])
+      i += 1
+    } else if i + 3 < t.count, t[i] == "implicitly", t[i + 1] == "required", t[i + 2] == "container" {
+      fieldPath = t[i...(i + 3)].joined(separator: " ")
+      i += 4
+    }
+    guard i < t.count else { return nil }
+    // ≤1.1 events had no type column.
+    var event = makeEvent(
+      type: .other(""), reason: t[i], message: i + 1 < t.count ? line.rest(from: t[i + 1]) : "", context: context,
+      line: line)
+    if let fieldPath { event.involved.fieldPath = fieldPath }
+    event.sourceComponent = source.component
+    event.sourceHost = source.host
+    event.count = count
+    event.firstSeen = first
+    event.lastSeen = last
+    return event
+  }
+
+  private func makeEvent(
+    type: EventType, reason: Substring, message: Substring, context: ParseContext, line: KubectlLine
+  ) -> Event {
+    var involved = owner
+    var text = message
+    if let prefixed = Cells.fieldPathPrefix(message) {
+      involved.fieldPath = prefixed.fieldPath
+      text = prefixed.message
+    }
+    return Event(
+      involved: involved, type: type, reason: String(reason), message: String(text),
+      evidence: [context.evidence(line.line)])
+  }
+}

@@ -1,0 +1,77 @@
+import PodmortemInput
+
+/// One input line as the kubectl parsers see it: colour codes (real `ESC[…m` or pasted as
+/// `^[[…m`) and markdown bold removed, trailing white space trimmed, indentation measured.
+struct KubectlLine {
+  let line: Line
+  /// The cleaned text.
+  let text: String
+  /// The cleaned text without its indentation.
+  let body: Substring
+  /// Leading white space in columns, a tab counting as two.
+  let indent: Int
+
+  init(_ line: Line) {
+    self.line = line
+    var text = line.text
+    if text.utf8.contains(0x1B) || text.utf8.contains(0x5E) { text = Self.stripColour(text) }
+    if text.drop(while: { $0 == " " || $0 == "\t" }).hasPrefix("**") { text = text.replacing("**", with: "") }
+    let trimmedEnd = text.lastIndex { !$0.isWhitespace }.map { text.index(after: $0) } ?? text.startIndex
+    self.text = String(text[..<trimmedEnd])
+    let start = self.text.firstIndex { $0 != " " && $0 != "\t" } ?? self.text.endIndex
+    // A pasted tab usually stands for one describe level (PrefixWriter's two spaces, §1.1).
+    self.indent = self.text[..<start].reduce(0) { $0 + ($1 == "\t" ? 2 : 1) }
+    self.body = self.text[start...]
+  }
+
+  var isBlank: Bool { body.isEmpty }
+  var number: Int { line.number }
+
+  /// The words of the line, split on spaces and tabs; each keeps its position in `text`.
+  var tokens: [Substring] { body.split(whereSeparator: { $0 == " " || $0 == "\t" }) }
+
+  /// `Key:  value` → (`Key`, `value`) for describe fields; nil unless the key is a plain label
+  /// (letters, digits, spaces, `-./()#_`) followed by `:` and then white space or the end.
+  var field: (key: Substring, value: Substring)? {
+    guard let colon = body.firstIndex(of: ":"), colon > body.startIndex else { return nil }
+    let key = body[..<colon]
+    let after = body.index(after: colon)
+    guard after == body.endIndex || body[after] == " " || body[after] == "\t" else { return nil }
+    guard let first = key.first, first.isLetter, key.last != " ",
+      key.allSatisfy({ $0.isLetter || $0.isNumber || " -./()#_".contains($0) })
+    else { return nil }
+    let value = body[after...].drop { $0 == " " || $0 == "\t" }
+    return (key, value)
+  }
+
+  /// The text from the start of `token` to the end of the line.
+  func rest(from token: Substring) -> Substring { text[token.startIndex...] }
+
+  /// A line of only dashes and white space (a table underline, a `grep -A` separator).
+  var isUnderline: Bool { !isBlank && body.allSatisfy { $0 == "-" || $0 == " " || $0 == "\t" } }
+
+  private static func stripColour(_ text: String) -> String {
+    var out = ""
+    out.reserveCapacity(text.utf8.count)
+    var scalars = text.unicodeScalars[...]
+    while let c = scalars.first {
+      var introducer = 0
+      if c == "\u{1B}", scalars.dropFirst().first == "[" {
+        introducer = 2
+      } else if c == "^", scalars.dropFirst().starts(with: "[[".unicodeScalars) {
+        introducer = 3
+      }
+      if introducer > 0 {
+        let params = scalars.dropFirst(introducer).prefix { ("0"..."9").contains($0) || $0 == ";" || $0 == "?" }
+        let final = scalars.dropFirst(introducer + params.count).first
+        if let final, final.properties.isAlphabetic, final.isASCII {
+          scalars = scalars.dropFirst(introducer + params.count + 1)
+          continue
+        }
+      }
+      out.unicodeScalars.append(c)
+      scalars = scalars.dropFirst()
+    }
+    return out
+  }
+}

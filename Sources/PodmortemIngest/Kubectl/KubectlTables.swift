@@ -1,0 +1,226 @@
+import PodmortemModel
+import PodmortemText
+
+/// The header of a `kubectl get` or `kubectl events` table: its column names in order
+/// (REFERENCE.md §3). Multi-word names (`LAST SEEN`, `NOMINATED NODE`) are joined, so a header
+/// whose padding collapsed to single spaces still reads.
+struct TableHeader: Equatable {
+  enum Kind: Equatable {
+    case pods
+    /// `legacy`: the pre-1.12 client-side table (ShortHumanDuration ages, NAME is the object).
+    case events(legacy: Bool)
+    /// Another resource (`get deployments`, `get nodes` …): its rows are recognised and skipped.
+    case other
+  }
+
+  var kind: Kind
+  var columns: [String]
+
+  private static let pairs: [String: String] = [
+    "LAST": "SEEN", "FIRST": "SEEN", "NOMINATED": "NODE", "READINESS": "GATES",
+  ]
+
+  /// The header a line is, if it is one.
+  init?(_ line: KubectlLine) {
+    let body = line.body
+    guard body.hasPrefix("NAME") || body.hasPrefix("EVENT") || body.hasPrefix("LAST") else { return nil }
+    var columns: [String] = []
+    let words = line.tokens
+    var i = 0
+    while i < words.count {
+      let w = words[i]
+      guard w.allSatisfy({ $0.isUppercase || $0.isNumber || "-_./".contains($0) }), w.first?.isUppercase == true
+      else { return nil }
+      if let second = Self.pairs[String(w)], i + 1 < words.count, words[i + 1] == second {
+        columns.append("\(w) \(second)")
+        i += 2
+      } else {
+        columns.append(String(w))
+        i += 1
+      }
+    }
+    guard let first = columns.first, ["NAME", "NAMESPACE", "EVENT", "LAST SEEN"].contains(first), columns.count >= 2
+    else { return nil }
+    self.columns = columns
+    if columns.contains("READY") && columns.contains("STATUS") && columns.contains("RESTARTS") {
+      kind = .pods
+    } else if columns.contains("TYPE") && columns.contains("REASON") && columns.contains("LAST SEEN") {
+      kind = .events(legacy: columns.contains("KIND"))
+    } else if first == "NAME" || first == "NAMESPACE" {
+      kind = .other
+    } else {
+      return nil
+    }
+  }
+}
+
+/// Rows of `kubectl get pods` (default, `-o wide`, `-A`, `--show-labels`, `--watch`) → PodSnapshot
+/// (REFERENCE.md §3.4). Cells are read as words: every pod cell is one word except RESTARTS
+/// `5 (2m ago)`, so collapsed padding and tabs do not matter.
+enum PodsTable {
+  static func row(_ line: KubectlLine, header: TableHeader, context: ParseContext) -> PodSnapshot? {
+    let t = line.tokens
+    var pod = PodSnapshot(name: "")
+    var i = 0
+    for column in header.columns {
+      guard i < t.count else { return nil }
+      let cell = t[i]
+      i += 1
+      switch column {
+      case "NAMESPACE": pod.namespace = String(cell)
+      case "NAME": pod.name = String(cell.hasPrefix("pod/") ? cell.dropFirst(4) : cell)
+      case "READY":
+        guard let ready = Cells.ready(cell) else { return nil }
+        pod.ready = ready
+      case "STATUS":
+        pod.displayStatus = String(cell)
+        pod.terminating = cell == "Terminating"
+      case "RESTARTS":
+        guard let restarts = Int(cell) else { return nil }
+        pod.restarts = restarts
+        if i + 1 < t.count, t[i].hasPrefix("("), t[i + 1] == "ago)" {
+          guard let age = Durations.human(t[i].dropFirst()) else { return nil }
+          pod.lastRestart = age.timeRange(before: context.captureTime)
+          i += 2
+        }
+      case "AGE":
+        guard let age = Durations.human(cell) else { return nil }
+        pod.creationTime = age.timeRange(before: context.captureTime)
+      case "IP": pod.podIP = Cells.value(cell)
+      case "NODE": pod.node = Cells.value(cell)
+      case "LABELS":
+        guard let labels = Cells.labels(cell) else { return nil }
+        pod.labels = labels
+      default: break
+      }
+    }
+    guard i == t.count, !pod.name.isEmpty, pod.ready != nil else { return nil }
+    pod.capturedAt = context.captureTime
+    pod.evidence = [context.evidence(line.line)]
+    return pod
+  }
+}
+
+/// Rows of `kubectl get events` (default, `-o wide`, `-A`, `--watch`, `--output-watch-events`,
+/// pre-1.12) and `kubectl events` (REFERENCE.md §3.1–§3.3) → Event.
+///
+/// Cells are read as words with the shape of each column: LAST SEEN is one age (plus
+/// `(xN over B)` in `kubectl events`), TYPE/REASON/OBJECT one word, SUBOBJECT present only when
+/// it looks like a field path, SOURCE `component[, host]`, MESSAGE the rest — or, in `-o wide`,
+/// everything up to the three trailing words FIRST SEEN, COUNT, NAME.
+enum EventsTable {
+  static func row(_ line: KubectlLine, header: TableHeader, context: ParseContext) -> Event? {
+    guard case .events(let legacy) = header.kind else { return nil }
+    let style: AgeStyle = legacy ? .short : .human
+    let t = line.tokens
+    guard let messageColumn = header.columns.firstIndex(of: "MESSAGE") else { return nil }
+    var end = t.count
+    var event = Event(involved: ObjectRef(name: ""), type: .other(""), reason: "", message: "")
+    // Columns after MESSAGE (`-o wide`) are single words, read from the end.
+    for column in header.columns[(messageColumn + 1)...].reversed() {
+      guard end > 0 else { return nil }
+      end -= 1
+      let cell = t[end]
+      switch column {
+      case "NAME": event.eventName = String(cell)
+      case "COUNT":
+        guard let count = Int(cell) else { return nil }
+        event.count = count
+      case "FIRST SEEN":
+        guard let age = style.parse(cell) else { return nil }
+        event.firstSeen = age.timeRange(before: context.captureTime)
+      default: break
+      }
+    }
+    var i = 0
+    var sawType = false
+    var kindAsStored = false
+    for column in header.columns[..<messageColumn] {
+      switch column {
+      case "SUBOBJECT":
+        if i < end, Cells.looksLikeFieldPath(t[i]) {
+          event.involved.fieldPath = String(t[i])
+          i += 1
+        }
+        continue
+      case "SOURCE":
+        if i < end, Cells.looksLikeComponent(t[i]), let source = Cells.source(t, at: i), i + source.consumed <= end {
+          event.sourceComponent = source.component
+          event.sourceHost = source.host
+          i += source.consumed
+        }
+        continue
+      default: break
+      }
+      guard i < end else { return nil }
+      let cell = t[i]
+      switch column {
+      case "EVENT":
+        guard ["ADDED", "MODIFIED", "DELETED", "ERROR", "BOOKMARK"].contains(cell) else { return nil }
+        event.watchType = String(cell)
+        i += 1
+      case "NAMESPACE":
+        event.involved.namespace = String(cell)
+        i += 1
+      case "LAST SEEN", "FIRST SEEN":
+        guard let age = AgeCell.read(Array(t[..<end]), at: i, style: style, capture: context.captureTime) else {
+          return nil
+        }
+        if column == "LAST SEEN" {
+          event.lastSeen = age.time
+          if let count = age.count {
+            event.count = count
+            event.firstSeen = age.first
+          }
+        } else {
+          event.firstSeen = age.time
+        }
+        i += age.consumed
+      case "COUNT":
+        guard let count = Int(cell) else { return nil }
+        event.count = count
+        i += 1
+      case "NAME":
+        // Pre-1.12 NAME is the involved object; since 1.12 it is the event's own name.
+        if legacy { event.involved.name = String(cell) } else { event.eventName = String(cell) }
+        i += 1
+      case "KIND":
+        event.involved.kind = Cells.canonicalKind(cell)
+        i += 1
+      case "TYPE":
+        guard Cells.isEventType(cell) else { return nil }
+        event.type = EventType(String(cell))
+        sawType = true
+        i += 1
+      case "REASON":
+        event.reason = String(cell)
+        i += 1
+      case "OBJECT":
+        kindAsStored = cell.first?.isUppercase == true
+        let object = Cells.object(cell)
+        event.involved.kind = object.kind
+        event.involved.name = object.name
+        i += 1
+      default:
+        i += 1
+      }
+    }
+    guard sawType, !event.reason.isEmpty else { return nil }
+    if event.count == nil, event.firstSeen == nil, kindAsStored {
+      // `kubectl events` (Kind as stored, `Pod/web-0`) prints a single age only for one
+      // occurrence, and that age is the first one's (getInterval, §3.3).
+      event.firstSeen = event.lastSeen
+    }
+    if i < end {
+      let message = line.text[t[i].startIndex..<t[end - 1].endIndex]
+      if let prefixed = Cells.fieldPathPrefix(message) {
+        event.involved.fieldPath = prefixed.fieldPath
+        event.message = String(prefixed.message)
+      } else {
+        event.message = String(message)
+      }
+    }
+    event.evidence = [context.evidence(line.line)]
+    return event
+  }
+}

@@ -1,0 +1,130 @@
+import PodmortemInput
+import PodmortemModel
+
+/// Reads the kubectl text people paste: `kubectl describe` (pods, nodes, workloads, any Events
+/// table), `kubectl get pods`, `kubectl get events` and `kubectl events`, in any order and glued
+/// together (REFERENCE.md §1, §3).
+///
+/// The format is chosen line by line from content: a table header starts a table, `Name:` at
+/// column 0 starts a describe block, and each ends when another begins. Colour codes, markdown
+/// fences and bold, `grep -A` separators, shell command lines and collapsed padding are tolerated;
+/// what still cannot be read is counted as unrecognised, never guessed.
+package struct KubectlTextParser: LineParser {
+  package static let format = "kubectl-text"
+
+  package static func sniff(head: [Line], info: SourceInfo) -> Int {
+    var sawName = false
+    var sawDescribeField = false
+    var score = 0
+    let probe = DescribeReader(
+      context: ParseContext(
+        source: info, captureTime: CaptureTime(date: .distantPast, origin: .currentTime), diagnostics: { _ in }))
+    for line in head {
+      let l = KubectlLine(line)
+      if let header = TableHeader(l) {
+        score = max(score, header.kind == .other ? 40 : 90)
+      } else if DescribeEventsTable.header(l) != nil {
+        score = max(score, 85)
+      } else if l.indent == 0, let f = l.field {
+        sawName = sawName || f.key == "Name"
+        // Nodes have no namespace; their describe goes on with Roles and Labels.
+        sawDescribeField = sawDescribeField || ["Namespace", "Roles", "Labels", "CreationTimestamp"].contains(f.key)
+      } else if probe.canStart(l) {
+        score = max(score, 60)
+      }
+    }
+    if sawName { score = max(score, sawDescribeField ? 90 : 50) }
+    return score
+  }
+
+  private let context: ParseContext
+  private var describe: DescribeReader
+  private var table: TableHeader?
+  /// A `get events` row held back in case its message was wrapped onto the next line.
+  private var pendingEvent: Event?
+
+  package init(context: ParseContext) {
+    self.context = context
+    self.describe = DescribeReader(context: context)
+  }
+
+  package mutating func feed(_ line: Line, emit: (Record) -> Void) -> SourceAccount.Verdict {
+    let l = KubectlLine(line)
+    if l.isBlank {
+      flushEvent(emit: emit)
+      describe.blank(emit: emit)
+      return .ignored
+    }
+    if Self.isBoundary(l) {
+      endAll(emit: emit)
+      return .ignored
+    }
+    if let header = TableHeader(l) {
+      endAll(emit: emit)
+      table = header
+      return .ignored
+    }
+    if let header = table {
+      if l.isUnderline { return .ignored }
+      if let verdict = tableRow(l, header: header, emit: emit) { return verdict }
+      guard describe.canStart(l) else { return .unrecognised }
+      endAll(emit: emit)
+    }
+    return describe.feed(l, emit: emit) ?? .unrecognised
+  }
+
+  package mutating func finish(emit: (Record) -> Void) {
+    endAll(emit: emit)
+  }
+
+  private mutating func tableRow(
+    _ line: KubectlLine, header: TableHeader, emit: (Record) -> Void
+  ) -> SourceAccount.Verdict? {
+    switch header.kind {
+    case .pods:
+      guard let pod = PodsTable.row(line, header: header, context: context) else { return nil }
+      emit(.pod(pod))
+      return .parsed
+    case .events:
+      if let event = EventsTable.row(line, header: header, context: context) {
+        flushEvent(emit: emit)
+        pendingEvent = event
+        return .parsed
+      }
+      // A narrow terminal or chat window wrapped the row: its message sits on the next line.
+      if var event = pendingEvent, event.message.isEmpty {
+        event.message = String(line.body)
+        event.evidence.append(context.evidence(line.line))
+        pendingEvent = event
+        flushEvent(emit: emit)
+        return .parsed
+      }
+      return nil
+    case .other:
+      // Rows of tables podmortem does not read (`get deployments`, `get nodes`).
+      return .ignored
+    }
+  }
+
+  private mutating func flushEvent(emit: (Record) -> Void) {
+    if let event = pendingEvent { emit(.event(event)) }
+    pendingEvent = nil
+  }
+
+  private mutating func endAll(emit: (Record) -> Void) {
+    flushEvent(emit: emit)
+    describe.end(emit: emit)
+    table = nil
+  }
+
+  private static let commandPrompts = ["$ ", "# ", "% ", "> ", "PS> ", ""].map { $0 + "kubectl " }
+
+  /// Lines that separate outputs in a paste: markdown fences, `grep -A` separators, shell
+  /// commands, and kubectl's own "nothing found" notes.
+  private static func isBoundary(_ line: KubectlLine) -> Bool {
+    let body = line.body
+    if body.hasPrefix("```") || body.hasPrefix("~~~") || body == "--" { return true }
+    for prompt in commandPrompts where body.hasPrefix(prompt) { return true }
+    return body.hasPrefix("No resources found") || body.hasPrefix("No events found")
+  }
+}

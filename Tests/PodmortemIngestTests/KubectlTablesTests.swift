@@ -1,0 +1,170 @@
+import Foundation
+import PodmortemModel
+import Testing
+
+@testable import PodmortemIngest
+
+@Test func getPodsDefaultWideAllNamespacesAndLabels() throws {
+  // KUBECTL-FIXTURES.md `outputs/get-pods.txt`.
+  let plain = """
+    NAME                   READY   STATUS             RESTARTS       AGE
+    api-7d9f8b6c5d-q8w4r   1/1     Running            0              2d3h
+    api-7d9f8b6c5d-x2x7k   0/1     CrashLoopBackOff   7 (3m4s ago)   38m
+    web-6f9c8d7b5-kq2lp    0/1     Running            4 (66s ago)    134m
+    worker-0               0/1     Terminating        0              3d4h
+    """
+  let r = parseKubectl(plain)
+  #expect(r.unrecognised == [] && r.ignored == [1] && r.parsed == [2, 3, 4, 5])
+  #expect(r.pods.map(\.name) == ["api-7d9f8b6c5d-q8w4r", "api-7d9f8b6c5d-x2x7k", "web-6f9c8d7b5-kq2lp", "worker-0"])
+  let crash = r.pods[1]
+  #expect(crash.displayStatus == "CrashLoopBackOff" && crash.ready == ReadyCount(ready: 0, total: 1))
+  #expect(crash.restarts == 7 && same(crash.lastRestart, agoRange(184, unit: 1)))
+  #expect(same(crash.creationTime, agoRange(38 * 60, unit: 60)))
+  #expect(same(r.pods[0].creationTime, agoRange(2 * 86400 + 3 * 3600, unit: 3600)))
+  #expect(r.pods[0].lastRestart == nil && r.pods[0].restarts == 0)
+  #expect(r.pods[3].terminating && !r.pods[0].terminating)
+  #expect(r.pods[2].evidence.map(\.ref.line) == [4])
+  #expect(r.pods[2].capturedAt == capture)
+
+  let wide = """
+    NAMESPACE   NAME                   READY   STATUS             RESTARTS       AGE   IP            NODE            NOMINATED NODE   READINESS GATES   LABELS
+    default     api-7d9f8b6c5d-x2x7k   0/1     CrashLoopBackOff   7 (3m4s ago)   38m   10.244.2.31   worker-node-2   <none>           <none>            app=api,pod-template-hash=7d9f8b6c5d
+    kube-system coredns-1              1/1     Running            0              30d   <none>        <none>          <none>           <none>            <none>
+    """
+  let w = parseKubectl(wide)
+  #expect(w.unrecognised == [])
+  #expect(w.pods[0].namespace == "default" && w.pods[0].podIP == "10.244.2.31" && w.pods[0].node == "worker-node-2")
+  #expect(w.pods[0].labels == ["app": "api", "pod-template-hash": "7d9f8b6c5d"])
+  #expect(
+    w.pods[1].namespace == "kube-system" && w.pods[1].podIP == nil && w.pods[1].node == nil && w.pods[1].labels.isEmpty)
+}
+
+@Test(arguments: [
+  "Init:0/2", "Init:CrashLoopBackOff", "Init:Error", "Init:ExitCode:1", "Terminating", "Unknown", "Evicted",
+  "ContainerStatusUnknown", "SchedulingGated", "NotReady", "Completed", "Error", "OOMKilled", "ImagePullBackOff",
+  "ErrImagePull", "CreateContainerConfigError", "PodInitializing", "ContainerCreating", "Pending", "Signal:9",
+])
+func everyPodStatusIsKept(_ status: String) throws {
+  let text = "NAME    READY   STATUS   RESTARTS   AGE\nweb-0   0/2   \(status)   5 (2m ago)   2d\n"
+  let r = parseKubectl(text)
+  #expect(r.unrecognised == [])
+  #expect(r.pods.first?.displayStatus == status)
+  #expect(r.pods.first?.terminating == (status == "Terminating"))
+}
+
+@Test func getPodsWatchAndMultiKindTables() {
+  let text = """
+    NAME                   READY   STATUS             RESTARTS   AGE
+    pod/web-0              0/1     Running            0          5s
+    pod/web-0   0/1   Error   0     9s
+    pod/web-0      0/1     CrashLoopBackOff   1 (1s ago)     10s
+
+    NAME                         READY   UP-TO-DATE   AVAILABLE   AGE
+    deployment.apps/web          0/1     1            0           10s
+    """
+  let r = parseKubectl(text)
+  #expect(r.unrecognised == [])
+  #expect(r.pods.map(\.displayStatus) == ["Running", "Error", "CrashLoopBackOff"])
+  #expect(r.pods.allSatisfy { $0.name == "web-0" })
+  #expect(r.ignored == [1, 5, 6, 7])
+}
+
+@Test func getEventsDefaultAndWide() throws {
+  let text = """
+    LAST SEEN   TYPE      REASON      OBJECT                     MESSAGE
+    38m         Normal    Scheduled   pod/api-7d9f8b6c5d-x2x7k   Successfully assigned default/api-7d9f8b6c5d-x2x7k to worker-node-2
+    3m5s        Warning   BackOff     pod/api-7d9f8b6c5d-x2x7k   Back-off restarting failed container api in pod api-7d9f8b6c5d-x2x7k_default(0f1c)
+    19m         Normal    NodeNotReady   node/node-1            Node node-1 status is now: NodeNotReady
+    """
+  let r = parseKubectl(text)
+  #expect(r.unrecognised == [] && r.parsed == [2, 3, 4])
+  #expect(r.events.count == 3)
+  #expect(r.events[0].involved == ObjectRef(kind: "Pod", name: "api-7d9f8b6c5d-x2x7k"))
+  #expect(r.events[0].message == "Successfully assigned default/api-7d9f8b6c5d-x2x7k to worker-node-2")
+  #expect(
+    same(r.events[1].lastSeen, agoRange(185, unit: 1)) && r.events[1].firstSeen == nil && r.events[1].count == nil)
+  #expect(r.events[2].involved.kind == "Node")
+
+  let wide = """
+    LAST SEEN   TYPE      REASON      OBJECT                    SUBOBJECT              SOURCE                                      MESSAGE                                                          FIRST SEEN   COUNT   NAME
+    75s         Warning   Unhealthy   pod/web-6f9c8d7b5-kq2lp   spec.containers{web}   kubelet, worker-node-1                      Liveness probe failed: HTTP probe failed with statuscode: 503   11m          12      web-6f9c8d7b5-kq2lp.187b1c2d3e4f5a6b
+    38m         Normal    Scheduled   pod/api-7d9f8b6c5d-x2x7k                         default-scheduler, default-scheduler-cp-1   Successfully assigned default/api-7d9f8b6c5d-x2x7k to worker-node-2   38m   1   api-7d9f8b6c5d-x2x7k.187b0a0b0c0d0e0f
+    """
+  let w = parseKubectl(wide)
+  #expect(w.unrecognised == [])
+  let e = try #require(w.events.first)
+  #expect(
+    e.involved.fieldPath == "spec.containers{web}" && e.sourceComponent == "kubelet" && e.sourceHost == "worker-node-1")
+  #expect(e.message == "Liveness probe failed: HTTP probe failed with statuscode: 503")
+  #expect(e.count == 12 && e.eventName == "web-6f9c8d7b5-kq2lp.187b1c2d3e4f5a6b")
+  #expect(same(e.firstSeen, agoRange(660, unit: 60)) && same(e.lastSeen, agoRange(75, unit: 1)))
+  #expect(w.events[1].involved.fieldPath == nil && w.events[1].sourceHost == "default-scheduler-cp-1")
+  #expect(w.events[1].message == "Successfully assigned default/api-7d9f8b6c5d-x2x7k to worker-node-2")
+}
+
+@Test func getEventsWatchDriftWatchEventsAndAllNamespaces() throws {
+  // `--watch`: one header, then rows whose widths drift (§3.2).
+  let text = """
+    NAMESPACE   LAST SEEN   TYPE      REASON    OBJECT      MESSAGE
+    default     2m          Warning   BackOff   pod/api-x   Back-off restarting failed container api in pod api-x_default(1)
+    default     0s                Warning           BackOff          pod/api-x          Back-off restarting failed container api in pod api-x_default(1)
+    prod   0s   Normal   Pulled   pod/db-0   Container image "postgres:16" already present on machine
+    """
+  let r = parseKubectl(text)
+  #expect(r.unrecognised == [])
+  #expect(r.events.map(\.involved.namespace) == ["default", "default", "prod"])
+  #expect(r.events[1].reason == "BackOff" && r.events[1].message.hasPrefix("Back-off restarting"))
+
+  let watchEvents = """
+    EVENT      LAST SEEN   TYPE      REASON      OBJECT      MESSAGE
+    ADDED      38m         Normal    Scheduled   pod/api-x   Successfully assigned default/api-x to node-2
+    MODIFIED   0s          Warning   BackOff     pod/api-x   Back-off restarting failed container api in pod api-x_default(1)
+    DELETED    61m         Normal    Pulled      pod/api-x   Container image "api:1" already present on machine
+    """
+  let we = parseKubectl(watchEvents)
+  #expect(we.unrecognised == [])
+  #expect(we.events.map(\.watchType) == ["ADDED", "MODIFIED", "DELETED"])
+}
+
+@Test func preOneTwelveEventTables() throws {
+  let text = """
+    LAST SEEN   FIRST SEEN   COUNT     NAME      KIND      SUBOBJECT               TYPE      REASON      SOURCE              MESSAGE
+    10m         1h           3         web-0     Pod       spec.containers{web}    Warning   Unhealthy   kubelet, node-1     Liveness probe failed: HTTP probe failed with statuscode: 500
+    1h          1h           1         web-0     Pod                               Normal    Scheduled   default-scheduler   Successfully assigned web-0 to node-1
+    2018-03-01 10:11:12 +0000 UTC   2018-03-01 10:01:12 +0000 UTC   4   web-0   Pod   spec.containers{web}   Warning   Unhealthy   kubelet, node-1   Liveness probe failed: HTTP probe failed with statuscode: 500
+    """
+  let r = parseKubectl(text)
+  #expect(r.unrecognised == [])
+  #expect(r.events.count == 3)
+  let e = r.events[0]
+  #expect(e.involved == ObjectRef(kind: "Pod", name: "web-0", fieldPath: "spec.containers{web}"))
+  // Pre-1.12 ages are ShortHumanDuration: `10m` is 600…659.999 s (§2).
+  #expect(same(e.lastSeen, agoRange(600, unit: 60)) && same(e.firstSeen, agoRange(3600, unit: 3600)))
+  #expect(e.count == 3 && e.sourceHost == "node-1")
+  #expect(r.events[1].involved.fieldPath == nil && r.events[1].sourceComponent == "default-scheduler")
+  #expect(r.events[2].lastSeen?.earliest == Date(timeIntervalSince1970: 1_519_899_072))
+  #expect(r.events[2].firstSeen?.earliest == Date(timeIntervalSince1970: 1_519_898_472))
+  #expect(r.events[2].count == 4)
+}
+
+@Test func kubectlEventsCommand() throws {
+  let text = """
+    LAST SEEN              TYPE      REASON      OBJECT                    MESSAGE
+    11m                    Normal    Scheduled   Pod/web-6f9c8d7b5-kq2lp   Successfully assigned default/web-6f9c8d7b5-kq2lp to worker-node-1
+    75s (x12 over 11m)     Warning   Unhealthy   Pod/web-6f9c8d7b5-kq2lp   Liveness probe failed: HTTP probe failed with statuscode: 503
+    <unknown>              Normal    Created     Pod/web-6f9c8d7b5-kq2lp   Created container: web
+
+    NAMESPACE   LAST SEEN   TYPE     REASON    OBJECT       MESSAGE
+    prod        95s (x4 over 10m)   Normal   Killing   Pod/db-0   Container db failed liveness probe, will be restarted
+    """
+  let r = parseKubectl(text)
+  #expect(r.unrecognised == [])
+  #expect(r.events.count == 4)
+  let e = r.events[1]
+  #expect(e.involved == ObjectRef(kind: "Pod", name: "web-6f9c8d7b5-kq2lp"))
+  #expect(e.count == 12 && same(e.lastSeen, agoRange(75, unit: 1)) && same(e.firstSeen, agoRange(660, unit: 60)))
+  #expect(r.events[2].lastSeen == nil)
+  // One occurrence: `kubectl events` prints the first age, which is also the last (§3.3).
+  #expect(same(r.events[0].firstSeen, agoRange(660, unit: 60)) && same(r.events[0].lastSeen, r.events[0].firstSeen))
+  #expect(r.events[3].involved.namespace == "prod" && r.events[3].count == 4)
+}

@@ -1,0 +1,198 @@
+import Foundation
+import PodmortemInput
+import PodmortemModel
+import Testing
+
+@testable import PodmortemIngest
+
+/// A describe pasted into a chat: shell prompt, fences, tabs, collapsed padding, stripped
+/// indentation, markdown bold, real and literal colour codes, a row wrapped so its message sits on
+/// the next line, then a `get pods` table whose last line was cut.
+let messyPaste = """
+  $ kubectl describe pod web-0
+  ```
+  Name:\tweb-0
+  Namespace: default
+  Node: node-1/10.0.0.5
+  Status: Running
+  Containers:
+  web:
+  Image: nginx:1.27
+  State: Waiting
+  Reason: CrashLoopBackOff
+  Last State: Terminated
+  Reason: OOMKilled
+  Exit Code: 137
+  Ready: False
+  Restart Count: 7
+  Liveness: http-get http://:8080/healthz delay=0s timeout=1s period=10s #success=1 #failure=3
+  **Events:**
+  Type Reason Age From Message
+  ---- ------ ---- ---- -------
+  Warning BackOff 60s (x180 over 45m) kubelet Back-off restarting failed container web in pod web-0_default(0f1c)
+  \u{1B}[33mWarning\u{1B}[0m  Unhealthy  4m2s (x27 over 52m)  kubelet
+  Liveness probe failed: HTTP probe failed with statuscode: 503
+  ```
+
+  this is not kubectl output
+  ^[[1mNAME^[[0m   READY   STATUS   RESTARTS   AGE
+  web-0   0/1   CrashLoopBackOff   9 (60s ago)   52m
+  web-1\t1/1\tRunning\t0\t52m
+  web-2   0/1   Runn
+  """
+
+@Test(arguments: [1, 7, 4096])
+func messyPasteIsReadAndAccountedThroughEveryWindow(window: Int) throws {
+  let r = parseKubectl(messyPaste, window: window)
+  #expect(r.unrecognised == [26, 30])
+  #expect(r.ignored == [1, 2, 7, 18, 19, 20, 24, 25, 27])
+  #expect(r.parsed == [3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 21, 22, 23, 28, 29])
+  let pod = try #require(r.pods.first)
+  #expect(pod.name == "web-0" && pod.namespace == "default" && pod.node == "node-1" && pod.phase == "Running")
+  let web = try #require(pod.containers.first)
+  #expect(web.name == "web" && web.image == "nginx:1.27" && web.restartCount == 7 && web.ready == false)
+  #expect(web.state == .waiting(reason: "CrashLoopBackOff", message: nil))
+  guard case .terminated(let t)? = web.lastState else { Issue.record("last state"); return }
+  #expect(t.reason == "OOMKilled" && t.exitCode == 137)
+  #expect(web.probes[.liveness]?.handler == .httpGet(scheme: "http", host: "", port: "8080", path: "/healthz"))
+  #expect(r.events.count == 2)
+  #expect(r.events[0].reason == "BackOff" && r.events[0].count == 180 && r.events[0].sourceComponent == "kubelet")
+  #expect(r.events[1].reason == "Unhealthy" && r.events[1].type == .warning)
+  #expect(r.events[1].message == "Liveness probe failed: HTTP probe failed with statuscode: 503")
+  #expect(r.events[1].evidence.map(\.ref.line) == [22, 23])
+  #expect(r.events.allSatisfy { $0.involved == ObjectRef(kind: "Pod", namespace: "default", name: "web-0") })
+  #expect(r.pods.map(\.name) == ["web-0", "web-0", "web-1"])
+  #expect(r.pods[1].restarts == 9 && r.pods[2].displayStatus == "Running")
+}
+
+@Test func grepSeparatorsCutFirstLineAndCRLF() {
+  let text = [
+    "ng  Unhealthy  4m2s (x27 over 52m)  kubelet  Liveness probe failed: HTTP probe failed with statuscode: 503",
+    "  Normal   Killing    4m2s (x9 over 51m)   kubelet  Container web failed liveness probe, will be restarted",
+    "--",
+    "Events:",
+    "  Type    Reason  Age   From     Message",
+    "  ----    ------  ----  ----     -------",
+    "  Normal  Pulled  2m    kubelet  Container image \"nginx:1.27\" already present on machine",
+    "--",
+    "Events:  <none>",
+    "",
+  ].joined(separator: "\r\n")
+  let r = parseKubectl(text)
+  #expect(r.unrecognised == [1])
+  #expect(r.parsed == [2, 7])
+  #expect(r.ignored == [3, 4, 5, 6, 8, 9])
+  #expect(r.events.map(\.reason) == ["Killing", "Pulled"])
+  // Pasted without the describe above it, the events' owner is unknown: its name is empty.
+  #expect(r.events.allSatisfy { $0.involved.name.isEmpty && $0.involved.kind == nil })
+  #expect(r.events[1].message == "Container image \"nginx:1.27\" already present on machine")
+  #expect(r.records.count == 2)
+}
+
+@Test func severalOutputsGluedTogether() {
+  let text =
+    describeWeb0 + "\n" + """
+      NAME    READY   STATUS             RESTARTS      AGE
+      web-0   0/1     CrashLoopBackOff   9 (60s ago)   52m
+      LAST SEEN   TYPE      REASON    OBJECT      MESSAGE
+      60s         Warning   BackOff   pod/web-0   Back-off restarting failed container web in pod web-0_default(0f1c)
+      Name:         web-1
+      Namespace:    default
+      Node:         node-1/10.0.0.5
+      Status:       Pending
+      """
+  let r = parseKubectl(text)
+  #expect(r.unrecognised == [])
+  #expect(r.pods.map(\.name) == ["web-0", "web-0", "web-1"])
+  #expect(r.pods[1].displayStatus == "CrashLoopBackOff")
+  #expect(r.pods[2].phase == "Pending")
+  #expect(r.events.count == 4)
+  #expect(r.events[3].involved == ObjectRef(kind: "Pod", name: "web-0"))
+}
+
+@Test func sniffPicksKubectlTextFromContent() {
+  let context = ParseContext(source: SourceInfo(name: "notes"), captureTime: capture, diagnostics: { _ in })
+  var records: [Record] = []
+  for text in [
+    describeWeb0, "NAME   READY   STATUS   RESTARTS   AGE\nweb-0   1/1   Running   0   5m\n",
+    "LAST SEEN   TYPE   REASON   OBJECT   MESSAGE\n5m   Normal   Pulled   pod/web-0   pulled\n",
+  ] {
+    var reader = LineReader(string: text, window: 7)
+    let account = Ingestor().ingest(&reader, context: context) { records.append($0) }
+    #expect(account.formats == ["kubectl-text"])
+    #expect(account.unrecognised == 0)
+  }
+  var reader = LineReader(string: "hello\nworld\n")
+  let account = Ingestor().ingest(&reader, context: context) { records.append($0) }
+  #expect(account.formats == ["plain-text"])
+  #expect(records.count == 1 + 3 + 1 + 1)
+}
+
+@Test func environmentValuesAreNeverKept() throws {
+  let pod = try #require(parseKubectl(describeWeb0, keepEnvironmentValues: false).pods.first)
+  let names = pod.containers.flatMap(\.environmentNames)
+  #expect(names == ["POD_NAME", "DB_PASSWORD"])
+  #expect(!names.joined().contains("secret"))
+}
+
+@Test func tenThousandPodsStreamOneAtATime() {
+  let block = """
+    Name:         web-N
+    Namespace:    default
+    Node:         node-1/10.0.0.5
+    Status:       Running
+    Events:       <none>
+
+
+    """
+  var reader = LineReader(MemoryByteSource(String(repeating: block, count: 10_000), window: 4096))
+  let context = ParseContext(source: SourceInfo(name: "big"), captureTime: capture, diagnostics: { _ in })
+  var parser = KubectlTextParser(context: context)
+  var pods = 0
+  var unrecognised = 0
+  var lastLine = 0
+  var linesSeenAtFirstPod = 0
+  while let line = reader.next() {
+    lastLine = line.number
+    if parser.feed(line, emit: { if case .pod = $0 { pods += 1; if pods == 1 { linesSeenAtFirstPod = lastLine } } })
+      == .unrecognised
+    {
+      unrecognised += 1
+    }
+  }
+  parser.finish { if case .pod = $0 { pods += 1 } }
+  #expect(pods == 10_000 && unrecognised == 0)
+  // The first pod is out as soon as its Events line is read, not at the end of the input.
+  #expect(linesSeenAtFirstPod == 5)
+}
+
+@Test func tabIndentedDescribeAndWrappedGetEvents() throws {
+  let text = [
+    "Name:\tweb-0",
+    "Namespace:\tdefault",
+    "Containers:",
+    "\tweb:",
+    "\t\tImage:\tnginx:1.27",
+    "\t\tState:\tTerminated",
+    "\t\t\tReason:\tError",
+    "\t\t\tExit Code:\t1",
+    "\t\tLimits:",
+    "\t\t\tmemory:\t64Mi",
+    "\t\tRestart Count:\t3",
+    "",
+    "LAST SEEN   TYPE      REASON    OBJECT      MESSAGE",
+    "2m          Warning   BackOff   pod/web-0",
+    "Back-off restarting failed container web in pod web-0_default(1)",
+    "5m          Normal    Pulled    pod/web-0   Container image \"nginx:1.27\" already present on machine",
+    "what is this",
+  ].joined(separator: "\n")
+  let r = parseKubectl(text)
+  #expect(r.unrecognised == [17])
+  let web = try #require(r.pods.first?.containers.first)
+  #expect(web.name == "web" && web.image == "nginx:1.27" && web.restartCount == 3 && web.limits == ["memory": "64Mi"])
+  guard case .terminated(let t)? = web.state else { Issue.record("state"); return }
+  #expect(t.reason == "Error" && t.exitCode == 1)
+  #expect(r.events.map(\.reason) == ["BackOff", "Pulled"])
+  #expect(r.events[0].message == "Back-off restarting failed container web in pod web-0_default(1)")
+  #expect(r.events[0].evidence.map(\.ref.line) == [14, 15])
+}
