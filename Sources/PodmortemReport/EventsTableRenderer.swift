@@ -56,10 +56,7 @@ package struct EventsTableRenderer: Sendable {
   /// An exact time as ISO 8601; a range as `start…end` with the end shortened to its time of day.
   static func time(_ range: TimeRange?) -> String {
     guard let range else { return "<unknown>" }
-    if range.width < 1 { return Timestamps.iso(range.earliest) }
-    let end = Timestamps.iso(range.latest)
-    let short = end.split(separator: "T").last.map(String.init) ?? end
-    return "\(Timestamps.iso(range.earliest))…\(short)"
+    return ReportTime.text(range)
   }
 
   static func oneLine(_ text: String) -> String {

@@ -11,7 +11,7 @@ package struct HTMLRenderer: Sendable {
     var body = "<h1>podmortem report</h1>\n"
     body += "<p class=\"meta\">\(input.findings.count) findings · \(input.state.pods.count) pods · "
     body += "\(input.accounts.count) sources"
-    if let now = input.state.now { body += " · now = \(Self.esc(Timestamps.iso(now.date)))" }
+    if let now = input.state.now { body += " · now = \(Self.esc(ReportTime.iso(now.date)))" }
     body += "</p>\n"
     for f in input.findings { body += finding(f) }
     for pod in input.state.pods where !pod.timeline.isEmpty { body += timeline(pod) }
@@ -66,7 +66,7 @@ package struct HTMLRenderer: Sendable {
     }
     s += "<table><tr><th>Time (UTC)</th><th>What</th><th>Container</th><th>Detail</th></tr>\n"
     for e in pod.timeline {
-      let when = e.time.map { Timestamps.iso($0.latest) } ?? "—"
+      let when = e.time.map(ReportTime.text) ?? "—"
       s += "<tr><td>\(when)</td><td>\(e.kind.rawValue)</td><td>\(Self.esc(e.container ?? ""))</td>"
       s += "<td>\(Self.esc(e.summary))</td></tr>\n"
     }

@@ -15,7 +15,7 @@ package struct JSONRenderer: Sendable {
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     encoder.dateEncodingStrategy = .custom { date, enc in
       var c = enc.singleValueContainer()
-      try c.encode(Timestamps.iso(date))
+      try c.encode(ReportTime.iso(date))
     }
     let doc = Document(input)
     guard let data = try? encoder.encode(doc) else { return "{}\n" }
@@ -23,11 +23,23 @@ package struct JSONRenderer: Sendable {
   }
 }
 
-/// ISO 8601 in UTC with fractional seconds only when there are any.
-enum Timestamps {
+/// How reports write times: ISO 8601 in UTC, fractional seconds only when there are any.
+enum ReportTime {
   static func iso(_ date: Date) -> String {
     let whole = date.timeIntervalSince1970.rounded(.down) == date.timeIntervalSince1970
     return date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: !whole, timeZone: .gmt))
+  }
+
+  /// A time range for people, to the nearest second: a range narrower than a second is one time
+  /// (its midpoint: `lastTimestamp`, describe times and second-precision ages all land on their
+  /// second); a wider one is `start…end`, the end shortened to its time of day, so an age's
+  /// uncertainty stays visible.
+  static func text(_ range: TimeRange) -> String {
+    func second(_ d: Date) -> Date { Date(timeIntervalSince1970: d.timeIntervalSince1970.rounded()) }
+    if range.width < 1 { return iso(second(range.midpoint)) }
+    let end = iso(second(range.latest))
+    let short = end.split(separator: "T").last.map(String.init) ?? end
+    return "\(iso(second(range.earliest)))…\(short)"
   }
 }
 

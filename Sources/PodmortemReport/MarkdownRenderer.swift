@@ -36,7 +36,7 @@ package struct MarkdownRenderer: Sendable {
       }
     }
     if let now = input.state.now {
-      s += "\nAges are relative to \(Timestamps.iso(now.date)) (\(TextRenderer.originText(now.origin))).\n"
+      s += "\nAges are relative to \(ReportTime.iso(now.date)) (\(TextRenderer.originText(now.origin))).\n"
     }
     return s
   }
@@ -81,7 +81,7 @@ package struct MarkdownRenderer: Sendable {
     for pod in pods {
       s += "\n### `\(pod.key)`\n\n| Time (UTC) | What | Container | Detail |\n| --- | --- | --- | --- |\n"
       for e in pod.timeline.suffix(timelineLimit) {
-        let when = e.time.map { Timestamps.iso($0.latest) } ?? "—"
+        let when = e.time.map(ReportTime.text) ?? "—"
         s += "| \(when) | \(e.kind.rawValue) | \(e.container ?? "") | \(Self.escape(e.summary)) |\n"
       }
     }

@@ -41,7 +41,7 @@ package struct TextRenderer: Sendable {
     var s = "podmortem: \(f) finding\(f == 1 ? "" : "s") about \(pods) pod\(pods == 1 ? "" : "s")"
     s += " from \(input.accounts.count) source\(input.accounts.count == 1 ? "" : "s")"
     if let now = input.state.now {
-      s += " (now = \(Timestamps.iso(now.date)), \(Self.originText(now.origin)))"
+      s += " (now = \(ReportTime.iso(now.date)), \(Self.originText(now.origin)))"
     }
     return palette.paint(s, .heading)
   }
@@ -75,7 +75,7 @@ package struct TextRenderer: Sendable {
       out += "  … \(pod.timeline.count - entries.count) earlier entries\n"
     }
     for e in entries {
-      let when = e.time.map { Timestamps.iso($0.latest) } ?? "(time unknown)"
+      let when = e.time.map(ReportTime.text) ?? "(time unknown)"
       let who = e.container.map { " [\($0)]" } ?? ""
       out += "  \(palette.paint(when, .dim))  \(e.kind.rawValue)\(who)  \(Self.trimmed(e.summary))\n"
     }
