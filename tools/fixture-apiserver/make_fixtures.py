@@ -917,6 +917,9 @@ def write_all_watch(cases):
         {"after": 3, "type": "MODIFIED", "ref": "default/" + early.pod_name,
          "merge": {"metadata": {"resourceVersion": "912349"}, "status": {"containerStatuses": [
              dict(early.pod_obj["status"]["containerStatuses"][0], restartCount=3, started=True,
+                  # times in a merge patch are relative to the watch event, 3 s after the anchor
+                  lastState=terminated(1, "Error", 17, 15, "containerd://" + h(early.name, "worker", 2),
+                                       "Error: required environment variable PAYMENTS_DB_URL is not set\n"),
                   state={"running": {"startedAt": "now-0s"}})]}}},
     ]
     d = os.path.join(HERE, "fixtures", "_all")
