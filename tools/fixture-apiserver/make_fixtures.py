@@ -210,7 +210,13 @@ class Case:
         return self.pod_obj
 
     def cstatus(self, name, image, state, *, ready=False, restarts=0, last=None, started=None, run=0):
-        full = image if "/" in image.split(":")[0] else "docker.io/library/" + image
+        first = image.split("/")[0]
+        if "/" not in image:
+            full = "docker.io/library/" + image
+        elif "." not in first and ":" not in first:
+            full = "docker.io/" + image
+        else:
+            full = image
         cs = {"image": full, "imageID": full.split(":")[0] + "@sha256:" + h(image),
               "lastState": last or {}, "name": name, "ready": ready, "restartCount": restarts,
               "started": started if started is not None else ("running" in state), "state": state}
@@ -575,11 +581,10 @@ is present. podmortem should conclude: missing Secret 'billing-db-credentials' r
         "env": [{"name": "DB_HOST", "value": "billing-db.default.svc"},
                 {"name": "DB_PASSWORD", "valueFrom": {"secretKeyRef": {"key": "password",
                                                                        "name": "billing-db-credentials"}}}],
-        "readinessProbe": http_probe("/health", 8443, scheme="HTTPS") | {"httpGet": {
-            "path": "/health", "port": 8443, "scheme": "HTTPS"}},
+        "readinessProbe": dict(http_probe("/health", 8443), httpGet={"path": "/health", "port": 8443,
+                                                                       "scheme": "HTTPS"}),
         "resources": res("200m", "256Mi", mem_lim="512Mi")}], statuses=[],
         conditions=conds_ready(750, None, ready=False, not_ready_at=749, cname="billing-api"))
-    c.pod_obj["spec"]["containers"][0]["readinessProbe"].pop("scheme", None)
     c.pod_obj["status"]["containerStatuses"] = [c.cstatus("billing-api", img, {"waiting": {
         "message": 'secret "billing-db-credentials" not found', "reason": "CreateContainerConfigError"}})]
     c.scheduled(750.044218)
