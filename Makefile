@@ -33,14 +33,14 @@ demo: release
 test: deps
 	$(SWIFT) build
 	$(SWIFT) test
-	@tools/render-samples.sh --check
+	@python3 tools/render-samples.py --check
 
 ## Re-render samples/ with the real kubectl against the fixture API server and fail when stale.
 check-samples:
-	tools/render-samples.sh --check
+	python3 tools/render-samples.py --check
 
 samples:
-	tools/render-samples.sh
+	python3 tools/render-samples.py
 
 ## Regenerate the pattern catalog compiled into the binary from patterns/*.json.
 patterns:
