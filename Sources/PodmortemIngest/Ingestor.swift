@@ -17,7 +17,9 @@ package struct Ingestor: Sendable {
 
   /// Every parser podmortem ships, in order of preference on equal confidence.
   package static let standardParsers: [any LineParser.Type] = [
-    PlainTextParser.self
+    ObjectStreamParser.self,
+    YAMLObjectParser.self,
+    PlainTextParser.self,
   ]
 
   /// The parser type the sniffer picks for a source starting with `head`.
