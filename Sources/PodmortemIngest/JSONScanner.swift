@@ -289,7 +289,8 @@ package struct JSONScanner {
   // MARK: - Brackets
 
   private mutating func open(_ b: UInt8, at i: Int, _ handle: (Output) -> Void) {
-    if column == 0 && b == Self.openBrace && !stack.isEmpty {
+    let betweenItems = elementDepth > 0 && stack.count == elementDepth && phase == .value
+    if column == 0 && b == Self.openBrace && !stack.isEmpty && !betweenItems {
       // A `{` in column 0 inside a value: pretty printers never put nested values there, so the
       // value before it was cut short (a truncated NDJSON line, an interrupted watch).
       handle(.problem(Problem(line: currentStartLine, message: truncatedMessage("a new object in line \(line)"))))

@@ -25,7 +25,7 @@ struct KubeObjectConverter {
 
   var captureTime: CaptureTime?
 
-  func convert(_ document: KubeDocument, evidence: [Evidence]) -> Outcome {
+  func convert(_ document: KubeDocument, evidence: ObjectEvidence) -> Outcome {
     var outcome = Outcome()
     if let verb = document.verb, let event = document.routedEvent {
       convert(event, watchType: verb, evidence: evidence, into: &outcome)
@@ -49,7 +49,7 @@ struct KubeObjectConverter {
     return outcome
   }
 
-  private func convert(_ object: KubeObject, watchType: String?, evidence: [Evidence], into outcome: inout Outcome) {
+  private func convert(_ object: KubeObject, watchType: String?, evidence: ObjectEvidence, into outcome: inout Outcome) {
     var kind = object.kind
     if kind == nil && (object.involvedObject != nil || object.regarding != nil) {
       // event-exporter prints the typed Event, which has no apiVersion/kind.
@@ -84,7 +84,7 @@ struct KubeObjectConverter {
   // MARK: - Events
 
   /// REFERENCE.md §4.1, §4.2: core/v1 and events.k8s.io/v1 are two views of one stored object.
-  private func event(_ object: KubeObject, watchType: String?, evidence: [Evidence]) -> Event? {
+  private func event(_ object: KubeObject, watchType: String?, evidence: ObjectEvidence) -> Event? {
     guard let reference = object.involvedObject ?? object.regarding else { return nil }
     let involved = ObjectRef(
       kind: reference.kind, namespace: reference.namespace ?? object.metadata?.namespace,
@@ -106,12 +106,12 @@ struct KubeObjectConverter {
       eventName: object.metadata?.name, count: legacyCount ?? object.series?.count, firstSeen: first, lastSeen: last,
       // §4.1: events created through events.k8s.io have eventTime but no count or firstTimestamp.
       isSeries: eventTime != nil && legacyCount == nil && legacyFirst == nil, watchType: watchType,
-      evidence: evidence)
+      evidence: evidence.forEvent)
   }
 
   // MARK: - Pods
 
-  private func pod(_ object: KubeObject, evidence: [Evidence]) -> PodSnapshot {
+  private func pod(_ object: KubeObject, evidence: ObjectEvidence) -> PodSnapshot {
     let meta = object.metadata
     let spec = object.spec
     let status = object.status?.object
@@ -141,7 +141,7 @@ struct KubeObjectConverter {
       + containers(spec?.containers, status?.containerStatuses, role: .container)
       + containers(spec?.ephemeralContainers, status?.ephemeralContainerStatuses, role: .ephemeral)
     pod.capturedAt = captureTime
-    pod.evidence = evidence
+    pod.evidence = evidence.forObject
     return pod
   }
 
@@ -269,7 +269,7 @@ struct KubeObjectConverter {
 
   // MARK: - Nodes and workloads
 
-  private func node(_ object: KubeObject, evidence: [Evidence]) -> NodeSnapshot {
+  private func node(_ object: KubeObject, evidence: ObjectEvidence) -> NodeSnapshot {
     var node = NodeSnapshot(name: object.metadata?.name ?? "")
     node.uid = object.metadata?.uid
     node.conditions = conditions(object.status?.object?.conditions)
@@ -280,12 +280,12 @@ struct KubeObjectConverter {
       return text
     }
     node.unschedulable = object.spec?.unschedulable ?? false
-    node.evidence = evidence
+    node.evidence = evidence.forObject
     return node
   }
 
   /// The replica line in describe's words for each kind.
-  private func workload(_ object: KubeObject, kind: String, evidence: [Evidence]) -> WorkloadSnapshot {
+  private func workload(_ object: KubeObject, kind: String, evidence: ObjectEvidence) -> WorkloadSnapshot {
     var workload = WorkloadSnapshot(
       kind: kind, name: object.metadata?.name ?? "", namespace: object.metadata?.namespace)
     let desired = object.spec?.replicas ?? 1
@@ -313,7 +313,7 @@ struct KubeObjectConverter {
       break
     }
     workload.conditions = conditions(s?.conditions)
-    workload.evidence = evidence
+    workload.evidence = evidence.forObject
     return workload
   }
 }

@@ -18,9 +18,16 @@ package struct ObjectStreamParser: LineParser {
   package static let format = "kubernetes-json"
 
   package static func sniff(head: [Line], info: SourceInfo) -> Int {
-    guard let first = head.first(where: { !$0.text.allSatisfy(\.isWhitespace) }) else { return 0 }
-    let payload = klogPayload(first.text) ?? first.text[...]
-    guard let opening = payload.first(where: { !$0.isWhitespace }), opening == "{" || opening == "[" else { return 0 }
+    // The first line that is not blank (or a klog line without an object) must open an object or array.
+    var opened = false
+    for line in head where !line.text.allSatisfy(\.isWhitespace) {
+      let payload = klogPayload(line.text)
+      if let payload, payload.first != "{" { continue }
+      let opening = (payload ?? line.text[...]).first { !$0.isWhitespace }
+      opened = opening == "{" || opening == "["
+      break
+    }
+    guard opened else { return 0 }
     let keys = ["apiVersion", "kind", "items", "type", "object", "verb", "event", "involvedObject", "regarding"]
     var seen: Set<String> = []
     for line in head {
@@ -175,13 +182,28 @@ struct EvidencePicker {
 
   func startRef(_ context: ParseContext) -> SourceRef { context.ref(first?.number ?? 0) }
 
-  func evidence(_ context: ParseContext) -> [Evidence] {
-    guard let line = message ?? name ?? first else { return [] }
+  /// The lines to cite: an event's message line, any other object's name line.
+  func evidence(_ context: ParseContext) -> ObjectEvidence {
+    ObjectEvidence(message: cite(message, context), name: cite(name, context), first: cite(first, context))
+  }
+
+  private func cite(_ line: Line?, _ context: ParseContext) -> Evidence? {
+    guard let line else { return nil }
     var evidence = context.evidence(line)
     if evidence.text.utf8.count > Self.maxText { evidence.text = String(evidence.text.prefix(Self.maxText)) }
     evidence.text = evidence.text.trimmingCharacters(in: .whitespaces)
-    return [evidence]
+    return evidence
   }
+}
+
+/// The candidate lines an object's records can cite.
+struct ObjectEvidence {
+  var message: Evidence?
+  var name: Evidence?
+  var first: Evidence?
+
+  var forEvent: [Evidence] { (message ?? name ?? first).map { [$0] } ?? [] }
+  var forObject: [Evidence] { (name ?? first ?? message).map { [$0] } ?? [] }
 }
 
 /// A decoding error in a few words: where in the object, and what was wrong.
