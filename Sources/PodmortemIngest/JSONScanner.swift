@@ -137,7 +137,12 @@ package struct JSONScanner {
       let b = bytes[i]
       switch b {
       case 0x20, 0x09, 0x0D:
-        column += 1
+        // Indentation is much of pretty-printed input: skip a run of it at once.
+        var j = i + 1
+        while j < n && (bytes[j] == 0x20 || bytes[j] == 0x09 || bytes[j] == 0x0D) { j += 1 }
+        column += j - i
+        i = j
+        continue
       case Self.newline:
         line += 1
         column = 0

@@ -49,7 +49,8 @@ struct KubeObjectConverter {
     return outcome
   }
 
-  private func convert(_ object: KubeObject, watchType: String?, evidence: ObjectEvidence, into outcome: inout Outcome) {
+  private func convert(_ object: KubeObject, watchType: String?, evidence: ObjectEvidence, into outcome: inout Outcome)
+  {
     var kind = object.kind
     if kind == nil && (object.involvedObject != nil || object.regarding != nil) {
       // event-exporter prints the typed Event, which has no apiVersion/kind.
@@ -87,7 +88,8 @@ struct KubeObjectConverter {
   private func event(_ object: KubeObject, watchType: String?, evidence: ObjectEvidence) -> Event? {
     guard let reference = object.involvedObject ?? object.regarding else { return nil }
     let involved = ObjectRef(
-      kind: reference.kind, namespace: reference.namespace ?? object.metadata?.namespace,
+      // Not metadata.namespace: events about cluster-scoped objects (nodes) live in `default` (§4.1).
+      kind: reference.kind, namespace: nonEmpty(reference.namespace),
       name: reference.name ?? "", uid: reference.uid, fieldPath: reference.fieldPath)
     let legacyCount = object.count ?? object.deprecatedCount
     let legacyFirst = object.firstTimestamp ?? object.deprecatedFirstTimestamp
@@ -263,7 +265,8 @@ struct KubeObjectConverter {
 
   private func conditions(_ list: [KubeCondition]?) -> [PodCondition] {
     (list ?? []).map {
-      PodCondition(type: $0.type ?? "", status: $0.status ?? "", reason: nonEmpty($0.reason), message: nonEmpty($0.message))
+      PodCondition(
+        type: $0.type ?? "", status: $0.status ?? "", reason: nonEmpty($0.reason), message: nonEmpty($0.message))
     }
   }
 

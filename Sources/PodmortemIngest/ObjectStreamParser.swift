@@ -110,7 +110,8 @@ package struct ObjectStreamParser: LineParser {
     do {
       document = try decoder.decode(KubeDocument.self, from: Data(value.bytes))
     } catch {
-      let lines = value.startLine == value.endLine ? "line \(value.startLine)" : "lines \(value.startLine)-\(value.endLine)"
+      let lines =
+        value.startLine == value.endLine ? "line \(value.startLine)" : "lines \(value.startLine)-\(value.endLine)"
       context.diagnostics(
         Diagnostic(.warning, context.ref(value.startLine), "cannot read object on \(lines): \(describe(error))"))
       return .unrecognised
@@ -156,8 +157,8 @@ package struct ObjectStreamParser: LineParser {
 /// Picks the lines an object's records cite: the line holding its message (events), else the
 /// line holding its name, else the line it starts on.
 struct EvidencePicker {
-  private let messageKeys: [String]
-  private let nameKeys: [String]
+  private let messageKeys: [[UInt8]]
+  private let nameKeys: [[UInt8]]
   private var first: Line?
   private var message: Line?
   private var name: Line?
@@ -165,8 +166,8 @@ struct EvidencePicker {
   private static let maxText = 2048
 
   init(message: [String], name: [String]) {
-    self.messageKeys = message
-    self.nameKeys = name
+    self.messageKeys = message.map { Array($0.utf8) }
+    self.nameKeys = name.map { Array($0.utf8) }
   }
 
   mutating func start(_ line: Line) {
@@ -176,8 +177,23 @@ struct EvidencePicker {
   }
 
   mutating func look(at line: Line) {
-    if message == nil && messageKeys.contains(where: { line.text.contains($0) }) { message = line }
-    if name == nil && nameKeys.contains(where: { line.text.contains($0) }) { name = line }
+    guard message == nil || name == nil else { return }
+    if message == nil && messageKeys.contains(where: { Self.contains(line.text, $0) }) { message = line }
+    if name == nil && nameKeys.contains(where: { Self.contains(line.text, $0) }) { name = line }
+  }
+
+  /// A byte search: Foundation's `contains` goes through NSString and dominated a profile.
+  private static func contains(_ text: String, _ needle: [UInt8]) -> Bool {
+    guard let first = needle.first else { return true }
+    return text.utf8.withContiguousStorageIfAvailable { bytes in
+      guard bytes.count >= needle.count else { return false }
+      var i = 0
+      while i <= bytes.count - needle.count {
+        if bytes[i] == first && bytes[i..<(i + needle.count)].elementsEqual(needle) { return true }
+        i += 1
+      }
+      return false
+    } ?? text.contains(String(decoding: needle, as: UTF8.self))
   }
 
   func startRef(_ context: ParseContext) -> SourceRef { context.ref(first?.number ?? 0) }

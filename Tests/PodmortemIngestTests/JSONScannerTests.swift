@@ -3,7 +3,8 @@ import Testing
 @testable import PodmortemIngest
 
 /// Feeds `text` to a scanner in chunks of `window` bytes and collects what it hands out.
-private func scan(_ text: String, window: Int = .max) -> (values: [JSONScanner.Value], problems: [JSONScanner.Problem]) {
+private func scan(_ text: String, window: Int = .max) -> (values: [JSONScanner.Value], problems: [JSONScanner.Problem])
+{
   var scanner = JSONScanner(maxDepth: 16)
   var values: [JSONScanner.Value] = []
   var problems: [JSONScanner.Problem] = []
@@ -94,7 +95,8 @@ private func texts(_ values: [JSONScanner.Value]) -> [String] {
     #expect(result.values.map(\.kind) == ["Pod", "Node"])
     #expect(result.problems.count == 1)
     #expect(result.problems.first?.line == 2)
-    #expect(result.problems.first?.message == "unexpected text between objects: '==== START logs for container web of pod'")
+    #expect(
+      result.problems.first?.message == "unexpected text between objects: '==== START logs for container web of pod'")
   }
 
   @Test func reportsATruncatedLineAndReadsTheNextOne() {
@@ -116,7 +118,8 @@ private func texts(_ values: [JSONScanner.Value]) -> [String] {
   @Test func reportsAValueTruncatedAtTheEnd() {
     let result = scan("{\"kind\":\"Pod\"}\n{\"kind\":\"Pod\",\"spec\":{")
     #expect(result.values.count == 1)
-    #expect(result.problems == [JSONScanner.Problem(line: 2, message: "truncated value starting at line 2: end of input")])
+    #expect(
+      result.problems == [JSONScanner.Problem(line: 2, message: "truncated value starting at line 2: end of input")])
   }
 
   @Test func limitsNesting() {

@@ -25,7 +25,10 @@ import Testing
     #expect(KubeTime.parse("1970-01-01T00:00:00Z")?.earliest == Date(timeIntervalSince1970: 0))
   }
 
-  @Test(arguments: ["", "null", "2026-11-27", "2026-11-27T01:02:03", "2026-13-01T00:00:00Z", "2026-11-27T01:02:03.Z", "2026-11-27T01:02:03Zjunk"])
+  @Test(arguments: [
+    "", "null", "2026-11-27", "2026-11-27T01:02:03", "2026-13-01T00:00:00Z", "2026-11-27T01:02:03.Z",
+    "2026-11-27T01:02:03Zjunk",
+  ])
   func rejectsWhatIsNotRFC3339(text: String) {
     #expect(KubeTime.parse(text) == nil)
   }

@@ -295,7 +295,8 @@ private let podJSON = #"""
     #expect(kubelet.sourceHost == "node-1")
     #expect(kubelet.eventName == "web-0.187b1c2d3e4f5a6b")
     #expect(kubelet.count == 17)
-    #expect(kubelet.firstSeen == TimeRange(earliest: date("2026-11-27T00:50:03Z"), latest: date("2026-11-27T00:50:04Z")))
+    #expect(
+      kubelet.firstSeen == TimeRange(earliest: date("2026-11-27T00:50:03Z"), latest: date("2026-11-27T00:50:04Z")))
     #expect(kubelet.lastSeen?.earliest == date("2026-11-27T01:02:03Z"))
     #expect(kubelet.lastSeen?.width == 1)
     #expect(!kubelet.isSeries)
@@ -351,7 +352,8 @@ private let podJSON = #"""
     #expect(
       pod.conditions == [
         PodCondition(
-          type: "Ready", status: "False", reason: "ContainersNotReady", message: "containers with unready status: [web]")
+          type: "Ready", status: "False", reason: "ContainersNotReady", message: "containers with unready status: [web]"
+        )
       ])
     #expect(pod.capturedAt?.date == captureDate)
     #expect(pod.evidence.first?.text == #""name": "web-0","#)
@@ -363,7 +365,9 @@ private let podJSON = #"""
     #expect(proxy.postStart == "http-get http://:8080/drain")
     #expect(proxy.preStop == "sleep 40s")
     #expect(proxy.probes[.startup] == ProbeSpec(handler: .tcpSocket(host: "", port: "15021"), failureThreshold: 30))
-    #expect(proxy.state == .running(startedAt: TimeRange(earliest: date("2026-11-27T00:40:05Z"), latest: date("2026-11-27T00:40:06Z"))))
+    #expect(
+      proxy.state
+        == .running(startedAt: TimeRange(earliest: date("2026-11-27T00:40:05Z"), latest: date("2026-11-27T00:40:06Z"))))
     #expect(proxy.lastState == nil)
     #expect(proxy.started == true)
 
@@ -381,13 +385,15 @@ private let podJSON = #"""
         == ProbeSpec(
           handler: .httpGet(scheme: "HTTP", host: "", port: "8080", path: "/healthz"), initialDelaySeconds: 5))
     // §6.1 defaults fill what the object leaves out.
-    #expect(web.probes[.readiness] == ProbeSpec(handler: .httpGet(scheme: "HTTP", host: "", port: "http", path: "ready")))
+    #expect(
+      web.probes[.readiness] == ProbeSpec(handler: .httpGet(scheme: "HTTP", host: "", port: "http", path: "ready")))
     #expect(web.probes[.startup] == nil)
     #expect(
       web.state
         == .waiting(
           reason: "CrashLoopBackOff",
-          message: "back-off 5m0s restarting failed container=web pod=web-0_default(0f5c1b7e-3c1a-4f7e-9b1e-2d8f6a0c9e11)"))
+          message:
+            "back-off 5m0s restarting failed container=web pod=web-0_default(0f5c1b7e-3c1a-4f7e-9b1e-2d8f6a0c9e11)"))
     guard case .terminated(let last) = web.lastState else {
       Issue.record("no last termination")
       return
@@ -500,7 +506,8 @@ private let podJSON = #"""
       """#
     let run = ingest(stream, window: window, name: "watch.ndjson")
     #expect(run.events.map(\.watchType) == ["ADDED", "DELETED"])
-    #expect(run.events.first?.involved.namespace == "default")
+    // A node event lives in namespace `default`, but the node has no namespace (§4.1).
+    #expect(run.events.map(\.involved.namespace) == [nil, "default"])
     #expect(run.events.first?.sourceComponent == "node-controller")
     #expect(run.events.first?.sourceHost == nil)
     #expect(run.diagnostics.map(\.message) == ["watch error: 410 'Expired' too old resource version: 4711 (9001)"])
@@ -555,8 +562,14 @@ private let podJSON = #"""
     #expect(series.count == 5)
     #expect(series.message == "0/3 nodes are available: 3 Insufficient memory.")
     #expect(series.sourceComponent == "default-scheduler")
-    #expect(series.firstSeen.map { abs($0.earliest.timeIntervalSince(date("2026-11-27T00:49:58Z").addingTimeInterval(0.123456))) < 1e-5 } == true)
-    #expect(series.lastSeen.map { abs($0.earliest.timeIntervalSince(date("2026-11-27T00:59:58Z").addingTimeInterval(0.000001))) < 1e-5 } == true)
+    #expect(
+      series.firstSeen.map {
+        abs($0.earliest.timeIntervalSince(date("2026-11-27T00:49:58Z").addingTimeInterval(0.123456))) < 1e-5
+      } == true)
+    #expect(
+      series.lastSeen.map {
+        abs($0.earliest.timeIntervalSince(date("2026-11-27T00:59:58Z").addingTimeInterval(0.000001))) < 1e-5
+      } == true)
     let legacy = run.events[1]
     #expect(!legacy.isSeries)
     #expect(legacy.count == 6)
@@ -690,7 +703,8 @@ private let podJSON = #"""
     #expect(
       node.conditions == [
         PodCondition(
-          type: "Ready", status: "Unknown", reason: "NodeStatusUnknown", message: "Kubelet stopped posting node status.")
+          type: "Ready", status: "Unknown", reason: "NodeStatusUnknown", message: "Kubelet stopped posting node status."
+        )
       ])
     #expect(run.workloads.map(\.kind) == ["Deployment", "Job"])
     #expect(run.workloads[0].replicas == "3 desired | 3 updated | 3 total | 1 available | 2 unavailable")

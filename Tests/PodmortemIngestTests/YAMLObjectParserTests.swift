@@ -144,7 +144,9 @@ private let eventListYAML = """
     #expect(pod.terminating)
     #expect(pod.containers.first?.environmentNames == ["DB_PASSWORD"])
     #expect(pod.containers.first?.limits == ["cpu": "1", "memory": "256Mi"])
-    #expect(pod.containers.first?.probes[.liveness] == ProbeSpec(handler: .exec(command: ["cat", "/tmp/healthy"]), periodSeconds: 5))
+    #expect(
+      pod.containers.first?.probes[.liveness]
+        == ProbeSpec(handler: .exec(command: ["cat", "/tmp/healthy"]), periodSeconds: 5))
     #expect(!String(describing: run.records).contains("HIDDEN"))
     #expect(run.nodes.first?.taints == ["node.kubernetes.io/not-ready:NoSchedule"])
     #expect(run.workloads.first?.replicas == "3 desired | 2 total")
