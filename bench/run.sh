@@ -45,6 +45,16 @@ measure "pcre2grep -c (one pattern)"     pcre2grep -c '"Probe failed" probeType=
 measure "podmortem log"                  "$BIN" --format json --fail-on critical "$log"
 measure "podmortem log.gz"               "$BIN" --format json --fail-on critical "$log.gz"
 
+describe="$OUT/describe-10000.txt"
+[ -s "$describe" ] || python3 bench/gen_describe.py --pods 10000 > "$describe"
+describe1k="$OUT/describe-10000-1000-distinct.txt"
+[ -s "$describe1k" ] || python3 bench/gen_describe.py --pods 10000 --distinct 1000 > "$describe1k"
+measure "cat describe > /dev/null"       cat "$describe"
+measure "podmortem 10k describes"        "$BIN" --format json --fail-on critical --now 2026-11-27T01:00:00Z "$describe"
+measure "podmortem 10k describes/1k pods" "$BIN" --format json --fail-on critical --now 2026-11-27T01:00:00Z "$describe1k"
+one=samples/liveness-http-timeout/describe.txt
+measure "podmortem one pasted describe"  "$BIN" --now 2026-11-27T01:00:00Z "$one"
+
 echo
 echo "ratios (podmortem ÷ baseline):"
 echo "  podmortem log    ÷ pcre2grep -c        = $(ratio "${WALL[podmortem log]}" "${WALL[pcre2grep -c (one pattern)]}")"
@@ -52,3 +62,8 @@ echo "  podmortem log    ÷ cat                 = $(ratio "${WALL[podmortem log]
 echo "  podmortem log.gz ÷ gzip -dc            = $(ratio "${WALL[podmortem log.gz]}" "${WALL[gzip -dc > /dev/null]}")"
 echo "  throughput podmortem log: $(python3 -c "print('%.0f MB/s' % ($size/1e6/max(float('${WALL[podmortem log]}'),0.01)))")"
 echo "  peak memory podmortem log.gz: ${RSS[podmortem log.gz]} KiB"
+echo "  10k describes: $(wc -l < "$describe") lines, $(( $(stat -c %s "$describe") / 1048576 )) MiB;" \
+  "$(python3 -c "print('%.0f' % ($(wc -l < "$describe")/max(float('${WALL[podmortem 10k describes]}'),0.01)))") lines/s"
+echo "  peak memory 10k distinct pods ÷ 1k distinct pods (same text size) =" \
+  "$(ratio "${RSS[podmortem 10k describes]}" "${RSS[podmortem 10k describes/1k pods]}")"
+echo "  one pasted describe end to end: ${WALL[podmortem one pasted describe]} s"

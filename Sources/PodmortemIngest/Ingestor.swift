@@ -21,6 +21,8 @@ package struct Ingestor: Sendable {
 
   /// Every parser podmortem ships, in order of preference on equal confidence.
   package static let standardParsers: [any LineParser.Type] = [
+    ObjectStreamParser.self,
+    YAMLObjectParser.self,
     KubectlTextParser.self,
     KubeletLogParser.self,
     ContainerLogParser.self,

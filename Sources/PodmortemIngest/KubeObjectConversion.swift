@@ -1,0 +1,402 @@
+import Foundation
+import PodmortemModel
+
+/// Turns decoded Kubernetes objects (JSON or YAML) into model records.
+struct KubeObjectConverter {
+  /// What became of one document.
+  struct Outcome {
+    var records: [Record] = []
+    /// Problems the document itself reports (a watch `ERROR` status), with their level.
+    var notes: [(Diagnostic.Level, String)] = []
+    /// True when the document was understood but holds nothing podmortem models.
+    var ignored = false
+  }
+
+  /// The kinds that become records; others are recognised and ignored.
+  static let modelledKinds: Set<String> = [
+    "Event", "Pod", "Node", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job",
+  ]
+
+  /// True when a document of `kind` cannot produce a record, so it need not be decoded.
+  static func isIgnorable(kind: String?) -> Bool {
+    guard let kind else { return false }
+    return !modelledKinds.contains(kind) && !kind.hasSuffix("List") && kind != "Status"
+  }
+
+  var captureTime: CaptureTime?
+
+  func convert(_ document: KubeDocument, evidence: ObjectEvidence) -> Outcome {
+    var outcome = Outcome()
+    if let verb = document.verb, let event = document.routedEvent {
+      convert(event, watchType: verb, evidence: evidence, into: &outcome)
+    } else if let object = document.watchObject, let type = document.object.type {
+      switch type {
+      case "BOOKMARK":
+        outcome.ignored = true
+      case "ERROR":
+        outcome.notes.append((.warning, "watch error: \(statusText(object))"))
+        outcome.ignored = true
+      default:
+        convert(object, watchType: type, evidence: evidence, into: &outcome)
+      }
+    } else if let items = document.items {
+      for item in items { convert(item, watchType: nil, evidence: evidence, into: &outcome) }
+      if items.isEmpty { outcome.ignored = true }
+    } else {
+      convert(document.object, watchType: nil, evidence: evidence, into: &outcome)
+    }
+    if outcome.records.isEmpty && outcome.notes.isEmpty { outcome.ignored = true }
+    return outcome
+  }
+
+  private func convert(_ object: KubeObject, watchType: String?, evidence: ObjectEvidence, into outcome: inout Outcome)
+  {
+    var kind = object.kind
+    if kind == nil && (object.involvedObject != nil || object.regarding != nil) {
+      // event-exporter prints the typed Event, which has no apiVersion/kind.
+      kind = "Event"
+    }
+    switch kind {
+    case "Event":
+      if let event = event(object, watchType: watchType, evidence: evidence) {
+        outcome.records.append(.event(event))
+      } else {
+        outcome.notes.append((.warning, "event '\(object.metadata?.name ?? "")' names no involved object"))
+      }
+    case "Pod":
+      outcome.records.append(.pod(pod(object, evidence: evidence)))
+    case "Node":
+      outcome.records.append(.node(node(object, evidence: evidence)))
+    case "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job":
+      outcome.records.append(.workload(workload(object, kind: kind ?? "", evidence: evidence)))
+    case "Status":
+      outcome.notes.append((.warning, "api status: \(statusText(object))"))
+    default:
+      break
+    }
+  }
+
+  private func statusText(_ object: KubeObject) -> String {
+    let code = object.code.map { "\($0) " } ?? ""
+    let reason = object.reason.map { "'\($0)' " } ?? ""
+    return "\(code)\(reason)\(object.message ?? "")".trimmingCharacters(in: .whitespaces)
+  }
+
+  // MARK: - Events
+
+  /// REFERENCE.md §4.1, §4.2: core/v1 and events.k8s.io/v1 are two views of one stored object.
+  private func event(_ object: KubeObject, watchType: String?, evidence: ObjectEvidence) -> Event? {
+    guard let reference = object.involvedObject ?? object.regarding else { return nil }
+    let involved = ObjectRef(
+      // Not metadata.namespace: events about cluster-scoped objects (nodes) live in `default` (§4.1).
+      kind: reference.kind, namespace: nonEmpty(reference.namespace),
+      name: reference.name ?? "", uid: reference.uid, fieldPath: reference.fieldPath)
+    let legacyCount = object.count ?? object.deprecatedCount
+    let legacyFirst = object.firstTimestamp ?? object.deprecatedFirstTimestamp
+    let eventTime = KubeTime.parse(object.eventTime)
+    let first = KubeTime.parse(legacyFirst) ?? eventTime
+    let last =
+      KubeTime.parse(object.lastTimestamp ?? object.deprecatedLastTimestamp)
+      ?? KubeTime.parse(object.series?.lastObservedTime) ?? eventTime
+    return Event(
+      involved: involved, type: EventType(object.type ?? ""), reason: object.reason ?? "",
+      message: object.message ?? object.note ?? "",
+      sourceComponent: nonEmpty(object.source?.component) ?? nonEmpty(object.deprecatedSource?.component)
+        ?? nonEmpty(object.reportingComponent) ?? nonEmpty(object.reportingController),
+      sourceHost: nonEmpty(object.source?.host) ?? nonEmpty(object.deprecatedSource?.host)
+        ?? nonEmpty(object.reportingInstance),
+      eventName: object.metadata?.name, count: legacyCount ?? object.series?.count, firstSeen: first, lastSeen: last,
+      // §4.1: events created through events.k8s.io have eventTime but no count or firstTimestamp.
+      isSeries: eventTime != nil && legacyCount == nil && legacyFirst == nil, watchType: watchType,
+      evidence: evidence.forEvent)
+  }
+
+  // MARK: - Pods
+
+  private func pod(_ object: KubeObject, evidence: ObjectEvidence) -> PodSnapshot {
+    let meta = object.metadata
+    let spec = object.spec
+    let status = object.status?.object
+    var pod = PodSnapshot(name: meta?.name ?? "", namespace: meta?.namespace)
+    pod.uid = meta?.uid
+    pod.node = revealed(spec?.nodeName)
+    pod.hostIP = revealed(status?.hostIP)
+    pod.podIP = revealed(status?.podIP)
+    pod.phase = status?.phase
+    pod.reason = status?.reason
+    pod.message = status?.message
+    pod.startTime = KubeTime.parse(status?.startTime)
+    pod.creationTime = KubeTime.parse(meta?.creationTimestamp)
+    pod.deletionTimestamp = KubeTime.parse(meta?.deletionTimestamp)
+    pod.deletionGracePeriodSeconds = meta?.deletionGracePeriodSeconds
+    pod.terminationGracePeriodSeconds = spec?.terminationGracePeriodSeconds
+    // §8.1: a deleted pod is Terminating until it is gone, unless it already finished.
+    pod.terminating = pod.deletionTimestamp != nil && pod.phase != "Succeeded" && pod.phase != "Failed"
+    pod.finalizers = meta?.finalizers ?? []
+    pod.labels = (meta?.labels ?? [:]).compactMapValues(revealed)
+    pod.controlledBy = controller(meta)
+    pod.qosClass = status?.qosClass
+    pod.conditions = conditions(status?.conditions)
+    pod.tolerations = (spec?.tolerations ?? []).map(tolerationText)
+    pod.containers =
+      containers(spec?.initContainers, status?.initContainerStatuses, role: .initContainer)
+      + containers(spec?.containers, status?.containerStatuses, role: .container)
+      + containers(spec?.ephemeralContainers, status?.ephemeralContainerStatuses, role: .ephemeral)
+    pod.capturedAt = captureTime
+    pod.evidence = evidence.forObject
+    return pod
+  }
+
+  private func controller(_ meta: KubeMetadata?) -> String? {
+    guard let owner = meta?.ownerReferences?.first(where: { $0.controller == true }) else { return nil }
+    return "\(owner.kind ?? "")/\(owner.name ?? "")"
+  }
+
+  private func containers(
+    _ specs: [KubeContainer]?, _ statuses: [KubeContainerStatus]?, role: ContainerSnapshot.Role
+  ) -> [ContainerSnapshot] {
+    var result: [ContainerSnapshot] = []
+    var seen: Set<String> = []
+    for spec in specs ?? [] {
+      let name = spec.name ?? ""
+      seen.insert(name)
+      var container = ContainerSnapshot(name: name, role: role)
+      container.image = revealed(spec.image)
+      // An init container with restartPolicy Always is a sidecar.
+      container.restartPolicyAlways = role == .initContainer && spec.restartPolicy == "Always"
+      for (kind, probe) in [
+        (ProbeSpec.Kind.liveness, spec.livenessProbe), (.readiness, spec.readinessProbe), (.startup, spec.startupProbe),
+      ] {
+        if let probe { container.probes[kind] = probeSpec(probe) }
+      }
+      container.preStop = spec.lifecycle?.preStop.map(handlerText)
+      container.postStart = spec.lifecycle?.postStart.map(handlerText)
+      container.limits = (spec.resources?.limits ?? [:]).mapValues(\.text)
+      container.requests = (spec.resources?.requests ?? [:]).mapValues(\.text)
+      container.environmentNames = (spec.env ?? []).compactMap(\.name)
+      if let status = statuses?.first(where: { $0.name == name }) { apply(status, to: &container) }
+      result.append(container)
+    }
+    // A status without a spec (a partial object) still tells the state.
+    for status in statuses ?? [] where !seen.contains(status.name ?? "") {
+      var container = ContainerSnapshot(name: status.name ?? "", role: role)
+      container.image = revealed(status.image)
+      apply(status, to: &container)
+      result.append(container)
+    }
+    return result
+  }
+
+  private func apply(_ status: KubeContainerStatus, to container: inout ContainerSnapshot) {
+    container.state = state(status.state)
+    container.lastState = state(status.lastState)
+    container.ready = status.ready
+    container.started = status.started
+    container.restartCount = status.restartCount
+  }
+
+  private func state(_ state: KubeContainerState?) -> ContainerState? {
+    guard let state else { return nil }
+    if let waiting = state.waiting { return .waiting(reason: waiting.reason, message: waiting.message) }
+    if let running = state.running { return .running(startedAt: KubeTime.parse(running.startedAt)) }
+    if let t = state.terminated {
+      return .terminated(
+        Termination(
+          reason: t.reason, message: t.message, exitCode: t.exitCode ?? 0, signal: t.signal,
+          startedAt: KubeTime.parse(t.startedAt), finishedAt: KubeTime.parse(t.finishedAt)))
+    }
+    return nil
+  }
+
+  /// §6.1: fields the apiserver would default are filled in when a hand-written object omits them.
+  private func probeSpec(_ probe: KubeProbe) -> ProbeSpec {
+    let handler: ProbeHandler
+    if let http = probe.httpGet {
+      handler = .httpGet(
+        scheme: http.scheme ?? "HTTP", host: http.host ?? "", port: http.port?.text ?? "", path: http.path ?? "")
+    } else if let tcp = probe.tcpSocket {
+      handler = .tcpSocket(host: tcp.host ?? "", port: tcp.port?.text ?? "")
+    } else if let exec = probe.exec {
+      handler = .exec(command: exec.command ?? [])
+    } else if let grpc = probe.grpc {
+      handler = .grpc(port: String(grpc.port ?? 0), service: grpc.service ?? "")
+    } else {
+      handler = .unknown
+    }
+    return ProbeSpec(
+      handler: handler, initialDelaySeconds: probe.initialDelaySeconds ?? 0, timeoutSeconds: probe.timeoutSeconds ?? 1,
+      periodSeconds: probe.periodSeconds ?? 10, successThreshold: probe.successThreshold ?? 1,
+      failureThreshold: probe.failureThreshold ?? 3, terminationGracePeriodSeconds: probe.terminationGracePeriodSeconds)
+  }
+
+  /// A lifecycle handler as describe renders it: `exec [sleep 40]`, `http-get http://:8080/drain`.
+  private func handlerText(_ handler: KubeLifecycleHandler) -> String {
+    if let exec = handler.exec {
+      return "exec [\((exec.command ?? []).joined(separator: " "))]"
+    }
+    if let http = handler.httpGet {
+      var path = http.path ?? ""
+      if !path.isEmpty && !path.hasPrefix("/") { path = "/" + path }
+      let scheme = (http.scheme ?? "HTTP").lowercased()
+      return "http-get \(scheme)://\(hostPort(http.host ?? "", http.port?.text ?? ""))\(path)"
+    }
+    if let tcp = handler.tcpSocket {
+      return "tcp-socket \(hostPort(tcp.host ?? "", tcp.port?.text ?? ""))"
+    }
+    if let sleep = handler.sleep {
+      return "sleep \(sleep.seconds ?? 0)s"
+    }
+    return "unknown"
+  }
+
+  /// Go's `net.JoinHostPort`: IPv6 hosts get brackets.
+  private func hostPort(_ host: String, _ port: String) -> String {
+    host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+  }
+
+  private func tolerationText(_ t: KubeToleration) -> String {
+    var text = t.key ?? ""
+    if let value = t.value, !value.isEmpty { text += "=\(value)" }
+    if let effect = t.effect, !effect.isEmpty { text += ":\(effect)" }
+    if t.operator == "Exists" { text += " op=Exists" }
+    if let seconds = t.tolerationSeconds { text += " for \(seconds)s" }
+    return text.trimmingCharacters(in: .whitespaces)
+  }
+
+  private func conditions(_ list: [KubeCondition]?) -> [PodCondition] {
+    (list ?? []).map {
+      PodCondition(
+        type: $0.type ?? "", status: $0.status ?? "", reason: nonEmpty($0.reason), message: nonEmpty($0.message))
+    }
+  }
+
+  // MARK: - Nodes and workloads
+
+  private func node(_ object: KubeObject, evidence: ObjectEvidence) -> NodeSnapshot {
+    var node = NodeSnapshot(name: object.metadata?.name ?? "")
+    node.uid = object.metadata?.uid
+    node.conditions = conditions(object.status?.object?.conditions)
+    node.taints = (object.spec?.taints ?? []).map { taint in
+      var text = taint.key ?? ""
+      if let value = taint.value, !value.isEmpty { text += "=\(value)" }
+      if let effect = taint.effect, !effect.isEmpty { text += ":\(effect)" }
+      return text
+    }
+    node.unschedulable = object.spec?.unschedulable ?? false
+    node.evidence = evidence.forObject
+    return node
+  }
+
+  /// The replica line in describe's words for each kind.
+  private func workload(_ object: KubeObject, kind: String, evidence: ObjectEvidence) -> WorkloadSnapshot {
+    var workload = WorkloadSnapshot(
+      kind: kind, name: object.metadata?.name ?? "", namespace: object.metadata?.namespace)
+    let desired = object.spec?.replicas ?? 1
+    let s = object.status?.object
+    switch kind {
+    case "Deployment":
+      workload.replicas =
+        "\(desired) desired | \(s?.updatedReplicas ?? 0) updated | \(s?.replicas ?? 0) total"
+        + " | \(s?.availableReplicas ?? 0) available | \(s?.unavailableReplicas ?? 0) unavailable"
+    case "ReplicaSet":
+      workload.replicas = "\(s?.replicas ?? 0) current / \(desired) desired"
+    case "StatefulSet":
+      workload.replicas = "\(desired) desired | \(s?.replicas ?? 0) total"
+    case "DaemonSet":
+      workload.replicas =
+        "\(s?.desiredNumberScheduled ?? 0) desired | \(s?.currentNumberScheduled ?? 0) current"
+        + " | \(s?.numberReady ?? 0) ready | \(s?.updatedNumberScheduled ?? 0) up-to-date"
+        + " | \(s?.numberAvailable ?? 0) available"
+    case "Job":
+      workload.replicas =
+        "\(object.spec?.completions ?? 1) completions | \(object.spec?.parallelism ?? 1) parallelism"
+      workload.podsStatus =
+        "\(s?.active ?? 0) Active (\(s?.ready ?? 0) Ready) / \(s?.succeeded ?? 0) Succeeded / \(s?.failed ?? 0) Failed"
+    default:
+      break
+    }
+    workload.conditions = conditions(s?.conditions)
+    workload.evidence = evidence.forObject
+    return workload
+  }
+}
+
+/// A value redacted by a support-bundle tool (`***HIDDEN***`, REFERENCE.md §12) is no value at all.
+private func revealed(_ text: String?) -> String? {
+  guard let text, !text.isEmpty, text != "***HIDDEN***" else { return nil }
+  return text
+}
+
+private func nonEmpty(_ text: String?) -> String? {
+  guard let text, !text.isEmpty else { return nil }
+  return text
+}
+
+/// RFC 3339 times as the API writes them: `metav1.Time` in whole seconds, `MicroTime` with six
+/// decimals (REFERENCE.md §4.1).
+///
+/// A time becomes a range as wide as its last written digit: `01:02:03Z` is [01:02:03, 01:02:04]
+/// because the writer truncated to the second; `01:02:03.123456Z` is a microsecond wide.
+enum KubeTime {
+  static func parse(_ text: String?) -> TimeRange? {
+    guard let text else { return nil }
+    var utf8 = Array(text.utf8)[...]
+    func number(_ count: Int) -> Int? {
+      guard utf8.count >= count else { return nil }
+      var value = 0
+      for byte in utf8.prefix(count) {
+        guard byte >= 0x30 && byte <= 0x39 else { return nil }
+        value = value * 10 + Int(byte - 0x30)
+      }
+      utf8 = utf8.dropFirst(count)
+      return value
+    }
+    func expect(_ separators: Set<UInt8>) -> Bool {
+      guard let first = utf8.first, separators.contains(first) else { return false }
+      utf8 = utf8.dropFirst()
+      return true
+    }
+    guard let year = number(4), expect([0x2D]), let month = number(2), expect([0x2D]), let day = number(2),
+      expect([0x54, 0x74, 0x20]), let hour = number(2), expect([0x3A]), let minute = number(2), expect([0x3A]),
+      let second = number(2), (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+    else { return nil }
+    var fraction = 0.0
+    var width = 1.0
+    if expect([0x2E, 0x2C]) {
+      var digits = 0
+      while let byte = utf8.first, byte >= 0x30 && byte <= 0x39 {
+        if digits < 9 {
+          width /= 10
+          fraction += Double(byte - 0x30) * width
+        }
+        digits += 1
+        utf8 = utf8.dropFirst()
+      }
+      guard digits > 0 else { return nil }
+    }
+    var offset = 0
+    if expect([0x5A, 0x7A]) {
+      offset = 0
+    } else if let sign = utf8.first, sign == 0x2B || sign == 0x2D {
+      utf8 = utf8.dropFirst()
+      guard let h = number(2), expect([0x3A]), let m = number(2) else { return nil }
+      offset = (sign == 0x2D ? -1 : 1) * (h * 3600 + m * 60)
+    } else {
+      return nil
+    }
+    guard utf8.isEmpty else { return nil }
+    let seconds = Double(daysFromCivil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second - offset)
+    let start = Date(timeIntervalSince1970: seconds + fraction)
+    return TimeRange(earliest: start, latest: start.addingTimeInterval(width))
+  }
+
+  /// Days since 1970-01-01 in the proleptic Gregorian calendar (Howard Hinnant's algorithm).
+  private static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int {
+    let y = month <= 2 ? year - 1 : year
+    let era = (y >= 0 ? y : y - 399) / 400
+    let yoe = y - era * 400
+    let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+    return era * 146_097 + doe - 719_468
+  }
+}

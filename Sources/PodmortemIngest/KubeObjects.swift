@@ -1,0 +1,311 @@
+/// The Kubernetes wire types podmortem reads from JSON and YAML: only the fields it models.
+///
+/// One `KubeObject` covers every kind (Event, Pod, Node, workloads, a watch `Status`): the fields
+/// of the kinds do not clash in type, so one decode pass reads any of them, and unknown fields
+/// are skipped. Environment values are never decoded (secrets).
+struct KubeDocument: Decodable {
+  /// The object itself, when the document is not an envelope.
+  var object: KubeObject
+  /// `{"type": "ADDED", "object": {…}}` (a watch event, REFERENCE.md §3.2).
+  var watchObject: KubeObject?
+  /// `{"verb": "ADDED", "event": {…}, "old_event": {…}}` (eventrouter).
+  var verb: String?
+  var routedEvent: KubeObject?
+  /// A list decoded whole (YAML lists the splitter did not split).
+  var items: [KubeObject]?
+
+  private enum CodingKeys: String, CodingKey {
+    case object, verb, event, items
+  }
+
+  init(from decoder: Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    watchObject = try c.decodeIfPresent(KubeObject.self, forKey: .object)
+    verb = try c.decodeIfPresent(String.self, forKey: .verb)
+    routedEvent = verb == nil ? nil : try c.decodeIfPresent(KubeObject.self, forKey: .event)
+    items = try c.decodeIfPresent([KubeObject].self, forKey: .items)
+    object = try KubeObject(from: decoder)
+  }
+}
+
+/// Any Kubernetes object, as the union of the fields podmortem reads.
+struct KubeObject: Decodable {
+  var apiVersion: String?
+  var kind: String?
+  var metadata: KubeMetadata?
+  // Event (core/v1 and events.k8s.io/v1, REFERENCE.md §4.1, §4.2); `type` is also the watch verb.
+  var type: String?
+  var reason: String?
+  var message: String?
+  var note: String?
+  var count: Int?
+  var firstTimestamp: String?
+  var lastTimestamp: String?
+  var eventTime: String?
+  var series: KubeEventSeries?
+  var source: KubeEventSource?
+  var reportingComponent: String?
+  var reportingController: String?
+  var reportingInstance: String?
+  var involvedObject: KubeObjectReference?
+  var regarding: KubeObjectReference?
+  var deprecatedSource: KubeEventSource?
+  var deprecatedFirstTimestamp: String?
+  var deprecatedLastTimestamp: String?
+  var deprecatedCount: Int?
+  // Pod, Node, workloads; `status` is a string in a `Status` object.
+  var spec: KubeSpec?
+  var status: KubeStatusField?
+  // Status (a watch ERROR).
+  var code: Int?
+}
+
+struct KubeMetadata: Decodable {
+  var name: String?
+  var namespace: String?
+  var uid: String?
+  var creationTimestamp: String?
+  var deletionTimestamp: String?
+  var deletionGracePeriodSeconds: Int?
+  var finalizers: [String]?
+  var labels: [String: String]?
+  var ownerReferences: [KubeOwnerReference]?
+}
+
+struct KubeOwnerReference: Decodable {
+  var kind: String?
+  var name: String?
+  var controller: Bool?
+}
+
+struct KubeObjectReference: Decodable {
+  var kind: String?
+  var namespace: String?
+  var name: String?
+  var uid: String?
+  var fieldPath: String?
+}
+
+struct KubeEventSeries: Decodable {
+  var count: Int?
+  var lastObservedTime: String?
+}
+
+struct KubeEventSource: Decodable {
+  var component: String?
+  var host: String?
+}
+
+struct KubeSpec: Decodable {
+  // Pod
+  var nodeName: String?
+  var containers: [KubeContainer]?
+  var initContainers: [KubeContainer]?
+  var ephemeralContainers: [KubeContainer]?
+  var terminationGracePeriodSeconds: Int?
+  var tolerations: [KubeToleration]?
+  // Node
+  var taints: [KubeTaint]?
+  var unschedulable: Bool?
+  // Workloads
+  var replicas: Int?
+  var completions: Int?
+  var parallelism: Int?
+}
+
+struct KubeContainer: Decodable {
+  var name: String?
+  var image: String?
+  var restartPolicy: String?
+  var livenessProbe: KubeProbe?
+  var readinessProbe: KubeProbe?
+  var startupProbe: KubeProbe?
+  var lifecycle: KubeLifecycle?
+  var resources: KubeResources?
+  var env: [KubeEnvVar]?
+}
+
+/// Only the name: the value (or its `valueFrom`) is never read.
+struct KubeEnvVar: Decodable {
+  var name: String?
+}
+
+struct KubeResources: Decodable {
+  var limits: [String: KubeScalar]?
+  var requests: [String: KubeScalar]?
+}
+
+struct KubeProbe: Decodable {
+  var exec: KubeExecAction?
+  var httpGet: KubeHTTPGetAction?
+  var tcpSocket: KubeTCPSocketAction?
+  var grpc: KubeGRPCAction?
+  var initialDelaySeconds: Int?
+  var timeoutSeconds: Int?
+  var periodSeconds: Int?
+  var successThreshold: Int?
+  var failureThreshold: Int?
+  var terminationGracePeriodSeconds: Int?
+}
+
+struct KubeLifecycle: Decodable {
+  var preStop: KubeLifecycleHandler?
+  var postStart: KubeLifecycleHandler?
+}
+
+struct KubeLifecycleHandler: Decodable {
+  var exec: KubeExecAction?
+  var httpGet: KubeHTTPGetAction?
+  var tcpSocket: KubeTCPSocketAction?
+  var sleep: KubeSleepAction?
+}
+
+struct KubeExecAction: Decodable {
+  var command: [String]?
+}
+
+struct KubeHTTPGetAction: Decodable {
+  var path: String?
+  var port: KubeScalar?
+  var host: String?
+  var scheme: String?
+}
+
+struct KubeTCPSocketAction: Decodable {
+  var port: KubeScalar?
+  var host: String?
+}
+
+struct KubeGRPCAction: Decodable {
+  var port: Int?
+  var service: String?
+}
+
+struct KubeSleepAction: Decodable {
+  var seconds: Int?
+}
+
+struct KubeToleration: Decodable {
+  var key: String?
+  var `operator`: String?
+  var value: String?
+  var effect: String?
+  var tolerationSeconds: Int?
+}
+
+struct KubeTaint: Decodable {
+  var key: String?
+  var value: String?
+  var effect: String?
+}
+
+/// `status`: an object for Pods, Nodes and workloads, a string (`Failure`) in a `Status`.
+enum KubeStatusField: Decodable {
+  case object(KubeStatus)
+  case text(String)
+
+  init(from decoder: Decoder) throws {
+    if let text = try? decoder.singleValueContainer().decode(String.self) {
+      self = .text(text)
+    } else {
+      self = .object(try KubeStatus(from: decoder))
+    }
+  }
+
+  var object: KubeStatus? {
+    if case .object(let status) = self { return status }
+    return nil
+  }
+}
+
+struct KubeStatus: Decodable {
+  // Pod
+  var phase: String?
+  var reason: String?
+  var message: String?
+  var conditions: [KubeCondition]?
+  var podIP: String?
+  var hostIP: String?
+  var startTime: String?
+  var qosClass: String?
+  var containerStatuses: [KubeContainerStatus]?
+  var initContainerStatuses: [KubeContainerStatus]?
+  var ephemeralContainerStatuses: [KubeContainerStatus]?
+  // Deployment, ReplicaSet, StatefulSet
+  var replicas: Int?
+  var updatedReplicas: Int?
+  var readyReplicas: Int?
+  var availableReplicas: Int?
+  var unavailableReplicas: Int?
+  var currentReplicas: Int?
+  // DaemonSet
+  var desiredNumberScheduled: Int?
+  var currentNumberScheduled: Int?
+  var numberReady: Int?
+  var updatedNumberScheduled: Int?
+  var numberAvailable: Int?
+  var numberMisscheduled: Int?
+  // Job
+  var active: Int?
+  var ready: Int?
+  var succeeded: Int?
+  var failed: Int?
+}
+
+struct KubeCondition: Decodable {
+  var type: String?
+  var status: String?
+  var reason: String?
+  var message: String?
+}
+
+struct KubeContainerStatus: Decodable {
+  var name: String?
+  var image: String?
+  var state: KubeContainerState?
+  var lastState: KubeContainerState?
+  var ready: Bool?
+  var started: Bool?
+  var restartCount: Int?
+}
+
+struct KubeContainerState: Decodable {
+  var waiting: KubeWaiting?
+  var running: KubeRunning?
+  var terminated: KubeTerminated?
+}
+
+struct KubeWaiting: Decodable {
+  var reason: String?
+  var message: String?
+}
+
+struct KubeRunning: Decodable {
+  var startedAt: String?
+}
+
+struct KubeTerminated: Decodable {
+  var exitCode: Int?
+  var signal: Int?
+  var reason: String?
+  var message: String?
+  var startedAt: String?
+  var finishedAt: String?
+}
+
+/// A scalar written as a string or a number: a port (`8080` or `http`), a quantity (`"500m"`,
+/// or `1` in hand-written YAML).
+struct KubeScalar: Decodable {
+  var text: String
+
+  init(from decoder: Decoder) throws {
+    let c = try decoder.singleValueContainer()
+    if let int = try? c.decode(Int.self) {
+      text = String(int)
+    } else if let string = try? c.decode(String.self) {
+      text = string
+    } else {
+      text = String(try c.decode(Double.self))
+    }
+  }
+}

@@ -1,0 +1,242 @@
+import Foundation
+import PodmortemInput
+import PodmortemModel
+
+/// Kubernetes objects as JSON, streamed: a single object, a `List`/`EventList`/`PodList`,
+/// `kubectl get -w -o json` (pretty objects one after another, REFERENCE.md §3.2), watch NDJSON
+/// (`{"type":…,"object":…}`), eventrouter lines (`{"verb":…,"event":…}`, possibly behind a klog
+/// header, §10.1) and event-exporter lines (one event per line).
+///
+/// `JSONScanner` frames each object (each list item) out of the lines; each is then decoded on
+/// its own, so memory follows the largest object, not the file.
+///
+/// Line accounting: the verdict of a line is due when the line is fed, but whether an object
+/// decodes is known only at its last line. The lines of an object in progress count as parsed
+/// (as ignored once its `kind` is seen to be one podmortem does not model); its last line gets
+/// the object's real verdict, and a malformed object is reported by a diagnostic naming its lines.
+package struct ObjectStreamParser: LineParser {
+  package static let format = "kubernetes-json"
+
+  package static func sniff(head: [Line], info: SourceInfo) -> Int {
+    // The first line that is not blank (or a klog line without an object) must open an object or array.
+    var opened = false
+    for line in head where !line.text.allSatisfy(\.isWhitespace) {
+      let payload = klogPayload(line.text)
+      if let payload, payload.first != "{" { continue }
+      let opening = (payload ?? line.text[...]).first { !$0.isWhitespace }
+      opened = opening == "{" || opening == "["
+      break
+    }
+    guard opened else { return 0 }
+    let keys = ["apiVersion", "kind", "items", "type", "object", "verb", "event", "involvedObject", "regarding"]
+    var seen: Set<String> = []
+    for line in head {
+      for key in keys where !seen.contains(key) && line.text.contains("\"\(key)\"") { seen.insert(key) }
+      // The kubelet's JSON log format (§10.1) has `ts` and `msg`; it is not an object stream.
+      if line.text.contains("\"ts\":") && line.text.contains("\"msg\":") { return 0 }
+    }
+    if seen.contains("verb") && seen.contains("event") { return 95 }
+    if seen.contains("type") && seen.contains("object") { return 95 }
+    if seen.contains("apiVersion") || seen.contains("kind") || seen.contains("involvedObject")
+      || seen.contains("regarding") || seen.contains("items")
+    {
+      return 90
+    }
+    return 0
+  }
+
+  private let context: ParseContext
+  private let converter: KubeObjectConverter
+  private let decoder = JSONDecoder()
+  private var scanner = JSONScanner()
+  private var picker = EvidencePicker(message: ["\"message\"", "\"note\""], name: ["\"name\""])
+
+  package init(context: ParseContext) {
+    self.context = context
+    self.converter = KubeObjectConverter(captureTime: context.captureTime)
+  }
+
+  package mutating func feed(_ line: Line, emit: (Record) -> Void) -> SourceAccount.Verdict {
+    let wasInValue = scanner.isInValue
+    var payload = line.text[...]
+    var klogWithoutObject = false
+    if !wasInValue, let body = Self.klogPayload(line.text) {
+      if body.first == "{" { payload = body } else { klogWithoutObject = true }
+    }
+    if !wasInValue { picker.start(line) }
+    picker.look(at: line)
+    var outputs: [JSONScanner.Output] = []
+    if klogWithoutObject {
+      return .ignored
+    }
+    scanner.feedLine(payload) { outputs.append($0) }
+    var verdicts: [SourceAccount.Verdict] = []
+    var sawProblem = false
+    for output in outputs {
+      switch output {
+      case .value(let value):
+        verdicts.append(handle(value, emit: emit))
+      case .problem(let problem):
+        sawProblem = true
+        context.diagnostics(Diagnostic(.warning, context.ref(problem.line), problem.message))
+      }
+    }
+    if let verdict = best(verdicts) { return verdict }
+    if scanner.isInValue {
+      return KubeObjectConverter.isIgnorable(kind: scanner.currentKind) ? .ignored : .parsed
+    }
+    if sawProblem || (scanner.isSkipping && !line.text.allSatisfy(\.isWhitespace)) { return .unrecognised }
+    return .ignored
+  }
+
+  package mutating func finish(emit: (Record) -> Void) {
+    var outputs: [JSONScanner.Output] = []
+    scanner.finish { outputs.append($0) }
+    for case .problem(let problem) in outputs {
+      context.diagnostics(Diagnostic(.warning, context.ref(problem.line), problem.message))
+    }
+  }
+
+  /// A line's verdict when objects ended on it: parsed if any became a record.
+  private func best(_ verdicts: [SourceAccount.Verdict]) -> SourceAccount.Verdict? {
+    if verdicts.contains(.parsed) { return .parsed }
+    if verdicts.contains(.ignored) { return .ignored }
+    return verdicts.first
+  }
+
+  private func handle(_ value: JSONScanner.Value, emit: (Record) -> Void) -> SourceAccount.Verdict {
+    if KubeObjectConverter.isIgnorable(kind: value.kind) { return .ignored }
+    let document: KubeDocument
+    do {
+      document = try decoder.decode(KubeDocument.self, from: Data(value.bytes))
+    } catch {
+      let lines =
+        value.startLine == value.endLine ? "line \(value.startLine)" : "lines \(value.startLine)-\(value.endLine)"
+      context.diagnostics(
+        Diagnostic(.warning, context.ref(value.startLine), "cannot read object on \(lines): \(describe(error))"))
+      return .unrecognised
+    }
+    return deliver(converter.convert(document, evidence: picker.evidence(context)), emit: emit)
+  }
+
+  private func deliver(_ outcome: KubeObjectConverter.Outcome, emit: (Record) -> Void) -> SourceAccount.Verdict {
+    for (level, message) in outcome.notes {
+      context.diagnostics(Diagnostic(level, picker.startRef(context), message))
+    }
+    for record in outcome.records { emit(record) }
+    return outcome.records.isEmpty ? .ignored : .parsed
+  }
+
+  /// The klog header of an eventrouter line (`I1127 01:02:03.456789       1 glog.go:58] `), or nil.
+  static func klogPayload(_ text: String) -> Substring? {
+    let bytes = text.utf8
+    guard let first = bytes.first, [0x49, 0x57, 0x45, 0x46].contains(first), bytes.count > 22 else { return nil }
+    var i = bytes.index(after: bytes.startIndex)
+    func digits(_ n: Int) -> Bool {
+      for _ in 0..<n {
+        guard i < bytes.endIndex, (0x30...0x39).contains(bytes[i]) else { return false }
+        i = bytes.index(after: i)
+      }
+      return true
+    }
+    func byte(_ b: UInt8) -> Bool {
+      guard i < bytes.endIndex, bytes[i] == b else { return false }
+      i = bytes.index(after: i)
+      return true
+    }
+    guard digits(4), byte(0x20), digits(2), byte(0x3A), digits(2), byte(0x3A), digits(2), byte(0x2E), digits(6)
+    else { return nil }
+    // The rest of the header is `  pid file:line] `.
+    guard let close = text[i...].firstIndex(of: "]") else { return nil }
+    let after = text.index(after: close)
+    guard after < text.endIndex, text[after] == " " else { return nil }
+    return text[text.index(after: after)...]
+  }
+}
+
+/// Picks the lines an object's records cite: the line holding its message (events), else the
+/// line holding its name, else the line it starts on.
+struct EvidencePicker {
+  private let messageKeys: [[UInt8]]
+  private let nameKeys: [[UInt8]]
+  private var first: Line?
+  private var message: Line?
+  private var name: Line?
+  /// Evidence keeps at most this much of a line (a compact list on one line can be huge).
+  private static let maxText = 2048
+
+  init(message: [String], name: [String]) {
+    self.messageKeys = message.map { Array($0.utf8) }
+    self.nameKeys = name.map { Array($0.utf8) }
+  }
+
+  mutating func start(_ line: Line) {
+    first = line
+    message = nil
+    name = nil
+  }
+
+  mutating func look(at line: Line) {
+    guard message == nil || name == nil else { return }
+    if message == nil && messageKeys.contains(where: { Self.contains(line.text, $0) }) { message = line }
+    if name == nil && nameKeys.contains(where: { Self.contains(line.text, $0) }) { name = line }
+  }
+
+  /// A byte search: Foundation's `contains` goes through NSString and dominated a profile.
+  private static func contains(_ text: String, _ needle: [UInt8]) -> Bool {
+    guard let first = needle.first else { return true }
+    return text.utf8.withContiguousStorageIfAvailable { bytes in
+      guard bytes.count >= needle.count else { return false }
+      var i = 0
+      while i <= bytes.count - needle.count {
+        if bytes[i] == first && bytes[i..<(i + needle.count)].elementsEqual(needle) { return true }
+        i += 1
+      }
+      return false
+    } ?? text.contains(String(decoding: needle, as: UTF8.self))
+  }
+
+  func startRef(_ context: ParseContext) -> SourceRef { context.ref(first?.number ?? 0) }
+
+  /// The lines to cite: an event's message line, any other object's name line.
+  func evidence(_ context: ParseContext) -> ObjectEvidence {
+    ObjectEvidence(message: cite(message, context), name: cite(name, context), first: cite(first, context))
+  }
+
+  private func cite(_ line: Line?, _ context: ParseContext) -> Evidence? {
+    guard let line else { return nil }
+    var evidence = context.evidence(line)
+    if evidence.text.utf8.count > Self.maxText { evidence.text = String(evidence.text.prefix(Self.maxText)) }
+    evidence.text = evidence.text.trimmingCharacters(in: .whitespaces)
+    return evidence
+  }
+}
+
+/// The candidate lines an object's records can cite.
+struct ObjectEvidence {
+  var message: Evidence?
+  var name: Evidence?
+  var first: Evidence?
+
+  var forEvent: [Evidence] { (message ?? name ?? first).map { [$0] } ?? [] }
+  var forObject: [Evidence] { (name ?? first ?? message).map { [$0] } ?? [] }
+}
+
+/// A decoding error in a few words: where in the object, and what was wrong.
+func describe(_ error: Error) -> String {
+  func text(_ context: DecodingError.Context) -> String {
+    let path = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+    var detail = context.debugDescription
+    if detail.hasSuffix(".") { detail.removeLast() }
+    if let first = detail.first { detail = first.lowercased() + detail.dropFirst() }
+    return path.isEmpty ? detail : "'\(path)': \(detail)"
+  }
+  switch error {
+  case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context),
+    DecodingError.keyNotFound(_, let context), DecodingError.dataCorrupted(let context):
+    return text(context)
+  default:
+    let line = String(describing: error).split(separator: "\n").first.map(String.init) ?? "unreadable"
+    return line
+  }
+}

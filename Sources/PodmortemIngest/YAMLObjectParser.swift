@@ -1,0 +1,145 @@
+import Foundation
+import PodmortemInput
+import PodmortemModel
+import Yams
+
+/// Kubernetes objects as YAML: `---`-separated documents (`kubectl get -w -o yaml`, must-gather
+/// and crust-gather files) and `kubectl get -o yaml` lists (REFERENCE.md §3.2, §12).
+///
+/// Each document is decoded on its own as soon as the next one starts. A list's `items:` are
+/// split line by line — every `- ` at the items' indentation starts a new item — so a large list
+/// is never held whole. Line accounting follows `ObjectStreamParser`: lines of a document in
+/// progress count as parsed (ignored once a `kind:` podmortem does not model is seen), and a
+/// document that cannot be read is reported by a diagnostic naming its first line.
+package struct YAMLObjectParser: LineParser {
+  package static let format = "kubernetes-yaml"
+
+  package static func sniff(head: [Line], info: SourceInfo) -> Int {
+    var sawAPIVersion = false
+    var sawKind = false
+    var first = true
+    for line in head {
+      let text = line.text
+      if text.allSatisfy(\.isWhitespace) || text.hasPrefix("#") { continue }
+      if first {
+        first = false
+        // JSON is not for this parser (JSON is YAML, but the streaming JSON parser is better at it).
+        if let opening = text.first(where: { !$0.isWhitespace }), opening == "{" || opening == "[" { return 0 }
+      }
+      let trimmed = text.drop { $0 == " " || $0 == "-" }
+      if trimmed.hasPrefix("apiVersion: ") { sawAPIVersion = true }
+      if trimmed.hasPrefix("kind: ") { sawKind = true }
+    }
+    if sawAPIVersion && sawKind { return 85 }
+    return sawAPIVersion || sawKind ? 40 : 0
+  }
+
+  private struct Chunk {
+    var lines: [String] = []
+    var startLine = 0
+    var kind: String?
+  }
+
+  private let context: ParseContext
+  private let converter: KubeObjectConverter
+  private var chunk = Chunk()
+  private var picker = EvidencePicker(message: ["message:", "note:"], name: ["name:"])
+  /// The indentation of the `- ` that starts each item while inside a top-level `items:`.
+  private var itemIndent: Int?
+  private var awaitingItems = false
+
+  package init(context: ParseContext) {
+    self.context = context
+    self.converter = KubeObjectConverter(captureTime: context.captureTime)
+  }
+
+  package mutating func feed(_ line: Line, emit: (Record) -> Void) -> SourceAccount.Verdict {
+    let text = line.text
+    if text == "---" || text.hasPrefix("--- ") || text == "..." {
+      flush(emit: emit)
+      itemIndent = nil
+      awaitingItems = false
+      return .ignored
+    }
+    let blank = text.allSatisfy(\.isWhitespace)
+    let indent = text.prefix { $0 == " " }.count
+    if awaitingItems && !blank {
+      let rest = text.dropFirst(indent)
+      if rest.hasPrefix("- ") || rest == "-" {
+        awaitingItems = false
+        itemIndent = indent
+      } else if indent == 0 {
+        awaitingItems = false
+      }
+    }
+    if let itemIndent {
+      if blank { return chunk.lines.isEmpty ? .ignored : verdict(adding: "", line: line) }
+      let rest = text.dropFirst(min(indent, itemIndent))
+      if indent == itemIndent && (rest.hasPrefix("- ") || rest == "-") {
+        flush(emit: emit)
+        start(line)
+        return verdict(adding: String(rest.dropFirst(2)), line: line)
+      }
+      if indent >= itemIndent + 2 {
+        return verdict(adding: String(text.dropFirst(itemIndent + 2)), line: line)
+      }
+      // Back at the list's own level: the items are over; the rest of the wrapper is not kept.
+      flush(emit: emit)
+      self.itemIndent = nil
+      chunk = Chunk()
+      chunk.kind = "List"
+      return .ignored
+    }
+    if chunk.kind == "List" { return .ignored }
+    if blank || text.hasPrefix("#") { return chunk.lines.isEmpty ? .ignored : verdict(adding: text, line: line) }
+    if text == "items:" || text.hasPrefix("items: ") {
+      if text.dropFirst(6).trimmingCharacters(in: .whitespaces) == "[]" {
+        chunk.kind = "List"
+        return .ignored
+      }
+      // A list: its wrapper is dropped and each item is read on its own.
+      chunk = Chunk()
+      awaitingItems = true
+      return .ignored
+    }
+    if chunk.lines.isEmpty { start(line) }
+    return verdict(adding: text, line: line)
+  }
+
+  package mutating func finish(emit: (Record) -> Void) {
+    flush(emit: emit)
+  }
+
+  private mutating func start(_ line: Line) {
+    chunk = Chunk()
+    chunk.startLine = line.number
+    picker.start(line)
+  }
+
+  private mutating func verdict(adding text: String, line: Line) -> SourceAccount.Verdict {
+    if chunk.lines.isEmpty { start(line) }
+    chunk.lines.append(text)
+    picker.look(at: line)
+    if text.hasPrefix("kind: ") { chunk.kind = text.dropFirst(6).trimmingCharacters(in: .whitespaces) }
+    return KubeObjectConverter.isIgnorable(kind: chunk.kind) ? .ignored : .parsed
+  }
+
+  private mutating func flush(emit: (Record) -> Void) {
+    defer { chunk = Chunk() }
+    guard !chunk.lines.isEmpty, !KubeObjectConverter.isIgnorable(kind: chunk.kind) else { return }
+    let yaml = chunk.lines.joined(separator: "\n")
+    let document: KubeDocument
+    do {
+      document = try YAMLDecoder().decode(KubeDocument.self, from: yaml)
+    } catch {
+      let message = "cannot read YAML document starting at line \(chunk.startLine): \(describe(error))"
+      context.diagnostics(Diagnostic(.warning, context.ref(chunk.startLine), message))
+      return
+    }
+    let outcome = converter.convert(document, evidence: picker.evidence(context))
+    for (level, message) in outcome.notes {
+      context.diagnostics(Diagnostic(level, picker.startRef(context), message))
+    }
+    for record in outcome.records { emit(record) }
+  }
+}
