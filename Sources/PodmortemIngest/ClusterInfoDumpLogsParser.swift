@@ -19,6 +19,9 @@ package struct ClusterInfoDumpLogsParser: LineParser {
 
   package init(context: ParseContext) { self.context = context }
 
+  /// True between a START marker and its END: the lines are a container's log.
+  package var isInSection: Bool { section != nil }
+
   package static func sniff(head: [Line], info: SourceInfo) -> Int {
     if head.contains(where: { $0.text.hasPrefix(Marker.startPrefix) }) { return 90 }
     let file = info.bundleFile

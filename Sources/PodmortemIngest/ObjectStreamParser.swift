@@ -49,6 +49,8 @@ package struct ObjectStreamParser: LineParser {
   private let converter: KubeObjectConverter
   private let decoder = JSONDecoder()
   private var scanner = JSONScanner()
+  /// The log sections of a cluster-info dump, once one has started.
+  private var logs: ClusterInfoDumpLogsParser?
   private var picker = EvidencePicker(message: ["\"message\"", "\"note\""], name: ["\"name\""])
 
   package init(context: ParseContext) {
@@ -57,6 +59,15 @@ package struct ObjectStreamParser: LineParser {
   }
 
   package mutating func feed(_ line: Line, emit: (Record) -> Void) -> SourceAccount.Verdict {
+    // `kubectl cluster-info dump` to stdout: JSON objects, then `==== START logs …` sections
+    // (REFERENCE.md §10.3). Between objects, a marker hands the lines to the logs parser until the
+    // next object starts.
+    if !scanner.isInValue, logs?.isInSection == true || ClusterInfoDumpLogsParser.Marker(line.text) != nil {
+      var parser = logs ?? ClusterInfoDumpLogsParser(context: context)
+      let verdict = parser.feed(line, emit: emit)
+      logs = parser
+      return verdict
+    }
     let wasInValue = scanner.isInValue
     var payload = line.text[...]
     var klogWithoutObject = false

@@ -33,13 +33,13 @@ struct IngestRun {
   var workloads: [WorkloadSnapshot] { records.compactMap { if case .workload(let w) = $0 { w } else { nil } } }
 }
 
-let captureDate = Date(timeIntervalSince1970: 1_795_741_323)  // 2026-11-27T01:02:03Z
+let objectCaptureDate = Date(timeIntervalSince1970: 1_795_741_323)  // 2026-11-27T01:02:03Z
 
 func ingest(_ text: String, window: Int = .max, name: String = "input.json") -> IngestRun {
   var reader = LineReader(MemoryByteSource(text, window: window))
   let diagnostics = Collector<Diagnostic>()
   let context = ParseContext(
-    source: SourceInfo(name: name), captureTime: CaptureTime(date: captureDate, origin: .flag),
+    source: SourceInfo(name: name), captureTime: CaptureTime(date: objectCaptureDate, origin: .flag),
     diagnostics: { diagnostics.append($0) })
   var records: [Record] = []
   let account = Ingestor().ingest(&reader, context: context) { records.append($0) }

@@ -355,7 +355,7 @@ private let podJSON = #"""
           type: "Ready", status: "False", reason: "ContainersNotReady", message: "containers with unready status: [web]"
         )
       ])
-    #expect(pod.capturedAt?.date == captureDate)
+    #expect(pod.capturedAt?.date == objectCaptureDate)
     #expect(pod.evidence.first?.text == #""name": "web-0","#)
     #expect(pod.containers.map(\.name) == ["proxy", "web"])
 
