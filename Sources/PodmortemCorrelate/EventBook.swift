@@ -285,14 +285,25 @@ extension MergedEvent {
     let ta = a.lastSeen?.earliest ?? .distantPast
     let tb = b.lastSeen?.earliest ?? .distantPast
     if ta != tb { return ta < tb }
-    return a.sortKey.lexicographicallyPrecedes(b.sortKey)
+    return identityPrecedes(a, b)
   }
 
-  private var sortKey: [String] {
-    [
-      involved.namespace ?? "", involved.kind?.lowercased() ?? "", involved.name, involved.uid ?? "",
-      involved.fieldPath ?? "", type.description, reason, sourceComponent ?? "", sourceHost ?? "", message,
-      String(count), firstSeen?.description ?? "",
+  /// A total order on everything else, compared field by field: this runs inside sorts of every
+  /// event, so it builds no arrays and formats no dates.
+  private static func identityPrecedes(_ a: MergedEvent, _ b: MergedEvent) -> Bool {
+    let fields: [(MergedEvent) -> String] = [
+      { $0.involved.namespace ?? "" }, { $0.involved.kind?.lowercased() ?? "" }, { $0.involved.name },
+      { $0.involved.uid ?? "" }, { $0.involved.fieldPath ?? "" }, { $0.type.description }, { $0.reason },
+      { $0.sourceComponent ?? "" }, { $0.sourceHost ?? "" }, { $0.message },
     ]
+    for field in fields {
+      let (x, y) = (field(a), field(b))
+      if x != y { return x < y }
+    }
+    if a.count != b.count { return a.count < b.count }
+    let fa = a.firstSeen?.earliest ?? .distantPast
+    let fb = b.firstSeen?.earliest ?? .distantPast
+    if fa != fb { return fa < fb }
+    return (a.firstSeen?.latest ?? .distantPast) < (b.firstSeen?.latest ?? .distantPast)
   }
 }

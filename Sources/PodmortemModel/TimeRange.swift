@@ -33,9 +33,8 @@ package struct TimeRange: Hashable, Sendable, Codable, CustomStringConvertible {
   package func overlaps(_ other: TimeRange) -> Bool { intersection(other) != nil }
 
   package var description: String {
-    let f = ISO8601DateFormatter()
-    f.formatOptions = [.withInternetDateTime]
-    return width < 1 ? f.string(from: earliest) : "\(f.string(from: earliest))..\(f.string(from: latest))"
+    let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
+    return width < 1 ? earliest.formatted(style) : "\(earliest.formatted(style))..\(latest.formatted(style))"
   }
 }
 
