@@ -140,11 +140,12 @@ struct IngestedSample {
   var pods: [PodSnapshot] { records.compactMap { if case .pod(let p) = $0 { p } else { nil } } }
   var events: [Event] { records.compactMap { if case .event(let e) = $0 { e } else { nil } } }
 
-  /// Reads `url` through `Ingestor().ingest` anchored at the capture epoch, as `--now` would.
-  init(url: URL, name: String) throws {
+  /// Reads `url` through `Ingestor().ingest` anchored at the capture epoch, as `--now` would,
+  /// `window` bytes at a time.
+  init(url: URL, name: String, window: Int = .max) throws {
     // A test fixture, not user input: reading it whole is fine here.
     let text = try String(contentsOf: url, encoding: .utf8)
-    var reader = LineReader(string: text)
+    var reader = LineReader(string: text, window: window)
     let context = ParseContext(source: SourceInfo(name: name), captureTime: Samples.capture, diagnostics: { _ in })
     var records: [Record] = []
     account = Ingestor().ingest(&reader, context: context) { records.append($0) }
@@ -185,8 +186,17 @@ struct TruthPod: Decodable {
 
   struct Spec: Decodable {
     var nodeName: String?
+    var tolerations: [Toleration]?
     var containers: [Container]
     var initContainers: [Container]?
+  }
+
+  struct Toleration: Decodable {
+    var key: String?
+    var value: String?
+    var effect: String?
+    var `operator`: String?
+    var tolerationSeconds: Int?
   }
 
   struct Container: Decodable {
@@ -197,7 +207,10 @@ struct TruthPod: Decodable {
     var readinessProbe: Probe?
     var startupProbe: Probe?
     var restartPolicy: String?
+    var env: [Env]?
   }
+
+  struct Env: Decodable { var name: String }
 
   struct Resources: Decodable {
     var limits: [String: String]?
@@ -325,6 +338,8 @@ struct TruthEvent: Decodable {
   var reportingInstance: String?
   /// Printed by a watch after the initial list: its age is relative to when it was printed.
   var streamed = false
+  /// The watch verb `--output-watch-events` prints for it.
+  var watchType = "ADDED"
 
   private enum CodingKeys: String, CodingKey {
     case metadata, involvedObject, type, reason, message, count, firstTimestamp, lastTimestamp, eventTime, series
@@ -363,6 +378,7 @@ struct TruthEventList: Decodable {
 struct WatchStep: Decodable {
   struct Merge: Decodable { var count: Int? }
 
+  var type: String?
   var ref: String?
   var merge: Merge?
   var object: TruthEvent?
@@ -409,6 +425,7 @@ struct Truth {
       }
       if var event {
         event.streamed = true
+        event.watchType = step.type ?? "MODIFIED"
         truth.events.append(event)
       }
     }

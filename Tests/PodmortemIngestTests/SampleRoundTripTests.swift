@@ -34,6 +34,10 @@ func sampleParsesWithoutUnrecognisedLines(_ sample: SampleFile) throws {
   #expect(parsed.account.unrecognised == 0, "unrecognised lines \(parsed.account.firstUnrecognised)")
   if parsed.account.lines > 0 { #expect(parsed.account.formats == [KubectlTextParser.format]) }
   #expect(parsed.account.parsed + parsed.account.ignored == parsed.account.lines)
+  // Read boundaries must not matter.
+  let windowed = try IngestedSample(url: sample.url, name: sample.testDescription, window: 7)
+  #expect(windowed.records == parsed.records)
+  #expect(windowed.account == parsed.account)
 }
 
 @Test(arguments: Samples.stderrFiles)
@@ -107,7 +111,10 @@ enum RoundTrip {
       let expected = truth.events.filter {
         $0.involvedObject.uid == t.metadata.uid && $0.metadata.namespace == t.metadata.namespace
       }
-      match(rows, expected, &sub) { e, t, c in describeEvent(e, t, &c) }
+      match(rows, expected, &sub) { e, t, c in
+        describeEvent(e, t, &c)
+        c.equal(e.involved.namespace, p.namespace, "event namespace")
+      }
       c.compared += sub.compared
       c.failures += sub.failures
     }
@@ -136,6 +143,7 @@ enum RoundTrip {
     c.equal(p.labels, t.metadata.labels ?? [:], "labels")
     let owner = t.metadata.ownerReferences?.first { $0.controller == true }
     c.equal(p.controlledBy, owner.map { "\($0.kind)/\($0.name)" }, "Controlled By")
+    c.equal(p.tolerations, (t.spec.tolerations ?? []).map(toleration).sorted(), "Tolerations")
     c.equal(p.conditions.map(\.type), (t.status.conditions ?? []).map(\.type), "condition types")
     c.equal(p.conditions.map(\.status), (t.status.conditions ?? []).map(\.status), "condition statuses")
 
@@ -160,6 +168,7 @@ enum RoundTrip {
     c.equal(p.restartCount, status?.restartCount, "\(name) restart count")
     c.equal(p.limits, spec.resources?.limits ?? [:], "\(name) limits")
     c.equal(p.requests, spec.resources?.requests ?? [:], "\(name) requests")
+    c.equal(p.environmentNames, (spec.env ?? []).map(\.name), "\(name) environment names")
     // describe (1.27–1.33) prints no `Restart Policy:` for a sidecar, so it cannot be compared.
     // §1.3: no status prints no State; a status without a state prints Waiting.
     if status != nil {
@@ -246,6 +255,9 @@ enum RoundTrip {
     common(e, t, &c)
     c.equal(e.involved.kind, "Pod", "kind")
     c.equal(e.sourceComponent, t.component, "From")
+    // ≥1.20 describe prints the component only; ≤1.34 no field path prefix (§1.6, §1.7).
+    c.equal(e.sourceHost, nil, "From host")
+    c.equal(e.involved.fieldPath, nil, "field path")
     intervalTimes(e, t, &c)
   }
 
@@ -269,6 +281,7 @@ enum RoundTrip {
     common(e, t, &c)
     c.equal(e.involved.kind, t.involvedObject.kind, "object kind")
     if sample.allNamespaces { c.equal(e.involved.namespace, t.metadata.namespace, "namespace") }
+    c.equal(e.watchType, sample.command.contains("--output-watch-events") ? t.watchType : nil, "EVENT")
     if sample.kind == .kubectlEvents {
       if t.streamed {
         c.equal(e.count ?? 1, t.shownCount, "count")
@@ -279,7 +292,14 @@ enum RoundTrip {
     }
     // A watch prints each later row with its age at that moment, not at the capture time.
     if !t.streamed { c.contains(e.lastSeen, t.tableLast, "LAST SEEN") }
-    guard sample.isWide else { return }
+    guard sample.isWide else {
+      // Nothing the table does not print is invented.
+      c.equal(e.count, nil, "count")
+      c.equal(e.firstSeen, nil, "first seen")
+      c.equal(e.eventName, nil, "name")
+      c.equal(e.sourceComponent, nil, "source")
+      return
+    }
     c.contains(e.firstSeen, t.tableFirst, "FIRST SEEN")
     c.equal(e.count, t.shownCount, "COUNT")
     c.equal(e.eventName, t.metadata.name, "NAME")
@@ -353,6 +373,16 @@ enum RoundTrip {
   }
 
   // MARK: helpers
+
+  /// `key[=value][:effect][ op=Exists][ for Ns]` (§1.2).
+  static func toleration(_ t: TruthPod.Toleration) -> String {
+    var text = t.key ?? ""
+    if let value = nonEmpty(t.value) { text += "=\(value)" }
+    if let effect = nonEmpty(t.effect) { text += ":\(effect)" }
+    if t.operator == "Exists" { text += " op=Exists" }
+    if let seconds = t.tolerationSeconds { text += " for \(seconds)s" }
+    return text
+  }
 
   static func nonEmpty(_ s: String?) -> String? { s?.isEmpty == false ? s : nil }
 
