@@ -128,6 +128,28 @@ func messyPasteIsReadAndAccountedThroughEveryWindow(window: Int) throws {
   #expect(records.count == 1 + 3 + 1 + 1)
 }
 
+@Test(arguments: [
+  "No resources found in default namespace.\n", "No events found in default namespace.\n", "No events found.\n",
+  "Error from server (NotFound): pods \"does-not-exist\" not found\n",
+  "\nNo resources found in kube-system namespace.\nNo resources found in default namespace.\n",
+])
+func kubectlStderrAloneIsRecognisedAndIgnored(_ text: String) {
+  let context = ParseContext(source: SourceInfo(name: "err.txt"), captureTime: capture, diagnostics: { _ in })
+  var reader = LineReader(string: text)
+  var records: [Record] = []
+  let account = Ingestor().ingest(&reader, context: context) { records.append($0) }
+  #expect(account.formats == ["kubectl-text"])
+  #expect(account.unrecognised == 0 && account.ignored == account.lines && account.lines > 0)
+  #expect(records.isEmpty)
+}
+
+@Test func kubectlStderrAmongOtherTextIsNotClaimed() {
+  let context = ParseContext(source: SourceInfo(name: "notes"), captureTime: capture, diagnostics: { _ in })
+  var reader = LineReader(string: "Error from server (NotFound): pods \"x\" not found\nthen I ran it again\n")
+  let account = Ingestor().ingest(&reader, context: context) { _ in }
+  #expect(account.formats == ["plain-text"])
+  #expect(account.unrecognised == 2)
+}
 @Test func environmentValuesAreNeverKept() throws {
   let pod = try #require(parseKubectl(describeWeb0, keepEnvironmentValues: false).pods.first)
   let names = pod.containers.flatMap(\.environmentNames)

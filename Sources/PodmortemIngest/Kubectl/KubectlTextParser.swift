@@ -15,12 +15,20 @@ package struct KubectlTextParser: LineParser {
   package static func sniff(head: [Line], info: SourceInfo) -> Int {
     var sawName = false
     var sawDescribeField = false
+    var notes = 0
+    var others = 0
     var score = 0
     let probe = DescribeReader(
       context: ParseContext(
         source: info, captureTime: CaptureTime(date: .distantPast, origin: .currentTime), diagnostics: { _ in }))
     for line in head {
       let l = KubectlLine(line)
+      if l.isBlank { continue }
+      if isNote(l) {
+        notes += 1
+        continue
+      }
+      others += 1
       if let header = TableHeader(l) {
         score = max(score, header.kind == .other ? 40 : 90)
       } else if DescribeEventsTable.header(l) != nil {
@@ -34,6 +42,8 @@ package struct KubectlTextParser: LineParser {
       }
     }
     if sawName { score = max(score, sawDescribeField ? 90 : 50) }
+    // kubectl's stderr saved on its own (`2> err.txt`, `&>`): nothing to read, but not unknown text.
+    if notes > 0 && others == 0 { score = max(score, 30) }
     return score
   }
 
@@ -120,11 +130,20 @@ package struct KubectlTextParser: LineParser {
   private static let commandPrompts = ["$ ", "# ", "% ", "> ", "PS> ", ""].map { $0 + "kubectl " }
 
   /// Lines that separate outputs in a paste: markdown fences, `grep -A` separators, shell
-  /// commands, and kubectl's own "nothing found" notes.
+  /// commands, and kubectl's own stderr notes.
   private static func isBoundary(_ line: KubectlLine) -> Bool {
     let body = line.body
     if body.hasPrefix("```") || body.hasPrefix("~~~") || body == "--" { return true }
     for prompt in commandPrompts where body.hasPrefix(prompt) { return true }
+    return isNote(line)
+  }
+
+  /// What kubectl writes to stderr instead of a table or a describe: `No resources found in
+  /// default namespace.`, `No events found in default namespace.` (§3.3), `Error from server
+  /// (NotFound): pods "x" not found`.
+  private static func isNote(_ line: KubectlLine) -> Bool {
+    let body = line.body
     return body.hasPrefix("No resources found") || body.hasPrefix("No events found")
+      || body.hasPrefix("Error from server (")
   }
 }
