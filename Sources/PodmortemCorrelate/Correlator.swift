@@ -116,11 +116,11 @@ package struct Correlator: Sendable {
   /// same uid when both know it; among pods sharing a name, the one alive when the event began.
   private func attach(_ events: [MergedEvent], to histories: inout [PodHistory]) {
     let lives = histories.map { PodAssembly.lifetime($0.snapshots) }
+    let byName = Dictionary(grouping: histories.indices, by: { histories[$0].key.name })
     for e in events {
       guard e.involved.kind.map({ $0.lowercased() == "pod" }) ?? true else { continue }
-      var candidates = histories.indices.filter { i in
-        histories[i].key.name == e.involved.name
-          && (e.involved.namespace.map { $0 == histories[i].key.namespace } ?? true)
+      var candidates = (byName[e.involved.name] ?? []).filter { i in
+        e.involved.namespace.map { $0 == histories[i].key.namespace } ?? true
       }
       if let uid = e.involved.uid {
         let exact = candidates.filter { histories[$0].key.uid == uid }
@@ -135,6 +135,7 @@ package struct Correlator: Sendable {
 
   private func attachLogs(to histories: inout [PodHistory]) {
     let lives = histories.map { PodAssembly.lifetime($0.snapshots) }
+    let byName = Dictionary(grouping: histories.indices, by: { histories[$0].key.name })
     func place(_ records: [LogRecord], _ candidates: [Int]) {
       guard !candidates.isEmpty else { return }
       for r in records {
@@ -145,12 +146,10 @@ package struct Correlator: Sendable {
     for (name, sample) in podLogs {
       place(
         sample.records,
-        histories.indices.filter {
-          histories[$0].key.namespace == name.namespace && histories[$0].key.name == name.name
-        })
+        (byName[name.name] ?? []).filter { histories[$0].key.namespace == name.namespace })
     }
     for (pod, sample) in looseLogs {
-      place(sample.records, histories.indices.filter { histories[$0].key.name == pod })
+      place(sample.records, byName[pod] ?? [])
     }
     for i in histories.indices { histories[i].logs.sort(by: LogSample.order) }
   }

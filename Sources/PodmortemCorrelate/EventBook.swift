@@ -94,11 +94,16 @@ package struct EventBook: Sendable {
       a.key.knownFields != b.key.knownFields ? a.key.knownFields > b.key.knownFields : a.key < b.key
     }
     var clusters: [Cluster] = []
+    // Compatible identities share name, type, reason and message (`isCompatible`): only clusters in
+    // the same bucket need the full check, which keeps this linear in the number of events.
+    var buckets: [[String]: [Int]] = [:]
     for (identity, entry) in ordered {
-      let candidates = clusters.indices.filter { clusters[$0].identity.isCompatible(with: identity) }
+      let bucket = [identity.name, identity.type, identity.reason, identity.message]
+      let candidates = (buckets[bucket] ?? []).filter { clusters[$0].identity.isCompatible(with: identity) }
       guard !candidates.isEmpty else {
         var cluster = Cluster(identity: identity, kindSpelling: entry.kindSpelling)
         for l in entry.named.values.sorted(by: Self.lineageOrder) + entry.unnamed { cluster.take(l) }
+        buckets[bucket, default: []].append(clusters.count)
         clusters.append(cluster)
         continue
       }

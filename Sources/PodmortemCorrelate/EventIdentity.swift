@@ -94,13 +94,21 @@ package struct EventIdentity: Hashable, Comparable, Sendable {
   package var aggregateKey: [String?] { [namespace, kind, name, uid, type, reason, component, host] }
 
   /// A total order for deterministic output; nil sorts before any value.
+  /// Compared field by field without building keys: identities are sorted in every merge.
   package static func < (lhs: EventIdentity, rhs: EventIdentity) -> Bool {
-    lhs.sortKey.lexicographicallyPrecedes(rhs.sortKey)
-  }
-
-  private var sortKey: [String] {
-    [namespace, kind, Optional(name), uid, fieldPath, Optional(type), Optional(reason), component, host, message]
-      .map { $0.map { "1" + $0 } ?? "0" }
+    let fields: [(EventIdentity) -> String?] = [
+      \.namespace, \.kind, { $0.name }, \.uid, \.fieldPath, { $0.type }, { $0.reason }, \.component, \.host,
+      { $0.message },
+    ]
+    for field in fields {
+      switch (field(lhs), field(rhs)) {
+      case (nil, nil): continue
+      case (nil, _): return true
+      case (_, nil): return false
+      case (let a?, let b?): if a != b { return a < b }
+      }
+    }
+    return false
   }
 
   private static func agree(_ a: String?, _ b: String?) -> Bool {
