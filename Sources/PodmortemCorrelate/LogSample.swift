@@ -1,30 +1,45 @@
 import Foundation
 import PodmortemModel
 
-/// The log records kept for one pod or node: every record a pattern recognised, and the first and
-/// last `keep` of the others by source position, so a gigabyte of kubelet chatter stays bounded.
+/// The log records kept for one pod or node: for each pattern, the first and last `keep` records
+/// it recognised, and the first and last `keep` of the unrecognised ones, by source position — so
+/// a gigabyte of kubelet chatter stays bounded (memory grows with pods and patterns, not lines),
+/// while the start and the end of every kind of trouble stay visible. `counts` says how many
+/// records each pattern matched in all.
 package struct LogSample: Sendable {
-  /// How many unrecognised records are kept from each end.
-  package static let keep = 50
+  /// How many records are kept from each end, per pattern and for the unrecognised ones.
+  package static let keep = 10
 
-  private var recognised = Set<LogRecord>()
-  private var head: [LogRecord] = []
-  private var tail: [LogRecord] = []
+  private var byPattern: [String: Ends] = [:]
+  private var unrecognised = Ends()
+  /// Records seen per pattern id, kept or not.
+  package private(set) var counts: [String: Int] = [:]
+
+  private struct Ends {
+    var head: [LogRecord] = []
+    var tail: [LogRecord] = []
+  }
 
   package init() {}
 
   package mutating func insert(_ record: LogRecord) {
-    if record.patternID != nil {
-      recognised.insert(record)
+    if let id = record.patternID {
+      counts[id, default: 0] += 1
+      var ends = byPattern[id] ?? Ends()
+      Self.keepSmallest(&ends.head, record)
+      Self.keepLargest(&ends.tail, record)
+      byPattern[id] = ends
       return
     }
-    Self.keepSmallest(&head, record)
-    Self.keepLargest(&tail, record)
+    Self.keepSmallest(&unrecognised.head, record)
+    Self.keepLargest(&unrecognised.tail, record)
   }
 
   /// Everything kept, in source order.
   package var records: [LogRecord] {
-    Array(recognised.union(head).union(tail)).sorted(by: Self.order)
+    var all = Set(unrecognised.head).union(unrecognised.tail)
+    for ends in byPattern.values { all.formUnion(ends.head + ends.tail) }
+    return all.sorted(by: Self.order)
   }
 
   /// Source position, then text; the rest only to make the order total.
