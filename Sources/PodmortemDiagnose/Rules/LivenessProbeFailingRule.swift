@@ -270,6 +270,23 @@ package struct LivenessProbeFailingRule: DiagnosisRule {
         ExpectedFinding(
           ruleID: "probe.readiness-failing", category: .probeFailure, severity: .warning, container: "web")
       ]),
+    RuleExample(
+      "`kubectl get events -o wide` alone: the probe kills without the pod status",
+      .text(
+        #"""
+        LAST SEEN   TYPE      REASON      OBJECT      SUBOBJECT              SOURCE            MESSAGE                                                                                                                                 FIRST SEEN   COUNT   NAME
+        4m2s        Warning   Unhealthy   pod/web-0   spec.containers{web}   kubelet, node-1   Liveness probe failed: Get "http://10.244.1.7:80/healthz": context deadline exceeded (Client.Timeout exceeded while awaiting headers)   52m          27      web-0.187b1c2d3e4f5a6b
+        4m2s        Normal    Killing     pod/web-0   spec.containers{web}   kubelet, node-1   Container web failed liveness probe, will be restarted                                                                                  51m          9       web-0.187b1c2d9a0b1c2d
+        60s         Warning   BackOff     pod/web-0   spec.containers{web}   kubelet, node-1   Back-off restarting failed container web in pod web-0_default(0f1c3a52-7d4e-4b8a-9c1f-2e6d5a4b3c21)                                     45m          180     web-0.187b1c2f4e5d6c7b
+        """#, now: "2026-11-27T00:59:36Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "probe.liveness-failing", category: .probeFailure, severity: .critical, container: "web",
+          facts: [
+            KeyValue("probe", "liveness"), KeyValue("mode", "timeout"), KeyValue("failures", "27"),
+            KeyValue("kills", "9"), KeyValue("backoffEvents", "180"), KeyValue("alsoExplains", "crashloop.backoff"),
+          ], evidenceLines: [2, 3, 4])
+      ]),
     // Built states, for cases the text above does not reach.
     RuleExample(
       "timeout kills a crash-looping container (REFERENCE §11)",

@@ -151,6 +151,22 @@ package struct ReadinessProbeFailingRule: DiagnosisRule {
           Normal   Started       49m                 kubelet  Started container web
           Warning  ProbeWarning  8s (x295 over 49m)  kubelet  Readiness probe warning: Probe terminated redirects, Response body: <html><body>Moved</body></html>
         """#, now: "2026-11-27T01:00:00Z")),
+    RuleExample(
+      "`journalctl -u kubelet` probe lines alone",
+      .text(
+        #"""
+        Nov 27 00:58:21 node-1 kubelet[2291]: I1127 00:58:21.118203    2291 prober.go:107] "Probe failed" probeType="Readiness" pod="default/web-1" podUID="7e1c2a9b-3d4f-4a6b-8c0d-2e4f6a8b0c1d" containerName="web" probeResult="failure" output="HTTP probe failed with statuscode: 503"
+        Nov 27 00:58:31 node-1 kubelet[2291]: I1127 00:58:31.117954    2291 prober.go:107] "Probe failed" probeType="Readiness" pod="default/web-1" podUID="7e1c2a9b-3d4f-4a6b-8c0d-2e4f6a8b0c1d" containerName="web" probeResult="failure" output="HTTP probe failed with statuscode: 503"
+        Nov 27 00:58:41 node-1 kubelet[2291]: I1127 00:58:41.118377    2291 prober.go:107] "Probe failed" probeType="Readiness" pod="default/web-1" podUID="7e1c2a9b-3d4f-4a6b-8c0d-2e4f6a8b0c1d" containerName="web" probeResult="failure" output="HTTP probe failed with statuscode: 503"
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "probe.readiness-failing", category: .probeFailure, severity: .warning, container: "web",
+          facts: [
+            KeyValue("probe", "readiness"), KeyValue("mode", "http-status"), KeyValue("statusCode", "503"),
+            KeyValue("failures", "3"),
+          ], evidenceLines: [1, 2, 3])
+      ]),
     // Built states, for cases the text above does not reach.
     RuleExample(
       "503 keeps the container out of endpoints",
