@@ -133,7 +133,7 @@ package struct EvictedRule: DiagnosisRule {
           ], evidenceLines: [11, 12, 58])
       ]),
     RuleExample(
-      "a running pod on a node that reported memory pressure",
+      "a running pod with the same 100Mi memory request, not evicted",
       .text(
         #"""
         Name:             web-5f6d7c8b9-fghij
