@@ -54,7 +54,13 @@ let package = Package(
       dependencies: ["PodmortemIngest", "PodmortemInput", "PodmortemText", "PodmortemModel"]
     ),
     .testTarget(name: "PodmortemCorrelateTests", dependencies: ["PodmortemCorrelate", "PodmortemModel"]),
-    .testTarget(name: "PodmortemDiagnoseTests", dependencies: ["PodmortemDiagnose", "PodmortemModel"]),
+    .testTarget(
+      name: "PodmortemDiagnoseTests",
+      dependencies: [
+        "PodmortemDiagnose", "PodmortemModel", "PodmortemIngest", "PodmortemInput", "PodmortemCorrelate",
+        "PodmortemText",
+      ]
+    ),
     .testTarget(name: "PodmortemReportTests", dependencies: ["PodmortemReport", "PodmortemModel"]),
     .testTarget(name: "EndToEndTests", dependencies: ["podmortem"]),
   ],

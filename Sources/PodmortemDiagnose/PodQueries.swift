@@ -12,9 +12,45 @@ extension PodHistory {
   /// The capture time arithmetic is anchored to: the state's, else the pod's latest snapshot's.
   package func now(in state: CorrelatedState) -> Date? { state.now?.date ?? latest.capturedAt?.date }
 
-  /// Containers of the given roles, in spec order.
+  /// Containers of the given roles, in spec order. A pod known only from `kubectl get events` or
+  /// kubelet log lines has no container list: its containers are then the ones its events and
+  /// log lines name, with no state.
   package func containers(_ roles: Set<ContainerSnapshot.Role> = [.container]) -> [ContainerSnapshot] {
-    latest.containers.filter { roles.contains($0.role) }
+    knownContainers.filter { roles.contains($0.role) }
+  }
+
+  /// The snapshot's containers, else the containers named by events and logs.
+  private var knownContainers: [ContainerSnapshot] {
+    guard latest.containers.isEmpty else { return latest.containers }
+    var named: [String: ContainerSnapshot.Role] = [:]
+    var order: [String] = []
+    func add(_ name: String?, _ role: ContainerSnapshot.Role = .container) {
+      guard let name, !name.isEmpty else { return }
+      if named[name] == nil { order.append(name) }
+      if named[name] == nil || role == .initContainer { named[name] = role }
+    }
+    for event in events {
+      let role: ContainerSnapshot.Role =
+        event.involved.fieldPath?.hasPrefix("spec.initContainers") == true ? .initContainer : .container
+      add(event.containerName ?? Self.containerNamed(in: event.message), role)
+    }
+    for log in logs { add(log.container ?? log.field("containerName")) }
+    return order.map { ContainerSnapshot(name: $0, role: named[$0] ?? .container) }
+  }
+
+  /// The container a kubelet event message names (`Started container web`, `Created container:
+  /// web`, `Container web failed liveness probe…`, `Back-off restarting failed container web in pod…`).
+  static func containerNamed(in message: String) -> String? {
+    for prefix in [
+      "Back-off restarting failed container ", "Created container: ", "Created container ",
+      "Started container ", "Stopping container ", "Container ",
+    ]
+    where message.hasPrefix(prefix) {
+      let name = message.dropFirst(prefix.count).prefix { $0 != " " }
+      if prefix == "Container ", !message.dropFirst(prefix.count + name.count).hasPrefix(" failed ") { return nil }
+      return name.isEmpty ? nil : String(name)
+    }
+    return nil
   }
 
   /// Events with `reason` about container `name`. An event that names no container (describe's
@@ -26,9 +62,10 @@ extension PodHistory {
 
   private func belongs(_ event: MergedEvent, to name: String) -> Bool {
     if let container = event.containerName { return container == name }
-    let named = latest.containers.filter { Self.message(event.message, names: $0.name) }
+    let all = knownContainers
+    let named = all.filter { Self.message(event.message, names: $0.name) }
     if !named.isEmpty { return named.contains { $0.name == name } }
-    let regular = latest.containers.filter { $0.role == .container }
+    let regular = all.filter { $0.role == .container }
     if regular.isEmpty { return true }
     return regular.count == 1 && regular.first?.name == name
   }

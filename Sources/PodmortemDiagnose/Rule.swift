@@ -48,13 +48,19 @@ package struct RuleDescription: Hashable, Sendable {
   }
 }
 
-/// One example of a rule: an input and the findings the rule must draw from it (none for a
-/// non-triggering example). The location is recorded so a failing example points at itself.
+/// One example of a rule: an input and the findings the rule must draw from it. An example is
+/// triggering when it expects a finding of its own rule; otherwise it is a near miss that must not
+/// trigger. The location is recorded so a failing example points at itself.
 package struct RuleExample: Sendable, CustomStringConvertible {
   /// What the example feeds the rule.
   package enum Input: Sendable {
-    /// A correlated state built in Swift. (Kubectl text inputs join once the text parsers land.)
+    /// A correlated state built in Swift; only the example's own rule runs on it.
     case state(CorrelatedState)
+    /// Text as a user pastes it (`kubectl describe pod`, `kubectl get events`, kubelet log lines…),
+    /// captured at `now` (ISO 8601). The tests run it through ingest, correlation and every rule,
+    /// so expected line numbers count from 1 at the text's first line. Diagnose never reads text
+    /// itself: the flow stays one-way (DESIGN.md).
+    case text(String, now: String)
   }
 
   package var name: String
@@ -73,25 +79,31 @@ package struct RuleExample: Sendable, CustomStringConvertible {
     self.line = line
   }
 
+  /// True when the example expects a finding of rule `id`.
+  package func triggers(_ id: String) -> Bool { expect.contains { $0.ruleID == id } }
+
   package var description: String {
     let base = file.split(separator: "/").last.map(String.init) ?? file
     return "\(base):\(line) \(name)"
   }
 }
 
-/// What a triggering example must produce: the rule id, category, severity, the facts (each must
-/// be present with that value) and evidence (each string must appear in some evidence line).
+/// What a triggering example must produce: the rule id, category, severity, container, the facts
+/// (each must be present with exactly that value) and the evidence: line numbers of the example
+/// text the finding must cite (`evidenceLines`) and strings some evidence line must contain
+/// (`evidenceText`).
 package struct ExpectedFinding: Hashable, Sendable {
   package var ruleID: String
   package var category: FindingCategory
   package var severity: Severity?
   package var container: String?
   package var facts: [KeyValue]
-  package var evidenceLines: [String]
+  package var evidenceLines: [Int]
+  package var evidenceText: [String]
 
   package init(
     ruleID: String, category: FindingCategory, severity: Severity? = nil, container: String? = nil,
-    facts: [KeyValue] = [], evidenceLines: [String] = []
+    facts: [KeyValue] = [], evidenceLines: [Int] = [], evidenceText: [String] = []
   ) {
     self.ruleID = ruleID
     self.category = category
@@ -99,6 +111,7 @@ package struct ExpectedFinding: Hashable, Sendable {
     self.container = container
     self.facts = facts
     self.evidenceLines = evidenceLines
+    self.evidenceText = evidenceText
   }
 
   /// Why `finding` does not match, or nil when it does.
@@ -114,8 +127,12 @@ package struct ExpectedFinding: Hashable, Sendable {
     for fact in facts where finding.fact(fact.key) != fact.value {
       return "fact '\(fact.key)' is '\(finding.fact(fact.key) ?? "<missing>")', expected '\(fact.value)'"
     }
-    for line in evidenceLines where !finding.evidence.contains(where: { $0.text.contains(line) }) {
-      return "no evidence line contains '\(line)'"
+    let cited = Set(finding.evidence.map(\.ref.line))
+    if let line = evidenceLines.first(where: { !cited.contains($0) }) {
+      return "evidence does not cite line \(line) (cites \(cited.sorted().map(String.init).joined(separator: ",")))"
+    }
+    for text in evidenceText where !finding.evidence.contains(where: { $0.text.contains(text) }) {
+      return "no evidence line contains '\(text)'"
     }
     return nil
   }

@@ -1,3 +1,4 @@
+import Foundation
 import PodmortemModel
 import Testing
 
@@ -93,4 +94,18 @@ private func livenessIncident() -> ExamplePod {
   let ids = Diagnoser().diagnose(p.state).map(\.ruleID)
   #expect(ids.contains("crashloop.backoff"))
   #expect(ids.contains("probe.liveness-failing"))
+}
+
+@Test func theReferenceIncidentInDescribeTextIsOneCriticalFinding() throws {
+  // REFERENCE §11: liveness timeouts → Killing x9 → exit 137 → 9 restarts → back-off 5m.
+  let example = try #require(LivenessProbeFailingRule.examples.first)
+  guard case .text(let text, let now) = example.input else {
+    Issue.record("the first liveness example is not text")
+    return
+  }
+  let run = ExampleRun(text, now: try #require(ISO8601DateFormatter().date(from: now)))
+  #expect(run.findings.count == 1)
+  #expect(run.findings.map(\.ruleID) == ["probe.liveness-failing"])
+  #expect(run.findings.first?.severity == .critical)
+  #expect(run.findings.first?.fact("alsoExplains") == "container.exit-code,crashloop.backoff")
 }

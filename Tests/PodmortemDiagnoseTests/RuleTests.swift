@@ -1,4 +1,9 @@
+import Foundation
+import PodmortemCorrelate
+import PodmortemIngest
+import PodmortemInput
 import PodmortemModel
+import PodmortemText
 import Testing
 
 @testable import PodmortemDiagnose
@@ -8,42 +13,137 @@ struct LabelledExample: CustomTestStringConvertible, Sendable {
   var rule: any DiagnosisRule
   var example: RuleExample
   var testDescription: String { "\(rule.description.id) \(example)" }
+
+  var location: SourceLocation {
+    SourceLocation(fileID: example.file, filePath: example.file, line: example.line, column: 1)
+  }
+}
+
+private let allExamples = RuleCatalog.all.flatMap { rule in
+  rule.examples.map { LabelledExample(rule: rule, example: $0) }
 }
 
 @Test(
-  "every rule example holds",
-  arguments: RuleCatalog.all.flatMap { rule in rule.examples.map { LabelledExample(rule: rule, example: $0) } })
-func ruleExample(_ labelled: LabelledExample) {
+  "every state example holds",
+  arguments: allExamples.filter { if case .state = $0.example.input { true } else { false } })
+func ruleStateExample(_ labelled: LabelledExample) {
   let example = labelled.example
-  let location = SourceLocation(fileID: example.file, filePath: example.file, line: example.line, column: 1)
   guard case .state(let state) = example.input else { return }
   let findings = state.pods.flatMap { labelled.rule.diagnose($0, in: state) }
-  #expect(findings.count == example.expect.count, "findings: \(findings.map(\.title))", sourceLocation: location)
+  #expect(
+    findings.count == example.expect.count, "findings: \(findings.map(\.title))", sourceLocation: labelled.location)
   for expected in example.expect {
     let mismatches = findings.map { expected.mismatch($0) }
     #expect(
       mismatches.contains { $0 == nil }, "\(mismatches.compactMap { $0 }.joined(separator: "; "))",
-      sourceLocation: location)
+      sourceLocation: labelled.location)
   }
 }
 
-@Test func everyRuleHasTriggeringAndNonTriggeringExamples() {
-  for rule in RuleCatalog.all {
-    #expect(rule.examples.contains { !$0.expect.isEmpty }, "\(rule.description.id) has no triggering example")
-    #expect(rule.examples.contains { $0.expect.isEmpty }, "\(rule.description.id) has no non-triggering example")
+/// Runs text the way `podmortem` does: ingest with the shipped patterns, correlate, diagnose.
+struct ExampleRun {
+  static let patterns = PatternCatalog.shipped(diagnostics: { _ in })
+  static let sourceName = "example.txt"
+
+  var account: SourceAccount
+  var state: CorrelatedState
+  var findings: [Finding]
+
+  init(_ text: String, now: Date) {
+    var reader = LineReader(string: text)
+    let context = ParseContext(
+      source: SourceInfo(name: Self.sourceName), captureTime: CaptureTime(date: now, origin: .flag),
+      diagnostics: { _ in })
+    var correlator = Correlator()
+    account = Ingestor(patterns: Self.patterns).ingest(&reader, context: context) { correlator.add($0) }
+    if let capture = account.captureTime { correlator.note(capture) }
+    state = correlator.finish()
+    findings = Diagnoser().diagnose(state)
   }
+}
+
+/// A finding in one line, for failure messages: rule, severity, container, facts and cited lines.
+private func summary(_ f: Finding) -> String {
+  let facts = f.facts.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+  let lines = f.evidence.map { String($0.ref.line) }.joined(separator: ",")
+  return "[\(f.ruleID) \(f.severity.rawValue) \(f.subject.container ?? "-") {\(facts)} lines \(lines)]"
+}
+
+@Test(
+  "every text example holds end to end",
+  arguments: allExamples.filter { if case .text = $0.example.input { true } else { false } })
+func ruleTextExample(_ labelled: LabelledExample) throws {
+  let example = labelled.example
+  let location = labelled.location
+  guard case .text(let text, let nowText) = example.input else { return }
+  let now = try #require(ISO8601DateFormatter().date(from: nowText), "bad now '\(nowText)'", sourceLocation: location)
+  let run = ExampleRun(text, now: now)
+  let found = run.findings.map(summary).joined(separator: " ")
+  #expect(
+    run.account.unrecognised == 0, "unrecognised lines \(run.account.firstUnrecognised)", sourceLocation: location)
+  for expected in example.expect {
+    let mismatches = run.findings.map { expected.mismatch($0) }
+    #expect(
+      mismatches.contains { $0 == nil },
+      "\(expected.ruleID): \(mismatches.compactMap { $0 }.joined(separator: "; ")); found \(found)",
+      sourceLocation: location)
+  }
+  // One finding per cause: nothing at warning or above that the example's story does not name.
+  let expectedIDs = Set(example.expect.map(\.ruleID))
+  for finding in run.findings where finding.severity >= .warning && !expectedIDs.contains(finding.ruleID) {
+    Issue.record("unexpected \(summary(finding))", sourceLocation: location)
+  }
+  // A near miss: the example's own rule draws nothing, not even a finding another one absorbs.
+  if !example.triggers(labelled.rule.description.id) {
+    let own = run.state.pods.flatMap { labelled.rule.diagnose($0, in: run.state) }
+    #expect(own.isEmpty, "near miss triggered: \(own.map(summary))", sourceLocation: location)
+  }
+}
+
+@Test func everyRuleHasTriggeringAndNonTriggeringTextExamples() {
+  for rule in RuleCatalog.all {
+    let id = rule.description.id
+    let texts = rule.examples.filter { if case .text = $0.input { true } else { false } }
+    #expect(texts.contains { $0.triggers(id) }, "\(id) has no triggering text example")
+    #expect(texts.contains { !$0.triggers(id) }, "\(id) has no non-triggering text example")
+  }
+}
+
+@Test func exampleTextIsReadLikeAPaste() {
+  let run = ExampleRun(
+    """
+    LAST SEEN   TYPE      REASON      OBJECT      MESSAGE
+    2m          Warning   BackOff     pod/api-0   Back-off restarting failed container api in pod api-0_default(1f2e)
+    """, now: Date(timeIntervalSince1970: 1_795_741_200))
+  #expect(run.account.parsed == 1)
+  #expect(run.state.pods.map(\.key.name) == ["api-0"])
+  #expect(run.state.events.first?.evidence.first?.ref == SourceRef(source: ExampleRun.sourceName, line: 2))
 }
 
 @Test func expectedFindingReportsTheFirstMismatch() {
   let finding = Finding(
     ruleID: "a.b", category: .volume, severity: .warning, subject: Subject(pod: "p"), title: "t", explanation: "",
-    remedy: "", facts: [KeyValue("mode", "timeout")], evidence: [])
+    remedy: "", facts: [KeyValue("mode", "timeout")],
+    evidence: [Evidence(ref: SourceRef(source: "s", line: 4), text: "x y")])
   #expect(ExpectedFinding(ruleID: "a.b", category: .volume).mismatch(finding) == nil)
   #expect(ExpectedFinding(ruleID: "a.c", category: .volume).mismatch(finding) == "rule 'a.b' is not 'a.c'")
   #expect(
     ExpectedFinding(ruleID: "a.b", category: .volume, facts: [KeyValue("mode", "refused")]).mismatch(finding)
       == "fact 'mode' is 'timeout', expected 'refused'")
   #expect(
-    ExpectedFinding(ruleID: "a.b", category: .volume, evidenceLines: ["x"]).mismatch(finding)
-      == "no evidence line contains 'x'")
+    ExpectedFinding(ruleID: "a.b", category: .volume, evidenceLines: [4], evidenceText: ["x"]).mismatch(finding) == nil)
+  #expect(
+    ExpectedFinding(ruleID: "a.b", category: .volume, evidenceLines: [5]).mismatch(finding)
+      == "evidence does not cite line 5 (cites 4)")
+  #expect(
+    ExpectedFinding(ruleID: "a.b", category: .volume, evidenceText: ["z"]).mismatch(finding)
+      == "no evidence line contains 'z'")
+}
+
+@Test func nearMissesAreExamplesWithoutTheirOwnRule() {
+  let example = RuleExample(
+    "x", .text("", now: "2026-11-27T01:00:00Z"),
+    expect: [ExpectedFinding(ruleID: "probe.readiness-failing", category: .probeFailure)])
+  #expect(example.triggers("probe.readiness-failing"))
+  #expect(!example.triggers("probe.liveness-failing"))
 }

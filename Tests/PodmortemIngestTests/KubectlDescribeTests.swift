@@ -139,6 +139,9 @@ let describeWeb0 = """
   #expect(last.finishedAt?.earliest == Date(timeIntervalSince1970: 1_795_740_934))
   #expect(web.ready == false && web.restartCount == 9)
   #expect(web.limits == ["memory": "128Mi"] && web.requests == ["cpu": "100m", "memory": "64Mi"])
+  // Limit and request lines are evidence: an OOM finding quotes the limit and cites its line.
+  #expect(web.evidence.contains { $0.ref.line == 52 && $0.text.hasSuffix("memory:  128Mi") })
+  #expect(web.evidence.contains { $0.ref.line == 54 && $0.text.hasSuffix("cpu:      100m") })
   #expect(web.environmentNames == ["POD_NAME", "DB_PASSWORD"])
   let liveness = try #require(web.probes[.liveness])
   #expect(liveness.handler == .httpGet(scheme: "http", host: "", port: "80", path: "/healthz"))
@@ -332,6 +335,22 @@ let describeWeb0 = """
       "create failed:\nrunc create failed: unable to start container process: exec: \"/app\": permission denied"))
   #expect(r.events[2].evidence.map(\.ref.line) == [9, 10])
   #expect(r.events[3].reason == "Pulled")
+}
+
+@Test func aRowWithAnUnreadableAgeIsNotGluedToTheMessageAbove() throws {
+  // HumanDuration never prints `1m50s` (§2: under 2 minutes it is `110s`): the row cannot be read,
+  // and it must be counted as such, not appended to the previous event's message.
+  let text = """
+    Events:
+      Type     Reason    Age                 From     Message
+      ----     ------    ----                ----     -------
+      Normal   Killing   22s (x4 over 2m)    kubelet  FailedPostStartHook
+      Warning  BackOff   5s (x9 over 1m50s)  kubelet  Back-off restarting failed container web in pod web-0_default(1)
+    """
+  let r = parseKubectl(text)
+  #expect(r.unrecognised == [5])
+  #expect(r.events.map(\.message) == ["FailedPostStartHook"])
+  #expect(r.events.first?.evidence.map(\.ref.line) == [4])
 }
 
 @Test func oldDescribeEventTables() throws {

@@ -54,6 +54,136 @@ package struct ContainerConfigErrorRule: DiagnosisRule {
   }
 
   package static let examples: [RuleExample] = [
+    // kubectl text as users paste it, run end to end through ingest and correlation.
+    RuleExample(
+      "an env var from a Secret that does not exist",
+      .text(
+        #"""
+        Name:             api-7d9f8b6c5d-b4c6d
+        Namespace:        default
+        Priority:         0
+        Service Account:  default
+        Node:             node-1/10.0.0.5
+        Start Time:       Fri, 27 Nov 2026 00:57:00 +0000
+        Labels:           app=api
+                          pod-template-hash=7d9f8b6c5d
+        Annotations:      <none>
+        Status:           Pending
+        IP:               10.244.3.14
+        IPs:
+          IP:           10.244.3.14
+        Controlled By:  ReplicaSet/api-7d9f8b6c5d
+        Containers:
+          api:
+            Container ID:   
+            Image:          registry.example.com/shop/api:1.8.0
+            Image ID:       
+            Port:           8080/TCP
+            Host Port:      0/TCP
+            State:          Waiting
+              Reason:       CreateContainerConfigError
+            Ready:          False
+            Restart Count:  0
+            Environment:
+              DB_PASSWORD:  <set to the key 'password' in secret 'db-creds'>  Optional: false
+            Mounts:
+              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-x7k2p (ro)
+        Conditions:
+          Type                        Status
+          PodReadyToStartContainers   True 
+          Initialized                 True 
+          Ready                       False 
+          ContainersReady             False 
+          PodScheduled                True 
+        Volumes:
+          kube-api-access-x7k2p:
+            Type:                    Projected (a volume that contains injected data from multiple sources)
+            TokenExpirationSeconds:  3607
+            ConfigMapName:           kube-root-ca.crt
+            ConfigMapOptional:       <nil>
+            DownwardAPI:             true
+        QoS Class:                   BestEffort
+        Node-Selectors:              <none>
+        Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s
+                                     node.kubernetes.io/unreachable:NoExecute op=Exists for 300s
+        Events:
+          Type     Reason     Age               From               Message
+          ----     ------     ----              ----               -------
+          Normal   Scheduled  3m                default-scheduler  Successfully assigned default/api-7d9f8b6c5d-b4c6d to node-1
+          Normal   Pulled     6s (x15 over 3m)  kubelet            Container image "registry.example.com/shop/api:1.8.0" already present on machine
+          Warning  Failed     6s (x15 over 3m)  kubelet            Error: secret "db-creds" not found
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "config.create-container-error", category: .containerConfig, severity: .critical, container: "api",
+          facts: [
+            KeyValue("kind", "secret-missing"), KeyValue("object", "secret/db-creds"),
+            KeyValue("reason", "CreateContainerConfigError"),
+          ], evidenceLines: [23, 53])
+      ]),
+    RuleExample(
+      "\"Error: ErrImagePull\" is a pull failure, not a config error",
+      .text(
+        #"""
+        Name:             api-6c8e7f9a4b-d5f7g
+        Namespace:        default
+        Priority:         0
+        Service Account:  default
+        Node:             node-1/10.0.0.5
+        Start Time:       Fri, 27 Nov 2026 00:59:00 +0000
+        Labels:           app=api
+                          pod-template-hash=6c8e7f9a4b
+        Annotations:      <none>
+        Status:           Pending
+        IP:               10.244.3.15
+        IPs:
+          IP:           10.244.3.15
+        Controlled By:  ReplicaSet/api-6c8e7f9a4b
+        Containers:
+          api:
+            Container ID:   
+            Image:          registry.example.com/shop/api:1.9.0
+            Image ID:       
+            Port:           8080/TCP
+            Host Port:      0/TCP
+            State:          Waiting
+              Reason:       ErrImagePull
+            Ready:          False
+            Restart Count:  0
+            Environment:    <none>
+            Mounts:
+              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-x7k2p (ro)
+        Conditions:
+          Type                        Status
+          PodReadyToStartContainers   True 
+          Initialized                 True 
+          Ready                       False 
+          ContainersReady             False 
+          PodScheduled                True 
+        Volumes:
+          kube-api-access-x7k2p:
+            Type:                    Projected (a volume that contains injected data from multiple sources)
+            TokenExpirationSeconds:  3607
+            ConfigMapName:           kube-root-ca.crt
+            ConfigMapOptional:       <nil>
+            DownwardAPI:             true
+        QoS Class:                   BestEffort
+        Node-Selectors:              <none>
+        Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s
+                                     node.kubernetes.io/unreachable:NoExecute op=Exists for 300s
+        Events:
+          Type     Reason   Age   From     Message
+          ----     ------   ----  ----     -------
+          Normal   Pulling  45s   kubelet  Pulling image "registry.example.com/shop/api:1.9.0"
+          Warning  Failed   44s   kubelet  Failed to pull image "registry.example.com/shop/api:1.9.0": failed to pull and unpack image "registry.example.com/shop/api:1.9.0": failed to resolve reference "registry.example.com/shop/api:1.9.0": failed to authorize: failed to fetch anonymous token: unexpected status from GET request to https://registry.example.com/token?scope=repository%3Ashop%2Fapi%3Apull: 401 Unauthorized
+          Warning  Failed   44s   kubelet  Error: ErrImagePull
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "image.pull-failing", category: .imagePull, severity: .critical, container: "api",
+          facts: [KeyValue("pullError", "unauthorized")])
+      ]),
+    // Built states, for cases the text above does not reach.
     RuleExample(
       "secret missing",
       .pod("api-0", phase: "Pending") { p in
@@ -64,7 +194,7 @@ package struct ContainerConfigErrorRule: DiagnosisRule {
         ExpectedFinding(
           ruleID: "config.create-container-error", category: .containerConfig, severity: .critical,
           facts: [KeyValue("kind", "secret-missing"), KeyValue("object", "secret/db-creds")],
-          evidenceLines: ["Error: secret \"db-creds\" not found", "CreateContainerConfigError"])
+          evidenceText: ["Error: secret \"db-creds\" not found", "CreateContainerConfigError"])
       ]),
     RuleExample(
       "key missing from a secret",

@@ -4,7 +4,9 @@ import PodmortemModel
 /// A container that exited with a non-zero code, explained by the code (REFERENCE.md §8.4).
 ///
 /// 128 + N is signal N; 137 without `OOMKilled` is a SIGKILL after the grace period (or a child's
-/// OOM kill). Exits during a deletion (137/143 while Terminating) are expected and ignored.
+/// OOM kill). Exits during a deletion (137/143 while Terminating) are expected and ignored, and so
+/// is `ContainerStatusUnknown`: its 137 is written by the kubelet for a container it could no
+/// longer find (an evicted or deleted pod), not an exit of the process (§8.4).
 package struct ContainerExitRule: DiagnosisRule {
   package static let description = RuleDescription(
     id: "container.exit-code", category: .containerExit, title: "container exited with an error",
@@ -13,9 +15,13 @@ package struct ContainerExitRule: DiagnosisRule {
 
   package init() {}
 
+  private static let statusUnknown = "ContainerStatusUnknown"
+
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
     pod.containers([.container]).compactMap { container in
-      guard let last = container.lastTermination, last.exitCode != 0, last.reason != "OOMKilled" else { return nil }
+      guard let last = container.lastTermination, last.exitCode != 0, last.reason != "OOMKilled",
+        last.reason != Self.statusUnknown
+      else { return nil }
       if pod.isTerminating, [137, 143].contains(last.exitCode) { return nil }
       let meaning = ExitCodes.explain(last.exitCode, reason: last.reason)
       let restarts = container.restartCount ?? 0
@@ -37,6 +43,135 @@ package struct ContainerExitRule: DiagnosisRule {
   }
 
   package static let examples: [RuleExample] = [
+    // kubectl text as users paste it, run end to end through ingest and correlation.
+    RuleExample(
+      "a Job pod (restartPolicy Never) that exited 2",
+      .text(
+        #"""
+        Name:             report-28391-x7k2p
+        Namespace:        default
+        Priority:         0
+        Service Account:  default
+        Node:             node-1/10.0.0.5
+        Start Time:       Fri, 27 Nov 2026 00:30:00 +0000
+        Labels:           batch.kubernetes.io/controller-uid=0f1c3a52-7d4e-4b8a-9c1f-2e6d5a4b3c21
+                          batch.kubernetes.io/job-name=report-28391
+                          controller-uid=0f1c3a52-7d4e-4b8a-9c1f-2e6d5a4b3c21
+                          job-name=report-28391
+        Annotations:      <none>
+        Status:           Failed
+        IP:               10.244.2.31
+        IPs:
+          IP:           10.244.2.31
+        Controlled By:  Job/report-28391
+        Containers:
+          report:
+            Container ID:   containerd://3f2a9c1d7b6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a
+            Image:          registry.example.com/batch/report:2026.11
+            Image ID:       registry.example.com/batch/report@sha256:1a3c5e7f9b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b8d0f2a4c6e8b0d2f4b
+            Port:           <none>
+            Host Port:      <none>
+            State:          Terminated
+              Reason:       Error
+              Exit Code:    2
+              Started:      Fri, 27 Nov 2026 00:30:04 +0000
+              Finished:     Fri, 27 Nov 2026 00:30:09 +0000
+            Ready:          False
+            Restart Count:  0
+            Environment:    <none>
+            Mounts:
+              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-x7k2p (ro)
+        Conditions:
+          Type                        Status
+          PodReadyToStartContainers   False 
+          Initialized                 True 
+          Ready                       False 
+          ContainersReady             False 
+          PodScheduled                True 
+        Volumes:
+          kube-api-access-x7k2p:
+            Type:                    Projected (a volume that contains injected data from multiple sources)
+            TokenExpirationSeconds:  3607
+            ConfigMapName:           kube-root-ca.crt
+            ConfigMapOptional:       <nil>
+            DownwardAPI:             true
+        QoS Class:                   BestEffort
+        Node-Selectors:              <none>
+        Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s
+                                     node.kubernetes.io/unreachable:NoExecute op=Exists for 300s
+        Events:
+          Type    Reason     Age   From               Message
+          ----    ------     ----  ----               -------
+          Normal  Scheduled  30m   default-scheduler  Successfully assigned default/report-28391-x7k2p to node-1
+          Normal  Pulled     30m   kubelet            Container image "registry.example.com/batch/report:2026.11" already present on machine
+          Normal  Created    30m   kubelet            Created container: report
+          Normal  Started    30m   kubelet            Started container report
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "container.exit-code", category: .containerExit, severity: .critical, container: "report",
+          facts: [KeyValue("exitCode", "2"), KeyValue("restarts", "0"), KeyValue("reason", "Error")],
+          evidenceLines: [25, 26])
+      ]),
+    RuleExample(
+      "a Completed pod: exit 0",
+      .text(
+        #"""
+        Name:             report-28392-m4n8q
+        Namespace:        default
+        Priority:         0
+        Service Account:  default
+        Node:             node-1/10.0.0.5
+        Start Time:       Fri, 27 Nov 2026 00:30:00 +0000
+        Labels:           batch.kubernetes.io/job-name=report-28392
+                          job-name=report-28392
+        Annotations:      <none>
+        Status:           Succeeded
+        IP:               10.244.2.32
+        IPs:
+          IP:           10.244.2.32
+        Controlled By:  Job/report-28392
+        Containers:
+          report:
+            Container ID:   containerd://3f2a9c1d7b6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a
+            Image:          registry.example.com/batch/report:2026.11
+            Image ID:       registry.example.com/batch/report@sha256:1a3c5e7f9b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b8d0f2a4c6e8b0d2f4b
+            Port:           <none>
+            Host Port:      <none>
+            State:          Terminated
+              Reason:       Completed
+              Exit Code:    0
+              Started:      Fri, 27 Nov 2026 00:30:04 +0000
+              Finished:     Fri, 27 Nov 2026 00:41:17 +0000
+            Ready:          False
+            Restart Count:  0
+            Environment:    <none>
+            Mounts:
+              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-x7k2p (ro)
+        Conditions:
+          Type                        Status
+          PodReadyToStartContainers   False 
+          Initialized                 True 
+          Ready                       False 
+          ContainersReady             False 
+          PodScheduled                True 
+        Volumes:
+          kube-api-access-x7k2p:
+            Type:                    Projected (a volume that contains injected data from multiple sources)
+            TokenExpirationSeconds:  3607
+            ConfigMapName:           kube-root-ca.crt
+            ConfigMapOptional:       <nil>
+            DownwardAPI:             true
+        QoS Class:                   BestEffort
+        Node-Selectors:              <none>
+        Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s
+                                     node.kubernetes.io/unreachable:NoExecute op=Exists for 300s
+        Events:
+          Type    Reason   Age   From     Message
+          ----    ------   ----  ----     -------
+          Normal  Started  30m   kubelet  Started container report
+        """#, now: "2026-11-27T01:00:00Z")),
+    // Built states, for cases the text above does not reach.
     RuleExample(
       "bare 137 is a SIGKILL, not necessarily OOM",
       .pod("batch-0", phase: "Failed") { p in
@@ -46,7 +181,7 @@ package struct ContainerExitRule: DiagnosisRule {
         ExpectedFinding(
           ruleID: "container.exit-code", category: .containerExit, severity: .critical, container: "job",
           facts: [.int("exitCode", 137), KeyValue("signal", "SIGKILL"), .int("signalNumber", 9)],
-          evidenceLines: ["Exit Code:    137"])
+          evidenceText: ["Exit Code:    137"])
       ]),
     RuleExample(
       "127: command not found, restarted once, running again",

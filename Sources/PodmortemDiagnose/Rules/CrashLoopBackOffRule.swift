@@ -71,6 +71,147 @@ package struct CrashLoopBackOffRule: DiagnosisRule {
   }
 
   package static let examples: [RuleExample] = [
+    // kubectl text as users paste it, run end to end through ingest and correlation.
+    RuleExample(
+      "exit 1 after 2s, restart 5: the next delay is 160s",
+      .text(
+        #"""
+        Name:             api-7d9f8b6c5d-x2x7k
+        Namespace:        default
+        Priority:         0
+        Service Account:  default
+        Node:             node-1/10.0.0.5
+        Start Time:       Fri, 27 Nov 2026 00:10:00 +0000
+        Labels:           app=api
+                          pod-template-hash=7d9f8b6c5d
+        Annotations:      <none>
+        Status:           Running
+        IP:               10.244.3.9
+        IPs:
+          IP:           10.244.3.9
+        Controlled By:  ReplicaSet/api-7d9f8b6c5d
+        Containers:
+          api:
+            Container ID:   containerd://3f2a9c1d7b6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a
+            Image:          registry.example.com/shop/api:1.8.0
+            Image ID:       registry.example.com/shop/api@sha256:5c3e0b9f1d2a4c6e8f0a1b3d5e7f9a2c4e6b8d0f1a3c5e7092b4d6f8a0c2e4f6
+            Port:           8080/TCP
+            Host Port:      0/TCP
+            State:          Waiting
+              Reason:       CrashLoopBackOff
+            Last State:     Terminated
+              Reason:       Error
+              Exit Code:    1
+              Started:      Fri, 27 Nov 2026 00:58:58 +0000
+              Finished:     Fri, 27 Nov 2026 00:59:00 +0000
+            Ready:          False
+            Restart Count:  5
+            Environment:
+              DATABASE_URL:  <set to the key 'url' in secret 'db'>  Optional: false
+            Mounts:
+              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-x7k2p (ro)
+        Conditions:
+          Type                        Status
+          PodReadyToStartContainers   True 
+          Initialized                 True 
+          Ready                       False 
+          ContainersReady             False 
+          PodScheduled                True 
+        Volumes:
+          kube-api-access-x7k2p:
+            Type:                    Projected (a volume that contains injected data from multiple sources)
+            TokenExpirationSeconds:  3607
+            ConfigMapName:           kube-root-ca.crt
+            ConfigMapOptional:       <nil>
+            DownwardAPI:             true
+        QoS Class:                   BestEffort
+        Node-Selectors:              <none>
+        Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s
+                                     node.kubernetes.io/unreachable:NoExecute op=Exists for 300s
+        Events:
+          Type     Reason   Age                  From     Message
+          ----     ------   ----                 ----     -------
+          Normal   Pulled   60s (x6 over 4m10s)  kubelet  Container image "registry.example.com/shop/api:1.8.0" already present on machine
+          Normal   Created  60s (x6 over 4m10s)  kubelet  Created container: api
+          Normal   Started  60s (x6 over 4m10s)  kubelet  Started container api
+          Warning  BackOff  5s (x19 over 4m5s)   kubelet  Back-off restarting failed container api in pod api-7d9f8b6c5d-x2x7k_default(0f1c3a52-7d4e-4b8a-9c1f-2e6d5a4b3c21)
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "crashloop.backoff", category: .crashloopBackoff, severity: .critical, container: "api",
+          facts: [
+            KeyValue("restarts", "5"), KeyValue("cause", "exit-code"), KeyValue("exitCode", "1"),
+            KeyValue("backoffSeconds", "160"), KeyValue("nextStartIn", "100..116"), KeyValue("backoffEvents", "19"),
+            KeyValue("alsoExplains", "container.exit-code"),
+          ], evidenceLines: [23, 26, 30, 59])
+      ]),
+    RuleExample(
+      "recovered: running and ready for 47m after three quick exits",
+      .text(
+        #"""
+        Name:             api-7d9f8b6c5d-k8s2d
+        Namespace:        default
+        Priority:         0
+        Service Account:  default
+        Node:             node-1/10.0.0.5
+        Start Time:       Fri, 27 Nov 2026 00:10:00 +0000
+        Labels:           app=api
+                          pod-template-hash=7d9f8b6c5d
+        Annotations:      <none>
+        Status:           Running
+        IP:               10.244.3.10
+        IPs:
+          IP:           10.244.3.10
+        Controlled By:  ReplicaSet/api-7d9f8b6c5d
+        Containers:
+          api:
+            Container ID:   containerd://3f2a9c1d7b6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a
+            Image:          registry.example.com/shop/api:1.8.0
+            Image ID:       registry.example.com/shop/api@sha256:5c3e0b9f1d2a4c6e8f0a1b3d5e7f9a2c4e6b8d0f1a3c5e7092b4d6f8a0c2e4f6
+            Port:           8080/TCP
+            Host Port:      0/TCP
+            State:          Running
+              Started:      Fri, 27 Nov 2026 00:12:30 +0000
+            Last State:     Terminated
+              Reason:       Error
+              Exit Code:    1
+              Started:      Fri, 27 Nov 2026 00:10:28 +0000
+              Finished:     Fri, 27 Nov 2026 00:10:30 +0000
+            Ready:          True
+            Restart Count:  3
+            Environment:    <none>
+            Mounts:
+              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-x7k2p (ro)
+        Conditions:
+          Type                        Status
+          PodReadyToStartContainers   True 
+          Initialized                 True 
+          Ready                       True 
+          ContainersReady             True 
+          PodScheduled                True 
+        Volumes:
+          kube-api-access-x7k2p:
+            Type:                    Projected (a volume that contains injected data from multiple sources)
+            TokenExpirationSeconds:  3607
+            ConfigMapName:           kube-root-ca.crt
+            ConfigMapOptional:       <nil>
+            DownwardAPI:             true
+        QoS Class:                   BestEffort
+        Node-Selectors:              <none>
+        Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s
+                                     node.kubernetes.io/unreachable:NoExecute op=Exists for 300s
+        Events:
+          Type     Reason   Age                From     Message
+          ----     ------   ----               ----     -------
+          Warning  BackOff  48m (x3 over 49m)  kubelet  Back-off restarting failed container api in pod api-7d9f8b6c5d-k8s2d_default(0f1c3a52-7d4e-4b8a-9c1f-2e6d5a4b3c21)
+          Normal   Started  47m (x4 over 50m)  kubelet  Started container api
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "container.exit-code", category: .containerExit, severity: .info, container: "api",
+          facts: [KeyValue("exitCode", "1"), KeyValue("restarts", "3")])
+      ]),
+    // Built states, for cases the text above does not reach.
     RuleExample(
       "exit 1 at restart 9: 300 s back-off",
       .pod("api-0") { p in
@@ -89,7 +230,7 @@ package struct CrashLoopBackOffRule: DiagnosisRule {
           facts: [
             .int("restarts", 9), KeyValue("cause", "exit-code"), .int("exitCode", 1), .int("backoffSeconds", 300),
             KeyValue("nextStartIn", "180..195"), .int("backoffEvents", 180),
-          ], evidenceLines: ["Back-off restarting failed container", "Exit Code:    1", "Restart Count:  9"])
+          ], evidenceText: ["Back-off restarting failed container", "Exit Code:    1", "Restart Count:  9"])
       ]),
     RuleExample(
       "restart 2 waits 20 s; the waiting message agrees",

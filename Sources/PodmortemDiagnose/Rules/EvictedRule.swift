@@ -59,6 +59,137 @@ package struct EvictedRule: DiagnosisRule {
   }
 
   package static let examples: [RuleExample] = [
+    // kubectl text as users paste it, run end to end through ingest and correlation.
+    RuleExample(
+      "memory pressure: the container used 1Gi against a 100Mi request",
+      .text(
+        #"""
+        Name:             web-5f6d7c8b9-abcde
+        Namespace:        default
+        Priority:         0
+        Service Account:  default
+        Node:             node-1/10.0.0.5
+        Start Time:       Fri, 27 Nov 2026 00:10:00 +0000
+        Labels:           app=web
+                          pod-template-hash=5f6d7c8b9
+        Annotations:      <none>
+        Status:           Failed
+        Reason:           Evicted
+        Message:          The node was low on resource: memory. Threshold quantity: 100Mi, available: 51200Ki. Container web was using 1Gi, request is 100Mi, has larger consumption of memory. 
+        IP:               10.244.1.40
+        IPs:
+          IP:           10.244.1.40
+        Controlled By:  ReplicaSet/web-5f6d7c8b9
+        Containers:
+          web:
+            Container ID:   containerd://3f2a9c1d7b6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a
+            Image:          registry.example.com/shop/web:4.2.0
+            Image ID:       registry.example.com/shop/web@sha256:2b4d6f8a0c2e4b6d8f0a2c4e6b8d0f2a4c6e8b0d2f4a6c8e0b2d4f6a8c0e2b4d
+            Port:           8080/TCP
+            Host Port:      0/TCP
+            State:          Terminated
+              Reason:       ContainerStatusUnknown
+              Message:      The container could not be located when the pod was terminated
+              Exit Code:    137
+              Started:      Mon, 01 Jan 0001 00:00:00 +0000
+              Finished:     Mon, 01 Jan 0001 00:00:00 +0000
+            Ready:          False
+            Restart Count:  0
+            Requests:
+              memory:     100Mi
+            Environment:  <none>
+            Mounts:
+              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-x7k2p (ro)
+        Conditions:
+          Type                        Status
+          PodReadyToStartContainers   False 
+          Initialized                 True 
+          Ready                       False 
+          ContainersReady             False 
+          PodScheduled                True 
+        Volumes:
+          kube-api-access-x7k2p:
+            Type:                    Projected (a volume that contains injected data from multiple sources)
+            TokenExpirationSeconds:  3607
+            ConfigMapName:           kube-root-ca.crt
+            ConfigMapOptional:       <nil>
+            DownwardAPI:             true
+        QoS Class:                   Burstable
+        Node-Selectors:              <none>
+        Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s
+                                     node.kubernetes.io/unreachable:NoExecute op=Exists for 300s
+        Events:
+          Type     Reason   Age   From     Message
+          ----     ------   ----  ----     -------
+          Warning  Evicted  14m   kubelet  The node was low on resource: memory. Threshold quantity: 100Mi, available: 51200Ki. Container web was using 1Gi, request is 100Mi, has larger consumption of memory.
+          Normal   Killing  14m   kubelet  Stopping container web
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "pod.evicted", category: .evicted, severity: .warning,
+          facts: [
+            KeyValue("resource", "memory"), KeyValue("threshold", "100Mi"), KeyValue("available", "51200Ki"),
+            KeyValue("container", "web"), KeyValue("usage", "1Gi"), KeyValue("request", "100Mi"),
+          ], evidenceLines: [11, 12, 58])
+      ]),
+    RuleExample(
+      "a running pod with the same 100Mi memory request, not evicted",
+      .text(
+        #"""
+        Name:             web-5f6d7c8b9-fghij
+        Namespace:        default
+        Priority:         0
+        Service Account:  default
+        Node:             node-1/10.0.0.5
+        Start Time:       Fri, 27 Nov 2026 00:10:00 +0000
+        Labels:           app=web
+                          pod-template-hash=5f6d7c8b9
+        Annotations:      <none>
+        Status:           Running
+        IP:               10.244.1.41
+        IPs:
+          IP:           10.244.1.41
+        Controlled By:  ReplicaSet/web-5f6d7c8b9
+        Containers:
+          web:
+            Container ID:   containerd://3f2a9c1d7b6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a
+            Image:          registry.example.com/shop/web:4.2.0
+            Image ID:       registry.example.com/shop/web@sha256:2b4d6f8a0c2e4b6d8f0a2c4e6b8d0f2a4c6e8b0d2f4a6c8e0b2d4f6a8c0e2b4d
+            Port:           8080/TCP
+            Host Port:      0/TCP
+            State:          Running
+              Started:      Fri, 27 Nov 2026 00:10:05 +0000
+            Ready:          True
+            Restart Count:  0
+            Requests:
+              memory:     100Mi
+            Environment:  <none>
+            Mounts:
+              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-x7k2p (ro)
+        Conditions:
+          Type                        Status
+          PodReadyToStartContainers   True 
+          Initialized                 True 
+          Ready                       True 
+          ContainersReady             True 
+          PodScheduled                True 
+        Volumes:
+          kube-api-access-x7k2p:
+            Type:                    Projected (a volume that contains injected data from multiple sources)
+            TokenExpirationSeconds:  3607
+            ConfigMapName:           kube-root-ca.crt
+            ConfigMapOptional:       <nil>
+            DownwardAPI:             true
+        QoS Class:                   Burstable
+        Node-Selectors:              <none>
+        Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s
+                                     node.kubernetes.io/unreachable:NoExecute op=Exists for 300s
+        Events:
+          Type    Reason   Age   From     Message
+          ----    ------   ----  ----     -------
+          Normal  Started  49m   kubelet  Started container web
+        """#, now: "2026-11-27T01:00:00Z")),
+    // Built states, for cases the text above does not reach.
     RuleExample(
       "memory pressure, container far above its request",
       .pod("web-5d4f8b7c9-abcde", phase: "Failed") { p in
@@ -76,7 +207,7 @@ package struct EvictedRule: DiagnosisRule {
           facts: [
             KeyValue("resource", "memory"), KeyValue("threshold", "100Mi"), KeyValue("available", "51200Ki"),
             KeyValue("container", "web"), KeyValue("usage", "1Gi"), KeyValue("request", "100Mi"),
-          ], evidenceLines: ["Reason:           Evicted"])
+          ], evidenceText: ["Reason:           Evicted"])
       ]),
     RuleExample("a running pod", .pod("web-1") { p in p.container("web") }),
   ]

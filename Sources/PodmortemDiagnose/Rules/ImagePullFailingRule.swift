@@ -70,6 +70,139 @@ package struct ImagePullFailingRule: DiagnosisRule {
   }
 
   package static let examples: [RuleExample] = [
+    // kubectl text as users paste it, run end to end through ingest and correlation.
+    RuleExample(
+      "the tag does not exist",
+      .text(
+        #"""
+        Name:             web-5f6d7c8b9-w2q4e
+        Namespace:        default
+        Priority:         0
+        Service Account:  default
+        Node:             node-1/10.0.0.5
+        Start Time:       Fri, 27 Nov 2026 00:55:00 +0000
+        Labels:           app=web
+                          pod-template-hash=5f6d7c8b9
+        Annotations:      <none>
+        Status:           Pending
+        IP:               10.244.1.30
+        IPs:
+          IP:           10.244.1.30
+        Controlled By:  ReplicaSet/web-5f6d7c8b9
+        Containers:
+          web:
+            Container ID:   
+            Image:          nginx:1.99
+            Image ID:       
+            Port:           80/TCP
+            Host Port:      0/TCP
+            State:          Waiting
+              Reason:       ImagePullBackOff
+            Ready:          False
+            Restart Count:  0
+            Environment:    <none>
+            Mounts:
+              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-x7k2p (ro)
+        Conditions:
+          Type                        Status
+          PodReadyToStartContainers   True 
+          Initialized                 True 
+          Ready                       False 
+          ContainersReady             False 
+          PodScheduled                True 
+        Volumes:
+          kube-api-access-x7k2p:
+            Type:                    Projected (a volume that contains injected data from multiple sources)
+            TokenExpirationSeconds:  3607
+            ConfigMapName:           kube-root-ca.crt
+            ConfigMapOptional:       <nil>
+            DownwardAPI:             true
+        QoS Class:                   BestEffort
+        Node-Selectors:              <none>
+        Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s
+                                     node.kubernetes.io/unreachable:NoExecute op=Exists for 300s
+        Events:
+          Type     Reason     Age                   From               Message
+          ----     ------     ----                  ----               -------
+          Normal   Scheduled  5m                    default-scheduler  Successfully assigned default/web-5f6d7c8b9-w2q4e to node-1
+          Normal   Pulling    2m9s (x5 over 5m)     kubelet            Pulling image "nginx:1.99"
+          Warning  Failed     2m8s (x5 over 4m59s)  kubelet            Failed to pull image "nginx:1.99": rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/library/nginx:1.99": failed to resolve reference "docker.io/library/nginx:1.99": docker.io/library/nginx:1.99: not found
+          Warning  Failed     2m8s (x5 over 4m59s)  kubelet            Error: ErrImagePull
+          Normal   BackOff    4s (x20 over 4m58s)   kubelet            Back-off pulling image "nginx:1.99"
+          Warning  Failed     4s (x20 over 4m58s)   kubelet            Error: ImagePullBackOff
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "image.pull-failing", category: .imagePull, severity: .critical, container: "web",
+          facts: [
+            KeyValue("pullError", "not-found"), KeyValue("image", "nginx:1.99"), KeyValue("pullFailures", "5"),
+            KeyValue("reason", "ImagePullBackOff"),
+          ], evidenceLines: [23, 52, 53, 54])
+      ]),
+    RuleExample(
+      "one registry timeout, then the pull succeeded",
+      .text(
+        #"""
+        Name:             web-5f6d7c8b9-v7t3r
+        Namespace:        default
+        Priority:         0
+        Service Account:  default
+        Node:             node-1/10.0.0.5
+        Start Time:       Fri, 27 Nov 2026 00:10:00 +0000
+        Labels:           app=web
+                          pod-template-hash=5f6d7c8b9
+        Annotations:      <none>
+        Status:           Running
+        IP:               10.244.1.31
+        IPs:
+          IP:           10.244.1.31
+        Controlled By:  ReplicaSet/web-5f6d7c8b9
+        Containers:
+          web:
+            Container ID:   containerd://3f2a9c1d7b6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a
+            Image:          registry.example.com/shop/web:4.2.0
+            Image ID:       registry.example.com/shop/web@sha256:2b4d6f8a0c2e4b6d8f0a2c4e6b8d0f2a4c6e8b0d2f4a6c8e0b2d4f6a8c0e2b4d
+            Port:           8080/TCP
+            Host Port:      0/TCP
+            State:          Running
+              Started:      Fri, 27 Nov 2026 00:11:02 +0000
+            Ready:          True
+            Restart Count:  0
+            Environment:    <none>
+            Mounts:
+              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-x7k2p (ro)
+        Conditions:
+          Type                        Status
+          PodReadyToStartContainers   True 
+          Initialized                 True 
+          Ready                       True 
+          ContainersReady             True 
+          PodScheduled                True 
+        Volumes:
+          kube-api-access-x7k2p:
+            Type:                    Projected (a volume that contains injected data from multiple sources)
+            TokenExpirationSeconds:  3607
+            ConfigMapName:           kube-root-ca.crt
+            ConfigMapOptional:       <nil>
+            DownwardAPI:             true
+        QoS Class:                   BestEffort
+        Node-Selectors:              <none>
+        Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s
+                                     node.kubernetes.io/unreachable:NoExecute op=Exists for 300s
+        Events:
+          Type     Reason     Age                From               Message
+          ----     ------     ----               ----               -------
+          Normal   Scheduled  50m                default-scheduler  Successfully assigned default/web-5f6d7c8b9-v7t3r to node-1
+          Normal   Pulling    49m (x2 over 50m)  kubelet            Pulling image "registry.example.com/shop/web:4.2.0"
+          Warning  Failed     49m                kubelet            Failed to pull image "registry.example.com/shop/web:4.2.0": rpc error: code = DeadlineExceeded desc = failed to pull and unpack image "registry.example.com/shop/web:4.2.0": failed to resolve reference "registry.example.com/shop/web:4.2.0": failed to do request: Head "https://registry.example.com/v2/shop/web/manifests/4.2.0": dial tcp 10.20.0.8:443: i/o timeout
+          Warning  Failed     49m                kubelet            Error: ErrImagePull
+          Normal   BackOff    49m                kubelet            Back-off pulling image "registry.example.com/shop/web:4.2.0"
+          Warning  Failed     49m                kubelet            Error: ImagePullBackOff
+          Normal   Pulled     49m                kubelet            Successfully pulled image "registry.example.com/shop/web:4.2.0" in 2.417s (2.417s including waiting). Image size: 48213577 bytes.
+          Normal   Created    49m                kubelet            Created container: web
+          Normal   Started    49m                kubelet            Started container web
+        """#, now: "2026-11-27T01:00:00Z")),
+    // Built states, for cases the text above does not reach.
     RuleExample(
       "tag does not exist",
       .pod("web-0") { p in
@@ -85,7 +218,7 @@ package struct ImagePullFailingRule: DiagnosisRule {
         ExpectedFinding(
           ruleID: "image.pull-failing", category: .imagePull, severity: .critical, container: "web",
           facts: [KeyValue("pullError", "not-found"), KeyValue("image", "nginx:1.99"), .int("pullFailures", 4)],
-          evidenceLines: ["Failed to pull image", "Back-off pulling image"])
+          evidenceText: ["Failed to pull image", "Back-off pulling image"])
       ]),
     RuleExample(
       "private registry without credentials",

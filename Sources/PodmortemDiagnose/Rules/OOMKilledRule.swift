@@ -31,6 +31,155 @@ package struct OOMKilledRule: DiagnosisRule {
   }
 
   package static let examples: [RuleExample] = [
+    // kubectl text as users paste it, run end to end through ingest and correlation.
+    RuleExample(
+      "OOMKilled at a 256Mi limit, crash-looping at restart 7",
+      .text(
+        #"""
+        Name:             api-7d9f8b6c5d-q9z4t
+        Namespace:        default
+        Priority:         0
+        Service Account:  default
+        Node:             node-1/10.0.0.5
+        Start Time:       Fri, 27 Nov 2026 00:10:00 +0000
+        Labels:           app=api
+                          pod-template-hash=7d9f8b6c5d
+        Annotations:      <none>
+        Status:           Running
+        IP:               10.244.3.11
+        IPs:
+          IP:           10.244.3.11
+        Controlled By:  ReplicaSet/api-7d9f8b6c5d
+        Containers:
+          api:
+            Container ID:   containerd://3f2a9c1d7b6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a
+            Image:          registry.example.com/shop/api:1.8.0
+            Image ID:       registry.example.com/shop/api@sha256:5c3e0b9f1d2a4c6e8f0a1b3d5e7f9a2c4e6b8d0f1a3c5e7092b4d6f8a0c2e4f6
+            Port:           8080/TCP
+            Host Port:      0/TCP
+            State:          Waiting
+              Reason:       CrashLoopBackOff
+            Last State:     Terminated
+              Reason:       OOMKilled
+              Exit Code:    137
+              Started:      Fri, 27 Nov 2026 00:56:41 +0000
+              Finished:     Fri, 27 Nov 2026 00:57:12 +0000
+            Ready:          False
+            Restart Count:  7
+            Limits:
+              cpu:     500m
+              memory:  256Mi
+            Requests:
+              cpu:        250m
+              memory:     128Mi
+            Environment:  <none>
+            Mounts:
+              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-x7k2p (ro)
+        Conditions:
+          Type                        Status
+          PodReadyToStartContainers   True 
+          Initialized                 True 
+          Ready                       False 
+          ContainersReady             False 
+          PodScheduled                True 
+        Volumes:
+          kube-api-access-x7k2p:
+            Type:                    Projected (a volume that contains injected data from multiple sources)
+            TokenExpirationSeconds:  3607
+            ConfigMapName:           kube-root-ca.crt
+            ConfigMapOptional:       <nil>
+            DownwardAPI:             true
+        QoS Class:                   Burstable
+        Node-Selectors:              <none>
+        Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s
+                                     node.kubernetes.io/unreachable:NoExecute op=Exists for 300s
+        Events:
+          Type     Reason   Age                  From     Message
+          ----     ------   ----                 ----     -------
+          Normal   Pulled   2m49s (x8 over 21m)  kubelet  Container image "registry.example.com/shop/api:1.8.0" already present on machine
+          Normal   Created  2m49s (x8 over 21m)  kubelet  Created container: api
+          Normal   Started  2m49s (x8 over 21m)  kubelet  Started container api
+          Warning  BackOff  10s (x71 over 19m)   kubelet  Back-off restarting failed container api in pod api-7d9f8b6c5d-q9z4t_default(0f1c3a52-7d4e-4b8a-9c1f-2e6d5a4b3c21)
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "container.oom-killed", category: .oomKilled, severity: .critical, container: "api",
+          facts: [
+            KeyValue("exitCode", "137"), KeyValue("restarts", "7"), KeyValue("memoryLimit", "256Mi"),
+            KeyValue("memoryRequest", "128Mi"), KeyValue("backoffSeconds", "300"),
+            KeyValue("alsoExplains", "crashloop.backoff"),
+          ], evidenceLines: [25, 33, 64])
+      ]),
+    RuleExample(
+      "137 with reason Error is a SIGKILL, not an OOM kill",
+      .text(
+        #"""
+        Name:             api-7d9f8b6c5d-r5v6w
+        Namespace:        default
+        Priority:         0
+        Service Account:  default
+        Node:             node-1/10.0.0.5
+        Start Time:       Fri, 27 Nov 2026 00:10:00 +0000
+        Labels:           app=api
+                          pod-template-hash=7d9f8b6c5d
+        Annotations:      <none>
+        Status:           Running
+        IP:               10.244.3.12
+        IPs:
+          IP:           10.244.3.12
+        Controlled By:  ReplicaSet/api-7d9f8b6c5d
+        Containers:
+          api:
+            Container ID:   containerd://3f2a9c1d7b6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a
+            Image:          registry.example.com/shop/api:1.8.0
+            Image ID:       registry.example.com/shop/api@sha256:5c3e0b9f1d2a4c6e8f0a1b3d5e7f9a2c4e6b8d0f1a3c5e7092b4d6f8a0c2e4f6
+            Port:           8080/TCP
+            Host Port:      0/TCP
+            State:          Running
+              Started:      Fri, 27 Nov 2026 00:31:05 +0000
+            Last State:     Terminated
+              Reason:       Error
+              Exit Code:    137
+              Started:      Fri, 27 Nov 2026 00:10:02 +0000
+              Finished:     Fri, 27 Nov 2026 00:31:03 +0000
+            Ready:          True
+            Restart Count:  1
+            Limits:
+              memory:  256Mi
+            Requests:
+              memory:     256Mi
+            Environment:  <none>
+            Mounts:
+              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-x7k2p (ro)
+        Conditions:
+          Type                        Status
+          PodReadyToStartContainers   True 
+          Initialized                 True 
+          Ready                       True 
+          ContainersReady             True 
+          PodScheduled                True 
+        Volumes:
+          kube-api-access-x7k2p:
+            Type:                    Projected (a volume that contains injected data from multiple sources)
+            TokenExpirationSeconds:  3607
+            ConfigMapName:           kube-root-ca.crt
+            ConfigMapOptional:       <nil>
+            DownwardAPI:             true
+        QoS Class:                   Burstable
+        Node-Selectors:              <none>
+        Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s
+                                     node.kubernetes.io/unreachable:NoExecute op=Exists for 300s
+        Events:
+          Type    Reason   Age                From     Message
+          ----    ------   ----               ----     -------
+          Normal  Started  29m (x2 over 50m)  kubelet  Started container api
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "container.exit-code", category: .containerExit, severity: .info, container: "api",
+          facts: [KeyValue("exitCode", "137"), KeyValue("signal", "SIGKILL")])
+      ]),
+    // Built states, for cases the text above does not reach.
     RuleExample(
       "crash-looping at a 256Mi limit",
       .pod("api-7d9f8b6c5d-x2x7k") { p in
@@ -43,7 +192,7 @@ package struct OOMKilledRule: DiagnosisRule {
         ExpectedFinding(
           ruleID: "container.oom-killed", category: .oomKilled, severity: .critical, container: "api",
           facts: [.int("exitCode", 137), .int("restarts", 7), KeyValue("memoryLimit", "256Mi")],
-          evidenceLines: ["Reason:       OOMKilled", "memory:  256Mi"])
+          evidenceText: ["Reason:       OOMKilled", "memory:  256Mi"])
       ]),
     RuleExample(
       "OOMKilled once, running again",

@@ -68,6 +68,253 @@ package struct StuckTerminatingRule: DiagnosisRule {
   }
 
   package static let examples: [RuleExample] = [
+    // kubectl text as users paste it, run end to end through ingest and correlation.
+    RuleExample(
+      "the runtime cannot kill the container: 47m past the grace deadline",
+      .text(
+        #"""
+        Name:                      worker-5c9d7b8f6-t7k2m
+        Namespace:                 default
+        Priority:                  0
+        Service Account:           default
+        Node:                      node-1/10.0.0.5
+        Start Time:                Thu, 26 Nov 2026 21:02:08 +0000
+        Labels:                    app=worker
+                                   pod-template-hash=5c9d7b8f6
+        Annotations:               <none>
+        Status:                    Terminating (lasts 47m)
+        Termination Grace Period:  30s
+        IP:                        10.244.2.17
+        IPs:
+          IP:           10.244.2.17
+        Controlled By:  ReplicaSet/worker-5c9d7b8f6
+        Containers:
+          worker:
+            Container ID:   containerd://8b1e0d4c2a7f9e6b5d3c1a0f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1f0e9d
+            Image:          registry.example.com/shop/worker:2.4.1
+            Image ID:       registry.example.com/shop/worker@sha256:9e2b7c4d1f0a3e5c7b9d2f4a6c8e0b1d3f5a7c9e2b4d6f8a0c1e3b5d7f9a2c4e
+            Port:           <none>
+            Host Port:      <none>
+            State:          Running
+              Started:      Thu, 26 Nov 2026 21:02:11 +0000
+            Ready:          False
+            Restart Count:  0
+            Environment:    <none>
+            Mounts:
+              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-x7k2p (ro)
+        Conditions:
+          Type                        Status
+          PodReadyToStartContainers   True 
+          Initialized                 True 
+          Ready                       False 
+          ContainersReady             False 
+          PodScheduled                True 
+        Volumes:
+          kube-api-access-x7k2p:
+            Type:                    Projected (a volume that contains injected data from multiple sources)
+            TokenExpirationSeconds:  3607
+            ConfigMapName:           kube-root-ca.crt
+            ConfigMapOptional:       <nil>
+            DownwardAPI:             true
+        QoS Class:                   BestEffort
+        Node-Selectors:              <none>
+        Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s
+                                     node.kubernetes.io/unreachable:NoExecute op=Exists for 300s
+        Events:
+          Type     Reason             Age                 From     Message
+          ----     ------             ----                ----     -------
+          Normal   Killing            48m                 kubelet  Stopping container worker
+          Warning  FailedPreStopHook  47m                 kubelet  PreStopHook failed
+          Warning  FailedKillPod      60s (x22 over 46m)  kubelet  error killing pod: [failed to "KillContainer" for "worker" with KillContainerError: "rpc error: code = DeadlineExceeded desc = context deadline exceeded", failed to "KillPodSandbox" for "0f1c3a52-7d4e-4b8a-9c1f-2e6d5a4b3c21" with KillPodSandboxError: "rpc error: code = DeadlineExceeded desc = context deadline exceeded"]
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "terminating.stuck", category: .stuckTerminating, severity: .critical,
+          facts: [
+            KeyValue("cause", "kill-failed"), KeyValue("causes", "kill-failed,prestop-hook-failed"),
+            KeyValue("overdueSeconds", "2820..2880"), KeyValue("graceSeconds", "30"), KeyValue("failedKills", "22"),
+            KeyValue("alsoExplains", "lifecycle.hook-failed"),
+          ], evidenceLines: [10, 11, 53, 52])
+      ]),
+    RuleExample(
+      "node lost: Terminating with reason NodeLost",
+      .text(
+        #"""
+        Name:                      db-0
+        Namespace:                 default
+        Priority:                  0
+        Service Account:           default
+        Node:                      node-2/10.0.0.6
+        Start Time:                Thu, 26 Nov 2026 20:14:37 +0000
+        Labels:                    app=db
+                                   statefulset.kubernetes.io/pod-name=db-0
+        Annotations:               <none>
+        Status:                    Terminating (lasts 12m)
+        Termination Grace Period:  30s
+        Reason:                    NodeLost
+        Message:                   Node node-2 which was running pod db-0 is unresponsive
+        IP:                        10.244.4.5
+        IPs:
+          IP:           10.244.4.5
+        Controlled By:  StatefulSet/db
+        Containers:
+          db:
+            Container ID:   containerd://3f2a9c1d7b6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a
+            Image:          postgres:16.4
+            Image ID:       docker.io/library/postgres@sha256:7c3ad2f4e6b8d0a2c4e6f8b0d2a4c6e8f0b2d4a6c8e0f2b4d6a8c0e2f4b6d8a0
+            Port:           5432/TCP
+            Host Port:      0/TCP
+            State:          Running
+              Started:      Thu, 26 Nov 2026 20:14:40 +0000
+            Ready:          False
+            Restart Count:  0
+            Environment:    <none>
+            Mounts:
+              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-x7k2p (ro)
+        Conditions:
+          Type                        Status
+          PodReadyToStartContainers   True 
+          Initialized                 True 
+          Ready                       False 
+          ContainersReady             False 
+          PodScheduled                True 
+        Volumes:
+          kube-api-access-x7k2p:
+            Type:                    Projected (a volume that contains injected data from multiple sources)
+            TokenExpirationSeconds:  3607
+            ConfigMapName:           kube-root-ca.crt
+            ConfigMapOptional:       <nil>
+            DownwardAPI:             true
+        QoS Class:                   BestEffort
+        Node-Selectors:              <none>
+        Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s
+                                     node.kubernetes.io/unreachable:NoExecute op=Exists for 300s
+        Events:
+          Type     Reason        Age   From             Message
+          ----     ------        ----  ----             -------
+          Warning  NodeNotReady  18m   node-controller  Node is not ready
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "terminating.stuck", category: .stuckTerminating, severity: .critical,
+          facts: [
+            KeyValue("cause", "node-unreachable"), KeyValue("overdueSeconds", "720..780"), KeyValue("node", "node-2"),
+            KeyValue("alsoExplains", "node.not-ready"),
+          ], evidenceLines: [10, 12, 53])
+      ]),
+    RuleExample(
+      "Terminating (lasts <invalid>) inside the grace period is a normal delete",
+      .text(
+        #"""
+        Name:                      web-6d8f9c7b5-z2x4c
+        Namespace:                 default
+        Priority:                  0
+        Service Account:           default
+        Node:                      node-1/10.0.0.5
+        Start Time:                Fri, 27 Nov 2026 00:10:00 +0000
+        Labels:                    app=web
+                                   pod-template-hash=6d8f9c7b5
+        Annotations:               <none>
+        Status:                    Terminating (lasts <invalid>)
+        Termination Grace Period:  30s
+        IP:                        10.244.1.7
+        IPs:
+          IP:           10.244.1.7
+        Controlled By:  ReplicaSet/web-6d8f9c7b5
+        Containers:
+          web:
+            Container ID:   containerd://3f2a9c1d7b6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a
+            Image:          nginx:1.27
+            Image ID:       docker.io/library/nginx@sha256:0a399eb16751829e1af26fea27b20c3ec28d7ab1fb72182879dcae1cca21206a
+            Port:           80/TCP
+            Host Port:      0/TCP
+            State:          Running
+              Started:      Fri, 27 Nov 2026 00:10:05 +0000
+            Ready:          False
+            Restart Count:  0
+            Environment:    <none>
+            Mounts:
+              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-x7k2p (ro)
+        Conditions:
+          Type                        Status
+          PodReadyToStartContainers   True 
+          Initialized                 True 
+          Ready                       False 
+          ContainersReady             False 
+          PodScheduled                True 
+        Volumes:
+          kube-api-access-x7k2p:
+            Type:                    Projected (a volume that contains injected data from multiple sources)
+            TokenExpirationSeconds:  3607
+            ConfigMapName:           kube-root-ca.crt
+            ConfigMapOptional:       <nil>
+            DownwardAPI:             true
+        QoS Class:                   BestEffort
+        Node-Selectors:              <none>
+        Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s
+                                     node.kubernetes.io/unreachable:NoExecute op=Exists for 300s
+        Events:
+          Type    Reason   Age   From     Message
+          ----    ------   ----  ----     -------
+          Normal  Killing  12s   kubelet  Stopping container web
+        """#, now: "2026-11-27T01:00:00Z")),
+    RuleExample(
+      "15s past the deadline with nothing holding it: the kubelet is still cleaning up",
+      .text(
+        #"""
+        Name:                      web-6d8f9c7b5-z2x4c
+        Namespace:                 default
+        Priority:                  0
+        Service Account:           default
+        Node:                      node-1/10.0.0.5
+        Start Time:                Fri, 27 Nov 2026 00:10:00 +0000
+        Labels:                    app=web
+                                   pod-template-hash=6d8f9c7b5
+        Annotations:               <none>
+        Status:                    Terminating (lasts 15s)
+        Termination Grace Period:  30s
+        IP:                        10.244.1.7
+        IPs:
+          IP:           10.244.1.7
+        Controlled By:  ReplicaSet/web-6d8f9c7b5
+        Containers:
+          web:
+            Container ID:   containerd://3f2a9c1d7b6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a
+            Image:          nginx:1.27
+            Image ID:       docker.io/library/nginx@sha256:0a399eb16751829e1af26fea27b20c3ec28d7ab1fb72182879dcae1cca21206a
+            Port:           80/TCP
+            Host Port:      0/TCP
+            State:          Running
+              Started:      Fri, 27 Nov 2026 00:10:05 +0000
+            Ready:          False
+            Restart Count:  0
+            Environment:    <none>
+            Mounts:
+              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-x7k2p (ro)
+        Conditions:
+          Type                        Status
+          PodReadyToStartContainers   True 
+          Initialized                 True 
+          Ready                       False 
+          ContainersReady             False 
+          PodScheduled                True 
+        Volumes:
+          kube-api-access-x7k2p:
+            Type:                    Projected (a volume that contains injected data from multiple sources)
+            TokenExpirationSeconds:  3607
+            ConfigMapName:           kube-root-ca.crt
+            ConfigMapOptional:       <nil>
+            DownwardAPI:             true
+        QoS Class:                   BestEffort
+        Node-Selectors:              <none>
+        Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s
+                                     node.kubernetes.io/unreachable:NoExecute op=Exists for 300s
+        Events:
+          Type    Reason   Age   From     Message
+          ----    ------   ----  ----     -------
+          Normal  Killing  45s  kubelet  Stopping container web
+        """#, now: "2026-11-27T01:00:00Z")),
+    // Built states, for cases the text above does not reach.
     RuleExample(
       "finalizer and failed kills, 47 minutes past the deadline",
       .pod("worker-0") { p in
@@ -91,7 +338,7 @@ package struct StuckTerminatingRule: DiagnosisRule {
             KeyValue("cause", "kill-failed"), KeyValue("causes", "kill-failed,finalizers,prestop-hook-failed"),
             KeyValue("overdueSeconds", "2820"), .int("graceSeconds", 30),
             KeyValue("finalizers", "example.com/drain-protection"), .int("failedKills", 22),
-          ], evidenceLines: ["Terminating (lasts 47m)", "FailedKillPod", "FailedPreStopHook"])
+          ], evidenceText: ["Terminating (lasts 47m)", "FailedKillPod", "FailedPreStopHook"])
       ]),
     RuleExample(
       "node NotReady holds the pod",
@@ -104,7 +351,7 @@ package struct StuckTerminatingRule: DiagnosisRule {
       expect: [
         ExpectedFinding(
           ruleID: "terminating.stuck", category: .stuckTerminating, facts: [KeyValue("cause", "node-unreachable")],
-          evidenceLines: ["Ready  Unknown"])
+          evidenceText: ["Ready  Unknown"])
       ]),
     RuleExample(
       "Terminating (lasts <invalid>) during the grace period is normal",

@@ -434,6 +434,8 @@ struct DescribeBlock {
         } else {
           container?.requests[String(f.key)] = String(f.value)
         }
+        // A finding that quotes a limit (an OOM kill at 256Mi) cites the line it came from.
+        container?.evidence.append(context.evidence(line.line))
         return .parsed
       case .environment:
         guard let colon = line.body.firstIndex(of: ":"), colon > line.body.startIndex,

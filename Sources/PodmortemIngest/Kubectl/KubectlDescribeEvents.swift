@@ -57,8 +57,10 @@ struct DescribeEventsTable {
       return .parsed
     }
     // A message with embedded newlines continues at column 0 (§1.6); a wrapped paste puts the
-    // whole message on the next line.
-    if var event = pending, pendingLines < Self.maxContinuationLines {
+    // whole message on the next line. An indented `Normal`/`Warning` line is a row this table
+    // could not read, never part of the message before it.
+    let looksLikeRow = line.indent > 0 && line.tokens.first.map { Cells.isEventType($0) } == true
+    if var event = pending, pendingLines < Self.maxContinuationLines, !(looksLikeRow && !event.message.isEmpty) {
       let text = line.indent == 0 ? Substring(line.text) : line.body
       event.message = event.message.isEmpty ? String(text) : event.message + "\n" + text
       event.evidence.append(context.evidence(line.line))
