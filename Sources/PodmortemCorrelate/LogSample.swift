@@ -25,40 +25,52 @@ package struct LogSample: Sendable {
   package mutating func insert(_ record: LogRecord) {
     if let id = record.patternID {
       counts[id, default: 0] += 1
-      var ends = byPattern[id] ?? Ends()
-      Self.keepSmallest(&ends.head, record)
-      Self.keepLargest(&ends.tail, record)
-      byPattern[id] = ends
+      // Through the subscript's modify accessor: the kept arrays are changed in place, not copied.
+      Self.keep(record, in: &byPattern[id, default: Ends()])
       return
     }
-    Self.keepSmallest(&unrecognised.head, record)
-    Self.keepLargest(&unrecognised.tail, record)
+    Self.keep(record, in: &unrecognised)
   }
 
-  /// Everything kept, in source order.
+  private static func keep(_ record: LogRecord, in ends: inout Ends) {
+    keepSmallest(&ends.head, record)
+    keepLargest(&ends.tail, record)
+  }
+
+  /// Everything kept, in source order, each record once.
   package var records: [LogRecord] {
-    var all = Set(unrecognised.head).union(unrecognised.tail)
-    for ends in byPattern.values { all.formUnion(ends.head + ends.tail) }
-    return all.sorted(by: Self.order)
+    var all = unrecognised.head + unrecognised.tail
+    for ends in byPattern.values { all += ends.head + ends.tail }
+    all.sort(by: Self.order)
+    var out: [LogRecord] = []
+    out.reserveCapacity(all.count)
+    for r in all where out.last.map({ !Self.same($0, r) }) ?? true { out.append(r) }
+    return out
   }
 
-  /// Source position, then text; the rest only to make the order total.
+  /// The same record: the same source line, then full equality (rarely reached).
+  private static func same(_ a: LogRecord, _ b: LogRecord) -> Bool {
+    a.evidence.ref == b.evidence.ref && a == b
+  }
+
+  /// Source position, then text. One source line yields one record, so this order is total on
+  /// the records a run produces.
   package static func order(_ a: LogRecord, _ b: LogRecord) -> Bool {
     if a.evidence.ref != b.evidence.ref { return a.evidence.ref < b.evidence.ref }
-    if a.evidence.text != b.evidence.text { return a.evidence.text < b.evidence.text }
-    return String(describing: a) < String(describing: b)
+    return a.evidence.text < b.evidence.text
   }
 
   private static func keepSmallest(_ list: inout [LogRecord], _ r: LogRecord) {
-    guard !list.contains(r) else { return }
+    // Records mostly arrive in source order: once the head is full, a later one is out at once.
     if list.count == keep, let last = list.last, !order(r, last) { return }
+    guard !list.contains(where: { same($0, r) }) else { return }
     list.insert(r, at: list.firstIndex { order(r, $0) } ?? list.endIndex)
     if list.count > keep { list.removeLast() }
   }
 
   private static func keepLargest(_ list: inout [LogRecord], _ r: LogRecord) {
-    guard !list.contains(r) else { return }
     if list.count == keep, let first = list.first, !order(first, r) { return }
+    guard !list.contains(where: { same($0, r) }) else { return }
     list.insert(r, at: list.firstIndex { order(r, $0) } ?? list.endIndex)
     if list.count > keep { list.removeFirst() }
   }
