@@ -243,7 +243,7 @@ private struct PodDTO: Encodable {
     uid = p.key.uid ?? s.uid
     node = s.node
     phase = s.phase
-    status = s.displayStatus
+    status = s.kubectlStatus
     reason = s.reason
     message = s.message
     terminating = s.terminating

@@ -51,7 +51,7 @@ package struct MarkdownRenderer: Sendable {
       let l = pod.latest
       let restarts = l.restarts ?? l.containers.compactMap(\.restartCount).reduce(0, +)
       s +=
-        "| `\(pod.key)` | \(Self.escape(l.displayStatus ?? l.phase ?? "unknown")) | \(restarts) | \(l.node ?? "—") |\n"
+        "| `\(pod.key)` | \(Self.escape(l.kubectlStatus ?? "unknown")) | \(restarts) | \(l.node ?? "—") |\n"
     }
     return s
   }

@@ -25,8 +25,10 @@ package enum ExitCodes {
     package var guidance: String
   }
 
-  /// Explains `exitCode`; `reason` is the terminated reason (`OOMKilled`, `Error`, `StartError`).
-  package static func explain(_ exitCode: Int, reason: String? = nil) -> Meaning {
+  /// Explains `exitCode`; `reason` is the terminated reason (`OOMKilled`, `Error`, `StartError`) and
+  /// `message` the termination message, which can name the runtime that chose the code.
+  package static func explain(_ exitCode: Int, reason: String? = nil, message: String? = nil) -> Meaning {
+    if let runtime = runtimeCrash(exitCode, message: message) { return runtime }
     if reason == "OOMKilled" {
       return Meaning(
         exitCode: exitCode, signal: 9, signalName: "SIGKILL", summary: "killed by the kernel OOM killer",
@@ -98,5 +100,27 @@ package enum ExitCodes {
     case 3: return "quit with a core dump request; some runtimes (JVM) print a thread dump"
     default: return "the process received this signal; find out who sent it"
     }
+  }
+
+  /// A crash whose exit code the language runtime chose, told by the termination message
+  /// (written with `terminationMessagePolicy: FallbackToLogsOnError`, or by the app itself).
+  static func runtimeCrash(_ exitCode: Int, message: String?) -> Meaning? {
+    guard let message else { return nil }
+    if exitCode == 2, message.contains("panic: ") || message.contains("goroutine ") {
+      return Meaning(
+        exitCode: 2, summary: "an unrecovered Go panic (the Go runtime exits 2)",
+        guidance: "the panic message and stack name the failing code; 'kubectl logs --previous' shows all of it")
+    }
+    if exitCode == 1, message.contains("Traceback (most recent call last)") {
+      return Meaning(
+        exitCode: 1, summary: "an uncaught Python exception",
+        guidance: "the traceback's last line names the exception; 'kubectl logs --previous' shows all of it")
+    }
+    if exitCode == 1, message.contains("Exception in thread ") {
+      return Meaning(
+        exitCode: 1, summary: "an uncaught Java exception",
+        guidance: "the stack trace names the exception; 'kubectl logs --previous' shows all of it")
+    }
+    return nil
   }
 }

@@ -45,7 +45,7 @@ package struct CrashLoopBackOffRule: DiagnosisRule {
     if let observed { facts.append(.int("observedBackoffSeconds", Int(observed))) }
     if let last {
       facts.append(.int("exitCode", last.exitCode))
-      let meaning = ExitCodes.explain(last.exitCode, reason: last.reason)
+      let meaning = ExitCodes.explain(last.exitCode, reason: last.reason, message: last.message)
       if let signal = meaning.signalName { facts.append(KeyValue("signal", signal)) }
       if let reason = last.reason { facts.append(KeyValue("reason", reason)) }
     }
@@ -290,7 +290,7 @@ fileprivate extension CrashLoopBackOffRule {
   ) -> String {
     var text = ""
     if let last {
-      let meaning = ExitCodes.explain(last.exitCode, reason: last.reason)
+      let meaning = ExitCodes.explain(last.exitCode, reason: last.reason, message: last.message)
       text +=
         "The last run ended with exit code \(last.exitCode)\(last.reason.map { " (\($0))" } ?? ""): "
         + "\(meaning.summary). "
@@ -347,7 +347,7 @@ fileprivate extension CrashLoopBackOffRule {
       return
         "the runtime could not start the process\(last?.message.map { ": '\($0)'" } ?? ""); fix command/args or the image"
     default:
-      let guidance = last.map { ExitCodes.explain($0.exitCode, reason: $0.reason).guidance } ?? "read the logs"
+      let guidance = last.map { ExitCodes.explain($0.exitCode, reason: $0.reason, message: $0.message).guidance } ?? "read the logs"
       return "\(guidance); 'kubectl logs --previous -c \(container.name)' shows the crashed run"
     }
   }

@@ -27,3 +27,16 @@ func signalExits(code: Int, name: String) {
   #expect(bare.summary == "killed by SIGKILL")
   #expect(bare.guidance.contains("without reason OOMKilled"))
 }
+
+@Test func theTerminationMessageNamesTheRuntimeThatChoseTheCode() {
+  let go = ExitCodes.explain(
+    2, reason: "Error", message: "panic: runtime error: invalid memory address\ngoroutine 1 [running]:")
+  #expect(go.summary == "an unrecovered Go panic (the Go runtime exits 2)")
+  #expect(ExitCodes.explain(2, reason: "Error", message: "usage: app [-v]").summary.contains("shell builtin"))
+  let python = ExitCodes.explain(1, message: "Traceback (most recent call last):\n  File \"app.py\"")
+  #expect(python.summary == "an uncaught Python exception")
+  #expect(
+    ExitCodes.explain(1, message: "Exception in thread \"main\" java.lang.NullPointerException").summary
+      == "an uncaught Java exception")
+  #expect(ExitCodes.explain(137, reason: "OOMKilled", message: "panic: x").summary == "killed by the kernel OOM killer")
+}
