@@ -347,7 +347,8 @@ fileprivate extension CrashLoopBackOffRule {
       return
         "the runtime could not start the process\(last?.message.map { ": '\($0)'" } ?? ""); fix command/args or the image"
     default:
-      let guidance = last.map { ExitCodes.explain($0.exitCode, reason: $0.reason, message: $0.message).guidance } ?? "read the logs"
+      let guidance =
+        last.map { ExitCodes.explain($0.exitCode, reason: $0.reason, message: $0.message).guidance } ?? "read the logs"
       return "\(guidance); 'kubectl logs --previous -c \(container.name)' shows the crashed run"
     }
   }
