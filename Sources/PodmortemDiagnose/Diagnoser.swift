@@ -19,7 +19,17 @@ package struct Diagnoser: Sendable {
 
   /// The findings about one pod, folded and sorted.
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
-    Self.sorted(fold(rules.flatMap { $0.diagnose(pod, in: state) }))
+    Self.sorted(fold(rules.flatMap { $0.diagnose(pod, in: state) }).map { Self.cited($0, pod: pod) })
+  }
+
+  /// Every finding cites input lines. A rule cites the lines its conclusion rests on; where the
+  /// source gave those no lines of their own (a container inside a pod's JSON object), the pod's
+  /// own lines stand in, so the reader can still find the object the finding is about.
+  static func cited(_ finding: Finding, pod: PodHistory) -> Finding {
+    guard finding.evidence.isEmpty else { return finding }
+    var f = finding
+    f.evidence = Array(Set(pod.snapshots.flatMap(\.evidence))).sorted()
+    return f
   }
 
   /// The fact that lists the rule ids folded into a finding.

@@ -41,6 +41,14 @@ struct GoldenTests {
     for (format, ext) in Self.formats {
       let r = try BinaryRunner.run(["--format", format, "--now", Self.now] + c.inputs, environment: ["NO_COLOR": "1"])
       #expect(r.status == 0 || r.status == 1, "\(c.name): exit \(r.status): \(r.stderr)")
+      if format == "json" {
+        let doc = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        for finding in doc?["findings"] as? [[String: Any]] ?? [] {
+          #expect(
+            !((finding["evidence"] as? [Any]) ?? []).isEmpty,
+            "\(c.name): finding \(finding["rule"] ?? "?") cites no line")
+        }
+      }
       let path = BinaryRunner.repoRoot.appendingPathComponent("samples/\(c.name)/golden/\(c.golden).\(ext)")
       if record {
         try FileManager.default.createDirectory(
