@@ -4,6 +4,6 @@ package enum RuleCatalog {
     LivenessProbeFailingRule(), ReadinessProbeFailingRule(), StartupProbeFailingRule(), CrashLoopBackOffRule(),
     ContainerExitRule(), OOMKilledRule(), StuckTerminatingRule(), LifecycleHookFailedRule(), ImagePullFailingRule(),
     FailedSchedulingRule(), VolumeMountFailingRule(), ContainerConfigErrorRule(), EvictedRule(), NodeNotReadyRule(),
-    InitContainerFailingRule(), SandboxFailingRule(), DeadlineExceededRule(),
+    InitContainerFailingRule(), SandboxFailingRule(), DeadlineExceededRule(), GracePeriodExpiredRule(),
   ]
 }

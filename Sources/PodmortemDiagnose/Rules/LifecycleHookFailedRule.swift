@@ -13,7 +13,7 @@ package struct LifecycleHookFailedRule: DiagnosisRule {
     id: "lifecycle.hook-failed", category: .lifecycleHook, title: "lifecycle hook failing",
     rationale: "a postStart failure kills the container; a preStop hook is capped at the grace period and then "
       + "leaves at least 2 s before SIGKILL (§8.2)",
-    absorbs: ["container.exit-code", "crashloop.backoff"])
+    absorbs: ["container.exit-code", "crashloop.backoff", "termination.grace-expired"])
 
   package init() {}
 
