@@ -41,6 +41,7 @@ check-samples:
 
 samples:
 	python3 tools/render-samples.py
+	python3 tools/make-bundle-samples.py
 
 ## Regenerate the pattern catalog compiled into the binary from patterns/*.json.
 patterns:

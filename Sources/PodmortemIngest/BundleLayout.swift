@@ -221,6 +221,10 @@ package enum BundleLayout {
       rest[4].hasSuffix(".log")
     {
       var container = String(rest[4].dropLast(4))
+      // `<ctr>-logs-errors.log` holds the error the API gave instead of a log ("is waiting to start").
+      if container.hasSuffix("-logs-errors") {
+        return BundleFile(producer: .troubleshoot, role: .other, namespace: rest[2])
+      }
       var previous = false
       if container.hasSuffix("-previous") {
         container = String(container.dropLast("-previous".count))

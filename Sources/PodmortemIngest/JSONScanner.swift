@@ -21,6 +21,9 @@ package struct JSONScanner {
     package var kind: String?
     /// True for an element of a list's `items` (or of a top-level array).
     package var isListItem: Bool
+    /// The `kind` of the list an item belongs to (`PodList`), when it came before `items`: typed Go
+    /// structs marshal `kind` first and leave it off the items (`kubectl cluster-info dump`).
+    package var listKind: String? = nil
   }
 
   /// A framing problem; the scanner has already resynchronised or is skipping to do so.
@@ -90,6 +93,8 @@ package struct JSONScanner {
   private var buffer: [UInt8] = []
   private var valueStartLine = 0
   private var valueKind: String?
+  /// The wrapper's `kind` as seen when its `items` began.
+  private var listKind: String?
   private var wrapperStartLine = 0
   private var skipping = false
   /// While skipping inside a list: the list's stack, to restore at the next element.
@@ -308,6 +313,7 @@ package struct JSONScanner {
     lineHasContent = true
     if stack.isEmpty {
       wrapperStartLine = line
+      listKind = nil
       stack.append(b)
       if b == Self.openBracket {
         enterList(depth: 1)
@@ -327,6 +333,7 @@ package struct JSONScanner {
     }
     if elementDepth == 0 && stack.count == 1 && b == Self.openBracket && pending == .itemsKey {
       // The `items` of a list: drop the wrapper, keep the elements one by one.
+      listKind = valueKind
       capturing = false
       captureFrom = nil
       buffer.removeAll(keepingCapacity: true)
@@ -400,7 +407,8 @@ package struct JSONScanner {
     capturing = false
     captureFrom = nil
     let value = Value(
-      bytes: buffer, startLine: valueStartLine, endLine: line, kind: valueKind, isListItem: elementDepth > 0)
+      bytes: buffer, startLine: valueStartLine, endLine: line, kind: valueKind, isListItem: elementDepth > 0,
+      listKind: elementDepth > 1 ? listKind : nil)
     buffer = []
     valueKind = nil
     handle(.value(value))

@@ -42,7 +42,9 @@ package struct ObjectStreamParser: LineParser {
     {
       return 90
     }
-    return 0
+    // Older troubleshoot.sh bundles write bare arrays of typed objects, with no kind anywhere: the
+    // bundle path says what the file lists.
+    return itemKind(listKind: nil, role: info.bundleFile.role) == nil ? 0 : 80
   }
 
   private let context: ParseContext
@@ -117,7 +119,7 @@ package struct ObjectStreamParser: LineParser {
 
   private func handle(_ value: JSONScanner.Value, emit: (Record) -> Void) -> SourceAccount.Verdict {
     if KubeObjectConverter.isIgnorable(kind: value.kind) { return .ignored }
-    let document: KubeDocument
+    var document: KubeDocument
     do {
       document = try decoder.decode(KubeDocument.self, from: Data(value.bytes))
     } catch {
@@ -127,7 +129,23 @@ package struct ObjectStreamParser: LineParser {
         Diagnostic(.warning, context.ref(value.startLine), "cannot read object on \(lines): \(describe(error))"))
       return .unrecognised
     }
+    if value.isListItem, document.object.kind == nil {
+      document.object.kind = Self.itemKind(listKind: value.listKind, role: context.source.bundleFile.role)
+    }
     return deliver(converter.convert(document, evidence: picker.evidence(context)), emit: emit)
+  }
+
+  /// The kind of a list item that names none: typed lists (`kubectl cluster-info dump`) put `kind`
+  /// on the list only, so `PodList` gives `Pod`; a bare array (older troubleshoot.sh bundles) is
+  /// known by what its bundle file lists.
+  static func itemKind(listKind: String?, role: BundleFile.Role) -> String? {
+    if let listKind, listKind.hasSuffix("List"), listKind.count > 4 { return String(listKind.dropLast(4)) }
+    switch role {
+    case .podList: return "Pod"
+    case .eventList: return "Event"
+    case .nodes: return "Node"
+    default: return nil
+    }
   }
 
   private func deliver(_ outcome: KubeObjectConverter.Outcome, emit: (Record) -> Void) -> SourceAccount.Verdict {

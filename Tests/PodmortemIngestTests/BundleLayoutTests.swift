@@ -80,6 +80,7 @@ private let cases: [LayoutCase] = [
   LayoutCase(
     "cluster-resources/pods/logs/prod/web-0/app-previous.log", .troubleshoot,
     log("prod", "web-0", "app", previous: true), ns: "prod"),
+  LayoutCase("cluster-resources/pods/logs/prod/web-0/app-logs-errors.log", .troubleshoot, .other, ns: "prod"),
   // crust-gather
   LayoutCase("crust-gather/namespaces/prod/v1/pod/web-0.yaml", .crustGather, .podObject, ns: "prod"),
   LayoutCase("namespaces/prod/v1/pod/web-0.json", .crustGather, .podObject, ns: "prod"),

@@ -791,6 +791,64 @@ private let podJSON = #"""
     #expect(run.account.parsed == count * 23 + 2)
   }
 
+  /// `kubectl cluster-info dump` prints typed lists: `kind` first, on the list only, never on the items
+  /// (REFERENCE.md §10.3).
+  @Test(arguments: [1, 7, 4096])
+  func readsTypedListItemsThatNameNoKind(window: Int) throws {
+    let text = """
+      {
+          "kind": "PodList",
+          "apiVersion": "v1",
+          "metadata": {
+              "resourceVersion": "612041"
+          },
+          "items": [
+              {
+                  "metadata": {
+                      "name": "web-0",
+                      "namespace": "default"
+                  },
+                  "spec": {
+                      "nodeName": "node-1"
+                  },
+                  "status": {
+                      "phase": "Running"
+                  }
+              }
+          ]
+      }
+      {
+          "kind": "NodeList",
+          "apiVersion": "v1",
+          "metadata": {},
+          "items": [
+              {
+                  "metadata": {
+                      "name": "node-1"
+                  }
+              }
+          ]
+      }
+
+      """
+    let run = ingest(text, window: window, name: "dump.txt")
+    #expect(run.diagnostics.isEmpty)
+    #expect(run.pods.map(\.name) == ["web-0"])
+    #expect(run.pods.first?.node == "node-1")
+    #expect(run.nodes.map(\.name) == ["node-1"])
+    #expect(run.account.unrecognised == 0)
+  }
+
+  /// Older troubleshoot.sh bundles write a bare array of typed pods: the bundle path says what it lists.
+  @Test func readsABareArrayByItsBundlePath() throws {
+    let text = #"[{"metadata":{"name":"web-0","namespace":"prod"},"status":{"phase":"Pending"}}]"#
+    let run = ingest(text, window: 7, name: "bundle/cluster-resources/pods/prod.json")
+    #expect(run.pods.map(\.name) == ["web-0"])
+    #expect(run.pods.first?.phase == "Pending")
+    let elsewhere = ingest(text, window: 7, name: "list.json")
+    #expect(elsewhere.pods.isEmpty)
+  }
+
   @Test func sniffsObjectStreamsOnly() {
     func score(_ text: String) -> Int {
       var reader = LineReader(string: text)
