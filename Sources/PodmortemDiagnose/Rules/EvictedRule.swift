@@ -11,7 +11,7 @@ package struct EvictedRule: DiagnosisRule {
     id: "pod.evicted", category: .evicted, title: "pod evicted",
     rationale: "the kubelet evicts pods when a node signal crosses its threshold, starting with pods using most "
       + "above their requests; the message carries the threshold, what was available and each container's usage (§8.2)",
-    absorbs: ["container.exit-code"])
+    absorbs: ["container.exit-code", "termination.grace-expired"])
 
   package init() {}
 
