@@ -49,17 +49,26 @@ package struct Ingestor: Sendable {
   package func ingest(
     _ reader: inout LineReader, context: ParseContext, emit: (Record) -> Void
   ) -> SourceAccount {
+    var context = context
     var account = SourceAccount(source: context.source.name)
-    account.captureTime = context.captureTime
     if !context.source.relativePath.isEmpty { account.layout = context.source.bundleFile.summary }
     var head: [Line] = []
     head.reserveCapacity(Self.headLines)
     while head.count < Self.headLines, let line = reader.next() { head.append(line) }
+    var captureLine: Int?
+    if context.captureTime.origin != .flag, let found = CaptureTimeFinder.find(head: head, info: context.source) {
+      context.captureTime = CaptureTime(date: found.date, origin: .input)
+      captureLine = found.line
+    }
+    account.captureTime = context.captureTime
     let parserType = pick(head: head, info: context.source)
     account.formats = [parserType.format]
     var parser = parserType.init(context: context)
     let patterns = self.patterns
-    run(&parser, head: head, reader: &reader, account: &account) { record in
+    // The line that gave the capture time is understood; the parser never sees it.
+    let parsedHead = head.filter { $0.number != captureLine }
+    if let captureLine { account.count(.ignored, line: captureLine) }
+    run(&parser, head: parsedHead, reader: &reader, account: &account) { record in
       emit(Self.classify(record, with: patterns))
     }
     account.bytes = reader.bytesRead

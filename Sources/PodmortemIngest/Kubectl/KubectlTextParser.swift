@@ -135,6 +135,8 @@ package struct KubectlTextParser: LineParser {
     let body = line.body
     if body.hasPrefix("```") || body.hasPrefix("~~~") || body == "--" { return true }
     for prompt in commandPrompts where body.hasPrefix(prompt) { return true }
+    // Any other shell command typed at a `$ ` prompt (`$ date -u`, `$ kubectl get … | grep x`).
+    if body.hasPrefix("$ "), body.count > 2 { return true }
     return isNote(line)
   }
 
