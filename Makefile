@@ -33,10 +33,13 @@ demo: release
 test: deps
 	$(SWIFT) build
 	$(SWIFT) test
-	@python3 tools/render-samples.py --check
+	python3 -m unittest discover -s tools/fixture-apiserver -p 'test_*.py' -q
+	python3 tools/make-bundle-samples.py --check
+	python3 tools/render-samples.py --check
 
 ## Re-render samples/ with the real kubectl against the fixture API server and fail when stale.
 check-samples:
+	python3 tools/make-bundle-samples.py --check
 	python3 tools/render-samples.py --check
 
 samples:
