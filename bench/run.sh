@@ -28,7 +28,9 @@ declare -A WALL RSS
 measure() {
   local name=$1; shift
   local t
-  t=$( { /usr/bin/time -f '%e %M' "$@" > /dev/null 2>/dev/null; } 2>&1 | tail -n 1 )
+  # -o: with the command's stderr discarded, time's own report would go to /dev/null too.
+  /usr/bin/time -o "$OUT/.time" -f '%e %M' "$@" > /dev/null 2>/dev/null || true
+  t=$(tail -n 1 "$OUT/.time")
   WALL[$name]=${t% *}
   RSS[$name]=${t#* }
   printf '  %-34s %8.2f s  %8d KiB peak\n' "$name" "${WALL[$name]}" "${RSS[$name]}"
