@@ -53,7 +53,10 @@ let package = Package(
       name: "PodmortemIngestTests",
       dependencies: ["PodmortemIngest", "PodmortemInput", "PodmortemText", "PodmortemModel"]
     ),
-    .testTarget(name: "PodmortemCorrelateTests", dependencies: ["PodmortemCorrelate", "PodmortemModel"]),
+    .testTarget(
+      name: "PodmortemCorrelateTests",
+      dependencies: ["PodmortemCorrelate", "PodmortemModel", "PodmortemIngest", "PodmortemInput", "PodmortemText"]
+    ),
     .testTarget(
       name: "PodmortemDiagnoseTests",
       dependencies: [

@@ -60,6 +60,13 @@ describe1k="$OUT/describe-10000-1000-distinct.txt"
 measure "cat describe > /dev/null"       cat "$describe"
 measure "podmortem 10k describes"        "$BIN" --format json --fail-on critical --now 2026-11-27T01:00:00Z "$describe"
 measure "podmortem 10k describes/1k pods" "$BIN" --format json --fail-on critical --now 2026-11-27T01:00:00Z "$describe1k"
+events1m="$OUT/events-1000000-1000.json"
+[ -s "$events1m" ] || python3 bench/gen_events.py --events 1000000 --identities 1000 > "$events1m"
+events100k="$OUT/events-100000-1000.json"
+[ -s "$events100k" ] || python3 bench/gen_events.py --events 100000 --identities 1000 > "$events100k"
+measure "cat 1M events > /dev/null"      cat "$events1m"
+measure "podmortem events 1M/1k ids"     "$BIN" events --format json --now 2026-11-27T01:00:00Z "$events1m"
+measure "podmortem events 100k/1k ids"   "$BIN" events --format json --now 2026-11-27T01:00:00Z "$events100k"
 one=samples/liveness-http-timeout/describe.txt
 measure "podmortem one pasted describe"  "$BIN" --now 2026-11-27T01:00:00Z "$one"
 
@@ -76,4 +83,9 @@ echo "  10k describes: $(wc -l < "$describe") lines, $(( $(stat -c %s "$describe
   "$(python3 -c "print('%.0f' % ($(wc -l < "$describe")/max(float('${WALL[podmortem 10k describes]}'),0.01)))") lines/s"
 echo "  peak memory 10k distinct pods ÷ 1k distinct pods (same text size) =" \
   "$(ratio "${RSS[podmortem 10k describes]}" "${RSS[podmortem 10k describes/1k pods]}")"
+echo "  1M watch events (1k identities): $(( $(stat -c %s "$events1m") / 1048576 )) MiB;" \
+  "$(python3 -c "print('%.0f' % (1e6/max(float('${WALL[podmortem events 1M/1k ids]}'),0.01)))") events/s;" \
+  "podmortem ÷ cat = $(ratio "${WALL[podmortem events 1M/1k ids]}" "${WALL[cat 1M events > /dev/null]}")"
+echo "  peak memory 1M events ÷ 100k events (same 1k identities) =" \
+  "$(ratio "${RSS[podmortem events 1M/1k ids]}" "${RSS[podmortem events 100k/1k ids]}")"
 echo "  one pasted describe end to end: ${WALL[podmortem one pasted describe]} s"

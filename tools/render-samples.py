@@ -4,6 +4,11 @@
   tools/render-samples.py            re-render samples/ in place
   tools/render-samples.py --check    render into a temp dir and diff against samples/ (exit 1 when stale)
 
+samples/snapshots/ is a time series: the same pod captured at several moments (fixture sets
+fixtures/_snapshot-<label>/, each relative to its own capture moment) plus a kubelet-restart pair of events
+(fixtures/_kubelet-restart/). Each of its files is normalised to its own capture time, recorded per file as
+`captureTime` in samples/manifest.json.
+
 How it stays deterministic (see /work/shared/KUBECTL-FIXTURES.md, "Ages and the clock"):
 - every fixture time is "now-…"; the server resolves it against the whole second a request arrives in;
 - each kubectl command starts 5 ms after a second boundary A; the run is accepted only if every request of the
@@ -63,9 +68,14 @@ users:
 
 
 class Task:
-    def __init__(self, case, out, args, minor=DEFAULT_MINOR, namespace="default", watch=False):
+    def __init__(self, case, out, args, minor=DEFAULT_MINOR, namespace="default", watch=False, fixture_set=None,
+                 capture=None):
         self.case, self.out, self.args, self.minor, self.namespace, self.watch = case, out, args, minor, namespace, watch
         self.tag = re.sub(r"[^A-Za-z0-9]+", "-", "%s-%s" % (case, out)).strip("-")
+        # The fixture set the server answers from (default: the case), and the moment the output is normalised to
+        # (default: EPOCH); a time-series snapshot has both of its own.
+        self.fixture_set = fixture_set or case
+        self.capture = capture
         self.result = None
 
 
@@ -87,6 +97,39 @@ def case_tasks(case):
     ]
     for minor in DESCRIBE_MINORS:
         t.append(Task(case, "describe-%s.txt" % minor, ["describe", "pod", name], minor=minor, namespace=ns))
+    return t
+
+
+# samples/snapshots/: (label, seconds before EPOCH) as in make_fixtures.py SNAPSHOTS.
+SNAPSHOTS = [("t-20m", 1200), ("t-10m", 600), ("t-0", 0)]
+
+
+def load_pod(fixture_set):
+    with open(os.path.join(FIXTURES, fixture_set, "pod.json")) as f:
+        return json.load(f)
+
+
+def snapshot_tasks():
+    """The crashloop-max story captured three times, and the kubelet-restart pair (samples/snapshots/)."""
+    case, t = "snapshots", []
+    for label, before in SNAPSHOTS:
+        s = "_snapshot-" + label
+        pod = load_pod(s)
+        name, ns = pod["metadata"]["name"], pod["metadata"]["namespace"]
+        capture = EPOCH - dt.timedelta(seconds=before)
+        t.append(Task(case, "describe-%s.txt" % label, ["describe", "pod", name], namespace=ns, fixture_set=s,
+                      capture=capture))
+        if before == 0:
+            t.append(Task(case, "events-%s.json" % label, ["get", "events", "-o", "json"], namespace=ns,
+                          fixture_set=s, capture=capture))
+    s = "_kubelet-restart"
+    pod = load_pod(s)
+    name, ns = pod["metadata"]["name"], pod["metadata"]["namespace"]
+    t.append(Task(case, "kubelet-restart-events.json",
+                  ["get", "events", "--field-selector", "involvedObject.name=" + name, "-o", "json"], namespace=ns,
+                  fixture_set=s, capture=EPOCH))
+    t.append(Task(case, "kubelet-restart-describe.txt", ["describe", "pod", name], namespace=ns, fixture_set=s,
+                  capture=EPOCH))
     return t
 
 
@@ -113,9 +156,9 @@ RFC1123Z_RE = re.compile(r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d\d) (%s) (\d{4}
                          % "|".join(MONTHS))
 
 
-def normalise(text, anchor):
-    """Shift every absolute timestamp by EPOCH − anchor (whole seconds, so fractions and widths are kept)."""
-    shift = dt.timedelta(seconds=EPOCH.timestamp() - anchor)
+def normalise(text, anchor, epoch=EPOCH):
+    """Shift every absolute timestamp by epoch − anchor (whole seconds, so fractions and widths are kept)."""
+    shift = dt.timedelta(seconds=epoch.timestamp() - anchor)
 
     def r3339(m):
         t = dt.datetime.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S") + shift
@@ -166,7 +209,7 @@ def run_task(task, server, workdir, kubectl, attempt):
     os.makedirs(home)
     kc = os.path.join(home, "kubeconfig")
     with open(kc, "w") as f:
-        f.write(KUBECONFIG.format(server="http://127.0.0.1:%d/s/%s/%s/%s" % (server.port, task.case, task.minor, tag),
+        f.write(KUBECONFIG.format(server="http://127.0.0.1:%d/s/%s/%s/%s" % (server.port, task.fixture_set, task.minor, tag),
                                   namespace=task.namespace))
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": home, "KUBECONFIG": kc, "TZ": "UTC",
            "LANG": "C.UTF-8"}
@@ -189,7 +232,7 @@ def render(out_dir, jobs):
     kubectl = shutil.which("kubectl")
     cases = sorted(d for d in os.listdir(FIXTURES) if not d.startswith("_")
                    and os.path.isdir(os.path.join(FIXTURES, d)))
-    tasks = all_tasks() + [t for c in cases for t in case_tasks(c)]
+    tasks = all_tasks() + [t for c in cases for t in case_tasks(c)] + snapshot_tasks()
     workdir = tempfile.mkdtemp(prefix="render-samples-")
     server = None
     stats = {"retries": 0}
@@ -241,16 +284,21 @@ def render(out_dir, jobs):
         d = os.path.join(out_dir, t.case)
         os.makedirs(d, exist_ok=True)
         res = t.result
+        epoch = t.capture or EPOCH
         with open(os.path.join(d, t.out), "w") as f:
-            f.write(normalise(res["stdout"], res["anchor"]))
+            f.write(normalise(res["stdout"], res["anchor"], epoch))
         files = [t.out]
         if res["stderr"]:
             err = t.out.rsplit(".", 1)[0] + ".stderr.txt"
             with open(os.path.join(d, err), "w") as f:
-                f.write(normalise(res["stderr"], res["anchor"]))
+                f.write(normalise(res["stderr"], res["anchor"], epoch))
             files.append(err)
         entry = manifest["cases"].setdefault(t.case, {"files": {}})
-        if t.case != "_all":
+        if t.capture is not None:
+            pod = load_pod(t.fixture_set)
+            entry["note"] = ("a time series: each file's ages are relative to its own captureTime; "
+                             "run podmortem with that time per file (--now, or the file's modification time)")
+        elif t.case != "_all":
             with open(os.path.join(FIXTURES, t.case, "pod.json")) as f:
                 pod = json.load(f)
             entry["pod"] = pod["metadata"]["name"]
@@ -262,8 +310,19 @@ def render(out_dir, jobs):
                                  "binary": clients[0].split("/", 1)[0] if len(clients) == 1 else clients,
                                  "serverVersion": t.minor, "exitCode": res["code"],
                                  "stderr": files[1] if len(files) > 1 else None}
+        if t.capture is not None:
+            entry["files"][t.out].update({
+                "captureTime": t.capture.strftime("%Y-%m-%dT%H:%M:%SZ"), "pod": pod["metadata"]["name"],
+                "namespace": pod["metadata"]["namespace"], "fixture": "tools/fixture-apiserver/fixtures/" + t.fixture_set})
     for case in cases:
         shutil.copyfile(os.path.join(FIXTURES, case, "README.md"), os.path.join(out_dir, case, "README.md"))
+    with open(os.path.join(out_dir, "snapshots", "README.md"), "w") as f:
+        f.write("# Time series\n\n## describe-t-*.txt, events-t-0.json\n\n")
+        with open(os.path.join(FIXTURES, "_snapshot-t-0", "README.md")) as r:
+            f.write(r.read())
+        f.write("\n## kubelet-restart-*\n\n")
+        with open(os.path.join(FIXTURES, "_kubelet-restart", "README.md")) as r:
+            f.write(r.read())
     with open(os.path.join(out_dir, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=2, sort_keys=True)
         f.write("\n")

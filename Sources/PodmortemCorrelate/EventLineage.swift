@@ -132,9 +132,13 @@ package struct Lineage: Hashable, Sendable {
   /// One observation: `message` is the cleaned message (field-path prefix removed).
   package init(_ event: Event, message: String) {
     if let name = event.eventName, !name.isEmpty { names = [name] }
-    maxCount = event.count
+    // One time for both first and last and no count is one occurrence: describe and `kubectl events`
+    // print a single age only when count ≤ 1 (§1.6, §3.3), and an events.k8s.io event without a series
+    // happened once (§5.2). Counted, its time narrows the other observations' instead of widening them.
+    let count = event.count ?? (event.firstSeen != nil && event.firstSeen == event.lastSeen ? 1 : nil)
+    maxCount = count
     first = event.firstSeen.map(RangeVote.init)
-    if event.count != nil {
+    if count != nil {
       lastAtMax = event.lastSeen.map(RangeVote.init)
     } else {
       lastUncounted = event.lastSeen

@@ -9,7 +9,9 @@ package struct EventsTableRenderer: Sendable {
 
   package static let header = ["LAST SEEN", "TYPE", "REASON", "OBJECT", "COUNT", "FIRST SEEN", "MESSAGE"]
 
+  /// The table; nothing at all when there are no events (kubectl prints no header for an empty list).
   package func render(_ events: [MergedEvent]) -> String {
+    guard !events.isEmpty else { return "" }
     var rows = [Self.header]
     for e in events {
       let object = e.involved.kind.map { "\($0)/\(e.involved.name)" } ?? e.involved.name

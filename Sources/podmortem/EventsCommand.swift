@@ -41,6 +41,8 @@ struct EventsCommand: ParsableCommand {
     let events = result.report.state.events(for: object, types: typeSet, namespace: namespace, since: since?.date)
     let renderer = EventsTableRenderer()
     terminal.write(format == .json ? renderer.renderJSON(events) : renderer.render(events))
+    // As `kubectl events` does: the empty table is a note on stderr, so stdout holds only the report.
+    if events.isEmpty && format == .text { FileHandle.standardError.write(Data("podmortem: no events found\n".utf8)) }
     guard result.readAnything else { throw ExitCode(2) }
   }
 }

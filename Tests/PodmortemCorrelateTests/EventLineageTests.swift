@@ -46,4 +46,25 @@ struct EventLineageTests {
     a.merge(Lineage(uncounted, message: "m"))
     #expect(a.lastSeen == Fixture.exact(90))
   }
+
+  @Test func oneTimeWithoutACountIsOneOccurrenceAndNarrows() {
+    // describe shows `23m` (no `(xN over …)`) for a single occurrence; the JSON of the same
+    // events.k8s.io event has an eventTime and neither count nor series (§1.6, §5.2).
+    let row = Fixture.describeEvent(
+      type: "Normal", reason: "Scheduled", message: "Successfully assigned prod/web-0 to node-1", count: nil,
+      first: 100, last: 100, capture: 1500)
+    var json = Fixture.jsonEvent(
+      type: "Normal", reason: "Scheduled", message: "Successfully assigned prod/web-0 to node-1", name: "web-0.1",
+      count: 1, first: 100.25, last: 100.25)
+    json.count = nil
+    var a = Lineage(row, message: row.message)
+    #expect(a.count == 1)
+    a.merge(Lineage(json, message: json.message))
+    #expect(a.lastSeen == Fixture.exact(100.25))
+    #expect(a.firstSeen == Fixture.exact(100.25))
+    // Only a last time (`get events` LAST SEEN) stays uncounted.
+    var last = row
+    last.firstSeen = nil
+    #expect(Lineage(last, message: last.message).maxCount == nil)
+  }
 }

@@ -1,6 +1,10 @@
 #!/usr/bin/env python3
 """Generate fixtures/<case>/{pod.json,events.json,README.md} (times relative to now).
 
+Besides the cases, two time-series sets that are not part of `_all`: `_snapshot-t-20m`, `_snapshot-t-10m` and
+`_snapshot-t-0` (the crashloop-max story as a cluster showed it 20 and 10 minutes before the epoch and at the
+epoch: each set's "now" is its own capture moment) and `_kubelet-restart` (two Event objects of one identity).
+
 The fixtures are committed; this script documents how they were built and can
 rebuild them. Every time is written as "now-…" so the fixture server can anchor
 it to the moment of each request. Event names and uids are derived from the
@@ -9,6 +13,7 @@ capture epoch (2026-11-27T01:00:00Z) so that they look like the real thing
 """
 
 import datetime as dt
+import contextlib
 import hashlib
 import json
 import os
@@ -32,8 +37,26 @@ def uid(*parts):
     return str(uuid.uuid5(uuid.NAMESPACE_URL, "podmortem/" + "/".join(parts)))
 
 
+# Seconds before EPOCH of the capture being built: case functions give times as seconds before the epoch, and
+# `ago` writes them relative to the capture (see `captured_at`). 0 for every ordinary case.
+_capture = [0]
+
+
+@contextlib.contextmanager
+def captured_at(seconds_before_epoch):
+    """Build fixtures as a cluster showed them `seconds_before_epoch` before EPOCH (names and uids unchanged)."""
+    _capture[0] = seconds_before_epoch
+    try:
+        yield
+    finally:
+        _capture[0] = 0
+
+
 def ago(seconds):
     """'now-…' for a number of seconds in the past (fractions kept as micro seconds)."""
+    if _capture[0]:
+        seconds = seconds - _capture[0]
+        assert seconds >= 0, "a time after the capture moment"
     if seconds == 0:
         return "now"
     whole = int(seconds)
@@ -224,14 +247,15 @@ class Case:
             cs["containerID"] = "containerd://" + h(self.name, name, run)
         return dict(sorted(cs.items()))
 
-    def write(self):
+    def write(self, directory=None):
+        """Write fixtures/<directory, default the case name>/."""
         spec, status = self.pod_obj["spec"], self.pod_obj["status"]
         specs = {c["name"]: c for c in spec.get("containers", []) + spec.get("initContainers", [])}
         for cs in status.get("containerStatuses", []) + status.get("initContainerStatuses", []):
             mounts = [dict(m, **({"recursiveReadOnly": "Disabled"} if m.get("readOnly") else {}))
                       for m in specs[cs["name"]].get("volumeMounts", [])]
             cs["volumeMounts"] = mounts
-        d = os.path.join(HERE, "fixtures", self.name)
+        d = os.path.join(HERE, "fixtures", directory or self.name)
         os.makedirs(d, exist_ok=True)
         with open(os.path.join(d, "pod.json"), "w") as f:
             json.dump(self.pod_obj, f, indent=2, sort_keys=False)
@@ -490,7 +514,38 @@ CrashLoopBackOff just started.
     return c
 
 
-def crashloop_max():
+# crashloop-max: every run starts at one of these times (seconds before the epoch) and exits 5 s later.
+CRASHLOOP_MAX_RUNS = [1402, 1397, 1380, 1351, 1301, 1210, 1038, 728, 415, 100]
+# BackOff events per back-off window (after run 1, 2, …; the last window is still open at the epoch).
+CRASHLOOP_MAX_BACKOFFS = [1, 2, 3, 7, 13, 23, 23, 22, 7]
+
+
+def crashloop_max_backoff_times():
+    """When each BackOff event of crashloop-max happened (seconds before the epoch).
+
+    REFERENCE §7.1: after an exit the next sync (~1 s) finds the container in back-off and emits BackOff; each
+    failed sync is retried after 10–15 s and emits another one; the first sync past the delay restarts it.
+    """
+    runs, times = CRASHLOOP_MAX_RUNS, []
+    for i, k in enumerate(CRASHLOOP_MAX_BACKOFFS, start=1):
+        exit_ = runs[i] - 5
+        restart = runs[i + 1] if i + 1 < len(runs) else None
+        step = (exit_ - 1 - restart) / k if restart is not None else (exit_ - 1 - 6) / (k - 1)
+        window = [int(round(exit_ - 1 - j * step)) for j in range(k)]
+        delay = min(10 * 2 ** (i - 1), 300)
+        assert exit_ - window[-1] < delay, "a BackOff event after the delay ran out"
+        assert all(10 <= a - b <= 15 for a, b in zip(window, window[1:] + ([restart] if restart else [])))
+        times += window
+    return times
+
+
+def go_duration(seconds):
+    m, s = divmod(seconds, 60)
+    return "%dm%ds" % (m, s) if m else "%ds" % s
+
+
+def crashloop_max(capture=0):
+    """The crashloop-max story as the cluster showed it `capture` seconds before the epoch (0: at the epoch)."""
     c = Case("crashloop-max", "inventory-6d8f7b5c9-zt8mx", node="worker-3", story="""
 inventory panics with a nil pointer dereference about five seconds after every start (exit 2, Go panic). It has
 restarted 9 times in 23 minutes and the back-off is at its 5m0s cap; the BackOff event count (x101) counts sync
@@ -498,7 +553,11 @@ retries, not restarts. podmortem should conclude: application crash (Go panic, e
 maximum back-off; the fix is in the application or its config, not in the probes.
 """)
     img = "registry.example.com/shop/inventory:5.0.3"
-    runs = [1402, 1397, 1380, 1351, 1301, 1210, 1038, 728, 415, 100]
+    runs = [r for r in CRASHLOOP_MAX_RUNS if r >= capture]
+    restarts, start = len(runs) - 1, runs[-1]
+    assert start - 5 >= capture, "the container is running at the capture moment"
+    # restartCount N waiting: the delay Next() set at the N-th restart, 10 s · 2^(N−1) up to 300 s (§7.1).
+    delay = min(10 * 2 ** (restarts - 1), 300)
     msg = ("panic: runtime error: invalid memory address or nil pointer dereference\n"
            "[signal SIGSEGV: segmentation violation code=0x1 addr=0x28 pc=0x10a3f52]\n")
     c.pod(created=1410, owner=("ReplicaSet", "inventory-6d8f7b5c9"), labels={"app": "inventory"}, containers=[{
@@ -506,13 +565,14 @@ maximum back-off; the fix is in the application or its config, not in the probes
         "livenessProbe": http_probe("/healthz", 8080), "readinessProbe": http_probe("/ready", 8080),
         "terminationMessagePolicy": "FallbackToLogsOnError",
         "resources": res("250m", "512Mi", mem_lim="512Mi")}], statuses=[],
-        conditions=conds_ready(1410, None, ready=False, not_ready_at=95, cname="inventory"))
+        conditions=conds_ready(1410, None, ready=False, not_ready_at=start - 5, cname="inventory"))
     c.pod_obj["status"]["containerStatuses"] = [c.cstatus(
-        "inventory", img, c.waiting_backoff("inventory", "5m0s"), restarts=9, run=9,
-        last=terminated(2, "Error", 100, 95, "containerd://" + h(c.name, "inventory", 9), msg))]
+        "inventory", img, c.waiting_backoff("inventory", go_duration(delay)), restarts=restarts, run=restarts,
+        last=terminated(2, "Error", start, start - 5, "containerd://" + h(c.name, "inventory", restarts), msg))]
     c.scheduled(1410.030117)
     c.started_sequence("inventory", img, 1409, "4.228s", 21337510, runs)
-    c.backoff("inventory", 1391, 6, 101)
+    backoffs = [t for t in crashloop_max_backoff_times() if t >= capture]
+    c.backoff("inventory", backoffs[0], backoffs[-1], len(backoffs))
     return c
 
 
@@ -934,12 +994,59 @@ def write_all_watch(cases):
         f.write("\n")
 
 
+# The time series: (label, seconds before the epoch). Each set's "now" is its capture moment; render-samples.py
+# normalises each output to that moment, so every sample reads as if kubectl ran then.
+SNAPSHOTS = [("t-20m", 1200), ("t-10m", 600), ("t-0", 0)]
+
+SNAPSHOTS_STORY = """
+The crashloop-max story (inventory panics about 5 s after every start) captured three times: 20 minutes before the
+epoch (restartCount 5, back-off 2m40s, BackOff x14), 10 minutes before (restartCount 7, back-off 5m0s, BackOff x59)
+and at the epoch (restartCount 9, BackOff x101). firstTimestamps stay; counts, restartCounts and lastTimestamps grow
+as a real cluster's do (BackOff by one per 10–15 s sync retry, restarts on the back-off schedule, REFERENCE §7.1).
+Ages in each snapshot are relative to its own capture time (samples/manifest.json `captureTime`).
+podmortem should merge the three into one history whose counts are the latest snapshot's, not their sum.
+"""
+
+
+def kubelet_restart():
+    c = Case("kubelet-restart", "report-api-7c5d9b8f6-m2q7t", ns="reports", node="worker-2", story="""
+report-api's readiness probe checks its database once a minute (periodSeconds 60); the database is gone, so every
+check returns 503 and the pod is not ready. 29 minutes ago the kubelet on worker-2 was restarted (an upgrade, 4
+minutes down). The recorder's event cache lives in the kubelet's memory (REFERENCE §5.1), so the first failure
+after the restart created a new Event object (new name, count 1) instead of patching the old one: two objects with
+the same identity and non-overlapping times, x20 (50m–31m ago) and x27 (27m–60s ago).
+podmortem should merge them into one event: count 47, first seen 50 minutes ago, last seen 60 s ago, 2 objects.
+""")
+    img = "registry.example.com/reports/api:1.4.2"
+    c.pod(created=7260, owner=("ReplicaSet", "report-api-7c5d9b8f6"), labels={"app": "report-api"}, containers=[{
+        "name": "api", "image": img, "ports": port(8080),
+        "readinessProbe": http_probe("/ready", 8080, periodSeconds=60),
+        "resources": res("100m", "256Mi", mem_lim="256Mi")}], statuses=[],
+        conditions=conds_ready(7260, None, ready=False, not_ready_at=3000, cname="api"))
+    c.pod_obj["status"]["containerStatuses"] = [c.cstatus("api", img, running(7252), ready=False)]
+    msg = "Readiness probe failed: HTTP probe failed with statuscode: 503"
+    c.kev("Unhealthy", msg, 3000, 3000 - 19 * 60, 20, "Warning", "spec.containers{api}")
+    c.kev("Unhealthy", msg, 1620, 1620 - 26 * 60, 27, "Warning", "spec.containers{api}")
+    return c
+
+
+def write_series():
+    """The time-series sets (not part of `_all`: their directories start with an underscore)."""
+    for label, before in SNAPSHOTS:
+        with captured_at(before):
+            c = crashloop_max(before)
+        c.story = SNAPSHOTS_STORY
+        c.write("_snapshot-" + label)
+    kubelet_restart().write("_kubelet-restart")
+
+
 def main():
     cases = [fn() for fn in CASES]
     for c in cases:
         c.write()
     write_all_watch(cases)
-    print("wrote %d cases" % len(cases))
+    write_series()
+    print("wrote %d cases and %d time-series sets" % (len(cases), len(SNAPSHOTS) + 1))
 
 
 if __name__ == "__main__":

@@ -7,9 +7,10 @@ request resolves them against an anchor: the whole second in which it arrived.
 `kubectl get` receives server-side Tables built by printers.py (the 1.32
 apiserver printers). Watches stream scripted events (fixtures/<set>/watch.json).
 
-URL layout: /s/<set>/<minor>/<tag>/api/... selects the fixture set (a case name
-or "_all"), the minor version /version reports (which makes the gcloud kubectl
-dispatcher pick that client) and a tag that groups the request log per command.
+URL layout: /s/<set>/<minor>/<tag>/api/... selects the fixture set (a case name,
+"_all" for every case together, or a set of its own whose name starts with "_",
+such as a time-series snapshot), the minor version /version reports (which makes
+the gcloud kubectl dispatcher pick that client) and a tag that groups the request log per command.
 Plain /api/... means set "_all" and minor 1.32. GET /_log?tag=T returns the
 request log of a tag as JSON.
 
@@ -142,7 +143,7 @@ class FixtureStore:
         all_pods, all_events, all_watch = [], [], []
         for name in sorted(os.listdir(root)):
             d = os.path.join(root, name)
-            if not os.path.isdir(d) or name.startswith("_"):
+            if not os.path.isdir(d) or name == "_all":
                 continue
             pods = self._load(os.path.join(d, "pod.json"), [])
             pods = pods if isinstance(pods, list) else [pods]
@@ -150,6 +151,8 @@ class FixtureStore:
             watch = self._load(os.path.join(d, "watch.json"), [])
             self.sets[name] = (pods, events)
             self.watch[name] = watch
+            if name.startswith("_"):  # a set of its own (a time-series snapshot), not part of "_all"
+                continue
             all_pods += pods
             all_events += events
             all_watch += watch
