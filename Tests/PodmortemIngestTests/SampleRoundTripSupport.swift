@@ -21,8 +21,14 @@ enum Samples {
   static let epoch: Date = manifest.flatMap { date($0.captureEpoch) } ?? .distantPast
   static var capture: CaptureTime { CaptureTime(date: epoch, origin: .flag) }
 
-  /// Every kubectl text sample (stdout), in manifest order.
-  static let files: [SampleFile] = (manifest?.cases ?? [:]).sorted { $0.key < $1.key }.flatMap { name, entry in
+  /// The time-series samples: each file has its own capture time, and their facts are checked
+  /// against each other by Tests/PodmortemCorrelateTests/SampleHistoryTests.swift.
+  static let ownCaptureTimes: Set<String> = ["snapshots"]
+
+  /// Every kubectl text sample (stdout) captured at the epoch, in manifest order.
+  static let files: [SampleFile] = (manifest?.cases ?? [:]).sorted { $0.key < $1.key }.filter {
+    !ownCaptureTimes.contains($0.key)
+  }.flatMap { name, entry in
     entry.files.keys.sorted().filter { $0.hasSuffix(".txt") && !$0.hasSuffix(".stderr.txt") }.compactMap { file in
       entry.files[file].map { SampleFile(caseName: name, file: file, info: $0) }
     }
@@ -407,7 +413,8 @@ struct Truth {
   /// Every case together (what the `_all` samples saw), with the watch script's rows.
   static let all: Truth = {
     var truth = Truth()
-    for name in (Samples.manifest?.cases ?? [:]).keys.sorted() where name != "_all" {
+    for name in (Samples.manifest?.cases ?? [:]).keys.sorted()
+    where name != "_all" && !Samples.ownCaptureTimes.contains(name) {
       let one = load(caseName: name)
       truth.pods += one.pods
       truth.events += one.events
