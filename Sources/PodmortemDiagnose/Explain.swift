@@ -1,5 +1,6 @@
 import Foundation
 import PodmortemModel
+import PodmortemText
 
 /// The `podmortem explain …` answers: the kubelet's arithmetic spelled out, as structured results
 /// and the text lines the CLI prints.
@@ -47,7 +48,7 @@ package enum Explain {
 
   /// Nil when the line is not a probe line.
   package static func probe(_ line: String) -> Probe? {
-    guard let (kind, spec) = ProbeLine.parse(line) else { return nil }
+    guard let (kind, spec) = ProbeLine.parse(pasted: line) else { return nil }
     let model = ProbeModel(spec)
     let p = spec.periodSeconds
     let f = spec.failureThreshold

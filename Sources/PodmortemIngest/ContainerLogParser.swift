@@ -1,6 +1,7 @@
 import Foundation
 import PodmortemInput
 import PodmortemModel
+import PodmortemText
 
 /// A container's own output as the runtime stored it (REFERENCE.md §10.2): CRI lines
 /// `<RFC3339Nano> stdout|stderr P|F <text>` and docker json-file lines
@@ -116,7 +117,7 @@ package struct ContainerLogParser: LineParser {
 
   /// `2026-11-27T01:02:03.4567Z stdout F text`; the tag splits on `:` for forward compatibility.
   private static func criEntry(_ b: [UInt8]) -> Entry? {
-    guard let timeEnd = b.firstIndex(of: 0x20), let time = LogTime.parseRFC3339(b[0..<timeEnd]) else { return nil }
+    guard let timeEnd = b.firstIndex(of: 0x20), let time = RFC3339.parse(b[0..<timeEnd])?.date else { return nil }
     let streamStart = timeEnd + 1
     guard let streamEnd = b[streamStart...].firstIndex(of: 0x20) else { return nil }
     let stream = String(decoding: b[streamStart..<streamEnd], as: UTF8.self)
@@ -136,7 +137,7 @@ package struct ContainerLogParser: LineParser {
       let log = members.first(where: { $0.key == "log" })?.value.string,
       let stream = members.first(where: { $0.key == "stream" })?.value.string,
       let time = members.first(where: { $0.key == "time" })?.value.string,
-      let date = LogTime.parseRFC3339(Array(time.utf8)[...])
+      let date = RFC3339.parse(time)?.date
     else { return nil }
     var content = Array(log.utf8)[...]
     let partial = content.last != 0x0A

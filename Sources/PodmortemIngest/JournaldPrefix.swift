@@ -1,4 +1,5 @@
 import Foundation
+import PodmortemText
 
 /// The prefix `journalctl` writes before each message: `Nov 27 01:02:03 node-1 kubelet[123]: `
 /// (REFERENCE.md §10.1), its `-o short-precise` form with microseconds, and the `-o short-iso` /
@@ -98,18 +99,17 @@ package struct JournaldPrefix: Hashable, Sendable {
     }
     guard k > dayStart, k < b.count, b[k] == 0x20 else { return nil }
     k += 1
-    guard let hour = LogTime.digits(s, &k, 2), k < b.count, b[k] == 0x3A else { return nil }
+    guard let hour = TimeBytes.digits(s, &k, 2), k < b.count, b[k] == 0x3A else { return nil }
     k += 1
-    guard let minute = LogTime.digits(s, &k, 2), k < b.count, b[k] == 0x3A else { return nil }
+    guard let minute = TimeBytes.digits(s, &k, 2), k < b.count, b[k] == 0x3A else { return nil }
     k += 1
-    guard let second = LogTime.digits(s, &k, 2), (1...31).contains(day), hour < 24, minute < 60, second < 61
+    guard let second = TimeBytes.digits(s, &k, 2), (1...31).contains(day), hour < 24, minute < 60, second < 61
     else { return nil }
-    let fractionStart = k
-    let fraction = LogTime.fractionDigits(s, &k)
+    let fraction = TimeBytes.fraction(s, &k)
     i = k
     return Reading(
-      month: month + 1, day: day, hour: hour, minute: minute, second: second, fraction: fraction,
-      fractionDigits: max(0, k - fractionStart - 1))
+      month: month + 1, day: day, hour: hour, minute: minute, second: second, fraction: fraction.value,
+      fractionDigits: fraction.digits)
   }
 
   /// `2026-11-27T01:02:03+0000` or `2026-11-27T01:02:03.123456+00:00`.
@@ -117,20 +117,8 @@ package struct JournaldPrefix: Hashable, Sendable {
     guard b.count > 20, b[4] == 0x2D, b[10] == 0x54 else { return nil }
     var end = 19
     while end < b.count, b[end] != 0x20 { end += 1 }
-    guard let date = LogTime.parseRFC3339(b[0..<end]) else { return nil }
-    var k = 19
-    while k < end, b[k] != 0x2B, b[k] != 0x2D, b[k] != 0x5A { k += 1 }
-    var offset = 0
-    if k < end, b[k] != 0x5A {
-      let sign = b[k] == 0x2D ? -1 : 1
-      let digits = b[(k + 1)..<end].filter { $0 >= 0x30 && $0 <= 0x39 }
-      if digits.count == 4 {
-        let h = Int(digits[0] - 0x30) * 10 + Int(digits[1] - 0x30)
-        let m = Int(digits[2] - 0x30) * 10 + Int(digits[3] - 0x30)
-        offset = sign * (h * 3_600 + m * 60)
-      }
-    }
+    guard let time = RFC3339.parse(b[0..<end]) else { return nil }
     i = end
-    return (date, offset)
+    return (time.date, time.utcOffset)
   }
 }

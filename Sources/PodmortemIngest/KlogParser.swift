@@ -1,4 +1,5 @@
 import PodmortemModel
+import PodmortemText
 
 /// The fixed-layout klog header `Lmmdd hh:mm:ss.uuuuuu threadid file:line] ` (REFERENCE.md §10.1).
 ///
@@ -26,12 +27,12 @@ package struct KlogHeader: Hashable, Sendable {
     var i = start
     guard i < b.count, let severity = severityLetter(b[i]) else { return nil }
     i += 1
-    guard let month = LogTime.digits(s, &i, 2), let day = LogTime.digits(s, &i, 2), skip(b, &i, 0x20),
-      let hour = LogTime.digits(s, &i, 2), skip(b, &i, 0x3A), let minute = LogTime.digits(s, &i, 2),
-      skip(b, &i, 0x3A), let second = LogTime.digits(s, &i, 2), (1...12).contains(month), (1...31).contains(day),
+    guard let month = TimeBytes.digits(s, &i, 2), let day = TimeBytes.digits(s, &i, 2), skip(b, &i, 0x20),
+      let hour = TimeBytes.digits(s, &i, 2), skip(b, &i, 0x3A), let minute = TimeBytes.digits(s, &i, 2),
+      skip(b, &i, 0x3A), let second = TimeBytes.digits(s, &i, 2), (1...12).contains(month), (1...31).contains(day),
       hour < 24, minute < 60, second < 61
     else { return nil }
-    let fraction = LogTime.fractionDigits(s, &i)
+    let fraction = TimeBytes.fraction(s, &i).value
     // The thread id is right-aligned in 7 columns, so any number of spaces may precede it.
     guard i < b.count, b[i] == 0x20 else { return nil }
     while i < b.count, b[i] == 0x20 { i += 1 }

@@ -1,5 +1,6 @@
 import Foundation
 import PodmortemModel
+import PodmortemText
 
 /// Turns decoded Kubernetes objects (JSON or YAML) into model records.
 struct KubeObjectConverter {
@@ -339,64 +340,7 @@ private func nonEmpty(_ text: String?) -> String? {
 /// because the writer truncated to the second; `01:02:03.123456Z` is a microsecond wide.
 enum KubeTime {
   static func parse(_ text: String?) -> TimeRange? {
-    guard let text else { return nil }
-    var utf8 = Array(text.utf8)[...]
-    func number(_ count: Int) -> Int? {
-      guard utf8.count >= count else { return nil }
-      var value = 0
-      for byte in utf8.prefix(count) {
-        guard byte >= 0x30 && byte <= 0x39 else { return nil }
-        value = value * 10 + Int(byte - 0x30)
-      }
-      utf8 = utf8.dropFirst(count)
-      return value
-    }
-    func expect(_ separators: Set<UInt8>) -> Bool {
-      guard let first = utf8.first, separators.contains(first) else { return false }
-      utf8 = utf8.dropFirst()
-      return true
-    }
-    guard let year = number(4), expect([0x2D]), let month = number(2), expect([0x2D]), let day = number(2),
-      expect([0x54, 0x74, 0x20]), let hour = number(2), expect([0x3A]), let minute = number(2), expect([0x3A]),
-      let second = number(2), (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
-    else { return nil }
-    var fraction = 0.0
-    var width = 1.0
-    if expect([0x2E, 0x2C]) {
-      var digits = 0
-      while let byte = utf8.first, byte >= 0x30 && byte <= 0x39 {
-        if digits < 9 {
-          width /= 10
-          fraction += Double(byte - 0x30) * width
-        }
-        digits += 1
-        utf8 = utf8.dropFirst()
-      }
-      guard digits > 0 else { return nil }
-    }
-    var offset = 0
-    if expect([0x5A, 0x7A]) {
-      offset = 0
-    } else if let sign = utf8.first, sign == 0x2B || sign == 0x2D {
-      utf8 = utf8.dropFirst()
-      guard let h = number(2), expect([0x3A]), let m = number(2) else { return nil }
-      offset = (sign == 0x2D ? -1 : 1) * (h * 3600 + m * 60)
-    } else {
-      return nil
-    }
-    guard utf8.isEmpty else { return nil }
-    let seconds = Double(daysFromCivil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second - offset)
-    let start = Date(timeIntervalSince1970: seconds + fraction)
-    return TimeRange(earliest: start, latest: start.addingTimeInterval(width))
-  }
-
-  /// Days since 1970-01-01 in the proleptic Gregorian calendar (Howard Hinnant's algorithm).
-  private static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int {
-    let y = month <= 2 ? year - 1 : year
-    let era = (y >= 0 ? y : y - 399) / 400
-    let yoe = y - era * 400
-    let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-    return era * 146_097 + doe - 719_468
+    guard let text, let time = RFC3339.parse(text, options: .spaceSeparator) else { return nil }
+    return TimeRange(earliest: time.date, latest: time.date.addingTimeInterval(time.unit))
   }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import PodmortemInput
 import PodmortemModel
+import PodmortemText
 
 /// A container's output as `kubectl logs` prints it — plain lines, or with `--timestamps` an
 /// RFC 3339 time before each — in a file a support bundle's layout names as a container log
@@ -29,7 +30,7 @@ package struct KubectlLogsParser: LineParser {
     var message = line.text
     var time: Date?
     let bytes = Array(line.text.utf8.prefix(40))
-    if let space = bytes.firstIndex(of: 0x20), space >= 20, let t = LogTime.parseRFC3339(bytes[0..<space]) {
+    if let space = bytes.firstIndex(of: 0x20), space >= 20, let t = RFC3339.parse(bytes[0..<space])?.date {
       time = t
       message = String(line.text.utf8.dropFirst(space + 1)) ?? message
     }

@@ -7,6 +7,18 @@ package enum ProbeHandler: Hashable, Sendable, Codable {
   case exec(command: [String])
   case grpc(port: String, service: String)
   case unknown
+
+  /// The handler as `kubectl describe` prints it (`http-get http://:8080/healthz`); `ProbeLine` in
+  /// PodmortemText reads it back.
+  package var describeText: String {
+    switch self {
+    case .httpGet(let scheme, let host, let port, let path): "http-get \(scheme.lowercased())://\(host):\(port)\(path)"
+    case .tcpSocket(let host, let port): "tcp-socket \(host):\(port)"
+    case .exec(let command): "exec [\(command.joined(separator: " "))]"
+    case .grpc(let port, let service): "grpc <pod>:\(port) \(service)"
+    case .unknown: "unknown"
+    }
+  }
 }
 
 /// A liveness, readiness or startup probe with its thresholds.

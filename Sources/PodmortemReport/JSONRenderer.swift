@@ -321,25 +321,12 @@ private struct ProbeDTO: Encodable {
   let failureThreshold: Int
 
   init(_ p: ProbeSpec) {
-    handler = ProbeText.handler(p.handler)
+    handler = p.handler.describeText
     initialDelaySeconds = p.initialDelaySeconds
     timeoutSeconds = p.timeoutSeconds
     periodSeconds = p.periodSeconds
     successThreshold = p.successThreshold
     failureThreshold = p.failureThreshold
-  }
-}
-
-/// Probe handlers written the way `kubectl describe` writes them (REFERENCE.md §1.4).
-enum ProbeText {
-  static func handler(_ h: ProbeHandler) -> String {
-    switch h {
-    case .httpGet(let scheme, let host, let port, let path): "http-get \(scheme.lowercased())://\(host):\(port)\(path)"
-    case .tcpSocket(let host, let port): "tcp-socket \(host):\(port)"
-    case .exec(let command): "exec [\(command.joined(separator: " "))]"
-    case .grpc(let port, let service): "grpc <pod>:\(port) \(service)"
-    case .unknown: "unknown"
-    }
   }
 }
 

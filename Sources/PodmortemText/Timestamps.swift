@@ -8,20 +8,21 @@ package enum Timestamps {
   /// `Fri, 27 Nov 2026 00:55:01 +0000` (any offset; `GMT`/`UTC` also accepted). The zero time
   /// `Mon, 01 Jan 0001 00:00:00 +0000` gives nil.
   package static func rfc1123Z(_ text: some StringProtocol) -> Date? {
-    var s = ByteScanner(text)
-    guard s.skipLetters(3), s.take(","), s.take(" ") else { return nil }
-    guard let day = s.digits(2), s.take(" "), let month = s.month(), s.take(" "), let year = s.digits(4),
-      s.take(" "), let clock = s.clock()
+    let b = Array(text.utf8)[...]
+    var i = b.startIndex + 3
+    guard b.count > 3, b.prefix(3).allSatisfy(isLetter), TimeBytes.take(b, &i, 0x2C), TimeBytes.take(b, &i, 0x20),
+      let day = TimeBytes.digits(b, &i, 2), TimeBytes.take(b, &i, 0x20), let month = month(b, &i),
+      TimeBytes.take(b, &i, 0x20), let year = TimeBytes.digits(b, &i, 4), TimeBytes.take(b, &i, 0x20),
+      let clock = TimeBytes.clock(b, &i), TimeBytes.take(b, &i, 0x20)
     else { return nil }
-    guard s.take(" ") else { return nil }
     let offset: Int
-    if s.rest == "GMT" || s.rest == "UTC" {
+    if b[i...].elementsEqual("GMT".utf8) || b[i...].elementsEqual("UTC".utf8) {
       offset = 0
     } else {
-      guard let o = s.numericOffset(colon: false), s.atEnd else { return nil }
+      guard let o = TimeBytes.utcOffset(b, &i, colon: false), i == b.endIndex else { return nil }
       offset = o
     }
-    return date(year: year, month: month, day: day, seconds: clock.seconds, fraction: 0, offset: offset)
+    return instant(year: year, month: month, day: day, secondsOfDay: clock.secondsOfDay, fraction: 0, offset: offset)
   }
 
   /// `2026-11-27T01:02:03Z`, `2026-11-27T01:02:03.123456Z`, `2026-11-27T02:02:03+01:00`.
@@ -56,135 +57,42 @@ package enum Timestamps {
   }
 
   private static func rfc3339WithPrecision(_ text: some StringProtocol) -> (date: Date, digits: Int)? {
-    var s = ByteScanner(text)
-    guard let (year, month, day) = s.isoDate(), s.take("T") || s.take("t"), let clock = s.clock() else { return nil }
-    let offset: Int
-    if s.take("Z") || s.take("z") {
-      offset = 0
-    } else {
-      guard let o = s.numericOffset(colon: true) else { return nil }
-      offset = o
-    }
-    guard s.atEnd,
-      let d = date(year: year, month: month, day: day, seconds: clock.seconds, fraction: clock.fraction, offset: offset)
-    else { return nil }
-    return (d, clock.digits)
+    guard let t = RFC3339.parse(Array(text.utf8)[...]), !t.isZero else { return nil }
+    return (t.date, t.fractionDigits)
   }
 
   private static func goTimeWithPrecision(_ text: some StringProtocol) -> (date: Date, digits: Int)? {
-    var s = ByteScanner(text)
-    guard let (year, month, day) = s.isoDate(), s.take(" "), let clock = s.clock(), s.take(" "),
-      let offset = s.numericOffset(colon: false)
-    else { return nil }
-    guard s.atEnd || s.take(" "),
-      let d = date(year: year, month: month, day: day, seconds: clock.seconds, fraction: clock.fraction, offset: offset)
+    let b = Array(text.utf8)[...]
+    var i = b.startIndex
+    guard let (year, month, day) = TimeBytes.isoDate(b, &i), TimeBytes.take(b, &i, 0x20),
+      let clock = TimeBytes.clock(b, &i), TimeBytes.take(b, &i, 0x20),
+      let offset = TimeBytes.utcOffset(b, &i, colon: false), i == b.endIndex || TimeBytes.take(b, &i, 0x20),
+      let d = instant(
+        year: year, month: month, day: day, secondsOfDay: clock.secondsOfDay, fraction: clock.fraction, offset: offset)
     else { return nil }
     return (d, clock.digits)
   }
 
-  private static func date(year: Int, month: Int, day: Int, seconds: Int, fraction: Double, offset: Int) -> Date? {
-    guard year > 1 || month > 1 || day > 1 || seconds > 0 else { return nil }
-    guard (1...12).contains(month), (1...31).contains(day) else { return nil }
-    let days = daysFromCivil(year: year, month: month, day: day)
-    let epoch = Double(days) * 86400 + Double(seconds) - Double(offset) + fraction
-    return Date(timeIntervalSince1970: epoch)
+  /// Nil for Go's zero time (year 1, January 1st, midnight) and for dates that do not exist.
+  private static func instant(
+    year: Int, month: Int, day: Int, secondsOfDay: Int, fraction: Double, offset: Int
+  ) -> Date? {
+    guard year > 1 || month > 1 || day > 1 || secondsOfDay > 0 else { return nil }
+    return CivilDate.instant(
+      year: year, month: month, day: day, secondsOfDay: secondsOfDay, fraction: fraction, utcOffset: offset)
   }
 
-  /// Days since 1970-01-01 in the proleptic Gregorian calendar (H. Hinnant's algorithm).
-  private static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-    let y = month <= 2 ? year - 1 : year
-    let era = (y >= 0 ? y : y - 399) / 400
-    let yoe = y - era * 400
-    let mp = (month + 9) % 12
-    let doy = (153 * mp + 2) / 5 + day - 1
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-    return era * 146097 + doe - 719468
-  }
-}
+  private static let months: [[UInt8]] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+  ].map { Array($0.utf8) }
 
-/// A cursor over the UTF-8 bytes of a short timestamp.
-private struct ByteScanner {
-  private let bytes: [UInt8]
-  private var index = 0
-
-  init(_ text: some StringProtocol) {
-    bytes = Array(text.utf8)
-  }
-
-  var atEnd: Bool { index == bytes.count }
-  var rest: String { String(decoding: bytes[index...], as: UTF8.self) }
-
-  mutating func take(_ c: Character) -> Bool {
-    guard index < bytes.count, let ascii = c.asciiValue, bytes[index] == ascii else { return false }
-    index += 1
-    return true
-  }
-
-  mutating func skipLetters(_ n: Int) -> Bool {
-    guard index + n <= bytes.count else { return false }
-    for b in bytes[index..<(index + n)] where !((0x41...0x5A).contains(b) || (0x61...0x7A).contains(b)) {
-      return false
-    }
-    index += n
-    return true
-  }
-
-  mutating func digits(_ n: Int) -> Int? {
-    guard index + n <= bytes.count else { return nil }
-    var v = 0
-    for b in bytes[index..<(index + n)] {
-      guard b >= 0x30 && b <= 0x39 else { return nil }
-      v = v * 10 + Int(b - 0x30)
-    }
-    index += n
-    return v
-  }
-
-  mutating func month() -> Int? {
-    guard index + 3 <= bytes.count else { return nil }
-    let name = String(decoding: bytes[index..<(index + 3)], as: UTF8.self)
-    let names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-    guard let i = names.firstIndex(of: name) else { return nil }
-    index += 3
-    return i + 1
-  }
-
-  /// `2026-11-27`.
-  mutating func isoDate() -> (Int, Int, Int)? {
-    guard let y = digits(4), take("-"), let m = digits(2), take("-"), let d = digits(2) else { return nil }
-    return (y, m, d)
-  }
-
-  /// `15:04:05` with an optional `.fraction`.
-  mutating func clock() -> (seconds: Int, fraction: Double, digits: Int)? {
-    guard let h = digits(2), take(":"), let m = digits(2), take(":"), let s = digits(2), h < 24, m < 60, s < 61
+  /// `Nov` → 11.
+  private static func month(_ b: ArraySlice<UInt8>, _ i: inout Int) -> Int? {
+    guard b.endIndex - i >= 3, let index = months.firstIndex(where: { b[i..<(i + 3)].elementsEqual($0) })
     else { return nil }
-    var fraction = 0.0
-    var count = 0
-    if take(".") {
-      var scale = 0.1
-      while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 {
-        fraction += Double(bytes[index] - 0x30) * scale
-        scale /= 10
-        count += 1
-        index += 1
-      }
-      guard count > 0 else { return nil }
-    }
-    return (h * 3600 + m * 60 + s, fraction, count)
+    i += 3
+    return index + 1
   }
 
-  /// `+0100`, `-0700` or, with `colon`, `+01:00`; in seconds east of UTC.
-  mutating func numericOffset(colon: Bool) -> Int? {
-    let sign: Int
-    if take("+") {
-      sign = 1
-    } else if take("-") {
-      sign = -1
-    } else {
-      return nil
-    }
-    guard let h = digits(2), !colon || take(":"), let m = digits(2) else { return nil }
-    return sign * (h * 3600 + m * 60)
-  }
+  private static func isLetter(_ b: UInt8) -> Bool { (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Podmortem
 import PodmortemModel
 import PodmortemReport
+import PodmortemText
 
 /// The options every reading command shares.
 struct InputOptionsGroup: ParsableArguments {
@@ -41,10 +42,7 @@ struct CaptureTimeArgument: ExpressibleByArgument {
   let date: Date
 
   init?(argument: String) {
-    let plain = ISO8601DateFormatter()
-    let fractional = ISO8601DateFormatter()
-    fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-    guard let date = plain.date(from: argument) ?? fractional.date(from: argument) else { return nil }
+    guard let date = Timestamps.rfc3339(argument) else { return nil }
     self.date = date
   }
 }

@@ -2,6 +2,7 @@ import Foundation
 import PodmortemIngest
 import PodmortemInput
 import PodmortemModel
+import PodmortemText
 import Testing
 
 @Suite struct KubectlLogsParserTests {
@@ -25,7 +26,7 @@ import Testing
     #expect((account.parsed, account.ignored, account.unrecognised) == (3, 1, 0))
     #expect(logs.map(\.message) == ["starting server", "listening on :8080", "panic: boom"])
     #expect(logs.allSatisfy { $0.namespace == "prod" && $0.pod == "web-0" && $0.container == "web" })
-    #expect(logs[1].time?.earliest == LogTime.parseRFC3339(ArraySlice("2026-11-27T00:59:58.123456789Z".utf8)))
+    #expect(logs[1].time?.earliest == RFC3339.parse("2026-11-27T00:59:58.123456789Z")?.date)
     #expect(logs[0].time == nil)
   }
 

@@ -2,6 +2,7 @@ import Foundation
 import PodmortemIngest
 import PodmortemInput
 import PodmortemModel
+import PodmortemText
 
 /// Collects diagnostics from a `@Sendable` sink in tests.
 final class LogDiagnosticCollector: @unchecked Sendable {
@@ -41,5 +42,5 @@ func ingestLog(
 
 /// An instant from an RFC 3339 text, for expectations.
 func instant(_ text: String) -> Date {
-  LogTime.parseRFC3339(Array(text.utf8)[...]) ?? .distantPast
+  RFC3339.parse(text)?.date ?? .distantPast
 }

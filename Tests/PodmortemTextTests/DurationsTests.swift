@@ -98,12 +98,16 @@ func humanDurationRejectsTextItCannotPrint(_ text: String) {
   #expect(Durations.goDuration("1h0m0s") == 3600)
   #expect(Durations.goDuration("1.5s") == 1.5)
   #expect(Durations.goDuration("2m3s") == 123)
+  #expect(Durations.goDuration("40s") == 40)
+  #expect(Durations.goDuration("2h0m0s") == 7200)
+  #expect(Durations.goDuration("500ms") == 0.5)
   #expect(Durations.goDuration("0s") == 0)
   #expect(Durations.goDuration("0") == 0)
   #expect(Durations.goDuration("-10s") == -10)
   #expect(Durations.goDuration("10µs") == 0.00001)
   #expect(Durations.goDuration("5 m") == nil)
   #expect(Durations.goDuration("abc") == nil)
+  #expect(Durations.goDuration("5x") == nil)
   #expect(Durations.goDuration("") == nil)
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import PodmortemModel
+import PodmortemText
 
 /// The kubelet's CrashLoopBackOff arithmetic (REFERENCE.md §7.1).
 ///
@@ -138,6 +139,6 @@ package struct CrashLoopBackOffModel: Hashable, Sendable {
   package static func observedDelay(inWaitingMessage message: String) -> Double? {
     guard let range = message.range(of: "back-off ") else { return nil }
     let token = message[range.upperBound...].prefix { !$0.isWhitespace }
-    return GoDuration.seconds(String(token))
+    return Durations.goDuration(token)
   }
 }

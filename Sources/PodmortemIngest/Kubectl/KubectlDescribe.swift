@@ -490,7 +490,7 @@ struct DescribeBlock {
       containerField = .requests
       return .ignored
     case "Liveness", "Readiness", "Startup":
-      guard var probe = KubectlProbe.parse(value) else { return nil }
+      guard var probe = ProbeLine.parse(value) else { return nil }
       probe.evidence = context.evidence(line.line)
       let kind: ProbeSpec.Kind = key == "Liveness" ? .liveness : key == "Readiness" ? .readiness : .startup
       container?.probes[kind] = probe
