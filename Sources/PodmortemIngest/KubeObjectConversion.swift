@@ -341,6 +341,8 @@ private func nonEmpty(_ text: String?) -> String? {
 enum KubeTime {
   static func parse(_ text: String?) -> TimeRange? {
     guard let text, let time = RFC3339.parse(text, options: .spaceSeparator) else { return nil }
-    return TimeRange(earliest: time.date, latest: time.date.addingTimeInterval(time.unit))
+    // As wide as the last written digit, less a hair: the same rule as `Timestamps.range`, so a
+    // time written in JSON and the same time written by describe are the same range.
+    return TimeRange(earliest: time.date, latest: time.date.addingTimeInterval(time.unit * 0.999))
   }
 }
