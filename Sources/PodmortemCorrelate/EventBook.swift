@@ -293,15 +293,17 @@ extension MergedEvent {
     return identityPrecedes(a, b)
   }
 
+  /// The fields `identityPrecedes` compares, in order; built once, not per comparison.
+  private static let identityFields: [@Sendable (MergedEvent) -> String] = [
+    { $0.involved.namespace ?? "" }, { $0.involved.kind?.lowercased() ?? "" }, { $0.involved.name },
+    { $0.involved.uid ?? "" }, { $0.involved.fieldPath ?? "" }, { $0.type.description }, { $0.reason },
+    { $0.sourceComponent ?? "" }, { $0.sourceHost ?? "" }, { $0.message },
+  ]
+
   /// A total order on everything else, compared field by field: this runs inside sorts of every
   /// event, so it builds no arrays and formats no dates.
   private static func identityPrecedes(_ a: MergedEvent, _ b: MergedEvent) -> Bool {
-    let fields: [(MergedEvent) -> String] = [
-      { $0.involved.namespace ?? "" }, { $0.involved.kind?.lowercased() ?? "" }, { $0.involved.name },
-      { $0.involved.uid ?? "" }, { $0.involved.fieldPath ?? "" }, { $0.type.description }, { $0.reason },
-      { $0.sourceComponent ?? "" }, { $0.sourceHost ?? "" }, { $0.message },
-    ]
-    for field in fields {
+    for field in identityFields {
       let (x, y) = (field(a), field(b))
       if x != y { return x < y }
     }

@@ -94,13 +94,15 @@ package struct EventIdentity: Hashable, Comparable, Sendable {
   package var aggregateKey: [String?] { [namespace, kind, name, uid, type, reason, component, host] }
 
   /// A total order for deterministic output; nil sorts before any value.
+  /// The fields in the order they are compared; built once, not per comparison.
+  private static let orderFields: [@Sendable (EventIdentity) -> String?] = [
+    \.namespace, \.kind, { $0.name }, \.uid, \.fieldPath, { $0.type }, { $0.reason }, \.component, \.host,
+    { $0.message },
+  ]
+
   /// Compared field by field without building keys: identities are sorted in every merge.
   package static func < (lhs: EventIdentity, rhs: EventIdentity) -> Bool {
-    let fields: [(EventIdentity) -> String?] = [
-      \.namespace, \.kind, { $0.name }, \.uid, \.fieldPath, { $0.type }, { $0.reason }, \.component, \.host,
-      { $0.message },
-    ]
-    for field in fields {
+    for field in orderFields {
       switch (field(lhs), field(rhs)) {
       case (nil, nil): continue
       case (nil, _): return true
