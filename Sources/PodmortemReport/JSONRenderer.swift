@@ -135,9 +135,13 @@ private struct DiagnosticDTO: Encodable {
 
 private struct EvidenceDTO: Encodable {
   let ref: String
+  let source: String
+  let line: Int
   let text: String
   init(_ e: Evidence) {
     ref = e.ref.description
+    source = e.ref.source
+    line = e.ref.line
     text = e.text
   }
 }

@@ -36,3 +36,21 @@ import Testing
   }
   for id in table.keys { #expect(!reaches(id, id, []), "'\(id)' absorbs itself through a cycle") }
 }
+
+/// docs/findings-schema.md is the JSON contract scripts rely on: it must list every rule with its
+/// category, and every rule it absorbs.
+@Test func theSchemaDocumentListsEveryRule() throws {
+  let doc = try String(
+    contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("docs/findings-schema.md"), encoding: .utf8)
+  for rule in RuleCatalog.all {
+    let d = rule.description
+    #expect(doc.contains("| `\(d.id)` | `\(d.category.rawValue)` |"), "docs/findings-schema.md lacks '\(d.id)'")
+    for absorbed in d.absorbs {
+      let row = doc.split(separator: "\n").first {
+        $0.hasPrefix("|") && $0.contains("`\(d.id)`") && $0.contains("`\(absorbed)`")
+      }
+      #expect(row != nil, "docs/findings-schema.md: '\(d.id)' absorbs '\(absorbed)' but no precedence row says so")
+    }
+  }
+}
