@@ -23,6 +23,21 @@ package struct Correlator: Sendable {
   private var book = EventBook()
   private var addedOnly = AddedOnlyCheck()
   private var pods: [PodName: Set<PodSnapshot>] = [:]
+
+  /// How many snapshots of one pod are kept from each end of its capture order. A pod captured
+  /// a thousand times (a `describe` in a loop) then costs what 2 × 16 captures cost: memory follows
+  /// distinct pods, not input size. The first captures hold when things began, the last ones the
+  /// present; what only the middle ones said is lost, and only for such long series.
+  package static let snapshotsKept = 16
+
+  /// Drops the middle snapshot of pod `uid` once it has more than 2 × `snapshotsKept`. The choice
+  /// follows `PodAssembly.captureOrder`, a total order, so the result is the same in any input order.
+  private static func trim(_ set: inout Set<PodSnapshot>, uid: String?) {
+    let same = set.filter { $0.uid == uid }
+    guard same.count > 2 * snapshotsKept else { return }
+    let sorted = same.sorted(by: PodAssembly.captureOrder)
+    set.remove(sorted[snapshotsKept])
+  }
   private var podLogs: [PodName: LogSample] = [:]
   /// Logs naming a pod without a namespace, by pod name.
   private var looseLogs: [String: LogSample] = [:]
@@ -41,7 +56,7 @@ package struct Correlator: Sendable {
       addedOnly.add(event, identity: identity)
     case .pod(let pod):
       let key = PodName(namespace: pod.namespace ?? PodAssembly.defaultNamespace, name: pod.name)
-      pods[key, default: []].insert(pod)
+      if pods[key, default: []].insert(pod).inserted { Self.trim(&pods[key, default: []], uid: pod.uid) }
       if let t = pod.capturedAt { note(t) }
     case .node(let node):
       nodes[node.name, default: []].insert(node)

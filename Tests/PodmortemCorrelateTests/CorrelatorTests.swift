@@ -311,3 +311,35 @@ struct CorrelatorNodeTests {
     #expect(one.state.nodes["node-1"]?.taints == ["a", "b"])
   }
 }
+
+/// A pod captured many times keeps its first and last `snapshotsKept` captures, whatever the order
+/// the captures arrive in.
+@Suite struct SnapshotRetentionTests {
+  private func snapshot(_ i: Int) -> PodSnapshot {
+    var p = PodSnapshot(name: "web-0", namespace: "default")
+    p.capturedAt = CaptureTime(date: Date(timeIntervalSince1970: 1_795_741_200 + Double(i) * 60), origin: .input)
+    p.restarts = i
+    p.evidence = [Evidence(ref: SourceRef(source: "capture-\(i).txt", line: 1), text: "Name: web-0")]
+    return p
+  }
+
+  @Test func longSeriesKeepTheirEnds() throws {
+    let n = 3 * Correlator.snapshotsKept + 5
+    var forward = Correlator()
+    var shuffled = Correlator()
+    for i in 0..<n { forward.add(.pod(snapshot(i))) }
+    var order = Array(0..<n)
+    var rng = UInt64(42)
+    for i in stride(from: order.count - 1, to: 0, by: -1) {
+      rng = rng &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      order.swapAt(i, Int(rng >> 33) % (i + 1))
+    }
+    for i in order { shuffled.add(.pod(snapshot(i))) }
+    let a = try #require(forward.finish().pods.first)
+    let b = try #require(shuffled.finish().pods.first)
+    let kept = Array(0..<Correlator.snapshotsKept) + Array((n - Correlator.snapshotsKept)..<n)
+    #expect(a.snapshots.map { $0.restarts ?? -1 } == kept)
+    #expect(a.snapshots == b.snapshots)
+    #expect(a.latest.restarts == n - 1)
+  }
+}
