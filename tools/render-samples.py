@@ -329,14 +329,40 @@ def render(out_dir, jobs):
     return time.time() - started, stats["retries"], len(tasks)
 
 
+def rendered_here(rel):
+    """True for the files this script renders. samples/ also holds the bundle samples
+    (tools/make-bundle-samples.py) and the golden reports (PODMORTEM_RECORD=1 swift test): those
+    are not compared here, and a re-render keeps them."""
+    parts = rel.split(os.sep)
+    return parts[0] != "bundles" and "golden" not in parts
+
+
 def tree(d):
     out = {}
     for base, _, files in os.walk(d):
         for name in files:
             p = os.path.join(base, name)
+            rel = os.path.relpath(p, d)
+            if not rendered_here(rel):
+                continue
             with open(p, encoding="utf-8", errors="replace") as f:
-                out[os.path.relpath(p, d)] = f.read()
+                out[rel] = f.read()
     return out
+
+
+def carry_over(old, new):
+    """Copies the files of `old` this script does not render into `new`."""
+    if not os.path.isdir(old):
+        return
+    for base, _, files in os.walk(old):
+        for name in files:
+            src = os.path.join(base, name)
+            rel = os.path.relpath(src, old)
+            if rendered_here(rel):
+                continue
+            dst = os.path.join(new, rel)
+            os.makedirs(os.path.dirname(dst), exist_ok=True)
+            shutil.copy2(src, dst)
 
 
 def main():
@@ -373,6 +399,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="samples-new-", dir=os.path.dirname(out))
     try:
         secs, retries, n = render(tmp, args.jobs)
+        carry_over(out, tmp)
         if os.path.exists(out):
             shutil.rmtree(out)
         os.replace(tmp, out)
