@@ -21,6 +21,8 @@ package struct Correlator: Sendable {
   }
 
   private var book = EventBook()
+  /// Kubelet "Event occurred" log lines, gathered per identity until `finish`.
+  private var kubeletEvents = KubeletEventLog()
   private var addedOnly = AddedOnlyCheck()
   private var pods: [PodName: Set<PodSnapshot>] = [:]
 
@@ -63,6 +65,8 @@ package struct Correlator: Sendable {
     case .workload(let workload):
       workloads.insert(workload)
     case .log(let log):
+      // An "Event occurred" line is an occurrence of an event for the history, and a log line too.
+      _ = kubeletEvents.add(log)
       guard let pod = log.pod else {
         nodeLogs.insert(log)
         return
@@ -86,6 +90,8 @@ package struct Correlator: Sendable {
   }
 
   package func finish() -> CorrelatedState {
+    var book = self.book
+    for (event, identity) in kubeletEvents.events { book.add(event, identity: identity) }
     let events = book.merged(now: now?.date)
     var histories: [PodHistory] = []
     for name in pods.keys.sorted() {

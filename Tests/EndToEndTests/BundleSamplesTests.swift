@@ -297,7 +297,10 @@ struct BundleSamplesTests {
     #expect(journal.pods.map(\.name) == ["checkout-6b8f9c7d54-qv7xk", "inventory-6d8f7b5c9-zt8mx"])
     // Per pattern a pod keeps the first and last 10 lines it matched (the counts keep the rest): 70 each here.
     #expect(journal.pods.map(\.logs) == [70, 70])
-    #expect(journal.pods.allSatisfy { $0.events == 0 })
+    // Its "Event occurred" lines are occurrences of the pods' events: the history they give alone, and the
+    // conclusions, are the ones the describe samples give.
+    #expect(journal.pods.map(\.events) == [7, 4])
+    #expect(Set(journal.findings.map(\.rule)) == ["probe.liveness-failing", "crashloop.backoff"])
 
     // Read beside the describe text, the log joins the same pods and changes no conclusion.
     let describes = ["samples/liveness-http-timeout/describe.txt", "samples/crashloop-max/describe.txt"]

@@ -1,0 +1,67 @@
+import Foundation
+import PodmortemModel
+
+/// The kubelet's own record of the events it sends: `"Event occurred" object="ns/name"
+/// fieldPath="spec.containers{web}" kind="Pod" … type="Warning" reason="Unhealthy" message="…"`,
+/// one log line per occurrence (REFERENCE.md §5.1, V(3)).
+///
+/// Each line is one occurrence of an event the API may also show. The lines of one identity are
+/// gathered into one observation — count = the distinct lines, first and last seen = the first and
+/// last line — so that next to the event object's own count it is the same occurrences counted
+/// twice (the larger count stands), not a new object per line. Lines seen twice (one log given
+/// twice) count once: the observation depends only on the set of lines.
+struct KubeletEventLog: Sendable {
+  /// The pattern that recognises the line (patterns/kubelet.json).
+  static let patternID = "kubelet.event-occurred"
+
+  private struct Gathered: Sendable {
+    var event: Event
+    /// Hashes of the source lines already counted.
+    var lines: Set<Int>
+    var evidence = EvidenceSample()
+  }
+
+  private var byIdentity: [EventIdentity: Gathered] = [:]
+
+  /// Takes one log record if it is an "Event occurred" line; false otherwise.
+  mutating func add(_ log: LogRecord) -> Bool {
+    guard log.patternID == Self.patternID, let event = Self.event(from: log) else { return false }
+    let identity = EventIdentity(event)
+    var gathered = byIdentity[identity] ?? Gathered(event: event, lines: [])
+    var hasher = Hasher()
+    hasher.combine(log.evidence.ref)
+    guard gathered.lines.insert(hasher.finalize()).inserted else { return true }
+    gathered.event.count = gathered.lines.count
+    if let t = log.time {
+      gathered.event.firstSeen = gathered.event.firstSeen.map { $0.earliest <= t.earliest ? $0 : t } ?? t
+      gathered.event.lastSeen = gathered.event.lastSeen.map { $0.latest >= t.latest ? $0 : t } ?? t
+    }
+    gathered.evidence.insert([log.evidence])
+    byIdentity[identity] = gathered
+    return true
+  }
+
+  /// One observation per identity, with its evidence sample.
+  var events: [(Event, EventIdentity)] {
+    byIdentity.map { identity, gathered in
+      var e = gathered.event
+      e.evidence = gathered.evidence.lines
+      return (e, identity)
+    }
+  }
+
+  /// The event a line records, from the key/value fields the kubelet log parser unquoted.
+  static func event(from log: LogRecord) -> Event? {
+    guard let object = log.field("object"), let reason = log.field("reason"), let type = log.field("type") else {
+      return nil
+    }
+    let parts = object.split(separator: "/", maxSplits: 1).map(String.init)
+    let (namespace, name) = parts.count == 2 ? (Optional(parts[0]), parts[1]) : (nil, object)
+    guard !name.isEmpty else { return nil }
+    let fieldPath = log.field("fieldPath").flatMap { $0.isEmpty ? nil : $0 }
+    return Event(
+      involved: ObjectRef(kind: log.field("kind"), namespace: namespace, name: name, fieldPath: fieldPath),
+      type: EventType(type), reason: reason, message: log.field("message") ?? "", sourceComponent: "kubelet",
+      count: 1, firstSeen: log.time, lastSeen: log.time)
+  }
+}
