@@ -6,8 +6,10 @@ import PodmortemModel
 /// Records are merged as they are added, so memory grows with distinct pods, event identities
 /// and event objects, not with the number of records (DESIGN.md "What must hold"). Each merged
 /// event keeps a bounded sample of its evidence (`EvidenceSample`: the first and last three
-/// occurrences). Log records are kept whole when a pattern recognised them, and as a sample of
-/// the first and last `LogSample.keep` lines per pod or node otherwise.
+/// occurrences). Log records are kept as a sample per pod or node: the first and last
+/// `LogSample.keep` records of each pattern (with counts) and of the unrecognised lines. A pod keeps
+/// the first and last `snapshotsKept` snapshots. Kubelet "Event occurred" lines are also occurrences
+/// of events, gathered per identity (`KubeletEventLog`).
 ///
 /// The result depends only on the set of records added: the same records in any order, or some
 /// of them twice, give the same state.
