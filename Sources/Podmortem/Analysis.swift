@@ -75,7 +75,7 @@ package struct Analysis: Sendable {
       accounts.append(account)
     }
     let state = correlator.finish()
-    let findings = Diagnoser().diagnose(state)
+    let findings = Diagnoser(patterns: patterns).diagnose(state)
     let report = ReportInput(
       toolVersion: PodmortemVersion.string, accounts: accounts, diagnostics: collected.all.sorted(),
       state: state, findings: findings, revealSecrets: options.revealSecrets)

@@ -1,5 +1,6 @@
 import PodmortemCorrelate
 import PodmortemModel
+import PodmortemText
 
 /// Runs every rule over every pod and returns one finding per cause.
 ///
@@ -9,12 +10,19 @@ import PodmortemModel
 /// (keys not already set), its evidence and its explanation join, and the worse severity wins.
 package struct Diagnoser: Sendable {
   package var rules: [any DiagnosisRule]
+  /// Findings raised by patterns that carry their own severity (user pattern files).
+  package var patterns: PatternFindings
 
-  package init(rules: [any DiagnosisRule] = RuleCatalog.all) { self.rules = rules }
+  package init(rules: [any DiagnosisRule] = RuleCatalog.all, patterns: PatternCatalog = .empty) {
+    self.rules = rules
+    self.patterns = PatternFindings(catalog: patterns)
+  }
 
   /// Every finding about every pod, most severe first, then by subject, then by rule id.
   package func diagnose(_ state: CorrelatedState) -> [Finding] {
-    Self.sorted(state.pods.flatMap { diagnose($0, in: state) })
+    Self.sorted(
+      state.pods.flatMap { diagnose($0, in: state) + patterns.diagnose($0) }
+        + patterns.diagnose(nodeLogs: state.nodeLogs))
   }
 
   /// The findings about one pod, folded and sorted.
