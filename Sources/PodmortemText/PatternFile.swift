@@ -25,7 +25,9 @@ enum PatternFile {
     var patterns: [Pattern] = []
     for (index, entry) in document.patterns.enumerated() {
       let label = entry.id.map { "pattern '\($0)'" } ?? "pattern #\(index + 1)"
-      let ref = SourceRef(source: name, line: entry.id.map { line(of: $0, in: contents) } ?? 0)
+      // Where the pattern's id is written, looked up only when a diagnostic needs it: every run
+      // loads the shipped catalog, and scanning the file per pattern showed in start-up time.
+      var ref: SourceRef { SourceRef(source: name, line: entry.id.map { line(of: $0, in: contents) } ?? 0) }
       switch entry.body {
       case .rejected(let problem):
         diagnostics(Diagnostic(.warning, ref, "\(label) skipped: \(problem)"))
