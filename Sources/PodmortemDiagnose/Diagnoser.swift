@@ -20,9 +20,9 @@ package struct Diagnoser: Sendable {
 
   /// Every finding about every pod, most severe first, then by subject, then by rule id.
   package func diagnose(_ state: CorrelatedState) -> [Finding] {
-    Self.sorted(
-      state.pods.flatMap { diagnose($0, in: state) + patterns.diagnose($0) }
-        + patterns.diagnose(nodeLogs: state.nodeLogs))
+    let pods = state.pods.flatMap { diagnose($0, in: state) + patterns.diagnose($0) }
+    let nodes = NodeFindings().diagnose(state, podFindings: pods)
+    return Self.sorted(pods + nodes + patterns.diagnose(nodeLogs: state.nodeLogs))
   }
 
   /// The findings about one pod, folded and sorted.

@@ -1,0 +1,105 @@
+import Foundation
+import PodmortemCorrelate
+import PodmortemModel
+
+/// Findings about nodes themselves, for input that shows a node but none of its pods (a pasted
+/// `kubectl describe node`, a bundle's nodes.json): Ready `False`/`Unknown`, and the pressure
+/// conditions that make the eviction manager act (REFERENCE.md §8.2, §8.3).
+///
+/// When a pod on the node already has a `node.not-ready` finding, that finding is the one per cause
+/// and the node's own NotReady finding is left out.
+package struct NodeFindings: Sendable {
+  package init() {}
+
+  /// Conditions that mean trouble when `True` (Ready means trouble when it is not).
+  static let pressure: [(type: String, effect: String)] = [
+    (
+      "MemoryPressure",
+      "the kubelet's eviction manager evicts pods (BestEffort first, then Burstable over their requests) and new BestEffort pods are not scheduled"
+    ),
+    (
+      "DiskPressure",
+      "the kubelet garbage-collects images and evicts pods using ephemeral storage; new pods are not scheduled"
+    ),
+    ("PIDPressure", "the kubelet evicts pods to free process IDs; new pods are not scheduled"),
+    ("NetworkUnavailable", "the node's network is not configured: pods on it cannot reach the cluster network"),
+  ]
+
+  package func diagnose(_ state: CorrelatedState, podFindings: [Finding]) -> [Finding] {
+    let coveredByPods = Set(podFindings.filter { $0.ruleID == "node.not-ready" }.compactMap { $0.fact("node") })
+    var findings: [Finding] = []
+    for name in state.nodes.keys.sorted() {
+      guard let node = state.nodes[name] else { continue }
+      let events = state.events.filter { $0.involved.name == name && $0.involved.kind?.lowercased() == "node" }
+      if let ready = node.conditions.first(where: { $0.type == "Ready" }), ready.status != "True",
+        !coveredByPods.contains(name)
+      {
+        findings.append(Self.notReady(node, ready, events: events))
+      }
+      for (type, effect) in Self.pressure {
+        guard let c = node.conditions.first(where: { $0.type == type }), c.status == "True" else { continue }
+        findings.append(
+          Finding(
+            ruleID: "node.condition", category: .nodeNotReady, severity: .warning,
+            subject: Subject(object: "node/\(name)"), title: "node '\(name)' has \(type)",
+            explanation: "Node '\(name)' reports \(type)=True\(Self.why(c)): \(effect).",
+            remedy: "free the resource on the node or move workloads off it; 'kubectl describe node \(name)' "
+              + "shows allocated resources, and the kubelet log shows what the eviction manager did",
+            facts: [KeyValue("node", name), KeyValue("condition", type), KeyValue("status", "True")],
+            evidence: Self.lines(node, mentioning: type)))
+      }
+    }
+    return findings
+  }
+
+  private static func notReady(_ node: NodeSnapshot, _ ready: PodCondition, events: [MergedEvent]) -> Finding {
+    let name = node.name
+    let unknown = ready.status == "Unknown"
+    var text =
+      unknown
+      ? "Node '\(name)' is Ready=Unknown\(why(ready)): its kubelet stopped reporting, so the node controller "
+        + "could not hear from it within node-monitor-grace-period (50s since 1.32, 40s before)."
+      : "Node '\(name)' is Ready=False\(why(ready)): its kubelet reports that it cannot run pods."
+    text += " Its pods are marked NotReady and leave Service endpoints; with the default tolerations "
+    text += "(not-ready/unreachable NoExecute for 300s) the taint manager deletes them 5 minutes after the taint, and "
+    text += "pods already bound to the node stay Terminating until the kubelet confirms or the Node object is deleted "
+    text += "(or tainted node.kubernetes.io/out-of-service)."
+    if let since = events.first(where: { $0.reason == "NodeNotReady" })?.lastSeen {
+      text += " The node controller recorded NodeNotReady \(Self.when(since))."
+    }
+    let taints = node.taints.filter { $0.contains("unreachable") || $0.contains("not-ready") }
+    if !taints.isEmpty { text += " Taints: \(taints.joined(separator: ", "))." }
+    return Finding(
+      ruleID: "node.not-ready", category: .nodeNotReady, severity: .critical, subject: Subject(object: "node/\(name)"),
+      title: "node '\(name)' is NotReady (Ready=\(ready.status))", explanation: text,
+      remedy: unknown
+        ? "check the node itself: is it up, is the kubelet running ('systemctl status kubelet', 'journalctl -u kubelet'), "
+          + "can it reach the API server; if the machine is gone, delete the Node object so its pods are rescheduled"
+        : "read the Ready condition's message and the kubelet log on the node (container runtime, CNI, disk)",
+      facts: [KeyValue("node", name), KeyValue("nodeReady", ready.status)]
+        + (ready.reason.map { [KeyValue("reason", $0)] } ?? []),
+      evidence: lines(node, mentioning: "Ready") + events.filter { $0.reason == "NodeNotReady" }.flatMap(\.evidence))
+  }
+
+  /// `at 00:12:40Z`, or `between 00:12:00Z and 00:13:00Z` for a time known from an age.
+  private static func when(_ r: TimeRange) -> String {
+    let style = Date.ISO8601FormatStyle(timeZone: .gmt)
+    func second(_ d: Date) -> String { Date(timeIntervalSince1970: d.timeIntervalSince1970.rounded()).formatted(style) }
+    return r.width < 1 ? "at \(second(r.midpoint))" : "between \(second(r.earliest)) and \(second(r.latest))"
+  }
+
+  private static func why(_ c: PodCondition) -> String {
+    switch (c.reason, c.message) {
+    case (let r?, let m?): " (\(r): \(m))"
+    case (let r?, nil): " (\(r))"
+    case (nil, let m?): " (\(m))"
+    case (nil, nil): ""
+    }
+  }
+
+  /// The node's lines that name the condition, else all its lines.
+  private static func lines(_ node: NodeSnapshot, mentioning word: String) -> [Evidence] {
+    let named = node.evidence.filter { $0.text.contains(word) }
+    return named.isEmpty ? node.evidence : named
+  }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import PodmortemCorrelate
+import PodmortemDiagnose
+import PodmortemIngest
+import PodmortemInput
+import PodmortemModel
+import PodmortemText
+import Testing
+
+/// A pasted `kubectl describe node` run end to end: the node's own findings.
+@Suite struct NodeFindingsTests {
+  static func describeNode(ready: String, reason: String, message: String, disk: String = "False") -> String {
+    """
+    Name:               worker-3
+    Roles:              <none>
+    Labels:             kubernetes.io/hostname=worker-3
+    Annotations:        node.alpha.kubernetes.io/ttl: 0
+    CreationTimestamp:  Mon, 02 Nov 2026 08:00:00 +0000
+    Taints:             node.kubernetes.io/unreachable:NoExecute
+                        node.kubernetes.io/unreachable:NoSchedule
+    Unschedulable:      false
+    Conditions:
+      Type             Status    LastHeartbeatTime                 LastTransitionTime                Reason              Message
+      ----             ------    -----------------                 ------------------                ------              -------
+      MemoryPressure   False     Fri, 27 Nov 2026 00:12:40 +0000   Fri, 27 Nov 2026 00:13:31 +0000   KubeletHasSufficientMemory   kubelet has sufficient memory available
+      DiskPressure     \(disk)     Fri, 27 Nov 2026 00:12:40 +0000   Fri, 27 Nov 2026 00:13:31 +0000   KubeletHasDiskPressure   kubelet has disk pressure
+      Ready            \(ready)   Fri, 27 Nov 2026 00:12:40 +0000   Fri, 27 Nov 2026 00:13:31 +0000   \(reason)   \(message)
+    Events:
+      Type    Reason        Age   From             Message
+      ----    ------        ----  ----             -------
+      Normal  NodeNotReady  47m   node-controller  Node worker-3 status is now: NodeNotReady
+
+    """
+  }
+
+  private func findings(_ text: String) -> [Finding] {
+    var reader = LineReader(string: text)
+    let now = Timestamps.rfc3339("2026-11-27T01:00:00Z") ?? Date()
+    let context = ParseContext(
+      source: SourceInfo(name: "node.txt"), captureTime: CaptureTime(date: now, origin: .flag), diagnostics: { _ in })
+    var correlator = Correlator()
+    _ = Ingestor().ingest(&reader, context: context) { correlator.add($0) }
+    return Diagnoser().diagnose(correlator.finish())
+  }
+
+  @Test func aNodeWhoseKubeletStoppedReportingIsNotReady() throws {
+    let f = try #require(
+      findings(
+        Self.describeNode(
+          ready: "Unknown", reason: "NodeStatusUnknown", message: "Kubelet stopped posting node status.")
+      )
+      .first { $0.ruleID == "node.not-ready" })
+    #expect(f.severity == .critical)
+    #expect(f.category == .nodeNotReady)
+    #expect(f.subject.object == "node/worker-3")
+    #expect(f.fact("nodeReady") == "Unknown")
+    #expect(f.explanation.contains("between 2026-11-27T00:12:00Z and 2026-11-27T00:13:00Z"))
+    #expect(f.evidence.map(\.ref.line).sorted() == [14, 18])
+  }
+
+  @Test func aReadyNodeWithDiskPressureIsAWarning() {
+    let all = findings(
+      Self.describeNode(ready: "True", reason: "KubeletReady", message: "kubelet is posting ready status", disk: "True")
+    )
+    #expect(all.map(\.ruleID) == ["node.condition"])
+    #expect(all.first?.severity == .warning)
+    #expect(all.first?.fact("condition") == "DiskPressure")
+  }
+
+  @Test func aHealthyNodeGivesNothing() {
+    #expect(
+      findings(Self.describeNode(ready: "True", reason: "KubeletReady", message: "kubelet is posting ready status"))
+        .isEmpty)
+  }
+}
