@@ -6,7 +6,7 @@ SAMPLE ?= samples/liveness-http-timeout/describe.txt
 SAMPLE_NOW ?= 2026-11-27T01:00:00Z
 APT_PACKAGES = libpcre2-dev zlib1g-dev
 
-.PHONY: deps build release demo test check-samples samples patterns lint format bench clean
+.PHONY: deps build release demo test pastes check-samples samples patterns lint format bench clean
 
 ## Install the C libraries podmortem links (PCRE2, zlib) when they are missing.
 deps:
@@ -36,6 +36,14 @@ test: deps
 	python3 -m unittest discover -s tools/fixture-apiserver -p 'test_*.py' -q
 	python3 tools/make-bundle-samples.py --check
 	python3 tools/render-samples.py --check
+	python3 -m unittest discover -s tools -p 'test_pastes.py' -q
+	python3 tools/pastes.py validate
+	python3 tools/pastes.py score --check --binary .build/debug/podmortem
+
+## Score podmortem on the real pastes in samples/pastes/ against its floor; V=1 adds a line per case.
+pastes: build
+	python3 tools/pastes.py validate
+	python3 tools/pastes.py score --check --binary .build/debug/podmortem $(if $(V),-v)
 
 ## Re-render samples/ with the real kubectl against the fixture API server and fail when stale.
 check-samples:
