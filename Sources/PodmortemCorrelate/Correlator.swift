@@ -23,6 +23,11 @@ package struct Correlator: Sendable {
   }
 
   private var book = EventBook()
+  /// Pasted blocks whose object the input does not name (`ObjectRef.pastedAt`): each is a pod of
+  /// its own unless a recognised message in it names the pod (`Successfully assigned ns/web-0 to
+  /// node-1`, `… in pod web-0_ns(uid)`); the least such name wins, so the order does not matter.
+  private var pastedBlocks = Set<SourceRef>()
+  private var pastedNames: [SourceRef: PodName] = [:]
   /// Kubelet "Event occurred" log lines, gathered per identity until `finish`.
   private var kubeletEvents = KubeletEventLog()
   private var addedOnly = AddedOnlyCheck()
@@ -55,6 +60,17 @@ package struct Correlator: Sendable {
   package mutating func add(_ record: Record) {
     switch record {
     case .event(let event):
+      if event.involved.isUnnamed, let block = event.involved.pastedAt,
+        event.involved.kind.map({ $0.lowercased() == "pod" }) ?? true
+      {
+        pastedBlocks.insert(block)
+        if let pod = event.capture("pod"), !pod.isEmpty {
+          let name = PodName(
+            namespace: event.capture("namespace") ?? event.involved.namespace ?? PodAssembly.defaultNamespace, name: pod
+          )
+          pastedNames[block] = min(pastedNames[block] ?? name, name)
+        }
+      }
       let identity = EventIdentity(event)
       book.add(event, identity: identity)
       addedOnly.add(event, identity: identity)
@@ -108,6 +124,13 @@ package struct Correlator: Sendable {
       let name = PodName(namespace: e.involved.namespace ?? PodAssembly.defaultNamespace, name: e.involved.name)
       if known.insert(name).inserted { histories.append(Self.bare(name, uid: e.involved.uid)) }
     }
+    for block in pastedBlocks.sorted() {
+      if let name = pastedNames[block] {
+        if known.insert(name).inserted { histories.append(Self.bare(name, uid: nil)) }
+      } else {
+        histories.append(PodHistory(key: PodKey(pastedAt: block), snapshots: [], latest: PodSnapshot(name: "")))
+      }
+    }
     for name in podLogs.keys.sorted() where known.insert(name).inserted { histories.append(Self.bare(name, uid: nil)) }
     for pod in looseLogs.keys.sorted() where !known.contains(where: { $0.name == pod }) {
       let name = PodName(namespace: PodAssembly.defaultNamespace, name: pod)
@@ -142,6 +165,20 @@ package struct Correlator: Sendable {
     let byName = Dictionary(grouping: histories.indices, by: { histories[$0].key.name })
     for e in events {
       guard e.involved.kind.map({ $0.lowercased() == "pod" }) ?? true else { continue }
+      if e.involved.isUnnamed, let block = e.involved.pastedAt {
+        // The pod a message of its block named, else the block's own unnamed pod.
+        let target: Int?
+        if let name = pastedNames[block] {
+          target = histories.indices.first {
+            histories[$0].key.name == name.name && histories[$0].key.namespace == name.namespace
+          }
+        } else {
+          target = histories.indices.first { histories[$0].key.pastedAt == block }
+        }
+        if let target { histories[target].events.append(e) }
+        continue
+      }
+      guard !e.involved.name.isEmpty else { continue }
       var candidates = (byName[e.involved.name] ?? []).filter { i in
         e.involved.namespace.map { $0 == histories[i].key.namespace } ?? true
       }

@@ -220,7 +220,7 @@ package struct EventBook: Sendable {
     return MergedEvent(
       involved: ObjectRef(
         kind: cluster.kindSpelling ?? id.kind, namespace: id.namespace, name: id.name, uid: id.uid,
-        fieldPath: id.fieldPath),
+        fieldPath: id.fieldPath, pastedAt: id.pastedAt),
       type: EventType(id.type), reason: id.reason, message: message, sourceComponent: id.component,
       sourceHost: id.host, count: count, firstSeen: firstSeen, lastSeen: lastSeen, objects: objects.count,
       caveats: caveats, evidence: evidence.lines)
@@ -278,7 +278,7 @@ package struct EventBook: Sendable {
   private static func aggregateKey(_ e: MergedEvent) -> [String?] {
     [
       e.involved.namespace, e.involved.kind?.lowercased(), e.involved.name, e.involved.uid, e.type.description,
-      e.reason, e.sourceComponent, e.sourceHost,
+      e.reason, e.sourceComponent, e.sourceHost, e.involved.pastedAt?.description,
     ]
   }
 }
@@ -297,7 +297,7 @@ extension MergedEvent {
   private static let identityFields: [@Sendable (MergedEvent) -> String] = [
     { $0.involved.namespace ?? "" }, { $0.involved.kind?.lowercased() ?? "" }, { $0.involved.name },
     { $0.involved.uid ?? "" }, { $0.involved.fieldPath ?? "" }, { $0.type.description }, { $0.reason },
-    { $0.sourceComponent ?? "" }, { $0.sourceHost ?? "" }, { $0.message },
+    { $0.sourceComponent ?? "" }, { $0.sourceHost ?? "" }, { $0.message }, { $0.involved.pastedAt?.description ?? "" },
   ]
 
   /// A total order on everything else, compared field by field: this runs inside sorts of every

@@ -24,11 +24,16 @@ package struct EventIdentity: Hashable, Comparable, Sendable {
   /// The message without a field-path prefix; for a combined event only the prefix, because its
   /// message tracks the latest similar event while the object stays the same (§5.1 step 1).
   package var message: String
+  /// The pasted block an unnamed object's events came from (`ObjectRef.pastedAt`): not a wildcard,
+  /// so the events of two unnamed blocks never merge into one object's.
+  package var pastedAt: SourceRef?
 
   package init(
     namespace: String? = nil, kind: String? = nil, name: String, uid: String? = nil, fieldPath: String? = nil,
-    type: String, reason: String, component: String? = nil, host: String? = nil, message: String
+    type: String, reason: String, component: String? = nil, host: String? = nil, message: String,
+    pastedAt: SourceRef? = nil
   ) {
+    self.pastedAt = pastedAt
     self.namespace = namespace
     self.kind = kind
     self.name = name
@@ -61,7 +66,8 @@ package struct EventIdentity: Hashable, Comparable, Sendable {
       namespace: Self.nonEmpty(event.involved.namespace), kind: Self.nonEmpty(event.involved.kind)?.lowercased(),
       name: event.involved.name, uid: Self.nonEmpty(event.involved.uid), fieldPath: fieldPath,
       type: event.type.description, reason: event.reason, component: component, host: host,
-      message: message.hasPrefix(Self.combinedPrefix) ? Self.combinedPrefix : message)
+      message: message.hasPrefix(Self.combinedPrefix) ? Self.combinedPrefix : message,
+      pastedAt: event.involved.name.isEmpty ? event.involved.pastedAt : nil)
   }
 
   /// True for the event the aggregator created in place of similar ones.
@@ -77,7 +83,7 @@ package struct EventIdentity: Hashable, Comparable, Sendable {
     name == other.name && type == other.type && reason == other.reason && message == other.message
       && Self.agree(namespace, other.namespace) && Self.agree(kind, other.kind) && Self.agree(uid, other.uid)
       && Self.agree(fieldPath, other.fieldPath) && Self.agree(component, other.component)
-      && Self.agree(host, other.host)
+      && Self.agree(host, other.host) && pastedAt == other.pastedAt
   }
 
   /// Fills the fields this identity lacks from a compatible one.
@@ -91,13 +97,15 @@ package struct EventIdentity: Hashable, Comparable, Sendable {
   }
 
   /// The aggregator's key (§5.1 step 1): everything but the message and the field path.
-  package var aggregateKey: [String?] { [namespace, kind, name, uid, type, reason, component, host] }
+  package var aggregateKey: [String?] {
+    [namespace, kind, name, uid, type, reason, component, host, pastedAt?.description]
+  }
 
   /// A total order for deterministic output; nil sorts before any value.
   /// The fields in the order they are compared; built once, not per comparison.
   private static let orderFields: [@Sendable (EventIdentity) -> String?] = [
     \.namespace, \.kind, { $0.name }, \.uid, \.fieldPath, { $0.type }, { $0.reason }, \.component, \.host,
-    { $0.message },
+    { $0.message }, { $0.pastedAt?.description },
   ]
 
   /// Compared field by field without building keys: identities are sorted in every merge.

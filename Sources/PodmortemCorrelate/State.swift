@@ -7,6 +7,9 @@ package struct PodKey: Hashable, Comparable, Sendable, Codable, CustomStringConv
   package var namespace: String
   package var name: String
   package var uid: String?
+  /// For a pod the input shows but does not name (an Events table pasted alone): the line where
+  /// its pasted block begins. `name` and `namespace` are then empty.
+  package var pastedAt: SourceRef?
 
   package init(namespace: String, name: String, uid: String? = nil) {
     self.namespace = namespace
@@ -14,10 +17,28 @@ package struct PodKey: Hashable, Comparable, Sendable, Codable, CustomStringConv
     self.uid = uid
   }
 
-  package var description: String { "\(namespace)/\(name)" }
+  /// The unnamed pod of the block pasted at `ref`.
+  package init(pastedAt ref: SourceRef) {
+    self.init(namespace: "", name: "")
+    pastedAt = ref
+  }
+
+  /// True for the unnamed pod of a pasted block.
+  package var isUnnamed: Bool { name.isEmpty && pastedAt != nil }
+
+  package var description: String {
+    if isUnnamed, let pastedAt { return "the pasted pod (name not shown) at \(pastedAt)" }
+    return "\(namespace)/\(name)"
+  }
+
+  /// The pod's name where a command needs one: `<pod>` when the input did not show it.
+  package var commandName: String { isUnnamed ? "<pod>" : name }
 
   package static func < (lhs: PodKey, rhs: PodKey) -> Bool {
-    (lhs.namespace, lhs.name, lhs.uid ?? "") < (rhs.namespace, rhs.name, rhs.uid ?? "")
+    let l = lhs.pastedAt ?? SourceRef(source: "", line: 0)
+    let r = rhs.pastedAt ?? SourceRef(source: "", line: 0)
+    return (lhs.namespace, lhs.name, lhs.uid ?? "") < (rhs.namespace, rhs.name, rhs.uid ?? "")
+      || ((lhs.namespace, lhs.name, lhs.uid ?? "") == (rhs.namespace, rhs.name, rhs.uid ?? "") && l < r)
   }
 }
 

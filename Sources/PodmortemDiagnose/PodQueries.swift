@@ -5,8 +5,10 @@ import PodmortemModel
 /// The questions rules ask of a pod's history, answered one way for all of them.
 extension PodHistory {
   /// The finding subject for the pod, or for one of its containers.
+  /// A pod the input does not name is the object `the pasted pod (name not shown) at input.txt:3`.
   package func subject(_ container: String? = nil) -> Subject {
-    Subject(namespace: key.namespace, pod: key.name, container: container)
+    if key.isUnnamed { return Subject(container: container, object: key.description) }
+    return Subject(namespace: key.namespace, pod: key.name, container: container)
   }
 
   /// The capture time arithmetic is anchored to: the state's, else the pod's latest snapshot's.
@@ -14,7 +16,7 @@ extension PodHistory {
 
   /// Containers of the given roles, in spec order. A pod known only from `kubectl get events` or
   /// kubelet log lines has no container list: its containers are then the ones its events and
-  /// log lines name, with no state.
+  /// log lines name, with no state, or one `ContainerSnapshot.unknownName` when none is named.
   package func containers(_ roles: Set<ContainerSnapshot.Role> = [.container]) -> [ContainerSnapshot] {
     knownContainers.filter { roles.contains($0.role) }
   }
@@ -35,6 +37,8 @@ extension PodHistory {
       add(event.containerName ?? Self.containerNamed(in: event.message), role)
     }
     for log in logs { add(log.container ?? log.field("containerName")) }
+    // Events, yet no container named anywhere: one container whose name the input does not show.
+    if order.isEmpty, !events.isEmpty { add(ContainerSnapshot.unknownName) }
     return order.map { ContainerSnapshot(name: $0, role: named[$0] ?? .container) }
   }
 

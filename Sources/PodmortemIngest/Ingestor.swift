@@ -75,9 +75,15 @@ package struct Ingestor: Sendable {
     return account
   }
 
-  /// Names the pattern a log record's message matches, with its captures, so later stages read
-  /// typed fields instead of re-matching text.
+  /// Names the pattern an event's message or a log record's text matches, with its captures, so
+  /// later stages read typed fields instead of re-matching text.
   static func classify(_ record: Record, with patterns: PatternCatalog) -> Record {
+    if case .event(var event) = record {
+      guard event.patternID == nil, let hit = patterns.firstMatch(event.message, kind: .event) else { return record }
+      event.patternID = hit.patternID
+      event.captures = hit.captures
+      return .event(event)
+    }
     guard case .log(var log) = record, log.patternID == nil else { return record }
     let kind: PatternKind =
       switch log.origin {

@@ -9,16 +9,25 @@ package struct ObjectRef: Hashable, Sendable, Codable, CustomStringConvertible {
   package var uid: String?
   /// `spec.containers{web}` for container events; nil when unknown.
   package var fieldPath: String?
+  /// For an object the input does not name (an Events table pasted without the describe above
+  /// it): the line where that pasted block begins. Each block is its own unnamed subject, so two
+  /// pastes of different pods stay apart (docs/architecture.md "Every fact has a subject").
+  package var pastedAt: SourceRef?
 
   package init(
-    kind: String? = nil, namespace: String? = nil, name: String, uid: String? = nil, fieldPath: String? = nil
+    kind: String? = nil, namespace: String? = nil, name: String, uid: String? = nil, fieldPath: String? = nil,
+    pastedAt: SourceRef? = nil
   ) {
     self.kind = kind
     self.namespace = namespace
     self.name = name
     self.uid = uid
     self.fieldPath = fieldPath
+    self.pastedAt = pastedAt
   }
+
+  /// True for the object of an unnamed pasted block.
+  package var isUnnamed: Bool { name.isEmpty && pastedAt != nil }
 
   /// The container named by `fieldPath` (`spec.containers{web}` → `web`), if any.
   package var containerName: String? {
@@ -29,6 +38,7 @@ package struct ObjectRef: Hashable, Sendable, Codable, CustomStringConvertible {
   }
 
   package var description: String {
+    if isUnnamed, let pastedAt { return "(name not shown, pasted at \(pastedAt))" }
     let k = kind.map { "\($0.lowercased())/" } ?? ""
     let ns = namespace.map { "\($0)/" } ?? ""
     return "\(ns)\(k)\(name)"
@@ -94,6 +104,13 @@ package struct Event: Hashable, Sendable, Codable {
   package var watchType: String?
   /// The lines this event was read from.
   package var evidence: [Evidence]
+  /// The event pattern (`patterns/event-messages.json`) the message matched, and what it captured:
+  /// Ingest recognises the wording once; later stages read these instead of the text.
+  package var patternID: String?
+  package var captures: [KeyValue] = []
+
+  /// The value a pattern captured as `key`.
+  package func capture(_ key: String) -> String? { captures.first { $0.key == key }?.value }
 
   package init(
     involved: ObjectRef, type: EventType, reason: String, message: String, sourceComponent: String? = nil,

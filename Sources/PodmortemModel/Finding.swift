@@ -51,8 +51,8 @@ package struct Subject: Hashable, Comparable, Sendable, Codable, CustomStringCon
 
   package var description: String {
     var s = [namespace, pod].compactMap { $0 }.joined(separator: "/")
-    if let c = container { s += s.isEmpty ? c : " (\(c))" }
     if let o = object { s += s.isEmpty ? o : " \(o)" }
+    if let c = container { s += s.isEmpty ? c : " (\(c))" }
     return s
   }
 

@@ -113,6 +113,11 @@ package struct ContainerSnapshot: Hashable, Sendable, Codable {
   package var restartPolicyAlways: Bool
   package var evidence: [Evidence]
 
+  /// The name of a container the input shows events of but never names (an Events table whose
+  /// rows carry no field path and whose messages name no container). Never a real name: container
+  /// names are DNS labels.
+  package static let unknownName = "<unknown>"
+
   package init(name: String, role: Role = .container) {
     self.name = name
     self.role = role

@@ -222,6 +222,8 @@ private struct EventDTO: Encodable {
 private struct PodDTO: Encodable {
   let namespace: String
   let name: String
+  /// For a pod the input shows but does not name: where its pasted block begins (`name` is empty).
+  let pastedAt: String?
   let uid: String?
   let node: String?
   let phase: String?
@@ -244,6 +246,7 @@ private struct PodDTO: Encodable {
     let s = p.latest
     namespace = p.key.namespace
     name = p.key.name
+    pastedAt = p.key.isUnnamed ? p.key.pastedAt?.description : nil
     uid = p.key.uid ?? s.uid
     node = s.node
     phase = s.phase

@@ -793,6 +793,26 @@ extension PatternCatalog {
               }
             ],
             "counterexamples": ["Container web failed liveness probe, will be restarted"]
+          },
+          {
+            "id": "event.scheduled",
+            "kinds": ["event"],
+            "literals": ["Successfully assigned "],
+            "regex": "^Successfully assigned (?:(?<namespace>[a-z0-9][-a-z0-9]*)/)?(?<pod>[a-z0-9][-a-z0-9.]*) to (?<node>\\S+?)\\.?$",
+            "title": "pod scheduled",
+            "explanation": "The scheduler bound the pod to a node. Since Kubernetes 1.12 the message names the pod as namespace/name; before, by name alone. It names the pod of an Events table pasted without its describe.",
+            "examples": [
+              { "text": "Successfully assigned default/web-0 to node-1",
+                "captures": { "namespace": "default", "pod": "web-0", "node": "node-1" } },
+              { "text": "Successfully assigned shop/api-6d8f9c7b5-q2w4e to ip-10-0-3-17.eu-west-1.compute.internal",
+                "captures": { "namespace": "shop", "pod": "api-6d8f9c7b5-q2w4e", "node": "ip-10-0-3-17.eu-west-1.compute.internal" } },
+              { "text": "Successfully assigned redis-master-0 to gke-pool-1-a2b3",
+                "captures": { "pod": "redis-master-0", "node": "gke-pool-1-a2b3" } }
+            ],
+            "counterexamples": [
+              "Successfully pulled image \"nginx:1.27\" in 1.2s",
+              "Successfully assigned a volume to the claim"
+            ]
           }
         ]
       }

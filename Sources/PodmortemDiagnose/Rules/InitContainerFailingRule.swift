@@ -37,7 +37,8 @@ package struct InitContainerFailingRule: DiagnosisRule {
           "Init container '\(container.name)' (number \(index + 1) of \(inits.count)) exited \(last.exitCode): "
           + "\(meaning.summary); it has restarted \(restarts) times. The pod's app containers do not start until every "
           + "init container exits 0, so the pod stays in Init.",
-        remedy: "\(meaning.guidance); 'kubectl logs \(pod.key.name) -c \(container.name) --previous' shows its output",
+        remedy:
+          "\(meaning.guidance); 'kubectl logs \(pod.key.commandName) -c \(container.name) --previous' shows its output",
         facts: facts, evidence: container.evidence)
     }
   }

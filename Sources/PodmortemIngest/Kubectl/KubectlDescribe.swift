@@ -48,6 +48,8 @@ struct DescribeReader {
     if block == nil {
       guard canStart(line) else { return nil }
       block = DescribeBlock(context: context)
+      // No `Name:` above: what this block shows is about an object the paste does not name.
+      block?.startedAt = context.ref(line.line.number)
       if line.field?.key != "Events" { block?.startEvents(emit: emit) }
     }
     return block?.feed(line, emit: emit)
@@ -91,6 +93,8 @@ struct DescribeBlock {
   var section = DescribeSection.top
   var containerField = ContainerField.none
   var evidence: [Evidence] = []
+  /// Where a block without a `Name:` line begins: its unnamed object's `pastedAt`.
+  var startedAt: SourceRef?
   private var pod = PodSnapshot(name: "")
   private var namespace: String?
   private var isPod = false
@@ -573,7 +577,9 @@ struct DescribeBlock {
   /// Emits the pod, node or workload (once) and returns the reference its events are about.
   private mutating func emitObject(emit: (Record) -> Void) -> ObjectRef {
     let kind = self.kind
-    let ref = ObjectRef(kind: kind, namespace: kind == "Node" ? nil : namespace, name: name ?? "")
+    let ref = ObjectRef(
+      kind: kind, namespace: kind == "Node" ? nil : namespace, name: name ?? "",
+      pastedAt: name == nil ? startedAt : nil)
     guard !emitted, let name else { return ref }
     emitted = true
     switch kind {

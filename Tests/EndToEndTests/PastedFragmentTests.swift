@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+
+/// What was pasted without the object around it still gets a subject and a finding: an Events
+/// table alone, headerless describe rows (docs/architecture.md "Every fact has a subject").
+@Suite("pasted fragments through the binary")
+struct PastedFragmentTests {
+  private func findings(_ text: String) throws -> [[String: Any]] {
+    let dir = try BinaryRunner.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    try text.write(to: dir.appendingPathComponent("paste.txt"), atomically: true, encoding: .utf8)
+    let r = try BinaryRunner.run(["--format", "json", "--now", "2026-12-01T00:00:00Z", "paste.txt"], cwd: dir)
+    #expect(r.status == 1, "stderr: \(r.stderr)")
+    let doc = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+    return doc?["findings"] as? [[String: Any]] ?? []
+  }
+
+  @Test("an Events table alone: the pasted pod, its container unknown")
+  func eventsTableAlone() throws {
+    let f = try findings(
+      """
+      Events:
+        Type     Reason     Age                    From     Message
+        ----     ------     ----                   ----     -------
+        Warning  Unhealthy  115s (x3 over 3m25s)   kubelet  Liveness probe failed: Get "http://10.1.2.3:8080/health": dial tcp 10.1.2.3:8080: connect: connection refused
+        Warning  Unhealthy  104s (x13 over 3m36s)  kubelet  Readiness probe failed: Get "http://10.1.2.3:8080/health": dial tcp 10.1.2.3:8080: connect: connection refused
+
+      """)
+    let probes = f.filter { $0["category"] as? String == "probe-failure" }
+    #expect(!probes.isEmpty)
+    let subject = try #require(probes.first?["subject"] as? [String: String])
+    #expect(subject["object"] == "the pasted pod (name not shown) at paste.txt:1")
+    #expect(subject["container"] == "<unknown>")
+    #expect(subject["pod"] == nil)
+    let facts = try #require(probes.first?["facts"] as? [String: String])
+    #expect(facts["mode"] == "refused")
+    // Evidence cites the paste's own lines, the decisive one first.
+    let evidence = try #require(probes.first?["evidence"] as? [[String: Any]])
+    #expect(evidence.first?["ref"] as? String == "paste.txt:4" || evidence.first?["ref"] as? String == "paste.txt:5")
+  }
+
+  @Test("headerless rows whose Scheduled message names the pod")
+  func scheduledNamesThePod() throws {
+    let f = try findings(
+      """
+        Normal   Scheduled  10m                    default-scheduler  Successfully assigned shop/api-7d9f8b6c5-x2k4p to node-1
+        Warning  Unhealthy  8m50s (x3 over 9m50s)  kubelet            Liveness probe failed: HTTP probe failed with statuscode: 503
+        Normal   Killing    8m50s                  kubelet            Container api failed liveness probe, will be restarted
+
+      """)
+    let probe = try #require(f.first { $0["rule"] as? String == "probe.liveness-failing" })
+    let subject = try #require(probe["subject"] as? [String: String])
+    #expect(subject == ["namespace": "shop", "pod": "api-7d9f8b6c5-x2k4p", "container": "api"])
+  }
+
+  @Test("two pasted tables of two pods stay apart")
+  func twoBlocksStayApart() throws {
+    let f = try findings(
+      """
+      Events:
+        Type     Reason     Age   From     Message
+        ----     ------     ----  ----     -------
+        Warning  Unhealthy  2m    kubelet  Liveness probe failed: HTTP probe failed with statuscode: 500
+        Normal   Killing    2m    kubelet  Container a failed liveness probe, will be restarted
+
+      and the other one:
+
+      Events:
+        Type     Reason     Age   From     Message
+        ----     ------     ----  ----     -------
+        Warning  Unhealthy  1m    kubelet  Liveness probe failed: HTTP probe failed with statuscode: 500
+        Normal   Killing    1m    kubelet  Container b failed liveness probe, will be restarted
+
+      """)
+    let subjects = f.compactMap {
+      ($0["subject"] as? [String: String]).map { "\($0["object"] ?? "") \($0["container"] ?? "")" }
+    }
+    #expect(
+      Set(subjects) == [
+        "the pasted pod (name not shown) at paste.txt:1 a", "the pasted pod (name not shown) at paste.txt:9 b",
+      ])
+  }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import PodmortemCorrelate
+import PodmortemModel
+import Testing
+
+/// Events of an object the input does not name (an Events table pasted alone) belong to one
+/// unnamed pod per pasted block, or to the pod a recognised message of that block names.
+struct PastedBlockTests {
+  static func unnamed(
+    _ reason: String, _ message: String, block: Int, line: Int, captures: [KeyValue] = [], pattern: String? = nil
+  ) -> Event {
+    var e = Event(
+      involved: ObjectRef(name: "", pastedAt: SourceRef(source: "paste.txt", line: block)), type: .warning,
+      reason: reason, message: message, sourceComponent: "kubelet", count: 1,
+      evidence: [Evidence(ref: SourceRef(source: "paste.txt", line: line), text: message)])
+    e.patternID = pattern
+    e.captures = captures
+    return e
+  }
+
+  @Test func eachUnnamedBlockIsItsOwnPod() throws {
+    let probe = "Liveness probe failed: HTTP probe failed with statuscode: 503"
+    let s = Fixture.correlate([
+      .event(Self.unnamed("Unhealthy", probe, block: 1, line: 2)),
+      .event(Self.unnamed("Unhealthy", probe, block: 10, line: 11)),
+    ])
+    // The same message in two blocks stays two events of two pods.
+    #expect(s.events.count == 2)
+    #expect(s.pods.map(\.key.pastedAt?.line) == [1, 10])
+    #expect(s.pods.allSatisfy { $0.key.isUnnamed && $0.events.count == 1 })
+    let first = try #require(s.pods.first)
+    #expect(first.key.description == "the pasted pod (name not shown) at paste.txt:1")
+    #expect(first.key.commandName == "<pod>")
+  }
+
+  @Test func aScheduledMessageNamesTheBlocksPod() throws {
+    let s = Fixture.correlate([
+      .event(
+        Self.unnamed(
+          "Scheduled", "Successfully assigned shop/api-0 to node-1", block: 1, line: 2,
+          captures: [KeyValue("namespace", "shop"), KeyValue("pod", "api-0"), KeyValue("node", "node-1")],
+          pattern: "event.scheduled")),
+      .event(Self.unnamed("BackOff", "Back-off restarting failed container", block: 1, line: 3)),
+      .event(Self.unnamed("BackOff", "Back-off restarting failed container", block: 9, line: 10)),
+    ])
+    #expect(
+      Set(s.pods.map(\.key.description)) == ["shop/api-0", "the pasted pod (name not shown) at paste.txt:9"])
+    let named = try #require(s.pods.first { $0.key.name == "api-0" })
+    #expect(named.events.map(\.reason).sorted() == ["BackOff", "Scheduled"])
+  }
+
+  @Test func aNamedPodsEventsDoNotJoinAnUnnamedBlock() {
+    let s = Fixture.correlate([
+      .event(Fixture.describeEvent(count: 2, first: -60, last: -10, capture: 0)),
+      .event(
+        Self.unnamed("Unhealthy", "Readiness probe failed: HTTP probe failed with statuscode: 503", block: 5, line: 6)),
+    ])
+    #expect(s.pods.count == 1)
+    #expect(s.pods.first?.key.isUnnamed == true)
+    #expect(s.pods.first?.events.count == 1)
+  }
+}
