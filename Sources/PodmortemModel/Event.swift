@@ -11,7 +11,7 @@ package struct ObjectRef: Hashable, Sendable, Codable, CustomStringConvertible {
   package var fieldPath: String?
   /// For an object the input does not name (an Events table pasted without the describe above
   /// it): the line where that pasted block begins. Each block is its own unnamed subject, so two
-  /// pastes of different pods stay apart (docs/architecture.md "Every fact has a subject").
+  /// pastes of different pods stay apart (docs/findings-schema.md, `subject`).
   package var pastedAt: SourceRef?
 
   package init(

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// What was pasted without the object around it still gets a subject and a finding: an Events
-/// table alone, headerless describe rows (docs/architecture.md "Every fact has a subject").
+/// table alone, headerless describe rows (docs/findings-schema.md, `subject`).
 @Suite("pasted fragments through the binary")
 struct PastedFragmentTests {
   private func findings(_ text: String) throws -> [[String: Any]] {
