@@ -110,6 +110,13 @@ package enum PodAssembly {
       m.capturedAt = s.capturedAt ?? m.capturedAt
       evidence.formUnion(s.evidence)
     }
+    // A `get pods` row's container of unknown name stands for one the other snapshots name.
+    for role in Set(m.containers.map(\.role)) {
+      let ofRole = m.containers.filter { $0.role == role }
+      if ofRole.contains(where: { $0.name != ContainerSnapshot.unknownName }) {
+        m.containers.removeAll { $0.role == role && $0.name == ContainerSnapshot.unknownName }
+      }
+    }
     m.evidence = evidence.sorted { ($0.ref, $0.text) < ($1.ref, $1.text) }
     return m
   }

@@ -81,3 +81,25 @@ struct PastedFragmentTests {
       ])
   }
 }
+
+@Suite("pasted get pods rows through the binary")
+struct PastedPodRowTests {
+  @Test("a CrashLoopBackOff row alone is a crash loop of the named pod")
+  func crashLoopRow() throws {
+    let dir = try BinaryRunner.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let rows = """
+      NAME                     READY   STATUS             RESTARTS       AGE
+      api-7d9f8b6c5d-x2x7k     0/1     CrashLoopBackOff   13 (2m ago)    58m
+
+      """
+    try rows.write(to: dir.appendingPathComponent("pods.txt"), atomically: true, encoding: .utf8)
+    let r = try BinaryRunner.run(["--format", "json", "--now", "2026-12-01T00:00:00Z", "pods.txt"], cwd: dir)
+    #expect(r.status == 1, "stderr: \(r.stderr)")
+    let doc = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+    let findings = doc?["findings"] as? [[String: Any]] ?? []
+    let crash = try #require(findings.first { $0["rule"] as? String == "crashloop.backoff" })
+    #expect((crash["subject"] as? [String: String])?["pod"] == "api-7d9f8b6c5d-x2x7k")
+    #expect((crash["facts"] as? [String: String])?["restarts"] == "13")
+  }
+}

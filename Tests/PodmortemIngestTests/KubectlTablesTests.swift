@@ -168,3 +168,34 @@ func everyPodStatusIsKept(_ status: String) throws {
   #expect(same(r.events[0].firstSeen, agoRange(660, unit: 60)) && same(r.events[0].lastSeen, r.events[0].firstSeen))
   #expect(r.events[3].involved.namespace == "prod" && r.events[3].count == 4)
 }
+
+@Test func getPodsStatusCellBecomesTheStateOfAContainerWhoseNameIsNotShown() throws {
+  let text = """
+    NAME     READY   STATUS                       RESTARTS        AGE
+    crash    0/1     CrashLoopBackOff             13 (2m ago)     1h
+    pull     0/2     ImagePullBackOff             0               5m
+    init     0/1     Init:CrashLoopBackOff        6               9m
+    exit     0/1     ExitCode:3                   2               9m
+    oom      0/1     OOMKilled                    4               9m
+    evicted  0/1     Evicted                      0               2d
+    run      1/1     Running                      0               2d
+    """
+  let r = parseKubectl(text)
+  #expect(r.unrecognised == [])
+  let pods = Dictionary(uniqueKeysWithValues: r.pods.map { ($0.name, $0) })
+  let crash = try #require(pods["crash"]?.containers.first)
+  #expect(crash.name == ContainerSnapshot.unknownName && crash.role == .container)
+  #expect(crash.state == .waiting(reason: "CrashLoopBackOff", message: nil))
+  // READY x/1: one container, so the row's RESTARTS are its own.
+  #expect(crash.restartCount == 13 && crash.ready == false)
+  // Two containers: RESTARTS is their sum, so neither is given it.
+  let pull = try #require(pods["pull"]?.containers.first)
+  #expect(pull.state == .waiting(reason: "ImagePullBackOff", message: nil) && pull.restartCount == nil)
+  let initC = try #require(pods["init"]?.containers.first)
+  #expect(initC.role == .initContainer && initC.state == .waiting(reason: "CrashLoopBackOff", message: nil))
+  #expect(pods["exit"]?.containers.first?.state == .terminated(Termination(exitCode: 3)))
+  // A terminated reason with no exit code in the row: no termination is invented.
+  #expect(pods["oom"]?.containers == [] && pods["oom"]?.displayStatus == "OOMKilled")
+  #expect(pods["evicted"]?.reason == "Evicted" && pods["evicted"]?.phase == "Failed")
+  #expect(pods["run"]?.containers == [] && pods["run"]?.phase == "Running")
+}

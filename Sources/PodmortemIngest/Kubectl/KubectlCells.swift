@@ -7,17 +7,10 @@ import PodmortemText
 enum AgeStyle {
   case human, short
 
-  func parse(_ text: some StringProtocol) -> Age? {
-    switch self {
-    case .human: Durations.human(text)
-    case .short: Durations.shortHuman(text)
-    }
-  }
-
   /// The age in this style, else in the other one: real pastes mix eras (a modern-column table
   /// printed by a kubectl that still used ShortHumanDuration shows `1m`, which HumanDuration
   /// never prints), and a cell that is a valid age in either style is an age.
-  func parseLeniently(_ text: some StringProtocol) -> Age? {
+  func parse(_ text: some StringProtocol) -> Age? {
     switch self {
     case .human: Durations.human(text) ?? Durations.shortHuman(text)
     case .short: Durations.shortHuman(text) ?? Durations.human(text)
@@ -49,13 +42,13 @@ struct AgeCell {
       let monotonic = index + 4 < tokens.count && tokens[index + 4].hasPrefix("m=") ? 1 : 0
       return AgeCell(consumed: 4 + monotonic, time: range)
     }
-    guard let age = style.parseLeniently(t) else { return nil }
+    guard let age = style.parse(t) else { return nil }
     var cell = AgeCell(consumed: 1, time: anchor(age, capture))
     if allowCount, index + 3 < tokens.count, tokens[index + 1].hasPrefix("(x"), tokens[index + 2] == "over",
       tokens[index + 3].hasSuffix(")")
     {
       guard let count = Int(tokens[index + 1].dropFirst(2)),
-        let first = style.parseLeniently(tokens[index + 3].dropLast())
+        let first = style.parse(tokens[index + 3].dropLast())
       else { return nil }
       cell.count = count
       cell.first = anchor(first, capture)

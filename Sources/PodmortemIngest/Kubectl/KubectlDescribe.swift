@@ -232,7 +232,7 @@ struct DescribeBlock {
         isPod = true
         pod.terminating = true
         if let open = value.range(of: "(lasts "), value.hasSuffix(")") {
-          lasts = Durations.human(value[open.upperBound..<value.index(before: value.endIndex)])
+          lasts = AgeStyle.human.parse(value[open.upperBound..<value.index(before: value.endIndex)])
         } else if let open = value.range(of: "(expires "), value.hasSuffix(")") {
           // Old kubectl printed the deletion timestamp itself.
           expires = Timestamps.range(value[open.upperBound..<value.index(before: value.endIndex)])

@@ -79,12 +79,12 @@ enum PodsTable {
         guard let restarts = Int(cell) else { return nil }
         pod.restarts = restarts
         if i + 1 < t.count, t[i].hasPrefix("("), t[i + 1] == "ago)" {
-          guard let age = Durations.human(t[i].dropFirst()) else { return nil }
+          guard let age = AgeStyle.human.parse(t[i].dropFirst()) else { return nil }
           pod.lastRestart = age.timeRange(before: context.captureTime)
           i += 2
         }
       case "AGE":
-        guard let age = Durations.human(cell) else { return nil }
+        guard let age = AgeStyle.human.parse(cell) else { return nil }
         pod.creationTime = age.timeRange(before: context.captureTime)
       case "IP": pod.podIP = Cells.value(cell)
       case "NODE": pod.node = Cells.value(cell)
@@ -95,9 +95,60 @@ enum PodsTable {
       }
     }
     guard i == t.count, !pod.name.isEmpty, pod.ready != nil else { return nil }
+    if let status = pod.displayStatus { PodStatusCell.apply(status, to: &pod) }
     pod.capturedAt = context.captureTime
     pod.evidence = [context.evidence(line.line)]
     return pod
+  }
+}
+
+/// What a `get pods` STATUS cell says about the pod's containers, read back from the way kubectl
+/// builds it (`printPod` in kubernetes/pkg/printers/internalversion/printers.go): the pod's reason
+/// (`Evicted`), else `Init:` and the first unfinished init container's waiting or terminated
+/// reason (`Init:ExitCode:N`, `Init:Signal:N` when it has none), else the last regular container's
+/// waiting or terminated reason (`ExitCode:N`, `Signal:N`). The container's name is not in the row:
+/// it is `ContainerSnapshot.unknownName`, and it carries the row's RESTARTS only when READY shows a
+/// single container (the column sums every container's restarts).
+///
+/// A terminated reason without its exit code (`OOMKilled`, `Error`, `Init:Error`, `Signal:9`) is
+/// kept as the display status only: a termination is never invented without its exit code.
+enum PodStatusCell {
+  /// The waiting reasons a container shows while the kubelet cannot start it.
+  static let waitingReasons: Set<String> = [
+    "CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull", "ErrImageNeverPull", "InvalidImageName",
+    "CreateContainerConfigError", "CreateContainerError", "RunContainerError", "PreStartHookError",
+    "PostStartHookError", "ContainerCreating", "PodInitializing",
+  ]
+
+  static func apply(_ status: String, to pod: inout PodSnapshot) {
+    var cell = Substring(status)
+    var role = ContainerSnapshot.Role.container
+    if cell.hasPrefix("Init:") {
+      role = .initContainer
+      cell = cell.dropFirst("Init:".count)
+    }
+    var state: ContainerState?
+    if waitingReasons.contains(String(cell)) {
+      // `PodInitializing` and `ContainerCreating` are the normal way in, not a failure.
+      state = .waiting(reason: String(cell), message: nil)
+    } else if cell.hasPrefix("ExitCode:"), let code = Int(cell.dropFirst("ExitCode:".count)) {
+      state = .terminated(Termination(exitCode: code))
+    } else if role == .container, cell == "Evicted" || cell == "NodeLost" || cell == "UnexpectedAdmissionError" {
+      pod.reason = String(cell)
+      pod.phase = pod.phase ?? "Failed"
+      return
+    } else if role == .container, ["Pending", "Running", "Succeeded", "Failed", "Unknown"].contains(String(cell)) {
+      pod.phase = String(cell)
+      return
+    }
+    guard let state else { return }
+    var container = ContainerSnapshot(name: ContainerSnapshot.unknownName, role: role)
+    container.state = state
+    if role == .container, pod.ready?.total == 1 {
+      container.restartCount = pod.restarts
+      container.ready = pod.ready.map { $0.ready == 1 }
+    }
+    pod.containers = [container]
   }
 }
 
