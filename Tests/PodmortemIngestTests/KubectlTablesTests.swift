@@ -199,3 +199,54 @@ func everyPodStatusIsKept(_ status: String) throws {
   #expect(pods["evicted"]?.reason == "Evicted" && pods["evicted"]?.phase == "Failed")
   #expect(pods["run"]?.containers == [] && pods["run"]?.phase == "Running")
 }
+
+@Test func headerlessGetEventsRowsInEveryLayout() throws {
+  // Default (1.14+), then pre-1.12 with `{kubelet host}` and an empty SUBOBJECT, then `-A`.
+  let modern = """
+    8m23s       Normal    Pulling    pod/api-7d9f8b6c5d-x2x7k   Pulling image "registry.example/api:2.7"
+    9m37s       Warning   Failed     pod/api-7d9f8b6c5d-x2x7k   Failed to pull image "registry.example/api:2.7": unauthorized
+    """
+  let m = parseKubectl(modern)
+  #expect(m.unrecognised == [] && m.parsed == [1, 2])
+  #expect(m.events.map(\.involved.name) == ["api-7d9f8b6c5d-x2x7k", "api-7d9f8b6c5d-x2x7k"])
+  #expect(m.events.map(\.involved.kind) == ["Pod", "Pod"] && m.events.map(\.reason) == ["Pulling", "Failed"])
+
+  let legacy = """
+    18s        33s         2         edge-7d9f8b6c5-q8v2n    Pod       spec.containers{edge}    Warning   Failed       {kubelet node-1}    Failed to pull image "quay.io/x/edge:1": not found
+    15s        31s         2         edge-7d9f8b6c5-q8v2n    Pod                                 Warning   FailedSync   {kubelet node-1}    Error syncing pod, skipping
+    """
+  let l = parseKubectl(legacy)
+  #expect(l.unrecognised == [])
+  #expect(l.events.map(\.involved.fieldPath) == ["spec.containers{edge}", nil])
+  #expect(l.events.map(\.count) == [2, 2] && l.events.map(\.sourceHost) == ["node-1", "node-1"])
+
+  let all =
+    "prod        2m57s       Warning   FailedScheduling   pod/ledger-0   0/1 nodes are available: 1 Insufficient cpu.\n"
+  let a = parseKubectl(all)
+  #expect(a.unrecognised == [] && a.events.first?.involved.namespace == "prod")
+  // Prose is not a row of any layout.
+  #expect(parseKubectl("5m then Normal things happened to the pod\n").unrecognised == [1])
+}
+
+@Test func headerlessGetPodsRows() throws {
+  let r = parseKubectl(
+    """
+    rancher-kzf6hq2w9m-hhzwd   0/1     CrashLoopBackOff   121        10h
+    kube-system   coredns-1   1/1     Running   0          30d
+    """)
+  #expect(r.unrecognised == [])
+  #expect(r.pods.map(\.name) == ["rancher-kzf6hq2w9m-hhzwd", "coredns-1"])
+  #expect(r.pods.map(\.namespace) == [nil, "kube-system"])
+  #expect(r.pods.first?.containers.first?.state == .waiting(reason: "CrashLoopBackOff", message: nil))
+}
+
+@Test func headerlessRowsOfTheFirstSeenFirstEraKeepTheirTimesInOrder() throws {
+  // 1.2 printed FIRSTSEEN before LASTSEEN; the ages tell the order (first seen is the older).
+  let r = parseKubectl(
+    "33s        18s         2         edge-0    Pod       spec.containers{edge}    Warning   Failed       {kubelet node-1}    Failed to pull image \"x\": not found\n"
+  )
+  let e = try #require(r.events.first)
+  let first = try #require(e.firstSeen)
+  let last = try #require(e.lastSeen)
+  #expect(first.earliest < last.earliest)
+}

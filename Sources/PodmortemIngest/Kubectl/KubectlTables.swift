@@ -20,10 +20,13 @@ struct TableHeader: Equatable {
     "LAST": "SEEN", "FIRST": "SEEN", "NOMINATED": "NODE", "READINESS": "GATES",
   ]
 
+  private static let joined: [String: String] = ["LASTSEEN": "LAST SEEN", "FIRSTSEEN": "FIRST SEEN"]
+
   /// The header a line is, if it is one.
   init?(_ line: KubectlLine) {
     let body = line.body
-    guard body.hasPrefix("NAME") || body.hasPrefix("EVENT") || body.hasPrefix("LAST") else { return nil }
+    guard body.hasPrefix("NAME") || body.hasPrefix("EVENT") || body.hasPrefix("LAST") || body.hasPrefix("FIRST")
+    else { return nil }
     var columns: [String] = []
     let words = line.tokens
     var i = 0
@@ -34,12 +37,17 @@ struct TableHeader: Equatable {
       if let second = Self.pairs[String(w)], i + 1 < words.count, words[i + 1] == second {
         columns.append("\(w) \(second)")
         i += 2
+      } else if let joined = Self.joined[String(w)] {
+        // 1.3–1.9 printed `LASTSEEN   FIRSTSEEN` as single words.
+        columns.append(joined)
+        i += 1
       } else {
         columns.append(String(w))
         i += 1
       }
     }
-    guard let first = columns.first, ["NAME", "NAMESPACE", "EVENT", "LAST SEEN"].contains(first), columns.count >= 2
+    guard let first = columns.first, ["NAME", "NAMESPACE", "EVENT", "LAST SEEN", "FIRST SEEN"].contains(first),
+      columns.count >= 2
     else { return nil }
     self.columns = columns
     if columns.contains("READY") && columns.contains("STATUS") && columns.contains("RESTARTS") {

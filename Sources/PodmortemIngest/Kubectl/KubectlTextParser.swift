@@ -18,9 +18,9 @@ package struct KubectlTextParser: LineParser {
     var notes = 0
     var others = 0
     var score = 0
-    let probe = DescribeReader(
-      context: ParseContext(
-        source: info, captureTime: CaptureTime(date: .distantPast, origin: .currentTime), diagnostics: { _ in }))
+    let probeContext = ParseContext(
+      source: info, captureTime: CaptureTime(date: .distantPast, origin: .currentTime), diagnostics: { _ in })
+    let probe = DescribeReader(context: probeContext)
     for line in head {
       let l = KubectlLine(line)
       if l.isBlank { continue }
@@ -37,7 +37,7 @@ package struct KubectlTextParser: LineParser {
         sawName = sawName || f.key == "Name"
         // Nodes have no namespace; their describe goes on with Roles and Labels.
         sawDescribeField = sawDescribeField || ["Namespace", "Roles", "Labels", "CreationTimestamp"].contains(f.key)
-      } else if probe.canStart(l) {
+      } else if probe.canStart(l) || readsHeaderless(l, context: probeContext) {
         score = max(score, 60)
       }
     }
@@ -77,10 +77,60 @@ package struct KubectlTextParser: LineParser {
     if let header = table {
       if l.isUnderline { return .ignored }
       if let verdict = tableRow(l, header: header, emit: emit) { return verdict }
-      guard describe.canStart(l) else { return .unrecognised }
+      guard describe.canStart(l) else { return headerlessRow(l, emit: emit) ?? .unrecognised }
       endAll(emit: emit)
     }
-    return describe.feed(l, emit: emit) ?? .unrecognised
+    if let verdict = describe.feed(l, emit: emit) { return verdict }
+    return headerlessRow(l, emit: emit) ?? .unrecognised
+  }
+
+  /// The layouts a `get events` or `get pods` row may have when its header was not pasted, in the
+  /// order tried: each row parser checks every cell's shape (an age, `Normal`/`Warning`, `1/1`, a
+  /// count), so a line of another layout or of prose does not read as one.
+  static let headerlessLayouts: [TableHeader] = [
+    "LAST SEEN   TYPE   REASON   OBJECT   MESSAGE",
+    "NAMESPACE   LAST SEEN   TYPE   REASON   OBJECT   MESSAGE",
+    "LAST SEEN   TYPE   REASON   OBJECT   SUBOBJECT   SOURCE   MESSAGE   FIRST SEEN   COUNT   NAME",
+    "NAMESPACE   LAST SEEN   TYPE   REASON   OBJECT   SUBOBJECT   SOURCE   MESSAGE   FIRST SEEN   COUNT   NAME",
+    "LAST SEEN   TYPE   REASON   KIND   MESSAGE",
+    "LAST SEEN   FIRST SEEN   COUNT   NAME   KIND   SUBOBJECT   TYPE   REASON   SOURCE   MESSAGE",
+    "NAMESPACE   LAST SEEN   FIRST SEEN   COUNT   NAME   KIND   SUBOBJECT   TYPE   REASON   SOURCE   MESSAGE",
+    "FIRST SEEN   LAST SEEN   COUNT   NAME   KIND   SUBOBJECT   TYPE   REASON   SOURCE   MESSAGE",
+    "NAME   READY   STATUS   RESTARTS   AGE",
+    "NAMESPACE   NAME   READY   STATUS   RESTARTS   AGE",
+    "NAME   READY   STATUS   RESTARTS   AGE   IP   NODE",
+    "NAME   READY   STATUS   RESTARTS   AGE   IP   NODE   NOMINATED NODE   READINESS GATES",
+    "NAMESPACE   NAME   READY   STATUS   RESTARTS   AGE   IP   NODE   NOMINATED NODE   READINESS GATES",
+  ].compactMap { TableHeader(KubectlLine(Line(number: 0, text: $0))) }
+
+  /// True when some headerless layout reads `line`.
+  static func readsHeaderless(_ line: KubectlLine, context: ParseContext) -> Bool {
+    headerlessLayouts.contains { reads(line, as: $0, context: context) }
+  }
+
+  /// True when `layout` reads `line` and what it reads is possible: an event last seen before it
+  /// was first seen is a row of the other era's column order (`FIRSTSEEN LASTSEEN` in 1.2).
+  private static func reads(_ line: KubectlLine, as layout: TableHeader, context: ParseContext) -> Bool {
+    switch layout.kind {
+    case .pods: return PodsTable.row(line, header: layout, context: context) != nil
+    case .events:
+      guard let event = EventsTable.row(line, header: layout, context: context) else { return false }
+      if let first = event.firstSeen, let last = event.lastSeen, last.latest < first.earliest { return false }
+      return true
+    case .other: return false
+    }
+  }
+
+  /// A `get events` or `get pods` row pasted without its header: the first layout that reads it
+  /// becomes the table, so the rows after it (and a message wrapped onto the next line) follow.
+  private mutating func headerlessRow(_ line: KubectlLine, emit: (Record) -> Void) -> SourceAccount.Verdict? {
+    for layout in Self.headerlessLayouts where layout != table {
+      guard Self.reads(line, as: layout, context: context) else { continue }
+      endAll(emit: emit)
+      table = layout
+      return tableRow(line, header: layout, emit: emit)
+    }
+    return nil
   }
 
   package mutating func finish(emit: (Record) -> Void) {
