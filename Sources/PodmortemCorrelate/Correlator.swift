@@ -28,6 +28,8 @@ package struct Correlator: Sendable {
   /// node-1`, `… in pod web-0_ns(uid)`); the least such name wins, so the order does not matter.
   private var pastedBlocks = Set<SourceRef>()
   private var pastedNames: [SourceRef: PodName] = [:]
+  /// Snapshots of pods the input does not name (`PodSnapshot.pastedAt`), by block.
+  private var pastedPods: [SourceRef: Set<PodSnapshot>] = [:]
   /// Kubelet "Event occurred" log lines, gathered per identity until `finish`.
   private var kubeletEvents = KubeletEventLog()
   private var addedOnly = AddedOnlyCheck()
@@ -75,6 +77,12 @@ package struct Correlator: Sendable {
       book.add(event, identity: identity)
       addedOnly.add(event, identity: identity)
     case .pod(let pod):
+      if pod.name.isEmpty, let block = pod.pastedAt {
+        // A pod the input does not name: its block is its identity.
+        pastedPods[block, default: []].insert(pod)
+        if let t = pod.capturedAt { note(t) }
+        return
+      }
       let key = PodName(namespace: pod.namespace ?? PodAssembly.defaultNamespace, name: pod.name)
       if pods[key, default: []].insert(pod).inserted { Self.trim(&pods[key, default: []], uid: pod.uid) }
       if let t = pod.capturedAt { note(t) }
@@ -123,6 +131,11 @@ package struct Correlator: Sendable {
     for e in events where e.involved.kind?.lowercased() == "pod" {
       let name = PodName(namespace: e.involved.namespace ?? PodAssembly.defaultNamespace, name: e.involved.name)
       if known.insert(name).inserted { histories.append(Self.bare(name, uid: e.involved.uid)) }
+    }
+    for (block, snapshots) in pastedPods.sorted(by: { $0.key < $1.key }) {
+      let key = PodKey(pastedAt: block)
+      let sorted = snapshots.sorted(by: PodAssembly.captureOrder)
+      histories.append(PodHistory(key: key, snapshots: sorted, latest: PodAssembly.latest(sorted, key: key)))
     }
     for block in pastedBlocks.sorted() {
       if let name = pastedNames[block] {

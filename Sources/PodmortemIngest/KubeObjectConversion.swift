@@ -57,6 +57,7 @@ struct KubeObjectConverter {
       // event-exporter prints the typed Event, which has no apiVersion/kind.
       kind = "Event"
     }
+    if kind == nil { kind = Self.inferredKind(object) }
     switch kind {
     case "Event":
       if let event = event(object, watchType: watchType, evidence: evidence) {
@@ -114,11 +115,32 @@ struct KubeObjectConverter {
 
   // MARK: - Pods
 
+  /// The kind of an object pasted without `kind:` (a `status:` block, a `containerStatuses` list),
+  /// from the fields only that kind has; nil when nothing tells.
+  static func inferredKind(_ object: KubeObject) -> String? {
+    let status = object.status?.object
+    if status?.containerStatuses != nil || status?.initContainerStatuses != nil || status?.qosClass != nil
+      || status?.podIP != nil || object.spec?.containers != nil
+    {
+      return "Pod"
+    }
+    if let conditions = status?.conditions, conditions.contains(where: { Self.podConditions.contains($0.type ?? "") }) {
+      return "Pod"
+    }
+    return nil
+  }
+
+  /// Conditions only a pod has (`Ready` is a node's too).
+  private static let podConditions: Set<String> = [
+    "PodScheduled", "Initialized", "ContainersReady", "PodReadyToStartContainers", "DisruptionTarget",
+  ]
+
   private func pod(_ object: KubeObject, evidence: ObjectEvidence) -> PodSnapshot {
     let meta = object.metadata
     let spec = object.spec
     let status = object.status?.object
     var pod = PodSnapshot(name: meta?.name ?? "", namespace: meta?.namespace)
+    if pod.name.isEmpty { pod.pastedAt = (evidence.first ?? evidence.name ?? evidence.message)?.ref }
     pod.uid = meta?.uid
     pod.node = revealed(spec?.nodeName)
     pod.hostIP = revealed(status?.hostIP)

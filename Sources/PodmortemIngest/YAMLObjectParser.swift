@@ -31,7 +31,9 @@ package struct YAMLObjectParser: LineParser {
       if trimmed.hasPrefix("kind: ") { sawKind = true }
     }
     if sawAPIVersion && sawKind { return 85 }
-    return sawAPIVersion || sawKind ? 40 : 0
+    if sawAPIVersion || sawKind { return 40 }
+    // A piece of a pod's status pasted alone (`status:`, `containerStatuses:`, `lastState:`).
+    return YAMLFragment.looksLikePodStatus(head.map { Substring($0.text) }) ? 45 : 0
   }
 
   private struct Chunk {
@@ -55,6 +57,14 @@ package struct YAMLObjectParser: LineParser {
 
   package mutating func feed(_ line: Line, emit: (Record) -> Void) -> SourceAccount.Verdict {
     let text = line.text
+    let body = text.drop { $0 == " " }
+    // Markdown fences and shell prompts around a pasted fragment separate documents.
+    if body.hasPrefix("```") || body.hasPrefix("~~~") || body.hasPrefix("$ ") {
+      flush(emit: emit)
+      itemIndent = nil
+      awaitingItems = false
+      return .ignored
+    }
     if text == "---" || text.hasPrefix("--- ") || text == "..." {
       flush(emit: emit)
       itemIndent = nil
@@ -127,7 +137,7 @@ package struct YAMLObjectParser: LineParser {
   private mutating func flush(emit: (Record) -> Void) {
     defer { chunk = Chunk() }
     guard !chunk.lines.isEmpty, !KubeObjectConverter.isIgnorable(kind: chunk.kind) else { return }
-    let yaml = chunk.lines.joined(separator: "\n")
+    let yaml = YAMLFragment.document(chunk.lines) ?? chunk.lines.joined(separator: "\n")
     let document: KubeDocument
     do {
       document = try YAMLDecoder().decode(KubeDocument.self, from: yaml)

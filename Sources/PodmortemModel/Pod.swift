@@ -189,6 +189,9 @@ package struct PodSnapshot: Hashable, Sendable, Codable {
   /// When this snapshot was taken (the capture time of its source).
   package var capturedAt: CaptureTime?
   package var evidence: [Evidence]
+  /// For a pod the input shows but does not name (a `status:` block pasted alone): where that
+  /// block begins. `name` is then empty; each block is a pod of its own.
+  package var pastedAt: SourceRef?
 
   package init(name: String, namespace: String? = nil) {
     self.name = name

@@ -1,0 +1,94 @@
+/// A piece of a Kubernetes object's YAML pasted on its own — a `status:` block, a
+/// `containerStatuses:` list, one container's `state:`/`lastState:`, a `conditions:` list, a list of
+/// Events — made back into a document the object decoder reads: the common indentation removed and
+/// the piece put under the keys it sits below in a Pod (`status:`, `status.containerStatuses`).
+enum YAMLFragment {
+  /// Keys that sit directly under a Pod's `status:`.
+  static let podStatusKeys: Set<Substring> = [
+    "containerStatuses", "initContainerStatuses", "ephemeralContainerStatuses", "conditions", "phase", "hostIP",
+    "hostIPs", "podIP", "podIPs", "startTime", "qosClass", "nominatedNodeName",
+  ]
+  /// Keys of one entry of `containerStatuses`.
+  static let containerStatusKeys: Set<Substring> = [
+    "state", "lastState", "restartCount", "containerID", "imageID", "ready", "started", "allocatedResources",
+  ]
+  /// Keys at the top of an object: a fragment starting with one is read as it is.
+  static let objectKeys: Set<Substring> = ["apiVersion", "kind", "metadata", "spec", "status", "items", "type"]
+
+  /// The key a YAML line starts with (`  - name: x` → `name`), if it is a `key:` line.
+  static func key(_ line: Substring) -> Substring? {
+    var rest = line.drop { $0 == " " }
+    if rest.hasPrefix("- ") { rest = rest.dropFirst(2).drop { $0 == " " } }
+    guard let colon = rest.firstIndex(of: ":") else { return nil }
+    let key = rest[..<colon]
+    guard let first = key.first, first.isLetter, first.isLowercase,
+      key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == "." })
+    else { return nil }
+    let after = rest[rest.index(after: colon)...]
+    guard after.isEmpty || after.first == " " else { return nil }
+    return key
+  }
+
+  /// True when the lines read as YAML of a pod's status: most are `key:` or list lines, and one
+  /// names a field only a pod's status has.
+  static func looksLikePodStatus(_ lines: [Substring]) -> Bool {
+    var keys = 0
+    var others = 0
+    var statusKey = false
+    for line in lines {
+      let body = line.drop { $0 == " " }
+      if body.isEmpty || body.hasPrefix("```") || body.hasPrefix("~~~") || body.hasPrefix("#") { continue }
+      if let k = key(line) {
+        keys += 1
+        statusKey = statusKey || podStatusKeys.contains(k) || containerStatusKeys.contains(k) || k == "status"
+      } else if body.hasPrefix("- ") || body.hasPrefix("\"") || body.first?.isLowercase == true || body == "-" {
+        keys += 1  // a list item or a folded value's continuation
+      } else {
+        others += 1
+      }
+    }
+    return statusKey && keys >= 3 && keys >= 4 * others
+  }
+
+  /// The document for `lines` (one fragment, without fences), or nil when the fragment already is
+  /// one (its first key is an object's own) or is not a fragment podmortem knows.
+  static func document(_ lines: [String]) -> String? {
+    var lines = lines
+    // A copy that began mid-line lost the first line's indentation (`state:` at column 0 above
+    // `        waiting:`, with its siblings at 6 further down): it stood at the level of the
+    // shallowest line after it. A first line whose child is that shallowest level is a parent.
+    if let i = lines.firstIndex(where: { !$0.allSatisfy(\.isWhitespace) }) {
+      let rest = lines[(i + 1)...].filter { !$0.allSatisfy(\.isWhitespace) }.map { $0.prefix { $0 == " " }.count }
+      let own = lines[i].prefix { $0 == " " }.count
+      if let restMin = rest.min(), let child = rest.first, own < restMin, child > restMin {
+        lines[i] = String(repeating: " ", count: restMin) + lines[i].dropFirst(own)
+      }
+    }
+    let content = lines.filter { !$0.allSatisfy(\.isWhitespace) }
+    guard let firstLine = content.first else { return nil }
+    let indent = content.map { $0.prefix { $0 == " " }.count }.min() ?? 0
+    let dedented = lines.map { $0.allSatisfy(\.isWhitespace) ? "" : String($0.dropFirst(indent)) }
+    guard let first = key(Substring(firstLine)) else { return nil }
+    let isList = firstLine.drop { $0 == " " }.hasPrefix("- ")
+    func nested(_ prefix: String, by spaces: Int) -> String {
+      let pad = String(repeating: " ", count: spaces)
+      return prefix + "\n" + dedented.map { $0.isEmpty ? "" : pad + $0 }.joined(separator: "\n")
+    }
+    if isList {
+      // A list pasted alone: container statuses, conditions, or objects (Events).
+      let listKeys = Set(content.compactMap { key(Substring($0)) })
+      if !listKeys.isDisjoint(with: containerStatusKeys) { return nested("status:\n  containerStatuses:", by: 2) }
+      if listKeys.contains("lastTransitionTime") || listKeys.contains("lastProbeTime") {
+        return nested("status:\n  conditions:", by: 2)
+      }
+      return nested("items:", by: 0)
+    }
+    if objectKeys.contains(first) { return indent == 0 ? nil : dedented.joined(separator: "\n") }
+    if podStatusKeys.contains(first) { return nested("status:", by: 2) }
+    if containerStatusKeys.contains(first) || first == "name" {
+      // One container's status: `state:`, `lastState:` …
+      return nested("status:\n  containerStatuses:\n  -", by: 4)
+    }
+    return nil
+  }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import PodmortemModel
+import Testing
+
+@testable import PodmortemIngest
+
+/// Pieces of a pod's YAML pasted on their own read as the pod they belong to, unnamed.
+struct YAMLFragmentTests {
+  static func terminated(_ state: ContainerState?) -> Termination? {
+    if case .terminated(let t)? = state { return t }
+    return nil
+  }
+
+  @Test func aStatusBlockAloneIsAnUnnamedPod() throws {
+    let r = ingest(
+      """
+      ```
+      status:
+        conditions:
+        - lastProbeTime: null
+          message: '0/3 nodes are available: 3 Insufficient cpu.'
+          reason: Unschedulable
+          status: "False"
+          type: PodScheduled
+      ```
+
+      """, name: "paste.txt")
+    #expect(r.account.formats == ["kubernetes-yaml"] && r.account.unrecognised == 0)
+    let pod = try #require(r.pods.first)
+    #expect(pod.name.isEmpty && pod.pastedAt == SourceRef(source: "paste.txt", line: 2))
+    #expect(pod.conditions.first?.message == "0/3 nodes are available: 3 Insufficient cpu.")
+  }
+
+  @Test func anIndentedContainerStatusesListAlone() throws {
+    let r = ingest(
+      """
+        containerStatuses:
+        - containerID: containerd://e58d656e
+          lastState:
+            terminated:
+              exitCode: 0
+              reason: Completed
+          name: test
+          restartCount: 2
+          state:
+            waiting:
+              message: back-off 20s restarting failed container=test pod=dns-example_default(f3177e7e)
+              reason: CrashLoopBackOff
+
+      """, name: "paste.txt")
+    let c = try #require(r.pods.first?.containers.first)
+    #expect(c.name == "test" && c.restartCount == 2)
+    #expect(
+      c.state
+        == .waiting(
+          reason: "CrashLoopBackOff",
+          message: "back-off 20s restarting failed container=test pod=dns-example_default(f3177e7e)"))
+    #expect(Self.terminated(c.lastState)?.exitCode == 0)
+  }
+
+  @Test func oneContainersStateWhoseFirstLineLostItsIndentation() throws {
+    // Copied from the middle of a line: `state:` lost its six spaces, its siblings kept theirs.
+    let r = ingest(
+      """
+      state:
+              waiting:
+                reason: CrashLoopBackOff
+            restartCount: 7
+            lastState:
+              terminated:
+                exitCode: 137
+                reason: OOMKilled
+
+      """, name: "paste.txt")
+    let c = try #require(r.pods.first?.containers.first)
+    #expect(c.state == .waiting(reason: "CrashLoopBackOff", message: nil) && c.restartCount == 7)
+    #expect(Self.terminated(c.lastState)?.reason == "OOMKilled" && Self.terminated(c.lastState)?.exitCode == 137)
+  }
+
+  @Test func documentsWithTheirOwnKeysAreLeftAlone() {
+    #expect(YAMLFragment.document(["status:", "  phase: Running"]) == nil)
+    #expect(YAMLFragment.document(["  status:", "    phase: Running"]) == "status:\n  phase: Running")
+    #expect(YAMLFragment.document(["phase: Running"]) == "status:\n  phase: Running")
+    #expect(YAMLFragment.document(["Name: web-0", "Status: Running"]) == nil)
+  }
+
+  @Test func describeOutputIsNotAPodStatusFragment() {
+    let describe = ["Name:         web-0", "Namespace:    default", "Status:       Running", "Restart Count:  3"]
+    #expect(!YAMLFragment.looksLikePodStatus(describe.map { Substring($0) }))
+    let yaml = ["status:", "  phase: Running", "  podIP: 10.1.2.3"]
+    #expect(YAMLFragment.looksLikePodStatus(yaml.map { Substring($0) }))
+  }
+}
