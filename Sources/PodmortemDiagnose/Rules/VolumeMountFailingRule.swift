@@ -16,7 +16,16 @@ package struct VolumeMountFailingRule: DiagnosisRule {
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
     let events = pod.events.filter { $0.reason == "FailedMount" || $0.reason == "FailedAttachVolume" }
     guard !events.isEmpty else { return [] }
-    let running = pod.containers().contains { $0.isRunning }
+    // Running now, or a container Started after the last failure (an Events table alone shows
+    // no container state): the volume mounted in the end.
+    let lastFailure = events.compactMap { $0.lastSeen?.latest }.max()
+    let startedSince = pod.events("Started").contains { started in
+      guard let failed = lastFailure, let start = (started.lastSeen ?? started.firstSeen)?.earliest else {
+        return false
+      }
+      return start > failed
+    }
+    let running = pod.containers().contains { $0.isRunning } || startedSince
     var findings: [Finding] = []
     var seen: Set<String> = []
     for event in events.reversed() {
@@ -231,6 +240,23 @@ package struct VolumeMountFailingRule: DiagnosisRule {
           facts: [KeyValue("kind", "multi-attach"), KeyValue("volume", "pvc-3f2a")])
       ]),
     RuleExample("no volume events", .pod("web-1") { p in p.container("web") }),
+    RuleExample(
+      "a Multi-Attach error that cleared: the volume attached and the container started after it (Events table alone)",
+      .text(
+        #"""
+        Events:
+          Type     Reason                  Age   From                     Message
+          ----     ------                  ----  ----                     -------
+          Warning  FailedAttachVolume      71s   attachdetach-controller  Multi-Attach error for volume "pvc-3e90b27c" Volume is already exclusively attached to one node and can't be attached to another
+          Normal   SuccessfulAttachVolume  55s   attachdetach-controller  AttachVolume.Attach succeeded for volume "pvc-3e90b27c"
+          Normal   Created                 37s   kubelet                  Created container nginx
+          Normal   Started                 37s   kubelet                  Started container nginx
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "volume.mount-failing", category: .volume, severity: .info,
+          facts: [KeyValue("kind", "multi-attach"), KeyValue("volume", "pvc-3e90b27c")], evidenceLines: [4])
+      ]),
   ]
 }
 
