@@ -137,7 +137,8 @@ package struct Correlator: Sendable {
       let sorted = snapshots.sorted(by: PodAssembly.captureOrder)
       histories.append(PodHistory(key: key, snapshots: sorted, latest: PodAssembly.latest(sorted, key: key)))
     }
-    for block in pastedBlocks.sorted() {
+    let pastedPodBlocks = Set(pastedPods.keys)
+    for block in pastedBlocks.sorted() where !pastedPodBlocks.contains(block) || pastedNames[block] != nil {
       if let name = pastedNames[block] {
         if known.insert(name).inserted { histories.append(Self.bare(name, uid: nil)) }
       } else {
@@ -242,6 +243,7 @@ package struct Correlator: Sendable {
       if !newer.conditions.isEmpty { m.conditions = newer.conditions }
       m.taints = Array(Set(m.taints + newer.taints)).sorted()
       m.unschedulable = newer.unschedulable ?? m.unschedulable
+      m.displayStatus = newer.displayStatus ?? m.displayStatus
       m.evidence = Array(Set(m.evidence + newer.evidence)).sorted { ($0.ref, $0.text) < ($1.ref, $1.text) }
     }
     return m

@@ -31,8 +31,8 @@ package struct NodeFindings: Sendable {
     for name in state.nodes.keys.sorted() {
       guard let node = state.nodes[name] else { continue }
       let events = state.events.filter { $0.involved.name == name && $0.involved.kind?.lowercased() == "node" }
-      if let ready = node.conditions.first(where: { $0.type == "Ready" }), ready.status != "True",
-        !coveredByPods.contains(name)
+      if let ready = node.conditions.first(where: { $0.type == "Ready" }) ?? Self.readyFromStatus(node),
+        ready.status != "True", !coveredByPods.contains(name)
       {
         findings.append(Self.notReady(node, ready, events: events))
       }
@@ -52,14 +52,35 @@ package struct NodeFindings: Sendable {
     return findings
   }
 
+  /// The Ready condition a `get nodes` STATUS cell stands for, when no condition rows were pasted:
+  /// `Ready` is True; `NotReady` is False or Unknown, which the row cannot tell apart.
+  static func readyFromStatus(_ node: NodeSnapshot) -> PodCondition? {
+    guard let status = node.displayStatus?.split(separator: ",").first else { return nil }
+    switch status {
+    case "Ready": return PodCondition(type: "Ready", status: "True")
+    case "NotReady": return PodCondition(type: "Ready", status: "NotReady")
+    case "Unknown": return PodCondition(type: "Ready", status: "Unknown")
+    default: return nil
+    }
+  }
+
   private static func notReady(_ node: NodeSnapshot, _ ready: PodCondition, events: [MergedEvent]) -> Finding {
     let name = node.name
     let unknown = ready.status == "Unknown"
-    var text =
-      unknown
-      ? "Node '\(name)' is Ready=Unknown\(why(ready)): its kubelet stopped reporting, so the node controller "
+    var text: String
+    switch ready.status {
+    case "Unknown":
+      text =
+        "Node '\(name)' is Ready=Unknown\(why(ready)): its kubelet stopped reporting, so the node controller "
         + "could not hear from it within node-monitor-grace-period (50s since 1.32, 40s before)."
-      : "Node '\(name)' is Ready=False\(why(ready)): its kubelet reports that it cannot run pods."
+    case "NotReady":
+      text =
+        "Node '\(name)' is NotReady in 'kubectl get nodes': its Ready condition is False (the kubelet reports it "
+        + "cannot run pods) or Unknown (the kubelet stopped reporting); the row cannot tell which, and "
+        + "'kubectl describe node \(name)' shows the condition with its reason."
+    default:
+      text = "Node '\(name)' is Ready=False\(why(ready)): its kubelet reports that it cannot run pods."
+    }
     text += " Its pods are marked NotReady and leave Service endpoints; with the default tolerations "
     text += "(not-ready/unreachable NoExecute for 300s) the taint manager deletes them 5 minutes after the taint, and "
     text += "pods already bound to the node stay Terminating until the kubelet confirms or the Node object is deleted "
@@ -71,14 +92,16 @@ package struct NodeFindings: Sendable {
     if !taints.isEmpty { text += " Taints: \(taints.joined(separator: ", "))." }
     return Finding(
       ruleID: "node.not-ready", category: .nodeNotReady, severity: .critical, subject: Subject(object: "node/\(name)"),
-      title: "node '\(name)' is NotReady (Ready=\(ready.status))", explanation: text,
-      remedy: unknown
+      title: ready.status == "NotReady"
+        ? "node '\(name)' is NotReady" : "node '\(name)' is NotReady (Ready=\(ready.status))", explanation: text,
+      remedy: unknown || ready.status == "NotReady"
         ? "check the node itself: is it up, is the kubelet running ('systemctl status kubelet', 'journalctl -u kubelet'), "
           + "can it reach the API server; if the machine is gone, delete the Node object so its pods are rescheduled"
         : "read the Ready condition's message and the kubelet log on the node (container runtime, CNI, disk)",
       facts: [KeyValue("node", name), KeyValue("nodeReady", ready.status)]
         + (ready.reason.map { [KeyValue("reason", $0)] } ?? []),
-      evidence: lines(node, mentioning: "Ready") + events.filter { $0.reason == "NodeNotReady" }.flatMap(\.evidence))
+      evidence: (ready.status == "NotReady" ? node.evidence : lines(node, mentioning: "Ready"))
+        + events.filter { $0.reason == "NodeNotReady" }.flatMap(\.evidence))
   }
 
   /// `at 00:12:40Z`, or `between 00:12:00Z and 00:13:00Z` for a time known from an age.

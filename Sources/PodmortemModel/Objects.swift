@@ -6,6 +6,9 @@ package struct NodeSnapshot: Hashable, Sendable, Codable {
   package var conditions: [PodCondition]
   package var taints: [String]
   package var unschedulable: Bool?
+  /// The STATUS column of `kubectl get nodes` (`Ready`, `NotReady`, `Ready,SchedulingDisabled`)
+  /// when that is all the source says: `NotReady` is Ready `False` or `Unknown`, it cannot tell which.
+  package var displayStatus: String?
   package var evidence: [Evidence]
 
   package init(name: String) {

@@ -72,4 +72,26 @@ import Testing
       findings(Self.describeNode(ready: "True", reason: "KubeletReady", message: "kubelet is posting ready status"))
         .isEmpty)
   }
+
+  @Test func aGetNodesRowSaysNotReadyWithoutSayingWhichReadyStatus() throws {
+    let all = findings(
+      """
+      $ kubectl get nodes
+      NAME        STATUS                        ROLES           AGE    VERSION
+      worker01    Ready                         control-plane   421d   v1.29.4
+      worker02    NotReady                      <none>          421d   v1.29.4
+      worker03    Ready,SchedulingDisabled      <none>          421d   v1.29.4
+
+      """)
+    #expect(all.map(\.ruleID) == ["node.not-ready"])
+    let f = try #require(all.first)
+    #expect(f.subject.object == "node/worker02" && f.fact("nodeReady") == "NotReady")
+    #expect(f.explanation.contains("False") && f.explanation.contains("Unknown"))
+    #expect(f.evidence.map(\.ref.line) == [4])
+  }
+
+  @Test func headerlessGetNodesRows() {
+    let all = findings("k8s-2     NotReady   5d        v1.7.0\nk8s-3     Ready      5d        v1.7.0\n")
+    #expect(all.map { $0.subject.object } == ["node/k8s-2"])
+  }
 }

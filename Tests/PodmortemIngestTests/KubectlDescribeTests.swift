@@ -584,3 +584,40 @@ let describeWeb0 = """
   #expect(r.ignored == [4, 5, 6, 7, 8, 10])
   #expect(r.pods[0].qosClass == "BestEffort")
 }
+
+@Test func describeFragmentsWithoutNameAreAnUnnamedPod() throws {
+  // One container's state lines, indentation stripped, as pasted into a chat.
+  let state = parseKubectl(
+    """
+    State:          Waiting
+      Reason:       CrashLoopBackOff
+    Last State:     Terminated
+      Reason:       OOMKilled
+      Exit Code:    137
+    Restart Count:  7
+    """)
+  #expect(state.unrecognised == [])
+  let pod = try #require(state.pods.first)
+  #expect(pod.name.isEmpty && pod.pastedAt?.line == 1)
+  let c = try #require(pod.containers.first)
+  #expect(c.name == ContainerSnapshot.unknownName && c.restartCount == 7)
+  #expect(c.state == .waiting(reason: "CrashLoopBackOff", message: nil))
+  #expect(c.lastState == .terminated(Termination(reason: "OOMKilled", exitCode: 137)))
+
+  // An `Init Containers:` section alone, with the 1.0–1.2 `Last Termination State` label.
+  let section = parseKubectl(
+    """
+    Init Containers:
+      init:
+        Image:          registry.example/init:1.0
+        State:          Waiting
+          Reason:       CrashLoopBackOff
+        Last Termination State:     Terminated
+          Exit Code:    1
+        Restart Count:  16
+    """)
+  #expect(section.unrecognised == [])
+  let initC = try #require(section.pods.first?.containers.first)
+  #expect(initC.name == "init" && initC.role == .initContainer && initC.restartCount == 16)
+  #expect(initC.lastState == .terminated(Termination(exitCode: 1)))
+}

@@ -24,8 +24,25 @@ struct DescribeReader {
   /// bare event row).
   func canStart(_ line: KubectlLine) -> Bool {
     if line.indent == 0, let f = line.field, f.key == "Name" || f.key == "Events" { return true }
+    if Self.startsContainerFragment(line) != nil { return true }
     return DescribeEventsTable.header(line) != nil
       || DescribeEventsTable(owner: ObjectRef(name: "")).row(line, context: context) != nil
+  }
+
+  /// What a describe fragment without its `Name:` starts with: a `Containers:` or `Init
+  /// Containers:` section (`.section`), or one container's `State:`/`Last State:` line
+  /// (`.state`, read as a container whose name is not shown).
+  enum FragmentStart { case section, state }
+
+  static func startsContainerFragment(_ line: KubectlLine) -> FragmentStart? {
+    guard let f = line.field else { return nil }
+    if line.indent == 0, f.key == "Containers" || f.key == "Init Containers", f.value.isEmpty { return .section }
+    if line.indent <= 5, DescribeBlock.stateLabels.contains(f.key),
+      StateBuilder.Kind(rawValue: String(f.value)) != nil
+    {
+      return .state
+    }
+    return nil
   }
 
   /// A blank line: it ends a block whose Events table was being read (describe separates objects
@@ -50,7 +67,11 @@ struct DescribeReader {
       block = DescribeBlock(context: context)
       // No `Name:` above: what this block shows is about an object the paste does not name.
       block?.startedAt = context.ref(line.line.number)
-      if line.field?.key != "Events" { block?.startEvents(emit: emit) }
+      switch Self.startsContainerFragment(line) {
+      case .section?: break
+      case .state?: block?.startContainerFragment()
+      case nil: if line.field?.key != "Events" { block?.startEvents(emit: emit) }
+      }
     }
     return block?.feed(line, emit: emit)
   }
@@ -111,6 +132,8 @@ struct DescribeBlock {
   private var expires: TimeRange?
   private var container: ContainerSnapshot?
   private var state: StateBuilder?
+  /// The indentation of the current `State:`/`Last State:` line.
+  private var stateIndent = Int.max
   private var messageLines = 0
   private var events: DescribeEventsTable?
   private var emitted = false
@@ -136,10 +159,20 @@ struct DescribeBlock {
     "Container ID", "Image", "Image ID", "Port", "Ports", "Host Port", "Host Ports", "SeccompProfile",
     "LocalhostProfile", "Command", "Args", "State", "Last State", "Ready", "Restart Count", "Limits", "Requests",
     "Liveness", "Readiness", "Startup", "Environment Variables from", "Environment", "Mounts", "Devices",
-    "Restart Policy",
+    "Restart Policy", "Last Termination State",
   ]
 
   private static let stateKeys: Set<Substring> = ["Reason", "Message", "Exit Code", "Signal", "Started", "Finished"]
+
+  /// A container's state lines: `Last Termination State` is the 1.0–1.2 label of `Last State`.
+  static let stateLabels: Set<Substring> = ["State", "Last State", "Last Termination State"]
+
+  /// A fragment that starts at a container's `State:` line: a pod, its container's name not shown.
+  mutating func startContainerFragment() {
+    isPod = true
+    section = .containers(.container)
+    container = ContainerSnapshot(name: ContainerSnapshot.unknownName, role: .container)
+  }
 
   mutating func feed(_ line: KubectlLine, emit: (Record) -> Void) -> SourceAccount.Verdict? {
     if case .events = section, var table = events {
@@ -421,8 +454,10 @@ struct DescribeBlock {
     if let f, (1...3).contains(line.indent), f.value.isEmpty {
       return startContainer(String(f.key), role: role, line: line)
     }
+    // State sub-lines sit at 6 in kubectl's layout; in a paste whose indentation shifted, deeper
+    // than their `State:` line is enough.
     if let f, state != nil, containerField == .state || containerField == .stateMessage,
-      Self.stateKeys.contains(f.key), line.indent == 0 || line.indent >= 6
+      Self.stateKeys.contains(f.key), line.indent == 0 || line.indent >= 6 || line.indent > stateIndent
     {
       return stateField(f.key, f.value, line: line)
     }
@@ -477,9 +512,10 @@ struct DescribeBlock {
     switch key {
     case "Image":
       container?.image = String(value)
-    case "State", "Last State":
+    case "State", "Last State", "Last Termination State":
       guard let kind = StateBuilder.Kind(rawValue: String(value)) else { return nil }
-      state = StateBuilder(kind: kind, isLast: key == "Last State")
+      state = StateBuilder(kind: kind, isLast: key != "State")
+      stateIndent = line.indent
       containerField = .state
     case "Ready":
       guard value == "True" || value == "False" else { return nil }
@@ -580,7 +616,9 @@ struct DescribeBlock {
     let ref = ObjectRef(
       kind: kind, namespace: kind == "Node" ? nil : namespace, name: name ?? "",
       pastedAt: name == nil ? startedAt : nil)
-    guard !emitted, let name else { return ref }
+    // A pod fragment without its `Name:` is the unnamed pod of its pasted block.
+    let unnamedPod = name == nil && kind == "Pod" && startedAt != nil
+    guard !emitted, let name = name ?? (unnamedPod ? "" : nil) else { return ref }
     emitted = true
     switch kind {
     case "Pod":
@@ -590,6 +628,7 @@ struct DescribeBlock {
       p.conditions = conditions
       p.capturedAt = context.captureTime
       p.evidence = evidence
+      if unnamedPod { p.pastedAt = startedAt }
       p.deletionTimestamp = deletionTimestamp()
       emit(.pod(p))
     case "Node":

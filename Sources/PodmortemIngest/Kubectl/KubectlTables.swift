@@ -7,6 +7,8 @@ import PodmortemText
 struct TableHeader: Equatable {
   enum Kind: Equatable {
     case pods
+    /// `kubectl get nodes` (default and `-o wide`).
+    case nodes
     /// `legacy`: the pre-1.12 client-side table (ShortHumanDuration ages, NAME is the object).
     case events(legacy: Bool)
     /// Another resource (`get deployments`, `get nodes` …): its rows are recognised and skipped.
@@ -52,6 +54,8 @@ struct TableHeader: Equatable {
     self.columns = columns
     if columns.contains("READY") && columns.contains("STATUS") && columns.contains("RESTARTS") {
       kind = .pods
+    } else if first == "NAME", columns.count >= 3, columns[1] == "STATUS", columns.contains("VERSION") {
+      kind = .nodes
     } else if columns.contains("TYPE") && columns.contains("REASON") && columns.contains("LAST SEEN") {
       kind = .events(legacy: columns.contains("KIND"))
     } else if first == "NAME" || first == "NAMESPACE" {
@@ -107,6 +111,25 @@ enum PodsTable {
     pod.capturedAt = context.captureTime
     pod.evidence = [context.evidence(line.line)]
     return pod
+  }
+}
+
+/// Rows of `kubectl get nodes` (`NAME STATUS ROLES AGE VERSION`, `-o wide`) → NodeSnapshot with the
+/// STATUS cell as its display status; what follows STATUS is not read (`-o wide`'s OS-IMAGE has spaces).
+enum NodesTable {
+  static func row(_ line: KubectlLine, header: TableHeader) -> NodeSnapshot? {
+    let t = line.tokens
+    guard header.kind == .nodes, t.count >= min(header.columns.count, 4) else { return nil }
+    let status = t[1]
+    // `Ready`, `NotReady`, `Unknown`, each maybe with `,SchedulingDisabled`.
+    let parts = status.split(separator: ",")
+    guard let ready = parts.first, ["Ready", "NotReady", "Unknown"].contains(ready),
+      parts.dropFirst().allSatisfy({ $0 == "SchedulingDisabled" })
+    else { return nil }
+    var node = NodeSnapshot(name: String(t[0]))
+    node.displayStatus = String(status)
+    if parts.count > 1 { node.unschedulable = true }
+    return node
   }
 }
 

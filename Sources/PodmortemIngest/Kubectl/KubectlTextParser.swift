@@ -101,6 +101,7 @@ package struct KubectlTextParser: LineParser {
     "NAME   READY   STATUS   RESTARTS   AGE   IP   NODE",
     "NAME   READY   STATUS   RESTARTS   AGE   IP   NODE   NOMINATED NODE   READINESS GATES",
     "NAMESPACE   NAME   READY   STATUS   RESTARTS   AGE   IP   NODE   NOMINATED NODE   READINESS GATES",
+    "NAME   STATUS   ROLES   AGE   VERSION",
   ].compactMap { TableHeader(KubectlLine(Line(number: 0, text: $0))) }
 
   /// True when some headerless layout reads `line`.
@@ -117,6 +118,7 @@ package struct KubectlTextParser: LineParser {
       guard let event = EventsTable.row(line, header: layout, context: context) else { return false }
       if let first = event.firstSeen, let last = event.lastSeen, last.latest < first.earliest { return false }
       return true
+    case .nodes: return NodesTable.row(line, header: layout) != nil
     case .other: return false
     }
   }
@@ -160,8 +162,13 @@ package struct KubectlTextParser: LineParser {
         return .parsed
       }
       return nil
+    case .nodes:
+      guard var node = NodesTable.row(line, header: header) else { return .ignored }
+      node.evidence = [context.evidence(line.line)]
+      emit(.node(node))
+      return .parsed
     case .other:
-      // Rows of tables podmortem does not read (`get deployments`, `get nodes`).
+      // Rows of tables podmortem does not read (`get deployments`, `get services`).
       return .ignored
     }
   }
