@@ -91,8 +91,10 @@ package struct Correlator: Sendable {
     case .workload(let workload):
       workloads.insert(workload)
     case .log(let log):
-      // An "Event occurred" line is an occurrence of an event for the history, and a log line too.
+      // An "Event occurred" line is an occurrence of an event for the history, and a log line too;
+      // so is a line the kubelet writes where it records an event (KubeletLogFacts).
       _ = kubeletEvents.add(log)
+      if let pod = KubeletLogFacts.snapshot(from: log) { add(.pod(pod)) }
       guard let pod = log.pod else {
         nodeLogs.insert(log)
         return

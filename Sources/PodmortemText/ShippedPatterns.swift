@@ -2015,6 +2015,23 @@ extension PatternCatalog {
                 }
               }
             ]
+          },
+          {
+            "id": "kubelet.sync-crashloopbackoff-legacy",
+            "kinds": ["kubelet"],
+            "literals": ["Error syncing pod ", "CrashLoopBackOff"],
+            "regex": "^Error syncing pod (?<podUID>[0-9a-f-]+) \\(\"(?<podName>[^\"_]+)_(?<namespace>[^\"_(]+)\\([^)]*\\)\"\\), skipping: failed to \"StartContainer\" for \"(?<container>[^\"]+)\" with CrashLoopBackOff: \"[Bb]ack-off (?<backoff>\\d[0-9hms.]*) restarting failed container",
+            "title": "crash loop back-off (pod_workers, before structured logging)",
+            "explanation": "Before 1.21 the kubelet logged the sync error unstructured: the pod uid, the pod as name_namespace(uid), the container and the back-off delay it is waiting out. The same error is the container's waiting message.",
+            "examples": [
+              { "text": "Error syncing pod e3b7a91d-bc47-11e7-8d2f-5a0c3e71b4d8 (\"alpine-529174836-kq7wd_default(e3b7a91d-bc47-11e7-8d2f-5a0c3e71b4d8)\"), skipping: failed to \"StartContainer\" for \"alpine\" with CrashLoopBackOff: \"Back-off 5m0s restarting failed container=alpine pod=alpine-529174836-kq7wd_default(e3b7a91d-bc47-11e7-8d2f-5a0c3e71b4d8)\"",
+                "captures": { "podUID": "e3b7a91d-bc47-11e7-8d2f-5a0c3e71b4d8", "podName": "alpine-529174836-kq7wd", "namespace": "default", "container": "alpine", "backoff": "5m0s" } },
+              { "text": "Error syncing pod 8b2d4e61c07f93a5d1e8b6c2049f7a1e (\"kube-controller-manager-node-1_kube-system(8b2d4e61c07f93a5d1e8b6c2049f7a1e)\"), skipping: failed to \"StartContainer\" for \"kube-controller-manager\" with CrashLoopBackOff: \"back-off 2m40s restarting failed container=kube-controller-manager pod=kube-controll",
+                "captures": { "podName": "kube-controller-manager-node-1", "namespace": "kube-system", "container": "kube-controller-manager", "backoff": "2m40s" } }
+            ],
+            "counterexamples": [
+              "Error syncing pod e3b7a91d-bc47-11e7-8d2f-5a0c3e71b4d8 (\"web-0_default(e3b7a91d-bc47-11e7-8d2f-5a0c3e71b4d8)\"), skipping: failed to \"StartContainer\" for \"web\" with ImagePullBackOff: \"Back-off pulling image \\\"nginx:1.27\\\"\""
+            ]
           }
         ]
       }

@@ -103,3 +103,30 @@ struct PastedPodRowTests {
     #expect((crash["facts"] as? [String: String])?["restarts"] == "13")
   }
 }
+
+@Suite("pasted kubelet journal lines through the binary")
+struct PastedJournalTests {
+  @Test("a back-off line alone: a crash loop whose restart count is not shown, its delay the kubelet's own")
+  func backOffLineAlone() throws {
+    let dir = try BinaryRunner.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let line =
+      #"Oct 29 13:16:48 node17 kubelet[4919]: E1029 13:16:48.471488    4919 pod_workers.go:182] Error syncing pod e3b7a91d-bc47-11e7-8d2f-5a0c3e71b4d8 ("alpine-529174836-kq7wd_default(e3b7a91d-bc47-11e7-8d2f-5a0c3e71b4d8)"), skipping: failed to "StartContainer" for "alpine" with CrashLoopBackOff: "Back-off 5m0s restarting failed container=alpine pod=alpine-529174836-kq7wd_default(e3b7a91d-bc47-11e7-8d2f-5a0c3e71b4d8)""#
+    try (line + "\n").write(to: dir.appendingPathComponent("journal.txt"), atomically: true, encoding: .utf8)
+    let r = try BinaryRunner.run(["--format", "json", "--now", "2017-10-29T13:20:00Z", "journal.txt"], cwd: dir)
+    #expect(r.status == 1, "stderr: \(r.stderr)")
+    let doc = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+    let findings = doc?["findings"] as? [[String: Any]] ?? []
+    let crash = try #require(findings.first { $0["rule"] as? String == "crashloop.backoff" })
+    #expect(
+      crash["subject"] as? [String: String] == [
+        "namespace": "default", "pod": "alpine-529174836-kq7wd", "container": "alpine",
+      ])
+    let facts = try #require(crash["facts"] as? [String: String])
+    #expect(facts["backoffSeconds"] == "300" && facts["backoffStep"] == "7")
+    // Not shown, so not stated: no restart count is invented.
+    #expect(facts["restarts"] == nil)
+    #expect((crash["title"] as? String)?.contains("restart count not shown") == true)
+    #expect((crash["evidence"] as? [[String: Any]])?.first?["ref"] as? String == "journal.txt:1")
+  }
+}

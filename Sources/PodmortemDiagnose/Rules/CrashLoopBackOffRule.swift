@@ -29,7 +29,7 @@ package struct CrashLoopBackOffRule: DiagnosisRule {
   }
 
   private func finding(_ container: ContainerSnapshot, events: [MergedEvent], pod: PodHistory, now: Date?) -> Finding {
-    let restarts = container.restartCount ?? 0
+    guard let restarts = container.restartCount else { return unknownCount(container, events: events, pod: pod) }
     let last = container.lastTermination
     let observed = container.waitingMessage.flatMap(CrashLoopBackOffModel.observedDelay(inWaitingMessage:))
     let model = CrashLoopBackOffModel.standard
@@ -54,6 +54,55 @@ package struct CrashLoopBackOffRule: DiagnosisRule {
       .critical, pod.subject(container.name),
       title: Self.title(container, restarts: restarts, cause: cause, last: last),
       explanation: Self.explanation(a, model: model, last: last, events: events),
+      remedy: Self.remedy(cause, last: last, container: container), facts: facts,
+      evidence: container.evidence + events.evidence)
+  }
+
+  /// The finding when the input does not show the restart count (a kubelet log line, an Events
+  /// table alone): the delay is the kubelet's own (`back-off 5m0s` in its message) when shown, and
+  /// the restart count is only bounded from below by where that delay sits on the curve.
+  private func unknownCount(_ container: ContainerSnapshot, events: [MergedEvent], pod: PodHistory) -> Finding {
+    let model = CrashLoopBackOffModel.standard
+    let observed = container.waitingMessage.flatMap(CrashLoopBackOffModel.observedDelay(inWaitingMessage:))
+    let last = container.lastTermination
+    let cause = Self.cause(container, pod: pod)
+    var facts: [KeyValue] = [KeyValue("cause", cause)]
+    let curve = model.curve(8).map { Seconds.format($0) }.joined(separator: ", ")
+    var text = ""
+    if let last {
+      let meaning = ExitCodes.explain(last.exitCode, reason: last.reason, message: last.message)
+      text +=
+        "The last run ended with exit code \(last.exitCode)\(last.reason.map { " (\($0))" } ?? ""): \(meaning.summary). "
+      facts.append(.int("exitCode", last.exitCode))
+      if let signal = meaning.signalName { facts.append(KeyValue("signal", signal)) }
+      if let reason = last.reason { facts.append(KeyValue("reason", reason)) }
+    }
+    text += "The input does not show the restart count. "
+    var title = "container '\(container.name)' in CrashLoopBackOff (restart count not shown"
+    if let observed {
+      // The first exit on the default curve with this delay: the container exited at least that often.
+      let step = (1...64).first { model.delay(afterExit: $0) >= observed } ?? 64
+      facts += [
+        .int("backoffSeconds", Int(observed)), .int("observedBackoffSeconds", Int(observed)),
+        .int("backoffStep", step),
+      ]
+      text +=
+        "The kubelet says it waits \(Seconds.format(observed)) before the next start; on the default curve "
+        + "(\(curve) …, capped at \(Seconds.format(model.maxSeconds))) that delay follows exit \(step) or a later one, "
+        + "so the container has restarted at least \(step - 1) times (unless the kubelet's curve is tuned)."
+      title += "; back-off \(Seconds.format(observed))"
+    } else {
+      text +=
+        "The kubelet delays each restart by \(curve) …, capped at \(Seconds.format(model.maxSeconds)); "
+        + "without the restart count or the waiting message, where it is on that curve is not known."
+    }
+    title += ")"
+    if !events.isEmpty {
+      facts.append(.int("backoffEvents", events.totalCount))
+      text += " The BackOff event count (x\(events.totalCount)) counts sync retries every 10–15s, not restarts."
+    }
+    return Self.description.finding(
+      .critical, pod.subject(container.name), title: title, explanation: text,
       remedy: Self.remedy(cause, last: last, container: container), facts: facts,
       evidence: container.evidence + events.evidence)
   }
@@ -210,6 +259,18 @@ package struct CrashLoopBackOffRule: DiagnosisRule {
         ExpectedFinding(
           ruleID: "container.exit-code", category: .containerExit, severity: .info, container: "api",
           facts: [KeyValue("exitCode", "1"), KeyValue("restarts", "3")])
+      ]),
+    RuleExample(
+      "a kubelet back-off line alone: the restart count is not shown, the delay is the kubelet's own",
+      .text(
+        #"""
+        Nov 27 00:58:48 node-1 kubelet[4919]: E1127 00:58:48.471488    4919 pod_workers.go:182] Error syncing pod e3b7a91d-bc47-11e7-8d2f-5a0c3e71b4d8 ("api-529174836-kq7wd_default(e3b7a91d-bc47-11e7-8d2f-5a0c3e71b4d8)"), skipping: failed to "StartContainer" for "api" with CrashLoopBackOff: "Back-off 2m40s restarting failed container=api pod=api-529174836-kq7wd_default(e3b7a91d-bc47-11e7-8d2f-5a0c3e71b4d8)"
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "crashloop.backoff", category: .crashloopBackoff, severity: .critical, container: "api",
+          facts: [.int("backoffSeconds", 160), .int("backoffStep", 6), KeyValue("cause", "unknown")],
+          evidenceLines: [1])
       ]),
     // Built states, for cases the text above does not reach.
     RuleExample(

@@ -1,0 +1,44 @@
+import Foundation
+import PodmortemModel
+
+/// What a recognised kubelet log line tells about a pod's status, for input that holds the
+/// kubelet's log but not the pod (a journal excerpt pasted into a ticket).
+///
+/// The sync error `failed to "StartContainer" for "c" with CrashLoopBackOff: "back-off 5m0s
+/// restarting failed container=c pod=…"` is the text the kubelet also sets as the container's
+/// waiting message (kubernetes/pkg/kubelet/kuberuntime/kuberuntime_manager.go, `doBackOff`), so the
+/// line is a snapshot of that container waiting in CrashLoopBackOff. The pod comes from the line's
+/// own captures (`pod="ns/name"`, or `name_namespace(uid)`); a line that names no pod gives nothing.
+/// Probe lines need no such step: the probe rules read them as they are.
+enum KubeletLogFacts {
+  static let backOffPatterns: Set<String> = [
+    "kubelet.sync-crashloopbackoff", "kubelet.backoff-restarting", "kubelet.sync-crashloopbackoff-legacy",
+  ]
+
+  /// The namespace and name of the pod the line names.
+  static func pod(of log: LogRecord) -> (namespace: String?, name: String)? {
+    if let pod = log.capture("pod") {
+      let parts = pod.split(separator: "/", maxSplits: 1).map(String.init)
+      return parts.count == 2 ? (parts[0], parts[1]) : (log.capture("namespace"), pod)
+    }
+    if let name = log.capture("podName"), !name.isEmpty { return (log.capture("namespace"), name) }
+    return nil
+  }
+
+  /// The pod as a back-off line shows it: its container waiting in CrashLoopBackOff with the
+  /// kubelet's back-off message (`back-off 5m0s restarting failed container=c pod=…`).
+  static func snapshot(from log: LogRecord) -> PodSnapshot? {
+    guard let id = log.patternID, backOffPatterns.contains(id), let (namespace, name) = pod(of: log),
+      let container = log.capture("container"), let backoff = log.capture("backoff")
+    else { return nil }
+    var pod = PodSnapshot(name: name, namespace: namespace)
+    var c = ContainerSnapshot(name: container)
+    c.state = .waiting(
+      reason: "CrashLoopBackOff",
+      message: "back-off \(backoff) restarting failed container=\(container) pod=\(name)_\(namespace ?? "")")
+    c.evidence = [log.evidence]
+    pod.containers = [c]
+    pod.evidence = [log.evidence]
+    return pod
+  }
+}
