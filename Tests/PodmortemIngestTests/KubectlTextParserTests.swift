@@ -218,3 +218,23 @@ func kubectlStderrAloneIsRecognisedAndIgnored(_ text: String) {
   #expect(r.events[0].message == "Back-off restarting failed container web in pod web-0_default(1)")
   #expect(r.events[0].evidence.map(\.ref.line) == [14, 15])
 }
+
+@Test func sniffPicksKubectlTextForFragmentsAtColumnZero() {
+  let context = ParseContext(source: SourceInfo(name: "paste"), captureTime: capture, diagnostics: { _ in })
+  for text in [
+    // A describe row whose message holds `resource:` (once read as a `key: value` line and nothing more).
+    "Warning  Evicted  6m5s   kubelet  The node was low on resource: ephemeral-storage. Container x was using 76Ki, which exceeds its request of 0.\n",
+    // One container's last state, its indentation stripped.
+    "```\nLast State:     Terminated\n  Reason:       OOMKilled\n  Exit Code:    137\n```\n",
+    // Headerless `get events` and `get nodes` rows.
+    "8m23s   Warning   Failed   pod/api-0   Failed to pull image \"x\": not found\n",
+    "worker02   NotReady   <none>   421d   v1.29.4\n",
+  ] {
+    var reader = LineReader(string: text)
+    var records: [Record] = []
+    let account = Ingestor().ingest(&reader, context: context) { records.append($0) }
+    #expect(account.formats == ["kubectl-text"], "\(text)")
+    #expect(account.unrecognised == 0, "\(text)")
+    #expect(!records.isEmpty, "\(text)")
+  }
+}

@@ -33,12 +33,16 @@ package struct KubectlTextParser: LineParser {
         score = max(score, header.kind == .other ? 40 : 90)
       } else if DescribeEventsTable.header(l) != nil {
         score = max(score, 85)
-      } else if l.indent == 0, let f = l.field {
-        sawName = sawName || f.key == "Name"
-        // Nodes have no namespace; their describe goes on with Roles and Labels.
-        sawDescribeField = sawDescribeField || ["Namespace", "Roles", "Labels", "CreationTimestamp"].contains(f.key)
-      } else if probe.canStart(l) || readsHeaderless(l, context: probeContext) {
-        score = max(score, 60)
+      } else {
+        if l.indent == 0, let f = l.field {
+          sawName = sawName || f.key == "Name"
+          // Nodes have no namespace; their describe goes on with Roles and Labels.
+          sawDescribeField =
+            sawDescribeField || ["Namespace", "Roles", "Labels", "CreationTimestamp"].contains(f.key)
+        }
+        // A fragment (an event row, a container's State line, a headerless row) at any indentation;
+        // an event row's message may hold a `key: value` of its own.
+        if probe.canStart(l) || readsHeaderless(l, context: probeContext) { score = max(score, 60) }
       }
     }
     if sawName { score = max(score, sawDescribeField ? 90 : 50) }
