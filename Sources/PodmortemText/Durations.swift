@@ -117,6 +117,18 @@ package enum Durations {
     }
   }
 
+  /// An age in any y/d/h/m/s notation (`21h13m`, `2d5h`, `3h45m10s`), as web consoles and Lens
+  /// print them where kubectl would not: precise to its smallest unit. Tried only after the
+  /// kubectl forms, so an age kubectl prints keeps kubectl's own precision.
+  package static func compound(_ text: some StringProtocol) -> Age? {
+    if let special = special(text) { return special }
+    guard let parts = components(text), let smallest = parts.last else { return nil }
+    let units: [Character: Double] = ["s": 1, "m": minute, "h": hour, "d": day, "y": year]
+    var total = 0.0
+    for part in parts { total += Double(part.value) * (units[part.unit] ?? 0) }
+    return known(total, units[smallest.unit] ?? 1)
+  }
+
   /// Seconds of a Go `time.Duration` string: `5m0s`, `1m20s`, `300ms`, `1h0m0s`, `1.234s`, `0s`.
   package static func goDuration(_ text: some StringProtocol) -> Double? {
     var scalars = Substring(text).unicodeScalars[...]

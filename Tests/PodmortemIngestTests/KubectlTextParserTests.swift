@@ -238,3 +238,36 @@ func kubectlStderrAloneIsRecognisedAndIgnored(_ text: String) {
     #expect(!records.isEmpty, "\(text)")
   }
 }
+
+@Test func webConsoleEventRowsWithTheirRepeatCounts() throws {
+  let r = parseKubectl(
+    """
+    3:05:26 PM  Normal  Pulling   pulling image "registry.example/api:7e4b09c2"
+    3 times in the last minute
+    3:05:26 PM  Warning  Failed   Failed to pull image "registry.example/api:7e4b09c2": rpc error: code = 2 desc = manifest unknown
+    4:05:14 PM | Normal | Back-off | Back-off pulling image "registry.example/api:7e4b09c2"201 times in the last 47 minutes
+    """)
+  #expect(r.unrecognised == [])
+  #expect(r.events.map(\.reason) == ["Pulling", "Failed", "Back-off"])
+  #expect(r.events.map(\.count) == [3, nil, 201])
+  #expect(r.events.last?.message == "Back-off pulling image \"registry.example/api:7e4b09c2\"")
+  // One pasted block, one unnamed object; no date, so no times.
+  #expect(Set(r.events.map(\.involved.pastedAt)) == [SourceRef(source: "paste.txt", line: 1)])
+  #expect(r.events.allSatisfy { $0.firstSeen == nil && $0.lastSeen == nil })
+}
+
+@Test func markdownTableRowsReadAsPaddedColumns() {
+  #expect(
+    KubectlLine.unpipe("Warning | FailedScheduling | 21h13m | default-scheduler | 0/4 nodes are available")
+      == "Warning   FailedScheduling   21h13m   default-scheduler   0/4 nodes are available")
+  #expect(KubectlLine.unpipe("| a | b | c |") == "a   b   c")
+  #expect(KubectlLine.unpipe("cat x | grep y") == "cat x | grep y")
+  let r = parseKubectl(
+    """
+    Type | Reason | Age | Source | Message
+    -- | -- | -- | -- | --
+    Warning | FailedScheduling | 21h13m | default-scheduler | 0/4 nodes are available: 4 Insufficient cpu.
+    """)
+  #expect(r.parsed == [3])
+  #expect(r.events.first?.reason == "FailedScheduling")
+}

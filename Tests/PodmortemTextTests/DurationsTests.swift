@@ -118,3 +118,10 @@ func humanDurationRejectsTextItCannotPrint(_ text: String) {
   #expect(abs(range.earliest.timeIntervalSince1970 - (1_000_000 - 959.999)) < 1e-6)
   #expect(Durations.human("<unknown>")?.timeRange(before: now) == nil)
 }
+
+@Test func compoundAgesFromConsolesArePreciseToTheirSmallestUnit() throws {
+  let age = try #require(Durations.compound("21h13m")?.range)
+  #expect(age.minSeconds == 21 * 3600 + 13 * 60 && age.maxSeconds < 21 * 3600 + 14 * 60)
+  #expect(Durations.compound("13m21h") == nil && Durations.compound("h") == nil && Durations.compound("") == nil)
+  #expect(Durations.compound("9999999999h") == nil)
+}

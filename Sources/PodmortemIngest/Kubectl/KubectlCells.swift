@@ -9,11 +9,12 @@ enum AgeStyle {
 
   /// The age in this style, else in the other one: real pastes mix eras (a modern-column table
   /// printed by a kubectl that still used ShortHumanDuration shows `1m`, which HumanDuration
-  /// never prints), and a cell that is a valid age in either style is an age.
+  /// never prints), and a cell that is a valid age in either style is an age; last, any y/d/h/m/s
+  /// notation (`21h13m` from a web console).
   func parse(_ text: some StringProtocol) -> Age? {
     switch self {
-    case .human: Durations.human(text) ?? Durations.shortHuman(text)
-    case .short: Durations.shortHuman(text) ?? Durations.human(text)
+    case .human: Durations.human(text) ?? Durations.shortHuman(text) ?? Durations.compound(text)
+    case .short: Durations.shortHuman(text) ?? Durations.human(text) ?? Durations.compound(text)
     }
   }
 }

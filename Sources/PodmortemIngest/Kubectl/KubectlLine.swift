@@ -1,3 +1,4 @@
+import Foundation
 import PodmortemInput
 
 /// One input line as the kubectl parsers see it: colour codes (real `ESC[…m` or pasted as
@@ -16,6 +17,7 @@ struct KubectlLine {
     var text = line.text
     if text.utf8.contains(0x1B) || text.utf8.contains(0x5E) { text = Self.stripColour(text) }
     if text.drop(while: { $0 == " " || $0 == "\t" }).hasPrefix("**") { text = text.replacing("**", with: "") }
+    if text.contains(" | ") { text = Self.unpipe(text) }
     let trimmedEnd = text.lastIndex { !$0.isWhitespace }.map { text.index(after: $0) } ?? text.startIndex
     self.text = String(text[..<trimmedEnd])
     let start = self.text.firstIndex { $0 != " " && $0 != "\t" } ?? self.text.endIndex
@@ -49,6 +51,21 @@ struct KubectlLine {
 
   /// A line of only dashes and white space (a table underline, a `grep -A` separator).
   var isUnderline: Bool { !isBlank && body.allSatisfy { $0 == "-" || $0 == " " || $0 == "\t" } }
+
+  /// A markdown table row (`Warning | FailedScheduling | 21h | default-scheduler | 0/4 nodes …`,
+  /// how web consoles' event lists paste into an issue) as the padded columns kubectl prints: cells
+  /// joined by three spaces, the outer pipes dropped. A line with fewer than three cells is prose.
+  static func unpipe(_ text: String) -> String {
+    var body = Substring(text).drop { $0 == " " || $0 == "\t" }
+    if body.hasPrefix("|") { body = body.dropFirst() }
+    if body.hasSuffix("|") { body = body.dropLast() }
+    let cells = body.split(separator: "|", omittingEmptySubsequences: false).map {
+      $0.trimmingCharacters(in: .whitespaces)
+    }
+    // kubectl's own `Replicas:  3 desired | 3 updated | …` is a describe field, not a table.
+    guard cells.count >= 3, !cells[0].contains(": "), !cells[0].hasSuffix(":") else { return text }
+    return cells.joined(separator: "   ")
+  }
 
   private static func stripColour(_ text: String) -> String {
     var out = ""

@@ -42,7 +42,11 @@ package struct KubectlTextParser: LineParser {
         }
         // A fragment (an event row, a container's State line, a headerless row) at any indentation;
         // an event row's message may hold a `key: value` of its own.
-        if probe.canStart(l) || readsHeaderless(l, context: probeContext) { score = max(score, 60) }
+        if probe.canStart(l) || readsHeaderless(l, context: probeContext)
+          || ConsoleEventRow.row(l, block: SourceRef(source: "", line: 0), context: probeContext) != nil
+        {
+          score = max(score, 60)
+        }
       }
     }
     if sawName { score = max(score, sawDescribeField ? 90 : 50) }
@@ -56,6 +60,8 @@ package struct KubectlTextParser: LineParser {
   private var table: TableHeader?
   /// A `get events` row held back in case its message was wrapped onto the next line.
   private var pendingEvent: Event?
+  /// The first line of a run of web-console event rows: their unnamed object's `pastedAt`.
+  private var consoleBlock: SourceRef?
 
   package init(context: ParseContext) {
     self.context = context
@@ -81,11 +87,32 @@ package struct KubectlTextParser: LineParser {
     if let header = table {
       if l.isUnderline { return .ignored }
       if let verdict = tableRow(l, header: header, emit: emit) { return verdict }
-      guard describe.canStart(l) else { return headerlessRow(l, emit: emit) ?? .unrecognised }
+      guard describe.canStart(l) else {
+        return consoleRow(l, emit: emit) ?? headerlessRow(l, emit: emit) ?? .unrecognised
+      }
       endAll(emit: emit)
     }
     if let verdict = describe.feed(l, emit: emit) { return verdict }
-    return headerlessRow(l, emit: emit) ?? .unrecognised
+    return consoleRow(l, emit: emit) ?? headerlessRow(l, emit: emit) ?? .unrecognised
+  }
+
+  /// A web console's event row (`ConsoleEventRow`), or the count line after one.
+  private mutating func consoleRow(_ line: KubectlLine, emit: (Record) -> Void) -> SourceAccount.Verdict? {
+    if consoleBlock != nil, var event = pendingEvent, let count = ConsoleEventRow.repeatCount(line) {
+      event.count = count
+      event.evidence.append(context.evidence(line.line))
+      pendingEvent = event
+      return .parsed
+    }
+    let block = consoleBlock ?? context.ref(line.number)
+    guard let event = ConsoleEventRow.row(line, block: block, context: context) else { return nil }
+    if consoleBlock == nil {
+      endAll(emit: emit)
+      consoleBlock = block
+    }
+    flushEvent(emit: emit)
+    pendingEvent = event
+    return .parsed
   }
 
   /// The layouts a `get events` or `get pods` row may have when its header was not pasted, in the
@@ -186,6 +213,7 @@ package struct KubectlTextParser: LineParser {
     flushEvent(emit: emit)
     describe.end(emit: emit)
     table = nil
+    consoleBlock = nil
   }
 
   private static let commandPrompts = ["$ ", "# ", "% ", "> ", "PS> ", ""].map { $0 + "kubectl " }

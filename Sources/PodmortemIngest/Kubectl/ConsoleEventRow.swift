@@ -1,0 +1,64 @@
+import PodmortemModel
+
+/// Event rows copied from a web console's event list (OpenShift 3, Rancher) into an issue: a time
+/// of day (`3:05:26 PM`, `15:05:26`), the type, the reason, the message; the console's count
+/// (`3 times in the last minute`) follows on a line of its own or glued to the message's end.
+///
+/// The time of day has no date, so the event's times stay unknown; the object is the unnamed one
+/// of the pasted block (`ObjectRef.pastedAt`) unless a message names it.
+enum ConsoleEventRow {
+  /// The event `line` shows, about the unnamed object of the block pasted at `block`.
+  static func row(_ line: KubectlLine, block: SourceRef, context: ParseContext) -> Event? {
+    let t = line.tokens
+    guard let first = t.first, isClock(first) else { return nil }
+    var i = 1
+    if i < t.count, t[i] == "AM" || t[i] == "PM" { i += 1 }
+    guard i + 2 < t.count, Cells.isEventType(t[i]), t[i + 1].first?.isLetter == true else { return nil }
+    var message = line.rest(from: t[i + 2])
+    var count: Int?
+    if let (n, rest) = repeated(message) {
+      count = n
+      message = rest
+    }
+    var event = Event(
+      involved: ObjectRef(name: "", pastedAt: block), type: EventType(String(t[i])), reason: String(t[i + 1]),
+      message: String(message), count: count, evidence: [context.evidence(line.line)])
+    if let prefixed = Cells.fieldPathPrefix(message) {
+      event.involved.fieldPath = prefixed.fieldPath
+      event.message = String(prefixed.message)
+    }
+    return event
+  }
+
+  /// `3 times in the last minute`, `201 times in the last 47 minutes` on a line of its own.
+  static func repeatCount(_ line: KubectlLine) -> Int? {
+    guard let (n, rest) = repeated(line.body), rest.isEmpty else { return nil }
+    return n
+  }
+
+  /// The count a console appends (`…"201 times in the last 47 minutes`), and the text before it.
+  private static func repeated(_ text: Substring) -> (Int, Substring)? {
+    guard let marker = text.range(of: " times in the last ") ?? text.range(of: " time in the last ") else {
+      return nil
+    }
+    let head = text[..<marker.lowerBound]
+    let digits = head.reversed().prefix { $0.isNumber }
+    guard !digits.isEmpty, digits.count <= 9, let n = Int(String(digits.reversed())) else { return nil }
+    let tail = text[marker.upperBound...]
+    guard tail.split(separator: " ").count <= 2,
+      tail.hasSuffix("minute") || tail.hasSuffix("minutes")
+        || tail.hasSuffix("hour") || tail.hasSuffix("hours") || tail.hasSuffix("seconds")
+    else { return nil }
+    let rest = head.dropLast(digits.count)
+    return (n, Substring(rest.reversed().drop { $0 == " " }.reversed()))
+  }
+
+  /// `3:05:26`, `15:05`: hours and minutes, maybe seconds.
+  private static func isClock(_ token: Substring) -> Bool {
+    let parts = token.split(separator: ":", omittingEmptySubsequences: false)
+    guard parts.count == 2 || parts.count == 3,
+      parts.allSatisfy({ !$0.isEmpty && $0.count <= 2 && $0.allSatisfy(\.isNumber) })
+    else { return false }
+    return parts[0].count <= 2 && parts.dropFirst().allSatisfy { $0.count == 2 }
+  }
+}
