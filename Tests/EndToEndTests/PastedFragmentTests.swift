@@ -3,17 +3,22 @@ import Testing
 
 /// What was pasted without the object around it still gets a subject and a finding: an Events
 /// table alone, headerless describe rows (docs/findings-schema.md, `subject`).
+/// The findings of `text` saved as `name` and analysed at `now`; the run must find a problem (exit 1).
+func pastedFindings(
+  _ text: String, name: String = "paste.txt", now: String = "2026-12-01T00:00:00Z"
+) throws -> [[String: Any]] {
+  let dir = try BinaryRunner.temporaryDirectory()
+  defer { try? FileManager.default.removeItem(at: dir) }
+  try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
+  let r = try BinaryRunner.run(["--format", "json", "--now", now, name], cwd: dir)
+  #expect(r.status == 1, "stderr: \(r.stderr)")
+  let doc = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+  return doc?["findings"] as? [[String: Any]] ?? []
+}
+
 @Suite("pasted fragments through the binary")
 struct PastedFragmentTests {
-  private func findings(_ text: String) throws -> [[String: Any]] {
-    let dir = try BinaryRunner.temporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: dir) }
-    try text.write(to: dir.appendingPathComponent("paste.txt"), atomically: true, encoding: .utf8)
-    let r = try BinaryRunner.run(["--format", "json", "--now", "2026-12-01T00:00:00Z", "paste.txt"], cwd: dir)
-    #expect(r.status == 1, "stderr: \(r.stderr)")
-    let doc = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
-    return doc?["findings"] as? [[String: Any]] ?? []
-  }
+  private func findings(_ text: String) throws -> [[String: Any]] { try pastedFindings(text) }
 
   @Test("an Events table alone: the pasted pod, its container unknown")
   func eventsTableAlone() throws {
@@ -86,18 +91,12 @@ struct PastedFragmentTests {
 struct PastedPodRowTests {
   @Test("a CrashLoopBackOff row alone is a crash loop of the named pod")
   func crashLoopRow() throws {
-    let dir = try BinaryRunner.temporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: dir) }
     let rows = """
       NAME                     READY   STATUS             RESTARTS       AGE
       api-7d9f8b6c5d-x2x7k     0/1     CrashLoopBackOff   13 (2m ago)    58m
 
       """
-    try rows.write(to: dir.appendingPathComponent("pods.txt"), atomically: true, encoding: .utf8)
-    let r = try BinaryRunner.run(["--format", "json", "--now", "2026-12-01T00:00:00Z", "pods.txt"], cwd: dir)
-    #expect(r.status == 1, "stderr: \(r.stderr)")
-    let doc = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
-    let findings = doc?["findings"] as? [[String: Any]] ?? []
+    let findings = try pastedFindings(rows, name: "pods.txt")
     let crash = try #require(findings.first { $0["rule"] as? String == "crashloop.backoff" })
     #expect((crash["subject"] as? [String: String])?["pod"] == "api-7d9f8b6c5d-x2x7k")
     #expect((crash["facts"] as? [String: String])?["restarts"] == "13")
@@ -108,15 +107,9 @@ struct PastedPodRowTests {
 struct PastedJournalTests {
   @Test("a back-off line alone: a crash loop whose restart count is not shown, its delay the kubelet's own")
   func backOffLineAlone() throws {
-    let dir = try BinaryRunner.temporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: dir) }
     let line =
       #"Oct 29 13:16:48 node17 kubelet[4919]: E1029 13:16:48.471488    4919 pod_workers.go:182] Error syncing pod e3b7a91d-bc47-11e7-8d2f-5a0c3e71b4d8 ("alpine-529174836-kq7wd_default(e3b7a91d-bc47-11e7-8d2f-5a0c3e71b4d8)"), skipping: failed to "StartContainer" for "alpine" with CrashLoopBackOff: "Back-off 5m0s restarting failed container=alpine pod=alpine-529174836-kq7wd_default(e3b7a91d-bc47-11e7-8d2f-5a0c3e71b4d8)""#
-    try (line + "\n").write(to: dir.appendingPathComponent("journal.txt"), atomically: true, encoding: .utf8)
-    let r = try BinaryRunner.run(["--format", "json", "--now", "2017-10-29T13:20:00Z", "journal.txt"], cwd: dir)
-    #expect(r.status == 1, "stderr: \(r.stderr)")
-    let doc = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
-    let findings = doc?["findings"] as? [[String: Any]] ?? []
+    let findings = try pastedFindings(line + "\n", name: "journal.txt", now: "2017-10-29T13:20:00Z")
     let crash = try #require(findings.first { $0["rule"] as? String == "crashloop.backoff" })
     #expect(
       crash["subject"] as? [String: String] == [
