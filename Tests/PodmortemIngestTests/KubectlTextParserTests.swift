@@ -271,3 +271,30 @@ func kubectlStderrAloneIsRecognisedAndIgnored(_ text: String) {
   #expect(r.parsed == [3])
   #expect(r.events.first?.reason == "FailedScheduling")
 }
+
+@Test func aDescribeCommandLineNamesTheFragmentBelowIt() throws {
+  for (command, namespace) in [
+    ("kubectl describe pod prometheus-k8s-0 -n monitoring", Optional("monitoring")),
+    ("$ k describe po prometheus-k8s-0", nil),
+    ("KUBECONFIG=/etc/kubernetes/admin.conf kubectl -n kube-system describe pod prometheus-k8s-0", "kube-system"),
+    ("ops@ops:~$ oc describe pod/prometheus-k8s-0 --namespace=monitoring", "monitoring"),
+  ] {
+    let r = parseKubectl(
+      """
+      \(command)
+      Events:
+        Type     Reason     Age   From     Message
+        ----     ------     ----  ----     -------
+        Warning  Unhealthy  2m    kubelet  Startup probe failed: HTTP probe failed with statuscode: 503
+      """)
+    #expect(r.unrecognised == [], "\(command)")
+    #expect(r.events.first?.involved.name == "prometheus-k8s-0", "\(command)")
+    #expect(r.events.first?.involved.pastedAt == nil, "\(command)")
+    #expect(r.pods.first?.namespace == namespace, "\(command)")
+    #expect(r.pods.first?.evidence.first?.ref.line == 1, "\(command)")
+  }
+  // Not a pod, a placeholder, or another verb: the fragment stays unnamed.
+  for command in ["kubectl describe node worker-1", "kubectl describe pod <pod-name>", "kubectl get pod web-0"] {
+    #expect(DescribeCommand.pod(in: KubectlLine(Line(number: 1, text: command))) == nil, "\(command)")
+  }
+}

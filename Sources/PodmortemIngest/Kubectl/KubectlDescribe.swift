@@ -13,6 +13,8 @@ struct DescribeReader {
   private let context: ParseContext
   private var block: DescribeBlock?
   private var previousBlank = false
+  /// The pod a `kubectl describe pod NAME` line above names, for the next block without `Name:`.
+  var describedPod: (namespace: String?, name: String, evidence: Evidence)?
 
   init(context: ParseContext) {
     self.context = context
@@ -57,6 +59,7 @@ struct DescribeReader {
     defer { previousBlank = false }
     if line.indent == 0, let f = line.field, f.key == "Name", startsNewBlock() {
       end(emit: emit)
+      describedPod = nil
       block = DescribeBlock(context: context)
       block?.name = String(f.value)
       block?.evidence.append(context.evidence(line.line))
@@ -65,8 +68,13 @@ struct DescribeReader {
     if block == nil {
       guard canStart(line) else { return nil }
       block = DescribeBlock(context: context)
-      // No `Name:` above: what this block shows is about an object the paste does not name.
+      // No `Name:` above: what this block shows is about an object the paste does not name, or
+      // about the pod the command line above it describes.
       block?.startedAt = context.ref(line.line.number)
+      if let pod = describedPod {
+        block?.name(fromCommand: pod.namespace, pod.name, evidence: pod.evidence)
+        describedPod = nil
+      }
       switch Self.startsContainerFragment(line) {
       case .section?: break
       case .state?: block?.startContainerFragment()
@@ -166,6 +174,14 @@ struct DescribeBlock {
 
   /// A container's state lines: `Last Termination State` is the 1.0–1.2 label of `Last State`.
   static let stateLabels: Set<Substring> = ["State", "Last State", "Last Termination State"]
+
+  /// The pod a `kubectl describe pod NAME -n NS` line names, for a block without `Name:`.
+  mutating func name(fromCommand namespace: String?, _ name: String, evidence line: Evidence) {
+    self.name = name
+    self.namespace = self.namespace ?? namespace
+    isPod = true
+    evidence.append(line)
+  }
 
   /// A fragment that starts at a container's `State:` line: a pod, its container's name not shown.
   mutating func startContainerFragment() {

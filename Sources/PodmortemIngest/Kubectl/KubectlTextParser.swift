@@ -75,6 +75,12 @@ package struct KubectlTextParser: LineParser {
       describe.blank(emit: emit)
       return .ignored
     }
+    if let command = DescribeCommand.pod(in: l) {
+      // `$ kubectl describe pod web-0`: the fragment after it is about web-0 even without `Name:`.
+      endAll(emit: emit)
+      describe.describedPod = (command.namespace, command.name, context.evidence(l.line))
+      return .ignored
+    }
     if Self.isBoundary(l) {
       endAll(emit: emit)
       return .ignored

@@ -1,0 +1,65 @@
+/// A `kubectl describe pod NAME` command line pasted above its output (`$ kubectl describe pod
+/// web-0 -n shop`, `ops@host:~$ k describe po web-0`, `KUBECONFIG=… kubectl -n shop describe pod
+/// web-0`, `oc describe pod web-0`): it names the pod of a describe fragment that has no `Name:`.
+enum DescribeCommand {
+  private static let clients: Set<Substring> = ["kubectl", "k", "oc", "kubectl.exe", "microk8s.kubectl", "kubecolor"]
+  private static let podResources: Set<Substring> = ["pod", "pods", "po"]
+  /// Flags that take the next word as their value.
+  private static let valueFlags: Set<Substring> = [
+    "-n", "--namespace", "--context", "--kubeconfig", "--cluster", "--user", "-l", "--selector", "-c",
+  ]
+
+  /// The namespace (when `-n` says) and name of the pod the line describes, if it is such a command.
+  static func pod(in line: KubectlLine) -> (namespace: String?, name: String)? {
+    let words = line.body.split(separator: " ", omittingEmptySubsequences: true)
+    // The client: a word that is, or ends in, `kubectl` (a prompt may stand before it).
+    guard
+      let client = words.firstIndex(where: { word in
+        clients.contains(word) || clients.contains(word.split(separator: "/").last ?? "")
+          || word.hasSuffix("$kubectl") || word.hasSuffix("#kubectl")
+      })
+    else { return nil }
+    var namespace: String?
+    var sawDescribe = false
+    var sawPod = false
+    var name: Substring?
+    var i = client + 1
+    while i < words.count {
+      let w = words[i]
+      if w == "|" || w == ">" || w == "&&" || w == ";" { break }
+      if valueFlags.contains(w), i + 1 < words.count {
+        if w == "-n" || w == "--namespace" { namespace = String(words[i + 1]) }
+        i += 2
+        continue
+      }
+      if w.hasPrefix("--namespace=") { namespace = String(w.dropFirst("--namespace=".count)) }
+      if w.hasPrefix("-") {
+        i += 1
+        continue
+      }
+      if !sawDescribe {
+        guard w == "describe" else { return nil }
+        sawDescribe = true
+      } else if !sawPod {
+        if w.hasPrefix("pod/") || w.hasPrefix("pods/") {
+          sawPod = true
+          name = w.split(separator: "/", maxSplits: 1).last
+        } else {
+          guard podResources.contains(w) else { return nil }
+          sawPod = true
+        }
+      } else if name == nil {
+        name = w
+      }
+      i += 1
+    }
+    guard sawPod, let name, Self.isName(name) else { return nil }
+    return (namespace, String(name))
+  }
+
+  /// A DNS-1123 subdomain, as pod names are (`<pod-name>` placeholders are not names).
+  private static func isName(_ s: Substring) -> Bool {
+    guard let first = s.first, first.isLetter || first.isNumber, s.count <= 253 else { return false }
+    return s.allSatisfy { ($0.isLetter && $0.isLowercase) || $0.isNumber || $0 == "-" || $0 == "." }
+  }
+}
