@@ -25,9 +25,14 @@ package struct ProbeFailures: Sendable {
     let failed = pod.probeFailures(kind, container: container.name)
     let kills = pod.probeKills(kind, container: container.name)
     let probeType = kind.rawValue.prefix(1).uppercased() + kind.rawValue.dropFirst()
-    let logs = pod.logs.filter {
-      $0.origin == .kubelet && $0.message == "Probe failed" && $0.field("probeType") == probeType
-        && ($0.field("containerName").map { $0 == container.name } ?? true)
+    // Recognised once in Ingest: the structured `"Probe failed"` line and the unstructured
+    // `Liveness probe for "pod_ns(uid):c" failed (failure): …` of kubelets before 1.21.
+    let logs = pod.logs.filter { log in
+      guard let id = log.patternID, Self.failedPatterns.contains(id), log.capture("probe") == probeType else {
+        return false
+      }
+      return log.capture("container").map { $0 == container.name || container.name == ContainerSnapshot.unknownName }
+        ?? true
     }
     guard !failed.isEmpty || !kills.isEmpty || !logs.isEmpty else { return nil }
     self.kind = kind
@@ -47,7 +52,7 @@ package struct ProbeFailures: Sendable {
         latest.1.errored
         ? (.errored, nil) : ProbeFailureMessage.classify(output: latest.1.output, handler: spec?.handler)
     } else if let log = logs.last {
-      latestOutput = log.field("output") ?? ""
+      latestOutput = log.field("output") ?? log.capture("output") ?? ""
       (mode, statusCode) = ProbeFailureMessage.classify(output: latestOutput, handler: spec?.handler)
     } else {
       latestOutput = ""
@@ -55,6 +60,9 @@ package struct ProbeFailures: Sendable {
     }
     evidence = events.evidence + kills.evidence + logs.map(\.evidence) + container.allEvidence
   }
+
+  /// The kubelet patterns of a failed probe attempt (patterns/kubelet.json).
+  static let failedPatterns: Set<String> = ["kubelet.probe-failed", "kubelet.probe-failed-legacy"]
 
   /// Facts every probe finding carries.
   package var facts: [KeyValue] {

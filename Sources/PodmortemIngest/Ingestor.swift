@@ -93,6 +93,13 @@ package struct Ingestor: Sendable {
     guard let hit = patterns.firstMatch(log.text, kind: kind) else { return record }
     log.patternID = hit.patternID
     log.captures = hit.captures
+    // A line that names its pod only inside the message (`Liveness probe for "web-0_shop(uid):web"`,
+    // `Error syncing pod … ("web-0_shop(uid)")`) belongs to that pod.
+    if log.pod == nil, let name = log.capture("podName"), !name.isEmpty {
+      log.pod = name
+      log.namespace = log.namespace ?? log.capture("namespace")
+      log.container = log.container ?? log.capture("container")
+    }
     return .log(log)
   }
 

@@ -46,7 +46,7 @@ package struct KubeletLogParser: LineParser {
     var journal = 0
     var lines = 0
     for line in head {
-      let b = Array(line.text.utf8)
+      let b = PastePrefix.payload(line.text)
       if line.text.allSatisfy(\.isWhitespace) || JournaldPrefix.isMarker(line.text) { continue }
       let prefix = JournaldPrefix.parse(b)
       let start = prefix?.payloadStart ?? 0
@@ -65,7 +65,9 @@ package struct KubeletLogParser: LineParser {
   }
 
   package mutating func feed(_ line: Line, emit: (Record) -> Void) -> SourceAccount.Verdict {
-    let b = Array(line.text.utf8)
+    // Inside a multi-line value a leading tab or ` >` is the value's own; otherwise a paste prefix
+    // (`> `, `- `, `grep -n`'s `123:`) is skipped.
+    let b = pending == nil ? PastePrefix.payload(line.text) : Array(line.text.utf8)
     let journal = JournaldPrefix.parse(b)
     let start = journal?.payloadStart ?? 0
     if pending != nil {

@@ -122,4 +122,21 @@ struct PastedJournalTests {
     #expect((crash["title"] as? String)?.contains("restart count not shown") == true)
     #expect((crash["evidence"] as? [[String: Any]])?.first?["ref"] as? String == "journal.txt:1")
   }
+
+  @Test("quoted, grep -n'd journal lines of an unstructured kubelet: the probe failures of the pod the message names")
+  func legacyProbeLinesBehindPastePrefixes() throws {
+    let lines = """
+      > 812:Aug  7 09:12:01 node-2 kubelet[2291]: I0807 09:12:01.118203    2291 prober.go:111] Liveness probe for "orders-7c4dd8b59f-wx2kr_shop(9e71b0c4-9afc-11e8-a5d3-6c2f18e4b07a):orders" failed (failure): Get http://10.200.109.68:6766/warmup: net/http: request canceled (Client.Timeout exceeded while awaiting headers)
+      > 813:Aug  7 09:12:11 node-2 kubelet[2291]: I0807 09:12:11.117954    2291 prober.go:111] Liveness probe for "orders-7c4dd8b59f-wx2kr_shop(9e71b0c4-9afc-11e8-a5d3-6c2f18e4b07a):orders" failed (failure): Get http://10.200.109.68:6766/warmup: net/http: request canceled (Client.Timeout exceeded while awaiting headers)
+
+      """
+    let findings = try pastedFindings(lines, name: "journal.txt", now: "2018-08-07T09:13:00Z")
+    let probe = try #require(findings.first { $0["rule"] as? String == "probe.liveness-failing" })
+    #expect(
+      probe["subject"] as? [String: String] == [
+        "namespace": "shop", "pod": "orders-7c4dd8b59f-wx2kr", "container": "orders",
+      ])
+    let facts = try #require(probe["facts"] as? [String: String])
+    #expect(facts["mode"] == "timeout" && facts["failures"] == "2")
+  }
 }
