@@ -66,7 +66,7 @@ package struct Correlator: Sendable {
         event.involved.kind.map({ $0.lowercased() == "pod" }) ?? true
       {
         pastedBlocks.insert(block)
-        if let pod = event.capture("pod"), !pod.isEmpty {
+        if let pod = event.capture("pod") ?? event.capture("podName"), !pod.isEmpty {
           let name = PodName(
             namespace: event.capture("namespace") ?? event.involved.namespace ?? PodAssembly.defaultNamespace, name: pod
           )
@@ -75,6 +75,7 @@ package struct Correlator: Sendable {
       }
       let identity = EventIdentity(event)
       book.add(event, identity: identity)
+      if let pod = KubeletLogFacts.snapshot(from: event) { add(.pod(pod)) }
       addedOnly.add(event, identity: identity)
     case .pod(let pod):
       if pod.name.isEmpty, let block = pod.pastedAt {

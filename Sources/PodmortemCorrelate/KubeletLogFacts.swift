@@ -25,6 +25,33 @@ enum KubeletLogFacts {
     return nil
   }
 
+  /// The pod as a pre-1.9 `FailedSync` event with a CrashLoopBackOff sync error shows it: the
+  /// same back-off message is the container's waiting message. The pod is the event's object, else
+  /// the one its message names, else the unnamed pod of its pasted block.
+  static func snapshot(from event: Event) -> PodSnapshot? {
+    guard event.patternID == "event.failedsync-crashloopbackoff", let container = event.capture("container"),
+      let backoff = event.capture("backoff")
+    else { return nil }
+    var pod: PodSnapshot
+    if !event.involved.name.isEmpty {
+      pod = PodSnapshot(name: event.involved.name, namespace: event.involved.namespace ?? event.capture("namespace"))
+    } else if let name = event.capture("podName") {
+      pod = PodSnapshot(name: name, namespace: event.capture("namespace"))
+    } else if let block = event.involved.pastedAt {
+      pod = PodSnapshot(name: "")
+      pod.pastedAt = block
+    } else {
+      return nil
+    }
+    var c = ContainerSnapshot(name: container)
+    c.state = .waiting(
+      reason: "CrashLoopBackOff", message: "back-off \(backoff) restarting failed container=\(container)")
+    c.evidence = event.evidence
+    pod.containers = [c]
+    pod.evidence = event.evidence
+    return pod
+  }
+
   /// The pod as a back-off line shows it: its container waiting in CrashLoopBackOff with the
   /// kubelet's back-off message (`back-off 5m0s restarting failed container=c pod=…`).
   static func snapshot(from log: LogRecord) -> PodSnapshot? {

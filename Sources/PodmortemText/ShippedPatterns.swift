@@ -813,6 +813,24 @@ extension PatternCatalog {
               "Successfully pulled image \"nginx:1.27\" in 1.2s",
               "Successfully assigned a volume to the claim"
             ]
+          },
+          {
+            "id": "event.failedsync-crashloopbackoff",
+            "kinds": ["event"],
+            "literals": ["Error syncing pod", "CrashLoopBackOff"],
+            "regex": "^Error syncing pod, skipping: failed to \"StartContainer\" for \"(?<container>[^\"]+)\" with CrashLoopBackOff: \"[Bb]ack-off (?<backoff>\\d[0-9hms.]*) restarting failed container=[^ \"]+(?: pod=(?<podName>[^ \"_]+)_(?<namespace>[^ \"_(]+)\\()?",
+            "title": "crash loop back-off (FailedSync event, before 1.9)",
+            "explanation": "Kubelets before 1.9 recorded every failed pod sync as a FailedSync event carrying the sync error; for a crash-looping container that error is the back-off message the container also shows as its waiting message.",
+            "examples": [
+              { "text": "Error syncing pod, skipping: failed to \"StartContainer\" for \"web\" with CrashLoopBackOff: \"Back-off 2m40s restarting failed container=web pod=web-0_default(7c2e90d4-f70a-11e5-bf51-00269e2bd23c)\"",
+                "captures": { "container": "web", "backoff": "2m40s", "podName": "web-0", "namespace": "default" } },
+              { "text": "Error syncing pod, skipping: failed to \"StartContainer\" for \"postgresql\" with CrashLoopBackOff: \"Back-off 40s restarting failed container=postgresql pod=",
+                "captures": { "container": "postgresql", "backoff": "40s" } }
+            ],
+            "counterexamples": [
+              "Error syncing pod, skipping: failed to \"StartContainer\" for \"web\" with ImagePullBackOff: \"Back-off pulling image \\\"nginx:1.27\\\"\"",
+              "Back-off restarting failed container"
+            ]
           }
         ]
       }

@@ -272,6 +272,20 @@ package struct CrashLoopBackOffRule: DiagnosisRule {
           facts: [.int("backoffSeconds", 160), .int("backoffStep", 6), KeyValue("cause", "unknown")],
           evidenceLines: [1])
       ]),
+    RuleExample(
+      "a 1.5-era Events table alone: FailedSync carries the back-off the container waits out",
+      .text(
+        #"""
+        Events:
+          FirstSeen	LastSeen	Count	From			SubObjectPath	Type		Reason		Message
+          ---------	--------	-----	----			-------------	--------	------		-------
+          9m		7m		13	{kubelet 192.168.56.12}				Warning		FailedSync	Error syncing pod, skipping: failed to "StartContainer" for "dashboard" with CrashLoopBackOff: "Back-off 2m40s restarting failed container=dashboard pod=dashboard-4817265093-k72pv_kube-system(3f1c2a9e-5d4f-11e7-9c2b-080027a1b2c3)"
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "crashloop.backoff", category: .crashloopBackoff, severity: .critical, container: "dashboard",
+          facts: [.int("backoffSeconds", 160), .int("backoffStep", 6)], evidenceLines: [4])
+      ]),
     // Built states, for cases the text above does not reach.
     RuleExample(
       "exit 1 at restart 9: 300 s back-off",
