@@ -185,7 +185,19 @@ package struct JSONScanner {
 
   /// The end of the input: a value still open is truncated.
   package mutating func finish(_ handle: (Output) -> Void) {
-    if !skipping && !stack.isEmpty {
+    if !skipping && !stack.isEmpty, capturing, let closed = Self.closedAtLastMember(buffer) {
+      // A paste cut off inside an object: what it holds up to its last whole member still reads.
+      handle(
+        .value(
+          Value(
+            bytes: closed, startLine: valueStartLine, endLine: line, kind: valueKind, isListItem: elementDepth > 0,
+            listKind: elementDepth > 1 ? listKind : nil)))
+      handle(
+        .problem(
+          Problem(
+            line: valueStartLine,
+            message: truncatedMessage("end of input") + "; read up to its last complete member")))
+    } else if !skipping && !stack.isEmpty {
       if !capturing && elementDepth > 0 {
         let message = "list starting at line \(wrapperStartLine) ends early after \(listItems) items"
         handle(.problem(Problem(line: wrapperStartLine, message: message)))
@@ -196,6 +208,44 @@ package struct JSONScanner {
     reset()
     skipping = false
     resumeList = nil
+  }
+
+  /// `bytes`, an object or array cut off part-way, closed after its last complete member: cut at
+  /// the last `,`, or just after the last opening or closing bracket, outside a string, and the
+  /// brackets still open there closed. Nil when nothing complete is left.
+  static func closedAtLastMember(_ bytes: [UInt8]) -> [UInt8]? {
+    var stack: [UInt8] = []
+    var inString = false
+    var escaped = false
+    var safe: (end: Int, stack: [UInt8])?
+    for (i, b) in bytes.enumerated() {
+      if inString {
+        if escaped {
+          escaped = false
+        } else if b == backslash {
+          escaped = true
+        } else if b == quote {
+          inString = false
+        }
+        continue
+      }
+      switch b {
+      case quote: inString = true
+      case openBrace, openBracket:
+        stack.append(b)
+        safe = (i + 1, stack)
+      case closeBrace, closeBracket:
+        guard !stack.isEmpty else { return nil }
+        stack.removeLast()
+        safe = (i + 1, stack)
+      case comma: safe = (i, stack)
+      default: break
+      }
+    }
+    guard let safe, !safe.stack.isEmpty else { return nil }
+    var out = Array(bytes[..<safe.end])
+    for open in safe.stack.reversed() { out.append(open == openBrace ? closeBrace : closeBracket) }
+    return out
   }
 
   // MARK: - Strings

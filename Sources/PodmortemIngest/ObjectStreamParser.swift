@@ -20,7 +20,7 @@ package struct ObjectStreamParser: LineParser {
   package static func sniff(head: [Line], info: SourceInfo) -> Int {
     // The first line that is not blank (or a klog line without an object) must open an object or array.
     var opened = false
-    for line in head where !line.text.allSatisfy(\.isWhitespace) {
+    for line in head where !line.text.allSatisfy(\.isWhitespace) && !isPasteBoundary(line.text) {
       let payload = klogPayload(line.text)
       if let payload, payload.first != "{" { continue }
       let opening = (payload ?? line.text[...]).first { !$0.isWhitespace }
@@ -71,6 +71,11 @@ package struct ObjectStreamParser: LineParser {
       return verdict
     }
     let wasInValue = scanner.isInValue
+    if !wasInValue, Self.isPasteBoundary(line.text) {
+      // Counted as an empty line, so the scanner's line numbers stay the source's.
+      scanner.feedLine(""[...]) { _ in }
+      return .ignored
+    }
     var payload = line.text[...]
     var klogWithoutObject = false
     if !wasInValue, let body = Self.klogPayload(line.text) {
@@ -80,6 +85,7 @@ package struct ObjectStreamParser: LineParser {
     picker.look(at: line)
     var outputs: [JSONScanner.Output] = []
     if klogWithoutObject {
+      scanner.feedLine(""[...]) { _ in }
       return .ignored
     }
     scanner.feedLine(payload) { outputs.append($0) }
@@ -102,11 +108,22 @@ package struct ObjectStreamParser: LineParser {
     return .ignored
   }
 
+  /// A markdown fence or a shell command line around pasted JSON (```` ```json ````, `$ kubectl get
+  /// pod web-0 -o json`): it separates objects and is not part of one.
+  static func isPasteBoundary(_ text: String) -> Bool {
+    let body = text.drop { $0 == " " || $0 == "\t" }
+    return body.hasPrefix("```") || body.hasPrefix("~~~") || body.hasPrefix("$ ") || body.hasPrefix("kubectl ")
+      || body.hasPrefix("oc ")
+  }
+
   package mutating func finish(emit: (Record) -> Void) {
     var outputs: [JSONScanner.Output] = []
     scanner.finish { outputs.append($0) }
-    for case .problem(let problem) in outputs {
-      context.diagnostics(Diagnostic(.warning, context.ref(problem.line), problem.message))
+    for output in outputs {
+      switch output {
+      case .value(let value): _ = handle(value, emit: emit)
+      case .problem(let problem): context.diagnostics(Diagnostic(.warning, context.ref(problem.line), problem.message))
+      }
     }
   }
 

@@ -56,7 +56,9 @@ package struct YAMLObjectParser: LineParser {
   }
 
   package mutating func feed(_ line: Line, emit: (Record) -> Void) -> SourceAccount.Verdict {
-    let text = line.text
+    var text = line.text
+    // A markdown quote marker (`> kind: Pod`): YAML never starts a line with `>` at column 0.
+    if text.hasPrefix("> ") { text.removeFirst(2) } else if text == ">" { text = "" }
     let body = text.drop { $0 == " " }
     // Markdown fences and shell prompts around a pasted fragment separate documents.
     if body.hasPrefix("```") || body.hasPrefix("~~~") || body.hasPrefix("$ ") {

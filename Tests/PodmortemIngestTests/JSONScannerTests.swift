@@ -115,11 +115,24 @@ private func texts(_ values: [JSONScanner.Value]) -> [String] {
       ])
   }
 
-  @Test func reportsAValueTruncatedAtTheEnd() {
-    let result = scan("{\"kind\":\"Pod\"}\n{\"kind\":\"Pod\",\"spec\":{")
-    #expect(result.values.count == 1)
+  @Test func readsAValueTruncatedAtTheEndUpToItsLastCompleteMember() {
+    let result = scan(
+      "{\"kind\":\"Pod\"}\n{\"kind\":\"Pod\",\"metadata\":{\"name\":\"web-0\"},\"spec\":{\"nodeName\":\"no")
+    #expect(result.values.count == 2)
     #expect(
-      result.problems == [JSONScanner.Problem(line: 2, message: "truncated value starting at line 2: end of input")])
+      String(decoding: result.values[1].bytes, as: UTF8.self)
+        == #"{"kind":"Pod","metadata":{"name":"web-0"},"spec":{}}"#)
+    #expect(
+      result.problems == [
+        JSONScanner.Problem(
+          line: 2, message: "truncated value starting at line 2: end of input; read up to its last complete member")
+      ])
+    #expect(
+      JSONScanner.closedAtLastMember(Array(#"{"a":[1,2"#.utf8)).map { String(decoding: $0, as: UTF8.self) }
+        == #"{"a":[1]}"#)
+    #expect(
+      JSONScanner.closedAtLastMember(Array(#"{"a":"x,}"#.utf8)).map { String(decoding: $0, as: UTF8.self) } == "{}")
+    #expect(JSONScanner.closedAtLastMember(Array("}".utf8)) == nil)
   }
 
   @Test func limitsNesting() {

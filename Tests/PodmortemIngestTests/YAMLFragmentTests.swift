@@ -90,4 +90,29 @@ struct YAMLFragmentTests {
     let yaml = ["status:", "  phase: Running", "  podIP: 10.1.2.3"]
     #expect(YAMLFragment.looksLikePodStatus(yaml.map { Substring($0) }))
   }
+
+  @Test func aQuoteMarkerOnTheFirstLineAndJSONInAFence() throws {
+    let yaml = ingest("> kind: Pod\napiVersion: v1\nmetadata:\n  name: web-0\n", name: "paste.txt")
+    #expect(yaml.pods.map(\.name) == ["web-0"] && yaml.diagnostics.isEmpty)
+
+    let json = ingest(
+      """
+      $ kubectl get pod web-0 -o json
+      ```json
+      {
+          "apiVersion": "v1",
+          "kind": "Pod",
+          "metadata": {
+              "name": "web-0",
+              "deletionTimestamp": "2017-10-23T08:22:52Z",
+              "selfLink": "/api/v1/namespaces/default/pods/web-0",
+      """, name: "paste.txt")
+    #expect(json.account.formats == ["kubernetes-json"])
+    let pod = try #require(json.pods.first)
+    #expect(pod.name == "web-0" && pod.deletionTimestamp != nil)
+    #expect(
+      json.diagnostics.map(\.message) == [
+        "truncated value starting at line 3: end of input; read up to its last complete member"
+      ])
+  }
 }
