@@ -298,3 +298,14 @@ func kubectlStderrAloneIsRecognisedAndIgnored(_ text: String) {
     #expect(DescribeCommand.pod(in: KubectlLine(Line(number: 1, text: command))) == nil, "\(command)")
   }
 }
+
+@Test func aDescribeQuotedInMarkdownReadsAsTheDescribe() throws {
+  let quoted = describeWeb0.split(separator: "\n", omittingEmptySubsequences: false).map { "> " + $0 }.joined(
+    separator: "\n")
+  let plain = parseKubectl(describeWeb0)
+  let r = parseKubectl("> **kubectl describe pod web-0**\n" + quoted)
+  #expect(r.unrecognised == [])
+  #expect(r.pods.map(\.name) == plain.pods.map(\.name))
+  #expect(r.events.map(\.message) == plain.events.map(\.message))
+  #expect(KubectlLine.unquote("> > - x") == "- x" && KubectlLine.unquote(">") == "")
+}

@@ -16,6 +16,8 @@ struct KubectlLine {
     self.line = line
     var text = line.text
     if text.utf8.contains(0x1B) || text.utf8.contains(0x5E) { text = Self.stripColour(text) }
+    // A markdown quote (`> Name:  web-0`, `>   Warning  Unhealthy …`): the quoted text is the paste.
+    if text.hasPrefix(">") { text = Self.unquote(text) }
     if text.drop(while: { $0 == " " || $0 == "\t" }).hasPrefix("**") { text = text.replacing("**", with: "") }
     if text.contains(" | ") { text = Self.unpipe(text) }
     let trimmedEnd = text.lastIndex { !$0.isWhitespace }.map { text.index(after: $0) } ?? text.startIndex
@@ -51,6 +53,16 @@ struct KubectlLine {
 
   /// A line of only dashes and white space (a table underline, a `grep -A` separator).
   var isUnderline: Bool { !isBlank && body.allSatisfy { $0 == "-" || $0 == " " || $0 == "\t" } }
+
+  /// The text of a markdown quote line: `> ` (or a bare `>`) removed, nested quotes too.
+  static func unquote(_ text: String) -> String {
+    var rest = Substring(text)
+    while rest.hasPrefix(">") {
+      rest = rest.dropFirst()
+      if rest.hasPrefix(" ") { rest = rest.dropFirst() }
+    }
+    return String(rest)
+  }
 
   /// A markdown table row (`Warning | FailedScheduling | 21h | default-scheduler | 0/4 nodes …`,
   /// how web consoles' event lists paste into an issue) as the padded columns kubectl prints: cells
