@@ -17,9 +17,9 @@ struct KubectlLine {
     var text = line.text
     if text.utf8.contains(0x1B) || text.utf8.contains(0x5E) { text = Self.stripColour(text) }
     // A markdown quote (`> Name:  web-0`, `>   Warning  Unhealthy …`): the quoted text is the paste.
-    if text.hasPrefix(">") { text = Self.unquote(text) }
+    if text.utf8.first == 0x3E { text = Self.unquote(text) }
     if text.drop(while: { $0 == " " || $0 == "\t" }).hasPrefix("**") { text = text.replacing("**", with: "") }
-    if text.contains(" | ") { text = Self.unpipe(text) }
+    if text.utf8.contains(0x7C), text.contains(" | ") { text = Self.unpipe(text) }
     let trimmedEnd = text.lastIndex { !$0.isWhitespace }.map { text.index(after: $0) } ?? text.startIndex
     self.text = String(text[..<trimmedEnd])
     let start = self.text.firstIndex { $0 != " " && $0 != "\t" } ?? self.text.endIndex

@@ -75,14 +75,9 @@ package struct KubectlTextParser: LineParser {
       describe.blank(emit: emit)
       return .ignored
     }
-    if let command = DescribeCommand.pod(in: l) {
-      // `$ kubectl describe pod web-0`: the fragment after it is about web-0 even without `Name:`.
-      endAll(emit: emit)
-      describe.describedPod = (command.namespace, command.name, context.evidence(l.line))
-      return .ignored
-    }
     if Self.isBoundary(l) {
       endAll(emit: emit)
+      rememberDescribedPod(l)
       return .ignored
     }
     if let header = TableHeader(l) {
@@ -93,13 +88,28 @@ package struct KubectlTextParser: LineParser {
     if let header = table {
       if l.isUnderline { return .ignored }
       if let verdict = tableRow(l, header: header, emit: emit) { return verdict }
-      guard describe.canStart(l) else {
-        return consoleRow(l, emit: emit) ?? headerlessRow(l, emit: emit) ?? .unrecognised
-      }
+      guard describe.canStart(l) else { return fallback(l, emit: emit) }
       endAll(emit: emit)
     }
     if let verdict = describe.feed(l, emit: emit) { return verdict }
-    return consoleRow(l, emit: emit) ?? headerlessRow(l, emit: emit) ?? .unrecognised
+    return fallback(l, emit: emit)
+  }
+
+  /// A line nothing else read: a console event row, a headerless table row, or a describe command
+  /// behind a prompt the boundary test does not know (`ops@host:~$ k describe pod x`).
+  private mutating func fallback(_ line: KubectlLine, emit: (Record) -> Void) -> SourceAccount.Verdict {
+    if let verdict = consoleRow(line, emit: emit) ?? headerlessRow(line, emit: emit) { return verdict }
+    guard DescribeCommand.pod(in: line) != nil else { return .unrecognised }
+    endAll(emit: emit)
+    rememberDescribedPod(line)
+    return .ignored
+  }
+
+  /// Remembers the pod a `kubectl describe pod NAME` line names (`$ kubectl describe pod web-0`):
+  /// the fragment after it is about that pod even without `Name:`.
+  private mutating func rememberDescribedPod(_ line: KubectlLine) {
+    guard let command = DescribeCommand.pod(in: line) else { return }
+    describe.describedPod = (command.namespace, command.name, context.evidence(line.line))
   }
 
   /// A web console's event row (`ConsoleEventRow`), or the count line after one.
