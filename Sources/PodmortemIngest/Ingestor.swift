@@ -79,9 +79,17 @@ package struct Ingestor: Sendable {
   /// later stages read typed fields instead of re-matching text.
   static func classify(_ record: Record, with patterns: PatternCatalog) -> Record {
     if case .event(var event) = record {
-      guard event.patternID == nil, let hit = patterns.firstMatch(event.message, kind: .event) else { return record }
-      event.patternID = hit.patternID
-      event.captures = hit.captures
+      guard event.patternID == nil else { return record }
+      if let hit = patterns.firstMatch(event.message, kind: .event) {
+        event.patternID = hit.patternID
+        event.captures = hit.captures
+      }
+      // The pod the message names, when the object does not say (an Events table pasted alone).
+      if event.involved.name.isEmpty, event.capture("pod") == nil, event.capture("podName") == nil,
+        let reference = patterns.firstMatch(event.message, kind: .reference)
+      {
+        event.captures += reference.captures.filter { $0.key == "pod" || $0.key == "namespace" }
+      }
       return .event(event)
     }
     guard case .log(var log) = record, log.patternID == nil else { return record }

@@ -9,6 +9,10 @@ package enum PatternKind: String, Hashable, Sendable, Codable, CaseIterable {
   case kubelet
   /// A container's own log line.
   case container
+  /// A reference, inside an event message or a kubelet line, to the pod it is about
+  /// (`pod "web-0_shop(0f1c…)"`, `set up pod "web-0_shop" network`, `for pod shop/web-0`): looked
+  /// for after the text's own pattern, for the pod an object-less paste is about.
+  case reference
 }
 
 /// One example line of a pattern: it must match, capturing exactly `captures` when given.

@@ -2056,5 +2056,63 @@ extension PatternCatalog {
 
       """#
     ),
+    (
+      name: "references.json",
+      contents: #"""
+      {
+        "patterns": [
+          {
+            "id": "reference.pod-with-uid",
+            "kinds": ["reference"],
+            "literals": ["_", "("],
+            "regex": "(?<![-a-z0-9.])(?<pod>[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?)_(?<namespace>[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?)\\((?<uid>[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12})\\)",
+            "title": "a pod as the kubelet names it",
+            "explanation": "The kubelet writes a pod as name_namespace(uid) (format.Pod) in its messages: hook failures, sync errors, runAsNonRoot errors, sandbox errors.",
+            "examples": [
+              { "text": "Http lifecycle hook (pods) for Container \"demo\" in Pod \"demo-lifecycle_default(a7c1e953-2b4c-11e8-b8c0-286ed488d02a)\" failed - error: Get https://10.0.0.1:443/pods: dial tcp: i/o timeout",
+                "captures": { "pod": "demo-lifecycle", "namespace": "default", "uid": "a7c1e953-2b4c-11e8-b8c0-286ed488d02a" } },
+              { "text": "Error: container has runAsNonRoot and image will run as root (pod: \"controller-8c3e71b2d4-q7rnw_workflows(6e2b9f14-c3a7-4d58-a1e0-9f3b2c7d1e45)\", container: manager)",
+                "captures": { "pod": "controller-8c3e71b2d4-q7rnw", "namespace": "workflows" } },
+              { "text": "CreatePodSandbox for pod \"kube-apiserver-node-1_kube-system(4c1e9a07d3b58f26e0a7c4d91b3f5e82)\" failed: rpc error",
+                "captures": { "pod": "kube-apiserver-node-1", "namespace": "kube-system", "uid": "4c1e9a07d3b58f26e0a7c4d91b3f5e82" } }
+            ],
+            "counterexamples": [
+              "Created container web",
+              "MountVolume.SetUp failed for volume \"kube-api-access-x7k2p\" : object \"default\"/\"kube-root-ca.crt\" not registered"
+            ]
+          },
+          {
+            "id": "reference.pod-network-setup",
+            "kinds": ["reference"],
+            "literals": ["pod \"", "network"],
+            "regex": "(?:set ?up|tear ?down|teardown) pod \"(?<pod>[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?)_(?<namespace>[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?)\" network",
+            "title": "the pod of a CNI error",
+            "explanation": "dockershim and CNI errors name the pod as name_namespace when setting up or tearing down its network.",
+            "examples": [
+              { "text": "Failed create pod sandbox: rpc error: code = Unknown desc = NetworkPlugin cni failed to set up pod \"kube-dns-5c9e7a3b21-wqx8d_kube-system\" network: open /run/flannel/subnet.env: no such file or directory",
+                "captures": { "pod": "kube-dns-5c9e7a3b21-wqx8d", "namespace": "kube-system" } },
+              { "text": "NetworkPlugin cni failed to teardown pod \"web-0_shop\" network: failed to find plugin",
+                "captures": { "pod": "web-0", "namespace": "shop" } }
+            ],
+            "counterexamples": ["Pod sandbox changed, it will be killed and re-created."]
+          },
+          {
+            "id": "reference.for-pod-namespace-name",
+            "kinds": ["reference"],
+            "literals": [" pod "],
+            "regex": "(?:for|of) pod (?<namespace>[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?)/(?<pod>[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?)(?![-a-z0-9./])",
+            "title": "a pod as namespace/name",
+            "explanation": "CSI drivers and newer kubelet messages name the pod as namespace/name.",
+            "examples": [
+              { "text": "MountVolume.SetUp failed for volume \"secrets-store\" : rpc error: code = Unknown desc = failed to mount secrets store objects for pod workload/paymentservice-58d7c4b9fa-m7xkp, err: tenantId is not set",
+                "captures": { "namespace": "workload", "pod": "paymentservice-58d7c4b9fa-m7xkp" } }
+            ],
+            "counterexamples": ["0/3 nodes are available: 3 Insufficient cpu."]
+          }
+        ]
+      }
+
+      """#
+    ),
   ]
 }

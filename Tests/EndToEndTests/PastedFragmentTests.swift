@@ -58,6 +58,20 @@ struct PastedFragmentTests {
     #expect(subject == ["namespace": "shop", "pod": "api-7d9f8b6c5-x2k4p", "container": "api"])
   }
 
+  @Test("a message that names its pod the kubelet's way names the pasted table's pod")
+  func aReferenceInsideTheMessage() throws {
+    let f = try findings(
+      """
+        Warning  FailedCreatePodSandBox  1m (x158 over 6m)  kubelet  Failed create pod sandbox: rpc error: code = Unknown desc = NetworkPlugin cni failed to set up pod "kube-dns-5c9e7a3b21-wqx8d_kube-system" network: open /run/flannel/subnet.env: no such file or directory
+        Normal   SandboxChanged          1m (x157 over 6m)  kubelet  Pod sandbox changed, it will be killed and re-created.
+
+      """)
+    let sandbox = try #require(f.first { $0["category"] as? String == "sandbox" })
+    #expect(
+      (sandbox["subject"] as? [String: String])?["pod"] == "kube-dns-5c9e7a3b21-wqx8d"
+        && (sandbox["subject"] as? [String: String])?["namespace"] == "kube-system")
+  }
+
   @Test("two pasted tables of two pods stay apart")
   func twoBlocksStayApart() throws {
     let f = try findings(
