@@ -250,3 +250,18 @@ func everyPodStatusIsKept(_ status: String) throws {
   let last = try #require(e.lastSeen)
   #expect(first.earliest < last.earliest)
 }
+
+@Test func podRowsInInlineCodeAndAHeaderCutByTheTerminal() throws {
+  let code = parseKubectl(
+    "`rancher-kzf6hq2w9m-hhzwd   0/1     CrashLoopBackOff   121        23h   10.42.3.113   node-3   <none>           <none> `\n"
+  )
+  #expect(code.unrecognised == [] && code.pods.first?.restarts == 121)
+  let cut = parseKubectl(
+    """
+    NAMESPACE     NAME                                      READY   STATUS
+    kube-system   traefik-ccs4xblwk5-jc2hd                  0/1     CreateContainerConfigError
+    """)
+  #expect(cut.unrecognised == [])
+  #expect(cut.pods.first?.containers.first?.state == .waiting(reason: "CreateContainerConfigError", message: nil))
+  #expect(KubectlLine.uncode("```yaml") == "```yaml" && KubectlLine.uncode("`a b`") == "a b")
+}

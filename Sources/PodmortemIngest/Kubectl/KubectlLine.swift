@@ -18,6 +18,8 @@ struct KubectlLine {
     if text.utf8.contains(0x1B) || text.utf8.contains(0x5E) { text = Self.stripColour(text) }
     // A markdown quote (`> Name:  web-0`, `>   Warning  Unhealthy …`): the quoted text is the paste.
     if text.utf8.first == 0x3E { text = Self.unquote(text) }
+    // A row pasted as inline code: `` `web-0   0/1   CrashLoopBackOff   5   2m` ``.
+    if text.utf8.first == 0x60 || text.utf8.last == 0x60 { text = Self.uncode(text) }
     if text.drop(while: { $0 == " " || $0 == "\t" }).hasPrefix("**") { text = text.replacing("**", with: "") }
     if text.utf8.contains(0x7C), text.contains(" | ") { text = Self.unpipe(text) }
     let trimmedEnd = text.lastIndex { !$0.isWhitespace }.map { text.index(after: $0) } ?? text.startIndex
@@ -53,6 +55,17 @@ struct KubectlLine {
 
   /// A line of only dashes and white space (a table underline, a `grep -A` separator).
   var isUnderline: Bool { !isBlank && body.allSatisfy { $0 == "-" || $0 == " " || $0 == "\t" } }
+
+  /// A line wrapped in single backticks, without them (a fence's three backticks stay).
+  static func uncode(_ text: String) -> String {
+    var body = Substring(text).drop { $0 == " " }
+    guard !body.hasPrefix("``"), body.hasPrefix("`") else { return text }
+    body = body.dropFirst()
+    var trimmed = body
+    while trimmed.last == " " { trimmed = trimmed.dropLast() }
+    if trimmed.hasSuffix("`") { trimmed = trimmed.dropLast() }
+    return String(trimmed)
+  }
 
   /// The text of a markdown quote line: `> ` (or a bare `>`) removed, nested quotes too.
   static func unquote(_ text: String) -> String {

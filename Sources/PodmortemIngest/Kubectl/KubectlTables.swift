@@ -52,7 +52,8 @@ struct TableHeader: Equatable {
       columns.count >= 2
     else { return nil }
     self.columns = columns
-    if columns.contains("READY") && columns.contains("STATUS") && columns.contains("RESTARTS") {
+    // READY beside STATUS is a pods table even when a narrow terminal cut RESTARTS and AGE off.
+    if columns.contains("READY") && columns.contains("STATUS") {
       kind = .pods
     } else if first == "NAME", columns.count >= 3, columns[1] == "STATUS", columns.contains("VERSION") {
       kind = .nodes
