@@ -79,8 +79,9 @@ package struct Correlator: Sendable {
       addedOnly.add(event, identity: identity)
     case .pod(let pod):
       if pod.name.isEmpty, let block = pod.pastedAt {
-        // A pod the input does not name: its block is its identity.
-        pastedPods[block, default: []].insert(pod)
+        // A pod the input does not name: its block is its identity (and its snapshots are kept
+        // like a named pod's, the first and last `snapshotsKept`).
+        if pastedPods[block, default: []].insert(pod).inserted { Self.trim(&pastedPods[block, default: []], uid: nil) }
         if let t = pod.capturedAt { note(t) }
         return
       }
