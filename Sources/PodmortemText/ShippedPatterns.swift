@@ -2050,6 +2050,19 @@ extension PatternCatalog {
             "counterexamples": [
               "Error syncing pod e3b7a91d-bc47-11e7-8d2f-5a0c3e71b4d8 (\"web-0_default(e3b7a91d-bc47-11e7-8d2f-5a0c3e71b4d8)\"), skipping: failed to \"StartContainer\" for \"web\" with ImagePullBackOff: \"Back-off pulling image \\\"nginx:1.27\\\"\""
             ]
+          },
+          {
+            "id": "kubelet.create-pod-sandbox-failed-legacy",
+            "kinds": ["kubelet"],
+            "literals": ["PodSandbox for pod \"", "failed: "],
+            "regex": "^(?:CreatePodSandbox|createPodSandbox) for pod \"(?<podName>[^\"_]+)_(?<namespace>[^\"_(]+)\\((?<podUID>[^)]*)\\)\" failed: (?<error>.*)$",
+            "title": "pod sandbox not created (before structured logging)",
+            "explanation": "Before 1.21 the kubelet logged a failed sandbox creation unstructured, naming the pod as name_namespace(uid); the same error is the FailedCreatePodSandBox event's message.",
+            "examples": [
+              { "text": "CreatePodSandbox for pod \"kube-apiserver-node-1_kube-system(4c1e9a07d3b58f26e0a7c4d91b3f5e82)\" failed: rpc error: code = 2 desc = NetworkPlugin cni failed to set up pod \"kube-apiserver-node-1_kube-system\" network: cni config uninitialized",
+                "captures": { "podName": "kube-apiserver-node-1", "namespace": "kube-system", "podUID": "4c1e9a07d3b58f26e0a7c4d91b3f5e82", "error": "rpc error: code = 2 desc = NetworkPlugin cni failed to set up pod \"kube-apiserver-node-1_kube-system\" network: cni config uninitialized" } }
+            ],
+            "counterexamples": ["\"CreatePodSandbox for pod failed\" err=\"x\" pod=\"default/web-0\""]
           }
         ]
       }

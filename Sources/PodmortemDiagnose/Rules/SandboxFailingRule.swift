@@ -16,13 +16,21 @@ package struct SandboxFailingRule: DiagnosisRule {
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
     let failed = pod.events.filter { $0.reason == "FailedCreatePodSandBox" || $0.reason == "NetworkNotReady" }
     let changed = pod.events("SandboxChanged")
+    // The kubelet's own lines, when its journal is all the input holds: one attempt a line, counted
+    // from the most specific pattern present (one failure writes several of them).
+    let logLines =
+      Self.logPatterns.lazy.map { id in pod.logs.filter { $0.patternID == id } }.first { !$0.isEmpty } ?? []
     let running = pod.containers().contains { $0.isRunning }
-    guard !failed.isEmpty || changed.totalCount >= 2 else { return [] }
-    if failed.isEmpty && running && pod.containers().allSatisfy({ $0.ready != false }) { return [] }
-    let message = failed.last?.message ?? changed.last?.message ?? ""
-    let kind = Self.classify(message, changedOnly: failed.isEmpty)
+    guard !failed.isEmpty || !logLines.isEmpty || changed.totalCount >= 2 else { return [] }
+    if failed.isEmpty && logLines.isEmpty && running && pod.containers().allSatisfy({ $0.ready != false }) {
+      return []
+    }
+    let logError = logLines.last.flatMap { $0.field("err") ?? $0.capture("error") }
+    let message = failed.last?.message ?? logError ?? changed.last?.message ?? ""
+    let kind = Self.classify(message, changedOnly: failed.isEmpty && logLines.isEmpty)
     let facts: [KeyValue] = [
-      KeyValue("kind", kind), .int("failures", failed.totalCount), .int("sandboxChanges", changed.totalCount),
+      KeyValue("kind", kind), .int("failures", failed.isEmpty ? logLines.count : failed.totalCount),
+      .int("sandboxChanges", changed.totalCount),
     ]
     return [
       Self.description.finding(
@@ -34,11 +42,17 @@ package struct SandboxFailingRule: DiagnosisRule {
         remedy: kind == "cni"
           ? "check the CNI plugin's pods and logs on the node (IP pool exhaustion, plugin not ready)"
           : "check the container runtime on the node (containerd/CRI-O logs, pause image pull)",
-        facts: facts, evidence: failed.evidence + changed.evidence)
+        facts: facts, evidence: failed.evidence + logLines.map(\.evidence) + changed.evidence)
     ]
   }
 
   /// `cni`, `runtime`, or `restarting` when only SandboxChanged repeats.
+  /// Kubelet lines of a failed sandbox creation (patterns/kubelet.json), most specific first: the
+  /// sync loop's line is the one the event goes with.
+  static let logPatterns = [
+    "kubelet.create-pod-sandbox-failed", "kubelet.create-pod-sandbox-failed-legacy", "kubelet.create-sandbox-failed",
+  ]
+
   static func classify(_ message: String, changedOnly: Bool) -> String {
     if changedOnly { return "restarting" }
     let cni = ["network", "cni", "CNI", "plugin type", "setup network", "IP"]
@@ -172,6 +186,18 @@ package struct SandboxFailingRule: DiagnosisRule {
         """#, now: "2026-11-27T01:00:00Z"),
       expect: [
         ExpectedFinding(ruleID: "container.exit-code", category: .containerExit, severity: .info, container: "web")
+      ]),
+    RuleExample(
+      "a kubelet journal alone: the sandbox cannot be created because the CNI is not configured",
+      .text(
+        #"""
+        Nov 27 00:58:41 node-1 kubelet[18578]: E1127 00:58:41.732883   18578 kuberuntime_sandbox.go:54] CreatePodSandbox for pod "kube-apiserver-node-1_kube-system(4c1e9a07d3b58f26e0a7c4d91b3f5e82)" failed: rpc error: code = 2 desc = NetworkPlugin cni failed to set up pod "kube-apiserver-node-1_kube-system" network: cni config uninitialized
+        Nov 27 00:58:51 node-1 kubelet[18578]: E1127 00:58:51.734110   18578 kuberuntime_sandbox.go:54] CreatePodSandbox for pod "kube-apiserver-node-1_kube-system(4c1e9a07d3b58f26e0a7c4d91b3f5e82)" failed: rpc error: code = 2 desc = NetworkPlugin cni failed to set up pod "kube-apiserver-node-1_kube-system" network: cni config uninitialized
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "sandbox.failing", category: .sandbox, severity: .critical,
+          facts: [KeyValue("kind", "cni"), .int("failures", 2)], evidenceLines: [1, 2])
       ]),
     // Built states, for cases the text above does not reach.
     RuleExample(
