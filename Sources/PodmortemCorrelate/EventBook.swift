@@ -18,6 +18,9 @@ package struct EventBook: Sendable {
     /// Lineages without a name, kept disjoint in time: an observation whose range overlaps one
     /// already here is the same object seen again.
     var unnamed: [Lineage] = []
+    /// The event pattern the message matched in Ingest, with its captures (one message, one pattern).
+    var patternID: String?
+    var captures: [KeyValue] = []
 
     mutating func add(_ lineage: Lineage, kindSpelling spelling: String?) {
       if let spelling { kindSpelling = min(kindSpelling ?? spelling, spelling) }
@@ -43,6 +46,10 @@ package struct EventBook: Sendable {
     let spelling = event.involved.kind.flatMap { $0.isEmpty ? nil : $0 }
     // Mutated in place: a copy taken out of the dictionary would copy its lineages on every add.
     entries[identity, default: Entry()].add(lineage, kindSpelling: spelling)
+    if let id = event.patternID, entries[identity]?.patternID.map({ id < $0 }) ?? true {
+      entries[identity]?.patternID = id
+      entries[identity]?.captures = event.captures
+    }
   }
 
   /// Adds `lineage` to disjoint `lineages`, merging every one whose span it overlaps.
@@ -72,6 +79,8 @@ package struct EventBook: Sendable {
     var kindSpelling: String?
     var named: [String: Lineage] = [:]
     var unnamed: [Lineage] = []
+    var patternID: String?
+    var captures: [KeyValue] = []
 
     var span: TimeRange? {
       (named.values + unnamed).reduce(nil) { Lineage.hull($0, $1.span) }
@@ -101,7 +110,8 @@ package struct EventBook: Sendable {
       let bucket = [identity.name, identity.type, identity.reason, identity.message]
       let candidates = (buckets[bucket] ?? []).filter { clusters[$0].identity.isCompatible(with: identity) }
       guard !candidates.isEmpty else {
-        var cluster = Cluster(identity: identity, kindSpelling: entry.kindSpelling)
+        var cluster = Cluster(
+          identity: identity, kindSpelling: entry.kindSpelling, patternID: entry.patternID, captures: entry.captures)
         for l in entry.named.values.sorted(by: Self.lineageOrder) + entry.unnamed { cluster.take(l) }
         buckets[bucket, default: []].append(clusters.count)
         clusters.append(cluster)
@@ -113,6 +123,9 @@ package struct EventBook: Sendable {
       for lineage in entry.named.values.sorted(by: Self.lineageOrder) + entry.unnamed {
         let target = candidates[Self.bestFit(lineage.span, among: spans)]
         clusters[target].identity.fill(from: identity)
+        if clusters[target].patternID == nil {
+          (clusters[target].patternID, clusters[target].captures) = (entry.patternID, entry.captures)
+        }
         if let s = entry.kindSpelling {
           clusters[target].kindSpelling = min(clusters[target].kindSpelling ?? s, s)
         }
@@ -217,13 +230,16 @@ package struct EventBook: Sendable {
         )
       }?.latestMessage ?? id.message)
       : id.message
-    return MergedEvent(
+    var merged = MergedEvent(
       involved: ObjectRef(
         kind: cluster.kindSpelling ?? id.kind, namespace: id.namespace, name: id.name, uid: id.uid,
         fieldPath: id.fieldPath, pastedAt: id.pastedAt),
       type: EventType(id.type), reason: id.reason, message: message, sourceComponent: id.component,
       sourceHost: id.host, count: count, firstSeen: firstSeen, lastSeen: lastSeen, objects: objects.count,
       caveats: caveats, evidence: evidence.lines)
+    merged.patternID = cluster.patternID
+    merged.captures = cluster.captures
+    return merged
   }
 
   /// Counts of distinct objects add up when their times do not overlap (a kubelet restart lost

@@ -59,9 +59,16 @@ struct KubeletEventLog: Sendable {
     let (namespace, name) = parts.count == 2 ? (Optional(parts[0]), parts[1]) : (nil, object)
     guard !name.isEmpty else { return nil }
     let fieldPath = log.field("fieldPath").flatMap { $0.isEmpty ? nil : $0 }
-    return Event(
+    var event = Event(
       involved: ObjectRef(kind: log.field("kind"), namespace: namespace, name: name, fieldPath: fieldPath),
       type: EventType(type), reason: reason, message: log.field("message") ?? "", sourceComponent: "kubelet",
       count: 1, firstSeen: log.time, lastSeen: log.time)
+    // What Ingest recognised in the message (`event.`-prefixed captures).
+    event.patternID = log.capture("event.pattern")
+    event.captures = log.captures.compactMap { kv in
+      guard kv.key.hasPrefix("event."), kv.key != "event.pattern" else { return nil }
+      return KeyValue(String(kv.key.dropFirst("event.".count)), kv.value)
+    }
+    return event
   }
 }

@@ -101,6 +101,14 @@ package struct Ingestor: Sendable {
     guard let hit = patterns.firstMatch(log.text, kind: kind) else { return record }
     log.patternID = hit.patternID
     log.captures = hit.captures
+    // The kubelet's own record of an event it sent: its message is recognised as an event's is,
+    // under `event.`-prefixed keys, so the event Correlate makes of the line carries it too.
+    if let message = log.field("message"), hit.patternID == "kubelet.event-occurred",
+      let event = patterns.firstMatch(message, kind: .event)
+    {
+      log.captures.append(KeyValue("event.pattern", event.patternID))
+      log.captures += event.captures.map { KeyValue("event." + $0.key, $0.value) }
+    }
     // A line that names its pod only inside the message (`Liveness probe for "web-0_shop(uid):web"`,
     // `Error syncing pod … ("web-0_shop(uid)")`) belongs to that pod.
     if log.pod == nil, let name = log.capture("podName"), !name.isEmpty {

@@ -59,4 +59,13 @@ struct PastedBlockTests {
     #expect(s.pods.first?.key.isUnnamed == true)
     #expect(s.pods.first?.events.count == 1)
   }
+
+  @Test func theRecognisedPatternSurvivesTheMerge() throws {
+    var e = Self.unnamed("Killing", "Stopping container web", block: 1, line: 2)
+    e.patternID = "event.stopping-container"
+    e.captures = [KeyValue("container", "web")]
+    let s = Fixture.correlate([.event(e), .event(e)])
+    let merged = try #require(s.events.first)
+    #expect(merged.patternID == "event.stopping-container" && merged.capture("container") == "web")
+  }
 }

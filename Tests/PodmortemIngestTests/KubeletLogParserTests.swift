@@ -257,3 +257,20 @@ import Testing
     }
   }
 }
+
+@Test func anEventOccurredLineCarriesTheEventPatternOfItsMessage() throws {
+  let line =
+    #"I1127 00:58:21.118203    2291 event.go:389] "Event occurred" object="default/web-0" fieldPath="spec.containers{web}" kind="Pod" apiVersion="v1" type="Normal" reason="Killing" message="Stopping container web""#
+  var reader = LineReader(string: line + "\n")
+  let context = ParseContext(
+    source: SourceInfo(name: "kubelet.log"), captureTime: CaptureTime(date: objectCaptureDate, origin: .flag),
+    diagnostics: { _ in })
+  var records: [Record] = []
+  _ = Ingestor(patterns: .shipped(diagnostics: { _ in })).ingest(&reader, context: context) { records.append($0) }
+  guard case .log(let log)? = records.first else {
+    Issue.record("no log record")
+    return
+  }
+  #expect(log.patternID == "kubelet.event-occurred")
+  #expect(log.capture("event.pattern") == "event.stopping-container" && log.capture("event.container") == "web")
+}

@@ -32,7 +32,7 @@ package struct GracePeriodExpiredRule: DiagnosisRule {
       guard let last = container.lastTermination, last.exitCode == 137, last.reason != "OOMKilled",
         let finished = last.finishedAt
       else { continue }
-      let kills = pod.events("Killing", container: container.name).filter { $0.message.hasPrefix("Stopping container") }
+      let kills = pod.events("Killing", container: container.name).filter { $0.patternID == "event.stopping-container" }
       guard let kill = kills.compactMap(\.lastSeen).max(by: { $0.latest < $1.latest }) else { continue }
       let earliest = finished.earliest.timeIntervalSince(kill.latest)
       let latest = finished.latest.timeIntervalSince(kill.earliest)
