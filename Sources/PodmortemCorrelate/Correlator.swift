@@ -75,7 +75,7 @@ package struct Correlator: Sendable {
       }
       let identity = EventIdentity(event)
       book.add(event, identity: identity)
-      if let pod = KubeletLogFacts.snapshot(from: event) { add(.pod(pod)) }
+      if let pod = BackOffFacts.snapshot(from: event) { add(.pod(pod)) }
       addedOnly.add(event, identity: identity)
     case .pod(let pod):
       if pod.name.isEmpty, let block = pod.pastedAt {
@@ -94,9 +94,9 @@ package struct Correlator: Sendable {
       workloads.insert(workload)
     case .log(let log):
       // An "Event occurred" line is an occurrence of an event for the history, and a log line too;
-      // so is a line the kubelet writes where it records an event (KubeletLogFacts).
+      // a back-off line is also a snapshot of the container it names (BackOffFacts).
       _ = kubeletEvents.add(log)
-      if let pod = KubeletLogFacts.snapshot(from: log) { add(.pod(pod)) }
+      if let pod = BackOffFacts.snapshot(from: log) { add(.pod(pod)) }
       guard let pod = log.pod else {
         nodeLogs.insert(log)
         return

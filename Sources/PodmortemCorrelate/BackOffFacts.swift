@@ -1,8 +1,8 @@
 import Foundation
 import PodmortemModel
 
-/// What a recognised kubelet log line tells about a pod's status, for input that holds the
-/// kubelet's log but not the pod (a journal excerpt pasted into a ticket).
+/// The container state a crash-loop sync error shows, for input that holds the kubelet's words but
+/// not the pod: a journal excerpt, or a pre-1.9 `FailedSync` event, pasted into a ticket.
 ///
 /// The sync error `failed to "StartContainer" for "c" with CrashLoopBackOff: "back-off 5m0s
 /// restarting failed container=c pod=…"` is the text the kubelet also sets as the container's
@@ -10,7 +10,7 @@ import PodmortemModel
 /// line is a snapshot of that container waiting in CrashLoopBackOff. The pod comes from the line's
 /// own captures (`pod="ns/name"`, or `name_namespace(uid)`); a line that names no pod gives nothing.
 /// Probe lines need no such step: the probe rules read them as they are.
-enum KubeletLogFacts {
+enum BackOffFacts {
   static let backOffPatterns: Set<String> = [
     "kubelet.sync-crashloopbackoff", "kubelet.backoff-restarting", "kubelet.sync-crashloopbackoff-legacy",
   ]

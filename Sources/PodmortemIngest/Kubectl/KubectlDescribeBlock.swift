@@ -1,0 +1,609 @@
+import Foundation
+import PodmortemModel
+import PodmortemText
+
+/// One object of a describe output while it is being read.
+struct DescribeBlock {
+  private let context: ParseContext
+  var name: String?
+  var section = DescribeSection.top
+  var containerField = ContainerField.none
+  var evidence: [Evidence] = []
+  /// Where a block without a `Name:` line begins: its unnamed object's `pastedAt`.
+  var startedAt: SourceRef?
+  private var pod = PodSnapshot(name: "")
+  private var namespace: String?
+  private var isPod = false
+  private var isNode = false
+  private var inPodTemplate = false
+  private var workloadKind: String?
+  private var replicas: String?
+  private var podsStatus: String?
+  private var taints: [String] = []
+  private var unschedulable: Bool?
+  private var conditions: [PodCondition] = []
+  private var conditionColumns = 2
+  private var lasts: Age?
+  private var expires: TimeRange?
+  private var container: ContainerSnapshot?
+  private var state: StateBuilder?
+  /// The indentation of the current `State:`/`Last State:` line.
+  private var stateIndent = Int.max
+  private var messageLines = 0
+  private var events: DescribeEventsTable?
+  private var emitted = false
+
+  init(context: ParseContext) {
+    self.context = context
+  }
+
+  private static let topKeys: Set<Substring> = [
+    "Name", "Namespace", "Priority", "Priority Class Name", "Runtime Class Name", "Service Account", "Node",
+    "Start Time", "Labels", "Annotations", "Status", "Termination Grace Period", "SeccompProfile", "IP", "IPs",
+    "Controlled By", "NominatedNodeName", "Resources", "Init Containers", "Containers", "Ephemeral Containers",
+    "Readiness Gates", "Conditions", "Volumes", "QoS Class", "Node-Selectors", "Tolerations",
+    "Topology Spread Constraints", "Events", "Roles", "CreationTimestamp", "Taints", "Unschedulable", "Lease",
+    "Addresses", "Capacity", "Allocatable", "System Info", "PodCIDR", "PodCIDRs", "ProviderID", "Non-terminated Pods",
+    "Allocated resources", "Selector", "Replicas", "StrategyType", "MinReadySeconds", "RollingUpdateStrategy",
+    "Pod Template", "OldReplicaSets", "NewReplicaSet", "Pods Status", "Pods Statuses", "Update Strategy", "Partition",
+    "Volume Claims", "Desired Number of Nodes Scheduled", "Parallelism", "Completions", "Completion Mode",
+    "Backoff Limit", "Schedule", "Concurrency Policy", "Finalizers",
+  ]
+
+  private static let containerKeys: Set<Substring> = [
+    "Container ID", "Image", "Image ID", "Port", "Ports", "Host Port", "Host Ports", "SeccompProfile",
+    "LocalhostProfile", "Command", "Args", "State", "Last State", "Ready", "Restart Count", "Limits", "Requests",
+    "Liveness", "Readiness", "Startup", "Environment Variables from", "Environment", "Mounts", "Devices",
+    "Restart Policy", "Last Termination State",
+  ]
+
+  private static let stateKeys: Set<Substring> = ["Reason", "Message", "Exit Code", "Signal", "Started", "Finished"]
+
+  /// A container's state lines: `Last Termination State` is the 1.0–1.2 label of `Last State`.
+  static let stateLabels: Set<Substring> = ["State", "Last State", "Last Termination State"]
+
+  /// The pod a `kubectl describe pod NAME -n NS` line names, for a block without `Name:`.
+  mutating func name(fromCommand namespace: String?, _ name: String, evidence line: Evidence) {
+    self.name = name
+    self.namespace = self.namespace ?? namespace
+    isPod = true
+    evidence.append(line)
+  }
+
+  /// A fragment that starts at a container's `State:` line: a pod, its container's name not shown.
+  mutating func startContainerFragment() {
+    isPod = true
+    section = .containers(.container)
+    container = ContainerSnapshot(name: ContainerSnapshot.unknownName, role: .container)
+  }
+
+  mutating func feed(_ line: KubectlLine, emit: (Record) -> Void) -> SourceAccount.Verdict? {
+    if case .events = section, var table = events {
+      if let verdict = table.feed(line, context: context, emit: emit) {
+        events = table
+        return verdict
+      }
+      events = table
+      guard line.indent == 0, let f = line.field, Self.topKeys.contains(f.key) else { return nil }
+    }
+    if containerField == .stateMessage, messageLines < 200 {
+      if let f = line.field,
+        Self.stateKeys.contains(f.key) || Self.containerKeys.contains(f.key)
+          || (line.indent == 0 && Self.topKeys.contains(f.key))
+      {
+        containerField = .state
+      } else {
+        // A termination message with newlines continues at column 0 (PrefixWriter, §1.1).
+        let previous = state?.message ?? ""
+        state?.message = previous + "\n" + (line.indent == 0 ? line.text : String(line.body))
+        container?.evidence.append(context.evidence(line.line))
+        messageLines += 1
+        return .parsed
+      }
+    }
+    if line.indent == 0, let f = line.field, Self.topKeys.contains(f.key) || isGenericTopKey(f.key) {
+      // A second `Name:` that did not start a new object is a volume's or an annotation's.
+      if f.key == "Name", name != nil { return .ignored }
+      if case .containers = section, Self.stateKeys.contains(f.key) || Self.containerKeys.contains(f.key) {
+        return sectionLine(line, emit: emit)
+      }
+      if (section == .tolerations || section == .taints || section == .annotations || section == .labels),
+        !Self.topKeys.contains(f.key)
+      {
+        return sectionLine(line, emit: emit)
+      }
+      return topField(f.key, f.value, line: line, emit: emit)
+    }
+    if line.indent == 0, (section == .top), let f = line.field, f.key == "Reason" || f.key == "Message" {
+      return topField(f.key, f.value, line: line, emit: emit)
+    }
+    return sectionLine(line, emit: emit)
+  }
+
+  /// A capitalised `Key:` at column 0 that podmortem does not read (a Service's `Type:`, a PVC's
+  /// `StorageClass:`): recognised and skipped with its indented lines.
+  private func isGenericTopKey(_ key: Substring) -> Bool {
+    switch section {
+    case .annotations, .tolerations, .taints, .labels, .containers, .conditions, .readinessGates, .events, .volumes:
+      false
+    default: key.first?.isUppercase == true && key != "Reason" && key != "Message"
+    }
+  }
+
+  // MARK: top-level fields
+
+  private mutating func topField(
+    _ key: Substring, _ value: Substring, line: KubectlLine, emit: (Record) -> Void
+  ) -> SourceAccount.Verdict {
+    endContainer()
+    section = .top
+    containerField = .none
+    let stored: SourceAccount.Verdict
+    switch key {
+    case "Name":
+      name = String(value)
+      stored = .parsed
+    case "Namespace":
+      namespace = String(value)
+      stored = .parsed
+    case "Node":
+      isPod = true
+      if value != "<none>" {
+        let parts = value.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+        pod.node = Cells.value(parts[0])
+        pod.hostIP = parts.count > 1 ? Cells.value(parts[1]) : nil
+      }
+      stored = .parsed
+    case "Start Time":
+      pod.startTime = Timestamps.range(value)
+      stored = pod.startTime == nil ? .unrecognised : .parsed
+    case "Labels":
+      section = .labels
+      stored = addLabel(value) ? .parsed : .ignored
+    case "Annotations":
+      section = .annotations
+      stored = .ignored
+    case "Status":
+      if value.hasPrefix("Terminating") {
+        isPod = true
+        pod.terminating = true
+        if let open = value.range(of: "(lasts "), value.hasSuffix(")") {
+          lasts = AgeStyle.human.parse(value[open.upperBound..<value.index(before: value.endIndex)])
+        } else if let open = value.range(of: "(expires "), value.hasSuffix(")") {
+          // Old kubectl printed the deletion timestamp itself.
+          expires = Timestamps.range(value[open.upperBound..<value.index(before: value.endIndex)])
+        }
+      } else {
+        pod.phase = String(value)
+      }
+      stored = .parsed
+    case "Termination Grace Period":
+      isPod = true
+      pod.deletionGracePeriodSeconds = Int(value.hasSuffix("s") ? value.dropLast() : value)
+      stored = pod.deletionGracePeriodSeconds == nil ? .unrecognised : .parsed
+    case "Reason":
+      pod.reason = String(value)
+      stored = .parsed
+    case "Message":
+      pod.message = String(value)
+      stored = .parsed
+    case "IP":
+      pod.podIP = Cells.value(value)
+      stored = .parsed
+    case "IPs":
+      isPod = true
+      section = .ips
+      stored = .ignored
+    case "Controlled By":
+      pod.controlledBy = String(value)
+      stored = .parsed
+    case "Init Containers", "Containers", "Ephemeral Containers":
+      if !inPodTemplate { isPod = true }
+      section = .containers(key == "Init Containers" ? .initContainer : key == "Containers" ? .container : .ephemeral)
+      stored = .ignored
+    case "Conditions":
+      section = .conditions
+      stored = .ignored
+    case "Readiness Gates":
+      section = .readinessGates
+      stored = .ignored
+    case "Volumes":
+      section = .volumes
+      stored = .ignored
+    case "QoS Class":
+      isPod = true
+      pod.qosClass = String(value)
+      stored = .parsed
+    case "Node-Selectors":
+      section = .nodeSelectors
+      stored = .ignored
+    case "Tolerations":
+      section = .tolerations
+      stored = addToleration(value) ? .parsed : .ignored
+    case "Events":
+      startEvents(emit: emit)
+      return .ignored
+    case "Taints":
+      isNode = true
+      section = .taints
+      stored = addTaint(value) ? .parsed : .ignored
+    case "Unschedulable":
+      isNode = true
+      unschedulable = value == "true"
+      stored = .parsed
+    case "Roles", "System Info", "Capacity", "Allocatable", "Non-terminated Pods", "Allocated resources", "Lease",
+      "Addresses", "PodCIDR", "PodCIDRs", "ProviderID":
+      isNode = true
+      section = .skipped
+      stored = .ignored
+    case "Replicas":
+      replicas = String(value)
+      if value.contains("updated") {
+        workloadKind = "Deployment"
+      } else if value.contains("current /") {
+        workloadKind = workloadKind ?? "ReplicaSet"
+      } else if value.contains("total") {
+        workloadKind = workloadKind ?? "StatefulSet"
+      }
+      stored = .parsed
+    case "Pods Status", "Pods Statuses":
+      podsStatus = String(value)
+      stored = .parsed
+    case "Pod Template":
+      inPodTemplate = true
+      section = .skipped
+      stored = .ignored
+    case "StrategyType", "NewReplicaSet", "OldReplicaSets", "RollingUpdateStrategy":
+      workloadKind = "Deployment"
+      section = .skipped
+      stored = .ignored
+    case "Update Strategy", "Volume Claims", "Partition":
+      workloadKind = "StatefulSet"
+      section = .skipped
+      stored = .ignored
+    case "Desired Number of Nodes Scheduled":
+      workloadKind = "DaemonSet"
+      stored = .ignored
+    case "Parallelism", "Completions", "Completion Mode", "Backoff Limit":
+      workloadKind = "Job"
+      stored = .ignored
+    case "Schedule", "Concurrency Policy":
+      workloadKind = "CronJob"
+      section = .skipped
+      stored = .ignored
+    default:
+      section = .skipped
+      stored = .ignored
+    }
+    if stored == .parsed { evidence.append(context.evidence(line.line)) }
+    return stored
+  }
+
+  // MARK: section lines
+
+  private mutating func sectionLine(_ line: KubectlLine, emit: (Record) -> Void) -> SourceAccount.Verdict? {
+    switch section {
+    case .top:
+      return nil
+    case .labels:
+      guard !line.body.contains(" ") else { return nil }
+      return addLabel(line.body) ? .parsed : nil
+    case .annotations, .nodeSelectors, .ips, .skipped, .readinessGates, .volumes:
+      return .ignored
+    case .tolerations:
+      return addToleration(line.body) ? .parsed : .ignored
+    case .taints:
+      return addTaint(line.body) ? .parsed : .ignored
+    case .conditions:
+      return conditionLine(line)
+    case .containers(let role):
+      return containerLine(line, role: role)
+    case .events:
+      return nil
+    }
+  }
+
+  private mutating func addLabel(_ text: Substring) -> Bool {
+    guard text != "<none>", let eq = text.firstIndex(of: "=") else { return false }
+    pod.labels[String(text[..<eq])] = String(text[text.index(after: eq)...])
+    return true
+  }
+
+  private mutating func addToleration(_ text: Substring) -> Bool {
+    guard text != "<none>", !text.isEmpty else { return false }
+    pod.tolerations.append(String(text))
+    return true
+  }
+
+  private mutating func addTaint(_ text: Substring) -> Bool {
+    guard text != "<none>", !text.isEmpty else { return false }
+    taints.append(String(text))
+    return true
+  }
+
+  /// Pod (`Type Status`), workload (`Type Status Reason`) and node (`Type Status
+  /// LastHeartbeatTime LastTransitionTime Reason Message`) condition tables (§1.2, §1.6).
+  private mutating func conditionLine(_ line: KubectlLine) -> SourceAccount.Verdict? {
+    let t = line.tokens
+    if t.first == "Type", t.count >= 2, t[1] == "Status" {
+      conditionColumns = t.count
+      return .ignored
+    }
+    if line.isUnderline { return .ignored }
+    guard t.count >= 2, ["True", "False", "Unknown"].contains(t[1]) else { return nil }
+    var condition = PodCondition(type: String(t[0]), status: String(t[1]))
+    if conditionColumns >= 6 {
+      // Two RFC1123Z times of six words each, then the reason and the message.
+      guard t.count >= 15,
+        Timestamps.range(t[2...7].joined(separator: " ")) != nil || Timestamps.isZero(t[2...7].joined(separator: " "))
+      else { return nil }
+      condition.reason = String(t[14])
+      condition.message = t.count > 15 ? String(line.rest(from: t[15])) : nil
+    } else if conditionColumns == 3 {
+      guard t.count == 3 else { return nil }
+      condition.reason = String(t[2])
+    } else {
+      guard t.count == 2 else { return nil }
+    }
+    conditions.append(condition)
+    evidence.append(context.evidence(line.line))
+    return .parsed
+  }
+
+  // MARK: containers
+
+  private mutating func containerLine(_ line: KubectlLine, role: ContainerSnapshot.Role) -> SourceAccount.Verdict? {
+    let f = line.field
+    if let f, (1...3).contains(line.indent), f.value.isEmpty {
+      return startContainer(String(f.key), role: role, line: line)
+    }
+    // State sub-lines sit at 6 in kubectl's layout; in a paste whose indentation shifted, deeper
+    // than their `State:` line is enough.
+    if let f, state != nil, containerField == .state || containerField == .stateMessage,
+      Self.stateKeys.contains(f.key), line.indent == 0 || line.indent >= 6 || line.indent > stateIndent
+    {
+      return stateField(f.key, f.value, line: line)
+    }
+    if let f, Self.containerKeys.contains(f.key), line.indent == 0 || line.indent <= 5 {
+      return containerFieldLine(f.key, f.value, line: line)
+    }
+    if line.indent == 0 || line.indent >= 6 {
+      switch containerField {
+      case .limits, .requests:
+        guard let f, !f.value.isEmpty else { return nil }
+        if containerField == .limits {
+          container?.limits[String(f.key)] = String(f.value)
+        } else {
+          container?.requests[String(f.key)] = String(f.value)
+        }
+        // A finding that quotes a limit (an OOM kill at 256Mi) cites the line it came from.
+        container?.evidence.append(context.evidence(line.line))
+        return .parsed
+      case .environment:
+        guard let colon = line.body.firstIndex(of: ":"), colon > line.body.startIndex,
+          !line.body[..<colon].contains(" ")
+        else { return nil }
+        container?.environmentNames.append(String(line.body[..<colon]))
+        return .parsed
+      case .skippedList:
+        return .ignored
+      default: break
+      }
+    }
+    if line.indent == 0, let f, f.value.isEmpty, f.key.allSatisfy({ $0.isLowercase || $0.isNumber || $0 == "-" }) {
+      return startContainer(String(f.key), role: role, line: line)
+    }
+    return nil
+  }
+
+  private mutating func startContainer(
+    _ name: String, role: ContainerSnapshot.Role, line: KubectlLine
+  ) -> SourceAccount.Verdict {
+    endContainer()
+    var c = ContainerSnapshot(name: name, role: role)
+    c.evidence.append(context.evidence(line.line))
+    container = c
+    return .parsed
+  }
+
+  private mutating func containerFieldLine(
+    _ key: Substring, _ value: Substring, line: KubectlLine
+  ) -> SourceAccount.Verdict? {
+    guard container != nil else { return nil }
+    endState()
+    containerField = .none
+    switch key {
+    case "Image":
+      container?.image = String(value)
+    case "State", "Last State", "Last Termination State":
+      guard let kind = StateBuilder.Kind(rawValue: String(value)) else { return nil }
+      state = StateBuilder(kind: kind, isLast: key != "State")
+      stateIndent = line.indent
+      containerField = .state
+    case "Ready":
+      guard value == "True" || value == "False" else { return nil }
+      container?.ready = value == "True"
+    case "Restart Count":
+      guard let n = Int(value) else { return nil }
+      container?.restartCount = n
+    case "Limits":
+      containerField = .limits
+      return .ignored
+    case "Requests":
+      containerField = .requests
+      return .ignored
+    case "Liveness", "Readiness", "Startup":
+      guard var probe = ProbeLine.parse(value) else { return nil }
+      probe.evidence = context.evidence(line.line)
+      let kind: ProbeSpec.Kind = key == "Liveness" ? .liveness : key == "Readiness" ? .readiness : .startup
+      container?.probes[kind] = probe
+      return .parsed
+    case "Environment":
+      containerField = value == "<none>" ? .none : .environment
+      return .ignored
+    case "Restart Policy":
+      // A restartable init container: a sidecar (§3.4).
+      container?.restartPolicyAlways = value == "Always"
+    default:
+      // Container ID, Image ID, ports, Command/Args, Mounts, Devices: recognised, not kept.
+      containerField = value.isEmpty ? .skippedList : .none
+      return .ignored
+    }
+    container?.evidence.append(context.evidence(line.line))
+    return .parsed
+  }
+
+  private mutating func stateField(_ key: Substring, _ value: Substring, line: KubectlLine) -> SourceAccount.Verdict? {
+    containerField = .state
+    switch key {
+    case "Reason": state?.reason = String(value)
+    case "Message":
+      state?.message = String(value)
+      containerField = .stateMessage
+      messageLines = 0
+    case "Exit Code":
+      guard let n = Int(value) else { return nil }
+      state?.exitCode = n
+    case "Signal":
+      guard let n = Int(value) else { return nil }
+      state?.signal = n
+    case "Started", "Finished":
+      let range = Timestamps.range(value)
+      guard range != nil || Timestamps.isZero(value) else { return nil }
+      if key == "Started" { state?.started = range } else { state?.finished = range }
+    default: return nil
+    }
+    container?.evidence.append(context.evidence(line.line))
+    return .parsed
+  }
+
+  private mutating func endState() {
+    guard let s = state else { return }
+    state = nil
+    if s.isLast { container?.lastState = s.build() } else { container?.state = s.build() }
+  }
+
+  private mutating func endContainer() {
+    endState()
+    containerField = .none
+    if let c = container { pod.containers.append(c) }
+    container = nil
+  }
+
+  // MARK: events and emission
+
+  mutating func startEvents(emit: (Record) -> Void) {
+    endContainer()
+    let owner = emitObject(emit: emit)
+    section = .events
+    events = DescribeEventsTable(owner: owner)
+  }
+
+  mutating func finish(emit: (Record) -> Void) {
+    events?.flush(emit: emit)
+    events = nil
+    endContainer()
+    _ = emitObject(emit: emit)
+  }
+
+  private var kind: String? {
+    if let workloadKind { return workloadKind }
+    if isNode { return "Node" }
+    if isPod { return "Pod" }
+    return nil
+  }
+
+  /// Emits the pod, node or workload (once) and returns the reference its events are about.
+  private mutating func emitObject(emit: (Record) -> Void) -> ObjectRef {
+    let kind = self.kind
+    let ref = ObjectRef(
+      kind: kind, namespace: kind == "Node" ? nil : namespace, name: name ?? "",
+      pastedAt: name == nil ? startedAt : nil)
+    // A pod fragment without its `Name:` is the unnamed pod of its pasted block.
+    let unnamedPod = name == nil && kind == "Pod" && startedAt != nil
+    guard !emitted, let name = name ?? (unnamedPod ? "" : nil) else { return ref }
+    emitted = true
+    switch kind {
+    case "Pod":
+      var p = pod
+      p.name = name
+      p.namespace = namespace
+      p.conditions = conditions
+      p.capturedAt = context.captureTime
+      p.evidence = evidence
+      if unnamedPod { p.pastedAt = startedAt }
+      p.deletionTimestamp = deletionTimestamp()
+      emit(.pod(p))
+    case "Node":
+      var n = NodeSnapshot(name: name)
+      n.conditions = conditions
+      n.taints = taints
+      n.unschedulable = unschedulable
+      n.evidence = evidence
+      emit(.node(n))
+    case let workload?:
+      var w = WorkloadSnapshot(kind: workload, name: name, namespace: namespace)
+      w.replicas = replicas
+      w.podsStatus = podsStatus
+      w.conditions = conditions
+      w.evidence = evidence
+      emit(.workload(w))
+    case nil:
+      break
+    }
+    return ref
+  }
+
+  /// `Terminating (lasts X)`: X is the time since deletionTimestamp, which is request time +
+  /// grace, so `<invalid>` means it lies 2 s … grace s ahead (§1.2).
+  private func deletionTimestamp() -> TimeRange? {
+    if let expires { return expires }
+    switch lasts {
+    case .known(let range)?:
+      return range.timeRange(before: context.captureTime)
+    case .future?:
+      guard let grace = pod.deletionGracePeriodSeconds, grace >= 2 else { return nil }
+      let now = context.captureTime.date
+      return TimeRange(earliest: now.addingTimeInterval(2), latest: now.addingTimeInterval(Double(grace)))
+    default:
+      return nil
+    }
+  }
+}
+
+/// A container state while its sub-lines are read (§1.3).
+struct StateBuilder {
+  enum Kind: String {
+    case running = "Running"
+    case waiting = "Waiting"
+    case terminated = "Terminated"
+  }
+
+  var kind: Kind
+  var isLast: Bool
+  var reason: String?
+  var message: String?
+  var exitCode: Int?
+  var signal: Int?
+  var started: TimeRange?
+  var finished: TimeRange?
+
+  init(kind: Kind, isLast: Bool) {
+    self.kind = kind
+    self.isLast = isLast
+  }
+
+  /// The state; a Terminated state whose Exit Code line is missing (a cut paste) is not invented.
+  func build() -> ContainerState? {
+    switch kind {
+    case .running: return .running(startedAt: started)
+    case .waiting: return .waiting(reason: reason, message: message)
+    case .terminated:
+      guard let exitCode else { return nil }
+      return .terminated(
+        Termination(
+          reason: reason, message: message, exitCode: exitCode, signal: signal, startedAt: started,
+          finishedAt: finished))
+    }
+  }
+}
