@@ -1,6 +1,6 @@
 // swift-tools-version:6.1
 // The package is the architecture diagram: one target per stage, each importing only the stages
-// before it (DESIGN.md). Input → Ingest → Correlate → Diagnose → Report.
+// before it (docs/architecture.md). Input → Ingest → Correlate → Diagnose → Report.
 import PackageDescription
 
 let package = Package(

@@ -6,7 +6,7 @@
 
 Every bundle tells the stories of cases that samples/<case>/describe.txt tells, from the same objects: the pod and
 event JSON that real kubectl printed (tools/render-samples.py) is re-serialised the way each producer writes it
-(REFERENCE.md §3.2, §10, §12). Nothing here reads the clock or the environment: archives have fixed mtimes
+(docs/kubernetes.md §3.2, §10, §12). Nothing here reads the clock or the environment: archives have fixed mtimes
 (the capture epoch), sorted entries, owner 0/0 and gzip headers with mtime 0, so a rebuild is byte-identical.
 Python standard library only; the YAML emitter reproduces go-yaml v2 (what kubectl and oc write) and is checked
 against samples/<case>/pod.yaml on every run.
@@ -215,14 +215,14 @@ def rfc3339_micro(t):
 
 
 def rfc3339_nano(t, extra_ns=0):
-    """containerd's RFC3339Nano: trailing zeros trimmed (REFERENCE.md §10.2)."""
+    """containerd's RFC3339Nano: trailing zeros trimmed (docs/kubernetes.md §10.2)."""
     nanos = t.microsecond * 1000 + extra_ns
     frac = ("%09d" % nanos).rstrip("0")
     return t.strftime("%Y-%m-%dT%H:%M:%S") + ("." + frac if frac else "") + "Z"
 
 
 def klog_header(severity, t, pid, where):
-    """`I1127 00:26:50.512345    1187 prober.go:107] ` (REFERENCE.md §10.1: PID padded to 7 columns)."""
+    """`I1127 00:26:50.512345    1187 prober.go:107] ` (docs/kubernetes.md §10.1: PID padded to 7 columns)."""
     return "%s%s %s %7d %s] " % (severity, t.strftime("%m%d"), t.strftime("%H:%M:%S.%f"), pid, where)
 
 
@@ -314,7 +314,7 @@ def a_list(kind, items, resource_version):
 
 
 def by_name(items):
-    """API list order: etcd key order, i.e. by name within a namespace (REFERENCE.md §3.1)."""
+    """API list order: etcd key order, i.e. by name within a namespace (docs/kubernetes.md §3.1)."""
     return sorted(items, key=lambda o: (o["metadata"].get("namespace", ""), o["metadata"]["name"]))
 
 
@@ -443,7 +443,7 @@ def coredns_pod():
 # ---------------------------------------------------------------------------------------------------------------
 
 # crashloop-max: inventory panics ~5 s after each start. Delays per exit 0, 10, 20, 40, 80, 160, 300 s … from
-# finishedAt (REFERENCE.md §7.1), each start landing up to one 10–15 s sync retry late.
+# finishedAt (docs/kubernetes.md §7.1), each start landing up to one 10–15 s sync retry late.
 INVENTORY_DELAYS = [0, 10, 20, 40, 80, 160, 300, 300, 300]
 INVENTORY_LATE = [0, 3, 6, 4, 7, 5, 8, 6, 8]
 # BackOff events (sync retries) in the gap after each exit; the last gap runs to the capture.
@@ -559,7 +559,7 @@ def checkout_json(t, level, logger, thread, message, extra=""):
 
 def checkout_stack(frames):
     """A JDBC timeout's stack trace as logstash-logback-encoder writes it: one JSON string, long enough to cross
-    containerd's 16 KiB line limit (REFERENCE.md §10.2)."""
+    containerd's 16 KiB line limit (docs/kubernetes.md §10.2)."""
     lines = ["org.springframework.transaction.CannotCreateTransactionException: Could not open JPA EntityManager "
              "for transaction", "Caused by: java.sql.SQLTransientConnectionException: HikariPool-1 - Connection is "
              "not available, request timed out after 30000ms (total=10, active=10, idle=0, waiting=42)"]
@@ -685,7 +685,7 @@ def plain(entries):
 
 
 def timestamped(entries):
-    """`kubectl logs --timestamps` / `oc adm inspect`: RFC3339NanoFixed, then the line (REFERENCE.md §10.2)."""
+    """`kubectl logs --timestamps` / `oc adm inspect`: RFC3339NanoFixed, then the line (docs/kubernetes.md §10.2)."""
     return "".join("%s %s\n" % (t.strftime("%Y-%m-%dT%H:%M:%S.") + "%06d000Z" % t.microsecond, text)
                    for t, _, text in entries)
 
@@ -735,7 +735,7 @@ def interpolated_schedule(event):
 
 def occurrences(events, schedule):
     """[(time, event, k)] for every occurrence, k counting from 1, in time order; events without a count
-    (events.k8s.io, REFERENCE.md §4.1) occur once, at eventTime."""
+    (events.k8s.io, docs/kubernetes.md §4.1) occur once, at eventTime."""
     out = []
     for event in events:
         if event.get("count") is None:
@@ -808,7 +808,7 @@ def watch_history():
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# kubelet journal (REFERENCE.md §10.1, §6.3, §7.1, §8.2, §5.1)
+# kubelet journal (docs/kubernetes.md §10.1, §6.3, §7.1, §8.2, §5.1)
 # ---------------------------------------------------------------------------------------------------------------
 
 
@@ -962,7 +962,7 @@ TROUBLESHOOT_CASES = ["exec-probe-timeout", "init-container-crash", "oomkilled"]
 
 
 def container_logs(case, pod, container, previous=False):
-    """What the kubelet serves for `kubectl logs [--previous]` (REFERENCE.md §10.2): the running container, else the
+    """What the kubelet serves for `kubectl logs [--previous]` (docs/kubernetes.md §10.2): the running container, else the
     last terminated one; a container waiting to start has no log (the error text is returned instead)."""
     name = pod["metadata"]["name"]
     if case == "crashloop-max":
@@ -1047,7 +1047,7 @@ def workloads(pods):
 
 
 def dump_logs(case, pod):
-    """A pod's logs.txt: one START … END section per container (init containers first), REFERENCE.md §10.3."""
+    """A pod's logs.txt: one START … END section per container (init containers first), docs/kubernetes.md §10.3."""
     ns, name = pod["metadata"]["namespace"], pod["metadata"]["name"]
     out = []
     containers = pod["spec"].get("initContainers", []) + pod["spec"]["containers"]
@@ -1062,7 +1062,7 @@ def dump_logs(case, pod):
 def cluster_info_dump():
     """`kubectl cluster-info dump` (default namespaces: kube-system and the current one, `default`): the
     `--output-directory` tree and the same run to stdout. Typed lists: kind/apiVersion on the list only,
-    4-space indent (REFERENCE.md §10.3)."""
+    4-space indent (docs/kubernetes.md §10.3)."""
     cases = {case: load_case(case) for case in DUMP_CASES}
     namespaces = {
         "kube-system": ([coredns_pod()], [], {COREDNS: None}),
@@ -1105,7 +1105,7 @@ def cluster_info_dump():
 
 def must_gather():
     """`oc adm must-gather`: one image directory holding `oc adm inspect` output (YAML lists and objects, logs with
-    --timestamps), node objects and the masters' kubelet journal (REFERENCE.md §12)."""
+    --timestamps), node objects and the masters' kubelet journal (docs/kubernetes.md §12)."""
     root = "must-gather.local.1234/"
     image = root + "quay-io-openshift-release-dev-ocp-v4-0-art-dev-sha256-abc/"
     files = {}
@@ -1158,7 +1158,7 @@ def masters_kubelet_log():
 
 def troubleshoot():
     """troubleshoot.sh `kubectl support-bundle`: typed lists with kind/apiVersion on every item, 2-space indent;
-    logs of unhealthy pods (current and previous); redactors' `***HIDDEN***` (REFERENCE.md §12)."""
+    logs of unhealthy pods (current and previous); redactors' `***HIDDEN***` (docs/kubernetes.md §12)."""
     root = "supportbundle-2026-11-27T01_00_00/"
     res = root + "cluster-resources/"
     files = {}
@@ -1253,7 +1253,7 @@ LOG_MAX_FILES = 3
 
 
 def rotated(entries, start, end):
-    """The files the kubelet's container log manager leaves for one container instance (REFERENCE.md §10.2), with
+    """The files the kubelet's container log manager leaves for one container instance (docs/kubernetes.md §10.2), with
     `containerLogMaxSize: 2Ki` and `containerLogMaxFiles: 3`: every 10 s a running container's log over the limit is
     renamed `<n>.log.<YYYYMMDD-hhmmss>`; before that, rotated files beyond MaxFiles-2 are removed and the others
     gzipped, so the newest rotation stays plain. [(suffix, entries, gzipped)] in time order."""
@@ -1280,7 +1280,7 @@ def rotated(entries, start, end):
 
 
 def var_log_pods():
-    """The kubelet's /var/log/pods for the two crashing pods (REFERENCE.md §10.2): checkout's last dead instance
+    """The kubelet's /var/log/pods for the two crashing pods (docs/kubernetes.md §10.2): checkout's last dead instance
     rotated twice (`containerLogMaxSize: 4Ki` on this node), the newest rotation plain, the older one gzipped;
     inventory keeps only its last dead instance (container GC keeps one per container)."""
     files = {}
@@ -1360,7 +1360,7 @@ The capture time is 2026-11-27T01:00:00Z; run podmortem with `--now 2026-11-27T0
 What is constructed rather than copied: node objects, the coredns pod, ReplicaSets and Deployments, container log
 text, the times of the individual occurrences behind each event's count (checked against the events' count,
 firstTimestamp and lastTimestamp), resourceVersions of intermediate event writes, and the kubelet lines, which follow
-the 1.32 kubelet's messages (REFERENCE.md §6.3, §7.1, §8.2, §5.1) except one noted in `kubelet-journal/README.md`.
+the 1.32 kubelet's messages (docs/kubernetes.md §6.3, §7.1, §8.2, §5.1) except one noted in `kubelet-journal/README.md`.
 """,
     "cluster-info-dump": """# kubectl cluster-info dump
 
@@ -1371,7 +1371,7 @@ namespaces kube-system and `default`) packed as a tar.gz: `nodes.json`, and per 
 `==== END … ====` section per container. Lists are typed: `kind`/`apiVersion` on the list, not on the items.
 
 `cluster-info-dump-stdout.txt` is the same run without `--output-directory`: the JSON objects printed one after
-another, each namespace's log sections right after its pods (REFERENCE.md §10.3).
+another, each namespace's log sections right after its pods (docs/kubernetes.md §10.3).
 
 Stories: crashloop-max (inventory panics, CrashLoopBackOff at the 5m0s cap; its log section holds the panic),
 liveness-http-timeout (checkout's liveness HTTP probe times out; restarted 4 times, running now), oomkilled
@@ -1421,7 +1421,7 @@ OOMKilled). podmortem should conclude `probe.liveness-failing` (postgres, mode t
     "events-watch": """# Event watch streams
 
 One watch of the `default` namespace's events from 00:26:00 to the capture, while checkout
-(liveness-http-timeout) fails, in two forms (REFERENCE.md §3.2):
+(liveness-http-timeout) fails, in two forms (docs/kubernetes.md §3.2):
 
 - `events-watch.ndjson`: the API's `GET /api/v1/namespaces/default/events?watch=1&allowWatchBookmarks=true`, one
   `{"type":"ADDED|MODIFIED|DELETED|BOOKMARK","object":{…}}` per line (typed objects, compact). The initial ADDED
@@ -1462,14 +1462,14 @@ logged). journald stores each line of a multi-line klog record as its own entry,
   per sync retry in back-off (101, like the BackOff event's count), the back-off growing to 5m0s.
 
 One line kind is constructed, not the kubelet's: `"Container terminated" … message=<` (tab-indented lines, ` >`) is
-there to carry klog's multi-line value form (REFERENCE.md §10.1) with inventory's termination message.
+there to carry klog's multi-line value form (docs/kubernetes.md §10.1) with inventory's termination message.
 
 podmortem should conclude from the log alone: liveness probe timeouts restart checkout, and inventory is in
 CrashLoopBackOff at the 5m0s back-off.
 """,
     "var-log-pods": """# /var/log/pods
 
-`pods/` is a copy of the kubelet's `/var/log/pods` for two pods (REFERENCE.md §10.2):
+`pods/` is a copy of the kubelet's `/var/log/pods` for two pods (docs/kubernetes.md §10.2):
 
 - `default_checkout-6b8f9c7d54-qv7xk_<uid>/checkout/`: instance 3 (00:44:55–00:57:40, killed by the liveness probe)
   rotated while it ran (this node has `containerLogMaxSize: 2Ki`, `containerLogMaxFiles: 3`; the kubelet checks every

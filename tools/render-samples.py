@@ -9,7 +9,7 @@ fixtures/_snapshot-<label>/, each relative to its own capture moment) plus a kub
 (fixtures/_kubelet-restart/). Each of its files is normalised to its own capture time, recorded per file as
 `captureTime` in samples/manifest.json.
 
-How it stays deterministic (see /work/shared/KUBECTL-FIXTURES.md, "Ages and the clock"):
+How it stays deterministic (the rules below are all there is to it):
 - every fixture time is "now-…"; the server resolves it against the whole second a request arrives in;
 - each kubectl command starts 5 ms after a second boundary A; the run is accepted only if every request of the
   command was answered in second A and kubectl exited before A+0.9 s (otherwise it is retried), so the ages kubectl

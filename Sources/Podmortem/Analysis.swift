@@ -16,7 +16,7 @@ public enum PodmortemVersion {
 package struct AnalysisOptions: Sendable {
   /// Paths to read; `-` is standard input. Empty means standard input.
   package var inputs: [String]
-  /// The capture-time anchor (`--now`); nil lets each source choose (DESIGN.md "Time").
+  /// The capture-time anchor (`--now`); nil lets each source choose (docs/architecture.md "Time").
   package var now: Date?
   /// Extra pattern directories (`--patterns DIR`).
   package var patternDirectories: [String]
@@ -82,7 +82,7 @@ package struct Analysis: Sendable {
     return AnalysisResult(report: report, readAnything: accounts.contains { $0.lines > 0 })
   }
 
-  /// `--now`, else the file's modification time, else the time the run started (DESIGN.md "Time").
+  /// `--now`, else the file's modification time, else the time the run started (docs/architecture.md "Time").
   private func captureTime(for info: SourceInfo, runStartedAt: Date) -> CaptureTime {
     if let now = options.now { return CaptureTime(date: now, origin: .flag) }
     if let mtime = info.modificationDate, !info.isStandardInput {

@@ -3,7 +3,7 @@ import PodmortemModel
 
 /// Notices watch streams that carry only `ADDED` events although identities repeat with counts
 /// that never grow: the stream shows new objects but not their updates (`MODIFIED`), so repeats of
-/// an event are missing from it (REFERENCE.md §3.2).
+/// an event are missing from it (docs/kubernetes.md §3.2).
 ///
 /// Per source it keeps, for each identity, the smallest and largest count and evidence position,
 /// and forgets a source as soon as it shows any other watch verb or a non-watch event.

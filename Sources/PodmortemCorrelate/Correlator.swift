@@ -4,7 +4,7 @@ import PodmortemModel
 /// Merges records from every source, one at a time, into the correlated state.
 ///
 /// Records are merged as they are added, so memory grows with distinct pods, event identities
-/// and event objects, not with the number of records (DESIGN.md "What must hold"). Each merged
+/// and event objects, not with the number of records (docs/architecture.md "What must hold"). Each merged
 /// event keeps a bounded sample of its evidence (`EvidenceSample`: the first and last three
 /// occurrences). Log records are kept as a sample per pod or node: the first and last
 /// `LogSample.keep` records of each pattern (with counts) and of the unrecognised lines. A pod keeps

@@ -3,7 +3,7 @@ import PodmortemModel
 
 /// Every event seen so far, merged as it arrives: one entry per distinct identity as a source
 /// spelled it, one lineage per event object inside it. Memory grows with identities and objects,
-/// not with the number of records (DESIGN.md "What must hold").
+/// not with the number of records (docs/architecture.md "What must hold").
 ///
 /// Resolution across sources (wildcard fields, objects told apart by name or time) happens in
 /// `merged(now:)`, on the whole book in a fixed order, so the result depends only on the set of

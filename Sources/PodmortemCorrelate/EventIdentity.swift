@@ -1,7 +1,7 @@
 import Foundation
 import PodmortemModel
 
-/// The identity of an event: the fields of the legacy recorder's dedup key (REFERENCE.md §5.1
+/// The identity of an event: the fields of the legacy recorder's dedup key (docs/kubernetes.md §5.1
 /// `getEventKey`), normalised so that every source spells them the same way.
 ///
 /// A field a source does not show is nil, and nil is a wildcard, not a value: describe's

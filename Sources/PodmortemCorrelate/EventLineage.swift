@@ -105,7 +105,7 @@ package struct EvidenceSample: Hashable, Sendable {
 /// or several objects that could not be told apart.
 ///
 /// - count: the largest count seen — counts only grow within one object, so the largest is the
-///   latest (REFERENCE.md §5.1), never a sum.
+///   latest (docs/kubernetes.md §5.1), never a sum.
 /// - firstSeen: every observation of one object names the same first occurrence (re-creation after
 ///   TTL expiry keeps it, §4.3), so the ranges are intersected.
 /// - lastSeen: observations with the same, largest count saw the same last occurrence and are

@@ -2,7 +2,7 @@ import Foundation
 import PodmortemModel
 
 extension CorrelatedState {
-  /// The events `podmortem events` shows, filtered like `kubectl events` (REFERENCE.md §3.3).
+  /// The events `podmortem events` shows, filtered like `kubectl events` (docs/kubernetes.md §3.3).
   ///
   /// - `kindName`: `pod/web-0`, `Pod/web-0` (kind compared case-insensitively) or a bare `web-0`;
   ///   an event whose source did not show the kind (describe) matches any kind.

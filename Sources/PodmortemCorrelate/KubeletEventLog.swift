@@ -3,7 +3,7 @@ import PodmortemModel
 
 /// The kubelet's own record of the events it sends: `"Event occurred" object="ns/name"
 /// fieldPath="spec.containers{web}" kind="Pod" … type="Warning" reason="Unhealthy" message="…"`,
-/// one log line per occurrence (REFERENCE.md §5.1, V(3)).
+/// one log line per occurrence (docs/kubernetes.md §5.1, V(3)).
 ///
 /// Each line is one occurrence of an event the API may also show. The lines of one identity are
 /// gathered into one observation — count = the distinct lines, first and last seen = the first and

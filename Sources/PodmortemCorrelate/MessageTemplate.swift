@@ -138,7 +138,7 @@ package enum MessageTemplate {
     }
 
     /// A Go `time.Duration` string: one or more `<number>[.<digits>]<unit>` with units h, m, s,
-    /// ms, us, µs, ns (REFERENCE.md §2).
+    /// ms, us, µs, ns (docs/kubernetes.md §2).
     private func duration(at j: Int) -> Int? {
       var e = j
       var parts = 0

@@ -1,7 +1,7 @@
 import PodmortemModel
 
 extension PodSnapshot {
-  /// The pod's STATUS as `kubectl get pods` would print it (REFERENCE.md §3.4): the column itself
+  /// The pod's STATUS as `kubectl get pods` would print it (docs/kubernetes.md §3.4): the column itself
   /// when a source showed it, otherwise derived from the phase, reason, init containers and
   /// containers the snapshot holds (describe shows only the phase: `Running` for a pod in
   /// CrashLoopBackOff).

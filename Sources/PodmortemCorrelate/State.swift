@@ -42,7 +42,7 @@ package struct PodKey: Hashable, Comparable, Sendable, Codable, CustomStringConv
   }
 }
 
-/// One event after merging every source that saw it (REFERENCE.md §1.6, §4, §5).
+/// One event after merging every source that saw it (docs/kubernetes.md §1.6, §4, §5).
 package struct MergedEvent: Hashable, Sendable, Codable {
   package var involved: ObjectRef
   package var type: EventType

@@ -5,7 +5,7 @@ import PodmortemModel
 ///
 /// - An event is placed at its last occurrence; an event that happened more than once gets a
 ///   second entry at its first occurrence (`first of x5`), so the timeline shows how long it went on.
-/// - `Unhealthy` events are probe failures and `Killing` events kills (REFERENCE.md §9.1).
+/// - `Unhealthy` events are probe failures and `Killing` events kills (docs/kubernetes.md §9.1).
 /// - Container starts and finishes come from `State`/`Last State` of every snapshot, deduplicated.
 /// - A restart is placed between the two captures whose restart counts differ, or at the start of
 ///   the current run when that falls between them.

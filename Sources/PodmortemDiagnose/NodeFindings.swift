@@ -4,7 +4,7 @@ import PodmortemModel
 
 /// Findings about nodes themselves, for input that shows a node but none of its pods (a pasted
 /// `kubectl describe node`, a bundle's nodes.json): Ready `False`/`Unknown`, and the pressure
-/// conditions that make the eviction manager act (REFERENCE.md §8.2, §8.3).
+/// conditions that make the eviction manager act (docs/kubernetes.md §8.2, §8.3).
 ///
 /// When a pod on the node already has a `node.not-ready` finding, that finding is the one per cause
 /// and the node's own NotReady finding is left out.

@@ -2,7 +2,7 @@ import PodmortemCorrelate
 import PodmortemModel
 import PodmortemText
 
-/// Findings that patterns raise on their own (DESIGN.md "Patterns"): a pattern file may give a
+/// Findings that patterns raise on their own (docs/architecture.md "Patterns"): a pattern file may give a
 /// pattern a severity, a title and an explanation, and every log line or event message it matches
 /// then becomes evidence of one finding per pod and container, with no Swift rule at all.
 ///

@@ -2,7 +2,7 @@ import PodmortemCorrelate
 import PodmortemModel
 
 /// Everything a pod's history says about one probe of one container failing: `Unhealthy` events,
-/// kubelet `Probe failed` log lines and probe kills (REFERENCE.md §6.3).
+/// kubelet `Probe failed` log lines and probe kills (docs/kubernetes.md §6.3).
 package struct ProbeFailures: Sendable {
   package var kind: ProbeSpec.Kind
   package var container: ContainerSnapshot

@@ -23,7 +23,7 @@ package struct RuleDescription: Hashable, Sendable {
   package var id: String
   package var category: FindingCategory
   package var title: String
-  /// Why the conclusion holds: the kubelet behaviour it models, with REFERENCE.md sections.
+  /// Why the conclusion holds: the kubelet behaviour it models, with docs/kubernetes.md sections.
   package var rationale: String
   /// Rules whose findings about the same subject are symptoms of this rule's cause: the
   /// `Diagnoser` folds them into this rule's finding (evidence, facts, explanation).
@@ -59,7 +59,7 @@ package struct RuleExample: Sendable, CustomStringConvertible {
     /// Text as a user pastes it (`kubectl describe pod`, `kubectl get events`, kubelet log lines…),
     /// captured at `now` (ISO 8601). The tests run it through ingest, correlation and every rule,
     /// so expected line numbers count from 1 at the text's first line. Diagnose never reads text
-    /// itself: the flow stays one-way (DESIGN.md).
+    /// itself: the flow stays one-way (docs/architecture.md).
     case text(String, now: String)
   }
 

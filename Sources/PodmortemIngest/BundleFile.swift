@@ -1,7 +1,7 @@
 import PodmortemInput
 import PodmortemModel
 
-/// What a file in a support bundle is, known from its path alone (REFERENCE.md §12): which tool
+/// What a file in a support bundle is, known from its path alone (docs/kubernetes.md §12): which tool
 /// wrote the bundle, what the file holds, and the pod and container it belongs to.
 ///
 /// The content is still sniffed: the path says where to look and whom a log line is about, the
@@ -146,7 +146,7 @@ package struct ContainerLogPath: Hashable, Sendable {
 }
 
 extension SourceInfo {
-  /// What this source is in a support bundle, from its path (REFERENCE.md §12).
+  /// What this source is in a support bundle, from its path (docs/kubernetes.md §12).
   package var bundleFile: BundleFile { BundleLayout.classify(self) }
 }
 

@@ -1,7 +1,7 @@
 import PodmortemInput
 
 /// The account of a bundle's files by layout: which producers were seen and which files no layout
-/// explains (DESIGN.md: nothing is silently skipped). The facade adds every source and reports
+/// explains (docs/architecture.md: nothing is silently skipped). The facade adds every source and reports
 /// `unknownFiles` beside the line accounting.
 package struct BundleInventory: Hashable, Sendable {
   /// How many files followed each producer's layout.

@@ -1,6 +1,6 @@
 import PodmortemInput
 
-/// Recognises support-bundle layouts from a file's path (REFERENCE.md §12).
+/// Recognises support-bundle layouts from a file's path (docs/kubernetes.md §12).
 ///
 /// Pure: one path in, one `BundleFile` out, no file system access. Every layout is matched at the
 /// end of the path, after its marker directory (`namespaces/`, `cluster-resources/`, `kubectl/` …),
@@ -349,7 +349,7 @@ package enum BundleLayout {
   // MARK: - /var/log/pods and /var/log/containers
 
   /// `<ns>_<pod>_<uid>/<ctr>/<n>.log` (+ rotated `<n>.log.<YYYYMMDD-hhmmss>`) and
-  /// `<pod>_<ns>_<ctr>-<id>.log` (REFERENCE.md §10.2). Inside a rancher collector's `podlogs/`
+  /// `<pod>_<ns>_<ctr>-<id>.log` (docs/kubernetes.md §10.2). Inside a rancher collector's `podlogs/`
   /// (which copies these directories) the producer is the collector.
   static func varLogPods(_ p: [String]) -> BundleFile? {
     let n = p.count
@@ -400,7 +400,7 @@ package enum BundleLayout {
 
   // MARK: - kubectl cluster-info dump
 
-  /// `nodes.json`, `<ns>/events.json`, `<ns>/pods.json`, `<ns>/<pod>/logs.txt` (REFERENCE.md §10.3).
+  /// `nodes.json`, `<ns>/events.json`, `<ns>/pods.json`, `<ns>/<pod>/logs.txt` (docs/kubernetes.md §10.3).
   static func clusterInfoDump(_ p: [String]) -> BundleFile? {
     let n = p.count
     guard let file = p.last else { return nil }

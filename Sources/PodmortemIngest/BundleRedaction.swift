@@ -1,6 +1,6 @@
 import Foundation
 
-/// Values a support-bundle tool replaced before shipping the bundle (REFERENCE.md §12).
+/// Values a support-bundle tool replaced before shipping the bundle (docs/kubernetes.md §12).
 ///
 /// troubleshoot.sh's redactors write `***HIDDEN***` in place of a secret, a token, an address or
 /// a whole environment value. Such a value was present and non-empty in the cluster: parsers must

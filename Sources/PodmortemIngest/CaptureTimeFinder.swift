@@ -3,7 +3,7 @@ import PodmortemInput
 import PodmortemModel
 import PodmortemText
 
-/// Finds the moment a text was captured in the text itself (DESIGN.md "Time": `--now`, else a time
+/// Finds the moment a text was captured in the text itself (docs/architecture.md "Time": `--now`, else a time
 /// found in the input, else the file's modification time, else the current time).
 ///
 /// What counts, in the first lines of a source: a line that is only a timestamp — the output of

@@ -1,7 +1,7 @@
 import PodmortemInput
 import PodmortemModel
 
-/// The container-log sections of `kubectl cluster-info dump` (REFERENCE.md §10.3): a `logs.txt`
+/// The container-log sections of `kubectl cluster-info dump` (docs/kubernetes.md §10.3): a `logs.txt`
 /// of an `--output-directory` dump, or the log part of the dump's stdout.
 ///
 /// Each `==== START logs for container C of pod NS/P ====` opens a section whose lines become

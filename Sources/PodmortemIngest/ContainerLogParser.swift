@@ -3,7 +3,7 @@ import PodmortemInput
 import PodmortemModel
 import PodmortemText
 
-/// A container's own output as the runtime stored it (REFERENCE.md §10.2): CRI lines
+/// A container's own output as the runtime stored it (docs/kubernetes.md §10.2): CRI lines
 /// `<RFC3339Nano> stdout|stderr P|F <text>` and docker json-file lines
 /// `{"log":"…\n","stream":"stdout","time":"…"}`. Each line of output becomes one `LogRecord` with
 /// origin `.container` and the stream as its severity; partial chunks are joined with the chunk

@@ -1,5 +1,5 @@
 /// Go's `strconv.Quote` both ways: klog quotes structured messages and string values with it
-/// (REFERENCE.md §10.1), and the JSON log format is re-rendered in that form for the patterns.
+/// (docs/kubernetes.md §10.1), and the JSON log format is re-rendered in that form for the patterns.
 package enum GoString {
   /// Reads the quoted string that starts at `start` (a `"`) and returns its value and the index just
   /// past the closing quote; nil when the quote is never closed. Invalid UTF-8 that `\x` escapes

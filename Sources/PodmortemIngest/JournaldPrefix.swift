@@ -2,7 +2,7 @@ import Foundation
 import PodmortemText
 
 /// The prefix `journalctl` writes before each message: `Nov 27 01:02:03 node-1 kubelet[123]: `
-/// (REFERENCE.md §10.1), its `-o short-precise` form with microseconds, and the `-o short-iso` /
+/// (docs/kubernetes.md §10.1), its `-o short-precise` form with microseconds, and the `-o short-iso` /
 /// `short-iso-precise` forms that carry a year and an offset.
 package struct JournaldPrefix: Hashable, Sendable {
   /// When the time has no year (the short formats): month, day, hour, minute, second, fraction.

@@ -1,7 +1,7 @@
 import PodmortemModel
 import PodmortemText
 
-/// The fixed-layout klog header `Lmmdd hh:mm:ss.uuuuuu threadid file:line] ` (REFERENCE.md §10.1).
+/// The fixed-layout klog header `Lmmdd hh:mm:ss.uuuuuu threadid file:line] ` (docs/kubernetes.md §10.1).
 ///
 /// It has no year and no zone: `KubeletLogParser` supplies both.
 package struct KlogHeader: Hashable, Sendable {

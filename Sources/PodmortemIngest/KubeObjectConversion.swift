@@ -86,7 +86,7 @@ struct KubeObjectConverter {
 
   // MARK: - Events
 
-  /// REFERENCE.md §4.1, §4.2: core/v1 and events.k8s.io/v1 are two views of one stored object.
+  /// docs/kubernetes.md §4.1, §4.2: core/v1 and events.k8s.io/v1 are two views of one stored object.
   private func event(_ object: KubeObject, watchType: String?, evidence: ObjectEvidence) -> Event? {
     guard let reference = object.involvedObject ?? object.regarding else { return nil }
     let involved = ObjectRef(
@@ -344,7 +344,7 @@ struct KubeObjectConverter {
   }
 }
 
-/// A value redacted by a support-bundle tool (`***HIDDEN***`, REFERENCE.md §12) is no value at all.
+/// A value redacted by a support-bundle tool (`***HIDDEN***`, docs/kubernetes.md §12) is no value at all.
 private func revealed(_ text: String?) -> String? {
   guard let text, !text.isEmpty, text != "***HIDDEN***" else { return nil }
   return text
@@ -356,7 +356,7 @@ private func nonEmpty(_ text: String?) -> String? {
 }
 
 /// RFC 3339 times as the API writes them: `metav1.Time` in whole seconds, `MicroTime` with six
-/// decimals (REFERENCE.md §4.1).
+/// decimals (docs/kubernetes.md §4.1).
 ///
 /// A time becomes a range as wide as its last written digit: `01:02:03Z` is [01:02:03, 01:02:04]
 /// because the writer truncated to the second; `01:02:03.123456Z` is a microsecond wide.

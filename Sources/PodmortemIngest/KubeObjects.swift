@@ -6,7 +6,7 @@
 struct KubeDocument: Decodable {
   /// The object itself, when the document is not an envelope.
   var object: KubeObject
-  /// `{"type": "ADDED", "object": {…}}` (a watch event, REFERENCE.md §3.2).
+  /// `{"type": "ADDED", "object": {…}}` (a watch event, docs/kubernetes.md §3.2).
   var watchObject: KubeObject?
   /// `{"verb": "ADDED", "event": {…}, "old_event": {…}}` (eventrouter).
   var verb: String?
@@ -33,7 +33,7 @@ struct KubeObject: Decodable {
   var apiVersion: String?
   var kind: String?
   var metadata: KubeMetadata?
-  // Event (core/v1 and events.k8s.io/v1, REFERENCE.md §4.1, §4.2); `type` is also the watch verb.
+  // Event (core/v1 and events.k8s.io/v1, docs/kubernetes.md §4.1, §4.2); `type` is also the watch verb.
   var type: String?
   var reason: String?
   var message: String?

@@ -2,7 +2,7 @@ import Foundation
 import PodmortemInput
 import PodmortemModel
 
-/// Kubelet logs: klog text (REFERENCE.md §10.1), the same behind journald's prefix, and the
+/// Kubelet logs: klog text (docs/kubernetes.md §10.1), the same behind journald's prefix, and the
 /// `--logging-format=json` lines. Each log call becomes one `LogRecord` with origin `.kubelet`; a
 /// multi-line value (`key=<` … ` >`) is joined into the record of the line that opened it.
 ///

@@ -2,7 +2,7 @@ import Foundation
 import PodmortemText
 
 /// Wall-clock readings in a time zone, for log timestamps that carry no offset: klog and journald
-/// leave out the year and the zone (REFERENCE.md §10.1). RFC 3339 times go through `RFC3339`.
+/// leave out the year and the zone (docs/kubernetes.md §10.1). RFC 3339 times go through `RFC3339`.
 package enum LogTime {
   /// The instant a wall-clock reading in `zone` names, or nil when the reading is not a valid date
   /// (month 13, 30 February, hour 25).

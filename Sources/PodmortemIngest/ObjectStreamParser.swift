@@ -3,7 +3,7 @@ import PodmortemInput
 import PodmortemModel
 
 /// Kubernetes objects as JSON, streamed: a single object, a `List`/`EventList`/`PodList`,
-/// `kubectl get -w -o json` (pretty objects one after another, REFERENCE.md §3.2), watch NDJSON
+/// `kubectl get -w -o json` (pretty objects one after another, docs/kubernetes.md §3.2), watch NDJSON
 /// (`{"type":…,"object":…}`), eventrouter lines (`{"verb":…,"event":…}`, possibly behind a klog
 /// header, §10.1) and event-exporter lines (one event per line).
 ///
@@ -62,7 +62,7 @@ package struct ObjectStreamParser: LineParser {
 
   package mutating func feed(_ line: Line, emit: (Record) -> Void) -> SourceAccount.Verdict {
     // `kubectl cluster-info dump` to stdout: JSON objects, then `==== START logs …` sections
-    // (REFERENCE.md §10.3). Between objects, a marker hands the lines to the logs parser until the
+    // (docs/kubernetes.md §10.3). Between objects, a marker hands the lines to the logs parser until the
     // next object starts.
     if !scanner.isInValue, logs?.isInSection == true || ClusterInfoDumpLogsParser.Marker(line.text) != nil {
       var parser = logs ?? ClusterInfoDumpLogsParser(context: context)

@@ -6,7 +6,7 @@ import PodmortemText
 /// What a parser knows about the source it reads.
 package struct ParseContext: Sendable {
   package var source: SourceInfo
-  /// The moment ages in this source are relative to (DESIGN.md "Time").
+  /// The moment ages in this source are relative to (docs/architecture.md "Time").
   package var captureTime: CaptureTime
   package var diagnostics: DiagnosticSink
   /// Keep environment variable values (never shown unless the user asks).

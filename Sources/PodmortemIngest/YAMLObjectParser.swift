@@ -4,7 +4,7 @@ import PodmortemModel
 import Yams
 
 /// Kubernetes objects as YAML: `---`-separated documents (`kubectl get -w -o yaml`, must-gather
-/// and crust-gather files) and `kubectl get -o yaml` lists (REFERENCE.md §3.2, §12).
+/// and crust-gather files) and `kubectl get -o yaml` lists (docs/kubernetes.md §3.2, §12).
 ///
 /// Each document is decoded on its own as soon as the next one starts. A list's `items:` are
 /// split line by line — every `- ` at the items' indentation starts a new item — so a large list

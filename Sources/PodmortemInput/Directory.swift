@@ -29,7 +29,7 @@ private struct DirectoryItem {
 
 extension InputReader {
   /// Reads a directory tree in byte-wise path order. Symlinks are followed only when their target
-  /// resolves inside the named folder (DESIGN.md "What must hold"); each directory and file is
+  /// resolves inside the named folder (docs/architecture.md "What must hold"); each directory and file is
   /// read once however many links reach it, so link loops end. Only regular files are read.
   func readDirectory(_ root: String, visit: (SourceInfo, inout LineReader) -> Void) {
     guard let rootReal = realPath(root) else {

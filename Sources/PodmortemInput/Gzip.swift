@@ -1,4 +1,4 @@
-// The only file that imports CZlib (STYLE.md "C is confined"; ConfinementTests enforces it).
+// The only file that imports CZlib (docs/architecture.md "What must hold"; ConfinementTests enforces it).
 import CZlib
 import PodmortemModel
 

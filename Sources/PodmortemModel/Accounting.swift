@@ -1,4 +1,4 @@
-/// What became of every line of one source (DESIGN.md: every input line is accounted for).
+/// What became of every line of one source (docs/architecture.md: every input line is accounted for).
 package struct SourceAccount: Hashable, Sendable, Codable {
   /// How many unrecognised line numbers are kept as examples.
   package static let keptUnrecognised = 10

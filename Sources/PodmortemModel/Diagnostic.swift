@@ -1,7 +1,7 @@
 /// A problem with the input, emitted — never thrown across the pipeline — so the run goes on.
 ///
 /// Messages start lower-case, have no trailing period and quote values in single quotes
-/// (STYLE.md): `truncated gzip stream at byte 81234`.
+/// (docs/architecture.md): `truncated gzip stream at byte 81234`.
 package struct Diagnostic: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
   package enum Level: String, Hashable, Comparable, Sendable, Codable {
     /// Worth knowing, nothing lost (a binary file skipped, a year inferred).

@@ -79,7 +79,7 @@ package enum EventType: Hashable, Sendable, Codable, CustomStringConvertible {
 
 /// One Kubernetes event as one source saw it.
 ///
-/// Times are ranges: text gives ages (`2m (x5 over 10m)` — REFERENCE.md §1.6: the first age is
+/// Times are ranges: text gives ages (`2m (x5 over 10m)` — docs/kubernetes.md §1.6: the first age is
 /// the LAST occurrence, the second the FIRST), JSON gives whole seconds or microseconds.
 package struct Event: Hashable, Sendable, Codable {
   package var involved: ObjectRef
@@ -98,7 +98,7 @@ package struct Event: Hashable, Sendable, Codable {
   package var firstSeen: TimeRange?
   /// When the event last happened (lastTimestamp, or series.lastObservedTime).
   package var lastSeen: TimeRange?
-  /// True when the event came through events.k8s.io (a series whose count lags, REFERENCE §5.2).
+  /// True when the event came through events.k8s.io (a series whose count lags, docs/kubernetes.md §5.2).
   package var isSeries: Bool
   /// The watch verb when the event came from a watch stream (`ADDED`, `MODIFIED`, `DELETED`).
   package var watchType: String?

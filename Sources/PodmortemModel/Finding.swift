@@ -13,7 +13,7 @@ package enum Severity: String, Hashable, Comparable, Sendable, Codable, CaseIter
   package static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
 }
 
-/// The fixed vocabulary of finding categories (DESIGN.md "Findings"). Scripts key on these.
+/// The fixed vocabulary of finding categories (docs/architecture.md "Findings"). Scripts key on these.
 package enum FindingCategory: String, Hashable, Sendable, Codable, CaseIterable {
   case probeFailure = "probe-failure"
   case crashloopBackoff = "crashloop-backoff"

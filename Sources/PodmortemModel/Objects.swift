@@ -1,4 +1,4 @@
-/// What a source says about a node: its conditions and taints (REFERENCE.md §1.6, §8.3).
+/// What a source says about a node: its conditions and taints (docs/kubernetes.md §1.6, §8.3).
 package struct NodeSnapshot: Hashable, Sendable, Codable {
   package var name: String
   package var uid: String?

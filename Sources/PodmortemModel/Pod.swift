@@ -1,6 +1,6 @@
 import Foundation
 
-/// How a probe checks the container (REFERENCE.md §1.4).
+/// How a probe checks the container (docs/kubernetes.md §1.4).
 package enum ProbeHandler: Hashable, Sendable, Codable {
   case httpGet(scheme: String, host: String, port: String, path: String)
   case tcpSocket(host: String, port: String)
@@ -23,7 +23,7 @@ package enum ProbeHandler: Hashable, Sendable, Codable {
 
 /// A liveness, readiness or startup probe with its thresholds.
 ///
-/// Unset values are the apiserver defaults (REFERENCE.md §6.1): timeout 1 s, period 10 s,
+/// Unset values are the apiserver defaults (docs/kubernetes.md §6.1): timeout 1 s, period 10 s,
 /// success 1, failure 3, initial delay 0.
 package struct ProbeSpec: Hashable, Sendable, Codable {
   package enum Kind: String, Hashable, Sendable, Codable, CaseIterable {
@@ -56,7 +56,7 @@ package struct ProbeSpec: Hashable, Sendable, Codable {
   }
 }
 
-/// `State:` / `Last State:` of a container (REFERENCE.md §1.3).
+/// `State:` / `Last State:` of a container (docs/kubernetes.md §1.3).
 package enum ContainerState: Hashable, Sendable, Codable {
   case waiting(reason: String?, message: String?)
   case running(startedAt: TimeRange?)
@@ -165,7 +165,7 @@ package struct PodSnapshot: Hashable, Sendable, Codable {
   package var message: String?
   package var startTime: TimeRange?
   package var creationTime: TimeRange?
-  /// `metadata.deletionTimestamp`: request time + grace (REFERENCE.md §1.2).
+  /// `metadata.deletionTimestamp`: request time + grace (docs/kubernetes.md §1.2).
   package var deletionTimestamp: TimeRange?
   /// `metadata.deletionGracePeriodSeconds` (`Termination Grace Period:` in describe).
   package var deletionGracePeriodSeconds: Int?
@@ -206,7 +206,7 @@ package struct PodSnapshot: Hashable, Sendable, Codable {
   }
 }
 
-/// `READY 1/2`: ready containers over all containers (sidecars included, REFERENCE.md §3.4).
+/// `READY 1/2`: ready containers over all containers (sidecars included, docs/kubernetes.md §3.4).
 package struct ReadyCount: Hashable, Sendable, Codable {
   package var ready: Int
   package var total: Int

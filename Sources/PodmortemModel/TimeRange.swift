@@ -3,7 +3,7 @@ import Foundation
 /// A moment known only within bounds: `12m` ago means between 12 and 13 minutes ago.
 ///
 /// Absolute RFC 3339 times have a width of their precision (a second for `lastTimestamp`); ages
-/// from text keep the width of their HumanDuration band (REFERENCE.md §2). Conclusions drawn
+/// from text keep the width of their HumanDuration band (docs/kubernetes.md §2). Conclusions drawn
 /// from a range keep its width — precision is never invented.
 package struct TimeRange: Hashable, Sendable, Codable, CustomStringConvertible {
   package var earliest: Date
@@ -40,7 +40,7 @@ package struct TimeRange: Hashable, Sendable, Codable, CustomStringConvertible {
 
 /// The moment a text was captured; ages in the text are relative to it.
 package struct CaptureTime: Hashable, Sendable, Codable {
-  /// How podmortem chose the anchor, in the order DESIGN.md "Time" gives.
+  /// How podmortem chose the anchor, in the order docs/architecture.md "Time" gives.
   package enum Origin: String, Hashable, Sendable, Codable {
     /// `--now` on the command line.
     case flag

@@ -2,7 +2,7 @@ import Foundation
 import PodmortemModel
 
 /// How long before the capture time something happened, as the range of seconds a printed age
-/// allows: `5m` is 300…300.999 s, `15m` is 900…959.999 s (REFERENCE.md §2).
+/// allows: `5m` is 300…300.999 s, `15m` is 900…959.999 s (docs/kubernetes.md §2).
 package struct AgeRange: Hashable, Sendable {
   package var minSeconds: Double
   package var maxSeconds: Double
@@ -32,7 +32,7 @@ package enum Age: Hashable, Sendable {
   /// `<unknown>`: the timestamp was zero.
   case unknown
   /// `<invalid>`: the timestamp lies at least 2 s after the capture time (clock skew, or a
-  /// deletionTimestamp during the grace period, REFERENCE.md §1.2).
+  /// deletionTimestamp during the grace period, docs/kubernetes.md §1.2).
   case future
 
   /// The range, when the age is known.
@@ -46,7 +46,7 @@ package enum Age: Hashable, Sendable {
 }
 
 /// Inverts the duration formats kubectl prints: `HumanDuration`, `ShortHumanDuration` and Go's
-/// `time.Duration.String()` (REFERENCE.md §2).
+/// `time.Duration.String()` (docs/kubernetes.md §2).
 package enum Durations {
   /// The gap left below the next unit so a range never touches the next printed value.
   package static let epsilon = 0.001
@@ -56,7 +56,7 @@ package enum Durations {
   private static let day = 86400.0
   private static let year = 365 * 86400.0
 
-  /// Inverts `duration.HumanDuration` band by band, each with its own precision (REFERENCE.md §2).
+  /// Inverts `duration.HumanDuration` band by band, each with its own precision (docs/kubernetes.md §2).
   /// Also accepts the pre-1.12 forms with zero parts (`5m0s`, `3h0m`, `2d0h`) and the 1.12–1.18
   /// `2y0d`. Returns nil for text HumanDuration cannot print.
   package static func human(_ text: some StringProtocol) -> Age? {

@@ -1,7 +1,7 @@
 import Foundation
 import PodmortemModel
 
-/// Reads one `patterns/*.json` file and checks every pattern in it (DESIGN.md "Patterns").
+/// Reads one `patterns/*.json` file and checks every pattern in it (docs/architecture.md "Patterns").
 ///
 /// A pattern that fails a check becomes a diagnostic naming the file and the pattern id and is
 /// skipped; the other patterns of the file still load. A file that is not a pattern document at

@@ -1,7 +1,7 @@
 import Foundation
 import PodmortemModel
 
-/// Reads the describe probe line (REFERENCE.md §1.4), `<handler> <attributes>`:
+/// Reads the describe probe line (docs/kubernetes.md §1.4), `<handler> <attributes>`:
 /// `http-get http://:8080/healthz delay=0s timeout=1s period=10s #success=1 #failure=3`, with the
 /// ≥1.37 `successThreshold=1 failureThreshold=3` spelling accepted too. Handlers: `http-get`,
 /// `tcp-socket`, `exec […]`, `grpc <pod>:<port> <service>`, `unknown`.

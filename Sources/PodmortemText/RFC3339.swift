@@ -1,7 +1,7 @@
 import Foundation
 
 /// RFC 3339 times, read byte by byte: `metav1.Time` (`2026-11-27T01:02:03Z`) and `MicroTime` (six
-/// decimals) in API objects (REFERENCE.md §4.1), containerd's RFC3339Nano with trailing zeros
+/// decimals) in API objects (docs/kubernetes.md §4.1), containerd's RFC3339Nano with trailing zeros
 /// trimmed (§10.2), journalctl's short-iso `+0000` (§10.1).
 ///
 /// Any number of fraction digits after `.` or `,` (as Go's parser allows); the zone is `Z`, `±hh:mm`

@@ -3,7 +3,7 @@ import Foundation
 
 /// Why a regex could not be compiled or a match could not finish.
 ///
-/// This is the one place where PCRE2 return codes become Swift values (STYLE.md: one type owns
+/// This is the one place where PCRE2 return codes become Swift values (docs/architecture.md: one type owns
 /// each C handle, one place turns C codes into typed errors).
 package enum RegexError: Error, Hashable, Sendable, CustomStringConvertible {
   /// PCRE2 rejected the pattern; `offset` is the byte offset in the pattern where it gave up.

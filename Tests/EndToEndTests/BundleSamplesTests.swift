@@ -11,7 +11,7 @@ private struct Report {
     var unrecognised: Int
   }
 
-  /// A finding as the tests key on it: rule, category, subject and the facts REFERENCE.md models.
+  /// A finding as the tests key on it: rule, category, subject and the facts docs/kubernetes.md models.
   struct Finding: Hashable, Comparable, CustomStringConvertible {
     var rule: String
     var category: String
@@ -48,7 +48,7 @@ private struct Report {
   var pods: [Pod]
   var events: [EventRow]
 
-  /// The facts every finding is compared on (DESIGN.md "Findings").
+  /// The facts every finding is compared on (docs/architecture.md "Findings").
   static let keyFacts = ["restarts", "exitCode", "probe", "mode", "cause", "reason"]
 
   var ruleIDs: [String: [String]] {
@@ -337,7 +337,7 @@ struct BundleSamplesTests {
     let json = try analyze(["samples/\(name)/pod.json", "samples/\(name)/events.json"])
     switch name {
     case "terminating-finalizer":
-      // describe (1.32) does not print metadata.finalizers (REFERENCE.md §1.2), so only the JSON shows why the
+      // describe (1.32) does not print metadata.finalizers (docs/kubernetes.md §1.2), so only the JSON shows why the
       // finished pod is still there.
       #expect(text.findings.isEmpty)
       #expect(json.findings.map(\.rule) == ["terminating.stuck"])

@@ -3,7 +3,7 @@ import PodmortemCorrelate
 import PodmortemModel
 import Testing
 
-/// The scenarios the correlation engine exists for (REFERENCE.md §1.6, §4.3, §5.1).
+/// The scenarios the correlation engine exists for (docs/kubernetes.md §1.6, §4.3, §5.1).
 struct CorrelatorTests {
   /// The same readiness failures seen by `kubectl describe pod` at three capture times.
   static let describeSeries: [Record] = [

@@ -14,7 +14,7 @@ enum Fixture {
   static func capture(_ seconds: Double) -> CaptureTime { CaptureTime(date: at(seconds), origin: .input) }
 
   /// The range a describe age allows for an instant `t` seen at capture `c` (HumanDuration bands,
-  /// REFERENCE.md §2): one second under 10 minutes, one minute under 3 hours.
+  /// docs/kubernetes.md §2): one second under 10 minutes, one minute under 3 hours.
   static func aged(_ t: Double, capturedAt c: Double) -> TimeRange {
     let age = (c - t).rounded(.down)
     let unit: Double = age < 600 ? 1 : 60

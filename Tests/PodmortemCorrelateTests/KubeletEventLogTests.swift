@@ -4,7 +4,7 @@ import Testing
 
 @testable import PodmortemCorrelate
 
-/// kubelet "Event occurred" lines join the event history as occurrences (REFERENCE.md §5.1).
+/// kubelet "Event occurred" lines join the event history as occurrences (docs/kubernetes.md §5.1).
 @Suite struct KubeletEventLogTests {
   private func line(_ n: Int, second: Int, source: String = "kubelet.log") -> LogRecord {
     var log = LogRecord(

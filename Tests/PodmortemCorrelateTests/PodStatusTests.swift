@@ -2,7 +2,7 @@ import PodmortemCorrelate
 import PodmortemModel
 import Testing
 
-/// The STATUS column derived as the apiserver's printer does (REFERENCE.md §3.4).
+/// The STATUS column derived as the apiserver's printer does (docs/kubernetes.md §3.4).
 @Suite struct PodStatusTests {
   private func pod(phase: String, _ containers: [ContainerSnapshot]) -> PodSnapshot {
     var p = PodSnapshot(name: "web-0", namespace: "default")

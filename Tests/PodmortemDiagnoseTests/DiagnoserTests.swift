@@ -4,7 +4,7 @@ import Testing
 
 @testable import PodmortemDiagnose
 
-/// REFERENCE §11: liveness timeouts → Killing x9 → exit 137 → restart 9 → back-off.
+/// docs/kubernetes.md §6.2, §7.1: liveness timeouts → Killing x9 → exit 137 → restart 9 → back-off.
 private func livenessIncident() -> ExamplePod {
   var p = ExamplePod("web-0")
   p.container(
@@ -97,7 +97,7 @@ private func livenessIncident() -> ExamplePod {
 }
 
 @Test func theReferenceIncidentInDescribeTextIsOneCriticalFinding() throws {
-  // REFERENCE §11: liveness timeouts → Killing x9 → exit 137 → 9 restarts → back-off 5m.
+  // docs/kubernetes.md §6.2, §7.1: liveness timeouts → Killing x9 → exit 137 → 9 restarts → back-off 5m.
   let example = try #require(LivenessProbeFailingRule.examples.first)
   guard case .text(let text, let now) = example.input else {
     Issue.record("the first liveness example is not text")

@@ -5,7 +5,7 @@ import PodmortemModel
 import PodmortemText
 import Testing
 
-/// "a time found in the input" anchors ages when `--now` is not given (DESIGN.md "Time").
+/// "a time found in the input" anchors ages when `--now` is not given (docs/architecture.md "Time").
 @Suite struct CaptureTimeFinderTests {
   static let describe = """
     $ date -u
@@ -38,7 +38,7 @@ import Testing
     #expect(account.captureTime == CaptureTime(date: now, origin: .input))
     #expect(account.unrecognised == 0)
     let lastSeen = try #require(events.first?.lastSeen)
-    // `60s` is 60–60.999 s ago (REFERENCE.md §2), from the pasted `date`, not from the epoch.
+    // `60s` is 60–60.999 s ago (docs/kubernetes.md §2), from the pasted `date`, not from the epoch.
     #expect(abs(lastSeen.earliest.timeIntervalSince(now) + 60.999) < 0.01)
     #expect(lastSeen.latest == now.addingTimeInterval(-60))
   }

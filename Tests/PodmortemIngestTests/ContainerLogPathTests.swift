@@ -2,7 +2,7 @@ import PodmortemIngest
 import PodmortemInput
 import Testing
 
-/// The kubelet's own log layouts as the container-log parser sees them (REFERENCE.md §10.2).
+/// The kubelet's own log layouts as the container-log parser sees them (docs/kubernetes.md §10.2).
 @Suite struct ContainerLogPathTests {
   static let uid = "0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f"
 

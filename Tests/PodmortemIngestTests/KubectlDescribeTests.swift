@@ -4,7 +4,7 @@ import Testing
 
 @testable import PodmortemIngest
 
-/// REFERENCE.md §11, completed with an init container, resources, every probe handler, env and
+/// docs/kubernetes.md §11, completed with an init container, resources, every probe handler, env and
 /// volumes (1.32 format strings).
 let describeWeb0 = """
   Name:             web-0

@@ -5,7 +5,7 @@ import Testing
 @testable import PodmortemIngest
 
 @Test func getPodsDefaultWideAllNamespacesAndLabels() throws {
-  // KUBECTL-FIXTURES.md `outputs/get-pods.txt`.
+  // The layout of samples/*/get-pods*.txt, rendered by the real kubectl.
   let plain = """
     NAME                   READY   STATUS             RESTARTS       AGE
     api-7d9f8b6c5d-q8w4r   1/1     Running            0              2d3h

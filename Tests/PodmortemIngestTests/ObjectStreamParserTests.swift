@@ -4,7 +4,7 @@ import PodmortemInput
 import PodmortemModel
 import Testing
 
-/// `kubectl get events -o json`: a List, keys sorted, 4-space indent (REFERENCE.md §3.2, §4.1).
+/// `kubectl get events -o json`: a List, keys sorted, 4-space indent (docs/kubernetes.md §3.2, §4.1).
 private let eventList = #"""
   {
       "apiVersion": "v1",
@@ -797,7 +797,7 @@ private let podJSON = #"""
   }
 
   /// `kubectl cluster-info dump` prints typed lists: `kind` first, on the list only, never on the items
-  /// (REFERENCE.md §10.3).
+  /// (docs/kubernetes.md §10.3).
   @Test(arguments: [1, 7, 4096])
   func readsTypedListItemsThatNameNoKind(window: Int) throws {
     let text = """

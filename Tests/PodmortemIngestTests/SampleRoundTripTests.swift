@@ -418,7 +418,7 @@ enum RoundTrip {
   }
 }
 
-/// The server's pod printer (`printPod`, REFERENCE.md §3.4, 1.32), ported from the description so
+/// The server's pod printer (`printPod`, docs/kubernetes.md §3.4, 1.32), ported from the description so
 /// the READY, STATUS and RESTARTS cells are checked against the JSON, not copied from the text.
 struct PodPrinter {
   var status: String

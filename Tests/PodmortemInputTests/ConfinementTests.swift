@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// STYLE.md "C is confined": one Swift file imports each C module.
+/// docs/architecture.md "What must hold": one Swift file imports each C module.
 @Suite struct ConfinementTests {
   /// Every Swift file under Sources/, with its text.
   private func sourceFiles() throws -> [(path: String, text: String)] {

@@ -337,7 +337,7 @@ def port(p, name="http"):
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Cases. Times are seconds before the capture ("now"). Back-off delays follow REFERENCE §7.1: restart k waits
+# Cases. Times are seconds before the capture ("now"). Back-off delays follow docs/kubernetes.md §7.1: restart k waits
 # 0, 10, 20, 40, 80, 160, 300 … seconds after the previous exit; restartCount N waiting ⇒ "back-off <seq[N]>".
 
 
@@ -523,7 +523,7 @@ CRASHLOOP_MAX_BACKOFFS = [1, 2, 3, 7, 13, 23, 23, 22, 7]
 def crashloop_max_backoff_times():
     """When each BackOff event of crashloop-max happened (seconds before the epoch).
 
-    REFERENCE §7.1: after an exit the next sync (~1 s) finds the container in back-off and emits BackOff; each
+    docs/kubernetes.md §7.1: after an exit the next sync (~1 s) finds the container in back-off and emits BackOff; each
     failed sync is retried after 10–15 s and emits another one; the first sync past the delay restarts it.
     """
     runs, times = CRASHLOOP_MAX_RUNS, []
@@ -707,7 +707,7 @@ def evicted():
     c = Case("evicted", "batch-importer-7d6c9f8b5-9kx2w", node="worker-3", story="""
 batch-importer wrote ~14 GB of temporary files to its writable layer; the node crossed its ephemeral-storage
 eviction threshold and the kubelet evicted the pod (phase Failed, reason Evicted). Because the kubelet also wrote a
-terminated container status, `get pods` shows Error, not Evicted (REFERENCE §3.4). podmortem should conclude:
+terminated container status, `get pods` shows Error, not Evicted (docs/kubernetes.md §3.4). podmortem should conclude:
 evicted for ephemeral-storage pressure; the importer used 14237228Ki with no request; set requests/limits or use
 a volume.
 """)
@@ -741,7 +741,7 @@ def terminating_finalizer():
 legacy-sync was deleted 47 minutes ago. Its container stopped cleanly (exit 0), the kubelet set the terminal phase
 and issued the final delete (deletionGracePeriodSeconds 0), but the finalizer example.com/drain-protection is never
 removed because its controller was uninstalled. In 1.32 the STATUS column and describe show the terminal phase
-(Completed / Succeeded), not Terminating (REFERENCE §0.9, §3.4). podmortem should conclude: object kept by a
+(Completed / Succeeded), not Terminating (docs/kubernetes.md §3.4). podmortem should conclude: object kept by a
 finalizer after termination finished; remove the finalizer.
 """)
     img = "registry.example.com/ops/legacy-sync:0.4.1"
@@ -1002,7 +1002,7 @@ SNAPSHOTS_STORY = """
 The crashloop-max story (inventory panics about 5 s after every start) captured three times: 20 minutes before the
 epoch (restartCount 5, back-off 2m40s, BackOff x14), 10 minutes before (restartCount 7, back-off 5m0s, BackOff x59)
 and at the epoch (restartCount 9, BackOff x101). firstTimestamps stay; counts, restartCounts and lastTimestamps grow
-as a real cluster's do (BackOff by one per 10–15 s sync retry, restarts on the back-off schedule, REFERENCE §7.1).
+as a real cluster's do (BackOff by one per 10–15 s sync retry, restarts on the back-off schedule, docs/kubernetes.md §7.1).
 Ages in each snapshot are relative to its own capture time (samples/manifest.json `captureTime`).
 podmortem should merge the three into one history whose counts are the latest snapshot's, not their sum.
 """
@@ -1012,7 +1012,7 @@ def kubelet_restart():
     c = Case("kubelet-restart", "report-api-7c5d9b8f6-m2q7t", ns="reports", node="worker-2", story="""
 report-api's readiness probe checks its database once a minute (periodSeconds 60); the database is gone, so every
 check returns 503 and the pod is not ready. 29 minutes ago the kubelet on worker-2 was restarted (an upgrade, 4
-minutes down). The recorder's event cache lives in the kubelet's memory (REFERENCE §5.1), so the first failure
+minutes down). The recorder's event cache lives in the kubelet's memory (docs/kubernetes.md §5.1), so the first failure
 after the restart created a new Event object (new name, count 1) instead of patching the old one: two objects with
 the same identity and non-overlapping times, x20 (50m–31m ago) and x27 (27m–60s ago).
 podmortem should merge them into one event: count 47, first seen 50 minutes ago, last seen 60 s ago, 2 objects.

@@ -1,4 +1,4 @@
-"""Test vectors for the printer port (REFERENCE.md §2, §3.1, §3.4; upstream duration_test.go, printers_test.go)."""
+"""Test vectors for the printer port (docs/kubernetes.md §2, §3.1, §3.4; upstream duration_test.go, printers_test.go)."""
 
 import datetime as dt
 import os

@@ -2,7 +2,7 @@ import Foundation
 import PodmortemModel
 import PodmortemText
 
-/// The kubelet's CrashLoopBackOff arithmetic (REFERENCE.md §7.1).
+/// The kubelet's CrashLoopBackOff arithmetic (docs/kubernetes.md §7.1).
 ///
 /// After exit number k (1-based) the next start waits 0 s for k = 1 (there is no back-off entry
 /// yet), then `initial × 2^(k−2)` capped at `max`: 0, 10, 20, 40, 80, 160, 300, 300 … with the
@@ -30,7 +30,7 @@ package struct CrashLoopBackOffModel: Hashable, Sendable {
 
   /// `HasExpiredFunc`: `eventTime.Sub(lastUpdate) > 600*time.Second`.
   package static let resetAfterSeconds: Double = 600
-  /// A back-off sync is requeued after `wait.Jitter(10s, 0.5)` (REFERENCE.md §7.1).
+  /// A back-off sync is requeued after `wait.Jitter(10s, 0.5)` (docs/kubernetes.md §7.1).
   package static let syncRetrySeconds: ClosedRange<Double> = 10...15
 
   /// The delay after exit number `exit` (1-based) since the last reset.

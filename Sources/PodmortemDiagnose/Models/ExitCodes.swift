@@ -1,4 +1,4 @@
-/// What a container exit code means (REFERENCE.md §8.4).
+/// What a container exit code means (docs/kubernetes.md §8.4).
 ///
 /// 128 + N is death by signal N. The exit code alone cannot tell an OOM kill from a grace-period
 /// SIGKILL: only the reason `OOMKilled` (or a node `SystemOOM` event) can.

@@ -1,7 +1,7 @@
 import Foundation
 import PodmortemModel
 
-/// The kubelet prober's timing for one probe (REFERENCE.md §6.1, §6.2).
+/// The kubelet prober's timing for one probe (docs/kubernetes.md §6.1, §6.2).
 ///
 /// Probes run every `periodSeconds`; a result is published after `failureThreshold` consecutive
 /// failures. Errored attempts do not count. A liveness or startup failure kills the container
@@ -38,7 +38,7 @@ package struct ProbeModel: Hashable, Sendable {
   }
 }
 
-/// How a probe attempt failed, from the text after `probe failed: ` (REFERENCE.md §6.4).
+/// How a probe attempt failed, from the text after `probe failed: ` (docs/kubernetes.md §6.4).
 package enum ProbeMode: String, Hashable, Sendable, Codable, CaseIterable {
   case httpStatus = "http-status"
   case refused

@@ -1,4 +1,4 @@
-/// A scheduler `FailedScheduling` message taken apart (REFERENCE.md §9.2).
+/// A scheduler `FailedScheduling` message taken apart (docs/kubernetes.md §9.2).
 ///
 /// `FitError.Error()` writes `0/N nodes are available:`, then either a prefilter message or the
 /// histogram of filter reasons (`"%d %s"` entries sorted as strings, joined by `, `, ending in `.`),
@@ -87,7 +87,7 @@ package struct SchedulingMessage: Hashable, Sendable {
   }
 }
 
-/// A scheduler filter or post-filter reason (REFERENCE.md §9.2) and what to do about it.
+/// A scheduler filter or post-filter reason (docs/kubernetes.md §9.2) and what to do about it.
 package enum SchedulingReason: Hashable, Sendable {
   case insufficient(resource: String)
   case tooManyPods

@@ -1,7 +1,7 @@
 import Foundation
 import PodmortemModel
 
-/// The kubelet's kill sequence and the API's deletion clock (REFERENCE.md §8.1–§8.3, §1.2).
+/// The kubelet's kill sequence and the API's deletion clock (docs/kubernetes.md §8.1–§8.3, §1.2).
 package enum TerminationModel {
   /// `minimumGracePeriodInSeconds`: a preStop hook that used the whole grace still leaves 2 s of SIGTERM.
   package static let minimumGraceSeconds = 2

@@ -2,7 +2,7 @@ import PodmortemCorrelate
 import PodmortemModel
 
 /// A container the kubelet cannot create from its spec: a missing Secret, ConfigMap or key, or a
-/// runAsNonRoot image that runs as root (REFERENCE.md §3.4, §9.1).
+/// runAsNonRoot image that runs as root (docs/kubernetes.md §3.4, §9.1).
 package struct ContainerConfigErrorRule: DiagnosisRule {
   package static let description = RuleDescription(
     id: "config.create-container-error", category: .containerConfig, title: "container cannot be created from its spec",

@@ -1,7 +1,7 @@
 import PodmortemCorrelate
 import PodmortemModel
 
-/// A container that exited with a non-zero code, explained by the code (REFERENCE.md §8.4).
+/// A container that exited with a non-zero code, explained by the code (docs/kubernetes.md §8.4).
 ///
 /// 128 + N is signal N; 137 without `OOMKilled` is a SIGKILL after the grace period (or a child's
 /// OOM kill). Exits during a deletion (137/143 while Terminating) are expected and ignored, and so

@@ -3,7 +3,7 @@ import PodmortemCorrelate
 import PodmortemModel
 
 /// A container in CrashLoopBackOff, with the kubelet's back-off arithmetic and the cause of the
-/// exits (REFERENCE.md §7.1, §8.4).
+/// exits (docs/kubernetes.md §7.1, §8.4).
 ///
 /// The delay after exit k is 0, 10, 20, 40, 80, 160, 300, 300 … s from finishedAt. The BackOff
 /// event count counts 10–15 s sync retries, not restarts. When the exits come from a probe kill

@@ -2,7 +2,7 @@ import Foundation
 import PodmortemCorrelate
 import PodmortemModel
 
-/// A pod killed for running past `activeDeadlineSeconds` (REFERENCE.md §3.4, §8.4).
+/// A pod killed for running past `activeDeadlineSeconds` (docs/kubernetes.md §3.4, §8.4).
 ///
 /// The kubelet fails the pod with reason `DeadlineExceeded`, "Pod was active on the node longer
 /// than the specified deadline", and kills its containers.

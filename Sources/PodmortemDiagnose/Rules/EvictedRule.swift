@@ -1,7 +1,7 @@
 import PodmortemCorrelate
 import PodmortemModel
 
-/// A pod the kubelet evicted under node pressure, with the numbers from its message (REFERENCE.md §8.2, §3.4).
+/// A pod the kubelet evicted under node pressure, with the numbers from its message (docs/kubernetes.md §8.2, §3.4).
 ///
 /// `The node was low on resource: memory. Threshold quantity: 100Mi, available: 50Mi. Container web
 /// was using 1Gi, request is 100Mi, has larger consumption of memory.` STATUS often shows `Error`

@@ -1,7 +1,7 @@
 import PodmortemCorrelate
 import PodmortemModel
 
-/// A pod the scheduler cannot place, with the per-node reasons decomposed (REFERENCE.md §9.2).
+/// A pod the scheduler cannot place, with the per-node reasons decomposed (docs/kubernetes.md §9.2).
 package struct FailedSchedulingRule: DiagnosisRule {
   package static let description = RuleDescription(
     id: "scheduling.failed", category: .failedScheduling, title: "pod cannot be scheduled",

@@ -2,7 +2,7 @@ import Foundation
 import PodmortemCorrelate
 import PodmortemModel
 
-/// A container SIGKILLed at the end of its grace period during a deletion (REFERENCE.md §8.2).
+/// A container SIGKILLed at the end of its grace period during a deletion (docs/kubernetes.md §8.2).
 ///
 /// The kubelet sends SIGTERM when it starts the kill (the `Killing` event), waits the grace
 /// period — less whatever a preStop hook used, but never less than 2 s — and then sends SIGKILL:

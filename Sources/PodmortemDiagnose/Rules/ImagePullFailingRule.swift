@@ -1,7 +1,7 @@
 import PodmortemCorrelate
 import PodmortemModel
 
-/// An image that cannot be pulled, classified by the registry's answer (REFERENCE.md §7.2).
+/// An image that cannot be pulled, classified by the registry's answer (docs/kubernetes.md §7.2).
 ///
 /// `Failed to pull image "x": <err>` then `Error: ErrImagePull`; during back-off (10 s doubling to
 /// 300 s) `Back-off pulling image "x"` and waiting reason `ImagePullBackOff`.

@@ -1,7 +1,7 @@
 import PodmortemCorrelate
 import PodmortemModel
 
-/// An init container that fails, holding the pod in `Init:` (REFERENCE.md §3.4).
+/// An init container that fails, holding the pod in `Init:` (docs/kubernetes.md §3.4).
 ///
 /// Init containers run in order; the pod's STATUS shows `Init:Error`, `Init:CrashLoopBackOff` or
 /// `Init:N/M` (N completed of M) and no regular container starts until all succeed.

@@ -2,7 +2,7 @@ import PodmortemCorrelate
 import PodmortemModel
 
 /// postStart and preStop hooks that fail, and a preStop hook that outlasts the grace period
-/// (REFERENCE.md §8.2).
+/// (docs/kubernetes.md §8.2).
 ///
 /// A failed postStart kills the container (`FailedPostStartHook`, waiting reason
 /// `PostStartHookError`). A failed preStop is only `PreStopHook failed`, with no detail. A preStop

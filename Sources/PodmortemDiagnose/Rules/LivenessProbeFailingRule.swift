@@ -2,7 +2,7 @@ import Foundation
 import PodmortemCorrelate
 import PodmortemModel
 
-/// A liveness probe failing, and the kubelet killing the container for it (REFERENCE.md §6.2, §6.3).
+/// A liveness probe failing, and the kubelet killing the container for it (docs/kubernetes.md §6.2, §6.3).
 ///
 /// Every failed attempt emits `Unhealthy`; after failureThreshold consecutive failures the kubelet
 /// kills the container (`Killing … failed liveness probe, will be restarted`), so the exits (137
@@ -60,7 +60,7 @@ package struct LivenessProbeFailingRule: DiagnosisRule {
   package static let examples: [RuleExample] = [
     // kubectl text as users paste it, run end to end through ingest and correlation.
     RuleExample(
-      "liveness timeouts: killed x9, exit 137, back-off 5m (REFERENCE §11): one finding",
+      "liveness timeouts: killed x9, exit 137, back-off 5m (docs/kubernetes.md §6.2, §7.1): one finding",
       .text(
         #"""
         Name:             web-0
@@ -289,7 +289,7 @@ package struct LivenessProbeFailingRule: DiagnosisRule {
       ]),
     // Built states, for cases the text above does not reach.
     RuleExample(
-      "timeout kills a crash-looping container (REFERENCE §11)",
+      "timeout kills a crash-looping container (docs/kubernetes.md §6.2, §7.1)",
       .pod("web-0") { p in
         p.container(
           "web", state: .waiting(reason: "CrashLoopBackOff", message: nil),

@@ -1,7 +1,7 @@
 import PodmortemCorrelate
 import PodmortemModel
 
-/// A pod on a node that is NotReady or unreachable (REFERENCE.md §8.3, §9.3).
+/// A pod on a node that is NotReady or unreachable (docs/kubernetes.md §8.3, §9.3).
 ///
 /// The node controller marks pods not ready (`NodeNotReady` "Node is not ready"); the taint manager
 /// deletes them after tolerationSeconds (300 s by default, "Marking for deletion Pod ns/name").

@@ -2,7 +2,7 @@ import PodmortemCorrelate
 import PodmortemModel
 
 /// A container killed by the kernel's OOM killer: terminated reason `OOMKilled`, exit 137
-/// (REFERENCE.md §8.4).
+/// (docs/kubernetes.md §8.4).
 package struct OOMKilledRule: DiagnosisRule {
   package static let description = RuleDescription(
     id: "container.oom-killed", category: .oomKilled, title: "container OOMKilled",

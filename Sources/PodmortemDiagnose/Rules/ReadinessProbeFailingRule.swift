@@ -1,7 +1,7 @@
 import PodmortemCorrelate
 import PodmortemModel
 
-/// A readiness probe failing: the pod leaves Service endpoints, nothing restarts (REFERENCE.md §6.2).
+/// A readiness probe failing: the pod leaves Service endpoints, nothing restarts (docs/kubernetes.md §6.2).
 ///
 /// Readiness starts as Failure and only gates traffic; the kubelet never kills a container for it,
 /// so restarts always have another cause.

@@ -1,7 +1,7 @@
 import PodmortemCorrelate
 import PodmortemModel
 
-/// A pod sandbox that cannot be created or keeps being re-created (REFERENCE.md §9.1).
+/// A pod sandbox that cannot be created or keeps being re-created (docs/kubernetes.md §9.1).
 ///
 /// `Failed to create pod sandbox: …` comes from the runtime, most often from the CNI plugin;
 /// `Pod sandbox changed, it will be killed and re-created.` repeats when the sandbox keeps dying.

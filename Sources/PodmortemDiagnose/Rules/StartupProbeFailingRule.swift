@@ -2,7 +2,7 @@ import PodmortemCorrelate
 import PodmortemModel
 
 /// A startup probe failing, and the kubelet killing the container when its budget runs out
-/// (REFERENCE.md §6.2, §6.3).
+/// (docs/kubernetes.md §6.2, §6.3).
 ///
 /// While the startup probe has not succeeded, liveness and readiness do not run. After
 /// initialDelay + failureThreshold × period without success the container is killed

@@ -2,7 +2,7 @@ import Foundation
 import PodmortemCorrelate
 import PodmortemModel
 
-/// A pod still Terminating after its grace deadline, and what holds it (REFERENCE.md §8.1–§8.3, §1.2).
+/// A pod still Terminating after its grace deadline, and what holds it (docs/kubernetes.md §8.1–§8.3, §1.2).
 ///
 /// deletionTimestamp = request + grace, so during the grace period describe prints
 /// `Terminating (lasts <invalid>)`: that is normal and yields no finding. Past the deadline, the

@@ -1,7 +1,7 @@
 import PodmortemCorrelate
 import PodmortemModel
 
-/// Volumes that cannot be attached or mounted (REFERENCE.md §9.1).
+/// Volumes that cannot be attached or mounted (docs/kubernetes.md §9.1).
 ///
 /// `MountVolume.SetUp failed for volume "x" : configmap "y" not found`, `Multi-Attach error for
 /// volume …`, and `Unable to attach or mount volumes: … context deadline exceeded` (2m3s timeout).

@@ -2,7 +2,7 @@ import Foundation
 import PodmortemModel
 import PodmortemText
 
-/// Which duration printer made the ages of a table (REFERENCE.md §2): `HumanDuration` since 1.12,
+/// Which duration printer made the ages of a table (docs/kubernetes.md §2): `HumanDuration` since 1.12,
 /// `ShortHumanDuration` in pre-1.12 `get events` and the 1.2–1.7 describe table.
 enum AgeStyle {
   case human, short
@@ -24,7 +24,7 @@ enum AgeStyle {
 struct AgeCell {
   /// How many tokens the cell took.
   var consumed: Int
-  /// The age as printed: the last occurrence when a count follows (REFERENCE.md §1.6).
+  /// The age as printed: the last occurrence when a count follows (docs/kubernetes.md §1.6).
   var time: TimeRange?
   /// `N` of `(xN over B)`.
   var count: Int?
@@ -65,7 +65,7 @@ struct AgeCell {
 
 /// The shapes of kubectl cells that decide where a cell ends when padding is lost.
 enum Cells {
-  /// `Normal` or `Warning`: the only types the recorder accepts (REFERENCE.md §4.1).
+  /// `Normal` or `Warning`: the only types the recorder accepts (docs/kubernetes.md §4.1).
   static func isEventType(_ token: Substring) -> Bool { token == "Normal" || token == "Warning" }
 
   /// A component name as printed in From/SOURCE: `kubelet`, `default-scheduler`, `kubelet,`.
@@ -105,7 +105,7 @@ enum Cells {
   }
 
   /// Splits the ≥1.35 describe prefix off a message: `spec.containers{web}: Liveness …`
-  /// → (`spec.containers{web}`, `Liveness …`) (REFERENCE.md §1.6).
+  /// → (`spec.containers{web}`, `Liveness …`) (docs/kubernetes.md §1.6).
   static func fieldPathPrefix(_ message: Substring) -> (fieldPath: String, message: Substring)? {
     guard message.hasPrefix("spec.") else { return nil }
     guard let colon = message.firstIndex(of: ":") else { return nil }

@@ -3,7 +3,7 @@ import PodmortemModel
 import PodmortemText
 
 /// Reads `kubectl describe` output: pods, nodes, deployments, replicasets, statefulsets,
-/// daemonsets, jobs, and the Events table of anything (REFERENCE.md §1).
+/// daemonsets, jobs, and the Events table of anything (docs/kubernetes.md §1).
 ///
 /// Fields are recognised by their keys, not by fixed offsets (§1.1), and indentation is only a
 /// hint, so a paste whose indentation was stripped still reads. One object is held at a time: it

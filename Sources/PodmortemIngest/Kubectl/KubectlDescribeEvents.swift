@@ -1,7 +1,7 @@
 import PodmortemModel
 import PodmortemText
 
-/// The Events table at the end of a describe output, in every era (REFERENCE.md §1.6, §1.7):
+/// The Events table at the end of a describe output, in every era (docs/kubernetes.md §1.6, §1.7):
 /// `Type Reason Age From Message` (1.8+), `FirstSeen LastSeen Count From SubObjectPath Type Reason
 /// Message` (1.2–1.7, ShortHumanDuration ages) and the ≤1.1 table with absolute times and no Type.
 ///

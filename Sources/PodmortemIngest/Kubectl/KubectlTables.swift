@@ -2,7 +2,7 @@ import PodmortemModel
 import PodmortemText
 
 /// The header of a `kubectl get` or `kubectl events` table: its column names in order
-/// (REFERENCE.md §3). Multi-word names (`LAST SEEN`, `NOMINATED NODE`) are joined, so a header
+/// (docs/kubernetes.md §3). Multi-word names (`LAST SEEN`, `NOMINATED NODE`) are joined, so a header
 /// whose padding collapsed to single spaces still reads.
 struct TableHeader: Equatable {
   enum Kind: Equatable {
@@ -68,7 +68,7 @@ struct TableHeader: Equatable {
 }
 
 /// Rows of `kubectl get pods` (default, `-o wide`, `-A`, `--show-labels`, `--watch`) → PodSnapshot
-/// (REFERENCE.md §3.4). Cells are read as words: every pod cell is one word except RESTARTS
+/// (docs/kubernetes.md §3.4). Cells are read as words: every pod cell is one word except RESTARTS
 /// `5 (2m ago)`, so collapsed padding and tabs do not matter.
 enum PodsTable {
   static func row(_ line: KubectlLine, header: TableHeader, context: ParseContext) -> PodSnapshot? {
@@ -185,7 +185,7 @@ enum PodStatusCell {
 }
 
 /// Rows of `kubectl get events` (default, `-o wide`, `-A`, `--watch`, `--output-watch-events`,
-/// pre-1.12) and `kubectl events` (REFERENCE.md §3.1–§3.3) → Event.
+/// pre-1.12) and `kubectl events` (docs/kubernetes.md §3.1–§3.3) → Event.
 ///
 /// Cells are read as words with the shape of each column: LAST SEEN is one age (plus
 /// `(xN over B)` in `kubectl events`), TYPE/REASON/OBJECT one word, SUBOBJECT present only when

@@ -3,7 +3,7 @@ import PodmortemModel
 
 /// Reads the kubectl text people paste: `kubectl describe` (pods, nodes, workloads, any Events
 /// table), `kubectl get pods`, `kubectl get events` and `kubectl events`, in any order and glued
-/// together (REFERENCE.md §1, §3).
+/// together (docs/kubernetes.md §1, §3).
 ///
 /// The format is chosen line by line from content: a table header starts a table, `Name:` at
 /// column 0 starts a describe block, and each ends when another begins. Colour codes, markdown
