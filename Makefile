@@ -64,7 +64,12 @@ lint:
 format:
 	$(SWIFT) format format --in-place --recursive Sources Tests
 
+## The bench's baselines: pcre2grep (pcre2-utils) and jq, installed when missing.
 bench: release
+	@missing=""; command -v pcre2grep >/dev/null || missing="$$missing pcre2-utils"; \
+	command -v jq >/dev/null || missing="$$missing jq"; \
+	if [ -n "$$missing" ]; then SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing; fi
 	bench/run.sh
 
 clean:

@@ -10,7 +10,9 @@ cd "$(dirname "$0")/.."
 OUT=bench/out
 MB=${BENCH_MB:-512}
 mkdir -p "$OUT"
-BIN=.build/release/podmortem
+# BENCH_BIN measures another build (an earlier commit's binary) with the same inputs and baselines,
+# so two runs of this script compare builds as ratios against the same anchors.
+BIN=${BENCH_BIN:-.build/release/podmortem}
 [ -x "$BIN" ] || swift build -c release >/dev/null
 
 log="$OUT/kubelet-$MB.log"

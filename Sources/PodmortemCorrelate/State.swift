@@ -65,10 +65,9 @@ package struct MergedEvent: Hashable, Sendable, Codable {
   /// Caveats a reader must know (`series count may lag up to 30 minutes`).
   package var caveats: [String]
   package var evidence: [Evidence]
-  /// The event pattern the message matched in Ingest (patterns/event-messages.json) and its
-  /// captures: rules ask for these instead of reading the message.
+  /// The event pattern the message matched in Ingest (patterns/event-messages.json): rules ask for
+  /// it instead of reading the message.
   package var patternID: String?
-  package var captures: [KeyValue] = []
 
   package init(
     involved: ObjectRef, type: EventType, reason: String, message: String, template: String? = nil,
@@ -91,9 +90,6 @@ package struct MergedEvent: Hashable, Sendable, Codable {
     self.caveats = caveats
     self.evidence = evidence
   }
-
-  /// The value the event's pattern captured as `key`.
-  package func capture(_ key: String) -> String? { captures.first { $0.key == key }?.value }
 
   /// The container the event is about, from its field path or the `spec.containers{x}: ` prefix.
   package var containerName: String? { involved.containerName }
