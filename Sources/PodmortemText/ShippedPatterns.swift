@@ -296,24 +296,33 @@ extension PatternCatalog {
             "counterexamples": ["Pulling image \"nginx:1.27\"", "Error: ErrImagePull"]
           },
           {
+            "id": "event.error-image-pull",
+            "kinds": ["event"],
+            "event": "Warning Failed",
+            "literals": ["Error: "],
+            "regex": "^Error: (?<reason>ErrImagePull|ImagePullBackOff|InvalidImageName|ErrImageNeverPull|RegistryUnavailable)$",
+            "examples": [
+              { "text": "Error: ErrImagePull", "captures": { "reason": "ErrImagePull" } },
+              { "text": "Error: ImagePullBackOff", "captures": { "reason": "ImagePullBackOff" } }
+            ],
+            "counterexamples": [
+              "Error: failed to start container \"web\": Error response from daemon: OCI runtime create failed",
+              "Error: ErrImagePull: rpc error"
+            ]
+          },
+          {
             "id": "event.container-error",
             "kinds": ["event"],
             "event": "Warning Failed",
             "literals": ["Error: "],
             "regex": "(?s)^Error: (?<error>.*)$",
             "title": "container could not be created or started",
-            "explanation": "A Failed event from the kubelet: the container was not created or started. The text is the waiting reason (ErrImagePull, ImagePullBackOff) or the runtime's error.",
+            "explanation": "A Failed event from the kubelet: the container was not created or started. The text is the runtime's error, or a waiting reason (the image-pull ones are event.error-image-pull).",
             "examples": [
               {
-                "text": "Error: ErrImagePull",
+                "text": "Error: failed to start container \"web\": Error response from daemon: OCI runtime create failed",
                 "captures": {
-                  "error": "ErrImagePull"
-                }
-              },
-              {
-                "text": "Error: ImagePullBackOff",
-                "captures": {
-                  "error": "ImagePullBackOff"
+                  "error": "failed to start container \"web\": Error response from daemon: OCI runtime create failed"
                 }
               },
               {
@@ -1724,6 +1733,56 @@ extension PatternCatalog {
             ]
           },
           {
+            "id": "kubelet.container-start-failed-pull",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "container start failed: "
+            ],
+            "regex": "^container start failed: (?<reason>ErrImagePull|ImagePullBackOff|InvalidImageName|ErrImageNeverPull): (?<error>.*)$",
+            "examples": [
+              {
+                "text": "container start failed: ErrImagePull: image pull failed for unknown error",
+                "captures": {
+                  "reason": "ErrImagePull",
+                  "error": "image pull failed for unknown error"
+                }
+              }
+            ],
+            "counterexamples": [
+              "container start failed: RunContainerError: runContainer: Error response from daemon"
+            ]
+          },
+          {
+            "id": "kubelet.waiting-image-pull",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              ": "
+            ],
+            "regex": "^(?<reason>ErrImagePull|ImagePullBackOff|InvalidImageName|ErrImageNeverPull): (?<error>.+)$",
+            "examples": [
+              {
+                "text": "ErrImagePull: rpc error: code = Unknown desc = Error response from daemon: manifest for nodewatch/leader:v1.0-rc9 not found: manifest unknown: manifest unknown",
+                "captures": {
+                  "reason": "ErrImagePull",
+                  "error": "rpc error: code = Unknown desc = Error response from daemon: manifest for nodewatch/leader:v1.0-rc9 not found: manifest unknown: manifest unknown"
+                }
+              },
+              {
+                "text": "ImagePullBackOff: Back-off pulling image \"nodewatch/leader:v1.0-rc9\"",
+                "captures": {
+                  "reason": "ImagePullBackOff"
+                }
+              }
+            ],
+            "counterexamples": [
+              "CrashLoopBackOff: back-off 5m0s restarting failed container=web pod=web-0_default(0f1c)"
+            ]
+          },
+          {
             "id": "kubelet.mountvolume-setup-failed",
             "kinds": [
               "kubelet"
@@ -2083,16 +2142,36 @@ extension PatternCatalog {
           },
           {
             "id": "kubelet.sync-crashloopbackoff-legacy",
-            "kinds": ["kubelet"],
-            "literals": ["Error syncing pod ", "CrashLoopBackOff"],
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "Error syncing pod ",
+              "CrashLoopBackOff"
+            ],
             "regex": "^Error syncing pod (?<podUID>[0-9a-f-]+) \\(\"(?<podName>[^\"_]+)_(?<namespace>[^\"_(]+)\\([^)]*\\)\"\\), skipping: failed to \"StartContainer\" for \"(?<container>[^\"]+)\" with CrashLoopBackOff: \"[Bb]ack-off (?<backoff>\\d[0-9hms.]*) restarting failed container",
             "title": "crash loop back-off (pod_workers, before structured logging)",
             "explanation": "Before 1.21 the kubelet logged the sync error unstructured: the pod uid, the pod as name_namespace(uid), the container and the back-off delay it is waiting out. The same error is the container's waiting message.",
             "examples": [
-              { "text": "Error syncing pod e3b7a91d-bc47-11e7-8d2f-5a0c3e71b4d8 (\"alpine-529174836-kq7wd_default(e3b7a91d-bc47-11e7-8d2f-5a0c3e71b4d8)\"), skipping: failed to \"StartContainer\" for \"alpine\" with CrashLoopBackOff: \"Back-off 5m0s restarting failed container=alpine pod=alpine-529174836-kq7wd_default(e3b7a91d-bc47-11e7-8d2f-5a0c3e71b4d8)\"",
-                "captures": { "podUID": "e3b7a91d-bc47-11e7-8d2f-5a0c3e71b4d8", "podName": "alpine-529174836-kq7wd", "namespace": "default", "container": "alpine", "backoff": "5m0s" } },
-              { "text": "Error syncing pod 8b2d4e61c07f93a5d1e8b6c2049f7a1e (\"kube-controller-manager-node-1_kube-system(8b2d4e61c07f93a5d1e8b6c2049f7a1e)\"), skipping: failed to \"StartContainer\" for \"kube-controller-manager\" with CrashLoopBackOff: \"back-off 2m40s restarting failed container=kube-controller-manager pod=kube-controll",
-                "captures": { "podName": "kube-controller-manager-node-1", "namespace": "kube-system", "container": "kube-controller-manager", "backoff": "2m40s" } }
+              {
+                "text": "Error syncing pod e3b7a91d-bc47-11e7-8d2f-5a0c3e71b4d8 (\"alpine-529174836-kq7wd_default(e3b7a91d-bc47-11e7-8d2f-5a0c3e71b4d8)\"), skipping: failed to \"StartContainer\" for \"alpine\" with CrashLoopBackOff: \"Back-off 5m0s restarting failed container=alpine pod=alpine-529174836-kq7wd_default(e3b7a91d-bc47-11e7-8d2f-5a0c3e71b4d8)\"",
+                "captures": {
+                  "podUID": "e3b7a91d-bc47-11e7-8d2f-5a0c3e71b4d8",
+                  "podName": "alpine-529174836-kq7wd",
+                  "namespace": "default",
+                  "container": "alpine",
+                  "backoff": "5m0s"
+                }
+              },
+              {
+                "text": "Error syncing pod 8b2d4e61c07f93a5d1e8b6c2049f7a1e (\"kube-controller-manager-node-1_kube-system(8b2d4e61c07f93a5d1e8b6c2049f7a1e)\"), skipping: failed to \"StartContainer\" for \"kube-controller-manager\" with CrashLoopBackOff: \"back-off 2m40s restarting failed container=kube-controller-manager pod=kube-controll",
+                "captures": {
+                  "podName": "kube-controller-manager-node-1",
+                  "namespace": "kube-system",
+                  "container": "kube-controller-manager",
+                  "backoff": "2m40s"
+                }
+              }
             ],
             "counterexamples": [
               "Error syncing pod e3b7a91d-bc47-11e7-8d2f-5a0c3e71b4d8 (\"web-0_default(e3b7a91d-bc47-11e7-8d2f-5a0c3e71b4d8)\"), skipping: failed to \"StartContainer\" for \"web\" with ImagePullBackOff: \"Back-off pulling image \\\"nginx:1.27\\\"\""
@@ -2100,16 +2179,30 @@ extension PatternCatalog {
           },
           {
             "id": "kubelet.create-pod-sandbox-failed-legacy",
-            "kinds": ["kubelet"],
-            "literals": ["PodSandbox for pod \"", "failed: "],
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "PodSandbox for pod \"",
+              "failed: "
+            ],
             "regex": "^(?:CreatePodSandbox|createPodSandbox) for pod \"(?<podName>[^\"_]+)_(?<namespace>[^\"_(]+)\\((?<podUID>[^)]*)\\)\" failed: (?<error>.*)$",
             "title": "pod sandbox not created (before structured logging)",
             "explanation": "Before 1.21 the kubelet logged a failed sandbox creation unstructured, naming the pod as name_namespace(uid); the same error is the FailedCreatePodSandBox event's message.",
             "examples": [
-              { "text": "CreatePodSandbox for pod \"kube-apiserver-node-1_kube-system(4c1e9a07d3b58f26e0a7c4d91b3f5e82)\" failed: rpc error: code = 2 desc = NetworkPlugin cni failed to set up pod \"kube-apiserver-node-1_kube-system\" network: cni config uninitialized",
-                "captures": { "podName": "kube-apiserver-node-1", "namespace": "kube-system", "podUID": "4c1e9a07d3b58f26e0a7c4d91b3f5e82", "error": "rpc error: code = 2 desc = NetworkPlugin cni failed to set up pod \"kube-apiserver-node-1_kube-system\" network: cni config uninitialized" } }
+              {
+                "text": "CreatePodSandbox for pod \"kube-apiserver-node-1_kube-system(4c1e9a07d3b58f26e0a7c4d91b3f5e82)\" failed: rpc error: code = 2 desc = NetworkPlugin cni failed to set up pod \"kube-apiserver-node-1_kube-system\" network: cni config uninitialized",
+                "captures": {
+                  "podName": "kube-apiserver-node-1",
+                  "namespace": "kube-system",
+                  "podUID": "4c1e9a07d3b58f26e0a7c4d91b3f5e82",
+                  "error": "rpc error: code = 2 desc = NetworkPlugin cni failed to set up pod \"kube-apiserver-node-1_kube-system\" network: cni config uninitialized"
+                }
+              }
             ],
-            "counterexamples": ["\"CreatePodSandbox for pod failed\" err=\"x\" pod=\"default/web-0\""]
+            "counterexamples": [
+              "\"CreatePodSandbox for pod failed\" err=\"x\" pod=\"default/web-0\""
+            ]
           }
         ]
       }
