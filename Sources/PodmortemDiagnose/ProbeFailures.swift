@@ -34,7 +34,14 @@ package struct ProbeFailures: Sendable {
       return log.capture("container").map { $0 == container.name || container.name == ContainerSnapshot.unknownName }
         ?? true
     }
-    guard !failed.isEmpty || !kills.isEmpty || !logs.isEmpty else { return nil }
+    let erroredLogs = pod.logs.filter { log in
+      guard let id = log.patternID, Self.erroredPatterns.contains(id), log.capture("probe") == probeType else {
+        return false
+      }
+      return log.capture("container").map { $0 == container.name || container.name == ContainerSnapshot.unknownName }
+        ?? true
+    }
+    guard !failed.isEmpty || !kills.isEmpty || !logs.isEmpty || !erroredLogs.isEmpty else { return nil }
     self.kind = kind
     self.container = container
     spec = container.probes[kind]
@@ -42,7 +49,7 @@ package struct ProbeFailures: Sendable {
     self.kills = kills
     let outright = failed.filter { !$0.1.errored }
     failures = outright.reduce(0) { $0 + $1.0.count } + logs.count
-    errored = failed.filter(\.1.errored).reduce(0) { $0 + $1.0.count }
+    errored = failed.filter(\.1.errored).reduce(0) { $0 + $1.0.count } + erroredLogs.count
     let latest =
       outright.max { ($0.0.lastSeen?.latest ?? .distantPast) < ($1.0.lastSeen?.latest ?? .distantPast) }
       ?? failed.last
@@ -54,15 +61,23 @@ package struct ProbeFailures: Sendable {
     } else if let log = logs.last {
       latestOutput = log.field("output") ?? log.capture("output") ?? ""
       (mode, statusCode) = ProbeFailureMessage.classify(output: latestOutput, handler: spec?.handler)
+    } else if let log = erroredLogs.last {
+      // Only errored attempts: what the error says went wrong, else 'errored'.
+      latestOutput = log.capture("error") ?? log.capture("output") ?? ""
+      let (classified, code) = ProbeFailureMessage.classify(output: latestOutput, handler: spec?.handler)
+      (mode, statusCode) = classified == .unknown || classified == .execFailed ? (.errored, nil) : (classified, code)
     } else {
       latestOutput = ""
       (mode, statusCode) = (.unknown, nil)
     }
-    evidence = events.evidence + kills.evidence + logs.map(\.evidence) + container.allEvidence
+    evidence =
+      events.evidence + kills.evidence + logs.map(\.evidence) + erroredLogs.map(\.evidence) + container.allEvidence
   }
 
   /// The kubelet patterns of a failed probe attempt (patterns/kubelet.json).
   static let failedPatterns: Set<String> = ["kubelet.probe-failed", "kubelet.probe-failed-legacy"]
+  /// The kubelet patterns of an errored attempt, which does not count toward failureThreshold (§6.2).
+  static let erroredPatterns: Set<String> = ["kubelet.probe-errored", "kubelet.probe-errored-legacy"]
 
   /// Facts every probe finding carries.
   package var facts: [KeyValue] {
@@ -83,6 +98,11 @@ package struct ProbeFailures: Sendable {
     guard let spec else { return "the \(kind.rawValue) probe" }
     return "the \(kind.rawValue) probe (\(spec.handler.describeText), timeout \(spec.timeoutSeconds)s, "
       + "period \(spec.periodSeconds)s, failureThreshold \(spec.failureThreshold))"
+  }
+
+  /// `failed 3 times`, or `errored 2 times` when no attempt failed outright.
+  package var attemptsText: String {
+    failures == 0 && errored > 0 ? "errored \(errored) times" : "failed \(failures) times"
   }
 
   /// The mode in words, with the output quoted.

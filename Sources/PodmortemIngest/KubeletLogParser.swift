@@ -312,7 +312,9 @@ package struct KubeletLogParser: LineParser {
   }
 
   /// `ns/name` (klog.KObj) or `name_ns(uid)` (the kubelet's `format.Pod`).
-  private static func splitPod(_ value: String) -> (String?, String?) {
+  private static func splitPod(_ raw: String) -> (String?, String?) {
+    // A value cut before its closing quote keeps its opening one.
+    let value = raw.hasPrefix("\"") ? String(raw.dropFirst()) : raw
     guard !value.isEmpty else { return (nil, nil) }
     if let slash = value.firstIndex(of: "/") {
       let ns = String(value[..<slash])

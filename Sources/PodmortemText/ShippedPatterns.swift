@@ -937,7 +937,7 @@ extension PatternCatalog {
             "literals": [
               "Probe errored"
             ],
-            "regex": "^\"Probe errored\" err=\"(?<error>(?:[^\"\\\\]|\\\\.)*)\" probeType=\"(?<probe>Liveness|Readiness|Startup)\" pod=\"(?<pod>[^\"]+)\" podUID=\"?(?<podUID>[^\" ]+)\"? containerName=\"(?<container>[^\"]+)\"",
+            "regex": "^\"Probe errored\" err=\"(?<error>(?:[^\"\\\\]|\\\\.)*)\" probeType=\"(?<probe>Liveness|Readiness|Startup)\" pod=\"(?<pod>[^\"]+)\"?(?: podUID=\"?(?<podUID>[^\" ]+)\"?)?(?: containerName=\"(?<container>[^\"]+)\")?",
             "examples": [
               {
                 "text": "\"Probe errored\" err=\"rpc error: code = NotFound desc = failed to exec in container: failed to load task: no running task found: task 05657a9c673d612aedd955a65136ccca36b82ba987831de7844cdc0238f1d707 not found: not found\" probeType=\"Liveness\" pod=\"default/web-0\" podUID=\"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\" containerName=\"web\"",
@@ -947,6 +947,10 @@ extension PatternCatalog {
                   "pod": "default/web-0",
                   "container": "web"
                 }
+              },
+              {
+                "text": "\"Probe errored\" err=\"unexpected EOF\" probeType=\"Liveness\" pod=\"shop/web-0",
+                "captures": { "error": "unexpected EOF", "probe": "Liveness", "pod": "shop/web-0" }
               }
             ],
             "counterexamples": [
@@ -1790,8 +1794,12 @@ extension PatternCatalog {
             "literals": [
               "MountVolume.SetUp failed for volume "
             ],
-            "regex": "(?:Operation for \"(?<operation>[^\"]+)\" failed\\. No retries permitted until (?<retryAt>.+?) \\(durationBeforeRetry (?<retryIn>[^)]+)\\)\\. Error: )?MountVolume\\.SetUp failed for volume (?<escaped>\\\\)?\"(?<volume>[^\"\\\\]+)\\\\?\"(?: \\(UniqueName: \"(?<uniqueName>[^\"]+)\"\\) pod \"(?<podName>[^\"]+)\" \\(UID: \"(?<podUID>[^\"]+)\"\\))? : (?<error>.*?)(?(escaped)\"$|$)",
+            "regex": "(?:Operation for \"(?<operation>[^\"]+)\" failed\\. No retries permitted until (?<retryAt>.+?) \\(durationBeforeRetry (?<retryIn>[^)]+)\\)\\. Error: \"?)?MountVolume\\.SetUp failed for volume (?<escaped>\\\\)?\"(?<volume>[^\"\\\\]+)\\\\?\"(?: \\(UniqueName: \\\\?\"(?<uniqueName>[^\"\\\\]+)\\\\?\"\\) pod \\\\?\"(?<podName>[^\"\\\\]+)\\\\?\" \\(UID: \\\\?\"(?<podUID>[^\"\\\\]+)\\\\?\"\\))? : (?<error>.*?)(?(escaped)\"$|$)",
             "examples": [
+              {
+                "text": "Operation for \"{volumeName:kubernetes.io/configmap/f3a85d20-6e1c-4b97-9d04-1c7e5b3a0f68-cluster-config podName:f3a85d20-6e1c-4b97-9d04-1c7e5b3a0f68 nodeName:}\" failed. No retries permitted until 2020-10-19 21:43:51.616168491 +0000 UTC m=+371.414519935 (durationBeforeRetry 500ms). Error: \"MountVolume.SetUp failed for volume \\\"cluster-config\\\" (UniqueName: \\\"kubernetes.io/configmap/f3a85d20-6e1c-4b97-9d04-1c7e5b3a0f68-cluster-config\\\") pod \\\"rate-collector-0\\\" (UID: \\\"f3a85d20-6e1c-4b97-9d04-1c7e5b3a0f68\\\") : stat /var/lib/kubelet/pods/f3a85d20/volumes/kubernetes.io~configmap/cluster-config: no such file or directory\"",
+                "captures": { "volume": "cluster-config", "podName": "rate-collector-0", "retryIn": "500ms" }
+              },
               {
                 "text": "Operation for \"{volumeName:kubernetes.io/configmap/0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f-config podName:0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f nodeName:}\" failed. No retries permitted until 2026-11-27 01:04:05.678901234 +0000 UTC m=+123.456789012 (durationBeforeRetry 2m2s). Error: MountVolume.SetUp failed for volume \"config\" (UniqueName: \"kubernetes.io/configmap/0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f-config\") pod \"web-0\" (UID: \"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\") : configmap \"web-config\" not found",
                 "captures": {
@@ -1820,7 +1828,7 @@ extension PatternCatalog {
             "literals": [
               "MountVolume.MountDevice failed for volume "
             ],
-            "regex": "(?:Operation for \"(?<operation>[^\"]+)\" failed\\. No retries permitted until (?<retryAt>.+?) \\(durationBeforeRetry (?<retryIn>[^)]+)\\)\\. Error: )?MountVolume\\.MountDevice failed for volume (?<escaped>\\\\)?\"(?<volume>[^\"\\\\]+)\\\\?\"(?: \\(UniqueName: \"(?<uniqueName>[^\"]+)\"\\) pod \"(?<podName>[^\"]+)\" \\(UID: \"(?<podUID>[^\"]+)\"\\))? : (?<error>.*?)(?(escaped)\"$|$)",
+            "regex": "(?:Operation for \"(?<operation>[^\"]+)\" failed\\. No retries permitted until (?<retryAt>.+?) \\(durationBeforeRetry (?<retryIn>[^)]+)\\)\\. Error: \"?)?MountVolume\\.MountDevice failed for volume (?<escaped>\\\\)?\"(?<volume>[^\"\\\\]+)\\\\?\"(?: \\(UniqueName: \\\\?\"(?<uniqueName>[^\"\\\\]+)\\\\?\"\\) pod \\\\?\"(?<podName>[^\"\\\\]+)\\\\?\" \\(UID: \\\\?\"(?<podUID>[^\"\\\\]+)\\\\?\"\\))? : (?<error>.*?)(?(escaped)\"$|$)",
             "examples": [
               {
                 "text": "Operation for \"{volumeName:kubernetes.io/csi/ebs.csi.aws.com^vol-0abc123 podName: nodeName:}\" failed. No retries permitted until 2026-11-27 01:04:05.678901234 +0000 UTC m=+123.456789012 (durationBeforeRetry 32s). Error: MountVolume.MountDevice failed for volume \"pvc-4f6a\" (UniqueName: \"kubernetes.io/csi/ebs.csi.aws.com^vol-0abc123\") pod \"db-0\" (UID: \"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\") : rpc error: code = Internal desc = could not format \"/dev/nvme1n1\" and mount it at \"/var/lib/kubelet/plugins/kubernetes.io/csi/ebs.csi.aws.com/globalmount\"",
@@ -1841,7 +1849,7 @@ extension PatternCatalog {
             "literals": [
               "UnmountVolume.TearDown failed for volume "
             ],
-            "regex": "(?:Operation for \"(?<operation>[^\"]+)\" failed\\. No retries permitted until (?<retryAt>.+?) \\(durationBeforeRetry (?<retryIn>[^)]+)\\)\\. Error: )?UnmountVolume\\.TearDown failed for volume (?<escaped>\\\\)?\"(?<volume>[^\"\\\\]+)\\\\?\"(?: \\(UniqueName: \"(?<uniqueName>[^\"]+)\"\\) pod \"(?<podUID>[^\"]+)\" \\(UID: \"[^\"]+\"\\))? : (?<error>.*?)(?(escaped)\"$|$)",
+            "regex": "(?:Operation for \"(?<operation>[^\"]+)\" failed\\. No retries permitted until (?<retryAt>.+?) \\(durationBeforeRetry (?<retryIn>[^)]+)\\)\\. Error: \"?)?UnmountVolume\\.TearDown failed for volume (?<escaped>\\\\)?\"(?<volume>[^\"\\\\]+)\\\\?\"(?: \\(UniqueName: \\\\?\"(?<uniqueName>[^\"\\\\]+)\\\\?\"\\) pod \\\\?\"(?<podUID>[^\"\\\\]+)\\\\?\" \\(UID: \\\\?\"[^\"\\\\]+\\\\?\"\\))? : (?<error>.*?)(?(escaped)\"$|$)",
             "examples": [
               {
                 "text": "Operation for \"{volumeName:kubernetes.io/csi/ebs.csi.aws.com^vol-0abc123 podName:0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f nodeName:}\" failed. No retries permitted until 2026-11-27 01:04:05.678901234 +0000 UTC m=+123.456789012 (durationBeforeRetry 1m4s). Error: UnmountVolume.TearDown failed for volume \"data\" (UniqueName: \"kubernetes.io/csi/ebs.csi.aws.com^vol-0abc123\") pod \"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\" (UID: \"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\") : kubernetes.io/csi: Unmounter.TearDownAt failed to clean mount dir [/var/lib/kubelet/pods/0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f/volumes/kubernetes.io~csi/pvc-4f6a/mount]: kubernetes.io/csi: failed to remove dir [/var/lib/kubelet/pods/0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f/volumes/kubernetes.io~csi/pvc-4f6a/mount]: remove /var/lib/kubelet/pods/0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f/volumes/kubernetes.io~csi/pvc-4f6a/mount: device or resource busy",
@@ -1879,6 +1887,26 @@ extension PatternCatalog {
                 "captures": {
                   "unmounted": "data",
                   "reason": "timed out waiting for the condition"
+                }
+              }
+            ]
+          },
+          {
+            "id": "kubelet.volume-not-in-use",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "Volume has not been added to the list of VolumesInUse"
+            ],
+            "regex": "Volume has not been added to the list of VolumesInUse in the node\\'s volume status for volume \\\\?\"(?<volume>[^\"\\\\]+)\\\\?\"(?: \\(UniqueName: \\\\?\"(?<uniqueName>[^\"\\\\]+)\\\\?\"\\) pod \\\\?\"(?<podName>[^\"\\\\]+)\\\\?\" \\(UID: \\\\?\"(?<podUID>[^\"\\\\]+)\\\\?\"\\))?",
+            "examples": [
+              {
+                "text": "Operation for \"{volumeName:kubernetes.io/csi/csi.hetzner.cloud^7730158 podName: nodeName:}\" failed. No retries permitted until 2020-05-20 07:40:37.922136657 +0200 CEST m=+190.295219174 (durationBeforeRetry 4s). Error: \"Volume has not been added to the list of VolumesInUse in the node's volume status for volume \\\"pvc-6a1f93d2-b7e4-4c08-a5f1-2d9e7c3b8a40\\\" (UniqueName: \\\"kubernetes.io/csi/csi.hetzner.cloud^7730158\\\") pod \\\"rook-ceph-osd-prepare-0-k7w2x\\\" (UID: \\\"c3e7a190-5b2d-4f86-8e1a-7d40b9f2c615\\\") \"",
+                "captures": {
+                  "volume": "pvc-6a1f93d2-b7e4-4c08-a5f1-2d9e7c3b8a40",
+                  "podName": "rook-ceph-osd-prepare-0-k7w2x",
+                  "podUID": "c3e7a190-5b2d-4f86-8e1a-7d40b9f2c615"
                 }
               }
             ]

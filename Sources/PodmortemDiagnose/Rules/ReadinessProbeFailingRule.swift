@@ -216,7 +216,7 @@ fileprivate extension ReadinessProbeFailingRule {
 
   static func explanation(_ f: ProbeFailures, ready: Bool, restarts: Int) -> String {
     var text =
-      "\(f.specText.prefix(1).uppercased())\(f.specText.dropFirst()) failed \(f.failures) times: \(f.modeText)."
+      "\(f.specText.prefix(1).uppercased())\(f.specText.dropFirst()) \(f.attemptsText): \(f.modeText)."
     text +=
       ready
       ? " The container is ready now, so the pod is back in its Services' endpoints."

@@ -233,7 +233,7 @@ fileprivate extension StartupProbeFailingRule {
 
   static func explanation(_ f: ProbeFailures, kills: Int, started: Bool) -> String {
     var text =
-      "\(f.specText.prefix(1).uppercased())\(f.specText.dropFirst()) failed \(f.failures) times: \(f.modeText)."
+      "\(f.specText.prefix(1).uppercased())\(f.specText.dropFirst()) \(f.attemptsText): \(f.modeText)."
     if let spec = f.spec {
       let budget = Int(ProbeModel(spec).startupBudget)
       text +=

@@ -1,3 +1,4 @@
+import Foundation
 import PodmortemCorrelate
 import PodmortemModel
 
@@ -13,12 +14,57 @@ package struct VolumeMountFailingRule: DiagnosisRule {
 
   package init() {}
 
+  /// Kubelet lines of a volume that cannot be set up (patterns/kubelet.json).
+  static let logPatterns: Set<String> = [
+    "kubelet.mountvolume-setup-failed", "kubelet.mountvolume-mountdevice-failed", "kubelet.unable-to-attach-or-mount",
+    "kubelet.volume-not-in-use",
+  ]
+
+  /// One failed volume operation, from an event or a kubelet line.
+  struct Failure {
+    var kind: String
+    var volume: String?
+    var object: String?
+    var count: Int
+    var message: String
+    var evidence: [Evidence]
+    var last: Date?
+  }
+
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
     let events = pod.events.filter { $0.reason == "FailedMount" || $0.reason == "FailedAttachVolume" }
-    guard !events.isEmpty else { return [] }
+    var failures = events.map { e in
+      let (kind, volume, object) = Self.classify(e.message)
+      return Failure(
+        kind: kind, volume: volume, object: object, count: e.count, message: e.message, evidence: e.evidence,
+        last: e.lastSeen?.latest)
+    }
+    for log in pod.logs {
+      guard let id = log.patternID, Self.logPatterns.contains(id) else { continue }
+      let failure: Failure
+      switch id {
+      case "kubelet.unable-to-attach-or-mount":
+        failure = Failure(
+          kind: log.capture("unattached")?.isEmpty == false ? "attach-timeout" : "mount-timeout", volume: nil,
+          object: nil, count: 1, message: log.message, evidence: [log.evidence], last: log.time?.latest)
+      case "kubelet.volume-not-in-use":
+        failure = Failure(
+          kind: "attach-pending", volume: log.capture("volume"), object: nil, count: 1, message: log.message,
+          evidence: [log.evidence], last: log.time?.latest)
+      default:
+        let volume = log.capture("volume")
+        let (kind, _, object) = Self.classify(
+          "MountVolume.SetUp failed for volume \"\(volume ?? "")\" : " + (log.capture("error") ?? ""))
+        failure = Failure(
+          kind: kind, volume: volume, object: object, count: 1, message: log.message, evidence: [log.evidence],
+          last: log.time?.latest)
+      }
+      failures.append(failure)
+    }
+    guard !failures.isEmpty else { return [] }
     // Running now, or a container Started after the last failure (an Events table alone shows
     // no container state): the volume mounted in the end.
-    let lastFailure = events.compactMap { $0.lastSeen?.latest }.max()
+    let lastFailure = failures.compactMap(\.last).max()
     let startedSince = pod.events("Started").contains { started in
       guard let failed = lastFailure, let start = (started.lastSeen ?? started.firstSeen)?.earliest else {
         return false
@@ -28,21 +74,20 @@ package struct VolumeMountFailingRule: DiagnosisRule {
     let running = pod.containers().contains { $0.isRunning } || startedSince
     var findings: [Finding] = []
     var seen: Set<String> = []
-    for event in events.reversed() {
-      let (kind, volume, object) = Self.classify(event.message)
-      guard seen.insert("\(kind)/\(volume ?? "")").inserted else { continue }
-      if kind == "mount-timeout", events.contains(where: { Self.classify($0.message).0 != "mount-timeout" }) {
-        continue
-      }
-      let related = events.filter { Self.classify($0.message).0 == kind }
-      var facts: [KeyValue] = [KeyValue("kind", kind), .int("failures", related.totalCount)]
-      if let volume { facts.append(KeyValue("volume", volume)) }
-      if let object { facts.append(KeyValue("object", object)) }
+    for failure in failures.reversed() {
+      let kind = failure.kind
+      guard seen.insert("\(kind)/\(failure.volume ?? "")").inserted else { continue }
+      if kind == "mount-timeout", failures.contains(where: { $0.kind != "mount-timeout" }) { continue }
+      let related = failures.filter { $0.kind == kind }
+      var facts: [KeyValue] = [KeyValue("kind", kind), .int("failures", related.reduce(0) { $0 + $1.count })]
+      if let volume = failure.volume { facts.append(KeyValue("volume", volume)) }
+      if let object = failure.object { facts.append(KeyValue("object", object)) }
       findings.append(
         Self.description.finding(
-          running ? .info : .critical, pod.subject(), title: Self.title(kind, volume: volume, object: object),
-          explanation: Self.explanation(kind, message: event.message, running: running),
-          remedy: Self.remedy(kind, object: object), facts: facts, evidence: related.evidence))
+          running ? .info : .critical, pod.subject(),
+          title: Self.title(kind, volume: failure.volume, object: failure.object),
+          explanation: Self.explanation(kind, message: failure.message, running: running),
+          remedy: Self.remedy(kind, object: failure.object), facts: facts, evidence: related.flatMap(\.evidence)))
     }
     return findings
   }
@@ -267,6 +312,7 @@ fileprivate extension VolumeMountFailingRule {
     case "configmap-missing", "secret-missing": return "\(v) cannot be mounted: \(object ?? kind) does not exist"
     case "multi-attach": return "\(v) is still attached to another node (Multi-Attach)"
     case "attach-timeout", "attach-failed": return "\(v) cannot be attached"
+    case "attach-pending": return "\(v) is not yet in use on the node"
     default: return "\(v) cannot be mounted"
     }
   }
@@ -278,6 +324,10 @@ fileprivate extension VolumeMountFailingRule {
       text += " A ReadWriteOnce volume can be attached to one node at a time; the old pod's node has not released it."
     case "mount-timeout", "attach-timeout":
       text += " The kubelet gave up waiting for the volumes after 2m3s and will retry."
+    case "attach-pending":
+      text +=
+        " The kubelet waits until the node's status lists the volume in volumesInUse, which the attach/detach "
+        + "controller needs before it reports the volume attached; until then it retries with a growing back-off."
     default: break
     }
     text +=
@@ -293,7 +343,7 @@ fileprivate extension VolumeMountFailingRule {
       return "create \(object ?? "the object") in the pod's namespace, or mark the volume optional"
     case "multi-attach":
       return "make sure the old pod is gone and its node detached the volume (VolumeAttachment objects)"
-    case "attach-timeout", "attach-failed":
+    case "attach-timeout", "attach-failed", "attach-pending":
       return "check the CSI driver's controller logs and the VolumeAttachment status"
     default: return "check the kubelet log and the CSI node plugin for the mount error"
     }
