@@ -112,6 +112,13 @@ package struct InputReader: Sendable {
       report(.note, info.name, "empty source")
       return peek
     case .binary:
+      if let file = source as? FileSource, let status = file.descriptor.status(), (status.st_mode & S_IFMT) == S_IFREG,
+        hasZipEnd(file.descriptor, size: Int64(status.st_size))
+      {
+        // A zip whose first local header is damaged: its central directory still lists the entries.
+        readZip(file.descriptor, size: Int64(status.st_size), info: info, depth: depth, visit: visit)
+        return peek
+      }
       let offset = head.firstIndex(of: 0) ?? 0
       report(.note, info.name, "skipped binary data: a NUL byte at byte \(offset)", byteOffset: Int64(offset))
       return peek
