@@ -85,7 +85,7 @@ package struct Analysis: Sendable {
   /// `--now`, else the file's modification time, else the time the run started (docs/architecture.md "Time").
   private func captureTime(for info: SourceInfo, runStartedAt: Date) -> CaptureTime {
     if let now = options.now { return CaptureTime(date: now, origin: .flag) }
-    if let mtime = info.modificationDate, !info.isStandardInput {
+    if let mtime = info.modificationDate, !info.isStandardInput, Plausible.contains(mtime) {
       return CaptureTime(date: mtime, origin: .fileModificationTime)
     }
     return CaptureTime(date: runStartedAt, origin: .currentTime)

@@ -83,7 +83,7 @@ package struct Ingestor: Sendable {
         log.pastedAt = block
         classified = .log(log)
       }
-      emit(classified)
+      emit(RangeCheck.check(classified, diagnostics: context.diagnostics))
     }
     account.bytes = reader.bytesRead
     return account

@@ -142,7 +142,12 @@ package struct YAMLObjectParser: LineParser {
     let yaml = YAMLFragment.document(chunk.lines) ?? chunk.lines.joined(separator: "\n")
     let document: KubeDocument
     do {
-      document = try YAMLDecoder().decode(KubeDocument.self, from: yaml)
+      let problems = DecodeProblems()
+      document = try YAMLDecoder().decode(KubeDocument.self, from: yaml, userInfo: [DecodeProblems.key: problems])
+      for message in problems.messages {
+        context.diagnostics(
+          Diagnostic(.warning, context.ref(chunk.startLine), "YAML document at line \(chunk.startLine): \(message)"))
+      }
     } catch {
       let message = "cannot read YAML document starting at line \(chunk.startLine): \(describe(error))"
       context.diagnostics(Diagnostic(.warning, context.ref(chunk.startLine), message))
