@@ -44,7 +44,13 @@ extension KeyedDecodingContainer {
 
 /// Collects the fields dropped while decoding one document, for one diagnostic each.
 final class DecodeProblems: @unchecked Sendable {
-  static let key = CodingUserInfoKey(rawValue: "podmortem.decodeProblems")!
+  // A constant, valid key: the initializer only fails for keys it cannot represent.
+  static let key: CodingUserInfoKey = {
+    guard let key = CodingUserInfoKey(rawValue: "podmortem.decodeProblems") else {
+      preconditionFailure("CodingUserInfoKey rejected a constant key")
+    }
+    return key
+  }()
   // Only touched by the single decode call that owns this object.
   private(set) var messages: [String] = []
 

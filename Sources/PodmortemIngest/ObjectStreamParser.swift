@@ -142,7 +142,8 @@ package struct ObjectStreamParser: LineParser {
       decoder.userInfo[DecodeProblems.key] = problems
       document = try decoder.decode(KubeDocument.self, from: Data(value.bytes))
       for message in problems.messages {
-        context.diagnostics(Diagnostic(.warning, context.ref(value.startLine), "object on line \(value.startLine): \(message)"))
+        context.diagnostics(
+          Diagnostic(.warning, context.ref(value.startLine), "object on line \(value.startLine): \(message)"))
       }
     } catch {
       let lines =

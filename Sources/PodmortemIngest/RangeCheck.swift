@@ -32,7 +32,8 @@ enum RangeCheck {
   private static func check(_ container: inout ContainerSnapshot, fallback: SourceRef?, diagnostics: DiagnosticSink) {
     let ref = container.evidence.first?.ref ?? fallback
     if let restarts = container.restartCount, !(0...Int(Int32.max)).contains(restarts) {
-      report(ref, "container '\(container.name)' restart count '\(restarts)' is not a 32-bit count; dropped", diagnostics)
+      report(
+        ref, "container '\(container.name)' restart count '\(restarts)' is not a 32-bit count; dropped", diagnostics)
       container.restartCount = nil
     }
     for (kind, probe) in container.probes {
@@ -44,7 +45,8 @@ enum RangeCheck {
       // Bounds from https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/#configure-probes
       if let bad = fields.first(where: { $0.1 < $0.2 || $0.1 > Int(Int32.max) }) {
         report(
-          probe.evidence?.ref ?? ref, "\(kind.rawValue) probe \(bad.0) '\(bad.1)' is out of range; the probe is dropped",
+          probe.evidence?.ref ?? ref,
+          "\(kind.rawValue) probe \(bad.0) '\(bad.1)' is out of range; the probe is dropped",
           diagnostics)
         container.probes[kind] = nil
       }

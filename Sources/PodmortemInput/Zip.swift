@@ -129,7 +129,9 @@ extension InputReader {
     let tailLength = Int(min(size, 22 + 65_535))
     guard tailLength >= 22 else { return false }
     var tail = [UInt8](repeating: 0, count: tailLength)
-    guard tail.withUnsafeMutableBytes({ readAt(file, $0, size - Int64(tailLength)) }) == tailLength else { return false }
+    guard tail.withUnsafeMutableBytes({ readAt(file, $0, size - Int64(tailLength)) }) == tailLength else {
+      return false
+    }
     return stride(from: tailLength - 22, through: 0, by: -1).contains {
       tail.le($0, 4) == 0x0605_4B50 && tail.le($0 + 20, 2).map { Int($0) } == tailLength - $0 - 22
     }
