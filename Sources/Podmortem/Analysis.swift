@@ -44,6 +44,21 @@ package struct AnalysisResult: Sendable {
   package var readAnything: Bool
 
   package var findings: [Finding] { report.findings }
+
+  /// Why nothing could be read, for the one line on stderr beside exit 2; nil when something was.
+  package var nothingReadReason: String? {
+    guard !readAnything else { return nil }
+    if report.accounts.isEmpty {
+      let problems = report.diagnostics.filter { $0.level != .note }.count
+      if problems > 0 {
+        return "nothing could be read: every input failed (\(problems) problem\(problems == 1 ? "" : "s") above)"
+      }
+      return report.diagnostics.isEmpty
+        ? "nothing could be read: the input holds no files (an empty folder or archive)"
+        : "nothing could be read: every source was empty or skipped (see above)"
+    }
+    return "nothing could be read: every source was empty"
+  }
 }
 
 /// Wires the stages: Input → Ingest → Correlate → Diagnose. The library never prints: input

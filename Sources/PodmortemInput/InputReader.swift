@@ -87,6 +87,14 @@ package struct InputReader: Sendable {
     }
     let peek = PeekSource(base: source, peek: Self.sniffBytes)
     let head = peek.head
+    if let (encoding, bomLength) = TextEncoding.detect(head) {
+      // A byte-order mark: dropped, and UTF-16/UTF-32 decoded to UTF-8 (docs/architecture.md "The flow").
+      let skipped = SkippingSource(base: peek, skipping: bomLength)
+      guard encoding != .utf8 else { return readStream(skipped, info: info, depth: depth, visit: visit) }
+      report(.note, info.name, "decoded \(encoding.rawValue) text to UTF-8")
+      return readStream(
+        TranscodingSource(base: skipped, encoding: encoding), info: info, depth: depth, visit: visit)
+    }
     switch Format(head) {
     case .gzip:
       let gzip = GzipSource(
@@ -122,11 +130,18 @@ package struct InputReader: Sendable {
       let offset = head.firstIndex(of: 0) ?? 0
       report(.note, info.name, "skipped binary data: a NUL byte at byte \(offset)", byteOffset: Int64(offset))
       return peek
-    case .text:
+    case .text, .textWithNUL:
+      var text: any ByteSource = peek
+      if case .textWithNUL(let offset) = Format(head) {
+        report(
+          .note, info.name, "NUL bytes in text read as spaces (the first at byte \(offset))",
+          byteOffset: Int64(offset))
+        text = NULReplacingSource(base: peek)
+      }
       let name = info.name
       let sink = diagnostics
       let cap = options.maxLineBytes
-      var reader = LineReader(peek, maxLineBytes: cap) { number, length in
+      var reader = LineReader(text, maxLineBytes: cap) { number, length in
         sink(
           Diagnostic(
             .warning, SourceRef(source: name, line: number),
@@ -162,6 +177,9 @@ enum Format: Equatable {
   case empty
   case binary
   case text
+  /// Text with a few stray NUL bytes (at most one in 64 bytes, the other bytes text): read, the
+  /// NULs as spaces, instead of skipping the whole file.
+  case textWithNUL(firstAt: Int)
 
   init(_ head: [UInt8]) {
     if head.isEmpty {
@@ -178,8 +196,11 @@ enum Format: Equatable {
       self = .zip
     } else if TarHeader.looksLikeTar(head) {
       self = .tar
-    } else if head.contains(0) {
-      self = .binary
+    } else if let first = head.firstIndex(of: 0) {
+      let nuls = head.count { $0 == 0 }
+      // Control bytes other than tab, newline, carriage return, form feed and escape mark binary data.
+      let controls = head.count { $0 != 0 && ($0 < 0x08 || (0x0E..<0x1B).contains($0) || (0x1C..<0x20).contains($0)) }
+      self = nuls * 64 <= max(head.count, 64) && controls * 100 <= head.count ? .textWithNUL(firstAt: first) : .binary
     } else {
       self = .text
     }

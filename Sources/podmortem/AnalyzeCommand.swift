@@ -24,7 +24,10 @@ struct AnalyzeCommand: ParsableCommand {
     try terminal.requireOutput()
     let result = Analysis(options: input.analysisOptions()).run(diagnostics: terminal.diagnose)
     try terminal.write(format.reportFormat.render(result.report, palette: terminal.palette))
-    guard result.readAnything else { throw ExitCode(2) }
+    if let reason = result.nothingReadReason {
+      terminal.note("podmortem: \(reason)\n")
+      throw ExitCode(2)
+    }
     if result.findings.contains(where: { $0.severity >= failOn.severity }) { throw ExitCode(1) }
   }
 }

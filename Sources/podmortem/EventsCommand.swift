@@ -44,6 +44,9 @@ struct EventsCommand: ParsableCommand {
     try terminal.write(format == .json ? renderer.renderJSON(events) : renderer.render(events))
     // As `kubectl events` does: the empty table is a note on stderr, so stdout holds only the report.
     if events.isEmpty && format == .text { terminal.note("podmortem: no events found\n") }
-    guard result.readAnything else { throw ExitCode(2) }
+    if let reason = result.nothingReadReason {
+      terminal.note("podmortem: \(reason)\n")
+      throw ExitCode(2)
+    }
   }
 }
