@@ -22,13 +22,16 @@ package struct AnalysisOptions: Sendable {
   package var patternDirectories: [String]
   /// The decompression cap per source (`--max-bytes`); nil keeps the default.
   package var maxBytesPerSource: Int64?
+  /// The decompression budget of the whole run (`--max-total-bytes`); nil keeps the default.
+  package var maxTotalBytes: Int64?
   /// Keep and show environment values (never by default).
   package var revealSecrets: Bool
 
   package init(
     inputs: [String], now: Date? = nil, patternDirectories: [String] = [], maxBytesPerSource: Int64? = nil,
-    revealSecrets: Bool = false
+    maxTotalBytes: Int64? = nil, revealSecrets: Bool = false
   ) {
+    self.maxTotalBytes = maxTotalBytes
     self.inputs = inputs
     self.now = now
     self.patternDirectories = patternDirectories
@@ -76,6 +79,7 @@ package struct Analysis: Sendable {
     let patterns = loadPatterns(diagnostics: sink)
     var inputOptions = InputOptions()
     if let max = options.maxBytesPerSource { inputOptions.maxBytesPerSource = max }
+    inputOptions.maxTotalBytes = options.maxTotalBytes
     let reader = InputReader(options: inputOptions, diagnostics: sink)
     let ingestor = Ingestor(patterns: patterns)
     var correlator = Correlator()

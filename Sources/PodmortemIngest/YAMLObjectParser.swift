@@ -139,6 +139,13 @@ package struct YAMLObjectParser: LineParser {
   private mutating func flush(emit: (Record) -> Void) {
     defer { chunk = Chunk() }
     guard !chunk.lines.isEmpty, !KubeObjectConverter.isIgnorable(kind: chunk.kind) else { return }
+    if let found = YAMLAliases.first(in: chunk.lines) {
+      let message =
+        "YAML document at line \(chunk.startLine) not read: it uses the alias '\(found.alias.prefix(40))', "
+        + "and aliases are refused in input (they can expand without bound; kubectl never writes them)"
+      context.diagnostics(Diagnostic(.warning, context.ref(chunk.startLine + found.index), message))
+      return
+    }
     let yaml = YAMLFragment.document(chunk.lines) ?? chunk.lines.joined(separator: "\n")
     let document: KubeDocument
     do {

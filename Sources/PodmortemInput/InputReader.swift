@@ -16,6 +16,8 @@ import PodmortemModel
 package struct InputReader: Sendable {
   package var options: InputOptions
   let diagnostics: DiagnosticSink
+  /// The decompressed bytes left for this run, shared by every stream it opens.
+  package let budget: DecompressionBudget
 
   /// How many bytes are read ahead to recognise a format and to spot binary data.
   static let sniffBytes = 8 * 1024
@@ -25,11 +27,15 @@ package struct InputReader: Sendable {
   package init(options: InputOptions = .init(), diagnostics: @escaping DiagnosticSink) {
     self.options = options
     self.diagnostics = diagnostics
+    self.budget = DecompressionBudget(
+      limit: options.maxTotalBytes ?? DecompressionBudget.defaultCeiling, maxExpansionRatio: options.maxExpansionRatio,
+      expansionCheckAfter: options.expansionCheckAfter)
   }
 
   /// Reads every input in order (`-` is standard input), calling `visit` once per text source.
   /// The visitor reads as many lines as it wants; what it leaves is skipped.
   package func read(_ inputs: [String], visit: (SourceInfo, inout LineReader) -> Void) {
+    if options.maxTotalBytes == nil { budget.setLimit(DecompressionBudget.defaultLimit(for: inputs)) }
     for input in inputs {
       if input == "-" {
         readStandardInput(visit: visit)
@@ -98,7 +104,7 @@ package struct InputReader: Sendable {
     switch Format(head) {
     case .gzip:
       let gzip = GzipSource(
-        base: peek, name: info.name, limit: options.maxBytesPerSource, diagnostics: diagnostics)
+        base: peek, name: info.name, limit: options.maxBytesPerSource, budget: budget, diagnostics: diagnostics)
       return readStream(gzip, info: info, depth: depth + 1, visit: visit)
     case .tar:
       return readTar(peek, info: info, depth: depth, visit: visit)

@@ -117,7 +117,7 @@ extension InputReader {
         let start = entry.localHeaderOffset + 30 + Int64(nameLength + extraLength)
         let source = ZipEntrySource(
           file: file, entry: entry, start: start, name: entryInfo.name, limit: options.maxBytesPerSource,
-          diagnostics: diagnostics)
+          budget: budget, diagnostics: diagnostics)
         _ = readStream(source, info: entryInfo, depth: depth + 1, visit: visit)
       }
     }
@@ -282,13 +282,16 @@ struct ZipEntrySource: ByteSource {
   private var crc: UInt32 = 0
   private var done = false
   private let limit: Int64
+  private let budget: DecompressionBudget
+  private var consumed: Int64 = 0
   private let name: String
   private let diagnostics: DiagnosticSink
 
   init(
-    file: FileDescriptor, entry: ZipEntry, start: Int64, name: String, limit: Int64,
+    file: FileDescriptor, entry: ZipEntry, start: Int64, name: String, limit: Int64, budget: DecompressionBudget,
     diagnostics: @escaping DiagnosticSink
   ) {
+    self.budget = budget
     self.file = file
     self.entry = entry
     self.position = start
@@ -307,15 +310,28 @@ struct ZipEntrySource: ByteSource {
         report("stopped: more than '\(limit)' decompressed bytes (--max-bytes)")
         return 0
       }
-      let room = Int(min(Int64(buffer.count), limit - produced))
+      var room = Int(min(Int64(buffer.count), limit - produced))
+      if inflater != nil {
+        room = budget.reserve(room)
+        guard room > 0 else {
+          report("stopped: the run's '\(budget.limit)' decompressed bytes are spent (--max-total-bytes)")
+          return 0
+        }
+      }
       let window = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<room])
       var count = 0
       if let inflater {
         let step = input.withUnsafeBytes { bytes in
           inflater.inflate(UnsafeRawBufferPointer(rebasing: bytes[inputStart..<inputEnd]), into: window)
         }
+        budget.release(room - step.produced)
         inputStart += step.consumed
+        consumed += Int64(step.consumed)
         count = step.produced
+        if budget.expandsTooMuch(produced: produced + Int64(count), consumed: consumed) {
+          report("stopped: the entry expands more than \(budget.maxExpansionRatio):1 (a compression bomb?)")
+          return account(window, count)
+        }
         if let failure = step.failure {
           report("corrupt deflate data in zip entry: \(failure)")
           return account(window, count)
