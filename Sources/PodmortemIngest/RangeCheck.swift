@@ -19,6 +19,11 @@ enum RangeCheck {
       }
       return .pod(pod)
     case .event(var event):
+      // `count` is int32 in the API; rules add counts up, so a larger one is dropped here.
+      if let count = event.count, !(0...Int(Int32.max)).contains(count) {
+        report(event.evidence.first?.ref, "event count '\(count)' is not a 32-bit count; dropped", diagnostics)
+        event.count = nil
+      }
       event.captures = checkedCaptures(event.captures, ref: event.evidence.first?.ref, diagnostics: diagnostics)
       return .event(event)
     case .log(var log):

@@ -160,6 +160,30 @@ import Testing
     }
   }
 
+  @Test func aKlogThreadIDOf19NinesIsNotANumberThatTraps() throws {
+    let dir = try BinaryRunner.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let path = dir.appendingPathComponent("kubelet.log")
+    let text =
+      "I1127 01:00:00.000000 9999999999999999999 kubelet.go:123] \"Error syncing pod, skipping\" err=\"x\" pod=\"default/web-0\"\n"
+      + "I1127 01:00:01.000000    1234 kubelet.go:123] \"SyncLoop (probe)\" probe=\"liveness\" status=\"unhealthy\" pod=\"default/web-0\"\n"
+    try Data(text.utf8).write(to: path)
+    let result = try BinaryRunner.run(["--format", "json", "--now", "2026-11-27T01:00:00Z", path.path])
+    #expect([0, 1].contains(result.status), "exit \(result.status)\n\(result.stderr)")
+    #expect(result.stdout.contains("\"lines\" : 2"))
+  }
+
+  @Test func eventCountsPastInt32AreDropped() throws {
+    let dir = try BinaryRunner.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let path = dir.appendingPathComponent("describe.txt")
+    let text = Self.describe.replacingOccurrences(of: "6s (x101 over 23m)", with: "6s (x9223372036854775807 over 23m)")
+    try Data(text.utf8).write(to: path)
+    let result = try BinaryRunner.run(["--now", "2026-11-27T01:00:00Z", path.path])
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("event count '9223372036854775807' is not a 32-bit count; dropped"))
+  }
+
   @Test func explainTakesHugeNumbersWithoutTrapping() throws {
     let backoff = try BinaryRunner.run(["explain", "backoff", "--restarts", "9223372036854775807"])
     #expect(backoff.status == 0)
