@@ -164,7 +164,12 @@ package enum Durations {
   // `0s` covers −2 s < d < 1 s: HumanDuration truncates toward zero and prints `0s` for −1 (§2).
   private static let zero = Age.known(AgeRange(minSeconds: -2 + epsilon, maxSeconds: 1 - epsilon))
 
-  private static func known(_ value: Double, _ unit: Double) -> Age { .known(AgeRange(value: value, unit: unit)) }
+  /// The age `value` (precise to `unit`); nil past `Plausible.maxDurationSeconds`, which no
+  /// object's age reaches (`999999999y` would place an event before the year 1).
+  private static func known(_ value: Double, _ unit: Double) -> Age? {
+    guard Plausible.duration(value + unit) != nil else { return nil }
+    return .known(AgeRange(value: value, unit: unit))
+  }
 
   private static func special(_ text: some StringProtocol) -> Age? {
     switch text {
