@@ -62,6 +62,14 @@ extension InputReader {
       report(.warning, info.name, "cannot read zip archive '\(info.name)': \(problem.message)")
     case .success(let entries):
       let shared = ZipEntry.sharingData(entries)
+      var overlapping = 0
+      defer {
+        if overlapping > Self.namedOverlaps {
+          report(
+            .warning, info.name,
+            "skipped '\(overlapping - Self.namedOverlaps)' more zip entries whose data overlaps another entry's")
+        }
+      }
       for (index, entry) in entries.enumerated() where !entry.name.hasSuffix("/") {
         let name = TarHeader.normalise(entry.name)
         let entryInfo = SourceInfo(
@@ -85,10 +93,14 @@ extension InputReader {
           continue
         }
         if let first = shared[index] {
-          report(
-            .warning, entryInfo.name,
-            "skipped zip entry '\(name)': its data overlaps entry '\(TarHeader.normalise(entries[first].name))' "
-              + "(entries sharing data are a zip bomb's trick)")
+          overlapping += 1
+          // The first few are named; a bomb of thousands of entries gets one summary line below.
+          if overlapping <= Self.namedOverlaps {
+            report(
+              .warning, entryInfo.name,
+              "skipped zip entry '\(name)': its data overlaps entry '\(TarHeader.normalise(entries[first].name))' "
+                + "(entries sharing data are a zip bomb's trick)")
+          }
           continue
         }
         var local = [UInt8](repeating: 0, count: 30)
@@ -136,6 +148,9 @@ extension InputReader {
       tail.le($0, 4) == 0x0605_4B50 && tail.le($0 + 20, 2).map { Int($0) } == tailLength - $0 - 22
     }
   }
+
+  /// How many entries sharing data are named one by one before the rest are counted.
+  static let namedOverlaps = 10
 
   /// Why a zip archive's directory could not be read.
   struct ZipProblem: Error {

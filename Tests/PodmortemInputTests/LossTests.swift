@@ -116,6 +116,18 @@ import Testing
     #expect(result.messages(.warning).count == 2)
     #expect(result.messages(.warning).allSatisfy { $0.contains("overlaps entry 'a.txt'") })
   }
+
+  @Test func thousandsOfEntriesSharingDataGiveOneSummaryLine() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let bytes = ZipBuilder.build([.init(name: "a.txt", data: Array("payload\n".utf8))], directoryCopies: 1000)
+    let path = try dir.write("bomb.zip", bytes)
+    let result = collect([path])
+    #expect(result.sources.count == 1)
+    let warnings = result.messages(.warning)
+    #expect(warnings.count == 11)
+    #expect(warnings.last == "skipped '989' more zip entries whose data overlaps another entry's")
+  }
 }
 
 /// Writes stored (uncompressed) zip archives byte by byte (APPNOTE.TXT 4.3).
