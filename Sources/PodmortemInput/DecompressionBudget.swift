@@ -20,12 +20,13 @@ package final class DecompressionBudget: @unchecked Sendable {
   private var usedValue: Int64 = 0
 
   /// A stream that has produced `expansionCheckAfter` bytes may not expand more than
-  /// `maxExpansionRatio` : 1. Logs compress 5–20 : 1, so real input never reaches it; one
-  /// deflate layer cannot pass about 1032 : 1.
+  /// `maxExpansionRatio` : 1. Logs compress 5–20 : 1, so real input rarely reaches 100 : 1; a
+  /// bomb of repeated log lines (10 GiB in 68 MB, 150 : 1) does, and stops after 64 MiB instead
+  /// of inflating the whole budget. One deflate layer cannot pass about 1032 : 1.
   package let maxExpansionRatio: Int64
   package let expansionCheckAfter: Int64
 
-  package init(limit: Int64 = defaultCeiling, maxExpansionRatio: Int64 = 200, expansionCheckAfter: Int64 = 64 << 20) {
+  package init(limit: Int64 = defaultCeiling, maxExpansionRatio: Int64 = 100, expansionCheckAfter: Int64 = 64 << 20) {
     limitValue = max(1, limit)
     self.maxExpansionRatio = max(1, maxExpansionRatio)
     self.expansionCheckAfter = max(0, expansionCheckAfter)

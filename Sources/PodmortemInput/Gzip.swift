@@ -157,7 +157,7 @@ struct GzipSource: ByteSource, WrappingSource {
         report(
           .warning,
           "stopped at byte \(compressedOffset): the stream expands more than \(budget.maxExpansionRatio):1 "
-            + "(a compression bomb?)")
+            + "(a compression bomb? --max-total-bytes reads it anyway)")
         done = true
         return step.produced
       }

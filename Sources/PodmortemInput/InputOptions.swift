@@ -11,8 +11,9 @@ package struct InputOptions: Hashable, Sendable {
   /// exposes it as `--max-total-bytes`.
   package var maxTotalBytes: Int64?
   /// The expansion ratio past which a stream is stopped, once it has produced
-  /// `expansionCheckAfter` bytes (`DecompressionBudget`).
-  package var maxExpansionRatio: Int64 = 200
+  /// `expansionCheckAfter` bytes (`DecompressionBudget`). An explicit `maxTotalBytes` turns the
+  /// guard off: the user has said how much to inflate.
+  package var maxExpansionRatio: Int64 = 100
   package var expansionCheckAfter: Int64 = 64 << 20
   /// The longest line kept; the rest of a longer line is skipped with a warning (default 1 MiB).
   package var maxLineBytes: Int

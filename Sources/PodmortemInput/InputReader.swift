@@ -28,7 +28,8 @@ package struct InputReader: Sendable {
     self.options = options
     self.diagnostics = diagnostics
     self.budget = DecompressionBudget(
-      limit: options.maxTotalBytes ?? DecompressionBudget.defaultCeiling, maxExpansionRatio: options.maxExpansionRatio,
+      limit: options.maxTotalBytes ?? DecompressionBudget.defaultCeiling,
+      maxExpansionRatio: options.maxTotalBytes == nil ? options.maxExpansionRatio : .max,
       expansionCheckAfter: options.expansionCheckAfter)
   }
 

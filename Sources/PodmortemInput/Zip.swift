@@ -344,7 +344,9 @@ struct ZipEntrySource: ByteSource {
         consumed += Int64(step.consumed)
         count = step.produced
         if budget.expandsTooMuch(produced: produced + Int64(count), consumed: consumed) {
-          report("stopped: the entry expands more than \(budget.maxExpansionRatio):1 (a compression bomb?)")
+          report(
+            "stopped: the entry expands more than \(budget.maxExpansionRatio):1 (a compression bomb? --max-total-bytes reads it anyway)"
+          )
           return account(window, count)
         }
         if let failure = step.failure {

@@ -56,7 +56,12 @@ import Testing
     let lines = try #require(result.texts(path))
     #expect(lines.count < 2000)
     #expect(
-      result.messages(.warning).contains { $0.contains("the stream expands more than 50:1 (a compression bomb?)") })
+      result.messages(.warning).contains { $0.contains("the stream expands more than 50:1 (a compression bomb?") })
+    // An explicit run budget is the user's say: the ratio guard is off.
+    options.maxTotalBytes = 10 << 20
+    let explicit = collect([path], options: options)
+    #expect(explicit.texts(path)?.count == 2000)
+    #expect(explicit.diagnostics.isEmpty)
   }
 
   @Test func ordinaryLogsPassTheRatioGuard() throws {
