@@ -59,7 +59,9 @@ enum RangeCheck {
     if case .waiting(let reason, let message?) = container.state, let token = backOffToken(message),
       Durations.goDuration(token) == nil
     {
-      report(ref, "back-off '\(token.prefix(40))' is not a duration podmortem can use; ignored", diagnostics)
+      // The line that shows the message, when the container's evidence has it.
+      let line = container.evidence.first { $0.text.contains("back-off " + token) }?.ref ?? ref
+      report(line, "back-off '\(token.prefix(40))' is not a duration podmortem can use; ignored", diagnostics)
       container.state = .waiting(reason: reason, message: nil)
     }
   }

@@ -122,26 +122,30 @@ import Testing
         diagnostic: "central directory out of bounds"),
       Case(
         name: "back-off 18446744073709551615s in a waiting message", file: "backoff.txt",
-        bytes: Array(withBackOff.utf8), diagnostic: "back-off '18446744073709551615s' is not a duration"),
+        bytes: Array(withBackOff.utf8),
+        diagnostic: "backoff.txt:24: warning: back-off '18446744073709551615s' is not a duration"),
       Case(
         name: "back-off 18446744073709551615s in a FailedSync event", file: "backoff-event.txt",
-        bytes: Array(backOffEvent.utf8), diagnostic: "back-off '18446744073709551615s' is not a duration"),
+        bytes: Array(backOffEvent.utf8),
+        diagnostic: "backoff-event.txt:72: warning: back-off '18446744073709551615s' is not a duration"),
       Case(
         name: "Restart Count: 9223372036854775807", file: "restarts.txt",
         bytes: Array(
           describe.replacingOccurrences(of: "Restart Count:  9", with: "Restart Count:  9223372036854775807").utf8),
-        diagnostic: "Restart Count '9223372036854775807' is not a 32-bit count"),
+        diagnostic: "restarts.txt:33: warning: Restart Count '9223372036854775807' is not a 32-bit count"),
       Case(
         name: "probe timeout=-20s", file: "timeout.txt",
         bytes: Array(describe.replacingOccurrences(of: "delay=0s timeout=1s", with: "delay=0s timeout=-20s").utf8),
-        diagnostic: "probe attribute 'timeout=-20s' is out of range"),
+        diagnostic: "timeout.txt:39: warning: Liveness probe attribute 'timeout=-20s' is out of range"),
       Case(
         name: "probe period=0s", file: "period.txt",
         bytes: Array(describe.replacingOccurrences(of: "timeout=1s period=10s", with: "timeout=1s period=0s").utf8),
-        diagnostic: "probe attribute 'period=0s' is out of range"),
+        diagnostic: "period.txt:39: warning: Liveness probe attribute 'period=0s' is out of range"),
       Case(
         name: "pod JSON restartCount 1e30", file: "pod.json", bytes: Array(pod.utf8),
-        diagnostic: "restartCount' is 1e+30, not a 32-bit integer"),
+        diagnostic:
+          "pod.json:1: warning: object on line 1: field 'status.containerStatuses.0.restartCount' is 1e+30, not a 32-bit integer"
+      ),
     ]
   }()
 
