@@ -64,6 +64,22 @@ import Testing
     }
   }
 
+  @Test func aNamedFIFOIsReadLikeCat() throws {
+    let dir = try BinaryRunner.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let fifo = dir.appendingPathComponent("describe.fifo").path
+    #expect(mkfifo(fifo, 0o600) == 0)
+    let sample = BinaryRunner.repoRoot.appendingPathComponent("samples/crashloop-max/describe.txt").path
+    let writer = Process()
+    writer.executableURL = URL(fileURLWithPath: "/bin/sh")
+    writer.arguments = ["-c", "cat \"$1\" > \"$2\"", "sh", sample, fifo]
+    try writer.run()
+    let result = try BinaryRunner.run(["--now", "2026-11-27T01:00:00Z", fifo])
+    writer.waitUntilExit()
+    #expect(result.status == 1)
+    #expect(result.stdout.contains("CrashLoopBackOff after 9 restarts"))
+  }
+
   @Test func nothingToReadIsExit2WithAReason() throws {
     let dir = try BinaryRunner.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
