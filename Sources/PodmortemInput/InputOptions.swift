@@ -15,6 +15,10 @@ package struct InputOptions: Hashable, Sendable {
   /// guard off: the user has said how much to inflate.
   package var maxExpansionRatio: Int64 = 100
   package var expansionCheckAfter: Int64 = 64 << 20
+  /// A text source still being read after this many seconds at under `slowBytesPerSecond` gets
+  /// one warning naming it (the run goes on).
+  package var slowAfterSeconds: Double = 10
+  package var slowBytesPerSecond: Double = 1_000_000
   /// The longest line kept; the rest of a longer line is skipped with a warning (default 1 MiB).
   package var maxLineBytes: Int
 

@@ -92,6 +92,7 @@ package struct InputReader: Sendable {
       report(.warning, info.name, "skipped: archives nested more than '\(Self.maxDepth)' levels deep")
       return source
     }
+    let started = ContinuousClock.now
     let peek = PeekSource(base: source, peek: Self.sniffBytes)
     let head = peek.head
     if let (encoding, bomLength) = TextEncoding.detect(head) {
@@ -148,6 +149,16 @@ package struct InputReader: Sendable {
       let name = info.name
       let sink = diagnostics
       let cap = options.maxLineBytes
+      let perSecond = options.slowBytesPerSecond
+      let rate = perSecond >= 1e6 ? "\(Int(perSecond / 1e6)) MB/s" : "\(Int(perSecond)) bytes/s"
+      text = TimedSource(
+        base: text, started: started, afterSeconds: options.slowAfterSeconds, bytesPerSecond: options.slowBytesPerSecond
+      ) { bytes, seconds in
+        sink(
+          Diagnostic(
+            .warning, SourceRef(source: name, line: 0),
+            "reading slowly: \(bytes) bytes in \(Int(seconds.rounded())) s (under \(rate)); the run goes on"))
+      }
       var reader = LineReader(text, maxLineBytes: cap) { number, length in
         sink(
           Diagnostic(

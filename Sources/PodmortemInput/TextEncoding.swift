@@ -140,3 +140,42 @@ struct NULReplacingSource: WrappingSource {
     return n
   }
 }
+
+/// Measures how fast a text source is read and warns once, while it is still being read, when it
+/// has taken over `afterSeconds` at under `bytesPerSecond` (a slow disk, a network mount, a
+/// pathological input): the user learns which source holds the run up.
+struct TimedSource: WrappingSource {
+  var base: any ByteSource
+  private let afterSeconds: Double
+  private let bytesPerSecond: Double
+  private let started: ContinuousClock.Instant
+  private var bytes: Int64 = 0
+  private var warned = false
+  private let warn: (Int64, Double) -> Void
+
+  /// `started`: when reading the source began (before its first bytes were peeked at).
+  init(
+    base: any ByteSource, started: ContinuousClock.Instant, afterSeconds: Double, bytesPerSecond: Double,
+    warn: @escaping (Int64, Double) -> Void
+  ) {
+    self.base = base
+    self.started = started
+    self.afterSeconds = afterSeconds
+    self.bytesPerSecond = bytesPerSecond
+    self.warn = warn
+  }
+
+  mutating func read(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+    let n = base.read(into: buffer)
+    bytes += Int64(n)
+    if !warned {
+      let elapsed = ContinuousClock.now - started
+      let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+      if seconds >= afterSeconds && Double(bytes) < bytesPerSecond * seconds {
+        warned = true
+        warn(bytes, seconds)
+      }
+    }
+    return n
+  }
+}

@@ -64,6 +64,32 @@ import Testing
     #expect(explicit.diagnostics.isEmpty)
   }
 
+  /// Hands out ten bytes per read, 20 ms apart: a source far under 1 MB/s.
+  struct SlowSource: ByteSource {
+    var base: MemoryByteSource
+
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+      usleep(20_000)
+      return base.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<min(10, buffer.count)]))
+    }
+  }
+
+  @Test func aSlowSourceIsNamedWhileItIsRead() {
+    var options = InputOptions()
+    options.slowAfterSeconds = 0.1
+    let log = DiagnosticLog()
+    var lines: [String] = []
+    let source = SlowSource(base: MemoryByteSource(Array(text(numberedLines(20, "slow")).utf8)))
+    InputReader(options: options, diagnostics: log.sink).read(source, as: SourceInfo(name: "slow.log")) { _, reader in
+      while let line = reader.next() { lines.append(line.text) }
+    }
+    #expect(lines == numberedLines(20, "slow"))
+    let warnings = log.with(.warning).map(\.message)
+    #expect(warnings.count == 1)
+    #expect(warnings.first?.hasPrefix("reading slowly: ") == true)
+    #expect(warnings.first?.hasSuffix("(under 1 MB/s); the run goes on") == true)
+  }
+
   @Test func ordinaryLogsPassTheRatioGuard() throws {
     let dir = try TemporaryDirectory()
     defer { dir.remove() }
