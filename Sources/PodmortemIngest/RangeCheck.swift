@@ -12,6 +12,10 @@ enum RangeCheck {
       let podRef = pod.evidence.first?.ref
       if let restarts = pod.restarts, !(0...Int(Int32.max)).contains(restarts) {
         report(podRef, "restart count '\(restarts)' is not a 32-bit count; dropped", diagnostics)
+        // A `get pods` row gives its one container the same count: dropped with it, said once.
+        for index in pod.containers.indices where pod.containers[index].restartCount == restarts {
+          pod.containers[index].restartCount = nil
+        }
         pod.restarts = nil
       }
       for index in pod.containers.indices {

@@ -134,6 +134,12 @@ import Testing
           describe.replacingOccurrences(of: "Restart Count:  9", with: "Restart Count:  9223372036854775807").utf8),
         diagnostic: "restarts.txt:33: warning: Restart Count '9223372036854775807' is not a 32-bit count"),
       Case(
+        name: "get pods RESTARTS 9223372036854775807", file: "get-pods.txt",
+        bytes: Array(
+          ("NAME                        READY   STATUS             RESTARTS      AGE\n"
+            + "inventory-6d8f7b5c9-zt8mx   0/1     CrashLoopBackOff   9223372036854775807 (95s ago)   23m\n").utf8),
+        diagnostic: "get-pods.txt:2: warning: restart count '9223372036854775807' is not a 32-bit count; dropped"),
+      Case(
         name: "probe timeout=-20s", file: "timeout.txt",
         bytes: Array(describe.replacingOccurrences(of: "delay=0s timeout=1s", with: "delay=0s timeout=-20s").utf8),
         diagnostic: "timeout.txt:39: warning: Liveness probe attribute 'timeout=-20s' is out of range"),
