@@ -22,13 +22,16 @@ package struct AnalysisOptions: Sendable {
   package var patternDirectories: [String]
   /// The decompression cap per source (`--max-bytes`); nil keeps the default.
   package var maxBytesPerSource: Int64?
+  /// The decompression budget of the whole run (`--max-total-bytes`); nil keeps the default.
+  package var maxTotalBytes: Int64?
   /// Keep and show environment values (never by default).
   package var revealSecrets: Bool
 
   package init(
     inputs: [String], now: Date? = nil, patternDirectories: [String] = [], maxBytesPerSource: Int64? = nil,
-    revealSecrets: Bool = false
+    maxTotalBytes: Int64? = nil, revealSecrets: Bool = false
   ) {
+    self.maxTotalBytes = maxTotalBytes
     self.inputs = inputs
     self.now = now
     self.patternDirectories = patternDirectories
@@ -44,6 +47,21 @@ package struct AnalysisResult: Sendable {
   package var readAnything: Bool
 
   package var findings: [Finding] { report.findings }
+
+  /// Why nothing could be read, for the one line on stderr beside exit 2; nil when something was.
+  package var nothingReadReason: String? {
+    guard !readAnything else { return nil }
+    if report.accounts.isEmpty {
+      let problems = report.diagnostics.filter { $0.level != .note }.count
+      if problems > 0 {
+        return "nothing could be read: every input failed (\(problems) problem\(problems == 1 ? "" : "s") above)"
+      }
+      return report.diagnostics.isEmpty
+        ? "nothing could be read: the input holds no files (an empty folder or archive)"
+        : "nothing could be read: every source was empty or skipped (see above)"
+    }
+    return "nothing could be read: every source was empty"
+  }
 }
 
 /// Wires the stages: Input → Ingest → Correlate → Diagnose. The library never prints: input
@@ -61,6 +79,7 @@ package struct Analysis: Sendable {
     let patterns = loadPatterns(diagnostics: sink)
     var inputOptions = InputOptions()
     if let max = options.maxBytesPerSource { inputOptions.maxBytesPerSource = max }
+    inputOptions.maxTotalBytes = options.maxTotalBytes
     let reader = InputReader(options: inputOptions, diagnostics: sink)
     let ingestor = Ingestor(patterns: patterns)
     var correlator = Correlator()
@@ -85,7 +104,7 @@ package struct Analysis: Sendable {
   /// `--now`, else the file's modification time, else the time the run started (docs/architecture.md "Time").
   private func captureTime(for info: SourceInfo, runStartedAt: Date) -> CaptureTime {
     if let now = options.now { return CaptureTime(date: now, origin: .flag) }
-    if let mtime = info.modificationDate, !info.isStandardInput {
+    if let mtime = info.modificationDate, !info.isStandardInput, Plausible.contains(mtime) {
       return CaptureTime(date: mtime, origin: .fileModificationTime)
     }
     return CaptureTime(date: runStartedAt, origin: .currentTime)

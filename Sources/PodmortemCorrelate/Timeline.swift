@@ -53,7 +53,7 @@ package enum Timeline {
     func add(_ time: TimeRange?, _ kind: TimelineEntry.Kind, _ container: String, _ summary: String, _ ev: [Evidence]) {
       guard let time else { return }
       // Two sources showing the same run agree to the second; a second copy adds nothing.
-      let second = String(Int(time.earliest.timeIntervalSince1970.rounded(.down)))
+      let second = String(Int(saturating: time.earliest.timeIntervalSince1970.rounded(.down)))
       guard seen.insert([kind.rawValue, container, summary, second]).inserted else { return }
       entries.append(TimelineEntry(time: time, kind: kind, container: container, summary: summary, evidence: ev))
     }

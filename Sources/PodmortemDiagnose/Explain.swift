@@ -62,7 +62,7 @@ package enum Explain {
     switch kind {
     case .startup?:
       lines.append(
-        "startup budget: \(spec.initialDelaySeconds)s + \(f) × \(p)s = \(Int(model.startupBudget))s before the container is killed"
+        "startup budget: \(spec.initialDelaySeconds)s + \(f) × \(p)s = \(Int(saturating: model.startupBudget))s before the container is killed"
       )
     case .readiness?:
       lines.append("on failure: the pod leaves Service endpoints; readiness never restarts the container")

@@ -26,7 +26,8 @@ package enum CaptureTimeFinder {
   /// abbreviation like `CET` or `EST` names no single offset.
   static func dateCommand(_ text: String) -> Date? {
     let f = text.split(separator: " ", omittingEmptySubsequences: true)
-    guard f.count == 6, ["UTC", "GMT"].contains(f[4]), let year = Int(f[5]), let day = Int(f[2]),
+    guard f.count == 6, ["UTC", "GMT"].contains(f[4]), let year = Int(f[5]), (1...9999).contains(year),
+      let day = Int(f[2]),
       let month = months.firstIndex(of: String(f[1])), weekdays.contains(String(f[0]))
     else { return nil }
     let clock = f[3].split(separator: ":")

@@ -6,8 +6,11 @@ import PodmortemText
 /// Reads one source: sniffs its first lines, picks the most confident parser, feeds it every
 /// line and keeps the account of what became of each one.
 package struct Ingestor: Sendable {
-  /// How many lines the sniffer looks at.
-  package static let headLines = 40
+  /// How many lines the sniffer looks at: enough for a describe that starts after a page of
+  /// chat in a paste (40 lines missed those), bounded in bytes by `headBytes`.
+  package static let headLines = 400
+  /// The most bytes of head lines kept for sniffing (past it, fewer lines are looked at).
+  package static let headBytes = 512 * 1024
 
   /// The parsers, most specific first; ties go to the earlier one.
   package var parsers: [any LineParser.Type]
@@ -56,7 +59,11 @@ package struct Ingestor: Sendable {
     if !context.source.relativePath.isEmpty { account.layout = context.source.bundleFile.summary }
     var head: [Line] = []
     head.reserveCapacity(Self.headLines)
-    while head.count < Self.headLines, let line = reader.next() { head.append(line) }
+    var headSize = 0
+    while head.count < Self.headLines, headSize < Self.headBytes, let line = reader.next() {
+      head.append(line)
+      headSize += line.text.utf8.count
+    }
     var captureLine: Int?
     if context.captureTime.origin != .flag, let found = CaptureTimeFinder.find(head: head, info: context.source) {
       context.captureTime = CaptureTime(date: found.date, origin: .input)
@@ -83,7 +90,7 @@ package struct Ingestor: Sendable {
         log.pastedAt = block
         classified = .log(log)
       }
-      emit(classified)
+      emit(RangeCheck.check(classified, diagnostics: context.diagnostics))
     }
     account.bytes = reader.bytesRead
     return account

@@ -38,7 +38,8 @@ package struct KlogHeader: Hashable, Sendable {
     while i < b.count, b[i] == 0x20 { i += 1 }
     let idStart = i
     var threadID = 0
-    while i < b.count, b[i] >= 0x30, b[i] <= 0x39, i - idStart < 19 {
+    // At most 18 digits: 19 nines overflow Int (a fuzzed header trapped here).
+    while i < b.count, b[i] >= 0x30, b[i] <= 0x39, i - idStart < 18 {
       threadID = threadID * 10 + Int(b[i] - 0x30)
       i += 1
     }

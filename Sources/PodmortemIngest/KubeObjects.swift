@@ -38,7 +38,7 @@ struct KubeObject: Decodable {
   var reason: String?
   var message: String?
   var note: String?
-  var count: Int?
+  @Int32Field var count: Int?
   var firstTimestamp: String?
   var lastTimestamp: String?
   var eventTime: String?
@@ -52,12 +52,12 @@ struct KubeObject: Decodable {
   var deprecatedSource: KubeEventSource?
   var deprecatedFirstTimestamp: String?
   var deprecatedLastTimestamp: String?
-  var deprecatedCount: Int?
+  @Int32Field var deprecatedCount: Int?
   // Pod, Node, workloads; `status` is a string in a `Status` object.
   var spec: KubeSpec?
   var status: KubeStatusField?
   // Status (a watch ERROR).
-  var code: Int?
+  @Int32Field var code: Int?
 }
 
 struct KubeMetadata: Decodable {
@@ -66,7 +66,7 @@ struct KubeMetadata: Decodable {
   var uid: String?
   var creationTimestamp: String?
   var deletionTimestamp: String?
-  var deletionGracePeriodSeconds: Int?
+  @Int32Field var deletionGracePeriodSeconds: Int?
   var finalizers: [String]?
   var labels: [String: String]?
   var ownerReferences: [KubeOwnerReference]?
@@ -87,7 +87,7 @@ struct KubeObjectReference: Decodable {
 }
 
 struct KubeEventSeries: Decodable {
-  var count: Int?
+  @Int32Field var count: Int?
   var lastObservedTime: String?
 }
 
@@ -102,15 +102,15 @@ struct KubeSpec: Decodable {
   var containers: [KubeContainer]?
   var initContainers: [KubeContainer]?
   var ephemeralContainers: [KubeContainer]?
-  var terminationGracePeriodSeconds: Int?
+  @Int32Field var terminationGracePeriodSeconds: Int?
   var tolerations: [KubeToleration]?
   // Node
   var taints: [KubeTaint]?
   var unschedulable: Bool?
   // Workloads
-  var replicas: Int?
-  var completions: Int?
-  var parallelism: Int?
+  @Int32Field var replicas: Int?
+  @Int32Field var completions: Int?
+  @Int32Field var parallelism: Int?
 }
 
 struct KubeContainer: Decodable {
@@ -140,12 +140,12 @@ struct KubeProbe: Decodable {
   var httpGet: KubeHTTPGetAction?
   var tcpSocket: KubeTCPSocketAction?
   var grpc: KubeGRPCAction?
-  var initialDelaySeconds: Int?
-  var timeoutSeconds: Int?
-  var periodSeconds: Int?
-  var successThreshold: Int?
-  var failureThreshold: Int?
-  var terminationGracePeriodSeconds: Int?
+  @Int32Field var initialDelaySeconds: Int?
+  @Int32Field var timeoutSeconds: Int?
+  @Int32Field var periodSeconds: Int?
+  @Int32Field var successThreshold: Int?
+  @Int32Field var failureThreshold: Int?
+  @Int32Field var terminationGracePeriodSeconds: Int?
 }
 
 struct KubeLifecycle: Decodable {
@@ -177,12 +177,12 @@ struct KubeTCPSocketAction: Decodable {
 }
 
 struct KubeGRPCAction: Decodable {
-  var port: Int?
+  @Int32Field var port: Int?
   var service: String?
 }
 
 struct KubeSleepAction: Decodable {
-  var seconds: Int?
+  @Int32Field var seconds: Int?
 }
 
 struct KubeToleration: Decodable {
@@ -190,7 +190,7 @@ struct KubeToleration: Decodable {
   var `operator`: String?
   var value: String?
   var effect: String?
-  var tolerationSeconds: Int?
+  @Int32Field var tolerationSeconds: Int?
 }
 
 struct KubeTaint: Decodable {
@@ -232,24 +232,24 @@ struct KubeStatus: Decodable {
   var initContainerStatuses: [KubeContainerStatus]?
   var ephemeralContainerStatuses: [KubeContainerStatus]?
   // Deployment, ReplicaSet, StatefulSet
-  var replicas: Int?
-  var updatedReplicas: Int?
-  var readyReplicas: Int?
-  var availableReplicas: Int?
-  var unavailableReplicas: Int?
-  var currentReplicas: Int?
+  @Int32Field var replicas: Int?
+  @Int32Field var updatedReplicas: Int?
+  @Int32Field var readyReplicas: Int?
+  @Int32Field var availableReplicas: Int?
+  @Int32Field var unavailableReplicas: Int?
+  @Int32Field var currentReplicas: Int?
   // DaemonSet
-  var desiredNumberScheduled: Int?
-  var currentNumberScheduled: Int?
-  var numberReady: Int?
-  var updatedNumberScheduled: Int?
-  var numberAvailable: Int?
-  var numberMisscheduled: Int?
+  @Int32Field var desiredNumberScheduled: Int?
+  @Int32Field var currentNumberScheduled: Int?
+  @Int32Field var numberReady: Int?
+  @Int32Field var updatedNumberScheduled: Int?
+  @Int32Field var numberAvailable: Int?
+  @Int32Field var numberMisscheduled: Int?
   // Job
-  var active: Int?
-  var ready: Int?
-  var succeeded: Int?
-  var failed: Int?
+  @Int32Field var active: Int?
+  @Int32Field var ready: Int?
+  @Int32Field var succeeded: Int?
+  @Int32Field var failed: Int?
 }
 
 struct KubeCondition: Decodable {
@@ -266,7 +266,7 @@ struct KubeContainerStatus: Decodable {
   var lastState: KubeContainerState?
   var ready: Bool?
   var started: Bool?
-  var restartCount: Int?
+  @Int32Field var restartCount: Int?
 }
 
 struct KubeContainerState: Decodable {
@@ -285,8 +285,8 @@ struct KubeRunning: Decodable {
 }
 
 struct KubeTerminated: Decodable {
-  var exitCode: Int?
-  var signal: Int?
+  @Int32Field var exitCode: Int?
+  @Int32Field var signal: Int?
   var reason: String?
   var message: String?
   var startedAt: String?

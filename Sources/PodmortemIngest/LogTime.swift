@@ -1,4 +1,5 @@
 import Foundation
+import PodmortemModel
 import PodmortemText
 
 /// Wall-clock readings in a time zone, for log timestamps that carry no offset: klog and journald
@@ -26,7 +27,7 @@ package enum LogTime {
   /// The calendar year `date` falls in, read in `zone`.
   package static func year(of date: Date, in zone: TimeZone) -> Int {
     let local = date.timeIntervalSince1970 + Double(zone.secondsFromGMT(for: date))
-    return CivilDate.year(fromDays: Int((local / 86_400).rounded(.down)))
+    return CivilDate.year(fromDays: Int(saturating: (local / 86_400).rounded(.down)))
   }
 
   package static let utc = TimeZone(identifier: "UTC") ?? TimeZone(secondsFromGMT: 0) ?? .current

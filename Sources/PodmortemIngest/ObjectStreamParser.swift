@@ -138,7 +138,13 @@ package struct ObjectStreamParser: LineParser {
     if KubeObjectConverter.isIgnorable(kind: value.kind) { return .ignored }
     var document: KubeDocument
     do {
+      let problems = DecodeProblems()
+      decoder.userInfo[DecodeProblems.key] = problems
       document = try decoder.decode(KubeDocument.self, from: Data(value.bytes))
+      for message in problems.messages {
+        context.diagnostics(
+          Diagnostic(.warning, context.ref(value.startLine), "object on line \(value.startLine): \(message)"))
+      }
     } catch {
       let lines =
         value.startLine == value.endLine ? "line \(value.startLine)" : "lines \(value.startLine)-\(value.endLine)"

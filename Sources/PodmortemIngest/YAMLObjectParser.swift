@@ -139,10 +139,22 @@ package struct YAMLObjectParser: LineParser {
   private mutating func flush(emit: (Record) -> Void) {
     defer { chunk = Chunk() }
     guard !chunk.lines.isEmpty, !KubeObjectConverter.isIgnorable(kind: chunk.kind) else { return }
+    if let found = YAMLAliases.first(in: chunk.lines) {
+      let message =
+        "YAML document at line \(chunk.startLine) not read: it uses the alias '\(found.alias.prefix(40))', "
+        + "and aliases are refused in input (they can expand without bound; kubectl never writes them)"
+      context.diagnostics(Diagnostic(.warning, context.ref(chunk.startLine + found.index), message))
+      return
+    }
     let yaml = YAMLFragment.document(chunk.lines) ?? chunk.lines.joined(separator: "\n")
     let document: KubeDocument
     do {
-      document = try YAMLDecoder().decode(KubeDocument.self, from: yaml)
+      let problems = DecodeProblems()
+      document = try YAMLDecoder().decode(KubeDocument.self, from: yaml, userInfo: [DecodeProblems.key: problems])
+      for message in problems.messages {
+        context.diagnostics(
+          Diagnostic(.warning, context.ref(chunk.startLine), "YAML document at line \(chunk.startLine): \(message)"))
+      }
     } catch {
       let message = "cannot read YAML document starting at line \(chunk.startLine): \(describe(error))"
       context.diagnostics(Diagnostic(.warning, context.ref(chunk.startLine), message))

@@ -98,11 +98,16 @@ struct GzipSource: ByteSource, WrappingSource {
   private var compressedOffset: Int64 = 0
   private var produced: Int64 = 0
   private let limit: Int64
+  private let budget: DecompressionBudget
   private let name: String
   private let diagnostics: DiagnosticSink
 
-  init(base: any ByteSource, name: String, limit: Int64, diagnostics: @escaping DiagnosticSink) {
+  init(
+    base: any ByteSource, name: String, limit: Int64, budget: DecompressionBudget,
+    diagnostics: @escaping DiagnosticSink
+  ) {
     self.base = base
+    self.budget = budget
     self.name = name
     self.limit = limit
     self.diagnostics = diagnostics
@@ -131,14 +136,31 @@ struct GzipSource: ByteSource, WrappingSource {
         done = true
         break
       }
-      let room = Int(min(Int64(buffer.count), limit - produced))
+      let room = budget.reserve(Int(min(Int64(buffer.count), limit - produced)))
+      guard room > 0 else {
+        report(
+          .warning,
+          "stopped at byte \(compressedOffset): the run's '\(budget.limit)' decompressed bytes are spent "
+            + "(--max-total-bytes)")
+        done = true
+        break
+      }
       let window = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<room])
       let step = input.withUnsafeBytes { bytes in
         inflater.inflate(UnsafeRawBufferPointer(rebasing: bytes[inputStart..<inputEnd]), into: window)
       }
+      budget.release(room - step.produced)
       inputStart += step.consumed
       compressedOffset += Int64(step.consumed)
       produced += Int64(step.produced)
+      if budget.expandsTooMuch(produced: produced, consumed: compressedOffset) {
+        report(
+          .warning,
+          "stopped at byte \(compressedOffset): the stream expands more than \(budget.maxExpansionRatio):1 "
+            + "(a compression bomb? --max-total-bytes reads it anyway)")
+        done = true
+        return step.produced
+      }
       if let failure = step.failure {
         report(.warning, "corrupt gzip stream at byte \(compressedOffset): \(failure)")
         done = true

@@ -16,6 +16,8 @@ import PodmortemModel
 package struct InputReader: Sendable {
   package var options: InputOptions
   let diagnostics: DiagnosticSink
+  /// The decompressed bytes left for this run, shared by every stream it opens.
+  package let budget: DecompressionBudget
 
   /// How many bytes are read ahead to recognise a format and to spot binary data.
   static let sniffBytes = 8 * 1024
@@ -25,11 +27,16 @@ package struct InputReader: Sendable {
   package init(options: InputOptions = .init(), diagnostics: @escaping DiagnosticSink) {
     self.options = options
     self.diagnostics = diagnostics
+    self.budget = DecompressionBudget(
+      limit: options.maxTotalBytes ?? DecompressionBudget.defaultCeiling,
+      maxExpansionRatio: options.maxTotalBytes == nil ? options.maxExpansionRatio : .max,
+      expansionCheckAfter: options.expansionCheckAfter)
   }
 
   /// Reads every input in order (`-` is standard input), calling `visit` once per text source.
   /// The visitor reads as many lines as it wants; what it leaves is skipped.
   package func read(_ inputs: [String], visit: (SourceInfo, inout LineReader) -> Void) {
+    if options.maxTotalBytes == nil { budget.setLimit(DecompressionBudget.defaultLimit(for: inputs)) }
     for input in inputs {
       if input == "-" {
         readStandardInput(visit: visit)
@@ -85,12 +92,21 @@ package struct InputReader: Sendable {
       report(.warning, info.name, "skipped: archives nested more than '\(Self.maxDepth)' levels deep")
       return source
     }
+    let started = ContinuousClock.now
     let peek = PeekSource(base: source, peek: Self.sniffBytes)
     let head = peek.head
+    if let (encoding, bomLength) = TextEncoding.detect(head) {
+      // A byte-order mark: dropped, and UTF-16/UTF-32 decoded to UTF-8 (docs/architecture.md "The flow").
+      let skipped = SkippingSource(base: peek, skipping: bomLength)
+      guard encoding != .utf8 else { return readStream(skipped, info: info, depth: depth, visit: visit) }
+      report(.note, info.name, "decoded \(encoding.rawValue) text to UTF-8")
+      return readStream(
+        TranscodingSource(base: skipped, encoding: encoding), info: info, depth: depth, visit: visit)
+    }
     switch Format(head) {
     case .gzip:
       let gzip = GzipSource(
-        base: peek, name: info.name, limit: options.maxBytesPerSource, diagnostics: diagnostics)
+        base: peek, name: info.name, limit: options.maxBytesPerSource, budget: budget, diagnostics: diagnostics)
       return readStream(gzip, info: info, depth: depth + 1, visit: visit)
     case .tar:
       return readTar(peek, info: info, depth: depth, visit: visit)
@@ -112,14 +128,38 @@ package struct InputReader: Sendable {
       report(.note, info.name, "empty source")
       return peek
     case .binary:
+      if let file = source as? FileSource, let status = file.descriptor.status(), (status.st_mode & S_IFMT) == S_IFREG,
+        hasZipEnd(file.descriptor, size: Int64(status.st_size))
+      {
+        // A zip whose first local header is damaged: its central directory still lists the entries.
+        readZip(file.descriptor, size: Int64(status.st_size), info: info, depth: depth, visit: visit)
+        return peek
+      }
       let offset = head.firstIndex(of: 0) ?? 0
       report(.note, info.name, "skipped binary data: a NUL byte at byte \(offset)", byteOffset: Int64(offset))
       return peek
-    case .text:
+    case .text, .textWithNUL:
+      var text: any ByteSource = peek
+      if case .textWithNUL(let offset) = Format(head) {
+        report(
+          .note, info.name, "NUL bytes in text read as spaces (the first at byte \(offset))",
+          byteOffset: Int64(offset))
+        text = NULReplacingSource(base: peek)
+      }
       let name = info.name
       let sink = diagnostics
       let cap = options.maxLineBytes
-      var reader = LineReader(peek, maxLineBytes: cap) { number, length in
+      let perSecond = options.slowBytesPerSecond
+      let rate = perSecond >= 1e6 ? "\(Int(perSecond / 1e6)) MB/s" : "\(Int(perSecond)) bytes/s"
+      text = TimedSource(
+        base: text, started: started, afterSeconds: options.slowAfterSeconds, bytesPerSecond: options.slowBytesPerSecond
+      ) { bytes, seconds in
+        sink(
+          Diagnostic(
+            .warning, SourceRef(source: name, line: 0),
+            "reading slowly: \(bytes) bytes in \(Int(seconds.rounded())) s (under \(rate)); the run goes on"))
+      }
+      var reader = LineReader(text, maxLineBytes: cap) { number, length in
         sink(
           Diagnostic(
             .warning, SourceRef(source: name, line: number),
@@ -155,6 +195,9 @@ enum Format: Equatable {
   case empty
   case binary
   case text
+  /// Text with a few stray NUL bytes (at most one in 64 bytes, the other bytes text): read, the
+  /// NULs as spaces, instead of skipping the whole file.
+  case textWithNUL(firstAt: Int)
 
   init(_ head: [UInt8]) {
     if head.isEmpty {
@@ -171,8 +214,11 @@ enum Format: Equatable {
       self = .zip
     } else if TarHeader.looksLikeTar(head) {
       self = .tar
-    } else if head.contains(0) {
-      self = .binary
+    } else if let first = head.firstIndex(of: 0) {
+      let nuls = head.count { $0 == 0 }
+      // Control bytes other than tab, newline, carriage return, form feed and escape mark binary data.
+      let controls = head.count { $0 != 0 && ($0 < 0x08 || (0x0E..<0x1B).contains($0) || (0x1C..<0x20).contains($0)) }
+      self = nuls * 64 <= max(head.count, 64) && controls * 100 <= head.count ? .textWithNUL(firstAt: first) : .binary
     } else {
       self = .text
     }

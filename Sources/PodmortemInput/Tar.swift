@@ -11,6 +11,15 @@ struct TarHeader {
   static let blockSize = 512
   /// Longest GNU long name or pax header kept in memory; anything bigger is treated as corrupt.
   static let maxMetadataBytes: Int64 = 1 << 20
+  /// The largest entry size accepted (1 PiB): far above any real file, far enough below
+  /// `Int64.max` that padding and offsets cannot overflow. A bigger size is a corrupt header.
+  static let maxEntryBytes: Int64 = 1 << 50
+
+  /// `size` rounded up to whole blocks; nil when the size is out of range.
+  static func padded(_ size: Int64) -> Int64? {
+    guard (0...maxEntryBytes).contains(size) else { return nil }
+    return (size + 511) / 512 * 512
+  }
 
   /// True for a ustar or GNU header (magic at 257), or a v7 header whose checksum adds up.
   static func looksLikeTar(_ head: [UInt8]) -> Bool {
@@ -48,7 +57,8 @@ struct TarHeader {
       if !prefix.isEmpty { name = prefix + "/" + name }
     }
     self.name = name
-    modificationDate = Self.number(block, 136, 12).map { Date(timeIntervalSince1970: TimeInterval($0)) }
+    // An mtime outside the years 1…9999 is dropped (docs/architecture.md "What must hold").
+    modificationDate = Self.number(block, 136, 12).flatMap { Plausible.date(secondsSince1970: Double($0)) }
   }
 
   /// A NUL-terminated field, decoded leniently.
@@ -99,8 +109,8 @@ struct TarHeader {
     var index = 0
     while index < data.count {
       guard let space = data[index...].firstIndex(of: 0x20),
-        let length = Int(String(decoding: data[index..<space], as: UTF8.self)), length > 0,
-        index + length <= data.count
+        let length = Int(String(decoding: data[index..<space], as: UTF8.self)), length > space - index,
+        length <= data.count - index
       else { break }
       let record = data[(space + 1)..<(index + length)].dropLast { $0 == 0x0A }
       if let equals = record.firstIndex(of: 0x3D) {
@@ -166,7 +176,13 @@ extension InputReader {
         return stream
       }
       offset += Int64(TarHeader.blockSize)
-      let padded = (header.size + 511) / 512 * 512
+      guard let padded = TarHeader.padded(header.size) else {
+        report(
+          .warning, info.name,
+          "corrupt tar header at byte \(offset - 512): entry size '\(header.size)' is out of range; the rest is skipped",
+          byteOffset: offset - 512)
+        return stream
+      }
       switch header.typeflag {
       case UInt8(ascii: "L"), UInt8(ascii: "x"), UInt8(ascii: "g"):
         guard header.size <= TarHeader.maxMetadataBytes else {
@@ -188,13 +204,33 @@ extension InputReader {
         }
       // A global pax header ('g') sets defaults podmortem has no use for; its data is skipped.
       case 0, UInt8(ascii: "0"), UInt8(ascii: "7"):
-        let size = pax["size"].flatMap { Int64($0) } ?? header.size
         let name = TarHeader.normalise(pax["path"] ?? longName ?? header.name)
-        let date =
-          pax["mtime"].flatMap { Double($0) }.map { Date(timeIntervalSince1970: $0) } ?? header.modificationDate
+        var size = header.size
+        if let text = pax["size"] {
+          // A pax size replaces the header's; one out of range leaves the archive's layout unknown.
+          guard let value = Int64(text), TarHeader.padded(value) != nil else {
+            report(
+              .warning, info.name,
+              "corrupt pax header before '\(name)' at byte \(offset - 512): size '\(text.prefix(40))' is out of range; "
+                + "the rest is skipped", byteOffset: offset - 512)
+            return stream
+          }
+          size = value
+        }
+        var date = header.modificationDate
+        if let text = pax["mtime"] {
+          if let seconds = Double(text), let valid = Plausible.date(secondsSince1970: seconds) {
+            date = valid
+          } else {
+            report(
+              .warning, info.name + "!" + name,
+              "pax mtime '\(text.prefix(40))' is not a time between the years 1 and 9999; ignored",
+              byteOffset: offset - 512)
+          }
+        }
         longName = nil
         pax = [:]
-        let entryPadded = (size + 511) / 512 * 512
+        let entryPadded = TarHeader.padded(size) ?? 0
         var rest = BoundedSource(base: stream, count: size)
         if !name.isEmpty {
           let entry = SourceInfo(

@@ -14,6 +14,29 @@ struct ZipEntry {
 
   /// The central directory is metadata, not user text; past this size the archive is refused.
   static let maxDirectoryBytes: Int64 = 64 << 20
+
+  /// For each entry whose data range overlaps an earlier entry's (a zip bomb's overlapping
+  /// entries, https://www.bamsoftware.com/hacks/zipbomb/), the index of the entry it overlaps.
+  /// Ranges are [local header, local header + 30 + compressed size); every value has been
+  /// checked against the archive size, so the sums cannot overflow.
+  static func sharingData(_ entries: [ZipEntry]) -> [Int: Int] {
+    let order = entries.indices.filter { !entries[$0].name.hasSuffix("/") }
+      .sorted { (entries[$0].localHeaderOffset, $0) < (entries[$1].localHeaderOffset, $1) }
+    var shared: [Int: Int] = [:]
+    var reach: (end: Int64, index: Int)?
+    for index in order {
+      let entry = entries[index]
+      guard entry.localHeaderOffset >= 0, entry.compressedSize >= 0,
+        entry.compressedSize <= Int64.max / 2, entry.localHeaderOffset <= Int64.max / 2
+      else { continue }
+      if let reach, entry.localHeaderOffset < reach.end {
+        shared[index] = reach.index
+        continue
+      }
+      reach = (entry.localHeaderOffset + 30 + entry.compressedSize, index)
+    }
+    return shared
+  }
 }
 
 /// Little-endian reads from zip structures; nil past the end rather than a trap.
@@ -38,7 +61,16 @@ extension InputReader {
     case .failure(let problem):
       report(.warning, info.name, "cannot read zip archive '\(info.name)': \(problem.message)")
     case .success(let entries):
-      for entry in entries where !entry.name.hasSuffix("/") {
+      let shared = ZipEntry.sharingData(entries)
+      var overlapping = 0
+      defer {
+        if overlapping > Self.namedOverlaps {
+          report(
+            .warning, info.name,
+            "skipped '\(overlapping - Self.namedOverlaps)' more zip entries whose data overlaps another entry's")
+        }
+      }
+      for (index, entry) in entries.enumerated() where !entry.name.hasSuffix("/") {
         let name = TarHeader.normalise(entry.name)
         let entryInfo = SourceInfo(
           name: info.name + "!" + name, relativePath: name, root: info.root,
@@ -52,24 +84,73 @@ extension InputReader {
             .warning, entryInfo.name, "skipped zip entry '\(name)': unsupported compression method '\(entry.method)'")
           continue
         }
+        // Offsets and sizes come from the archive: checked against the file before any arithmetic.
+        guard entry.localHeaderOffset < size, entry.compressedSize <= size - entry.localHeaderOffset else {
+          report(
+            .warning, entryInfo.name,
+            "skipped zip entry '\(name)': its data (byte \(entry.localHeaderOffset), "
+              + "'\(entry.compressedSize)' bytes) lies outside the '\(size)'-byte archive")
+          continue
+        }
+        if let first = shared[index] {
+          overlapping += 1
+          // The first few are named; a bomb of thousands of entries gets one summary line below.
+          if overlapping <= Self.namedOverlaps {
+            report(
+              .warning, entryInfo.name,
+              "skipped zip entry '\(name)': its data overlaps entry '\(TarHeader.normalise(entries[first].name))' "
+                + "(entries sharing data are a zip bomb's trick)")
+          }
+          continue
+        }
         var local = [UInt8](repeating: 0, count: 30)
         let got = local.withUnsafeMutableBytes { readAt(file, $0, entry.localHeaderOffset) }
-        guard got == 30, local.le(0, 4) == 0x0403_4B50, let nameLength = local.le(26, 2),
-          let extraLength = local.le(28, 2)
-        else {
+        guard got == 30, let nameLength = local.le(26, 2), let extraLength = local.le(28, 2) else {
           report(
             .warning, entryInfo.name, "skipped zip entry '\(name)': bad local header at byte \(entry.localHeaderOffset)"
           )
           continue
         }
+        if local.le(0, 4) != 0x0403_4B50 {
+          // A damaged signature: the central directory is authoritative, so the entry is still
+          // read when the local header names the same file (APPNOTE.TXT 4.3.7).
+          var localName = [UInt8](repeating: 0, count: Int(nameLength))
+          let nameRead = localName.withUnsafeMutableBytes { readAt(file, $0, entry.localHeaderOffset + 30) }
+          guard nameRead == localName.count, String(decoding: localName, as: UTF8.self) == entry.name else {
+            report(
+              .warning, entryInfo.name,
+              "skipped zip entry '\(name)': bad local header at byte \(entry.localHeaderOffset)")
+            continue
+          }
+          report(
+            .note, entryInfo.name,
+            "damaged local header signature at byte \(entry.localHeaderOffset); read through the central directory")
+        }
         let start = entry.localHeaderOffset + 30 + Int64(nameLength + extraLength)
         let source = ZipEntrySource(
           file: file, entry: entry, start: start, name: entryInfo.name, limit: options.maxBytesPerSource,
-          diagnostics: diagnostics)
+          budget: budget, diagnostics: diagnostics)
         _ = readStream(source, info: entryInfo, depth: depth + 1, visit: visit)
       }
     }
   }
+
+  /// True when the file ends with a zip end-of-central-directory record (without a comment, or
+  /// with one): for recognising a zip whose first local header is damaged.
+  func hasZipEnd(_ file: FileDescriptor, size: Int64) -> Bool {
+    let tailLength = Int(min(size, 22 + 65_535))
+    guard tailLength >= 22 else { return false }
+    var tail = [UInt8](repeating: 0, count: tailLength)
+    guard tail.withUnsafeMutableBytes({ readAt(file, $0, size - Int64(tailLength)) }) == tailLength else {
+      return false
+    }
+    return stride(from: tailLength - 22, through: 0, by: -1).contains {
+      tail.le($0, 4) == 0x0605_4B50 && tail.le($0 + 20, 2).map { Int($0) } == tailLength - $0 - 22
+    }
+  }
+
+  /// How many entries sharing data are named one by one before the rest are counted.
+  static let namedOverlaps = 10
 
   /// Why a zip archive's directory could not be read.
   struct ZipProblem: Error {
@@ -84,17 +165,25 @@ extension InputReader {
     guard tail.withUnsafeMutableBytes({ readAt(file, $0, size - Int64(tailLength)) }) == tailLength else {
       return .failure(ZipProblem(message: "read failed"))
     }
-    guard let end = stride(from: tailLength - 22, through: 0, by: -1).first(where: { tail.le($0, 4) == 0x0605_4B50 }),
+    // The end record's signature may also occur inside its comment: the record to trust is the
+    // one whose comment length reaches exactly to the end of the file, else the last one found.
+    let candidates = stride(from: tailLength - 22, through: 0, by: -1).filter { tail.le($0, 4) == 0x0605_4B50 }
+    guard
+      let end = candidates.first(where: { tail.le($0 + 20, 2).map { Int($0) } == tailLength - $0 - 22 })
+        ?? candidates.first,
       var count = tail.le(end + 10, 2), var directorySize = tail.le(end + 12, 4),
       var directoryOffset = tail.le(end + 16, 4)
     else { return .failure(ZipProblem(message: "no end of central directory record")) }
-    if count == 0xFFFF || directorySize == 0xFFFF_FFFF || directoryOffset == 0xFFFF_FFFF {
-      // zip64: a locator just before the end record points at the zip64 end record.
-      let locatorOffset = size - Int64(tailLength - end) - 20
-      var locator = [UInt8](repeating: 0, count: 20)
+    // zip64: a locator just before the end record points at the zip64 end record. A saturated
+    // field without a locator is a plain zip with exactly 65,535 entries (or a 4 GiB offset).
+    let locatorOffset = size - Int64(tailLength - end) - 20
+    var locator = [UInt8](repeating: 0, count: 20)
+    let hasLocator =
+      locatorOffset >= 0 && locator.withUnsafeMutableBytes({ readAt(file, $0, locatorOffset) }) == 20
+      && locator.le(0, 4) == 0x0706_4B50
+    if hasLocator && (count == 0xFFFF || directorySize == 0xFFFF_FFFF || directoryOffset == 0xFFFF_FFFF) {
       var record = [UInt8](repeating: 0, count: 56)
-      guard locatorOffset >= 0, locator.withUnsafeMutableBytes({ readAt(file, $0, locatorOffset) }) == 20,
-        locator.le(0, 4) == 0x0706_4B50, let recordOffset = locator.le(8, 8), recordOffset < UInt64(size),
+      guard let recordOffset = locator.le(8, 8), recordOffset < UInt64(size),
         record.withUnsafeMutableBytes({ readAt(file, $0, Int64(recordOffset)) }) == 56,
         record.le(0, 4) == 0x0606_4B50, let count64 = record.le(32, 8), let size64 = record.le(40, 8),
         let offset64 = record.le(48, 8)
@@ -103,7 +192,10 @@ extension InputReader {
       directorySize = size64
       directoryOffset = offset64
     }
-    guard directorySize <= UInt64(ZipEntry.maxDirectoryBytes), directoryOffset + directorySize <= UInt64(size) else {
+    // Checked without adding, so offsets near 2^64 cannot overflow.
+    guard directorySize <= UInt64(ZipEntry.maxDirectoryBytes), directoryOffset <= UInt64(size),
+      directorySize <= UInt64(size) - directoryOffset
+    else {
       return .failure(ZipProblem(message: "central directory out of bounds"))
     }
     var directory = [UInt8](repeating: 0, count: Int(directorySize))
@@ -205,13 +297,16 @@ struct ZipEntrySource: ByteSource {
   private var crc: UInt32 = 0
   private var done = false
   private let limit: Int64
+  private let budget: DecompressionBudget
+  private var consumed: Int64 = 0
   private let name: String
   private let diagnostics: DiagnosticSink
 
   init(
-    file: FileDescriptor, entry: ZipEntry, start: Int64, name: String, limit: Int64,
+    file: FileDescriptor, entry: ZipEntry, start: Int64, name: String, limit: Int64, budget: DecompressionBudget,
     diagnostics: @escaping DiagnosticSink
   ) {
+    self.budget = budget
     self.file = file
     self.entry = entry
     self.position = start
@@ -230,15 +325,30 @@ struct ZipEntrySource: ByteSource {
         report("stopped: more than '\(limit)' decompressed bytes (--max-bytes)")
         return 0
       }
-      let room = Int(min(Int64(buffer.count), limit - produced))
+      var room = Int(min(Int64(buffer.count), limit - produced))
+      if inflater != nil {
+        room = budget.reserve(room)
+        guard room > 0 else {
+          report("stopped: the run's '\(budget.limit)' decompressed bytes are spent (--max-total-bytes)")
+          return 0
+        }
+      }
       let window = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<room])
       var count = 0
       if let inflater {
         let step = input.withUnsafeBytes { bytes in
           inflater.inflate(UnsafeRawBufferPointer(rebasing: bytes[inputStart..<inputEnd]), into: window)
         }
+        budget.release(room - step.produced)
         inputStart += step.consumed
+        consumed += Int64(step.consumed)
         count = step.produced
+        if budget.expandsTooMuch(produced: produced + Int64(count), consumed: consumed) {
+          report(
+            "stopped: the entry expands more than \(budget.maxExpansionRatio):1 (a compression bomb? --max-total-bytes reads it anyway)"
+          )
+          return account(window, count)
+        }
         if let failure = step.failure {
           report("corrupt deflate data in zip entry: \(failure)")
           return account(window, count)

@@ -129,7 +129,8 @@ package enum Durations {
     return known(total, units[smallest.unit] ?? 1)
   }
 
-  /// Seconds of a Go `time.Duration` string: `5m0s`, `1m20s`, `300ms`, `1h0m0s`, `1.234s`, `0s`.
+  /// Seconds of a Go `time.Duration` string: `5m0s`, `1m20s`, `300ms`, `1h0m0s`, `1.234s`, `0s`;
+  /// nil beyond `Plausible.maxDurationSeconds` (`back-off 18446744073709551615s`).
   package static func goDuration(_ text: some StringProtocol) -> Double? {
     var scalars = Substring(text).unicodeScalars[...]
     var sign = 1.0
@@ -156,13 +157,19 @@ package enum Durations {
       default: return nil
       }
     }
-    return sign * total
+    // Past 100 years (or not finite) is no duration Kubernetes prints; nil, never a trap later.
+    return Plausible.duration(sign * total)
   }
 
   // `0s` covers −2 s < d < 1 s: HumanDuration truncates toward zero and prints `0s` for −1 (§2).
   private static let zero = Age.known(AgeRange(minSeconds: -2 + epsilon, maxSeconds: 1 - epsilon))
 
-  private static func known(_ value: Double, _ unit: Double) -> Age { .known(AgeRange(value: value, unit: unit)) }
+  /// The age `value` (precise to `unit`); nil past `Plausible.maxDurationSeconds`, which no
+  /// object's age reaches (`999999999y` would place an event before the year 1).
+  private static func known(_ value: Double, _ unit: Double) -> Age? {
+    guard Plausible.duration(value + unit) != nil else { return nil }
+    return .known(AgeRange(value: value, unit: unit))
+  }
 
   private static func special(_ text: some StringProtocol) -> Age? {
     switch text {

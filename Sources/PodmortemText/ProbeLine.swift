@@ -19,6 +19,10 @@ package enum ProbeLine {
     return spec
   }
 
+  /// The first attribute of a describe probe line whose value is not a whole number in the
+  /// API's range (`timeout=-20s`, `period=0s`), for the diagnostic when `parse` returns nil.
+  package static func badAttribute(_ value: Substring) -> String? { split(value).outOfRange }
+
   /// A probe line a person pasted (`podmortem explain probe`): an optional `Liveness:`,
   /// `Readiness:` or `Startup:` label, then the probe. A handler it cannot read is `.unknown` and
   /// missing attributes keep the apiserver defaults (§6.1). Nil when there is no attribute at all.
@@ -47,6 +51,8 @@ package enum ProbeLine {
     var attributes = 0
     /// True when an attribute's value was not a whole number.
     var malformed = false
+    /// The first attribute whose value is not a number in its range (`timeout=-20s`).
+    var outOfRange: String?
   }
 
   private static func split(_ text: Substring) -> Parts {
@@ -54,8 +60,14 @@ package enum ProbeLine {
     var words = text.split(separator: " ")
     while let word = words.last, let eq = word.firstIndex(of: "=") {
       let raw = word[word.index(after: eq)...]
-      let value = Int(raw.hasSuffix("s") ? raw.dropLast() : raw)
-      switch word[..<eq] {
+      let key = word[..<eq]
+      // The API's bounds (int32; delay and timeout ≥ 0, period and thresholds ≥ 1,
+      // https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/#configure-probes):
+      // a value outside them is malformed, never arithmetic.
+      var value = Plausible.int32(raw.hasSuffix("s") ? raw.dropLast() : raw)
+      if let number = value, number < (key == "delay" || key == "timeout" ? 0 : 1) { value = nil }
+      if value == nil, parts.outOfRange == nil { parts.outOfRange = String(word) }
+      switch key {
       case "delay": parts.spec.initialDelaySeconds = value ?? parts.spec.initialDelaySeconds
       case "timeout": parts.spec.timeoutSeconds = value ?? parts.spec.timeoutSeconds
       case "period": parts.spec.periodSeconds = value ?? parts.spec.periodSeconds

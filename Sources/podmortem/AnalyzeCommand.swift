@@ -21,9 +21,13 @@ struct AnalyzeCommand: ParsableCommand {
 
   func run() throws {
     let terminal = Terminal()
+    try terminal.requireOutput()
     let result = Analysis(options: input.analysisOptions()).run(diagnostics: terminal.diagnose)
-    terminal.write(format.reportFormat.render(result.report, palette: terminal.palette))
-    guard result.readAnything else { throw ExitCode(2) }
+    try terminal.write(format.reportFormat.render(result.report, palette: terminal.palette))
+    if let reason = result.nothingReadReason {
+      terminal.note("podmortem: \(reason)\n")
+      throw ExitCode(2)
+    }
     if result.findings.contains(where: { $0.severity >= failOn.severity }) { throw ExitCode(1) }
   }
 }

@@ -36,13 +36,17 @@ struct EventsCommand: ParsableCommand {
 
   func run() throws {
     let terminal = Terminal()
+    try terminal.requireOutput()
     let result = Analysis(options: input.analysisOptions()).run(diagnostics: terminal.diagnose)
     let typeSet = types.map { Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }
     let events = result.report.state.events(for: object, types: typeSet, namespace: namespace, since: since?.date)
     let renderer = EventsTableRenderer()
-    terminal.write(format == .json ? renderer.renderJSON(events) : renderer.render(events))
+    try terminal.write(format == .json ? renderer.renderJSON(events) : renderer.render(events))
     // As `kubectl events` does: the empty table is a note on stderr, so stdout holds only the report.
-    if events.isEmpty && format == .text { FileHandle.standardError.write(Data("podmortem: no events found\n".utf8)) }
-    guard result.readAnything else { throw ExitCode(2) }
+    if events.isEmpty && format == .text { terminal.note("podmortem: no events found\n") }
+    if let reason = result.nothingReadReason {
+      terminal.note("podmortem: \(reason)\n")
+      throw ExitCode(2)
+    }
   }
 }

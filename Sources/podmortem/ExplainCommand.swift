@@ -31,7 +31,7 @@ struct ExplainCommand: ParsableCommand {
 
     func run() throws {
       let result = Explain.backoff(restarts: restarts, finished: finished?.date, now: now?.date ?? Date())
-      print(result.lines.joined(separator: "\n"))
+      try Terminal().write(result.lines.joined(separator: "\n") + "\n")
     }
   }
 
@@ -46,7 +46,7 @@ struct ExplainCommand: ParsableCommand {
         throw ValidationError(
           "not a probe line: '\(line)' (expected e.g. 'http-get http://:8080/ delay=0s timeout=1s …')")
       }
-      print(result.lines.joined(separator: "\n"))
+      try Terminal().write(result.lines.joined(separator: "\n") + "\n")
     }
   }
 
@@ -58,7 +58,7 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: "The terminated reason, e.g. OOMKilled or Error.") var reason: String?
 
     func run() throws {
-      print(Explain.exitCode(code, reason: reason).lines.joined(separator: "\n"))
+      try Terminal().write(Explain.exitCode(code, reason: reason).lines.joined(separator: "\n") + "\n")
     }
   }
 
@@ -72,7 +72,7 @@ struct ExplainCommand: ParsableCommand {
       guard let result = Explain.scheduling(message) else {
         throw ValidationError("not a scheduling message: '\(message)' (expected '0/N nodes are available: …')")
       }
-      print(result.lines.joined(separator: "\n"))
+      try Terminal().write(result.lines.joined(separator: "\n") + "\n")
     }
   }
 }

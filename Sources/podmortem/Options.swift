@@ -20,6 +20,11 @@ struct InputOptionsGroup: ParsableArguments {
   @Option(name: .customLong("max-bytes"), help: "Stop reading a source after this many decompressed bytes.")
   var maxBytes: Int64?
 
+  @Option(
+    name: .customLong("max-total-bytes"),
+    help: "Stop decompressing after this many bytes in the whole run (default: 100 × the input size, at most 4 GiB).")
+  var maxTotalBytes: Int64?
+
   @Flag(name: .customLong("show-secrets"), help: "Show environment values and anything that looks like a secret.")
   var showSecrets = false
 
@@ -28,12 +33,13 @@ struct InputOptionsGroup: ParsableArguments {
       throw ValidationError("no input: name files or directories, or pipe text in (kubectl describe pod x | podmortem)")
     }
     if let maxBytes, maxBytes <= 0 { throw ValidationError("--max-bytes must be positive") }
+    if let maxTotalBytes, maxTotalBytes <= 0 { throw ValidationError("--max-total-bytes must be positive") }
   }
 
   func analysisOptions() -> AnalysisOptions {
     AnalysisOptions(
       inputs: inputs, now: now?.date, patternDirectories: patterns, maxBytesPerSource: maxBytes,
-      revealSecrets: showSecrets)
+      maxTotalBytes: maxTotalBytes, revealSecrets: showSecrets)
   }
 }
 

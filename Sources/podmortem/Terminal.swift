@@ -1,4 +1,6 @@
+import ArgumentParser
 import Foundation
+import Podmortem
 import PodmortemModel
 import PodmortemReport
 
@@ -16,9 +18,29 @@ struct Terminal: Sendable {
 
   var palette: Palette { colourOut ? .ansi : .plain }
 
-  /// Writes the report to stdout.
-  func write(_ text: String) {
-    FileHandle.standardOutput.write(Data(text.utf8))
+  /// Writes the report to stdout; when it cannot be written, one line on stderr and exit 74
+  /// (a closed pipe exits quietly, README "Exit codes").
+  func write(_ text: String) throws {
+    switch OutputWriter.standardOutput.write(text) {
+    case .success: return
+    case .failure(.closedPipe): throw ExitCode(OutputWriter.closedPipeStatus)
+    case .failure(let failure):
+      _ = OutputWriter.standardError.write("podmortem: cannot write the report to standard output: \(failure)\n")
+      throw ExitCode(OutputWriter.ioErrorStatus)
+    }
+  }
+
+  /// Refuses to start when stdout is closed: the report would have nowhere to go.
+  func requireOutput() throws {
+    guard OutputWriter.standardOutput.isOpen else {
+      _ = OutputWriter.standardError.write("podmortem: cannot write the report: standard output is closed\n")
+      throw ExitCode(OutputWriter.ioErrorStatus)
+    }
+  }
+
+  /// One line for the user on stderr (a failing stderr is ignored: there is nowhere else to say it).
+  func note(_ text: String) {
+    _ = OutputWriter.standardError.write(text)
   }
 
   /// Writes one input diagnostic to stderr as it happens.
@@ -33,7 +55,7 @@ struct Terminal: Sendable {
         }
       var where_ = d.ref.description
       if let offset = d.byteOffset { where_ += " (byte \(offset))" }
-      FileHandle.standardError.write(Data("podmortem: \(where_): \(level): \(d.message)\n".utf8))
+      _ = OutputWriter.standardError.write("podmortem: \(where_): \(level): \(d.message)\n")
     }
   }
 }

@@ -723,7 +723,7 @@ private let podJSON = #"""
   @Test(arguments: [1, 7, 4096])
   func reportsMalformedObjectsAndReadsOn(window: Int) {
     let stream = #"""
-      {"type":"ADDED","object":{"apiVersion":"v1","kind":"Event","count":"five","involvedObject":{"kind":"Pod","name":"a"},"reason":"X","type":"Normal"}}
+      {"type":"ADDED","object":{"apiVersion":"v1","kind":"Event","involvedObject":{"kind":"Pod","name":"a"},"reason":["X"],"type":"Normal"}}
       this line is not JSON
       {"type":"ADDED","object":{"apiVersion":"v1","kind":"Event","involvedObject":{"kind":"Pod","name":"b"},"reason":"Y","message":"cut
       {"type":"ADDED","object":{"apiVersion":"v1","kind":"Event","involvedObject":{"kind":"Pod","name":"c"},"reason":"Z","type":"Normal"}}
@@ -734,7 +734,7 @@ private let podJSON = #"""
     #expect(run.events.map(\.involved.name) == ["c", "d"])
     #expect(
       run.diagnostics.map(\.description) == [
-        "watch.json:1: warning: cannot read object on line 1: 'object.count': expected to decode Int but found a string instead",
+        "watch.json:1: warning: cannot read object on line 1: 'object.reason': expected to decode String but found an array instead",
         "watch.json:2: warning: unexpected text between objects: 'this line is not JSON'",
         "watch.json:3: warning: unterminated string in value starting at line 3",
         "watch.json:5: warning: truncated value starting at line 5: end of input; read up to its last complete member",

@@ -158,7 +158,7 @@ private let eventListYAML = """
     let yaml = """
       apiVersion: v1
       kind: Event
-      count: [not, a, number]
+      reason: [not, a, string]
       involvedObject: {kind: Pod, name: a}
       ---
       apiVersion: v1
@@ -171,7 +171,7 @@ private let eventListYAML = """
     #expect(run.events.map(\.involved.name) == ["b"])
     #expect(run.diagnostics.count == 1)
     #expect(run.diagnostics.first?.ref == SourceRef(source: "events.yaml", line: 1))
-    #expect(run.diagnostics.first?.message.hasPrefix("cannot read YAML document starting at line 1: 'count'") == true)
+    #expect(run.diagnostics.first?.message.hasPrefix("cannot read YAML document starting at line 1: 'reason'") == true)
   }
 
   @Test func sniffsYAMLObjects() {

@@ -46,7 +46,11 @@ package struct CrashLoopBackOffModel: Hashable, Sendable {
 
   /// The delay the kubelet applies to the container that has restarted `restartCount` times and
   /// has just exited again: exit number `restartCount + 1`.
-  package func delay(restartCount: Int) -> Double { delay(afterExit: max(0, restartCount) + 1) }
+  package func delay(restartCount: Int) -> Double { delay(afterExit: Self.exit(after: restartCount)) }
+
+  /// The exit number after `restartCount` restarts; counts are `int32` in the API, so a larger one
+  /// (already refused where it was read) is clamped rather than overflowing `+ 1`.
+  static func exit(after restartCount: Int) -> Int { min(max(0, restartCount), Int(Int32.max)) + 1 }
 
   /// The first `count` delays (after exits 1, 2, 3 …).
   package func curve(_ count: Int) -> [Double] { (0..<max(0, count)).map { delay(afterExit: $0 + 1) } }
@@ -103,7 +107,7 @@ package struct CrashLoopBackOffModel: Hashable, Sendable {
       // length decides, so a reset is only claimed when it is certain.
       reset = finished.earliest.timeIntervalSince(started.latest) > Self.resetAfterSeconds
     }
-    let step = reset ? 1 : max(0, restartCount) + 1
+    let step = reset ? 1 : Self.exit(after: restartCount)
     let delay = delay(afterExit: step)
     var nextStart: TimeRange?
     var nextStartIn: ClosedRange<Double>?
@@ -113,7 +117,7 @@ package struct CrashLoopBackOffModel: Hashable, Sendable {
         latest: finished.latest.addingTimeInterval(delay + (delay > 0 ? Self.syncRetrySeconds.upperBound : 0)))
       nextStart = range
       if let now {
-        nextStartIn = range.earliest.timeIntervalSince(now)...range.latest.timeIntervalSince(now)
+        nextStartIn = .ordered(range.earliest.timeIntervalSince(now), range.latest.timeIntervalSince(now))
       }
     }
     return Assessment(

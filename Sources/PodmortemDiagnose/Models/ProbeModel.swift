@@ -18,14 +18,14 @@ package struct ProbeModel: Hashable, Sendable {
   /// at best the first failing attempt is due at once, so (failureThreshold − 1) × period; at worst
   /// it waits a whole period and the last attempt runs to its timeout: failureThreshold × period + timeout.
   package var detection: ClosedRange<Double> {
-    ((threshold - 1) * period)...(threshold * period + Double(spec.timeoutSeconds))
+    .ordered((threshold - 1) * period, threshold * period + Double(spec.timeoutSeconds))
   }
 
   /// Seconds from container start until a liveness probe that never succeeds triggers the kill:
   /// initialDelay + failureThreshold × period, ± one period (§6.2).
   package var restartLatency: ClosedRange<Double> {
     let nominal = Double(spec.initialDelaySeconds) + threshold * period
-    return max(0, nominal - period)...(nominal + period)
+    return .ordered(max(0, nominal - period), nominal + period)
   }
 
   /// Seconds a startup probe allows before the kill: initialDelay + failureThreshold × period.
@@ -34,7 +34,7 @@ package struct ProbeModel: Hashable, Sendable {
   /// A startupProbe failureThreshold (at this probe's period) whose budget covers a start that
   /// takes `observedStartSeconds`, with 50 % headroom: ceil(1.5 × start / period), at least 3.
   package func suggestedStartupFailureThreshold(coveringStartOf observedStartSeconds: Double) -> Int {
-    max(3, Int((1.5 * observedStartSeconds / period).rounded(.up)))
+    max(3, Int(saturating: (1.5 * observedStartSeconds / max(1, period)).rounded(.up)))
   }
 }
 

@@ -1,3 +1,5 @@
+import PodmortemModel
+
 /// A scheduler `FailedScheduling` message taken apart (docs/kubernetes.md §9.2).
 ///
 /// `FitError.Error()` writes `0/N nodes are available:`, then either a prefilter message or the
@@ -60,7 +62,10 @@ package struct SchedulingMessage: Hashable, Sendable {
   /// `0/3 nodes are available:` → 3 and the rest.
   private static func header(_ text: Substring) -> (Int, Substring)? {
     guard text.hasPrefix("0/"), let marker = text.range(of: " nodes are available:") else { return nil }
-    guard let total = Int(text[text.index(text.startIndex, offsetBy: 2)..<marker.lowerBound]) else { return nil }
+    // Node counts are summed: past int32 the message is not one the scheduler wrote.
+    guard let total = Plausible.int32(text[text.index(text.startIndex, offsetBy: 2)..<marker.lowerBound]) else {
+      return nil
+    }
     return (total, text[marker.upperBound...])
   }
 
@@ -79,7 +84,7 @@ package struct SchedulingMessage: Hashable, Sendable {
     if cutOff, !pieces.isEmpty { pieces.removeLast() }
     return pieces.compactMap { piece in
       let countText = piece.prefix { $0.isNumber }
-      guard let count = Int(countText) else { return nil }
+      guard let count = Plausible.int32(countText), count >= 0 else { return nil }
       var reasonText = piece.dropFirst(countText.count).drop { $0 == " " }
       if reasonText.hasSuffix(".") { reasonText = reasonText.dropLast() }
       return Entry(count: count, text: String(reasonText), reason: SchedulingReason(String(reasonText)))

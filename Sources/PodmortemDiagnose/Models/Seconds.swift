@@ -1,4 +1,5 @@
 import Foundation
+import PodmortemModel
 
 /// Seconds written for people: `45s`, `5m`, `5m30s`, `1h2m`.
 ///
@@ -6,7 +7,8 @@ import Foundation
 package enum Seconds {
   package static func format(_ seconds: Double) -> String {
     let negative = seconds < 0
-    let whole = Int(abs(seconds).rounded())
+    // Saturating: a value that escaped the range checks at parse time prints, never traps.
+    let whole = Int(saturating: abs(seconds).rounded())
     let h = whole / 3600
     let m = (whole % 3600) / 60
     let s = whole % 60
@@ -31,8 +33,8 @@ package enum Seconds {
 
   /// A fact value: whole seconds, or `lo..hi` when the bounds differ.
   package static func fact(_ range: ClosedRange<Double>) -> String {
-    let lo = Int(range.lowerBound.rounded())
-    let hi = Int(range.upperBound.rounded())
+    let lo = Int(saturating: range.lowerBound.rounded())
+    let hi = Int(saturating: range.upperBound.rounded())
     return lo == hi ? "\(lo)" : "\(lo)..\(hi)"
   }
 }

@@ -85,8 +85,8 @@ package enum TerminationModel {
   package static func deletionPhase(deletionTimestamp: TimeRange, now: Date) -> DeletionPhase {
     let lo = now.timeIntervalSince(deletionTimestamp.latest)
     let hi = now.timeIntervalSince(deletionTimestamp.earliest)
-    if hi <= 0 { return .withinGrace(remainingSeconds: (-hi)...(-lo)) }
-    return .overdue(bySeconds: max(0, lo)...hi)
+    if hi <= 0 { return .withinGrace(remainingSeconds: .ordered(-hi, -lo)) }
+    return .overdue(bySeconds: .ordered(max(0, lo), hi))
   }
 
   /// When the delete was requested: deletionTimestamp − grace.

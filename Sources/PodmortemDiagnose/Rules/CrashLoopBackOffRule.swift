@@ -38,11 +38,11 @@ package struct CrashLoopBackOffRule: DiagnosisRule {
       observedDelay: observed)
     let cause = Self.cause(container, pod: pod)
     var facts: [KeyValue] = [
-      .int("restarts", restarts), KeyValue("cause", cause), .int("backoffSeconds", Int(a.delaySeconds)),
+      .int("restarts", restarts), KeyValue("cause", cause), .int("backoffSeconds", Int(saturating: a.delaySeconds)),
       .int("backoffStep", a.step), KeyValue("backoffReset", a.reset ? "true" : "false"),
     ]
     if let nextStartIn = a.nextStartIn { facts.append(.seconds("nextStartIn", nextStartIn)) }
-    if let observed { facts.append(.int("observedBackoffSeconds", Int(observed))) }
+    if let observed { facts.append(.int("observedBackoffSeconds", Int(saturating: observed))) }
     if let last {
       facts.append(.int("exitCode", last.exitCode))
       let meaning = ExitCodes.explain(last.exitCode, reason: last.reason, message: last.message)
@@ -83,7 +83,7 @@ package struct CrashLoopBackOffRule: DiagnosisRule {
       // The first exit on the default curve with this delay: the container exited at least that often.
       let step = (1...64).first { model.delay(afterExit: $0) >= observed } ?? 64
       facts += [
-        .int("backoffSeconds", Int(observed)), .int("observedBackoffSeconds", Int(observed)),
+        .int("backoffSeconds", Int(saturating: observed)), .int("observedBackoffSeconds", Int(saturating: observed)),
         .int("backoffStep", step),
       ]
       text +=
@@ -384,7 +384,7 @@ fileprivate extension CrashLoopBackOffRule {
       text +=
         nextStartIn.upperBound <= 0
         ? " The next start was due \(Seconds.format(-nextStartIn.upperBound)) before capture."
-        : " The next start is due in \(Seconds.format(max(0, nextStartIn.lowerBound)...nextStartIn.upperBound))"
+        : " The next start is due in \(Seconds.format(.ordered(max(0, nextStartIn.lowerBound), nextStartIn.upperBound)))"
           + " (up to one 15s sync retry after the nominal delay)."
     }
     if let observed = a.observedDelaySeconds {

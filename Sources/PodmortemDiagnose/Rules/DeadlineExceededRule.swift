@@ -20,7 +20,7 @@ package struct DeadlineExceededRule: DiagnosisRule {
     guard pod.latest.reason == "DeadlineExceeded" || !events.isEmpty else { return [] }
     var facts: [KeyValue] = [KeyValue("reason", "DeadlineExceeded")]
     if let start = pod.latest.startTime, let end = Self.killedAt(pod, events: events) ?? pod.now(in: state) {
-      facts.append(.int("activeSeconds", Int(end.timeIntervalSince(start.midpoint).rounded())))
+      facts.append(.int("activeSeconds", Int(saturating: end.timeIntervalSince(start.midpoint).rounded())))
     }
     return [
       Self.description.finding(

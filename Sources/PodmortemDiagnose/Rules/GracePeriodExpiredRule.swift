@@ -43,13 +43,13 @@ package struct GracePeriodExpiredRule: DiagnosisRule {
           .warning, pod.subject(container.name),
           title:
             "container '\(container.name)' did not stop on SIGTERM: SIGKILLed at the end of its \(grace)s grace period",
-          explanation: Self.explanation(container.name, grace: grace, gap: max(0, earliest)...max(0, latest)),
+          explanation: Self.explanation(container.name, grace: grace, gap: .ordered(max(0, earliest), max(0, latest))),
           remedy: "make the process exit on SIGTERM (exec the server as PID 1, or forward the signal from the shell), "
             + "and keep any preStop hook well under terminationGracePeriodSeconds; raise the grace period if "
             + "draining really takes longer",
           facts: [
             .int("graceSeconds", grace), .int("exitCode", 137), KeyValue("signal", "SIGKILL"),
-            .seconds("killedAfterSeconds", max(0, earliest)...max(0, latest)),
+            .seconds("killedAfterSeconds", .ordered(max(0, earliest), max(0, latest))),
           ],
           evidence: container.evidence + kills.evidence
             + pod.latest.evidence.filter {

@@ -26,7 +26,7 @@ package struct StartupProbeFailingRule: DiagnosisRule {
       var suggestion: Int?
       if let spec = f.spec {
         let model = ProbeModel(spec)
-        facts.append(.int("startupBudgetSeconds", Int(model.startupBudget)))
+        facts.append(.int("startupBudgetSeconds", Int(saturating: model.startupBudget)))
         if kills > 0 {
           let threshold = model.suggestedStartupFailureThreshold(coveringStartOf: 2 * model.startupBudget)
           suggestion = threshold
@@ -235,7 +235,7 @@ fileprivate extension StartupProbeFailingRule {
     var text =
       "\(f.specText.prefix(1).uppercased())\(f.specText.dropFirst()) \(f.attemptsText): \(f.modeText)."
     if let spec = f.spec {
-      let budget = Int(ProbeModel(spec).startupBudget)
+      let budget = Int(saturating: ProbeModel(spec).startupBudget)
       text +=
         " The container has \(spec.initialDelaySeconds)s + \(spec.failureThreshold) × \(spec.periodSeconds)s = "
         + "\(budget)s to start before it is killed."

@@ -179,7 +179,10 @@ struct DescribeBlock {
       stored = .parsed
     case "Termination Grace Period":
       isPod = true
-      pod.deletionGracePeriodSeconds = Int(value.hasSuffix("s") ? value.dropLast() : value)
+      // int64 in the API, but a grace period past 100 years is no grace period podmortem can reason about.
+      pod.deletionGracePeriodSeconds = Int(value.hasSuffix("s") ? value.dropLast() : value).flatMap {
+        $0 >= 0 && Double($0) <= Plausible.maxDurationSeconds ? $0 : nil
+      }
       stored = pod.deletionGracePeriodSeconds == nil ? .unrecognised : .parsed
     case "Reason":
       pod.reason = String(value)
@@ -424,7 +427,11 @@ struct DescribeBlock {
       guard value == "True" || value == "False" else { return nil }
       container?.ready = value == "True"
     case "Restart Count":
-      guard let n = Int(value) else { return nil }
+      guard let n = Plausible.int32(value), n >= 0 else {
+        guard value.allSatisfy({ $0.isNumber || $0 == "-" }), !value.isEmpty else { return nil }
+        outOfRange(line, "Restart Count '\(value.prefix(40))' is not a 32-bit count; the count is dropped")
+        return .ignored
+      }
       container?.restartCount = n
     case "Limits":
       containerField = .limits
@@ -433,7 +440,13 @@ struct DescribeBlock {
       containerField = .requests
       return .ignored
     case "Liveness", "Readiness", "Startup":
-      guard var probe = ProbeLine.parse(value) else { return nil }
+      guard var probe = ProbeLine.parse(value) else {
+        if let bad = ProbeLine.badAttribute(value) {
+          outOfRange(line, "\(key) probe attribute '\(bad.prefix(40))' is out of range; the probe is dropped")
+          return .ignored
+        }
+        return nil
+      }
       probe.evidence = context.evidence(line.line)
       let kind: ProbeSpec.Kind = key == "Liveness" ? .liveness : key == "Readiness" ? .readiness : .startup
       container?.probes[kind] = probe
@@ -461,12 +474,13 @@ struct DescribeBlock {
       state?.message = String(value)
       containerField = .stateMessage
       messageLines = 0
-    case "Exit Code":
-      guard let n = Int(value) else { return nil }
-      state?.exitCode = n
-    case "Signal":
-      guard let n = Int(value) else { return nil }
-      state?.signal = n
+    case "Exit Code", "Signal":
+      guard let n = Plausible.int32(value) else {
+        guard value.allSatisfy({ $0.isNumber || $0 == "-" }), !value.isEmpty else { return nil }
+        outOfRange(line, "\(key) '\(value.prefix(40))' is not a 32-bit integer; dropped")
+        return .ignored
+      }
+      if key == "Signal" { state?.signal = n } else { state?.exitCode = n }
     case "Started", "Finished":
       let range = Timestamps.range(value)
       guard range != nil || Timestamps.isZero(value) else { return nil }
@@ -475,6 +489,11 @@ struct DescribeBlock {
     }
     container?.evidence.append(context.evidence(line.line))
     return .parsed
+  }
+
+  /// A number out of its API range: a diagnostic naming the line; the caller drops the fact.
+  private func outOfRange(_ line: KubectlLine, _ message: String) {
+    context.diagnostics(Diagnostic(.warning, context.ref(line.line.number), message))
   }
 
   private mutating func endState() {
