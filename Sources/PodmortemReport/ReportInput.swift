@@ -1,33 +1,51 @@
 import Foundation
 import PodmortemCorrelate
 import PodmortemModel
+import PodmortemText
 
 /// Everything a renderer may show, produced by the stages before Report. Renderers never
 /// re-parse input: they only format this.
+///
+/// Every string from the input passes through `OutputFilter` here, at construction: secrets are
+/// masked unless `revealSecrets`, control characters are always made visible. The properties
+/// cannot be set afterwards, so a renderer only ever sees filtered text (docs/architecture.md
+/// "Secrets").
 package struct ReportInput: Sendable {
   /// podmortem's version, for the JSON document and the HTML footer.
-  package var toolVersion: String
+  package private(set) var toolVersion: String
   /// What became of every line of every source, in source order.
-  package var accounts: [SourceAccount]
+  package private(set) var accounts: [SourceAccount]
   /// Problems with the input, sorted.
-  package var diagnostics: [Diagnostic]
+  package private(set) var diagnostics: [Diagnostic]
   /// The correlated state (pods, events, timelines).
-  package var state: CorrelatedState
+  package private(set) var state: CorrelatedState
   /// Findings, most severe first.
-  package var findings: [Finding]
+  package private(set) var findings: [Finding]
   /// Show environment values and anything that looks like a secret (off by default).
-  package var revealSecrets: Bool
+  package private(set) var revealSecrets: Bool
 
   package init(
     toolVersion: String, accounts: [SourceAccount], diagnostics: [Diagnostic], state: CorrelatedState,
-    findings: [Finding], revealSecrets: Bool = false
+    findings: [Finding], revealSecrets: Bool = false, masker: SecretMasker? = nil
+  ) {
+    self.init(
+      toolVersion: toolVersion, accounts: accounts, diagnostics: diagnostics, state: state, findings: findings,
+      filter: OutputFilter(masker: revealSecrets ? nil : masker ?? SecretMasker()))
+  }
+
+  /// Filters everything through `filter`; pass the filter that already filtered the diagnostics
+  /// streamed to stderr, so a secret gets the same token there and in the report. Findings go
+  /// first, so tokens are numbered in the order a reader meets them.
+  package init(
+    toolVersion: String, accounts: [SourceAccount], diagnostics: [Diagnostic], state: CorrelatedState,
+    findings: [Finding], filter: OutputFilter
   ) {
     self.toolVersion = toolVersion
-    self.accounts = accounts
-    self.diagnostics = diagnostics
-    self.state = state
-    self.findings = findings
-    self.revealSecrets = revealSecrets
+    self.revealSecrets = filter.masker == nil
+    self.findings = findings.map(filter.finding)
+    self.state = filter.state(state)
+    self.diagnostics = diagnostics.map(filter.diagnostic)
+    self.accounts = accounts.map(filter.account)
   }
 }
 
