@@ -10,9 +10,14 @@ import PodmortemText
 package final class OutputFilter: @unchecked Sendable {
   /// nil with `--show-secrets`.
   package let masker: SecretMasker?
-  // Source names repeat on every evidence line; filtered once each. Guarded by `lock`.
+  // Source names repeat on every evidence line, and short strings (names, field values,
+  // reasons) repeat across pods and log records: each is filtered once. Guarded by `lock`.
   private let lock = NSLock()
   private var sources: [String: String] = [:]
+  private var short: [String: String] = [:]
+  /// Strings up to this many bytes are remembered, up to `shortEntries` of them.
+  static let shortBytes = 96
+  static let shortEntries = 200_000
 
   package init(masker: SecretMasker?) {
     self.masker = masker
@@ -20,6 +25,19 @@ package final class OutputFilter: @unchecked Sendable {
 
   /// One string: masked, then its control characters spelled out.
   package func callAsFunction(_ text: String) -> String {
+    guard text.utf8.count <= Self.shortBytes else { return filter(text) }
+    lock.lock()
+    let known = short[text]
+    lock.unlock()
+    if let known { return known }
+    let filtered = filter(text)
+    lock.lock()
+    if short.count < Self.shortEntries { short[text] = filtered }
+    lock.unlock()
+    return filtered
+  }
+
+  private func filter(_ text: String) -> String {
     VisibleText.escapingControls(masker?.mask(text) ?? text)
   }
 

@@ -79,8 +79,9 @@ package final class SecretMasker: @unchecked Sendable {
     return String(decoding: out, as: UTF8.self)
   }
 
-  /// The token for `secret`, numbered in the order secrets are first seen.
-  private func token(for secret: String) -> String {
+  /// The token for `secret`, numbered in the order secrets are first seen (also for callers that
+  /// know a text is secret without a rule, like the lines inside a PEM block).
+  package func token(for secret: String) -> String {
     lock.lock()
     defer { lock.unlock() }
     let n: Int
@@ -115,10 +116,11 @@ package final class SecretMasker: @unchecked Sendable {
     return found
   }
 
-  /// Whether `text` is one of the masker's own tokens (text masked twice keeps its tokens).
+  /// Whether `text` is one of the masker's own tokens, give or take surrounding whitespace (text
+  /// masked twice keeps its tokens).
   package static func isToken(_ text: String) -> Bool {
-    let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
-    return t.hasPrefix(tokenPrefix) && t.hasSuffix(tokenSuffix) && t.utf8.count <= 40
+    let t = SecretShape.trimmed(text)
+    return t.utf8.count <= 40 && t.hasPrefix(tokenPrefix) && t.hasSuffix(tokenSuffix)
   }
 
   /// The byte offset of the scalar after the one at `offset` (PCRE2 must start on a boundary).

@@ -119,7 +119,7 @@ package enum SecretRules {
       examples: [.init("SLACK xoxb-1234567890-abcdefghijkl", ["xoxb-1234567890-abcdefghijkl"])]),
     SecretRule(
       "url-password", literals: ["://"],
-      regex: #"(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,30}://[^\s/?#@:'"<>]*:\K[^\s/?#@'"<>]+(?=@)"#,
+      regex: #"(?<=[A-Za-z0-9])://[^\s/?#@:'"<>]*:\K[^\s/?#@'"<>]+(?=@)"#,
       examples: [
         .init("dial postgres://app:s3cr3t-pw@db.prod:5432/app failed", ["s3cr3t-pw"]),
         .init("https://user:pass@host", ["pass"]),
@@ -130,7 +130,7 @@ package enum SecretRules {
       ]),
     SecretRule(
       "url-token-user", literals: ["://"],
-      regex: #"(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,30}://\K[^\s/?#@:'"<>]{16,}(?=@)"#,
+      regex: #"(?<=[A-Za-z0-9])://\K[^\s/?#@:'"<>]{16,}(?=@)"#,
       accept: { candidate, _ in SecretShape.isRandom(candidate, minimumLength: 16) },
       examples: [.init("https://Zx9kP2mQ7rT4vW8y1aB3@git.example.com/r.git", ["Zx9kP2mQ7rT4vW8y1aB3"])],
       nearMisses: ["https://deploy-bot-readonly@git.example.com/r.git"]),
@@ -168,11 +168,11 @@ package enum SecretRules {
     SecretRule(
       "secret-assignment", literals: credentialLiterals,
       regex:
-        #"(?<![A-Za-z0-9])(?<name>[A-Za-z0-9_.-]{0,64}?(?:\#(credentialNames)))["']?[ \t]*=[ \t]*(?:"\K[^"\n]*(?=")|'\K[^'\n]*(?=')|\K[^\s"',;&)}\]>]+)"#,
+        #"(?:(?<=[A-Za-z0-9_.-])(?<prefixed>)|)(?<name>\#(credentialNames))["']?[ \t]*=[ \t]*(?:"\K[^"\n]*(?=")|'\K[^'\n]*(?=')|\K[^\s"',;&(){}\[\]<>]+)"#,
       caseless: true,
       accept: { candidate, match in
         candidate.count >= 3 && !SecretShape.isPlaceholder(candidate)
-          && !SecretShape.isObjectName(candidate, name: match["name"] ?? "")
+          && !SecretShape.isObjectName(candidate, name: SecretShape.name(match))
       },
       examples: [
         .init("connecting with password=hunter22 to db", ["hunter22"]),
@@ -193,10 +193,10 @@ package enum SecretRules {
     SecretRule(
       "secret-field", literals: credentialLiterals,
       regex:
-        #"(?<![A-Za-z0-9])(?<name>[A-Za-z0-9_.-]{0,64}?(?:\#(credentialNames)))["']?[ \t]*:[ \t]*(?:"\K[^"\n]*(?=")|'\K[^'\n]*(?=')|\K(?<bare>[^\s"',;&)}\]>]+))"#,
+        #"(?:(?<=[A-Za-z0-9_.-])(?<prefixed>)|)(?<name>\#(credentialNames))["']?[ \t]*:[ \t]*(?:"\K[^"\n]*(?=")|'\K[^'\n]*(?=')|\K(?<bare>[^\s"',;&(){}\[\]<>]+))"#,
       caseless: true,
       accept: { candidate, match in
-        guard !SecretShape.isPlaceholder(candidate), !SecretShape.isObjectName(candidate, name: match["name"] ?? "")
+        guard !SecretShape.isPlaceholder(candidate), !SecretShape.isObjectName(candidate, name: SecretShape.name(match))
         else { return false }
         guard match["bare"] != nil else { return true }
         return SecretShape.isFieldValue(candidate, in: match)
@@ -212,13 +212,14 @@ package enum SecretRules {
         "failed to refresh token: context deadline exceeded",
         "Error: couldn't find key password in Secret default/db-creds",
         "      DB_PASSWORD:  <set to the key 'password' in secret 'db-creds'>  Optional: false",
-        "  secret: secretName: web-tls", "TokenExpirationSeconds:  3607",
+        "  secret: secretName: web-tls", "TokenExpirationSeconds:  3607", #""serviceAccountToken": {"#,
+        "imagePullSecrets: [", "tokenRequests: (none)",
         "/var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-b4676 (ro)",
       ]),
     SecretRule(
       "random-value", literals: ["="],
       regex:
-        #"(?<![A-Za-z0-9_])[A-Za-z_][A-Za-z0-9_.-]{0,63}["']?[ \t]*=[ \t]*["']?\K[A-Za-z0-9+/=_.~-]{16,}(?![A-Za-z0-9+/=_.~:@-])"#,
+        #"(?:(?<=[A-Za-z0-9_])|(?<=[A-Za-z0-9_]["']))=[ \t]*["']?\K[A-Za-z0-9+/=_.~-]{16,}(?![A-Za-z0-9+/=_.~:@-])"#,
       accept: { candidate, _ in SecretShape.isRandom(candidate, minimumLength: 16) },
       examples: [
         .init("SESSION_COOKIE_KEY=Zx9kP2mQ7rT4vW8y1aB3 started", ["Zx9kP2mQ7rT4vW8y1aB3"]),
@@ -258,7 +259,7 @@ package enum SecretShape {
   /// Values that stand in for a secret rather than being one: empty, a mask another tool wrote,
   /// a variable reference, a format verb, `<set to the key …>`, `null`.
   package static func isPlaceholder(_ value: String) -> Bool {
-    let t = value.trimmingCharacters(in: .whitespaces)
+    let t = trimmed(value)
     if t.isEmpty || t.contains("\u{2039}redacted:") || t.contains("***HIDDEN***") { return true }
     if t.allSatisfy({ "*xX•.#-_?".contains($0) }) { return true }
     if t.hasPrefix("$") || t.hasPrefix("<") || t.hasPrefix("{{") || t.hasPrefix("%") || t.hasPrefix("[") {
@@ -269,6 +270,21 @@ package enum SecretShape {
       "token", "string", "required", "optional",
     ]
     return words.contains(t.lowercased())
+  }
+
+  /// `text` without leading and trailing ASCII whitespace (cheaper than Foundation's trimming,
+  /// which the masker would call for every candidate).
+  package static func trimmed(_ text: String) -> Substring {
+    let isSpace = { (c: Character) in c == " " || c == "\t" || c == "\n" || c == "\r" }
+    guard let first = text.firstIndex(where: { !isSpace($0) }), let last = text.lastIndex(where: { !isSpace($0) })
+    else { return "" }
+    return text[first...last]
+  }
+
+  /// The credential name a match of the pair rules found, `x` in front when identifier
+  /// characters precede it (`client_secret` is not the bare name `secret`).
+  static func name(_ match: RegexMatch) -> String {
+    (match["prefixed"] == nil ? "" : "x") + (match["name"] ?? "")
   }
 
   /// A Kubernetes object reference, which a diagnosis needs, not a credential: `namespace/name`
@@ -325,31 +341,43 @@ package enum SecretShape {
   /// digest: a long unbroken segment (names and paths break at `.` `/` `-` `_` `:`) mixing letters
   /// and digits, not hex (digests, UIDs and container ids are hex).
   package static func isRandom(_ value: String, minimumLength: Int) -> Bool {
-    guard value.utf8.count >= minimumLength else { return false }
-    let segments = value.split { ".-_:/~".contains($0) }
-    guard let longest = segments.max(by: { $0.utf8.count < $1.utf8.count }), longest.utf8.count >= 12 else {
-      return false
+    var value = value
+    return value.withUTF8 { bytes in
+      guard bytes.count >= minimumLength else { return false }
+      // The longest segment between separators, found without allocating.
+      var best = 0..<0
+      var segments = 0
+      var start = 0
+      for i in 0...bytes.count {
+        let separator = i == bytes.count || [0x2E, 0x2D, 0x5F, 0x3A, 0x2F, 0x7E].contains(bytes[i])
+        guard separator else { continue }
+        if i > start {
+          segments += 1
+          if i - start > best.count { best = start..<i }
+        }
+        start = i + 1
+      }
+      guard best.count >= 12 else { return false }
+      var upper = false
+      var lower = false
+      var hexOnly = true
+      var digits = 0
+      var switches = 0
+      var previousDigit: Bool?
+      for b in bytes[best] {
+        let isDigit = (0x30...0x39).contains(b)
+        if isDigit { digits += 1 }
+        if (0x41...0x5A).contains(b) { upper = true }
+        if (0x61...0x7A).contains(b) { lower = true }
+        if !isDigit && !(0x61...0x66).contains(b) && !(0x41...0x46).contains(b) { hexOnly = false }
+        if let p = previousDigit, p != isDigit { switches += 1 }
+        previousDigit = isDigit
+      }
+      // Digests, UIDs and container ids are hex; Kubernetes object names, host names and versions
+      // are lower-case parts joined by `-` and `.`.
+      if hexOnly || (segments > 1 && !upper) { return false }
+      guard digits > 0, digits < best.count else { return false }
+      return (upper && lower) || switches >= 4
     }
-    let hex = longest.utf8.allSatisfy {
-      (0x30...0x39).contains($0) || (0x61...0x66).contains($0) || (0x41...0x46).contains($0)
-    }
-    if hex { return false }
-    // Kubernetes object names, host names and versions: lower-case parts joined by `-` and `.`.
-    if segments.count > 1 && !longest.contains(where: \.isUppercase) { return false }
-    var upper = false
-    var lower = false
-    var digits = 0
-    var switches = 0
-    var previousDigit: Bool?
-    for b in longest.utf8 {
-      let isDigit = (0x30...0x39).contains(b)
-      if isDigit { digits += 1 }
-      if (0x41...0x5A).contains(b) { upper = true }
-      if (0x61...0x7A).contains(b) { lower = true }
-      if let p = previousDigit, p != isDigit { switches += 1 }
-      previousDigit = isDigit
-    }
-    guard digits > 0, digits < longest.utf8.count else { return false }
-    return (upper && lower) || switches >= 4
   }
 }

@@ -20,7 +20,9 @@ struct InputOptionsGroup: ParsableArguments {
   @Option(name: .customLong("max-bytes"), help: "Stop reading a source after this many decompressed bytes.")
   var maxBytes: Int64?
 
-  @Flag(name: .customLong("show-secrets"), help: "Show environment values and anything that looks like a secret.")
+  @Flag(
+    name: .customLong("show-secrets"),
+    help: "Show secrets (passwords, tokens, keys, environment values) instead of ‹redacted:N›.")
   var showSecrets = false
 
   mutating func validate() throws {
