@@ -70,10 +70,6 @@ package enum RedactionError: Error, Sendable, CustomStringConvertible {
 package struct Redactor: Sendable {
   package var maxBytesPerSource: Int64?
 
-  /// How many lines after a `BEGIN … PRIVATE KEY` line are masked whole while no `END` line comes
-  /// (an RSA 4096 key is 51 lines of base64).
-  static let maxPEMLines = 200
-
   package init(maxBytesPerSource: Int64? = nil) {
     self.maxBytesPerSource = maxBytesPerSource
   }
@@ -129,7 +125,7 @@ package struct Redactor: Sendable {
           source: info.name, output: relative.isEmpty ? outputURL.lastPathComponent : relative, lines: 0, masked: [:])
         var buffer: [UInt8] = []
         buffer.reserveCapacity(1 << 20)
-        var pem = PEMState()
+        var pem = PEMLines()
         while let line = lines.next() {
           var hits: [String] = []
           let masked = pem.mask(line.text, with: masker, hits: &hits)
@@ -168,34 +164,5 @@ package struct Redactor: Sendable {
     }
     if components.isEmpty { components = [URL(fileURLWithPath: info.root).lastPathComponent] }
     return components.joined(separator: "/")
-  }
-}
-
-/// Masks line by line, replacing the lines inside a private-key PEM block whole: the block's
-/// lines are short base64 a single line's rules cannot tell from other text.
-struct PEMState {
-  private var inside = false
-  private var linesInside = 0
-
-  mutating func mask(_ line: String, with masker: SecretMasker, hits: inout [String]) -> String {
-    if inside {
-      if line.contains("-----END") && line.contains("PRIVATE KEY") {
-        inside = false
-        return masker.mask(line, hits: &hits)
-      }
-      linesInside += 1
-      if linesInside > Redactor.maxPEMLines { inside = false }
-      let indent = line.prefix { $0 == " " || $0 == "\t" }
-      let body = line.dropFirst(indent.count)
-      guard !body.isEmpty, !SecretMasker.isToken(String(body)) else { return line }
-      hits.append("private-key")
-      return String(indent) + masker.token(for: String(body))
-    }
-    let masked = masker.mask(line, hits: &hits)
-    if line.contains("-----BEGIN") && line.contains("PRIVATE KEY") && !line.contains("-----END") {
-      inside = true
-      linesInside = 0
-    }
-    return masked
   }
 }

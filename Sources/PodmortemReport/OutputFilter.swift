@@ -70,6 +70,26 @@ package final class OutputFilter: @unchecked Sendable {
 
   func evidence(_ e: Evidence) -> Evidence { Evidence(ref: ref(e.ref), text: self(e.text)) }
 
+  /// Evidence lines in order: a private-key PEM block cited line by line (a describe's multi-line
+  /// termination message) has every line inside it masked, also the short last one.
+  func evidence(_ list: [Evidence]) -> [Evidence] {
+    guard let masker, list.count > 1, list.contains(where: { $0.text.contains("-----BEGIN") }) else {
+      return list.map(evidence)
+    }
+    var pem = PEMLines()
+    var previous: SourceRef?
+    var hits: [String] = []
+    var out = list
+    for i in list.indices.sorted(by: { list[$0].ref < list[$1].ref }) {
+      let e = list[i]
+      if let p = previous, p.source != e.ref.source || p.line + 1 != e.ref.line { pem.reset() }
+      previous = e.ref
+      let text = VisibleText.escapingControls(pem.mask(e.text, with: masker, hits: &hits))
+      out[i] = Evidence(ref: ref(e.ref), text: text)
+    }
+    return out
+  }
+
   func pairs(_ kv: [KeyValue]) -> [KeyValue] { kv.map { KeyValue(self($0.key), self($0.value)) } }
 
   func dictionary(_ d: [String: String]) -> [String: String] {
@@ -83,7 +103,7 @@ package final class OutputFilter: @unchecked Sendable {
     f.explanation = self(f.explanation)
     f.remedy = self(f.remedy)
     f.facts = pairs(f.facts)
-    f.evidence = f.evidence.map(evidence)
+    f.evidence = evidence(f.evidence)
     return f
   }
 
@@ -143,7 +163,7 @@ package final class OutputFilter: @unchecked Sendable {
     s.conditions = s.conditions.map(condition)
     s.tolerations = s.tolerations.map { self($0) }
     s.containers = s.containers.map(container)
-    s.evidence = s.evidence.map(evidence)
+    s.evidence = evidence(s.evidence)
     s.pastedAt = s.pastedAt.map(ref)
     return s
   }
@@ -164,7 +184,7 @@ package final class OutputFilter: @unchecked Sendable {
     c.preStop = self(c.preStop)
     c.postStart = self(c.postStart)
     c.environmentNames = c.environmentNames.map { self($0) }
-    c.evidence = c.evidence.map(evidence)
+    c.evidence = evidence(c.evidence)
     return c
   }
 
@@ -189,7 +209,7 @@ package final class OutputFilter: @unchecked Sendable {
     case .grpc(let port, let service): p.handler = .grpc(port: self(port), service: self(service))
     case .unknown: break
     }
-    p.evidence = p.evidence.map(evidence)
+    p.evidence = p.evidence.map { evidence($0) }
     return p
   }
 
@@ -200,7 +220,7 @@ package final class OutputFilter: @unchecked Sendable {
     n.conditions = n.conditions.map(condition)
     n.taints = n.taints.map { self($0) }
     n.displayStatus = self(n.displayStatus)
-    n.evidence = n.evidence.map(evidence)
+    n.evidence = evidence(n.evidence)
     return n
   }
 
@@ -212,7 +232,7 @@ package final class OutputFilter: @unchecked Sendable {
     w.replicas = self(w.replicas)
     w.podsStatus = self(w.podsStatus)
     w.conditions = w.conditions.map(condition)
-    w.evidence = w.evidence.map(evidence)
+    w.evidence = evidence(w.evidence)
     return w
   }
 
@@ -238,7 +258,7 @@ package final class OutputFilter: @unchecked Sendable {
     e.sourceComponent = self(e.sourceComponent)
     e.sourceHost = self(e.sourceHost)
     e.caveats = e.caveats.map { self($0) }
-    e.evidence = e.evidence.map(evidence)
+    e.evidence = evidence(e.evidence)
     return e
   }
 
@@ -260,7 +280,7 @@ package final class OutputFilter: @unchecked Sendable {
     var t = t
     t.container = self(t.container)
     t.summary = self(t.summary)
-    t.evidence = t.evidence.map(evidence)
+    t.evidence = evidence(t.evidence)
     return t
   }
 }

@@ -201,3 +201,45 @@ private struct Prefilter: Sendable {
     }
   }
 }
+
+/// Masks a sequence of lines (a file, a finding's consecutive evidence lines), replacing the lines
+/// inside a private-key PEM block whole: a block's lines are short base64 that a single line's
+/// rules cannot tell from other text (RFC 7468 §2).
+package struct PEMLines: Sendable {
+  /// How many lines after a `BEGIN … PRIVATE KEY` line are masked whole while no `END` line comes
+  /// (an RSA 4096 key is 51 lines of base64).
+  package static let maxLines = 200
+
+  private var inside = false
+  private var linesInside = 0
+
+  package init() {}
+
+  /// The next line, masked; `hits` gets the rule ids as `SecretMasker.mask(_:hits:)` gives them.
+  package mutating func mask(_ line: String, with masker: SecretMasker, hits: inout [String]) -> String {
+    if inside {
+      if line.contains("-----END") && line.contains("PRIVATE KEY") {
+        inside = false
+        return masker.mask(line, hits: &hits)
+      }
+      linesInside += 1
+      if linesInside > Self.maxLines { inside = false }
+      let indent = line.prefix { $0 == " " || $0 == "\t" }
+      let body = line.dropFirst(indent.count)
+      guard !body.isEmpty, !SecretMasker.isToken(String(body)) else { return line }
+      hits.append("private-key")
+      return String(indent) + masker.token(for: String(body))
+    }
+    let masked = masker.mask(line, hits: &hits)
+    if line.contains("-----BEGIN") && line.contains("PRIVATE KEY") && !line.contains("-----END") {
+      inside = true
+      linesInside = 0
+    }
+    return masked
+  }
+
+  /// Leaves a block (the next line is not the one after the last).
+  package mutating func reset() {
+    inside = false
+  }
+}
