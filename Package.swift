@@ -66,7 +66,9 @@ let package = Package(
         "PodmortemText",
       ]
     ),
-    .testTarget(name: "PodmortemReportTests", dependencies: ["PodmortemReport", "PodmortemModel"]),
+    .testTarget(
+      name: "PodmortemReportTests", dependencies: ["PodmortemReport", "PodmortemModel", "PodmortemCorrelate"]
+    ),
     .testTarget(name: "EndToEndTests", dependencies: ["podmortem"]),
   ],
   swiftLanguageModes: [.v6]
