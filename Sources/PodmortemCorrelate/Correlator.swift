@@ -53,6 +53,10 @@ package struct Correlator: Sendable {
   /// Logs naming a pod without a namespace, by pod name.
   private var looseLogs: [String: LogSample] = [:]
   private var nodeLogs = LogSample()
+  /// Lines of pasted blocks that name no pod (`LogRecord.pastedAt`), by block.
+  private var pastedLogs: [SourceRef: LogSample] = [:]
+  /// The first pod a source's log lines name, and whether they name another one too.
+  private var sourcePods: [String: (first: PodName, many: Bool)] = [:]
   private var nodes: [String: Set<NodeSnapshot>] = [:]
   private var workloads = Set<WorkloadSnapshot>()
   private var now: CaptureTime?
@@ -97,9 +101,27 @@ package struct Correlator: Sendable {
       // a back-off line is also a snapshot of the container it names (BackOffFacts).
       _ = kubeletEvents.add(log)
       if let pod = BackOffFacts.snapshot(from: log) { add(.pod(pod)) }
+      if let block = log.pastedAt {
+        // A line of a paste: it names the block's pod, or belongs to whichever pod the block is
+        // about (decided in `finish`, once every line of the source is known).
+        guard let pod = log.pod else {
+          pastedLogs[block, default: LogSample()].insert(log)
+          return
+        }
+        pastedBlocks.insert(block)
+        let name = PodName(namespace: log.namespace ?? PodAssembly.defaultNamespace, name: pod)
+        pastedNames[block] = min(pastedNames[block] ?? name, name)
+      }
       guard let pod = log.pod else {
         nodeLogs.insert(log)
         return
+      }
+      let named = PodName(namespace: log.namespace ?? PodAssembly.defaultNamespace, name: pod)
+      let source = log.evidence.ref.source
+      if let seen = sourcePods[source] {
+        if !seen.many, seen.first != named { sourcePods[source]?.many = true }
+      } else {
+        sourcePods[source] = (named, false)
       }
       if let ns = log.namespace {
         podLogs[PodName(namespace: ns, name: pod), default: LogSample()].insert(log)
@@ -150,6 +172,23 @@ package struct Correlator: Sendable {
       }
     }
     for name in podLogs.keys.sorted() where known.insert(name).inserted { histories.append(Self.bare(name, uid: nil)) }
+    // A pasted block's lines that name no pod: the pod the block's lines name when they name one,
+    // the block's own unnamed pod when the source names none, the node's logs when it names several.
+    var nodeLogs = self.nodeLogs
+    var pastedLogTargets: [SourceRef: PodName] = [:]
+    for block in pastedLogs.keys.sorted() {
+      let seen = sourcePods[block.source]
+      if let name = pastedNames[block] ?? (seen?.many == false ? seen?.first : nil) {
+        pastedLogTargets[block] = name
+        if known.insert(name).inserted { histories.append(Self.bare(name, uid: nil)) }
+      } else if seen == nil {
+        if !histories.contains(where: { $0.key.pastedAt == block }) {
+          histories.append(PodHistory(key: PodKey(pastedAt: block), snapshots: [], latest: PodSnapshot(name: "")))
+        }
+      } else {
+        for record in pastedLogs[block]?.records ?? [] { nodeLogs.insert(record) }
+      }
+    }
     for pod in looseLogs.keys.sorted() where !known.contains(where: { $0.name == pod }) {
       let name = PodName(namespace: PodAssembly.defaultNamespace, name: pod)
       known.insert(name)
@@ -157,7 +196,7 @@ package struct Correlator: Sendable {
     }
     histories.sort { $0.key < $1.key }
     attach(events, to: &histories)
-    attachLogs(to: &histories)
+    attachLogs(to: &histories, pastedLogTargets: pastedLogTargets)
     for i in histories.indices {
       let h = histories[i]
       histories[i].timeline = Timeline.build(
@@ -211,7 +250,7 @@ package struct Correlator: Sendable {
     }
   }
 
-  private func attachLogs(to histories: inout [PodHistory]) {
+  private func attachLogs(to histories: inout [PodHistory], pastedLogTargets: [SourceRef: PodName]) {
     let lives = histories.map { PodAssembly.lifetime($0.snapshots) }
     let byName = Dictionary(grouping: histories.indices, by: { histories[$0].key.name })
     func place(_ records: [LogRecord], _ candidates: [Int]) {
@@ -228,6 +267,16 @@ package struct Correlator: Sendable {
     }
     for (pod, sample) in looseLogs {
       place(sample.records, byName[pod] ?? [])
+    }
+    for (block, sample) in pastedLogs {
+      // The pod `finish` chose for the block, else the block's own unnamed pod (none: node logs).
+      let target =
+        pastedLogTargets[block].flatMap { name in
+          histories.indices.first {
+            histories[$0].key.name == name.name && histories[$0].key.namespace == name.namespace
+          }
+        } ?? histories.indices.first { histories[$0].key.pastedAt == block }
+      if let target { histories[target].logs += sample.records }
     }
     for i in histories.indices { histories[i].logs.sort(by: LogSample.order) }
   }

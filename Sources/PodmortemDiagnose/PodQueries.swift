@@ -37,8 +37,11 @@ extension PodHistory {
       add(event.containerName ?? Self.containerNamed(in: event.message), role)
     }
     for log in logs { add(log.container ?? log.field("containerName")) }
-    // Events, yet no container named anywhere: one container whose name the input does not show.
-    if order.isEmpty, !events.isEmpty { add(ContainerSnapshot.unknownName) }
+    // Events or recognised lines, yet no container named anywhere: one container whose name the
+    // input does not show.
+    if order.isEmpty, !events.isEmpty || logs.contains(where: { $0.patternID != nil }) {
+      add(ContainerSnapshot.unknownName)
+    }
     return order.map { ContainerSnapshot(name: $0, role: named[$0] ?? .container) }
   }
 

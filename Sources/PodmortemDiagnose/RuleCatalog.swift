@@ -5,5 +5,6 @@ package enum RuleCatalog {
     ContainerExitRule(), OOMKilledRule(), StuckTerminatingRule(), LifecycleHookFailedRule(), ImagePullFailingRule(),
     FailedSchedulingRule(), VolumeMountFailingRule(), ContainerConfigErrorRule(), EvictedRule(), NodeNotReadyRule(),
     InitContainerFailingRule(), SandboxFailingRule(), DeadlineExceededRule(), GracePeriodExpiredRule(),
+    KernelOOMKillRule(),
   ]
 }

@@ -25,6 +25,7 @@ package struct Ingestor: Sendable {
     YAMLObjectParser.self,
     KubectlTextParser.self,
     KubeletLogParser.self,
+    NodeLogParser.self,
     ContainerLogParser.self,
     ClusterInfoDumpLogsParser.self,
     KubectlLogsParser.self,
@@ -50,6 +51,7 @@ package struct Ingestor: Sendable {
     _ reader: inout LineReader, context: ParseContext, emit: (Record) -> Void
   ) -> SourceAccount {
     var context = context
+    context.patterns = patterns
     var account = SourceAccount(source: context.source.name)
     if !context.source.relativePath.isEmpty { account.layout = context.source.bundleFile.summary }
     var head: [Line] = []
@@ -68,8 +70,20 @@ package struct Ingestor: Sendable {
     // The line that gave the capture time is understood; the parser never sees it.
     let parsedHead = head.filter { $0.number != captureLine }
     if let captureLine { account.count(.ignored, line: captureLine) }
+    // A file or paste given on its own (not a bundle member) is one pasted block: its lines about a
+    // container that name no pod belong to the block's unnamed pod (`LogRecord.pastedAt`).
+    let isPaste = context.source.relativePath.isEmpty
+    var block: SourceRef?
     run(&parser, head: parsedHead, reader: &reader, account: &account) { record in
-      emit(Self.classify(record, with: patterns))
+      var classified = Self.classify(record, with: patterns)
+      if isPaste, case .log(var log) = classified, log.pod == nil, log.pastedAt == nil, let id = log.patternID,
+        patterns.pattern(id: id)?.isAboutNode == false
+      {
+        block = block ?? log.evidence.ref
+        log.pastedAt = block
+        classified = .log(log)
+      }
+      emit(classified)
     }
     account.bytes = reader.bytesRead
     return account
@@ -79,8 +93,7 @@ package struct Ingestor: Sendable {
   /// later stages read typed fields instead of re-matching text.
   static func classify(_ record: Record, with patterns: PatternCatalog) -> Record {
     if case .event(var event) = record {
-      guard event.patternID == nil else { return record }
-      if let hit = patterns.firstMatch(event.message, kind: .event) {
+      if event.patternID == nil, let hit = patterns.firstMatch(event.message, kind: .event) {
         event.patternID = hit.patternID
         event.captures = hit.captures
       }
@@ -92,22 +105,33 @@ package struct Ingestor: Sendable {
       }
       return .event(event)
     }
-    guard case .log(var log) = record, log.patternID == nil else { return record }
-    let kind: PatternKind =
-      switch log.origin {
-      case .kubelet: .kubelet
-      case .container, .other: .container
+    guard case .log(var log) = record else { return record }
+    if log.patternID == nil {
+      let kind: PatternKind =
+        switch log.origin {
+        case .kubelet: .kubelet
+        case .node: .node
+        case .container, .other: .container
+        }
+      guard let hit = patterns.firstMatch(log.text, kind: kind) else { return record }
+      log.patternID = hit.patternID
+      log.captures = hit.captures
+      // The kubelet's own record of an event it sent: its message is recognised as an event's is,
+      // under `event.`-prefixed keys, so the event Correlate makes of the line carries it too.
+      if let message = log.field("message"), hit.patternID == "kubelet.event-occurred",
+        let event = patterns.firstMatch(message, kind: .event)
+      {
+        log.captures.append(KeyValue("event.pattern", event.patternID))
+        log.captures += event.captures.map { KeyValue("event." + $0.key, $0.value) }
       }
-    guard let hit = patterns.firstMatch(log.text, kind: kind) else { return record }
-    log.patternID = hit.patternID
-    log.captures = hit.captures
-    // The kubelet's own record of an event it sent: its message is recognised as an event's is,
-    // under `event.`-prefixed keys, so the event Correlate makes of the line carries it too.
-    if let message = log.field("message"), hit.patternID == "kubelet.event-occurred",
-      let event = patterns.firstMatch(message, kind: .event)
-    {
-      log.captures.append(KeyValue("event.pattern", event.patternID))
-      log.captures += event.captures.map { KeyValue("event." + $0.key, $0.value) }
+    }
+    // A kubepods cgroup (the kernel's OOM lines) names the pod's uid and the container's id.
+    if let cgroup = log.capture("cgroup"), log.capture("podUID") == nil {
+      let (podUID, containerID) = CgroupPath.parse(cgroup)
+      if let podUID { log.captures.append(KeyValue("podUID", podUID)) }
+      if let containerID, log.capture("containerID") == nil {
+        log.captures.append(KeyValue("containerID", containerID))
+      }
     }
     // A line that names its pod only inside the message (`Liveness probe for "web-0_shop(uid):web"`,
     // `Error syncing pod … ("web-0_shop(uid)")`) belongs to that pod.

@@ -97,7 +97,8 @@ package struct KubeletLogParser: LineParser {
     if let journal {
       // Another unit's message, or the kubelet writing outside klog (flag warnings, a panic).
       var record = LogRecord(
-        origin: journal.identifier == "kubelet" ? .kubelet : .other,
+        origin: journal.identifier == "kubelet"
+          ? .kubelet : NodeLogParser.isNodeUnit(journal.identifier) ? .node : .other,
         message: String(decoding: b[start...], as: UTF8.self), evidence: context.evidence(line))
       record.fields = [KeyValue("identifier", journal.identifier), KeyValue("host", journal.host)]
       record.time = journalTime(journal, line: line)

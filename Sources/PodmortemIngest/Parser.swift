@@ -11,6 +11,9 @@ package struct ParseContext: Sendable {
   package var diagnostics: DiagnosticSink
   /// Keep environment variable values (never shown unless the user asks).
   package var keepEnvironmentValues: Bool
+  /// The pattern catalog, for parsers that recognise a line by its message alone (`PlainTextParser`);
+  /// the `Ingestor` sets it.
+  package var patterns: PatternCatalog = .empty
 
   package init(
     source: SourceInfo, captureTime: CaptureTime, diagnostics: @escaping DiagnosticSink,

@@ -1,18 +1,98 @@
+import Foundation
 import PodmortemInput
 import PodmortemModel
+import PodmortemText
 
-/// The fallback for text no other parser claims: every non-blank line is unrecognised, so the
-/// accounting tells the user exactly what podmortem did not understand.
+/// The fallback for text no other parser claims: prose, a ticket, a chat message. A line that holds
+/// a message Kubernetes writes — an event message pasted without its row (`Liveness probe failed:
+/// …`), a kubelet message without its klog header, a kernel line — becomes the record it stands
+/// for, recognised by the pattern catalog (docs/architecture.md "Patterns"); every other non-blank
+/// line is unrecognised, so the accounting tells the user exactly what podmortem did not understand.
+///
+/// The message may sit behind the state reason it explains (`CrashLoopBackOff: Back-off 20s …`,
+/// `ErrImagePull (rpc error: …)`) or inside emphasis or inline code (`*…*`, `` `…` ``). Records
+/// that name no pod belong to the pasted block's unnamed pod (`ObjectRef.pastedAt`): the first
+/// recognised line of the source.
 package struct PlainTextParser: LineParser {
   package static let format = "plain-text"
 
   package static func sniff(head: [Line], info: SourceInfo) -> Int { 1 }
 
-  package init(context: ParseContext) {}
+  private let context: ParseContext
+  /// Where the pasted block's unnamed pod begins: the first recognised line.
+  private var block: SourceRef?
+
+  package init(context: ParseContext) {
+    self.context = context
+  }
 
   package mutating func feed(_ line: Line, emit: (Record) -> Void) -> SourceAccount.Verdict {
-    line.text.allSatisfy(\.isWhitespace) ? .ignored : .unrecognised
+    if line.text.allSatisfy(\.isWhitespace) { return .ignored }
+    let patterns = context.patterns
+    guard !patterns.patterns.isEmpty else { return .unrecognised }
+    for candidate in Self.candidates(line.text) {
+      if let hit = patterns.firstMatch(candidate, kind: .event),
+        let reason = patterns.pattern(id: hit.patternID)?.event
+      {
+        let at = block ?? context.ref(line.number)
+        block = at
+        var event = Event(
+          involved: ObjectRef(name: "", pastedAt: at), type: EventType(reason.type), reason: reason.reason,
+          message: candidate, evidence: [context.evidence(line)])
+        event.patternID = hit.patternID
+        event.captures = hit.captures
+        emit(.event(event))
+        return .parsed
+      }
+      for (kind, origin) in [(PatternKind.kubelet, LogRecord.Origin.kubelet), (.node, .node)] {
+        guard let hit = patterns.firstMatch(candidate, kind: kind) else { continue }
+        let at = block ?? context.ref(line.number)
+        block = at
+        var record = LogRecord(origin: origin, message: candidate, evidence: context.evidence(line))
+        record.patternID = hit.patternID
+        record.captures = hit.captures
+        record.pastedAt = at
+        emit(.log(record))
+        return .parsed
+      }
+    }
+    return .unrecognised
   }
 
   package mutating func finish(emit: (Record) -> Void) {}
+
+  /// The texts a line may hold a message in, most likely first: the line without its paste prefix
+  /// and decoration, then what follows a leading state reason (`CrashLoopBackOff: …`,
+  /// `CrashLoopBackOff (…)`).
+  static func candidates(_ text: String) -> [String] {
+    let payload = String(decoding: PastePrefix.payload(text), as: UTF8.self)
+    let decoration: Set<Character> = ["*", "_", "`", " ", "\t", "\r"]
+    var t = Substring(payload)
+    while let c = t.first, decoration.contains(c) { t = t.dropFirst() }
+    while let c = t.last, decoration.contains(c) { t = t.dropLast() }
+    guard !t.isEmpty else { return [] }
+    var out = [String(t)]
+    // `Reason: message` or `Reason (message)`: a reason is one CamelCase word.
+    let word = t.prefix { $0.isLetter }
+    if let first = word.first, first.isUppercase, word.count >= 4 {
+      let rest = t.dropFirst(word.count)
+      if rest.hasPrefix(": ") {
+        out.append(String(rest.dropFirst(2)))
+      } else if rest.hasPrefix(" (") {
+        var inner = rest.dropFirst(2)
+        if let close = inner.lastIndex(of: ")") { inner = inner[..<close] }
+        out.append(String(inner))
+      }
+    }
+    // A message quoted inside prose: the text of each inline-code or emphasis span.
+    for mark in ["`", "**", "*"] where payload.contains(mark) {
+      let parts = payload.components(separatedBy: mark)
+      guard parts.count >= 3 else { continue }
+      for index in stride(from: 1, to: parts.count - 1, by: 2) {
+        let span = parts[index].trimmingCharacters(in: .whitespaces)
+        if span.count >= 8, !out.contains(span) { out.append(span) }
+      }
+    }
+    return out
+  }
 }

@@ -47,6 +47,9 @@ package struct LogRecord: Hashable, Sendable, Codable {
     case kubelet
     /// A container's own output (CRI or docker json-file).
     case container
+    /// The node's kernel or container runtime (dmesg, syslog `kernel:`, containerd, dockerd, CRI-O,
+    /// `docker events`).
+    case node
     case other
   }
 
@@ -69,6 +72,9 @@ package struct LogRecord: Hashable, Sendable, Codable {
   package var namespace: String?
   package var pod: String?
   package var container: String?
+  /// For a line of a paste that names no pod although it is about one (a bare `Liveness probe
+  /// failed: …`): where the pasted block begins, whose unnamed pod it belongs to (`ObjectRef.pastedAt`).
+  package var pastedAt: SourceRef?
   package var evidence: Evidence
 
   package init(origin: Origin, message: String, evidence: Evidence) {

@@ -9,6 +9,9 @@ package enum PatternKind: String, Hashable, Sendable, Codable, CaseIterable {
   case kubelet
   /// A container's own log line.
   case container
+  /// A line of the node's own logs outside the kubelet: the kernel (dmesg, syslog `kernel:`), the
+  /// container runtime (containerd, dockerd, CRI-O) and `docker events` (docs/kubernetes.md §10).
+  case node
   /// A reference, inside an event message or a kubelet line, to the pod it is about
   /// (`pod "web-0_shop(0f1c…)"`, `set up pod "web-0_shop" network`, `for pod shop/web-0`): looked
   /// for after the text's own pattern, for the pod an object-less paste is about.
@@ -44,12 +47,20 @@ package struct Pattern: Sendable {
   package let counterexamples: [String]
   /// The file the pattern was loaded from, for diagnostics and `podmortem explain`.
   package let file: String
+  /// For an event message: the type and reason the message is sent with (`Warning Unhealthy`), so a
+  /// message pasted without its row still becomes the event it was (docs/kubernetes.md §9).
+  package let event: EventReason?
+  /// True when the text is about the node, not one pod's container (`Container runtime network not
+  /// ready`): such a line naming no pod stays a node fact instead of joining a pasted pod.
+  package let isAboutNode: Bool
 
   package init(
     id: String, kinds: [PatternKind], literals: [String], regex: Regex, severity: Severity? = nil,
     title: String? = nil, explanation: String? = nil, examples: [PatternExample] = [],
-    counterexamples: [String] = [], file: String
+    counterexamples: [String] = [], file: String, event: EventReason? = nil, isAboutNode: Bool = false
   ) {
+    self.event = event
+    self.isAboutNode = isAboutNode
     self.id = id
     self.kinds = kinds
     self.literals = literals.map(Literal.init)
@@ -71,6 +82,27 @@ package struct Pattern: Sendable {
   package func match(_ text: String) throws(RegexError) -> PatternHit? {
     guard passesPrefilter(text), let found = try regex.firstMatch(in: text) else { return nil }
     return PatternHit(patternID: id, captures: found.captures.map { KeyValue($0.name, $0.value) })
+  }
+}
+
+/// The type and reason of the event a message is sent with: `Warning Unhealthy`.
+package struct EventReason: Hashable, Sendable {
+  /// `Normal` or `Warning`.
+  package var type: String
+  package var reason: String
+
+  package init(type: String, reason: String) {
+    self.type = type
+    self.reason = reason
+  }
+
+  /// `Warning Unhealthy`; nil unless it is a type (`Normal` or `Warning`) and one reason word.
+  package init?(_ text: String) {
+    let words = text.split(separator: " ")
+    guard words.count == 2, words[0] == "Normal" || words[0] == "Warning",
+      words[1].allSatisfy({ $0.isLetter || $0.isNumber })
+    else { return nil }
+    self.init(type: String(words[0]), reason: String(words[1]))
   }
 }
 

@@ -12,10 +12,12 @@ package struct PatternCatalog: Sendable {
   /// Per kind, in match order, just what matching needs (copying a whole `Pattern` per candidate
   /// would cost a retain and release for each of its fields).
   private let byKind: [PatternKind: [Matcher]]
+  private let byID: [String: Int]
   private let failures = MatchFailures()
 
   package init(patterns: [Pattern]) {
     self.patterns = patterns
+    byID = Dictionary(patterns.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
     var byKind: [PatternKind: [Matcher]] = [:]
     for pattern in patterns {
       let matcher = Matcher(id: pattern.id, literals: pattern.literals, regex: pattern.regex)
@@ -104,7 +106,7 @@ package struct PatternCatalog: Sendable {
   }
 
   /// The pattern with this id.
-  package func pattern(id: String) -> Pattern? { patterns.first { $0.id == id } }
+  package func pattern(id: String) -> Pattern? { byID[id].map { patterns[$0] } }
 
   /// The first pattern of `kind` that matches `text`, with its captures.
   package func firstMatch(_ text: String, kind: PatternKind) -> PatternHit? {

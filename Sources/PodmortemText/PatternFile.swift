@@ -74,6 +74,17 @@ enum PatternFile {
       }
       severity = known
     }
+    var event: EventReason?
+    if let text = source.event {
+      guard kinds == [.event] else { return .rejected("'event' is for patterns of kind 'event' only") }
+      guard let reason = EventReason(text) else {
+        return .rejected("'event' is '\(text)', expected a type and a reason ('Warning Unhealthy')")
+      }
+      event = reason
+    }
+    guard source.about == nil || source.about == "pod" || source.about == "node" else {
+      return .rejected("'about' is '\(source.about ?? "")', expected 'pod' or 'node'")
+    }
     let regex: Regex
     do {
       regex = try Regex(source.regex)
@@ -88,7 +99,7 @@ enum PatternFile {
       id: source.id, kinds: kinds, literals: source.literals, regex: regex, severity: severity,
       title: source.title, explanation: source.explanation,
       examples: source.examples.map { PatternExample(text: $0.text, captures: $0.captures) },
-      counterexamples: source.counterexamples, file: file)
+      counterexamples: source.counterexamples, file: file, event: event, isAboutNode: source.about == "node")
     for (index, example) in pattern.examples.enumerated() {
       if let problem = check(example, number: index + 1, of: pattern) { return .rejected(problem) }
     }
@@ -214,12 +225,15 @@ extension PatternFile {
     var severity: String?
     var title: String?
     var explanation: String?
+    var event: String?
+    var about: String?
     var examples: [ExampleSource]
     var counterexamples: [String]
     var unknownKeys: [String]
 
     private static let known: Set = [
-      "id", "kinds", "literals", "regex", "severity", "title", "explanation", "examples", "counterexamples",
+      "id", "kinds", "literals", "regex", "severity", "title", "explanation", "event", "about", "examples",
+      "counterexamples",
     ]
 
     init(from decoder: any Decoder) throws {
@@ -231,6 +245,8 @@ extension PatternFile {
       severity = try container.decodeIfPresent(String.self, forKey: Key("severity"))
       title = try container.decodeIfPresent(String.self, forKey: Key("title"))
       explanation = try container.decodeIfPresent(String.self, forKey: Key("explanation"))
+      event = try container.decodeIfPresent(String.self, forKey: Key("event"))
+      about = try container.decodeIfPresent(String.self, forKey: Key("about"))
       examples = try container.decodeIfPresent([ExampleSource].self, forKey: Key("examples")) ?? []
       counterexamples = try container.decodeIfPresent([String].self, forKey: Key("counterexamples")) ?? []
       unknownKeys = container.allKeys.map(\.stringValue).filter { !Self.known.contains($0) }.sorted()

@@ -12,6 +12,7 @@ extension PatternCatalog {
           {
             "id": "event.probe-failed",
             "kinds": ["event"],
+            "event": "Warning Unhealthy",
             "literals": ["probe failed:"],
             "regex": "(?s)^(?<probe>Liveness|Readiness|Startup) probe failed: ?(?<output>.*)$",
             "title": "probe failed",
@@ -97,6 +98,7 @@ extension PatternCatalog {
           {
             "id": "event.probe-errored",
             "kinds": ["event"],
+            "event": "Warning Unhealthy",
             "literals": ["probe errored"],
             "regex": "(?s)^(?<probe>Liveness|Readiness|Startup) probe errored(?: and resulted in (?<state>[A-Za-z]+) state)?: ?(?<error>.*)$",
             "title": "probe errored",
@@ -131,6 +133,7 @@ extension PatternCatalog {
           {
             "id": "event.probe-warning",
             "kinds": ["event"],
+            "event": "Warning ProbeWarning",
             "literals": ["probe warning"],
             "regex": "(?s)^(?<probe>Liveness|Readiness|Startup) probe warning: ?(?<output>.*)$",
             "title": "probe succeeded with a warning",
@@ -149,6 +152,7 @@ extension PatternCatalog {
           {
             "id": "event.probe-killing",
             "kinds": ["event"],
+            "event": "Normal Killing",
             "literals": ["Container ", " probe"],
             "regex": "^Container (?<container>[^\\s,]+) failed (?<probe>liveness|startup) probe(?:, (?<action>will be restarted))?$",
             "title": "container killed by its probe",
@@ -187,6 +191,7 @@ extension PatternCatalog {
           {
             "id": "event.container-definition-changed",
             "kinds": ["event"],
+            "event": "Normal Killing",
             "literals": ["definition changed"],
             "regex": "^Container (?<container>[^\\s,]+) definition changed(?:, (?<action>will be restarted))?$",
             "title": "container definition changed",
@@ -205,6 +210,7 @@ extension PatternCatalog {
           {
             "id": "event.backoff-restarting",
             "kinds": ["event"],
+            "event": "Warning BackOff",
             "literals": ["Back-off restarting failed container"],
             "regex": "^Back-off restarting failed container(?: (?<container>\\S+) in pod (?<pod>[^\\s_]+)_(?<namespace>[^\\s_(]+)\\((?<uid>[^)\\s]*)\\))?$",
             "title": "crash loop back-off",
@@ -241,6 +247,7 @@ extension PatternCatalog {
           {
             "id": "event.backoff-pulling-image",
             "kinds": ["event"],
+            "event": "Normal BackOff",
             "literals": ["Back-off pulling image"],
             "regex": "(?s)^Back-off pulling image \"(?<image>[^\"]*)\"(?:: (?<error>.*))?$",
             "title": "image pull back-off",
@@ -265,6 +272,7 @@ extension PatternCatalog {
           {
             "id": "event.failed-pull-image",
             "kinds": ["event"],
+            "event": "Warning Failed",
             "literals": ["Failed to pull image"],
             "regex": "(?s)^Failed to pull image \"(?<image>[^\"]*)\": (?<error>.*)$",
             "title": "image pull failed",
@@ -288,23 +296,33 @@ extension PatternCatalog {
             "counterexamples": ["Pulling image \"nginx:1.27\"", "Error: ErrImagePull"]
           },
           {
+            "id": "event.error-image-pull",
+            "kinds": ["event"],
+            "event": "Warning Failed",
+            "literals": ["Error: "],
+            "regex": "^Error: (?<reason>ErrImagePull|ImagePullBackOff|InvalidImageName|ErrImageNeverPull|RegistryUnavailable)$",
+            "examples": [
+              { "text": "Error: ErrImagePull", "captures": { "reason": "ErrImagePull" } },
+              { "text": "Error: ImagePullBackOff", "captures": { "reason": "ImagePullBackOff" } }
+            ],
+            "counterexamples": [
+              "Error: failed to start container \"web\": Error response from daemon: OCI runtime create failed",
+              "Error: ErrImagePull: rpc error"
+            ]
+          },
+          {
             "id": "event.container-error",
             "kinds": ["event"],
+            "event": "Warning Failed",
             "literals": ["Error: "],
             "regex": "(?s)^Error: (?<error>.*)$",
             "title": "container could not be created or started",
-            "explanation": "A Failed event from the kubelet: the container was not created or started. The text is the waiting reason (ErrImagePull, ImagePullBackOff) or the runtime's error.",
+            "explanation": "A Failed event from the kubelet: the container was not created or started. The text is the runtime's error, or a waiting reason (the image-pull ones are event.error-image-pull).",
             "examples": [
               {
-                "text": "Error: ErrImagePull",
+                "text": "Error: failed to start container \"web\": Error response from daemon: OCI runtime create failed",
                 "captures": {
-                  "error": "ErrImagePull"
-                }
-              },
-              {
-                "text": "Error: ImagePullBackOff",
-                "captures": {
-                  "error": "ImagePullBackOff"
+                  "error": "failed to start container \"web\": Error response from daemon: OCI runtime create failed"
                 }
               },
               {
@@ -327,6 +345,7 @@ extension PatternCatalog {
           {
             "id": "event.failed-scheduling",
             "kinds": ["event"],
+            "event": "Warning FailedScheduling",
             "literals": [" nodes are available: "],
             "regex": "(?s)^0/(?<nodes>\\d+) nodes are available: (?<reasons>.*?)(?: preemption: (?<preemption>.*))?$",
             "title": "pod cannot be scheduled",
@@ -364,6 +383,7 @@ extension PatternCatalog {
           {
             "id": "event.no-nodes-available",
             "kinds": ["event"],
+            "event": "Warning FailedScheduling",
             "literals": ["no nodes available"],
             "regex": "^no nodes available to schedule pods$",
             "title": "no nodes to schedule on",
@@ -378,6 +398,7 @@ extension PatternCatalog {
           {
             "id": "event.volume-operation-failed",
             "kinds": ["event"],
+            "event": "Warning FailedMount",
             "literals": [" failed for volume \""],
             "regex": "(?s)^(?<operation>[A-Za-z]+\\.[A-Za-z]+) failed for volume \"(?<volume>[^\"]*)\" : (?<error>.*)$",
             "title": "volume operation failed",
@@ -424,6 +445,7 @@ extension PatternCatalog {
           {
             "id": "event.multi-attach",
             "kinds": ["event"],
+            "event": "Warning FailedAttachVolume",
             "literals": ["Multi-Attach error"],
             "regex": "^Multi-Attach error for volume \"(?<volume>[^\"]*)\" (?<detail>.*)$",
             "title": "volume attached elsewhere",
@@ -448,6 +470,7 @@ extension PatternCatalog {
           {
             "id": "event.unable-to-attach-or-mount",
             "kinds": ["event"],
+            "event": "Warning FailedMount",
             "literals": ["Unable to attach or mount volumes"],
             "regex": "^Unable to attach or mount volumes: unmounted volumes=\\[(?<unmounted>[^\\]]*)\\], unattached volumes=\\[(?<unattached>[^\\]]*)\\](?:, failed to process volumes=\\[(?<failed>[^\\]]*)\\])?: (?<error>.*)$",
             "title": "volumes not mounted in time",
@@ -485,6 +508,7 @@ extension PatternCatalog {
           {
             "id": "event.failed-create-pod-sandbox",
             "kinds": ["event"],
+            "event": "Warning FailedCreatePodSandBox",
             "literals": ["Failed to create pod sandbox"],
             "regex": "(?s)^Failed to create pod sandbox: (?<error>.*)$",
             "title": "pod sandbox not created",
@@ -508,6 +532,7 @@ extension PatternCatalog {
           {
             "id": "event.sandbox-changed",
             "kinds": ["event"],
+            "event": "Normal SandboxChanged",
             "literals": ["Pod sandbox changed"],
             "regex": "^Pod sandbox changed, it will be killed and re-created\\.$",
             "title": "pod sandbox re-created",
@@ -522,6 +547,7 @@ extension PatternCatalog {
           {
             "id": "event.evicted-low-resource",
             "kinds": ["event"],
+            "event": "Warning Evicted",
             "literals": ["The node was low on resource: "],
             "regex": "(?s)^The node was low on resource: (?<resource>[^.\\s]+)\\. ?(?:Threshold quantity: (?<threshold>[^,]+), available: (?<available>[^\\s]+?)\\. ?)?(?<detail>.*)$",
             "title": "pod evicted: node low on a resource",
@@ -558,6 +584,7 @@ extension PatternCatalog {
           {
             "id": "event.evicted-node-condition",
             "kinds": ["event"],
+            "event": "Warning Evicted",
             "literals": ["The node had condition: "],
             "regex": "^The node had condition: \\[(?<conditions>[^\\]]*)\\]\\. ?$",
             "title": "pod evicted: node condition",
@@ -574,6 +601,7 @@ extension PatternCatalog {
           {
             "id": "event.evicted-pod-ephemeral-storage",
             "kinds": ["event"],
+            "event": "Warning Evicted",
             "literals": ["Pod ephemeral local storage usage exceeds"],
             "regex": "^Pod ephemeral local storage usage exceeds the total limit of containers (?<limit>\\S+?)\\. ?$",
             "title": "pod evicted: ephemeral storage limit",
@@ -596,6 +624,7 @@ extension PatternCatalog {
           {
             "id": "event.evicted-container-ephemeral-storage",
             "kinds": ["event"],
+            "event": "Warning Evicted",
             "literals": ["exceeded its local ephemeral storage limit"],
             "regex": "^Container (?<container>\\S+) exceeded its local ephemeral storage limit \"(?<limit>[^\"]*)\"\\. ?$",
             "title": "pod evicted: container ephemeral storage limit",
@@ -613,6 +642,7 @@ extension PatternCatalog {
           {
             "id": "event.prestop-hook-failed",
             "kinds": ["event"],
+            "event": "Warning FailedPreStopHook",
             "literals": ["PreStopHook failed"],
             "regex": "^PreStopHook failed$",
             "title": "preStop hook failed",
@@ -628,6 +658,7 @@ extension PatternCatalog {
           {
             "id": "event.poststart-hook-failed",
             "kinds": ["event"],
+            "event": "Warning FailedPostStartHook",
             "literals": ["PostStartHook failed"],
             "regex": "^PostStartHook failed$",
             "title": "postStart hook failed",
@@ -643,6 +674,7 @@ extension PatternCatalog {
           {
             "id": "event.failed-kill-pod",
             "kinds": ["event"],
+            "event": "Warning FailedKillPod",
             "literals": ["error killing pod: "],
             "regex": "(?s)^error killing pod: (?<error>.*)$",
             "title": "pod could not be killed",
@@ -665,6 +697,7 @@ extension PatternCatalog {
           {
             "id": "event.exceeded-grace-period",
             "kinds": ["event"],
+            "event": "Warning ExceededGracePeriod",
             "literals": ["did not kill the pod"],
             "regex": "^Container runtime did not kill the pod within specified grace period\\.$",
             "title": "runtime missed the grace period",
@@ -679,6 +712,7 @@ extension PatternCatalog {
           {
             "id": "event.node-not-ready",
             "kinds": ["event"],
+            "event": "Warning NodeNotReady",
             "literals": ["Node is not ready"],
             "regex": "^Node is not ready$",
             "title": "node not ready",
@@ -694,6 +728,7 @@ extension PatternCatalog {
           {
             "id": "event.node-status-change",
             "kinds": ["event"],
+            "event": "Normal NodeNotReady",
             "literals": [" status is now: "],
             "regex": "^Node (?<node>\\S+) status is now: (?<status>\\w+)$",
             "title": "node status changed",
@@ -719,6 +754,7 @@ extension PatternCatalog {
           {
             "id": "event.system-oom",
             "kinds": ["event"],
+            "event": "Warning SystemOOM",
             "literals": ["System OOM encountered"],
             "regex": "^System OOM encountered(?:, victim process: (?<process>.*), pid: (?<pid>\\d+))?$",
             "title": "node out of memory",
@@ -740,6 +776,7 @@ extension PatternCatalog {
           {
             "id": "event.container-created",
             "kinds": ["event"],
+            "event": "Normal Created",
             "literals": ["Created container"],
             "regex": "^Created container:? (?<container>\\S+)$",
             "title": "container created",
@@ -763,6 +800,7 @@ extension PatternCatalog {
           {
             "id": "event.container-started",
             "kinds": ["event"],
+            "event": "Normal Started",
             "literals": ["Started container "],
             "regex": "^Started container (?<container>\\S+)$",
             "title": "container started",
@@ -780,6 +818,7 @@ extension PatternCatalog {
           {
             "id": "event.stopping-container",
             "kinds": ["event"],
+            "event": "Normal Killing",
             "literals": ["Stopping container "],
             "regex": "^Stopping container (?<container>\\S+)$",
             "title": "container stopping",
@@ -797,6 +836,7 @@ extension PatternCatalog {
           {
             "id": "event.scheduled",
             "kinds": ["event"],
+            "event": "Normal Scheduled",
             "literals": ["Successfully assigned "],
             "regex": "^Successfully assigned (?:(?<namespace>[a-z0-9][-a-z0-9]*)/)?(?<pod>[a-z0-9][-a-z0-9.]*) to (?<node>\\S+?)\\.?$",
             "title": "pod scheduled",
@@ -817,6 +857,7 @@ extension PatternCatalog {
           {
             "id": "event.failedsync-crashloopbackoff",
             "kinds": ["event"],
+            "event": "Warning FailedSync",
             "literals": ["Error syncing pod", "CrashLoopBackOff"],
             "regex": "^Error syncing pod, skipping: failed to \"StartContainer\" for \"(?<container>[^\"]+)\" with CrashLoopBackOff: \"[Bb]ack-off (?<backoff>\\d[0-9hms.]*) restarting failed container=[^ \"]+(?: pod=(?<podName>[^ \"_]+)_(?<namespace>[^ \"_(]+)\\()?",
             "title": "crash loop back-off (FailedSync event, before 1.9)",
@@ -1387,7 +1428,7 @@ extension PatternCatalog {
               "ack-off",
               "restarting failed container="
             ],
-            "regex": "^(?:\"Back-off restarting failed container\" err=\"back-off|Back-off) (?<backoff>\\d[0-9hms.]*) restarting failed container=(?<container>[^ \"]+) pod=(?<podName>[^ \"_]+)_(?<namespace>[^ \"_(]+)\\((?<podUID>[^)]+)\\)",
+            "regex": "^(?:\"Back-off restarting failed container\" err=\"back-off|[Bb]ack-off) (?<backoff>\\d[0-9hms.]*) restarting failed container=(?<container>[^ \"]+) pod=(?<podName>[^ \"_]+)_(?<namespace>[^ \"_(]+)\\((?<podUID>[^)]+)\\)",
             "examples": [
               {
                 "text": "\"Back-off restarting failed container\" err=\"back-off 40s restarting failed container=web pod=web-0_default(0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f)\"",
@@ -1404,6 +1445,14 @@ extension PatternCatalog {
                 "captures": {
                   "backoff": "5m0s",
                   "container": "web"
+                }
+              },
+              {
+                "text": "back-off 5m0s restarting failed container=container-0 pod=ftp-6d94c7f5b8-wq2xn_default(3f8e71b0-94d2-4c6a-b1e5-7d0c2a9f4e81)",
+                "captures": {
+                  "backoff": "5m0s",
+                  "container": "container-0",
+                  "podName": "ftp-6d94c7f5b8-wq2xn"
                 }
               }
             ]
@@ -1552,6 +1601,7 @@ extension PatternCatalog {
             "kinds": [
               "kubelet"
             ],
+            "about": "node",
             "literals": [
               "Got sys oom event"
             ],
@@ -1573,6 +1623,7 @@ extension PatternCatalog {
             "kinds": [
               "kubelet"
             ],
+            "about": "node",
             "literals": [
               "System OOM encountered"
             ],
@@ -1679,6 +1730,56 @@ extension PatternCatalog {
                   "image": "nginx:doesnotexist"
                 }
               }
+            ]
+          },
+          {
+            "id": "kubelet.container-start-failed-pull",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "container start failed: "
+            ],
+            "regex": "^container start failed: (?<reason>ErrImagePull|ImagePullBackOff|InvalidImageName|ErrImageNeverPull): (?<error>.*)$",
+            "examples": [
+              {
+                "text": "container start failed: ErrImagePull: image pull failed for unknown error",
+                "captures": {
+                  "reason": "ErrImagePull",
+                  "error": "image pull failed for unknown error"
+                }
+              }
+            ],
+            "counterexamples": [
+              "container start failed: RunContainerError: runContainer: Error response from daemon"
+            ]
+          },
+          {
+            "id": "kubelet.waiting-image-pull",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              ": "
+            ],
+            "regex": "^(?<reason>ErrImagePull|ImagePullBackOff|InvalidImageName|ErrImageNeverPull): (?<error>.+)$",
+            "examples": [
+              {
+                "text": "ErrImagePull: rpc error: code = Unknown desc = Error response from daemon: manifest for nodewatch/leader:v1.0-rc9 not found: manifest unknown: manifest unknown",
+                "captures": {
+                  "reason": "ErrImagePull",
+                  "error": "rpc error: code = Unknown desc = Error response from daemon: manifest for nodewatch/leader:v1.0-rc9 not found: manifest unknown: manifest unknown"
+                }
+              },
+              {
+                "text": "ImagePullBackOff: Back-off pulling image \"nodewatch/leader:v1.0-rc9\"",
+                "captures": {
+                  "reason": "ImagePullBackOff"
+                }
+              }
+            ],
+            "counterexamples": [
+              "CrashLoopBackOff: back-off 5m0s restarting failed container=web pod=web-0_default(0f1c)"
             ]
           },
           {
@@ -1842,6 +1943,7 @@ extension PatternCatalog {
             "kinds": [
               "kubelet"
             ],
+            "about": "node",
             "literals": [
               "ttempting to reclaim"
             ],
@@ -1866,6 +1968,7 @@ extension PatternCatalog {
             "kinds": [
               "kubelet"
             ],
+            "about": "node",
             "literals": [
               "Eviction manager: must evict pod(s) to reclaim"
             ],
@@ -1920,6 +2023,7 @@ extension PatternCatalog {
             "kinds": [
               "kubelet"
             ],
+            "about": "node",
             "literals": [
               "Node became not ready"
             ],
@@ -1941,6 +2045,7 @@ extension PatternCatalog {
             "kinds": [
               "kubelet"
             ],
+            "about": "node",
             "literals": [
               "Recording event message for node"
             ],
@@ -1966,6 +2071,7 @@ extension PatternCatalog {
             "kinds": [
               "kubelet"
             ],
+            "about": "node",
             "literals": [
               "Container runtime network not ready"
             ],
@@ -2036,16 +2142,36 @@ extension PatternCatalog {
           },
           {
             "id": "kubelet.sync-crashloopbackoff-legacy",
-            "kinds": ["kubelet"],
-            "literals": ["Error syncing pod ", "CrashLoopBackOff"],
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "Error syncing pod ",
+              "CrashLoopBackOff"
+            ],
             "regex": "^Error syncing pod (?<podUID>[0-9a-f-]+) \\(\"(?<podName>[^\"_]+)_(?<namespace>[^\"_(]+)\\([^)]*\\)\"\\), skipping: failed to \"StartContainer\" for \"(?<container>[^\"]+)\" with CrashLoopBackOff: \"[Bb]ack-off (?<backoff>\\d[0-9hms.]*) restarting failed container",
             "title": "crash loop back-off (pod_workers, before structured logging)",
             "explanation": "Before 1.21 the kubelet logged the sync error unstructured: the pod uid, the pod as name_namespace(uid), the container and the back-off delay it is waiting out. The same error is the container's waiting message.",
             "examples": [
-              { "text": "Error syncing pod e3b7a91d-bc47-11e7-8d2f-5a0c3e71b4d8 (\"alpine-529174836-kq7wd_default(e3b7a91d-bc47-11e7-8d2f-5a0c3e71b4d8)\"), skipping: failed to \"StartContainer\" for \"alpine\" with CrashLoopBackOff: \"Back-off 5m0s restarting failed container=alpine pod=alpine-529174836-kq7wd_default(e3b7a91d-bc47-11e7-8d2f-5a0c3e71b4d8)\"",
-                "captures": { "podUID": "e3b7a91d-bc47-11e7-8d2f-5a0c3e71b4d8", "podName": "alpine-529174836-kq7wd", "namespace": "default", "container": "alpine", "backoff": "5m0s" } },
-              { "text": "Error syncing pod 8b2d4e61c07f93a5d1e8b6c2049f7a1e (\"kube-controller-manager-node-1_kube-system(8b2d4e61c07f93a5d1e8b6c2049f7a1e)\"), skipping: failed to \"StartContainer\" for \"kube-controller-manager\" with CrashLoopBackOff: \"back-off 2m40s restarting failed container=kube-controller-manager pod=kube-controll",
-                "captures": { "podName": "kube-controller-manager-node-1", "namespace": "kube-system", "container": "kube-controller-manager", "backoff": "2m40s" } }
+              {
+                "text": "Error syncing pod e3b7a91d-bc47-11e7-8d2f-5a0c3e71b4d8 (\"alpine-529174836-kq7wd_default(e3b7a91d-bc47-11e7-8d2f-5a0c3e71b4d8)\"), skipping: failed to \"StartContainer\" for \"alpine\" with CrashLoopBackOff: \"Back-off 5m0s restarting failed container=alpine pod=alpine-529174836-kq7wd_default(e3b7a91d-bc47-11e7-8d2f-5a0c3e71b4d8)\"",
+                "captures": {
+                  "podUID": "e3b7a91d-bc47-11e7-8d2f-5a0c3e71b4d8",
+                  "podName": "alpine-529174836-kq7wd",
+                  "namespace": "default",
+                  "container": "alpine",
+                  "backoff": "5m0s"
+                }
+              },
+              {
+                "text": "Error syncing pod 8b2d4e61c07f93a5d1e8b6c2049f7a1e (\"kube-controller-manager-node-1_kube-system(8b2d4e61c07f93a5d1e8b6c2049f7a1e)\"), skipping: failed to \"StartContainer\" for \"kube-controller-manager\" with CrashLoopBackOff: \"back-off 2m40s restarting failed container=kube-controller-manager pod=kube-controll",
+                "captures": {
+                  "podName": "kube-controller-manager-node-1",
+                  "namespace": "kube-system",
+                  "container": "kube-controller-manager",
+                  "backoff": "2m40s"
+                }
+              }
             ],
             "counterexamples": [
               "Error syncing pod e3b7a91d-bc47-11e7-8d2f-5a0c3e71b4d8 (\"web-0_default(e3b7a91d-bc47-11e7-8d2f-5a0c3e71b4d8)\"), skipping: failed to \"StartContainer\" for \"web\" with ImagePullBackOff: \"Back-off pulling image \\\"nginx:1.27\\\"\""
@@ -2053,16 +2179,230 @@ extension PatternCatalog {
           },
           {
             "id": "kubelet.create-pod-sandbox-failed-legacy",
-            "kinds": ["kubelet"],
-            "literals": ["PodSandbox for pod \"", "failed: "],
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "PodSandbox for pod \"",
+              "failed: "
+            ],
             "regex": "^(?:CreatePodSandbox|createPodSandbox) for pod \"(?<podName>[^\"_]+)_(?<namespace>[^\"_(]+)\\((?<podUID>[^)]*)\\)\" failed: (?<error>.*)$",
             "title": "pod sandbox not created (before structured logging)",
             "explanation": "Before 1.21 the kubelet logged a failed sandbox creation unstructured, naming the pod as name_namespace(uid); the same error is the FailedCreatePodSandBox event's message.",
             "examples": [
-              { "text": "CreatePodSandbox for pod \"kube-apiserver-node-1_kube-system(4c1e9a07d3b58f26e0a7c4d91b3f5e82)\" failed: rpc error: code = 2 desc = NetworkPlugin cni failed to set up pod \"kube-apiserver-node-1_kube-system\" network: cni config uninitialized",
-                "captures": { "podName": "kube-apiserver-node-1", "namespace": "kube-system", "podUID": "4c1e9a07d3b58f26e0a7c4d91b3f5e82", "error": "rpc error: code = 2 desc = NetworkPlugin cni failed to set up pod \"kube-apiserver-node-1_kube-system\" network: cni config uninitialized" } }
+              {
+                "text": "CreatePodSandbox for pod \"kube-apiserver-node-1_kube-system(4c1e9a07d3b58f26e0a7c4d91b3f5e82)\" failed: rpc error: code = 2 desc = NetworkPlugin cni failed to set up pod \"kube-apiserver-node-1_kube-system\" network: cni config uninitialized",
+                "captures": {
+                  "podName": "kube-apiserver-node-1",
+                  "namespace": "kube-system",
+                  "podUID": "4c1e9a07d3b58f26e0a7c4d91b3f5e82",
+                  "error": "rpc error: code = 2 desc = NetworkPlugin cni failed to set up pod \"kube-apiserver-node-1_kube-system\" network: cni config uninitialized"
+                }
+              }
             ],
-            "counterexamples": ["\"CreatePodSandbox for pod failed\" err=\"x\" pod=\"default/web-0\""]
+            "counterexamples": [
+              "\"CreatePodSandbox for pod failed\" err=\"x\" pod=\"default/web-0\""
+            ]
+          }
+        ]
+      }
+
+      """#
+    ),
+    (
+      name: "node.json",
+      contents: #"""
+      {
+        "patterns": [
+          {
+            "id": "node.memcg-oom-kill",
+            "kinds": [
+              "node"
+            ],
+            "literals": [
+              "Memory cgroup out of memory: Kill"
+            ],
+            "regex": "^Memory cgroup out of memory: Kill(?:ed)? process (?<pid>\\d+) \\((?<process>[^)]*)\\)",
+            "examples": [
+              {
+                "text": "Memory cgroup out of memory: Killed process 63214 (uwsgi) total-vm:3149468kB, anon-rss:164992kB, file-rss:52176kB, shmem-rss:92kB, UID:0 pgtables:1372kB oom_score_adj:986",
+                "captures": {
+                  "pid": "63214",
+                  "process": "uwsgi"
+                }
+              },
+              {
+                "text": "Memory cgroup out of memory: Kill process 24572 (java) score 0 or sacrifice child",
+                "captures": {
+                  "pid": "24572",
+                  "process": "java"
+                }
+              }
+            ],
+            "counterexamples": [
+              "Memory cgroup stats for /kubepods/pod2c7e81b9-da9c-11e7-9d36-5254b04e7a13: cache:32KB rss:524188KB"
+            ]
+          },
+          {
+            "id": "node.oom-kill",
+            "kinds": [
+              "node"
+            ],
+            "about": "node",
+            "literals": [
+              "Out of memory: Kill"
+            ],
+            "regex": "^Out of memory: Kill(?:ed)? process (?<pid>\\d+) \\((?<process>[^)]*)\\)",
+            "examples": [
+              {
+                "text": "Out of memory: Killed process 4242 (java) total-vm:20255636kB, anon-rss:466160kB, file-rss:13684kB, shmem-rss:0kB, UID:1000 pgtables:2048kB oom_score_adj:998",
+                "captures": {
+                  "pid": "4242",
+                  "process": "java"
+                }
+              },
+              {
+                "text": "Out of memory: Kill process 4242 (java) score 998 or sacrifice child",
+                "captures": {
+                  "pid": "4242",
+                  "process": "java"
+                }
+              }
+            ],
+            "counterexamples": [
+              "Memory cgroup out of memory: Killed process 63214 (uwsgi)"
+            ]
+          },
+          {
+            "id": "node.oom-kill-constraint",
+            "kinds": [
+              "node"
+            ],
+            "literals": [
+              "oom-kill:constraint="
+            ],
+            "regex": "^oom-kill:constraint=(?<constraint>\\w+),(?:.*?,)?task_memcg=(?<cgroup>[^,]*),task=(?<process>[^,]*),pid=(?<pid>\\d+)",
+            "examples": [
+              {
+                "text": "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=cri-containerd-5e0b9d27c3f4.scope,mems_allowed=0,oom_memcg=/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod8a3f2c1d_6b7e_4d90_a5c3_e1f07b92d468.slice,task_memcg=/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod8a3f2c1d_6b7e_4d90_a5c3_e1f07b92d468.slice/cri-containerd-5e0b9d27c3f4.scope,task=dd,pid=38287,uid=0",
+                "captures": {
+                  "constraint": "CONSTRAINT_MEMCG",
+                  "cgroup": "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod8a3f2c1d_6b7e_4d90_a5c3_e1f07b92d468.slice/cri-containerd-5e0b9d27c3f4.scope",
+                  "process": "dd",
+                  "pid": "38287"
+                }
+              },
+              {
+                "text": "oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/system.slice/mysqld.service,task=mysqld,pid=1170,uid=27",
+                "captures": {
+                  "constraint": "CONSTRAINT_NONE",
+                  "cgroup": "/system.slice/mysqld.service",
+                  "process": "mysqld",
+                  "pid": "1170"
+                }
+              }
+            ]
+          },
+          {
+            "id": "node.memcg-limit-task",
+            "kinds": [
+              "node"
+            ],
+            "literals": [
+              "killed as a result of limit of "
+            ],
+            "regex": "^Task in (?<cgroup>\\S+) killed as a result of limit of (?<limit>\\S+)",
+            "examples": [
+              {
+                "text": "Task in /kubepods/burstable/pod0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f/05657a9c673d killed as a result of limit of /kubepods/burstable/pod0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f",
+                "captures": {
+                  "cgroup": "/kubepods/burstable/pod0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f/05657a9c673d",
+                  "limit": "/kubepods/burstable/pod0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f"
+                }
+              }
+            ]
+          },
+          {
+            "id": "node.killed-process",
+            "kinds": [
+              "node"
+            ],
+            "literals": [
+              "Killed process "
+            ],
+            "regex": "^Killed process (?<pid>\\d+) \\((?<process>[^)]*)\\)",
+            "examples": [
+              {
+                "text": "Killed process 28438 (java) total-vm:20255636kB, anon-rss:466160kB, file-rss:13684kB",
+                "captures": {
+                  "pid": "28438",
+                  "process": "java"
+                }
+              }
+            ],
+            "counterexamples": [
+              "oom_reaper: reaped process 63214 (uwsgi), now anon-rss:0kB"
+            ]
+          },
+          {
+            "id": "node.docker-container-oom",
+            "kinds": [
+              "node"
+            ],
+            "literals": [
+              "container oom "
+            ],
+            "regex": "^container oom (?<containerID>[0-9a-f]{12,64})\\b",
+            "examples": [
+              {
+                "text": "container oom 7c41e0b9d5a2f38e6b1d94c07a3f5e28d9b16c4a70e3f2d8b5a19c6e04d7f3a2 (image=sha256:d9c3, io.kubernetes.container.name=notebook, io.kubernetes.pod.name=jupyter-ann, io.kubernetes.pod.namespace=jhub)",
+                "captures": {
+                  "containerID": "7c41e0b9d5a2f38e6b1d94c07a3f5e28d9b16c4a70e3f2d8b5a19c6e04d7f3a2"
+                }
+              }
+            ],
+            "counterexamples": [
+              "container die 7c41e0b9d5a2f38e6b1d94c07a3f5e28d9b16c4a70e3f2d8b5a19c6e04d7f3a2 (exitCode=137)"
+            ]
+          },
+          {
+            "id": "node.containerd-pull-no-progress",
+            "kinds": [
+              "node"
+            ],
+            "literals": [
+              "cancel pulling image "
+            ],
+            "regex": "^\"cancel pulling image (?<image>\\S+) because of no progress in (?<after>[0-9hms.]+)\"",
+            "examples": [
+              {
+                "text": "\"cancel pulling image registry.example.com/shop/web:4.2.0 because of no progress in 1m0s\"",
+                "captures": {
+                  "image": "registry.example.com/shop/web:4.2.0",
+                  "after": "1m0s"
+                }
+              }
+            ]
+          },
+          {
+            "id": "node.containerd-pull-failed",
+            "kinds": [
+              "node"
+            ],
+            "literals": [
+              "PullImage \\\"",
+              "\\\" failed\""
+            ],
+            "regex": "^\"PullImage \\\\\"(?<image>[^\"\\\\]+)\\\\\" failed\"(?: error=\"(?<error>(?:[^\"\\\\]|\\\\.)*)\")?",
+            "examples": [
+              {
+                "text": "\"PullImage \\\"registry.example.com/shop/web:4.2.0\\\" failed\" error=\"rpc error: code = NotFound desc = failed to pull and unpack image \\\"registry.example.com/shop/web:4.2.0\\\": not found\"",
+                "captures": {
+                  "image": "registry.example.com/shop/web:4.2.0",
+                  "error": "rpc error: code = NotFound desc = failed to pull and unpack image \\\"registry.example.com/shop/web:4.2.0\\\": not found"
+                }
+              }
+            ]
           }
         ]
       }

@@ -68,4 +68,39 @@ struct PastedBlockTests {
     let merged = try #require(s.events.first)
     #expect(merged.patternID == "event.stopping-container")
   }
+
+  static func line(_ line: Int, pod: String? = nil, block: Int? = 1, source: String = "paste.txt") -> LogRecord {
+    var r = LogRecord(
+      origin: .node, message: "Memory cgroup out of memory: Killed process \(line) (java)",
+      evidence: Evidence(ref: SourceRef(source: source, line: line), text: "kill \(line)"))
+    r.patternID = "node.memcg-oom-kill"
+    r.pod = pod
+    r.namespace = pod == nil ? nil : "shop"
+    r.pastedAt = block.map { SourceRef(source: source, line: $0) }
+    return r
+  }
+
+  /// A pasted line about a container that names no pod: the block's unnamed pod when nothing in the
+  /// source names one, the one pod the source names, or the node's logs when it names several.
+  @Test func aPastedLineWithoutAPodGoesWhereTheSourceSays() throws {
+    var c = Correlator()
+    c.add(.log(Self.line(1)))
+    var state = c.finish()
+    #expect(state.pods.count == 1 && state.pods[0].key.isUnnamed && state.pods[0].logs.count == 1)
+
+    c = Correlator()
+    c.add(.log(Self.line(1)))
+    c.add(.log(Self.line(2, pod: "web-0", block: nil)))
+    state = c.finish()
+    #expect(state.pods.map(\.key.name) == ["web-0"])
+    #expect(state.pods[0].logs.count == 2)
+
+    c = Correlator()
+    c.add(.log(Self.line(1)))
+    c.add(.log(Self.line(2, pod: "web-0", block: nil)))
+    c.add(.log(Self.line(3, pod: "web-1", block: nil)))
+    state = c.finish()
+    #expect(state.pods.map(\.key.name) == ["web-0", "web-1"])
+    #expect(state.nodeLogs.map(\.evidence.ref.line) == [1])
+  }
 }

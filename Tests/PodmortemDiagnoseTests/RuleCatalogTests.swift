@@ -1,4 +1,5 @@
 import Foundation
+import PodmortemText
 import Testing
 
 @testable import PodmortemDiagnose
@@ -53,4 +54,27 @@ import Testing
       #expect(row != nil, "docs/findings-schema.md: '\(d.id)' absorbs '\(absorbed)' but no precedence row says so")
     }
   }
+}
+
+/// Rules ask for recognised wording by pattern id (docs/architecture.md "Patterns"): every id a
+/// rule names must be a shipped pattern, so a renamed or deleted pattern cannot silently turn a
+/// rule off.
+@Test func everyPatternIDARuleNamesIsShipped() throws {
+  let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("Sources/PodmortemDiagnose")
+  let shipped = Set(PatternCatalog.shipped(diagnostics: { _ in }).patterns.map(\.id))
+  let ruleIDs = Set(RuleCatalog.all.map(\.description.id) + ["node.condition"])
+  let literal = try Swift.Regex(#""((?:event|kubelet|node|reference)\.[a-z0-9-]+)""#)
+  var named = 0
+  let files = FileManager.default.enumerator(atPath: folder.path)?.compactMap { $0 as? String } ?? []
+  for file in files where file.hasSuffix(".swift") {
+    let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+    for match in text.matches(of: literal) {
+      let id = String(match.output[1].substring ?? "")
+      guard !ruleIDs.contains(id) else { continue }
+      named += 1
+      #expect(shipped.contains(id), "\(file) names pattern '\(id)', which no patterns/*.json file ships")
+    }
+  }
+  #expect(named > 20)
 }

@@ -84,7 +84,7 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
   @Test(arguments: [
     (
       #"{"id": "test.x", "kinds": ["events"], "regex": "a", "examples": [{"text": "a"}]}"#,
-      "pattern 'test.x' skipped: unknown kind 'events' (expected one of 'event', 'kubelet', 'container', 'reference')"
+      "pattern 'test.x' skipped: unknown kind 'events' (expected one of 'event', 'kubelet', 'container', 'node', 'reference')"
     ),
     (
       #"{"id": "test.x", "kinds": [], "regex": "a", "examples": [{"text": "a"}]}"#,

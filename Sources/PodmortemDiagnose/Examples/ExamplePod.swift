@@ -1,6 +1,7 @@
 import Foundation
 import PodmortemCorrelate
 import PodmortemModel
+import PodmortemText
 
 /// Builds the pods rule examples run on, writing the describe-like line each fact would come
 /// from, so examples can assert the evidence a finding cites.
@@ -9,6 +10,8 @@ import PodmortemModel
 package struct ExamplePod: Sendable {
   package static let now = Date(timeIntervalSince1970: 1_795_741_200)
   package static let source = "example"
+  /// The shipped patterns, which recognise the messages of built events.
+  static let patterns = PatternCatalog.shipped(diagnostics: { _ in })
 
   package var snapshot: PodSnapshot
   package var events: [MergedEvent] = []
@@ -104,10 +107,12 @@ package struct ExamplePod: Sendable {
     let involved = ObjectRef(
       kind: "Pod", namespace: snapshot.namespace, name: snapshot.name,
       fieldPath: container.map { "spec.containers{\($0)}" })
-    events.append(
-      MergedEvent(
-        involved: involved, type: type, reason: reason, message: message, sourceComponent: from, count: count,
-        firstSeen: Self.ago(first), lastSeen: Self.ago(lastAgo), evidence: [row]))
+    var event = MergedEvent(
+      involved: involved, type: type, reason: reason, message: message, sourceComponent: from, count: count,
+      firstSeen: Self.ago(first), lastSeen: Self.ago(lastAgo), evidence: [row])
+    // Recognised as Ingest recognises a message (docs/architecture.md "Patterns").
+    event.patternID = Self.patterns.firstMatch(message, kind: .event)?.patternID
+    events.append(event)
   }
 
   /// Adds a node with its Ready condition.

@@ -17,36 +17,67 @@ package struct ImagePullFailingRule: DiagnosisRule {
     "ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull", "RegistryUnavailable",
   ]
 
+  /// Events of a failed pull (patterns/event-messages.json): `Failed to pull image "x": <err>`, and the
+  /// `Error: ErrImagePull` (or `ImagePullBackOff`, `InvalidImageName`) that follows it.
+  static let failedPatterns: Set<String> = ["event.failed-pull-image", "event.error-image-pull"]
+  /// Kubelet and runtime lines of a failed pull (patterns/kubelet.json, patterns/node.json).
+  static let logPatterns: Set<String> = [
+    "kubelet.image-pull-failed", "kubelet.pullimage-service-failed", "kubelet.failed-to-pull-image-message",
+    "kubelet.sync-errimagepull", "kubelet.sync-imagepullbackoff", "kubelet.back-off-pulling-image",
+    "kubelet.container-start-failed-pull", "kubelet.waiting-image-pull", "node.containerd-pull-failed",
+    "node.containerd-pull-no-progress",
+  ]
+
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
-    pod.containers([.container, .initContainer]).compactMap { container in
+    let containers = pod.containers([.container, .initContainer])
+    let regular = containers.filter { $0.role == .container }
+    return containers.compactMap { container in
       let failed = pod.events("Failed", container: container.name).filter {
-        $0.message.hasPrefix("Failed to pull image") || $0.message.hasPrefix("Error: ErrImagePull")
-          || $0.message.hasPrefix("Error: ImagePullBackOff") || $0.message.hasPrefix("Error: InvalidImageName")
+        $0.patternID.map(Self.failedPatterns.contains) ?? false
       }
+      let pulls = failed.filter { $0.patternID == "event.failed-pull-image" }
       let never = pod.events("ErrImageNeverPull", container: container.name)
       let backOff = pod.events("BackOff", container: container.name).filter {
-        $0.message.hasPrefix("Back-off pulling image")
+        $0.patternID == "event.backoff-pulling-image"
+      }
+      // A line that names no container is about the pod's only regular container.
+      let logs = pod.logs.filter { log in
+        guard let id = log.patternID, Self.logPatterns.contains(id) else { return false }
+        let named = log.container ?? log.capture("container")
+        return named.map { $0 == container.name } ?? (regular.count <= 1 && container.role == .container)
       }
       let waiting = container.waitingReason.map { Self.waitingReasons.contains($0) } ?? false
-      guard waiting || (!container.isRunning && !(failed.isEmpty && never.isEmpty)) else { return nil }
+      let failing = !(failed.isEmpty && never.isEmpty && backOff.isEmpty && logs.isEmpty)
+      guard waiting || (!container.isRunning && failing) else { return nil }
+      let logError = logs.last { $0.capture("error") != nil }
       let detail =
-        failed.last { $0.message.hasPrefix("Failed to pull image") }?.message ?? never.first?.message
-        ?? container.waitingMessage ?? ""
-      let kind = Self.classify(detail, reason: container.waitingReason, neverPull: !never.isEmpty)
+        pulls.last?.message ?? never.first?.message ?? container.waitingMessage ?? logError?.capture("error") ?? ""
+      let stalled = logs.contains { $0.patternID == "node.containerd-pull-no-progress" }
+      let reason = container.waitingReason ?? logs.lazy.compactMap { $0.capture("reason") }.last
+      let kind =
+        stalled && detail.isEmpty
+        ? "stalled" : Self.classify(detail, reason: reason, neverPull: !never.isEmpty)
       var facts: [KeyValue] = [KeyValue("pullError", kind)]
-      if let image = container.image { facts.append(KeyValue("image", image)) }
-      if let reason = container.waitingReason { facts.append(KeyValue("reason", reason)) }
-      let attempts = failed.filter { $0.message.hasPrefix("Failed to pull image") }.totalCount
+      if let image = container.image ?? logs.lazy.compactMap({ $0.capture("image") }).last {
+        facts.append(KeyValue("image", image))
+      }
+      if let reason { facts.append(KeyValue("reason", reason)) }
+      let attempts = pulls.totalCount
       if attempts > 0 { facts.append(.int("pullFailures", attempts)) }
+      var shown = container
+      if shown.image == nil { shown.image = facts.first { $0.key == "image" }?.value }
       return Self.description.finding(
-        .critical, pod.subject(container.name), title: Self.title(container, kind: kind),
-        explanation: Self.explanation(container, kind: kind, detail: detail, backOffs: backOff.totalCount),
-        remedy: Self.remedy(kind, container: container), facts: facts,
-        evidence: container.evidence + failed.evidence + never.evidence + backOff.evidence)
+        .critical, pod.subject(container.name), title: Self.title(shown, kind: kind),
+        explanation: Self.explanation(
+          shown, kind: kind, detail: detail.isEmpty ? logs.last?.message ?? "" : detail, backOffs: backOff.totalCount),
+        remedy: Self.remedy(kind, container: shown), facts: facts,
+        evidence: pulls.evidence + failed.evidence + never.evidence + logs.map(\.evidence) + container.evidence
+          + backOff.evidence)
     }
   }
 
-  /// `not-found`, `unauthorized`, `rate-limited`, `network`, `wrong-architecture`, `never-pull`, `invalid-name`, `unknown`.
+  /// `not-found`, `unauthorized`, `rate-limited`, `network`, `wrong-architecture`, `never-pull`, `invalid-name`, `unknown`
+  /// (and `stalled`, decided by the caller from the runtime's no-progress line).
   static func classify(_ detail: String, reason: String?, neverPull: Bool) -> String {
     let text = detail.lowercased()
     if neverPull || reason == "ErrImageNeverPull" || text.contains("pull policy of never") { return "never-pull" }
@@ -305,6 +336,9 @@ fileprivate extension ImagePullFailingRule {
     case "wrong-architecture": text += " The image has no variant for the node's OS/architecture."
     case "never-pull": text += " imagePullPolicy is Never and the image is not on the node."
     case "invalid-name": text += " The image reference is not a valid name."
+    case "stalled":
+      text +=
+        " The runtime cancelled the pull because no bytes arrived within its progress deadline (a slow or stuck registry or proxy)."
     default: break
     }
     text += " The kubelet retries with a back-off of 10s doubling to 300s"
@@ -319,7 +353,8 @@ fileprivate extension ImagePullFailingRule {
       return "add an imagePullSecret with valid credentials for the registry to the pod or its service account"
     case "rate-limited":
       return "authenticate pulls, use a registry mirror or cache, or wait for the limit window to pass"
-    case "network": return "check DNS and egress from the node to the registry (and any proxy settings of containerd)"
+    case "network", "stalled":
+      return "check DNS and egress from the node to the registry (and any proxy settings of containerd)"
     case "wrong-architecture":
       return "build a multi-arch image or pin the pod to nodes of the image's architecture (kubernetes.io/arch)"
     case "never-pull": return "load the image onto the node, or set imagePullPolicy to IfNotPresent"

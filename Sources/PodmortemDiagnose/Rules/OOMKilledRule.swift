@@ -8,7 +8,7 @@ package struct OOMKilledRule: DiagnosisRule {
     id: "container.oom-killed", category: .oomKilled, title: "container OOMKilled",
     rationale: "reason OOMKilled means the container crossed its memory limit and the kernel sent SIGKILL "
       + "(exit 137); only the reason, not the exit code, tells an OOM kill from a grace-period kill (§8.4)",
-    absorbs: ["crashloop.backoff", "container.exit-code", "init.container-failing"])
+    absorbs: ["crashloop.backoff", "container.exit-code", "init.container-failing", "container.kernel-oom-kill"])
 
   package init() {}
 

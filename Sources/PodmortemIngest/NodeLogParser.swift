@@ -1,0 +1,198 @@
+import Foundation
+import PodmortemInput
+import PodmortemModel
+
+/// The node's own logs outside the kubelet (docs/kubernetes.md §10.4): the kernel ring buffer as
+/// `dmesg` prints it (`[ 7063.247407] msg`, or `[Thu Dec  7 00:05:14 2017] msg` with `-T`),
+/// `docker events` (`2019-05-04T18:05:45.011072877-05:00 container oom <id> (k=v, …)`) and the
+/// logfmt lines of containerd and dockerd (`time="…" level=error msg="…" error="…"`). Syslog and
+/// journald lines of these units (`kernel:`, `containerd[123]:`) are read by `KubeletLogParser`.
+///
+/// Every such line becomes a `LogRecord` of origin `node`; Ingest then matches its message against
+/// the patterns of kind `node`. A `docker events` line names its pod through the labels the kubelet
+/// puts on containers (`io.kubernetes.pod.name`, `io.kubernetes.pod.namespace`,
+/// `io.kubernetes.container.name`).
+package struct NodeLogParser: LineParser {
+  package static let format = "node-log"
+
+  /// journald/syslog identifiers of the units whose lines are node logs.
+  package static func isNodeUnit(_ identifier: String) -> Bool {
+    ["kernel", "containerd", "dockerd", "docker", "crio", "cri-o", "k3s-containerd"].contains(identifier)
+  }
+
+  package static func sniff(head: [Line], info: SourceInfo) -> Int {
+    var hits = 0
+    var lines = 0
+    for line in head {
+      let b = PastePrefix.payload(line.text)
+      if b.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) || b.first == 0x60 { continue }
+      lines += 1
+      if Self.split(b) != nil { hits += 1 }
+    }
+    guard hits > 0 else { return 0 }
+    return hits * 2 >= lines ? 50 : 20
+  }
+
+  private let context: ParseContext
+
+  package init(context: ParseContext) {
+    self.context = context
+  }
+
+  package mutating func feed(_ line: Line, emit: (Record) -> Void) -> SourceAccount.Verdict {
+    let b = PastePrefix.payload(line.text)
+    if b.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x60 }) { return .ignored }
+    guard let parts = Self.split(b) else { return .unrecognised }
+    var record: LogRecord
+    switch parts.form {
+    case .dmesg:
+      record = LogRecord(origin: .node, message: parts.body, evidence: context.evidence(line))
+      record.fields = [KeyValue("identifier", "kernel")]
+    case .dockerEvent:
+      record = LogRecord(origin: .node, message: parts.body, evidence: context.evidence(line))
+      record.fields = [KeyValue("identifier", "docker")] + Self.labels(parts.body)
+      record.pod = record.field("io.kubernetes.pod.name")
+      record.namespace = record.field("io.kubernetes.pod.namespace")
+      record.container = record.field("io.kubernetes.container.name")
+    case .logfmt:
+      let pairs = Self.logfmt(parts.body)
+      let message = pairs.first { $0.key == "msg" }?.value ?? parts.body
+      record = LogRecord(origin: .node, message: message, evidence: context.evidence(line))
+      record.fields = pairs.filter { $0.key != "msg" && $0.key != "time" && $0.key != "level" }
+      record.severity = pairs.first { $0.key == "level" }?.value
+      // What patterns match: the message quoted, then its other pairs, as klog writes structured lines.
+      record.text = ([GoString.quote(message)] + record.fields.map { "\($0.key)=\(GoString.quote($0.value))" })
+        .joined(separator: " ")
+    }
+    record.time = parts.time.map(TimeRange.init(exactly:))
+    emit(.log(record))
+    return .parsed
+  }
+
+  package mutating func finish(emit: (Record) -> Void) {}
+
+  enum Form { case dmesg, dockerEvent, logfmt }
+
+  /// The line's form, time (when it carries an absolute one) and message.
+  static func split(_ b: [UInt8]) -> (form: Form, time: Date?, body: String)? {
+    if b.first == 0x5B, let close = b.firstIndex(of: 0x5D), close < 40 {
+      let inside = String(decoding: b[1..<close], as: UTF8.self)
+      let bodyStart = close + 1 < b.count && b[close + 1] == 0x20 ? close + 2 : close + 1
+      let body = String(decoding: b[min(bodyStart, b.count)...], as: UTF8.self)
+      let trimmed = inside.trimmingCharacters(in: .whitespaces)
+      // `[ 7063.247407]`: seconds since boot, no absolute time.
+      if !trimmed.isEmpty, trimmed.allSatisfy({ $0.isNumber || $0 == "." }), trimmed.contains(".") {
+        return (.dmesg, nil, body)
+      }
+      // `[Thu Dec  7 00:05:14 2017]` (dmesg -T, the local time of the machine).
+      if let date = ctime(inside) { return (.dmesg, date, body) }
+      return nil
+    }
+    let text = String(decoding: b, as: UTF8.self)
+    if text.hasPrefix("level=") || text.hasPrefix("time=\"") {
+      return text.contains("msg=") ? (.logfmt, logfmtTime(text), text) : nil
+    }
+    // `docker events`: an RFC 3339 time, then `container|image|network|volume|daemon <action> <id>`.
+    if let space = text.firstIndex(of: " "), space > text.startIndex,
+      let time = RFC3339Time(String(text[..<space]))
+    {
+      let rest = text[text.index(after: space)...]
+      let kinds = ["container ", "image ", "network ", "volume ", "daemon ", "plugin "]
+      if kinds.contains(where: { rest.hasPrefix($0) }) { return (.dockerEvent, time, String(rest)) }
+    }
+    return nil
+  }
+
+  /// `Thu Dec  7 00:05:14 2017`, read as UTC (dmesg -T prints the machine's local time, which the
+  /// line does not name).
+  static func ctime(_ s: String) -> Date? {
+    let f = DateFormatter()
+    f.locale = Locale(identifier: "en_US_POSIX")
+    f.timeZone = TimeZone(secondsFromGMT: 0)
+    f.dateFormat = "EEE MMM d HH:mm:ss yyyy"
+    let squeezed = s.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+    guard squeezed.count >= 20, squeezed.count <= 28 else { return nil }
+    return f.date(from: squeezed)
+  }
+
+  private static func RFC3339Time(_ s: String) -> Date? {
+    guard s.count >= 20, s.count <= 40, s.first?.isNumber == true, s.contains("T") else { return nil }
+    let f = ISO8601DateFormatter()
+    f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    if let d = f.date(from: s) { return d }
+    // Nanoseconds: Foundation reads at most milliseconds.
+    if let dot = s.firstIndex(of: "."), let zone = s[dot...].firstIndex(where: { $0 == "Z" || $0 == "+" || $0 == "-" })
+    {
+      let digits = s[s.index(after: dot)..<zone]
+      guard !digits.isEmpty, digits.allSatisfy(\.isNumber) else { return nil }
+      return f.date(from: String(s[..<dot]) + "." + String(digits.prefix(3)) + String(s[zone...]))
+    }
+    f.formatOptions = [.withInternetDateTime]
+    return f.date(from: s)
+  }
+
+  private static func logfmtTime(_ text: String) -> Date? {
+    guard let pair = logfmt(text).first(where: { $0.key == "time" }) else { return nil }
+    return RFC3339Time(pair.value)
+  }
+
+  /// `key=value key="quoted \"value\""` pairs, in order.
+  static func logfmt(_ text: String) -> [KeyValue] {
+    var out: [KeyValue] = []
+    let b = Array(text.utf8)
+    var i = 0
+    while i < b.count {
+      while i < b.count, b[i] == 0x20 { i += 1 }
+      let keyStart = i
+      while i < b.count, b[i] != 0x3D, b[i] != 0x20 { i += 1 }
+      guard i < b.count, b[i] == 0x3D, i > keyStart else {
+        while i < b.count, b[i] != 0x20 { i += 1 }
+        continue
+      }
+      let key = String(decoding: b[keyStart..<i], as: UTF8.self)
+      i += 1
+      if i < b.count, b[i] == 0x22, let (value, end) = GoString.unquote(b, from: i) {
+        out.append(KeyValue(key, value))
+        i = end
+      } else {
+        let start = i
+        while i < b.count, b[i] != 0x20 { i += 1 }
+        out.append(KeyValue(key, String(decoding: b[start..<i], as: UTF8.self)))
+      }
+    }
+    return out
+  }
+
+  /// The `(k=v, k=v)` attributes of a `docker events` line; a value may hold `, ` inside brackets.
+  static func labels(_ body: String) -> [KeyValue] {
+    guard let open = body.firstIndex(of: "(") else { return [] }
+    var inner = body[body.index(after: open)...]
+    if inner.hasSuffix(")") { inner = inner.dropLast() }
+    var out: [KeyValue] = []
+    var depth = 0
+    var current = ""
+    func flush() {
+      if let eq = current.firstIndex(of: "=") {
+        out.append(KeyValue(String(current[..<eq]), String(current[current.index(after: eq)...])))
+      }
+      current = ""
+    }
+    var previous: Character = " "
+    for c in inner {
+      switch c {
+      case "[", "{": depth += 1
+      case "]", "}": depth = max(0, depth - 1)
+      default: break
+      }
+      if c == " ", previous == ",", depth == 0 {
+        current.removeLast()
+        flush()
+      } else {
+        current.append(c)
+      }
+      previous = c
+    }
+    flush()
+    return out
+  }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import PodmortemIngest
+import PodmortemInput
+import PodmortemModel
+import PodmortemText
+import Testing
+
+@testable import PodmortemIngest
+
+/// Lines no structured parser claims — a message pasted in prose, node logs — read line by line
+/// against the shipped patterns.
+struct PastedLinesTests {
+  static let patterns = PatternCatalog.shipped(diagnostics: { _ in })
+
+  static func run(_ text: String, name: String = "paste.txt") -> IngestRun {
+    var reader = LineReader(string: text)
+    let context = ParseContext(
+      source: SourceInfo(name: name), captureTime: CaptureTime(date: objectCaptureDate, origin: .flag),
+      diagnostics: { _ in })
+    var records: [Record] = []
+    let account = Ingestor(patterns: patterns).ingest(&reader, context: context) { records.append($0) }
+    return IngestRun(records: records, diagnostics: [], account: account)
+  }
+
+  static func logs(_ run: IngestRun) -> [LogRecord] {
+    run.records.compactMap { if case .log(let l) = $0 { l } else { nil } }
+  }
+
+  @Test func eventMessagesInProseBecomeEventsOfThePastedPod() throws {
+    let run = Self.run(
+      """
+      The pod keeps restarting, describe says:
+      `Liveness probe failed: Get http://10.0.0.7:5000/: dial tcp 10.0.0.7:5000: connect: connection refused`
+      and then *Back-off restarting failed container*
+      """)
+    #expect(run.account.formats == ["plain-text"])
+    #expect(run.events.map(\.reason) == ["Unhealthy", "BackOff"])
+    #expect(run.events.map(\.patternID) == ["event.probe-failed", "event.backoff-restarting"])
+    // One pasted block: both belong to the unnamed pod that starts at the first recognised line.
+    #expect(run.events.allSatisfy { $0.involved.isUnnamed && $0.involved.pastedAt?.line == 2 })
+    #expect(run.account.firstUnrecognised == [1])
+  }
+
+  @Test func aMessageBehindItsStateReasonIsRead() throws {
+    let run = Self.run(
+      "*CrashLoopBackOff: Back-off 20s restarting failed container=db pod=db-0_shop(a41f9e07-5641-11e8-b98a-c3d21e5f9a60)*"
+    )
+    let log = try #require(Self.logs(run).first)
+    #expect(log.patternID == "kubelet.backoff-restarting")
+    #expect(log.pod == "db-0" && log.namespace == "shop" && log.capture("backoff") == "20s")
+    #expect(
+      PlainTextParser.candidates("CrashLoopBackOff (back-off 5m0s restarting x)") == [
+        "CrashLoopBackOff (back-off 5m0s restarting x)", "back-off 5m0s restarting x",
+      ])
+  }
+
+  @Test func dmesgDockerEventsAndLogfmtAreNodeLogs() throws {
+    let run = Self.run(
+      """
+      [ 7063.247407] Memory cgroup out of memory: Killed process 63214 (uwsgi) total-vm:3149468kB, anon-rss:164992kB
+      [Thu Dec  7 00:05:15 2017] Killed process 28438 (java) total-vm:20255636kB, anon-rss:466160kB, file-rss:13684kB
+      2019-05-04T18:05:45.011072877-05:00 container oom 7c41e0b9d5a2f38e6b1d94c07a3f5e28d9b16c4a70e3f2d8b5a19c6e04d7f3a2 (image=sha256:d9c3, io.kubernetes.container.name=notebook, io.kubernetes.container.ports=[{"name":"a","containerPort":8888}], io.kubernetes.pod.name=jupyter-ann, io.kubernetes.pod.namespace=jhub)
+      level=error msg="PullImage \\"registry.example.com/web:1\\" failed" error="rpc error: code = NotFound desc = not found"
+      """)
+    #expect(run.account.formats == ["node-log"])
+    let logs = Self.logs(run)
+    #expect(logs.count == 4 && logs.allSatisfy { $0.origin == .node })
+    #expect(
+      logs.map(\.patternID) == [
+        "node.memcg-oom-kill", "node.killed-process", "node.docker-container-oom", "node.containerd-pull-failed",
+      ])
+    #expect(logs[0].time == nil)
+    #expect(logs[1].time?.earliest == date("2017-12-07T00:05:15Z"))
+    #expect(logs[2].pod == "jupyter-ann" && logs[2].namespace == "jhub" && logs[2].container == "notebook")
+    #expect(logs[2].time?.earliest == date("2019-05-04T23:05:45.011Z"))
+    #expect(logs[3].capture("image") == "registry.example.com/web:1" && logs[3].severity == "error")
+    // A line about a container that names no pod belongs to the pasted block; the named one does not.
+    #expect(logs[0].pastedAt?.line == 1 && logs[1].pastedAt?.line == 1 && logs[2].pastedAt == nil)
+  }
+
+  @Test func aBundleMembersLinesStayWithoutAPastedPod() {
+    var reader = LineReader(string: "[ 7063.247407] Memory cgroup out of memory: Killed process 63214 (uwsgi)")
+    let context = ParseContext(
+      source: SourceInfo(name: "b.tar!node/dmesg", relativePath: "node/dmesg"),
+      captureTime: CaptureTime(date: objectCaptureDate, origin: .flag), diagnostics: { _ in })
+    var records: [Record] = []
+    _ = Ingestor(patterns: Self.patterns).ingest(&reader, context: context) { records.append($0) }
+    let logs = records.compactMap { if case .log(let l) = $0 { l } else { nil } }
+    #expect(logs.count == 1 && logs[0].pastedAt == nil)
+  }
+
+  @Test(
+    arguments: [
+      (
+        "/kubepods/burstable/pod0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f/05657a9c673d4e",
+        "0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f", "05657a9c673d4e"
+      ),
+      (
+        "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod8a3f2c1d_6b7e_4d90_a5c3_e1f07b92d468.slice/cri-containerd-5e0b9d27c3f4.scope",
+        "8a3f2c1d-6b7e-4d90-a5c3-e1f07b92d468", "5e0b9d27c3f4"
+      ),
+      ("/kubepods/pod2c7e81b9-da9c-11e7-9d36-5254b04e7a13", "2c7e81b9-da9c-11e7-9d36-5254b04e7a13", nil),
+      ("/system.slice/mysqld.service", nil, nil),
+    ] as [(String, String?, String?)])
+  func cgroupPathsNameThePodAndContainer(path: String, uid: String?, container: String?) {
+    let parsed = CgroupPath.parse(path)
+    #expect(parsed.podUID == uid)
+    #expect(parsed.containerID == container)
+  }
+}
