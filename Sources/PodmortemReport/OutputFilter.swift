@@ -272,6 +272,7 @@ package final class OutputFilter: @unchecked Sendable {
     l.namespace = self(l.namespace)
     l.pod = self(l.pod)
     l.container = self(l.container)
+    l.pastedAt = l.pastedAt.map(ref)
     l.evidence = evidence(l.evidence)
     return l
   }

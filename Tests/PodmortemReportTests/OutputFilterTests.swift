@@ -81,6 +81,7 @@ struct OutputFilterTests {
     log.namespace = dirty
     log.pod = dirty
     log.container = dirty
+    log.pastedAt = ref(14)
     var key = PodKey(namespace: dirty, name: dirty, uid: dirty)
     key.pastedAt = ref(10)
     let entry = TimelineEntry(time: nil, kind: .log, container: dirty, summary: dirty, evidence: [evidence(11)])
