@@ -66,7 +66,8 @@ package enum RedactionError: Error, Sendable, CustomStringConvertible {
 /// is masked on its own, and the lines inside a private-key PEM block are replaced whole. A plain
 /// or gzipped text file becomes a text file; a directory or an archive becomes a directory with
 /// the same layout (an archive inside the input becomes a folder named like it; a decompressed
-/// `.gz` drops that suffix). Binary files are left out (the diagnostics say which).
+/// `.gz` drops that suffix). Binary files are left out (the diagnostics say which). An output
+/// named `*.tar.gz` or `*.tgz` is that folder packed as a tar.gz (`TarGzWriter`).
 package struct Redactor: Sendable {
   package var maxBytesPerSource: Int64?
 
@@ -88,6 +89,11 @@ package struct Redactor: Sendable {
     }
     var isDirectory: ObjCBool = false
     let inputIsDirectory = fm.fileExists(atPath: input, isDirectory: &isDirectory) && isDirectory.boolValue
+    // A `.tar.gz` output is first written as a folder beside it, then packed and removed.
+    let archive = output.hasSuffix(".tar.gz") || output.hasSuffix(".tgz")
+    let staging = outputParent.appendingPathComponent(".podmortem-redact-\(UUID().uuidString)")
+    let root = archive ? staging : outputURL
+    defer { if archive { try? fm.removeItem(at: staging) } }
 
     var options = InputOptions()
     if let maxBytesPerSource { options.maxBytesPerSource = maxBytesPerSource }
@@ -100,7 +106,7 @@ package struct Redactor: Sendable {
     var failure: RedactionError?
     reader.read([input]) { info, lines in
       guard failure == nil else { return }
-      let singleFile = !inputIsDirectory && info.name == input
+      let singleFile = !inputIsDirectory && info.name == input && !archive
       var relative = singleFile ? "" : Self.outputPath(for: info)
       if !singleFile {
         var candidate = relative
@@ -112,7 +118,7 @@ package struct Redactor: Sendable {
         relative = candidate
         used.insert(relative)
       }
-      let target = relative.isEmpty ? outputURL : outputURL.appendingPathComponent(relative)
+      let target = relative.isEmpty ? root : root.appendingPathComponent(relative)
       do {
         try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
         guard fm.createFile(atPath: target.path, contents: nil), let handle = FileHandle(forWritingAtPath: target.path)
@@ -146,6 +152,16 @@ package struct Redactor: Sendable {
     }
     if let failure { throw failure }
     if files.isEmpty { throw .nothingRead(input) }
+    if archive {
+      do {
+        var writer = try TarGzWriter(writingTo: outputURL.path)
+        try writer.addFiles(below: staging)
+        try writer.finish()
+      } catch {
+        try? fm.removeItem(at: outputURL)
+        throw .cannotWrite(output, "\(error)")
+      }
+    }
     return RedactionResult(input: input, output: output, files: files, distinctSecrets: masker.distinctSecrets)
   }
 
@@ -158,11 +174,11 @@ package struct Redactor: Sendable {
     var components = tail.split(whereSeparator: { $0 == "/" || $0 == "!" }).map(String.init)
     components.removeAll { $0 == "." || $0.isEmpty }
     components = components.map { $0 == ".." ? "_.." : $0 }
+    if components.isEmpty { components = [URL(fileURLWithPath: info.root).lastPathComponent] }
     if var last = components.last, last.hasSuffix(".gz"), last.count > 3 {
       last.removeLast(3)
       components[components.count - 1] = last
     }
-    if components.isEmpty { components = [URL(fileURLWithPath: info.root).lastPathComponent] }
     return components.joined(separator: "/")
   }
 }

@@ -49,6 +49,26 @@ struct RedactCommandTests {
     #expect(try Self.findings([copy], cwd: BinaryRunner.repoRoot) == original)
   }
 
+  @Test("a .tar.gz output is a tar.gz that tar lists and podmortem reads to the same findings")
+  func tarGzOutput() throws {
+    let dir = try BinaryRunner.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let sample = "samples/bundles/must-gather/must-gather.local.1234"
+    let out = dir.appendingPathComponent("copy.tar.gz").path
+    let r = try BinaryRunner.run(["redact", sample, out])
+    #expect(r.status == 0, "exit \(r.status): \(r.stderr)")
+    #expect(try BinaryRunner.shell("tar tzf copy.tar.gz > list.txt && gzip -t copy.tar.gz", cwd: dir) == 0)
+    let listed = try String(contentsOf: dir.appendingPathComponent("list.txt"), encoding: .utf8)
+    let long = listed.split(separator: "\n").filter { $0.utf8.count > 100 }
+    #expect(listed.contains("namespaces/"), "\(listed)")
+    #expect(
+      try Self.findings([out], cwd: BinaryRunner.repoRoot) == (try Self.findings([sample], cwd: BinaryRunner.repoRoot)))
+    // Names over 100 bytes travel in pax records; tar extracts them whole.
+    if !long.isEmpty { #expect(try BinaryRunner.shell("mkdir x && tar xzf copy.tar.gz -C x", cwd: dir) == 0) }
+    let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".podmortem") }
+    #expect(leftovers.isEmpty)
+  }
+
   @Test("a text file: secrets masked, line numbers and every other byte of text kept, a PEM block's lines replaced")
   func textFile() throws {
     let dir = try BinaryRunner.temporaryDirectory()
