@@ -106,7 +106,7 @@ package struct Redactor: Sendable {
     var failure: RedactionError?
     reader.read([input]) { info, lines in
       guard failure == nil else { return }
-      let singleFile = !inputIsDirectory && info.name == input && !archive
+      let singleFile = !inputIsDirectory && (info.name == input || info.isStandardInput) && !archive
       var relative = singleFile ? "" : Self.outputPath(for: info)
       if !singleFile {
         var candidate = relative

@@ -18,7 +18,7 @@ struct RedactCommand: ParsableCommand {
       """
   )
 
-  @Argument(help: "The file, directory or archive to copy.") var input: String
+  @Argument(help: "The file, directory or archive to copy (- for standard input).") var input: String
   @Argument(help: "Where to write the copy (must not exist).") var output: String
 
   @Option(name: .customLong("max-bytes"), help: "Stop reading a source after this many decompressed bytes.")
