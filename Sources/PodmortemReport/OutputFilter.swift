@@ -70,10 +70,12 @@ package final class OutputFilter: @unchecked Sendable {
 
   func evidence(_ e: Evidence) -> Evidence { Evidence(ref: ref(e.ref), text: self(e.text)) }
 
+  private static let pemBegin = Literal("-----BEGIN")
+
   /// Evidence lines in order: a private-key PEM block cited line by line (a describe's multi-line
   /// termination message) has every line inside it masked, also the short last one.
   func evidence(_ list: [Evidence]) -> [Evidence] {
-    guard let masker, list.count > 1, list.contains(where: { $0.text.contains("-----BEGIN") }) else {
+    guard let masker, list.count > 1, list.contains(where: { Self.pemBegin.occurs(in: $0.text) }) else {
       return list.map(evidence)
     }
     var pem = PEMLines()

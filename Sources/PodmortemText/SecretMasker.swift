@@ -212,13 +212,16 @@ package struct PEMLines: Sendable {
 
   private var inside = false
   private var linesInside = 0
+  private static let begin = Literal("-----BEGIN")
+  private static let end = Literal("-----END")
+  private static let privateKey = Literal("PRIVATE KEY")
 
   package init() {}
 
   /// The next line, masked; `hits` gets the rule ids as `SecretMasker.mask(_:hits:)` gives them.
   package mutating func mask(_ line: String, with masker: SecretMasker, hits: inout [String]) -> String {
     if inside {
-      if line.contains("-----END") && line.contains("PRIVATE KEY") {
+      if Self.end.occurs(in: line) && Self.privateKey.occurs(in: line) {
         inside = false
         return masker.mask(line, hits: &hits)
       }
@@ -231,7 +234,7 @@ package struct PEMLines: Sendable {
       return String(indent) + masker.token(for: String(body))
     }
     let masked = masker.mask(line, hits: &hits)
-    if line.contains("-----BEGIN") && line.contains("PRIVATE KEY") && !line.contains("-----END") {
+    if Self.begin.occurs(in: line) && Self.privateKey.occurs(in: line) && !Self.end.occurs(in: line) {
       inside = true
       linesInside = 0
     }
