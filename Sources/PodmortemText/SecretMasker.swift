@@ -138,6 +138,8 @@ private struct Prefilter: Sendable {
   private let startingWith: [UInt64]
   /// The bit of the pseudo-literal `SecretRules.longBase64Run`, if a rule uses it.
   private let base64RunBit: UInt64
+  /// Whether each byte is a base64 character.
+  private let base64: [Bool]
 
   /// How long a base64 run must be for `SecretRules.longBase64Run`.
   static let base64Run = 40
@@ -154,11 +156,16 @@ private struct Prefilter: Sendable {
       }
       let lowered = literal.utf8.map(Self.lower)
       bytes.append(lowered)
-      if let first = lowered.first { table[Int(first)] |= UInt64(1) << UInt64(i) }
+      if let first = lowered.first {
+        table[Int(first)] |= UInt64(1) << UInt64(i)
+        // Indexed by the raw byte: an upper-case letter starts what its lower case starts.
+        if (0x61...0x7A).contains(first) { table[Int(first & ~0x20)] |= UInt64(1) << UInt64(i) }
+      }
     }
     self.literals = bytes
     self.startingWith = table
     self.base64RunBit = runBit
+    self.base64 = (0..<256).map { Self.isBase64(UInt8($0)) }
   }
 
   static func lower(_ b: UInt8) -> UInt8 { (0x41...0x5A).contains(b) ? b | 0x20 : b }
@@ -170,34 +177,36 @@ private struct Prefilter: Sendable {
   func scan(_ text: String) -> UInt64 {
     var text = text
     return text.withUTF8 { buffer in
-      var found: UInt64 = 0
-      var run = 0
-      let count = buffer.count
-      var i = 0
-      while i < count {
-        let b = buffer[i]
-        if base64RunBit != 0 {
-          if Self.isBase64(b) {
-            run += 1
-            if run >= Self.base64Run { found |= base64RunBit }
-          } else {
-            run = 0
+      startingWith.withUnsafeBufferPointer { starts in
+        base64.withUnsafeBufferPointer { isBase64 in
+          var found: UInt64 = 0
+          var run = 0
+          let count = buffer.count
+          var i = 0
+          while i < count {
+            let b = buffer[i]
+            if isBase64[Int(b)] {
+              run += 1
+              if run >= Self.base64Run { found |= base64RunBit }
+            } else {
+              run = 0
+            }
+            var candidates = starts[Int(b)] & ~found
+            while candidates != 0 {
+              let index = candidates.trailingZeroBitCount
+              candidates &= candidates - 1
+              let literal = literals[index]
+              if i + literal.count <= count {
+                var k = 1
+                while k < literal.count, Self.lower(buffer[i + k]) == literal[k] { k += 1 }
+                if k == literal.count { found |= UInt64(1) << UInt64(index) }
+              }
+            }
+            i += 1
           }
+          return found
         }
-        var candidates = startingWith[Int(Self.lower(b))] & ~found
-        while candidates != 0 {
-          let index = candidates.trailingZeroBitCount
-          candidates &= candidates - 1
-          let literal = literals[index]
-          if i + literal.count <= count {
-            var k = 1
-            while k < literal.count, Self.lower(buffer[i + k]) == literal[k] { k += 1 }
-            if k == literal.count { found |= UInt64(1) << UInt64(index) }
-          }
-        }
-        i += 1
       }
-      return found
     }
   }
 }
