@@ -81,7 +81,7 @@ package struct Analysis: Sendable {
     let findings = Diagnoser(patterns: patterns).diagnose(state)
     let report = ReportInput(
       toolVersion: PodmortemVersion.string, accounts: accounts, diagnostics: collected.all.sorted(),
-      state: state, findings: findings, filter: filter)
+      state: consume state, findings: findings, filter: filter)
     return AnalysisResult(report: report, readAnything: accounts.contains { $0.lines > 0 })
   }
 

@@ -121,29 +121,27 @@ package final class OutputFilter: @unchecked Sendable {
     return a
   }
 
-  func state(_ s: CorrelatedState) -> CorrelatedState {
-    var s = s
-    s.pods = s.pods.map(pod)
+  /// Filters `s` in place, element by element, so a large state is not held twice at once (each
+  /// element is replaced as soon as its filtered copy exists).
+  func state(_ s: inout CorrelatedState) {
+    for i in s.pods.indices { pod(&s.pods[i]) }
     s.nodes = Dictionary(s.nodes.map { (self($0.key), node($0.value)) }, uniquingKeysWith: { first, _ in first })
-    s.workloads = s.workloads.map(workload)
-    s.events = s.events.map(event)
-    s.nodeLogs = s.nodeLogs.map(log)
+    for i in s.workloads.indices { s.workloads[i] = workload(s.workloads[i]) }
+    for i in s.events.indices { s.events[i] = event(s.events[i]) }
+    for i in s.nodeLogs.indices { s.nodeLogs[i] = log(s.nodeLogs[i]) }
     s.caveats = s.caveats.map { self($0) }
-    return s
   }
 
-  func pod(_ p: PodHistory) -> PodHistory {
-    var p = p
+  func pod(_ p: inout PodHistory) {
     p.key.namespace = self(p.key.namespace)
     p.key.name = self(p.key.name)
     p.key.uid = self(p.key.uid)
     p.key.pastedAt = p.key.pastedAt.map(ref)
-    p.snapshots = p.snapshots.map(snapshot)
+    for i in p.snapshots.indices { p.snapshots[i] = snapshot(p.snapshots[i]) }
     p.latest = snapshot(p.latest)
-    p.events = p.events.map(event)
-    p.logs = p.logs.map(log)
-    p.timeline = p.timeline.map(timelineEntry)
-    return p
+    for i in p.events.indices { p.events[i] = event(p.events[i]) }
+    for i in p.logs.indices { p.logs[i] = log(p.logs[i]) }
+    for i in p.timeline.indices { p.timeline[i] = timelineEntry(p.timeline[i]) }
   }
 
   func snapshot(_ s: PodSnapshot) -> PodSnapshot {

@@ -37,13 +37,14 @@ package struct ReportInput: Sendable {
   /// streamed to stderr, so a secret gets the same token there and in the report. Findings go
   /// first, so tokens are numbered in the order a reader meets them.
   package init(
-    toolVersion: String, accounts: [SourceAccount], diagnostics: [Diagnostic], state: CorrelatedState,
+    toolVersion: String, accounts: [SourceAccount], diagnostics: [Diagnostic], state: consuming CorrelatedState,
     findings: [Finding], filter: OutputFilter
   ) {
     self.toolVersion = toolVersion
     self.revealSecrets = filter.masker == nil
     self.findings = findings.map(filter.finding)
-    self.state = filter.state(state)
+    filter.state(&state)
+    self.state = state
     self.diagnostics = diagnostics.map(filter.diagnostic)
     self.accounts = accounts.map(filter.account)
   }
