@@ -7,22 +7,23 @@ import PodmortemText
 /// re-parse input: they only format this.
 ///
 /// Every string from the input passes through `OutputFilter` here, at construction: secrets are
-/// masked unless `revealSecrets`, control characters are always made visible. The properties
-/// cannot be set afterwards, so a renderer only ever sees filtered text (docs/architecture.md
-/// "Secrets").
+/// masked unless `revealSecrets`, control characters are always made visible, so a renderer only
+/// ever sees filtered text (docs/architecture.md "Secrets"). The properties stay settable for
+/// narrowing a report (a selection keeps some of its findings and pods); what is assigned must
+/// come from a `ReportInput`, never straight from the stages before it.
 package struct ReportInput: Sendable {
   /// podmortem's version, for the JSON document and the HTML footer.
-  package private(set) var toolVersion: String
+  package var toolVersion: String
   /// What became of every line of every source, in source order.
-  package private(set) var accounts: [SourceAccount]
+  package var accounts: [SourceAccount]
   /// Problems with the input, sorted.
-  package private(set) var diagnostics: [Diagnostic]
+  package var diagnostics: [Diagnostic]
   /// The correlated state (pods, events, timelines).
-  package private(set) var state: CorrelatedState
+  package var state: CorrelatedState
   /// Findings, most severe first.
-  package private(set) var findings: [Finding]
+  package var findings: [Finding]
   /// Show environment values and anything that looks like a secret (off by default).
-  package private(set) var revealSecrets: Bool
+  package var revealSecrets: Bool
 
   package init(
     toolVersion: String, accounts: [SourceAccount], diagnostics: [Diagnostic], state: CorrelatedState,

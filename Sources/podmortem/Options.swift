@@ -20,9 +20,7 @@ struct InputOptionsGroup: ParsableArguments {
   @Option(name: .customLong("max-bytes"), help: "Stop reading a source after this many decompressed bytes.")
   var maxBytes: Int64?
 
-  @Flag(
-    name: .customLong("show-secrets"),
-    help: "Show secrets (passwords, tokens, keys, environment values) instead of ‹redacted:N›.")
+  @Flag(name: .customLong("show-secrets"), help: "Show environment values and anything that looks like a secret.")
   var showSecrets = false
 
   mutating func validate() throws {
