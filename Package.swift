@@ -34,7 +34,9 @@ let package = Package(
     ),
     .target(name: "PodmortemCorrelate", dependencies: ["PodmortemModel", "PodmortemText"]),
     .target(name: "PodmortemDiagnose", dependencies: ["PodmortemModel", "PodmortemText", "PodmortemCorrelate"]),
-    .target(name: "PodmortemReport", dependencies: ["PodmortemModel", "PodmortemCorrelate", "PodmortemDiagnose"]),
+    .target(
+      name: "PodmortemReport", dependencies: ["PodmortemModel", "PodmortemText", "PodmortemCorrelate", "PodmortemDiagnose"]
+    ),
     .target(
       name: "Podmortem",
       dependencies: [
@@ -64,7 +66,9 @@ let package = Package(
         "PodmortemText",
       ]
     ),
-    .testTarget(name: "PodmortemReportTests", dependencies: ["PodmortemReport", "PodmortemModel"]),
+    .testTarget(
+      name: "PodmortemReportTests", dependencies: ["PodmortemReport", "PodmortemModel", "PodmortemCorrelate"]
+    ),
     .testTarget(name: "EndToEndTests", dependencies: ["podmortem"]),
   ],
   swiftLanguageModes: [.v6]

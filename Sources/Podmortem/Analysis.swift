@@ -74,7 +74,10 @@ package struct Analysis: Sendable {
   }
 
   package func run(diagnostics: @escaping DiagnosticSink) -> AnalysisResult {
-    let collected = DiagnosticCollector(forward: diagnostics)
+    // One filter for the whole run: diagnostics reach stderr masked and with control characters
+    // made visible, with the same tokens the report uses (docs/architecture.md "Secrets").
+    let filter = OutputFilter(masker: options.revealSecrets ? nil : SecretMasker())
+    let collected = DiagnosticCollector(forward: diagnostics, filter: filter)
     let sink: DiagnosticSink = { collected.add($0) }
     let patterns = loadPatterns(diagnostics: sink)
     var inputOptions = InputOptions()
@@ -97,7 +100,7 @@ package struct Analysis: Sendable {
     let findings = Diagnoser(patterns: patterns).diagnose(state)
     let report = ReportInput(
       toolVersion: PodmortemVersion.string, accounts: accounts, diagnostics: collected.all.sorted(),
-      state: state, findings: findings, revealSecrets: options.revealSecrets)
+      state: consume state, findings: findings, filter: filter)
     return AnalysisResult(report: report, readAnything: accounts.contains { $0.lines > 0 })
   }
 
@@ -125,10 +128,15 @@ private final class DiagnosticCollector: @unchecked Sendable {
   private let lock = NSLock()
   private var items: [Diagnostic] = []
   private let forward: DiagnosticSink
+  private let filter: OutputFilter
 
-  init(forward: @escaping DiagnosticSink) { self.forward = forward }
+  init(forward: @escaping DiagnosticSink, filter: OutputFilter) {
+    self.forward = forward
+    self.filter = filter
+  }
 
   func add(_ d: Diagnostic) {
+    let d = filter.diagnostic(d)
     lock.lock()
     items.append(d)
     lock.unlock()

@@ -1,9 +1,16 @@
 import Foundation
 import PodmortemCorrelate
 import PodmortemModel
+import PodmortemText
 
 /// Everything a renderer may show, produced by the stages before Report. Renderers never
 /// re-parse input: they only format this.
+///
+/// Every string from the input passes through `OutputFilter` here, at construction: secrets are
+/// masked unless `revealSecrets`, control characters are always made visible, so a renderer only
+/// ever sees filtered text (docs/architecture.md "Secrets"). The properties stay settable for
+/// narrowing a report (a selection keeps some of its findings and pods); what is assigned must
+/// come from a `ReportInput`, never straight from the stages before it.
 package struct ReportInput: Sendable {
   /// podmortem's version, for the JSON document and the HTML footer.
   package var toolVersion: String
@@ -20,14 +27,27 @@ package struct ReportInput: Sendable {
 
   package init(
     toolVersion: String, accounts: [SourceAccount], diagnostics: [Diagnostic], state: CorrelatedState,
-    findings: [Finding], revealSecrets: Bool = false
+    findings: [Finding], revealSecrets: Bool = false, masker: SecretMasker? = nil
+  ) {
+    self.init(
+      toolVersion: toolVersion, accounts: accounts, diagnostics: diagnostics, state: state, findings: findings,
+      filter: OutputFilter(masker: revealSecrets ? nil : masker ?? SecretMasker()))
+  }
+
+  /// Filters everything through `filter`; pass the filter that already filtered the diagnostics
+  /// streamed to stderr, so a secret gets the same token there and in the report. Findings go
+  /// first, so tokens are numbered in the order a reader meets them.
+  package init(
+    toolVersion: String, accounts: [SourceAccount], diagnostics: [Diagnostic], state: consuming CorrelatedState,
+    findings: [Finding], filter: OutputFilter
   ) {
     self.toolVersion = toolVersion
-    self.accounts = accounts
-    self.diagnostics = diagnostics
+    self.revealSecrets = filter.masker == nil
+    self.findings = findings.map(filter.finding)
+    filter.state(&state)
     self.state = state
-    self.findings = findings
-    self.revealSecrets = revealSecrets
+    self.diagnostics = diagnostics.map(filter.diagnostic)
+    self.accounts = accounts.map(filter.account)
   }
 }
 

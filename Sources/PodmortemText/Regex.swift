@@ -123,9 +123,10 @@ package final class Regex: @unchecked Sendable {
     pcre2_code_free_8(code)
   }
 
-  /// The first match in `text`, or nil. Throws when a limit stops the match.
-  package func firstMatch(in text: String) throws(RegexError) -> RegexMatch? {
-    let outcome = Regex.withBytes(text) { base, count in run(base, count, extract: true) }
+  /// The first match in `text` at or after UTF-8 byte offset `start` (lookbehinds still see the
+  /// text before it), or nil. Throws when a limit stops the match.
+  package func firstMatch(in text: String, from start: Int = 0) throws(RegexError) -> RegexMatch? {
+    let outcome = Regex.withBytes(text) { base, count in run(base, count, from: start, extract: true) }
     switch outcome {
     case .noMatch: return nil
     case .failed(let error): throw error
@@ -141,7 +142,7 @@ package final class Regex: @unchecked Sendable {
 
   /// Whether `text` contains a match; cheaper than `firstMatch` because nothing is copied out.
   package func matches(_ text: String) throws(RegexError) -> Bool {
-    let outcome = Regex.withBytes(text) { base, count in run(base, count, extract: false) }
+    let outcome = Regex.withBytes(text) { base, count in run(base, count, from: 0, extract: false) }
     switch outcome {
     case .noMatch: return false
     case .matched: return true
@@ -156,17 +157,18 @@ package final class Regex: @unchecked Sendable {
     case failed(RegexError)
   }
 
-  private func run(_ base: UnsafePointer<UInt8>, _ count: Int, extract: Bool) -> Outcome {
+  private func run(_ base: UnsafePointer<UInt8>, _ count: Int, from start: Int, extract: Bool) -> Outcome {
+    guard start >= 0, start <= count else { return .noMatch }
     guard let scratch = scratchPool.take() ?? MatchScratch(code: code, limits: limits) else {
       return .failed(.outOfMemory)
     }
     defer { scratchPool.give(scratch) }
     // Swift strings are always valid UTF-8, so PCRE2's own validity scan would be wasted work.
-    var rc = pcre2_match_8(code, base, count, 0, UInt32(PCRE2_NO_UTF_CHECK), scratch.matchData, scratch.context)
+    var rc = pcre2_match_8(code, base, count, start, UInt32(PCRE2_NO_UTF_CHECK), scratch.matchData, scratch.context)
     // JIT code starts on 32 KiB of machine stack; only a match that needs more gets a JIT stack
     // (kept with the scratch for later matches) and runs again.
     if rc == PCRE2_ERROR_JIT_STACKLIMIT && scratch.growJITStack(limits.jitStackBytes) {
-      rc = pcre2_match_8(code, base, count, 0, UInt32(PCRE2_NO_UTF_CHECK), scratch.matchData, scratch.context)
+      rc = pcre2_match_8(code, base, count, start, UInt32(PCRE2_NO_UTF_CHECK), scratch.matchData, scratch.context)
     }
     if rc < 0 { return rc == PCRE2_ERROR_NOMATCH ? .noMatch : .failed(Regex.matchError(rc)) }
     guard let ovector = pcre2_get_ovector_pointer_8(scratch.matchData) else { return .failed(.outOfMemory) }

@@ -21,7 +21,7 @@ struct PodmortemCommand: ParsableCommand {
       64 usage error.
       """,
     version: PodmortemVersion.string,
-    subcommands: [AnalyzeCommand.self, EventsCommand.self, ExplainCommand.self],
+    subcommands: [AnalyzeCommand.self, EventsCommand.self, ExplainCommand.self, RedactCommand.self],
     defaultSubcommand: AnalyzeCommand.self
   )
 }

@@ -1,0 +1,287 @@
+import Foundation
+import PodmortemCorrelate
+import PodmortemModel
+import PodmortemText
+
+/// What every string from the input passes through before a renderer sees it: secrets masked
+/// (unless `--show-secrets`) and control characters made visible (always). `ReportInput.init`
+/// applies it to everything it holds, so no renderer — text, Markdown, JSON, HTML, the events
+/// table, or one added later — can print a string that skipped it (docs/architecture.md "Secrets").
+package final class OutputFilter: @unchecked Sendable {
+  /// nil with `--show-secrets`.
+  package let masker: SecretMasker?
+  // Source names repeat on every evidence line, and short strings (names, field values,
+  // reasons) repeat across pods and log records: each is filtered once. Guarded by `lock`.
+  private let lock = NSLock()
+  private var sources: [String: String] = [:]
+  private var short: [String: String] = [:]
+  /// Strings up to this many bytes are remembered, up to `shortEntries` of them.
+  static let shortBytes = 96
+  static let shortEntries = 200_000
+
+  package init(masker: SecretMasker?) {
+    self.masker = masker
+  }
+
+  /// One string: masked, then its control characters spelled out.
+  package func callAsFunction(_ text: String) -> String {
+    guard text.utf8.count <= Self.shortBytes else { return filter(text) }
+    lock.lock()
+    let known = short[text]
+    lock.unlock()
+    if let known { return known }
+    let filtered = filter(text)
+    lock.lock()
+    if short.count < Self.shortEntries { short[text] = filtered }
+    lock.unlock()
+    return filtered
+  }
+
+  private func filter(_ text: String) -> String {
+    VisibleText.escapingControls(masker?.mask(text) ?? text)
+  }
+
+  package func callAsFunction(_ text: String?) -> String? { text.map { self($0) } }
+
+  /// A diagnostic as the CLI prints it on stderr and the report lists it.
+  package func diagnostic(_ d: Diagnostic) -> Diagnostic {
+    var d = d
+    d.ref = ref(d.ref)
+    d.message = self(d.message)
+    return d
+  }
+
+  func ref(_ r: SourceRef) -> SourceRef {
+    var r = r
+    lock.lock()
+    let known = sources[r.source]
+    lock.unlock()
+    if let known {
+      r.source = known
+      return r
+    }
+    let filtered = self(r.source)
+    lock.lock()
+    sources[r.source] = filtered
+    lock.unlock()
+    r.source = filtered
+    return r
+  }
+
+  func evidence(_ e: Evidence) -> Evidence { Evidence(ref: ref(e.ref), text: self(e.text)) }
+
+  private static let pemBegin = Literal("-----BEGIN")
+
+  /// Evidence lines in order: a private-key PEM block cited line by line (a describe's multi-line
+  /// termination message) has every line inside it masked, also the short last one.
+  func evidence(_ list: [Evidence]) -> [Evidence] {
+    guard let masker, list.count > 1, list.contains(where: { Self.pemBegin.occurs(in: $0.text) }) else {
+      return list.map(evidence)
+    }
+    var pem = PEMLines()
+    var previous: SourceRef?
+    var hits: [String] = []
+    var out = list
+    for i in list.indices.sorted(by: { list[$0].ref < list[$1].ref }) {
+      let e = list[i]
+      if let p = previous, p.source != e.ref.source || p.line + 1 != e.ref.line { pem.reset() }
+      previous = e.ref
+      let text = VisibleText.escapingControls(pem.mask(e.text, with: masker, hits: &hits))
+      out[i] = Evidence(ref: ref(e.ref), text: text)
+    }
+    return out
+  }
+
+  func pairs(_ kv: [KeyValue]) -> [KeyValue] { kv.map { KeyValue(self($0.key), self($0.value)) } }
+
+  func dictionary(_ d: [String: String]) -> [String: String] {
+    Dictionary(d.map { (self($0.key), self($0.value)) }, uniquingKeysWith: { first, _ in first })
+  }
+
+  func finding(_ f: Finding) -> Finding {
+    var f = f
+    f.subject = subject(f.subject)
+    f.title = self(f.title)
+    f.explanation = self(f.explanation)
+    f.remedy = self(f.remedy)
+    f.facts = pairs(f.facts)
+    f.evidence = evidence(f.evidence)
+    return f
+  }
+
+  func subject(_ s: Subject) -> Subject {
+    Subject(namespace: self(s.namespace), pod: self(s.pod), container: self(s.container), object: self(s.object))
+  }
+
+  func account(_ a: SourceAccount) -> SourceAccount {
+    var a = a
+    a.source = ref(SourceRef(source: a.source, line: 0)).source
+    a.formats = a.formats.map { self($0) }
+    a.layout = self(a.layout)
+    return a
+  }
+
+  /// Filters `s` in place, element by element, so a large state is not held twice at once (each
+  /// element is replaced as soon as its filtered copy exists).
+  func state(_ s: inout CorrelatedState) {
+    for i in s.pods.indices { pod(&s.pods[i]) }
+    s.nodes = Dictionary(s.nodes.map { (self($0.key), node($0.value)) }, uniquingKeysWith: { first, _ in first })
+    for i in s.workloads.indices { s.workloads[i] = workload(s.workloads[i]) }
+    for i in s.events.indices { s.events[i] = event(s.events[i]) }
+    for i in s.nodeLogs.indices { s.nodeLogs[i] = log(s.nodeLogs[i]) }
+    s.caveats = s.caveats.map { self($0) }
+  }
+
+  func pod(_ p: inout PodHistory) {
+    p.key.namespace = self(p.key.namespace)
+    p.key.name = self(p.key.name)
+    p.key.uid = self(p.key.uid)
+    p.key.pastedAt = p.key.pastedAt.map(ref)
+    for i in p.snapshots.indices { p.snapshots[i] = snapshot(p.snapshots[i]) }
+    p.latest = snapshot(p.latest)
+    for i in p.events.indices { p.events[i] = event(p.events[i]) }
+    for i in p.logs.indices { p.logs[i] = log(p.logs[i]) }
+    for i in p.timeline.indices { p.timeline[i] = timelineEntry(p.timeline[i]) }
+  }
+
+  func snapshot(_ s: PodSnapshot) -> PodSnapshot {
+    var s = s
+    s.namespace = self(s.namespace)
+    s.name = self(s.name)
+    s.uid = self(s.uid)
+    s.node = self(s.node)
+    s.hostIP = self(s.hostIP)
+    s.podIP = self(s.podIP)
+    s.phase = self(s.phase)
+    s.displayStatus = self(s.displayStatus)
+    s.reason = self(s.reason)
+    s.message = self(s.message)
+    s.finalizers = s.finalizers.map { self($0) }
+    s.labels = dictionary(s.labels)
+    s.controlledBy = self(s.controlledBy)
+    s.qosClass = self(s.qosClass)
+    s.conditions = s.conditions.map(condition)
+    s.tolerations = s.tolerations.map { self($0) }
+    s.containers = s.containers.map(container)
+    s.evidence = evidence(s.evidence)
+    s.pastedAt = s.pastedAt.map(ref)
+    return s
+  }
+
+  func condition(_ c: PodCondition) -> PodCondition {
+    PodCondition(type: self(c.type), status: self(c.status), reason: self(c.reason), message: self(c.message))
+  }
+
+  func container(_ c: ContainerSnapshot) -> ContainerSnapshot {
+    var c = c
+    c.name = self(c.name)
+    c.image = self(c.image)
+    c.state = c.state.map(state)
+    c.lastState = c.lastState.map(state)
+    c.limits = dictionary(c.limits)
+    c.requests = dictionary(c.requests)
+    c.probes = c.probes.mapValues(probe)
+    c.preStop = self(c.preStop)
+    c.postStart = self(c.postStart)
+    c.environmentNames = c.environmentNames.map { self($0) }
+    c.evidence = evidence(c.evidence)
+    return c
+  }
+
+  func state(_ s: ContainerState) -> ContainerState {
+    switch s {
+    case .waiting(let reason, let message): return .waiting(reason: self(reason), message: self(message))
+    case .running: return s
+    case .terminated(var t):
+      t.reason = self(t.reason)
+      t.message = self(t.message)
+      return .terminated(t)
+    }
+  }
+
+  func probe(_ p: ProbeSpec) -> ProbeSpec {
+    var p = p
+    switch p.handler {
+    case .httpGet(let scheme, let host, let port, let path):
+      p.handler = .httpGet(scheme: self(scheme), host: self(host), port: self(port), path: self(path))
+    case .tcpSocket(let host, let port): p.handler = .tcpSocket(host: self(host), port: self(port))
+    case .exec(let command): p.handler = .exec(command: command.map { self($0) })
+    case .grpc(let port, let service): p.handler = .grpc(port: self(port), service: self(service))
+    case .unknown: break
+    }
+    p.evidence = p.evidence.map { evidence($0) }
+    return p
+  }
+
+  func node(_ n: NodeSnapshot) -> NodeSnapshot {
+    var n = n
+    n.name = self(n.name)
+    n.uid = self(n.uid)
+    n.conditions = n.conditions.map(condition)
+    n.taints = n.taints.map { self($0) }
+    n.displayStatus = self(n.displayStatus)
+    n.evidence = evidence(n.evidence)
+    return n
+  }
+
+  func workload(_ w: WorkloadSnapshot) -> WorkloadSnapshot {
+    var w = w
+    w.kind = self(w.kind)
+    w.namespace = self(w.namespace)
+    w.name = self(w.name)
+    w.replicas = self(w.replicas)
+    w.podsStatus = self(w.podsStatus)
+    w.conditions = w.conditions.map(condition)
+    w.evidence = evidence(w.evidence)
+    return w
+  }
+
+  func object(_ o: ObjectRef) -> ObjectRef {
+    var o = o
+    o.kind = self(o.kind)
+    o.namespace = self(o.namespace)
+    o.name = self(o.name)
+    o.uid = self(o.uid)
+    o.fieldPath = self(o.fieldPath)
+    o.pastedAt = o.pastedAt.map(ref)
+    return o
+  }
+
+  func event(_ e: MergedEvent) -> MergedEvent {
+    var e = e
+    e.involved = object(e.involved)
+    if case .other(let text) = e.type { e.type = .other(self(text)) }
+    e.reason = self(e.reason)
+    e.message = self(e.message)
+    e.template = self(e.template)
+    e.exemplars = e.exemplars.map { self($0) }
+    e.sourceComponent = self(e.sourceComponent)
+    e.sourceHost = self(e.sourceHost)
+    e.caveats = e.caveats.map { self($0) }
+    e.evidence = evidence(e.evidence)
+    return e
+  }
+
+  func log(_ l: LogRecord) -> LogRecord {
+    var l = l
+    l.severity = self(l.severity)
+    l.message = self(l.message)
+    l.text = self(l.text)
+    l.fields = pairs(l.fields)
+    l.captures = pairs(l.captures)
+    l.namespace = self(l.namespace)
+    l.pod = self(l.pod)
+    l.container = self(l.container)
+    l.pastedAt = l.pastedAt.map(ref)
+    l.evidence = evidence(l.evidence)
+    return l
+  }
+
+  func timelineEntry(_ t: TimelineEntry) -> TimelineEntry {
+    var t = t
+    t.container = self(t.container)
+    t.summary = self(t.summary)
+    t.evidence = evidence(t.evidence)
+    return t
+  }
+}

@@ -1,0 +1,257 @@
+import Foundation
+
+/// Replaces secrets in text with stable tokens, `‹redacted:1›`: the same secret gets the same
+/// token for as long as one masker lives (one report, one `podmortem redact` run), so a reader can
+/// still see that two lines carry the same password (docs/architecture.md "Secrets").
+///
+/// The shapes are `SecretRules.all`. Text that holds none of their literals is returned after one
+/// pass over its bytes, so masking costs almost nothing on text without secrets.
+///
+/// `@unchecked Sendable` is sound: the rules and the prefilter are immutable, and the token table
+/// is only touched under `lock`.
+package final class SecretMasker: @unchecked Sendable {
+  /// `‹redacted:` and `›` (U+2039, U+203A): characters no secret shape contains, so a masked text
+  /// masked again stays the same.
+  package static let tokenPrefix = "\u{2039}redacted:"
+  package static let tokenSuffix = "\u{203A}"
+
+  private let rules: [SecretRule]
+  private let ruleBits: [UInt64]
+  private let prefilter: Prefilter
+  private let lock = NSLock()
+  private var tokens: [String: Int] = [:]
+
+  package init(rules: [SecretRule] = SecretRules.all) {
+    self.rules = rules
+    var literals: [String] = []
+    for rule in rules {
+      for literal in rule.literals where !literals.contains(literal) { literals.append(literal) }
+    }
+    precondition(literals.count <= 64, "the prefilter holds at most 64 literals")
+    self.prefilter = Prefilter(literals: literals)
+    self.ruleBits = rules.map { rule in
+      rule.literals.reduce(UInt64(0)) { bits, literal in
+        bits | (literals.firstIndex(of: literal).map { UInt64(1) << UInt64($0) } ?? 0)
+      }
+    }
+  }
+
+  /// How many distinct secrets this masker has replaced so far.
+  package var distinctSecrets: Int {
+    lock.lock()
+    defer { lock.unlock() }
+    return tokens.count
+  }
+
+  /// `text` with every secret replaced by its token.
+  package func mask(_ text: String) -> String {
+    var hits: [String] = []
+    return mask(text, hits: &hits)
+  }
+
+  /// `text` with every secret replaced by its token; appends the id of the rule behind each
+  /// replacement to `hits`. Rules are tried in order and a later rule's candidate that overlaps
+  /// an earlier one's is dropped (a JWT inside `token=` is masked once, as a JWT); tokens are then
+  /// numbered in the order the secrets appear in the text.
+  package func mask(_ text: String, hits: inout [String]) -> String {
+    let present = prefilter.scan(text)
+    guard present != 0 else { return text }
+    let bytes = Array(text.utf8)
+    var spans: [(range: Range<Int>, rule: String)] = []
+    for (rule, bits) in zip(rules, ruleBits) where bits & present != 0 {
+      for range in candidates(of: rule, in: text, bytes: bytes)
+      where !spans.contains(where: { $0.range.overlaps(range) }) {
+        spans.append((range, rule.id))
+      }
+    }
+    guard !spans.isEmpty else { return text }
+    spans.sort { $0.range.lowerBound < $1.range.lowerBound }
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes.count)
+    var copied = 0
+    for span in spans {
+      out.append(contentsOf: bytes[copied..<span.range.lowerBound])
+      out.append(contentsOf: token(for: String(decoding: bytes[span.range], as: UTF8.self)).utf8)
+      copied = span.range.upperBound
+      hits.append(span.rule)
+    }
+    out.append(contentsOf: bytes[copied...])
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// The token for `secret`, numbered in the order secrets are first seen (also for callers that
+  /// know a text is secret without a rule, like the lines inside a PEM block).
+  package func token(for secret: String) -> String {
+    lock.lock()
+    defer { lock.unlock() }
+    let n: Int
+    if let known = tokens[secret] {
+      n = known
+    } else {
+      n = tokens.count + 1
+      tokens[secret] = n
+    }
+    return "\(Self.tokenPrefix)\(n)\(Self.tokenSuffix)"
+  }
+
+  /// The byte ranges of `rule`'s accepted candidates in `text`.
+  private func candidates(of rule: SecretRule, in text: String, bytes: [UInt8]) -> [Range<Int>] {
+    var found: [Range<Int>] = []
+    var from = 0
+    while from <= bytes.count {
+      let match: RegexMatch?
+      do {
+        match = try rule.regex.firstMatch(in: text, from: from)
+      } catch {
+        // A match that hit a limit cannot say the rest is clean: the rest is masked whole
+        // (only pathological input gets here; nothing must leak).
+        if from < bytes.count { found.append(from..<bytes.count) }
+        break
+      }
+      guard let match else { break }
+      let range = match.utf8Range
+      if !range.isEmpty, !Self.isToken(match.text), rule.accept(match.text, match) { found.append(range) }
+      from = range.isEmpty ? Self.nextScalar(after: range.upperBound, in: bytes) : range.upperBound
+    }
+    return found
+  }
+
+  /// Whether `text` is one of the masker's own tokens, give or take surrounding whitespace (text
+  /// masked twice keeps its tokens).
+  package static func isToken(_ text: String) -> Bool {
+    let t = SecretShape.trimmed(text)
+    return t.utf8.count <= 40 && t.hasPrefix(tokenPrefix) && t.hasSuffix(tokenSuffix)
+  }
+
+  /// The byte offset of the scalar after the one at `offset` (PCRE2 must start on a boundary).
+  private static func nextScalar(after offset: Int, in bytes: [UInt8]) -> Int {
+    var i = offset + 1
+    while i < bytes.count, bytes[i] & 0xC0 == 0x80 { i += 1 }
+    return i
+  }
+}
+
+/// Which rule literals occur in a text: one pass over its bytes, ASCII letters compared caselessly.
+private struct Prefilter: Sendable {
+  private let literals: [[UInt8]]
+  /// For each lower-cased byte, the literals that start with it (bit i is literal i).
+  private let startingWith: [UInt64]
+  /// The bit of the pseudo-literal `SecretRules.longBase64Run`, if a rule uses it.
+  private let base64RunBit: UInt64
+  /// Whether each byte is a base64 character.
+  private let base64: [Bool]
+
+  /// How long a base64 run must be for `SecretRules.longBase64Run`.
+  static let base64Run = 40
+
+  init(literals: [String]) {
+    var table = [UInt64](repeating: 0, count: 256)
+    var runBit: UInt64 = 0
+    var bytes: [[UInt8]] = []
+    for (i, literal) in literals.enumerated() {
+      if literal == SecretRules.longBase64Run {
+        runBit = UInt64(1) << UInt64(i)
+        bytes.append([])
+        continue
+      }
+      let lowered = literal.utf8.map(Self.lower)
+      bytes.append(lowered)
+      if let first = lowered.first {
+        table[Int(first)] |= UInt64(1) << UInt64(i)
+        // Indexed by the raw byte: an upper-case letter starts what its lower case starts.
+        if (0x61...0x7A).contains(first) { table[Int(first & ~0x20)] |= UInt64(1) << UInt64(i) }
+      }
+    }
+    self.literals = bytes
+    self.startingWith = table
+    self.base64RunBit = runBit
+    self.base64 = (0..<256).map { Self.isBase64(UInt8($0)) }
+  }
+
+  static func lower(_ b: UInt8) -> UInt8 { (0x41...0x5A).contains(b) ? b | 0x20 : b }
+
+  static func isBase64(_ b: UInt8) -> Bool {
+    (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) || (0x30...0x39).contains(b) || b == 0x2B || b == 0x2F
+  }
+
+  func scan(_ text: String) -> UInt64 {
+    var text = text
+    return text.withUTF8 { buffer in
+      startingWith.withUnsafeBufferPointer { starts in
+        base64.withUnsafeBufferPointer { isBase64 in
+          var found: UInt64 = 0
+          var run = 0
+          let count = buffer.count
+          var i = 0
+          while i < count {
+            let b = buffer[i]
+            if isBase64[Int(b)] {
+              run += 1
+              if run >= Self.base64Run { found |= base64RunBit }
+            } else {
+              run = 0
+            }
+            var candidates = starts[Int(b)] & ~found
+            while candidates != 0 {
+              let index = candidates.trailingZeroBitCount
+              candidates &= candidates - 1
+              let literal = literals[index]
+              if i + literal.count <= count {
+                var k = 1
+                while k < literal.count, Self.lower(buffer[i + k]) == literal[k] { k += 1 }
+                if k == literal.count { found |= UInt64(1) << UInt64(index) }
+              }
+            }
+            i += 1
+          }
+          return found
+        }
+      }
+    }
+  }
+}
+
+/// Masks a sequence of lines (a file, a finding's consecutive evidence lines), replacing the lines
+/// inside a private-key PEM block whole: a block's lines are short base64 that a single line's
+/// rules cannot tell from other text (RFC 7468 §2).
+package struct PEMLines: Sendable {
+  /// How many lines after a `BEGIN … PRIVATE KEY` line are masked whole while no `END` line comes
+  /// (an RSA 4096 key is 51 lines of base64).
+  package static let maxLines = 200
+
+  private var inside = false
+  private var linesInside = 0
+  private static let begin = Literal("-----BEGIN")
+  private static let end = Literal("-----END")
+  private static let privateKey = Literal("PRIVATE KEY")
+
+  package init() {}
+
+  /// The next line, masked; `hits` gets the rule ids as `SecretMasker.mask(_:hits:)` gives them.
+  package mutating func mask(_ line: String, with masker: SecretMasker, hits: inout [String]) -> String {
+    if inside {
+      if Self.end.occurs(in: line) && Self.privateKey.occurs(in: line) {
+        inside = false
+        return masker.mask(line, hits: &hits)
+      }
+      linesInside += 1
+      if linesInside > Self.maxLines { inside = false }
+      let indent = line.prefix { $0 == " " || $0 == "\t" }
+      let body = line.dropFirst(indent.count)
+      guard !body.isEmpty, !SecretMasker.isToken(String(body)) else { return line }
+      hits.append("private-key")
+      return String(indent) + masker.token(for: String(body))
+    }
+    let masked = masker.mask(line, hits: &hits)
+    if Self.begin.occurs(in: line) && Self.privateKey.occurs(in: line) && !Self.end.occurs(in: line) {
+      inside = true
+      linesInside = 0
+    }
+    return masked
+  }
+
+  /// Leaves a block (the next line is not the one after the last).
+  package mutating func reset() {
+    inside = false
+  }
+}
