@@ -12,18 +12,35 @@ struct AnalyzeCommand: ParsableCommand {
 
   @OptionGroup var input: InputOptionsGroup
 
-  @Option(name: .long, help: "Output format: text, markdown, json or html.")
+  @OptionGroup(title: "Selection (kubectl's flags)") var select: SelectionOptionsGroup
+
+  @Option(
+    name: [.customShort("o"), .customLong("output"), .customLong("format")],
+    help: "Output format: text, markdown, json, html, junit or sarif.")
   var format: OutputFormat = .text
 
   @Option(
     name: .customLong("fail-on"), help: "Exit 1 when a finding is at or above this severity: info, warning, critical.")
   var failOn: FailLevel = .warning
 
+  @Option(
+    name: .customLong("fail-on-unrecognised"),
+    help: ArgumentHelp(
+      "Exit 3 when more than this percentage (0-100) of the lines read were not recognised (format drift).",
+      valueName: "percent"))
+  var failOnUnrecognised: PercentArgument?
+
+  func validate() throws { try rejectNearMissCommand(input.inputs) }
+
   func run() throws {
-    let terminal = Terminal()
+    let terminal = Terminal(colour: input.color)
     let result = Analysis(options: input.analysisOptions()).run(diagnostics: terminal.diagnose)
-    terminal.write(format.reportFormat.render(result.report, palette: terminal.palette))
-    guard result.readAnything else { throw ExitCode(2) }
-    if result.findings.contains(where: { $0.severity >= failOn.severity }) { throw ExitCode(1) }
+    let report = select.selection.apply(to: result.report)
+    let outcome = Outcome(report, failOn: failOn.severity, unrecognisedLimit: failOnUnrecognised?.value)
+    if outcome.hasReport || format.isMachineReadable {
+      terminal.write(format.render(report, failOn: failOn.severity, palette: terminal.palette))
+    }
+    if let reason = outcome.reason { note(reason) }
+    if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
   }
 }
