@@ -15,7 +15,7 @@ struct AnalyzeCommand: ParsableCommand {
   @OptionGroup(title: "Selection (kubectl's flags)") var select: SelectionOptionsGroup
 
   @Option(
-    name: [.customShort("o"), .customLong("output"), .customLong("format")],
+    name: [.customShort("o", allowingJoined: true), .customLong("output"), .customLong("format")],
     help: "Output format: text, markdown, json, html, junit or sarif.")
   var format: OutputFormat = .text
 

@@ -21,7 +21,8 @@ struct EventsCommand: ParsableCommand {
   @OptionGroup(title: "Selection (kubectl's flags)") var select: SelectionOptionsGroup
 
   @Option(
-    name: [.customShort("o"), .customLong("output"), .customLong("format")], help: "Output format: text or json.")
+    name: [.customShort("o", allowingJoined: true), .customLong("output"), .customLong("format")],
+    help: "Output format: text or json.")
   var format: EventsFormat = .text
 
   @Option(
