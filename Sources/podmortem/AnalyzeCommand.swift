@@ -16,11 +16,11 @@ struct AnalyzeCommand: ParsableCommand {
 
   @Option(
     name: [.customShort("o", allowingJoined: true), .customLong("output"), .customLong("format")],
-    help: "Output format: text, markdown, json, html, junit or sarif.")
+    help: "Output format (-o as in kubectl).")
   var format: OutputFormat = .text
 
   @Option(
-    name: .customLong("fail-on"), help: "Exit 1 when a finding is at or above this severity: info, warning, critical.")
+    name: .customLong("fail-on"), help: "Exit 1 when a finding is at or above this severity.")
   var failOn: FailLevel = .warning
 
   @Option(

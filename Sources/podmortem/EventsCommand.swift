@@ -22,7 +22,7 @@ struct EventsCommand: ParsableCommand {
 
   @Option(
     name: [.customShort("o", allowingJoined: true), .customLong("output"), .customLong("format")],
-    help: "Output format: text or json.")
+    help: "Output format (-o as in kubectl).")
   var format: EventsFormat = .text
 
   @Option(

@@ -26,7 +26,7 @@ struct InputOptionsGroup: ParsableArguments {
 
   @Option(
     name: [.customLong("color"), .customLong("colour")],
-    help: "Colour: auto (a terminal, unless NO_COLOR is set or TERM=dumb), always or never.")
+    help: "Colour; auto means on a terminal, unless NO_COLOR is set or TERM=dumb.")
   var color: ColourChoice = .auto
 
   mutating func validate() throws {
@@ -62,7 +62,7 @@ struct SelectionOptionsGroup: ParsableArguments {
 
   @Option(
     help: ArgumentHelp(
-      "Only events last seen within this duration before the capture time (10m, 2h, 1h30m) or since an RFC 3339 time.",
+      "Only events (and timeline entries) last seen within this duration before the capture time (10m, 2h, 1h30m) or since an RFC 3339 time.",
       valueName: "duration|time"))
   var since: String?
 
