@@ -61,10 +61,17 @@ package struct Selection: Sendable {
     out.state.events = input.state.events.filter { matches($0, cutoff: cutoff) }
     out.state.pods = input.state.pods.filter(matches).map { pod in
       var pod = pod
-      pod.events = pod.events.filter { matches($0, cutoff: cutoff) }
+      var kept: [MergedEvent] = []
+      var droppedEvidence: Set<Evidence> = []
+      for e in pod.events {
+        if matches(e, cutoff: cutoff) { kept.append(e) } else { droppedEvidence.formUnion(e.evidence) }
+      }
+      pod.events = kept
+      // A timeline entry drawn from an event (Timeline.eventEntries) cites that event's evidence:
+      // it goes when its event does.
       pod.timeline = pod.timeline.filter { entry in
         if let cutoff, let t = entry.time, t.latest < cutoff { return false }
-        if types != nil, entry.kind == .event { return pod.events.contains { e in e.evidence == entry.evidence } }
+        if let first = entry.evidence.first, droppedEvidence.contains(first) { return false }
         return true
       }
       return pod

@@ -116,6 +116,29 @@ struct KubectlFlagsTests {
     }
   }
 
+  @Test("on analyze, --types and --since narrow the events and the timelines, not the findings")
+  func analyzeEventFilters() throws {
+    let input = "samples/liveness-http-timeout/describe.txt"
+    let all = try BinaryRunner.run(["--now", Self.now, input])
+    #expect(all.stdout.contains("event  Normal Scheduled"))
+    let warnings = try BinaryRunner.run(["--types", "Warning", "--now", Self.now, input])
+    #expect(warnings.status == all.status)
+    #expect(!warnings.stdout.contains("Normal Scheduled"))
+    #expect(!warnings.stdout.contains("Normal Killing"))
+    #expect(warnings.stdout.contains("Warning Unhealthy: Liveness probe failed"))
+    let (_, before) = try Self.findings([], input: input)
+    let (_, after) = try Self.findings(["--types", "Warning", "--since", "5m"], input: input)
+    #expect(before.count == after.count)
+    let recent = try BinaryRunner.run(["--since", "5m", "--now", Self.now, input])
+    #expect(!recent.stdout.contains("2026-11-27T00:2"))
+    #expect(recent.stdout.contains("2026-11-27T00:57"))
+    let json = try BinaryRunner.run(["-o", "json", "--types", "Warning", "--now", Self.now, input])
+    let doc = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+    let events = try #require(doc["events"] as? [[String: Any]])
+    #expect(!events.isEmpty)
+    #expect(events.allSatisfy { $0["type"] as? String == "Warning" })
+  }
+
   @Test("invoked as kubectl-podmortem, usage and help say 'kubectl podmortem'")
   func pluginName() throws {
     let dir = try BinaryRunner.temporaryDirectory()
