@@ -65,6 +65,8 @@ let package = Package(
       ]
     ),
     .testTarget(name: "PodmortemReportTests", dependencies: ["PodmortemReport", "PodmortemModel"]),
+    .testTarget(
+      name: "PodmortemTests", dependencies: ["Podmortem", "PodmortemCorrelate", "PodmortemModel", "PodmortemReport"]),
     .testTarget(name: "EndToEndTests", dependencies: ["podmortem"]),
   ],
   swiftLanguageModes: [.v6]

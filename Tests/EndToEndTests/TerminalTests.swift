@@ -69,6 +69,9 @@ struct TerminalTests {
     #expect(r.stdout.contains("sarif"))
     #expect(r.stdout.contains("junit"))
     #expect(r.stdout.contains("completion"))
+    // Inputs complete as files and directories.
+    let files = ["bash": "__podmortem_add_completions -f", "zsh": "'*:inputs:_files'", "fish": "analyze\" -ge 1' -F"]
+    #expect(r.stdout.contains(try #require(files[shell])))
   }
 
   @Test("completion is listed in help; an unknown shell is a usage error")
