@@ -136,7 +136,7 @@ struct CIOutputTests {
         contentsOf: BinaryRunner.repoRoot.appendingPathComponent("samples/oomkilled/describe.txt"), encoding: .utf8))
     #expect(try Self.validateSARIF(stdin.stdout).0 == 0)
     #expect(stdin.stdout.contains("\"uri\" : \"%3Cstdin%3E\""))
-    let nothing = try BinaryRunner.run(["-o", "sarif", "README.md"])
+    let nothing = try BinaryRunner.run(["-o", "sarif"], stdin: ExitCodeTests.top)
     #expect(nothing.status == 2)
     #expect(try Self.validateSARIF(nothing.stdout).0 == 0)
   }

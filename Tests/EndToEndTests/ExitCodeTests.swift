@@ -24,10 +24,31 @@ struct ExitCodeTests {
     #expect(r.stderr.contains("nothing recognised: none of the 3 lines in 1 source"))
   }
 
+  /// A project README: prose, a code block, a table — no Kubernetes output.
+  static let readme = """
+    # shop-api
+
+    The checkout service. Build it with `make`, run it with `make run`.
+
+    ```
+    make test
+    ```
+
+    | setting | default |
+    | --- | --- |
+    | PORT | 8080 |
+
+    Contributions welcome; see CONTRIBUTING.md.
+
+    """
+
   @Test("a README: exit 2 with the reason, for analyze and for events")
   func readme() throws {
+    let dir = try BinaryRunner.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    try Self.readme.write(to: dir.appendingPathComponent("README.md"), atomically: true, encoding: .utf8)
     for command in [["analyze"], ["events"], []] {
-      let r = try BinaryRunner.run(command + ["--now", Self.now, "README.md"])
+      let r = try BinaryRunner.run(command + ["--now", Self.now, "README.md"], cwd: dir)
       #expect(r.status == 2, "\(command)")
       #expect(r.stdout.isEmpty, "\(command)")
       #expect(r.stderr.contains("nothing recognised"), "\(command)")
