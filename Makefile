@@ -6,7 +6,7 @@ SAMPLE ?= samples/liveness-http-timeout/describe.txt
 SAMPLE_NOW ?= 2026-11-27T01:00:00Z
 APT_PACKAGES = libpcre2-dev zlib1g-dev
 
-.PHONY: deps build release demo test pastes check-samples samples patterns lint format bench clean
+.PHONY: deps test-deps build release demo test pastes check-samples samples patterns lint format bench krew clean
 
 ## Install the C libraries podmortem links (PCRE2, zlib) when they are missing.
 deps:
@@ -16,6 +16,12 @@ deps:
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing; \
 	fi
+
+## The validators the CI-output tests run: xmllint (libxml2-utils) for JUnit, jsonschema for SARIF.
+test-deps:
+	@command -v xmllint >/dev/null || { SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  echo "installing: libxml2-utils"; $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq libxml2-utils; }
+	@python3 -c 'import jsonschema' 2>/dev/null || { echo "installing: jsonschema"; python3 -m pip install --quiet jsonschema; }
 
 build: deps
 	$(SWIFT) build
@@ -30,7 +36,7 @@ demo: release
 	  status=$$?; [ $$status -le 1 ] || exit $$status
 
 ## Every test: unit, patterns, samples round trip, end to end (builds the binary first).
-test: deps
+test: deps test-deps
 	$(SWIFT) build
 	$(SWIFT) test
 	python3 -m unittest discover -s tools/fixture-apiserver -p 'test_*.py' -q
@@ -71,6 +77,10 @@ bench: release
 	if [ -n "$$missing" ]; then SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing; fi
 	bench/run.sh
+
+## The krew plugin archive, its sha256 (and uri with KREW_BASE_URL) written to plugins/podmortem.yaml.
+krew: release
+	tools/krew-package.sh
 
 clean:
 	rm -rf .build

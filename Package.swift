@@ -69,6 +69,8 @@ let package = Package(
     .testTarget(
       name: "PodmortemReportTests", dependencies: ["PodmortemReport", "PodmortemModel", "PodmortemCorrelate"]
     ),
+    .testTarget(
+      name: "PodmortemTests", dependencies: ["Podmortem", "PodmortemCorrelate", "PodmortemModel", "PodmortemReport"]),
     .testTarget(name: "EndToEndTests", dependencies: ["podmortem"]),
   ],
   swiftLanguageModes: [.v6]

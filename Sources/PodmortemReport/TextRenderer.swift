@@ -105,8 +105,24 @@ package struct TextRenderer: Sendable {
     text.split(separator: "\n", omittingEmptySubsequences: false).map { prefix + $0 }.joined(separator: "\n")
   }
 
+  /// Shortens a line to `max` characters with `…`, never cutting the repeat count a timeline entry
+  /// ends with: `(x12)` and `(first of x12)` are kept whole and the text before them is cut instead.
   static func trimmed(_ text: String, max: Int = 160) -> String {
     let t = text.trimmingCharacters(in: .whitespaces)
-    return t.count > max ? String(t.prefix(max - 1)) + "…" : t
+    guard t.count > max else { return t }
+    let count = countSuffix(t)
+    return String(t.dropLast(count.count).prefix(Swift.max(1, max - 1 - count.count))) + "…" + count
+  }
+
+  /// ` (x12)` or ` (first of x12)` at the end of `text`, else "".
+  static func countSuffix(_ text: String) -> String {
+    guard text.hasSuffix(")"), let open = text.lastIndex(of: "(") else { return "" }
+    let inner = text[text.index(after: open)..<text.index(before: text.endIndex)]
+    let digits = inner.hasPrefix("first of x") ? inner.dropFirst(10) : inner.hasPrefix("x") ? inner.dropFirst() : ""
+    guard !digits.isEmpty, digits.count <= 12, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) else {
+      return ""
+    }
+    let start = open > text.startIndex && text[text.index(before: open)] == " " ? text.index(before: open) : open
+    return String(text[start...])
   }
 }

@@ -12,22 +12,37 @@ struct AnalyzeCommand: ParsableCommand {
 
   @OptionGroup var input: InputOptionsGroup
 
-  @Option(name: .long, help: "Output format: text, markdown, json or html.")
+  @OptionGroup(title: "Selection (kubectl's flags)") var select: SelectionOptionsGroup
+
+  @Option(
+    name: [.customShort("o", allowingJoined: true), .customLong("output"), .customLong("format")],
+    help: "Output format (-o as in kubectl).")
   var format: OutputFormat = .text
 
   @Option(
-    name: .customLong("fail-on"), help: "Exit 1 when a finding is at or above this severity: info, warning, critical.")
+    name: .customLong("fail-on"), help: "Exit 1 when a finding is at or above this severity.")
   var failOn: FailLevel = .warning
 
+  @Option(
+    name: .customLong("fail-on-unrecognised"),
+    help: ArgumentHelp(
+      "Exit 3 when more than this percentage (0-100) of the lines read were not recognised (format drift).",
+      valueName: "percent"))
+  var failOnUnrecognised: PercentArgument?
+
+  func validate() throws { try rejectNearMissCommand(input.inputs) }
+
   func run() throws {
-    let terminal = Terminal()
+    let terminal = Terminal(colour: input.color)
     try terminal.requireOutput()
     let result = Analysis(options: input.analysisOptions()).run(diagnostics: terminal.diagnose)
-    try terminal.write(format.reportFormat.render(result.report, palette: terminal.palette))
-    if let reason = result.nothingReadReason {
-      terminal.note("podmortem: \(reason)\n")
-      throw ExitCode(2)
+    let report = select.selection.apply(to: result.report)
+    let outcome = Outcome(report, failOn: failOn.severity, unrecognisedLimit: failOnUnrecognised?.value)
+    if outcome.hasReport || format.isMachineReadable {
+      try terminal.write(format.render(report, failOn: failOn.severity, palette: terminal.palette))
     }
-    if result.findings.contains(where: { $0.severity >= failOn.severity }) { throw ExitCode(1) }
+    // Nothing read: the input's own reason (every input failed, an empty folder) says more.
+    if let reason = result.nothingReadReason ?? outcome.reason { terminal.note("podmortem: \(reason)\n") }
+    if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
   }
 }

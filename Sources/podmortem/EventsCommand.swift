@@ -10,43 +10,48 @@ struct EventsCommand: ParsableCommand {
     abstract: "Print the deduplicated event history merged across all inputs, like kubectl events.",
     discussion: """
       Examples:
-        podmortem events describe-*.txt events.json
-        podmortem events --for pod/web-0 --types Warning --since 2026-11-27T00:30:00Z dump/
+        \(Invocation.name) events describe-*.txt events.json
+        \(Invocation.name) events --for pod/web-0 --types Warning --since 10m dump/
+        \(Invocation.name) events -n prod -o json --since 2026-11-27T00:30:00Z dump/
       """
   )
 
   @OptionGroup var input: InputOptionsGroup
 
-  @Option(name: .customLong("for"), help: "Only events about this object: kind/name (pod/web-0) or a name.")
-  var object: String?
+  @OptionGroup(title: "Selection (kubectl's flags)") var select: SelectionOptionsGroup
 
-  @Option(help: "Only these event types, comma-separated (Normal,Warning).")
-  var types: String?
-
-  @Option(name: [.customShort("n"), .long], help: "Only events in this namespace.")
-  var namespace: String?
-
-  @Option(help: "Only events last seen at or after this time (RFC 3339).")
-  var since: CaptureTimeArgument?
-
-  @Option(help: "Output format: text or json.")
+  @Option(
+    name: [.customShort("o", allowingJoined: true), .customLong("output"), .customLong("format")],
+    help: "Output format (-o as in kubectl).")
   var format: EventsFormat = .text
+
+  @Option(
+    name: .customLong("fail-on-unrecognised"),
+    help: ArgumentHelp(
+      "Exit 3 when more than this percentage (0-100) of the lines read were not recognised (format drift).",
+      valueName: "percent"))
+  var failOnUnrecognised: PercentArgument?
 
   enum EventsFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
 
+  func validate() throws { try rejectNearMissCommand(input.inputs) }
+
   func run() throws {
-    let terminal = Terminal()
+    let terminal = Terminal(colour: input.color)
     try terminal.requireOutput()
     let result = Analysis(options: input.analysisOptions()).run(diagnostics: terminal.diagnose)
-    let typeSet = types.map { Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }
-    let events = result.report.state.events(for: object, types: typeSet, namespace: namespace, since: since?.date)
+    let outcome = Outcome(result.report, failOn: nil, unrecognisedLimit: failOnUnrecognised?.value)
+    let events = select.selection.events(in: result.report.state)
     let renderer = EventsTableRenderer()
-    try terminal.write(format == .json ? renderer.renderJSON(events) : renderer.render(events))
-    // As `kubectl events` does: the empty table is a note on stderr, so stdout holds only the report.
-    if events.isEmpty && format == .text { terminal.note("podmortem: no events found\n") }
-    if let reason = result.nothingReadReason {
-      terminal.note("podmortem: \(reason)\n")
-      throw ExitCode(2)
+    if outcome.hasReport || format == .json {
+      try terminal.write(format == .json ? renderer.renderJSON(events) : renderer.render(events))
     }
+    // As `kubectl events` does: the empty table is a note on stderr, so stdout holds only the report.
+    if let reason = result.nothingReadReason ?? outcome.reason {
+      terminal.note("podmortem: \(reason)\n")
+    } else if events.isEmpty && format == .text {
+      terminal.note("podmortem: no events found\n")
+    }
+    if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
   }
 }

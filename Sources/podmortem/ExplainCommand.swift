@@ -9,10 +9,10 @@ struct ExplainCommand: ParsableCommand {
     abstract: "Spell out the kubelet's arithmetic: back-off, probes, exit codes, scheduling messages.",
     discussion: """
       Examples:
-        podmortem explain backoff --restarts 7 --finished 2026-11-27T00:55:34Z --now 2026-11-27T00:58:00Z
-        podmortem explain probe 'http-get http://:8080/healthz delay=0s timeout=1s period=10s #success=1 #failure=3'
-        podmortem explain exit-code 137
-        podmortem explain scheduling '0/3 nodes are available: 3 Insufficient cpu.'
+        \(Invocation.name) explain backoff --restarts 7 --finished 2026-11-27T00:55:34Z --now 2026-11-27T00:58:00Z
+        \(Invocation.name) explain probe 'http-get http://:8080/healthz delay=0s timeout=1s period=10s #success=1 #failure=3'
+        \(Invocation.name) explain exit-code 137
+        \(Invocation.name) explain scheduling '0/3 nodes are available: 3 Insufficient cpu.'
       """,
     subcommands: [Backoff.self, Probe.self, ExitCodeCommand.self, Scheduling.self]
   )

@@ -7,7 +7,8 @@ import PodmortemText
 
 /// The options every reading command shares.
 struct InputOptionsGroup: ParsableArguments {
-  @Argument(help: "Files, directories, archives (.gz .tar .tar.gz .zip) or - for standard input.")
+  @Argument(
+    help: "Files, directories, archives (.gz .tar .tar.gz .zip) or - for standard input.", completion: .file())
   var inputs: [String] = []
 
   @Option(
@@ -28,6 +29,11 @@ struct InputOptionsGroup: ParsableArguments {
   @Flag(name: .customLong("show-secrets"), help: "Show environment values and anything that looks like a secret.")
   var showSecrets = false
 
+  @Option(
+    name: [.customLong("color"), .customLong("colour")],
+    help: "Colour; auto means on a terminal, unless NO_COLOR is set or TERM=dumb.")
+  var color: ColourChoice = .auto
+
   mutating func validate() throws {
     if inputs.isEmpty && isatty(STDIN_FILENO) != 0 {
       throw ValidationError("no input: name files or directories, or pipe text in (kubectl describe pod x | podmortem)")
@@ -43,6 +49,78 @@ struct InputOptionsGroup: ParsableArguments {
   }
 }
 
+/// kubectl's selection flags, shared by `analyze` and `events` (README "Selecting").
+struct SelectionOptionsGroup: ParsableArguments {
+  @Option(name: [.customShort("n"), .long], help: "Only this namespace.")
+  var namespace: String?
+
+  @Flag(
+    name: [.customShort("A"), .customLong("all-namespaces")],
+    help: "Every namespace (the default; as in kubectl, it overrides -n).")
+  var allNamespaces = false
+
+  @Option(
+    name: .customLong("for"),
+    help: ArgumentHelp(
+      "Only this object: resource/name (pod/web-0, deploy/api, node/n1); the name may be a glob (pod/web-*).",
+      valueName: "kind/name"))
+  var object: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "Only events (and timeline entries) last seen within this duration before the capture time (10m, 2h, 1h30m) or since an RFC 3339 time.",
+      valueName: "duration|time"))
+  var since: String?
+
+  @Option(help: ArgumentHelp("Only these event types, comma-separated: Normal, Warning.", valueName: "types"))
+  var types: String?
+
+  /// The parsed selection; `validate` has checked every flag.
+  var selection: Selection {
+    Selection(
+      namespace: allNamespaces ? nil : namespace, object: object.flatMap { try? ObjectSelector.parse($0) },
+      since: since.flatMap { try? Since.parse($0) }, types: types.flatMap { try? Selection.parseTypes($0) })
+  }
+
+  func validate() throws {
+    do {
+      if let object { _ = try ObjectSelector.parse(object) }
+      if let since { _ = try Since.parse(since) }
+      if let types { _ = try Selection.parseTypes(types) }
+    } catch {
+      throw ValidationError(error.description)
+    }
+    if let namespace, namespace.isEmpty { throw ValidationError("--namespace must not be empty") }
+  }
+}
+
+/// `--fail-on-unrecognised PERCENT`.
+struct PercentArgument: ExpressibleByArgument {
+  let value: Double
+
+  init?(argument: String) {
+    guard let value = Outcome.parsePercent(argument) else { return nil }
+    self.value = value
+  }
+}
+
+/// `--color`.
+enum ColourChoice: String, ExpressibleByArgument, CaseIterable {
+  case auto, always, never
+}
+
+/// Refuses a first input that is no file but a near miss of a command name, so
+/// `podmortem explian backoff` is a usage error and not two missing files.
+func rejectNearMissCommand(_ inputs: [String]) throws {
+  guard let first = inputs.first, first != "-", !first.contains("/"), !first.contains("."),
+    !FileManager.default.fileExists(atPath: first)
+  else { return }
+  let commands = PodmortemCommand.configuration.subcommands.compactMap { $0.configuration.commandName }
+  if let near = Suggestion.nearest(to: first, among: commands) {
+    throw ValidationError("unknown command '\(first)'. Did you mean '\(near)'?")
+  }
+}
+
 /// An RFC 3339 time on the command line.
 struct CaptureTimeArgument: ExpressibleByArgument {
   let date: Date
@@ -54,14 +132,20 @@ struct CaptureTimeArgument: ExpressibleByArgument {
 }
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-  case text, markdown, json, html
+  case text, markdown, json, html, junit, sarif
 
-  var reportFormat: ReportFormat {
+  /// JSON, JUnit and SARIF are written even when nothing was recognised: a pipeline keeps the
+  /// accounting and the exit status says the rest.
+  var isMachineReadable: Bool { self == .json || self == .junit || self == .sarif }
+
+  func render(_ report: ReportInput, failOn: Severity, palette: Palette) -> String {
     switch self {
-    case .text: .text
-    case .markdown: .markdown
-    case .json: .json
-    case .html: .html
+    case .text: ReportFormat.text.render(report, palette: palette)
+    case .markdown: ReportFormat.markdown.render(report)
+    case .json: ReportFormat.json.render(report)
+    case .html: ReportFormat.html.render(report)
+    case .junit: JUnitRenderer(failOn: failOn).render(report)
+    case .sarif: SARIFRenderer().render(report)
     }
   }
 }

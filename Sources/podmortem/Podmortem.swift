@@ -1,27 +1,69 @@
 import ArgumentParser
+import Foundation
 import Podmortem
 
 /// `podmortem`: explains failing Kubernetes workloads from the text operators already have.
 @main
 struct PodmortemCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "podmortem",
+    commandName: Invocation.name,
     abstract: "Explain why Kubernetes pods fail, from kubectl output, events, logs and support bundles.",
     discussion: """
       Reads `kubectl describe`, `kubectl get`, `kubectl events`, event and pod JSON/YAML, kubelet and \
       container logs, and support bundles (.gz, .tar, .tar.gz, .zip, directories), offline.
 
       Examples:
-        kubectl describe pod web-0 | podmortem
-        podmortem bundle.tar.gz
-        podmortem analyze --format markdown dump/ > incident.md
-        podmortem --format json --now 2026-11-27T01:00:00Z describe.txt events.json
+        kubectl describe pod web-0 | \(Invocation.name)
+        \(Invocation.name) bundle.tar.gz
+        \(Invocation.name) analyze -o markdown dump/ > incident.md
+        \(Invocation.name) -o json --now 2026-11-27T01:00:00Z describe.txt events.json
+        \(Invocation.name) -n prod --for 'pod/web-*' -o sarif dump/ > podmortem.sarif
 
-      Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 nothing could be read; \
+      Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 nothing could be read \
+      or nothing read was recognised; 3 more unrecognised lines than --fail-on-unrecognised allows; \
       64 usage error.
       """,
     version: PodmortemVersion.string,
-    subcommands: [AnalyzeCommand.self, EventsCommand.self, ExplainCommand.self, RedactCommand.self],
+    subcommands: [
+      AnalyzeCommand.self, EventsCommand.self, ExplainCommand.self, RedactCommand.self, CompletionCommand.self,
+    ],
     defaultSubcommand: AnalyzeCommand.self
   )
+}
+
+/// The name the user typed: `kubectl podmortem` when run as the kubectl plugin `kubectl-podmortem`
+/// (https://kubernetes.io/docs/tasks/extend-kubectl/kubectl-plugins/), so usage and help match.
+enum Invocation {
+  static let name: String = {
+    let invoked = URL(fileURLWithPath: CommandLine.arguments.first ?? "podmortem").lastPathComponent
+    return invoked == "kubectl-podmortem" ? "kubectl podmortem" : "podmortem"
+  }()
+}
+
+/// `podmortem completion bash|zsh|fish`: the argument parser's completion script.
+struct CompletionCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "completion",
+    abstract: "Print a shell completion script (bash, zsh or fish).",
+    discussion: """
+      Examples:
+        source <(podmortem completion bash)
+        podmortem completion zsh > "${fpath[1]}/_podmortem"
+        podmortem completion fish > ~/.config/fish/completions/podmortem.fish
+      """
+  )
+
+  enum Shell: String, ExpressibleByArgument, CaseIterable { case bash, zsh, fish }
+
+  @Argument(help: "The shell: bash, zsh or fish.") var shell: Shell
+
+  func run() throws {
+    let target: CompletionShell =
+      switch shell {
+      case .bash: .bash
+      case .zsh: .zsh
+      case .fish: .fish
+      }
+    print(PodmortemCommand.completionScript(for: target))
+  }
 }

@@ -26,15 +26,17 @@ struct RedactCommand: ParsableCommand {
 
   func run() throws {
     let terminal = Terminal()
+    try terminal.requireOutput()
+    let result: RedactionResult
     do {
-      let result = try Redactor(maxBytesPerSource: maxBytes).run(
+      result = try Redactor(maxBytesPerSource: maxBytes).run(
         input: input, output: output, diagnostics: terminal.diagnose)
-      terminal.write(result.summary)
     } catch .nothingRead(let path) {
-      FileHandle.standardError.write(Data("podmortem: nothing could be read from '\(path)'\n".utf8))
+      terminal.note("podmortem: nothing could be read from '\(path)'\n")
       throw ExitCode(2)
     } catch {
       throw ValidationError(error.description)
     }
+    try terminal.write(result.summary)
   }
 }

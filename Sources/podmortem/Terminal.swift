@@ -5,15 +5,21 @@ import PodmortemModel
 import PodmortemReport
 
 /// The process's terminal: where the report and diagnostics go, and whether colour is allowed.
-/// Colour only on a TTY, and never with `NO_COLOR` set (https://no-color.org).
+/// `--color auto` (the default): colour only on a TTY, never with `NO_COLOR` set
+/// (https://no-color.org) or `TERM=dumb`; `always` and `never` override both.
 struct Terminal: Sendable {
   let colourOut: Bool
   let colourErr: Bool
 
-  init(environment: [String: String] = ProcessInfo.processInfo.environment) {
-    let noColour = !(environment["NO_COLOR"] ?? "").isEmpty
-    colourOut = !noColour && isatty(STDOUT_FILENO) != 0
-    colourErr = !noColour && isatty(STDERR_FILENO) != 0
+  init(colour: ColourChoice = .auto, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    let noColour = !(environment["NO_COLOR"] ?? "").isEmpty || environment["TERM"] == "dumb"
+    switch colour {
+    case .always: (colourOut, colourErr) = (true, true)
+    case .never: (colourOut, colourErr) = (false, false)
+    case .auto:
+      colourOut = !noColour && isatty(STDOUT_FILENO) != 0
+      colourErr = !noColour && isatty(STDERR_FILENO) != 0
+    }
   }
 
   var palette: Palette { colourOut ? .ansi : .plain }

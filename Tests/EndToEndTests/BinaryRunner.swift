@@ -24,10 +24,11 @@ struct BinaryRunner {
   }
 
   static func run(
-    _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], cwd: URL? = nil
+    _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], cwd: URL? = nil,
+    executable: URL? = nil
   ) throws -> Result {
     let process = Process()
-    process.executableURL = binary
+    process.executableURL = executable ?? binary
     process.arguments = arguments
     var env = ProcessInfo.processInfo.environment
     env.removeValue(forKey: "NO_COLOR")
