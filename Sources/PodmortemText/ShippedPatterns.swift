@@ -14,10 +14,18 @@ extension PatternCatalog {
             "kinds": ["event"],
             "event": "Warning Unhealthy",
             "literals": ["probe failed:"],
-            "regex": "(?s)^(?<probe>Liveness|Readiness|Startup) probe failed: ?(?<output>.*)$",
+            "regex": "(?s)^(?:Pod (?<pod>[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?): )?(?<probe>Liveness|Readiness|Startup) probe failed: ?(?<output>.*)$",
             "title": "probe failed",
             "explanation": "The kubelet ran the probe and it failed; the text after the colon is the probe's output. An Unhealthy event is recorded on every failed attempt, before failureThreshold is reached.",
             "examples": [
+              {
+                "text": "Pod broker-cluster-broker-proxy-0: Startup probe failed: Get \"http://10.128.3.91:8080/status.html\": dial tcp 10.128.3.91:8080: connect: connection refused",
+                "captures": {
+                  "pod": "broker-cluster-broker-proxy-0",
+                  "probe": "Startup",
+                  "output": "Get \"http://10.128.3.91:8080/status.html\": dial tcp 10.128.3.91:8080: connect: connection refused"
+                }
+              },
               {
                 "text": "Liveness probe failed: HTTP probe failed with statuscode: 503",
                 "captures": {

@@ -14,11 +14,14 @@ package struct FailedSchedulingRule: DiagnosisRule {
     let condition = pod.latest.conditions.first { $0.type == "PodScheduled" }
     let scheduled = condition?.status == "True" || (condition == nil && pod.latest.node != nil)
     guard !scheduled, !pod.isTerminal else { return [] }
-    let events = pod.events("FailedScheduling")
+    // Kubernetes 1.0 wrote the reason in lower camel case (`failedScheduling`, docs/kubernetes.md §2).
+    let events = pod.events("FailedScheduling") + pod.events("failedScheduling")
     let latestEvent = events.max { ($0.lastSeen?.latest ?? .distantPast) < ($1.lastSeen?.latest ?? .distantPast) }
     let parsed =
       condition?.message.flatMap(SchedulingMessage.init) ?? latestEvent.flatMap { SchedulingMessage($0.message) }
-    guard parsed != nil || latestEvent != nil else { return [] }
+    // PodScheduled False alone (the Events table cut off or already expired) still says the pod
+    // waits for a node; the finding then says the scheduler's reason is not in the input.
+    guard parsed != nil || latestEvent != nil || condition?.status == "False" else { return [] }
     var facts: [KeyValue] = []
     if let parsed {
       facts.append(.int("nodes", parsed.totalNodes))
@@ -44,6 +47,54 @@ package struct FailedSchedulingRule: DiagnosisRule {
 
   package static let examples: [RuleExample] = [
     // kubectl text as users paste it, run end to end through ingest and correlation.
+    RuleExample(
+      "PodScheduled False with the events gone: the reason is not in the input",
+      .text(
+        #"""
+        Name:             web-5f6d7c8b9-q4w7z
+        Namespace:        default
+        Priority:         0
+        Service Account:  default
+        Node:             <none>
+        Labels:           app=web
+                          pod-template-hash=5f6d7c8b9
+        Annotations:      <none>
+        Status:           Pending
+        IP:               
+        IPs:              <none>
+        Controlled By:    ReplicaSet/web-5f6d7c8b9
+        Containers:
+          web:
+            Image:      registry.example.com/shop/web:4.2.0
+            Port:       8080/TCP
+            Host Port:  0/TCP
+            Requests:
+              cpu:        2
+              memory:     4Gi
+            Environment:  <none>
+            Mounts:
+              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-x7k2p (ro)
+        Conditions:
+          Type           Status
+          PodScheduled   False 
+        Volumes:
+          kube-api-access-x7k2p:
+            Type:                    Projected (a volume that contains injected data from multiple sources)
+            TokenExpirationSeconds:  3607
+            ConfigMapName:           kube-root-ca.crt
+            ConfigMapOptional:       <nil>
+            DownwardAPI:             true
+        QoS Class:                   Burstable
+        Node-Selectors:              <none>
+        Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s
+                                     node.kubernetes.io/unreachable:NoExecute op=Exists for 300s
+        Events:                      <none>
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "scheduling.failed", category: .failedScheduling, severity: .critical, facts: [],
+          evidenceLines: [5, 26])
+      ]),
     RuleExample(
       "a control-plane taint and too little cpu; preemption cannot help",
       .text(
@@ -213,7 +264,13 @@ fileprivate extension FailedSchedulingRule {
   }
 
   static func explanation(_ parsed: SchedulingMessage?, raw: String?) -> String {
-    guard let parsed else { return "The scheduler says: '\(raw ?? "")'." }
+    guard let parsed else {
+      guard let raw else {
+        return "The pod's PodScheduled condition is False: no node has been assigned. The input shows neither the "
+          + "scheduler's FailedScheduling event nor the condition's message, so why no node fits is not known here."
+      }
+      return "The scheduler says: '\(raw)'."
+    }
     var text = "None of the \(parsed.totalNodes) nodes fits."
     if let prefilter = parsed.prefilter {
       text += " Scheduling stopped before the node filters: \(prefilter)."
@@ -238,7 +295,10 @@ fileprivate extension FailedSchedulingRule {
   }
 
   static func remedy(_ parsed: SchedulingMessage?) -> String {
-    guard let parsed else { return "read the scheduler's message" }
+    guard let parsed else {
+      return "read the scheduler's reason: 'kubectl get events --field-selector reason=FailedScheduling' or "
+        + "the PodScheduled condition's message in 'kubectl get pod -o yaml'"
+    }
     if let prefilter = parsed.prefilter { return SchedulingReason(prefilter).nextStep }
     var seen: Set<String> = []
     return parsed.entries.sorted { $0.count > $1.count }.compactMap { entry in
