@@ -13,7 +13,7 @@ package struct ContainerConfigErrorRule: DiagnosisRule {
 
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
     pod.containers([.container, .initContainer]).compactMap { container in
-      let reasons: Set<String> = ["CreateContainerConfigError", "CreateContainerError"]
+      let reasons: Set<String> = ["CreateContainerConfigError", "CreateContainerError", "RunContainerError"]
       let failed = pod.events("Failed", container: container.name).filter {
         $0.message.hasPrefix("Error: ") && Self.classify($0.message).kind != "other"
       }
