@@ -1674,6 +1674,30 @@ extension PatternCatalog {
             ]
           },
           {
+            "id": "kubelet.scheduler-no-fit",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "Unable to schedule pod"
+            ],
+            "regex": "^\"Unable to schedule pod; no fit; waiting\" pod=\"(?<pod>[^\"]+)\" err=\"(?<error>(?:[^\"\\\\]|\\\\.)*)\"",
+            "title": "the scheduler found no node for a pod",
+            "explanation": "kube-scheduler's own log (klog, like the kubelet's): the pod did not fit any node, with the same per-filter reasons its FailedScheduling event gives (docs/kubernetes.md §9.2).",
+            "examples": [
+              {
+                "text": "\"Unable to schedule pod; no fit; waiting\" pod=\"demo-catalog/demo-service-m3t8w\" err=\"0/254 nodes are available: 1 Too many pods, 154 node(s) didn't match the requested hostname, 33 Insufficient memory, 69 Insufficient cpu.\"",
+                "captures": {
+                  "pod": "demo-catalog/demo-service-m3t8w",
+                  "error": "0/254 nodes are available: 1 Too many pods, 154 node(s) didn't match the requested hostname, 33 Insufficient memory, 69 Insufficient cpu."
+                }
+              }
+            ],
+            "counterexamples": [
+              "\"Updating pod condition\" pod=\"demo-catalog/demo-service-m3t8w\" conditionType=PodScheduled conditionStatus=False conditionReason=\"Unschedulable\""
+            ]
+          },
+          {
             "id": "kubelet.pullimage-service-failed",
             "kinds": [
               "kubelet"

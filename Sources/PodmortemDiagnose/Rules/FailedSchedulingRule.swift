@@ -17,11 +17,14 @@ package struct FailedSchedulingRule: DiagnosisRule {
     // Kubernetes 1.0 wrote the reason in lower camel case (`failedScheduling`, docs/kubernetes.md §1.7).
     let events = pod.events("FailedScheduling") + pod.events("failedScheduling")
     let latestEvent = events.max { ($0.lastSeen?.latest ?? .distantPast) < ($1.lastSeen?.latest ?? .distantPast) }
+    // kube-scheduler's own log says what the event says (kubelet.scheduler-no-fit).
+    let logs = pod.logs.filter { $0.patternID == "kubelet.scheduler-no-fit" }
     let parsed =
       condition?.message.flatMap(SchedulingMessage.init) ?? latestEvent.flatMap { SchedulingMessage($0.message) }
+      ?? logs.last?.capture("error").flatMap(SchedulingMessage.init)
     // PodScheduled False alone (the Events table cut off or already expired) still says the pod
     // waits for a node; the finding then says the scheduler's reason is not in the input.
-    guard parsed != nil || latestEvent != nil || condition?.status == "False" else { return [] }
+    guard parsed != nil || latestEvent != nil || !logs.isEmpty || condition?.status == "False" else { return [] }
     var facts: [KeyValue] = []
     if let parsed {
       facts.append(.int("nodes", parsed.totalNodes))
@@ -36,17 +39,41 @@ package struct FailedSchedulingRule: DiagnosisRule {
       }
       if parsed.truncated { facts.append(KeyValue("truncated", "true")) }
     }
-    if !events.isEmpty { facts.append(.int("attempts", events.totalCount)) }
+    if !events.isEmpty {
+      facts.append(.int("attempts", events.totalCount))
+    } else if !logs.isEmpty {
+      facts.append(.int("attempts", logs.count))
+    }
     return [
       Self.description.finding(
         .critical, pod.subject(), title: Self.title(parsed),
         explanation: Self.explanation(parsed, raw: latestEvent?.message), remedy: Self.remedy(parsed), facts: facts,
-        evidence: pod.latest.evidence + events.evidence)
+        evidence: pod.latest.evidence + events.evidence + logs.map(\.evidence))
     ]
   }
 
   package static let examples: [RuleExample] = [
     // kubectl text as users paste it, run end to end through ingest and correlation.
+    RuleExample(
+      "kube-scheduler's log alone: no fit on 254 nodes",
+      .text(
+        #"""
+        I1127 00:40:35.087327   37249 factory.go:322] "Unable to schedule pod; no fit; waiting" pod="shop/web-5f6d7c8b9-c8d2f" err="0/254 nodes are available: 1 Too many pods, 154 node(s) didn't match the requested hostname, 33 Insufficient memory, 69 Insufficient cpu."
+        I1127 00:40:35.087440   37249 scheduler.go:355] Updating pod condition for shop/web-5f6d7c8b9-c8d2f to (PodScheduled==False, Reason=Unschedulable)
+        I1127 00:40:46.074539   37249 factory.go:322] "Unable to schedule pod; no fit; waiting" pod="shop/web-5f6d7c8b9-c8d2f" err="0/254 nodes are available: 1 Too many pods, 154 node(s) didn't match the requested hostname, 33 Insufficient memory, 69 Insufficient cpu."
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "scheduling.failed", category: .failedScheduling, severity: .critical,
+          facts: [
+            KeyValue("nodes", "254"), KeyValue("primaryReason", "other"),
+            KeyValue(
+              "reasons",
+              "1 Too many pods; 154 node(s) didn't match the requested hostname; 33 Insufficient memory; 69 Insufficient cpu"
+            ),
+            KeyValue("attempts", "2"),
+          ], evidenceLines: [1, 3])
+      ]),
     RuleExample(
       "PodScheduled False with the events gone: the reason is not in the input",
       .text(
