@@ -319,6 +319,26 @@ extension PatternCatalog {
             ]
           },
           {
+            "id": "event.waiting-to-start-pull",
+            "kinds": ["event"],
+            "event": "Warning Failed",
+            "literals": ["is waiting to start: "],
+            "regex": "^container \"(?<container>[^\"]+)\" in pod \"(?<pod>[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?)\" is waiting to start: (?<reason>trying and failing to pull image|image can't be pulled)$",
+            "title": "kubectl logs on a container whose image cannot be pulled",
+            "explanation": "The API server refuses 'kubectl logs' for a container that has not started; while its image pull fails it says so (the Kubernetes Dashboard shows the same text).",
+            "examples": [
+              {
+                "text": "container \"upload\" in pod \"upload\" is waiting to start: trying and failing to pull image",
+                "captures": { "container": "upload", "pod": "upload", "reason": "trying and failing to pull image" }
+              },
+              {
+                "text": "container \"web\" in pod \"web-0\" is waiting to start: image can't be pulled",
+                "captures": { "container": "web", "pod": "web-0", "reason": "image can't be pulled" }
+              }
+            ],
+            "counterexamples": ["container \"web\" in pod \"web-0\" is waiting to start: ContainerCreating"]
+          },
+          {
             "id": "event.container-error",
             "kinds": ["event"],
             "event": "Warning Failed",
@@ -402,6 +422,22 @@ extension PatternCatalog {
                 "captures": {}
               }
             ]
+          },
+          {
+            "id": "event.cannot-schedule-pods",
+            "kinds": ["event"],
+            "event": "Warning FailedScheduling",
+            "literals": ["Cannot schedule pods: "],
+            "regex": "^(?:PodUnschedulable: )?Cannot schedule pods: (?<reasons>.+?)\\.?$",
+            "title": "the console's summary of an unschedulable pod",
+            "explanation": "The Google Cloud console's workload status summarises FailedScheduling as 'PodUnschedulable: Cannot schedule pods: <reason>'.",
+            "examples": [
+              {
+                "text": "PodUnschedulable: Cannot schedule pods: Insufficient cpu.",
+                "captures": { "reasons": "Insufficient cpu" }
+              }
+            ],
+            "counterexamples": ["Does not have minimum availability"]
           },
           {
             "id": "event.volume-operation-failed",

@@ -21,6 +21,10 @@ package struct FailedSchedulingRule: DiagnosisRule {
     let logs = pod.logs.filter { $0.patternID == "kubelet.scheduler-no-fit" }
     let parsed =
       condition?.message.flatMap(SchedulingMessage.init) ?? latestEvent.flatMap { SchedulingMessage($0.message) }
+      // An older event's per-node breakdown when the latest says less (`pod has unbound immediate
+      // PersistentVolumeClaims`, a prefilter message).
+      ?? events.sorted { ($0.lastSeen?.latest ?? .distantPast) > ($1.lastSeen?.latest ?? .distantPast) }
+      .lazy.compactMap { SchedulingMessage($0.message) }.first
       ?? logs.last?.capture("error").flatMap(SchedulingMessage.init)
     // PodScheduled False alone (the Events table cut off or already expired) still says the pod
     // waits for a node; the finding then says the scheduler's reason is not in the input.
