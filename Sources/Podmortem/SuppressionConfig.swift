@@ -215,10 +215,10 @@ package struct SuppressionConfig: Sendable, Equatable {
     return config
   }
 
-  static func isGlob(_ text: String) -> Bool { text.contains { "*?[".contains($0) } }
+  package static func isGlob(_ text: String) -> Bool { text.contains { "*?[".contains($0) } }
 
   /// Why `text` is no usable glob, or nil: an empty pattern, a `[` never closed, a trailing `\`.
-  static func globProblem(_ text: String) -> String? {
+  package static func globProblem(_ text: String) -> String? {
     if text.isEmpty { return "an empty name" }
     var chars = text.makeIterator()
     while let c = chars.next() {
