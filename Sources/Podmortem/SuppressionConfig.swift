@@ -146,25 +146,35 @@ package struct SuppressionConfig: Sendable, Equatable {
   // MARK: - Loading
 
   /// The ids entries are checked against: the rule catalog's, and the patterns' (shipped and
-  /// `--patterns` directories).
+  /// `--patterns` directories), which are loaded only when an entry needs them.
   package struct KnownIDs: Sendable {
     package var rules: [String]
-    package var patterns: [String]
+    private let loadPatterns: @Sendable () -> [String]
 
     package init(rules: [String], patterns: [String]) {
       self.rules = rules
-      self.patterns = patterns
+      loadPatterns = { patterns }
     }
+
+    package init(rules: [String], loadPatterns: @escaping @Sendable () -> [String]) {
+      self.rules = rules
+      self.loadPatterns = loadPatterns
+    }
+
+    /// The pattern ids (compiling the catalog, when it has not been).
+    package func patterns() -> [String] { loadPatterns() }
 
     /// The shipped rules and patterns, plus the patterns in `patternDirectories`.
     package static func shipped(patternDirectories: [String] = []) -> KnownIDs {
-      var catalog = PatternCatalog.shipped(diagnostics: { _ in })
-      for dir in patternDirectories {
-        // Problems in these files are reported by the analysis that loads them again.
-        catalog = catalog.merging(PatternCatalog.load(directory: URL(fileURLWithPath: dir), diagnostics: { _ in }))
-      }
       let rules = RuleCatalog.all.map(\.description.id) + NodeFindings.ruleIDs
-      return KnownIDs(rules: Array(Set(rules)).sorted(), patterns: catalog.patterns.map(\.id).sorted())
+      return KnownIDs(rules: Array(Set(rules)).sorted()) {
+        var catalog = PatternCatalog.shipped(diagnostics: { _ in })
+        for dir in patternDirectories {
+          // Problems in these files are reported by the analysis that loads them again.
+          catalog = catalog.merging(PatternCatalog.load(directory: URL(fileURLWithPath: dir), diagnostics: { _ in }))
+        }
+        return catalog.patterns.map(\.id).sorted()
+      }
     }
   }
 
@@ -276,6 +286,15 @@ private struct ConfigParser {
   let file: String
   let known: SuppressionConfig.KnownIDs
   var errors: [ConfigError] = []
+  /// The pattern ids, loaded at the first entry that needs them.
+  private var patternIDs: [String]?
+
+  mutating func patterns() -> [String] {
+    if let patternIDs { return patternIDs }
+    let ids = known.patterns()
+    patternIDs = ids
+    return ids
+  }
 
   static let topKeys = ["ignore", "overrides"]
   static let ignoreKeys = ["rules", "patterns", "namespaces", "pods"]
@@ -328,8 +347,9 @@ private struct ConfigParser {
       case "rules":
         config.rules += entries.compactMap { ruleGlob($0.text, line: $0.line, ids: known.rules, noun: "rule") }
       case "patterns":
-        config.patterns += entries.compactMap {
-          ruleGlob($0.text, line: $0.line, ids: known.patterns, noun: "pattern")
+        if !entries.isEmpty {
+          let ids = patterns()
+          config.patterns += entries.compactMap { ruleGlob($0.text, line: $0.line, ids: ids, noun: "pattern") }
         }
       case "namespaces": config.namespaces += entries.compactMap { namespaceGlob($0.text, line: $0.line) }
       default: config.pods += entries.compactMap { podGlob($0.text, line: $0.line) }
@@ -361,7 +381,11 @@ private struct ConfigParser {
         case "rule":
           sawRule = true
           if let s = scalar(value, key: key) {
-            rule = ruleGlob(s, line: Self.line(value), ids: known.rules + known.patterns, noun: "rule")
+            // A rule id, or else a pattern's (findings raised by patterns have their pattern's id).
+            let glob = SuppressionConfig.Glob(s, line: Self.line(value))
+            let isRule = SuppressionConfig.globProblem(s) == nil && known.rules.contains(where: glob.matches)
+            rule = ruleGlob(
+              s, line: Self.line(value), ids: isRule ? known.rules : known.rules + patterns(), noun: "rule")
           }
         case "severity":
           sawSeverity = true
