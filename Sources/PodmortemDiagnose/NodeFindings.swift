@@ -11,6 +11,10 @@ import PodmortemModel
 package struct NodeFindings: Sendable {
   package init() {}
 
+  /// The rule ids of these findings (`node.not-ready` is also a catalog rule), for what names rules
+  /// (a config file's ignore and override entries).
+  package static let ruleIDs = ["node.condition", "node.not-ready"]
+
   /// Conditions that mean trouble when `True` (Ready means trouble when it is not).
   static let pressure: [(type: String, effect: String)] = [
     (

@@ -30,16 +30,22 @@ struct AnalyzeCommand: ParsableCommand {
       valueName: "percent"))
   var failOnUnrecognised: PercentArgument?
 
+  @OptionGroup(title: "Suppression and width") var reportOptions: ReportOptionsGroup
+
   func validate() throws { try rejectNearMissCommand(input.inputs) }
 
   func run() throws {
     let terminal = Terminal(colour: input.color)
     try terminal.requireOutput()
+    let config = try reportOptions.loadConfig(patternDirectories: input.patterns)
     let result = Analysis(options: input.analysisOptions()).run(diagnostics: terminal.diagnose)
-    let report = select.selection.apply(to: result.report)
+    var report = select.selection.apply(to: result.report)
+    if let config { report = config.apply(to: report) }
     let outcome = Outcome(report, failOn: failOn.severity, unrecognisedLimit: failOnUnrecognised?.value)
     if outcome.hasReport || format.isMachineReadable {
-      try terminal.write(format.render(report, failOn: failOn.severity, palette: terminal.palette))
+      try terminal.write(
+        format.render(
+          report, failOn: failOn.severity, palette: terminal.palette, wide: reportOptions.noTrunc))
     }
     // Nothing read: the input's own reason (every input failed, an empty folder) says more.
     if let reason = result.nothingReadReason ?? outcome.reason { terminal.note("podmortem: \(reason)\n") }
