@@ -412,6 +412,11 @@ struct DescribeBlock {
   private mutating func containerFieldLine(
     _ key: Substring, _ value: Substring, line: KubectlLine
   ) -> SourceAccount.Verdict? {
+    if container == nil, Self.stateLabels.contains(key) || key == "Restart Count", case .containers(let role) = section
+    {
+      // A section whose container name line was cut from the paste (`Containers:` then `State:`).
+      container = ContainerSnapshot(name: ContainerSnapshot.unknownName, role: role)
+    }
     guard container != nil else { return nil }
     endState()
     containerField = .none
