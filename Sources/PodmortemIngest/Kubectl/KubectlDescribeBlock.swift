@@ -505,6 +505,9 @@ struct DescribeBlock {
     guard let s = state else { return }
     state = nil
     if s.isLast { container?.lastState = s.build() } else { container?.state = s.build() }
+    if s.kind == .terminated, s.exitCode == nil, let reason = s.reason, !reason.isEmpty {
+      container?.terminatedReasonOnly = reason
+    }
   }
 
   private mutating func endContainer() {
