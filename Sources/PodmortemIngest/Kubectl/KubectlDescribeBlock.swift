@@ -38,7 +38,7 @@ struct DescribeBlock {
   }
 
   private static let topKeys: Set<Substring> = [
-    "Name", "Namespace", "Priority", "Priority Class Name", "Runtime Class Name", "Service Account", "Node",
+    "Name", "Namespace", "Priority", "Priority Class Name", "Runtime Class Name", "Service Account", "Node", "Host",
     "Start Time", "Labels", "Annotations", "Status", "Termination Grace Period", "SeccompProfile", "IP", "IPs",
     "Controlled By", "NominatedNodeName", "Resources", "Init Containers", "Containers", "Ephemeral Containers",
     "Readiness Gates", "Conditions", "Volumes", "QoS Class", "Node-Selectors", "Tolerations",
@@ -146,7 +146,8 @@ struct DescribeBlock {
     case "Namespace":
       namespace = String(value)
       stored = .parsed
-    case "Node":
+    case "Node", "Host":
+      // `Host:` is 1.0's name for the pod's node (docs/kubernetes.md §1.7).
       isPod = true
       if value != "<none>" {
         let parts = value.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
