@@ -146,6 +146,14 @@ package struct Ingestor: Sendable {
     }
     // A line that names its pod only inside the message (`Liveness probe for "web-0_shop(uid):web"`,
     // `Error syncing pod … ("web-0_shop(uid)")`) belongs to that pod.
+    // A recognised line that names its pod only in the error it quotes (`NetworkPlugin cni failed to
+    // set up pod "web-0_shop" network`): the same reference patterns events use.
+    if log.pod == nil, log.patternID != nil, log.capture("podName") == nil, log.capture("pod") == nil,
+      let reference = patterns.firstMatch(log.text, kind: .reference), let name = reference.capture("pod")
+    {
+      log.captures.append(KeyValue("podName", name))
+      if let namespace = reference.capture("namespace") { log.captures.append(KeyValue("namespace", namespace)) }
+    }
     if log.pod == nil, let name = log.capture("podName"), !name.isEmpty {
       log.pod = name
       log.namespace = log.namespace ?? log.capture("namespace")

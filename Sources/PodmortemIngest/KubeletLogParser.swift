@@ -21,6 +21,20 @@ package struct KubeletLogParser: LineParser {
   private var notedInference = false
   private var notedOversize = false
   private var pending: Pending?
+  /// A long klog line held for one line: a paste wrapped at the terminal's width continues it on
+  /// the next line, which has no header of its own (docs/kubernetes.md §10.1).
+  private var held: Held?
+  private struct Held {
+    var bytes: [UInt8]
+    var header: KlogHeader
+    var journal: JournaldPrefix?
+    var line: Line
+    var joined: Int
+  }
+  /// A line this long or longer may have been wrapped; shorter lines are emitted at once.
+  static let wrapWidth = 60
+  /// At most this many continuation lines are joined to one record.
+  static let maxWrappedLines = 8
 
   /// A record whose multi-line value is still being read.
   private struct Pending {
@@ -70,6 +84,19 @@ package struct KubeletLogParser: LineParser {
     let b = pending == nil ? PastePrefix.payload(line.text) : Array(line.text.utf8)
     let journal = JournaldPrefix.parse(b)
     let start = journal?.payloadStart ?? 0
+    if var h = held {
+      held = nil
+      if journal == nil, Self.continuesWrappedLine(line.text, b), h.joined < Self.maxWrappedLines,
+        h.bytes.count + line.text.utf8.count <= Self.maxRecordBytes
+      {
+        // The wrapped rest, as written: a line broken mid-word continues without a space.
+        h.bytes += Array(line.text.utf8)
+        h.joined += 1
+        held = h
+        return .parsed
+      }
+      klogRecord(h.bytes, header: h.header, journal: h.journal, line: h.line, emit: emit, mayHold: false)
+    }
     if pending != nil {
       if start < b.count, b[start] == 0x09 {
         appendValueLine(b, from: start)
@@ -88,7 +115,7 @@ package struct KubeletLogParser: LineParser {
     }
     if journal == nil, JournaldPrefix.isMarker(line.text) { return .ignored }
     if let header = KlogHeader.parse(b, from: start) {
-      klogRecord(b, header: header, journal: journal, line: line, emit: emit)
+      klogRecord(b, header: header, journal: journal, line: line, emit: emit, mayHold: true)
       return .parsed
     }
     if Self.isJSONLine(b, from: start) {
@@ -109,14 +136,32 @@ package struct KubeletLogParser: LineParser {
   }
 
   package mutating func finish(emit: (Record) -> Void) {
+    if let h = held {
+      held = nil
+      klogRecord(h.bytes, header: h.header, journal: h.journal, line: h.line, emit: emit, mayHold: false)
+    }
     flush(emit: emit)
+  }
+
+  /// True when `text` reads as the rest of a wrapped line: not blank, no tab, no header or JSON of
+  /// its own, not a multi-line value's line, and not what a person put around the paste.
+  private static func continuesWrappedLine(_ text: String, _ b: [UInt8]) -> Bool {
+    // A terminal wraps text, it does not add tabs: a line with a tab is a table or another output.
+    guard b.first != nil, !b.contains(0x09), !b.allSatisfy({ $0 == 0x20 }) else { return false }
+    if KlogHeader.parse(b, from: 0) != nil || isJSONLine(b, from: 0) { return false }
+    if b.count >= 2, b[0] == 0x20, b[1] == 0x3E { return false }
+    return !PasteDecoration.contains(text)
   }
 
   // MARK: klog text
 
   private mutating func klogRecord(
-    _ b: [UInt8], header: KlogHeader, journal: JournaldPrefix?, line: Line, emit: (Record) -> Void
+    _ b: [UInt8], header: KlogHeader, journal: JournaldPrefix?, line: Line, emit: (Record) -> Void, mayHold: Bool
   ) {
+    if mayHold, b.count >= Self.wrapWidth {
+      held = Held(bytes: b, header: header, journal: journal, line: line, joined: 0)
+      return
+    }
     let body = KlogBody.parse(b, from: header.bodyStart)
     var record = LogRecord(origin: .kubelet, message: body.message, evidence: context.evidence(line))
     record.severity = header.severity

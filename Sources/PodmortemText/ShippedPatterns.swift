@@ -2047,6 +2047,26 @@ extension PatternCatalog {
             ]
           },
           {
+            "id": "kubelet.run-pod-sandbox-failed-legacy",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "RunPodSandbox from runtime service failed: "
+            ],
+            "regex": "^RunPodSandbox from runtime service failed: (?<error>.+)$",
+            "title": "the runtime could not create the pod sandbox (kubelets before structured logging)",
+            "explanation": "The same failure as \"RunPodSandbox from runtime service failed\" err=…, as kubelets before 1.20 wrote it.",
+            "examples": [
+              {
+                "text": "RunPodSandbox from runtime service failed: rpc error: code = Unknown desc = NetworkPlugin cni failed to set up pod \"nginx-0_default\" network: rpc error: code = Unavailable desc = grpc: the connection is unavailable",
+                "captures": {
+                  "error": "rpc error: code = Unknown desc = NetworkPlugin cni failed to set up pod \"nginx-0_default\" network: rpc error: code = Unavailable desc = grpc: the connection is unavailable"
+                }
+              }
+            ]
+          },
+          {
             "id": "kubelet.run-pod-sandbox-failed",
             "kinds": [
               "kubelet"

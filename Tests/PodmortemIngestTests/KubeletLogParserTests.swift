@@ -31,6 +31,24 @@ import Testing
     #expect(abs(time.earliest.timeIntervalSince1970 - 1_795_741_323.456789) < 1e-5)
   }
 
+  /// A paste wrapped at the terminal's width: the rest of a long line sits on the next lines
+  /// without a header, and the record is the whole line again (mid-word breaks included).
+  @Test func aWrappedLineIsJoinedToItsRecord() throws {
+    let cut = probe.index(probe.startIndex, offsetBy: 120)
+    let wrapped = String(probe[..<cut]) + "\n" + String(probe[cut...]) + "\n" + probe + "\n"
+    let result = run(wrapped)
+    #expect(result.records.count == 2)
+    #expect(result.account.unrecognised == 0 && result.account.parsed == 3)
+    let r = try #require(result.records.first)
+    #expect(r.field("output") == "HTTP probe failed with statuscode: 503")
+    #expect(r.evidence.ref.line == 1)
+    #expect(result.records.map(\.text) == [result.records[1].text, result.records[1].text])
+
+    // A short line is never waiting for a continuation, and prose after it stays unrecognised.
+    let short = run("I1127 01:02:03.456789   12345 kubelet.go:1] \"Started\"\nthis is not a log line\n")
+    #expect(short.records.count == 1 && short.account.unrecognised == 1)
+  }
+
   @Test func oneNoteSaysTheYearAndZoneWereInferred() throws {
     let result = run(probe + "\n" + probe + "\n" + probe + "\n")
     #expect(result.records.count == 3)
@@ -59,6 +77,8 @@ import Testing
     var parser = KubeletLogParser(context: context, timeZone: berlin)
     var records: [LogRecord] = []
     _ = parser.feed(Line(number: 1, text: probe)) { if case .log(let r) = $0 { records.append(r) } }
+    // A long line waits for a possible wrapped continuation until the next line or the end.
+    parser.finish { if case .log(let r) = $0 { records.append(r) } }
     let time = try #require(records.first?.time)
     #expect(abs(time.earliest.timeIntervalSince(instant("2026-11-27T00:02:03.456789Z"))) < 1e-5)
   }

@@ -51,6 +51,7 @@ package struct SandboxFailingRule: DiagnosisRule {
   /// sync loop's line is the one the event goes with.
   static let logPatterns = [
     "kubelet.create-pod-sandbox-failed", "kubelet.create-pod-sandbox-failed-legacy", "kubelet.create-sandbox-failed",
+    "kubelet.run-pod-sandbox-failed", "kubelet.run-pod-sandbox-failed-legacy",
   ]
 
   static func classify(_ message: String, changedOnly: Bool) -> String {
