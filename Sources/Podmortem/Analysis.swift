@@ -110,6 +110,7 @@ package struct Analysis: Sendable {
     }
     let state = correlator.value.finish()
     let findings = Diagnoser(patterns: patterns).diagnose(state)
+    live?.finish(findings)
     let report = ReportInput(
       toolVersion: PodmortemVersion.string, accounts: accounts, diagnostics: collected.all.sorted(),
       state: consume state, findings: findings, filter: filter)

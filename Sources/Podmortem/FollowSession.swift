@@ -99,11 +99,26 @@ package final class FollowSession: @unchecked Sendable {
     if dirty { diagnose() }
   }
 
+  /// Called with the run's findings when the stream has ended: what the last records changed is
+  /// reported before the report is.
+  func finish(_ findings: [Finding]) {
+    report(findings)
+  }
+
   private func diagnose() {
-    guard let correlator, let diagnoser, let filter else { return }
+    guard let correlator, let diagnoser else { return }
     dirty = false
     let started = ContinuousClock.now
-    let findings = diagnoser.diagnose(correlator.value.finish()).filter(selection.matches)
+    report(diagnoser.diagnose(correlator.value.finish()))
+    let now = ContinuousClock.now
+    gap = max(interval, (now - started) * 4)
+    lastDiagnosis = now
+  }
+
+  /// Reports the findings that are new or whose severity changed since the last call.
+  private func report(_ all: [Finding]) {
+    guard let filter else { return }
+    let findings = all.filter(selection.matches)
     var noticed: [FollowChange] = []
     for finding in findings {
       let key = FindingKey(rule: finding.ruleID, subject: finding.subject)
@@ -124,9 +139,6 @@ package final class FollowSession: @unchecked Sendable {
         changes(change)
       }
     }
-    let now = ContinuousClock.now
-    gap = max(interval, (now - started) * 4)
-    lastDiagnosis = now
   }
 }
 
