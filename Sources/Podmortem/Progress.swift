@@ -30,9 +30,10 @@ package enum ProgressText {
     return "reading \(shown)  \(amount)\(rate)"
   }
 
-  /// Bytes in decimal megabytes with one decimal (`120.3 MB`).
+  /// Bytes in decimal megabytes with one decimal (`120.3 MB`), under a megabyte in kilobytes (`17 kB`).
   static func megabytes(_ bytes: Int64) -> String {
-    let tenths = max(0, bytes) / 100_000
+    guard bytes >= 1_000_000 else { return "\(max(0, bytes) / 1000) kB" }
+    let tenths = bytes / 100_000
     return "\(tenths / 10).\(tenths % 10) MB"
   }
 }
