@@ -155,6 +155,12 @@ package struct FollowChange: Sendable {
   /// When it was noticed (the wall clock).
   package var time: Date
 
+  package init(finding: Finding, previousSeverity: Severity?, time: Date) {
+    self.finding = finding
+    self.previousSeverity = previousSeverity
+    self.time = time
+  }
+
   package var kind: Kind {
     guard let previousSeverity else { return .new }
     return finding.severity > previousSeverity ? .raised : .lowered

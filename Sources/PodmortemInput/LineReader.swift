@@ -46,12 +46,21 @@ package struct LineReader {
 
   private var overflowLength = 0
 
-  /// Follow mode: true when every line that has arrived was returned and the followed stream has
+  /// Follow mode: true when every complete line that has arrived was returned and the followed stream has
   /// no byte waiting, after waiting up to `milliseconds` for one — so a sniffer can stop
   /// gathering head lines instead of waiting for lines that may not come for minutes. Always
   /// false for a source that is not followed, so reading it is unchanged.
   package func isCaughtUp(milliseconds: Int32 = 200) -> Bool {
-    guard let followed, chunkStart >= chunkEnd, !finished else { return false }
+    guard let followed, !finished else { return false }
+    // A complete line still in the chunk is waiting; the start of one is not.
+    if chunkStart < chunkEnd {
+      let (start, end) = (chunkStart, chunkEnd)
+      let hasLine = chunk.withUnsafeBytes { raw in
+        guard let base = raw.baseAddress else { return false }
+        return memchr(base + start, 0x0A, end - start) != nil
+      }
+      if hasLine { return false }
+    }
     var current: any ByteSource = source
     while true {
       if current is FollowSource { return followed.nothingWaiting(milliseconds: milliseconds) }
