@@ -29,14 +29,7 @@ struct LiveOptionsGroup: ParsableArguments {
   func analyse(
     _ options: AnalysisOptions, selection: Selection, format: OutputFormat, terminal: Terminal
   ) throws -> AnalysisResult {
-    guard follow else {
-      var analysis = Analysis(options: options)
-      let progress = ProgressDrawer.onStandardError()
-      if let progress { analysis.progress = { progress.update($0) } }
-      let result = analysis.run(diagnostics: progress?.erasing(terminal.diagnose) ?? terminal.diagnose)
-      progress?.erase()
-      return result
-    }
+    guard follow else { return ProgressDrawer.run(Analysis(options: options), terminal: terminal) }
     let session = FollowSession(options: options, selection: selection)
     // SIGINT and SIGTERM end the stream; the report is then printed as at its end. A second one
     // exits at once (128 + the signal, as a shell reports it).
@@ -87,6 +80,16 @@ final class ProgressDrawer: @unchecked Sendable {
   private let dumb: Bool
 
   private init(dumb: Bool) { self.dumb = dumb }
+
+  /// Runs `analysis` with a progress line when stderr is a terminal; the line is gone when it returns.
+  static func run(_ analysis: Analysis, terminal: Terminal) -> AnalysisResult {
+    guard let drawer = onStandardError() else { return analysis.run(diagnostics: terminal.diagnose) }
+    var analysis = analysis
+    analysis.progress = { drawer.update($0) }
+    let result = analysis.run(diagnostics: drawer.erasing(terminal.diagnose))
+    drawer.erase()
+    return result
+  }
 
   /// A drawer when stderr is a terminal; nil in a pipe or a file.
   static func onStandardError(environment: [String: String] = ProcessInfo.processInfo.environment) -> ProgressDrawer? {
