@@ -18,7 +18,8 @@ package enum ProgressText {
     let seconds = Double(progress.elapsed.components.seconds) + Double(progress.elapsed.components.attoseconds) / 1e18
     var amount = megabytes(progress.bytes)
     if let total = progress.total, total > 0 {
-      let percent = min(100, Int((Double(progress.bytes) / Double(total) * 100).rounded(.down)))
+      // A growing file can pass the size it had when it was opened: at most 100%.
+      let percent = Int(min(100, max(0, (Double(progress.bytes) / Double(total) * 100).rounded(.down))))
       amount += " of \(megabytes(total)) (\(percent)%)"
     }
     let rate =

@@ -138,6 +138,8 @@ struct FollowSessionTests {
     let cut = ProgressText.line(p, width: 80) ?? ""
     #expect(cut.count <= 79)
     #expect(cut.hasPrefix("reading …") && cut.contains("current.log  120.3 MB"))
+    let grown = ReadProgress(input: "kubelet.log", bytes: .max, total: 1, elapsed: .seconds(1))
+    #expect(ProgressText.line(grown, width: 200)?.contains("(100%)") == true)
     p.elapsed = .milliseconds(900)
     #expect(ProgressText.line(p, width: 80) == nil)
     p.elapsed = .seconds(3)
