@@ -187,6 +187,29 @@ struct FollowTests {
     #expect(changes.first { $0["change"] as? String == "new" }?["previousSeverity"] == nil)
   }
 
+  /// Live forms a user pipes in: `kubectl get pods -w`, `kubectl events -w`, a kubelet journal;
+  /// the lines that raise the first finding, and the rule it has.
+  static let liveForms: [(sample: String, firstLines: Int, rule: String)] = [
+    ("samples/_all/get-pods-watch.txt", 4, "[crashloop.backoff]"),
+    ("samples/_all/events-watch.txt", 10, "[crashloop.backoff]"),
+    ("samples/bundles/kubelet-journal/kubelet-journal.log", 40, "[probe.liveness-failing]"),
+  ]
+
+  @Test(
+    "kubectl get pods -w, kubectl events -w and a kubelet log: a finding while the stream is open", arguments: liveForms
+  )
+  func liveForm(_ form: (sample: String, firstLines: Int, rule: String)) throws {
+    let lines = Self.sample(form.sample).split(separator: "\n", omittingEmptySubsequences: false).map { $0 + "\n" }
+    let run = try LiveProcess(["-w"])
+    try run.write(lines[0..<form.firstLines].joined())
+    #expect(run.waitForStdout { $0.contains(form.rule) }, "\(form.sample)")
+    #expect(!run.stdout.contains("findings about") && !run.stdout.contains("finding about"))
+    try run.write(lines[form.firstLines...].joined())
+    try run.closeInput()
+    #expect(run.finish() == 1)
+    #expect(run.stdout.contains(" about "), "the report at the end of the stream")
+  }
+
   @Test("a growing file is followed as tail -f does, until SIGINT")
   func growingFile() throws {
     let dir = try BinaryRunner.temporaryDirectory()
