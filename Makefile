@@ -6,7 +6,7 @@ SAMPLE ?= samples/liveness-http-timeout/describe.txt
 SAMPLE_NOW ?= 2026-11-27T01:00:00Z
 APT_PACKAGES = libpcre2-dev zlib1g-dev
 
-.PHONY: deps test-deps build release demo test pastes check-samples samples patterns lint format bench krew clean
+.PHONY: deps test-deps build release demo test pastes check-samples samples patterns lint format bench krew man clean
 
 ## Install the C libraries podmortem links (PCRE2, zlib) when they are missing.
 deps:
@@ -43,8 +43,18 @@ test: deps test-deps
 	python3 tools/make-bundle-samples.py --check
 	python3 tools/render-samples.py --check
 	python3 -m unittest discover -s tools -p 'test_pastes.py' -q
+	python3 -m unittest discover -s tools -p 'test_manpage.py' -q
 	python3 tools/pastes.py validate
 	python3 tools/pastes.py score --check --binary .build/debug/podmortem
+
+## The man page, generated offline from the argument parser's definitions by ArgumentParser's
+## generate-manual plugin, tidied (paragraphs, example blocks) and checked to render with no
+## warnings under man -l and groff: .build/man/podmortem.1 (man -l .build/man/podmortem.1 reads it).
+man: deps
+	@mkdir -p .build/man
+	$(SWIFT) package --allow-writing-to-directory .build/man generate-manual --output-directory .build/man
+	python3 tools/manpage.py fix .build/man/podmortem.1
+	python3 tools/manpage.py check .build/man/podmortem.1
 
 ## Score podmortem on the real pastes in samples/pastes/ against its floor; V=1 adds a line per case.
 pastes: build

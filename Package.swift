@@ -41,7 +41,7 @@ let package = Package(
       name: "Podmortem",
       dependencies: [
         "PodmortemModel", "PodmortemInput", "PodmortemText", "PodmortemIngest", "PodmortemCorrelate",
-        "PodmortemDiagnose", "PodmortemReport",
+        "PodmortemDiagnose", "PodmortemReport", .product(name: "Yams", package: "Yams"),
       ]
     ),
     .executableTarget(

@@ -48,6 +48,15 @@ class Scoring(unittest.TestCase):
         self.assertEqual((hit, total), (2, 3))  # mode and subject; the status code differs
         self.assertEqual(missed, ["statusCode=503"])
 
+    def test_a_probe_absorbed_into_another_probe_finding_counts(self):
+        c = case({"form": "events-table", "any": ["probe-failure"], "probe": ["liveness", "readiness"]})
+        r = pastes.Result(c, findings=[
+            finding("probe-failure", facts={"probe": "liveness", "alsoExplains": "crashloop.backoff,probe.readiness-failing"}),
+        ])
+        self.assertEqual(r.probes(), (2, 2))
+        r = pastes.Result(c, findings=[finding("probe-failure", facts={"probe": "liveness", "alsoExplains": "crashloop.backoff"})])
+        self.assertEqual(r.probes(), (1, 2))
+
     def test_a_finding_of_another_category_is_not_a_detection(self):
         c = case({"form": "get-pods", "any": ["oom-killed"]})
         r = pastes.Result(c, findings=[finding("container-exit")])

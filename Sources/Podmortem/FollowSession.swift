@@ -26,6 +26,9 @@ package final class FollowSession: @unchecked Sendable {
   /// Which findings are reported as they change (`-n`, `--for`); the final report is narrowed by
   /// the caller as any report is.
   package let selection: Selection
+  /// The suppression file: what it ignores is not reported as it changes, and its severity
+  /// overrides are the severities compared (README "Suppressing findings").
+  package let config: SuppressionConfig?
   private let interval: Duration
   let control: FollowControl
   private var correlator: CorrelatorBox?
@@ -43,9 +46,13 @@ package final class FollowSession: @unchecked Sendable {
     var subject: Subject
   }
 
-  package init(options: AnalysisOptions, selection: Selection = Selection(), intervalMilliseconds: Int32 = 500) {
+  package init(
+    options: AnalysisOptions, selection: Selection = Selection(), config: SuppressionConfig? = nil,
+    intervalMilliseconds: Int32 = 500
+  ) {
     analysis = Analysis(options: options)
     self.selection = selection
+    self.config = config
     let milliseconds = max(1, intervalMilliseconds)
     interval = .milliseconds(milliseconds)
     gap = interval
@@ -118,26 +125,18 @@ package final class FollowSession: @unchecked Sendable {
   /// Reports the findings that are new or whose severity changed since the last call.
   private func report(_ all: [Finding]) {
     guard let filter else { return }
-    let findings = all.filter(selection.matches)
-    var noticed: [FollowChange] = []
-    for finding in findings {
+    // Masked through the run's filter, so a secret has the same token here and in the report;
+    // narrowed and suppressed as the report will be.
+    var input = ReportInput(
+      toolVersion: PodmortemVersion.string, accounts: [], diagnostics: [], state: CorrelatedState(),
+      findings: all.filter(selection.matches), filter: filter)
+    if let config { input = config.apply(to: input) }
+    for finding in input.findings {
       let key = FindingKey(rule: finding.ruleID, subject: finding.subject)
       let previous = reported[key]
       guard previous != finding.severity else { continue }
       reported[key] = finding.severity
-      noticed.append(FollowChange(finding: finding, previousSeverity: previous, time: Date()))
-    }
-    if !noticed.isEmpty {
-      // Masked through the run's filter, so a secret has the same token here and in the report.
-      let masked = ReportInput(
-        toolVersion: PodmortemVersion.string, accounts: [], diagnostics: [], state: CorrelatedState(),
-        findings: noticed.map(\.finding), filter: filter
-      ).findings
-      for (change, finding) in zip(noticed, masked) {
-        var change = change
-        change.finding = finding
-        changes(change)
-      }
+      changes(FollowChange(finding: finding, previousSeverity: previous, time: Date()))
     }
   }
 }

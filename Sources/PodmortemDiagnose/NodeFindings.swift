@@ -11,6 +11,10 @@ import PodmortemModel
 package struct NodeFindings: Sendable {
   package init() {}
 
+  /// The rule ids of these findings (`node.not-ready` is also a catalog rule), for what names rules
+  /// (a config file's ignore and override entries).
+  package static let ruleIDs = ["node.condition", "node.not-ready"]
+
   /// Conditions that mean trouble when `True` (Ready means trouble when it is not).
   static let pressure: [(type: String, effect: String)] = [
     (
@@ -31,7 +35,8 @@ package struct NodeFindings: Sendable {
     for name in state.nodes.keys.sorted() {
       guard let node = state.nodes[name] else { continue }
       let events = state.events.filter { $0.involved.name == name && $0.involved.kind?.lowercased() == "node" }
-      if let ready = node.conditions.first(where: { $0.type == "Ready" }) ?? Self.readyFromStatus(node),
+      if let ready = node.conditions.first(where: { $0.type == "Ready" }) ?? Self.readyFromStatus(node)
+        ?? Self.readyFromOtherSigns(node),
         ready.status != "True", !coveredByPods.contains(name)
       {
         findings.append(Self.notReady(node, ready, events: events))
@@ -62,6 +67,23 @@ package struct NodeFindings: Sendable {
     case "Unknown": return PodCondition(type: "Ready", status: "Unknown")
     default: return nil
     }
+  }
+
+  /// The Ready condition other parts of a node say, when its row was cut off: the node controller
+  /// sets every condition to Unknown with reason `NodeStatusUnknown` when the kubelet stops
+  /// reporting, and taints a node `node.kubernetes.io/unreachable` (Ready Unknown) or
+  /// `node.kubernetes.io/not-ready` (Ready False) ([k/k] pkg/controller/nodelifecycle).
+  static func readyFromOtherSigns(_ node: NodeSnapshot) -> PodCondition? {
+    if let c = node.conditions.first(where: { $0.status == "Unknown" && $0.reason == "NodeStatusUnknown" }) {
+      return PodCondition(type: "Ready", status: "Unknown", reason: "NodeStatusUnknown", message: c.message)
+    }
+    if node.taints.contains(where: { $0.hasPrefix("node.kubernetes.io/unreachable") }) {
+      return PodCondition(type: "Ready", status: "Unknown", message: "tainted node.kubernetes.io/unreachable")
+    }
+    if node.taints.contains(where: { $0.hasPrefix("node.kubernetes.io/not-ready") }) {
+      return PodCondition(type: "Ready", status: "False", message: "tainted node.kubernetes.io/not-ready")
+    }
+    return nil
   }
 
   private static func notReady(_ node: NodeSnapshot, _ ready: PodCondition, events: [MergedEvent]) -> Finding {
@@ -100,7 +122,7 @@ package struct NodeFindings: Sendable {
         : "read the Ready condition's message and the kubelet log on the node (container runtime, CNI, disk)",
       facts: [KeyValue("node", name), KeyValue("nodeReady", ready.status)]
         + (ready.reason.map { [KeyValue("reason", $0)] } ?? []),
-      evidence: (ready.status == "NotReady" ? node.evidence : lines(node, mentioning: "Ready"))
+      evidence: (ready.status == "NotReady" ? node.evidence : lines(node, mentioning: evidenceWord(ready)))
         + events.filter { $0.reason == "NodeNotReady" }.flatMap(\.evidence))
   }
 
@@ -121,6 +143,14 @@ package struct NodeFindings: Sendable {
   }
 
   /// The node's lines that name the condition, else all its lines.
+  /// What the decisive lines of a Ready condition say: the Ready row, or, when it was inferred,
+  /// the NodeStatusUnknown rows or the taint.
+  private static func evidenceWord(_ ready: PodCondition) -> String {
+    if ready.reason == "NodeStatusUnknown" { return "NodeStatusUnknown" }
+    if ready.message?.hasPrefix("tainted ") == true { return "node.kubernetes.io/" }
+    return "Ready"
+  }
+
   private static func lines(_ node: NodeSnapshot, mentioning word: String) -> [Evidence] {
     let named = node.evidence.filter { $0.text.contains(word) }
     return named.isEmpty ? node.evidence : named

@@ -50,8 +50,13 @@ package struct ProbeFailures: Sendable {
     let outright = failed.filter { !$0.1.errored }
     failures = outright.reduce(0) { $0 + $1.0.count } + logs.count
     errored = failed.filter(\.1.errored).reduce(0) { $0 + $1.0.count } + erroredLogs.count
+    // The most recent by time; between equal times (a paste without ages), the later line.
     let latest =
-      outright.max { ($0.0.lastSeen?.latest ?? .distantPast) < ($1.0.lastSeen?.latest ?? .distantPast) }
+      outright.max { a, b in
+        let (at, bt) = (a.0.lastSeen?.latest ?? .distantPast, b.0.lastSeen?.latest ?? .distantPast)
+        guard at == bt, let al = a.0.evidence.last?.ref, let bl = b.0.evidence.last?.ref else { return at < bt }
+        return al < bl
+      }
       ?? failed.last
     if let latest {
       latestOutput = latest.1.output

@@ -4,7 +4,8 @@ package enum RuleCatalog {
     LivenessProbeFailingRule(), ReadinessProbeFailingRule(), StartupProbeFailingRule(), CrashLoopBackOffRule(),
     ContainerExitRule(), OOMKilledRule(), StuckTerminatingRule(), LifecycleHookFailedRule(), ImagePullFailingRule(),
     FailedSchedulingRule(), VolumeMountFailingRule(), ContainerConfigErrorRule(), EvictedRule(), NodeNotReadyRule(),
-    InitContainerFailingRule(), SandboxFailingRule(), DeadlineExceededRule(), GracePeriodExpiredRule(),
+    InitContainerFailingRule(), SandboxFailingRule(), DeadlineExceededRule(), AdmissionRejectedRule(),
+    GracePeriodExpiredRule(),
     KernelOOMKillRule(),
   ]
 }

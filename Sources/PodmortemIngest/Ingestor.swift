@@ -157,8 +157,12 @@ package struct Ingestor: Sendable {
     _ parser: inout P, head: [Line], reader: inout LineReader, account: inout SourceAccount,
     emit: (Record) -> Void
   ) {
-    for line in head { account.count(parser.feed(line, emit: emit), line: line.number) }
-    while let line = reader.next() { account.count(parser.feed(line, emit: emit), line: line.number) }
+    func verdict(_ line: Line) -> SourceAccount.Verdict {
+      let v = parser.feed(line, emit: emit)
+      return v == .unrecognised && PasteDecoration.contains(line.text) ? .ignored : v
+    }
+    for line in head { account.count(verdict(line), line: line.number) }
+    while let line = reader.next() { account.count(verdict(line), line: line.number) }
     parser.finish(emit: emit)
   }
 }

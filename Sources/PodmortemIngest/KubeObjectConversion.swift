@@ -202,7 +202,8 @@ struct KubeObjectConverter {
     }
     // A status without a spec (a partial object) still tells the state.
     for status in statuses ?? [] where !seen.contains(status.name ?? "") {
-      var container = ContainerSnapshot(name: status.name ?? "", role: role)
+      var container = ContainerSnapshot(
+        name: status.name.flatMap { $0.isEmpty ? nil : $0 } ?? ContainerSnapshot.unknownName, role: role)
       container.image = revealed(status.image)
       apply(status, to: &container)
       result.append(container)

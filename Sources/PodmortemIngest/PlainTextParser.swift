@@ -41,6 +41,8 @@ package struct PlainTextParser: LineParser {
           message: candidate, evidence: [context.evidence(line)])
         event.patternID = hit.patternID
         event.captures = hit.captures
+        // An old row's SUBOBJECT column names the container (`spec.containers{web}`).
+        event.involved.fieldPath = Self.fieldPath(in: line.text)
         emit(.event(event))
         return .parsed
       }
@@ -84,6 +86,12 @@ package struct PlainTextParser: LineParser {
         out.append(String(inner))
       }
     }
+    // A row pasted without its header or with columns lost (`Warning  FailedSync  Error syncing
+    // pod, …`, `{kubelet node-1}<TAB>spec.containers{web}<TAB>Warning<TAB>Unhealthy<TAB>Readiness
+    // probe failed: …`): the text after each column gap (a tab or two spaces) may be the message.
+    for column in columnStarts(t) where !out.contains(String(t[column...])) {
+      out.append(String(t[column...]))
+    }
     // A message quoted inside prose: the text of each inline-code or emphasis span.
     for mark in ["`", "**", "*"] where payload.contains(mark) {
       let parts = payload.components(separatedBy: mark)
@@ -94,5 +102,45 @@ package struct PlainTextParser: LineParser {
       }
     }
     return out
+  }
+
+  /// A container field path written in the line (`spec.containers{web}`,
+  /// `spec.initContainers{init-db}`), as the SUBOBJECT column of old `get events` rows shows it.
+  static func fieldPath(in text: String) -> String? {
+    for prefix in ["spec.containers{", "spec.initContainers{", "spec.ephemeralContainers{"] {
+      guard let open = text.range(of: prefix), let close = text[open.upperBound...].firstIndex(of: "}") else {
+        continue
+      }
+      let name = text[open.upperBound..<close]
+      guard !name.isEmpty, name.count <= 253, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." })
+      else { return nil }
+      return String(text[open.lowerBound...close])
+    }
+    return nil
+  }
+
+  /// Where the text after each column gap begins (at most `maxColumns`): a gap is a tab or a run
+  /// of two or more spaces, as kubectl's tab writer and pasted tables leave between columns.
+  static func columnStarts(_ t: Substring, maxColumns: Int = 12) -> [Substring.Index] {
+    var starts: [Substring.Index] = []
+    var i = t.startIndex
+    while i < t.endIndex, starts.count < maxColumns {
+      let c = t[i]
+      guard c == "\t" || c == " " else {
+        i = t.index(after: i)
+        continue
+      }
+      var j = i
+      var width = 0
+      var tab = false
+      while j < t.endIndex, t[j] == " " || t[j] == "\t" {
+        if t[j] == "\t" { tab = true }
+        width += 1
+        j = t.index(after: j)
+      }
+      if (tab || width >= 2), j < t.endIndex { starts.append(j) }
+      i = j
+    }
+    return starts
   }
 }

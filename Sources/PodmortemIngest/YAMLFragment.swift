@@ -12,6 +12,8 @@ enum YAMLFragment {
   static let containerStatusKeys: Set<Substring> = [
     "state", "lastState", "restartCount", "containerID", "imageID", "ready", "started", "allocatedResources",
   ]
+  /// Keys of a container state (`state:` and `lastState:` hold one of them).
+  static let stateKeys: Set<Substring> = ["terminated", "waiting", "running"]
   /// Keys at the top of an object: a fragment starting with one is read as it is.
   static let objectKeys: Set<Substring> = ["apiVersion", "kind", "metadata", "spec", "status", "items", "type"]
 
@@ -40,7 +42,9 @@ enum YAMLFragment {
       if body.isEmpty || body.hasPrefix("```") || body.hasPrefix("~~~") || body.hasPrefix("#") { continue }
       if let k = key(line) {
         keys += 1
-        statusKey = statusKey || podStatusKeys.contains(k) || containerStatusKeys.contains(k) || k == "status"
+        statusKey =
+          statusKey || podStatusKeys.contains(k) || containerStatusKeys.contains(k) || stateKeys.contains(k)
+          || k == "status"
       } else if body.hasPrefix("- ") || body.hasPrefix("\"") || body.first?.isLowercase == true || body == "-" {
         keys += 1  // a list item or a folded value's continuation
       } else {
@@ -84,10 +88,19 @@ enum YAMLFragment {
       return nested("items:", by: 0)
     }
     if objectKeys.contains(first) { return indent == 0 ? nil : dedented.joined(separator: "\n") }
-    if podStatusKeys.contains(first) { return nested("status:", by: 2) }
-    if containerStatusKeys.contains(first) || first == "name" {
+    // The keys at the fragment's own level decide where it sits; the first may be one a pod's
+    // status and a container's state share (`message:`, `reason:`).
+    let topKeys = Set(
+      content.filter { $0.prefix { $0 == " " }.count == indent }.compactMap { key(Substring($0)) })
+    if podStatusKeys.contains(first) || !topKeys.isDisjoint(with: podStatusKeys) { return nested("status:", by: 2) }
+    if containerStatusKeys.contains(first) || first == "name" || !topKeys.isDisjoint(with: containerStatusKeys) {
       // One container's status: `state:`, `lastState:` …
       return nested("status:\n  containerStatuses:\n  -", by: 4)
+    }
+    if stateKeys.contains(first) {
+      // One state's body (`terminated:` with its exit code): the container's current state, as far
+      // as the paste shows.
+      return nested("status:\n  containerStatuses:\n  - state:", by: 6)
     }
     return nil
   }

@@ -73,6 +73,8 @@ package struct Finding: Hashable, Sendable, Codable {
   /// Typed facts scripts key on (`probe`, `mode`, `restarts`, `nextStartIn` …).
   package var facts: [KeyValue]
   package var evidence: [Evidence]
+  /// The rule's own severity when a config file (`.podmortem.yaml`) overrode it; nil otherwise.
+  package var severityOverriddenFrom: Severity? = nil
 
   package init(
     ruleID: String, category: FindingCategory, severity: Severity, subject: Subject, title: String,

@@ -13,6 +13,7 @@ package struct HTMLRenderer: Sendable {
     body += "\(input.accounts.count) sources"
     if let now = input.state.now { body += " · now = \(Self.esc(ReportTime.iso(now.date)))" }
     body += "</p>\n"
+    if let line = input.suppressed?.line { body += "<p class=\"meta\">\(Self.esc(line))</p>\n" }
     for f in input.findings { body += finding(f) }
     for pod in input.state.pods where !pod.timeline.isEmpty { body += timeline(pod) }
     body += sources(input)

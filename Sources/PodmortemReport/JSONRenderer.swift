@@ -55,6 +55,7 @@ private struct Document: Encodable {
   let events: [EventDTO]
   let caveats: [String]
   let now: CaptureDTO?
+  let suppressed: SuppressedDTO?
 
   init(_ input: ReportInput) {
     tool = Tool(name: "podmortem", version: input.toolVersion)
@@ -65,6 +66,44 @@ private struct Document: Encodable {
     events = input.state.events.map(EventDTO.init)
     caveats = input.state.caveats
     now = input.state.now.map(CaptureDTO.init)
+    suppressed = input.suppressed.map(SuppressedDTO.init)
+  }
+}
+
+/// What a `.podmortem.yaml` suppressed (docs/findings-schema.md "Suppressed").
+private struct SuppressedDTO: Encodable {
+  let file: String
+  let count: Int
+  let overridden: Int
+  let byEntry: [String: Int]
+  let findings: [SuppressedFindingDTO]
+
+  init(_ s: Suppressed) {
+    file = s.file
+    count = s.count
+    overridden = s.overridden
+    byEntry = Dictionary(s.byReason.map { ($0.reason, $0.count) }, uniquingKeysWith: +)
+    findings = s.entries.map(SuppressedFindingDTO.init)
+  }
+}
+
+private struct SuppressedFindingDTO: Encodable {
+  let ruleID: String
+  let severity: String
+  let subject: SubjectDTO
+  let title: String
+  let suppressedBy: String
+
+  enum CodingKeys: String, CodingKey {
+    case ruleID = "rule", severity, subject, title, suppressedBy
+  }
+
+  init(_ e: Suppressed.Entry) {
+    ruleID = e.finding.ruleID
+    severity = e.finding.severity.rawValue
+    subject = SubjectDTO(e.finding.subject)
+    title = e.finding.title
+    suppressedBy = e.reason
   }
 }
 
@@ -156,9 +195,11 @@ private struct FindingDTO: Encodable {
   let remedy: String
   let facts: [String: String]
   let evidence: [EvidenceDTO]
+  let severityOverriddenFrom: String?
 
   enum CodingKeys: String, CodingKey {
-    case ruleID = "rule", category, severity, subject, title, explanation, remedy, facts, evidence
+    case ruleID = "rule", category, severity, subject, title, explanation, remedy, facts, evidence,
+      severityOverriddenFrom
   }
 
   init(_ f: Finding) {
@@ -171,6 +212,7 @@ private struct FindingDTO: Encodable {
     remedy = f.remedy
     facts = Dictionary(f.facts.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
     evidence = f.evidence.sorted().map(EvidenceDTO.init)
+    severityOverriddenFrom = f.severityOverriddenFrom?.rawValue
   }
 }
 

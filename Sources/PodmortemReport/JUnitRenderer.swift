@@ -64,6 +64,10 @@ package struct JUnitRenderer: Sendable {
     out += "    <properties>\n"
     out += "      <property name=\"podmortem.version\" value=\"\(Self.escape(input.toolVersion))\"/>\n"
     out += "      <property name=\"podmortem.fail-on\" value=\"\(failOn.rawValue)\"/>\n"
+    if let suppressed = input.suppressed {
+      out += "      <property name=\"podmortem.config\" value=\"\(Self.escape(suppressed.file))\"/>\n"
+      out += "      <property name=\"podmortem.suppressed\" value=\"\(suppressed.count)\"/>\n"
+    }
     for a in input.accounts {
       out += "      <property name=\"podmortem.source\" value=\"\(Self.escape(a.source))\"/>\n"
     }

@@ -35,6 +35,10 @@ package struct MarkdownRenderer: Sendable {
         s += "- **\(f.severity.rawValue)** `\(f.subject)`: \(Self.escape(f.title))\n"
       }
     }
+    if let line = input.suppressed?.line {
+      // Globs' `*` would read as emphasis.
+      s += "\n\(Self.escape(line).replacingOccurrences(of: "*", with: "\\*")).\n"
+    }
     if let now = input.state.now {
       s += "\nAges are relative to \(ReportTime.iso(now.date)) (\(TextRenderer.originText(now.origin))).\n"
     }

@@ -24,6 +24,8 @@ package struct ReportInput: Sendable {
   package var findings: [Finding]
   /// Show environment values and anything that looks like a secret (off by default).
   package var revealSecrets: Bool
+  /// What a `.podmortem.yaml` suppressed; nil when no config file was applied.
+  package var suppressed: Suppressed? = nil
 
   package init(
     toolVersion: String, accounts: [SourceAccount], diagnostics: [Diagnostic], state: CorrelatedState,

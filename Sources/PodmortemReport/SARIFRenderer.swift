@@ -19,23 +19,39 @@ package struct SARIFRenderer: Sendable {
     }
     // Findings raised by patterns (patterns/*.json, --patterns) have no catalog entry: their rule
     // is described by the first such finding.
-    for f in input.findings where !rules.contains(where: { $0.id == f.ruleID }) {
+    let suppressed = input.suppressed?.entries ?? []
+    for f in input.findings + suppressed.map(\.finding) where !rules.contains(where: { $0.id == f.ruleID }) {
       rules.append(
         Rule(
           id: f.ruleID, name: f.ruleID, shortDescription: Text(text: f.title), fullDescription: nil,
           properties: RuleProperties(category: f.category.rawValue)))
     }
     let index = Dictionary(rules.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
-    let results = input.findings.map { f in
+    func result(_ f: Finding, suppressions: [Suppression]?) -> Result {
       Result(
         ruleId: f.ruleID, ruleIndex: index[f.ruleID] ?? 0, level: Self.level(f.severity),
         message: Text(text: Self.message(f)),
         locations: f.evidence.sorted().map(Self.location),
         partialFingerprints: ["podmortemFinding/v1": "\(f.ruleID)|\(f.subject.description)"],
+        suppressions: suppressions,
         properties: ResultProperties(
           severity: f.severity.rawValue, subject: f.subject.description, category: f.category.rawValue,
-          facts: Dictionary(f.facts.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })))
+          facts: Dictionary(f.facts.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first }),
+          severityOverriddenFrom: f.severityOverriddenFrom?.rawValue))
     }
+    // A finding a config file suppressed stays a result, with an `external` suppression naming
+    // the file and entry (SARIF §3.35, §3.34.3): dashboards show it as suppressed, not as fixed.
+    let results =
+      input.findings.map { result($0, suppressions: nil) }
+      + suppressed.map { e in
+        result(
+          e.finding,
+          suppressions: [
+            Suppression(
+              kind: "external",
+              justification: "suppressed by \(input.suppressed?.file ?? "a config file") (\(e.reason))")
+          ])
+      }
     let log = Log(
       runs: [
         Run(
@@ -145,7 +161,13 @@ private struct Result: Encodable {
   let message: Text
   let locations: [Location]
   let partialFingerprints: [String: String]
+  let suppressions: [Suppression]?
   let properties: ResultProperties
+}
+
+private struct Suppression: Encodable {
+  let kind: String
+  let justification: String
 }
 
 private struct ResultProperties: Encodable {
@@ -153,6 +175,7 @@ private struct ResultProperties: Encodable {
   let subject: String
   let category: String
   let facts: [String: String]
+  let severityOverriddenFrom: String?
 }
 
 private struct Location: Encodable {

@@ -10,14 +10,18 @@ package struct TextRenderer: Sendable {
   package var evidenceLimit = 8
   /// How many timeline entries to show per pod (the newest ones).
   package var timelineLimit = 25
+  /// `--no-trunc`/`--wide`: timeline and evidence lines are printed whole, never shortened.
+  package var wide = false
 
-  package init(palette: Palette = .plain) {
+  package init(palette: Palette = .plain, wide: Bool = false) {
     self.palette = palette
+    self.wide = wide
   }
 
   package func render(_ input: ReportInput) -> String {
     var out = ""
     out += summaryLine(input) + "\n"
+    if let line = input.suppressed?.line { out += palette.paint(line, .dim) + "\n" }
     if input.findings.isEmpty {
       out += "\nNo findings: nothing in the input points at a failure.\n"
     }
@@ -62,7 +66,7 @@ package struct TextRenderer: Sendable {
     if !f.evidence.isEmpty {
       out += "  " + palette.paint("Evidence:", .dim) + "\n"
       let shown = f.evidence.sorted().prefix(evidenceLimit)
-      for e in shown { out += "    \(palette.paint(e.ref.description, .dim))  \(Self.trimmed(e.text))\n" }
+      for e in shown { out += "    \(palette.paint(e.ref.description, .dim))  \(line(e.text))\n" }
       if f.evidence.count > shown.count { out += "    … and \(f.evidence.count - shown.count) more\n" }
     }
     return out
@@ -77,7 +81,7 @@ package struct TextRenderer: Sendable {
     for e in entries {
       let when = e.time.map(ReportTime.text) ?? "(time unknown)"
       let who = e.container.map { " [\($0)]" } ?? ""
-      out += "  \(palette.paint(when, .dim))  \(e.kind.rawValue)\(who)  \(Self.trimmed(e.summary))\n"
+      out += "  \(palette.paint(when, .dim))  \(e.kind.rawValue)\(who)  \(line(e.summary))\n"
     }
     return out
   }
@@ -99,6 +103,11 @@ package struct TextRenderer: Sendable {
       out += "  \(input.diagnostics.count) input problem\(input.diagnostics.count == 1 ? "" : "s") (see stderr)\n"
     }
     return out
+  }
+
+  /// A line of input text as shown: shortened unless `wide`.
+  private func line(_ text: String) -> String {
+    wide ? text.trimmingCharacters(in: .whitespaces) : Self.trimmed(text)
   }
 
   static func indent(_ text: String, by prefix: String) -> String {

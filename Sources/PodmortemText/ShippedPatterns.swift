@@ -14,10 +14,18 @@ extension PatternCatalog {
             "kinds": ["event"],
             "event": "Warning Unhealthy",
             "literals": ["probe failed:"],
-            "regex": "(?s)^(?<probe>Liveness|Readiness|Startup) probe failed: ?(?<output>.*)$",
+            "regex": "(?s)^(?:Pod (?<pod>[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?): )?(?<probe>Liveness|Readiness|Startup) probe failed: ?(?<output>.*)$",
             "title": "probe failed",
             "explanation": "The kubelet ran the probe and it failed; the text after the colon is the probe's output. An Unhealthy event is recorded on every failed attempt, before failureThreshold is reached.",
             "examples": [
+              {
+                "text": "Pod broker-cluster-broker-proxy-0: Startup probe failed: Get \"http://10.128.3.91:8080/status.html\": dial tcp 10.128.3.91:8080: connect: connection refused",
+                "captures": {
+                  "pod": "broker-cluster-broker-proxy-0",
+                  "probe": "Startup",
+                  "output": "Get \"http://10.128.3.91:8080/status.html\": dial tcp 10.128.3.91:8080: connect: connection refused"
+                }
+              },
               {
                 "text": "Liveness probe failed: HTTP probe failed with statuscode: 503",
                 "captures": {
@@ -311,6 +319,26 @@ extension PatternCatalog {
             ]
           },
           {
+            "id": "event.waiting-to-start-pull",
+            "kinds": ["event"],
+            "event": "Warning Failed",
+            "literals": ["is waiting to start: "],
+            "regex": "^container \"(?<container>[^\"]+)\" in pod \"(?<pod>[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?)\" is waiting to start: (?<reason>trying and failing to pull image|image can't be pulled)$",
+            "title": "kubectl logs on a container whose image cannot be pulled",
+            "explanation": "The API server refuses 'kubectl logs' for a container that has not started; while its image pull fails it says so (the Kubernetes Dashboard shows the same text).",
+            "examples": [
+              {
+                "text": "container \"upload\" in pod \"upload\" is waiting to start: trying and failing to pull image",
+                "captures": { "container": "upload", "pod": "upload", "reason": "trying and failing to pull image" }
+              },
+              {
+                "text": "container \"web\" in pod \"web-0\" is waiting to start: image can't be pulled",
+                "captures": { "container": "web", "pod": "web-0", "reason": "image can't be pulled" }
+              }
+            ],
+            "counterexamples": ["container \"web\" in pod \"web-0\" is waiting to start: ContainerCreating"]
+          },
+          {
             "id": "event.container-error",
             "kinds": ["event"],
             "event": "Warning Failed",
@@ -394,6 +422,22 @@ extension PatternCatalog {
                 "captures": {}
               }
             ]
+          },
+          {
+            "id": "event.cannot-schedule-pods",
+            "kinds": ["event"],
+            "event": "Warning FailedScheduling",
+            "literals": ["Cannot schedule pods: "],
+            "regex": "^(?:PodUnschedulable: )?Cannot schedule pods: (?<reasons>.+?)\\.?$",
+            "title": "the console's summary of an unschedulable pod",
+            "explanation": "The Google Cloud console's workload status summarises FailedScheduling as 'PodUnschedulable: Cannot schedule pods: <reason>'.",
+            "examples": [
+              {
+                "text": "PodUnschedulable: Cannot schedule pods: Insufficient cpu.",
+                "captures": { "reasons": "Insufficient cpu" }
+              }
+            ],
+            "counterexamples": ["Does not have minimum availability"]
           },
           {
             "id": "event.volume-operation-failed",
@@ -1663,6 +1707,30 @@ extension PatternCatalog {
                   "error": "rpc error: code = NotFound desc = failed to pull and unpack image \\\"docker.io/library/nginx:doesnotexist\\\": failed to resolve reference \\\"docker.io/library/nginx:doesnotexist\\\": docker.io/library/nginx:doesnotexist: not found"
                 }
               }
+            ]
+          },
+          {
+            "id": "kubelet.scheduler-no-fit",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "Unable to schedule pod"
+            ],
+            "regex": "^\"Unable to schedule pod; no fit; waiting\" pod=\"(?<pod>[^\"]+)\" err=\"(?<error>(?:[^\"\\\\]|\\\\.)*)\"",
+            "title": "the scheduler found no node for a pod",
+            "explanation": "kube-scheduler's own log (klog, like the kubelet's): the pod did not fit any node, with the same per-filter reasons its FailedScheduling event gives (docs/kubernetes.md §9.2).",
+            "examples": [
+              {
+                "text": "\"Unable to schedule pod; no fit; waiting\" pod=\"demo-catalog/demo-service-m3t8w\" err=\"0/254 nodes are available: 1 Too many pods, 154 node(s) didn't match the requested hostname, 33 Insufficient memory, 69 Insufficient cpu.\"",
+                "captures": {
+                  "pod": "demo-catalog/demo-service-m3t8w",
+                  "error": "0/254 nodes are available: 1 Too many pods, 154 node(s) didn't match the requested hostname, 33 Insufficient memory, 69 Insufficient cpu."
+                }
+              }
+            ],
+            "counterexamples": [
+              "\"Updating pod condition\" pod=\"demo-catalog/demo-service-m3t8w\" conditionType=PodScheduled conditionStatus=False conditionReason=\"Unschedulable\""
             ]
           },
           {

@@ -32,6 +32,8 @@ struct AnalyzeCommand: ParsableCommand {
       valueName: "percent"))
   var failOnUnrecognised: PercentArgument?
 
+  @OptionGroup(title: "Suppression and width") var reportOptions: ReportOptionsGroup
+
   func validate() throws {
     try rejectNearMissCommand(input.inputs)
     try live.validate(inputs: input.inputs)
@@ -40,13 +42,16 @@ struct AnalyzeCommand: ParsableCommand {
   func run() throws {
     let terminal = Terminal(colour: input.color)
     try terminal.requireOutput()
+    let config = try reportOptions.loadConfig(patternDirectories: input.patterns)
     let result = try live.analyse(
-      input.analysisOptions(), selection: select.selection, format: format, terminal: terminal)
-    let report = select.selection.apply(to: result.report)
+      input.analysisOptions(), selection: select.selection, config: config, format: format, terminal: terminal)
+    var report = select.selection.apply(to: result.report)
+    if let config { report = config.apply(to: report) }
     let outcome = Outcome(report, failOn: failOn.severity, unrecognisedLimit: failOnUnrecognised?.value)
     if outcome.hasReport || format.isMachineReadable {
-      try terminal.write(
-        live.finalText(format.render(report, failOn: failOn.severity, palette: terminal.palette), format: format))
+      let text = format.render(
+        report, failOn: failOn.severity, palette: terminal.palette, wide: reportOptions.noTrunc)
+      try terminal.write(live.finalText(text, format: format))
     }
     // Nothing read: the input's own reason (every input failed, an empty folder) says more.
     if let reason = result.nothingReadReason ?? outcome.reason { terminal.note("podmortem: \(reason)\n") }

@@ -27,10 +27,11 @@ struct LiveOptionsGroup: ParsableArguments {
 
   /// Runs the analysis: followed, or read once with a progress line on a terminal.
   func analyse(
-    _ options: AnalysisOptions, selection: Selection, format: OutputFormat, terminal: Terminal
+    _ options: AnalysisOptions, selection: Selection, config: SuppressionConfig?, format: OutputFormat,
+    terminal: Terminal
   ) throws -> AnalysisResult {
     guard follow else { return ProgressDrawer.run(Analysis(options: options), terminal: terminal) }
-    let session = FollowSession(options: options, selection: selection)
+    let session = FollowSession(options: options, selection: selection, config: config)
     // SIGINT and SIGTERM end the stream; the report is then printed as at its end. A second one
     // exits at once (128 + the signal, as a shell reports it).
     let signals = DispatchQueue(label: "podmortem.signals")

@@ -138,9 +138,9 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
   /// accounting and the exit status says the rest.
   var isMachineReadable: Bool { self == .json || self == .junit || self == .sarif }
 
-  func render(_ report: ReportInput, failOn: Severity, palette: Palette) -> String {
+  func render(_ report: ReportInput, failOn: Severity, palette: Palette, wide: Bool = false) -> String {
     switch self {
-    case .text: ReportFormat.text.render(report, palette: palette)
+    case .text: TextRenderer(palette: palette, wide: wide).render(report)
     case .markdown: ReportFormat.markdown.render(report)
     case .json: ReportFormat.json.render(report)
     case .html: ReportFormat.html.render(report)

@@ -274,6 +274,23 @@ struct FollowTests {
     #expect(both.stdout.contains("from 2 sources"))
   }
 
+  @Test("the suppression file applies to the change lines: ignored rules get none, overrides show")
+  func suppression() throws {
+    let dir = try BinaryRunner.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let config = dir.appendingPathComponent("podmortem.yaml")
+    try "ignore:\n  rules: [pod.evicted]\noverrides:\n  - rule: crashloop.backoff\n    severity: warning\n"
+      .write(to: config, atomically: true, encoding: .utf8)
+    let r = try BinaryRunner.run(["-w", "--config", config.path], stdin: Self.first)
+    let changes = r.stdout.split(separator: "\n").filter {
+      $0.range(of: #"^\d\d:\d\d:\d\d "#, options: .regularExpression) != nil
+    }
+    #expect(changes.count == 1, "\(r.stdout)")
+    #expect(changes.first?.contains("new     warning  default/accounts-api-6c8d9f7b5-x9z4w") == true)
+    #expect(!r.stdout.contains("[pod.evicted]"))
+    #expect(r.stdout.contains("suppressed by"))
+  }
+
   @Test("-o sarif: change lines go to stderr, stdout holds only the document")
   func documentFormats() throws {
     let r = try BinaryRunner.run(["-w", "-o", "sarif"], stdin: Self.first)

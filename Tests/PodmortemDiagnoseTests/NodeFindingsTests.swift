@@ -43,6 +43,28 @@ import Testing
     return Diagnoser().diagnose(correlator.finish())
   }
 
+  /// A describe cut before its Ready row: the other conditions' NodeStatusUnknown, or the node
+  /// controller's taint, still say the node is not ready.
+  @Test func aNodeCutBeforeItsReadyRowIsNotReadyByItsOtherSigns() throws {
+    let lines = Self.describeNode(ready: "False", reason: "KubeletNotReady", message: "x").split(
+      separator: "\n", omittingEmptySubsequences: false)
+    let noReadyRow = lines.filter { !$0.contains("Ready            False") && !$0.contains("NodeNotReady") }
+    let unreachable = try #require(findings(noReadyRow.joined(separator: "\n")).first { $0.ruleID == "node.not-ready" })
+    #expect(unreachable.fact("nodeReady") == "Unknown")
+    #expect(unreachable.evidence.allSatisfy { $0.text.contains("node.kubernetes.io/") })
+
+    let unknownRows = noReadyRow.map {
+      $0.replacingOccurrences(of: "False     Fri", with: "Unknown   Fri")
+        .replacingOccurrences(
+          of: "KubeletHasSufficientMemory   kubelet has sufficient memory available",
+          with: "NodeStatusUnknown   Kubelet stopped posting node status.")
+    }.filter { !$0.contains("node.kubernetes.io/unreachable") }
+    let stopped = try #require(findings(unknownRows.joined(separator: "\n")).first { $0.ruleID == "node.not-ready" })
+    #expect(stopped.fact("nodeReady") == "Unknown")
+    #expect(stopped.fact("reason") == "NodeStatusUnknown")
+    #expect(stopped.evidence.map(\.text).contains { $0.contains("MemoryPressure") })
+  }
+
   @Test func aNodeWhoseKubeletStoppedReportingIsNotReady() throws {
     let f = try #require(
       findings(

@@ -108,3 +108,37 @@ struct PastedLinesTests {
     #expect(parsed.containerID == container)
   }
 }
+
+/// What a person puts around a paste is ignored, never unrecognised; everything else still is.
+struct PasteDecorationTests {
+  @Test(arguments: [
+    "```", "```console", "~~~", "> ```yaml", "...", "  ......", "…", ". . .", "[...]", "<snip>", "$",
+    "$ kubectl get pods -n shop", "# crictl logs 9a3e71c0d2b5f -t", "# pod status.reason is Evicted",
+    "[root@master1 ~]# oc get events -n default", "[root@master1 ~]# ", "oper@node0:~$ kubectl -n sock-shop get pods",
+    "root@controlplane ~ ➜  kubectl get pods --all-namespaces", "❯ kubectl get pods", "PS C:\\> kubectl get pods",
+  ])
+  func decoration(_ line: String) {
+    #expect(PasteDecoration.contains(line))
+  }
+
+  @Test(arguments: [
+    "Warning  Unhealthy  10s  kubelet  Liveness probe failed", "}", "  \"reason\": \"OOMKilled\",",
+    "user@example.com wrote: the pod crashes", "```yaml is what I pasted below", "price $5", "Status:",
+    "CrashLoopBackOff... again",
+  ])
+  func notDecoration(_ line: String) {
+    #expect(!PasteDecoration.contains(line))
+  }
+
+  @Test func aFencedPasteCountsItsFencesAsIgnored() {
+    let run = PastedLinesTests.run(
+      """
+      ```console
+      $ kubectl describe pod web-0 | tail -3
+      I have no idea what this means
+      ```
+      """)
+    #expect(run.account.unrecognised == 1)
+    #expect(run.account.ignored == 3)
+  }
+}

@@ -65,7 +65,17 @@ package struct ProbeFailureMessage: Hashable, Sendable {
   package var statusCode: Int?
 
   /// Parses `<Kind> probe failed: <output>` or `<Kind> probe errored[ and resulted in X state]: <error>`.
-  package init?(_ message: String) {
+  package init?(_ text: String) {
+    // An operator's copy of the event names the pod first (`Pod web-0: Startup probe failed: …`),
+    // as event.probe-failed allows (patterns/event-messages.json).
+    var message = Substring(text)
+    if message.hasPrefix("Pod "), let colon = message.firstIndex(of: ":"),
+      message[message.index(message.startIndex, offsetBy: 4)..<colon].allSatisfy({
+        $0.isLetter || $0.isNumber || $0 == "-" || $0 == "."
+      })
+    {
+      message = message[message.index(after: colon)...].drop { $0 == " " }
+    }
     let kinds: [(String, ProbeSpec.Kind)] = [("Liveness", .liveness), ("Readiness", .readiness), ("Startup", .startup)]
     guard let (prefix, kind) = kinds.first(where: { message.hasPrefix($0.0 + " probe ") }) else { return nil }
     let rest = message.dropFirst(prefix.count + " probe ".count)

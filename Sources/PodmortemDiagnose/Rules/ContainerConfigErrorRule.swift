@@ -13,7 +13,7 @@ package struct ContainerConfigErrorRule: DiagnosisRule {
 
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
     pod.containers([.container, .initContainer]).compactMap { container in
-      let reasons: Set<String> = ["CreateContainerConfigError", "CreateContainerError"]
+      let reasons: Set<String> = ["CreateContainerConfigError", "CreateContainerError", "RunContainerError"]
       let failed = pod.events("Failed", container: container.name).filter {
         $0.message.hasPrefix("Error: ") && Self.classify($0.message).kind != "other"
       }
@@ -40,7 +40,10 @@ package struct ContainerConfigErrorRule: DiagnosisRule {
     if message.contains("runAsNonRoot and image will run as root") { return ("run-as-non-root", nil, nil) }
     if message.contains("runAsNonRoot and image has non-numeric user") { return ("non-numeric-user", nil, nil) }
     for (kind, word) in [("secret", "Secret"), ("configmap", "ConfigMap")] {
-      if let range = message.range(of: "\(kind) \""), message.hasSuffix("not found") {
+      // The kubelet's own `secret "x" not found`, or the API server's NotFound (`secrets "x" not
+      // found`) that older kubelets passed on.
+      if let range = message.range(of: "\(kind) \"") ?? message.range(of: "\(kind)s \""), message.hasSuffix("not found")
+      {
         let name = message[range.upperBound...].prefix { $0 != "\"" }
         return ("\(kind)-missing", "\(kind)/\(name)", nil)
       }

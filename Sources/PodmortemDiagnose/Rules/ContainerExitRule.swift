@@ -26,7 +26,11 @@ package struct ContainerExitRule: DiagnosisRule {
       let meaning = ExitCodes.explain(last.exitCode, reason: last.reason, message: last.message)
       let restarts = container.restartCount ?? 0
       let severity: Severity
-      if !container.isRunning {
+      if pod.latest.reason == "Evicted" || !pod.events("Evicted").isEmpty {
+        // The eviction killed it: `pod.evicted` absorbs this finding and decides how bad that is
+        // (docs/kubernetes.md §8.2); the exit alone must not make a replaced pod critical.
+        severity = .info
+      } else if !container.isRunning {
         severity = .critical
       } else {
         severity = container.ready == false ? .warning : .info

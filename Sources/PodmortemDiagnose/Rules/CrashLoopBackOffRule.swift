@@ -77,7 +77,13 @@ package struct CrashLoopBackOffRule: DiagnosisRule {
       if let signal = meaning.signalName { facts.append(KeyValue("signal", signal)) }
       if let reason = last.reason { facts.append(KeyValue("reason", reason)) }
     }
-    text += "The input does not show the restart count. "
+    if let total = pod.latest.restarts, container.name == ContainerSnapshot.unknownName {
+      // A `get pods` row: RESTARTS sums the pod's containers (while initializing, its init containers').
+      facts.append(.int("restarts", total))
+      text += "The row's RESTARTS column shows \(total) across the pod's containers, not per container. "
+    } else {
+      text += "The input does not show the restart count. "
+    }
     var title = "container '\(container.name)' in CrashLoopBackOff (restart count not shown"
     if let observed {
       // The first exit on the default curve with this delay: the container exited at least that often.
@@ -259,6 +265,18 @@ package struct CrashLoopBackOffRule: DiagnosisRule {
         ExpectedFinding(
           ruleID: "container.exit-code", category: .containerExit, severity: .info, container: "api",
           facts: [KeyValue("exitCode", "1"), KeyValue("restarts", "3")])
+      ]),
+    RuleExample(
+      "a get pods row of a two-container pod: RESTARTS is the pod's sum, not one container's",
+      .text(
+        #"""
+        $ kubectl -n qa get pods | grep mongodb
+        mongodb-7c4d9b6f58-wqnzl           1/2     CrashLoopBackOff   3          2m26s
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "crashloop.backoff", category: .crashloopBackoff, severity: .critical,
+          facts: [KeyValue("cause", "unknown"), .int("restarts", 3)], evidenceLines: [2])
       ]),
     RuleExample(
       "a kubelet back-off line alone: the restart count is not shown, the delay is the kubelet's own",

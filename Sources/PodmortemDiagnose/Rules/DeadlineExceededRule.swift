@@ -18,6 +18,10 @@ package struct DeadlineExceededRule: DiagnosisRule {
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
     let events = pod.events("DeadlineExceeded")
     guard pod.latest.reason == "DeadlineExceeded" || !events.isEmpty else { return [] }
+    // The Job controller's event is about the Job's own deadline, not a pod's (docs/kubernetes.md §8.4).
+    if pod.latest.reason == nil, !events.isEmpty, events.allSatisfy({ $0.sourceComponent == "job-controller" }) {
+      return [Self.jobDeadline(pod, events: events)]
+    }
     var facts: [KeyValue] = [KeyValue("reason", "DeadlineExceeded")]
     if let start = pod.latest.startTime, let end = Self.killedAt(pod, events: events) ?? pod.now(in: state) {
       facts.append(.int("activeSeconds", Int(saturating: end.timeIntervalSince(start.midpoint).rounded())))
@@ -31,6 +35,19 @@ package struct DeadlineExceededRule: DiagnosisRule {
         remedy: "raise activeDeadlineSeconds (set on the pod or by a Job's template) or make the work finish sooner",
         facts: facts, evidence: pod.latest.evidence + events.evidence)
     ]
+  }
+
+  /// A Job past its own `spec.activeDeadlineSeconds`: the Job controller deletes the Job's running
+  /// pods and fails the Job with reason DeadlineExceeded. The pasted events belong to the Job.
+  private static func jobDeadline(_ pod: PodHistory, events: [MergedEvent]) -> Finding {
+    description.finding(
+      .critical, pod.subject(), title: "Job killed: active longer than its activeDeadlineSeconds",
+      explanation: "The Job controller says '\(events.last?.message ?? "")': the Job ran longer than its "
+        + "spec.activeDeadlineSeconds, so the controller deleted its running pods and marked the Job failed with "
+        + "reason DeadlineExceeded. These events belong to the Job; the input does not show its pods' own state.",
+      remedy: "raise the Job's activeDeadlineSeconds or make the work finish sooner; 'kubectl describe job' shows "
+        + "the deadline and the pods it created",
+      facts: [KeyValue("reason", "DeadlineExceeded"), KeyValue("object", "job")], evidence: events.evidence)
   }
 
   /// When the deadline ended the pod: its containers' last finishedAt, else the first DeadlineExceeded
@@ -185,5 +202,21 @@ package struct DeadlineExceededRule: DiagnosisRule {
           facts: [KeyValue("reason", "DeadlineExceeded")], evidenceText: ["Reason:           DeadlineExceeded"])
       ]),
     RuleExample("a running pod", .pod("report-1") { p in p.container("job") }),
+    RuleExample(
+      "a Job's own deadline, from the Job's Events table",
+      .text(
+        #"""
+        Events:
+          Type     Reason            Age                From            Message
+          ----     ------            ----               ----            -------
+          Normal   SuccessfulCreate  13m                job-controller  Created pod: report-r8t2w
+          Normal   SuccessfulDelete  12m                job-controller  Deleted pod: report-r8t2w
+          Warning  DeadlineExceeded  12m (x2 over 12m)  job-controller  Job was active longer than specified deadline
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "pod.deadline-exceeded", category: .deadlineExceeded, severity: .critical,
+          facts: [KeyValue("reason", "DeadlineExceeded"), KeyValue("object", "job")], evidenceLines: [6])
+      ]),
   ]
 }

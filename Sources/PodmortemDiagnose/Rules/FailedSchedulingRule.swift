@@ -14,11 +14,21 @@ package struct FailedSchedulingRule: DiagnosisRule {
     let condition = pod.latest.conditions.first { $0.type == "PodScheduled" }
     let scheduled = condition?.status == "True" || (condition == nil && pod.latest.node != nil)
     guard !scheduled, !pod.isTerminal else { return [] }
-    let events = pod.events("FailedScheduling")
+    // Kubernetes 1.0 wrote the reason in lower camel case (`failedScheduling`, docs/kubernetes.md §1.7).
+    let events = pod.events("FailedScheduling") + pod.events("failedScheduling")
     let latestEvent = events.max { ($0.lastSeen?.latest ?? .distantPast) < ($1.lastSeen?.latest ?? .distantPast) }
+    // kube-scheduler's own log says what the event says (kubelet.scheduler-no-fit).
+    let logs = pod.logs.filter { $0.patternID == "kubelet.scheduler-no-fit" }
     let parsed =
       condition?.message.flatMap(SchedulingMessage.init) ?? latestEvent.flatMap { SchedulingMessage($0.message) }
-    guard parsed != nil || latestEvent != nil else { return [] }
+      // An older event's per-node breakdown when the latest says less (`pod has unbound immediate
+      // PersistentVolumeClaims`, a prefilter message).
+      ?? events.sorted { ($0.lastSeen?.latest ?? .distantPast) > ($1.lastSeen?.latest ?? .distantPast) }
+      .lazy.compactMap { SchedulingMessage($0.message) }.first
+      ?? logs.last?.capture("error").flatMap(SchedulingMessage.init)
+    // PodScheduled False alone (the Events table cut off or already expired) still says the pod
+    // waits for a node; the finding then says the scheduler's reason is not in the input.
+    guard parsed != nil || latestEvent != nil || !logs.isEmpty || condition?.status == "False" else { return [] }
     var facts: [KeyValue] = []
     if let parsed {
       facts.append(.int("nodes", parsed.totalNodes))
@@ -33,17 +43,89 @@ package struct FailedSchedulingRule: DiagnosisRule {
       }
       if parsed.truncated { facts.append(KeyValue("truncated", "true")) }
     }
-    if !events.isEmpty { facts.append(.int("attempts", events.totalCount)) }
+    if !events.isEmpty {
+      facts.append(.int("attempts", events.totalCount))
+    } else if !logs.isEmpty {
+      facts.append(.int("attempts", logs.count))
+    }
     return [
       Self.description.finding(
         .critical, pod.subject(), title: Self.title(parsed),
         explanation: Self.explanation(parsed, raw: latestEvent?.message), remedy: Self.remedy(parsed), facts: facts,
-        evidence: pod.latest.evidence + events.evidence)
+        evidence: pod.latest.evidence + events.evidence + logs.map(\.evidence))
     ]
   }
 
   package static let examples: [RuleExample] = [
     // kubectl text as users paste it, run end to end through ingest and correlation.
+    RuleExample(
+      "kube-scheduler's log alone: no fit on 254 nodes",
+      .text(
+        #"""
+        I1127 00:40:35.087327   37249 factory.go:322] "Unable to schedule pod; no fit; waiting" pod="shop/web-5f6d7c8b9-c8d2f" err="0/254 nodes are available: 1 Too many pods, 154 node(s) didn't match the requested hostname, 33 Insufficient memory, 69 Insufficient cpu."
+        I1127 00:40:35.087440   37249 scheduler.go:355] Updating pod condition for shop/web-5f6d7c8b9-c8d2f to (PodScheduled==False, Reason=Unschedulable)
+        I1127 00:40:46.074539   37249 factory.go:322] "Unable to schedule pod; no fit; waiting" pod="shop/web-5f6d7c8b9-c8d2f" err="0/254 nodes are available: 1 Too many pods, 154 node(s) didn't match the requested hostname, 33 Insufficient memory, 69 Insufficient cpu."
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "scheduling.failed", category: .failedScheduling, severity: .critical,
+          facts: [
+            KeyValue("nodes", "254"), KeyValue("primaryReason", "other"),
+            KeyValue(
+              "reasons",
+              "1 Too many pods; 154 node(s) didn't match the requested hostname; 33 Insufficient memory; 69 Insufficient cpu"
+            ),
+            KeyValue("attempts", "2"),
+          ], evidenceLines: [1, 3])
+      ]),
+    RuleExample(
+      "PodScheduled False with the events gone: the reason is not in the input",
+      .text(
+        #"""
+        Name:             web-5f6d7c8b9-q4w7z
+        Namespace:        default
+        Priority:         0
+        Service Account:  default
+        Node:             <none>
+        Labels:           app=web
+                          pod-template-hash=5f6d7c8b9
+        Annotations:      <none>
+        Status:           Pending
+        IP:               
+        IPs:              <none>
+        Controlled By:    ReplicaSet/web-5f6d7c8b9
+        Containers:
+          web:
+            Image:      registry.example.com/shop/web:4.2.0
+            Port:       8080/TCP
+            Host Port:  0/TCP
+            Requests:
+              cpu:        2
+              memory:     4Gi
+            Environment:  <none>
+            Mounts:
+              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-x7k2p (ro)
+        Conditions:
+          Type           Status
+          PodScheduled   False 
+        Volumes:
+          kube-api-access-x7k2p:
+            Type:                    Projected (a volume that contains injected data from multiple sources)
+            TokenExpirationSeconds:  3607
+            ConfigMapName:           kube-root-ca.crt
+            ConfigMapOptional:       <nil>
+            DownwardAPI:             true
+        QoS Class:                   Burstable
+        Node-Selectors:              <none>
+        Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s
+                                     node.kubernetes.io/unreachable:NoExecute op=Exists for 300s
+        Events:                      <none>
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "scheduling.failed", category: .failedScheduling, severity: .critical, facts: [],
+          evidenceLines: [5, 26])
+      ]),
     RuleExample(
       "a control-plane taint and too little cpu; preemption cannot help",
       .text(
@@ -213,7 +295,13 @@ fileprivate extension FailedSchedulingRule {
   }
 
   static func explanation(_ parsed: SchedulingMessage?, raw: String?) -> String {
-    guard let parsed else { return "The scheduler says: '\(raw ?? "")'." }
+    guard let parsed else {
+      guard let raw else {
+        return "The pod's PodScheduled condition is False: no node has been assigned. The input shows neither the "
+          + "scheduler's FailedScheduling event nor the condition's message, so why no node fits is not known here."
+      }
+      return "The scheduler says: '\(raw)'."
+    }
     var text = "None of the \(parsed.totalNodes) nodes fits."
     if let prefilter = parsed.prefilter {
       text += " Scheduling stopped before the node filters: \(prefilter)."
@@ -238,7 +326,10 @@ fileprivate extension FailedSchedulingRule {
   }
 
   static func remedy(_ parsed: SchedulingMessage?) -> String {
-    guard let parsed else { return "read the scheduler's message" }
+    guard let parsed else {
+      return "read the scheduler's reason: 'kubectl get events --field-selector reason=FailedScheduling' or "
+        + "the PodScheduled condition's message in 'kubectl get pod -o yaml'"
+    }
     if let prefilter = parsed.prefilter { return SchedulingReason(prefilter).nextStep }
     var seen: Set<String> = []
     return parsed.entries.sorted { $0.count > $1.count }.compactMap { entry in

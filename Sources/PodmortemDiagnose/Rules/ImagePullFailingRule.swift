@@ -19,7 +19,9 @@ package struct ImagePullFailingRule: DiagnosisRule {
 
   /// Events of a failed pull (patterns/event-messages.json): `Failed to pull image "x": <err>`, and the
   /// `Error: ErrImagePull` (or `ImagePullBackOff`, `InvalidImageName`) that follows it.
-  static let failedPatterns: Set<String> = ["event.failed-pull-image", "event.error-image-pull"]
+  static let failedPatterns: Set<String> = [
+    "event.failed-pull-image", "event.error-image-pull", "event.waiting-to-start-pull",
+  ]
   /// Kubelet and runtime lines of a failed pull (patterns/kubelet.json, patterns/node.json).
   static let logPatterns: Set<String> = [
     "kubelet.image-pull-failed", "kubelet.pullimage-service-failed", "kubelet.failed-to-pull-image-message",

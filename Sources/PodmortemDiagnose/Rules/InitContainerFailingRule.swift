@@ -15,6 +15,39 @@ package struct InitContainerFailingRule: DiagnosisRule {
   package init() {}
 
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
+    let found = perContainer(pod)
+    if found.isEmpty, let failed = Self.failedInitialization(pod) { return [failed] }
+    return found
+  }
+
+  /// A pod that ended Failed with its Initialized condition False, when the paste does not show
+  /// the failing init container's state: the condition's message names the init containers that
+  /// never completed (`containers with incomplete status: [a b]`, [k/k] pkg/kubelet/status/generate.go).
+  static func failedInitialization(_ pod: PodHistory) -> Finding? {
+    guard pod.latest.phase == "Failed",
+      let condition = pod.latest.conditions.first(where: { $0.type == "Initialized" }), condition.status == "False"
+    else { return nil }
+    var names: [String] = []
+    if let message = condition.message, let open = message.lastIndex(of: "["), let close = message.lastIndex(of: "]"),
+      open < close
+    {
+      names = message[message.index(after: open)..<close].split(separator: " ").map(String.init)
+    }
+    let which = names.isEmpty ? "an init container" : names.map { "'\($0)'" }.joined(separator: ", ")
+    var facts = [KeyValue("reason", condition.reason ?? "ContainersNotInitialized")]
+    if !names.isEmpty { facts.append(KeyValue("incomplete", names.joined(separator: ","))) }
+    return description.finding(
+      .critical, pod.subject(names.first),
+      title: "pod failed during initialization: \(which) did not complete",
+      explanation: "The pod is Failed and its Initialized condition is False ('\(condition.message ?? "")'): "
+        + "\(which) never completed, so the app containers never started. The input does not show the failing "
+        + "init container's state, so its exit code and reason are not known here.",
+      remedy: "read the init containers' states and logs: 'kubectl describe pod' and "
+        + "'kubectl logs <pod> -c <init container>'",
+      facts: facts, evidence: pod.latest.evidence)
+  }
+
+  private func perContainer(_ pod: PodHistory) -> [Finding] {
     let inits = pod.containers([.initContainer]).filter { !$0.restartPolicyAlways }
     return inits.enumerated().compactMap { index, container in
       if case .terminated(let t) = container.state, t.exitCode == 0 { return nil }
@@ -237,5 +270,29 @@ package struct InitContainerFailingRule: DiagnosisRule {
         p.container("migrate", role: .initContainer, state: .terminated(Termination(reason: "Completed", exitCode: 0)))
         p.container("api")
       }),
+    RuleExample(
+      "a Failed pod whose status shows only its Initialized condition",
+      .pod("ci-job-0", phase: "Failed") { p in
+        p.snapshot.conditions = [
+          PodCondition(
+            type: "Initialized", status: "False", reason: "ContainersNotInitialized",
+            message: "containers with incomplete status: [initupload place-tools]")
+        ]
+      },
+      expect: [
+        ExpectedFinding(
+          ruleID: "init.container-failing", category: .initContainer, severity: .critical,
+          facts: [KeyValue("reason", "ContainersNotInitialized"), KeyValue("incomplete", "initupload,place-tools")])
+      ]),
+    RuleExample(
+      "a Pending pod still initializing is not failed",
+      .pod("ci-job-1", phase: "Pending") { p in
+        p.snapshot.conditions = [
+          PodCondition(
+            type: "Initialized", status: "False", reason: "ContainersNotInitialized",
+            message: "containers with incomplete status: [initupload]")
+        ]
+      },
+      expect: []),
   ]
 }

@@ -13,6 +13,32 @@ package struct OOMKilledRule: DiagnosisRule {
   package init() {}
 
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
+    let found = perContainer(pod)
+    if found.isEmpty, let row = Self.fromStatusColumn(pod) { return [row] }
+    return found
+  }
+
+  /// A `get pods` row whose STATUS is `OOMKilled` (or `Init:OOMKilled`): the last container's
+  /// termination reason, without its exit code or the container's name (docs/kubernetes.md §3.4).
+  static func fromStatusColumn(_ pod: PodHistory) -> Finding? {
+    guard let status = pod.latest.displayStatus, status == "OOMKilled" || status == "Init:OOMKilled" else {
+      return nil
+    }
+    var facts = [KeyValue("reason", "OOMKilled")]
+    if let restarts = pod.latest.restarts { facts.append(.int("restarts", restarts)) }
+    let restartsText = pod.latest.restarts.map { " (\($0) restarts across the pod's containers)" } ?? ""
+    let which = status.hasPrefix("Init:") ? "an init container" : "a container"
+    return description.finding(
+      .critical, pod.subject(),
+      title: "\(which) OOMKilled\(restartsText)",
+      explanation: "The pod's STATUS is \(status): \(which) last ended because it crossed its memory limit and the "
+        + "kernel killed it. The row does not say which container, its exit code or its limit.",
+      remedy: "find the container with 'kubectl describe pod' (Last State: Terminated, Reason: OOMKilled) and "
+        + "raise its memory limit, or find why it uses more memory than expected",
+      facts: facts, evidence: pod.latest.evidence)
+  }
+
+  private func perContainer(_ pod: PodHistory) -> [Finding] {
     pod.containers([.container, .initContainer]).compactMap { container in
       guard let last = container.lastTermination, last.reason == "OOMKilled" else { return nil }
       let restarts = container.restartCount ?? 0
@@ -205,6 +231,19 @@ package struct OOMKilledRule: DiagnosisRule {
       .pod("api-2") { p in
         p.container("api", lastState: .terminated(Termination(reason: "Error", exitCode: 137)), restarts: 1)
       }),
+    RuleExample(
+      "a get pods row whose STATUS is OOMKilled",
+      .text(
+        #"""
+        NAME                          READY   STATUS      RESTARTS   AGE
+        batch-7c9d8e6f5b-x2k4p        0/1     OOMKilled   0          126m
+        web-5f6d7c8b9-c8d2f           1/1     Running     0          3h
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "container.oom-killed", category: .oomKilled, severity: .critical,
+          facts: [KeyValue("reason", "OOMKilled"), .int("restarts", 0)], evidenceLines: [2])
+      ]),
   ]
 }
 

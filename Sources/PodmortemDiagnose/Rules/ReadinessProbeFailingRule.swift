@@ -1,3 +1,4 @@
+import Foundation
 import PodmortemCorrelate
 import PodmortemModel
 
@@ -18,9 +19,14 @@ package struct ReadinessProbeFailingRule: DiagnosisRule {
       guard let f = ProbeFailures(.readiness, container: container, in: pod) else { return nil }
       let ready = container.ready == true
       let restarts = container.restartCount ?? 0
-      let facts = f.facts + [KeyValue("ready", ready ? "true" : "false"), .int("restarts", restarts)]
+      var facts = f.facts + [KeyValue("ready", ready ? "true" : "false"), .int("restarts", restarts)]
+      // Failures only while the container was starting are how readiness works (§6.2): worth
+      // knowing, not a degradation — whether it is ready now, or not yet and still in that window.
+      let window = Self.startupWindow(f, restarts: restarts)
+      if window != nil { facts.append(KeyValue("startupOnly", "true")) }
+      let starting = !ready && window.map { end in pod.now(in: state).map { $0 <= end } ?? false } == true
       return Self.description.finding(
-        ready ? .info : .warning, pod.subject(container.name), title: Self.title(f, ready: ready),
+        ready || starting ? .info : .warning, pod.subject(container.name), title: Self.title(f, ready: ready),
         explanation: Self.explanation(f, ready: ready, restarts: restarts),
         remedy: [f.modeRemedy, "'kubectl get endpointslices' shows whether the pod receives traffic"].compactMap { $0 }
           .joined(separator: "; "), facts: facts, evidence: f.evidence)
@@ -198,6 +204,50 @@ package struct ReadinessProbeFailingRule: DiagnosisRule {
           ruleID: "probe.readiness-failing", category: .probeFailure, severity: .info,
           facts: [KeyValue("mode", "refused"), KeyValue("ready", "true")])
       ]),
+    // Severity calibration: failures only inside the start-up window (initialDelaySeconds +
+    // failureThreshold × periodSeconds + timeoutSeconds after the start) are the app starting.
+    RuleExample(
+      "ready now, failed only in its first 31 s: info",
+      .pod("web-4") { p in
+        p.container("web", ready: true, probes: [.readiness: .http(8080, "/ready")])
+        p.event(
+          .warning, "Unhealthy",
+          "Readiness probe failed: Get \"http://10.1.2.4:8080/ready\": dial tcp 10.1.2.4:8080: connect: connection refused",
+          count: 3, lastAgo: 3575, firstAgo: 3595)
+      },
+      expect: [
+        ExpectedFinding(
+          ruleID: "probe.readiness-failing", category: .probeFailure, severity: .info,
+          facts: [KeyValue("startupOnly", "true"), KeyValue("ready", "true"), .int("failures", 3)])
+      ]),
+    RuleExample(
+      "started 20 s ago, not ready yet, still inside its 41 s start-up window: info",
+      .pod("web-5") { p in
+        p.container(
+          "web", state: .running(startedAt: ExamplePod.ago(20)), ready: false,
+          probes: [.readiness: .http(8080, "/ready", delay: 10)])
+        p.event(
+          .warning, "Unhealthy", "Readiness probe failed: HTTP probe failed with statuscode: 503", count: 2,
+          lastAgo: 8, firstAgo: 14)
+      },
+      expect: [
+        ExpectedFinding(
+          ruleID: "probe.readiness-failing", category: .probeFailure, severity: .info,
+          facts: [KeyValue("startupOnly", "true"), KeyValue("ready", "false")])
+      ]),
+    RuleExample(
+      "failed only while starting an hour ago, yet still not ready: warning",
+      .pod("web-6") { p in
+        p.container("web", ready: false, probes: [.readiness: .http(8080, "/ready")])
+        p.event(
+          .warning, "Unhealthy", "Readiness probe failed: HTTP probe failed with statuscode: 503", count: 3,
+          lastAgo: 3575, firstAgo: 3595)
+      },
+      expect: [
+        ExpectedFinding(
+          ruleID: "probe.readiness-failing", category: .probeFailure, severity: .warning,
+          facts: [KeyValue("startupOnly", "true"), KeyValue("ready", "false")])
+      ]),
     RuleExample(
       "liveness failures are not readiness failures",
       .pod("web-3") { p in
@@ -205,6 +255,31 @@ package struct ReadinessProbeFailingRule: DiagnosisRule {
         p.event(.warning, "Unhealthy", "Liveness probe failed: HTTP probe failed with statuscode: 500")
       }),
   ]
+}
+
+extension ReadinessProbeFailingRule {
+  /// The end of the container's start-up window when every counted failure falls inside it, else
+  /// nil. The window is initialDelaySeconds + failureThreshold × periodSeconds (+ timeoutSeconds for
+  /// the last attempt) after the container started: a probe that starts failing then is the app
+  /// still starting (§6.2). Only for a container that never restarted, whose failures all come from
+  /// events with a known last time (a kubelet log line alone is not placed), and whose probe is known.
+  static func startupWindow(_ f: ProbeFailures, restarts: Int) -> Date? {
+    guard restarts == 0, let spec = f.spec, case .running(let started?) = f.container.state, !f.events.isEmpty
+    else { return nil }
+    let counted = f.events.reduce(0) { $0 + $1.count }
+    guard f.failures + f.errored == counted else { return nil }
+    // Spec values are range-checked int32s at ingest (docs/architecture.md "What must hold"); Double
+    // arithmetic cannot overflow, and a negative or absurd window is no window.
+    let seconds =
+      Double(spec.initialDelaySeconds) + Double(spec.failureThreshold) * Double(spec.periodSeconds)
+      + Double(spec.timeoutSeconds)
+    guard seconds > 0, seconds <= Plausible.maxDurationSeconds else { return nil }
+    let end = started.latest.addingTimeInterval(seconds)
+    for e in f.events {
+      guard let last = e.lastSeen ?? e.firstSeen, last.latest <= end else { return nil }
+    }
+    return end
+  }
 }
 
 fileprivate extension ReadinessProbeFailingRule {

@@ -59,12 +59,29 @@ package struct StuckTerminatingRule: DiagnosisRule {
     let evidence =
       latest.evidence + nodeEvents.evidence + kill.evidence + unmount.evidence + hook.evidence
       + (latest.node.flatMap { state.nodes[$0]?.evidence } ?? [])
+    // Severity: a pod whose containers all completed (exit 0) and that only finalizers keep has
+    // nothing left to run and holds no name a controller waits for to recreate it (docs/kubernetes.md
+    // §8.3): a controller is broken, the workload is not down — warning. Anything else still
+    // holding a pod past its deadline is critical.
+    let severity: Severity = Self.completed(pod) && causes == [.finalizers] ? .warning : .critical
+    if severity != .critical { facts.append(KeyValue("completed", "true")) }
     return [
       Self.description.finding(
-        .critical, pod.subject(), title: Self.title(causes, overdue: overdue),
+        severity, pod.subject(), title: Self.title(causes, overdue: overdue),
         explanation: Self.explanation(causes, overdue: overdue, grace: grace, latest: latest, kills: kill.totalCount),
         remedy: Self.remedy(causes, latest: latest), facts: facts, evidence: evidence)
     ]
+  }
+
+  /// True when the pod finished successfully: phase Succeeded, or every app container terminated
+  /// with exit code 0.
+  static func completed(_ pod: PodHistory) -> Bool {
+    if pod.latest.phase == "Succeeded" { return true }
+    let containers = pod.containers([.container])
+    return !containers.isEmpty
+      && containers.allSatisfy { c in
+        if case .terminated(let t) = c.state { t.exitCode == 0 } else { false }
+      }
   }
 
   package static let examples: [RuleExample] = [
@@ -314,6 +331,236 @@ package struct StuckTerminatingRule: DiagnosisRule {
           ----    ------   ----  ----     -------
           Normal  Killing  45s  kubelet  Stopping container web
         """#, now: "2026-11-27T01:00:00Z")),
+    // Severity calibration: a Completed pod kept only by a finalizer is a broken controller, not a
+    // workload down (warning); a running pod held the same way is critical.
+    RuleExample(
+      "the fixture's legacy-sync: Succeeded, kept 47 minutes by a finalizer whose controller is gone: warning",
+      .text(
+        #"""
+        {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {
+                "creationTimestamp": "2026-11-24T17:50:00Z",
+                "deletionGracePeriodSeconds": 0,
+                "deletionTimestamp": "2026-11-27T00:12:52Z",
+                "finalizers": [
+                    "example.com/drain-protection"
+                ],
+                "generateName": "legacy-sync-5b7c9d6f8-",
+                "labels": {
+                    "app": "legacy-sync",
+                    "pod-template-hash": "5b7c9d6f8"
+                },
+                "name": "legacy-sync-5b7c9d6f8-t6r4n",
+                "namespace": "default",
+                "ownerReferences": [
+                    {
+                        "apiVersion": "apps/v1",
+                        "blockOwnerDeletion": true,
+                        "controller": true,
+                        "kind": "ReplicaSet",
+                        "name": "legacy-sync-5b7c9d6f8",
+                        "uid": "3ea143a3-59f7-5c85-97ac-5563a777a9aa"
+                    }
+                ],
+                "resourceVersion": "249498",
+                "uid": "d830d457-04b6-56eb-9ea6-8f6628b57df8"
+            },
+            "spec": {
+                "containers": [
+                    {
+                        "image": "registry.example.com/ops/legacy-sync:0.4.1",
+                        "imagePullPolicy": "IfNotPresent",
+                        "name": "sync",
+                        "resources": {
+                            "requests": {
+                                "cpu": "50m",
+                                "memory": "64Mi"
+                            }
+                        },
+                        "terminationMessagePath": "/dev/termination-log",
+                        "terminationMessagePolicy": "File",
+                        "volumeMounts": [
+                            {
+                                "mountPath": "/var/run/secrets/kubernetes.io/serviceaccount",
+                                "name": "kube-api-access-f420d",
+                                "readOnly": true
+                            }
+                        ]
+                    }
+                ],
+                "dnsPolicy": "ClusterFirst",
+                "enableServiceLinks": true,
+                "nodeName": "worker-2",
+                "preemptionPolicy": "PreemptLowerPriority",
+                "priority": 0,
+                "restartPolicy": "Always",
+                "schedulerName": "default-scheduler",
+                "securityContext": {},
+                "serviceAccount": "default",
+                "serviceAccountName": "default",
+                "terminationGracePeriodSeconds": 30,
+                "tolerations": [
+                    {
+                        "effect": "NoExecute",
+                        "key": "node.kubernetes.io/not-ready",
+                        "operator": "Exists",
+                        "tolerationSeconds": 300
+                    },
+                    {
+                        "effect": "NoExecute",
+                        "key": "node.kubernetes.io/unreachable",
+                        "operator": "Exists",
+                        "tolerationSeconds": 300
+                    }
+                ],
+                "volumes": [
+                    {
+                        "name": "kube-api-access-f420d",
+                        "projected": {
+                            "defaultMode": 420,
+                            "sources": [
+                                {
+                                    "serviceAccountToken": {
+                                        "expirationSeconds": 3607,
+                                        "path": "token"
+                                    }
+                                },
+                                {
+                                    "configMap": {
+                                        "items": [
+                                            {
+                                                "key": "ca.crt",
+                                                "path": "ca.crt"
+                                            }
+                                        ],
+                                        "name": "kube-root-ca.crt"
+                                    }
+                                },
+                                {
+                                    "downwardAPI": {
+                                        "items": [
+                                            {
+                                                "fieldRef": {
+                                                    "apiVersion": "v1",
+                                                    "fieldPath": "metadata.namespace"
+                                                },
+                                                "path": "namespace"
+                                            }
+                                        ]
+                                    }
+                                }
+                            ]
+                        }
+                    }
+                ]
+            },
+            "status": {
+                "conditions": [
+                    {
+                        "lastProbeTime": null,
+                        "lastTransitionTime": "2026-11-27T00:12:51Z",
+                        "status": "False",
+                        "type": "PodReadyToStartContainers"
+                    },
+                    {
+                        "lastProbeTime": null,
+                        "lastTransitionTime": "2026-11-24T17:50:01Z",
+                        "status": "True",
+                        "type": "Initialized"
+                    },
+                    {
+                        "lastProbeTime": null,
+                        "lastTransitionTime": "2026-11-27T00:12:50Z",
+                        "reason": "PodCompleted",
+                        "status": "False",
+                        "type": "Ready"
+                    },
+                    {
+                        "lastProbeTime": null,
+                        "lastTransitionTime": "2026-11-27T00:12:50Z",
+                        "reason": "PodCompleted",
+                        "status": "False",
+                        "type": "ContainersReady"
+                    },
+                    {
+                        "lastProbeTime": null,
+                        "lastTransitionTime": "2026-11-24T17:50:00Z",
+                        "status": "True",
+                        "type": "PodScheduled"
+                    }
+                ],
+                "containerStatuses": [
+                    {
+                        "containerID": "containerd://20e4b160e9e894396c426daaacf307a33c3f4caa63e681bb4ec580c8e3861fb9",
+                        "image": "registry.example.com/ops/legacy-sync:0.4.1",
+                        "imageID": "registry.example.com/ops/legacy-sync@sha256:703b375ef1a5ad42fa33f7214aa17fdf987e2c425c31f2064afeb512509910a1",
+                        "lastState": {},
+                        "name": "sync",
+                        "ready": false,
+                        "restartCount": 0,
+                        "started": false,
+                        "state": {
+                            "terminated": {
+                                "containerID": "containerd://20e4b160e9e894396c426daaacf307a33c3f4caa63e681bb4ec580c8e3861fb9",
+                                "exitCode": 0,
+                                "finishedAt": "2026-11-27T00:12:50Z",
+                                "reason": "Completed",
+                                "startedAt": "2026-11-24T17:50:10Z"
+                            }
+                        },
+                        "volumeMounts": [
+                            {
+                                "mountPath": "/var/run/secrets/kubernetes.io/serviceaccount",
+                                "name": "kube-api-access-f420d",
+                                "readOnly": true,
+                                "recursiveReadOnly": "Disabled"
+                            }
+                        ]
+                    }
+                ],
+                "hostIP": "10.0.1.12",
+                "hostIPs": [
+                    {
+                        "ip": "10.0.1.12"
+                    }
+                ],
+                "phase": "Succeeded",
+                "podIP": "10.244.2.87",
+                "podIPs": [
+                    {
+                        "ip": "10.244.2.87"
+                    }
+                ],
+                "qosClass": "Burstable",
+                "startTime": "2026-11-24T17:50:01Z"
+            }
+        }
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "terminating.stuck", category: .stuckTerminating, severity: .warning,
+          facts: [
+            KeyValue("cause", "finalizers"), KeyValue("completed", "true"),
+            KeyValue("finalizers", "example.com/drain-protection"),
+          ], evidenceText: ["legacy-sync-5b7c9d6f8-t6r4n"])
+      ]),
+    RuleExample(
+      "a running container held only by a finalizer: critical",
+      .pod("worker-1") { p in
+        p.snapshot.terminating = true
+        p.snapshot.deletionTimestamp = ExamplePod.ago(20 * 60)
+        p.snapshot.deletionGracePeriodSeconds = 30
+        p.snapshot.finalizers = ["example.com/drain-protection"]
+        p.podLine("Status:           Terminating (lasts 20m)")
+        p.container("worker")
+      },
+      expect: [
+        ExpectedFinding(
+          ruleID: "terminating.stuck", category: .stuckTerminating, severity: .critical,
+          facts: [KeyValue("cause", "finalizers")])
+      ]),
     // Built states, for cases the text above does not reach.
     RuleExample(
       "finalizer and failed kills, 47 minutes past the deadline",

@@ -21,7 +21,13 @@ struct KubectlLine {
     // A row pasted as inline code: `` `web-0   0/1   CrashLoopBackOff   5   2m` ``.
     if text.utf8.first == 0x60 || text.utf8.last == 0x60 { text = Self.uncode(text) }
     if text.drop(while: { $0 == " " || $0 == "\t" }).hasPrefix("**") { text = text.replacing("**", with: "") }
+    // Emphasis around one cell (`**_**ErrImagePull**_**`): bold and italic markers glued to a word.
+    if text.contains("**") { text = text.replacing("**_**", with: "").replacing("**", with: "") }
+    // A shell comment in front of pasted output (`#   Warning  DeadlineExceeded  12m …`).
+    if text.hasPrefix("# ") || text == "#" { text = String(text.dropFirst(text.count > 1 ? 2 : 1)) }
     if text.utf8.contains(0x7C), text.contains(" | ") { text = Self.unpipe(text) }
+    // A terminal UI's frame (k9s draws `│` down both sides of its describe view).
+    if text.utf8.contains(0xE2), text.contains("│") { text = Self.unframe(text) }
     let trimmedEnd = text.lastIndex { !$0.isWhitespace }.map { text.index(after: $0) } ?? text.startIndex
     self.text = String(text[..<trimmedEnd])
     let start = self.text.firstIndex { $0 != " " && $0 != "\t" } ?? self.text.endIndex
@@ -65,6 +71,19 @@ struct KubectlLine {
     while trimmed.last == " " { trimmed = trimmed.dropLast() }
     if trimmed.hasSuffix("`") { trimmed = trimmed.dropLast() }
     return String(trimmed)
+  }
+
+  /// The text between a frame's `│` borders: the left border and one space after it, and the right
+  /// border with the padding before it, removed; a `│` inside the text stays.
+  static func unframe(_ text: String) -> String {
+    var body = Substring(text).drop { $0 == " " }
+    guard body.first == "│" else { return text }
+    body = body.dropFirst()
+    if body.first == " " { body = body.dropFirst() }
+    var end = body
+    while end.last == " " { end = end.dropLast() }
+    if end.last == "│" { body = end.dropLast() }
+    return String(body)
   }
 
   /// The text of a markdown quote line: `> ` (or a bare `>`) removed, nested quotes too.

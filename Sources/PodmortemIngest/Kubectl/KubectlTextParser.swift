@@ -58,6 +58,9 @@ package struct KubectlTextParser: LineParser {
   private let context: ParseContext
   private var describe: DescribeReader
   private var table: TableHeader?
+  /// Where the current table begins: the unnamed object of rows whose OBJECT column has a kind
+  /// but no name (`-o custom-columns` with KIND, a cut OBJECT cell).
+  private var tableBlock: SourceRef?
   /// A `get events` row held back in case its message was wrapped onto the next line.
   private var pendingEvent: Event?
   /// The first line of a run of web-console event rows: their unnamed object's `pastedAt`.
@@ -83,6 +86,7 @@ package struct KubectlTextParser: LineParser {
     if let header = TableHeader(l) {
       endAll(emit: emit)
       table = header
+      tableBlock = context.ref(l.number)
       return .ignored
     }
     if let header = table {
@@ -177,6 +181,7 @@ package struct KubectlTextParser: LineParser {
       guard Self.reads(line, as: layout, context: context) else { continue }
       endAll(emit: emit)
       table = layout
+      tableBlock = context.ref(line.number)
       return tableRow(line, header: layout, emit: emit)
     }
     return nil
@@ -195,7 +200,8 @@ package struct KubectlTextParser: LineParser {
       emit(.pod(pod))
       return .parsed
     case .events:
-      if let event = EventsTable.row(line, header: header, context: context) {
+      if var event = EventsTable.row(line, header: header, context: context) {
+        if event.involved.name.isEmpty { event.involved.pastedAt = tableBlock }
         flushEvent(emit: emit)
         pendingEvent = event
         // Only a row without its message can continue on the next line; the others go at once, so
@@ -232,6 +238,7 @@ package struct KubectlTextParser: LineParser {
     flushEvent(emit: emit)
     describe.end(emit: emit)
     table = nil
+    tableBlock = nil
     consoleBlock = nil
   }
 

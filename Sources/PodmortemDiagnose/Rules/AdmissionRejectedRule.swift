@@ -1,0 +1,147 @@
+import PodmortemCorrelate
+import PodmortemModel
+
+/// A pod the kubelet refused after the scheduler placed it (docs/kubernetes.md §9.2).
+///
+/// The kubelet runs its own admission checks when a pod reaches the node
+/// (pkg/kubelet/lifecycle/predicate.go): a node-affinity or taint mismatch seen with the node's
+/// current labels, or a resource the node no longer has room for. A refused pod is marked Failed at
+/// once with the check's name as its reason (`NodeAffinity`, `OutOfcpu`, `UnexpectedAdmissionError`)
+/// and a message such as `Pod Predicate NodeAffinity failed`; it is never retried, so its owner must
+/// create a new pod.
+package struct AdmissionRejectedRule: DiagnosisRule {
+  package static let description = RuleDescription(
+    id: "scheduling.admission-rejected", category: .failedScheduling, title: "kubelet rejected the pod at admission",
+    rationale: "the kubelet re-checks a scheduled pod against the node; a failed check fails the pod for good with "
+      + "the check's name as its reason (§9.2)")
+
+  package init() {}
+
+  /// The reasons `predicate.go` sets besides `OutOf<resource>`.
+  static let reasons: Set<String> = [
+    "NodeAffinity", "NodeName", "NodePorts", "TaintToleration", "NodeSelectorMismatching", "InvalidNodeInfo",
+    "UnexpectedAdmissionError", "UnexpectedPredicateFailureType", "PodFitsHostPorts", "MatchNodeSelector",
+  ]
+
+  package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
+    guard pod.latest.phase == "Failed", let reason = pod.latest.reason,
+      Self.reasons.contains(reason) || (reason.hasPrefix("OutOf") && reason.count > 5)
+    else { return [] }
+    let message = pod.latest.message ?? ""
+    var facts = [KeyValue("reason", reason)]
+    if reason.hasPrefix("OutOf") { facts.append(KeyValue("resource", String(reason.dropFirst(5)))) }
+    if let node = pod.latest.node { facts.append(KeyValue("node", node)) }
+    let what =
+      reason.hasPrefix("OutOf")
+      ? "the node had no room left for its \(reason.dropFirst(5)) request when the pod arrived"
+      : "the node failed the kubelet's \(reason) check when the pod arrived"
+    let shown = message.isEmpty ? "" : " ('\(message)')"
+    return [
+      Self.description.finding(
+        .critical, pod.subject(), title: "pod rejected by the kubelet: \(reason)",
+        explanation: "The scheduler placed the pod, but \(what)\(shown). The kubelet failed the pod at admission and "
+          + "will not retry it; its containers never started. The input does not show whether the owner has "
+          + "created a replacement.",
+        remedy: reason.hasPrefix("OutOf")
+          ? "delete the failed pod (its owner creates a new one); if it recurs, look for static pods or other "
+            + "pods the scheduler does not see using the node's resources"
+          : "check the node's labels and taints against the pod's nodeSelector, affinity and tolerations "
+            + "(a label changed after scheduling); delete the failed pod so its owner creates a new one",
+        facts: facts, evidence: pod.latest.evidence)
+    ]
+  }
+
+  package static let examples: [RuleExample] = [
+    RuleExample(
+      "a pod failed at admission by a node-affinity mismatch",
+      .text(
+        #"""
+        Name:         registry-server-k7x2d
+        Namespace:    openshift-marketplace
+        Priority:     0
+        Node:         worker-2/10.0.0.12
+        Start Time:   Fri, 27 Nov 2026 00:40:00 +0000
+        Labels:       olm.catalogSource=addon-catalog-source
+        Annotations:  <none>
+        Status:       Failed
+        Reason:       NodeAffinity
+        Message:      Pod Predicate NodeAffinity failed
+        IP:           
+        IPs:          <none>
+        Containers:
+          registry-server:
+            Image:        quay.io/example/registry:v1.6.1
+            Port:         50051/TCP
+            Host Port:    0/TCP
+            Environment:  <none>
+            Mounts:       <none>
+        Volumes:          <none>
+        QoS Class:        BestEffort
+        Node-Selectors:   kubernetes.io/os=linux
+        Tolerations:      <none>
+        Events:           <none>
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "scheduling.admission-rejected", category: .failedScheduling, severity: .critical,
+          facts: [KeyValue("reason", "NodeAffinity"), KeyValue("node", "worker-2")],
+          evidenceText: ["NodeAffinity", "Pod Predicate NodeAffinity failed"])
+      ]),
+    RuleExample(
+      "a pod failed at admission for lack of memory",
+      .pod("batch-0", phase: "Failed") { p in
+        p.snapshot.reason = "OutOfmemory"
+        p.snapshot.message =
+          "Pod Node didn't have enough resource: memory, requested: 4294967296, used: 30064771072, "
+          + "capacity: 33554432000"
+        p.container("batch", state: .waiting(reason: "ContainerCreating", message: nil))
+      },
+      expect: [
+        ExpectedFinding(
+          ruleID: "scheduling.admission-rejected", category: .failedScheduling, severity: .critical,
+          facts: [KeyValue("reason", "OutOfmemory"), KeyValue("resource", "memory")])
+      ]),
+    RuleExample(
+      "an evicted pod is not an admission failure",
+      .text(
+        #"""
+        Name:         web-5d4f8b7c9-x2v8p
+        Namespace:    default
+        Priority:     0
+        Node:         worker-1/10.0.0.11
+        Start Time:   Fri, 27 Nov 2026 00:10:00 +0000
+        Labels:       app=web
+        Annotations:  <none>
+        Status:       Failed
+        Reason:       Evicted
+        Message:      The node was low on resource: memory. Threshold quantity: 100Mi, available: 91340Ki. 
+        IP:           10.244.1.7
+        IPs:
+          IP:           10.244.1.7
+        Controlled By:  ReplicaSet/web-5d4f8b7c9
+        Containers:
+          web:
+            Image:        registry.example.com/shop/web:4.2.0
+            Port:         8080/TCP
+            Host Port:    0/TCP
+            State:        Terminated
+              Reason:     ContainerStatusUnknown
+              Exit Code:  137
+            Ready:        False
+            Restart Count:  0
+            Environment:  <none>
+            Mounts:       <none>
+        Volumes:          <none>
+        QoS Class:        BestEffort
+        Node-Selectors:   <none>
+        Tolerations:      <none>
+        Events:           <none>
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "pod.evicted", category: .evicted, severity: .warning,
+          facts: [KeyValue("resource", "memory"), KeyValue("threshold", "100Mi"), KeyValue("available", "91340Ki")],
+          evidenceLines: [1, 2, 4, 5, 6, 8, 9, 10, 11, 14, 28])
+      ]),
+  ]
+}
