@@ -291,6 +291,25 @@ struct FollowTests {
     #expect(r.stdout.contains("suppressed by"))
   }
 
+  @Test("the reader closing the pipe during follow: exit 141, nothing on stderr")
+  func closedPipe() throws {
+    let dir = try BinaryRunner.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let input = dir.appendingPathComponent("watch.txt")
+    try Self.watch.joined().write(to: input, atomically: true, encoding: .utf8)
+    // head -1 takes the first change line and leaves; the stream stays open (sleep) until then.
+    let command =
+      "(cat watch.txt; sleep 5) | '\(BinaryRunner.binary.path)' -w 2> err.txt | head -1 > out.txt;"
+      + " echo ${PIPESTATUS[1]} > status.txt"
+    let started = Date()
+    #expect(try BinaryRunner.shell("bash -c '\(command.replacingOccurrences(of: "'", with: "'\\''"))'", cwd: dir) == 0)
+    let status = try String(contentsOf: dir.appendingPathComponent("status.txt"), encoding: .utf8)
+    #expect(status.trimmingCharacters(in: .whitespacesAndNewlines) == "141")
+    #expect(try String(contentsOf: dir.appendingPathComponent("out.txt"), encoding: .utf8).contains(" new "))
+    #expect(try String(contentsOf: dir.appendingPathComponent("err.txt"), encoding: .utf8).isEmpty)
+    #expect(Date().timeIntervalSince(started) < 30)
+  }
+
   @Test("-o sarif: change lines go to stderr, stdout holds only the document")
   func documentFormats() throws {
     let r = try BinaryRunner.run(["-w", "-o", "sarif"], stdin: Self.first)
