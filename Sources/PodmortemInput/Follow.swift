@@ -81,21 +81,28 @@ package final class FollowControl: @unchecked Sendable {
 }
 
 /// A stream read in follow mode: standard input, a FIFO or a regular file, read through
-/// `FollowControl` (see there). A regular file that reaches its end is waited on for more, and
-/// read again from the start when it shrinks (it was truncated, as `tail -f` does); one that is
-/// replaced (log rotation) is not reopened.
+/// `FollowControl` (see there). A regular file that reaches its end is waited on for more, read
+/// again from the start when it shrinks (it was truncated), and, when another file has taken its
+/// path (log rotation renamed it and the logger started a new one), read to its end and left for
+/// the new file, as `tail -F` does.
 struct FollowSource: ByteSource {
-  let descriptor: FileDescriptor
+  private(set) var descriptor: FileDescriptor
   let control: FollowControl
+  /// The path a regular file was opened by, to notice that it was rotated; nil for standard input.
+  private let path: String?
   private let name: String
   private let diagnostics: DiagnosticSink
   private let isRegularFile: Bool
   private var offset: Int64 = 0
   private var failed = false
 
-  init(_ descriptor: FileDescriptor, control: FollowControl, name: String, diagnostics: @escaping DiagnosticSink) {
+  init(
+    _ descriptor: FileDescriptor, control: FollowControl, path: String? = nil, name: String,
+    diagnostics: @escaping DiagnosticSink
+  ) {
     self.descriptor = descriptor
     self.control = control
+    self.path = path
     self.name = name
     self.diagnostics = diagnostics
     if let status = descriptor.status() {
@@ -121,6 +128,7 @@ struct FollowSource: ByteSource {
           offset = 0
           continue
         }
+        if reopenIfRotated() { continue }
         if control.wait(for: nil, milliseconds: control.idleMilliseconds, callIdle: true) == .stopped { return 0 }
       } else {
         switch control.wait(for: descriptor.fd, milliseconds: control.idleMilliseconds, callIdle: true) {
@@ -152,6 +160,25 @@ struct FollowSource: ByteSource {
           .warning, SourceRef(source: name, line: 0), "read failed at byte \(offset): \(error)", byteOffset: offset))
       return -1
     }
+  }
+
+  /// At the end of the file: when its path now names another file (rotation), opens that one
+  /// and returns true; false while the path names the same file or none (a rename not yet followed
+  /// by a new file).
+  private mutating func reopenIfRotated() -> Bool {
+    guard let path, let current = descriptor.status() else { return false }
+    var named = stat()
+    guard stat(path, &named) == 0, (named.st_mode & S_IFMT) == S_IFREG,
+      named.st_ino != current.st_ino || named.st_dev != current.st_dev
+    else { return false }
+    guard case .success(let reopened) = FileDescriptor.opening(path) else { return false }
+    descriptor = reopened
+    diagnostics(
+      Diagnostic(
+        .note, SourceRef(source: name, line: 0),
+        "replaced by a new file after \(offset) bytes (log rotation); reading the new file from its start"))
+    offset = 0
+    return true
   }
 
   /// True when no byte is waiting to be read, after waiting up to `milliseconds` for one.
@@ -198,7 +225,8 @@ extension InputReader {
       }
       info = SourceInfo(name: input, modificationDate: fifo ? nil : modificationDate(status))
     }
-    let source = FollowSource(descriptor, control: control, name: info.name, diagnostics: diagnostics)
+    let source = FollowSource(
+      descriptor, control: control, path: input == "-" ? nil : input, name: info.name, diagnostics: diagnostics)
     _ = readStream(source, info: info, depth: 0, visit: visit)
   }
 }

@@ -81,6 +81,45 @@ struct FollowInputTests {
     #expect(run.lines.withLock { $0 } == ["only", "last without newline"])
   }
 
+  @Test("a followed file: appended lines are read, a truncation starts it again, a rotation moves to the new file")
+  func growingFile() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let path = try dir.write("kubelet.log", "one\n")
+    let control = FollowControl(idleMilliseconds: 50)
+    let lines = Mutex<[String]>([])
+    let notes = DiagnosticLog()
+    let done = Mutex(false)
+    Thread {
+      InputReader(diagnostics: notes.sink).read([path], following: control) { _, reader in
+        while let line = reader.next() { lines.withLock { $0.append(line.text) } }
+      }
+      done.withLock { $0 = true }
+    }.start()
+    #expect(Self.wait { lines.withLock { $0 } == ["one"] })
+    let handle = try #require(FileHandle(forWritingAtPath: path))
+    try handle.seekToEnd()
+    try handle.write(contentsOf: Data("two\n".utf8))
+    try handle.close()
+    #expect(Self.wait { lines.withLock { $0 } == ["one", "two"] })
+    // Rotation: the file is renamed and a new one takes its path.
+    #expect(rename(path, path + ".1") == 0)
+    try dir.write("kubelet.log", "three\n")
+    #expect(Self.wait { lines.withLock { $0 } == ["one", "two", "three"] })
+    #expect(notes.all.contains { $0.message.contains("log rotation") })
+    // Truncation (the same file, emptied): read again from the start.
+    let truncating = try #require(FileHandle(forWritingAtPath: path))
+    try truncating.truncate(atOffset: 0)
+    usleep(200_000)
+    try truncating.write(contentsOf: Data("four\n".utf8))
+    try truncating.close()
+    #expect(Self.wait { lines.withLock { $0.last } == "four" })
+    #expect(notes.all.contains { $0.message.contains("truncated") })
+    #expect(!done.withLock { $0 })
+    control.stop()
+    #expect(Self.wait { done.withLock { $0 } })
+  }
+
   @Test("a reader that is not followed is never caught up: reading files is unchanged")
   func notFollowed() {
     var reader = LineReader(string: "a\nb\n")
