@@ -60,7 +60,10 @@ struct LiveOptionsGroup: ParsableArguments {
         session.stop()
       } catch {}
     }
-    withExtendedLifetime(sources) {}
+    // The stream is over: a Ctrl-C while the report is written ends the process as usual.
+    for source in sources { source.cancel() }
+    signal(SIGINT, SIG_DFL)
+    signal(SIGTERM, SIG_DFL)
     if let failure { throw failure }
     return result
   }
