@@ -101,6 +101,7 @@ package struct Analysis: Sendable {
       let context = ParseContext(
         source: info, captureTime: captureTime(for: info, runStartedAt: startedAt), diagnostics: sink,
         keepEnvironmentValues: options.revealSecrets)
+      live?.reading(captureTime: context.captureTime)
       let account = ingestor.ingest(&lines, context: context) {
         correlator.value.add($0)
         live?.recordAdded()

@@ -39,6 +39,7 @@ package final class FollowSession: @unchecked Sendable {
   private var lastDiagnosis: ContinuousClock.Instant?
   private var gap: Duration
   private var changes: (FollowChange) -> Void = { _ in }
+  private var provisionalNow: CaptureTime?
 
   /// What identifies a finding across diagnoses.
   private struct FindingKey: Hashable {
@@ -94,6 +95,13 @@ package final class FollowSession: @unchecked Sendable {
     self.filter = filter
   }
 
+  /// Called as each source begins, with the capture time it is read with: the correlator learns
+  /// a source's capture time once the source has been read, so a diagnosis while it is being read
+  /// anchors "now" at this one, as the report will.
+  func reading(captureTime: CaptureTime) {
+    provisionalNow = captureTime
+  }
+
   /// Called after every record is added to the correlator.
   func recordAdded() {
     dirty = true
@@ -116,7 +124,9 @@ package final class FollowSession: @unchecked Sendable {
     guard let correlator, let diagnoser else { return }
     dirty = false
     let started = ContinuousClock.now
-    report(diagnoser.diagnose(correlator.value.finish()))
+    var current = correlator.value
+    if let provisionalNow { current.note(provisionalNow) }
+    report(diagnoser.diagnose(current.finish()))
     let now = ContinuousClock.now
     gap = max(interval, (now - started) * 4)
     lastDiagnosis = now
