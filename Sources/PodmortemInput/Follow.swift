@@ -75,7 +75,9 @@ package final class FollowControl: @unchecked Sendable {
     if isStopped { return .stopped }
     if n > 0, fds.count > 1, fds[1].revents != 0 { return .ready }
     if n == 0 && callIdle { idle() }
-    // A timeout, or EINTR (a signal arrived): the caller waits again.
+    // poll itself failing (not EINTR, a signal arriving) must not make the caller spin.
+    if n < 0 && errno != EINTR { usleep(UInt32(min(max(milliseconds, 1), 1000)) * 1000) }
+    // A timeout, or EINTR: the caller waits again.
     return .idle
   }
 }
