@@ -64,7 +64,17 @@ extension PodHistory {
   /// table has no object column) belongs to it when its message names it, or when it is the
   /// pod's only regular container.
   package func events(_ reason: String, container name: String? = nil) -> [MergedEvent] {
-    events.filter { event in event.reason == reason && (name.map { belongs(event, to: $0) } ?? true) }
+    events.filter { event in Self.same(event.reason, reason) && (name.map { belongs(event, to: $0) } ?? true) }
+  }
+
+  /// Kubernetes 1.0 wrote reasons in lower camel case (`failedScheduling`, `failed`, `backOff`;
+  /// docs/kubernetes.md §1.7): the same reason as its later spelling.
+  static func same(_ recorded: String, _ reason: String) -> Bool {
+    if recorded == reason { return true }
+    guard let first = recorded.unicodeScalars.first, first.properties.isLowercase,
+      recorded.count == reason.count
+    else { return false }
+    return recorded.prefix(1).uppercased() + recorded.dropFirst() == reason
   }
 
   private func belongs(_ event: MergedEvent, to name: String) -> Bool {

@@ -84,7 +84,11 @@ package struct Ingestor: Sendable {
     // container that name no pod belong to the block's unnamed pod (`LogRecord.pastedAt`).
     let isPaste = context.source.relativePath.isEmpty
     var block: SourceRef?
-    run(&parser, head: parsedHead, reader: &reader, account: &account) { record in
+    // A paste read as one format may still hold a line of another kind (a jsonpath output or an
+    // event message inside a kubelet log excerpt): an unrecognised line of a paste is offered to
+    // the pattern-reading fallback before it is counted unrecognised.
+    var fallback = isPaste && parserType != PlainTextParser.self ? PlainTextParser(context: context) : nil
+    run(&parser, fallback: &fallback, head: parsedHead, reader: &reader, account: &account) { record in
       var classified = Self.classify(record, with: patterns)
       if isPaste, case .log(var log) = classified, log.pod == nil, log.pastedAt == nil, let id = log.patternID,
         patterns.pattern(id: id)?.isAboutNode == false
@@ -154,12 +158,20 @@ package struct Ingestor: Sendable {
   }
 
   private func run<P: LineParser>(
-    _ parser: inout P, head: [Line], reader: inout LineReader, account: inout SourceAccount,
-    emit: (Record) -> Void
+    _ parser: inout P, fallback: inout PlainTextParser?, head: [Line], reader: inout LineReader,
+    account: inout SourceAccount, emit: (Record) -> Void
   ) {
     func verdict(_ line: Line) -> SourceAccount.Verdict {
       let v = parser.feed(line, emit: emit)
-      return v == .unrecognised && PasteDecoration.contains(line.text) ? .ignored : v
+      guard v == .unrecognised else { return v }
+      if PasteDecoration.contains(line.text) { return .ignored }
+      if fallback?.feed(line, emit: emit) == .parsed {
+        if let format = fallback.map({ type(of: $0).format }), !account.formats.contains(format) {
+          account.formats.append(format)
+        }
+        return .parsed
+      }
+      return .unrecognised
     }
     for line in head { account.count(verdict(line), line: line.number) }
     while let line = reader.next() { account.count(verdict(line), line: line.number) }

@@ -111,6 +111,9 @@ package struct ContainerSnapshot: Hashable, Sendable, Codable {
   package var environmentNames: [String]
   /// Restartable init container (sidecar).
   package var restartPolicyAlways: Bool
+  /// The reason of a Terminated state the input shows without its exit code (a describe cut after
+  /// `Reason:  OOMKilled`): kept apart, because a termination is never invented without its code.
+  package var terminatedReasonOnly: String?
   package var evidence: [Evidence]
 
   /// The name of a container the input shows events of but never names (an Events table whose

@@ -916,6 +916,36 @@ extension PatternCatalog {
               "Error syncing pod, skipping: failed to \"StartContainer\" for \"web\" with ImagePullBackOff: \"Back-off pulling image \\\"nginx:1.27\\\"\"",
               "Back-off restarting failed container"
             ]
+          },
+          {
+            "id": "event.failedsync-image-pull",
+            "kinds": ["event"],
+            "event": "Warning FailedSync",
+            "literals": ["Error syncing pod", "\" with "],
+            "regex": "^Error syncing pod, skipping: failed to \"StartContainer\" for \"(?<container>[^\"]+)\" with (?<reason>ErrImagePull|ImagePullBackOff): \"(?<error>.*)\"$",
+            "title": "image pull failing (FailedSync event, before 1.9)",
+            "explanation": "Kubelets before 1.9 recorded a failed pull as a FailedSync event carrying the pull error; the container \"POD\" is the pod's infrastructure (pause) container.",
+            "examples": [
+              { "text": "Error syncing pod, skipping: failed to \"StartContainer\" for \"POD\" with ErrImagePull: \"net/http: request canceled\"",
+                "captures": { "container": "POD", "reason": "ErrImagePull", "error": "net/http: request canceled" } }
+            ],
+            "counterexamples": [
+              "Error syncing pod, skipping: failed to \"StartContainer\" for \"web\" with CrashLoopBackOff: \"Back-off 2m40s restarting failed container=web pod=web-0_default(7c2e90d4-f70a-11e5-bf51-00269e2bd23c)\""
+            ]
+          },
+          {
+            "id": "event.failed-create-docker-container",
+            "kinds": ["event"],
+            "event": "Warning Failed",
+            "literals": ["Failed to create docker container"],
+            "regex": "(?s)^Failed to create docker container(?: with error)?: (?<error>.*)$",
+            "title": "the runtime refused to create the container (Kubernetes 1.0–1.2)",
+            "explanation": "Early kubelets reported a container Docker would not create with the Docker API error, before the CreateContainerError reason existed.",
+            "examples": [
+              { "text": "Failed to create docker container with error: API error (500): Minimum memory limit allowed is 4MB",
+                "captures": { "error": "API error (500): Minimum memory limit allowed is 4MB" } }
+            ],
+            "counterexamples": ["Failed to pull image \"nginx:1.27\": rpc error: code = NotFound"]
           }
         ]
       }

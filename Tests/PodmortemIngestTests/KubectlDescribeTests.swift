@@ -626,3 +626,34 @@ let describeWeb0 = """
   #expect(initC.name == "init" && initC.role == .initContainer && initC.restartCount == 16)
   #expect(initC.lastState == .terminated(Termination(exitCode: 1)))
 }
+
+@Test func describeFragmentsFromAPodTopFieldAndNamelessContainers() throws {
+  // A describe whose first lines were cut: it starts at `Status:`, and each section lost its
+  // container name line.
+  let cut = parseKubectl(
+    """
+    Status:                    Terminating (lasts 90d)
+    Termination Grace Period:  0s
+
+    Init Containers:
+
+        State:          Terminated
+          Reason:       Completed
+          Exit Code:    0
+
+    Containers:
+
+        State:          Terminated
+          Reason:       Error
+          Exit Code:    137
+    """)
+  #expect(cut.unrecognised == [])
+  let pod = try #require(cut.pods.first)
+  #expect(pod.terminating && pod.deletionTimestamp != nil)
+  #expect(pod.containers.map(\.role) == [.initContainer, .container])
+  #expect(pod.containers.allSatisfy { $0.name == ContainerSnapshot.unknownName })
+  #expect(pod.containers.last?.state == .terminated(Termination(reason: "Error", exitCode: 137)))
+
+  // Prose with a `Status:` line is not a describe.
+  #expect(parseKubectl("Status: we are still looking into it").pods.isEmpty)
+}

@@ -142,3 +142,19 @@ struct PasteDecorationTests {
     #expect(run.account.ignored == 3)
   }
 }
+
+/// A paste read as one format still reads a line of another kind by the patterns.
+struct PasteFallbackTests {
+  @Test func anEventMessageInsideAKubeletLogPasteIsRead() {
+    let run = PastedLinesTests.run(
+      """
+      May 28 16:05:50 node-5 kubelet[2269]: I0528 16:05:50.514706 2269 eviction_manager.go:405] "Eviction manager: pods ranked for eviction" pods=["ops/ledger-0"]
+      ledger-0\t\tEvicted\t\tThe node was low on resource: ephemeral-storage. Threshold quantity: 30Gi, available: 24094024Ki.
+      May 28 16:05:54 node-5 kubelet[2269]: I0528 16:05:54.802914 2269 eviction_manager.go:627] "Eviction manager: pod is evicted successfully" pod="ops/ledger-0"
+      """)
+    #expect(run.account.formats.first == "kubelet-log")
+    #expect(run.account.formats.contains("plain-text"))
+    #expect(run.account.unrecognised == 0)
+    #expect(run.events.map(\.patternID) == ["event.evicted-low-resource"])
+  }
+}

@@ -15,7 +15,8 @@ package struct ContainerConfigErrorRule: DiagnosisRule {
     pod.containers([.container, .initContainer]).compactMap { container in
       let reasons: Set<String> = ["CreateContainerConfigError", "CreateContainerError", "RunContainerError"]
       let failed = pod.events("Failed", container: container.name).filter {
-        $0.message.hasPrefix("Error: ") && Self.classify($0.message).kind != "other"
+        ($0.message.hasPrefix("Error: ") && Self.classify($0.message).kind != "other")
+          || $0.patternID == "event.failed-create-docker-container"
       }
       guard container.waitingReason.map(reasons.contains) ?? false || (!failed.isEmpty && !container.isRunning) else {
         return nil
@@ -231,6 +232,28 @@ package struct ContainerConfigErrorRule: DiagnosisRule {
         p.container("api", state: .waiting(reason: "ErrImagePull", message: nil))
         p.event(.warning, "Failed", "Error: ErrImagePull")
       }),
+    RuleExample(
+      "Kubernetes 1.0: Docker refuses to create the container (lower-case reason 'failed')",
+      .text(
+        """
+        Name:				valid-pod
+        Image(s):			kubernetes/serve_hostname
+        Host:				minion-1.c.example.internal/
+        Labels:				name=valid-pod
+        Status:				Pending
+        Replication Controllers:	<none>
+        Conditions:
+          Type		Status
+          Ready 	False 
+        Events:
+          FirstSeen				LastSeen			Count	From								SubobjectPath					Reason	Message
+          Thu, 26 Mar 2015 22:44:20 -0700	Fri, 27 Mar 2015 11:38:38 -0700	4645	{kubelet minion-1.c.example.internal}	spec.containers{serve-hostname}	failed	Failed to create docker container with error: API error (500): Minimum memory limit allowed is 4MB
+        """, now: "2015-03-27T18:40:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "config.create-container-error", category: .containerConfig, severity: .critical,
+          facts: [KeyValue("kind", "other")], evidenceLines: [12])
+      ]),
   ]
 }
 

@@ -14,8 +14,7 @@ package struct FailedSchedulingRule: DiagnosisRule {
     let condition = pod.latest.conditions.first { $0.type == "PodScheduled" }
     let scheduled = condition?.status == "True" || (condition == nil && pod.latest.node != nil)
     guard !scheduled, !pod.isTerminal else { return [] }
-    // Kubernetes 1.0 wrote the reason in lower camel case (`failedScheduling`, docs/kubernetes.md §1.7).
-    let events = pod.events("FailedScheduling") + pod.events("failedScheduling")
+    let events = pod.events("FailedScheduling")
     let latestEvent = events.max { ($0.lastSeen?.latest ?? .distantPast) < ($1.lastSeen?.latest ?? .distantPast) }
     // kube-scheduler's own log says what the event says (kubelet.scheduler-no-fit).
     let logs = pod.logs.filter { $0.patternID == "kubelet.scheduler-no-fit" }

@@ -34,9 +34,11 @@ package struct ImagePullFailingRule: DiagnosisRule {
     let containers = pod.containers([.container, .initContainer])
     let regular = containers.filter { $0.role == .container }
     return containers.compactMap { container in
-      let failed = pod.events("Failed", container: container.name).filter {
-        $0.patternID.map(Self.failedPatterns.contains) ?? false
-      }
+      let failed =
+        pod.events("Failed", container: container.name).filter {
+          $0.patternID.map(Self.failedPatterns.contains) ?? false
+        }
+        + pod.events("FailedSync", container: container.name).filter { $0.patternID == "event.failedsync-image-pull" }
       let pulls = failed.filter { $0.patternID == "event.failed-pull-image" }
       let never = pod.events("ErrImageNeverPull", container: container.name)
       let backOff = pod.events("BackOff", container: container.name).filter {
@@ -53,7 +55,8 @@ package struct ImagePullFailingRule: DiagnosisRule {
       guard waiting || (!container.isRunning && failing) else { return nil }
       let logError = logs.last { $0.capture("error") != nil }
       let detail =
-        pulls.last?.message ?? never.first?.message ?? container.waitingMessage ?? logError?.capture("error") ?? ""
+        pulls.last?.message ?? never.first?.message ?? container.waitingMessage ?? logError?.capture("error")
+        ?? failed.last { $0.patternID == "event.failedsync-image-pull" }?.message ?? ""
       let stalled = logs.contains { $0.patternID == "node.containerd-pull-no-progress" }
       let reason = container.waitingReason ?? logs.lazy.compactMap { $0.capture("reason") }.last
       let kind =
@@ -96,6 +99,7 @@ package struct ImagePullFailingRule: DiagnosisRule {
     }
     let network = [
       "dial tcp", "i/o timeout", "no such host", "lookup ", "context deadline exceeded", "tls handshake timeout",
+      "request canceled", "Client.Timeout exceeded",
       "connection refused", "network is unreachable",
     ]
     if network.contains(where: text.contains) { return "network" }
@@ -320,6 +324,19 @@ package struct ImagePullFailingRule: DiagnosisRule {
         p.container("web")
         p.event(.warning, "Failed", "Failed to pull image \"redis:7\": i/o timeout", lastAgo: 3000)
       }),
+    RuleExample(
+      "an OpenShift 3 FailedSync: the pod's infrastructure image cannot be pulled",
+      .text(
+        """
+        LASTSEEN   FIRSTSEEN   COUNT     NAME               KIND      SUBOBJECT   TYPE      REASON       SOURCE                        MESSAGE
+        59m        59m         1         registry-1-deploy  Pod                   Normal    Scheduled    {default-scheduler }          Successfully assigned registry-1-deploy to node1.example.com
+        58m        58m         1         registry-1-deploy  Pod                   Warning   FailedSync   {kubelet node1.example.com}   Error syncing pod, skipping: failed to "StartContainer" for "POD" with ErrImagePull: "net/http: request canceled"
+        """, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "image.pull-failing", category: .imagePull, severity: .critical,
+          facts: [KeyValue("pullError", "network")], evidenceLines: [3])
+      ]),
   ]
 }
 

@@ -14,8 +14,25 @@ package struct OOMKilledRule: DiagnosisRule {
 
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
     let found = perContainer(pod)
-    if found.isEmpty, let row = Self.fromStatusColumn(pod) { return [row] }
-    return found
+    if !found.isEmpty { return found }
+    let cut = pod.containers([.container, .initContainer]).filter {
+      $0.lastTermination == nil && $0.terminatedReasonOnly == "OOMKilled"
+    }
+    if !cut.isEmpty { return cut.map { Self.withoutExitCode($0, pod: pod) } }
+    return Self.fromStatusColumn(pod).map { [$0] } ?? []
+  }
+
+  /// A Terminated state with reason OOMKilled whose exit code the paste cut off.
+  static func withoutExitCode(_ container: ContainerSnapshot, pod: PodHistory) -> Finding {
+    var facts = [KeyValue("reason", "OOMKilled")]
+    if let restarts = container.restartCount { facts.append(.int("restarts", restarts)) }
+    if let limit = container.limits["memory"] { facts.append(KeyValue("memoryLimit", limit)) }
+    return description.finding(
+      .critical, pod.subject(container.name), title: "container '\(container.name)' OOMKilled",
+      explanation:
+        "Container '\(container.name)' was terminated with reason OOMKilled: it crossed its memory limit and "
+        + "the kernel killed it. The input does not show the exit code, the restart count or when it happened.",
+      remedy: remedy(container), facts: facts, evidence: container.evidence)
   }
 
   /// A `get pods` row whose STATUS is `OOMKilled` (or `Init:OOMKilled`): the last container's
@@ -231,6 +248,18 @@ package struct OOMKilledRule: DiagnosisRule {
       .pod("api-2") { p in
         p.container("api", lastState: .terminated(Termination(reason: "Error", exitCode: 137)), restarts: 1)
       }),
+    RuleExample(
+      "a describe fragment cut after the reason: OOMKilled without its exit code",
+      .text(
+        #"""
+            Last State:     Terminated
+              Reason:       OOMKilled
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "container.oom-killed", category: .oomKilled, severity: .critical,
+          facts: [KeyValue("reason", "OOMKilled")], evidenceLines: [1, 2])
+      ]),
     RuleExample(
       "a get pods row whose STATUS is OOMKilled",
       .text(

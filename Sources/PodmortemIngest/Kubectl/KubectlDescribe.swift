@@ -26,9 +26,24 @@ struct DescribeReader {
   /// bare event row).
   func canStart(_ line: KubectlLine) -> Bool {
     if line.indent == 0, let f = line.field, f.key == "Name" || f.key == "Events" { return true }
+    if line.indent == 0, let f = line.field, Self.startsPodTop(f.key, f.value) { return true }
     if Self.startsContainerFragment(line) != nil { return true }
     return DescribeEventsTable.header(line) != nil
       || DescribeEventsTable(owner: ObjectRef(name: "")).row(line, context: context) != nil
+  }
+
+  /// A pod's top field that a paste cut above (`Status:  Terminating (lasts 90d)`, `Namespace:
+  /// shop`): only with the value its kind has, so prose with a `Status:` line does not start one.
+  static func startsPodTop(_ key: Substring, _ value: Substring) -> Bool {
+    switch key {
+    case "Status":
+      let phase = value.prefix { $0 != " " }
+      return ["Pending", "Running", "Succeeded", "Failed", "Unknown", "Terminating"].contains(phase)
+    case "Termination Grace Period": return value.hasSuffix("s") && value.dropLast().allSatisfy(\.isNumber)
+    case "Controlled By": return value.contains("/") && !value.contains(" ")
+    case "Start Time": return value.hasSuffix("+0000") || value.contains(" 20")
+    default: return false
+    }
   }
 
   /// What a describe fragment without its `Name:` starts with: a `Containers:` or `Init
@@ -78,7 +93,9 @@ struct DescribeReader {
       switch Self.startsContainerFragment(line) {
       case .section?: break
       case .state?: block?.startContainerFragment()
-      case nil: if line.field?.key != "Events" { block?.startEvents(emit: emit) }
+      case nil:
+        let startsTop = line.indent == 0 && line.field.map { Self.startsPodTop($0.key, $0.value) } == true
+        if line.field?.key != "Events", !startsTop { block?.startEvents(emit: emit) }
       }
     }
     return block?.feed(line, emit: emit)

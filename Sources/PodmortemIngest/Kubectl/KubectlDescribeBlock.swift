@@ -38,7 +38,7 @@ struct DescribeBlock {
   }
 
   private static let topKeys: Set<Substring> = [
-    "Name", "Namespace", "Priority", "Priority Class Name", "Runtime Class Name", "Service Account", "Node",
+    "Name", "Namespace", "Priority", "Priority Class Name", "Runtime Class Name", "Service Account", "Node", "Host",
     "Start Time", "Labels", "Annotations", "Status", "Termination Grace Period", "SeccompProfile", "IP", "IPs",
     "Controlled By", "NominatedNodeName", "Resources", "Init Containers", "Containers", "Ephemeral Containers",
     "Readiness Gates", "Conditions", "Volumes", "QoS Class", "Node-Selectors", "Tolerations",
@@ -146,7 +146,8 @@ struct DescribeBlock {
     case "Namespace":
       namespace = String(value)
       stored = .parsed
-    case "Node":
+    case "Node", "Host":
+      // `Host:` is 1.0's name for the pod's node (docs/kubernetes.md §1.7).
       isPod = true
       if value != "<none>" {
         let parts = value.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
@@ -412,6 +413,11 @@ struct DescribeBlock {
   private mutating func containerFieldLine(
     _ key: Substring, _ value: Substring, line: KubectlLine
   ) -> SourceAccount.Verdict? {
+    if container == nil, Self.stateLabels.contains(key) || key == "Restart Count", case .containers(let role) = section
+    {
+      // A section whose container name line was cut from the paste (`Containers:` then `State:`).
+      container = ContainerSnapshot(name: ContainerSnapshot.unknownName, role: role)
+    }
     guard container != nil else { return nil }
     endState()
     containerField = .none
@@ -500,6 +506,9 @@ struct DescribeBlock {
     guard let s = state else { return }
     state = nil
     if s.isLast { container?.lastState = s.build() } else { container?.state = s.build() }
+    if s.kind == .terminated, s.exitCode == nil, let reason = s.reason, !reason.isEmpty {
+      container?.terminatedReasonOnly = reason
+    }
   }
 
   private mutating func endContainer() {
