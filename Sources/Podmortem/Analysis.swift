@@ -68,12 +68,20 @@ package struct AnalysisResult: Sendable {
 /// problems go to `diagnostics` as they happen, and the result comes back as a value.
 package struct Analysis: Sendable {
   package var options: AnalysisOptions
+  /// Told how far each input has been read (a progress line); nil by default.
+  package var progress: ProgressSink?
 
   package init(options: AnalysisOptions) {
     self.options = options
   }
 
   package func run(diagnostics: @escaping DiagnosticSink) -> AnalysisResult {
+    run(diagnostics: diagnostics, live: nil)
+  }
+
+  /// The run; `live`, a follow session, follows the last input and is shown every record as it
+  /// is correlated (FollowSession.swift).
+  func run(diagnostics: @escaping DiagnosticSink, live: FollowSession?) -> AnalysisResult {
     // One filter for the whole run: diagnostics reach stderr masked and with control characters
     // made visible, with the same tokens the report uses (docs/architecture.md "Secrets").
     let filter = OutputFilter(masker: options.revealSecrets ? nil : SecretMasker())
@@ -83,21 +91,27 @@ package struct Analysis: Sendable {
     var inputOptions = InputOptions()
     if let max = options.maxBytesPerSource { inputOptions.maxBytesPerSource = max }
     inputOptions.maxTotalBytes = options.maxTotalBytes
-    let reader = InputReader(options: inputOptions, diagnostics: sink)
+    let reader = InputReader(options: inputOptions, diagnostics: sink, progress: progress)
     let ingestor = Ingestor(patterns: patterns)
-    var correlator = Correlator()
+    let correlator = CorrelatorBox()
+    live?.start(correlator: correlator, patterns: patterns, filter: filter)
     var accounts: [SourceAccount] = []
     let startedAt = Date()
-    reader.read(options.inputs.isEmpty ? ["-"] : options.inputs) { info, lines in
+    reader.read(options.inputs.isEmpty ? ["-"] : options.inputs, following: live?.control) { info, lines in
       let context = ParseContext(
         source: info, captureTime: captureTime(for: info, runStartedAt: startedAt), diagnostics: sink,
         keepEnvironmentValues: options.revealSecrets)
-      let account = ingestor.ingest(&lines, context: context) { correlator.add($0) }
-      if let capture = account.captureTime { correlator.note(capture) }
+      live?.reading(captureTime: context.captureTime)
+      let account = ingestor.ingest(&lines, context: context) {
+        correlator.value.add($0)
+        live?.recordAdded()
+      }
+      if let capture = account.captureTime { correlator.value.note(capture) }
       accounts.append(account)
     }
-    let state = correlator.finish()
+    let state = correlator.value.finish()
     let findings = Diagnoser(patterns: patterns).diagnose(state)
+    live?.finish(findings)
     let report = ReportInput(
       toolVersion: PodmortemVersion.string, accounts: accounts, diagnostics: collected.all.sorted(),
       state: consume state, findings: findings, filter: filter)
@@ -120,6 +134,12 @@ package struct Analysis: Sendable {
     }
     return catalog
   }
+}
+
+/// The run's correlator, shared with a follow session, which diagnoses what it holds so far
+/// while the reader waits for more (FollowSession.swift). Used on the reading thread only.
+final class CorrelatorBox: @unchecked Sendable {
+  var value = Correlator()
 }
 
 /// Collects diagnostics while forwarding them as they happen (a long run shows problems early).

@@ -60,7 +60,10 @@ package struct Ingestor: Sendable {
     var head: [Line] = []
     head.reserveCapacity(Self.headLines)
     var headSize = 0
-    while head.count < Self.headLines, headSize < Self.headBytes, let line = reader.next() {
+    // A followed stream (`--follow`) is sniffed on the lines it has sent so far.
+    while head.count < Self.headLines, headSize < Self.headBytes, head.isEmpty || !reader.isCaughtUp(),
+      let line = reader.next()
+    {
       head.append(line)
       headSize += line.text.utf8.count
     }

@@ -10,10 +10,13 @@ import PodmortemModel
 final class FileDescriptor: Sendable {
   let fd: Int32
   private let owned: Bool
+  /// Counts every byte read, for a progress line (`InputReader.init(progress:)`).
+  private let meter: ProgressMeter?
 
-  private init(fd: Int32, owned: Bool) {
+  private init(fd: Int32, owned: Bool, meter: ProgressMeter?) {
     self.fd = fd
     self.owned = owned
+    self.meter = meter
   }
 
   deinit {
@@ -21,13 +24,17 @@ final class FileDescriptor: Sendable {
   }
 
   /// Standard input, borrowed: it is not closed when the reader is done.
-  static func standardInput() -> FileDescriptor { FileDescriptor(fd: 0, owned: false) }
+  static func standardInput(meter: ProgressMeter? = nil) -> FileDescriptor {
+    FileDescriptor(fd: 0, owned: false, meter: meter)
+  }
 
-  /// Opens `path` for reading, or returns the `errno` description.
-  static func opening(_ path: String) -> Result<FileDescriptor, FileError> {
-    let fd = path.withCString { open($0, O_RDONLY | O_CLOEXEC) }
+  /// Opens `path` for reading (with extra `flags`), or returns the `errno` description.
+  static func opening(_ path: String, flags: Int32 = 0, meter: ProgressMeter? = nil) -> Result<
+    FileDescriptor, FileError
+  > {
+    let fd = path.withCString { open($0, O_RDONLY | O_CLOEXEC | flags) }
     guard fd >= 0 else { return .failure(FileError.current) }
-    return .success(FileDescriptor(fd: fd, owned: true))
+    return .success(FileDescriptor(fd: fd, owned: true, meter: meter))
   }
 
   /// Reads up to `buffer.count` bytes at the current position, retrying on `EINTR`.
@@ -35,7 +42,10 @@ final class FileDescriptor: Sendable {
     guard let base = buffer.baseAddress, buffer.count > 0 else { return .success(0) }
     while true {
       let n = read(fd, base, buffer.count)
-      if n >= 0 { return .success(n) }
+      if n >= 0 {
+        meter?.add(n)
+        return .success(n)
+      }
       if errno != EINTR { return .failure(FileError.current) }
     }
   }
@@ -45,7 +55,10 @@ final class FileDescriptor: Sendable {
     guard let base = buffer.baseAddress, buffer.count > 0 else { return .success(0) }
     while true {
       let n = pread(fd, base, buffer.count, off_t(offset))
-      if n >= 0 { return .success(n) }
+      if n >= 0 {
+        meter?.add(n)
+        return .success(n)
+      }
       if errno != EINTR { return .failure(FileError.current) }
     }
   }
@@ -120,12 +133,30 @@ struct PeekSource: WrappingSource {
   private(set) var head: [UInt8] = []
   private var headOffset = 0
 
-  init(base: any ByteSource, peek count: Int) {
+  /// - Parameter untilNewline: stop reading ahead once a line has ended (follow mode: a live
+  ///   stream may not send `count` bytes for a long time).
+  init(base: any ByteSource, peek count: Int, untilNewline: Bool = false) {
     self.base = base
     head = [UInt8](repeating: 0, count: count)
-    let n = head.withUnsafeMutableBytes { readFully(&self.base, into: $0) }
-    head.removeSubrange(n...)
+    guard untilNewline else {
+      let n = head.withUnsafeMutableBytes { readFully(&self.base, into: $0) }
+      head.removeSubrange(n...)
+      return
+    }
+    var filled = 0
+    while filled < count {
+      let n = head.withUnsafeMutableBytes {
+        self.base.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[filled...]))
+      }
+      if n <= 0 { break }
+      filled += n
+      if head[(filled - n)..<filled].contains(0x0A) { break }
+    }
+    head.removeSubrange(filled...)
   }
+
+  /// True while bytes read ahead have not been served again.
+  var hasUnservedHead: Bool { headOffset < head.count }
 
   mutating func read(into buffer: UnsafeMutableRawBufferPointer) -> Int {
     if headOffset < head.count {

@@ -18,15 +18,22 @@ package struct InputReader: Sendable {
   let diagnostics: DiagnosticSink
   /// The decompressed bytes left for this run, shared by every stream it opens.
   package let budget: DecompressionBudget
+  /// Reports progress per input, when asked for (`progress:`).
+  let meter: ProgressMeter?
 
   /// How many bytes are read ahead to recognise a format and to spot binary data.
   static let sniffBytes = 8 * 1024
   /// Archives inside archives deeper than this are not opened (a recursive zip quine, say).
   static let maxDepth = 8
 
-  package init(options: InputOptions = .init(), diagnostics: @escaping DiagnosticSink) {
+  /// - Parameter progress: told how far each input has been read (`InputProgress`), on the
+  ///   reading thread; nil reads without counting.
+  package init(
+    options: InputOptions = .init(), diagnostics: @escaping DiagnosticSink, progress: ProgressSink? = nil
+  ) {
     self.options = options
     self.diagnostics = diagnostics
+    self.meter = progress.map(ProgressMeter.init)
     self.budget = DecompressionBudget(
       limit: options.maxTotalBytes ?? DecompressionBudget.defaultCeiling,
       maxExpansionRatio: options.maxTotalBytes == nil ? options.maxExpansionRatio : .max,
@@ -34,22 +41,31 @@ package struct InputReader: Sendable {
   }
 
   /// Reads every input in order (`-` is standard input), calling `visit` once per text source.
-  /// The visitor reads as many lines as it wants; what it leaves is skipped.
-  package func read(_ inputs: [String], visit: (SourceInfo, inout LineReader) -> Void) {
+  /// The visitor reads as many lines as it wants; what it leaves is skipped. With `following`,
+  /// the last input is read in follow mode (`FollowControl`): waited on until it ends or is stopped.
+  package func read(
+    _ inputs: [String], following: FollowControl? = nil, visit: (SourceInfo, inout LineReader) -> Void
+  ) {
     if options.maxTotalBytes == nil { budget.setLimit(DecompressionBudget.defaultLimit(for: inputs)) }
-    for input in inputs {
+    for (index, input) in inputs.enumerated() {
+      if let following, index == inputs.count - 1 {
+        follow(input, control: following, visit: visit)
+        continue
+      }
+      meter?.begin(input: input)
       if input == "-" {
         readStandardInput(visit: visit)
       } else {
         readPath(input, visit: visit)
       }
+      meter?.end()
     }
   }
 
   /// Reads standard input as the source `<stdin>`.
   package func readStandardInput(visit: (SourceInfo, inout LineReader) -> Void) {
     let info = SourceInfo(name: "<stdin>", isStandardInput: true)
-    let file = FileSource(.standardInput(), name: info.name, diagnostics: diagnostics)
+    let file = FileSource(.standardInput(meter: meter), name: info.name, diagnostics: diagnostics)
     _ = readStream(file, info: info, depth: 0, visit: visit)
   }
 
@@ -74,7 +90,7 @@ package struct InputReader: Sendable {
 
   /// Opens one file and reads it as a stream.
   func readFile(_ path: String, info: SourceInfo, visit: (SourceInfo, inout LineReader) -> Void) {
-    switch FileDescriptor.opening(path) {
+    switch FileDescriptor.opening(path, meter: meter) {
     case .failure(let error):
       report(.error, info.name, "cannot read '\(path)': \(error)")
     case .success(let descriptor):
@@ -93,7 +109,8 @@ package struct InputReader: Sendable {
       return source
     }
     let started = ContinuousClock.now
-    let peek = PeekSource(base: source, peek: Self.sniffBytes)
+    let live = unwrap(source, to: FollowSource.self) != nil
+    let peek = PeekSource(base: source, peek: Self.sniffBytes, untilNewline: live)
     let head = peek.head
     if let (encoding, bomLength) = TextEncoding.detect(head) {
       // A byte-order mark: dropped, and UTF-16/UTF-32 decoded to UTF-8 (docs/architecture.md "The flow").
@@ -147,12 +164,15 @@ package struct InputReader: Sendable {
         text = NULReplacingSource(base: peek)
       }
       let name = info.name
+      meter?.reading(name)
       let sink = diagnostics
       let cap = options.maxLineBytes
       let perSecond = options.slowBytesPerSecond
       let rate = perSecond >= 1e6 ? "\(Int(perSecond / 1e6)) MB/s" : "\(Int(perSecond)) bytes/s"
+      // A followed stream is slow by nature: it is not warned about.
       text = TimedSource(
-        base: text, started: started, afterSeconds: options.slowAfterSeconds, bytesPerSecond: options.slowBytesPerSecond
+        base: text, started: started, afterSeconds: live ? .infinity : options.slowAfterSeconds,
+        bytesPerSecond: options.slowBytesPerSecond
       ) { bytes, seconds in
         sink(
           Diagnostic(

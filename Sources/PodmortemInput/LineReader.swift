@@ -18,6 +18,8 @@ package struct LineReader {
   private var lineNumber = 0
   private var finished = false
   private let onTruncated: (Int, Int) -> Void
+  /// The followed stream below the wrappers, in follow mode (its descriptor and control are shared).
+  private let followed: FollowSource?
   /// The source, as far as it has been read: an archive takes its stream back from it after an entry.
   var byteSource: any ByteSource { source }
   /// Bytes consumed from the source so far.
@@ -31,6 +33,7 @@ package struct LineReader {
     onTruncated: @escaping (Int, Int) -> Void = { _, _ in }
   ) {
     self.source = source
+    self.followed = unwrap(source, to: FollowSource.self)
     self.maxLineBytes = max(1, maxLineBytes)
     self.chunk = [UInt8](repeating: 0, count: max(1, chunkSize))
     self.onTruncated = onTruncated
@@ -42,6 +45,30 @@ package struct LineReader {
   }
 
   private var overflowLength = 0
+
+  /// Follow mode: true when every complete line that has arrived was returned and the followed stream has
+  /// no byte waiting, after waiting up to `milliseconds` for one — so a sniffer can stop
+  /// gathering head lines instead of waiting for lines that may not come for minutes. Always
+  /// false for a source that is not followed, so reading it is unchanged.
+  package func isCaughtUp(milliseconds: Int32 = 200) -> Bool {
+    guard let followed, !finished else { return false }
+    // A complete line still in the chunk is waiting; the start of one is not.
+    if chunkStart < chunkEnd {
+      let (start, end) = (chunkStart, chunkEnd)
+      let hasLine = chunk.withUnsafeBytes { raw in
+        guard let base = raw.baseAddress else { return false }
+        return memchr(base + start, 0x0A, end - start) != nil
+      }
+      if hasLine { return false }
+    }
+    var current: any ByteSource = source
+    while true {
+      if current is FollowSource { return followed.nothingWaiting(milliseconds: milliseconds) }
+      if let peek = current as? PeekSource, peek.hasUnservedHead { return false }
+      guard let wrapper = current as? any WrappingSource else { return false }
+      current = wrapper.base
+    }
+  }
 
   /// The next line, or nil at the end of the source.
   package mutating func next() -> Line? {

@@ -14,6 +14,8 @@ struct AnalyzeCommand: ParsableCommand {
 
   @OptionGroup(title: "Selection (kubectl's flags)") var select: SelectionOptionsGroup
 
+  @OptionGroup(title: "Long and live inputs") var live: LiveOptionsGroup
+
   @Option(
     name: [.customShort("o", allowingJoined: true), .customLong("output"), .customLong("format")],
     help: "Output format (-o as in kubectl).")
@@ -32,20 +34,24 @@ struct AnalyzeCommand: ParsableCommand {
 
   @OptionGroup(title: "Suppression and width") var reportOptions: ReportOptionsGroup
 
-  func validate() throws { try rejectNearMissCommand(input.inputs) }
+  func validate() throws {
+    try rejectNearMissCommand(input.inputs)
+    try live.validate(inputs: input.inputs)
+  }
 
   func run() throws {
     let terminal = Terminal(colour: input.color)
     try terminal.requireOutput()
     let config = try reportOptions.loadConfig(patternDirectories: input.patterns)
-    let result = Analysis(options: input.analysisOptions()).run(diagnostics: terminal.diagnose)
+    let result = try live.analyse(
+      input.analysisOptions(), selection: select.selection, config: config, format: format, terminal: terminal)
     var report = select.selection.apply(to: result.report)
     if let config { report = config.apply(to: report) }
     let outcome = Outcome(report, failOn: failOn.severity, unrecognisedLimit: failOnUnrecognised?.value)
     if outcome.hasReport || format.isMachineReadable {
-      try terminal.write(
-        format.render(
-          report, failOn: failOn.severity, palette: terminal.palette, wide: reportOptions.noTrunc))
+      let text = format.render(
+        report, failOn: failOn.severity, palette: terminal.palette, wide: reportOptions.noTrunc)
+      try terminal.write(live.finalText(text, format: format))
     }
     // Nothing read: the input's own reason (every input failed, an empty folder) says more.
     if let reason = result.nothingReadReason ?? outcome.reason { terminal.note("podmortem: \(reason)\n") }

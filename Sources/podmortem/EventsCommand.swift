@@ -39,7 +39,7 @@ struct EventsCommand: ParsableCommand {
   func run() throws {
     let terminal = Terminal(colour: input.color)
     try terminal.requireOutput()
-    let result = Analysis(options: input.analysisOptions()).run(diagnostics: terminal.diagnose)
+    let result = ProgressDrawer.run(Analysis(options: input.analysisOptions()), terminal: terminal)
     let outcome = Outcome(result.report, failOn: nil, unrecognisedLimit: failOnUnrecognised?.value)
     let events = select.selection.events(in: result.report.state)
     let renderer = EventsTableRenderer()

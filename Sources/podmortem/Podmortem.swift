@@ -18,6 +18,7 @@ struct PodmortemCommand: ParsableCommand {
         \(Invocation.name) analyze -o markdown dump/ > incident.md
         \(Invocation.name) -o json --now 2026-11-27T01:00:00Z describe.txt events.json
         \(Invocation.name) -n prod --for 'pod/web-*' -o sarif dump/ > podmortem.sarif
+        kubectl get events -A -w -o json | \(Invocation.name) --follow
 
       Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 nothing could be read \
       or nothing read was recognised; 3 more unrecognised lines than --fail-on-unrecognised allows; \

@@ -204,6 +204,9 @@ package struct KubectlTextParser: LineParser {
         if event.involved.name.isEmpty { event.involved.pastedAt = tableBlock }
         flushEvent(emit: emit)
         pendingEvent = event
+        // Only a row without its message can continue on the next line; the others go at once, so
+        // a followed watch (`--follow`) sees its latest row without waiting for another.
+        if !event.message.isEmpty { flushEvent(emit: emit) }
         return .parsed
       }
       // A narrow terminal or chat window wrapped the row: its message sits on the next line.
