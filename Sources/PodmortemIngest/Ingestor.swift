@@ -182,7 +182,12 @@ package struct Ingestor: Sendable {
       return .unrecognised
     }
     for line in head { account.count(verdict(line), line: line.number) }
-    while let line = reader.next() { account.count(verdict(line), line: line.number) }
+    if reader.isCaughtUp(milliseconds: 0) { parser.idle(emit: emit) }
+    while let line = reader.next() {
+      account.count(verdict(line), line: line.number)
+      // A followed stream that has caught up: nothing may stay held back waiting for a next line.
+      if reader.isCaughtUp(milliseconds: 0) { parser.idle(emit: emit) }
+    }
     parser.finish(emit: emit)
   }
 }

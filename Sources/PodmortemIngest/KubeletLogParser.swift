@@ -136,11 +136,14 @@ package struct KubeletLogParser: LineParser {
   }
 
   package mutating func finish(emit: (Record) -> Void) {
-    if let h = held {
-      held = nil
-      klogRecord(h.bytes, header: h.header, journal: h.journal, line: h.line, emit: emit, mayHold: false)
-    }
+    idle(emit: emit)
     flush(emit: emit)
+  }
+
+  package mutating func idle(emit: (Record) -> Void) {
+    guard let h = held else { return }
+    held = nil
+    klogRecord(h.bytes, header: h.header, journal: h.journal, line: h.line, emit: emit, mayHold: false)
   }
 
   /// True when `text` reads as the rest of a wrapped line: not blank, no tab, no header or JSON of

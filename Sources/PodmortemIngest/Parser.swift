@@ -46,4 +46,11 @@ package protocol LineParser: Sendable {
   mutating func feed(_ line: Line, emit: (Record) -> Void) -> SourceAccount.Verdict
   /// The end of the source: emit what is still pending.
   mutating func finish(emit: (Record) -> Void)
+  /// A followed stream has nothing more waiting for now: emit what is only held back in case the
+  /// next line continues it (the stream may stay quiet for a long time).
+  mutating func idle(emit: (Record) -> Void)
+}
+
+extension LineParser {
+  package mutating func idle(emit: (Record) -> Void) {}
 }

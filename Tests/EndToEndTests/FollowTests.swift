@@ -210,6 +210,20 @@ struct FollowTests {
     #expect(run.stdout.contains(" about "), "the report at the end of the stream")
   }
 
+  /// A long kubelet line may be continued by a wrapped rest; in a live stream that has gone quiet
+  /// it is read at once all the same.
+  @Test("the last line of a quiet kubelet stream is not held back")
+  func quietStreamLastLine() throws {
+    let run = try LiveProcess(["-w"])
+    try run.write(
+      #"I1127 01:02:03.456789   12345 prober.go:107] "Probe failed" probeType="Liveness" pod="default/web-0" "#
+        + #"podUID="0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f" containerName="web" probeResult="failure" "#
+        + #"output="HTTP probe failed with statuscode: 503""# + "\n")
+    #expect(run.waitForStdout { $0.contains("[probe.liveness-failing]") })
+    try run.closeInput()
+    #expect(run.finish() == 1)
+  }
+
   @Test("a growing file is followed as tail -f does, until SIGINT")
   func growingFile() throws {
     let dir = try BinaryRunner.temporaryDirectory()
