@@ -23,38 +23,6 @@ package struct EventsTableRenderer: Sendable {
     return Self.align(rows)
   }
 
-  /// A JSON array of the events, one object per row.
-  package func renderJSON(_ events: [MergedEvent]) -> String {
-    struct Row: Encodable {
-      let lastSeen: String
-      let type: String
-      let reason: String
-      let object: String
-      let namespace: String?
-      let fieldPath: String?
-      let count: Int
-      let firstSeen: String
-      let message: String
-      let template: String?
-      let exemplars: [String]
-      let objects: Int
-      let caveats: [String]
-      let evidence: [String]
-    }
-    let rows = events.map { e in
-      Row(
-        lastSeen: Self.time(e.lastSeen), type: e.type.description, reason: e.reason,
-        object: e.involved.kind.map { "\($0)/\(e.involved.name)" } ?? e.involved.name, namespace: e.involved.namespace,
-        fieldPath: e.involved.fieldPath, count: e.count, firstSeen: Self.time(e.firstSeen), message: e.message,
-        template: e.template, exemplars: e.exemplars, objects: e.objects, caveats: e.caveats,
-        evidence: e.evidence.map { $0.ref.description })
-    }
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    guard let data = try? encoder.encode(rows) else { return "[]\n" }
-    return String(decoding: data, as: UTF8.self) + "\n"
-  }
-
   /// An exact time as ISO 8601; a range as `start…end` with the end shortened to its time of day.
   static func time(_ range: TimeRange?) -> String {
     guard let range else { return "<unknown>" }

@@ -2,7 +2,7 @@ import Foundation
 import PodmortemCorrelate
 import PodmortemModel
 
-/// Renders the versioned JSON document (docs/json-schema.md). Keys are sorted and every array is
+/// Renders the versioned JSON document (docs/findings-schema.md). Keys are sorted and every array is
 /// in a deterministic order, so the output is stable for scripts and golden tests.
 package struct JSONRenderer: Sendable {
   /// Bumped on any incompatible change to the document's shape.
@@ -11,13 +11,27 @@ package struct JSONRenderer: Sendable {
   package init() {}
 
   package func render(_ input: ReportInput) -> String {
+    Self.encode(Document(input))
+  }
+
+  /// The document of `podmortem events -o json`: the same document without `findings`, `pods` and
+  /// `suppressed`, its `events` the ones selected (docs/findings-schema.md "The events document").
+  package func renderEvents(_ input: ReportInput, events: [MergedEvent]) -> String {
+    var doc = Document(input)
+    doc.findings = nil
+    doc.pods = nil
+    doc.suppressed = nil
+    doc.events = events.map(EventDTO.init)
+    return Self.encode(doc)
+  }
+
+  private static func encode(_ doc: Document) -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     encoder.dateEncodingStrategy = .custom { date, enc in
       var c = enc.singleValueContainer()
       try c.encode(ReportTime.iso(date))
     }
-    let doc = Document(input)
     guard let data = try? encoder.encode(doc) else { return "{}\n" }
     return String(decoding: data, as: UTF8.self) + "\n"
   }
@@ -50,12 +64,12 @@ private struct Document: Encodable {
   let tool: Tool
   let sources: [Source]
   let diagnostics: [DiagnosticDTO]
-  let findings: [FindingDTO]
-  let pods: [PodDTO]
-  let events: [EventDTO]
+  var findings: [FindingDTO]?
+  var pods: [PodDTO]?
+  var events: [EventDTO]
   let caveats: [String]
   let now: CaptureDTO?
-  let suppressed: SuppressedDTO?
+  var suppressed: SuppressedDTO?
 
   init(_ input: ReportInput) {
     tool = Tool(name: "podmortem", version: input.toolVersion)
@@ -231,11 +245,13 @@ private struct SubjectDTO: Encodable {
 
 private struct EventDTO: Encodable {
   let object: String
+  let namespace: String?
   let fieldPath: String?
   let type: String
   let reason: String
   let message: String
   let template: String?
+  let exemplars: [String]
   let count: Int
   let objects: Int
   let firstSeen: RangeDTO?
@@ -246,11 +262,13 @@ private struct EventDTO: Encodable {
 
   init(_ e: MergedEvent) {
     object = e.involved.description
+    namespace = e.involved.namespace
     fieldPath = e.involved.fieldPath
     type = e.type.description
     reason = e.reason
     message = e.message
     template = e.template
+    exemplars = e.exemplars
     count = e.count
     objects = e.objects
     firstSeen = RangeDTO(e.firstSeen)

@@ -44,7 +44,8 @@ struct EventsCommand: ParsableCommand {
     let events = select.selection.events(in: result.report.state)
     let renderer = EventsTableRenderer()
     if outcome.hasReport || format == .json {
-      try terminal.write(format == .json ? renderer.renderJSON(events) : renderer.render(events))
+      try terminal.write(
+        format == .json ? JSONRenderer().renderEvents(result.report, events: events) : renderer.render(events))
     }
     // As `kubectl events` does: the empty table is a note on stderr, so stdout holds only the report.
     if let reason = result.nothingReadReason ?? outcome.reason {

@@ -12,7 +12,8 @@ struct KubectlFlagsTests {
   static func eventsJSON(_ arguments: [String]) throws -> [[String: Any]] {
     let r = try BinaryRunner.run(["events", "-o", "json", "--now", now] + arguments + [events])
     #expect(r.status == 0, "\(arguments): \(r.stderr)")
-    return try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]])
+    let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    return try #require(doc["events"] as? [[String: Any]])
   }
 
   static func findings(_ arguments: [String], input: String = all) throws -> (Int32, [[String: Any]]) {
