@@ -54,7 +54,36 @@ package struct NodeFindings: Sendable {
             evidence: Self.lines(node, mentioning: type)))
       }
     }
+    let reported = Set(findings.compactMap { $0.ruleID == "node.not-ready" ? $0.fact("node") : nil })
+    findings += Self.networkNotReady(state.nodeLogs, skipping: reported.union(coveredByPods))
     return findings
+  }
+
+  /// The kubelet's own `Container runtime network not ready` lines (kubelet.runtime-network-not-ready):
+  /// while the runtime's network (the CNI plugin) is not ready, the kubelet reports the node
+  /// NotReady (`KubeletNotReady`, "container runtime network not ready") and no pod sandbox needing
+  /// the pod network can be created ([k/k] pkg/kubelet/kubelet_node_status.go).
+  static func networkNotReady(_ logs: [LogRecord], skipping: Set<String>) -> [Finding] {
+    let lines = logs.filter { $0.patternID == "kubelet.runtime-network-not-ready" }
+    return Dictionary(grouping: lines, by: { $0.node ?? "" }).sorted { $0.key < $1.key }.compactMap { host, lines in
+      guard !skipping.contains(host), let last = lines.last else { return nil }
+      let reason = last.capture("reason") ?? "NetworkPluginNotReady"
+      let message = last.capture("message") ?? ""
+      let subject = host.isEmpty ? "the node whose kubelet log was pasted (name not shown)" : "node/\(host)"
+      var facts = [KeyValue("nodeReady", "False"), KeyValue("reason", reason), .int("lines", lines.count)]
+      if !host.isEmpty { facts.insert(KeyValue("node", host), at: 0) }
+      return Finding(
+        ruleID: "node.not-ready", category: .nodeNotReady, severity: .critical, subject: Subject(object: subject),
+        title: "\(host.isEmpty ? "node" : "node '\(host)'") NotReady: container runtime network not ready (\(reason))",
+        explanation: "The kubelet says the container runtime's network is not ready (\(reason): '\(message)'), "
+          + "written \(lines.count) time\(lines.count == 1 ? "" : "s"). While it is, the kubelet reports the node "
+          + "NotReady and cannot create the sandbox of any pod that needs the pod network, so those pods stay "
+          + "ContainerCreating. The log alone does not show the node object, so whether the node controller has "
+          + "tainted it yet is not known here.",
+        remedy: "make the CNI plugin ready on the node: its daemonset pod running, a config in /etc/cni/net.d and "
+          + "its binaries in /opt/cni/bin; the plugin's own logs say why it is not",
+        facts: facts, evidence: [last.evidence] + lines.dropLast().suffix(2).map(\.evidence))
+    }
   }
 
   /// The Ready condition a `get nodes` STATUS cell stands for, when no condition rows were pasted:

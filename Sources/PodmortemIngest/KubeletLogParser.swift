@@ -128,6 +128,7 @@ package struct KubeletLogParser: LineParser {
           ? .kubelet : NodeLogParser.isNodeUnit(journal.identifier) ? .node : .other,
         message: String(decoding: b[start...], as: UTF8.self), evidence: context.evidence(line))
       record.fields = [KeyValue("identifier", journal.identifier), KeyValue("host", journal.host)]
+      record.node = journal.host
       record.time = journalTime(journal, line: line)
       emit(.log(record))
       return .parsed
@@ -171,6 +172,7 @@ package struct KubeletLogParser: LineParser {
     record.fields = body.fields
     record.text = String(decoding: b[header.bodyStart...], as: UTF8.self)
     record.time = klogTime(header, journal: journal, line: line)
+    record.node = journal?.host
     if let key = body.openKey {
       pending = Pending(record: record, key: key, value: [], bytes: b.count)
     } else {

@@ -68,6 +68,8 @@ package struct LogRecord: Hashable, Sendable, Codable {
   /// The pattern that recognised the message, and what it captured.
   package var patternID: String?
   package var captures: [KeyValue]
+  /// The node the line was written on, when the input says (journald's host field).
+  package var node: String?
   /// The pod and container the log belongs to when its path or fields tell.
   package var namespace: String?
   package var pod: String?

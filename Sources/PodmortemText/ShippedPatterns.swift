@@ -2221,13 +2221,20 @@ extension PatternCatalog {
             "literals": [
               "Container runtime network not ready"
             ],
-            "regex": "^\"Container runtime network not ready\" networkReady=\"NetworkReady=false reason:(?<reason>\\w+) message:(?<message>(?:[^\"\\\\]|\\\\.)*)\"",
+            "regex": "^(?:\"Container runtime network not ready\" networkReady=\"|Container runtime network not ready: )NetworkReady=false reason:(?<reason>\\w+) message:(?<message>(?:[^\"\\\\]|\\\\.)*)",
             "examples": [
               {
                 "text": "\"Container runtime network not ready\" networkReady=\"NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized\"",
                 "captures": {
                   "reason": "NetworkPluginNotReady",
                   "message": "Network plugin returns error: cni plugin not initialized"
+                }
+              },
+              {
+                "text": "Container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:docker: network plugin is not ready: cni config uninitialized",
+                "captures": {
+                  "reason": "NetworkPluginNotReady",
+                  "message": "docker: network plugin is not ready: cni config uninitialized"
                 }
               }
             ]

@@ -117,3 +117,43 @@ import Testing
     #expect(all.map { $0.subject.object } == ["node/k8s-2"])
   }
 }
+
+/// The kubelet's journal alone says the node's network is not ready.
+@Suite struct NodeNetworkNotReadyTests {
+  static let patterns = PatternCatalog.shipped(diagnostics: { _ in })
+
+  private func findings(_ text: String) -> [Finding] {
+    var reader = LineReader(string: text)
+    let now = Timestamps.rfc3339("2026-11-27T01:00:00Z") ?? Date()
+    let context = ParseContext(
+      source: SourceInfo(name: "kubelet.log"), captureTime: CaptureTime(date: now, origin: .flag), diagnostics: { _ in }
+    )
+    var correlator = Correlator()
+    _ = Ingestor(patterns: Self.patterns).ingest(&reader, context: context) { correlator.add($0) }
+    return Diagnoser(patterns: Self.patterns).diagnose(correlator.finish())
+  }
+
+  @Test func theKubeletsNetworkNotReadyLinesMakeTheNodeNotReady() throws {
+    let f = try #require(
+      findings(
+        """
+        Nov 27 00:40:01 worker-7 kubelet[1485]: E1127 00:40:01.261124    1485 kubelet.go:2104] Container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:docker: network plugin is not ready: cni config uninitialized
+        Nov 27 00:40:06 worker-7 kubelet[1485]: W1127 00:40:06.262549    1485 cni.go:171] Unable to update cni config: No networks found in /etc/cni/net.d
+        Nov 27 00:40:06 worker-7 kubelet[1485]: E1127 00:40:06.911200    1485 kubelet.go:2448] "Container runtime network not ready" networkReady="NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized"
+        """
+      ).first { $0.ruleID == "node.not-ready" })
+    #expect(f.subject.object == "node/worker-7")
+    #expect(f.fact("reason") == "NetworkPluginNotReady")
+    #expect(f.fact("lines") == "2")
+    #expect(f.evidence.first?.ref.line == 3)
+    #expect(f.explanation.contains("cni plugin not initialized"))
+  }
+
+  @Test func aReadyNetworkIsNoFinding() {
+    let none = findings(
+      """
+      Nov 27 00:40:06 worker-7 kubelet[1485]: I1127 00:40:06.911200    1485 kubelet.go:2448] "Fast updating node status as it just became ready"
+      """)
+    #expect(none.isEmpty)
+  }
+}
