@@ -56,7 +56,7 @@ let package = Package(
     fuzzer("fuzz-input", ["FuzzSupport", "PodmortemModel", "PodmortemInput"]),
     fuzzer("fuzz-describe", ["FuzzSupport", "PodmortemInput", "PodmortemIngest"]),
     fuzzer("fuzz-objects", ["FuzzSupport", "PodmortemInput", "PodmortemIngest"]),
-    fuzzer("fuzz-logs", ["FuzzSupport", "PodmortemInput", "PodmortemIngest", "PodmortemText"]),
+    fuzzer("fuzz-logs", ["FuzzSupport", "PodmortemInput", "PodmortemIngest"]),
     fuzzer("fuzz-secrets", ["FuzzSupport", "PodmortemText"]),
   ],
   swiftLanguageModes: [.v6]

@@ -1,4 +1,5 @@
 // Shared by the libFuzzer entry points in Fuzz/Targets (docs/architecture.md "Fuzzing").
+
 import CLibFuzzer
 import Foundation
 import PodmortemIngest

@@ -1,6 +1,7 @@
-import FuzzSupport
 // libFuzzer entry point: the kubectl text reader (describe, get tables, events) on one text
 // (docs/architecture.md "Fuzzing").
+
+import FuzzSupport
 import PodmortemIngest
 import PodmortemInput
 

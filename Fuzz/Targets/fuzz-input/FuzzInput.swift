@@ -1,6 +1,7 @@
-import FuzzSupport
 // libFuzzer entry point: PodmortemInput's format detection, gzip, tar and zip readers, BOM and
 // UTF-16/32 decoding and the line reader, on one file (docs/architecture.md "Fuzzing").
+
+import FuzzSupport
 import PodmortemInput
 import PodmortemModel
 

@@ -1,6 +1,7 @@
-import FuzzSupport
 // libFuzzer entry point: every log reader (kubelet/klog, journald node logs, CRI container logs,
 // cluster-info-dump and kubectl logs) on one text (docs/architecture.md "Fuzzing").
+
+import FuzzSupport
 import PodmortemIngest
 import PodmortemInput
 

@@ -1,6 +1,7 @@
-import FuzzSupport
 // libFuzzer entry point: the JSON object stream and YAML object readers on one text
 // (docs/architecture.md "Fuzzing").
+
+import FuzzSupport
 import PodmortemIngest
 import PodmortemInput
 

@@ -1,7 +1,8 @@
-import FuzzSupport
 // libFuzzer entry point: the whole analysis of one file — input detection and archives, the
 // format sniffer and every parser, correlation, the rules, masking and every renderer — wired as
 // `Analysis.run` wires it, with the shipped patterns loaded once (docs/architecture.md "Fuzzing").
+
+import FuzzSupport
 import PodmortemCorrelate
 import PodmortemDiagnose
 import PodmortemIngest

@@ -1,5 +1,6 @@
 // libFuzzer entry point: the secret masker on one text, whole and line by line with the PEM
 // block state `podmortem redact` uses (docs/architecture.md "Secrets", "Fuzzing").
+
 import FuzzSupport
 import PodmortemText
 
