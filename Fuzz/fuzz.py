@@ -156,7 +156,7 @@ def summarise(target, status, seconds):
     execs = re.search(r"stat::number_of_executed_units: (\d+)", text)
     speed = re.search(r"stat::average_exec_per_sec:\s+(\d+)", text)
     runs, cov, ft, corpus = done[-1] if done else ("?", "?", "?", "?")
-    artifacts = re.findall(r"(?:Test unit written to|artifact_prefix.*?) (\S+)", text)
+    artifacts = re.findall(r"Test unit written to (\S+)", text)
     line = (
         f"{target:9} {'ok' if status == 0 else 'FAILED (exit %d)' % status:16} {seconds:>5} s  "
         f"execs {execs.group(1) if execs else runs:>10}  exec/s {speed.group(1) if speed else '?':>6}  "
