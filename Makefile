@@ -6,7 +6,7 @@ SAMPLE ?= samples/liveness-http-timeout/describe.txt
 SAMPLE_NOW ?= 2026-11-27T01:00:00Z
 APT_PACKAGES = libpcre2-dev zlib1g-dev
 
-.PHONY: deps test-deps build release demo test pastes check-samples samples patterns lint format bench krew man clean
+.PHONY: deps test-deps build release demo test pastes check-samples samples patterns lint format bench krew man fuzz clean
 
 ## Install the C libraries podmortem links (PCRE2, zlib) when they are missing.
 deps:
@@ -91,6 +91,13 @@ bench: release
 ## The krew plugin archive, its sha256 (and uri with KREW_BASE_URL) written to plugins/podmortem.yaml.
 krew: release
 	tools/krew-package.sh
+
+## libFuzzer targets for the parsers (Fuzz/, docs/architecture.md "Fuzzing"): each runs FUZZ_SECONDS,
+## FUZZ_JOBS at a time; fails on a crash, an input over 10 s or 2 GiB; reproducers in .build/fuzz/crashes/.
+FUZZ_SECONDS ?= 60
+FUZZ_JOBS ?= 1
+fuzz: deps
+	python3 Fuzz/fuzz.py --seconds $(FUZZ_SECONDS) --jobs $(FUZZ_JOBS)
 
 clean:
 	rm -rf .build

@@ -8,8 +8,8 @@ struct RedactCommandTests {
   static let now = "2026-11-27T01:00:00Z"
   static let bundles = BinaryRunner.repoRoot.appendingPathComponent("samples/bundles")
 
-  /// What is compared across the original and the copy: each finding's rule, subject and facts,
-  /// then each pod with how many events and log records it has.
+  /// What is compared across the original and the copy: each finding's rule, severity, subject
+  /// and facts, then each pod with how many events and log records it has.
   static func findings(_ inputs: [String], cwd: URL) throws -> [String] {
     let r = try BinaryRunner.run(["--format", "json", "--now", now] + inputs, cwd: cwd)
     #expect(r.status == 0 || r.status == 1, "podmortem \(inputs): exit \(r.status): \(r.stderr)")
@@ -19,7 +19,8 @@ struct RedactCommandTests {
         "\($0.key)=\($0.value)"
       }
       let facts = (f["facts"] as? [String: String] ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-      return "\(f["rule"] ?? "") [\(subject.joined(separator: ","))] \(facts.joined(separator: ","))"
+      return
+        "\(f["rule"] ?? "") \(f["severity"] ?? "") [\(subject.joined(separator: ","))] \(facts.joined(separator: ","))"
     }.sorted()
     let pods = (doc["pods"] as? [[String: Any]] ?? []).map { p in
       "pod \(p["namespace"] ?? "")/\(p["name"] ?? "") events \(p["events"] ?? "") logs \(p["logs"] ?? "")"
