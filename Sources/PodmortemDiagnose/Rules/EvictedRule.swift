@@ -48,15 +48,21 @@ package struct EvictedRule: DiagnosisRule {
   /// are known: the replacement the controller made.
   static func replacement(of pod: PodHistory, in state: CorrelatedState) -> PodHistory? {
     guard let owner = pod.latest.controlledBy else { return nil }
-    return state.pods.first { other in
-      guard other.key != pod.key, other.key.namespace == pod.key.namespace, other.latest.controlledBy == owner,
-        other.latest.phase == "Running", other.latest.reason != "Evicted", !other.isTerminating
-      else { return false }
-      if let mine = pod.latest.creationTime, let theirs = other.latest.creationTime {
-        return theirs.latest > mine.earliest
+    // Fields read through the array in place: copying each PodHistory to test it cost a quarter of
+    // a 10,000-pod run (bench/run.sh, perf).
+    let pods = state.pods
+    for i in pods.indices where pods[i].latest.controlledBy == owner && pods[i].latest.phase == "Running" {
+      guard pods[i].key != pod.key, pods[i].key.namespace == pod.key.namespace, pods[i].latest.reason != "Evicted",
+        !pods[i].latest.terminating, pods[i].latest.deletionTimestamp == nil
+      else { continue }
+      if let mine = pod.latest.creationTime, let theirs = pods[i].latest.creationTime,
+        theirs.latest <= mine.earliest
+      {
+        continue
       }
-      return true
+      return pods[i]
     }
+    return nil
   }
 
   struct Parsed {

@@ -22,9 +22,13 @@ struct KubectlLine {
     if text.utf8.first == 0x60 || text.utf8.last == 0x60 { text = Self.uncode(text) }
     if text.drop(while: { $0 == " " || $0 == "\t" }).hasPrefix("**") { text = text.replacing("**", with: "") }
     // Emphasis around one cell (`**_**ErrImagePull**_**`): bold and italic markers glued to a word.
-    if text.contains("**") { text = text.replacing("**_**", with: "").replacing("**", with: "") }
+    if text.utf8.contains(0x2A), text.contains("**") {
+      text = text.replacing("**_**", with: "").replacing("**", with: "")
+    }
     // A shell comment in front of pasted output (`#   Warning  DeadlineExceeded  12m …`).
-    if text.hasPrefix("# ") || text == "#" { text = String(text.dropFirst(text.count > 1 ? 2 : 1)) }
+    if text.utf8.first == 0x23, text.hasPrefix("# ") || text == "#" {
+      text = String(text.dropFirst(text.count > 1 ? 2 : 1))
+    }
     if text.utf8.contains(0x7C), text.contains(" | ") { text = Self.unpipe(text) }
     // A terminal UI's frame (k9s draws `│` down both sides of its describe view).
     if text.utf8.contains(0xE2), text.contains("│") { text = Self.unframe(text) }
