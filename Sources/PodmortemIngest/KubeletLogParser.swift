@@ -84,9 +84,11 @@ package struct KubeletLogParser: LineParser {
     let b = pending == nil ? PastePrefix.payload(line.text) : Array(line.text.utf8)
     let journal = JournaldPrefix.parse(b)
     let start = journal?.payloadStart ?? 0
+    // Parsed once: it decides both whether the held line continues here and how this line is read.
+    let header = pending == nil ? KlogHeader.parse(b, from: start) : nil
     if var h = held {
       held = nil
-      if journal == nil, Self.continuesWrappedLine(line.text, b), h.joined < Self.maxWrappedLines,
+      if journal == nil, header == nil, Self.continuesWrappedLine(line.text, b), h.joined < Self.maxWrappedLines,
         h.bytes.count + line.text.utf8.count <= Self.maxRecordBytes
       {
         // The wrapped rest, as written: a line broken mid-word continues without a space.
@@ -114,7 +116,7 @@ package struct KubeletLogParser: LineParser {
       return .ignored
     }
     if journal == nil, JournaldPrefix.isMarker(line.text) { return .ignored }
-    if let header = KlogHeader.parse(b, from: start) {
+    if let header = header ?? KlogHeader.parse(b, from: start) {
       klogRecord(b, header: header, journal: journal, line: line, emit: emit, mayHold: true)
       return .parsed
     }
@@ -147,12 +149,13 @@ package struct KubeletLogParser: LineParser {
     klogRecord(h.bytes, header: h.header, journal: h.journal, line: h.line, emit: emit, mayHold: false)
   }
 
-  /// True when `text` reads as the rest of a wrapped line: not blank, no tab, no header or JSON of
-  /// its own, not a multi-line value's line, and not what a person put around the paste.
+  /// True when `text` (a line without a klog header) reads as the rest of a wrapped line: not blank,
+  /// no tab, not JSON, not a multi-line value's line, and not what a person put around the paste.
   private static func continuesWrappedLine(_ text: String, _ b: [UInt8]) -> Bool {
     // A terminal wraps text, it does not add tabs: a line with a tab is a table or another output.
-    guard b.first != nil, !b.contains(0x09), !b.allSatisfy({ $0 == 0x20 }) else { return false }
-    if KlogHeader.parse(b, from: 0) != nil || isJSONLine(b, from: 0) { return false }
+    guard b.first != nil, !isJSONLine(b, from: 0), !b.contains(0x09), !b.allSatisfy({ $0 == 0x20 }) else {
+      return false
+    }
     if b.count >= 2, b[0] == 0x20, b[1] == 0x3E { return false }
     return !PasteDecoration.contains(text)
   }
