@@ -30,14 +30,18 @@ package struct PlainTextParser: LineParser {
     if line.text.allSatisfy(\.isWhitespace) { return .ignored }
     let patterns = context.patterns
     guard !patterns.patterns.isEmpty else { return .unrecognised }
-    for candidate in Self.candidates(line.text) {
+    let candidates = Self.candidates(line.text)
+    // An event's message anywhere in the line before a log message: a row's message column may
+    // hold text a log pattern also finds inside the whole line.
+    for candidate in candidates {
       if let hit = patterns.firstMatch(candidate, kind: .event),
-        let reason = patterns.pattern(id: hit.patternID)?.event
+        let (type, reason) = patterns.pattern(id: hit.patternID)?.event.map({ ($0.type, $0.reason) })
+          ?? Self.reasonColumn(before: candidate, in: line.text)
       {
         let at = block ?? context.ref(line.number)
         block = at
         var event = Event(
-          involved: ObjectRef(name: "", pastedAt: at), type: EventType(reason.type), reason: reason.reason,
+          involved: ObjectRef(name: "", pastedAt: at), type: EventType(type), reason: reason,
           message: candidate, evidence: [context.evidence(line)])
         event.patternID = hit.patternID
         event.captures = hit.captures
@@ -46,6 +50,8 @@ package struct PlainTextParser: LineParser {
         emit(.event(event))
         return .parsed
       }
+    }
+    for candidate in candidates {
       for (kind, origin) in [(PatternKind.kubelet, LogRecord.Origin.kubelet), (.node, .node)] {
         guard let hit = patterns.firstMatch(candidate, kind: kind) else { continue }
         let at = block ?? context.ref(line.number)
@@ -102,6 +108,19 @@ package struct PlainTextParser: LineParser {
       }
     }
     return out
+  }
+
+  /// The TYPE and REASON columns in front of a message whose wording does not say which event it
+  /// is (a hook failure is FailedPostStartHook or FailedPreStopHook): the CamelCase word just before
+  /// the message, and `Warning`/`Normal` before that if present.
+  static func reasonColumn(before message: String, in text: String) -> (String, String)? {
+    guard let range = text.range(of: message) else { return nil }
+    let words = text[..<range.lowerBound].split(whereSeparator: { $0 == " " || $0 == "\t" })
+    guard let reason = words.last, let first = reason.first, first.isUppercase, reason.count >= 4,
+      reason.allSatisfy(\.isLetter)
+    else { return nil }
+    let type = words.dropLast().last.map(String.init).flatMap { $0 == "Warning" || $0 == "Normal" ? $0 : nil }
+    return (type ?? "", String(reason))
   }
 
   /// A container field path written in the line (`spec.containers{web}`,

@@ -684,6 +684,19 @@ extension PatternCatalog {
             ]
           },
           {
+            "id": "event.lifecycle-hook-failed",
+            "kinds": ["event"],
+            "literals": ["lifecycle hook (", ") for Container "],
+            "regex": "(?s)^(?<handler>Exec|HTTP|Sleep) lifecycle hook \\((?<hook>.*?)\\) for Container \"(?<container>[^\"]+)\" in Pod \"(?<podName>[^\"_]+)_(?<namespace>[^\"_(]+)\\((?<podUID>[^)]+)\\)\" failed - error: (?<error>.*?)(?:, message: .*)?$",
+            "title": "a lifecycle hook's failure with its error (FailedPostStartHook, FailedPreStopHook events before 1.22)",
+            "explanation": "Kubelets before the hook events were reduced to 'PostStartHook failed' / 'PreStopHook failed' put the hook's error in the event: the command's exit code and output, or the HTTP error. The event's reason says which hook.",
+            "examples": [
+              { "text": "Exec lifecycle hook ([/bin/sh -c cp -r conf/* ./]) for Container \"base\" in Pod \"orders-0_test(4a9e7c21-b3f0-4d86-8e15-7c0f2a9d3b64)\" failed - error: command '/bin/sh -c cp -r conf/* ./' exited with 137: , message: \"\"",
+                "captures": { "handler": "Exec", "hook": "[/bin/sh -c cp -r conf/* ./]", "container": "base", "podName": "orders-0", "namespace": "test", "podUID": "4a9e7c21-b3f0-4d86-8e15-7c0f2a9d3b64", "error": "command '/bin/sh -c cp -r conf/* ./' exited with 137: " } }
+            ],
+            "counterexamples": ["PreStopHook failed", "PostStartHook failed"]
+          },
+          {
             "id": "event.prestop-hook-failed",
             "kinds": ["event"],
             "event": "Warning FailedPreStopHook",

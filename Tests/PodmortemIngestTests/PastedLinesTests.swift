@@ -158,3 +158,20 @@ struct PasteFallbackTests {
     #expect(run.events.map(\.patternID) == ["event.evicted-low-resource"])
   }
 }
+
+/// A row whose message does not say which event it is takes its reason from the column before it.
+struct ReasonColumnTests {
+  @Test func theReasonAndTypeBeforeAMessage() {
+    let message = "Exec lifecycle hook ([sh]) for Container \"c\" in Pod \"p_ns(1)\" failed - error: x"
+    #expect(
+      PlainTextParser.reasonColumn(before: message, in: "Warning  FailedPreStopHook  " + message)! == (
+        "Warning", "FailedPreStopHook"
+      ))
+    #expect(
+      PlainTextParser.reasonColumn(before: message, in: "FailedPostStartHook\t" + message)! == (
+        "", "FailedPostStartHook"
+      ))
+    #expect(PlainTextParser.reasonColumn(before: message, in: "we saw: " + message) == nil)
+    #expect(PlainTextParser.reasonColumn(before: message, in: message) == nil)
+  }
+}

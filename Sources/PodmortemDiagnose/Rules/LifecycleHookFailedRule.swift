@@ -28,7 +28,8 @@ package struct LifecycleHookFailedRule: DiagnosisRule {
         findings.append(
           Self.description.finding(
             .critical, pod.subject(container.name), title: "postStart hook failing on container '\(container.name)'",
-            explanation: Self.postStartExplanation(container, count: postStart.totalCount),
+            explanation: Self.postStartExplanation(
+              container, count: postStart.totalCount, eventError: Self.hookError(in: postStart)),
             remedy:
               "make the postStart hook succeed (or remove it); its error is in the waiting message and the kubelet log",
             facts: [KeyValue("hook", "postStart"), .int("failures", max(1, postStart.totalCount))],
@@ -48,7 +49,8 @@ package struct LifecycleHookFailedRule: DiagnosisRule {
           Self.description.finding(
             severity, pod.subject(container.name),
             title: Self.preStopTitle(container, failed: !preStop.isEmpty, timeline),
-            explanation: Self.preStopExplanation(failed: preStop.totalCount, sleep: sleep, timeline),
+            explanation: Self.preStopExplanation(
+              failed: preStop.totalCount, eventError: Self.hookError(in: preStop), sleep: sleep, timeline),
             remedy: Self.preStopRemedy(failed: !preStop.isEmpty, sleep: sleep, timeline), facts: facts,
             evidence: container.evidence + preStop.evidence))
       }
@@ -221,17 +223,34 @@ package struct LifecycleHookFailedRule: DiagnosisRule {
         p.snapshot.terminationGracePeriodSeconds = 30
         p.container("web", preStop: "exec [sleep 5]")
       }),
+    RuleExample(
+      "an older kubelet's hook event, pasted as a row without its table: the error is in the message",
+      .text(
+        #"""
+        FailedPostStartHook  Exec lifecycle hook ([/bin/sh -c mount -t cifs //files/share /mnt]) for Container "base" in Pod "orders-0_test(4a9e7c21-b3f0-4d86-8e15-7c0f2a9d3b64)" failed - error: command '/bin/sh -c mount -t cifs //files/share /mnt' exited with 137: , message: ""
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "lifecycle.hook-failed", category: .lifecycleHook, severity: .critical,
+          facts: [KeyValue("hook", "postStart"), .int("failures", 1)], evidenceLines: [1])
+      ]),
   ]
 }
 
 fileprivate extension LifecycleHookFailedRule {
-  static func postStartExplanation(_ container: ContainerSnapshot, count: Int) -> String {
+  /// The hook's error as older kubelets put it in the event (event.lifecycle-hook-failed); newer
+  /// ones record only `PostStartHook failed` / `PreStopHook failed`.
+  static func hookError(in events: [MergedEvent]) -> String? {
+    events.last { $0.patternID == "event.lifecycle-hook-failed" }?.message
+  }
+
+  static func postStartExplanation(_ container: ContainerSnapshot, count: Int, eventError: String? = nil) -> String {
     var text = "The postStart hook of '\(container.name)' failed"
     if count > 0 { text += " \(count) times" }
     text +=
       "; the kubelet kills a container whose postStart hook fails (Killing message 'FailedPostStartHook') "
       + "and restarts it under the usual back-off."
-    if let message = container.waitingMessage { text += " Hook error: '\(message)'." }
+    if let message = container.waitingMessage ?? eventError { text += " Hook error: '\(message)'." }
     return text
   }
 
@@ -241,9 +260,13 @@ fileprivate extension LifecycleHookFailedRule {
       : "preStop hook of container '\(container.name)' outlasts the \(t.graceSeconds)s grace period"
   }
 
-  static func preStopExplanation(failed: Int, sleep: Int?, _ t: TerminationModel.KillTimeline) -> String {
+  static func preStopExplanation(
+    failed: Int, eventError: String? = nil, sleep: Int?, _ t: TerminationModel.KillTimeline
+  ) -> String {
     var text = ""
-    if failed > 0 {
+    if failed > 0, let eventError {
+      text += "The preStop hook failed \(failed) times: '\(eventError)'. The kubelet then sends SIGTERM anyway. "
+    } else if failed > 0 {
       text +=
         "The preStop hook failed \(failed) times. The event says only 'PreStopHook failed' so that secrets do not "
         + "leak; the kubelet log line 'PreStop hook failed' has the error. The kubelet then sends SIGTERM anyway. "
