@@ -23,7 +23,7 @@ package enum OutputFailure: Error, Equatable, CustomStringConvertible {
 
 /// Writes to a file descriptor with POSIX `write`: partial writes are continued, `EINTR` and
 /// `EAGAIN` retried, and every other error returned as a value — never a trap, unlike
-/// Foundation's `FileHandle.write`, whose errors are a `try!` inside Foundation.
+/// Foundation's `FileHandle.write`, which traps on a write error (a forced try inside Foundation).
 package struct OutputWriter: Sendable {
   package let descriptor: Int32
 

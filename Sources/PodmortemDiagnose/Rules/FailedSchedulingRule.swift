@@ -55,6 +55,49 @@ package struct FailedSchedulingRule: DiagnosisRule {
     ]
   }
 
+  /// The describe of a pod the scheduler has not placed, down to its Events table (two examples
+  /// differ only in what that table holds).
+  static let pendingWeb = #"""
+    Name:             web-5f6d7c8b9-c8d2f
+    Namespace:        default
+    Priority:         0
+    Service Account:  default
+    Node:             <none>
+    Labels:           app=web
+                      pod-template-hash=5f6d7c8b9
+    Annotations:      <none>
+    Status:           Pending
+    IP:               
+    IPs:              <none>
+    Controlled By:    ReplicaSet/web-5f6d7c8b9
+    Containers:
+      web:
+        Image:      registry.example.com/shop/web:4.2.0
+        Port:       8080/TCP
+        Host Port:  0/TCP
+        Requests:
+          cpu:        2
+          memory:     4Gi
+        Environment:  <none>
+        Mounts:
+          /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-x7k2p (ro)
+    Conditions:
+      Type           Status
+      PodScheduled   False 
+    Volumes:
+      kube-api-access-x7k2p:
+        Type:                    Projected (a volume that contains injected data from multiple sources)
+        TokenExpirationSeconds:  3607
+        ConfigMapName:           kube-root-ca.crt
+        ConfigMapOptional:       <nil>
+        DownwardAPI:             true
+    QoS Class:                   Burstable
+    Node-Selectors:              <none>
+    Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s
+                                 node.kubernetes.io/unreachable:NoExecute op=Exists for 300s
+
+    """#
+
   package static let examples: [RuleExample] = [
     // kubectl text as users paste it, run end to end through ingest and correlation.
     RuleExample(
@@ -79,47 +122,7 @@ package struct FailedSchedulingRule: DiagnosisRule {
       ]),
     RuleExample(
       "PodScheduled False with the events gone: the reason is not in the input",
-      .text(
-        #"""
-        Name:             web-5f6d7c8b9-q4w7z
-        Namespace:        default
-        Priority:         0
-        Service Account:  default
-        Node:             <none>
-        Labels:           app=web
-                          pod-template-hash=5f6d7c8b9
-        Annotations:      <none>
-        Status:           Pending
-        IP:               
-        IPs:              <none>
-        Controlled By:    ReplicaSet/web-5f6d7c8b9
-        Containers:
-          web:
-            Image:      registry.example.com/shop/web:4.2.0
-            Port:       8080/TCP
-            Host Port:  0/TCP
-            Requests:
-              cpu:        2
-              memory:     4Gi
-            Environment:  <none>
-            Mounts:
-              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-x7k2p (ro)
-        Conditions:
-          Type           Status
-          PodScheduled   False 
-        Volumes:
-          kube-api-access-x7k2p:
-            Type:                    Projected (a volume that contains injected data from multiple sources)
-            TokenExpirationSeconds:  3607
-            ConfigMapName:           kube-root-ca.crt
-            ConfigMapOptional:       <nil>
-            DownwardAPI:             true
-        QoS Class:                   Burstable
-        Node-Selectors:              <none>
-        Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s
-                                     node.kubernetes.io/unreachable:NoExecute op=Exists for 300s
-        Events:                      <none>
-        """#, now: "2026-11-27T01:00:00Z"),
+      .text(Self.pendingWeb + "Events:                      <none>\n", now: "2026-11-27T01:00:00Z"),
       expect: [
         ExpectedFinding(
           ruleID: "scheduling.failed", category: .failedScheduling, severity: .critical, facts: [],
@@ -128,49 +131,12 @@ package struct FailedSchedulingRule: DiagnosisRule {
     RuleExample(
       "a control-plane taint and too little cpu; preemption cannot help",
       .text(
-        #"""
-        Name:             web-5f6d7c8b9-c8d2f
-        Namespace:        default
-        Priority:         0
-        Service Account:  default
-        Node:             <none>
-        Labels:           app=web
-                          pod-template-hash=5f6d7c8b9
-        Annotations:      <none>
-        Status:           Pending
-        IP:               
-        IPs:              <none>
-        Controlled By:    ReplicaSet/web-5f6d7c8b9
-        Containers:
-          web:
-            Image:      registry.example.com/shop/web:4.2.0
-            Port:       8080/TCP
-            Host Port:  0/TCP
-            Requests:
-              cpu:        2
-              memory:     4Gi
-            Environment:  <none>
-            Mounts:
-              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-x7k2p (ro)
-        Conditions:
-          Type           Status
-          PodScheduled   False 
-        Volumes:
-          kube-api-access-x7k2p:
-            Type:                    Projected (a volume that contains injected data from multiple sources)
-            TokenExpirationSeconds:  3607
-            ConfigMapName:           kube-root-ca.crt
-            ConfigMapOptional:       <nil>
-            DownwardAPI:             true
-        QoS Class:                   Burstable
-        Node-Selectors:              <none>
-        Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s
-                                     node.kubernetes.io/unreachable:NoExecute op=Exists for 300s
-        Events:
-          Type     Reason            Age                  From               Message
-          ----     ------            ----                 ----               -------
-          Warning  FailedScheduling  2m21s (x4 over 17m)  default-scheduler  0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.
-        """#, now: "2026-11-27T01:00:00Z"),
+        Self.pendingWeb + #"""
+          Events:
+            Type     Reason            Age                  From               Message
+            ----     ------            ----                 ----               -------
+            Warning  FailedScheduling  2m21s (x4 over 17m)  default-scheduler  0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.
+          """#, now: "2026-11-27T01:00:00Z"),
       expect: [
         ExpectedFinding(
           ruleID: "scheduling.failed", category: .failedScheduling, severity: .critical,
