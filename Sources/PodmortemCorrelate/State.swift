@@ -66,8 +66,12 @@ package struct MergedEvent: Hashable, Sendable, Codable {
   package var caveats: [String]
   package var evidence: [Evidence]
   /// The event pattern the message matched in Ingest (patterns/event-messages.json): rules ask for
-  /// it instead of reading the message.
+  /// it instead of reading the message, and read what it captured (and what its details classified).
   package var patternID: String?
+  package var captures: [KeyValue] = []
+
+  /// The value the event's pattern captured as `key`.
+  package func capture(_ key: String) -> String? { captures.first { $0.key == key }?.value }
 
   package init(
     involved: ObjectRef, type: EventType, reason: String, message: String, template: String? = nil,

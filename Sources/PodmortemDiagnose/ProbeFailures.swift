@@ -62,14 +62,18 @@ package struct ProbeFailures: Sendable {
       latestOutput = latest.1.output
       (mode, statusCode) =
         latest.1.errored
-        ? (.errored, nil) : ProbeFailureMessage.classify(output: latest.1.output, handler: spec?.handler)
+        ? (.errored, nil)
+        : ProbeFailureMessage.mode(
+          detail: latest.1.detailMode, statusCode: latest.0.capture("statusCode"), handler: spec?.handler)
     } else if let log = logs.last {
-      latestOutput = log.field("output") ?? log.capture("output") ?? ""
-      (mode, statusCode) = ProbeFailureMessage.classify(output: latestOutput, handler: spec?.handler)
+      latestOutput = log.capture("output") ?? log.field("output") ?? ""
+      (mode, statusCode) = ProbeFailureMessage.mode(
+        detail: log.capture("mode"), statusCode: log.capture("statusCode"), handler: spec?.handler)
     } else if let log = erroredLogs.last {
       // Only errored attempts: what the error says went wrong, else 'errored'.
       latestOutput = log.capture("error") ?? log.capture("output") ?? ""
-      let (classified, code) = ProbeFailureMessage.classify(output: latestOutput, handler: spec?.handler)
+      let (classified, code) = ProbeFailureMessage.mode(
+        detail: log.capture("mode"), statusCode: log.capture("statusCode"), handler: spec?.handler)
       (mode, statusCode) = classified == .unknown || classified == .execFailed ? (.errored, nil) : (classified, code)
     } else {
       latestOutput = ""

@@ -402,6 +402,7 @@ enum RoundTrip {
   static func withoutEvidence(_ pod: PodSnapshot) -> PodSnapshot {
     var pod = pod
     pod.evidence = []
+    pod.deletionEvidence = []
     pod.containers = pod.containers.map { c in
       var c = c
       c.evidence = []

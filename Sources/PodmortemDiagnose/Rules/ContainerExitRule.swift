@@ -23,7 +23,7 @@ package struct ContainerExitRule: DiagnosisRule {
         last.reason != Self.statusUnknown
       else { return nil }
       if pod.isTerminating, [137, 143].contains(last.exitCode) { return nil }
-      let meaning = ExitCodes.explain(last.exitCode, reason: last.reason, message: last.message)
+      let meaning = ExitCodes.explain(last)
       let restarts = container.restartCount ?? 0
       let severity: Severity
       if pod.latest.reason == "Evicted" || !pod.events("Evicted").isEmpty {

@@ -1,5 +1,6 @@
 import PodmortemCorrelate
 import PodmortemModel
+import PodmortemText
 
 /// A pod the scheduler cannot place, with the per-node reasons decomposed (docs/kubernetes.md §9.2).
 package struct FailedSchedulingRule: DiagnosisRule {

@@ -54,7 +54,7 @@ package struct InitContainerFailingRule: DiagnosisRule {
       if container.isRunning { return nil }
       let crashLooping = container.waitingReason == "CrashLoopBackOff"
       guard let last = container.lastTermination, last.exitCode != 0 || crashLooping else { return nil }
-      let meaning = ExitCodes.explain(last.exitCode, reason: last.reason, message: last.message)
+      let meaning = ExitCodes.explain(last)
       let restarts = container.restartCount ?? 0
       var facts: [KeyValue] = [
         .int("exitCode", last.exitCode), .int("restarts", restarts),

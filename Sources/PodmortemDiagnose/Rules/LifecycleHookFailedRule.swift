@@ -32,7 +32,8 @@ package struct LifecycleHookFailedRule: DiagnosisRule {
               container, count: postStart.totalCount, eventError: Self.hookError(in: postStart)),
             remedy:
               "make the postStart hook succeed (or remove it); its error is in the waiting message and the kubelet log",
-            facts: [KeyValue("hook", "postStart"), .int("failures", max(1, postStart.totalCount))],
+            facts: [KeyValue("hook", "postStart"), .int("failures", max(1, postStart.totalCount))]
+              + (Self.hookExitCode(in: postStart).map { [.int("exitCode", $0)] } ?? []),
             evidence: container.evidence + postStart.evidence))
       }
       let preStop = pod.events("FailedPreStopHook", container: container.name)
@@ -42,7 +43,8 @@ package struct LifecycleHookFailedRule: DiagnosisRule {
         var facts: [KeyValue] = [KeyValue("hook", "preStop"), .int("graceSeconds", grace)]
         if let sleep { facts.append(.int("preStopSeconds", sleep)) }
         facts.append(.int("sigkillAfterSeconds", timeline.sigkillAfterSeconds))
-        if let exit = timeline.likelyExitCode { facts.append(.int("exitCode", exit)) }
+        // The hook command's own exit code when the event shows it, else the container's likely one.
+        if let exit = Self.hookExitCode(in: preStop) ?? timeline.likelyExitCode { facts.append(.int("exitCode", exit)) }
         if !preStop.isEmpty { facts.append(.int("failures", preStop.totalCount)) }
         let severity: Severity = !preStop.isEmpty || pod.isTerminating ? .warning : .info
         findings.append(
@@ -242,6 +244,12 @@ fileprivate extension LifecycleHookFailedRule {
   /// ones record only `PostStartHook failed` / `PreStopHook failed`.
   static func hookError(in events: [MergedEvent]) -> String? {
     events.last { $0.patternID == "event.lifecycle-hook-failed" }?.message
+  }
+
+  /// The hook command's exit code, as the hook's error was recognised (patterns/details.json,
+  /// domain hook-error).
+  static func hookExitCode(in events: [MergedEvent]) -> Int? {
+    events.last { $0.capture("exitCode") != nil }?.capture("exitCode").flatMap { Plausible.int32($0) }
   }
 
   static func postStartExplanation(_ container: ContainerSnapshot, count: Int, eventError: String? = nil) -> String {

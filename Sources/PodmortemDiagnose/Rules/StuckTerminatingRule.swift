@@ -26,18 +26,19 @@ package struct StuckTerminatingRule: DiagnosisRule {
       case .withinGrace: return []
       case .overdue(let by): overdue = by
       }
-    } else if latest.evidence.contains(where: { $0.text.contains("<invalid>") }) {
+    } else if latest.deletionInFuture {
       return []
     }
     var signals = TerminationModel.StuckSignals()
     signals.finalizers = latest.finalizers
     let nodeReady = latest.node.flatMap { state.nodes[$0] }?.conditions.first { $0.type == "Ready" }?.status
-    let nodeEvents = pod.events.filter { $0.reason == "NodeNotReady" || $0.message.contains("Marking for deletion") }
+    let nodeEvents = pod.events.filter { $0.reason == "NodeNotReady" || $0.patternID == "event.marking-for-deletion" }
     signals.nodeNotReady =
       (nodeReady != nil && nodeReady != "True") || latest.reason == "NodeLost" || !nodeEvents.isEmpty
     let kill = pod.events.filter { $0.reason == "FailedKillPod" || $0.reason == "KillContainerError" }
     let unmount = pod.events.filter {
-      $0.reason == "FailedUnmount" || $0.message.contains("UnmountVolume.TearDown failed")
+      $0.reason == "FailedUnmount"
+        || ($0.patternID == "event.volume-operation-failed" && $0.capture("operation") == "UnmountVolume.TearDown")
     }
     let hook = pod.events.filter { $0.reason == "FailedPreStopHook" }
     signals.failedKillPod = !kill.isEmpty
@@ -614,6 +615,7 @@ package struct StuckTerminatingRule: DiagnosisRule {
       "lasts <invalid> with no deletion time parsed",
       .pod("web-1") { p in
         p.snapshot.terminating = true
+        p.snapshot.deletionInFuture = true
         p.podLine("Status:           Terminating (lasts <invalid>)")
         p.container("web")
       }),

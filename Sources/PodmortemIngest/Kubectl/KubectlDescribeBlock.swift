@@ -170,6 +170,7 @@ struct DescribeBlock {
         pod.terminating = true
         if let open = value.range(of: "(lasts "), value.hasSuffix(")") {
           lasts = AgeStyle.human.parse(value[open.upperBound..<value.index(before: value.endIndex)])
+          if case .future? = lasts { pod.deletionInFuture = true }
         } else if let open = value.range(of: "(expires "), value.hasSuffix(")") {
           // Old kubectl printed the deletion timestamp itself.
           expires = Timestamps.range(value[open.upperBound..<value.index(before: value.endIndex)])
@@ -177,6 +178,7 @@ struct DescribeBlock {
       } else {
         pod.phase = String(value)
       }
+      if pod.terminating { pod.deletionEvidence.append(context.evidence(line.line)) }
       stored = .parsed
     case "Termination Grace Period":
       isPod = true
@@ -185,6 +187,7 @@ struct DescribeBlock {
         $0 >= 0 && Double($0) <= Plausible.maxDurationSeconds ? $0 : nil
       }
       stored = pod.deletionGracePeriodSeconds == nil ? .unrecognised : .parsed
+      if stored == .parsed { pod.deletionEvidence.append(context.evidence(line.line)) }
     case "Reason":
       pod.reason = String(value)
       stored = .parsed
