@@ -109,9 +109,15 @@ package struct ProbeFailures: Sendable {
       + "period \(spec.periodSeconds)s, failureThreshold \(spec.failureThreshold))"
   }
 
-  /// `failed 3 times`, or `errored 2 times` when no attempt failed outright.
+  /// What the input does not say that the finding would need: said, not assumed.
+  package var unknownsText: String {
+    spec == nil
+      ? " The input holds no pod spec, so the probe's settings (and when the kubelet acts on them) are not known." : ""
+  }
+
+  /// `failed 3 times`, or `errored twice` when no attempt failed outright.
   package var attemptsText: String {
-    failures == 0 && errored > 0 ? "errored \(errored) times" : "failed \(failures) times"
+    failures == 0 && errored > 0 ? "errored \(times(errored))" : "failed \(times(failures))"
   }
 
   /// The mode in words, with the output quoted.

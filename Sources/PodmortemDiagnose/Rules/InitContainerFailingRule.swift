@@ -68,7 +68,7 @@ package struct InitContainerFailingRule: DiagnosisRule {
           "init container '\(container.name)' (\(index + 1) of \(inits.count)) fails with exit code \(last.exitCode)",
         explanation:
           "Init container '\(container.name)' (number \(index + 1) of \(inits.count)) exited \(last.exitCode): "
-          + "\(meaning.summary); it has restarted \(restarts) times. The pod's app containers do not start until every "
+          + "\(meaning.summary); it has restarted \(times(restarts)). The pod's app containers do not start until every "
           + "init container exits 0, so the pod stays in Init.",
         remedy:
           "\(meaning.guidance); 'kubectl logs \(pod.key.commandName) -c \(container.name) --previous' shows its output",

@@ -254,7 +254,7 @@ fileprivate extension LifecycleHookFailedRule {
 
   static func postStartExplanation(_ container: ContainerSnapshot, count: Int, eventError: String? = nil) -> String {
     var text = "The postStart hook of '\(container.name)' failed"
-    if count > 0 { text += " \(count) times" }
+    if count > 0 { text += " \(times(count))" }
     text +=
       "; the kubelet kills a container whose postStart hook fails (Killing message 'FailedPostStartHook') "
       + "and restarts it under the usual back-off."
@@ -273,10 +273,10 @@ fileprivate extension LifecycleHookFailedRule {
   ) -> String {
     var text = ""
     if failed > 0, let eventError {
-      text += "The preStop hook failed \(failed) times: '\(eventError)'. The kubelet then sends SIGTERM anyway. "
+      text += "The preStop hook failed \(times(failed)): '\(eventError)'. The kubelet then sends SIGTERM anyway. "
     } else if failed > 0 {
       text +=
-        "The preStop hook failed \(failed) times. The event says only 'PreStopHook failed' so that secrets do not "
+        "The preStop hook failed \(times(failed)). The event says only 'PreStopHook failed' so that secrets do not "
         + "leak; the kubelet log line 'PreStop hook failed' has the error. The kubelet then sends SIGTERM anyway. "
     }
     if let sleep, t.preStopOutlastsGrace {

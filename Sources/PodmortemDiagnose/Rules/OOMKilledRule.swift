@@ -281,7 +281,7 @@ fileprivate extension OOMKilledRule {
     var text = "Container '\(container.name)' used more memory than its limit"
     if let limit = container.limits["memory"] { text += " (\(limit))" }
     text += " and the kernel OOM killer ended it with SIGKILL: exit code \(last.exitCode) = 128 + 9."
-    text += " It has restarted \(restarts) times"
+    text += " It has restarted \(times(restarts))"
     text += recovered ? " and is running again; it will be killed again when usage climbs back." : "."
     if container.limits["memory"] == nil {
       text += " It has no memory limit of its own: the limit came from a LimitRange default or the node ran out."

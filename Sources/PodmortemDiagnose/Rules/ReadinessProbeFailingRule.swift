@@ -298,6 +298,6 @@ fileprivate extension ReadinessProbeFailingRule {
       : " While it fails the pod is removed from its Services' endpoints."
     text += " Readiness never restarts a container"
     text += restarts > 0 ? "; the \(restarts) restarts have another cause." : "."
-    return text
+    return text + f.unknownsText
   }
 }

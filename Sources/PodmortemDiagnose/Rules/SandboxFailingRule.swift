@@ -43,7 +43,7 @@ package struct SandboxFailingRule: DiagnosisRule {
       Self.description.finding(
         running ? .warning : .critical, pod.subject(), title: "pod sandbox failing (\(kind))",
         explanation: "The runtime reports '\(message)'" + (failed.isEmpty ? "" : " (x\(failed.totalCount))")
-          + (changed.isEmpty ? "" : "; the sandbox was re-created \(changed.totalCount) times") + ". "
+          + (changed.isEmpty ? "" : "; the sandbox was re-created \(times(changed.totalCount))") + ". "
           + (kind == "cni"
             ? "The CNI plugin could not set up the pod's network."
             : kind == "pause-image"

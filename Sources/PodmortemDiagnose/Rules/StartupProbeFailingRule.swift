@@ -227,8 +227,8 @@ package struct StartupProbeFailingRule: DiagnosisRule {
 fileprivate extension StartupProbeFailingRule {
   static func title(_ f: ProbeFailures, kills: Int) -> String {
     kills > 0
-      ? "startup probe failing (\(f.mode.rawValue)): container '\(f.container.name)' killed \(kills) times before it started"
-      : "startup probe failed \(f.failures) times on container '\(f.container.name)'"
+      ? "startup probe failing (\(f.mode.rawValue)): container '\(f.container.name)' killed \(times(kills)) before it started"
+      : "startup probe failed \(times(f.failures)) on container '\(f.container.name)'"
   }
 
   static func explanation(_ f: ProbeFailures, kills: Int, started: Bool) -> String {
@@ -241,11 +241,11 @@ fileprivate extension StartupProbeFailingRule {
         + "\(budget)s to start before it is killed."
     }
     if kills > 0 {
-      text += " It was killed \(kills) times: the application needs longer than that to start."
+      text += " It was killed \(times(kills)): the application needs longer than that to start."
     } else if started {
       text += " It started in the end: an Unhealthy event is written for every failed attempt, so a few are normal."
     }
-    return text
+    return text + f.unknownsText
   }
 
   static func remedy(_ f: ProbeFailures, suggestion: Int?) -> String {
