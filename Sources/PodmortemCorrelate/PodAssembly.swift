@@ -134,7 +134,9 @@ package enum PodAssembly {
     if let state = newer.state {
       m.state = state
       m.waitingDetail = newer.waitingDetail
+      m.stateEvidence = newer.stateEvidence
     }
+    if newer.lastState != nil { m.lastStateEvidence = newer.lastStateEvidence }
     m.terminatedReasonOnly = newer.terminatedReasonOnly ?? m.terminatedReasonOnly
     m.lastState = newer.lastState ?? m.lastState
     m.ready = newer.ready ?? m.ready

@@ -104,6 +104,20 @@ extension ContainerSnapshot {
     return nil
   }
 
+  /// The lines that show `lastTermination` (its `State:` or `Last State:` block): a finding's
+  /// decisive lines about a run that ended.
+  package var terminationEvidence: [Evidence] {
+    if case .terminated = state { return stateEvidence }
+    if case .terminated = lastState { return lastStateEvidence }
+    return []
+  }
+
+  /// The lines that show the waiting state, when the container is waiting.
+  package var waitingEvidence: [Evidence] {
+    if case .waiting = state { return stateEvidence }
+    return []
+  }
+
   /// The termination shown as `Last State:` (the run before the current one).
   package var previousTermination: Termination? {
     if case .terminated(let t) = lastState { return t }

@@ -18,6 +18,8 @@ package struct ProbeFailures: Sendable {
   package var latestOutput: String
   /// `Killing … failed <kind> probe` events.
   package var kills: [MergedEvent]
+  /// The failing attempts, the kills and the run that ended: the lines a probe finding cites first.
+  package var decisive: [Evidence]
   package var evidence: [Evidence]
 
   /// Nil when nothing says this probe failed.
@@ -79,8 +81,10 @@ package struct ProbeFailures: Sendable {
       latestOutput = ""
       (mode, statusCode) = (.unknown, nil)
     }
-    evidence =
-      events.evidence + kills.evidence + logs.map(\.evidence) + erroredLogs.map(\.evidence) + container.allEvidence
+    decisive =
+      events.evidence + kills.evidence + logs.map(\.evidence) + erroredLogs.map(\.evidence)
+      + container.terminationEvidence
+    evidence = decisive + container.allEvidence
   }
 
   /// The kubelet patterns of a failed probe attempt (patterns/kubelet.json).

@@ -120,6 +120,10 @@ package struct ContainerSnapshot: Hashable, Sendable, Codable {
   /// What Ingest recognised in the waiting message (patterns/details.json, the domain its reason
   /// picks): `pullError=not-found`, `configError=secret-missing name=db`, `backoff=5m0s`.
   package var waitingDetail: [KeyValue] = []
+  /// The lines that show `state` and `lastState` (describe's `State:` and `Last State:` blocks), for
+  /// findings to cite first: the decisive lines among the container's.
+  package var stateEvidence: [Evidence] = []
+  package var lastStateEvidence: [Evidence] = []
   package var evidence: [Evidence]
 
   /// The name of a container the input shows events of but never names (an Events table whose

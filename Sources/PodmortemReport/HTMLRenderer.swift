@@ -41,7 +41,8 @@ package struct HTMLRenderer: Sendable {
     if !f.remedy.isEmpty { s += "<p><em>Next:</em> \(Self.esc(f.remedy))</p>\n" }
     if !f.evidence.isEmpty {
       s += "<pre>"
-      for e in f.evidence.sorted().prefix(20) { s += Self.esc("\(e.ref)  \(e.text)") + "\n" }
+      for e in f.evidence.prefix(20) { s += Self.esc("\(e.ref)  \(e.text)") + "\n" }
+      if f.evidence.count > 20 { s += "… and \(f.evidence.count - 20) more\n" }
       s += "</pre>\n"
     }
     return s + "</div>\n"

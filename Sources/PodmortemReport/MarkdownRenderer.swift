@@ -70,7 +70,7 @@ package struct MarkdownRenderer: Sendable {
       s += f.explanation + "\n"
       if !f.evidence.isEmpty {
         s += "\nEvidence:\n\n```text\n"
-        for e in f.evidence.sorted().prefix(12) { s += "\(e.ref)  \(e.text.trimmingCharacters(in: .whitespaces))\n" }
+        for e in f.evidence.prefix(12) { s += "\(e.ref)  \(e.text.trimmingCharacters(in: .whitespaces))\n" }
         if f.evidence.count > 12 { s += "… and \(f.evidence.count - 12) more\n" }
         s += "```\n"
       }

@@ -65,7 +65,8 @@ package struct TextRenderer: Sendable {
     if !f.remedy.isEmpty { out += Self.indent("Next: " + f.remedy, by: "  ") + "\n" }
     if !f.evidence.isEmpty {
       out += "  " + palette.paint("Evidence:", .dim) + "\n"
-      let shown = f.evidence.sorted().prefix(evidenceLimit)
+      // Ranked by the rule: the decisive lines first (docs/architecture.md "Findings").
+      let shown = f.evidence.prefix(evidenceLimit)
       for e in shown { out += "    \(palette.paint(e.ref.description, .dim))  \(line(e.text))\n" }
       if f.evidence.count > shown.count { out += "    … and \(f.evidence.count - shown.count) more\n" }
     }

@@ -406,6 +406,8 @@ enum RoundTrip {
     pod.containers = pod.containers.map { c in
       var c = c
       c.evidence = []
+      c.stateEvidence = []
+      c.lastStateEvidence = []
       for kind in c.probes.keys { c.probes[kind]?.evidence = nil }
       return c
     }

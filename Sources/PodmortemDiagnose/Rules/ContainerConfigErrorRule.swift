@@ -33,7 +33,7 @@ package struct ContainerConfigErrorRule: DiagnosisRule {
         explanation: "The kubelet cannot create container '\(container.name)': '\(detail)'. It retries on every sync, "
           + "and the container never starts until the spec or the referenced object is fixed.",
         remedy: Self.remedy(kind, object: object, key: key), facts: facts,
-        evidence: container.evidence + failed.evidence)
+        decisive: failed.evidence + container.waitingEvidence, evidence: container.evidence)
     }
   }
 

@@ -42,7 +42,7 @@ package struct ContainerExitRule: DiagnosisRule {
       return Self.description.finding(
         severity, pod.subject(container.name), title: Self.title(container, last, meaning),
         explanation: Self.explanation(container, last, meaning), remedy: meaning.guidance, facts: facts,
-        evidence: container.evidence)
+        decisive: container.terminationEvidence, evidence: container.evidence)
     }
   }
 

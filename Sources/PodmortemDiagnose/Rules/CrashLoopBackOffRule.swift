@@ -55,7 +55,8 @@ package struct CrashLoopBackOffRule: DiagnosisRule {
       title: Self.title(container, restarts: restarts, cause: cause, last: last),
       explanation: Self.explanation(a, model: model, last: last, events: events),
       remedy: Self.remedy(cause, last: last, container: container), facts: facts,
-      evidence: container.evidence + events.evidence)
+      decisive: container.waitingEvidence + container.terminationEvidence + events.evidence,
+      evidence: container.evidence)
   }
 
   /// The finding when the input does not show the restart count (a kubelet log line, an Events
@@ -110,7 +111,8 @@ package struct CrashLoopBackOffRule: DiagnosisRule {
     return Self.description.finding(
       .critical, pod.subject(container.name), title: title, explanation: text,
       remedy: Self.remedy(cause, last: last, container: container), facts: facts,
-      evidence: container.evidence + events.evidence)
+      decisive: container.waitingEvidence + container.terminationEvidence + events.evidence,
+      evidence: container.evidence)
   }
 
   /// Why the container keeps exiting: `oom`, `liveness`, `startup`, `start-error`, `signal`, `exit-code`, `unknown`.

@@ -40,7 +40,8 @@ package struct EvictedRule: DiagnosisRule {
         title: "pod evicted: node low on \(parsed.resource ?? "a resource")",
         explanation: Self.explanation(
           parsed, message: message, replaced: controlled, replacement: replacement?.key.name),
-        remedy: Self.remedy(parsed), facts: facts, evidence: pod.latest.evidence + events.evidence)
+        remedy: Self.remedy(parsed), facts: facts, decisive: events.evidence,
+        evidence: pod.latest.evidence)
     ]
   }
 

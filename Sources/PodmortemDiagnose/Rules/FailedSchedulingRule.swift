@@ -52,7 +52,7 @@ package struct FailedSchedulingRule: DiagnosisRule {
       Self.description.finding(
         .critical, pod.subject(), title: Self.title(parsed),
         explanation: Self.explanation(parsed, raw: latestEvent?.message), remedy: Self.remedy(parsed), facts: facts,
-        evidence: pod.latest.evidence + events.evidence + logs.map(\.evidence))
+        decisive: events.evidence + logs.map(\.evidence), evidence: pod.latest.evidence)
     ]
   }
 

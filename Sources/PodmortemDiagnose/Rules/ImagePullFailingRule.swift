@@ -81,7 +81,8 @@ package struct ImagePullFailingRule: DiagnosisRule {
         explanation: Self.explanation(
           shown, kind: kind, detail: detail.isEmpty ? logs.last?.message ?? "" : detail, backOffs: backOff.totalCount),
         remedy: Self.remedy(kind, container: shown), facts: facts,
-        evidence: pulls.evidence + failed.evidence + never.evidence + logs.map(\.evidence) + container.evidence
+        decisive: pulls.evidence + failed.evidence + never.evidence + logs.map(\.evidence) + container.waitingEvidence,
+        evidence: container.evidence
           + backOff.evidence)
     }
   }

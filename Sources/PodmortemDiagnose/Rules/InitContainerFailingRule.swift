@@ -72,7 +72,7 @@ package struct InitContainerFailingRule: DiagnosisRule {
           + "init container exits 0, so the pod stays in Init.",
         remedy:
           "\(meaning.guidance); 'kubectl logs \(pod.key.commandName) -c \(container.name) --previous' shows its output",
-        facts: facts, evidence: container.evidence)
+        facts: facts, decisive: container.terminationEvidence + container.waitingEvidence, evidence: container.evidence)
     }
   }
 

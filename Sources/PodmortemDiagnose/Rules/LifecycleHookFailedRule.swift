@@ -34,7 +34,7 @@ package struct LifecycleHookFailedRule: DiagnosisRule {
               "make the postStart hook succeed (or remove it); its error is in the waiting message and the kubelet log",
             facts: [KeyValue("hook", "postStart"), .int("failures", max(1, postStart.totalCount))]
               + (Self.hookExitCode(in: postStart).map { [.int("exitCode", $0)] } ?? []),
-            evidence: container.evidence + postStart.evidence))
+            decisive: postStart.evidence + container.waitingEvidence, evidence: container.evidence))
       }
       let preStop = pod.events("FailedPreStopHook", container: container.name)
       let sleep = container.preStop.flatMap(TerminationModel.preStopSleepSeconds)
@@ -54,7 +54,7 @@ package struct LifecycleHookFailedRule: DiagnosisRule {
             explanation: Self.preStopExplanation(
               failed: preStop.totalCount, eventError: Self.hookError(in: preStop), sleep: sleep, timeline),
             remedy: Self.preStopRemedy(failed: !preStop.isEmpty, sleep: sleep, timeline), facts: facts,
-            evidence: container.evidence + preStop.evidence))
+            decisive: preStop.evidence, evidence: container.evidence))
       }
     }
     return findings

@@ -48,7 +48,7 @@ package struct LivenessProbeFailingRule: DiagnosisRule {
     return Self.description.finding(
       severity, pod.subject(f.container.name), title: Self.title(f, kills: kills),
       explanation: Self.explanation(f, kills: kills, restarts: restarts, model: model, slowStart: slowStart),
-      remedy: Self.remedy(f, slowStart: slowStart), facts: facts, evidence: f.evidence)
+      remedy: Self.remedy(f, slowStart: slowStart), facts: facts, decisive: f.decisive, evidence: f.evidence)
   }
 
   private static func lastRunSeconds(_ container: ContainerSnapshot) -> Double? {

@@ -56,7 +56,7 @@ package struct SandboxFailingRule: DiagnosisRule {
             ? "let the node reach the pause image's registry (proxy, mirror, firewall), or pre-pull the image and point "
               + "the runtime's sandbox_image / --pod-infra-container-image at a reachable copy"
             : "check the container runtime on the node (containerd/CRI-O logs, pause image pull)",
-        facts: facts, evidence: failed.evidence + logLines.map(\.evidence) + changed.evidence)
+        facts: facts, decisive: failed.evidence + logLines.map(\.evidence), evidence: changed.evidence)
     ]
   }
 

@@ -57,9 +57,8 @@ package struct StuckTerminatingRule: DiagnosisRule {
     if !latest.finalizers.isEmpty { facts.append(KeyValue("finalizers", latest.finalizers.joined(separator: ","))) }
     if let node = latest.node { facts.append(KeyValue("node", node)) }
     if !kill.isEmpty { facts.append(.int("failedKills", kill.totalCount)) }
-    let evidence =
-      latest.evidence + nodeEvents.evidence + kill.evidence + unmount.evidence + hook.evidence
-      + (latest.node.flatMap { state.nodes[$0]?.evidence } ?? [])
+    let decisive = latest.deletionEvidence + nodeEvents.evidence + kill.evidence + unmount.evidence + hook.evidence
+    let evidence = latest.evidence + (latest.node.flatMap { state.nodes[$0]?.evidence } ?? [])
     // Severity: a pod whose containers all completed (exit 0) and that only finalizers keep has
     // nothing left to run and holds no name a controller waits for to recreate it (docs/kubernetes.md
     // §8.3): a controller is broken, the workload is not down — warning. Anything else still
@@ -70,7 +69,7 @@ package struct StuckTerminatingRule: DiagnosisRule {
       Self.description.finding(
         severity, pod.subject(), title: Self.title(causes, overdue: overdue),
         explanation: Self.explanation(causes, overdue: overdue, grace: grace, latest: latest, kills: kill.totalCount),
-        remedy: Self.remedy(causes, latest: latest), facts: facts, evidence: evidence)
+        remedy: Self.remedy(causes, latest: latest), facts: facts, decisive: decisive, evidence: evidence)
     ]
   }
 

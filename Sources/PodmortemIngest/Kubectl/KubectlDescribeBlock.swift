@@ -430,6 +430,7 @@ struct DescribeBlock {
     case "State", "Last State", "Last Termination State":
       guard let kind = StateBuilder.Kind(rawValue: String(value)) else { return nil }
       state = StateBuilder(kind: kind, isLast: key != "State")
+      state?.evidence.append(context.evidence(line.line))
       stateIndent = line.indent
       containerField = .state
     case "Ready":
@@ -497,6 +498,7 @@ struct DescribeBlock {
     default: return nil
     }
     container?.evidence.append(context.evidence(line.line))
+    state?.evidence.append(context.evidence(line.line))
     return .parsed
   }
 
@@ -508,7 +510,13 @@ struct DescribeBlock {
   private mutating func endState() {
     guard let s = state else { return }
     state = nil
-    if s.isLast { container?.lastState = s.build() } else { container?.state = s.build() }
+    if s.isLast {
+      container?.lastState = s.build()
+      container?.lastStateEvidence = s.evidence
+    } else {
+      container?.state = s.build()
+      container?.stateEvidence = s.evidence
+    }
     if s.kind == .terminated, s.exitCode == nil, let reason = s.reason, !reason.isEmpty {
       container?.terminatedReasonOnly = reason
     }
@@ -618,6 +626,8 @@ struct StateBuilder {
   var signal: Int?
   var started: TimeRange?
   var finished: TimeRange?
+  /// The block's lines: its label line and the fields under it.
+  var evidence: [Evidence] = []
 
   init(kind: Kind, isLast: Bool) {
     self.kind = kind
