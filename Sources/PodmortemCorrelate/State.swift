@@ -118,6 +118,10 @@ package struct TimelineEntry: Hashable, Sendable, Codable {
   package var container: String?
   package var summary: String
   package var evidence: [Evidence]
+  /// Where the entry falls in the kubelet's causal order, for entries at the same time (a
+  /// describe's ages give several events one range): Scheduled, Pulling, Pulled, Created, Started,
+  /// Unhealthy, Killing, BackOff (`Timeline.causalStep`).
+  package var step = 0
 
   package init(time: TimeRange?, kind: Kind, container: String? = nil, summary: String, evidence: [Evidence] = []) {
     self.time = time

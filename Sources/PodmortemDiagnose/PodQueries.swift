@@ -89,6 +89,14 @@ extension PodHistory {
     }
   }
 
+  /// The command that prints the log of `container`'s run that ended, ready to paste once:
+  /// `kubectl logs -n shop web-0 -c web --previous` (`<pod>` when the input does not name the pod).
+  package func previousLogsCommand(_ container: String) -> String {
+    let namespace = key.namespace.isEmpty || key.isUnnamed ? "" : "-n \(key.namespace) "
+    let name = container == ContainerSnapshot.unknownName ? "" : " -c \(container)"
+    return "kubectl logs \(namespace)\(key.commandName)\(name) --previous"
+  }
+
   /// True when the pod is being deleted.
   package var isTerminating: Bool { latest.terminating || latest.deletionTimestamp != nil }
 

@@ -7,15 +7,21 @@ import PodmortemModel
 package struct HTMLRenderer: Sendable {
   package init() {}
 
+  /// `1 finding`, `3 findings`.
+  static func counted(_ n: Int, _ noun: String) -> String { n == 1 ? "1 \(noun)" : "\(n) \(noun)s" }
+
   package func render(_ input: ReportInput) -> String {
     var body = "<h1>podmortem report</h1>\n"
-    body += "<p class=\"meta\">\(input.findings.count) findings · \(input.state.pods.count) pods · "
-    body += "\(input.accounts.count) sources"
+    body += "<p class=\"meta\">\(Self.counted(input.findings.count, "finding")) · "
+    body += "\(Self.counted(input.state.pods.count, "pod")) · \(Self.counted(input.accounts.count, "source"))"
     if let now = input.state.now { body += " · now = \(Self.esc(ReportTime.iso(now.date)))" }
     body += "</p>\n"
     if let line = input.suppressed?.line { body += "<p class=\"meta\">\(Self.esc(line))</p>\n" }
     for f in input.findings { body += finding(f) }
-    for pod in input.state.pods where !pod.timeline.isEmpty { body += timeline(pod) }
+    if input.findings.count > 1 { body += "<p class=\"meta\">\(Self.esc(input.severityCounts))</p>\n" }
+    let (pods, folded) = input.timelinePods
+    for pod in pods { body += timeline(pod) }
+    if folded > 0 { body += "<p class=\"meta\">\(Self.esc(input.foldedText(folded)))</p>\n" }
     body += sources(input)
     return """
       <!doctype html>

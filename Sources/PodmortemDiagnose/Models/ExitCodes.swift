@@ -52,11 +52,11 @@ package enum ExitCodes {
     case 1:
       return Meaning(
         exitCode: 1, summary: "application error",
-        guidance: "the program failed on its own; read its logs ('kubectl logs --previous')")
+        guidance: "the program failed on its own; read the logs of the run that ended")
     case 2:
       return Meaning(
         exitCode: 2, summary: "misuse of a shell builtin or invalid arguments",
-        guidance: "check the command and args, and read the logs ('kubectl logs --previous')")
+        guidance: "check the command and args, and read the logs of the run that ended")
     case 126:
       return Meaning(
         exitCode: 126, summary: "command found but not executable",
@@ -83,11 +83,11 @@ package enum ExitCodes {
     case 255:
       return Meaning(
         exitCode: 255, summary: "exit status out of range (exit(-1))",
-        guidance: "the program reported a fatal error; read its logs ('kubectl logs --previous')")
+        guidance: "the program reported a fatal error; read the logs of the run that ended")
     default:
       return Meaning(
         exitCode: exitCode, summary: "application-defined exit code",
-        guidance: "the program chose this code; read its logs ('kubectl logs --previous')")
+        guidance: "the program chose this code; read the logs of the run that ended")
     }
   }
 
@@ -120,15 +120,15 @@ package enum ExitCodes {
     case (2, "go-panic"):
       return Meaning(
         exitCode: 2, summary: "an unrecovered Go panic (the Go runtime exits 2)",
-        guidance: "the panic message and stack name the failing code; 'kubectl logs --previous' shows all of it")
+        guidance: "the panic message and stack name the failing code; the previous run's log shows all of it")
     case (1, "python-exception"):
       return Meaning(
         exitCode: 1, summary: "an uncaught Python exception",
-        guidance: "the traceback's last line names the exception; 'kubectl logs --previous' shows all of it")
+        guidance: "the traceback's last line names the exception; the previous run's log shows all of it")
     case (1, "java-exception"):
       return Meaning(
         exitCode: 1, summary: "an uncaught Java exception",
-        guidance: "the stack trace names the exception; 'kubectl logs --previous' shows all of it")
+        guidance: "the stack trace names the exception; the previous run's log shows all of it")
     default:
       return nil
     }

@@ -54,7 +54,7 @@ package struct CrashLoopBackOffRule: DiagnosisRule {
       .critical, pod.subject(container.name),
       title: Self.title(container, restarts: restarts, cause: cause, last: last),
       explanation: Self.explanation(a, model: model, last: last, events: events),
-      remedy: Self.remedy(cause, last: last, container: container), facts: facts,
+      remedy: Self.remedy(cause, last: last, logs: pod.previousLogsCommand(container.name)), facts: facts,
       decisive: container.waitingEvidence + container.terminationEvidence + events.evidence,
       evidence: container.evidence)
   }
@@ -110,7 +110,7 @@ package struct CrashLoopBackOffRule: DiagnosisRule {
     }
     return Self.description.finding(
       .critical, pod.subject(container.name), title: title, explanation: text,
-      remedy: Self.remedy(cause, last: last, container: container), facts: facts,
+      remedy: Self.remedy(cause, last: last, logs: pod.previousLogsCommand(container.name)), facts: facts,
       decisive: container.waitingEvidence + container.terminationEvidence + events.evidence,
       evidence: container.evidence)
   }
@@ -434,7 +434,7 @@ fileprivate extension CrashLoopBackOffRule {
     return text
   }
 
-  static func remedy(_ cause: String, last: Termination?, container: ContainerSnapshot) -> String {
+  static func remedy(_ cause: String, last: Termination?, logs: String) -> String {
     switch cause {
     case "oom": return "raise resources.limits.memory or reduce the memory the process uses"
     case "liveness", "startup": return "fix the \(cause) probe failures (see the probe finding)"
@@ -444,7 +444,7 @@ fileprivate extension CrashLoopBackOffRule {
     default:
       let guidance =
         last.map { ExitCodes.explain($0).guidance } ?? "read the logs"
-      return "\(guidance); 'kubectl logs --previous -c \(container.name)' shows the crashed run"
+      return "\(guidance): \(logs)"
     }
   }
 }

@@ -69,9 +69,11 @@ package struct InitContainerFailingRule: DiagnosisRule {
         explanation:
           "Init container '\(container.name)' (number \(index + 1) of \(inits.count)) exited \(last.exitCode): "
           + "\(meaning.summary); it has restarted \(times(restarts)). The pod's app containers do not start until every "
-          + "init container exits 0, so the pod stays in Init.",
+          + "init container exits 0, so the pod stays in Init."
+          + (last.message.map { " Its termination message: '\($0.trimmingCharacters(in: .whitespacesAndNewlines))'." }
+            ?? ""),
         remedy:
-          "\(meaning.guidance); 'kubectl logs \(pod.key.commandName) -c \(container.name) --previous' shows its output",
+          "\(meaning.guidance): \(pod.previousLogsCommand(container.name))",
         facts: facts, decisive: container.terminationEvidence + container.waitingEvidence, evidence: container.evidence)
     }
   }

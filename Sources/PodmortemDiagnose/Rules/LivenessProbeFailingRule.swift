@@ -48,7 +48,8 @@ package struct LivenessProbeFailingRule: DiagnosisRule {
     return Self.description.finding(
       severity, pod.subject(f.container.name), title: Self.title(f, kills: kills),
       explanation: Self.explanation(f, kills: kills, restarts: restarts, model: model, slowStart: slowStart),
-      remedy: Self.remedy(f, slowStart: slowStart), facts: facts, decisive: f.decisive, evidence: f.evidence)
+      remedy: Self.remedy(f, slowStart: slowStart, logs: pod.previousLogsCommand(f.container.name)), facts: facts,
+      decisive: f.decisive, evidence: f.evidence)
   }
 
   private static func lastRunSeconds(_ container: ContainerSnapshot) -> Double? {
@@ -388,7 +389,7 @@ fileprivate extension LivenessProbeFailingRule {
     return text + f.unknownsText
   }
 
-  static func remedy(_ f: ProbeFailures, slowStart: (run: Double, threshold: Int)?) -> String {
+  static func remedy(_ f: ProbeFailures, slowStart: (run: Double, threshold: Int)?, logs: String) -> String {
     var steps: [String] = []
     if let slowStart, let spec = f.spec {
       steps.append(
@@ -397,7 +398,7 @@ fileprivate extension LivenessProbeFailingRule {
           + "\(Seconds.format(slowStart.run)) it ran with 50 % headroom); liveness checks begin only after it succeeds")
     }
     if let modeRemedy = f.modeRemedy { steps.append(modeRemedy) }
-    steps.append("read the previous run's logs: 'kubectl logs --previous' on container '\(f.container.name)'")
+    steps.append("read the killed run's log: \(logs)")
     return steps.joined(separator: "; ")
   }
 }

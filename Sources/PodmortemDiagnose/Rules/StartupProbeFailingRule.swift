@@ -37,7 +37,8 @@ package struct StartupProbeFailingRule: DiagnosisRule {
       return Self.description.finding(
         severity, pod.subject(container.name), title: Self.title(f, kills: kills),
         explanation: Self.explanation(f, kills: kills, started: started),
-        remedy: Self.remedy(f, suggestion: suggestion), facts: facts, decisive: f.decisive, evidence: f.evidence)
+        remedy: Self.remedy(f, suggestion: suggestion, logs: pod.previousLogsCommand(f.container.name)), facts: facts,
+        decisive: f.decisive, evidence: f.evidence)
     }
   }
 
@@ -248,7 +249,7 @@ fileprivate extension StartupProbeFailingRule {
     return text + f.unknownsText
   }
 
-  static func remedy(_ f: ProbeFailures, suggestion: Int?) -> String {
+  static func remedy(_ f: ProbeFailures, suggestion: Int?, logs: String) -> String {
     var steps: [String] = []
     if let suggestion, let spec = f.spec {
       steps.append(
@@ -256,7 +257,7 @@ fileprivate extension StartupProbeFailingRule {
           + "periodSeconds \(spec.periodSeconds), twice the current budget with 50 % headroom)")
     }
     if let modeRemedy = f.modeRemedy { steps.append(modeRemedy) }
-    steps.append("check the start-up logs: 'kubectl logs --previous' on container '\(f.container.name)'")
+    steps.append("check the start-up log: \(logs)")
     return steps.joined(separator: "; ")
   }
 }
