@@ -122,6 +122,8 @@ package struct TimelineEntry: Hashable, Sendable, Codable {
   /// describe's ages give several events one range): Scheduled, Pulling, Pulled, Created, Started,
   /// Unhealthy, Killing, BackOff (`Timeline.causalStep`).
   package var step = 0
+  /// An event of type Warning (drawn in the warning colour).
+  package var isWarning = false
 
   package init(time: TimeRange?, kind: Kind, container: String? = nil, summary: String, evidence: [Evidence] = []) {
     self.time = time

@@ -42,11 +42,13 @@ package enum Timeline {
       time: e.lastSeen ?? e.firstSeen, kind: kind, container: e.containerName,
       summary: e.count > 1 ? "\(what) (x\(e.count))" : what, evidence: e.evidence)
     last.step = causalStep[e.reason] ?? causalStep.count + 1
+    last.isWarning = e.type == .warning
     guard e.count > 1, let first = e.firstSeen, first != e.lastSeen else { return [last] }
     var start = TimelineEntry(
       time: first, kind: kind, container: e.containerName, summary: "\(what) (first of x\(e.count))",
       evidence: Array(e.evidence.prefix(1)))
     start.step = last.step
+    start.isWarning = last.isWarning
     return [start, last]
   }
 
