@@ -37,7 +37,7 @@ demo: release
 
 ## Every test: unit, patterns, samples round trip, end to end (builds the binary first).
 test: deps test-deps
-	$(SWIFT) build
+	$(SWIFT) build --build-tests --explicit-target-dependency-import-check error
 	$(SWIFT) test
 	python3 -m unittest discover -s tools/fixture-apiserver -p 'test_*.py' -q
 	python3 tools/make-bundle-samples.py --check
