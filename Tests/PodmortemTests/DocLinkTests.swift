@@ -88,3 +88,28 @@ import Testing
     #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
   }
 }
+
+/// Every relative link of the README and of docs/ resolves to a file of the repository.
+@Test func markdownLinksResolve() throws {
+  let root = DocLinkTests.root
+  var pages = ["README.md", "tools/README.md", "samples/pastes/README.md", "samples/bundles/README.md"]
+  pages += (try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("docs").path))
+    .filter { $0.hasSuffix(".md") }.map { "docs/\($0)" }
+  let link = try Regex(#"\]\(([^)\s]+)\)"#)
+  var checked = 0
+  var broken: [String] = []
+  for page in pages {
+    let url = root.appendingPathComponent(page)
+    guard let text = try? String(contentsOf: url, encoding: .utf8) else { continue }
+    for match in text.matches(of: link) {
+      let target = String(match.output[1].substring ?? "")
+      if target.hasPrefix("http") || target.hasPrefix("#") || target.hasPrefix("mailto:") { continue }
+      let path = String(target.split(separator: "#", maxSplits: 1).first ?? "")
+      checked += 1
+      let resolved = url.deletingLastPathComponent().appendingPathComponent(path).standardizedFileURL
+      if !FileManager.default.fileExists(atPath: resolved.path) { broken.append("\(page): \(target)") }
+    }
+  }
+  #expect(checked >= 5)
+  #expect(broken.isEmpty, "broken links:\n\(broken.joined(separator: "\n"))")
+}
