@@ -365,6 +365,21 @@ package struct CrashLoopBackOffRule: DiagnosisRule {
           "api", lastState: .terminated(Termination(reason: "Error", exitCode: 1)), restarts: 3)
         p.event(.warning, "BackOff", "Back-off restarting failed container api in pod api-3_default(1)", count: 3)
       }),
+    // Fragments as users paste them, without the describe around them (docs/kubernetes.md §1.6, §1.3, §3).
+    RuleExample(
+      "a container's State lines alone: the back-off ended, running and ready after four restarts",
+      .text(
+        #"""
+            State:          Running
+              Started:      Fri, 27 Nov 2026 00:41:07 +0000
+            Last State:     Terminated
+              Reason:       Error
+              Exit Code:    1
+              Started:      Fri, 27 Nov 2026 00:39:05 +0000
+              Finished:     Fri, 27 Nov 2026 00:39:07 +0000
+            Ready:          True
+            Restart Count:  4
+        """#, now: "2026-11-27T01:00:00Z"), expect: []),
   ]
 }
 

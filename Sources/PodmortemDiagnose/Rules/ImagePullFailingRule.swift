@@ -327,6 +327,25 @@ package struct ImagePullFailingRule: DiagnosisRule {
           ruleID: "image.pull-failing", category: .imagePull, severity: .critical,
           facts: [KeyValue("pullError", "network")], evidenceLines: [3])
       ]),
+    // Fragments as users paste them, without the describe around them (docs/kubernetes.md §1.6, §1.3, §3).
+    RuleExample(
+      "an Events table alone: the tag does not exist, pulls backing off",
+      .text(
+        #"""
+        Events:
+          Type     Reason     Age                From     Message
+          ----     ------     ----               ----     -------
+          Normal   Pulling    2m (x4 over 3m)    kubelet  Pulling image "registry.example.com/shop/web:2.4.9"
+          Warning  Failed     2m (x4 over 3m)    kubelet  Failed to pull image "registry.example.com/shop/web:2.4.9": rpc error: code = NotFound desc = failed to pull and unpack image "registry.example.com/shop/web:2.4.9": failed to resolve reference "registry.example.com/shop/web:2.4.9": registry.example.com/shop/web:2.4.9: not found
+          Warning  Failed     2m (x4 over 3m)    kubelet  Error: ErrImagePull
+          Normal   BackOff    90s (x6 over 3m)   kubelet  Back-off pulling image "registry.example.com/shop/web:2.4.9"
+          Warning  Failed     90s (x6 over 3m)   kubelet  Error: ImagePullBackOff
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "image.pull-failing", category: .imagePull, severity: .critical,
+          facts: [KeyValue("pullError", "not-found"), KeyValue("pullFailures", "4")], evidenceLines: [5, 6])
+      ]),
   ]
 }
 

@@ -296,5 +296,37 @@ package struct InitContainerFailingRule: DiagnosisRule {
         ]
       },
       expect: []),
+    // Fragments as users paste them, without the describe around them (docs/kubernetes.md §1.6, §1.3, §3).
+    RuleExample(
+      "the Init Containers block alone: the migration crash-loops",
+      .text(
+        #"""
+        Init Containers:
+          migrate:
+            State:          Waiting
+              Reason:       CrashLoopBackOff
+            Last State:     Terminated
+              Reason:       Error
+              Exit Code:    1
+              Started:      Fri, 27 Nov 2026 00:55:40 +0000
+              Finished:     Fri, 27 Nov 2026 00:55:43 +0000
+            Ready:          False
+            Restart Count:  6
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "init.container-failing", category: .initContainer, severity: .critical, container: "migrate",
+          facts: [
+            KeyValue("exitCode", "1"), KeyValue("restarts", "6"), KeyValue("initIndex", "1/1"),
+            KeyValue("backoffSeconds", "300"),
+          ], evidenceLines: [2, 3, 6, 11])
+      ]),
+    RuleExample(
+      "a get pods row of a pod still initializing",
+      .text(
+        #"""
+        NAME                    READY   STATUS     RESTARTS   AGE
+        api-7d9f8b6c5d-j7h5g    0/1     Init:0/1   0          20s
+        """#, now: "2026-11-27T01:00:00Z"), expect: []),
   ]
 }
