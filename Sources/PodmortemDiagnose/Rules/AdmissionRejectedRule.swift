@@ -189,5 +189,17 @@ package struct AdmissionRejectedRule: DiagnosisRule {
           ruleID: "pod.evicted", category: .evicted, severity: .critical,
           facts: [KeyValue("resource", "ephemeral-storage")], evidenceLines: [1, 2, 3])
       ]),
+    RuleExample(
+      "a get pods row whose STATUS is the admission check's name",
+      .text(
+        #"""
+        NAME                          READY   STATUS         RESTARTS   AGE
+        registry-server-k7x2d         0/1     NodeAffinity   0          4m
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "scheduling.admission-rejected", category: .failedScheduling, severity: .critical,
+          facts: [KeyValue("reason", "NodeAffinity")], evidenceLines: [2])
+      ]),
   ]
 }

@@ -229,5 +229,17 @@ package struct DeadlineExceededRule: DiagnosisRule {
           Normal  SuccessfulCreate  13m   job-controller  Created pod: report-28392-m4n8q
           Normal  Completed         11m   job-controller  Job completed
         """#, now: "2026-11-27T01:00:00Z"), expect: []),
+    RuleExample(
+      "a get pods row whose STATUS is DeadlineExceeded: the pod's own deadline, its start not shown",
+      .text(
+        #"""
+        NAME                  READY   STATUS             RESTARTS   AGE
+        report-28390-h2j4k    0/1     DeadlineExceeded   0          31m
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "pod.deadline-exceeded", category: .deadlineExceeded, severity: .critical,
+          facts: [KeyValue("reason", "DeadlineExceeded")], evidenceLines: [2])
+      ]),
   ]
 }
