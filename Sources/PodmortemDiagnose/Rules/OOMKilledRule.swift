@@ -290,6 +290,29 @@ package struct OOMKilledRule: DiagnosisRule {
             Ready:          True
             Restart Count:  1
         """#, now: "2026-11-27T01:00:00Z"), expect: []),
+    RuleExample(
+      "containerStatuses YAML alone: OOMKilled at restart 7, running again",
+      .text(
+        #"""
+          containerStatuses:
+          - name: api
+            lastState:
+              terminated:
+                exitCode: 137
+                finishedAt: "2026-11-27T00:58:02Z"
+                reason: OOMKilled
+                startedAt: "2026-11-27T00:55:40Z"
+            ready: true
+            restartCount: 7
+            state:
+              running:
+                startedAt: "2026-11-27T00:58:03Z"
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "container.oom-killed", category: .oomKilled, severity: .warning, container: "api",
+          facts: [KeyValue("exitCode", "137"), KeyValue("restarts", "7")], evidenceLines: [2])
+      ]),
   ]
 }
 
