@@ -1,5 +1,6 @@
 import Foundation
 import PodmortemModel
+import PodmortemText
 import Testing
 
 @testable import PodmortemIngest
@@ -114,5 +115,47 @@ struct YAMLFragmentTests {
       json.diagnostics.map(\.message) == [
         "truncated value starting at line 3: end of input; read up to its last complete member"
       ])
+  }
+}
+
+/// A pod shown without its name is named by its own messages.
+struct PodNamedInMessageTests {
+  static let patterns = PatternCatalog.shipped(diagnostics: { _ in })
+
+  @Test func aBackOffMessageNamesTheContainerStatusesPod() throws {
+    let run = PastedLinesTests.run(
+      """
+        containerStatuses:
+        - name: test
+          state:
+            waiting:
+              message: back-off 20s restarting failed container=test pod=dns-example_default(f3177e7e-8c92-637e-64b6-ba0865ef5aa3)
+              reason: CrashLoopBackOff
+
+      """)
+    let pod = try #require(run.pods.first)
+    #expect(pod.name == "dns-example" && pod.namespace == "default" && pod.pastedAt == nil)
+    #expect(pod.uid == "f3177e7e-8c92-637e-64b6-ba0865ef5aa3")
+  }
+
+  @Test func messagesNamingTwoPodsOrNoneLeaveItUnnamed() throws {
+    let two = PastedLinesTests.run(
+      """
+      containerStatuses:
+      - name: a
+        state:
+          waiting:
+            message: back-off 20s restarting failed container=a pod=web-0_default(f3177e7e-8c92-637e-64b6-ba0865ef5aa3)
+            reason: CrashLoopBackOff
+      - name: b
+        state:
+          waiting:
+            message: back-off 40s restarting failed container=b pod=web-1_default(0f3177e7-8c92-637e-64b6-ba0865ef5aa3)
+            reason: CrashLoopBackOff
+
+      """)
+    #expect(two.pods.map(\.name) == [""] && two.pods.first?.pastedAt != nil)
+    let none = PastedLinesTests.run("state:\n  waiting:\n    reason: CrashLoopBackOff\n    message: back-off 20s\n")
+    #expect(none.pods.map(\.name) == [""])
   }
 }
