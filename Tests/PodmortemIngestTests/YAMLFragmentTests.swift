@@ -159,3 +159,99 @@ struct PodNamedInMessageTests {
     #expect(none.pods.map(\.name) == [""])
   }
 }
+
+/// A pod's YAML damaged by the paste — elisions, markdown bold, indentation that no longer nests —
+/// read by what its keys mean.
+struct DamagedYAMLTests {
+  @Test func elisionsThatDropAListsDash() throws {
+    let r = ingest(
+      """
+      ```
+      status:
+        ...
+        containerStatuses:
+        ...
+          state:
+            terminated:
+              exitCode: 0
+              reason: OOMKilled
+        [...]
+        phase: Succeeded
+      ```
+
+      """, name: "paste.txt")
+    #expect(r.account.formats == ["kubernetes-yaml"] && r.account.unrecognised == 0)
+    let pod = try #require(r.pods.first)
+    #expect(pod.phase == "Succeeded")
+    let c = try #require(pod.containers.first)
+    #expect(YAMLFragmentTests.terminated(c.state)?.reason == "OOMKilled")
+    #expect(YAMLFragmentTests.terminated(c.state)?.exitCode == 0)
+    #expect(r.diagnostics.map(\.level) == [.note])
+  }
+
+  @Test func boldKeysAndFlattenedIndentation() throws {
+    let r = ingest(
+      """
+      *******************************
+            **containerStatuses**:
+                - containerID: docker://d40cca85f0f5
+                 image: debian
+                **lastState**:
+                terminated:
+                exitCode: 0
+                **message: |
+                       Timer elapsed**
+                reason: Completed
+                name: demo
+               ready: false
+               restartCount: 30
+               state:
+
+      """, name: "paste.txt")
+    #expect(r.account.unrecognised == 0)
+    let c = try #require(r.pods.first?.containers.first)
+    #expect(c.name == "demo" && c.restartCount == 30 && c.ready == false && c.image == "debian")
+    let last = try #require(YAMLFragmentTests.terminated(c.lastState))
+    #expect(last.exitCode == 0 && last.reason == "Completed" && last.message == "Timer elapsed\n")
+  }
+
+  @Test func keysFindTheirMappings() {
+    #expect(
+      YAMLReindent.document(["state:", "waiting:", "reason: CrashLoopBackOff", "restartCount: 4", "name: web"])
+        == """
+        status:
+          containerStatuses:
+            - state:
+                waiting:
+                  reason: CrashLoopBackOff
+              restartCount: 4
+              name: web
+        """)
+    // A key the item already has starts the next item; fields podmortem does not read are dropped.
+    #expect(
+      YAMLReindent.document(["conditions:", "type: Ready", "status: \"False\"", "type: PodScheduled", "foo: 1"])
+        == """
+        status:
+          conditions:
+            - type: Ready
+              status: "False"
+            - type: PodScheduled
+        """)
+    #expect(YAMLReindent.document(["Name: web-0", "Status: Running"]) == nil)
+  }
+
+  @Test func boldIsTakenOffKeysAndValuesOnly() {
+    #expect(YAMLFragment.unemphasised("  **lastState**:") == "  lastState:")
+    #expect(YAMLFragment.unemphasised("    **message: |") == "    message: |")
+    #expect(YAMLFragment.unemphasised("      Timer elapsed**") == "      Timer elapsed")
+    #expect(YAMLFragment.unemphasised("  - **name**: web") == "  - name: web")
+    // A glob in a value is left alone.
+    #expect(YAMLFragment.unemphasised("  args: --include src/**/*.js") == "  args: --include src/**/*.js")
+  }
+
+  @Test func validYAMLThatIsNotAPodIsNotRebuilt() {
+    let r = ingest("kind: Event\nmessage: [unclosed\n", name: "paste.txt")
+    #expect(r.records.isEmpty)
+    #expect(r.diagnostics.map(\.level) == [.warning])
+  }
+}
