@@ -112,6 +112,8 @@ package struct JSONScanner {
 
   /// True while the scanner is inside a value (or list element) it will hand out.
   package var isInValue: Bool { capturing }
+  /// True between top-level values: not inside any value, list or wrapper.
+  package var isBetweenValues: Bool { stack.isEmpty && !skipping && !inString }
   /// True while the scanner is discarding input to resynchronise after a problem.
   package var isSkipping: Bool { skipping }
   /// The `kind` of the value being read, once the scanner has seen it.

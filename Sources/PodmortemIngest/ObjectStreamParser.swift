@@ -20,12 +20,27 @@ package struct ObjectStreamParser: LineParser {
   package static func sniff(head: [Line], info: SourceInfo) -> Int {
     // The first line that is not blank (or a klog line without an object) must open an object or array.
     var opened = false
+    var member = false
     for line in head where !line.text.allSatisfy(\.isWhitespace) && !isPasteBoundary(line.text) {
       let payload = klogPayload(line.text)
       if let payload, payload.first != "{" { continue }
       let opening = (payload ?? line.text[...]).first { !$0.isWhitespace }
       opened = opening == "{" || opening == "["
+      member = !opened && isMemberFragment(line.text)
       break
+    }
+    if member || opened {
+      // A piece of a pod's or node's status: a member cut out of its object (`"web": {` of a
+      // v1beta1 `info` map, `"containerStatuses": [`), or a bare conditions array (`jq .status.conditions`).
+      var pieces: Set<String> = []
+      for line in head {
+        for key in pieceKeys where !pieces.contains(key) && line.text.contains("\"\(key)\"") { pieces.insert(key) }
+      }
+      let conditions = pieces.contains("type") && pieces.contains("status") && pieces.contains("lastTransitionTime")
+      let containers =
+        pieces.contains("state") || pieces.contains("restartCount") || pieces.contains("containerStatuses")
+      if member { return containers || conditions ? 60 : 0 }
+      if conditions && !head.contains(where: { $0.text.contains("\"kind\"") }) { return 60 }
     }
     guard opened else { return 0 }
     let keys = ["apiVersion", "kind", "items", "type", "object", "verb", "event", "involvedObject", "regarding"]
@@ -54,6 +69,14 @@ package struct ObjectStreamParser: LineParser {
   /// The log sections of a cluster-info dump, once one has started.
   private var logs: ClusterInfoDumpLogsParser?
   private var picker = EvidencePicker(message: ["\"message\"", "\"note\""], name: ["\"name\""])
+  /// The object the last command shown above the values names (`$ kubectl get pod web-0 -o json`).
+  private var command: PasteCommand?
+  /// The line a member pasted without its object starts on, while that object is read.
+  private var fragmentLine: Int?
+  /// The items of a bare conditions array read so far (`jq .status.conditions`), with their evidence.
+  private var conditions: [KubeCondition] = []
+  private var conditionEvidence: ObjectEvidence?
+  private var conditionsAreNodes = false
 
   package init(context: ParseContext) {
     self.context = context
@@ -72,11 +95,18 @@ package struct ObjectStreamParser: LineParser {
     }
     let wasInValue = scanner.isInValue
     if !wasInValue, Self.isPasteBoundary(line.text) {
+      if let command = PasteCommand.parse(line.text) { self.command = command }
       // Counted as an empty line, so the scanner's line numbers stay the source's.
       scanner.feedLine(""[...]) { _ in }
       return .ignored
     }
     var payload = line.text[...]
+    if scanner.isBetweenValues, Self.isMemberFragment(line.text) {
+      // A member pasted without its object: read inside the object it was cut from, which the end
+      // of the input (or the next value in column 0) closes.
+      payload = "{" + payload
+      fragmentLine = line.number
+    }
     var klogWithoutObject = false
     if !wasInValue, let body = Self.klogPayload(line.text) {
       if body.first == "{" { payload = body } else { klogWithoutObject = true }
@@ -96,8 +126,7 @@ package struct ObjectStreamParser: LineParser {
       case .value(let value):
         verdicts.append(handle(value, emit: emit))
       case .problem(let problem):
-        sawProblem = true
-        context.diagnostics(Diagnostic(.warning, context.ref(problem.line), problem.message))
+        sawProblem = report(problem)
       }
     }
     if let verdict = best(verdicts) { return verdict }
@@ -108,12 +137,28 @@ package struct ObjectStreamParser: LineParser {
     return .ignored
   }
 
+  /// The most conditions one bare array gives an object (a node has five, a pod six).
+  private static let maximumConditions = 64
+
+  /// Keys that tell a piece of a pod's or node's status.
+  private static let pieceKeys = ["state", "restartCount", "containerStatuses", "type", "status", "lastTransitionTime"]
+
+  /// `"web": {` or `"containerStatuses": [`: a member of an object, pasted without the object.
+  static func isMemberFragment(_ text: String) -> Bool {
+    let body = text.drop { $0 == " " || $0 == "\t" }
+    guard body.first == "\"", let close = body.dropFirst().firstIndex(of: "\"") else { return false }
+    let rest = body[body.index(after: close)...].drop { $0 == " " }
+    guard rest.first == ":" else { return false }
+    let value = rest.dropFirst().drop { $0 == " " }.prefix { $0 != " " && $0 != "\r" }
+    return value == "{" || value == "["
+  }
+
   /// A markdown fence or a shell command line around pasted JSON (```` ```json ````, `$ kubectl get
   /// pod web-0 -o json`): it separates objects and is not part of one.
   static func isPasteBoundary(_ text: String) -> Bool {
     let body = text.drop { $0 == " " || $0 == "\t" }
     return body.hasPrefix("```") || body.hasPrefix("~~~") || body.hasPrefix("$ ") || body.hasPrefix("kubectl ")
-      || body.hasPrefix("oc ")
+      || body.hasPrefix("oc ") || body.hasPrefix("curl ")
   }
 
   package mutating func finish(emit: (Record) -> Void) {
@@ -122,9 +167,59 @@ package struct ObjectStreamParser: LineParser {
     for output in outputs {
       switch output {
       case .value(let value): _ = handle(value, emit: emit)
-      case .problem(let problem): context.diagnostics(Diagnostic(.warning, context.ref(problem.line), problem.message))
+      case .problem(let problem): _ = report(problem)
       }
     }
+    flushConditions(emit: emit)
+  }
+
+  /// Passes a framing problem on; true when it is one. A member pasted without its object ends
+  /// without the object's closing brace by its nature: that is said in a note, not a warning.
+  private func report(_ problem: JSONScanner.Problem) -> Bool {
+    if let fragmentLine, problem.line == fragmentLine, problem.message.hasPrefix("truncated value") {
+      let message =
+        "JSON from line \(fragmentLine) is a piece of an object (it starts with a member): "
+        + "read as the object it was cut from, up to its last complete member"
+      context.diagnostics(Diagnostic(.note, context.ref(problem.line), message))
+      return false
+    }
+    context.diagnostics(Diagnostic(.warning, context.ref(problem.line), problem.message))
+    return true
+  }
+
+  /// The conditions of a bare array, as the node or pod the command above them names (a node's
+  /// have `lastHeartbeatTime`, docs/kubernetes.md §4.4); the conditions of an unnamed node are
+  /// not a node podmortem can report on, and are said to be skipped.
+  private mutating func flushConditions(emit: (Record) -> Void) {
+    defer {
+      conditions = []
+      conditionEvidence = nil
+      conditionsAreNodes = false
+    }
+    guard !conditions.isEmpty, let evidence = conditionEvidence else { return }
+    let list = conditions.map {
+      PodCondition(
+        type: $0.type ?? "", status: $0.status ?? "", reason: $0.reason.flatMap { $0.isEmpty ? nil : $0 },
+        message: $0.message.flatMap { $0.isEmpty ? nil : $0 })
+    }
+    if conditionsAreNodes || command?.kind == "Node" {
+      guard let command, command.kind == "Node" else {
+        let message = "node conditions without the node's name (no command above them names it): not reported"
+        context.diagnostics(Diagnostic(.note, evidence.first?.ref ?? context.ref(0), message))
+        return
+      }
+      var node = NodeSnapshot(name: command.name)
+      node.conditions = list
+      node.evidence = evidence.forObject
+      emit(.node(node))
+      return
+    }
+    var pod = PodSnapshot(name: "")
+    pod.pastedAt = evidence.first?.ref
+    pod.conditions = list
+    pod.capturedAt = context.captureTime
+    pod.evidence = evidence.forObject
+    emit(command?.naming(.pod(pod)) ?? .pod(pod))
   }
 
   /// A line's verdict when objects ended on it: parsed if any became a record.
@@ -134,8 +229,11 @@ package struct ObjectStreamParser: LineParser {
     return verdicts.first
   }
 
-  private func handle(_ value: JSONScanner.Value, emit: (Record) -> Void) -> SourceAccount.Verdict {
-    if KubeObjectConverter.isIgnorable(kind: value.kind) { return .ignored }
+  private mutating func handle(_ value: JSONScanner.Value, emit: (Record) -> Void) -> SourceAccount.Verdict {
+    if KubeObjectConverter.isIgnorable(kind: value.kind) {
+      flushConditions(emit: emit)
+      return .ignored
+    }
     var document: KubeDocument
     do {
       let problems = DecodeProblems()
@@ -155,6 +253,14 @@ package struct ObjectStreamParser: LineParser {
     if value.isListItem, document.object.kind == nil {
       document.object.kind = Self.itemKind(listKind: value.listKind, role: context.source.bundleFile.role)
     }
+    if value.isListItem, value.listKind == nil, let condition = document.condition {
+      // An item of a bare conditions array: gathered, and read as one object when the array ends.
+      if conditions.isEmpty { conditionEvidence = picker.evidence(context) }
+      conditionsAreNodes = conditionsAreNodes || document.object.lastHeartbeatTime != nil
+      if conditions.count < Self.maximumConditions { conditions.append(condition) }
+      return .parsed
+    }
+    flushConditions(emit: emit)
     return deliver(converter.convert(document, evidence: picker.evidence(context)), emit: emit)
   }
 
@@ -175,7 +281,7 @@ package struct ObjectStreamParser: LineParser {
     for (level, message) in outcome.notes {
       context.diagnostics(Diagnostic(level, picker.startRef(context), message))
     }
-    for record in outcome.records { emit(record) }
+    for record in outcome.records { emit(command?.naming(record) ?? record) }
     return outcome.records.isEmpty ? .ignored : .parsed
   }
 

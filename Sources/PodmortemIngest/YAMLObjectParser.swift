@@ -49,6 +49,8 @@ package struct YAMLObjectParser: LineParser {
   /// The indentation of the `- ` that starts each item while inside a top-level `items:`.
   private var itemIndent: Int?
   private var awaitingItems = false
+  /// The object the last command shown above the documents names (`$ kubectl get pod web-0 -o yaml`).
+  private var command: PasteCommand?
 
   package init(context: ParseContext) {
     self.context = context
@@ -62,8 +64,12 @@ package struct YAMLObjectParser: LineParser {
     text = YAMLFragment.unemphasised(text)
     let body = text.drop { $0 == " " }
     // Markdown fences, rules and shell prompts around a pasted fragment separate documents.
-    if body.hasPrefix("```") || body.hasPrefix("~~~") || body.hasPrefix("$ ") || PasteDecoration.isRule(body) {
+    let command = PasteCommand.parse(String(body))
+    if body.hasPrefix("```") || body.hasPrefix("~~~") || body.hasPrefix("$ ") || PasteDecoration.isRule(body)
+      || command != nil
+    {
       flush(emit: emit)
+      if let command { self.command = command }
       itemIndent = nil
       awaitingItems = false
       return .ignored
@@ -178,6 +184,6 @@ package struct YAMLObjectParser: LineParser {
     for (level, message) in outcome.notes {
       context.diagnostics(Diagnostic(level, picker.startRef(context), message))
     }
-    for record in outcome.records { emit(record) }
+    for record in outcome.records { emit(command?.naming(record) ?? record) }
   }
 }

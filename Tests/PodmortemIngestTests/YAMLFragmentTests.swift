@@ -255,3 +255,102 @@ struct DamagedYAMLTests {
     #expect(r.diagnostics.map(\.level) == [.warning])
   }
 }
+
+/// JSON pieces: a member cut out of its object, a bare conditions array, the pre-v1 names.
+struct JSONPieceTests {
+  @Test func aV1Beta1InfoMemberAlone() throws {
+    let r = PastedLinesTests.run(
+      """
+      ```
+              "db": {
+                  "state": {
+                      "termination": {
+                          "exitCode": 137,
+                          "reason": "OOM Killed",
+                          "finishedAt": "2014-12-18T23:22:26Z"
+                      }
+                  },
+                  "restartCount": 3
+              },
+      ```
+      """)
+    #expect(r.account.formats == ["kubernetes-json"] && r.account.unrecognised == 0)
+    let pod = try #require(r.pods.first)
+    #expect(pod.name.isEmpty && pod.pastedAt?.line == 2)
+    let c = try #require(pod.containers.first)
+    #expect(c.name == "db" && c.restartCount == 3)
+    #expect(YAMLFragmentTests.terminated(c.state)?.reason == "OOMKilled")
+    #expect(YAMLFragmentTests.terminated(c.state)?.exitCode == 137)
+  }
+
+  @Test func aWholeV1Beta1Pod() throws {
+    let r = ingest(
+      """
+      {"kind": "Pod", "id": "web-1", "namespace": "shop", "currentState": {"host": "node-3",
+       "info": {"web": {"restartCount": 1, "state": {"running": {"startedAt": "2014-12-18T23:22:25Z"}}}}}}
+      """)
+    let pod = try #require(r.pods.first)
+    #expect(pod.name == "web-1" && pod.namespace == "shop" && pod.node == "node-3")
+    #expect(pod.containers.map(\.name) == ["web"] && pod.containers.first?.restartCount == 1)
+  }
+
+  @Test func aConditionsArrayAfterTheCommandThatNamesItsNode() throws {
+    let r = PastedLinesTests.run(
+      """
+      curl -s localhost:8080/api/v1/nodes/node-7 | jq .status.conditions
+      [
+        {"type": "MemoryPressure", "status": "False", "lastHeartbeatTime": "2020-08-15T03:48:32Z",
+         "lastTransitionTime": "2020-08-15T03:49:20Z", "reason": "KubeletHasSufficientMemory"},
+        {"type": "Ready", "status": "Unknown", "lastHeartbeatTime": "2020-08-15T03:48:32Z",
+         "lastTransitionTime": "2020-08-15T03:49:20Z", "reason": "NodeStatusUnknown",
+         "message": "Kubelet stopped posting node status."}
+      ]
+      """)
+    #expect(r.account.formats == ["kubernetes-json"] && r.account.unrecognised == 0)
+    let node = try #require(r.nodes.first)
+    #expect(r.nodes.count == 1 && node.name == "node-7")
+    #expect(node.conditions.map(\.type) == ["MemoryPressure", "Ready"] && node.conditions.last?.status == "Unknown")
+  }
+
+  @Test func podConditionsAloneAreTheUnnamedPod() throws {
+    let r = PastedLinesTests.run(
+      """
+      [{"type": "PodScheduled", "status": "False", "lastProbeTime": null,
+        "lastTransitionTime": "2020-08-15T03:49:20Z", "reason": "Unschedulable"}]
+      """)
+    let pod = try #require(r.pods.first)
+    #expect(pod.name.isEmpty && pod.conditions.first?.reason == "Unschedulable")
+    // An array of other things is not read as conditions.
+    #expect(!JSONPieceTests.readsAsObjects("[{\"name\": \"a\", \"value\": 1}]"))
+  }
+
+  static func readsAsObjects(_ text: String) -> Bool { !PastedLinesTests.run(text).records.isEmpty }
+
+  @Test func commandsNameTheirObject() {
+    #expect(
+      PasteCommand.parse("$ kubectl get po -o yaml -n test-ns-0     client21-0")
+        == PasteCommand(kind: "Pod", name: "client21-0", namespace: "test-ns-0"))
+    #expect(PasteCommand.parse("[root@m ~]# oc get pod/web-0 -ojson") == PasteCommand(kind: "Pod", name: "web-0"))
+    #expect(
+      PasteCommand.parse("curl -k https://10.0.0.1:6443/api/v1/namespaces/shop/pods/web-0/status")
+        == PasteCommand(kind: "Pod", name: "web-0", namespace: "shop"))
+    #expect(PasteCommand.parse("kubectl get pods -o yaml") == nil)
+    #expect(PasteCommand.parse("kubectl get pod web-0 web-1 -o yaml") == nil)
+    #expect(PasteCommand.parse("kubectl get pod $POD -o yaml") == nil)
+    #expect(PasteCommand.parse("kubectl get deploy web -o yaml") == nil)
+  }
+
+  @Test func aYAMLDocumentCutBeforeItsNameTakesTheCommands() throws {
+    let r = PastedLinesTests.run(
+      """
+      $ kubectl get pod -n shop web-0 -o yaml
+      apiVersion: v1
+      kind: Pod
+      metadata:
+        deletionTimestamp: "2021-05-12T09:35:05Z"
+        generateName: web-
+      """)
+    let pod = try #require(r.pods.first)
+    #expect(pod.name == "web-0" && pod.namespace == "shop" && pod.deletionTimestamp != nil)
+  }
+}
