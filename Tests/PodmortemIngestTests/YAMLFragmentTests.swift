@@ -353,4 +353,16 @@ struct JSONPieceTests {
     let pod = try #require(r.pods.first)
     #expect(pod.name == "web-0" && pod.namespace == "shop" && pod.deletionTimestamp != nil)
   }
+
+  @Test func aRuntimesErrorQuotedAsAJSONStringAlone() throws {
+    let r = PastedLinesTests.run(
+      """
+      ```
+      "API error (500): repository name component must match \\"[a-z0-9]+(?:[._-][a-z0-9]+)*\\"\\n"
+      ```
+      """)
+    let log = try #require(PastedLinesTests.logs(r).first)
+    #expect(log.patternID == "node.docker-invalid-repository-name" && log.capture("pullError") == "invalid-name")
+    #expect(r.account.unrecognised == 0)
+  }
 }
