@@ -159,6 +159,12 @@ package struct JSONScanner {
       case Self.closeBrace, Self.closeBracket:
         close(b, bytes, at: i, handle)
       default:
+        if stack.isEmpty && b == Self.comma {
+          // Items of an array pasted without the array (`},` then `{`): the comma only separates.
+          column += 1
+          i += 1
+          continue
+        }
         if stack.isEmpty {
           garbage(bytes, at: i, handle)
           continue

@@ -26,7 +26,7 @@ package struct ObjectStreamParser: LineParser {
       if let payload, payload.first != "{" { continue }
       let opening = (payload ?? line.text[...]).first { !$0.isWhitespace }
       opened = opening == "{" || opening == "["
-      member = !opened && isMemberFragment(line.text)
+      member = !opened && (isMemberFragment(line.text) || isExcerptTail(line.text))
       break
     }
     if member || opened {
@@ -39,7 +39,7 @@ package struct ObjectStreamParser: LineParser {
       let conditions = pieces.contains("type") && pieces.contains("status") && pieces.contains("lastTransitionTime")
       let containers =
         pieces.contains("state") || pieces.contains("restartCount") || pieces.contains("containerStatuses")
-      if member { return containers || conditions ? 60 : 0 }
+      if member { return containers || conditions || isJSONExcerpt(head) ? 60 : 0 }
       if conditions && !head.contains(where: { $0.text.contains("\"kind\"") }) { return 60 }
     }
     guard opened else { return 0 }
@@ -77,6 +77,8 @@ package struct ObjectStreamParser: LineParser {
   private var conditions: [KubeCondition] = []
   private var conditionEvidence: ObjectEvidence?
   private var conditionsAreNodes = false
+  /// The first and last line of the tail of an object cut into, while it lasts.
+  private var excerptTail: (first: Int, last: Int)?
 
   package init(context: ParseContext) {
     self.context = context
@@ -100,6 +102,14 @@ package struct ObjectStreamParser: LineParser {
       scanner.feedLine(""[...]) { _ in }
       return .ignored
     }
+    if scanner.isBetweenValues, Self.isExcerptTail(line.text) {
+      // The rest of an object whose start was not pasted (an excerpt that begins mid-object):
+      // JSON, but nothing can be read from it without the object's identity.
+      if excerptTail == nil { excerptTail = (line.number, line.number) } else { excerptTail?.last = line.number }
+      scanner.feedLine(""[...]) { _ in }
+      return .ignored
+    }
+    noteExcerptTail()
     var payload = line.text[...]
     if scanner.isBetweenValues, Self.isMemberFragment(line.text) {
       // A member pasted without its object: read inside the object it was cut from, which the end
@@ -137,6 +147,51 @@ package struct ObjectStreamParser: LineParser {
     return .ignored
   }
 
+  /// A line of JSON that can only be the inside or the end of an object (`"reason": null,`, `},`,
+  /// `]`), seen between values: the tail of an object whose start the paste does not have. A
+  /// member that opens an object or array is not one (`isMemberFragment` reads it).
+  static func isExcerptTail(_ text: String) -> Bool {
+    let body = text.drop { $0 == " " || $0 == "\t" }.prefix { $0 != "\r" }
+    guard let first = body.first else { return false }
+    if first == "}" || first == "]" { return body.allSatisfy { "}],: \t".contains($0) } }
+    guard first == "\"", !isMemberFragment(text), let close = body.dropFirst().firstIndex(of: "\"") else {
+      return false
+    }
+    return body[body.index(after: close)...].drop { $0 == " " }.first == ":"
+  }
+
+  /// True when most lines of `head` are JSON members or brackets and one names a field every
+  /// Kubernetes object or event has: an excerpt of a Kubernetes JSON document.
+  static func isJSONExcerpt(_ head: [Line]) -> Bool {
+    var json = 0
+    var other = 0
+    var kubernetes = false
+    for line in head {
+      let body = line.text.drop { $0 == " " || $0 == "\t" }
+      if body.isEmpty || isPasteBoundary(line.text) { continue }
+      if isExcerptTail(line.text) || isMemberFragment(line.text) || body.first == "{" || body.first == "[" {
+        json += 1
+        kubernetes =
+          kubernetes
+          || ["\"metadata\"", "\"involvedObject\"", "\"status\"", "\"kind\"", "\"type\""].contains {
+            body.hasPrefix($0)
+          }
+      } else {
+        other += 1
+      }
+    }
+    return kubernetes && json >= 5 && json >= 9 * other
+  }
+
+  /// Says once which lines were the tail of an object the paste cut into.
+  private mutating func noteExcerptTail() {
+    guard let tail = excerptTail else { return }
+    excerptTail = nil
+    let lines = tail.first == tail.last ? "line \(tail.first) is" : "lines \(tail.first)-\(tail.last) are"
+    let message = "\(lines) the end of a JSON object whose start is not in the input: not read"
+    context.diagnostics(Diagnostic(.note, context.ref(tail.first), message))
+  }
+
   /// The most conditions one bare array gives an object (a node has five, a pod six).
   private static let maximumConditions = 64
 
@@ -162,6 +217,7 @@ package struct ObjectStreamParser: LineParser {
   }
 
   package mutating func finish(emit: (Record) -> Void) {
+    noteExcerptTail()
     var outputs: [JSONScanner.Output] = []
     scanner.finish { outputs.append($0) }
     for output in outputs {

@@ -365,4 +365,46 @@ struct JSONPieceTests {
     #expect(log.patternID == "node.docker-invalid-repository-name" && log.capture("pullError") == "invalid-name")
     #expect(r.account.unrecognised == 0)
   }
+
+  @Test func anExcerptThatStartsMidObject() throws {
+    let r = ingest(
+      """
+      ```
+                  "reason": "ScalingReplicaSet",
+                  "count": 1,
+                  "type": "Normal"
+              },
+              {
+                  "kind": "Event",
+                  "involvedObject": {"kind": "Pod", "name": "web-0", "namespace": "shop"},
+                  "reason": "Killing",
+                  "message": "Stopping container web",
+                  "type": "Normal"
+              },
+              {
+                  "kind": "Event",
+                  "involvedObject": {"kind": "Pod", "name": "web-1", "namespace": "shop"},
+                  "reason": "Started",
+                  "type": "Normal"
+              }
+          ]
+      ```
+      """, name: "paste.txt")
+    #expect(r.account.formats == ["kubernetes-json"] && r.account.unrecognised == 0)
+    #expect(r.events.map(\.involved.name) == ["web-0", "web-1"])
+    #expect(
+      r.diagnostics.map(\.message) == [
+        "lines 2-5 are the end of a JSON object whose start is not in the input: not read",
+        "line 19 is the end of a JSON object whose start is not in the input: not read",
+      ])
+  }
+
+  @Test func excerptLinesAreTold() {
+    #expect(ObjectStreamParser.isExcerptTail("    \"reason\": null,"))
+    #expect(ObjectStreamParser.isExcerptTail("        },"))
+    #expect(ObjectStreamParser.isExcerptTail("    ]"))
+    #expect(!ObjectStreamParser.isExcerptTail("    \"status\": {"))
+    #expect(!ObjectStreamParser.isExcerptTail("    {"))
+    #expect(!ObjectStreamParser.isExcerptTail("Name:  web-0"))
+  }
 }
