@@ -21,7 +21,9 @@ struct PasteCommand: Equatable {
 
   /// The object `line` names, when it is such a command (behind a shell prompt or not).
   static func parse(_ line: String) -> PasteCommand? {
-    guard line.utf8.count <= 2048 else { return nil }
+    guard line.utf8.count <= 2048, line.contains("kubectl") || line.contains("oc ") || line.contains("curl ") else {
+      return nil
+    }
     var words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })[...]
     // A prompt in front: everything up to the command's own word.
     guard let start = words.firstIndex(where: { ["kubectl", "oc", "curl"].contains($0) || $0.hasSuffix("/kubectl") })

@@ -64,7 +64,10 @@ package struct YAMLObjectParser: LineParser {
     text = YAMLFragment.unemphasised(text)
     let body = text.drop { $0 == " " }
     // Markdown fences, rules and shell prompts around a pasted fragment separate documents.
-    let command = PasteCommand.parse(String(body))
+    // A command line stands at the start of a line and is no `key:` (YAML never has one there; a
+    // command quoted in a block scalar is indented).
+    let atStart = text.first.map { $0 != " " && $0 != "\t" && $0 != "-" } ?? false
+    let command = atStart && YAMLFragment.key(body) == nil ? PasteCommand.parse(text) : nil
     if body.hasPrefix("```") || body.hasPrefix("~~~") || body.hasPrefix("$ ") || PasteDecoration.isRule(body)
       || command != nil
     {

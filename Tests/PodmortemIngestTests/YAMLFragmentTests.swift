@@ -407,4 +407,21 @@ struct JSONPieceTests {
     #expect(!ObjectStreamParser.isExcerptTail("    {"))
     #expect(!ObjectStreamParser.isExcerptTail("Name:  web-0"))
   }
+
+  @Test func aCommandInsideABlockScalarIsPartOfTheDocument() throws {
+    let r = PastedLinesTests.run(
+      """
+      apiVersion: v1
+      kind: Pod
+      metadata:
+        name: web-0
+        annotations:
+          runbook: |
+            kubectl get pod web-1 -o yaml
+      status:
+        phase: Running
+      """)
+    let pod = try #require(r.pods.first)
+    #expect(r.pods.count == 1 && pod.name == "web-0" && pod.phase == "Running")
+  }
 }
