@@ -108,7 +108,7 @@ package struct Ingestor: Sendable {
   static func classify(_ record: Record, with patterns: PatternCatalog) -> Record {
     if case .pod(var pod) = record {
       patterns.classifyStates(of: &pod)
-      return .pod(pod)
+      return .pod(pod.name.isEmpty ? named(pod, with: patterns) : pod)
     }
     if case .event(var event) = record {
       if event.patternID == nil, let hit = patterns.firstMatch(event.message, kind: .event) {
@@ -167,6 +167,40 @@ package struct Ingestor: Sendable {
       log.container = log.container ?? log.capture("container")
     }
     return .log(log)
+  }
+
+  /// A pod the input shows without its name (a `containerStatuses` list, a `State:` block pasted
+  /// alone) whose own messages name it: the kubelet writes the pod as `name_namespace(uid)` in a
+  /// back-off message (`back-off 20s restarting failed container=web pod=web-0_shop(…)`,
+  /// docs/kubernetes.md §7.1) — the reference patterns events use. Unnamed when no message names
+  /// it, or when messages name different pods.
+  static func named(_ pod: PodSnapshot, with patterns: PatternCatalog) -> PodSnapshot {
+    var messages: [String] = pod.message.map { [$0] } ?? []
+    for container in pod.containers {
+      for state in [container.state, container.lastState] {
+        switch state {
+        case .waiting(_, let message?): messages.append(message)
+        case .terminated(let t): if let message = t.message { messages.append(message) }
+        default: break
+        }
+      }
+    }
+    var found: (name: String, namespace: String?, uid: String?)?
+    for message in messages {
+      guard let hit = patterns.firstMatch(message, kind: .reference), let name = hit.capture("pod"), !name.isEmpty
+      else { continue }
+      if let found, found.name != name { return pod }
+      found = (name, hit.capture("namespace"), hit.capture("uid"))
+    }
+    guard let found, pod.namespace == nil || found.namespace == nil || pod.namespace == found.namespace else {
+      return pod
+    }
+    var named = pod
+    named.name = found.name
+    named.namespace = pod.namespace ?? found.namespace
+    named.uid = pod.uid ?? found.uid
+    named.pastedAt = nil
+    return named
   }
 
   private func run<P: LineParser>(

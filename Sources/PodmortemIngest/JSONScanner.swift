@@ -112,6 +112,8 @@ package struct JSONScanner {
 
   /// True while the scanner is inside a value (or list element) it will hand out.
   package var isInValue: Bool { capturing }
+  /// True between top-level values: not inside any value, list or wrapper.
+  package var isBetweenValues: Bool { stack.isEmpty && !skipping && !inString }
   /// True while the scanner is discarding input to resynchronise after a problem.
   package var isSkipping: Bool { skipping }
   /// The `kind` of the value being read, once the scanner has seen it.
@@ -157,6 +159,12 @@ package struct JSONScanner {
       case Self.closeBrace, Self.closeBracket:
         close(b, bytes, at: i, handle)
       default:
+        if stack.isEmpty && b == Self.comma {
+          // Items of an array pasted without the array (`},` then `{`): the comma only separates.
+          column += 1
+          i += 1
+          continue
+        }
         if stack.isEmpty {
           garbage(bytes, at: i, handle)
           continue

@@ -40,6 +40,11 @@ struct KubeObjectConverter {
       default:
         convert(object, watchType: type, evidence: evidence, into: &outcome)
       }
+    } else if let map = document.containerMap {
+      // Container statuses keyed by name and nothing else: the pod they belong to, unnamed.
+      var object = document.object
+      object.currentState = KubeV1Beta1PodState(info: map)
+      outcome.records.append(.pod(pod(object, evidence: evidence)))
     } else if let items = document.items {
       for item in items { convert(item, watchType: nil, evidence: evidence, into: &outcome) }
       if items.isEmpty { outcome.ignored = true }
@@ -120,7 +125,7 @@ struct KubeObjectConverter {
   static func inferredKind(_ object: KubeObject) -> String? {
     let status = object.status?.object
     if status?.containerStatuses != nil || status?.initContainerStatuses != nil || status?.qosClass != nil
-      || status?.podIP != nil || object.spec?.containers != nil
+      || status?.podIP != nil || object.spec?.containers != nil || object.currentState?.info != nil
     {
       return "Pod"
     }
@@ -139,12 +144,13 @@ struct KubeObjectConverter {
     let meta = object.metadata
     let spec = object.spec
     let status = object.status?.object
-    var pod = PodSnapshot(name: meta?.name ?? "", namespace: meta?.namespace)
+    // §4.5: a v1beta1 pod has its name in `id` and its namespace at the top.
+    var pod = PodSnapshot(name: meta?.name ?? object.id ?? "", namespace: meta?.namespace ?? object.namespace)
     if pod.name.isEmpty { pod.pastedAt = (evidence.first ?? evidence.name ?? evidence.message)?.ref }
     pod.uid = meta?.uid
-    pod.node = revealed(spec?.nodeName)
-    pod.hostIP = revealed(status?.hostIP)
-    pod.podIP = revealed(status?.podIP)
+    pod.node = revealed(spec?.nodeName) ?? revealed(object.currentState?.host)
+    pod.hostIP = revealed(status?.hostIP) ?? revealed(object.currentState?.hostIP)
+    pod.podIP = revealed(status?.podIP) ?? revealed(object.currentState?.podIP)
     pod.phase = status?.phase
     pod.reason = status?.reason
     pod.message = status?.message
@@ -165,6 +171,15 @@ struct KubeObjectConverter {
       containers(spec?.initContainers, status?.initContainerStatuses, role: .initContainer)
       + containers(spec?.containers, status?.containerStatuses, role: .container)
       + containers(spec?.ephemeralContainers, status?.ephemeralContainerStatuses, role: .ephemeral)
+    if let info = object.currentState?.info {
+      // §4.5: v1beta1 keyed the statuses by container name.
+      let statuses = info.sorted { $0.key < $1.key }.map { name, status in
+        var named = status
+        named.name = named.name ?? name
+        return named
+      }
+      pod.containers += containers(nil, statuses, role: .container)
+    }
     pod.capturedAt = captureTime
     pod.evidence = evidence.forObject
     return pod
@@ -223,10 +238,12 @@ struct KubeObjectConverter {
     guard let state else { return nil }
     if let waiting = state.waiting { return .waiting(reason: waiting.reason, message: waiting.message) }
     if let running = state.running { return .running(startedAt: KubeTime.parse(running.startedAt)) }
-    if let t = state.terminated {
+    if let t = state.terminated ?? state.termination {
+      // §4.5: the kubelets of late 2014 wrote an OOM kill's reason as `OOM Killed`.
+      let reason = state.terminated == nil && t.reason == "OOM Killed" ? "OOMKilled" : t.reason
       return .terminated(
         Termination(
-          reason: t.reason, message: t.message, exitCode: t.exitCode ?? 0, signal: t.signal,
+          reason: reason, message: t.message, exitCode: t.exitCode ?? 0, signal: t.signal,
           startedAt: KubeTime.parse(t.startedAt), finishedAt: KubeTime.parse(t.finishedAt)))
     }
     return nil

@@ -13,6 +13,19 @@ struct KubeDocument: Decodable {
   var routedEvent: KubeObject?
   /// A list decoded whole (YAML lists the splitter did not split).
   var items: [KubeObject]?
+  /// Container statuses keyed by container name, when that is all the document is: a v1beta1
+  /// `info` map, or a member of one pasted alone (docs/kubernetes.md §4.5).
+  var containerMap: [String: KubeContainerStatus]?
+
+  /// The document as one condition (an item of a bare `status.conditions` array), if it is one:
+  /// a `type` and a string `status`, and nothing of an event or an object.
+  var condition: KubeCondition? {
+    guard object.kind == nil, object.metadata == nil, object.involvedObject == nil, object.regarding == nil,
+      watchObject == nil, let type = object.type, case .text(let status)? = object.status,
+      object.lastTransitionTime != nil || object.lastHeartbeatTime != nil || object.lastProbeTime != nil
+    else { return nil }
+    return KubeCondition(type: type, status: status, reason: object.reason, message: object.message)
+  }
 
   private enum CodingKeys: String, CodingKey {
     case object, verb, event, items
@@ -25,6 +38,13 @@ struct KubeDocument: Decodable {
     routedEvent = verb == nil ? nil : try c.decodeIfPresent(KubeObject.self, forKey: .event)
     items = try c.decodeIfPresent([KubeObject].self, forKey: .items)
     object = try KubeObject(from: decoder)
+    if object.kind == nil, object.metadata == nil, object.status == nil, object.spec == nil, object.type == nil,
+      watchObject == nil, verb == nil, items == nil, object.currentState == nil,
+      let map = try? decoder.singleValueContainer().decode([String: KubeContainerStatus].self)
+    {
+      let statuses = map.filter { $0.value.state != nil || $0.value.lastState != nil }
+      containerMap = statuses.isEmpty ? nil : statuses
+    }
   }
 }
 
@@ -58,6 +78,23 @@ struct KubeObject: Decodable {
   var status: KubeStatusField?
   // Status (a watch ERROR).
   @Int32Field var code: Int?
+  // A condition, when the document is an item of a bare conditions array.
+  var lastTransitionTime: String?
+  var lastHeartbeatTime: String?
+  var lastProbeTime: String?
+  // v1beta1 and v1beta2 Pods (docs/kubernetes.md §4.5): the name in `id`, the containers' statuses
+  // in `currentState.info`, keyed by container name.
+  var id: String?
+  var namespace: String?
+  var currentState: KubeV1Beta1PodState?
+}
+
+/// A v1beta1 pod's `currentState` (docs/kubernetes.md §4.5).
+struct KubeV1Beta1PodState: Decodable {
+  var host: String?
+  var hostIP: String?
+  var podIP: String?
+  var info: [String: KubeContainerStatus]?
 }
 
 struct KubeMetadata: Decodable {
@@ -273,6 +310,8 @@ struct KubeContainerState: Decodable {
   var waiting: KubeWaiting?
   var running: KubeRunning?
   var terminated: KubeTerminated?
+  /// `terminated` as v1beta1 and v1beta2 named it (docs/kubernetes.md §4.5).
+  var termination: KubeTerminated?
 }
 
 struct KubeWaiting: Decodable {

@@ -20,12 +20,27 @@ package struct ObjectStreamParser: LineParser {
   package static func sniff(head: [Line], info: SourceInfo) -> Int {
     // The first line that is not blank (or a klog line without an object) must open an object or array.
     var opened = false
+    var member = false
     for line in head where !line.text.allSatisfy(\.isWhitespace) && !isPasteBoundary(line.text) {
       let payload = klogPayload(line.text)
       if let payload, payload.first != "{" { continue }
       let opening = (payload ?? line.text[...]).first { !$0.isWhitespace }
       opened = opening == "{" || opening == "["
+      member = !opened && (isMemberFragment(line.text) || isExcerptTail(line.text))
       break
+    }
+    if member || opened {
+      // A piece of a pod's or node's status: a member cut out of its object (`"web": {` of a
+      // v1beta1 `info` map, `"containerStatuses": [`), or a bare conditions array (`jq .status.conditions`).
+      var pieces: Set<String> = []
+      for line in head {
+        for key in pieceKeys where !pieces.contains(key) && line.text.contains("\"\(key)\"") { pieces.insert(key) }
+      }
+      let conditions = pieces.contains("type") && pieces.contains("status") && pieces.contains("lastTransitionTime")
+      let containers =
+        pieces.contains("state") || pieces.contains("restartCount") || pieces.contains("containerStatuses")
+      if member { return containers || conditions || isJSONExcerpt(head) ? 60 : 0 }
+      if conditions && !head.contains(where: { $0.text.contains("\"kind\"") }) { return 60 }
     }
     guard opened else { return 0 }
     let keys = ["apiVersion", "kind", "items", "type", "object", "verb", "event", "involvedObject", "regarding"]
@@ -54,6 +69,16 @@ package struct ObjectStreamParser: LineParser {
   /// The log sections of a cluster-info dump, once one has started.
   private var logs: ClusterInfoDumpLogsParser?
   private var picker = EvidencePicker(message: ["\"message\"", "\"note\""], name: ["\"name\""])
+  /// The object the last command shown above the values names (`$ kubectl get pod web-0 -o json`).
+  private var command: PasteCommand?
+  /// The line a member pasted without its object starts on, while that object is read.
+  private var fragmentLine: Int?
+  /// The items of a bare conditions array read so far (`jq .status.conditions`), with their evidence.
+  private var conditions: [KubeCondition] = []
+  private var conditionEvidence: ObjectEvidence?
+  private var conditionsAreNodes = false
+  /// The first and last line of the tail of an object cut into, while it lasts.
+  private var excerptTail: (first: Int, last: Int)?
 
   package init(context: ParseContext) {
     self.context = context
@@ -72,11 +97,26 @@ package struct ObjectStreamParser: LineParser {
     }
     let wasInValue = scanner.isInValue
     if !wasInValue, Self.isPasteBoundary(line.text) {
+      if let command = PasteCommand.parse(line.text) { self.command = command }
       // Counted as an empty line, so the scanner's line numbers stay the source's.
       scanner.feedLine(""[...]) { _ in }
       return .ignored
     }
+    if scanner.isBetweenValues, Self.isExcerptTail(line.text) {
+      // The rest of an object whose start was not pasted (an excerpt that begins mid-object):
+      // JSON, but nothing can be read from it without the object's identity.
+      if excerptTail == nil { excerptTail = (line.number, line.number) } else { excerptTail?.last = line.number }
+      scanner.feedLine(""[...]) { _ in }
+      return .ignored
+    }
+    noteExcerptTail()
     var payload = line.text[...]
+    if scanner.isBetweenValues, Self.isMemberFragment(line.text) {
+      // A member pasted without its object: read inside the object it was cut from, which the end
+      // of the input (or the next value in column 0) closes.
+      payload = "{" + payload
+      fragmentLine = line.number
+    }
     var klogWithoutObject = false
     if !wasInValue, let body = Self.klogPayload(line.text) {
       if body.first == "{" { payload = body } else { klogWithoutObject = true }
@@ -96,8 +136,7 @@ package struct ObjectStreamParser: LineParser {
       case .value(let value):
         verdicts.append(handle(value, emit: emit))
       case .problem(let problem):
-        sawProblem = true
-        context.diagnostics(Diagnostic(.warning, context.ref(problem.line), problem.message))
+        sawProblem = report(problem)
       }
     }
     if let verdict = best(verdicts) { return verdict }
@@ -108,23 +147,135 @@ package struct ObjectStreamParser: LineParser {
     return .ignored
   }
 
+  /// A line of JSON that can only be the inside or the end of an object (`"reason": null,`, `},`,
+  /// `]`), seen between values: the tail of an object whose start the paste does not have. A
+  /// member that opens an object or array is not one (`isMemberFragment` reads it).
+  static func isExcerptTail(_ text: String) -> Bool {
+    let body = text.drop { $0 == " " || $0 == "\t" }.prefix { $0 != "\r" }
+    guard let first = body.first else { return false }
+    if first == "}" || first == "]" { return body.allSatisfy { "}],: \t".contains($0) } }
+    guard first == "\"", !isMemberFragment(text), let close = body.dropFirst().firstIndex(of: "\"") else {
+      return false
+    }
+    return body[body.index(after: close)...].drop { $0 == " " }.first == ":"
+  }
+
+  /// True when most lines of `head` are JSON members or brackets and one names a field every
+  /// Kubernetes object or event has: an excerpt of a Kubernetes JSON document.
+  static func isJSONExcerpt(_ head: [Line]) -> Bool {
+    var json = 0
+    var other = 0
+    var kubernetes = false
+    for line in head {
+      let body = line.text.drop { $0 == " " || $0 == "\t" }
+      if body.isEmpty || isPasteBoundary(line.text) { continue }
+      if isExcerptTail(line.text) || isMemberFragment(line.text) || body.first == "{" || body.first == "[" {
+        json += 1
+        kubernetes =
+          kubernetes
+          || ["\"metadata\"", "\"involvedObject\"", "\"status\"", "\"kind\"", "\"type\""].contains {
+            body.hasPrefix($0)
+          }
+      } else {
+        other += 1
+      }
+    }
+    return kubernetes && json >= 5 && json >= 9 * other
+  }
+
+  /// Says once which lines were the tail of an object the paste cut into.
+  private mutating func noteExcerptTail() {
+    guard let tail = excerptTail else { return }
+    excerptTail = nil
+    let lines = tail.first == tail.last ? "line \(tail.first) is" : "lines \(tail.first)-\(tail.last) are"
+    let message = "\(lines) the end of a JSON object whose start is not in the input: not read"
+    context.diagnostics(Diagnostic(.note, context.ref(tail.first), message))
+  }
+
+  /// The most conditions one bare array gives an object (a node has five, a pod six).
+  private static let maximumConditions = 64
+
+  /// Keys that tell a piece of a pod's or node's status.
+  private static let pieceKeys = ["state", "restartCount", "containerStatuses", "type", "status", "lastTransitionTime"]
+
+  /// `"web": {` or `"containerStatuses": [`: a member of an object, pasted without the object.
+  static func isMemberFragment(_ text: String) -> Bool {
+    let body = text.drop { $0 == " " || $0 == "\t" }
+    guard body.first == "\"", let close = body.dropFirst().firstIndex(of: "\"") else { return false }
+    let rest = body[body.index(after: close)...].drop { $0 == " " }
+    guard rest.first == ":" else { return false }
+    let value = rest.dropFirst().drop { $0 == " " }.prefix { $0 != " " && $0 != "\r" }
+    return value == "{" || value == "["
+  }
+
   /// A markdown fence or a shell command line around pasted JSON (```` ```json ````, `$ kubectl get
   /// pod web-0 -o json`): it separates objects and is not part of one.
   static func isPasteBoundary(_ text: String) -> Bool {
     let body = text.drop { $0 == " " || $0 == "\t" }
     return body.hasPrefix("```") || body.hasPrefix("~~~") || body.hasPrefix("$ ") || body.hasPrefix("kubectl ")
-      || body.hasPrefix("oc ")
+      || body.hasPrefix("oc ") || body.hasPrefix("curl ")
   }
 
   package mutating func finish(emit: (Record) -> Void) {
+    noteExcerptTail()
     var outputs: [JSONScanner.Output] = []
     scanner.finish { outputs.append($0) }
     for output in outputs {
       switch output {
       case .value(let value): _ = handle(value, emit: emit)
-      case .problem(let problem): context.diagnostics(Diagnostic(.warning, context.ref(problem.line), problem.message))
+      case .problem(let problem): _ = report(problem)
       }
     }
+    flushConditions(emit: emit)
+  }
+
+  /// Passes a framing problem on; true when it is one. A member pasted without its object ends
+  /// without the object's closing brace by its nature: that is said in a note, not a warning.
+  private func report(_ problem: JSONScanner.Problem) -> Bool {
+    if let fragmentLine, problem.line == fragmentLine, problem.message.hasPrefix("truncated value") {
+      let message =
+        "JSON from line \(fragmentLine) is a piece of an object (it starts with a member): "
+        + "read as the object it was cut from, up to its last complete member"
+      context.diagnostics(Diagnostic(.note, context.ref(problem.line), message))
+      return false
+    }
+    context.diagnostics(Diagnostic(.warning, context.ref(problem.line), problem.message))
+    return true
+  }
+
+  /// The conditions of a bare array, as the node or pod the command above them names (a node's
+  /// have `lastHeartbeatTime`, docs/kubernetes.md §4.4); the conditions of an unnamed node are
+  /// not a node podmortem can report on, and are said to be skipped.
+  private mutating func flushConditions(emit: (Record) -> Void) {
+    defer {
+      conditions = []
+      conditionEvidence = nil
+      conditionsAreNodes = false
+    }
+    guard !conditions.isEmpty, let evidence = conditionEvidence else { return }
+    let list = conditions.map {
+      PodCondition(
+        type: $0.type ?? "", status: $0.status ?? "", reason: $0.reason.flatMap { $0.isEmpty ? nil : $0 },
+        message: $0.message.flatMap { $0.isEmpty ? nil : $0 })
+    }
+    if conditionsAreNodes || command?.kind == "Node" {
+      guard let command, command.kind == "Node" else {
+        let message = "node conditions without the node's name (no command above them names it): not reported"
+        context.diagnostics(Diagnostic(.note, evidence.first?.ref ?? context.ref(0), message))
+        return
+      }
+      var node = NodeSnapshot(name: command.name)
+      node.conditions = list
+      node.evidence = evidence.forObject
+      emit(.node(node))
+      return
+    }
+    var pod = PodSnapshot(name: "")
+    pod.pastedAt = evidence.first?.ref
+    pod.conditions = list
+    pod.capturedAt = context.captureTime
+    pod.evidence = evidence.forObject
+    emit(command?.naming(.pod(pod)) ?? .pod(pod))
   }
 
   /// A line's verdict when objects ended on it: parsed if any became a record.
@@ -134,8 +285,11 @@ package struct ObjectStreamParser: LineParser {
     return verdicts.first
   }
 
-  private func handle(_ value: JSONScanner.Value, emit: (Record) -> Void) -> SourceAccount.Verdict {
-    if KubeObjectConverter.isIgnorable(kind: value.kind) { return .ignored }
+  private mutating func handle(_ value: JSONScanner.Value, emit: (Record) -> Void) -> SourceAccount.Verdict {
+    if KubeObjectConverter.isIgnorable(kind: value.kind) {
+      flushConditions(emit: emit)
+      return .ignored
+    }
     var document: KubeDocument
     do {
       let problems = DecodeProblems()
@@ -155,6 +309,14 @@ package struct ObjectStreamParser: LineParser {
     if value.isListItem, document.object.kind == nil {
       document.object.kind = Self.itemKind(listKind: value.listKind, role: context.source.bundleFile.role)
     }
+    if value.isListItem, value.listKind == nil, let condition = document.condition {
+      // An item of a bare conditions array: gathered, and read as one object when the array ends.
+      if conditions.isEmpty { conditionEvidence = picker.evidence(context) }
+      conditionsAreNodes = conditionsAreNodes || document.object.lastHeartbeatTime != nil
+      if conditions.count < Self.maximumConditions { conditions.append(condition) }
+      return .parsed
+    }
+    flushConditions(emit: emit)
     return deliver(converter.convert(document, evidence: picker.evidence(context)), emit: emit)
   }
 
@@ -175,7 +337,7 @@ package struct ObjectStreamParser: LineParser {
     for (level, message) in outcome.notes {
       context.diagnostics(Diagnostic(level, picker.startRef(context), message))
     }
-    for record in outcome.records { emit(record) }
+    for record in outcome.records { emit(command?.naming(record) ?? record) }
     return outcome.records.isEmpty ? .ignored : .parsed
   }
 

@@ -1,7 +1,7 @@
 import PodmortemInput
 
-/// Lines a person adds around pasted output — markdown fences, elisions, shell prompts and
-/// comments — that no parser needs to read. A line a parser did not recognise but that is one of
+/// Lines a person adds around pasted output — markdown fences and rules, elisions, shell prompts
+/// and comments — that no parser needs to read. A line a parser did not recognise but that is one of
 /// these is counted as ignored, so the unrecognised count measures only Kubernetes text podmortem
 /// could not read (docs/architecture.md "Accounting").
 enum PasteDecoration {
@@ -14,7 +14,7 @@ enum PasteDecoration {
       trim(&t)
     }
     if t.isEmpty { return true }
-    return isFence(t) || isElision(t) || isPrompt(t)
+    return isFence(t) || isElision(t) || isPrompt(t) || isRule(t)
   }
 
   private static func trim(_ t: inout Substring) {
@@ -27,6 +27,12 @@ enum PasteDecoration {
     guard t.hasPrefix("```") || t.hasPrefix("~~~") else { return false }
     let info = t.drop { $0 == "`" || $0 == "~" }
     return info.count <= 20 && info.allSatisfy { $0.isLetter || $0.isNumber || "-_+.".contains($0) }
+  }
+
+  /// A markdown thematic break (`***`, `___`, `* * *`), which a poster puts between pastes.
+  static func isRule(_ body: Substring) -> Bool {
+    guard let mark = body.first, mark == "*" || mark == "_" else { return false }
+    return body.filter { $0 == mark }.count >= 3 && body.allSatisfy { $0 == mark || $0 == " " }
   }
 
   /// `...`, `…`, `. . .`, `[...]`, `<snip>`: something was left out.

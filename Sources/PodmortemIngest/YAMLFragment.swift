@@ -17,6 +17,28 @@ enum YAMLFragment {
   /// Keys at the top of an object: a fragment starting with one is read as it is.
   static let objectKeys: Set<Substring> = ["apiVersion", "kind", "metadata", "spec", "status", "items", "type"]
 
+  /// `line` without the markdown bold a poster put around a key or a value (`**lastState**:`,
+  /// `**message: |` … `Timer elapsed**`): YAML never starts a value with `**` (an alias is `*name`)
+  /// nor ends a key with it, and a plain scalar ending in `**` is rarer than a bold one.
+  static func unemphasised(_ line: String) -> String {
+    guard line.contains("**") else { return line }
+    var text = Substring(line)
+    let indent = text.prefix { $0 == " " }
+    var body = text.dropFirst(indent.count)
+    if body.hasPrefix("- **") {
+      body = "- " + body.dropFirst(4)
+    } else if body.hasPrefix("**") {
+      body = body.dropFirst(2)
+    }
+    let keyStart = body.hasPrefix("- ") ? body.index(body.startIndex, offsetBy: 2) : body.startIndex
+    if let range = body.range(of: "**:"), !body[keyStart..<range.lowerBound].contains(" ") {
+      body = body[..<range.lowerBound] + body[body.index(range.lowerBound, offsetBy: 2)...]
+    }
+    if body.hasSuffix("**") { body = body.dropLast(2) }
+    text = indent + body
+    return String(text)
+  }
+
   /// The key a YAML line starts with (`  - name: x` → `name`), if it is a `key:` line.
   static func key(_ line: Substring) -> Substring? {
     var rest = line.drop { $0 == " " }
@@ -38,8 +60,14 @@ enum YAMLFragment {
     var others = 0
     var statusKey = false
     for line in lines {
+      let line = Substring(unemphasised(String(line)))
       let body = line.drop { $0 == " " }
-      if body.isEmpty || body.hasPrefix("```") || body.hasPrefix("~~~") || body.hasPrefix("#") { continue }
+      if body.isEmpty || body.hasPrefix("```") || body.hasPrefix("~~~") || body.hasPrefix("#")
+        || PasteDecoration.isRule(body)
+        || PasteDecoration.isElision(body)
+      {
+        continue
+      }
       if let k = key(line) {
         keys += 1
         statusKey =

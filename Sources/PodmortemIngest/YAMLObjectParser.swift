@@ -49,6 +49,8 @@ package struct YAMLObjectParser: LineParser {
   /// The indentation of the `- ` that starts each item while inside a top-level `items:`.
   private var itemIndent: Int?
   private var awaitingItems = false
+  /// The object the last command shown above the documents names (`$ kubectl get pod web-0 -o yaml`).
+  private var command: PasteCommand?
 
   package init(context: ParseContext) {
     self.context = context
@@ -59,10 +61,18 @@ package struct YAMLObjectParser: LineParser {
     var text = line.text
     // A markdown quote marker (`> kind: Pod`): YAML never starts a line with `>` at column 0.
     if text.hasPrefix("> ") { text.removeFirst(2) } else if text == ">" { text = "" }
+    text = YAMLFragment.unemphasised(text)
     let body = text.drop { $0 == " " }
-    // Markdown fences and shell prompts around a pasted fragment separate documents.
-    if body.hasPrefix("```") || body.hasPrefix("~~~") || body.hasPrefix("$ ") {
+    // Markdown fences, rules and shell prompts around a pasted fragment separate documents.
+    // A command line stands at the start of a line and is no `key:` (YAML never has one there; a
+    // command quoted in a block scalar is indented).
+    let atStart = text.first.map { $0 != " " && $0 != "\t" && $0 != "-" } ?? false
+    let command = atStart && YAMLFragment.key(body) == nil ? PasteCommand.parse(text) : nil
+    if body.hasPrefix("```") || body.hasPrefix("~~~") || body.hasPrefix("$ ") || PasteDecoration.isRule(body)
+      || command != nil
+    {
       flush(emit: emit)
+      if let command { self.command = command }
       itemIndent = nil
       awaitingItems = false
       return .ignored
@@ -73,6 +83,9 @@ package struct YAMLObjectParser: LineParser {
       awaitingItems = false
       return .ignored
     }
+    // What the poster left out (`  ...`, `[...]`) is not part of the document; `...` at the start of
+    // a line is YAML's own end of a document (above).
+    if PasteDecoration.isElision(body.prefix { $0 != "\r" }) { return .ignored }
     let blank = text.allSatisfy(\.isWhitespace)
     let indent = text.prefix { $0 == " " }.count
     if awaitingItems && !blank {
@@ -147,23 +160,33 @@ package struct YAMLObjectParser: LineParser {
       return
     }
     let yaml = YAMLFragment.document(chunk.lines) ?? chunk.lines.joined(separator: "\n")
-    let document: KubeDocument
+    var document: KubeDocument
+    let problems = DecodeProblems()
     do {
-      let problems = DecodeProblems()
       document = try YAMLDecoder().decode(KubeDocument.self, from: yaml, userInfo: [DecodeProblems.key: problems])
-      for message in problems.messages {
-        context.diagnostics(
-          Diagnostic(.warning, context.ref(chunk.startLine), "YAML document at line \(chunk.startLine): \(message)"))
-      }
     } catch {
-      let message = "cannot read YAML document starting at line \(chunk.startLine): \(describe(error))"
-      context.diagnostics(Diagnostic(.warning, context.ref(chunk.startLine), message))
-      return
+      // A pod's YAML whose indentation the paste damaged is read by what its keys mean.
+      guard chunk.kind == nil || chunk.kind == "Pod", let rebuilt = YAMLReindent.document(chunk.lines),
+        let read = try? YAMLDecoder().decode(KubeDocument.self, from: rebuilt, userInfo: [DecodeProblems.key: problems])
+      else {
+        let message = "cannot read YAML document starting at line \(chunk.startLine): \(describe(error))"
+        context.diagnostics(Diagnostic(.warning, context.ref(chunk.startLine), message))
+        return
+      }
+      document = read
+      let message =
+        "YAML document at line \(chunk.startLine) does not nest as YAML (\(describe(error))); "
+        + "read by its keys as a pod's status"
+      context.diagnostics(Diagnostic(.note, context.ref(chunk.startLine), message))
+    }
+    for message in problems.messages {
+      context.diagnostics(
+        Diagnostic(.warning, context.ref(chunk.startLine), "YAML document at line \(chunk.startLine): \(message)"))
     }
     let outcome = converter.convert(document, evidence: picker.evidence(context))
     for (level, message) in outcome.notes {
       context.diagnostics(Diagnostic(level, picker.startRef(context), message))
     }
-    for record in outcome.records { emit(record) }
+    for record in outcome.records { emit(command?.naming(record) ?? record) }
   }
 }

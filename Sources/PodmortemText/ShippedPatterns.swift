@@ -3571,6 +3571,33 @@ extension PatternCatalog {
                 }
               }
             ]
+          },
+          {
+            "id": "node.docker-invalid-repository-name",
+            "kinds": ["node"],
+            "literals": ["repository name", "must "],
+            "regex": "(?:^|\"|: )(?:API error \\((?<status>\\d{3})\\): )?(?<error>(?:invalid reference format: )?repository name (?:component )?must (?:match|be lowercase)(?:[^\\\\\\n]|\\\\[^n])*)",
+            "classify": {"error": "pull-error"},
+            "title": "image reference rejected by the runtime",
+            "explanation": "Docker (its API error 500, as kubelets up to 1.5 quoted it) and containerd reject an image reference that is not a valid name before any registry is asked: upper-case letters or characters a repository name cannot hold. The pull can never succeed until the image field is fixed.",
+            "examples": [
+              {
+                "text": "\"API error (500): repository name component must match \\\"[a-z0-9]+(?:[._-][a-z0-9]+)*\\\"\\n\"",
+                "captures": {"status": "500", "error": "repository name component must match \\\"[a-z0-9]+(?:[._-][a-z0-9]+)*\\\""}
+              },
+              {
+                "text": "API error (500): repository name component must match \"[a-z0-9]+(?:[._-][a-z0-9]+)*\"",
+                "captures": {"error": "repository name component must match \"[a-z0-9]+(?:[._-][a-z0-9]+)*\""}
+              },
+              {
+                "text": "Error response from daemon: invalid reference format: repository name must be lowercase",
+                "captures": {"error": "invalid reference format: repository name must be lowercase"}
+              }
+            ],
+            "counterexamples": [
+              "repository docker.io/library/web not found: does not exist or no pull access",
+              "Error response from daemon: pull access denied for web, repository does not exist or may require 'docker login'"
+            ]
           }
         ]
       }

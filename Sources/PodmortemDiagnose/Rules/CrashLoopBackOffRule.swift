@@ -21,11 +21,26 @@ package struct CrashLoopBackOffRule: DiagnosisRule {
     let backOffs = pod.events.filter { $0.patternID == "event.backoff-restarting" }
     return pod.containers([.container, .initContainer]).compactMap { container in
       let events = pod.events("BackOff", container: container.name).filter { backOffs.contains($0) }
-      guard container.waitingReason == "CrashLoopBackOff" || (!events.isEmpty && !container.isRunning) else {
+      guard
+        container.waitingReason == "CrashLoopBackOff" || (!events.isEmpty && !container.isRunning)
+          || Self.restartingStateCutOff(container)
+      else {
         return nil
       }
       return finding(container, events: events, pod: pod, now: pod.now(in: state))
     }
+  }
+
+  /// The fewest restarts that show a loop when the input cuts off the container's current state
+  /// (`state:` with nothing under it) and shows no back-off: each restart is an exit the kubelet
+  /// waited out (§7.1), and five put the delay at 80 s or more.
+  static let loopRestarts = 5
+
+  /// A container whose current state the input does not show, not ready, that has exited before and
+  /// has been restarted at least `loopRestarts` times: restarting in a loop, as far as the input shows.
+  static func restartingStateCutOff(_ container: ContainerSnapshot) -> Bool {
+    container.state == nil && container.ready != true && container.lastTermination != nil
+      && (container.restartCount ?? 0) >= loopRestarts
   }
 
   private func finding(_ container: ContainerSnapshot, events: [MergedEvent], pod: PodHistory, now: Date?) -> Finding {
@@ -268,6 +283,41 @@ package struct CrashLoopBackOffRule: DiagnosisRule {
           ruleID: "container.exit-code", category: .containerExit, severity: .info, container: "api",
           facts: [KeyValue("exitCode", "1"), KeyValue("restarts", "3")])
       ]),
+    RuleExample(
+      "a containerStatuses entry cut off at 'state:': 30 restarts of a container that exits 0",
+      .text(
+        #"""
+        containerStatuses:
+        - lastState:
+            terminated:
+              exitCode: 0
+              finishedAt: "2017-07-05T17:00:22Z"
+              reason: Completed
+              startedAt: "2017-07-05T17:00:12Z"
+          name: demo
+          ready: false
+          restartCount: 30
+          state:
+        """#, now: "2017-07-05T17:05:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "crashloop.backoff", category: .crashloopBackoff, severity: .critical, container: "demo",
+          facts: [.int("restarts", 30), .int("exitCode", 0)])
+      ]),
+    RuleExample(
+      "near miss: the state is cut off after four restarts: too few to call a loop",
+      .text(
+        #"""
+        containerStatuses:
+        - lastState:
+            terminated:
+              exitCode: 0
+              reason: Completed
+          name: demo
+          ready: false
+          restartCount: 4
+          state:
+        """#, now: "2017-07-05T17:05:00Z")),
     RuleExample(
       "a get pods row of a two-container pod: RESTARTS is the pod's sum, not one container's",
       .text(

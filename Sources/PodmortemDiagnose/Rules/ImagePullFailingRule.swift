@@ -27,7 +27,7 @@ package struct ImagePullFailingRule: DiagnosisRule {
     "kubelet.image-pull-failed", "kubelet.pullimage-service-failed", "kubelet.failed-to-pull-image-message",
     "kubelet.sync-errimagepull", "kubelet.sync-imagepullbackoff", "kubelet.back-off-pulling-image",
     "kubelet.container-start-failed-pull", "kubelet.waiting-image-pull", "node.containerd-pull-failed",
-    "node.containerd-pull-no-progress",
+    "node.containerd-pull-no-progress", "node.docker-invalid-repository-name",
   ]
 
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
