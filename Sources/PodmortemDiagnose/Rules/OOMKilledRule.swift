@@ -320,11 +320,19 @@ fileprivate extension OOMKilledRule {
   static func explanation(_ container: ContainerSnapshot, last: Termination, restarts: Int, recovered: Bool) -> String {
     var text = "Container '\(container.name)' used more memory than its limit"
     if let limit = container.limits["memory"] { text += " (\(limit))" }
-    text += " and the kernel OOM killer ended it with SIGKILL: exit code \(last.exitCode) = 128 + 9."
+    text +=
+      last.exitCode == 137
+      ? " and the kernel OOM killer ended it with SIGKILL: exit code 137 = 128 + 9."
+      : " and the kernel OOM killer killed a process in it; the runtime recorded reason OOMKilled with exit code "
+        + "\(last.exitCode), the main process's own (a killed child process, or a main process that handled the loss)."
     text += " It has restarted \(times(restarts))"
     text += recovered ? " and is running again; it will be killed again when usage climbs back." : "."
     if container.limits["memory"] == nil {
-      text += " It has no memory limit of its own: the limit came from a LimitRange default or the node ran out."
+      // No spec in the input (no image, no resources shown): the limit is unknown, not absent.
+      text +=
+        container.image == nil && container.limits.isEmpty && container.requests.isEmpty
+        ? " The input does not show the container's spec, so its memory limit is not known."
+        : " It has no memory limit of its own: the limit came from a LimitRange default or the node ran out."
     }
     return text
   }
