@@ -1932,6 +1932,39 @@ extension PatternCatalog {
             ]
           },
           {
+            "id": "kubelet.mountvolume-setup-failed-legacy",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "MountVolume.SetUp failed for volume ",
+              "(spec.Name: "
+            ],
+            "regex": "MountVolume\\.SetUp failed for volume \\\\?\"(?<uniqueName>[^\"\\\\]+)\\\\?\" \\(spec\\.Name: \\\\?\"(?<volume>[^\"\\\\]+)\\\\?\"\\) pod \\\\?\"(?<podUID>[^\"\\\\]+)\\\\?\" \\(UID: \\\\?\"[^\"\\\\]+\\\\?\"\\) with: (?<error>.*)$",
+            "examples": [
+              {
+                "text": "Operation for \"\\\"kubernetes.io/glusterfs/6b09e4f1-405a-11e7-9c2d-0a3f71e85c26-storage-volume\\\" (\\\"6b09e4f1-405a-11e7-9c2d-0a3f71e85c26\\\")\" failed. No retries permitted until 2017-05-24 08:47:11.781402628 +0000 UTC (durationBeforeRetry 2m0s). Error: MountVolume.SetUp failed for volume \"kubernetes.io/glusterfs/6b09e4f1-405a-11e7-9c2d-0a3f71e85c26-storage-volume\" (spec.Name: \"storage-volume\") pod \"6b09e4f1-405a-11e7-9c2d-0a3f71e85c26\" (UID: \"6b09e4f1-405a-11e7-9c2d-0a3f71e85c26\") with: stat /var/lib/kubelet/pods/6b09e4f1-405a-11e7-9c2d-0a3f71e85c26/volumes/kubernetes.io~glusterfs/storage-volume: transport endpoint is not connected",
+                "captures": {
+                  "uniqueName": "kubernetes.io/glusterfs/6b09e4f1-405a-11e7-9c2d-0a3f71e85c26-storage-volume",
+                  "volume": "storage-volume",
+                  "podUID": "6b09e4f1-405a-11e7-9c2d-0a3f71e85c26",
+                  "error": "stat /var/lib/kubelet/pods/6b09e4f1-405a-11e7-9c2d-0a3f71e85c26/volumes/kubernetes.io~glusterfs/storage-volume: transport endpoint is not connected"
+                }
+              },
+              {
+                "text": "MountVolume.SetUp failed for volume \"kubernetes.io/secret/0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f-app-tls\" (spec.Name: \"app-tls\") pod \"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\" (UID: \"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\") with: secrets \"app-tls\" not found",
+                "captures": {
+                  "volume": "app-tls",
+                  "error": "secrets \"app-tls\" not found"
+                }
+              }
+            ],
+            "counterexamples": [
+              "MountVolume.SetUp succeeded for volume \"kubernetes.io/secret/6b09e4f1-405a-11e7-9c2d-0a3f71e85c26-default-token-p8v4d\" (spec.Name: \"default-token-p8v4d\") pod \"6b09e4f1-405a-11e7-9c2d-0a3f71e85c26\" (UID: \"6b09e4f1-405a-11e7-9c2d-0a3f71e85c26\").",
+              "MountVolume.SetUp failed for volume \"config\" (UniqueName: \"kubernetes.io/configmap/0f1c2d3e-config\") pod \"web-0\" (UID: \"0f1c2d3e\") : configmap \"config\" not found"
+            ]
+          },
+          {
             "id": "kubelet.mountvolume-mountdevice-failed",
             "kinds": [
               "kubelet"
