@@ -97,3 +97,26 @@ struct DamagedDescribeTests {
     #expect(TableHeader(KubectlLine(Line(number: 2, text: "E   IP            NODE       NOMINATED NODE"))) == nil)
   }
 }
+
+/// A fragment without its `Name:`: the downward API's variables show the pod's name as kubectl
+/// resolved it.
+@Test func aDownwardAPIVariableNamesTheFragmentsPod() throws {
+  let text = """
+        State:              Waiting
+          Reason:           CrashLoopBackOff
+        Restart Count:      5
+        Environment Variables:
+          POD_NAME:         ingress-k6vfq (v1:metadata.name)
+          POD_NAMESPACE:    edge (v1:metadata.namespace)
+          MODE:             fast
+    """
+  let r = parseKubectl(text)
+  let pod = try #require(r.pods.first)
+  #expect(pod.name == "ingress-k6vfq" && pod.namespace == "edge")
+  #expect(pod.containers.first?.environmentNames == ["POD_NAME", "POD_NAMESPACE", "MODE"])
+  #expect(r.unrecognised == [])
+  // A variable from another field, or a value that is no name, names nothing.
+  let other = parseKubectl(
+    "    State:  Running\n    Environment:\n      NODE:  node-1 (v1:spec.nodeName)\n      X:  A B (v1:metadata.name)\n")
+  #expect(other.pods.first?.name == "")
+}

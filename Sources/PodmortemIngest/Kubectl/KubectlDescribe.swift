@@ -42,10 +42,14 @@ struct DescribeReader {
     let after = body[body.index(after: colon)...]
     guard after.first == " " || after.first == "\t" else { return nil }
     let value = after.drop { $0 == " " || $0 == "\t" }
-    guard !value.isEmpty, value.count <= 253,
-      value.allSatisfy({ ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" || $0 == "." })
-    else { return nil }
-    return value
+    return isObjectName(value) ? value : nil
+  }
+
+  /// A DNS-1123 subdomain, as pod, node and namespace names are: one word of lower case letters,
+  /// digits, `-` and `.`.
+  static func isObjectName(_ value: Substring) -> Bool {
+    !value.isEmpty && value.count <= 253
+      && value.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" || $0 == "." }
   }
 
   /// A pod's top field that a paste cut above (`Status:  Terminating (lasts 90d)`, `Namespace:

@@ -53,8 +53,8 @@ struct DescribeBlock {
   private static let containerKeys: Set<Substring> = [
     "Container ID", "Image", "Image ID", "Port", "Ports", "Host Port", "Host Ports", "SeccompProfile",
     "LocalhostProfile", "Command", "Args", "State", "Last State", "Ready", "Restart Count", "Limits", "Requests",
-    "Liveness", "Readiness", "Startup", "Environment Variables from", "Environment", "Mounts", "Devices",
-    "Restart Policy", "Last Termination State",
+    "Liveness", "Readiness", "Startup", "Environment Variables from", "Environment", "Environment Variables", "Mounts",
+    "Volume Mounts", "Devices", "Restart Policy", "Last Termination State",
   ]
 
   private static let stateKeys: Set<Substring> = ["Reason", "Message", "Exit Code", "Signal", "Started", "Finished"]
@@ -398,6 +398,7 @@ struct DescribeBlock {
           !line.body[..<colon].contains(" ")
         else { return nil }
         container?.environmentNames.append(String(line.body[..<colon]))
+        downwardName(line.body[line.body.index(after: colon)...], line: line)
         return .parsed
       case .skippedList:
         return .ignored
@@ -411,6 +412,25 @@ struct DescribeBlock {
   static func isContainerName(_ key: Substring) -> Bool {
     !key.isEmpty && key.count <= 63 && key.first != "-" && key.last != "-"
       && key.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }
+  }
+
+  /// A variable from the downward API shows the pod's own name and namespace as kubectl resolved
+  /// them (`POD_NAME:  web-0 (v1:metadata.name)`, [kubectl] `pkg/describe/describe.go`
+  /// `describeContainerEnvVars`): a fragment without its `Name:` is about that pod.
+  private mutating func downwardName(_ value: Substring, line: KubectlLine) {
+    let value = value.drop { $0 == " " || $0 == "\t" }
+    for (field, isName) in [("metadata.name", true), ("metadata.namespace", false)] {
+      let suffix = " (v1:\(field))"
+      guard value.hasSuffix(suffix) else { continue }
+      let resolved = value.dropLast(suffix.count)
+      guard DescribeReader.isObjectName(resolved) else { return }
+      if isName, name == nil {
+        name = String(resolved)
+        evidence.append(context.evidence(line.line))
+      } else if !isName, namespace == nil {
+        namespace = String(resolved)
+      }
+    }
   }
 
   private mutating func startContainer(
@@ -473,7 +493,8 @@ struct DescribeBlock {
       let kind: ProbeSpec.Kind = key == "Liveness" ? .liveness : key == "Readiness" ? .readiness : .startup
       container?.probes[kind] = probe
       return .parsed
-    case "Environment":
+    case "Environment", "Environment Variables":
+      // `Environment Variables:` is the label of kubectl before 1.6.
       containerField = value == "<none>" ? .none : .environment
       return .ignored
     case "Restart Policy":
