@@ -17,11 +17,17 @@ package struct ContainerExitRule: DiagnosisRule {
 
   private static let statusUnknown = "ContainerStatusUnknown"
 
+  /// Restarts from which a container is at least a warning when the input shows no exit at all
+  /// (kubectl 1.0 printed no Last State; a `get pods` row shows only RESTARTS): a node reboot or a
+  /// runtime upgrade restarts a long-lived container once or twice, while five restarts are the
+  /// kubelet's back-off reaching 160 s (docs/kubernetes.md §7.1) — it kept failing, whatever the
+  /// cause (issue 10: "a container with 19 restarts is at least a warning even with no events").
+  static let manyRestarts = 5
+
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
     pod.containers([.container]).compactMap { container in
-      guard let last = container.lastTermination, last.exitCode != 0, last.reason != "OOMKilled",
-        last.reason != Self.statusUnknown
-      else { return nil }
+      guard let last = container.lastTermination else { return Self.restartsOnly(container, pod: pod) }
+      guard last.exitCode != 0, last.reason != "OOMKilled", last.reason != Self.statusUnknown else { return nil }
       if pod.isTerminating, [137, 143].contains(last.exitCode) { return nil }
       let meaning = ExitCodes.explain(last.exitCode, reason: last.reason, message: last.message)
       let restarts = container.restartCount ?? 0
@@ -203,12 +209,39 @@ package struct ContainerExitRule: DiagnosisRule {
         p.container("job", state: .terminated(Termination(reason: "Error", exitCode: 143)))
       }),
     RuleExample(
+      "restarted 6 times, no exit shown (kubectl 1.0 printed no Last State)",
+      .pod("sim-0") { p in p.container("app", state: .running(startedAt: nil), restarts: 6) },
+      expect: [
+        ExpectedFinding(
+          ruleID: "container.exit-code", category: .containerExit, severity: .warning, container: "app",
+          facts: [.int("restarts", 6)])
+      ]),
+    RuleExample(
+      "restarted twice, no exit shown: a node reboot does as much",
+      .pod("sim-1") { p in p.container("app", state: .running(startedAt: nil), restarts: 2) }),
+    RuleExample(
       "exit 0",
       .pod("batch-3") { p in p.container("job", state: .terminated(Termination(reason: "Completed", exitCode: 0))) }),
   ]
 }
 
 fileprivate extension ContainerExitRule {
+  /// A container restarted `manyRestarts` times or more whose exits the input does not show.
+  static func restartsOnly(_ container: ContainerSnapshot, pod: PodHistory) -> Finding? {
+    guard let restarts = container.restartCount, restarts >= manyRestarts, !pod.isTerminating,
+      pod.latest.reason != "Evicted"
+    else { return nil }
+    return description.finding(
+      .warning, pod.subject(container.name),
+      title: "container '\(container.name)' restarted \(restarts) times (how it exited is not shown)",
+      explanation: "Container '\(container.name)' has restarted \(restarts) times, but the input shows neither its "
+        + "last termination (reason, exit code) nor events saying why. \(manyRestarts) or more restarts mean it "
+        + "keeps failing: the kubelet's back-off has reached 160 s by the fifth (docs/kubernetes.md §7.1).",
+      remedy: "'kubectl describe pod' on a current kubectl shows Last State with the exit code and reason; "
+        + "'kubectl logs --previous' shows the last run's output",
+      facts: [.int("restarts", restarts)], evidence: container.evidence)
+  }
+
   static func title(_ container: ContainerSnapshot, _ last: Termination, _ meaning: ExitCodes.Meaning) -> String {
     "container '\(container.name)' exited with code \(last.exitCode) (\(meaning.summary))"
   }
