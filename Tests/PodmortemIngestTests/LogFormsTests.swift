@@ -55,4 +55,17 @@ struct LogFormsTests {
     // The line that succeeded is read, and recognised as nothing.
     #expect(run.records.count == 2 && run.records[0].patternID == nil)
   }
+
+  /// The eviction manager's ranking names several pods: none of them is the line's pod; a list of
+  /// one is.
+  @Test func aListOfSeveralPodsNamesNone() throws {
+    let ranked =
+      #"I0528 16:05:50.514706 2269385 eviction_manager.go:405] "Eviction manager: pods ranked for eviction" pods=["ops/a-0","ops/b-0","dev/c-0"]"#
+    let one =
+      #"I0528 16:05:51.514706 2269385 eviction_manager.go:405] "Eviction manager: pods evicted, waiting for pod to be cleaned up" pods=["ops/a-0"]"#
+    let run = Self.logs(ranked + "\n" + one + "\n")
+    #expect(run.records.count == 2)
+    #expect(run.records.first?.pod == nil)
+    #expect(run.records.last.map { ($0.namespace, $0.pod) } ?? (nil, nil) == ("ops", "a-0"))
+  }
 }
