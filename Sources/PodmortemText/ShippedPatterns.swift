@@ -2056,6 +2056,49 @@ extension PatternCatalog {
             ]
           },
           {
+            "id": "kubelet.exec-sync-failed",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "ExecSync ",
+              " from runtime service failed"
+            ],
+            "regex": "^(?:\"ExecSync cmd from runtime service failed\" err=\"rpc error: code = (?<code>\\w+) desc = (?<error>(?:[^\"\\\\]|\\\\.)*)\" containerID=\"(?<containerID>[0-9a-f]+)\"(?: cmd=\\[(?<cmd>[^\\]]*)\\])?|ExecSync (?<legacyContainerID>[0-9a-f]+) \\'(?<legacyCmd>[^\\']*)\\' from runtime service failed: rpc error: code = (?<legacyCode>\\w+) desc = (?<legacyError>.*)$)",
+            "examples": [
+              {
+                "text": "\"ExecSync cmd from runtime service failed\" err=\"rpc error: code = DeadlineExceeded desc = context deadline exceeded\" containerID=\"5c82a1e07d9b36f4e2a8c0d15b7f93e6a4d2c18b0e5f7a39d6c1b4e82f07a5d9\" cmd=[/bin/sh -c test ! -f /etc/probe/not-ready]",
+                "captures": {
+                  "code": "DeadlineExceeded",
+                  "error": "context deadline exceeded",
+                  "containerID": "5c82a1e07d9b36f4e2a8c0d15b7f93e6a4d2c18b0e5f7a39d6c1b4e82f07a5d9",
+                  "cmd": "/bin/sh -c test ! -f /etc/probe/not-ready"
+                }
+              },
+              {
+                "text": "\"ExecSync cmd from runtime service failed\" err=\"rpc error: code = NotFound desc = failed to exec in container: container is in CONTAINER_EXITED state\" containerID=\"0f1c2d3e4a5b\" cmd=[pg_isready -U postgres]",
+                "captures": {
+                  "code": "NotFound",
+                  "containerID": "0f1c2d3e4a5b",
+                  "cmd": "pg_isready -U postgres"
+                }
+              },
+              {
+                "text": "ExecSync 0f1c2d3e4a5b6c7d '/bin/sh -c redis-cli ping' from runtime service failed: rpc error: code = DeadlineExceeded desc = context deadline exceeded",
+                "captures": {
+                  "legacyContainerID": "0f1c2d3e4a5b6c7d",
+                  "legacyCmd": "/bin/sh -c redis-cli ping",
+                  "legacyCode": "DeadlineExceeded",
+                  "legacyError": "context deadline exceeded"
+                }
+              }
+            ],
+            "counterexamples": [
+              "\"RunPodSandbox from runtime service failed\" err=\"rpc error: code = DeadlineExceeded desc = context deadline exceeded\"",
+              "\"Probe failed\" probeType=\"Liveness\" pod=\"default/web-0\" podUID=\"u\" containerName=\"web\" probeResult=\"failure\" output=\"command timed out\""
+            ]
+          },
+          {
             "id": "kubelet.create-sandbox-failed",
             "kinds": [
               "kubelet"
