@@ -5,6 +5,45 @@ extension PatternCatalog {
   /// The shipped pattern files, name and exact contents, in name order.
   package static let shippedFiles: [(name: String, contents: String)] = [
     (
+      name: "container.json",
+      contents: #"""
+      {
+        "patterns": [
+          {
+            "id": "container.go-panic",
+            "kinds": [
+              "container"
+            ],
+            "literals": [
+              "panic: "
+            ],
+            "regex": "^panic: (?<message>.+)$",
+            "examples": [
+              {
+                "text": "panic: runtime error: invalid memory address or nil pointer dereference",
+                "captures": {
+                  "message": "runtime error: invalid memory address or nil pointer dereference"
+                }
+              },
+              {
+                "text": "panic: open /etc/app/config.yaml: no such file or directory",
+                "captures": {
+                  "message": "open /etc/app/config.yaml: no such file or directory"
+                }
+              }
+            ],
+            "counterexamples": [
+              "level=error msg=\"recovered from panic: runtime error: index out of range\"",
+              "2026/11/27 01:02:03 http: panic serving 10.0.0.7:51234: runtime error: slice bounds out of range",
+              "panic: "
+            ]
+          }
+        ]
+      }
+
+      """#
+    ),
+    (
       name: "event-messages.json",
       contents: #"""
       {

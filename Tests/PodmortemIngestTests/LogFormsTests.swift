@@ -69,3 +69,21 @@ struct LogFormsTests {
     #expect(run.records.last.map { ($0.namespace, $0.pod) } ?? (nil, nil) == ("ops", "a-0"))
   }
 }
+
+/// A container log read with `tail` from the kubelet's `/var/log/containers` link: the file name
+/// names the pod, namespace and container of the lines after it.
+@Test func aTailedContainerLogLinkNamesThePod() throws {
+  let id = String(repeating: "8e1f4b27", count: 8)
+  let text = """
+    node$ sudo tail /var/log/containers/web-7c9e4fa2d1-w5rkq_shop_api-\(id).log
+    2026-11-27T00:41:37.822853908+00:00 stderr F panic: boom
+    """
+  let run = LogFormsTests.logs(text)
+  #expect(run.account.formats == ["container-log"] && run.account.unrecognised == 0)
+  let record = try #require(run.records.first)
+  #expect((record.namespace, record.pod, record.container) == ("shop", "web-7c9e4fa2d1-w5rkq", "api"))
+  #expect(record.patternID == "container.go-panic" && record.capture("message") == "boom")
+  // Another file, or a link without its 64-digit id, names nothing.
+  #expect(ContainerLogParser.namedLogFile("$ tail /var/log/app.log") == nil)
+  #expect(ContainerLogParser.namedLogFile("$ tail web-0_shop_api-abc.log") == nil)
+}
