@@ -252,6 +252,46 @@ enum SampleSeed {
     #expect(Samples.files.count == 190)
   }
 
+  /// The real pastes (samples/pastes/*/input.txt), damaged once more.
+  static let pastes: [URL] = {
+    let folder = Samples.folder.appendingPathComponent("pastes")
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+    return names.sorted().map { folder.appendingPathComponent($0).appendingPathComponent("input.txt") }.filter {
+      FileManager.default.fileExists(atPath: $0.path)
+    }
+  }()
+
+  /// How many real pastes lose facts to each damage today: a ceiling, so a regression fails and a
+  /// fix shows. What they lose: JSON and YAML pastes lose their objects to indentation flattened or
+  /// stripped, to a `> ` quote, to wrapping and to a cut first line (the JSON/YAML readers'
+  /// business); a cut first line that was the `kubectl describe pod NAME` command loses the name it
+  /// gave the block below; a row cut at its start renumbers the pods after it (facts are keyed by
+  /// order); the prompt damage makes a JSON/YAML paste without its opening line lose it; tabs put
+  /// into a message's own double spaces change the message.
+  static let pasteCeilings: [Damage: Int] = [
+    .cutFirstLine: 17, .flattenIndent: 13, .stripIndent: 15, .crlf: 0, .wrap80: 10, .fence: 0, .quote: 16,
+    .prompt: 6, .tabs: 9,
+  ]
+
+  @Test(arguments: Damage.allCases)
+  func damagedPastesKeepTheirFacts(_ damage: Damage) throws {
+    var losses: [String: [String]] = [:]
+    for url in Self.pastes {
+      let name = url.deletingLastPathComponent().lastPathComponent
+      let text = try String(contentsOf: url, encoding: .utf8)
+      let clean = Set(PasteFacts.of(PasteFacts.read(text, name: name).records))
+      let (damaged, touched) = damage.apply(
+        to: text, command: "kubectl get all", seed: SampleSeed.of(name + damage.rawValue))
+      let read = Set(PasteFacts.of(PasteFacts.read(damaged, name: name).records).map(\.text))
+      let lost = clean.filter { !read.contains($0.text) && $0.lines.isDisjoint(with: touched) }.map(\.text).sorted()
+      if !lost.isEmpty { losses[name] = lost }
+    }
+    #expect(
+      losses.count <= Self.pasteCeilings[damage] ?? 0,
+      "\(damage): \(losses.sorted { $0.key < $1.key }.map { "\($0.key) lost \($0.value.prefix(2))" })")
+    #expect(Self.pastes.count > 250)
+  }
+
   @Test func damagesAreDeterministicAndTouchWhatTheySay() {
     let text = "Name:         web-0\nNamespace:    default\n" + String(repeating: "x", count: 170) + "\n"
     let a = Damage.cutFirstLine.apply(to: text, command: "kubectl describe pod web-0", seed: 7)
