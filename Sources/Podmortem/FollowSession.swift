@@ -255,7 +255,7 @@ private struct FindingLine: Encodable {
     explanation = f.explanation
     remedy = f.remedy
     facts = Dictionary(f.facts.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
-    evidence = f.evidence.sorted().map {
+    evidence = f.evidence.map {
       EvidenceLine(ref: $0.ref.description, source: $0.ref.source, line: $0.ref.line, text: $0.text)
     }
   }

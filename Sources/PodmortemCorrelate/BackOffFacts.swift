@@ -46,6 +46,7 @@ enum BackOffFacts {
     var c = ContainerSnapshot(name: container)
     c.state = .waiting(
       reason: "CrashLoopBackOff", message: "back-off \(backoff) restarting failed container=\(container)")
+    c.waitingDetail = [KeyValue("backoff", backoff)]
     c.evidence = event.evidence
     pod.containers = [c]
     pod.evidence = event.evidence
@@ -63,6 +64,7 @@ enum BackOffFacts {
     c.state = .waiting(
       reason: "CrashLoopBackOff",
       message: "back-off \(backoff) restarting failed container=\(container) pod=\(name)_\(namespace ?? "")")
+    c.waitingDetail = [KeyValue("backoff", backoff)]
     c.evidence = [log.evidence]
     pod.containers = [c]
     pod.evidence = [log.evidence]

@@ -18,10 +18,12 @@ package struct EventBook: Sendable {
     /// Lineages without a name, kept disjoint in time: an observation whose range overlaps one
     /// already here is the same object seen again.
     var unnamed: [Lineage] = []
-    /// The event pattern the message matched in Ingest (one message, one pattern). Its captures are
-    /// not kept: a merged event of every identity carrying them cost 8 % more peak memory on
-    /// 10,000 describes, and rules that need a value read it from the pattern id's meaning.
+    /// The event pattern the message matched in Ingest (one message, one pattern) and what it
+    /// captured: one message per identity, so one set of captures, except for a combined identity
+    /// (`(combined from similar events): …`), whose messages differ: its captures are kept per message.
     var patternID: String?
+    var captures: [KeyValue] = []
+    var capturesByMessage: [String: [KeyValue]] = [:]
 
     mutating func add(_ lineage: Lineage, kindSpelling spelling: String?) {
       if let spelling { kindSpelling = min(kindSpelling ?? spelling, spelling) }
@@ -49,6 +51,10 @@ package struct EventBook: Sendable {
     entries[identity, default: Entry()].add(lineage, kindSpelling: spelling)
     if let id = event.patternID, entries[identity]?.patternID.map({ id < $0 }) ?? true {
       entries[identity]?.patternID = id
+      entries[identity]?.captures = event.captures
+    }
+    if identity.isCombined, event.patternID != nil, event.patternID == entries[identity]?.patternID {
+      entries[identity]?.capturesByMessage[cleanMessage] = event.captures
     }
   }
 
@@ -80,6 +86,16 @@ package struct EventBook: Sendable {
     var named: [String: Lineage] = [:]
     var unnamed: [Lineage] = []
     var patternID: String?
+    var captures: [KeyValue] = []
+    var capturesByMessage: [String: [KeyValue]] = [:]
+
+    /// Takes the pattern of `entry` when this cluster has none.
+    mutating func adoptPattern(of entry: Entry) {
+      guard patternID == nil, entry.patternID != nil else { return }
+      patternID = entry.patternID
+      captures = entry.captures
+      capturesByMessage = entry.capturesByMessage
+    }
 
     var span: TimeRange? {
       (named.values + unnamed).reduce(nil) { Lineage.hull($0, $1.span) }
@@ -109,7 +125,8 @@ package struct EventBook: Sendable {
       let bucket = [identity.name, identity.type, identity.reason, identity.message]
       let candidates = (buckets[bucket] ?? []).filter { clusters[$0].identity.isCompatible(with: identity) }
       guard !candidates.isEmpty else {
-        var cluster = Cluster(identity: identity, kindSpelling: entry.kindSpelling, patternID: entry.patternID)
+        var cluster = Cluster(identity: identity, kindSpelling: entry.kindSpelling)
+        cluster.adoptPattern(of: entry)
         for l in entry.named.values.sorted(by: Self.lineageOrder) + entry.unnamed { cluster.take(l) }
         buckets[bucket, default: []].append(clusters.count)
         clusters.append(cluster)
@@ -121,7 +138,7 @@ package struct EventBook: Sendable {
       for lineage in entry.named.values.sorted(by: Self.lineageOrder) + entry.unnamed {
         let target = candidates[Self.bestFit(lineage.span, among: spans)]
         clusters[target].identity.fill(from: identity)
-        if clusters[target].patternID == nil { clusters[target].patternID = entry.patternID }
+        clusters[target].adoptPattern(of: entry)
         if let s = entry.kindSpelling {
           clusters[target].kindSpelling = min(clusters[target].kindSpelling ?? s, s)
         }
@@ -234,6 +251,7 @@ package struct EventBook: Sendable {
       sourceHost: id.host, count: count, firstSeen: firstSeen, lastSeen: lastSeen, objects: objects.count,
       caveats: caveats, evidence: evidence.lines)
     merged.patternID = cluster.patternID
+    merged.captures = cluster.capturesByMessage[message] ?? cluster.captures
     return merged
   }
 

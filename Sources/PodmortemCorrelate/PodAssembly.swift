@@ -84,13 +84,18 @@ package enum PodAssembly {
       m.phase = s.phase ?? m.phase
       m.displayStatus = s.displayStatus ?? m.displayStatus
       m.reason = s.reason ?? m.reason
-      m.message = s.message ?? m.message
+      if let message = s.message {
+        m.message = message
+        m.messageCaptures = s.messageCaptures
+      }
       m.startTime = s.startTime ?? m.startTime
       m.creationTime = s.creationTime ?? m.creationTime
       m.deletionTimestamp = s.deletionTimestamp ?? m.deletionTimestamp
       m.deletionGracePeriodSeconds = s.deletionGracePeriodSeconds ?? m.deletionGracePeriodSeconds
       m.terminationGracePeriodSeconds = s.terminationGracePeriodSeconds ?? m.terminationGracePeriodSeconds
       m.terminating = m.terminating || s.terminating
+      if s.terminating { m.deletionInFuture = s.deletionInFuture }
+      if !s.deletionEvidence.isEmpty { m.deletionEvidence = s.deletionEvidence }
       if !s.finalizers.isEmpty { m.finalizers = s.finalizers }
       if !s.labels.isEmpty { m.labels = s.labels }
       m.controlledBy = s.controlledBy ?? m.controlledBy
@@ -126,7 +131,13 @@ package enum PodAssembly {
     var m = older
     m.role = newer.role
     m.image = newer.image ?? m.image
-    m.state = newer.state ?? m.state
+    if let state = newer.state {
+      m.state = state
+      m.waitingDetail = newer.waitingDetail
+      m.stateEvidence = newer.stateEvidence
+    }
+    if newer.lastState != nil { m.lastStateEvidence = newer.lastStateEvidence }
+    m.terminatedReasonOnly = newer.terminatedReasonOnly ?? m.terminatedReasonOnly
     m.lastState = newer.lastState ?? m.lastState
     m.ready = newer.ready ?? m.ready
     m.started = newer.started ?? m.started

@@ -66,8 +66,12 @@ package struct MergedEvent: Hashable, Sendable, Codable {
   package var caveats: [String]
   package var evidence: [Evidence]
   /// The event pattern the message matched in Ingest (patterns/event-messages.json): rules ask for
-  /// it instead of reading the message.
+  /// it instead of reading the message, and read what it captured (and what its details classified).
   package var patternID: String?
+  package var captures: [KeyValue] = []
+
+  /// The value the event's pattern captured as `key`.
+  package func capture(_ key: String) -> String? { captures.first { $0.key == key }?.value }
 
   package init(
     involved: ObjectRef, type: EventType, reason: String, message: String, template: String? = nil,
@@ -114,6 +118,12 @@ package struct TimelineEntry: Hashable, Sendable, Codable {
   package var container: String?
   package var summary: String
   package var evidence: [Evidence]
+  /// Where the entry falls in the kubelet's causal order, for entries at the same time (a
+  /// describe's ages give several events one range): Scheduled, Pulling, Pulled, Created, Started,
+  /// Unhealthy, Killing, BackOff (`Timeline.causalStep`).
+  package var step = 0
+  /// An event of type Warning (drawn in the warning colour).
+  package var isWarning = false
 
   package init(time: TimeRange?, kind: Kind, container: String? = nil, summary: String, evidence: [Evidence] = []) {
     self.time = time

@@ -11,7 +11,9 @@ import PodmortemModel
 ///   the current run when that falls between them.
 /// - A deletion is requested at deletionTimestamp − deletionGracePeriodSeconds, and the grace
 ///   period ends at deletionTimestamp (§1.2, §8.1).
-/// - Order: by time, entries without a time last, ties in evidence order.
+/// - Order: by time, entries without a time last; at the same time the kubelet's causal order
+///   (Scheduled → Pulling → Pulled → Created → Started → Unhealthy → Killing → BackOff), then
+///   evidence order.
 package enum Timeline {
   package static func build(snapshots: [PodSnapshot], latest: PodSnapshot, events: [MergedEvent], logs: [LogRecord])
     -> [TimelineEntry]
@@ -36,13 +38,17 @@ package enum Timeline {
       default: .event
       }
     let what = "\(e.type) \(e.reason): \(e.message)"
-    let last = TimelineEntry(
+    var last = TimelineEntry(
       time: e.lastSeen ?? e.firstSeen, kind: kind, container: e.containerName,
       summary: e.count > 1 ? "\(what) (x\(e.count))" : what, evidence: e.evidence)
+    last.step = causalStep[e.reason] ?? causalStep.count + 1
+    last.isWarning = e.type == .warning
     guard e.count > 1, let first = e.firstSeen, first != e.lastSeen else { return [last] }
-    let start = TimelineEntry(
+    var start = TimelineEntry(
       time: first, kind: kind, container: e.containerName, summary: "\(what) (first of x\(e.count))",
       evidence: Array(e.evidence.prefix(1)))
+    start.step = last.step
+    start.isWarning = last.isWarning
     return [start, last]
   }
 
@@ -133,6 +139,13 @@ package enum Timeline {
   }
 
   /// By time (earliest bound, then latest), entries without a time last, then by evidence.
+  /// The kubelet's order for one container's start and its failures
+  /// (kubernetes/pkg/kubelet/kuberuntime/kuberuntime_container.go `startContainer`: pull, create,
+  /// start; then the prober and the back-off), for events that share a time.
+  static let causalStep: [String: Int] = [
+    "Scheduled": 1, "Pulling": 2, "Pulled": 3, "Created": 4, "Started": 5, "Unhealthy": 6, "Killing": 7, "BackOff": 8,
+  ]
+
   static func order(_ a: TimelineEntry, _ b: TimelineEntry) -> Bool {
     switch (a.time, b.time) {
     case (nil, .some): return false
@@ -140,6 +153,7 @@ package enum Timeline {
     case (let x?, let y?) where x != y: return (x.earliest, x.latest) < (y.earliest, y.latest)
     default: break
     }
+    if a.step != b.step { return a.step < b.step }
     let ea = a.evidence.first.map { [$0.ref.source, String(format: "%012d", $0.ref.line)] } ?? []
     let eb = b.evidence.first.map { [$0.ref.source, String(format: "%012d", $0.ref.line)] } ?? []
     if ea != eb { return ea.lexicographicallyPrecedes(eb) }

@@ -77,7 +77,9 @@ package struct Diagnoser: Sendable {
       guard var cause = result[r] else { continue }
       let symptom = ordered[i]
       for fact in symptom.facts where cause.fact(fact.key) == nil { cause.facts.append(fact) }
-      cause.evidence = Array(Set(cause.evidence + symptom.evidence)).sorted { ($0.ref, $0.text) < ($1.ref, $1.text) }
+      // The cause's evidence keeps its rank; the symptom's lines it lacks follow, in their own order.
+      let known = Set(cause.evidence)
+      cause.evidence += symptom.evidence.filter { !known.contains($0) }
       cause.severity = max(cause.severity, symptom.severity)
       cause.explanation += "\n" + symptom.explanation
       folded[r, default: []].append(symptom.ruleID)

@@ -69,7 +69,7 @@ package struct PatternFindings: Sendable {
 
   private static func finding(_ h: Hits, subject: Subject) -> Finding {
     let p = h.pattern
-    let times = h.count == 1 ? "once" : "\(h.count) times"
+    let times = PodmortemDiagnose.times(h.count)
     return Finding(
       ruleID: p.id, category: .pattern, severity: p.severity ?? .info, subject: subject, title: p.title ?? p.id,
       explanation: (p.explanation ?? "") + " (pattern '\(p.id)' from \(p.file) matched \(times))",

@@ -34,7 +34,7 @@ extension PodHistory {
     for event in events {
       let role: ContainerSnapshot.Role =
         event.involved.fieldPath?.hasPrefix("spec.initContainers") == true ? .initContainer : .container
-      add(event.containerName ?? Self.containerNamed(in: event.message), role)
+      add(event.containerName ?? event.capture("container"), role)
     }
     for log in logs { add(log.container ?? log.field("containerName")) }
     // Events or recognised lines, yet no container named anywhere: one container whose name the
@@ -45,24 +45,10 @@ extension PodHistory {
     return order.map { ContainerSnapshot(name: $0, role: named[$0] ?? .container) }
   }
 
-  /// The container a kubelet event message names (`Started container web`, `Created container:
-  /// web`, `Container web failed liveness probe…`, `Back-off restarting failed container web in pod…`).
-  static func containerNamed(in message: String) -> String? {
-    for prefix in [
-      "Back-off restarting failed container ", "Created container: ", "Created container ",
-      "Started container ", "Stopping container ", "Container ",
-    ]
-    where message.hasPrefix(prefix) {
-      let name = message.dropFirst(prefix.count).prefix { $0 != " " }
-      if prefix == "Container ", !message.dropFirst(prefix.count + name.count).hasPrefix(" failed ") { return nil }
-      return name.isEmpty ? nil : String(name)
-    }
-    return nil
-  }
-
   /// Events with `reason` about container `name`. An event that names no container (describe's
-  /// table has no object column) belongs to it when its message names it, or when it is the
-  /// pod's only regular container.
+  /// table has no object column) belongs to it when its message names it (the `container` its
+  /// pattern captured: `Started container web`, `Container web failed liveness probe…`), or when it
+  /// is the pod's only regular container.
   package func events(_ reason: String, container name: String? = nil) -> [MergedEvent] {
     events.filter { event in Self.same(event.reason, reason) && (name.map { belongs(event, to: $0) } ?? true) }
   }
@@ -80,29 +66,35 @@ extension PodHistory {
   private func belongs(_ event: MergedEvent, to name: String) -> Bool {
     if let container = event.containerName { return container == name }
     let all = knownContainers
-    let named = all.filter { Self.message(event.message, names: $0.name) }
+    let named = all.filter { $0.name == event.capture("container") }
     if !named.isEmpty { return named.contains { $0.name == name } }
     let regular = all.filter { $0.role == .container }
     if regular.isEmpty { return true }
     return regular.count == 1 && regular.first?.name == name
   }
 
-  private static func message(_ message: String, names container: String) -> Bool {
-    ["container \(container) ", "Container \(container) ", "container \"\(container)\"", "container=\(container) "]
-      .contains { message.contains($0) } || message.hasSuffix("container \(container)")
-  }
-
   /// Every `Unhealthy` event of probe `kind` about container `name`, taken apart.
   package func probeFailures(_ kind: ProbeSpec.Kind, container name: String) -> [(MergedEvent, ProbeFailureMessage)] {
     events("Unhealthy", container: name).compactMap { event in
-      guard let parsed = ProbeFailureMessage(event.message), parsed.kind == kind else { return nil }
+      guard let parsed = ProbeFailureMessage(patternID: event.patternID, captures: event.captures), parsed.kind == kind
+      else { return nil }
       return (event, parsed)
     }
   }
 
   /// `Killing` events for probe kills of container `name` (`Container web failed liveness probe, will be restarted`).
   package func probeKills(_ kind: ProbeSpec.Kind, container name: String) -> [MergedEvent] {
-    events("Killing", container: name).filter { $0.message.contains("failed \(kind.rawValue) probe") }
+    events("Killing", container: name).filter {
+      $0.patternID == "event.probe-killing" && $0.capture("probe") == kind.rawValue
+    }
+  }
+
+  /// The command that prints the log of `container`'s run that ended, ready to paste once:
+  /// `kubectl logs -n shop web-0 -c web --previous` (`<pod>` when the input does not name the pod).
+  package func previousLogsCommand(_ container: String) -> String {
+    let namespace = key.namespace.isEmpty || key.isUnnamed ? "" : "-n \(key.namespace) "
+    let name = container == ContainerSnapshot.unknownName ? "" : " -c \(container)"
+    return "kubectl logs \(namespace)\(key.commandName)\(name) --previous"
   }
 
   /// True when the pod is being deleted.
@@ -118,6 +110,20 @@ extension ContainerSnapshot {
     if case .terminated(let t) = state { return t }
     if case .terminated(let t) = lastState { return t }
     return nil
+  }
+
+  /// The lines that show `lastTermination` (its `State:` or `Last State:` block): a finding's
+  /// decisive lines about a run that ended.
+  package var terminationEvidence: [Evidence] {
+    if case .terminated = state { return stateEvidence }
+    if case .terminated = lastState { return lastStateEvidence }
+    return []
+  }
+
+  /// The lines that show the waiting state, when the container is waiting.
+  package var waitingEvidence: [Evidence] {
+    if case .waiting = state { return stateEvidence }
+    return []
   }
 
   /// The termination shown as `Last State:` (the run before the current one).

@@ -18,6 +18,8 @@ package struct ProbeFailures: Sendable {
   package var latestOutput: String
   /// `Killing … failed <kind> probe` events.
   package var kills: [MergedEvent]
+  /// The failing attempts, the kills and the run that ended: the lines a probe finding cites first.
+  package var decisive: [Evidence]
   package var evidence: [Evidence]
 
   /// Nil when nothing says this probe failed.
@@ -62,21 +64,27 @@ package struct ProbeFailures: Sendable {
       latestOutput = latest.1.output
       (mode, statusCode) =
         latest.1.errored
-        ? (.errored, nil) : ProbeFailureMessage.classify(output: latest.1.output, handler: spec?.handler)
+        ? (.errored, nil)
+        : ProbeFailureMessage.mode(
+          detail: latest.1.detailMode, statusCode: latest.0.capture("statusCode"), handler: spec?.handler)
     } else if let log = logs.last {
-      latestOutput = log.field("output") ?? log.capture("output") ?? ""
-      (mode, statusCode) = ProbeFailureMessage.classify(output: latestOutput, handler: spec?.handler)
+      latestOutput = log.capture("output") ?? log.field("output") ?? ""
+      (mode, statusCode) = ProbeFailureMessage.mode(
+        detail: log.capture("mode"), statusCode: log.capture("statusCode"), handler: spec?.handler)
     } else if let log = erroredLogs.last {
       // Only errored attempts: what the error says went wrong, else 'errored'.
       latestOutput = log.capture("error") ?? log.capture("output") ?? ""
-      let (classified, code) = ProbeFailureMessage.classify(output: latestOutput, handler: spec?.handler)
+      let (classified, code) = ProbeFailureMessage.mode(
+        detail: log.capture("mode"), statusCode: log.capture("statusCode"), handler: spec?.handler)
       (mode, statusCode) = classified == .unknown || classified == .execFailed ? (.errored, nil) : (classified, code)
     } else {
       latestOutput = ""
       (mode, statusCode) = (.unknown, nil)
     }
-    evidence =
-      events.evidence + kills.evidence + logs.map(\.evidence) + erroredLogs.map(\.evidence) + container.allEvidence
+    decisive =
+      events.evidence + kills.evidence + logs.map(\.evidence) + erroredLogs.map(\.evidence)
+      + container.terminationEvidence
+    evidence = decisive + container.allEvidence
   }
 
   /// The kubelet patterns of a failed probe attempt (patterns/kubelet.json).
@@ -105,9 +113,15 @@ package struct ProbeFailures: Sendable {
       + "period \(spec.periodSeconds)s, failureThreshold \(spec.failureThreshold))"
   }
 
-  /// `failed 3 times`, or `errored 2 times` when no attempt failed outright.
+  /// What the input does not say that the finding would need: said, not assumed.
+  package var unknownsText: String {
+    spec == nil
+      ? " The input holds no pod spec, so the probe's settings (and when the kubelet acts on them) are not known." : ""
+  }
+
+  /// `failed 3 times`, or `errored twice` when no attempt failed outright.
   package var attemptsText: String {
-    failures == 0 && errored > 0 ? "errored \(errored) times" : "failed \(failures) times"
+    failures == 0 && errored > 0 ? "errored \(times(errored))" : "failed \(times(failures))"
   }
 
   /// The mode in words, with the output quoted.

@@ -38,13 +38,22 @@ package struct RuleDescription: Hashable, Sendable {
   }
 
   /// A finding of this rule, with the evidence sorted and deduplicated.
+  /// A finding of this rule. Its evidence is ranked by weight, not by line (docs/architecture.md
+  /// "Findings"): the `decisive` lines first, in the order the rule gives them (the failing event or
+  /// log line, then the exit, OOM or signal lines, then the deletion), then the rest of `evidence`
+  /// as context, in source order.
   package func finding(
     _ severity: Severity, _ subject: Subject, title: String, explanation: String, remedy: String,
-    facts: [KeyValue], evidence: [Evidence]
+    facts: [KeyValue], decisive: [Evidence] = [], evidence: [Evidence]
   ) -> Finding {
-    Finding(
+    let order: (Evidence, Evidence) -> Bool = { ($0.ref, $0.text) < ($1.ref, $1.text) }
+    var first: [Evidence] = []
+    var seen: Set<Evidence> = []
+    for line in decisive where seen.insert(line).inserted { first.append(line) }
+    let ranked = first + Set(evidence).subtracting(seen).sorted(by: order)
+    return Finding(
       ruleID: id, category: category, severity: severity, subject: subject, title: title, explanation: explanation,
-      remedy: remedy, facts: facts, evidence: Array(Set(evidence)).sorted { ($0.ref, $0.text) < ($1.ref, $1.text) })
+      remedy: remedy, facts: facts, evidence: ranked)
   }
 }
 

@@ -106,6 +106,10 @@ package struct Ingestor: Sendable {
   /// Names the pattern an event's message or a log record's text matches, with its captures, so
   /// later stages read typed fields instead of re-matching text.
   static func classify(_ record: Record, with patterns: PatternCatalog) -> Record {
+    if case .pod(var pod) = record {
+      patterns.classifyStates(of: &pod)
+      return .pod(pod)
+    }
     if case .event(var event) = record {
       if event.patternID == nil, let hit = patterns.firstMatch(event.message, kind: .event) {
         event.patternID = hit.patternID

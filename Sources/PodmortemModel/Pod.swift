@@ -71,6 +71,9 @@ package struct Termination: Hashable, Sendable, Codable {
   package var signal: Int?
   package var startedAt: TimeRange?
   package var finishedAt: TimeRange?
+  /// What Ingest recognised in `message` (patterns/details.json, domain `termination-message`):
+  /// `crash=go-panic` and the like.
+  package var messageDetail: [KeyValue] = []
 
   package init(
     reason: String? = nil, message: String? = nil, exitCode: Int, signal: Int? = nil, startedAt: TimeRange? = nil,
@@ -114,6 +117,13 @@ package struct ContainerSnapshot: Hashable, Sendable, Codable {
   /// The reason of a Terminated state the input shows without its exit code (a describe cut after
   /// `Reason:  OOMKilled`): kept apart, because a termination is never invented without its code.
   package var terminatedReasonOnly: String?
+  /// What Ingest recognised in the waiting message (patterns/details.json, the domain its reason
+  /// picks): `pullError=not-found`, `configError=secret-missing name=db`, `backoff=5m0s`.
+  package var waitingDetail: [KeyValue] = []
+  /// The lines that show `state` and `lastState` (describe's `State:` and `Last State:` blocks), for
+  /// findings to cite first: the decisive lines among the container's.
+  package var stateEvidence: [Evidence] = []
+  package var lastStateEvidence: [Evidence] = []
   package var evidence: [Evidence]
 
   /// The name of a container the input shows events of but never names (an Events table whose
@@ -166,6 +176,9 @@ package struct PodSnapshot: Hashable, Sendable, Codable {
   /// `status.reason` (`Evicted`, `NodeLost`, `DeadlineExceeded`).
   package var reason: String?
   package var message: String?
+  /// What Ingest recognised in `message`, which is an event's message too (the eviction manager's
+  /// `The node was low on resource: …`): the event pattern's captures and details.
+  package var messageCaptures: [KeyValue] = []
   package var startTime: TimeRange?
   package var creationTime: TimeRange?
   /// `metadata.deletionTimestamp`: request time + grace (docs/kubernetes.md §1.2).
@@ -176,6 +189,12 @@ package struct PodSnapshot: Hashable, Sendable, Codable {
   package var terminationGracePeriodSeconds: Int?
   /// True when the text says `Terminating` (describe Status or get STATUS).
   package var terminating: Bool
+  /// True when the deletion timestamp lies ahead of the capture time (describe's
+  /// `Terminating (lasts <invalid>)`, docs/kubernetes.md §1.2): still within the grace period.
+  package var deletionInFuture = false
+  /// The lines that show the deletion (describe's `Status: Terminating (lasts …)` and
+  /// `Termination Grace Period:`), for findings about it to cite.
+  package var deletionEvidence: [Evidence] = []
   package var finalizers: [String]
   package var labels: [String: String]
   /// `ReplicaSet/web-5d4f8b7c9`.

@@ -225,7 +225,7 @@ private struct FindingDTO: Encodable {
     explanation = f.explanation
     remedy = f.remedy
     facts = Dictionary(f.facts.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
-    evidence = f.evidence.sorted().map(EvidenceDTO.init)
+    evidence = f.evidence.map(EvidenceDTO.init)
     severityOverriddenFrom = f.severityOverriddenFrom?.rawValue
   }
 }

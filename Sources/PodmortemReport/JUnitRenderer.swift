@@ -108,7 +108,7 @@ package struct JUnitRenderer: Sendable {
     if !f.remedy.isEmpty { out += "\nNext: " + f.remedy }
     if !f.evidence.isEmpty {
       out += "\nEvidence:"
-      for e in f.evidence.sorted() { out += "\n  \(e.ref)  \(e.text)" }
+      for e in f.evidence { out += "\n  \(e.ref)  \(e.text)" }
     }
     return out
   }

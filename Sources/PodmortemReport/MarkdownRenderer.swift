@@ -70,7 +70,7 @@ package struct MarkdownRenderer: Sendable {
       s += f.explanation + "\n"
       if !f.evidence.isEmpty {
         s += "\nEvidence:\n\n```text\n"
-        for e in f.evidence.sorted().prefix(12) { s += "\(e.ref)  \(e.text.trimmingCharacters(in: .whitespaces))\n" }
+        for e in f.evidence.prefix(12) { s += "\(e.ref)  \(e.text.trimmingCharacters(in: .whitespaces))\n" }
         if f.evidence.count > 12 { s += "… and \(f.evidence.count - 12) more\n" }
         s += "```\n"
       }
@@ -79,16 +79,23 @@ package struct MarkdownRenderer: Sendable {
   }
 
   private func timelines(_ input: ReportInput) -> String {
-    let pods = input.state.pods.filter { !$0.timeline.isEmpty }
-    guard !pods.isEmpty else { return "" }
+    let (pods, folded) = input.timelinePods
+    guard !pods.isEmpty || folded > 0 else { return "" }
     var s = "\n## Timeline\n"
     for pod in pods {
-      s += "\n### `\(pod.key)`\n\n| Time (UTC) | What | Container | Detail |\n| --- | --- | --- | --- |\n"
-      for e in pod.timeline.suffix(timelineLimit) {
+      s += "\n### `\(pod.key)`\n\n"
+      let shown = pod.timeline.suffix(timelineLimit)
+      if pod.timeline.count > shown.count {
+        s +=
+          "_The last \(shown.count) of \(pod.timeline.count) entries; \(pod.timeline.count - shown.count) earlier ones are not shown._\n\n"
+      }
+      s += "| Time (UTC) | What | Container | Detail |\n| --- | --- | --- | --- |\n"
+      for e in shown {
         let when = e.time.map(ReportTime.text) ?? "—"
         s += "| \(when) | \(e.kind.rawValue) | \(e.container ?? "") | \(Self.escape(e.summary)) |\n"
       }
     }
+    if folded > 0 { s += "\n_\(input.foldedText(folded))_\n" }
     return s
   }
 

@@ -26,6 +26,8 @@ package struct ReportInput: Sendable {
   package var revealSecrets: Bool
   /// What a `.podmortem.yaml` suppressed; nil when no config file was applied.
   package var suppressed: Suppressed? = nil
+  /// `--all-pods`: show the timeline of every pod, not only of the pods a finding is about.
+  package var allPods = false
 
   package init(
     toolVersion: String, accounts: [SourceAccount], diagnostics: [Diagnostic], state: CorrelatedState,
@@ -50,6 +52,42 @@ package struct ReportInput: Sendable {
     self.state = state
     self.diagnostics = diagnostics.map(filter.diagnostic)
     self.accounts = accounts.map(filter.account)
+  }
+}
+
+extension ReportInput {
+  /// The findings about `pod` (its subject is the pod, one of its containers, or the unnamed pod).
+  package func findings(about pod: PodHistory) -> [Finding] {
+    findings.filter { f in
+      if pod.key.name.isEmpty { return f.subject.object == pod.key.description }
+      return f.subject.pod == pod.key.name && (f.subject.namespace ?? pod.key.namespace) == pod.key.namespace
+    }
+  }
+
+  /// The pods whose timelines a report shows, and how many it folds: the pods a finding is about
+  /// (all of them with `allPods`, or when no finding names a pod); the rest are counted, not drawn.
+  package var timelinePods: (shown: [PodHistory], folded: Int) {
+    let withTimeline = state.pods.filter { !$0.timeline.isEmpty }
+    if allPods { return (withTimeline, 0) }
+    let affected = withTimeline.filter { !findings(about: $0).isEmpty }
+    if affected.isEmpty && findings.isEmpty { return ([], withTimeline.count) }
+    return (affected, withTimeline.count - affected.count)
+  }
+
+  /// `1 critical, 2 warnings`: the findings by severity, worst first.
+  package var severityCounts: String {
+    Severity.allCases.reversed().compactMap { severity in
+      let n = findings.filter { $0.severity == severity }.count
+      guard n > 0 else { return nil }
+      return severity == .critical ? "\(n) critical" : n == 1 ? "1 \(severity.rawValue)" : "\(n) \(severity.rawValue)s"
+    }.joined(separator: ", ")
+  }
+
+  /// The sentence that says how many pod timelines were folded, and how to see them.
+  package func foldedText(_ folded: Int) -> String {
+    folded == 1
+      ? "1 pod without findings is not shown (--all-pods shows its timeline)."
+      : "\(folded) pods without findings are not shown (--all-pods shows their timelines)."
   }
 }
 

@@ -31,7 +31,7 @@ package struct SARIFRenderer: Sendable {
       Result(
         ruleId: f.ruleID, ruleIndex: index[f.ruleID] ?? 0, level: Self.level(f.severity),
         message: Text(text: Self.message(f)),
-        locations: f.evidence.sorted().map(Self.location),
+        locations: f.evidence.map(Self.location),
         partialFingerprints: ["podmortemFinding/v1": "\(f.ruleID)|\(f.subject.description)"],
         suppressions: suppressions,
         properties: ResultProperties(

@@ -25,12 +25,15 @@ package struct TextRenderer: Sendable {
     if input.findings.isEmpty {
       out += "\nNo findings: nothing in the input points at a failure.\n"
     }
+    if input.findings.count > 1 { out += "\n" + overview(input) }
     for finding in input.findings {
       out += "\n" + render(finding)
     }
-    for pod in input.state.pods where !pod.timeline.isEmpty {
+    let (pods, folded) = input.timelinePods
+    for pod in pods {
       out += "\n" + timeline(pod)
     }
+    if folded > 0 { out += "\n" + palette.paint(input.foldedText(folded), .dim) + "\n" }
     if !input.state.caveats.isEmpty {
       out += "\n" + palette.paint("Caveats", .heading) + "\n"
       for c in input.state.caveats { out += "  - \(c)\n" }
@@ -50,6 +53,22 @@ package struct TextRenderer: Sendable {
     return palette.paint(s, .heading)
   }
 
+  /// Before the details: the findings by severity and one verdict per subject, worst first.
+  private func overview(_ input: ReportInput) -> String {
+    var out = palette.paint("Overview: \(input.severityCounts)", .heading) + "\n"
+    var seen: Set<String> = []
+    var lines: [String] = []
+    for f in input.findings {
+      let subject = Subject(namespace: f.subject.namespace, pod: f.subject.pod, object: f.subject.object).description
+      guard seen.insert(subject).inserted else { continue }
+      lines.append("  \(palette.paint(f.severity))  \(subject)  \(line(f.title))")
+    }
+    let limit = 15
+    for l in lines.prefix(limit) { out += l + "\n" }
+    if lines.count > limit { out += "  … and \(lines.count - limit) more\n" }
+    return out
+  }
+
   static func originText(_ origin: CaptureTime.Origin) -> String {
     switch origin {
     case .flag: "from --now"
@@ -65,7 +84,8 @@ package struct TextRenderer: Sendable {
     if !f.remedy.isEmpty { out += Self.indent("Next: " + f.remedy, by: "  ") + "\n" }
     if !f.evidence.isEmpty {
       out += "  " + palette.paint("Evidence:", .dim) + "\n"
-      let shown = f.evidence.sorted().prefix(evidenceLimit)
+      // Ranked by the rule: the decisive lines first (docs/architecture.md "Findings").
+      let shown = f.evidence.prefix(evidenceLimit)
       for e in shown { out += "    \(palette.paint(e.ref.description, .dim))  \(line(e.text))\n" }
       if f.evidence.count > shown.count { out += "    … and \(f.evidence.count - shown.count) more\n" }
     }

@@ -16,6 +16,11 @@ package enum PatternKind: String, Hashable, Sendable, Codable, CaseIterable {
   /// (`pod "web-0_shop(0f1c…)"`, `set up pod "web-0_shop" network`, `for pod shop/web-0`): looked
   /// for after the text's own pattern, for the pod an object-less paste is about.
   case reference
+  /// A part of another pattern's capture, classified (docs/patterns.md "Details"): a probe's output,
+  /// a pull error, a volume or config error. A detail pattern names its `detail` domain and the
+  /// facts it `sets`; a pattern of another kind names which of its captures to `classify` in which
+  /// domain, and its hit then carries the first matching detail's captures and facts too.
+  case detail
 }
 
 /// One example line of a pattern: it must match, capturing exactly `captures` when given.
@@ -53,12 +58,22 @@ package struct Pattern: Sendable {
   /// True when the text is about the node, not one pod's container (`Container runtime network not
   /// ready`): such a line naming no pod stays a node fact instead of joining a pasted pod.
   package let isAboutNode: Bool
+  /// For a `detail` pattern: the domain it classifies (`probe-output`).
+  package let detail: String?
+  /// For a `detail` pattern: the facts a match adds besides its named groups (`mode=http-status`).
+  package let sets: [KeyValue]
+  /// Captures of this pattern to classify, each with the detail domain to classify it in.
+  package let classify: [Classification]
 
   package init(
     id: String, kinds: [PatternKind], literals: [String], regex: Regex, severity: Severity? = nil,
     title: String? = nil, explanation: String? = nil, examples: [PatternExample] = [],
-    counterexamples: [String] = [], file: String, event: EventReason? = nil, isAboutNode: Bool = false
+    counterexamples: [String] = [], file: String, event: EventReason? = nil, isAboutNode: Bool = false,
+    detail: String? = nil, sets: [KeyValue] = [], classify: [Classification] = []
   ) {
+    self.detail = detail
+    self.sets = sets
+    self.classify = classify
     self.event = event
     self.isAboutNode = isAboutNode
     self.id = id
@@ -81,7 +96,20 @@ package struct Pattern: Sendable {
   /// The hit for `text`, or nil when a literal is missing or the regex does not match.
   package func match(_ text: String) throws(RegexError) -> PatternHit? {
     guard passesPrefilter(text), let found = try regex.firstMatch(in: text) else { return nil }
-    return PatternHit(patternID: id, captures: found.captures.map { KeyValue($0.name, $0.value) })
+    return PatternHit(patternID: id, captures: found.captures.map { KeyValue($0.name, $0.value) } + sets)
+  }
+}
+
+/// One capture of a pattern to classify with the `detail` patterns of a domain.
+package struct Classification: Hashable, Sendable {
+  /// The capture's group name (`output`).
+  package var capture: String
+  /// The detail domain (`probe-output`).
+  package var domain: String
+
+  package init(capture: String, domain: String) {
+    self.capture = capture
+    self.domain = domain
   }
 }
 

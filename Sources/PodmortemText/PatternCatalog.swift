@@ -12,6 +12,8 @@ package struct PatternCatalog: Sendable {
   /// Per kind, in match order, just what matching needs (copying a whole `Pattern` per candidate
   /// would cost a retain and release for each of its fields).
   private let byKind: [PatternKind: [Matcher]]
+  /// The `detail` patterns per domain, in match order.
+  private let byDomain: [String: [Matcher]]
   private let byID: [String: Int]
   private let failures = MatchFailures()
 
@@ -19,11 +21,19 @@ package struct PatternCatalog: Sendable {
     self.patterns = patterns
     byID = Dictionary(patterns.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
     var byKind: [PatternKind: [Matcher]] = [:]
+    var byDomain: [String: [Matcher]] = [:]
     for pattern in patterns {
-      let matcher = Matcher(id: pattern.id, literals: pattern.literals, regex: pattern.regex)
+      let matcher = Matcher(
+        id: pattern.id, literals: pattern.literals, regex: pattern.regex, sets: pattern.sets,
+        classify: pattern.classify)
+      if let domain = pattern.detail {
+        byDomain[domain, default: []].append(matcher)
+        continue
+      }
       for kind in Set(pattern.kinds) { byKind[kind, default: []].append(matcher) }
     }
     self.byKind = byKind
+    self.byDomain = byDomain
   }
 
   package static let empty = PatternCatalog(patterns: [])
@@ -108,13 +118,57 @@ package struct PatternCatalog: Sendable {
   /// The pattern with this id.
   package func pattern(id: String) -> Pattern? { byID[id].map { patterns[$0] } }
 
-  /// The first pattern of `kind` that matches `text`, with its captures.
+  /// The first pattern of `kind` that matches `text`, with its captures, and for each capture the
+  /// pattern classifies, the captures and facts of the first detail pattern of its domain that
+  /// matches it (a key the hit already has keeps its first value).
   package func firstMatch(_ text: String, kind: PatternKind) -> PatternHit? {
-    guard let candidates = byKind[kind] else { return nil }
+    guard let candidates = byKind[kind], let hit = Self.first(in: candidates, matching: text, failures: failures)
+    else { return nil }
+    return classified(hit, depth: 0)
+  }
+
+  /// The first detail pattern of `domain` that matches `text` (a value that did not come from a
+  /// pattern's capture, such as a container's waiting message), its id and what it captured and sets.
+  package func detail(_ text: String, _ domain: String) -> PatternHit? {
+    detail(text, domain, depth: 0)
+  }
+
+  /// How deep details classify their own captures (`sandbox-error.pause-image` → `pull-error`): a
+  /// bound, so domains that name each other cannot loop.
+  static let maximumDetailDepth = 3
+
+  private func detail(_ text: String, _ domain: String, depth: Int) -> PatternHit? {
+    guard depth < Self.maximumDetailDepth, let candidates = byDomain[domain],
+      let hit = Self.first(in: candidates, matching: text, failures: failures)
+    else { return nil }
+    return classified(hit, depth: depth + 1)
+  }
+
+  /// `hit` with the captures and facts of the details of each capture its pattern classifies.
+  private func classified(_ found: (hit: PatternHit, classify: [Classification]), depth: Int) -> PatternHit {
+    var hit = found.hit
+    for classification in found.classify {
+      guard let value = hit.capture(classification.capture),
+        let detail = detail(value, classification.domain, depth: depth)
+      else { continue }
+      hit.captures += detail.captures.filter { new in !hit.captures.contains { $0.key == new.key } }
+    }
+    return hit
+  }
+
+  /// The detail domains some pattern classifies in, and the ones detail patterns exist for.
+  package var detailDomains: (classified: Set<String>, defined: Set<String>) {
+    (Set(patterns.flatMap { $0.classify.map(\.domain) }), Set(byDomain.keys))
+  }
+
+  private static func first(
+    in candidates: [Matcher], matching text: String, failures: MatchFailures
+  ) -> (hit: PatternHit, classify: [Classification])? {
     for candidate in candidates where candidate.literals.allSatisfy({ $0.occurs(in: text) }) {
       do {
         if let found = try candidate.regex.firstMatch(in: text) {
-          return PatternHit(patternID: candidate.id, captures: found.captures.map { KeyValue($0.name, $0.value) })
+          let captures = found.captures.map { KeyValue($0.name, $0.value) } + candidate.sets
+          return (PatternHit(patternID: candidate.id, captures: captures), candidate.classify)
         }
       } catch {
         failures.record(candidate.id)
@@ -134,6 +188,8 @@ private struct Matcher: Sendable {
   let id: String
   let literals: [Literal]
   let regex: Regex
+  let sets: [KeyValue]
+  let classify: [Classification]
 }
 
 /// Counts matches that failed with a PCRE2 error. A class so that a `Sendable` catalog can be

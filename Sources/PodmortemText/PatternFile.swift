@@ -95,11 +95,34 @@ enum PatternFile {
       return .rejected("regex does not compile: \(error)")
     }
     guard !source.examples.isEmpty else { return .rejected("no examples") }
+    guard (kinds == [.detail]) == (source.detail != nil) else {
+      return .rejected(
+        kinds.contains(.detail)
+          ? "a pattern of kind 'detail' is of that kind alone and names its 'detail' domain"
+          : "'detail' is for patterns of kind 'detail' only")
+    }
+    guard source.sets.isEmpty || source.detail != nil else { return .rejected("'sets' is for 'detail' patterns only") }
+    if let detail = source.detail, detail.isEmpty || !detail.unicodeScalars.allSatisfy(isIDCharacter) {
+      return .rejected("detail domain '\(detail)' must be lower-case letters, digits, '.' and '-'")
+    }
+    for (capture, domain) in source.classify.sorted(by: { $0.key < $1.key }) {
+      guard regex.groupNames.contains(capture) else {
+        return .rejected("'classify' names capture '\(capture)' but the regex has no group '\(capture)'")
+      }
+      guard !domain.isEmpty, domain != source.detail else {
+        return .rejected("'classify' of '\(capture)' needs a domain other than the pattern's own")
+      }
+    }
+    for key in source.sets.keys.sorted() where regex.groupNames.contains(key) {
+      return .rejected("'sets' key '\(key)' is also a group of the regex")
+    }
     let pattern = Pattern(
       id: source.id, kinds: kinds, literals: source.literals, regex: regex, severity: severity,
       title: source.title, explanation: source.explanation,
       examples: source.examples.map { PatternExample(text: $0.text, captures: $0.captures) },
-      counterexamples: source.counterexamples, file: file, event: event, isAboutNode: source.about == "node")
+      counterexamples: source.counterexamples, file: file, event: event, isAboutNode: source.about == "node",
+      detail: source.detail, sets: source.sets.sorted { $0.key < $1.key }.map { KeyValue($0.key, $0.value) },
+      classify: source.classify.sorted { $0.key < $1.key }.map { Classification(capture: $0.key, domain: $0.value) })
     for (index, example) in pattern.examples.enumerated() {
       if let problem = check(example, number: index + 1, of: pattern) { return .rejected(problem) }
     }
@@ -120,7 +143,8 @@ enum PatternFile {
   /// not checked, so an example can pin the fields that matter without repeating every UID.
   static func check(_ example: PatternExample, number: Int, of pattern: Pattern) -> String? {
     let expected = example.captures ?? [:]
-    for name in expected.keys.sorted() where !pattern.regex.groupNames.contains(name) {
+    for name in expected.keys.sorted()
+    where !pattern.regex.groupNames.contains(name) && !pattern.sets.contains(where: { $0.key == name }) {
       return "example \(number) expects capture '\(name)' but the regex has no group '\(name)'"
     }
     if let missing = pattern.literals.first(where: { !$0.occurs(in: example.text) }) {
@@ -227,13 +251,16 @@ extension PatternFile {
     var explanation: String?
     var event: String?
     var about: String?
+    var detail: String?
+    var sets: [String: String]
+    var classify: [String: String]
     var examples: [ExampleSource]
     var counterexamples: [String]
     var unknownKeys: [String]
 
     private static let known: Set = [
       "id", "kinds", "literals", "regex", "severity", "title", "explanation", "event", "about", "examples",
-      "counterexamples",
+      "counterexamples", "detail", "sets", "classify",
     ]
 
     init(from decoder: any Decoder) throws {
@@ -247,6 +274,9 @@ extension PatternFile {
       explanation = try container.decodeIfPresent(String.self, forKey: Key("explanation"))
       event = try container.decodeIfPresent(String.self, forKey: Key("event"))
       about = try container.decodeIfPresent(String.self, forKey: Key("about"))
+      detail = try container.decodeIfPresent(String.self, forKey: Key("detail"))
+      sets = try container.decodeIfPresent([String: String].self, forKey: Key("sets")) ?? [:]
+      classify = try container.decodeIfPresent([String: String].self, forKey: Key("classify")) ?? [:]
       examples = try container.decodeIfPresent([ExampleSource].self, forKey: Key("examples")) ?? []
       counterexamples = try container.decodeIfPresent([String].self, forKey: Key("counterexamples")) ?? []
       unknownKeys = container.allKeys.map(\.stringValue).filter { !Self.known.contains($0) }.sorted()

@@ -44,6 +44,933 @@ extension PatternCatalog {
       """#
     ),
     (
+      name: "details.json",
+      contents: ##"""
+      {
+        "patterns": [
+          {
+            "id": "probe-output.http-status",
+            "kinds": [
+              "detail"
+            ],
+            "detail": "probe-output",
+            "literals": [
+              "HTTP probe failed with statuscode: "
+            ],
+            "regex": "HTTP probe failed with statuscode: (?<statusCode>\\d+)",
+            "sets": {
+              "mode": "http-status"
+            },
+            "examples": [
+              {
+                "text": "HTTP probe failed with statuscode: 503",
+                "captures": {
+                  "mode": "http-status",
+                  "statusCode": "503"
+                }
+              },
+              {
+                "text": "HTTP probe failed with statuscode: 404",
+                "captures": {
+                  "mode": "http-status",
+                  "statusCode": "404"
+                }
+              }
+            ],
+            "counterexamples": [
+              "HTTP probe failed with statuscode: ",
+              "Get \"http://10.0.0.1/\": dial tcp 10.0.0.1:80: connect: connection refused"
+            ]
+          },
+          {
+            "id": "probe-output.exec-timeout",
+            "kinds": [
+              "detail"
+            ],
+            "detail": "probe-output",
+            "literals": [
+              "command ",
+              "timed out"
+            ],
+            "regex": "(?s)^command (?:timed out\\b|\\\".*\\\" timed out$)",
+            "sets": {
+              "mode": "exec-timeout"
+            },
+            "examples": [
+              {
+                "text": "command timed out: \"/bin/check.sh\" timed out after 1s",
+                "captures": {
+                  "mode": "exec-timeout"
+                }
+              },
+              {
+                "text": "command \"/bin/sh -c pg_isready\" timed out",
+                "captures": {
+                  "mode": "exec-timeout"
+                }
+              }
+            ],
+            "counterexamples": [
+              "the command timed out",
+              "command \"x\" failed"
+            ]
+          },
+          {
+            "id": "probe-output.grpc",
+            "kinds": [
+              "detail"
+            ],
+            "detail": "probe-output",
+            "regex": "failed to connect service|health rpc|grpc health protocol|service unhealthy \\(responded with",
+            "sets": {
+              "mode": "grpc"
+            },
+            "examples": [
+              {
+                "text": "timeout: failed to connect service \":9000\" within 1s",
+                "captures": {
+                  "mode": "grpc"
+                }
+              },
+              {
+                "text": "service unhealthy (responded with \"NOT_SERVING\")",
+                "captures": {
+                  "mode": "grpc"
+                }
+              },
+              {
+                "text": "error: health rpc did not complete within 1s",
+                "captures": {
+                  "mode": "grpc"
+                }
+              }
+            ],
+            "counterexamples": [
+              "connection refused",
+              "rpc error: code = Unknown desc = failed"
+            ]
+          },
+          {
+            "id": "probe-output.refused",
+            "kinds": [
+              "detail"
+            ],
+            "detail": "probe-output",
+            "literals": [
+              "connection refused"
+            ],
+            "regex": "connection refused",
+            "sets": {
+              "mode": "refused"
+            },
+            "examples": [
+              {
+                "text": "Get \"http://10.244.1.17:8080/healthz\": dial tcp 10.244.1.17:8080: connect: connection refused",
+                "captures": {
+                  "mode": "refused"
+                }
+              },
+              {
+                "text": "dial tcp 10.0.0.5:5432: connect: connection refused",
+                "captures": {
+                  "mode": "refused"
+                }
+              }
+            ],
+            "counterexamples": [
+              "connection reset by peer",
+              "Connection Refused by the application"
+            ]
+          },
+          {
+            "id": "probe-output.timeout",
+            "kinds": [
+              "detail"
+            ],
+            "detail": "probe-output",
+            "regex": "context deadline exceeded|Client\\.Timeout|i/o timeout|request canceled",
+            "sets": {
+              "mode": "timeout"
+            },
+            "examples": [
+              {
+                "text": "Get \"http://10.244.0.12:8080/livez\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)",
+                "captures": {
+                  "mode": "timeout"
+                }
+              },
+              {
+                "text": "dial tcp 10.0.0.9:6379: i/o timeout",
+                "captures": {
+                  "mode": "timeout"
+                }
+              },
+              {
+                "text": "Get \"https://10.129.0.12:6443/healthz\": net/http: request canceled while waiting for connection",
+                "captures": {
+                  "mode": "timeout"
+                }
+              }
+            ],
+            "counterexamples": [
+              "timeout=1s",
+              "Get \"http://x/\": EOF"
+            ]
+          },
+          {
+            "id": "probe-output.reset",
+            "kinds": [
+              "detail"
+            ],
+            "detail": "probe-output",
+            "regex": "connection reset by peer|EOF$",
+            "sets": {
+              "mode": "reset"
+            },
+            "examples": [
+              {
+                "text": "Get \"http://10.0.0.7:8080/ready\": read tcp 10.0.0.1:51234->10.0.0.7:8080: read: connection reset by peer",
+                "captures": {
+                  "mode": "reset"
+                }
+              },
+              {
+                "text": "Get \"http://10.0.0.7:8080/ready\": EOF",
+                "captures": {
+                  "mode": "reset"
+                }
+              }
+            ],
+            "counterexamples": [
+              "EOF while reading the file header: exit 1"
+            ]
+          },
+          {
+            "id": "probe-output.tcp",
+            "kinds": [
+              "detail"
+            ],
+            "detail": "probe-output",
+            "literals": [
+              "dial tcp"
+            ],
+            "regex": "dial tcp",
+            "sets": {
+              "mode": "tcp"
+            },
+            "examples": [
+              {
+                "text": "dial tcp 10.0.0.5:5432: connect: no route to host",
+                "captures": {
+                  "mode": "tcp"
+                }
+              }
+            ],
+            "counterexamples": [
+              "tcp-socket :5432"
+            ]
+          },
+          {
+            "id": "probe-output.http-request",
+            "kinds": [
+              "detail"
+            ],
+            "detail": "probe-output",
+            "literals": [
+              "Get"
+            ],
+            "regex": "^Get[ \\\"]",
+            "sets": {
+              "mode": "unknown"
+            },
+            "examples": [
+              {
+                "text": "Get \"http://10.0.0.5:8080/healthz\": net/http: invalid header field value",
+                "captures": {
+                  "mode": "unknown"
+                }
+              },
+              {
+                "text": "Get http://10.0.0.5:8080/healthz: malformed HTTP response",
+                "captures": {
+                  "mode": "unknown"
+                }
+              }
+            ],
+            "counterexamples": [
+              "GetUser failed: no rows",
+              "cat: can't open '/tmp/healthy': No such file or directory"
+            ]
+          },
+          {
+            "id": "pull-error.never-pull",
+            "kinds": [
+              "detail"
+            ],
+            "detail": "pull-error",
+            "regex": "(?i)pull policy of never",
+            "sets": {
+              "pullError": "never-pull"
+            },
+            "examples": [
+              {
+                "text": "Container image \"registry.example.com/web:1.0\" is not present with pull policy of Never",
+                "captures": {
+                  "pullError": "never-pull"
+                }
+              }
+            ],
+            "counterexamples": [
+              "pull policy IfNotPresent"
+            ]
+          },
+          {
+            "id": "pull-error.invalid-name",
+            "kinds": [
+              "detail"
+            ],
+            "detail": "pull-error",
+            "regex": "(?i)invalid reference format|repository name (?:component )?must (?:match|be lowercase)",
+            "sets": {
+              "pullError": "invalid-name"
+            },
+            "examples": [
+              {
+                "text": "failed to pull and unpack image \"docker.io/library/Web:1\": failed to resolve reference \"docker.io/library/Web:1\": invalid reference format: repository name must be lowercase",
+                "captures": {
+                  "pullError": "invalid-name"
+                }
+              },
+              {
+                "text": "couldn't parse image reference \"registry.example.com//web\": invalid reference format",
+                "captures": {
+                  "pullError": "invalid-name"
+                }
+              },
+              {
+                "text": "repository name component must match \"[a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)*\"",
+                "captures": {
+                  "pullError": "invalid-name"
+                }
+              }
+            ],
+            "counterexamples": [
+              "reference format is fine",
+              "repository does not exist or may require 'docker login'"
+            ]
+          },
+          {
+            "id": "pull-error.wrong-architecture",
+            "kinds": [
+              "detail"
+            ],
+            "detail": "pull-error",
+            "regex": "(?i)no matching manifest for",
+            "sets": {
+              "pullError": "wrong-architecture"
+            },
+            "examples": [
+              {
+                "text": "no matching manifest for linux/arm64/v8 in the manifest list entries",
+                "captures": {
+                  "pullError": "wrong-architecture"
+                }
+              }
+            ],
+            "counterexamples": [
+              "manifest unknown: manifest unknown"
+            ]
+          },
+          {
+            "id": "pull-error.rate-limited",
+            "kinds": [
+              "detail"
+            ],
+            "detail": "pull-error",
+            "regex": "(?i)toomanyrequests|\\b429\\b|rate limit",
+            "sets": {
+              "pullError": "rate-limited"
+            },
+            "examples": [
+              {
+                "text": "429 Too Many Requests - Server message: toomanyrequests: You have reached your pull rate limit.",
+                "captures": {
+                  "pullError": "rate-limited"
+                }
+              },
+              {
+                "text": "unexpected status code 429 Too Many Requests",
+                "captures": {
+                  "pullError": "rate-limited"
+                }
+              }
+            ],
+            "counterexamples": [
+              "sha256:4290aa rejected: not found"
+            ]
+          },
+          {
+            "id": "pull-error.unauthorized",
+            "kinds": [
+              "detail"
+            ],
+            "detail": "pull-error",
+            "regex": "(?i)unauthorized|pull access denied|authorization failed|403 forbidden|\\b401\\b|denied:",
+            "sets": {
+              "pullError": "unauthorized"
+            },
+            "examples": [
+              {
+                "text": "pull access denied for registry.example.com/private/app, repository does not exist or may require 'docker login': denied: requested access to the resource is denied",
+                "captures": {
+                  "pullError": "unauthorized"
+                }
+              },
+              {
+                "text": "failed to fetch oauth token: unexpected status: 401 Unauthorized",
+                "captures": {
+                  "pullError": "unauthorized"
+                }
+              },
+              {
+                "text": "unexpected status code 403 Forbidden",
+                "captures": {
+                  "pullError": "unauthorized"
+                }
+              }
+            ],
+            "counterexamples": [
+              "not found: manifest unknown"
+            ]
+          },
+          {
+            "id": "pull-error.not-found",
+            "kinds": [
+              "detail"
+            ],
+            "detail": "pull-error",
+            "regex": "(?i)not found|manifest unknown|repository does not exist|name unknown",
+            "sets": {
+              "pullError": "not-found"
+            },
+            "examples": [
+              {
+                "text": "rpc error: code = NotFound desc = failed to pull and unpack image \"registry.example.com/web:9.9\": failed to resolve reference \"registry.example.com/web:9.9\": registry.example.com/web:9.9: not found",
+                "captures": {
+                  "pullError": "not-found"
+                }
+              },
+              {
+                "text": "manifest for registry.example.com/web:9.9 not found: manifest unknown: manifest unknown",
+                "captures": {
+                  "pullError": "not-found"
+                }
+              }
+            ],
+            "counterexamples": [
+              "dial tcp 10.0.0.1:443: i/o timeout"
+            ]
+          },
+          {
+            "id": "pull-error.network",
+            "kinds": [
+              "detail"
+            ],
+            "detail": "pull-error",
+            "regex": "(?i)dial tcp|i/o timeout|no such host|lookup |context deadline exceeded|tls handshake timeout|request canceled|client\\.timeout exceeded|connection refused|network is unreachable",
+            "sets": {
+              "pullError": "network"
+            },
+            "examples": [
+              {
+                "text": "Get \"https://registry.example.com/v2/\": dial tcp: lookup registry.example.com on 10.96.0.10:53: no such host",
+                "captures": {
+                  "pullError": "network"
+                }
+              },
+              {
+                "text": "Get \"https://registry.example.com/v2/\": net/http: TLS handshake timeout",
+                "captures": {
+                  "pullError": "network"
+                }
+              },
+              {
+                "text": "rpc error: code = DeadlineExceeded desc = context deadline exceeded",
+                "captures": {
+                  "pullError": "network"
+                }
+              }
+            ],
+            "counterexamples": [
+              "Back-off pulling image \"registry.example.com/web:1.0\""
+            ]
+          },
+          {
+            "id": "config-error.run-as-non-root",
+            "kinds": [
+              "detail"
+            ],
+            "detail": "config-error",
+            "literals": [
+              "runAsNonRoot"
+            ],
+            "regex": "runAsNonRoot and image will run as root",
+            "sets": {
+              "configError": "run-as-non-root"
+            },
+            "examples": [
+              {
+                "text": "Error: container has runAsNonRoot and image will run as root (pod: \"web-0_shop(0f1c)\", container: web)",
+                "captures": {
+                  "configError": "run-as-non-root"
+                }
+              }
+            ],
+            "counterexamples": [
+              "runAsNonRoot: true"
+            ]
+          },
+          {
+            "id": "config-error.non-numeric-user",
+            "kinds": [
+              "detail"
+            ],
+            "detail": "config-error",
+            "literals": [
+              "runAsNonRoot"
+            ],
+            "regex": "runAsNonRoot and image has non-numeric user(?: \\((?<user>[^)]*)\\))?",
+            "sets": {
+              "configError": "non-numeric-user"
+            },
+            "examples": [
+              {
+                "text": "container has runAsNonRoot and image has non-numeric user (nginx), cannot verify user is non-root",
+                "captures": {
+                  "configError": "non-numeric-user",
+                  "user": "nginx"
+                }
+              }
+            ],
+            "counterexamples": [
+              "runAsNonRoot and image will run as root"
+            ]
+          },
+          {
+            "id": "config-error.secret-missing",
+            "kinds": [
+              "detail"
+            ],
+            "detail": "config-error",
+            "regex": "\\bsecrets? \\\"(?<name>[^\\\"]*)\\\" not found$",
+            "sets": {
+              "configError": "secret-missing"
+            },
+            "examples": [
+              {
+                "text": "secret \"db-creds\" not found",
+                "captures": {
+                  "configError": "secret-missing",
+                  "name": "db-creds"
+                }
+              },
+              {
+                "text": "Error: secrets \"db-creds\" not found",
+                "captures": {
+                  "configError": "secret-missing",
+                  "name": "db-creds"
+                }
+              }
+            ],
+            "counterexamples": [
+              "secret \"db-creds\" not found in the cache, retrying",
+              "configmap \"db\" not found"
+            ]
+          },
+          {
+            "id": "config-error.configmap-missing",
+            "kinds": [
+              "detail"
+            ],
+            "detail": "config-error",
+            "regex": "\\bconfigmaps? \\\"(?<name>[^\\\"]*)\\\" not found$",
+            "sets": {
+              "configError": "configmap-missing"
+            },
+            "examples": [
+              {
+                "text": "configmap \"app-config\" not found",
+                "captures": {
+                  "configError": "configmap-missing",
+                  "name": "app-config"
+                }
+              },
+              {
+                "text": "Error: configmaps \"app-config\" not found",
+                "captures": {
+                  "configError": "configmap-missing",
+                  "name": "app-config"
+                }
+              }
+            ],
+            "counterexamples": [
+              "secret \"app-config\" not found"
+            ]
+          },
+          {
+            "id": "config-error.secret-key-missing",
+            "kinds": [
+              "detail"
+            ],
+            "detail": "config-error",
+            "literals": [
+              "couldn't find key "
+            ],
+            "regex": "couldn't find key (?<key>.+?) in Secret (?:\\S+/)?(?<name>\\S+)$",
+            "sets": {
+              "configError": "secret-key-missing"
+            },
+            "examples": [
+              {
+                "text": "couldn't find key password in Secret shop/db-creds",
+                "captures": {
+                  "configError": "secret-key-missing",
+                  "key": "password",
+                  "name": "db-creds"
+                }
+              }
+            ],
+            "counterexamples": [
+              "couldn't find key password in ConfigMap shop/db"
+            ]
+          },
+          {
+            "id": "config-error.configmap-key-missing",
+            "kinds": [
+              "detail"
+            ],
+            "detail": "config-error",
+            "literals": [
+              "couldn't find key "
+            ],
+            "regex": "couldn't find key (?<key>.+?) in ConfigMap (?:\\S+/)?(?<name>\\S+)$",
+            "sets": {
+              "configError": "configmap-key-missing"
+            },
+            "examples": [
+              {
+                "text": "Error: couldn't find key LOG_LEVEL in ConfigMap default/app-config",
+                "captures": {
+                  "configError": "configmap-key-missing",
+                  "key": "LOG_LEVEL",
+                  "name": "app-config"
+                }
+              }
+            ],
+            "counterexamples": [
+              "couldn't find key password in Secret shop/db-creds"
+            ]
+          },
+          {
+            "id": "volume-error.configmap-missing",
+            "kinds": [
+              "detail"
+            ],
+            "detail": "volume-error",
+            "regex": "\\bconfigmaps? \\\"(?<name>[^\\\"]*)\\\" not found",
+            "sets": {
+              "volumeError": "configmap-missing"
+            },
+            "examples": [
+              {
+                "text": "configmap \"app-config\" not found",
+                "captures": {
+                  "volumeError": "configmap-missing",
+                  "name": "app-config"
+                }
+              },
+              {
+                "text": "configmaps \"app-config\" not found",
+                "captures": {
+                  "volumeError": "configmap-missing",
+                  "name": "app-config"
+                }
+              }
+            ],
+            "counterexamples": [
+              "secret \"app-config\" not found"
+            ]
+          },
+          {
+            "id": "volume-error.secret-missing",
+            "kinds": [
+              "detail"
+            ],
+            "detail": "volume-error",
+            "regex": "\\bsecrets? \\\"(?<name>[^\\\"]*)\\\" not found",
+            "sets": {
+              "volumeError": "secret-missing"
+            },
+            "examples": [
+              {
+                "text": "secret \"tls-cert\" not found",
+                "captures": {
+                  "volumeError": "secret-missing",
+                  "name": "tls-cert"
+                }
+              },
+              {
+                "text": "couldn't get secret shop/tls-cert: secrets \"tls-cert\" not found",
+                "captures": {
+                  "volumeError": "secret-missing",
+                  "name": "tls-cert"
+                }
+              }
+            ],
+            "counterexamples": [
+              "configmap \"tls-cert\" not found"
+            ]
+          },
+          {
+            "id": "sandbox-error.pause-image",
+            "kinds": [
+              "detail"
+            ],
+            "detail": "sandbox-error",
+            "regex": "(?s)(?:failed pulling image|failed to get sandbox image) \\\\?\\\"(?<image>[^\\\"\\\\\\\\]+)\\\\?\\\": (?<pullDetail>.*)",
+            "classify": {
+              "pullDetail": "pull-error"
+            },
+            "sets": {
+              "sandboxError": "pause-image"
+            },
+            "examples": [
+              {
+                "text": "rpc error: code = Unknown desc = failed pulling image \"k8s.gcr.io/pause:3.1\": Error response from daemon: Get https://k8s.gcr.io/v2/: net/http: request canceled while waiting for connection (Client.Timeout exceeded while awaiting headers)",
+                "captures": {
+                  "sandboxError": "pause-image",
+                  "image": "k8s.gcr.io/pause:3.1",
+                  "pullDetail": "Error response from daemon: Get https://k8s.gcr.io/v2/: net/http: request canceled while waiting for connection (Client.Timeout exceeded while awaiting headers)"
+                }
+              },
+              {
+                "text": "rpc error: code = Unknown desc = failed to get sandbox image \"registry.k8s.io/pause:3.9\": failed to pull image \"registry.k8s.io/pause:3.9\": dial tcp 34.96.108.209:443: i/o timeout",
+                "captures": {
+                  "sandboxError": "pause-image",
+                  "image": "registry.k8s.io/pause:3.9"
+                }
+              }
+            ],
+            "counterexamples": [
+              "failed to setup network for sandbox \"4f1c\": plugin type=\"calico\" failed (add)"
+            ]
+          },
+          {
+            "id": "sandbox-error.cni",
+            "kinds": [
+              "detail"
+            ],
+            "detail": "sandbox-error",
+            "regex": "network|cni|CNI|plugin type|IP",
+            "sets": {
+              "sandboxError": "cni"
+            },
+            "examples": [
+              {
+                "text": "rpc error: code = Unknown desc = failed to setup network for sandbox \"4e3f\": plugin type=\"calico\" failed (add): error getting ClusterInformation: connection is unauthorized: Unauthorized",
+                "captures": {
+                  "sandboxError": "cni"
+                }
+              },
+              {
+                "text": "failed to set up sandbox container \"ab12\" network for pod \"web-0\": networkPlugin cni failed to set up pod \"web-0_default\" network: failed to allocate for range 0: no IP addresses available in range set",
+                "captures": {
+                  "sandboxError": "cni"
+                }
+              }
+            ],
+            "counterexamples": [
+              "rpc error: code = Unknown desc = failed to create containerd task: failed to create shim task: OCI runtime create failed"
+            ]
+          },
+          {
+            "id": "eviction-usage.container",
+            "kinds": [
+              "detail"
+            ],
+            "detail": "eviction-usage",
+            "literals": [
+              "Container ",
+              " was using "
+            ],
+            "regex": "Container (?<container>\\S+) was using (?<usage>[^,]+), (?:request is |which exceeds its request of )(?<request>[^,]+?)(?:,|\\. ?|$)",
+            "sets": {},
+            "examples": [
+              {
+                "text": "Container web was using 1Gi, request is 100Mi, has larger consumption of memory. ",
+                "captures": {
+                  "container": "web",
+                  "usage": "1Gi",
+                  "request": "100Mi"
+                }
+              },
+              {
+                "text": "Container app was using 5368709120, which exceeds its request of 0. ",
+                "captures": {
+                  "container": "app",
+                  "usage": "5368709120",
+                  "request": "0"
+                }
+              }
+            ],
+            "counterexamples": [
+              "Container web exceeded its local ephemeral storage limit \"1Gi\". "
+            ]
+          },
+          {
+            "id": "hook-error.exec-exit",
+            "kinds": [
+              "detail"
+            ],
+            "detail": "hook-error",
+            "literals": [
+              "command '",
+              " exited with "
+            ],
+            "regex": "(?s)^command '.*' exited with (?<exitCode>\\d+): ",
+            "sets": {
+              "hookError": "exit"
+            },
+            "examples": [
+              {
+                "text": "command '/bin/sh -c cp -r conf/* ./' exited with 137: ",
+                "captures": {
+                  "hookError": "exit",
+                  "exitCode": "137"
+                }
+              },
+              {
+                "text": "command 'bash -c /usr/sbin/nginx -s quit ; sleep 29' exited with 137: 2018/10/18 08:36:03 [notice] 13#13: signal process started\n",
+                "captures": {
+                  "hookError": "exit",
+                  "exitCode": "137"
+                }
+              }
+            ],
+            "counterexamples": [
+              "command '/bin/true' failed",
+              "rpc error: code = Unknown desc = container not running"
+            ]
+          },
+          {
+            "id": "waiting-backoff.delay",
+            "kinds": [
+              "detail"
+            ],
+            "detail": "waiting-backoff",
+            "literals": [
+              "ack-off "
+            ],
+            "regex": "^[Bb]ack-off (?<backoff>\\d[0-9hms.]*) restarting failed container",
+            "sets": {},
+            "examples": [
+              {
+                "text": "back-off 5m0s restarting failed container=web pod=web-0_shop(0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f)",
+                "captures": {
+                  "backoff": "5m0s"
+                }
+              },
+              {
+                "text": "back-off 40s restarting failed container=app pod=app-7d9f8b6c5d-b4c6d_default(1a2b)",
+                "captures": {
+                  "backoff": "40s"
+                }
+              }
+            ],
+            "counterexamples": [
+              "Back-off restarting failed container web in pod web-0_shop(0f1c)",
+              "back-off pulling image \"web:1\""
+            ]
+          },
+          {
+            "id": "termination-message.go-panic",
+            "kinds": [
+              "detail"
+            ],
+            "detail": "termination-message",
+            "regex": "panic: |goroutine \\d+ \\[",
+            "sets": {
+              "crash": "go-panic"
+            },
+            "examples": [
+              {
+                "text": "panic: runtime error: invalid memory address or nil pointer dereference\n[signal SIGSEGV: segmentation violation]\n\ngoroutine 1 [running]:",
+                "captures": {
+                  "crash": "go-panic"
+                }
+              }
+            ],
+            "counterexamples": [
+              "the request caused a panic attack",
+              "goroutines are cheap"
+            ]
+          },
+          {
+            "id": "termination-message.python-traceback",
+            "kinds": [
+              "detail"
+            ],
+            "detail": "termination-message",
+            "literals": [
+              "Traceback (most recent call last)"
+            ],
+            "regex": "Traceback \\(most recent call last\\)",
+            "sets": {
+              "crash": "python-exception"
+            },
+            "examples": [
+              {
+                "text": "Traceback (most recent call last):\n  File \"/app/main.py\", line 3, in <module>\nKeyError: 'DB_HOST'",
+                "captures": {
+                  "crash": "python-exception"
+                }
+              }
+            ],
+            "counterexamples": [
+              "traceback printed above"
+            ]
+          },
+          {
+            "id": "termination-message.java-exception",
+            "kinds": [
+              "detail"
+            ],
+            "detail": "termination-message",
+            "literals": [
+              "Exception in thread "
+            ],
+            "regex": "Exception in thread \\\"",
+            "sets": {
+              "crash": "java-exception"
+            },
+            "examples": [
+              {
+                "text": "Exception in thread \"main\" java.lang.IllegalStateException: no datasource\n\tat com.example.App.main(App.java:12)",
+                "captures": {
+                  "crash": "java-exception"
+                }
+              }
+            ],
+            "counterexamples": [
+              "Exception handled"
+            ]
+          }
+        ]
+      }
+
+      """##
+    ),
+    (
       name: "event-messages.json",
       contents: #"""
       {
@@ -54,6 +981,7 @@ extension PatternCatalog {
             "event": "Warning Unhealthy",
             "literals": ["probe failed:"],
             "regex": "(?s)^(?:Pod (?<pod>[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?): )?(?<probe>Liveness|Readiness|Startup) probe failed: ?(?<output>.*)$",
+            "classify": {"output": "probe-output"},
             "title": "probe failed",
             "explanation": "The kubelet ran the probe and it failed; the text after the colon is the probe's output. An Unhealthy event is recorded on every failed attempt, before failureThreshold is reached.",
             "examples": [
@@ -148,6 +1076,7 @@ extension PatternCatalog {
             "event": "Warning Unhealthy",
             "literals": ["probe errored"],
             "regex": "(?s)^(?<probe>Liveness|Readiness|Startup) probe errored(?: and resulted in (?<state>[A-Za-z]+) state)?: ?(?<error>.*)$",
+            "classify": {"error": "probe-output"},
             "title": "probe errored",
             "explanation": "The kubelet could not run the probe at all (a Go error, not a failed check). Errored attempts do not count toward failureThreshold; from Kubernetes 1.33 the message names the state the probe was left in.",
             "examples": [
@@ -258,13 +1187,17 @@ extension PatternCatalog {
             "id": "event.backoff-restarting",
             "kinds": ["event"],
             "event": "Warning BackOff",
-            "literals": ["Back-off restarting failed container"],
-            "regex": "^Back-off restarting failed container(?: (?<container>\\S+) in pod (?<pod>[^\\s_]+)_(?<namespace>[^\\s_(]+)\\((?<uid>[^)\\s]*)\\))?$",
+            "literals": ["Back-off restarting failed "],
+            "regex": "^Back-off restarting failed (?:docker )?container(?: (?<container>\\S+) in pod (?<pod>[^\\s_]+)_(?<namespace>[^\\s_(]+)\\((?<uid>[^)\\s]*)\\))?$",
             "title": "crash loop back-off",
             "explanation": "The container keeps exiting and the kubelet waits before restarting it (10s doubling to 5m). Before Kubernetes 1.26 the message did not name the container and pod. The event count counts sync retries, not restarts.",
             "examples": [
               {
                 "text": "Back-off restarting failed container",
+                "captures": {}
+              },
+              {
+                "text": "Back-off restarting failed docker container",
                 "captures": {}
               },
               {
@@ -297,6 +1230,7 @@ extension PatternCatalog {
             "event": "Normal BackOff",
             "literals": ["Back-off pulling image"],
             "regex": "(?s)^Back-off pulling image \"(?<image>[^\"]*)\"(?:: (?<error>.*))?$",
+            "classify": {"error": "pull-error"},
             "title": "image pull back-off",
             "explanation": "Pulling the image failed and the kubelet waits before trying again (10s doubling to 5m). From Kubernetes 1.32 the previous pull error is appended.",
             "examples": [
@@ -322,6 +1256,7 @@ extension PatternCatalog {
             "event": "Warning Failed",
             "literals": ["Failed to pull image"],
             "regex": "(?s)^Failed to pull image \"(?<image>[^\"]*)\": (?<error>.*)$",
+            "classify": {"error": "pull-error"},
             "title": "image pull failed",
             "explanation": "The container runtime could not pull the image; the error says whether the tag is missing, access was denied or the registry was unreachable.",
             "examples": [
@@ -383,6 +1318,7 @@ extension PatternCatalog {
             "event": "Warning Failed",
             "literals": ["Error: "],
             "regex": "(?s)^Error: (?<error>.*)$",
+            "classify": {"error": "config-error"},
             "title": "container could not be created or started",
             "explanation": "A Failed event from the kubelet: the container was not created or started. The text is the runtime's error, or a waiting reason (the image-pull ones are event.error-image-pull).",
             "examples": [
@@ -484,6 +1420,7 @@ extension PatternCatalog {
             "event": "Warning FailedMount",
             "literals": [" failed for volume \""],
             "regex": "(?s)^(?<operation>[A-Za-z]+\\.[A-Za-z]+) failed for volume \"(?<volume>[^\"]*)\" : (?<error>.*)$",
+            "classify": {"error": "volume-error"},
             "title": "volume operation failed",
             "explanation": "The kubelet (or the attach/detach controller) could not attach, mount or unmount a volume; the pod cannot start until it succeeds.",
             "examples": [
@@ -551,6 +1488,23 @@ extension PatternCatalog {
             ]
           },
           {
+            "id": "event.unable-to-mount-volumes-legacy",
+            "kinds": ["event"],
+            "event": "Warning FailedMount",
+            "literals": ["Unable to mount volumes for pod "],
+            "regex": "(?s)^Unable to mount volumes for pod \"(?<podName>[^\"_]+)_(?<namespace>[^\"_(]+)\\((?<podUID>[^)]*)\\)\": (?<error>.*)$",
+            "classify": {"error": "volume-error"},
+            "title": "volumes not mounted (kubelets before 1.9)",
+            "explanation": "Before the volume manager wrote 'Unable to attach or mount volumes', a kubelet that could not set up a pod's volumes wrote this, with the first volume's error after the colon.",
+            "examples": [
+              {
+                "text": "Unable to mount volumes for pod \"web-5f6d7c8b9-m3n5p_default(4b8e61a2-1151-11e6-a2d1-0adbaa6061ff)\": configmaps \"web-template\" not found",
+                "captures": {"podName": "web-5f6d7c8b9-m3n5p", "namespace": "default", "podUID": "4b8e61a2-1151-11e6-a2d1-0adbaa6061ff", "error": "configmaps \"web-template\" not found"}
+              }
+            ],
+            "counterexamples": ["Unable to attach or mount volumes: unmounted volumes=[config], unattached volumes=[config kube-api-access-x7k2p]: timed out waiting for the condition"]
+          },
+          {
             "id": "event.unable-to-attach-or-mount",
             "kinds": ["event"],
             "event": "Warning FailedMount",
@@ -592,11 +1546,18 @@ extension PatternCatalog {
             "id": "event.failed-create-pod-sandbox",
             "kinds": ["event"],
             "event": "Warning FailedCreatePodSandBox",
-            "literals": ["Failed to create pod sandbox"],
-            "regex": "(?s)^Failed to create pod sandbox: (?<error>.*)$",
+            "literals": ["create pod sandbox: "],
+            "regex": "(?s)^Failed (?:to )?create pod sandbox: (?<error>.*)$",
+            "classify": {"error": "sandbox-error"},
             "title": "pod sandbox not created",
-            "explanation": "The runtime could not create the pod's sandbox (its network namespace and pause container); the error usually names the CNI plugin or the pause image.",
+            "explanation": "The runtime could not create the pod's sandbox (its network namespace and pause container); the error usually names the CNI plugin or the pause image. Kubelets before 1.10 wrote 'Failed create pod sandbox'.",
             "examples": [
+              {
+                "text": "Failed create pod sandbox: rpc error: code = Unknown desc = NetworkPlugin cni failed to set up pod \"web-0_default\" network: failed to allocate for range 0: no IP addresses available in range set",
+                "captures": {
+                  "error": "rpc error: code = Unknown desc = NetworkPlugin cni failed to set up pod \"web-0_default\" network: failed to allocate for range 0: no IP addresses available in range set"
+                }
+              },
               {
                 "text": "Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox \"4f1c2d3e5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d\": plugin type=\"calico\" failed (add): error getting ClusterInformation: connection is unauthorized: Unauthorized",
                 "captures": {
@@ -633,6 +1594,7 @@ extension PatternCatalog {
             "event": "Warning Evicted",
             "literals": ["The node was low on resource: "],
             "regex": "(?s)^The node was low on resource: (?<resource>[^.\\s]+)\\. ?(?:Threshold quantity: (?<threshold>[^,]+), available: (?<available>[^\\s]+?)\\. ?)?(?<detail>.*)$",
+            "classify": {"detail": "eviction-usage"},
             "title": "pod evicted: node low on a resource",
             "explanation": "The kubelet's eviction manager crossed an eviction threshold for the named resource and evicted this pod, usually the one using the most above its request.",
             "examples": [
@@ -727,6 +1689,7 @@ extension PatternCatalog {
             "kinds": ["event"],
             "literals": ["lifecycle hook (", ") for Container "],
             "regex": "(?s)^(?<handler>Exec|HTTP|Sleep) lifecycle hook \\((?<hook>.*?)\\) for Container \"(?<container>[^\"]+)\" in Pod \"(?<podName>[^\"_]+)_(?<namespace>[^\"_(]+)\\((?<podUID>[^)]+)\\)\" failed - error: (?<error>.*?)(?:, message: .*)?$",
+            "classify": {"error": "hook-error"},
             "title": "a lifecycle hook's failure with its error (FailedPostStartHook, FailedPreStopHook events before 1.22)",
             "explanation": "Kubelets before the hook events were reduced to 'PostStartHook failed' / 'PreStopHook failed' put the hook's error in the event: the command's exit code and output, or the HTTP error. The event's reason says which hook.",
             "examples": [
@@ -820,6 +1783,25 @@ extension PatternCatalog {
               }
             ],
             "counterexamples": ["Node worker-2 status is now: NodeNotReady"]
+          },
+          {
+            "id": "event.marking-for-deletion",
+            "kinds": ["event"],
+            "literals": ["Marking for deletion Pod "],
+            "regex": "^Marking for deletion Pod (?:(?<namespace>[^/\\s]+)/)?(?<pod>[^/\\s]+?)(?: from Node (?<node>\\S+))?$",
+            "title": "pod marked for deletion",
+            "explanation": "The node lifecycle controller (NodeControllerEviction, before 1.13 and without taint-based eviction) or the taint eviction controller (TaintManagerEviction) deletes the pods of a node that stayed unreachable or not ready past the toleration (default 300 s).",
+            "examples": [
+              {
+                "text": "Marking for deletion Pod web-0 from Node node-2",
+                "captures": {"pod": "web-0", "node": "node-2"}
+              },
+              {
+                "text": "Marking for deletion Pod shop/web-0",
+                "captures": {"namespace": "shop", "pod": "web-0"}
+              }
+            ],
+            "counterexamples": ["Cancelling deletion of Pod shop/web-0"]
           },
           {
             "id": "event.node-status-change",
@@ -975,6 +1957,7 @@ extension PatternCatalog {
             "event": "Warning FailedSync",
             "literals": ["Error syncing pod", "\" with "],
             "regex": "^Error syncing pod, skipping: failed to \"StartContainer\" for \"(?<container>[^\"]+)\" with (?<reason>ErrImagePull|ImagePullBackOff): \"(?<error>.*)\"$",
+            "classify": {"error": "pull-error"},
             "title": "image pull failing (FailedSync event, before 1.9)",
             "explanation": "Kubelets before 1.9 recorded a failed pull as a FailedSync event carrying the pull error; the container \"POD\" is the pod's infrastructure (pause) container.",
             "examples": [
@@ -1018,6 +2001,7 @@ extension PatternCatalog {
               "Probe failed"
             ],
             "regex": "^\"Probe failed\" probeType=\"(?<probe>Liveness|Readiness|Startup)\" pod=\"(?<pod>[^\"]+)\" podUID=\"?(?<podUID>[^\" ]+)\"? containerName=\"(?<container>[^\"]+)\" probeResult=\"?(?<result>\\w+)\"?(?: output=(?:\"(?<output>(?:[^\"\\\\]|\\\\.)*)\"|<))?",
+            "classify": {"output": "probe-output"},
             "examples": [
               {
                 "text": "\"Probe failed\" probeType=\"Readiness\" pod=\"default/web-0\" podUID=\"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\" containerName=\"web\" probeResult=\"failure\" output=\"HTTP probe failed with statuscode: 503\"",
@@ -1064,6 +2048,7 @@ extension PatternCatalog {
               "Probe errored"
             ],
             "regex": "^\"Probe errored\" err=\"(?<error>(?:[^\"\\\\]|\\\\.)*)\" probeType=\"(?<probe>Liveness|Readiness|Startup)\" pod=\"(?<pod>[^\"]+)\"?(?: podUID=\"?(?<podUID>[^\" ]+)\"?)?(?: containerName=\"(?<container>[^\"]+)\")?",
+            "classify": {"error": "probe-output"},
             "examples": [
               {
                 "text": "\"Probe errored\" err=\"rpc error: code = NotFound desc = failed to exec in container: failed to load task: no running task found: task 05657a9c673d612aedd955a65136ccca36b82ba987831de7844cdc0238f1d707 not found: not found\" probeType=\"Liveness\" pod=\"default/web-0\" podUID=\"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\" containerName=\"web\"",
@@ -1093,6 +2078,7 @@ extension PatternCatalog {
               "\" failed ("
             ],
             "regex": "^(?<probe>Liveness|Readiness|Startup) probe for \"(?<podName>[^\"_]+)_(?<namespace>[^\"_(]+)\\((?<podUID>[^)]+)\\):(?<container>[^\"]+)\" failed \\((?<result>\\w+)\\): (?<output>.*)$",
+            "classify": {"output": "probe-output"},
             "examples": [
               {
                 "text": "Liveness probe for \"web-0_default(0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f):web\" failed (failure): HTTP probe failed with statuscode: 500",
@@ -1131,6 +2117,7 @@ extension PatternCatalog {
               "errored: "
             ],
             "regex": "^(?<probe>Liveness|Readiness|Startup) probe for \"(?<podName>[^\"_]+)_(?<namespace>[^\"_(]+)\\((?<podUID>[^)]+)\\):(?<container>[^\"]+)\" errored: (?<error>.*)$",
+            "classify": {"error": "probe-output"},
             "examples": [
               {
                 "text": "Liveness probe for \"web-0_default(0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f):web\" errored: rpc error: code = Unknown desc = failed to exec in container: container is in CONTAINER_EXITED state",
@@ -1667,6 +2654,7 @@ extension PatternCatalog {
               "with ErrImagePull"
             ],
             "regex": "^\"Error syncing pod, skipping\" err=\"\\[?(?:.*, )?failed to \\\\\"StartContainer\\\\\" for \\\\\"(?<container>[^\"\\\\]+)\\\\\" with ErrImagePull: \\\\\"(?<error>.*?)\\\\\"\\]?\" pod=\"(?<pod>[^\"]+)\"",
+            "classify": {"error": "pull-error"},
             "examples": [
               {
                 "text": "\"Error syncing pod, skipping\" err=\"failed to \\\"StartContainer\\\" for \\\"web\\\" with ErrImagePull: \\\"rpc error: code = NotFound desc = failed to pull and unpack image \\\\\\\"docker.io/library/nginx:doesnotexist\\\\\\\": failed to resolve reference \\\\\\\"docker.io/library/nginx:doesnotexist\\\\\\\": docker.io/library/nginx:doesnotexist: not found\\\"\" pod=\"default/web-0\" podUID=\"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\"",
@@ -1688,6 +2676,7 @@ extension PatternCatalog {
               "with CreateContainerConfigError"
             ],
             "regex": "^\"Error syncing pod, skipping\" err=\"\\[?(?:.*, )?failed to \\\\\"StartContainer\\\\\" for \\\\\"(?<container>[^\"\\\\]+)\\\\\" with CreateContainerConfigError: \\\\\"(?<error>.*?)\\\\\"\\]?\" pod=\"(?<pod>[^\"]+)\"",
+            "classify": {"error": "config-error"},
             "examples": [
               {
                 "text": "\"Error syncing pod, skipping\" err=\"failed to \\\"StartContainer\\\" for \\\"web\\\" with CreateContainerConfigError: \\\"secret \\\\\\\"db-creds\\\\\\\" not found\\\"\" pod=\"default/web-0\" podUID=\"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\"",
@@ -1716,6 +2705,7 @@ extension PatternCatalog {
               "with CreatePodSandboxError"
             ],
             "regex": "^\"Error syncing pod, skipping\" err=\"failed to \\\\\"CreatePodSandbox\\\\\" for \\\\\"(?<podRef>[^\"\\\\]+)\\\\\" with CreatePodSandboxError: \\\\\"(?<error>.*?)\\\\\"\" pod=\"(?<pod>[^\"]+)\"",
+            "classify": {"error": "sandbox-error"},
             "examples": [
               {
                 "text": "\"Error syncing pod, skipping\" err=\"failed to \\\"CreatePodSandbox\\\" for \\\"web-0_default(0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f)\\\" with CreatePodSandboxError: \\\"Failed to create sandbox for pod \\\\\\\"web-0_default(0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f)\\\\\\\": rpc error: code = Unknown desc = failed to setup network for sandbox \\\\\\\"3f1a2b4c\\\\\\\": plugin type=\\\\\\\"calico\\\\\\\" failed (add): stat /var/lib/calico/nodename: no such file or directory\\\"\" pod=\"default/web-0\" podUID=\"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\"",
@@ -1781,6 +2771,7 @@ extension PatternCatalog {
               "Failed to pull image"
             ],
             "regex": "^\"Failed to pull image\" err=\"(?<error>(?:[^\"\\\\]|\\\\.)*)\" image=\"(?<image>[^\"]+)\"",
+            "classify": {"error": "pull-error"},
             "examples": [
               {
                 "text": "\"Failed to pull image\" err=\"rpc error: code = NotFound desc = failed to pull and unpack image \\\"docker.io/library/nginx:doesnotexist\\\": failed to resolve reference \\\"docker.io/library/nginx:doesnotexist\\\": docker.io/library/nginx:doesnotexist: not found\" image=\"nginx:doesnotexist\"",
@@ -1824,6 +2815,7 @@ extension PatternCatalog {
               "PullImage from image service failed"
             ],
             "regex": "^\"PullImage from image service failed\" err=\"(?<error>(?:[^\"\\\\]|\\\\.)*)\" image=\"(?<image>[^\"]+)\"",
+            "classify": {"error": "pull-error"},
             "examples": [
               {
                 "text": "\"PullImage from image service failed\" err=\"rpc error: code = Unknown desc = failed to pull and unpack image \\\"registry.example.com/team/api:1.4.2\\\": failed to resolve reference \\\"registry.example.com/team/api:1.4.2\\\": pull access denied, repository does not exist or may require authorization: authorization failed: no basic auth credentials\" image=\"registry.example.com/team/api:1.4.2\"",
@@ -1842,6 +2834,7 @@ extension PatternCatalog {
               "Failed to pull image "
             ],
             "regex": "Failed to pull image (?<escaped>\\\\+)?\"(?<image>[^\"\\\\]+)\\\\*\": (?<error>.*?)(?(escaped)\"$|$)",
+            "classify": {"error": "pull-error"},
             "examples": [
               {
                 "text": "\"Event occurred\" object=\"default/web-0\" fieldPath=\"spec.containers{web}\" kind=\"Pod\" apiVersion=\"v1\" type=\"Warning\" reason=\"Failed\" message=\"Failed to pull image \\\"nginx:doesnotexist\\\": rpc error: code = NotFound desc = failed to pull and unpack image \\\"docker.io/library/nginx:doesnotexist\\\": failed to resolve reference \\\"docker.io/library/nginx:doesnotexist\\\": docker.io/library/nginx:doesnotexist: not found\"",
@@ -1895,6 +2888,7 @@ extension PatternCatalog {
               "container start failed: "
             ],
             "regex": "^container start failed: (?<reason>ErrImagePull|ImagePullBackOff|InvalidImageName|ErrImageNeverPull): (?<error>.*)$",
+            "classify": {"error": "pull-error"},
             "examples": [
               {
                 "text": "container start failed: ErrImagePull: image pull failed for unknown error",
@@ -1917,6 +2911,7 @@ extension PatternCatalog {
               ": "
             ],
             "regex": "^(?<reason>ErrImagePull|ImagePullBackOff|InvalidImageName|ErrImageNeverPull): (?<error>.+)$",
+            "classify": {"error": "pull-error"},
             "examples": [
               {
                 "text": "ErrImagePull: rpc error: code = Unknown desc = Error response from daemon: manifest for nodewatch/leader:v1.0-rc9 not found: manifest unknown: manifest unknown",
@@ -1945,6 +2940,7 @@ extension PatternCatalog {
               "MountVolume.SetUp failed for volume "
             ],
             "regex": "(?:Operation for \"(?<operation>[^\"]+)\" failed\\. No retries permitted until (?<retryAt>.+?) \\(durationBeforeRetry (?<retryIn>[^)]+)\\)\\. Error: \"?)?MountVolume\\.SetUp failed for volume (?<escaped>\\\\)?\"(?<volume>[^\"\\\\]+)\\\\?\"(?: \\(UniqueName: \\\\?\"(?<uniqueName>[^\"\\\\]+)\\\\?\"\\) pod \\\\?\"(?<podName>[^\"\\\\]+)\\\\?\" \\(UID: \\\\?\"(?<podUID>[^\"\\\\]+)\\\\?\"\\))? : (?<error>.*?)(?(escaped)\"$|$)",
+            "classify": {"error": "volume-error"},
             "examples": [
               {
                 "text": "Operation for \"{volumeName:kubernetes.io/configmap/f3a85d20-6e1c-4b97-9d04-1c7e5b3a0f68-cluster-config podName:f3a85d20-6e1c-4b97-9d04-1c7e5b3a0f68 nodeName:}\" failed. No retries permitted until 2020-10-19 21:43:51.616168491 +0000 UTC m=+371.414519935 (durationBeforeRetry 500ms). Error: \"MountVolume.SetUp failed for volume \\\"cluster-config\\\" (UniqueName: \\\"kubernetes.io/configmap/f3a85d20-6e1c-4b97-9d04-1c7e5b3a0f68-cluster-config\\\") pod \\\"rate-collector-0\\\" (UID: \\\"f3a85d20-6e1c-4b97-9d04-1c7e5b3a0f68\\\") : stat /var/lib/kubelet/pods/f3a85d20/volumes/kubernetes.io~configmap/cluster-config: no such file or directory\"",
@@ -2146,6 +3142,7 @@ extension PatternCatalog {
               "Failed to create sandbox for pod"
             ],
             "regex": "^\"Failed to create sandbox for pod\" err=\"(?<error>(?:[^\"\\\\]|\\\\.)*)\" pod=\"(?<pod>[^\"]+)\"",
+            "classify": {"error": "sandbox-error"},
             "examples": [
               {
                 "text": "\"Failed to create sandbox for pod\" err=\"rpc error: code = Unknown desc = failed to setup network for sandbox \\\"3f1a2b4c5d6e\\\": plugin type=\\\"calico\\\" failed (add): stat /var/lib/calico/nodename: no such file or directory: check that the calico/node container is running and has mounted /var/lib/calico/\" pod=\"default/web-0\"",
@@ -2165,6 +3162,7 @@ extension PatternCatalog {
               "CreatePodSandbox for pod failed"
             ],
             "regex": "^\"CreatePodSandbox for pod failed\" err=\"(?<error>(?:[^\"\\\\]|\\\\.)*)\" pod=\"(?<pod>[^\"]+)\"",
+            "classify": {"error": "sandbox-error"},
             "examples": [
               {
                 "text": "\"CreatePodSandbox for pod failed\" err=\"rpc error: code = Unknown desc = failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: error setting cgroup config for procHooks process: failed to write \\\"400000\\\": write /sys/fs/cgroup/cpu,cpuacct/kubepods/pod0f1c/cpu.cfs_quota_us: invalid argument: unknown\" pod=\"default/web-0\"",
@@ -2183,6 +3181,7 @@ extension PatternCatalog {
               "RunPodSandbox from runtime service failed: "
             ],
             "regex": "^RunPodSandbox from runtime service failed: (?<error>.+)$",
+            "classify": {"error": "sandbox-error"},
             "title": "the runtime could not create the pod sandbox (kubelets before structured logging)",
             "explanation": "The same failure as \"RunPodSandbox from runtime service failed\" err=…, as kubelets before 1.20 wrote it.",
             "examples": [
@@ -2203,6 +3202,7 @@ extension PatternCatalog {
               "RunPodSandbox from runtime service failed"
             ],
             "regex": "^\"RunPodSandbox from runtime service failed\" err=\"(?<error>(?:[^\"\\\\]|\\\\.)*)\"",
+            "classify": {"error": "sandbox-error"},
             "examples": [
               {
                 "text": "\"RunPodSandbox from runtime service failed\" err=\"rpc error: code = Unknown desc = failed to get sandbox image \\\"registry.k8s.io/pause:3.9\\\": failed to pull image \\\"registry.k8s.io/pause:3.9\\\": failed to do request: Head \\\"https://registry.k8s.io/v2/pause/manifests/3.9\\\": dial tcp: lookup registry.k8s.io: i/o timeout\"",
@@ -2468,6 +3468,7 @@ extension PatternCatalog {
               "failed: "
             ],
             "regex": "^(?:CreatePodSandbox|createPodSandbox) for pod \"(?<podName>[^\"_]+)_(?<namespace>[^\"_(]+)\\((?<podUID>[^)]*)\\)\" failed: (?<error>.*)$",
+            "classify": {"error": "sandbox-error"},
             "title": "pod sandbox not created (before structured logging)",
             "explanation": "Before 1.21 the kubelet logged a failed sandbox creation unstructured, naming the pod as name_namespace(uid); the same error is the FailedCreatePodSandBox event's message.",
             "examples": [
@@ -2675,6 +3676,7 @@ extension PatternCatalog {
               "\\\" failed\""
             ],
             "regex": "^\"PullImage \\\\\"(?<image>[^\"\\\\]+)\\\\\" failed\"(?: error=\"(?<error>(?:[^\"\\\\]|\\\\.)*)\")?",
+            "classify": {"error": "pull-error"},
             "examples": [
               {
                 "text": "\"PullImage \\\"registry.example.com/shop/web:4.2.0\\\" failed\" error=\"rpc error: code = NotFound desc = failed to pull and unpack image \\\"registry.example.com/shop/web:4.2.0\\\": not found\"",

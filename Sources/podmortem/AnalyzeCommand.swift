@@ -47,6 +47,7 @@ struct AnalyzeCommand: ParsableCommand {
       input.analysisOptions(), selection: select.selection, config: config, format: format, terminal: terminal)
     var report = select.selection.apply(to: result.report)
     if let config { report = config.apply(to: report) }
+    report.allPods = reportOptions.allPods
     let outcome = Outcome(report, failOn: failOn.severity, unrecognisedLimit: failOnUnrecognised?.value)
     if outcome.hasReport || format.isMachineReadable {
       let text = format.render(

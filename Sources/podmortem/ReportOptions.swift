@@ -22,6 +22,11 @@ struct ReportOptionsGroup: ParsableArguments {
     help: "Print long timeline and evidence lines whole in the text report instead of shortening them.")
   var noTrunc = false
 
+  @Flag(
+    name: .customLong("all-pods"),
+    help: "Show the timeline of every pod, not only of the pods a finding is about.")
+  var allPods = false
+
   /// The config to apply, or nil. A bad file is a usage error (exit 64): every problem goes to
   /// stderr as `podmortem: FILE:LINE: error: …` and the run stops before reading any input.
   func loadConfig(patternDirectories: [String]) throws -> SuppressionConfig? {

@@ -50,7 +50,8 @@ struct SecretMaskingTests {
     var all: [String: String] = [:]
     let flag = reveal ? ["--show-secrets"] : []
     for format in reportFormats {
-      let r = try BinaryRunner.run(["--format", format, "--now", now] + flag + inputs, cwd: cwd)
+      // Every pod's timeline, so the secret-bearing lines are shown whether or not a finding cites them.
+      let r = try BinaryRunner.run(["--format", format, "--now", now, "--all-pods"] + flag + inputs, cwd: cwd)
       #expect(r.status == 0 || r.status == 1, "\(format): exit \(r.status): \(r.stderr)")
       all[format] = r.stdout
       all["\(format) stderr"] = r.stderr

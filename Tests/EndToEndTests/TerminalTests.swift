@@ -52,7 +52,10 @@ struct TerminalTests {
     let describe = sample.replacingOccurrences(of: "awaiting headers)\n", with: "awaiting headers)\(long)\n")
     #expect(describe != sample)
     let r = try BinaryRunner.run(["--now", Self.now], stdin: describe)
-    let cut = r.stdout.split(separator: "\n").filter { $0.contains("Liveness probe failed") && $0.contains("…") }
+    // The timeline's rows (the evidence quotes the same line too, without a count to keep).
+    let cut = r.stdout.split(separator: "\n").filter {
+      $0.contains("probe-failure") && $0.contains("Liveness probe failed") && $0.contains("…")
+    }
     #expect(cut.count == 2)
     #expect(cut.contains { $0.hasSuffix("… (x12)") })
     #expect(cut.contains { $0.hasSuffix("… (first of x12)") })

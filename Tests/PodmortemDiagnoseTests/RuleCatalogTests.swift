@@ -78,3 +78,37 @@ import Testing
   }
   #expect(named > 20)
 }
+
+/// Every shipped event pattern is there for a reason: a rule (or the correlator) names it, it
+/// raises a finding of its own, or a rule asks for the reason its message is sent with (the
+/// pattern then gives that rule its captures). The few recognised only for the timeline and the
+/// subject are listed, each with why.
+@Test func everyShippedEventPatternIsUsed() throws {
+  let context: [String: String] = [
+    "event.probe-warning": "a probe that succeeded with a warning: timeline only",
+    "event.container-created": "names the container of an event without a field path",
+    "event.scheduled": "names the pod and node of an event pasted without its object",
+    "event.exceeded-grace-period": "timeline: the kill the grace-period rules read from the container's exit",
+    "event.system-oom": "a node event: the OOM rule reads OOMKilled from the container",
+  ]
+  let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+  var source = ""
+  for module in ["PodmortemCorrelate", "PodmortemDiagnose", "PodmortemIngest"] {
+    let folder = root.appendingPathComponent("Sources/\(module)")
+    for file in FileManager.default.enumerator(atPath: folder.path)?.compactMap({ $0 as? String }) ?? []
+    where file.hasSuffix(".swift") && !file.hasPrefix("Examples/") {
+      source += try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+    }
+  }
+  let asked = try Swift.Regex(#"(?:events\(|reason == |reasons: Set<String> = \[)"([A-Z][A-Za-z]+)""#)
+  let reasons = Set(source.matches(of: asked).compactMap { $0.output[1].substring.map(String.init) })
+  let patterns = PatternCatalog.shipped(diagnostics: { _ in }).patterns.filter { $0.kinds == [.event] }
+  #expect(patterns.count > 30)
+  for pattern in patterns where pattern.severity == nil && !source.contains("\"\(pattern.id)\"") {
+    if context[pattern.id] != nil { continue }
+    let reason = try #require(pattern.event?.reason, "\(pattern.id) is used by nothing and names no event reason")
+    #expect(reasons.contains(reason), "\(pattern.id): no rule names it or asks for reason '\(reason)'")
+  }
+  for id in context.keys { #expect(patterns.contains { $0.id == id }, "\(id) is listed but not shipped") }
+}

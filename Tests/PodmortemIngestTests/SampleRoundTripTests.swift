@@ -402,9 +402,12 @@ enum RoundTrip {
   static func withoutEvidence(_ pod: PodSnapshot) -> PodSnapshot {
     var pod = pod
     pod.evidence = []
+    pod.deletionEvidence = []
     pod.containers = pod.containers.map { c in
       var c = c
       c.evidence = []
+      c.stateEvidence = []
+      c.lastStateEvidence = []
       for kind in c.probes.keys { c.probes[kind]?.evidence = nil }
       return c
     }

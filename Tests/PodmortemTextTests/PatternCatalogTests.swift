@@ -84,7 +84,7 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
   @Test(arguments: [
     (
       #"{"id": "test.x", "kinds": ["events"], "regex": "a", "examples": [{"text": "a"}]}"#,
-      "pattern 'test.x' skipped: unknown kind 'events' (expected one of 'event', 'kubelet', 'container', 'node', 'reference')"
+      "pattern 'test.x' skipped: unknown kind 'events' (expected one of 'event', 'kubelet', 'container', 'node', 'reference', 'detail')"
     ),
     (
       #"{"id": "test.x", "kinds": [], "regex": "a", "examples": [{"text": "a"}]}"#,
@@ -138,11 +138,92 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
       #"{"id": "test.x", "kinds": "event", "regex": "a", "examples": [{"text": "a"}]}"#,
       "pattern 'test.x' skipped: expected Array<Any> at 'patterns[0].kinds'"
     ),
+    (
+      #"{"id": "test.x", "kinds": ["detail"], "regex": "a", "examples": [{"text": "a"}]}"#,
+      "pattern 'test.x' skipped: a pattern of kind 'detail' is of that kind alone and names its 'detail' domain"
+    ),
+    (
+      #"{"id": "test.x", "kinds": ["event"], "detail": "d", "regex": "a", "examples": [{"text": "a"}]}"#,
+      "pattern 'test.x' skipped: 'detail' is for patterns of kind 'detail' only"
+    ),
+    (
+      #"{"id": "test.x", "kinds": ["event"], "sets": {"k": "v"}, "regex": "a", "examples": [{"text": "a"}]}"#,
+      "pattern 'test.x' skipped: 'sets' is for 'detail' patterns only"
+    ),
+    (
+      #"{"id": "test.x", "kinds": ["event"], "classify": {"b": "d"}, "regex": "(?<a>a)", "examples": [{"text": "a"}]}"#,
+      "pattern 'test.x' skipped: 'classify' names capture 'b' but the regex has no group 'b'"
+    ),
+    (
+      #"{"id": "test.x", "kinds": ["detail"], "detail": "d", "classify": {"a": "d"}, "regex": "(?<a>a)", "examples": [{"text": "a"}]}"#,
+      "pattern 'test.x' skipped: 'classify' of 'a' needs a domain other than the pattern's own"
+    ),
+    (
+      #"{"id": "test.x", "kinds": ["detail"], "detail": "d", "sets": {"a": "v"}, "regex": "(?<a>a)", "examples": [{"text": "a"}]}"#,
+      "pattern 'test.x' skipped: 'sets' key 'a' is also a group of the regex"
+    ),
   ])
   func invalidPatternIsRejected(json: String, message: String) {
     let (catalog, log) = load(json)
     #expect(catalog.patterns.isEmpty)
     #expect(log.messages == [message])
+  }
+
+  /// A capture a pattern classifies gets the first matching detail of its domain: its groups and
+  /// the facts it sets; a detail never matches text on its own, and a key the hit has stays.
+  @Test func classifiedCaptureCarriesItsDetail() throws {
+    let (catalog, log) = load(
+      #"""
+      {"id": "test.probe", "kinds": ["event"], "regex": "^probe failed: (?<output>.*)$",
+       "classify": {"output": "out"}, "examples": [{"text": "probe failed: x"}]}
+      """#,
+      #"""
+      {"id": "out.status", "kinds": ["detail"], "detail": "out", "regex": "status (?<code>\\d+)",
+       "sets": {"mode": "status"}, "examples": [{"text": "status 503", "captures": {"code": "503", "mode": "status"}}]}
+      """#,
+      #"""
+      {"id": "out.any", "kinds": ["detail"], "detail": "out", "regex": "(?<output>.+)", "sets": {"mode": "other"},
+       "examples": [{"text": "anything"}]}
+      """#)
+    #expect(log.all.isEmpty)
+    let hit = try #require(catalog.firstMatch("probe failed: HTTP status 503", kind: .event))
+    #expect(hit.patternID == "test.probe")
+    #expect(
+      hit.captures == [KeyValue("output", "HTTP status 503"), KeyValue("code", "503"), KeyValue("mode", "status")])
+    let other = try #require(catalog.firstMatch("probe failed: refused", kind: .event))
+    #expect(other.captures == [KeyValue("output", "refused"), KeyValue("mode", "other")])
+    #expect(catalog.firstMatch("status 503", kind: .event) == nil)
+    #expect(catalog.detail("status 404", "out")?.capture("code") == "404")
+    #expect(catalog.detail("status 404", "elsewhere") == nil)
+  }
+
+  /// A detail classifies its own captures too, and domains that name each other stop at the bound.
+  @Test func detailsClassifyTheirCapturesToABoundedDepth() throws {
+    let (catalog, log) = load(
+      #"""
+      {"id": "a.x", "kinds": ["detail"], "detail": "a", "regex": "^a(?<rest>.*)$", "classify": {"rest": "b"},
+       "sets": {"a": "yes"}, "examples": [{"text": "ab"}]}
+      """#,
+      #"""
+      {"id": "b.x", "kinds": ["detail"], "detail": "b", "regex": "^(?<more>.*)$", "classify": {"more": "a"},
+       "sets": {"b": "yes"}, "examples": [{"text": "b"}]}
+      """#)
+    #expect(log.all.isEmpty)
+    let hit = try #require(catalog.detail("aaaaaaaa", "a"))
+    #expect(hit.capture("a") == "yes" && hit.capture("b") == "yes")
+    #expect(hit.captures.count < 12)
+  }
+
+  /// Every domain a shipped pattern classifies in has detail patterns, and every detail domain is
+  /// used, by a pattern or by Ingest for a container's state messages.
+  @Test func shippedDetailDomainsAreClassifiedAndDefined() {
+    let log = DiagnosticLog()
+    let domains = PatternCatalog.shipped(diagnostics: log.sink).detailDomains
+    #expect(log.all.isEmpty)
+    #expect(!domains.classified.isEmpty)
+    #expect(domains.classified.subtracting(domains.defined).isEmpty)
+    #expect(domains.defined.subtracting(domains.classified).subtracting(PatternCatalog.stateMessageDomains).isEmpty)
+    #expect(PatternCatalog.stateMessageDomains.subtracting(domains.defined).isEmpty)
   }
 
   @Test func unknownKeysAreReportedButThePatternLoads() {

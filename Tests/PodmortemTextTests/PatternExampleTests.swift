@@ -13,6 +13,8 @@ struct PatternExampleCase: Sendable, CustomTestStringConvertible {
   var id: String
   var regex: String
   var literals: [String]
+  /// A detail pattern's constant facts, part of every match.
+  var sets: [String: String] = [:]
   var text: String
   /// nil for a counterexample; for an example, the expected captures (nil entries: not checked).
   var expectation: Expectation
@@ -58,7 +60,9 @@ struct PatternExampleCase: Sendable, CustomTestStringConvertible {
       guard let regex = pattern["regex"] as? String else { return result + broken("'\(id)' has no regex") }
       let literals = pattern["literals"] as? [String] ?? []
       let base = PatternExampleCase(
-        file: file, line: 0, id: id, regex: regex, literals: literals, text: "", expectation: .doesNotMatch)
+        file: file, line: 0, id: id, regex: regex, literals: literals,
+        sets: pattern["sets"] as? [String: String] ?? [:],
+        text: "", expectation: .doesNotMatch)
       for example in pattern["examples"] as? [[String: Any]] ?? [] {
         var item = base
         item.text = example["text"] as? String ?? ""
@@ -100,7 +104,9 @@ struct PatternExampleCase: Sendable, CustomTestStringConvertible {
       return
     }
     let regex = try Regex(item.regex)
-    let pattern = Pattern(id: item.id, kinds: [], literals: item.literals, regex: regex, file: item.file)
+    let pattern = Pattern(
+      id: item.id, kinds: [], literals: item.literals, regex: regex, file: item.file,
+      sets: item.sets.sorted { $0.key < $1.key }.map { KeyValue($0.key, $0.value) })
     let hit = try pattern.match(item.text)
     switch item.expectation {
     case .doesNotMatch:

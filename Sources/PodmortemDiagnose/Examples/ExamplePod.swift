@@ -111,7 +111,9 @@ package struct ExamplePod: Sendable {
       involved: involved, type: type, reason: reason, message: message, sourceComponent: from, count: count,
       firstSeen: Self.ago(first), lastSeen: Self.ago(lastAgo), evidence: [row])
     // Recognised as Ingest recognises a message (docs/architecture.md "Patterns").
-    event.patternID = Self.patterns.firstMatch(message, kind: .event)?.patternID
+    let hit = Self.patterns.firstMatch(message, kind: .event)
+    event.patternID = hit?.patternID
+    event.captures = hit?.captures ?? []
     events.append(event)
   }
 
@@ -125,7 +127,9 @@ package struct ExamplePod: Sendable {
 
   /// The pod's history as the correlator would hand it over.
   package var history: PodHistory {
-    PodHistory(
+    var snapshot = snapshot
+    Self.patterns.classifyStates(of: &snapshot)
+    return PodHistory(
       key: PodKey(namespace: snapshot.namespace ?? "default", name: snapshot.name), snapshots: [snapshot],
       latest: snapshot, events: events)
   }

@@ -138,11 +138,11 @@ package struct CrashLoopBackOffModel: Hashable, Sendable {
     return .tunedMax(seconds: observed)
   }
 
-  /// The `back-off 5m0s` delay in a CrashLoopBackOff waiting message
-  /// (`back-off 5m0s restarting failed container=web pod=web-0_default(…)`), in seconds.
-  package static func observedDelay(inWaitingMessage message: String) -> Double? {
-    guard let range = message.range(of: "back-off ") else { return nil }
-    let token = message[range.upperBound...].prefix { !$0.isWhitespace }
-    return Durations.goDuration(token)
+  /// The `back-off 5m0s` delay of a container waiting in CrashLoopBackOff, in seconds: what Ingest
+  /// recognised in its waiting message (`back-off 5m0s restarting failed container=web pod=…`,
+  /// patterns/details.json `waiting-backoff.delay`).
+  package static func observedDelay(of container: ContainerSnapshot) -> Double? {
+    guard let token = container.waitingDetail.first(where: { $0.key == "backoff" })?.value else { return nil }
+    return Durations.goDuration(Substring(token))
   }
 }

@@ -1,3 +1,5 @@
+import PodmortemModel
+
 /// What a container exit code means (docs/kubernetes.md §8.4).
 ///
 /// 128 + N is death by signal N. The exit code alone cannot tell an OOM kill from a grace-period
@@ -25,10 +27,19 @@ package enum ExitCodes {
     package var guidance: String
   }
 
+  /// Explains a finished run: its exit code, its reason, and what its termination message was
+  /// recognised as (patterns/details.json, domain termination-message).
+  package static func explain(_ termination: Termination) -> Meaning {
+    explain(
+      termination.exitCode, reason: termination.reason,
+      crash: termination.messageDetail.first { $0.key == "crash" }?.value)
+  }
+
   /// Explains `exitCode`; `reason` is the terminated reason (`OOMKilled`, `Error`, `StartError`) and
-  /// `message` the termination message, which can name the runtime that chose the code.
-  package static func explain(_ exitCode: Int, reason: String? = nil, message: String? = nil) -> Meaning {
-    if let runtime = runtimeCrash(exitCode, message: message) { return runtime }
+  /// `crash` the language runtime the termination message showed crashing (`go-panic`,
+  /// `python-exception`, `java-exception`), which can have chosen the code.
+  package static func explain(_ exitCode: Int, reason: String? = nil, crash: String? = nil) -> Meaning {
+    if let runtime = runtimeCrash(exitCode, crash: crash) { return runtime }
     if reason == "OOMKilled" {
       return Meaning(
         exitCode: exitCode, signal: 9, signalName: "SIGKILL", summary: "killed by the kernel OOM killer",
@@ -41,11 +52,11 @@ package enum ExitCodes {
     case 1:
       return Meaning(
         exitCode: 1, summary: "application error",
-        guidance: "the program failed on its own; read its logs ('kubectl logs --previous')")
+        guidance: "the program failed on its own; read the logs of the run that ended")
     case 2:
       return Meaning(
         exitCode: 2, summary: "misuse of a shell builtin or invalid arguments",
-        guidance: "check the command and args, and read the logs ('kubectl logs --previous')")
+        guidance: "check the command and args, and read the logs of the run that ended")
     case 126:
       return Meaning(
         exitCode: 126, summary: "command found but not executable",
@@ -72,11 +83,11 @@ package enum ExitCodes {
     case 255:
       return Meaning(
         exitCode: 255, summary: "exit status out of range (exit(-1))",
-        guidance: "the program reported a fatal error; read its logs ('kubectl logs --previous')")
+        guidance: "the program reported a fatal error; read the logs of the run that ended")
     default:
       return Meaning(
         exitCode: exitCode, summary: "application-defined exit code",
-        guidance: "the program chose this code; read its logs ('kubectl logs --previous')")
+        guidance: "the program chose this code; read the logs of the run that ended")
     }
   }
 
@@ -104,23 +115,22 @@ package enum ExitCodes {
 
   /// A crash whose exit code the language runtime chose, told by the termination message
   /// (written with `terminationMessagePolicy: FallbackToLogsOnError`, or by the app itself).
-  static func runtimeCrash(_ exitCode: Int, message: String?) -> Meaning? {
-    guard let message else { return nil }
-    if exitCode == 2, message.contains("panic: ") || message.contains("goroutine ") {
+  static func runtimeCrash(_ exitCode: Int, crash: String?) -> Meaning? {
+    switch (exitCode, crash) {
+    case (2, "go-panic"):
       return Meaning(
         exitCode: 2, summary: "an unrecovered Go panic (the Go runtime exits 2)",
-        guidance: "the panic message and stack name the failing code; 'kubectl logs --previous' shows all of it")
-    }
-    if exitCode == 1, message.contains("Traceback (most recent call last)") {
+        guidance: "the panic message and stack name the failing code; the previous run's log shows all of it")
+    case (1, "python-exception"):
       return Meaning(
         exitCode: 1, summary: "an uncaught Python exception",
-        guidance: "the traceback's last line names the exception; 'kubectl logs --previous' shows all of it")
-    }
-    if exitCode == 1, message.contains("Exception in thread ") {
+        guidance: "the traceback's last line names the exception; the previous run's log shows all of it")
+    case (1, "java-exception"):
       return Meaning(
         exitCode: 1, summary: "an uncaught Java exception",
-        guidance: "the stack trace names the exception; 'kubectl logs --previous' shows all of it")
+        guidance: "the stack trace names the exception; the previous run's log shows all of it")
+    default:
+      return nil
     }
-    return nil
   }
 }

@@ -53,7 +53,9 @@ package enum ProbeMode: String, Hashable, Sendable, Codable, CaseIterable {
   case unknown
 }
 
-/// One `Unhealthy` event message taken apart: `Liveness probe failed: HTTP probe failed with statuscode: 503`.
+/// One `Unhealthy` event as Ingest recognised it (event.probe-failed, event.probe-errored) with the
+/// detail of its output (patterns/details.json, domain `probe-output`):
+/// `Liveness probe failed: HTTP probe failed with statuscode: 503`.
 package struct ProbeFailureMessage: Hashable, Sendable {
   package var kind: ProbeSpec.Kind
   /// `probe errored` (counts toward nothing) rather than `probe failed`.
@@ -63,63 +65,38 @@ package struct ProbeFailureMessage: Hashable, Sendable {
   package var mode: ProbeMode
   /// The HTTP status for `http-status`.
   package var statusCode: Int?
+  /// The mode the output's detail pattern named, before the probe's handler is known.
+  package var detailMode: String?
 
-  /// Parses `<Kind> probe failed: <output>` or `<Kind> probe errored[ and resulted in X state]: <error>`.
-  package init?(_ text: String) {
-    // An operator's copy of the event names the pod first (`Pod web-0: Startup probe failed: …`),
-    // as event.probe-failed allows (patterns/event-messages.json).
-    var message = Substring(text)
-    if message.hasPrefix("Pod "), let colon = message.firstIndex(of: ":"),
-      message[message.index(message.startIndex, offsetBy: 4)..<colon].allSatisfy({
-        $0.isLetter || $0.isNumber || $0 == "-" || $0 == "."
-      })
-    {
-      message = message[message.index(after: colon)...].drop { $0 == " " }
-    }
-    let kinds: [(String, ProbeSpec.Kind)] = [("Liveness", .liveness), ("Readiness", .readiness), ("Startup", .startup)]
-    guard let (prefix, kind) = kinds.first(where: { message.hasPrefix($0.0 + " probe ") }) else { return nil }
-    let rest = message.dropFirst(prefix.count + " probe ".count)
+  /// The event patterns of a failed and an errored attempt (patterns/event-messages.json).
+  static let failedPattern = "event.probe-failed"
+  static let erroredPattern = "event.probe-errored"
+
+  /// Nil unless `patternID` is a failed or errored probe attempt naming its probe.
+  package init?(patternID: String?, captures: [KeyValue]) {
+    func capture(_ key: String) -> String? { captures.first { $0.key == key }?.value }
+    guard patternID == Self.failedPattern || patternID == Self.erroredPattern,
+      let probe = capture("probe"), let kind = ProbeSpec.Kind(rawValue: probe.lowercased())
+    else { return nil }
     self.kind = kind
-    if rest.hasPrefix("failed:") {
-      errored = false
-      output = String(rest.dropFirst("failed:".count).drop { $0 == " " })
-    } else if rest.hasPrefix("errored"), let colon = rest.firstIndex(of: ":") {
-      // ≥1.33: `probe errored and resulted in unknown state: …` (§6.3).
-      errored = true
-      output = String(rest[rest.index(after: colon)...].drop { $0 == " " })
-    } else {
-      return nil
-    }
-    (mode, statusCode) = errored ? (.errored, nil) : ProbeFailureMessage.classify(output: output, handler: nil)
+    errored = patternID == Self.erroredPattern
+    output = capture("output") ?? capture("error") ?? ""
+    detailMode = capture("mode")
+    (mode, statusCode) =
+      errored ? (.errored, nil) : Self.mode(detail: detailMode, statusCode: capture("statusCode"), handler: nil)
   }
 
-  /// Classifies a probe output; `handler` (when known) decides unrecognised text.
-  package static func classify(output: String, handler: ProbeHandler?) -> (ProbeMode, Int?) {
-    let marker = "HTTP probe failed with statuscode: "
-    if let range = output.range(of: marker) {
-      return (.httpStatus, Int(output[range.upperBound...].prefix { $0.isNumber }))
-    }
-    // Exec timeout: ≥1.31 `command timed out: "…" timed out after 1s`, ≤1.30 `command "…" timed out`.
-    if output.hasPrefix("command timed out") || (output.hasPrefix("command \"") && output.hasSuffix("timed out")) {
-      return (.execTimeout, nil)
-    }
-    let grpcMarkers = [
-      "failed to connect service", "health rpc", "grpc health protocol", "service unhealthy (responded with",
-    ]
-    if grpcMarkers.contains(where: output.contains) { return (.grpc, nil) }
-    if output.contains("connection refused") { return (.refused, nil) }
-    let timeoutMarkers = ["context deadline exceeded", "Client.Timeout", "i/o timeout", "request canceled"]
-    if timeoutMarkers.contains(where: output.contains) { return (.timeout, nil) }
-    if output.contains("connection reset by peer") || output.hasSuffix("EOF") { return (.reset, nil) }
-    if output.contains("dial tcp") { return (.tcp, nil) }
-    switch handler {
-    case .exec: return (.execFailed, nil)
-    case .httpGet, .tcpSocket, .grpc: return (.unknown, nil)
-    case .unknown, nil:
-      // HTTP, TCP and gRPC outputs are Go error strings matched above; anything else (or
-      // nothing at all) is an exec command's own output.
-      if output.hasPrefix("Get ") || output.hasPrefix("Get\"") { return (.unknown, nil) }
-      return (.execFailed, nil)
+  /// The mode of an output whose detail pattern named `detail` (nil: none matched); the probe's
+  /// `handler`, when known, decides what no detail recognised: an exec probe's own output fails it,
+  /// while an HTTP, TCP or gRPC probe's output is a Go error the details should have named.
+  package static func mode(detail: String?, statusCode: String?, handler: ProbeHandler?) -> (ProbeMode, Int?) {
+    let code = statusCode.flatMap { Plausible.int32(Substring($0)) }
+    switch (detail.flatMap(ProbeMode.init(rawValue:)), handler) {
+    case (.httpStatus?, _): return (.httpStatus, code)
+    case (.unknown?, .exec?): return (.execFailed, nil)
+    case (let known?, _): return (known, nil)
+    case (nil, .httpGet?), (nil, .tcpSocket?), (nil, .grpc?): return (.unknown, nil)
+    case (nil, _): return (.execFailed, nil)
     }
   }
 }

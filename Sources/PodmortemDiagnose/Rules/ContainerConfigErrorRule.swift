@@ -14,15 +14,16 @@ package struct ContainerConfigErrorRule: DiagnosisRule {
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
     pod.containers([.container, .initContainer]).compactMap { container in
       let reasons: Set<String> = ["CreateContainerConfigError", "CreateContainerError", "RunContainerError"]
+      // What Ingest recognised in the error (patterns/details.json, domain config-error).
       let failed = pod.events("Failed", container: container.name).filter {
-        ($0.message.hasPrefix("Error: ") && Self.classify($0.message).kind != "other")
+        ($0.patternID == "event.container-error" && $0.capture("configError") != nil)
           || $0.patternID == "event.failed-create-docker-container"
       }
       guard container.waitingReason.map(reasons.contains) ?? false || (!failed.isEmpty && !container.isRunning) else {
         return nil
       }
       let detail = failed.last?.message ?? container.waitingMessage ?? ""
-      let (kind, object, key) = Self.classify(detail)
+      let (kind, object, key) = Self.classified(failed.last?.captures ?? container.waitingDetail)
       var facts: [KeyValue] = [KeyValue("kind", kind)]
       if let reason = container.waitingReason { facts.append(KeyValue("reason", reason)) }
       if let object { facts.append(KeyValue("object", object)) }
@@ -32,29 +33,22 @@ package struct ContainerConfigErrorRule: DiagnosisRule {
         explanation: "The kubelet cannot create container '\(container.name)': '\(detail)'. It retries on every sync, "
           + "and the container never starts until the spec or the referenced object is fixed.",
         remedy: Self.remedy(kind, object: object, key: key), facts: facts,
-        evidence: container.evidence + failed.evidence)
+        decisive: failed.evidence + container.waitingEvidence, evidence: container.evidence)
     }
   }
 
-  /// The kind, the object (`secret/db-creds`) and the key.
-  static func classify(_ message: String) -> (kind: String, object: String?, key: String?) {
-    if message.contains("runAsNonRoot and image will run as root") { return ("run-as-non-root", nil, nil) }
-    if message.contains("runAsNonRoot and image has non-numeric user") { return ("non-numeric-user", nil, nil) }
-    for (kind, word) in [("secret", "Secret"), ("configmap", "ConfigMap")] {
-      // The kubelet's own `secret "x" not found`, or the API server's NotFound (`secrets "x" not
-      // found`) that older kubelets passed on.
-      if let range = message.range(of: "\(kind) \"") ?? message.range(of: "\(kind)s \""), message.hasSuffix("not found")
-      {
-        let name = message[range.upperBound...].prefix { $0 != "\"" }
-        return ("\(kind)-missing", "\(kind)/\(name)", nil)
+  /// The kind (`secret-missing`), the object (`secret/db-creds`) and the key, from what the error
+  /// was recognised as; `other` when nothing was.
+  static func classified(_ captures: [KeyValue]) -> (kind: String, object: String?, key: String?) {
+    func capture(_ key: String) -> String? { captures.first { $0.key == key }?.value }
+    guard let kind = capture("configError") else { return ("other", nil, nil) }
+    let object: String? =
+      switch kind {
+      case "secret-missing", "secret-key-missing": capture("name").map { "secret/\($0)" }
+      case "configmap-missing", "configmap-key-missing": capture("name").map { "configmap/\($0)" }
+      default: nil
       }
-      if let keyRange = message.range(of: "couldn't find key "), let inRange = message.range(of: " in \(word) ") {
-        let key = String(message[keyRange.upperBound..<inRange.lowerBound])
-        let ref = message[inRange.upperBound...].split(separator: "/").last.map(String.init) ?? ""
-        return ("\(kind)-key-missing", "\(kind)/\(ref)", key)
-      }
-    }
-    return ("other", nil, nil)
+    return (kind, object, capture("key"))
   }
 
   package static let examples: [RuleExample] = [

@@ -36,7 +36,7 @@ package struct ContainerExitRule: DiagnosisRule {
       guard let last = container.lastTermination else { return Self.restartsOnly(container, pod: pod) }
       guard last.exitCode != 0, last.reason != "OOMKilled", last.reason != Self.statusUnknown else { return nil }
       if pod.isTerminating, [137, 143].contains(last.exitCode) { return nil }
-      let meaning = ExitCodes.explain(last.exitCode, reason: last.reason, message: last.message)
+      let meaning = ExitCodes.explain(last)
       let restarts = container.restartCount ?? 0
       let severity: Severity
       if pod.latest.reason == "Evicted" || !pod.events("Evicted").isEmpty {
@@ -55,7 +55,7 @@ package struct ContainerExitRule: DiagnosisRule {
       return Self.description.finding(
         severity, pod.subject(container.name), title: Self.title(container, last, meaning),
         explanation: Self.explanation(container, last, meaning), remedy: meaning.guidance, facts: facts,
-        evidence: container.evidence)
+        decisive: container.terminationEvidence, evidence: container.evidence)
     }
   }
 

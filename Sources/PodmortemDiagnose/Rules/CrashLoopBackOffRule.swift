@@ -18,7 +18,7 @@ package struct CrashLoopBackOffRule: DiagnosisRule {
   package init() {}
 
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
-    let backOffs = pod.events.filter { $0.reason == "BackOff" && $0.message.hasPrefix("Back-off restarting") }
+    let backOffs = pod.events.filter { $0.patternID == "event.backoff-restarting" }
     return pod.containers([.container, .initContainer]).compactMap { container in
       let events = pod.events("BackOff", container: container.name).filter { backOffs.contains($0) }
       guard container.waitingReason == "CrashLoopBackOff" || (!events.isEmpty && !container.isRunning) else {
@@ -31,7 +31,7 @@ package struct CrashLoopBackOffRule: DiagnosisRule {
   private func finding(_ container: ContainerSnapshot, events: [MergedEvent], pod: PodHistory, now: Date?) -> Finding {
     guard let restarts = container.restartCount else { return unknownCount(container, events: events, pod: pod) }
     let last = container.lastTermination
-    let observed = container.waitingMessage.flatMap(CrashLoopBackOffModel.observedDelay(inWaitingMessage:))
+    let observed = CrashLoopBackOffModel.observedDelay(of: container)
     let model = CrashLoopBackOffModel.standard
     let a = model.assess(
       restartCount: restarts, finishedAt: last?.finishedAt, lastStartedAt: last?.startedAt, now: now,
@@ -45,7 +45,7 @@ package struct CrashLoopBackOffRule: DiagnosisRule {
     if let observed { facts.append(.int("observedBackoffSeconds", Int(saturating: observed))) }
     if let last {
       facts.append(.int("exitCode", last.exitCode))
-      let meaning = ExitCodes.explain(last.exitCode, reason: last.reason, message: last.message)
+      let meaning = ExitCodes.explain(last)
       if let signal = meaning.signalName { facts.append(KeyValue("signal", signal)) }
       if let reason = last.reason { facts.append(KeyValue("reason", reason)) }
     }
@@ -54,8 +54,9 @@ package struct CrashLoopBackOffRule: DiagnosisRule {
       .critical, pod.subject(container.name),
       title: Self.title(container, restarts: restarts, cause: cause, last: last),
       explanation: Self.explanation(a, model: model, last: last, events: events),
-      remedy: Self.remedy(cause, last: last, container: container), facts: facts,
-      evidence: container.evidence + events.evidence)
+      remedy: Self.remedy(cause, last: last, logs: pod.previousLogsCommand(container.name)), facts: facts,
+      decisive: container.waitingEvidence + container.terminationEvidence + events.evidence,
+      evidence: container.evidence)
   }
 
   /// The finding when the input does not show the restart count (a kubelet log line, an Events
@@ -63,14 +64,14 @@ package struct CrashLoopBackOffRule: DiagnosisRule {
   /// the restart count is only bounded from below by where that delay sits on the curve.
   private func unknownCount(_ container: ContainerSnapshot, events: [MergedEvent], pod: PodHistory) -> Finding {
     let model = CrashLoopBackOffModel.standard
-    let observed = container.waitingMessage.flatMap(CrashLoopBackOffModel.observedDelay(inWaitingMessage:))
+    let observed = CrashLoopBackOffModel.observedDelay(of: container)
     let last = container.lastTermination
     let cause = Self.cause(container, pod: pod)
     var facts: [KeyValue] = [KeyValue("cause", cause)]
     let curve = model.curve(8).map { Seconds.format($0) }.joined(separator: ", ")
     var text = ""
     if let last {
-      let meaning = ExitCodes.explain(last.exitCode, reason: last.reason, message: last.message)
+      let meaning = ExitCodes.explain(last)
       text +=
         "The last run ended with exit code \(last.exitCode)\(last.reason.map { " (\($0))" } ?? ""): \(meaning.summary). "
       facts.append(.int("exitCode", last.exitCode))
@@ -109,8 +110,9 @@ package struct CrashLoopBackOffRule: DiagnosisRule {
     }
     return Self.description.finding(
       .critical, pod.subject(container.name), title: title, explanation: text,
-      remedy: Self.remedy(cause, last: last, container: container), facts: facts,
-      evidence: container.evidence + events.evidence)
+      remedy: Self.remedy(cause, last: last, logs: pod.previousLogsCommand(container.name)), facts: facts,
+      decisive: container.waitingEvidence + container.terminationEvidence + events.evidence,
+      evidence: container.evidence)
   }
 
   /// Why the container keeps exiting: `oom`, `liveness`, `startup`, `start-error`, `signal`, `exit-code`, `unknown`.
@@ -383,7 +385,7 @@ fileprivate extension CrashLoopBackOffRule {
   ) -> String {
     var text = ""
     if let last {
-      let meaning = ExitCodes.explain(last.exitCode, reason: last.reason, message: last.message)
+      let meaning = ExitCodes.explain(last)
       text +=
         "The last run ended with exit code \(last.exitCode)\(last.reason.map { " (\($0))" } ?? ""): "
         + "\(meaning.summary). "
@@ -432,7 +434,7 @@ fileprivate extension CrashLoopBackOffRule {
     return text
   }
 
-  static func remedy(_ cause: String, last: Termination?, container: ContainerSnapshot) -> String {
+  static func remedy(_ cause: String, last: Termination?, logs: String) -> String {
     switch cause {
     case "oom": return "raise resources.limits.memory or reduce the memory the process uses"
     case "liveness", "startup": return "fix the \(cause) probe failures (see the probe finding)"
@@ -441,8 +443,8 @@ fileprivate extension CrashLoopBackOffRule {
         "the runtime could not start the process\(last?.message.map { ": '\($0)'" } ?? ""); fix command/args or the image"
     default:
       let guidance =
-        last.map { ExitCodes.explain($0.exitCode, reason: $0.reason, message: $0.message).guidance } ?? "read the logs"
-      return "\(guidance); 'kubectl logs --previous -c \(container.name)' shows the crashed run"
+        last.map { ExitCodes.explain($0).guidance } ?? "read the logs"
+      return "\(guidance): \(logs)"
     }
   }
 }

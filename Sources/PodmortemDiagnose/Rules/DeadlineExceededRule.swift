@@ -33,7 +33,7 @@ package struct DeadlineExceededRule: DiagnosisRule {
           "The kubelet failed the pod with reason DeadlineExceeded ('\(pod.latest.message ?? events.last?.message ?? "")'): "
           + "it was active on the node longer than spec.activeDeadlineSeconds and its containers were killed.",
         remedy: "raise activeDeadlineSeconds (set on the pod or by a Job's template) or make the work finish sooner",
-        facts: facts, evidence: pod.latest.evidence + events.evidence)
+        facts: facts, decisive: events.evidence, evidence: pod.latest.evidence)
     ]
   }
 

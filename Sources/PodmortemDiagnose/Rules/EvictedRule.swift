@@ -19,7 +19,7 @@ package struct EvictedRule: DiagnosisRule {
     let events = pod.events("Evicted")
     guard pod.latest.reason == "Evicted" || !events.isEmpty else { return [] }
     let message = pod.latest.message ?? events.last?.message ?? ""
-    let parsed = Self.parse(message)
+    let parsed = Self.parsed(pod.latest.message != nil ? pod.latest.messageCaptures : events.last?.captures ?? [])
     var facts: [KeyValue] = []
     for (key, value) in [
       ("resource", parsed.resource), ("threshold", parsed.threshold), ("available", parsed.available),
@@ -40,7 +40,8 @@ package struct EvictedRule: DiagnosisRule {
         title: "pod evicted: node low on \(parsed.resource ?? "a resource")",
         explanation: Self.explanation(
           parsed, message: message, replaced: controlled, replacement: replacement?.key.name),
-        remedy: Self.remedy(parsed), facts: facts, evidence: pod.latest.evidence + events.evidence)
+        remedy: Self.remedy(parsed), facts: facts, decisive: events.evidence,
+        evidence: pod.latest.evidence)
     ]
   }
 
@@ -69,21 +70,12 @@ package struct EvictedRule: DiagnosisRule {
     var resource, threshold, available, container, usage, request: String?
   }
 
-  static func parse(_ message: String) -> Parsed {
-    func between(_ start: String, _ end: String) -> String? {
-      guard let s = message.range(of: start) else { return nil }
-      let rest = message[s.upperBound...]
-      guard let e = rest.range(of: end) else { return nil }
-      return String(rest[..<e.lowerBound])
-    }
-    var p = Parsed()
-    p.resource = between("low on resource: ", ". ") ?? between("low on resource: ", ".")
-    p.threshold = between("Threshold quantity: ", ",")
-    p.available = between("available: ", ". ") ?? between("available: ", ".")
-    p.container = between("Container ", " was using")
-    p.usage = between("was using ", ",")
-    p.request = between("request is ", ",")
-    return p
+  /// The eviction message as recognised (event.evicted-low-resource and its detail eviction-usage).
+  static func parsed(_ captures: [KeyValue]) -> Parsed {
+    func capture(_ key: String) -> String? { captures.first { $0.key == key }?.value }
+    return Parsed(
+      resource: capture("resource"), threshold: capture("threshold"), available: capture("available"),
+      container: capture("container"), usage: capture("usage"), request: capture("request"))
   }
 
   package static let examples: [RuleExample] = [

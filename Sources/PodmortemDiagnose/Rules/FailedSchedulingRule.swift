@@ -1,5 +1,6 @@
 import PodmortemCorrelate
 import PodmortemModel
+import PodmortemText
 
 /// A pod the scheduler cannot place, with the per-node reasons decomposed (docs/kubernetes.md §9.2).
 package struct FailedSchedulingRule: DiagnosisRule {
@@ -51,7 +52,7 @@ package struct FailedSchedulingRule: DiagnosisRule {
       Self.description.finding(
         .critical, pod.subject(), title: Self.title(parsed),
         explanation: Self.explanation(parsed, raw: latestEvent?.message), remedy: Self.remedy(parsed), facts: facts,
-        evidence: pod.latest.evidence + events.evidence + logs.map(\.evidence))
+        decisive: events.evidence + logs.map(\.evidence), evidence: pod.latest.evidence)
     ]
   }
 

@@ -51,10 +51,8 @@ package struct GracePeriodExpiredRule: DiagnosisRule {
             .int("graceSeconds", grace), .int("exitCode", 137), KeyValue("signal", "SIGKILL"),
             .seconds("killedAfterSeconds", .ordered(max(0, earliest), max(0, latest))),
           ],
-          evidence: container.evidence + kills.evidence
-            + pod.latest.evidence.filter {
-              $0.text.contains("Termination Grace Period") || $0.text.contains("Terminating")
-            }))
+          decisive: container.terminationEvidence + kills.evidence + pod.latest.deletionEvidence,
+          evidence: container.evidence))
     }
     return findings
   }

@@ -54,14 +54,19 @@ package struct ImagePullFailingRule: DiagnosisRule {
       let failing = !(failed.isEmpty && never.isEmpty && backOff.isEmpty && logs.isEmpty)
       guard waiting || (!container.isRunning && failing) else { return nil }
       let logError = logs.last { $0.capture("error") != nil }
+      let failedSync = failed.last { $0.patternID == "event.failedsync-image-pull" }
       let detail =
         pulls.last?.message ?? never.first?.message ?? container.waitingMessage ?? logError?.capture("error")
-        ?? failed.last { $0.patternID == "event.failedsync-image-pull" }?.message ?? ""
+        ?? failedSync?.message ?? ""
       let stalled = logs.contains { $0.patternID == "node.containerd-pull-no-progress" }
       let reason = container.waitingReason ?? logs.lazy.compactMap { $0.capture("reason") }.last
+      // What Ingest recognised in the pull error (patterns/details.json, domain pull-error).
+      let recognised =
+        pulls.last?.capture("pullError") ?? container.waitingDetail.first { $0.key == "pullError" }?.value
+        ?? logError?.capture("pullError") ?? failedSync?.capture("pullError") ?? backOff.last?.capture("pullError")
       let kind =
         stalled && detail.isEmpty
-        ? "stalled" : Self.classify(detail, reason: reason, neverPull: !never.isEmpty)
+        ? "stalled" : Self.kind(recognised, reason: reason, neverPull: !never.isEmpty)
       var facts: [KeyValue] = [KeyValue("pullError", kind)]
       if let image = container.image ?? logs.lazy.compactMap({ $0.capture("image") }).last {
         facts.append(KeyValue("image", image))
@@ -76,34 +81,19 @@ package struct ImagePullFailingRule: DiagnosisRule {
         explanation: Self.explanation(
           shown, kind: kind, detail: detail.isEmpty ? logs.last?.message ?? "" : detail, backOffs: backOff.totalCount),
         remedy: Self.remedy(kind, container: shown), facts: facts,
-        evidence: pulls.evidence + failed.evidence + never.evidence + logs.map(\.evidence) + container.evidence
+        decisive: pulls.evidence + failed.evidence + never.evidence + logs.map(\.evidence) + container.waitingEvidence,
+        evidence: container.evidence
           + backOff.evidence)
     }
   }
 
   /// `not-found`, `unauthorized`, `rate-limited`, `network`, `wrong-architecture`, `never-pull`, `invalid-name`, `unknown`
-  /// (and `stalled`, decided by the caller from the runtime's no-progress line).
-  static func classify(_ detail: String, reason: String?, neverPull: Bool) -> String {
-    let text = detail.lowercased()
-    if neverPull || reason == "ErrImageNeverPull" || text.contains("pull policy of never") { return "never-pull" }
-    if reason == "InvalidImageName" || text.contains("invalid reference format") { return "invalid-name" }
-    if text.contains("no matching manifest for") { return "wrong-architecture" }
-    if text.contains("toomanyrequests") || text.contains("429") || text.contains("rate limit") { return "rate-limited" }
-    if ["unauthorized", "pull access denied", "authorization failed", "403 forbidden", "401", "denied:"].contains(
-      where: text.contains)
-    {
-      return "unauthorized"
-    }
-    if ["not found", "manifest unknown", "repository does not exist", "name unknown"].contains(where: text.contains) {
-      return "not-found"
-    }
-    let network = [
-      "dial tcp", "i/o timeout", "no such host", "lookup ", "context deadline exceeded", "tls handshake timeout",
-      "request canceled", "Client.Timeout exceeded",
-      "connection refused", "network is unreachable",
-    ]
-    if network.contains(where: text.contains) { return "network" }
-    return "unknown"
+  /// (and `stalled`, decided by the caller from the runtime's no-progress line): the waiting reason
+  /// when it says, else what the pull error was recognised as.
+  static func kind(_ recognised: String?, reason: String?, neverPull: Bool) -> String {
+    if neverPull || reason == "ErrImageNeverPull" { return "never-pull" }
+    if reason == "InvalidImageName" { return "invalid-name" }
+    return recognised ?? "unknown"
   }
 
   package static let examples: [RuleExample] = [

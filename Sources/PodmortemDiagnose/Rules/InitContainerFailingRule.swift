@@ -54,7 +54,7 @@ package struct InitContainerFailingRule: DiagnosisRule {
       if container.isRunning { return nil }
       let crashLooping = container.waitingReason == "CrashLoopBackOff"
       guard let last = container.lastTermination, last.exitCode != 0 || crashLooping else { return nil }
-      let meaning = ExitCodes.explain(last.exitCode, reason: last.reason, message: last.message)
+      let meaning = ExitCodes.explain(last)
       let restarts = container.restartCount ?? 0
       var facts: [KeyValue] = [
         .int("exitCode", last.exitCode), .int("restarts", restarts),
@@ -68,11 +68,13 @@ package struct InitContainerFailingRule: DiagnosisRule {
           "init container '\(container.name)' (\(index + 1) of \(inits.count)) fails with exit code \(last.exitCode)",
         explanation:
           "Init container '\(container.name)' (number \(index + 1) of \(inits.count)) exited \(last.exitCode): "
-          + "\(meaning.summary); it has restarted \(restarts) times. The pod's app containers do not start until every "
-          + "init container exits 0, so the pod stays in Init.",
+          + "\(meaning.summary); it has restarted \(times(restarts)). The pod's app containers do not start until every "
+          + "init container exits 0, so the pod stays in Init."
+          + (last.message.map { " Its termination message: '\($0.trimmingCharacters(in: .whitespacesAndNewlines))'." }
+            ?? ""),
         remedy:
-          "\(meaning.guidance); 'kubectl logs \(pod.key.commandName) -c \(container.name) --previous' shows its output",
-        facts: facts, evidence: container.evidence)
+          "\(meaning.guidance): \(pod.previousLogsCommand(container.name))",
+        facts: facts, decisive: container.terminationEvidence + container.waitingEvidence, evidence: container.evidence)
     }
   }
 

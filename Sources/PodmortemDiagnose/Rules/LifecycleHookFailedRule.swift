@@ -32,8 +32,9 @@ package struct LifecycleHookFailedRule: DiagnosisRule {
               container, count: postStart.totalCount, eventError: Self.hookError(in: postStart)),
             remedy:
               "make the postStart hook succeed (or remove it); its error is in the waiting message and the kubelet log",
-            facts: [KeyValue("hook", "postStart"), .int("failures", max(1, postStart.totalCount))],
-            evidence: container.evidence + postStart.evidence))
+            facts: [KeyValue("hook", "postStart"), .int("failures", max(1, postStart.totalCount))]
+              + (Self.hookExitCode(in: postStart).map { [.int("exitCode", $0)] } ?? []),
+            decisive: postStart.evidence + container.waitingEvidence, evidence: container.evidence))
       }
       let preStop = pod.events("FailedPreStopHook", container: container.name)
       let sleep = container.preStop.flatMap(TerminationModel.preStopSleepSeconds)
@@ -42,7 +43,8 @@ package struct LifecycleHookFailedRule: DiagnosisRule {
         var facts: [KeyValue] = [KeyValue("hook", "preStop"), .int("graceSeconds", grace)]
         if let sleep { facts.append(.int("preStopSeconds", sleep)) }
         facts.append(.int("sigkillAfterSeconds", timeline.sigkillAfterSeconds))
-        if let exit = timeline.likelyExitCode { facts.append(.int("exitCode", exit)) }
+        // The hook command's own exit code when the event shows it, else the container's likely one.
+        if let exit = Self.hookExitCode(in: preStop) ?? timeline.likelyExitCode { facts.append(.int("exitCode", exit)) }
         if !preStop.isEmpty { facts.append(.int("failures", preStop.totalCount)) }
         let severity: Severity = !preStop.isEmpty || pod.isTerminating ? .warning : .info
         findings.append(
@@ -52,7 +54,7 @@ package struct LifecycleHookFailedRule: DiagnosisRule {
             explanation: Self.preStopExplanation(
               failed: preStop.totalCount, eventError: Self.hookError(in: preStop), sleep: sleep, timeline),
             remedy: Self.preStopRemedy(failed: !preStop.isEmpty, sleep: sleep, timeline), facts: facts,
-            evidence: container.evidence + preStop.evidence))
+            decisive: preStop.evidence, evidence: container.evidence))
       }
     }
     return findings
@@ -244,9 +246,15 @@ fileprivate extension LifecycleHookFailedRule {
     events.last { $0.patternID == "event.lifecycle-hook-failed" }?.message
   }
 
+  /// The hook command's exit code, as the hook's error was recognised (patterns/details.json,
+  /// domain hook-error).
+  static func hookExitCode(in events: [MergedEvent]) -> Int? {
+    events.last { $0.capture("exitCode") != nil }?.capture("exitCode").flatMap { Plausible.int32($0) }
+  }
+
   static func postStartExplanation(_ container: ContainerSnapshot, count: Int, eventError: String? = nil) -> String {
     var text = "The postStart hook of '\(container.name)' failed"
-    if count > 0 { text += " \(count) times" }
+    if count > 0 { text += " \(times(count))" }
     text +=
       "; the kubelet kills a container whose postStart hook fails (Killing message 'FailedPostStartHook') "
       + "and restarts it under the usual back-off."
@@ -265,10 +273,10 @@ fileprivate extension LifecycleHookFailedRule {
   ) -> String {
     var text = ""
     if failed > 0, let eventError {
-      text += "The preStop hook failed \(failed) times: '\(eventError)'. The kubelet then sends SIGTERM anyway. "
+      text += "The preStop hook failed \(times(failed)): '\(eventError)'. The kubelet then sends SIGTERM anyway. "
     } else if failed > 0 {
       text +=
-        "The preStop hook failed \(failed) times. The event says only 'PreStopHook failed' so that secrets do not "
+        "The preStop hook failed \(times(failed)). The event says only 'PreStopHook failed' so that secrets do not "
         + "leak; the kubelet log line 'PreStop hook failed' has the error. The kubelet then sends SIGTERM anyway. "
     }
     if let sleep, t.preStopOutlastsGrace {

@@ -27,7 +27,8 @@ package struct LivenessProbeFailingRule: DiagnosisRule {
     let restarts = f.container.restartCount ?? 0
     let kills = f.kills.totalCount
     let killed = kills > 0 || (restarts > 0 && f.failures >= (f.spec?.failureThreshold ?? 3))
-    var facts = f.facts + [.int("kills", kills), .int("restarts", restarts)]
+    var facts = f.facts + [.int("kills", kills)]
+    if f.container.restartCount != nil { facts.append(.int("restarts", restarts)) }
     if let exit = f.container.lastTermination?.exitCode { facts.append(.int("exitCode", exit)) }
     let model = f.spec.map(ProbeModel.init)
     var slowStart: (run: Double, threshold: Int)?
@@ -47,7 +48,8 @@ package struct LivenessProbeFailingRule: DiagnosisRule {
     return Self.description.finding(
       severity, pod.subject(f.container.name), title: Self.title(f, kills: kills),
       explanation: Self.explanation(f, kills: kills, restarts: restarts, model: model, slowStart: slowStart),
-      remedy: Self.remedy(f, slowStart: slowStart), facts: facts, evidence: f.evidence)
+      remedy: Self.remedy(f, slowStart: slowStart, logs: pod.previousLogsCommand(f.container.name)), facts: facts,
+      decisive: f.decisive, evidence: f.evidence)
   }
 
   private static func lastRunSeconds(_ container: ContainerSnapshot) -> Double? {
@@ -346,7 +348,7 @@ package struct LivenessProbeFailingRule: DiagnosisRule {
 fileprivate extension LivenessProbeFailingRule {
   static func title(_ f: ProbeFailures, kills: Int) -> String {
     kills > 0
-      ? "liveness probe failing (\(f.mode.rawValue)): container '\(f.container.name)' killed \(kills) times"
+      ? "liveness probe failing (\(f.mode.rawValue)): container '\(f.container.name)' killed \(times(kills))"
       : "liveness probe failing (\(f.mode.rawValue)) on container '\(f.container.name)'"
   }
 
@@ -363,12 +365,14 @@ fileprivate extension LivenessProbeFailingRule {
         + "+ \(spec.timeoutSeconds)s timeout)."
     }
     if kills > 0 {
-      text += " It did so \(kills) times (Killing x\(kills))"
+      text += " The kubelet killed the container \(times(kills)) (Killing x\(kills))"
       if let exit = f.container.lastTermination?.exitCode {
         let meaning = ExitCodes.explain(exit, reason: f.container.lastTermination?.reason)
         text += "; the last run exited \(exit) (\(meaning.summary))"
       }
-      text += "; the container has restarted \(restarts) times."
+      text +=
+        f.container.restartCount == nil
+        ? "; the input does not show the restart count." : "; the container has restarted \(times(restarts))."
     } else if restarts == 0 {
       text += " No kill is recorded yet: the failures have not reached the threshold in a row."
     }
@@ -380,12 +384,12 @@ fileprivate extension LivenessProbeFailingRule {
         + " starting."
     }
     if f.errored > 0 {
-      text += " \(f.errored) attempts errored; errored attempts do not count toward failureThreshold."
+      text += " \(counted(f.errored, "attempt")) errored; errored attempts do not count toward failureThreshold."
     }
-    return text
+    return text + f.unknownsText
   }
 
-  static func remedy(_ f: ProbeFailures, slowStart: (run: Double, threshold: Int)?) -> String {
+  static func remedy(_ f: ProbeFailures, slowStart: (run: Double, threshold: Int)?, logs: String) -> String {
     var steps: [String] = []
     if let slowStart, let spec = f.spec {
       steps.append(
@@ -394,7 +398,7 @@ fileprivate extension LivenessProbeFailingRule {
           + "\(Seconds.format(slowStart.run)) it ran with 50 % headroom); liveness checks begin only after it succeeds")
     }
     if let modeRemedy = f.modeRemedy { steps.append(modeRemedy) }
-    steps.append("read the previous run's logs: 'kubectl logs --previous' on container '\(f.container.name)'")
+    steps.append("read the killed run's log: \(logs)")
     return steps.joined(separator: "; ")
   }
 }

@@ -17,7 +17,7 @@ package struct NodeNotReadyRule: DiagnosisRule {
     let node = pod.latest.node.flatMap { state.nodes[$0] }
     let nodeReady = node?.conditions.first { $0.type == "Ready" }
     let notReadyEvents = pod.events("NodeNotReady")
-    let marked = pod.events.filter { $0.message.hasPrefix("Marking for deletion Pod") }
+    let marked = pod.events.filter { $0.patternID == "event.marking-for-deletion" }
     let podReady = pod.latest.conditions.first { $0.type == "Ready" }?.status
     let nodeDown = nodeReady.map { $0.status != "True" } ?? false
     let eventsDown = !notReadyEvents.isEmpty && podReady != "True" && nodeReady?.status != "True"

@@ -32,7 +32,8 @@ package struct OOMKilledRule: DiagnosisRule {
       explanation:
         "Container '\(container.name)' was terminated with reason OOMKilled: it crossed its memory limit and "
         + "the kernel killed it. The input does not show the exit code, the restart count or when it happened.",
-      remedy: remedy(container), facts: facts, evidence: container.evidence)
+      remedy: remedy(container), facts: facts, decisive: container.terminationEvidence,
+      evidence: container.evidence)
   }
 
   /// A `get pods` row whose STATUS is `OOMKilled` (or `Init:OOMKilled`): the last container's
@@ -69,7 +70,8 @@ package struct OOMKilledRule: DiagnosisRule {
         recovered ? .warning : .critical, pod.subject(container.name),
         title: "container '\(container.name)' OOMKilled (\(restarts) restarts)",
         explanation: Self.explanation(container, last: last, restarts: restarts, recovered: recovered),
-        remedy: Self.remedy(container), facts: facts, evidence: container.evidence)
+        remedy: Self.remedy(container), facts: facts, decisive: container.terminationEvidence,
+        evidence: container.evidence)
     }
   }
 
@@ -281,7 +283,7 @@ fileprivate extension OOMKilledRule {
     var text = "Container '\(container.name)' used more memory than its limit"
     if let limit = container.limits["memory"] { text += " (\(limit))" }
     text += " and the kernel OOM killer ended it with SIGKILL: exit code \(last.exitCode) = 128 + 9."
-    text += " It has restarted \(restarts) times"
+    text += " It has restarted \(times(restarts))"
     text += recovered ? " and is running again; it will be killed again when usage climbs back." : "."
     if container.limits["memory"] == nil {
       text += " It has no memory limit of its own: the limit came from a LimitRange default or the node ran out."

@@ -29,7 +29,7 @@ package struct ReadinessProbeFailingRule: DiagnosisRule {
         ready || starting ? .info : .warning, pod.subject(container.name), title: Self.title(f, ready: ready),
         explanation: Self.explanation(f, ready: ready, restarts: restarts),
         remedy: [f.modeRemedy, "'kubectl get endpointslices' shows whether the pod receives traffic"].compactMap { $0 }
-          .joined(separator: "; "), facts: facts, evidence: f.evidence)
+          .joined(separator: "; "), facts: facts, decisive: f.decisive, evidence: f.evidence)
     }
   }
 
@@ -298,6 +298,6 @@ fileprivate extension ReadinessProbeFailingRule {
       : " While it fails the pod is removed from its Services' endpoints."
     text += " Readiness never restarts a container"
     text += restarts > 0 ? "; the \(restarts) restarts have another cause." : "."
-    return text
+    return text + f.unknownsText
   }
 }

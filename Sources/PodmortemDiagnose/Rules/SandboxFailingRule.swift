@@ -27,26 +27,39 @@ package struct SandboxFailingRule: DiagnosisRule {
     }
     let logError = logLines.last.flatMap { $0.field("err") ?? $0.capture("error") }
     let message = failed.last?.message ?? logError ?? changed.last?.message ?? ""
-    let kind = Self.classify(message, changedOnly: failed.isEmpty && logLines.isEmpty)
-    let facts: [KeyValue] = [
+    let kind = Self.kind(of: failed.last, log: logLines.last, changedOnly: failed.isEmpty && logLines.isEmpty)
+    var facts: [KeyValue] = [
       KeyValue("kind", kind), .int("failures", failed.isEmpty ? logLines.count : failed.totalCount),
       .int("sandboxChanges", changed.totalCount),
     ]
+    // The pause image the runtime could not pull, and why (patterns/details.json sandbox-error.pause-image).
+    let recognised = failed.last?.captures ?? logLines.last?.captures ?? []
+    let pauseImage = kind == "pause-image" ? recognised.first { $0.key == "image" }?.value : nil
+    if let pauseImage { facts.append(KeyValue("image", pauseImage)) }
+    if kind == "pause-image", let pullError = recognised.first(where: { $0.key == "pullError" })?.value {
+      facts.append(KeyValue("pullError", pullError))
+    }
     return [
       Self.description.finding(
         running ? .warning : .critical, pod.subject(), title: "pod sandbox failing (\(kind))",
         explanation: "The runtime reports '\(message)'" + (failed.isEmpty ? "" : " (x\(failed.totalCount))")
-          + (changed.isEmpty ? "" : "; the sandbox was re-created \(changed.totalCount) times") + ". "
+          + (changed.isEmpty ? "" : "; the sandbox was re-created \(times(changed.totalCount))") + ". "
           + (kind == "cni"
-            ? "The CNI plugin could not set up the pod's network." : "No container starts without a sandbox."),
+            ? "The CNI plugin could not set up the pod's network."
+            : kind == "pause-image"
+              ? "The runtime could not pull the sandbox (pause) image\(pauseImage.map { " '\($0)'" } ?? ""), so no "
+                + "container of any pod on this node can start until it can."
+              : "No container starts without a sandbox."),
         remedy: kind == "cni"
           ? "check the CNI plugin's pods and logs on the node (IP pool exhaustion, plugin not ready)"
-          : "check the container runtime on the node (containerd/CRI-O logs, pause image pull)",
-        facts: facts, evidence: failed.evidence + logLines.map(\.evidence) + changed.evidence)
+          : kind == "pause-image"
+            ? "let the node reach the pause image's registry (proxy, mirror, firewall), or pre-pull the image and point "
+              + "the runtime's sandbox_image / --pod-infra-container-image at a reachable copy"
+            : "check the container runtime on the node (containerd/CRI-O logs, pause image pull)",
+        facts: facts, decisive: failed.evidence + logLines.map(\.evidence), evidence: changed.evidence)
     ]
   }
 
-  /// `cni`, `runtime`, or `restarting` when only SandboxChanged repeats.
   /// Kubelet lines of a failed sandbox creation (patterns/kubelet.json), most specific first: the
   /// sync loop's line is the one the event goes with.
   static let logPatterns = [
@@ -54,10 +67,13 @@ package struct SandboxFailingRule: DiagnosisRule {
     "kubelet.run-pod-sandbox-failed", "kubelet.run-pod-sandbox-failed-legacy",
   ]
 
-  static func classify(_ message: String, changedOnly: Bool) -> String {
+  /// `cni`, `pause-image` or `runtime`, as the runtime's error was recognised (patterns/details.json, domain
+  /// sandbox-error; a NetworkNotReady event is the network by its reason), or `restarting` when only
+  /// SandboxChanged repeats.
+  static func kind(of event: MergedEvent?, log: LogRecord?, changedOnly: Bool) -> String {
     if changedOnly { return "restarting" }
-    let cni = ["network", "cni", "CNI", "plugin type", "setup network", "IP"]
-    return cni.contains(where: message.contains) ? "cni" : "runtime"
+    if let event { return event.reason == "NetworkNotReady" ? "cni" : event.capture("sandboxError") ?? "runtime" }
+    return log?.capture("sandboxError") ?? "runtime"
   }
 
   package static let examples: [RuleExample] = [
@@ -199,6 +215,21 @@ package struct SandboxFailingRule: DiagnosisRule {
         ExpectedFinding(
           ruleID: "sandbox.failing", category: .sandbox, severity: .critical,
           facts: [KeyValue("kind", "cni"), .int("failures", 2)], evidenceLines: [1, 2])
+      ]),
+    RuleExample(
+      "an Events table alone, kubelet 1.9 wording: the node cannot pull the pause image through its proxy",
+      .text(
+        #"""
+          Normal   SandboxChanged          4m (x11 over 64m)  kubelet, node-3  Pod sandbox changed, it will be killed and re-created.
+          Warning  FailedCreatePodSandBox  4m (x76 over 64m)  kubelet, node-3  Failed create pod sandbox: rpc error: code = Unknown desc = failed pulling image "k8s.gcr.io/pause:3.1": Error response from daemon: Get https://k8s.gcr.io/v2/: net/http: request canceled while waiting for connection (Client.Timeout exceeded while awaiting headers)
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "sandbox.failing", category: .sandbox, severity: .critical,
+          facts: [
+            KeyValue("kind", "pause-image"), .int("failures", 76), KeyValue("image", "k8s.gcr.io/pause:3.1"),
+            KeyValue("pullError", "network"),
+          ], evidenceLines: [2])
       ]),
     // Built states, for cases the text above does not reach.
     RuleExample(

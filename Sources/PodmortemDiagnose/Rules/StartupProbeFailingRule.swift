@@ -37,7 +37,8 @@ package struct StartupProbeFailingRule: DiagnosisRule {
       return Self.description.finding(
         severity, pod.subject(container.name), title: Self.title(f, kills: kills),
         explanation: Self.explanation(f, kills: kills, started: started),
-        remedy: Self.remedy(f, suggestion: suggestion), facts: facts, evidence: f.evidence)
+        remedy: Self.remedy(f, suggestion: suggestion, logs: pod.previousLogsCommand(f.container.name)), facts: facts,
+        decisive: f.decisive, evidence: f.evidence)
     }
   }
 
@@ -227,8 +228,8 @@ package struct StartupProbeFailingRule: DiagnosisRule {
 fileprivate extension StartupProbeFailingRule {
   static func title(_ f: ProbeFailures, kills: Int) -> String {
     kills > 0
-      ? "startup probe failing (\(f.mode.rawValue)): container '\(f.container.name)' killed \(kills) times before it started"
-      : "startup probe failed \(f.failures) times on container '\(f.container.name)'"
+      ? "startup probe failing (\(f.mode.rawValue)): container '\(f.container.name)' killed \(times(kills)) before it started"
+      : "startup probe failed \(times(f.failures)) on container '\(f.container.name)'"
   }
 
   static func explanation(_ f: ProbeFailures, kills: Int, started: Bool) -> String {
@@ -241,14 +242,14 @@ fileprivate extension StartupProbeFailingRule {
         + "\(budget)s to start before it is killed."
     }
     if kills > 0 {
-      text += " It was killed \(kills) times: the application needs longer than that to start."
+      text += " It was killed \(times(kills)): the application needs longer than that to start."
     } else if started {
       text += " It started in the end: an Unhealthy event is written for every failed attempt, so a few are normal."
     }
-    return text
+    return text + f.unknownsText
   }
 
-  static func remedy(_ f: ProbeFailures, suggestion: Int?) -> String {
+  static func remedy(_ f: ProbeFailures, suggestion: Int?, logs: String) -> String {
     var steps: [String] = []
     if let suggestion, let spec = f.spec {
       steps.append(
@@ -256,7 +257,7 @@ fileprivate extension StartupProbeFailingRule {
           + "periodSeconds \(spec.periodSeconds), twice the current budget with 50 % headroom)")
     }
     if let modeRemedy = f.modeRemedy { steps.append(modeRemedy) }
-    steps.append("check the start-up logs: 'kubectl logs --previous' on container '\(f.container.name)'")
+    steps.append("check the start-up log: \(logs)")
     return steps.joined(separator: "; ")
   }
 }

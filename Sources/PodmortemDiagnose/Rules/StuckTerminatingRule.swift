@@ -26,18 +26,19 @@ package struct StuckTerminatingRule: DiagnosisRule {
       case .withinGrace: return []
       case .overdue(let by): overdue = by
       }
-    } else if latest.evidence.contains(where: { $0.text.contains("<invalid>") }) {
+    } else if latest.deletionInFuture {
       return []
     }
     var signals = TerminationModel.StuckSignals()
     signals.finalizers = latest.finalizers
     let nodeReady = latest.node.flatMap { state.nodes[$0] }?.conditions.first { $0.type == "Ready" }?.status
-    let nodeEvents = pod.events.filter { $0.reason == "NodeNotReady" || $0.message.contains("Marking for deletion") }
+    let nodeEvents = pod.events.filter { $0.reason == "NodeNotReady" || $0.patternID == "event.marking-for-deletion" }
     signals.nodeNotReady =
       (nodeReady != nil && nodeReady != "True") || latest.reason == "NodeLost" || !nodeEvents.isEmpty
     let kill = pod.events.filter { $0.reason == "FailedKillPod" || $0.reason == "KillContainerError" }
     let unmount = pod.events.filter {
-      $0.reason == "FailedUnmount" || $0.message.contains("UnmountVolume.TearDown failed")
+      $0.reason == "FailedUnmount"
+        || ($0.patternID == "event.volume-operation-failed" && $0.capture("operation") == "UnmountVolume.TearDown")
     }
     let hook = pod.events.filter { $0.reason == "FailedPreStopHook" }
     signals.failedKillPod = !kill.isEmpty
@@ -56,9 +57,8 @@ package struct StuckTerminatingRule: DiagnosisRule {
     if !latest.finalizers.isEmpty { facts.append(KeyValue("finalizers", latest.finalizers.joined(separator: ","))) }
     if let node = latest.node { facts.append(KeyValue("node", node)) }
     if !kill.isEmpty { facts.append(.int("failedKills", kill.totalCount)) }
-    let evidence =
-      latest.evidence + nodeEvents.evidence + kill.evidence + unmount.evidence + hook.evidence
-      + (latest.node.flatMap { state.nodes[$0]?.evidence } ?? [])
+    let decisive = latest.deletionEvidence + nodeEvents.evidence + kill.evidence + unmount.evidence + hook.evidence
+    let evidence = latest.evidence + (latest.node.flatMap { state.nodes[$0]?.evidence } ?? [])
     // Severity: a pod whose containers all completed (exit 0) and that only finalizers keep has
     // nothing left to run and holds no name a controller waits for to recreate it (docs/kubernetes.md
     // §8.3): a controller is broken, the workload is not down — warning. Anything else still
@@ -69,7 +69,7 @@ package struct StuckTerminatingRule: DiagnosisRule {
       Self.description.finding(
         severity, pod.subject(), title: Self.title(causes, overdue: overdue),
         explanation: Self.explanation(causes, overdue: overdue, grace: grace, latest: latest, kills: kill.totalCount),
-        remedy: Self.remedy(causes, latest: latest), facts: facts, evidence: evidence)
+        remedy: Self.remedy(causes, latest: latest), facts: facts, decisive: decisive, evidence: evidence)
     ]
   }
 
@@ -614,6 +614,7 @@ package struct StuckTerminatingRule: DiagnosisRule {
       "lasts <invalid> with no deletion time parsed",
       .pod("web-1") { p in
         p.snapshot.terminating = true
+        p.snapshot.deletionInFuture = true
         p.podLine("Status:           Terminating (lasts <invalid>)")
         p.container("web")
       }),

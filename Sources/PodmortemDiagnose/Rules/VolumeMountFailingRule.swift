@@ -36,7 +36,7 @@ package struct VolumeMountFailingRule: DiagnosisRule {
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
     let events = pod.events.filter { $0.reason == "FailedMount" || $0.reason == "FailedAttachVolume" }
     var failures = events.map { e in
-      let (kind, volume, object) = Self.classify(e.message)
+      let (kind, volume, object) = Self.classify(patternID: e.patternID, captures: e.captures)
       return Failure(
         kind: kind, volume: volume, object: object, count: e.count, message: e.message, evidence: e.evidence,
         last: e.lastSeen?.latest)
@@ -55,8 +55,7 @@ package struct VolumeMountFailingRule: DiagnosisRule {
           evidence: [log.evidence], last: log.time?.latest)
       default:
         let volume = log.capture("volume")
-        let (kind, _, object) = Self.classify(
-          "MountVolume.SetUp failed for volume \"\(volume ?? "")\" : " + (log.capture("error") ?? ""))
+        let (kind, _, object) = Self.classify(patternID: "event.volume-operation-failed", captures: log.captures)
         failure = Failure(
           kind: kind, volume: volume, object: object, count: 1, message: log.message, evidence: [log.evidence],
           last: log.time?.latest)
@@ -94,26 +93,27 @@ package struct VolumeMountFailingRule: DiagnosisRule {
     return findings
   }
 
-  /// The failure kind, the volume name and the missing object (`configmap/app-config`).
-  static func classify(_ message: String) -> (String, String?, String?) {
-    let volume = Self.quoted(after: "for volume ", in: message)
-    if message.contains("Multi-Attach error") { return ("multi-attach", volume, nil) }
-    for kind in ["configmap", "secret"] {
-      if let name = Self.quoted(after: "\(kind) ", in: message), message.contains("\(kind) \"\(name)\" not found") {
-        return ("\(kind)-missing", volume, "\(kind)/\(name)")
-      }
+  /// The failure kind, the volume name and the missing object (`configmap/app-config`), from the
+  /// event pattern the message matched and what its error was recognised as (patterns/details.json,
+  /// domain volume-error).
+  static func classify(patternID: String?, captures: [KeyValue]) -> (String, String?, String?) {
+    func capture(_ key: String) -> String? { captures.first { $0.key == key }?.value }
+    let volume = capture("volume")
+    switch patternID {
+    case "event.multi-attach": return ("multi-attach", volume, nil)
+    case "event.unable-to-attach-or-mount":
+      return (capture("unattached")?.isEmpty == false ? "attach-timeout" : "mount-timeout", volume, nil)
+    default: break
     }
-    if message.hasPrefix("AttachVolume.Attach failed") { return ("attach-failed", volume, nil) }
-    if message.hasPrefix("Unable to attach or mount volumes") {
-      return (message.contains("unattached volumes=[]") ? "mount-timeout" : "attach-timeout", volume, nil)
+    switch capture("volumeError") {
+    case "configmap-missing": return ("configmap-missing", volume, capture("name").map { "configmap/\($0)" })
+    case "secret-missing": return ("secret-missing", volume, capture("name").map { "secret/\($0)" })
+    default: break
+    }
+    if patternID == "event.volume-operation-failed", capture("operation") == "AttachVolume.Attach" {
+      return ("attach-failed", volume, nil)
     }
     return ("mount-failed", volume, nil)
-  }
-
-  private static func quoted(after marker: String, in text: String) -> String? {
-    guard let range = text.range(of: marker + "\"") else { return nil }
-    let name = text[range.upperBound...].prefix { $0 != "\"" }
-    return name.isEmpty ? nil : String(name)
   }
 
   package static let examples: [RuleExample] = [
@@ -303,6 +303,22 @@ package struct VolumeMountFailingRule: DiagnosisRule {
         ExpectedFinding(
           ruleID: "volume.mount-failing", category: .volume, severity: .info,
           facts: [KeyValue("kind", "multi-attach"), KeyValue("volume", "pvc-3e90b27c")], evidenceLines: [4])
+      ]),
+    RuleExample(
+      "a 1.6-era Events table: the volume manager's older wording names the missing ConfigMap",
+      .text(
+        #"""
+        Events:
+          FirstSeen  LastSeen  Count  From                 SubObjectPath  Type     Reason     Message
+          ---------  --------  -----  ----                 -------------  ----     ------     -------
+          3m         3m        1      {default-scheduler }                Normal   Scheduled  Successfully assigned web-5f6d7c8b9-m3n5p to node-1
+          3m         1m        9      {kubelet node-1}                    Warning  FailedMount  Unable to mount volumes for pod "web-5f6d7c8b9-m3n5p_default(4b8e61a2-1151-11e6-a2d1-0adbaa6061ff)": configmaps "web-template" not found
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "volume.mount-failing", category: .volume, severity: .critical,
+          facts: [KeyValue("kind", "configmap-missing"), KeyValue("object", "configmap/web-template")],
+          evidenceLines: [5])
       ]),
   ]
 }

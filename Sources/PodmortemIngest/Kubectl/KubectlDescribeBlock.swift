@@ -170,6 +170,7 @@ struct DescribeBlock {
         pod.terminating = true
         if let open = value.range(of: "(lasts "), value.hasSuffix(")") {
           lasts = AgeStyle.human.parse(value[open.upperBound..<value.index(before: value.endIndex)])
+          if case .future? = lasts { pod.deletionInFuture = true }
         } else if let open = value.range(of: "(expires "), value.hasSuffix(")") {
           // Old kubectl printed the deletion timestamp itself.
           expires = Timestamps.range(value[open.upperBound..<value.index(before: value.endIndex)])
@@ -177,6 +178,7 @@ struct DescribeBlock {
       } else {
         pod.phase = String(value)
       }
+      if pod.terminating { pod.deletionEvidence.append(context.evidence(line.line)) }
       stored = .parsed
     case "Termination Grace Period":
       isPod = true
@@ -185,6 +187,7 @@ struct DescribeBlock {
         $0 >= 0 && Double($0) <= Plausible.maxDurationSeconds ? $0 : nil
       }
       stored = pod.deletionGracePeriodSeconds == nil ? .unrecognised : .parsed
+      if stored == .parsed { pod.deletionEvidence.append(context.evidence(line.line)) }
     case "Reason":
       pod.reason = String(value)
       stored = .parsed
@@ -460,6 +463,7 @@ struct DescribeBlock {
     case "State", "Last State", "Last Termination State":
       guard let kind = StateBuilder.Kind(rawValue: String(value)) else { return nil }
       state = StateBuilder(kind: kind, isLast: key != "State")
+      state?.evidence.append(context.evidence(line.line))
       stateIndent = line.indent
       containerField = .state
     case "Ready":
@@ -531,6 +535,7 @@ struct DescribeBlock {
     default: return nil
     }
     container?.evidence.append(context.evidence(line.line))
+    state?.evidence.append(context.evidence(line.line))
     return .parsed
   }
 
@@ -542,7 +547,13 @@ struct DescribeBlock {
   private mutating func endState() {
     guard let s = state else { return }
     state = nil
-    if s.isLast { container?.lastState = s.build() } else { container?.state = s.build() }
+    if s.isLast {
+      container?.lastState = s.build()
+      container?.lastStateEvidence = s.evidence
+    } else {
+      container?.state = s.build()
+      container?.stateEvidence = s.evidence
+    }
     if s.kind == .terminated, s.exitCode == nil, let reason = s.reason, !reason.isEmpty {
       container?.terminatedReasonOnly = reason
     }
@@ -652,6 +663,8 @@ struct StateBuilder {
   var signal: Int?
   var started: TimeRange?
   var finished: TimeRange?
+  /// The block's lines: its label line and the fields under it.
+  var evidence: [Evidence] = []
 
   init(kind: Kind, isLast: Bool) {
     self.kind = kind

@@ -1,5 +1,6 @@
 import Foundation
 import PodmortemModel
+import PodmortemText
 import Testing
 
 @testable import PodmortemDiagnose
@@ -63,9 +64,17 @@ func delayForRestartCount(restarts: Int, seconds: Double) {
   #expect(model.assess(restartCount: 2, finishedAt: nil).curve == .notObserved)
 }
 
+/// The waiting message as Ingest recognises it (patterns/details.json), then the delay read.
 @Test func observedDelayIsReadFromTheWaitingMessage() {
-  let message = "back-off 5m0s restarting failed container=web pod=web-0_default(0f1c)"
-  #expect(CrashLoopBackOffModel.observedDelay(inWaitingMessage: message) == 300)
-  #expect(CrashLoopBackOffModel.observedDelay(inWaitingMessage: "back-off 40s restarting failed container=web") == 40)
-  #expect(CrashLoopBackOffModel.observedDelay(inWaitingMessage: "Back-off pulling image") == nil)
+  let patterns = PatternCatalog.shipped(diagnostics: { _ in })
+  func delay(_ message: String, reason: String = "CrashLoopBackOff") -> Double? {
+    var container = ContainerSnapshot(name: "web")
+    container.state = .waiting(reason: reason, message: message)
+    patterns.classifyStates(of: &container)
+    return CrashLoopBackOffModel.observedDelay(of: container)
+  }
+  #expect(delay("back-off 5m0s restarting failed container=web pod=web-0_default(0f1c)") == 300)
+  #expect(delay("back-off 40s restarting failed container=web") == 40)
+  #expect(delay("Back-off pulling image") == nil)
+  #expect(delay("back-off 40s restarting failed container=web", reason: "ImagePullBackOff") == nil)
 }

@@ -1,3 +1,5 @@
+import PodmortemModel
+import PodmortemText
 import Testing
 
 @testable import PodmortemDiagnose
@@ -28,15 +30,25 @@ func signalExits(code: Int, name: String) {
   #expect(bare.guidance.contains("without reason OOMKilled"))
 }
 
+/// The termination message as Ingest recognises it (patterns/details.json), then explained.
 @Test func theTerminationMessageNamesTheRuntimeThatChoseTheCode() {
-  let go = ExitCodes.explain(
+  let patterns = PatternCatalog.shipped(diagnostics: { _ in })
+  func explained(_ code: Int, reason: String? = nil, message: String) -> ExitCodes.Meaning {
+    var container = ContainerSnapshot(name: "app")
+    container.state = .terminated(Termination(reason: reason, message: message, exitCode: code))
+    patterns.classifyStates(of: &container)
+    guard case .terminated(let termination)? = container.state else { return ExitCodes.explain(code) }
+    return ExitCodes.explain(termination)
+  }
+  let go = explained(
     2, reason: "Error", message: "panic: runtime error: invalid memory address\ngoroutine 1 [running]:")
   #expect(go.summary == "an unrecovered Go panic (the Go runtime exits 2)")
-  #expect(ExitCodes.explain(2, reason: "Error", message: "usage: app [-v]").summary.contains("shell builtin"))
-  let python = ExitCodes.explain(1, message: "Traceback (most recent call last):\n  File \"app.py\"")
+  #expect(explained(2, reason: "Error", message: "usage: app [-v]").summary.contains("shell builtin"))
+  let python = explained(1, message: "Traceback (most recent call last):\n  File \"app.py\"")
   #expect(python.summary == "an uncaught Python exception")
   #expect(
-    ExitCodes.explain(1, message: "Exception in thread \"main\" java.lang.NullPointerException").summary
+    explained(1, message: "Exception in thread \"main\" java.lang.NullPointerException").summary
       == "an uncaught Java exception")
-  #expect(ExitCodes.explain(137, reason: "OOMKilled", message: "panic: x").summary == "killed by the kernel OOM killer")
+  #expect(explained(137, reason: "OOMKilled", message: "panic: x").summary == "killed by the kernel OOM killer")
+  #expect(explained(1, message: "panic: x").summary == "application error")
 }

@@ -1,4 +1,5 @@
 import PodmortemModel
+import PodmortemText
 import Testing
 
 @testable import PodmortemDiagnose
@@ -52,23 +53,35 @@ import Testing
   ("Readiness probe errored and resulted in unknown state: rpc error: code = Unknown", .errored),
 ])
 func probeModes(message: String, mode: ProbeMode) {
-  #expect(ProbeFailureMessage(message)?.mode == mode)
+  #expect(recognised(message)?.mode == mode)
+}
+
+/// The message as Ingest recognises it (the shipped patterns), then taken apart.
+private func recognised(_ message: String) -> ProbeFailureMessage? {
+  let hit = PatternCatalog.shipped(diagnostics: { _ in }).firstMatch(message, kind: .event)
+  return ProbeFailureMessage(patternID: hit?.patternID, captures: hit?.captures ?? [])
 }
 
 @Test func probeMessageParts() throws {
-  let parsed = try #require(ProbeFailureMessage("Startup probe failed: HTTP probe failed with statuscode: 500"))
+  let parsed = try #require(recognised("Startup probe failed: HTTP probe failed with statuscode: 500"))
   #expect(parsed.kind == .startup)
   #expect(parsed.statusCode == 500)
   #expect(!parsed.errored)
-  let empty = try #require(ProbeFailureMessage("Liveness probe failed: "))
+  let empty = try #require(recognised("Liveness probe failed: "))
   #expect(empty.output.isEmpty)
-  #expect(ProbeFailureMessage("Back-off restarting failed container") == nil)
-  #expect(ProbeFailureMessage("Liveness probe warning: Probe terminated redirects") == nil)
+  let named = try #require(
+    recognised("Pod web-0: Readiness probe failed: dial tcp 10.0.0.5:80: connect: connection refused"))
+  #expect(named.kind == .readiness && named.mode == .refused)
+  #expect(recognised("Back-off restarting failed container") == nil)
+  #expect(recognised("Liveness probe warning: Probe terminated redirects") == nil)
 }
 
 @Test func handlerDecidesUnrecognisedOutput() {
+  let http = ProbeHandler.httpGet(scheme: "HTTP", host: "", port: "1", path: "/")
+  #expect(ProbeFailureMessage.mode(detail: nil, statusCode: nil, handler: http).0 == .unknown)
+  #expect(ProbeFailureMessage.mode(detail: nil, statusCode: nil, handler: .exec(command: ["x"])).0 == .execFailed)
+  #expect(ProbeFailureMessage.mode(detail: "unknown", statusCode: nil, handler: .exec(command: ["x"])).0 == .execFailed)
+  #expect(ProbeFailureMessage.mode(detail: "unknown", statusCode: nil, handler: nil).0 == .unknown)
   #expect(
-    ProbeFailureMessage.classify(output: "weird", handler: .httpGet(scheme: "HTTP", host: "", port: "1", path: "/")).0
-      == .unknown)
-  #expect(ProbeFailureMessage.classify(output: "weird", handler: .exec(command: ["x"])).0 == .execFailed)
+    ProbeFailureMessage.mode(detail: "http-status", statusCode: "99999999999", handler: http) == (.httpStatus, nil))
 }

@@ -1,6 +1,8 @@
 import PodmortemModel
 
-/// A scheduler `FailedScheduling` message taken apart (docs/kubernetes.md §9.2).
+/// A scheduler `FailedScheduling` message taken apart (docs/kubernetes.md §9.2): the one piece of
+/// Kubernetes wording whose structure (a histogram of filter verdicts) a regex cannot return, so it
+/// is recognised here, in the text module, beside the describe probe line, and rules read the result.
 ///
 /// `FitError.Error()` writes `0/N nodes are available:`, then either a prefilter message or the
 /// histogram of filter reasons (`"%d %s"` entries sorted as strings, joined by `, `, ending in `.`),

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import PodmortemDiagnose
+@testable import PodmortemText
 
 @Test func referenceExample() throws {
   let m = try #require(
