@@ -21,7 +21,7 @@ package struct ContainerExitRule: DiagnosisRule {
   /// (kubectl 1.0 printed no Last State; a `get pods` row shows only RESTARTS): a node reboot or a
   /// runtime upgrade restarts a long-lived container once or twice, while five restarts are the
   /// kubelet's back-off reaching 160 s (docs/kubernetes.md §7.1) — it kept failing, whatever the
-  /// cause (issue 10: "a container with 19 restarts is at least a warning even with no events").
+  /// cause (docs/findings-schema.md "Severity").
   static let manyRestarts = 5
 
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {

@@ -33,7 +33,7 @@ struct DescribeReader {
       || DescribeEventsTable(owner: ObjectRef(name: "")).row(line, context: context) != nil
   }
 
-  /// `ame:  web-0`: the first line of a paste whose copy lost the start of `Name:` (issue 11), read
+  /// `ame:  web-0`: the first line of a paste whose copy lost the start of `Name:`, read
   /// only where no object is being read and only with a value a name can be (one word of lower
   /// case letters, digits, `-`, `.`).
   static func cutName(_ line: KubectlLine) -> Substring? {
