@@ -4,30 +4,30 @@ SWIFT ?= swift
 SAMPLE ?= samples/liveness-http-timeout/describe.txt
 # Samples are rendered with ages relative to this moment (samples/manifest.json).
 SAMPLE_NOW ?= 2026-11-27T01:00:00Z
-APT_PACKAGES = libpcre2-dev zlib1g-dev
+PREFIX ?= /usr/local
 
-.PHONY: deps test-deps build release demo test pastes check-samples samples patterns lint format bench krew man fuzz clean
+.PHONY: deps test-deps build release install demo test pastes check-samples samples patterns lint format bench krew man fuzz clean
 
-## Install the C libraries podmortem links (PCRE2, zlib) when they are missing.
+## Install the C libraries podmortem links (PCRE2, zlib) when they are missing, with whichever of
+## apt-get, dnf, zypper, apk, pacman or brew the machine has (tools/install-deps.sh).
 deps:
-	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing:$$missing"; \
-	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing; \
-	fi
+	@tools/install-deps.sh build
 
-## The validators the CI-output tests run: xmllint (libxml2-utils) for JUnit, jsonschema for SARIF.
+## The validators the CI-output tests run: xmllint for JUnit, Python jsonschema for SARIF.
 test-deps:
-	@command -v xmllint >/dev/null || { SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-	  echo "installing: libxml2-utils"; $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq libxml2-utils; }
-	@python3 -c 'import jsonschema' 2>/dev/null || { echo "installing: jsonschema"; python3 -m pip install --quiet jsonschema; }
+	@tools/install-deps.sh test
 
 build: deps
 	$(SWIFT) build
 
 release: deps
 	$(SWIFT) build -c release
+
+## Install the release binary and its man page under PREFIX (default /usr/local; DESTDIR for staging).
+install: release man
+	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(PREFIX)/share/man/man1"
+	install -m 755 "$$($(SWIFT) build -c release --show-bin-path)/podmortem" "$(DESTDIR)$(PREFIX)/bin/podmortem"
+	install -m 644 .build/man/podmortem.1 "$(DESTDIR)$(PREFIX)/share/man/man1/podmortem.1"
 
 ## Build podmortem and run it on a shipped sample (exit 1 there means "found problems", as designed).
 demo: release
@@ -37,7 +37,7 @@ demo: release
 
 ## Every test: unit, patterns, samples round trip, end to end (builds the binary first).
 test: deps test-deps
-	$(SWIFT) build
+	$(SWIFT) build --build-tests --explicit-target-dependency-import-check error
 	$(SWIFT) test
 	python3 -m unittest discover -s tools/fixture-apiserver -p 'test_*.py' -q
 	python3 tools/make-bundle-samples.py --check

@@ -32,7 +32,7 @@ let package = Package(
       name: "PodmortemIngest",
       dependencies: ["PodmortemModel", "PodmortemInput", "PodmortemText", .product(name: "Yams", package: "Yams")]
     ),
-    .target(name: "PodmortemCorrelate", dependencies: ["PodmortemModel", "PodmortemText"]),
+    .target(name: "PodmortemCorrelate", dependencies: ["PodmortemModel"]),
     .target(name: "PodmortemDiagnose", dependencies: ["PodmortemModel", "PodmortemText", "PodmortemCorrelate"]),
     .target(
       name: "PodmortemReport", dependencies: ["PodmortemModel", "PodmortemText", "PodmortemCorrelate", "PodmortemDiagnose"]
@@ -46,7 +46,10 @@ let package = Package(
     ),
     .executableTarget(
       name: "podmortem",
-      dependencies: ["Podmortem", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+      dependencies: [
+        "Podmortem", "PodmortemModel", "PodmortemText", "PodmortemDiagnose", "PodmortemReport",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
     ),
     .testTarget(name: "PodmortemModelTests", dependencies: ["PodmortemModel"]),
     .testTarget(name: "PodmortemInputTests", dependencies: ["PodmortemInput", "PodmortemModel"]),

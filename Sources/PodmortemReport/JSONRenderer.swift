@@ -84,7 +84,7 @@ private struct Document: Encodable {
   }
 }
 
-/// What a `.podmortem.yaml` suppressed (docs/findings-schema.md "Suppressed").
+/// What a `.podmortem.yaml` suppressed (docs/findings-schema.md "Top level", `suppressed`).
 private struct SuppressedDTO: Encodable {
   let file: String
   let count: Int

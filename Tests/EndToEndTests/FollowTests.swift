@@ -190,7 +190,7 @@ struct FollowTests {
   /// Live forms a user pipes in: `kubectl get pods -w`, `kubectl events -w`, a kubelet journal;
   /// the lines that raise the first finding, and the rule it has.
   static let liveForms: [(sample: String, firstLines: Int, rule: String)] = [
-    ("samples/_all/get-pods-watch.txt", 4, "[crashloop.backoff]"),
+    ("samples/_all/get-pods-watch.txt", 4, "[init.container-failing]"),
     ("samples/_all/events-watch.txt", 10, "[crashloop.backoff]"),
     ("samples/bundles/kubelet-journal/kubelet-journal.log", 40, "[probe.liveness-failing]"),
   ]

@@ -109,6 +109,31 @@ func ruleTextExample(_ labelled: LabelledExample) throws {
   }
 }
 
+/// True when an example's text is a fragment a user pastes (an Events table, `get` rows, a
+/// container's State lines, log lines), not a whole `kubectl describe`, whose first line is `Name:`.
+func isFragment(_ example: RuleExample) -> Bool {
+  guard case .text(let text, _) = example.input else { return false }
+  let first = text.split(separator: "\n").first { !$0.allSatisfy(\.isWhitespace) }
+  return first.map { !$0.drop { $0 == " " || $0 == "\t" }.hasPrefix("Name:") } ?? false
+}
+
+/// Issue 10: rules conclude from what was pasted, so every rule proves it on a fragment both ways.
+@Test func everyRuleHasTriggeringAndNonTriggeringFragmentExamples() {
+  for rule in RuleCatalog.all {
+    let id = rule.description.id
+    let fragments = rule.examples.filter(isFragment)
+    #expect(fragments.contains { $0.triggers(id) }, "\(id) has no triggering fragment example")
+    #expect(fragments.contains { !$0.triggers(id) }, "\(id) has no non-triggering fragment example")
+  }
+}
+
+@Test func aFragmentIsTextWhoseFirstLineIsNotName() {
+  let now = "2026-11-27T01:00:00Z"
+  #expect(isFragment(RuleExample("rows", .text("\n  Warning  BackOff  2m  kubelet  Back-off", now: now))))
+  #expect(!isFragment(RuleExample("describe", .text("\nName:         web-0\nNamespace:    default", now: now))))
+  #expect(!isFragment(RuleExample("empty", .text("  \n", now: now))))
+}
+
 @Test func exampleTextIsReadLikeAPaste() {
   let run = ExampleRun(
     """

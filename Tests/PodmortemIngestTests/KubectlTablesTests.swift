@@ -178,6 +178,9 @@ func everyPodStatusIsKept(_ status: String) throws {
     exit     0/1     ExitCode:3                   2               9m
     oom      0/1     OOMKilled                    4               9m
     evicted  0/1     Evicted                      0               2d
+    late     0/1     DeadlineExceeded             0               31m
+    nocpu    0/1     OutOfcpu                     0               4m
+    affine   0/1     NodeAffinity                 0               4m
     run      1/1     Running                      0               2d
     """
   let r = parseKubectl(text)
@@ -197,6 +200,10 @@ func everyPodStatusIsKept(_ status: String) throws {
   // A terminated reason with no exit code in the row: no termination is invented.
   #expect(pods["oom"]?.containers == [] && pods["oom"]?.displayStatus == "OOMKilled")
   #expect(pods["evicted"]?.reason == "Evicted" && pods["evicted"]?.phase == "Failed")
+  // The kubelet's deadline and admission reasons fail the pod too (docs/kubernetes.md §8.4, §9.2).
+  for name in ["late", "nocpu", "affine"] {
+    #expect(pods[name]?.phase == "Failed" && pods[name]?.reason == pods[name]?.displayStatus, "\(name)")
+  }
   #expect(pods["run"]?.containers == [] && pods["run"]?.phase == "Running")
 }
 

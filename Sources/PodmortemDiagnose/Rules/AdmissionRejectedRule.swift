@@ -143,5 +143,63 @@ package struct AdmissionRejectedRule: DiagnosisRule {
           facts: [KeyValue("resource", "memory"), KeyValue("threshold", "100Mi"), KeyValue("available", "91340Ki")],
           evidenceLines: [1, 2, 4, 5, 6, 8, 9, 10, 11, 14, 28])
       ]),
+    // Fragments as users paste them, without the describe around them (docs/kubernetes.md §1.6, §1.3, §3).
+    RuleExample(
+      "the describe's status lines and container alone: rejected by node affinity",
+      .text(
+        #"""
+        Status:           Failed
+        Reason:           NodeAffinity
+        Message:          Pod Predicate NodeAffinity failed
+        IP:               
+        Containers:
+          registry-server:
+            Image:          quay.io/operator-framework/upstream-community-operators:latest
+            Port:           50051/TCP
+            State:          Waiting
+              Reason:       ContainerCreating
+            Ready:          False
+            Restart Count:  0
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "scheduling.admission-rejected", category: .failedScheduling, severity: .critical,
+          facts: [KeyValue("reason", "NodeAffinity")], evidenceLines: [1, 2, 3])
+      ]),
+    RuleExample(
+      "the describe's status lines and container alone: Failed with reason Evicted is an eviction",
+      .text(
+        #"""
+        Status:           Failed
+        Reason:           Evicted
+        Message:          The node was low on resource: ephemeral-storage. Threshold quantity: 10Gi, available: 8Gi. Container web was using 14Gi, request is 0, has larger consumption of ephemeral-storage.
+        IP:               
+        Containers:
+          web:
+            Image:          nginx:1.27
+            State:          Terminated
+              Reason:       ContainerStatusUnknown
+              Message:      The container could not be located when the pod was terminated
+              Exit Code:    137
+            Ready:          False
+            Restart Count:  0
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "pod.evicted", category: .evicted, severity: .critical,
+          facts: [KeyValue("resource", "ephemeral-storage")], evidenceLines: [1, 2, 3])
+      ]),
+    RuleExample(
+      "a get pods row whose STATUS is the admission check's name",
+      .text(
+        #"""
+        NAME                          READY   STATUS         RESTARTS   AGE
+        registry-server-k7x2d         0/1     NodeAffinity   0          4m
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "scheduling.admission-rejected", category: .failedScheduling, severity: .critical,
+          facts: [KeyValue("reason", "NodeAffinity")], evidenceLines: [2])
+      ]),
   ]
 }

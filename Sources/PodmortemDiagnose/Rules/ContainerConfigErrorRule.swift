@@ -248,6 +248,49 @@ package struct ContainerConfigErrorRule: DiagnosisRule {
           ruleID: "config.create-container-error", category: .containerConfig, severity: .critical,
           facts: [KeyValue("kind", "other")], evidenceLines: [12])
       ]),
+    // Fragments as users paste them, without the describe around them (docs/kubernetes.md §1.6, §1.3, §3).
+    RuleExample(
+      "an Events table alone: the Secret behind an env var does not exist",
+      .text(
+        #"""
+        Events:
+          Type     Reason     Age                 From     Message
+          ----     ------     ----                ----     -------
+          Normal   Pulled     12s (x6 over 70s)   kubelet  Container image "registry.example.com/shop/api:3.1.0" already present on machine
+          Warning  Failed     12s (x6 over 70s)   kubelet  Error: secret "db-credentials" not found
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "config.create-container-error", category: .containerConfig, severity: .critical,
+          facts: [KeyValue("kind", "secret-missing"), KeyValue("object", "secret/db-credentials")], evidenceLines: [5])
+      ]),
+    RuleExample(
+      "a container's State lines alone: waiting in CreateContainerConfigError, the missing object not shown",
+      .text(
+        #"""
+            State:          Waiting
+              Reason:       CreateContainerConfigError
+            Ready:          False
+            Restart Count:  0
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "config.create-container-error", category: .containerConfig, severity: .critical,
+          facts: [KeyValue("kind", "other"), KeyValue("reason", "CreateContainerConfigError")], evidenceLines: [1, 2])
+      ]),
+    RuleExample(
+      "headerless rows: \"Error: ErrImagePull\" is a pull failure, not a config error",
+      .text(
+        #"""
+          Normal   Pulling    40s (x3 over 85s)  kubelet  Pulling image "registry.example.com/shop/api:3.1.0-rc1"
+          Warning  Failed     39s (x3 over 84s)  kubelet  Failed to pull image "registry.example.com/shop/api:3.1.0-rc1": rpc error: code = NotFound desc = failed to pull and unpack image "registry.example.com/shop/api:3.1.0-rc1": failed to resolve reference "registry.example.com/shop/api:3.1.0-rc1": registry.example.com/shop/api:3.1.0-rc1: not found
+          Warning  Failed     39s (x3 over 84s)  kubelet  Error: ErrImagePull
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "image.pull-failing", category: .imagePull, severity: .critical,
+          facts: [KeyValue("pullError", "not-found")], evidenceLines: [2, 3])
+      ]),
   ]
 }
 

@@ -251,6 +251,37 @@ package struct ContainerExitRule: DiagnosisRule {
     RuleExample(
       "exit 0",
       .pod("batch-3") { p in p.container("job", state: .terminated(Termination(reason: "Completed", exitCode: 0))) }),
+    // Fragments as users paste them, without the describe around them (docs/kubernetes.md §1.6, §1.3, §3).
+    RuleExample(
+      "a container's State lines alone: terminated with exit 2, never restarted",
+      .text(
+        #"""
+            State:          Terminated
+              Reason:       Error
+              Exit Code:    2
+              Started:      Fri, 27 Nov 2026 00:40:02 +0000
+              Finished:     Fri, 27 Nov 2026 00:40:09 +0000
+            Ready:          False
+            Restart Count:  0
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "container.exit-code", category: .containerExit, severity: .critical,
+          facts: [KeyValue("exitCode", "2"), KeyValue("reason", "Error"), KeyValue("restarts", "0")],
+          evidenceLines: [1, 2, 3])
+      ]),
+    RuleExample(
+      "a container's State lines alone: Completed with exit 0",
+      .text(
+        #"""
+            State:          Terminated
+              Reason:       Completed
+              Exit Code:    0
+              Started:      Fri, 27 Nov 2026 00:40:02 +0000
+              Finished:     Fri, 27 Nov 2026 00:41:19 +0000
+            Ready:          False
+            Restart Count:  0
+        """#, now: "2026-11-27T01:00:00Z"), expect: []),
   ]
 }
 

@@ -365,6 +365,53 @@ package struct CrashLoopBackOffRule: DiagnosisRule {
           "api", lastState: .terminated(Termination(reason: "Error", exitCode: 1)), restarts: 3)
         p.event(.warning, "BackOff", "Back-off restarting failed container api in pod api-3_default(1)", count: 3)
       }),
+    // Fragments as users paste them, without the describe around them (docs/kubernetes.md §1.6, §1.3, §3).
+    RuleExample(
+      "a container's State lines alone: the back-off ended, running and ready after four restarts",
+      .text(
+        #"""
+            State:          Running
+              Started:      Fri, 27 Nov 2026 00:41:07 +0000
+            Last State:     Terminated
+              Reason:       Error
+              Exit Code:    1
+              Started:      Fri, 27 Nov 2026 00:39:05 +0000
+              Finished:     Fri, 27 Nov 2026 00:39:07 +0000
+            Ready:          True
+            Restart Count:  4
+        """#, now: "2026-11-27T01:00:00Z"), expect: []),
+    RuleExample(
+      "a pod's YAML status block alone: the waiting message's back-off 2m40s agrees with restart 5",
+      .text(
+        #"""
+        status:
+          containerStatuses:
+          - containerID: containerd://3f2a9c1d7b6e
+            image: registry.example.com/shop/api:3.1.0
+            lastState:
+              terminated:
+                exitCode: 1
+                finishedAt: "2026-11-27T00:57:20Z"
+                reason: Error
+                startedAt: "2026-11-27T00:57:18Z"
+            name: api
+            ready: false
+            restartCount: 5
+            started: false
+            state:
+              waiting:
+                message: back-off 2m40s restarting failed container=api pod=api-7d9f8b6c5d-x2x7k_shop(0f1c3a52-7d4e-4b8a-9c1f-2e6d5a4b3c21)
+                reason: CrashLoopBackOff
+          phase: Running
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "crashloop.backoff", category: .crashloopBackoff, severity: .critical, container: "api",
+          facts: [
+            KeyValue("restarts", "5"), KeyValue("exitCode", "1"), KeyValue("backoffSeconds", "160"),
+            KeyValue("observedBackoffSeconds", "160"), KeyValue("cause", "exit-code"),
+          ], evidenceLines: [11])
+      ]),
   ]
 }
 

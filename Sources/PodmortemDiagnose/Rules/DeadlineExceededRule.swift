@@ -218,5 +218,28 @@ package struct DeadlineExceededRule: DiagnosisRule {
           ruleID: "pod.deadline-exceeded", category: .deadlineExceeded, severity: .critical,
           facts: [KeyValue("reason", "DeadlineExceeded"), KeyValue("object", "job")], evidenceLines: [6])
       ]),
+    // Fragments as users paste them, without the describe around them (docs/kubernetes.md §1.6, §1.3, §3).
+    RuleExample(
+      "a Job's Events table alone: the Job completed inside its deadline",
+      .text(
+        #"""
+        Events:
+          Type    Reason            Age   From            Message
+          ----    ------            ----  ----            -------
+          Normal  SuccessfulCreate  13m   job-controller  Created pod: report-28392-m4n8q
+          Normal  Completed         11m   job-controller  Job completed
+        """#, now: "2026-11-27T01:00:00Z"), expect: []),
+    RuleExample(
+      "a get pods row whose STATUS is DeadlineExceeded: the pod's own deadline, its start not shown",
+      .text(
+        #"""
+        NAME                  READY   STATUS             RESTARTS   AGE
+        report-28390-h2j4k    0/1     DeadlineExceeded   0          31m
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "pod.deadline-exceeded", category: .deadlineExceeded, severity: .critical,
+          facts: [KeyValue("reason", "DeadlineExceeded")], evidenceLines: [2])
+      ]),
   ]
 }

@@ -448,6 +448,46 @@ package struct EvictedRule: DiagnosisRule {
           ruleID: "pod.evicted", category: .evicted, severity: .critical, facts: [KeyValue("resource", "memory")])
       ]),
     RuleExample("a running pod", .pod("web-1") { p in p.container("web") }),
+    // Fragments as users paste them, without the describe around them (docs/kubernetes.md §1.6, §1.3, §3).
+    RuleExample(
+      "an Events table alone: evicted for memory, the container far above its request",
+      .text(
+        #"""
+        Events:
+          Type     Reason   Age   From     Message
+          ----     ------   ----  ----     -------
+          Warning  Evicted  12m   kubelet  The node was low on resource: memory. Threshold quantity: 100Mi, available: 91Mi. Container web was using 1Gi, request is 100Mi, has larger consumption of memory.
+          Normal   Killing  12m   kubelet  Stopping container web
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "pod.evicted", category: .evicted, severity: .critical,
+          facts: [
+            KeyValue("resource", "memory"), KeyValue("container", "web"), KeyValue("usage", "1Gi"),
+            KeyValue("request", "100Mi"),
+          ], evidenceLines: [4])
+      ]),
+    RuleExample(
+      "a get pods row whose STATUS is Evicted",
+      .text(
+        #"""
+        NAME                      READY   STATUS    RESTARTS   AGE
+        web-5f6d7c8b9-abcde       0/1     Evicted   0          3h
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(ruleID: "pod.evicted", category: .evicted, severity: .critical, evidenceLines: [2])
+      ]),
+    RuleExample(
+      "a node's Events alone: memory pressure came and went, no pod evicted",
+      .text(
+        #"""
+        Events:
+          Type     Reason                     Age   From     Message
+          ----     ------                     ----  ----     -------
+          Warning  EvictionThresholdMet       14m   kubelet  Attempting to reclaim memory
+          Normal   NodeHasInsufficientMemory  14m   kubelet  Node node-1 status is now: NodeHasInsufficientMemory
+          Normal   NodeHasSufficientMemory    9m    kubelet  Node node-1 status is now: NodeHasSufficientMemory
+        """#, now: "2026-11-27T01:00:00Z"), expect: []),
   ]
 }
 

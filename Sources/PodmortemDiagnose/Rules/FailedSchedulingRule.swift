@@ -16,6 +16,15 @@ package struct FailedSchedulingRule: DiagnosisRule {
     let scheduled = condition?.status == "True" || (condition == nil && pod.latest.node != nil)
     guard !scheduled, !pod.isTerminal else { return [] }
     let events = pod.events("FailedScheduling")
+    // No node shown (an Events table alone): a `Scheduled` event after the last FailedScheduling
+    // placed the pod, as a node would say (docs/kubernetes.md §9.2).
+    if condition == nil, let lastFailure = events.compactMap({ $0.lastSeen?.latest }).max(),
+      pod.events.contains(where: { e in
+        e.patternID == "event.scheduled" && ((e.lastSeen ?? e.firstSeen)?.earliest).map { $0 > lastFailure } == true
+      })
+    {
+      return []
+    }
     let latestEvent = events.max { ($0.lastSeen?.latest ?? .distantPast) < ($1.lastSeen?.latest ?? .distantPast) }
     // kube-scheduler's own log says what the event says (kubelet.scheduler-no-fit).
     let logs = pod.logs.filter { $0.patternID == "kubelet.scheduler-no-fit" }
@@ -248,6 +257,18 @@ package struct FailedSchedulingRule: DiagnosisRule {
         p.container("web")
         p.event(.warning, "FailedScheduling", "0/3 nodes are available: 3 Insufficient memory.", lastAgo: 3000)
       }),
+    // Fragments as users paste them, without the describe around them (docs/kubernetes.md §1.6).
+    RuleExample(
+      "headerless rows: placed once the autoscaler added a node, the old FailedScheduling is history",
+      .text(
+        #"""
+          Warning  FailedScheduling   4m    default-scheduler   0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.
+          Normal   TriggeredScaleUp   4m    cluster-autoscaler  pod triggered scale-up: [{eks-workers-a 3->4 (max: 10)}]
+          Normal   Scheduled          2m    default-scheduler   Successfully assigned shop/web-5f6d7c8b9-h6j9k to node-4
+          Normal   Pulled             2m    kubelet             Container image "nginx:1.27" already present on machine
+          Normal   Created            2m    kubelet             Created container: web
+          Normal   Started            2m    kubelet             Started container web
+        """#, now: "2026-11-27T01:00:00Z"), expect: []),
   ]
 }
 

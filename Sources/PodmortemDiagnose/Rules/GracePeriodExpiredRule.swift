@@ -194,6 +194,54 @@ package struct GracePeriodExpiredRule: DiagnosisRule {
           Normal  Killing  34s   kubelet  Stopping container gateway
         """#, now: "2026-11-27T01:00:00Z"),
       expect: []),
+    // Fragments as users paste them, without the describe around them (docs/kubernetes.md §1.6, §1.3, §3).
+    RuleExample(
+      "the describe's status lines, container and Events alone: exit 137 32 s after Stopping container",
+      .text(
+        #"""
+        Status:                    Terminating (lasts 4s)
+        Termination Grace Period:  30s
+        Containers:
+          gateway:
+            State:          Terminated
+              Reason:       Error
+              Exit Code:    137
+              Started:      Thu, 26 Nov 2026 21:50:08 +0000
+              Finished:     Fri, 27 Nov 2026 00:59:58 +0000
+            Ready:          False
+            Restart Count:  0
+        Events:
+          Type    Reason   Age   From     Message
+          ----    ------   ----  ----     -------
+          Normal  Killing  34s   kubelet  Stopping container gateway
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "termination.grace-expired", category: .containerExit, severity: .warning, container: "gateway",
+          facts: [
+            KeyValue("graceSeconds", "30"), KeyValue("exitCode", "137"), KeyValue("killedAfterSeconds", "32..34"),
+          ], evidenceLines: [1, 2, 7, 15])
+      ]),
+    RuleExample(
+      "the same fragment, but the process exited 143 on SIGTERM a second after the Killing event",
+      .text(
+        #"""
+        Status:                    Terminating (lasts 4s)
+        Termination Grace Period:  30s
+        Containers:
+          gateway:
+            State:          Terminated
+              Reason:       Error
+              Exit Code:    143
+              Started:      Thu, 26 Nov 2026 21:50:08 +0000
+              Finished:     Fri, 27 Nov 2026 00:59:27 +0000
+            Ready:          False
+            Restart Count:  0
+        Events:
+          Type    Reason   Age   From     Message
+          ----    ------   ----  ----     -------
+          Normal  Killing  34s   kubelet  Stopping container gateway
+        """#, now: "2026-11-27T01:00:00Z"), expect: []),
   ]
 }
 

@@ -53,6 +53,11 @@ package struct ImagePullFailingRule: DiagnosisRule {
       let waiting = container.waitingReason.map { Self.waitingReasons.contains($0) } ?? false
       let failing = !(failed.isEmpty && never.isEmpty && backOff.isEmpty && logs.isEmpty)
       guard waiting || (!container.isRunning && failing) else { return nil }
+      // No state shown (an Events table alone): a pull or start after the last failure means the
+      // image arrived in the end, as a Running state would say (docs/kubernetes.md §7.2).
+      if !waiting, container.state == nil, Self.pulledSince(failed + never + backOff, container.name, in: pod) {
+        return nil
+      }
       let logError = logs.last { $0.capture("error") != nil }
       let failedSync = failed.last { $0.patternID == "event.failedsync-image-pull" }
       let detail =
@@ -94,6 +99,15 @@ package struct ImagePullFailingRule: DiagnosisRule {
     if neverPull || reason == "ErrImageNeverPull" { return "never-pull" }
     if reason == "InvalidImageName" { return "invalid-name" }
     return recognised ?? "unknown"
+  }
+
+  /// True when a `Pulled` or `Started` event of the container is later than every failure.
+  private static func pulledSince(_ failures: [MergedEvent], _ container: String, in pod: PodHistory) -> Bool {
+    guard let lastFailure = failures.compactMap({ $0.lastSeen?.latest }).max() else { return false }
+    return (pod.events("Pulled", container: container) + pod.events("Started", container: container)).contains {
+      guard let seen = ($0.lastSeen ?? $0.firstSeen)?.earliest else { return false }
+      return seen > lastFailure
+    }
   }
 
   package static let examples: [RuleExample] = [
@@ -327,6 +341,39 @@ package struct ImagePullFailingRule: DiagnosisRule {
           ruleID: "image.pull-failing", category: .imagePull, severity: .critical,
           facts: [KeyValue("pullError", "network")], evidenceLines: [3])
       ]),
+    // Fragments as users paste them, without the describe around them (docs/kubernetes.md §1.6, §1.3, §3).
+    RuleExample(
+      "an Events table alone: the tag does not exist, pulls backing off",
+      .text(
+        #"""
+        Events:
+          Type     Reason     Age                From     Message
+          ----     ------     ----               ----     -------
+          Normal   Pulling    2m (x4 over 3m)    kubelet  Pulling image "registry.example.com/shop/web:2.4.9"
+          Warning  Failed     2m (x4 over 3m)    kubelet  Failed to pull image "registry.example.com/shop/web:2.4.9": rpc error: code = NotFound desc = failed to pull and unpack image "registry.example.com/shop/web:2.4.9": failed to resolve reference "registry.example.com/shop/web:2.4.9": registry.example.com/shop/web:2.4.9: not found
+          Warning  Failed     2m (x4 over 3m)    kubelet  Error: ErrImagePull
+          Normal   BackOff    90s (x6 over 3m)   kubelet  Back-off pulling image "registry.example.com/shop/web:2.4.9"
+          Warning  Failed     90s (x6 over 3m)   kubelet  Error: ImagePullBackOff
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "image.pull-failing", category: .imagePull, severity: .critical,
+          facts: [KeyValue("pullError", "not-found"), KeyValue("pullFailures", "4")], evidenceLines: [5, 6])
+      ]),
+    RuleExample(
+      "an Events table alone: one registry timeout, then the pull succeeded and the container started",
+      .text(
+        #"""
+        Events:
+          Type     Reason     Age                From     Message
+          ----     ------     ----               ----     -------
+          Normal   Pulling    5m (x2 over 6m)    kubelet  Pulling image "registry.example.com/shop/web:2.4.9"
+          Warning  Failed     6m                 kubelet  Failed to pull image "registry.example.com/shop/web:2.4.9": rpc error: code = Unknown desc = failed to pull and unpack image "registry.example.com/shop/web:2.4.9": failed to resolve reference "registry.example.com/shop/web:2.4.9": failed to do request: Head "https://registry.example.com/v2/shop/web/manifests/2.4.9": dial tcp 10.0.0.40:443: i/o timeout
+          Warning  Failed     6m                 kubelet  Error: ErrImagePull
+          Normal   Pulled     5m                 kubelet  Successfully pulled image "registry.example.com/shop/web:2.4.9" in 4.2s (4.2s including waiting). Image size: 48213712 bytes.
+          Normal   Created    5m                 kubelet  Created container: web
+          Normal   Started    5m                 kubelet  Started container web
+        """#, now: "2026-11-27T01:00:00Z"), expect: []),
   ]
 }
 

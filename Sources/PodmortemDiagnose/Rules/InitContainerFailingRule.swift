@@ -53,7 +53,10 @@ package struct InitContainerFailingRule: DiagnosisRule {
       if case .terminated(let t) = container.state, t.exitCode == 0 { return nil }
       if container.isRunning { return nil }
       let crashLooping = container.waitingReason == "CrashLoopBackOff"
-      guard let last = container.lastTermination, last.exitCode != 0 || crashLooping else { return nil }
+      guard let last = container.lastTermination else {
+        return crashLooping ? Self.crashLoopingWithoutExit(container, pod: pod) : nil
+      }
+      guard last.exitCode != 0 || crashLooping else { return nil }
       let meaning = ExitCodes.explain(last)
       let restarts = container.restartCount ?? 0
       var facts: [KeyValue] = [
@@ -76,6 +79,31 @@ package struct InitContainerFailingRule: DiagnosisRule {
           "\(meaning.guidance): \(pod.previousLogsCommand(container.name))",
         facts: facts, decisive: container.terminationEvidence + container.waitingEvidence, evidence: container.evidence)
     }
+  }
+
+  /// An init container in CrashLoopBackOff whose last run the input does not show (a `get pods`
+  /// row's `Init:CrashLoopBackOff`, docs/kubernetes.md §3.4): its name, exit code and position may
+  /// be unknown, so the finding says so instead of guessing.
+  static func crashLoopingWithoutExit(_ container: ContainerSnapshot, pod: PodHistory) -> Finding {
+    var facts = [KeyValue("reason", "CrashLoopBackOff")]
+    var restartsText = "The input does not show its restart count."
+    if let restarts = container.restartCount {
+      facts.append(.int("restarts", restarts))
+      restartsText = "It has restarted \(restarts) times."
+    } else if let total = pod.latest.restarts {
+      // While the pod initializes, the row's RESTARTS sums its init containers' restarts (§3.4).
+      facts.append(.int("restarts", total))
+      restartsText = "The row's RESTARTS column shows \(total) across the pod's init containers."
+    }
+    return description.finding(
+      .critical, pod.subject(container.name),
+      title: "init container '\(container.name)' crash-looping (exit code not shown)",
+      explanation: "Init container '\(container.name)' keeps exiting and the kubelet backs off its restarts "
+        + "(CrashLoopBackOff). \(restartsText) The pod's app containers do not start until every init container "
+        + "exits 0, so the pod stays in Init. The input does not show the exit code or which init container it is.",
+      remedy: "read the failing init container's state and output: 'kubectl describe pod \(pod.key.commandName)' "
+        + "(Init Containers) and 'kubectl logs \(pod.key.commandName) -c <init container> --previous'",
+      facts: facts, evidence: container.evidence + pod.latest.evidence)
   }
 
   package static let examples: [RuleExample] = [
@@ -296,5 +324,52 @@ package struct InitContainerFailingRule: DiagnosisRule {
         ]
       },
       expect: []),
+    // Fragments as users paste them, without the describe around them (docs/kubernetes.md §1.6, §1.3, §3).
+    RuleExample(
+      "the Init Containers block alone: the migration crash-loops",
+      .text(
+        #"""
+        Init Containers:
+          migrate:
+            State:          Waiting
+              Reason:       CrashLoopBackOff
+            Last State:     Terminated
+              Reason:       Error
+              Exit Code:    1
+              Started:      Fri, 27 Nov 2026 00:55:40 +0000
+              Finished:     Fri, 27 Nov 2026 00:55:43 +0000
+            Ready:          False
+            Restart Count:  6
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "init.container-failing", category: .initContainer, severity: .critical, container: "migrate",
+          facts: [
+            KeyValue("exitCode", "1"), KeyValue("restarts", "6"), KeyValue("initIndex", "1/1"),
+            KeyValue("backoffSeconds", "300"),
+          ], evidenceLines: [2, 3, 6, 11])
+      ]),
+    RuleExample(
+      "a get pods row of a pod still initializing",
+      .text(
+        #"""
+        NAME                    READY   STATUS     RESTARTS   AGE
+        api-7d9f8b6c5d-j7h5g    0/1     Init:0/1   0          20s
+        """#, now: "2026-11-27T01:00:00Z"), expect: []),
+    RuleExample(
+      "a get pods row whose STATUS is Init:CrashLoopBackOff: which init container and its exit code not shown",
+      .text(
+        #"""
+        NAME                    READY   STATUS                  RESTARTS      AGE
+        api-7d9f8b6c5d-j7h5g    0/1     Init:CrashLoopBackOff   6 (90s ago)   9m
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "init.container-failing", category: .initContainer, severity: .critical,
+          facts: [
+            KeyValue("reason", "CrashLoopBackOff"), KeyValue("restarts", "6"),
+            KeyValue("alsoExplains", "crashloop.backoff"),
+          ], evidenceLines: [2])
+      ]),
   ]
 }

@@ -236,6 +236,16 @@ package struct LifecycleHookFailedRule: DiagnosisRule {
           ruleID: "lifecycle.hook-failed", category: .lifecycleHook, severity: .critical,
           facts: [KeyValue("hook", "postStart"), .int("failures", 1)], evidenceLines: [1])
       ]),
+    // Fragments as users paste them, without the describe around them (docs/kubernetes.md §1.6, §1.3, §3).
+    RuleExample(
+      "an Events table alone: a delete's Stopping container with no hook failure",
+      .text(
+        #"""
+        Events:
+          Type    Reason   Age   From     Message
+          ----    ------   ----  ----     -------
+          Normal  Killing  12s   kubelet  Stopping container web
+        """#, now: "2026-11-27T01:00:00Z"), expect: []),
   ]
 }
 

@@ -342,6 +342,37 @@ package struct LivenessProbeFailingRule: DiagnosisRule {
       }),
     RuleExample(
       "a healthy pod", .pod("web-2") { p in p.container("web", probes: [.liveness: .http(8080, "/healthz")]) }),
+    // Fragments as users paste them, without the describe around them (docs/kubernetes.md §1.6, §1.3, §3).
+    RuleExample(
+      "an Events table alone: three exec failures and the kill, the pod and its spec not shown",
+      .text(
+        #"""
+        Events:
+          Type     Reason     Age                From     Message
+          ----     ------     ----               ----     -------
+          Warning  Unhealthy  10s (x3 over 30s)  kubelet  Liveness probe failed: cat: can't open '/app/ready': No such file or directory
+          Normal   Killing    10s                kubelet  Container app failed liveness probe, will be restarted
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "probe.liveness-failing", category: .probeFailure, severity: .critical, container: "app",
+          facts: [
+            KeyValue("probe", "liveness"), KeyValue("mode", "exec-failed"), KeyValue("failures", "3"),
+            KeyValue("kills", "1"),
+          ], evidenceLines: [4, 5])
+      ]),
+    RuleExample(
+      "headerless rows of a startup probe's kill: not a liveness failure",
+      .text(
+        #"""
+          Warning  Unhealthy  2m (x10 over 4m)  kubelet  Startup probe failed: Get "http://10.244.3.9:8080/actuator/health": dial tcp 10.244.3.9:8080: connect: connection refused
+          Normal   Killing    2m                kubelet  Container java-api failed startup probe, will be restarted
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "probe.startup-failing", category: .probeFailure, severity: .critical, container: "java-api",
+          facts: [KeyValue("probe", "startup"), KeyValue("kills", "1")], evidenceLines: [1, 2])
+      ]),
   ]
 }
 

@@ -198,6 +198,29 @@ package struct NodeNotReadyRule: DiagnosisRule {
         p.container("web")
         p.event(.warning, "NodeNotReady", "Node is not ready", lastAgo: 3000, from: "node-controller")
       }),
+    // Fragments as users paste them, without the describe around them (docs/kubernetes.md §1.6, §1.3, §3).
+    RuleExample(
+      "`kubectl get events` rows alone: the node controller's NodeNotReady and the taint manager's deletion",
+      .text(
+        #"""
+        LAST SEEN   TYPE      REASON                    OBJECT                     MESSAGE
+        6m          Warning   NodeNotReady              pod/db-0                   Node is not ready
+        54s         Normal    TaintManagerEviction      pod/db-0                   Marking for deletion Pod default/db-0
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "node.not-ready", category: .nodeNotReady, severity: .critical,
+          facts: [KeyValue("markedForDeletion", "true"), KeyValue("tolerationSeconds", "300")], evidenceLines: [2, 3])
+      ]),
+    RuleExample(
+      "a node's Events alone: cordoned (NodeNotSchedulable) is not NotReady",
+      .text(
+        #"""
+        Events:
+          Type    Reason              Age   From     Message
+          ----    ------              ----  ----     -------
+          Normal  NodeNotSchedulable  12m   kubelet  Node node-2 status is now: NodeNotSchedulable
+        """#, now: "2026-11-27T01:00:00Z"), expect: []),
   ]
 }
 

@@ -275,6 +275,44 @@ package struct OOMKilledRule: DiagnosisRule {
           ruleID: "container.oom-killed", category: .oomKilled, severity: .critical,
           facts: [KeyValue("reason", "OOMKilled"), .int("restarts", 0)], evidenceLines: [2])
       ]),
+    // Fragments as users paste them, without the describe around them (docs/kubernetes.md §1.6, §1.3, §3).
+    RuleExample(
+      "Last State lines alone: 137 with reason Error is a SIGKILL, not an OOM kill",
+      .text(
+        #"""
+            State:          Running
+              Started:      Fri, 27 Nov 2026 00:58:40 +0000
+            Last State:     Terminated
+              Reason:       Error
+              Exit Code:    137
+              Started:      Fri, 27 Nov 2026 00:20:11 +0000
+              Finished:     Fri, 27 Nov 2026 00:58:38 +0000
+            Ready:          True
+            Restart Count:  1
+        """#, now: "2026-11-27T01:00:00Z"), expect: []),
+    RuleExample(
+      "containerStatuses YAML alone: OOMKilled at restart 7, running again",
+      .text(
+        #"""
+          containerStatuses:
+          - name: api
+            lastState:
+              terminated:
+                exitCode: 137
+                finishedAt: "2026-11-27T00:58:02Z"
+                reason: OOMKilled
+                startedAt: "2026-11-27T00:55:40Z"
+            ready: true
+            restartCount: 7
+            state:
+              running:
+                startedAt: "2026-11-27T00:58:03Z"
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "container.oom-killed", category: .oomKilled, severity: .warning, container: "api",
+          facts: [KeyValue("exitCode", "137"), KeyValue("restarts", "7")], evidenceLines: [2])
+      ]),
   ]
 }
 

@@ -254,6 +254,16 @@ package struct ReadinessProbeFailingRule: DiagnosisRule {
         p.container("web", probes: [.liveness: .http(8080, "/healthz")])
         p.event(.warning, "Unhealthy", "Liveness probe failed: HTTP probe failed with statuscode: 500")
       }),
+    // Fragments as users paste them, without the describe around them (docs/kubernetes.md §1.6, §1.3, §3).
+    RuleExample(
+      "an Events table alone with a readiness ProbeWarning (a redirect): a warning, not a failure",
+      .text(
+        #"""
+        Events:
+          Type     Reason        Age                  From     Message
+          ----     ------        ----                 ----     -------
+          Warning  ProbeWarning  3m (x12 over 5m)     kubelet  Readiness probe warning: Probe terminated redirects, Response body: <a href="https://login.example.com/">Found</a>.
+        """#, now: "2026-11-27T01:00:00Z"), expect: []),
   ]
 }
 

@@ -253,5 +253,18 @@ package struct SandboxFailingRule: DiagnosisRule {
         p.container("web")
         p.event(.normal, "SandboxChanged", "Pod sandbox changed, it will be killed and re-created.")
       }),
+    // Fragments as users paste them, without the describe around them (docs/kubernetes.md §1.6, §1.3, §3).
+    RuleExample(
+      "an Events table alone: one sandbox change, then the container started again",
+      .text(
+        #"""
+        Events:
+          Type    Reason          Age   From     Message
+          ----    ------          ----  ----     -------
+          Normal  SandboxChanged  14m   kubelet  Pod sandbox changed, it will be killed and re-created.
+          Normal  Pulled          14m   kubelet  Container image "nginx:1.27" already present on machine
+          Normal  Created         14m   kubelet  Created container: web
+          Normal  Started         14m   kubelet  Started container web
+        """#, now: "2026-11-27T01:00:00Z"), expect: []),
   ]
 }

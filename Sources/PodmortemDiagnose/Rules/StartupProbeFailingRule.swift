@@ -222,6 +222,33 @@ package struct StartupProbeFailingRule: DiagnosisRule {
       ]),
     RuleExample(
       "no startup failures", .pod("java-2") { p in p.container("app", probes: [.startup: .http(8080, "/")]) }),
+    // Fragments as users paste them, without the describe around them (docs/kubernetes.md §1.6, §1.3, §3).
+    RuleExample(
+      "`journalctl -u kubelet` lines alone: two startup failures, no kill yet",
+      .text(
+        #"""
+        Nov 27 00:58:21 node-1 kubelet[2291]: I1127 00:58:21.118203    2291 prober.go:107] "Probe failed" probeType="Startup" pod="shop/java-api-6f7b9c8d5-h4k9m" podUID="5e0c1a2b-3d4e-4f50-8a6b-7c8d9e0f1a2b" containerName="java-api" probeResult="failure" output="Get \"http://10.244.3.9:8080/actuator/health\": dial tcp 10.244.3.9:8080: connect: connection refused"
+        Nov 27 00:58:31 node-1 kubelet[2291]: I1127 00:58:31.117954    2291 prober.go:107] "Probe failed" probeType="Startup" pod="shop/java-api-6f7b9c8d5-h4k9m" podUID="5e0c1a2b-3d4e-4f50-8a6b-7c8d9e0f1a2b" containerName="java-api" probeResult="failure" output="Get \"http://10.244.3.9:8080/actuator/health\": dial tcp 10.244.3.9:8080: connect: connection refused"
+        """#, now: "2026-11-27T00:59:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "probe.startup-failing", category: .probeFailure, severity: .warning, container: "java-api",
+          facts: [
+            KeyValue("probe", "startup"), KeyValue("mode", "refused"), KeyValue("failures", "2"),
+            KeyValue("kills", "0"),
+          ], evidenceLines: [1, 2])
+      ]),
+    RuleExample(
+      "a container's lines alone: a startup probe configured, the container started and ready",
+      .text(
+        #"""
+            State:          Running
+              Started:      Fri, 27 Nov 2026 00:50:12 +0000
+            Ready:          True
+            Restart Count:  0
+            Startup:        http-get http://:8080/actuator/health delay=0s timeout=1s period=10s #success=1 #failure=30
+            Readiness:      http-get http://:8080/actuator/health delay=0s timeout=1s period=10s #success=1 #failure=3
+        """#, now: "2026-11-27T01:00:00Z"), expect: []),
   ]
 }
 

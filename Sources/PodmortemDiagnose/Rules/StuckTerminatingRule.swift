@@ -618,6 +618,38 @@ package struct StuckTerminatingRule: DiagnosisRule {
         p.podLine("Status:           Terminating (lasts <invalid>)")
         p.container("web")
       }),
+    // Fragments as users paste them, without the describe around them (docs/kubernetes.md §1.6, §1.3, §3).
+    RuleExample(
+      "the describe's status lines and Events alone: the runtime cannot kill the container, 47m past the deadline",
+      .text(
+        #"""
+        Status:                    Terminating (lasts 47m)
+        Termination Grace Period:  30s
+        Events:
+          Type     Reason         Age                 From     Message
+          ----     ------         ----                ----     -------
+          Normal   Killing        48m                 kubelet  Stopping container worker
+          Warning  FailedKillPod  2m (x24 over 47m)   kubelet  error killing pod: failed to "KillContainer" for "worker" with KillContainerError: "rpc error: code = Unknown desc = failed to kill container: context deadline exceeded"
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "terminating.stuck", category: .stuckTerminating, severity: .critical,
+          facts: [
+            KeyValue("cause", "kill-failed"), KeyValue("failedKills", "24"), KeyValue("graceSeconds", "30"),
+            KeyValue("overdueSeconds", "2820..2880"),
+          ], evidenceLines: [1, 7])
+      ]),
+    RuleExample(
+      "the describe's status lines and Events alone: Terminating (lasts <invalid>) inside the grace period",
+      .text(
+        #"""
+        Status:                    Terminating (lasts <invalid>)
+        Termination Grace Period:  30s
+        Events:
+          Type    Reason   Age   From     Message
+          ----    ------   ----  ----     -------
+          Normal  Killing  6s    kubelet  Stopping container web
+        """#, now: "2026-11-27T01:00:00Z"), expect: []),
   ]
 }
 

@@ -320,6 +320,26 @@ package struct VolumeMountFailingRule: DiagnosisRule {
           facts: [KeyValue("kind", "configmap-missing"), KeyValue("object", "configmap/web-template")],
           evidenceLines: [5])
       ]),
+    // Fragments as users paste them, without the describe around them (docs/kubernetes.md §1.6, §10.1).
+    RuleExample(
+      "an Events table alone: the volume attached and the container started, nothing failed",
+      .text(
+        #"""
+        Events:
+          Type    Reason                  Age   From                     Message
+          ----    ------                  ----  ----                     -------
+          Normal  SuccessfulAttachVolume  55s   attachdetach-controller  AttachVolume.Attach succeeded for volume "pvc-3e90b27c"
+          Normal  Pulled                  40s   kubelet                  Container image "postgres:16" already present on machine
+          Normal  Created                 40s   kubelet                  Created container: postgres
+          Normal  Started                 39s   kubelet                  Started container postgres
+        """#, now: "2026-11-27T01:00:00Z"), expect: []),
+    RuleExample(
+      "`journalctl -u kubelet` lines alone: the ConfigMap volume mounted",
+      .text(
+        #"""
+        Nov 27 00:58:40 node-1 kubelet[2291]: I1127 00:58:40.512204    2291 reconciler_common.go:258] "operationExecutor.MountVolume started for volume \"config\" (UniqueName: \"kubernetes.io/configmap/5e0c1a2b-3d4e-4f50-8a6b-7c8d9e0f1a2b-config\") pod \"web-5f6d7c8b9-m3n5p\" (UID: \"5e0c1a2b-3d4e-4f50-8a6b-7c8d9e0f1a2b\") " pod="shop/web-5f6d7c8b9-m3n5p"
+        Nov 27 00:58:40 node-1 kubelet[2291]: I1127 00:58:40.614388    2291 operation_generator.go:721] "MountVolume.SetUp succeeded for volume \"config\" (UniqueName: \"kubernetes.io/configmap/5e0c1a2b-3d4e-4f50-8a6b-7c8d9e0f1a2b-config\") pod \"web-5f6d7c8b9-m3n5p\" (UID: \"5e0c1a2b-3d4e-4f50-8a6b-7c8d9e0f1a2b\") " pod="shop/web-5f6d7c8b9-m3n5p"
+        """#, now: "2026-11-27T00:59:00Z"), expect: []),
   ]
 }
 

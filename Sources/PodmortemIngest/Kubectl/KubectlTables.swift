@@ -170,6 +170,15 @@ enum PodStatusCell {
     "PostStartHookError", "ContainerCreating", "PodInitializing",
   ]
 
+  /// The reasons a pod fails with, shown in STATUS instead of the phase: eviction, a lost node, the
+  /// kubelet's activeDeadlineSeconds (docs/kubernetes.md §8.4) and its admission checks, whose
+  /// resource checks read `OutOf<resource>` (§9.2, [k/k] pkg/kubelet/lifecycle/predicate.go).
+  static let failedReasons: Set<String> = [
+    "Evicted", "NodeLost", "DeadlineExceeded", "UnexpectedAdmissionError", "NodeAffinity", "NodeName", "NodePorts",
+    "TaintToleration", "NodeSelectorMismatching", "InvalidNodeInfo", "UnexpectedPredicateFailureType",
+    "PodFitsHostPorts", "MatchNodeSelector",
+  ]
+
   static func apply(_ status: String, to pod: inout PodSnapshot) {
     var cell = Substring(status)
     var role = ContainerSnapshot.Role.container
@@ -183,7 +192,7 @@ enum PodStatusCell {
       state = .waiting(reason: String(cell), message: nil)
     } else if cell.hasPrefix("ExitCode:"), let code = Int(cell.dropFirst("ExitCode:".count)) {
       state = .terminated(Termination(exitCode: code))
-    } else if role == .container, cell == "Evicted" || cell == "NodeLost" || cell == "UnexpectedAdmissionError" {
+    } else if role == .container, failedReasons.contains(String(cell)) || (cell.hasPrefix("OutOf") && cell.count > 5) {
       pod.reason = String(cell)
       pod.phase = pod.phase ?? "Failed"
       return
