@@ -6,6 +6,6 @@ package enum RuleCatalog {
     FailedSchedulingRule(), VolumeMountFailingRule(), ContainerConfigErrorRule(), EvictedRule(), NodeNotReadyRule(),
     InitContainerFailingRule(), SandboxFailingRule(), DeadlineExceededRule(), AdmissionRejectedRule(),
     GracePeriodExpiredRule(),
-    KernelOOMKillRule(),
+    KernelOOMKillRule(), ExecProbeTimeoutRule(),
   ]
 }

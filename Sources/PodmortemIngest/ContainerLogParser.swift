@@ -16,7 +16,9 @@ package struct ContainerLogParser: LineParser {
   package static let maxRecordBytes = 1 << 20
 
   private let context: ParseContext
-  private let location: ContainerLogPath?
+  /// The pod and container the lines belong to: from the source's path, else from a file a
+  /// command line in the paste names (`$ sudo tail /var/log/containers/<pod>_<ns>_<c>-<id>.log`).
+  private var location: ContainerLogPath?
   /// Unfinished lines, per stream: a runtime interleaves stdout and stderr in one file.
   private var partials: [Partial] = []
   private var notedOversize = false
@@ -60,7 +62,13 @@ package struct ContainerLogParser: LineParser {
 
   package mutating func feed(_ line: Line, emit: (Record) -> Void) -> SourceAccount.Verdict {
     if line.text.isEmpty { return .ignored }
-    guard let entry = Self.entry(Array(line.text.utf8)) else { return .unrecognised }
+    guard let entry = Self.entry(Array(line.text.utf8)) else {
+      if let named = Self.namedLogFile(line.text) {
+        location = named
+        return .parsed
+      }
+      return .unrecognised
+    }
     if let index = partials.firstIndex(where: { $0.stream == entry.stream }) {
       var p = partials.remove(at: index)
       if p.bytes + entry.content.utf8.count <= Self.maxRecordBytes {
@@ -100,6 +108,18 @@ package struct ContainerLogParser: LineParser {
     var r = record
     r.text = r.message
     return r
+  }
+
+  /// The kubelet's `/var/log/containers/<pod>_<ns>_<container>-<id>.log` link that a command in a
+  /// paste reads (`tail`, `cat`, `less`; docs/kubernetes.md §10.2): the pod and container of the
+  /// lines after it. Only a line that is not itself a log line, and only that exact file name.
+  static func namedLogFile(_ text: String) -> ContainerLogPath? {
+    guard text.utf8.count <= 4096 else { return nil }
+    for word in text.split(whereSeparator: { $0 == " " || $0 == "\t" }) where word.hasSuffix(".log") {
+      let file = word.split(separator: "/").last.map(String.init) ?? ""
+      if let log = BundleLayout.kubeletContainerLink(file) { return log }
+    }
+    return nil
   }
 
   private mutating func noteOversize(_ ref: SourceRef) {

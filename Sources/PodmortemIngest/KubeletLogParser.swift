@@ -345,8 +345,10 @@ package struct KubeletLogParser: LineParser {
       case "pod" where r.pod == nil:
         (r.namespace, r.pod) = splitPod(field.value)
       case "pods" where r.pod == nil:
+        // One pod only: a list of several (`pods=["ns/a","ns/b"]`, the eviction manager's ranking)
+        // is about none of them in particular.
         let inner = field.value.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        if !inner.isEmpty, !inner.contains(" ") {
+        if !inner.isEmpty, !inner.contains(" "), !inner.contains(",") {
           (r.namespace, r.pod) = splitPod(inner.trimmingCharacters(in: CharacterSet(charactersIn: "\"")))
         }
       case "containerName" where r.container == nil, "container" where r.container == nil:

@@ -1,6 +1,8 @@
 /// What a paste puts in front of a log line: indentation, markdown quote markers (`> `), list
-/// markers (`- `, `* `), a backtick, and `grep -n`'s line number (`123:`, or `123-` for a context
-/// line). The log parsers read the line after it; the evidence keeps the line as pasted.
+/// markers (`- `, `* `), a backtick, `grep -n`'s line number (`123:`, or `123-` for a context
+/// line), and the local date and time a web UI's log viewer writes before each line, glued to it
+/// or not (Rancher: `5/24/2017 4:45:04 PMI0524 08:45:04.581562 …`, docs/kubernetes.md §10.1).
+/// The log parsers read the line after it; the evidence keeps the line as pasted.
 enum PastePrefix {
   /// The line's bytes after its paste prefix (the whole line when it has none).
   static func payload(_ text: String) -> [UInt8] {
@@ -32,6 +34,9 @@ enum PastePrefix {
       } else if let digits = grepNumber(b, from: i) {
         i += digits
         changed = true
+      } else if let stamp = viewerTime(b, from: i) {
+        i += stamp
+        changed = true
       }
     }
     return i
@@ -46,5 +51,28 @@ enum PastePrefix {
     let letter = (next >= 0x41 && next <= 0x5A) || (next >= 0x61 && next <= 0x7A)
     guard letter || next == 0x5B || next == 0x7B || next == 0x22 else { return nil }
     return i + 1 - start
+  }
+
+  /// `M/D/YYYY h:mm:ss AM` or `PM` and an optional space (a US-locale log viewer's time): its length.
+  /// Only this exact shape: a slash date, a 12-hour time with seconds and the meridiem.
+  static func viewerTime(_ b: [UInt8], from start: Int) -> Int? {
+    var i = start
+    func number(_ minDigits: Int, _ maxDigits: Int) -> Bool {
+      let s = i
+      while i < b.count, i - s < maxDigits, b[i] >= 0x30, b[i] <= 0x39 { i += 1 }
+      return i - s >= minDigits
+    }
+    func byte(_ c: UInt8) -> Bool {
+      guard i < b.count, b[i] == c else { return false }
+      i += 1
+      return true
+    }
+    guard number(1, 2), byte(0x2F), number(1, 2), byte(0x2F), number(4, 4), byte(0x20), number(1, 2), byte(0x3A),
+      number(2, 2), byte(0x3A), number(2, 2), byte(0x20), i + 1 < b.count, b[i] == 0x41 || b[i] == 0x50,
+      b[i + 1] == 0x4D
+    else { return nil }
+    i += 2
+    if i < b.count, b[i] == 0x20 { i += 1 }
+    return i - start
   }
 }

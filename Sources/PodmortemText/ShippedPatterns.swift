@@ -5,6 +5,45 @@ extension PatternCatalog {
   /// The shipped pattern files, name and exact contents, in name order.
   package static let shippedFiles: [(name: String, contents: String)] = [
     (
+      name: "container.json",
+      contents: #"""
+      {
+        "patterns": [
+          {
+            "id": "container.go-panic",
+            "kinds": [
+              "container"
+            ],
+            "literals": [
+              "panic: "
+            ],
+            "regex": "^panic: (?<message>.+)$",
+            "examples": [
+              {
+                "text": "panic: runtime error: invalid memory address or nil pointer dereference",
+                "captures": {
+                  "message": "runtime error: invalid memory address or nil pointer dereference"
+                }
+              },
+              {
+                "text": "panic: open /etc/app/config.yaml: no such file or directory",
+                "captures": {
+                  "message": "open /etc/app/config.yaml: no such file or directory"
+                }
+              }
+            ],
+            "counterexamples": [
+              "level=error msg=\"recovered from panic: runtime error: index out of range\"",
+              "2026/11/27 01:02:03 http: panic serving 10.0.0.7:51234: runtime error: slice bounds out of range",
+              "panic: "
+            ]
+          }
+        ]
+      }
+
+      """#
+    ),
+    (
       name: "details.json",
       contents: ##"""
       {
@@ -2928,6 +2967,39 @@ extension PatternCatalog {
             ]
           },
           {
+            "id": "kubelet.mountvolume-setup-failed-legacy",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "MountVolume.SetUp failed for volume ",
+              "(spec.Name: "
+            ],
+            "regex": "MountVolume\\.SetUp failed for volume \\\\?\"(?<uniqueName>[^\"\\\\]+)\\\\?\" \\(spec\\.Name: \\\\?\"(?<volume>[^\"\\\\]+)\\\\?\"\\) pod \\\\?\"(?<podUID>[^\"\\\\]+)\\\\?\" \\(UID: \\\\?\"[^\"\\\\]+\\\\?\"\\) with: (?<error>.*)$",
+            "examples": [
+              {
+                "text": "Operation for \"\\\"kubernetes.io/glusterfs/6b09e4f1-405a-11e7-9c2d-0a3f71e85c26-storage-volume\\\" (\\\"6b09e4f1-405a-11e7-9c2d-0a3f71e85c26\\\")\" failed. No retries permitted until 2017-05-24 08:47:11.781402628 +0000 UTC (durationBeforeRetry 2m0s). Error: MountVolume.SetUp failed for volume \"kubernetes.io/glusterfs/6b09e4f1-405a-11e7-9c2d-0a3f71e85c26-storage-volume\" (spec.Name: \"storage-volume\") pod \"6b09e4f1-405a-11e7-9c2d-0a3f71e85c26\" (UID: \"6b09e4f1-405a-11e7-9c2d-0a3f71e85c26\") with: stat /var/lib/kubelet/pods/6b09e4f1-405a-11e7-9c2d-0a3f71e85c26/volumes/kubernetes.io~glusterfs/storage-volume: transport endpoint is not connected",
+                "captures": {
+                  "uniqueName": "kubernetes.io/glusterfs/6b09e4f1-405a-11e7-9c2d-0a3f71e85c26-storage-volume",
+                  "volume": "storage-volume",
+                  "podUID": "6b09e4f1-405a-11e7-9c2d-0a3f71e85c26",
+                  "error": "stat /var/lib/kubelet/pods/6b09e4f1-405a-11e7-9c2d-0a3f71e85c26/volumes/kubernetes.io~glusterfs/storage-volume: transport endpoint is not connected"
+                }
+              },
+              {
+                "text": "MountVolume.SetUp failed for volume \"kubernetes.io/secret/0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f-app-tls\" (spec.Name: \"app-tls\") pod \"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\" (UID: \"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\") with: secrets \"app-tls\" not found",
+                "captures": {
+                  "volume": "app-tls",
+                  "error": "secrets \"app-tls\" not found"
+                }
+              }
+            ],
+            "counterexamples": [
+              "MountVolume.SetUp succeeded for volume \"kubernetes.io/secret/6b09e4f1-405a-11e7-9c2d-0a3f71e85c26-default-token-p8v4d\" (spec.Name: \"default-token-p8v4d\") pod \"6b09e4f1-405a-11e7-9c2d-0a3f71e85c26\" (UID: \"6b09e4f1-405a-11e7-9c2d-0a3f71e85c26\").",
+              "MountVolume.SetUp failed for volume \"config\" (UniqueName: \"kubernetes.io/configmap/0f1c2d3e-config\") pod \"web-0\" (UID: \"0f1c2d3e\") : configmap \"config\" not found"
+            ]
+          },
+          {
             "id": "kubelet.mountvolume-mountdevice-failed",
             "kinds": [
               "kubelet"
@@ -3016,6 +3088,49 @@ extension PatternCatalog {
                   "podUID": "c3e7a190-5b2d-4f86-8e1a-7d40b9f2c615"
                 }
               }
+            ]
+          },
+          {
+            "id": "kubelet.exec-sync-failed",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "ExecSync ",
+              " from runtime service failed"
+            ],
+            "regex": "^(?:\"ExecSync cmd from runtime service failed\" err=\"rpc error: code = (?<code>\\w+) desc = (?<error>(?:[^\"\\\\]|\\\\.)*)\" containerID=\"(?<containerID>[0-9a-f]+)\"(?: cmd=\\[(?<cmd>[^\\]]*)\\])?|ExecSync (?<legacyContainerID>[0-9a-f]+) \\'(?<legacyCmd>[^\\']*)\\' from runtime service failed: rpc error: code = (?<legacyCode>\\w+) desc = (?<legacyError>.*)$)",
+            "examples": [
+              {
+                "text": "\"ExecSync cmd from runtime service failed\" err=\"rpc error: code = DeadlineExceeded desc = context deadline exceeded\" containerID=\"5c82a1e07d9b36f4e2a8c0d15b7f93e6a4d2c18b0e5f7a39d6c1b4e82f07a5d9\" cmd=[/bin/sh -c test ! -f /etc/probe/not-ready]",
+                "captures": {
+                  "code": "DeadlineExceeded",
+                  "error": "context deadline exceeded",
+                  "containerID": "5c82a1e07d9b36f4e2a8c0d15b7f93e6a4d2c18b0e5f7a39d6c1b4e82f07a5d9",
+                  "cmd": "/bin/sh -c test ! -f /etc/probe/not-ready"
+                }
+              },
+              {
+                "text": "\"ExecSync cmd from runtime service failed\" err=\"rpc error: code = NotFound desc = failed to exec in container: container is in CONTAINER_EXITED state\" containerID=\"0f1c2d3e4a5b\" cmd=[pg_isready -U postgres]",
+                "captures": {
+                  "code": "NotFound",
+                  "containerID": "0f1c2d3e4a5b",
+                  "cmd": "pg_isready -U postgres"
+                }
+              },
+              {
+                "text": "ExecSync 0f1c2d3e4a5b6c7d '/bin/sh -c redis-cli ping' from runtime service failed: rpc error: code = DeadlineExceeded desc = context deadline exceeded",
+                "captures": {
+                  "legacyContainerID": "0f1c2d3e4a5b6c7d",
+                  "legacyCmd": "/bin/sh -c redis-cli ping",
+                  "legacyCode": "DeadlineExceeded",
+                  "legacyError": "context deadline exceeded"
+                }
+              }
+            ],
+            "counterexamples": [
+              "\"RunPodSandbox from runtime service failed\" err=\"rpc error: code = DeadlineExceeded desc = context deadline exceeded\"",
+              "\"Probe failed\" probeType=\"Liveness\" pod=\"default/web-0\" podUID=\"u\" containerName=\"web\" probeResult=\"failure\" output=\"command timed out\""
             ]
           },
           {

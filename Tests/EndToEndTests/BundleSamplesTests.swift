@@ -205,8 +205,9 @@ struct BundleSamplesTests {
     #expect(workloads.map(\.snapshots) == [2, 2, 2])
     #expect(workloads.map(\.events) == [10, 7, 11])
     // current.log + previous.log (inventory, waiting in back-off, serves its last run as both); of lines no
-    // pattern knows, a pod keeps the first and last LogSample.keep (10): at most 20.
-    #expect(workloads.map(\.logs) == [20, 20, 17])
+    // pattern knows, a pod keeps the first and last LogSample.keep (10): at most 20, plus inventory's Go
+    // panic line in each file (pattern container.go-panic).
+    #expect(workloads.map(\.logs) == [20, 22, 17])
     // The masters' kubelet speaks of static pods only.
     #expect(report.pods.filter { $0.namespace != "default" }.allSatisfy { $0.snapshots == 0 && $0.logs > 0 })
   }
@@ -327,7 +328,10 @@ struct BundleSamplesTests {
     #expect(report.sources.prefix(3).map(\.lines).reduce(0, +) == 17)
     #expect(report.pods.map(\.name) == ["checkout-6b8f9c7d54-qv7xk", "inventory-6d8f7b5c9-zt8mx"])
     #expect(report.pods.map(\.logs) == [16, 14])
-    #expect(report.findings.isEmpty)
+    // inventory's log ends in a Go panic: a crash, though no pod object shows its exit.
+    #expect(report.findings.map(\.rule) == ["container.exit-code"])
+    #expect(
+      report.findings.first?.pod == "inventory-6d8f7b5c9-zt8mx" && report.findings.first?.container == "inventory")
   }
 
   /// The same incident read from `describe` text and from its JSON must give the same facts.

@@ -17,11 +17,24 @@ package struct ContainerExitRule: DiagnosisRule {
 
   private static let statusUnknown = "ContainerStatusUnknown"
 
+  /// Restarts from which a container is at least a warning when the input shows no exit at all
+  /// (kubectl 1.0 printed no Last State; a `get pods` row shows only RESTARTS): a node reboot or a
+  /// runtime upgrade restarts a long-lived container once or twice, while five restarts are the
+  /// kubelet's back-off reaching 160 s (docs/kubernetes.md §7.1) — it kept failing, whatever the
+  /// cause (docs/findings-schema.md "Severity").
+  static let manyRestarts = 5
+
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
+    Self.exits(pod) + Self.panics(pod)
+  }
+
+  /// The container log pattern of a Go program's unrecovered panic (patterns/container.json).
+  static let goPanic = "container.go-panic"
+
+  private static func exits(_ pod: PodHistory) -> [Finding] {
     pod.containers([.container]).compactMap { container in
-      guard let last = container.lastTermination, last.exitCode != 0, last.reason != "OOMKilled",
-        last.reason != Self.statusUnknown
-      else { return nil }
+      guard let last = container.lastTermination else { return Self.restartsOnly(container, pod: pod) }
+      guard last.exitCode != 0, last.reason != "OOMKilled", last.reason != Self.statusUnknown else { return nil }
       if pod.isTerminating, [137, 143].contains(last.exitCode) { return nil }
       let meaning = ExitCodes.explain(last)
       let restarts = container.restartCount ?? 0
@@ -203,6 +216,39 @@ package struct ContainerExitRule: DiagnosisRule {
         p.container("job", state: .terminated(Termination(reason: "Error", exitCode: 143)))
       }),
     RuleExample(
+      "a Go panic in a container log read with tail, no pod object",
+      .text(
+        #"""
+        $ sudo tail /var/log/containers/web-7c9e4fa2d1-w5rkq_shop_api-8e1f4b27c90a3d65f7e2b1c84a9d06e3f5b7c28a1d4e90f63b8c7a25e1d0f49b.log
+        2026-11-27T00:41:37.822853908+00:00 stderr F panic: open /etc/api/config.yaml: no such file or directory
+        2026-11-27T00:41:37.822853908+00:00 stderr F 
+        2026-11-27T00:41:37.822853908+00:00 stderr F goroutine 1 [running]:
+        2026-11-27T00:41:37.822853908+00:00 stderr F main.main()
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "container.exit-code", category: .containerExit, severity: .warning, container: "api",
+          facts: [KeyValue("panic", "open /etc/api/config.yaml: no such file or directory"), .int("panics", 1)],
+          evidenceLines: [2])
+      ]),
+    RuleExample(
+      "near miss: a panic net/http recovered is no crash",
+      .text(
+        #"""
+        2026-11-27T00:41:37.822853908+00:00 stderr F 2026/11/27 00:41:37 http: panic serving 10.0.0.7:51234: runtime error: slice bounds out of range
+        """#, now: "2026-11-27T01:00:00Z")),
+    RuleExample(
+      "restarted 6 times, no exit shown (kubectl 1.0 printed no Last State)",
+      .pod("sim-0") { p in p.container("app", state: .running(startedAt: nil), restarts: 6) },
+      expect: [
+        ExpectedFinding(
+          ruleID: "container.exit-code", category: .containerExit, severity: .warning, container: "app",
+          facts: [.int("restarts", 6)])
+      ]),
+    RuleExample(
+      "restarted twice, no exit shown: a node reboot does as much",
+      .pod("sim-1") { p in p.container("app", state: .running(startedAt: nil), restarts: 2) }),
+    RuleExample(
       "exit 0",
       .pod("batch-3") { p in p.container("job", state: .terminated(Termination(reason: "Completed", exitCode: 0))) }),
     // Fragments as users paste them, without the describe around them (docs/kubernetes.md §1.6, §1.3, §3).
@@ -240,6 +286,46 @@ package struct ContainerExitRule: DiagnosisRule {
 }
 
 fileprivate extension ContainerExitRule {
+  /// A Go panic in a container's own log whose exit the input does not show: the Go runtime prints
+  /// `panic: …` and the goroutine trace, then exits with code 2
+  /// (https://pkg.go.dev/builtin#panic, https://go.dev/ref/spec#Handling_panics).
+  static func panics(_ pod: PodHistory) -> [Finding] {
+    let lines = pod.logs.filter { $0.patternID == goPanic }
+    let shown = Set(pod.containers().filter { $0.lastTermination != nil }.map(\.name))
+    return Dictionary(grouping: lines, by: { $0.container ?? ContainerSnapshot.unknownName }).sorted { $0.key < $1.key }
+      .compactMap { name, panics in
+        guard !shown.contains(name), let last = panics.last else { return nil }
+        let message = last.capture("message") ?? ""
+        let times = panics.count == 1 ? "" : " (\(panics.count) panics in the input)"
+        return description.finding(
+          .warning, pod.subject(name == ContainerSnapshot.unknownName ? nil : name),
+          title: "container '\(name)' crashed: Go panic '\(message)'",
+          explanation:
+            "The container's log shows an unrecovered Go panic ('panic: \(message)')\(times): the Go runtime "
+            + "prints the goroutine trace and exits the process with code 2, so the container ends with an error and "
+            + "is restarted under restartPolicy Always. The input does not show the container's state or exit code.",
+          remedy: "the trace after the panic line names the function that panicked; fix it, or check the input "
+            + "it names (a missing file, a nil configuration value)",
+          facts: [KeyValue("panic", message), .int("panics", panics.count)], evidence: panics.map(\.evidence))
+      }
+  }
+
+  /// A container restarted `manyRestarts` times or more whose exits the input does not show.
+  static func restartsOnly(_ container: ContainerSnapshot, pod: PodHistory) -> Finding? {
+    guard let restarts = container.restartCount, restarts >= manyRestarts, !pod.isTerminating,
+      pod.latest.reason != "Evicted"
+    else { return nil }
+    return description.finding(
+      .warning, pod.subject(container.name),
+      title: "container '\(container.name)' restarted \(restarts) times (how it exited is not shown)",
+      explanation: "Container '\(container.name)' has restarted \(restarts) times, but the input shows neither its "
+        + "last termination (reason, exit code) nor events saying why. \(manyRestarts) or more restarts mean it "
+        + "keeps failing: the kubelet's back-off has reached 160 s by the fifth (docs/kubernetes.md §7.1).",
+      remedy: "'kubectl describe pod' on a current kubectl shows Last State with the exit code and reason; "
+        + "'kubectl logs --previous' shows the last run's output",
+      facts: [.int("restarts", restarts)], evidence: container.evidence)
+  }
+
   static func title(_ container: ContainerSnapshot, _ last: Termination, _ meaning: ExitCodes.Meaning) -> String {
     "container '\(container.name)' exited with code \(last.exitCode) (\(meaning.summary))"
   }

@@ -16,7 +16,9 @@ package struct VolumeMountFailingRule: DiagnosisRule {
 
   /// Kubelet lines of a volume that cannot be set up (patterns/kubelet.json).
   static let logPatterns: Set<String> = [
-    "kubelet.mountvolume-setup-failed", "kubelet.mountvolume-mountdevice-failed", "kubelet.unable-to-attach-or-mount",
+    "kubelet.mountvolume-setup-failed", "kubelet.mountvolume-setup-failed-legacy",
+    "kubelet.mountvolume-mountdevice-failed",
+    "kubelet.unable-to-attach-or-mount",
     "kubelet.volume-not-in-use",
   ]
 

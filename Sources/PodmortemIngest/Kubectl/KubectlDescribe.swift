@@ -26,10 +26,30 @@ struct DescribeReader {
   /// bare event row).
   func canStart(_ line: KubectlLine) -> Bool {
     if line.indent == 0, let f = line.field, f.key == "Name" || f.key == "Events" { return true }
+    if line.indent == 0, Self.cutName(line) != nil { return true }
     if line.indent == 0, let f = line.field, Self.startsPodTop(f.key, f.value) { return true }
     if Self.startsContainerFragment(line) != nil { return true }
     return DescribeEventsTable.header(line) != nil
       || DescribeEventsTable(owner: ObjectRef(name: "")).row(line, context: context) != nil
+  }
+
+  /// `ame:  web-0`: the first line of a paste whose copy lost the start of `Name:`, read
+  /// only where no object is being read and only with a value a name can be (one word of lower
+  /// case letters, digits, `-`, `.`).
+  static func cutName(_ line: KubectlLine) -> Substring? {
+    let body = line.body
+    guard let colon = body.firstIndex(of: ":"), ["ame", "me", "e", ""].contains(body[..<colon]) else { return nil }
+    let after = body[body.index(after: colon)...]
+    guard after.first == " " || after.first == "\t" else { return nil }
+    let value = after.drop { $0 == " " || $0 == "\t" }
+    return isObjectName(value) ? value : nil
+  }
+
+  /// A DNS-1123 subdomain, as pod, node and namespace names are: one word of lower case letters,
+  /// digits, `-` and `.`.
+  static func isObjectName(_ value: Substring) -> Bool {
+    !value.isEmpty && value.count <= 253
+      && value.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" || $0 == "." }
   }
 
   /// A pod's top field that a paste cut above (`Status:  Terminating (lasts 90d)`, `Namespace:
@@ -72,11 +92,14 @@ struct DescribeReader {
   /// Consumes a line; nil when it is neither part of the current block nor the start of one.
   mutating func feed(_ line: KubectlLine, emit: (Record) -> Void) -> SourceAccount.Verdict? {
     defer { previousBlank = false }
-    if line.indent == 0, let f = line.field, f.key == "Name", startsNewBlock() {
+    if line.indent == 0,
+      let name = line.field.flatMap({ $0.key == "Name" ? $0.value : nil })
+        ?? (block == nil ? Self.cutName(line) : nil), startsNewBlock()
+    {
       end(emit: emit)
       describedPod = nil
       block = DescribeBlock(context: context)
-      block?.name = String(f.value)
+      block?.name = String(name)
       block?.evidence.append(context.evidence(line.line))
       return .parsed
     }

@@ -53,8 +53,8 @@ struct DescribeBlock {
   private static let containerKeys: Set<Substring> = [
     "Container ID", "Image", "Image ID", "Port", "Ports", "Host Port", "Host Ports", "SeccompProfile",
     "LocalhostProfile", "Command", "Args", "State", "Last State", "Ready", "Restart Count", "Limits", "Requests",
-    "Liveness", "Readiness", "Startup", "Environment Variables from", "Environment", "Mounts", "Devices",
-    "Restart Policy", "Last Termination State",
+    "Liveness", "Readiness", "Startup", "Environment Variables from", "Environment", "Environment Variables", "Mounts",
+    "Volume Mounts", "Devices", "Restart Policy", "Last Termination State",
   ]
 
   private static let stateKeys: Set<Substring> = ["Reason", "Message", "Exit Code", "Signal", "Started", "Finished"]
@@ -361,20 +361,30 @@ struct DescribeBlock {
 
   private mutating func containerLine(_ line: KubectlLine, role: ContainerSnapshot.Role) -> SourceAccount.Verdict? {
     let f = line.field
-    if let f, (1...3).contains(line.indent), f.value.isEmpty {
+    // kubectl indents by two (§1.1): a line at 0 or 1 is a paste whose indentation was stripped or
+    // flattened to one space, so its depth says nothing.
+    let flat = line.indent <= 1
+    // A container's name is a DNS label (lower case, digits, `-`), so `Limits:` or `Command:`
+    // with its value on the lines below is a field, wherever it is indented.
+    if let f, (1...3).contains(line.indent), f.value.isEmpty, Self.isContainerName(f.key) {
       return startContainer(String(f.key), role: role, line: line)
     }
     // State sub-lines sit at 6 in kubectl's layout; in a paste whose indentation shifted, deeper
     // than their `State:` line is enough.
     if let f, state != nil, containerField == .state || containerField == .stateMessage,
-      Self.stateKeys.contains(f.key), line.indent == 0 || line.indent >= 6 || line.indent > stateIndent
+      Self.stateKeys.contains(f.key), flat || line.indent >= 6 || line.indent > stateIndent
     {
       return stateField(f.key, f.value, line: line)
     }
     if let f, Self.containerKeys.contains(f.key), line.indent == 0 || line.indent <= 5 {
       return containerFieldLine(f.key, f.value, line: line)
     }
-    if line.indent == 0 || line.indent >= 6 {
+    // With the indentation gone, the next container's `name:` follows its predecessor's last list
+    // (`Mounts:`) directly; a list item is a path or an argument, never a bare label and colon.
+    if flat, let f, f.value.isEmpty, Self.isContainerName(f.key) {
+      return startContainer(String(f.key), role: role, line: line)
+    }
+    if flat || line.indent >= 6 {
       switch containerField {
       case .limits, .requests:
         guard let f, !f.value.isEmpty else { return nil }
@@ -391,16 +401,39 @@ struct DescribeBlock {
           !line.body[..<colon].contains(" ")
         else { return nil }
         container?.environmentNames.append(String(line.body[..<colon]))
+        downwardName(line.body[line.body.index(after: colon)...], line: line)
         return .parsed
       case .skippedList:
         return .ignored
       default: break
       }
     }
-    if line.indent == 0, let f, f.value.isEmpty, f.key.allSatisfy({ $0.isLowercase || $0.isNumber || $0 == "-" }) {
-      return startContainer(String(f.key), role: role, line: line)
-    }
     return nil
+  }
+
+  /// A DNS-1123 label: what a container may be called.
+  static func isContainerName(_ key: Substring) -> Bool {
+    !key.isEmpty && key.count <= 63 && key.first != "-" && key.last != "-"
+      && key.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }
+  }
+
+  /// A variable from the downward API shows the pod's own name and namespace as kubectl resolved
+  /// them (`POD_NAME:  web-0 (v1:metadata.name)`, [kubectl] `pkg/describe/describe.go`
+  /// `describeContainerEnvVars`): a fragment without its `Name:` is about that pod.
+  private mutating func downwardName(_ value: Substring, line: KubectlLine) {
+    let value = value.drop { $0 == " " || $0 == "\t" }
+    for (field, isName) in [("metadata.name", true), ("metadata.namespace", false)] {
+      let suffix = " (v1:\(field))"
+      guard value.hasSuffix(suffix) else { continue }
+      let resolved = value.dropLast(suffix.count)
+      guard DescribeReader.isObjectName(resolved) else { return }
+      if isName, name == nil {
+        name = String(resolved)
+        evidence.append(context.evidence(line.line))
+      } else if !isName, namespace == nil {
+        namespace = String(resolved)
+      }
+    }
   }
 
   private mutating func startContainer(
@@ -450,6 +483,9 @@ struct DescribeBlock {
       containerField = .requests
       return .ignored
     case "Liveness", "Readiness", "Startup":
+      // A tab is padding a terminal copy kept: kubectl pads with spaces (`grpc <pod>:9090  delay=…`
+      // when the service is empty, §1.4).
+      let value = value.contains("\t") ? Substring(value.replacing("\t", with: "  ")) : value
       guard var probe = ProbeLine.parse(value) else {
         if let bad = ProbeLine.badAttribute(value) {
           outOfRange(line, "\(key) probe attribute '\(bad.prefix(40))' is out of range; the probe is dropped")
@@ -461,7 +497,8 @@ struct DescribeBlock {
       let kind: ProbeSpec.Kind = key == "Liveness" ? .liveness : key == "Readiness" ? .readiness : .startup
       container?.probes[kind] = probe
       return .parsed
-    case "Environment":
+    case "Environment", "Environment Variables":
+      // `Environment Variables:` is the label of kubectl before 1.6.
       containerField = value == "<none>" ? .none : .environment
       return .ignored
     case "Restart Policy":

@@ -42,8 +42,10 @@ struct DescribeEventsTable {
       flush(emit: emit)
       self.era = era
       let columns = line.tokens.map { line.text.distance(from: line.text.startIndex, to: $0.startIndex) }
-      fromColumn = era == .modern ? columns[3] : nil
-      messageColumn = era == .modern ? columns[4] : nil
+      // Offsets count characters; a tab in the header (a copy that kept tabs) makes them meaningless.
+      let aligned = era == .modern && !line.text.contains("\t")
+      fromColumn = aligned ? columns[3] : nil
+      messageColumn = aligned ? columns[4] : nil
       return .ignored
     }
     if line.isUnderline {
@@ -100,7 +102,9 @@ struct DescribeEventsTable {
     if i < t.count {
       let offset = line.text.distance(from: line.text.startIndex, to: t[i].startIndex)
       // Header offsets tell an empty From from a message that starts with a lower-case word.
-      let fromIsEmpty = offset == messageColumn && fromColumn != messageColumn
+      // Not on a row with tabs: its offsets are not the header's.
+      let fromIsEmpty =
+        offset == messageColumn && fromColumn != messageColumn && !line.text.contains("\t")
       if !fromIsEmpty && (offset == fromColumn || Cells.looksLikeComponent(t[i])) {
         source = Cells.source(t, at: i)
         i += source?.consumed ?? 0

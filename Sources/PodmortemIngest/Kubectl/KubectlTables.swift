@@ -24,13 +24,31 @@ struct TableHeader: Equatable {
 
   private static let joined: [String: String] = ["LASTSEEN": "LAST SEEN", "FIRSTSEEN": "FIRST SEEN"]
 
+  /// The first column a cut first word was: a proper suffix of `LAST`/`FIRST` before `SEEN`,
+  /// `NAME` before `READY` or `STATUS`, `NAMESPACE` before `NAME` or `LAST`, `EVENT` before `LAST`
+  /// or `NAMESPACE` (the columns that follow them in §3); `LAST` where `FIRST` could also be meant,
+  /// as every layout but 1.2's starts with it. The rest of a header a terminal wrapped
+  /// (`E   IP   NODE …`) is none of these.
+  private static func cutFirst(_ word: Substring, next: Substring?) -> Substring? {
+    guard !word.isEmpty, word.allSatisfy(\.isUppercase), let next else { return nil }
+    let follows: [(Substring, Set<Substring>)] = [
+      ("LAST", ["SEEN"]), ("FIRST", ["SEEN"]), ("NAMESPACE", ["NAME", "LAST"]), ("NAME", ["READY", "STATUS"]),
+      ("EVENT", ["LAST", "NAMESPACE"]),
+    ]
+    return follows.first { $0.0.count > word.count && $0.0.hasSuffix(word) && $0.1.contains(next) }?.0
+  }
+
   /// The header a line is, if it is one.
   init?(_ line: KubectlLine) {
-    let body = line.body
-    guard body.hasPrefix("NAME") || body.hasPrefix("EVENT") || body.hasPrefix("LAST") || body.hasPrefix("FIRST")
+    var words = line.tokens
+    // A header whose first word lost its start in the copy (`AST SEEN   TYPE …`, `ME   READY …`).
+    if let first = words.first, let whole = Self.cutFirst(first, next: words.dropFirst().first) { words[0] = whole }
+    // … or the whole of it: `SEEN` alone opens no header but a `LAST SEEN` cut at its space.
+    if words.first == "SEEN", words.dropFirst().first == "TYPE" { words.insert("LAST", at: 0) }
+    guard let first = words.first,
+      first.hasPrefix("NAME") || first.hasPrefix("EVENT") || first.hasPrefix("LAST") || first.hasPrefix("FIRST")
     else { return nil }
     var columns: [String] = []
-    let words = line.tokens
     var i = 0
     while i < words.count {
       let w = words[i]

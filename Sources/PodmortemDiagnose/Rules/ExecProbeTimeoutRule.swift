@@ -1,0 +1,87 @@
+import PodmortemCorrelate
+import PodmortemModel
+
+/// An exec probe whose command ran past its timeout, known only from the container runtime call
+/// the kubelet logs (`"ExecSync cmd from runtime service failed" err="rpc error: code =
+/// DeadlineExceeded …"`, patterns/kubelet.json `kubelet.exec-sync-failed`), when no `Unhealthy`
+/// event or `"Probe failed"` line says which probe it was (docs/kubernetes.md §6.3, §6.4).
+///
+/// The kubelet runs an exec probe through the runtime's ExecSync with the probe's timeoutSeconds
+/// as the deadline ([k/k] `pkg/kubelet/prober/prober.go`); an exec lifecycle hook runs without one
+/// ([k/k] `pkg/kubelet/lifecycle/handlers.go`), so a DeadlineExceeded ExecSync is a probe's.
+package struct ExecProbeTimeoutRule: DiagnosisRule {
+  package static let description = RuleDescription(
+    id: "probe.exec-timeout", category: .probeFailure, title: "exec probe timed out",
+    rationale: "an exec probe's command that does not return within timeoutSeconds fails the attempt (§6.4); the "
+      + "runtime's ExecSync DeadlineExceeded line shows it even where the probe's own lines are missing")
+
+  package init() {}
+
+  static let pattern = "kubelet.exec-sync-failed"
+
+  package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
+    let timeouts = pod.logs.filter { log in
+      log.patternID == Self.pattern && (log.capture("code") ?? log.capture("legacyCode")) == "DeadlineExceeded"
+    }
+    guard !timeouts.isEmpty else { return [] }
+    // The probe's own record names the probe: the kind's rule reports it, with this mode.
+    let probeLines = ProbeFailures.failedPatterns.union(ProbeFailures.erroredPatterns)
+    if !pod.events("Unhealthy").isEmpty || pod.logs.contains(where: { $0.patternID.map(probeLines.contains) == true }) {
+      return []
+    }
+    let command = timeouts.lazy.compactMap { $0.capture("cmd") ?? $0.capture("legacyCmd") }.last
+    let containerID = timeouts.lazy.compactMap { $0.capture("containerID") ?? $0.capture("legacyContainerID") }.last
+    var facts: [KeyValue] = [KeyValue("mode", ProbeMode.execTimeout.rawValue), .int("failures", timeouts.count)]
+    if let command { facts.append(KeyValue("command", command)) }
+    if let containerID { facts.append(KeyValue("containerID", containerID)) }
+    let container = timeouts.lazy.compactMap(\.container).first
+    let times = timeouts.count == 1 ? "once" : "\(timeouts.count) times"
+    return [
+      Self.description.finding(
+        .warning, pod.subject(container),
+        title: "exec probe timed out" + (command.map { ": '\($0)'" } ?? "") + " (\(times))",
+        explanation: "The container runtime's ExecSync of " + (command.map { "'\($0)'" } ?? "a command")
+          + " hit its deadline \(times) (DeadlineExceeded): the kubelet runs an exec probe with timeoutSeconds as "
+          + "that deadline, so the probe attempt failed as a timeout. The input does not show which probe "
+          + "(liveness, readiness or startup) nor its timeoutSeconds (1s by default, §6.1).",
+        remedy: "run the command by hand with 'kubectl exec' and time it; raise the probe's timeoutSeconds above "
+          + "its slowest run or make the check cheaper",
+        facts: facts, evidence: timeouts.map(\.evidence))
+    ]
+  }
+
+  package static let examples: [RuleExample] = [
+    RuleExample(
+      "a journald kubelet line alone: ExecSync hit its deadline",
+      .text(
+        #"""
+        Jul  9 00:32:48 node-1 kubelet[6781]: E0709 00:32:48.042859    6781 remote_runtime.go:479] "ExecSync cmd from runtime service failed" err="rpc error: code = DeadlineExceeded desc = context deadline exceeded" containerID="5c82a1e07d9b36f4e2a8c0d15b7f93e6a4d2c18b0e5f7a39d6c1b4e82f07a5d9" cmd=[/bin/sh -c test ! -f /tmp/not-ready]
+        """#, now: "2026-07-09T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "probe.exec-timeout", category: .probeFailure, severity: .warning,
+          facts: [
+            KeyValue("mode", "exec-timeout"), KeyValue("failures", "1"),
+            KeyValue("command", "/bin/sh -c test ! -f /tmp/not-ready"),
+          ], evidenceLines: [1])
+      ]),
+    RuleExample(
+      "a kubelet before structured logging",
+      .text(
+        #"""
+        E0312 10:01:02.000001    2201 remote_runtime.go:351] ExecSync 0f1c2d3e4a5b6c7d '/bin/sh -c redis-cli ping' from runtime service failed: rpc error: code = DeadlineExceeded desc = context deadline exceeded
+        E0312 10:01:12.000001    2201 remote_runtime.go:351] ExecSync 0f1c2d3e4a5b6c7d '/bin/sh -c redis-cli ping' from runtime service failed: rpc error: code = DeadlineExceeded desc = context deadline exceeded
+        """#, now: "2026-03-12T10:05:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "probe.exec-timeout", category: .probeFailure, severity: .warning,
+          facts: [KeyValue("failures", "2"), KeyValue("containerID", "0f1c2d3e4a5b6c7d")], evidenceLines: [1, 2])
+      ]),
+    RuleExample(
+      "near miss: ExecSync into a container that has exited is no timeout",
+      .text(
+        #"""
+        E0709 00:32:48.042859    6781 remote_runtime.go:479] "ExecSync cmd from runtime service failed" err="rpc error: code = NotFound desc = failed to exec in container: container is in CONTAINER_EXITED state" containerID="5c82a1e07d9b" cmd=[pg_isready]
+        """#, now: "2026-07-09T01:00:00Z")),
+  ]
+}
