@@ -267,10 +267,13 @@ enum SampleSeed {
   /// business); a cut first line that was the `kubectl describe pod NAME` command loses the name it
   /// gave the block below; a row cut at its start renumbers the pods after it (facts are keyed by
   /// order); the prompt damage makes a JSON/YAML paste without its opening line lose it; tabs put
-  /// into a message's own double spaces change the message.
+  /// into a message's own double spaces change the message. Quote and prompt rose from 16 and 6
+  /// when the JSON/YAML readers learnt to read 16 more of the json-yaml pastes whole (more facts
+  /// to lose): a `> ` quote on every line and a prompt line above still cost those pastes their
+  /// objects, which is the next thing to fix there.
   static let pasteCeilings: [Damage: Int] = [
-    .cutFirstLine: 17, .flattenIndent: 13, .stripIndent: 15, .crlf: 0, .wrap80: 10, .fence: 0, .quote: 16,
-    .prompt: 6, .tabs: 9,
+    .cutFirstLine: 17, .flattenIndent: 13, .stripIndent: 15, .crlf: 0, .wrap80: 10, .fence: 0, .quote: 22,
+    .prompt: 10, .tabs: 9,
   ]
 
   @Test(arguments: Damage.allCases)
