@@ -6,7 +6,7 @@ SAMPLE ?= samples/liveness-http-timeout/describe.txt
 SAMPLE_NOW ?= 2026-11-27T01:00:00Z
 PREFIX ?= /usr/local
 
-.PHONY: deps test-deps build release install demo test pastes check-samples samples patterns lint format bench krew man fuzz clean
+.PHONY: deps test-deps build release install static demo test pastes check-samples samples patterns lint format bench krew man fuzz clean
 
 ## Install the C libraries podmortem links (PCRE2, zlib) when they are missing, with whichever of
 ## apt-get, dnf, zypper, apk, pacman or brew the machine has (tools/install-deps.sh).
@@ -28,6 +28,10 @@ install: release man
 	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(PREFIX)/share/man/man1"
 	install -m 755 "$$($(SWIFT) build -c release --show-bin-path)/podmortem" "$(DESTDIR)$(PREFIX)/bin/podmortem"
 	install -m 644 .build/man/podmortem.1 "$(DESTDIR)$(PREFIX)/share/man/man1/podmortem.1"
+
+## The release binary with the Swift runtime linked in, smoke-tested: .build/static-bin/podmortem.
+static: deps
+	tools/static-build.sh .build/static-bin
 
 ## Build podmortem and run it on a shipped sample (exit 1 there means "found problems", as designed).
 demo: release
