@@ -18,6 +18,8 @@ package struct KubectlTextParser: LineParser {
     var notes = 0
     var others = 0
     var score = 0
+    var consoleLabels = 0
+    var consoleStarts = false
     let probeContext = ParseContext(
       source: info, captureTime: CaptureTime(date: .distantPast, origin: .currentTime), diagnostics: { _ in })
     let probe = DescribeReader(context: probeContext)
@@ -29,6 +31,8 @@ package struct KubectlTextParser: LineParser {
         continue
       }
       others += 1
+      if ConsolePodDetails.starts(l) { consoleStarts = true }
+      if ConsolePodDetails.label(l.body) != nil || ConsolePodDetails.starts(l) { consoleLabels += 1 }
       if let header = TableHeader(l) {
         score = max(score, header.kind == .other ? 40 : 90)
       } else if DescribeEventsTable.header(l) != nil {
@@ -50,6 +54,8 @@ package struct KubectlTextParser: LineParser {
       }
     }
     if sawName { score = max(score, sawDescribeField ? 90 : 50) }
+    // A web console's pod page: labels alone on their lines or before a tab (`ConsolePodDetails`).
+    if consoleStarts, consoleLabels >= 2 { score = max(score, 50) }
     // kubectl's stderr saved on its own (`2> err.txt`, `&>`): nothing to read, but not unknown text.
     if notes > 0 && others == 0 { score = max(score, 30) }
     return score
@@ -65,10 +71,13 @@ package struct KubectlTextParser: LineParser {
   private var pendingEvent: Event?
   /// The first line of a run of web-console event rows: their unnamed object's `pastedAt`.
   private var consoleBlock: SourceRef?
+  /// A pod details page copied from a web console, while one is being read.
+  private var consoleDetails: ConsolePodDetails
 
   package init(context: ParseContext) {
     self.context = context
     self.describe = DescribeReader(context: context)
+    self.consoleDetails = ConsolePodDetails(context: context)
   }
 
   package mutating func feed(_ line: Line, emit: (Record) -> Void) -> SourceAccount.Verdict {
@@ -89,6 +98,14 @@ package struct KubectlTextParser: LineParser {
       tableBlock = context.ref(l.number)
       return .ignored
     }
+    if consoleDetails.isActive {
+      // kubectl's own describe after the page (`Name:  web-0` with its aligned value) ends it.
+      if describe.canStart(l), l.field?.value.isEmpty == false, !l.body.contains("\t") {
+        consoleDetails.end(emit: emit)
+      } else if let verdict = consoleDetails.feed(l, emit: emit) {
+        return verdict
+      }
+    }
     if let header = table {
       if l.isUnderline { return .ignored }
       if let verdict = tableRow(l, header: header, emit: emit) { return verdict }
@@ -103,6 +120,10 @@ package struct KubectlTextParser: LineParser {
   /// behind a prompt the boundary test does not know (`ops@host:~$ k describe pod x`).
   private mutating func fallback(_ line: KubectlLine, emit: (Record) -> Void) -> SourceAccount.Verdict {
     if let verdict = consoleRow(line, emit: emit) ?? headerlessRow(line, emit: emit) { return verdict }
+    if !consoleDetails.isActive, ConsolePodDetails.starts(line) {
+      endAll(emit: emit)
+      if let verdict = consoleDetails.feed(line, emit: emit) { return verdict }
+    }
     guard DescribeCommand.pod(in: line) != nil else { return .unrecognised }
     endAll(emit: emit)
     rememberDescribedPod(line)
@@ -237,6 +258,7 @@ package struct KubectlTextParser: LineParser {
   private mutating func endAll(emit: (Record) -> Void) {
     flushEvent(emit: emit)
     describe.end(emit: emit)
+    consoleDetails.end(emit: emit)
     table = nil
     tableBlock = nil
     consoleBlock = nil

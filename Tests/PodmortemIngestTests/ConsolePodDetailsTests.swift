@@ -1,0 +1,145 @@
+import PodmortemInput
+import PodmortemModel
+import Testing
+
+@testable import PodmortemIngest
+
+// Pod details pages copied from web consoles (docs/kubernetes.md §1.8): labels and values on
+// separate lines, or a tab between them, and a tab-separated container table.
+
+@Test func consolePageWithLabelsAndValuesOnSeparateLines() throws {
+  // OpenShift 3's pod Details tab: `Label:` then its value; one value runs into the next label.
+  let r = ingest(
+    """
+    Status:
+    Crash loop back off
+    IP:
+    10.130.2.44
+    Node:
+    worker-2.example.internal (10.0.3.7)Restart Policy:
+    Always
+    Container api
+
+    State:
+    Waiting (CrashLoopBackOff)
+    Last State
+    Terminated at Jun 2, 2018 3:01:44 PM (Error)
+    Ready:
+    false
+    Restart Count:
+    12
+    """, name: "page.txt")
+  #expect(r.account.unrecognised == 0)
+  let pod = try #require(r.pods.first)
+  #expect(r.pods.count == 1)
+  #expect(pod.name == "")
+  #expect(pod.pastedAt == SourceRef(source: "page.txt", line: 1))
+  #expect(pod.displayStatus == "CrashLoopBackOff")
+  #expect(pod.node == "worker-2.example.internal")
+  let c = try #require(pod.containers.first)
+  #expect(c.name == "api")
+  #expect(c.state == .waiting(reason: "CrashLoopBackOff", message: nil))
+  // The page shows no exit code: the reason is kept apart, no termination invented.
+  #expect(c.lastState == nil)
+  #expect(c.terminatedReasonOnly == "Error")
+  #expect(c.ready == false)
+  #expect(c.restartCount == 12)
+  // The value is cited with its label.
+  #expect(c.evidence.map(\.ref.line).suffix(2) == [16, 17])
+}
+
+@Test func consolePageWithTabsAndAWrappedContainerTable() throws {
+  // The GKE console: `Label<TAB>value`, a container table whose State cell wrapped.
+  let r = ingest(
+    " Name: api-6d8f7b9c4-q2x7z\n" + "Status \tPending\n" + "Namespace \tshop\n" + "Labels \t\n" + "app: api\n"
+      + "Containers \t\n" + "Name \tImage \tReady \tRestarts \tState\n"
+      + "api \tregistry.example/api:1.4 \tfalse \t0 \t\n" + "Waiting\n" + "Reason: ImagePullBackOff\n",
+    name: "page.txt")
+  #expect(r.account.unrecognised == 0)
+  let pod = try #require(r.pods.first)
+  #expect(r.pods.count == 1)
+  #expect(pod.name == "api-6d8f7b9c4-q2x7z")
+  #expect(pod.namespace == "shop")
+  #expect(pod.phase == "Pending")
+  #expect(pod.pastedAt == nil)
+  let c = try #require(pod.containers.first)
+  #expect(c.name == "api")
+  #expect(c.image == "registry.example/api:1.4")
+  #expect(c.restartCount == 0)
+  #expect(c.state == .waiting(reason: "ImagePullBackOff", message: nil))
+}
+
+@Test func consolePageWithLabelsWithoutColons() throws {
+  // Lens and the OpenShift 4 console drop the colons.
+  let r = ingest(
+    """
+    Name
+    worker-5c9f8d7b6-hh2kd
+    Namespace
+    jobs
+    Status
+    CrashLoopBackOff
+    Restarts
+    31
+    """, name: "page.txt")
+  let pod = try #require(r.pods.first)
+  #expect(pod.name == "worker-5c9f8d7b6-hh2kd")
+  #expect(pod.namespace == "jobs")
+  #expect(pod.displayStatus == "CrashLoopBackOff")
+  #expect(pod.containers.first?.restartCount == 31)
+  #expect(r.account.unrecognised == 0)
+}
+
+@Test func consoleLabelsInProseAreNoPod() {
+  // Near miss: labels a person typed, with values no console shows.
+  let r = ingest(
+    """
+    Status:
+    still investigating, the pod keeps going away
+    Ready:
+    not yet
+    """, name: "notes.txt")
+  #expect(r.pods.isEmpty)
+  #expect(r.account.unrecognised == 2)
+}
+
+@Test func consoleRestartCountOutOfRangeIsDroppedWithADiagnostic() throws {
+  let r = ingest(
+    """
+    State:
+    Waiting (CrashLoopBackOff)
+    Restart Count:
+    99999999999
+    """, name: "page.txt")
+  let pod = try #require(r.pods.first)
+  #expect(pod.containers.first?.restartCount == nil)
+  #expect(pod.containers.first?.state == .waiting(reason: "CrashLoopBackOff", message: nil))
+  #expect(r.diagnostics.contains { $0.ref == SourceRef(source: "page.txt", line: 4) })
+}
+
+@Test func consoleStateValues() {
+  #expect(ConsolePodDetails.state("Waiting (ErrImagePull)") == .waiting(reason: "ErrImagePull", message: nil))
+  #expect(ConsolePodDetails.state("waiting: CrashLoopBackOff") == .waiting(reason: "CrashLoopBackOff", message: nil))
+  #expect(ConsolePodDetails.state("Running since Jun 2, 2018 3:01:44 PM") == .running(startedAt: nil))
+  #expect(
+    ConsolePodDetails.state("terminated: OOMKilled (exit code 137)")
+      == .terminated(Termination(reason: "OOMKilled", exitCode: 137)))
+  #expect(ConsolePodDetails.state("the pod is fine") == nil)
+}
+
+@Test func describeAfterAConsolePageIsReadAsDescribe() throws {
+  let r = ingest(
+    """
+    State:
+    Waiting (CrashLoopBackOff)
+    Restart Count:
+    4
+    Name:         web-0
+    Namespace:    default
+    Status:       Running
+    Node:         worker-1/10.0.0.5
+    """, name: "page.txt")
+  #expect(r.pods.count == 2)
+  #expect(r.pods.map(\.name).sorted() == ["", "web-0"])
+  #expect(r.account.unrecognised == 0)
+}
