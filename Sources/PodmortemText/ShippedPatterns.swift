@@ -3598,6 +3598,38 @@ extension PatternCatalog {
               "repository docker.io/library/web not found: does not exist or no pull access",
               "Error response from daemon: pull access denied for web, repository does not exist or may require 'docker login'"
             ]
+          },
+          {
+            "id": "event.eviction-threshold-met",
+            "kinds": [
+              "event"
+            ],
+            "about": "node",
+            "event": "Warning EvictionThresholdMet",
+            "literals": [
+              "Attempting to reclaim "
+            ],
+            "regex": "^Attempting to reclaim (?<resource>[a-z][-a-z.]*)$",
+            "title": "eviction threshold met",
+            "explanation": "The kubelet's eviction manager found a hard or soft eviction threshold crossed on the node and is reclaiming the resource: first by removing unused images and dead containers, then by evicting pods (https://github.com/kubernetes/kubernetes/blob/master/pkg/kubelet/eviction/eviction_manager.go).",
+            "examples": [
+              {
+                "text": "Attempting to reclaim memory",
+                "captures": {
+                  "resource": "memory"
+                }
+              },
+              {
+                "text": "Attempting to reclaim ephemeral-storage",
+                "captures": {
+                  "resource": "ephemeral-storage"
+                }
+              }
+            ],
+            "counterexamples": [
+              "eviction manager: attempting to reclaim memory",
+              "Attempting to reclaim memory on node worker-1"
+            ]
           }
         ]
       }

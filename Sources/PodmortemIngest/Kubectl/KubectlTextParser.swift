@@ -32,6 +32,7 @@ package struct KubectlTextParser: LineParser {
       }
       others += 1
       if ConsolePodDetails.starts(l) { consoleStarts = true }
+      if NodeConditionRows.row(l) != nil { score = max(score, 60) }
       if ConsolePodDetails.label(l.body) != nil || ConsolePodDetails.starts(l) { consoleLabels += 1 }
       if let header = TableHeader(l) {
         score = max(score, header.kind == .other ? 40 : 90)
@@ -73,11 +74,14 @@ package struct KubectlTextParser: LineParser {
   private var consoleBlock: SourceRef?
   /// A pod details page copied from a web console, while one is being read.
   private var consoleDetails: ConsolePodDetails
+  /// A node's Conditions rows pasted without their describe.
+  private var nodeConditions: NodeConditionRows
 
   package init(context: ParseContext) {
     self.context = context
     self.describe = DescribeReader(context: context)
     self.consoleDetails = ConsolePodDetails(context: context)
+    self.nodeConditions = NodeConditionRows(context: context)
   }
 
   package mutating func feed(_ line: Line, emit: (Record) -> Void) -> SourceAccount.Verdict {
@@ -120,6 +124,11 @@ package struct KubectlTextParser: LineParser {
   /// behind a prompt the boundary test does not know (`ops@host:~$ k describe pod x`).
   private mutating func fallback(_ line: KubectlLine, emit: (Record) -> Void) -> SourceAccount.Verdict {
     if let verdict = consoleRow(line, emit: emit) ?? headerlessRow(line, emit: emit) { return verdict }
+    if nodeConditions.isActive, let verdict = nodeConditions.feed(line, emit: emit) { return verdict }
+    if NodeConditionRows.row(line) != nil {
+      endAll(emit: emit)
+      return nodeConditions.feed(line, emit: emit) ?? .unrecognised
+    }
     if !consoleDetails.isActive, ConsolePodDetails.starts(line) {
       endAll(emit: emit)
       if let verdict = consoleDetails.feed(line, emit: emit) { return verdict }
@@ -259,6 +268,7 @@ package struct KubectlTextParser: LineParser {
     flushEvent(emit: emit)
     describe.end(emit: emit)
     consoleDetails.end(emit: emit)
+    nodeConditions.end(emit: emit)
     table = nil
     tableBlock = nil
     consoleBlock = nil
