@@ -21,6 +21,8 @@ package struct PlainTextParser: LineParser {
   private let context: ParseContext
   /// Where the pasted block's unnamed pod begins: the first recognised line.
   private var block: SourceRef?
+  /// The pod a web console's event card names above its message (`ConsoleLink`).
+  private var named: ObjectRef?
 
   package init(context: ParseContext) {
     self.context = context
@@ -28,6 +30,14 @@ package struct PlainTextParser: LineParser {
 
   package mutating func feed(_ line: Line, emit: (Record) -> Void) -> SourceAccount.Verdict {
     if line.text.allSatisfy(\.isWhitespace) { return .ignored }
+    if let link = ConsoleLink(line.text) {
+      switch link.kind {
+      case "Pod": named = ObjectRef(kind: "Pod", namespace: link.namespace, name: link.name)
+      case "Namespace": if named?.namespace == nil { named?.namespace = link.name }
+      default: break
+      }
+      return .ignored
+    }
     let patterns = context.patterns
     guard !patterns.patterns.isEmpty else { return .unrecognised }
     let candidates = Self.candidates(line.text)
@@ -41,7 +51,7 @@ package struct PlainTextParser: LineParser {
         let at = block ?? context.ref(line.number)
         block = at
         var event = Event(
-          involved: ObjectRef(name: "", pastedAt: at), type: EventType(type), reason: reason,
+          involved: named ?? ObjectRef(name: "", pastedAt: at), type: EventType(type), reason: reason,
           message: candidate, evidence: [context.evidence(line)])
         event.patternID = hit.patternID
         event.captures = hit.captures
@@ -161,5 +171,46 @@ package struct PlainTextParser: LineParser {
       i = j
     }
     return starts
+  }
+}
+
+/// An object link as a web console's event card copies into Markdown (OpenShift 4): a kind badge,
+/// then the name linked to the object's page — `PodP[web-0](https://console…/k8s/ns/shop/pods/web-0)`,
+/// `NamespaceNS[shop](…)`, `Generated from kubelet on [node-1](…/k8s/cluster/nodes/node-1)`.
+struct ConsoleLink {
+  var kind: String
+  var name: String
+  var namespace: String?
+
+  /// Badges by kind, as the console prints them before the name (the kind's initials), with the
+  /// kind's own name in front when the copy kept the badge's tooltip.
+  private static let badges: [String: String] = [
+    "P": "Pod", "PodP": "Pod", "Pod": "Pod", "NS": "Namespace", "NamespaceNS": "Namespace",
+    "Namespace": "Namespace", "N": "Node", "NodeN": "Node", "Node": "Node",
+  ]
+
+  init?(_ text: String) {
+    var body = Substring(text)
+    while body.first == " " || body.first == "\t" { body = body.dropFirst() }
+    while body.last == " " || body.last == "\t" { body = body.dropLast() }
+    if body.hasPrefix("Generated from ") {
+      guard let open = body.firstIndex(of: "[") else { return nil }
+      body = "N" + body[open...]
+    }
+    guard let open = body.firstIndex(of: "["), let close = body.firstIndex(of: "]"), open < close,
+      let kind = Self.badges[String(body[..<open])], body[body.index(after: close)...].hasPrefix("(")
+    else { return nil }
+    let name = body[body.index(after: open)..<close]
+    guard !name.isEmpty, name.count <= 253,
+      name.allSatisfy({ ($0.isLetter && $0.isLowercase) || $0.isNumber || $0 == "-" || $0 == "." })
+    else { return nil }
+    self.kind = kind
+    self.name = String(name)
+    // The page's address names the namespace: `/k8s/ns/<namespace>/pods/<name>`.
+    let url = body[close...]
+    if let ns = url.range(of: "/ns/") {
+      let value = url[ns.upperBound...].prefix { $0 != "/" && $0 != ")" }
+      if !value.isEmpty, value.count <= 63 { namespace = String(value) }
+    }
   }
 }

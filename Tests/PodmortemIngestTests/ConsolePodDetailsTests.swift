@@ -143,3 +143,41 @@ import Testing
   #expect(r.pods.map(\.name).sorted() == ["", "web-0"])
   #expect(r.account.unrecognised == 0)
 }
+
+@Test func consoleEventCardsNameTheirPodByItsLink() throws {
+  // OpenShift 4's event cards copied as Markdown: the object's badge and link above the message.
+  let r = PastedLinesTests.run(
+    """
+    PodP[api-7d9f8c6b5-k2x9q](https://console.example/k8s/ns/shop/pods/api-7d9f8c6b5-k2x9q)
+    NamespaceNS[shop](https://console.example/k8s/cluster/namespaces/shop)
+    Generated from kubelet on [worker-1](https://console.example/k8s/cluster/nodes/worker-1)
+    `Back-off pulling image "registry.example/api:1.4"`
+    P[web-0](https://console.example/k8s/ns/front/pods/web-0)
+    Readiness probe failed: HTTP probe failed with statuscode: 503
+    """, name: "cards.txt")
+  #expect(r.events.count == 2)
+  let first = try #require(r.events.first)
+  #expect(first.involved.name == "api-7d9f8c6b5-k2x9q")
+  #expect(first.involved.namespace == "shop")
+  #expect(first.involved.kind == "Pod")
+  #expect(r.events.last?.involved.name == "web-0")
+  #expect(r.events.last?.involved.namespace == "front")
+  #expect(r.account.unrecognised == 0)
+}
+
+@Test func linksThatAreNoConsoleObjectStayProse() {
+  #expect(ConsoleLink("see [the docs](https://kubernetes.io/docs/)") == nil)
+  #expect(ConsoleLink("[Web-0](https://console.example/k8s/ns/a/pods/Web-0)") == nil)
+  #expect(ConsoleLink("P[web-0](https://console.example/k8s/ns/a/pods/web-0)")?.namespace == "a")
+}
+
+@Test func markdownSeparatorUnderConsoleRowsIsIgnored() {
+  let r = PastedLinesTests.run(
+    """
+    4:05:14 PM | Normal | Back-off | Back-off pulling image "registry.example/api:1.4"
+    -- | -- | -- | --
+    3:30:17 PM | Warning | Failed | Error: ImagePullBackOff
+    """, name: "rows.txt")
+  #expect(r.account.unrecognised == 0)
+  #expect(r.events.count == 2)
+}

@@ -133,6 +133,8 @@ package struct KubectlTextParser: LineParser {
       endAll(emit: emit)
       if let verdict = consoleDetails.feed(line, emit: emit) { return verdict }
     }
+    // A Markdown table's separator row (`-- | -- | --`) under pasted console rows.
+    if line.isUnderline, line.line.text.contains("|") { return .ignored }
     guard DescribeCommand.pod(in: line) != nil else { return .unrecognised }
     endAll(emit: emit)
     rememberDescribedPod(line)
