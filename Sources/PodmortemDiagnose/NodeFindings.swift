@@ -56,7 +56,8 @@ package struct NodeFindings: Sendable {
             evidence: Self.lines(node, mentioning: type)))
       }
     }
-    findings += Self.pressureFromEvents(state.events, nodes: state.nodes)
+    findings += Self.pressureFromEvents(
+      state.events, nodes: state.nodes, podsEvicted: podFindings.contains { $0.ruleID == "pod.evicted" })
     let reported = Set(findings.compactMap { $0.ruleID == "node.not-ready" ? $0.fact("node") : nil })
     findings += Self.networkNotReady(state.nodeLogs, skipping: reported.union(coveredByPods))
     return findings
@@ -73,8 +74,11 @@ package struct NodeFindings: Sendable {
   /// Pressure from a node's events alone (a node's Events table pasted without its Conditions): the
   /// latest NodeHas… event of a condition says whether it holds, and EvictionThresholdMet says the
   /// eviction manager is reclaiming (docs/kubernetes.md §9.1). A condition the node's own snapshot
-  /// shows is reported from that snapshot instead.
-  static func pressureFromEvents(_ events: [MergedEvent], nodes: [String: NodeSnapshot]) -> [Finding] {
+  /// shows is reported from that snapshot instead. EvictionThresholdMet without a condition event is
+  /// raised only when no evicted pod's finding already tells of the eviction (one finding per cause).
+  static func pressureFromEvents(
+    _ events: [MergedEvent], nodes: [String: NodeSnapshot], podsEvicted: Bool = false
+  ) -> [Finding] {
     let relevant = events.filter {
       $0.patternID == "event.eviction-threshold-met"
         || ($0.patternID == "event.node-status-change" && pressureStatuses[$0.capture("status") ?? ""] != nil)
@@ -115,7 +119,7 @@ package struct NodeFindings: Sendable {
             name, condition, rise, evictions: evictions, caveat: caveat, severity: caveat.isEmpty ? .warning : .info))
         reported = true
       }
-      if !reported, let last = evictions.max(by: Self.earlier) {
+      if !reported, !podsEvicted, let last = evictions.max(by: Self.earlier) {
         let subject = Self.subject(name)
         let label = Self.label(name)
         findings.append(

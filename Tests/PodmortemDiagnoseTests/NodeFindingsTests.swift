@@ -217,4 +217,16 @@ import Testing
     #expect(f.fact("reason") == "EvictionThresholdMet")
   }
 
+  /// Near miss: EvictionThresholdMet beside an evicted pod is that pod's finding, not a second one.
+  @Test func evictionThresholdMetBesideAnEvictedPodIsOneFinding() {
+    let text = """
+      LAST SEEN   TYPE      REASON                 OBJECT                  MESSAGE
+      10m         Warning   EvictionThresholdMet   node/worker-2           Attempting to reclaim ephemeral-storage
+      9m          Warning   Evicted                pod/web-5d4f8b7c9-x2x9k  The node was low on resource: ephemeral-storage. Threshold quantity: 10%, available: 8%.
+      """
+    let all = findings(text)
+    #expect(all.contains { $0.ruleID == "pod.evicted" })
+    #expect(all.allSatisfy { $0.ruleID != "node.condition" })
+  }
+
 }

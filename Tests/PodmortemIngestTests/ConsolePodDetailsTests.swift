@@ -181,3 +181,33 @@ import Testing
   #expect(r.account.unrecognised == 0)
   #expect(r.events.count == 2)
 }
+
+@Test func nodeConditionsTableWithoutItsDescribeIsAnUnnamedNode() throws {
+  // A node's Conditions section pasted alone, tabs for padding, one row wrapped mid-reason.
+  let r = ingest(
+    "Conditions:\n"
+      + "  Type\t\t\tStatus\t\tLastHeartbeatTime\t\t\tLastTransitionTime\t\t\tReason\t\t\t\tMessage\n"
+      + "  ----\t\t\t------\t\t-----------------\t\t\t------------------\t\t\t------\t\t\t\t-------\n"
+      + "  DiskPressure \tTrue \tSat, 05 Nov 2016 00:01:27 +0000 \tSat, 05 Nov 2016 00:01:27 +0000 \tKubeletHasDisk\n"
+      + "Pressure \tkubelet has disk pressure\n"
+      + "  Ready \tTrue \tSat, 05 Nov 2016 00:01:27 +0000 \tSat, 05 Nov 2016 00:01:27 +0000 \tKubeletReady \tkubelet is posting ready status\n",
+    name: "node.txt")
+  #expect(r.account.unrecognised == 0)
+  let node = try #require(r.nodes.first)
+  #expect(r.nodes.count == 1)
+  #expect(node.name == "")
+  #expect(node.conditions.map(\.type) == ["DiskPressure", "Ready"])
+  #expect(node.conditions.first?.reason == "KubeletHasDiskPressure")
+  #expect(node.conditions.first?.message == "kubelet has disk pressure")
+}
+
+@Test func aPodsConditionsTableIsNoNode() {
+  let r = ingest(
+    """
+    Conditions:
+      Type              Status
+      Ready             False
+      ContainersReady   False
+    """, name: "pod.txt")
+  #expect(r.nodes.isEmpty)
+}

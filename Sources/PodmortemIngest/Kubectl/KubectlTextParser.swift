@@ -125,7 +125,7 @@ package struct KubectlTextParser: LineParser {
   private mutating func fallback(_ line: KubectlLine, emit: (Record) -> Void) -> SourceAccount.Verdict {
     if let verdict = consoleRow(line, emit: emit) ?? headerlessRow(line, emit: emit) { return verdict }
     if nodeConditions.isActive, let verdict = nodeConditions.feed(line, emit: emit) { return verdict }
-    if NodeConditionRows.row(line) != nil {
+    if NodeConditionRows.row(line) != nil || NodeConditionRows.header(line) {
       endAll(emit: emit)
       return nodeConditions.feed(line, emit: emit) ?? .unrecognised
     }

@@ -13,12 +13,22 @@ import PodmortemText
 struct NodeConditionRows {
   private let context: ParseContext
   private var node: NodeSnapshot?
+  /// True after a node table's header (`Type  Status  LastHeartbeatTime …`), before its rows.
+  private var sawHeader = false
 
   init(context: ParseContext) {
     self.context = context
   }
 
-  var isActive: Bool { node != nil }
+  var isActive: Bool { node != nil || sawHeader }
+
+  /// The header of a node's Conditions table (`Type Status LastHeartbeatTime LastTransitionTime
+  /// Reason Message`), or the `Conditions:` label above it.
+  static func header(_ line: KubectlLine) -> Bool {
+    let t = line.tokens
+    if t.count == 1, t[0] == "Conditions:" { return true }
+    return t.count >= 4 && t[0] == "Type" && t[1] == "Status" && t.contains("LastHeartbeatTime")
+  }
 
   /// The condition `line` shows, when it is a whole node condition row (the message may be cut).
   static func row(_ line: KubectlLine) -> PodCondition? {
@@ -38,6 +48,11 @@ struct NodeConditionRows {
 
   /// Consumes a row, or the wrapped rest of the previous one; nil for anything else.
   mutating func feed(_ line: KubectlLine, emit: (Record) -> Void) -> SourceAccount.Verdict? {
+    if Self.header(line) {
+      if line.tokens.count > 1 { sawHeader = true }
+      return .ignored
+    }
+    if sawHeader, node == nil, line.isUnderline { return .ignored }
     if let condition = Self.row(line) {
       var n = node ?? NodeSnapshot(name: "")
       n.conditions.append(condition)
@@ -68,5 +83,6 @@ struct NodeConditionRows {
   mutating func end(emit: (Record) -> Void) {
     if let node { emit(.node(node)) }
     node = nil
+    sawHeader = false
   }
 }
