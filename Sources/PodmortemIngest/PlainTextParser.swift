@@ -23,6 +23,8 @@ package struct PlainTextParser: LineParser {
   private var block: SourceRef?
   /// The pod a web console's event card names above its message (`ConsoleLink`).
   private var named: ObjectRef?
+  /// A console card's count (`19 times in the last 4 minutes`) above its message, and its line.
+  private var pendingCount: (count: Int, evidence: Evidence)?
 
   package init(context: ParseContext) {
     self.context = context
@@ -38,6 +40,12 @@ package struct PlainTextParser: LineParser {
       }
       return .ignored
     }
+    if let n = ConsoleEventRow.repeatCount(KubectlLine(line)) {
+      pendingCount = (n, context.evidence(line))
+      return .ignored
+    }
+    // A card's time (`17 May 2025, 10:16`, `26 Apr 2023 at 5:10 PM`): a local time without a zone.
+    if named != nil, ConsoleLink.isCardTime(line.text) { return .ignored }
     let patterns = context.patterns
     guard !patterns.patterns.isEmpty else { return .unrecognised }
     let candidates = Self.candidates(line.text)
@@ -57,6 +65,11 @@ package struct PlainTextParser: LineParser {
         event.captures = hit.captures
         // An old row's SUBOBJECT column names the container (`spec.containers{web}`).
         event.involved.fieldPath = Self.fieldPath(in: line.text)
+        if let (count, evidence) = pendingCount {
+          event.count = count
+          event.evidence.insert(evidence, at: 0)
+          pendingCount = nil
+        }
         emit(.event(event))
         return .parsed
       }
@@ -188,6 +201,19 @@ struct ConsoleLink {
     "P": "Pod", "PodP": "Pod", "Pod": "Pod", "NS": "Namespace", "NamespaceNS": "Namespace",
     "Namespace": "Namespace", "N": "Node", "NodeN": "Node", "Node": "Node",
   ]
+
+  /// A console card's time: day, month, year, maybe `at`, then the time of day (`17 May 2025, 10:16`,
+  /// `26 Apr 2023 at 5:10 PM`).
+  static func isCardTime(_ text: String) -> Bool {
+    let t = text.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" }).filter { $0 != "at" }
+    guard t.count == 4 || t.count == 5, t[0].count <= 2, t[0].allSatisfy(\.isNumber), t[1].count >= 3,
+      t[1].allSatisfy(\.isLetter), t[2].count == 4, t[2].allSatisfy(\.isNumber)
+    else { return false }
+    let clock = t[3].split(separator: ":")
+    guard clock.count == 2 || clock.count == 3, clock.allSatisfy({ $0.count <= 2 && $0.allSatisfy(\.isNumber) })
+    else { return false }
+    return t.count == 4 || t[4] == "AM" || t[4] == "PM"
+  }
 
   init?(_ text: String) {
     var body = Substring(text)

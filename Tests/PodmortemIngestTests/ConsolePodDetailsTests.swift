@@ -150,7 +150,9 @@ import Testing
     """
     PodP[api-7d9f8c6b5-k2x9q](https://console.example/k8s/ns/shop/pods/api-7d9f8c6b5-k2x9q)
     NamespaceNS[shop](https://console.example/k8s/cluster/namespaces/shop)
+    17 May 2025, 10:16
     Generated from kubelet on [worker-1](https://console.example/k8s/cluster/nodes/worker-1)
+    19 times in the last 4 minutes
     `Back-off pulling image "registry.example/api:1.4"`
     P[web-0](https://console.example/k8s/ns/front/pods/web-0)
     Readiness probe failed: HTTP probe failed with statuscode: 503
@@ -160,6 +162,10 @@ import Testing
   #expect(first.involved.name == "api-7d9f8c6b5-k2x9q")
   #expect(first.involved.namespace == "shop")
   #expect(first.involved.kind == "Pod")
+  // The card's count above its message, cited with it.
+  #expect(first.count == 19)
+  #expect(first.evidence.map(\.ref.line) == [5, 6])
+  #expect(r.events.last?.count == nil)
   #expect(r.events.last?.involved.name == "web-0")
   #expect(r.events.last?.involved.namespace == "front")
   #expect(r.account.unrecognised == 0)
@@ -169,6 +175,9 @@ import Testing
   #expect(ConsoleLink("see [the docs](https://kubernetes.io/docs/)") == nil)
   #expect(ConsoleLink("[Web-0](https://console.example/k8s/ns/a/pods/Web-0)") == nil)
   #expect(ConsoleLink("P[web-0](https://console.example/k8s/ns/a/pods/web-0)")?.namespace == "a")
+  #expect(ConsoleLink.isCardTime("26 Apr 2023 at 5:10 PM"))
+  #expect(ConsoleLink.isCardTime("17 May 2025, 10:16"))
+  #expect(!ConsoleLink.isCardTime("17 pods in 2025 were fine"))
 }
 
 @Test func markdownSeparatorUnderConsoleRowsIsIgnored() {
