@@ -220,3 +220,31 @@ import Testing
     """, name: "pod.txt")
   #expect(r.nodes.isEmpty)
 }
+
+@Test func consoleEventListTitlesAreRead() {
+  let r = PastedLinesTests.run(
+    """
+    Type | Reason | Age | Source | Message
+    -- | -- | -- | -- | --
+    Warning | FailedScheduling | 21h13m | default-scheduler | 0/4 nodes are available: 4 Insufficient cpu.
+    """, name: "list.txt")
+  #expect(r.account.unrecognised == 0)
+  #expect(r.events.map(\.reason) == ["FailedScheduling"])
+}
+
+@Test func kubectlCommandsWithoutAPromptSeparateOutputs() {
+  #expect(KubectlTextParser.isKubectlCommand("./cluster/kubectl.sh get po"))
+  #expect(KubectlTextParser.isKubectlCommand("| kubectl -n shop get pod"))
+  #expect(KubectlTextParser.isKubectlCommand("oc describe pod web-0"))
+  // Near misses: prose that names the client.
+  #expect(!KubectlTextParser.isKubectlCommand("kubectl is installed"))
+  #expect(!KubectlTextParser.isKubectlCommand("the oc client"))
+  let r = PastedLinesTests.run(
+    """
+    ./cluster/kubectl.sh get po
+    NAME               READY     STATUS             RESTARTS   AGE
+    web-1              0/1       CrashLoopBackOff   6          9m
+    """, name: "pods.txt")
+  #expect(r.account.unrecognised == 0)
+  #expect(r.pods.map(\.name) == ["web-1"])
+}

@@ -141,7 +141,8 @@ struct ConsolePodDetails {
       var value = body
       var next: Label?
       if body.hasSuffix(":") {
-        for cut in body.indices.reversed() where body[cut].isUppercase {
+        // Labels are short: only the line's last 40 characters are tried, so a long line costs one pass.
+        for cut in body.indices.reversed().prefix(40) where body[cut].isUppercase {
           if let label = Self.label(body[cut...]) {
             next = label
             value = body[..<cut]

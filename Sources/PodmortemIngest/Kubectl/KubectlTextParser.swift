@@ -133,8 +133,13 @@ package struct KubectlTextParser: LineParser {
       endAll(emit: emit)
       if let verdict = consoleDetails.feed(line, emit: emit) { return verdict }
     }
-    // A Markdown table's separator row (`-- | -- | --`) under pasted console rows.
+    // A Markdown table's separator row (`-- | -- | --`) under pasted console rows, and the
+    // console's column titles above them.
     if line.isUnderline, line.line.text.contains("|") { return .ignored }
+    if ConsoleEventRow.isHeader(line) {
+      endAll(emit: emit)
+      return .ignored
+    }
     guard DescribeCommand.pod(in: line) != nil else { return .unrecognised }
     endAll(emit: emit)
     rememberDescribedPod(line)
@@ -286,7 +291,20 @@ package struct KubectlTextParser: LineParser {
     for prompt in commandPrompts where body.hasPrefix(prompt) { return true }
     // Any other shell command typed at a `$ ` prompt (`$ date -u`, `$ kubectl get … | grep x`).
     if body.hasPrefix("$ "), body.count > 2 { return true }
+    if isKubectlCommand(body) { return true }
     return isNote(line)
+  }
+
+  /// A kubectl command line without a prompt, run by another path or name or continuing a pipe
+  /// (`./cluster/kubectl.sh get po`, `| kubectl -n shop get pod`, `oc get pods`): the client's
+  /// name, then a verb or a flag.
+  static func isKubectlCommand(_ body: Substring) -> Bool {
+    var words = body.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: true)
+    if words.first == "|" { words.removeFirst() }
+    guard words.count >= 2, let client = words[0].split(separator: "/").last else { return false }
+    guard ["kubectl", "kubectl.sh", "kubectl.exe", "oc", "microk8s.kubectl"].contains(client) else { return false }
+    let verbs: Set<Substring> = ["get", "describe", "logs", "events", "top", "rollout", "delete", "apply", "exec"]
+    return verbs.contains(words[1]) || words[1].hasPrefix("-")
   }
 
   /// What kubectl writes to stderr instead of a table or a describe: `No resources found in
