@@ -236,6 +236,7 @@ import Testing
   #expect(KubectlTextParser.isKubectlCommand("./cluster/kubectl.sh get po"))
   #expect(KubectlTextParser.isKubectlCommand("| kubectl -n shop get pod"))
   #expect(KubectlTextParser.isKubectlCommand("oc describe pod web-0"))
+  #expect(KubectlTextParser.isKubectlCommand("### kubectl describe node worker-0.example.com"))
   // Near misses: prose that names the client.
   #expect(!KubectlTextParser.isKubectlCommand("kubectl is installed"))
   #expect(!KubectlTextParser.isKubectlCommand("the oc client"))

@@ -295,12 +295,13 @@ package struct KubectlTextParser: LineParser {
     return isNote(line)
   }
 
-  /// A kubectl command line without a prompt, run by another path or name or continuing a pipe
-  /// (`./cluster/kubectl.sh get po`, `| kubectl -n shop get pod`, `oc get pods`): the client's
-  /// name, then a verb or a flag.
+  /// A kubectl command line without a prompt, run by another path or name, continuing a pipe or
+  /// as a heading (`./cluster/kubectl.sh get po`, `| kubectl -n shop get pod`, `### oc get pods`):
+  /// the client's name, then a verb or a flag.
   static func isKubectlCommand(_ body: Substring) -> Bool {
     var words = body.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: true)
-    if words.first == "|" { words.removeFirst() }
+    // A pipe's next stage, or a Markdown heading (`### kubectl describe node n1`).
+    if let first = words.first, first == "|" || first.allSatisfy({ $0 == "#" }) { words.removeFirst() }
     guard words.count >= 2, let client = words[0].split(separator: "/").last else { return false }
     guard ["kubectl", "kubectl.sh", "kubectl.exe", "oc", "microk8s.kubectl"].contains(client) else { return false }
     let verbs: Set<Substring> = ["get", "describe", "logs", "events", "top", "rollout", "delete", "apply", "exec"]
