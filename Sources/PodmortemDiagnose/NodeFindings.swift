@@ -84,9 +84,15 @@ package struct NodeFindings: Sendable {
         || ($0.patternID == "event.node-status-change" && pressureStatuses[$0.capture("status") ?? ""] != nil)
     }
     // The node: the event's object, else the one its message names, else the kubelet's host.
-    let byNode = Dictionary(grouping: relevant) { e -> String in
+    var byNode = Dictionary(grouping: relevant) { e -> String in
       if e.involved.kind?.lowercased() == "node", !e.involved.name.isEmpty { return e.involved.name }
       return e.capture("node") ?? e.sourceHost ?? ""
+    }
+    // Events that name no node beside the events of exactly one named node are that node's (a
+    // node's Events table whose status messages name it and whose EvictionThresholdMet does not).
+    if let unnamed = byNode[""], byNode.count == 2, let only = byNode.keys.first(where: { !$0.isEmpty }) {
+      byNode[only, default: []] += unnamed
+      byNode[""] = nil
     }
     var findings: [Finding] = []
     for (name, events) in byNode.sorted(by: { $0.key < $1.key }) {
@@ -119,7 +125,14 @@ package struct NodeFindings: Sendable {
             name, condition, rise, evictions: evictions, caveat: caveat, severity: caveat.isEmpty ? .warning : .info))
         reported = true
       }
-      if !reported, !podsEvicted, let last = evictions.max(by: Self.earlier) {
+      // Pressure relieved after the last EvictionThresholdMet: the threshold no longer holds.
+      let relievedAfter = events.contains { e in
+        guard holds(e) == false, let r = e.lastSeen, let v = evictions.max(by: Self.earlier)?.lastSeen else {
+          return false
+        }
+        return r.earliest >= v.latest
+      }
+      if !reported, !podsEvicted, !relievedAfter, let last = evictions.max(by: Self.earlier) {
         let subject = Self.subject(name)
         let label = Self.label(name)
         findings.append(

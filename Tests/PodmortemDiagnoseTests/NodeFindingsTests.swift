@@ -229,4 +229,15 @@ import Testing
     #expect(all.allSatisfy { $0.ruleID != "node.condition" })
   }
 
+  /// Near miss: the pressure came and went after the eviction manager acted; the threshold event
+  /// names no node but belongs to the one the status events name.
+  @Test func evictionThresholdMetThenRelievedIsNoFinding() {
+    let text = Self.nodeEvents([
+      "  Warning  EvictionThresholdMet       14m   kubelet  Attempting to reclaim memory",
+      "  Normal   NodeHasInsufficientMemory  14m   kubelet  Node node-1 status is now: NodeHasInsufficientMemory",
+      "  Normal   NodeHasSufficientMemory    9m    kubelet  Node node-1 status is now: NodeHasSufficientMemory",
+    ])
+    #expect(findings(text).allSatisfy { $0.ruleID != "node.condition" })
+  }
+
 }
