@@ -46,17 +46,157 @@ package struct NodeFindings: Sendable {
         findings.append(
           Finding(
             ruleID: "node.condition", category: .nodeNotReady, severity: .warning,
-            subject: Subject(object: "node/\(name)"), title: "node '\(name)' has \(type)",
-            explanation: "Node '\(name)' reports \(type)=True\(Self.why(c)): \(effect).",
-            remedy: "free the resource on the node or move workloads off it; 'kubectl describe node \(name)' "
-              + "shows allocated resources, and the kubelet log shows what the eviction manager did",
-            facts: [KeyValue("node", name), KeyValue("condition", type), KeyValue("status", "True")],
+            subject: Subject(object: Self.subject(name)), title: "\(Self.label(name)) has \(type)",
+            explanation: "\(Self.label(name).capitalisedFirst) reports \(type)=True\(Self.why(c)): \(effect).",
+            remedy: "free the resource on the node or move workloads off it; 'kubectl describe node "
+              + "\(name.isEmpty ? "<node>" : name)' shows allocated resources, and the kubelet log shows what the "
+              + "eviction manager did",
+            facts: (name.isEmpty ? [] : [KeyValue("node", name)])
+              + [KeyValue("condition", type), KeyValue("status", "True")],
             evidence: Self.lines(node, mentioning: type)))
       }
     }
+    findings += Self.pressureFromEvents(
+      state.events, nodes: state.nodes, podsEvicted: podFindings.contains { $0.ruleID == "pod.evicted" })
     let reported = Set(findings.compactMap { $0.ruleID == "node.not-ready" ? $0.fact("node") : nil })
     findings += Self.networkNotReady(state.nodeLogs, skipping: reported.union(coveredByPods))
     return findings
+  }
+
+  /// The pressure condition each status a kubelet node event reports (`event.node-status-change`'s
+  /// `status` capture) sets, and to what ([k/k] pkg/kubelet/nodestatus/setters.go).
+  static let pressureStatuses: [String: (condition: String, holds: Bool)] = [
+    "NodeHasInsufficientMemory": ("MemoryPressure", true), "NodeHasSufficientMemory": ("MemoryPressure", false),
+    "NodeHasDiskPressure": ("DiskPressure", true), "NodeHasNoDiskPressure": ("DiskPressure", false),
+    "NodeHasInsufficientPID": ("PIDPressure", true), "NodeHasSufficientPID": ("PIDPressure", false),
+  ]
+
+  /// Pressure from a node's events alone (a node's Events table pasted without its Conditions): the
+  /// latest NodeHas… event of a condition says whether it holds, and EvictionThresholdMet says the
+  /// eviction manager is reclaiming (docs/kubernetes.md §9.1). A condition the node's own snapshot
+  /// shows is reported from that snapshot instead. EvictionThresholdMet without a condition event is
+  /// raised only when no evicted pod's finding already tells of the eviction (one finding per cause).
+  static func pressureFromEvents(
+    _ events: [MergedEvent], nodes: [String: NodeSnapshot], podsEvicted: Bool = false
+  ) -> [Finding] {
+    let relevant = events.filter {
+      $0.patternID == "event.eviction-threshold-met"
+        || ($0.patternID == "event.node-status-change" && pressureStatuses[$0.capture("status") ?? ""] != nil)
+    }
+    // The node: the event's object, else the one its message names, else the kubelet's host.
+    var byNode = Dictionary(grouping: relevant) { e -> String in
+      if e.involved.kind?.lowercased() == "node", !e.involved.name.isEmpty { return e.involved.name }
+      return e.capture("node") ?? e.sourceHost ?? ""
+    }
+    // Events that name no node beside the events of exactly one named node are that node's (a
+    // node's Events table whose status messages name it and whose EvictionThresholdMet does not).
+    if let unnamed = byNode[""], byNode.count == 2, let only = byNode.keys.first(where: { !$0.isEmpty }) {
+      byNode[only, default: []] += unnamed
+      byNode[""] = nil
+    }
+    var findings: [Finding] = []
+    for (name, events) in byNode.sorted(by: { $0.key < $1.key }) {
+      let shown = Set(nodes[name]?.conditions.map(\.type) ?? [])
+      let evictions = events.filter { $0.patternID == "event.eviction-threshold-met" }
+      let changes = Dictionary(grouping: events.filter { $0.patternID == "event.node-status-change" }) {
+        pressureStatuses[$0.capture("status") ?? ""]?.condition ?? ""
+      }
+      var reported = false
+      for (condition, changes) in changes.sorted(by: { $0.key < $1.key }) where !condition.isEmpty {
+        guard !shown.contains(condition),
+          let rise = changes.filter({ Self.holds($0) == true }).max(by: Self.earlier)
+        else { continue }
+        let relief = changes.filter { Self.holds($0) == false }.max(by: Self.earlier)
+        var caveat = ""
+        if let relief {
+          let r = relief.lastSeen
+          let p = rise.lastSeen
+          // Relieved after it rose: the condition no longer holds.
+          if let r, let p, r.earliest >= p.latest { continue }
+          // Relieved before it rose only when both times are known and apart.
+          let before = r.flatMap { r in p.map { r.latest <= $0.earliest } } ?? false
+          if !before {
+            caveat =
+              " The input does not show whether \(relief.capture("status") ?? relief.reason) came after it, so it may have cleared."
+          }
+        }
+        findings.append(
+          pressure(
+            name, condition, rise, evictions: evictions, caveat: caveat, severity: caveat.isEmpty ? .warning : .info))
+        reported = true
+      }
+      // Pressure relieved after the last EvictionThresholdMet: the threshold no longer holds.
+      let relievedAfter = events.contains { e in
+        guard holds(e) == false, let r = e.lastSeen, let v = evictions.max(by: Self.earlier)?.lastSeen else {
+          return false
+        }
+        return r.earliest >= v.latest
+      }
+      if !reported, !podsEvicted, !relievedAfter, let last = evictions.max(by: Self.earlier) {
+        let subject = Self.subject(name)
+        let label = Self.label(name)
+        findings.append(
+          Finding(
+            ruleID: "node.condition", category: .nodeNotReady, severity: .warning, subject: Subject(object: subject),
+            title: "\(label): eviction threshold met (\(last.count) time\(last.count == 1 ? "" : "s"))",
+            explanation:
+              "The kubelet's eviction manager recorded EvictionThresholdMet ('\(last.message)')\(Self.seen(last)): "
+              + "a hard or soft eviction threshold was crossed, so the kubelet reclaims the resource by removing unused "
+              + "images and dead containers and then by evicting pods, BestEffort first, then Burstable over their "
+              + "requests. The node's conditions are not in the input.",
+            remedy:
+              "'kubectl describe node \(name.isEmpty ? "<node>" : name)' shows the pressure condition and what is "
+              + "allocated; free the resource or move workloads off the node, and set requests and limits",
+            facts: (name.isEmpty ? [] : [KeyValue("node", name)]) + [KeyValue("reason", "EvictionThresholdMet")],
+            evidence: last.evidence))
+      }
+    }
+    return findings
+  }
+
+  /// The subject of a finding about node `name`; a node the input never names (a Conditions table
+  /// or node Events pasted alone) is "the pasted node" (docs/findings-schema.md, `subject`).
+  static func subject(_ name: String) -> String { name.isEmpty ? "the pasted node (name not shown)" : "node/\(name)" }
+
+  /// `node 'n1'`, or `the pasted node` when the input does not name it.
+  static func label(_ name: String) -> String { name.isEmpty ? "the pasted node" : "node '\(name)'" }
+
+  private static func holds(_ e: MergedEvent) -> Bool? { pressureStatuses[e.capture("status") ?? ""]?.holds }
+
+  private static func earlier(_ a: MergedEvent, _ b: MergedEvent) -> Bool {
+    (a.lastSeen?.latest ?? .distantPast) < (b.lastSeen?.latest ?? .distantPast)
+  }
+
+  private static func seen(_ e: MergedEvent) -> String {
+    let times = e.count == 1 ? "" : ", \(e.count) times"
+    return e.lastSeen.map { " (last \(when($0))\(times))" } ?? (times.isEmpty ? "" : " (\(e.count) times)")
+  }
+
+  private static func pressure(
+    _ name: String, _ condition: String, _ rise: MergedEvent, evictions: [MergedEvent], caveat: String,
+    severity: Severity
+  ) -> Finding {
+    let effect = Self.pressure.first { $0.type == condition }?.effect ?? "the kubelet evicts pods"
+    let subject = Self.subject(name)
+    let label = Self.label(name)
+    var text =
+      "The kubelet recorded \(rise.capture("status") ?? rise.reason)\(seen(rise)), so \(condition) is True: \(effect)."
+    if let eviction = evictions.max(by: earlier) {
+      text += " The eviction manager recorded EvictionThresholdMet ('\(eviction.message)')\(seen(eviction))."
+    }
+    text += caveat + " The node's Conditions table is not in the input."
+    var facts = [
+      KeyValue("condition", condition), KeyValue("status", "True"),
+      KeyValue("reason", rise.capture("status") ?? rise.reason),
+    ]
+    if !name.isEmpty { facts.insert(KeyValue("node", name), at: 0) }
+    return Finding(
+      ruleID: "node.condition", category: .nodeNotReady, severity: severity, subject: Subject(object: subject),
+      title: "\(label) has \(condition) (from its events)", explanation: text,
+      remedy:
+        "free the resource on the node or move workloads off it; 'kubectl describe node \(name.isEmpty ? "<node>" : name)' "
+        + "shows allocated resources, and the kubelet log shows what the eviction manager did",
+      facts: facts, evidence: rise.evidence + (evictions.max(by: earlier)?.evidence ?? []))
   }
 
   /// The kubelet's own `Container runtime network not ready` lines (kubelet.runtime-network-not-ready):
@@ -122,15 +262,15 @@ package struct NodeFindings: Sendable {
     switch ready.status {
     case "Unknown":
       text =
-        "Node '\(name)' is Ready=Unknown\(why(ready)): its kubelet stopped reporting, so the node controller "
+        "\(label(name).capitalisedFirst) is Ready=Unknown\(why(ready)): its kubelet stopped reporting, so the node controller "
         + "could not hear from it within node-monitor-grace-period (50s since 1.32, 40s before)."
     case "NotReady":
       text =
-        "Node '\(name)' is NotReady in 'kubectl get nodes': its Ready condition is False (the kubelet reports it "
+        "\(label(name).capitalisedFirst) is NotReady in 'kubectl get nodes': its Ready condition is False (the kubelet reports it "
         + "cannot run pods) or Unknown (the kubelet stopped reporting); the row cannot tell which, and "
         + "'kubectl describe node \(name)' shows the condition with its reason."
     default:
-      text = "Node '\(name)' is Ready=False\(why(ready)): its kubelet reports that it cannot run pods."
+      text = "\(label(name).capitalisedFirst) is Ready=False\(why(ready)): its kubelet reports that it cannot run pods."
     }
     text += " Its pods are marked NotReady and leave Service endpoints; with the default tolerations "
     text += "(not-ready/unreachable NoExecute for 300s) the taint manager deletes them 5 minutes after the taint, and "
@@ -142,9 +282,10 @@ package struct NodeFindings: Sendable {
     let taints = node.taints.filter { $0.contains("unreachable") || $0.contains("not-ready") }
     if !taints.isEmpty { text += " Taints: \(taints.joined(separator: ", "))." }
     return Finding(
-      ruleID: "node.not-ready", category: .nodeNotReady, severity: .critical, subject: Subject(object: "node/\(name)"),
+      ruleID: "node.not-ready", category: .nodeNotReady, severity: .critical,
+      subject: Subject(object: Self.subject(name)),
       title: ready.status == "NotReady"
-        ? "node '\(name)' is NotReady" : "node '\(name)' is NotReady (Ready=\(ready.status))", explanation: text,
+        ? "\(label(name)) is NotReady" : "\(label(name)) is NotReady (Ready=\(ready.status))", explanation: text,
       remedy: unknown || ready.status == "NotReady"
         ? "check the node itself: is it up, is the kubelet running ('systemctl status kubelet', 'journalctl -u kubelet'), "
           + "can it reach the API server; if the machine is gone, delete the Node object so its pods are rescheduled"
@@ -184,4 +325,9 @@ package struct NodeFindings: Sendable {
     let named = node.evidence.filter { $0.text.contains(word) }
     return named.isEmpty ? node.evidence : named
   }
+}
+
+extension String {
+  /// The string with its first letter in upper case (`the pasted node` → `The pasted node`).
+  fileprivate var capitalisedFirst: String { prefix(1).uppercased() + dropFirst() }
 }

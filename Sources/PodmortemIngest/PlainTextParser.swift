@@ -21,6 +21,10 @@ package struct PlainTextParser: LineParser {
   private let context: ParseContext
   /// Where the pasted block's unnamed pod begins: the first recognised line.
   private var block: SourceRef?
+  /// The pod a web console's event card names above its message (`ConsoleLink`).
+  private var named: ObjectRef?
+  /// A console card's count (`19 times in the last 4 minutes`) above its message, and its line.
+  private var pendingCount: (count: Int, evidence: Evidence)?
 
   package init(context: ParseContext) {
     self.context = context
@@ -28,6 +32,20 @@ package struct PlainTextParser: LineParser {
 
   package mutating func feed(_ line: Line, emit: (Record) -> Void) -> SourceAccount.Verdict {
     if line.text.allSatisfy(\.isWhitespace) { return .ignored }
+    if let link = ConsoleLink(line.text) {
+      switch link.kind {
+      case "Pod": named = ObjectRef(kind: "Pod", namespace: link.namespace, name: link.name)
+      case "Namespace": if named?.namespace == nil { named?.namespace = link.name }
+      default: break
+      }
+      return .ignored
+    }
+    if let n = ConsoleEventRow.repeatCount(KubectlLine(line)) {
+      pendingCount = (n, context.evidence(line))
+      return .ignored
+    }
+    // A card's time (`17 May 2025, 10:16`, `26 Apr 2023 at 5:10 PM`): a local time without a zone.
+    if named != nil, ConsoleLink.isCardTime(line.text) { return .ignored }
     let patterns = context.patterns
     guard !patterns.patterns.isEmpty else { return .unrecognised }
     let candidates = Self.candidates(line.text)
@@ -41,12 +59,17 @@ package struct PlainTextParser: LineParser {
         let at = block ?? context.ref(line.number)
         block = at
         var event = Event(
-          involved: ObjectRef(name: "", pastedAt: at), type: EventType(type), reason: reason,
+          involved: named ?? ObjectRef(name: "", pastedAt: at), type: EventType(type), reason: reason,
           message: candidate, evidence: [context.evidence(line)])
         event.patternID = hit.patternID
         event.captures = hit.captures
         // An old row's SUBOBJECT column names the container (`spec.containers{web}`).
         event.involved.fieldPath = Self.fieldPath(in: line.text)
+        if let (count, evidence) = pendingCount {
+          event.count = count
+          event.evidence.insert(evidence, at: 0)
+          pendingCount = nil
+        }
         emit(.event(event))
         return .parsed
       }
@@ -161,5 +184,59 @@ package struct PlainTextParser: LineParser {
       i = j
     }
     return starts
+  }
+}
+
+/// An object link as a web console's event card copies into Markdown (OpenShift 4): a kind badge,
+/// then the name linked to the object's page — `PodP[web-0](https://console…/k8s/ns/shop/pods/web-0)`,
+/// `NamespaceNS[shop](…)`, `Generated from kubelet on [node-1](…/k8s/cluster/nodes/node-1)`.
+struct ConsoleLink {
+  var kind: String
+  var name: String
+  var namespace: String?
+
+  /// Badges by kind, as the console prints them before the name (the kind's initials), with the
+  /// kind's own name in front when the copy kept the badge's tooltip.
+  private static let badges: [String: String] = [
+    "P": "Pod", "PodP": "Pod", "Pod": "Pod", "NS": "Namespace", "NamespaceNS": "Namespace",
+    "Namespace": "Namespace", "N": "Node", "NodeN": "Node", "Node": "Node",
+  ]
+
+  /// A console card's time: day, month, year, maybe `at`, then the time of day (`17 May 2025, 10:16`,
+  /// `26 Apr 2023 at 5:10 PM`).
+  static func isCardTime(_ text: String) -> Bool {
+    let t = text.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" }).filter { $0 != "at" }
+    guard t.count == 4 || t.count == 5, t[0].count <= 2, t[0].allSatisfy(\.isNumber), t[1].count >= 3,
+      t[1].allSatisfy(\.isLetter), t[2].count == 4, t[2].allSatisfy(\.isNumber)
+    else { return false }
+    let clock = t[3].split(separator: ":")
+    guard clock.count == 2 || clock.count == 3, clock.allSatisfy({ $0.count <= 2 && $0.allSatisfy(\.isNumber) })
+    else { return false }
+    return t.count == 4 || t[4] == "AM" || t[4] == "PM"
+  }
+
+  init?(_ text: String) {
+    var body = Substring(text)
+    while body.first == " " || body.first == "\t" { body = body.dropFirst() }
+    while body.last == " " || body.last == "\t" { body = body.dropLast() }
+    if body.hasPrefix("Generated from ") {
+      guard let open = body.firstIndex(of: "[") else { return nil }
+      body = "N" + body[open...]
+    }
+    guard let open = body.firstIndex(of: "["), let close = body.firstIndex(of: "]"), open < close,
+      let kind = Self.badges[String(body[..<open])], body[body.index(after: close)...].hasPrefix("(")
+    else { return nil }
+    let name = body[body.index(after: open)..<close]
+    guard !name.isEmpty, name.count <= 253,
+      name.allSatisfy({ ($0.isLetter && $0.isLowercase) || $0.isNumber || $0 == "-" || $0 == "." })
+    else { return nil }
+    self.kind = kind
+    self.name = String(name)
+    // The page's address names the namespace: `/k8s/ns/<namespace>/pods/<name>`.
+    let url = body[close...]
+    if let ns = url.range(of: "/ns/") {
+      let value = url[ns.upperBound...].prefix { $0 != "/" && $0 != ")" }
+      if !value.isEmpty, value.count <= 63 { namespace = String(value) }
+    }
   }
 }

@@ -3713,6 +3713,38 @@ extension PatternCatalog {
               "repository docker.io/library/web not found: does not exist or no pull access",
               "Error response from daemon: pull access denied for web, repository does not exist or may require 'docker login'"
             ]
+          },
+          {
+            "id": "event.eviction-threshold-met",
+            "kinds": [
+              "event"
+            ],
+            "about": "node",
+            "event": "Warning EvictionThresholdMet",
+            "literals": [
+              "Attempting to reclaim "
+            ],
+            "regex": "^Attempting to reclaim (?<resource>[a-z][-a-z.]*)$",
+            "title": "eviction threshold met",
+            "explanation": "The kubelet's eviction manager found a hard or soft eviction threshold crossed on the node and is reclaiming the resource: first by removing unused images and dead containers, then by evicting pods (https://github.com/kubernetes/kubernetes/blob/master/pkg/kubelet/eviction/eviction_manager.go).",
+            "examples": [
+              {
+                "text": "Attempting to reclaim memory",
+                "captures": {
+                  "resource": "memory"
+                }
+              },
+              {
+                "text": "Attempting to reclaim ephemeral-storage",
+                "captures": {
+                  "resource": "ephemeral-storage"
+                }
+              }
+            ],
+            "counterexamples": [
+              "eviction manager: attempting to reclaim memory",
+              "Attempting to reclaim memory on node worker-1"
+            ]
           }
         ]
       }
@@ -3728,16 +3760,18 @@ extension PatternCatalog {
             "id": "reference.pod-with-uid",
             "kinds": ["reference"],
             "literals": ["_", "("],
-            "regex": "(?<![-a-z0-9.])(?<pod>[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?)_(?<namespace>[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?)\\((?<uid>[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12})\\)",
+            "regex": "(?<![-a-z0-9.])(?<pod>[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?)_(?<namespace>[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?)?\\((?<uid>[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12})\\)",
             "title": "a pod as the kubelet names it",
-            "explanation": "The kubelet writes a pod as name_namespace(uid) (format.Pod) in its messages: hook failures, sync errors, runAsNonRoot errors, sandbox errors.",
+            "explanation": "The kubelet writes a pod as name_namespace(uid) (format.Pod) in its messages: hook failures, sync errors, runAsNonRoot errors, sandbox errors. Older kubelets' kill messages may show an empty namespace (name_(uid)).",
             "examples": [
               { "text": "Http lifecycle hook (pods) for Container \"demo\" in Pod \"demo-lifecycle_default(a7c1e953-2b4c-11e8-b8c0-286ed488d02a)\" failed - error: Get https://10.0.0.1:443/pods: dial tcp: i/o timeout",
                 "captures": { "pod": "demo-lifecycle", "namespace": "default", "uid": "a7c1e953-2b4c-11e8-b8c0-286ed488d02a" } },
               { "text": "Error: container has runAsNonRoot and image will run as root (pod: \"controller-8c3e71b2d4-q7rnw_workflows(6e2b9f14-c3a7-4d58-a1e0-9f3b2c7d1e45)\", container: manager)",
                 "captures": { "pod": "controller-8c3e71b2d4-q7rnw", "namespace": "workflows" } },
               { "text": "CreatePodSandbox for pod \"kube-apiserver-node-1_kube-system(4c1e9a07d3b58f26e0a7c4d91b3f5e82)\" failed: rpc error",
-                "captures": { "pod": "kube-apiserver-node-1", "namespace": "kube-system", "uid": "4c1e9a07d3b58f26e0a7c4d91b3f5e82" } }
+                "captures": { "pod": "kube-apiserver-node-1", "namespace": "kube-system", "uid": "4c1e9a07d3b58f26e0a7c4d91b3f5e82" } },
+              { "text": "Killing container with docker id 9b3e07f1c4d2: pod  \"router-2-qd7mb_(c08d2b7e-bff2-11e7-8280-4f1a9e63d2b5)\" container  \"router\" is unhealthy, it will be killed and re-created.",
+                "captures": { "pod": "router-2-qd7mb", "uid": "c08d2b7e-bff2-11e7-8280-4f1a9e63d2b5" } }
             ],
             "counterexamples": [
               "Created container web",

@@ -156,4 +156,88 @@ import Testing
       """)
     #expect(none.isEmpty)
   }
+
+  /// Conditions rows pasted without their describe (and a row the window wrapped mid-reason): the
+  /// pasted node, unnamed, has MemoryPressure.
+  @Test func headerlessConditionRowsAreAnUnnamedNode() throws {
+    let text =
+      "MemoryPressure \tTrue \tFri, 27 Nov 2026 00:12:40 +0000 \tFri, 27 Nov 2026 00:02:40 +0000 \tKubeletHasInsufficientM\n"
+      + "emory \tkubelet has insufficient memory available\n"
+      + "DiskPressure \tFalse \tFri, 27 Nov 2026 00:12:40 +0000 \tFri, 27 Nov 2026 00:02:40 +0000 \tKubeletHasNoDiskPressure \tkubelet has no disk pressure\n"
+    let all = findings(text)
+    let memory = try #require(all.first { $0.fact("condition") == "MemoryPressure" })
+    #expect(all.count == 1)
+    #expect(memory.subject.object == "the pasted node (name not shown)")
+    #expect(memory.fact("node") == nil)
+    #expect(memory.explanation.contains("KubeletHasInsufficientMemory: kubelet has insufficient memory available"))
+  }
+
+  /// Near miss: a pod's two-column condition rows are not a node's.
+  @Test func podConditionRowsAreNoNode() {
+    #expect(findings("Ready   False\nContainersReady   False\n").allSatisfy { $0.ruleID != "node.condition" })
+  }
+
+  static func nodeEvents(_ rows: [String]) -> String {
+    (["Events:", "  Type     Reason                     Age                 From                 Message"] + rows)
+      .joined(separator: "\n") + "\n"
+  }
+
+  /// A node's Events table alone: the latest NodeHasInsufficientMemory says MemoryPressure holds,
+  /// and EvictionThresholdMet is cited with it.
+  @Test func pressureFromNodeEventsAlone() throws {
+    let text = Self.nodeEvents([
+      "  Normal   NodeHasSufficientMemory    50m (x2 over 3d)     kubelet, worker-7    Node worker-7 status is now: NodeHasSufficientMemory",
+      "  Normal   NodeHasInsufficientMemory  20m (x3 over 2d)     kubelet, worker-7    Node worker-7 status is now: NodeHasInsufficientMemory",
+      "  Warning  EvictionThresholdMet       5m (x12 over 2d)     kubelet, worker-7    Attempting to reclaim memory",
+    ])
+    let f = try #require(findings(text).first { $0.ruleID == "node.condition" })
+    #expect(f.subject.object == "node/worker-7")
+    #expect(f.severity == .warning)
+    #expect(f.fact("condition") == "MemoryPressure")
+    #expect(f.fact("status") == "True")
+    #expect(f.evidence.map(\.ref.line) == [4, 5])
+  }
+
+  /// Near miss: the pressure was relieved after it rose.
+  @Test func relievedPressureFromNodeEventsIsNoFinding() {
+    let text = Self.nodeEvents([
+      "  Normal   NodeHasInsufficientMemory  50m     kubelet, worker-7    Node worker-7 status is now: NodeHasInsufficientMemory",
+      "  Normal   NodeHasSufficientMemory    20m     kubelet, worker-7    Node worker-7 status is now: NodeHasSufficientMemory",
+    ])
+    #expect(findings(text).allSatisfy { $0.ruleID != "node.condition" })
+  }
+
+  /// EvictionThresholdMet alone: the kubelet's host is the node.
+  @Test func evictionThresholdMetAlone() throws {
+    let text = Self.nodeEvents([
+      "  Warning  EvictionThresholdMet  2m (x4 over 9m)  kubelet, worker-2  Attempting to reclaim ephemeral-storage"
+    ])
+    let f = try #require(findings(text).first { $0.ruleID == "node.condition" })
+    #expect(f.subject.object == "node/worker-2")
+    #expect(f.fact("reason") == "EvictionThresholdMet")
+  }
+
+  /// Near miss: EvictionThresholdMet beside an evicted pod is that pod's finding, not a second one.
+  @Test func evictionThresholdMetBesideAnEvictedPodIsOneFinding() {
+    let text = """
+      LAST SEEN   TYPE      REASON                 OBJECT                  MESSAGE
+      10m         Warning   EvictionThresholdMet   node/worker-2           Attempting to reclaim ephemeral-storage
+      9m          Warning   Evicted                pod/web-5d4f8b7c9-x2x9k  The node was low on resource: ephemeral-storage. Threshold quantity: 10%, available: 8%.
+      """
+    let all = findings(text)
+    #expect(all.contains { $0.ruleID == "pod.evicted" })
+    #expect(all.allSatisfy { $0.ruleID != "node.condition" })
+  }
+
+  /// Near miss: the pressure came and went after the eviction manager acted; the threshold event
+  /// names no node but belongs to the one the status events name.
+  @Test func evictionThresholdMetThenRelievedIsNoFinding() {
+    let text = Self.nodeEvents([
+      "  Warning  EvictionThresholdMet       14m   kubelet  Attempting to reclaim memory",
+      "  Normal   NodeHasInsufficientMemory  14m   kubelet  Node node-1 status is now: NodeHasInsufficientMemory",
+      "  Normal   NodeHasSufficientMemory    9m    kubelet  Node node-1 status is now: NodeHasSufficientMemory",
+    ])
+    #expect(findings(text).allSatisfy { $0.ruleID != "node.condition" })
+  }
+
 }

@@ -30,6 +30,18 @@ enum ConsoleEventRow {
     return event
   }
 
+  /// The column titles a console's event list prints above its rows (`Type | Reason | Age | Source |
+  /// Message`, pasted as a Markdown table): words of the titles only, naming Reason and Message.
+  static func isHeader(_ line: KubectlLine) -> Bool {
+    let titles: Set<Substring> = [
+      "Type", "Reason", "Age", "Source", "From", "Message", "Count", "First", "Last", "Seen", "Time", "Object", "Kind",
+      "Name", "Namespace",
+    ]
+    let t = line.tokens
+    return t.count >= 3 && t.count <= 12 && t.contains("Reason") && t.contains("Message")
+      && t.allSatisfy(titles.contains)
+  }
+
   /// `3 times in the last minute`, `201 times in the last 47 minutes` on a line of its own.
   static func repeatCount(_ line: KubectlLine) -> Int? {
     guard let (n, rest) = repeated(line.body), rest.isEmpty else { return nil }

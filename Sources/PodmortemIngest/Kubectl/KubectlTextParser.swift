@@ -18,6 +18,8 @@ package struct KubectlTextParser: LineParser {
     var notes = 0
     var others = 0
     var score = 0
+    var consoleLabels = 0
+    var consoleStarts = false
     let probeContext = ParseContext(
       source: info, captureTime: CaptureTime(date: .distantPast, origin: .currentTime), diagnostics: { _ in })
     let probe = DescribeReader(context: probeContext)
@@ -29,6 +31,9 @@ package struct KubectlTextParser: LineParser {
         continue
       }
       others += 1
+      if ConsolePodDetails.starts(l) { consoleStarts = true }
+      if NodeConditionRows.row(l) != nil { score = max(score, 60) }
+      if ConsolePodDetails.label(l.body) != nil || ConsolePodDetails.starts(l) { consoleLabels += 1 }
       if let header = TableHeader(l) {
         score = max(score, header.kind == .other ? 40 : 90)
       } else if DescribeEventsTable.header(l) != nil {
@@ -50,6 +55,8 @@ package struct KubectlTextParser: LineParser {
       }
     }
     if sawName { score = max(score, sawDescribeField ? 90 : 50) }
+    // A web console's pod page: labels alone on their lines or before a tab (`ConsolePodDetails`).
+    if consoleStarts, consoleLabels >= 2 { score = max(score, 50) }
     // kubectl's stderr saved on its own (`2> err.txt`, `&>`): nothing to read, but not unknown text.
     if notes > 0 && others == 0 { score = max(score, 30) }
     return score
@@ -65,10 +72,16 @@ package struct KubectlTextParser: LineParser {
   private var pendingEvent: Event?
   /// The first line of a run of web-console event rows: their unnamed object's `pastedAt`.
   private var consoleBlock: SourceRef?
+  /// A pod details page copied from a web console, while one is being read.
+  private var consoleDetails: ConsolePodDetails
+  /// A node's Conditions rows pasted without their describe.
+  private var nodeConditions: NodeConditionRows
 
   package init(context: ParseContext) {
     self.context = context
     self.describe = DescribeReader(context: context)
+    self.consoleDetails = ConsolePodDetails(context: context)
+    self.nodeConditions = NodeConditionRows(context: context)
   }
 
   package mutating func feed(_ line: Line, emit: (Record) -> Void) -> SourceAccount.Verdict {
@@ -89,6 +102,14 @@ package struct KubectlTextParser: LineParser {
       tableBlock = context.ref(l.number)
       return .ignored
     }
+    if consoleDetails.isActive {
+      // kubectl's own describe after the page (`Name:  web-0` with its aligned value) ends it.
+      if describe.canStart(l), l.field?.value.isEmpty == false, !l.body.contains("\t") {
+        consoleDetails.end(emit: emit)
+      } else if let verdict = consoleDetails.feed(l, emit: emit) {
+        return verdict
+      }
+    }
     if let header = table {
       if l.isUnderline { return .ignored }
       if let verdict = tableRow(l, header: header, emit: emit) { return verdict }
@@ -103,6 +124,22 @@ package struct KubectlTextParser: LineParser {
   /// behind a prompt the boundary test does not know (`ops@host:~$ k describe pod x`).
   private mutating func fallback(_ line: KubectlLine, emit: (Record) -> Void) -> SourceAccount.Verdict {
     if let verdict = consoleRow(line, emit: emit) ?? headerlessRow(line, emit: emit) { return verdict }
+    if nodeConditions.isActive, let verdict = nodeConditions.feed(line, emit: emit) { return verdict }
+    if NodeConditionRows.row(line) != nil || NodeConditionRows.header(line) {
+      endAll(emit: emit)
+      return nodeConditions.feed(line, emit: emit) ?? .unrecognised
+    }
+    if !consoleDetails.isActive, ConsolePodDetails.starts(line) {
+      endAll(emit: emit)
+      if let verdict = consoleDetails.feed(line, emit: emit) { return verdict }
+    }
+    // A Markdown table's separator row (`-- | -- | --`) under pasted console rows, and the
+    // console's column titles above them.
+    if line.isUnderline, line.line.text.contains("|") { return .ignored }
+    if ConsoleEventRow.isHeader(line) {
+      endAll(emit: emit)
+      return .ignored
+    }
     guard DescribeCommand.pod(in: line) != nil else { return .unrecognised }
     endAll(emit: emit)
     rememberDescribedPod(line)
@@ -238,6 +275,8 @@ package struct KubectlTextParser: LineParser {
   private mutating func endAll(emit: (Record) -> Void) {
     flushEvent(emit: emit)
     describe.end(emit: emit)
+    consoleDetails.end(emit: emit)
+    nodeConditions.end(emit: emit)
     table = nil
     tableBlock = nil
     consoleBlock = nil
@@ -253,7 +292,21 @@ package struct KubectlTextParser: LineParser {
     for prompt in commandPrompts where body.hasPrefix(prompt) { return true }
     // Any other shell command typed at a `$ ` prompt (`$ date -u`, `$ kubectl get … | grep x`).
     if body.hasPrefix("$ "), body.count > 2 { return true }
+    if isKubectlCommand(body) { return true }
     return isNote(line)
+  }
+
+  /// A kubectl command line without a prompt, run by another path or name, continuing a pipe or
+  /// as a heading (`./cluster/kubectl.sh get po`, `| kubectl -n shop get pod`, `### oc get pods`):
+  /// the client's name, then a verb or a flag.
+  static func isKubectlCommand(_ body: Substring) -> Bool {
+    var words = body.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: true)
+    // A pipe's next stage, or a Markdown heading (`### kubectl describe node n1`).
+    if let first = words.first, first == "|" || first.allSatisfy({ $0 == "#" }) { words.removeFirst() }
+    guard words.count >= 2, let client = words[0].split(separator: "/").last else { return false }
+    guard ["kubectl", "kubectl.sh", "kubectl.exe", "oc", "microk8s.kubectl"].contains(client) else { return false }
+    let verbs: Set<Substring> = ["get", "describe", "logs", "events", "top", "rollout", "delete", "apply", "exec"]
+    return verbs.contains(words[1]) || words[1].hasPrefix("-")
   }
 
   /// What kubectl writes to stderr instead of a table or a describe: `No resources found in
