@@ -53,7 +53,7 @@ package struct NodeFindings: Sendable {
               + "eviction manager did",
             facts: (name.isEmpty ? [] : [KeyValue("node", name)])
               + [KeyValue("condition", type), KeyValue("status", "True")],
-            evidence: Self.lines(node, mentioning: type)))
+            evidence: Self.lines(node, of: type)))
       }
     }
     findings += Self.pressureFromEvents(
@@ -247,10 +247,10 @@ package struct NodeFindings: Sendable {
       return PodCondition(type: "Ready", status: "Unknown", reason: "NodeStatusUnknown", message: c.message)
     }
     if node.taints.contains(where: { $0.hasPrefix("node.kubernetes.io/unreachable") }) {
-      return PodCondition(type: "Ready", status: "Unknown", message: "tainted node.kubernetes.io/unreachable")
+      return PodCondition(type: "Ready", status: "Unknown", message: taintedUnreachable)
     }
     if node.taints.contains(where: { $0.hasPrefix("node.kubernetes.io/not-ready") }) {
-      return PodCondition(type: "Ready", status: "False", message: "tainted node.kubernetes.io/not-ready")
+      return PodCondition(type: "Ready", status: "False", message: taintedNotReady)
     }
     return nil
   }
@@ -292,7 +292,7 @@ package struct NodeFindings: Sendable {
         : "read the Ready condition's message and the kubelet log on the node (container runtime, CNI, disk)",
       facts: [KeyValue("node", name), KeyValue("nodeReady", ready.status)]
         + (ready.reason.map { [KeyValue("reason", $0)] } ?? []),
-      evidence: (ready.status == "NotReady" ? node.evidence : lines(node, mentioning: evidenceWord(ready)))
+      evidence: (ready.status == "NotReady" ? node.evidence : readyEvidence(node, ready))
         + events.filter { $0.reason == "NodeNotReady" }.flatMap(\.evidence))
   }
 
@@ -312,19 +312,32 @@ package struct NodeFindings: Sendable {
     }
   }
 
-  /// The node's lines that name the condition, else all its lines.
-  /// What the decisive lines of a Ready condition say: the Ready row, or, when it was inferred,
-  /// the NodeStatusUnknown rows or the taint.
-  private static func evidenceWord(_ ready: PodCondition) -> String {
-    if ready.reason == "NodeStatusUnknown" { return "NodeStatusUnknown" }
-    if ready.message?.hasPrefix("tainted ") == true { return "node.kubernetes.io/" }
-    return "Ready"
+  /// The decisive lines of a Ready condition: its row, or, when it was inferred, the
+  /// NodeStatusUnknown rows or the taints; else all the node's lines.
+  private static func readyEvidence(_ node: NodeSnapshot, _ ready: PodCondition) -> [Evidence] {
+    if ready.reason == "NodeStatusUnknown" {
+      let rows = node.conditions.filter { $0.reason == "NodeStatusUnknown" }.compactMap {
+        node.conditionEvidence[$0.type]
+      }
+      if !rows.isEmpty { return rows }
+    }
+    if let row = node.conditionEvidence["Ready"] { return [row] }
+    if inferredFromTaint(ready), !node.taintEvidence.isEmpty { return node.taintEvidence }
+    return node.evidence
   }
 
-  private static func lines(_ node: NodeSnapshot, mentioning word: String) -> [Evidence] {
-    let named = node.evidence.filter { $0.text.contains(word) }
-    return named.isEmpty ? node.evidence : named
+  /// The line that shows condition `type`, else all the node's lines.
+  private static func lines(_ node: NodeSnapshot, of type: String) -> [Evidence] {
+    node.conditionEvidence[type].map { [$0] } ?? node.evidence
   }
+
+  /// A Ready condition `readyFromOtherSigns` read from a taint.
+  private static func inferredFromTaint(_ ready: PodCondition) -> Bool {
+    ready.message == taintedUnreachable || ready.message == taintedNotReady
+  }
+
+  static let taintedUnreachable = "tainted node.kubernetes.io/unreachable"
+  static let taintedNotReady = "tainted node.kubernetes.io/not-ready"
 }
 
 extension String {

@@ -9,6 +9,10 @@ package struct NodeSnapshot: Hashable, Sendable, Codable {
   /// The STATUS column of `kubectl get nodes` (`Ready`, `NotReady`, `Ready,SchedulingDisabled`)
   /// when that is all the source says: `NotReady` is Ready `False` or `Unknown`, it cannot tell which.
   package var displayStatus: String?
+  /// The line that shows each condition (by type) and the lines of the taints, where the input
+  /// lays them out one per line (describe's Conditions table and Taints): a finding cites these.
+  package var conditionEvidence: [String: Evidence] = [:]
+  package var taintEvidence: [Evidence] = []
   package var evidence: [Evidence]
 
   package init(name: String) {

@@ -20,7 +20,7 @@ package struct EvictedRule: DiagnosisRule {
     guard pod.latest.reason == "Evicted" || !events.isEmpty else { return [] }
     let message = pod.latest.message ?? events.last?.message ?? ""
     let parsed = Self.parsed(pod.latest.message != nil ? pod.latest.messageCaptures : events.last?.captures ?? [])
-    var facts: [KeyValue] = []
+    var facts: [KeyValue] = [KeyValue("reason", "Evicted")]
     for (key, value) in [
       ("resource", parsed.resource), ("threshold", parsed.threshold), ("available", parsed.available),
       ("container", parsed.container), ("usage", parsed.usage), ("request", parsed.request),

@@ -64,7 +64,16 @@ package struct ImagePullFailingRule: DiagnosisRule {
         pulls.last?.message ?? never.first?.message ?? container.waitingMessage ?? logError?.capture("error")
         ?? failedSync?.message ?? ""
       let stalled = logs.contains { $0.patternID == "node.containerd-pull-no-progress" }
-      let reason = container.waitingReason ?? logs.lazy.compactMap { $0.capture("reason") }.last
+      // The waiting reason, else the latest `Error: ImagePullBackOff` / `Error: ErrImagePull` event's
+      // (an Events table alone), else a kubelet line's. Between equal times (a console list without
+      // dates), the back-off: ImagePullBackOff follows ErrImagePull.
+      let errorEvent = failed.filter { $0.patternID == "event.error-image-pull" }.max {
+        let (a, b) = ($0.lastSeen?.latest ?? .distantPast, $1.lastSeen?.latest ?? .distantPast)
+        return a != b
+          ? a < b : ($0.capture("reason") != "ImagePullBackOff" && $1.capture("reason") == "ImagePullBackOff")
+      }
+      let reason =
+        container.waitingReason ?? errorEvent?.capture("reason") ?? logs.lazy.compactMap { $0.capture("reason") }.last
       // What Ingest recognised in the pull error (patterns/details.json, domain pull-error).
       let recognised =
         pulls.last?.capture("pullError") ?? container.waitingDetail.first { $0.key == "pullError" }?.value

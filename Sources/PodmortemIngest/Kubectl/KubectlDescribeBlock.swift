@@ -22,6 +22,8 @@ struct DescribeBlock {
   private var taints: [String] = []
   private var unschedulable: Bool?
   private var conditions: [PodCondition] = []
+  private var conditionEvidence: [String: Evidence] = [:]
+  private var taintEvidence: [Evidence] = []
   private var conditionColumns = 2
   private var lasts: Age?
   private var expires: TimeRange?
@@ -233,7 +235,7 @@ struct DescribeBlock {
     case "Taints":
       isNode = true
       section = .taints
-      stored = addTaint(value) ? .parsed : .ignored
+      stored = addTaint(value, line: line) ? .parsed : .ignored
     case "Unschedulable":
       isNode = true
       unschedulable = value == "true"
@@ -300,7 +302,7 @@ struct DescribeBlock {
     case .tolerations:
       return addToleration(line.body) ? .parsed : .ignored
     case .taints:
-      return addTaint(line.body) ? .parsed : .ignored
+      return addTaint(line.body, line: line) ? .parsed : .ignored
     case .conditions:
       return conditionLine(line)
     case .containers(let role):
@@ -322,9 +324,10 @@ struct DescribeBlock {
     return true
   }
 
-  private mutating func addTaint(_ text: Substring) -> Bool {
+  private mutating func addTaint(_ text: Substring, line: KubectlLine) -> Bool {
     guard text != "<none>", !text.isEmpty else { return false }
     taints.append(String(text))
+    taintEvidence.append(context.evidence(line.line))
     return true
   }
 
@@ -354,6 +357,7 @@ struct DescribeBlock {
     }
     conditions.append(condition)
     evidence.append(context.evidence(line.line))
+    conditionEvidence[condition.type] = context.evidence(line.line)
     return .parsed
   }
 
@@ -614,6 +618,8 @@ struct DescribeBlock {
       var n = NodeSnapshot(name: name)
       n.conditions = conditions
       n.taints = taints
+      n.conditionEvidence = conditionEvidence
+      n.taintEvidence = taintEvidence
       n.unschedulable = unschedulable
       n.evidence = evidence
       emit(.node(n))

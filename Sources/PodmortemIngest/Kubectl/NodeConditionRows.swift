@@ -57,6 +57,7 @@ struct NodeConditionRows {
       var n = node ?? NodeSnapshot(name: "")
       n.conditions.append(condition)
       n.evidence.append(context.evidence(line.line))
+      n.conditionEvidence[condition.type] = context.evidence(line.line)
       node = n
       return .parsed
     }
