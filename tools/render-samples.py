@@ -332,10 +332,11 @@ def render(out_dir, jobs):
 def rendered_here(rel):
     """True for the files this script renders. samples/ also holds the bundle samples
     (tools/make-bundle-samples.py), the golden reports (PODMORTEM_RECORD=1 swift test) and the
-    real pastes (samples/pastes/, collected, never rendered): those are not compared here, and a
-    re-render keeps them."""
+    real pastes (samples/pastes/, collected, never rendered) and samples/decisive.json (the line each
+    failing sample's first finding must cite first, written by hand): those are not compared here,
+    and a re-render keeps them."""
     parts = rel.split(os.sep)
-    return parts[0] not in ("bundles", "pastes") and "golden" not in parts
+    return parts[0] not in ("bundles", "pastes") and "golden" not in parts and rel != "decisive.json"
 
 
 def tree(d):
