@@ -69,7 +69,19 @@ extension ReportInput {
   package var timelinePods: (shown: [PodHistory], folded: Int) {
     let withTimeline = state.pods.filter { !$0.timeline.isEmpty }
     if allPods { return (withTimeline, 0) }
-    let affected = withTimeline.filter { !findings(about: $0).isEmpty }
+    // One pass over the findings, then one lookup per pod: a report of 20,000 pods and thousands
+    // of findings must not compare every pod with every finding.
+    var named: Set<[String]> = []
+    var objects: Set<String> = []
+    for f in findings {
+      if let pod = f.subject.pod { named.insert([f.subject.namespace ?? "", pod]) }
+      if let object = f.subject.object { objects.insert(object) }
+    }
+    let affected = withTimeline.filter { pod in
+      pod.key.name.isEmpty
+        ? objects.contains(pod.key.description)
+        : named.contains([pod.key.namespace, pod.key.name]) || named.contains(["", pod.key.name])
+    }
     if affected.isEmpty && findings.isEmpty { return ([], withTimeline.count) }
     return (affected, withTimeline.count - affected.count)
   }
