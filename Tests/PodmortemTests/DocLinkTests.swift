@@ -80,7 +80,9 @@ import Testing
   }
 
   @Test func nothingCitesADocumentOutsideTheRepository() {
-    let outside = ["REFERENCE.md", "DESIGN.md", "STYLE.md", "../shared"]
+    // The workplace's own notes, which the repository must never cite: spelled in parts here so
+    // this test is not itself a citation.
+    let outside = ["reference", "design", "style"].map { $0.uppercased() + ".md" } + ["../" + "shared"]
     var problems: [String] = []
     for (path, text) in Self.citingFiles() {
       for name in outside where text.contains(name) { problems.append("\(path) cites \(name)") }

@@ -197,24 +197,7 @@ package struct GracePeriodExpiredRule: DiagnosisRule {
     // Fragments as users paste them, without the describe around them (docs/kubernetes.md §1.6, §1.3, §3).
     RuleExample(
       "the describe's status lines, container and Events alone: exit 137 32 s after Stopping container",
-      .text(
-        #"""
-        Status:                    Terminating (lasts 4s)
-        Termination Grace Period:  30s
-        Containers:
-          gateway:
-            State:          Terminated
-              Reason:       Error
-              Exit Code:    137
-              Started:      Thu, 26 Nov 2026 21:50:08 +0000
-              Finished:     Fri, 27 Nov 2026 00:59:58 +0000
-            Ready:          False
-            Restart Count:  0
-        Events:
-          Type    Reason   Age   From     Message
-          ----    ------   ----  ----     -------
-          Normal  Killing  34s   kubelet  Stopping container gateway
-        """#, now: "2026-11-27T01:00:00Z"),
+      .text(gatewayFragment(exitCode: 137, finished: "00:59:58"), now: "2026-11-27T01:00:00Z"),
       expect: [
         ExpectedFinding(
           ruleID: "termination.grace-expired", category: .containerExit, severity: .warning, container: "gateway",
@@ -224,28 +207,33 @@ package struct GracePeriodExpiredRule: DiagnosisRule {
       ]),
     RuleExample(
       "the same fragment, but the process exited 143 on SIGTERM a second after the Killing event",
-      .text(
-        #"""
-        Status:                    Terminating (lasts 4s)
-        Termination Grace Period:  30s
-        Containers:
-          gateway:
-            State:          Terminated
-              Reason:       Error
-              Exit Code:    143
-              Started:      Thu, 26 Nov 2026 21:50:08 +0000
-              Finished:     Fri, 27 Nov 2026 00:59:27 +0000
-            Ready:          False
-            Restart Count:  0
-        Events:
-          Type    Reason   Age   From     Message
-          ----    ------   ----  ----     -------
-          Normal  Killing  34s   kubelet  Stopping container gateway
-        """#, now: "2026-11-27T01:00:00Z"), expect: []),
+      .text(gatewayFragment(exitCode: 143, finished: "00:59:27"), now: "2026-11-27T01:00:00Z"), expect: []),
   ]
 }
 
 extension GracePeriodExpiredRule {
+  /// A deleted pod's status lines, its container that ended with `exitCode` at `finished` (UTC,
+  /// 27 Nov 2026), and the Killing event 34 s before 01:00:00: the fragment both examples paste.
+  fileprivate static func gatewayFragment(exitCode: Int, finished: String) -> String {
+    """
+    Status:                    Terminating (lasts 4s)
+    Termination Grace Period:  30s
+    Containers:
+      gateway:
+        State:          Terminated
+          Reason:       Error
+          Exit Code:    \(exitCode)
+          Started:      Thu, 26 Nov 2026 21:50:08 +0000
+          Finished:     Fri, 27 Nov 2026 \(finished) +0000
+        Ready:          False
+        Restart Count:  0
+    Events:
+      Type    Reason   Age   From     Message
+      ----    ------   ----  ----     -------
+      Normal  Killing  34s   kubelet  Stopping container gateway
+    """
+  }
+
   fileprivate static func explanation(_ name: String, grace: Int, gap: ClosedRange<Double>) -> String {
     "The kubelet started killing '\(name)' (Killing: Stopping container) and the container ended with exit code 137 "
       + "\(Seconds.fact(gap))s later. The grace period is \(grace)s: the kubelet sends SIGTERM, waits the grace period "
