@@ -87,7 +87,9 @@ package struct Ingestor: Sendable {
     // A paste read as one format may still hold a line of another kind (a jsonpath output or an
     // event message inside a kubelet log excerpt): an unrecognised line of a paste is offered to
     // the pattern-reading fallback before it is counted unrecognised.
-    var fallback = isPaste && parserType != PlainTextParser.self ? PlainTextParser(context: context) : nil
+    var fallback =
+      isPaste && parserType != PlainTextParser.self
+      ? PasteFallback(context: context, logs: parserType != KubeletLogParser.self) : nil
     run(&parser, fallback: &fallback, head: parsedHead, reader: &reader, account: &account) { record in
       var classified = Self.classify(record, with: patterns)
       if isPaste, case .log(var log) = classified, log.pod == nil, log.pastedAt == nil, let id = log.patternID,
@@ -204,17 +206,15 @@ package struct Ingestor: Sendable {
   }
 
   private func run<P: LineParser>(
-    _ parser: inout P, fallback: inout PlainTextParser?, head: [Line], reader: inout LineReader,
+    _ parser: inout P, fallback: inout PasteFallback?, head: [Line], reader: inout LineReader,
     account: inout SourceAccount, emit: (Record) -> Void
   ) {
     func verdict(_ line: Line) -> SourceAccount.Verdict {
       let v = parser.feed(line, emit: emit)
       guard v == .unrecognised else { return v }
       if PasteDecoration.contains(line.text) { return .ignored }
-      if fallback?.feed(line, emit: emit) == .parsed {
-        if let format = fallback.map({ type(of: $0).format }), !account.formats.contains(format) {
-          account.formats.append(format)
-        }
+      if let format = fallback?.feed(line, emit: emit) {
+        if !account.formats.contains(format) { account.formats.append(format) }
         return .parsed
       }
       return .unrecognised
@@ -227,5 +227,27 @@ package struct Ingestor: Sendable {
       if reader.isCaughtUp(milliseconds: 0) { parser.idle(emit: emit) }
     }
     parser.finish(emit: emit)
+    fallback?.finish(emit: emit)
   }
+}
+
+/// What reads a paste's lines its own parser did not: kubelet log lines (with their klog header,
+/// behind a journald prefix) pasted among kubectl output, then any message the pattern catalog
+/// knows (`PlainTextParser`).
+struct PasteFallback {
+  private var logs: KubeletLogParser?
+  private var plain: PlainTextParser
+
+  init(context: ParseContext, logs: Bool) {
+    self.logs = logs ? KubeletLogParser(context: context) : nil
+    self.plain = PlainTextParser(context: context)
+  }
+
+  /// The format that read the line, nil when none did.
+  mutating func feed(_ line: Line, emit: (Record) -> Void) -> String? {
+    if logs?.feed(line, emit: emit) == .parsed { return KubeletLogParser.format }
+    return plain.feed(line, emit: emit) == .parsed ? PlainTextParser.format : nil
+  }
+
+  mutating func finish(emit: (Record) -> Void) { logs?.finish(emit: emit) }
 }

@@ -14,7 +14,38 @@ enum PasteDecoration {
       trim(&t)
     }
     if t.isEmpty { return true }
-    return isFence(t) || isElision(t) || isPrompt(t) || isRule(t)
+    return isFence(t) || isElision(t) || isPrompt(t) || isRule(t) || isDelimiter(t) || isMarkupOnly(t)
+      || KubectlCommand.isCommand(t)
+  }
+
+  /// An AsciiDoc listing block's delimiter or attribute line (`----`, `....`, `[source,sh]`), or a
+  /// line of `=` a poster draws under a heading or between pastes.
+  static func isDelimiter(_ t: Substring) -> Bool {
+    if let mark = t.first, "-.=".contains(mark), t.count >= 4, t.allSatisfy({ $0 == mark }) { return true }
+    guard t.hasPrefix("[source"), t.hasSuffix("]"), t.count <= 40 else { return false }
+    return t.dropFirst(7).dropLast().allSatisfy { $0.isLetter || $0.isNumber || ",-_ =\"".contains($0) }
+  }
+
+  /// HTML a page or an issue wraps a paste in, alone on its line: `<pre>`, `<pre class="x"><code>`,
+  /// `</code></pre>`, `<details>`, `<summary>kubectl describe pod</summary>`.
+  static func isMarkupOnly(_ t: Substring) -> Bool {
+    guard t.first == "<", t.last == ">", t.count <= 200 else { return false }
+    let wrappers: Set<Substring> = [
+      "pre", "code", "details", "summary", "p", "br", "div", "span", "b", "i", "tt", "kbd", "samp",
+    ]
+    var rest = t
+    var opened: Substring?
+    while let open = rest.firstIndex(of: "<") {
+      // Text between tags only inside a summary (its title), never a paste of its own.
+      if !rest[..<open].allSatisfy(\.isWhitespace), opened != "summary" { return false }
+      guard let close = rest[open...].firstIndex(of: ">") else { return false }
+      let inner = rest[rest.index(after: open)..<close]
+      let name = Substring(inner.drop { $0 == "/" }.prefix { $0.isLetter }.lowercased())
+      guard wrappers.contains(name) else { return false }
+      opened = inner.first == "/" ? nil : name
+      rest = rest[rest.index(after: close)...]
+    }
+    return rest.isEmpty
   }
 
   private static func trim(_ t: inout Substring) {
@@ -52,6 +83,13 @@ enum PasteDecoration {
     if t == "$" || t == "#" || t == "%" || t == "❯" || t == "➜" { return true }
     for mark in ["$ ", "# ", "% ", "❯ ", "➜ "] where t.hasPrefix(mark) { return true }
     if t.hasPrefix("PS "), t.contains("> ") || t.hasSuffix(">") { return true }
+    // `root:~# …`, `node1:/tmp$ …`: `host:dir` then the prompt's mark.
+    let word = t.prefix { $0 != " " }
+    if let colon = word.firstIndex(of: ":"), colon > word.startIndex, let mark = word.last, mark == "#" || mark == "$",
+      word[..<colon].allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) })
+    {
+      return true
+    }
     // `[user@host dir]# …` or `user@host:dir$ …`: a prompt ends at the first `$`, `#` or `➜`
     // after a `user@host` word, before any space-separated command.
     guard let at = t.firstIndex(of: "@"), t.distance(from: t.startIndex, to: at) <= 40 else { return false }

@@ -58,8 +58,9 @@ package struct PlainTextParser: LineParser {
       {
         let at = block ?? context.ref(line.number)
         block = at
+        let involved = named ?? Self.podColumn(before: candidate, reason: reason, in: line.text)
         var event = Event(
-          involved: named ?? ObjectRef(name: "", pastedAt: at), type: EventType(type), reason: reason,
+          involved: involved ?? ObjectRef(name: "", pastedAt: at), type: EventType(type), reason: reason,
           message: candidate, evidence: [context.evidence(line)])
         event.patternID = hit.patternID
         event.captures = hit.captures
@@ -144,6 +145,21 @@ package struct PlainTextParser: LineParser {
     else { return nil }
     let type = words.dropLast().last.map(String.init).flatMap { $0 == "Warning" || $0 == "Normal" ? $0 : nil }
     return (type ?? "", String(reason))
+  }
+
+  /// The pod a `NAME  REASON  MESSAGE` line names before its reason column, as `kubectl get pod x
+  /// -o jsonpath='{.metadata.name}{"\t"}{.status.reason}{"\t"}{.status.message}'` prints it: exactly
+  /// two cells before the message, a pod name (or `pod/name`) and the event's reason.
+  static func podColumn(before message: String, reason: String, in text: String) -> ObjectRef? {
+    guard let range = text.range(of: message) else { return nil }
+    let words = text[..<range.lowerBound].split(whereSeparator: { $0 == " " || $0 == "\t" })
+    guard words.count == 2, words[1] == reason else { return nil }
+    var name = words[0]
+    if name.hasPrefix("pod/") { name = name.dropFirst(4) }
+    guard name.count >= 3, name.count <= 253, name.contains("-"), name.first?.isLetter == true,
+      name.allSatisfy({ ($0.isLetter && $0.isLowercase) || $0.isNumber || $0 == "-" || $0 == "." })
+    else { return nil }
+    return ObjectRef(kind: "Pod", name: String(name))
   }
 
   /// A container field path written in the line (`spec.containers{web}`,

@@ -1130,7 +1130,7 @@ extension PatternCatalog {
             "kinds": ["event"],
             "event": "Normal Killing",
             "literals": ["Container ", " probe"],
-            "regex": "^Container (?<container>[^\\s,]+) failed (?<probe>liveness|startup) probe(?:, (?<action>will be restarted))?$",
+            "regex": "^(?|Container (?<container>[^\\s,]+) failed (?<probe>liveness|startup) probe(?:, (?<action>will be restarted))?|Killing container with id [a-z]+://(?![0-9a-f]{12,}:)(?<container>[^\\s:]+):Container failed (?<probe>liveness|startup) probe\\.\\. Container will be killed and (?<action>recreated)\\.)$",
             "title": "container killed by its probe",
             "explanation": "The liveness or startup probe reached failureThreshold and the kubelet is killing the container; it is restarted unless the restart policy forbids it.",
             "examples": [
@@ -1156,9 +1156,19 @@ extension PatternCatalog {
                   "container": "batch",
                   "probe": "liveness"
                 }
+              },
+              {
+                "text": "Killing container with id docker://coredns:Container failed liveness probe.. Container will be killed and recreated.",
+                "captures": {
+                  "container": "coredns",
+                  "probe": "liveness",
+                  "action": "recreated"
+                }
               }
             ],
             "counterexamples": [
+              "Killing container with id docker://3f2a9c1d7b6e5f4a3b2c:Container failed liveness probe.. Container will be killed and recreated.",
+              "Killing container with id docker://web:Need to kill Pod",
               "Container web definition changed, will be restarted",
               "Container web failed readiness probe, will be restarted",
               "Stopping container web"

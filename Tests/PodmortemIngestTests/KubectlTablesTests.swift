@@ -1,4 +1,5 @@
 import Foundation
+import PodmortemInput
 import PodmortemModel
 import Testing
 
@@ -271,4 +272,127 @@ func everyPodStatusIsKept(_ status: String) throws {
   #expect(cut.unrecognised == [])
   #expect(cut.pods.first?.containers.first?.state == .waiting(reason: "CreateContainerConfigError", message: nil))
   #expect(KubectlLine.uncode("```yaml") == "```yaml" && KubectlLine.uncode("`a b`") == "a b")
+}
+
+@Test func oneZeroEventTablesWithoutTypeWithTimesAndCutHeaders() throws {
+  // 1.0–1.1 `get events`: FIRSTSEEN first, RFC1123Z times, no TYPE, `{component host}` sources.
+  let text = """
+    FIRSTSEEN                         LASTSEEN                          COUNT   NAME     KIND   SUBOBJECT                REASON    SOURCE              MESSAGE
+    Tue, 03 Mar 2015 10:00:00 +0000   Tue, 03 Mar 2015 10:05:00 +0000   4       web-0    Pod    spec.containers{web}     failed    {kubelet node-1}    Failed to pull image "web:1"
+    Tue, 03 Mar 2015 10:00:00 +0000   Tue, 03 Mar 2015 10:00:00 +0000   1       node-1   Node                            created   {nodecontroller }
+    """
+  let r = parseKubectl(text)
+  #expect(r.unrecognised == [] && r.parsed == [2, 3])
+  let e = try #require(r.events.first)
+  #expect(e.involved == ObjectRef(kind: "Pod", name: "web-0", fieldPath: "spec.containers{web}"))
+  #expect(e.reason == "failed" && e.type == .other("") && e.count == 4 && e.sourceHost == "node-1")
+  #expect(e.firstSeen?.earliest == Date(timeIntervalSince1970: 1_425_376_800))
+  #expect(e.lastSeen?.earliest == Date(timeIntervalSince1970: 1_425_377_100))
+  #expect(
+    r.events[1].involved.kind == "Node" && r.events[1].message == "" && r.events[1].sourceComponent == "nodecontroller")
+
+  // A header cut before REASON by the width of the window: its rows are read as rows, and those
+  // cut as short as their header say nothing to conclude from.
+  let cut = """
+    FIRSTSEEN                         LASTSEEN                          COUNT   NAME    KIND   SUBOBJECT
+    Tue, 03 Mar 2015 10:00:00 +0000   Tue, 03 Mar 2015 10:00:00 +0000   1       web-0   Pod    spec.containers{web}
+    """
+  let c = parseKubectl(cut)
+  #expect(c.unrecognised == [] && c.ignored == [1, 2] && c.events.isEmpty)
+
+  // Headerless 1.1 rows, any kind of object.
+  let rows = """
+    3s    3s    1    my-nginx         ReplicationController                             SuccessfulCreate   {replication-controller }   Created pod: my-nginx-r8wde
+    2s    2s    1    my-nginx-r8wde   Pod                     spec.containers{my-nginx}  Pulling            {kubelet 127.0.0.1}         pulling image "ngixn"
+    """
+  let h = parseKubectl(rows)
+  #expect(h.unrecognised == [] && h.events.map(\.reason) == ["SuccessfulCreate", "Pulling"])
+  #expect(h.events.map(\.involved.kind) == ["ReplicationController", "Pod"])
+  #expect(h.events[1].involved.fieldPath == "spec.containers{my-nginx}" && h.events[1].sourceHost == "127.0.0.1")
+}
+
+@Test func customColumnsEventTables() throws {
+  let text = """
+    TIME                   REASON      MSG
+    <nil>                  Scheduled   Successfully assigned kube-system/tracer-k4w9p to node-3
+    2021-07-01T13:58:33Z   Unhealthy   Liveness probe failed: cat: can't open '/tmp/healthy': No such file or directory
+    """
+  let r = parseKubectl(text)
+  #expect(r.unrecognised == [] && r.ignored == [1] && r.parsed == [2, 3])
+  #expect(r.events.map(\.reason) == ["Scheduled", "Unhealthy"])
+  #expect(r.events[0].lastSeen == nil)
+  #expect(r.events[1].lastSeen?.earliest == Date(timeIntervalSince1970: 1_625_147_913))
+  #expect(r.events[1].message == "Liveness probe failed: cat: can't open '/tmp/healthy': No such file or directory")
+  // Every row belongs to the table's one unnamed object until a message names its pod.
+  #expect(r.events.allSatisfy { $0.involved.name.isEmpty && $0.involved.pastedAt?.line == 1 })
+
+  let named = parseKubectl(
+    """
+    NAMESPACE   NAME            KIND   REASON    MESSAGE
+    shop        web-0.17a3b2c   Pod    BackOff   Back-off restarting failed container web in pod web-0_shop(uid)
+    """)
+  #expect(named.unrecognised == [] && named.events.first?.involved.kind == "Pod")
+  // Not a custom-columns header: no REASON, or the message not last.
+  #expect(TableHeader(KubectlLine(Line(number: 1, text: "TIME   MSG"))) == nil)
+  #expect(TableHeader(KubectlLine(Line(number: 1, text: "REASON   MSG   TIME"))) == nil)
+}
+
+@Test func aRowsMessageGoesOnUnderItWhenTheOutputItQuotesHeldANewline() throws {
+  let text = """
+    LAST SEEN   TYPE      REASON      OBJECT          MESSAGE
+    41s         Warning   Unhealthy   pod/mysql-0     Startup probe failed: Warning: Using a password on the command line interface can be insecure.
+    mysqladmin: connect to server at 'localhost' failed
+    12m         Warning   FailedPreStopHook   pod/nginx-0   Exec lifecycle hook ([sh -c nginx -s quit]) for Container "nginx" in Pod "nginx-0_default(4a1f8c3e)" failed - error: command 'sh -c nginx -s quit' exited with 137: signal process started
+    , message: "signal process started\\n"
+
+    not part of any row
+    """
+  let r = parseKubectl(text)
+  #expect(r.parsed == [2, 3, 4, 5] && r.unrecognised == [7])
+  #expect(r.events.count == 2)
+  #expect(
+    r.events[0].message
+      == "Startup probe failed: Warning: Using a password on the command line interface can be insecure.\nmysqladmin: connect to server at 'localhost' failed"
+  )
+  #expect(r.events[0].evidence.map(\.ref.line) == [2, 3])
+  #expect(r.events[1].message.hasSuffix("signal process started\n, message: \"signal process started\\n\""))
+  // A describe after the table still starts one, and a long run of lines is not one message.
+  let describe = parseKubectl(
+    "LAST SEEN   TYPE   REASON   OBJECT   MESSAGE\n1s   Normal   Pulled   pod/web-0   Pulled\nName:         web-0\nNamespace:    default\n"
+  )
+  #expect(describe.events.first?.message == "Pulled")
+  let many = (0..<30).map { "output line \($0)" }.joined(separator: "\n")
+  let long = parseKubectl("1s   Warning   Unhealthy   pod/web-0   Liveness probe failed: x\n" + many + "\n")
+  #expect(long.parsed.count == 1 + KubectlTextParser.maxContinuations)
+  #expect(long.unrecognised.count == 30 - KubectlTextParser.maxContinuations)
+}
+
+@Test func aGetCommandAboveATableNamesTheNamespaceOfItsRows() throws {
+  let text = """
+    # kubectl get events -n kube-system --field-selector involvedObject.name=coredns-5d8c9e1f47-k2x7w
+    LAST SEEN   FIRST SEEN   COUNT     NAME                                        KIND      SUBOBJECT                  TYPE      REASON      SOURCE                    MESSAGE
+    5m          20h          1256      coredns-5d8c9e1f47-k2x7w.1568eaa1fd9216d2   Pod       spec.containers{coredns}   Warning   Unhealthy   kubelet, node-7   Liveness probe failed: HTTP probe failed with statuscode: 503
+    41m         20h          245       coredns-5d8c9e1f47-k2x7w.1568eab25f0acb02   Pod       spec.containers{coredns}   Normal    Killing     kubelet, node-7   Killing container with id docker://coredns:Container failed liveness probe.. Container will be killed and recreated.
+    ```
+    $ kubectl get pods --namespace=shop
+    ```
+    NAME    READY   STATUS    RESTARTS   AGE
+    web-0   1/1     Running   0          5m
+    $ kubectl get pods -A
+    NAME    READY   STATUS    RESTARTS   AGE
+    web-1   1/1     Running   0          5m
+    """
+  let r = parseKubectl(text)
+  #expect(r.unrecognised == [])
+  // Some 1.11 clients print the event's own name under NAME: the object is its part before the time.
+  #expect(r.events.map(\.involved.name) == ["coredns-5d8c9e1f47-k2x7w", "coredns-5d8c9e1f47-k2x7w"])
+  #expect(
+    r.events.map(\.eventName) == [
+      "coredns-5d8c9e1f47-k2x7w.1568eaa1fd9216d2", "coredns-5d8c9e1f47-k2x7w.1568eab25f0acb02",
+    ])
+  #expect(r.events.map(\.involved.namespace) == ["kube-system", "kube-system"])
+  #expect(r.pods.map(\.namespace) == ["shop", nil])
+  #expect(KubectlCommand.namespace("kubectl -nprod get pods") == "prod")
+  #expect(KubectlCommand.namespace("kubectl describe pod x -n prod") == nil)
+  #expect(KubectlCommand.namespace("kubectl get pods -n <namespace>") == nil)
 }

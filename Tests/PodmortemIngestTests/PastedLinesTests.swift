@@ -116,6 +116,12 @@ struct PasteDecorationTests {
     "$ kubectl get pods -n shop", "# crictl logs 9a3e71c0d2b5f -t", "# pod status.reason is Evicted",
     "[root@master1 ~]# oc get events -n default", "[root@master1 ~]# ", "oper@node0:~$ kubectl -n sock-shop get pods",
     "root@controlplane ~ ➜  kubectl get pods --all-namespaces", "❯ kubectl get pods", "PS C:\\> kubectl get pods",
+    "root:~# kgetpods web-0", "[source,sh]", "----", "....", "==========================", "<pre>", "<details>",
+    "</code></pre>", "<pre class=\"wp-block-code\"><code>", "<details><summary>kubectl describe pod</summary>",
+    "  <summary>Events</summary>", "-> kubectl get events", "**k get events -n kube-system**", "kuebctl get evevt",
+    "Kubectl describe po -n <namespace>", "C:\\kubectl describe po demo-0",
+    "[12:54:41] $ ./cluster/kubectl.sh describe pod x",
+    "Running: cluster/../_output/bin/kubectl describe minions node-1", "`oc get events -w`",
   ])
   func decoration(_ line: String) {
     #expect(PasteDecoration.contains(line))
@@ -124,7 +130,9 @@ struct PasteDecorationTests {
   @Test(arguments: [
     "Warning  Unhealthy  10s  kubelet  Liveness probe failed", "}", "  \"reason\": \"OOMKilled\",",
     "user@example.com wrote: the pod crashes", "```yaml is what I pasted below", "price $5", "Status:",
-    "CrashLoopBackOff... again",
+    "CrashLoopBackOff... again", "<pre>Warning  Unhealthy  10s  kubelet  Liveness probe failed</pre>",
+    "<summary>x</summary> and then the pod died", "Command: kubectl get pods", "k -n shop get pods",
+    "kubelet get pods", "--", "---", "k8s get pods", "kubectl is broken", "<script>alert(1)</script>",
   ])
   func notDecoration(_ line: String) {
     #expect(!PasteDecoration.contains(line))
@@ -173,5 +181,41 @@ struct ReasonColumnTests {
       ))
     #expect(PlainTextParser.reasonColumn(before: message, in: "we saw: " + message) == nil)
     #expect(PlainTextParser.reasonColumn(before: message, in: message) == nil)
+  }
+}
+
+/// A `NAME  REASON  MESSAGE` line (a jsonpath or custom-columns query) names its pod.
+struct PodColumnTests {
+  @Test func aPodNameBeforeTheReasonNamesThePod() throws {
+    let message = "The node was low on resource: ephemeral-storage. Threshold quantity: 30Gi, available: 24094024Ki. "
+    let run = PastedLinesTests.run("ledger-7d9f8b6c5d-wq4zn\t\tEvicted\t\t" + message + "\n")
+    let event = try #require(run.events.first)
+    #expect(event.involved.name == "ledger-7d9f8b6c5d-wq4zn" && event.involved.kind == "Pod")
+    #expect(event.patternID == "event.evicted-low-resource")
+    #expect(
+      PlainTextParser.podColumn(before: message, reason: "Evicted", in: "pod/web-0  Evicted  " + message)?.name
+        == "web-0")
+    // Not a pod name, not the reason, or more cells than a name and a reason: the block stays unnamed.
+    #expect(PlainTextParser.podColumn(before: message, reason: "Evicted", in: "We  Evicted  " + message) == nil)
+    #expect(PlainTextParser.podColumn(before: message, reason: "Evicted", in: "web-0  Failed  " + message) == nil)
+    #expect(
+      PlainTextParser.podColumn(before: message, reason: "Evicted", in: "shop  web-0  Evicted  " + message) == nil)
+  }
+}
+
+/// A paste read as kubectl output still reads the kubelet log lines pasted among it.
+struct KubeletLinesInKubectlPasteTests {
+  @Test func kubeletJournalLinesAmongKubectlRows() throws {
+    let run = PastedLinesTests.run(
+      """
+      shop  web-7d9f8b6c5d-wq4zn  0/1  Error  0  50m  10.128.6.48  node-5
+      # the kubelet log
+      May 28 16:05:54 node-5 kubelet[2269]: I0528 16:05:54.802914 2269 eviction_manager.go:627] "Eviction manager: pod is evicted successfully" pod="shop/web-7d9f8b6c5d-wq4zn"
+      """)
+    #expect(run.account.formats == ["kubectl-text", "kubelet-log"])
+    #expect(run.account.unrecognised == 0)
+    let log = try #require(PastedLinesTests.logs(run).first)
+    #expect(log.namespace == "shop" && log.pod == "web-7d9f8b6c5d-wq4zn")
+    #expect(log.evidence.ref.line == 3)
   }
 }

@@ -16,10 +16,11 @@ enum DescribeCommand {
     let words = line.body.split(separator: " ", omittingEmptySubsequences: true)
     // The client: a word that is, or ends in, `kubectl` (a prompt may stand before it).
     guard
-      let client = words.firstIndex(where: { word in
-        clients.contains(word) || clients.contains(word.split(separator: "/").last ?? "")
-          || word.hasSuffix("$kubectl") || word.hasSuffix("#kubectl")
-      })
+      let client = KubectlCommand.client(in: words)
+        ?? words.firstIndex(where: { word in
+          clients.contains(word) || clients.contains(word.split(separator: "/").last ?? "")
+            || word.hasSuffix("$kubectl") || word.hasSuffix("#kubectl")
+        })
     else { return nil }
     var namespace: String?
     var sawDescribe = false

@@ -19,8 +19,9 @@ enum AgeStyle {
   }
 }
 
-/// An age cell: `4m2s`, `4m2s (x27 over 52m)`, `<unknown>`, or a pre-1.12 watch time
-/// `2018-03-01 10:11:12.123 +0000 UTC`.
+/// An age cell: `4m2s`, `4m2s (x27 over 52m)`, `<unknown>`, a pre-1.12 watch time
+/// `2018-03-01 10:11:12.123 +0000 UTC`, a 1.0–1.1 time `Sat, 21 Feb 2015 02:59:53 +0000`, or a
+/// custom column's stored time (`2021-07-01T13:53:17Z`, `<nil>`).
 struct AgeCell {
   /// How many tokens the cell took.
   var consumed: Int
@@ -42,6 +43,16 @@ struct AgeCell {
       guard let range = Timestamps.range(joined) else { return nil }
       let monotonic = index + 4 < tokens.count && tokens[index + 4].hasPrefix("m=") ? 1 : 0
       return AgeCell(consumed: 4 + monotonic, time: range)
+    }
+    // 1.0–1.1 printed FIRSTSEEN and LASTSEEN as RFC1123Z times: `Sat, 21 Feb 2015 02:59:53 +0000`.
+    if t.count == 4, t.last == ",", index + 5 < tokens.count {
+      guard let range = Timestamps.range(tokens[index...(index + 5)].joined(separator: " ")) else { return nil }
+      return AgeCell(consumed: 6, time: range)
+    }
+    // `-o custom-columns` prints the stored time (`.lastTimestamp`): RFC3339, `<nil>` when unset.
+    if t == "<nil>" { return AgeCell(consumed: 1, time: nil) }
+    if t.count >= 20, t.dropFirst(10).first == "T", let range = Timestamps.range(t) {
+      return AgeCell(consumed: 1, time: range)
     }
     guard let age = style.parse(t) else { return nil }
     var cell = AgeCell(consumed: 1, time: anchor(age, capture))
@@ -127,6 +138,15 @@ enum Cells {
     ]
     let lower = kind.lowercased()
     return known.first { $0.lowercased() == lower } ?? String(kind)
+  }
+
+  /// `web-0.1568eab25f0acb02` → `web-0`: the recorder names an event after its object and the
+  /// time in hex nanoseconds (`%v.%x`, [client-go] `tools/record/event.go`); nil for other names.
+  static func objectOfEventName(_ name: Substring) -> Substring? {
+    guard let dot = name.lastIndex(of: "."), dot > name.startIndex else { return nil }
+    let hex = name[name.index(after: dot)...]
+    guard (14...16).contains(hex.count), hex.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else { return nil }
+    return name[..<dot]
   }
 
   /// `pod/web-0` → (`Pod`, `web-0`); a bare kind has an empty name.

@@ -24,6 +24,13 @@ struct TableHeader: Equatable {
 
   private static let joined: [String: String] = ["LASTSEEN": "LAST SEEN", "FIRSTSEEN": "FIRST SEEN"]
 
+  /// The names people give `-o custom-columns` event fields (`TIME:.lastTimestamp,MSG:.message`),
+  /// read as the columns kubectl itself prints.
+  private static let customNames: [String: String] = [
+    "MSG": "MESSAGE", "TIME": "LAST SEEN", "LASTTIMESTAMP": "LAST SEEN", "LAST_SEEN": "LAST SEEN",
+    "FIRSTTIMESTAMP": "FIRST SEEN", "FIRST_SEEN": "FIRST SEEN",
+  ]
+
   /// The first column a cut first word was: a proper suffix of `LAST`/`FIRST` before `SEEN`,
   /// `NAME` before `READY` or `STATUS`, `NAMESPACE` before `NAME` or `LAST`, `EVENT` before `LAST`
   /// or `NAMESPACE` (the columns that follow them in §3); `LAST` where `FIRST` could also be meant,
@@ -38,6 +45,15 @@ struct TableHeader: Equatable {
     return follows.first { $0.0.count > word.count && $0.0.hasSuffix(word) && $0.1.contains(next) }?.0
   }
 
+  /// A `-o custom-columns` header of events: REASON and a message column among upper-case words,
+  /// the message last (it is the only cell that may hold spaces).
+  private static func isCustomEvents(_ words: [Substring]) -> Bool {
+    guard words.count >= 2, words.count <= 12, let last = words.last, last == "MESSAGE" || last == "MSG" else {
+      return false
+    }
+    return words.contains("REASON") && !words.contains("TYPE")
+  }
+
   /// The header a line is, if it is one.
   init?(_ line: KubectlLine) {
     var words = line.tokens
@@ -47,6 +63,7 @@ struct TableHeader: Equatable {
     if words.first == "SEEN", words.dropFirst().first == "TYPE" { words.insert("LAST", at: 0) }
     guard let first = words.first,
       first.hasPrefix("NAME") || first.hasPrefix("EVENT") || first.hasPrefix("LAST") || first.hasPrefix("FIRST")
+        || Self.isCustomEvents(words)
     else { return nil }
     var columns: [String] = []
     var i = 0
@@ -66,7 +83,10 @@ struct TableHeader: Equatable {
         i += 1
       }
     }
-    guard let first = columns.first, ["NAME", "NAMESPACE", "EVENT", "LAST SEEN", "FIRST SEEN"].contains(first),
+    let custom = Self.isCustomEvents(words)
+    if custom { columns = columns.map { Self.customNames[$0] ?? $0 } }
+    guard let first = columns.first,
+      custom || ["NAME", "NAMESPACE", "EVENT", "LAST SEEN", "FIRST SEEN"].contains(first),
       columns.count >= 2
     else { return nil }
     self.columns = columns
@@ -77,6 +97,11 @@ struct TableHeader: Equatable {
       kind = .nodes
     } else if columns.contains("TYPE") && columns.contains("REASON") && columns.contains("LAST SEEN") {
       kind = .events(legacy: columns.contains("KIND"))
+    } else if custom {
+      kind = .events(legacy: columns.contains("KIND"))
+    } else if first == "FIRST SEEN", columns.starts(with: ["FIRST SEEN", "LAST SEEN", "COUNT"]) {
+      // 1.0–1.1 `get events` had no TYPE (§3.1); a paste may cut the header after any column.
+      kind = .events(legacy: true)
     } else if first == "NAME" || first == "NAMESPACE" {
       kind = .other
     } else {
@@ -223,11 +248,13 @@ enum EventsTable {
     guard case .events(let legacy) = header.kind else { return nil }
     let style: AgeStyle = legacy ? .short : .human
     let t = line.tokens
-    guard let messageColumn = header.columns.firstIndex(of: "MESSAGE") else { return nil }
+    // A header cut before MESSAGE (a paste as wide as its window) reads every column from the left
+    // and the rest of the row, if any, as the message.
+    let messageColumn = header.columns.firstIndex(of: "MESSAGE") ?? header.columns.endIndex
     var end = t.count
     var event = Event(involved: ObjectRef(name: ""), type: .other(""), reason: "", message: "")
     // Columns after MESSAGE (`-o wide`) are single words, read from the end.
-    for column in header.columns[(messageColumn + 1)...].reversed() {
+    for column in header.columns[min(messageColumn + 1, header.columns.endIndex)...].reversed() {
       guard end > 0 else { return nil }
       end -= 1
       let cell = t[end]
@@ -291,8 +318,16 @@ enum EventsTable {
         event.count = count
         i += 1
       case "NAME":
-        // Pre-1.12 NAME is the involved object; since 1.12 it is the event's own name.
-        if legacy { event.involved.name = String(cell) } else { event.eventName = String(cell) }
+        // Pre-1.12 NAME is the involved object — or, from some 1.11 clients, the event's own name
+        // `<object>.<hex nanoseconds>` (docs/kubernetes.md §3.1); since 1.12 it is the event's name.
+        if legacy, let object = Cells.objectOfEventName(cell) {
+          event.involved.name = String(object)
+          event.eventName = String(cell)
+        } else if legacy {
+          event.involved.name = String(cell)
+        } else {
+          event.eventName = String(cell)
+        }
         i += 1
       case "KIND":
         event.involved.kind = Cells.canonicalKind(cell)
@@ -315,7 +350,10 @@ enum EventsTable {
         i += 1
       }
     }
-    guard sawType, !event.reason.isEmpty else { return nil }
+    // 1.0–1.1 tables have no TYPE; a header cut before REASON leaves the rows without one (the
+    // caller recognises such a row and reads nothing from it).
+    guard sawType || !header.columns.contains("TYPE"), !event.reason.isEmpty || !header.columns.contains("REASON")
+    else { return nil }
     if event.count == nil, event.firstSeen == nil, kindAsStored {
       // `kubectl events` (Kind as stored, `Pod/web-0`) prints a single age only for one
       // occurrence, and that age is the first one's (getInterval, §3.3).

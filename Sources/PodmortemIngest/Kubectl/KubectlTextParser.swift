@@ -70,6 +70,11 @@ package struct KubectlTextParser: LineParser {
   private var tableBlock: SourceRef?
   /// A `get events` row held back in case its message was wrapped onto the next line.
   private var pendingEvent: Event?
+  /// How many lines the held row's message has gone on for.
+  private var continuations = 0
+  /// The namespace the last command line named (`kubectl get events -n kube-system`): rows without
+  /// a NAMESPACE column are in it.
+  private var commandNamespace: String?
   /// The first line of a run of web-console event rows: their unnamed object's `pastedAt`.
   private var consoleBlock: SourceRef?
   /// A pod details page copied from a web console, while one is being read.
@@ -94,6 +99,10 @@ package struct KubectlTextParser: LineParser {
     if Self.isBoundary(l) {
       endAll(emit: emit)
       rememberDescribedPod(l)
+      // A fence or a separator between a command and its output keeps the command's namespace.
+      if KubectlCommand.isCommand(l.body) || l.body.hasPrefix("$ ") {
+        commandNamespace = KubectlCommand.namespace(l.body)
+      }
       return .ignored
     }
     if let header = TableHeader(l) {
@@ -140,6 +149,7 @@ package struct KubectlTextParser: LineParser {
       endAll(emit: emit)
       return .ignored
     }
+    if let verdict = continuation(line) { return verdict }
     guard DescribeCommand.pod(in: line) != nil else { return .unrecognised }
     endAll(emit: emit)
     rememberDescribedPod(line)
@@ -184,9 +194,11 @@ package struct KubectlTextParser: LineParser {
     "LAST SEEN   FIRST SEEN   COUNT   NAME   KIND   SUBOBJECT   TYPE   REASON   SOURCE   MESSAGE",
     "NAMESPACE   LAST SEEN   FIRST SEEN   COUNT   NAME   KIND   SUBOBJECT   TYPE   REASON   SOURCE   MESSAGE",
     "FIRST SEEN   LAST SEEN   COUNT   NAME   KIND   SUBOBJECT   TYPE   REASON   SOURCE   MESSAGE",
+    "FIRST SEEN   LAST SEEN   COUNT   NAME   KIND   SUBOBJECT   REASON   SOURCE   MESSAGE",
     "NAME   READY   STATUS   RESTARTS   AGE",
     "NAMESPACE   NAME   READY   STATUS   RESTARTS   AGE",
     "NAME   READY   STATUS   RESTARTS   AGE   IP   NODE",
+    "NAMESPACE   NAME   READY   STATUS   RESTARTS   AGE   IP   NODE",
     "NAME   READY   STATUS   RESTARTS   AGE   LABELS",
     "NAME   READY   STATUS   RESTARTS   AGE   IP   NODE   NOMINATED NODE   READINESS GATES",
     "NAMESPACE   NAME   READY   STATUS   RESTARTS   AGE   IP   NODE   NOMINATED NODE   READINESS GATES",
@@ -234,17 +246,23 @@ package struct KubectlTextParser: LineParser {
   ) -> SourceAccount.Verdict? {
     switch header.kind {
     case .pods:
-      guard let pod = PodsTable.row(line, header: header, context: context) else { return nil }
+      guard var pod = PodsTable.row(line, header: header, context: context) else { return nil }
+      if pod.namespace == nil { pod.namespace = commandNamespace }
       emit(.pod(pod))
       return .parsed
     case .events:
       if var event = EventsTable.row(line, header: header, context: context) {
+        // A row of a table whose header was cut before REASON: read as a row, nothing to conclude.
+        if event.reason.isEmpty { return .ignored }
         if event.involved.name.isEmpty { event.involved.pastedAt = tableBlock }
+        if event.involved.namespace == nil, event.involved.kind != "Node" {
+          event.involved.namespace = commandNamespace
+        }
         flushEvent(emit: emit)
+        // Held until the next line says whether the message goes on (`idle` lets a followed watch
+        // see its latest row without waiting for another).
         pendingEvent = event
-        // Only a row without its message can continue on the next line; the others go at once, so
-        // a followed watch (`--follow`) sees its latest row without waiting for another.
-        if !event.message.isEmpty { flushEvent(emit: emit) }
+        continuations = 0
         return .parsed
       }
       // A narrow terminal or chat window wrapped the row: its message sits on the next line.
@@ -266,6 +284,28 @@ package struct KubectlTextParser: LineParser {
       return .ignored
     }
   }
+
+  /// The most lines one message may continue on: an exec probe's or hook's output, kept short by
+  /// the kubelet (docs/kubernetes.md §6.4), never a whole paste.
+  static let maxContinuations = 20
+
+  /// A line under a `get events` row that nothing else reads: the row's message went on, because
+  /// the output it quotes held a newline (`Startup probe failed: Warning: …` then `mysqladmin:
+  /// connect … failed`, a hook's `, message: "…"`). It joins the message with the newline kubectl
+  /// printed. Only a message that quotes something (`…: output`) goes on: under any other, a line
+  /// is the poster's own.
+  private mutating func continuation(_ line: KubectlLine) -> SourceAccount.Verdict? {
+    guard table != nil, var event = pendingEvent, event.message.contains(": "),
+      continuations < Self.maxContinuations
+    else { return nil }
+    continuations += 1
+    event.message += "\n" + line.body
+    event.evidence.append(context.evidence(line.line))
+    pendingEvent = event
+    return .parsed
+  }
+
+  package mutating func idle(emit: (Record) -> Void) { flushEvent(emit: emit) }
 
   private mutating func flushEvent(emit: (Record) -> Void) {
     if let event = pendingEvent { emit(.event(event)) }
@@ -296,18 +336,8 @@ package struct KubectlTextParser: LineParser {
     return isNote(line)
   }
 
-  /// A kubectl command line without a prompt, run by another path or name, continuing a pipe or
-  /// as a heading (`./cluster/kubectl.sh get po`, `| kubectl -n shop get pod`, `### oc get pods`):
-  /// the client's name, then a verb or a flag.
-  static func isKubectlCommand(_ body: Substring) -> Bool {
-    var words = body.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: true)
-    // A pipe's next stage, or a Markdown heading (`### kubectl describe node n1`).
-    if let first = words.first, first == "|" || first.allSatisfy({ $0 == "#" }) { words.removeFirst() }
-    guard words.count >= 2, let client = words[0].split(separator: "/").last else { return false }
-    guard ["kubectl", "kubectl.sh", "kubectl.exe", "oc", "microk8s.kubectl"].contains(client) else { return false }
-    let verbs: Set<Substring> = ["get", "describe", "logs", "events", "top", "rollout", "delete", "apply", "exec"]
-    return verbs.contains(words[1]) || words[1].hasPrefix("-")
-  }
+  /// A kubectl command line however it was typed (`KubectlCommand`).
+  static func isKubectlCommand(_ body: Substring) -> Bool { KubectlCommand.isCommand(body) }
 
   /// What kubectl writes to stderr instead of a table or a describe: `No resources found in
   /// default namespace.`, `No events found in default namespace.` (§3.3), `Error from server

@@ -1,0 +1,109 @@
+/// A kubectl (or `oc`) command line pasted above its output, however it was typed: behind a prompt
+/// or an arrow (`$ `, `-> `, `[12:54:41] $ `, `Running: `), by another path or name
+/// (`./cluster/kubectl.sh`, `C:\kubectl`, `microk8s.kubectl`, `k`), capitalised by a chat app
+/// (`Kubectl describe po x`), in bold or backticks (`**k get events -n kube-system**`), or with
+/// one slip of the fingers (`kuebctl get evevt`). It separates outputs and is never output itself.
+enum KubectlCommand {
+  private static let clients: Set<String> = [
+    "kubectl", "kubectl.sh", "kubectl.exe", "oc", "oc.exe", "microk8s.kubectl", "kubecolor", "k",
+  ]
+  private static let verbs: Set<Substring> = [
+    "get", "describe", "logs", "events", "top", "rollout", "delete", "apply", "exec", "explain", "debug",
+    "cluster-info",
+  ]
+  /// Words a prompt or a wrapper puts before the client.
+  private static let leaders: Set<Substring> = ["|", "->", "=>", "❯", "➜", "sudo", "watch", "time", "Running:"]
+
+  /// The index of the client among `words`, when the words are a kubectl command.
+  static func client(in words: [Substring]) -> Int? {
+    for (i, word) in words.prefix(4).enumerated() {
+      guard isClient(word, first: i == 0) else {
+        // Only a prompt or a wrapper may stand before the client.
+        if leaders.contains(word) || word.first == "#" || isPromptWord(word) { continue }
+        return nil
+      }
+      return i
+    }
+    return nil
+  }
+
+  /// True when `body` is a kubectl command line: its client, then a verb or a flag.
+  static func isCommand(_ body: Substring) -> Bool {
+    guard body.utf8.count <= 4096 else { return false }
+    var t = body
+    for mark in ["**", "__", "`"] where t.hasPrefix(mark) && t.hasSuffix(mark) && t.count > 2 * mark.count {
+      t = t.dropFirst(mark.count).dropLast(mark.count)
+    }
+    let words = t.split(separator: " ", maxSplits: 6, omittingEmptySubsequences: true)
+    guard let c = client(in: words), c + 1 < words.count else { return false }
+    let next = words[c + 1]
+    // `k` alone is only a client when a verb follows it; the others may take a flag first.
+    return verbs.contains(next) || (next.hasPrefix("-") && !isAlias(words[c]))
+  }
+
+  /// The namespace a `get` or `events` command names with `-n`/`--namespace` (nil with `-A`, or
+  /// when it names none): the namespace of the rows printed under it that have no NAMESPACE column.
+  static func namespace(_ body: Substring) -> String? {
+    guard isCommand(body) else { return nil }
+    let words = body.split(separator: " ", omittingEmptySubsequences: true).prefix(40)
+    guard let c = client(in: Array(words)) else { return nil }
+    var namespace: String?
+    var verb: Substring?
+    var i = words.startIndex + c + 1
+    while i < words.endIndex {
+      let w = words[i]
+      if w == "|" || w == ">" || w == "&&" || w == ";" { break }
+      if w == "-A" || w == "--all-namespaces" { return nil }
+      if (w == "-n" || w == "--namespace"), i + 1 < words.endIndex {
+        namespace = String(words[i + 1])
+        i += 2
+        continue
+      }
+      if w.hasPrefix("--namespace=") { namespace = String(w.dropFirst("--namespace=".count)) }
+      if w.hasPrefix("-n"), w.count > 2, !w.hasPrefix("--") { namespace = String(w.dropFirst(2)) }
+      if verb == nil, !w.hasPrefix("-") { verb = w }
+      i += 1
+    }
+    guard verb == "get" || verb == "events", let namespace, isName(namespace) else { return nil }
+    return namespace
+  }
+
+  /// A DNS-1123 label, as namespaces are (`<namespace>` placeholders are not).
+  private static func isName(_ s: String) -> Bool {
+    guard let first = s.first, first.isLetter || first.isNumber, s.count <= 63 else { return false }
+    return s.allSatisfy { ($0.isLetter && $0.isLowercase) || $0.isNumber || $0 == "-" }
+  }
+
+  private static func isAlias(_ word: Substring) -> Bool { word == "k" }
+
+  /// `kubectl`, a path ending in it (`/usr/local/bin/kubectl`, `C:\kubectl`), in any case, or one
+  /// transposition, insertion, deletion or substitution away from `kubectl` (only the first word).
+  private static func isClient(_ word: Substring, first: Bool) -> Bool {
+    guard word.utf8.count <= 256 else { return false }
+    let name = word.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map { $0.lowercased() } ?? ""
+    if clients.contains(name) { return name != "k" || first }
+    return first && name.count >= 6 && name.count <= 8 && oneEditAway(Array(name.utf8), Array("kubectl".utf8))
+  }
+
+  /// A prompt word: ends in `$`, `#`, `>`, `%` or `]` (`[root@m ~]#`, `host:~$`, `C:\>`,
+  /// `[12:54:41]`). Not a label ending in `:`: a describe's `Command:` may hold `kubectl get …`.
+  private static func isPromptWord(_ word: Substring) -> Bool {
+    guard let last = word.last else { return false }
+    return "$#>%]".contains(last)
+  }
+
+  /// Damerau distance ≤ 1 (and not 0).
+  private static func oneEditAway(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+    if a == b { return false }
+    if a.count == b.count {
+      let diffs = a.indices.filter { a[$0] != b[$0] }
+      if diffs.count == 1 { return true }
+      return diffs.count == 2 && diffs[1] == diffs[0] + 1 && a[diffs[0]] == b[diffs[1]] && a[diffs[1]] == b[diffs[0]]
+    }
+    let (long, short) = a.count > b.count ? (a, b) : (b, a)
+    guard long.count == short.count + 1 else { return false }
+    var i = 0
+    while i < short.count, long[i] == short[i] { i += 1 }
+    return long[(i + 1)...].elementsEqual(short[i...])
+  }
+}
