@@ -60,6 +60,10 @@ package struct RuleDescription: Hashable, Sendable {
 /// One example of a rule: an input and the findings the rule must draw from it. An example is
 /// triggering when it expects a finding of its own rule; otherwise it is a near miss that must not
 /// trigger. The location is recorded so a failing example points at itself.
+///
+/// Example text marks the lines a finding must cite with a `▶` at the start of the line
+/// (docs/architecture.md "Adding a rule"). The marks are removed before the text is read, so the
+/// text is ingested exactly as pasted and its line numbers stay those of the paste.
 package struct RuleExample: Sendable, CustomStringConvertible {
   /// What the example feeds the rule.
   package enum Input: Sendable {
@@ -67,14 +71,21 @@ package struct RuleExample: Sendable, CustomStringConvertible {
     case state(CorrelatedState)
     /// Text as a user pastes it (`kubectl describe pod`, `kubectl get events`, kubelet log lines…),
     /// captured at `now` (ISO 8601). The tests run it through ingest, correlation and every rule,
-    /// so expected line numbers count from 1 at the text's first line. Diagnose never reads text
-    /// itself: the flow stays one-way (docs/architecture.md).
+    /// so line numbers count from 1 at the text's first line. Diagnose never reads text itself:
+    /// the flow stays one-way (docs/architecture.md).
     case text(String, now: String)
   }
 
+  /// The mark of a line to cite, at the very start of the line.
+  package static let citeMark: Unicode.Scalar = "▶"
+
   package var name: String
+  /// The input, its text without the `▶` marks.
   package var input: Input
   package var expect: [ExpectedFinding]
+  /// The lines of the text (from 1, in order) that were marked `▶`: every finding the example
+  /// expects must cite each of them.
+  package var citedLines: [Int]
   package var file: String
   package var line: Int
 
@@ -82,10 +93,35 @@ package struct RuleExample: Sendable, CustomStringConvertible {
     _ name: String, _ input: Input, expect: [ExpectedFinding] = [], file: String = #filePath, line: Int = #line
   ) {
     self.name = name
-    self.input = input
     self.expect = expect
     self.file = file
     self.line = line
+    if case .text(let marked, let now) = input {
+      let (text, lines) = Self.unmarked(marked)
+      self.input = .text(text, now: now)
+      citedLines = lines
+    } else {
+      self.input = input
+      citedLines = []
+    }
+  }
+
+  /// `text` without the `▶` that starts a marked line, and the numbers (from 1) of those lines.
+  /// Only a mark at a line's first character counts. Lines end at `\n` alone, as ingest counts
+  /// them (a `\r\n` line's `\r` stays part of the line).
+  package static func unmarked(_ text: String) -> (text: String, lines: [Int]) {
+    var lines: [Int] = []
+    var out = String.UnicodeScalarView()
+    for (index, line) in text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+      if index > 0 { out.append("\n") }
+      if line.first == citeMark {
+        lines.append(index + 1)
+        out.append(contentsOf: line.dropFirst())
+      } else {
+        out.append(contentsOf: line)
+      }
+    }
+    return (String(out), lines)
   }
 
   /// True when the example expects a finding of rule `id`.
@@ -98,33 +134,32 @@ package struct RuleExample: Sendable, CustomStringConvertible {
 }
 
 /// What a triggering example must produce: the rule id, category, severity, container, the facts
-/// (each must be present with exactly that value) and the evidence: line numbers of the example
-/// text the finding must cite (`evidenceLines`) and strings some evidence line must contain
-/// (`evidenceText`).
+/// (each must be present with exactly that value) and strings some evidence line must contain
+/// (`evidenceText`). The lines the finding must cite are marked `▶` in the example's text
+/// (`RuleExample.citedLines`).
 package struct ExpectedFinding: Hashable, Sendable {
   package var ruleID: String
   package var category: FindingCategory
   package var severity: Severity?
   package var container: String?
   package var facts: [KeyValue]
-  package var evidenceLines: [Int]
   package var evidenceText: [String]
 
   package init(
     ruleID: String, category: FindingCategory, severity: Severity? = nil, container: String? = nil,
-    facts: [KeyValue] = [], evidenceLines: [Int] = [], evidenceText: [String] = []
+    facts: [KeyValue] = [], evidenceText: [String] = []
   ) {
     self.ruleID = ruleID
     self.category = category
     self.severity = severity
     self.container = container
     self.facts = facts
-    self.evidenceLines = evidenceLines
     self.evidenceText = evidenceText
   }
 
-  /// Why `finding` does not match, or nil when it does.
-  package func mismatch(_ finding: Finding) -> String? {
+  /// Why `finding` does not match, or nil when it does. `citedLines` are the example text's
+  /// marked lines, each of which the finding must cite.
+  package func mismatch(_ finding: Finding, citedLines: [Int] = []) -> String? {
     if finding.ruleID != ruleID { return "rule '\(finding.ruleID)' is not '\(ruleID)'" }
     if finding.category != category { return "category '\(finding.category.rawValue)' is not '\(category.rawValue)'" }
     if let severity, finding.severity != severity {
@@ -137,8 +172,9 @@ package struct ExpectedFinding: Hashable, Sendable {
       return "fact '\(fact.key)' is '\(finding.fact(fact.key) ?? "<missing>")', expected '\(fact.value)'"
     }
     let cited = Set(finding.evidence.map(\.ref.line))
-    if let line = evidenceLines.first(where: { !cited.contains($0) }) {
-      return "evidence does not cite line \(line) (cites \(cited.sorted().map(String.init).joined(separator: ",")))"
+    if let line = citedLines.first(where: { !cited.contains($0) }) {
+      let lines = cited.sorted().map(String.init).joined(separator: ",")
+      return "evidence does not cite line \(line) (marked ▶; cites \(lines))"
     }
     for text in evidenceText where !finding.evidence.contains(where: { $0.text.contains(text) }) {
       return "no evidence line contains '\(text)'"

@@ -82,7 +82,7 @@ func ruleTextExample(_ labelled: LabelledExample) throws {
   #expect(
     run.account.unrecognised == 0, "unrecognised lines \(run.account.firstUnrecognised)", sourceLocation: location)
   for expected in example.expect {
-    let mismatches = run.findings.map { expected.mismatch($0) }
+    let mismatches = run.findings.map { expected.mismatch($0, citedLines: example.citedLines) }
     #expect(
       mismatches.contains { $0 == nil },
       "\(expected.ruleID): \(mismatches.compactMap { $0 }.joined(separator: "; ")); found \(found)",
@@ -156,10 +156,10 @@ func isFragment(_ example: RuleExample) -> Bool {
     ExpectedFinding(ruleID: "a.b", category: .volume, facts: [KeyValue("mode", "refused")]).mismatch(finding)
       == "fact 'mode' is 'timeout', expected 'refused'")
   #expect(
-    ExpectedFinding(ruleID: "a.b", category: .volume, evidenceLines: [4], evidenceText: ["x"]).mismatch(finding) == nil)
+    ExpectedFinding(ruleID: "a.b", category: .volume, evidenceText: ["x"]).mismatch(finding, citedLines: [4]) == nil)
   #expect(
-    ExpectedFinding(ruleID: "a.b", category: .volume, evidenceLines: [5]).mismatch(finding)
-      == "evidence does not cite line 5 (cites 4)")
+    ExpectedFinding(ruleID: "a.b", category: .volume).mismatch(finding, citedLines: [4, 5])
+      == "evidence does not cite line 5 (marked ▶; cites 4)")
   #expect(
     ExpectedFinding(ruleID: "a.b", category: .volume, evidenceText: ["z"]).mismatch(finding)
       == "no evidence line contains 'z'")
@@ -171,4 +171,31 @@ func isFragment(_ example: RuleExample) -> Bool {
     expect: [ExpectedFinding(ruleID: "probe.readiness-failing", category: .probeFailure)])
   #expect(example.triggers("probe.readiness-failing"))
   #expect(!example.triggers("probe.liveness-failing"))
+}
+
+/// The `▶` at a line's start marks a line to cite; it is removed before the text is read.
+@Test func markedLinesAreCitedAndTheMarksRemoved() {
+  let now = "2026-11-27T01:00:00Z"
+  let example = RuleExample(
+    "marks", .text("Name:  web-0\n▶    Last State:  Terminated\n\n▶▶x ▶ y\n  ▶ indented is text", now: now),
+    expect: [ExpectedFinding(ruleID: "a.b", category: .volume)])
+  guard case .text(let text, let captured) = example.input else {
+    Issue.record("a text example became \(example.input)")
+    return
+  }
+  #expect(text == "Name:  web-0\n    Last State:  Terminated\n\n▶x ▶ y\n  ▶ indented is text")
+  #expect(captured == now)
+  #expect(example.citedLines == [2, 4])
+  #expect(RuleExample.unmarked("") == ("", []))
+  #expect(RuleExample.unmarked("▶") == ("", [1]))
+  #expect(RuleExample.unmarked("a\r\n▶b\n") == ("a\r\nb\n", [2]))
+}
+
+/// A mark says what a finding must cite, so only an example that expects a finding has them.
+@Test func onlyExamplesThatExpectAFindingMarkLines() {
+  for labelled in allExamples where labelled.example.expect.isEmpty {
+    #expect(
+      labelled.example.citedLines.isEmpty, "a near miss marks lines \(labelled.example.citedLines)",
+      sourceLocation: labelled.location)
+  }
 }
