@@ -2,19 +2,38 @@ import PodmortemCorrelate
 import PodmortemModel
 
 /// A diagnosis rule: one kubelet (or scheduler, or controller) behaviour, what it concludes and
-/// the examples that prove it. One rule per file in `Rules/`, named for what it finds.
+/// the examples that prove it. One rule per file in `Rules/`, named for what it finds; its
+/// examples in `Examples/` (docs/architecture.md "Adding a rule").
+///
+/// A rule draws findings about what its description's `scopes` say: each pod (`diagnose(_:in:)`),
+/// or the nodes the input shows (`diagnoseNodes(in:podFindings:)`). Either way the `Diagnoser`
+/// folds them by `absorbs`.
 package protocol DiagnosisRule: Sendable {
-  /// The rule's stable id, category, title and rationale.
+  /// The rule's stable id, category, title, scopes and rationale.
   static var description: RuleDescription { get }
   /// Triggering and non-triggering examples; every one runs as a test.
   static var examples: [RuleExample] { get }
-  /// The findings this rule draws about one pod.
+  /// The findings this rule draws about one pod (scope `.pod`).
   func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding]
+  /// The findings this rule draws about the nodes in `state` (scope `.node`). `podFindings` are
+  /// the findings already drawn about pods, folded: a node's finding is left out where a pod's
+  /// finding already tells the same cause (one finding per cause).
+  func diagnoseNodes(in state: CorrelatedState, podFindings: [Finding]) -> [Finding]
 }
 
 extension DiagnosisRule {
   package var description: RuleDescription { Self.description }
   package var examples: [RuleExample] { Self.examples }
+  package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] { [] }
+  package func diagnoseNodes(in state: CorrelatedState, podFindings: [Finding]) -> [Finding] { [] }
+}
+
+/// What a rule's findings are about.
+package enum RuleScope: String, Hashable, Sendable, CaseIterable {
+  /// A pod, or one of its containers (`Subject.pod`, `Subject.container`).
+  case pod
+  /// A node (`Subject.object` is `node/NAME`, or the pasted node when the input does not name it).
+  case node
 }
 
 /// What a rule is: the stable id scripts key on, its category, and why it exists.
@@ -28,16 +47,21 @@ package struct RuleDescription: Hashable, Sendable {
   /// Rules whose findings about the same subject are symptoms of this rule's cause: the
   /// `Diagnoser` folds them into this rule's finding (evidence, facts, explanation).
   package var absorbs: [String]
+  /// What its findings are about: pods (the default), nodes, or both.
+  package var scopes: Set<RuleScope>
 
-  package init(id: String, category: FindingCategory, title: String, rationale: String, absorbs: [String] = []) {
+  package init(
+    id: String, category: FindingCategory, title: String, rationale: String, absorbs: [String] = [],
+    scopes: Set<RuleScope> = [.pod]
+  ) {
     self.id = id
     self.category = category
     self.title = title
     self.rationale = rationale
     self.absorbs = absorbs
+    self.scopes = scopes
   }
 
-  /// A finding of this rule, with the evidence sorted and deduplicated.
   /// A finding of this rule. Its evidence is ranked by weight, not by line (docs/architecture.md
   /// "Findings"): the `decisive` lines first, in the order the rule gives them (the failing event or
   /// log line, then the exit, OOM or signal lines, then the deletion), then the rest of `evidence`

@@ -29,7 +29,8 @@ private let allExamples = RuleCatalog.all.flatMap { rule in
 func ruleStateExample(_ labelled: LabelledExample) {
   let example = labelled.example
   guard case .state(let state) = example.input else { return }
-  let findings = state.pods.flatMap { labelled.rule.diagnose($0, in: state) }
+  let podFindings = state.pods.flatMap { labelled.rule.diagnose($0, in: state) }
+  let findings = podFindings + labelled.rule.diagnoseNodes(in: state, podFindings: podFindings)
   #expect(
     findings.count == example.expect.count, "findings: \(findings.map(\.title))", sourceLocation: labelled.location)
   for expected in example.expect {
@@ -48,6 +49,8 @@ struct ExampleRun {
   var account: SourceAccount
   var state: CorrelatedState
   var findings: [Finding]
+  /// The findings about pods alone, which node-scope rules are given.
+  var podFindings: [Finding]
 
   init(_ text: String, now: Date) {
     var reader = LineReader(string: text)
@@ -57,8 +60,11 @@ struct ExampleRun {
     var correlator = Correlator()
     account = Ingestor(patterns: Self.patterns).ingest(&reader, context: context) { correlator.add($0) }
     if let capture = account.captureTime { correlator.note(capture) }
-    state = correlator.finish()
-    findings = Diagnoser().diagnose(state)
+    let state = correlator.finish()
+    let diagnoser = Diagnoser()
+    self.state = state
+    findings = diagnoser.diagnose(state)
+    podFindings = state.pods.flatMap { diagnoser.diagnose($0, in: state) }
   }
 }
 
@@ -95,7 +101,9 @@ func ruleTextExample(_ labelled: LabelledExample) throws {
   }
   // A near miss: the example's own rule draws nothing, not even a finding another one absorbs.
   if !example.triggers(labelled.rule.description.id) {
-    let own = run.state.pods.flatMap { labelled.rule.diagnose($0, in: run.state) }
+    let rule = labelled.rule
+    let pods = run.state.pods.flatMap { rule.diagnose($0, in: run.state) }
+    let own = pods + rule.diagnoseNodes(in: run.state, podFindings: run.podFindings)
     #expect(own.isEmpty, "near miss triggered: \(own.map(summary))", sourceLocation: location)
   }
 }

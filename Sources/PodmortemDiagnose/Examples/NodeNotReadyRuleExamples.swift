@@ -185,5 +185,110 @@ extension NodeNotReadyRule {
           ----    ------              ----  ----     -------
           Normal  NodeNotSchedulable  12m   kubelet  Node node-2 status is now: NodeNotSchedulable
         """#, now: "2026-11-27T01:00:00Z"), expect: []),
+    // A node shown without its pods is reported itself (docs/kubernetes.md §8.3).
+    RuleExample(
+      "a describe node whose kubelet stopped posting status: Ready Unknown",
+      .text(
+        #"""
+        Name:               worker-3
+        Roles:              <none>
+        Labels:             kubernetes.io/hostname=worker-3
+        Annotations:        node.alpha.kubernetes.io/ttl: 0
+        CreationTimestamp:  Mon, 02 Nov 2026 08:00:00 +0000
+        Taints:             node.kubernetes.io/unreachable:NoExecute
+                            node.kubernetes.io/unreachable:NoSchedule
+        Unschedulable:      false
+        Conditions:
+          Type             Status    LastHeartbeatTime                 LastTransitionTime                Reason              Message
+          ----             ------    -----------------                 ------------------                ------              -------
+          MemoryPressure   Unknown   Fri, 27 Nov 2026 00:12:40 +0000   Fri, 27 Nov 2026 00:13:31 +0000   NodeStatusUnknown   Kubelet stopped posting node status.
+          DiskPressure     Unknown   Fri, 27 Nov 2026 00:12:40 +0000   Fri, 27 Nov 2026 00:13:31 +0000   NodeStatusUnknown   Kubelet stopped posting node status.
+        ▶  Ready            Unknown   Fri, 27 Nov 2026 00:12:40 +0000   Fri, 27 Nov 2026 00:13:31 +0000   NodeStatusUnknown   Kubelet stopped posting node status.
+        Events:
+          Type    Reason        Age   From             Message
+          ----    ------        ----  ----             -------
+        ▶  Normal  NodeNotReady  47m   node-controller  Node worker-3 status is now: NodeNotReady
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "node.not-ready", category: .nodeNotReady, severity: .critical,
+          facts: [
+            KeyValue("node", "worker-3"), KeyValue("nodeReady", "Unknown"), KeyValue("reason", "NodeStatusUnknown"),
+          ])
+      ]),
+    RuleExample(
+      "a describe node that is Ready",
+      .text(
+        #"""
+        Name:               worker-3
+        Roles:              <none>
+        Labels:             kubernetes.io/hostname=worker-3
+        Annotations:        node.alpha.kubernetes.io/ttl: 0
+        CreationTimestamp:  Mon, 02 Nov 2026 08:00:00 +0000
+        Taints:             <none>
+        Unschedulable:      false
+        Conditions:
+          Type             Status    LastHeartbeatTime                 LastTransitionTime                Reason              Message
+          ----             ------    -----------------                 ------------------                ------              -------
+          MemoryPressure   False     Fri, 27 Nov 2026 00:58:40 +0000   Fri, 27 Nov 2026 00:13:31 +0000   KubeletHasSufficientMemory   kubelet has sufficient memory available
+          Ready            True      Fri, 27 Nov 2026 00:58:40 +0000   Fri, 27 Nov 2026 00:13:31 +0000   KubeletReady   kubelet is posting ready status
+        Events:
+          Type    Reason        Age   From     Message
+          ----    ------        ----  ----     -------
+          Normal  NodeReady     40m   kubelet  Node worker-3 status is now: NodeReady
+        """#, now: "2026-11-27T01:00:00Z")),
+    RuleExample(
+      "`kubectl get nodes` rows alone: NotReady, without saying whether Ready is False or Unknown",
+      .text(
+        #"""
+        $ kubectl get nodes
+        NAME        STATUS                        ROLES           AGE    VERSION
+        worker01    Ready                         control-plane   421d   v1.29.4
+        ▶worker02    NotReady                      <none>          421d   v1.29.4
+        worker03    Ready,SchedulingDisabled      <none>          421d   v1.29.4
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "node.not-ready", category: .nodeNotReady, severity: .critical,
+          facts: [KeyValue("node", "worker02"), KeyValue("nodeReady", "NotReady")])
+      ]),
+    RuleExample(
+      "`kubectl get nodes` rows alone: every node Ready, one cordoned",
+      .text(
+        #"""
+        NAME        STATUS                        ROLES           AGE    VERSION
+        worker01    Ready                         control-plane   421d   v1.29.4
+        worker03    Ready,SchedulingDisabled      <none>          421d   v1.29.4
+        """#, now: "2026-11-27T01:00:00Z")),
+    RuleExample(
+      "the kubelet's journal alone: the container runtime network is not ready",
+      .text(
+        #"""
+        ▶Nov 27 00:40:01 worker-7 kubelet[1485]: E1127 00:40:01.261124    1485 kubelet.go:2104] Container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:docker: network plugin is not ready: cni config uninitialized
+        Nov 27 00:40:06 worker-7 kubelet[1485]: W1127 00:40:06.262549    1485 cni.go:171] Unable to update cni config: No networks found in /etc/cni/net.d
+        ▶Nov 27 00:40:06 worker-7 kubelet[1485]: E1127 00:40:06.911200    1485 kubelet.go:2448] "Container runtime network not ready" networkReady="NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized"
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "node.not-ready", category: .nodeNotReady, severity: .critical,
+          facts: [
+            KeyValue("node", "worker-7"), KeyValue("nodeReady", "False"), KeyValue("reason", "NetworkPluginNotReady"),
+            KeyValue("lines", "2"),
+          ])
+      ]),
+    RuleExample(
+      "the kubelet's journal alone: the node became ready",
+      .text(
+        #"""
+        Nov 27 00:40:06 worker-7 kubelet[1485]: I1127 00:40:06.911200    1485 kubelet.go:2448] "Fast updating node status as it just became ready"
+        """#, now: "2026-11-27T01:00:00Z")),
+    RuleExample(
+      "a node whose Ready is False, no pod of it shown",
+      .node("worker-9", conditions: [("MemoryPressure", "False"), ("Ready", "False")]),
+      expect: [
+        ExpectedFinding(
+          ruleID: "node.not-ready", category: .nodeNotReady, severity: .critical,
+          facts: [KeyValue("node", "worker-9"), KeyValue("nodeReady", "False")], evidenceText: ["Ready  False"])
+      ]),
   ]
 }
