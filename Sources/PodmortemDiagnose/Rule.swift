@@ -1,5 +1,6 @@
 import PodmortemCorrelate
 import PodmortemModel
+import PodmortemText
 
 /// A diagnosis rule: one kubelet (or scheduler, or controller) behaviour, what it concludes and
 /// the examples that prove it. One rule per file in `Rules/`, named for what it finds; its
@@ -19,6 +20,12 @@ package protocol DiagnosisRule: Sendable {
   /// the findings already drawn about pods, folded: a node's finding is left out where a pod's
   /// finding already tells the same cause (one finding per cause).
   func diagnoseNodes(in state: CorrelatedState, podFindings: [Finding]) -> [Finding]
+  /// The rule as a run with the pattern catalog `patterns` uses it (the shipped patterns and any
+  /// `--patterns` files); most rules are the same rule whatever the patterns.
+  func configured(patterns: PatternCatalog) -> any DiagnosisRule
+  /// Whether a finding with rule id `ruleID` is this rule's: its own id, unless the rule names its
+  /// findings otherwise (a user pattern's finding carries the pattern's id).
+  func draws(_ ruleID: String) -> Bool
 }
 
 extension DiagnosisRule {
@@ -26,6 +33,8 @@ extension DiagnosisRule {
   package var examples: [RuleExample] { Self.examples }
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] { [] }
   package func diagnoseNodes(in state: CorrelatedState, podFindings: [Finding]) -> [Finding] { [] }
+  package func configured(patterns: PatternCatalog) -> any DiagnosisRule { self }
+  package func draws(_ ruleID: String) -> Bool { ruleID == Self.description.id }
 }
 
 /// What a rule's findings are about.
@@ -150,6 +159,9 @@ package struct RuleExample: Sendable, CustomStringConvertible {
 
   /// True when the example expects a finding of rule `id`.
   package func triggers(_ id: String) -> Bool { expect.contains { $0.ruleID == id } }
+
+  /// True when the example expects a finding `rule` draws.
+  package func triggers(_ rule: any DiagnosisRule) -> Bool { expect.contains { rule.draws($0.ruleID) } }
 
   package var description: String {
     let base = file.split(separator: "/").last.map(String.init) ?? file

@@ -7,6 +7,6 @@ package enum RuleCatalog {
     FailedSchedulingRule(), VolumeMountFailingRule(), ContainerConfigErrorRule(), EvictedRule(), NodeNotReadyRule(),
     InitContainerFailingRule(), SandboxFailingRule(), DeadlineExceededRule(), AdmissionRejectedRule(),
     GracePeriodExpiredRule(),
-    KernelOOMKillRule(), ExecProbeTimeoutRule(), NodeConditionRule(),
+    KernelOOMKillRule(), ExecProbeTimeoutRule(), NodeConditionRule(), UserPatternRule(),
   ]
 }

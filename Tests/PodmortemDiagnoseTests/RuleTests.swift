@@ -19,7 +19,10 @@ struct LabelledExample: CustomTestStringConvertible, Sendable {
   }
 }
 
-private let allExamples = RuleCatalog.all.flatMap { rule in
+/// Every rule as the examples run it: with the shipped patterns and the example patterns.
+let exampleRules = RuleCatalog.all.map { $0.configured(patterns: ExampleRun.patterns) }
+
+private let allExamples = exampleRules.flatMap { rule in
   rule.examples.map { LabelledExample(rule: rule, example: $0) }
 }
 
@@ -43,7 +46,8 @@ func ruleStateExample(_ labelled: LabelledExample) {
 
 /// Runs text the way `podmortem` does: ingest with the shipped patterns, correlate, diagnose.
 struct ExampleRun {
-  static let patterns = PatternCatalog.shipped(diagnostics: { _ in })
+  /// The shipped patterns and those the examples of `UserPatternRule` use.
+  static let patterns = PatternCatalog.shipped(diagnostics: { _ in }).merging(UserPatternRule.examplePatterns)
   static let sourceName = "example.txt"
 
   var account: SourceAccount
@@ -61,7 +65,7 @@ struct ExampleRun {
     account = Ingestor(patterns: Self.patterns).ingest(&reader, context: context) { correlator.add($0) }
     if let capture = account.captureTime { correlator.note(capture) }
     let state = correlator.finish()
-    let diagnoser = Diagnoser()
+    let diagnoser = Diagnoser(patterns: Self.patterns)
     self.state = state
     findings = diagnoser.diagnose(state)
     podFindings = state.pods.flatMap { diagnoser.diagnose($0, in: state) }
@@ -100,7 +104,7 @@ func ruleTextExample(_ labelled: LabelledExample) throws {
     Issue.record("unexpected \(summary(finding))", sourceLocation: location)
   }
   // A near miss: the example's own rule draws nothing, not even a finding another one absorbs.
-  if !example.triggers(labelled.rule.description.id) {
+  if !example.triggers(labelled.rule) {
     let rule = labelled.rule
     let pods = run.state.pods.flatMap { rule.diagnose($0, in: run.state) }
     let own = pods + rule.diagnoseNodes(in: run.state, podFindings: run.podFindings)
@@ -109,11 +113,11 @@ func ruleTextExample(_ labelled: LabelledExample) throws {
 }
 
 @Test func everyRuleHasTriggeringAndNonTriggeringTextExamples() {
-  for rule in RuleCatalog.all {
+  for rule in exampleRules {
     let id = rule.description.id
     let texts = rule.examples.filter { if case .text = $0.input { true } else { false } }
-    #expect(texts.contains { $0.triggers(id) }, "\(id) has no triggering text example")
-    #expect(texts.contains { !$0.triggers(id) }, "\(id) has no non-triggering text example")
+    #expect(texts.contains { $0.triggers(rule) }, "\(id) has no triggering text example")
+    #expect(texts.contains { !$0.triggers(rule) }, "\(id) has no non-triggering text example")
   }
 }
 
@@ -127,11 +131,11 @@ func isFragment(_ example: RuleExample) -> Bool {
 
 /// Issue 10: rules conclude from what was pasted, so every rule proves it on a fragment both ways.
 @Test func everyRuleHasTriggeringAndNonTriggeringFragmentExamples() {
-  for rule in RuleCatalog.all {
+  for rule in exampleRules {
     let id = rule.description.id
     let fragments = rule.examples.filter(isFragment)
-    #expect(fragments.contains { $0.triggers(id) }, "\(id) has no triggering fragment example")
-    #expect(fragments.contains { !$0.triggers(id) }, "\(id) has no non-triggering fragment example")
+    #expect(fragments.contains { $0.triggers(rule) }, "\(id) has no triggering fragment example")
+    #expect(fragments.contains { !$0.triggers(rule) }, "\(id) has no non-triggering fragment example")
   }
 }
 
