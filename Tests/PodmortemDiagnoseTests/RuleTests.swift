@@ -103,6 +103,16 @@ func ruleTextExample(_ labelled: LabelledExample) throws {
   for finding in run.findings where finding.severity >= .warning && !expectedIDs.contains(finding.ruleID) {
     Issue.record("unexpected \(summary(finding))", sourceLocation: location)
   }
+  // A rule draws only about what its scopes say: a node's finding names no pod.
+  let scopes = labelled.rule.description.scopes
+  let nodeFindings = labelled.rule.diagnoseNodes(in: run.state, podFindings: run.podFindings)
+  #expect(
+    scopes.contains(.node) || nodeFindings.isEmpty, "node findings from a pod-scope rule", sourceLocation: location)
+  #expect(nodeFindings.allSatisfy { $0.subject.pod == nil }, "a node finding names a pod", sourceLocation: location)
+  if !scopes.contains(.pod) {
+    let podFindings = run.state.pods.flatMap { labelled.rule.diagnose($0, in: run.state) }
+    #expect(podFindings.isEmpty, "pod findings from a node-scope rule", sourceLocation: location)
+  }
   // A near miss: the example's own rule draws nothing, not even a finding another one absorbs.
   if !example.triggers(labelled.rule) {
     let rule = labelled.rule
