@@ -166,7 +166,7 @@ package struct SuppressionConfig: Sendable, Equatable {
 
     /// The shipped rules and patterns, plus the patterns in `patternDirectories`.
     package static func shipped(patternDirectories: [String] = []) -> KnownIDs {
-      let rules = RuleCatalog.all.map(\.description.id) + NodeFindings.ruleIDs
+      let rules = RuleCatalog.all.map(\.description.id)
       return KnownIDs(rules: Array(Set(rules)).sorted()) {
         var catalog = PatternCatalog.shipped(diagnostics: { _ in })
         for dir in patternDirectories {

@@ -10,19 +10,22 @@ import PodmortemText
 /// (keys not already set), its evidence and its explanation join, and the worse severity wins.
 package struct Diagnoser: Sendable {
   package var rules: [any DiagnosisRule]
-  /// Findings raised by patterns that carry their own severity (user pattern files).
-  package var patterns: PatternFindings
 
+  /// The rules, configured with the run's pattern catalog (the shipped patterns and any
+  /// `--patterns` files: `UserPatternRule` raises the findings of those that carry a severity).
   package init(rules: [any DiagnosisRule] = RuleCatalog.all, patterns: PatternCatalog = .empty) {
-    self.rules = rules
-    self.patterns = PatternFindings(catalog: patterns)
+    self.rules = rules.map { $0.configured(patterns: patterns) }
   }
 
-  /// Every finding about every pod, most severe first, then by subject, then by rule id.
+  /// Every finding about every pod and node, most severe first, then by subject, then by rule id.
   package func diagnose(_ state: CorrelatedState) -> [Finding] {
-    let pods = state.pods.flatMap { diagnose($0, in: state) + patterns.diagnose($0) }
-    let nodes = NodeFindings().diagnose(state, podFindings: pods)
-    return Self.sorted(pods + nodes + patterns.diagnose(nodeLogs: state.nodeLogs))
+    let pods = state.pods.flatMap { diagnose($0, in: state) }
+    return Self.sorted(pods + diagnoseNodes(state, podFindings: pods))
+  }
+
+  /// The findings of the node-scope rules, folded, given the findings already drawn about pods.
+  package func diagnoseNodes(_ state: CorrelatedState, podFindings: [Finding]) -> [Finding] {
+    Self.sorted(fold(rules.flatMap { $0.diagnoseNodes(in: state, podFindings: podFindings) }))
   }
 
   /// The findings about one pod, folded and sorted.
@@ -91,8 +94,9 @@ package struct Diagnoser: Sendable {
     return result.keys.sorted().compactMap { result[$0] }
   }
 
+  /// A pod's finding contains its containers'; a node's finding (`object`) only the same node's.
   private static func subject(_ outer: Subject, contains inner: Subject) -> Bool {
-    outer.namespace == inner.namespace && outer.pod == inner.pod
+    outer.namespace == inner.namespace && outer.pod == inner.pod && outer.object == inner.object
       && (outer.container == nil || outer.container == inner.container)
   }
 

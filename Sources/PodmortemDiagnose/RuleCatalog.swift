@@ -1,4 +1,5 @@
-/// Every rule podmortem ships. A test fails when a file in `Rules/` is missing here.
+/// Every rule podmortem ships, about pods and about nodes. A test fails when a file in `Rules/` is
+/// missing here.
 package enum RuleCatalog {
   package static let all: [any DiagnosisRule] = [
     LivenessProbeFailingRule(), ReadinessProbeFailingRule(), StartupProbeFailingRule(), CrashLoopBackOffRule(),
@@ -6,6 +7,6 @@ package enum RuleCatalog {
     FailedSchedulingRule(), VolumeMountFailingRule(), ContainerConfigErrorRule(), EvictedRule(), NodeNotReadyRule(),
     InitContainerFailingRule(), SandboxFailingRule(), DeadlineExceededRule(), AdmissionRejectedRule(),
     GracePeriodExpiredRule(),
-    KernelOOMKillRule(), ExecProbeTimeoutRule(),
+    KernelOOMKillRule(), ExecProbeTimeoutRule(), NodeConditionRule(), UserPatternRule(),
   ]
 }

@@ -63,7 +63,7 @@ import Testing
   let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("Sources/PodmortemDiagnose")
   let shipped = Set(PatternCatalog.shipped(diagnostics: { _ in }).patterns.map(\.id))
-  let ruleIDs = Set(RuleCatalog.all.map(\.description.id) + ["node.condition"])
+  let ruleIDs = Set(RuleCatalog.all.map(\.description.id))
   let literal = try Swift.Regex(#""((?:event|kubelet|node|reference)\.[a-z0-9-]+)""#)
   var named = 0
   let files = FileManager.default.enumerator(atPath: folder.path)?.compactMap { $0 as? String } ?? []

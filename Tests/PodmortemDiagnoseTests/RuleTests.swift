@@ -19,7 +19,10 @@ struct LabelledExample: CustomTestStringConvertible, Sendable {
   }
 }
 
-private let allExamples = RuleCatalog.all.flatMap { rule in
+/// Every rule as the examples run it: with the shipped patterns and the example patterns.
+let exampleRules = RuleCatalog.all.map { $0.configured(patterns: ExampleRun.patterns) }
+
+private let allExamples = exampleRules.flatMap { rule in
   rule.examples.map { LabelledExample(rule: rule, example: $0) }
 }
 
@@ -29,7 +32,8 @@ private let allExamples = RuleCatalog.all.flatMap { rule in
 func ruleStateExample(_ labelled: LabelledExample) {
   let example = labelled.example
   guard case .state(let state) = example.input else { return }
-  let findings = state.pods.flatMap { labelled.rule.diagnose($0, in: state) }
+  let podFindings = state.pods.flatMap { labelled.rule.diagnose($0, in: state) }
+  let findings = podFindings + labelled.rule.diagnoseNodes(in: state, podFindings: podFindings)
   #expect(
     findings.count == example.expect.count, "findings: \(findings.map(\.title))", sourceLocation: labelled.location)
   for expected in example.expect {
@@ -42,12 +46,15 @@ func ruleStateExample(_ labelled: LabelledExample) {
 
 /// Runs text the way `podmortem` does: ingest with the shipped patterns, correlate, diagnose.
 struct ExampleRun {
-  static let patterns = PatternCatalog.shipped(diagnostics: { _ in })
+  /// The shipped patterns and those the examples of `UserPatternRule` use.
+  static let patterns = PatternCatalog.shipped(diagnostics: { _ in }).merging(UserPatternRule.examplePatterns)
   static let sourceName = "example.txt"
 
   var account: SourceAccount
   var state: CorrelatedState
   var findings: [Finding]
+  /// The findings about pods alone, which node-scope rules are given.
+  var podFindings: [Finding]
 
   init(_ text: String, now: Date) {
     var reader = LineReader(string: text)
@@ -57,8 +64,11 @@ struct ExampleRun {
     var correlator = Correlator()
     account = Ingestor(patterns: Self.patterns).ingest(&reader, context: context) { correlator.add($0) }
     if let capture = account.captureTime { correlator.note(capture) }
-    state = correlator.finish()
-    findings = Diagnoser().diagnose(state)
+    let state = correlator.finish()
+    let diagnoser = Diagnoser(patterns: Self.patterns)
+    self.state = state
+    findings = diagnoser.diagnose(state)
+    podFindings = state.pods.flatMap { diagnoser.diagnose($0, in: state) }
   }
 }
 
@@ -82,7 +92,7 @@ func ruleTextExample(_ labelled: LabelledExample) throws {
   #expect(
     run.account.unrecognised == 0, "unrecognised lines \(run.account.firstUnrecognised)", sourceLocation: location)
   for expected in example.expect {
-    let mismatches = run.findings.map { expected.mismatch($0) }
+    let mismatches = run.findings.map { expected.mismatch($0, citedLines: example.citedLines) }
     #expect(
       mismatches.contains { $0 == nil },
       "\(expected.ruleID): \(mismatches.compactMap { $0 }.joined(separator: "; ")); found \(found)",
@@ -93,19 +103,31 @@ func ruleTextExample(_ labelled: LabelledExample) throws {
   for finding in run.findings where finding.severity >= .warning && !expectedIDs.contains(finding.ruleID) {
     Issue.record("unexpected \(summary(finding))", sourceLocation: location)
   }
+  // A rule draws only about what its scopes say: a node's finding names no pod.
+  let scopes = labelled.rule.description.scopes
+  let nodeFindings = labelled.rule.diagnoseNodes(in: run.state, podFindings: run.podFindings)
+  #expect(
+    scopes.contains(.node) || nodeFindings.isEmpty, "node findings from a pod-scope rule", sourceLocation: location)
+  #expect(nodeFindings.allSatisfy { $0.subject.pod == nil }, "a node finding names a pod", sourceLocation: location)
+  if !scopes.contains(.pod) {
+    let podFindings = run.state.pods.flatMap { labelled.rule.diagnose($0, in: run.state) }
+    #expect(podFindings.isEmpty, "pod findings from a node-scope rule", sourceLocation: location)
+  }
   // A near miss: the example's own rule draws nothing, not even a finding another one absorbs.
-  if !example.triggers(labelled.rule.description.id) {
-    let own = run.state.pods.flatMap { labelled.rule.diagnose($0, in: run.state) }
+  if !example.triggers(labelled.rule) {
+    let rule = labelled.rule
+    let pods = run.state.pods.flatMap { rule.diagnose($0, in: run.state) }
+    let own = pods + rule.diagnoseNodes(in: run.state, podFindings: run.podFindings)
     #expect(own.isEmpty, "near miss triggered: \(own.map(summary))", sourceLocation: location)
   }
 }
 
 @Test func everyRuleHasTriggeringAndNonTriggeringTextExamples() {
-  for rule in RuleCatalog.all {
+  for rule in exampleRules {
     let id = rule.description.id
     let texts = rule.examples.filter { if case .text = $0.input { true } else { false } }
-    #expect(texts.contains { $0.triggers(id) }, "\(id) has no triggering text example")
-    #expect(texts.contains { !$0.triggers(id) }, "\(id) has no non-triggering text example")
+    #expect(texts.contains { $0.triggers(rule) }, "\(id) has no triggering text example")
+    #expect(texts.contains { !$0.triggers(rule) }, "\(id) has no non-triggering text example")
   }
 }
 
@@ -119,11 +141,11 @@ func isFragment(_ example: RuleExample) -> Bool {
 
 /// Issue 10: rules conclude from what was pasted, so every rule proves it on a fragment both ways.
 @Test func everyRuleHasTriggeringAndNonTriggeringFragmentExamples() {
-  for rule in RuleCatalog.all {
+  for rule in exampleRules {
     let id = rule.description.id
     let fragments = rule.examples.filter(isFragment)
-    #expect(fragments.contains { $0.triggers(id) }, "\(id) has no triggering fragment example")
-    #expect(fragments.contains { !$0.triggers(id) }, "\(id) has no non-triggering fragment example")
+    #expect(fragments.contains { $0.triggers(rule) }, "\(id) has no triggering fragment example")
+    #expect(fragments.contains { !$0.triggers(rule) }, "\(id) has no non-triggering fragment example")
   }
 }
 
@@ -156,10 +178,10 @@ func isFragment(_ example: RuleExample) -> Bool {
     ExpectedFinding(ruleID: "a.b", category: .volume, facts: [KeyValue("mode", "refused")]).mismatch(finding)
       == "fact 'mode' is 'timeout', expected 'refused'")
   #expect(
-    ExpectedFinding(ruleID: "a.b", category: .volume, evidenceLines: [4], evidenceText: ["x"]).mismatch(finding) == nil)
+    ExpectedFinding(ruleID: "a.b", category: .volume, evidenceText: ["x"]).mismatch(finding, citedLines: [4]) == nil)
   #expect(
-    ExpectedFinding(ruleID: "a.b", category: .volume, evidenceLines: [5]).mismatch(finding)
-      == "evidence does not cite line 5 (cites 4)")
+    ExpectedFinding(ruleID: "a.b", category: .volume).mismatch(finding, citedLines: [4, 5])
+      == "evidence does not cite line 5 (marked ▶; cites 4)")
   #expect(
     ExpectedFinding(ruleID: "a.b", category: .volume, evidenceText: ["z"]).mismatch(finding)
       == "no evidence line contains 'z'")
@@ -171,4 +193,31 @@ func isFragment(_ example: RuleExample) -> Bool {
     expect: [ExpectedFinding(ruleID: "probe.readiness-failing", category: .probeFailure)])
   #expect(example.triggers("probe.readiness-failing"))
   #expect(!example.triggers("probe.liveness-failing"))
+}
+
+/// The `▶` at a line's start marks a line to cite; it is removed before the text is read.
+@Test func markedLinesAreCitedAndTheMarksRemoved() {
+  let now = "2026-11-27T01:00:00Z"
+  let example = RuleExample(
+    "marks", .text("Name:  web-0\n▶    Last State:  Terminated\n\n▶▶x ▶ y\n  ▶ indented is text", now: now),
+    expect: [ExpectedFinding(ruleID: "a.b", category: .volume)])
+  guard case .text(let text, let captured) = example.input else {
+    Issue.record("a text example became \(example.input)")
+    return
+  }
+  #expect(text == "Name:  web-0\n    Last State:  Terminated\n\n▶x ▶ y\n  ▶ indented is text")
+  #expect(captured == now)
+  #expect(example.citedLines == [2, 4])
+  #expect(RuleExample.unmarked("") == ("", []))
+  #expect(RuleExample.unmarked("▶") == ("", [1]))
+  #expect(RuleExample.unmarked("a\r\n▶b\n") == ("a\r\nb\n", [2]))
+}
+
+/// A mark says what a finding must cite, so only an example that expects a finding has them.
+@Test func onlyExamplesThatExpectAFindingMarkLines() {
+  for labelled in allExamples where labelled.example.expect.isEmpty {
+    #expect(
+      labelled.example.citedLines.isEmpty, "a near miss marks lines \(labelled.example.citedLines)",
+      sourceLocation: labelled.location)
+  }
 }

@@ -152,6 +152,19 @@ extension RuleExample.Input {
     build(&pod)
     return .state(pod.state)
   }
+
+  /// A state with one node and no pods, its condition rows (`type`, `status`) written as
+  /// describe's Conditions table writes them, one line each.
+  package static func node(_ name: String, conditions: [(type: String, status: String)]) -> RuleExample.Input {
+    var node = NodeSnapshot(name: name)
+    for (index, c) in conditions.enumerated() {
+      let row = Evidence(ref: SourceRef(source: ExamplePod.source, line: index + 1), text: "  \(c.type)  \(c.status)")
+      node.conditions.append(PodCondition(type: c.type, status: c.status))
+      node.conditionEvidence[c.type] = row
+      node.evidence.append(row)
+    }
+    return .state(CorrelatedState(nodes: [name: node], now: CaptureTime(date: ExamplePod.now, origin: .flag)))
+  }
 }
 
 extension ProbeSpec {

@@ -1,15 +1,33 @@
 import PodmortemCorrelate
 import PodmortemModel
 
-/// A pod on a node that is NotReady or unreachable (docs/kubernetes.md §8.3, §9.3).
+/// A node that is NotReady or unreachable: about each pod on it the input shows, else about the node
+/// itself (docs/kubernetes.md §8.3, §9.3).
 ///
 /// The node controller marks pods not ready (`NodeNotReady` "Node is not ready"); the taint manager
 /// deletes them after tolerationSeconds (300 s by default, "Marking for deletion Pod ns/name").
+///
+/// Examples, in `Examples/NodeNotReadyRuleExamples.swift`; each runs as a test, and a near miss must not fire:
+/// - fires: the kubelet on node-2 stopped posting status (describe pod, then describe node)
+/// - near miss: the node came back: the pod is Ready again after a NodeNotReady blip
+/// - fires: node stopped posting status
+/// - near miss: node recovered
+/// - fires: `kubectl get events` rows alone: the node controller's NodeNotReady and the taint manager's deletion
+/// - near miss: a node's Events alone: cordoned (NodeNotSchedulable) is not NotReady
+/// - fires: a describe node whose kubelet stopped posting status: Ready Unknown
+/// - near miss: a describe node that is Ready
+/// - fires: `kubectl get nodes` rows alone: NotReady, without saying whether Ready is False or Unknown
+/// - near miss: `kubectl get nodes` rows alone: every node Ready, one cordoned
+/// - fires: the kubelet's journal alone: the container runtime network is not ready
+/// - near miss: the kubelet's journal alone: the node became ready
+/// - fires: a node whose Ready is False, no pod of it shown
 package struct NodeNotReadyRule: DiagnosisRule {
   package static let description = RuleDescription(
-    id: "node.not-ready", category: .nodeNotReady, title: "pod's node not ready",
+    id: "node.not-ready", category: .nodeNotReady, title: "node not ready",
     rationale: "when a node stops reporting, its pods are marked not ready and, after the 300 s default "
-      + "toleration, deleted; they stay Terminating until the node returns or is removed (§8.3)")
+      + "toleration, deleted; they stay Terminating until the node returns or is removed (§8.3). A node shown "
+      + "without its pods is reported itself, from its Ready condition, its `get nodes` STATUS, its taints or the "
+      + "kubelet's own network-not-ready lines", scopes: [.pod, .node])
 
   package init() {}
 
@@ -37,191 +55,148 @@ package struct NodeNotReadyRule: DiagnosisRule {
     ]
   }
 
-  package static let examples: [RuleExample] = [
-    // kubectl text as users paste it, run end to end through ingest and correlation.
-    RuleExample(
-      "the kubelet on node-2 stopped posting status (describe pod, then describe node)",
-      .text(
-        #"""
-        Name:             db-0
-        Namespace:        default
-        Priority:         0
-        Service Account:  default
-        Node:             node-2/10.0.0.6
-        Start Time:       Thu, 26 Nov 2026 20:14:37 +0000
-        Labels:           app=db
-                          statefulset.kubernetes.io/pod-name=db-0
-        Annotations:      <none>
-        Status:           Running
-        IP:               10.244.4.5
-        IPs:
-          IP:           10.244.4.5
-        Controlled By:  StatefulSet/db
-        Containers:
-          db:
-            Container ID:   containerd://3f2a9c1d7b6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a
-            Image:          postgres:16.4
-            Image ID:       docker.io/library/postgres@sha256:7c3ad2f4e6b8d0a2c4e6f8b0d2a4c6e8f0b2d4a6c8e0f2b4d6a8c0e2f4b6d8a0
-            Port:           5432/TCP
-            Host Port:      0/TCP
-            State:          Running
-              Started:      Thu, 26 Nov 2026 20:14:40 +0000
-            Ready:          False
-            Restart Count:  0
-            Environment:    <none>
-            Mounts:
-              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-x7k2p (ro)
-        Conditions:
-          Type                        Status
-          PodReadyToStartContainers   True 
-          Initialized                 True 
-          Ready                       False 
-          ContainersReady             False 
-          PodScheduled                True 
-        Volumes:
-          kube-api-access-x7k2p:
-            Type:                    Projected (a volume that contains injected data from multiple sources)
-            TokenExpirationSeconds:  3607
-            ConfigMapName:           kube-root-ca.crt
-            ConfigMapOptional:       <nil>
-            DownwardAPI:             true
-        QoS Class:                   BestEffort
-        Node-Selectors:              <none>
-        Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s
-                                     node.kubernetes.io/unreachable:NoExecute op=Exists for 300s
-        Events:
-          Type     Reason        Age    From             Message
-          ----     ------        ----   ----             -------
-          Warning  NodeNotReady  7m12s  node-controller  Node is not ready
+  package func diagnoseNodes(in state: CorrelatedState, podFindings: [Finding]) -> [Finding] {
+    let coveredByPods = Set(podFindings.filter { $0.ruleID == Self.description.id }.compactMap { $0.fact("node") })
+    var findings: [Finding] = []
+    for name in state.nodes.keys.sorted() {
+      guard let node = state.nodes[name] else { continue }
+      let events = state.events.filter { $0.involved.name == name && $0.involved.kind?.lowercased() == "node" }
+      if let ready = node.conditions.first(where: { $0.type == "Ready" }) ?? Self.readyFromStatus(node)
+        ?? Self.readyFromOtherSigns(node),
+        ready.status != "True", !coveredByPods.contains(name)
+      {
+        findings.append(Self.notReady(node, ready, events: events))
+      }
+    }
+    let reported = Set(findings.compactMap { $0.fact("node") })
+    return findings + Self.networkNotReady(state.nodeLogs, skipping: reported.union(coveredByPods))
+  }
+}
 
-        Name:               node-2
-        Roles:              <none>
-        Labels:             kubernetes.io/arch=amd64
-                            kubernetes.io/hostname=node-2
-                            kubernetes.io/os=linux
-        Annotations:        node.alpha.kubernetes.io/ttl: 0
-        CreationTimestamp:  Mon, 02 Nov 2026 09:12:44 +0000
-        Taints:             node.kubernetes.io/unreachable:NoExecute
-                            node.kubernetes.io/unreachable:NoSchedule
-        Unschedulable:      false
-        Conditions:
-          Type                 Status    LastHeartbeatTime                 LastTransitionTime                Reason              Message
-          ----                 ------    -----------------                 ------------------                ------              -------
-          MemoryPressure       Unknown   Fri, 27 Nov 2026 00:51:58 +0000   Fri, 27 Nov 2026 00:52:48 +0000   NodeStatusUnknown   Kubelet stopped posting node status.
-          DiskPressure         Unknown   Fri, 27 Nov 2026 00:51:58 +0000   Fri, 27 Nov 2026 00:52:48 +0000   NodeStatusUnknown   Kubelet stopped posting node status.
-          PIDPressure          Unknown   Fri, 27 Nov 2026 00:51:58 +0000   Fri, 27 Nov 2026 00:52:48 +0000   NodeStatusUnknown   Kubelet stopped posting node status.
-          Ready                Unknown   Fri, 27 Nov 2026 00:51:58 +0000   Fri, 27 Nov 2026 00:52:48 +0000   NodeStatusUnknown   Kubelet stopped posting node status.
-        Events:
-          Type    Reason        Age    From             Message
-          ----    ------        ----   ----             -------
-          Normal  NodeNotReady  7m12s  node-controller  Node node-2 status is now: NodeNotReady
-        """#, now: "2026-11-27T01:00:00Z"),
-      expect: [
-        ExpectedFinding(
-          ruleID: "node.not-ready", category: .nodeNotReady, severity: .critical,
-          facts: [KeyValue("node", "node-2"), KeyValue("nodeReady", "Unknown"), KeyValue("tolerationSeconds", "300")],
-          evidenceLines: [5, 50, 68])
-      ]),
-    RuleExample(
-      "the node came back: the pod is Ready again after a NodeNotReady blip",
-      .text(
-        #"""
-        Name:             db-0
-        Namespace:        default
-        Priority:         0
-        Service Account:  default
-        Node:             node-2/10.0.0.6
-        Start Time:       Thu, 26 Nov 2026 20:14:37 +0000
-        Labels:           app=db
-                          statefulset.kubernetes.io/pod-name=db-0
-        Annotations:      <none>
-        Status:           Running
-        IP:               10.244.4.5
-        IPs:
-          IP:           10.244.4.5
-        Controlled By:  StatefulSet/db
-        Containers:
-          db:
-            Container ID:   containerd://3f2a9c1d7b6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a
-            Image:          postgres:16.4
-            Image ID:       docker.io/library/postgres@sha256:7c3ad2f4e6b8d0a2c4e6f8b0d2a4c6e8f0b2d4a6c8e0f2b4d6a8c0e2f4b6d8a0
-            Port:           5432/TCP
-            Host Port:      0/TCP
-            State:          Running
-              Started:      Thu, 26 Nov 2026 20:14:40 +0000
-            Ready:          True
-            Restart Count:  0
-            Environment:    <none>
-            Mounts:
-              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-x7k2p (ro)
-        Conditions:
-          Type                        Status
-          PodReadyToStartContainers   True 
-          Initialized                 True 
-          Ready                       True 
-          ContainersReady             True 
-          PodScheduled                True 
-        Volumes:
-          kube-api-access-x7k2p:
-            Type:                    Projected (a volume that contains injected data from multiple sources)
-            TokenExpirationSeconds:  3607
-            ConfigMapName:           kube-root-ca.crt
-            ConfigMapOptional:       <nil>
-            DownwardAPI:             true
-        QoS Class:                   BestEffort
-        Node-Selectors:              <none>
-        Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s
-                                     node.kubernetes.io/unreachable:NoExecute op=Exists for 300s
-        Events:
-          Type     Reason        Age   From             Message
-          ----     ------        ----  ----             -------
-          Warning  NodeNotReady  41m   node-controller  Node is not ready
-        """#, now: "2026-11-27T01:00:00Z")),
-    // Built states, for cases the text above does not reach.
-    RuleExample(
-      "node stopped posting status",
-      .pod("web-0") { p in
-        p.node("node-1", ready: "Unknown", reason: "NodeStatusUnknown")
-        p.container("web", ready: false)
-        p.event(.warning, "NodeNotReady", "Node is not ready", from: "node-controller")
-      },
-      expect: [
-        ExpectedFinding(
-          ruleID: "node.not-ready", category: .nodeNotReady, severity: .critical,
-          facts: [KeyValue("node", "node-1"), KeyValue("nodeReady", "Unknown"), .int("tolerationSeconds", 300)],
-          evidenceText: ["Node is not ready", "Ready  Unknown"])
-      ]),
-    RuleExample(
-      "node recovered",
-      .pod("web-1") { p in
-        p.node("node-1", ready: "True")
-        p.container("web")
-        p.event(.warning, "NodeNotReady", "Node is not ready", lastAgo: 3000, from: "node-controller")
-      }),
-    // Fragments as users paste them, without the describe around them (docs/kubernetes.md §1.6, §1.3, §3).
-    RuleExample(
-      "`kubectl get events` rows alone: the node controller's NodeNotReady and the taint manager's deletion",
-      .text(
-        #"""
-        LAST SEEN   TYPE      REASON                    OBJECT                     MESSAGE
-        6m          Warning   NodeNotReady              pod/db-0                   Node is not ready
-        54s         Normal    TaintManagerEviction      pod/db-0                   Marking for deletion Pod default/db-0
-        """#, now: "2026-11-27T01:00:00Z"),
-      expect: [
-        ExpectedFinding(
-          ruleID: "node.not-ready", category: .nodeNotReady, severity: .critical,
-          facts: [KeyValue("markedForDeletion", "true"), KeyValue("tolerationSeconds", "300")], evidenceLines: [2, 3])
-      ]),
-    RuleExample(
-      "a node's Events alone: cordoned (NodeNotSchedulable) is not NotReady",
-      .text(
-        #"""
-        Events:
-          Type    Reason              Age   From     Message
-          ----    ------              ----  ----     -------
-          Normal  NodeNotSchedulable  12m   kubelet  Node node-2 status is now: NodeNotSchedulable
-        """#, now: "2026-11-27T01:00:00Z"), expect: []),
-  ]
+/// A node's own NotReady, for input that shows the node but none of its pods on it (a pasted
+/// `kubectl describe node` or `kubectl get nodes`, a bundle's nodes.json, the kubelet's journal):
+/// docs/kubernetes.md §8.3. When a pod on the node already has this rule's finding, that finding
+/// is the one per cause and the node's own is left out.
+extension NodeNotReadyRule {
+  /// The kubelet's own `Container runtime network not ready` lines (kubelet.runtime-network-not-ready):
+  /// while the runtime's network (the CNI plugin) is not ready, the kubelet reports the node
+  /// NotReady (`KubeletNotReady`, "container runtime network not ready") and no pod sandbox needing
+  /// the pod network can be created ([k/k] pkg/kubelet/kubelet_node_status.go).
+  static func networkNotReady(_ logs: [LogRecord], skipping: Set<String>) -> [Finding] {
+    let lines = logs.filter { $0.patternID == "kubelet.runtime-network-not-ready" }
+    return Dictionary(grouping: lines, by: { $0.node ?? "" }).sorted { $0.key < $1.key }.compactMap { host, lines in
+      guard !skipping.contains(host), let last = lines.last else { return nil }
+      let reason = last.capture("reason") ?? "NetworkPluginNotReady"
+      let message = last.capture("message") ?? ""
+      let subject = host.isEmpty ? "the node whose kubelet log was pasted (name not shown)" : "node/\(host)"
+      var facts = [KeyValue("nodeReady", "False"), KeyValue("reason", reason), .int("lines", lines.count)]
+      if !host.isEmpty { facts.insert(KeyValue("node", host), at: 0) }
+      return description.finding(
+        .critical, Subject(object: subject),
+        title: "\(host.isEmpty ? "node" : "node '\(host)'") NotReady: container runtime network not ready (\(reason))",
+        explanation: "The kubelet says the container runtime's network is not ready (\(reason): '\(message)'), "
+          + "written \(lines.count) time\(lines.count == 1 ? "" : "s"). While it is, the kubelet reports the node "
+          + "NotReady and cannot create the sandbox of any pod that needs the pod network, so those pods stay "
+          + "ContainerCreating. The log alone does not show the node object, so whether the node controller has "
+          + "tainted it yet is not known here.",
+        remedy: "make the CNI plugin ready on the node: its daemonset pod running, a config in /etc/cni/net.d and "
+          + "its binaries in /opt/cni/bin; the plugin's own logs say why it is not",
+        facts: facts, decisive: [last.evidence] + lines.dropLast().suffix(2).map(\.evidence), evidence: [])
+    }
+  }
+
+  /// The Ready condition a `get nodes` STATUS cell stands for, when no condition rows were pasted:
+  /// `Ready` is True; `NotReady` is False or Unknown, which the row cannot tell apart.
+  static func readyFromStatus(_ node: NodeSnapshot) -> PodCondition? {
+    guard let status = node.displayStatus?.split(separator: ",").first else { return nil }
+    switch status {
+    case "Ready": return PodCondition(type: "Ready", status: "True")
+    case "NotReady": return PodCondition(type: "Ready", status: "NotReady")
+    case "Unknown": return PodCondition(type: "Ready", status: "Unknown")
+    default: return nil
+    }
+  }
+
+  /// The Ready condition other parts of a node say, when its row was cut off: the node controller
+  /// sets every condition to Unknown with reason `NodeStatusUnknown` when the kubelet stops
+  /// reporting, and taints a node `node.kubernetes.io/unreachable` (Ready Unknown) or
+  /// `node.kubernetes.io/not-ready` (Ready False) ([k/k] pkg/controller/nodelifecycle).
+  static func readyFromOtherSigns(_ node: NodeSnapshot) -> PodCondition? {
+    if let c = node.conditions.first(where: { $0.status == "Unknown" && $0.reason == "NodeStatusUnknown" }) {
+      return PodCondition(type: "Ready", status: "Unknown", reason: "NodeStatusUnknown", message: c.message)
+    }
+    if node.taints.contains(where: { $0.hasPrefix("node.kubernetes.io/unreachable") }) {
+      return PodCondition(type: "Ready", status: "Unknown", message: taintedUnreachable)
+    }
+    if node.taints.contains(where: { $0.hasPrefix("node.kubernetes.io/not-ready") }) {
+      return PodCondition(type: "Ready", status: "False", message: taintedNotReady)
+    }
+    return nil
+  }
+
+  private static func notReady(_ node: NodeSnapshot, _ ready: PodCondition, events: [MergedEvent]) -> Finding {
+    let name = node.name
+    let unknown = ready.status == "Unknown"
+    var text: String
+    switch ready.status {
+    case "Unknown":
+      text =
+        "\(NodeFindings.label(name).capitalisedFirst) is Ready=Unknown\(NodeFindings.why(ready)): its kubelet stopped reporting, so the node controller "
+        + "could not hear from it within node-monitor-grace-period (50s since 1.32, 40s before)."
+    case "NotReady":
+      text =
+        "\(NodeFindings.label(name).capitalisedFirst) is NotReady in 'kubectl get nodes': its Ready condition is False (the kubelet reports it "
+        + "cannot run pods) or Unknown (the kubelet stopped reporting); the row cannot tell which, and "
+        + "'kubectl describe node \(name)' shows the condition with its reason."
+    default:
+      text =
+        "\(NodeFindings.label(name).capitalisedFirst) is Ready=False\(NodeFindings.why(ready)): its kubelet reports that it cannot run pods."
+    }
+    text += " Its pods are marked NotReady and leave Service endpoints; with the default tolerations "
+    text += "(not-ready/unreachable NoExecute for 300s) the taint manager deletes them 5 minutes after the taint, and "
+    text += "pods already bound to the node stay Terminating until the kubelet confirms or the Node object is deleted "
+    text += "(or tainted node.kubernetes.io/out-of-service)."
+    if let since = events.first(where: { $0.reason == "NodeNotReady" })?.lastSeen {
+      text += " The node controller recorded NodeNotReady \(NodeFindings.when(since))."
+    }
+    let taints = node.taints.filter { $0.contains("unreachable") || $0.contains("not-ready") }
+    if !taints.isEmpty { text += " Taints: \(taints.joined(separator: ", "))." }
+    return description.finding(
+      .critical, Subject(object: NodeFindings.subject(name)),
+      title: ready.status == "NotReady"
+        ? "\(NodeFindings.label(name)) is NotReady" : "\(NodeFindings.label(name)) is NotReady (Ready=\(ready.status))",
+      explanation: text,
+      remedy: unknown || ready.status == "NotReady"
+        ? "check the node itself: is it up, is the kubelet running ('systemctl status kubelet', 'journalctl -u kubelet'), "
+          + "can it reach the API server; if the machine is gone, delete the Node object so its pods are rescheduled"
+        : "read the Ready condition's message and the kubelet log on the node (container runtime, CNI, disk)",
+      facts: [KeyValue("node", name), KeyValue("nodeReady", ready.status)]
+        + (ready.reason.map { [KeyValue("reason", $0)] } ?? []),
+      decisive: (ready.status == "NotReady" ? node.evidence : readyEvidence(node, ready))
+        + events.filter { $0.reason == "NodeNotReady" }.flatMap(\.evidence), evidence: [])
+  }
+
+  /// The decisive lines of a Ready condition: its row, or, when it was inferred, the
+  /// NodeStatusUnknown rows or the taints; else all the node's lines.
+  private static func readyEvidence(_ node: NodeSnapshot, _ ready: PodCondition) -> [Evidence] {
+    if ready.reason == "NodeStatusUnknown" {
+      let rows = node.conditions.filter { $0.reason == "NodeStatusUnknown" }.compactMap {
+        node.conditionEvidence[$0.type]
+      }
+      if !rows.isEmpty { return rows }
+    }
+    if let row = node.conditionEvidence["Ready"] { return [row] }
+    if inferredFromTaint(ready), !node.taintEvidence.isEmpty { return node.taintEvidence }
+    return node.evidence
+  }
+
+  /// A Ready condition `readyFromOtherSigns` read from a taint.
+  private static func inferredFromTaint(_ ready: PodCondition) -> Bool {
+    ready.message == taintedUnreachable || ready.message == taintedNotReady
+  }
+
+  static let taintedUnreachable = "tainted node.kubernetes.io/unreachable"
+  static let taintedNotReady = "tainted node.kubernetes.io/not-ready"
 }
 
 fileprivate extension NodeNotReadyRule {

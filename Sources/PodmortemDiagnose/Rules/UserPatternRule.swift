@@ -2,22 +2,41 @@ import PodmortemCorrelate
 import PodmortemModel
 import PodmortemText
 
-/// Findings that patterns raise on their own (docs/architecture.md "Patterns"): a pattern file may give a
-/// pattern a severity, a title and an explanation, and every log line or event message it matches
-/// then becomes evidence of one finding per pod and container, with no Swift rule at all.
+/// Findings that patterns raise on their own (docs/architecture.md "Patterns"): a pattern file may
+/// give a pattern a severity, a title and an explanation, and every log line or event message it
+/// matches then becomes evidence of one finding per pod and container (per node for kubelet lines
+/// that name no pod), with no Swift rule of its own. The shipped patterns carry no severity, so
+/// this rule draws nothing until `--patterns` adds one that does. Its findings carry the
+/// pattern's id, so a config file ignores or overrides them by that id.
 ///
 /// Log records were classified at ingest (their pattern id and captures); event messages are
 /// matched here against the patterns of kind `event` that carry a severity.
-package struct PatternFindings: Sendable {
+///
+/// Examples, in `Examples/UserPatternRuleExamples.swift`; each runs as a test, and a near miss must not fire:
+/// - fires: an Events table alone whose warning an event pattern with a severity matches
+/// - near miss: the same Events table once the license was renewed
+/// - fires: the kubelet's journal alone: a kubelet pattern with a severity matches a line that names no pod
+package struct UserPatternRule: DiagnosisRule {
+  package static let description = RuleDescription(
+    id: "pattern.user", category: .pattern, title: "a pattern with a severity matched",
+    rationale: "a pattern file that gives a pattern a severity asks for a finding wherever it matches; the "
+      + "finding is the pattern's, named by its id", scopes: [.pod, .node])
+
   /// Only the patterns that carry a severity.
   private let severe: PatternCatalog
 
+  /// The rule without patterns: it draws nothing (the shipped catalog's patterns carry no severity).
+  package init() { severe = .empty }
+
+  /// The rule for the patterns of `catalog` that carry a severity.
   package init(catalog: PatternCatalog) {
     severe = PatternCatalog(patterns: catalog.patterns.filter { $0.severity != nil })
   }
 
-  /// True when no pattern carries a severity (the shipped catalog: its findings are the rules').
-  package var isEmpty: Bool { severe.patterns.isEmpty }
+  package func configured(patterns: PatternCatalog) -> any DiagnosisRule { UserPatternRule(catalog: patterns) }
+
+  /// A finding of this rule carries the id of the pattern that raised it.
+  package func draws(_ ruleID: String) -> Bool { severe.pattern(id: ruleID) != nil }
 
   /// One hit: the pattern, whom it is about, and the lines.
   private struct Hits {
@@ -28,9 +47,8 @@ package struct PatternFindings: Sendable {
     var captures: [KeyValue] = []
   }
 
-  /// The findings about one pod.
-  package func diagnose(_ pod: PodHistory) -> [Finding] {
-    guard !isEmpty else { return [] }
+  package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
+    guard !severe.patterns.isEmpty else { return [] }
     var hits: [String: Hits] = [:]
     func add(_ pattern: Pattern, container: String?, count: Int, evidence: [Evidence], captures: [KeyValue]) {
       let key = pattern.id + "\u{0}" + (container ?? "")
@@ -52,11 +70,11 @@ package struct PatternFindings: Sendable {
     return hits.values.map { Self.finding($0, subject: pod.subject($0.container)) }
   }
 
-  /// The findings about log lines that name no pod (node-level kubelet lines).
-  package func diagnose(nodeLogs: [LogRecord]) -> [Finding] {
-    guard !isEmpty else { return [] }
+  /// The findings about kubelet lines that name no pod.
+  package func diagnoseNodes(in state: CorrelatedState, podFindings: [Finding]) -> [Finding] {
+    guard !severe.patterns.isEmpty else { return [] }
     var hits: [String: Hits] = [:]
-    for log in nodeLogs {
+    for log in state.nodeLogs {
       guard let id = log.patternID, let pattern = severe.pattern(id: id) else { continue }
       var h = hits[id] ?? Hits(pattern: pattern)
       h.count += 1

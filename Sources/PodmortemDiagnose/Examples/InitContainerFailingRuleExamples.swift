@@ -1,0 +1,271 @@
+import PodmortemCorrelate
+import PodmortemModel
+
+extension InitContainerFailingRule {
+  package static let examples: [RuleExample] = [
+    // kubectl text as users paste it, run end to end through ingest and correlation.
+    RuleExample(
+      "a migration init container crash-looping: Init:CrashLoopBackOff",
+      .text(
+        #"""
+        Name:             api-7d9f8b6c5d-j7h5g
+        Namespace:        default
+        Priority:         0
+        Service Account:  default
+        Node:             node-1/10.0.0.5
+        Start Time:       Fri, 27 Nov 2026 00:53:00 +0000
+        Labels:           app=api
+                          pod-template-hash=7d9f8b6c5d
+        Annotations:      <none>
+        Status:           Pending
+        IP:               10.244.3.16
+        IPs:
+          IP:           10.244.3.16
+        Controlled By:  ReplicaSet/api-7d9f8b6c5d
+        Init Containers:
+        ▶  migrate:
+            Container ID:  containerd://8b1e0d4c2a7f9e6b5d3c1a0f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1f0e9d
+            Image:         registry.example.com/shop/api:1.8.0
+            Image ID:      registry.example.com/shop/api@sha256:5c3e0b9f1d2a4c6e8f0a1b3d5e7f9a2c4e6b8d0f1a3c5e7092b4d6f8a0c2e4f6
+            Port:          <none>
+            Host Port:     <none>
+            Command:
+              /app/migrate
+            Args:
+              --to=latest
+            State:          Waiting
+              Reason:       CrashLoopBackOff
+            Last State:     Terminated
+              Reason:       Error
+        ▶      Exit Code:    1
+              Started:      Fri, 27 Nov 2026 00:58:12 +0000
+              Finished:     Fri, 27 Nov 2026 00:58:14 +0000
+            Ready:          False
+            Restart Count:  5
+            Environment:    <none>
+            Mounts:
+              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-x7k2p (ro)
+        Containers:
+          api:
+            Container ID:   
+            Image:          registry.example.com/shop/api:1.8.0
+            Image ID:       
+            Port:           8080/TCP
+            Host Port:      0/TCP
+            State:          Waiting
+              Reason:       PodInitializing
+            Ready:          False
+            Restart Count:  0
+            Environment:    <none>
+            Mounts:
+              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-x7k2p (ro)
+        Conditions:
+          Type                        Status
+          PodReadyToStartContainers   True 
+          Initialized                 False 
+          Ready                       False 
+          ContainersReady             False 
+          PodScheduled                True 
+        Volumes:
+          kube-api-access-x7k2p:
+            Type:                    Projected (a volume that contains injected data from multiple sources)
+            TokenExpirationSeconds:  3607
+            ConfigMapName:           kube-root-ca.crt
+            ConfigMapOptional:       <nil>
+            DownwardAPI:             true
+        QoS Class:                   BestEffort
+        Node-Selectors:              <none>
+        Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s
+                                     node.kubernetes.io/unreachable:NoExecute op=Exists for 300s
+        Events:
+          Type     Reason     Age                  From               Message
+          ----     ------     ----                 ----               -------
+          Normal   Scheduled  7m                   default-scheduler  Successfully assigned default/api-7d9f8b6c5d-j7h5g to node-1
+          Normal   Pulled     108s (x6 over 7m)    kubelet            Container image "registry.example.com/shop/api:1.8.0" already present on machine
+          Normal   Created    108s (x6 over 7m)    kubelet            Created container: migrate
+          Normal   Started    108s (x6 over 7m)    kubelet            Started container migrate
+        ▶  Warning  BackOff    8s (x30 over 6m50s)  kubelet            Back-off restarting failed container migrate in pod api-7d9f8b6c5d-j7h5g_default(0f1c3a52-7d4e-4b8a-9c1f-2e6d5a4b3c21)
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "init.container-failing", category: .initContainer, severity: .critical, container: "migrate",
+          facts: [
+            KeyValue("exitCode", "1"), KeyValue("restarts", "5"), KeyValue("initIndex", "1/1"),
+            KeyValue("reason", "CrashLoopBackOff"), KeyValue("backoffSeconds", "160"),
+            KeyValue("alsoExplains", "crashloop.backoff"),
+          ])
+      ]),
+    RuleExample(
+      "the init container completed (exit 0) and the app runs",
+      .text(
+        #"""
+        Name:             api-7d9f8b6c5d-l2k4j
+        Namespace:        default
+        Priority:         0
+        Service Account:  default
+        Node:             node-1/10.0.0.5
+        Start Time:       Fri, 27 Nov 2026 00:10:00 +0000
+        Labels:           app=api
+                          pod-template-hash=7d9f8b6c5d
+        Annotations:      <none>
+        Status:           Running
+        IP:               10.244.3.17
+        IPs:
+          IP:           10.244.3.17
+        Controlled By:  ReplicaSet/api-7d9f8b6c5d
+        Init Containers:
+          migrate:
+            Container ID:  containerd://8b1e0d4c2a7f9e6b5d3c1a0f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1f0e9d
+            Image:         registry.example.com/shop/api:1.8.0
+            Image ID:      registry.example.com/shop/api@sha256:5c3e0b9f1d2a4c6e8f0a1b3d5e7f9a2c4e6b8d0f1a3c5e7092b4d6f8a0c2e4f6
+            Port:          <none>
+            Host Port:     <none>
+            Command:
+              /app/migrate
+            Args:
+              --to=latest
+            State:          Terminated
+              Reason:       Completed
+              Exit Code:    0
+              Started:      Fri, 27 Nov 2026 00:10:04 +0000
+              Finished:     Fri, 27 Nov 2026 00:10:09 +0000
+            Ready:          True
+            Restart Count:  0
+            Environment:    <none>
+            Mounts:
+              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-x7k2p (ro)
+        Containers:
+          api:
+            Container ID:   containerd://3f2a9c1d7b6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a
+            Image:          registry.example.com/shop/api:1.8.0
+            Image ID:       registry.example.com/shop/api@sha256:5c3e0b9f1d2a4c6e8f0a1b3d5e7f9a2c4e6b8d0f1a3c5e7092b4d6f8a0c2e4f6
+            Port:           8080/TCP
+            Host Port:      0/TCP
+            State:          Running
+              Started:      Fri, 27 Nov 2026 00:10:10 +0000
+            Ready:          True
+            Restart Count:  0
+            Environment:    <none>
+            Mounts:
+              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-x7k2p (ro)
+        Conditions:
+          Type                        Status
+          PodReadyToStartContainers   True 
+          Initialized                 True 
+          Ready                       True 
+          ContainersReady             True 
+          PodScheduled                True 
+        Volumes:
+          kube-api-access-x7k2p:
+            Type:                    Projected (a volume that contains injected data from multiple sources)
+            TokenExpirationSeconds:  3607
+            ConfigMapName:           kube-root-ca.crt
+            ConfigMapOptional:       <nil>
+            DownwardAPI:             true
+        QoS Class:                   BestEffort
+        Node-Selectors:              <none>
+        Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s
+                                     node.kubernetes.io/unreachable:NoExecute op=Exists for 300s
+        Events:
+          Type    Reason   Age   From     Message
+          ----    ------   ----  ----     -------
+          Normal  Started  50m   kubelet  Started container migrate
+          Normal  Started  50m   kubelet  Started container api
+        """#, now: "2026-11-27T01:00:00Z")),
+    // Built states, for cases the text above does not reach.
+    RuleExample(
+      "migration init container crash-looping",
+      .pod("api-0", phase: "Pending") { p in
+        p.container(
+          "migrate", role: .initContainer, state: .waiting(reason: "CrashLoopBackOff", message: nil),
+          lastState: .terminated(Termination(reason: "Error", exitCode: 1)), restarts: 5)
+        p.container("api", state: .waiting(reason: "PodInitializing", message: nil))
+      },
+      expect: [
+        ExpectedFinding(
+          ruleID: "init.container-failing", category: .initContainer, severity: .critical, container: "migrate",
+          facts: [
+            .int("exitCode", 1), .int("restarts", 5), KeyValue("initIndex", "1/1"),
+            KeyValue("reason", "CrashLoopBackOff"),
+          ],
+          evidenceText: ["migrate:"])
+      ]),
+    RuleExample(
+      "init container completed",
+      .pod("api-1") { p in
+        p.container("migrate", role: .initContainer, state: .terminated(Termination(reason: "Completed", exitCode: 0)))
+        p.container("api")
+      }),
+    RuleExample(
+      "a Failed pod whose status shows only its Initialized condition",
+      .pod("ci-job-0", phase: "Failed") { p in
+        p.snapshot.conditions = [
+          PodCondition(
+            type: "Initialized", status: "False", reason: "ContainersNotInitialized",
+            message: "containers with incomplete status: [initupload place-tools]")
+        ]
+      },
+      expect: [
+        ExpectedFinding(
+          ruleID: "init.container-failing", category: .initContainer, severity: .critical,
+          facts: [KeyValue("reason", "ContainersNotInitialized"), KeyValue("incomplete", "initupload,place-tools")])
+      ]),
+    RuleExample(
+      "a Pending pod still initializing is not failed",
+      .pod("ci-job-1", phase: "Pending") { p in
+        p.snapshot.conditions = [
+          PodCondition(
+            type: "Initialized", status: "False", reason: "ContainersNotInitialized",
+            message: "containers with incomplete status: [initupload]")
+        ]
+      },
+      expect: []),
+    // Fragments as users paste them, without the describe around them (docs/kubernetes.md §1.6, §1.3, §3).
+    RuleExample(
+      "the Init Containers block alone: the migration crash-loops",
+      .text(
+        #"""
+        Init Containers:
+        ▶  migrate:
+        ▶    State:          Waiting
+              Reason:       CrashLoopBackOff
+            Last State:     Terminated
+        ▶      Reason:       Error
+              Exit Code:    1
+              Started:      Fri, 27 Nov 2026 00:55:40 +0000
+              Finished:     Fri, 27 Nov 2026 00:55:43 +0000
+            Ready:          False
+        ▶    Restart Count:  6
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "init.container-failing", category: .initContainer, severity: .critical, container: "migrate",
+          facts: [
+            KeyValue("exitCode", "1"), KeyValue("restarts", "6"), KeyValue("initIndex", "1/1"),
+            KeyValue("backoffSeconds", "300"),
+          ])
+      ]),
+    RuleExample(
+      "a get pods row of a pod still initializing",
+      .text(
+        #"""
+        NAME                    READY   STATUS     RESTARTS   AGE
+        api-7d9f8b6c5d-j7h5g    0/1     Init:0/1   0          20s
+        """#, now: "2026-11-27T01:00:00Z"), expect: []),
+    RuleExample(
+      "a get pods row whose STATUS is Init:CrashLoopBackOff: which init container and its exit code not shown",
+      .text(
+        #"""
+        NAME                    READY   STATUS                  RESTARTS      AGE
+        ▶api-7d9f8b6c5d-j7h5g    0/1     Init:CrashLoopBackOff   6 (90s ago)   9m
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "init.container-failing", category: .initContainer, severity: .critical,
+          facts: [
+            KeyValue("reason", "CrashLoopBackOff"), KeyValue("restarts", "6"),
+            KeyValue("alsoExplains", "crashloop.backoff"),
+          ])
+      ]),
+  ]
+}
