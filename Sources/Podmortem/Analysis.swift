@@ -12,22 +12,32 @@ public enum PodmortemVersion {
   public static let string = "0.1.0"
 }
 
-/// What to analyse and how: the facade's whole configuration.
-package struct AnalysisOptions: Sendable {
-  /// Paths to read; `-` is standard input. Empty means standard input.
-  package var inputs: [String]
-  /// The capture-time anchor (`--now`); nil lets each source choose (docs/architecture.md "Time").
-  package var now: Date?
-  /// Extra pattern directories (`--patterns DIR`).
-  package var patternDirectories: [String]
+/// What to analyse and how: the whole configuration of an ``Analysis``.
+public struct AnalysisOptions: Sendable {
+  /// Paths to read: files (plain, `.gz`, `.tar`, `.tar.gz`, `.zip`) and directories; `-` is
+  /// standard input. Empty means standard input.
+  public var inputs: [String]
+  /// The moment the input was captured, which ages (`5m`) count back from (`--now`); nil lets each
+  /// source choose: a time it holds, else its file's modification time, else the start of the run
+  /// (docs/architecture.md "Time").
+  public var now: Date?
+  /// Directories of extra pattern files (`--patterns DIR`, docs/patterns.md).
+  public var patternDirectories: [String]
   /// The decompression cap per source (`--max-bytes`); nil keeps the default.
-  package var maxBytesPerSource: Int64?
+  public var maxBytesPerSource: Int64?
   /// The decompression budget of the whole run (`--max-total-bytes`); nil keeps the default.
-  package var maxTotalBytes: Int64?
-  /// Keep and show environment values (never by default).
-  package var revealSecrets: Bool
+  public var maxTotalBytes: Int64?
+  /// Keep and show environment values and anything that looks like a secret (never by default).
+  public var revealSecrets: Bool
 
-  package init(
+  /// - Parameters:
+  ///   - inputs: files, directories or `-`; empty reads standard input.
+  ///   - now: the capture time; nil lets each source choose.
+  ///   - patternDirectories: extra pattern files to load beside the shipped ones.
+  ///   - maxBytesPerSource: the decompression cap per source.
+  ///   - maxTotalBytes: the decompression budget of the run.
+  ///   - revealSecrets: show secrets instead of masking them.
+  public init(
     inputs: [String], now: Date? = nil, patternDirectories: [String] = [], maxBytesPerSource: Int64? = nil,
     maxTotalBytes: Int64? = nil, revealSecrets: Bool = false
   ) {
@@ -40,13 +50,11 @@ package struct AnalysisOptions: Sendable {
   }
 }
 
-/// The result of a run: everything the renderers need, plus whether anything could be read.
-package struct AnalysisResult: Sendable {
+/// The result of a run: its findings, what became of every input line, and the reports.
+public struct AnalysisResult: Sendable {
   package var report: ReportInput
   /// True when at least one source produced at least one line.
-  package var readAnything: Bool
-
-  package var findings: [Finding] { report.findings }
+  public var readAnything: Bool
 
   /// Why nothing could be read, for the one line on stderr beside exit 2; nil when something was.
   package var nothingReadReason: String? {
@@ -64,16 +72,31 @@ package struct AnalysisResult: Sendable {
   }
 }
 
-/// Wires the stages: Input → Ingest → Correlate → Diagnose. The library never prints: input
-/// problems go to `diagnostics` as they happen, and the result comes back as a value.
-package struct Analysis: Sendable {
-  package var options: AnalysisOptions
+/// An analysis of Kubernetes text: it reads the inputs, correlates their events, logs and objects,
+/// and diagnoses every pod (Input → Ingest → Correlate → Diagnose, docs/architecture.md).
+///
+/// The library never prints: input problems come back in ``AnalysisResult/problems``, and
+/// everything from the input — findings, evidence, problems — has its secrets masked unless
+/// ``AnalysisOptions/revealSecrets`` is set.
+///
+/// ```swift
+/// let result = Analysis(options: AnalysisOptions(inputs: ["describe.txt"])).run()
+/// for finding in result.findings where finding.severity >= .warning {
+///   print(finding.subject, finding.title)
+/// }
+/// ```
+public struct Analysis: Sendable {
+  public var options: AnalysisOptions
   /// Told how far each input has been read (a progress line); nil by default.
   package var progress: ProgressSink?
 
-  package init(options: AnalysisOptions) {
+  public init(options: AnalysisOptions) {
     self.options = options
   }
+
+  /// Reads every input and diagnoses what it held. Bad input never stops the run: each problem is
+  /// in ``AnalysisResult/problems`` and the rest is read.
+  public func run() -> AnalysisResult { run(diagnostics: { _ in }, live: nil) }
 
   package func run(diagnostics: @escaping DiagnosticSink) -> AnalysisResult {
     run(diagnostics: diagnostics, live: nil)

@@ -116,7 +116,7 @@ package final class FollowSession: @unchecked Sendable {
 
   /// Called with the run's findings when the stream has ended: what the last records changed is
   /// reported before the report is.
-  func finish(_ findings: [Finding]) {
+  func finish(_ findings: [PodmortemModel.Finding]) {
     report(findings)
   }
 
@@ -133,7 +133,7 @@ package final class FollowSession: @unchecked Sendable {
   }
 
   /// Reports the findings that are new or whose severity changed since the last call.
-  private func report(_ all: [Finding]) {
+  private func report(_ all: [PodmortemModel.Finding]) {
     guard let filter else { return }
     // Masked through the run's filter, so a secret has the same token here and in the report;
     // narrowed and suppressed as the report will be.
@@ -158,13 +158,13 @@ package struct FollowChange: Sendable {
   }
 
   /// The finding as it is now, masked like the report.
-  package var finding: Finding
+  package var finding: PodmortemModel.Finding
   /// The severity reported before; nil for a new finding.
   package var previousSeverity: Severity?
   /// When it was noticed (the wall clock).
   package var time: Date
 
-  package init(finding: Finding, previousSeverity: Severity?, time: Date) {
+  package init(finding: PodmortemModel.Finding, previousSeverity: Severity?, time: Date) {
     self.finding = finding
     self.previousSeverity = previousSeverity
     self.time = time
@@ -245,7 +245,7 @@ private struct FindingLine: Encodable {
   let facts: [String: String]
   let evidence: [EvidenceLine]
 
-  init(_ f: Finding) {
+  init(_ f: PodmortemModel.Finding) {
     rule = f.ruleID
     category = f.category.rawValue
     severity = f.severity.rawValue

@@ -90,7 +90,7 @@ package struct Selection: Sendable {
     return true
   }
 
-  func matches(_ f: Finding) -> Bool {
+  func matches(_ f: PodmortemModel.Finding) -> Bool {
     if let namespace, let ns = f.subject.namespace, !ns.isEmpty, ns != namespace { return false }
     guard let object else { return true }
     if let pod = f.subject.pod { return object.kind == "Pod" && object.matches(name: pod) }

@@ -95,7 +95,7 @@ package struct SuppressionConfig: Sendable, Equatable {
     package var namespaces: [Glob] = []
     package var pods: [PodGlob] = []
 
-    package func applies(to f: Finding) -> Bool {
+    package func applies(to f: PodmortemModel.Finding) -> Bool {
       guard rule.matches(f.ruleID) else { return false }
       if namespaces.isEmpty && pods.isEmpty { return true }
       if let ns = f.subject.namespace, namespaces.contains(where: { $0.matches(ns) }) { return true }
@@ -106,7 +106,7 @@ package struct SuppressionConfig: Sendable, Equatable {
   // MARK: - Applying
 
   /// Why `f` is suppressed (`rule probe.*`, `pod kube-system/*`), or nil when it is kept.
-  package func suppression(of f: Finding) -> String? {
+  package func suppression(of f: PodmortemModel.Finding) -> String? {
     if f.category == .pattern {
       if let g = patterns.first(where: { $0.matches(f.ruleID) }) { return "pattern \(g.text)" }
     } else if let g = rules.first(where: { $0.matches(f.ruleID) }) {
@@ -123,7 +123,7 @@ package struct SuppressionConfig: Sendable, Equatable {
   /// suppressed findings are kept in `suppressed` so every format counts them.
   package func apply(to input: ReportInput) -> ReportInput {
     var out = input
-    var kept: [Finding] = []
+    var kept: [PodmortemModel.Finding] = []
     var suppressed = Suppressed(file: file)
     for f in input.findings {
       if let reason = suppression(of: f) {

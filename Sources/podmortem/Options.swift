@@ -131,24 +131,8 @@ struct CaptureTimeArgument: ExpressibleByArgument {
   }
 }
 
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-  case text, markdown, json, html, junit, sarif
-
-  /// JSON, JUnit and SARIF are written even when nothing was recognised: a pipeline keeps the
-  /// accounting and the exit status says the rest.
-  var isMachineReadable: Bool { self == .json || self == .junit || self == .sarif }
-
-  func render(_ report: ReportInput, failOn: Severity, palette: Palette, wide: Bool = false) -> String {
-    switch self {
-    case .text: TextRenderer(palette: palette, wide: wide).render(report)
-    case .markdown: ReportFormat.markdown.render(report)
-    case .json: ReportFormat.json.render(report)
-    case .html: ReportFormat.html.render(report)
-    case .junit: JUnitRenderer(failOn: failOn).render(report)
-    case .sarif: SARIFRenderer().render(report)
-    }
-  }
-}
+// `-o`/`--format` takes the library's formats by name.
+extension OutputFormat: ExpressibleByArgument {}
 
 enum FailLevel: String, ExpressibleByArgument, CaseIterable {
   case info, warning, critical

@@ -15,7 +15,7 @@ struct CommandLogicTests {
     account.unrecognised = unrecognised
     account.ignored = lines - parsed - unrecognised
     let found = findings.map { severity in
-      Finding(
+      PodmortemModel.Finding(
         ruleID: "test.rule", category: .containerExit, severity: severity, subject: Subject(namespace: "a", pod: "p"),
         title: "t", explanation: "e", remedy: "", facts: [], evidence: [])
     }

@@ -87,7 +87,7 @@ struct FollowSessionTests {
       FollowSession.problem(following: [Self.repo.path, "-"]) == nil, "a directory before the stream is read once")
   }
 
-  static let finding = Finding(
+  static let finding = PodmortemModel.Finding(
     ruleID: "probe.liveness-failing", category: .probeFailure, severity: .critical,
     subject: Subject(namespace: "default", pod: "web-0", container: "web"), title: "liveness probe failing",
     explanation: "e", remedy: "r", facts: [KeyValue("probe", "liveness")],

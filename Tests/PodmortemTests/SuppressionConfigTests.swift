@@ -29,13 +29,13 @@ struct SuppressionConfigTests {
   static func finding(
     _ rule: String, _ severity: Severity, namespace: String? = "default", pod: String? = "web-0",
     category: FindingCategory = .probeFailure
-  ) -> Finding {
-    Finding(
+  ) -> PodmortemModel.Finding {
+    PodmortemModel.Finding(
       ruleID: rule, category: category, severity: severity, subject: Subject(namespace: namespace, pod: pod),
       title: "\(rule) on \(pod ?? "-")", explanation: "e", remedy: "")
   }
 
-  static func report(_ findings: [Finding]) -> ReportInput {
+  static func report(_ findings: [PodmortemModel.Finding]) -> ReportInput {
     ReportInput(toolVersion: "0", accounts: [], diagnostics: [], state: Correlator().finish(), findings: findings)
   }
 
