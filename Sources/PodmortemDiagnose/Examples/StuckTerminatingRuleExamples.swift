@@ -569,5 +569,23 @@ extension StuckTerminatingRule {
           ----    ------   ----  ----     -------
           Normal  Killing  6s    kubelet  Stopping container web
         """#, now: "2026-11-27T01:00:00Z"), expect: []),
+    RuleExample(
+      "get pods rows alone: Terminating with no container ready, since when not shown (info)",
+      .text(
+        #"""
+        ▶my-nginx-9927561668-rf4d0    0/1       Terminating   0          20h
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "terminating.stuck", category: .stuckTerminating, severity: .info,
+          facts: [KeyValue("cause", "unknown"), KeyValue("ready", "0/1")])
+      ]),
+    RuleExample(
+      "a get pods row Terminating with its container still ready: the kubelet is stopping it",
+      .text(
+        #"""
+        NAME                   READY   STATUS        RESTARTS   AGE
+        cart-7c9d8f6b5-n5k8p   1/1     Terminating   0          5h42m
+        """#, now: "2026-11-27T01:00:00Z"), expect: []),
   ]
 }

@@ -21,6 +21,8 @@ import PodmortemModel
 /// - near miss: lasts <invalid> with no deletion time parsed
 /// - fires: the describe's status lines and Events alone: the runtime cannot kill the container, 47m past the deadline
 /// - near miss: the describe's status lines and Events alone: Terminating (lasts <invalid>) inside the grace period
+/// - fires: get pods rows alone: Terminating with no container ready, since when not shown (info)
+/// - near miss: a get pods row Terminating with its container still ready: the kubelet is stopping it
 package struct StuckTerminatingRule: DiagnosisRule {
   package static let description = RuleDescription(
     id: "terminating.stuck", category: .stuckTerminating, title: "pod stuck Terminating",
@@ -60,7 +62,7 @@ package struct StuckTerminatingRule: DiagnosisRule {
     signals.failedPreStopHook = !hook.isEmpty
     let causes = TerminationModel.stuckCauses(signals)
     if let overdue, overdue.upperBound <= TerminationModel.stuckAfterSeconds, causes == [.unknown] { return [] }
-    if overdue == nil, causes == [.unknown] { return [] }
+    if overdue == nil, causes == [.unknown] { return Self.sinceUnknown(pod) }
     let grace = latest.deletionGracePeriodSeconds ?? latest.terminationGracePeriodSeconds
     var facts: [KeyValue] = [
       KeyValue("cause", causes.first?.rawValue ?? "unknown"),
@@ -84,6 +86,36 @@ package struct StuckTerminatingRule: DiagnosisRule {
         severity, pod.subject(), title: Self.title(causes, overdue: overdue),
         explanation: Self.explanation(causes, overdue: overdue, grace: grace, latest: latest, kills: kill.totalCount),
         remedy: Self.remedy(causes, latest: latest), facts: facts, decisive: decisive, evidence: evidence)
+    ]
+  }
+
+  /// A pod a `get pods` row (or a console) shows Terminating with none of its containers ready,
+  /// and nothing saying when the delete began: AGE counts from the pod's creation, not from the
+  /// delete (docs/kubernetes.md §3.4). Its containers have stopped, so only the API object is
+  /// left — normal for the few seconds until the kubelet confirms, stuck if it stays. What the input
+  /// cannot tell is said, at info severity; with containers still ready the kubelet is still
+  /// stopping them, and nothing is drawn.
+  static func sinceUnknown(_ pod: PodHistory) -> [Finding] {
+    let latest = pod.latest
+    guard latest.deletionTimestamp == nil, latest.terminating, let ready = latest.ready, ready.ready == 0,
+      ready.total > 0
+    else { return [] }
+    let facts = [KeyValue("cause", "unknown"), KeyValue("causes", "unknown"), KeyValue("ready", "0/\(ready.total)")]
+    let explanation =
+      "kubectl shows the pod Terminating with none of its \(ready.total == 1 ? "container" : "\(ready.total) containers") "
+      + "ready: the kubelet has stopped them, and only the API object is left. A delete normally ends within the grace "
+      + "period (30s unless the pod sets another) and the kubelet's confirmation; the input does not show when this one "
+      + "began (AGE counts from the pod's creation), so whether it is stuck is not known. If it still shows Terminating "
+      + "after the grace period, finalizers or an unreachable node hold it."
+    let name = latest.name.isEmpty ? "POD" : latest.name
+    let namespace = latest.namespace.map { " -n \($0)" } ?? ""
+    let remedy =
+      "see what holds it: kubectl get pod\(namespace) \(name) -o jsonpath='{.metadata.deletionTimestamp} "
+      + "{.metadata.finalizers} {.spec.nodeName}' and check that node with kubectl get node"
+    return [
+      Self.description.finding(
+        .info, pod.subject(), title: "pod Terminating with no container ready (since when is not shown)",
+        explanation: explanation, remedy: remedy, facts: facts, decisive: latest.evidence, evidence: [])
     ]
   }
 
