@@ -16,8 +16,15 @@ package struct LogSample: Sendable {
   package private(set) var counts: [String: Int] = [:]
 
   private struct Ends {
+    /// The `keep` smallest records, sorted.
     var head: [LogRecord] = []
+    /// Sorted; the last `keep` of it are the `keep` largest records. It grows to twice `keep`
+    /// before the ones below that window are dropped at once, so a record arriving in source
+    /// order costs an append, not a shift of the whole window per line.
     var tail: [LogRecord] = []
+
+    /// The largest records.
+    var kept: ArraySlice<LogRecord> { tail.suffix(LogSample.keep) }
   }
 
   package init() {}
@@ -39,8 +46,8 @@ package struct LogSample: Sendable {
 
   /// Everything kept, in source order, each record once.
   package var records: [LogRecord] {
-    var all = unrecognised.head + unrecognised.tail
-    for ends in byPattern.values { all += ends.head + ends.tail }
+    var all = unrecognised.head + unrecognised.kept
+    for ends in byPattern.values { all += ends.head + ends.kept }
     all.sort(by: Self.order)
     var out: [LogRecord] = []
     out.reserveCapacity(all.count)
@@ -68,10 +75,23 @@ package struct LogSample: Sendable {
     if list.count > keep { list.removeLast() }
   }
 
+  /// Keeps `r` if it is among the `keep` largest; `list` is an `Ends.tail`.
   private static func keepLargest(_ list: inout [LogRecord], _ r: LogRecord) {
-    if list.count == keep, let first = list.first, !order(first, r) { return }
-    guard !list.contains(where: { same($0, r) }) else { return }
-    list.insert(r, at: list.firstIndex { order(r, $0) } ?? list.endIndex)
-    if list.count > keep { list.removeFirst() }
+    let window = max(0, list.count - keep)
+    if list.count >= keep, !order(list[window], r) { return }
+    if let last = list.last, order(last, r) {
+      // The common case, a record after every kept one: a different line from all of them unless
+      // it shares the last one's line (then it is a different text of it, or an equal record).
+      guard last.evidence.ref != r.evidence.ref || !list[window...].contains(where: { same($0, r) }) else { return }
+      list.append(r)
+    } else {
+      guard !list[window...].contains(where: { same($0, r) }) else { return }
+      // Before the first kept record greater than `r`: the kept window stays sorted, and the one
+      // at its start drops out of it.
+      var at = list.endIndex
+      while at > window, order(r, list[at - 1]) { at -= 1 }
+      list.insert(r, at: at)
+    }
+    if list.count >= 2 * keep { list.removeFirst(list.count - keep) }
   }
 }
