@@ -12,8 +12,11 @@ package struct LiteralSet: Sendable {
   /// The byte class of each byte: one class per byte that occurs in some literal, class 0 for the rest.
   private let classOf: [UInt8]
   private let classCount: Int
-  /// `transitions[state * classCount + class]`: the next state.
+  /// `transitions[row + class]`, where `row` is a state's number times `classCount`: the next
+  /// state's row, with `outputFlag` set when some literal ends there (one load per byte, and one
+  /// more only where a literal ends).
   private let transitions: [UInt32]
+  private static let outputFlag: UInt32 = 1 << 31
   /// Per state, the range of `outputs` holding the ids of the literals that end there (its own and
   /// those of its suffix states).
   private let outputStart: [UInt32]
@@ -22,17 +25,31 @@ package struct LiteralSet: Sendable {
   /// How many 64-bit words a `found` mask of this set has.
   package var wordCount: Int { (literals.count + 63) / 64 }
 
+  /// The largest transition table built (16 Mi entries, 64 MiB); a bigger set of literals (a
+  /// `--patterns DIR` of megabytes of them) is searched literal by literal instead.
+  package static let maxTableEntries = 1 << 24
+
   /// Builds the automaton; an empty literal occurs everywhere and is not looked for.
-  package init(_ literals: [[UInt8]]) {
+  package init(_ literals: [[UInt8]], maxTableEntries: Int = maxTableEntries) {
     self.literals = literals
     var classOf = [UInt8](repeating: 0, count: 256)
     var classCount = 1
     for literal in literals {
-      for byte in literal where classOf[Int(byte)] == 0 {
-        // More than 255 distinct bytes cannot happen: at most 256 exist and class 0 is the rest.
+      for byte in literal where classOf[Int(byte)] == 0 && classCount < 256 {
         classOf[Int(byte)] = UInt8(truncatingIfNeeded: classCount)
         classCount += 1
       }
+    }
+    // The trie has at most one state per literal byte, plus the root. Literals using 255 or more
+    // distinct bytes leave no class for the rest: searched one by one too.
+    let totalBytes = literals.reduce(0) { $0 + $1.count }
+    guard classCount < 256, totalBytes < max(0, maxTableEntries) / classCount else {
+      self.classOf = []
+      self.classCount = 0
+      self.transitions = []
+      self.outputStart = []
+      self.outputs = []
+      return
     }
     // The trie: goto[state * classCount + class], 0 meaning "none" (the root is never a target).
     var goto: [UInt32] = Array(repeating: 0, count: classCount)
@@ -82,6 +99,13 @@ package struct LiteralSet: Sendable {
       outputs += Set(ends[state]).sorted()
     }
     outputStart.append(UInt32(outputs.count))
+    // State numbers become row offsets, flagged where output starts. The table has at most
+    // 256 classes × (1 + total literal bytes) entries; patterns are small configuration, far below 2^31.
+    for slot in transitions.indices {
+      let next = Int(transitions[slot])
+      let flag = ends[next].isEmpty ? 0 : Self.outputFlag
+      transitions[slot] = UInt32(truncatingIfNeeded: next * classCount) | flag
+    }
     self.classOf = classOf
     self.classCount = classCount
     self.transitions = transitions
@@ -93,17 +117,24 @@ package struct LiteralSet: Sendable {
   /// must have `wordCount` words; bits are only ever set, so the caller clears it.
   package func scan(_ text: UnsafeBufferPointer<UInt8>, into found: UnsafeMutableBufferPointer<UInt64>) {
     let classCount = self.classCount
+    guard classCount > 0 else {
+      // Too many literals for a table: each searched on its own.
+      for (id, literal) in literals.enumerated() where !literal.isEmpty && Literal.occurs(literal, in: text) {
+        found[id >> 6] |= 1 << UInt64(id & 63)
+      }
+      return
+    }
     classOf.withUnsafeBufferPointer { classOf in
       transitions.withUnsafeBufferPointer { transitions in
         outputStart.withUnsafeBufferPointer { outputStart in
           outputs.withUnsafeBufferPointer { outputs in
-            var state = 0
+            var row = 0
             for byte in text {
-              state = Int(transitions[state &* classCount &+ Int(classOf[Int(byte)])])
-              let start = Int(outputStart[state])
-              let end = Int(outputStart[state &+ 1])
-              guard start != end else { continue }
-              for k in start..<end {
+              let next = transitions[row &+ Int(classOf[Int(byte)])]
+              row = Int(next & ~Self.outputFlag)
+              guard next & Self.outputFlag != 0 else { continue }
+              let state = row / classCount
+              for k in Int(outputStart[state])..<Int(outputStart[state &+ 1]) {
                 let id = Int(outputs[k])
                 found[id >> 6] |= 1 << UInt64(id & 63)
               }

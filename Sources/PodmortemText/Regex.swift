@@ -352,6 +352,15 @@ package struct Literal: Hashable, Sendable {
 }
 
 extension Literal {
+  /// Whether `needle` occurs in `haystack` (an empty needle does).
+  static func occurs(_ needle: [UInt8], in haystack: UnsafeBufferPointer<UInt8>) -> Bool {
+    if needle.isEmpty { return true }
+    return needle.withUnsafeBufferPointer { n in
+      guard let h = haystack.baseAddress, let nb = n.baseAddress, haystack.count >= n.count else { return false }
+      return search(h, haystack.count, nb, n.count)
+    }
+  }
+
   /// `memchr` for the first byte, `memcmp` for the rest: glibc vectorises both, and `memmem` is a
   /// GNU extension the Glibc module does not export.
   fileprivate static func search(

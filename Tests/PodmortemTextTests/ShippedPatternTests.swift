@@ -21,6 +21,8 @@ import Testing
     }
   }
 
+  /// The unchecked load reads the sources decoded into ShippedPatterns.swift, the checked one the
+  /// JSON files themselves: the same patterns, field by field (a stale generation fails here).
   @Test func uncheckedLoadGivesTheSamePatterns() {
     let log = DiagnosticLog()
     let unchecked = PatternCatalog.shipped(diagnostics: log.sink)
@@ -30,6 +32,8 @@ import Testing
       #expect(a.kinds == b.kinds && a.literals == b.literals && a.regex.pattern == b.regex.pattern, "\(a.id)")
       #expect(a.sets == b.sets && a.classify == b.classify && a.detail == b.detail, "\(a.id)")
       #expect(a.examples == b.examples && a.counterexamples == b.counterexamples, "\(a.id)")
+      #expect(a.severity == b.severity && a.title == b.title && a.explanation == b.explanation, "\(a.id)")
+      #expect(a.event == b.event && a.isAboutNode == b.isAboutNode && a.file == b.file, "\(a.id)")
       #expect(a.regex.groupNames == b.regex.groupNames, "\(a.id)")
     }
   }
@@ -60,6 +64,9 @@ import Testing
     // Literals that are prefixes, suffixes and infixes of each other, and repeat their own start.
     let literals = ["aab", "ab", "b", "abab", "ba", "aaa", "é", "xé", "\u{1F680}"]
     let set = LiteralSet(literals.map { Array($0.utf8) })
+    // The same literals past the table cap, and with every byte value in use: searched one by one.
+    let small = LiteralSet(literals.map { Array($0.utf8) }, maxTableEntries: 16)
+    let everyByte = LiteralSet(literals.map { Array($0.utf8) } + [Array(0...255)])
     var generator = SplitMix(seed: 16)
     let alphabet = ["a", "b", "x", "é", "\u{1F680}", " "]
     for _ in 0..<2_000 {
@@ -67,6 +74,8 @@ import Testing
       let text = (0..<count).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }.joined()
       let expected = literals.indices.filter { Literal(literals[$0]).occurs(in: text) }
       #expect(set.occurring(in: text) == expected, "\(text)")
+      #expect(small.occurring(in: text) == expected, "\(text)")
+      #expect(everyByte.occurring(in: text) == expected, "\(text)")
     }
     #expect(LiteralSet([]).occurring(in: "anything") == [])
     #expect(LiteralSet([[], Array("a".utf8)]).occurring(in: "a") == [1])
