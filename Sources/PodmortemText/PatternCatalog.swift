@@ -44,12 +44,20 @@ package struct PatternCatalog: Sendable {
   package static func load(
     files: [(name: String, contents: String)], checked: Bool = true, diagnostics: @escaping DiagnosticSink
   ) -> PatternCatalog {
+    load(
+      files.map { file in
+        (file.name, { PatternFile.parse(name: file.name, contents: file.contents, checked: checked, diagnostics: $0) })
+      }, diagnostics: diagnostics)
+  }
+
+  /// The patterns of each file in order; a repeated id is a diagnostic and the later pattern is skipped.
+  private static func load(
+    _ files: [(name: String, patterns: (DiagnosticSink) -> [Pattern])], diagnostics: @escaping DiagnosticSink
+  ) -> PatternCatalog {
     var patterns: [Pattern] = []
     var seen: [String: String] = [:]
     for file in files {
-      for pattern in PatternFile.parse(
-        name: file.name, contents: file.contents, checked: checked, diagnostics: diagnostics)
-      {
+      for pattern in file.patterns(diagnostics) {
         if let first = seen[pattern.id] {
           diagnostics(
             Diagnostic(
@@ -110,7 +118,15 @@ package struct PatternCatalog: Sendable {
   /// The tests load them `checked` (every regex compiled, every example and counterexample run);
   /// a run only decodes them, and compiles a regex when a text first reaches it.
   package static func shipped(checked: Bool = false, diagnostics: @escaping DiagnosticSink) -> PatternCatalog {
-    load(files: shippedFiles.map { ("patterns/\($0.name)", $0.contents) }, checked: checked, diagnostics: diagnostics)
+    guard !checked else {
+      return load(files: shippedFiles.map { ("patterns/\($0.name)", $0.contents) }, diagnostics: diagnostics)
+    }
+    // Decoded when ShippedPatterns.swift was generated: no JSON decoding on every start.
+    return load(
+      shippedSources.map { file in
+        let name = "patterns/\(file.name)"
+        return (name, { PatternFile.patterns(name: name, sources: file.patterns, checked: false, diagnostics: $0) })
+      }, diagnostics: diagnostics)
   }
 
   /// This catalog with `other`'s patterns added in front, so a user's pattern wins over a shipped

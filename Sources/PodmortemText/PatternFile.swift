@@ -7,6 +7,22 @@ import PodmortemModel
 /// skipped; the other patterns of the file still load. A file that is not a pattern document at
 /// all is one error diagnostic.
 enum PatternFile {
+  /// The patterns of already decoded sources (the shipped ones, `ShippedPatterns.swift`), checked
+  /// as `parse` checks them; diagnostics name the file but no line.
+  static func patterns(name: String, sources: [Source], checked: Bool, diagnostics: DiagnosticSink) -> [Pattern] {
+    var patterns: [Pattern] = []
+    for source in sources {
+      switch validate(source, file: name, checked: checked) {
+      case .rejected(let problem):
+        diagnostics(
+          Diagnostic(.warning, SourceRef(source: name, line: 0), "pattern '\(source.id)' skipped: \(problem)"))
+      case .valid(let pattern):
+        patterns.append(pattern)
+      }
+    }
+    return patterns
+  }
+
   /// Parses and validates `contents`; `name` is how diagnostics refer to the file. `checked: false`
   /// is for the shipped files, which `ShippedPatternTests` loads checked: their regexes compile on
   /// first use and their examples are not run again on every start (docs/patterns.md "Matching").
@@ -261,6 +277,30 @@ extension PatternFile {
     var examples: [ExampleSource]
     var counterexamples: [String]
     var unknownKeys: [String]
+
+    /// A pattern as the generator decoded it (ShippedPatterns.swift): no unknown keys.
+    init(
+      id: String, kinds: [String], literals: [String], regex: String, severity: String? = nil, title: String? = nil,
+      explanation: String? = nil, event: String? = nil, about: String? = nil, detail: String? = nil,
+      sets: [String: String] = [:], classify: [String: String] = [:], examples: [ExampleSource] = [],
+      counterexamples: [String] = []
+    ) {
+      self.id = id
+      self.kinds = kinds
+      self.literals = literals
+      self.regex = regex
+      self.severity = severity
+      self.title = title
+      self.explanation = explanation
+      self.event = event
+      self.about = about
+      self.detail = detail
+      self.sets = sets
+      self.classify = classify
+      self.examples = examples
+      self.counterexamples = counterexamples
+      self.unknownKeys = []
+    }
 
     private static let known: Set = [
       "id", "kinds", "literals", "regex", "severity", "title", "explanation", "event", "about", "examples",
