@@ -39,8 +39,8 @@ measure() {
 }
 ratio() { python3 -c "import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); print('%.2f' % (a/b if b else float('nan')))" "$1" "$2"; }
 
-size=$(stat -c %s "$log")
-echo "kubelet log: $(( size / 1048576 )) MiB, $(wc -l < "$log") lines; gzip: $(( $(stat -c %s "$log.gz") / 1048576 )) MiB"
+size=$(stat -L -c %s "$log")
+echo "kubelet log: $(( size / 1048576 )) MiB, $(wc -l < "$log") lines; gzip: $(( $(stat -L -c %s "$log.gz") / 1048576 )) MiB"
 echo
 echo "runs (wall, peak memory):"
 measure "cat > /dev/null"                cat "$log"
@@ -96,11 +96,11 @@ echo "  throughput podmortem log: $(python3 -c "print('%.0f MB/s' % ($size/1e6/m
 echo "  peak memory podmortem log.gz: ${RSS[podmortem log.gz]} KiB"
 echo "  podmortem EventList ÷ jq -c '.items[]'  = $(ratio "${WALL[podmortem EventList]}" "${WALL[jq items]}")" \
   "(peak memory $(ratio "${RSS[podmortem EventList]}" "${RSS[jq items]}") × jq's)"
-echo "  10k describes: $(wc -l < "$describe") lines, $(( $(stat -c %s "$describe") / 1048576 )) MiB;" \
+echo "  10k describes: $(wc -l < "$describe") lines, $(( $(stat -L -c %s "$describe") / 1048576 )) MiB;" \
   "$(python3 -c "print('%.0f' % ($(wc -l < "$describe")/max(float('${WALL[podmortem 10k describes]}'),0.01)))") lines/s"
 echo "  peak memory 10k distinct pods ÷ 1k distinct pods (same text size) =" \
   "$(ratio "${RSS[podmortem 10k describes]}" "${RSS[podmortem 10k describes/1k pods]}")"
-echo "  1M watch events (1k identities): $(( $(stat -c %s "$events1m") / 1048576 )) MiB;" \
+echo "  1M watch events (1k identities): $(( $(stat -L -c %s "$events1m") / 1048576 )) MiB;" \
   "$(python3 -c "print('%.0f' % (1e6/max(float('${WALL[podmortem events 1M/1k ids]}'),0.01)))") events/s;" \
   "podmortem ÷ cat = $(ratio "${WALL[podmortem events 1M/1k ids]}" "${WALL[cat 1M events > /dev/null]}")"
 echo "  peak memory 1M events ÷ 100k events (same 1k identities) =" \
