@@ -39,13 +39,28 @@ measure() {
 }
 ratio() { python3 -c "import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); print('%.2f' % (a/b if b else float('nan')))" "$1" "$2"; }
 
-size=$(stat -c %s "$log")
-echo "kubelet log: $(( size / 1048576 )) MiB, $(wc -l < "$log") lines; gzip: $(( $(stat -c %s "$log.gz") / 1048576 )) MiB"
+size=$(stat -L -c %s "$log")
+echo "kubelet log: $(( size / 1048576 )) MiB, $(wc -l < "$log") lines; gzip: $(( $(stat -L -c %s "$log.gz") / 1048576 )) MiB"
 echo
 echo "runs (wall, peak memory):"
 measure "cat > /dev/null"                cat "$log"
 measure "gzip -dc > /dev/null"           gzip -dc "$log.gz"
 measure "pcre2grep -c (one pattern)"     pcre2grep -c '"Probe failed" probeType="Liveness"' "$log"
+# The issue's anchor for the whole pattern set: 30 real regexes, the first 30 kubelet patterns of
+# patterns/kubelet.json, one per line for `pcre2grep -f` (-c counts lines matching any of them).
+# They apply to the text after the klog header, so a leading `^` is dropped to find them in a line.
+patterns30="$OUT/patterns-30.txt"
+python3 - "$patterns30" <<'PY'
+import json, sys
+regexes = [p["regex"].removeprefix("^") for p in json.load(open("patterns/kubelet.json"))["patterns"] if "\n" not in p["regex"]][:30]
+assert len(regexes) == 30, len(regexes)
+open(sys.argv[1], "w").write("".join(r + "\n" for r in regexes))
+PY
+measure "pcre2grep -c -f (30 patterns)"  pcre2grep -c -f "$patterns30" "$log"
+measure "gzip -dc | pcre2grep -c"        sh -c 'gzip -dc "$1" | pcre2grep -c "\"Probe failed\" probeType=\"Liveness\""' sh "$log.gz"
+if command -v lnav > /dev/null; then
+  measure "lnav (headless count)"        lnav -n -c ';SELECT count(*) FROM all_logs' "$log"
+fi
 measure "podmortem log"                  "$BIN" --format json --fail-on critical "$log"
 measure "podmortem log.gz"               "$BIN" --format json --fail-on critical "$log.gz"
 
@@ -81,13 +96,27 @@ echo "  throughput podmortem log: $(python3 -c "print('%.0f MB/s' % ($size/1e6/m
 echo "  peak memory podmortem log.gz: ${RSS[podmortem log.gz]} KiB"
 echo "  podmortem EventList ÷ jq -c '.items[]'  = $(ratio "${WALL[podmortem EventList]}" "${WALL[jq items]}")" \
   "(peak memory $(ratio "${RSS[podmortem EventList]}" "${RSS[jq items]}") × jq's)"
-echo "  10k describes: $(wc -l < "$describe") lines, $(( $(stat -c %s "$describe") / 1048576 )) MiB;" \
+echo "  10k describes: $(wc -l < "$describe") lines, $(( $(stat -L -c %s "$describe") / 1048576 )) MiB;" \
   "$(python3 -c "print('%.0f' % ($(wc -l < "$describe")/max(float('${WALL[podmortem 10k describes]}'),0.01)))") lines/s"
 echo "  peak memory 10k distinct pods ÷ 1k distinct pods (same text size) =" \
   "$(ratio "${RSS[podmortem 10k describes]}" "${RSS[podmortem 10k describes/1k pods]}")"
-echo "  1M watch events (1k identities): $(( $(stat -c %s "$events1m") / 1048576 )) MiB;" \
+echo "  1M watch events (1k identities): $(( $(stat -L -c %s "$events1m") / 1048576 )) MiB;" \
   "$(python3 -c "print('%.0f' % (1e6/max(float('${WALL[podmortem events 1M/1k ids]}'),0.01)))") events/s;" \
   "podmortem ÷ cat = $(ratio "${WALL[podmortem events 1M/1k ids]}" "${WALL[cat 1M events > /dev/null]}")"
 echo "  peak memory 1M events ÷ 100k events (same 1k identities) =" \
   "$(ratio "${RSS[podmortem events 1M/1k ids]}" "${RSS[podmortem events 100k/1k ids]}")"
 echo "  one pasted describe end to end: ${WALL[podmortem one pasted describe]} s"
+echo "  podmortem log    ÷ pcre2grep -c -f 30  = $(ratio "${WALL[podmortem log]}" "${WALL[pcre2grep -c -f (30 patterns)]}")"
+echo "  podmortem log.gz ÷ gzip -dc | pcre2grep = $(ratio "${WALL[podmortem log.gz]}" "${WALL[gzip -dc | pcre2grep -c]}")"
+echo "  podmortem log.gz ÷ podmortem log        = $(ratio "${WALL[podmortem log.gz]}" "${WALL[podmortem log]}")"
+if [ -n "${WALL[lnav (headless count)]:-}" ]; then
+  echo "  podmortem log    ÷ lnav                = $(ratio "${WALL[podmortem log]}" "${WALL[lnav (headless count)]}")"
+else
+  echo "  lnav: not installed (no ratio)"
+fi
+echo "peak memory ratios (podmortem ÷ baseline):"
+echo "  podmortem log    ÷ pcre2grep -c        = $(ratio "${RSS[podmortem log]}" "${RSS[pcre2grep -c (one pattern)]}")"
+echo "  podmortem log.gz ÷ gzip -dc            = $(ratio "${RSS[podmortem log.gz]}" "${RSS[gzip -dc > /dev/null]}")"
+echo "  podmortem EventList ÷ jq               = $(ratio "${RSS[podmortem EventList]}" "${RSS[jq items]}")"
+echo "  podmortem 10k describes ÷ cat          = $(ratio "${RSS[podmortem 10k describes]}" "${RSS[cat describe > /dev/null]}")"
+echo "  podmortem events 1M ÷ cat              = $(ratio "${RSS[podmortem events 1M/1k ids]}" "${RSS[cat 1M events > /dev/null]}")"

@@ -26,19 +26,23 @@ struct KubeletEventLog: Sendable {
   /// Takes one log record if it is an "Event occurred" line; false otherwise.
   mutating func add(_ log: LogRecord) -> Bool {
     guard log.patternID == Self.patternID, let event = Self.event(from: log) else { return false }
-    let identity = EventIdentity(event)
-    var gathered = byIdentity[identity] ?? Gathered(event: event, lines: [])
     var hasher = Hasher()
     hasher.combine(log.evidence.ref)
-    guard gathered.lines.insert(hasher.finalize()).inserted else { return true }
+    // Changed in place: a copy taken out of the dictionary and stored back would copy the set of
+    // line hashes on every line (copy on write), which grows with the identity's lines.
+    Self.gather(
+      log, line: hasher.finalize(), into: &byIdentity[EventIdentity(event), default: Gathered(event: event, lines: [])])
+    return true
+  }
+
+  private static func gather(_ log: LogRecord, line: Int, into gathered: inout Gathered) {
+    guard gathered.lines.insert(line).inserted else { return }
     gathered.event.count = gathered.lines.count
     if let t = log.time {
       gathered.event.firstSeen = gathered.event.firstSeen.map { $0.earliest <= t.earliest ? $0 : t } ?? t
       gathered.event.lastSeen = gathered.event.lastSeen.map { $0.latest >= t.latest ? $0 : t } ?? t
     }
     gathered.evidence.insert([log.evidence])
-    byIdentity[identity] = gathered
-    return true
   }
 
   /// One observation per identity, with its evidence sample.

@@ -16,8 +16,17 @@ package struct LogSample: Sendable {
   package private(set) var counts: [String: Int] = [:]
 
   private struct Ends {
+    /// The `keep` smallest records, sorted.
     var head: [LogRecord] = []
+    /// The `keep` largest records, a ring: sorted from `tailStart` to the end and on from the
+    /// start. A record arriving in source order replaces the smallest in place, instead of the
+    /// whole window shifting down one on every line.
     var tail: [LogRecord] = []
+    /// Where the smallest of `tail` is; 0 until `tail` is full.
+    var tailStart = 0
+
+    /// The largest records, sorted.
+    var kept: [LogRecord] { Array(tail[tailStart...] + tail[..<tailStart]) }
   }
 
   package init() {}
@@ -34,13 +43,13 @@ package struct LogSample: Sendable {
 
   private static func keep(_ record: LogRecord, in ends: inout Ends) {
     keepSmallest(&ends.head, record)
-    keepLargest(&ends.tail, record)
+    keepLargest(&ends, record)
   }
 
   /// Everything kept, in source order, each record once.
   package var records: [LogRecord] {
-    var all = unrecognised.head + unrecognised.tail
-    for ends in byPattern.values { all += ends.head + ends.tail }
+    var all = unrecognised.head + unrecognised.kept
+    for ends in byPattern.values { all += ends.head + ends.kept }
     all.sort(by: Self.order)
     var out: [LogRecord] = []
     out.reserveCapacity(all.count)
@@ -60,18 +69,50 @@ package struct LogSample: Sendable {
     return a.evidence.text < b.evidence.text
   }
 
+  // The two below read kept records in place by index: `list.first`, `list.last` and
+  // `contains(where:)` would copy a whole record (a retain per field) per line.
+
   private static func keepSmallest(_ list: inout [LogRecord], _ r: LogRecord) {
+    let count = list.count
     // Records mostly arrive in source order: once the head is full, a later one is out at once.
-    if list.count == keep, let last = list.last, !order(r, last) { return }
-    guard !list.contains(where: { same($0, r) }) else { return }
-    list.insert(r, at: list.firstIndex { order(r, $0) } ?? list.endIndex)
+    if count == keep, !order(r, list[count - 1]) { return }
+    for i in 0..<count where same(list[i], r) { return }
+    // Before the first record greater than `r` (the list is sorted: those are a suffix).
+    var at = count
+    while at > 0, order(r, list[at - 1]) { at -= 1 }
+    list.insert(r, at: at)
     if list.count > keep { list.removeLast() }
   }
 
-  private static func keepLargest(_ list: inout [LogRecord], _ r: LogRecord) {
-    if list.count == keep, let first = list.first, !order(first, r) { return }
-    guard !list.contains(where: { same($0, r) }) else { return }
-    list.insert(r, at: list.firstIndex { order(r, $0) } ?? list.endIndex)
-    if list.count > keep { list.removeFirst() }
+  /// Keeps `r` in `ends.tail` if it is among the `keep` largest.
+  private static func keepLargest(_ ends: inout Ends, _ r: LogRecord) {
+    let count = ends.tail.count
+    let start = ends.tailStart
+    if count == keep, !order(ends.tail[start], r) { return }
+    if count > 0 {
+      let last = start == 0 ? count - 1 : start - 1
+      if order(ends.tail[last], r), ends.tail[last].evidence.ref != r.evidence.ref {
+        // The common case, a record after every kept one and on another line than the last (so on
+        // another line than all of them): it replaces the smallest, or joins a tail not yet full.
+        if count < keep {
+          ends.tail.append(r)
+        } else {
+          ends.tail[start] = r
+          ends.tailStart = start + 1 == count ? 0 : start + 1
+        }
+        return
+      }
+    }
+    // Out of order: the ring straightened, then the sorted insertion.
+    if start != 0 {
+      ends.tail = ends.kept
+      ends.tailStart = 0
+    }
+    for i in 0..<count where same(ends.tail[i], r) { return }
+    // Before the first record greater than `r`, and the smallest out when the tail is full.
+    var at = count
+    while at > 0, order(r, ends.tail[at - 1]) { at -= 1 }
+    ends.tail.insert(r, at: at)
+    if ends.tail.count > keep { ends.tail.removeFirst() }
   }
 }

@@ -347,9 +347,9 @@ package struct KubeletLogParser: LineParser {
       case "pods" where r.pod == nil:
         // One pod only: a list of several (`pods=["ns/a","ns/b"]`, the eviction manager's ranking)
         // is about none of them in particular.
-        let inner = field.value.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        let inner = trimming(field.value) { $0 == "[" || $0 == "]" }
         if !inner.isEmpty, !inner.contains(" "), !inner.contains(",") {
-          (r.namespace, r.pod) = splitPod(inner.trimmingCharacters(in: CharacterSet(charactersIn: "\"")))
+          (r.namespace, r.pod) = splitPod(trimming(inner) { $0 == "\"" })
         }
       case "containerName" where r.container == nil, "container" where r.container == nil:
         r.container = field.value
@@ -364,6 +364,15 @@ package struct KubeletLogParser: LineParser {
       if r.container == nil, let fieldPath { r.container = ObjectRef(name: "", fieldPath: fieldPath).containerName }
     }
     return r
+  }
+
+  /// `text` without the scalars `drop` accepts at either end: `trimmingCharacters(in:)` without
+  /// building a `CharacterSet` per line.
+  private static func trimming(_ text: String, _ drop: (Unicode.Scalar) -> Bool) -> String {
+    let scalars = text.unicodeScalars
+    guard let first = scalars.firstIndex(where: { !drop($0) }), let last = scalars.lastIndex(where: { !drop($0) })
+    else { return "" }
+    return String(scalars[first...last])
   }
 
   /// `ns/name` (klog.KObj) or `name_ns(uid)` (the kubelet's `format.Pod`).

@@ -122,9 +122,12 @@ package struct InputReader: Sendable {
     }
     switch Format(head) {
     case .gzip:
-      let gzip = GzipSource(
-        base: peek, name: info.name, limit: options.maxBytesPerSource, budget: budget, diagnostics: diagnostics)
-      return readStream(gzip, info: info, depth: depth + 1, visit: visit)
+      guard depth == 0, !live else {
+        let gzip = GzipSource(
+          base: peek, name: info.name, limit: options.maxBytesPerSource, budget: budget, diagnostics: diagnostics)
+        return readStream(gzip, info: info, depth: depth + 1, visit: visit)
+      }
+      return readGzipAhead(peek, info: info, visit: visit)
     case .tar:
       return readTar(peek, info: info, depth: depth, visit: visit)
     case .zip:
@@ -188,6 +191,33 @@ package struct InputReader: Sendable {
       visit(info, &reader)
       return reader.byteSource
     }
+  }
+
+  /// A gzip file or standard input holding text: inflated on a thread of its own, a bounded
+  /// queue ahead of the parser (`ReadAheadSource`), with the same bytes and diagnostics in the
+  /// same order as inflating it here. Anything else inside (a tar, another gzip) is read here, so
+  /// an archive always reads its own stream.
+  private func readGzipAhead(
+    _ peek: PeekSource, info: SourceInfo, visit: (SourceInfo, inout LineReader) -> Void
+  ) -> any ByteSource {
+    let deferred = DeferredDiagnostics()
+    let gzip = GzipSource(
+      base: peek, name: info.name, limit: options.maxBytesPerSource, budget: budget, diagnostics: deferred.sink)
+    // The sniffing read, here as it would be inside `readStream`; what it said is said now.
+    let inner = PeekSource(base: gzip, peek: Self.sniffBytes)
+    for diagnostic in deferred.drain() { diagnostics(diagnostic) }
+    let isText: Bool
+    switch Format(inner.head) {
+    case .text, .textWithNUL: isText = TextEncoding.detect(inner.head) == nil
+    default: isText = false
+    }
+    guard isText else {
+      let forwarded = ForwardingSource(base: inner, deferred: deferred, diagnostics: diagnostics)
+      return readStream(forwarded, info: info, depth: 1, visit: visit)
+    }
+    let ahead = ReadAheadSource(
+      inner, deferred: deferred, diagnostics: diagnostics, readSize: LineReader.defaultChunkSize)
+    return readStream(ahead, info: info, depth: 1, visit: visit)
   }
 
   /// The modification time in a `stat` result.

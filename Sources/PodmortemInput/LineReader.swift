@@ -29,7 +29,7 @@ package struct LineReader {
   ///   - onTruncated: called with the line number and the line's full length in bytes when a line
   ///     is cut at `maxLineBytes`.
   package init(
-    _ source: some ByteSource, maxLineBytes: Int = 1 << 20, chunkSize: Int = 64 * 1024,
+    _ source: some ByteSource, maxLineBytes: Int = 1 << 20, chunkSize: Int = defaultChunkSize,
     onTruncated: @escaping (Int, Int) -> Void = { _, _ in }
   ) {
     self.source = source
@@ -38,6 +38,9 @@ package struct LineReader {
     self.chunk = [UInt8](repeating: 0, count: max(1, chunkSize))
     self.onTruncated = onTruncated
   }
+
+  /// The size of each read of the source.
+  package static let defaultChunkSize = 64 * 1024
 
   /// A reader over text in memory, for tests and embedded data.
   package init(string: String, window: Int = .max) {

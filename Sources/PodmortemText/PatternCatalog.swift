@@ -9,11 +9,11 @@ import PodmortemModel
 package struct PatternCatalog: Sendable {
   /// Every pattern, in match order: the order of the files, then the order within each file.
   package let patterns: [Pattern]
-  /// Per kind, in match order, just what matching needs (copying a whole `Pattern` per candidate
-  /// would cost a retain and release for each of its fields).
-  private let byKind: [PatternKind: [Matcher]]
+  /// Per kind, in match order, just what matching needs, behind one literal automaton; built on
+  /// first use, so a run compiles only what the kinds it reads need.
+  private let byKind: [PatternKind: LazyIndex]
   /// The `detail` patterns per domain, in match order.
-  private let byDomain: [String: [Matcher]]
+  private let byDomain: [String: LazyIndex]
   private let byID: [String: Int]
   private let failures = MatchFailures()
 
@@ -32,21 +32,32 @@ package struct PatternCatalog: Sendable {
       }
       for kind in Set(pattern.kinds) { byKind[kind, default: []].append(matcher) }
     }
-    self.byKind = byKind
-    self.byDomain = byDomain
+    self.byKind = byKind.mapValues(LazyIndex.init)
+    self.byDomain = byDomain.mapValues(LazyIndex.init)
   }
 
   package static let empty = PatternCatalog(patterns: [])
 
   /// Loads pattern files in the given order. Ids must be unique across all of them: a repeated id
   /// is a diagnostic and the later pattern is skipped.
+  /// `checked: false` is for the shipped files only (`PatternFile.parse`).
   package static func load(
-    files: [(name: String, contents: String)], diagnostics: @escaping DiagnosticSink
+    files: [(name: String, contents: String)], checked: Bool = true, diagnostics: @escaping DiagnosticSink
+  ) -> PatternCatalog {
+    load(
+      files.map { file in
+        (file.name, { PatternFile.parse(name: file.name, contents: file.contents, checked: checked, diagnostics: $0) })
+      }, diagnostics: diagnostics)
+  }
+
+  /// The patterns of each file in order; a repeated id is a diagnostic and the later pattern is skipped.
+  private static func load(
+    _ files: [(name: String, patterns: (DiagnosticSink) -> [Pattern])], diagnostics: @escaping DiagnosticSink
   ) -> PatternCatalog {
     var patterns: [Pattern] = []
     var seen: [String: String] = [:]
     for file in files {
-      for pattern in PatternFile.parse(name: file.name, contents: file.contents, diagnostics: diagnostics) {
+      for pattern in file.patterns(diagnostics) {
         if let first = seen[pattern.id] {
           diagnostics(
             Diagnostic(
@@ -104,8 +115,18 @@ package struct PatternCatalog: Sendable {
   package static let maximumFileSize = 4 << 20
 
   /// The patterns built into the binary (`ShippedPatterns.swift`, generated from `patterns/*.json`).
-  package static func shipped(diagnostics: @escaping DiagnosticSink) -> PatternCatalog {
-    load(files: shippedFiles.map { ("patterns/\($0.name)", $0.contents) }, diagnostics: diagnostics)
+  /// The tests load them `checked` (every regex compiled, every example and counterexample run);
+  /// a run only decodes them, and compiles a regex when a text first reaches it.
+  package static func shipped(checked: Bool = false, diagnostics: @escaping DiagnosticSink) -> PatternCatalog {
+    guard !checked else {
+      return load(files: shippedFiles.map { ("patterns/\($0.name)", $0.contents) }, diagnostics: diagnostics)
+    }
+    // Decoded when ShippedPatterns.swift was generated: no JSON decoding on every start.
+    return load(
+      shippedSources.map { file in
+        let name = "patterns/\(file.name)"
+        return (name, { PatternFile.patterns(name: name, sources: file.patterns, checked: false, diagnostics: $0) })
+      }, diagnostics: diagnostics)
   }
 
   /// This catalog with `other`'s patterns added in front, so a user's pattern wins over a shipped
@@ -122,7 +143,7 @@ package struct PatternCatalog: Sendable {
   /// pattern classifies, the captures and facts of the first detail pattern of its domain that
   /// matches it (a key the hit already has keeps its first value).
   package func firstMatch(_ text: String, kind: PatternKind) -> PatternHit? {
-    guard let candidates = byKind[kind], let hit = Self.first(in: candidates, matching: text, failures: failures)
+    guard let index = byKind[kind]?.value, let hit = index.first(matching: text, failures: failures)
     else { return nil }
     return classified(hit, depth: 0)
   }
@@ -138,8 +159,8 @@ package struct PatternCatalog: Sendable {
   static let maximumDetailDepth = 3
 
   private func detail(_ text: String, _ domain: String, depth: Int) -> PatternHit? {
-    guard depth < Self.maximumDetailDepth, let candidates = byDomain[domain],
-      let hit = Self.first(in: candidates, matching: text, failures: failures)
+    guard depth < Self.maximumDetailDepth, let index = byDomain[domain]?.value,
+      let hit = index.first(matching: text, failures: failures)
     else { return nil }
     return classified(hit, depth: depth + 1)
   }
@@ -161,22 +182,6 @@ package struct PatternCatalog: Sendable {
     (Set(patterns.flatMap { $0.classify.map(\.domain) }), Set(byDomain.keys))
   }
 
-  private static func first(
-    in candidates: [Matcher], matching text: String, failures: MatchFailures
-  ) -> (hit: PatternHit, classify: [Classification])? {
-    for candidate in candidates where candidate.literals.allSatisfy({ $0.occurs(in: text) }) {
-      do {
-        if let found = try candidate.regex.firstMatch(in: text) {
-          let captures = found.captures.map { KeyValue($0.name, $0.value) } + candidate.sets
-          return (PatternHit(patternID: candidate.id, captures: captures), candidate.classify)
-        }
-      } catch {
-        failures.record(candidate.id)
-      }
-    }
-    return nil
-  }
-
   /// How many matches hit a PCRE2 limit, per pattern id, sorted by id.
   package var matchFailures: [(id: String, count: Int)] { failures.snapshot() }
   /// The total number of matches that hit a PCRE2 limit.
@@ -190,6 +195,96 @@ private struct Matcher: Sendable {
   let regex: Regex
   let sets: [KeyValue]
   let classify: [Classification]
+}
+
+/// The patterns of one kind or detail domain in match order, and the automaton that finds all
+/// their literals in one pass over a text: PCRE2 runs only for a pattern whose literals all occur,
+/// which is what checking each pattern's literals in turn decided, at one table step per byte
+/// instead of a search per literal per pattern (docs/patterns.md "Matching").
+private final class MatchIndex: Sendable {
+  let matchers: [Matcher]
+  let literals: LiteralSet
+  /// Per matcher, `literals.wordCount` words: the bits of the literals it needs.
+  let required: [UInt64]
+
+  init(_ matchers: [Matcher]) {
+    self.matchers = matchers
+    var ids: [[UInt8]: Int] = [:]
+    var distinct: [[UInt8]] = []
+    var needs: [[Int]] = []
+    for matcher in matchers {
+      var own: [Int] = []
+      for literal in matcher.literals where !literal.text.isEmpty {
+        let bytes = Array(literal.text.utf8)
+        if let id = ids[bytes] {
+          own.append(id)
+        } else {
+          ids[bytes] = distinct.count
+          own.append(distinct.count)
+          distinct.append(bytes)
+        }
+      }
+      needs.append(own)
+    }
+    literals = LiteralSet(distinct)
+    let words = literals.wordCount
+    var required = [UInt64](repeating: 0, count: matchers.count * words)
+    for (index, own) in needs.enumerated() {
+      for id in own { required[index * words + id >> 6] |= 1 << UInt64(id & 63) }
+    }
+    self.required = required
+  }
+
+  /// The first matcher whose literals all occur and whose regex matches `text`.
+  func first(matching text: String, failures: MatchFailures) -> (hit: PatternHit, classify: [Classification])? {
+    var subject = text
+    let words = literals.wordCount
+    // Which literals occur: in a temporary allocation (on the stack when small).
+    return subject.withUTF8 { bytes in
+      withUnsafeTemporaryAllocation(of: UInt64.self, capacity: max(words, 1)) { found in
+        found.initialize(repeating: 0)
+        literals.scan(bytes, into: found)
+        return required.withUnsafeBufferPointer { required in
+          for (index, candidate) in matchers.enumerated() {
+            var passes = true
+            for w in 0..<words where required[index &* words &+ w] & ~found[w] != 0 {
+              passes = false
+              break
+            }
+            guard passes else { continue }
+            do {
+              if let found = try candidate.regex.firstMatch(in: text) {
+                let captures = found.captures.map { KeyValue($0.name, $0.value) } + candidate.sets
+                return (PatternHit(patternID: candidate.id, captures: captures), candidate.classify)
+              }
+            } catch {
+              failures.record(candidate.id)
+            }
+          }
+          return nil
+        }
+      }
+    }
+  }
+}
+
+/// A `MatchIndex` built on first use (under a lock, so concurrent first uses build it once).
+private final class LazyIndex: @unchecked Sendable {
+  private let matchers: [Matcher]
+  // Guarded by `lock`.
+  private var built: MatchIndex?
+  private let lock = NSLock()
+
+  init(_ matchers: [Matcher]) { self.matchers = matchers }
+
+  var value: MatchIndex {
+    lock.lock()
+    defer { lock.unlock() }
+    if let built { return built }
+    let index = MatchIndex(matchers)
+    built = index
+    return index
+  }
 }
 
 /// Counts matches that failed with a PCRE2 error. A class so that a `Sendable` catalog can be

@@ -7,8 +7,26 @@ import PodmortemModel
 /// skipped; the other patterns of the file still load. A file that is not a pattern document at
 /// all is one error diagnostic.
 enum PatternFile {
-  /// Parses and validates `contents`; `name` is how diagnostics refer to the file.
-  static func parse(name: String, contents: String, diagnostics: DiagnosticSink) -> [Pattern] {
+  /// The patterns of already decoded sources (the shipped ones, `ShippedPatterns.swift`), checked
+  /// as `parse` checks them; diagnostics name the file but no line.
+  static func patterns(name: String, sources: [Source], checked: Bool, diagnostics: DiagnosticSink) -> [Pattern] {
+    var patterns: [Pattern] = []
+    for source in sources {
+      switch validate(source, file: name, checked: checked) {
+      case .rejected(let problem):
+        diagnostics(
+          Diagnostic(.warning, SourceRef(source: name, line: 0), "pattern '\(source.id)' skipped: \(problem)"))
+      case .valid(let pattern):
+        patterns.append(pattern)
+      }
+    }
+    return patterns
+  }
+
+  /// Parses and validates `contents`; `name` is how diagnostics refer to the file. `checked: false`
+  /// is for the shipped files, which `ShippedPatternTests` loads checked: their regexes compile on
+  /// first use and their examples are not run again on every start (docs/patterns.md "Matching").
+  static func parse(name: String, contents: String, checked: Bool = true, diagnostics: DiagnosticSink) -> [Pattern] {
     let document: Document
     do {
       document = try JSONDecoder().decode(Document.self, from: Data(contents.utf8))
@@ -35,11 +53,11 @@ enum PatternFile {
         for key in source.unknownKeys {
           diagnostics(Diagnostic(.warning, ref, "\(label): unknown key '\(key)' ignored"))
         }
-        switch validate(source, file: name) {
+        switch validate(source, file: name, checked: checked) {
         case .rejected(let problem):
           diagnostics(Diagnostic(.warning, ref, "\(label) skipped: \(problem)"))
         case .valid(let pattern):
-          if !pattern.regex.isJITCompiled && Regex.isJITAvailable {
+          if checked && !pattern.regex.isJITCompiled && Regex.isJITAvailable {
             diagnostics(Diagnostic(.note, ref, "\(label): regex cannot be jit-compiled, using the interpreter"))
           }
           patterns.append(pattern)
@@ -49,8 +67,9 @@ enum PatternFile {
     return patterns
   }
 
-  /// Checks one decoded pattern against every rule of the format.
-  static func validate(_ source: Source, file: String) -> Checked<Pattern> {
+  /// Checks one decoded pattern against every rule of the format; `checked: false` skips the
+  /// checks that compile the regex or run the examples.
+  static func validate(_ source: Source, file: String, checked: Bool = true) -> Checked<Pattern> {
     guard !source.id.isEmpty, source.id.unicodeScalars.allSatisfy(isIDCharacter) else {
       return .rejected("id '\(source.id)' must be lower-case letters, digits, '.' and '-'")
     }
@@ -87,7 +106,7 @@ enum PatternFile {
     }
     let regex: Regex
     do {
-      regex = try Regex(source.regex)
+      regex = checked ? try Regex(source.regex) : Regex(deferred: source.regex)
     } catch {
       if case .compile(let message, let offset, _) = error {
         return .rejected("regex does not compile: \(message) at offset \(offset)")
@@ -106,14 +125,14 @@ enum PatternFile {
       return .rejected("detail domain '\(detail)' must be lower-case letters, digits, '.' and '-'")
     }
     for (capture, domain) in source.classify.sorted(by: { $0.key < $1.key }) {
-      guard regex.groupNames.contains(capture) else {
+      guard !checked || regex.groupNames.contains(capture) else {
         return .rejected("'classify' names capture '\(capture)' but the regex has no group '\(capture)'")
       }
       guard !domain.isEmpty, domain != source.detail else {
         return .rejected("'classify' of '\(capture)' needs a domain other than the pattern's own")
       }
     }
-    for key in source.sets.keys.sorted() where regex.groupNames.contains(key) {
+    for key in source.sets.keys.sorted() where checked && regex.groupNames.contains(key) {
       return .rejected("'sets' key '\(key)' is also a group of the regex")
     }
     let pattern = Pattern(
@@ -123,6 +142,7 @@ enum PatternFile {
       counterexamples: source.counterexamples, file: file, event: event, isAboutNode: source.about == "node",
       detail: source.detail, sets: source.sets.sorted { $0.key < $1.key }.map { KeyValue($0.key, $0.value) },
       classify: source.classify.sorted { $0.key < $1.key }.map { Classification(capture: $0.key, domain: $0.value) })
+    guard checked else { return .valid(pattern) }
     for (index, example) in pattern.examples.enumerated() {
       if let problem = check(example, number: index + 1, of: pattern) { return .rejected(problem) }
     }
@@ -257,6 +277,30 @@ extension PatternFile {
     var examples: [ExampleSource]
     var counterexamples: [String]
     var unknownKeys: [String]
+
+    /// A pattern as the generator decoded it (ShippedPatterns.swift): no unknown keys.
+    init(
+      id: String, kinds: [String], literals: [String], regex: String, severity: String? = nil, title: String? = nil,
+      explanation: String? = nil, event: String? = nil, about: String? = nil, detail: String? = nil,
+      sets: [String: String] = [:], classify: [String: String] = [:], examples: [ExampleSource] = [],
+      counterexamples: [String] = []
+    ) {
+      self.id = id
+      self.kinds = kinds
+      self.literals = literals
+      self.regex = regex
+      self.severity = severity
+      self.title = title
+      self.explanation = explanation
+      self.event = event
+      self.about = about
+      self.detail = detail
+      self.sets = sets
+      self.classify = classify
+      self.examples = examples
+      self.counterexamples = counterexamples
+      self.unknownKeys = []
+    }
 
     private static let known: Set = [
       "id", "kinds", "literals", "regex", "severity", "title", "explanation", "event", "about", "examples",

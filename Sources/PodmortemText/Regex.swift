@@ -61,27 +61,56 @@ package struct RegexLimits: Hashable, Sendable {
 
 /// A compiled PCRE2 regular expression (UTF-8, named groups, JIT-compiled when available).
 ///
-/// `@unchecked Sendable` is sound: after `init` returns, the compiled `pcre2_code` (including its
-/// JIT code) is never written again, and PCRE2 documents compiled patterns as shareable between
+/// `@unchecked Sendable` is sound: the compiled `pcre2_code` (including its JIT code) is written
+/// once, under `lock`, and never again; PCRE2 documents compiled patterns as shareable between
 /// threads. Everything a match writes — match data, match context, JIT stack — lives in a
 /// `MatchScratch` that only one match uses at a time: it is taken from a lock-protected pool for
 /// the duration of one call and returned afterwards, so concurrent callers never share one.
+///
+/// `Regex(deferred:)` compiles on first use instead: the shipped patterns are checked by the
+/// tests, so a run compiles only those its input reaches (docs/patterns.md "Matching").
 package final class Regex: @unchecked Sendable {
   /// The source pattern as written.
   package let pattern: String
   package let caseless: Bool
-  /// Whether the pattern runs as JIT code (false when PCRE2 was built without JIT or JIT failed).
-  package let isJITCompiled: Bool
-  /// The named groups, in group-number order.
-  package let groupNames: [String]
-  /// The number of capturing groups, named or not.
-  package let captureCount: Int
   package let limits: RegexLimits
-
-  /// The group number of each entry of `groupNames`.
-  private let groupNumbers: [Int]
-  private let code: OpaquePointer
+  private let jit: Bool
+  // Guarded by `lock`; set once, by `init` or by the first use of a deferred regex.
+  private var compiledValue: Compiled?
+  private let lock = NSLock()
   private let scratchPool = ScratchPool()
+
+  /// Whether the pattern runs as JIT code (false when PCRE2 was built without JIT or JIT failed,
+  /// or when a deferred pattern does not compile).
+  package var isJITCompiled: Bool { (try? compiled())?.isJITCompiled ?? false }
+  /// The named groups, in group-number order.
+  package var groupNames: [String] { (try? compiled())?.groupNames ?? [] }
+  /// The number of capturing groups, named or not.
+  package var captureCount: Int { (try? compiled())?.captureCount ?? 0 }
+
+  /// What compiling produced: the code, and what was read from it once.
+  private final class Compiled {
+    let code: OpaquePointer
+    let isJITCompiled: Bool
+    let groupNames: [String]
+    /// The group number of each entry of `groupNames`.
+    let groupNumbers: [Int]
+    let captureCount: Int
+
+    init(code: OpaquePointer, jit: Bool) {
+      self.code = code
+      // A JIT failure is not fatal: the interpreter runs the same pattern under the same limits.
+      isJITCompiled = jit && Regex.isJITAvailable && pcre2_jit_compile_8(code, UInt32(PCRE2_JIT_COMPLETE)) == 0
+      var captures: UInt32 = 0
+      pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_CAPTURECOUNT), &captures)
+      captureCount = Int(captures)
+      let names = Regex.nameTable(code)
+      groupNames = names.map(\.name)
+      groupNumbers = names.map(\.number)
+    }
+
+    deinit { pcre2_code_free_8(code) }
+  }
 
   /// Whether this PCRE2 library can JIT-compile at all.
   package static let isJITAvailable: Bool = {
@@ -94,6 +123,25 @@ package final class Regex: @unchecked Sendable {
   package init(
     _ pattern: String, caseless: Bool = false, jit: Bool = true, limits: RegexLimits = .standard
   ) throws(RegexError) {
+    self.pattern = pattern
+    self.caseless = caseless
+    self.limits = limits
+    self.jit = jit
+    compiledValue = try Regex.compile(pattern, caseless: caseless, jit: jit)
+  }
+
+  /// A regex compiled on its first use, for patterns a test has already compiled (the shipped
+  /// ones); if it does not compile after all, every match fails with `RegexError.compile`.
+  package init(
+    deferred pattern: String, caseless: Bool = false, jit: Bool = true, limits: RegexLimits = .standard
+  ) {
+    self.pattern = pattern
+    self.caseless = caseless
+    self.limits = limits
+    self.jit = jit
+  }
+
+  private static func compile(_ pattern: String, caseless: Bool, jit: Bool) throws(RegexError) -> Compiled {
     var options = UInt32(PCRE2_UTF) | UInt32(PCRE2_NEVER_BACKSLASH_C)
     if caseless { options |= UInt32(PCRE2_CASELESS) }
     var errorCode: Int32 = 0
@@ -104,36 +152,31 @@ package final class Regex: @unchecked Sendable {
     guard let compiled else {
       throw .compile(message: Regex.errorMessage(errorCode), offset: errorOffset, pattern: pattern)
     }
-    self.code = compiled
-    self.pattern = pattern
-    self.caseless = caseless
-    self.limits = limits
-    // A JIT failure is not fatal: the interpreter runs the same pattern under the same limits.
-    self.isJITCompiled = jit && Regex.isJITAvailable && pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE)) == 0
-
-    var captures: UInt32 = 0
-    pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_CAPTURECOUNT), &captures)
-    self.captureCount = Int(captures)
-    let names = Regex.nameTable(compiled)
-    self.groupNames = names.map(\.name)
-    self.groupNumbers = names.map(\.number)
+    return Compiled(code: compiled, jit: jit)
   }
 
-  deinit {
-    pcre2_code_free_8(code)
+  /// The compiled code, compiling it on first use.
+  private func compiled() throws(RegexError) -> Compiled {
+    lock.lock()
+    defer { lock.unlock() }
+    if let compiledValue { return compiledValue }
+    let value = try Regex.compile(pattern, caseless: caseless, jit: jit)
+    compiledValue = value
+    return value
   }
 
   /// The first match in `text` at or after UTF-8 byte offset `start` (lookbehinds still see the
   /// text before it), or nil. Throws when a limit stops the match.
   package func firstMatch(in text: String, from start: Int = 0) throws(RegexError) -> RegexMatch? {
-    let outcome = Regex.withBytes(text) { base, count in run(base, count, from: start, extract: true) }
+    let compiled = try compiled()
+    let outcome = Regex.withBytes(text) { base, count in run(compiled, base, count, from: start, extract: true) }
     switch outcome {
     case .noMatch: return nil
     case .failed(let error): throw error
     case .matched(let range, let groups):
       var captures: [(name: String, value: String)] = []
-      captures.reserveCapacity(groupNames.count)
-      for (name, number) in zip(groupNames, groupNumbers) where number < groups.count {
+      captures.reserveCapacity(compiled.groupNames.count)
+      for (name, number) in zip(compiled.groupNames, compiled.groupNumbers) where number < groups.count {
         if let value = groups[number] { captures.append((name, value)) }
       }
       return RegexMatch(subject: text, utf8Range: range, groups: groups, captures: captures)
@@ -142,7 +185,8 @@ package final class Regex: @unchecked Sendable {
 
   /// Whether `text` contains a match; cheaper than `firstMatch` because nothing is copied out.
   package func matches(_ text: String) throws(RegexError) -> Bool {
-    let outcome = Regex.withBytes(text) { base, count in run(base, count, from: 0, extract: false) }
+    let compiled = try compiled()
+    let outcome = Regex.withBytes(text) { base, count in run(compiled, base, count, from: 0, extract: false) }
     switch outcome {
     case .noMatch: return false
     case .matched: return true
@@ -157,8 +201,12 @@ package final class Regex: @unchecked Sendable {
     case failed(RegexError)
   }
 
-  private func run(_ base: UnsafePointer<UInt8>, _ count: Int, from start: Int, extract: Bool) -> Outcome {
+  private func run(
+    _ compiled: Compiled, _ base: UnsafePointer<UInt8>, _ count: Int, from start: Int, extract: Bool
+  ) -> Outcome {
     guard start >= 0, start <= count else { return .noMatch }
+    let code = compiled.code
+    let captureCount = compiled.captureCount
     guard let scratch = scratchPool.take() ?? MatchScratch(code: code, limits: limits) else {
       return .failed(.outOfMemory)
     }
@@ -304,6 +352,15 @@ package struct Literal: Hashable, Sendable {
 }
 
 extension Literal {
+  /// Whether `needle` occurs in `haystack` (an empty needle does).
+  static func occurs(_ needle: [UInt8], in haystack: UnsafeBufferPointer<UInt8>) -> Bool {
+    if needle.isEmpty { return true }
+    return needle.withUnsafeBufferPointer { n in
+      guard let h = haystack.baseAddress, let nb = n.baseAddress, haystack.count >= n.count else { return false }
+      return search(h, haystack.count, nb, n.count)
+    }
+  }
+
   /// `memchr` for the first byte, `memcmp` for the rest: glibc vectorises both, and `memmem` is a
   /// GNU extension the Glibc module does not export.
   fileprivate static func search(

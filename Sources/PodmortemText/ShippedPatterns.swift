@@ -3822,4 +3822,2842 @@ extension PatternCatalog {
       """#
     ),
   ]
+
+  /// The same files as decoded when this file was generated: a run builds its catalog from these
+  /// without decoding JSON; `ShippedPatternTests` checks they are what decoding the files gives.
+  static let shippedSources: [(name: String, patterns: [PatternFile.Source])] = [
+    (
+      name: "container.json",
+      patterns: [
+        .init(
+          id: "container.go-panic",
+          kinds: ["container"],
+          literals: ["panic: "],
+          regex: "^panic: (?<message>.+)$",
+          examples: [
+            .init(
+              text: "panic: runtime error: invalid memory address or nil pointer dereference",
+              captures: ["message": "runtime error: invalid memory address or nil pointer dereference"]),
+            .init(
+              text: "panic: open /etc/app/config.yaml: no such file or directory",
+              captures: ["message": "open /etc/app/config.yaml: no such file or directory"]),
+          ],
+          counterexamples: [
+            "level=error msg=\"recovered from panic: runtime error: index out of range\"",
+            "2026/11/27 01:02:03 http: panic serving 10.0.0.7:51234: runtime error: slice bounds out of range",
+            "panic: ",
+          ]
+        )
+      ]
+    ),
+    (
+      name: "details.json",
+      patterns: [
+        .init(
+          id: "probe-output.http-status",
+          kinds: ["detail"],
+          literals: ["HTTP probe failed with statuscode: "],
+          regex: "HTTP probe failed with statuscode: (?<statusCode>\\d+)",
+          detail: "probe-output",
+          sets: ["mode": "http-status"],
+          examples: [
+            .init(
+              text: "HTTP probe failed with statuscode: 503", captures: ["mode": "http-status", "statusCode": "503"]),
+            .init(
+              text: "HTTP probe failed with statuscode: 404", captures: ["mode": "http-status", "statusCode": "404"]),
+          ],
+          counterexamples: [
+            "HTTP probe failed with statuscode: ",
+            "Get \"http://10.0.0.1/\": dial tcp 10.0.0.1:80: connect: connection refused",
+          ]
+        ),
+        .init(
+          id: "probe-output.exec-timeout",
+          kinds: ["detail"],
+          literals: ["command ", "timed out"],
+          regex: "(?s)^command (?:timed out\\b|\\\".*\\\" timed out$)",
+          detail: "probe-output",
+          sets: ["mode": "exec-timeout"],
+          examples: [
+            .init(text: "command timed out: \"/bin/check.sh\" timed out after 1s", captures: ["mode": "exec-timeout"]),
+            .init(text: "command \"/bin/sh -c pg_isready\" timed out", captures: ["mode": "exec-timeout"]),
+          ],
+          counterexamples: ["the command timed out", "command \"x\" failed"]
+        ),
+        .init(
+          id: "probe-output.grpc",
+          kinds: ["detail"],
+          literals: [],
+          regex: "failed to connect service|health rpc|grpc health protocol|service unhealthy \\(responded with",
+          detail: "probe-output",
+          sets: ["mode": "grpc"],
+          examples: [
+            .init(text: "timeout: failed to connect service \":9000\" within 1s", captures: ["mode": "grpc"]),
+            .init(text: "service unhealthy (responded with \"NOT_SERVING\")", captures: ["mode": "grpc"]),
+            .init(text: "error: health rpc did not complete within 1s", captures: ["mode": "grpc"]),
+          ],
+          counterexamples: ["connection refused", "rpc error: code = Unknown desc = failed"]
+        ),
+        .init(
+          id: "probe-output.refused",
+          kinds: ["detail"],
+          literals: ["connection refused"],
+          regex: "connection refused",
+          detail: "probe-output",
+          sets: ["mode": "refused"],
+          examples: [
+            .init(
+              text: "Get \"http://10.244.1.17:8080/healthz\": dial tcp 10.244.1.17:8080: connect: connection refused",
+              captures: ["mode": "refused"]),
+            .init(text: "dial tcp 10.0.0.5:5432: connect: connection refused", captures: ["mode": "refused"]),
+          ],
+          counterexamples: ["connection reset by peer", "Connection Refused by the application"]
+        ),
+        .init(
+          id: "probe-output.timeout",
+          kinds: ["detail"],
+          literals: [],
+          regex: "context deadline exceeded|Client\\.Timeout|i/o timeout|request canceled",
+          detail: "probe-output",
+          sets: ["mode": "timeout"],
+          examples: [
+            .init(
+              text:
+                "Get \"http://10.244.0.12:8080/livez\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)",
+              captures: ["mode": "timeout"]),
+            .init(text: "dial tcp 10.0.0.9:6379: i/o timeout", captures: ["mode": "timeout"]),
+            .init(
+              text: "Get \"https://10.129.0.12:6443/healthz\": net/http: request canceled while waiting for connection",
+              captures: ["mode": "timeout"]),
+          ],
+          counterexamples: ["timeout=1s", "Get \"http://x/\": EOF"]
+        ),
+        .init(
+          id: "probe-output.reset",
+          kinds: ["detail"],
+          literals: [],
+          regex: "connection reset by peer|EOF$",
+          detail: "probe-output",
+          sets: ["mode": "reset"],
+          examples: [
+            .init(
+              text:
+                "Get \"http://10.0.0.7:8080/ready\": read tcp 10.0.0.1:51234->10.0.0.7:8080: read: connection reset by peer",
+              captures: ["mode": "reset"]),
+            .init(text: "Get \"http://10.0.0.7:8080/ready\": EOF", captures: ["mode": "reset"]),
+          ],
+          counterexamples: ["EOF while reading the file header: exit 1"]
+        ),
+        .init(
+          id: "probe-output.tcp",
+          kinds: ["detail"],
+          literals: ["dial tcp"],
+          regex: "dial tcp",
+          detail: "probe-output",
+          sets: ["mode": "tcp"],
+          examples: [
+            .init(text: "dial tcp 10.0.0.5:5432: connect: no route to host", captures: ["mode": "tcp"])
+          ],
+          counterexamples: ["tcp-socket :5432"]
+        ),
+        .init(
+          id: "probe-output.http-request",
+          kinds: ["detail"],
+          literals: ["Get"],
+          regex: "^Get[ \\\"]",
+          detail: "probe-output",
+          sets: ["mode": "unknown"],
+          examples: [
+            .init(
+              text: "Get \"http://10.0.0.5:8080/healthz\": net/http: invalid header field value",
+              captures: ["mode": "unknown"]),
+            .init(text: "Get http://10.0.0.5:8080/healthz: malformed HTTP response", captures: ["mode": "unknown"]),
+          ],
+          counterexamples: ["GetUser failed: no rows", "cat: can't open '/tmp/healthy': No such file or directory"]
+        ),
+        .init(
+          id: "pull-error.never-pull",
+          kinds: ["detail"],
+          literals: [],
+          regex: "(?i)pull policy of never",
+          detail: "pull-error",
+          sets: ["pullError": "never-pull"],
+          examples: [
+            .init(
+              text: "Container image \"registry.example.com/web:1.0\" is not present with pull policy of Never",
+              captures: ["pullError": "never-pull"])
+          ],
+          counterexamples: ["pull policy IfNotPresent"]
+        ),
+        .init(
+          id: "pull-error.invalid-name",
+          kinds: ["detail"],
+          literals: [],
+          regex: "(?i)invalid reference format|repository name (?:component )?must (?:match|be lowercase)",
+          detail: "pull-error",
+          sets: ["pullError": "invalid-name"],
+          examples: [
+            .init(
+              text:
+                "failed to pull and unpack image \"docker.io/library/Web:1\": failed to resolve reference \"docker.io/library/Web:1\": invalid reference format: repository name must be lowercase",
+              captures: ["pullError": "invalid-name"]),
+            .init(
+              text: "couldn't parse image reference \"registry.example.com//web\": invalid reference format",
+              captures: ["pullError": "invalid-name"]),
+            .init(
+              text: "repository name component must match \"[a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)*\"",
+              captures: ["pullError": "invalid-name"]),
+          ],
+          counterexamples: ["reference format is fine", "repository does not exist or may require 'docker login'"]
+        ),
+        .init(
+          id: "pull-error.wrong-architecture",
+          kinds: ["detail"],
+          literals: [],
+          regex: "(?i)no matching manifest for",
+          detail: "pull-error",
+          sets: ["pullError": "wrong-architecture"],
+          examples: [
+            .init(
+              text: "no matching manifest for linux/arm64/v8 in the manifest list entries",
+              captures: ["pullError": "wrong-architecture"])
+          ],
+          counterexamples: ["manifest unknown: manifest unknown"]
+        ),
+        .init(
+          id: "pull-error.rate-limited",
+          kinds: ["detail"],
+          literals: [],
+          regex: "(?i)toomanyrequests|\\b429\\b|rate limit",
+          detail: "pull-error",
+          sets: ["pullError": "rate-limited"],
+          examples: [
+            .init(
+              text: "429 Too Many Requests - Server message: toomanyrequests: You have reached your pull rate limit.",
+              captures: ["pullError": "rate-limited"]),
+            .init(text: "unexpected status code 429 Too Many Requests", captures: ["pullError": "rate-limited"]),
+          ],
+          counterexamples: ["sha256:4290aa rejected: not found"]
+        ),
+        .init(
+          id: "pull-error.unauthorized",
+          kinds: ["detail"],
+          literals: [],
+          regex: "(?i)unauthorized|pull access denied|authorization failed|403 forbidden|\\b401\\b|denied:",
+          detail: "pull-error",
+          sets: ["pullError": "unauthorized"],
+          examples: [
+            .init(
+              text:
+                "pull access denied for registry.example.com/private/app, repository does not exist or may require 'docker login': denied: requested access to the resource is denied",
+              captures: ["pullError": "unauthorized"]),
+            .init(
+              text: "failed to fetch oauth token: unexpected status: 401 Unauthorized",
+              captures: ["pullError": "unauthorized"]),
+            .init(text: "unexpected status code 403 Forbidden", captures: ["pullError": "unauthorized"]),
+          ],
+          counterexamples: ["not found: manifest unknown"]
+        ),
+        .init(
+          id: "pull-error.not-found",
+          kinds: ["detail"],
+          literals: [],
+          regex: "(?i)not found|manifest unknown|repository does not exist|name unknown",
+          detail: "pull-error",
+          sets: ["pullError": "not-found"],
+          examples: [
+            .init(
+              text:
+                "rpc error: code = NotFound desc = failed to pull and unpack image \"registry.example.com/web:9.9\": failed to resolve reference \"registry.example.com/web:9.9\": registry.example.com/web:9.9: not found",
+              captures: ["pullError": "not-found"]),
+            .init(
+              text: "manifest for registry.example.com/web:9.9 not found: manifest unknown: manifest unknown",
+              captures: ["pullError": "not-found"]),
+          ],
+          counterexamples: ["dial tcp 10.0.0.1:443: i/o timeout"]
+        ),
+        .init(
+          id: "pull-error.network",
+          kinds: ["detail"],
+          literals: [],
+          regex:
+            "(?i)dial tcp|i/o timeout|no such host|lookup |context deadline exceeded|tls handshake timeout|request canceled|client\\.timeout exceeded|connection refused|network is unreachable",
+          detail: "pull-error",
+          sets: ["pullError": "network"],
+          examples: [
+            .init(
+              text:
+                "Get \"https://registry.example.com/v2/\": dial tcp: lookup registry.example.com on 10.96.0.10:53: no such host",
+              captures: ["pullError": "network"]),
+            .init(
+              text: "Get \"https://registry.example.com/v2/\": net/http: TLS handshake timeout",
+              captures: ["pullError": "network"]),
+            .init(
+              text: "rpc error: code = DeadlineExceeded desc = context deadline exceeded",
+              captures: ["pullError": "network"]),
+          ],
+          counterexamples: ["Back-off pulling image \"registry.example.com/web:1.0\""]
+        ),
+        .init(
+          id: "config-error.run-as-non-root",
+          kinds: ["detail"],
+          literals: ["runAsNonRoot"],
+          regex: "runAsNonRoot and image will run as root",
+          detail: "config-error",
+          sets: ["configError": "run-as-non-root"],
+          examples: [
+            .init(
+              text:
+                "Error: container has runAsNonRoot and image will run as root (pod: \"web-0_shop(0f1c)\", container: web)",
+              captures: ["configError": "run-as-non-root"])
+          ],
+          counterexamples: ["runAsNonRoot: true"]
+        ),
+        .init(
+          id: "config-error.non-numeric-user",
+          kinds: ["detail"],
+          literals: ["runAsNonRoot"],
+          regex: "runAsNonRoot and image has non-numeric user(?: \\((?<user>[^)]*)\\))?",
+          detail: "config-error",
+          sets: ["configError": "non-numeric-user"],
+          examples: [
+            .init(
+              text: "container has runAsNonRoot and image has non-numeric user (nginx), cannot verify user is non-root",
+              captures: ["configError": "non-numeric-user", "user": "nginx"])
+          ],
+          counterexamples: ["runAsNonRoot and image will run as root"]
+        ),
+        .init(
+          id: "config-error.secret-missing",
+          kinds: ["detail"],
+          literals: [],
+          regex: "\\bsecrets? \\\"(?<name>[^\\\"]*)\\\" not found$",
+          detail: "config-error",
+          sets: ["configError": "secret-missing"],
+          examples: [
+            .init(
+              text: "secret \"db-creds\" not found", captures: ["configError": "secret-missing", "name": "db-creds"]),
+            .init(
+              text: "Error: secrets \"db-creds\" not found",
+              captures: ["configError": "secret-missing", "name": "db-creds"]),
+          ],
+          counterexamples: ["secret \"db-creds\" not found in the cache, retrying", "configmap \"db\" not found"]
+        ),
+        .init(
+          id: "config-error.configmap-missing",
+          kinds: ["detail"],
+          literals: [],
+          regex: "\\bconfigmaps? \\\"(?<name>[^\\\"]*)\\\" not found$",
+          detail: "config-error",
+          sets: ["configError": "configmap-missing"],
+          examples: [
+            .init(
+              text: "configmap \"app-config\" not found",
+              captures: ["configError": "configmap-missing", "name": "app-config"]),
+            .init(
+              text: "Error: configmaps \"app-config\" not found",
+              captures: ["configError": "configmap-missing", "name": "app-config"]),
+          ],
+          counterexamples: ["secret \"app-config\" not found"]
+        ),
+        .init(
+          id: "config-error.secret-key-missing",
+          kinds: ["detail"],
+          literals: ["couldn't find key "],
+          regex: "couldn't find key (?<key>.+?) in Secret (?:\\S+/)?(?<name>\\S+)$",
+          detail: "config-error",
+          sets: ["configError": "secret-key-missing"],
+          examples: [
+            .init(
+              text: "couldn't find key password in Secret shop/db-creds",
+              captures: ["configError": "secret-key-missing", "key": "password", "name": "db-creds"])
+          ],
+          counterexamples: ["couldn't find key password in ConfigMap shop/db"]
+        ),
+        .init(
+          id: "config-error.configmap-key-missing",
+          kinds: ["detail"],
+          literals: ["couldn't find key "],
+          regex: "couldn't find key (?<key>.+?) in ConfigMap (?:\\S+/)?(?<name>\\S+)$",
+          detail: "config-error",
+          sets: ["configError": "configmap-key-missing"],
+          examples: [
+            .init(
+              text: "Error: couldn't find key LOG_LEVEL in ConfigMap default/app-config",
+              captures: ["configError": "configmap-key-missing", "key": "LOG_LEVEL", "name": "app-config"])
+          ],
+          counterexamples: ["couldn't find key password in Secret shop/db-creds"]
+        ),
+        .init(
+          id: "volume-error.configmap-missing",
+          kinds: ["detail"],
+          literals: [],
+          regex: "\\bconfigmaps? \\\"(?<name>[^\\\"]*)\\\" not found",
+          detail: "volume-error",
+          sets: ["volumeError": "configmap-missing"],
+          examples: [
+            .init(
+              text: "configmap \"app-config\" not found",
+              captures: ["name": "app-config", "volumeError": "configmap-missing"]),
+            .init(
+              text: "configmaps \"app-config\" not found",
+              captures: ["name": "app-config", "volumeError": "configmap-missing"]),
+          ],
+          counterexamples: ["secret \"app-config\" not found"]
+        ),
+        .init(
+          id: "volume-error.secret-missing",
+          kinds: ["detail"],
+          literals: [],
+          regex: "\\bsecrets? \\\"(?<name>[^\\\"]*)\\\" not found",
+          detail: "volume-error",
+          sets: ["volumeError": "secret-missing"],
+          examples: [
+            .init(
+              text: "secret \"tls-cert\" not found", captures: ["name": "tls-cert", "volumeError": "secret-missing"]),
+            .init(
+              text: "couldn't get secret shop/tls-cert: secrets \"tls-cert\" not found",
+              captures: ["name": "tls-cert", "volumeError": "secret-missing"]),
+          ],
+          counterexamples: ["configmap \"tls-cert\" not found"]
+        ),
+        .init(
+          id: "sandbox-error.pause-image",
+          kinds: ["detail"],
+          literals: [],
+          regex:
+            "(?s)(?:failed pulling image|failed to get sandbox image) \\\\?\\\"(?<image>[^\\\"\\\\\\\\]+)\\\\?\\\": (?<pullDetail>.*)",
+          detail: "sandbox-error",
+          sets: ["sandboxError": "pause-image"],
+          classify: ["pullDetail": "pull-error"],
+          examples: [
+            .init(
+              text:
+                "rpc error: code = Unknown desc = failed pulling image \"k8s.gcr.io/pause:3.1\": Error response from daemon: Get https://k8s.gcr.io/v2/: net/http: request canceled while waiting for connection (Client.Timeout exceeded while awaiting headers)",
+              captures: [
+                "image": "k8s.gcr.io/pause:3.1",
+                "pullDetail":
+                  "Error response from daemon: Get https://k8s.gcr.io/v2/: net/http: request canceled while waiting for connection (Client.Timeout exceeded while awaiting headers)",
+                "sandboxError": "pause-image",
+              ]),
+            .init(
+              text:
+                "rpc error: code = Unknown desc = failed to get sandbox image \"registry.k8s.io/pause:3.9\": failed to pull image \"registry.k8s.io/pause:3.9\": dial tcp 34.96.108.209:443: i/o timeout",
+              captures: ["image": "registry.k8s.io/pause:3.9", "sandboxError": "pause-image"]),
+          ],
+          counterexamples: ["failed to setup network for sandbox \"4f1c\": plugin type=\"calico\" failed (add)"]
+        ),
+        .init(
+          id: "sandbox-error.cni",
+          kinds: ["detail"],
+          literals: [],
+          regex: "network|cni|CNI|plugin type|IP",
+          detail: "sandbox-error",
+          sets: ["sandboxError": "cni"],
+          examples: [
+            .init(
+              text:
+                "rpc error: code = Unknown desc = failed to setup network for sandbox \"4e3f\": plugin type=\"calico\" failed (add): error getting ClusterInformation: connection is unauthorized: Unauthorized",
+              captures: ["sandboxError": "cni"]),
+            .init(
+              text:
+                "failed to set up sandbox container \"ab12\" network for pod \"web-0\": networkPlugin cni failed to set up pod \"web-0_default\" network: failed to allocate for range 0: no IP addresses available in range set",
+              captures: ["sandboxError": "cni"]),
+          ],
+          counterexamples: [
+            "rpc error: code = Unknown desc = failed to create containerd task: failed to create shim task: OCI runtime create failed"
+          ]
+        ),
+        .init(
+          id: "eviction-usage.container",
+          kinds: ["detail"],
+          literals: ["Container ", " was using "],
+          regex:
+            "Container (?<container>\\S+) was using (?<usage>[^,]+), (?:request is |which exceeds its request of )(?<request>[^,]+?)(?:,|\\. ?|$)",
+          detail: "eviction-usage",
+          examples: [
+            .init(
+              text: "Container web was using 1Gi, request is 100Mi, has larger consumption of memory. ",
+              captures: ["container": "web", "request": "100Mi", "usage": "1Gi"]),
+            .init(
+              text: "Container app was using 5368709120, which exceeds its request of 0. ",
+              captures: ["container": "app", "request": "0", "usage": "5368709120"]),
+          ],
+          counterexamples: ["Container web exceeded its local ephemeral storage limit \"1Gi\". "]
+        ),
+        .init(
+          id: "hook-error.exec-exit",
+          kinds: ["detail"],
+          literals: ["command '", " exited with "],
+          regex: "(?s)^command '.*' exited with (?<exitCode>\\d+): ",
+          detail: "hook-error",
+          sets: ["hookError": "exit"],
+          examples: [
+            .init(
+              text: "command '/bin/sh -c cp -r conf/* ./' exited with 137: ",
+              captures: ["exitCode": "137", "hookError": "exit"]),
+            .init(
+              text:
+                "command 'bash -c /usr/sbin/nginx -s quit ; sleep 29' exited with 137: 2018/10/18 08:36:03 [notice] 13#13: signal process started\n",
+              captures: ["exitCode": "137", "hookError": "exit"]),
+          ],
+          counterexamples: ["command '/bin/true' failed", "rpc error: code = Unknown desc = container not running"]
+        ),
+        .init(
+          id: "waiting-backoff.delay",
+          kinds: ["detail"],
+          literals: ["ack-off "],
+          regex: "^[Bb]ack-off (?<backoff>\\d[0-9hms.]*) restarting failed container",
+          detail: "waiting-backoff",
+          examples: [
+            .init(
+              text:
+                "back-off 5m0s restarting failed container=web pod=web-0_shop(0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f)",
+              captures: ["backoff": "5m0s"]),
+            .init(
+              text: "back-off 40s restarting failed container=app pod=app-7d9f8b6c5d-b4c6d_default(1a2b)",
+              captures: ["backoff": "40s"]),
+          ],
+          counterexamples: [
+            "Back-off restarting failed container web in pod web-0_shop(0f1c)", "back-off pulling image \"web:1\"",
+          ]
+        ),
+        .init(
+          id: "termination-message.go-panic",
+          kinds: ["detail"],
+          literals: [],
+          regex: "panic: |goroutine \\d+ \\[",
+          detail: "termination-message",
+          sets: ["crash": "go-panic"],
+          examples: [
+            .init(
+              text:
+                "panic: runtime error: invalid memory address or nil pointer dereference\n[signal SIGSEGV: segmentation violation]\n\ngoroutine 1 [running]:",
+              captures: ["crash": "go-panic"])
+          ],
+          counterexamples: ["the request caused a panic attack", "goroutines are cheap"]
+        ),
+        .init(
+          id: "termination-message.python-traceback",
+          kinds: ["detail"],
+          literals: ["Traceback (most recent call last)"],
+          regex: "Traceback \\(most recent call last\\)",
+          detail: "termination-message",
+          sets: ["crash": "python-exception"],
+          examples: [
+            .init(
+              text:
+                "Traceback (most recent call last):\n  File \"/app/main.py\", line 3, in <module>\nKeyError: 'DB_HOST'",
+              captures: ["crash": "python-exception"])
+          ],
+          counterexamples: ["traceback printed above"]
+        ),
+        .init(
+          id: "termination-message.java-exception",
+          kinds: ["detail"],
+          literals: ["Exception in thread "],
+          regex: "Exception in thread \\\"",
+          detail: "termination-message",
+          sets: ["crash": "java-exception"],
+          examples: [
+            .init(
+              text:
+                "Exception in thread \"main\" java.lang.IllegalStateException: no datasource\n\tat com.example.App.main(App.java:12)",
+              captures: ["crash": "java-exception"])
+          ],
+          counterexamples: ["Exception handled"]
+        ),
+      ]
+    ),
+    (
+      name: "event-messages.json",
+      patterns: [
+        .init(
+          id: "event.probe-failed",
+          kinds: ["event"],
+          literals: ["probe failed:"],
+          regex:
+            "(?s)^(?:Pod (?<pod>[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?): )?(?<probe>Liveness|Readiness|Startup) probe failed: ?(?<output>.*)$",
+          title: "probe failed",
+          explanation:
+            "The kubelet ran the probe and it failed; the text after the colon is the probe's output. An Unhealthy event is recorded on every failed attempt, before failureThreshold is reached.",
+          event: "Warning Unhealthy",
+          classify: ["output": "probe-output"],
+          examples: [
+            .init(
+              text:
+                "Pod broker-cluster-broker-proxy-0: Startup probe failed: Get \"http://10.128.3.91:8080/status.html\": dial tcp 10.128.3.91:8080: connect: connection refused",
+              captures: [
+                "output":
+                  "Get \"http://10.128.3.91:8080/status.html\": dial tcp 10.128.3.91:8080: connect: connection refused",
+                "pod": "broker-cluster-broker-proxy-0", "probe": "Startup",
+              ]),
+            .init(
+              text: "Liveness probe failed: HTTP probe failed with statuscode: 503",
+              captures: ["output": "HTTP probe failed with statuscode: 503", "probe": "Liveness"]),
+            .init(
+              text:
+                "Readiness probe failed: Get \"http://10.244.1.17:8080/healthz\": dial tcp 10.244.1.17:8080: connect: connection refused",
+              captures: [
+                "output":
+                  "Get \"http://10.244.1.17:8080/healthz\": dial tcp 10.244.1.17:8080: connect: connection refused",
+                "probe": "Readiness",
+              ]),
+            .init(
+              text:
+                "Liveness probe failed: Get \"http://10.244.0.12:8080/livez\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)",
+              captures: [
+                "output":
+                  "Get \"http://10.244.0.12:8080/livez\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)",
+                "probe": "Liveness",
+              ]),
+            .init(
+              text: "Startup probe failed: dial tcp 10.244.2.5:5432: connect: connection refused",
+              captures: ["output": "dial tcp 10.244.2.5:5432: connect: connection refused", "probe": "Startup"]),
+            .init(
+              text: "Liveness probe failed: command timed out: \"cat /tmp/healthy\" timed out after 1s",
+              captures: ["output": "command timed out: \"cat /tmp/healthy\" timed out after 1s", "probe": "Liveness"]),
+            .init(
+              text: "Readiness probe failed: service unhealthy (responded with \"NOT_SERVING\")",
+              captures: ["output": "service unhealthy (responded with \"NOT_SERVING\")", "probe": "Readiness"]),
+            .init(
+              text: "Liveness probe failed: cat: can't open '/tmp/healthy': No such file or directory\n",
+              captures: ["output": "cat: can't open '/tmp/healthy': No such file or directory\n", "probe": "Liveness"]),
+            .init(
+              text: "Readiness probe failed: waiting for postgres\npg_isready: 10.96.14.2:5432 - no response",
+              captures: [
+                "output": "waiting for postgres\npg_isready: 10.96.14.2:5432 - no response", "probe": "Readiness",
+              ]),
+            .init(text: "Liveness probe failed: ", captures: ["output": "", "probe": "Liveness"]),
+            .init(text: "Readiness probe failed:", captures: ["output": "", "probe": "Readiness"]),
+          ],
+          counterexamples: [
+            "Readiness probe errored: rpc error: code = NotFound desc = failed to exec in container: container is in CONTAINER_EXITED state",
+            "Liveness probe warning: Probe terminated redirects, Response body: ",
+            "HTTP probe failed with statuscode: 503",
+          ]
+        ),
+        .init(
+          id: "event.probe-errored",
+          kinds: ["event"],
+          literals: ["probe errored"],
+          regex:
+            "(?s)^(?<probe>Liveness|Readiness|Startup) probe errored(?: and resulted in (?<state>[A-Za-z]+) state)?: ?(?<error>.*)$",
+          title: "probe errored",
+          explanation:
+            "The kubelet could not run the probe at all (a Go error, not a failed check). Errored attempts do not count toward failureThreshold; from Kubernetes 1.33 the message names the state the probe was left in.",
+          event: "Warning Unhealthy",
+          classify: ["error": "probe-output"],
+          examples: [
+            .init(
+              text:
+                "Readiness probe errored: rpc error: code = NotFound desc = failed to exec in container: failed to load task: no running task found: task 6a0f3c2b9d41 not found: not found",
+              captures: [
+                "error":
+                  "rpc error: code = NotFound desc = failed to exec in container: failed to load task: no running task found: task 6a0f3c2b9d41 not found: not found",
+                "probe": "Readiness",
+              ]),
+            .init(
+              text:
+                "Readiness probe errored and resulted in unknown state: rpc error: code = Unknown desc = command error: cannot register an exec PID: container is stopping, stdout: , stderr: , exit code -1",
+              captures: [
+                "error":
+                  "rpc error: code = Unknown desc = command error: cannot register an exec PID: container is stopping, stdout: , stderr: , exit code -1",
+                "probe": "Readiness", "state": "unknown",
+              ]),
+            .init(
+              text:
+                "Startup probe errored and resulted in unknown state: strconv.Atoi: parsing \"http\": invalid syntax",
+              captures: [
+                "error": "strconv.Atoi: parsing \"http\": invalid syntax", "probe": "Startup", "state": "unknown",
+              ]),
+          ],
+          counterexamples: ["Liveness probe failed: HTTP probe failed with statuscode: 500"]
+        ),
+        .init(
+          id: "event.probe-warning",
+          kinds: ["event"],
+          literals: ["probe warning"],
+          regex: "(?s)^(?<probe>Liveness|Readiness|Startup) probe warning: ?(?<output>.*)$",
+          title: "probe succeeded with a warning",
+          explanation:
+            "An HTTP probe got a redirect to another host, which the kubelet does not follow; the probe counts as a success.",
+          event: "Warning ProbeWarning",
+          examples: [
+            .init(
+              text:
+                "Readiness probe warning: Probe terminated redirects, Response body: <a href=\"https://auth.example.com/login\">Found</a>.",
+              captures: [
+                "output":
+                  "Probe terminated redirects, Response body: <a href=\"https://auth.example.com/login\">Found</a>.",
+                "probe": "Readiness",
+              ])
+          ],
+          counterexamples: ["Readiness probe failed: HTTP probe failed with statuscode: 302"]
+        ),
+        .init(
+          id: "event.probe-killing",
+          kinds: ["event"],
+          literals: ["Container ", " probe"],
+          regex:
+            "^(?|Container (?<container>[^\\s,]+) failed (?<probe>liveness|startup) probe(?:, (?<action>will be restarted))?|Killing container with id [a-z]+://(?![0-9a-f]{12,}:)(?<container>[^\\s:]+):Container failed (?<probe>liveness|startup) probe\\.\\. Container will be killed and (?<action>recreated)\\.)$",
+          title: "container killed by its probe",
+          explanation:
+            "The liveness or startup probe reached failureThreshold and the kubelet is killing the container; it is restarted unless the restart policy forbids it.",
+          event: "Normal Killing",
+          examples: [
+            .init(
+              text: "Container web failed liveness probe, will be restarted",
+              captures: ["action": "will be restarted", "container": "web", "probe": "liveness"]),
+            .init(
+              text: "Container api failed startup probe, will be restarted",
+              captures: ["action": "will be restarted", "container": "api", "probe": "startup"]),
+            .init(
+              text: "Container batch failed liveness probe", captures: ["container": "batch", "probe": "liveness"]),
+            .init(
+              text:
+                "Killing container with id docker://coredns:Container failed liveness probe.. Container will be killed and recreated.",
+              captures: ["action": "recreated", "container": "coredns", "probe": "liveness"]),
+          ],
+          counterexamples: [
+            "Killing container with id docker://3f2a9c1d7b6e5f4a3b2c:Container failed liveness probe.. Container will be killed and recreated.",
+            "Killing container with id docker://web:Need to kill Pod",
+            "Container web definition changed, will be restarted",
+            "Container web failed readiness probe, will be restarted", "Stopping container web",
+          ]
+        ),
+        .init(
+          id: "event.container-definition-changed",
+          kinds: ["event"],
+          literals: ["definition changed"],
+          regex: "^Container (?<container>[^\\s,]+) definition changed(?:, (?<action>will be restarted))?$",
+          title: "container definition changed",
+          explanation:
+            "The container's spec changed (for example its image was patched), so the kubelet kills and restarts it.",
+          event: "Normal Killing",
+          examples: [
+            .init(
+              text: "Container web definition changed, will be restarted",
+              captures: ["action": "will be restarted", "container": "web"])
+          ],
+          counterexamples: ["Container web failed liveness probe, will be restarted"]
+        ),
+        .init(
+          id: "event.backoff-restarting",
+          kinds: ["event"],
+          literals: ["Back-off restarting failed "],
+          regex:
+            "^Back-off restarting failed (?:docker )?container(?: (?<container>\\S+) in pod (?<pod>[^\\s_]+)_(?<namespace>[^\\s_(]+)\\((?<uid>[^)\\s]*)\\))?$",
+          title: "crash loop back-off",
+          explanation:
+            "The container keeps exiting and the kubelet waits before restarting it (10s doubling to 5m). Before Kubernetes 1.26 the message did not name the container and pod. The event count counts sync retries, not restarts.",
+          event: "Warning BackOff",
+          examples: [
+            .init(text: "Back-off restarting failed container", captures: [:]),
+            .init(text: "Back-off restarting failed docker container", captures: [:]),
+            .init(
+              text:
+                "Back-off restarting failed container web in pod web-0_default(0f1c3b9e-5d2a-4c1b-9f6e-2a7d8c9b1e40)",
+              captures: [
+                "container": "web", "namespace": "default", "pod": "web-0",
+                "uid": "0f1c3b9e-5d2a-4c1b-9f6e-2a7d8c9b1e40",
+              ]),
+            .init(
+              text:
+                "Back-off restarting failed container worker in pod queue-worker-7d9c8b6f5-x2k4p_jobs(5e6f7a8b-1c2d-4e3f-9a0b-c1d2e3f4a5b6)",
+              captures: [
+                "container": "worker", "namespace": "jobs", "pod": "queue-worker-7d9c8b6f5-x2k4p",
+                "uid": "5e6f7a8b-1c2d-4e3f-9a0b-c1d2e3f4a5b6",
+              ]),
+          ],
+          counterexamples: [
+            "Back-off pulling image \"nginx:1.27\"",
+            "back-off 5m0s restarting failed container=web pod=web-0_default(0f1c3b9e-5d2a-4c1b-9f6e-2a7d8c9b1e40)",
+          ]
+        ),
+        .init(
+          id: "event.backoff-pulling-image",
+          kinds: ["event"],
+          literals: ["Back-off pulling image"],
+          regex: "(?s)^Back-off pulling image \"(?<image>[^\"]*)\"(?:: (?<error>.*))?$",
+          title: "image pull back-off",
+          explanation:
+            "Pulling the image failed and the kubelet waits before trying again (10s doubling to 5m). From Kubernetes 1.32 the previous pull error is appended.",
+          event: "Normal BackOff",
+          classify: ["error": "pull-error"],
+          examples: [
+            .init(text: "Back-off pulling image \"nginx:doesnotexist\"", captures: ["image": "nginx:doesnotexist"]),
+            .init(
+              text:
+                "Back-off pulling image \"registry.example.com/team/api:1.4.2\": ErrImagePull: failed to pull and unpack image \"registry.example.com/team/api:1.4.2\": failed to resolve reference \"registry.example.com/team/api:1.4.2\": unexpected status from HEAD request to https://registry.example.com/v2/team/api/manifests/1.4.2: 401 Unauthorized",
+              captures: [
+                "error":
+                  "ErrImagePull: failed to pull and unpack image \"registry.example.com/team/api:1.4.2\": failed to resolve reference \"registry.example.com/team/api:1.4.2\": unexpected status from HEAD request to https://registry.example.com/v2/team/api/manifests/1.4.2: 401 Unauthorized",
+                "image": "registry.example.com/team/api:1.4.2",
+              ]),
+          ],
+          counterexamples: ["Back-off restarting failed container", "Pulling image \"nginx:doesnotexist\""]
+        ),
+        .init(
+          id: "event.failed-pull-image",
+          kinds: ["event"],
+          literals: ["Failed to pull image"],
+          regex: "(?s)^Failed to pull image \"(?<image>[^\"]*)\": (?<error>.*)$",
+          title: "image pull failed",
+          explanation:
+            "The container runtime could not pull the image; the error says whether the tag is missing, access was denied or the registry was unreachable.",
+          event: "Warning Failed",
+          classify: ["error": "pull-error"],
+          examples: [
+            .init(
+              text:
+                "Failed to pull image \"nginx:doesnotexist\": rpc error: code = NotFound desc = failed to pull and unpack image \"docker.io/library/nginx:doesnotexist\": failed to resolve reference \"docker.io/library/nginx:doesnotexist\": docker.io/library/nginx:doesnotexist: not found",
+              captures: [
+                "error":
+                  "rpc error: code = NotFound desc = failed to pull and unpack image \"docker.io/library/nginx:doesnotexist\": failed to resolve reference \"docker.io/library/nginx:doesnotexist\": docker.io/library/nginx:doesnotexist: not found",
+                "image": "nginx:doesnotexist",
+              ]),
+            .init(
+              text:
+                "Failed to pull image \"private.registry.io/app:2.0\": failed to pull and unpack image \"private.registry.io/app:2.0\": failed to resolve reference \"private.registry.io/app:2.0\": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed",
+              captures: [
+                "error":
+                  "failed to pull and unpack image \"private.registry.io/app:2.0\": failed to resolve reference \"private.registry.io/app:2.0\": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed",
+                "image": "private.registry.io/app:2.0",
+              ]),
+          ],
+          counterexamples: ["Pulling image \"nginx:1.27\"", "Error: ErrImagePull"]
+        ),
+        .init(
+          id: "event.error-image-pull",
+          kinds: ["event"],
+          literals: ["Error: "],
+          regex:
+            "^Error: (?<reason>ErrImagePull|ImagePullBackOff|InvalidImageName|ErrImageNeverPull|RegistryUnavailable)$",
+          event: "Warning Failed",
+          examples: [
+            .init(text: "Error: ErrImagePull", captures: ["reason": "ErrImagePull"]),
+            .init(text: "Error: ImagePullBackOff", captures: ["reason": "ImagePullBackOff"]),
+          ],
+          counterexamples: [
+            "Error: failed to start container \"web\": Error response from daemon: OCI runtime create failed",
+            "Error: ErrImagePull: rpc error",
+          ]
+        ),
+        .init(
+          id: "event.waiting-to-start-pull",
+          kinds: ["event"],
+          literals: ["is waiting to start: "],
+          regex:
+            "^container \"(?<container>[^\"]+)\" in pod \"(?<pod>[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?)\" is waiting to start: (?<reason>trying and failing to pull image|image can't be pulled)$",
+          title: "kubectl logs on a container whose image cannot be pulled",
+          explanation:
+            "The API server refuses 'kubectl logs' for a container that has not started; while its image pull fails it says so (the Kubernetes Dashboard shows the same text).",
+          event: "Warning Failed",
+          examples: [
+            .init(
+              text: "container \"upload\" in pod \"upload\" is waiting to start: trying and failing to pull image",
+              captures: ["container": "upload", "pod": "upload", "reason": "trying and failing to pull image"]),
+            .init(
+              text: "container \"web\" in pod \"web-0\" is waiting to start: image can't be pulled",
+              captures: ["container": "web", "pod": "web-0", "reason": "image can't be pulled"]),
+          ],
+          counterexamples: ["container \"web\" in pod \"web-0\" is waiting to start: ContainerCreating"]
+        ),
+        .init(
+          id: "event.container-error",
+          kinds: ["event"],
+          literals: ["Error: "],
+          regex: "(?s)^Error: (?<error>.*)$",
+          title: "container could not be created or started",
+          explanation:
+            "A Failed event from the kubelet: the container was not created or started. The text is the runtime's error, or a waiting reason (the image-pull ones are event.error-image-pull).",
+          event: "Warning Failed",
+          classify: ["error": "config-error"],
+          examples: [
+            .init(
+              text: "Error: failed to start container \"web\": Error response from daemon: OCI runtime create failed",
+              captures: [
+                "error": "failed to start container \"web\": Error response from daemon: OCI runtime create failed"
+              ]),
+            .init(
+              text: "Error: configmap \"app-config\" not found",
+              captures: ["error": "configmap \"app-config\" not found"]),
+            .init(
+              text:
+                "Error: failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: \"/app/start.sh\": permission denied: unknown",
+              captures: [
+                "error":
+                  "failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: \"/app/start.sh\": permission denied: unknown"
+              ]),
+          ],
+          counterexamples: [
+            "error killing pod: failed to \"KillContainer\" for \"app\" with KillContainerError: \"rpc error: code = DeadlineExceeded desc = context deadline exceeded\""
+          ]
+        ),
+        .init(
+          id: "event.failed-scheduling",
+          kinds: ["event"],
+          literals: [" nodes are available: "],
+          regex: "(?s)^0/(?<nodes>\\d+) nodes are available: (?<reasons>.*?)(?: preemption: (?<preemption>.*))?$",
+          title: "pod cannot be scheduled",
+          explanation:
+            "The scheduler found no node for the pod; the reasons count the nodes rejected for each cause, and the preemption part says whether evicting lower-priority pods would help.",
+          event: "Warning FailedScheduling",
+          examples: [
+            .init(
+              text:
+                "0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.",
+              captures: [
+                "nodes": "3",
+                "preemption":
+                  "0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.",
+                "reasons":
+                  "1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 Insufficient cpu.",
+              ]),
+            .init(
+              text:
+                "0/1 nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.",
+              captures: [
+                "nodes": "1", "preemption": "0/1 nodes are available: 1 Preemption is not helpful for scheduling.",
+                "reasons": "pod has unbound immediate PersistentVolumeClaims.",
+              ]),
+            .init(
+              text:
+                "0/12 nodes are available: 10 Insufficient memory, 2 node(s) didn't match Pod's node affinity/selector.",
+              captures: [
+                "nodes": "12",
+                "reasons": "10 Insufficient memory, 2 node(s) didn't match Pod's node affinity/selector.",
+              ]),
+          ],
+          counterexamples: ["Successfully assigned default/web-0 to worker-1", "no nodes available to schedule pods"]
+        ),
+        .init(
+          id: "event.no-nodes-available",
+          kinds: ["event"],
+          literals: ["no nodes available"],
+          regex: "^no nodes available to schedule pods$",
+          title: "no nodes to schedule on",
+          explanation: "The scheduler saw no nodes at all: the cluster has none registered, or all were deleted.",
+          event: "Warning FailedScheduling",
+          examples: [
+            .init(text: "no nodes available to schedule pods", captures: [:])
+          ]
+        ),
+        .init(
+          id: "event.cannot-schedule-pods",
+          kinds: ["event"],
+          literals: ["Cannot schedule pods: "],
+          regex: "^(?:PodUnschedulable: )?Cannot schedule pods: (?<reasons>.+?)\\.?$",
+          title: "the console's summary of an unschedulable pod",
+          explanation:
+            "The Google Cloud console's workload status summarises FailedScheduling as 'PodUnschedulable: Cannot schedule pods: <reason>'.",
+          event: "Warning FailedScheduling",
+          examples: [
+            .init(
+              text: "PodUnschedulable: Cannot schedule pods: Insufficient cpu.",
+              captures: ["reasons": "Insufficient cpu"])
+          ],
+          counterexamples: ["Does not have minimum availability"]
+        ),
+        .init(
+          id: "event.volume-operation-failed",
+          kinds: ["event"],
+          literals: [" failed for volume \""],
+          regex: "(?s)^(?<operation>[A-Za-z]+\\.[A-Za-z]+) failed for volume \"(?<volume>[^\"]*)\" : (?<error>.*)$",
+          title: "volume operation failed",
+          explanation:
+            "The kubelet (or the attach/detach controller) could not attach, mount or unmount a volume; the pod cannot start until it succeeds.",
+          event: "Warning FailedMount",
+          classify: ["error": "volume-error"],
+          examples: [
+            .init(
+              text: "MountVolume.SetUp failed for volume \"config\" : configmap \"redis-config\" not found",
+              captures: [
+                "error": "configmap \"redis-config\" not found", "operation": "MountVolume.SetUp", "volume": "config",
+              ]),
+            .init(
+              text: "MountVolume.SetUp failed for volume \"tls\" : secret \"api-tls\" not found",
+              captures: ["error": "secret \"api-tls\" not found", "operation": "MountVolume.SetUp", "volume": "tls"]),
+            .init(
+              text:
+                "MountVolume.MountDevice failed for volume \"pvc-d5685eee-7f6e-489d-b660-3b4e645c1b62\" : rpc error: code = DeadlineExceeded desc = context deadline exceeded",
+              captures: [
+                "error": "rpc error: code = DeadlineExceeded desc = context deadline exceeded",
+                "operation": "MountVolume.MountDevice", "volume": "pvc-d5685eee-7f6e-489d-b660-3b4e645c1b62",
+              ]),
+            .init(
+              text:
+                "AttachVolume.Attach failed for volume \"pvc-19af27b8-fc0a-428d-bda5-552cb52b9806\" : rpc error: code = Internal desc = Could not attach volume \"vol-0a1b2c3d4e5f67890\" to node \"i-0123456789abcdef0\": context deadline exceeded",
+              captures: [
+                "error":
+                  "rpc error: code = Internal desc = Could not attach volume \"vol-0a1b2c3d4e5f67890\" to node \"i-0123456789abcdef0\": context deadline exceeded",
+                "operation": "AttachVolume.Attach", "volume": "pvc-19af27b8-fc0a-428d-bda5-552cb52b9806",
+              ]),
+          ],
+          counterexamples: [
+            "MountVolume.SetUp succeeded for volume \"config\"",
+            "AttachVolume.Attach succeeded for volume \"pvc-19af27b8-fc0a-428d-bda5-552cb52b9806\"",
+          ]
+        ),
+        .init(
+          id: "event.multi-attach",
+          kinds: ["event"],
+          literals: ["Multi-Attach error"],
+          regex: "^Multi-Attach error for volume \"(?<volume>[^\"]*)\" (?<detail>.*)$",
+          title: "volume attached elsewhere",
+          explanation:
+            "A ReadWriteOnce volume is still attached to another node (often a pod that has not finished terminating there), so it cannot be attached here.",
+          event: "Warning FailedAttachVolume",
+          examples: [
+            .init(
+              text:
+                "Multi-Attach error for volume \"pvc-0a1b2c3d-4e5f-6789-abcd-ef0123456789\" Volume is already exclusively attached to one node and can't be attached to another",
+              captures: [
+                "detail": "Volume is already exclusively attached to one node and can't be attached to another",
+                "volume": "pvc-0a1b2c3d-4e5f-6789-abcd-ef0123456789",
+              ]),
+            .init(
+              text:
+                "Multi-Attach error for volume \"pvc-0a1b2c3d-4e5f-6789-abcd-ef0123456789\" Volume is already used by pod(s) web-0",
+              captures: [
+                "detail": "Volume is already used by pod(s) web-0",
+                "volume": "pvc-0a1b2c3d-4e5f-6789-abcd-ef0123456789",
+              ]),
+          ]
+        ),
+        .init(
+          id: "event.unable-to-mount-volumes-legacy",
+          kinds: ["event"],
+          literals: ["Unable to mount volumes for pod "],
+          regex:
+            "(?s)^Unable to mount volumes for pod \"(?<podName>[^\"_]+)_(?<namespace>[^\"_(]+)\\((?<podUID>[^)]*)\\)\": (?<error>.*)$",
+          title: "volumes not mounted (kubelets before 1.9)",
+          explanation:
+            "Before the volume manager wrote 'Unable to attach or mount volumes', a kubelet that could not set up a pod's volumes wrote this, with the first volume's error after the colon.",
+          event: "Warning FailedMount",
+          classify: ["error": "volume-error"],
+          examples: [
+            .init(
+              text:
+                "Unable to mount volumes for pod \"web-5f6d7c8b9-m3n5p_default(4b8e61a2-1151-11e6-a2d1-0adbaa6061ff)\": configmaps \"web-template\" not found",
+              captures: [
+                "error": "configmaps \"web-template\" not found", "namespace": "default",
+                "podName": "web-5f6d7c8b9-m3n5p", "podUID": "4b8e61a2-1151-11e6-a2d1-0adbaa6061ff",
+              ])
+          ],
+          counterexamples: [
+            "Unable to attach or mount volumes: unmounted volumes=[config], unattached volumes=[config kube-api-access-x7k2p]: timed out waiting for the condition"
+          ]
+        ),
+        .init(
+          id: "event.unable-to-attach-or-mount",
+          kinds: ["event"],
+          literals: ["Unable to attach or mount volumes"],
+          regex:
+            "^Unable to attach or mount volumes: unmounted volumes=\\[(?<unmounted>[^\\]]*)\\], unattached volumes=\\[(?<unattached>[^\\]]*)\\](?:, failed to process volumes=\\[(?<failed>[^\\]]*)\\])?: (?<error>.*)$",
+          title: "volumes not mounted in time",
+          explanation:
+            "The kubelet gave up waiting (2m3s) for the pod's volumes; the suffix is 'timed out waiting for the condition' up to Kubernetes 1.27 and 'context deadline exceeded' from 1.28. The cause is usually in a MountVolume or AttachVolume event beside it.",
+          event: "Warning FailedMount",
+          examples: [
+            .init(
+              text:
+                "Unable to attach or mount volumes: unmounted volumes=[config], unattached volumes=[kube-api-access-8xk2p config]: timed out waiting for the condition",
+              captures: [
+                "error": "timed out waiting for the condition", "unattached": "kube-api-access-8xk2p config",
+                "unmounted": "config",
+              ]),
+            .init(
+              text:
+                "Unable to attach or mount volumes: unmounted volumes=[data], unattached volumes=[], failed to process volumes=[]: timed out waiting for the condition",
+              captures: [
+                "error": "timed out waiting for the condition", "failed": "", "unattached": "", "unmounted": "data",
+              ]),
+            .init(
+              text:
+                "Unable to attach or mount volumes: unmounted volumes=[job-logs], unattached volumes=[job-logs], failed to process volumes=[]: context deadline exceeded",
+              captures: [
+                "error": "context deadline exceeded", "failed": "", "unattached": "job-logs", "unmounted": "job-logs",
+              ]),
+          ],
+          counterexamples: ["MountVolume.SetUp failed for volume \"config\" : configmap \"redis-config\" not found"]
+        ),
+        .init(
+          id: "event.failed-create-pod-sandbox",
+          kinds: ["event"],
+          literals: ["create pod sandbox: "],
+          regex: "(?s)^Failed (?:to )?create pod sandbox: (?<error>.*)$",
+          title: "pod sandbox not created",
+          explanation:
+            "The runtime could not create the pod's sandbox (its network namespace and pause container); the error usually names the CNI plugin or the pause image. Kubelets before 1.10 wrote 'Failed create pod sandbox'.",
+          event: "Warning FailedCreatePodSandBox",
+          classify: ["error": "sandbox-error"],
+          examples: [
+            .init(
+              text:
+                "Failed create pod sandbox: rpc error: code = Unknown desc = NetworkPlugin cni failed to set up pod \"web-0_default\" network: failed to allocate for range 0: no IP addresses available in range set",
+              captures: [
+                "error":
+                  "rpc error: code = Unknown desc = NetworkPlugin cni failed to set up pod \"web-0_default\" network: failed to allocate for range 0: no IP addresses available in range set"
+              ]),
+            .init(
+              text:
+                "Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox \"4f1c2d3e5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d\": plugin type=\"calico\" failed (add): error getting ClusterInformation: connection is unauthorized: Unauthorized",
+              captures: [
+                "error":
+                  "rpc error: code = Unknown desc = failed to setup network for sandbox \"4f1c2d3e5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d\": plugin type=\"calico\" failed (add): error getting ClusterInformation: connection is unauthorized: Unauthorized"
+              ]),
+            .init(
+              text:
+                "Failed to create pod sandbox: rpc error: code = Unknown desc = failed to get sandbox image \"registry.k8s.io/pause:3.9\": failed to pull image \"registry.k8s.io/pause:3.9\": failed to pull and unpack image \"registry.k8s.io/pause:3.9\": failed to resolve reference \"registry.k8s.io/pause:3.9\": dial tcp 34.96.108.209:443: i/o timeout",
+              captures: [
+                "error":
+                  "rpc error: code = Unknown desc = failed to get sandbox image \"registry.k8s.io/pause:3.9\": failed to pull image \"registry.k8s.io/pause:3.9\": failed to pull and unpack image \"registry.k8s.io/pause:3.9\": failed to resolve reference \"registry.k8s.io/pause:3.9\": dial tcp 34.96.108.209:443: i/o timeout"
+              ]),
+          ],
+          counterexamples: ["Pod sandbox changed, it will be killed and re-created."]
+        ),
+        .init(
+          id: "event.sandbox-changed",
+          kinds: ["event"],
+          literals: ["Pod sandbox changed"],
+          regex: "^Pod sandbox changed, it will be killed and re-created\\.$",
+          title: "pod sandbox re-created",
+          explanation:
+            "The pod's sandbox died or changed (often after a node or runtime restart), so the kubelet kills every container and creates the sandbox again.",
+          event: "Normal SandboxChanged",
+          examples: [
+            .init(text: "Pod sandbox changed, it will be killed and re-created.", captures: [:])
+          ]
+        ),
+        .init(
+          id: "event.evicted-low-resource",
+          kinds: ["event"],
+          literals: ["The node was low on resource: "],
+          regex:
+            "(?s)^The node was low on resource: (?<resource>[^.\\s]+)\\. ?(?:Threshold quantity: (?<threshold>[^,]+), available: (?<available>[^\\s]+?)\\. ?)?(?<detail>.*)$",
+          title: "pod evicted: node low on a resource",
+          explanation:
+            "The kubelet's eviction manager crossed an eviction threshold for the named resource and evicted this pod, usually the one using the most above its request.",
+          event: "Warning Evicted",
+          classify: ["detail": "eviction-usage"],
+          examples: [
+            .init(
+              text:
+                "The node was low on resource: memory. Threshold quantity: 100Mi, available: 95412Ki. Container app was using 1830528Ki, request is 512Mi, has larger consumption of memory. ",
+              captures: [
+                "available": "95412Ki",
+                "detail": "Container app was using 1830528Ki, request is 512Mi, has larger consumption of memory. ",
+                "resource": "memory", "threshold": "100Mi",
+              ]),
+            .init(
+              text:
+                "The node was low on resource: ephemeral-storage. Threshold quantity: 3901376816, available: 3768008Ki. ",
+              captures: [
+                "available": "3768008Ki", "detail": "", "resource": "ephemeral-storage", "threshold": "3901376816",
+              ]),
+            .init(
+              text:
+                "The node was low on resource: ephemeral-storage. Container busybox was using 1248Mi, which exceeds its request of 0. ",
+              captures: [
+                "detail": "Container busybox was using 1248Mi, which exceeds its request of 0. ",
+                "resource": "ephemeral-storage",
+              ]),
+          ],
+          counterexamples: ["The node had condition: [DiskPressure]. "]
+        ),
+        .init(
+          id: "event.evicted-node-condition",
+          kinds: ["event"],
+          literals: ["The node had condition: "],
+          regex: "^The node had condition: \\[(?<conditions>[^\\]]*)\\]\\. ?$",
+          title: "pod evicted: node condition",
+          explanation:
+            "The pod was rejected or evicted because the node reports a pressure condition it does not tolerate.",
+          event: "Warning Evicted",
+          examples: [
+            .init(text: "The node had condition: [DiskPressure]. ", captures: ["conditions": "DiskPressure"])
+          ]
+        ),
+        .init(
+          id: "event.evicted-pod-ephemeral-storage",
+          kinds: ["event"],
+          literals: ["Pod ephemeral local storage usage exceeds"],
+          regex: "^Pod ephemeral local storage usage exceeds the total limit of containers (?<limit>\\S+?)\\. ?$",
+          title: "pod evicted: ephemeral storage limit",
+          explanation:
+            "The pod wrote more to its writable layers, logs and emptyDir volumes than the sum of its containers' ephemeral-storage limits.",
+          event: "Warning Evicted",
+          examples: [
+            .init(
+              text: "Pod ephemeral local storage usage exceeds the total limit of containers 500Mi. ",
+              captures: ["limit": "500Mi"]),
+            .init(
+              text: "Pod ephemeral local storage usage exceeds the total limit of containers 10Gi.",
+              captures: ["limit": "10Gi"]),
+          ]
+        ),
+        .init(
+          id: "event.evicted-container-ephemeral-storage",
+          kinds: ["event"],
+          literals: ["exceeded its local ephemeral storage limit"],
+          regex: "^Container (?<container>\\S+) exceeded its local ephemeral storage limit \"(?<limit>[^\"]*)\"\\. ?$",
+          title: "pod evicted: container ephemeral storage limit",
+          explanation: "One container used more ephemeral storage than its own ephemeral-storage limit.",
+          event: "Warning Evicted",
+          examples: [
+            .init(
+              text: "Container build exceeded its local ephemeral storage limit \"2Gi\". ",
+              captures: ["container": "build", "limit": "2Gi"])
+          ]
+        ),
+        .init(
+          id: "event.lifecycle-hook-failed",
+          kinds: ["event"],
+          literals: ["lifecycle hook (", ") for Container "],
+          regex:
+            "(?s)^(?<handler>Exec|HTTP|Sleep) lifecycle hook \\((?<hook>.*?)\\) for Container \"(?<container>[^\"]+)\" in Pod \"(?<podName>[^\"_]+)_(?<namespace>[^\"_(]+)\\((?<podUID>[^)]+)\\)\" failed - error: (?<error>.*?)(?:, message: .*)?$",
+          title:
+            "a lifecycle hook's failure with its error (FailedPostStartHook, FailedPreStopHook events before 1.22)",
+          explanation:
+            "Kubelets before the hook events were reduced to 'PostStartHook failed' / 'PreStopHook failed' put the hook's error in the event: the command's exit code and output, or the HTTP error. The event's reason says which hook.",
+          classify: ["error": "hook-error"],
+          examples: [
+            .init(
+              text:
+                "Exec lifecycle hook ([/bin/sh -c cp -r conf/* ./]) for Container \"base\" in Pod \"orders-0_test(4a9e7c21-b3f0-4d86-8e15-7c0f2a9d3b64)\" failed - error: command '/bin/sh -c cp -r conf/* ./' exited with 137: , message: \"\"",
+              captures: [
+                "container": "base", "error": "command '/bin/sh -c cp -r conf/* ./' exited with 137: ",
+                "handler": "Exec", "hook": "[/bin/sh -c cp -r conf/* ./]", "namespace": "test", "podName": "orders-0",
+                "podUID": "4a9e7c21-b3f0-4d86-8e15-7c0f2a9d3b64",
+              ])
+          ],
+          counterexamples: ["PreStopHook failed", "PostStartHook failed"]
+        ),
+        .init(
+          id: "event.prestop-hook-failed",
+          kinds: ["event"],
+          literals: ["PreStopHook failed"],
+          regex: "^PreStopHook failed$",
+          title: "preStop hook failed",
+          explanation:
+            "The container's preStop hook returned an error. The event carries no detail on purpose; the kubelet log has the handler's error text.",
+          event: "Warning FailedPreStopHook",
+          examples: [
+            .init(text: "PreStopHook failed", captures: [:])
+          ],
+          counterexamples: ["PostStartHook failed"]
+        ),
+        .init(
+          id: "event.poststart-hook-failed",
+          kinds: ["event"],
+          literals: ["PostStartHook failed"],
+          regex: "^PostStartHook failed$",
+          title: "postStart hook failed",
+          explanation: "The container's postStart hook returned an error, so the kubelet killed the container.",
+          event: "Warning FailedPostStartHook",
+          examples: [
+            .init(text: "PostStartHook failed", captures: [:])
+          ],
+          counterexamples: ["PreStopHook failed"]
+        ),
+        .init(
+          id: "event.failed-kill-pod",
+          kinds: ["event"],
+          literals: ["error killing pod: "],
+          regex: "(?s)^error killing pod: (?<error>.*)$",
+          title: "pod could not be killed",
+          explanation:
+            "The kubelet asked the runtime to stop the pod and it failed; the pod stays Terminating until a retry succeeds.",
+          event: "Warning FailedKillPod",
+          examples: [
+            .init(
+              text:
+                "error killing pod: failed to \"KillPodSandbox\" for \"5b0f7c1e-3f7a-4c6e-9d2b-8a1e4c7f0d93\" with KillPodSandboxError: \"rpc error: code = Unknown desc = failed to destroy network for sandbox \\\"9f8e7d6c5b4a\\\": plugin type=\\\"calico\\\" failed (delete): error getting ClusterInformation: connection is unauthorized: Unauthorized\"",
+              captures: [
+                "error":
+                  "failed to \"KillPodSandbox\" for \"5b0f7c1e-3f7a-4c6e-9d2b-8a1e4c7f0d93\" with KillPodSandboxError: \"rpc error: code = Unknown desc = failed to destroy network for sandbox \\\"9f8e7d6c5b4a\\\": plugin type=\\\"calico\\\" failed (delete): error getting ClusterInformation: connection is unauthorized: Unauthorized\""
+              ]),
+            .init(
+              text:
+                "error killing pod: [failed to \"KillContainer\" for \"app\" with KillContainerError: \"rpc error: code = DeadlineExceeded desc = context deadline exceeded\", failed to \"KillPodSandbox\" for \"5b0f7c1e-3f7a-4c6e-9d2b-8a1e4c7f0d93\" with KillPodSandboxError: \"rpc error: code = DeadlineExceeded desc = context deadline exceeded\"]",
+              captures: [
+                "error":
+                  "[failed to \"KillContainer\" for \"app\" with KillContainerError: \"rpc error: code = DeadlineExceeded desc = context deadline exceeded\", failed to \"KillPodSandbox\" for \"5b0f7c1e-3f7a-4c6e-9d2b-8a1e4c7f0d93\" with KillPodSandboxError: \"rpc error: code = DeadlineExceeded desc = context deadline exceeded\"]"
+              ]),
+          ]
+        ),
+        .init(
+          id: "event.exceeded-grace-period",
+          kinds: ["event"],
+          literals: ["did not kill the pod"],
+          regex: "^Container runtime did not kill the pod within specified grace period\\.$",
+          title: "runtime missed the grace period",
+          explanation:
+            "On an eviction or preemption kill the runtime did not confirm the pod stopped within max(1.5 x grace, 10s).",
+          event: "Warning ExceededGracePeriod",
+          examples: [
+            .init(text: "Container runtime did not kill the pod within specified grace period.", captures: [:])
+          ]
+        ),
+        .init(
+          id: "event.node-not-ready",
+          kinds: ["event"],
+          literals: ["Node is not ready"],
+          regex: "^Node is not ready$",
+          title: "node not ready",
+          explanation:
+            "The node controller marked the pod not ready because its node stopped reporting; the kubelet may be down or the node unreachable.",
+          event: "Warning NodeNotReady",
+          examples: [
+            .init(text: "Node is not ready", captures: [:])
+          ],
+          counterexamples: ["Node worker-2 status is now: NodeNotReady"]
+        ),
+        .init(
+          id: "event.marking-for-deletion",
+          kinds: ["event"],
+          literals: ["Marking for deletion Pod "],
+          regex:
+            "^Marking for deletion Pod (?:(?<namespace>[^/\\s]+)/)?(?<pod>[^/\\s]+?)(?: from Node (?<node>\\S+))?$",
+          title: "pod marked for deletion",
+          explanation:
+            "The node lifecycle controller (NodeControllerEviction, before 1.13 and without taint-based eviction) or the taint eviction controller (TaintManagerEviction) deletes the pods of a node that stayed unreachable or not ready past the toleration (default 300 s).",
+          examples: [
+            .init(
+              text: "Marking for deletion Pod web-0 from Node node-2", captures: ["node": "node-2", "pod": "web-0"]),
+            .init(text: "Marking for deletion Pod shop/web-0", captures: ["namespace": "shop", "pod": "web-0"]),
+          ],
+          counterexamples: ["Cancelling deletion of Pod shop/web-0"]
+        ),
+        .init(
+          id: "event.node-status-change",
+          kinds: ["event"],
+          literals: [" status is now: "],
+          regex: "^Node (?<node>\\S+) status is now: (?<status>\\w+)$",
+          title: "node status changed",
+          explanation: "A node condition changed, as recorded by the kubelet or the node controller.",
+          event: "Normal NodeNotReady",
+          examples: [
+            .init(
+              text: "Node worker-2 status is now: NodeNotReady",
+              captures: ["node": "worker-2", "status": "NodeNotReady"]),
+            .init(
+              text: "Node ip-10-0-1-23.ec2.internal status is now: NodeHasDiskPressure",
+              captures: ["node": "ip-10-0-1-23.ec2.internal", "status": "NodeHasDiskPressure"]),
+          ],
+          counterexamples: ["Node is not ready"]
+        ),
+        .init(
+          id: "event.system-oom",
+          kinds: ["event"],
+          literals: ["System OOM encountered"],
+          regex: "^System OOM encountered(?:, victim process: (?<process>.*), pid: (?<pid>\\d+))?$",
+          title: "node out of memory",
+          explanation:
+            "The kernel's OOM killer killed a process on the node; the victim may belong to any pod or to a system daemon.",
+          event: "Warning SystemOOM",
+          examples: [
+            .init(
+              text: "System OOM encountered, victim process: java, pid: 28112",
+              captures: ["pid": "28112", "process": "java"]),
+            .init(text: "System OOM encountered", captures: [:]),
+          ]
+        ),
+        .init(
+          id: "event.container-created",
+          kinds: ["event"],
+          literals: ["Created container"],
+          regex: "^Created container:? (?<container>\\S+)$",
+          title: "container created",
+          explanation: "The kubelet created the container (Kubernetes 1.31 added the colon).",
+          event: "Normal Created",
+          examples: [
+            .init(text: "Created container: web", captures: ["container": "web"]),
+            .init(text: "Created container web", captures: ["container": "web"]),
+          ],
+          counterexamples: ["Started container web"]
+        ),
+        .init(
+          id: "event.container-started",
+          kinds: ["event"],
+          literals: ["Started container "],
+          regex: "^Started container (?<container>\\S+)$",
+          title: "container started",
+          explanation: "The runtime started the container.",
+          event: "Normal Started",
+          examples: [
+            .init(text: "Started container web", captures: ["container": "web"])
+          ],
+          counterexamples: ["Created container: web"]
+        ),
+        .init(
+          id: "event.stopping-container",
+          kinds: ["event"],
+          literals: ["Stopping container "],
+          regex: "^Stopping container (?<container>\\S+)$",
+          title: "container stopping",
+          explanation: "The kubelet is killing the container, usually because the pod is being deleted.",
+          event: "Normal Killing",
+          examples: [
+            .init(text: "Stopping container web", captures: ["container": "web"])
+          ],
+          counterexamples: ["Container web failed liveness probe, will be restarted"]
+        ),
+        .init(
+          id: "event.scheduled",
+          kinds: ["event"],
+          literals: ["Successfully assigned "],
+          regex:
+            "^Successfully assigned (?:(?<namespace>[a-z0-9][-a-z0-9]*)/)?(?<pod>[a-z0-9][-a-z0-9.]*) to (?<node>\\S+?)\\.?$",
+          title: "pod scheduled",
+          explanation:
+            "The scheduler bound the pod to a node. Since Kubernetes 1.12 the message names the pod as namespace/name; before, by name alone. It names the pod of an Events table pasted without its describe.",
+          event: "Normal Scheduled",
+          examples: [
+            .init(
+              text: "Successfully assigned default/web-0 to node-1",
+              captures: ["namespace": "default", "node": "node-1", "pod": "web-0"]),
+            .init(
+              text: "Successfully assigned shop/api-6d8f9c7b5-q2w4e to ip-10-0-3-17.eu-west-1.compute.internal",
+              captures: [
+                "namespace": "shop", "node": "ip-10-0-3-17.eu-west-1.compute.internal", "pod": "api-6d8f9c7b5-q2w4e",
+              ]),
+            .init(
+              text: "Successfully assigned redis-master-0 to gke-pool-1-a2b3",
+              captures: ["node": "gke-pool-1-a2b3", "pod": "redis-master-0"]),
+          ],
+          counterexamples: [
+            "Successfully pulled image \"nginx:1.27\" in 1.2s", "Successfully assigned a volume to the claim",
+          ]
+        ),
+        .init(
+          id: "event.failedsync-crashloopbackoff",
+          kinds: ["event"],
+          literals: ["Error syncing pod", "CrashLoopBackOff"],
+          regex:
+            "^Error syncing pod, skipping: failed to \"StartContainer\" for \"(?<container>[^\"]+)\" with CrashLoopBackOff: \"[Bb]ack-off (?<backoff>\\d[0-9hms.]*) restarting failed container=[^ \"]+(?: pod=(?<podName>[^ \"_]+)_(?<namespace>[^ \"_(]+)\\()?",
+          title: "crash loop back-off (FailedSync event, before 1.9)",
+          explanation:
+            "Kubelets before 1.9 recorded every failed pod sync as a FailedSync event carrying the sync error; for a crash-looping container that error is the back-off message the container also shows as its waiting message.",
+          event: "Warning FailedSync",
+          examples: [
+            .init(
+              text:
+                "Error syncing pod, skipping: failed to \"StartContainer\" for \"web\" with CrashLoopBackOff: \"Back-off 2m40s restarting failed container=web pod=web-0_default(7c2e90d4-f70a-11e5-bf51-00269e2bd23c)\"",
+              captures: ["backoff": "2m40s", "container": "web", "namespace": "default", "podName": "web-0"]),
+            .init(
+              text:
+                "Error syncing pod, skipping: failed to \"StartContainer\" for \"postgresql\" with CrashLoopBackOff: \"Back-off 40s restarting failed container=postgresql pod=",
+              captures: ["backoff": "40s", "container": "postgresql"]),
+          ],
+          counterexamples: [
+            "Error syncing pod, skipping: failed to \"StartContainer\" for \"web\" with ImagePullBackOff: \"Back-off pulling image \\\"nginx:1.27\\\"\"",
+            "Back-off restarting failed container",
+          ]
+        ),
+        .init(
+          id: "event.failedsync-image-pull",
+          kinds: ["event"],
+          literals: ["Error syncing pod", "\" with "],
+          regex:
+            "^Error syncing pod, skipping: failed to \"StartContainer\" for \"(?<container>[^\"]+)\" with (?<reason>ErrImagePull|ImagePullBackOff): \"(?<error>.*)\"$",
+          title: "image pull failing (FailedSync event, before 1.9)",
+          explanation:
+            "Kubelets before 1.9 recorded a failed pull as a FailedSync event carrying the pull error; the container \"POD\" is the pod's infrastructure (pause) container.",
+          event: "Warning FailedSync",
+          classify: ["error": "pull-error"],
+          examples: [
+            .init(
+              text:
+                "Error syncing pod, skipping: failed to \"StartContainer\" for \"POD\" with ErrImagePull: \"net/http: request canceled\"",
+              captures: ["container": "POD", "error": "net/http: request canceled", "reason": "ErrImagePull"])
+          ],
+          counterexamples: [
+            "Error syncing pod, skipping: failed to \"StartContainer\" for \"web\" with CrashLoopBackOff: \"Back-off 2m40s restarting failed container=web pod=web-0_default(7c2e90d4-f70a-11e5-bf51-00269e2bd23c)\""
+          ]
+        ),
+        .init(
+          id: "event.failed-create-docker-container",
+          kinds: ["event"],
+          literals: ["Failed to create docker container"],
+          regex: "(?s)^Failed to create docker container(?: with error)?: (?<error>.*)$",
+          title: "the runtime refused to create the container (Kubernetes 1.0–1.2)",
+          explanation:
+            "Early kubelets reported a container Docker would not create with the Docker API error, before the CreateContainerError reason existed.",
+          event: "Warning Failed",
+          examples: [
+            .init(
+              text:
+                "Failed to create docker container with error: API error (500): Minimum memory limit allowed is 4MB",
+              captures: ["error": "API error (500): Minimum memory limit allowed is 4MB"])
+          ],
+          counterexamples: ["Failed to pull image \"nginx:1.27\": rpc error: code = NotFound"]
+        ),
+      ]
+    ),
+    (
+      name: "kubelet.json",
+      patterns: [
+        .init(
+          id: "kubelet.probe-failed",
+          kinds: ["kubelet"],
+          literals: ["Probe failed"],
+          regex:
+            "^\"Probe failed\" probeType=\"(?<probe>Liveness|Readiness|Startup)\" pod=\"(?<pod>[^\"]+)\" podUID=\"?(?<podUID>[^\" ]+)\"? containerName=\"(?<container>[^\"]+)\" probeResult=\"?(?<result>\\w+)\"?(?: output=(?:\"(?<output>(?:[^\"\\\\]|\\\\.)*)\"|<))?",
+          classify: ["output": "probe-output"],
+          examples: [
+            .init(
+              text:
+                "\"Probe failed\" probeType=\"Readiness\" pod=\"default/web-0\" podUID=\"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\" containerName=\"web\" probeResult=\"failure\" output=\"HTTP probe failed with statuscode: 503\"",
+              captures: [
+                "container": "web", "output": "HTTP probe failed with statuscode: 503", "pod": "default/web-0",
+                "podUID": "0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f", "probe": "Readiness", "result": "failure",
+              ]),
+            .init(
+              text:
+                "\"Probe failed\" probeType=\"Readiness\" pod=\"openshift-authentication/oauth-openshift-77f7b95df5-r4xf7\" podUID=1af660b3-ac3a-4182-86eb-2f74725d8415 containerName=\"oauth-openshift\" probeResult=failure output=\"Get \\\"https://10.129.0.12:6443/healthz\\\": net/http: request canceled while waiting for connection (Client.Timeout exceeded while awaiting headers)\"",
+              captures: [
+                "container": "oauth-openshift",
+                "output":
+                  "Get \\\"https://10.129.0.12:6443/healthz\\\": net/http: request canceled while waiting for connection (Client.Timeout exceeded while awaiting headers)",
+                "pod": "openshift-authentication/oauth-openshift-77f7b95df5-r4xf7",
+                "podUID": "1af660b3-ac3a-4182-86eb-2f74725d8415", "probe": "Readiness", "result": "failure",
+              ]),
+            .init(
+              text:
+                "\"Probe failed\" probeType=\"Liveness\" pod=\"default/liveness-exec\" podUID=\"93e17ecc-ab55-461a-b526-29248d2554ad\" containerName=\"liveness\" probeResult=\"failure\" output=<",
+              captures: [
+                "container": "liveness", "pod": "default/liveness-exec", "probe": "Liveness", "result": "failure",
+              ]),
+          ],
+          counterexamples: [
+            "\"Probe succeeded\" probeType=\"Readiness\" pod=\"default/web-0\" podUID=\"u\" containerName=\"web\""
+          ]
+        ),
+        .init(
+          id: "kubelet.probe-errored",
+          kinds: ["kubelet"],
+          literals: ["Probe errored"],
+          regex:
+            "^\"Probe errored\" err=\"(?<error>(?:[^\"\\\\]|\\\\.)*)\" probeType=\"(?<probe>Liveness|Readiness|Startup)\" pod=\"(?<pod>[^\"]+)\"?(?: podUID=\"?(?<podUID>[^\" ]+)\"?)?(?: containerName=\"(?<container>[^\"]+)\")?",
+          classify: ["error": "probe-output"],
+          examples: [
+            .init(
+              text:
+                "\"Probe errored\" err=\"rpc error: code = NotFound desc = failed to exec in container: failed to load task: no running task found: task 05657a9c673d612aedd955a65136ccca36b82ba987831de7844cdc0238f1d707 not found: not found\" probeType=\"Liveness\" pod=\"default/web-0\" podUID=\"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\" containerName=\"web\"",
+              captures: [
+                "container": "web",
+                "error":
+                  "rpc error: code = NotFound desc = failed to exec in container: failed to load task: no running task found: task 05657a9c673d612aedd955a65136ccca36b82ba987831de7844cdc0238f1d707 not found: not found",
+                "pod": "default/web-0", "probe": "Liveness",
+              ]),
+            .init(
+              text: "\"Probe errored\" err=\"unexpected EOF\" probeType=\"Liveness\" pod=\"shop/web-0",
+              captures: ["error": "unexpected EOF", "pod": "shop/web-0", "probe": "Liveness"]),
+          ],
+          counterexamples: [
+            "\"Probe failed\" probeType=\"Liveness\" pod=\"default/web-0\" podUID=\"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\" containerName=\"web\" probeResult=\"failure\" output=\"\""
+          ]
+        ),
+        .init(
+          id: "kubelet.probe-failed-legacy",
+          kinds: ["kubelet"],
+          literals: [" probe for ", "\" failed ("],
+          regex:
+            "^(?<probe>Liveness|Readiness|Startup) probe for \"(?<podName>[^\"_]+)_(?<namespace>[^\"_(]+)\\((?<podUID>[^)]+)\\):(?<container>[^\"]+)\" failed \\((?<result>\\w+)\\): (?<output>.*)$",
+          classify: ["output": "probe-output"],
+          examples: [
+            .init(
+              text:
+                "Liveness probe for \"web-0_default(0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f):web\" failed (failure): HTTP probe failed with statuscode: 500",
+              captures: [
+                "container": "web", "namespace": "default", "output": "HTTP probe failed with statuscode: 500",
+                "podName": "web-0", "podUID": "0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f", "probe": "Liveness",
+                "result": "failure",
+              ]),
+            .init(
+              text:
+                "Readiness probe for \"db-0_prod(0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f):postgres\" failed (failure): dial tcp 10.1.2.3:5432: connect: connection refused",
+              captures: [
+                "container": "postgres", "namespace": "prod",
+                "output": "dial tcp 10.1.2.3:5432: connect: connection refused", "podName": "db-0",
+                "probe": "Readiness",
+              ]),
+          ],
+          counterexamples: [
+            "Liveness probe for \"web-0_default(0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f):web\" errored: rpc error: code = Unknown desc = failed to exec"
+          ]
+        ),
+        .init(
+          id: "kubelet.probe-errored-legacy",
+          kinds: ["kubelet"],
+          literals: [" probe for ", "errored: "],
+          regex:
+            "^(?<probe>Liveness|Readiness|Startup) probe for \"(?<podName>[^\"_]+)_(?<namespace>[^\"_(]+)\\((?<podUID>[^)]+)\\):(?<container>[^\"]+)\" errored: (?<error>.*)$",
+          classify: ["error": "probe-output"],
+          examples: [
+            .init(
+              text:
+                "Liveness probe for \"web-0_default(0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f):web\" errored: rpc error: code = Unknown desc = failed to exec in container: container is in CONTAINER_EXITED state",
+              captures: [
+                "container": "web",
+                "error":
+                  "rpc error: code = Unknown desc = failed to exec in container: container is in CONTAINER_EXITED state",
+                "namespace": "default", "podName": "web-0", "probe": "Liveness",
+              ])
+          ]
+        ),
+        .init(
+          id: "kubelet.probe-warning",
+          kinds: ["kubelet"],
+          literals: ["Probe succeeded with a warning"],
+          regex:
+            "^\"Probe succeeded with a warning\" probeType=\"(?<probe>\\w+)\" pod=\"(?<pod>[^\"]+)\" podUID=\"?(?<podUID>[^\" ]+)\"? containerName=\"(?<container>[^\"]+)\" output=\"(?<output>(?:[^\"\\\\]|\\\\.)*)\"",
+          examples: [
+            .init(
+              text:
+                "\"Probe succeeded with a warning\" probeType=\"Readiness\" pod=\"default/web-0\" podUID=\"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\" containerName=\"web\" output=\"Probe terminated redirects, Response body: <a href=\\\"https://login.example.com/\\\">Found</a>.\"",
+              captures: [
+                "container": "web",
+                "output":
+                  "Probe terminated redirects, Response body: <a href=\\\"https://login.example.com/\\\">Found</a>.",
+                "pod": "default/web-0", "probe": "Readiness",
+              ])
+          ]
+        ),
+        .init(
+          id: "kubelet.syncloop-probe",
+          kinds: ["kubelet"],
+          literals: ["SyncLoop (probe)"],
+          regex: "^\"SyncLoop \\(probe\\)\" probe=\"(?<probe>\\w+)\" status=\"(?<status>\\w*)\" pod=\"(?<pod>[^\"]+)\"",
+          examples: [
+            .init(
+              text: "\"SyncLoop (probe)\" probe=\"liveness\" status=\"unhealthy\" pod=\"default/liveness-exec\"",
+              captures: ["pod": "default/liveness-exec", "probe": "liveness", "status": "unhealthy"]),
+            .init(
+              text: "\"SyncLoop (probe)\" probe=\"readiness\" status=\"\" pod=\"default/web-0\"",
+              captures: ["pod": "default/web-0", "probe": "readiness", "status": ""]),
+          ]
+        ),
+        .init(
+          id: "kubelet.container-message",
+          kinds: ["kubelet"],
+          literals: ["Message for Container of pod"],
+          regex:
+            "^\"Message for Container of pod\" containerName=\"(?<container>[^\"]+)\" .*?pod=\"(?<pod>[^\"]+)\" containerMessage=\"(?<message>(?:[^\"\\\\]|\\\\.)*)\"",
+          examples: [
+            .init(
+              text:
+                "\"Message for Container of pod\" containerName=\"liveness\" containerStatusID={\"Type\":\"containerd\",\"ID\":\"05657a9c673d612aedd955a65136ccca36b82ba987831de7844cdc0238f1d707\"} pod=\"default/liveness-exec\" containerMessage=\"Container liveness failed liveness probe, will be restarted\"",
+              captures: [
+                "container": "liveness", "message": "Container liveness failed liveness probe, will be restarted",
+                "pod": "default/liveness-exec",
+              ])
+          ]
+        ),
+        .init(
+          id: "kubelet.killing-container",
+          kinds: ["kubelet"],
+          literals: ["Killing container with a grace period"],
+          regex:
+            "^\"Killing container with a grace period(?<override> override)?\" pod=\"(?<pod>[^\"]+)\" podUID=\"?(?<podUID>[^\" ]+)\"? containerName=\"(?<container>[^\"]+)\" containerID=\"(?<containerID>[^\"]+)\" gracePeriod=(?<gracePeriod>\\d+)",
+          examples: [
+            .init(
+              text:
+                "\"Killing container with a grace period\" pod=\"default/liveness-exec\" podUID=\"93e17ecc-ab55-461a-b526-29248d2554ad\" containerName=\"liveness\" containerID=\"containerd://05657a9c673d612aedd955a65136ccca36b82ba987831de7844cdc0238f1d707\" gracePeriod=30",
+              captures: [
+                "container": "liveness",
+                "containerID": "containerd://05657a9c673d612aedd955a65136ccca36b82ba987831de7844cdc0238f1d707",
+                "gracePeriod": "30", "pod": "default/liveness-exec",
+              ]),
+            .init(
+              text:
+                "\"Killing container with a grace period override\" pod=\"kube-system/coredns-558bd4d5db-7xk2p\" podUID=8b3d9a0e-5f1c-4d2a-9e7b-3c4d5e6f7a8b containerName=\"coredns\" containerID=\"docker://05657a9c673d612aedd955a65136ccca36b82ba987831de7844cdc0238f1d707\" gracePeriod=2",
+              captures: [
+                "gracePeriod": "2", "override": " override", "pod": "kube-system/coredns-558bd4d5db-7xk2p",
+                "podUID": "8b3d9a0e-5f1c-4d2a-9e7b-3c4d5e6f7a8b",
+              ]),
+          ]
+        ),
+        .init(
+          id: "kubelet.prestop-hook-failed",
+          kinds: ["kubelet"],
+          literals: ["PreStop hook failed"],
+          regex:
+            "^\"PreStop hook failed\" err=(?:\"(?<error>(?:[^\"\\\\]|\\\\.)*)\"|<)(?: pod=\"(?<pod>[^\"]+)\" podUID=\"?(?<podUID>[^\" ]+)\"? containerName=\"(?<container>[^\"]+)\")?",
+          examples: [
+            .init(
+              text:
+                "\"PreStop hook failed\" err=\"Exec lifecycle hook ([/bin/sh -c sleep 5; exit 1]) for Container \\\"web\\\" in Pod \\\"web-0_default(0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f)\\\" failed - error: command '/bin/sh -c sleep 5; exit 1' exited with 1: , message: \\\"\\\"\" pod=\"default/web-0\" podUID=\"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\" containerName=\"web\" containerID=\"containerd://05657a9c673d612aedd955a65136ccca36b82ba987831de7844cdc0238f1d707\"",
+              captures: [
+                "container": "web",
+                "error":
+                  "Exec lifecycle hook ([/bin/sh -c sleep 5; exit 1]) for Container \\\"web\\\" in Pod \\\"web-0_default(0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f)\\\" failed - error: command '/bin/sh -c sleep 5; exit 1' exited with 1: , message: \\\"\\\"",
+                "pod": "default/web-0",
+              ]),
+            .init(text: "\"PreStop hook failed\" err=<", captures: [:]),
+          ]
+        ),
+        .init(
+          id: "kubelet.lifecycle-hook-error",
+          kinds: ["kubelet"],
+          literals: ["lifecycle hook (", ") for Container "],
+          regex:
+            "(?<handler>Exec|HTTP|Sleep) lifecycle hook \\((?<hook>.*?)\\) for Container \\\\*\"(?<container>[^\"\\\\]+)\\\\*\" in Pod \\\\*\"(?<podName>[^\"\\\\_]+)_(?<namespace>[^\"\\\\_(]+)\\((?<podUID>[^)]+)\\)\\\\*\" failed - error: (?<error>.*?)(?:, message: |\\\\*\"(?: |$)|$)",
+          examples: [
+            .init(
+              text:
+                "\"PreStop hook failed\" err=\"HTTP lifecycle hook (/drain) for Container \\\"web\\\" in Pod \\\"web-0_default(0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f)\\\" failed - error: Get \\\"http://10.244.0.14:8080/drain\\\": dial tcp 10.244.0.14:8080: connect: connection refused\" pod=\"default/web-0\" podUID=\"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\" containerName=\"web\" containerID=\"containerd://05657a9c673d612aedd955a65136ccca36b82ba987831de7844cdc0238f1d707\"",
+              captures: [
+                "container": "web",
+                "error":
+                  "Get \\\"http://10.244.0.14:8080/drain\\\": dial tcp 10.244.0.14:8080: connect: connection refused",
+                "handler": "HTTP", "hook": "/drain", "namespace": "default", "podName": "web-0",
+                "podUID": "0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f",
+              ]),
+            .init(
+              text:
+                "\"PreStop hook failed\" err=\"Exec lifecycle hook ([/bin/sh -c sleep 5; exit 1]) for Container \\\"web\\\" in Pod \\\"web-0_default(0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f)\\\" failed - error: command '/bin/sh -c sleep 5; exit 1' exited with 1: , message: \\\"\\\"\" pod=\"default/web-0\" podUID=\"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\" containerName=\"web\" containerID=\"containerd://05657a9c673d612aedd955a65136ccca36b82ba987831de7844cdc0238f1d707\"",
+              captures: [
+                "container": "web", "error": "command '/bin/sh -c sleep 5; exit 1' exited with 1: ", "handler": "Exec",
+                "hook": "[/bin/sh -c sleep 5; exit 1]",
+              ]),
+          ]
+        ),
+        .init(
+          id: "kubelet.prestop-hook-not-completed",
+          kinds: ["kubelet"],
+          literals: ["PreStop hook not completed in grace period"],
+          regex:
+            "^\"PreStop hook not completed in grace period\" pod=\"(?<pod>[^\"]+)\" podUID=\"?(?<podUID>[^\" ]+)\"? containerName=\"(?<container>[^\"]+)\" containerID=\"(?<containerID>[^\"]+)\" gracePeriod=(?<gracePeriod>\\d+)",
+          examples: [
+            .init(
+              text:
+                "\"PreStop hook not completed in grace period\" pod=\"default/web-0\" podUID=\"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\" containerName=\"web\" containerID=\"containerd://05657a9c673d612aedd955a65136ccca36b82ba987831de7844cdc0238f1d707\" gracePeriod=30",
+              captures: [
+                "container": "web",
+                "containerID": "containerd://05657a9c673d612aedd955a65136ccca36b82ba987831de7844cdc0238f1d707",
+                "gracePeriod": "30", "pod": "default/web-0", "podUID": "0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f",
+              ])
+          ]
+        ),
+        .init(
+          id: "kubelet.container-termination-failed",
+          kinds: ["kubelet"],
+          literals: ["Container termination failed with gracePeriod"],
+          regex:
+            "^\"Container termination failed with gracePeriod\" err=\"(?<error>(?:[^\"\\\\]|\\\\.)*)\" pod=\"(?<pod>[^\"]+)\" podUID=\"?(?<podUID>[^\" ]+)\"? containerName=\"(?<container>[^\"]+)\" containerID=\"(?<containerID>[^\"]+)\" gracePeriod=(?<gracePeriod>\\d+)",
+          examples: [
+            .init(
+              text:
+                "\"Container termination failed with gracePeriod\" err=\"rpc error: code = DeadlineExceeded desc = context deadline exceeded\" pod=\"default/web-0\" podUID=\"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\" containerName=\"web\" containerID=\"containerd://05657a9c673d612aedd955a65136ccca36b82ba987831de7844cdc0238f1d707\" gracePeriod=30",
+              captures: [
+                "container": "web", "error": "rpc error: code = DeadlineExceeded desc = context deadline exceeded",
+                "gracePeriod": "30", "pod": "default/web-0",
+              ])
+          ]
+        ),
+        .init(
+          id: "kubelet.killing-unwanted-pod",
+          kinds: ["kubelet"],
+          literals: ["Killing unwanted pod"],
+          regex: "^\"Killing unwanted pod\" podName=\"(?<podName>[^\"]+)\"",
+          examples: [
+            .init(text: "\"Killing unwanted pod\" podName=\"web-0\"", captures: ["podName": "web-0"])
+          ]
+        ),
+        .init(
+          id: "kubelet.stop-sandbox-failed",
+          kinds: ["kubelet"],
+          literals: ["Failed to stop sandbox"],
+          regex:
+            "^\"Failed to stop sandbox\" podSandboxID=\\{\"Type\":\"(?<runtime>\\w+)\",\"ID\":\"(?<sandboxID>[0-9a-f]+)\"\\}",
+          examples: [
+            .init(
+              text:
+                "\"Failed to stop sandbox\" podSandboxID={\"Type\":\"containerd\",\"ID\":\"3f1a2b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708\"}",
+              captures: [
+                "runtime": "containerd",
+                "sandboxID": "3f1a2b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708",
+              ])
+          ]
+        ),
+        .init(
+          id: "kubelet.remove-container",
+          kinds: ["kubelet"],
+          literals: ["RemoveContainer"],
+          regex: "^\"RemoveContainer\" containerID=\"(?<containerID>[0-9a-f]+)\"",
+          examples: [
+            .init(
+              text:
+                "\"RemoveContainer\" containerID=\"05657a9c673d612aedd955a65136ccca36b82ba987831de7844cdc0238f1d707\"",
+              captures: ["containerID": "05657a9c673d612aedd955a65136ccca36b82ba987831de7844cdc0238f1d707"])
+          ]
+        ),
+        .init(
+          id: "kubelet.pod-removed-from-etcd",
+          kinds: ["kubelet"],
+          literals: ["Pod fully terminated and removed from etcd"],
+          regex: "^\"Pod fully terminated and removed from etcd\" pod=\"(?<pod>[^\"]+)\"",
+          examples: [
+            .init(
+              text: "\"Pod fully terminated and removed from etcd\" pod=\"default/web-0\"",
+              captures: ["pod": "default/web-0"])
+          ]
+        ),
+        .init(
+          id: "kubelet.delaying-pod-deletion",
+          kinds: ["kubelet"],
+          literals: ["Delaying pod deletion as the phase is non-terminal"],
+          regex:
+            "^\"Delaying pod deletion as the phase is non-terminal\" phase=\"?(?<phase>\\w+)\"? localPhase=\"?(?<localPhase>\\w+)\"? pod=\"(?<pod>[^\"]+)\" podUID=\"?(?<podUID>[^\" ]+)\"?",
+          examples: [
+            .init(
+              text:
+                "\"Delaying pod deletion as the phase is non-terminal\" phase=\"Running\" localPhase=\"Running\" pod=\"default/web-0\" podUID=\"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\"",
+              captures: [
+                "localPhase": "Running", "phase": "Running", "pod": "default/web-0",
+                "podUID": "0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f",
+              ]),
+            .init(
+              text:
+                "\"Delaying pod deletion as the phase is non-terminal\" phase=Running localPhase=Succeeded pod=\"default/web-0\" podUID=0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f",
+              captures: [
+                "localPhase": "Succeeded", "phase": "Running", "podUID": "0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f",
+              ]),
+          ]
+        ),
+        .init(
+          id: "kubelet.syncloop-pleg",
+          kinds: ["kubelet"],
+          literals: ["SyncLoop (PLEG): event for pod"],
+          regex:
+            "^\"SyncLoop \\(PLEG\\): event for pod\" pod=\"(?<pod>[^\"]+)\" event=&?\\{\"?ID\"?:\"?(?<podUID>[^\",} ]+)\"?[, ]\"?Type\"?:\"?(?<event>\\w+)\"?[, ]\"?Data\"?:\"?(?<data>[^\",} ]*)",
+          examples: [
+            .init(
+              text:
+                "\"SyncLoop (PLEG): event for pod\" pod=\"default/liveness-exec\" event={\"ID\":\"93e17ecc-ab55-461a-b526-29248d2554ad\",\"Type\":\"ContainerDied\",\"Data\":\"05657a9c673d612aedd955a65136ccca36b82ba987831de7844cdc0238f1d707\"}",
+              captures: [
+                "data": "05657a9c673d612aedd955a65136ccca36b82ba987831de7844cdc0238f1d707", "event": "ContainerDied",
+                "pod": "default/liveness-exec", "podUID": "93e17ecc-ab55-461a-b526-29248d2554ad",
+              ]),
+            .init(
+              text:
+                "\"SyncLoop (PLEG): event for pod\" pod=\"default/web-0\" event=&{ID:0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f Type:ContainerStarted Data:05657a9c673d612aedd955a65136ccca36b82ba987831de7844cdc0238f1d707}",
+              captures: [
+                "data": "05657a9c673d612aedd955a65136ccca36b82ba987831de7844cdc0238f1d707", "event": "ContainerStarted",
+                "pod": "default/web-0", "podUID": "0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f",
+              ]),
+          ]
+        ),
+        .init(
+          id: "kubelet.syncloop-delete",
+          kinds: ["kubelet"],
+          literals: ["SyncLoop DELETE"],
+          regex: "^\"SyncLoop DELETE\" source=\"(?<source>\\w+)\" pods=\\[(?<pods>[^\\]]*)\\]",
+          examples: [
+            .init(
+              text: "\"SyncLoop DELETE\" source=\"api\" pods=[\"default/web-0\"]",
+              captures: ["pods": "\"default/web-0\"", "source": "api"]),
+            .init(text: "\"SyncLoop DELETE\" source=\"api\" pods=[default/web-0]", captures: ["pods": "default/web-0"]),
+          ]
+        ),
+        .init(
+          id: "kubelet.syncloop-remove",
+          kinds: ["kubelet"],
+          literals: ["SyncLoop REMOVE"],
+          regex: "^\"SyncLoop REMOVE\" source=\"(?<source>\\w+)\" pods=\\[(?<pods>[^\\]]*)\\]",
+          examples: [
+            .init(
+              text: "\"SyncLoop REMOVE\" source=\"api\" pods=[\"default/web-0\"]",
+              captures: ["pods": "\"default/web-0\"", "source": "api"])
+          ],
+          counterexamples: ["\"SyncLoop DELETE\" source=\"api\" pods=[\"default/web-0\"]"]
+        ),
+        .init(
+          id: "kubelet.pleg-container-finished",
+          kinds: ["kubelet"],
+          literals: ["Generic (PLEG): container finished"],
+          regex:
+            "^\"Generic \\(PLEG\\): container finished\" podID=\"?(?<podUID>[^\" ]+)\"? containerID=\"?(?<containerID>[^\" ]+)\"? exitCode=(?<exitCode>-?\\d+)",
+          examples: [
+            .init(
+              text:
+                "\"Generic (PLEG): container finished\" podID=\"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\" containerID=\"05657a9c673d612aedd955a65136ccca36b82ba987831de7844cdc0238f1d707\" exitCode=137",
+              captures: [
+                "containerID": "05657a9c673d612aedd955a65136ccca36b82ba987831de7844cdc0238f1d707", "exitCode": "137",
+                "podUID": "0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f",
+              ]),
+            .init(
+              text:
+                "\"Generic (PLEG): container finished\" podID=0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f containerID=\"05657a9c673d612aedd955a65136ccca36b82ba987831de7844cdc0238f1d707\" exitCode=0",
+              captures: ["exitCode": "0"]),
+          ]
+        ),
+        .init(
+          id: "kubelet.backoff-restarting",
+          kinds: ["kubelet"],
+          literals: ["ack-off", "restarting failed container="],
+          regex:
+            "^(?:\"Back-off restarting failed container\" err=\"back-off|[Bb]ack-off) (?<backoff>\\d[0-9hms.]*) restarting failed container=(?<container>[^ \"]+) pod=(?<podName>[^ \"_]+)_(?<namespace>[^ \"_(]+)\\((?<podUID>[^)]+)\\)",
+          examples: [
+            .init(
+              text:
+                "\"Back-off restarting failed container\" err=\"back-off 40s restarting failed container=web pod=web-0_default(0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f)\"",
+              captures: [
+                "backoff": "40s", "container": "web", "namespace": "default", "podName": "web-0",
+                "podUID": "0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f",
+              ]),
+            .init(
+              text:
+                "Back-off 5m0s restarting failed container=web pod=web-0_default(0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f)",
+              captures: ["backoff": "5m0s", "container": "web"]),
+            .init(
+              text:
+                "back-off 5m0s restarting failed container=container-0 pod=ftp-6d94c7f5b8-wq2xn_default(3f8e71b0-94d2-4c6a-b1e5-7d0c2a9f4e81)",
+              captures: ["backoff": "5m0s", "container": "container-0", "podName": "ftp-6d94c7f5b8-wq2xn"]),
+          ]
+        ),
+        .init(
+          id: "kubelet.error-syncing-pod",
+          kinds: ["kubelet"],
+          literals: ["Error syncing pod, skipping"],
+          regex:
+            "^\"Error syncing pod, skipping\" err=\"(?<error>(?:[^\"\\\\]|\\\\.)*)\" pod=\"(?<pod>[^\"]+)\" podUID=\"?(?<podUID>[^\" ]+)\"?",
+          examples: [
+            .init(
+              text:
+                "\"Error syncing pod, skipping\" err=\"failed to \\\"KillPodSandbox\\\" for \\\"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\\\" with KillPodSandboxError: \\\"rpc error: code = DeadlineExceeded desc = context deadline exceeded\\\"\" pod=\"default/web-0\" podUID=\"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\"",
+              captures: [
+                "error":
+                  "failed to \\\"KillPodSandbox\\\" for \\\"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\\\" with KillPodSandboxError: \\\"rpc error: code = DeadlineExceeded desc = context deadline exceeded\\\"",
+                "pod": "default/web-0", "podUID": "0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f",
+              ])
+          ]
+        ),
+        .init(
+          id: "kubelet.sync-crashloopbackoff",
+          kinds: ["kubelet"],
+          literals: ["Error syncing pod, skipping", "with CrashLoopBackOff"],
+          regex:
+            "^\"Error syncing pod, skipping\" err=\"\\[?(?:.*, )?failed to \\\\\"StartContainer\\\\\" for \\\\\"(?<container>[^\"\\\\]+)\\\\\" with CrashLoopBackOff: \\\\\"back-off (?<backoff>\\d[0-9hms.]*) restarting failed container=[^ ]+ pod=[^\\\\]+\\\\\".*\" pod=\"(?<pod>[^\"]+)\"",
+          examples: [
+            .init(
+              text:
+                "\"Error syncing pod, skipping\" err=\"failed to \\\"StartContainer\\\" for \\\"web\\\" with CrashLoopBackOff: \\\"back-off 40s restarting failed container=web pod=web-0_default(0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f)\\\"\" pod=\"default/web-0\" podUID=\"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\"",
+              captures: ["backoff": "40s", "container": "web", "pod": "default/web-0"]),
+            .init(
+              text:
+                "\"Error syncing pod, skipping\" err=\"[failed to \\\"StartContainer\\\" for \\\"app\\\" with CrashLoopBackOff: \\\"back-off 5m0s restarting failed container=app pod=api-7d9f_prod(0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f)\\\", failed to \\\"StartContainer\\\" for \\\"sidecar\\\" with CrashLoopBackOff: \\\"back-off 20s restarting failed container=sidecar pod=api-7d9f_prod(0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f)\\\"]\" pod=\"prod/api-7d9f\" podUID=\"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\"",
+              captures: ["backoff": "20s", "container": "sidecar", "pod": "prod/api-7d9f"]),
+          ]
+        ),
+        .init(
+          id: "kubelet.sync-imagepullbackoff",
+          kinds: ["kubelet"],
+          literals: ["Error syncing pod, skipping", "with ImagePullBackOff"],
+          regex:
+            "^\"Error syncing pod, skipping\" err=\"\\[?(?:.*, )?failed to \\\\\"StartContainer\\\\\" for \\\\\"(?<container>[^\"\\\\]+)\\\\\" with ImagePullBackOff: \\\\\"Back-off pulling image \\\\\\\\\\\\\"(?<image>[^\"\\\\]+)\\\\\\\\\\\\\"(?::? ?(?<detail>.*?))?\\\\\".*\" pod=\"(?<pod>[^\"]+)\"",
+          examples: [
+            .init(
+              text:
+                "\"Error syncing pod, skipping\" err=\"failed to \\\"StartContainer\\\" for \\\"web\\\" with ImagePullBackOff: \\\"Back-off pulling image \\\\\\\"nginx:doesnotexist\\\\\\\"\\\"\" pod=\"default/web-0\" podUID=\"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\"",
+              captures: ["container": "web", "image": "nginx:doesnotexist", "pod": "default/web-0"])
+          ]
+        ),
+        .init(
+          id: "kubelet.sync-errimagepull",
+          kinds: ["kubelet"],
+          literals: ["Error syncing pod, skipping", "with ErrImagePull"],
+          regex:
+            "^\"Error syncing pod, skipping\" err=\"\\[?(?:.*, )?failed to \\\\\"StartContainer\\\\\" for \\\\\"(?<container>[^\"\\\\]+)\\\\\" with ErrImagePull: \\\\\"(?<error>.*?)\\\\\"\\]?\" pod=\"(?<pod>[^\"]+)\"",
+          classify: ["error": "pull-error"],
+          examples: [
+            .init(
+              text:
+                "\"Error syncing pod, skipping\" err=\"failed to \\\"StartContainer\\\" for \\\"web\\\" with ErrImagePull: \\\"rpc error: code = NotFound desc = failed to pull and unpack image \\\\\\\"docker.io/library/nginx:doesnotexist\\\\\\\": failed to resolve reference \\\\\\\"docker.io/library/nginx:doesnotexist\\\\\\\": docker.io/library/nginx:doesnotexist: not found\\\"\" pod=\"default/web-0\" podUID=\"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\"",
+              captures: [
+                "container": "web",
+                "error":
+                  "rpc error: code = NotFound desc = failed to pull and unpack image \\\\\\\"docker.io/library/nginx:doesnotexist\\\\\\\": failed to resolve reference \\\\\\\"docker.io/library/nginx:doesnotexist\\\\\\\": docker.io/library/nginx:doesnotexist: not found",
+                "pod": "default/web-0",
+              ])
+          ]
+        ),
+        .init(
+          id: "kubelet.sync-createcontainerconfigerror",
+          kinds: ["kubelet"],
+          literals: ["Error syncing pod, skipping", "with CreateContainerConfigError"],
+          regex:
+            "^\"Error syncing pod, skipping\" err=\"\\[?(?:.*, )?failed to \\\\\"StartContainer\\\\\" for \\\\\"(?<container>[^\"\\\\]+)\\\\\" with CreateContainerConfigError: \\\\\"(?<error>.*?)\\\\\"\\]?\" pod=\"(?<pod>[^\"]+)\"",
+          classify: ["error": "config-error"],
+          examples: [
+            .init(
+              text:
+                "\"Error syncing pod, skipping\" err=\"failed to \\\"StartContainer\\\" for \\\"web\\\" with CreateContainerConfigError: \\\"secret \\\\\\\"db-creds\\\\\\\" not found\\\"\" pod=\"default/web-0\" podUID=\"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\"",
+              captures: [
+                "container": "web", "error": "secret \\\\\\\"db-creds\\\\\\\" not found", "pod": "default/web-0",
+              ]),
+            .init(
+              text:
+                "\"Error syncing pod, skipping\" err=\"failed to \\\"StartContainer\\\" for \\\"app\\\" with CreateContainerConfigError: \\\"container has runAsNonRoot and image will run as root (pod: \\\\\\\"api-7d9f_prod(0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f)\\\\\\\", container: app)\\\"\" pod=\"prod/api-7d9f\" podUID=\"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\"",
+              captures: ["container": "app", "pod": "prod/api-7d9f"]),
+          ]
+        ),
+        .init(
+          id: "kubelet.sync-createpodsandboxerror",
+          kinds: ["kubelet"],
+          literals: ["Error syncing pod, skipping", "with CreatePodSandboxError"],
+          regex:
+            "^\"Error syncing pod, skipping\" err=\"failed to \\\\\"CreatePodSandbox\\\\\" for \\\\\"(?<podRef>[^\"\\\\]+)\\\\\" with CreatePodSandboxError: \\\\\"(?<error>.*?)\\\\\"\" pod=\"(?<pod>[^\"]+)\"",
+          classify: ["error": "sandbox-error"],
+          examples: [
+            .init(
+              text:
+                "\"Error syncing pod, skipping\" err=\"failed to \\\"CreatePodSandbox\\\" for \\\"web-0_default(0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f)\\\" with CreatePodSandboxError: \\\"Failed to create sandbox for pod \\\\\\\"web-0_default(0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f)\\\\\\\": rpc error: code = Unknown desc = failed to setup network for sandbox \\\\\\\"3f1a2b4c\\\\\\\": plugin type=\\\\\\\"calico\\\\\\\" failed (add): stat /var/lib/calico/nodename: no such file or directory\\\"\" pod=\"default/web-0\" podUID=\"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\"",
+              captures: ["pod": "default/web-0", "podRef": "web-0_default(0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f)"])
+          ]
+        ),
+        .init(
+          id: "kubelet.oom-event",
+          kinds: ["kubelet"],
+          literals: ["Got sys oom event"],
+          regex:
+            "^\"Got sys oom event\" event=&?\\{Pid:(?<pid>\\d+) ProcessName:(?<process>\\S*) TimeOfDeath:(?<time>.+?) ContainerName:(?<cgroup>\\S*) VictimContainerName:(?<victimCgroup>\\S*)",
+          about: "node",
+          examples: [
+            .init(
+              text:
+                "\"Got sys oom event\" event=&{Pid:4242 ProcessName:java TimeOfDeath:2026-11-27 01:02:03.123456789 +0000 UTC ContainerName:/kubepods/burstable/pod0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f/05657a9c673d VictimContainerName:/kubepods/burstable/pod0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f/05657a9c673d Constraint:CONSTRAINT_MEMCG}",
+              captures: [
+                "cgroup": "/kubepods/burstable/pod0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f/05657a9c673d", "pid": "4242",
+                "process": "java", "time": "2026-11-27 01:02:03.123456789 +0000 UTC",
+              ])
+          ]
+        ),
+        .init(
+          id: "kubelet.system-oom",
+          kinds: ["kubelet"],
+          literals: ["System OOM encountered"],
+          regex: "System OOM encountered(?:, victim process: (?<process>[^,]+), pid: (?<pid>\\d+))?",
+          about: "node",
+          examples: [
+            .init(
+              text:
+                "\"Event occurred\" object=\"node-1\" fieldPath=\"\" kind=\"Node\" apiVersion=\"\" type=\"Warning\" reason=\"SystemOOM\" message=\"System OOM encountered, victim process: java, pid: 4242\"",
+              captures: ["pid": "4242", "process": "java"]),
+            .init(
+              text:
+                "\"Event occurred\" object=\"node-1\" fieldPath=\"\" kind=\"Node\" apiVersion=\"\" type=\"Warning\" reason=\"SystemOOM\" message=\"System OOM encountered\"",
+              captures: [:]),
+          ]
+        ),
+        .init(
+          id: "kubelet.image-pull-failed",
+          kinds: ["kubelet"],
+          literals: ["Failed to pull image"],
+          regex: "^\"Failed to pull image\" err=\"(?<error>(?:[^\"\\\\]|\\\\.)*)\" image=\"(?<image>[^\"]+)\"",
+          classify: ["error": "pull-error"],
+          examples: [
+            .init(
+              text:
+                "\"Failed to pull image\" err=\"rpc error: code = NotFound desc = failed to pull and unpack image \\\"docker.io/library/nginx:doesnotexist\\\": failed to resolve reference \\\"docker.io/library/nginx:doesnotexist\\\": docker.io/library/nginx:doesnotexist: not found\" image=\"nginx:doesnotexist\"",
+              captures: [
+                "error":
+                  "rpc error: code = NotFound desc = failed to pull and unpack image \\\"docker.io/library/nginx:doesnotexist\\\": failed to resolve reference \\\"docker.io/library/nginx:doesnotexist\\\": docker.io/library/nginx:doesnotexist: not found",
+                "image": "nginx:doesnotexist",
+              ])
+          ]
+        ),
+        .init(
+          id: "kubelet.scheduler-no-fit",
+          kinds: ["kubelet"],
+          literals: ["Unable to schedule pod"],
+          regex:
+            "^\"Unable to schedule pod; no fit; waiting\" pod=\"(?<pod>[^\"]+)\" err=\"(?<error>(?:[^\"\\\\]|\\\\.)*)\"",
+          title: "the scheduler found no node for a pod",
+          explanation:
+            "kube-scheduler's own log (klog, like the kubelet's): the pod did not fit any node, with the same per-filter reasons its FailedScheduling event gives (docs/kubernetes.md §9.2).",
+          examples: [
+            .init(
+              text:
+                "\"Unable to schedule pod; no fit; waiting\" pod=\"demo-catalog/demo-service-m3t8w\" err=\"0/254 nodes are available: 1 Too many pods, 154 node(s) didn't match the requested hostname, 33 Insufficient memory, 69 Insufficient cpu.\"",
+              captures: [
+                "error":
+                  "0/254 nodes are available: 1 Too many pods, 154 node(s) didn't match the requested hostname, 33 Insufficient memory, 69 Insufficient cpu.",
+                "pod": "demo-catalog/demo-service-m3t8w",
+              ])
+          ],
+          counterexamples: [
+            "\"Updating pod condition\" pod=\"demo-catalog/demo-service-m3t8w\" conditionType=PodScheduled conditionStatus=False conditionReason=\"Unschedulable\""
+          ]
+        ),
+        .init(
+          id: "kubelet.pullimage-service-failed",
+          kinds: ["kubelet"],
+          literals: ["PullImage from image service failed"],
+          regex:
+            "^\"PullImage from image service failed\" err=\"(?<error>(?:[^\"\\\\]|\\\\.)*)\" image=\"(?<image>[^\"]+)\"",
+          classify: ["error": "pull-error"],
+          examples: [
+            .init(
+              text:
+                "\"PullImage from image service failed\" err=\"rpc error: code = Unknown desc = failed to pull and unpack image \\\"registry.example.com/team/api:1.4.2\\\": failed to resolve reference \\\"registry.example.com/team/api:1.4.2\\\": pull access denied, repository does not exist or may require authorization: authorization failed: no basic auth credentials\" image=\"registry.example.com/team/api:1.4.2\"",
+              captures: ["image": "registry.example.com/team/api:1.4.2"])
+          ]
+        ),
+        .init(
+          id: "kubelet.failed-to-pull-image-message",
+          kinds: ["kubelet"],
+          literals: ["Failed to pull image "],
+          regex: "Failed to pull image (?<escaped>\\\\+)?\"(?<image>[^\"\\\\]+)\\\\*\": (?<error>.*?)(?(escaped)\"$|$)",
+          classify: ["error": "pull-error"],
+          examples: [
+            .init(
+              text:
+                "\"Event occurred\" object=\"default/web-0\" fieldPath=\"spec.containers{web}\" kind=\"Pod\" apiVersion=\"v1\" type=\"Warning\" reason=\"Failed\" message=\"Failed to pull image \\\"nginx:doesnotexist\\\": rpc error: code = NotFound desc = failed to pull and unpack image \\\"docker.io/library/nginx:doesnotexist\\\": failed to resolve reference \\\"docker.io/library/nginx:doesnotexist\\\": docker.io/library/nginx:doesnotexist: not found\"",
+              captures: [
+                "error":
+                  "rpc error: code = NotFound desc = failed to pull and unpack image \\\"docker.io/library/nginx:doesnotexist\\\": failed to resolve reference \\\"docker.io/library/nginx:doesnotexist\\\": docker.io/library/nginx:doesnotexist: not found",
+                "image": "nginx:doesnotexist",
+              ]),
+            .init(
+              text:
+                "Failed to pull image \"busybox:latest\": rpc error: code = Unknown desc = Error response from daemon: toomanyrequests: You have reached your pull rate limit.",
+              captures: [
+                "error":
+                  "rpc error: code = Unknown desc = Error response from daemon: toomanyrequests: You have reached your pull rate limit.",
+                "image": "busybox:latest",
+              ]),
+          ],
+          counterexamples: ["\"Failed to pull image\" err=\"rpc error\" image=\"nginx\""]
+        ),
+        .init(
+          id: "kubelet.back-off-pulling-image",
+          kinds: ["kubelet"],
+          literals: ["Back-off pulling image "],
+          regex: "Back-off pulling image \\\\*\"(?<image>[^\"\\\\]+)\\\\*\"",
+          examples: [
+            .init(
+              text:
+                "\"Event occurred\" object=\"default/web-0\" fieldPath=\"spec.containers{web}\" kind=\"Pod\" apiVersion=\"v1\" type=\"Normal\" reason=\"BackOff\" message=\"Back-off pulling image \\\"nginx:doesnotexist\\\"\"",
+              captures: ["image": "nginx:doesnotexist"]),
+            .init(
+              text:
+                "\"Error syncing pod, skipping\" err=\"failed to \\\"StartContainer\\\" for \\\"web\\\" with ImagePullBackOff: \\\"Back-off pulling image \\\\\\\"nginx:doesnotexist\\\\\\\"\\\"\" pod=\"default/web-0\" podUID=\"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\"",
+              captures: ["image": "nginx:doesnotexist"]),
+          ]
+        ),
+        .init(
+          id: "kubelet.container-start-failed-pull",
+          kinds: ["kubelet"],
+          literals: ["container start failed: "],
+          regex:
+            "^container start failed: (?<reason>ErrImagePull|ImagePullBackOff|InvalidImageName|ErrImageNeverPull): (?<error>.*)$",
+          classify: ["error": "pull-error"],
+          examples: [
+            .init(
+              text: "container start failed: ErrImagePull: image pull failed for unknown error",
+              captures: ["error": "image pull failed for unknown error", "reason": "ErrImagePull"])
+          ],
+          counterexamples: ["container start failed: RunContainerError: runContainer: Error response from daemon"]
+        ),
+        .init(
+          id: "kubelet.waiting-image-pull",
+          kinds: ["kubelet"],
+          literals: [": "],
+          regex: "^(?<reason>ErrImagePull|ImagePullBackOff|InvalidImageName|ErrImageNeverPull): (?<error>.+)$",
+          classify: ["error": "pull-error"],
+          examples: [
+            .init(
+              text:
+                "ErrImagePull: rpc error: code = Unknown desc = Error response from daemon: manifest for nodewatch/leader:v1.0-rc9 not found: manifest unknown: manifest unknown",
+              captures: [
+                "error":
+                  "rpc error: code = Unknown desc = Error response from daemon: manifest for nodewatch/leader:v1.0-rc9 not found: manifest unknown: manifest unknown",
+                "reason": "ErrImagePull",
+              ]),
+            .init(
+              text: "ImagePullBackOff: Back-off pulling image \"nodewatch/leader:v1.0-rc9\"",
+              captures: ["reason": "ImagePullBackOff"]),
+          ],
+          counterexamples: ["CrashLoopBackOff: back-off 5m0s restarting failed container=web pod=web-0_default(0f1c)"]
+        ),
+        .init(
+          id: "kubelet.mountvolume-setup-failed",
+          kinds: ["kubelet"],
+          literals: ["MountVolume.SetUp failed for volume "],
+          regex:
+            "(?:Operation for \"(?<operation>[^\"]+)\" failed\\. No retries permitted until (?<retryAt>.+?) \\(durationBeforeRetry (?<retryIn>[^)]+)\\)\\. Error: \"?)?MountVolume\\.SetUp failed for volume (?<escaped>\\\\)?\"(?<volume>[^\"\\\\]+)\\\\?\"(?: \\(UniqueName: \\\\?\"(?<uniqueName>[^\"\\\\]+)\\\\?\"\\) pod \\\\?\"(?<podName>[^\"\\\\]+)\\\\?\" \\(UID: \\\\?\"(?<podUID>[^\"\\\\]+)\\\\?\"\\))? : (?<error>.*?)(?(escaped)\"$|$)",
+          classify: ["error": "volume-error"],
+          examples: [
+            .init(
+              text:
+                "Operation for \"{volumeName:kubernetes.io/configmap/f3a85d20-6e1c-4b97-9d04-1c7e5b3a0f68-cluster-config podName:f3a85d20-6e1c-4b97-9d04-1c7e5b3a0f68 nodeName:}\" failed. No retries permitted until 2020-10-19 21:43:51.616168491 +0000 UTC m=+371.414519935 (durationBeforeRetry 500ms). Error: \"MountVolume.SetUp failed for volume \\\"cluster-config\\\" (UniqueName: \\\"kubernetes.io/configmap/f3a85d20-6e1c-4b97-9d04-1c7e5b3a0f68-cluster-config\\\") pod \\\"rate-collector-0\\\" (UID: \\\"f3a85d20-6e1c-4b97-9d04-1c7e5b3a0f68\\\") : stat /var/lib/kubelet/pods/f3a85d20/volumes/kubernetes.io~configmap/cluster-config: no such file or directory\"",
+              captures: ["podName": "rate-collector-0", "retryIn": "500ms", "volume": "cluster-config"]),
+            .init(
+              text:
+                "Operation for \"{volumeName:kubernetes.io/configmap/0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f-config podName:0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f nodeName:}\" failed. No retries permitted until 2026-11-27 01:04:05.678901234 +0000 UTC m=+123.456789012 (durationBeforeRetry 2m2s). Error: MountVolume.SetUp failed for volume \"config\" (UniqueName: \"kubernetes.io/configmap/0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f-config\") pod \"web-0\" (UID: \"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\") : configmap \"web-config\" not found",
+              captures: [
+                "error": "configmap \"web-config\" not found", "podName": "web-0",
+                "podUID": "0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f", "retryIn": "2m2s",
+                "uniqueName": "kubernetes.io/configmap/0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f-config", "volume": "config",
+              ]),
+            .init(
+              text:
+                "\"Event occurred\" object=\"default/web-0\" fieldPath=\"\" kind=\"Pod\" apiVersion=\"v1\" type=\"Warning\" reason=\"FailedMount\" message=\"MountVolume.SetUp failed for volume \\\"db-creds\\\" : secret \\\"db-creds\\\" not found\"",
+              captures: ["error": "secret \\\"db-creds\\\" not found", "volume": "db-creds"]),
+          ]
+        ),
+        .init(
+          id: "kubelet.mountvolume-setup-failed-legacy",
+          kinds: ["kubelet"],
+          literals: ["MountVolume.SetUp failed for volume ", "(spec.Name: "],
+          regex:
+            "MountVolume\\.SetUp failed for volume \\\\?\"(?<uniqueName>[^\"\\\\]+)\\\\?\" \\(spec\\.Name: \\\\?\"(?<volume>[^\"\\\\]+)\\\\?\"\\) pod \\\\?\"(?<podUID>[^\"\\\\]+)\\\\?\" \\(UID: \\\\?\"[^\"\\\\]+\\\\?\"\\) with: (?<error>.*)$",
+          examples: [
+            .init(
+              text:
+                "Operation for \"\\\"kubernetes.io/glusterfs/6b09e4f1-405a-11e7-9c2d-0a3f71e85c26-storage-volume\\\" (\\\"6b09e4f1-405a-11e7-9c2d-0a3f71e85c26\\\")\" failed. No retries permitted until 2017-05-24 08:47:11.781402628 +0000 UTC (durationBeforeRetry 2m0s). Error: MountVolume.SetUp failed for volume \"kubernetes.io/glusterfs/6b09e4f1-405a-11e7-9c2d-0a3f71e85c26-storage-volume\" (spec.Name: \"storage-volume\") pod \"6b09e4f1-405a-11e7-9c2d-0a3f71e85c26\" (UID: \"6b09e4f1-405a-11e7-9c2d-0a3f71e85c26\") with: stat /var/lib/kubelet/pods/6b09e4f1-405a-11e7-9c2d-0a3f71e85c26/volumes/kubernetes.io~glusterfs/storage-volume: transport endpoint is not connected",
+              captures: [
+                "error":
+                  "stat /var/lib/kubelet/pods/6b09e4f1-405a-11e7-9c2d-0a3f71e85c26/volumes/kubernetes.io~glusterfs/storage-volume: transport endpoint is not connected",
+                "podUID": "6b09e4f1-405a-11e7-9c2d-0a3f71e85c26",
+                "uniqueName": "kubernetes.io/glusterfs/6b09e4f1-405a-11e7-9c2d-0a3f71e85c26-storage-volume",
+                "volume": "storage-volume",
+              ]),
+            .init(
+              text:
+                "MountVolume.SetUp failed for volume \"kubernetes.io/secret/0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f-app-tls\" (spec.Name: \"app-tls\") pod \"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\" (UID: \"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\") with: secrets \"app-tls\" not found",
+              captures: ["error": "secrets \"app-tls\" not found", "volume": "app-tls"]),
+          ],
+          counterexamples: [
+            "MountVolume.SetUp succeeded for volume \"kubernetes.io/secret/6b09e4f1-405a-11e7-9c2d-0a3f71e85c26-default-token-p8v4d\" (spec.Name: \"default-token-p8v4d\") pod \"6b09e4f1-405a-11e7-9c2d-0a3f71e85c26\" (UID: \"6b09e4f1-405a-11e7-9c2d-0a3f71e85c26\").",
+            "MountVolume.SetUp failed for volume \"config\" (UniqueName: \"kubernetes.io/configmap/0f1c2d3e-config\") pod \"web-0\" (UID: \"0f1c2d3e\") : configmap \"config\" not found",
+          ]
+        ),
+        .init(
+          id: "kubelet.mountvolume-mountdevice-failed",
+          kinds: ["kubelet"],
+          literals: ["MountVolume.MountDevice failed for volume "],
+          regex:
+            "(?:Operation for \"(?<operation>[^\"]+)\" failed\\. No retries permitted until (?<retryAt>.+?) \\(durationBeforeRetry (?<retryIn>[^)]+)\\)\\. Error: \"?)?MountVolume\\.MountDevice failed for volume (?<escaped>\\\\)?\"(?<volume>[^\"\\\\]+)\\\\?\"(?: \\(UniqueName: \\\\?\"(?<uniqueName>[^\"\\\\]+)\\\\?\"\\) pod \\\\?\"(?<podName>[^\"\\\\]+)\\\\?\" \\(UID: \\\\?\"(?<podUID>[^\"\\\\]+)\\\\?\"\\))? : (?<error>.*?)(?(escaped)\"$|$)",
+          examples: [
+            .init(
+              text:
+                "Operation for \"{volumeName:kubernetes.io/csi/ebs.csi.aws.com^vol-0abc123 podName: nodeName:}\" failed. No retries permitted until 2026-11-27 01:04:05.678901234 +0000 UTC m=+123.456789012 (durationBeforeRetry 32s). Error: MountVolume.MountDevice failed for volume \"pvc-4f6a\" (UniqueName: \"kubernetes.io/csi/ebs.csi.aws.com^vol-0abc123\") pod \"db-0\" (UID: \"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\") : rpc error: code = Internal desc = could not format \"/dev/nvme1n1\" and mount it at \"/var/lib/kubelet/plugins/kubernetes.io/csi/ebs.csi.aws.com/globalmount\"",
+              captures: [
+                "error":
+                  "rpc error: code = Internal desc = could not format \"/dev/nvme1n1\" and mount it at \"/var/lib/kubelet/plugins/kubernetes.io/csi/ebs.csi.aws.com/globalmount\"",
+                "podName": "db-0", "retryIn": "32s", "volume": "pvc-4f6a",
+              ])
+          ]
+        ),
+        .init(
+          id: "kubelet.unmountvolume-teardown-failed",
+          kinds: ["kubelet"],
+          literals: ["UnmountVolume.TearDown failed for volume "],
+          regex:
+            "(?:Operation for \"(?<operation>[^\"]+)\" failed\\. No retries permitted until (?<retryAt>.+?) \\(durationBeforeRetry (?<retryIn>[^)]+)\\)\\. Error: \"?)?UnmountVolume\\.TearDown failed for volume (?<escaped>\\\\)?\"(?<volume>[^\"\\\\]+)\\\\?\"(?: \\(UniqueName: \\\\?\"(?<uniqueName>[^\"\\\\]+)\\\\?\"\\) pod \\\\?\"(?<podUID>[^\"\\\\]+)\\\\?\" \\(UID: \\\\?\"[^\"\\\\]+\\\\?\"\\))? : (?<error>.*?)(?(escaped)\"$|$)",
+          examples: [
+            .init(
+              text:
+                "Operation for \"{volumeName:kubernetes.io/csi/ebs.csi.aws.com^vol-0abc123 podName:0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f nodeName:}\" failed. No retries permitted until 2026-11-27 01:04:05.678901234 +0000 UTC m=+123.456789012 (durationBeforeRetry 1m4s). Error: UnmountVolume.TearDown failed for volume \"data\" (UniqueName: \"kubernetes.io/csi/ebs.csi.aws.com^vol-0abc123\") pod \"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\" (UID: \"0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f\") : kubernetes.io/csi: Unmounter.TearDownAt failed to clean mount dir [/var/lib/kubelet/pods/0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f/volumes/kubernetes.io~csi/pvc-4f6a/mount]: kubernetes.io/csi: failed to remove dir [/var/lib/kubelet/pods/0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f/volumes/kubernetes.io~csi/pvc-4f6a/mount]: remove /var/lib/kubelet/pods/0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f/volumes/kubernetes.io~csi/pvc-4f6a/mount: device or resource busy",
+              captures: [
+                "podUID": "0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f", "retryIn": "1m4s",
+                "uniqueName": "kubernetes.io/csi/ebs.csi.aws.com^vol-0abc123", "volume": "data",
+              ])
+          ]
+        ),
+        .init(
+          id: "kubelet.unable-to-attach-or-mount",
+          kinds: ["kubelet"],
+          literals: ["Unable to attach or mount volumes"],
+          regex:
+            "(?:^\"Unable to attach or mount volumes for pod; skipping pod\" err=\"|Unable to attach or mount volumes: )unmounted volumes=\\[(?<unmounted>[^\\]]*)\\], unattached volumes=\\[(?<unattached>[^\\]]*)\\](?:, failed to process volumes=\\[(?<failed>[^\\]]*)\\])?: (?<reason>[^\"]*)\"(?: pod=\"(?<pod>[^\"]+)\")?",
+          examples: [
+            .init(
+              text:
+                "\"Unable to attach or mount volumes for pod; skipping pod\" err=\"unmounted volumes=[config], unattached volumes=[config kube-api-access-7xk2p], failed to process volumes=[]: context deadline exceeded\" pod=\"default/web-0\"",
+              captures: [
+                "failed": "", "pod": "default/web-0", "reason": "context deadline exceeded",
+                "unattached": "config kube-api-access-7xk2p", "unmounted": "config",
+              ]),
+            .init(
+              text:
+                "\"Event occurred\" object=\"default/web-0\" fieldPath=\"\" kind=\"Pod\" apiVersion=\"v1\" type=\"Warning\" reason=\"FailedMount\" message=\"Unable to attach or mount volumes: unmounted volumes=[data], unattached volumes=[data kube-api-access-7xk2p]: timed out waiting for the condition\"",
+              captures: ["reason": "timed out waiting for the condition", "unmounted": "data"]),
+          ]
+        ),
+        .init(
+          id: "kubelet.volume-not-in-use",
+          kinds: ["kubelet"],
+          literals: ["Volume has not been added to the list of VolumesInUse"],
+          regex:
+            "Volume has not been added to the list of VolumesInUse in the node\\'s volume status for volume \\\\?\"(?<volume>[^\"\\\\]+)\\\\?\"(?: \\(UniqueName: \\\\?\"(?<uniqueName>[^\"\\\\]+)\\\\?\"\\) pod \\\\?\"(?<podName>[^\"\\\\]+)\\\\?\" \\(UID: \\\\?\"(?<podUID>[^\"\\\\]+)\\\\?\"\\))?",
+          examples: [
+            .init(
+              text:
+                "Operation for \"{volumeName:kubernetes.io/csi/csi.hetzner.cloud^7730158 podName: nodeName:}\" failed. No retries permitted until 2020-05-20 07:40:37.922136657 +0200 CEST m=+190.295219174 (durationBeforeRetry 4s). Error: \"Volume has not been added to the list of VolumesInUse in the node's volume status for volume \\\"pvc-6a1f93d2-b7e4-4c08-a5f1-2d9e7c3b8a40\\\" (UniqueName: \\\"kubernetes.io/csi/csi.hetzner.cloud^7730158\\\") pod \\\"rook-ceph-osd-prepare-0-k7w2x\\\" (UID: \\\"c3e7a190-5b2d-4f86-8e1a-7d40b9f2c615\\\") \"",
+              captures: [
+                "podName": "rook-ceph-osd-prepare-0-k7w2x", "podUID": "c3e7a190-5b2d-4f86-8e1a-7d40b9f2c615",
+                "volume": "pvc-6a1f93d2-b7e4-4c08-a5f1-2d9e7c3b8a40",
+              ])
+          ]
+        ),
+        .init(
+          id: "kubelet.exec-sync-failed",
+          kinds: ["kubelet"],
+          literals: ["ExecSync ", " from runtime service failed"],
+          regex:
+            "^(?:\"ExecSync cmd from runtime service failed\" err=\"rpc error: code = (?<code>\\w+) desc = (?<error>(?:[^\"\\\\]|\\\\.)*)\" containerID=\"(?<containerID>[0-9a-f]+)\"(?: cmd=\\[(?<cmd>[^\\]]*)\\])?|ExecSync (?<legacyContainerID>[0-9a-f]+) \\'(?<legacyCmd>[^\\']*)\\' from runtime service failed: rpc error: code = (?<legacyCode>\\w+) desc = (?<legacyError>.*)$)",
+          examples: [
+            .init(
+              text:
+                "\"ExecSync cmd from runtime service failed\" err=\"rpc error: code = DeadlineExceeded desc = context deadline exceeded\" containerID=\"5c82a1e07d9b36f4e2a8c0d15b7f93e6a4d2c18b0e5f7a39d6c1b4e82f07a5d9\" cmd=[/bin/sh -c test ! -f /etc/probe/not-ready]",
+              captures: [
+                "cmd": "/bin/sh -c test ! -f /etc/probe/not-ready", "code": "DeadlineExceeded",
+                "containerID": "5c82a1e07d9b36f4e2a8c0d15b7f93e6a4d2c18b0e5f7a39d6c1b4e82f07a5d9",
+                "error": "context deadline exceeded",
+              ]),
+            .init(
+              text:
+                "\"ExecSync cmd from runtime service failed\" err=\"rpc error: code = NotFound desc = failed to exec in container: container is in CONTAINER_EXITED state\" containerID=\"0f1c2d3e4a5b\" cmd=[pg_isready -U postgres]",
+              captures: ["cmd": "pg_isready -U postgres", "code": "NotFound", "containerID": "0f1c2d3e4a5b"]),
+            .init(
+              text:
+                "ExecSync 0f1c2d3e4a5b6c7d '/bin/sh -c redis-cli ping' from runtime service failed: rpc error: code = DeadlineExceeded desc = context deadline exceeded",
+              captures: [
+                "legacyCmd": "/bin/sh -c redis-cli ping", "legacyCode": "DeadlineExceeded",
+                "legacyContainerID": "0f1c2d3e4a5b6c7d", "legacyError": "context deadline exceeded",
+              ]),
+          ],
+          counterexamples: [
+            "\"RunPodSandbox from runtime service failed\" err=\"rpc error: code = DeadlineExceeded desc = context deadline exceeded\"",
+            "\"Probe failed\" probeType=\"Liveness\" pod=\"default/web-0\" podUID=\"u\" containerName=\"web\" probeResult=\"failure\" output=\"command timed out\"",
+          ]
+        ),
+        .init(
+          id: "kubelet.create-sandbox-failed",
+          kinds: ["kubelet"],
+          literals: ["Failed to create sandbox for pod"],
+          regex: "^\"Failed to create sandbox for pod\" err=\"(?<error>(?:[^\"\\\\]|\\\\.)*)\" pod=\"(?<pod>[^\"]+)\"",
+          classify: ["error": "sandbox-error"],
+          examples: [
+            .init(
+              text:
+                "\"Failed to create sandbox for pod\" err=\"rpc error: code = Unknown desc = failed to setup network for sandbox \\\"3f1a2b4c5d6e\\\": plugin type=\\\"calico\\\" failed (add): stat /var/lib/calico/nodename: no such file or directory: check that the calico/node container is running and has mounted /var/lib/calico/\" pod=\"default/web-0\"",
+              captures: [
+                "error":
+                  "rpc error: code = Unknown desc = failed to setup network for sandbox \\\"3f1a2b4c5d6e\\\": plugin type=\\\"calico\\\" failed (add): stat /var/lib/calico/nodename: no such file or directory: check that the calico/node container is running and has mounted /var/lib/calico/",
+                "pod": "default/web-0",
+              ])
+          ]
+        ),
+        .init(
+          id: "kubelet.create-pod-sandbox-failed",
+          kinds: ["kubelet"],
+          literals: ["CreatePodSandbox for pod failed"],
+          regex: "^\"CreatePodSandbox for pod failed\" err=\"(?<error>(?:[^\"\\\\]|\\\\.)*)\" pod=\"(?<pod>[^\"]+)\"",
+          classify: ["error": "sandbox-error"],
+          examples: [
+            .init(
+              text:
+                "\"CreatePodSandbox for pod failed\" err=\"rpc error: code = Unknown desc = failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: error setting cgroup config for procHooks process: failed to write \\\"400000\\\": write /sys/fs/cgroup/cpu,cpuacct/kubepods/pod0f1c/cpu.cfs_quota_us: invalid argument: unknown\" pod=\"default/web-0\"",
+              captures: ["pod": "default/web-0"])
+          ]
+        ),
+        .init(
+          id: "kubelet.run-pod-sandbox-failed-legacy",
+          kinds: ["kubelet"],
+          literals: ["RunPodSandbox from runtime service failed: "],
+          regex: "^RunPodSandbox from runtime service failed: (?<error>.+)$",
+          title: "the runtime could not create the pod sandbox (kubelets before structured logging)",
+          explanation:
+            "The same failure as \"RunPodSandbox from runtime service failed\" err=…, as kubelets before 1.20 wrote it.",
+          classify: ["error": "sandbox-error"],
+          examples: [
+            .init(
+              text:
+                "RunPodSandbox from runtime service failed: rpc error: code = Unknown desc = NetworkPlugin cni failed to set up pod \"nginx-0_default\" network: rpc error: code = Unavailable desc = grpc: the connection is unavailable",
+              captures: [
+                "error":
+                  "rpc error: code = Unknown desc = NetworkPlugin cni failed to set up pod \"nginx-0_default\" network: rpc error: code = Unavailable desc = grpc: the connection is unavailable"
+              ])
+          ]
+        ),
+        .init(
+          id: "kubelet.run-pod-sandbox-failed",
+          kinds: ["kubelet"],
+          literals: ["RunPodSandbox from runtime service failed"],
+          regex: "^\"RunPodSandbox from runtime service failed\" err=\"(?<error>(?:[^\"\\\\]|\\\\.)*)\"",
+          classify: ["error": "sandbox-error"],
+          examples: [
+            .init(
+              text:
+                "\"RunPodSandbox from runtime service failed\" err=\"rpc error: code = Unknown desc = failed to get sandbox image \\\"registry.k8s.io/pause:3.9\\\": failed to pull image \\\"registry.k8s.io/pause:3.9\\\": failed to do request: Head \\\"https://registry.k8s.io/v2/pause/manifests/3.9\\\": dial tcp: lookup registry.k8s.io: i/o timeout\"",
+              captures: [
+                "error":
+                  "rpc error: code = Unknown desc = failed to get sandbox image \\\"registry.k8s.io/pause:3.9\\\": failed to pull image \\\"registry.k8s.io/pause:3.9\\\": failed to do request: Head \\\"https://registry.k8s.io/v2/pause/manifests/3.9\\\": dial tcp: lookup registry.k8s.io: i/o timeout"
+              ])
+          ]
+        ),
+        .init(
+          id: "kubelet.eviction-attempting-to-reclaim",
+          kinds: ["kubelet"],
+          literals: ["ttempting to reclaim"],
+          regex:
+            "^(?:\"Eviction manager: attempting to reclaim\" resourceName=\"(?<resource>[^\"]+)\"|eviction manager: attempting to reclaim (?<legacyResource>\\S+))",
+          about: "node",
+          examples: [
+            .init(
+              text: "\"Eviction manager: attempting to reclaim\" resourceName=\"memory\"",
+              captures: ["resource": "memory"]),
+            .init(
+              text: "eviction manager: attempting to reclaim ephemeral-storage",
+              captures: ["legacyResource": "ephemeral-storage"]),
+          ]
+        ),
+        .init(
+          id: "kubelet.eviction-must-evict",
+          kinds: ["kubelet"],
+          literals: ["Eviction manager: must evict pod(s) to reclaim"],
+          regex: "^\"Eviction manager: must evict pod\\(s\\) to reclaim\" resourceName=\"(?<resource>[^\"]+)\"",
+          about: "node",
+          examples: [
+            .init(
+              text: "\"Eviction manager: must evict pod(s) to reclaim\" resourceName=\"ephemeral-storage\"",
+              captures: ["resource": "ephemeral-storage"])
+          ]
+        ),
+        .init(
+          id: "kubelet.eviction-pods-evicted",
+          kinds: ["kubelet"],
+          literals: ["Eviction manager: pods evicted"],
+          regex: "^\"Eviction manager: pods evicted, waiting for pod to be cleaned up\" pods=\\[(?<pods>[^\\]]*)\\]",
+          examples: [
+            .init(
+              text: "\"Eviction manager: pods evicted, waiting for pod to be cleaned up\" pods=[\"default/web-0\"]",
+              captures: ["pods": "\"default/web-0\""])
+          ]
+        ),
+        .init(
+          id: "kubelet.eviction-pod-evicted",
+          kinds: ["kubelet"],
+          literals: ["Eviction manager: pod is evicted successfully"],
+          regex: "^\"Eviction manager: pod is evicted successfully\" pod=\"(?<pod>[^\"]+)\"",
+          examples: [
+            .init(
+              text: "\"Eviction manager: pod is evicted successfully\" pod=\"default/web-0\"",
+              captures: ["pod": "default/web-0"])
+          ]
+        ),
+        .init(
+          id: "kubelet.node-became-not-ready",
+          kinds: ["kubelet"],
+          literals: ["Node became not ready"],
+          regex:
+            "^\"Node became not ready\" node=\"(?<node>[^\"]+)\" condition=\\{Type:Ready Status:(?<status>\\w+) .*?Reason:(?<reason>\\w*) Message:(?<message>.*)\\}$",
+          about: "node",
+          examples: [
+            .init(
+              text:
+                "\"Node became not ready\" node=\"node-1\" condition={Type:Ready Status:False LastHeartbeatTime:2026-11-27 01:02:03.123456789 +0000 UTC m=+12.345678901 LastTransitionTime:2026-11-27 01:02:03.123456789 +0000 UTC m=+12.345678901 Reason:KubeletNotReady Message:container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized}",
+              captures: [
+                "message":
+                  "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized",
+                "node": "node-1", "reason": "KubeletNotReady", "status": "False",
+              ])
+          ]
+        ),
+        .init(
+          id: "kubelet.recording-node-event",
+          kinds: ["kubelet"],
+          literals: ["Recording event message for node"],
+          regex: "^\"Recording event message for node\" node=\"(?<node>[^\"]+)\" event=\"(?<event>[^\"]+)\"",
+          about: "node",
+          examples: [
+            .init(
+              text: "\"Recording event message for node\" node=\"node-1\" event=\"NodeNotReady\"",
+              captures: ["event": "NodeNotReady", "node": "node-1"]),
+            .init(
+              text: "\"Recording event message for node\" node=\"node-1\" event=\"NodeHasDiskPressure\"",
+              captures: ["event": "NodeHasDiskPressure"]),
+          ]
+        ),
+        .init(
+          id: "kubelet.runtime-network-not-ready",
+          kinds: ["kubelet"],
+          literals: ["Container runtime network not ready"],
+          regex:
+            "^(?:\"Container runtime network not ready\" networkReady=\"|Container runtime network not ready: )NetworkReady=false reason:(?<reason>\\w+) message:(?<message>(?:[^\"\\\\]|\\\\.)*)",
+          about: "node",
+          examples: [
+            .init(
+              text:
+                "\"Container runtime network not ready\" networkReady=\"NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized\"",
+              captures: [
+                "message": "Network plugin returns error: cni plugin not initialized",
+                "reason": "NetworkPluginNotReady",
+              ]),
+            .init(
+              text:
+                "Container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:docker: network plugin is not ready: cni config uninitialized",
+              captures: [
+                "message": "docker: network plugin is not ready: cni config uninitialized",
+                "reason": "NetworkPluginNotReady",
+              ]),
+          ]
+        ),
+        .init(
+          id: "kubelet.nameserver-limits-exceeded",
+          kinds: ["kubelet"],
+          literals: ["Nameserver limits exceeded"],
+          regex:
+            "^\"Nameserver limits exceeded\" err=\"Nameserver limits were exceeded, some nameservers have been omitted, the applied nameserver line is: (?<nameservers>[^\"]*)\"",
+          examples: [
+            .init(
+              text:
+                "\"Nameserver limits exceeded\" err=\"Nameserver limits were exceeded, some nameservers have been omitted, the applied nameserver line is: 10.0.0.2 10.0.0.3 1.1.1.1\"",
+              captures: ["nameservers": "10.0.0.2 10.0.0.3 1.1.1.1"])
+          ]
+        ),
+        .init(
+          id: "kubelet.event-occurred",
+          kinds: ["kubelet"],
+          literals: ["Event occurred"],
+          regex:
+            "^\"Event occurred\" object=\"(?<object>[^\"]*)\" fieldPath=\"(?<fieldPath>[^\"]*)\" kind=\"(?<kind>[^\"]*)\" apiVersion=\"(?<apiVersion>[^\"]*)\" type=\"(?<type>[^\"]*)\" reason=\"(?<reason>[^\"]*)\" message=\"(?<message>(?:[^\"\\\\]|\\\\.)*)\"",
+          examples: [
+            .init(
+              text:
+                "\"Event occurred\" object=\"default/web-0\" fieldPath=\"spec.containers{web}\" kind=\"Pod\" apiVersion=\"v1\" type=\"Warning\" reason=\"Unhealthy\" message=\"Liveness probe failed: HTTP probe failed with statuscode: 503\"",
+              captures: [
+                "apiVersion": "v1", "fieldPath": "spec.containers{web}", "kind": "Pod",
+                "message": "Liveness probe failed: HTTP probe failed with statuscode: 503", "object": "default/web-0",
+                "reason": "Unhealthy", "type": "Warning",
+              ]),
+            .init(
+              text:
+                "\"Event occurred\" object=\"node-1\" fieldPath=\"\" kind=\"Node\" apiVersion=\"\" type=\"Normal\" reason=\"NodeNotReady\" message=\"Node node-1 status is now: NodeNotReady\"",
+              captures: [
+                "apiVersion": "", "fieldPath": "", "kind": "Node", "message": "Node node-1 status is now: NodeNotReady",
+                "object": "node-1", "reason": "NodeNotReady", "type": "Normal",
+              ]),
+          ]
+        ),
+        .init(
+          id: "kubelet.sync-crashloopbackoff-legacy",
+          kinds: ["kubelet"],
+          literals: ["Error syncing pod ", "CrashLoopBackOff"],
+          regex:
+            "^Error syncing pod (?<podUID>[0-9a-f-]+) \\(\"(?<podName>[^\"_]+)_(?<namespace>[^\"_(]+)\\([^)]*\\)\"\\), skipping: failed to \"StartContainer\" for \"(?<container>[^\"]+)\" with CrashLoopBackOff: \"[Bb]ack-off (?<backoff>\\d[0-9hms.]*) restarting failed container",
+          title: "crash loop back-off (pod_workers, before structured logging)",
+          explanation:
+            "Before 1.21 the kubelet logged the sync error unstructured: the pod uid, the pod as name_namespace(uid), the container and the back-off delay it is waiting out. The same error is the container's waiting message.",
+          examples: [
+            .init(
+              text:
+                "Error syncing pod e3b7a91d-bc47-11e7-8d2f-5a0c3e71b4d8 (\"alpine-529174836-kq7wd_default(e3b7a91d-bc47-11e7-8d2f-5a0c3e71b4d8)\"), skipping: failed to \"StartContainer\" for \"alpine\" with CrashLoopBackOff: \"Back-off 5m0s restarting failed container=alpine pod=alpine-529174836-kq7wd_default(e3b7a91d-bc47-11e7-8d2f-5a0c3e71b4d8)\"",
+              captures: [
+                "backoff": "5m0s", "container": "alpine", "namespace": "default", "podName": "alpine-529174836-kq7wd",
+                "podUID": "e3b7a91d-bc47-11e7-8d2f-5a0c3e71b4d8",
+              ]),
+            .init(
+              text:
+                "Error syncing pod 8b2d4e61c07f93a5d1e8b6c2049f7a1e (\"kube-controller-manager-node-1_kube-system(8b2d4e61c07f93a5d1e8b6c2049f7a1e)\"), skipping: failed to \"StartContainer\" for \"kube-controller-manager\" with CrashLoopBackOff: \"back-off 2m40s restarting failed container=kube-controller-manager pod=kube-controll",
+              captures: [
+                "backoff": "2m40s", "container": "kube-controller-manager", "namespace": "kube-system",
+                "podName": "kube-controller-manager-node-1",
+              ]),
+          ],
+          counterexamples: [
+            "Error syncing pod e3b7a91d-bc47-11e7-8d2f-5a0c3e71b4d8 (\"web-0_default(e3b7a91d-bc47-11e7-8d2f-5a0c3e71b4d8)\"), skipping: failed to \"StartContainer\" for \"web\" with ImagePullBackOff: \"Back-off pulling image \\\"nginx:1.27\\\"\""
+          ]
+        ),
+        .init(
+          id: "kubelet.create-pod-sandbox-failed-legacy",
+          kinds: ["kubelet"],
+          literals: ["PodSandbox for pod \"", "failed: "],
+          regex:
+            "^(?:CreatePodSandbox|createPodSandbox) for pod \"(?<podName>[^\"_]+)_(?<namespace>[^\"_(]+)\\((?<podUID>[^)]*)\\)\" failed: (?<error>.*)$",
+          title: "pod sandbox not created (before structured logging)",
+          explanation:
+            "Before 1.21 the kubelet logged a failed sandbox creation unstructured, naming the pod as name_namespace(uid); the same error is the FailedCreatePodSandBox event's message.",
+          classify: ["error": "sandbox-error"],
+          examples: [
+            .init(
+              text:
+                "CreatePodSandbox for pod \"kube-apiserver-node-1_kube-system(4c1e9a07d3b58f26e0a7c4d91b3f5e82)\" failed: rpc error: code = 2 desc = NetworkPlugin cni failed to set up pod \"kube-apiserver-node-1_kube-system\" network: cni config uninitialized",
+              captures: [
+                "error":
+                  "rpc error: code = 2 desc = NetworkPlugin cni failed to set up pod \"kube-apiserver-node-1_kube-system\" network: cni config uninitialized",
+                "namespace": "kube-system", "podName": "kube-apiserver-node-1",
+                "podUID": "4c1e9a07d3b58f26e0a7c4d91b3f5e82",
+              ])
+          ],
+          counterexamples: ["\"CreatePodSandbox for pod failed\" err=\"x\" pod=\"default/web-0\""]
+        ),
+      ]
+    ),
+    (
+      name: "node.json",
+      patterns: [
+        .init(
+          id: "node.memcg-oom-kill",
+          kinds: ["node"],
+          literals: ["Memory cgroup out of memory: Kill"],
+          regex: "^Memory cgroup out of memory: Kill(?:ed)? process (?<pid>\\d+) \\((?<process>[^)]*)\\)",
+          examples: [
+            .init(
+              text:
+                "Memory cgroup out of memory: Killed process 63214 (uwsgi) total-vm:3149468kB, anon-rss:164992kB, file-rss:52176kB, shmem-rss:92kB, UID:0 pgtables:1372kB oom_score_adj:986",
+              captures: ["pid": "63214", "process": "uwsgi"]),
+            .init(
+              text: "Memory cgroup out of memory: Kill process 24572 (java) score 0 or sacrifice child",
+              captures: ["pid": "24572", "process": "java"]),
+          ],
+          counterexamples: [
+            "Memory cgroup stats for /kubepods/pod2c7e81b9-da9c-11e7-9d36-5254b04e7a13: cache:32KB rss:524188KB"
+          ]
+        ),
+        .init(
+          id: "node.oom-kill",
+          kinds: ["node"],
+          literals: ["Out of memory: Kill"],
+          regex: "^Out of memory: Kill(?:ed)? process (?<pid>\\d+) \\((?<process>[^)]*)\\)",
+          about: "node",
+          examples: [
+            .init(
+              text:
+                "Out of memory: Killed process 4242 (java) total-vm:20255636kB, anon-rss:466160kB, file-rss:13684kB, shmem-rss:0kB, UID:1000 pgtables:2048kB oom_score_adj:998",
+              captures: ["pid": "4242", "process": "java"]),
+            .init(
+              text: "Out of memory: Kill process 4242 (java) score 998 or sacrifice child",
+              captures: ["pid": "4242", "process": "java"]),
+          ],
+          counterexamples: ["Memory cgroup out of memory: Killed process 63214 (uwsgi)"]
+        ),
+        .init(
+          id: "node.oom-kill-constraint",
+          kinds: ["node"],
+          literals: ["oom-kill:constraint="],
+          regex:
+            "^oom-kill:constraint=(?<constraint>\\w+),(?:.*?,)?task_memcg=(?<cgroup>[^,]*),task=(?<process>[^,]*),pid=(?<pid>\\d+)",
+          examples: [
+            .init(
+              text:
+                "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=cri-containerd-5e0b9d27c3f4.scope,mems_allowed=0,oom_memcg=/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod8a3f2c1d_6b7e_4d90_a5c3_e1f07b92d468.slice,task_memcg=/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod8a3f2c1d_6b7e_4d90_a5c3_e1f07b92d468.slice/cri-containerd-5e0b9d27c3f4.scope,task=dd,pid=38287,uid=0",
+              captures: [
+                "cgroup":
+                  "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod8a3f2c1d_6b7e_4d90_a5c3_e1f07b92d468.slice/cri-containerd-5e0b9d27c3f4.scope",
+                "constraint": "CONSTRAINT_MEMCG", "pid": "38287", "process": "dd",
+              ]),
+            .init(
+              text:
+                "oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/system.slice/mysqld.service,task=mysqld,pid=1170,uid=27",
+              captures: [
+                "cgroup": "/system.slice/mysqld.service", "constraint": "CONSTRAINT_NONE", "pid": "1170",
+                "process": "mysqld",
+              ]),
+          ]
+        ),
+        .init(
+          id: "node.memcg-limit-task",
+          kinds: ["node"],
+          literals: ["killed as a result of limit of "],
+          regex: "^Task in (?<cgroup>\\S+) killed as a result of limit of (?<limit>\\S+)",
+          examples: [
+            .init(
+              text:
+                "Task in /kubepods/burstable/pod0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f/05657a9c673d killed as a result of limit of /kubepods/burstable/pod0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f",
+              captures: [
+                "cgroup": "/kubepods/burstable/pod0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f/05657a9c673d",
+                "limit": "/kubepods/burstable/pod0f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f",
+              ])
+          ]
+        ),
+        .init(
+          id: "node.killed-process",
+          kinds: ["node"],
+          literals: ["Killed process "],
+          regex: "^Killed process (?<pid>\\d+) \\((?<process>[^)]*)\\)",
+          examples: [
+            .init(
+              text: "Killed process 28438 (java) total-vm:20255636kB, anon-rss:466160kB, file-rss:13684kB",
+              captures: ["pid": "28438", "process": "java"])
+          ],
+          counterexamples: ["oom_reaper: reaped process 63214 (uwsgi), now anon-rss:0kB"]
+        ),
+        .init(
+          id: "node.docker-container-oom",
+          kinds: ["node"],
+          literals: ["container oom "],
+          regex: "^container oom (?<containerID>[0-9a-f]{12,64})\\b",
+          examples: [
+            .init(
+              text:
+                "container oom 7c41e0b9d5a2f38e6b1d94c07a3f5e28d9b16c4a70e3f2d8b5a19c6e04d7f3a2 (image=sha256:d9c3, io.kubernetes.container.name=notebook, io.kubernetes.pod.name=jupyter-ann, io.kubernetes.pod.namespace=jhub)",
+              captures: ["containerID": "7c41e0b9d5a2f38e6b1d94c07a3f5e28d9b16c4a70e3f2d8b5a19c6e04d7f3a2"])
+          ],
+          counterexamples: [
+            "container die 7c41e0b9d5a2f38e6b1d94c07a3f5e28d9b16c4a70e3f2d8b5a19c6e04d7f3a2 (exitCode=137)"
+          ]
+        ),
+        .init(
+          id: "node.containerd-pull-no-progress",
+          kinds: ["node"],
+          literals: ["cancel pulling image "],
+          regex: "^\"cancel pulling image (?<image>\\S+) because of no progress in (?<after>[0-9hms.]+)\"",
+          examples: [
+            .init(
+              text: "\"cancel pulling image registry.example.com/shop/web:4.2.0 because of no progress in 1m0s\"",
+              captures: ["after": "1m0s", "image": "registry.example.com/shop/web:4.2.0"])
+          ]
+        ),
+        .init(
+          id: "node.containerd-pull-failed",
+          kinds: ["node"],
+          literals: ["PullImage \\\"", "\\\" failed\""],
+          regex: "^\"PullImage \\\\\"(?<image>[^\"\\\\]+)\\\\\" failed\"(?: error=\"(?<error>(?:[^\"\\\\]|\\\\.)*)\")?",
+          classify: ["error": "pull-error"],
+          examples: [
+            .init(
+              text:
+                "\"PullImage \\\"registry.example.com/shop/web:4.2.0\\\" failed\" error=\"rpc error: code = NotFound desc = failed to pull and unpack image \\\"registry.example.com/shop/web:4.2.0\\\": not found\"",
+              captures: [
+                "error":
+                  "rpc error: code = NotFound desc = failed to pull and unpack image \\\"registry.example.com/shop/web:4.2.0\\\": not found",
+                "image": "registry.example.com/shop/web:4.2.0",
+              ])
+          ]
+        ),
+        .init(
+          id: "node.docker-invalid-repository-name",
+          kinds: ["node"],
+          literals: ["repository name", "must "],
+          regex:
+            "(?:^|\"|: )(?:API error \\((?<status>\\d{3})\\): )?(?<error>(?:invalid reference format: )?repository name (?:component )?must (?:match|be lowercase)(?:[^\\\\\\n]|\\\\[^n])*)",
+          title: "image reference rejected by the runtime",
+          explanation:
+            "Docker (its API error 500, as kubelets up to 1.5 quoted it) and containerd reject an image reference that is not a valid name before any registry is asked: upper-case letters or characters a repository name cannot hold. The pull can never succeed until the image field is fixed.",
+          classify: ["error": "pull-error"],
+          examples: [
+            .init(
+              text: "\"API error (500): repository name component must match \\\"[a-z0-9]+(?:[._-][a-z0-9]+)*\\\"\\n\"",
+              captures: [
+                "error": "repository name component must match \\\"[a-z0-9]+(?:[._-][a-z0-9]+)*\\\"", "status": "500",
+              ]),
+            .init(
+              text: "API error (500): repository name component must match \"[a-z0-9]+(?:[._-][a-z0-9]+)*\"",
+              captures: ["error": "repository name component must match \"[a-z0-9]+(?:[._-][a-z0-9]+)*\""]),
+            .init(
+              text: "Error response from daemon: invalid reference format: repository name must be lowercase",
+              captures: ["error": "invalid reference format: repository name must be lowercase"]),
+          ],
+          counterexamples: [
+            "repository docker.io/library/web not found: does not exist or no pull access",
+            "Error response from daemon: pull access denied for web, repository does not exist or may require 'docker login'",
+          ]
+        ),
+        .init(
+          id: "event.eviction-threshold-met",
+          kinds: ["event"],
+          literals: ["Attempting to reclaim "],
+          regex: "^Attempting to reclaim (?<resource>[a-z][-a-z.]*)$",
+          title: "eviction threshold met",
+          explanation:
+            "The kubelet's eviction manager found a hard or soft eviction threshold crossed on the node and is reclaiming the resource: first by removing unused images and dead containers, then by evicting pods (https://github.com/kubernetes/kubernetes/blob/master/pkg/kubelet/eviction/eviction_manager.go).",
+          event: "Warning EvictionThresholdMet",
+          about: "node",
+          examples: [
+            .init(text: "Attempting to reclaim memory", captures: ["resource": "memory"]),
+            .init(text: "Attempting to reclaim ephemeral-storage", captures: ["resource": "ephemeral-storage"]),
+          ],
+          counterexamples: [
+            "eviction manager: attempting to reclaim memory", "Attempting to reclaim memory on node worker-1",
+          ]
+        ),
+      ]
+    ),
+    (
+      name: "references.json",
+      patterns: [
+        .init(
+          id: "reference.pod-with-uid",
+          kinds: ["reference"],
+          literals: ["_", "("],
+          regex:
+            "(?<![-a-z0-9.])(?<pod>[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?)_(?<namespace>[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?)?\\((?<uid>[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12})\\)",
+          title: "a pod as the kubelet names it",
+          explanation:
+            "The kubelet writes a pod as name_namespace(uid) (format.Pod) in its messages: hook failures, sync errors, runAsNonRoot errors, sandbox errors. Older kubelets' kill messages may show an empty namespace (name_(uid)).",
+          examples: [
+            .init(
+              text:
+                "Http lifecycle hook (pods) for Container \"demo\" in Pod \"demo-lifecycle_default(a7c1e953-2b4c-11e8-b8c0-286ed488d02a)\" failed - error: Get https://10.0.0.1:443/pods: dial tcp: i/o timeout",
+              captures: [
+                "namespace": "default", "pod": "demo-lifecycle", "uid": "a7c1e953-2b4c-11e8-b8c0-286ed488d02a",
+              ]),
+            .init(
+              text:
+                "Error: container has runAsNonRoot and image will run as root (pod: \"controller-8c3e71b2d4-q7rnw_workflows(6e2b9f14-c3a7-4d58-a1e0-9f3b2c7d1e45)\", container: manager)",
+              captures: ["namespace": "workflows", "pod": "controller-8c3e71b2d4-q7rnw"]),
+            .init(
+              text:
+                "CreatePodSandbox for pod \"kube-apiserver-node-1_kube-system(4c1e9a07d3b58f26e0a7c4d91b3f5e82)\" failed: rpc error",
+              captures: [
+                "namespace": "kube-system", "pod": "kube-apiserver-node-1", "uid": "4c1e9a07d3b58f26e0a7c4d91b3f5e82",
+              ]),
+            .init(
+              text:
+                "Killing container with docker id 9b3e07f1c4d2: pod  \"router-2-qd7mb_(c08d2b7e-bff2-11e7-8280-4f1a9e63d2b5)\" container  \"router\" is unhealthy, it will be killed and re-created.",
+              captures: ["pod": "router-2-qd7mb", "uid": "c08d2b7e-bff2-11e7-8280-4f1a9e63d2b5"]),
+          ],
+          counterexamples: [
+            "Created container web",
+            "MountVolume.SetUp failed for volume \"kube-api-access-x7k2p\" : object \"default\"/\"kube-root-ca.crt\" not registered",
+          ]
+        ),
+        .init(
+          id: "reference.pod-network-setup",
+          kinds: ["reference"],
+          literals: ["pod \"", "network"],
+          regex:
+            "(?:set ?up|tear ?down|teardown) pod \"(?<pod>[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?)_(?<namespace>[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?)\" network",
+          title: "the pod of a CNI error",
+          explanation:
+            "dockershim and CNI errors name the pod as name_namespace when setting up or tearing down its network.",
+          examples: [
+            .init(
+              text:
+                "Failed create pod sandbox: rpc error: code = Unknown desc = NetworkPlugin cni failed to set up pod \"kube-dns-5c9e7a3b21-wqx8d_kube-system\" network: open /run/flannel/subnet.env: no such file or directory",
+              captures: ["namespace": "kube-system", "pod": "kube-dns-5c9e7a3b21-wqx8d"]),
+            .init(
+              text: "NetworkPlugin cni failed to teardown pod \"web-0_shop\" network: failed to find plugin",
+              captures: ["namespace": "shop", "pod": "web-0"]),
+          ],
+          counterexamples: ["Pod sandbox changed, it will be killed and re-created."]
+        ),
+        .init(
+          id: "reference.for-pod-namespace-name",
+          kinds: ["reference"],
+          literals: [" pod "],
+          regex:
+            "(?:for|of) pod (?<namespace>[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?)/(?<pod>[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?)(?![-a-z0-9./])",
+          title: "a pod as namespace/name",
+          explanation: "CSI drivers and newer kubelet messages name the pod as namespace/name.",
+          examples: [
+            .init(
+              text:
+                "MountVolume.SetUp failed for volume \"secrets-store\" : rpc error: code = Unknown desc = failed to mount secrets store objects for pod workload/paymentservice-58d7c4b9fa-m7xkp, err: tenantId is not set",
+              captures: ["namespace": "workload", "pod": "paymentservice-58d7c4b9fa-m7xkp"])
+          ],
+          counterexamples: ["0/3 nodes are available: 3 Insufficient cpu."]
+        ),
+      ]
+    ),
+  ]
 }

@@ -1,0 +1,122 @@
+import Foundation
+import PodmortemModel
+import Testing
+
+@testable import PodmortemText
+
+/// A run loads the shipped patterns unchecked (regexes compiled on first use, examples not run):
+/// these tests are the check it relies on, and the proof that the one-pass literal automaton
+/// selects exactly the patterns checking each literal in turn would.
+@Suite struct ShippedPatternTests {
+  static let checkedLog = DiagnosticLog()
+  static let checked = PatternCatalog.shipped(checked: true, diagnostics: checkedLog.sink)
+  static let unchecked = PatternCatalog.shipped(diagnostics: { _ in })
+
+  @Test func everyShippedPatternPassesEveryCheck() {
+    #expect(Self.checkedLog.messages == [])
+    #expect(Self.checked.patterns.count == Self.unchecked.patterns.count)
+    for pattern in Self.checked.patterns {
+      #expect(pattern.regex.captureCount >= pattern.regex.groupNames.count, "\(pattern.id)")
+      if Regex.isJITAvailable { #expect(pattern.regex.isJITCompiled, "\(pattern.id) is not JIT-compiled") }
+    }
+  }
+
+  /// The unchecked load reads the sources decoded into ShippedPatterns.swift, the checked one the
+  /// JSON files themselves: the same patterns, field by field (a stale generation fails here).
+  @Test func uncheckedLoadGivesTheSamePatterns() {
+    let log = DiagnosticLog()
+    let unchecked = PatternCatalog.shipped(diagnostics: log.sink)
+    #expect(log.all.isEmpty)
+    #expect(unchecked.patterns.map(\.id) == Self.checked.patterns.map(\.id))
+    for (a, b) in zip(unchecked.patterns, Self.checked.patterns) {
+      #expect(a.kinds == b.kinds && a.literals == b.literals && a.regex.pattern == b.regex.pattern, "\(a.id)")
+      #expect(a.sets == b.sets && a.classify == b.classify && a.detail == b.detail, "\(a.id)")
+      #expect(a.examples == b.examples && a.counterexamples == b.counterexamples, "\(a.id)")
+      #expect(a.severity == b.severity && a.title == b.title && a.explanation == b.explanation, "\(a.id)")
+      #expect(a.event == b.event && a.isAboutNode == b.isAboutNode && a.file == b.file, "\(a.id)")
+      #expect(a.regex.groupNames == b.regex.groupNames, "\(a.id)")
+    }
+  }
+
+  @Test func aDeferredRegexCompilesOnFirstUseAndABrokenOneFailsEachMatch() throws {
+    let regex = Regex(deferred: "(?<code>\\d+)")
+    #expect(try regex.firstMatch(in: "status 503")?["code"] == "503")
+    let broken = Regex(deferred: "(unclosed")
+    #expect(broken.groupNames.isEmpty)
+    #expect(throws: RegexError.self) { try broken.firstMatch(in: "(unclosed") }
+  }
+
+  /// Every text any shipped pattern is tested with: examples and counterexamples of all kinds.
+  static var texts: [String] {
+    Self.checked.patterns.flatMap { $0.examples.map(\.text) + $0.counterexamples }
+  }
+
+  @Test func theAutomatonFindsExactlyTheLiteralsThatOccur() {
+    let literals = Array(Set(Self.checked.patterns.flatMap { $0.literals.map(\.text) })).sorted()
+    let set = LiteralSet(literals.map { Array($0.utf8) })
+    for text in Self.texts {
+      let expected = literals.indices.filter { Literal(literals[$0]).occurs(in: text) }
+      #expect(set.occurring(in: text) == expected, "\(text)")
+    }
+  }
+
+  @Test func overlappingAndNestedLiteralsAreAllFound() {
+    // Literals that are prefixes, suffixes and infixes of each other, and repeat their own start.
+    let literals = ["aab", "ab", "b", "abab", "ba", "aaa", "é", "xé", "\u{1F680}"]
+    let set = LiteralSet(literals.map { Array($0.utf8) })
+    // The same literals past the table cap, and with every byte value in use: searched one by one.
+    let small = LiteralSet(literals.map { Array($0.utf8) }, maxTableEntries: 16)
+    let everyByte = LiteralSet(literals.map { Array($0.utf8) } + [Array(0...255)])
+    var generator = SplitMix(seed: 16)
+    let alphabet = ["a", "b", "x", "é", "\u{1F680}", " "]
+    for _ in 0..<2_000 {
+      let count = Int(generator.next() % 12)
+      let text = (0..<count).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }.joined()
+      let expected = literals.indices.filter { Literal(literals[$0]).occurs(in: text) }
+      #expect(set.occurring(in: text) == expected, "\(text)")
+      #expect(small.occurring(in: text) == expected, "\(text)")
+      #expect(everyByte.occurring(in: text) == expected, "\(text)")
+    }
+    #expect(LiteralSet([]).occurring(in: "anything") == [])
+    #expect(LiteralSet([[], Array("a".utf8)]).occurring(in: "a") == [1])
+  }
+
+  /// The catalog's first match for every tested text and every kind is the first pattern, in
+  /// catalog order, whose literals all occur and whose regex matches: the prefilter never skips a
+  /// line a pattern would match, and never changes which pattern wins.
+  @Test func prefilteredMatchingPicksThePatternMatchingEachInTurnWould() throws {
+    let catalog = Self.unchecked
+    for kind in PatternKind.allCases where kind != .detail {
+      let candidates = catalog.patterns.filter { $0.detail == nil && $0.kinds.contains(kind) }
+      for text in Self.texts {
+        let naive = try candidates.lazy.compactMap { try $0.match(text) }.first
+        let hit = catalog.firstMatch(text, kind: kind)
+        #expect(hit?.patternID == naive?.patternID, "\(kind) \(text)")
+        if let naive, let hit {
+          #expect(Array(hit.captures.prefix(naive.captures.count)) == naive.captures, "\(kind) \(text)")
+        }
+      }
+    }
+    let domains = Set(catalog.patterns.compactMap(\.detail))
+    for domain in domains {
+      let candidates = catalog.patterns.filter { $0.detail == domain }
+      for text in Self.texts {
+        let naive = try candidates.lazy.compactMap { try $0.match(text) }.first
+        #expect(catalog.detail(text, domain)?.patternID == naive?.patternID, "\(domain) \(text)")
+      }
+    }
+  }
+}
+
+/// A small deterministic generator (SplitMix64), so a failing case is the same on every run.
+struct SplitMix {
+  private var state: UInt64
+  init(seed: UInt64) { state = seed }
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_E4B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}
