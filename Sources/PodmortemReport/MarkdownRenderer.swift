@@ -67,12 +67,14 @@ package struct MarkdownRenderer: Sendable {
       s += "\n### \(i + 1). \(Self.escape(f.title))\n\n"
       s += "- Severity: **\(f.severity.rawValue)** · category `\(f.category.rawValue)` · rule `\(f.ruleID)`\n"
       s += "- Subject: `\(f.subject)`\n\n"
-      s += f.explanation + "\n"
+      s += Self.prose(f.explanation) + "\n"
       if !f.evidence.isEmpty {
-        s += "\nEvidence:\n\n```text\n"
-        for e in f.evidence.prefix(12) { s += "\(e.ref)  \(e.text.trimmingCharacters(in: .whitespaces))\n" }
+        let shown = f.evidence.prefix(12)
+        let fence = Self.fence(around: shown.map(\.text))
+        s += "\nEvidence:\n\n\(fence)text\n"
+        for e in shown { s += "\(e.ref)  \(e.text.trimmingCharacters(in: .whitespaces))\n" }
         if f.evidence.count > 12 { s += "… and \(f.evidence.count - 12) more\n" }
-        s += "```\n"
+        s += "\(fence)\n"
       }
     }
     return s
@@ -121,8 +123,46 @@ package struct MarkdownRenderer: Sendable {
     return s
   }
 
-  /// Keeps table cells and emphasis intact: pipes and newlines would break a Markdown table.
+  /// Keeps table cells and emphasis intact: pipes and newlines would break a Markdown table; and
+  /// input text never becomes markup (`prose`).
   static func escape(_ text: String) -> String {
-    text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+    prose(text).replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+  }
+
+  /// Text from the input shown as text: no raw HTML (`<script>`), no link or image
+  /// (`[x](javascript:…)`, `[x][ref]`, `[ref]: url`), no code span it did not mean. CommonMark
+  /// renders `&lt;` and `\]` as the characters themselves; a `]` that opens nothing after it
+  /// (`[signal SIGSEGV …]`) is left as written.
+  package static func prose(_ text: String) -> String {
+    var out = ""
+    out.reserveCapacity(text.utf8.count)
+    var chars = text.makeIterator()
+    var next = chars.next()
+    while let c = next {
+      next = chars.next()
+      switch c {
+      case "<": out += "&lt;"
+      case ">": out += "&gt;"
+      case "&": out += "&amp;"
+      case "`": out += "\\`"
+      case "]" where next == "(" || next == "[" || next == ":": out += "\\]"
+      default: out.append(c)
+      }
+    }
+    return out
+  }
+
+  /// A code fence longer than any run of backticks in `lines`, so no line of evidence closes it
+  /// (CommonMark: a fence is closed only by one at least as long).
+  package static func fence(around lines: [String]) -> String {
+    var longest = 0
+    for line in lines {
+      var run = 0
+      for c in line.utf8 {
+        run = c == 0x60 ? run + 1 : 0
+        longest = max(longest, run)
+      }
+    }
+    return String(repeating: "`", count: max(3, longest + 1))
   }
 }

@@ -101,20 +101,45 @@ struct HostileTextTests {
     if text == Self.pipes { #expect(heading?.contains("a \\| b \\| c") == true) }
   }
 
-  /// Known gaps, reported to the Report owner: the explanation goes into Markdown unescaped (a link
-  /// from the input stays a live link, inline HTML stays HTML), and evidence inside a ``` fence
-  /// can close the fence.
+  /// Quoted text stays text in Markdown: a link from the input is no live link, inline HTML is no
+  /// HTML, and evidence holding a ``` fence cannot close the fence around it.
   @Test("Markdown makes no live link or HTML of quoted text, and a fence in evidence stays inside")
-  func markdownGaps() {
-    withKnownIssue("Markdown renderer: explanation unescaped, evidence can close its fence") {
-      let linked = MarkdownRenderer().render(Self.input(Self.link))
-      #expect(!linked.contains("](javascript:"), "a live javascript: link")
-      let scripted = MarkdownRenderer().render(Self.input(Self.script))
-      #expect(!scripted.contains("<script>"), "raw HTML from the input")
-      let fenced = MarkdownRenderer().render(Self.input(Self.fence))
-      let evidence = fenced.split(separator: "\n").first { $0.contains("evidence ") } ?? ""
-      #expect(!evidence.contains("```"), "evidence closes its code fence")
+  func markdownKeepsInputAsText() throws {
+    // Outside the evidence's code block (where text is shown as is), a `]` before `(javascript:`
+    // is escaped, and no `<` opens a tag.
+    let linked = Self.outsideCodeBlocks(MarkdownRenderer().render(Self.input(Self.link)))
+    #expect(!linked.replacingOccurrences(of: "\\]", with: "").contains("](javascript:"), "a live javascript: link")
+    let scripted = Self.outsideCodeBlocks(MarkdownRenderer().render(Self.input(Self.script)))
+    #expect(!scripted.contains("<script>"), "raw HTML from the input")
+    let lines = MarkdownRenderer().render(Self.input(Self.fence)).split(
+      separator: "\n", omittingEmptySubsequences: false)
+    let open = try #require(lines.firstIndex { $0.hasPrefix("```") && $0.hasSuffix("text") })
+    let fence = lines[open].prefix { $0 == "`" }
+    let close = try #require(lines[(open + 1)...].firstIndex { $0 == fence })
+    // Every evidence line is inside, and none of them is a fence at least as long.
+    let inside = lines[(open + 1)..<close]
+    #expect(inside.contains { $0.contains("evidence ") })
+    #expect(!inside.contains { $0.trimmingCharacters(in: .whitespaces).hasPrefix(String(fence)) })
+    #expect(MarkdownRenderer.fence(around: ["a ```` b", "`"]) == "`````")
+    #expect(MarkdownRenderer.prose("<b>[x](y)</b> `z` & co") == "&lt;b&gt;[x\\](y)&lt;/b&gt; \\`z\\` &amp; co")
+    #expect(MarkdownRenderer.prose("[x][r] [r]: u [signal 11]") == "[x\\][r] [r\\]: u [signal 11]")
+  }
+
+  /// The Markdown without its fenced code blocks.
+  static func outsideCodeBlocks(_ markdown: String) -> String {
+    var out: [Substring] = []
+    var fence: Substring?
+    for line in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
+      let ticks = line.prefix { $0 == "`" }
+      if let open = fence {
+        if line == open { fence = nil }
+      } else if ticks.count >= 3 {
+        fence = ticks
+      } else {
+        out.append(line)
+      }
     }
+    return out.joined(separator: "\n")
   }
 
   @Test("text shows escape sequences and control characters, never sends them", arguments: all)
