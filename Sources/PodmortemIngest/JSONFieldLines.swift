@@ -2,7 +2,7 @@ import Foundation
 import PodmortemModel
 
 /// The lines of the fields podmortem turns into facts, found in the bytes of one JSON value
-/// (`JSONScanner.Value`), so a pod read from JSON cites its `"reason": "OOMKilled"` and
+/// (`JSONScanner.Value`) or the lines of one YAML document, so a pod read from JSON cites its `"reason": "OOMKilled"` and
 /// `"exitCode": 137` lines as a describe cites its `State:` block (docs/architecture.md
 /// "Findings": the exit, OOM or signal lines come first).
 ///
@@ -55,6 +55,88 @@ package struct JSONFieldLines {
   /// line this reading does not expect ends it with the fields seen so far.
   package init(_ bytes: [UInt8], startLine: Int) {
     (fields, names) = bytes.withUnsafeBufferPointer { Self.scan($0, startLine: startLine) }
+  }
+
+  /// Reads the lines of one YAML document (`kubectl get -o yaml`, must-gather): `lines` with the
+  /// 1-based number of each. Block style as kubectl writes it: `key: value`, `key:` opening a
+  /// nested block, `- ` items at or below their key's indentation; the path of each key follows
+  /// from indentation alone. A scalar's continuation lines (deeper, after a `key: value`) are
+  /// skipped; a document whose indentation a paste flattened yields no path that a pod's fields
+  /// have, so nothing is cited from it.
+  package init(yaml lines: [(number: Int, text: String)]) {
+    /// An open block: a mapping under `key`, or the item `index` of a list, at `indent`.
+    struct Entry {
+      var indent: Int
+      var key: String?
+      var index: Int?
+    }
+    var fields: [String: Field] = [:]
+    var names: [String: String] = [:]
+    var stack: [Entry] = []
+    var scalarIndent: Int?
+    func path(_ last: String) -> String {
+      (stack.map { $0.key ?? String($0.index ?? 0) } + [last]).joined(separator: ".")
+    }
+    for (number, text) in lines {
+      var body = text[...]
+      var indent = 0
+      while body.first == " " {
+        body = body.dropFirst()
+        indent += 1
+      }
+      guard let first = body.first, first != "#" else { continue }
+      if let scalar = scalarIndent, indent > scalar { continue }
+      scalarIndent = nil
+      if body.hasPrefix("- ") || body == "-" {
+        while let top = stack.last, top.indent > indent { stack.removeLast() }
+        if let top = stack.last, top.indent == indent, let index = top.index {
+          stack[stack.count - 1].index = index + 1
+        } else {
+          stack.append(Entry(indent: indent, key: nil, index: 0))
+        }
+        guard stack.count <= Self.maxDepth else { break }
+        body = body.dropFirst(2)
+        indent += 2
+        while body.first == " " {
+          body = body.dropFirst()
+          indent += 1
+        }
+        guard !body.isEmpty else { continue }
+      } else {
+        while let top = stack.last, top.indent >= indent { stack.removeLast() }
+      }
+      // `key: value` or `key:`; a key in quotes is read as written.
+      guard let colon = body.firstIndex(of: ":") else { continue }
+      let after = body[body.index(after: colon)...]
+      guard after.isEmpty || after.first == " " else { continue }
+      var key = body[..<colon]
+      if key.count >= 2, key.first == "\"" || key.first == "'", key.last == key.first {
+        key = key.dropFirst().dropLast()
+      }
+      let value = after.drop { $0 == " " }
+      let name = String(key)
+      if Self.recordedKeys.contains(where: { $0.elementsEqual(key.utf8) }) {
+        let full = path(name)
+        if fields[full] == nil {
+          let cited = Array(body.utf8.prefix(Self.maxText))
+          fields[full] = Field(
+            line: number, text: cited.withUnsafeBufferPointer { Self.citedText($0, 0, $0.count) })
+        }
+      }
+      if value.isEmpty {
+        guard stack.count < Self.maxDepth else { break }
+        stack.append(Entry(indent: indent, key: name, index: nil))
+      } else {
+        if name == "name", value.count <= 255 {
+          var v = value
+          if v.count >= 2, v.first == "\"" || v.first == "'", v.last == v.first { v = v.dropFirst().dropLast() }
+          names[path(name)] = String(v)
+        }
+        scalarIndent = indent
+      }
+    }
+    self.fields = fields
+    self.names = names
   }
 
   private static func scan(_ b: UnsafeBufferPointer<UInt8>, startLine: Int) -> ([String: Field], [String: String]) {

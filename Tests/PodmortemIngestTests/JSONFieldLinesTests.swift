@@ -6,9 +6,9 @@ import Testing
 /// A pod read from JSON cites the lines of its state fields, as a describe cites its `State:` block
 /// (docs/architecture.md "Findings").
 @Suite struct JSONFieldLinesTests {
-  private static func samplePod(_ name: String) throws -> String {
+  private static func samplePod(_ name: String, _ sample: String = "oomkilled") throws -> String {
     let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent().appendingPathComponent("samples/oomkilled/\(name)")
+      .deletingLastPathComponent().appendingPathComponent("samples/\(sample)/\(name)")
     return try String(contentsOf: url, encoding: .utf8)
   }
 
@@ -92,5 +92,25 @@ import Testing
     #expect(lines.fields["status.message"]?.line == 10)
     let compact = Array(#"{"status": {"reason": "Evicted"}}"#.utf8)
     #expect(JSONFieldLines(compact, startLine: 1).fields.isEmpty)
+  }
+
+  /// YAML as kubectl writes it cites its field lines the same way.
+  @Test func yamlPodCitesItsFieldLines() throws {
+    let run = ingest(try Self.samplePod("pod.yaml"), name: "pod.yaml")
+    let container = try #require(run.pods.first?.containers.first { $0.name == "report-builder" })
+    #expect(container.lastStateEvidence.map(\.ref.line) == [115, 113])
+    #expect(container.lastStateEvidence.map(\.text) == ["reason: OOMKilled", "exitCode: 137"])
+    #expect(container.stateEvidence.first?.ref.line == 124)
+    let deleted = try #require(
+      ingest(try Self.samplePod("pod.yaml", "terminating-finalizer"), name: "pod.yaml").pods.first)
+    #expect(deleted.deletionEvidence.map(\.ref.line) == [6, 5, 7])
+  }
+
+  /// A paste that flattened the indentation gives no path a pod's fields have: nothing is cited
+  /// from it rather than the wrong line.
+  @Test func flattenedYAMLCitesNothing() {
+    let lines = ["status:", "containerStatuses:", "- name: web", "lastState:", "terminated:", "reason: OOMKilled"]
+    let table = JSONFieldLines(yaml: lines.enumerated().map { (number: $0.offset + 1, text: $0.element) })
+    #expect(table.fields["status.containerStatuses.0.lastState.terminated.reason"] == nil)
   }
 }
