@@ -74,6 +74,7 @@ package struct JSONFieldLines {
     var names: [String: String] = [:]
     var stack: [Entry] = []
     var scalarIndent: Int?
+    var blockField: String?
     func path(_ last: String) -> String {
       (stack.map { $0.key ?? String($0.index ?? 0) } + [last]).joined(separator: ".")
     }
@@ -85,7 +86,15 @@ package struct JSONFieldLines {
         indent += 1
       }
       guard let first = body.first, first != "#" else { continue }
-      if let scalar = scalarIndent, indent > scalar { continue }
+      if let scalar = scalarIndent, indent > scalar {
+        // A block scalar (`message: |`) is cited by its first line of text.
+        if let path = blockField {
+          fields[path] = Field(line: number, text: String(body.prefix(Self.maxText)))
+          blockField = nil
+        }
+        continue
+      }
+      blockField = nil
       scalarIndent = nil
       if body.hasPrefix("- ") || body == "-" {
         while let top = stack.last, top.indent > indent { stack.removeLast() }
@@ -117,7 +126,9 @@ package struct JSONFieldLines {
       let name = String(key)
       if Self.recordedKeys.contains(where: { $0.elementsEqual(key.utf8) }) {
         let full = path(name)
-        if fields[full] == nil {
+        if value.first == "|" || value.first == ">" {
+          blockField = fields[full] == nil ? full : nil
+        } else if fields[full] == nil {
           let cited = Array(body.utf8.prefix(Self.maxText))
           fields[full] = Field(
             line: number, text: cited.withUnsafeBufferPointer { Self.citedText($0, 0, $0.count) })

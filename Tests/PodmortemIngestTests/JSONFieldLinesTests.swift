@@ -106,6 +106,22 @@ import Testing
     #expect(deleted.deletionEvidence.map(\.ref.line) == [6, 5, 7])
   }
 
+  /// A block scalar is cited by its first line of text, not by `message: |`.
+  @Test func yamlBlockScalarCitesItsFirstLine() {
+    let lines = [
+      "status:", "  containerStatuses:", "  - lastState:", "      terminated:", "        exitCode: 2",
+      "        message: |", "          panic: runtime error", "          goroutine 1 [running]:",
+      "        reason: Error",
+      "    name: inventory",
+    ]
+    let table = JSONFieldLines(yaml: lines.enumerated().map { (number: $0.offset + 1, text: $0.element) })
+    let message = table.fields["status.containerStatuses.0.lastState.terminated.message"]
+    #expect(message?.line == 7)
+    #expect(message?.text == "panic: runtime error")
+    #expect(table.fields["status.containerStatuses.0.lastState.terminated.reason"]?.line == 9)
+    #expect(table.names["status.containerStatuses.0.name"] == "inventory")
+  }
+
   /// A paste that flattened the indentation gives no path a pod's fields have: nothing is cited
   /// from it rather than the wrong line.
   @Test func flattenedYAMLCitesNothing() {
