@@ -115,10 +115,9 @@ extension PodHistory {
   /// The log lines the input holds of the run of `container` that ended (its `Last State`, or
   /// its state while it waits to restart): what `kubectl logs --previous` prints, which for a
   /// waiting container is also what `kubectl logs` prints (the kubelet serves the last terminated
-  /// instance; kubernetes/pkg/kubelet/kubelet_pods.go `validateContainerLogStatus`). Those are a
-  /// `--previous` file, the kubelet's `<n>.log` of that run (n is the restart count while it
-  /// waits, one less once the next run is up, docs/kubernetes.md §10.2), or, for a waiting
-  /// container, a log that names no run. In source order.
+  /// instance, docs/kubernetes.md §10.2). Those are a `--previous` file, the kubelet's `<n>.log`
+  /// of that run (n is the restart count while it waits, one less once the next run is up, §10.2),
+  /// or, for a waiting container, a log that names no run. In source order.
   package func endedRunLog(_ container: String) -> [LogRecord] {
     guard let c = self.container(container), c.lastTermination != nil else { return [] }
     let running = c.isRunning

@@ -23,7 +23,8 @@ package struct JSONFieldLines {
   /// Field locations by dotted path (`status.containerStatuses.0.lastState.terminated.reason`;
   /// array elements are their index).
   package private(set) var fields: [String: Field] = [:]
-  /// The string values of `name` keys by path (`spec.containers.1.name`, `metadata.name`).
+  /// The string values of `name` keys by path (`spec.containers.1.name`, `metadata.name`); their
+  /// lines are in `fields`.
   package private(set) var names: [String: String] = [:]
 
   /// The keys whose lines are recorded: the last component of a path.
@@ -142,6 +143,7 @@ package struct JSONFieldLines {
           var v = value
           if v.count >= 2, v.first == "\"" || v.first == "'", v.last == v.first { v = v.dropFirst().dropLast() }
           names[path(name)] = String(v)
+          fields[path(name)] = Field(line: number, text: String(body.prefix(Self.maxText)))
         }
         scalarIndent = indent
       }
@@ -241,8 +243,9 @@ package struct JSONFieldLines {
           let valueEnd = stringEnd(value, last),
           valueEnd - value <= 254
         {
-          names[path("name")] = String(
-            decoding: UnsafeBufferPointer(rebasing: b[(value + 1)..<valueEnd]), as: UTF8.self)
+          let full = path("name")
+          names[full] = String(decoding: UnsafeBufferPointer(rebasing: b[(value + 1)..<valueEnd]), as: UTF8.self)
+          fields[full] = Field(line: line, text: citedText(b, first, last))
         }
         continue
       }
@@ -318,8 +321,9 @@ package struct JSONFieldLines {
     "waiting.message",
   ]
 
-  /// Gives `pod` the lines of its fields: each container's state and lastState lines (and its
-  /// evidence), its probes' lines, the deletion lines, the status reason and message lines.
+  /// Gives `pod` the lines of its fields: each container's state and lastState lines (the
+  /// decisive lines findings put first; its context evidence, when it has none, is its name line), its
+  /// probes' lines, the deletion lines, the status reason and message lines.
   package func apply(to pod: inout PodSnapshot, source: String) {
     guard let root = root(of: pod.name) else { return }
     func evidence(_ path: String) -> Evidence? {
@@ -337,7 +341,10 @@ package struct JSONFieldLines {
         let last = Self.stateFields.compactMap { evidence("\(statusList).\(index).lastState.\($0)") }
         if pod.containers[c].stateEvidence.isEmpty { pod.containers[c].stateEvidence = state }
         if pod.containers[c].lastStateEvidence.isEmpty { pod.containers[c].lastStateEvidence = last }
-        for e in state + last where !pod.containers[c].evidence.contains(e) { pod.containers[c].evidence.append(e) }
+        // The container's own context line, as describe's `web:` line is: its status's name.
+        if pod.containers[c].evidence.isEmpty, let line = evidence("\(statusList).\(index).name") {
+          pod.containers[c].evidence = [line]
+        }
       }
       for (index, name) in elements(root + specList) {
         guard let c = pod.containers.firstIndex(where: { $0.name == name && $0.role == role }) else { continue }
