@@ -52,33 +52,85 @@ package enum Timeline {
     return [start, last]
   }
 
-  /// Starts and finishes from every snapshot's `State` and `Last State`, one entry per run.
+  /// Starts and finishes from every snapshot's `State` and `Last State`, one entry per run, each
+  /// marked with its run when the restart count tells it (`run`).
   static func containerEntries(_ snapshots: [PodSnapshot]) -> [TimelineEntry] {
     var entries: [TimelineEntry] = []
-    var seen = Set<[String]>()
-    func add(_ time: TimeRange?, _ kind: TimelineEntry.Kind, _ container: String, _ summary: String, _ ev: [Evidence]) {
+    var index: [[String]: Int] = [:]
+    func add(
+      _ time: TimeRange?, _ kind: TimelineEntry.Kind, _ container: String, _ summary: String, _ ev: [Evidence],
+      _ run: String?
+    ) {
       guard let time else { return }
-      // Two sources showing the same run agree to the second; a second copy adds nothing.
+      let text = run.map { "\(summary) — \($0)" } ?? summary
+      // Two sources showing the same run agree to the second; a second copy adds nothing but the
+      // newer capture's word for the run (what was current may have ended since).
       let second = String(Int(saturating: time.earliest.timeIntervalSince1970.rounded(.down)))
-      guard seen.insert([kind.rawValue, container, summary, second]).inserted else { return }
-      entries.append(TimelineEntry(time: time, kind: kind, container: container, summary: summary, evidence: ev))
+      let key = [kind.rawValue, container, summary, second]
+      if let i = index[key] {
+        if run != nil { entries[i].summary = text }
+        return
+      }
+      index[key] = entries.count
+      entries.append(TimelineEntry(time: time, kind: kind, container: container, summary: text, evidence: ev))
     }
-    for s in snapshots {
+    for (position, s) in snapshots.enumerated() {
+      let isLatest = position == snapshots.count - 1
       for c in s.containers {
         let ev = Array(c.evidence.prefix(EvidenceSample.linesPerOccurrence))
-        for state in [c.state, c.lastState].compactMap({ $0 }) {
+        for (state, isLast) in [(c.state, false), (c.lastState, true)] {
+          guard let state else { continue }
+          let marker = run(of: c, state: state, isLastState: isLast, isLatest: isLatest, detail: true)
+          let short = run(of: c, state: state, isLastState: isLast, isLatest: isLatest, detail: false)
           switch state {
           case .running(let startedAt):
-            add(startedAt, .containerStarted, c.name, "container '\(c.name)' started", ev)
+            add(startedAt, .containerStarted, c.name, "container '\(c.name)' started", ev, marker)
           case .terminated(let t):
-            add(t.startedAt, .containerStarted, c.name, "container '\(c.name)' started", ev)
-            add(t.finishedAt, .containerFinished, c.name, "container '\(c.name)' \(finished(t))", ev)
+            add(t.startedAt, .containerStarted, c.name, "container '\(c.name)' started", ev, marker)
+            add(t.finishedAt, .containerFinished, c.name, "container '\(c.name)' \(finished(t))", ev, short)
           case .waiting: break
           }
         }
       }
     }
     return entries
+  }
+
+  /// Which run of its container a `State` or `Last State` shows, numbered by restart count as the
+  /// kubelet numbers the run's log file (`0.log` is the first run, docs/kubernetes.md §10.2):
+  /// `run 7 (current)` for the running state, `run 6 (previous, OOMKilled, exit 137)` for the last
+  /// state of a running container, `(last, …)` for a run that ended and was not followed (yet);
+  /// the reason and exit code only with `detail` (a finish entry says them already). Only the
+  /// latest capture says current, previous or last. Nil without a restart count.
+  static func run(
+    of c: ContainerSnapshot, state: ContainerState, isLastState: Bool, isLatest: Bool, detail withDetail: Bool
+  ) -> String? {
+    guard let count = c.restartCount, count >= 0 else { return nil }
+    let number: Int
+    let word: String
+    switch (state, isLastState) {
+    case (.running, false):
+      number = count
+      word = "current"
+    case (.terminated, false):
+      number = count
+      word = "last"
+    case (.terminated, true):
+      // The run before the current one, or, while the container waits to restart, the last run.
+      let waiting = if case .waiting = c.state { true } else { false }
+      number = waiting || c.state == nil ? count : count - 1
+      word = waiting || c.state == nil ? "last" : "previous"
+    default:
+      return nil
+    }
+    guard number >= 0 else { return nil }
+    guard isLatest else { return "run \(number)" }
+    var detail = [word]
+    if withDetail, case .terminated(let t) = state {
+      if let reason = t.reason { detail.append(reason) }
+      detail.append("exit \(t.exitCode)")
+    }
+    return "run \(number) (\(detail.joined(separator: ", ")))"
   }
 
   private static func finished(_ t: Termination) -> String {

@@ -97,6 +97,45 @@ extension PodHistory {
     return "kubectl logs \(namespace)\(key.commandName)\(name) --previous"
   }
 
+  /// Where to read the log of `container`'s run that ended: when the input holds it
+  /// (`endedRunLog`), its last error line as file:line with its text (or the file, when no line
+  /// reads as an error); else the command that prints it (`previousLogsCommand`).
+  package func previousLogs(_ container: String) -> String {
+    let lines = endedRunLog(container)
+    guard let last = lines.last else { return previousLogsCommand(container) }
+    let source = last.evidence.ref.source
+    guard let error = Self.lastErrorLine(lines.filter { $0.evidence.ref.source == source }) else {
+      return "it is in the input: \(source) (up to line \(last.evidence.ref.line))"
+    }
+    var quoted = error.message.trimmingCharacters(in: .whitespaces)
+    if quoted.count > 120 { quoted = String(quoted.prefix(119)) + "…" }
+    return "it is in the input: \(error.evidence.ref) '\(quoted)' (its last error line)"
+  }
+
+  /// The log lines the input holds of the run of `container` that ended (its `Last State`, or
+  /// its state while it waits to restart): what `kubectl logs --previous` prints, which for a
+  /// waiting container is also what `kubectl logs` prints (the kubelet serves the last terminated
+  /// instance, docs/kubernetes.md §10.2). Those are a `--previous` file, the kubelet's `<n>.log`
+  /// of that run (n is the restart count while it waits, one less once the next run is up, §10.2),
+  /// or, for a waiting container, a log that names no run. In source order.
+  package func endedRunLog(_ container: String) -> [LogRecord] {
+    guard let c = self.container(container), c.lastTermination != nil else { return [] }
+    let running = c.isRunning
+    let ended = c.restartCount.map { running ? $0 - 1 : $0 }
+    return logs.filter { log in
+      guard log.origin == .container, log.container == container else { return false }
+      if log.previousRun { return true }
+      if let n = log.restartNumber { return n == ended }
+      return !running && c.waitingReason != nil
+    }.sorted { $0.evidence.ref < $1.evidence.ref }
+  }
+
+  /// The last line of a run's log that reads as an error: one a container pattern recognised,
+  /// else one written to stderr, else none.
+  static func lastErrorLine(_ lines: [LogRecord]) -> LogRecord? {
+    lines.last { $0.patternID != nil } ?? lines.last { $0.severity == "stderr" }
+  }
+
   /// True when the pod is being deleted.
   package var isTerminating: Bool { latest.terminating || latest.deletionTimestamp != nil }
 

@@ -142,6 +142,8 @@ package struct ContainerLogPath: Hashable, Sendable {
     if record.namespace == nil { record.namespace = namespace }
     if record.pod == nil { record.pod = pod }
     if record.container == nil { record.container = container }
+    if previous { record.previousRun = true }
+    if record.restartNumber == nil { record.restartNumber = restartCount }
   }
 }
 

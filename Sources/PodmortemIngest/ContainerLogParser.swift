@@ -87,9 +87,7 @@ package struct ContainerLogParser: LineParser {
     var record = LogRecord(origin: .container, message: entry.content, evidence: context.evidence(line))
     record.time = TimeRange(exactly: entry.time)
     record.severity = entry.stream
-    record.namespace = location?.namespace
-    record.pod = location?.pod
-    record.container = location?.container
+    if let location { location.attribute(&record) }
     if entry.partial {
       partials.append(Partial(stream: entry.stream, record: record, bytes: entry.content.utf8.count))
     } else {

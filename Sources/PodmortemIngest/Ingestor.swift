@@ -126,6 +126,10 @@ package struct Ingestor: Sendable {
       return .event(event)
     }
     guard case .log(var log) = record else { return record }
+    // A container's line without a runtime time may say when it was written (`WrittenTime`).
+    if log.time == nil, log.origin == .container, let time = WrittenTime.time(in: log.message) {
+      log.time = time
+    }
     if log.patternID == nil {
       let kind: PatternKind =
         switch log.origin {
@@ -133,7 +137,7 @@ package struct Ingestor: Sendable {
         case .node: .node
         case .container, .other: .container
         }
-      guard let hit = patterns.firstMatch(log.text, kind: kind) else { return record }
+      guard let hit = patterns.firstMatch(log.text, kind: kind) else { return .log(log) }
       log.patternID = hit.patternID
       log.captures = hit.captures
       // The kubelet's own record of an event it sent: its message is recognised as an event's is,

@@ -60,3 +60,183 @@ package struct YearInference: Sendable {
       zone: zone)
   }
 }
+
+/// The time an application wrote into its own log line, for container logs whose lines carry no
+/// runtime time (`kubectl logs` output, a dump's log sections, a paste): so they sort with the
+/// events instead of after them.
+///
+/// Read, in this order: a JSON line's `ts`, `time`, `timestamp` or `@timestamp` member (text, or
+/// epoch seconds, milliseconds, microseconds or nanoseconds as zap and pino write them:
+/// `"ts":1732668716.877`, `"time":1732668716877`); logfmt's leading `time="…"` or `ts=…`
+/// (logrus, containerd); a leading `2026-11-27 00:58:36.877`, `2026-11-27T00:58:36.877Z`,
+/// `2026-11-27 00:58:36,877` (Python logging, Spring Boot), `[2026-11-27 00:58:36,877]`, nginx's
+/// `2026/11/27 00:58:36`; nginx's access-log `[27/Nov/2026:00:58:36 +0000]`. A reading without a
+/// zone is UTC, the zone containers run in unless told otherwise. A time outside the years
+/// 2000–9999 is not a log time (a counter or an uptime) and is not taken (`Plausible`).
+package enum WrittenTime {
+  /// The time `message` says it was written, as wide as its last written digit; nil when it
+  /// says none.
+  package static func time(in message: String) -> TimeRange? {
+    let bytes = Array(message.utf8.prefix(4096))
+    guard let first = bytes.first else { return nil }
+    if first == 0x7B { return json(bytes) }
+    if let t = logfmt(bytes[...]) { return t }
+    var start = 0
+    if first == 0x5B { start = 1 }
+    if let (range, _) = leading(bytes[start...]) { return range }
+    return accessLog(bytes[...])
+  }
+
+  /// Log times before this are not taken: 2000-01-01T00:00:00Z.
+  static let earliest = 946_684_800.0
+
+  private static func plausible(_ date: Date, unit: Double) -> TimeRange? {
+    let seconds = date.timeIntervalSince1970
+    guard seconds.isFinite, seconds >= earliest, Plausible.contains(date) else { return nil }
+    return TimeRange(earliest: date, latest: date.addingTimeInterval(unit * 0.999))
+  }
+
+  private static let jsonKeys = ["ts", "time", "timestamp", "@timestamp"]
+
+  private static func json(_ bytes: [UInt8]) -> TimeRange? {
+    guard let members = LogJSON.parseObject(bytes) else { return nil }
+    for key in jsonKeys {
+      guard let value = members.first(where: { $0.key == key })?.value else { continue }
+      switch value {
+      case .string(let text):
+        let b = Array(text.utf8)[...]
+        if let (range, end) = leading(b), end == b.endIndex { return range }
+        if let epoch = epoch(b) { return epoch }
+      case .number(let text):
+        if let epoch = epoch(Array(text.utf8)[...]) { return epoch }
+      default: break
+      }
+    }
+    return nil
+  }
+
+  /// `1732668716.877` (seconds), `1732668716877` (milliseconds), and micro- and nanoseconds,
+  /// told apart by magnitude: every scale puts a time after 2000 in its own range of digits.
+  private static func epoch(_ b: ArraySlice<UInt8>) -> TimeRange? {
+    guard !b.isEmpty, b.count <= 32, b.allSatisfy({ (0x30...0x39).contains($0) || $0 == 0x2E }),
+      let value = Double(String(decoding: b, as: UTF8.self)), value.isFinite, value > 0
+    else { return nil }
+    let fractionDigits = b.firstIndex(of: 0x2E).map { b.endIndex - $0 - 1 } ?? 0
+    let scale: Double =
+      switch value {
+      case ..<1e11: 1
+      case ..<1e14: 1e3
+      case ..<1e17: 1e6
+      default: 1e9
+      }
+    let seconds = value / scale
+    guard let date = Plausible.date(secondsSince1970: seconds) else { return nil }
+    return plausible(date, unit: pow(10, -Double(min(fractionDigits, 9))) / scale)
+  }
+
+  /// logfmt's leading `time="2026-11-27T00:58:36Z"` or `ts=2026-11-27T00:58:36.877Z`.
+  private static func logfmt(_ b: ArraySlice<UInt8>) -> TimeRange? {
+    for key in ["time=", "ts="] {
+      let k = Array(key.utf8)
+      guard b.count > k.count, b.prefix(k.count).elementsEqual(k) else { continue }
+      var i = b.startIndex + k.count
+      let quoted = b[i] == 0x22
+      if quoted { i += 1 }
+      let end = b[i...].firstIndex { quoted ? $0 == 0x22 : $0 == 0x20 } ?? b.endIndex
+      let value = b[i..<end]
+      if let (range, stop) = leading(value), stop == value.endIndex { return range }
+      return epoch(value)
+    }
+    return nil
+  }
+
+  /// A date and clock at the start of `b`: `YYYY-MM-DD` or `YYYY/MM/DD`, `T` or a space,
+  /// `hh:mm:ss`, a fraction after `.` or `,`, then `Z`, `±hh:mm` or `±hhmm` (or no zone: UTC).
+  /// Returns the range and where the reading ended; the reading must end the text or be followed
+  /// by a character that cannot continue it.
+  static func leading(_ b: ArraySlice<UInt8>) -> (TimeRange, Int)? {
+    var i = b.startIndex
+    func number(_ digits: Int) -> Int? {
+      guard b.endIndex - i >= digits else { return nil }
+      var v = 0
+      for _ in 0..<digits {
+        guard (0x30...0x39).contains(b[i]) else { return nil }
+        v = v * 10 + Int(b[i] - 0x30)
+        i += 1
+      }
+      return v
+    }
+    func byte(_ allowed: (UInt8) -> Bool) -> UInt8? {
+      guard i < b.endIndex, allowed(b[i]) else { return nil }
+      defer { i += 1 }
+      return b[i]
+    }
+    guard let year = number(4), let separator = byte({ $0 == 0x2D || $0 == 0x2F }), let month = number(2),
+      byte({ $0 == separator }) != nil, let day = number(2), byte({ $0 == 0x54 || $0 == 0x20 }) != nil,
+      let hour = number(2), byte({ $0 == 0x3A }) != nil, let minute = number(2), byte({ $0 == 0x3A }) != nil,
+      let second = number(2), hour < 24, minute < 60, second < 61
+    else { return nil }
+    var fraction = 0.0
+    var digits = 0
+    if i + 1 < b.endIndex, b[i] == 0x2E || b[i] == 0x2C, (0x30...0x39).contains(b[i + 1]) {
+      i += 1
+      var scale = 0.1
+      while i < b.endIndex, (0x30...0x39).contains(b[i]), digits < 12 {
+        fraction += Double(b[i] - 0x30) * scale
+        scale /= 10
+        digits += 1
+        i += 1
+      }
+      while i < b.endIndex, (0x30...0x39).contains(b[i]) { i += 1 }
+    }
+    var offset = 0
+    if i < b.endIndex, b[i] == 0x5A {
+      i += 1
+    } else if i < b.endIndex, b[i] == 0x2B || b[i] == 0x2D {
+      let sign = b[i] == 0x2D ? -1 : 1
+      let save = i
+      i += 1
+      if let h = number(2) {
+        _ = byte { $0 == 0x3A }
+        if let m = number(2), h < 24, m < 60 { offset = sign * (h * 3_600 + m * 60) } else { i = save }
+      } else {
+        i = save
+      }
+    }
+    // The reading ends the text or a word: `2026-11-27 00:58:36.877 INFO`, `…,877]`.
+    if i < b.endIndex, (0x30...0x39).contains(b[i]) || (0x41...0x5A).contains(b[i]) || (0x61...0x7A).contains(b[i]) {
+      return nil
+    }
+    guard
+      let date = CivilDate.instant(
+        year: year, month: month, day: day, secondsOfDay: hour * 3_600 + minute * 60 + min(second, 59),
+        fraction: fraction, utcOffset: offset),
+      let range = plausible(date, unit: pow(10, -Double(min(digits, 9))))
+    else { return nil }
+    return (range, i)
+  }
+
+  private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+  /// nginx's and Apache's access-log time, in brackets early in the line:
+  /// `10.0.0.7 - - [27/Nov/2026:00:58:36 +0000] "GET / HTTP/1.1" 200`.
+  private static func accessLog(_ b: ArraySlice<UInt8>) -> TimeRange? {
+    let head = b.prefix(120)
+    guard let open = head.firstIndex(of: 0x5B), head.endIndex - open >= 28 else { return nil }
+    let text = String(decoding: head[(open + 1)..<(open + 27)], as: UTF8.self)
+    let parts = text.split(whereSeparator: { $0 == "/" || $0 == ":" || $0 == " " })
+    guard parts.count == 7, head[open + 27] == 0x5D, let day = Int(parts[0]),
+      let month = months.firstIndex(of: String(parts[1])), let year = Int(parts[2]), let hour = Int(parts[3]),
+      let minute = Int(parts[4]), let second = Int(parts[5]), hour < 24, minute < 60, second < 61,
+      parts[6].count == 5, let zone = Int(parts[6].dropFirst()), parts[6].first == "+" || parts[6].first == "-",
+      zone / 100 < 24, zone % 100 < 60
+    else { return nil }
+    let offset = (parts[6].first == "-" ? -1 : 1) * (zone / 100 * 3_600 + zone % 100 * 60)
+    guard
+      let date = CivilDate.instant(
+        year: year, month: month + 1, day: day, secondsOfDay: hour * 3_600 + minute * 60 + min(second, 59),
+        utcOffset: offset)
+    else { return nil }
+    return plausible(date, unit: 1)
+  }
+}

@@ -317,7 +317,21 @@ package struct ObjectStreamParser: LineParser {
       return .parsed
     }
     flushConditions(emit: emit)
-    return deliver(converter.convert(document, evidence: picker.evidence(context)), emit: emit)
+    var outcome = converter.convert(document, evidence: picker.evidence(context))
+    citeFields(of: &outcome, in: value)
+    return deliver(outcome, emit: emit)
+  }
+
+  /// Gives the pods of `outcome` the lines of their state, deletion and probe fields
+  /// (`JSONFieldLines`), found in the value's bytes: only values that held a pod are scanned again.
+  private func citeFields(of outcome: inout KubeObjectConverter.Outcome, in value: JSONScanner.Value) {
+    guard outcome.records.contains(where: { if case .pod = $0 { true } else { false } }) else { return }
+    let lines = JSONFieldLines(value.bytes, startLine: value.startLine)
+    for (i, record) in outcome.records.enumerated() {
+      guard case .pod(var pod) = record else { continue }
+      lines.apply(to: &pod, source: context.source.name)
+      outcome.records[i] = .pod(pod)
+    }
   }
 
   /// The kind of a list item that names none: typed lists (`kubectl cluster-info dump`) put `kind`

@@ -38,6 +38,8 @@ package struct YAMLObjectParser: LineParser {
 
   private struct Chunk {
     var lines: [String] = []
+    /// The input line number of each of `lines` (elisions leave gaps).
+    var numbers: [Int] = []
     var startLine = 0
     var kind: String?
   }
@@ -144,6 +146,7 @@ package struct YAMLObjectParser: LineParser {
   private mutating func verdict(adding text: String, line: Line) -> SourceAccount.Verdict {
     if chunk.lines.isEmpty { start(line) }
     chunk.lines.append(text)
+    chunk.numbers.append(line.number)
     picker.look(at: line)
     if text.hasPrefix("kind: ") { chunk.kind = text.dropFirst(6).trimmingCharacters(in: .whitespaces) }
     return KubeObjectConverter.isIgnorable(kind: chunk.kind) ? .ignored : .parsed
@@ -187,6 +190,16 @@ package struct YAMLObjectParser: LineParser {
     for (level, message) in outcome.notes {
       context.diagnostics(Diagnostic(level, picker.startRef(context), message))
     }
-    for record in outcome.records { emit(command?.naming(record) ?? record) }
+    // The lines of the pods' state, deletion and probe fields (`JSONFieldLines`).
+    let fieldLines =
+      outcome.records.contains { if case .pod = $0 { true } else { false } }
+      ? JSONFieldLines(yaml: zip(chunk.numbers, chunk.lines).map { (number: $0, text: $1) }) : nil
+    for var record in outcome.records {
+      if let fieldLines, case .pod(var pod) = record {
+        fieldLines.apply(to: &pod, source: context.source.name)
+        record = .pod(pod)
+      }
+      emit(command?.naming(record) ?? record)
+    }
   }
 }

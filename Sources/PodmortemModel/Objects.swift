@@ -81,6 +81,12 @@ package struct LogRecord: Hashable, Sendable, Codable {
   /// For a line of a paste that names no pod although it is about one (a bare `Liveness probe
   /// failed: …`): where the pasted block begins, whose unnamed pod it belongs to (`ObjectRef.pastedAt`).
   package var pastedAt: SourceRef?
+  /// Which run of its container a container log holds, when its file says: `kubectl logs
+  /// --previous` output (must-gather `previous.log`, troubleshoot `<c>-previous.log`), or the
+  /// kubelet's `/var/log/pods/…/<c>/<n>.log`, whose `n` is the restart count of that run
+  /// (docs/kubernetes.md §10.2).
+  package var previousRun = false
+  package var restartNumber: Int?
   package var evidence: Evidence
 
   package init(origin: Origin, message: String, evidence: Evidence) {

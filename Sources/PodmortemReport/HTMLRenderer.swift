@@ -1,5 +1,6 @@
 import Foundation
 import PodmortemCorrelate
+import PodmortemDiagnose
 import PodmortemModel
 
 /// A self-contained HTML report: one file, no scripts, no network, readable from a ticket
@@ -94,7 +95,7 @@ package struct HTMLRenderer: Sendable {
 
   private func timeline(_ pod: PodHistory) -> String {
     var s = "<section class=\"timeline\"><h3>Timeline — <code>\(Self.esc(pod.key.description))</code></h3>\n"
-    s += TimelinePicture(pod.timeline).svg
+    s += TimelinePicture(pod.timeline, due: TimelinePicture.dueBackOffs(pod)).svg
     s += "<details><summary>\(Self.counted(pod.timeline.count, "timeline entry", plural: "timeline entries"))"
     s += "</summary>\n<table><tr><th>Time (UTC)</th><th>What</th><th>Container</th><th>Detail</th></tr>\n"
     for e in pod.timeline {
@@ -171,7 +172,9 @@ package struct HTMLRenderer: Sendable {
     tr.warn td{color:var(--crit)}
     svg.lanes{width:100%;height:auto;display:block;margin:.4em 0}
     svg .axis{stroke:var(--line)}svg text{fill:var(--muted);font:11px system-ui,sans-serif}
-    svg .run{fill:var(--ok);opacity:.35}svg .grace{fill:var(--warn);opacity:.3}
+    svg .run{fill:var(--ok);opacity:.35}svg .grace{fill:var(--warn);opacity:.3}\
+    svg .backoff{fill:var(--warn);opacity:.22}svg .backoff.due{fill:none;opacity:1;stroke:var(--warn);\
+    stroke-dasharray:4 3}
     svg .normal{fill:var(--normal)}svg .warning{fill:var(--warn)}svg .failure{fill:var(--crit)}
     details summary{cursor:pointer;color:var(--muted)}
     @media print{body{max-width:none;margin:0;font-size:11px}.finding{break-inside:avoid}details{display:block}\
@@ -180,12 +183,43 @@ package struct HTMLRenderer: Sendable {
 }
 
 /// One pod's timeline as an SVG: a time axis with labelled ticks, one lane per container (and one
-/// for the pod), container runs and grace periods as intervals, events as marks coloured by what
-/// they mean (normal, warning, failure or kill); each mark's title is its detail on hover.
+/// for the pod), container runs, back-off waits and grace periods as intervals, events as marks
+/// coloured by what they mean (normal, warning, failure or kill); each mark's title is its detail
+/// on hover.
 struct TimelinePicture {
-  let entries: [TimelineEntry]
+  /// The back-off a container waiting in CrashLoopBackOff is in: from its last finish to the
+  /// start the kubelet's model says is due (docs/kubernetes.md §7.1).
+  struct Due {
+    var container: String
+    var from: Date
+    var until: Date
+    var delay: Double
+  }
 
-  init(_ entries: [TimelineEntry]) { self.entries = entries }
+  let entries: [TimelineEntry]
+  let due: [Due]
+
+  init(_ entries: [TimelineEntry], due: [Due] = []) {
+    self.entries = entries
+    self.due = due
+  }
+
+  /// The waits still running at capture time: each container of `pod` waiting in
+  /// CrashLoopBackOff, from its last run's finish, for the delay its waiting message states
+  /// (`back-off 5m0s`) or else the default curve's delay at its restart count
+  /// (`CrashLoopBackOffModel`). Delays outside `Plausible` are not drawn.
+  static func dueBackOffs(_ pod: PodHistory) -> [Due] {
+    pod.latest.containers.compactMap { c in
+      guard c.waitingReason == "CrashLoopBackOff", let finished = c.lastTermination?.finishedAt else { return nil }
+      let delay =
+        CrashLoopBackOffModel.observedDelay(of: c)
+        ?? CrashLoopBackOffModel.standard.delay(restartCount: c.restartCount ?? 0)
+      guard let seconds = Plausible.duration(delay), seconds > 0 else { return nil }
+      let until = finished.earliest.addingTimeInterval(seconds)
+      guard Plausible.contains(until) else { return nil }
+      return Due(container: c.name, from: finished.earliest, until: until, delay: seconds)
+    }
+  }
 
   static let width = 1000.0
   static let labelWidth = 130.0
@@ -193,7 +227,9 @@ struct TimelinePicture {
 
   var svg: String {
     let timed = entries.compactMap { e in e.time.map { (e, $0) } }
-    guard let first = timed.map(\.1.earliest).min(), let last = timed.map(\.1.latest).max() else { return "" }
+    guard let first = timed.map(\.1.earliest).min(),
+      let last = (timed.map(\.1.latest) + due.map(\.until)).max()
+    else { return "" }
     let span = max(1, last.timeIntervalSince(first))
     let lanes = ["pod"] + Array(Set(timed.compactMap(\.0.container))).sorted()
     let plot = Self.width - Self.labelWidth - 10
@@ -229,14 +265,32 @@ struct TimelinePicture {
       }
       .sorted { $0.1.earliest < $1.1.earliest }
       var open: Date?
+      var ended: Date?
       for (e, r) in runs {
         if e.kind == .containerStarted {
           if let start = open { s += rect(x(start), x(r.earliest), y(lane) + 4, 14, "run", "a run of \(lane)") }
+          // The wait between a run's end and the next start: the back-off (docs/kubernetes.md §7.1).
+          if let end = ended, r.earliest > end {
+            let wait = Seconds.format(r.earliest.timeIntervalSince(end))
+            s += rect(
+              x(end), x(r.earliest), y(lane) + 4, 14, "backoff",
+              "back-off wait of \(lane): \(wait) between the end of a run and the next start")
+          }
           open = r.earliest
-        } else if let start = open {
-          s += rect(x(start), x(r.latest), y(lane) + 4, 14, "run", "a run of \(lane), \(e.summary)")
+          ended = nil
+        } else {
+          if let start = open {
+            s += rect(x(start), x(r.latest), y(lane) + 4, 14, "run", "a run of \(lane), \(e.summary)")
+          }
           open = nil
+          ended = r.latest
         }
+      }
+      for d in due where d.container == lane {
+        s += rect(
+          x(d.from), x(d.until), y(lane) + 4, 14, "backoff due",
+          "back-off of \(lane): CrashLoopBackOff waits \(Seconds.format(d.delay)) after this exit; "
+            + "the next start is due at \(ReportTime.iso(d.until))")
       }
       if let start = open { s += rect(x(start), x(last), y(lane) + 4, 14, "run", "the current run of \(lane)") }
     }

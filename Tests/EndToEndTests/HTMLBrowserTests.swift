@@ -14,13 +14,16 @@ import Testing
   struct Case: Sendable, CustomTestStringConvertible {
     var name: String
     var input: String
+    /// The back-off waits the picture must draw: `waited` (a finish, then the next start) and
+    /// `due` (a container waiting in CrashLoopBackOff).
+    var backOff: [String]
     var testDescription: String { name }
   }
 
   static let cases = [
-    Case(name: "liveness", input: "samples/liveness-http-timeout/describe.txt"),
-    Case(name: "crashloop-max", input: "samples/crashloop-max/describe.txt"),
-    Case(name: "cluster-info-dump", input: "samples/bundles/cluster-info-dump"),
+    Case(name: "liveness", input: "samples/liveness-http-timeout/describe.txt", backOff: ["waited"]),
+    Case(name: "crashloop-max", input: "samples/crashloop-max/describe.txt", backOff: ["due"]),
+    Case(name: "cluster-info-dump", input: "samples/bundles/cluster-info-dump", backOff: ["waited", "due"]),
   ]
 
   /// Runs Chromium headless on `page` with `arguments`, and returns what it printed.
@@ -60,7 +63,10 @@ import Testing
       <script>addEventListener('load',()=>{const w=document.documentElement.clientWidth;
       const wide=[...document.querySelectorAll('body *')].filter(e=>e.getBoundingClientRect().right>w+1)
       .map(e=>e.tagName+'.'+e.className);document.body.setAttribute('data-overflow',wide.slice(0,5).join(' ')||'none');
-      document.body.setAttribute('data-scroll',String(document.documentElement.scrollWidth>w));});</script>
+      document.body.setAttribute('data-scroll',String(document.documentElement.scrollWidth>w));
+      const waits=[...document.querySelectorAll('svg rect.backoff')].filter(r=>r.getBoundingClientRect().width>0);
+      document.body.setAttribute('data-backoff',waits.map(r=>r.classList.contains('due')?'due':'waited').join(' ')||'none');
+      });</script>
       """
     try report.stdout.replacingOccurrences(of: "</body>", with: measure + "</body>")
       .write(to: probe, atomically: true, encoding: .utf8)
@@ -82,6 +88,11 @@ import Testing
       dom.contains("data-overflow=\"none\""),
       "\(c.name): elements wider than the page: \(Self.attribute("data-overflow", in: dom))")
     #expect(dom.contains("data-scroll=\"false\""), "\(c.name): the page scrolls sideways")
+    // Back-off waits are drawn, with a width, in the timeline picture: the wait between a run's
+    // end and the next start, and the wait still running for a container in CrashLoopBackOff.
+    let drawn = Self.attribute("data-backoff", in: dom).split(separator: " ").map(String.init)
+    for kind in c.backOff { #expect(drawn.contains(kind), "\(c.name): no \(kind) back-off drawn (\(drawn))") }
+    #expect(dom.contains("<title>back-off "), "\(c.name): a back-off wait has no hover detail")
   }
 
   static func attribute(_ name: String, in dom: String) -> String {

@@ -50,7 +50,8 @@ struct TimelineTests {
   @Test func entriesSayWhatHappened() throws {
     let t = try Self.history().timeline
     #expect(
-      t.first { $0.kind == .containerFinished }?.summary == "container 'web' finished with exit code 137 (OOMKilled)")
+      t.first { $0.kind == .containerFinished }?.summary
+        == "container 'web' finished with exit code 137 (OOMKilled) — run 3 (previous)")
     let restart = try #require(t.first { $0.kind == .restart })
     #expect(restart.summary == "container 'web' restarted 1 time (restart count 3 → 4)")
     #expect(restart.time == Fixture.exact(400))

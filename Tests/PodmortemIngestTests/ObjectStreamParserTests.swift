@@ -366,7 +366,12 @@ private let podJSON = #"""
     #expect(proxy.restartPolicyAlways)
     #expect(proxy.postStart == "http-get http://:8080/drain")
     #expect(proxy.preStop == "sleep 40s")
-    #expect(proxy.probes[.startup] == ProbeSpec(handler: .tcpSocket(host: "", port: "15021"), failureThreshold: 30))
+    // Each probe cites the line its key is on (JSONFieldLines).
+    #expect(
+      proxy.probes[.startup]
+        == ProbeSpec(
+          handler: .tcpSocket(host: "", port: "15021"), failureThreshold: 30,
+          evidence: Evidence(ref: SourceRef(source: "web-0.json", line: 110), text: #""startupProbe": {"#)))
     #expect(
       proxy.state
         == .running(
@@ -387,10 +392,14 @@ private let podJSON = #"""
     #expect(
       web.probes[.liveness]
         == ProbeSpec(
-          handler: .httpGet(scheme: "HTTP", host: "", port: "8080", path: "/healthz"), initialDelaySeconds: 5))
+          handler: .httpGet(scheme: "HTTP", host: "", port: "8080", path: "/healthz"), initialDelaySeconds: 5,
+          evidence: Evidence(ref: SourceRef(source: "web-0.json", line: 61), text: #""livenessProbe": {"#)))
     // §6.1 defaults fill what the object leaves out.
     #expect(
-      web.probes[.readiness] == ProbeSpec(handler: .httpGet(scheme: "HTTP", host: "", port: "http", path: "ready")))
+      web.probes[.readiness]
+        == ProbeSpec(
+          handler: .httpGet(scheme: "HTTP", host: "", port: "http", path: "ready"),
+          evidence: Evidence(ref: SourceRef(source: "web-0.json", line: 74), text: #""readinessProbe": {"#)))
     #expect(web.probes[.startup] == nil)
     #expect(
       web.state

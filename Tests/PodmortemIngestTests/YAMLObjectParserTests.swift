@@ -146,7 +146,9 @@ private let eventListYAML = """
     #expect(pod.containers.first?.limits == ["cpu": "1", "memory": "256Mi"])
     #expect(
       pod.containers.first?.probes[.liveness]
-        == ProbeSpec(handler: .exec(command: ["cat", "/tmp/healthy"]), periodSeconds: 5))
+        == ProbeSpec(
+          handler: .exec(command: ["cat", "/tmp/healthy"]), periodSeconds: 5,
+          evidence: Evidence(ref: SourceRef(source: "objects.yaml", line: 14), text: "livenessProbe:")))
     #expect(!String(describing: run.records).contains("HIDDEN"))
     #expect(run.nodes.first?.taints == ["node.kubernetes.io/not-ready:NoSchedule"])
     #expect(run.workloads.first?.replicas == "3 desired | 2 total")

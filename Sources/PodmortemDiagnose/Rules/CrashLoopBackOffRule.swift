@@ -84,7 +84,7 @@ package struct CrashLoopBackOffRule: DiagnosisRule {
       .critical, pod.subject(container.name),
       title: Self.title(container, restarts: restarts, cause: cause, last: last),
       explanation: Self.explanation(a, model: model, last: last, events: events),
-      remedy: Self.remedy(cause, last: last, logs: pod.previousLogsCommand(container.name)), facts: facts,
+      remedy: Self.remedy(cause, last: last, logs: pod.previousLogs(container.name)), facts: facts,
       decisive: container.waitingEvidence + container.terminationEvidence + events.evidence,
       evidence: container.evidence)
   }
@@ -140,7 +140,7 @@ package struct CrashLoopBackOffRule: DiagnosisRule {
     }
     return Self.description.finding(
       .critical, pod.subject(container.name), title: title, explanation: text,
-      remedy: Self.remedy(cause, last: last, logs: pod.previousLogsCommand(container.name)), facts: facts,
+      remedy: Self.remedy(cause, last: last, logs: pod.previousLogs(container.name)), facts: facts,
       decisive: container.waitingEvidence + container.terminationEvidence + events.evidence,
       evidence: container.evidence)
   }

@@ -87,7 +87,7 @@ package struct InitContainerFailingRule: DiagnosisRule {
           + (last.message.map { " Its termination message: '\($0.trimmingCharacters(in: .whitespacesAndNewlines))'." }
             ?? ""),
         remedy:
-          "\(meaning.guidance): \(pod.previousLogsCommand(container.name))",
+          "\(meaning.guidance): \(pod.previousLogs(container.name))",
         facts: facts, decisive: container.terminationEvidence + container.waitingEvidence, evidence: container.evidence)
     }
   }

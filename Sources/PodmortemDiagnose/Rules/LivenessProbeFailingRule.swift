@@ -60,7 +60,7 @@ package struct LivenessProbeFailingRule: DiagnosisRule {
     return Self.description.finding(
       severity, pod.subject(f.container.name), title: Self.title(f, kills: kills),
       explanation: Self.explanation(f, kills: kills, restarts: restarts, model: model, slowStart: slowStart),
-      remedy: Self.remedy(f, slowStart: slowStart, logs: pod.previousLogsCommand(f.container.name)), facts: facts,
+      remedy: Self.remedy(f, slowStart: slowStart, logs: pod.previousLogs(f.container.name)), facts: facts,
       decisive: f.decisive, evidence: f.evidence)
   }
 

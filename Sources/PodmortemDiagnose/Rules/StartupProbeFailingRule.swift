@@ -46,7 +46,7 @@ package struct StartupProbeFailingRule: DiagnosisRule {
       return Self.description.finding(
         severity, pod.subject(container.name), title: Self.title(f, kills: kills),
         explanation: Self.explanation(f, kills: kills, started: started),
-        remedy: Self.remedy(f, suggestion: suggestion, logs: pod.previousLogsCommand(f.container.name)), facts: facts,
+        remedy: Self.remedy(f, suggestion: suggestion, logs: pod.previousLogs(f.container.name)), facts: facts,
         decisive: f.decisive, evidence: f.evidence)
     }
   }
