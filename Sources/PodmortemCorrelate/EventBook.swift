@@ -33,6 +33,20 @@ package struct EventBook: Sendable {
         unnamed = EventBook.coalesce(unnamed, adding: lineage)
       }
     }
+
+    /// Adds one observation of `event` and keeps the smallest pattern id seen with its captures.
+    mutating func add(
+      _ lineage: Lineage, kindSpelling spelling: String?, event: Event, isCombined: Bool, message: String
+    ) {
+      add(lineage, kindSpelling: spelling)
+      if let id = event.patternID, patternID.map({ id < $0 }) ?? true {
+        patternID = id
+        captures = event.captures
+      }
+      if isCombined, event.patternID != nil, event.patternID == patternID {
+        capturesByMessage[message] = event.captures
+      }
+    }
   }
 
   private(set) var entries: [EventIdentity: Entry] = [:]
@@ -43,19 +57,15 @@ package struct EventBook: Sendable {
 
   /// Adds `event` whose identity the caller already computed.
   package mutating func add(_ event: Event, identity: EventIdentity) {
+    // Only a combined event's message needs trimming here: the identity holds every other one trimmed.
     let cleanMessage =
       identity.isCombined ? event.message.trimmingCharacters(in: .whitespacesAndNewlines) : identity.message
     let lineage = Lineage(event, message: cleanMessage)
     let spelling = event.involved.kind.flatMap { $0.isEmpty ? nil : $0 }
-    // Mutated in place: a copy taken out of the dictionary would copy its lineages on every add.
-    entries[identity, default: Entry()].add(lineage, kindSpelling: spelling)
-    if let id = event.patternID, entries[identity]?.patternID.map({ id < $0 }) ?? true {
-      entries[identity]?.patternID = id
-      entries[identity]?.captures = event.captures
-    }
-    if identity.isCombined, event.patternID != nil, event.patternID == entries[identity]?.patternID {
-      entries[identity]?.capturesByMessage[cleanMessage] = event.captures
-    }
+    // Mutated in place with one lookup: a copy taken out of the dictionary would copy its
+    // lineages on every add, and each lookup hashes every field of the identity.
+    entries[identity, default: Entry()].add(
+      lineage, kindSpelling: spelling, event: event, isCombined: identity.isCombined, message: cleanMessage)
   }
 
   /// Adds `lineage` to disjoint `lineages`, merging every one whose span it overlaps.
@@ -114,15 +124,17 @@ package struct EventBook: Sendable {
   ///
   /// - `now`: the latest capture time, to decide whether a series count may still lag (§5.2).
   package func merged(now: Date?) -> [MergedEvent] {
-    let ordered = entries.sorted { a, b in
-      a.key.knownFields != b.key.knownFields ? a.key.knownFields > b.key.knownFields : a.key < b.key
+    // Sorted once by (more known fields first, identity): each entry's count is taken once, not
+    // in every comparison.
+    let ordered = entries.map { (known: $0.key.knownFields, identity: $0.key, entry: $0.value) }.sorted { a, b in
+      a.known != b.known ? a.known > b.known : a.identity < b.identity
     }
     var clusters: [Cluster] = []
     // Compatible identities share name, type, reason and message (`isCompatible`): only clusters in
     // the same bucket need the full check, which keeps this linear in the number of events.
-    var buckets: [[String]: [Int]] = [:]
-    for (identity, entry) in ordered {
-      let bucket = [identity.name, identity.type, identity.reason, identity.message]
+    var buckets: [Bucket: [Int]] = [:]
+    for (_, identity, entry) in ordered {
+      let bucket = Bucket(name: identity.name, type: identity.type, reason: identity.reason, message: identity.message)
       let candidates = (buckets[bucket] ?? []).filter { clusters[$0].identity.isCompatible(with: identity) }
       guard !candidates.isEmpty else {
         var cluster = Cluster(identity: identity, kindSpelling: entry.kindSpelling)
@@ -147,6 +159,14 @@ package struct EventBook: Sendable {
     }
     let events = clusters.map { Self.mergedEvent($0, now: now) }
     return Self.linkCombined(MessageTemplate.assign(events)).sorted(by: MergedEvent.historyOrder)
+  }
+
+  /// The fields compatible identities share (`EventIdentity.isCompatible`), as a key without an array.
+  private struct Bucket: Hashable {
+    var name: String
+    var type: String
+    var reason: String
+    var message: String
   }
 
   /// The index of the span that fits `span` best: the largest overlap; else the latest one that
@@ -322,24 +342,37 @@ extension MergedEvent {
     return identityPrecedes(a, b)
   }
 
-  /// The fields `identityPrecedes` compares, in order; built once, not per comparison.
-  private static let identityFields: [@Sendable (MergedEvent) -> String] = [
-    { $0.involved.namespace ?? "" }, { $0.involved.kind?.lowercased() ?? "" }, { $0.involved.name },
-    { $0.involved.uid ?? "" }, { $0.involved.fieldPath ?? "" }, { $0.type.description }, { $0.reason },
-    { $0.sourceComponent ?? "" }, { $0.sourceHost ?? "" }, { $0.message }, { $0.involved.pastedAt?.description ?? "" },
-  ]
-
   /// A total order on everything else, compared field by field: this runs inside sorts of every
-  /// event, so it builds no arrays and formats no dates.
+  /// event, so it builds no arrays, formats no dates, and lower-cases a kind only when two differ.
   private static func identityPrecedes(_ a: MergedEvent, _ b: MergedEvent) -> Bool {
-    for field in identityFields {
-      let (x, y) = (field(a), field(b))
+    if let o = order(a.involved.namespace, b.involved.namespace) { return o }
+    if a.involved.kind != b.involved.kind {
+      let (x, y) = (a.involved.kind?.lowercased() ?? "", b.involved.kind?.lowercased() ?? "")
       if x != y { return x < y }
+    }
+    if a.involved.name != b.involved.name { return a.involved.name < b.involved.name }
+    if let o = order(a.involved.uid, b.involved.uid) { return o }
+    if let o = order(a.involved.fieldPath, b.involved.fieldPath) { return o }
+    let (ta, tb) = (a.type.description, b.type.description)
+    if ta != tb { return ta < tb }
+    if a.reason != b.reason { return a.reason < b.reason }
+    if let o = order(a.sourceComponent, b.sourceComponent) { return o }
+    if let o = order(a.sourceHost, b.sourceHost) { return o }
+    if a.message != b.message { return a.message < b.message }
+    if a.involved.pastedAt != nil || b.involved.pastedAt != nil {
+      if let o = order(a.involved.pastedAt?.description, b.involved.pastedAt?.description) { return o }
     }
     if a.count != b.count { return a.count < b.count }
     let fa = a.firstSeen?.earliest ?? .distantPast
     let fb = b.firstSeen?.earliest ?? .distantPast
     if fa != fb { return fa < fb }
     return (a.firstSeen?.latest ?? .distantPast) < (b.firstSeen?.latest ?? .distantPast)
+  }
+
+  /// `(a ?? "") < (b ?? "")`, or nil when they are equal: a missing field sorts as empty.
+  @inline(__always)
+  private static func order(_ a: String?, _ b: String?) -> Bool? {
+    let (x, y) = (a ?? "", b ?? "")
+    return x == y ? nil : x < y
   }
 }
