@@ -151,6 +151,11 @@ package struct ObjectStreamParser: LineParser {
   /// `]`), seen between values: the tail of an object whose start the paste does not have. A
   /// member that opens an object or array is not one (`isMemberFragment` reads it).
   static func isExcerptTail(_ text: String) -> Bool {
+    // Most lines between values open one (`{`): rejected from their first byte, without walking
+    // the line by Characters (which was a third of the time on an NDJSON stream).
+    let utf8 = text.utf8
+    let lead = utf8.first { $0 != 0x20 && $0 != 0x09 }
+    guard lead == 0x22 || lead == 0x7D || lead == 0x5D else { return false }
     let body = text.drop { $0 == " " || $0 == "\t" }.prefix { $0 != "\r" }
     guard let first = body.first else { return false }
     if first == "}" || first == "]" { return body.allSatisfy { "}],: \t".contains($0) } }
