@@ -125,15 +125,21 @@ package struct EventBook: Sendable {
   /// - `now`: the latest capture time, to decide whether a series count may still lag (§5.2).
   package func merged(now: Date?) -> [MergedEvent] {
     // Sorted once by (more known fields first, identity): each entry's count is taken once, not
-    // in every comparison.
-    let ordered = entries.map { (known: $0.key.knownFields, identity: $0.key, entry: $0.value) }.sorted { a, b in
-      a.known != b.known ? a.known > b.known : a.identity < b.identity
+    // in every comparison, and indices are sorted, not the identities and entries themselves
+    // (moving those retains every string they hold).
+    let identities = Array(entries.keys)
+    let values = Array(entries.values)
+    let known = identities.map(\.knownFields)
+    let order = identities.withUnsafeBufferPointer { ids in
+      identities.indices.sorted { a, b in known[a] != known[b] ? known[a] > known[b] : ids[a] < ids[b] }
     }
     var clusters: [Cluster] = []
     // Compatible identities share name, type, reason and message (`isCompatible`): only clusters in
     // the same bucket need the full check, which keeps this linear in the number of events.
     var buckets: [Bucket: [Int]] = [:]
-    for (_, identity, entry) in ordered {
+    for index in order {
+      let identity = identities[index]
+      let entry = values[index]
       let bucket = Bucket(name: identity.name, type: identity.type, reason: identity.reason, message: identity.message)
       let candidates = (buckets[bucket] ?? []).filter { clusters[$0].identity.isCompatible(with: identity) }
       guard !candidates.isEmpty else {
@@ -157,8 +163,12 @@ package struct EventBook: Sendable {
         clusters[target].take(lineage)
       }
     }
-    let events = clusters.map { Self.mergedEvent($0, now: now) }
-    return Self.linkCombined(MessageTemplate.assign(events)).sorted(by: MergedEvent.historyOrder)
+    let events = Self.linkCombined(MessageTemplate.assign(clusters.map { Self.mergedEvent($0, now: now) }))
+    // Indices sorted, the events then taken once in that order: sorting the events themselves
+    // copied each (every string it holds retained) at every move.
+    return events.withUnsafeBufferPointer { buffer in
+      buffer.indices.sorted { MergedEvent.historyOrder(buffer[$0], buffer[$1]) }.map { buffer[$0] }
+    }
   }
 
   /// The fields compatible identities share (`EventIdentity.isCompatible`), as a key without an array.
@@ -296,6 +306,8 @@ package struct EventBook: Sendable {
   /// Links each `(combined from similar events): ` event to the events with its aggregate key
   /// (§5.1 step 1): their messages become its exemplars and both sides get a caveat.
   static func linkCombined(_ events: [MergedEvent]) -> [MergedEvent] {
+    // Most histories have no combined event: nothing to link, no keys to build.
+    guard events.contains(where: { $0.message.hasPrefix(EventIdentity.combinedPrefix) }) else { return events }
     var keyOf: [Int: [String?]] = [:]
     var similar: [[String?]: Set<String>] = [:]
     var combinedKeys = Set<[String?]>()
