@@ -145,7 +145,11 @@ package struct EventBook: Sendable {
       guard !candidates.isEmpty else {
         var cluster = Cluster(identity: identity, kindSpelling: entry.kindSpelling)
         cluster.adoptPattern(of: entry)
-        for l in entry.named.values.sorted(by: Self.lineageOrder) + entry.unnamed { cluster.take(l) }
+        // Taking the entry's lineages one by one into an empty cluster rebuilds the same
+        // dictionary (each is keyed by its only name, and merging a lineage with itself changes
+        // nothing): its storage is shared instead of copied, one dictionary per event saved.
+        cluster.named = entry.named
+        cluster.unnamed = entry.unnamed
         buckets[bucket, default: []].append(clusters.count)
         clusters.append(cluster)
         continue
@@ -167,7 +171,8 @@ package struct EventBook: Sendable {
     // Indices sorted, the events then taken once in that order: sorting the events themselves
     // copied each (every string it holds retained) at every move.
     return events.withUnsafeBufferPointer { buffer in
-      buffer.indices.sorted { MergedEvent.historyOrder(buffer[$0], buffer[$1]) }.map { buffer[$0] }
+      guard let base = buffer.baseAddress else { return [] }
+      return buffer.indices.sorted { MergedEvent.historyOrder(base + $0, base + $1) }.map { buffer[$0] }
     }
   }
 
@@ -305,7 +310,7 @@ package struct EventBook: Sendable {
 
   /// Links each `(combined from similar events): ` event to the events with its aggregate key
   /// (§5.1 step 1): their messages become its exemplars and both sides get a caveat.
-  static func linkCombined(_ events: [MergedEvent]) -> [MergedEvent] {
+  static func linkCombined(_ events: consuming [MergedEvent]) -> [MergedEvent] {
     // Most histories have no combined event: nothing to link, no keys to build.
     guard events.contains(where: { $0.message.hasPrefix(EventIdentity.combinedPrefix) }) else { return events }
     var keyOf: [Int: [String?]] = [:]
@@ -346,39 +351,45 @@ package struct EventBook: Sendable {
 
 extension MergedEvent {
   /// Oldest last-seen first, events without a time first (as describe sorts zero times, §1.6),
-  /// then by identity so the order is total.
-  package static func historyOrder(_ a: MergedEvent, _ b: MergedEvent) -> Bool {
-    let ta = a.lastSeen?.earliest ?? .distantPast
-    let tb = b.lastSeen?.earliest ?? .distantPast
+  /// then by identity so the order is total. The events are compared in place: each field is read
+  /// where it lies, so a sort of every event copies none of them (passed by value, each
+  /// comparison retained every string of both).
+  package static func historyOrder(_ a: UnsafePointer<MergedEvent>, _ b: UnsafePointer<MergedEvent>) -> Bool {
+    let ta = a.pointee.lastSeen?.earliest ?? .distantPast
+    let tb = b.pointee.lastSeen?.earliest ?? .distantPast
     if ta != tb { return ta < tb }
     return identityPrecedes(a, b)
   }
 
   /// A total order on everything else, compared field by field: this runs inside sorts of every
   /// event, so it builds no arrays, formats no dates, and lower-cases a kind only when two differ.
-  private static func identityPrecedes(_ a: MergedEvent, _ b: MergedEvent) -> Bool {
-    if let o = order(a.involved.namespace, b.involved.namespace) { return o }
-    if a.involved.kind != b.involved.kind {
-      let (x, y) = (a.involved.kind?.lowercased() ?? "", b.involved.kind?.lowercased() ?? "")
+  private static func identityPrecedes(_ pa: UnsafePointer<MergedEvent>, _ pb: UnsafePointer<MergedEvent>) -> Bool {
+    if let o = order(pa.pointee.involved.namespace, pb.pointee.involved.namespace) { return o }
+    if pa.pointee.involved.kind != pb.pointee.involved.kind {
+      let (x, y) = (pa.pointee.involved.kind?.lowercased() ?? "", pb.pointee.involved.kind?.lowercased() ?? "")
       if x != y { return x < y }
     }
-    if a.involved.name != b.involved.name { return a.involved.name < b.involved.name }
-    if let o = order(a.involved.uid, b.involved.uid) { return o }
-    if let o = order(a.involved.fieldPath, b.involved.fieldPath) { return o }
-    let (ta, tb) = (a.type.description, b.type.description)
-    if ta != tb { return ta < tb }
-    if a.reason != b.reason { return a.reason < b.reason }
-    if let o = order(a.sourceComponent, b.sourceComponent) { return o }
-    if let o = order(a.sourceHost, b.sourceHost) { return o }
-    if a.message != b.message { return a.message < b.message }
-    if a.involved.pastedAt != nil || b.involved.pastedAt != nil {
-      if let o = order(a.involved.pastedAt?.description, b.involved.pastedAt?.description) { return o }
+    if pa.pointee.involved.name != pb.pointee.involved.name {
+      return pa.pointee.involved.name < pb.pointee.involved.name
     }
-    if a.count != b.count { return a.count < b.count }
-    let fa = a.firstSeen?.earliest ?? .distantPast
-    let fb = b.firstSeen?.earliest ?? .distantPast
+    if let o = order(pa.pointee.involved.uid, pb.pointee.involved.uid) { return o }
+    if let o = order(pa.pointee.involved.fieldPath, pb.pointee.involved.fieldPath) { return o }
+    let (ta, tb) = (pa.pointee.type.description, pb.pointee.type.description)
+    if ta != tb { return ta < tb }
+    if pa.pointee.reason != pb.pointee.reason { return pa.pointee.reason < pb.pointee.reason }
+    if let o = order(pa.pointee.sourceComponent, pb.pointee.sourceComponent) { return o }
+    if let o = order(pa.pointee.sourceHost, pb.pointee.sourceHost) { return o }
+    if pa.pointee.message != pb.pointee.message { return pa.pointee.message < pb.pointee.message }
+    if pa.pointee.involved.pastedAt != nil || pb.pointee.involved.pastedAt != nil {
+      if let o = order(pa.pointee.involved.pastedAt?.description, pb.pointee.involved.pastedAt?.description) {
+        return o
+      }
+    }
+    if pa.pointee.count != pb.pointee.count { return pa.pointee.count < pb.pointee.count }
+    let fa = pa.pointee.firstSeen?.earliest ?? .distantPast
+    let fb = pb.pointee.firstSeen?.earliest ?? .distantPast
     if fa != fb { return fa < fb }
-    return (a.firstSeen?.latest ?? .distantPast) < (b.firstSeen?.latest ?? .distantPast)
+    return (pa.pointee.firstSeen?.latest ?? .distantPast) < (pb.pointee.firstSeen?.latest ?? .distantPast)
   }
 
   /// `(a ?? "") < (b ?? "")`, or nil when they are equal: a missing field sorts as empty.
