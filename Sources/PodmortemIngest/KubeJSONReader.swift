@@ -46,7 +46,8 @@ struct KubeJSONReader {
   private static let openBracket: UInt8 = 0x5B
   private static let closeBracket: UInt8 = 0x5D
 
-  /// Skips JSON whitespace (RFC 8259 §2: space, tab, line feed, carriage return).
+  /// Skips JSON whitespace: space, tab, line feed, carriage return
+  /// (https://www.rfc-editor.org/rfc/rfc8259#section-2).
   @inline(__always)
   private mutating func space() {
     while i < p.count {
@@ -273,7 +274,8 @@ struct KubeJSONReader {
       case 0x75:
         var scalar = try hex4()
         if scalar >= 0xD800 && scalar <= 0xDBFF {
-          // A high surrogate must be followed by an escaped low one (RFC 8259 §7).
+          // A high surrogate must be followed by an escaped low one
+          // (https://www.rfc-editor.org/rfc/rfc8259#section-7).
           guard i + 1 < p.count, p[i] == Self.backslash, p[i + 1] == 0x75 else { throw Unsure() }
           i += 2
           let low = try hex4()
@@ -309,7 +311,8 @@ struct KubeJSONReader {
     return v
   }
 
-  /// Strict UTF-8 (Unicode 15 table 3-7): no overlong forms, surrogates or values past U+10FFFF.
+  /// Strict UTF-8, no overlong forms, surrogates or values past U+10FFFF (table 3-7 of
+  /// https://www.unicode.org/versions/Unicode15.0.0/ch03.pdf).
   static func isValidUTF8(_ bytes: some Collection<UInt8>) -> Bool {
     var it = bytes.makeIterator()
     while let b0 = it.next() {
