@@ -130,8 +130,11 @@ package struct EventBook: Sendable {
     let identities = Array(entries.keys)
     let values = Array(entries.values)
     let known = identities.map(\.knownFields)
-    let order = identities.withUnsafeBufferPointer { ids in
-      identities.indices.sorted { a, b in known[a] != known[b] ? known[a] > known[b] : ids[a] < ids[b] }
+    let order = identities.withUnsafeBufferPointer { ids -> [Int] in
+      guard let base = ids.baseAddress else { return [] }
+      return ids.indices.sorted { a, b in
+        known[a] != known[b] ? known[a] > known[b] : EventIdentity.precedes(base + a, base + b)
+      }
     }
     var clusters: [Cluster] = []
     // Compatible identities share name, type, reason and message (`isCompatible`): only clusters in

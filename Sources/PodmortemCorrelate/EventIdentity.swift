@@ -109,21 +109,26 @@ package struct EventIdentity: Hashable, Comparable, Sendable {
     [namespace, kind, name, uid, type, reason, component, host, pastedAt?.description]
   }
 
-  /// A total order for deterministic output; nil sorts before any value. Compared field by field
-  /// without building keys or calling through a table: identities are sorted in every merge.
+  /// A total order for deterministic output; nil sorts before any value.
   package static func < (lhs: EventIdentity, rhs: EventIdentity) -> Bool {
-    if let o = order(lhs.namespace, rhs.namespace) { return o }
-    if let o = order(lhs.kind, rhs.kind) { return o }
-    if lhs.name != rhs.name { return lhs.name < rhs.name }
-    if let o = order(lhs.uid, rhs.uid) { return o }
-    if let o = order(lhs.fieldPath, rhs.fieldPath) { return o }
-    if lhs.type != rhs.type { return lhs.type < rhs.type }
-    if lhs.reason != rhs.reason { return lhs.reason < rhs.reason }
-    if let o = order(lhs.component, rhs.component) { return o }
-    if let o = order(lhs.host, rhs.host) { return o }
-    if lhs.message != rhs.message { return lhs.message < rhs.message }
-    if lhs.pastedAt == nil && rhs.pastedAt == nil { return false }
-    return order(lhs.pastedAt?.description, rhs.pastedAt?.description) ?? false
+    withUnsafePointer(to: lhs) { a in withUnsafePointer(to: rhs) { b in precedes(a, b) } }
+  }
+
+  /// `<` on identities in place, compared field by field without building keys: each field is
+  /// read where it lies, so sorting every identity of a merge copies none of them.
+  package static func precedes(_ pa: UnsafePointer<EventIdentity>, _ pb: UnsafePointer<EventIdentity>) -> Bool {
+    if let o = order(pa.pointee.namespace, pb.pointee.namespace) { return o }
+    if let o = order(pa.pointee.kind, pb.pointee.kind) { return o }
+    if pa.pointee.name != pb.pointee.name { return pa.pointee.name < pb.pointee.name }
+    if let o = order(pa.pointee.uid, pb.pointee.uid) { return o }
+    if let o = order(pa.pointee.fieldPath, pb.pointee.fieldPath) { return o }
+    if pa.pointee.type != pb.pointee.type { return pa.pointee.type < pb.pointee.type }
+    if pa.pointee.reason != pb.pointee.reason { return pa.pointee.reason < pb.pointee.reason }
+    if let o = order(pa.pointee.component, pb.pointee.component) { return o }
+    if let o = order(pa.pointee.host, pb.pointee.host) { return o }
+    if pa.pointee.message != pb.pointee.message { return pa.pointee.message < pb.pointee.message }
+    if pa.pointee.pastedAt == nil && pb.pointee.pastedAt == nil { return false }
+    return order(pa.pointee.pastedAt?.description, pb.pointee.pastedAt?.description) ?? false
   }
 
   /// `a < b` with nil first, or nil when they are equal.
