@@ -68,6 +68,7 @@ EVENTS_MB=${BENCH_EVENTS_MB:-1024}
 eventlist="$OUT/eventlist-$EVENTS_MB.json"
 [ -s "$eventlist" ] || python3 bench/gen_eventlist.py --mb "$EVENTS_MB" > "$eventlist"
 measure "jq items"                       jq -c '.items[]' "$eventlist"
+measure "python json.load"               python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$eventlist"
 measure "podmortem EventList"            "$BIN" --format text --fail-on critical --now 2026-11-27T01:00:00Z "$eventlist"
 
 describe="$OUT/describe-10000.txt"

@@ -43,32 +43,52 @@ package struct OutputWriter: Sendable {
 
   /// Writes all of `text`, or says why it could not.
   package func write(_ text: String) -> Result<Void, OutputFailure> {
-    var bytes = Array(text.utf8)
-    return bytes.withUnsafeMutableBytes { buffer in
-      var done = 0
-      while done < buffer.count {
-        guard let base = buffer.baseAddress else { return .success(()) }
-        let n = systemWrite(descriptor, base + done, buffer.count - done)
-        if n > 0 {
-          done += n
-          continue
-        }
-        let code = n == 0 ? EIO : errno
-        switch code {
-        case EINTR:
-          continue
-        case EAGAIN, EWOULDBLOCK:
-          // A non-blocking descriptor inherited from the caller: wait until it takes more.
-          var poller = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
-          _ = poll(&poller, 1, -1)
-        case EPIPE:
-          return .failure(.closedPipe)
-        default:
-          return .failure(.failed(errno: code))
-        }
-      }
-      return .success(())
+    let bytes = Array(text.utf8)
+    return bytes.withUnsafeBytes { write(bytes: $0) }
+  }
+
+  /// Writes a document as a renderer produces it (`JSONRenderer.render(_:to:)`): `produce` hands
+  /// its pieces to the sink it is given, each written at once, so the document is never held
+  /// whole. The first failure ends the writing (the sink then refuses the rest) and is returned.
+  package func stream(_ produce: (@escaping (UnsafeRawBufferPointer) -> Bool) -> Void) -> Result<Void, OutputFailure> {
+    final class FirstFailure: @unchecked Sendable {
+      // Only touched by the one `produce` call that owns it.
+      var failure: OutputFailure?
     }
+    let state = FirstFailure()
+    produce { [self] bytes in
+      guard state.failure == nil else { return false }
+      if case .failure(let failure) = write(bytes: bytes) { state.failure = failure }
+      return state.failure == nil
+    }
+    return state.failure.map { .failure($0) } ?? .success(())
+  }
+
+  /// Writes all of `bytes`, or says why it could not.
+  package func write(bytes buffer: UnsafeRawBufferPointer) -> Result<Void, OutputFailure> {
+    guard let base = buffer.baseAddress else { return .success(()) }
+    var done = 0
+    while done < buffer.count {
+      let n = systemWrite(descriptor, base + done, buffer.count - done)
+      if n > 0 {
+        done += n
+        continue
+      }
+      let code = n == 0 ? EIO : errno
+      switch code {
+      case EINTR:
+        continue
+      case EAGAIN, EWOULDBLOCK:
+        // A non-blocking descriptor inherited from the caller: wait until it takes more.
+        var poller = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
+        _ = poll(&poller, 1, -1)
+      case EPIPE:
+        return .failure(.closedPipe)
+      default:
+        return .failure(.failed(errno: code))
+      }
+    }
+    return .success(())
   }
 }
 

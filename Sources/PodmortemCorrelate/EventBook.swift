@@ -33,6 +33,20 @@ package struct EventBook: Sendable {
         unnamed = EventBook.coalesce(unnamed, adding: lineage)
       }
     }
+
+    /// Adds one observation of `event` and keeps the smallest pattern id seen with its captures.
+    mutating func add(
+      _ lineage: Lineage, kindSpelling spelling: String?, event: Event, isCombined: Bool, message: String
+    ) {
+      add(lineage, kindSpelling: spelling)
+      if let id = event.patternID, patternID.map({ id < $0 }) ?? true {
+        patternID = id
+        captures = event.captures
+      }
+      if isCombined, event.patternID != nil, event.patternID == patternID {
+        capturesByMessage[message] = event.captures
+      }
+    }
   }
 
   private(set) var entries: [EventIdentity: Entry] = [:]
@@ -43,19 +57,15 @@ package struct EventBook: Sendable {
 
   /// Adds `event` whose identity the caller already computed.
   package mutating func add(_ event: Event, identity: EventIdentity) {
+    // Only a combined event's message needs trimming here: the identity holds every other one trimmed.
     let cleanMessage =
       identity.isCombined ? event.message.trimmingCharacters(in: .whitespacesAndNewlines) : identity.message
     let lineage = Lineage(event, message: cleanMessage)
     let spelling = event.involved.kind.flatMap { $0.isEmpty ? nil : $0 }
-    // Mutated in place: a copy taken out of the dictionary would copy its lineages on every add.
-    entries[identity, default: Entry()].add(lineage, kindSpelling: spelling)
-    if let id = event.patternID, entries[identity]?.patternID.map({ id < $0 }) ?? true {
-      entries[identity]?.patternID = id
-      entries[identity]?.captures = event.captures
-    }
-    if identity.isCombined, event.patternID != nil, event.patternID == entries[identity]?.patternID {
-      entries[identity]?.capturesByMessage[cleanMessage] = event.captures
-    }
+    // Mutated in place with one lookup: a copy taken out of the dictionary would copy its
+    // lineages on every add, and each lookup hashes every field of the identity.
+    entries[identity, default: Entry()].add(
+      lineage, kindSpelling: spelling, event: event, isCombined: identity.isCombined, message: cleanMessage)
   }
 
   /// Adds `lineage` to disjoint `lineages`, merging every one whose span it overlaps.
@@ -114,20 +124,35 @@ package struct EventBook: Sendable {
   ///
   /// - `now`: the latest capture time, to decide whether a series count may still lag (§5.2).
   package func merged(now: Date?) -> [MergedEvent] {
-    let ordered = entries.sorted { a, b in
-      a.key.knownFields != b.key.knownFields ? a.key.knownFields > b.key.knownFields : a.key < b.key
+    // Sorted once by (more known fields first, identity): each entry's count is taken once, not
+    // in every comparison, and indices are sorted, not the identities and entries themselves
+    // (moving those retains every string they hold).
+    let identities = Array(entries.keys)
+    let values = Array(entries.values)
+    let known = identities.map(\.knownFields)
+    let order = identities.withUnsafeBufferPointer { ids -> [Int] in
+      guard let base = ids.baseAddress else { return [] }
+      return ids.indices.sorted { a, b in
+        known[a] != known[b] ? known[a] > known[b] : EventIdentity.precedes(base + a, base + b)
+      }
     }
     var clusters: [Cluster] = []
     // Compatible identities share name, type, reason and message (`isCompatible`): only clusters in
     // the same bucket need the full check, which keeps this linear in the number of events.
-    var buckets: [[String]: [Int]] = [:]
-    for (identity, entry) in ordered {
-      let bucket = [identity.name, identity.type, identity.reason, identity.message]
+    var buckets: [Bucket: [Int]] = [:]
+    for index in order {
+      let identity = identities[index]
+      let entry = values[index]
+      let bucket = Bucket(name: identity.name, type: identity.type, reason: identity.reason, message: identity.message)
       let candidates = (buckets[bucket] ?? []).filter { clusters[$0].identity.isCompatible(with: identity) }
       guard !candidates.isEmpty else {
         var cluster = Cluster(identity: identity, kindSpelling: entry.kindSpelling)
         cluster.adoptPattern(of: entry)
-        for l in entry.named.values.sorted(by: Self.lineageOrder) + entry.unnamed { cluster.take(l) }
+        // Taking the entry's lineages one by one into an empty cluster rebuilds the same
+        // dictionary (each is keyed by its only name, and merging a lineage with itself changes
+        // nothing): its storage is shared instead of copied, one dictionary per event saved.
+        cluster.named = entry.named
+        cluster.unnamed = entry.unnamed
         buckets[bucket, default: []].append(clusters.count)
         clusters.append(cluster)
         continue
@@ -145,8 +170,21 @@ package struct EventBook: Sendable {
         clusters[target].take(lineage)
       }
     }
-    let events = clusters.map { Self.mergedEvent($0, now: now) }
-    return Self.linkCombined(MessageTemplate.assign(events)).sorted(by: MergedEvent.historyOrder)
+    let events = Self.linkCombined(MessageTemplate.assign(clusters.map { Self.mergedEvent($0, now: now) }))
+    // Indices sorted, the events then taken once in that order: sorting the events themselves
+    // copied each (every string it holds retained) at every move.
+    return events.withUnsafeBufferPointer { buffer in
+      guard let base = buffer.baseAddress else { return [] }
+      return buffer.indices.sorted { MergedEvent.historyOrder(base + $0, base + $1) }.map { buffer[$0] }
+    }
+  }
+
+  /// The fields compatible identities share (`EventIdentity.isCompatible`), as a key without an array.
+  private struct Bucket: Hashable {
+    var name: String
+    var type: String
+    var reason: String
+    var message: String
   }
 
   /// The index of the span that fits `span` best: the largest overlap; else the latest one that
@@ -275,7 +313,9 @@ package struct EventBook: Sendable {
 
   /// Links each `(combined from similar events): ` event to the events with its aggregate key
   /// (§5.1 step 1): their messages become its exemplars and both sides get a caveat.
-  static func linkCombined(_ events: [MergedEvent]) -> [MergedEvent] {
+  static func linkCombined(_ events: consuming [MergedEvent]) -> [MergedEvent] {
+    // Most histories have no combined event: nothing to link, no keys to build.
+    guard events.contains(where: { $0.message.hasPrefix(EventIdentity.combinedPrefix) }) else { return events }
     var keyOf: [Int: [String?]] = [:]
     var similar: [[String?]: Set<String>] = [:]
     var combinedKeys = Set<[String?]>()
@@ -314,32 +354,51 @@ package struct EventBook: Sendable {
 
 extension MergedEvent {
   /// Oldest last-seen first, events without a time first (as describe sorts zero times, §1.6),
-  /// then by identity so the order is total.
-  package static func historyOrder(_ a: MergedEvent, _ b: MergedEvent) -> Bool {
-    let ta = a.lastSeen?.earliest ?? .distantPast
-    let tb = b.lastSeen?.earliest ?? .distantPast
+  /// then by identity so the order is total. The events are compared in place: each field is read
+  /// where it lies, so a sort of every event copies none of them (passed by value, each
+  /// comparison retained every string of both).
+  package static func historyOrder(_ a: UnsafePointer<MergedEvent>, _ b: UnsafePointer<MergedEvent>) -> Bool {
+    let ta = a.pointee.lastSeen?.earliest ?? .distantPast
+    let tb = b.pointee.lastSeen?.earliest ?? .distantPast
     if ta != tb { return ta < tb }
     return identityPrecedes(a, b)
   }
 
-  /// The fields `identityPrecedes` compares, in order; built once, not per comparison.
-  private static let identityFields: [@Sendable (MergedEvent) -> String] = [
-    { $0.involved.namespace ?? "" }, { $0.involved.kind?.lowercased() ?? "" }, { $0.involved.name },
-    { $0.involved.uid ?? "" }, { $0.involved.fieldPath ?? "" }, { $0.type.description }, { $0.reason },
-    { $0.sourceComponent ?? "" }, { $0.sourceHost ?? "" }, { $0.message }, { $0.involved.pastedAt?.description ?? "" },
-  ]
-
   /// A total order on everything else, compared field by field: this runs inside sorts of every
-  /// event, so it builds no arrays and formats no dates.
-  private static func identityPrecedes(_ a: MergedEvent, _ b: MergedEvent) -> Bool {
-    for field in identityFields {
-      let (x, y) = (field(a), field(b))
+  /// event, so it builds no arrays, formats no dates, and lower-cases a kind only when two differ.
+  private static func identityPrecedes(_ pa: UnsafePointer<MergedEvent>, _ pb: UnsafePointer<MergedEvent>) -> Bool {
+    if let o = order(pa.pointee.involved.namespace, pb.pointee.involved.namespace) { return o }
+    if pa.pointee.involved.kind != pb.pointee.involved.kind {
+      let (x, y) = (pa.pointee.involved.kind?.lowercased() ?? "", pb.pointee.involved.kind?.lowercased() ?? "")
       if x != y { return x < y }
     }
-    if a.count != b.count { return a.count < b.count }
-    let fa = a.firstSeen?.earliest ?? .distantPast
-    let fb = b.firstSeen?.earliest ?? .distantPast
+    if pa.pointee.involved.name != pb.pointee.involved.name {
+      return pa.pointee.involved.name < pb.pointee.involved.name
+    }
+    if let o = order(pa.pointee.involved.uid, pb.pointee.involved.uid) { return o }
+    if let o = order(pa.pointee.involved.fieldPath, pb.pointee.involved.fieldPath) { return o }
+    let (ta, tb) = (pa.pointee.type.description, pb.pointee.type.description)
+    if ta != tb { return ta < tb }
+    if pa.pointee.reason != pb.pointee.reason { return pa.pointee.reason < pb.pointee.reason }
+    if let o = order(pa.pointee.sourceComponent, pb.pointee.sourceComponent) { return o }
+    if let o = order(pa.pointee.sourceHost, pb.pointee.sourceHost) { return o }
+    if pa.pointee.message != pb.pointee.message { return pa.pointee.message < pb.pointee.message }
+    if pa.pointee.involved.pastedAt != nil || pb.pointee.involved.pastedAt != nil {
+      if let o = order(pa.pointee.involved.pastedAt?.description, pb.pointee.involved.pastedAt?.description) {
+        return o
+      }
+    }
+    if pa.pointee.count != pb.pointee.count { return pa.pointee.count < pb.pointee.count }
+    let fa = pa.pointee.firstSeen?.earliest ?? .distantPast
+    let fb = pb.pointee.firstSeen?.earliest ?? .distantPast
     if fa != fb { return fa < fb }
-    return (a.firstSeen?.latest ?? .distantPast) < (b.firstSeen?.latest ?? .distantPast)
+    return (pa.pointee.firstSeen?.latest ?? .distantPast) < (pb.pointee.firstSeen?.latest ?? .distantPast)
+  }
+
+  /// `(a ?? "") < (b ?? "")`, or nil when they are equal: a missing field sorts as empty.
+  @inline(__always)
+  private static func order(_ a: String?, _ b: String?) -> Bool? {
+    let (x, y) = (a ?? "", b ?? "")
+    return x == y ? nil : x < y
   }
 }

@@ -74,11 +74,18 @@ package struct EvidenceSample: Hashable, Sendable {
 
   /// The kept lines in source order, without duplicates.
   package var lines: [Evidence] {
-    var seen = Set<Evidence>()
-    return (head + tail).flatMap { $0 }.sorted(by: Self.lineOrder).filter { seen.insert($0).inserted }
+    var all = (head + tail).flatMap { $0 }
+    all.sort(by: Self.lineOrder)
+    // Equal lines sort next to each other: each is kept once, without hashing its text.
+    var out: [Evidence] = []
+    out.reserveCapacity(all.count)
+    for e in all where out.last != e { out.append(e) }
+    return out
   }
 
-  private static func lineOrder(_ a: Evidence, _ b: Evidence) -> Bool { (a.ref, a.text) < (b.ref, b.text) }
+  private static func lineOrder(_ a: Evidence, _ b: Evidence) -> Bool {
+    a.ref != b.ref ? a.ref < b.ref : a.text < b.text
+  }
 
   private static func occurrenceOrder(_ a: [Evidence], _ b: [Evidence]) -> Bool {
     a.lexicographicallyPrecedes(b, by: lineOrder)

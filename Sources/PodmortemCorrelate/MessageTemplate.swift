@@ -16,26 +16,38 @@ package enum MessageTemplate {
 
   /// Sets `template` and `exemplars` on every event whose template (with the same type and reason)
   /// stands for at least two distinct messages. Combined events are left alone.
-  package static func assign(_ events: [MergedEvent]) -> [MergedEvent] {
+  /// `events` is consumed, so the events are changed in place, not in a copy of the array.
+  package static func assign(_ events: consuming [MergedEvent]) -> [MergedEvent] {
+    var out = events
     var templates: [String?] = []
-    var messages: [[String]: Set<String>] = [:]
-    for e in events {
+    templates.reserveCapacity(out.count)
+    var messages: [Key: Set<String>] = [:]
+    for e in out {
       guard !e.message.hasPrefix(EventIdentity.combinedPrefix) else {
         templates.append(nil)
         continue
       }
       let t = template(e.message)
       templates.append(t)
-      messages[[e.type.description, e.reason, t], default: []].insert(e.message)
+      messages[Key(type: e.type.description, reason: e.reason, template: t), default: []].insert(e.message)
     }
     let exemplars = messages.filter { $0.value.count >= 2 }.mapValues { Array($0.sorted().prefix(exemplarLimit)) }
-    var out = events
+    guard !exemplars.isEmpty else { return out }
     for i in out.indices {
-      guard let t = templates[i], let chosen = exemplars[[out[i].type.description, out[i].reason, t]] else { continue }
+      guard let t = templates[i],
+        let chosen = exemplars[Key(type: out[i].type.description, reason: out[i].reason, template: t)]
+      else { continue }
       out[i].template = t
       out[i].exemplars = chosen
     }
     return out
+  }
+
+  /// What messages are grouped by: a struct, not an array built per event.
+  private struct Key: Hashable {
+    var type: String
+    var reason: String
+    var template: String
   }
 
   /// The template of `message`.

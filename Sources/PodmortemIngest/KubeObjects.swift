@@ -3,7 +3,7 @@
 /// One `KubeObject` covers every kind (Event, Pod, Node, workloads, a watch `Status`): the fields
 /// of the kinds do not clash in type, so one decode pass reads any of them, and unknown fields
 /// are skipped. Environment values are never decoded (secrets).
-struct KubeDocument: Decodable {
+struct KubeDocument: Decodable, Equatable {
   /// The object itself, when the document is not an envelope.
   var object: KubeObject
   /// `{"type": "ADDED", "object": {…}}` (a watch event, docs/kubernetes.md §3.2).
@@ -31,6 +31,17 @@ struct KubeDocument: Decodable {
     case object, verb, event, items
   }
 
+  /// A document read by `KubeJSONReader`, which leaves a bare container-status map to this decoder.
+  init(
+    object: KubeObject, watchObject: KubeObject?, verb: String?, routedEvent: KubeObject?, items: [KubeObject]?
+  ) {
+    self.object = object
+    self.watchObject = watchObject
+    self.verb = verb
+    self.routedEvent = routedEvent
+    self.items = items
+  }
+
   init(from decoder: Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     watchObject = try c.decodeIfPresent(KubeObject.self, forKey: .object)
@@ -49,7 +60,7 @@ struct KubeDocument: Decodable {
 }
 
 /// Any Kubernetes object, as the union of the fields podmortem reads.
-struct KubeObject: Decodable {
+struct KubeObject: Decodable, Equatable {
   var apiVersion: String?
   var kind: String?
   var metadata: KubeMetadata?
@@ -90,14 +101,14 @@ struct KubeObject: Decodable {
 }
 
 /// A v1beta1 pod's `currentState` (docs/kubernetes.md §4.5).
-struct KubeV1Beta1PodState: Decodable {
+struct KubeV1Beta1PodState: Decodable, Equatable {
   var host: String?
   var hostIP: String?
   var podIP: String?
   var info: [String: KubeContainerStatus]?
 }
 
-struct KubeMetadata: Decodable {
+struct KubeMetadata: Decodable, Equatable {
   var name: String?
   var namespace: String?
   var uid: String?
@@ -109,13 +120,13 @@ struct KubeMetadata: Decodable {
   var ownerReferences: [KubeOwnerReference]?
 }
 
-struct KubeOwnerReference: Decodable {
+struct KubeOwnerReference: Decodable, Equatable {
   var kind: String?
   var name: String?
   var controller: Bool?
 }
 
-struct KubeObjectReference: Decodable {
+struct KubeObjectReference: Decodable, Equatable {
   var kind: String?
   var namespace: String?
   var name: String?
@@ -123,17 +134,17 @@ struct KubeObjectReference: Decodable {
   var fieldPath: String?
 }
 
-struct KubeEventSeries: Decodable {
+struct KubeEventSeries: Decodable, Equatable {
   @Int32Field var count: Int?
   var lastObservedTime: String?
 }
 
-struct KubeEventSource: Decodable {
+struct KubeEventSource: Decodable, Equatable {
   var component: String?
   var host: String?
 }
 
-struct KubeSpec: Decodable {
+struct KubeSpec: Decodable, Equatable {
   // Pod
   var nodeName: String?
   var containers: [KubeContainer]?
@@ -150,7 +161,7 @@ struct KubeSpec: Decodable {
   @Int32Field var parallelism: Int?
 }
 
-struct KubeContainer: Decodable {
+struct KubeContainer: Decodable, Equatable {
   var name: String?
   var image: String?
   var restartPolicy: String?
@@ -163,16 +174,16 @@ struct KubeContainer: Decodable {
 }
 
 /// Only the name: the value (or its `valueFrom`) is never read.
-struct KubeEnvVar: Decodable {
+struct KubeEnvVar: Decodable, Equatable {
   var name: String?
 }
 
-struct KubeResources: Decodable {
+struct KubeResources: Decodable, Equatable {
   var limits: [String: KubeScalar]?
   var requests: [String: KubeScalar]?
 }
 
-struct KubeProbe: Decodable {
+struct KubeProbe: Decodable, Equatable {
   var exec: KubeExecAction?
   var httpGet: KubeHTTPGetAction?
   var tcpSocket: KubeTCPSocketAction?
@@ -185,44 +196,44 @@ struct KubeProbe: Decodable {
   @Int32Field var terminationGracePeriodSeconds: Int?
 }
 
-struct KubeLifecycle: Decodable {
+struct KubeLifecycle: Decodable, Equatable {
   var preStop: KubeLifecycleHandler?
   var postStart: KubeLifecycleHandler?
 }
 
-struct KubeLifecycleHandler: Decodable {
+struct KubeLifecycleHandler: Decodable, Equatable {
   var exec: KubeExecAction?
   var httpGet: KubeHTTPGetAction?
   var tcpSocket: KubeTCPSocketAction?
   var sleep: KubeSleepAction?
 }
 
-struct KubeExecAction: Decodable {
+struct KubeExecAction: Decodable, Equatable {
   var command: [String]?
 }
 
-struct KubeHTTPGetAction: Decodable {
+struct KubeHTTPGetAction: Decodable, Equatable {
   var path: String?
   var port: KubeScalar?
   var host: String?
   var scheme: String?
 }
 
-struct KubeTCPSocketAction: Decodable {
+struct KubeTCPSocketAction: Decodable, Equatable {
   var port: KubeScalar?
   var host: String?
 }
 
-struct KubeGRPCAction: Decodable {
+struct KubeGRPCAction: Decodable, Equatable {
   @Int32Field var port: Int?
   var service: String?
 }
 
-struct KubeSleepAction: Decodable {
+struct KubeSleepAction: Decodable, Equatable {
   @Int32Field var seconds: Int?
 }
 
-struct KubeToleration: Decodable {
+struct KubeToleration: Decodable, Equatable {
   var key: String?
   var `operator`: String?
   var value: String?
@@ -230,14 +241,14 @@ struct KubeToleration: Decodable {
   @Int32Field var tolerationSeconds: Int?
 }
 
-struct KubeTaint: Decodable {
+struct KubeTaint: Decodable, Equatable {
   var key: String?
   var value: String?
   var effect: String?
 }
 
 /// `status`: an object for Pods, Nodes and workloads, a string (`Failure`) in a `Status`.
-enum KubeStatusField: Decodable {
+enum KubeStatusField: Decodable, Equatable {
   case object(KubeStatus)
   case text(String)
 
@@ -255,7 +266,7 @@ enum KubeStatusField: Decodable {
   }
 }
 
-struct KubeStatus: Decodable {
+struct KubeStatus: Decodable, Equatable {
   // Pod
   var phase: String?
   var reason: String?
@@ -289,14 +300,14 @@ struct KubeStatus: Decodable {
   @Int32Field var failed: Int?
 }
 
-struct KubeCondition: Decodable {
+struct KubeCondition: Decodable, Equatable {
   var type: String?
   var status: String?
   var reason: String?
   var message: String?
 }
 
-struct KubeContainerStatus: Decodable {
+struct KubeContainerStatus: Decodable, Equatable {
   var name: String?
   var image: String?
   var state: KubeContainerState?
@@ -306,7 +317,7 @@ struct KubeContainerStatus: Decodable {
   @Int32Field var restartCount: Int?
 }
 
-struct KubeContainerState: Decodable {
+struct KubeContainerState: Decodable, Equatable {
   var waiting: KubeWaiting?
   var running: KubeRunning?
   var terminated: KubeTerminated?
@@ -314,16 +325,16 @@ struct KubeContainerState: Decodable {
   var termination: KubeTerminated?
 }
 
-struct KubeWaiting: Decodable {
+struct KubeWaiting: Decodable, Equatable {
   var reason: String?
   var message: String?
 }
 
-struct KubeRunning: Decodable {
+struct KubeRunning: Decodable, Equatable {
   var startedAt: String?
 }
 
-struct KubeTerminated: Decodable {
+struct KubeTerminated: Decodable, Equatable {
   @Int32Field var exitCode: Int?
   @Int32Field var signal: Int?
   var reason: String?
@@ -334,8 +345,10 @@ struct KubeTerminated: Decodable {
 
 /// A scalar written as a string or a number: a port (`8080` or `http`), a quantity (`"500m"`,
 /// or `1` in hand-written YAML).
-struct KubeScalar: Decodable {
+struct KubeScalar: Decodable, Equatable {
   var text: String
+
+  init(text: String) { self.text = text }
 
   init(from decoder: Decoder) throws {
     let c = try decoder.singleValueContainer()

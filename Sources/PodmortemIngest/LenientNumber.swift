@@ -7,7 +7,7 @@ import PodmortemModel
 /// must hold"). The API types these fields as `int32`
 /// (https://github.com/kubernetes/api/blob/master/core/v1/types.go).
 @propertyWrapper
-struct Int32Field: Decodable {
+struct Int32Field: Decodable, Equatable {
   var wrappedValue: Int?
 
   init(wrappedValue: Int?) { self.wrappedValue = wrappedValue }

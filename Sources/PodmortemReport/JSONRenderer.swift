@@ -4,6 +4,11 @@ import PodmortemModel
 
 /// Renders the versioned JSON document (docs/findings-schema.md). Keys are sorted and every array is
 /// in a deterministic order, so the output is stable for scripts and golden tests.
+///
+/// The document is written as it is produced (`JSONStreamWriter`), element by element, to a sink
+/// (the output handle): a report of a million events is never held whole in memory. Its bytes are
+/// those `JSONEncoder` writes for the `Document` types below (`JSONRendererTests` holds the two
+/// together); each type's `write(to:)` lists its members in the order of their keys.
 package struct JSONRenderer: Sendable {
   /// Bumped on any incompatible change to the document's shape.
   package static let schemaVersion = 1
@@ -11,30 +16,106 @@ package struct JSONRenderer: Sendable {
   package init() {}
 
   package func render(_ input: ReportInput) -> String {
-    Self.encode(Document(input))
+    Self.collect { render(input, to: $0) }
+  }
+
+  /// Writes the document to `sink` as it is produced.
+  package func render(_ input: ReportInput, to sink: @escaping JSONStreamWriter.Sink) {
+    var w = JSONStreamWriter(sink: sink)
+    Self.write(
+      input, findings: input.findings, pods: input.state.pods, events: input.state.events,
+      suppressed: input.suppressed, to: &w)
   }
 
   /// The document of `podmortem events -o json`: the same document without `findings`, `pods` and
   /// `suppressed`, its `events` the ones selected (docs/findings-schema.md "The events document").
   package func renderEvents(_ input: ReportInput, events: [MergedEvent]) -> String {
-    var doc = Document(input)
-    doc.findings = nil
-    doc.pods = nil
-    doc.suppressed = nil
-    doc.events = events.map(EventDTO.init)
-    return Self.encode(doc)
+    Self.collect { renderEvents(input, events: events, to: $0) }
   }
 
-  private static func encode(_ doc: Document) -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    encoder.dateEncodingStrategy = .custom { date, enc in
-      var c = enc.singleValueContainer()
-      try c.encode(ReportTime.iso(date))
-    }
-    guard let data = try? encoder.encode(doc) else { return "{}\n" }
-    return String(decoding: data, as: UTF8.self) + "\n"
+  /// Writes the events document to `sink` as it is produced.
+  package func renderEvents(_ input: ReportInput, events: [MergedEvent], to sink: @escaping JSONStreamWriter.Sink) {
+    var w = JSONStreamWriter(sink: sink)
+    Self.write(input, findings: nil, pods: nil, events: events, suppressed: nil, to: &w)
   }
+
+  /// The document as one string, for callers that want it whole.
+  private static func collect(_ render: (@escaping JSONStreamWriter.Sink) -> Void) -> String {
+    let bytes = ByteCollector()
+    render { chunk in
+      bytes.data.append(contentsOf: chunk)
+      return true
+    }
+    return String(decoding: bytes.data, as: UTF8.self)
+  }
+
+  /// The top level, keys in `sortedKeys` order (`Document`'s members).
+  private static func write(
+    _ input: ReportInput, findings: [Finding]?, pods: [PodHistory]?, events: [MergedEvent], suppressed: Suppressed?,
+    to w: inout JSONStreamWriter
+  ) {
+    w.beginObject()
+    w.key("caveats")
+    w.strings(input.state.caveats)
+    w.key("diagnostics")
+    w.beginArray()
+    for d in input.diagnostics {
+      w.element()
+      DiagnosticDTO(d).write(to: &w)
+    }
+    w.endArray()
+    w.key("events")
+    w.beginArray()
+    for e in events {
+      w.element()
+      EventDTO(e).write(to: &w)
+    }
+    w.endArray()
+    if let findings {
+      w.key("findings")
+      w.beginArray()
+      for f in findings {
+        w.element()
+        FindingDTO(f).write(to: &w)
+      }
+      w.endArray()
+    }
+    if let now = input.state.now {
+      w.key("now")
+      CaptureDTO(now).write(to: &w)
+    }
+    if let pods {
+      w.key("pods")
+      w.beginArray()
+      for p in pods {
+        w.element()
+        PodDTO(p, reveal: input.revealSecrets).write(to: &w)
+      }
+      w.endArray()
+    }
+    w.key("schemaVersion")
+    w.int(schemaVersion)
+    w.key("sources")
+    w.beginArray()
+    for a in input.accounts {
+      w.element()
+      Source(a).write(to: &w)
+    }
+    w.endArray()
+    if let suppressed {
+      w.key("suppressed")
+      SuppressedDTO(suppressed).write(to: &w)
+    }
+    w.key("tool")
+    ToolDTO(name: "podmortem", version: input.toolVersion).write(to: &w)
+    w.endObject()
+    w.endDocument()
+  }
+}
+
+/// The bytes of a document rendered whole (a class: the sink closure appends to it).
+private final class ByteCollector {
+  var data: [UInt8] = []
 }
 
 /// How reports write times: ISO 8601 in UTC, fractional seconds only when there are any.
@@ -59,9 +140,9 @@ enum ReportTime {
 
 // MARK: - The document (its own types: the schema must not drift when the model does)
 
-private struct Document: Encodable {
+struct Document: Encodable {
   let schemaVersion = JSONRenderer.schemaVersion
-  let tool: Tool
+  let tool: ToolDTO
   let sources: [Source]
   let diagnostics: [DiagnosticDTO]
   var findings: [FindingDTO]?
@@ -72,7 +153,7 @@ private struct Document: Encodable {
   var suppressed: SuppressedDTO?
 
   init(_ input: ReportInput) {
-    tool = Tool(name: "podmortem", version: input.toolVersion)
+    tool = ToolDTO(name: "podmortem", version: input.toolVersion)
     sources = input.accounts.map(Source.init)
     diagnostics = input.diagnostics.map(DiagnosticDTO.init)
     findings = input.findings.map(FindingDTO.init)
@@ -85,7 +166,7 @@ private struct Document: Encodable {
 }
 
 /// What a `.podmortem.yaml` suppressed (docs/findings-schema.md "Top level", `suppressed`).
-private struct SuppressedDTO: Encodable {
+struct SuppressedDTO: Encodable {
   let file: String
   let count: Int
   let overridden: Int
@@ -99,9 +180,34 @@ private struct SuppressedDTO: Encodable {
     byEntry = Dictionary(s.byReason.map { ($0.reason, $0.count) }, uniquingKeysWith: +)
     findings = s.entries.map(SuppressedFindingDTO.init)
   }
+
+  func write(to w: inout JSONStreamWriter) {
+    w.beginObject()
+    w.key("byEntry")
+    w.beginObject()
+    for k in JSONStreamWriter.sortedKeys(byEntry) {
+      w.key(k)
+      w.int(byEntry[k] ?? 0)
+    }
+    w.endObject()
+    w.key("count")
+    w.int(count)
+    w.key("file")
+    w.string(file)
+    w.key("findings")
+    w.beginArray()
+    for f in findings {
+      w.element()
+      f.write(to: &w)
+    }
+    w.endArray()
+    w.key("overridden")
+    w.int(overridden)
+    w.endObject()
+  }
 }
 
-private struct SuppressedFindingDTO: Encodable {
+struct SuppressedFindingDTO: Encodable {
   let ruleID: String
   let severity: String
   let subject: SubjectDTO
@@ -119,23 +225,56 @@ private struct SuppressedFindingDTO: Encodable {
     title = e.finding.title
     suppressedBy = e.reason
   }
+
+  func write(to w: inout JSONStreamWriter) {
+    w.beginObject()
+    w.key("rule")
+    w.string(ruleID)
+    w.key("severity")
+    w.string(severity)
+    w.key("subject")
+    subject.write(to: &w)
+    w.key("suppressedBy")
+    w.string(suppressedBy)
+    w.key("title")
+    w.string(title)
+    w.endObject()
+  }
 }
 
-private struct Tool: Encodable {
+struct ToolDTO: Encodable {
   let name: String
   let version: String
+
+  func write(to w: inout JSONStreamWriter) {
+    w.beginObject()
+    w.key("name")
+    w.string(name)
+    w.key("version")
+    w.string(version)
+    w.endObject()
+  }
 }
 
-private struct CaptureDTO: Encodable {
+struct CaptureDTO: Encodable {
   let time: Date
   let origin: String
   init(_ c: CaptureTime) {
     time = c.date
     origin = c.origin.rawValue
   }
+
+  func write(to w: inout JSONStreamWriter) {
+    w.beginObject()
+    w.key("origin")
+    w.string(origin)
+    w.key("time")
+    w.string(ReportTime.iso(time))
+    w.endObject()
+  }
 }
 
-private struct RangeDTO: Encodable {
+struct RangeDTO: Encodable {
   let earliest: Date
   let latest: Date
   init?(_ r: TimeRange?) {
@@ -143,9 +282,18 @@ private struct RangeDTO: Encodable {
     earliest = r.earliest
     latest = r.latest
   }
+
+  func write(to w: inout JSONStreamWriter) {
+    w.beginObject()
+    w.key("earliest")
+    w.string(ReportTime.iso(earliest))
+    w.key("latest")
+    w.string(ReportTime.iso(latest))
+    w.endObject()
+  }
 }
 
-private struct Source: Encodable {
+struct Source: Encodable {
   let source: String
   let formats: [String]
   let bytes: Int64
@@ -169,9 +317,38 @@ private struct Source: Encodable {
     captureTime = a.captureTime.map(CaptureDTO.init)
     layout = a.layout
   }
+
+  func write(to w: inout JSONStreamWriter) {
+    w.beginObject()
+    w.key("bytes")
+    w.int(bytes)
+    if let captureTime {
+      w.key("captureTime")
+      captureTime.write(to: &w)
+    }
+    w.key("firstUnrecognisedLines")
+    w.ints(firstUnrecognisedLines)
+    w.key("formats")
+    w.strings(formats)
+    w.key("ignored")
+    w.int(ignored)
+    if let layout {
+      w.key("layout")
+      w.string(layout)
+    }
+    w.key("lines")
+    w.int(lines)
+    w.key("parsed")
+    w.int(parsed)
+    w.key("source")
+    w.string(source)
+    w.key("unrecognised")
+    w.int(unrecognised)
+    w.endObject()
+  }
 }
 
-private struct DiagnosticDTO: Encodable {
+struct DiagnosticDTO: Encodable {
   let level: String
   let source: String
   let line: Int?
@@ -184,9 +361,28 @@ private struct DiagnosticDTO: Encodable {
     byteOffset = d.byteOffset
     message = d.message
   }
+
+  func write(to w: inout JSONStreamWriter) {
+    w.beginObject()
+    if let byteOffset {
+      w.key("byteOffset")
+      w.int(byteOffset)
+    }
+    w.key("level")
+    w.string(level)
+    if let line {
+      w.key("line")
+      w.int(line)
+    }
+    w.key("message")
+    w.string(message)
+    w.key("source")
+    w.string(source)
+    w.endObject()
+  }
 }
 
-private struct EvidenceDTO: Encodable {
+struct EvidenceDTO: Encodable {
   let ref: String
   let source: String
   let line: Int
@@ -197,9 +393,22 @@ private struct EvidenceDTO: Encodable {
     line = e.ref.line
     text = e.text
   }
+
+  func write(to w: inout JSONStreamWriter) {
+    w.beginObject()
+    w.key("line")
+    w.int(line)
+    w.key("ref")
+    w.string(ref)
+    w.key("source")
+    w.string(source)
+    w.key("text")
+    w.string(text)
+    w.endObject()
+  }
 }
 
-private struct FindingDTO: Encodable {
+struct FindingDTO: Encodable {
   let ruleID: String
   let category: String
   let severity: String
@@ -228,9 +437,41 @@ private struct FindingDTO: Encodable {
     evidence = f.evidence.map(EvidenceDTO.init)
     severityOverriddenFrom = f.severityOverriddenFrom?.rawValue
   }
+
+  func write(to w: inout JSONStreamWriter) {
+    w.beginObject()
+    w.key("category")
+    w.string(category)
+    w.key("evidence")
+    w.beginArray()
+    for e in evidence {
+      w.element()
+      e.write(to: &w)
+    }
+    w.endArray()
+    w.key("explanation")
+    w.string(explanation)
+    w.key("facts")
+    w.stringMap(facts)
+    w.key("remedy")
+    w.string(remedy)
+    w.key("rule")
+    w.string(ruleID)
+    w.key("severity")
+    w.string(severity)
+    if let severityOverriddenFrom {
+      w.key("severityOverriddenFrom")
+      w.string(severityOverriddenFrom)
+    }
+    w.key("subject")
+    subject.write(to: &w)
+    w.key("title")
+    w.string(title)
+    w.endObject()
+  }
 }
 
-private struct SubjectDTO: Encodable {
+struct SubjectDTO: Encodable {
   let namespace: String?
   let pod: String?
   let container: String?
@@ -241,9 +482,30 @@ private struct SubjectDTO: Encodable {
     container = s.container
     object = s.object
   }
+
+  func write(to w: inout JSONStreamWriter) {
+    w.beginObject()
+    if let container {
+      w.key("container")
+      w.string(container)
+    }
+    if let namespace {
+      w.key("namespace")
+      w.string(namespace)
+    }
+    if let object {
+      w.key("object")
+      w.string(object)
+    }
+    if let pod {
+      w.key("pod")
+      w.string(pod)
+    }
+    w.endObject()
+  }
 }
 
-private struct EventDTO: Encodable {
+struct EventDTO: Encodable {
   let object: String
   let namespace: String?
   let fieldPath: String?
@@ -277,9 +539,61 @@ private struct EventDTO: Encodable {
     caveats = e.caveats
     evidence = e.evidence.map(EvidenceDTO.init)
   }
+
+  func write(to w: inout JSONStreamWriter) {
+    w.beginObject()
+    w.key("caveats")
+    w.strings(caveats)
+    w.key("count")
+    w.int(count)
+    w.key("evidence")
+    w.beginArray()
+    for e in evidence {
+      w.element()
+      e.write(to: &w)
+    }
+    w.endArray()
+    w.key("exemplars")
+    w.strings(exemplars)
+    if let fieldPath {
+      w.key("fieldPath")
+      w.string(fieldPath)
+    }
+    if let firstSeen {
+      w.key("firstSeen")
+      firstSeen.write(to: &w)
+    }
+    if let lastSeen {
+      w.key("lastSeen")
+      lastSeen.write(to: &w)
+    }
+    w.key("message")
+    w.string(message)
+    if let namespace {
+      w.key("namespace")
+      w.string(namespace)
+    }
+    w.key("object")
+    w.string(object)
+    w.key("objects")
+    w.int(objects)
+    w.key("reason")
+    w.string(reason)
+    if let source {
+      w.key("source")
+      w.string(source)
+    }
+    if let template {
+      w.key("template")
+      w.string(template)
+    }
+    w.key("type")
+    w.string(type)
+    w.endObject()
+  }
 }
 
-private struct PodDTO: Encodable {
+struct PodDTO: Encodable {
   let namespace: String
   let name: String
   /// For a pod the input shows but does not name: where its pasted block begins (`name` is empty).
@@ -325,9 +639,81 @@ private struct PodDTO: Encodable {
     events = p.events.count
     logs = p.logs.count
   }
+
+  func write(to w: inout JSONStreamWriter) {
+    w.beginObject()
+    w.key("conditions")
+    w.stringMap(conditions)
+    w.key("containers")
+    w.beginArray()
+    for c in containers {
+      w.element()
+      c.write(to: &w)
+    }
+    w.endArray()
+    if let controlledBy {
+      w.key("controlledBy")
+      w.string(controlledBy)
+    }
+    if let deletionGracePeriodSeconds {
+      w.key("deletionGracePeriodSeconds")
+      w.int(deletionGracePeriodSeconds)
+    }
+    if let deletionTimestamp {
+      w.key("deletionTimestamp")
+      deletionTimestamp.write(to: &w)
+    }
+    w.key("events")
+    w.int(events)
+    w.key("finalizers")
+    w.strings(finalizers)
+    w.key("logs")
+    w.int(logs)
+    if let message {
+      w.key("message")
+      w.string(message)
+    }
+    w.key("name")
+    w.string(name)
+    w.key("namespace")
+    w.string(namespace)
+    if let node {
+      w.key("node")
+      w.string(node)
+    }
+    if let pastedAt {
+      w.key("pastedAt")
+      w.string(pastedAt)
+    }
+    if let phase {
+      w.key("phase")
+      w.string(phase)
+    }
+    if let reason {
+      w.key("reason")
+      w.string(reason)
+    }
+    if let restarts {
+      w.key("restarts")
+      w.int(restarts)
+    }
+    w.key("snapshots")
+    w.int(snapshots)
+    if let status {
+      w.key("status")
+      w.string(status)
+    }
+    w.key("terminating")
+    w.bool(terminating)
+    if let uid {
+      w.key("uid")
+      w.string(uid)
+    }
+    w.endObject()
+  }
 }
 
-private struct ContainerDTO: Encodable {
+struct ContainerDTO: Encodable {
   let name: String
   let role: String
   let image: String?
@@ -353,9 +739,51 @@ private struct ContainerDTO: Encodable {
     probes = Dictionary(c.probes.map { ($0.key.rawValue, ProbeDTO($0.value)) }, uniquingKeysWith: { a, _ in a })
     environment = c.environmentNames
   }
+
+  func write(to w: inout JSONStreamWriter) {
+    w.beginObject()
+    w.key("environment")
+    w.strings(environment)
+    if let image {
+      w.key("image")
+      w.string(image)
+    }
+    if let lastState {
+      w.key("lastState")
+      lastState.write(to: &w)
+    }
+    w.key("limits")
+    w.stringMap(limits)
+    w.key("name")
+    w.string(name)
+    w.key("probes")
+    w.beginObject()
+    for k in JSONStreamWriter.sortedKeys(probes) {
+      w.key(k)
+      probes[k]?.write(to: &w)
+    }
+    w.endObject()
+    if let ready {
+      w.key("ready")
+      w.bool(ready)
+    }
+    w.key("requests")
+    w.stringMap(requests)
+    if let restartCount {
+      w.key("restartCount")
+      w.int(restartCount)
+    }
+    w.key("role")
+    w.string(role)
+    if let state {
+      w.key("state")
+      state.write(to: &w)
+    }
+    w.endObject()
+  }
 }
 
-private struct StateDTO: Encodable {
+struct StateDTO: Encodable {
   let state: String
   let reason: String?
   let message: String?
@@ -377,9 +805,40 @@ private struct StateDTO: Encodable {
         ("terminated", t.reason, t.message, t.exitCode, t.signal, RangeDTO(t.startedAt), RangeDTO(t.finishedAt))
     }
   }
+
+  func write(to w: inout JSONStreamWriter) {
+    w.beginObject()
+    if let exitCode {
+      w.key("exitCode")
+      w.int(exitCode)
+    }
+    if let finishedAt {
+      w.key("finishedAt")
+      finishedAt.write(to: &w)
+    }
+    if let message {
+      w.key("message")
+      w.string(message)
+    }
+    if let reason {
+      w.key("reason")
+      w.string(reason)
+    }
+    if let signal {
+      w.key("signal")
+      w.int(signal)
+    }
+    if let startedAt {
+      w.key("startedAt")
+      startedAt.write(to: &w)
+    }
+    w.key("state")
+    w.string(state)
+    w.endObject()
+  }
 }
 
-private struct ProbeDTO: Encodable {
+struct ProbeDTO: Encodable {
   let handler: String
   let initialDelaySeconds: Int
   let timeoutSeconds: Int
@@ -394,6 +853,23 @@ private struct ProbeDTO: Encodable {
     periodSeconds = p.periodSeconds
     successThreshold = p.successThreshold
     failureThreshold = p.failureThreshold
+  }
+
+  func write(to w: inout JSONStreamWriter) {
+    w.beginObject()
+    w.key("failureThreshold")
+    w.int(failureThreshold)
+    w.key("handler")
+    w.string(handler)
+    w.key("initialDelaySeconds")
+    w.int(initialDelaySeconds)
+    w.key("periodSeconds")
+    w.int(periodSeconds)
+    w.key("successThreshold")
+    w.int(successThreshold)
+    w.key("timeoutSeconds")
+    w.int(timeoutSeconds)
+    w.endObject()
   }
 }
 

@@ -49,7 +49,10 @@ struct AnalyzeCommand: ParsableCommand {
     if let config { report = config.apply(to: report) }
     report.allPods = reportOptions.allPods
     let outcome = Outcome(report, failOn: failOn.severity, unrecognisedLimit: failOnUnrecognised?.value)
-    if outcome.hasReport || format.isMachineReadable {
+    if format == .json && !live.follow {
+      // Written as it is rendered: a large report is never held whole.
+      try terminal.stream { JSONRenderer().render(report, to: $0) }
+    } else if outcome.hasReport || format.isMachineReadable {
       let text = format.render(
         report, failOn: failOn.severity, palette: terminal.palette, wide: reportOptions.noTrunc)
       try terminal.write(live.finalText(text, format: format))

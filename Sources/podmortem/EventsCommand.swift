@@ -43,9 +43,11 @@ struct EventsCommand: ParsableCommand {
     let outcome = Outcome(result.report, failOn: nil, unrecognisedLimit: failOnUnrecognised?.value)
     let events = select.selection.events(in: result.report.state)
     let renderer = EventsTableRenderer()
-    if outcome.hasReport || format == .json {
-      try terminal.write(
-        format == .json ? JSONRenderer().renderEvents(result.report, events: events) : renderer.render(events))
+    if format == .json {
+      // Written as it is rendered: a history of a million events is never held whole.
+      try terminal.stream { JSONRenderer().renderEvents(result.report, events: events, to: $0) }
+    } else if outcome.hasReport {
+      try terminal.write(renderer.render(events))
     }
     // As `kubectl events` does: the empty table is a note on stderr, so stdout holds only the report.
     if let reason = result.nothingReadReason ?? outcome.reason {

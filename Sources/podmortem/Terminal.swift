@@ -27,7 +27,16 @@ struct Terminal: Sendable {
   /// Writes the report to stdout; when it cannot be written, one line on stderr and exit 74
   /// (a closed pipe exits quietly, README "Exit codes").
   func write(_ text: String) throws {
-    switch OutputWriter.standardOutput.write(text) {
+    try report(OutputWriter.standardOutput.write(text))
+  }
+
+  /// Writes a document to stdout as `produce` renders it, with `write`'s errors.
+  func stream(_ produce: (@escaping (UnsafeRawBufferPointer) -> Bool) -> Void) throws {
+    try report(OutputWriter.standardOutput.stream(produce))
+  }
+
+  private func report(_ result: Result<Void, OutputFailure>) throws {
+    switch result {
     case .success: return
     case .failure(.closedPipe): throw ExitCode(OutputWriter.closedPipeStatus)
     case .failure(let failure):

@@ -1,0 +1,1172 @@
+import PodmortemModel
+
+/// A schema-directed reader of Kubernetes JSON: the bytes of one value (as `JSONScanner` frames
+/// it) straight into a `KubeDocument`, reading only the fields `KubeObjects.swift` declares and
+/// stepping over everything else without building it.
+///
+/// It is the fast path of `ObjectStreamParser`, not a second definition of what an object means:
+/// it answers only for plain, well-formed JSON whose fields have the types `KubeObjects.swift`
+/// declares, and says "not sure" (nil) for anything else — malformed JSON, a key written with
+/// escapes or non-ASCII letters, a key repeated, a string with bad UTF-8, escapes or control
+/// bytes that are not JSON, a number with an exponent or more digits than a double holds, an
+/// `int32` field out of range or not a whole number, a value of the wrong type, nesting deeper than
+/// `maxDepth`, a document that is only a map of container statuses. For those Foundation's
+/// `JSONDecoder` decodes the value as before, so every result and every diagnostic stays what it
+/// was (the differential tests in `KubeJSONReaderTests` hold the two together).
+struct KubeJSONReader {
+  /// Why the reader gave up: the caller decodes with `JSONDecoder` instead.
+  struct Unsure: Error {}
+
+  /// The deepest nesting the reader follows; deeper values are left to `JSONDecoder`.
+  static let maxDepth = 128
+
+  /// The document `bytes` hold, or nil when the reader is not sure it would read it exactly as
+  /// `JSONDecoder` does.
+  static func document(_ bytes: [UInt8]) -> KubeDocument? {
+    bytes.withUnsafeBufferPointer { buffer -> KubeDocument? in
+      var reader = KubeJSONReader(buffer)
+      return try? reader.readDocument()
+    }
+  }
+
+  private let p: UnsafeBufferPointer<UInt8>
+  private var i = 0
+  private var depth = 0
+
+  private init(_ p: UnsafeBufferPointer<UInt8>) { self.p = p }
+
+  // MARK: - Bytes
+
+  private static let quote: UInt8 = 0x22
+  private static let backslash: UInt8 = 0x5C
+  private static let comma: UInt8 = 0x2C
+  private static let colon: UInt8 = 0x3A
+  private static let openBrace: UInt8 = 0x7B
+  private static let closeBrace: UInt8 = 0x7D
+  private static let openBracket: UInt8 = 0x5B
+  private static let closeBracket: UInt8 = 0x5D
+
+  /// Skips JSON whitespace: space, tab, line feed, carriage return
+  /// (https://www.rfc-editor.org/rfc/rfc8259#section-2).
+  @inline(__always)
+  private mutating func space() {
+    while i < p.count {
+      let b = p[i]
+      guard b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 else { return }
+      i += 1
+    }
+  }
+
+  /// The next byte after whitespace, not consumed; nil at the end.
+  @inline(__always)
+  private mutating func peek() -> UInt8? {
+    space()
+    return i < p.count ? p[i] : nil
+  }
+
+  @inline(__always)
+  private mutating func expect(_ b: UInt8) throws(Unsure) {
+    guard peek() == b else { throw Unsure() }
+    i += 1
+  }
+
+  /// Consumes `null` when it is the next value.
+  @inline(__always)
+  private mutating func null() throws(Unsure) -> Bool {
+    guard peek() == 0x6E else { return false }
+    try literal("null")
+    return true
+  }
+
+  private mutating func literal(_ word: StaticString) throws(Unsure) {
+    let count = word.utf8CodeUnitCount
+    guard i + count <= p.count else { throw Unsure() }
+    let w = word.utf8Start
+    for k in 0..<count where p[i + k] != w[k] { throw Unsure() }
+    i += count
+    // A literal runs into the next token only through a delimiter.
+    if i < p.count, Self.isWordByte(p[i]) { throw Unsure() }
+  }
+
+  @inline(__always)
+  private static func isWordByte(_ b: UInt8) -> Bool {
+    (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x2E || b == 0x2B
+      || b == 0x2D || b >= 0x80
+  }
+
+  private mutating func enter() throws(Unsure) {
+    depth += 1
+    guard depth <= Self.maxDepth else { throw Unsure() }
+  }
+
+  // MARK: - Objects
+
+  /// The members of an object: `members` is called with each key's index in `table` (-1 for a
+  /// key the table does not hold), positioned at its value, which it must consume.
+  private struct Members {
+    var first = true
+    var seen: UInt64 = 0
+  }
+
+  private mutating func openObject() throws(Unsure) -> Members {
+    try expect(Self.openBrace)
+    try enter()
+    return Members()
+  }
+
+  /// The index of the next key in `table` (-1 when the table does not hold it), or nil at the end
+  /// of the object. A key written with escapes or non-ASCII bytes, or one of the table's keys
+  /// repeated, is not something the reader is sure about.
+  private mutating func nextKey(_ table: KeyTable, _ m: inout Members) throws(Unsure) -> Int? {
+    guard let b = peek() else { throw Unsure() }
+    if b == Self.closeBrace {
+      i += 1
+      depth -= 1
+      return nil
+    }
+    if m.first {
+      m.first = false
+    } else {
+      guard b == Self.comma else { throw Unsure() }
+      i += 1
+      space()
+    }
+    guard i < p.count, p[i] == Self.quote else { throw Unsure() }
+    let start = i + 1
+    var j = start
+    while j < p.count {
+      let c = p[j]
+      if c == Self.quote { break }
+      if c == Self.backslash || c < 0x20 || c >= 0x80 { throw Unsure() }
+      j += 1
+    }
+    guard j < p.count else { throw Unsure() }
+    i = j + 1
+    try expect(Self.colon)
+    space()
+    let index = table.index(of: UnsafeBufferPointer(rebasing: p[start..<j]))
+    if index >= 0 {
+      let bit: UInt64 = 1 << UInt64(index)
+      guard m.seen & bit == 0 else { throw Unsure() }
+      m.seen |= bit
+    }
+    return index
+  }
+
+  /// Each element of an array (`null` for the whole array gives nil); `element` reads one.
+  private mutating func array<T>(_ element: (inout KubeJSONReader) throws(Unsure) -> T) throws(Unsure) -> [T]? {
+    if try null() { return nil }
+    try expect(Self.openBracket)
+    try enter()
+    var out: [T] = []
+    if peek() == Self.closeBracket {
+      i += 1
+      depth -= 1
+      return out
+    }
+    while true {
+      space()
+      out.append(try element(&self))
+      guard let b = peek() else { throw Unsure() }
+      i += 1
+      if b == Self.closeBracket { break }
+      guard b == Self.comma else { throw Unsure() }
+    }
+    depth -= 1
+    return out
+  }
+
+  /// A JSON object read as a dictionary (`null` gives nil); a key repeated is not sure.
+  private mutating func dictionary<T>(_ value: (inout KubeJSONReader) throws(Unsure) -> T) throws(Unsure)
+    -> [String: T]?
+  {
+    if try null() { return nil }
+    try expect(Self.openBrace)
+    try enter()
+    var out: [String: T] = [:]
+    var first = true
+    while true {
+      guard let b = peek() else { throw Unsure() }
+      if b == Self.closeBrace {
+        i += 1
+        break
+      }
+      if first {
+        first = false
+      } else {
+        guard b == Self.comma else { throw Unsure() }
+        i += 1
+        space()
+      }
+      guard i < p.count, p[i] == Self.quote else { throw Unsure() }
+      let key = try stringValue()
+      try expect(Self.colon)
+      space()
+      let v = try value(&self)
+      guard out.updateValue(v, forKey: key) == nil else { throw Unsure() }
+    }
+    depth -= 1
+    return out
+  }
+
+  // MARK: - Scalars
+
+  /// A string or `null`.
+  private mutating func string() throws(Unsure) -> String? {
+    if try null() { return nil }
+    guard i < p.count, p[i] == Self.quote else { throw Unsure() }
+    return try stringValue()
+  }
+
+  /// A string that may not be `null` (an element of `[String]`, a value of `[String: String]`).
+  private mutating func requiredString() throws(Unsure) -> String {
+    guard peek() == Self.quote else { throw Unsure() }
+    return try stringValue()
+  }
+
+  /// The string starting at the current `"`.
+  private mutating func stringValue() throws(Unsure) -> String {
+    i += 1
+    let start = i
+    var ascii = true
+    while i < p.count {
+      let b = p[i]
+      if b == Self.quote {
+        let bytes = UnsafeBufferPointer(rebasing: p[start..<i])
+        i += 1
+        if !ascii, !Self.isValidUTF8(bytes) { throw Unsure() }
+        return String(decoding: bytes, as: UTF8.self)
+      }
+      if b == Self.backslash { return try escapedString(from: start) }
+      if b < 0x20 { throw Unsure() }
+      if b >= 0x80 { ascii = false }
+      i += 1
+    }
+    throw Unsure()
+  }
+
+  /// A string with escapes, from its first byte; `i` is at its first backslash.
+  private mutating func escapedString(from start: Int) throws(Unsure) -> String {
+    var out: [UInt8] = Array(UnsafeBufferPointer(rebasing: p[start..<i]))
+    while i < p.count {
+      let b = p[i]
+      if b == Self.quote {
+        i += 1
+        guard Self.isValidUTF8(out) else { throw Unsure() }
+        return String(decoding: out, as: UTF8.self)
+      }
+      if b < 0x20 { throw Unsure() }
+      guard b == Self.backslash else {
+        out.append(b)
+        i += 1
+        continue
+      }
+      guard i + 1 < p.count else { throw Unsure() }
+      let e = p[i + 1]
+      i += 2
+      switch e {
+      case 0x22, 0x5C, 0x2F: out.append(e)
+      case 0x62: out.append(0x08)
+      case 0x66: out.append(0x0C)
+      case 0x6E: out.append(0x0A)
+      case 0x72: out.append(0x0D)
+      case 0x74: out.append(0x09)
+      case 0x75:
+        var scalar = try hex4()
+        if scalar >= 0xD800 && scalar <= 0xDBFF {
+          // A high surrogate must be followed by an escaped low one
+          // (https://www.rfc-editor.org/rfc/rfc8259#section-7).
+          guard i + 1 < p.count, p[i] == Self.backslash, p[i + 1] == 0x75 else { throw Unsure() }
+          i += 2
+          let low = try hex4()
+          guard low >= 0xDC00 && low <= 0xDFFF else { throw Unsure() }
+          scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+        } else if scalar >= 0xDC00 && scalar <= 0xDFFF {
+          throw Unsure()
+        }
+        guard let s = Unicode.Scalar(scalar) else { throw Unsure() }
+        out.append(contentsOf: UTF8.encode(s) ?? UTF8.EncodedScalar())
+      default:
+        throw Unsure()
+      }
+    }
+    throw Unsure()
+  }
+
+  private mutating func hex4() throws(Unsure) -> UInt32 {
+    guard i + 4 <= p.count else { throw Unsure() }
+    var v: UInt32 = 0
+    for k in 0..<4 {
+      let c = p[i + k]
+      let d: UInt32
+      switch c {
+      case 0x30...0x39: d = UInt32(c - 0x30)
+      case 0x41...0x46: d = UInt32(c - 0x41 + 10)
+      case 0x61...0x66: d = UInt32(c - 0x61 + 10)
+      default: throw Unsure()
+      }
+      v = v << 4 | d
+    }
+    i += 4
+    return v
+  }
+
+  /// Strict UTF-8, no overlong forms, surrogates or values past U+10FFFF (table 3-7 of
+  /// https://www.unicode.org/versions/Unicode15.0.0/ch03.pdf).
+  static func isValidUTF8(_ bytes: some Collection<UInt8>) -> Bool {
+    var it = bytes.makeIterator()
+    while let b0 = it.next() {
+      if b0 < 0x80 { continue }
+      let count: Int
+      var low: UInt8 = 0x80
+      var high: UInt8 = 0xBF
+      switch b0 {
+      case 0xC2...0xDF: count = 1
+      case 0xE0:
+        count = 2
+        low = 0xA0
+      case 0xE1...0xEC, 0xEE...0xEF: count = 2
+      case 0xED:
+        count = 2
+        high = 0x9F
+      case 0xF0:
+        count = 3
+        low = 0x90
+      case 0xF1...0xF3: count = 3
+      case 0xF4:
+        count = 3
+        high = 0x8F
+      default: return false
+      }
+      for k in 0..<count {
+        guard let b = it.next() else { return false }
+        if k == 0 {
+          guard b >= low && b <= high else { return false }
+        } else {
+          guard b >= 0x80 && b <= 0xBF else { return false }
+        }
+      }
+    }
+    return true
+  }
+
+  /// A whole number without fraction or exponent (`-?(0|[1-9][0-9]*)`), at most 18 digits; nil for `null`.
+  private mutating func integer() throws(Unsure) -> Int? {
+    if try null() { return nil }
+    var j = i
+    var negative = false
+    if j < p.count && p[j] == 0x2D {
+      negative = true
+      j += 1
+    }
+    let digitsStart = j
+    var value = 0
+    while j < p.count, p[j] >= 0x30 && p[j] <= 0x39 {
+      // 18 digits cannot overflow an Int; longer numbers are left to the decoder.
+      guard j - digitsStart < 18 else { throw Unsure() }
+      value = value * 10 + Int(p[j] - 0x30)
+      j += 1
+    }
+    let digits = j - digitsStart
+    guard digits > 0, !(digits > 1 && p[digitsStart] == 0x30) else { throw Unsure() }
+    if j < p.count, Self.isWordByte(p[j]) { throw Unsure() }
+    i = j
+    return negative ? -value : value
+  }
+
+  /// An `int32` API field (`Int32Field`): a whole number in range, or `null`. Anything else is
+  /// left to `JSONDecoder`, which drops the field with a diagnostic.
+  private mutating func int32() throws(Unsure) -> Int? {
+    guard let value = try integer() else { return nil }
+    guard Plausible.int32Range.contains(value) else { throw Unsure() }
+    return value
+  }
+
+  private mutating func bool() throws(Unsure) -> Bool? {
+    switch peek() {
+    case 0x74:
+      try literal("true")
+      return true
+    case 0x66:
+      try literal("false")
+      return false
+    case 0x6E:
+      try literal("null")
+      return nil
+    default:
+      throw Unsure()
+    }
+  }
+
+  /// `KubeScalar`: a whole number (as `String(Int)` writes it) or a string; nil for `null`.
+  private mutating func scalar() throws(Unsure) -> KubeScalar? {
+    switch peek() {
+    case Self.quote: return KubeScalar(text: try stringValue())
+    case 0x6E:
+      try literal("null")
+      return nil
+    default:
+      guard let value = try integer() else { throw Unsure() }
+      return KubeScalar(text: String(value))
+    }
+  }
+
+  /// A `KubeScalar` that may not be `null` (a value of a resources map).
+  private mutating func requiredScalar() throws(Unsure) -> KubeScalar {
+    guard let value = try scalar() else { throw Unsure() }
+    return value
+  }
+
+  // MARK: - Skipping
+
+  /// Steps over any value, checking that it is well-formed JSON the reader is sure about.
+  private mutating func skipValue() throws(Unsure) {
+    guard let b = peek() else { throw Unsure() }
+    switch b {
+    case Self.quote: try skipString()
+    case Self.openBrace:
+      i += 1
+      try enter()
+      var first = true
+      while true {
+        guard let c = peek() else { throw Unsure() }
+        if c == Self.closeBrace {
+          i += 1
+          break
+        }
+        if first {
+          first = false
+        } else {
+          guard c == Self.comma else { throw Unsure() }
+          i += 1
+          space()
+        }
+        guard i < p.count, p[i] == Self.quote else { throw Unsure() }
+        try skipString()
+        try expect(Self.colon)
+        try skipValue()
+      }
+      depth -= 1
+    case Self.openBracket:
+      i += 1
+      try enter()
+      if peek() == Self.closeBracket {
+        i += 1
+      } else {
+        while true {
+          try skipValue()
+          guard let c = peek() else { throw Unsure() }
+          i += 1
+          if c == Self.closeBracket { break }
+          guard c == Self.comma else { throw Unsure() }
+        }
+      }
+      depth -= 1
+    case 0x74: try literal("true")
+    case 0x66: try literal("false")
+    case 0x6E: try literal("null")
+    default: try skipNumber()
+    }
+  }
+
+  /// Steps over a string, checking its escapes and its UTF-8.
+  private mutating func skipString() throws(Unsure) {
+    i += 1
+    let start = i
+    var ascii = true
+    while i < p.count {
+      let b = p[i]
+      if b == Self.quote {
+        if !ascii, !Self.isValidUTF8(UnsafeBufferPointer(rebasing: p[start..<i])) { throw Unsure() }
+        i += 1
+        return
+      }
+      if b < 0x20 { throw Unsure() }
+      if b >= 0x80 { ascii = false }
+      if b == Self.backslash {
+        // Rare in the fields podmortem skips: checked by decoding the string.
+        i = start - 1
+        _ = try stringValue()
+        return
+      }
+      i += 1
+    }
+    throw Unsure()
+  }
+
+  /// Steps over a number: `-?(0|[1-9][0-9]*)(\.[0-9]+)?` of at most 15 digits; an exponent is
+  /// left to `JSONDecoder`.
+  private mutating func skipNumber() throws(Unsure) {
+    var j = i
+    if j < p.count && p[j] == 0x2D { j += 1 }
+    let start = j
+    while j < p.count, p[j] >= 0x30 && p[j] <= 0x39 { j += 1 }
+    var digits = j - start
+    guard digits > 0, !(digits > 1 && p[start] == 0x30) else { throw Unsure() }
+    if j < p.count && p[j] == 0x2E {
+      j += 1
+      let fraction = j
+      while j < p.count, p[j] >= 0x30 && p[j] <= 0x39 { j += 1 }
+      guard j > fraction else { throw Unsure() }
+      digits += j - fraction
+    }
+    guard digits <= 15 else { throw Unsure() }
+    if j < p.count, Self.isWordByte(p[j]) { throw Unsure() }
+    i = j
+  }
+
+  // MARK: - The document
+
+  private mutating func readDocument() throws(Unsure) -> KubeDocument {
+    var object = KubeObject()
+    var watchObject: KubeObject?
+    var verb: String?
+    var routedEvent: KubeObject?
+    var items: [KubeObject]?
+    var m = try openObject()
+    while let k = try nextKey(Keys.document, &m) {
+      switch k {
+      case Keys.documentObject: watchObject = try optionalObject()
+      case Keys.documentVerb: verb = try string()
+      case Keys.documentEvent: routedEvent = try optionalObject()
+      case Keys.documentItems: items = try array { r throws(Unsure) in try r.requiredObject() }
+      default: try objectField(k, into: &object)
+      }
+    }
+    guard peek() == nil else { throw Unsure() }
+    if object.kind == nil, object.metadata == nil, object.status == nil, object.spec == nil, object.type == nil,
+      watchObject == nil, verb == nil, items == nil, object.currentState == nil
+    {
+      // Possibly a map of container statuses (a v1beta1 `info`): `KubeDocument` tries that itself.
+      throw Unsure()
+    }
+    return KubeDocument(
+      object: object, watchObject: watchObject, verb: verb, routedEvent: verb == nil ? nil : routedEvent,
+      items: items)
+  }
+
+  private mutating func optionalObject() throws(Unsure) -> KubeObject? {
+    if try null() { return nil }
+    return try requiredObject()
+  }
+
+  private mutating func requiredObject() throws(Unsure) -> KubeObject {
+    var object = KubeObject()
+    var m = try openObject()
+    while let k = try nextKey(Keys.object, &m) { try objectField(k, into: &object) }
+    return object
+  }
+
+  /// One member of a `KubeObject`; `k` indexes `Keys.object` (which `Keys.document` begins with).
+  private mutating func objectField(_ k: Int, into o: inout KubeObject) throws(Unsure) {
+    switch k {
+    case 0: o.apiVersion = try string()
+    case 1: o.kind = try string()
+    case 2: o.metadata = try metadata()
+    case 3: o.type = try string()
+    case 4: o.reason = try string()
+    case 5: o.message = try string()
+    case 6: o.note = try string()
+    case 7: o.count = try int32()
+    case 8: o.firstTimestamp = try string()
+    case 9: o.lastTimestamp = try string()
+    case 10: o.eventTime = try string()
+    case 11: o.series = try series()
+    case 12: o.source = try eventSource()
+    case 13: o.reportingComponent = try string()
+    case 14: o.reportingController = try string()
+    case 15: o.reportingInstance = try string()
+    case 16: o.involvedObject = try objectReference()
+    case 17: o.regarding = try objectReference()
+    case 18: o.deprecatedSource = try eventSource()
+    case 19: o.deprecatedFirstTimestamp = try string()
+    case 20: o.deprecatedLastTimestamp = try string()
+    case 21: o.deprecatedCount = try int32()
+    case 22: o.spec = try spec()
+    case 23: o.status = try statusField()
+    case 24: o.code = try int32()
+    case 25: o.lastTransitionTime = try string()
+    case 26: o.lastHeartbeatTime = try string()
+    case 27: o.lastProbeTime = try string()
+    case 28: o.id = try string()
+    case 29: o.namespace = try string()
+    case 30: o.currentState = try v1beta1State()
+    default: try skipValue()
+    }
+  }
+
+  // MARK: - Events
+
+  private mutating func metadata() throws(Unsure) -> KubeMetadata? {
+    if try null() { return nil }
+    var v = KubeMetadata()
+    var m = try openObject()
+    while let k = try nextKey(Keys.metadata, &m) {
+      switch k {
+      case 0: v.name = try string()
+      case 1: v.namespace = try string()
+      case 2: v.uid = try string()
+      case 3: v.creationTimestamp = try string()
+      case 4: v.deletionTimestamp = try string()
+      case 5: v.deletionGracePeriodSeconds = try int32()
+      case 6: v.finalizers = try array { r throws(Unsure) in try r.requiredString() }
+      case 7: v.labels = try dictionary { r throws(Unsure) in try r.requiredString() }
+      case 8: v.ownerReferences = try array { r throws(Unsure) in try r.ownerReference() }
+      default: try skipValue()
+      }
+    }
+    return v
+  }
+
+  private mutating func ownerReference() throws(Unsure) -> KubeOwnerReference {
+    var v = KubeOwnerReference()
+    var m = try openObject()
+    while let k = try nextKey(Keys.ownerReference, &m) {
+      switch k {
+      case 0: v.kind = try string()
+      case 1: v.name = try string()
+      case 2: v.controller = try bool()
+      default: try skipValue()
+      }
+    }
+    return v
+  }
+
+  private mutating func objectReference() throws(Unsure) -> KubeObjectReference? {
+    if try null() { return nil }
+    var v = KubeObjectReference()
+    var m = try openObject()
+    while let k = try nextKey(Keys.objectReference, &m) {
+      switch k {
+      case 0: v.kind = try string()
+      case 1: v.namespace = try string()
+      case 2: v.name = try string()
+      case 3: v.uid = try string()
+      case 4: v.fieldPath = try string()
+      default: try skipValue()
+      }
+    }
+    return v
+  }
+
+  private mutating func series() throws(Unsure) -> KubeEventSeries? {
+    if try null() { return nil }
+    var v = KubeEventSeries()
+    var m = try openObject()
+    while let k = try nextKey(Keys.series, &m) {
+      switch k {
+      case 0: v.count = try int32()
+      case 1: v.lastObservedTime = try string()
+      default: try skipValue()
+      }
+    }
+    return v
+  }
+
+  private mutating func eventSource() throws(Unsure) -> KubeEventSource? {
+    if try null() { return nil }
+    var v = KubeEventSource()
+    var m = try openObject()
+    while let k = try nextKey(Keys.eventSource, &m) {
+      switch k {
+      case 0: v.component = try string()
+      case 1: v.host = try string()
+      default: try skipValue()
+      }
+    }
+    return v
+  }
+
+  // MARK: - Specs
+
+  private mutating func spec() throws(Unsure) -> KubeSpec? {
+    if try null() { return nil }
+    var v = KubeSpec()
+    var m = try openObject()
+    while let k = try nextKey(Keys.spec, &m) {
+      switch k {
+      case 0: v.nodeName = try string()
+      case 1: v.containers = try array { r throws(Unsure) in try r.container() }
+      case 2: v.initContainers = try array { r throws(Unsure) in try r.container() }
+      case 3: v.ephemeralContainers = try array { r throws(Unsure) in try r.container() }
+      case 4: v.terminationGracePeriodSeconds = try int32()
+      case 5: v.tolerations = try array { r throws(Unsure) in try r.toleration() }
+      case 6: v.taints = try array { r throws(Unsure) in try r.taint() }
+      case 7: v.unschedulable = try bool()
+      case 8: v.replicas = try int32()
+      case 9: v.completions = try int32()
+      case 10: v.parallelism = try int32()
+      default: try skipValue()
+      }
+    }
+    return v
+  }
+
+  private mutating func container() throws(Unsure) -> KubeContainer {
+    var v = KubeContainer()
+    var m = try openObject()
+    while let k = try nextKey(Keys.container, &m) {
+      switch k {
+      case 0: v.name = try string()
+      case 1: v.image = try string()
+      case 2: v.restartPolicy = try string()
+      case 3: v.livenessProbe = try probe()
+      case 4: v.readinessProbe = try probe()
+      case 5: v.startupProbe = try probe()
+      case 6: v.lifecycle = try lifecycle()
+      case 7: v.resources = try resources()
+      case 8: v.env = try array { r throws(Unsure) in try r.envVar() }
+      default: try skipValue()
+      }
+    }
+    return v
+  }
+
+  /// Only the name: the value is stepped over, never built (secrets).
+  private mutating func envVar() throws(Unsure) -> KubeEnvVar {
+    var v = KubeEnvVar()
+    var m = try openObject()
+    while let k = try nextKey(Keys.envVar, &m) {
+      switch k {
+      case 0: v.name = try string()
+      default: try skipValue()
+      }
+    }
+    return v
+  }
+
+  private mutating func resources() throws(Unsure) -> KubeResources? {
+    if try null() { return nil }
+    var v = KubeResources()
+    var m = try openObject()
+    while let k = try nextKey(Keys.resources, &m) {
+      switch k {
+      case 0: v.limits = try dictionary { r throws(Unsure) in try r.requiredScalar() }
+      case 1: v.requests = try dictionary { r throws(Unsure) in try r.requiredScalar() }
+      default: try skipValue()
+      }
+    }
+    return v
+  }
+
+  private mutating func probe() throws(Unsure) -> KubeProbe? {
+    if try null() { return nil }
+    var v = KubeProbe()
+    var m = try openObject()
+    while let k = try nextKey(Keys.probe, &m) {
+      switch k {
+      case 0: v.exec = try execAction()
+      case 1: v.httpGet = try httpGetAction()
+      case 2: v.tcpSocket = try tcpSocketAction()
+      case 3: v.grpc = try grpcAction()
+      case 4: v.initialDelaySeconds = try int32()
+      case 5: v.timeoutSeconds = try int32()
+      case 6: v.periodSeconds = try int32()
+      case 7: v.successThreshold = try int32()
+      case 8: v.failureThreshold = try int32()
+      case 9: v.terminationGracePeriodSeconds = try int32()
+      default: try skipValue()
+      }
+    }
+    return v
+  }
+
+  private mutating func lifecycle() throws(Unsure) -> KubeLifecycle? {
+    if try null() { return nil }
+    var v = KubeLifecycle()
+    var m = try openObject()
+    while let k = try nextKey(Keys.lifecycle, &m) {
+      switch k {
+      case 0: v.preStop = try lifecycleHandler()
+      case 1: v.postStart = try lifecycleHandler()
+      default: try skipValue()
+      }
+    }
+    return v
+  }
+
+  private mutating func lifecycleHandler() throws(Unsure) -> KubeLifecycleHandler? {
+    if try null() { return nil }
+    var v = KubeLifecycleHandler()
+    var m = try openObject()
+    while let k = try nextKey(Keys.lifecycleHandler, &m) {
+      switch k {
+      case 0: v.exec = try execAction()
+      case 1: v.httpGet = try httpGetAction()
+      case 2: v.tcpSocket = try tcpSocketAction()
+      case 3: v.sleep = try sleepAction()
+      default: try skipValue()
+      }
+    }
+    return v
+  }
+
+  private mutating func execAction() throws(Unsure) -> KubeExecAction? {
+    if try null() { return nil }
+    var v = KubeExecAction()
+    var m = try openObject()
+    while let k = try nextKey(Keys.execAction, &m) {
+      switch k {
+      case 0: v.command = try array { r throws(Unsure) in try r.requiredString() }
+      default: try skipValue()
+      }
+    }
+    return v
+  }
+
+  private mutating func httpGetAction() throws(Unsure) -> KubeHTTPGetAction? {
+    if try null() { return nil }
+    var v = KubeHTTPGetAction()
+    var m = try openObject()
+    while let k = try nextKey(Keys.httpGetAction, &m) {
+      switch k {
+      case 0: v.path = try string()
+      case 1: v.port = try scalar()
+      case 2: v.host = try string()
+      case 3: v.scheme = try string()
+      default: try skipValue()
+      }
+    }
+    return v
+  }
+
+  private mutating func tcpSocketAction() throws(Unsure) -> KubeTCPSocketAction? {
+    if try null() { return nil }
+    var v = KubeTCPSocketAction()
+    var m = try openObject()
+    while let k = try nextKey(Keys.tcpSocketAction, &m) {
+      switch k {
+      case 0: v.port = try scalar()
+      case 1: v.host = try string()
+      default: try skipValue()
+      }
+    }
+    return v
+  }
+
+  private mutating func grpcAction() throws(Unsure) -> KubeGRPCAction? {
+    if try null() { return nil }
+    var v = KubeGRPCAction()
+    var m = try openObject()
+    while let k = try nextKey(Keys.grpcAction, &m) {
+      switch k {
+      case 0: v.port = try int32()
+      case 1: v.service = try string()
+      default: try skipValue()
+      }
+    }
+    return v
+  }
+
+  private mutating func sleepAction() throws(Unsure) -> KubeSleepAction? {
+    if try null() { return nil }
+    var v = KubeSleepAction()
+    var m = try openObject()
+    while let k = try nextKey(Keys.sleepAction, &m) {
+      switch k {
+      case 0: v.seconds = try int32()
+      default: try skipValue()
+      }
+    }
+    return v
+  }
+
+  private mutating func toleration() throws(Unsure) -> KubeToleration {
+    var v = KubeToleration()
+    var m = try openObject()
+    while let k = try nextKey(Keys.toleration, &m) {
+      switch k {
+      case 0: v.key = try string()
+      case 1: v.operator = try string()
+      case 2: v.value = try string()
+      case 3: v.effect = try string()
+      case 4: v.tolerationSeconds = try int32()
+      default: try skipValue()
+      }
+    }
+    return v
+  }
+
+  private mutating func taint() throws(Unsure) -> KubeTaint {
+    var v = KubeTaint()
+    var m = try openObject()
+    while let k = try nextKey(Keys.taint, &m) {
+      switch k {
+      case 0: v.key = try string()
+      case 1: v.value = try string()
+      case 2: v.effect = try string()
+      default: try skipValue()
+      }
+    }
+    return v
+  }
+
+  // MARK: - Statuses
+
+  /// `status`: a string (a `Status` object's) or an object.
+  private mutating func statusField() throws(Unsure) -> KubeStatusField? {
+    switch peek() {
+    case Self.quote: return .text(try stringValue())
+    case Self.openBrace: return .object(try status())
+    case 0x6E:
+      try literal("null")
+      return nil
+    default: throw Unsure()
+    }
+  }
+
+  private mutating func status() throws(Unsure) -> KubeStatus {
+    var v = KubeStatus()
+    var m = try openObject()
+    while let k = try nextKey(Keys.status, &m) {
+      switch k {
+      case 0: v.phase = try string()
+      case 1: v.reason = try string()
+      case 2: v.message = try string()
+      case 3: v.conditions = try array { r throws(Unsure) in try r.condition() }
+      case 4: v.podIP = try string()
+      case 5: v.hostIP = try string()
+      case 6: v.startTime = try string()
+      case 7: v.qosClass = try string()
+      case 8: v.containerStatuses = try array { r throws(Unsure) in try r.containerStatus() }
+      case 9: v.initContainerStatuses = try array { r throws(Unsure) in try r.containerStatus() }
+      case 10: v.ephemeralContainerStatuses = try array { r throws(Unsure) in try r.containerStatus() }
+      case 11: v.replicas = try int32()
+      case 12: v.updatedReplicas = try int32()
+      case 13: v.readyReplicas = try int32()
+      case 14: v.availableReplicas = try int32()
+      case 15: v.unavailableReplicas = try int32()
+      case 16: v.currentReplicas = try int32()
+      case 17: v.desiredNumberScheduled = try int32()
+      case 18: v.currentNumberScheduled = try int32()
+      case 19: v.numberReady = try int32()
+      case 20: v.updatedNumberScheduled = try int32()
+      case 21: v.numberAvailable = try int32()
+      case 22: v.numberMisscheduled = try int32()
+      case 23: v.active = try int32()
+      case 24: v.ready = try int32()
+      case 25: v.succeeded = try int32()
+      case 26: v.failed = try int32()
+      default: try skipValue()
+      }
+    }
+    return v
+  }
+
+  private mutating func condition() throws(Unsure) -> KubeCondition {
+    var v = KubeCondition()
+    var m = try openObject()
+    while let k = try nextKey(Keys.condition, &m) {
+      switch k {
+      case 0: v.type = try string()
+      case 1: v.status = try string()
+      case 2: v.reason = try string()
+      case 3: v.message = try string()
+      default: try skipValue()
+      }
+    }
+    return v
+  }
+
+  private mutating func containerStatus() throws(Unsure) -> KubeContainerStatus {
+    var v = KubeContainerStatus()
+    var m = try openObject()
+    while let k = try nextKey(Keys.containerStatus, &m) {
+      switch k {
+      case 0: v.name = try string()
+      case 1: v.image = try string()
+      case 2: v.state = try containerState()
+      case 3: v.lastState = try containerState()
+      case 4: v.ready = try bool()
+      case 5: v.started = try bool()
+      case 6: v.restartCount = try int32()
+      default: try skipValue()
+      }
+    }
+    return v
+  }
+
+  private mutating func containerState() throws(Unsure) -> KubeContainerState? {
+    if try null() { return nil }
+    var v = KubeContainerState()
+    var m = try openObject()
+    while let k = try nextKey(Keys.containerState, &m) {
+      switch k {
+      case 0: v.waiting = try waiting()
+      case 1: v.running = try running()
+      case 2: v.terminated = try terminated()
+      case 3: v.termination = try terminated()
+      default: try skipValue()
+      }
+    }
+    return v
+  }
+
+  private mutating func waiting() throws(Unsure) -> KubeWaiting? {
+    if try null() { return nil }
+    var v = KubeWaiting()
+    var m = try openObject()
+    while let k = try nextKey(Keys.waiting, &m) {
+      switch k {
+      case 0: v.reason = try string()
+      case 1: v.message = try string()
+      default: try skipValue()
+      }
+    }
+    return v
+  }
+
+  private mutating func running() throws(Unsure) -> KubeRunning? {
+    if try null() { return nil }
+    var v = KubeRunning()
+    var m = try openObject()
+    while let k = try nextKey(Keys.running, &m) {
+      switch k {
+      case 0: v.startedAt = try string()
+      default: try skipValue()
+      }
+    }
+    return v
+  }
+
+  private mutating func terminated() throws(Unsure) -> KubeTerminated? {
+    if try null() { return nil }
+    var v = KubeTerminated()
+    var m = try openObject()
+    while let k = try nextKey(Keys.terminated, &m) {
+      switch k {
+      case 0: v.exitCode = try int32()
+      case 1: v.signal = try int32()
+      case 2: v.reason = try string()
+      case 3: v.message = try string()
+      case 4: v.startedAt = try string()
+      case 5: v.finishedAt = try string()
+      default: try skipValue()
+      }
+    }
+    return v
+  }
+
+  private mutating func v1beta1State() throws(Unsure) -> KubeV1Beta1PodState? {
+    if try null() { return nil }
+    var v = KubeV1Beta1PodState()
+    var m = try openObject()
+    while let k = try nextKey(Keys.v1beta1State, &m) {
+      switch k {
+      case 0: v.host = try string()
+      case 1: v.hostIP = try string()
+      case 2: v.podIP = try string()
+      case 3: v.info = try dictionary { r throws(Unsure) in try r.containerStatus() }
+      default: try skipValue()
+      }
+    }
+    return v
+  }
+}
+
+/// The keys of one wire type, in the order the reader's `switch` numbers them.
+struct KeyTable: Sendable {
+  private let bytes: [UInt8]
+  private let starts: [Int]
+  private let lengths: [Int]
+
+  init(_ keys: [String]) {
+    precondition(keys.count <= 64, "a key table holds at most 64 keys (one bit each)")
+    var bytes: [UInt8] = []
+    var starts: [Int] = []
+    var lengths: [Int] = []
+    for key in keys {
+      starts.append(bytes.count)
+      lengths.append(key.utf8.count)
+      bytes.append(contentsOf: key.utf8)
+    }
+    self.bytes = bytes
+    self.starts = starts
+    self.lengths = lengths
+  }
+
+  var count: Int { starts.count }
+
+  /// The index of `key`, or -1.
+  func index(of key: UnsafeBufferPointer<UInt8>) -> Int {
+    let n = key.count
+    return bytes.withUnsafeBufferPointer { all in
+      for k in 0..<lengths.count where lengths[k] == n {
+        let s = starts[k]
+        var equal = true
+        for j in 0..<n where all[s + j] != key[j] {
+          equal = false
+          break
+        }
+        if equal { return k }
+      }
+      return -1
+    }
+  }
+}
+
+/// The key tables, one per wire type in `KubeObjects.swift` (same names, same order as the fields).
+private enum Keys {
+  static let objectKeys = [
+    "apiVersion", "kind", "metadata", "type", "reason", "message", "note", "count", "firstTimestamp",
+    "lastTimestamp", "eventTime", "series", "source", "reportingComponent", "reportingController",
+    "reportingInstance", "involvedObject", "regarding", "deprecatedSource", "deprecatedFirstTimestamp",
+    "deprecatedLastTimestamp", "deprecatedCount", "spec", "status", "code", "lastTransitionTime",
+    "lastHeartbeatTime", "lastProbeTime", "id", "namespace", "currentState",
+  ]
+  static let object = KeyTable(objectKeys)
+  /// A document's own keys follow the object's.
+  static let document = KeyTable(objectKeys + ["object", "verb", "event", "items"])
+  static let documentObject = objectKeys.count
+  static let documentVerb = objectKeys.count + 1
+  static let documentEvent = objectKeys.count + 2
+  static let documentItems = objectKeys.count + 3
+
+  static let metadata = KeyTable([
+    "name", "namespace", "uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "finalizers",
+    "labels", "ownerReferences",
+  ])
+  static let ownerReference = KeyTable(["kind", "name", "controller"])
+  static let objectReference = KeyTable(["kind", "namespace", "name", "uid", "fieldPath"])
+  static let series = KeyTable(["count", "lastObservedTime"])
+  static let eventSource = KeyTable(["component", "host"])
+  static let spec = KeyTable([
+    "nodeName", "containers", "initContainers", "ephemeralContainers", "terminationGracePeriodSeconds",
+    "tolerations", "taints", "unschedulable", "replicas", "completions", "parallelism",
+  ])
+  static let container = KeyTable([
+    "name", "image", "restartPolicy", "livenessProbe", "readinessProbe", "startupProbe", "lifecycle", "resources",
+    "env",
+  ])
+  static let envVar = KeyTable(["name"])
+  static let resources = KeyTable(["limits", "requests"])
+  static let probe = KeyTable([
+    "exec", "httpGet", "tcpSocket", "grpc", "initialDelaySeconds", "timeoutSeconds", "periodSeconds",
+    "successThreshold", "failureThreshold", "terminationGracePeriodSeconds",
+  ])
+  static let lifecycle = KeyTable(["preStop", "postStart"])
+  static let lifecycleHandler = KeyTable(["exec", "httpGet", "tcpSocket", "sleep"])
+  static let execAction = KeyTable(["command"])
+  static let httpGetAction = KeyTable(["path", "port", "host", "scheme"])
+  static let tcpSocketAction = KeyTable(["port", "host"])
+  static let grpcAction = KeyTable(["port", "service"])
+  static let sleepAction = KeyTable(["seconds"])
+  static let toleration = KeyTable(["key", "operator", "value", "effect", "tolerationSeconds"])
+  static let taint = KeyTable(["key", "value", "effect"])
+  static let status = KeyTable([
+    "phase", "reason", "message", "conditions", "podIP", "hostIP", "startTime", "qosClass", "containerStatuses",
+    "initContainerStatuses", "ephemeralContainerStatuses", "replicas", "updatedReplicas", "readyReplicas",
+    "availableReplicas", "unavailableReplicas", "currentReplicas", "desiredNumberScheduled", "currentNumberScheduled",
+    "numberReady", "updatedNumberScheduled", "numberAvailable", "numberMisscheduled", "active", "ready", "succeeded",
+    "failed",
+  ])
+  static let condition = KeyTable(["type", "status", "reason", "message"])
+  static let containerStatus = KeyTable([
+    "name", "image", "state", "lastState", "ready", "started", "restartCount",
+  ])
+  static let containerState = KeyTable(["waiting", "running", "terminated", "termination"])
+  static let waiting = KeyTable(["reason", "message"])
+  static let running = KeyTable(["startedAt"])
+  static let terminated = KeyTable(["exitCode", "signal", "reason", "message", "startedAt", "finishedAt"])
+  static let v1beta1State = KeyTable(["host", "hostIP", "podIP", "info"])
+}

@@ -1,0 +1,187 @@
+import Foundation
+
+/// Writes JSON byte for byte as Foundation's `JSONEncoder` does with `[.prettyPrinted,
+/// .sortedKeys, .withoutEscapingSlashes]` (swift-foundation's `JSONWriter`,
+/// https://github.com/swiftlang/swift-foundation/blob/main/Sources/FoundationEssentials/JSON/JSONWriter.swift):
+/// two spaces per level, `"key" : value`, an empty container as its brackets around an empty line,
+/// `"`, `\` and control bytes escaped (`\b \f \n \r \t`, else `\u00xx`), everything else as is.
+///
+/// It writes as it goes: bytes gather in a small buffer handed to `sink` whenever it fills, so a
+/// report of any size needs memory for one buffer, not for the document. The caller writes an
+/// object's members in the order of their keys' UTF-8 bytes (`sortedKeys`); `sortedKeys(_:)`
+/// orders the keys of a dictionary that way.
+package struct JSONStreamWriter {
+  /// Takes the next bytes of the document; false when they could not be written (the writer
+  /// then stops writing and only counts).
+  package typealias Sink = (UnsafeRawBufferPointer) -> Bool
+
+  private let sink: Sink
+  private var buffer: [UInt8] = []
+  private var indent = 0
+  /// Per open container: true until its first member or element is written.
+  private var first: [Bool] = []
+  /// True once the sink refused bytes.
+  package private(set) var failed = false
+
+  private static let flushSize = 1 << 16
+
+  package init(sink: @escaping Sink) {
+    self.sink = sink
+    buffer.reserveCapacity(Self.flushSize + 4096)
+  }
+
+  /// Ends the document with a newline and hands the rest to the sink.
+  package mutating func endDocument() {
+    buffer.append(0x0A)
+    flush()
+  }
+
+  /// Hands what is buffered to the sink.
+  package mutating func flush() {
+    guard !buffer.isEmpty else { return }
+    if !failed { failed = !buffer.withUnsafeBytes { sink($0) } }
+    buffer.removeAll(keepingCapacity: true)
+  }
+
+  @inline(__always)
+  private mutating func flushIfFull() {
+    if buffer.count >= Self.flushSize { flush() }
+  }
+
+  // MARK: - Containers
+
+  package mutating func beginObject() {
+    buffer.append(0x7B)
+    open()
+  }
+
+  package mutating func endObject() {
+    close()
+    buffer.append(0x7D)
+  }
+
+  package mutating func beginArray() {
+    buffer.append(0x5B)
+    open()
+  }
+
+  package mutating func endArray() {
+    close()
+    buffer.append(0x5D)
+  }
+
+  private mutating func open() {
+    buffer.append(0x0A)
+    indent += 1
+    first.append(true)
+  }
+
+  private mutating func close() {
+    first.removeLast()
+    buffer.append(0x0A)
+    indent -= 1
+    writeIndent()
+  }
+
+  /// Starts the next element of the array being written.
+  package mutating func element() {
+    separate()
+    flushIfFull()
+  }
+
+  /// Starts the member `key` of the object being written; its value follows.
+  package mutating func key(_ key: String) {
+    separate()
+    string(key)
+    buffer.append(contentsOf: [0x20, 0x3A, 0x20])
+  }
+
+  private mutating func separate() {
+    if first[first.count - 1] {
+      first[first.count - 1] = false
+    } else {
+      buffer.append(0x2C)
+      buffer.append(0x0A)
+    }
+    writeIndent()
+  }
+
+  private mutating func writeIndent() {
+    for _ in 0..<indent {
+      buffer.append(0x20)
+      buffer.append(0x20)
+    }
+  }
+
+  // MARK: - Values
+
+  package mutating func string(_ text: String) {
+    buffer.append(0x22)
+    var text = text
+    text.withUTF8 { bytes in
+      var mark = 0
+      for (i, b) in bytes.enumerated() where b < 0x20 || b == 0x22 || b == 0x5C {
+        buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[mark..<i]))
+        buffer.append(0x5C)
+        switch b {
+        case 0x22, 0x5C: buffer.append(b)
+        case 0x08: buffer.append(0x62)
+        case 0x0C: buffer.append(0x66)
+        case 0x0A: buffer.append(0x6E)
+        case 0x0D: buffer.append(0x72)
+        case 0x09: buffer.append(0x74)
+        default:
+          buffer.append(contentsOf: [0x75, 0x30, 0x30, Self.hexDigit(b >> 4), Self.hexDigit(b & 0x0F)])
+        }
+        mark = i + 1
+      }
+      buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[mark...]))
+    }
+    buffer.append(0x22)
+    flushIfFull()
+  }
+
+  @inline(__always)
+  private static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? 0x30 + v : 0x61 + v - 10 }
+
+  package mutating func int(_ value: some BinaryInteger) {
+    buffer.append(contentsOf: String(value).utf8)
+  }
+
+  package mutating func bool(_ value: Bool) {
+    buffer.append(contentsOf: value ? Array("true".utf8) : Array("false".utf8))
+  }
+
+  package mutating func strings(_ list: [String]) {
+    beginArray()
+    for s in list {
+      element()
+      string(s)
+    }
+    endArray()
+  }
+
+  package mutating func ints(_ list: [Int]) {
+    beginArray()
+    for v in list {
+      element()
+      int(v)
+    }
+    endArray()
+  }
+
+  /// A `[String: String]` as an object, keys sorted.
+  package mutating func stringMap(_ map: [String: String]) {
+    beginObject()
+    for k in Self.sortedKeys(map) {
+      key(k)
+      string(map[k] ?? "")
+    }
+    endObject()
+  }
+
+  /// The keys of `map` in the order `sortedKeys` writes them: by their UTF-8 bytes.
+  package static func sortedKeys<V>(_ map: [String: V]) -> [String] {
+    map.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+  }
+}
