@@ -130,6 +130,19 @@ extension PodHistory {
     }.sorted { $0.evidence.ref < $1.evidence.ref }
   }
 
+  /// The last error lines (at most `limit`, in source order) of the ended run's log the input
+  /// holds (`endedRunLog`): decisive evidence after the termination's own lines, since they say
+  /// what the program itself reported before it stopped. Lines a container pattern recognised, else
+  /// lines written to stderr.
+  package func endedRunErrors(_ container: String, limit: Int = 3) -> [Evidence] {
+    let lines = endedRunLog(container)
+    guard let source = lines.last?.evidence.ref.source else { return [] }
+    let run = lines.filter { $0.evidence.ref.source == source }
+    let recognised = run.filter { $0.patternID != nil }
+    let errors = recognised.isEmpty ? run.filter { $0.severity == "stderr" } : recognised
+    return errors.suffix(limit).map(\.evidence)
+  }
+
   /// The last line of a run's log that reads as an error: one a container pattern recognised,
   /// else one written to stderr, else none.
   static func lastErrorLine(_ lines: [LogRecord]) -> LogRecord? {

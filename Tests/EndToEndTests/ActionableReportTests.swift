@@ -45,6 +45,11 @@ import Testing
     let remedy = try #require(crash["remedy"] as? String)
     #expect(remedy.contains("inventory/inventory/logs/previous.log:5 'panic: runtime error"), "\(remedy)")
     #expect(!remedy.contains("kubectl logs"))
+    // The crashed run's own last error lines are evidence too, after the termination's lines.
+    let cited = Self.evidence(crash)
+    let panic = try #require(cited.firstIndex { $0.ref.hasSuffix("previous.log:5") })
+    #expect(cited[panic].text.contains("panic: runtime error"))
+    #expect(cited.prefix(panic).contains { $0.text.contains("CrashLoopBackOff") || $0.text.contains("Error") })
 
     let dump = try Self.findings([
       Self.bundles.appendingPathComponent("cluster-info-dump/cluster-info-dump.tar.gz").path

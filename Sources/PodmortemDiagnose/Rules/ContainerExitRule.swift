@@ -69,7 +69,7 @@ package struct ContainerExitRule: DiagnosisRule {
       return Self.description.finding(
         severity, pod.subject(container.name), title: Self.title(container, last, meaning),
         explanation: Self.explanation(container, last, meaning), remedy: meaning.guidance, facts: facts,
-        decisive: container.terminationEvidence, evidence: container.evidence)
+        decisive: container.terminationEvidence + pod.endedRunErrors(container.name), evidence: container.evidence)
     }
   }
 }

@@ -85,7 +85,8 @@ package struct CrashLoopBackOffRule: DiagnosisRule {
       title: Self.title(container, restarts: restarts, cause: cause, last: last),
       explanation: Self.explanation(a, model: model, last: last, events: events),
       remedy: Self.remedy(cause, last: last, logs: pod.previousLogs(container.name)), facts: facts,
-      decisive: container.waitingEvidence + container.terminationEvidence + events.evidence,
+      decisive: container.waitingEvidence + container.terminationEvidence + events.evidence
+        + pod.endedRunErrors(container.name),
       evidence: container.evidence)
   }
 
@@ -141,7 +142,8 @@ package struct CrashLoopBackOffRule: DiagnosisRule {
     return Self.description.finding(
       .critical, pod.subject(container.name), title: title, explanation: text,
       remedy: Self.remedy(cause, last: last, logs: pod.previousLogs(container.name)), facts: facts,
-      decisive: container.waitingEvidence + container.terminationEvidence + events.evidence,
+      decisive: container.waitingEvidence + container.terminationEvidence + events.evidence
+        + pod.endedRunErrors(container.name),
       evidence: container.evidence)
   }
 

@@ -88,7 +88,9 @@ package struct InitContainerFailingRule: DiagnosisRule {
             ?? ""),
         remedy:
           "\(meaning.guidance): \(pod.previousLogs(container.name))",
-        facts: facts, decisive: container.terminationEvidence + container.waitingEvidence, evidence: container.evidence)
+        facts: facts,
+        decisive: container.terminationEvidence + container.waitingEvidence + pod.endedRunErrors(container.name),
+        evidence: container.evidence)
     }
   }
 

@@ -61,7 +61,7 @@ package struct LivenessProbeFailingRule: DiagnosisRule {
       severity, pod.subject(f.container.name), title: Self.title(f, kills: kills),
       explanation: Self.explanation(f, kills: kills, restarts: restarts, model: model, slowStart: slowStart),
       remedy: Self.remedy(f, slowStart: slowStart, logs: pod.previousLogs(f.container.name)), facts: facts,
-      decisive: f.decisive, evidence: f.evidence)
+      decisive: f.decisive + pod.endedRunErrors(f.container.name), evidence: f.evidence)
   }
 
   private static func lastRunSeconds(_ container: ContainerSnapshot) -> Double? {

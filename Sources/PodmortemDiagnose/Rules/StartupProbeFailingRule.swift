@@ -47,7 +47,7 @@ package struct StartupProbeFailingRule: DiagnosisRule {
         severity, pod.subject(container.name), title: Self.title(f, kills: kills),
         explanation: Self.explanation(f, kills: kills, started: started),
         remedy: Self.remedy(f, suggestion: suggestion, logs: pod.previousLogs(f.container.name)), facts: facts,
-        decisive: f.decisive, evidence: f.evidence)
+        decisive: f.decisive + pod.endedRunErrors(f.container.name), evidence: f.evidence)
     }
   }
 }
