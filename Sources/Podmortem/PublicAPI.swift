@@ -178,13 +178,16 @@ public enum OutputFormat: String, Sendable, CaseIterable {
   package func render(
     _ report: ReportInput, failOn: PodmortemModel.Severity, palette: Palette = .plain, wide: Bool = false
   ) -> String {
-    switch self {
-    case .text: TextRenderer(palette: palette, wide: wide).render(report)
-    case .markdown: MarkdownRenderer().render(report)
-    case .json: JSONRenderer().render(report)
-    case .html: HTMLRenderer().render(report)
-    case .junit: JUnitRenderer(failOn: failOn).render(report)
-    case .sarif: SARIFRenderer().render(report)
-    }
+    let format: ReportFormat =
+      switch self {
+      case .text: .text
+      case .markdown: .markdown
+      case .json: .json
+      case .html: .html
+      case .junit: .junit
+      case .sarif: .sarif
+      }
+    return format.render(report, failOn: failOn, palette: palette, wide: wide)
   }
+
 }

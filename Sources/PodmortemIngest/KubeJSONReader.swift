@@ -524,12 +524,12 @@ struct KubeJSONReader {
     var routedEvent: KubeObject?
     var items: [KubeObject]?
     var m = try openObject()
-    while let k = try nextKey(Keys.document, &m) {
+    while let k = try nextKey(KubeJSONKeys.document, &m) {
       switch k {
-      case Keys.documentObject: watchObject = try optionalObject()
-      case Keys.documentVerb: verb = try string()
-      case Keys.documentEvent: routedEvent = try optionalObject()
-      case Keys.documentItems: items = try array { r throws(Unsure) in try r.requiredObject() }
+      case KubeJSONKeys.documentObject: watchObject = try optionalObject()
+      case KubeJSONKeys.documentVerb: verb = try string()
+      case KubeJSONKeys.documentEvent: routedEvent = try optionalObject()
+      case KubeJSONKeys.documentItems: items = try array { r throws(Unsure) in try r.requiredObject() }
       default: try objectField(k, into: &object)
       }
     }
@@ -553,11 +553,11 @@ struct KubeJSONReader {
   private mutating func requiredObject() throws(Unsure) -> KubeObject {
     var object = KubeObject()
     var m = try openObject()
-    while let k = try nextKey(Keys.object, &m) { try objectField(k, into: &object) }
+    while let k = try nextKey(KubeJSONKeys.object, &m) { try objectField(k, into: &object) }
     return object
   }
 
-  /// One member of a `KubeObject`; `k` indexes `Keys.object` (which `Keys.document` begins with).
+  /// One member of a `KubeObject`; `k` indexes `KubeJSONKeys.object` (which `KubeJSONKeys.document` begins with).
   private mutating func objectField(_ k: Int, into o: inout KubeObject) throws(Unsure) {
     switch k {
     case 0: o.apiVersion = try string()
@@ -601,7 +601,7 @@ struct KubeJSONReader {
     if try null() { return nil }
     var v = KubeMetadata()
     var m = try openObject()
-    while let k = try nextKey(Keys.metadata, &m) {
+    while let k = try nextKey(KubeJSONKeys.metadata, &m) {
       switch k {
       case 0: v.name = try string()
       case 1: v.namespace = try string()
@@ -621,7 +621,7 @@ struct KubeJSONReader {
   private mutating func ownerReference() throws(Unsure) -> KubeOwnerReference {
     var v = KubeOwnerReference()
     var m = try openObject()
-    while let k = try nextKey(Keys.ownerReference, &m) {
+    while let k = try nextKey(KubeJSONKeys.ownerReference, &m) {
       switch k {
       case 0: v.kind = try string()
       case 1: v.name = try string()
@@ -636,7 +636,7 @@ struct KubeJSONReader {
     if try null() { return nil }
     var v = KubeObjectReference()
     var m = try openObject()
-    while let k = try nextKey(Keys.objectReference, &m) {
+    while let k = try nextKey(KubeJSONKeys.objectReference, &m) {
       switch k {
       case 0: v.kind = try string()
       case 1: v.namespace = try string()
@@ -653,7 +653,7 @@ struct KubeJSONReader {
     if try null() { return nil }
     var v = KubeEventSeries()
     var m = try openObject()
-    while let k = try nextKey(Keys.series, &m) {
+    while let k = try nextKey(KubeJSONKeys.series, &m) {
       switch k {
       case 0: v.count = try int32()
       case 1: v.lastObservedTime = try string()
@@ -667,7 +667,7 @@ struct KubeJSONReader {
     if try null() { return nil }
     var v = KubeEventSource()
     var m = try openObject()
-    while let k = try nextKey(Keys.eventSource, &m) {
+    while let k = try nextKey(KubeJSONKeys.eventSource, &m) {
       switch k {
       case 0: v.component = try string()
       case 1: v.host = try string()
@@ -683,7 +683,7 @@ struct KubeJSONReader {
     if try null() { return nil }
     var v = KubeSpec()
     var m = try openObject()
-    while let k = try nextKey(Keys.spec, &m) {
+    while let k = try nextKey(KubeJSONKeys.spec, &m) {
       switch k {
       case 0: v.nodeName = try string()
       case 1: v.containers = try array { r throws(Unsure) in try r.container() }
@@ -705,7 +705,7 @@ struct KubeJSONReader {
   private mutating func container() throws(Unsure) -> KubeContainer {
     var v = KubeContainer()
     var m = try openObject()
-    while let k = try nextKey(Keys.container, &m) {
+    while let k = try nextKey(KubeJSONKeys.container, &m) {
       switch k {
       case 0: v.name = try string()
       case 1: v.image = try string()
@@ -726,7 +726,7 @@ struct KubeJSONReader {
   private mutating func envVar() throws(Unsure) -> KubeEnvVar {
     var v = KubeEnvVar()
     var m = try openObject()
-    while let k = try nextKey(Keys.envVar, &m) {
+    while let k = try nextKey(KubeJSONKeys.envVar, &m) {
       switch k {
       case 0: v.name = try string()
       default: try skipValue()
@@ -739,7 +739,7 @@ struct KubeJSONReader {
     if try null() { return nil }
     var v = KubeResources()
     var m = try openObject()
-    while let k = try nextKey(Keys.resources, &m) {
+    while let k = try nextKey(KubeJSONKeys.resources, &m) {
       switch k {
       case 0: v.limits = try dictionary { r throws(Unsure) in try r.requiredScalar() }
       case 1: v.requests = try dictionary { r throws(Unsure) in try r.requiredScalar() }
@@ -753,7 +753,7 @@ struct KubeJSONReader {
     if try null() { return nil }
     var v = KubeProbe()
     var m = try openObject()
-    while let k = try nextKey(Keys.probe, &m) {
+    while let k = try nextKey(KubeJSONKeys.probe, &m) {
       switch k {
       case 0: v.exec = try execAction()
       case 1: v.httpGet = try httpGetAction()
@@ -775,7 +775,7 @@ struct KubeJSONReader {
     if try null() { return nil }
     var v = KubeLifecycle()
     var m = try openObject()
-    while let k = try nextKey(Keys.lifecycle, &m) {
+    while let k = try nextKey(KubeJSONKeys.lifecycle, &m) {
       switch k {
       case 0: v.preStop = try lifecycleHandler()
       case 1: v.postStart = try lifecycleHandler()
@@ -789,7 +789,7 @@ struct KubeJSONReader {
     if try null() { return nil }
     var v = KubeLifecycleHandler()
     var m = try openObject()
-    while let k = try nextKey(Keys.lifecycleHandler, &m) {
+    while let k = try nextKey(KubeJSONKeys.lifecycleHandler, &m) {
       switch k {
       case 0: v.exec = try execAction()
       case 1: v.httpGet = try httpGetAction()
@@ -805,7 +805,7 @@ struct KubeJSONReader {
     if try null() { return nil }
     var v = KubeExecAction()
     var m = try openObject()
-    while let k = try nextKey(Keys.execAction, &m) {
+    while let k = try nextKey(KubeJSONKeys.execAction, &m) {
       switch k {
       case 0: v.command = try array { r throws(Unsure) in try r.requiredString() }
       default: try skipValue()
@@ -818,7 +818,7 @@ struct KubeJSONReader {
     if try null() { return nil }
     var v = KubeHTTPGetAction()
     var m = try openObject()
-    while let k = try nextKey(Keys.httpGetAction, &m) {
+    while let k = try nextKey(KubeJSONKeys.httpGetAction, &m) {
       switch k {
       case 0: v.path = try string()
       case 1: v.port = try scalar()
@@ -834,7 +834,7 @@ struct KubeJSONReader {
     if try null() { return nil }
     var v = KubeTCPSocketAction()
     var m = try openObject()
-    while let k = try nextKey(Keys.tcpSocketAction, &m) {
+    while let k = try nextKey(KubeJSONKeys.tcpSocketAction, &m) {
       switch k {
       case 0: v.port = try scalar()
       case 1: v.host = try string()
@@ -848,7 +848,7 @@ struct KubeJSONReader {
     if try null() { return nil }
     var v = KubeGRPCAction()
     var m = try openObject()
-    while let k = try nextKey(Keys.grpcAction, &m) {
+    while let k = try nextKey(KubeJSONKeys.grpcAction, &m) {
       switch k {
       case 0: v.port = try int32()
       case 1: v.service = try string()
@@ -862,7 +862,7 @@ struct KubeJSONReader {
     if try null() { return nil }
     var v = KubeSleepAction()
     var m = try openObject()
-    while let k = try nextKey(Keys.sleepAction, &m) {
+    while let k = try nextKey(KubeJSONKeys.sleepAction, &m) {
       switch k {
       case 0: v.seconds = try int32()
       default: try skipValue()
@@ -874,7 +874,7 @@ struct KubeJSONReader {
   private mutating func toleration() throws(Unsure) -> KubeToleration {
     var v = KubeToleration()
     var m = try openObject()
-    while let k = try nextKey(Keys.toleration, &m) {
+    while let k = try nextKey(KubeJSONKeys.toleration, &m) {
       switch k {
       case 0: v.key = try string()
       case 1: v.operator = try string()
@@ -890,7 +890,7 @@ struct KubeJSONReader {
   private mutating func taint() throws(Unsure) -> KubeTaint {
     var v = KubeTaint()
     var m = try openObject()
-    while let k = try nextKey(Keys.taint, &m) {
+    while let k = try nextKey(KubeJSONKeys.taint, &m) {
       switch k {
       case 0: v.key = try string()
       case 1: v.value = try string()
@@ -918,7 +918,7 @@ struct KubeJSONReader {
   private mutating func status() throws(Unsure) -> KubeStatus {
     var v = KubeStatus()
     var m = try openObject()
-    while let k = try nextKey(Keys.status, &m) {
+    while let k = try nextKey(KubeJSONKeys.status, &m) {
       switch k {
       case 0: v.phase = try string()
       case 1: v.reason = try string()
@@ -956,7 +956,7 @@ struct KubeJSONReader {
   private mutating func condition() throws(Unsure) -> KubeCondition {
     var v = KubeCondition()
     var m = try openObject()
-    while let k = try nextKey(Keys.condition, &m) {
+    while let k = try nextKey(KubeJSONKeys.condition, &m) {
       switch k {
       case 0: v.type = try string()
       case 1: v.status = try string()
@@ -971,7 +971,7 @@ struct KubeJSONReader {
   private mutating func containerStatus() throws(Unsure) -> KubeContainerStatus {
     var v = KubeContainerStatus()
     var m = try openObject()
-    while let k = try nextKey(Keys.containerStatus, &m) {
+    while let k = try nextKey(KubeJSONKeys.containerStatus, &m) {
       switch k {
       case 0: v.name = try string()
       case 1: v.image = try string()
@@ -990,7 +990,7 @@ struct KubeJSONReader {
     if try null() { return nil }
     var v = KubeContainerState()
     var m = try openObject()
-    while let k = try nextKey(Keys.containerState, &m) {
+    while let k = try nextKey(KubeJSONKeys.containerState, &m) {
       switch k {
       case 0: v.waiting = try waiting()
       case 1: v.running = try running()
@@ -1006,7 +1006,7 @@ struct KubeJSONReader {
     if try null() { return nil }
     var v = KubeWaiting()
     var m = try openObject()
-    while let k = try nextKey(Keys.waiting, &m) {
+    while let k = try nextKey(KubeJSONKeys.waiting, &m) {
       switch k {
       case 0: v.reason = try string()
       case 1: v.message = try string()
@@ -1020,7 +1020,7 @@ struct KubeJSONReader {
     if try null() { return nil }
     var v = KubeRunning()
     var m = try openObject()
-    while let k = try nextKey(Keys.running, &m) {
+    while let k = try nextKey(KubeJSONKeys.running, &m) {
       switch k {
       case 0: v.startedAt = try string()
       default: try skipValue()
@@ -1033,7 +1033,7 @@ struct KubeJSONReader {
     if try null() { return nil }
     var v = KubeTerminated()
     var m = try openObject()
-    while let k = try nextKey(Keys.terminated, &m) {
+    while let k = try nextKey(KubeJSONKeys.terminated, &m) {
       switch k {
       case 0: v.exitCode = try int32()
       case 1: v.signal = try int32()
@@ -1051,7 +1051,7 @@ struct KubeJSONReader {
     if try null() { return nil }
     var v = KubeV1Beta1PodState()
     var m = try openObject()
-    while let k = try nextKey(Keys.v1beta1State, &m) {
+    while let k = try nextKey(KubeJSONKeys.v1beta1State, &m) {
       switch k {
       case 0: v.host = try string()
       case 1: v.hostIP = try string()
@@ -1062,111 +1062,4 @@ struct KubeJSONReader {
     }
     return v
   }
-}
-
-/// The keys of one wire type, in the order the reader's `switch` numbers them.
-struct KeyTable: Sendable {
-  private let bytes: [UInt8]
-  private let starts: [Int]
-  private let lengths: [Int]
-
-  init(_ keys: [String]) {
-    precondition(keys.count <= 64, "a key table holds at most 64 keys (one bit each)")
-    var bytes: [UInt8] = []
-    var starts: [Int] = []
-    var lengths: [Int] = []
-    for key in keys {
-      starts.append(bytes.count)
-      lengths.append(key.utf8.count)
-      bytes.append(contentsOf: key.utf8)
-    }
-    self.bytes = bytes
-    self.starts = starts
-    self.lengths = lengths
-  }
-
-  var count: Int { starts.count }
-
-  /// The index of `key`, or -1.
-  func index(of key: UnsafeBufferPointer<UInt8>) -> Int {
-    let n = key.count
-    return bytes.withUnsafeBufferPointer { all in
-      for k in 0..<lengths.count where lengths[k] == n {
-        let s = starts[k]
-        var equal = true
-        for j in 0..<n where all[s + j] != key[j] {
-          equal = false
-          break
-        }
-        if equal { return k }
-      }
-      return -1
-    }
-  }
-}
-
-/// The key tables, one per wire type in `KubeObjects.swift` (same names, same order as the fields).
-private enum Keys {
-  static let objectKeys = [
-    "apiVersion", "kind", "metadata", "type", "reason", "message", "note", "count", "firstTimestamp",
-    "lastTimestamp", "eventTime", "series", "source", "reportingComponent", "reportingController",
-    "reportingInstance", "involvedObject", "regarding", "deprecatedSource", "deprecatedFirstTimestamp",
-    "deprecatedLastTimestamp", "deprecatedCount", "spec", "status", "code", "lastTransitionTime",
-    "lastHeartbeatTime", "lastProbeTime", "id", "namespace", "currentState",
-  ]
-  static let object = KeyTable(objectKeys)
-  /// A document's own keys follow the object's.
-  static let document = KeyTable(objectKeys + ["object", "verb", "event", "items"])
-  static let documentObject = objectKeys.count
-  static let documentVerb = objectKeys.count + 1
-  static let documentEvent = objectKeys.count + 2
-  static let documentItems = objectKeys.count + 3
-
-  static let metadata = KeyTable([
-    "name", "namespace", "uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "finalizers",
-    "labels", "ownerReferences",
-  ])
-  static let ownerReference = KeyTable(["kind", "name", "controller"])
-  static let objectReference = KeyTable(["kind", "namespace", "name", "uid", "fieldPath"])
-  static let series = KeyTable(["count", "lastObservedTime"])
-  static let eventSource = KeyTable(["component", "host"])
-  static let spec = KeyTable([
-    "nodeName", "containers", "initContainers", "ephemeralContainers", "terminationGracePeriodSeconds",
-    "tolerations", "taints", "unschedulable", "replicas", "completions", "parallelism",
-  ])
-  static let container = KeyTable([
-    "name", "image", "restartPolicy", "livenessProbe", "readinessProbe", "startupProbe", "lifecycle", "resources",
-    "env",
-  ])
-  static let envVar = KeyTable(["name"])
-  static let resources = KeyTable(["limits", "requests"])
-  static let probe = KeyTable([
-    "exec", "httpGet", "tcpSocket", "grpc", "initialDelaySeconds", "timeoutSeconds", "periodSeconds",
-    "successThreshold", "failureThreshold", "terminationGracePeriodSeconds",
-  ])
-  static let lifecycle = KeyTable(["preStop", "postStart"])
-  static let lifecycleHandler = KeyTable(["exec", "httpGet", "tcpSocket", "sleep"])
-  static let execAction = KeyTable(["command"])
-  static let httpGetAction = KeyTable(["path", "port", "host", "scheme"])
-  static let tcpSocketAction = KeyTable(["port", "host"])
-  static let grpcAction = KeyTable(["port", "service"])
-  static let sleepAction = KeyTable(["seconds"])
-  static let toleration = KeyTable(["key", "operator", "value", "effect", "tolerationSeconds"])
-  static let taint = KeyTable(["key", "value", "effect"])
-  static let status = KeyTable([
-    "phase", "reason", "message", "conditions", "podIP", "hostIP", "startTime", "qosClass", "containerStatuses",
-    "initContainerStatuses", "ephemeralContainerStatuses", "replicas", "updatedReplicas", "readyReplicas",
-    "availableReplicas", "unavailableReplicas", "currentReplicas", "desiredNumberScheduled", "currentNumberScheduled",
-    "numberReady", "updatedNumberScheduled", "numberAvailable", "numberMisscheduled", "active", "ready", "succeeded",
-    "failed",
-  ])
-  static let condition = KeyTable(["type", "status", "reason", "message"])
-  static let containerStatus = KeyTable([
-    "name", "image", "state", "lastState", "ready", "started", "restartCount",
-  ])
-  static let containerState = KeyTable(["waiting", "running", "terminated", "termination"])
-  static let waiting = KeyTable(["reason", "message"])
-  static let running = KeyTable(["startedAt"])
-  static let terminated = KeyTable(["exitCode", "signal", "reason", "message", "startedAt", "finishedAt"])
-  static let v1beta1State = KeyTable(["host", "hostIP", "podIP", "info"])
 }

@@ -317,15 +317,3 @@ struct TimelinePicture {
       + "<title>\(HTMLRenderer.esc(title))</title></rect>\n"
   }
 }
-
-extension ReportFormat {
-  /// Renders `input` in this format; `palette` only matters for text.
-  package func render(_ input: ReportInput, palette: Palette = .plain) -> String {
-    switch self {
-    case .text: TextRenderer(palette: palette).render(input)
-    case .markdown: MarkdownRenderer().render(input)
-    case .json: JSONRenderer().render(input)
-    case .html: HTMLRenderer().render(input)
-    }
-  }
-}

@@ -105,5 +105,20 @@ extension ReportInput {
 
 /// The output formats podmortem renders.
 package enum ReportFormat: String, CaseIterable, Sendable {
-  case text, markdown, json, html
+  case text, markdown, json, html, junit, sarif
+
+  /// Renders `input` in this format. `failOn` is the severity at which a JUnit test case fails;
+  /// `palette` and `wide` only matter for text.
+  package func render(
+    _ input: ReportInput, failOn: Severity = .warning, palette: Palette = .plain, wide: Bool = false
+  ) -> String {
+    switch self {
+    case .text: TextRenderer(palette: palette, wide: wide).render(input)
+    case .markdown: MarkdownRenderer().render(input)
+    case .json: JSONRenderer().render(input)
+    case .html: HTMLRenderer().render(input)
+    case .junit: JUnitRenderer(failOn: failOn).render(input)
+    case .sarif: SARIFRenderer().render(input)
+    }
+  }
 }

@@ -278,6 +278,8 @@ func kubectlStderrAloneIsRecognisedAndIgnored(_ text: String) {
     ("$ k describe po prometheus-k8s-0", nil),
     ("KUBECONFIG=/etc/kubernetes/admin.conf kubectl -n kube-system describe pod prometheus-k8s-0", "kube-system"),
     ("ops@ops:~$ oc describe pod/prometheus-k8s-0 --namespace=monitoring", "monitoring"),
+    ("`[root@m1 ~]# kubectl describe pod prometheus-k8s-0 -n monitoring", "monitoring"),
+    ("ops@ops:~$kubectl describe pod prometheus-k8s-0", nil),
   ] {
     let r = parseKubectl(
       """

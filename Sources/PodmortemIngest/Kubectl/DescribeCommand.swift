@@ -2,7 +2,6 @@
 /// web-0 -n shop`, `ops@host:~$ k describe po web-0`, `KUBECONFIG=… kubectl -n shop describe pod
 /// web-0`, `oc describe pod web-0`): it names the pod of a describe fragment that has no `Name:`.
 enum DescribeCommand {
-  private static let clients: Set<Substring> = ["kubectl", "k", "oc", "kubectl.exe", "microk8s.kubectl", "kubecolor"]
   private static let podResources: Set<Substring> = ["pod", "pods", "po"]
   /// Flags that take the next word as their value.
   private static let valueFlags: Set<Substring> = [
@@ -15,13 +14,8 @@ enum DescribeCommand {
     guard line.body.utf8.count < 4096, Self.mentionsDescribe(line.body.utf8) else { return nil }
     let words = line.body.split(separator: " ", omittingEmptySubsequences: true)
     // The client: a word that is, or ends in, `kubectl` (a prompt may stand before it).
-    guard
-      let client = KubectlCommand.client(in: words)
-        ?? words.firstIndex(where: { word in
-          clients.contains(word) || clients.contains(word.split(separator: "/").last ?? "")
-            || word.hasSuffix("$kubectl") || word.hasSuffix("#kubectl")
-        })
-    else { return nil }
+    // The client, behind whatever prompt or assignment stands before it (`KubectlCommand`).
+    guard let client = KubectlCommand.client(in: words) else { return nil }
     var namespace: String?
     var sawDescribe = false
     var sawPod = false

@@ -17,9 +17,12 @@ enum KubectlCommand {
   /// The index of the client among `words`, when the words are a kubectl command.
   static func client(in words: [Substring]) -> Int? {
     for (i, word) in words.prefix(4).enumerated() {
-      guard isClient(word, first: i == 0) else {
+      guard isClient(word) else {
         // Only a prompt or a wrapper may stand before the client.
-        if leaders.contains(word) || word.first == "#" || isPromptWord(word) { continue }
+        // An environment assignment (`KUBECONFIG=~/.kube/prod`) may too, and the opening pieces of a
+        // prompt (`[root@m`, `(venv)`, a backtick before it).
+        if leaders.contains(word) || isPromptWord(word) || isAssignment(word) { continue }
+        if let c = word.first, "#[(`".contains(c) { continue }
         return nil
       }
       return i
@@ -76,13 +79,22 @@ enum KubectlCommand {
 
   private static func isAlias(_ word: Substring) -> Bool { word == "k" }
 
-  /// `kubectl`, a path ending in it (`/usr/local/bin/kubectl`, `C:\kubectl`), in any case, or one
-  /// transposition, insertion, deletion or substitution away from `kubectl` (only the first word).
-  private static func isClient(_ word: Substring, first: Bool) -> Bool {
+  /// `NAME=value` before a command.
+  private static func isAssignment(_ word: Substring) -> Bool {
+    guard let eq = word.firstIndex(of: "="), eq > word.startIndex else { return false }
+    return word[..<eq].allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
+  }
+
+  /// `kubectl`, a path ending in it (`/usr/local/bin/kubectl`, `C:\kubectl`), glued to its prompt
+  /// (`host:~$kubectl`), in any case, or one transposition, insertion, deletion or substitution away
+  /// from `kubectl`. Only prompts, wrappers and assignments stand before it (`client(in:)`).
+  private static func isClient(_ word: Substring) -> Bool {
     guard word.utf8.count <= 256 else { return false }
-    let name = word.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map { $0.lowercased() } ?? ""
-    if clients.contains(name) { return name != "k" || first }
-    return first && name.count >= 6 && name.count <= 8 && oneEditAway(Array(name.utf8), Array("kubectl".utf8))
+    let name =
+      word.split(whereSeparator: { $0 == "/" || $0 == "\\" || $0 == "$" || $0 == "#" }).last.map { $0.lowercased() }
+      ?? ""
+    if clients.contains(name) { return true }
+    return name.count >= 6 && name.count <= 8 && oneEditAway(Array(name.utf8), Array("kubectl".utf8))
   }
 
   /// A prompt word: ends in `$`, `#`, `>`, `%` or `]` (`[root@m ~]#`, `host:~$`, `C:\>`,

@@ -1,0 +1,108 @@
+import PodmortemModel
+
+/// The keys of one wire type, in the order the reader's `switch` numbers them.
+struct KeyTable: Sendable {
+  private let bytes: [UInt8]
+  private let starts: [Int]
+  private let lengths: [Int]
+
+  init(_ keys: [String]) {
+    precondition(keys.count <= 64, "a key table holds at most 64 keys (one bit each)")
+    var bytes: [UInt8] = []
+    var starts: [Int] = []
+    var lengths: [Int] = []
+    for key in keys {
+      starts.append(bytes.count)
+      lengths.append(key.utf8.count)
+      bytes.append(contentsOf: key.utf8)
+    }
+    self.bytes = bytes
+    self.starts = starts
+    self.lengths = lengths
+  }
+
+  var count: Int { starts.count }
+
+  /// The index of `key`, or -1.
+  func index(of key: UnsafeBufferPointer<UInt8>) -> Int {
+    let n = key.count
+    return bytes.withUnsafeBufferPointer { all in
+      for k in 0..<lengths.count where lengths[k] == n {
+        let s = starts[k]
+        var equal = true
+        for j in 0..<n where all[s + j] != key[j] {
+          equal = false
+          break
+        }
+        if equal { return k }
+      }
+      return -1
+    }
+  }
+}
+
+/// The key tables, one per wire type in `KubeObjects.swift` (same names, same order as the fields).
+enum KubeJSONKeys {
+  static let objectKeys = [
+    "apiVersion", "kind", "metadata", "type", "reason", "message", "note", "count", "firstTimestamp",
+    "lastTimestamp", "eventTime", "series", "source", "reportingComponent", "reportingController",
+    "reportingInstance", "involvedObject", "regarding", "deprecatedSource", "deprecatedFirstTimestamp",
+    "deprecatedLastTimestamp", "deprecatedCount", "spec", "status", "code", "lastTransitionTime",
+    "lastHeartbeatTime", "lastProbeTime", "id", "namespace", "currentState",
+  ]
+  static let object = KeyTable(objectKeys)
+  /// A document's own keys follow the object's.
+  static let document = KeyTable(objectKeys + ["object", "verb", "event", "items"])
+  static let documentObject = objectKeys.count
+  static let documentVerb = objectKeys.count + 1
+  static let documentEvent = objectKeys.count + 2
+  static let documentItems = objectKeys.count + 3
+
+  static let metadata = KeyTable([
+    "name", "namespace", "uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "finalizers",
+    "labels", "ownerReferences",
+  ])
+  static let ownerReference = KeyTable(["kind", "name", "controller"])
+  static let objectReference = KeyTable(["kind", "namespace", "name", "uid", "fieldPath"])
+  static let series = KeyTable(["count", "lastObservedTime"])
+  static let eventSource = KeyTable(["component", "host"])
+  static let spec = KeyTable([
+    "nodeName", "containers", "initContainers", "ephemeralContainers", "terminationGracePeriodSeconds",
+    "tolerations", "taints", "unschedulable", "replicas", "completions", "parallelism",
+  ])
+  static let container = KeyTable([
+    "name", "image", "restartPolicy", "livenessProbe", "readinessProbe", "startupProbe", "lifecycle", "resources",
+    "env",
+  ])
+  static let envVar = KeyTable(["name"])
+  static let resources = KeyTable(["limits", "requests"])
+  static let probe = KeyTable([
+    "exec", "httpGet", "tcpSocket", "grpc", "initialDelaySeconds", "timeoutSeconds", "periodSeconds",
+    "successThreshold", "failureThreshold", "terminationGracePeriodSeconds",
+  ])
+  static let lifecycle = KeyTable(["preStop", "postStart"])
+  static let lifecycleHandler = KeyTable(["exec", "httpGet", "tcpSocket", "sleep"])
+  static let execAction = KeyTable(["command"])
+  static let httpGetAction = KeyTable(["path", "port", "host", "scheme"])
+  static let tcpSocketAction = KeyTable(["port", "host"])
+  static let grpcAction = KeyTable(["port", "service"])
+  static let sleepAction = KeyTable(["seconds"])
+  static let toleration = KeyTable(["key", "operator", "value", "effect", "tolerationSeconds"])
+  static let taint = KeyTable(["key", "value", "effect"])
+  static let status = KeyTable([
+    "phase", "reason", "message", "conditions", "podIP", "hostIP", "startTime", "qosClass", "containerStatuses",
+    "initContainerStatuses", "ephemeralContainerStatuses", "replicas", "updatedReplicas", "readyReplicas",
+    "availableReplicas", "unavailableReplicas", "currentReplicas", "desiredNumberScheduled", "currentNumberScheduled",
+    "numberReady", "updatedNumberScheduled", "numberAvailable", "numberMisscheduled", "active", "ready", "succeeded",
+    "failed",
+  ])
+  static let condition = KeyTable(["type", "status", "reason", "message"])
+  static let containerStatus = KeyTable([
+    "name", "image", "state", "lastState", "ready", "started", "restartCount",
+  ])
+  static let containerState = KeyTable(["waiting", "running", "terminated", "termination"])
+  static let waiting = KeyTable(["reason", "message"])
+  static let running = KeyTable(["startedAt"])
+  static let terminated = KeyTable(["exitCode", "signal", "reason", "message", "startedAt", "finishedAt"])
+  static let v1beta1State = KeyTable(["host", "hostIP", "podIP", "info"])
+}
