@@ -19,10 +19,7 @@ enum KubectlCommand {
     for (i, word) in words.prefix(4).enumerated() {
       guard isClient(word) else {
         // Only a prompt or a wrapper may stand before the client.
-        // An environment assignment (`KUBECONFIG=~/.kube/prod`) may too, and the opening pieces of a
-        // prompt (`[root@m`, `(venv)`, a backtick before it).
-        if leaders.contains(word) || isPromptWord(word) || isAssignment(word) { continue }
-        if let c = word.first, "#[(`".contains(c) { continue }
+        if mayLead(word) { continue }
         return nil
       }
       return i
@@ -37,6 +34,10 @@ enum KubectlCommand {
     for mark in ["**", "__", "`"] where t.hasPrefix(mark) && t.hasSuffix(mark) && t.count > 2 * mark.count {
       t = t.dropFirst(mark.count).dropLast(mark.count)
     }
+    // Most lines read here are a describe's or a table's: their first word already says no,
+    // before any array is built.
+    let first = t.drop { $0 == " " }.prefix { $0 != " " }
+    guard mayLead(first) || isClient(first) else { return false }
     let words = t.split(separator: " ", maxSplits: 6, omittingEmptySubsequences: true)
     guard let c = client(in: words), c + 1 < words.count else { return false }
     let next = words[c + 1]
@@ -78,6 +79,14 @@ enum KubectlCommand {
   }
 
   private static func isAlias(_ word: Substring) -> Bool { word == "k" }
+
+  /// A word that may stand before the client: a prompt or a wrapper, an environment assignment
+  /// (`KUBECONFIG=~/.kube/prod`), or the opening piece of a prompt (`[root@m`, `(venv)`, a
+  /// backtick before it).
+  private static func mayLead(_ word: Substring) -> Bool {
+    if let c = word.first, "#[(`".contains(c) { return true }
+    return isPromptWord(word) || leaders.contains(word) || isAssignment(word)
+  }
 
   /// `NAME=value` before a command.
   private static func isAssignment(_ word: Substring) -> Bool {
