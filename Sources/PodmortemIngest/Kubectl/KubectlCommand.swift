@@ -17,7 +17,10 @@ enum KubectlCommand {
   /// The index of the client among `words`, when the words are a kubectl command.
   static func client(in words: [Substring]) -> Int? {
     for (i, word) in words.prefix(4).enumerated() {
-      guard isClient(word) else {
+      // A paste whose first characters were lost (`ctl describe pod web-0`) keeps the rest of the
+      // client's name: enough when a verb follows it.
+      let cut = i == 0 && isCutClient(word) && words.count > 1 && verbs.contains(words[1])
+      guard isClient(word) || cut else {
         // Only a prompt or a wrapper may stand before the client.
         if mayLead(word) { continue }
         return nil
@@ -37,7 +40,7 @@ enum KubectlCommand {
     // Most lines read here are a describe's or a table's: their first word already says no,
     // before any array is built.
     let first = t.drop { $0 == " " }.prefix { $0 != " " }
-    guard mayLead(first) || isClient(first) else { return false }
+    guard mayLead(first) || isClient(first) || isCutClient(first) else { return false }
     let words = t.split(separator: " ", maxSplits: 6, omittingEmptySubsequences: true)
     guard let c = client(in: words), c + 1 < words.count else { return false }
     let next = words[c + 1]
@@ -104,6 +107,12 @@ enum KubectlCommand {
       ?? ""
     if clients.contains(name) { return true }
     return name.count >= 6 && name.count <= 8 && oneEditAway(Array(name.utf8), Array("kubectl".utf8))
+  }
+
+  /// The end of `kubectl` whose first characters a copy lost (`ctl`, `ectl`, `bectl`; `ubectl` is
+  /// one edit away and a client already).
+  private static func isCutClient(_ word: Substring) -> Bool {
+    word == "ctl" || word == "ectl" || word == "bectl"
   }
 
   /// A prompt word: ends in `$`, `#`, `>`, `%` or `]` (`[root@m ~]#`, `host:~$`, `C:\>`,

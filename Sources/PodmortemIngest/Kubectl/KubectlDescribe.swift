@@ -124,6 +124,16 @@ struct DescribeReader {
     return block?.feed(line, emit: emit)
   }
 
+  /// The `Name:` line of a block that holds nothing else yet: a web console's page whose
+  /// indentation was lost starts with one (`Name: web-0` then `Status<TAB>Running`).
+  var loneName: Evidence? {
+    guard let block, block.name != nil, block.evidence.count == 1 else { return nil }
+    return block.evidence.first
+  }
+
+  /// Forgets the current block without emitting it (its lines go to another reader).
+  mutating func discard() { block = nil }
+
   /// Ends the current block, emitting what it holds.
   mutating func end(emit: (Record) -> Void) {
     block?.finish(emit: emit)

@@ -67,8 +67,13 @@ struct KubectlLine {
   var isUnderline: Bool { !isBlank && body.allSatisfy { $0 == "-" || $0 == " " || $0 == "\t" } }
 
   /// A line wrapped in single backticks, without them (a fence's three backticks stay).
+  /// A line whose opening backtick a cut copy lost keeps its closing one: when that is the line's
+  /// only backtick and its last character, it goes too.
   static func uncode(_ text: String) -> String {
     var body = Substring(text).drop { $0 == " " }
+    if body.last == "`", !body.hasPrefix("`"), text.utf8.lazy.filter({ $0 == UInt8(ascii: "`") }).count == 1 {
+      return String(body.dropLast())
+    }
     guard !body.hasPrefix("``"), body.hasPrefix("`") else { return text }
     body = body.dropFirst()
     var trimmed = body

@@ -81,6 +81,8 @@ package struct KubectlTextParser: LineParser {
   private var consoleDetails: ConsolePodDetails
   /// A node's Conditions rows pasted without their describe.
   private var nodeConditions: NodeConditionRows
+  /// JSON pasted among the output (`kubectl get pod x -o json` after a table), while it lasts.
+  private var json: ObjectStreamParser?
 
   package init(context: ParseContext) {
     self.context = context
@@ -90,6 +92,17 @@ package struct KubectlTextParser: LineParser {
   }
 
   package mutating func feed(_ line: Line, emit: (Record) -> Void) -> SourceAccount.Verdict {
+    if var reader = json {
+      // An object pasted among the kubectl output, until it ends.
+      let verdict = reader.feed(line, emit: emit)
+      if reader.isWithinValue {
+        json = reader
+      } else {
+        reader.finish(emit: emit)
+        json = nil
+      }
+      return verdict
+    }
     let l = KubectlLine(line)
     if l.isBlank {
       flushEvent(emit: emit)
@@ -132,6 +145,14 @@ package struct KubectlTextParser: LineParser {
   /// A line nothing else read: a console event row, a headerless table row, or a describe command
   /// behind a prompt the boundary test does not know (`ops@host:~$ k describe pod x`).
   private mutating func fallback(_ line: KubectlLine, emit: (Record) -> Void) -> SourceAccount.Verdict {
+    if line.indent == 0, ObjectStreamParser.opensObject(line.body) {
+      // `kubectl get pod x -o json` after a table: JSON from its first line to its last.
+      endAll(emit: emit)
+      var reader = ObjectStreamParser(context: context, firstLine: line.number)
+      let verdict = reader.feed(line.line, emit: emit)
+      if reader.isWithinValue { json = reader } else { reader.finish(emit: emit) }
+      return verdict
+    }
     if let verdict = consoleRow(line, emit: emit) ?? headerlessRow(line, emit: emit) { return verdict }
     if nodeConditions.isActive, let verdict = nodeConditions.feed(line, emit: emit) { return verdict }
     if NodeConditionRows.row(line) != nil || NodeConditionRows.header(line) {
@@ -139,7 +160,11 @@ package struct KubectlTextParser: LineParser {
       return nodeConditions.feed(line, emit: emit) ?? .unrecognised
     }
     if !consoleDetails.isActive, ConsolePodDetails.starts(line) {
+      // A `Name:` just read as a describe's is the page's own when the page follows at once.
+      let name = describe.loneName
+      if name != nil { describe.discard() }
       endAll(emit: emit)
+      if let name { _ = consoleDetails.feed(KubectlLine(Line(number: name.ref.line, text: name.text)), emit: emit) }
       if let verdict = consoleDetails.feed(line, emit: emit) { return verdict }
     }
     // A Markdown table's separator row (`-- | -- | --`) under pasted console rows, and the
@@ -238,6 +263,8 @@ package struct KubectlTextParser: LineParser {
   }
 
   package mutating func finish(emit: (Record) -> Void) {
+    json?.finish(emit: emit)
+    json = nil
     endAll(emit: emit)
   }
 
@@ -275,14 +302,25 @@ package struct KubectlTextParser: LineParser {
       }
       return nil
     case .nodes:
-      guard var node = NodesTable.row(line, header: header) else { return .ignored }
+      guard var node = NodesTable.row(line, header: header) else {
+        return Self.mayBeRow(line, of: header) ? .ignored : nil
+      }
       node.evidence = [context.evidence(line.line)]
       emit(.node(node))
       return .parsed
     case .other:
       // Rows of tables podmortem does not read (`get deployments`, `get services`).
-      return .ignored
+      return Self.mayBeRow(line, of: header) ? .ignored : nil
     }
+  }
+
+  /// True when `line` can be a row of a table podmortem does not read: cells apart by padding
+  /// (two spaces or a tab), or as many words as the header has columns (padding collapsed). A
+  /// sentence, a JSON line or a `key: value` after the table is not one: the table is over.
+  static func mayBeRow(_ line: KubectlLine, of header: TableHeader) -> Bool {
+    let body = line.body
+    if body.contains("\t") || body.contains("  ") { return true }
+    return line.tokens.count == header.columns.count
   }
 
   /// The most lines one message may continue on: an exec probe's or hook's output, kept short by

@@ -1,0 +1,210 @@
+import Foundation
+import PodmortemInput
+import PodmortemModel
+import Testing
+
+@testable import PodmortemIngest
+
+/// Pastes whose JSON or YAML a copy damaged — indentation flattened or stripped, lines wrapped by a
+/// terminal, a first line cut mid-word, an object pasted after kubectl output — read as a person
+/// reads them (issue 11's damage property, docs/kubernetes.md §4.4).
+struct PasteRepairTests {
+  @Test func aBracketedPromptDoesNotOpenJSON() {
+    #expect(!ObjectStreamParser.opensJSON("[@@@ ~]# kubectl describe pod web-0"))
+    #expect(!ObjectStreamParser.opensJSON("[root@master ~]# kubectl get pods"))
+    #expect(!ObjectStreamParser.opensJSON("{web-0} restarted"))
+    #expect(ObjectStreamParser.opensJSON("{"))
+    #expect(ObjectStreamParser.opensJSON(#"{"kind":"Pod"}"#))
+    #expect(ObjectStreamParser.opensJSON(#"[{"type":"Ready"}]"#))
+    #expect(ObjectStreamParser.opensJSON("[ true ]") && ObjectStreamParser.opensJSON("[1] see above"))
+    // An object or a list of them, not any bracket.
+    #expect(!ObjectStreamParser.opensObject("[1] see above") && ObjectStreamParser.opensObject("["))
+    // The describe after such a prompt is read as kubectl output.
+    let r = ingest(
+      """
+      [@@@ ~]# kubectl describe pod web-0
+      Name:         web-0
+      Namespace:    default
+      Status:       Running
+      Containers:
+        app:
+          State:          Running
+            Started:      Mon, 31 Jul 2017 21:24:16 +0800
+          Ready:          True
+          Restart Count:  0
+
+      """, name: "paste.txt")
+    #expect(r.account.formats == ["kubectl-text"])
+    #expect(r.pods.map(\.name) == ["web-0"])
+  }
+
+  @Test func jsonWithItsIndentationStrippedKeepsItsNesting() throws {
+    let r = ingest(
+      """
+      {
+      "apiVersion": "v1",
+      "kind": "Pod",
+      "metadata": {
+      "name": "web-0",
+      "namespace": "shop",
+      "ownerReferences": [
+      {
+      "kind": "StatefulSet",
+      "name": "web",
+      "controller": true
+      }
+      ]
+      }
+      }
+
+      """, name: "paste.txt")
+    #expect(r.diagnostics.isEmpty)
+    let pod = try #require(r.pods.first)
+    #expect(pod.name == "web-0" && pod.namespace == "shop" && pod.controlledBy == "StatefulSet/web")
+  }
+
+  @Test func aStringATerminalWrappedReadsWhole() throws {
+    let name = "client21-test-ns-0-7d9f4c8b5-k2m7q"
+    let r = ingest(
+      """
+      {
+          "kind": "Pod",
+          "metadata": {
+              "name": "\(name.prefix(10))
+      \(name.dropFirst(10))",
+              "namespace": "test-ns-0"
+          }
+      }
+
+      """, name: "paste.txt")
+    #expect(r.diagnostics.isEmpty)
+    #expect(r.pods.map(\.name) == [name])
+    // NDJSON has no indentation: a line ending inside a string is a line cut short, as before.
+    let cut = ingest(
+      """
+      {"kind":"Pod","metadata":{"name":"a
+      {"kind":"Pod","metadata":{"name":"b"}}
+
+      """, name: "watch.json")
+    #expect(cut.pods.map(\.name) == ["b"])
+    #expect(cut.diagnostics.map(\.message).first?.hasPrefix("unterminated string") == true)
+  }
+
+  @Test func jsonPastedAfterATableIsRead() throws {
+    let r = ingest(
+      """
+      [root@m ~]# kubectl get nodes
+      NAME      STATUS     AGE       VERSION
+      node-1    NotReady   18h       v1.7.0
+
+      Here is the pod json.
+
+      {
+        "kind": "Pod",
+        "metadata": {
+          "name": "web-0",
+          "namespace": "default",
+          "deletionTimestamp": "2017-07-14T03:53:01Z",
+          "deletionGracePeriodSeconds": 30
+        }
+      }
+      done
+
+      """, name: "paste.txt")
+    #expect(r.nodes.map(\.name) == ["node-1"])
+    let pod = try #require(r.pods.first)
+    #expect(pod.name == "web-0" && pod.deletionGracePeriodSeconds == 30)
+    // The sentences are no rows of the nodes table: they are counted, not swallowed.
+    #expect(r.account.firstUnrecognised == [5, 16])
+  }
+
+  @Test func yamlWhoseIndentationWasFlattenedIsReadByItsKeys() throws {
+    // Flattened to one space: it still parses as YAML, into the wrong nesting.
+    let r = ingest(
+      """
+      status:
+       conditions:
+       - lastProbeTime: null
+       lastTransitionTime: 2019-07-18T07:04:38Z
+       message: '0/3 nodes are available: 3 Insufficient cpu.'
+       reason: Unschedulable
+       status: "False"
+       type: PodScheduled
+       phase: Pending
+
+      """, name: "paste.txt")
+    let pod = try #require(r.pods.first)
+    #expect(pod.phase == "Pending")
+    #expect(pod.conditions.map { "\($0.type)=\($0.status)" } == ["PodScheduled=False"])
+    #expect(r.diagnostics.map(\.message).contains { $0.contains("indentation flattened") })
+  }
+
+  @Test func strippedYAMLDropsTheBlocksItDoesNotRead() throws {
+    let r = ingest(
+      """
+      apiVersion: v1
+      kind: Pod
+      metadata:
+      name: prometheus-0
+      namespace: lens-metrics
+      deletionTimestamp: '2021-04-22T23:49:27Z'
+      finalizers:
+      - foregroundDeletion
+      labels:
+      name: prometheus
+      ownerReferences:
+      - apiVersion: apps/v1
+      kind: StatefulSet
+      name: prometheus
+      controller: true
+      uid: fd81b34b
+      managedFields:
+      - manager: kubelet
+      apiVersion: v1
+      time: '2021-04-22T23:42:15Z'
+      uid: 70e2e30b
+      status:
+      containerStatuses:
+      - name: app
+      image: >-
+      registry.example/app:1
+      imageID: >-
+      registry.example/app@sha256:7b6c
+      ready: false
+      restartCount: 3
+
+      """, name: "paste.txt")
+    let pod = try #require(r.pods.first)
+    #expect(pod.name == "prometheus-0" && pod.namespace == "lens-metrics")
+    #expect(pod.controlledBy == "StatefulSet/prometheus" && pod.finalizers == ["foregroundDeletion"])
+    #expect(pod.uid == "70e2e30b" && pod.terminating)
+    let c = try #require(pod.containers.first)
+    #expect(c.image == "registry.example/app:1" && c.ready == false && c.restartCount == 3)
+  }
+
+  @Test func yamlLinesATerminalWrappedAreJoined() throws {
+    let lines = ["metadata:", "  name: client21-test", "-ns-0", "  namespace: x", "- a", "status:"]
+    let joined = YAMLReindent.unwrapped(lines, numbers: Array(1...6))
+    #expect(joined.lines == ["metadata:", "  name: client21-test-ns-0", "  namespace: x", "- a", "status:"])
+    #expect(joined.numbers == [1, 2, 4, 5, 6])
+  }
+
+  @Test func aFirstLineCutMidWordKeepsItsKey() {
+    #expect(YAMLObjectParser.restoringCutKey("ind: Pod") == "kind: Pod")
+    #expect(YAMLObjectParser.restoringCutKey("Version: v1") == "apiVersion: v1")
+    #expect(YAMLObjectParser.restoringCutKey("tatus:") == "status:")
+    // A key of its own, or one letter, is left as it is.
+    #expect(YAMLObjectParser.restoringCutKey("kind: Pod") == "kind: Pod")
+    #expect(YAMLObjectParser.restoringCutKey("d: x") == "d: x")
+    #expect(ObjectStreamParser.isCutFence("``") && ObjectStreamParser.isCutFence("`json"))
+    #expect(!ObjectStreamParser.isCutFence("`web-0` restarted"))
+  }
+
+  @Test func aWebConsolePageWhoseIndentationWasStrippedKeepsItsName() throws {
+    let r = ingest(
+      "Name: hello-node-wq7ck\nStatus \tRunning on\nNamespace \tdefault\nContainers \t\n"
+        + "Name \tImage \tReady \tRestarts \tState\nhello-node \tgcr.io/x/hello-node:v2 \tfalse \t7 \t\n"
+        + "Waiting\nReason: CrashLoopBackOff\n", name: "paste.txt")
+    #expect(r.pods.map(\.name) == ["hello-node-wq7ck"])
+  }
+}
