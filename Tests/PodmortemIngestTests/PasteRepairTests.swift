@@ -200,6 +200,21 @@ struct PasteRepairTests {
     #expect(!ObjectStreamParser.isCutFence("`web-0` restarted"))
   }
 
+  @Test func tabsForPaddingKeepCommentedRowsAndTwoWordReasons() throws {
+    let r = ingest(
+      "#\tType\tReason\tAge\tFrom\tMessage\n#\t----\t------\t----\t----\t-------\n"
+        + "#\tNormal\tSuccessfulCreate\t13m\tjob-controller\tCreated pod: hello-r8t2w\n", name: "paste.txt")
+    #expect(r.events.map(\.reason) == ["SuccessfulCreate"])
+    // An OpenShift 3 console's reason in words, its cells apart by padding or a tab.
+    for row in [
+      "3:04:58 PM  Normal  Back off   Back-off pulling image \"skyforge/exporter:7e4b\"",
+      "3:04:58 PM\tNormal\tBack off\tBack-off pulling image \"skyforge/exporter:7e4b\"",
+    ] {
+      let e = try #require(ingest(row + "\n", name: "paste.txt").events.first)
+      #expect(e.reason == "Back off" && e.message == "Back-off pulling image \"skyforge/exporter:7e4b\"")
+    }
+  }
+
   @Test func aWebConsolePageWhoseIndentationWasStrippedKeepsItsName() throws {
     let r = ingest(
       "Name: hello-node-wq7ck\nStatus \tRunning on\nNamespace \tdefault\nContainers \t\n"

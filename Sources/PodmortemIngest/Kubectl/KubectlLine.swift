@@ -26,7 +26,7 @@ struct KubectlLine {
       text = text.replacing("**_**", with: "").replacing("**", with: "")
     }
     // A shell comment in front of pasted output (`#   Warning  DeadlineExceeded  12m …`).
-    if text.utf8.first == 0x23, text.hasPrefix("# ") || text == "#" {
+    if text.utf8.first == 0x23, text.hasPrefix("# ") || text.hasPrefix("#\t") || text == "#" {
       text = String(text.dropFirst(text.count > 1 ? 2 : 1))
     }
     if text.utf8.contains(0x7C), text.contains(" | ") { text = Self.unpipe(text) }
