@@ -92,13 +92,12 @@ package struct KubectlTextParser: LineParser {
   }
 
   package mutating func feed(_ line: Line, emit: (Record) -> Void) -> SourceAccount.Verdict {
-    if var reader = json {
-      // An object pasted among the kubectl output, until it ends.
-      let verdict = reader.feed(line, emit: emit)
-      if reader.isWithinValue {
-        json = reader
-      } else {
-        reader.finish(emit: emit)
+    if json != nil {
+      // An object pasted among the kubectl output, until it ends (fed in place: a copy of the
+      // reader per line would copy the value's buffer each time).
+      let verdict = json!.feed(line, emit: emit)
+      if !json!.isWithinValue {
+        json!.finish(emit: emit)
         json = nil
       }
       return verdict
