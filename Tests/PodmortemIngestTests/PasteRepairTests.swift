@@ -118,6 +118,46 @@ struct PasteRepairTests {
     #expect(r.account.firstUnrecognised == [5, 16])
   }
 
+  @Test func yamlPastedBesideADescribeIsRead() throws {
+    let r = ingest(
+      """
+      ```yaml
+          state:
+            waiting:
+              message: secret "redis-url" not found
+              reason: CreateContainerConfigError
+
+
+          State:          Waiting
+            Reason:       CreateContainerConfigError
+      ```
+
+      """, name: "paste.txt")
+    #expect(r.account.unrecognised == 0)
+    let waiting = r.pods.compactMap { pod -> String? in
+      guard case .waiting(_, let message)? = pod.containers.first?.state else { return nil }
+      return message
+    }
+    #expect(waiting.contains("secret \"redis-url\" not found"))
+    // A capitalised label is kubectl's, never the start of a piece of YAML.
+    #expect(!KubectlTextParser.startsYAML(KubectlLine(Line(number: 1, text: "    State:  Waiting"))))
+    #expect(KubectlTextParser.startsYAML(KubectlLine(Line(number: 1, text: "  containerStatuses:"))))
+  }
+
+  @Test func aStatusAloneIsAPodsByItsPhaseAndReason() throws {
+    let r = ingest(
+      """
+      status:
+        message: 'Pod The node was low on resource: [MemoryPressure].'
+        phase: Failed
+        reason: Evicted
+
+      """, name: "paste.txt")
+    #expect(r.pods.first?.reason == "Evicted")
+    // A phase alone says nothing of the kind (a PVC is Pending too).
+    #expect(ingest("status:\n  phase: Pending\n", name: "paste.txt").pods.isEmpty)
+  }
+
   @Test func yamlWhoseIndentationWasFlattenedIsReadByItsKeys() throws {
     // Flattened to one space: it still parses as YAML, into the wrong nesting.
     let r = ingest(

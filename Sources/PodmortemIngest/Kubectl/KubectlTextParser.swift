@@ -83,6 +83,23 @@ package struct KubectlTextParser: LineParser {
   private var nodeConditions: NodeConditionRows
   /// JSON pasted among the output (`kubectl get pod x -o json` after a table), while it lasts.
   private var json: ObjectStreamParser?
+  /// A piece of a pod's YAML pasted among the output, and the indentation it started at.
+  private var yaml: (reader: YAMLObjectParser, indent: Int)?
+
+  /// A YAML line only a Kubernetes object's YAML starts a piece with: a lower-case key of a pod's
+  /// status, a container status or state, or an object's top (`state:`, `containerStatuses:`,
+  /// `status:`, `apiVersion: v1`). kubectl's own text labels are capitalised.
+  static func startsYAML(_ line: KubectlLine) -> Bool {
+    guard let key = YAMLFragment.key(line.body), !line.body.hasPrefix("- ") else { return false }
+    return YAMLFragment.podStatusKeys.contains(key) || YAMLFragment.containerStatusKeys.contains(key)
+      || YAMLFragment.stateKeys.contains(key) || YAMLFragment.objectKeys.contains(key)
+  }
+
+  /// True while `line` goes on a piece of YAML that started at `indent`: deeper, or a YAML key or
+  /// list item (a capitalised `State:` at the piece's own level is kubectl's again).
+  static func continuesYAML(_ line: KubectlLine, from indent: Int) -> Bool {
+    line.indent > indent || YAMLFragment.key(line.body) != nil || line.body.hasPrefix("- ")
+  }
 
   package init(context: ParseContext) {
     self.context = context
@@ -92,17 +109,24 @@ package struct KubectlTextParser: LineParser {
   }
 
   package mutating func feed(_ line: Line, emit: (Record) -> Void) -> SourceAccount.Verdict {
-    if json != nil {
-      // An object pasted among the kubectl output, until it ends (fed in place: a copy of the
-      // reader per line would copy the value's buffer each time).
-      let verdict = json!.feed(line, emit: emit)
-      if !json!.isWithinValue {
-        json!.finish(emit: emit)
+    // An object pasted among the kubectl output, until it ends (fed in place: a copy of the
+    // reader per line would copy the value's buffer each time).
+    if let verdict = json?.feed(line, emit: emit) {
+      if json?.isWithinValue == false {
+        json?.finish(emit: emit)
         json = nil
       }
       return verdict
     }
     let l = KubectlLine(line)
+    if let indent = yaml?.indent {
+      // A piece of a pod's YAML pasted among the output, while its lines are YAML's.
+      if l.isBlank || Self.continuesYAML(l, from: indent), let verdict = yaml?.reader.feed(line, emit: emit) {
+        return verdict
+      }
+      yaml?.reader.finish(emit: emit)
+      yaml = nil
+    }
     if l.isBlank {
       flushEvent(emit: emit)
       describe.blank(emit: emit)
@@ -174,6 +198,14 @@ package struct KubectlTextParser: LineParser {
       return .ignored
     }
     if let verdict = continuation(line) { return verdict }
+    if Self.startsYAML(line) {
+      // `state:` / `  waiting:` … beside a describe's `State:  Waiting`: the object's own YAML.
+      endAll(emit: emit)
+      var reader = YAMLObjectParser(context: context)
+      let verdict = reader.feed(line.line, emit: emit)
+      yaml = (reader, line.indent)
+      return verdict
+    }
     guard DescribeCommand.pod(in: line) != nil else { return .unrecognised }
     endAll(emit: emit)
     rememberDescribedPod(line)
@@ -264,6 +296,8 @@ package struct KubectlTextParser: LineParser {
   package mutating func finish(emit: (Record) -> Void) {
     json?.finish(emit: emit)
     json = nil
+    yaml?.reader.finish(emit: emit)
+    yaml = nil
     endAll(emit: emit)
   }
 
