@@ -53,6 +53,9 @@ package struct YAMLObjectParser: LineParser {
   private var awaitingItems = false
   /// The object the last command shown above the documents names (`$ kubectl get pod web-0 -o yaml`).
   private var command: PasteCommand?
+  /// The output of a kubectl command that prints text, while it lasts (none or one: an array, as a
+  /// kubectl text reader may hold a YAML reader in turn).
+  private var kubectl: [KubectlTextParser] = []
 
   package init(context: ParseContext) {
     self.context = context
@@ -60,6 +63,17 @@ package struct YAMLObjectParser: LineParser {
   }
 
   package mutating func feed(_ line: Line, emit: (Record) -> Void) -> SourceAccount.Verdict {
+    // The output of a kubectl command that prints text (`$ kubectl get events --watch` after the
+    // manifest), up to the next fence or command.
+    if !kubectl.isEmpty {
+      let body = line.text.drop { $0 == " " }
+      if body.hasPrefix("```") || body.hasPrefix("~~~") || KubectlCommand.isCommand(body) || body.hasPrefix("$ ") {
+        kubectl[0].finish(emit: emit)
+        kubectl = []
+      } else {
+        return kubectl[0].feed(line, emit: emit)
+      }
+    }
     var text = line.text
     // A markdown quote marker (`> kind: Pod`): YAML never starts a line with `>` at column 0.
     if text.hasPrefix("> ") { text.removeFirst(2) } else if text == ">" { text = "" }
@@ -72,12 +86,17 @@ package struct YAMLObjectParser: LineParser {
     let command = atStart && YAMLFragment.key(body) == nil ? PasteCommand.parse(text) : nil
     if body.hasPrefix("```") || body.hasPrefix("~~~") || body.hasPrefix("$ ") || PasteDecoration.isRule(body)
       || command != nil || ObjectStreamParser.isCutFence(body)
-      || (line.number == 1 && ObjectStreamParser.isCutTag(text))
+      || (line.number == 1 && ObjectStreamParser.isCutTag(text)) || (atStart && Self.isHeredocEnd(text))
     {
       flush(emit: emit)
       if var command {
         command.evidence = context.evidence(line)
         self.command = command
+      }
+      if KubectlCommand.printsText(body) {
+        var reader = KubectlTextParser(context: context)
+        _ = reader.feed(line, emit: emit)
+        kubectl = [reader]
       }
       itemIndent = nil
       awaitingItems = false
@@ -85,6 +104,11 @@ package struct YAMLObjectParser: LineParser {
     }
     // `...` ends a YAML document, but kubectl never writes it: in a paste it is an elision, even
     // at column 0 (a paste whose indentation was stripped), handled below.
+    if atStart, Self.isApplyOutput(body) {
+      // kubectl's answer to the create or apply that sent the YAML (`pod "web-0" created`).
+      flush(emit: emit)
+      return .ignored
+    }
     if text == "---" || text.hasPrefix("--- ") {
       flush(emit: emit)
       itemIndent = nil
@@ -139,6 +163,8 @@ package struct YAMLObjectParser: LineParser {
   }
 
   package mutating func finish(emit: (Record) -> Void) {
+    if !kubectl.isEmpty { kubectl[0].finish(emit: emit) }
+    kubectl = []
     flush(emit: emit)
   }
 
@@ -146,6 +172,22 @@ package struct YAMLObjectParser: LineParser {
     chunk = Chunk()
     chunk.startLine = line.number
     picker.start(line)
+  }
+
+  /// `pod "web-0" created`, `deployment.apps/web configured`: what kubectl prints for each object
+  /// a create, apply or delete handled.
+  static func isApplyOutput(_ body: Substring) -> Bool {
+    let words = body.split(separator: " ")
+    guard words.count == 2 || words.count == 3, let last = words.last,
+      ["created", "configured", "unchanged", "deleted", "patched", "replaced"].contains(last)
+    else { return false }
+    return words.dropLast().allSatisfy { !$0.contains(":") }
+  }
+
+  /// The end of a shell heredoc the YAML was typed in (`kubectl create -f - <<EOF` … `EOF`).
+  static func isHeredocEnd(_ text: String) -> Bool {
+    let word = text.prefix { $0 != "\r" }
+    return (2...12).contains(word.count) && word.allSatisfy { ($0.isUppercase && $0.isASCII) || $0 == "_" }
   }
 
   /// The keys an object's YAML starts with.

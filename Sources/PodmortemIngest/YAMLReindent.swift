@@ -20,6 +20,7 @@ enum YAMLReindent {
 
   private enum Schema: Hashable {
     case pod, metadata, ownerReference, spec, status, containerStatus, state, waiting, running, terminated, condition
+    case container, probe, exec, httpGet, tcpSocket
     /// The values of a `.scalarList`.
     case scalars
 
@@ -42,7 +43,27 @@ enum YAMLReindent {
           "blockOwnerDeletion": .scalar,
         ]
       case .spec:
-        return ["nodeName": .scalar, "terminationGracePeriodSeconds": .scalar]
+        return [
+          "nodeName": .scalar, "terminationGracePeriodSeconds": .scalar, "containers": .list(.container),
+          "initContainers": .list(.container),
+        ]
+      case .container:
+        return [
+          "name": .scalar, "image": .scalar, "command": .scalarList, "args": .scalarList,
+          "livenessProbe": .map(.probe), "readinessProbe": .map(.probe), "startupProbe": .map(.probe),
+        ]
+      case .probe:
+        return [
+          "exec": .map(.exec), "httpGet": .map(.httpGet), "tcpSocket": .map(.tcpSocket), "grpc": .map(.tcpSocket),
+          "initialDelaySeconds": .scalar, "timeoutSeconds": .scalar, "periodSeconds": .scalar,
+          "successThreshold": .scalar, "failureThreshold": .scalar, "terminationGracePeriodSeconds": .scalar,
+        ]
+      case .exec:
+        return ["command": .scalarList]
+      case .httpGet:
+        return ["path": .scalar, "port": .scalar, "scheme": .scalar, "host": .scalar]
+      case .tcpSocket:
+        return ["port": .scalar, "host": .scalar, "service": .scalar]
       case .status:
         return [
           "phase": .scalar, "reason": .scalar, "message": .scalar, "hostIP": .scalar, "podIP": .scalar,
@@ -80,6 +101,11 @@ enum YAMLReindent {
       case .metadata: return [(.pod, "metadata", false)]
       case .ownerReference: return Schema.metadata.path + [(.metadata, "ownerReferences", true)]
       case .scalars: return []
+      case .container: return Schema.spec.path + [(.spec, "containers", true)]
+      case .probe: return Schema.container.path + [(.container, "livenessProbe", false)]
+      case .exec: return Schema.probe.path + [(.probe, "exec", false)]
+      case .httpGet: return Schema.probe.path + [(.probe, "httpGet", false)]
+      case .tcpSocket: return Schema.probe.path + [(.probe, "tcpSocket", false)]
       case .spec: return [(.pod, "spec", false)]
       case .status: return [(.pod, "status", false)]
       case .containerStatus: return Schema.status.path + [(.status, "containerStatuses", true)]
@@ -156,7 +182,8 @@ enum YAMLReindent {
 
   /// `lines` with the pieces of lines a terminal wrapped joined back: a line in column 0 that is
   /// no key, list item, comment or document marker cannot follow an indented line in YAML (a
-  /// continuation is indented), so it is the rest of that line. The numbers of the lines kept.
+  /// continuation is indented), so it is the rest of that line when that line is as long as a
+  /// terminal is wide (60 or more). The numbers of the lines kept.
   static func unwrapped(_ lines: [String], numbers: [Int]) -> (lines: [String], numbers: [Int]) {
     guard lines.count == numbers.count, lines.contains(where: { $0.first.map { $0 != " " } ?? false }) else {
       return (lines, numbers)
@@ -164,7 +191,9 @@ enum YAMLReindent {
     var out: [String] = []
     var kept: [Int] = []
     for (line, number) in zip(lines, numbers) {
-      if let last = out.last, last.first == " ", let first = line.first, first != " ", first != "#", first != "\t",
+      // Terminals and chat windows wrap at 60 columns or more: a shorter line was not wrapped.
+      if let last = out.last, last.count >= 60, last.first == " ", let first = line.first, first != " ",
+        first != "#", first != "\t",
         !line.hasPrefix("- "), line != "-", !line.hasPrefix("---"), !line.hasPrefix("..."),
         YAMLFragment.key(Substring(line)) == nil
       {

@@ -144,6 +144,78 @@ struct PasteRepairTests {
     #expect(KubectlTextParser.startsYAML(KubectlLine(Line(number: 1, text: "  containerStatuses:"))))
   }
 
+  @Test func describeFragmentsStartAtAFieldOnlyTheirKindHas() throws {
+    let container = ingest(
+      """
+          Ready:          False
+          Restart Count:  1069
+          Liveness:     http-get https://:8443/health delay=150s timeout=1s period=10s #success=1 #failure=3
+          Environment:  <none>
+      Conditions:
+        Type              Status
+        Ready             False
+        PodScheduled      True
+
+      """, name: "paste.txt")
+    #expect(container.account.unrecognised == 0)
+    let c = try #require(container.pods.first?.containers.first)
+    #expect(c.restartCount == 1069 && c.ready == false && c.probes[.liveness] != nil)
+    let node = ingest(
+      """
+      Taints:             node.kubernetes.io/disk-pressure:NoSchedule
+      Unschedulable:      false
+      Lease:
+        HolderIdentity:  kubernetes-master
+        AcquireTime:     <unset>
+      Conditions:
+        Type                 Status  LastHeartbeatTime                 LastTransitionTime                Reason                       Message
+        ----                 ------  -----------------                 ------------------                ------                       -------
+        DiskPressure         True    Wed, 05 Aug 2020 12:43:36 +0530   Tue, 04 Aug 2020 23:02:06 +0530   KubeletHasDiskPressure       kubelet has disk pressure
+
+      """, name: "paste.txt")
+    #expect(node.account.unrecognised == 0)
+    #expect(node.nodes.map(\.name) == ["kubernetes-master"])
+    #expect(node.nodes.first?.conditions.map(\.type) == ["DiskPressure"])
+    // Prose with such a word is not a fragment: the value must be the field's own.
+    #expect(
+      !DescribeReader.isContainerField("Ready", "to go") && !DescribeReader.startsNodeTop("Taints", "none at all"))
+  }
+
+  @Test func aManifestThenTheEventsItsPodHad() throws {
+    let r = ingest(
+      """
+      $ kubectl create -f /dev/stdin <<EOF
+      apiVersion: v1
+      kind: Pod
+      metadata:
+        name: liveness-exec
+      spec:
+        containers:
+        - image: gcr.io/google_containers/busybox
+          livenessProbe:
+            exec:
+              command:
+              - cat
+              - /tmp/health
+            timeoutSeconds: 1
+          name: liveness
+      EOF
+      pod "liveness-exec" created
+      $ kubectl get events --watch | grep Unhealthy
+      2016-08-30T10:27:35-07:00   2016-08-30T10:23:05-07:00   8         liveness-exec                         Pod       spec.containers{liveness}   Warning   Unhealthy                 {kubelet gke-test-default-pool-5c1e8a07-qbnt}      Liveness probe failed: 
+
+      """, name: "paste.txt")
+    #expect(r.account.unrecognised == 0 && r.diagnostics.isEmpty)
+    let c = try #require(r.pods.first?.containers.first)
+    #expect(c.name == "liveness" && c.probes[.liveness] != nil)
+    #expect(r.events.map(\.reason) == ["Unhealthy"] && r.events.first?.count == 8)
+    #expect(KubectlCommand.printsText("$ kubectl get events --watch | grep Unhealthy"))
+    #expect(!KubectlCommand.printsText("$ kubectl get pod web-0 -o yaml"))
+    #expect(!KubectlCommand.printsText("kubectl -n shop get pod web-0 -ojson"))
+    #expect(YAMLObjectParser.isApplyOutput("deployment.apps/web configured"))
+    #expect(!YAMLObjectParser.isApplyOutput("reason: created"))
+  }
+
   @Test func aStatusAloneIsAPodsByItsPhaseAndReason() throws {
     let r = ingest(
       """
@@ -223,10 +295,14 @@ struct PasteRepairTests {
   }
 
   @Test func yamlLinesATerminalWrappedAreJoined() throws {
-    let lines = ["metadata:", "  name: client21-test", "-ns-0", "  namespace: x", "- a", "status:"]
+    let long = "  message: 'The node was low on resource: ephemeral-storage. Threshold quantity: 1G"
+    let lines = ["metadata:", long, "i, available: 898240Ki.'", "  namespace: x", "- a", "status:"]
     let joined = YAMLReindent.unwrapped(lines, numbers: Array(1...6))
-    #expect(joined.lines == ["metadata:", "  name: client21-test-ns-0", "  namespace: x", "- a", "status:"])
+    #expect(joined.lines == ["metadata:", long + "i, available: 898240Ki.'", "  namespace: x", "- a", "status:"])
     #expect(joined.numbers == [1, 2, 4, 5, 6])
+    // A short line was not wrapped: what follows it in column 0 is something else (a heredoc's end).
+    let heredoc = ["spec:", "  - name: liveness", "EOF", "pod \"liveness-exec\" created"]
+    #expect(YAMLReindent.unwrapped(heredoc, numbers: Array(1...4)).lines == heredoc)
   }
 
   @Test func aFirstLineCutMidWordKeepsItsKey() {

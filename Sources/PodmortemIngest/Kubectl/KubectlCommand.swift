@@ -75,6 +75,25 @@ enum KubectlCommand {
     return namespace
   }
 
+  /// True when `body` is a kubectl command whose output is kubectl's text (`get` without `-o
+  /// yaml|json`, `describe`, `events`, `top`): what follows it is read as kubectl output.
+  static func printsText(_ body: Substring) -> Bool {
+    guard isCommand(body) else { return false }
+    let words = body.split(separator: " ", omittingEmptySubsequences: true).prefix(40)
+    guard let c = client(in: Array(words)) else { return false }
+    var verb: Substring?
+    var previous: Substring = ""
+    for w in words.dropFirst(c + 1) {
+      if w == "|" || w == ">" || w == "&&" || w == ";" { break }
+      let output = previous == "-o" || previous == "--output" ? w : w.hasPrefix("-o") ? w.dropFirst(2) : ""
+      let format = output.drop { $0 == "=" }
+      if format.hasPrefix("yaml") || format.hasPrefix("json") { return false }
+      if verb == nil, !w.hasPrefix("-"), previous != "-n", previous != "--namespace" { verb = w }
+      previous = w
+    }
+    return verb == "get" || verb == "describe" || verb == "events" || verb == "top"
+  }
+
   /// A DNS-1123 label, as namespaces are (`<namespace>` placeholders are not).
   private static func isName(_ s: String) -> Bool {
     guard let first = s.first, first.isLetter || first.isNumber, s.count <= 63 else { return false }
