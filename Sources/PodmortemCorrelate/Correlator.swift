@@ -57,14 +57,18 @@ package struct Correlator: Sendable {
   private var pastedLogs: [SourceRef: LogSample] = [:]
   /// The first pod a source's log lines name, and whether they name another one too.
   private var sourcePods: [String: (first: PodName, many: Bool)] = [:]
+  /// The entry of `sourcePods` last written or read, with its source.
+  private var lastSourcePods: (source: String, first: PodName, many: Bool)?
   private var nodes: [String: Set<NodeSnapshot>] = [:]
   private var workloads = Set<WorkloadSnapshot>()
   private var now: CaptureTime?
 
   package init() {}
 
-  package mutating func add(_ record: Record) {
-    switch record {
+  /// Merges one record. It is taken (`consuming`) so a log record moves into its sample instead of
+  /// being copied there.
+  package mutating func add(_ record: consuming Record) {
+    switch consume record {
     case .event(let event):
       if event.involved.isUnnamed, let block = event.involved.pastedAt,
         event.involved.kind.map({ $0.lowercased() == "pod" }) ?? true
@@ -116,19 +120,31 @@ package struct Correlator: Sendable {
         nodeLogs.insert(log)
         return
       }
-      let named = PodName(namespace: log.namespace ?? PodAssembly.defaultNamespace, name: pod)
-      let source = log.evidence.ref.source
-      if let seen = sourcePods[source] {
-        if !seen.many, seen.first != named { sourcePods[source]?.many = true }
-      } else {
-        sourcePods[source] = (named, false)
-      }
+      noteSourcePod(source: log.evidence.ref.source, namespace: log.namespace, pod: pod)
       if let ns = log.namespace {
         podLogs[PodName(namespace: ns, name: pod), default: LogSample()].insert(log)
       } else {
         looseLogs[pod, default: LogSample()].insert(log)
       }
     }
+  }
+
+  /// Records the pod a source's log line names in `sourcePods`. A log's lines come from one source
+  /// after another, so the last source's entry is checked first, without hashing its name again;
+  /// once a source names two pods nothing more is learnt from it.
+  private mutating func noteSourcePod(source: String, namespace: String?, pod: String) {
+    if let last = lastSourcePods, last.source == source {
+      if last.many || (last.first.name == pod && last.first.namespace == (namespace ?? PodAssembly.defaultNamespace)) {
+        return
+      }
+    }
+    let named = PodName(namespace: namespace ?? PodAssembly.defaultNamespace, name: pod)
+    if let seen = sourcePods[source] {
+      if !seen.many, seen.first != named { sourcePods[source]?.many = true }
+    } else {
+      sourcePods[source] = (named, false)
+    }
+    if let seen = sourcePods[source] { lastSourcePods = (source, seen.first, seen.many) }
   }
 
   /// Tells the correlator a source's capture time, for sources whose records do not carry it
