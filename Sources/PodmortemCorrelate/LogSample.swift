@@ -115,12 +115,17 @@ package struct LogSample: Sendable {
     // Before the first record greater than `r` (the list is sorted: those are a suffix).
     var at = count
     while at > 0, precedes(r, ref, ends.head, ends.headRefs, at - 1) { at -= 1 }
-    ends.head.insert(copy r, at: at)
-    ends.headRefs.insert(ref, at: at)
-    if ends.headRefs.count > keep {
+    // The largest out first when full (`r` goes before it), so the arrays never grow past `keep`:
+    // reserved at `keep`, not doubled to 16 (a kept record is a few hundred bytes, in every pod).
+    if count == keep {
       ends.head.removeLast()
       ends.headRefs.removeLast()
+    } else if count == 0 {
+      ends.head.reserveCapacity(keep)
+      ends.headRefs.reserveCapacity(keep)
     }
+    ends.head.insert(copy r, at: at)
+    ends.headRefs.insert(ref, at: at)
   }
 
   /// Keeps `r` in `ends.tail` if it is among the `keep` largest.
@@ -134,6 +139,10 @@ package struct LogSample: Sendable {
         // The common case, a record after every kept one and on another line than the last (so on
         // another line than all of them): it replaces the smallest, or joins a tail not yet full.
         if count < keep {
+          if count == 0 {
+            ends.tail.reserveCapacity(keep)
+            ends.tailRefs.reserveCapacity(keep)
+          }
           ends.tail.append(r)
           ends.tailRefs.append(ref)
         } else {
@@ -154,11 +163,16 @@ package struct LogSample: Sendable {
     // Before the first record greater than `r`, and the smallest out when the tail is full.
     var at = count
     while at > 0, precedes(r, ref, ends.tail, ends.tailRefs, at - 1) { at -= 1 }
-    ends.tail.insert(r, at: at)
-    ends.tailRefs.insert(ref, at: at)
-    if ends.tailRefs.count > keep {
+    if count == keep {
+      // The smallest out first (`r` goes after it: it was checked above), then `r` one place down.
       ends.tail.removeFirst()
       ends.tailRefs.removeFirst()
+      at -= 1
+    } else if count == 0 {
+      ends.tail.reserveCapacity(keep)
+      ends.tailRefs.reserveCapacity(keep)
     }
+    ends.tail.insert(r, at: at)
+    ends.tailRefs.insert(ref, at: at)
   }
 }
