@@ -157,7 +157,17 @@ package struct Correlator: Sendable {
     if (capture.date, capture.origin.rawValue) > (current.date, current.origin.rawValue) { now = capture }
   }
 
+  /// The correlated state of everything added so far; the correlator is unchanged, so more can be
+  /// added and the state built again (a follow session).
   package func finish() -> CorrelatedState {
+    var copy = self
+    return copy.finishReleasingLogs()
+  }
+
+  /// `finish()` for a correlator that is not used again: each log sample is freed as soon as its
+  /// records are in their pod's history, so the samples and the histories' logs are not all held
+  /// at once (the run's peak, docs/architecture.md "What must hold"). The log samples are left empty.
+  package mutating func finishReleasingLogs() -> CorrelatedState {
     var book = self.book
     for (event, identity) in kubeletEvents.events { book.add(event, identity: identity) }
     let events = book.merged(now: now?.date)
@@ -266,7 +276,7 @@ package struct Correlator: Sendable {
     }
   }
 
-  private func attachLogs(to histories: inout [PodHistory], pastedLogTargets: [SourceRef: PodName]) {
+  private mutating func attachLogs(to histories: inout [PodHistory], pastedLogTargets: [SourceRef: PodName]) {
     let lives = histories.map { PodAssembly.lifetime($0.snapshots) }
     let byName = Dictionary(grouping: histories.indices, by: { histories[$0].key.name })
     func place(_ records: [LogRecord], _ candidates: [Int]) {
@@ -276,15 +286,20 @@ package struct Correlator: Sendable {
         histories[i].logs.append(r)
       }
     }
-    for (name, sample) in podLogs {
+    // Each sample is taken out before its records are placed: it is freed as its pod's logs grow.
+    // Records land in any order here; each pod's logs are sorted below.
+    for name in Array(podLogs.keys) {
+      guard let sample = podLogs.removeValue(forKey: name) else { continue }
       place(
         sample.records,
         (byName[name.name] ?? []).filter { histories[$0].key.namespace == name.namespace })
     }
-    for (pod, sample) in looseLogs {
+    for pod in Array(looseLogs.keys) {
+      guard let sample = looseLogs.removeValue(forKey: pod) else { continue }
       place(sample.records, byName[pod] ?? [])
     }
-    for (block, sample) in pastedLogs {
+    for block in Array(pastedLogs.keys) {
+      guard let sample = pastedLogs.removeValue(forKey: block) else { continue }
       // The pod `finish` chose for the block, else the block's own unnamed pod (none: node logs).
       let target =
         pastedLogTargets[block].flatMap { name in

@@ -49,6 +49,17 @@ struct LogCorrelationPropertyTests {
     #expect(Fixture.correlate(twice) == reference)
   }
 
+  /// The last finish, which frees each sample as its pod takes its records, builds the state
+  /// `finish()` builds (a follow session's, which leaves the correlator as it was).
+  @Test(arguments: 0..<30)
+  func finishingForTheLastTimeGivesTheSameState(seed: UInt64) {
+    var correlator = Correlator()
+    for record in Self.records(seed: seed) { correlator.add(record) }
+    let state = Summary(correlator.finish())
+    #expect(Summary(correlator.finish()) == state)
+    #expect(Summary(correlator.finishReleasingLogs()) == state)
+  }
+
   @Test(arguments: 0..<30)
   func eachPodKeepsTheEndsOfEveryPattern(seed: UInt64) {
     let records = Self.records(seed: seed).compactMap { record -> LogRecord? in
