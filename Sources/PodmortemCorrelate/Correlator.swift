@@ -281,6 +281,13 @@ package struct Correlator: Sendable {
     let byName = Dictionary(grouping: histories.indices, by: { histories[$0].key.name })
     func place(_ records: [LogRecord], _ candidates: [Int]) {
       guard !candidates.isEmpty else { return }
+      if candidates.count == 1 {
+        // One pod of that name (the usual case): its logs grow by exactly these, not by doubling.
+        let i = candidates[0]
+        histories[i].logs.reserveCapacity(histories[i].logs.count + records.count)
+        histories[i].logs += records
+        return
+      }
       for r in records {
         let i = candidates[PodAssembly.pick(born: nil, at: r.time?.latest, lives: candidates.map { lives[$0] })]
         histories[i].logs.append(r)
