@@ -132,7 +132,7 @@ public struct Analysis: Sendable {
       if let capture = account.captureTime { correlator.value.note(capture) }
       accounts.append(account)
     }
-    let state = correlator.value.finish()
+    let state = correlator.value.finishReleasingEvents()
     let findings = Diagnoser(patterns: patterns).diagnose(state)
     live?.finish(findings)
     let report = ReportInput(

@@ -141,10 +141,19 @@ package struct Correlator: Sendable {
     if (capture.date, capture.origin.rawValue) > (current.date, current.origin.rawValue) { now = capture }
   }
 
-  package func finish() -> CorrelatedState {
-    var book = self.book
+  package func finish() -> CorrelatedState { finish(book: book) }
+
+  /// `finish()` for a run's last diagnosis: the event book is handed over and emptied as it is
+  /// merged, so the state's events are not held beside every observation they came from.
+  package mutating func finishReleasingEvents() -> CorrelatedState {
+    var book = EventBook()
+    swap(&book, &self.book)
+    return finish(book: consume book)
+  }
+
+  private func finish(book: consuming EventBook) -> CorrelatedState {
     for (event, identity) in kubeletEvents.events { book.add(event, identity: identity) }
-    let events = book.merged(now: now?.date)
+    let events = book.drainMerged(now: now?.date)
     var histories: [PodHistory] = []
     for name in pods.keys.sorted() {
       for (key, snapshots) in PodAssembly.split(namespace: name.namespace, name: name.name, pods[name] ?? []) {

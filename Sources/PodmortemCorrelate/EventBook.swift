@@ -14,7 +14,7 @@ package struct EventBook: Sendable {
     /// The kind as a source spelled it (`Pod` beats `pod`: upper case sorts first).
     var kindSpelling: String?
     /// Lineages with an event object name, by name.
-    var named: [String: Lineage] = [:]
+    var named = LineageMap()
     /// Lineages without a name, kept disjoint in time: an observation whose range overlaps one
     /// already here is the same object seen again.
     var unnamed: [Lineage] = []
@@ -27,8 +27,8 @@ package struct EventBook: Sendable {
 
     mutating func add(_ lineage: Lineage, kindSpelling spelling: String?) {
       if let spelling { kindSpelling = min(kindSpelling ?? spelling, spelling) }
-      if let name = lineage.names.min() {
-        named[name, default: lineage].merge(lineage)
+      if let name = lineage.names.first {
+        named.merge(lineage, as: name)
       } else {
         unnamed = EventBook.coalesce(unnamed, adding: lineage)
       }
@@ -93,7 +93,7 @@ package struct EventBook: Sendable {
   struct Cluster {
     var identity: EventIdentity
     var kindSpelling: String?
-    var named: [String: Lineage] = [:]
+    var named = LineageMap()
     var unnamed: [Lineage] = []
     var patternID: String?
     var captures: [KeyValue] = []
@@ -112,8 +112,8 @@ package struct EventBook: Sendable {
     }
 
     mutating func take(_ lineage: Lineage) {
-      if let name = lineage.names.min() {
-        named[name, default: lineage].merge(lineage)
+      if let name = lineage.names.first {
+        named.merge(lineage, as: name)
       } else {
         unnamed.append(lineage)
       }
@@ -124,11 +124,20 @@ package struct EventBook: Sendable {
   ///
   /// - `now`: the latest capture time, to decide whether a series count may still lag (§5.2).
   package func merged(now: Date?) -> [MergedEvent] {
+    var book = self
+    return book.drainMerged(now: now)
+  }
+
+  /// `merged(now:)` that empties the book as it goes: each stage's input is released once the
+  /// next is built (the observations once they are clusters, each cluster once it is an event),
+  /// so a run's peak holds one copy of its events, not the book beside them.
+  package mutating func drainMerged(now: Date?) -> [MergedEvent] {
     // Sorted once by (more known fields first, identity): each entry's count is taken once, not
     // in every comparison, and indices are sorted, not the identities and entries themselves
     // (moving those retains every string they hold).
     let identities = Array(entries.keys)
-    let values = Array(entries.values)
+    var values = Array(entries.values)
+    entries = [:]
     let known = identities.map(\.knownFields)
     let order = identities.withUnsafeBufferPointer { ids -> [Int] in
       guard let base = ids.baseAddress else { return [] }
@@ -170,7 +179,13 @@ package struct EventBook: Sendable {
         clusters[target].take(lineage)
       }
     }
-    let events = Self.linkCombined(MessageTemplate.assign(clusters.map { Self.mergedEvent($0, now: now) }))
+    values = []
+    // Taken from the end, so each cluster is released as its event is built.
+    var built: [MergedEvent] = []
+    built.reserveCapacity(clusters.count)
+    while let cluster = clusters.popLast() { built.append(Self.mergedEvent(cluster, now: now)) }
+    built.reverse()
+    let events = Self.linkCombined(MessageTemplate.assign(built))
     // Indices sorted, the events then taken once in that order: sorting the events themselves
     // copied each (every string it holds retained) at every move.
     return events.withUnsafeBufferPointer { buffer in
@@ -204,7 +219,7 @@ package struct EventBook: Sendable {
   }
 
   static func lineageOrder(_ a: Lineage, _ b: Lineage) -> Bool {
-    (a.names.min() ?? "", a.span?.earliest ?? .distantPast) < (b.names.min() ?? "", b.span?.earliest ?? .distantPast)
+    (a.names.first ?? "", a.span?.earliest ?? .distantPast) < (b.names.first ?? "", b.span?.earliest ?? .distantPast)
   }
 
   /// The event objects of one cluster: named lineages by name; unnamed ones joined to the named
@@ -349,6 +364,41 @@ package struct EventBook: Sendable {
       e.involved.namespace, e.involved.kind?.lowercased(), e.involved.name, e.involved.uid, e.type.description,
       e.reason, e.sourceComponent, e.sourceHost, e.involved.pastedAt?.description,
     ]
+  }
+}
+
+/// Lineages by event object name. Nearly every identity is one event object: it is held inline,
+/// and a dictionary (hundreds of bytes for one element) is built only when a second name comes.
+struct LineageMap: Sendable {
+  private var one: (name: String, lineage: Lineage)?
+  /// Used once there are two names or more (`one` is then nil).
+  private var many: [String: Lineage] = [:]
+
+  init() {}
+
+  var isEmpty: Bool { one == nil && many.isEmpty }
+
+  /// The lineages, in no particular order.
+  var values: [Lineage] {
+    if let one { return [one.lineage] }
+    return Array(many.values)
+  }
+
+  /// Merges `lineage` into the one named `name`, or adds it.
+  mutating func merge(_ lineage: Lineage, as name: String) {
+    if many.isEmpty {
+      // Only the name is read out: a copy of the held lineage would make the merge copy its storage.
+      guard let heldName = one?.name else {
+        one = (name, lineage)
+        return
+      }
+      if heldName == name {
+        one?.lineage.merge(lineage)
+        return
+      }
+      if let held = one.take() { many = [held.name: held.lineage] }
+    }
+    many[name, default: lineage].merge(lineage)
   }
 }
 
