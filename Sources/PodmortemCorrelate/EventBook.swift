@@ -146,6 +146,7 @@ package struct EventBook: Sendable {
       }
     }
     var clusters: [Cluster] = []
+    clusters.reserveCapacity(values.count)
     // Compatible identities share name, type, reason and message (`isCompatible`): only clusters in
     // the same bucket need the full check, which keeps this linear in the number of events.
     var buckets: [Bucket: [Int]] = [:]
@@ -186,12 +187,31 @@ package struct EventBook: Sendable {
     built.reserveCapacity(clusters.count)
     while let cluster = clusters.popLast() { built.append(Self.mergedEvent(cluster, now: now)) }
     built.reverse()
-    let events = Self.linkCombined(MessageTemplate.assign(built))
-    // Indices sorted, the events then taken once in that order: sorting the events themselves
-    // copied each (every string it holds retained) at every move.
-    return events.withUnsafeBufferPointer { buffer in
+    var events = Self.linkCombined(MessageTemplate.assign(consume built))
+    // Indices sorted, the events then moved into that order in place: sorting the events
+    // themselves copied each (every string it holds retained) at every move, and taking them into
+    // a second array held every event twice.
+    let sorted = events.withUnsafeBufferPointer { buffer -> [Int] in
       guard let base = buffer.baseAddress else { return [] }
-      return buffer.indices.sorted { MergedEvent.historyOrder(base + $0, base + $1) }.map { buffer[$0] }
+      return buffer.indices.sorted { MergedEvent.historyOrder(base + $0, base + $1) }
+    }
+    Self.permute(&events, into: sorted)
+    return events
+  }
+
+  /// Reorders `items` so that position `k` holds what was at `order[k]` (`order` a permutation
+  /// of the indices), by swaps along each cycle: no second array.
+  static func permute<T>(_ items: inout [T], into order: [Int]) {
+    var done = [Bool](repeating: false, count: order.count)
+    for start in order.indices where !done[start] {
+      var k = start
+      while true {
+        done[k] = true
+        let next = order[k]
+        if next == start { break }
+        items.swapAt(k, next)
+        k = next
+      }
     }
   }
 
@@ -345,7 +365,7 @@ package struct EventBook: Sendable {
       }
     }
     guard !combinedKeys.isEmpty else { return events }
-    var out = events
+    var out = consume events
     for i in out.indices {
       guard let key = keyOf[i], combinedKeys.contains(key) else { continue }
       if out[i].message.hasPrefix(EventIdentity.combinedPrefix) {

@@ -18,7 +18,7 @@ package enum MessageTemplate {
   /// stands for at least two distinct messages. Combined events are left alone.
   /// `events` is consumed, so the events are changed in place, not in a copy of the array.
   package static func assign(_ events: consuming [MergedEvent]) -> [MergedEvent] {
-    var out = events
+    var out = consume events
     var templates: [String?] = []
     templates.reserveCapacity(out.count)
     var messages: [Key: Set<String>] = [:]
