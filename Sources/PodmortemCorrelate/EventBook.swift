@@ -185,7 +185,18 @@ package struct EventBook: Sendable {
     // Taken from the end, so each cluster is released as its event is built.
     var built: [MergedEvent] = []
     built.reserveCapacity(clusters.count)
-    while let cluster = clusters.popLast() { built.append(Self.mergedEvent(cluster, now: now)) }
+    // Events whose patterns captured the same values (every `Liveness probe failed: … 503`) share
+    // one array of captures instead of holding a copy each.
+    var captureSets = Set<[KeyValue]>()
+    while let cluster = clusters.popLast() {
+      var event = Self.mergedEvent(cluster, now: now)
+      if !event.captures.isEmpty {
+        let (inserted, member) = captureSets.insert(event.captures)
+        if !inserted { event.captures = member }
+      }
+      built.append(event)
+    }
+    captureSets = []
     built.reverse()
     var events = Self.linkCombined(MessageTemplate.assign(consume built))
     // Indices sorted, the events then moved into that order in place: sorting the events
