@@ -1079,7 +1079,8 @@ struct KubeJSONReader {
 /// message) built once and shared: a direct-mapped table of the latest string read per hash of its
 /// bytes. A string that is not in the table is built and takes its slot, so a table of unique
 /// strings costs one comparison each. Strings of up to 15 bytes live inside the `String` value
-/// itself and long ones rarely repeat: only the lengths between are looked up.
+/// itself and long values rarely repeat: only the lengths between are looked up (a cited line,
+/// which most events repeat verbatim, up to `longestLine`).
 struct StringPool: Sendable {
   static let slots = 4096
   static let shortest = 16
@@ -1088,16 +1089,50 @@ struct StringPool: Sendable {
 
   init() {}
 
+  /// The lines an object cites, their texts shared: most events repeat a message verbatim
+  /// (`"message": "Liveness probe failed: …",`), and every event keeps its line.
+  mutating func shared(_ evidence: ObjectEvidence) -> ObjectEvidence {
+    var e = evidence
+    if let text = e.message?.text { e.message?.text = string(text, longest: Self.longestLine) }
+    if let text = e.name?.text { e.name?.text = string(text, longest: Self.longestLine) }
+    if let text = e.first?.text { e.first?.text = string(text, longest: Self.longestLine) }
+    return e
+  }
+
+  /// The longest cited line looked up.
+  static let longestLine = 512
+
+  /// `text` itself, or the equal string the table holds (which `text` then replaces in its slot
+  /// when they differ).
+  mutating func string(_ text: String, longest: Int) -> String {
+    var text = text
+    let count = text.utf8.count
+    guard count >= Self.shortest, count <= longest else { return text }
+    if table.isEmpty { table = Array(repeating: nil, count: Self.slots) }
+    let (slot, held) = text.withUTF8 { bytes -> (Int, String?) in
+      let slot = Self.slot(bytes)
+      if let held = self.table[slot], held.utf8.elementsEqual(bytes) { return (slot, held) }
+      return (slot, nil)
+    }
+    if let held { return held }
+    table[slot] = text
+    return text
+  }
+
+  /// FNV-1a (http://www.isthe.com/chongo/tech/comp/fnv/) of `bytes`, to a slot.
+  private static func slot(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    var hash: UInt32 = 2_166_136_261
+    for b in bytes { hash = (hash ^ UInt32(b)) &* 16_777_619 }
+    return Int(hash & UInt32(slots - 1))
+  }
+
   /// The string of the UTF-8 `bytes` (already validated).
   mutating func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
     guard bytes.count >= Self.shortest, bytes.count <= Self.longest else {
       return String(decoding: bytes, as: UTF8.self)
     }
     if table.isEmpty { table = Array(repeating: nil, count: Self.slots) }
-    // FNV-1a (http://www.isthe.com/chongo/tech/comp/fnv/).
-    var hash: UInt32 = 2_166_136_261
-    for b in bytes { hash = (hash ^ UInt32(b)) &* 16_777_619 }
-    let slot = Int(hash & UInt32(Self.slots - 1))
+    let slot = Self.slot(bytes)
     if let held = table[slot], held.utf8.elementsEqual(bytes) { return held }
     let s = String(decoding: bytes, as: UTF8.self)
     table[slot] = s

@@ -316,7 +316,7 @@ package struct ObjectStreamParser: LineParser {
       return .parsed
     }
     flushConditions(emit: emit)
-    var outcome = converter.convert(document, evidence: picker.evidence(context))
+    var outcome = converter.convert(document, evidence: strings.shared(picker.evidence(context)))
     citeFields(of: &outcome, in: value)
     return deliver(outcome, emit: emit)
   }

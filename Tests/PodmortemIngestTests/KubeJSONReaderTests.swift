@@ -1,4 +1,5 @@
 import Foundation
+import PodmortemModel
 import Testing
 
 @testable import PodmortemIngest
@@ -333,6 +334,21 @@ struct StringPoolTests {
       let bytes = Array(word.utf8)
       let got = bytes.withUnsafeBufferPointer { pool.string($0) }
       #expect(got == word)
+    }
+  }
+
+  @Test func citedLinesKeepTheirTextsAndRefs() {
+    var pool = StringPool()
+    for n in 0..<3000 {
+      let message = Evidence(
+        ref: SourceRef(source: "events.json", line: n * 30 + 12),
+        text: "\"message\": \"Readiness probe failed: HTTP probe failed with statuscode: 50\(n % 4)\",")
+      let name = Evidence(ref: SourceRef(source: "events.json", line: n * 30 + 3), text: "\"name\": \"web-\(n).17a\",")
+      let evidence = ObjectEvidence(message: message, name: name, first: nil)
+      let shared = pool.shared(evidence)
+      #expect(shared.message == message)
+      #expect(shared.name == name)
+      #expect(shared.first == nil)
     }
   }
 
