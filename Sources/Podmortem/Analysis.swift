@@ -132,10 +132,10 @@ public struct Analysis: Sendable {
       if let capture = account.captureTime { correlator.value.note(capture) }
       accounts.append(account)
     }
-    // Without a follow session the correlator is not used again: its log samples are freed as
-    // the state takes their records, and the rest of it (merge tables) before diagnosis and the
+    // Without a follow session the correlator is not used again: its event book and log samples
+    // are freed as the state takes them, and the rest of it (merge tables) before diagnosis and the
     // report (docs/architecture.md "What must hold", Streaming).
-    let state = live == nil ? correlator.value.finishReleasingLogs() : correlator.value.finish()
+    let state = live == nil ? correlator.value.finishReleasing() : correlator.value.finish()
     if live == nil { correlator.value = Correlator() }
     let findings = Diagnoser(patterns: patterns).diagnose(state)
     live?.finish(findings)

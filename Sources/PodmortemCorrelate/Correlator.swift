@@ -161,16 +161,18 @@ package struct Correlator: Sendable {
   /// added and the state built again (a follow session).
   package func finish() -> CorrelatedState {
     var copy = self
-    return copy.finishReleasingLogs()
+    return copy.finishReleasing()
   }
 
-  /// `finish()` for a correlator that is not used again: each log sample is freed as soon as its
-  /// records are in their pod's history, so the samples and the histories' logs are not all held
-  /// at once (the run's peak, docs/architecture.md "What must hold"). The log samples are left empty.
-  package mutating func finishReleasingLogs() -> CorrelatedState {
-    var book = self.book
+  /// `finish()` for a correlator that is not used again (a run's last diagnosis): the event book is
+  /// handed over and emptied as it is merged, and each log sample is freed as soon as its records
+  /// are in their pod's history, so the state is not held beside every observation it came from
+  /// (the run's peak, docs/architecture.md "What must hold"). The correlator is left empty of both.
+  package mutating func finishReleasing() -> CorrelatedState {
+    var book = EventBook()
+    swap(&book, &self.book)
     for (event, identity) in kubeletEvents.events { book.add(event, identity: identity) }
-    let events = book.merged(now: now?.date)
+    let events = book.drainMerged(now: now?.date)
     var histories: [PodHistory] = []
     for name in pods.keys.sorted() {
       for (key, snapshots) in PodAssembly.split(namespace: name.namespace, name: name.name, pods[name] ?? []) {

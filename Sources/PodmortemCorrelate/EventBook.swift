@@ -14,7 +14,7 @@ package struct EventBook: Sendable {
     /// The kind as a source spelled it (`Pod` beats `pod`: upper case sorts first).
     var kindSpelling: String?
     /// Lineages with an event object name, by name.
-    var named: [String: Lineage] = [:]
+    var named = LineageMap()
     /// Lineages without a name, kept disjoint in time: an observation whose range overlaps one
     /// already here is the same object seen again.
     var unnamed: [Lineage] = []
@@ -27,8 +27,8 @@ package struct EventBook: Sendable {
 
     mutating func add(_ lineage: Lineage, kindSpelling spelling: String?) {
       if let spelling { kindSpelling = min(kindSpelling ?? spelling, spelling) }
-      if let name = lineage.names.min() {
-        named[name, default: lineage].merge(lineage)
+      if let name = lineage.names.first {
+        named.merge(lineage, as: name)
       } else {
         unnamed = EventBook.coalesce(unnamed, adding: lineage)
       }
@@ -49,7 +49,8 @@ package struct EventBook: Sendable {
     }
   }
 
-  private(set) var entries: [EventIdentity: Entry] = [:]
+  /// The entries, in insertion order, behind an index of their identities (`EntryTable`).
+  private var entries = EntryTable()
 
   package init() {}
 
@@ -64,8 +65,9 @@ package struct EventBook: Sendable {
     let spelling = event.involved.kind.flatMap { $0.isEmpty ? nil : $0 }
     // Mutated in place with one lookup: a copy taken out of the dictionary would copy its
     // lineages on every add, and each lookup hashes every field of the identity.
-    entries[identity, default: Entry()].add(
-      lineage, kindSpelling: spelling, event: event, isCombined: identity.isCombined, message: cleanMessage)
+    entries.modify(identity) {
+      $0.add(lineage, kindSpelling: spelling, event: event, isCombined: identity.isCombined, message: cleanMessage)
+    }
   }
 
   /// Adds `lineage` to disjoint `lineages`, merging every one whose span it overlaps.
@@ -93,7 +95,7 @@ package struct EventBook: Sendable {
   struct Cluster {
     var identity: EventIdentity
     var kindSpelling: String?
-    var named: [String: Lineage] = [:]
+    var named = LineageMap()
     var unnamed: [Lineage] = []
     var patternID: String?
     var captures: [KeyValue] = []
@@ -112,8 +114,8 @@ package struct EventBook: Sendable {
     }
 
     mutating func take(_ lineage: Lineage) {
-      if let name = lineage.names.min() {
-        named[name, default: lineage].merge(lineage)
+      if let name = lineage.names.first {
+        named.merge(lineage, as: name)
       } else {
         unnamed.append(lineage)
       }
@@ -124,11 +126,18 @@ package struct EventBook: Sendable {
   ///
   /// - `now`: the latest capture time, to decide whether a series count may still lag (§5.2).
   package func merged(now: Date?) -> [MergedEvent] {
+    var book = self
+    return book.drainMerged(now: now)
+  }
+
+  /// `merged(now:)` that empties the book as it goes: each stage's input is released once the
+  /// next is built (the observations once they are clusters, each cluster once it is an event),
+  /// so a run's peak holds one copy of its events, not the book beside them.
+  package mutating func drainMerged(now: Date?) -> [MergedEvent] {
     // Sorted once by (more known fields first, identity): each entry's count is taken once, not
     // in every comparison, and indices are sorted, not the identities and entries themselves
     // (moving those retains every string they hold).
-    let identities = Array(entries.keys)
-    let values = Array(entries.values)
+    var (identities, values) = entries.drain()
     let known = identities.map(\.knownFields)
     let order = identities.withUnsafeBufferPointer { ids -> [Int] in
       guard let base = ids.baseAddress else { return [] }
@@ -137,6 +146,7 @@ package struct EventBook: Sendable {
       }
     }
     var clusters: [Cluster] = []
+    clusters.reserveCapacity(values.count)
     // Compatible identities share name, type, reason and message (`isCompatible`): only clusters in
     // the same bucket need the full check, which keeps this linear in the number of events.
     var buckets: [Bucket: [Int]] = [:]
@@ -170,12 +180,49 @@ package struct EventBook: Sendable {
         clusters[target].take(lineage)
       }
     }
-    let events = Self.linkCombined(MessageTemplate.assign(clusters.map { Self.mergedEvent($0, now: now) }))
-    // Indices sorted, the events then taken once in that order: sorting the events themselves
-    // copied each (every string it holds retained) at every move.
-    return events.withUnsafeBufferPointer { buffer in
+    values = []
+    identities = []
+    // Taken from the end, so each cluster is released as its event is built.
+    var built: [MergedEvent] = []
+    built.reserveCapacity(clusters.count)
+    // Events whose patterns captured the same values (every `Liveness probe failed: … 503`) share
+    // one array of captures instead of holding a copy each.
+    var captureSets = Set<[KeyValue]>()
+    while let cluster = clusters.popLast() {
+      var event = Self.mergedEvent(cluster, now: now)
+      if !event.captures.isEmpty {
+        let (inserted, member) = captureSets.insert(event.captures)
+        if !inserted { event.captures = member }
+      }
+      built.append(event)
+    }
+    captureSets = []
+    built.reverse()
+    var events = Self.linkCombined(MessageTemplate.assign(consume built))
+    // Indices sorted, the events then moved into that order in place: sorting the events
+    // themselves copied each (every string it holds retained) at every move, and taking them into
+    // a second array held every event twice.
+    let sorted = events.withUnsafeBufferPointer { buffer -> [Int] in
       guard let base = buffer.baseAddress else { return [] }
-      return buffer.indices.sorted { MergedEvent.historyOrder(base + $0, base + $1) }.map { buffer[$0] }
+      return buffer.indices.sorted { MergedEvent.historyOrder(base + $0, base + $1) }
+    }
+    Self.permute(&events, into: sorted)
+    return events
+  }
+
+  /// Reorders `items` so that position `k` holds what was at `order[k]` (`order` a permutation
+  /// of the indices), by swaps along each cycle: no second array.
+  static func permute<T>(_ items: inout [T], into order: [Int]) {
+    var done = [Bool](repeating: false, count: order.count)
+    for start in order.indices where !done[start] {
+      var k = start
+      while true {
+        done[k] = true
+        let next = order[k]
+        if next == start { break }
+        items.swapAt(k, next)
+        k = next
+      }
     }
   }
 
@@ -204,7 +251,7 @@ package struct EventBook: Sendable {
   }
 
   static func lineageOrder(_ a: Lineage, _ b: Lineage) -> Bool {
-    (a.names.min() ?? "", a.span?.earliest ?? .distantPast) < (b.names.min() ?? "", b.span?.earliest ?? .distantPast)
+    (a.names.first ?? "", a.span?.earliest ?? .distantPast) < (b.names.first ?? "", b.span?.earliest ?? .distantPast)
   }
 
   /// The event objects of one cluster: named lineages by name; unnamed ones joined to the named
@@ -329,7 +376,7 @@ package struct EventBook: Sendable {
       }
     }
     guard !combinedKeys.isEmpty else { return events }
-    var out = events
+    var out = consume events
     for i in out.indices {
       guard let key = keyOf[i], combinedKeys.contains(key) else { continue }
       if out[i].message.hasPrefix(EventIdentity.combinedPrefix) {
@@ -349,6 +396,131 @@ package struct EventBook: Sendable {
       e.involved.namespace, e.involved.kind?.lowercased(), e.involved.name, e.involved.uid, e.type.description,
       e.reason, e.sourceComponent, e.sourceHost, e.involved.pastedAt?.description,
     ]
+  }
+}
+
+/// The book's entries by identity. A dictionary of entries holds them inline in a table kept at
+/// most three-quarters full and doubled as it grows, which doubles again while it is copied: for
+/// 100,000 identities that was 190 MB at the moment of growth. Here the entries lie in chunks of
+/// fixed size, filled in order and never moved, and the index is a table of 32-bit positions.
+struct EntryTable: Sendable {
+  private struct Slot: Sendable {
+    var identity: EventIdentity
+    var hash: Int
+    var entry: EventBook.Entry
+  }
+
+  private static let chunkShift = 12
+  private static let chunkSize = 1 << chunkShift
+  private var chunks: [[Slot]] = []
+  private(set) var count = 0
+  /// Open addressing, linear probing: the position of an entry plus one, or 0 for a free place.
+  /// Its size is a power of two at least twice `count`.
+  private var index: [UInt32] = []
+
+  init() {}
+
+  /// Applies `body` to the entry of `identity`, made empty first when there is none.
+  mutating func modify(_ identity: EventIdentity, _ body: (inout EventBook.Entry) -> Void) {
+    let hash = identity.hashValue
+    if let position = find(identity, hash: hash) {
+      body(&chunks[position >> Self.chunkShift][position & (Self.chunkSize - 1)].entry)
+      return
+    }
+    if (count + 1) * 2 > index.count { grow() }
+    let position = count
+    if position & (Self.chunkSize - 1) == 0 {
+      var chunk: [Slot] = []
+      chunk.reserveCapacity(Self.chunkSize)
+      chunks.append(chunk)
+    }
+    var entry = EventBook.Entry()
+    body(&entry)
+    chunks[position >> Self.chunkShift].append(Slot(identity: identity, hash: hash, entry: entry))
+    count += 1
+    place(position, hash: hash)
+  }
+
+  private func find(_ identity: EventIdentity, hash: Int) -> Int? {
+    guard !index.isEmpty else { return nil }
+    let mask = index.count - 1
+    var i = hash & mask
+    while index[i] != 0 {
+      let position = Int(index[i]) - 1
+      let (c, j) = (position >> Self.chunkShift, position & (Self.chunkSize - 1))
+      // Fields read in place: a copy of the slot would retain every string it holds.
+      if chunks[c][j].hash == hash && chunks[c][j].identity == identity { return position }
+      i = (i + 1) & mask
+    }
+    return nil
+  }
+
+  private mutating func place(_ position: Int, hash: Int) {
+    let mask = index.count - 1
+    var i = hash & mask
+    while index[i] != 0 { i = (i + 1) & mask }
+    index[i] = UInt32(truncatingIfNeeded: position + 1)
+  }
+
+  private mutating func grow() {
+    index = Array(repeating: 0, count: max(64, index.count * 2))
+    for position in 0..<count {
+      place(position, hash: chunks[position >> Self.chunkShift][position & (Self.chunkSize - 1)].hash)
+    }
+  }
+
+  /// Every identity and its entry, in insertion order; the table is left empty, each chunk
+  /// released as soon as it is copied out.
+  mutating func drain() -> (identities: [EventIdentity], entries: [EventBook.Entry]) {
+    index = []
+    var identities: [EventIdentity] = []
+    var entries: [EventBook.Entry] = []
+    identities.reserveCapacity(count)
+    entries.reserveCapacity(count)
+    chunks.reverse()
+    while let chunk = chunks.popLast() {
+      for slot in chunk {
+        identities.append(slot.identity)
+        entries.append(slot.entry)
+      }
+    }
+    count = 0
+    return (identities, entries)
+  }
+}
+
+/// Lineages by event object name. Nearly every identity is one event object: it is held inline,
+/// and a dictionary (hundreds of bytes for one element) is built only when a second name comes.
+struct LineageMap: Sendable {
+  private var one: (name: String, lineage: Lineage)?
+  /// Used once there are two names or more (`one` is then nil).
+  private var many: [String: Lineage] = [:]
+
+  init() {}
+
+  var isEmpty: Bool { one == nil && many.isEmpty }
+
+  /// The lineages, in no particular order.
+  var values: [Lineage] {
+    if let one { return [one.lineage] }
+    return Array(many.values)
+  }
+
+  /// Merges `lineage` into the one named `name`, or adds it.
+  mutating func merge(_ lineage: Lineage, as name: String) {
+    if many.isEmpty {
+      // Only the name is read out: a copy of the held lineage would make the merge copy its storage.
+      guard let heldName = one?.name else {
+        one = (name, lineage)
+        return
+      }
+      if heldName == name {
+        one?.lineage.merge(lineage)
+        return
+      }
+      if let held = one.take() { many = [held.name: held.lineage] }
+    }
+    many[name, default: lineage].merge(lineage)
   }
 }
 

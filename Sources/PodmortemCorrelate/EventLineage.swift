@@ -118,8 +118,9 @@ package struct EvidenceSample: Hashable, Sendable {
 /// - lastSeen: observations with the same, largest count saw the same last occurrence and are
 ///   intersected; observations without a count only move it later.
 package struct Lineage: Hashable, Sendable {
-  /// The event object names (`web-0.187b1c2d3e4f5a6b`) this lineage was seen under.
-  package var names: Set<String> = []
+  /// The event object names (`web-0.187b1c2d3e4f5a6b`) this lineage was seen under, sorted,
+  /// each once (an array: nearly always one name, which a set stores in several times the bytes).
+  package private(set) var names: [String] = []
   package var maxCount: Int?
   package var first: RangeVote?
   /// The votes of the observations that carry `maxCount`.
@@ -159,7 +160,7 @@ package struct Lineage: Hashable, Sendable {
   }
 
   package mutating func merge(_ other: Lineage) {
-    names.formUnion(other.names)
+    if names != other.names { names = Self.union(names, other.names) }
     switch (maxCount, other.maxCount) {
     case (nil, _):
       maxCount = other.maxCount
@@ -181,6 +182,27 @@ package struct Lineage: Hashable, Sendable {
       latestMessageTime = other.latestMessageTime
     }
     evidence.merge(other.evidence)
+  }
+
+  /// The sorted union of two sorted lists without repeats.
+  static func union(_ a: [String], _ b: [String]) -> [String] {
+    var out: [String] = []
+    out.reserveCapacity(a.count + b.count)
+    var (i, j) = (0, 0)
+    while i < a.count || j < b.count {
+      if j == b.count || (i < a.count && a[i] < b[j]) {
+        out.append(a[i])
+        i += 1
+      } else if i == a.count || b[j] < a[i] {
+        out.append(b[j])
+        j += 1
+      } else {
+        out.append(a[i])
+        i += 1
+        j += 1
+      }
+    }
+    return out
   }
 
   /// The count this object reached (1 when no source counted it).

@@ -18,7 +18,7 @@ package enum MessageTemplate {
   /// stands for at least two distinct messages. Combined events are left alone.
   /// `events` is consumed, so the events are changed in place, not in a copy of the array.
   package static func assign(_ events: consuming [MergedEvent]) -> [MergedEvent] {
-    var out = events
+    var out = consume events
     var templates: [String?] = []
     templates.reserveCapacity(out.count)
     var messages: [Key: Set<String>] = [:]
@@ -31,14 +31,20 @@ package enum MessageTemplate {
       templates.append(t)
       messages[Key(type: e.type.description, reason: e.reason, template: t), default: []].insert(e.message)
     }
-    let exemplars = messages.filter { $0.value.count >= 2 }.mapValues { Array($0.sorted().prefix(exemplarLimit)) }
+    // Each group's template is given to its events as one string, the key's: a template shared by
+    // thousands of events is stored once, not once per event.
+    var exemplars: [Key: (template: String, messages: [String])] = [:]
+    for (key, group) in messages where group.count >= 2 {
+      exemplars[key] = (key.template, Array(group.sorted().prefix(exemplarLimit)))
+    }
+    messages = [:]
     guard !exemplars.isEmpty else { return out }
     for i in out.indices {
       guard let t = templates[i],
         let chosen = exemplars[Key(type: out[i].type.description, reason: out[i].reason, template: t)]
       else { continue }
-      out[i].template = t
-      out[i].exemplars = chosen
+      out[i].template = chosen.template
+      out[i].exemplars = chosen.messages
     }
     return out
   }

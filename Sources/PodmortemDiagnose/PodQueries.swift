@@ -24,12 +24,16 @@ extension PodHistory {
   /// The snapshot's containers, else the containers named by events and logs.
   private var knownContainers: [ContainerSnapshot] {
     guard latest.containers.isEmpty else { return latest.containers }
-    var named: [String: ContainerSnapshot.Role] = [:]
-    var order: [String] = []
+    // A pod names a handful of containers: a list searched in order, not a dictionary per call
+    // (every rule asks, for every pod).
+    var order: [(name: String, role: ContainerSnapshot.Role)] = []
     func add(_ name: String?, _ role: ContainerSnapshot.Role = .container) {
       guard let name, !name.isEmpty else { return }
-      if named[name] == nil { order.append(name) }
-      if named[name] == nil || role == .initContainer { named[name] = role }
+      if let i = order.firstIndex(where: { $0.name == name }) {
+        if role == .initContainer { order[i].role = role }
+      } else {
+        order.append((name, role))
+      }
     }
     for event in events {
       let role: ContainerSnapshot.Role =
@@ -42,7 +46,7 @@ extension PodHistory {
     if order.isEmpty, !events.isEmpty || logs.contains(where: { $0.patternID != nil }) {
       add(ContainerSnapshot.unknownName)
     }
-    return order.map { ContainerSnapshot(name: $0, role: named[$0] ?? .container) }
+    return order.map { ContainerSnapshot(name: $0.name, role: $0.role) }
   }
 
   /// Events with `reason` about container `name`. An event that names no container (describe's

@@ -23,8 +23,18 @@ struct KubeJSONReader {
   /// The document `bytes` hold, or nil when the reader is not sure it would read it exactly as
   /// `JSONDecoder` does.
   static func document(_ bytes: [UInt8]) -> KubeDocument? {
+    var pool = StringPool()
+    return document(bytes, pool: &pool)
+  }
+
+  /// `document(_:)` with the strings it builds shared through `pool`, which the caller keeps
+  /// from one document to the next (`ObjectStreamParser`).
+  static func document(_ bytes: [UInt8], pool: inout StringPool) -> KubeDocument? {
     bytes.withUnsafeBufferPointer { buffer -> KubeDocument? in
       var reader = KubeJSONReader(buffer)
+      // Swapped in and out, not copied: the reader owns the table while it reads.
+      swap(&reader.pool, &pool)
+      defer { swap(&reader.pool, &pool) }
       return try? reader.readDocument()
     }
   }
@@ -32,6 +42,7 @@ struct KubeJSONReader {
   private let p: UnsafeBufferPointer<UInt8>
   private var i = 0
   private var depth = 0
+  private var pool = StringPool()
 
   private init(_ p: UnsafeBufferPointer<UInt8>) { self.p = p }
 
@@ -235,7 +246,7 @@ struct KubeJSONReader {
         let bytes = UnsafeBufferPointer(rebasing: p[start..<i])
         i += 1
         if !ascii, !Self.isValidUTF8(bytes) { throw Unsure() }
-        return String(decoding: bytes, as: UTF8.self)
+        return pool.string(bytes)
       }
       if b == Self.backslash { return try escapedString(from: start) }
       if b < 0x20 { throw Unsure() }
@@ -1061,5 +1072,70 @@ struct KubeJSONReader {
       }
     }
     return v
+  }
+}
+
+/// Strings that repeat from one document to the next (a field path, a reason, a recurring
+/// message) built once and shared: a direct-mapped table of the latest string read per hash of its
+/// bytes. A string that is not in the table is built and takes its slot, so a table of unique
+/// strings costs one comparison each. Strings of up to 15 bytes live inside the `String` value
+/// itself and long values rarely repeat: only the lengths between are looked up (a cited line,
+/// which most events repeat verbatim, up to `longestLine`).
+struct StringPool: Sendable {
+  static let slots = 4096
+  static let shortest = 16
+  static let longest = 128
+  private var table: [String?] = []
+
+  init() {}
+
+  /// The lines an object cites, their texts shared: most events repeat a message verbatim
+  /// (`"message": "Liveness probe failed: …",`), and every event keeps its line.
+  mutating func shared(_ evidence: ObjectEvidence) -> ObjectEvidence {
+    var e = evidence
+    if let text = e.message?.text { e.message?.text = string(text, longest: Self.longestLine) }
+    if let text = e.name?.text { e.name?.text = string(text, longest: Self.longestLine) }
+    if let text = e.first?.text { e.first?.text = string(text, longest: Self.longestLine) }
+    return e
+  }
+
+  /// The longest cited line looked up.
+  static let longestLine = 512
+
+  /// `text` itself, or the equal string the table holds (which `text` then replaces in its slot
+  /// when they differ).
+  mutating func string(_ text: String, longest: Int) -> String {
+    var text = text
+    let count = text.utf8.count
+    guard count >= Self.shortest, count <= longest else { return text }
+    if table.isEmpty { table = Array(repeating: nil, count: Self.slots) }
+    let (slot, held) = text.withUTF8 { bytes -> (Int, String?) in
+      let slot = Self.slot(bytes)
+      if let held = self.table[slot], held.utf8.elementsEqual(bytes) { return (slot, held) }
+      return (slot, nil)
+    }
+    if let held { return held }
+    table[slot] = text
+    return text
+  }
+
+  /// FNV-1a (http://www.isthe.com/chongo/tech/comp/fnv/) of `bytes`, to a slot.
+  private static func slot(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    var hash: UInt32 = 2_166_136_261
+    for b in bytes { hash = (hash ^ UInt32(b)) &* 16_777_619 }
+    return Int(hash & UInt32(slots - 1))
+  }
+
+  /// The string of the UTF-8 `bytes` (already validated).
+  mutating func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+    guard bytes.count >= Self.shortest, bytes.count <= Self.longest else {
+      return String(decoding: bytes, as: UTF8.self)
+    }
+    if table.isEmpty { table = Array(repeating: nil, count: Self.slots) }
+    let slot = Self.slot(bytes)
+    if let held = table[slot], held.utf8.elementsEqual(bytes) { return held }
+    let s = String(decoding: bytes, as: UTF8.self)
+    table[slot] = s
+    return s
   }
 }

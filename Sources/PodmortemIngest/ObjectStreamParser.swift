@@ -66,6 +66,8 @@ package struct ObjectStreamParser: LineParser {
   private let converter: KubeObjectConverter
   private let decoder = JSONDecoder()
   private var scanner = JSONScanner()
+  /// Strings the reader builds, shared from one object to the next (`StringPool`).
+  private var strings = StringPool()
   /// The log sections of a cluster-info dump, once one has started.
   private var logs: ClusterInfoDumpLogsParser?
   private var picker = EvidencePicker(message: ["\"message\"", "\"note\""], name: ["\"name\""])
@@ -355,7 +357,7 @@ package struct ObjectStreamParser: LineParser {
       return .ignored
     }
     var document: KubeDocument
-    if let read = KubeJSONReader.document(value.bytes) {
+    if let read = KubeJSONReader.document(value.bytes, pool: &strings) {
       // The fast path: plain JSON of the declared types, read without Foundation.
       document = read
     } else {
@@ -373,7 +375,7 @@ package struct ObjectStreamParser: LineParser {
       return .parsed
     }
     flushConditions(emit: emit)
-    var outcome = converter.convert(document, evidence: picker.evidence(context))
+    var outcome = converter.convert(document, evidence: strings.shared(picker.evidence(context)))
     citeFields(of: &outcome, in: value)
     return deliver(outcome, emit: emit)
   }

@@ -57,7 +57,7 @@ struct LogCorrelationPropertyTests {
     for record in Self.records(seed: seed) { correlator.add(record) }
     let state = Summary(correlator.finish())
     #expect(Summary(correlator.finish()) == state)
-    #expect(Summary(correlator.finishReleasingLogs()) == state)
+    #expect(Summary(correlator.finishReleasing()) == state)
   }
 
   @Test(arguments: 0..<30)

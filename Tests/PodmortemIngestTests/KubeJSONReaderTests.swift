@@ -1,4 +1,5 @@
 import Foundation
+import PodmortemModel
 import Testing
 
 @testable import PodmortemIngest
@@ -320,6 +321,47 @@ private struct SplitMix {
       #expect(
         Array(EvidencePicker.trimmedBlanks(text).utf8) == Array(text.trimmingCharacters(in: .whitespaces).utf8),
         "\(Array(text.unicodeScalars))")
+    }
+  }
+}
+
+/// `StringPool`: the strings it gives are those of the bytes, whether it held them or not.
+struct StringPoolTests {
+  @Test func givesTheStringOfTheBytesHeldOrNot() {
+    var pool = StringPool()
+    let words = (0..<20_000).map { "spec.containers{c-\($0 % 700)}" } + ["short", String(repeating: "x", count: 300)]
+    for word in words {
+      let bytes = Array(word.utf8)
+      let got = bytes.withUnsafeBufferPointer { pool.string($0) }
+      #expect(got == word)
+    }
+  }
+
+  @Test func citedLinesKeepTheirTextsAndRefs() {
+    var pool = StringPool()
+    for n in 0..<3000 {
+      let message = Evidence(
+        ref: SourceRef(source: "events.json", line: n * 30 + 12),
+        text: "\"message\": \"Readiness probe failed: HTTP probe failed with statuscode: 50\(n % 4)\",")
+      let name = Evidence(ref: SourceRef(source: "events.json", line: n * 30 + 3), text: "\"name\": \"web-\(n).17a\",")
+      let evidence = ObjectEvidence(message: message, name: name, first: nil)
+      let shared = pool.shared(evidence)
+      #expect(shared.message == message)
+      #expect(shared.name == name)
+      #expect(shared.first == nil)
+    }
+  }
+
+  @Test func documentsReadThroughOnePoolAreTheDocumentsReadAlone() {
+    var pool = StringPool()
+    for n in 0..<50 {
+      let text = """
+        {"kind":"Event","metadata":{"name":"web-\(n % 7).17a"},"involvedObject":{"kind":"Pod","name":"web-\(n % 7)",        "fieldPath":"spec.containers{web}"},"reason":"Unhealthy","message":"Readiness probe failed: HTTP probe failed with statuscode: 50\(n % 3)"}
+        """
+      let bytes = Array(text.utf8)
+      let pooled = KubeJSONReader.document(bytes, pool: &pool)
+      #expect(pooled != nil)
+      #expect(pooled == KubeJSONReader.document(bytes))
     }
   }
 }
