@@ -33,9 +33,10 @@ package struct KlogHeader: Hashable, Sendable {
       hour < 24, minute < 60, second < 61
     else { return nil }
     let fraction = TimeBytes.fraction(s, &i).value
-    // The thread id is right-aligned in 7 columns, so any number of spaces may precede it.
-    guard i < b.count, b[i] == 0x20 else { return nil }
-    while i < b.count, b[i] == 0x20 { i += 1 }
+    // The thread id is right-aligned in 7 columns, so any number of spaces may precede it (or a
+    // tab, where a terminal copy turned the padding into one).
+    guard i < b.count, b[i] == 0x20 || b[i] == 0x09 else { return nil }
+    while i < b.count, b[i] == 0x20 || b[i] == 0x09 { i += 1 }
     let idStart = i
     var threadID = 0
     // At most 18 digits: 19 nines overflow Int (a fuzzed header trapped here).

@@ -170,6 +170,16 @@ package struct KubeletLogParser: LineParser {
       return
     }
     let body = KlogBody.parse(b, from: header.bodyStart)
+    if header.file.hasPrefix("event.go"), let e = KlogEvent.parse(body.message) {
+      // The event recorder's own line: the event itself (`KlogEvent`).
+      let time = klogTime(header, journal: journal, line: line)
+      var event = Event(
+        involved: e.involved, type: e.type, reason: e.reason, message: e.message, sourceHost: journal?.host,
+        count: 1, firstSeen: time, lastSeen: time, evidence: [context.evidence(line)])
+      event.sourceComponent = journal?.identifier == "kubelet" ? "kubelet" : nil
+      emit(.event(event))
+      return
+    }
     var record = LogRecord(origin: .kubelet, message: body.message, evidence: context.evidence(line))
     record.severity = header.severity
     record.fields = body.fields

@@ -18,6 +18,9 @@ import Testing
     #expect(h.file == "prober.go")
     #expect(h.line == 107)
     #expect(String(decoding: b[h.bodyStart...], as: UTF8.self).hasPrefix(#""Probe failed""#))
+    // The padding before the thread id copied as a tab.
+    let tabbed = try #require(KlogHeader.parse(Array("I1127 01:02:03.456789\t12345 prober.go:107] x".utf8)))
+    #expect(tabbed.threadID == 12345 && tabbed.file == "prober.go")
   }
 
   @Test(arguments: [
