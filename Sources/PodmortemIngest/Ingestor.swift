@@ -262,19 +262,44 @@ package struct Ingestor: Sendable {
 /// behind a journald prefix) pasted among kubectl output, then any message the pattern catalog
 /// knows (`PlainTextParser`).
 struct PasteFallback {
+  private let context: ParseContext
   private var logs: KubeletLogParser?
   private var plain: PlainTextParser
+  /// A piece of a pod's YAML pasted after the lines of another format (a `status:` block below a
+  /// journal excerpt), and the indentation it started at, while its lines are YAML's.
+  private var yaml: (reader: YAMLObjectParser, indent: Int)?
 
   init(context: ParseContext, logs: Bool) {
+    self.context = context
     self.logs = logs ? KubeletLogParser(context: context) : nil
     self.plain = PlainTextParser(context: context)
   }
 
   /// The format that read the line, nil when none did.
   mutating func feed(_ line: Line, emit: (Record) -> Void) -> String? {
+    if let indent = yaml?.indent {
+      let l = KubectlLine(line)
+      if l.isBlank || KubectlTextParser.continuesYAML(l, from: indent) {
+        _ = yaml?.reader.feed(line, emit: emit)
+        return YAMLObjectParser.format
+      }
+      yaml?.reader.finish(emit: emit)
+      yaml = nil
+    }
     if logs?.feed(line, emit: emit) == .parsed { return KubeletLogParser.format }
+    let l = KubectlLine(line)
+    if KubectlTextParser.startsYAML(l) {
+      var reader = YAMLObjectParser(context: context)
+      _ = reader.feed(line, emit: emit)
+      yaml = (reader, l.indent)
+      return YAMLObjectParser.format
+    }
     return plain.feed(line, emit: emit) == .parsed ? PlainTextParser.format : nil
   }
 
-  mutating func finish(emit: (Record) -> Void) { logs?.finish(emit: emit) }
+  mutating func finish(emit: (Record) -> Void) {
+    logs?.finish(emit: emit)
+    yaml?.reader.finish(emit: emit)
+    yaml = nil
+  }
 }

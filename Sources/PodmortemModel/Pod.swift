@@ -149,6 +149,13 @@ package struct PodCondition: Hashable, Sendable, Codable {
   package var status: String
   package var reason: String?
   package var message: String?
+  /// The pattern the message matched and what it captured (a `DisruptionTarget` condition holds
+  /// the eviction manager's message when the pod's own status does not), set by Ingest; not part
+  /// of the condition's encoded form.
+  package var patternID: String?
+  package var messageCaptures: [KeyValue] = []
+
+  private enum CodingKeys: String, CodingKey { case type, status, reason, message }
 
   package init(type: String, status: String, reason: String? = nil, message: String? = nil) {
     self.type = type

@@ -18,6 +18,14 @@ extension PatternCatalog {
   /// same text to both) and every container's state messages.
   package func classifyStates(of pod: inout PodSnapshot) {
     if let message = pod.message, let hit = firstMatch(message, kind: .event) { pod.messageCaptures = hit.captures }
+    // Since 1.26 the kubelet's reason for ending a pod is a `DisruptionTarget` condition
+    // (`TerminationByKubelet` with the eviction message), and the pod's own reason may be empty.
+    for index in pod.conditions.indices where pod.conditions[index].type == "DisruptionTarget" {
+      if let message = pod.conditions[index].message, let hit = firstMatch(message, kind: .event) {
+        pod.conditions[index].patternID = hit.patternID
+        pod.conditions[index].messageCaptures = hit.captures
+      }
+    }
     for index in pod.containers.indices { classifyStates(of: &pod.containers[index]) }
   }
 

@@ -216,6 +216,25 @@ struct PasteRepairTests {
     #expect(!YAMLObjectParser.isApplyOutput("reason: created"))
   }
 
+  @Test func yamlBelowAJournalExcerptIsRead() throws {
+    let r = ingest(
+      """
+      May 29 15:30:03 node-5 kubelet[181927]: I0529 15:30:03.406317  181927 eviction_manager.go:458] "Eviction manager: pods successfully cleaned up" pods=["istio-system/istiod-5d8c4b7f9-w2xkp"]
+
+      status:
+        conditions:
+        - lastTransitionTime: "2025-05-29T07:30:02Z"
+          reason: TerminationByKubelet
+          status: "True"
+          type: DisruptionTarget
+        phase: Failed
+        startTime: "2025-05-29T07:12:38Z"
+
+      """, name: "paste.txt")
+    #expect(r.account.formats == ["kubelet-log", "kubernetes-yaml"] && r.account.unrecognised == 0)
+    #expect(r.pods.first?.conditions.map(\.reason) == ["TerminationByKubelet"])
+  }
+
   @Test func aStatusAloneIsAPodsByItsPhaseAndReason() throws {
     let r = ingest(
       """

@@ -416,6 +416,41 @@ extension EvictedRule {
           ruleID: "pod.evicted", category: .evicted, facts: [KeyValue("resource", "memory")])
       ]),
     RuleExample(
+      "a 1.33 pod's status YAML: no reason, the eviction told by its DisruptionTarget condition",
+      .text(
+        #"""
+        status:
+          conditions:
+          - lastProbeTime: null
+            lastTransitionTime: "2025-05-29T07:30:02Z"
+            message: 'The node was low on resource: ephemeral-storage. Threshold quantity: 1Gi, available: 898240Ki. Container discovery was using 4Ki, request is 0, has larger consumption of ephemeral-storage. '
+            reason: TerminationByKubelet
+            status: "True"
+            type: DisruptionTarget
+          phase: Failed
+          startTime: "2025-05-29T07:12:38Z"
+        """#, now: "2025-05-29T07:35:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "pod.evicted", category: .evicted,
+          facts: [KeyValue("resource", "ephemeral-storage"), KeyValue("threshold", "1Gi")])
+      ]),
+    RuleExample(
+      "a pod drained by the eviction API: its DisruptionTarget condition is no node pressure",
+      .text(
+        #"""
+        status:
+          conditions:
+          - lastProbeTime: null
+            lastTransitionTime: "2025-05-29T07:30:02Z"
+            message: 'Eviction API: evicting'
+            reason: EvictionByEvictionAPI
+            status: "True"
+            type: DisruptionTarget
+          phase: Running
+          startTime: "2025-05-29T07:12:38Z"
+        """#, now: "2025-05-29T07:35:00Z"), expect: []),
+    RuleExample(
       "a node's Events alone: memory pressure came and went, no pod evicted",
       .text(
         #"""

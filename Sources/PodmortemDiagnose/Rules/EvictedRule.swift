@@ -18,6 +18,8 @@ import PodmortemModel
 /// - fires: an Events table alone: evicted for memory, the container far above its request
 /// - fires: a get pods row whose STATUS is Evicted
 /// - fires: a 1.6 pod's status YAML alone: the message names the condition, not the resource
+/// - fires: a 1.33 pod's status YAML: no reason, the eviction told by its DisruptionTarget condition
+/// - near miss: a pod drained by the eviction API: its DisruptionTarget condition is no node pressure
 /// - near miss: a node's Events alone: memory pressure came and went, no pod evicted
 package struct EvictedRule: DiagnosisRule {
   package static let description = RuleDescription(
@@ -30,9 +32,16 @@ package struct EvictedRule: DiagnosisRule {
 
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
     let events = pod.events("Evicted")
-    guard pod.latest.reason == "Evicted" || !events.isEmpty else { return [] }
-    let message = pod.latest.message ?? events.last?.message ?? ""
-    let parsed = Self.parsed(pod.latest.message != nil ? pod.latest.messageCaptures : events.last?.captures ?? [])
+    // A pod the kubelet ended for node pressure, said by its DisruptionTarget condition (1.26+),
+    // whose own status may have no reason (docs/kubernetes.md §9.1).
+    let disruption = pod.latest.conditions.first {
+      $0.type == "DisruptionTarget" && $0.status == "True" && $0.patternID == "event.evicted-low-resource"
+    }
+    guard pod.latest.reason == "Evicted" || !events.isEmpty || disruption != nil else { return [] }
+    let message = pod.latest.message ?? events.last?.message ?? disruption?.message ?? ""
+    let parsed = Self.parsed(
+      pod.latest.message != nil
+        ? pod.latest.messageCaptures : events.last?.captures ?? disruption?.messageCaptures ?? [])
     var facts: [KeyValue] = [KeyValue("reason", "Evicted")]
     for (key, value) in [
       ("resource", parsed.resource), ("threshold", parsed.threshold), ("available", parsed.available),
