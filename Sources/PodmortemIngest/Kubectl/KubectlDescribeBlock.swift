@@ -417,7 +417,12 @@ struct DescribeBlock {
 
   /// A DNS-1123 label: what a container may be called.
   static func isContainerName(_ key: Substring) -> Bool {
-    !key.isEmpty && key.count <= 63 && key.first != "-" && key.last != "-"
+    // Bytes first: on ASCII a lower-case letter is `a-z` and a number `0-9` (`KubectlBytes`).
+    if KubectlBytes.isASCII(key.utf8) {
+      return !key.isEmpty && key.utf8.count <= 63 && key.utf8.first != 0x2D && key.utf8.last != 0x2D
+        && key.utf8.allSatisfy { KubectlBytes.isLower($0) || KubectlBytes.isDigit($0) || $0 == 0x2D }
+    }
+    return !key.isEmpty && key.count <= 63 && key.first != "-" && key.last != "-"
       && key.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }
   }
 

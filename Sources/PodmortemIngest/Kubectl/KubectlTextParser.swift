@@ -326,15 +326,24 @@ package struct KubectlTextParser: LineParser {
 
   /// Lines that separate outputs in a paste: markdown fences, `grep -A` separators, shell
   /// commands, and kubectl's own stderr notes.
-  private static func isBoundary(_ line: KubectlLine) -> Bool {
+  /// `quick: false` asks every question `Character` by `Character`, for tests.
+  static func isBoundary(_ line: KubectlLine, quick: Bool = true) -> Bool {
     let body = line.body
+    // Every line is asked. Only a line starting with one of these bytes can be a fence, a
+    // separator, a prompt or a note (`` ` ~ - $ # % > P k N E ``); any other is a boundary only as a
+    // kubectl command, whose first word answers from its bytes (`KubectlCommand.firstWordRejects`).
+    if quick, let first = body.utf8.first, !Self.boundaryStarts.contains(first) {
+      return KubectlCommand.isCommand(body)
+    }
     if body.hasPrefix("```") || body.hasPrefix("~~~") || body == "--" { return true }
     for prompt in commandPrompts where body.hasPrefix(prompt) { return true }
     // Any other shell command typed at a `$ ` prompt (`$ date -u`, `$ kubectl get … | grep x`).
     if body.hasPrefix("$ "), body.count > 2 { return true }
-    if isKubectlCommand(body) { return true }
+    if KubectlCommand.isCommand(body, quick: quick) { return true }
     return isNote(line)
   }
+
+  private static let boundaryStarts = Set("`~-$#%>PkNE".utf8)
 
   /// A kubectl command line however it was typed (`KubectlCommand`).
   static func isKubectlCommand(_ body: Substring) -> Bool { KubectlCommand.isCommand(body) }
