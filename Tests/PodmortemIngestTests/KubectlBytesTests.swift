@@ -8,20 +8,24 @@ import Testing
 /// `KubectlCommand.firstWordRejects`) answer exactly as the `Character`-level code they skip, on
 /// every line of every shipped sample and real paste and on lines made to trip them.
 @Suite struct KubectlBytesTests {
-  /// Every text line under samples/ (kubectl output, pastes, logs), `\r` stripped as the reader does.
-  static let sampleLines: [String] = {
+  /// Every text file under samples/ (kubectl output, pastes, logs) as lines, `\r` stripped as the
+  /// reader does.
+  static let sampleFiles: [(name: String, lines: [String])] = {
     let root = Samples.folder
     guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else { return [] }
-    var lines: [String] = []
+    var files: [(String, [String])] = []
     for case let url as URL in walker where ["txt", "md", "log", "yaml", "json"].contains(url.pathExtension) {
       guard let data = try? Data(contentsOf: url) else { continue }
       let text = String(decoding: data, as: UTF8.self)
-      for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-        lines.append(line.hasSuffix("\r") ? String(line.dropLast()) : String(line))
+      let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+        $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
       }
+      files.append((url.path, lines))
     }
-    return lines
+    return files.sorted { $0.0 < $1.0 }
   }()
+
+  static let sampleLines: [String] = sampleFiles.flatMap(\.lines)
 
   /// Lines that put a non-ASCII byte, a combining mark, a tab or a cleaning step exactly where a
   /// byte-level answer could differ from a `Character`-level one.
@@ -52,6 +56,10 @@ import Testing
     "Name:  web-0\u{b}\u{c}",
     "\u{1b}[1mName:\u{1b}[0m  web-0", "^[[1mName:^[[0m  web-0", "> Name:  web-0", "`web-0   0/1   Running   0   2m`",
     "**Name:**  web-0", "#   Warning  x", "| a | b | c |", "│ Name:  web-0 │", "  ----     ------", "\t-- \t--",
+    // Characters canonically equivalent to ASCII ones (U+1FEF is a backtick, U+212A a K).
+    "\u{1FEF}\u{1FEF}\u{1FEF}", "`\u{1FEF}`", "``\u{1FEF}", "\u{1FEF}kubectl get pods\u{1FEF}",
+    "\u{212A}UBECTL get pods",
+    "N\u{212A}   READY", "Type\u{301}   Reason", "$\u{301} kubectl get pods", "$ \u{301}kubectl get pods",
   ]
 
   static let lines = sampleLines + trickyLines
@@ -83,6 +91,19 @@ import Testing
       checked += 1
     }
     #expect(checked == Self.lines.count)
+  }
+
+  /// The sniffer's score, which stops asking once no line can change it, is the score every
+  /// question of every line gives, on the head of every sample (and on the tricky lines).
+  @Test func sniffStopsOnlyWhereTheScoreIsDecided() {
+    #expect(Self.sampleFiles.count > 500)
+    for file in Self.sampleFiles + [("tricky", Self.trickyLines)] {
+      let head = file.lines.prefix(Ingestor.headLines).enumerated().map { Line(number: $0 + 1, text: $1) }
+      let info = SourceInfo(name: file.name)
+      #expect(
+        KubectlTextParser.score(head: head, info: info)
+          == KubectlTextParser.score(head: head, info: info, exhaustive: true), "\(file.name)")
+    }
   }
 
   /// A line that only the `Character`-level cleaning reads still gets every answer.

@@ -19,62 +19,63 @@ enum KubectlCommand {
   /// first-word test in `isCommand`, for the lines of a describe or a table (docs/architecture.md
   /// "Speed of the describe path"). False means "maybe": the `Character`-level test decides.
   static func firstWordRejects(_ bytes: Substring.UTF8View) -> Bool {
+    bytes.withContiguousStorageIfAvailable { firstWordRejects($0) } ?? false
+  }
+
+  private static func firstWordRejects(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     guard let first = bytes.first else { return true }
     // Marks around the line (`**`, `__`, `` ` ``) and a leading space: the full test.
     if first == 0x2A || first == 0x5F || first == 0x60 || first == 0x20 { return false }
-    var end = bytes.startIndex
-    while end < bytes.endIndex, bytes[end] != 0x20 { end = bytes.index(after: end) }
-    let word = bytes[bytes.startIndex..<end]
-    guard word.count <= 256, word.allSatisfy({ $0 < 0x80 }) else { return false }
+    var end = 0
+    while end < bytes.count, bytes[end] != 0x20 {
+      if bytes[end] >= 0x80 { return false }
+      end += 1
+    }
+    guard end <= 256 else { return false }
+    let word = UnsafeBufferPointer(rebasing: bytes[0..<end])
     // mayLead: a prompt's opening piece, a prompt word, a wrapper, an assignment.
     switch first {
     case 0x23, 0x5B, 0x28: return false  // # [ (
     default: break
     }
-    switch word.last {
+    switch word[end - 1] {
     case 0x24, 0x23, 0x3E, 0x25, 0x5D: return false  // $ # > % ]
     default: break
     }
-    for leader in asciiLeaders where word.elementsEqual(leader.utf8) { return false }
-    if let eq = word.firstIndex(of: 0x3D), eq > word.startIndex,
+    for leader in asciiLeaders where word.elementsEqual(leader) { return false }
+    if let eq = word.firstIndex(of: 0x3D), eq > 0,
       word[..<eq].allSatisfy({ KubectlBytes.isLetter($0) || KubectlBytes.isDigit($0) || $0 == 0x5F })
     {
       return false
     }
     // isClient: the last piece of a path (split on `/ \ $ #`), lower-cased.
-    var nameStart = word.endIndex
-    var nameEnd = word.endIndex
-    var i = word.endIndex
-    while i > word.startIndex {
-      let before = word.index(before: i)
-      let b = word[before]
-      if b == 0x2F || b == 0x5C || b == 0x24 || b == 0x23 {
-        if nameStart < nameEnd { break }
-        nameEnd = before
-        nameStart = before
-      } else {
-        nameStart = before
-      }
-      i = before
-    }
-    let name = word[nameStart..<nameEnd]
+    var nameEnd = end
+    while nameEnd > 0, isPathSeparator(word[nameEnd - 1]) { nameEnd -= 1 }
+    var nameStart = nameEnd
+    while nameStart > 0, !isPathSeparator(word[nameStart - 1]) { nameStart -= 1 }
+    let name = UnsafeBufferPointer(rebasing: word[nameStart..<nameEnd])
     if name.count >= 6 && name.count <= 8 {
       let nearKubectl = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 8) { lowered in
-        for (k, b) in name.enumerated() { lowered[k] = KubectlBytes.isUpper(b) ? b | 0x20 : b }
+        for k in 0..<name.count { lowered[k] = KubectlBytes.isUpper(name[k]) ? name[k] | 0x20 : name[k] }
         return kubectlBytes.withUnsafeBufferPointer {
           oneEditAway(UnsafeBufferPointer(rebasing: lowered[0..<name.count]), $0)
         }
       }
       if nearKubectl { return false }
     }
-    for client in asciiClients where name.count == client.utf8.count {
-      if zip(name, client.utf8).allSatisfy({ ($0 | 0x20) == $1 || $0 == $1 }) { return false }
+    for client in asciiClients where name.count == client.count {
+      if zip(name, client).allSatisfy({ ($0 | 0x20) == $1 || $0 == $1 }) { return false }
     }
     return true
   }
 
-  private static let asciiLeaders = ["|", "->", "=>", "sudo", "watch", "time", "Running:"]
+  @inline(__always) private static func isPathSeparator(_ b: UInt8) -> Bool {
+    b == 0x2F || b == 0x5C || b == 0x24 || b == 0x23
+  }
+
+  private static let asciiLeaders = ["|", "->", "=>", "sudo", "watch", "time", "Running:"].map { Array($0.utf8) }
   private static let asciiClients = ["kubectl", "kubectl.sh", "kubectl.exe", "oc", "oc.exe", "microk8s.kubectl", "k"]
+    .map { Array($0.utf8) }
 
   /// The index of the client among `words`, when the words are a kubectl command.
   static func client(in words: [Substring]) -> Int? {

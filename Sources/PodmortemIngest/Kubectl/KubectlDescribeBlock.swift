@@ -295,7 +295,7 @@ struct DescribeBlock {
     case .top:
       return nil
     case .labels:
-      guard !line.body.contains(" ") else { return nil }
+      guard line.isASCII ? !line.body.utf8.contains(0x20) : !line.body.contains(" ") else { return nil }
       return addLabel(line.body) ? .parsed : nil
     case .annotations, .nodeSelectors, .ips, .skipped, .readinessGates, .volumes:
       return .ignored
@@ -494,7 +494,7 @@ struct DescribeBlock {
     case "Liveness", "Readiness", "Startup":
       // A tab is padding a terminal copy kept: kubectl pads with spaces (`grpc <pod>:9090  delay=…`
       // when the service is empty, §1.4).
-      let value = value.contains("\t") ? Substring(value.replacing("\t", with: "  ")) : value
+      let value = value.utf8.contains(0x09) ? Substring(value.replacing("\t", with: "  ")) : value
       guard var probe = ProbeLine.parse(value) else {
         if let bad = ProbeLine.badAttribute(value) {
           outOfRange(line, "\(key) probe attribute '\(bad.prefix(40))' is out of range; the probe is dropped")
