@@ -87,6 +87,35 @@ enum KubectlBytes {
   /// plain label (letters, digits, spaces, `-./()#_`) followed by `:` and then white space or the end.
   static func field(_ body: Substring) -> (key: Substring, value: Substring)? {
     let utf8 = body.utf8
+    // Offsets of the colon and of the value, read from the contiguous bytes.
+    let found = utf8.withContiguousStorageIfAvailable { bytes -> (colon: Int, value: Int)? in
+      guard let first = bytes.first, isLetter(first) else { return nil }
+      var i = 0
+      var last: UInt8 = 0
+      while i < bytes.count {
+        let b = bytes[i]
+        if b == 0x3A { break }
+        guard isLetter(b) || isDigit(b) || isKeyPunctuation(b) else { return nil }
+        last = b
+        i += 1
+      }
+      guard i < bytes.count, last != 0x20 else { return nil }
+      var v = i + 1
+      guard v == bytes.count || isBlank(bytes[v]) else { return nil }
+      while v < bytes.count, isBlank(bytes[v]) { v += 1 }
+      return (i, v)
+    }
+    guard let found else { return slowField(body) }
+    guard let offsets = found else { return nil }
+    let start = utf8.startIndex
+    let colonIndex = utf8.index(start, offsetBy: offsets.colon)
+    let valueIndex = utf8.index(start, offsetBy: offsets.value)
+    return (Substring(utf8[start..<colonIndex]), Substring(utf8[valueIndex..<utf8.endIndex]))
+  }
+
+  /// `field` for bytes not stored contiguously.
+  private static func slowField(_ body: Substring) -> (key: Substring, value: Substring)? {
+    let utf8 = body.utf8
     let start = utf8.startIndex
     let end = utf8.endIndex
     guard start < end, isLetter(utf8[start]) else { return nil }
