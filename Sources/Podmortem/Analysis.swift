@@ -132,7 +132,11 @@ public struct Analysis: Sendable {
       if let capture = account.captureTime { correlator.value.note(capture) }
       accounts.append(account)
     }
-    let state = correlator.value.finish()
+    // Without a follow session the correlator is not used again: its log samples are freed as
+    // the state takes their records, and the rest of it (merge tables) before diagnosis and the
+    // report (docs/architecture.md "What must hold", Streaming).
+    let state = live == nil ? correlator.value.finishReleasingLogs() : correlator.value.finish()
+    if live == nil { correlator.value = Correlator() }
     let findings = Diagnoser(patterns: patterns).diagnose(state)
     live?.finish(findings)
     let report = ReportInput(

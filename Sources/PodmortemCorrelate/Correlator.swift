@@ -57,14 +57,18 @@ package struct Correlator: Sendable {
   private var pastedLogs: [SourceRef: LogSample] = [:]
   /// The first pod a source's log lines name, and whether they name another one too.
   private var sourcePods: [String: (first: PodName, many: Bool)] = [:]
+  /// The entry of `sourcePods` last written or read, with its source.
+  private var lastSourcePods: (source: String, first: PodName, many: Bool)?
   private var nodes: [String: Set<NodeSnapshot>] = [:]
   private var workloads = Set<WorkloadSnapshot>()
   private var now: CaptureTime?
 
   package init() {}
 
-  package mutating func add(_ record: Record) {
-    switch record {
+  /// Merges one record. It is taken (`consuming`) so a log record moves into its sample instead of
+  /// being copied there.
+  package mutating func add(_ record: consuming Record) {
+    switch consume record {
     case .event(let event):
       if event.involved.isUnnamed, let block = event.involved.pastedAt,
         event.involved.kind.map({ $0.lowercased() == "pod" }) ?? true
@@ -116,19 +120,31 @@ package struct Correlator: Sendable {
         nodeLogs.insert(log)
         return
       }
-      let named = PodName(namespace: log.namespace ?? PodAssembly.defaultNamespace, name: pod)
-      let source = log.evidence.ref.source
-      if let seen = sourcePods[source] {
-        if !seen.many, seen.first != named { sourcePods[source]?.many = true }
-      } else {
-        sourcePods[source] = (named, false)
-      }
+      noteSourcePod(source: log.evidence.ref.source, namespace: log.namespace, pod: pod)
       if let ns = log.namespace {
         podLogs[PodName(namespace: ns, name: pod), default: LogSample()].insert(log)
       } else {
         looseLogs[pod, default: LogSample()].insert(log)
       }
     }
+  }
+
+  /// Records the pod a source's log line names in `sourcePods`. A log's lines come from one source
+  /// after another, so the last source's entry is checked first, without hashing its name again;
+  /// once a source names two pods nothing more is learnt from it.
+  private mutating func noteSourcePod(source: String, namespace: String?, pod: String) {
+    if let last = lastSourcePods, last.source == source {
+      if last.many || (last.first.name == pod && last.first.namespace == (namespace ?? PodAssembly.defaultNamespace)) {
+        return
+      }
+    }
+    let named = PodName(namespace: namespace ?? PodAssembly.defaultNamespace, name: pod)
+    if let seen = sourcePods[source] {
+      if !seen.many, seen.first != named { sourcePods[source]?.many = true }
+    } else {
+      sourcePods[source] = (named, false)
+    }
+    if let seen = sourcePods[source] { lastSourcePods = (source, seen.first, seen.many) }
   }
 
   /// Tells the correlator a source's capture time, for sources whose records do not carry it
@@ -141,7 +157,17 @@ package struct Correlator: Sendable {
     if (capture.date, capture.origin.rawValue) > (current.date, current.origin.rawValue) { now = capture }
   }
 
+  /// The correlated state of everything added so far; the correlator is unchanged, so more can be
+  /// added and the state built again (a follow session).
   package func finish() -> CorrelatedState {
+    var copy = self
+    return copy.finishReleasingLogs()
+  }
+
+  /// `finish()` for a correlator that is not used again: each log sample is freed as soon as its
+  /// records are in their pod's history, so the samples and the histories' logs are not all held
+  /// at once (the run's peak, docs/architecture.md "What must hold"). The log samples are left empty.
+  package mutating func finishReleasingLogs() -> CorrelatedState {
     var book = self.book
     for (event, identity) in kubeletEvents.events { book.add(event, identity: identity) }
     let events = book.merged(now: now?.date)
@@ -250,25 +276,37 @@ package struct Correlator: Sendable {
     }
   }
 
-  private func attachLogs(to histories: inout [PodHistory], pastedLogTargets: [SourceRef: PodName]) {
+  private mutating func attachLogs(to histories: inout [PodHistory], pastedLogTargets: [SourceRef: PodName]) {
     let lives = histories.map { PodAssembly.lifetime($0.snapshots) }
     let byName = Dictionary(grouping: histories.indices, by: { histories[$0].key.name })
     func place(_ records: [LogRecord], _ candidates: [Int]) {
       guard !candidates.isEmpty else { return }
+      if candidates.count == 1 {
+        // One pod of that name (the usual case): its logs grow by exactly these, not by doubling.
+        let i = candidates[0]
+        histories[i].logs.reserveCapacity(histories[i].logs.count + records.count)
+        histories[i].logs += records
+        return
+      }
       for r in records {
         let i = candidates[PodAssembly.pick(born: nil, at: r.time?.latest, lives: candidates.map { lives[$0] })]
         histories[i].logs.append(r)
       }
     }
-    for (name, sample) in podLogs {
+    // Each sample is taken out before its records are placed: it is freed as its pod's logs grow.
+    // Records land in any order here; each pod's logs are sorted below.
+    for name in Array(podLogs.keys) {
+      guard let sample = podLogs.removeValue(forKey: name) else { continue }
       place(
         sample.records,
         (byName[name.name] ?? []).filter { histories[$0].key.namespace == name.namespace })
     }
-    for (pod, sample) in looseLogs {
+    for pod in Array(looseLogs.keys) {
+      guard let sample = looseLogs.removeValue(forKey: pod) else { continue }
       place(sample.records, byName[pod] ?? [])
     }
-    for (block, sample) in pastedLogs {
+    for block in Array(pastedLogs.keys) {
+      guard let sample = pastedLogs.removeValue(forKey: block) else { continue }
       // The pod `finish` chose for the block, else the block's own unnamed pod (none: node logs).
       let target =
         pastedLogTargets[block].flatMap { name in

@@ -13,27 +13,35 @@ package struct LogSample: Sendable {
   private var byPattern: [String: Ends] = [:]
   private var unrecognised = Ends()
   /// Records seen per pattern id, kept or not.
-  package private(set) var counts: [String: Int] = [:]
+  package var counts: [String: Int] { byPattern.mapValues(\.seen) }
 
   private struct Ends {
-    /// The `keep` smallest records, sorted.
+    /// The `keep` smallest records, sorted, and their source lines (`headRefs[i]` is
+    /// `head[i].evidence.ref`): the order is decided on the lines, without reading a record.
     var head: [LogRecord] = []
+    var headRefs: [SourceRef] = []
     /// The `keep` largest records, a ring: sorted from `tailStart` to the end and on from the
     /// start. A record arriving in source order replaces the smallest in place, instead of the
-    /// whole window shifting down one on every line.
+    /// whole window shifting down one on every line. `tailRefs` holds their lines, in step.
     var tail: [LogRecord] = []
+    var tailRefs: [SourceRef] = []
     /// Where the smallest of `tail` is; 0 until `tail` is full.
     var tailStart = 0
+    /// How many records were offered, kept or not.
+    var seen = 0
 
     /// The largest records, sorted.
     var kept: [LogRecord] { Array(tail[tailStart...] + tail[..<tailStart]) }
+    var keptRefs: [SourceRef] { Array(tailRefs[tailStart...] + tailRefs[..<tailStart]) }
   }
 
   package init() {}
 
-  package mutating func insert(_ record: LogRecord) {
+  /// Takes `record` into the sample when it is among the first or last `keep` of its pattern.
+  /// The record is moved, not copied, into the tail (a copy retains every string it holds, on
+  /// every line of a log).
+  package mutating func insert(_ record: consuming LogRecord) {
     if let id = record.patternID {
-      counts[id, default: 0] += 1
       // Through the subscript's modify accessor: the kept arrays are changed in place, not copied.
       Self.keep(record, in: &byPattern[id, default: Ends()])
       return
@@ -41,9 +49,11 @@ package struct LogSample: Sendable {
     Self.keep(record, in: &unrecognised)
   }
 
-  private static func keep(_ record: LogRecord, in ends: inout Ends) {
-    keepSmallest(&ends.head, record)
-    keepLargest(&ends, record)
+  private static func keep(_ record: consuming LogRecord, in ends: inout Ends) {
+    ends.seen += 1
+    let ref = record.evidence.ref
+    keepSmallest(&ends, record, ref)
+    keepLargest(&ends, record, ref)
   }
 
   /// Everything kept, in source order, each record once.
@@ -69,35 +79,75 @@ package struct LogSample: Sendable {
     return a.evidence.text < b.evidence.text
   }
 
-  // The two below read kept records in place by index: `list.first`, `list.last` and
-  // `contains(where:)` would copy a whole record (a retain per field) per line.
+  // The helpers below decide `order` on the kept lines (`refs`) and read a kept record only when
+  // its line is the new record's own (a line given twice): reading a record out of its array
+  // copies it, a retain per field, which on every line of a log cost more than the rest.
 
-  private static func keepSmallest(_ list: inout [LogRecord], _ r: LogRecord) {
-    let count = list.count
+  /// `order(r, list[i])`, where `ref` is `r`'s line and `refs[i]` is `list[i]`'s.
+  private static func precedes(
+    _ r: borrowing LogRecord, _ ref: SourceRef, _ list: [LogRecord], _ refs: [SourceRef], _ i: Int
+  ) -> Bool {
+    if ref != refs[i] { return ref < refs[i] }
+    return r.evidence.text < list[i].evidence.text
+  }
+
+  /// `order(list[i], r)`, where `ref` is `r`'s line and `refs[i]` is `list[i]`'s.
+  private static func follows(
+    _ r: borrowing LogRecord, _ ref: SourceRef, _ list: [LogRecord], _ refs: [SourceRef], _ i: Int
+  ) -> Bool {
+    if ref != refs[i] { return refs[i] < ref }
+    return list[i].evidence.text < r.evidence.text
+  }
+
+  /// `same(list[i], r)`.
+  private static func isKept(
+    _ r: borrowing LogRecord, _ ref: SourceRef, _ list: [LogRecord], _ refs: [SourceRef], _ i: Int
+  ) -> Bool {
+    refs[i] == ref && list[i] == r
+  }
+
+  /// Keeps a copy of `r` in `ends.head` if it is among the `keep` smallest.
+  private static func keepSmallest(_ ends: inout Ends, _ r: borrowing LogRecord, _ ref: SourceRef) {
+    let count = ends.headRefs.count
     // Records mostly arrive in source order: once the head is full, a later one is out at once.
-    if count == keep, !order(r, list[count - 1]) { return }
-    for i in 0..<count where same(list[i], r) { return }
+    if count == keep, !precedes(r, ref, ends.head, ends.headRefs, count - 1) { return }
+    for i in 0..<count where isKept(r, ref, ends.head, ends.headRefs, i) { return }
     // Before the first record greater than `r` (the list is sorted: those are a suffix).
     var at = count
-    while at > 0, order(r, list[at - 1]) { at -= 1 }
-    list.insert(r, at: at)
-    if list.count > keep { list.removeLast() }
+    while at > 0, precedes(r, ref, ends.head, ends.headRefs, at - 1) { at -= 1 }
+    // The largest out first when full (`r` goes before it), so the arrays never grow past `keep`:
+    // reserved at `keep`, not doubled to 16 (a kept record is a few hundred bytes, in every pod).
+    if count == keep {
+      ends.head.removeLast()
+      ends.headRefs.removeLast()
+    } else if count == 0 {
+      ends.head.reserveCapacity(keep)
+      ends.headRefs.reserveCapacity(keep)
+    }
+    ends.head.insert(copy r, at: at)
+    ends.headRefs.insert(ref, at: at)
   }
 
   /// Keeps `r` in `ends.tail` if it is among the `keep` largest.
-  private static func keepLargest(_ ends: inout Ends, _ r: LogRecord) {
-    let count = ends.tail.count
+  private static func keepLargest(_ ends: inout Ends, _ r: consuming LogRecord, _ ref: SourceRef) {
+    let count = ends.tailRefs.count
     let start = ends.tailStart
-    if count == keep, !order(ends.tail[start], r) { return }
+    if count == keep, !follows(r, ref, ends.tail, ends.tailRefs, start) { return }
     if count > 0 {
       let last = start == 0 ? count - 1 : start - 1
-      if order(ends.tail[last], r), ends.tail[last].evidence.ref != r.evidence.ref {
+      if ends.tailRefs[last] != ref, ends.tailRefs[last] < ref {
         // The common case, a record after every kept one and on another line than the last (so on
         // another line than all of them): it replaces the smallest, or joins a tail not yet full.
         if count < keep {
+          if count == 0 {
+            ends.tail.reserveCapacity(keep)
+            ends.tailRefs.reserveCapacity(keep)
+          }
           ends.tail.append(r)
+          ends.tailRefs.append(ref)
         } else {
           ends.tail[start] = r
+          ends.tailRefs[start] = ref
           ends.tailStart = start + 1 == count ? 0 : start + 1
         }
         return
@@ -106,13 +156,23 @@ package struct LogSample: Sendable {
     // Out of order: the ring straightened, then the sorted insertion.
     if start != 0 {
       ends.tail = ends.kept
+      ends.tailRefs = ends.keptRefs
       ends.tailStart = 0
     }
-    for i in 0..<count where same(ends.tail[i], r) { return }
+    for i in 0..<count where isKept(r, ref, ends.tail, ends.tailRefs, i) { return }
     // Before the first record greater than `r`, and the smallest out when the tail is full.
     var at = count
-    while at > 0, order(r, ends.tail[at - 1]) { at -= 1 }
+    while at > 0, precedes(r, ref, ends.tail, ends.tailRefs, at - 1) { at -= 1 }
+    if count == keep {
+      // The smallest out first (`r` goes after it: it was checked above), then `r` one place down.
+      ends.tail.removeFirst()
+      ends.tailRefs.removeFirst()
+      at -= 1
+    } else if count == 0 {
+      ends.tail.reserveCapacity(keep)
+      ends.tailRefs.reserveCapacity(keep)
+    }
     ends.tail.insert(r, at: at)
-    if ends.tail.count > keep { ends.tail.removeFirst() }
+    ends.tailRefs.insert(ref, at: at)
   }
 }

@@ -67,6 +67,10 @@ package struct Ingestor: Sendable {
       head.append(line)
       headSize += line.text.utf8.count
     }
+    // A paste quoted whole (`> ` before every line, as in a markdown or e-mail reply) is read
+    // without its quote marks, whatever its format.
+    let quoted = Self.isQuoted(head)
+    if quoted { head = head.map(Self.unquoted) }
     var captureLine: Int?
     if context.captureTime.origin != .flag, let found = CaptureTimeFinder.find(head: head, info: context.source) {
       context.captureTime = CaptureTime(date: found.date, origin: .input)
@@ -90,7 +94,7 @@ package struct Ingestor: Sendable {
     var fallback =
       isPaste && parserType != PlainTextParser.self
       ? PasteFallback(context: context, logs: parserType != KubeletLogParser.self) : nil
-    run(&parser, fallback: &fallback, head: parsedHead, reader: &reader, account: &account) { record in
+    run(&parser, fallback: &fallback, head: parsedHead, reader: &reader, account: &account, unquote: quoted) { record in
       var classified = Self.classify(record, with: patterns)
       if isPaste, case .log(var log) = classified, log.pod == nil, log.pastedAt == nil, let id = log.patternID,
         patterns.pattern(id: id)?.isAboutNode == false
@@ -209,9 +213,27 @@ package struct Ingestor: Sendable {
     return named
   }
 
+  /// True when every line of `head` that is not blank is quoted (`>`), and there are two or more.
+  static func isQuoted(_ head: [Line]) -> Bool {
+    var lines = 0
+    for line in head where !line.text.allSatisfy(\.isWhitespace) {
+      guard line.text.utf8.first == UInt8(ascii: ">") else { return false }
+      lines += 1
+    }
+    return lines >= 2
+  }
+
+  /// `line` without its quote marks (`> `, `>`, nested `> > `).
+  static func unquoted(_ line: Line) -> Line {
+    guard line.text.utf8.first == UInt8(ascii: ">") else { return line }
+    var line = line
+    line.text = KubectlLine.unquote(line.text)
+    return line
+  }
+
   private func run<P: LineParser>(
     _ parser: inout P, fallback: inout PasteFallback?, head: [Line], reader: inout LineReader,
-    account: inout SourceAccount, emit: (Record) -> Void
+    account: inout SourceAccount, unquote: Bool, emit: (Record) -> Void
   ) {
     func verdict(_ line: Line) -> SourceAccount.Verdict {
       let v = parser.feed(line, emit: emit)
@@ -225,7 +247,8 @@ package struct Ingestor: Sendable {
     }
     for line in head { account.count(verdict(line), line: line.number) }
     if reader.isCaughtUp(milliseconds: 0) { parser.idle(emit: emit) }
-    while let line = reader.next() {
+    while var line = reader.next() {
+      if unquote { line = Self.unquoted(line) }
       account.count(verdict(line), line: line.number)
       // A followed stream that has caught up: nothing may stay held back waiting for a next line.
       if reader.isCaughtUp(milliseconds: 0) { parser.idle(emit: emit) }

@@ -101,13 +101,20 @@ package struct JSONScanner {
   private var resumeList: (stack: [UInt8], column: Int)?
   private var column = 0
   private var lineHasContent = false
+  /// True once a line inside the current top-level value began with white space: the value is
+  /// indented, so a `{` in column 0 cannot be nested in it (without indentation it can).
+  private var valueIndented = false
+  /// How many line ends the current string was wrapped at (`joinWrapped`).
+  private var wrappedLines = 0
 
   /// - Parameters:
   ///   - maxDepth: nesting deeper than this is a problem (a guard against hostile input).
   ///   - maxValueBytes: a single value larger than this is a problem and is skipped.
-  package init(maxDepth: Int = 256, maxValueBytes: Int = 256 << 20) {
+  ///   - firstLine: the number of the first line fed (JSON that starts part-way into a source).
+  package init(maxDepth: Int = 256, maxValueBytes: Int = 256 << 20, firstLine: Int = 1) {
     self.maxDepth = maxDepth
     self.maxValueBytes = maxValueBytes
+    self.line = max(1, firstLine)
   }
 
   /// True while the scanner is inside a value (or list element) it will hand out.
@@ -147,6 +154,7 @@ package struct JSONScanner {
         // Indentation is much of pretty-printed input: skip a run of it at once.
         var j = i + 1
         while j < n && (bytes[j] == 0x20 || bytes[j] == 0x09 || bytes[j] == 0x0D) { j += 1 }
+        if column == 0 && !stack.isEmpty { valueIndented = true }
         column += j - i
         i = j
         continue
@@ -260,6 +268,7 @@ package struct JSONScanner {
 
   private mutating func openString() {
     inString = true
+    wrappedLines = 0
     collect = .none
     let depth = stack.count
     guard depth == elementDepth + 1 else { return }
@@ -278,11 +287,13 @@ package struct JSONScanner {
     let n = bytes.count
     var j = start
     if escaped {
-      escaped = false
       if bytes[j] == Self.newline {
+        if joinWrapped(bytes, at: j, handle) { return j + 1 }
+        escaped = false
         unterminatedString(handle)
         return j
       }
+      escaped = false
       j += 1
     }
     while j < n {
@@ -305,6 +316,9 @@ package struct JSONScanner {
       column += 1
       if j + 1 < n {
         if bytes[j + 1] == Self.newline {
+          escaped = true
+          if joinWrapped(bytes, at: j + 1, handle) { return j + 2 }
+          escaped = false
           unterminatedString(handle)
           return j + 1
         }
@@ -314,6 +328,7 @@ package struct JSONScanner {
       escaped = true
       return n
     case Self.newline:
+      if joinWrapped(bytes, at: j, handle) { return j + 1 }
       unterminatedString(handle)
       return j
     default:
@@ -350,6 +365,25 @@ package struct JSONScanner {
     collect = .none
   }
 
+  /// The most lines one string may be wrapped onto.
+  static let maxWrappedLines = 64
+
+  /// A line end inside a string of an indented value: a terminal or chat window wrapped a long
+  /// line there (JSON strings hold no raw line end, and pretty printers never split one). The line
+  /// end is left out of the value, so the string reads whole; false when it cannot be a wrap (a
+  /// value without indentation is NDJSON, where it is a line cut short).
+  private mutating func joinWrapped(_ bytes: UnsafeBufferPointer<UInt8>, at j: Int, _ handle: (Output) -> Void) -> Bool
+  {
+    guard valueIndented, capturing, wrappedLines < Self.maxWrappedLines else { return false }
+    wrappedLines += 1
+    if let from = captureFrom { keep(bytes, from..<j, handle) }
+    captureFrom = j + 1
+    line += 1
+    column = 0
+    lineHasContent = false
+    return true
+  }
+
   private mutating func unterminatedString(_ handle: (Output) -> Void) {
     problem("unterminated string in value starting at line \(currentStartLine)", handle)
   }
@@ -358,9 +392,12 @@ package struct JSONScanner {
 
   private mutating func open(_ b: UInt8, at i: Int, _ handle: (Output) -> Void) {
     let betweenItems = elementDepth > 0 && stack.count == elementDepth && phase == .value
-    if column == 0 && b == Self.openBrace && !stack.isEmpty && !betweenItems {
-      // A `{` in column 0 inside a value: pretty printers never put nested values there, so the
-      // value before it was cut short (a truncated NDJSON line, an interrupted watch).
+    // An array's element in a value whose indentation the paste stripped (`"ownerReferences": [`
+    // then `{` in column 0) is nested, as its brackets say.
+    let strippedElement = !valueIndented && phase == .value && stack.last == Self.openBracket
+    if column == 0 && b == Self.openBrace && !stack.isEmpty && !betweenItems && !strippedElement {
+      // A `{` in column 0 inside an indented value: pretty printers never put nested values there,
+      // so the value before it was cut short (a truncated NDJSON line, an interrupted watch).
       handle(.problem(Problem(line: currentStartLine, message: truncatedMessage("a new object in line \(line)"))))
       reset()
       resumeList = nil
@@ -370,6 +407,7 @@ package struct JSONScanner {
     column += 1
     lineHasContent = true
     if stack.isEmpty {
+      valueIndented = false
       wrapperStartLine = line
       listKind = nil
       stack.append(b)

@@ -132,8 +132,21 @@ struct KubeObjectConverter {
     if let conditions = status?.conditions, conditions.contains(where: { Self.podConditions.contains($0.type ?? "") }) {
       return "Pod"
     }
+    // A pod's phase with what only a pod's status has beside it: its start time, or a reason the
+    // kubelet or the node controller gives a pod (`Evicted`, `NodeLost`, `DeadlineExceeded`).
+    if let phase = status?.phase, Self.podPhases.contains(phase),
+      status?.startTime != nil || Self.podReasons.contains(status?.reason ?? "")
+    {
+      return "Pod"
+    }
     return nil
   }
+
+  private static let podPhases: Set<String> = ["Pending", "Running", "Succeeded", "Failed", "Unknown"]
+  private static let podReasons: Set<String> = [
+    "Evicted", "NodeLost", "DeadlineExceeded", "Preempting", "UnexpectedAdmissionError", "NodeAffinity",
+    "Shutdown", "Terminated",
+  ]
 
   /// Conditions only a pod has (`Ready` is a node's too).
   private static let podConditions: Set<String> = [

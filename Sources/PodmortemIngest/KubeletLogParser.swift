@@ -335,7 +335,7 @@ package struct KubeletLogParser: LineParser {
 
   /// Fills namespace, pod and container from `pod="ns/name"`, `pods=["ns/name"]`,
   /// `containerName="c"`, or the object of an `"Event occurred"` line about a pod (§5.1).
-  package static func located(_ record: LogRecord) -> LogRecord {
+  package static func located(_ record: consuming LogRecord) -> LogRecord {
     var r = record
     var object: String?
     var kind: String?
@@ -348,7 +348,7 @@ package struct KubeletLogParser: LineParser {
         // One pod only: a list of several (`pods=["ns/a","ns/b"]`, the eviction manager's ranking)
         // is about none of them in particular.
         let inner = trimming(field.value) { $0 == "[" || $0 == "]" }
-        if !inner.isEmpty, !inner.contains(" "), !inner.contains(",") {
+        if !inner.isEmpty, !Self.contains(inner, 0x20, " "), !Self.contains(inner, 0x2C, ",") {
           (r.namespace, r.pod) = splitPod(trimming(inner) { $0 == "\"" })
         }
       case "containerName" where r.container == nil, "container" where r.container == nil:
@@ -375,8 +375,20 @@ package struct KubeletLogParser: LineParser {
     return String(scalars[first...last])
   }
 
+  /// Whether `text` contains `needle` (`byte` is its one ASCII byte). An ASCII text, as pod
+  /// references are, is searched byte by byte; any other keeps Foundation's search, whose
+  /// answer for a byte followed by a combining mark it must not change.
+  private static func contains(_ text: String, _ byte: UInt8, _ needle: String) -> Bool {
+    isASCII(text) ? text.utf8.contains(byte) : text.contains(needle)
+  }
+
+  private static func isASCII(_ text: String) -> Bool { text.utf8.allSatisfy { $0 < 0x80 } }
+
   /// `ns/name` (klog.KObj) or `name_ns(uid)` (the kubelet's `format.Pod`).
   private static func splitPod(_ raw: String) -> (String?, String?) {
+    // ASCII (every pod reference the kubelet writes): the same split on bytes, one character per
+    // byte, without walking grapheme clusters; other text takes the general path below.
+    if isASCII(raw) { return splitASCIIPod(raw) }
     // A value cut before its closing quote keeps its opening one.
     let value = raw.hasPrefix("\"") ? String(raw.dropFirst()) : raw
     guard !value.isEmpty else { return (nil, nil) }
@@ -388,5 +400,23 @@ package struct KubeletLogParser: LineParser {
       return (String(value[value.index(after: underscore)..<open]), String(value[..<underscore]))
     }
     return (nil, value)
+  }
+
+  /// `splitPod` for an ASCII `raw`: in ASCII every byte is a character (a CR LF pair aside, which
+  /// none of the bytes looked for belongs to), so byte offsets find what `Character` search finds.
+  private static func splitASCIIPod(_ raw: String) -> (String?, String?) {
+    let all = raw.utf8
+    let value = all.first == 0x22 ? all.dropFirst() : all[...]
+    guard !value.isEmpty else { return (nil, nil) }
+    if let slash = value.firstIndex(of: 0x2F) {
+      let ns = String(Substring(value[..<slash]))
+      return (ns.isEmpty ? nil : ns, String(Substring(value[value.index(after: slash)...])))
+    }
+    if let open = value.firstIndex(of: 0x28), value.last == 0x29, let underscore = value[..<open].lastIndex(of: 0x5F) {
+      return (
+        String(Substring(value[value.index(after: underscore)..<open])), String(Substring(value[..<underscore]))
+      )
+    }
+    return (nil, String(Substring(value)))
   }
 }

@@ -22,10 +22,10 @@ package struct ObjectStreamParser: LineParser {
     var opened = false
     var member = false
     for line in head where !line.text.allSatisfy(\.isWhitespace) && !isPasteBoundary(line.text) {
+      if line.number == 1, isCutTag(line.text) { continue }
       let payload = klogPayload(line.text)
       if let payload, payload.first != "{" { continue }
-      let opening = (payload ?? line.text[...]).first { !$0.isWhitespace }
-      opened = opening == "{" || opening == "["
+      opened = opensJSON(payload ?? line.text[...])
       member = !opened && (isMemberFragment(line.text) || isExcerptTail(line.text))
       break
     }
@@ -85,6 +85,26 @@ package struct ObjectStreamParser: LineParser {
     self.converter = KubeObjectConverter(captureTime: context.captureTime)
   }
 
+  /// A reader for JSON that starts at line `firstLine` of a source another parser reads (an object
+  /// pasted after kubectl text: `KubectlTextParser`).
+  package init(context: ParseContext, firstLine: Int) {
+    self.init(context: context)
+    scanner = JSONScanner(firstLine: firstLine)
+  }
+
+  /// True while a value has begun and not ended (nor failed): its next lines are this reader's.
+  package var isWithinValue: Bool { !scanner.isBetweenValues && !scanner.isSkipping }
+
+  /// True when `text` starts a JSON object, or a list of them, on its own: `{`, `{"kind": …`, `[`
+  /// alone, `[{`. Text that only opens a bracket (`[1] see above`) does not.
+  package static func opensObject(_ text: Substring) -> Bool {
+    let body = text.drop { $0 == " " || $0 == "\t" }
+    guard opensJSON(body) else { return false }
+    if body.first == "{" { return true }
+    let rest = body.dropFirst().drop { $0 == " " || $0 == "\t" || $0 == "\r" }
+    return rest.isEmpty || rest.first == "{"
+  }
+
   package mutating func feed(_ line: Line, emit: (Record) -> Void) -> SourceAccount.Verdict {
     // `kubectl cluster-info dump` to stdout: JSON objects, then `==== START logs …` sections
     // (docs/kubernetes.md §10.3). Between objects, a marker hands the lines to the logs parser until the
@@ -96,8 +116,11 @@ package struct ObjectStreamParser: LineParser {
       return verdict
     }
     let wasInValue = scanner.isInValue
-    if !wasInValue, Self.isPasteBoundary(line.text) {
-      if let command = PasteCommand.parse(line.text) { self.command = command }
+    if !wasInValue, Self.isPasteBoundary(line.text) || (line.number == 1 && Self.isCutTag(line.text)) {
+      if var command = PasteCommand.parse(line.text) {
+        command.evidence = context.evidence(line)
+        self.command = command
+      }
       // Counted as an empty line, so the scanner's line numbers stay the source's.
       scanner.feedLine(""[...]) { _ in }
       return .ignored
@@ -145,6 +168,27 @@ package struct ObjectStreamParser: LineParser {
     }
     if sawProblem || (scanner.isSkipping && !line.text.allSatisfy(\.isWhitespace)) { return .unrecognised }
     return .ignored
+  }
+
+  /// True when `text` opens a JSON object or array: `{` then a key, `}` or nothing, `[` then a
+  /// value, `]` or nothing. A bracketed prompt (`[root@host ~]# kubectl …`, `[@@@ ~]#`) or a
+  /// bracketed log time opens neither.
+  static func opensJSON(_ text: Substring) -> Bool {
+    var bytes = text.utf8.drop { $0 == 0x20 || $0 == 0x09 }
+    guard let open = bytes.first, open == UInt8(ascii: "{") || open == UInt8(ascii: "[") else { return false }
+    bytes = bytes.dropFirst().drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
+    guard let next = bytes.first else { return true }
+    if open == UInt8(ascii: "{") { return next == UInt8(ascii: "\"") || next == UInt8(ascii: "}") }
+    switch next {
+    case UInt8(ascii: "{"), UInt8(ascii: "["), UInt8(ascii: "\""), UInt8(ascii: "]"), UInt8(ascii: "-"),
+      UInt8(ascii: "0")...UInt8(ascii: "9"):
+      return true
+    case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
+      let word = String(decoding: bytes.prefix { (0x61...0x7A).contains($0) }, as: UTF8.self)
+      return word == "true" || word == "false" || word == "null"
+    default:
+      return false
+    }
   }
 
   /// A line of JSON that can only be the inside or the end of an object (`"reason": null,`, `},`,
@@ -218,7 +262,22 @@ package struct ObjectStreamParser: LineParser {
   static func isPasteBoundary(_ text: String) -> Bool {
     let body = text.drop { $0 == " " || $0 == "\t" }
     return body.hasPrefix("```") || body.hasPrefix("~~~") || body.hasPrefix("$ ") || body.hasPrefix("kubectl ")
-      || body.hasPrefix("oc ") || body.hasPrefix("curl ")
+      || body.hasPrefix("oc ") || body.hasPrefix("curl ") || isCutFence(body)
+      || (body.first != "{" && body.first != "\"" && KubectlCommand.isCommand(body))
+  }
+
+  /// What a copy that started late leaves of a fence (`` `` ``, `` `json``): backticks and a
+  /// language tag, nothing else.
+  static func isCutFence(_ body: Substring) -> Bool {
+    guard body.first == "`" else { return false }
+    let tag = body.drop { $0 == "`" }.prefix { $0 != "\r" }
+    return body.count - tag.count <= 2 && tag.count <= 12 && tag.allSatisfy { $0.isLetter || $0.isNumber }
+  }
+
+  /// A first line that is only a language tag whose backticks the copy lost (`json`, `son`).
+  static func isCutTag(_ text: String) -> Bool {
+    let body = text.prefix { $0 != "\r" }
+    return !body.isEmpty && body.count <= 10 && body.allSatisfy { $0.isLetter && $0.isLowercase }
   }
 
   package mutating func finish(emit: (Record) -> Void) {

@@ -9,6 +9,8 @@ struct PasteCommand: Equatable {
   var kind: String
   var name: String
   var namespace: String?
+  /// The command's line: the evidence of the name it gives.
+  var evidence: Evidence?
 
   private static let kinds: [String: String] = [
     "po": "Pod", "pod": "Pod", "pods": "Pod", "no": "Node", "node": "Node", "nodes": "Node",
@@ -97,9 +99,11 @@ struct PasteCommand: Equatable {
       pod.name = name
       pod.namespace = pod.namespace ?? namespace
       pod.pastedAt = nil
+      if let evidence { pod.evidence.append(evidence) }
       return .pod(pod)
     case .node(var node) where kind == "Node" && node.name.isEmpty:
       node.name = name
+      if let evidence { node.evidence.append(evidence) }
       return .node(node)
     default:
       return record

@@ -24,7 +24,7 @@ package struct YAMLObjectParser: LineParser {
       if first {
         first = false
         // JSON is not for this parser (JSON is YAML, but the streaming JSON parser is better at it).
-        if let opening = text.first(where: { !$0.isWhitespace }), opening == "{" || opening == "[" { return 0 }
+        if ObjectStreamParser.opensJSON(text[...]) { return 0 }
       }
       let trimmed = text.drop { $0 == " " || $0 == "-" }
       if trimmed.hasPrefix("apiVersion: ") { sawAPIVersion = true }
@@ -53,6 +53,9 @@ package struct YAMLObjectParser: LineParser {
   private var awaitingItems = false
   /// The object the last command shown above the documents names (`$ kubectl get pod web-0 -o yaml`).
   private var command: PasteCommand?
+  /// The output of a kubectl command that prints text, while it lasts (none or one: an array, as a
+  /// kubectl text reader may hold a YAML reader in turn).
+  private var kubectl: [KubectlTextParser] = []
 
   package init(context: ParseContext) {
     self.context = context
@@ -60,6 +63,17 @@ package struct YAMLObjectParser: LineParser {
   }
 
   package mutating func feed(_ line: Line, emit: (Record) -> Void) -> SourceAccount.Verdict {
+    // The output of a kubectl command that prints text (`$ kubectl get events --watch` after the
+    // manifest), up to the next fence or command.
+    if !kubectl.isEmpty {
+      let body = line.text.drop { $0 == " " }
+      if body.hasPrefix("```") || body.hasPrefix("~~~") || KubectlCommand.isCommand(body) || body.hasPrefix("$ ") {
+        kubectl[0].finish(emit: emit)
+        kubectl = []
+      } else {
+        return kubectl[0].feed(line, emit: emit)
+      }
+    }
     var text = line.text
     // A markdown quote marker (`> kind: Pod`): YAML never starts a line with `>` at column 0.
     if text.hasPrefix("> ") { text.removeFirst(2) } else if text == ">" { text = "" }
@@ -71,22 +85,37 @@ package struct YAMLObjectParser: LineParser {
     let atStart = text.first.map { $0 != " " && $0 != "\t" && $0 != "-" } ?? false
     let command = atStart && YAMLFragment.key(body) == nil ? PasteCommand.parse(text) : nil
     if body.hasPrefix("```") || body.hasPrefix("~~~") || body.hasPrefix("$ ") || PasteDecoration.isRule(body)
-      || command != nil
+      || command != nil || ObjectStreamParser.isCutFence(body)
+      || (line.number == 1 && ObjectStreamParser.isCutTag(text)) || (atStart && Self.isHeredocEnd(text))
     {
       flush(emit: emit)
-      if let command { self.command = command }
+      if var command {
+        command.evidence = context.evidence(line)
+        self.command = command
+      }
+      if KubectlCommand.printsText(body) {
+        var reader = KubectlTextParser(context: context)
+        _ = reader.feed(line, emit: emit)
+        kubectl = [reader]
+      }
       itemIndent = nil
       awaitingItems = false
       return .ignored
     }
-    if text == "---" || text.hasPrefix("--- ") || text == "..." {
+    // `...` ends a YAML document, but kubectl never writes it: in a paste it is an elision, even
+    // at column 0 (a paste whose indentation was stripped), handled below.
+    if atStart, Self.isApplyOutput(body) {
+      // kubectl's answer to the create or apply that sent the YAML (`pod "web-0" created`).
+      flush(emit: emit)
+      return .ignored
+    }
+    if text == "---" || text.hasPrefix("--- ") {
       flush(emit: emit)
       itemIndent = nil
       awaitingItems = false
       return .ignored
     }
-    // What the poster left out (`  ...`, `[...]`) is not part of the document; `...` at the start of
-    // a line is YAML's own end of a document (above).
+    // What the poster left out (`  ...`, `[...]`) is not part of the document.
     if PasteDecoration.isElision(body.prefix { $0 != "\r" }) { return .ignored }
     let blank = text.allSatisfy(\.isWhitespace)
     let indent = text.prefix { $0 == " " }.count
@@ -134,6 +163,8 @@ package struct YAMLObjectParser: LineParser {
   }
 
   package mutating func finish(emit: (Record) -> Void) {
+    if !kubectl.isEmpty { kubectl[0].finish(emit: emit) }
+    kubectl = []
     flush(emit: emit)
   }
 
@@ -143,12 +174,47 @@ package struct YAMLObjectParser: LineParser {
     picker.start(line)
   }
 
+  /// `pod "web-0" created`, `deployment.apps/web configured`: what kubectl prints for each object
+  /// a create, apply or delete handled.
+  static func isApplyOutput(_ body: Substring) -> Bool {
+    let words = body.split(separator: " ")
+    guard words.count == 2 || words.count == 3, let last = words.last,
+      ["created", "configured", "unchanged", "deleted", "patched", "replaced"].contains(last)
+    else { return false }
+    return words.dropLast().allSatisfy { !$0.contains(":") }
+  }
+
+  /// The end of a shell heredoc the YAML was typed in (`kubectl create -f - <<EOF` … `EOF`).
+  static func isHeredocEnd(_ text: String) -> Bool {
+    let word = text.prefix { $0 != "\r" }
+    return (2...12).contains(word.count) && word.allSatisfy { ($0.isUppercase && $0.isASCII) || $0 == "_" }
+  }
+
+  /// The keys an object's YAML starts with.
+  private static let topKeys = ["apiVersion", "kind", "metadata", "spec", "status"]
+
+  /// The first line of a paste cut mid-word (`ind: Pod`, `Version: v1`) with its key made whole:
+  /// the end of a key an object's YAML starts with, at column 0, is that key.
+  static func restoringCutKey(_ text: String) -> String {
+    let word = text.prefix { $0.isLetter }
+    guard word.count >= 2, text.dropFirst(word.count).hasPrefix(":"),
+      let key = topKeys.first(where: { $0.count > word.count && $0.hasSuffix(word) })
+    else { return text }
+    return key + text.dropFirst(word.count)
+  }
+
   private mutating func verdict(adding text: String, line: Line) -> SourceAccount.Verdict {
+    var text = text
+    if line.number == 1 { text = Self.restoringCutKey(text) }
     if chunk.lines.isEmpty { start(line) }
     chunk.lines.append(text)
     chunk.numbers.append(line.number)
     picker.look(at: line)
-    if text.hasPrefix("kind: ") { chunk.kind = text.dropFirst(6).trimmingCharacters(in: .whitespaces) }
+    // The object's own kind comes first (a `kind:` in column 0 further down is an owner's or a
+    // managed field's whose indentation the paste stripped).
+    if chunk.kind == nil, text.hasPrefix("kind: ") {
+      chunk.kind = text.dropFirst(6).trimmingCharacters(in: .whitespaces)
+    }
     return KubeObjectConverter.isIgnorable(kind: chunk.kind) ? .ignored : .parsed
   }
 
@@ -162,25 +228,36 @@ package struct YAMLObjectParser: LineParser {
       context.diagnostics(Diagnostic(.warning, context.ref(chunk.startLine + found.index), message))
       return
     }
+    // Lines a terminal wrapped are joined back first (docs/kubernetes.md §4.4).
+    (chunk.lines, chunk.numbers) = YAMLReindent.unwrapped(chunk.lines, numbers: chunk.numbers)
     let yaml = YAMLFragment.document(chunk.lines) ?? chunk.lines.joined(separator: "\n")
     var document: KubeDocument
     let problems = DecodeProblems()
-    do {
-      document = try YAMLDecoder().decode(KubeDocument.self, from: yaml, userInfo: [DecodeProblems.key: problems])
-    } catch {
-      // A pod's YAML whose indentation the paste damaged is read by what its keys mean.
-      guard chunk.kind == nil || chunk.kind == "Pod", let rebuilt = YAMLReindent.document(chunk.lines),
+    let mayReindent = chunk.kind == nil || chunk.kind == "Pod"
+    /// A pod's YAML whose indentation the paste damaged, read by what its keys mean.
+    func reindented(_ why: String) -> KubeDocument? {
+      guard mayReindent, let rebuilt = YAMLReindent.document(chunk.lines),
         let read = try? YAMLDecoder().decode(KubeDocument.self, from: rebuilt, userInfo: [DecodeProblems.key: problems])
-      else {
-        let message = "cannot read YAML document starting at line \(chunk.startLine): \(describe(error))"
-        context.diagnostics(Diagnostic(.warning, context.ref(chunk.startLine), message))
-        return
-      }
-      document = read
-      let message =
-        "YAML document at line \(chunk.startLine) does not nest as YAML (\(describe(error))); "
-        + "read by its keys as a pod's status"
+      else { return nil }
+      let message = "YAML document at line \(chunk.startLine) \(why); read by its keys as a pod"
       context.diagnostics(Diagnostic(.note, context.ref(chunk.startLine), message))
+      return read
+    }
+    if mayReindent, YAMLReindent.looksFlattened(chunk.lines),
+      let read = reindented("has its indentation flattened (a key that opens a block has nothing under it)")
+    {
+      document = read
+    } else {
+      do {
+        document = try YAMLDecoder().decode(KubeDocument.self, from: yaml, userInfo: [DecodeProblems.key: problems])
+      } catch {
+        guard let read = reindented("does not nest as YAML (\(describe(error)))") else {
+          let message = "cannot read YAML document starting at line \(chunk.startLine): \(describe(error))"
+          context.diagnostics(Diagnostic(.warning, context.ref(chunk.startLine), message))
+          return
+        }
+        document = read
+      }
     }
     for message in problems.messages {
       context.diagnostics(

@@ -1603,7 +1603,7 @@ extension PatternCatalog {
             "kinds": ["event"],
             "event": "Warning Evicted",
             "literals": ["The node was low on resource: "],
-            "regex": "(?s)^The node was low on resource: (?<resource>[^.\\s]+)\\. ?(?:Threshold quantity: (?<threshold>[^,]+), available: (?<available>[^\\s]+?)\\. ?)?(?<detail>.*)$",
+            "regex": "(?s)^(?:Pod )?The node was low on resource: (?:\\[(?<pressure>[A-Za-z]+)Pressure\\]\\. ?|(?<resource>[^.\\s]+)\\. ?(?:Threshold quantity: (?<threshold>[^,]+), available: (?<available>[^\\s]+?)\\. ?)?)(?<detail>.*)$",
             "classify": {"detail": "eviction-usage"},
             "title": "pod evicted: node low on a resource",
             "explanation": "The kubelet's eviction manager crossed an eviction threshold for the named resource and evicted this pod, usually the one using the most above its request.",
@@ -1631,6 +1631,13 @@ extension PatternCatalog {
                 "captures": {
                   "resource": "ephemeral-storage",
                   "detail": "Container busybox was using 1248Mi, which exceeds its request of 0. "
+                }
+              },
+              {
+                "text": "Pod The node was low on resource: [MemoryPressure].",
+                "captures": {
+                  "pressure": "Memory",
+                  "detail": ""
                 }
               }
             ],
@@ -4936,7 +4943,7 @@ extension PatternCatalog {
           kinds: ["event"],
           literals: ["The node was low on resource: "],
           regex:
-            "(?s)^The node was low on resource: (?<resource>[^.\\s]+)\\. ?(?:Threshold quantity: (?<threshold>[^,]+), available: (?<available>[^\\s]+?)\\. ?)?(?<detail>.*)$",
+            "(?s)^(?:Pod )?The node was low on resource: (?:\\[(?<pressure>[A-Za-z]+)Pressure\\]\\. ?|(?<resource>[^.\\s]+)\\. ?(?:Threshold quantity: (?<threshold>[^,]+), available: (?<available>[^\\s]+?)\\. ?)?)(?<detail>.*)$",
           title: "pod evicted: node low on a resource",
           explanation:
             "The kubelet's eviction manager crossed an eviction threshold for the named resource and evicted this pod, usually the one using the most above its request.",
@@ -4964,6 +4971,9 @@ extension PatternCatalog {
                 "detail": "Container busybox was using 1248Mi, which exceeds its request of 0. ",
                 "resource": "ephemeral-storage",
               ]),
+            .init(
+              text: "Pod The node was low on resource: [MemoryPressure].",
+              captures: ["detail": "", "pressure": "Memory"]),
           ],
           counterexamples: ["The node had condition: [DiskPressure]. "]
         ),

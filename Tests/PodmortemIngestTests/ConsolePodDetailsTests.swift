@@ -240,6 +240,11 @@ import Testing
   // Near misses: prose that names the client.
   #expect(!KubectlTextParser.isKubectlCommand("kubectl is installed"))
   #expect(!KubectlTextParser.isKubectlCommand("the oc client"))
+  // A copy that lost the first characters keeps the rest of the client's name, when a verb follows.
+  #expect(KubectlTextParser.isKubectlCommand("ctl describe pod prometheus-k8s-0 -n monitoring"))
+  #expect(KubectlTextParser.isKubectlCommand("bectl get events"))
+  #expect(!KubectlTextParser.isKubectlCommand("ctl -n shop get pod"))
+  #expect(!KubectlTextParser.isKubectlCommand("ectl is the end of a word"))
   let r = PastedLinesTests.run(
     """
     ./cluster/kubectl.sh get po

@@ -59,7 +59,8 @@ import Testing
     // Characters canonically equivalent to ASCII ones (U+1FEF is a backtick, U+212A a K).
     "\u{1FEF}\u{1FEF}\u{1FEF}", "`\u{1FEF}`", "``\u{1FEF}", "\u{1FEF}kubectl get pods\u{1FEF}",
     "\u{212A}UBECTL get pods",
-    "N\u{212A}   READY", "Type\u{301}   Reason", "$\u{301} kubectl get pods", "$ \u{301}kubectl get pods",
+    "N\u{212A}   READY", "ctl describe pod web-0", "ectl get pods", "bectl get events", "CTL get pods", "ctl:  x",
+    "Type\u{301}   Reason", "$\u{301} kubectl get pods", "$ \u{301}kubectl get pods",
   ]
 
   static let lines = sampleLines + trickyLines

@@ -272,6 +272,9 @@ func everyPodStatusIsKept(_ status: String) throws {
   #expect(cut.unrecognised == [])
   #expect(cut.pods.first?.containers.first?.state == .waiting(reason: "CreateContainerConfigError", message: nil))
   #expect(KubectlLine.uncode("```yaml") == "```yaml" && KubectlLine.uncode("`a b`") == "a b")
+  // The opening backtick cut off with the start of the line: the closing one goes too, when alone.
+  #expect(KubectlLine.uncode("ncher-x   0/1   Running   3   23h `") == "ncher-x   0/1   Running   3   23h ")
+  #expect(KubectlLine.uncode("run `ls`") == "run `ls`")
 }
 
 @Test func oneZeroEventTablesWithoutTypeWithTimesAndCutHeaders() throws {

@@ -224,6 +224,26 @@ import Testing
     #expect((located.namespace, located.pod) == ("default", "web-0"))
   }
 
+  /// Pod references split on bytes when ASCII and by characters otherwise: the same answers
+  /// (a combining mark after `/` makes another character, so that `/` splits nothing).
+  @Test(
+    arguments: [
+      ("pod", "shop/web-0", "shop", "web-0"), ("pod", "/web-0", nil, "web-0"), ("pod", "\"shop/web-0", "shop", "web-0"),
+      ("pod", "web-0_shop(0f1c)", "shop", "web-0"), ("pod", "web-0(0f1c)", nil, "web-0(0f1c)"),
+      ("pod", "web_0_shop(0f1c", nil, "web_0_shop(0f1c"), ("pod", "web-0", nil, "web-0"), ("pod", "\"", nil, nil),
+      ("pods", "[\"shop/web-0\"]", "shop", "web-0"), ("pods", "[\"shop/a\" \"shop/b\"]", nil, nil),
+      ("pods", "[\"shop/a\",\"shop/b\"]", nil, nil), ("pod", "shöp/wéb-0", "shöp", "wéb-0"),
+      ("pod", "shop/\u{301}web-0", nil, "shop/\u{301}web-0"), ("pod", "wéb_shop(0f1c)", "shop", "wéb"),
+    ] as [(String, String, String?, String?)])
+  func podReferencesSplitTheSameOnBytesAndCharacters(key: String, value: String, namespace: String?, pod: String?) {
+    var record = LogRecord(
+      origin: .kubelet, message: "m", evidence: Evidence(ref: SourceRef(source: "s", line: 1), text: ""))
+    record.fields = [KeyValue(key, value)]
+    let located = KubeletLogParser.located(record)
+    #expect(located.namespace == namespace)
+    #expect(located.pod == pod)
+  }
+
   @Test(arguments: [1, 7, 4096])
   func badLinesAreUnrecognisedAndNeverCrash(window: Int) {
     let text =

@@ -44,6 +44,23 @@ import Testing
     #expect(DecompressionBudget.defaultLimit(for: [dir.path + "/missing"]) == 1)
   }
 
+  /// A symlink named as an input (`/var/log/containers/*.log` are symlinks) counts its target's
+  /// size: the default budget once measured the link itself, 0 bytes, and stopped a linked `.gz`
+  /// after its first byte.
+  @Test func aSymlinkedInputIsBudgetedByItsTarget() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let lines = numberedLines(2000, "linked")
+    let target = try gzipped(dir, "app.log.gz", text(lines))
+    let link = dir.path + "/link.log.gz"
+    try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+    let size = try #require(try FileManager.default.attributesOfItem(atPath: target)[.size] as? Int)
+    #expect(DecompressionBudget.defaultLimit(for: [link]) == Int64(size) * DecompressionBudget.defaultRatio)
+    let result = collect([link], options: InputOptions())
+    #expect(result.texts(link) == lines)
+    #expect(result.messages(.warning).isEmpty)
+  }
+
   @Test func aStreamThatExpandsTooMuchIsStopped() throws {
     let dir = try TemporaryDirectory()
     defer { dir.remove() }

@@ -400,6 +400,22 @@ extension EvictedRule {
         ExpectedFinding(ruleID: "pod.evicted", category: .evicted, severity: .critical)
       ]),
     RuleExample(
+      "a 1.6 pod's status YAML alone: the message names the condition, not the resource",
+      .text(
+        #"""
+        ```yaml
+        status:
+        ▶  message: 'Pod The node was low on resource: [MemoryPressure].'
+          phase: Failed
+          reason: Evicted
+          startTime: '2017-07-07T19:36:11Z'
+        ```
+        """#, now: "2017-07-07T20:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "pod.evicted", category: .evicted, facts: [KeyValue("resource", "memory")])
+      ]),
+    RuleExample(
       "a node's Events alone: memory pressure came and went, no pod evicted",
       .text(
         #"""

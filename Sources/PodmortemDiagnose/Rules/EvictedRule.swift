@@ -17,6 +17,7 @@ import PodmortemModel
 /// - near miss: a running pod
 /// - fires: an Events table alone: evicted for memory, the container far above its request
 /// - fires: a get pods row whose STATUS is Evicted
+/// - fires: a 1.6 pod's status YAML alone: the message names the condition, not the resource
 /// - near miss: a node's Events alone: memory pressure came and went, no pod evicted
 package struct EvictedRule: DiagnosisRule {
   package static let description = RuleDescription(
@@ -83,10 +84,15 @@ package struct EvictedRule: DiagnosisRule {
   }
 
   /// The eviction message as recognised (event.evicted-low-resource and its detail eviction-usage).
+  /// The resource each pressure condition is about (docs/kubernetes.md §9.1).
+  static let pressureResources = ["Memory": "memory", "Disk": "disk", "PID": "pids"]
+
   static func parsed(_ captures: [KeyValue]) -> Parsed {
     func capture(_ key: String) -> String? { captures.first { $0.key == key }?.value }
+    // Before 1.7 the message named the node condition (`[MemoryPressure]`), not the resource.
+    let pressured = capture("pressure").map { pressureResources[$0] ?? $0.lowercased() }
     return Parsed(
-      resource: capture("resource"), threshold: capture("threshold"), available: capture("available"),
+      resource: capture("resource") ?? pressured, threshold: capture("threshold"), available: capture("available"),
       container: capture("container"), usage: capture("usage"), request: capture("request"))
   }
 }

@@ -14,20 +14,46 @@ enum ConsoleEventRow {
     var i = 1
     if i < t.count, t[i] == "AM" || t[i] == "PM" { i += 1 }
     guard i + 2 < t.count, Cells.isEventType(t[i]), t[i + 1].first?.isLetter == true else { return nil }
+    var reason = t[i + 1]
     var message = line.rest(from: t[i + 2])
+    // A console's reason in words (`Back off`, `Failed scheduling`): when cells are apart by
+    // padding, the reason is the whole cell before it.
+    let cell = line.rest(from: t[i + 1])
+    if let gap = Self.padding(in: cell) {
+      let words = cell[..<gap.lowerBound]
+      if words.contains(" "), words.split(separator: " ").count <= 3, words.allSatisfy({ $0.isLetter || $0 == " " }) {
+        reason = words
+        message = cell[gap.upperBound...]
+      }
+    }
     var count: Int?
     if let (n, rest) = repeated(message) {
       count = n
       message = rest
     }
     var event = Event(
-      involved: ObjectRef(name: "", pastedAt: block), type: EventType(String(t[i])), reason: String(t[i + 1]),
+      involved: ObjectRef(name: "", pastedAt: block), type: EventType(String(t[i])), reason: String(reason),
       message: String(message), count: count, evidence: [context.evidence(line.line)])
     if let prefixed = Cells.fieldPathPrefix(message) {
       event.involved.fieldPath = prefixed.fieldPath
       event.message = String(prefixed.message)
     }
     return event
+  }
+
+  /// The first run of padding in `text`: two or more spaces, or tabs.
+  static func padding(in text: Substring) -> Range<Substring.Index>? {
+    var i = text.startIndex
+    while i < text.endIndex {
+      if text[i] == "\t"
+        || (text[i] == " " && text.index(after: i) < text.endIndex && text[text.index(after: i)] == " ")
+      {
+        let end = text[i...].firstIndex { $0 != " " && $0 != "\t" } ?? text.endIndex
+        return i..<end
+      }
+      i = text.index(after: i)
+    }
+    return nil
   }
 
   /// The column titles a console's event list prints above its rows (`Type | Reason | Age | Source |

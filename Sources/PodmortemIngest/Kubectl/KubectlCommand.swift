@@ -43,6 +43,8 @@ enum KubectlCommand {
     default: break
     }
     for leader in asciiLeaders where word.elementsEqual(leader) { return false }
+    // isCutClient: the end of `kubectl` a copy cut.
+    for cut in asciiCutClients where word.elementsEqual(cut) { return false }
     if let eq = word.firstIndex(of: 0x3D), eq > 0,
       word[..<eq].allSatisfy({ KubectlBytes.isLetter($0) || KubectlBytes.isDigit($0) || $0 == 0x5F })
     {
@@ -74,13 +76,17 @@ enum KubectlCommand {
   }
 
   private static let asciiLeaders = ["|", "->", "=>", "sudo", "watch", "time", "Running:"].map { Array($0.utf8) }
+  private static let asciiCutClients = ["ctl", "ectl", "bectl"].map { Array($0.utf8) }
   private static let asciiClients = ["kubectl", "kubectl.sh", "kubectl.exe", "oc", "oc.exe", "microk8s.kubectl", "k"]
     .map { Array($0.utf8) }
 
   /// The index of the client among `words`, when the words are a kubectl command.
   static func client(in words: [Substring]) -> Int? {
     for (i, word) in words.prefix(4).enumerated() {
-      guard isClient(word) else {
+      // A paste whose first characters were lost (`ctl describe pod web-0`) keeps the rest of the
+      // client's name: enough when a verb follows it.
+      let cut = i == 0 && isCutClient(word) && words.count > 1 && verbs.contains(words[1])
+      guard isClient(word) || cut else {
         // Only a prompt or a wrapper may stand before the client.
         if mayLead(word) { continue }
         return nil
@@ -102,7 +108,7 @@ enum KubectlCommand {
     // Most lines read here are a describe's or a table's: their first word already says no,
     // before any array is built.
     let first = t.drop { $0 == " " }.prefix { $0 != " " }
-    guard mayLead(first) || isClient(first) else { return false }
+    guard mayLead(first) || isClient(first) || isCutClient(first) else { return false }
     let words = t.split(separator: " ", maxSplits: 6, omittingEmptySubsequences: true)
     guard let c = client(in: words), c + 1 < words.count else { return false }
     let next = words[c + 1]
@@ -135,6 +141,25 @@ enum KubectlCommand {
     }
     guard verb == "get" || verb == "events", let namespace, isName(namespace) else { return nil }
     return namespace
+  }
+
+  /// True when `body` is a kubectl command whose output is kubectl's text (`get` without `-o
+  /// yaml|json`, `describe`, `events`, `top`): what follows it is read as kubectl output.
+  static func printsText(_ body: Substring) -> Bool {
+    guard isCommand(body) else { return false }
+    let words = body.split(separator: " ", omittingEmptySubsequences: true).prefix(40)
+    guard let c = client(in: Array(words)) else { return false }
+    var verb: Substring?
+    var previous: Substring = ""
+    for w in words.dropFirst(c + 1) {
+      if w == "|" || w == ">" || w == "&&" || w == ";" { break }
+      let output = previous == "-o" || previous == "--output" ? w : w.hasPrefix("-o") ? w.dropFirst(2) : ""
+      let format = output.drop { $0 == "=" }
+      if format.hasPrefix("yaml") || format.hasPrefix("json") { return false }
+      if verb == nil, !w.hasPrefix("-"), previous != "-n", previous != "--namespace" { verb = w }
+      previous = w
+    }
+    return verb == "get" || verb == "describe" || verb == "events" || verb == "top"
   }
 
   /// A DNS-1123 label, as namespaces are (`<namespace>` placeholders are not).
@@ -173,6 +198,12 @@ enum KubectlCommand {
   }
 
   private static let kubectlBytes = Array("kubectl".utf8)
+
+  /// The end of `kubectl` whose first characters a copy lost (`ctl`, `ectl`, `bectl`; `ubectl` is
+  /// one edit away and a client already).
+  private static func isCutClient(_ word: Substring) -> Bool {
+    word == "ctl" || word == "ectl" || word == "bectl"
+  }
 
   /// A prompt word: ends in `$`, `#`, `>`, `%` or `]` (`[root@m ~]#`, `host:~$`, `C:\>`,
   /// `[12:54:41]`). Not a label ending in `:`: a describe's `Command:` may hold `kubectl get …`.

@@ -62,13 +62,25 @@ struct DescribeReader {
     case "Termination Grace Period": return value.hasSuffix("s") && value.dropLast().allSatisfy(\.isNumber)
     case "Controlled By": return value.contains("/") && !value.contains(" ")
     case "Start Time": return value.hasSuffix("+0000") || value.contains(" 20")
+    default: return startsNodeTop(key, value)
+    }
+  }
+
+  /// A node's top field that a paste cut above (`Taints:  node.kubernetes.io/disk-pressure:NoSchedule`,
+  /// `Unschedulable:  false`), with the value only that field has.
+  static func startsNodeTop(_ key: Substring, _ value: Substring) -> Bool {
+    switch key {
+    case "Taints":
+      return value == "<none>"
+        || ["NoSchedule", "PreferNoSchedule", "NoExecute"].contains { value.hasSuffix(":" + $0) }
+    case "Unschedulable": return value == "true" || value == "false"
     default: return false
     }
   }
 
   /// What a describe fragment without its `Name:` starts with: a `Containers:` or `Init
-  /// Containers:` section (`.section`), or one container's `State:`/`Last State:` line
-  /// (`.state`, read as a container whose name is not shown).
+  /// Containers:` section (`.section`), or one container's `State:`/`Last State:` line or another
+  /// field only a container has (`.state`, read as a container whose name is not shown).
   enum FragmentStart { case section, state }
 
   static func startsContainerFragment(_ line: KubectlLine) -> FragmentStart? {
@@ -79,7 +91,23 @@ struct DescribeReader {
     {
       return .state
     }
+    // A container block cut above its State (`    Ready:  False` then `    Restart Count:  1069`):
+    // a field only a container has, indented as one, with the value only that field has.
+    if line.indent <= 8, isContainerField(f.key, f.value) { return .state }
     return nil
+  }
+
+  /// `Ready: True|False`, `Restart Count: N`, `Container ID: <runtime>://…`, a probe line
+  /// (`Liveness:  http-get …`): a container's fields, with the values kubectl prints for them.
+  static func isContainerField(_ key: Substring, _ value: Substring) -> Bool {
+    switch key {
+    case "Ready": return value == "True" || value == "False"
+    case "Restart Count": return !value.isEmpty && value.count <= 9 && value.allSatisfy(\.isNumber)
+    case "Container ID": return value.contains("://")
+    case "Liveness", "Readiness", "Startup":
+      return ["http-get ", "tcp-socket ", "exec ", "grpc "].contains { value.hasPrefix($0) }
+    default: return false
+    }
   }
 
   /// A blank line: it ends a block whose Events table was being read (describe separates objects
@@ -123,6 +151,16 @@ struct DescribeReader {
     }
     return block?.feed(line, emit: emit)
   }
+
+  /// The `Name:` line of a block that holds nothing else yet: a web console's page whose
+  /// indentation was lost starts with one (`Name: web-0` then `Status<TAB>Running`).
+  var loneName: Evidence? {
+    guard let block, block.name != nil, block.evidence.count == 1 else { return nil }
+    return block.evidence.first
+  }
+
+  /// Forgets the current block without emitting it (its lines go to another reader).
+  mutating func discard() { block = nil }
 
   /// Ends the current block, emitting what it holds.
   mutating func end(emit: (Record) -> Void) {

@@ -15,6 +15,9 @@ struct DescribeBlock {
   private var namespace: String?
   private var isPod = false
   private var isNode = false
+  /// True in a node's `Lease:` section, and the holder it names.
+  private var inLease = false
+  private var leaseHolder: String?
   private var inPodTemplate = false
   private var workloadKind: String?
   private var replicas: String?
@@ -236,6 +239,10 @@ struct DescribeBlock {
       isNode = true
       section = .taints
       stored = addTaint(value, line: line) ? .parsed : .ignored
+    case "HolderIdentity" where inLease:
+      // The Lease's holder with its indentation lost (see the `.skipped` section's).
+      leaseHolder = DescribeReader.isObjectName(value) ? String(value) : nil
+      stored = .parsed
     case "Unschedulable":
       isNode = true
       unschedulable = value == "true"
@@ -244,6 +251,7 @@ struct DescribeBlock {
       "Addresses", "PodCIDR", "PodCIDRs", "ProviderID":
       isNode = true
       section = .skipped
+      inLease = key == "Lease"
       stored = .ignored
     case "Replicas":
       replicas = String(value)
@@ -297,6 +305,11 @@ struct DescribeBlock {
     case .labels:
       guard line.isASCII ? !line.body.utf8.contains(0x20) : !line.body.contains(" ") else { return nil }
       return addLabel(line.body) ? .parsed : nil
+    case .skipped where inLease && line.field?.key == "HolderIdentity":
+      // A node's Lease is held by the node itself (docs/kubernetes.md §1.2): its name, when the
+      // paste cut the `Name:` off.
+      leaseHolder = line.field.map { String($0.value) }.flatMap { DescribeReader.isObjectName($0[...]) ? $0 : nil }
+      return .parsed
     case .annotations, .nodeSelectors, .ips, .skipped, .readinessGates, .volumes:
       return .ignored
     case .tolerations:
@@ -601,6 +614,7 @@ struct DescribeBlock {
   /// Emits the pod, node or workload (once) and returns the reference its events are about.
   private mutating func emitObject(emit: (Record) -> Void) -> ObjectRef {
     let kind = self.kind
+    if name == nil, kind == "Node", let leaseHolder { name = leaseHolder }
     let ref = ObjectRef(
       kind: kind, namespace: kind == "Node" ? nil : namespace, name: name ?? "",
       pastedAt: name == nil ? startedAt : nil)

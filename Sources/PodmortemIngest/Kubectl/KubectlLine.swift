@@ -60,7 +60,7 @@ struct KubectlLine {
       text = text.replacing("**_**", with: "").replacing("**", with: "")
     }
     // A shell comment in front of pasted output (`#   Warning  DeadlineExceeded  12m …`).
-    if text.utf8.first == 0x23, text.hasPrefix("# ") || text == "#" {
+    if text.utf8.first == 0x23, text.hasPrefix("# ") || text.hasPrefix("#\t") || text == "#" {
       text = String(text.dropFirst(text.count > 1 ? 2 : 1))
     }
     if text.utf8.contains(0x7C), text.contains(" | ") { text = Self.unpipe(text) }
@@ -133,8 +133,13 @@ struct KubectlLine {
   }
 
   /// A line wrapped in single backticks, without them (a fence's three backticks stay).
+  /// A line whose opening backtick a cut copy lost keeps its closing one: when that is the line's
+  /// only backtick and its last character, it goes too.
   static func uncode(_ text: String) -> String {
     var body = Substring(text).drop { $0 == " " }
+    if body.last == "`", !body.hasPrefix("`"), text.utf8.lazy.filter({ $0 == UInt8(ascii: "`") }).count == 1 {
+      return String(body.dropLast())
+    }
     guard !body.hasPrefix("``"), body.hasPrefix("`") else { return text }
     body = body.dropFirst()
     var trimmed = body

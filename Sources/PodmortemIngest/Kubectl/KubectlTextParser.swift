@@ -93,6 +93,25 @@ package struct KubectlTextParser: LineParser {
   private var consoleDetails: ConsolePodDetails
   /// A node's Conditions rows pasted without their describe.
   private var nodeConditions: NodeConditionRows
+  /// JSON pasted among the output (`kubectl get pod x -o json` after a table), while it lasts.
+  private var json: ObjectStreamParser?
+  /// A piece of a pod's YAML pasted among the output, and the indentation it started at.
+  private var yaml: (reader: YAMLObjectParser, indent: Int)?
+
+  /// A YAML line only a Kubernetes object's YAML starts a piece with: a lower-case key of a pod's
+  /// status, a container status or state, or an object's top (`state:`, `containerStatuses:`,
+  /// `status:`, `apiVersion: v1`). kubectl's own text labels are capitalised.
+  static func startsYAML(_ line: KubectlLine) -> Bool {
+    guard let key = YAMLFragment.key(line.body), !line.body.hasPrefix("- ") else { return false }
+    return YAMLFragment.podStatusKeys.contains(key) || YAMLFragment.containerStatusKeys.contains(key)
+      || YAMLFragment.stateKeys.contains(key) || YAMLFragment.objectKeys.contains(key)
+  }
+
+  /// True while `line` goes on a piece of YAML that started at `indent`: deeper, or a YAML key or
+  /// list item (a capitalised `State:` at the piece's own level is kubectl's again).
+  static func continuesYAML(_ line: KubectlLine, from indent: Int) -> Bool {
+    line.indent > indent || YAMLFragment.key(line.body) != nil || line.body.hasPrefix("- ")
+  }
 
   package init(context: ParseContext) {
     self.context = context
@@ -102,7 +121,24 @@ package struct KubectlTextParser: LineParser {
   }
 
   package mutating func feed(_ line: Line, emit: (Record) -> Void) -> SourceAccount.Verdict {
+    // An object pasted among the kubectl output, until it ends (fed in place: a copy of the
+    // reader per line would copy the value's buffer each time).
+    if let verdict = json?.feed(line, emit: emit) {
+      if json?.isWithinValue == false {
+        json?.finish(emit: emit)
+        json = nil
+      }
+      return verdict
+    }
     let l = KubectlLine(line)
+    if let indent = yaml?.indent {
+      // A piece of a pod's YAML pasted among the output, while its lines are YAML's.
+      if l.isBlank || Self.continuesYAML(l, from: indent), let verdict = yaml?.reader.feed(line, emit: emit) {
+        return verdict
+      }
+      yaml?.reader.finish(emit: emit)
+      yaml = nil
+    }
     if l.isBlank {
       flushEvent(emit: emit)
       describe.blank(emit: emit)
@@ -144,6 +180,14 @@ package struct KubectlTextParser: LineParser {
   /// A line nothing else read: a console event row, a headerless table row, or a describe command
   /// behind a prompt the boundary test does not know (`ops@host:~$ k describe pod x`).
   private mutating func fallback(_ line: KubectlLine, emit: (Record) -> Void) -> SourceAccount.Verdict {
+    if line.indent == 0, ObjectStreamParser.opensObject(line.body) {
+      // `kubectl get pod x -o json` after a table: JSON from its first line to its last.
+      endAll(emit: emit)
+      var reader = ObjectStreamParser(context: context, firstLine: line.number)
+      let verdict = reader.feed(line.line, emit: emit)
+      if reader.isWithinValue { json = reader } else { reader.finish(emit: emit) }
+      return verdict
+    }
     if let verdict = consoleRow(line, emit: emit) ?? headerlessRow(line, emit: emit) { return verdict }
     if nodeConditions.isActive, let verdict = nodeConditions.feed(line, emit: emit) { return verdict }
     if NodeConditionRows.row(line) != nil || NodeConditionRows.header(line) {
@@ -151,7 +195,11 @@ package struct KubectlTextParser: LineParser {
       return nodeConditions.feed(line, emit: emit) ?? .unrecognised
     }
     if !consoleDetails.isActive, ConsolePodDetails.starts(line) {
+      // A `Name:` just read as a describe's is the page's own when the page follows at once.
+      let name = describe.loneName
+      if name != nil { describe.discard() }
       endAll(emit: emit)
+      if let name { _ = consoleDetails.feed(KubectlLine(Line(number: name.ref.line, text: name.text)), emit: emit) }
       if let verdict = consoleDetails.feed(line, emit: emit) { return verdict }
     }
     // A Markdown table's separator row (`-- | -- | --`) under pasted console rows, and the
@@ -162,6 +210,14 @@ package struct KubectlTextParser: LineParser {
       return .ignored
     }
     if let verdict = continuation(line) { return verdict }
+    if Self.startsYAML(line) {
+      // `state:` / `  waiting:` … beside a describe's `State:  Waiting`: the object's own YAML.
+      endAll(emit: emit)
+      var reader = YAMLObjectParser(context: context)
+      let verdict = reader.feed(line.line, emit: emit)
+      yaml = (reader, line.indent)
+      return verdict
+    }
     guard DescribeCommand.pod(in: line) != nil else { return .unrecognised }
     endAll(emit: emit)
     rememberDescribedPod(line)
@@ -250,6 +306,10 @@ package struct KubectlTextParser: LineParser {
   }
 
   package mutating func finish(emit: (Record) -> Void) {
+    json?.finish(emit: emit)
+    json = nil
+    yaml?.reader.finish(emit: emit)
+    yaml = nil
     endAll(emit: emit)
   }
 
@@ -287,14 +347,25 @@ package struct KubectlTextParser: LineParser {
       }
       return nil
     case .nodes:
-      guard var node = NodesTable.row(line, header: header) else { return .ignored }
+      guard var node = NodesTable.row(line, header: header) else {
+        return Self.mayBeRow(line, of: header) ? .ignored : nil
+      }
       node.evidence = [context.evidence(line.line)]
       emit(.node(node))
       return .parsed
     case .other:
       // Rows of tables podmortem does not read (`get deployments`, `get services`).
-      return .ignored
+      return Self.mayBeRow(line, of: header) ? .ignored : nil
     }
+  }
+
+  /// True when `line` can be a row of a table podmortem does not read: cells apart by padding
+  /// (two spaces or a tab), or as many words as the header has columns (padding collapsed). A
+  /// sentence, a JSON line or a `key: value` after the table is not one: the table is over.
+  static func mayBeRow(_ line: KubectlLine, of header: TableHeader) -> Bool {
+    let body = line.body
+    if body.contains("\t") || body.contains("  ") { return true }
+    return line.tokens.count == header.columns.count
   }
 
   /// The most lines one message may continue on: an exec probe's or hook's output, kept short by
