@@ -84,7 +84,12 @@ package enum ProbeLine {
 
   /// The handler describe printed; nil when the text is none of its forms.
   private static func handler(_ text: Substring) -> ProbeHandler? {
-    let words = String(text.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+    // Spaces trimmed from both ends by index (building it from a reversed copy of the Characters
+    // cost a tenth of reading a large describe).
+    let trimmed = text.drop { $0 == " " }
+    var end = trimmed.endIndex
+    while end > trimmed.startIndex, trimmed[trimmed.index(before: end)] == " " { end = trimmed.index(before: end) }
+    let words = String(trimmed[..<end])
     if words.hasPrefix("exec [") && words.hasSuffix("]") {
       // Go's `%v` of a []string: arguments that held spaces cannot be told apart (§1.4).
       return .exec(command: words.dropFirst(6).dropLast().split(separator: " ").map(String.init))

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import Podmortem
 
 /// `podmortem`: explains failing Kubernetes workloads from the text operators already have.
@@ -36,7 +35,9 @@ struct PodmortemCommand: ParsableCommand {
 /// (https://kubernetes.io/docs/tasks/extend-kubectl/kubectl-plugins/), so usage and help match.
 enum Invocation {
   static let name: String = {
-    let invoked = URL(fileURLWithPath: CommandLine.arguments.first ?? "podmortem").lastPathComponent
+    // The last piece of argv[0], split by hand: `URL(fileURLWithPath:)` asks the file system
+    // whether the path is a folder, which cost a start-up a millisecond.
+    let invoked = (CommandLine.arguments.first ?? "podmortem").split(separator: "/").last ?? ""
     return invoked == "kubectl-podmortem" ? "kubectl podmortem" : "podmortem"
   }()
 }

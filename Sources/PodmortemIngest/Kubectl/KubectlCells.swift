@@ -38,20 +38,22 @@ struct AgeCell {
   ) -> AgeCell? {
     guard index < tokens.count else { return nil }
     let t = tokens[index]
-    if t.count == 10, t.dropFirst(4).first == "-", index + 3 < tokens.count {
+    // Counted once, from the bytes when they are ASCII (a `Character` each).
+    let count = KubectlBytes.isASCII(t.utf8) ? t.utf8.count : t.count
+    if count == 10, t.dropFirst(4).first == "-", index + 3 < tokens.count {
       let joined = tokens[index...(index + 3)].joined(separator: " ")
       guard let range = Timestamps.range(joined) else { return nil }
       let monotonic = index + 4 < tokens.count && tokens[index + 4].hasPrefix("m=") ? 1 : 0
       return AgeCell(consumed: 4 + monotonic, time: range)
     }
     // 1.0–1.1 printed FIRSTSEEN and LASTSEEN as RFC1123Z times: `Sat, 21 Feb 2015 02:59:53 +0000`.
-    if t.count == 4, t.last == ",", index + 5 < tokens.count {
+    if count == 4, t.last == ",", index + 5 < tokens.count {
       guard let range = Timestamps.range(tokens[index...(index + 5)].joined(separator: " ")) else { return nil }
       return AgeCell(consumed: 6, time: range)
     }
     // `-o custom-columns` prints the stored time (`.lastTimestamp`): RFC3339, `<nil>` when unset.
     if t == "<nil>" { return AgeCell(consumed: 1, time: nil) }
-    if t.count >= 20, t.dropFirst(10).first == "T", let range = Timestamps.range(t) {
+    if count >= 20, t.dropFirst(10).first == "T", let range = Timestamps.range(t) {
       return AgeCell(consumed: 1, time: range)
     }
     guard let age = style.parse(t) else { return nil }

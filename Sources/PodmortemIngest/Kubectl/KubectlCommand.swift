@@ -14,6 +14,72 @@ enum KubectlCommand {
   /// Words a prompt or a wrapper puts before the client.
   private static let leaders: Set<Substring> = ["|", "->", "=>", "❯", "➜", "sudo", "watch", "time", "Running:"]
 
+  /// True when the first word of `bytes` is plain ASCII and neither a prompt or wrapper
+  /// (`mayLead`) nor a client (`isClient`), so the line is no command: the byte-level form of the
+  /// first-word test in `isCommand`, for the lines of a describe or a table (docs/architecture.md
+  /// "Speed of the describe path"). False means "maybe": the `Character`-level test decides.
+  static func firstWordRejects(_ bytes: Substring.UTF8View) -> Bool {
+    bytes.withContiguousStorageIfAvailable { firstWordRejects($0) } ?? false
+  }
+
+  private static func firstWordRejects(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let first = bytes.first else { return true }
+    // Marks around the line (`**`, `__`, `` ` ``) and a leading space: the full test.
+    if first == 0x2A || first == 0x5F || first == 0x60 || first == 0x20 { return false }
+    var end = 0
+    while end < bytes.count, bytes[end] != 0x20 {
+      if bytes[end] >= 0x80 { return false }
+      end += 1
+    }
+    guard end <= 256 else { return false }
+    let word = UnsafeBufferPointer(rebasing: bytes[0..<end])
+    // mayLead: a prompt's opening piece, a prompt word, a wrapper, an assignment.
+    switch first {
+    case 0x23, 0x5B, 0x28: return false  // # [ (
+    default: break
+    }
+    switch word[end - 1] {
+    case 0x24, 0x23, 0x3E, 0x25, 0x5D: return false  // $ # > % ]
+    default: break
+    }
+    for leader in asciiLeaders where word.elementsEqual(leader) { return false }
+    // isCutClient: the end of `kubectl` a copy cut.
+    for cut in asciiCutClients where word.elementsEqual(cut) { return false }
+    if let eq = word.firstIndex(of: 0x3D), eq > 0,
+      word[..<eq].allSatisfy({ KubectlBytes.isLetter($0) || KubectlBytes.isDigit($0) || $0 == 0x5F })
+    {
+      return false
+    }
+    // isClient: the last piece of a path (split on `/ \ $ #`), lower-cased.
+    var nameEnd = end
+    while nameEnd > 0, isPathSeparator(word[nameEnd - 1]) { nameEnd -= 1 }
+    var nameStart = nameEnd
+    while nameStart > 0, !isPathSeparator(word[nameStart - 1]) { nameStart -= 1 }
+    let name = UnsafeBufferPointer(rebasing: word[nameStart..<nameEnd])
+    if name.count >= 6 && name.count <= 8 {
+      let nearKubectl = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 8) { lowered in
+        for k in 0..<name.count { lowered[k] = KubectlBytes.isUpper(name[k]) ? name[k] | 0x20 : name[k] }
+        return kubectlBytes.withUnsafeBufferPointer {
+          oneEditAway(UnsafeBufferPointer(rebasing: lowered[0..<name.count]), $0)
+        }
+      }
+      if nearKubectl { return false }
+    }
+    for client in asciiClients where name.count == client.count {
+      if zip(name, client).allSatisfy({ ($0 | 0x20) == $1 || $0 == $1 }) { return false }
+    }
+    return true
+  }
+
+  @inline(__always) private static func isPathSeparator(_ b: UInt8) -> Bool {
+    b == 0x2F || b == 0x5C || b == 0x24 || b == 0x23
+  }
+
+  private static let asciiLeaders = ["|", "->", "=>", "sudo", "watch", "time", "Running:"].map { Array($0.utf8) }
+  private static let asciiCutClients = ["ctl", "ectl", "bectl"].map { Array($0.utf8) }
+  private static let asciiClients = ["kubectl", "kubectl.sh", "kubectl.exe", "oc", "oc.exe", "microk8s.kubectl", "k"]
+    .map { Array($0.utf8) }
+
   /// The index of the client among `words`, when the words are a kubectl command.
   static func client(in words: [Substring]) -> Int? {
     for (i, word) in words.prefix(4).enumerated() {
@@ -31,8 +97,10 @@ enum KubectlCommand {
   }
 
   /// True when `body` is a kubectl command line: its client, then a verb or a flag.
-  static func isCommand(_ body: Substring) -> Bool {
+  /// `quick: false` skips the byte-level first-word test (`firstWordRejects`), for tests.
+  static func isCommand(_ body: Substring, quick: Bool = true) -> Bool {
     guard body.utf8.count <= 4096 else { return false }
+    if quick, firstWordRejects(body.utf8) { return false }
     var t = body
     for mark in ["**", "__", "`"] where t.hasPrefix(mark) && t.hasSuffix(mark) && t.count > 2 * mark.count {
       t = t.dropFirst(mark.count).dropLast(mark.count)
@@ -125,8 +193,11 @@ enum KubectlCommand {
       word.split(whereSeparator: { $0 == "/" || $0 == "\\" || $0 == "$" || $0 == "#" }).last.map { $0.lowercased() }
       ?? ""
     if clients.contains(name) { return true }
-    return name.count >= 6 && name.count <= 8 && oneEditAway(Array(name.utf8), Array("kubectl".utf8))
+    guard name.count >= 6 && name.count <= 8 else { return false }
+    return Array(name.utf8).withUnsafeBufferPointer { a in kubectlBytes.withUnsafeBufferPointer { oneEditAway(a, $0) } }
   }
+
+  private static let kubectlBytes = Array("kubectl".utf8)
 
   /// The end of `kubectl` whose first characters a copy lost (`ctl`, `ectl`, `bectl`; `ubectl` is
   /// one edit away and a client already).
@@ -142,12 +213,19 @@ enum KubectlCommand {
   }
 
   /// Damerau distance ≤ 1 (and not 0).
-  private static func oneEditAway(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-    if a == b { return false }
+  private static func oneEditAway(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    if a.elementsEqual(b) { return false }
     if a.count == b.count {
-      let diffs = a.indices.filter { a[$0] != b[$0] }
-      if diffs.count == 1 { return true }
-      return diffs.count == 2 && diffs[1] == diffs[0] + 1 && a[diffs[0]] == b[diffs[1]] && a[diffs[1]] == b[diffs[0]]
+      // The first two positions that differ, and how many do.
+      var diffs = 0
+      var d0 = 0
+      var d1 = 0
+      for k in a.indices where a[k] != b[k] {
+        if diffs == 0 { d0 = k } else if diffs == 1 { d1 = k }
+        diffs += 1
+      }
+      if diffs == 1 { return true }
+      return diffs == 2 && d1 == d0 + 1 && a[d0] == b[d1] && a[d1] == b[d0]
     }
     let (long, short) = a.count > b.count ? (a, b) : (b, a)
     guard long.count == short.count + 1 else { return false }

@@ -303,7 +303,7 @@ struct DescribeBlock {
     case .top:
       return nil
     case .labels:
-      guard !line.body.contains(" ") else { return nil }
+      guard line.isASCII ? !line.body.utf8.contains(0x20) : !line.body.contains(" ") else { return nil }
       return addLabel(line.body) ? .parsed : nil
     case .skipped where inLease && line.field?.key == "HolderIdentity":
       // A node's Lease is held by the node itself (docs/kubernetes.md §1.2): its name, when the
@@ -430,7 +430,12 @@ struct DescribeBlock {
 
   /// A DNS-1123 label: what a container may be called.
   static func isContainerName(_ key: Substring) -> Bool {
-    !key.isEmpty && key.count <= 63 && key.first != "-" && key.last != "-"
+    // Bytes first: on ASCII a lower-case letter is `a-z` and a number `0-9` (`KubectlBytes`).
+    if KubectlBytes.isASCII(key.utf8) {
+      return !key.isEmpty && key.utf8.count <= 63 && key.utf8.first != 0x2D && key.utf8.last != 0x2D
+        && key.utf8.allSatisfy { KubectlBytes.isLower($0) || KubectlBytes.isDigit($0) || $0 == 0x2D }
+    }
+    return !key.isEmpty && key.count <= 63 && key.first != "-" && key.last != "-"
       && key.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }
   }
 
@@ -502,7 +507,7 @@ struct DescribeBlock {
     case "Liveness", "Readiness", "Startup":
       // A tab is padding a terminal copy kept: kubectl pads with spaces (`grpc <pod>:9090  delay=…`
       // when the service is empty, §1.4).
-      let value = value.contains("\t") ? Substring(value.replacing("\t", with: "  ")) : value
+      let value = value.utf8.contains(0x09) ? Substring(value.replacing("\t", with: "  ")) : value
       guard var probe = ProbeLine.parse(value) else {
         if let bad = ProbeLine.badAttribute(value) {
           outOfRange(line, "\(key) probe attribute '\(bad.prefix(40))' is out of range; the probe is dropped")

@@ -27,6 +27,9 @@ struct DescribeEventsTable {
 
   /// The era a header line names, if it is one.
   static func header(_ line: KubectlLine) -> Era? {
+    // Every line of a describe's Events table is asked: only `Type …` or `FirstSeen …` may be one.
+    let first = line.isASCII ? KubectlBytes.firstWord(line.body) : nil
+    if let first, !first.elementsEqual("Type".utf8), !first.elementsEqual("FirstSeen".utf8) { return nil }
     let words = line.tokens
     switch words {
     case ["Type", "Reason", "Age", "From", "Message"]: return .modern
@@ -41,9 +44,9 @@ struct DescribeEventsTable {
     if let era = Self.header(line) {
       flush(emit: emit)
       self.era = era
-      let columns = line.tokens.map { line.text.distance(from: line.text.startIndex, to: $0.startIndex) }
+      let columns = line.tokens.map { line.column(of: $0) }
       // Offsets count characters; a tab in the header (a copy that kept tabs) makes them meaningless.
-      let aligned = era == .modern && !line.text.contains("\t")
+      let aligned = era == .modern && !line.hasTab
       fromColumn = aligned ? columns[3] : nil
       messageColumn = aligned ? columns[4] : nil
       return .ignored
@@ -100,11 +103,10 @@ struct DescribeEventsTable {
     var i = 2 + age.consumed
     var source: (component: String, host: String?, consumed: Int)?
     if i < t.count {
-      let offset = line.text.distance(from: line.text.startIndex, to: t[i].startIndex)
+      let offset = line.column(of: t[i])
       // Header offsets tell an empty From from a message that starts with a lower-case word.
       // Not on a row with tabs: its offsets are not the header's.
-      let fromIsEmpty =
-        offset == messageColumn && fromColumn != messageColumn && !line.text.contains("\t")
+      let fromIsEmpty = offset == messageColumn && fromColumn != messageColumn && !line.hasTab
       if !fromIsEmpty && (offset == fromColumn || Cells.looksLikeComponent(t[i])) {
         source = Cells.source(t, at: i)
         i += source?.consumed ?? 0

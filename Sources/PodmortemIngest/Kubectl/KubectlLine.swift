@@ -11,9 +11,43 @@ struct KubectlLine {
   let body: Substring
   /// Leading white space in columns, a tab counting as two.
   let indent: Int
+  /// True when `text` is ASCII: the byte-level fast paths (`KubectlBytes`) apply.
+  let isASCII: Bool
+  /// `Key:  value` → (`Key`, `value`) for describe fields; nil unless the key is a plain label
+  /// (letters, digits, spaces, `-./()#_`) followed by `:` and then white space or the end.
+  /// Read once, when the line is made: nearly every parser asks.
+  let field: (key: Substring, value: Substring)?
 
-  init(_ line: Line) {
+  /// `bytes: false` reads the line `Character` by `Character` only: the reference the byte-level
+  /// fast paths are tested against (`KubectlBytesTests`).
+  init(_ line: Line, bytes: Bool = true) {
     self.line = line
+    if bytes, let plain = Self.plain(line.text) {
+      // Nothing to clean (no colour, quote, code, bold, comment, pipe or frame): only the trailing
+      // white space goes, and every question below is answered from the bytes.
+      let utf8 = line.text.utf8
+      var end = utf8.endIndex
+      var trimmed = false
+      while end > utf8.startIndex {
+        let before = utf8.index(before: end)
+        guard KubectlBytes.isWhitespace(utf8[before]) else { break }
+        end = before
+        trimmed = true
+      }
+      self.text = trimmed ? String(Substring(utf8[..<end])) : line.text
+      let bytes = self.text.utf8
+      var start = bytes.startIndex
+      var indent = 0
+      while start < bytes.endIndex, KubectlBytes.isBlank(bytes[start]) {
+        indent += bytes[start] == 0x09 ? 2 : 1
+        start = bytes.index(after: start)
+      }
+      self.indent = indent
+      self.body = Substring(bytes[start...])
+      self.isASCII = plain
+      self.field = KubectlBytes.field(body)
+      return
+    }
     var text = line.text
     if text.utf8.contains(0x1B) || text.utf8.contains(0x5E) { text = Self.stripColour(text) }
     // A markdown quote (`> Name:  web-0`, `>   Warning  Unhealthy …`): the quoted text is the paste.
@@ -38,17 +72,45 @@ struct KubectlLine {
     // A pasted tab usually stands for one describe level (PrefixWriter's two spaces, §1.1).
     self.indent = self.text[..<start].reduce(0) { $0 + ($1 == "\t" ? 2 : 1) }
     self.body = self.text[start...]
+    self.isASCII = bytes && KubectlBytes.isASCII(self.text[...].utf8)
+    self.field = isASCII ? KubectlBytes.field(body) : Self.characterField(body)
+  }
+
+  /// True when `text` is ASCII and holds nothing the cleaning steps of `init` would change: no
+  /// ESC or `^` (colour), `*` (bold), `|` (a markdown table), no `>`, `` ` `` or `#` first and no
+  /// `` ` `` last. Nil when it does (or is not stored contiguously): the full cleaning runs.
+  private static func plain(_ text: String) -> Bool? {
+    text.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
+      guard let first = bytes.first, let last = bytes.last else { return true }
+      if first == 0x3E || first == 0x60 || first == 0x23 || last == 0x60 { return nil }
+      for b in bytes {
+        if b >= 0x80 || b == 0x1B || b == 0x5E || b == 0x2A || b == 0x7C { return nil }
+      }
+      return true
+    } ?? nil
   }
 
   var isBlank: Bool { body.isEmpty }
   var number: Int { line.number }
 
   /// The words of the line, split on spaces and tabs; each keeps its position in `text`.
-  var tokens: [Substring] { body.split(whereSeparator: { $0 == " " || $0 == "\t" }) }
+  var tokens: [Substring] {
+    isASCII ? KubectlBytes.words(body) : body.split(whereSeparator: { $0 == " " || $0 == "\t" })
+  }
 
-  /// `Key:  value` → (`Key`, `value`) for describe fields; nil unless the key is a plain label
-  /// (letters, digits, spaces, `-./()#_`) followed by `:` and then white space or the end.
-  var field: (key: Substring, value: Substring)? {
+  /// The column `token` (a slice of `text`) starts at, counted in characters.
+  func column(of token: Substring) -> Int {
+    isASCII
+      ? text.utf8.distance(from: text.startIndex, to: token.startIndex)
+      : text.distance(from: text.startIndex, to: token.startIndex)
+  }
+
+  /// True when the line holds a tab.
+  var hasTab: Bool { text.utf8.contains(0x09) }
+
+  /// `field` read `Character` by `Character`: the reference the byte-level reading
+  /// (`KubectlBytes.field`) must agree with on ASCII text.
+  static func characterField(_ body: Substring) -> (key: Substring, value: Substring)? {
     guard let colon = body.firstIndex(of: ":"), colon > body.startIndex else { return nil }
     let key = body[..<colon]
     let after = body.index(after: colon)
@@ -64,7 +126,11 @@ struct KubectlLine {
   func rest(from token: Substring) -> Substring { text[token.startIndex...] }
 
   /// A line of only dashes and white space (a table underline, a `grep -A` separator).
-  var isUnderline: Bool { !isBlank && body.allSatisfy { $0 == "-" || $0 == " " || $0 == "\t" } }
+  var isUnderline: Bool {
+    guard !isBlank else { return false }
+    if isASCII { return body.utf8.allSatisfy { $0 == 0x2D || KubectlBytes.isBlank($0) } }
+    return body.allSatisfy { $0 == "-" || $0 == " " || $0 == "\t" }
+  }
 
   /// A line wrapped in single backticks, without them (a fence's three backticks stay).
   /// A line whose opening backtick a cut copy lost keeps its closing one: when that is the line's

@@ -56,6 +56,15 @@ struct TableHeader: Equatable {
 
   /// The header a line is, if it is one.
   init?(_ line: KubectlLine) {
+    // Every line outside a table is asked. A header's first word is upper case, digits and `-_./`
+    // (checked below for every word): a first word with a lower-case letter or a colon (`Name:`,
+    // `worker:`, `Normal`) answers before any word array is built.
+    if line.isASCII {
+      let first = KubectlBytes.firstWord(line.body)
+      guard let b = first.first, KubectlBytes.isUpper(b),
+        !first.contains(where: { KubectlBytes.isLower($0) || $0 == 0x3A })
+      else { return nil }
+    }
     var words = line.tokens
     // A header whose first word lost its start in the copy (`AST SEEN   TYPE …`, `ME   READY …`).
     if let first = words.first, let whole = Self.cutFirst(first, next: words.dropFirst().first) { words[0] = whole }

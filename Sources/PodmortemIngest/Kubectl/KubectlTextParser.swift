@@ -12,7 +12,11 @@ import PodmortemModel
 package struct KubectlTextParser: LineParser {
   package static let format = "kubectl-text"
 
-  package static func sniff(head: [Line], info: SourceInfo) -> Int {
+  package static func sniff(head: [Line], info: SourceInfo) -> Int { score(head: head, info: info) }
+
+  /// The sniff score; `exhaustive` asks every question of every line, as the score was computed
+  /// before it stopped early (the reference `KubectlBytesTests` compares it with).
+  static func score(head: [Line], info: SourceInfo, exhaustive: Bool = false) -> Int {
     var sawName = false
     var sawDescribeField = false
     var notes = 0
@@ -24,6 +28,9 @@ package struct KubectlTextParser: LineParser {
       source: info, captureTime: CaptureTime(date: .distantPast, origin: .currentTime), diagnostics: { _ in })
     let probe = DescribeReader(context: probeContext)
     for line in head {
+      // 90 is the most any line gives, and `Name:` with a describe field gives 90 at the end: past
+      // either, no line can change the score.
+      if !exhaustive, score >= 90 || (sawName && sawDescribeField) { break }
       let l = KubectlLine(line)
       if l.isBlank { continue }
       if isNote(l) {
@@ -31,9 +38,12 @@ package struct KubectlTextParser: LineParser {
         continue
       }
       others += 1
-      if ConsolePodDetails.starts(l) { consoleStarts = true }
-      if NodeConditionRows.row(l) != nil { score = max(score, 60) }
-      if ConsolePodDetails.label(l.body) != nil || ConsolePodDetails.starts(l) { consoleLabels += 1 }
+      // The web-console test only counts while it could still raise the score (to 50).
+      if exhaustive || score < 50 {
+        if ConsolePodDetails.starts(l) { consoleStarts = true }
+        if ConsolePodDetails.label(l.body) != nil || ConsolePodDetails.starts(l) { consoleLabels += 1 }
+      }
+      if exhaustive || score < 60, NodeConditionRows.row(l) != nil { score = max(score, 60) }
       if let header = TableHeader(l) {
         score = max(score, header.kind == .other ? 40 : 90)
       } else if DescribeEventsTable.header(l) != nil {
@@ -46,9 +56,11 @@ package struct KubectlTextParser: LineParser {
             sawDescribeField || ["Namespace", "Roles", "Labels", "CreationTimestamp"].contains(f.key)
         }
         // A fragment (an event row, a container's State line, a headerless row) at any indentation;
-        // an event row's message may hold a `key: value` of its own.
-        if probe.canStart(l) || readsHeaderless(l, context: probeContext)
-          || ConsoleEventRow.row(l, block: SourceRef(source: "", line: 0), context: probeContext) != nil
+        // an event row's message may hold a `key: value` of its own. Asked only while it could
+        // still raise the score: trying every headerless layout on every line is the costly part.
+        if exhaustive || score < 60,
+          probe.canStart(l) || readsHeaderless(l, context: probeContext)
+            || ConsoleEventRow.row(l, block: SourceRef(source: "", line: 0), context: probeContext) != nil
         {
           score = max(score, 60)
         }
@@ -397,15 +409,32 @@ package struct KubectlTextParser: LineParser {
 
   /// Lines that separate outputs in a paste: markdown fences, `grep -A` separators, shell
   /// commands, and kubectl's own stderr notes.
-  private static func isBoundary(_ line: KubectlLine) -> Bool {
+  /// `quick: false` asks every question `Character` by `Character`, for tests.
+  static func isBoundary(_ line: KubectlLine, quick: Bool = true) -> Bool {
     let body = line.body
+    // Every line is asked. Only a line whose bytes start as one of these prefixes can be a fence,
+    // a separator, a prompt or a note: on ASCII bytes a `Character`-level prefix is a byte-level
+    // one (beyond ASCII, `\u{1FEF}` is canonically a backtick). Any other line is a boundary only
+    // as a kubectl command, whose first word answers from its bytes (`KubectlCommand.firstWordRejects`).
+    if quick, !body.isEmpty, body.utf8.prefix(Self.longestBoundaryPrefix).allSatisfy({ $0 < 0x80 }),
+      !Self.boundaryPrefixes.contains(where: { body.utf8.starts(with: $0) }), !body.utf8.elementsEqual("--".utf8)
+    {
+      return KubectlCommand.isCommand(body)
+    }
     if body.hasPrefix("```") || body.hasPrefix("~~~") || body == "--" { return true }
     for prompt in commandPrompts where body.hasPrefix(prompt) { return true }
     // Any other shell command typed at a `$ ` prompt (`$ date -u`, `$ kubectl get … | grep x`).
     if body.hasPrefix("$ "), body.count > 2 { return true }
-    if isKubectlCommand(body) { return true }
+    if KubectlCommand.isCommand(body, quick: quick) { return true }
     return isNote(line)
   }
+
+  /// The prefixes `isBoundary` and `isNote` look for, as bytes.
+  private static let boundaryPrefixes: [[UInt8]] =
+    (["```", "~~~", "$ ", "No resources found", "No events found", "Error from server ("] + commandPrompts).map {
+      Array($0.utf8)
+    }
+  private static let longestBoundaryPrefix = boundaryPrefixes.map(\.count).max() ?? 0
 
   /// A kubectl command line however it was typed (`KubectlCommand`).
   static func isKubectlCommand(_ body: Substring) -> Bool { KubectlCommand.isCommand(body) }

@@ -1,0 +1,146 @@
+/// Byte-level tests behind the kubectl text parsers' hot path (docs/architecture.md "Speed of the
+/// describe path").
+///
+/// Every line of a describe passes the same dozen questions (a boundary? a table header? a
+/// command? a field?), and nearly every answer is no. Asked of `Character`s, each costs grapheme
+/// breaking and Unicode property look-ups; asked of the UTF-8 bytes, a few comparisons. The
+/// functions here answer from the bytes only where the answer is provably the one the
+/// `Character`-level code gives: on ASCII text a `Character` is one byte (`\r\n` cannot occur
+/// inside a line), so `isLetter` is `A-Z a-z`, `isNumber` is `0-9`, `isUppercase` is `A-Z` and
+/// `isWhitespace` is `\t`…`\r` and space (Unicode's White_Space). Anything else — a byte ≥ 0x80
+/// where it matters — goes to the `Character`-level code, which stays the reference
+/// (`KubectlBytesTests` compares both on every shipped sample and paste).
+enum KubectlBytes {
+  @inline(__always) static func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
+  @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+  @inline(__always) static func isUpper(_ b: UInt8) -> Bool { b >= 0x41 && b <= 0x5A }
+  @inline(__always) static func isLower(_ b: UInt8) -> Bool { b >= 0x61 && b <= 0x7A }
+  /// Space or tab: what kubectl pads with, and what the parsers split words on.
+  @inline(__always) static func isBlank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
+  /// `Character.isWhitespace` for an ASCII byte.
+  @inline(__always) static func isWhitespace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
+
+  /// True when every byte of `bytes` is ASCII.
+  static func isASCII(_ bytes: Substring.UTF8View) -> Bool {
+    if let all = bytes.withContiguousStorageIfAvailable({ isASCII($0) }) { return all }
+    return bytes.allSatisfy { $0 < 0x80 }
+  }
+
+  static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    var i = 0
+    let n = bytes.count
+    // Eight bytes at a time: a line of a describe is mostly padding and words.
+    if let base = bytes.baseAddress {
+      let raw = UnsafeRawPointer(base)
+      while i + 8 <= n {
+        if raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+        i += 8
+      }
+    }
+    while i < n {
+      if bytes[i] >= 0x80 { return false }
+      i += 1
+    }
+    return true
+  }
+
+  /// True when `bytes` starts with `prefix` (bytes, not `Character`s: a caller that needs
+  /// `Character` semantics takes a `true` only as "maybe").
+  static func hasPrefix(_ bytes: Substring.UTF8View, _ prefix: StaticString) -> Bool {
+    let count = prefix.utf8CodeUnitCount
+    guard bytes.count >= count else { return false }
+    var i = bytes.startIndex
+    let p = prefix.utf8Start
+    for k in 0..<count {
+      if bytes[i] != p[k] { return false }
+      i = bytes.index(after: i)
+    }
+    return true
+  }
+
+  /// The words of an ASCII `body`, split on spaces and tabs: `KubectlLine.tokens` on ASCII text.
+  static func words(_ body: Substring) -> [Substring] {
+    var words: [Substring] = []
+    let utf8 = body.utf8
+    var i = utf8.startIndex
+    let end = utf8.endIndex
+    while i < end {
+      while i < end, isBlank(utf8[i]) { i = utf8.index(after: i) }
+      guard i < end else { break }
+      var j = utf8.index(after: i)
+      while j < end, !isBlank(utf8[j]) { j = utf8.index(after: j) }
+      words.append(Substring(utf8[i..<j]))
+      i = j
+    }
+    return words
+  }
+
+  /// The first word of an ASCII `body` (up to its first space or tab).
+  static func firstWord(_ body: Substring) -> Substring.UTF8View.SubSequence {
+    let utf8 = body.utf8
+    var j = utf8.startIndex
+    while j < utf8.endIndex, !isBlank(utf8[j]) { j = utf8.index(after: j) }
+    return utf8[utf8.startIndex..<j]
+  }
+
+  /// `KubectlLine.field` on ASCII text: `Key:  value` → (`Key`, `value`); nil unless the key is a
+  /// plain label (letters, digits, spaces, `-./()#_`) followed by `:` and then white space or the end.
+  static func field(_ body: Substring) -> (key: Substring, value: Substring)? {
+    let utf8 = body.utf8
+    // Offsets of the colon and of the value, read from the contiguous bytes.
+    let found = utf8.withContiguousStorageIfAvailable { bytes -> (colon: Int, value: Int)? in
+      guard let first = bytes.first, isLetter(first) else { return nil }
+      var i = 0
+      var last: UInt8 = 0
+      while i < bytes.count {
+        let b = bytes[i]
+        if b == 0x3A { break }
+        guard isLetter(b) || isDigit(b) || isKeyPunctuation(b) else { return nil }
+        last = b
+        i += 1
+      }
+      guard i < bytes.count, last != 0x20 else { return nil }
+      var v = i + 1
+      guard v == bytes.count || isBlank(bytes[v]) else { return nil }
+      while v < bytes.count, isBlank(bytes[v]) { v += 1 }
+      return (i, v)
+    }
+    guard let found else { return slowField(body) }
+    guard let offsets = found else { return nil }
+    let start = utf8.startIndex
+    let colonIndex = utf8.index(start, offsetBy: offsets.colon)
+    let valueIndex = utf8.index(start, offsetBy: offsets.value)
+    return (Substring(utf8[start..<colonIndex]), Substring(utf8[valueIndex..<utf8.endIndex]))
+  }
+
+  /// `field` for bytes not stored contiguously.
+  private static func slowField(_ body: Substring) -> (key: Substring, value: Substring)? {
+    let utf8 = body.utf8
+    let start = utf8.startIndex
+    let end = utf8.endIndex
+    guard start < end, isLetter(utf8[start]) else { return nil }
+    var i = start
+    var last: UInt8 = 0
+    while i < end {
+      let b = utf8[i]
+      if b == 0x3A { break }
+      guard isLetter(b) || isDigit(b) || isKeyPunctuation(b) else { return nil }
+      last = b
+      i = utf8.index(after: i)
+    }
+    guard i < end, last != 0x20 else { return nil }
+    let colon = i
+    var v = utf8.index(after: colon)
+    guard v == end || isBlank(utf8[v]) else { return nil }
+    while v < end, isBlank(utf8[v]) { v = utf8.index(after: v) }
+    return (Substring(utf8[start..<colon]), Substring(utf8[v..<end]))
+  }
+
+  /// ` -./()#_`: the punctuation a describe key may hold.
+  @inline(__always) private static func isKeyPunctuation(_ b: UInt8) -> Bool {
+    switch b {
+    case 0x20, 0x2D, 0x2E, 0x2F, 0x28, 0x29, 0x23, 0x5F: true
+    default: false
+    }
+  }
+}
