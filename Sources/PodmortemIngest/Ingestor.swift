@@ -267,7 +267,7 @@ struct PasteFallback {
   private var plain: PlainTextParser
   /// A piece of a pod's YAML pasted after the lines of another format (a `status:` block below a
   /// journal excerpt), and the indentation it started at, while its lines are YAML's.
-  private var yaml: (reader: YAMLObjectParser, indent: Int)?
+  private var yaml: (reader: YAMLObjectParser, indent: Int, quote: Character?)?
 
   init(context: ParseContext, logs: Bool) {
     self.context = context
@@ -279,8 +279,10 @@ struct PasteFallback {
   mutating func feed(_ line: Line, emit: (Record) -> Void) -> String? {
     if let indent = yaml?.indent {
       let l = KubectlLine(line)
-      if l.isBlank || KubectlTextParser.continuesYAML(l, from: indent) {
+      let quote = yaml?.quote
+      if l.isBlank || quote != nil || KubectlTextParser.continuesYAML(l, from: indent) {
         _ = yaml?.reader.feed(line, emit: emit)
+        yaml?.quote = YAMLReindent.openQuote(after: Substring(line.text), open: quote)
         return YAMLObjectParser.format
       }
       yaml?.reader.finish(emit: emit)
@@ -291,7 +293,7 @@ struct PasteFallback {
     if KubectlTextParser.startsYAML(l) {
       var reader = YAMLObjectParser(context: context)
       _ = reader.feed(line, emit: emit)
-      yaml = (reader, l.indent)
+      yaml = (reader, l.indent, YAMLReindent.openQuote(after: Substring(line.text), open: nil))
       return YAMLObjectParser.format
     }
     return plain.feed(line, emit: emit) == .parsed ? PlainTextParser.format : nil

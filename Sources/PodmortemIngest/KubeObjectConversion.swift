@@ -317,10 +317,12 @@ struct KubeObjectConverter {
     return text.trimmingCharacters(in: .whitespaces)
   }
 
+  /// The conditions that say something: one without a type (a paste cut inside the list) is none.
   private func conditions(_ list: [KubeCondition]?) -> [PodCondition] {
-    (list ?? []).map {
-      PodCondition(
-        type: $0.type ?? "", status: $0.status ?? "", reason: nonEmpty($0.reason), message: nonEmpty($0.message))
+    (list ?? []).compactMap {
+      guard let type = nonEmpty($0.type) else { return nil }
+      return PodCondition(
+        type: type, status: $0.status ?? "", reason: nonEmpty($0.reason), message: nonEmpty($0.message))
     }
   }
 

@@ -190,7 +190,14 @@ enum YAMLReindent {
     }
     var out: [String] = []
     var kept: [Int] = []
+    var quote: Character?
     for (line, number) in zip(lines, numbers) {
+      defer { quote = openQuote(after: Substring(out.last ?? ""), open: nil) }
+      if quote != nil, let last = out.last, line.first.map({ $0 != " " }) ?? false {
+        // The rest of a quoted value the wrap cut (`quantity:` then `1Gi, available: …`).
+        out[out.count - 1] = last + line
+        continue
+      }
       // Terminals and chat windows wrap at 60 columns or more: a shorter line was not wrapped.
       if let last = out.last, last.count >= 60, last.first == " ", let first = line.first, first != " ",
         first != "#", first != "\t",
@@ -204,6 +211,22 @@ enum YAMLReindent {
       kept.append(number)
     }
     return (out, kept)
+  }
+
+  /// The quote a YAML line leaves open (`message: 'The node was low on resource: … quantity:`
+  /// goes on below), given the quote open before it: nil when none is.
+  static func openQuote(after line: Substring, open: Character?) -> Character? {
+    var body = line.drop { $0 == " " || $0 == "\t" }
+    while body.last == " " || body.last == "\r" { body = body.dropLast() }
+    if let open {
+      // Inside a quoted scalar: it ends at a line ending with its quote.
+      return body.last == open ? nil : open
+    }
+    if body.hasPrefix("- ") { body = body.dropFirst(2) }
+    guard let key = YAMLFragment.key(body) else { return nil }
+    let value = body.dropFirst(key.count + 1).drop { $0 == " " }
+    guard let quote = value.first, quote == "'" || quote == "\"" else { return nil }
+    return value.count > 1 && value.last == quote ? nil : quote
   }
 
   /// The keys only an item of these lists has: never the keys of the mapping the list sits in.

@@ -319,6 +319,15 @@ struct PasteRepairTests {
     let joined = YAMLReindent.unwrapped(lines, numbers: Array(1...6))
     #expect(joined.lines == ["metadata:", long + "i, available: 898240Ki.'", "  namespace: x", "- a", "status:"])
     #expect(joined.numbers == [1, 2, 4, 5, 6])
+    // The rest of a quoted value joins even when it looks like a key (`quantity:` cut before `y:`).
+    let quoted = "    message: 'The node was low on resource: ephemeral-storage. Threshold quantit"
+    #expect(
+      YAMLReindent.unwrapped([quoted, "y:", "      1Gi, available: 898240Ki.'"], numbers: [1, 2, 3]).lines == [
+        quoted + "y:", "      1Gi, available: 898240Ki.'",
+      ])
+    #expect(YAMLReindent.openQuote(after: "  message: 'one line'", open: nil) == nil)
+    #expect(YAMLReindent.openQuote(after: "  message: 'goes on", open: nil) == "'")
+    #expect(YAMLReindent.openQuote(after: "    and ends here.'", open: "'") == nil)
     // A short line was not wrapped: what follows it in column 0 is something else (a heredoc's end).
     let heredoc = ["spec:", "  - name: liveness", "EOF", "pod \"liveness-exec\" created"]
     #expect(YAMLReindent.unwrapped(heredoc, numbers: Array(1...4)).lines == heredoc)

@@ -96,7 +96,7 @@ package struct KubectlTextParser: LineParser {
   /// JSON pasted among the output (`kubectl get pod x -o json` after a table), while it lasts.
   private var json: ObjectStreamParser?
   /// A piece of a pod's YAML pasted among the output, and the indentation it started at.
-  private var yaml: (reader: YAMLObjectParser, indent: Int)?
+  private var yaml: (reader: YAMLObjectParser, indent: Int, quote: Character?)?
 
   /// A YAML line only a Kubernetes object's YAML starts a piece with: a lower-case key of a pod's
   /// status, a container status or state, or an object's top (`state:`, `containerStatuses:`,
@@ -132,8 +132,13 @@ package struct KubectlTextParser: LineParser {
     }
     let l = KubectlLine(line)
     if let indent = yaml?.indent {
-      // A piece of a pod's YAML pasted among the output, while its lines are YAML's.
-      if l.isBlank || Self.continuesYAML(l, from: indent), let verdict = yaml?.reader.feed(line, emit: emit) {
+      // A piece of a pod's YAML pasted among the output, while its lines are YAML's (or a quoted
+      // value goes on).
+      let quote = yaml?.quote
+      if l.isBlank || quote != nil || Self.continuesYAML(l, from: indent),
+        let verdict = yaml?.reader.feed(line, emit: emit)
+      {
+        yaml?.quote = YAMLReindent.openQuote(after: Substring(line.text), open: quote)
         return verdict
       }
       yaml?.reader.finish(emit: emit)
@@ -215,7 +220,7 @@ package struct KubectlTextParser: LineParser {
       endAll(emit: emit)
       var reader = YAMLObjectParser(context: context)
       let verdict = reader.feed(line.line, emit: emit)
-      yaml = (reader, line.indent)
+      yaml = (reader, line.indent, YAMLReindent.openQuote(after: Substring(line.line.text), open: nil))
       return verdict
     }
     guard DescribeCommand.pod(in: line) != nil else { return .unrecognised }
