@@ -48,6 +48,7 @@ package struct PlainTextParser: LineParser {
     if named != nil, ConsoleLink.isCardTime(line.text) { return .ignored }
     let patterns = context.patterns
     guard !patterns.patterns.isEmpty else { return .unrecognised }
+    if let monitor = MonitorLine(line.text) { return read(monitor, line: line, emit: emit) }
     let candidates = Self.candidates(line.text)
     // An event's message anywhere in the line before a log message: a row's message column may
     // hold text a log pattern also finds inside the whole line.
@@ -92,6 +93,23 @@ package struct PlainTextParser: LineParser {
   }
 
   package mutating func finish(emit: (Record) -> Void) {}
+
+  /// An event monitor's line: the event its message is, about the object its words name; a
+  /// message podmortem has no pattern for is recognised and left (the line's form is known).
+  private func read(_ monitor: MonitorLine, line: Line, emit: (Record) -> Void) -> SourceAccount.Verdict {
+    let message = String(monitor.message)
+    guard let hit = context.patterns.firstMatch(message, kind: .event),
+      let event = context.patterns.pattern(id: hit.patternID)?.event
+    else { return .ignored }
+    var e = Event(
+      involved: monitor.involved, type: EventType(event.type), reason: event.reason, message: message,
+      evidence: [context.evidence(line)])
+    e.patternID = hit.patternID
+    e.captures = hit.captures
+    if monitor.warning != (e.type == .warning) { e.type = monitor.warning ? .warning : .normal }
+    emit(.event(e))
+    return .parsed
+  }
 
   /// The texts a line may hold a message in, most likely first: the line without its paste prefix
   /// and decoration, then what follows a leading state reason (`CrashLoopBackOff: …`,

@@ -235,6 +235,34 @@ struct PasteRepairTests {
     #expect(r.pods.first?.conditions.map(\.reason) == ["TerminationByKubelet"])
   }
 
+  @Test func eventMonitorLinesAreEventsOfTheObjectTheyName() throws {
+    let r = PastedLinesTests.run(
+      """
+      Nov 25 01:24:22.203 W pod=package-server-cd45b7ddf-8spgh ns=openshift-operator-lifecycle-manager Liveness probe failed: Get https://10.129.0.11:5443/healthz: net/http: request canceled (Client.Timeout exceeded while awaiting headers)
+      Nov 25 01:26:51.938 I pod=prometheus-operator-5df85db767-8q95s ns=openshift-monitoring Created container
+
+      """)
+    #expect(r.account.unrecognised == 0)
+    let e = try #require(r.events.first)
+    #expect(
+      e.involved.name == "package-server-cd45b7ddf-8spgh"
+        && e.involved.namespace == "openshift-operator-lifecycle-manager")
+    #expect(e.type == .warning && e.reason == "Unhealthy")
+    #expect(MonitorLine("Nov 25 W pod=x hello") == nil && MonitorLine("Nov 25 01:24:22.203 W hello there") == nil)
+  }
+
+  @Test func topAndServiceTablesAreTablesPodmortemDoesNotRead() {
+    let r = ingest(
+      """
+      NAME            CPU(cores)   CPU%   MEMORY(bytes)   MEMORY%
+      k8s-107   1072m        2%     127894Mi        100%
+      NAME                        TYPE           CLUSTER-IP     EXTERNAL-IP   PORT(S)          AGE
+      service/kubernetes          ClusterIP      10.96.0.1      <none>        443/TCP          3h28m
+
+      """, name: "paste.txt")
+    #expect(r.account.unrecognised == 0 && r.account.ignored == 4)
+  }
+
   @Test func aStatusAloneIsAPodsByItsPhaseAndReason() throws {
     let r = ingest(
       """

@@ -78,7 +78,10 @@ struct TableHeader: Equatable {
     var i = 0
     while i < words.count {
       let w = words[i]
-      guard w.allSatisfy({ $0.isUppercase || $0.isNumber || "-_./".contains($0) }), w.first?.isUppercase == true
+      // A unit in parentheses may be lower case (`CPU(cores)`, `MEMORY(bytes)`, `PORT(S)`); `%` ends
+      // a share (`CPU%`): `kubectl top` and `get svc` headers.
+      let stem = w.hasSuffix(")") ? w.prefix { $0 != "(" } : w
+      guard stem.allSatisfy({ $0.isUppercase || $0.isNumber || "-_./%".contains($0) }), w.first?.isUppercase == true
       else { return nil }
       if let second = Self.pairs[String(w)], i + 1 < words.count, words[i + 1] == second {
         columns.append("\(w) \(second)")
