@@ -259,8 +259,9 @@ package struct Ingestor: Sendable {
 }
 
 /// What reads a paste's lines its own parser did not: kubelet log lines (with their klog header,
-/// behind a journald prefix) pasted among kubectl output, then any message the pattern catalog
-/// knows (`PlainTextParser`).
+/// behind a journald prefix) pasted among kubectl output, a piece of a pod's YAML (`status:`,
+/// `state:` …) while its lines are YAML's, then any message the pattern catalog knows
+/// (`PlainTextParser`).
 struct PasteFallback {
   private let context: ParseContext
   private var logs: KubeletLogParser?

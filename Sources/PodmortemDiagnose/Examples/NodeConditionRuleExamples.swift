@@ -130,5 +130,26 @@ extension NodeConditionRule {
           facts: [KeyValue("node", "worker-9"), KeyValue("condition", "PIDPressure")],
           evidenceText: ["PIDPressure  True"])
       ]),
+    RuleExample(
+      "a node's describe cut to its Taints line: the disk-pressure taint says DiskPressure holds",
+      .text(
+        #"""
+        ubuntu@nodeX:~$ k describe node nodex
+
+        ▶Taints: node.kubernetes.io/disk-pressure:NoSchedule
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "node.condition", category: .nodeNotReady, severity: .warning,
+          facts: [KeyValue("node", "nodex"), KeyValue("condition", "DiskPressure"), KeyValue("from", "taint")])
+      ]),
+    RuleExample(
+      "a node's describe cut to a Taints line of its own choosing: no condition taint, no finding",
+      .text(
+        #"""
+        ubuntu@nodeX:~$ k describe node nodex
+
+        Taints: dedicated=gpu:NoSchedule
+        """#, now: "2026-11-27T01:00:00Z"), expect: []),
   ]
 }

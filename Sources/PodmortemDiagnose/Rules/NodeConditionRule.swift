@@ -17,6 +17,8 @@ import PodmortemModel
 /// - near miss: a node's Events alone: the eviction manager acted, then the pressure was relieved
 /// - near miss: `kubectl get events` rows: EvictionThresholdMet beside the pod it evicted is that pod's finding
 /// - fires: a node with PIDPressure True
+/// - fires: a node's describe cut to its Taints line: the disk-pressure taint says DiskPressure holds
+/// - near miss: a node's describe cut to a Taints line of its own choosing: no condition taint, no finding
 package struct NodeConditionRule: DiagnosisRule {
   package static let description = RuleDescription(
     id: "node.condition", category: .nodeNotReady, title: "node condition",
@@ -31,7 +33,26 @@ package struct NodeConditionRule: DiagnosisRule {
     for name in state.nodes.keys.sorted() {
       guard let node = state.nodes[name] else { continue }
       for (type, effect) in Self.pressure {
-        guard let c = node.conditions.first(where: { $0.type == type }), c.status == "True" else { continue }
+        guard let c = node.conditions.first(where: { $0.type == type }) else {
+          // No such condition shown, but the taint the node lifecycle controller puts on while it
+          // holds (`node.kubernetes.io/disk-pressure:NoSchedule`, docs/kubernetes.md §9.1).
+          if let taint = Self.conditionTaints[type], node.taints.contains(where: { $0.hasPrefix(taint + ":") }) {
+            findings.append(
+              Self.description.finding(
+                .warning, Subject(object: NodeFindings.subject(name)),
+                title: "\(NodeFindings.label(name)) has \(type)",
+                explanation:
+                  "\(NodeFindings.label(name).capitalisedFirst) carries the \(taint) taint, which the node lifecycle "
+                  + "controller sets while \(type) is True: \(effect). The Conditions table is not in the input.",
+                remedy: "free the resource on the node or move workloads off it; 'kubectl describe node "
+                  + "\(name.isEmpty ? "<node>" : name)' shows the condition and allocated resources",
+                facts: (name.isEmpty ? [] : [KeyValue("node", name)])
+                  + [KeyValue("condition", type), KeyValue("status", "True"), KeyValue("from", "taint")],
+                decisive: node.taintEvidence.isEmpty ? node.evidence : node.taintEvidence, evidence: []))
+          }
+          continue
+        }
+        guard c.status == "True" else { continue }
         findings.append(
           Self.description.finding(
             .warning, Subject(object: NodeFindings.subject(name)), title: "\(NodeFindings.label(name)) has \(type)",
@@ -49,6 +70,13 @@ package struct NodeConditionRule: DiagnosisRule {
       + Self.pressureFromEvents(
         state.events, nodes: state.nodes, podsEvicted: podFindings.contains { $0.ruleID == "pod.evicted" })
   }
+
+  /// The taint the node lifecycle controller adds while each condition holds
+  /// ([k/k] pkg/controller/nodelifecycle, `nodeConditionToTaintKeyStatusMap`).
+  static let conditionTaints: [String: String] = [
+    "MemoryPressure": "node.kubernetes.io/memory-pressure", "DiskPressure": "node.kubernetes.io/disk-pressure",
+    "PIDPressure": "node.kubernetes.io/pid-pressure", "NetworkUnavailable": "node.kubernetes.io/network-unavailable",
+  ]
 
   /// Conditions that mean trouble when `True`, and what the kubelet does about each.
   static let pressure: [(type: String, effect: String)] = [

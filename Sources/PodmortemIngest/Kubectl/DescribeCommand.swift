@@ -2,7 +2,9 @@
 /// web-0 -n shop`, `ops@host:~$ k describe po web-0`, `KUBECONFIG=… kubectl -n shop describe pod
 /// web-0`, `oc describe pod web-0`): it names the pod of a describe fragment that has no `Name:`.
 enum DescribeCommand {
-  private static let podResources: Set<Substring> = ["pod", "pods", "po"]
+  private static let resources: [Substring: String] = [
+    "pod": "Pod", "pods": "Pod", "po": "Pod", "node": "Node", "nodes": "Node", "no": "Node",
+  ]
   /// Flags that take the next word as their value.
   private static let valueFlags: Set<Substring> = [
     "-n", "--namespace", "--context", "--kubeconfig", "--cluster", "--user", "-l", "--selector", "-c",
@@ -10,6 +12,12 @@ enum DescribeCommand {
 
   /// The namespace (when `-n` says) and name of the pod the line describes, if it is such a command.
   static func pod(in line: KubectlLine) -> (namespace: String?, name: String)? {
+    guard let object = object(in: line), object.kind == "Pod" else { return nil }
+    return (object.namespace, object.name)
+  }
+
+  /// The kind (`Pod` or `Node`), namespace and name of the object the line describes.
+  static func object(in line: KubectlLine) -> (kind: String, namespace: String?, name: String)? {
     // Every line of a describe passes here: most are rejected by this one scan.
     guard line.body.utf8.count < 4096, Self.mentionsDescribe(line.body.utf8) else { return nil }
     let words = line.body.split(separator: " ", omittingEmptySubsequences: true)
@@ -18,7 +26,7 @@ enum DescribeCommand {
     guard let client = KubectlCommand.client(in: words) else { return nil }
     var namespace: String?
     var sawDescribe = false
-    var sawPod = false
+    var kind: String?
     var name: Substring?
     var i = client + 1
     while i < words.count {
@@ -37,21 +45,21 @@ enum DescribeCommand {
       if !sawDescribe {
         guard w == "describe" else { return nil }
         sawDescribe = true
-      } else if !sawPod {
-        if w.hasPrefix("pod/") || w.hasPrefix("pods/") {
-          sawPod = true
-          name = w.split(separator: "/", maxSplits: 1).last
+      } else if kind == nil {
+        if let slash = w.firstIndex(of: "/"), let k = resources[w[..<slash]] {
+          kind = k
+          name = w[w.index(after: slash)...]
         } else {
-          guard podResources.contains(w) else { return nil }
-          sawPod = true
+          guard let k = resources[w] else { return nil }
+          kind = k
         }
       } else if name == nil {
         name = w
       }
       i += 1
     }
-    guard sawPod, let name, Self.isName(name) else { return nil }
-    return (namespace, String(name))
+    guard let kind, let name, Self.isName(name) else { return nil }
+    return (kind, kind == "Node" ? nil : namespace, String(name))
   }
 
   private static let describeBytes = Array(" describe ".utf8)

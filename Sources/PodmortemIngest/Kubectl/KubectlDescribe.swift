@@ -14,7 +14,7 @@ struct DescribeReader {
   private var block: DescribeBlock?
   private var previousBlank = false
   /// The pod a `kubectl describe pod NAME` line above names, for the next block without `Name:`.
-  var describedPod: (namespace: String?, name: String, evidence: Evidence)?
+  var describedPod: (kind: String, namespace: String?, name: String, evidence: Evidence)?
 
   init(context: ParseContext) {
     self.context = context
@@ -138,7 +138,7 @@ struct DescribeReader {
       // about the pod the command line above it describes.
       block?.startedAt = context.ref(line.line.number)
       if let pod = describedPod {
-        block?.name(fromCommand: pod.namespace, pod.name, evidence: pod.evidence)
+        block?.name(fromCommand: pod.kind, pod.namespace, pod.name, evidence: pod.evidence)
         describedPod = nil
       }
       switch Self.startsContainerFragment(line) {

@@ -68,10 +68,10 @@ struct DescribeBlock {
   static let stateLabels: Set<Substring> = ["State", "Last State", "Last Termination State"]
 
   /// The pod a `kubectl describe pod NAME -n NS` line names, for a block without `Name:`.
-  mutating func name(fromCommand namespace: String?, _ name: String, evidence line: Evidence) {
+  mutating func name(fromCommand kind: String, _ namespace: String?, _ name: String, evidence line: Evidence) {
     self.name = name
     self.namespace = self.namespace ?? namespace
-    isPod = true
+    if kind == "Node" { isNode = true } else { isPod = true }
     evidence.append(line)
   }
 

@@ -232,8 +232,8 @@ package struct KubectlTextParser: LineParser {
   /// Remembers the pod a `kubectl describe pod NAME` line names (`$ kubectl describe pod web-0`):
   /// the fragment after it is about that pod even without `Name:`.
   private mutating func rememberDescribedPod(_ line: KubectlLine) {
-    guard let command = DescribeCommand.pod(in: line) else { return }
-    describe.describedPod = (command.namespace, command.name, context.evidence(line.line))
+    guard let command = DescribeCommand.object(in: line) else { return }
+    describe.describedPod = (command.kind, command.namespace, command.name, context.evidence(line.line))
   }
 
   /// A web console's event row (`ConsoleEventRow`), or the count line after one.
