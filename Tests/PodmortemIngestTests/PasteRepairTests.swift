@@ -263,6 +263,21 @@ struct PasteRepairTests {
     #expect(r.account.unrecognised == 0 && r.account.ignored == 4)
   }
 
+  @Test func aCommandQuotedInASentenceNamesTheRowsBelowIt() throws {
+    let r = ingest(
+      """
+       `kubectl describe node 10.0.10.132` shows:
+
+      ```
+        MemoryPressure       True    Tue, 01 Feb 2022 09:44:34 +0100   Thu, 20 Jan 2022 04:54:21 +0100   KubeletHasInsufficientMemory   kubelet has insufficient memory available
+      ```
+
+      """, name: "paste.txt")
+    #expect(r.nodes.map(\.name) == ["10.0.10.132"])
+    #expect(r.nodes.first?.conditions.map(\.type) == ["MemoryPressure"])
+    #expect(r.nodes.first?.evidence.map(\.ref.line) == [1, 4])
+  }
+
   @Test func aStatusAloneIsAPodsByItsPhaseAndReason() throws {
     let r = ingest(
       """

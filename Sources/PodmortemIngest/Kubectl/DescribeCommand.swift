@@ -20,7 +20,9 @@ enum DescribeCommand {
   static func object(in line: KubectlLine) -> (kind: String, namespace: String?, name: String)? {
     // Every line of a describe passes here: most are rejected by this one scan.
     guard line.body.utf8.count < 4096, Self.mentionsDescribe(line.body.utf8) else { return nil }
-    let words = line.body.split(separator: " ", omittingEmptySubsequences: true)
+    // A command quoted as inline code in a sentence (`` `kubectl describe node x` shows: ``): the
+    // backticks are not part of its words.
+    let words = line.body.split(separator: " ", omittingEmptySubsequences: true).map(Self.unticked)
     // The client: a word that is, or ends in, `kubectl` (a prompt may stand before it).
     // The client, behind whatever prompt or assignment stands before it (`KubectlCommand`).
     guard let client = KubectlCommand.client(in: words) else { return nil }
@@ -78,6 +80,13 @@ enum DescribeCommand {
       }
     }
     return false
+  }
+
+  /// `word` without the backticks around it.
+  private static func unticked(_ word: Substring) -> Substring {
+    var w = word.drop { $0 == "`" }
+    while w.last == "`" { w = w.dropLast() }
+    return w
   }
 
   /// A DNS-1123 subdomain, as pod names are (`<pod-name>` placeholders are not names).

@@ -197,6 +197,10 @@ package struct KubectlTextParser: LineParser {
     if nodeConditions.isActive, let verdict = nodeConditions.feed(line, emit: emit) { return verdict }
     if NodeConditionRows.row(line) != nil || NodeConditionRows.header(line) {
       endAll(emit: emit)
+      if let described = describe.describedPod, described.kind == "Node" {
+        nodeConditions.name(described.name, evidence: described.evidence)
+        describe.describedPod = nil
+      }
       return nodeConditions.feed(line, emit: emit) ?? .unrecognised
     }
     if !consoleDetails.isActive, ConsolePodDetails.starts(line) {

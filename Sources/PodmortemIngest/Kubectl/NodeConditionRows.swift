@@ -80,6 +80,14 @@ struct NodeConditionRows {
     return .parsed
   }
 
+  /// Names the block's node after the `kubectl describe node NAME` line above it.
+  mutating func name(_ name: String, evidence: Evidence) {
+    var n = node ?? NodeSnapshot(name: "")
+    n.name = name
+    n.evidence.append(evidence)
+    node = n
+  }
+
   /// Emits the block's node.
   mutating func end(emit: (Record) -> Void) {
     if let node { emit(.node(node)) }
