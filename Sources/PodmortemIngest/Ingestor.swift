@@ -267,8 +267,8 @@ struct PasteFallback {
   private var logs: KubeletLogParser?
   private var plain: PlainTextParser
   /// A piece of a pod's YAML pasted after the lines of another format (a `status:` block below a
-  /// journal excerpt), and the indentation it started at, while its lines are YAML's.
-  private var yaml: (reader: YAMLObjectParser, indent: Int, quote: Character?)?
+  /// journal excerpt), while its lines are YAML's.
+  private var yaml: EmbeddedYAML?
 
   init(context: ParseContext, logs: Bool) {
     self.context = context
@@ -278,23 +278,16 @@ struct PasteFallback {
 
   /// The format that read the line, nil when none did.
   mutating func feed(_ line: Line, emit: (Record) -> Void) -> String? {
-    if let indent = yaml?.indent {
-      let l = KubectlLine(line)
-      let quote = yaml?.quote
-      if l.isBlank || quote != nil || KubectlTextParser.continuesYAML(l, from: indent) {
-        _ = yaml?.reader.feed(line, emit: emit)
-        yaml?.quote = YAMLReindent.openQuote(after: Substring(line.text), open: quote)
-        return YAMLObjectParser.format
-      }
-      yaml?.reader.finish(emit: emit)
+    let l = KubectlLine(line)
+    if yaml != nil {
+      if yaml?.feed(l, emit: emit) != nil { return YAMLObjectParser.format }
+      yaml?.finish(emit: emit)
       yaml = nil
     }
     if logs?.feed(line, emit: emit) == .parsed { return KubeletLogParser.format }
-    let l = KubectlLine(line)
-    if KubectlTextParser.startsYAML(l) {
-      var reader = YAMLObjectParser(context: context)
-      _ = reader.feed(line, emit: emit)
-      yaml = (reader, l.indent, YAMLReindent.openQuote(after: Substring(line.text), open: nil))
+    if var piece = EmbeddedYAML(l, context: context) {
+      _ = piece.feed(l, emit: emit)
+      yaml = piece
       return YAMLObjectParser.format
     }
     return plain.feed(line, emit: emit) == .parsed ? PlainTextParser.format : nil
@@ -302,7 +295,7 @@ struct PasteFallback {
 
   mutating func finish(emit: (Record) -> Void) {
     logs?.finish(emit: emit)
-    yaml?.reader.finish(emit: emit)
+    yaml?.finish(emit: emit)
     yaml = nil
   }
 }

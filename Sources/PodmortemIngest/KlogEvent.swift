@@ -14,10 +14,12 @@ enum KlogEvent {
   /// The event a message of that form holds, nil for any other message.
   static func parse(_ message: String) -> (involved: ObjectRef, type: EventType, reason: String, message: String)? {
     let b = Array(message.utf8.prefix(64 * 1024))
+    let marker = Array("ObjectReference{".utf8)
+    // `v1.` or `api.` stands between `Event(` and the reference.
     guard b.starts(with: Array("Event(".utf8)),
-      let open = firstIndex(of: Array("ObjectReference{".utf8), in: b, from: 6), open < 32
+      let open = (6..<min(32, b.count)).first(where: { b[$0...].starts(with: marker) })
     else { return nil }
-    var i = open + "ObjectReference{".utf8.count
+    var i = open + marker.count
     var fields: [String: String] = [:]
     // `Key:"value"` pairs, `, ` apart, up to `}`.
     while i < b.count, b[i] != UInt8(ascii: "}") {
@@ -54,15 +56,5 @@ enum KlogEvent {
     guard let close = body.firstIndex(of: "'") else { return nil }
     rest = body[body.index(after: close)...].drop { $0 == " " }
     return String(body[..<close])
-  }
-
-  private static func firstIndex(of needle: [UInt8], in b: [UInt8], from start: Int) -> Int? {
-    guard needle.count <= b.count else { return nil }
-    var i = start
-    while i + needle.count <= b.count {
-      if b[i] == needle[0], Array(b[i..<(i + needle.count)]) == needle { return i }
-      i += 1
-    }
-    return nil
   }
 }

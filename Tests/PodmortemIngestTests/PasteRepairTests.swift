@@ -140,8 +140,8 @@ struct PasteRepairTests {
     }
     #expect(waiting.contains("secret \"redis-url\" not found"))
     // A capitalised label is kubectl's, never the start of a piece of YAML.
-    #expect(!KubectlTextParser.startsYAML(KubectlLine(Line(number: 1, text: "    State:  Waiting"))))
-    #expect(KubectlTextParser.startsYAML(KubectlLine(Line(number: 1, text: "  containerStatuses:"))))
+    #expect(!EmbeddedYAML.starts(KubectlLine(Line(number: 1, text: "    State:  Waiting"))))
+    #expect(EmbeddedYAML.starts(KubectlLine(Line(number: 1, text: "  containerStatuses:"))))
   }
 
   @Test func describeFragmentsStartAtAFieldOnlyTheirKindHas() throws {

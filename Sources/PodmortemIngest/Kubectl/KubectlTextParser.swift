@@ -95,23 +95,8 @@ package struct KubectlTextParser: LineParser {
   private var nodeConditions: NodeConditionRows
   /// JSON pasted among the output (`kubectl get pod x -o json` after a table), while it lasts.
   private var json: ObjectStreamParser?
-  /// A piece of a pod's YAML pasted among the output, and the indentation it started at.
-  private var yaml: (reader: YAMLObjectParser, indent: Int, quote: Character?)?
-
-  /// A YAML line only a Kubernetes object's YAML starts a piece with: a lower-case key of a pod's
-  /// status, a container status or state, or an object's top (`state:`, `containerStatuses:`,
-  /// `status:`, `apiVersion: v1`). kubectl's own text labels are capitalised.
-  static func startsYAML(_ line: KubectlLine) -> Bool {
-    guard let key = YAMLFragment.key(line.body), !line.body.hasPrefix("- ") else { return false }
-    return YAMLFragment.podStatusKeys.contains(key) || YAMLFragment.containerStatusKeys.contains(key)
-      || YAMLFragment.stateKeys.contains(key) || YAMLFragment.objectKeys.contains(key)
-  }
-
-  /// True while `line` goes on a piece of YAML that started at `indent`: deeper, or a YAML key or
-  /// list item (a capitalised `State:` at the piece's own level is kubectl's again).
-  static func continuesYAML(_ line: KubectlLine, from indent: Int) -> Bool {
-    line.indent > indent || YAMLFragment.key(line.body) != nil || line.body.hasPrefix("- ")
-  }
+  /// A piece of a pod's YAML pasted among the output, while it lasts.
+  private var yaml: EmbeddedYAML?
 
   package init(context: ParseContext) {
     self.context = context
@@ -131,17 +116,9 @@ package struct KubectlTextParser: LineParser {
       return verdict
     }
     let l = KubectlLine(line)
-    if let indent = yaml?.indent {
-      // A piece of a pod's YAML pasted among the output, while its lines are YAML's (or a quoted
-      // value goes on).
-      let quote = yaml?.quote
-      if l.isBlank || quote != nil || Self.continuesYAML(l, from: indent),
-        let verdict = yaml?.reader.feed(line, emit: emit)
-      {
-        yaml?.quote = YAMLReindent.openQuote(after: Substring(line.text), open: quote)
-        return verdict
-      }
-      yaml?.reader.finish(emit: emit)
+    if yaml != nil {
+      if let verdict = yaml?.feed(l, emit: emit) { return verdict }
+      yaml?.finish(emit: emit)
       yaml = nil
     }
     if l.isBlank {
@@ -219,12 +196,11 @@ package struct KubectlTextParser: LineParser {
       return .ignored
     }
     if let verdict = continuation(line) { return verdict }
-    if Self.startsYAML(line) {
+    if var piece = EmbeddedYAML(line, context: context) {
       // `state:` / `  waiting:` … beside a describe's `State:  Waiting`: the object's own YAML.
       endAll(emit: emit)
-      var reader = YAMLObjectParser(context: context)
-      let verdict = reader.feed(line.line, emit: emit)
-      yaml = (reader, line.indent, YAMLReindent.openQuote(after: Substring(line.line.text), open: nil))
+      let verdict = piece.feed(line, emit: emit) ?? .unrecognised
+      yaml = piece
       return verdict
     }
     guard DescribeCommand.pod(in: line) != nil else { return .unrecognised }
@@ -317,7 +293,7 @@ package struct KubectlTextParser: LineParser {
   package mutating func finish(emit: (Record) -> Void) {
     json?.finish(emit: emit)
     json = nil
-    yaml?.reader.finish(emit: emit)
+    yaml?.finish(emit: emit)
     yaml = nil
     endAll(emit: emit)
   }
