@@ -236,6 +236,26 @@ func everyPodStatusIsKept(_ status: String) throws {
   #expect(parseKubectl("5m then Normal things happened to the pod\n").unrecognised == [1])
 }
 
+@Test func aPostersPlaceholderWithASpaceIsOneCell() throws {
+  // Real paste (samples/pastes/get-events-evicted-id-placeholders-j05): the poster hid the pod
+  // names behind `<id here>`. Read as two words, the placeholder shifted every cell after it.
+  let text = """
+    4m11s       Warning   Evicted               pod/egg-<id here>    The node was low on resource: memory. Container egg was using 5053216Ki, which exceeds its request of 0.
+    4m7s        Normal    Scheduled             pod/egg-<id2 here>    Successfully assigned fate-10000/egg-<id2 here> to aks-nodepool1-<id>
+    """
+  let r = parseKubectl(text)
+  #expect(r.unrecognised == [] && r.parsed == [1, 2])
+  #expect(r.events.map(\.involved.name) == ["egg-<id here>", "egg-<id2 here>"])
+  #expect(r.events.first?.message.hasPrefix("The node was low on resource: memory.") == true)
+  #expect(r.events.last?.message == "Successfully assigned fate-10000/egg-<id2 here> to aks-nodepool1-<id>")
+  // What is not a placeholder stays words: an operator, a closed tag, one too many words.
+  func words(_ s: String) -> [String] { KubectlLine.joiningPlaceholders(s.split(separator: " ")).map(String.init) }
+  #expect(words("if a < 5 and b > 3") == ["if", "a", "<", "5", "and", "b", ">", "3"])
+  #expect(words("<html> body </html>") == ["<html>", "body", "</html>"])
+  #expect(words("pod/<a b c d> x") == ["pod/<a", "b", "c", "d>", "x"])
+  #expect(words("pod/<your pod name>.") == ["pod/<your pod name>."])
+}
+
 @Test func headerlessGetPodsRows() throws {
   let r = parseKubectl(
     """

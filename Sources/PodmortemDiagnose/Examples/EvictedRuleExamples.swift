@@ -416,6 +416,18 @@ extension EvictedRule {
           ruleID: "pod.evicted", category: .evicted, facts: [KeyValue("resource", "memory")])
       ]),
     RuleExample(
+      "a get events row: a pod turned away for the node's MemoryPressure, its name a poster's placeholder",
+      .text(
+        #"""
+        4m7s        Normal    Scheduled             pod/egg-<id2 here>    Successfully assigned fate-10000/egg-<id2 here> to aks-nodepool1-<id>
+        ▶4m7s        Warning   Evicted               pod/egg-<id2 here>    The node had condition: [MemoryPressure].
+        """#, now: "2026-11-27T01:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "pod.evicted", category: .evicted, facts: [KeyValue("resource", "memory")],
+          evidenceText: ["pod/egg-<id2 here>    The node had condition"])
+      ]),
+    RuleExample(
       "a 1.33 pod's status YAML: no reason, the eviction told by its DisruptionTarget condition",
       .text(
         #"""

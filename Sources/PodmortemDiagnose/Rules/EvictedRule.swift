@@ -18,6 +18,7 @@ import PodmortemModel
 /// - fires: an Events table alone: evicted for memory, the container far above its request
 /// - fires: a get pods row whose STATUS is Evicted
 /// - fires: a 1.6 pod's status YAML alone: the message names the condition, not the resource
+/// - fires: a get events row: a pod turned away for the node's MemoryPressure, its name a poster's placeholder
 /// - fires: a 1.33 pod's status YAML: no reason, the eviction told by its DisruptionTarget condition
 /// - near miss: a pod drained by the eviction API: its DisruptionTarget condition is no node pressure
 /// - near miss: a node's Events alone: memory pressure came and went, no pod evicted
@@ -98,8 +99,11 @@ package struct EvictedRule: DiagnosisRule {
 
   static func parsed(_ captures: [KeyValue]) -> Parsed {
     func capture(_ key: String) -> String? { captures.first { $0.key == key }?.value }
-    // Before 1.7 the message named the node condition (`[MemoryPressure]`), not the resource.
-    let pressured = capture("pressure").map { pressureResources[$0] ?? $0.lowercased() }
+    // Before 1.7 the message named the node condition (`[MemoryPressure]`), not the resource; a pod
+    // the kubelet turned away for a pressure condition (`The node had condition: [MemoryPressure].`)
+    // names it too. One condition names one resource; a list of several names none.
+    let condition = capture("conditions").flatMap { $0.hasSuffix("Pressure") ? String($0.dropLast(8)) : nil }
+    let pressured = (capture("pressure") ?? condition).map { pressureResources[$0] ?? $0.lowercased() }
     return Parsed(
       resource: capture("resource") ?? pressured, threshold: capture("threshold"), available: capture("available"),
       container: capture("container"), usage: capture("usage"), request: capture("request"))

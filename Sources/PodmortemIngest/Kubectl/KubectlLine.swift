@@ -95,7 +95,47 @@ struct KubectlLine {
 
   /// The words of the line, split on spaces and tabs; each keeps its position in `text`.
   var tokens: [Substring] {
-    isASCII ? KubectlBytes.words(body) : body.split(whereSeparator: { $0 == " " || $0 == "\t" })
+    let words = isASCII ? KubectlBytes.words(body) : body.split(whereSeparator: { $0 == " " || $0 == "\t" })
+    return body.utf8.contains(0x3C) ? Self.joiningPlaceholders(words) : words
+  }
+
+  /// `words` with a poster's placeholder of up to three words kept as one token: `pod/egg-<id here>`
+  /// is one cell of a pasted `get events` row, not two that shift every column after it. A
+  /// placeholder opens with `<` and a letter inside a word and closes with `>` (then at most one
+  /// `.`, `,` or `)`) at the end of one of the next two words, which hold no `<` or other `>`; an
+  /// operator in a message (`a < 5 and b > 3`) opens with no letter and stays words.
+  static func joiningPlaceholders(_ words: [Substring]) -> [Substring] {
+    var joined: [Substring] = []
+    joined.reserveCapacity(words.count)
+    var i = 0
+    while i < words.count {
+      let word = words[i]
+      if opensPlaceholder(word),
+        let close = (i + 1..<min(i + 3, words.count)).first(where: { closesPlaceholder(words[$0]) }),
+        words[(i + 1)..<close].allSatisfy({ !$0.contains("<") && !$0.contains(">") })
+      {
+        joined.append(word.base[word.startIndex..<words[close].endIndex])
+        i = close + 1
+      } else {
+        joined.append(word)
+        i += 1
+      }
+    }
+    return joined
+  }
+
+  /// A word whose last `<` is followed by a letter and no `>`: `egg-<id`, `<pod`.
+  private static func opensPlaceholder(_ word: Substring) -> Bool {
+    guard let open = word.lastIndex(of: "<") else { return false }
+    let inside = word[word.index(after: open)...]
+    return inside.first?.isLetter == true && !inside.contains(">")
+  }
+
+  /// A word with no `<` that ends with `>`, then at most one `.`, `,` or `)`: `here>`, `name>.`.
+  private static func closesPlaceholder(_ word: Substring) -> Bool {
+    guard !word.contains("<") else { return false }
+    let core = word.last.map { ".,)".contains($0) } == true ? word.dropLast() : word
+    return core.count > 1 && core.last == ">" && core.dropLast().allSatisfy { $0 != ">" }
   }
 
   /// The column `token` (a slice of `text`) starts at, counted in characters.
