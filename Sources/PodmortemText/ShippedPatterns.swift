@@ -472,6 +472,30 @@ extension PatternCatalog {
             ]
           },
           {
+            "id": "legacy-waiting.image-not-found",
+            "kinds": [
+              "detail"
+            ],
+            "detail": "legacy-waiting",
+            "regex": "^Error: image (?<image>\\S+) not found$",
+            "sets": {
+              "pullError": "not-found"
+            },
+            "explanation": "Before 1.0 a waiting container's reason was the error's text; this is the image-not-found pull error of that era (a pre-1.0 `get pods` MESSAGE cell).",
+            "examples": [
+              {
+                "text": "Error: image library/fooimage1:latest not found",
+                "captures": {
+                  "image": "library/fooimage1:latest",
+                  "pullError": "not-found"
+                }
+              }
+            ],
+            "counterexamples": [
+              "Error: secret \"db\" not found"
+            ]
+          },
+          {
             "id": "pull-error.network",
             "kinds": [
               "detail"
@@ -4082,6 +4106,22 @@ extension PatternCatalog {
               captures: ["pullError": "not-found"]),
           ],
           counterexamples: ["dial tcp 10.0.0.1:443: i/o timeout"]
+        ),
+        .init(
+          id: "legacy-waiting.image-not-found",
+          kinds: ["detail"],
+          literals: [],
+          regex: "^Error: image (?<image>\\S+) not found$",
+          explanation:
+            "Before 1.0 a waiting container's reason was the error's text; this is the image-not-found pull error of that era (a pre-1.0 `get pods` MESSAGE cell).",
+          detail: "legacy-waiting",
+          sets: ["pullError": "not-found"],
+          examples: [
+            .init(
+              text: "Error: image library/fooimage1:latest not found",
+              captures: ["image": "library/fooimage1:latest", "pullError": "not-found"])
+          ],
+          counterexamples: ["Error: secret \"db\" not found"]
         ),
         .init(
           id: "pull-error.network",

@@ -11,8 +11,14 @@ extension PatternCatalog {
   /// The detail domain of a termination message.
   static let terminationDomain = "termination-message"
 
+  /// The detail domain of a waiting state with no reason of today's vocabulary: before 1.0 the
+  /// reason was the error's text (`Error: image x not found`), shown as a `get pods` MESSAGE cell.
+  static let legacyWaitingDomain = "legacy-waiting"
+
   /// The detail domains a container's state messages are classified in.
-  package static var stateMessageDomains: Set<String> { Set(waitingDomains.values).union([terminationDomain]) }
+  package static var stateMessageDomains: Set<String> {
+    Set(waitingDomains.values).union([terminationDomain, legacyWaitingDomain])
+  }
 
   /// Recognises the pod's status message (as an event message: the eviction manager writes the
   /// same text to both) and every container's state messages.
@@ -33,10 +39,12 @@ extension PatternCatalog {
   /// messages (docs/architecture.md "Patterns"), so rules read what they say as facts: Ingest does
   /// this for every pod it reads.
   package func classifyStates(of container: inout ContainerSnapshot) {
-    if case .waiting(let reason, let message?) = container.state,
-      let domain = reason.flatMap({ Self.waitingDomains[$0] }), let hit = detail(message, domain)
-    {
-      container.waitingDetail = hit.captures
+    if case .waiting(let reason, let message?) = container.state {
+      if let domain = reason.flatMap({ Self.waitingDomains[$0] }), let hit = detail(message, domain) {
+        container.waitingDetail = hit.captures
+      } else if reason == nil, let hit = detail(message, Self.legacyWaitingDomain) {
+        container.waitingDetail = hit.captures
+      }
     }
     func classified(_ state: ContainerState?) -> ContainerState? {
       guard case .terminated(var termination) = state, let message = termination.message,

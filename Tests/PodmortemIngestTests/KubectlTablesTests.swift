@@ -256,6 +256,32 @@ func everyPodStatusIsKept(_ status: String) throws {
   #expect(words("pod/<your pod name>.") == ["pod/<your pod name>."])
 }
 
+@Test func preOneZeroGetPodsRowsByPosition() throws {
+  // Real paste (samples/pastes/get-pods-v1beta3-image-not-found-2015-j20), Kubernetes 0.17: the
+  // pod's row leaves CONTAINER(S) and IMAGE(S) blank, each container's row leaves the pod's cells
+  // blank, and CREATED and MESSAGE hold spaces.
+  let text = """
+    POD       IP          CONTAINER(S)   IMAGE(S)    HOST                  LABELS    STATUS    CREATED          MESSAGE
+    foo       10.0.0.53                              127.0.0.1/127.0.0.1   app=web   Pending   About a minute
+                          bar1           fooimage1                                   Waiting                    Error: image library/fooimage1:latest not found
+                          bar2           fooimage2                                   Running   About a minute
+    bar       <none>                                 <unassigned>          <none>    Pending   2 seconds
+    """
+  let r = parseKubectl(text)
+  #expect(r.unrecognised == [] && r.parsed == [2, 3, 4, 5])
+  #expect(r.pods.map(\.name) == ["foo", "bar"])
+  let foo = try #require(r.pods.first)
+  #expect(foo.podIP == "10.0.0.53" && foo.node == "127.0.0.1" && foo.labels == ["app": "web"] && foo.phase == "Pending")
+  #expect(foo.containers.map(\.name) == ["bar1", "bar2"] && foo.containers.map(\.image) == ["fooimage1", "fooimage2"])
+  #expect(foo.containers[0].state == .waiting(reason: nil, message: "Error: image library/fooimage1:latest not found"))
+  #expect(foo.containers[1].state == .running(startedAt: nil))
+  #expect(foo.evidence.map(\.ref.line) == [2] && foo.containers[0].evidence.map(\.ref.line) == [3])
+  #expect(r.pods[1].containers.isEmpty && r.pods[1].podIP == nil)
+  // `kubectl top pod --containers` also starts with POD: a table podmortem does not read.
+  let top = parseKubectl("POD     NAME   CPU(cores)   MEMORY(bytes)\nweb-0   web    1m           12Mi\n")
+  #expect(top.unrecognised == [] && top.pods.isEmpty)
+}
+
 @Test func headerlessGetPodsRows() throws {
   let r = parseKubectl(
     """

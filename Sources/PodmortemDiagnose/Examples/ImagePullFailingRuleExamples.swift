@@ -266,5 +266,32 @@ extension ImagePullFailingRule {
           Normal   Created    5m                 kubelet  Created container: web
           Normal   Started    5m                 kubelet  Started container web
         """#, now: "2026-11-27T01:00:00Z"), expect: []),
+    RuleExample(
+      "a pre-1.0 get pods table: both containers wait on images that do not exist",
+      .text(
+        #"""
+        POD       IP          CONTAINER(S)   IMAGE(S)    HOST                  LABELS    STATUS    CREATED          MESSAGE
+        foo       10.0.0.53                              127.0.0.1/127.0.0.1   <none>    Pending   About a minute
+                              bar1           fooimage1                                   Waiting                    Error: image library/fooimage1:latest not found
+                              bar2           fooimage2                                   Waiting                    Error: image library/fooimage2:latest not found
+        """#, now: "2015-05-10T12:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "image.pull-failing", category: .imagePull, container: "bar1",
+          facts: [KeyValue("pullError", "not-found"), KeyValue("image", "fooimage1")],
+          evidenceText: ["bar1           fooimage1"]),
+        ExpectedFinding(
+          ruleID: "image.pull-failing", category: .imagePull, container: "bar2",
+          facts: [KeyValue("pullError", "not-found"), KeyValue("image", "fooimage2")],
+          evidenceText: ["bar2           fooimage2"]),
+      ]),
+    RuleExample(
+      "a pre-1.0 get pods table: the container is running",
+      .text(
+        #"""
+        POD       IP          CONTAINER(S)   IMAGE(S)    HOST                  LABELS    STATUS    CREATED          MESSAGE
+        foo       10.0.0.53                              127.0.0.1/127.0.0.1   <none>    Running   About a minute
+                              bar1           fooimage1                                   Running   About a minute
+        """#, now: "2015-05-10T12:00:00Z"), expect: []),
   ]
 }

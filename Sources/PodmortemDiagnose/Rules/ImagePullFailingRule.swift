@@ -19,6 +19,8 @@ import PodmortemModel
 /// - fires: an OpenShift 3 FailedSync: the pod's infrastructure image cannot be pulled
 /// - fires: an Events table alone: the tag does not exist, pulls backing off
 /// - near miss: an Events table alone: one registry timeout, then the pull succeeded and the container started
+/// - fires: a pre-1.0 get pods table: both containers wait on images that do not exist
+/// - near miss: a pre-1.0 get pods table: the container is running
 package struct ImagePullFailingRule: DiagnosisRule {
   package static let description = RuleDescription(
     id: "image.pull-failing", category: .imagePull, title: "image pull failing",
@@ -64,7 +66,10 @@ package struct ImagePullFailingRule: DiagnosisRule {
         let named = log.container ?? log.capture("container")
         return named.map { $0 == container.name } ?? (regular.count <= 1 && container.role == .container)
       }
-      let waiting = container.waitingReason.map { Self.waitingReasons.contains($0) } ?? false
+      // Before 1.0 the waiting reason was the error's text, recognised as a pull error at ingest.
+      let waiting =
+        container.waitingReason.map { Self.waitingReasons.contains($0) }
+        ?? container.waitingDetail.contains { $0.key == "pullError" }
       let failing = !(failed.isEmpty && never.isEmpty && backOff.isEmpty && logs.isEmpty)
       guard waiting || (!container.isRunning && failing) else { return nil }
       // No state shown (an Events table alone): a pull or start after the last failure means the

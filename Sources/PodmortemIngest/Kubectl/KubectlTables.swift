@@ -13,10 +13,16 @@ struct TableHeader: Equatable {
     case events(legacy: Bool)
     /// Another resource (`get deployments`, `get nodes` …): its rows are recognised and skipped.
     case other
+    /// Pre-1.0 `get pods` (`POD IP CONTAINER(S) IMAGE(S) HOST LABELS STATUS CREATED MESSAGE`): a
+    /// row per pod, then an indented row per container, empty cells left blank (`LegacyPodsTable`).
+    case legacyPods
   }
 
   var kind: Kind
   var columns: [String]
+  /// Where each column starts, in characters: kept for the layouts whose empty cells are blank
+  /// (`legacyPods`), whose rows are read by position.
+  var starts: [Int] = []
 
   private static let pairs: [String: String] = [
     "LAST": "SEEN", "FIRST": "SEEN", "NOMINATED": "NODE", "READINESS": "GATES",
@@ -72,7 +78,7 @@ struct TableHeader: Equatable {
     if words.first == "SEEN", words.dropFirst().first == "TYPE" { words.insert("LAST", at: 0) }
     guard let first = words.first,
       first.hasPrefix("NAME") || first.hasPrefix("EVENT") || first.hasPrefix("LAST") || first.hasPrefix("FIRST")
-        || Self.isCustomEvents(words)
+        || first == "POD" || Self.isCustomEvents(words)
     else { return nil }
     var columns: [String] = []
     var i = 0
@@ -98,10 +104,16 @@ struct TableHeader: Equatable {
     let custom = Self.isCustomEvents(words)
     if custom { columns = columns.map { Self.customNames[$0] ?? $0 } }
     guard let first = columns.first,
-      custom || ["NAME", "NAMESPACE", "EVENT", "LAST SEEN", "FIRST SEEN"].contains(first),
+      custom || ["NAME", "NAMESPACE", "EVENT", "LAST SEEN", "FIRST SEEN", "POD"].contains(first),
       columns.count >= 2
     else { return nil }
     self.columns = columns
+    if first == "POD" {
+      // Pre-1.0 `get pods` (CONTAINER(S) beside IMAGE(S)); else `kubectl top pod --containers`.
+      kind = columns.contains("CONTAINER(S)") && columns.contains("IMAGE(S)") ? .legacyPods : .other
+      if kind == .legacyPods { starts = words.map(line.column(of:)) }
+      return
+    }
     // READY beside STATUS is a pods table even when a narrow terminal cut RESTARTS and AGE off.
     if columns.contains("READY") && columns.contains("STATUS") {
       kind = .pods
@@ -167,6 +179,69 @@ enum PodsTable {
     pod.capturedAt = context.captureTime
     pod.evidence = [context.evidence(line.line)]
     return pod
+  }
+}
+
+/// Rows of the pre-1.0 `get pods` table (Kubernetes 0.x, 2015): a pod's row (`foo  10.0.0.53
+/// 127.0.0.1/127.0.0.1  <none>  Pending  About a minute`), then a row per container, indented to
+/// CONTAINER(S) (`bar1  fooimage1  Waiting  Error: image library/fooimage1:latest not found`).
+/// Empty cells are blank, so a cell is read by where it starts: in the column whose start is the
+/// last at or before it (the rows are tabwriter-aligned to the header). A container's MESSAGE is
+/// its waiting reason of that era, free text (`StateMessages` recognises it); a Terminated state
+/// shows no exit code and is not read as a termination. Seen in samples/pastes (j20).
+enum LegacyPodsTable {
+  enum Row {
+    case pod(PodSnapshot)
+    case container(ContainerSnapshot)
+  }
+
+  static func row(_ line: KubectlLine, header: TableHeader) -> Row? {
+    guard header.kind == .legacyPods, header.starts.count == header.columns.count else { return nil }
+    // The cells of the line, by column: from the first word starting in a column to the last.
+    var cells: [String: Substring] = [:]
+    let text = line.text
+    var column = -1
+    var cellStart: String.Index?
+    var cellEnd: String.Index?
+    func close() {
+      if column >= 0, let start = cellStart, let end = cellEnd { cells[header.columns[column]] = text[start..<end] }
+    }
+    for word in line.tokens {
+      let at = header.starts.lastIndex { $0 <= line.column(of: word) } ?? 0
+      // MESSAGE, the last column, takes the rest of the line.
+      if at != column, column != header.columns.count - 1 {
+        close()
+        column = at
+        cellStart = word.startIndex
+      }
+      cellEnd = word.endIndex
+    }
+    close()
+    if let name = cells["POD"] {
+      guard !name.contains(" "), let status = cells["STATUS"] else { return nil }
+      var pod = PodSnapshot(name: String(name))
+      pod.podIP = cells["IP"].flatMap { Cells.value($0) }
+      // HOST is `host/hostIP`.
+      pod.node = cells["HOST"].flatMap { Cells.value($0.prefix { $0 != "/" }) }
+      if let labels = cells["LABELS"] { pod.labels = Cells.labels(labels) ?? [:] }
+      guard ["Pending", "Running", "Succeeded", "Failed", "Unknown"].contains(status) else { return nil }
+      pod.phase = String(status)
+      pod.displayStatus = String(status)
+      pod.message = cells["MESSAGE"].map(String.init)
+      return .pod(pod)
+    }
+    guard let name = cells["CONTAINER(S)"], !name.contains(" "), let image = cells["IMAGE(S)"], !image.contains(" ")
+    else { return nil }
+    var container = ContainerSnapshot(name: String(name))
+    container.image = String(image)
+    let message = cells["MESSAGE"].map(String.init)
+    switch cells["STATUS"] {
+    case "Waiting": container.state = .waiting(reason: nil, message: message)
+    case "Running": container.state = .running(startedAt: nil)
+    case "Terminated", nil: break
+    default: return nil
+    }
+    return .container(container)
   }
 }
 

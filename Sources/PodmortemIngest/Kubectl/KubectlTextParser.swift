@@ -82,6 +82,8 @@ package struct KubectlTextParser: LineParser {
   private var tableBlock: SourceRef?
   /// A `get events` row held back in case its message was wrapped onto the next line.
   private var pendingEvent: Event?
+  /// A pre-1.0 `get pods` row, held until its container rows end (`LegacyPodsTable`).
+  private var pendingPod: PodSnapshot?
   /// How many lines the held row's message has gone on for.
   private var continuations = 0
   /// The namespace the last command line named (`kubectl get events -n kube-system`): rows without
@@ -273,7 +275,7 @@ package struct KubectlTextParser: LineParser {
       if let first = event.firstSeen, let last = event.lastSeen, last.latest < first.earliest { return false }
       return true
     case .nodes: return NodesTable.row(line, header: layout) != nil
-    case .other: return false
+    case .other, .legacyPods: return false
     }
   }
 
@@ -341,6 +343,23 @@ package struct KubectlTextParser: LineParser {
     case .other:
       // Rows of tables podmortem does not read (`get deployments`, `get services`).
       return Self.mayBeRow(line, of: header) ? .ignored : nil
+    case .legacyPods:
+      switch LegacyPodsTable.row(line, header: header) {
+      case .pod(var pod)?:
+        flushEvent(emit: emit)
+        if pod.namespace == nil { pod.namespace = commandNamespace }
+        pod.capturedAt = context.captureTime
+        pod.evidence = [context.evidence(line.line)]
+        pendingPod = pod
+      case .container(var container)?:
+        guard var pod = pendingPod else { return nil }
+        container.evidence = [context.evidence(line.line)]
+        if container.state != nil { container.stateEvidence = container.evidence }
+        pod.containers.append(container)
+        pendingPod = pod
+      case nil: return nil
+      }
+      return .parsed
     }
   }
 
@@ -375,9 +394,13 @@ package struct KubectlTextParser: LineParser {
 
   package mutating func idle(emit: (Record) -> Void) { flushEvent(emit: emit) }
 
+  /// Emits the row held back: an event whose message may go on, or a pre-1.0 pod whose
+  /// container rows may follow.
   private mutating func flushEvent(emit: (Record) -> Void) {
     if let event = pendingEvent { emit(.event(event)) }
     pendingEvent = nil
+    if let pod = pendingPod { emit(.pod(pod)) }
+    pendingPod = nil
   }
 
   private mutating func endAll(emit: (Record) -> Void) {
