@@ -173,6 +173,18 @@ package struct Correlator: Sendable {
     swap(&book, &self.book)
     for (event, identity) in kubeletEvents.events { book.add(event, identity: identity) }
     let events = book.drainMerged(now: now?.date)
+    // A pasted pod the input does not name (a `status:` block below a kubelet excerpt), in a source
+    // whose log lines name one pod and no other: that pod, as the block's nameless lines would be.
+    for block in pastedPods.keys.sorted() where pastedNames[block] == nil {
+      guard let seen = sourcePods[block.source], !seen.many, let snapshots = pastedPods.removeValue(forKey: block)
+      else { continue }
+      for var snapshot in snapshots {
+        snapshot.name = seen.first.name
+        snapshot.namespace = seen.first.namespace
+        snapshot.pastedAt = nil
+        pods[seen.first, default: []].insert(snapshot)
+      }
+    }
     var histories: [PodHistory] = []
     for name in pods.keys.sorted() {
       for (key, snapshots) in PodAssembly.split(namespace: name.namespace, name: name.name, pods[name] ?? []) {

@@ -3041,6 +3041,30 @@ extension PatternCatalog {
             ]
           },
           {
+            "id": "kubelet.unable-to-mount-volumes-legacy",
+            "kinds": [
+              "kubelet"
+            ],
+            "literals": [
+              "Unable to mount volumes for pod \""
+            ],
+            "regex": "^Unable to mount volumes for pod \"(?<podName>[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?)_(?<namespace>[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?)(?:\\((?<podUID>[0-9a-f-]{32,36})\\))?\": (?<error>.*?); skipping pod$",
+            "classify": {"error": "volume-error"},
+            "examples": [
+              {
+                "text": "Unable to mount volumes for pod \"ruby-sample-build-2_test\": secrets \"mysecret\" not found; skipping pod",
+                "captures": {
+                  "podName": "ruby-sample-build-2",
+                  "namespace": "test",
+                  "error": "secrets \"mysecret\" not found"
+                }
+              }
+            ],
+            "counterexamples": [
+              "\"Unable to attach or mount volumes for pod; skipping pod\" err=\"unmounted volumes=[config], unattached volumes=[config]: timed out waiting for the condition\" pod=\"default/web-0\""
+            ]
+          },
+          {
             "id": "kubelet.mountvolume-mountdevice-failed",
             "kinds": [
               "kubelet"
@@ -6086,6 +6110,25 @@ extension PatternCatalog {
           counterexamples: [
             "MountVolume.SetUp succeeded for volume \"kubernetes.io/secret/6b09e4f1-405a-11e7-9c2d-0a3f71e85c26-default-token-p8v4d\" (spec.Name: \"default-token-p8v4d\") pod \"6b09e4f1-405a-11e7-9c2d-0a3f71e85c26\" (UID: \"6b09e4f1-405a-11e7-9c2d-0a3f71e85c26\").",
             "MountVolume.SetUp failed for volume \"config\" (UniqueName: \"kubernetes.io/configmap/0f1c2d3e-config\") pod \"web-0\" (UID: \"0f1c2d3e\") : configmap \"config\" not found",
+          ]
+        ),
+        .init(
+          id: "kubelet.unable-to-mount-volumes-legacy",
+          kinds: ["kubelet"],
+          literals: ["Unable to mount volumes for pod \""],
+          regex:
+            "^Unable to mount volumes for pod \"(?<podName>[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?)_(?<namespace>[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?)(?:\\((?<podUID>[0-9a-f-]{32,36})\\))?\": (?<error>.*?); skipping pod$",
+          classify: ["error": "volume-error"],
+          examples: [
+            .init(
+              text:
+                "Unable to mount volumes for pod \"ruby-sample-build-2_test\": secrets \"mysecret\" not found; skipping pod",
+              captures: [
+                "error": "secrets \"mysecret\" not found", "namespace": "test", "podName": "ruby-sample-build-2",
+              ])
+          ],
+          counterexamples: [
+            "\"Unable to attach or mount volumes for pod; skipping pod\" err=\"unmounted volumes=[config], unattached volumes=[config]: timed out waiting for the condition\" pod=\"default/web-0\""
           ]
         ),
         .init(

@@ -103,4 +103,30 @@ struct PastedBlockTests {
     #expect(state.pods.map(\.key.name) == ["web-0", "web-1"])
     #expect(state.nodeLogs.map(\.evidence.ref.line) == [1])
   }
+
+  /// A pasted pod the input does not name (a `status:` block below a kubelet excerpt, paste j02):
+  /// the one pod the source's log lines name; with two named, it stays the block's own pod.
+  @Test func anUnnamedPastedPodIsThePodTheSourceNames() throws {
+    var status = PodSnapshot(name: "")
+    status.phase = "Failed"
+    status.pastedAt = SourceRef(source: "paste.txt", line: 6)
+    status.evidence = [Evidence(ref: SourceRef(source: "paste.txt", line: 6), text: "status:")]
+    for order in [true, false] {
+      var c = Correlator()
+      let records: [Record] = [.pod(status), .log(Self.line(2, pod: "istiod-0", block: nil))]
+      for r in order ? records : records.reversed() { c.add(r) }
+      let state = c.finish()
+      #expect(state.pods.map(\.key.description) == ["shop/istiod-0"])
+      #expect(state.pods.first?.latest.phase == "Failed" && state.pods.first?.logs.count == 1)
+    }
+    var c = Correlator()
+    c.add(.pod(status))
+    c.add(.log(Self.line(2, pod: "istiod-0", block: nil)))
+    c.add(.log(Self.line(3, pod: "istiod-1", block: nil)))
+    let state = c.finish()
+    #expect(
+      Set(state.pods.map(\.key.description)) == [
+        "shop/istiod-0", "shop/istiod-1", "the pasted pod (name not shown) at paste.txt:6",
+      ])
+  }
 }

@@ -226,5 +226,17 @@ extension VolumeMountFailingRule {
         Nov 27 00:58:40 node-1 kubelet[2291]: I1127 00:58:40.512204    2291 reconciler_common.go:258] "operationExecutor.MountVolume started for volume \"config\" (UniqueName: \"kubernetes.io/configmap/5e0c1a2b-3d4e-4f50-8a6b-7c8d9e0f1a2b-config\") pod \"web-5f6d7c8b9-m3n5p\" (UID: \"5e0c1a2b-3d4e-4f50-8a6b-7c8d9e0f1a2b\") " pod="shop/web-5f6d7c8b9-m3n5p"
         Nov 27 00:58:40 node-1 kubelet[2291]: I1127 00:58:40.614388    2291 operation_generator.go:721] "MountVolume.SetUp succeeded for volume \"config\" (UniqueName: \"kubernetes.io/configmap/5e0c1a2b-3d4e-4f50-8a6b-7c8d9e0f1a2b-config\") pod \"web-5f6d7c8b9-m3n5p\" (UID: \"5e0c1a2b-3d4e-4f50-8a6b-7c8d9e0f1a2b\") " pod="shop/web-5f6d7c8b9-m3n5p"
         """#, now: "2026-11-27T00:59:00Z"), expect: []),
+    RuleExample(
+      "a 2015 kubelet's lines alone: the secret behind a volume does not exist",
+      .text(
+        #"""
+        E0512 13:56:58.757800   13539 secret.go:119] Couldn't get secret test/mysecret
+        ▶E0512 13:56:58.757986   13539 kubelet.go:943] Unable to mount volumes for pod "ruby-sample-build-2_test": secrets "mysecret" not found; skipping pod
+        """#, now: "2015-05-12T14:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "volume.mount-failing", category: .volume, severity: .critical,
+          facts: [KeyValue("kind", "secret-missing"), KeyValue("object", "secret/mysecret")])
+      ]),
   ]
 }

@@ -18,6 +18,7 @@ import PodmortemModel
 /// - fires: a 1.6-era Events table: the volume manager's older wording names the missing ConfigMap
 /// - near miss: an Events table alone: the volume attached and the container started, nothing failed
 /// - near miss: `journalctl -u kubelet` lines alone: the ConfigMap volume mounted
+/// - fires: a 2015 kubelet's lines alone: the secret behind a volume does not exist
 package struct VolumeMountFailingRule: DiagnosisRule {
   package static let description = RuleDescription(
     id: "volume.mount-failing", category: .volume, title: "volume cannot be mounted",
@@ -30,7 +31,7 @@ package struct VolumeMountFailingRule: DiagnosisRule {
   static let logPatterns: Set<String> = [
     "kubelet.mountvolume-setup-failed", "kubelet.mountvolume-setup-failed-legacy",
     "kubelet.mountvolume-mountdevice-failed",
-    "kubelet.unable-to-attach-or-mount",
+    "kubelet.unable-to-attach-or-mount", "kubelet.unable-to-mount-volumes-legacy",
     "kubelet.volume-not-in-use",
   ]
 
