@@ -277,6 +277,17 @@ func everyPodStatusIsKept(_ status: String) throws {
   #expect(foo.containers[1].state == .running(startedAt: nil))
   #expect(foo.evidence.map(\.ref.line) == [2] && foo.containers[0].evidence.map(\.ref.line) == [3])
   #expect(r.pods[1].containers.isEmpty && r.pods[1].podIP == nil)
+  // Indentation stripped or padding turned to tabs: the rows are read by the shape of their words.
+  let stripped = text.split(separator: "\n").map { $0.drop { $0 == " " } }.joined(separator: "\n")
+  let tabbed = text.replacing(/\ {2,}/, with: "\t")
+  for damaged in [stripped, tabbed] {
+    let d = parseKubectl(damaged)
+    #expect(d.unrecognised == [] && d.pods.map(\.name) == ["foo", "bar"])
+    #expect(d.pods.first?.containers.map(\.state) == foo.containers.map(\.state))
+    #expect(d.pods.first?.containers.map(\.image) == foo.containers.map(\.image))
+    #expect(
+      d.pods.first?.node == "127.0.0.1" && d.pods.first?.podIP == "10.0.0.53" && d.pods.first?.labels == ["app": "web"])
+  }
   // `kubectl top pod --containers` also starts with POD: a table podmortem does not read.
   let top = parseKubectl("POD     NAME   CPU(cores)   MEMORY(bytes)\nweb-0   web    1m           12Mi\n")
   #expect(top.unrecognised == [] && top.pods.isEmpty)

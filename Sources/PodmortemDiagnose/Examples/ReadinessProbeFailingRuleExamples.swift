@@ -234,5 +234,16 @@ extension ReadinessProbeFailingRule {
           ----     ------        ----                 ----     -------
           Warning  ProbeWarning  3m (x12 over 5m)     kubelet  Readiness probe warning: Probe terminated redirects, Response body: <a href="https://login.example.com/">Found</a>.
         """#, now: "2026-11-27T01:00:00Z"), expect: []),
+    RuleExample(
+      "a get events row alone: refused once, fewer than failureThreshold: info",
+      .text(
+        #"""
+        ▶kube-system     3m          3m           1       canal-hgqfr.158111ce45c6fe5f                             Pod         spec.containers{calico-node}                Warning   Unhealthy                 kubelet, 10.150.162.241      Readiness probe failed: Get http://10.150.162.241:9099/readiness: dial tcp 10.150.162.241:9099: connect: connection refused
+        """#, now: "2019-01-20T12:00:00Z"),
+      expect: [
+        ExpectedFinding(
+          ruleID: "probe.readiness-failing", category: .probeFailure, severity: .info,
+          facts: [KeyValue("mode", "refused"), KeyValue("failures", "1"), KeyValue("belowThreshold", "true")])
+      ]),
   ]
 }

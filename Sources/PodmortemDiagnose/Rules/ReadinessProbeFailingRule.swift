@@ -18,6 +18,7 @@ import PodmortemModel
 /// - fires: failed only while starting an hour ago, yet still not ready: warning
 /// - near miss: liveness failures are not readiness failures
 /// - near miss: an Events table alone with a readiness ProbeWarning (a redirect): a warning, not a failure
+/// - fires: a get events row alone: refused once, fewer than failureThreshold: info
 package struct ReadinessProbeFailingRule: DiagnosisRule {
   package static let description = RuleDescription(
     id: "probe.readiness-failing", category: .probeFailure, title: "readiness probe failing",
@@ -37,9 +38,16 @@ package struct ReadinessProbeFailingRule: DiagnosisRule {
       let window = Self.startupWindow(f, restarts: restarts)
       if window != nil { facts.append(KeyValue("startupOnly", "true")) }
       let starting = !ready && window.map { end in pod.now(in: state).map { $0 <= end } ?? false } == true
+      // Fewer failures than failureThreshold and no readiness shown (an Events table alone): the
+      // kubelet flips a ready container to unready only after that many in a row (§6.2), so these
+      // alone took no traffic away.
+      let threshold = f.spec?.failureThreshold ?? Self.defaultFailureThreshold
+      let below = container.ready == nil && f.kills.isEmpty && f.failures > 0 && f.failures < threshold
+      if below { facts.append(KeyValue("belowThreshold", "true")) }
       return Self.description.finding(
-        ready || starting ? .info : .warning, pod.subject(container.name), title: Self.title(f, ready: ready),
-        explanation: Self.explanation(f, ready: ready, restarts: restarts),
+        ready || starting || below ? .info : .warning, pod.subject(container.name),
+        title: below ? Self.belowTitle(f, threshold: threshold) : Self.title(f, ready: ready),
+        explanation: Self.explanation(f, ready: ready, restarts: restarts, belowThreshold: below ? threshold : nil),
         remedy: [f.modeRemedy, "'kubectl get endpointslices' shows whether the pod receives traffic"].compactMap { $0 }
           .joined(separator: "; "), facts: facts, decisive: f.decisive, evidence: f.evidence)
     }
@@ -47,6 +55,9 @@ package struct ReadinessProbeFailingRule: DiagnosisRule {
 }
 
 extension ReadinessProbeFailingRule {
+  /// failureThreshold when the spec is not shown: the API's default (docs/kubernetes.md §6.1).
+  static let defaultFailureThreshold = 3
+
   /// The end of the container's start-up window when every counted failure falls inside it, else
   /// nil. The window is initialDelaySeconds + failureThreshold × periodSeconds (+ timeoutSeconds for
   /// the last attempt) after the container started: a probe that starts failing then is the app
@@ -78,13 +89,26 @@ fileprivate extension ReadinessProbeFailingRule {
       : "readiness probe failing (\(f.mode.rawValue)): container '\(f.container.name)' receives no traffic"
   }
 
-  static func explanation(_ f: ProbeFailures, ready: Bool, restarts: Int) -> String {
+  static func belowTitle(_ f: ProbeFailures, threshold: Int) -> String {
+    "readiness probe \(f.attemptsText) (\(f.mode.rawValue)), fewer than the \(threshold) in a row that make "
+      + "container '\(f.container.name)' unready"
+  }
+
+  static func explanation(_ f: ProbeFailures, ready: Bool, restarts: Int, belowThreshold: Int? = nil) -> String {
     var text =
       "\(f.specText.prefix(1).uppercased())\(f.specText.dropFirst()) \(f.attemptsText): \(f.modeText)."
-    text +=
-      ready
-      ? " The container is ready now, so the pod is back in its Services' endpoints."
-      : " While it fails the pod is removed from its Services' endpoints."
+    if let threshold = belowThreshold {
+      text +=
+        " The kubelet marks a ready container unready only after \(threshold) failures in a row"
+        + "\(f.spec == nil ? " (failureThreshold's default)" : ""), so these alone took no traffic away; a "
+        + "container still starting is unready until its first success anyway. The input does not show "
+        + "whether it is ready now."
+    } else {
+      text +=
+        ready
+        ? " The container is ready now, so the pod is back in its Services' endpoints."
+        : " While it fails the pod is removed from its Services' endpoints."
+    }
     text += " Readiness never restarts a container"
     text += restarts > 0 ? "; the \(restarts) restarts have another cause." : "."
     return text + f.unknownsText

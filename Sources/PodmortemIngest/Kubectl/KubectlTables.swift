@@ -111,7 +111,8 @@ struct TableHeader: Equatable {
     if first == "POD" {
       // Pre-1.0 `get pods` (CONTAINER(S) beside IMAGE(S)); else `kubectl top pod --containers`.
       kind = columns.contains("CONTAINER(S)") && columns.contains("IMAGE(S)") ? .legacyPods : .other
-      if kind == .legacyPods { starts = words.map(line.column(of:)) }
+      // Positions mean nothing once padding became tabs: such rows are read by shape.
+      if kind == .legacyPods, !line.hasTab { starts = words.map(line.column(of:)) }
       return
     }
     // READY beside STATUS is a pods table even when a narrow terminal cut RESTARTS and AGE off.
@@ -196,7 +197,8 @@ enum LegacyPodsTable {
   }
 
   static func row(_ line: KubectlLine, header: TableHeader) -> Row? {
-    guard header.kind == .legacyPods, header.starts.count == header.columns.count else { return nil }
+    guard header.kind == .legacyPods else { return nil }
+    guard header.starts.count == header.columns.count, !line.hasTab else { return byShape(line.tokens) }
     // The cells of the line, by column: from the first word starting in a column to the last.
     var cells: [String: Substring] = [:]
     let text = line.text
@@ -218,30 +220,69 @@ enum LegacyPodsTable {
     }
     close()
     if let name = cells["POD"] {
-      guard !name.contains(" "), let status = cells["STATUS"] else { return nil }
-      var pod = PodSnapshot(name: String(name))
-      pod.podIP = cells["IP"].flatMap { Cells.value($0) }
-      // HOST is `host/hostIP`.
-      pod.node = cells["HOST"].flatMap { Cells.value($0.prefix { $0 != "/" }) }
-      if let labels = cells["LABELS"] { pod.labels = Cells.labels(labels) ?? [:] }
-      guard ["Pending", "Running", "Succeeded", "Failed", "Unknown"].contains(status) else { return nil }
-      pod.phase = String(status)
-      pod.displayStatus = String(status)
-      pod.message = cells["MESSAGE"].map(String.init)
-      return .pod(pod)
+      return pod(name: name, ip: cells["IP"], host: cells["HOST"], labels: cells["LABELS"], status: cells["STATUS"])
+        .map {
+          var p = $0; p.message = cells["MESSAGE"].map(String.init); return .pod(p)
+        } ?? byShape(line.tokens)
     }
-    guard let name = cells["CONTAINER(S)"], !name.contains(" "), let image = cells["IMAGE(S)"], !image.contains(" ")
-    else { return nil }
+    return container(
+      name: cells["CONTAINER(S)"], image: cells["IMAGE(S)"], status: cells["STATUS"], message: cells["MESSAGE"]
+    )
+    .map(Row.container) ?? byShape(line.tokens)
+  }
+
+  private static let phases: Set<Substring> = ["Pending", "Running", "Succeeded", "Failed", "Unknown"]
+  private static let states: Set<Substring> = ["Waiting", "Running", "Terminated"]
+
+  private static func isWord(_ cell: Substring?) -> Bool {
+    cell.map { !$0.isEmpty && !$0.contains(" ") && !$0.contains("\t") } ?? false
+  }
+
+  private static func pod(name: Substring, ip: Substring?, host: Substring?, labels: Substring?, status: Substring?)
+    -> PodSnapshot?
+  {
+    guard isWord(name), let status, phases.contains(status) else { return nil }
+    var pod = PodSnapshot(name: String(name))
+    pod.podIP = ip.flatMap { Cells.value($0) }
+    // HOST is `host/hostIP`.
+    pod.node = host.flatMap { Cells.value($0.prefix { $0 != "/" }) }
+    if let labels { pod.labels = Cells.labels(labels) ?? [:] }
+    pod.phase = String(status)
+    pod.displayStatus = String(status)
+    return pod
+  }
+
+  private static func container(name: Substring?, image: Substring?, status: Substring?, message: Substring?)
+    -> ContainerSnapshot?
+  {
+    guard let name, let image, isWord(name), isWord(image) else { return nil }
     var container = ContainerSnapshot(name: String(name))
     container.image = String(image)
-    let message = cells["MESSAGE"].map(String.init)
-    switch cells["STATUS"] {
-    case "Waiting": container.state = .waiting(reason: nil, message: message)
+    switch status {
+    case "Waiting": container.state = .waiting(reason: nil, message: message.map(String.init))
     case "Running": container.state = .running(startedAt: nil)
     case "Terminated", nil: break
     default: return nil
     }
-    return .container(container)
+    return container
+  }
+
+  /// A row whose padding was lost (indentation stripped, padding turned to tabs), read by the
+  /// shape of its words: a container's is name, image, then its state word, with a waiting
+  /// state's text after it; a pod's is its name, then IP, `host/hostIP` and labels as they appear,
+  /// then its phase.
+  private static func byShape(_ t: [Substring]) -> Row? {
+    if t.count >= 3, states.contains(t[2]) {
+      let message = t.count > 3 ? t[3].base[t[3].startIndex..<(t.last ?? t[3]).endIndex] : nil
+      return container(name: t[0], image: t[1], status: t[2], message: t[2] == "Waiting" ? message : nil)
+        .map(Row.container)
+    }
+    guard let at = t.indices.dropFirst().first(where: { phases.contains(t[$0]) }), at <= 4 else { return nil }
+    let cells = t[1..<at]
+    let host = cells.first { $0.contains("/") || $0 == "<unassigned>" }
+    let labels = cells.last.flatMap { $0.contains("=") || $0 == "<none>" ? $0 : nil }
+    let ip = cells.first.flatMap { $0 != host && ($0.contains(".") || $0.contains(":") || $0 == "<none>") ? $0 : nil }
+    return pod(name: t[0], ip: ip, host: host, labels: labels, status: t[at]).map(Row.pod)
   }
 }
 
