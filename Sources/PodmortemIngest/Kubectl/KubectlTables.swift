@@ -110,7 +110,8 @@ struct TableHeader: Equatable {
     self.columns = columns
     if first == "POD" {
       // Pre-1.0 `get pods` (CONTAINER(S) beside IMAGE(S)); else `kubectl top pod --containers`.
-      kind = columns.contains("CONTAINER(S)") && columns.contains("IMAGE(S)") ? .legacyPods : .other
+      kind =
+        columns.contains("CONTAINER(S)") && columns.contains("IMAGE(S)") && columns.count <= 12 ? .legacyPods : .other
       // Positions mean nothing once padding became tabs: such rows are read by shape.
       if kind == .legacyPods, !line.hasTab { starts = words.map(line.column(of:)) }
       return
@@ -208,15 +209,29 @@ enum LegacyPodsTable {
     func close() {
       if column >= 0, let start = cellStart, let end = cellEnd { cells[header.columns[column]] = text[start..<end] }
     }
-    for word in line.tokens {
-      let at = header.starts.lastIndex { $0 <= line.column(of: word) } ?? 0
-      // MESSAGE, the last column, takes the rest of the line.
-      if at != column, column != header.columns.count - 1 {
-        close()
-        column = at
-        cellStart = word.startIndex
+    let words = line.tokens
+    // Columns counted from the previous word, so a long line costs one walk, not one per word.
+    var counted = (index: text.startIndex, column: 0)
+    for word in words {
+      let offset =
+        line.isASCII
+        ? text.utf8.distance(from: counted.index, to: word.startIndex)
+        : text.distance(from: counted.index, to: word.startIndex)
+      counted = (word.startIndex, counted.column + offset)
+      let at = header.starts.lastIndex { $0 <= counted.column } ?? 0
+      guard at != column else {
+        cellEnd = word.endIndex
+        continue
       }
+      close()
+      column = at
+      cellStart = word.startIndex
       cellEnd = word.endIndex
+      // MESSAGE, the last column, takes the rest of the line.
+      if at == header.columns.count - 1 {
+        cellEnd = words.last?.endIndex
+        break
+      }
     }
     close()
     if let name = cells["POD"] {
