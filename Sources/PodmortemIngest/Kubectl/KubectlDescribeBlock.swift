@@ -59,7 +59,7 @@ struct DescribeBlock {
     "Container ID", "Image", "Image ID", "Port", "Ports", "Host Port", "Host Ports", "SeccompProfile",
     "LocalhostProfile", "Command", "Args", "State", "Last State", "Ready", "Restart Count", "Limits", "Requests",
     "Liveness", "Readiness", "Startup", "Environment Variables from", "Environment", "Environment Variables", "Mounts",
-    "Volume Mounts", "Devices", "Restart Policy", "Last Termination State",
+    "Volume Mounts", "Devices", "Restart Policy", "Last Termination State", "QoS Tier",
   ]
 
   private static let stateKeys: Set<Substring> = ["Reason", "Message", "Exit Code", "Signal", "Started", "Finished"]

@@ -33,7 +33,10 @@ struct DescribeEventsTable {
     let words = line.tokens
     switch words {
     case ["Type", "Reason", "Age", "From", "Message"]: return .modern
-    case ["FirstSeen", "LastSeen", "Count", "From", "SubObjectPath", "Type", "Reason", "Message"]: return .v17
+    // 1.3–1.5 spelled it `SubobjectPath`.
+    case ["FirstSeen", "LastSeen", "Count", "From", "SubObjectPath", "Type", "Reason", "Message"],
+      ["FirstSeen", "LastSeen", "Count", "From", "SubobjectPath", "Type", "Reason", "Message"]:
+      return .v17
     case ["FirstSeen", "LastSeen", "Count", "From", "SubobjectPath", "Reason", "Message"]: return .v11
     default: return nil
     }

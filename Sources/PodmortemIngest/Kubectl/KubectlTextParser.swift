@@ -439,7 +439,7 @@ package struct KubectlTextParser: LineParser {
 
   /// The prefixes `isBoundary` and `isNote` look for, as bytes.
   private static let boundaryPrefixes: [[UInt8]] =
-    (["```", "~~~", "$ ", "No resources found", "No events found", "Error from server ("] + commandPrompts).map {
+    (["```", "~~~", "$ ", "No resources found", "No events", "Error from server ("] + commandPrompts).map {
       Array($0.utf8)
     }
   private static let longestBoundaryPrefix = boundaryPrefixes.map(\.count).max() ?? 0
@@ -448,11 +448,12 @@ package struct KubectlTextParser: LineParser {
   static func isKubectlCommand(_ body: Substring) -> Bool { KubectlCommand.isCommand(body) }
 
   /// What kubectl writes to stderr instead of a table or a describe: `No resources found in
-  /// default namespace.`, `No events found in default namespace.` (§3.3), `Error from server
+  /// default namespace.`, `No events found in default namespace.` (§3.3), `No events.` (a describe's
+  /// Events section before 1.5), `Error from server
   /// (NotFound): pods "x" not found`.
   private static func isNote(_ line: KubectlLine) -> Bool {
     let body = line.body
-    return body.hasPrefix("No resources found") || body.hasPrefix("No events found")
+    return body.hasPrefix("No resources found") || body.hasPrefix("No events found") || body == "No events."
       || body.hasPrefix("Error from server (")
   }
 }
