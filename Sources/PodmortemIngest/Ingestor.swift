@@ -25,6 +25,7 @@ package struct Ingestor: Sendable {
   /// Every parser podmortem ships, in order of preference on equal confidence.
   package static let standardParsers: [any LineParser.Type] = [
     ObjectStreamParser.self,
+    GronParser.self,
     YAMLObjectParser.self,
     KubectlTextParser.self,
     KubeletLogParser.self,

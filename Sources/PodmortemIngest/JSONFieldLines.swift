@@ -46,6 +46,13 @@ package struct JSONFieldLines {
     case array(index: Int)
   }
 
+  /// The table as given: field lines and names a reader found itself (`GronParser`, whose lines
+  /// each name their path).
+  package init(fields: [String: Field], names: [String: String]) {
+    self.fields = fields
+    self.names = names
+  }
+
   /// Reads `bytes`, whose first byte is on line `startLine`, a line at a time.
   ///
   /// Pretty-printed JSON (`kubectl get -o json`, `cluster-info dump`: Go's `MarshalIndent`) has one
@@ -324,10 +331,15 @@ package struct JSONFieldLines {
   /// Gives `pod` the lines of its fields: each container's state and lastState lines (the
   /// decisive lines findings put first; its context evidence, when it has none, is its name line), its
   /// probes' lines, the deletion lines, the status reason and message lines.
-  package func apply(to pod: inout PodSnapshot, source: String) {
+  /// `pasted` gives a line's text as pasted when the JSON was rebuilt from it (`ParseContext.lineText`).
+  package func apply(
+    to pod: inout PodSnapshot, source: String, pasted: (@Sendable (Int) -> String?)? = nil
+  ) {
     guard let root = root(of: pod.name) else { return }
     func evidence(_ path: String) -> Evidence? {
-      fields[root + path].map { Evidence(ref: SourceRef(source: source, line: $0.line), text: $0.text) }
+      fields[root + path].map {
+        Evidence(ref: SourceRef(source: source, line: $0.line), text: pasted?($0.line) ?? $0.text)
+      }
     }
     let lists: [(String, String, ContainerSnapshot.Role)] = [
       ("status.initContainerStatuses", "spec.initContainers", .initContainer),

@@ -82,6 +82,10 @@ package struct ObjectStreamParser: LineParser {
   /// The first and last line of the tail of an object cut into, while it lasts.
   private var excerptTail: (first: Int, last: Int)?
 
+  /// The lines of a pod's fields when the reader that rebuilt the JSON knows them (`GronParser`):
+  /// used instead of finding them in the value's bytes.
+  package var fieldLines: JSONFieldLines?
+
   package init(context: ParseContext) {
     self.context = context
     self.converter = KubeObjectConverter(captureTime: context.captureTime)
@@ -384,10 +388,10 @@ package struct ObjectStreamParser: LineParser {
   /// (`JSONFieldLines`), found in the value's bytes: only values that held a pod are scanned again.
   private func citeFields(of outcome: inout KubeObjectConverter.Outcome, in value: JSONScanner.Value) {
     guard outcome.records.contains(where: { if case .pod = $0 { true } else { false } }) else { return }
-    let lines = JSONFieldLines(value.bytes, startLine: value.startLine)
+    let lines = fieldLines ?? JSONFieldLines(value.bytes, startLine: value.startLine)
     for (i, record) in outcome.records.enumerated() {
       guard case .pod(var pod) = record else { continue }
-      lines.apply(to: &pod, source: context.source.name)
+      lines.apply(to: &pod, source: context.source.name, pasted: context.lineText)
       outcome.records[i] = .pod(pod)
     }
   }

@@ -14,6 +14,9 @@ package struct ParseContext: Sendable {
   /// The pattern catalog, for parsers that recognise a line by its message alone (`PlainTextParser`);
   /// the `Ingestor` sets it.
   package var patterns: PatternCatalog = .empty
+  /// The text a line had as pasted, when the lines a parser reads were rebuilt from it (`GronParser`
+  /// turns assignments back into JSON): evidence quotes what the user pasted.
+  package var lineText: (@Sendable (Int) -> String?)?
 
   package init(
     source: SourceInfo, captureTime: CaptureTime, diagnostics: @escaping DiagnosticSink,
@@ -29,7 +32,9 @@ package struct ParseContext: Sendable {
   package func ref(_ number: Int) -> SourceRef { SourceRef(source: source.name, line: number) }
 
   /// Evidence for one line.
-  package func evidence(_ line: Line) -> Evidence { Evidence(ref: ref(line.number), text: line.text) }
+  package func evidence(_ line: Line) -> Evidence {
+    Evidence(ref: ref(line.number), text: lineText?(line.number) ?? line.text)
+  }
 }
 
 /// A parser for one format. The sniffer picks it from the first lines of a source; it then sees

@@ -1,6 +1,6 @@
 /// What a paste puts in front of a log line: indentation, markdown quote markers (`> `), list
 /// markers (`- `, `* `), a backtick, `grep -n`'s line number (`123:`, or `123-` for a context
-/// line), and the local date and time a web UI's log viewer writes before each line, glued to it
+/// line), `grep -H`'s file or a multi-node tool's host (`sourceName`), and the local date and time a web UI's log viewer writes before each line, glued to it
 /// or not (Rancher: `5/24/2017 4:45:04 PMI0524 08:45:04.581562 …`, docs/kubernetes.md §10.1).
 /// The log parsers read the line after it; the evidence keeps the line as pasted.
 enum PastePrefix {
@@ -37,9 +37,44 @@ enum PastePrefix {
       } else if let stamp = viewerTime(b, from: i) {
         i += stamp
         changed = true
+      } else if rounds == 1, let name = sourceName(b, from: i) {
+        i += name
+        changed = true
       }
     }
     return i
+  }
+
+  /// What names a line's source in front of it, only as the first thing on the line: `grep -H`'s
+  /// file (`kubelet.log:E1127 …`, `/var/log/messages:Nov 27 …`, `kubelet.log:123:E1127 …` with
+  /// `-n`), or the node `talosctl logs` and parallel-ssh tools write (`10.5.0.2: {"ts":…}`,
+  /// `node-1.example: I1127 …`). The name is a path or host: letters, digits and `._/-`, with a
+  /// `.` or `/` in it (so `E1127`, `Warning` or `http` are no names). After `name:` comes the
+  /// line itself, glued (a letter, `[`, `{` or a quote, or `grep -n`'s number and colon), or one
+  /// space and then a JSON object or a klog header's severity and date (`I1127`).
+  static func sourceName(_ b: [UInt8], from start: Int) -> Int? {
+    var i = start
+    var pathLike = false
+    while i < b.count, i - start < 256 {
+      let c = b[i]
+      let word = (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A || c >= 0x30 && c <= 0x39 || c == 0x5F || c == 0x2D
+      guard word || c == 0x2E || c == 0x2F else { break }
+      if c == 0x2E || c == 0x2F { pathLike = true }
+      i += 1
+    }
+    guard pathLike, i > start, i + 1 < b.count, b[i] == 0x3A else { return nil }
+    let next = b[i + 1]
+    let letter = (next | 0x20) >= 0x61 && (next | 0x20) <= 0x7A
+    if letter || next == 0x5B || next == 0x7B || next == 0x22 { return i + 1 - start }
+    if next >= 0x30, next <= 0x39 { return grepNumber(b, from: i + 1) != nil ? i + 1 - start : nil }
+    guard next == 0x20, i + 2 < b.count else { return nil }
+    let after = b[i + 2]
+    if after == 0x7B { return i + 2 - start }
+    // A klog header: severity, then MMDD.
+    guard [0x49, 0x57, 0x45, 0x46].contains(after), i + 6 < b.count,
+      b[(i + 3)...(i + 6)].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 })
+    else { return nil }
+    return i + 2 - start
   }
 
   /// `123:` or `123-` (grep -n) followed by a letter, a `[`, a `{` or a quote: its length.

@@ -254,6 +254,9 @@ func everyPodStatusIsKept(_ status: String) throws {
   #expect(words("<html> body </html>") == ["<html>", "body", "</html>"])
   #expect(words("pod/<a b c d> x") == ["pod/<a", "b", "c", "d>", "x"])
   #expect(words("pod/<your pod name>.") == ["pod/<your pod name>."])
+  // A web page's copy pads with no-break spaces.
+  let nbsp = parseKubectl("NAME\u{00A0}\u{00A0}\u{00A0}READY   STATUS\nweb-0\u{00A0}\u{00A0}0/1     Error\n")
+  #expect(nbsp.unrecognised == [] && nbsp.pods.map(\.name) == ["web-0"])
 }
 
 @Test func preOneZeroGetPodsRowsByPosition() throws {

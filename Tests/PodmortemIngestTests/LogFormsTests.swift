@@ -35,6 +35,31 @@ struct LogFormsTests {
     }
   }
 
+  /// `grep -H` (with or without `-n`) names the file, `talosctl logs` and parallel-ssh tools the
+  /// node, in front of each line: read past, as a quote mark is.
+  @Test func aFileOrNodeNameInFrontOfTheLineIsAPrefix() throws {
+    let klog = #"E1127 00:58:40.512204    2291 prober.go:104] "Probe failed" probeType="Liveness" pod="shop/web-0""#
+    for prefix in ["kubelet.log:", "/var/log/kubelet.log:123:", "10.5.0.2: ", "node-1.example: ", "logs/node-1.log:7-"]
+    {
+      #expect(String(decoding: PastePrefix.payload(prefix + klog), as: UTF8.self) == klog, "\(prefix)")
+    }
+    let json = #"{"ts":1700000000000.123,"msg":"Probe failed"}"#
+    #expect(String(decoding: PastePrefix.payload("10.5.0.2: " + json), as: UTF8.self) == json)
+    // Not a name: no `.` or `/` in it, a space before the line that is no klog header or JSON, a
+    // program's `file.go:42: message`, a URL.
+    for text in [
+      "E1127: x", "node-1: I1127 00:58:40.5", "10.5.0.2: hello", "main.go:42: started", "http://example.com/x",
+      "app.kubernetes.io/name: web",
+    ] {
+      #expect(PastePrefix.sourceName(Array(text.utf8), from: 0) == nil, "\(text)")
+    }
+    let read = Self.logs(
+      "kubelet.log:" + klog
+        + #" podUID="5e0c1a2b" containerName="web" probeResult="failure" output="HTTP probe failed with statuscode: 500""#
+        + "\n")
+    #expect(read.account.firstUnrecognised.isEmpty && read.records.first?.pod == "web-0")
+  }
+
   /// kubelet 1.5–1.7 named the volume by its unique name, then `(spec.Name: "…")` and the pod by uid,
   /// and put `with:` before the error (the glusterfs paste of the real-pastes corpus).
   @Test func aRancherKubeletLogWithTheOldMountWordingIsAMountFailure() throws {

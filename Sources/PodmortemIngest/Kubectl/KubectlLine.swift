@@ -50,6 +50,8 @@ struct KubectlLine {
     }
     var text = line.text
     if text.utf8.contains(0x1B) || text.utf8.contains(0x5E) { text = Self.stripColour(text) }
+    // A web page's copy pads with no-break spaces (U+00A0, `&nbsp;`): padding all the same.
+    if text.utf8.contains(0xA0), text.contains("\u{00A0}") { text = text.replacing("\u{00A0}", with: " ") }
     // A markdown quote (`> Name:  web-0`, `>   Warning  Unhealthy …`): the quoted text is the paste.
     if text.utf8.first == 0x3E { text = Self.unquote(text) }
     // A row pasted as inline code: `` `web-0   0/1   CrashLoopBackOff   5   2m` ``.
