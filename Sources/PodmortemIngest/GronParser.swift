@@ -22,13 +22,16 @@ package struct GronParser: LineParser {
     return hits > 0 && hits * 2 >= lines ? 95 : 0
   }
 
-  /// The most assignments one document is built from; past it the rest is counted unrecognised
-  /// and a diagnostic says so (a gron of a whole cluster's events belongs in JSON).
+  /// The most assignments, and bytes of them, one document is built from (it is held whole until
+  /// the end, unlike JSON, which streams); past either the rest is counted unrecognised and a
+  /// diagnostic says so (a gron of a whole cluster's events belongs in JSON).
   static let maxAssignments = 200_000
+  static let maxBytes = 32 << 20
 
   private let context: ParseContext
   private var root = Node(line: 0)
   private var count = 0
+  private var bytes = 0
   private var texts: [Int: String] = [:]
   private var fields: [String: JSONFieldLines.Field] = [:]
   private var names: [String: String] = [:]
@@ -39,19 +42,21 @@ package struct GronParser: LineParser {
   package mutating func feed(_ line: Line, emit: (Record) -> Void) -> SourceAccount.Verdict {
     if line.text.isEmpty { return .ignored }
     guard let assignment = Assignment(line.text) else { return .unrecognised }
-    guard count < Self.maxAssignments else {
+    guard count < Self.maxAssignments, bytes + line.text.utf8.count <= Self.maxBytes else {
       if !warned {
         warned = true
         context.diagnostics(
           Diagnostic(
             .warning, context.ref(line.number),
-            "more than \(Self.maxAssignments) gron assignments: the rest are not read"))
+            "more than \(Self.maxAssignments) gron assignments or \(Self.maxBytes >> 20) MiB of them: "
+              + "the rest are not read"))
       }
       return .unrecognised
     }
     if count == 0 { root.line = line.number }
     guard root.assign(assignment.path[...], value: assignment.value, line: line.number) else { return .unrecognised }
     count += 1
+    bytes += line.text.utf8.count
     texts[line.number] = line.text
     // Every assignment names its field's path: the lines findings cite (`JSONFieldLines`).
     let path = assignment.path.map { step -> String in
