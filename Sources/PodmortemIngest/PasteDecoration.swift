@@ -15,7 +15,17 @@ enum PasteDecoration {
     }
     if t.isEmpty { return true }
     return isFence(t) || isElision(t) || isPrompt(t) || isRule(t) || isDelimiter(t) || isMarkupOnly(t)
-      || KubectlCommand.isCommand(t)
+      || isBoldHeading(t) || KubectlCommand.isCommand(t)
+  }
+
+  /// A line that is only bold text, maybe with a colon (`**What happened**:`, `**kubernetes-master:**`):
+  /// the heading a poster writes above a paste.
+  static func isBoldHeading(_ t: Substring) -> Bool {
+    var t = t
+    if t.last == ":" { t = t.dropLast() }
+    guard t.count > 4, t.count <= 120, t.hasPrefix("**"), t.hasSuffix("**") else { return false }
+    let inside = t.dropFirst(2).dropLast(2)
+    return !inside.isEmpty && !inside.contains("*") && inside.first != " " && inside.last != " "
   }
 
   /// An AsciiDoc listing block's delimiter or attribute line (`----`, `....`, `[source,sh]`), or a

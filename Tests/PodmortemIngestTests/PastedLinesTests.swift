@@ -122,6 +122,7 @@ struct PasteDecorationTests {
     "Kubectl describe po -n <namespace>", "C:\\kubectl describe po demo-0",
     "[12:54:41] $ ./cluster/kubectl.sh describe pod x",
     "Running: cluster/../_output/bin/kubectl describe minions node-1", "`oc get events -w`",
+    "**What happened**:", "**kubernetes-master:**",
   ])
   func decoration(_ line: String) {
     #expect(PasteDecoration.contains(line))
@@ -133,6 +134,7 @@ struct PasteDecorationTests {
     "CrashLoopBackOff... again", "<pre>Warning  Unhealthy  10s  kubelet  Liveness probe failed</pre>",
     "<summary>x</summary> and then the pod died", "Command: kubectl get pods", "k -n shop get pods",
     "kubelet get pods", "--", "---", "k8s get pods", "kubectl is broken", "<script>alert(1)</script>",
+    "**Status:**  CrashLoopBackOff", "**a** and **b**",
   ])
   func notDecoration(_ line: String) {
     #expect(!PasteDecoration.contains(line))
