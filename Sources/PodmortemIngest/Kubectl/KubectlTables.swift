@@ -235,15 +235,14 @@ enum LegacyPodsTable {
     }
     close()
     if let name = cells["POD"] {
-      return pod(name: name, ip: cells["IP"], host: cells["HOST"], labels: cells["LABELS"], status: cells["STATUS"])
-        .map {
-          var p = $0; p.message = cells["MESSAGE"].map(String.init); return .pod(p)
-        } ?? byShape(line.tokens)
+      let read = pod(name: name, ip: cells["IP"], host: cells["HOST"], labels: cells["LABELS"], status: cells["STATUS"])
+      guard var pod = read else { return byShape(words) }
+      pod.message = cells["MESSAGE"].map(String.init)
+      return .pod(pod)
     }
-    return container(
-      name: cells["CONTAINER(S)"], image: cells["IMAGE(S)"], status: cells["STATUS"], message: cells["MESSAGE"]
-    )
-    .map(Row.container) ?? byShape(line.tokens)
+    let read = container(
+      name: cells["CONTAINER(S)"], image: cells["IMAGE(S)"], status: cells["STATUS"], message: cells["MESSAGE"])
+    return read.map(Row.container) ?? byShape(words)
   }
 
   private static let phases: Set<Substring> = ["Pending", "Running", "Succeeded", "Failed", "Unknown"]
