@@ -15,15 +15,16 @@ package struct LogSample: Sendable {
   /// Records seen per pattern id, kept or not.
   package var counts: [String: Int] { byPattern.mapValues(\.seen) }
 
+  /// Kept records are packed (`PackedLog`): one buffer each instead of a string per field.
   private struct Ends {
     /// The `keep` smallest records, sorted, and their source lines (`headRefs[i]` is
-    /// `head[i].evidence.ref`): the order is decided on the lines, without reading a record.
-    var head: [LogRecord] = []
+    /// `head[i].ref`): the order is decided on the lines, without reading a record.
+    var head: [PackedLog] = []
     var headRefs: [SourceRef] = []
     /// The `keep` largest records, a ring: sorted from `tailStart` to the end and on from the
     /// start. A record arriving in source order replaces the smallest in place, instead of the
     /// whole window shifting down one on every line. `tailRefs` holds their lines, in step.
-    var tail: [LogRecord] = []
+    var tail: [PackedLog] = []
     var tailRefs: [SourceRef] = []
     /// Where the smallest of `tail` is; 0 until `tail` is full.
     var tailStart = 0
@@ -31,15 +32,14 @@ package struct LogSample: Sendable {
     var seen = 0
 
     /// The largest records, sorted.
-    var kept: [LogRecord] { Array(tail[tailStart...] + tail[..<tailStart]) }
+    var kept: [PackedLog] { Array(tail[tailStart...] + tail[..<tailStart]) }
     var keptRefs: [SourceRef] { Array(tailRefs[tailStart...] + tailRefs[..<tailStart]) }
   }
 
   package init() {}
 
-  /// Takes `record` into the sample when it is among the first or last `keep` of its pattern.
-  /// The record is moved, not copied, into the tail (a copy retains every string it holds, on
-  /// every line of a log).
+  /// Takes `record` into the sample when it is among the first or last `keep` of its pattern,
+  /// packed once for both ends.
   package mutating func insert(_ record: consuming LogRecord) {
     if let id = record.patternID {
       // Through the subscript's modify accessor: the kept arrays are changed in place, not copied.
@@ -49,11 +49,12 @@ package struct LogSample: Sendable {
     Self.keep(record, in: &unrecognised)
   }
 
-  private static func keep(_ record: consuming LogRecord, in ends: inout Ends) {
+  private static func keep(_ record: borrowing LogRecord, in ends: inout Ends) {
     ends.seen += 1
     let ref = record.evidence.ref
-    keepSmallest(&ends, record, ref)
-    keepLargest(&ends, record, ref)
+    var packed: PackedLog?
+    keepSmallest(&ends, record, ref, &packed)
+    keepLargest(&ends, record, ref, &packed)
   }
 
   /// Everything kept, in source order, each record once.
@@ -63,13 +64,13 @@ package struct LogSample: Sendable {
     all.sort(by: Self.order)
     var out: [LogRecord] = []
     out.reserveCapacity(all.count)
-    for r in all where out.last.map({ !Self.same($0, r) }) ?? true { out.append(r) }
+    var last: PackedLog?
+    for p in all {
+      if let last, last.ref == p.ref, last == p || last.record == p.record { continue }
+      out.append(p.record)
+      last = p
+    }
     return out
-  }
-
-  /// The same record: the same source line, then full equality (rarely reached).
-  private static func same(_ a: LogRecord, _ b: LogRecord) -> Bool {
-    a.evidence.ref == b.evidence.ref && a == b
   }
 
   /// Source position, then text. One source line yields one record, so this order is total on
@@ -79,35 +80,50 @@ package struct LogSample: Sendable {
     return a.evidence.text < b.evidence.text
   }
 
+  /// `order` on packed records.
+  private static func order(_ a: PackedLog, _ b: PackedLog) -> Bool {
+    if a.ref != b.ref { return a.ref < b.ref }
+    return a.lineText < b.lineText
+  }
+
   // The helpers below decide `order` on the kept lines (`refs`) and read a kept record only when
-  // its line is the new record's own (a line given twice): reading a record out of its array
-  // copies it, a retain per field, which on every line of a log cost more than the rest.
+  // its line is the new record's own (a line given twice).
 
   /// `order(r, list[i])`, where `ref` is `r`'s line and `refs[i]` is `list[i]`'s.
   private static func precedes(
-    _ r: borrowing LogRecord, _ ref: SourceRef, _ list: [LogRecord], _ refs: [SourceRef], _ i: Int
+    _ r: borrowing LogRecord, _ ref: SourceRef, _ list: [PackedLog], _ refs: [SourceRef], _ i: Int
   ) -> Bool {
     if ref != refs[i] { return ref < refs[i] }
-    return r.evidence.text < list[i].evidence.text
+    return r.evidence.text < list[i].lineText
   }
 
   /// `order(list[i], r)`, where `ref` is `r`'s line and `refs[i]` is `list[i]`'s.
   private static func follows(
-    _ r: borrowing LogRecord, _ ref: SourceRef, _ list: [LogRecord], _ refs: [SourceRef], _ i: Int
+    _ r: borrowing LogRecord, _ ref: SourceRef, _ list: [PackedLog], _ refs: [SourceRef], _ i: Int
   ) -> Bool {
     if ref != refs[i] { return refs[i] < ref }
-    return list[i].evidence.text < r.evidence.text
+    return list[i].lineText < r.evidence.text
   }
 
-  /// `same(list[i], r)`.
+  /// `list[i]` is `r`.
   private static func isKept(
-    _ r: borrowing LogRecord, _ ref: SourceRef, _ list: [LogRecord], _ refs: [SourceRef], _ i: Int
+    _ r: borrowing LogRecord, _ ref: SourceRef, _ list: [PackedLog], _ refs: [SourceRef], _ i: Int
   ) -> Bool {
-    refs[i] == ref && list[i] == r
+    refs[i] == ref && list[i].record == r
   }
 
-  /// Keeps a copy of `r` in `ends.head` if it is among the `keep` smallest.
-  private static func keepSmallest(_ ends: inout Ends, _ r: borrowing LogRecord, _ ref: SourceRef) {
+  /// `r` packed, once.
+  private static func packed(_ r: borrowing LogRecord, _ packed: inout PackedLog?) -> PackedLog {
+    if let packed { return packed }
+    let p = PackedLog(r)
+    packed = p
+    return p
+  }
+
+  /// Keeps `r` in `ends.head` if it is among the `keep` smallest.
+  private static func keepSmallest(
+    _ ends: inout Ends, _ r: borrowing LogRecord, _ ref: SourceRef, _ p: inout PackedLog?
+  ) {
     let count = ends.headRefs.count
     // Records mostly arrive in source order: once the head is full, a later one is out at once.
     if count == keep, !precedes(r, ref, ends.head, ends.headRefs, count - 1) { return }
@@ -124,12 +140,14 @@ package struct LogSample: Sendable {
       ends.head.reserveCapacity(keep)
       ends.headRefs.reserveCapacity(keep)
     }
-    ends.head.insert(copy r, at: at)
+    ends.head.insert(packed(r, &p), at: at)
     ends.headRefs.insert(ref, at: at)
   }
 
   /// Keeps `r` in `ends.tail` if it is among the `keep` largest.
-  private static func keepLargest(_ ends: inout Ends, _ r: consuming LogRecord, _ ref: SourceRef) {
+  private static func keepLargest(
+    _ ends: inout Ends, _ r: borrowing LogRecord, _ ref: SourceRef, _ p: inout PackedLog?
+  ) {
     let count = ends.tailRefs.count
     let start = ends.tailStart
     if count == keep, !follows(r, ref, ends.tail, ends.tailRefs, start) { return }
@@ -143,10 +161,10 @@ package struct LogSample: Sendable {
             ends.tail.reserveCapacity(keep)
             ends.tailRefs.reserveCapacity(keep)
           }
-          ends.tail.append(r)
+          ends.tail.append(packed(r, &p))
           ends.tailRefs.append(ref)
         } else {
-          ends.tail[start] = r
+          ends.tail[start] = packed(r, &p)
           ends.tailRefs[start] = ref
           ends.tailStart = start + 1 == count ? 0 : start + 1
         }
@@ -172,7 +190,165 @@ package struct LogSample: Sendable {
       ends.tail.reserveCapacity(keep)
       ends.tailRefs.reserveCapacity(keep)
     }
-    ends.tail.insert(r, at: at)
+    ends.tail.insert(packed(r, &p), at: at)
     ends.tailRefs.insert(ref, at: at)
+  }
+}
+
+/// A `LogRecord` as a sample keeps it: its strings in one byte buffer (one allocation instead of
+/// one per string and per field list), the line's text written once when the record's text is its
+/// end (a klog body) and the message written once when it is the text. A kept record of a kubelet
+/// line then costs about a third of what the record costs (docs/architecture.md "What must hold").
+///
+/// `record` gives back a record equal to the one packed. The encoding is a function of the record
+/// and tells every record apart (each string says whether it is present and how long it is), so
+/// two packed records are equal exactly when the records are.
+struct PackedLog: Hashable, Sendable {
+  let origin: LogRecord.Origin
+  let time: TimeRange?
+  let patternID: String?
+  let pastedAt: SourceRef?
+  let previousRun: Bool
+  let restartNumber: Int?
+  let ref: SourceRef
+  /// `evidence.text`, `text`, `message`, `severity`, `node`, `namespace`, `pod`, `container`, then
+  /// `fields` and `captures` (a count, then each key and value).
+  let bytes: [UInt8]
+
+  /// How a string is written: absent, as its bytes, as the end of the line's text (its length
+  /// only), or as the record's text (nothing more).
+  private enum Form: UInt8 {
+    case absent = 0
+    case bytes = 1
+    case lineEnd = 2
+    case text = 3
+  }
+
+  init(_ r: borrowing LogRecord) {
+    origin = r.origin
+    time = r.time
+    patternID = r.patternID
+    pastedAt = r.pastedAt
+    previousRun = r.previousRun
+    restartNumber = r.restartNumber
+    ref = r.evidence.ref
+    var out: [UInt8] = []
+    var size = r.evidence.text.utf8.count + r.message.utf8.count + 64
+    for kv in r.fields { size += kv.key.utf8.count + kv.value.utf8.count + 4 }
+    for kv in r.captures { size += kv.key.utf8.count + kv.value.utf8.count + 4 }
+    out.reserveCapacity(size)
+    Self.put(r.evidence.text, &out)
+    let line = r.evidence.text.utf8
+    let text = r.text.utf8
+    if text.count <= line.count, line.suffix(text.count).elementsEqual(text) {
+      out.append(Form.lineEnd.rawValue)
+      Self.putCount(text.count, &out)
+    } else {
+      Self.put(r.text, &out)
+    }
+    if r.message == r.text, r.message.utf8.elementsEqual(text) {
+      out.append(Form.text.rawValue)
+    } else {
+      Self.put(r.message, &out)
+    }
+    for value in [r.severity, r.node, r.namespace, r.pod, r.container] { Self.put(value, &out) }
+    for list in [r.fields, r.captures] {
+      Self.putCount(list.count, &out)
+      for kv in list {
+        Self.put(kv.key, &out)
+        Self.put(kv.value, &out)
+      }
+    }
+    bytes = out
+  }
+
+  /// The record packed.
+  var record: LogRecord {
+    var i = 0
+    let line = string(&i, line: nil, text: nil) ?? ""
+    let text = string(&i, line: line, text: nil) ?? ""
+    let message = string(&i, line: line, text: text) ?? ""
+    var r = LogRecord(origin: origin, message: message, evidence: Evidence(ref: ref, text: line))
+    r.text = text
+    r.severity = string(&i, line: line, text: text)
+    r.node = string(&i, line: line, text: text)
+    r.namespace = string(&i, line: line, text: text)
+    r.pod = string(&i, line: line, text: text)
+    r.container = string(&i, line: line, text: text)
+    r.fields = pairs(&i)
+    r.captures = pairs(&i)
+    r.time = time
+    r.patternID = patternID
+    r.pastedAt = pastedAt
+    r.previousRun = previousRun
+    r.restartNumber = restartNumber
+    return r
+  }
+
+  /// `evidence.text`, for ordering two records of one line.
+  var lineText: String {
+    var i = 0
+    return string(&i, line: nil, text: nil) ?? ""
+  }
+
+  private static func put(_ s: String?, _ out: inout [UInt8]) {
+    guard let s else {
+      out.append(Form.absent.rawValue)
+      return
+    }
+    out.append(Form.bytes.rawValue)
+    putCount(s.utf8.count, &out)
+    out.append(contentsOf: s.utf8)
+  }
+
+  /// A count in LEB128: seven bits a byte, low bits first.
+  private static func putCount(_ n: Int, _ out: inout [UInt8]) {
+    var n = UInt(n)
+    while n >= 0x80 {
+      out.append(UInt8(n & 0x7F) | 0x80)
+      n >>= 7
+    }
+    out.append(UInt8(n))
+  }
+
+  private func count(_ i: inout Int) -> Int {
+    var n: UInt = 0
+    var shift: UInt = 0
+    while i < bytes.count {
+      let b = bytes[i]
+      i += 1
+      n |= UInt(b & 0x7F) << shift
+      if b < 0x80 { break }
+      shift += 7
+    }
+    return Int(n)
+  }
+
+  private func string(_ i: inout Int, line: String?, text: String?) -> String? {
+    guard i < bytes.count else { return nil }
+    let form = Form(rawValue: bytes[i])
+    i += 1
+    switch form {
+    case .bytes:
+      let n = count(&i)
+      defer { i += n }
+      return String(decoding: bytes[i..<(i + n)], as: UTF8.self)
+    case .lineEnd:
+      let n = count(&i)
+      guard let line else { return nil }
+      return String(decoding: line.utf8.suffix(n), as: UTF8.self)
+    case .text: return text
+    case .absent, nil: return nil
+    }
+  }
+
+  private func pairs(_ i: inout Int) -> [KeyValue] {
+    let n = count(&i)
+    var out: [KeyValue] = []
+    out.reserveCapacity(n)
+    for _ in 0..<n {
+      out.append(KeyValue(string(&i, line: nil, text: nil) ?? "", string(&i, line: nil, text: nil) ?? ""))
+    }
+    return out
   }
 }
