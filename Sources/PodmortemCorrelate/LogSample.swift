@@ -238,27 +238,32 @@ struct PackedLog: Hashable, Sendable {
     for kv in r.captures { size += kv.key.utf8.count + kv.value.utf8.count + 4 }
     out.reserveCapacity(size)
     Self.put(r.evidence.text, &out)
-    let line = r.evidence.text.utf8
-    let text = r.text.utf8
-    if text.count <= line.count, line.suffix(text.count).elementsEqual(text) {
+    var line = r.evidence.text
+    var text = r.text
+    var message = r.message
+    let textCount = text.utf8.count
+    let lineEnd = line.withUTF8 { l in
+      text.withUTF8 { t in t.count <= l.count && Self.same(UnsafeBufferPointer(rebasing: l[(l.count - t.count)...]), t)
+      }
+    }
+    if lineEnd {
       out.append(Form.lineEnd.rawValue)
-      Self.putCount(text.count, &out)
+      Self.putCount(textCount, &out)
     } else {
       Self.put(r.text, &out)
     }
-    if r.message == r.text, r.message.utf8.elementsEqual(text) {
+    if message.withUTF8({ m in text.withUTF8 { t in Self.same(m, t) } }) {
       out.append(Form.text.rawValue)
     } else {
       Self.put(r.message, &out)
     }
-    for value in [r.severity, r.node, r.namespace, r.pod, r.container] { Self.put(value, &out) }
-    for list in [r.fields, r.captures] {
-      Self.putCount(list.count, &out)
-      for kv in list {
-        Self.put(kv.key, &out)
-        Self.put(kv.value, &out)
-      }
-    }
+    Self.put(r.severity, &out)
+    Self.put(r.node, &out)
+    Self.put(r.namespace, &out)
+    Self.put(r.pod, &out)
+    Self.put(r.container, &out)
+    Self.put(r.fields, &out)
+    Self.put(r.captures, &out)
     bytes = out
   }
 
@@ -291,14 +296,31 @@ struct PackedLog: Hashable, Sendable {
     return string(&i, line: nil, text: nil) ?? ""
   }
 
-  private static func put(_ s: String?, _ out: inout [UInt8]) {
-    guard let s else {
+  /// Whether two byte buffers hold the same bytes.
+  private static func same(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard a.count == b.count else { return false }
+    guard a.count > 0, let pa = a.baseAddress, let pb = b.baseAddress else { return true }
+    return memcmp(pa, pb, a.count) == 0
+  }
+
+  private static func put(_ list: [KeyValue], _ out: inout [UInt8]) {
+    putCount(list.count, &out)
+    for kv in list {
+      put(kv.key, &out)
+      put(kv.value, &out)
+    }
+  }
+
+  private static func put(_ string: String?, _ out: inout [UInt8]) {
+    guard var s = string else {
       out.append(Form.absent.rawValue)
       return
     }
     out.append(Form.bytes.rawValue)
-    putCount(s.utf8.count, &out)
-    out.append(contentsOf: s.utf8)
+    s.withUTF8 { bytes in
+      putCount(bytes.count, &out)
+      out.append(contentsOf: bytes)
+    }
   }
 
   /// A count in LEB128: seven bits a byte, low bits first.
