@@ -232,12 +232,6 @@ struct PackedLog: Hashable, Sendable {
     previousRun = r.previousRun
     restartNumber = r.restartNumber
     ref = r.evidence.ref
-    var out: [UInt8] = []
-    var size = r.evidence.text.utf8.count + r.message.utf8.count + 64
-    for kv in r.fields { size += kv.key.utf8.count + kv.value.utf8.count + 4 }
-    for kv in r.captures { size += kv.key.utf8.count + kv.value.utf8.count + 4 }
-    out.reserveCapacity(size)
-    Self.put(r.evidence.text, &out)
     var line = r.evidence.text
     var text = r.text
     var message = r.message
@@ -246,25 +240,34 @@ struct PackedLog: Hashable, Sendable {
       text.withUTF8 { t in t.count <= l.count && Self.same(UnsafeBufferPointer(rebasing: l[(l.count - t.count)...]), t)
       }
     }
-    if lineEnd {
-      out.append(Form.lineEnd.rawValue)
-      Self.putCount(textCount, &out)
-    } else {
-      Self.put(r.text, &out)
+    let messageIsText = message.withUTF8 { m in text.withUTF8 { t in Self.same(m, t) } }
+    // Measured first, then written once into a buffer of exactly that size.
+    var size = Writer.size(r.evidence.text)
+    size += lineEnd ? 1 + Writer.countSize(textCount) : Writer.size(r.text)
+    size += messageIsText ? 1 : Writer.size(r.message)
+    size += Writer.size(r.severity) + Writer.size(r.node) + Writer.size(r.namespace) + Writer.size(r.pod)
+    size += Writer.size(r.container)
+    size += Writer.size(r.fields) + Writer.size(r.captures)
+    bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, written in
+      var w = Writer(buffer)
+      w.put(r.evidence.text)
+      if lineEnd {
+        w.byte(Form.lineEnd.rawValue)
+        w.count(textCount)
+      } else {
+        w.put(r.text)
+      }
+      if messageIsText { w.byte(Form.text.rawValue) } else { w.put(r.message) }
+      w.put(r.severity)
+      w.put(r.node)
+      w.put(r.namespace)
+      w.put(r.pod)
+      w.put(r.container)
+      w.put(r.fields)
+      w.put(r.captures)
+      assert(w.at == size)
+      written = w.at
     }
-    if message.withUTF8({ m in text.withUTF8 { t in Self.same(m, t) } }) {
-      out.append(Form.text.rawValue)
-    } else {
-      Self.put(r.message, &out)
-    }
-    Self.put(r.severity, &out)
-    Self.put(r.node, &out)
-    Self.put(r.namespace, &out)
-    Self.put(r.pod, &out)
-    Self.put(r.container, &out)
-    Self.put(r.fields, &out)
-    Self.put(r.captures, &out)
-    bytes = out
   }
 
   /// The record packed.
@@ -303,34 +306,74 @@ struct PackedLog: Hashable, Sendable {
     return memcmp(pa, pb, a.count) == 0
   }
 
-  private static func put(_ list: [KeyValue], _ out: inout [UInt8]) {
-    putCount(list.count, &out)
-    for kv in list {
-      put(kv.key, &out)
-      put(kv.value, &out)
-    }
-  }
+  /// Writes the encoding into a buffer measured for it with the same rules (`size`); a write
+  /// past its end traps.
+  private struct Writer {
+    let buffer: UnsafeMutableBufferPointer<UInt8>
+    var at = 0
 
-  private static func put(_ string: String?, _ out: inout [UInt8]) {
-    guard var s = string else {
-      out.append(Form.absent.rawValue)
-      return
-    }
-    out.append(Form.bytes.rawValue)
-    s.withUTF8 { bytes in
-      putCount(bytes.count, &out)
-      out.append(contentsOf: bytes)
-    }
-  }
+    init(_ buffer: UnsafeMutableBufferPointer<UInt8>) { self.buffer = buffer }
 
-  /// A count in LEB128: seven bits a byte, low bits first.
-  private static func putCount(_ n: Int, _ out: inout [UInt8]) {
-    var n = UInt(n)
-    while n >= 0x80 {
-      out.append(UInt8(n & 0x7F) | 0x80)
-      n >>= 7
+    static func countSize(_ n: Int) -> Int {
+      var n = UInt(n)
+      var size = 1
+      while n >= 0x80 {
+        n >>= 7
+        size += 1
+      }
+      return size
     }
-    out.append(UInt8(n))
+
+    static func size(_ string: String?) -> Int {
+      guard let string else { return 1 }
+      let n = string.utf8.count
+      return 1 + countSize(n) + n
+    }
+
+    static func size(_ list: [KeyValue]) -> Int {
+      var size = countSize(list.count)
+      for kv in list { size += Self.size(kv.key) + Self.size(kv.value) }
+      return size
+    }
+
+    mutating func byte(_ b: UInt8) {
+      buffer[at] = b
+      at += 1
+    }
+
+    /// A count in LEB128: seven bits a byte, low bits first.
+    mutating func count(_ n: Int) {
+      var n = UInt(n)
+      while n >= 0x80 {
+        byte(UInt8(n & 0x7F) | 0x80)
+        n >>= 7
+      }
+      byte(UInt8(n))
+    }
+
+    mutating func put(_ string: String?) {
+      guard var s = string else {
+        byte(Form.absent.rawValue)
+        return
+      }
+      byte(Form.bytes.rawValue)
+      s.withUTF8 { bytes in
+        count(bytes.count)
+        guard let from = bytes.baseAddress, bytes.count > 0 else { return }
+        precondition(at + bytes.count <= buffer.count)
+        guard let base = buffer.baseAddress else { return }
+        UnsafeMutableRawPointer(base + at).copyMemory(from: from, byteCount: bytes.count)
+        at += bytes.count
+      }
+    }
+
+    mutating func put(_ list: [KeyValue]) {
+      count(list.count)
+      for kv in list {
+        put(kv.key)
+        put(kv.value)
+      }
+    }
   }
 
   private func count(_ i: inout Int) -> Int {
