@@ -59,6 +59,13 @@ package struct LogSample: Sendable {
 
   /// Everything kept, in source order, each record once.
   package var records: [LogRecord] {
+    var strings = SharedStrings()
+    return records(sharing: &strings)
+  }
+
+  /// `records`, their repeated strings (a pod's name, a field's value, a message) built once
+  /// across every call given the same `strings`.
+  package func records(sharing strings: inout SharedStrings) -> [LogRecord] {
     var all = unrecognised.head + unrecognised.kept
     for ends in byPattern.values { all += ends.head + ends.kept }
     all.sort(by: Self.order)
@@ -67,7 +74,7 @@ package struct LogSample: Sendable {
     var last: PackedLog?
     for p in all {
       if let last, last.ref == p.ref, last == p || last.record == p.record { continue }
-      out.append(p.record)
+      out.append(p.record(sharing: &strings))
       last = p
     }
     return out
@@ -272,19 +279,26 @@ struct PackedLog: Hashable, Sendable {
 
   /// The record packed.
   var record: LogRecord {
+    var strings = SharedStrings()
+    return record(sharing: &strings)
+  }
+
+  /// The record packed, the strings other records repeat taken from `strings` (the line and its
+  /// text are the line's own).
+  func record(sharing strings: inout SharedStrings) -> LogRecord {
     var i = 0
     let line = string(&i, line: nil, text: nil) ?? ""
     let text = string(&i, line: line, text: nil) ?? ""
-    let message = string(&i, line: line, text: text) ?? ""
+    let message = string(&i, line: line, text: text, sharing: &strings) ?? ""
     var r = LogRecord(origin: origin, message: message, evidence: Evidence(ref: ref, text: line))
     r.text = text
-    r.severity = string(&i, line: line, text: text)
-    r.node = string(&i, line: line, text: text)
-    r.namespace = string(&i, line: line, text: text)
-    r.pod = string(&i, line: line, text: text)
-    r.container = string(&i, line: line, text: text)
-    r.fields = pairs(&i)
-    r.captures = pairs(&i)
+    r.severity = string(&i, line: line, text: text, sharing: &strings)
+    r.node = string(&i, line: line, text: text, sharing: &strings)
+    r.namespace = string(&i, line: line, text: text, sharing: &strings)
+    r.pod = string(&i, line: line, text: text, sharing: &strings)
+    r.container = string(&i, line: line, text: text, sharing: &strings)
+    r.fields = pairs(&i, sharing: &strings)
+    r.captures = pairs(&i, sharing: &strings)
     r.time = time
     r.patternID = patternID
     r.pastedAt = pastedAt
@@ -300,7 +314,7 @@ struct PackedLog: Hashable, Sendable {
   }
 
   /// Whether two byte buffers hold the same bytes.
-  private static func same(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+  static func same(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
     guard a.count == b.count else { return false }
     guard a.count > 0, let pa = a.baseAddress, let pb = b.baseAddress else { return true }
     return memcmp(pa, pb, a.count) == 0
@@ -407,13 +421,55 @@ struct PackedLog: Hashable, Sendable {
     }
   }
 
-  private func pairs(_ i: inout Int) -> [KeyValue] {
+  /// `string(_:line:text:)`, a string of more bytes than a `String` holds inline taken from
+  /// `strings` when an equal one was built before.
+  private func string(_ i: inout Int, line: String?, text: String?, sharing strings: inout SharedStrings) -> String? {
+    guard let s = string(&i, line: line, text: text) else { return nil }
+    return strings.shared(s)
+  }
+
+  private func pairs(_ i: inout Int, sharing strings: inout SharedStrings) -> [KeyValue] {
     let n = count(&i)
     var out: [KeyValue] = []
     out.reserveCapacity(n)
     for _ in 0..<n {
-      out.append(KeyValue(string(&i, line: nil, text: nil) ?? "", string(&i, line: nil, text: nil) ?? ""))
+      let key = string(&i, line: nil, text: nil, sharing: &strings) ?? ""
+      out.append(KeyValue(key, string(&i, line: nil, text: nil, sharing: &strings) ?? ""))
     }
     return out
+  }
+}
+
+/// Strings built once: log records read back from their samples share each repeated value (a
+/// pod's name, a field's value, a message) instead of holding a copy each, which was most of a
+/// run's peak memory on a long kubelet log (docs/architecture.md "What must hold"). Strings are
+/// shared only when their bytes are the same (not merely equal as `String`s, which `é` written
+/// two ways are), so sharing changes no value and no byte of output.
+package struct SharedStrings {
+  private var seen = Set<Bytes>()
+
+  /// A string hashed and compared by its UTF-8 bytes.
+  private struct Bytes: Hashable {
+    let string: String
+
+    static func == (a: Bytes, b: Bytes) -> Bool {
+      var x = a.string
+      var y = b.string
+      return x.withUTF8 { p in y.withUTF8 { q in PackedLog.same(p, q) } }
+    }
+
+    func hash(into hasher: inout Hasher) {
+      var s = string
+      s.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+  }
+
+  package init() {}
+
+  /// The string with the bytes of `s` seen first, else `s`. A string short enough to be stored
+  /// inline (15 UTF-8 bytes on 64-bit platforms) costs no allocation and is returned as it is.
+  package mutating func shared(_ s: String) -> String {
+    guard s.utf8.count > 15 else { return s }
+    return seen.insert(Bytes(string: s)).memberAfterInsert.string
   }
 }

@@ -117,6 +117,26 @@ struct PackedLogTests {
     }
   }
 
+  /// Records read back sharing their strings are the records, byte for byte; strings are shared
+  /// only when their bytes are the same (`é` composed and decomposed stay apart).
+  @Test func sharedStringsChangeNoByte() {
+    var strings = SharedStrings()
+    let all = Self.records() + Self.records()
+    for r in all {
+      let back = PackedLog(r).record(sharing: &strings)
+      #expect(back == r)
+      #expect(back.captures.map { Array($0.value.utf8) } == r.captures.map { Array($0.value.utf8) })
+      #expect(Array(back.message.utf8) == Array(r.message.utf8))
+    }
+    let composed = "caf\u{e9} is longer than fifteen bytes"
+    let decomposed = "cafe\u{301} is longer than fifteen bytes"
+    #expect(composed == decomposed)
+    #expect(Array(strings.shared(composed).utf8) == Array(composed.utf8))
+    #expect(Array(strings.shared(decomposed).utf8) == Array(decomposed.utf8))
+    #expect(Array(strings.shared(String(decomposed)).utf8) == Array(decomposed.utf8))
+    #expect(strings.shared("short") == "short")
+  }
+
   /// Every stored property of `LogRecord` is packed: a new one must be added to `PackedLog`.
   @Test func packsEveryProperty() {
     #expect(Mirror(reflecting: Self.records()[0]).children.count == 16)
