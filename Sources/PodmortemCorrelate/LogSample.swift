@@ -65,7 +65,7 @@ package struct LogSample: Sendable {
 
   /// `records`, their repeated strings (a pod's name, a field's value, a message) built once
   /// across every call given the same `strings`.
-  package func records(sharing strings: inout SharedStrings) -> [LogRecord] {
+  func records(sharing strings: inout SharedStrings) -> [LogRecord] {
     var all = unrecognised.head + unrecognised.kept
     for ends in byPattern.values { all += ends.head + ends.kept }
     all.sort(by: Self.order)
@@ -445,7 +445,7 @@ struct PackedLog: Hashable, Sendable {
 /// run's peak memory on a long kubelet log (docs/architecture.md "What must hold"). Strings are
 /// shared only when their bytes are the same (not merely equal as `String`s, which `é` written
 /// two ways are), so sharing changes no value and no byte of output.
-package struct SharedStrings {
+struct SharedStrings {
   private var seen = Set<Bytes>()
 
   /// A string hashed and compared by its UTF-8 bytes.
@@ -464,11 +464,11 @@ package struct SharedStrings {
     }
   }
 
-  package init() {}
+  init() {}
 
   /// The string with the bytes of `s` seen first, else `s`. A string short enough to be stored
   /// inline (15 UTF-8 bytes on 64-bit platforms) costs no allocation and is returned as it is.
-  package mutating func shared(_ s: String) -> String {
+  mutating func shared(_ s: String) -> String {
     guard s.utf8.count > 15 else { return s }
     return seen.insert(Bytes(string: s)).memberAfterInsert.string
   }
