@@ -293,6 +293,8 @@ package struct Correlator: Sendable {
   private mutating func attachLogs(to histories: inout [PodHistory], pastedLogTargets: [SourceRef: PodName]) {
     let lives = histories.map { PodAssembly.lifetime($0.snapshots) }
     let byName = Dictionary(grouping: histories.indices, by: { histories[$0].key.name })
+    // Every pod's records share their repeated strings (`SharedStrings`).
+    var strings = SharedStrings()
     func place(_ records: [LogRecord], _ candidates: [Int]) {
       guard !candidates.isEmpty else { return }
       if candidates.count == 1 {
@@ -312,12 +314,12 @@ package struct Correlator: Sendable {
     for name in Array(podLogs.keys) {
       guard let sample = podLogs.removeValue(forKey: name) else { continue }
       place(
-        sample.records,
+        sample.records(sharing: &strings),
         (byName[name.name] ?? []).filter { histories[$0].key.namespace == name.namespace })
     }
     for pod in Array(looseLogs.keys) {
       guard let sample = looseLogs.removeValue(forKey: pod) else { continue }
-      place(sample.records, byName[pod] ?? [])
+      place(sample.records(sharing: &strings), byName[pod] ?? [])
     }
     for block in Array(pastedLogs.keys) {
       guard let sample = pastedLogs.removeValue(forKey: block) else { continue }
@@ -328,7 +330,7 @@ package struct Correlator: Sendable {
             histories[$0].key.name == name.name && histories[$0].key.namespace == name.namespace
           }
         } ?? histories.indices.first { histories[$0].key.pastedAt == block }
-      if let target { histories[target].logs += sample.records }
+      if let target { histories[target].logs += sample.records(sharing: &strings) }
     }
     for i in histories.indices { histories[i].logs.sort(by: LogSample.order) }
   }

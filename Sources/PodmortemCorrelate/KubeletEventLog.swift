@@ -18,7 +18,11 @@ struct KubeletEventLog: Sendable {
     var event: Event
     /// Hashes of the source lines already counted.
     var lines: Set<Int>
-    var evidence = EvidenceSample()
+    /// The `EvidenceSample.keep` first and last lines, in `lineOrder`, each once: what an
+    /// `EvidenceSample` given every line keeps (an occurrence here is one line), gathered without
+    /// building arrays per line; the sample is made of them once, in `events`.
+    var first: [Evidence] = []
+    var last: [Evidence] = []
   }
 
   private var byIdentity: [EventIdentity: Gathered] = [:]
@@ -42,14 +46,44 @@ struct KubeletEventLog: Sendable {
       gathered.event.firstSeen = gathered.event.firstSeen.map { $0.earliest <= t.earliest ? $0 : t } ?? t
       gathered.event.lastSeen = gathered.event.lastSeen.map { $0.latest >= t.latest ? $0 : t } ?? t
     }
-    gathered.evidence.insert([log.evidence])
+    keepFirst(&gathered.first, log.evidence)
+    keepLast(&gathered.last, log.evidence)
+  }
+
+  /// `EvidenceSample`'s order on the lines of one-line occurrences.
+  private static func lineOrder(_ a: Evidence, _ b: Evidence) -> Bool {
+    a.ref != b.ref ? a.ref < b.ref : a.text < b.text
+  }
+
+  /// Inserts `e` into ascending `list` if it is among the `keep` smallest; a repeat is ignored.
+  private static func keepFirst(_ list: inout [Evidence], _ e: Evidence) {
+    if list.count == EvidenceSample.keep, let last = list.last, !lineOrder(e, last) { return }
+    guard !list.contains(e) else { return }
+    list.insert(e, at: list.firstIndex { lineOrder(e, $0) } ?? list.endIndex)
+    if list.count > EvidenceSample.keep { list.removeLast() }
+  }
+
+  /// Inserts `e` into ascending `list` if it is among the `keep` largest; a repeat is ignored.
+  private static func keepLast(_ list: inout [Evidence], _ e: Evidence) {
+    if list.count == EvidenceSample.keep, let first = list.first, !lineOrder(first, e) { return }
+    // In source order (the usual case) `e` is the largest: it goes last, the smallest out.
+    if let end = list.last, lineOrder(end, e) {
+      if list.count == EvidenceSample.keep { list.removeFirst() }
+      list.append(e)
+      return
+    }
+    guard !list.contains(e) else { return }
+    list.insert(e, at: list.firstIndex { lineOrder(e, $0) } ?? list.endIndex)
+    if list.count > EvidenceSample.keep { list.removeFirst() }
   }
 
   /// One observation per identity, with its evidence sample.
   var events: [(Event, EventIdentity)] {
     byIdentity.map { identity, gathered in
       var e = gathered.event
-      e.evidence = gathered.evidence.lines
+      var sample = EvidenceSample()
+      for line in gathered.first + gathered.last { sample.insert([line]) }
+      e.evidence = sample.lines
       return (e, identity)
     }
   }

@@ -22,6 +22,30 @@ import Testing
     return log
   }
 
+  /// The lines an identity keeps as evidence are what an `EvidenceSample` given every line keeps,
+  /// in any order, with lines given twice and lines of two sources.
+  @Test(arguments: [1, 2, 3, 4, 5]) func evidenceIsWhatAnEvidenceSampleKeeps(seed: UInt64) throws {
+    var state = seed
+    func next(_ bound: Int) -> Int {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int((state >> 33) % UInt64(bound))
+    }
+    var lines = (1...40).map { line($0, second: $0, source: $0 % 3 == 0 ? "b.log" : "a.log") }
+    for _ in 0..<(seed == 1 ? 0 : 15) { lines.swapAt(next(lines.count), next(lines.count)) }
+    lines += (0..<8).map { _ in lines[next(lines.count)] }
+    var log = KubeletEventLog()
+    var reference = EvidenceSample()
+    for l in lines {
+      let added = log.add(l)
+      #expect(added)
+      reference.insert([l.evidence])
+    }
+    let event = try #require(log.events.first?.0)
+    #expect(event.evidence == reference.lines)
+    #expect(event.evidence.count == 2 * EvidenceSample.keep)
+    #expect(event.count == 40)
+  }
+
   @Test func linesBecomeOneEventCountedOncePerLine() throws {
     var c = Correlator()
     for i in 0..<5 { c.add(.log(line(i + 1, second: i * 10))) }

@@ -1,7 +1,8 @@
 import Foundation
-import PodmortemCorrelate
 import PodmortemModel
 import Testing
+
+@testable import PodmortemCorrelate
 
 struct LogSampleTests {
   static func record(_ line: Int, pattern: String? = nil) -> LogRecord {
@@ -52,5 +53,92 @@ struct LogSampleTests {
     sample.insert(Self.record(1))
     sample.insert(Self.record(1))
     #expect(sample.records.count == 1)
+  }
+}
+
+/// A kept record is packed (`PackedLog`) and read back equal, whatever its strings hold, and two
+/// records pack equal exactly when they are equal.
+struct PackedLogTests {
+  static func records() -> [LogRecord] {
+    let line = #"I1127 00:00:00.005030    4187 prober.go:107] "Probe failed" probeType="Liveness" pod="prod/app-1""#
+    var klog = LogRecord(origin: .kubelet, message: "Probe failed", evidence: Fixture.evidence("k.log", 3)[0])
+    klog.evidence.text = line
+    klog.text = String(line.split(separator: "] ", maxSplits: 1)[1])
+    klog.severity = "I"
+    klog.fields = [KeyValue("probeType", "Liveness"), KeyValue("pod", "prod/app-1"), KeyValue("", "")]
+    klog.patternID = "kubelet.probe-failed"
+    klog.captures = [KeyValue("probe", "Liveness"), KeyValue("output", String(repeating: "é🙂", count: 90))]
+    klog.namespace = "prod"
+    klog.pod = "app-1"
+    klog.container = "worker"
+    klog.node = "node-1"
+    klog.time = TimeRange(exactly: Date(timeIntervalSince1970: 1_795_740_000.123456))
+    klog.pastedAt = SourceRef(source: "k.log", line: 1)
+    klog.restartNumber = 3
+    klog.previousRun = true
+    // Text that is not the end of the line, a message that is not the text, empty strings.
+    var other = LogRecord(origin: .container, message: "", evidence: Fixture.evidence("c.log", 9)[0])
+    other.text = "not the line's end"
+    var empty = LogRecord(origin: .node, message: "m", evidence: Fixture.evidence("n.log", 1)[0])
+    empty.evidence.text = ""
+    empty.text = ""
+    empty.severity = ""
+    // Message equal to the text and the end of the line; a line of combining marks.
+    var same = LogRecord(origin: .other, message: "e\u{301} end", evidence: Fixture.evidence("o.log", 2)[0])
+    same.evidence.text = "x e\u{301} end"
+    var composed = same
+    composed.message = "\u{e9} end"
+    composed.text = "\u{e9} end"
+    return [klog, other, empty, same, composed, LogSampleTests.record(7, pattern: "p")]
+  }
+
+  @Test func readsBackWhatWasPacked() {
+    for r in Self.records() {
+      let back = PackedLog(r).record
+      #expect(back == r)
+      // Byte for byte too: equal strings may differ in their bytes (é composed or not).
+      #expect(Array(back.text.utf8) == Array(r.text.utf8))
+      #expect(Array(back.message.utf8) == Array(r.message.utf8))
+      #expect(Array(back.evidence.text.utf8) == Array(r.evidence.text.utf8))
+      #expect(PackedLog(r).lineText == r.evidence.text)
+    }
+  }
+
+  @Test func packsEqualOnlyWhenEqual() {
+    let all = Self.records()
+    for (i, a) in all.enumerated() {
+      for (j, b) in all.enumerated() where i != j {
+        if PackedLog(a) == PackedLog(b) { #expect(a == b) }
+      }
+      var changed = a
+      changed.fields.append(KeyValue("k", "v"))
+      #expect(PackedLog(changed) != PackedLog(a))
+      #expect(PackedLog(a) == PackedLog(a))
+    }
+  }
+
+  /// Records read back sharing their strings are the records, byte for byte; strings are shared
+  /// only when their bytes are the same (`é` composed and decomposed stay apart).
+  @Test func sharedStringsChangeNoByte() {
+    var strings = SharedStrings()
+    let all = Self.records() + Self.records()
+    for r in all {
+      let back = PackedLog(r).record(sharing: &strings)
+      #expect(back == r)
+      #expect(back.captures.map { Array($0.value.utf8) } == r.captures.map { Array($0.value.utf8) })
+      #expect(Array(back.message.utf8) == Array(r.message.utf8))
+    }
+    let composed = "caf\u{e9} is longer than fifteen bytes"
+    let decomposed = "cafe\u{301} is longer than fifteen bytes"
+    #expect(composed == decomposed)
+    #expect(Array(strings.shared(composed).utf8) == Array(composed.utf8))
+    #expect(Array(strings.shared(decomposed).utf8) == Array(decomposed.utf8))
+    #expect(Array(strings.shared(String(decomposed)).utf8) == Array(decomposed.utf8))
+    #expect(strings.shared("short") == "short")
+  }
+
+  /// Every stored property of `LogRecord` is packed: a new one must be added to `PackedLog`.
+  @Test func packsEveryProperty() {
+    #expect(Mirror(reflecting: Self.records()[0]).children.count == 16)
   }
 }
