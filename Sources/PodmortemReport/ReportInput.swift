@@ -66,9 +66,12 @@ extension ReportInput {
 
   /// The pods whose timelines a report shows, and how many it folds: the pods a finding is about
   /// (all of them with `allPods`, or when no finding names a pod); the rest are counted, not drawn.
-  package var timelinePods: (shown: [PodHistory], folded: Int) {
-    let withTimeline = state.pods.filter { !$0.timeline.isEmpty }
-    if allPods { return (withTimeline, 0) }
+  /// The pods are picked by position, not copied (a copy of every shown pod was the text
+  /// report's largest allocation, docs/architecture.md "What must hold").
+  package var timelinePods: (shown: PickedPods, folded: Int) {
+    let pods = state.pods
+    let withTimeline = pods.indices.filter { !pods[$0].timeline.isEmpty }
+    if allPods { return (PickedPods(pods, withTimeline), 0) }
     // One pass over the findings, then one lookup per pod: a report of 20,000 pods and thousands
     // of findings must not compare every pod with every finding.
     var named: Set<[String]> = []
@@ -77,13 +80,13 @@ extension ReportInput {
       if let pod = f.subject.pod { named.insert([f.subject.namespace ?? "", pod]) }
       if let object = f.subject.object { objects.insert(object) }
     }
-    let affected = withTimeline.filter { pod in
-      pod.key.name.isEmpty
-        ? objects.contains(pod.key.description)
-        : named.contains([pod.key.namespace, pod.key.name]) || named.contains(["", pod.key.name])
+    let affected = withTimeline.filter { i in
+      pods[i].key.name.isEmpty
+        ? objects.contains(pods[i].key.description)
+        : named.contains([pods[i].key.namespace, pods[i].key.name]) || named.contains(["", pods[i].key.name])
     }
-    if affected.isEmpty && findings.isEmpty { return ([], withTimeline.count) }
-    return (affected, withTimeline.count - affected.count)
+    if affected.isEmpty && findings.isEmpty { return (PickedPods(pods, []), withTimeline.count) }
+    return (PickedPods(pods, affected), withTimeline.count - affected.count)
   }
 
   /// `1 critical, 2 warnings`: the findings by severity, worst first.
@@ -101,6 +104,22 @@ extension ReportInput {
       ? "1 pod without findings is not shown (--all-pods shows its timeline)."
       : "\(folded) pods without findings are not shown (--all-pods shows their timelines)."
   }
+}
+
+/// Some of a report's pods, in their order, read where they lie in the report's pod list.
+package struct PickedPods: RandomAccessCollection, Sendable {
+  private let all: [PodHistory]
+  private let picked: [Int]
+
+  /// The pods of `all` at `positions` (each a valid index of `all`).
+  package init(_ all: [PodHistory], _ positions: [Int]) {
+    self.all = all
+    self.picked = positions
+  }
+
+  package var startIndex: Int { 0 }
+  package var endIndex: Int { picked.count }
+  package subscript(position: Int) -> PodHistory { all[picked[position]] }
 }
 
 /// The output formats podmortem renders.
