@@ -151,7 +151,7 @@ public struct Analysis: Sendable {
     live?.finish(findings)
     let report = ReportInput(
       toolVersion: PodmortemVersion.string, accounts: accounts, diagnostics: collected.all.sorted(),
-      state: consume state, findings: findings, filter: filter)
+      state: consume state, findings: consume findings, filter: filter)
     return AnalysisResult(report: report, readAnything: accounts.contains { $0.lines > 0 })
   }
 

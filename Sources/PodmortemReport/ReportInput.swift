@@ -43,11 +43,14 @@ package struct ReportInput: Sendable {
   /// first, so tokens are numbered in the order a reader meets them.
   package init(
     toolVersion: String, accounts: [SourceAccount], diagnostics: [Diagnostic], state: consuming CorrelatedState,
-    findings: [Finding], filter: OutputFilter
+    findings: consuming [Finding], filter: OutputFilter
   ) {
     self.toolVersion = toolVersion
     self.revealSecrets = filter.masker == nil
-    self.findings = findings.map(filter.finding)
+    // In place: each finding's unfiltered text is freed as its filtered copy replaces it.
+    var filtered = consume findings
+    for i in filtered.indices { filtered[i] = filter.finding(filtered[i]) }
+    self.findings = filtered
     filter.state(&state)
     self.state = state
     self.diagnostics = diagnostics.map(filter.diagnostic)
