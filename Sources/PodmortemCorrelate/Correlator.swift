@@ -169,7 +169,7 @@ package struct Correlator: Sendable {
   /// are in their pod's history, so the state is not held beside every observation it came from
   /// (the run's peak, docs/architecture.md "What must hold"). The correlator is left empty of both.
   /// Without `timelines` every pod's timeline is left empty: a report that prints none (JSON,
-  /// JUnit, SARIF, `podmortem events`) does not hold them (docs/architecture.md "Streaming").
+  /// JUnit, SARIF, `podmortem events`) does not hold them (docs/architecture.md "What must hold").
   package mutating func finishReleasing(timelines: Bool = true) -> CorrelatedState {
     var book = EventBook()
     swap(&book, &self.book)
