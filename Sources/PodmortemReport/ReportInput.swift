@@ -75,6 +75,14 @@ extension ReportInput {
     let pods = state.pods
     let withTimeline = pods.indices.filter { !pods[$0].timeline.isEmpty }
     if allPods { return (PickedPods(pods, withTimeline), 0) }
+    let affected = podsFindingsAreAbout(among: withTimeline)
+    if affected.isEmpty && findings.isEmpty { return (PickedPods(pods, []), withTimeline.count) }
+    return (PickedPods(pods, affected), withTimeline.count - affected.count)
+  }
+
+  /// Which of the pods at `positions` in `state.pods` a finding is about.
+  package func podsFindingsAreAbout(among positions: [Int]) -> [Int] {
+    let pods = state.pods
     // One pass over the findings, then one lookup per pod: a report of 20,000 pods and thousands
     // of findings must not compare every pod with every finding.
     var named: Set<[String]> = []
@@ -83,13 +91,25 @@ extension ReportInput {
       if let pod = f.subject.pod { named.insert([f.subject.namespace ?? "", pod]) }
       if let object = f.subject.object { objects.insert(object) }
     }
-    let affected = withTimeline.filter { i in
+    return positions.filter { i in
       pods[i].key.name.isEmpty
         ? objects.contains(pods[i].key.description)
         : named.contains([pods[i].key.namespace, pods[i].key.name]) || named.contains(["", pods[i].key.name])
     }
-    if affected.isEmpty && findings.isEmpty { return (PickedPods(pods, []), withTimeline.count) }
-    return (PickedPods(pods, affected), withTimeline.count - affected.count)
+  }
+
+  /// The events the analyze report lists (docs/findings-schema.md "Top level", `events`): those a
+  /// finding cites (one of its evidence lines is the event's) and those of the pods whose
+  /// timelines the text report draws (the pods a finding is about; every pod with `allPods`),
+  /// whose entries cite them; in history order. The whole history is `podmortem events`'.
+  package var citedEvents: [MergedEvent] {
+    let pods = state.pods
+    let shown = allPods ? Array(pods.indices) : podsFindingsAreAbout(among: Array(pods.indices))
+    var ofShownPods = Set<MergedEvent>()
+    for i in shown { ofShownPods.formUnion(pods[i].events) }
+    var lines = Set<SourceRef>()
+    for f in findings { for e in f.evidence { lines.insert(e.ref) } }
+    return state.events.filter { e in e.evidence.contains { lines.contains($0.ref) } || ofShownPods.contains(e) }
   }
 
   /// `1 critical, 2 warnings`: the findings by severity, worst first.
