@@ -201,7 +201,7 @@ package struct EventBook: Sendable {
       }
       built.append(event)
     }
-    values = []
+    values = DrainedEntries()
     identities = []
     captureSets = []
     built.reverse()
@@ -414,14 +414,14 @@ package struct EventBook: Sendable {
 /// 100,000 identities that was 190 MB at the moment of growth. Here the entries lie in chunks of
 /// fixed size, filled in order and never moved, and the index is a table of 32-bit positions.
 struct EntryTable: Sendable {
-  private struct Slot: Sendable {
+  fileprivate struct Slot: Sendable {
     var identity: EventIdentity
     var hash: Int
     var entry: EventBook.Entry
   }
 
-  private static let chunkShift = 12
-  private static let chunkSize = 1 << chunkShift
+  fileprivate static let chunkShift = 12
+  fileprivate static let chunkSize = 1 << chunkShift
   private var chunks: [[Slot]] = []
   private(set) var count = 0
   /// Open addressing, linear probing: the position of an entry plus one, or 0 for a free place.
@@ -479,23 +479,42 @@ struct EntryTable: Sendable {
     }
   }
 
-  /// Every identity and its entry, in insertion order; the table is left empty, each chunk
-  /// released as soon as it is copied out.
-  mutating func drain() -> (identities: [EventIdentity], entries: [EventBook.Entry]) {
+  /// Every identity, in insertion order, and the entries where they lie; the table is left
+  /// empty. The identities are copied out (the merge sorts and compares them); the entries stay
+  /// in their chunks, read and written by position: a flat copy of them held the book twice at
+  /// the merge's start, the run's peak on a large EventList.
+  mutating func drain() -> (identities: [EventIdentity], entries: DrainedEntries) {
     index = []
     var identities: [EventIdentity] = []
-    var entries: [EventBook.Entry] = []
     identities.reserveCapacity(count)
-    entries.reserveCapacity(count)
-    chunks.reverse()
-    while let chunk = chunks.popLast() {
-      for slot in chunk {
-        identities.append(slot.identity)
-        entries.append(slot.entry)
-      }
+    for chunk in chunks {
+      for slot in chunk { identities.append(slot.identity) }
     }
+    let entries = DrainedEntries(chunks: chunks, count: count)
+    chunks = []
     count = 0
     return (identities, entries)
+  }
+}
+
+/// The entries of a drained `EntryTable`, by insertion position, in the chunks they were filled in.
+struct DrainedEntries {
+  private var chunks: [[EntryTable.Slot]]
+  private(set) var count: Int
+
+  init() {
+    chunks = []
+    count = 0
+  }
+
+  fileprivate init(chunks: [[EntryTable.Slot]], count: Int) {
+    self.chunks = chunks
+    self.count = count
+  }
+
+  subscript(position: Int) -> EventBook.Entry {
+    get { chunks[position >> EntryTable.chunkShift][position & (EntryTable.chunkSize - 1)].entry }
+    _modify { yield &chunks[position >> EntryTable.chunkShift][position & (EntryTable.chunkSize - 1)].entry }
   }
 }
 
