@@ -29,6 +29,10 @@ public struct AnalysisOptions: Sendable {
   public var maxTotalBytes: Int64?
   /// Keep and show environment values and anything that looks like a secret (never by default).
   public var revealSecrets: Bool
+  /// Build each pod's timeline (the default). Only the text, Markdown and HTML reports print
+  /// timelines: the CLI turns this off for the others (`OutputFormat.printsTimelines`), which then
+  /// never hold them (docs/architecture.md "What must hold", Streaming).
+  package var timelines = true
 
   /// - Parameters:
   ///   - inputs: files, directories or `-`; empty reads standard input.
@@ -70,6 +74,12 @@ public struct AnalysisResult: Sendable {
     }
     return "nothing could be read: every source was empty"
   }
+}
+
+extension OutputFormat {
+  /// True for the formats whose report prints pod timelines: text, Markdown and HTML (JSON,
+  /// JUnit and SARIF never read them).
+  package var printsTimelines: Bool { self == .text || self == .markdown || self == .html }
 }
 
 /// An analysis of Kubernetes text: it reads the inputs, correlates their events, logs and objects,
@@ -135,13 +145,13 @@ public struct Analysis: Sendable {
     // Without a follow session the correlator is not used again: its event book and log samples
     // are freed as the state takes them, and the rest of it (merge tables) before diagnosis and the
     // report (docs/architecture.md "What must hold", Streaming).
-    let state = live == nil ? correlator.value.finishReleasing() : correlator.value.finish()
+    let state = live == nil ? correlator.value.finishReleasing(timelines: options.timelines) : correlator.value.finish()
     if live == nil { correlator.value = Correlator() }
     let findings = Diagnoser(patterns: patterns).diagnose(state)
     live?.finish(findings)
     let report = ReportInput(
       toolVersion: PodmortemVersion.string, accounts: accounts, diagnostics: collected.all.sorted(),
-      state: consume state, findings: findings, filter: filter)
+      state: consume state, findings: consume findings, filter: filter)
     return AnalysisResult(report: report, readAnything: accounts.contains { $0.lines > 0 })
   }
 

@@ -168,7 +168,9 @@ package struct Correlator: Sendable {
   /// handed over and emptied as it is merged, and each log sample is freed as soon as its records
   /// are in their pod's history, so the state is not held beside every observation it came from
   /// (the run's peak, docs/architecture.md "What must hold"). The correlator is left empty of both.
-  package mutating func finishReleasing() -> CorrelatedState {
+  /// Without `timelines` every pod's timeline is left empty: a report that prints none (JSON,
+  /// JUnit, SARIF, `podmortem events`) does not hold them (docs/architecture.md "What must hold").
+  package mutating func finishReleasing(timelines: Bool = true) -> CorrelatedState {
     var book = EventBook()
     swap(&book, &self.book)
     for (event, identity) in kubeletEvents.events { book.add(event, identity: identity) }
@@ -237,7 +239,7 @@ package struct Correlator: Sendable {
     histories.sort { $0.key < $1.key }
     attach(events, to: &histories)
     attachLogs(to: &histories, pastedLogTargets: pastedLogTargets)
-    for i in histories.indices {
+    for i in histories.indices where timelines {
       let h = histories[i]
       histories[i].timeline = Timeline.build(
         snapshots: h.snapshots, latest: h.latest, events: h.events, logs: h.logs)

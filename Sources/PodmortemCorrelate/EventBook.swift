@@ -34,6 +34,29 @@ package struct EventBook: Sendable {
       }
     }
 
+    /// Takes the pattern of `entry` when this one has none (resolution: an entry that begins a
+    /// cluster takes the lineages of compatible ones).
+    mutating func adoptPattern(of entry: Entry) {
+      guard patternID == nil, entry.patternID != nil else { return }
+      patternID = entry.patternID
+      captures = entry.captures
+      capturesByMessage = entry.capturesByMessage
+    }
+
+    var span: TimeRange? {
+      (named.values + unnamed).reduce(nil) { Lineage.hull($0, $1.span) }
+    }
+
+    /// Takes one lineage of another entry into this cluster (unnamed ones are joined later, in
+    /// `objects(of:)`).
+    mutating func take(_ lineage: Lineage) {
+      if let name = lineage.names.first {
+        named.merge(lineage, as: name)
+      } else {
+        unnamed.append(lineage)
+      }
+    }
+
     /// Adds one observation of `event` and keeps the smallest pattern id seen with its captures.
     mutating func add(
       _ lineage: Lineage, kindSpelling spelling: String?, event: Event, isCombined: Bool, message: String
@@ -91,37 +114,6 @@ package struct EventBook: Sendable {
     return rest
   }
 
-  /// One identity after wildcard resolution, with all the lineages that belong to it.
-  struct Cluster {
-    var identity: EventIdentity
-    var kindSpelling: String?
-    var named = LineageMap()
-    var unnamed: [Lineage] = []
-    var patternID: String?
-    var captures: [KeyValue] = []
-    var capturesByMessage: [String: [KeyValue]] = [:]
-
-    /// Takes the pattern of `entry` when this cluster has none.
-    mutating func adoptPattern(of entry: Entry) {
-      guard patternID == nil, entry.patternID != nil else { return }
-      patternID = entry.patternID
-      captures = entry.captures
-      capturesByMessage = entry.capturesByMessage
-    }
-
-    var span: TimeRange? {
-      (named.values + unnamed).reduce(nil) { Lineage.hull($0, $1.span) }
-    }
-
-    mutating func take(_ lineage: Lineage) {
-      if let name = lineage.names.first {
-        named.merge(lineage, as: name)
-      } else {
-        unnamed.append(lineage)
-      }
-    }
-  }
-
   /// Resolves wildcards and objects and returns one merged event per identity, sorted.
   ///
   /// - `now`: the latest capture time, to decide whether a series count may still lag (§5.2).
@@ -145,57 +137,72 @@ package struct EventBook: Sendable {
         known[a] != known[b] ? known[a] > known[b] : EventIdentity.precedes(base + a, base + b)
       }
     }
-    var clusters: [Cluster] = []
-    clusters.reserveCapacity(values.count)
-    // Compatible identities share name, type, reason and message (`isCompatible`): only clusters in
-    // the same bucket need the full check, which keeps this linear in the number of events.
-    var buckets: [Bucket: [Int]] = [:]
+    // A cluster (one identity after wildcard resolution, with every lineage that belongs to it)
+    // is the entry that began it, grown in place: the entries are not copied into clusters, which
+    // held every entry twice at the run's peak (docs/architecture.md "What must hold").
+    var leaders: [Int] = []
+    leaders.reserveCapacity(values.count)
+    // Compatible identities share name, type, reason and message (`isCompatible`): only clusters
+    // whose hash of those four is the same need the full check, which keeps this linear in the
+    // number of events. Each bucket is a list of clusters in the order they began (`next`).
+    var buckets: [Int: (first: Int, last: Int)] = [:]
+    var next: [Int] = []
+    next.reserveCapacity(values.count)
     for index in order {
-      let identity = identities[index]
-      let entry = values[index]
-      let bucket = Bucket(name: identity.name, type: identity.type, reason: identity.reason, message: identity.message)
-      let candidates = (buckets[bucket] ?? []).filter { clusters[$0].identity.isCompatible(with: identity) }
+      let key = Self.bucketKey(identities[index])
+      var candidates: [Int] = []
+      var c = buckets[key]?.first ?? -1
+      while c >= 0 {
+        if identities[leaders[c]].isCompatible(with: identities[index]) { candidates.append(leaders[c]) }
+        c = next[c]
+      }
       guard !candidates.isEmpty else {
-        var cluster = Cluster(identity: identity, kindSpelling: entry.kindSpelling)
-        cluster.adoptPattern(of: entry)
-        // Taking the entry's lineages one by one into an empty cluster rebuilds the same
-        // dictionary (each is keyed by its only name, and merging a lineage with itself changes
-        // nothing): its storage is shared instead of copied, one dictionary per event saved.
-        cluster.named = entry.named
-        cluster.unnamed = entry.unnamed
-        buckets[bucket, default: []].append(clusters.count)
-        clusters.append(cluster)
+        let cluster = leaders.count
+        leaders.append(index)
+        next.append(-1)
+        if let b = buckets[key] {
+          next[b.last] = cluster
+          buckets[key] = (b.first, cluster)
+        } else {
+          buckets[key] = (cluster, cluster)
+        }
         continue
       }
       // A less specific identity (describe: no uid) may stand for several more specific ones (a pod
       // recreated under the same name): each of its objects goes to the one its times fit.
-      let spans = candidates.map { clusters[$0].span }
+      let entry = values[index]
+      values[index] = Entry()
+      let identity = identities[index]
+      let spans = candidates.map { values[$0].span }
       for lineage in entry.named.values.sorted(by: Self.lineageOrder) + entry.unnamed {
         let target = candidates[Self.bestFit(lineage.span, among: spans)]
-        clusters[target].identity.fill(from: identity)
-        clusters[target].adoptPattern(of: entry)
+        identities[target].fill(from: identity)
+        values[target].adoptPattern(of: entry)
         if let s = entry.kindSpelling {
-          clusters[target].kindSpelling = min(clusters[target].kindSpelling ?? s, s)
+          values[target].kindSpelling = min(values[target].kindSpelling ?? s, s)
         }
-        clusters[target].take(lineage)
+        values[target].take(lineage)
       }
     }
-    values = []
-    identities = []
+    buckets = [:]
+    next = []
     // Taken from the end, so each cluster is released as its event is built.
     var built: [MergedEvent] = []
-    built.reserveCapacity(clusters.count)
+    built.reserveCapacity(leaders.count)
     // Events whose patterns captured the same values (every `Liveness probe failed: … 503`) share
     // one array of captures instead of holding a copy each.
     var captureSets = Set<[KeyValue]>()
-    while let cluster = clusters.popLast() {
-      var event = Self.mergedEvent(cluster, now: now)
+    while let leader = leaders.popLast() {
+      var event = Self.mergedEvent(identities[leader], values[leader], now: now)
+      values[leader] = Entry()
       if !event.captures.isEmpty {
         let (inserted, member) = captureSets.insert(event.captures)
         if !inserted { event.captures = member }
       }
       built.append(event)
     }
+    values = DrainedEntries()
+    identities = []
     captureSets = []
     built.reverse()
     var events = Self.linkCombined(MessageTemplate.assign(consume built))
@@ -226,12 +233,15 @@ package struct EventBook: Sendable {
     }
   }
 
-  /// The fields compatible identities share (`EventIdentity.isCompatible`), as a key without an array.
-  private struct Bucket: Hashable {
-    var name: String
-    var type: String
-    var reason: String
-    var message: String
+  /// A hash of the fields compatible identities share (`EventIdentity.isCompatible`): name, type,
+  /// reason and message. Identities that differ in them may share it; `isCompatible` tells them apart.
+  private static func bucketKey(_ identity: EventIdentity) -> Int {
+    var hasher = Hasher()
+    hasher.combine(identity.name)
+    hasher.combine(identity.type)
+    hasher.combine(identity.reason)
+    hasher.combine(identity.message)
+    return hasher.finalize()
   }
 
   /// The index of the span that fits `span` best: the largest overlap; else the latest one that
@@ -256,7 +266,7 @@ package struct EventBook: Sendable {
 
   /// The event objects of one cluster: named lineages by name; unnamed ones joined to the named
   /// object their times overlap most, or kept as objects of their own.
-  static func objects(of cluster: Cluster) -> [Lineage] {
+  static func objects(of cluster: Entry) -> [Lineage] {
     var named = cluster.named.values.sorted(by: lineageOrder)
     var unnamed: [Lineage] = []
     for l in cluster.unnamed { unnamed = coalesce(unnamed, adding: l) }
@@ -297,9 +307,9 @@ package struct EventBook: Sendable {
   /// period plus the idle time after which the series is finished.
   static let seriesLag: TimeInterval = 36 * 60
 
-  static func mergedEvent(_ cluster: Cluster, now: Date?) -> MergedEvent {
+  /// The event of one cluster: `id`, the identity that began it, filled from the ones it took.
+  static func mergedEvent(_ id: EventIdentity, _ cluster: Entry, now: Date?) -> MergedEvent {
     let objects = objects(of: cluster)
-    let id = cluster.identity
     let firstSeen = objects.compactMap(\.firstSeen).min { ($0.earliest, $0.latest) < ($1.earliest, $1.latest) }
     let lastSeen = objects.compactMap(\.lastSeen).max { ($0.latest, $0.earliest) < ($1.latest, $1.earliest) }
     var evidence = EvidenceSample()
@@ -404,14 +414,14 @@ package struct EventBook: Sendable {
 /// 100,000 identities that was 190 MB at the moment of growth. Here the entries lie in chunks of
 /// fixed size, filled in order and never moved, and the index is a table of 32-bit positions.
 struct EntryTable: Sendable {
-  private struct Slot: Sendable {
+  fileprivate struct Slot: Sendable {
     var identity: EventIdentity
     var hash: Int
     var entry: EventBook.Entry
   }
 
-  private static let chunkShift = 12
-  private static let chunkSize = 1 << chunkShift
+  fileprivate static let chunkShift = 12
+  fileprivate static let chunkSize = 1 << chunkShift
   private var chunks: [[Slot]] = []
   private(set) var count = 0
   /// Open addressing, linear probing: the position of an entry plus one, or 0 for a free place.
@@ -469,23 +479,42 @@ struct EntryTable: Sendable {
     }
   }
 
-  /// Every identity and its entry, in insertion order; the table is left empty, each chunk
-  /// released as soon as it is copied out.
-  mutating func drain() -> (identities: [EventIdentity], entries: [EventBook.Entry]) {
+  /// Every identity, in insertion order, and the entries where they lie; the table is left
+  /// empty. The identities are copied out (the merge sorts and compares them); the entries stay
+  /// in their chunks, read and written by position: a flat copy of them held the book twice at
+  /// the merge's start, the run's peak on a large EventList.
+  mutating func drain() -> (identities: [EventIdentity], entries: DrainedEntries) {
     index = []
     var identities: [EventIdentity] = []
-    var entries: [EventBook.Entry] = []
     identities.reserveCapacity(count)
-    entries.reserveCapacity(count)
-    chunks.reverse()
-    while let chunk = chunks.popLast() {
-      for slot in chunk {
-        identities.append(slot.identity)
-        entries.append(slot.entry)
-      }
+    for chunk in chunks {
+      for slot in chunk { identities.append(slot.identity) }
     }
+    let entries = DrainedEntries(chunks: chunks, count: count)
+    chunks = []
     count = 0
     return (identities, entries)
+  }
+}
+
+/// The entries of a drained `EntryTable`, by insertion position, in the chunks they were filled in.
+struct DrainedEntries {
+  private var chunks: [[EntryTable.Slot]]
+  private(set) var count: Int
+
+  init() {
+    chunks = []
+    count = 0
+  }
+
+  fileprivate init(chunks: [[EntryTable.Slot]], count: Int) {
+    self.chunks = chunks
+    self.count = count
+  }
+
+  subscript(position: Int) -> EventBook.Entry {
+    get { chunks[position >> EntryTable.chunkShift][position & (EntryTable.chunkSize - 1)].entry }
+    _modify { yield &chunks[position >> EntryTable.chunkShift][position & (EntryTable.chunkSize - 1)].entry }
   }
 }
 

@@ -43,35 +43,124 @@ package struct PodKey: Hashable, Comparable, Sendable, Codable, CustomStringConv
 }
 
 /// One event after merging every source that saw it (docs/kubernetes.md §1.6, §4, §5).
+///
+/// Its fields are held once, in storage shared by every copy and copied on the first write to a
+/// shared one: a pod's `events` and `CorrelatedState.events` hold the same event, not two copies
+/// of it (docs/architecture.md "What must hold", Streaming). Equality, hashing and coding are
+/// those of the fields.
 package struct MergedEvent: Hashable, Sendable, Codable {
-  package var involved: ObjectRef
-  package var type: EventType
-  package var reason: String
+  /// The fields as one value: what `MergedEvent` compares, hashes and codes.
+  private struct Fields: Hashable, Sendable, Codable {
+    var involved: ObjectRef
+    var type: EventType
+    var reason: String
+    var message: String
+    var template: String?
+    var exemplars: [String]
+    var sourceComponent: String?
+    var sourceHost: String?
+    var count: Int
+    var firstSeen: TimeRange?
+    var lastSeen: TimeRange?
+    var objects: Int
+    var caveats: [String]
+    var evidence: [Evidence]
+    var patternID: String?
+    var captures: [KeyValue] = []
+  }
+
+  /// Written only through `fields`, which copies it first when another event shares it.
+  private final class Storage: @unchecked Sendable {
+    var fields: Fields
+    init(_ fields: Fields) { self.fields = fields }
+  }
+
+  private var storage: Storage
+
+  private var fields: Fields {
+    get { storage.fields }
+    _modify {
+      if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
+      yield &storage.fields
+    }
+  }
+
+  package var involved: ObjectRef {
+    get { storage.fields.involved }
+    _modify { yield &fields.involved }
+  }
+  package var type: EventType {
+    get { storage.fields.type }
+    _modify { yield &fields.type }
+  }
+  package var reason: String {
+    get { storage.fields.reason }
+    _modify { yield &fields.reason }
+  }
   /// The message of the latest occurrence (for events.k8s.io series: the first occurrence's note).
-  package var message: String
+  package var message: String {
+    get { storage.fields.message }
+    _modify { yield &fields.message }
+  }
   /// The message with variable parts (IPs, ports, hashes, durations) replaced, when several
   /// merged events share it; nil when the event stands alone.
-  package var template: String?
+  package var template: String? {
+    get { storage.fields.template }
+    _modify { yield &fields.template }
+  }
   /// Up to a few distinct messages this template stands for.
-  package var exemplars: [String]
-  package var sourceComponent: String?
-  package var sourceHost: String?
+  package var exemplars: [String] {
+    get { storage.fields.exemplars }
+    _modify { yield &fields.exemplars }
+  }
+  package var sourceComponent: String? {
+    get { storage.fields.sourceComponent }
+    _modify { yield &fields.sourceComponent }
+  }
+  package var sourceHost: String? {
+    get { storage.fields.sourceHost }
+    _modify { yield &fields.sourceHost }
+  }
   /// The best count every source allows: the latest of one object, summed across objects.
-  package var count: Int
-  package var firstSeen: TimeRange?
-  package var lastSeen: TimeRange?
+  package var count: Int {
+    get { storage.fields.count }
+    _modify { yield &fields.count }
+  }
+  package var firstSeen: TimeRange? {
+    get { storage.fields.firstSeen }
+    _modify { yield &fields.firstSeen }
+  }
+  package var lastSeen: TimeRange? {
+    get { storage.fields.lastSeen }
+    _modify { yield &fields.lastSeen }
+  }
   /// How many distinct event objects (kubelet restarts, TTL re-creation) were merged.
-  package var objects: Int
+  package var objects: Int {
+    get { storage.fields.objects }
+    _modify { yield &fields.objects }
+  }
   /// Caveats a reader must know (`series count may lag up to 30 minutes`).
-  package var caveats: [String]
-  package var evidence: [Evidence]
+  package var caveats: [String] {
+    get { storage.fields.caveats }
+    _modify { yield &fields.caveats }
+  }
+  package var evidence: [Evidence] {
+    get { storage.fields.evidence }
+    _modify { yield &fields.evidence }
+  }
   /// The event pattern the message matched in Ingest (patterns/event-messages.json): rules ask for
   /// it instead of reading the message, and read what it captured (and what its details classified).
-  package var patternID: String?
-  package var captures: [KeyValue] = []
+  package var patternID: String? {
+    get { storage.fields.patternID }
+    _modify { yield &fields.patternID }
+  }
+  package var captures: [KeyValue] {
+    get { storage.fields.captures }
+    _modify { yield &fields.captures }
+  }
 
   /// The value the event's pattern captured as `key`.
-  package func capture(_ key: String) -> String? { captures.first { $0.key == key }?.value }
+  package func capture(_ key: String) -> String? { storage.fields.captures.first { $0.key == key }?.value }
 
   package init(
     involved: ObjectRef, type: EventType, reason: String, message: String, template: String? = nil,
@@ -79,21 +168,25 @@ package struct MergedEvent: Hashable, Sendable, Codable {
     firstSeen: TimeRange? = nil, lastSeen: TimeRange? = nil, objects: Int = 1, caveats: [String] = [],
     evidence: [Evidence] = []
   ) {
-    self.involved = involved
-    self.type = type
-    self.reason = reason
-    self.message = message
-    self.template = template
-    self.exemplars = exemplars
-    self.sourceComponent = sourceComponent
-    self.sourceHost = sourceHost
-    self.count = count
-    self.firstSeen = firstSeen
-    self.lastSeen = lastSeen
-    self.objects = objects
-    self.caveats = caveats
-    self.evidence = evidence
+    storage = Storage(
+      Fields(
+        involved: involved, type: type, reason: reason, message: message, template: template, exemplars: exemplars,
+        sourceComponent: sourceComponent, sourceHost: sourceHost, count: count, firstSeen: firstSeen,
+        lastSeen: lastSeen, objects: objects, caveats: caveats, evidence: evidence))
   }
+
+  /// True when `other` is this event's very storage (a copy of the same event, not rebuilt).
+  package func sharesStorage(with other: MergedEvent) -> Bool { storage === other.storage }
+
+  package static func == (a: MergedEvent, b: MergedEvent) -> Bool {
+    a.storage === b.storage || a.storage.fields == b.storage.fields
+  }
+
+  package func hash(into hasher: inout Hasher) { hasher.combine(storage.fields) }
+
+  package init(from decoder: any Decoder) throws { storage = Storage(try Fields(from: decoder)) }
+
+  package func encode(to encoder: any Encoder) throws { try storage.fields.encode(to: encoder) }
 
   /// The container the event is about, from its field path or the `spec.containers{x}: ` prefix.
   package var containerName: String? { involved.containerName }

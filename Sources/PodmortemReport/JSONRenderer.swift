@@ -23,7 +23,7 @@ package struct JSONRenderer: Sendable {
   package func render(_ input: ReportInput, to sink: @escaping JSONStreamWriter.Sink) {
     var w = JSONStreamWriter(sink: sink)
     Self.write(
-      input, findings: input.findings, pods: input.state.pods, events: input.state.events,
+      input, findings: input.findings, pods: input.state.pods, events: input.citedEvents,
       suppressed: input.suppressed, to: &w)
   }
 

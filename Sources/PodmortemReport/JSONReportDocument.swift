@@ -24,7 +24,7 @@ struct Document: Encodable {
     diagnostics = input.diagnostics.map(DiagnosticDTO.init)
     findings = input.findings.map(FindingDTO.init)
     pods = input.state.pods.map { PodDTO($0, reveal: input.revealSecrets) }
-    events = input.state.events.map(EventDTO.init)
+    events = input.citedEvents.map(EventDTO.init)
     caveats = input.state.caveats
     now = input.state.now.map(CaptureDTO.init)
     suppressed = input.suppressed.map(SuppressedDTO.init)

@@ -247,8 +247,8 @@ package final class OutputFilter: @unchecked Sendable {
     return o
   }
 
-  func event(_ e: MergedEvent) -> MergedEvent {
-    var e = e
+  func event(_ original: MergedEvent) -> MergedEvent {
+    var e = original
     e.involved = object(e.involved)
     if case .other(let text) = e.type { e.type = .other(self(text)) }
     e.reason = self(e.reason)
@@ -259,7 +259,8 @@ package final class OutputFilter: @unchecked Sendable {
     e.sourceHost = self(e.sourceHost)
     e.caveats = e.caveats.map { self($0) }
     e.evidence = evidence(e.evidence)
-    return e
+    // Nothing to mask or spell out: the original, whose storage its pod and the history share.
+    return e == original ? original : e
   }
 
   func log(_ l: LogRecord) -> LogRecord {

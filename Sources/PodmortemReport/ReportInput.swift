@@ -43,11 +43,14 @@ package struct ReportInput: Sendable {
   /// first, so tokens are numbered in the order a reader meets them.
   package init(
     toolVersion: String, accounts: [SourceAccount], diagnostics: [Diagnostic], state: consuming CorrelatedState,
-    findings: [Finding], filter: OutputFilter
+    findings: consuming [Finding], filter: OutputFilter
   ) {
     self.toolVersion = toolVersion
     self.revealSecrets = filter.masker == nil
-    self.findings = findings.map(filter.finding)
+    // In place: each finding's unfiltered text is freed as its filtered copy replaces it.
+    var filtered = consume findings
+    for i in filtered.indices { filtered[i] = filter.finding(filtered[i]) }
+    self.findings = filtered
     filter.state(&state)
     self.state = state
     self.diagnostics = diagnostics.map(filter.diagnostic)
@@ -66,9 +69,20 @@ extension ReportInput {
 
   /// The pods whose timelines a report shows, and how many it folds: the pods a finding is about
   /// (all of them with `allPods`, or when no finding names a pod); the rest are counted, not drawn.
-  package var timelinePods: (shown: [PodHistory], folded: Int) {
-    let withTimeline = state.pods.filter { !$0.timeline.isEmpty }
-    if allPods { return (withTimeline, 0) }
+  /// The pods are picked by position, not copied (a copy of every shown pod was the text
+  /// report's largest allocation, docs/architecture.md "What must hold").
+  package var timelinePods: (shown: PickedPods, folded: Int) {
+    let pods = state.pods
+    let withTimeline = pods.indices.filter { !pods[$0].timeline.isEmpty }
+    if allPods { return (PickedPods(pods, withTimeline), 0) }
+    let affected = podsFindingsAreAbout(among: withTimeline)
+    if affected.isEmpty && findings.isEmpty { return (PickedPods(pods, []), withTimeline.count) }
+    return (PickedPods(pods, affected), withTimeline.count - affected.count)
+  }
+
+  /// Which of the pods at `positions` in `state.pods` a finding is about.
+  package func podsFindingsAreAbout(among positions: [Int]) -> [Int] {
+    let pods = state.pods
     // One pass over the findings, then one lookup per pod: a report of 20,000 pods and thousands
     // of findings must not compare every pod with every finding.
     var named: Set<[String]> = []
@@ -77,13 +91,25 @@ extension ReportInput {
       if let pod = f.subject.pod { named.insert([f.subject.namespace ?? "", pod]) }
       if let object = f.subject.object { objects.insert(object) }
     }
-    let affected = withTimeline.filter { pod in
-      pod.key.name.isEmpty
-        ? objects.contains(pod.key.description)
-        : named.contains([pod.key.namespace, pod.key.name]) || named.contains(["", pod.key.name])
+    return positions.filter { i in
+      pods[i].key.name.isEmpty
+        ? objects.contains(pods[i].key.description)
+        : named.contains([pods[i].key.namespace, pods[i].key.name]) || named.contains(["", pods[i].key.name])
     }
-    if affected.isEmpty && findings.isEmpty { return ([], withTimeline.count) }
-    return (affected, withTimeline.count - affected.count)
+  }
+
+  /// The events the analyze report lists (docs/findings-schema.md "Top level", `events`): those a
+  /// finding cites (one of its evidence lines is the event's) and those of the pods whose
+  /// timelines the text report draws (the pods a finding is about; every pod with `allPods`),
+  /// whose entries cite them; in history order. The whole history is `podmortem events`'.
+  package var citedEvents: [MergedEvent] {
+    let pods = state.pods
+    let shown = allPods ? Array(pods.indices) : podsFindingsAreAbout(among: Array(pods.indices))
+    var ofShownPods = Set<MergedEvent>()
+    for i in shown { ofShownPods.formUnion(pods[i].events) }
+    var lines = Set<SourceRef>()
+    for f in findings { for e in f.evidence { lines.insert(e.ref) } }
+    return state.events.filter { e in e.evidence.contains { lines.contains($0.ref) } || ofShownPods.contains(e) }
   }
 
   /// `1 critical, 2 warnings`: the findings by severity, worst first.
@@ -101,6 +127,22 @@ extension ReportInput {
       ? "1 pod without findings is not shown (--all-pods shows its timeline)."
       : "\(folded) pods without findings are not shown (--all-pods shows their timelines)."
   }
+}
+
+/// Some of a report's pods, in their order, read where they lie in the report's pod list.
+package struct PickedPods: RandomAccessCollection, Sendable {
+  private let all: [PodHistory]
+  private let picked: [Int]
+
+  /// The pods of `all` at `positions` (each a valid index of `all`).
+  package init(_ all: [PodHistory], _ positions: [Int]) {
+    self.all = all
+    self.picked = positions
+  }
+
+  package var startIndex: Int { 0 }
+  package var endIndex: Int { picked.count }
+  package subscript(position: Int) -> PodHistory { all[picked[position]] }
 }
 
 /// The output formats podmortem renders.

@@ -43,8 +43,10 @@ struct AnalyzeCommand: ParsableCommand {
     let terminal = Terminal(colour: input.color)
     try terminal.requireOutput()
     let config = try reportOptions.loadConfig(patternDirectories: input.patterns)
+    var options = input.analysisOptions()
+    options.timelines = format.printsTimelines
     let result = try live.analyse(
-      input.analysisOptions(), selection: select.selection, config: config, format: format, terminal: terminal)
+      options, selection: select.selection, config: config, format: format, terminal: terminal)
     var report = select.selection.apply(to: result.report)
     if let config { report = config.apply(to: report) }
     report.allPods = reportOptions.allPods

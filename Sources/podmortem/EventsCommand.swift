@@ -39,7 +39,10 @@ struct EventsCommand: ParsableCommand {
   func run() throws {
     let terminal = Terminal(colour: input.color)
     try terminal.requireOutput()
-    let result = ProgressDrawer.run(Analysis(options: input.analysisOptions()), terminal: terminal)
+    // The events table and document print no timeline: none is built.
+    var options = input.analysisOptions()
+    options.timelines = false
+    let result = ProgressDrawer.run(Analysis(options: options), terminal: terminal)
     let outcome = Outcome(result.report, failOn: nil, unrecognisedLimit: failOnUnrecognised?.value)
     let events = select.selection.events(in: result.report.state)
     let renderer = EventsTableRenderer()
