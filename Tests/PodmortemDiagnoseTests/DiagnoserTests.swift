@@ -109,3 +109,16 @@ private func livenessIncident() -> ExamplePod {
   #expect(run.findings.first?.severity == .critical)
   #expect(run.findings.first?.fact("alsoExplains") == "container.exit-code,crashloop.backoff")
 }
+
+/// The absorb table is built once from `rules` and rebuilt when they change: without the rule that
+/// absorbs the exit code, the exit-code finding stands on its own.
+@Test func foldFollowsTheRulesAfterTheyChange() {
+  var p = ExamplePod("api-0")
+  p.container(
+    "api", state: .waiting(reason: "CrashLoopBackOff", message: nil),
+    lastState: .terminated(Termination(reason: "Error", exitCode: 1)), restarts: 3)
+  var diagnoser = Diagnoser()
+  #expect(diagnoser.diagnose(p.state).map(\.ruleID) == ["crashloop.backoff"])
+  diagnoser.rules.removeAll { $0.description.absorbs.contains("container.exit-code") }
+  #expect(diagnoser.diagnose(p.state).map(\.ruleID).sorted() == ["container.exit-code"])
+}
