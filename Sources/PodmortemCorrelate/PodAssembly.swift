@@ -74,7 +74,9 @@ package enum PodAssembly {
   package static func latest(_ sorted: [PodSnapshot], key: PodKey) -> PodSnapshot {
     var m = PodSnapshot(name: key.name, namespace: key.namespace)
     m.uid = key.uid
+    // Every snapshot's lines, in an array of their exact size: the merged pod may keep it as it is.
     var evidence: [Evidence] = []
+    evidence.reserveCapacity(sorted.reduce(0) { $0 + $1.evidence.count })
     for s in sorted {
       m.namespace = s.namespace ?? m.namespace
       m.uid = s.uid ?? m.uid
@@ -158,7 +160,11 @@ package enum PodAssembly {
     m.postStart = newer.postStart ?? m.postStart
     if !newer.environmentNames.isEmpty { m.environmentNames = newer.environmentNames }
     m.restartPolicyAlways = m.restartPolicyAlways || newer.restartPolicyAlways
-    m.evidence = sortedUnique(m.evidence + newer.evidence)
+    var evidence: [Evidence] = []
+    evidence.reserveCapacity(m.evidence.count + newer.evidence.count)
+    evidence += m.evidence
+    evidence += newer.evidence
+    m.evidence = sortedUnique(evidence)
     return m
   }
 }
