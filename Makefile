@@ -23,10 +23,12 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-## Install the release binary and its man page under PREFIX (default /usr/local; DESTDIR for staging).
-install: release man
+## Install the static release binary (`make static`: the Swift runtime linked in, so it runs where
+## Swift is not installed and starts faster — README "Quick start") and its man page under PREFIX
+## (default /usr/local; DESTDIR for staging).
+install: static man
 	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(PREFIX)/share/man/man1"
-	install -m 755 "$$($(SWIFT) build -c release --show-bin-path)/podmortem" "$(DESTDIR)$(PREFIX)/bin/podmortem"
+	install -m 755 .build/static-bin/podmortem "$(DESTDIR)$(PREFIX)/bin/podmortem"
 	install -m 644 .build/man/podmortem.1 "$(DESTDIR)$(PREFIX)/share/man/man1/podmortem.1"
 
 ## The release binary with the Swift runtime linked in, smoke-tested: .build/static-bin/podmortem.

@@ -236,7 +236,10 @@ package struct Correlator: Sendable {
       known.insert(name)
       histories.append(Self.bare(name, uid: nil))
     }
-    histories.sort { $0.key < $1.key }
+    // The order is decided on indices and the histories moved once: a history is hundreds of bytes,
+    // and sorting them in place moved each one log2(n) times (10,000 describes, perf).
+    let order = histories.indices.sorted { histories[$0].key < histories[$1].key }
+    histories = order.map { histories[$0] }
     attach(events, to: &histories)
     attachLogs(to: &histories, pastedLogTargets: pastedLogTargets)
     for i in histories.indices where timelines {

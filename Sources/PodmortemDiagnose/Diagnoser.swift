@@ -9,12 +9,19 @@ import PodmortemText
 /// fire for the same subject the absorbed finding is folded into the absorbing one: its facts
 /// (keys not already set), its evidence and its explanation join, and the worse severity wins.
 package struct Diagnoser: Sendable {
-  package var rules: [any DiagnosisRule]
+  package var rules: [any DiagnosisRule] {
+    didSet { absorbs = Self.absorbs(rules) }
+  }
+  /// Which rule ids each rule absorbs, built once from `rules`: `fold` runs once per pod, and
+  /// rebuilding this table there was a tenth of diagnosing 10,000 describes (bench/run.sh, perf).
+  private var absorbs: [String: Set<String>]
 
   /// The rules, configured with the run's pattern catalog (the shipped patterns and any
   /// `--patterns` files: `UserPatternRule` raises the findings of those that carry a severity).
   package init(rules: [any DiagnosisRule] = RuleCatalog.all, patterns: PatternCatalog = .empty) {
-    self.rules = rules.map { $0.configured(patterns: patterns) }
+    let configured = rules.map { $0.configured(patterns: patterns) }
+    self.rules = configured
+    self.absorbs = Self.absorbs(configured)
   }
 
   /// Every finding about every pod and node, most severe first, then by subject, then by rule id.
@@ -46,7 +53,7 @@ package struct Diagnoser: Sendable {
   /// The fact that lists the rule ids folded into a finding.
   package static let alsoExplainsFact = "alsoExplains"
 
-  private var absorbs: [String: Set<String>] {
+  private static func absorbs(_ rules: [any DiagnosisRule]) -> [String: Set<String>] {
     Dictionary(rules.map { ($0.description.id, Set($0.description.absorbs)) }) { a, b in a.union(b) }
   }
 

@@ -61,7 +61,10 @@ extension PodHistory {
   /// docs/kubernetes.md §1.7): the same reason as its later spelling.
   static func same(_ recorded: String, _ reason: String) -> Bool {
     if recorded == reason { return true }
-    guard let first = recorded.unicodeScalars.first, first.properties.isLowercase,
+    // An ASCII first letter (every reason the kubelet and controllers write) is lower case only
+    // from a to z; its Unicode properties are looked up only for other letters.
+    guard let first = recorded.unicodeScalars.first,
+      first.isASCII ? ("a"..."z").contains(first) : first.properties.isLowercase,
       recorded.count == reason.count
     else { return false }
     return recorded.prefix(1).uppercased() + recorded.dropFirst() == reason

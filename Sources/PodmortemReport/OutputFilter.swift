@@ -137,8 +137,12 @@ package final class OutputFilter: @unchecked Sendable {
     p.key.name = self(p.key.name)
     p.key.uid = self(p.key.uid)
     p.key.pastedAt = p.key.pastedAt.map(ref)
+    // A pod captured once whose merged view is that capture (most pods of a large input) takes the
+    // capture's filtered copy instead of filtering the same strings again: filtering is the same
+    // for the same text once its secrets have their tokens, so the result is the same.
+    let latestIsTheSnapshot = p.snapshots.count == 1 && p.latest == p.snapshots[0]
     for i in p.snapshots.indices { p.snapshots[i] = snapshot(p.snapshots[i]) }
-    p.latest = snapshot(p.latest)
+    p.latest = latestIsTheSnapshot ? p.snapshots[0] : snapshot(p.latest)
     for i in p.events.indices { p.events[i] = event(p.events[i]) }
     for i in p.logs.indices { p.logs[i] = log(p.logs[i]) }
     for i in p.timeline.indices { p.timeline[i] = timelineEntry(p.timeline[i]) }

@@ -50,6 +50,10 @@ struct AnalyzeCommand: ParsableCommand {
     var report = select.selection.apply(to: result.report)
     if let config { report = config.apply(to: report) }
     report.allPods = reportOptions.allPods
+    // The process ends after the report; freeing it object by object first was 2 % of a run
+    // over 10,000 describes. It is kept until exit, which returns the memory at once (as clang's
+    // -disable-free, https://github.com/llvm/llvm-project/blob/main/clang/include/clang/Frontend/FrontendOptions.h).
+    defer { KeptUntilExit.keep((result, report)) }
     let outcome = Outcome(report, failOn: failOn.severity, unrecognisedLimit: failOnUnrecognised?.value)
     if format == .json && !live.follow {
       // Written as it is rendered: a large report is never held whole.
@@ -63,4 +67,14 @@ struct AnalyzeCommand: ParsableCommand {
     if let reason = result.nothingReadReason ?? outcome.reason { terminal.note("podmortem: \(reason)\n") }
     if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
   }
+}
+
+/// What is never freed: the process is about to exit, and exit frees it all at once.
+final class KeptUntilExit<Value>: @unchecked Sendable {
+  let value: Value
+
+  private init(_ value: Value) { self.value = value }
+
+  /// Retains `value` past every reference to it, so it is not freed before the process exits.
+  static func keep(_ value: Value) { _ = Unmanaged.passRetained(KeptUntilExit(value)) }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Podmortem
 
 /// `podmortem`: explains failing Kubernetes workloads from the text operators already have.
@@ -29,6 +30,46 @@ struct PodmortemCommand: ParsableCommand {
     ],
     defaultSubcommand: AnalyzeCommand.self
   )
+
+  /// ArgumentParser's `main` (parse, run, exit with the error's message and code), with two costs
+  /// of a plain run's start-up taken out; every message, help text and exit code stays its own.
+  static func main() {
+    do {
+      var command = try parse(Array(CommandLine.arguments.dropFirst()))
+      try command.run()
+    } catch let code as ExitCode {
+      // `exit(withError:)` prints nothing for an exit code, but builds the usage text first.
+      Foundation.exit(code.rawValue)
+    } catch {
+      exit(withError: error)
+    }
+  }
+
+  /// The command `arguments` ask for. A plain run names no subcommand and asks for no help,
+  /// version or completion script: it is parsed as `analyze` straight away, because through the
+  /// root ArgumentParser builds `analyze`'s argument set once more (to learn whether the default
+  /// subcommand takes everything left) and tests the root for built-in flags. Anything else, and
+  /// an `analyze` parse that fails, goes through the root, so errors and help read as before.
+  static func parse(_ arguments: [String]) throws -> ParsableCommand {
+    if isPlainAnalyze(arguments), let analyze = try? AnalyzeCommand.parseAsRoot(arguments) as? AnalyzeCommand {
+      return analyze
+    }
+    return try parseAsRoot(arguments)
+  }
+
+  /// No argument is a subcommand's name, `help`, a short-flag cluster with `h`, or a long flag
+  /// naming help, version or completion (ArgumentParser's built-in flags, and `---completion`).
+  static func isPlainAnalyze(_ arguments: [String]) -> Bool {
+    let names = Set(
+      configuration.subcommands.flatMap { [$0._commandName] + $0.configuration.aliases } + ["help"])
+    return !arguments.contains { argument in
+      if names.contains(argument) { return true }
+      if argument.hasPrefix("--") {
+        return ["help", "version", "completion"].contains { argument.contains($0) }
+      }
+      return argument.hasPrefix("-") && argument.contains("h")
+    }
+  }
 }
 
 /// The name the user typed: `kubectl podmortem` when run as the kubectl plugin `kubectl-podmortem`

@@ -49,3 +49,34 @@ struct PodAssemblyTests {
     #expect(s.pods.map(\.key) == [PodKey(namespace: "default", name: "web-0")])
   }
 }
+
+/// `PodAssembly.sortedUnique` returns a list already in order as it is; every list must come out
+/// as the set-and-sort it replaced made it (ordered by line then text, repeats dropped).
+struct SortedUniqueTests {
+  static func reference(_ list: [Evidence]) -> [Evidence] {
+    Array(Set(list)).sorted { ($0.ref, $0.text) < ($1.ref, $1.text) }
+  }
+
+  @Test func equalsSetAndSortOnRandomLists() {
+    var random = SplitMix64(seed: 16)
+    for _ in 0..<2000 {
+      let count = Int(random.next() % 8)
+      let list = (0..<count).map { _ in
+        Evidence(
+          ref: SourceRef(source: ["a", "b"][Int(random.next() % 2)], line: Int(random.next() % 4)),
+          text: ["x", "y", "e\u{301}", "\u{e9}"][Int(random.next() % 4)])
+      }
+      #expect(PodAssembly.sortedUnique(list) == Self.reference(list))
+      let ordered = Self.reference(list)
+      #expect(PodAssembly.sortedUnique(ordered) == ordered)
+    }
+  }
+
+  @Test func repeatsAndDisorderAreRemoved() {
+    let a = Evidence(ref: SourceRef(source: "d.txt", line: 1), text: "Name: web-0")
+    let b = Evidence(ref: SourceRef(source: "d.txt", line: 2), text: "Namespace: prod")
+    #expect(PodAssembly.sortedUnique([b, a, b]) == [a, b])
+    #expect(PodAssembly.sortedUnique([a, b]) == [a, b])
+    #expect(PodAssembly.sortedUnique([]) == [])
+  }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import PodmortemCorrelate
 import PodmortemModel
 import Testing
 
@@ -108,4 +109,37 @@ private func livenessIncident() -> ExamplePod {
   #expect(run.findings.map(\.ruleID) == ["probe.liveness-failing"])
   #expect(run.findings.first?.severity == .critical)
   #expect(run.findings.first?.fact("alsoExplains") == "container.exit-code,crashloop.backoff")
+}
+
+/// The absorb table is built once from `rules` and rebuilt when they change: without the rule that
+/// absorbs the exit code, the exit-code finding stands on its own.
+@Test func foldFollowsTheRulesAfterTheyChange() {
+  var p = ExamplePod("api-0")
+  p.container(
+    "api", state: .waiting(reason: "CrashLoopBackOff", message: nil),
+    lastState: .terminated(Termination(reason: "Error", exitCode: 1)), restarts: 3)
+  var diagnoser = Diagnoser()
+  #expect(diagnoser.diagnose(p.state).map(\.ruleID) == ["crashloop.backoff"])
+  diagnoser.rules.removeAll { $0.description.absorbs.contains("container.exit-code") }
+  #expect(diagnoser.diagnose(p.state).map(\.ruleID).sorted() == ["container.exit-code"])
+}
+
+/// A 1.0 reason in lower camel case is its later spelling. The ASCII test of the first letter
+/// answers as the Unicode property did, for every ASCII first character and for other letters.
+@Test func lowerCamelReasonsMatchTheirLaterSpelling() {
+  func before(_ recorded: String, _ reason: String) -> Bool {
+    if recorded == reason { return true }
+    guard let first = recorded.unicodeScalars.first, first.properties.isLowercase, recorded.count == reason.count
+    else { return false }
+    return recorded.prefix(1).uppercased() + recorded.dropFirst() == reason
+  }
+  #expect(PodHistory.same("backOff", "BackOff"))
+  #expect(!PodHistory.same("backoff", "BackOff"))
+  var recorded = (0...127).compactMap(Unicode.Scalar.init).map { String($0) + "ackOff" }
+  recorded += ["éclat", "ßtate", "ǆx", "ackOff", ""]
+  for r in recorded {
+    for reason in ["BackOff", "Éclat", "SState", "ǅx", r, r.uppercased(), r.prefix(1).uppercased() + r.dropFirst()] {
+      #expect(PodHistory.same(r, reason) == before(r, reason), "\(r) \(reason)")
+    }
+  }
 }

@@ -137,4 +137,24 @@ struct OutputFilterTests {
       #expect(!text.contains("\u{1B}") && !text.contains("\u{07}"), "\(format)")
     }
   }
+
+  @Test("a pod's merged view comes out filtered the same whether or not it is its only capture")
+  func latestOfOneCapture() throws {
+    let (accounts, diagnostics, state, findings) = Self.input()
+    // The fixture's pod has one capture, its merged view (taken from the capture's filtered copy);
+    // the same pod with a merged view of its own is filtered field by field.
+    var differing = state
+    differing.pods[0].latest.qosClass = "Burstable " + Self.dirty
+    let once = ReportInput(
+      toolVersion: "t", accounts: accounts, diagnostics: diagnostics, state: state, findings: findings)
+    let apart = ReportInput(
+      toolVersion: "t", accounts: accounts, diagnostics: diagnostics, state: differing, findings: findings)
+    let latest = try #require(once.state.pods.first?.latest)
+    #expect(latest == once.state.pods.first?.snapshots.first)
+    var other = try #require(apart.state.pods.first?.latest)
+    #expect(other.qosClass == #"Burstable x password=‹redacted:1› \x1b]52;c;Zm9v\x07"#)
+    other.qosClass = latest.qosClass
+    #expect(other == latest)
+    #expect(!Self.strings(in: apart.state).contains { $0.contains(Self.secret) })
+  }
 }
