@@ -95,7 +95,7 @@ bench: release
 	bench/run.sh
 
 ## The krew plugin archive, its sha256 (and uri with KREW_BASE_URL) written to plugins/podmortem.yaml.
-krew: release
+krew: static
 	tools/krew-package.sh
 
 ## libFuzzer targets for the parsers (Fuzz/, docs/architecture.md "Fuzzing"): each runs FUZZ_SECONDS,

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Packs the release build as the krew plugin archive and writes its sha256 (and, with
-# KREW_BASE_URL, its uri) into plugins/podmortem.yaml. Usage: make krew [KREW_BASE_URL=https://…/v0.1.0]
+# Packs the static build (`make static`: it runs without the Swift toolchain) as the krew plugin
+# archive and writes its sha256 (and, with KREW_BASE_URL, its uri) into plugins/podmortem.yaml.
+# Usage: make krew [KREW_BASE_URL=https://…/v0.1.0]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=$(swift build -c release --show-bin-path)/podmortem
+bin=.build/static-bin/podmortem
+[ -x "$bin" ] || { echo "krew: $bin missing: run make static first" >&2; exit 1; }
 out=.build/krew
 archive=podmortem_linux_amd64.tar.gz
 rm -rf "$out/stage" && mkdir -p "$out/stage"
