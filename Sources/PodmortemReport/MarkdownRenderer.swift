@@ -10,17 +10,28 @@ package struct MarkdownRenderer: Sendable {
   package init() {}
 
   package func render(_ input: ReportInput) -> String {
-    var out = "# Incident summary\n\n"
-    out += summary(input) + "\n"
-    out += impact(input)
-    out += findings(input)
-    out += timelines(input)
-    out += nextSteps(input)
-    out += sources(input)
-    return out
+    RenderStream.collect { write(input, to: &$0) }
   }
 
-  private func summary(_ input: ReportInput) -> String {
+  /// Writes the summary to `sink` as it is produced, section by section (a finding, a pod's
+  /// timeline): it is never held whole, and its bytes are those of `render(_:)`.
+  package func render(_ input: ReportInput, to sink: @escaping JSONStreamWriter.Sink) {
+    var out = RenderStream(sink: sink)
+    write(input, to: &out)
+    out.flush()
+  }
+
+  func write(_ input: ReportInput, to out: inout RenderStream) {
+    out.write("# Incident summary\n\n")
+    out.write(summary(input) + "\n")
+    impact(input, to: &out)
+    findings(input, to: &out)
+    timelines(input, to: &out)
+    nextSteps(input, to: &out)
+    sources(input, to: &out)
+  }
+
+  func summary(_ input: ReportInput) -> String {
     let bySeverity = Dictionary(grouping: input.findings, by: \.severity)
     let counts = Severity.allCases.reversed().compactMap { s in
       bySeverity[s].map { "\($0.count) \(s.rawValue)" }
@@ -45,82 +56,88 @@ package struct MarkdownRenderer: Sendable {
     return s
   }
 
-  private func impact(_ input: ReportInput) -> String {
+  private func impact(_ input: ReportInput, to out: inout RenderStream) {
     let affected = input.state.pods.filter { pod in
       input.findings.contains { $0.subject.pod == pod.key.name && $0.subject.namespace == pod.key.namespace }
     }
-    guard !affected.isEmpty else { return "" }
-    var s = "\n## Impact\n\n| Pod | Status | Restarts | Node |\n| --- | --- | --- | --- |\n"
+    guard !affected.isEmpty else { return }
+    out.write("\n## Impact\n\n| Pod | Status | Restarts | Node |\n| --- | --- | --- | --- |\n")
     for pod in affected {
       let l = pod.latest
       let restarts = l.restarts ?? l.containers.compactMap(\.restartCount).reduce(0, +)
-      s +=
-        "| `\(pod.key)` | \(Self.escape(l.kubectlStatus ?? "unknown")) | \(restarts) | \(l.node ?? "—") |\n"
+      out.write(
+        "| `\(pod.key)` | \(Self.escape(l.kubectlStatus ?? "unknown")) | \(restarts) | \(l.node ?? "—") |\n")
+    }
+  }
+
+  private func findings(_ input: ReportInput, to out: inout RenderStream) {
+    guard !input.findings.isEmpty else { return }
+    out.write("\n## Findings\n")
+    for (i, f) in input.findings.enumerated() { out.write(finding(f, number: i + 1)) }
+  }
+
+  /// One finding's section, numbered as in the report.
+  func finding(_ f: Finding, number: Int) -> String {
+    var s = "\n### \(number). \(Self.escape(f.title))\n\n"
+    s += "- Severity: **\(f.severity.rawValue)** · category `\(f.category.rawValue)` · rule `\(f.ruleID)`\n"
+    s += "- Subject: `\(f.subject)`\n\n"
+    s += Self.prose(f.explanation) + "\n"
+    if !f.evidence.isEmpty {
+      let shown = f.evidence.prefix(12)
+      let fence = Self.fence(around: shown.map(\.text))
+      s += "\nEvidence:\n\n\(fence)text\n"
+      for e in shown { s += "\(e.ref)  \(e.text.trimmingCharacters(in: .whitespaces))\n" }
+      if f.evidence.count > 12 { s += "… and \(f.evidence.count - 12) more\n" }
+      s += "\(fence)\n"
     }
     return s
   }
 
-  private func findings(_ input: ReportInput) -> String {
-    guard !input.findings.isEmpty else { return "" }
-    var s = "\n## Findings\n"
-    for (i, f) in input.findings.enumerated() {
-      s += "\n### \(i + 1). \(Self.escape(f.title))\n\n"
-      s += "- Severity: **\(f.severity.rawValue)** · category `\(f.category.rawValue)` · rule `\(f.ruleID)`\n"
-      s += "- Subject: `\(f.subject)`\n\n"
-      s += Self.prose(f.explanation) + "\n"
-      if !f.evidence.isEmpty {
-        let shown = f.evidence.prefix(12)
-        let fence = Self.fence(around: shown.map(\.text))
-        s += "\nEvidence:\n\n\(fence)text\n"
-        for e in shown { s += "\(e.ref)  \(e.text.trimmingCharacters(in: .whitespaces))\n" }
-        if f.evidence.count > 12 { s += "… and \(f.evidence.count - 12) more\n" }
-        s += "\(fence)\n"
-      }
-    }
-    return s
-  }
-
-  private func timelines(_ input: ReportInput) -> String {
+  private func timelines(_ input: ReportInput, to out: inout RenderStream) {
     let (pods, folded) = input.timelinePods
-    guard !pods.isEmpty || folded > 0 else { return "" }
-    var s = "\n## Timeline\n"
-    for pod in pods {
-      s += "\n### `\(pod.key)`\n\n"
-      let shown = pod.timeline.suffix(timelineLimit)
-      if pod.timeline.count > shown.count {
-        s +=
-          "_The last \(shown.count) of \(pod.timeline.count) entries; \(pod.timeline.count - shown.count) earlier ones are not shown._\n\n"
-      }
-      s += "| Time (UTC) | What | Container | Detail |\n| --- | --- | --- | --- |\n"
-      for e in shown {
-        let when = e.time.map(ReportTime.text) ?? "—"
-        s += "| \(when) | \(e.kind.rawValue) | \(e.container ?? "") | \(Self.escape(e.summary)) |\n"
-      }
-    }
-    if folded > 0 { s += "\n_\(input.foldedText(folded))_\n" }
-    return s
+    guard !pods.isEmpty || folded > 0 else { return }
+    out.write("\n## Timeline\n")
+    for pod in pods { out.write(timeline(pod)) }
+    if folded > 0 { out.write("\n_\(input.foldedText(folded))_\n") }
   }
 
-  private func nextSteps(_ input: ReportInput) -> String {
-    let remedies = input.findings.filter { !$0.remedy.isEmpty }
-    guard !remedies.isEmpty else { return "" }
-    var s = "\n## Next steps\n\n"
-    for (i, f) in remedies.enumerated() { s += "\(i + 1). `\(f.subject)`: \(Self.escape(f.remedy))\n" }
-    return s
-  }
-
-  private func sources(_ input: ReportInput) -> String {
-    var s = "\n## Sources\n\n| Source | Format | Lines | Parsed | Ignored | Unrecognised |\n"
-    s += "| --- | --- | ---: | ---: | ---: | ---: |\n"
-    for a in input.accounts {
+  /// One pod's timeline section.
+  func timeline(_ pod: PodHistory) -> String {
+    var s = "\n### `\(pod.key)`\n\n"
+    let shown = pod.timeline.suffix(timelineLimit)
+    if pod.timeline.count > shown.count {
       s +=
+        "_The last \(shown.count) of \(pod.timeline.count) entries; \(pod.timeline.count - shown.count) earlier ones are not shown._\n\n"
+    }
+    s += "| Time (UTC) | What | Container | Detail |\n| --- | --- | --- | --- |\n"
+    for e in shown {
+      let when = e.time.map(ReportTime.text) ?? "—"
+      s += "| \(when) | \(e.kind.rawValue) | \(e.container ?? "") | \(Self.escape(e.summary)) |\n"
+    }
+    return s
+  }
+
+  private func nextSteps(_ input: ReportInput, to out: inout RenderStream) {
+    let remedies = input.findings.filter { !$0.remedy.isEmpty }
+    guard !remedies.isEmpty else { return }
+    out.write("\n## Next steps\n\n")
+    for (i, f) in remedies.enumerated() { out.write("\(i + 1). `\(f.subject)`: \(Self.escape(f.remedy))\n") }
+  }
+
+  private func sources(_ input: ReportInput, to out: inout RenderStream) {
+    out.write("\n## Sources\n\n| Source | Format | Lines | Parsed | Ignored | Unrecognised |\n")
+    out.write("| --- | --- | ---: | ---: | ---: | ---: |\n")
+    for a in input.accounts {
+      out.write(
         "| `\(a.source)` | \(a.formats.joined(separator: "+")) | \(a.lines) | \(a.parsed) | \(a.ignored) | \(a.unrecognised) |\n"
+      )
     }
     if !input.diagnostics.isEmpty {
-      s += "\nInput problems:\n\n"
-      for d in input.diagnostics.prefix(20) { s += "- `\(d.ref)` \(d.level.rawValue): \(Self.escape(d.message))\n" }
+      out.write("\nInput problems:\n\n")
+      for d in input.diagnostics.prefix(20) {
+        out.write("- `\(d.ref)` \(d.level.rawValue): \(Self.escape(d.message))\n")
+      }
     }
-    return s
   }
 
   /// Keeps table cells and emphasis intact: pipes and newlines would break a Markdown table; and

@@ -19,30 +19,41 @@ package struct TextRenderer: Sendable {
   }
 
   package func render(_ input: ReportInput) -> String {
-    var out = ""
-    out += summaryLine(input) + "\n"
-    if let line = input.suppressed?.line { out += palette.paint(line, .dim) + "\n" }
+    RenderStream.collect { write(input, to: &$0) }
+  }
+
+  /// Writes the report to `sink` as it is produced, section by section (a finding, a pod's
+  /// timeline): the report is never held whole, and its bytes are those of `render(_:)`.
+  package func render(_ input: ReportInput, to sink: @escaping JSONStreamWriter.Sink) {
+    var out = RenderStream(sink: sink)
+    write(input, to: &out)
+    out.flush()
+  }
+
+  func write(_ input: ReportInput, to out: inout RenderStream) {
+    out.write(summaryLine(input) + "\n")
+    if let line = input.suppressed?.line { out.write(palette.paint(line, .dim) + "\n") }
     if input.findings.isEmpty {
-      out += "\nNo findings: nothing in the input points at a failure.\n"
+      out.write("\nNo findings: nothing in the input points at a failure.\n")
     }
-    if input.findings.count > 1 { out += "\n" + overview(input) }
+    if input.findings.count > 1 { out.write("\n" + overview(input)) }
     for finding in input.findings {
-      out += "\n" + render(finding)
+      out.write("\n" + render(finding))
     }
     let (pods, folded) = input.timelinePods
     for pod in pods {
-      out += "\n" + timeline(pod)
+      out.write("\n" + timeline(pod))
     }
-    if folded > 0 { out += "\n" + palette.paint(input.foldedText(folded), .dim) + "\n" }
+    if folded > 0 { out.write("\n" + palette.paint(input.foldedText(folded), .dim) + "\n") }
     if !input.state.caveats.isEmpty {
-      out += "\n" + palette.paint("Caveats", .heading) + "\n"
-      for c in input.state.caveats { out += "  - \(c)\n" }
+      out.write("\n" + palette.paint("Caveats", .heading) + "\n")
+      for c in input.state.caveats { out.write("  - \(c)\n") }
     }
-    out += "\n" + sources(input)
-    return out
+    out.write("\n")
+    sources(input, to: &out)
   }
 
-  private func summaryLine(_ input: ReportInput) -> String {
+  func summaryLine(_ input: ReportInput) -> String {
     let pods = input.state.pods.count
     let f = input.findings.count
     var s = "podmortem: \(f) finding\(f == 1 ? "" : "s") about \(pods) pod\(pods == 1 ? "" : "s")"
@@ -54,7 +65,7 @@ package struct TextRenderer: Sendable {
   }
 
   /// Before the details: the findings by severity and one verdict per subject, worst first.
-  private func overview(_ input: ReportInput) -> String {
+  func overview(_ input: ReportInput) -> String {
     var out = palette.paint("Overview: \(input.severityCounts)", .heading) + "\n"
     var seen: Set<String> = []
     var lines: [String] = []
@@ -78,7 +89,7 @@ package struct TextRenderer: Sendable {
     }
   }
 
-  private func render(_ f: Finding) -> String {
+  func render(_ f: Finding) -> String {
     var out = "\(palette.paint(f.severity))  \(palette.paint(f.subject.description, .emphasis))  \(f.title)\n"
     out += Self.indent(f.explanation, by: "  ") + "\n"
     if !f.remedy.isEmpty { out += Self.indent("Next: " + f.remedy, by: "  ") + "\n" }
@@ -92,7 +103,7 @@ package struct TextRenderer: Sendable {
     return out
   }
 
-  private func timeline(_ pod: PodHistory) -> String {
+  func timeline(_ pod: PodHistory) -> String {
     var out = palette.paint("Timeline — \(pod.key)", .heading) + "\n"
     let entries = pod.timeline.suffix(timelineLimit)
     if pod.timeline.count > entries.count {
@@ -106,8 +117,9 @@ package struct TextRenderer: Sendable {
     return out
   }
 
-  private func sources(_ input: ReportInput) -> String {
-    var out = palette.paint("Sources", .heading) + "\n"
+  /// What was read, one line per source (a bundle may hold thousands).
+  private func sources(_ input: ReportInput, to out: inout RenderStream) {
+    out.write(palette.paint("Sources", .heading) + "\n")
     for a in input.accounts {
       var line = "  \(a.source)  \(a.formats.joined(separator: "+"))"
       if let layout = a.layout { line += " (\(layout))" }
@@ -117,12 +129,11 @@ package struct TextRenderer: Sendable {
         line += " (lines \(a.firstUnrecognised.map(String.init).joined(separator: ", "))"
         line += a.unrecognised > a.firstUnrecognised.count ? ", …)" : ")"
       }
-      out += line + "\n"
+      out.write(line + "\n")
     }
     if !input.diagnostics.isEmpty {
-      out += "  \(input.diagnostics.count) input problem\(input.diagnostics.count == 1 ? "" : "s") (see stderr)\n"
+      out.write("  \(input.diagnostics.count) input problem\(input.diagnostics.count == 1 ? "" : "s") (see stderr)\n")
     }
-    return out
   }
 
   /// A line of input text as shown: shortened unless `wide`.

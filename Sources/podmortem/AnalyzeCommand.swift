@@ -55,9 +55,15 @@ struct AnalyzeCommand: ParsableCommand {
     // -disable-free, https://github.com/llvm/llvm-project/blob/main/clang/include/clang/Frontend/FrontendOptions.h).
     defer { KeptUntilExit.keep((result, report)) }
     let outcome = Outcome(report, failOn: failOn.severity, unrecognisedLimit: failOnUnrecognised?.value)
+    // JSON, text and Markdown are written as they are rendered: a large report is never held whole.
     if format == .json && !live.follow {
-      // Written as it is rendered: a large report is never held whole.
       try terminal.stream { JSONRenderer().render(report, to: $0) }
+    } else if format == .text && outcome.hasReport {
+      try terminal.stream {
+        TextRenderer(palette: terminal.palette, wide: reportOptions.noTrunc).render(report, to: $0)
+      }
+    } else if format == .markdown && outcome.hasReport {
+      try terminal.stream { MarkdownRenderer().render(report, to: $0) }
     } else if outcome.hasReport || format.isMachineReadable {
       let text = format.render(
         report, failOn: failOn.severity, palette: terminal.palette, wide: reportOptions.noTrunc)
