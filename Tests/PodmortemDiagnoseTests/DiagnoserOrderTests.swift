@@ -62,3 +62,49 @@ private func reference(_ findings: [Finding]) -> [Finding] {
     #expect(diagnoser.fold(one) == one, "seed \(seed)")
   }
 }
+
+/// The containers of a pod known only from events, as first written: each event's object read
+/// field by field.
+private func referenceContainers(_ pod: PodHistory) -> [String] {
+  var order: [(name: String, role: ContainerSnapshot.Role)] = []
+  func add(_ name: String?, _ role: ContainerSnapshot.Role = .container) {
+    guard let name, !name.isEmpty else { return }
+    if let i = order.firstIndex(where: { $0.name == name }) {
+      if role == .initContainer { order[i].role = role }
+    } else {
+      order.append((name, role))
+    }
+  }
+  for event in pod.events {
+    let role: ContainerSnapshot.Role =
+      event.involved.fieldPath?.hasPrefix("spec.initContainers") == true ? .initContainer : .container
+    add(event.containerName ?? event.capture("container"), role)
+  }
+  if order.isEmpty, !pod.events.isEmpty { add(ContainerSnapshot.unknownName) }
+  return order.map { "\($0.name) \($0.role)" }
+}
+
+@Test func containersOfAnEventsOnlyPodAreThoseTheFieldByFieldReadingFinds() {
+  let paths: [String?] = [
+    nil, "spec.containers{web}", "spec.initContainers{init}", "spec.initContainers{web}", "spec.containers{}",
+    "spec.containers{", "spec.containers}web{", "spec.containers{side}", "{x}",
+  ]
+  for seed in UInt64(0)..<200 {
+    var rng = Seeded(state: seed)
+    let events = (0..<Int(seed % 7)).map { _ in
+      var event = MergedEvent(
+        involved: ObjectRef(
+          kind: "Pod", namespace: "ns", name: "p", fieldPath: pick(paths, &rng)),
+        type: .warning, reason: "BackOff", message: "m", count: 1)
+      if let name = pick(["web", "side", "", nil], &rng), Bool.random(using: &rng) {
+        event.captures = [KeyValue("container", name)]
+      }
+      return event
+    }
+    let pod = PodHistory(
+      key: PodKey(namespace: "ns", name: "p"), snapshots: [], latest: PodSnapshot(name: "p", namespace: "ns"),
+      events: events)
+    let found = pod.containers([.container, .initContainer]).map { "\($0.name) \($0.role)" }
+    #expect(found == referenceContainers(pod), "seed \(seed)")
+  }
+}
