@@ -108,3 +108,7 @@ private func referenceContainers(_ pod: PodHistory) -> [String] {
     #expect(found == referenceContainers(pod), "seed \(seed)")
   }
 }
+
+@Test func probeTypesAreTheKindsCapitalised() {
+  #expect(ProbeFailures.probeTypes == [.liveness: "Liveness", .readiness: "Readiness", .startup: "Startup"])
+}
