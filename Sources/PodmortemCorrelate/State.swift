@@ -189,7 +189,8 @@ package struct MergedEvent: Hashable, Sendable, Codable {
   package func encode(to encoder: any Encoder) throws { try storage.fields.encode(to: encoder) }
 
   /// The container the event is about, from its field path or the `spec.containers{x}: ` prefix.
-  package var containerName: String? { involved.containerName }
+  /// Read in place: `involved` would copy the whole object reference first.
+  package var containerName: String? { storage.fields.involved.containerName }
 }
 
 /// One entry of a pod's timeline.

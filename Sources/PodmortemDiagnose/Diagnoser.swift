@@ -59,6 +59,8 @@ package struct Diagnoser: Sendable {
 
   /// Folds symptom findings into the findings of their causes.
   package func fold(_ findings: [Finding]) -> [Finding] {
+    // Nothing to fold into: most pods draw no finding or one.
+    guard findings.count > 1 else { return findings }
     let table = absorbs
     let ordered = Self.sorted(findings)
     // Direct absorber of each finding: the most severe finding whose rule absorbs it and whose
@@ -108,12 +110,19 @@ package struct Diagnoser: Sendable {
   }
 
   /// Most severe first, then subject, then rule id, then title.
+  ///
+  /// Subjects order by their description (`Subject.<`), which is built here once per finding rather
+  /// than twice per comparison (a fifth of sorting the findings of 44,000 pods, issue 16). The
+  /// comparisons are those of the plain comparator, so the order, ties included, is the same.
   package static func sorted(_ findings: [Finding]) -> [Finding] {
-    findings.sorted {
-      if $0.severity != $1.severity { return $0.severity > $1.severity }
-      if $0.subject != $1.subject { return $0.subject < $1.subject }
-      if $0.ruleID != $1.ruleID { return $0.ruleID < $1.ruleID }
-      return $0.title < $1.title
+    guard findings.count > 1 else { return findings }
+    let subjects = findings.map(\.subject.description)
+    let order = findings.indices.sorted { i, j in
+      if findings[i].severity != findings[j].severity { return findings[i].severity > findings[j].severity }
+      if findings[i].subject != findings[j].subject { return subjects[i] < subjects[j] }
+      if findings[i].ruleID != findings[j].ruleID { return findings[i].ruleID < findings[j].ruleID }
+      return findings[i].title < findings[j].title
     }
+    return order.map { findings[$0] }
   }
 }

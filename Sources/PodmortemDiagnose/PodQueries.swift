@@ -36,9 +36,11 @@ extension PodHistory {
       }
     }
     for event in events {
+      // The event's object read once: each read of `involved` copies it (issue 16, perf).
+      let involved = event.involved
       let role: ContainerSnapshot.Role =
-        event.involved.fieldPath?.hasPrefix("spec.initContainers") == true ? .initContainer : .container
-      add(event.containerName ?? event.capture("container"), role)
+        involved.fieldPath?.hasPrefix("spec.initContainers") == true ? .initContainer : .container
+      add(involved.containerName ?? event.capture("container"), role)
     }
     for log in logs { add(log.container ?? log.field("containerName")) }
     // Events or recognised lines, yet no container named anywhere: one container whose name the

@@ -26,7 +26,7 @@ package struct ProbeFailures: Sendable {
   package init?(_ kind: ProbeSpec.Kind, container: ContainerSnapshot, in pod: PodHistory) {
     let failed = pod.probeFailures(kind, container: container.name)
     let kills = pod.probeKills(kind, container: container.name)
-    let probeType = kind.rawValue.prefix(1).uppercased() + kind.rawValue.dropFirst()
+    let probeType = Self.probeTypes[kind] ?? ""
     // Recognised once in Ingest: the structured `"Probe failed"` line and the unstructured
     // `Liveness probe for "pod_ns(uid):c" failed (failure): …` of kubelets before 1.21.
     let logs = pod.logs.filter { log in
@@ -86,6 +86,13 @@ package struct ProbeFailures: Sendable {
       + container.terminationEvidence
     evidence = decisive + container.allEvidence
   }
+
+  /// The probe type as kubelet lines capture it (`Liveness`), spelled once per run, not once per
+  /// container and rule (issue 16).
+  static let probeTypes: [ProbeSpec.Kind: String] = Dictionary(
+    uniqueKeysWithValues: ProbeSpec.Kind.allCases.map {
+      ($0, $0.rawValue.prefix(1).uppercased() + $0.rawValue.dropFirst())
+    })
 
   /// The kubelet patterns of a failed probe attempt (patterns/kubelet.json).
   static let failedPatterns: Set<String> = ["kubelet.probe-failed", "kubelet.probe-failed-legacy"]

@@ -1,0 +1,114 @@
+import PodmortemCorrelate
+import PodmortemModel
+import Testing
+
+@testable import PodmortemDiagnose
+
+/// A seeded generator (SplitMix64): the same findings on every run.
+private struct Seeded: RandomNumberGenerator {
+  var state: UInt64
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}
+
+/// One of `values`, chosen by `rng`.
+private func pick<T>(_ values: [T], _ rng: inout Seeded) -> T { values[Int(rng.next() % UInt64(values.count))] }
+
+/// Findings from a small alphabet, so severities, subjects, rule ids and titles tie often, and some
+/// different subjects share a description (`a/b` is both namespace a pod b and the object `a/b`).
+/// Each explanation is unique: it tells apart findings the order cannot, so a test sees ties' order.
+private func findings(_ count: Int, seed: UInt64) -> [Finding] {
+  var rng = Seeded(state: seed)
+  let subjects = [
+    Subject(namespace: "a", pod: "b"), Subject(object: "a/b"), Subject(namespace: "a", pod: "b", container: "c"),
+    Subject(namespace: "a", pod: "bb"), Subject(pod: "b"), Subject(object: "node/n1"), Subject(),
+  ]
+  return (0..<count).map { i in
+    Finding(
+      ruleID: pick(["probe.liveness-failing", "crashloop.backoff", "exit.nonzero"], &rng),
+      category: .volume, severity: pick(Severity.allCases, &rng),
+      subject: pick(subjects, &rng), title: pick(["", "t", "u"], &rng),
+      explanation: "finding \(i)", remedy: "")
+  }
+}
+
+/// The order as first written: the plain comparator, subjects compared by `Subject.<`.
+private func reference(_ findings: [Finding]) -> [Finding] {
+  findings.sorted {
+    if $0.severity != $1.severity { return $0.severity > $1.severity }
+    if $0.subject != $1.subject { return $0.subject < $1.subject }
+    if $0.ruleID != $1.ruleID { return $0.ruleID < $1.ruleID }
+    return $0.title < $1.title
+  }
+}
+
+@Test func sortedOrdersFindingsExactlyAsThePlainComparatorDoes() {
+  for seed in UInt64(0)..<200 {
+    let input = findings(Int(seed % 40), seed: seed)
+    #expect(Diagnoser.sorted(input) == reference(input), "seed \(seed)")
+  }
+}
+
+@Test func foldLeavesASingleFindingAsItIs() {
+  let diagnoser = Diagnoser()
+  #expect(diagnoser.fold([]).isEmpty)
+  for seed in UInt64(0)..<20 {
+    let one = findings(1, seed: seed)
+    #expect(diagnoser.fold(one) == one, "seed \(seed)")
+  }
+}
+
+/// The containers of a pod known only from events, as first written: each event's object read
+/// field by field.
+private func referenceContainers(_ pod: PodHistory) -> [String] {
+  var order: [(name: String, role: ContainerSnapshot.Role)] = []
+  func add(_ name: String?, _ role: ContainerSnapshot.Role = .container) {
+    guard let name, !name.isEmpty else { return }
+    if let i = order.firstIndex(where: { $0.name == name }) {
+      if role == .initContainer { order[i].role = role }
+    } else {
+      order.append((name, role))
+    }
+  }
+  for event in pod.events {
+    let role: ContainerSnapshot.Role =
+      event.involved.fieldPath?.hasPrefix("spec.initContainers") == true ? .initContainer : .container
+    add(event.containerName ?? event.capture("container"), role)
+  }
+  if order.isEmpty, !pod.events.isEmpty { add(ContainerSnapshot.unknownName) }
+  return order.map { "\($0.name) \($0.role)" }
+}
+
+@Test func containersOfAnEventsOnlyPodAreThoseTheFieldByFieldReadingFinds() {
+  let paths: [String?] = [
+    nil, "spec.containers{web}", "spec.initContainers{init}", "spec.initContainers{web}", "spec.containers{}",
+    "spec.containers{", "spec.containers}web{", "spec.containers{side}", "{x}",
+  ]
+  for seed in UInt64(0)..<200 {
+    var rng = Seeded(state: seed)
+    let events = (0..<Int(seed % 7)).map { _ in
+      var event = MergedEvent(
+        involved: ObjectRef(
+          kind: "Pod", namespace: "ns", name: "p", fieldPath: pick(paths, &rng)),
+        type: .warning, reason: "BackOff", message: "m", count: 1)
+      if let name = pick(["web", "side", "", nil], &rng), Bool.random(using: &rng) {
+        event.captures = [KeyValue("container", name)]
+      }
+      return event
+    }
+    let pod = PodHistory(
+      key: PodKey(namespace: "ns", name: "p"), snapshots: [], latest: PodSnapshot(name: "p", namespace: "ns"),
+      events: events)
+    let found = pod.containers([.container, .initContainer]).map { "\($0.name) \($0.role)" }
+    #expect(found == referenceContainers(pod), "seed \(seed)")
+  }
+}
+
+@Test func probeTypesAreTheKindsCapitalised() {
+  #expect(ProbeFailures.probeTypes == [.liveness: "Liveness", .readiness: "Readiness", .startup: "Startup"])
+}
