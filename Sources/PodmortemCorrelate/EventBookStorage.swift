@@ -1,0 +1,146 @@
+import Foundation
+import PodmortemModel
+
+/// The book's entries by identity. A dictionary of entries holds them inline in a table kept at
+/// most three-quarters full and doubled as it grows, which doubles again while it is copied: for
+/// 100,000 identities that was 190 MB at the moment of growth. Here the entries lie in chunks of
+/// fixed size, filled in order and never moved, and the index is a table of 32-bit positions.
+struct EntryTable: Sendable {
+  fileprivate struct Slot: Sendable {
+    var identity: EventIdentity
+    var hash: Int
+    var entry: EventBook.Entry
+  }
+
+  fileprivate static let chunkShift = 12
+  fileprivate static let chunkSize = 1 << chunkShift
+  private var chunks: [[Slot]] = []
+  private(set) var count = 0
+  /// Open addressing, linear probing: the position of an entry plus one, or 0 for a free place.
+  /// Its size is a power of two at least twice `count`.
+  private var index: [UInt32] = []
+
+  init() {}
+
+  /// Applies `body` to the entry of `identity`, made empty first when there is none.
+  mutating func modify(_ identity: EventIdentity, _ body: (inout EventBook.Entry) -> Void) {
+    let hash = identity.hashValue
+    if let position = find(identity, hash: hash) {
+      body(&chunks[position >> Self.chunkShift][position & (Self.chunkSize - 1)].entry)
+      return
+    }
+    if (count + 1) * 2 > index.count { grow() }
+    let position = count
+    if position & (Self.chunkSize - 1) == 0 {
+      var chunk: [Slot] = []
+      chunk.reserveCapacity(Self.chunkSize)
+      chunks.append(chunk)
+    }
+    var entry = EventBook.Entry()
+    body(&entry)
+    chunks[position >> Self.chunkShift].append(Slot(identity: identity, hash: hash, entry: entry))
+    count += 1
+    place(position, hash: hash)
+  }
+
+  private func find(_ identity: EventIdentity, hash: Int) -> Int? {
+    guard !index.isEmpty else { return nil }
+    let mask = index.count - 1
+    var i = hash & mask
+    while index[i] != 0 {
+      let position = Int(index[i]) - 1
+      let (c, j) = (position >> Self.chunkShift, position & (Self.chunkSize - 1))
+      // Fields read in place: a copy of the slot would retain every string it holds.
+      if chunks[c][j].hash == hash && chunks[c][j].identity == identity { return position }
+      i = (i + 1) & mask
+    }
+    return nil
+  }
+
+  private mutating func place(_ position: Int, hash: Int) {
+    let mask = index.count - 1
+    var i = hash & mask
+    while index[i] != 0 { i = (i + 1) & mask }
+    index[i] = UInt32(truncatingIfNeeded: position + 1)
+  }
+
+  private mutating func grow() {
+    index = Array(repeating: 0, count: max(64, index.count * 2))
+    for position in 0..<count {
+      place(position, hash: chunks[position >> Self.chunkShift][position & (Self.chunkSize - 1)].hash)
+    }
+  }
+
+  /// Every identity, in insertion order, and the entries where they lie; the table is left
+  /// empty. The identities are copied out (the merge sorts and compares them); the entries stay
+  /// in their chunks, read and written by position: a flat copy of them held the book twice at
+  /// the merge's start, the run's peak on a large EventList.
+  mutating func drain() -> (identities: [EventIdentity], entries: DrainedEntries) {
+    index = []
+    var identities: [EventIdentity] = []
+    identities.reserveCapacity(count)
+    for chunk in chunks {
+      for slot in chunk { identities.append(slot.identity) }
+    }
+    let entries = DrainedEntries(chunks: chunks, count: count)
+    chunks = []
+    count = 0
+    return (identities, entries)
+  }
+}
+
+/// The entries of a drained `EntryTable`, by insertion position, in the chunks they were filled in.
+struct DrainedEntries {
+  private var chunks: [[EntryTable.Slot]]
+  private(set) var count: Int
+
+  init() {
+    chunks = []
+    count = 0
+  }
+
+  fileprivate init(chunks: [[EntryTable.Slot]], count: Int) {
+    self.chunks = chunks
+    self.count = count
+  }
+
+  subscript(position: Int) -> EventBook.Entry {
+    get { chunks[position >> EntryTable.chunkShift][position & (EntryTable.chunkSize - 1)].entry }
+    _modify { yield &chunks[position >> EntryTable.chunkShift][position & (EntryTable.chunkSize - 1)].entry }
+  }
+}
+
+/// Lineages by event object name. Nearly every identity is one event object: it is held inline,
+/// and a dictionary (hundreds of bytes for one element) is built only when a second name comes.
+struct LineageMap: Sendable {
+  private var one: (name: String, lineage: Lineage)?
+  /// Used once there are two names or more (`one` is then nil).
+  private var many: [String: Lineage] = [:]
+
+  init() {}
+
+  var isEmpty: Bool { one == nil && many.isEmpty }
+
+  /// The lineages, in no particular order.
+  var values: [Lineage] {
+    if let one { return [one.lineage] }
+    return Array(many.values)
+  }
+
+  /// Merges `lineage` into the one named `name`, or adds it.
+  mutating func merge(_ lineage: Lineage, as name: String) {
+    if many.isEmpty {
+      // Only the name is read out: a copy of the held lineage would make the merge copy its storage.
+      guard let heldName = one?.name else {
+        one = (name, lineage)
+        return
+      }
+      if heldName == name {
+        one?.lineage.merge(lineage)
+        return
+      }
+      if let held = one.take() { many = [held.name: held.lineage] }
+    }
+    many[name, default: lineage].merge(lineage)
+  }
+}
