@@ -209,9 +209,15 @@ package struct EventBook: Sendable {
     // Indices sorted, the events then moved into that order in place: sorting the events
     // themselves copied each (every string it holds retained) at every move, and taking them into
     // a second array held every event twice.
+    // The last-seen times are read out first (`historyOrder` compares them before anything else):
+    // a comparison then reads two of them from one array instead of two events' storage, which
+    // lie apart in memory (issue 16, perf). The comparisons, and so the order, are `historyOrder`'s.
+    let times = events.map { $0.lastSeen?.earliest ?? .distantPast }
     let sorted = events.withUnsafeBufferPointer { buffer -> [Int] in
       guard let base = buffer.baseAddress else { return [] }
-      return buffer.indices.sorted { MergedEvent.historyOrder(base + $0, base + $1) }
+      return buffer.indices.sorted { a, b in
+        times[a] != times[b] ? times[a] < times[b] : MergedEvent.identityPrecedes(base + a, base + b)
+      }
     }
     Self.permute(&events, into: sorted)
     return events
@@ -423,7 +429,7 @@ extension MergedEvent {
 
   /// A total order on everything else, compared field by field: this runs inside sorts of every
   /// event, so it builds no arrays, formats no dates, and lower-cases a kind only when two differ.
-  private static func identityPrecedes(_ pa: UnsafePointer<MergedEvent>, _ pb: UnsafePointer<MergedEvent>) -> Bool {
+  fileprivate static func identityPrecedes(_ pa: UnsafePointer<MergedEvent>, _ pb: UnsafePointer<MergedEvent>) -> Bool {
     if let o = order(pa.pointee.involved.namespace, pb.pointee.involved.namespace) { return o }
     if pa.pointee.involved.kind != pb.pointee.involved.kind {
       let (x, y) = (pa.pointee.involved.kind?.lowercased() ?? "", pb.pointee.involved.kind?.lowercased() ?? "")

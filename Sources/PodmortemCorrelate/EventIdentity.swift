@@ -153,9 +153,12 @@ package struct EventIdentity: Hashable, Comparable, Sendable {
     return t.isEmpty ? nil : t
   }
 
-  private static func trimmed(_ s: String) -> String {
+  static func trimmed(_ s: String) -> String {
     // Most messages need no trimming; checking the ends first avoids a copy per record.
     guard let f = s.unicodeScalars.first, let l = s.unicodeScalars.last else { return s }
+    // Printable ASCII at both ends (0x21–0x7E: none of it is white space or a newline) answers
+    // without fetching the character set, whose getter is a dynamic cast (issue 16, perf).
+    if (0x21...0x7E).contains(f.value) && (0x21...0x7E).contains(l.value) { return s }
     let space = CharacterSet.whitespacesAndNewlines
     guard space.contains(f) || space.contains(l) else { return s }
     return s.trimmingCharacters(in: space)

@@ -228,19 +228,48 @@ package struct TimelineEntry: Hashable, Sendable, Codable {
   }
 }
 
+/// Answers a pod's rules all ask, computed once for the pod before its rules run
+/// (`PodHistory.preparedForRules()` in Diagnose) instead of by every rule (issue 16, perf). Not
+/// part of the pod's value: every pod's cache compares equal, hashes to nothing and is not coded,
+/// and any change to the pod's snapshot, events or logs empties it.
+package struct PodQueryCache: Hashable, Sendable {
+  /// The pod's known containers, in spec order (`PodHistory.containers`), when computed.
+  package var containers: [ContainerSnapshot]?
+  /// The known containers of each set of roles, by the set's bit mask (`ContainerSnapshot.Role`:
+  /// init 1, container 2, ephemeral 4), for the sets rules ask for.
+  package var containersByRoles: [Int: [ContainerSnapshot]] = [:]
+
+  package init() {}
+
+  package static func == (a: PodQueryCache, b: PodQueryCache) -> Bool { true }
+  package func hash(into hasher: inout Hasher) {}
+}
+
 /// Everything podmortem knows about one pod after correlation.
 package struct PodHistory: Hashable, Sendable, Codable {
   package var key: PodKey
   /// Every snapshot of the pod, oldest capture first.
   package var snapshots: [PodSnapshot]
   /// The snapshots merged into one view: the newest value of every field any snapshot had.
-  package var latest: PodSnapshot
+  package var latest: PodSnapshot {
+    didSet { queries = PodQueryCache() }
+  }
   /// The pod's own events and its containers' events, oldest last-seen first.
-  package var events: [MergedEvent]
+  package var events: [MergedEvent] {
+    didSet { queries = PodQueryCache() }
+  }
   /// Log records about this pod (kubelet lines naming it, its containers' logs).
-  package var logs: [LogRecord]
+  package var logs: [LogRecord] {
+    didSet { queries = PodQueryCache() }
+  }
   /// Everything above on one time line, ordered.
   package var timeline: [TimelineEntry]
+  /// What rules ask of the pod, once computed (`PodQueryCache`); empty until diagnosis fills it.
+  package var queries = PodQueryCache()
+
+  private enum CodingKeys: String, CodingKey {
+    case key, snapshots, latest, events, logs, timeline
+  }
 
   package init(
     key: PodKey, snapshots: [PodSnapshot], latest: PodSnapshot, events: [MergedEvent] = [], logs: [LogRecord] = [],

@@ -36,8 +36,11 @@ package struct Diagnoser: Sendable {
   }
 
   /// The findings about one pod, folded and sorted.
+  ///
+  /// The pod's containers are computed once for all its rules (`preparedForRules`), not by each.
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
-    Self.sorted(fold(rules.flatMap { $0.diagnose(pod, in: state) }).map { Self.cited($0, pod: pod) })
+    let pod = pod.preparedForRules()
+    return Self.sorted(fold(rules.flatMap { $0.diagnose(pod, in: state) }).map { Self.cited($0, pod: pod) })
   }
 
   /// Every finding cites input lines. A rule cites the lines its conclusion rests on; where the

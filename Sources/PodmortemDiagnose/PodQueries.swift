@@ -17,12 +17,50 @@ extension PodHistory {
   /// Containers of the given roles, in spec order. A pod known only from `kubectl get events` or
   /// kubelet log lines has no container list: its containers are then the ones its events and
   /// log lines name, with no state, or one `ContainerSnapshot.unknownName` when none is named.
+  ///
+  /// The Diagnoser computes them once per pod (`preparedForRules()`); a pod not prepared so (a
+  /// rule run on its own) computes them on every call, with the same result.
   package func containers(_ roles: Set<ContainerSnapshot.Role> = [.container]) -> [ContainerSnapshot] {
-    knownContainers.filter { roles.contains($0.role) }
+    if !queries.containersByRoles.isEmpty, let cached = queries.containersByRoles[Self.mask(roles)] { return cached }
+    return knownContainers.filter { roles.contains($0.role) }
+  }
+
+  /// The sets of roles rules ask `containers` for, whose answers `preparedForRules` computes.
+  private static let askedRoles: [Set<ContainerSnapshot.Role>] = [
+    [.container], [.container, .initContainer], [.initContainer],
+  ]
+
+  /// `roles` as a bit mask: init 1, container 2, ephemeral 4 (`PodQueryCache.containersByRoles`).
+  private static func mask(_ roles: Set<ContainerSnapshot.Role>) -> Int {
+    var mask = 0
+    for role in roles {
+      switch role {
+      case .initContainer: mask |= 1
+      case .container: mask |= 2
+      case .ephemeral: mask |= 4
+      }
+    }
+    return mask
+  }
+
+  /// The pod with the answers every rule asks for computed once (`PodQueryCache`): its known
+  /// containers and those of the role sets rules ask for. The answers are those of the uncached
+  /// queries; `PodQueryCacheTests` compares them on seeded random pods.
+  package func preparedForRules() -> PodHistory {
+    var pod = self
+    let known = computedKnownContainers
+    pod.queries.containers = known
+    for roles in Self.askedRoles {
+      pod.queries.containersByRoles[Self.mask(roles)] = known.filter { roles.contains($0.role) }
+    }
+    return pod
   }
 
   /// The snapshot's containers, else the containers named by events and logs.
-  private var knownContainers: [ContainerSnapshot] {
+  private var knownContainers: [ContainerSnapshot] { queries.containers ?? computedKnownContainers }
+
+  /// `knownContainers`, computed.
+  private var computedKnownContainers: [ContainerSnapshot] {
     guard latest.containers.isEmpty else { return latest.containers }
     // A pod names a handful of containers: a list searched in order, not a dictionary per call
     // (every rule asks, for every pod).

@@ -492,7 +492,9 @@ package struct JSONScanner {
       problem("value starting at line \(valueStartLine) is larger than \(maxValueBytes) bytes", handle)
       return
     }
-    buffer.append(contentsOf: bytes[range])
+    // Appended as a buffer of its own (one copy of the bytes), not as a `Slice`, which Array
+    // appends through the generic path (issue 16, perf).
+    buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[range]))
   }
 
   private mutating func completeValue(_ bytes: UnsafeBufferPointer<UInt8>, through i: Int, _ handle: (Output) -> Void) {

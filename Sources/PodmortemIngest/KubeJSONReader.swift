@@ -1111,12 +1111,27 @@ struct StringPool: Sendable {
     if table.isEmpty { table = Array(repeating: nil, count: Self.slots) }
     let (slot, held) = text.withUTF8 { bytes -> (Int, String?) in
       let slot = Self.slot(bytes)
-      if let held = self.table[slot], held.utf8.elementsEqual(bytes) { return (slot, held) }
+      if let held = self.table[slot], Self.same(held, bytes) { return (slot, held) }
       return (slot, nil)
     }
     if let held { return held }
     table[slot] = text
     return text
+  }
+
+  /// True when `held` is the UTF-8 `bytes`: compared through pointers when the string's
+  /// bytes are contiguous (a native string always is), not byte by byte through `String.UTF8View`'s
+  /// generic `elementsEqual`, which was a third of this pool's time on an EventList (issue 16, perf).
+  static func same(_ held: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    let utf8 = held.utf8
+    guard utf8.count == bytes.count else { return false }
+    if let equal = utf8.withContiguousStorageIfAvailable({ stored -> Bool in
+      for i in 0..<stored.count where stored[i] != bytes[i] { return false }
+      return true
+    }) {
+      return equal
+    }
+    return utf8.elementsEqual(bytes)
   }
 
   /// FNV-1a (http://www.isthe.com/chongo/tech/comp/fnv/) of `bytes`, to a slot.
@@ -1133,7 +1148,7 @@ struct StringPool: Sendable {
     }
     if table.isEmpty { table = Array(repeating: nil, count: Self.slots) }
     let slot = Self.slot(bytes)
-    if let held = table[slot], held.utf8.elementsEqual(bytes) { return held }
+    if let held = table[slot], Self.same(held, bytes) { return held }
     let s = String(decoding: bytes, as: UTF8.self)
     table[slot] = s
     return s

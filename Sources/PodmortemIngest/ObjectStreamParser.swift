@@ -81,6 +81,8 @@ package struct ObjectStreamParser: LineParser {
   private var conditionsAreNodes = false
   /// The first and last line of the tail of an object cut into, while it lasts.
   private var excerptTail: (first: Int, last: Int)?
+  /// The last kind `isIgnorable` was asked about, and its answer.
+  private var lastKind: (kind: String, ignorable: Bool)?
 
   /// The lines of a pod's fields when the reader that rebuilt the JSON knows them (`GronParser`):
   /// used instead of finding them in the value's bytes.
@@ -169,11 +171,19 @@ package struct ObjectStreamParser: LineParser {
       }
     }
     if let verdict = best(verdicts) { return verdict }
-    if scanner.isInValue {
-      return KubeObjectConverter.isIgnorable(kind: scanner.currentKind) ? .ignored : .parsed
-    }
+    if scanner.isInValue { return isIgnorable(scanner.currentKind) ? .ignored : .parsed }
     if sawProblem || (scanner.isSkipping && !line.text.allSatisfy(\.isWhitespace)) { return .unrecognised }
     return .ignored
+  }
+
+  /// `KubeObjectConverter.isIgnorable(kind:)`, remembered for the last kind asked: every line of
+  /// an object asks it of the same kind, and the answer hashed the kind each time (issue 16, perf).
+  private mutating func isIgnorable(_ kind: String?) -> Bool {
+    guard let kind else { return false }
+    if let last = lastKind, last.kind == kind { return last.ignorable }
+    let ignorable = KubeObjectConverter.isIgnorable(kind: kind)
+    lastKind = (kind, ignorable)
+    return ignorable
   }
 
   /// True when `text` opens a JSON object or array: `{` then a key, `}` or nothing, `[` then a
