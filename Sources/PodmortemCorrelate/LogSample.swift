@@ -49,12 +49,27 @@ package struct LogSample: Sendable {
     Self.keep(record, in: &unrecognised)
   }
 
-  private static func keep(_ record: borrowing LogRecord, in ends: inout Ends) {
-    ends.seen += 1
+  private static func keep(_ record: borrowing LogRecord, in ends: inout Ends, counting: Bool = true) {
+    if counting { ends.seen += 1 }
     let ref = record.evidence.ref
     var packed: PackedLog?
     keepSmallest(&ends, record, ref, &packed)
     keepLargest(&ends, record, ref, &packed)
+  }
+
+  /// Adds what `other` sampled: its kept records and its counts. The first and last `keep` of two
+  /// sets of records are among the first and last `keep` of each, so this is the sample of both
+  /// sets, whatever order their records came in (a file parsed in two parts, `Correlator.merge`).
+  package mutating func merge(_ other: LogSample) {
+    for record in other.records {
+      if let id = record.patternID {
+        Self.keep(record, in: &byPattern[id, default: Ends()], counting: false)
+      } else {
+        Self.keep(record, in: &unrecognised, counting: false)
+      }
+    }
+    for (id, ends) in other.byPattern { byPattern[id, default: Ends()].seen += ends.seen }
+    unrecognised.seen += other.unrecognised.seen
   }
 
   /// Everything kept, in source order, each record once.
