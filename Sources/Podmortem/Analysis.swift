@@ -154,7 +154,7 @@ public struct Analysis: Sendable {
         }
       }
       var second: SecondPart?
-      var account = ingestor.ingest(
+      let read = ingestor.ingest(
         &lines, context: context,
         started: { start in
           if let parts { second = SecondPart.start(parts, start, ingestor: ingestor) }
@@ -163,11 +163,12 @@ public struct Analysis: Sendable {
         correlator.value.add($0)
         live?.recordAdded()
       }
+      var account = read.account
       if let second {
         second.wait()
         if parts?.stopped == true {
           second.firstNoted = watch.noted
-          second.merge(into: &account, correlator: &correlator.value, diagnostics: sink)
+          second.merge(into: &account, correlator: &correlator.value, firstBlock: read.pastedBlock, diagnostics: sink)
           options.secondPartUsed?(second.firstLine)
         }
       }

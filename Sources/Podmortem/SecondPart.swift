@@ -95,8 +95,12 @@ final class SecondPart: @unchecked Sendable {
   }
 
   /// Adds the part to the source's account and correlator, and says its diagnostics (the note on
-  /// inferred years only when the first part did not), after the first part was read.
-  func merge(into account: inout SourceAccount, correlator target: inout Correlator, diagnostics sink: DiagnosticSink) {
+  /// inferred years only when the first part did not), after the first part was read; its pasted
+  /// block becomes `firstBlock`, the first part's, when there is one.
+  func merge(
+    into account: inout SourceAccount, correlator target: inout Correlator, firstBlock: SourceRef?,
+    diagnostics sink: DiagnosticSink
+  ) {
     wait()
     guard let part else { return }
     for d in diagnostics where !(firstNoted && Self.isYearNote(d)) { sink(d) }
@@ -107,6 +111,7 @@ final class SecondPart: @unchecked Sendable {
     account.unrecognised += part.account.unrecognised
     var taken = Correlator()
     swap(&taken, &correlator)
+    if let firstBlock, let own = part.pastedBlock { taken.movePastedLogs(from: own, to: firstBlock) }
     target.merge(taken)
   }
 }

@@ -47,6 +47,16 @@ extension Correlator {
   }
 }
 
+extension Correlator {
+  /// Moves the log lines of pasted block `old` that name no pod to block `new`, as if the source
+  /// had given them `new` (`LogRecord.pastedAt`): a file's second part names its own first such
+  /// line as its block, which is the first part's when the first part has one.
+  package mutating func movePastedLogs(from old: SourceRef, to new: SourceRef) {
+    guard old != new, let sample = pastedLogs.removeValue(forKey: old) else { return }
+    pastedLogs[new, default: LogSample()].merge(sample.mapped { $0.pastedAt = new })
+  }
+}
+
 extension EventBook {
   /// Adds every observation `other` holds, entry by entry; `other` is left empty.
   mutating func merge(_ other: inout EventBook) {

@@ -19,10 +19,12 @@ package struct IngestPart: Sendable {
   package var account: SourceAccount
   /// True when the part held a line a single reading of the source would have read otherwise:
   /// a line its parser left unrecognised (one reading offers it to the paste fallback, whose
-  /// state comes from the first part), or a log line that joins the source's pasted block (the
-  /// block is the source's first such line, which may lie in the first part). Its result must
-  /// not be used then.
+  /// state comes from the first part). Its result must not be used then.
   package var dependsOnFirstPart: Bool
+  /// The part's first line whose log record joined the source's pasted block, which its records
+  /// name (`LogRecord.pastedAt`); the source's block is the first part's when it has one
+  /// (`Correlator.movePastedLogs`).
+  package var pastedBlock: SourceRef?
 }
 
 extension Ingestor {
@@ -36,18 +38,21 @@ extension Ingestor {
     var fallback: PasteFallback?
     let patterns = self.patterns
     let isPaste = context.source.relativePath.isEmpty
-    var joinsBlock = false
+    var block: SourceRef?
     run(&parser, fallback: &fallback, head: [], reader: &reader, account: &account, unquote: start.quoted) { record in
-      let classified = Self.classify(record, with: patterns)
-      if isPaste, case .log(let log) = classified, log.pod == nil, log.pastedAt == nil, let id = log.patternID,
+      var classified = Self.classify(record, with: patterns)
+      // As `ingest` does it, with the part's own first such line as the block.
+      if isPaste, case .log(var log) = classified, log.pod == nil, log.pastedAt == nil, let id = log.patternID,
         patterns.pattern(id: id)?.isAboutNode == false
       {
-        joinsBlock = true
+        block = block ?? log.evidence.ref
+        log.pastedAt = block
+        classified = .log(log)
       }
       emit(RangeCheck.check(classified, diagnostics: context.diagnostics))
     }
     account.bytes = reader.bytesRead
-    return IngestPart(account: account, dependsOnFirstPart: joinsBlock || account.unrecognised > 0)
+    return IngestPart(account: account, dependsOnFirstPart: account.unrecognised > 0, pastedBlock: block)
   }
 }
 

@@ -54,14 +54,15 @@ package struct Ingestor: Sendable {
   package func ingest(
     _ reader: inout LineReader, context: ParseContext, emit: (Record) -> Void
   ) -> SourceAccount {
-    ingest(&reader, context: context, started: { _ in }, emit: emit)
+    ingest(&reader, context: context, started: { _ in }, emit: emit).account
   }
 
   /// `ingest(_:context:emit:)`, telling `started` what the head decided before the first line is
-  /// parsed: a file read in two parts reads its second part with it (`ingestPart`).
+  /// parsed: a file read in two parts reads its second part with it (`ingestPart`). Also returns
+  /// the source's pasted block: the first line whose log record joined it (`LogRecord.pastedAt`).
   package func ingest(
     _ reader: inout LineReader, context: ParseContext, started: (IngestStart) -> Void, emit: (Record) -> Void
-  ) -> SourceAccount {
+  ) -> (account: SourceAccount, pastedBlock: SourceRef?) {
     var context = context
     context.patterns = patterns
     var account = SourceAccount(source: context.source.name)
@@ -116,7 +117,7 @@ package struct Ingestor: Sendable {
       emit(RangeCheck.check(classified, diagnostics: context.diagnostics))
     }
     account.bytes = reader.bytesRead
-    return account
+    return (account, block)
   }
 
   /// Names the pattern an event's message or a log record's text matches, with its captures, so

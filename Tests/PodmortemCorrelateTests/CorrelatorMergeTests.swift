@@ -84,6 +84,32 @@ struct CorrelatorMergeTests {
     Self.check(Self.kubeletAndWatchRecords(seed: seed), seed: seed)
   }
 
+  /// A second part names its own first pasted line as its block; moved to the first part's block
+  /// (`movePastedLogs`), its lines are where one reading of the source puts them.
+  @Test(arguments: 0..<20)
+  func aSecondPartsPastedBlockMovesToTheFirstPartsOne(seed: UInt64) {
+    let records = LogCorrelationPropertyTests.records(seed: seed)
+    var rng = SplitMix64(seed: seed &* 65_537)
+    let cut = Int.random(in: 0...records.count, using: &rng)
+    var a = Correlator()
+    for record in records[..<cut] { a.add(record) }
+    var b = Correlator()
+    var own: [SourceRef: SourceRef] = [:]
+    for record in records[cut...] {
+      guard case .log(var log) = record, let block = log.pastedAt else {
+        b.add(record)
+        continue
+      }
+      let first = own[block] ?? log.evidence.ref
+      own[block] = first
+      log.pastedAt = first
+      b.add(.log(log))
+    }
+    for (block, first) in own { b.movePastedLogs(from: first, to: block) }
+    a.merge(b)
+    #expect(Summary(a.finishReleasing()) == Fixture.correlate(records))
+  }
+
   /// Two parts cut at one line, as a file split in two is: the first part's lines, then the rest.
   @Test(arguments: 0..<20)
   func mergingTheTwoHalvesOfALogGivesTheWhole(seed: UInt64) {

@@ -27,7 +27,7 @@ import Testing
       let pod = "app-\(Int.random(in: 0..<40, using: &rng))"
       let ns = ["prod", "default", "kube-system"][Int.random(in: 0..<3, using: &rng)]
       var chunk: [String]
-      switch Int.random(in: 0..<10, using: &rng) {
+      switch Int.random(in: 0..<11, using: &rng) {
       case 0:
         chunk = [
           "I\(time)    4187 prober.go:107] \"Probe failed\" probeType=\"Liveness\" pod=\"\(ns)/\(pod)\" podUID=\"u-\(pod)\" containerName=\"web\" probeResult=\"failure\" output=\"HTTP probe failed with statuscode: 503\""
@@ -66,6 +66,13 @@ import Testing
       case 8:
         chunk = [
           "Nov 27 00:26:44 worker-2 kubelet[1187]: I\(time)    1187 prober.go:107] \"Probe failed\" probeType=\"Readiness\" pod=\"\(ns)/\(pod)\" podUID=\"u-\(pod)\" containerName=\"web\" probeResult=\"failure\" output=\"Get \\\"http://10.244.1.2:8080/ready\\\": context deadline exceeded\""
+        ]
+      case 9:
+        // Lines the bench log has that name no pod: some join the source's pasted block.
+        chunk = [
+          "I\(time)    4187 scope.go:117] \"RemoveContainer\" containerID=\"\(String(size, radix: 16))\"",
+          "W\(time)    4187 manager.go:1169] Failed to process watch event {EventType:0 Name:/kubepods/burstable/podu-\(pod)/2c33 WatchSource:0}: task 2c33 not found: not found",
+          "I\(time)    4187 kuberuntime_container.go:779] \"Killing container with a grace period\" pod=\"\(ns)/\(pod)\" podUID=\"u-\(pod)\" containerName=\"web\" containerID=\"containerd://2c33\" gracePeriod=30",
         ]
       default:
         chunk = ["I\(time)    4187 kubelet_pods.go:1100] \"Clean up pod workers for terminated pods\""]
