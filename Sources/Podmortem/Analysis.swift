@@ -33,6 +33,12 @@ public struct AnalysisOptions: Sendable {
   /// timelines: the CLI turns this off for the others (`OutputFormat.printsTimelines`), which then
   /// never hold them (docs/architecture.md "What must hold", Streaming).
   package var timelines = true
+  /// A plain kubelet log of at least this many bytes is read in two halves on two threads
+  /// (`SecondPart`, docs/architecture.md "Long and live inputs"); nil reads every file in one go.
+  /// The result is the same either way.
+  package var splitFilesAbove: Int64? = 8 << 20
+  /// Told the first line of each second half whose result is used (tests).
+  package var secondPartUsed: (@Sendable (Int) -> Void)?
 
   /// - Parameters:
   ///   - inputs: files, directories or `-`; empty reads standard input.
@@ -124,6 +130,8 @@ public struct Analysis: Sendable {
     var inputOptions = InputOptions()
     if let max = options.maxBytesPerSource { inputOptions.maxBytesPerSource = max }
     inputOptions.maxTotalBytes = options.maxTotalBytes
+    // A followed stream is read in one go, as it arrives.
+    inputOptions.splitFilesAbove = live == nil ? options.splitFilesAbove : nil
     let reader = InputReader(options: inputOptions, diagnostics: sink, progress: progress)
     let ingestor = Ingestor(patterns: patterns)
     let correlator = CorrelatorBox()
@@ -131,13 +139,38 @@ public struct Analysis: Sendable {
     var accounts: [SourceAccount] = []
     let startedAt = Date()
     reader.read(options.inputs.isEmpty ? ["-"] : options.inputs, following: live?.control) { info, lines in
-      let context = ParseContext(
+      var context = ParseContext(
         source: info, captureTime: captureTime(for: info, runStartedAt: startedAt), diagnostics: sink,
         keepEnvironmentValues: options.revealSecrets)
       live?.reading(captureTime: context.captureTime)
-      let account = ingestor.ingest(&lines, context: context) {
+      // A large plain file may be read in two halves (SecondPart.swift); the first half's note on
+      // inferred years is watched so that the second half's is said only when the first had none.
+      let parts = reader.parts.take()
+      let watch = YearNoteWatch()
+      if parts != nil {
+        context.diagnostics = { [watch] d in
+          if SecondPart.isYearNote(d) { watch.noted = true }
+          sink(d)
+        }
+      }
+      var second: SecondPart?
+      let read = ingestor.ingest(
+        &lines, context: context,
+        started: { start in
+          if let parts { second = SecondPart.start(parts, start, ingestor: ingestor) }
+        }
+      ) {
         correlator.value.add($0)
         live?.recordAdded()
+      }
+      var account = read.account
+      if let second {
+        second.wait()
+        if parts?.stopped == true {
+          second.firstNoted = watch.noted
+          second.merge(into: &account, correlator: &correlator.value, firstBlock: read.pastedBlock, diagnostics: sink)
+          options.secondPartUsed?(second.firstLine)
+        }
       }
       if let capture = account.captureTime { correlator.value.note(capture) }
       accounts.append(account)
@@ -177,6 +210,11 @@ public struct Analysis: Sendable {
 /// while the reader waits for more (FollowSession.swift). Used on the reading thread only.
 final class CorrelatorBox: @unchecked Sendable {
   var value = Correlator()
+}
+
+/// Whether the first half of a file read in two said the note on inferred years (reading thread).
+private final class YearNoteWatch: @unchecked Sendable {
+  var noted = false
 }
 
 /// Collects diagnostics while forwarding them as they happen (a long run shows problems early).

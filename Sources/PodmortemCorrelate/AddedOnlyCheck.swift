@@ -8,7 +8,7 @@ import PodmortemModel
 /// Per source it keeps, for each identity, the smallest and largest count and evidence position,
 /// and forgets a source as soon as it shows any other watch verb or a non-watch event.
 package struct AddedOnlyCheck: Sendable {
-  private struct Seen: Sendable {
+  struct Seen: Sendable {
     var minCount: Int
     var maxCount: Int
     var firstRef: SourceRef?
@@ -28,9 +28,9 @@ package struct AddedOnlyCheck: Sendable {
   }
 
   /// Identities per candidate source.
-  private var candidates: [String: [EventIdentity: Seen]] = [:]
+  var candidates: [String: [EventIdentity: Seen]] = [:]
   /// Sources that showed something other than `ADDED`.
-  private var ruledOut = Set<String>()
+  var ruledOut = Set<String>()
 
   package init() {}
 

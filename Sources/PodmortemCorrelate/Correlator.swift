@@ -15,25 +15,25 @@ import PodmortemModel
 /// of them twice, give the same state.
 package struct Correlator: Sendable {
   /// A pod's namespace and name, before uids split recreated pods apart.
-  private struct PodName: Hashable, Comparable {
+  struct PodName: Hashable, Comparable {
     var namespace: String
     var name: String
 
     static func < (a: PodName, b: PodName) -> Bool { (a.namespace, a.name) < (b.namespace, b.name) }
   }
 
-  private var book = EventBook()
+  var book = EventBook()
   /// Pasted blocks whose object the input does not name (`ObjectRef.pastedAt`): each is a pod of
   /// its own unless a recognised message in it names the pod (`Successfully assigned ns/web-0 to
   /// node-1`, `… in pod web-0_ns(uid)`); the least such name wins, so the order does not matter.
-  private var pastedBlocks = Set<SourceRef>()
-  private var pastedNames: [SourceRef: PodName] = [:]
+  var pastedBlocks = Set<SourceRef>()
+  var pastedNames: [SourceRef: PodName] = [:]
   /// Snapshots of pods the input does not name (`PodSnapshot.pastedAt`), by block.
-  private var pastedPods: [SourceRef: Set<PodSnapshot>] = [:]
+  var pastedPods: [SourceRef: Set<PodSnapshot>] = [:]
   /// Kubelet "Event occurred" log lines, gathered per identity until `finish`.
-  private var kubeletEvents = KubeletEventLog()
-  private var addedOnly = AddedOnlyCheck()
-  private var pods: [PodName: Set<PodSnapshot>] = [:]
+  var kubeletEvents = KubeletEventLog()
+  var addedOnly = AddedOnlyCheck()
+  var pods: [PodName: Set<PodSnapshot>] = [:]
 
   /// How many snapshots of one pod are kept from each end of its capture order. A pod captured
   /// a thousand times (a `describe` in a loop) then costs what 2 × 16 captures cost: memory follows
@@ -43,25 +43,25 @@ package struct Correlator: Sendable {
 
   /// Drops the middle snapshot of pod `uid` once it has more than 2 × `snapshotsKept`. The choice
   /// follows `PodAssembly.captureOrder`, a total order, so the result is the same in any input order.
-  private static func trim(_ set: inout Set<PodSnapshot>, uid: String?) {
+  static func trim(_ set: inout Set<PodSnapshot>, uid: String?) {
     let same = set.filter { $0.uid == uid }
     guard same.count > 2 * snapshotsKept else { return }
     let sorted = same.sorted(by: PodAssembly.captureOrder)
     set.remove(sorted[snapshotsKept])
   }
-  private var podLogs: [PodName: LogSample] = [:]
+  var podLogs: [PodName: LogSample] = [:]
   /// Logs naming a pod without a namespace, by pod name.
-  private var looseLogs: [String: LogSample] = [:]
-  private var nodeLogs = LogSample()
+  var looseLogs: [String: LogSample] = [:]
+  var nodeLogs = LogSample()
   /// Lines of pasted blocks that name no pod (`LogRecord.pastedAt`), by block.
-  private var pastedLogs: [SourceRef: LogSample] = [:]
+  var pastedLogs: [SourceRef: LogSample] = [:]
   /// The first pod a source's log lines name, and whether they name another one too.
-  private var sourcePods: [String: (first: PodName, many: Bool)] = [:]
+  var sourcePods: [String: (first: PodName, many: Bool)] = [:]
   /// The entry of `sourcePods` last written or read, with its source.
-  private var lastSourcePods: (source: String, first: PodName, many: Bool)?
-  private var nodes: [String: Set<NodeSnapshot>] = [:]
-  private var workloads = Set<WorkloadSnapshot>()
-  private var now: CaptureTime?
+  var lastSourcePods: (source: String, first: PodName, many: Bool)?
+  var nodes: [String: Set<NodeSnapshot>] = [:]
+  var workloads = Set<WorkloadSnapshot>()
+  var now: CaptureTime?
 
   package init() {}
 

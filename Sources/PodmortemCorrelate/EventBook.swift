@@ -73,7 +73,7 @@ package struct EventBook: Sendable {
   }
 
   /// The entries, in insertion order, behind an index of their identities (`EntryTable`).
-  private var entries = EntryTable()
+  var entries = EntryTable()
 
   package init() {}
 

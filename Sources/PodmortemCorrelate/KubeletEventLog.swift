@@ -14,7 +14,7 @@ struct KubeletEventLog: Sendable {
   /// The pattern that recognises the line (patterns/kubelet.json).
   static let patternID = "kubelet.event-occurred"
 
-  private struct Gathered: Sendable {
+  struct Gathered: Sendable {
     var event: Event
     /// Hashes of the source lines already counted.
     var lines: Set<Int>
@@ -25,7 +25,7 @@ struct KubeletEventLog: Sendable {
     var last: [Evidence] = []
   }
 
-  private var byIdentity: [EventIdentity: Gathered] = [:]
+  var byIdentity: [EventIdentity: Gathered] = [:]
 
   /// Takes one log record if it is an "Event occurred" line; false otherwise.
   mutating func add(_ log: LogRecord) -> Bool {
@@ -39,7 +39,7 @@ struct KubeletEventLog: Sendable {
     return true
   }
 
-  private static func gather(_ log: LogRecord, line: Int, into gathered: inout Gathered) {
+  static func gather(_ log: LogRecord, line: Int, into gathered: inout Gathered) {
     guard gathered.lines.insert(line).inserted else { return }
     gathered.event.count = gathered.lines.count
     if let t = log.time {
@@ -56,7 +56,7 @@ struct KubeletEventLog: Sendable {
   }
 
   /// Inserts `e` into ascending `list` if it is among the `keep` smallest; a repeat is ignored.
-  private static func keepFirst(_ list: inout [Evidence], _ e: Evidence) {
+  static func keepFirst(_ list: inout [Evidence], _ e: Evidence) {
     if list.count == EvidenceSample.keep, let last = list.last, !lineOrder(e, last) { return }
     guard !list.contains(e) else { return }
     list.insert(e, at: list.firstIndex { lineOrder(e, $0) } ?? list.endIndex)
@@ -64,7 +64,7 @@ struct KubeletEventLog: Sendable {
   }
 
   /// Inserts `e` into ascending `list` if it is among the `keep` largest; a repeat is ignored.
-  private static func keepLast(_ list: inout [Evidence], _ e: Evidence) {
+  static func keepLast(_ list: inout [Evidence], _ e: Evidence) {
     if list.count == EvidenceSample.keep, let first = list.first, !lineOrder(first, e) { return }
     // In source order (the usual case) `e` is the largest: it goes last, the smallest out.
     if let end = list.last, lineOrder(end, e) {

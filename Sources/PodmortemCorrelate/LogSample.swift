@@ -49,12 +49,43 @@ package struct LogSample: Sendable {
     Self.keep(record, in: &unrecognised)
   }
 
-  private static func keep(_ record: borrowing LogRecord, in ends: inout Ends) {
-    ends.seen += 1
+  private static func keep(_ record: borrowing LogRecord, in ends: inout Ends, counting: Bool = true) {
+    if counting { ends.seen += 1 }
     let ref = record.evidence.ref
     var packed: PackedLog?
     keepSmallest(&ends, record, ref, &packed)
     keepLargest(&ends, record, ref, &packed)
+  }
+
+  /// Adds what `other` sampled: its kept records and its counts. The first and last `keep` of two
+  /// sets of records are among the first and last `keep` of each, so this is the sample of both
+  /// sets, whatever order their records came in (a file parsed in two parts, `Correlator.merge`).
+  package mutating func merge(_ other: LogSample) {
+    for record in other.records { keepUncounted(record) }
+    for (id, ends) in other.byPattern { byPattern[id, default: Ends()].seen += ends.seen }
+    unrecognised.seen += other.unrecognised.seen
+  }
+
+  /// This sample with `change` made to every kept record, and the same counts; `change` must
+  /// leave a record's pattern, line and text as they were (the sample's order).
+  package func mapped(_ change: (inout LogRecord) -> Void) -> LogSample {
+    var out = LogSample()
+    for var record in records {
+      change(&record)
+      out.keepUncounted(record)
+    }
+    for (id, ends) in byPattern { out.byPattern[id, default: Ends()].seen = ends.seen }
+    out.unrecognised.seen = unrecognised.seen
+    return out
+  }
+
+  /// Keeps `record` where `insert` would, without counting it.
+  private mutating func keepUncounted(_ record: LogRecord) {
+    if let id = record.patternID {
+      Self.keep(record, in: &byPattern[id, default: Ends()], counting: false)
+    } else {
+      Self.keep(record, in: &unrecognised, counting: false)
+    }
   }
 
   /// Everything kept, in source order, each record once.

@@ -54,6 +54,15 @@ package struct Ingestor: Sendable {
   package func ingest(
     _ reader: inout LineReader, context: ParseContext, emit: (Record) -> Void
   ) -> SourceAccount {
+    ingest(&reader, context: context, started: { _ in }, emit: emit).account
+  }
+
+  /// `ingest(_:context:emit:)`, telling `started` what the head decided before the first line is
+  /// parsed: a file read in two parts reads its second part with it (`ingestPart`). Also returns
+  /// the source's pasted block: the first line whose log record joined it (`LogRecord.pastedAt`).
+  package func ingest(
+    _ reader: inout LineReader, context: ParseContext, started: (IngestStart) -> Void, emit: (Record) -> Void
+  ) -> (account: SourceAccount, pastedBlock: SourceRef?) {
     var context = context
     context.patterns = patterns
     var account = SourceAccount(source: context.source.name)
@@ -82,6 +91,7 @@ package struct Ingestor: Sendable {
     account.formats = [parserType.format]
     var parser = parserType.init(context: context)
     let patterns = self.patterns
+    started(IngestStart(parser: parserType, context: context, quoted: quoted))
     // The line that gave the capture time is understood; the parser never sees it.
     let parsedHead = head.filter { $0.number != captureLine }
     if let captureLine { account.count(.ignored, line: captureLine) }
@@ -107,7 +117,7 @@ package struct Ingestor: Sendable {
       emit(RangeCheck.check(classified, diagnostics: context.diagnostics))
     }
     account.bytes = reader.bytesRead
-    return account
+    return (account, block)
   }
 
   /// Names the pattern an event's message or a log record's text matches, with its captures, so
@@ -232,7 +242,7 @@ package struct Ingestor: Sendable {
     return line
   }
 
-  private func run<P: LineParser>(
+  func run<P: LineParser>(
     _ parser: inout P, fallback: inout PasteFallback?, head: [Line], reader: inout LineReader,
     account: inout SourceAccount, unquote: Bool, emit: (Record) -> Void
   ) {

@@ -51,12 +51,15 @@ final class FileDescriptor: Sendable {
   }
 
   /// Reads up to `buffer.count` bytes at `offset` without moving the position (zip central directory).
-  func readBytes(into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) -> Result<Int, FileError> {
+  /// `metered: false` leaves the progress meter alone (a read on another thread, `FileParts`).
+  func readBytes(into buffer: UnsafeMutableRawBufferPointer, at offset: Int64, metered: Bool = true) -> Result<
+    Int, FileError
+  > {
     guard let base = buffer.baseAddress, buffer.count > 0 else { return .success(0) }
     while true {
       let n = pread(fd, base, buffer.count, off_t(offset))
       if n >= 0 {
-        meter?.add(n)
+        if metered { meter?.add(n) }
         return .success(n)
       }
       if errno != EINTR { return .failure(FileError.current) }

@@ -21,6 +21,9 @@ package struct InputOptions: Hashable, Sendable {
   package var slowBytesPerSecond: Double = 1_000_000
   /// The longest line kept; the rest of a longer line is skipped with a warning (default 1 MiB).
   package var maxLineBytes: Int
+  /// A plain file of at least this many bytes is offered to the visitor in two parts
+  /// (`FileParts`, `InputReader.parts`); nil never offers one.
+  package var splitFilesAbove: Int64?
 
   package init(maxBytesPerSource: Int64 = 16 << 30, maxLineBytes: Int = 1 << 20, maxTotalBytes: Int64? = nil) {
     self.maxBytesPerSource = max(1, maxBytesPerSource)

@@ -20,6 +20,8 @@ package struct InputReader: Sendable {
   package let budget: DecompressionBudget
   /// Reports progress per input, when asked for (`progress:`).
   let meter: ProgressMeter?
+  /// The file being visited in parts, while its visitor runs (`InputOptions.splitFilesAbove`).
+  package let parts = PartsSlot()
 
   /// How many bytes are read ahead to recognise a format and to spot binary data.
   static let sniffBytes = 8 * 1024
@@ -182,13 +184,26 @@ package struct InputReader: Sendable {
             .warning, SourceRef(source: name, line: 0),
             "reading slowly: \(bytes) bytes in \(Int(seconds.rounded())) s (under \(rate)); the run goes on"))
       }
+      // A plain file named on its own may be read in two parts (`FileParts`).
+      var offered: FileParts?
+      if depth == 0, !live, let least = options.splitFilesAbove, case .text = Format(head),
+        let file = source as? FileSource, let status = file.descriptor.status(), (status.st_mode & S_IFMT) == S_IFREG,
+        Int64(status.st_size) >= least
+      {
+        let parts = FileParts(
+          descriptor: file.descriptor, size: Int64(status.st_size), name: name, maxLineBytes: cap)
+        text = GatedSource(base: text, gate: parts.gate)
+        offered = parts
+      }
       var reader = LineReader(text, maxLineBytes: cap) { number, length in
         sink(
           Diagnostic(
             .warning, SourceRef(source: name, line: number),
             "line '\(number)' is '\(length)' bytes long; kept the first '\(cap)' bytes"))
       }
+      parts.set(offered)
       visit(info, &reader)
+      parts.set(nil)
       return reader.byteSource
     }
   }

@@ -26,12 +26,14 @@ package struct LineReader {
   package private(set) var bytesRead: Int64 = 0
 
   /// - Parameters:
+  ///   - firstLine: the number of the source's first line (a file's second part, `FileParts`).
   ///   - onTruncated: called with the line number and the line's full length in bytes when a line
   ///     is cut at `maxLineBytes`.
   package init(
-    _ source: some ByteSource, maxLineBytes: Int = 1 << 20, chunkSize: Int = defaultChunkSize,
+    _ source: some ByteSource, maxLineBytes: Int = 1 << 20, chunkSize: Int = defaultChunkSize, firstLine: Int = 1,
     onTruncated: @escaping (Int, Int) -> Void = { _, _ in }
   ) {
+    self.lineNumber = firstLine - 1
     self.source = source
     self.followed = unwrap(source, to: FollowSource.self)
     self.maxLineBytes = max(1, maxLineBytes)

@@ -1,0 +1,117 @@
+import Foundation
+import PodmortemCorrelate
+import PodmortemIngest
+import PodmortemInput
+import PodmortemModel
+
+/// The second half of a large kubelet log, read on a thread of its own while the reading thread
+/// reads the first half (docs/architecture.md "Long and live inputs", Two cores).
+///
+/// The part is cut at a line that leaves the parser holding nothing (`LogPartBoundary`), numbered
+/// on from the first half's lines, parsed by a parser of its own and correlated into a correlator
+/// of its own on its thread — records are made and kept on the thread that frees them — and the
+/// correlators are merged once at the end (`Correlator.merge`). When the reading thread reaches
+/// the cut it waits for the part and uses it only if reading the file in one go provably gives the
+/// same result (`IngestPart.dependsOnFirstPart`, and no diagnostic but the once-per-source note on
+/// inferred years); otherwise it reads on to the end and the part is dropped.
+final class SecondPart: @unchecked Sendable {
+  // `reader`, `correlator`, `part` and `diagnostics` are written by the part's thread before it
+  // signals `done`, and read by the reading thread after waiting for it; `firstNoted` is used on
+  // the reading thread only.
+  private let done = DispatchSemaphore(value: 0)
+  private var waited = false
+  private var reader: LineReader?
+  private var correlator = Correlator()
+  private var part: IngestPart?
+  private var diagnostics: [Diagnostic] = []
+  /// Set when the first part said the note on inferred years.
+  var firstNoted = false
+  /// The number of the part's first line.
+  private(set) var firstLine = 0
+
+  /// The note `KubeletLogParser` writes once per source, at its first line without a year.
+  static func isYearNote(_ d: Diagnostic) -> Bool {
+    d.level == .note && d.message.hasPrefix("log times have no year or zone:")
+  }
+
+  /// The most bytes after the middle of the file looked at for a line to cut at.
+  static let window = 1 << 20
+
+  /// Starts reading the second part of `parts` on a thread of its own, when what the head decided
+  /// allows it (the kubelet log parser, a paste not quoted) and a line to cut at lies within
+  /// `window` bytes after the middle; nil otherwise.
+  static func start(_ parts: FileParts, _ start: IngestStart, ingestor: Ingestor) -> SecondPart? {
+    guard start.parser == KubeletLogParser.self, !start.quoted else { return nil }
+    let middle = parts.size / 2
+    let window = parts.bytes(at: middle, count: Self.window)
+    guard let cut = Self.cut(in: window) else { return nil }
+    let offset = middle + Int64(cut)
+    guard let ends = parts.lineEnds(before: offset) else { return nil }
+    let second = SecondPart()
+    second.firstLine = ends + 1
+    guard parts.stop(at: offset, decide: { second.join() }) else { return nil }
+    var context = start.context
+    context.diagnostics = { [second] d in second.diagnostics.append(d) }
+    var partStart = start
+    partStart.context = context
+    second.reader = parts.reader(from: offset, firstLine: ends + 1, diagnostics: context.diagnostics)
+    let thread = Thread { [second, partStart] in second.run(partStart, ingestor: ingestor) }
+    thread.stackSize = 8 << 20
+    thread.start()
+    return second
+  }
+
+  /// The first line start in `window` (bytes from the middle of the file) whose line, whole in
+  /// the window, the kubelet log parser reads the same whatever came before it.
+  static func cut(in window: [UInt8]) -> Int? {
+    var start = (window.firstIndex(of: 0x0A) ?? window.endIndex) + 1
+    while start < window.count, let end = window[start...].firstIndex(of: 0x0A) {
+      if LogPartBoundary.startsRecord(window[start..<end]) { return start }
+      start = end + 1
+    }
+    return nil
+  }
+
+  private func run(_ start: IngestStart, ingestor: Ingestor) {
+    if var reader {
+      self.reader = nil
+      part = ingestor.ingestPart(&reader, after: start) { correlator.add($0) }
+    }
+    done.signal()
+  }
+
+  /// Waits for the part; true when the first part is to end where the second begins.
+  private func join() -> Bool {
+    wait()
+    guard let part, !part.dependsOnFirstPart else { return false }
+    return diagnostics.allSatisfy(Self.isYearNote)
+  }
+
+  /// Waits for the part's thread, once.
+  func wait() {
+    guard !waited else { return }
+    waited = true
+    done.wait()
+  }
+
+  /// Adds the part to the source's account and correlator, and says its diagnostics (the note on
+  /// inferred years only when the first part did not), after the first part was read; its pasted
+  /// block becomes `firstBlock`, the first part's, when there is one.
+  func merge(
+    into account: inout SourceAccount, correlator target: inout Correlator, firstBlock: SourceRef?,
+    diagnostics sink: DiagnosticSink
+  ) {
+    wait()
+    guard let part else { return }
+    for d in diagnostics where !(firstNoted && Self.isYearNote(d)) { sink(d) }
+    account.bytes += part.account.bytes
+    account.lines += part.account.lines
+    account.parsed += part.account.parsed
+    account.ignored += part.account.ignored
+    account.unrecognised += part.account.unrecognised
+    var taken = Correlator()
+    swap(&taken, &correlator)
+    if let firstBlock, let own = part.pastedBlock { taken.movePastedLogs(from: own, to: firstBlock) }
+    target.merge(taken)
+  }
+}
