@@ -122,7 +122,9 @@ import Testing
     ]
     var pool = SharedBytes()
     var shared = 0
-    for text in (texts + texts).shuffled(using: &rng) {
+    // Each text twice, the second time in storage of its own (a line read again).
+    let copies = texts.map { String(decoding: Array($0.utf8), as: UTF8.self) }
+    for text in (texts + copies).shuffled(using: &rng) {
       let got = pool.string(text, longest: KubectlStrings.longest)
       #expect(got.utf8.elementsEqual(text.utf8), "\(text)")
       if got.utf8.count >= SharedBytes.shortest {
