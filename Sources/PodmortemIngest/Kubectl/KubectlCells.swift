@@ -36,6 +36,14 @@ struct AgeCell {
   static func read(
     _ tokens: [Substring], at index: Int, style: AgeStyle, capture: CaptureTime, allowCount: Bool = true
   ) -> AgeCell? {
+    read(tokens, at: index, style: style, capture: capture, allowCount: allowCount) { style.parse($0) }
+  }
+
+  /// `read` with the ages in `style` read by `age` (a memo of `style.parse`, `AgeMemo`).
+  static func read(
+    _ tokens: [Substring], at index: Int, style: AgeStyle, capture: CaptureTime, allowCount: Bool = true,
+    age parse: (Substring) -> Age?
+  ) -> AgeCell? {
     guard index < tokens.count else { return nil }
     let t = tokens[index]
     // Counted once, from the bytes when they are ASCII (a `Character` each).
@@ -56,13 +64,13 @@ struct AgeCell {
     if count >= 20, t.dropFirst(10).first == "T", let range = Timestamps.range(t) {
       return AgeCell(consumed: 1, time: range)
     }
-    guard let age = style.parse(t) else { return nil }
+    guard let age = parse(t) else { return nil }
     var cell = AgeCell(consumed: 1, time: anchor(age, capture))
     if allowCount, index + 3 < tokens.count, tokens[index + 1].hasPrefix("(x"), tokens[index + 2] == "over",
       tokens[index + 3].hasSuffix(")")
     {
       guard let count = Int(tokens[index + 1].dropFirst(2)),
-        let first = style.parse(tokens[index + 3].dropLast())
+        let first = parse(tokens[index + 3].dropLast())
       else { return nil }
       cell.count = count
       cell.first = anchor(first, capture)

@@ -13,6 +13,8 @@ struct DescribeReader {
   private let context: ParseContext
   private var block: DescribeBlock?
   private var previousBlank = false
+  /// What earlier blocks read (`DescribeMemo`), lent to the block being read.
+  private var memo = DescribeMemo()
   /// The pod a `kubectl describe pod NAME` line above names, for the next block without `Name:`.
   var describedPod: (kind: String, namespace: String?, name: String, evidence: Evidence)?
 
@@ -126,14 +128,14 @@ struct DescribeReader {
     {
       end(emit: emit)
       describedPod = nil
-      block = DescribeBlock(context: context)
+      block = newBlock()
       block?.name = String(name)
       block?.evidence.append(context.evidence(line.line))
       return .parsed
     }
     if block == nil {
       guard canStart(line) else { return nil }
-      block = DescribeBlock(context: context)
+      block = newBlock()
       // No `Name:` above: what this block shows is about an object the paste does not name, or
       // about the pod the command line above it describes.
       block?.startedAt = context.ref(line.line.number)
@@ -160,12 +162,24 @@ struct DescribeReader {
   }
 
   /// Forgets the current block without emitting it (its lines go to another reader).
-  mutating func discard() { block = nil }
+  mutating func discard() {
+    if let memo = block?.memo { self.memo = memo }
+    block = nil
+  }
 
   /// Ends the current block, emitting what it holds.
   mutating func end(emit: (Record) -> Void) {
     block?.finish(emit: emit)
+    if let memo = block?.memo { self.memo = memo }
     block = nil
+  }
+
+  /// A block to read an object into, holding what earlier blocks read (moved, not copied).
+  private mutating func newBlock() -> DescribeBlock {
+    var block = DescribeBlock(context: context)
+    block.memo = memo
+    memo = DescribeMemo()
+    return block
   }
 
   /// `Name:` at column 0 starts a new object unless it sits inside a section that can hold a

@@ -37,6 +37,8 @@ struct DescribeBlock {
   private var messageLines = 0
   private var events: DescribeEventsTable?
   private var emitted = false
+  /// What earlier blocks read (probe lines, ages), handed from block to block by `DescribeReader`.
+  var memo = DescribeMemo()
 
   init(context: ParseContext) {
     self.context = context
@@ -84,7 +86,7 @@ struct DescribeBlock {
 
   mutating func feed(_ line: KubectlLine, emit: (Record) -> Void) -> SourceAccount.Verdict? {
     if case .events = section, var table = events {
-      if let verdict = table.feed(line, context: context, emit: emit) {
+      if let verdict = table.feed(line, context: context, ages: &memo.ages, emit: emit) {
         events = table
         return verdict
       }
@@ -144,7 +146,9 @@ struct DescribeBlock {
     section = .top
     containerField = .none
     let stored: SourceAccount.Verdict
-    switch key {
+    // A key of up to 15 bytes is a `String` held inline: each case compares its bits, where a
+    // `Substring` case is a generic comparison (same equality).
+    switch String(key) {
     case "Name":
       name = String(value)
       stored = .parsed
@@ -479,7 +483,9 @@ struct DescribeBlock {
     guard container != nil else { return nil }
     endState()
     containerField = .none
-    switch key {
+    // A key of up to 15 bytes is a `String` held inline: each case compares its bits, where a
+    // `Substring` case is a generic comparison (same equality).
+    switch String(key) {
     case "Image":
       container?.image = String(value)
     case "State", "Last State", "Last Termination State":
@@ -508,7 +514,7 @@ struct DescribeBlock {
       // A tab is padding a terminal copy kept: kubectl pads with spaces (`grpc <pod>:9090  delay=…`
       // when the service is empty, §1.4).
       let value = value.utf8.contains(0x09) ? Substring(value.replacing("\t", with: "  ")) : value
-      guard var probe = ProbeLine.parse(value) else {
+      guard var probe = memo.probes.parse(value, isASCII: line.isASCII) else {
         if let bad = ProbeLine.badAttribute(value) {
           outOfRange(line, "\(key) probe attribute '\(bad.prefix(40))' is out of range; the probe is dropped")
           return .ignored
@@ -537,7 +543,9 @@ struct DescribeBlock {
 
   private mutating func stateField(_ key: Substring, _ value: Substring, line: KubectlLine) -> SourceAccount.Verdict? {
     containerField = .state
-    switch key {
+    // A key of up to 15 bytes is a `String` held inline: each case compares its bits, where a
+    // `Substring` case is a generic comparison (same equality).
+    switch String(key) {
     case "Reason": state?.reason = String(value)
     case "Message":
       state?.message = String(value)

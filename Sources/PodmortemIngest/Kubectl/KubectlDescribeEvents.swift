@@ -43,7 +43,10 @@ struct DescribeEventsTable {
   }
 
   /// Consumes a line of the table; nil when the line is not part of it.
-  mutating func feed(_ line: KubectlLine, context: ParseContext, emit: (Record) -> Void) -> SourceAccount.Verdict? {
+  /// `ages` reads the rows' age cells (`AgeMemo`).
+  mutating func feed(
+    _ line: KubectlLine, context: ParseContext, ages: inout AgeMemo, emit: (Record) -> Void
+  ) -> SourceAccount.Verdict? {
     if let era = Self.header(line) {
       flush(emit: emit)
       self.era = era
@@ -58,7 +61,7 @@ struct DescribeEventsTable {
       flush(emit: emit)
       return .ignored
     }
-    if let event = row(line, context: context) {
+    if let event = row(line, context: context, ages: &ages) {
       flush(emit: emit)
       pending = event
       pendingLines = 1
@@ -91,17 +94,24 @@ struct DescribeEventsTable {
 
   /// Reads a row of any era (tried in the era of the header first).
   func row(_ line: KubectlLine, context: ParseContext) -> Event? {
+    var ages = AgeMemo(enabled: false)
+    return row(line, context: context, ages: &ages)
+  }
+
+  /// `row(_:context:)` with its age cells read through `ages`.
+  func row(_ line: KubectlLine, context: ParseContext, ages: inout AgeMemo) -> Event? {
     switch era {
-    case .modern: modernRow(line, context) ?? v17Row(line, context)
-    case .v17: v17Row(line, context) ?? modernRow(line, context)
+    case .modern: modernRow(line, context, &ages) ?? v17Row(line, context, &ages)
+    case .v17: v17Row(line, context, &ages) ?? modernRow(line, context, &ages)
     case .v11: v11Row(line, context)
     }
   }
 
-  private func modernRow(_ line: KubectlLine, _ context: ParseContext) -> Event? {
+  private func modernRow(_ line: KubectlLine, _ context: ParseContext, _ ages: inout AgeMemo) -> Event? {
     let t = line.tokens
     guard t.count >= 3, Cells.isEventType(t[0]),
-      let age = AgeCell.read(t, at: 2, style: .human, capture: context.captureTime)
+      let age = AgeCell.read(
+        t, at: 2, style: .human, capture: context.captureTime, age: { ages.parse($0, style: .human) })
     else { return nil }
     var i = 2 + age.consumed
     var source: (component: String, host: String?, consumed: Int)?
@@ -131,12 +141,16 @@ struct DescribeEventsTable {
     return event
   }
 
-  private func v17Row(_ line: KubectlLine, _ context: ParseContext) -> Event? {
+  private func v17Row(_ line: KubectlLine, _ context: ParseContext, _ ages: inout AgeMemo) -> Event? {
     let t = line.tokens
     guard t.count >= 6,
-      let first = AgeCell.read(t, at: 0, style: .short, capture: context.captureTime, allowCount: false),
+      let first = AgeCell.read(
+        t, at: 0, style: .short, capture: context.captureTime, allowCount: false, age: { ages.parse($0, style: .short) }
+      ),
       first.consumed == 1,
-      let last = AgeCell.read(t, at: 1, style: .short, capture: context.captureTime, allowCount: false),
+      let last = AgeCell.read(
+        t, at: 1, style: .short, capture: context.captureTime, allowCount: false, age: { ages.parse($0, style: .short) }
+      ),
       last.consumed == 1, let count = Int(t[2])
     else { return nil }
     var i = 3

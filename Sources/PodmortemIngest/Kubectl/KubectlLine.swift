@@ -85,11 +85,40 @@ struct KubectlLine {
     text.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
       guard let first = bytes.first, let last = bytes.last else { return true }
       if first == 0x3E || first == 0x60 || first == 0x23 || last == 0x60 { return nil }
-      for b in bytes {
-        if b >= 0x80 || b == 0x1B || b == 0x5E || b == 0x2A || b == 0x7C { return nil }
-      }
-      return true
+      return isPlain(bytes) ? true : nil
     } ?? nil
+  }
+
+  /// True when no byte of `bytes` is ≥ 0x80, ESC, `^`, `*` or `|`: eight bytes at a time, each
+  /// word tested for a high bit and for a byte equal to each of the four (the zero-byte test of
+  /// http://graphics.stanford.edu/~seander/bithacks.html#ZeroInWord, which is exact as a yes/no).
+  private static func isPlain(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    var i = 0
+    let n = bytes.count
+    if let base = bytes.baseAddress {
+      let raw = UnsafeRawPointer(base)
+      while i + 8 <= n {
+        let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+        if w & 0x8080_8080_8080_8080 != 0 || hasByte(w, 0x1B) || hasByte(w, 0x5E) || hasByte(w, 0x2A)
+          || hasByte(w, 0x7C)
+        {
+          return false
+        }
+        i += 8
+      }
+    }
+    while i < n {
+      let b = bytes[i]
+      if b >= 0x80 || b == 0x1B || b == 0x5E || b == 0x2A || b == 0x7C { return false }
+      i += 1
+    }
+    return true
+  }
+
+  /// True when some byte of `word` is `byte`.
+  @inline(__always) private static func hasByte(_ word: UInt64, _ byte: UInt8) -> Bool {
+    let x = word ^ (0x0101_0101_0101_0101 &* UInt64(byte))
+    return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0
   }
 
   var isBlank: Bool { body.isEmpty }

@@ -99,6 +99,8 @@ package struct KubectlTextParser: LineParser {
   private var json: ObjectStreamParser?
   /// A piece of a pod's YAML pasted among the output, while it lasts.
   private var yaml: EmbeddedYAML?
+  /// The strings of the records emitted so far, shared where their bytes repeat.
+  private var strings = KubectlStrings()
 
   package init(context: ParseContext) {
     self.context = context
@@ -108,6 +110,15 @@ package struct KubectlTextParser: LineParser {
   }
 
   package mutating func feed(_ line: Line, emit: (Record) -> Void) -> SourceAccount.Verdict {
+    // Every record leaves with its repeated strings shared (`KubectlStrings`); the table is moved
+    // out of `self` for the line, so the closure and the readers below do not overlap on it.
+    var strings = self.strings
+    self.strings = KubectlStrings()
+    defer { self.strings = strings }
+    return read(line) { emit(strings.share($0)) }
+  }
+
+  private mutating func read(_ line: Line, emit: (Record) -> Void) -> SourceAccount.Verdict {
     // An object pasted among the kubectl output, until it ends (fed in place: a copy of the
     // reader per line would copy the value's buffer each time).
     if let verdict = json?.feed(line, emit: emit) {
@@ -293,6 +304,13 @@ package struct KubectlTextParser: LineParser {
   }
 
   package mutating func finish(emit: (Record) -> Void) {
+    var strings = self.strings
+    self.strings = KubectlStrings()
+    defer { self.strings = strings }
+    finishReading { emit(strings.share($0)) }
+  }
+
+  private mutating func finishReading(emit: (Record) -> Void) {
     json?.finish(emit: emit)
     json = nil
     yaml?.finish(emit: emit)
@@ -392,7 +410,12 @@ package struct KubectlTextParser: LineParser {
     return .parsed
   }
 
-  package mutating func idle(emit: (Record) -> Void) { flushEvent(emit: emit) }
+  package mutating func idle(emit: (Record) -> Void) {
+    var strings = self.strings
+    self.strings = KubectlStrings()
+    defer { self.strings = strings }
+    flushEvent { emit(strings.share($0)) }
+  }
 
   /// Emits the row held back: an event whose message may go on, or a pre-1.0 pod whose
   /// container rows may follow.
@@ -424,8 +447,13 @@ package struct KubectlTextParser: LineParser {
     // a separator, a prompt or a note: on ASCII bytes a `Character`-level prefix is a byte-level
     // one (beyond ASCII, `\u{1FEF}` is canonically a backtick). Any other line is a boundary only
     // as a kubectl command, whose first word answers from its bytes (`KubectlCommand.firstWordRejects`).
-    if quick, !body.isEmpty, body.utf8.prefix(Self.longestBoundaryPrefix).allSatisfy({ $0 < 0x80 }),
-      !Self.boundaryPrefixes.contains(where: { body.utf8.starts(with: $0) }), !body.utf8.elementsEqual("--".utf8)
+    // A prefix can match only when its first byte does (`boundaryFirstBytes`); an ASCII line needs
+    // no byte checked again.
+    if quick, let first = body.utf8.first,
+      line.isASCII || body.utf8.prefix(Self.longestBoundaryPrefix).allSatisfy({ $0 < 0x80 }),
+      first >= 0x80 || !Self.boundaryFirstBytes[Int(first)]
+        || !Self.boundaryPrefixes.contains(where: { body.utf8.starts(with: $0) }),
+      !body.utf8.elementsEqual("--".utf8)
     {
       return KubectlCommand.isCommand(body)
     }
@@ -443,6 +471,10 @@ package struct KubectlTextParser: LineParser {
       Array($0.utf8)
     }
   private static let longestBoundaryPrefix = boundaryPrefixes.map(\.count).max() ?? 0
+  /// The first bytes of `boundaryPrefixes`, by value (ASCII).
+  private static let boundaryFirstBytes: [Bool] = (0..<128).map { b in
+    boundaryPrefixes.contains { $0.first == UInt8(b) }
+  }
 
   /// A kubectl command line however it was typed (`KubectlCommand`).
   static func isKubectlCommand(_ body: Substring) -> Bool { KubectlCommand.isCommand(body) }

@@ -1,0 +1,218 @@
+import Foundation
+import PodmortemModel
+import PodmortemText
+
+/// The strings of the records a kubectl text paste emits, shared where their bytes repeat
+/// (docs/architecture.md "Speed of the describe path").
+///
+/// The records a describe yields keep their cited lines (every parsed field, every Events row) and
+/// the values they read: 10,000 describes of a deployment's pods repeat most of them verbatim
+/// (`    Ready:          False`, a probe line, `Started container worker`, an image). Each is
+/// looked up once more as its record leaves the parser (`SharedBytes`: the latest string read per
+/// hash of its bytes), so the records held until the report share one copy of each repeated text
+/// instead of a copy per line. A string is shared only with one of the same bytes, so no value and
+/// no byte of output changes.
+struct KubectlStrings {
+  private var pool = SharedBytes()
+
+  init() {}
+
+  /// The longest text looked up: a cited line, a message.
+  static let longest = 512
+
+  mutating func shared(_ text: String) -> String { pool.string(text, longest: Self.longest) }
+
+  mutating func shared(_ text: String?) -> String? {
+    guard let text else { return nil }
+    return shared(text)
+  }
+
+  mutating func share(_ evidence: inout [Evidence]) {
+    for i in evidence.indices { evidence[i].text = shared(evidence[i].text) }
+  }
+
+  mutating func share(_ evidence: inout Evidence?) {
+    if let text = evidence?.text { evidence?.text = shared(text) }
+  }
+
+  /// `record` with its repeated strings shared.
+  mutating func share(_ record: Record) -> Record {
+    switch record {
+    case .pod(var pod):
+      share(&pod)
+      return .pod(pod)
+    case .event(var event):
+      event.reason = shared(event.reason)
+      event.message = shared(event.message)
+      share(&event.evidence)
+      return .event(event)
+    case .node(var node):
+      share(&node.evidence)
+      share(&node.taintEvidence)
+      share(&node.conditions)
+      return .node(node)
+    case .workload(var workload):
+      share(&workload.evidence)
+      share(&workload.conditions)
+      return .workload(workload)
+    case .log:
+      return record
+    }
+  }
+
+  private mutating func share(_ pod: inout PodSnapshot) {
+    share(&pod.evidence)
+    share(&pod.deletionEvidence)
+    pod.controlledBy = shared(pod.controlledBy)
+    share(&pod.conditions)
+    for i in pod.tolerations.indices { pod.tolerations[i] = shared(pod.tolerations[i]) }
+    for i in pod.containers.indices { share(&pod.containers[i]) }
+  }
+
+  private mutating func share(_ container: inout ContainerSnapshot) {
+    share(&container.evidence)
+    share(&container.stateEvidence)
+    share(&container.lastStateEvidence)
+    container.image = shared(container.image)
+    container.state = shared(container.state)
+    container.lastState = shared(container.lastState)
+    for (kind, var probe) in container.probes {
+      share(&probe.evidence)
+      container.probes[kind] = probe
+    }
+  }
+
+  private mutating func share(_ conditions: inout [PodCondition]) {
+    for i in conditions.indices {
+      conditions[i].type = shared(conditions[i].type)
+      conditions[i].reason = shared(conditions[i].reason)
+      conditions[i].message = shared(conditions[i].message)
+    }
+  }
+
+  private mutating func shared(_ state: ContainerState?) -> ContainerState? {
+    switch state {
+    case .waiting(let reason, let message)?: return .waiting(reason: shared(reason), message: shared(message))
+    case .terminated(var termination)?:
+      termination.reason = shared(termination.reason)
+      termination.message = shared(termination.message)
+      return .terminated(termination)
+    default: return state
+    }
+  }
+}
+
+/// Probe lines read once per distinct text (docs/architecture.md "Speed of the describe path"):
+/// the pods of one workload print the same `Liveness:`/`Readiness:` values, and reading one is a
+/// split into words and a number per attribute. `ProbeLine.parse` depends on the text alone, so
+/// the spec read for an earlier equal value is the one it would read again. Only ASCII values are
+/// kept, where `Substring` equality is byte equality; the table is emptied when it fills.
+struct ProbeLineCache {
+  private var specs: [Substring: ProbeSpec] = [:]
+
+  init() {}
+
+  /// The most distinct values held.
+  static let capacity = 256
+
+  /// `ProbeLine.parse(value)`.
+  mutating func parse(_ value: Substring, isASCII: Bool) -> ProbeSpec? {
+    guard isASCII else { return ProbeLine.parse(value) }
+    if let spec = specs[value] { return spec }
+    guard let spec = ProbeLine.parse(value) else { return nil }
+    if specs.count >= Self.capacity { specs.removeAll(keepingCapacity: true) }
+    specs[value] = spec
+    return spec
+  }
+}
+
+/// Ages read once per distinct cell text, for the Events tables of a run of describes: their
+/// cells repeat (`35s`, `14s`, `5m`) from pod to pod, and `AgeStyle.parse` depends on the text
+/// and the style alone. Only ASCII cells are kept (byte equality, as `ProbeLineCache`), at most
+/// `capacity` per style; a memo made with `enabled: false` keeps nothing.
+struct AgeMemo {
+  private var human: [Substring: Age?] = [:]
+  private var short: [Substring: Age?] = [:]
+  private let enabled: Bool
+
+  init(enabled: Bool = true) { self.enabled = enabled }
+
+  /// The most distinct cells held per style.
+  static let capacity = 256
+
+  /// `style.parse(text)`.
+  mutating func parse(_ text: Substring, style: AgeStyle) -> Age? {
+    guard enabled, KubectlBytes.isASCII(text.utf8) else { return style.parse(text) }
+    switch style {
+    case .human: return Self.parse(text, style: style, in: &human)
+    case .short: return Self.parse(text, style: style, in: &short)
+    }
+  }
+
+  private static func parse(_ text: Substring, style: AgeStyle, in table: inout [Substring: Age?]) -> Age? {
+    if let age = table[text] { return age }
+    let age = style.parse(text)
+    if table.count >= capacity { table.removeAll(keepingCapacity: true) }
+    table[text] = .some(age)
+    return age
+  }
+}
+
+/// What a run of describes reads once (`ProbeLineCache`, `AgeMemo`), lent by `DescribeReader` to
+/// the block being read and handed on to the next one.
+struct DescribeMemo {
+  var probes = ProbeLineCache()
+  var ages = AgeMemo()
+
+  init() {}
+}
+
+/// Strings that repeat from one record to the next, held once: a direct-mapped table of the
+/// latest string seen per hash of its bytes, as `StringPool` on the JSON path, but compared with
+/// `memcmp` and hashed a word at a time (the describe path looks up every line a record cites).
+/// Strings of up to 15 bytes are stored inside the `String` value and are returned as they are.
+struct SharedBytes {
+  static let slots = 4096
+  static let shortest = 16
+  private var table: [String?] = []
+
+  init() {}
+
+  /// `text`, or the string of the same bytes the table holds (`text` takes the slot otherwise).
+  mutating func string(_ text: String, longest: Int) -> String {
+    let count = text.utf8.count
+    guard count >= Self.shortest, count <= longest else { return text }
+    if table.isEmpty { table = Array(repeating: nil, count: Self.slots) }
+    var text = text
+    let (slot, held) = text.withUTF8 { bytes -> (Int, String?) in
+      guard let base = bytes.baseAddress else { return (0, nil) }
+      let slot = Self.slot(UnsafeRawPointer(base), count: bytes.count)
+      guard var held = table[slot] else { return (slot, nil) }
+      let same = held.withUTF8 { h in
+        guard let other = h.baseAddress, h.count == bytes.count else { return false }
+        return memcmp(other, base, bytes.count) == 0
+      }
+      return (slot, same ? held : nil)
+    }
+    if let held { return held }
+    table[slot] = text
+    return text
+  }
+
+  /// A slot for the `count` (at least 8) bytes at `raw`: 64-bit words folded by multiplication
+  /// (FxHash's constant, from rustc), the last word overlapping the one before.
+  private static func slot(_ raw: UnsafeRawPointer, count: Int) -> Int {
+    var hash = UInt64(truncatingIfNeeded: count)
+    var i = 0
+    while i + 8 <= count {
+      hash = mix(hash, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+      i += 8
+    }
+    if i < count { hash = mix(hash, raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)) }
+    return Int(truncatingIfNeeded: hash >> 52) & (slots - 1)
+  }
+
+  @inline(__always) private static func mix(_ hash: UInt64, _ word: UInt64) -> UInt64 {
+    ((hash << 5) | (hash >> 59) ^ word) &* 0x517c_c1b7_2722_0a95
+  }
+}
