@@ -171,7 +171,9 @@ package struct LogSample: Sendable {
           ends.tail.append(packed(r, &p))
           ends.tailRefs.append(ref)
         } else {
-          ends.tail[start] = packed(r, &p)
+          // The smallest out: its buffer takes `r` in place (`PackedLog.repack`), unless `r` was
+          // packed for the head already.
+          if let p { ends.tail[start] = p } else { ends.tail[start].repack(r) }
           ends.tailRefs[start] = ref
           ends.tailStart = start + 1 == count ? 0 : start + 1
         }
