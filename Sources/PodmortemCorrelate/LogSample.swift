@@ -99,11 +99,21 @@ package struct LogSample: Sendable {
   func records(sharing strings: inout SharedStrings) -> [LogRecord] {
     var all = unrecognised.head + unrecognised.kept
     for ends in byPattern.values { all += ends.head + ends.kept }
-    all.sort(by: Self.order)
+    // Their positions sorted, not the packed records (a move is an integer, not a record's
+    // references): by `order`, ties by position in `all`, which is the stable sort's order.
+    let refs = all.map(\.ref)
+    var sorted = Array(all.indices)
+    sorted.sort { i, j in
+      if refs[i] != refs[j] { return refs[i] < refs[j] }
+      let a = all[i].lineText
+      let b = all[j].lineText
+      return a != b ? a < b : i < j
+    }
     var out: [LogRecord] = []
     out.reserveCapacity(all.count)
     var last: PackedLog?
-    for p in all {
+    for index in sorted {
+      let p = all[index]
       if let last, last.ref == p.ref, last == p || last.record == p.record { continue }
       out.append(p.record(sharing: &strings))
       last = p
@@ -116,12 +126,6 @@ package struct LogSample: Sendable {
   package static func order(_ a: LogRecord, _ b: LogRecord) -> Bool {
     if a.evidence.ref != b.evidence.ref { return a.evidence.ref < b.evidence.ref }
     return a.evidence.text < b.evidence.text
-  }
-
-  /// `order` on packed records.
-  private static func order(_ a: PackedLog, _ b: PackedLog) -> Bool {
-    if a.ref != b.ref { return a.ref < b.ref }
-    return a.lineText < b.lineText
   }
 
   // The helpers below decide `order` on the kept lines (`refs`) and read a kept record only when
@@ -202,7 +206,9 @@ package struct LogSample: Sendable {
           ends.tail.append(packed(r, &p))
           ends.tailRefs.append(ref)
         } else {
-          ends.tail[start] = packed(r, &p)
+          // The smallest out: its buffer takes `r` in place (`PackedLog.repack`), unless `r` was
+          // packed for the head already.
+          if let p { ends.tail[start] = p } else { ends.tail[start].repack(r) }
           ends.tailRefs[start] = ref
           ends.tailStart = start + 1 == count ? 0 : start + 1
         }

@@ -10,16 +10,16 @@ import PodmortemModel
 /// and tells every record apart (each string says whether it is present and how long it is), so
 /// two packed records are equal exactly when the records are.
 struct PackedLog: Hashable, Sendable {
-  let origin: LogRecord.Origin
-  let time: TimeRange?
-  let patternID: String?
-  let pastedAt: SourceRef?
-  let previousRun: Bool
-  let restartNumber: Int?
-  let ref: SourceRef
+  private(set) var origin: LogRecord.Origin
+  private(set) var time: TimeRange?
+  private(set) var patternID: String?
+  private(set) var pastedAt: SourceRef?
+  private(set) var previousRun: Bool
+  private(set) var restartNumber: Int?
+  private(set) var ref: SourceRef
   /// `evidence.text`, `text`, `message`, `severity`, `node`, `namespace`, `pod`, `container`, then
   /// `fields` and `captures` (a count, then each key and value).
-  let bytes: [UInt8]
+  private(set) var bytes: [UInt8]
 
   /// How a string is written: absent, as its bytes, as the end of the line's text (its length
   /// only), or as the record's text (nothing more).
@@ -38,42 +38,97 @@ struct PackedLog: Hashable, Sendable {
     previousRun = r.previousRun
     restartNumber = r.restartNumber
     ref = r.evidence.ref
-    var line = r.evidence.text
-    var text = r.text
-    var message = r.message
-    let textCount = text.utf8.count
-    let lineEnd = line.withUTF8 { l in
-      text.withUTF8 { t in t.count <= l.count && Self.same(UnsafeBufferPointer(rebasing: l[(l.count - t.count)...]), t)
-      }
+    let layout = Layout(r)
+    bytes = [UInt8](unsafeUninitializedCapacity: layout.size) { buffer, written in
+      written = Self.write(r, layout, into: buffer)
     }
-    let messageIsText = message.withUTF8 { m in text.withUTF8 { t in Self.same(m, t) } }
-    // Measured first, then written once into a buffer of exactly that size.
-    var size = Writer.size(r.evidence.text)
-    size += lineEnd ? 1 + Writer.countSize(textCount) : Writer.size(r.text)
-    size += messageIsText ? 1 : Writer.size(r.message)
-    size += Writer.size(r.severity) + Writer.size(r.node) + Writer.size(r.namespace) + Writer.size(r.pod)
-    size += Writer.size(r.container)
-    size += Writer.size(r.fields) + Writer.size(r.captures)
-    bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, written in
-      var w = Writer(buffer)
-      w.put(r.evidence.text)
-      if lineEnd {
-        w.byte(Form.lineEnd.rawValue)
-        w.count(textCount)
-      } else {
-        w.put(r.text)
+  }
+
+  /// Packs `r` in place of the record packed here, into the same buffer when it is this one's
+  /// alone and fits (not much larger than needed): what `PackedLog(r)` would be, without freeing
+  /// one buffer and allocating the next. The ring of a sample's last records replaces its oldest
+  /// this way on nearly every line (`LogSample`).
+  mutating func repack(_ r: borrowing LogRecord) {
+    origin = r.origin
+    time = r.time
+    patternID = r.patternID
+    pastedAt = r.pastedAt
+    previousRun = r.previousRun
+    restartNumber = r.restartNumber
+    ref = r.evidence.ref
+    let layout = Layout(r)
+    guard bytes.capacity >= layout.size, bytes.capacity <= 2 * layout.size + 256 else {
+      bytes = [UInt8](unsafeUninitializedCapacity: layout.size) { buffer, written in
+        written = Self.write(r, layout, into: buffer)
       }
-      if messageIsText { w.byte(Form.text.rawValue) } else { w.put(r.message) }
-      w.put(r.severity)
-      w.put(r.node)
-      w.put(r.namespace)
-      w.put(r.pod)
-      w.put(r.container)
-      w.put(r.fields)
-      w.put(r.captures)
-      assert(w.at == size)
-      written = w.at
+      return
     }
+    // Shrinking keeps the buffer (a shared one is copied first, so no other value changes).
+    if bytes.count > layout.size {
+      bytes.removeLast(bytes.count - layout.size)
+    } else if bytes.count < layout.size {
+      bytes.append(contentsOf: repeatElement(0, count: layout.size - bytes.count))
+    }
+    bytes.withUnsafeMutableBufferPointer { buffer in
+      let written = Self.write(r, layout, into: buffer)
+      precondition(written == layout.size)
+    }
+  }
+
+  /// What the encoding of a record holds and how long it is, measured before it is written once
+  /// into a buffer of exactly that size.
+  private struct Layout {
+    /// The record's text is the end of its line's text (its length only is written).
+    let lineEnd: Bool
+    /// The message is the record's text (nothing more is written).
+    let messageIsText: Bool
+    let textCount: Int
+    let size: Int
+
+    init(_ r: borrowing LogRecord) {
+      var line = r.evidence.text
+      var text = r.text
+      var message = r.message
+      let textCount = text.utf8.count
+      lineEnd = line.withUTF8 { l in
+        text.withUTF8 { t in
+          t.count <= l.count && PackedLog.same(UnsafeBufferPointer(rebasing: l[(l.count - t.count)...]), t)
+        }
+      }
+      messageIsText = message.withUTF8 { m in text.withUTF8 { t in PackedLog.same(m, t) } }
+      self.textCount = textCount
+      var size = Writer.size(r.evidence.text)
+      size += lineEnd ? 1 + Writer.countSize(textCount) : Writer.size(r.text)
+      size += messageIsText ? 1 : Writer.size(r.message)
+      size += Writer.size(r.severity) + Writer.size(r.node) + Writer.size(r.namespace) + Writer.size(r.pod)
+      size += Writer.size(r.container)
+      size += Writer.size(r.fields) + Writer.size(r.captures)
+      self.size = size
+    }
+  }
+
+  /// Writes `r`'s encoding as `layout` measured it; returns the bytes written.
+  private static func write(
+    _ r: borrowing LogRecord, _ layout: Layout, into buffer: UnsafeMutableBufferPointer<UInt8>
+  ) -> Int {
+    var w = Writer(buffer)
+    w.put(r.evidence.text)
+    if layout.lineEnd {
+      w.byte(Form.lineEnd.rawValue)
+      w.count(layout.textCount)
+    } else {
+      w.put(r.text)
+    }
+    if layout.messageIsText { w.byte(Form.text.rawValue) } else { w.put(r.message) }
+    w.put(r.severity)
+    w.put(r.node)
+    w.put(r.namespace)
+    w.put(r.pod)
+    w.put(r.container)
+    w.put(r.fields)
+    w.put(r.captures)
+    assert(w.at == layout.size)
+    return w.at
   }
 
   /// The record packed.

@@ -11,13 +11,30 @@ package enum LogTime {
     year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, fraction: Double = 0,
     zone: TimeZone
   ) -> Date? {
+    instant(
+      year: year, month: month, day: day, hour: hour, minute: minute, second: second, fraction: fraction,
+      zone: zone, fixedOffset: fixedOffset(of: zone))
+  }
+
+  /// The offset of a zone that changes it no more (UTC, a fixed offset, a zone without daylight
+  /// saving time ahead), nil for one that still does: what `instant` asks the zone each time.
+  package static func fixedOffset(of zone: TimeZone) -> Int? {
+    zone.nextDaylightSavingTimeTransition == nil ? zone.secondsFromGMT() : nil
+  }
+
+  /// `instant(…zone:)` with the zone's `fixedOffset` asked once by the caller: a log's every line
+  /// would otherwise ask the zone (Foundation, ICU) the same question.
+  package static func instant(
+    year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, fraction: Double = 0,
+    zone: TimeZone, fixedOffset: Int?
+  ) -> Date? {
     guard CivilDate.isValid(year: year, month: month, day: day), (0...23).contains(hour), (0...59).contains(minute),
       (0...60).contains(second)
     else { return nil }
     let days = CivilDate.daysFromCivil(year: year, month: month, day: day)
     let local = Double(days * 86_400 + hour * 3_600 + minute * 60 + second) + fraction
-    if zone.nextDaylightSavingTimeTransition == nil {
-      return Date(timeIntervalSince1970: local - Double(zone.secondsFromGMT()))
+    if let fixedOffset {
+      return Date(timeIntervalSince1970: local - Double(fixedOffset))
     }
     // The offset depends on the instant; take it twice so a reading next to a DST change settles.
     let first = local - Double(zone.secondsFromGMT(for: Date(timeIntervalSince1970: local)))
@@ -38,26 +55,29 @@ package enum LogTime {
 /// The year is the anchor's year unless that would put the line more than a day after the anchor,
 /// in which case it is the year before: a log read on 2 January holds December lines (§10.1).
 package struct YearInference: Sendable {
-  package var anchor: Date
-  package var zone: TimeZone
+  package let anchor: Date
+  package let zone: TimeZone
   private let anchorYear: Int
+  /// `LogTime.fixedOffset(of: zone)`, asked once: not once per line.
+  private let fixedOffset: Int?
 
   package init(anchor: Date, zone: TimeZone) {
     self.anchor = anchor
     self.zone = zone
     self.anchorYear = LogTime.year(of: anchor, in: zone)
+    self.fixedOffset = LogTime.fixedOffset(of: zone)
   }
 
   package func instant(month: Int, day: Int, hour: Int, minute: Int, second: Int, fraction: Double) -> Date? {
     if let date = LogTime.instant(
       year: anchorYear, month: month, day: day, hour: hour, minute: minute, second: second, fraction: fraction,
-      zone: zone), date.timeIntervalSince(anchor) <= 86_400
+      zone: zone, fixedOffset: fixedOffset), date.timeIntervalSince(anchor) <= 86_400
     {
       return date
     }
     return LogTime.instant(
       year: anchorYear - 1, month: month, day: day, hour: hour, minute: minute, second: second, fraction: fraction,
-      zone: zone)
+      zone: zone, fixedOffset: fixedOffset)
   }
 }
 

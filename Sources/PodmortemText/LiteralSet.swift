@@ -21,6 +21,11 @@ package struct LiteralSet: Sendable {
   /// those of its suffix states).
   private let outputStart: [UInt32]
   private let outputs: [UInt32]
+  /// The longest literal's length in bytes: a text at least `splitMinimum` longer is walked as two
+  /// halves at once, overlapping by this much less one (`scan`).
+  private let longest: Int
+  /// How much longer than twice `longest` a text must be to be walked as two halves.
+  static let splitMinimum = 64
 
   /// How many 64-bit words a `found` mask of this set has.
   package var wordCount: Int { (literals.count + 63) / 64 }
@@ -32,6 +37,7 @@ package struct LiteralSet: Sendable {
   /// Builds the automaton; an empty literal occurs everywhere and is not looked for.
   package init(_ literals: [[UInt8]], maxTableEntries: Int = maxTableEntries) {
     self.literals = literals
+    self.longest = literals.reduce(0) { max($0, $1.count) }
     var classOf = [UInt8](repeating: 0, count: 256)
     var classCount = 1
     for literal in literals {
@@ -128,16 +134,62 @@ package struct LiteralSet: Sendable {
       transitions.withUnsafeBufferPointer { transitions in
         outputStart.withUnsafeBufferPointer { outputStart in
           outputs.withUnsafeBufferPointer { outputs in
-            var row = 0
-            for byte in text {
-              let next = transitions[row &+ Int(classOf[Int(byte)])]
-              row = Int(next & ~Self.outputFlag)
-              guard next & Self.outputFlag != 0 else { continue }
+            func emit(_ row: Int) {
               let state = row / classCount
               for k in Int(outputStart[state])..<Int(outputStart[state &+ 1]) {
                 let id = Int(outputs[k])
                 found[id >> 6] |= 1 << UInt64(id & 63)
               }
+            }
+            // One walk is a chain of dependent table loads, one per byte. A long text is walked as
+            // two halves at once, two independent chains the processor overlaps: the first from
+            // its start to `longest - 1` bytes past the middle, the second from the middle, both
+            // from the root. A literal starting before the middle ends within the first walk, one
+            // starting at or after it lies within the second, and the bits are only ever set, so
+            // the answer is the one walk's (a test compares them on random texts).
+            let n = text.count
+            var first = 0
+            if longest > 0, n >= 2 &* longest &+ Self.splitMinimum {
+              let middle = n / 2
+              let firstEnd = middle &+ longest &- 1
+              // In step while both walks have bytes left, then each finishes alone.
+              let together = min(firstEnd, n &- middle)
+              var rowA = 0
+              var rowB = 0
+              var i = 0
+              while i < together {
+                let nextA = transitions[rowA &+ Int(classOf[Int(text[i])])]
+                let nextB = transitions[rowB &+ Int(classOf[Int(text[middle &+ i])])]
+                rowA = Int(nextA & ~Self.outputFlag)
+                rowB = Int(nextB & ~Self.outputFlag)
+                if (nextA | nextB) & Self.outputFlag != 0 {
+                  if nextA & Self.outputFlag != 0 { emit(rowA) }
+                  if nextB & Self.outputFlag != 0 { emit(rowB) }
+                }
+                i &+= 1
+              }
+              var k = i
+              while k < firstEnd {
+                let next = transitions[rowA &+ Int(classOf[Int(text[k])])]
+                rowA = Int(next & ~Self.outputFlag)
+                if next & Self.outputFlag != 0 { emit(rowA) }
+                k &+= 1
+              }
+              k = middle &+ i
+              while k < n {
+                let next = transitions[rowB &+ Int(classOf[Int(text[k])])]
+                rowB = Int(next & ~Self.outputFlag)
+                if next & Self.outputFlag != 0 { emit(rowB) }
+                k &+= 1
+              }
+              first = n
+            }
+            var row = 0
+            while first < n {
+              let next = transitions[row &+ Int(classOf[Int(text[first])])]
+              row = Int(next & ~Self.outputFlag)
+              if next & Self.outputFlag != 0 { emit(row) }
+              first &+= 1
             }
           }
         }

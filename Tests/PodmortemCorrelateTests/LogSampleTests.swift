@@ -48,6 +48,62 @@ struct LogSampleTests {
     #expect(sample.records.map(\.evidence.ref.line) == expected.sorted())
   }
 
+  /// The sample (first records packed, last ones kept as records until read) gives exactly what
+  /// its definition says, record for record and byte for byte: per pattern, the first and last
+  /// `keep` distinct records in `order`, each once, sorted. Random records of several sources,
+  /// two texts per line (a line given twice as pasted differently), full fields, in a mostly
+  /// source order with lines moved back and given twice, seeded.
+  @Test(arguments: 0..<40)
+  func givesTheFirstAndLastRecordsOfEveryPattern(seed: UInt64) {
+    var rng = SplitMix64(seed: seed)
+    let patterns: [String?] = [nil, "kubelet.probe-failed", "kubelet.pleg-event"]
+    let lines = Int.random(in: 1...300, using: &rng)
+    // One record per line and text, a function of both: `order` is total on them, as on a run's.
+    func record(_ source: Int, _ line: Int, _ variant: Int) -> LogRecord {
+      let body = "\"Probe failed\" pod=\"shop/web-\(line % 7)\" n=\(line)" + (variant == 0 ? "" : " é\u{301}")
+      let text = "I1127 00:00:\(line % 60).000001    4187 prober.go:107] " + body
+      var r = LogRecord(
+        origin: .kubelet, message: "Probe failed \(line % 5)",
+        evidence: Evidence(ref: SourceRef(source: "kubelet-\(source).log", line: line), text: text))
+      r.text = body
+      r.severity = "I"
+      r.fields = [KeyValue("pod", "shop/web-\(line % 7)"), KeyValue("n", "\(line)")]
+      r.patternID = patterns[(line * 7 + variant) % patterns.count]
+      r.captures = r.patternID == nil ? [] : [KeyValue("probe", "Liveness"), KeyValue("output", "x\(line % 3)")]
+      r.namespace = "shop"
+      r.pod = "web-\(line % 7)"
+      r.container = line % 2 == 0 ? "worker" : nil
+      r.time = TimeRange(exactly: Date(timeIntervalSince1970: 1_795_740_000 + Double(line)))
+      return r
+    }
+    var all: [LogRecord] = []
+    for source in 0..<Int.random(in: 1...2, using: &rng) {
+      for line in 1...lines {
+        all.append(record(source, line, 0))
+        if Int.random(in: 0..<6, using: &rng) == 0 { all.append(record(source, line, 1)) }
+      }
+    }
+    var arrival = all
+    for _ in 0..<(all.count / 5) {
+      arrival.swapAt(Int.random(in: 0..<all.count, using: &rng), Int.random(in: 0..<all.count, using: &rng))
+    }
+    arrival += (0..<(all.count / 8)).map { _ in all[Int.random(in: 0..<all.count, using: &rng)] }
+    var sample = LogSample()
+    for r in arrival { sample.insert(r) }
+    var expected: [LogRecord] = []
+    for p in patterns {
+      let own = all.filter { $0.patternID == p }.sorted(by: LogSample.order)
+      expected += own.prefix(LogSample.keep)
+      expected += own.suffix(LogSample.keep).filter { r in !own.prefix(LogSample.keep).contains(r) }
+    }
+    expected.sort(by: LogSample.order)
+    let got = sample.records
+    #expect(got == expected)
+    #expect(got.map { Array($0.evidence.text.utf8) } == expected.map { Array($0.evidence.text.utf8) })
+    #expect(got.map { Array($0.text.utf8) } == expected.map { Array($0.text.utf8) })
+    #expect(sample.counts == Dictionary(grouping: arrival.compactMap(\.patternID), by: { $0 }).mapValues(\.count))
+  }
+
   @Test func duplicatesAreKeptOnce() {
     var sample = LogSample()
     sample.insert(Self.record(1))
@@ -135,6 +191,34 @@ struct PackedLogTests {
     #expect(Array(strings.shared(decomposed).utf8) == Array(decomposed.utf8))
     #expect(Array(strings.shared(String(decomposed)).utf8) == Array(decomposed.utf8))
     #expect(strings.shared("short") == "short")
+  }
+
+  /// Packing a record in place of another (`repack`, the ring of a sample's last records) gives
+  /// what packing it anew gives, whether the buffer grows, shrinks or is shared with a copy,
+  /// which keeps what it held. Seeded random sequences of the records above and longer ones.
+  @Test(arguments: 0..<10)
+  func repackingInPlaceIsPackingAnew(seed: UInt64) {
+    var rng = SplitMix64(seed: seed)
+    var all = Self.records()
+    for n in [0, 1, 40, 300, 3_000] {
+      var r = LogSampleTests.record(n, pattern: n % 2 == 0 ? "p" : nil)
+      r.evidence.text = String(repeating: "x", count: n) + " tail"
+      r.text = "tail"
+      r.fields = (0..<(n % 7)).map { KeyValue("k\($0)", String(repeating: "v", count: n / 3)) }
+      all.append(r)
+    }
+    var packed = PackedLog(all[0])
+    for _ in 0..<200 {
+      let r = all[Int.random(in: 0..<all.count, using: &rng)]
+      let before = packed
+      let beforeRecord = before.record
+      packed.repack(r)
+      #expect(packed == PackedLog(r))
+      #expect(packed.record == r)
+      #expect(Array(packed.record.evidence.text.utf8) == Array(r.evidence.text.utf8))
+      // The copy taken before is unchanged.
+      #expect(before.record == beforeRecord)
+    }
   }
 
   /// Every stored property of `LogRecord` is packed: a new one must be added to `PackedLog`.

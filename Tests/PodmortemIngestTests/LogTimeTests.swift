@@ -9,6 +9,38 @@ import Testing
     #expect(abs((date?.timeIntervalSince1970 ?? 0) - 1_795_741_323.456789) < 1e-5)
   }
 
+  /// The inference asks its zone once whether its offset is fixed; the answer for every reading is
+  /// the one asking the zone each time gives (`LogTime.instant(…zone:)`). Seeded random readings,
+  /// invalid ones among them, in UTC, a fixed offset and zones with daylight saving time.
+  @Test(arguments: ["UTC", "GMT+0530", "America/New_York", "Europe/Berlin", "Australia/Lord_Howe"])
+  func askingTheZoneOnceGivesTheSameInstants(zoneName: String) throws {
+    let zone = try #require(
+      zoneName == "GMT+0530" ? TimeZone(secondsFromGMT: 19_800) : TimeZone(identifier: zoneName))
+    var state: UInt64 = 0x5EED_1016 &+ UInt64(zoneName.utf8.count)
+    func next(_ bound: Int) -> Int {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int((state >> 33) % UInt64(bound))
+    }
+    let anchor = Date(timeIntervalSince1970: 1_795_740_000 + Double(next(40_000_000)))
+    let inference = YearInference(anchor: anchor, zone: zone)
+    let year = LogTime.year(of: anchor, in: zone)
+    for _ in 0..<2_000 {
+      let (month, day, hour) = (1 + next(13), 1 + next(32), next(25))
+      let (minute, second, fraction) = (next(61), next(62), Double(next(1_000_000)) / 1e6)
+      var expected = LogTime.instant(
+        year: year, month: month, day: day, hour: hour, minute: minute, second: second, fraction: fraction, zone: zone)
+      if let date = expected, date.timeIntervalSince(anchor) <= 86_400 {
+      } else {
+        expected = LogTime.instant(
+          year: year - 1, month: month, day: day, hour: hour, minute: minute, second: second, fraction: fraction,
+          zone: zone)
+      }
+      let got = inference.instant(
+        month: month, day: day, hour: hour, minute: minute, second: second, fraction: fraction)
+      #expect(got == expected, "\(month)-\(day) \(hour):\(minute):\(second)")
+    }
+  }
+
   @Test func aLineMoreThanADayAheadBelongsToThePreviousYear() {
     let inference = YearInference(anchor: instant("2027-01-02T00:00:00Z"), zone: LogTime.utc)
     #expect(

@@ -81,6 +81,32 @@ import Testing
     #expect(LiteralSet([[], Array("a".utf8)]).occurring(in: "a") == [1])
   }
 
+  /// A long text is walked as two halves at once (`LiteralSet.scan`): the literals found are the
+  /// ones that occur, whichever half holds them and wherever they cross the middle. Seeded random
+  /// texts of up to 700 bytes made of pieces of the literals, so occurrences fall everywhere.
+  @Test(arguments: 0..<8)
+  func longTextsWalkedInTwoHalvesFindExactlyTheLiteralsThatOccur(seed: UInt64) {
+    var generator = SplitMix(seed: 1_000 + seed)
+    let shipped = Array(Set(Self.checked.patterns.flatMap { $0.literals.map(\.text) })).sorted()
+    let literals =
+      seed % 2 == 0
+      ? shipped : ["aab", "ab", "b", "abab", "ba", "aaa", "é", "xé", String(repeating: "ab", count: 20) + "c"]
+    let set = LiteralSet(literals.map { Array($0.utf8) })
+    let pieces =
+      literals.flatMap { literal -> [String] in
+        let b = Array(literal.utf8)
+        let cut = b.count / 2
+        return [literal, String(decoding: b[..<cut], as: UTF8.self), String(decoding: b[cut...], as: UTF8.self)]
+      } + ["a", "b", " ", "é", "x"]
+    for _ in 0..<300 {
+      var text = ""
+      let target = Int(generator.next() % 700)
+      while text.utf8.count < target { text += pieces[Int(generator.next() % UInt64(pieces.count))] }
+      let expected = literals.indices.filter { Literal(literals[$0]).occurs(in: text) }
+      #expect(set.occurring(in: text) == expected, "\(text)")
+    }
+  }
+
   /// The catalog's first match for every tested text and every kind is the first pattern, in
   /// catalog order, whose literals all occur and whose regex matches: the prefilter never skips a
   /// line a pattern would match, and never changes which pattern wins.
