@@ -179,7 +179,10 @@ enum ReportTime {
     func second(_ d: Date) -> Date { Date(timeIntervalSince1970: d.timeIntervalSince1970.rounded()) }
     if range.width < 1 { return iso(second(range.midpoint)) }
     let end = iso(second(range.latest))
-    let short = end.split(separator: "T").last.map(String.init) ?? end
+    // `iso` writes ASCII only, so its last `T` byte is its last `T` character.
+    let short =
+      end.utf8.lastIndex(of: 0x54).map { String(decoding: end.utf8[end.utf8.index(after: $0)...], as: UTF8.self) }
+      ?? end
     return "\(iso(second(range.earliest)))…\(short)"
   }
 }

@@ -5,8 +5,10 @@ import PodmortemText
 
 /// What every string from the input passes through before a renderer sees it: secrets masked
 /// (unless `--show-secrets`) and control characters made visible (always). `ReportInput.init`
-/// applies it to everything it holds, so no renderer — text, Markdown, JSON, HTML, the events
-/// table, or one added later — can print a string that skipped it (docs/architecture.md "Secrets").
+/// applies it to everything a report prints, so no renderer — text, Markdown, JSON, HTML, the
+/// events table, or one added later — can print a string of those parts that skipped it; the
+/// parts no report prints (logs, earlier captures, nodes, workloads) are left as they are, and a
+/// renderer that prints one filters it first (docs/architecture.md "Secrets").
 package final class OutputFilter: @unchecked Sendable {
   /// nil with `--show-secrets`.
   package let masker: SecretMasker?
@@ -129,12 +131,22 @@ package final class OutputFilter: @unchecked Sendable {
   /// "Secrets"). A renderer that starts printing one of those filters it first, with the
   /// functions below (`log`, `snapshot`, `node`, `workload`).
   func state(_ s: inout CorrelatedState) {
-    for i in s.pods.indices { pod(&s.pods[i]) }
-    for i in s.events.indices { s.events[i] = event(s.events[i]) }
+    // A pod's events are the history's (one storage, `MergedEvent`): each is filtered once, with
+    // its pod, and the history takes that result. Filtering the same text again would give the
+    // same text, its secrets already numbered, so the history is what it was when filtered twice.
+    var filtered: [EventKey: MergedEvent] = [:]
+    for i in s.pods.indices { pod(&s.pods[i], events: &filtered) }
+    for i in s.events.indices { s.events[i] = filtered[EventKey(s.events[i])] ?? event(s.events[i]) }
     s.caveats = strings(s.caveats)
   }
 
   func pod(_ p: inout PodHistory) {
+    var filtered: [EventKey: MergedEvent] = [:]
+    pod(&p, events: &filtered)
+  }
+
+  /// Filters `p` in place; `events` gets each of its events' filtered form.
+  func pod(_ p: inout PodHistory, events: inout [EventKey: MergedEvent]) {
     p.key.namespace = self(p.key.namespace)
     p.key.name = self(p.key.name)
     p.key.uid = self(p.key.uid)
@@ -144,7 +156,9 @@ package final class OutputFilter: @unchecked Sendable {
     let latest = snapshot(p.latest)
     if latest != p.latest { p.latest = latest }
     for i in p.events.indices {
-      let e = event(p.events[i])
+      let key = EventKey(p.events[i])
+      let e = events[key] ?? event(p.events[i])
+      events[key] = e
       if !e.sharesStorage(with: p.events[i]) { p.events[i] = e }
     }
     for i in p.timeline.indices { p.timeline[i] = timelineEntry(p.timeline[i]) }

@@ -6,11 +6,12 @@ import PodmortemText
 /// Everything a renderer may show, produced by the stages before Report. Renderers never
 /// re-parse input: they only format this.
 ///
-/// Every string from the input passes through `OutputFilter` here, at construction: secrets are
+/// Every string a report prints passes through `OutputFilter` here, at construction: secrets are
 /// masked unless `revealSecrets`, control characters are always made visible, so a renderer only
-/// ever sees filtered text (docs/architecture.md "Secrets"). The properties stay settable for
-/// narrowing a report (a selection keeps some of its findings and pods); what is assigned must
-/// come from a `ReportInput`, never straight from the stages before it.
+/// ever sees filtered text; the state's log records, earlier captures, nodes and workloads, which
+/// no report prints, are left unfiltered (docs/architecture.md "Secrets"). The properties stay
+/// settable for narrowing a report (a selection keeps some of its findings and pods); what is
+/// assigned must come from a `ReportInput`, never straight from the stages before it.
 package struct ReportInput: Sendable {
   /// podmortem's version, for the JSON document and the HTML footer.
   package var toolVersion: String

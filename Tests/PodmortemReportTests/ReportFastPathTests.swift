@@ -7,7 +7,7 @@ import Testing
 @testable import PodmortemReport
 
 /// The report stage's byte-level fast paths against the code they replaced, on seeded random
-/// inputs (docs/architecture.md "Streaming", the report): trimming, indenting and shortening
+/// inputs (docs/architecture.md "JSON, fast and streamed"): trimming, indenting and shortening
 /// lines, ISO times, JSON integers, the cited events' set, and filtering an event.
 @Suite("report fast paths give what the code they replaced gave")
 struct ReportFastPathTests {
@@ -32,7 +32,8 @@ struct ReportFastPathTests {
   ]
 
   static func text(_ rng: inout Seeded, maxPieces: Int = 12) -> String {
-    (0..<Int.random(in: 0...maxPieces, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+    (0..<Int.random(in: 0...maxPieces, using: &rng)).map { _ in pieces[Int.random(in: pieces.indices, using: &rng)] }
+      .joined()
   }
 
   static func longText(_ rng: inout Seeded) -> String {
@@ -119,7 +120,7 @@ struct ReportFastPathTests {
     func s() -> String {
       let options =
         dirty ? ["a", "b", OutputFilterTests.dirty, "token=Zx9kP2mQ7rT4vW8y1aB3", "\u{1B}x"] : ["a", "b", "c"]
-      return options.randomElement(using: &rng)!
+      return options[Int.random(in: options.indices, using: &rng)]
     }
     let object = ObjectRef(
       kind: Bool.random(using: &rng) ? "Pod" : s(), namespace: s(), name: s(), uid: nil,
@@ -141,7 +142,7 @@ struct ReportFastPathTests {
     for _ in 0..<200 {
       let pool = (0..<12).map { _ in Self.event(&rng, dirty: false) }
       // Copies sharing storage, and equal events built apart.
-      let members = (0..<6).map { _ in pool.randomElement(using: &rng)! }
+      let members = (0..<6).map { _ in pool[Int.random(in: pool.indices, using: &rng)] }
       let rebuilt = members.map { e in
         var copy = e
         copy.count += 0
@@ -183,5 +184,43 @@ struct ReportFastPathTests {
       #expect(a.sharesStorage(with: e) == b.sharesStorage(with: e))
     }
     #expect(old.masker?.distinctSecrets == new.masker?.distinctSecrets)
+  }
+
+  @Test("the history takes its events' filtered forms from their pods: the state is what filtering each again gave")
+  func historyFromPods() {
+    var rng = Seeded(2026)
+    for _ in 0..<100 {
+      let pool = (0..<10).map { _ in Self.event(&rng, dirty: Bool.random(using: &rng)) }
+      var state = CorrelatedState()
+      for p in 0..<4 {
+        let snapshot = PodSnapshot(name: "p\(p)", namespace: "ns")
+        let events = (0..<Int.random(in: 0...4, using: &rng)).map { _ in pool[Int.random(in: pool.indices, using: &rng)]
+        }
+        state.pods.append(
+          PodHistory(
+            key: PodKey(namespace: "ns", name: "p\(p)"), snapshots: [snapshot], latest: snapshot, events: events))
+      }
+      // The history holds the pods' events (shared storage), equal copies and events of no pod.
+      state.events = pool.map { e in
+        guard Bool.random(using: &rng) else { return e }
+        var copy = e
+        copy.reason = String(e.reason.utf8.map { Character(UnicodeScalar($0)) })
+        return copy
+      }
+      let filter = OutputFilter(masker: SecretMasker())
+      var new = state
+      filter.state(&new)
+      // Each event filtered where it lies, pods first, as before.
+      let reference = OutputFilter(masker: SecretMasker())
+      var old = state
+      for i in old.pods.indices {
+        old.pods[i].latest = reference.snapshot(old.pods[i].latest)
+        old.pods[i].events = old.pods[i].events.map { Self.oldEvent($0, reference) }
+      }
+      old.events = old.events.map { Self.oldEvent($0, reference) }
+      #expect(new.pods == old.pods)
+      #expect(new.events == old.events)
+      #expect(filter.masker?.distinctSecrets == reference.masker?.distinctSecrets)
+    }
   }
 }
