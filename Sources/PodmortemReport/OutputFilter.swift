@@ -131,22 +131,12 @@ package final class OutputFilter: @unchecked Sendable {
   /// "Secrets"). A renderer that starts printing one of those filters it first, with the
   /// functions below (`log`, `snapshot`, `node`, `workload`).
   func state(_ s: inout CorrelatedState) {
-    // A pod's events are the history's (one storage, `MergedEvent`): each is filtered once, with
-    // its pod, and the history takes that result. Filtering the same text again would give the
-    // same text, its secrets already numbered, so the history is what it was when filtered twice.
-    var filtered: [EventKey: MergedEvent] = [:]
-    for i in s.pods.indices { pod(&s.pods[i], events: &filtered) }
-    for i in s.events.indices { s.events[i] = filtered[EventKey(s.events[i])] ?? event(s.events[i]) }
+    for i in s.pods.indices { pod(&s.pods[i]) }
+    for i in s.events.indices { s.events[i] = event(s.events[i]) }
     s.caveats = strings(s.caveats)
   }
 
   func pod(_ p: inout PodHistory) {
-    var filtered: [EventKey: MergedEvent] = [:]
-    pod(&p, events: &filtered)
-  }
-
-  /// Filters `p` in place; `events` gets each of its events' filtered form.
-  func pod(_ p: inout PodHistory, events: inout [EventKey: MergedEvent]) {
     p.key.namespace = self(p.key.namespace)
     p.key.name = self(p.key.name)
     p.key.uid = self(p.key.uid)
@@ -156,9 +146,7 @@ package final class OutputFilter: @unchecked Sendable {
     let latest = snapshot(p.latest)
     if latest != p.latest { p.latest = latest }
     for i in p.events.indices {
-      let key = EventKey(p.events[i])
-      let e = events[key] ?? event(p.events[i])
-      events[key] = e
+      let e = event(p.events[i])
       if !e.sharesStorage(with: p.events[i]) { p.events[i] = e }
     }
     for i in p.timeline.indices { p.timeline[i] = timelineEntry(p.timeline[i]) }

@@ -186,7 +186,7 @@ struct ReportFastPathTests {
     #expect(old.masker?.distinctSecrets == new.masker?.distinctSecrets)
   }
 
-  @Test("the history takes its events' filtered forms from their pods: the state is what filtering each again gave")
+  @Test("the state filtered in place is what filtering each pod's and the history's events where they lie gave")
   func historyFromPods() {
     var rng = Seeded(2026)
     for _ in 0..<100 {
