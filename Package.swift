@@ -72,7 +72,7 @@ let package = Package(
       ]
     ),
     .testTarget(
-      name: "PodmortemReportTests", dependencies: ["PodmortemReport", "PodmortemModel", "PodmortemCorrelate"]
+      name: "PodmortemReportTests", dependencies: ["PodmortemReport", "PodmortemModel", "PodmortemCorrelate", "PodmortemText"]
     ),
     .testTarget(
       name: "PodmortemTests", dependencies: ["Podmortem", "PodmortemCorrelate", "PodmortemModel", "PodmortemReport"]),

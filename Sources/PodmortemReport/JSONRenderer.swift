@@ -122,7 +122,53 @@ private final class ByteCollector {
 enum ReportTime {
   static func iso(_ date: Date) -> String {
     let whole = date.timeIntervalSince1970.rounded(.down) == date.timeIntervalSince1970
+    if whole, let text = wholeSecond(date.timeIntervalSince1970) { return text }
     return date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: !whole, timeZone: .gmt))
+  }
+
+  /// The last second of 9999-12-31 (`CivilDate.daysFromCivil(year: 10000, month: 1, day: 1)`
+  /// × 86,400 − 1): the fast path stays within four-digit years.
+  static let lastFastSecond = 253_402_300_799.0
+
+  /// `yyyy-MM-ddTHH:mm:ssZ` for a whole second from 1970 to 9999, written from the day count
+  /// (H. Hinnant's `civil_from_days`, http://howardhinnant.github.io/date_algorithms.html): what
+  /// `Date.ISO8601FormatStyle` writes for it, without Foundation's formatter on every time of a
+  /// report; nil outside that range, which the formatter writes.
+  static func wholeSecond(_ seconds: Double) -> String? {
+    guard seconds >= 0, seconds <= lastFastSecond else { return nil }
+    let total = Int(seconds)
+    let days = total / 86_400
+    let secondOfDay = total % 86_400
+    let z = days + 719_468
+    let era = z / 146_097
+    let dayOfEra = z - era * 146_097
+    let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+    let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+    let monthFromMarch = (5 * dayOfYear + 2) / 153
+    let day = dayOfYear - (153 * monthFromMarch + 2) / 5 + 1
+    let month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9
+    let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+    var bytes = [UInt8](repeating: 0, count: 20)
+    func put(_ value: Int, _ at: Int, _ width: Int) {
+      var v = value
+      for k in stride(from: at + width - 1, through: at, by: -1) {
+        bytes[k] = 0x30 + UInt8(v % 10)
+        v /= 10
+      }
+    }
+    put(year, 0, 4)
+    bytes[4] = 0x2D
+    put(month, 5, 2)
+    bytes[7] = 0x2D
+    put(day, 8, 2)
+    bytes[10] = 0x54
+    put(secondOfDay / 3600, 11, 2)
+    bytes[13] = 0x3A
+    put(secondOfDay / 60 % 60, 14, 2)
+    bytes[16] = 0x3A
+    put(secondOfDay % 60, 17, 2)
+    bytes[19] = 0x5A
+    return String(decoding: bytes, as: UTF8.self)
   }
 
   /// A time range for people, to the nearest second: a range narrower than a second is one time
@@ -133,7 +179,10 @@ enum ReportTime {
     func second(_ d: Date) -> Date { Date(timeIntervalSince1970: d.timeIntervalSince1970.rounded()) }
     if range.width < 1 { return iso(second(range.midpoint)) }
     let end = iso(second(range.latest))
-    let short = end.split(separator: "T").last.map(String.init) ?? end
+    // `iso` writes ASCII only, so its last `T` byte is its last `T` character.
+    let short =
+      end.utf8.lastIndex(of: 0x54).map { String(decoding: end.utf8[end.utf8.index(after: $0)...], as: UTF8.self) }
+      ?? end
     return "\(iso(second(range.earliest)))…\(short)"
   }
 }

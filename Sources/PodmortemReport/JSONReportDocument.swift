@@ -401,7 +401,13 @@ struct EventDTO: Encodable {
     objects = e.objects
     firstSeen = RangeDTO(e.firstSeen)
     lastSeen = RangeDTO(e.lastSeen)
-    source = [e.sourceComponent, e.sourceHost].compactMap { $0 }.joined(separator: ", ").nilIfEmpty
+    // `[component, host]` without the nils, joined by ", ", nil when that is empty — without the array.
+    switch (e.sourceComponent, e.sourceHost) {
+    case (nil, nil): source = nil
+    case (let component?, nil): source = component.nilIfEmpty
+    case (nil, let host?): source = host.nilIfEmpty
+    case (let component?, let host?): source = component + ", " + host
+    }
     caveats = e.caveats
     evidence = e.evidence.map(EvidenceDTO.init)
   }

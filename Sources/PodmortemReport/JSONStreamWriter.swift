@@ -107,11 +107,15 @@ package struct JSONStreamWriter {
   }
 
   private mutating func writeIndent() {
-    for _ in 0..<indent {
-      buffer.append(0x20)
-      buffer.append(0x20)
+    var left = indent * 2
+    while left > 0 {
+      let n = min(left, Self.spaces.count)
+      buffer.append(contentsOf: Self.spaces[0..<n])
+      left -= n
     }
   }
+
+  private static let spaces = [UInt8](repeating: 0x20, count: 64)
 
   // MARK: - Values
 
@@ -145,11 +149,31 @@ package struct JSONStreamWriter {
   private static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? 0x30 + v : 0x61 + v - 10 }
 
   package mutating func int(_ value: some BinaryInteger) {
-    buffer.append(contentsOf: String(value).utf8)
+    // The decimal digits written straight into the buffer (`String(value)` built a string per
+    // number); a value beyond `Int64` is written as `String` writes it.
+    guard let v = Int64(exactly: value) else {
+      buffer.append(contentsOf: String(value).utf8)
+      return
+    }
+    if v < 0 { buffer.append(0x2D) }
+    var magnitude = v.magnitude
+    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    var count = 0
+    withUnsafeMutableBytes(of: &digits) { scratch in
+      repeat {
+        count += 1
+        scratch[scratch.count - count] = 0x30 + UInt8(magnitude % 10)
+        magnitude /= 10
+      } while magnitude > 0
+      buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[(scratch.count - count)...]))
+    }
   }
 
+  private static let trueBytes = Array("true".utf8)
+  private static let falseBytes = Array("false".utf8)
+
   package mutating func bool(_ value: Bool) {
-    buffer.append(contentsOf: value ? Array("true".utf8) : Array("false".utf8))
+    buffer.append(contentsOf: value ? Self.trueBytes : Self.falseBytes)
   }
 
   package mutating func strings(_ list: [String]) {

@@ -86,7 +86,7 @@ package struct MarkdownRenderer: Sendable {
       let shown = f.evidence.prefix(12)
       let fence = Self.fence(around: shown.map(\.text))
       s += "\nEvidence:\n\n\(fence)text\n"
-      for e in shown { s += "\(e.ref)  \(e.text.trimmingCharacters(in: .whitespaces))\n" }
+      for e in shown { s += "\(e.ref)  \(TextRenderer.trimmingWhitespace(e.text))\n" }
       if f.evidence.count > 12 { s += "… and \(f.evidence.count - 12) more\n" }
       s += "\(fence)\n"
     }

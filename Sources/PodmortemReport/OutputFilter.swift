@@ -5,8 +5,10 @@ import PodmortemText
 
 /// What every string from the input passes through before a renderer sees it: secrets masked
 /// (unless `--show-secrets`) and control characters made visible (always). `ReportInput.init`
-/// applies it to everything it holds, so no renderer — text, Markdown, JSON, HTML, the events
-/// table, or one added later — can print a string that skipped it (docs/architecture.md "Secrets").
+/// applies it to everything a report prints, so no renderer — text, Markdown, JSON, HTML, the
+/// events table, or one added later — can print a string of those parts that skipped it; the
+/// parts no report prints (logs, earlier captures, nodes, workloads) are left as they are, and a
+/// renderer that prints one filters it first (docs/architecture.md "Secrets").
 package final class OutputFilter: @unchecked Sendable {
   /// nil with `--show-secrets`.
   package let masker: SecretMasker?
@@ -76,7 +78,7 @@ package final class OutputFilter: @unchecked Sendable {
   /// termination message) has every line inside it masked, also the short last one.
   func evidence(_ list: [Evidence]) -> [Evidence] {
     guard let masker, list.count > 1, list.contains(where: { Self.pemBegin.occurs(in: $0.text) }) else {
-      return list.map(evidence)
+      return Self.mapped(list, evidence)
     }
     var pem = PEMLines()
     var previous: SourceRef?
@@ -121,15 +123,17 @@ package final class OutputFilter: @unchecked Sendable {
     return a
   }
 
-  /// Filters `s` in place, element by element, so a large state is not held twice at once (each
-  /// element is replaced as soon as its filtered copy exists).
+  /// Filters in place what a report prints of `s`: its pods (key, merged view, events,
+  /// timeline), its event history and its caveats, element by element, so a large state is not
+  /// held twice at once. What no report prints — log records (a pod's and the nodes'), a pod's
+  /// captures other than its merged view, nodes and workloads — is left as it is, unfiltered:
+  /// masking costs what the report writes, not what the input held (docs/architecture.md
+  /// "Secrets"). A renderer that starts printing one of those filters it first, with the
+  /// functions below (`log`, `snapshot`, `node`, `workload`).
   func state(_ s: inout CorrelatedState) {
     for i in s.pods.indices { pod(&s.pods[i]) }
-    s.nodes = Dictionary(s.nodes.map { (self($0.key), node($0.value)) }, uniquingKeysWith: { first, _ in first })
-    for i in s.workloads.indices { s.workloads[i] = workload(s.workloads[i]) }
     for i in s.events.indices { s.events[i] = event(s.events[i]) }
-    for i in s.nodeLogs.indices { s.nodeLogs[i] = log(s.nodeLogs[i]) }
-    s.caveats = s.caveats.map { self($0) }
+    s.caveats = strings(s.caveats)
   }
 
   func pod(_ p: inout PodHistory) {
@@ -137,15 +141,32 @@ package final class OutputFilter: @unchecked Sendable {
     p.key.name = self(p.key.name)
     p.key.uid = self(p.key.uid)
     p.key.pastedAt = p.key.pastedAt.map(ref)
-    // A pod captured once whose merged view is that capture (most pods of a large input) takes the
-    // capture's filtered copy instead of filtering the same strings again: filtering is the same
-    // for the same text once its secrets have their tokens, so the result is the same.
-    let latestIsTheSnapshot = p.snapshots.count == 1 && p.latest == p.snapshots[0]
-    for i in p.snapshots.indices { p.snapshots[i] = snapshot(p.snapshots[i]) }
-    p.latest = latestIsTheSnapshot ? p.snapshots[0] : snapshot(p.latest)
-    for i in p.events.indices { p.events[i] = event(p.events[i]) }
-    for i in p.logs.indices { p.logs[i] = log(p.logs[i]) }
+    // The merged view is replaced only when filtering changed it: unchanged, it keeps sharing its
+    // storage with the capture it came from.
+    let latest = snapshot(p.latest)
+    if latest != p.latest { p.latest = latest }
+    for i in p.events.indices {
+      let e = event(p.events[i])
+      if !e.sharesStorage(with: p.events[i]) { p.events[i] = e }
+    }
     for i in p.timeline.indices { p.timeline[i] = timelineEntry(p.timeline[i]) }
+  }
+
+  /// `list` filtered; `list` itself, its storage shared and nothing allocated, when no string
+  /// changes.
+  func strings(_ list: [String]) -> [String] { Self.mapped(list) { self($0) } }
+
+  /// `list` with `transform` applied to each element; `list` itself when no element changes.
+  static func mapped<T: Equatable>(_ list: [T], _ transform: (T) -> T) -> [T] {
+    for i in list.indices {
+      let first = transform(list[i])
+      guard first != list[i] else { continue }
+      var out = list
+      out[i] = first
+      for j in (i + 1)..<list.count { out[j] = transform(list[j]) }
+      return out
+    }
+    return list
   }
 
   func snapshot(_ s: PodSnapshot) -> PodSnapshot {
@@ -251,20 +272,41 @@ package final class OutputFilter: @unchecked Sendable {
     return o
   }
 
+  /// The event filtered; the original, whose storage its pod and the history share, when there
+  /// is nothing to mask or spell out. Its fields are filtered one by one and the event copied only
+  /// when one changed (copying first and comparing after copied every event's storage).
   func event(_ original: MergedEvent) -> MergedEvent {
-    var e = original
-    e.involved = object(e.involved)
-    if case .other(let text) = e.type { e.type = .other(self(text)) }
-    e.reason = self(e.reason)
-    e.message = self(e.message)
-    e.template = self(e.template)
-    e.exemplars = e.exemplars.map { self($0) }
-    e.sourceComponent = self(e.sourceComponent)
-    e.sourceHost = self(e.sourceHost)
-    e.caveats = e.caveats.map { self($0) }
-    e.evidence = evidence(e.evidence)
-    // Nothing to mask or spell out: the original, whose storage its pod and the history share.
-    return e == original ? original : e
+    let involved = object(original.involved)
+    var type = original.type
+    if case .other(let text) = type { type = .other(self(text)) }
+    let reason = self(original.reason)
+    let message = self(original.message)
+    let template = self(original.template)
+    let exemplars = strings(original.exemplars)
+    let sourceComponent = self(original.sourceComponent)
+    let sourceHost = self(original.sourceHost)
+    let caveats = strings(original.caveats)
+    let evidence = evidence(original.evidence)
+    guard
+      involved == original.involved && type == original.type && reason == original.reason
+        && message == original.message && template == original.template && exemplars == original.exemplars
+        && sourceComponent == original.sourceComponent && sourceHost == original.sourceHost
+        && caveats == original.caveats && evidence == original.evidence
+    else {
+      var e = original
+      e.involved = involved
+      e.type = type
+      e.reason = reason
+      e.message = message
+      e.template = template
+      e.exemplars = exemplars
+      e.sourceComponent = sourceComponent
+      e.sourceHost = sourceHost
+      e.caveats = caveats
+      e.evidence = evidence
+      return e
+    }
+    return original
   }
 
   func log(_ l: LogRecord) -> LogRecord {

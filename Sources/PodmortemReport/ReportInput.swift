@@ -6,11 +6,12 @@ import PodmortemText
 /// Everything a renderer may show, produced by the stages before Report. Renderers never
 /// re-parse input: they only format this.
 ///
-/// Every string from the input passes through `OutputFilter` here, at construction: secrets are
+/// Every string a report prints passes through `OutputFilter` here, at construction: secrets are
 /// masked unless `revealSecrets`, control characters are always made visible, so a renderer only
-/// ever sees filtered text (docs/architecture.md "Secrets"). The properties stay settable for
-/// narrowing a report (a selection keeps some of its findings and pods); what is assigned must
-/// come from a `ReportInput`, never straight from the stages before it.
+/// ever sees filtered text; the state's log records, earlier captures, nodes and workloads, which
+/// no report prints, are left unfiltered (docs/architecture.md "Secrets"). The properties stay
+/// settable for narrowing a report (a selection keeps some of its findings and pods); what is
+/// assigned must come from a `ReportInput`, never straight from the stages before it.
 package struct ReportInput: Sendable {
   /// podmortem's version, for the JSON document and the HTML footer.
   package var toolVersion: String
@@ -85,16 +86,17 @@ extension ReportInput {
     let pods = state.pods
     // One pass over the findings, then one lookup per pod: a report of 20,000 pods and thousands
     // of findings must not compare every pod with every finding.
-    var named: Set<[String]> = []
+    var named: Set<PodName> = []
     var objects: Set<String> = []
     for f in findings {
-      if let pod = f.subject.pod { named.insert([f.subject.namespace ?? "", pod]) }
+      if let pod = f.subject.pod { named.insert(PodName(namespace: f.subject.namespace ?? "", name: pod)) }
       if let object = f.subject.object { objects.insert(object) }
     }
     return positions.filter { i in
       pods[i].key.name.isEmpty
         ? objects.contains(pods[i].key.description)
-        : named.contains([pods[i].key.namespace, pods[i].key.name]) || named.contains(["", pods[i].key.name])
+        : named.contains(PodName(namespace: pods[i].key.namespace, name: pods[i].key.name))
+          || named.contains(PodName(namespace: "", name: pods[i].key.name))
     }
   }
 
@@ -105,11 +107,21 @@ extension ReportInput {
   package var citedEvents: [MergedEvent] {
     let pods = state.pods
     let shown = allPods ? Array(pods.indices) : podsFindingsAreAbout(among: Array(pods.indices))
-    var ofShownPods = Set<MergedEvent>()
-    for i in shown { ofShownPods.formUnion(pods[i].events) }
+    var ofShownPods = Set<EventKey>()
+    for i in shown { for e in pods[i].events { ofShownPods.insert(EventKey(e)) } }
     var lines = Set<SourceRef>()
-    for f in findings { for e in f.evidence { lines.insert(e.ref) } }
-    return state.events.filter { e in e.evidence.contains { lines.contains($0.ref) } || ofShownPods.contains(e) }
+    // The line numbers alone answer most events' "not cited" without hashing a source name.
+    var lineNumbers = Set<Int>()
+    for f in findings {
+      for e in f.evidence {
+        lines.insert(e.ref)
+        lineNumbers.insert(e.ref.line)
+      }
+    }
+    return state.events.filter { e in
+      e.evidence.contains { lineNumbers.contains($0.ref.line) && lines.contains($0.ref) }
+        || ofShownPods.contains(EventKey(e))
+    }
   }
 
   /// `1 critical, 2 warnings`: the findings by severity, worst first.
@@ -126,6 +138,32 @@ extension ReportInput {
     folded == 1
       ? "1 pod without findings is not shown (--all-pods shows its timeline)."
       : "\(folded) pods without findings are not shown (--all-pods shows their timelines)."
+  }
+}
+
+/// A pod's namespace and name as a set's key (an array of the two cost two allocations per pod).
+private struct PodName: Hashable {
+  var namespace: String
+  var name: String
+}
+
+/// A merged event as a set's key, equal when the events are (`MergedEvent.==`), hashed on a few
+/// cheap fields only: equal events agree on them, so membership is `Set<MergedEvent>`'s, without
+/// hashing every string of every event.
+struct EventKey: Hashable {
+  let event: MergedEvent
+
+  init(_ event: MergedEvent) { self.event = event }
+
+  static func == (a: EventKey, b: EventKey) -> Bool { a.event == b.event }
+
+  func hash(into hasher: inout Hasher) {
+    hasher.combine(event.count)
+    hasher.combine(event.objects)
+    hasher.combine(event.reason.utf8.count)
+    hasher.combine(event.message.utf8.count)
+    hasher.combine(event.evidence.count)
+    hasher.combine(event.evidence.first?.ref.line ?? -1)
   }
 }
 

@@ -138,18 +138,52 @@ package struct TextRenderer: Sendable {
 
   /// A line of input text as shown: shortened unless `wide`.
   private func line(_ text: String) -> String {
-    wide ? text.trimmingCharacters(in: .whitespaces) : Self.trimmed(text)
+    wide ? Self.trimmingWhitespace(text) : Self.trimmed(text)
   }
 
+  /// `text.trimmingCharacters(in: .whitespaces)`, answered from the bytes when the ends are ASCII:
+  /// an ASCII byte that is not a space or tab ends the trimming (on either side it is a character
+  /// of its own, which no combining mark can join from outside the run), and a run of spaces and
+  /// tabs before it is trimmed whole. Any other end (a non-ASCII byte, which may be a no-break
+  /// space or a combining mark) asks Foundation, which stays the reference
+  /// (`TextRendererFastPathTests` compares the two on random text).
+  static func trimmingWhitespace(_ text: String) -> String {
+    let bytes = text.utf8
+    guard let first = bytes.first, let last = bytes.last else { return text }
+    func isBlank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
+    if first < 0x80 && !isBlank(first) && last < 0x80 && !isBlank(last) { return text }
+    guard let start = bytes.firstIndex(where: { !isBlank($0) }) else { return "" }
+    guard let end = bytes.lastIndex(where: { !isBlank($0) }), bytes[start] < 0x80, bytes[end] < 0x80 else {
+      return text.trimmingCharacters(in: .whitespaces)
+    }
+    return String(decoding: bytes[start...end], as: UTF8.self)
+  }
+
+  /// Each line of `text` after `prefix`. Split on the newline byte when `text` has no carriage
+  /// return: a line feed is then a character of its own (only CR LF joins it to another), so the
+  /// bytes split where the `Character`-level split does, which is asked otherwise.
   static func indent(_ text: String, by prefix: String) -> String {
-    text.split(separator: "\n", omittingEmptySubsequences: false).map { prefix + $0 }.joined(separator: "\n")
+    let bytes = text.utf8
+    guard bytes.contains(0x0A) else { return prefix + text }
+    guard !bytes.contains(0x0D) else {
+      return text.split(separator: "\n", omittingEmptySubsequences: false).map { prefix + $0 }.joined(separator: "\n")
+    }
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes.count + prefix.utf8.count * 4)
+    out.append(contentsOf: prefix.utf8)
+    for b in bytes {
+      out.append(b)
+      if b == 0x0A { out.append(contentsOf: prefix.utf8) }
+    }
+    return String(decoding: out, as: UTF8.self)
   }
 
   /// Shortens a line to `max` characters with `…`, never cutting the repeat count a timeline entry
   /// ends with: `(x12)` and `(first of x12)` are kept whole and the text before them is cut instead.
   static func trimmed(_ text: String, max: Int = 160) -> String {
-    let t = text.trimmingCharacters(in: .whitespaces)
-    guard t.count > max else { return t }
+    let t = trimmingWhitespace(text)
+    // No more bytes than `max`, so no more characters: the count is not needed.
+    guard t.utf8.count > max, t.count > max else { return t }
     let count = countSuffix(t)
     return String(t.dropLast(count.count).prefix(Swift.max(1, max - 1 - count.count))) + "…" + count
   }
