@@ -31,6 +31,11 @@ struct PackedLog: Hashable, Sendable {
   }
 
   init(_ r: borrowing LogRecord) {
+    self.init(r, bytes: Self.packed(r, Layout(r)))
+  }
+
+  /// `r`'s scalar fields beside `bytes`, its encoding.
+  private init(_ r: borrowing LogRecord, bytes: [UInt8]) {
     origin = r.origin
     time = r.time
     patternID = r.patternID
@@ -38,8 +43,12 @@ struct PackedLog: Hashable, Sendable {
     previousRun = r.previousRun
     restartNumber = r.restartNumber
     ref = r.evidence.ref
-    let layout = Layout(r)
-    bytes = [UInt8](unsafeUninitializedCapacity: layout.size) { buffer, written in
+    self.bytes = bytes
+  }
+
+  /// `r`'s encoding as `layout` measured it, in a buffer of exactly that size.
+  private static func packed(_ r: borrowing LogRecord, _ layout: Layout) -> [UInt8] {
+    [UInt8](unsafeUninitializedCapacity: layout.size) { buffer, written in
       written = Self.write(r, layout, into: buffer)
     }
   }
@@ -49,30 +58,25 @@ struct PackedLog: Hashable, Sendable {
   /// one buffer and allocating the next. The ring of a sample's last records replaces its oldest
   /// this way on nearly every line (`LogSample`).
   mutating func repack(_ r: borrowing LogRecord) {
-    origin = r.origin
-    time = r.time
-    patternID = r.patternID
-    pastedAt = r.pastedAt
-    previousRun = r.previousRun
-    restartNumber = r.restartNumber
-    ref = r.evidence.ref
     let layout = Layout(r)
     guard bytes.capacity >= layout.size, bytes.capacity <= 2 * layout.size + 256 else {
-      bytes = [UInt8](unsafeUninitializedCapacity: layout.size) { buffer, written in
-        written = Self.write(r, layout, into: buffer)
-      }
+      self = PackedLog(r, bytes: Self.packed(r, layout))
       return
     }
-    // Shrinking keeps the buffer (a shared one is copied first, so no other value changes).
-    if bytes.count > layout.size {
-      bytes.removeLast(bytes.count - layout.size)
-    } else if bytes.count < layout.size {
-      bytes.append(contentsOf: repeatElement(0, count: layout.size - bytes.count))
+    // Taken out, so the buffer is uniquely referenced while it is rewritten; shrinking keeps it
+    // (a shared one is copied first, so no other value changes).
+    var buffer = bytes
+    bytes = []
+    if buffer.count > layout.size {
+      buffer.removeLast(buffer.count - layout.size)
+    } else if buffer.count < layout.size {
+      buffer.append(contentsOf: repeatElement(0, count: layout.size - buffer.count))
     }
-    bytes.withUnsafeMutableBufferPointer { buffer in
-      let written = Self.write(r, layout, into: buffer)
+    buffer.withUnsafeMutableBufferPointer { out in
+      let written = Self.write(r, layout, into: out)
       precondition(written == layout.size)
     }
+    self = PackedLog(r, bytes: buffer)
   }
 
   /// What the encoding of a record holds and how long it is, measured before it is written once

@@ -39,17 +39,10 @@ extension Ingestor {
     let patterns = self.patterns
     let isPaste = context.source.relativePath.isEmpty
     var block: SourceRef?
+    // As `ingest` hands records on, with the part's own first pod-less line as the block.
     run(&parser, fallback: &fallback, head: [], reader: &reader, account: &account, unquote: start.quoted) { record in
-      var classified = Self.classify(record, with: patterns)
-      // As `ingest` does it, with the part's own first such line as the block.
-      if isPaste, case .log(var log) = classified, log.pod == nil, log.pastedAt == nil, let id = log.patternID,
-        patterns.pattern(id: id)?.isAboutNode == false
-      {
-        block = block ?? log.evidence.ref
-        log.pastedAt = block
-        classified = .log(log)
-      }
-      emit(RangeCheck.check(classified, diagnostics: context.diagnostics))
+      emit(
+        Self.delivered(record, patterns: patterns, isPaste: isPaste, block: &block, diagnostics: context.diagnostics))
     }
     account.bytes = reader.bytesRead
     return IngestPart(account: account, dependsOnFirstPart: account.unrecognised > 0, pastedBlock: block)

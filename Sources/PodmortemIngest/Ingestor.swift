@@ -106,18 +106,28 @@ package struct Ingestor: Sendable {
       isPaste && parserType != PlainTextParser.self
       ? PasteFallback(context: context, logs: parserType != KubeletLogParser.self) : nil
     run(&parser, fallback: &fallback, head: parsedHead, reader: &reader, account: &account, unquote: quoted) { record in
-      var classified = Self.classify(record, with: patterns)
-      if isPaste, case .log(var log) = classified, log.pod == nil, log.pastedAt == nil, let id = log.patternID,
-        patterns.pattern(id: id)?.isAboutNode == false
-      {
-        block = block ?? log.evidence.ref
-        log.pastedAt = block
-        classified = .log(log)
-      }
-      emit(RangeCheck.check(classified, diagnostics: context.diagnostics))
+      emit(
+        Self.delivered(record, patterns: patterns, isPaste: isPaste, block: &block, diagnostics: context.diagnostics))
     }
     account.bytes = reader.bytesRead
     return (account, block)
+  }
+
+  /// A parser's record as the reading of its source hands it on: classified (`classify`); in a
+  /// paste, a log line about a container that names no pod joined to the source's pasted block
+  /// (`block`: the first such line, set by it when nil); range-checked (`RangeCheck`).
+  static func delivered(
+    _ record: Record, patterns: PatternCatalog, isPaste: Bool, block: inout SourceRef?, diagnostics: DiagnosticSink
+  ) -> Record {
+    var classified = classify(record, with: patterns)
+    if isPaste, case .log(var log) = classified, log.pod == nil, log.pastedAt == nil, let id = log.patternID,
+      patterns.pattern(id: id)?.isAboutNode == false
+    {
+      block = block ?? log.evidence.ref
+      log.pastedAt = block
+      classified = .log(log)
+    }
+    return RangeCheck.check(classified, diagnostics: diagnostics)
   }
 
   /// Names the pattern an event's message or a log record's text matches, with its captures, so

@@ -41,12 +41,11 @@ package final class FileParts: @unchecked Sendable {
     var out = [UInt8](repeating: 0, count: count)
     var filled = 0
     while filled < count {
-      let n = out.withUnsafeMutableBytes { raw -> Int in
-        guard let base = raw.baseAddress else { return 0 }
-        return pread(descriptor.fd, base + filled, count - filled, off_t(offset + Int64(filled)))
+      let read = out.withUnsafeMutableBytes { raw in
+        descriptor.readBytes(
+          into: UnsafeMutableRawBufferPointer(rebasing: raw[filled...]), at: offset + Int64(filled), metered: false)
       }
-      if n < 0, errno == EINTR { continue }
-      guard n > 0 else { break }
+      guard case .success(let n) = read, n > 0 else { break }
       filled += n
     }
     out.removeSubrange(filled...)
@@ -61,12 +60,10 @@ package final class FileParts: @unchecked Sendable {
     var count = 0
     while at < offset {
       let want = Int(min(Int64(block), offset - at))
-      let n = buffer.withUnsafeMutableBytes { raw -> Int in
-        guard let base = raw.baseAddress else { return -1 }
-        return pread(descriptor.fd, base, want, off_t(at))
+      let read = buffer.withUnsafeMutableBytes { raw in
+        descriptor.readBytes(into: UnsafeMutableRawBufferPointer(rebasing: raw[..<want]), at: at, metered: false)
       }
-      if n < 0, errno == EINTR { continue }
-      guard n > 0 else { return nil }
+      guard case .success(let n) = read, n > 0 else { return nil }
       count += buffer.withUnsafeBytes { raw -> Int in
         guard let base = raw.baseAddress else { return 0 }
         var lines = 0
@@ -102,7 +99,7 @@ package final class FileParts: @unchecked Sendable {
   package func reader(from offset: Int64, firstLine: Int, diagnostics: @escaping DiagnosticSink) -> LineReader {
     let name = self.name
     let cap = maxLineBytes
-    let source = PartSource(descriptor: descriptor, offset: offset, name: name, diagnostics: diagnostics)
+    let source = FileSource(descriptor, name: name, from: offset, diagnostics: diagnostics)
     return LineReader(source, maxLineBytes: cap, firstLine: firstLine) { number, length in
       diagnostics(
         Diagnostic(
@@ -145,37 +142,6 @@ struct GatedSource: WrappingSource {
     let n = base.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<room]))
     if n > 0 { gate.offset += Int64(n) }
     return n
-  }
-}
-
-/// A file's bytes from `offset` on, read with `pread`: the second part of a file read in parts.
-struct PartSource: ByteSource {
-  let descriptor: FileDescriptor
-  var offset: Int64
-  let name: String
-  let diagnostics: DiagnosticSink
-  private var failed = false
-
-  init(descriptor: FileDescriptor, offset: Int64, name: String, diagnostics: @escaping DiagnosticSink) {
-    self.descriptor = descriptor
-    self.offset = offset
-    self.name = name
-    self.diagnostics = diagnostics
-  }
-
-  mutating func read(into buffer: UnsafeMutableRawBufferPointer) -> Int {
-    guard !failed else { return 0 }
-    switch descriptor.readBytes(into: buffer, at: offset, metered: false) {
-    case .success(let n):
-      offset += Int64(n)
-      return n
-    case .failure(let error):
-      failed = true
-      diagnostics(
-        Diagnostic(
-          .warning, SourceRef(source: name, line: 0), "read failed at byte \(offset): \(error)", byteOffset: offset))
-      return 0
-    }
   }
 }
 

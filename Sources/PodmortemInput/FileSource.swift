@@ -82,24 +82,32 @@ struct FileError: Error, CustomStringConvertible {
   var description: String { String(cString: strerror(code)).lowercased() }
 }
 
-/// The bytes of an open file or of standard input, read with POSIX `read` in the caller's chunks.
-/// A read error ends the source with a diagnostic naming the byte offset.
+/// The bytes of an open file or of standard input, read with POSIX `read` in the caller's chunks;
+/// or, from a given offset on, with `pread` and past the progress meter (the second part of a file
+/// read in two, on another thread: `FileParts`). A read error ends the source with a diagnostic
+/// naming the byte offset.
 struct FileSource: ByteSource {
   let descriptor: FileDescriptor
   private let name: String
   private let diagnostics: DiagnosticSink
-  private var offset: Int64 = 0
+  private var offset: Int64
+  /// True when reading with `pread` from `offset`, not from the descriptor's own position.
+  private let positioned: Bool
   private var failed = false
 
-  init(_ descriptor: FileDescriptor, name: String, diagnostics: @escaping DiagnosticSink) {
+  init(_ descriptor: FileDescriptor, name: String, from start: Int64? = nil, diagnostics: @escaping DiagnosticSink) {
     self.descriptor = descriptor
     self.name = name
     self.diagnostics = diagnostics
+    self.offset = start ?? 0
+    self.positioned = start != nil
   }
 
   mutating func read(into buffer: UnsafeMutableRawBufferPointer) -> Int {
     guard !failed else { return 0 }
-    switch descriptor.readBytes(into: buffer) {
+    let result =
+      positioned ? descriptor.readBytes(into: buffer, at: offset, metered: false) : descriptor.readBytes(into: buffer)
+    switch result {
     case .success(let n):
       offset += Int64(n)
       return n

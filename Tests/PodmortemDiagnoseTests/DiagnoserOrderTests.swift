@@ -4,8 +4,8 @@ import Testing
 
 @testable import PodmortemDiagnose
 
-/// A seeded generator (SplitMix64): the same findings on every run.
-private struct Seeded: RandomNumberGenerator {
+/// A seeded generator (SplitMix64): the same findings on every run (also `PodQueryCacheTests`).
+struct Seeded: RandomNumberGenerator {
   var state: UInt64
   mutating func next() -> UInt64 {
     state &+= 0x9E37_79B9_7F4A_7C15

@@ -9,17 +9,6 @@ import Testing
 /// events' captures and logs) the prepared pod must answer every query as the pod computing it
 /// on each call, and a prepared pod changed afterwards must answer from what it holds now.
 @Suite struct PodQueryCacheTests {
-  /// SplitMix64: the same pods on every run.
-  private struct Seeded: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-  }
 
   private static func pick<T>(_ values: [T], _ rng: inout Seeded) -> T {
     values[Int(rng.next() % UInt64(values.count))]

@@ -6,20 +6,9 @@ import Testing
 /// seeded random pairs, equal and nearly equal, it must answer what `String.UTF8View`'s
 /// `elementsEqual` answered before.
 @Suite struct StringPoolSameTests {
-  /// SplitMix64: the same pairs on every run.
-  private struct Seeded: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-  }
 
   @Test func answersAsElementsEqual() {
-    var rng = Seeded(state: 1084)
+    var rng = SeededGenerator(seed: 1084)
     let words = ["app-00", "prod", "é", "日本", "Liveness probe failed: ", "x", "", "503", "\u{301}"]
     var equal = 0
     for _ in 0..<20_000 {
