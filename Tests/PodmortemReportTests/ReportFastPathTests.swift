@@ -155,6 +155,30 @@ struct ReportFastPathTests {
     }
   }
 
+  @Test("the cited lines answer as the Set of the findings' evidence refs they replaced")
+  func citedLines() {
+    var rng = Seeded(1606)
+    // Source names that are equal only canonically (é composed and decomposed), a prefix of
+    // another, and empty: membership must be `==`'s, as in a `Set`.
+    let sources = ["f", "f!a", "caf\u{E9}", "cafe\u{301}", "", "g"]
+    func ref() -> SourceRef {
+      SourceRef(
+        source: sources[Int.random(in: sources.indices, using: &rng)],
+        line: Int.random(in: -2...40, using: &rng) * (Bool.random(using: &rng) ? 1 : 1_000_003))
+    }
+    for _ in 0..<500 {
+      let findings = (0..<Int.random(in: 0...8, using: &rng)).map { _ in
+        Finding(
+          ruleID: "r", category: .probeFailure, severity: .info, subject: Subject(pod: "p"), title: "t",
+          explanation: "",
+          remedy: "", evidence: (0..<Int.random(in: 0...6, using: &rng)).map { _ in Evidence(ref: ref(), text: "") })
+      }
+      let reference = Set(findings.flatMap { $0.evidence.map(\.ref) })
+      let lines = CitedLines(findings)
+      for r in Array(reference) + (0..<40).map({ _ in ref() }) { #expect(lines.contains(r) == reference.contains(r)) }
+    }
+  }
+
   /// `OutputFilter.event` as it was: copy, filter every field, compare.
   static func oldEvent(_ original: MergedEvent, _ filter: OutputFilter) -> MergedEvent {
     var e = original
