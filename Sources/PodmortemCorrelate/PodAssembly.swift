@@ -75,8 +75,9 @@ package enum PodAssembly {
     var m = PodSnapshot(name: key.name, namespace: key.namespace)
     m.uid = key.uid
     // Every snapshot's lines, in an array of their exact size: the merged pod may keep it as it is.
+    // One capture's lines are taken as they are (below), not copied here.
     var evidence: [Evidence] = []
-    evidence.reserveCapacity(sorted.reduce(0) { $0 + $1.evidence.count })
+    if sorted.count > 1 { evidence.reserveCapacity(sorted.reduce(0) { $0 + $1.evidence.count }) }
     for s in sorted {
       m.namespace = s.namespace ?? m.namespace
       m.uid = s.uid ?? m.uid
@@ -115,7 +116,7 @@ package enum PodAssembly {
       m.restarts = s.restarts ?? m.restarts
       m.lastRestart = s.lastRestart ?? m.lastRestart
       m.capturedAt = s.capturedAt ?? m.capturedAt
-      evidence += s.evidence
+      if sorted.count > 1 { evidence += s.evidence }
     }
     // A `get pods` row's container of unknown name stands for one the other snapshots name.
     for role in Set(m.containers.map(\.role)) {
@@ -124,7 +125,17 @@ package enum PodAssembly {
         m.containers.removeAll { $0.role == role && $0.name == ContainerSnapshot.unknownName }
       }
     }
-    m.evidence = sortedUnique(evidence)
+    // A pod captured once (the usual case) keeps its capture's containers and lines as they are,
+    // stored once: the copies appended above hold exactly those elements, in that order, when no
+    // container was merged or dropped (their count says it), and the lines are one capture's. A
+    // copy of each beside the capture was a tenth of the JSON report's peak on 10,000 describes
+    // (docs/architecture.md "Memory of the EventList and describe paths").
+    if sorted.count == 1 {
+      if m.containers.count == sorted[0].containers.count { m.containers = sorted[0].containers }
+      m.evidence = sortedUnique(sorted[0].evidence)
+    } else {
+      m.evidence = sortedUnique(evidence)
+    }
     return m
   }
 
