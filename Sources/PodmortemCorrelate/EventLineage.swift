@@ -76,9 +76,15 @@ package struct EvidenceSample: Hashable, Sendable {
   package var lines: [Evidence] {
     var all = (head + tail).flatMap { $0 }
     all.sort(by: Self.lineOrder)
-    // Equal lines sort next to each other: each is kept once, without hashing its text.
+    // Equal lines sort next to each other: each is kept once, without hashing its text. The
+    // result is kept by its merged event for the whole run: it is given exactly the room of the
+    // distinct lines, counted first (an occurrence in both head and tail, the usual case, would
+    // leave half of a room for both empty; docs/architecture.md "Memory of the EventList and
+    // describe paths").
+    var distinct = all.isEmpty ? 0 : 1
+    for i in all.indices.dropFirst() where all[i] != all[i - 1] { distinct += 1 }
     var out: [Evidence] = []
-    out.reserveCapacity(all.count)
+    out.reserveCapacity(distinct)
     for e in all where out.last != e { out.append(e) }
     return out
   }

@@ -25,6 +25,34 @@ struct EventLineageTests {
     #expect(sample.lines.map(\.ref.line) == [1, 2, 3, 50, 60, 70])
   }
 
+  /// The sample's lines, now given exactly their room, are what its definition says on seeded
+  /// random occurrences: the first and last `keep` distinct occurrences (each its first
+  /// `linesPerOccurrence` lines in order), their lines in order, each once.
+  @Test func theSampleLinesAreTheFirstAndLastOccurrencesOnRandomInput() {
+    var rng = SplitMix64(seed: 1604)
+    func order(_ a: Evidence, _ b: Evidence) -> Bool { a.ref != b.ref ? a.ref < b.ref : a.text < b.text }
+    for _ in 0..<2_000 {
+      var sample = EvidenceSample()
+      var occurrences: [[Evidence]] = []
+      for _ in 0..<Int.random(in: 0...9, using: &rng) {
+        let lines = (0..<Int.random(in: 1...6, using: &rng)).map { _ in
+          Evidence(
+            ref: SourceRef(source: Bool.random(using: &rng) ? "f" : "g", line: Int.random(in: 1...12, using: &rng)),
+            text: Bool.random(using: &rng) ? "a" : "b")
+        }
+        sample.insert(lines)
+        occurrences.append(Array(lines.sorted(by: order).prefix(EvidenceSample.linesPerOccurrence)))
+      }
+      var distinct: [[Evidence]] = []
+      for o in occurrences where !distinct.contains(o) { distinct.append(o) }
+      distinct.sort { $0.lexicographicallyPrecedes($1, by: order) }
+      let kept = Array(distinct.prefix(EvidenceSample.keep)) + Array(distinct.suffix(EvidenceSample.keep))
+      var expected: [Evidence] = []
+      for e in kept.flatMap({ $0 }).sorted(by: order) where expected.last != e { expected.append(e) }
+      #expect(sample.lines == expected)
+    }
+  }
+
   @Test func lineagesTakeTheLatestCountNotTheSum() {
     var a = Lineage(Fixture.jsonEvent(name: "x", count: 3, first: 0, last: 20), message: "m")
     let b = Lineage(Fixture.jsonEvent(name: "x", count: 7, first: 0, last: 60), message: "m")
