@@ -5,9 +5,10 @@ import PodmortemModel
 /// most three-quarters full and doubled as it grows, which doubles again while it is copied: for
 /// 100,000 identities that was 190 MB at the moment of growth. Here the entries lie in chunks of
 /// fixed size, filled in order and never moved, and the index is a table of 32-bit positions.
+/// The identities lie in chunks of their own beside the entries' (same positions), so that the
+/// merge takes them out a chunk at a time (`drain`).
 struct EntryTable: Sendable {
   fileprivate struct Slot: Sendable {
-    var identity: EventIdentity
     var hash: Int
     var entry: EventBook.Entry
   }
@@ -15,6 +16,8 @@ struct EntryTable: Sendable {
   fileprivate static let chunkShift = 12
   fileprivate static let chunkSize = 1 << chunkShift
   private var chunks: [[Slot]] = []
+  /// The identity of the entry at each position of `chunks`.
+  private var keys: [[EventIdentity]] = []
   private(set) var count = 0
   /// Open addressing, linear probing: the position of an entry plus one, or 0 for a free place.
   /// Its size is a power of two at least twice `count`.
@@ -35,10 +38,14 @@ struct EntryTable: Sendable {
       var chunk: [Slot] = []
       chunk.reserveCapacity(Self.chunkSize)
       chunks.append(chunk)
+      var chunkKeys: [EventIdentity] = []
+      chunkKeys.reserveCapacity(Self.chunkSize)
+      keys.append(chunkKeys)
     }
     var entry = EventBook.Entry()
     body(&entry)
-    chunks[position >> Self.chunkShift].append(Slot(identity: identity, hash: hash, entry: entry))
+    chunks[position >> Self.chunkShift].append(Slot(hash: hash, entry: entry))
+    keys[position >> Self.chunkShift].append(identity)
     count += 1
     place(position, hash: hash)
   }
@@ -51,7 +58,7 @@ struct EntryTable: Sendable {
       let position = Int(index[i]) - 1
       let (c, j) = (position >> Self.chunkShift, position & (Self.chunkSize - 1))
       // Fields read in place: a copy of the slot would retain every string it holds.
-      if chunks[c][j].hash == hash && chunks[c][j].identity == identity { return position }
+      if chunks[c][j].hash == hash && keys[c][j] == identity { return position }
       i = (i + 1) & mask
     }
     return nil
@@ -72,16 +79,20 @@ struct EntryTable: Sendable {
   }
 
   /// Every identity, in insertion order, and the entries where they lie; the table is left
-  /// empty. The identities are copied out (the merge sorts and compares them); the entries stay
-  /// in their chunks, read and written by position: a flat copy of them held the book twice at
-  /// the merge's start, the run's peak on a large EventList.
+  /// empty. The identities are copied out (the merge sorts and compares them), each chunk of them
+  /// freed once copied: held beside their copy, they were 9 MB of the peak on 10,000 describes,
+  /// reached in the merge (docs/architecture.md "Memory of the EventList and describe paths").
+  /// The entries stay in their chunks, read and written by position: a flat copy of them held
+  /// the book twice at the merge's start, the run's peak on a large EventList.
   mutating func drain() -> (identities: [EventIdentity], entries: DrainedEntries) {
     index = []
     var identities: [EventIdentity] = []
     identities.reserveCapacity(count)
-    for chunk in chunks {
-      for slot in chunk { identities.append(slot.identity) }
+    for c in keys.indices {
+      identities.append(contentsOf: keys[c])
+      keys[c] = []
     }
+    keys = []
     let entries = DrainedEntries(chunks: chunks, count: count)
     chunks = []
     count = 0
