@@ -37,19 +37,36 @@ package enum Timeline {
       case "Killing": .kill
       default: .event
       }
-    let what = "\(e.type) \(e.reason): \(e.message)"
+    // The summaries are kept as long as the pod: each is written into a string of its own length.
+    // Interpolation grew its buffer by doubling and kept the spare room (a third of a timeline's
+    // text on the bench EventList, docs/architecture.md "Memory of the EventList and describe
+    // paths"); the text is the interpolation's (`TimelineSummaryTests`).
+    let type = e.type.description
+    let count = e.count > 1 ? String(e.count) : ""
     var last = TimelineEntry(
       time: e.lastSeen ?? e.firstSeen, kind: kind, container: e.containerName,
-      summary: e.count > 1 ? "\(what) (x\(e.count))" : what, evidence: e.evidence)
+      summary: e.count > 1
+        ? exactly(type, " ", e.reason, ": ", e.message, " (x", count, ")")
+        : exactly(type, " ", e.reason, ": ", e.message),
+      evidence: e.evidence)
     last.step = causalStep[e.reason] ?? causalStep.count + 1
     last.isWarning = e.type == .warning
     guard e.count > 1, let first = e.firstSeen, first != e.lastSeen else { return [last] }
     var start = TimelineEntry(
-      time: first, kind: kind, container: e.containerName, summary: "\(what) (first of x\(e.count))",
+      time: first, kind: kind, container: e.containerName,
+      summary: exactly(type, " ", e.reason, ": ", e.message, " (first of x", count, ")"),
       evidence: Array(e.evidence.prefix(1)))
     start.step = last.step
     start.isWarning = last.isWarning
     return [start, last]
+  }
+
+  /// `parts` joined, in a string given the room of exactly their bytes.
+  static func exactly(_ parts: String...) -> String {
+    var text = ""
+    text.reserveCapacity(parts.reduce(0) { $0 + $1.utf8.count })
+    for part in parts { text += part }
+    return text
   }
 
   /// Starts and finishes from every snapshot's `State` and `Last State`, one entry per run, each
