@@ -49,10 +49,10 @@ package struct LogSample: Sendable {
     Self.keep(record, in: &unrecognised)
   }
 
-  private static func keep(_ record: borrowing LogRecord, in ends: inout Ends, counting: Bool = true) {
+  private static func keep<C: Candidate>(_ record: borrowing C, in ends: inout Ends, counting: Bool = true) {
     if counting { ends.seen += 1 }
-    let ref = record.evidence.ref
-    var packed: PackedLog?
+    let ref = record.ref
+    var packed = record.alreadyPacked
     keepSmallest(&ends, record, ref, &packed)
     keepLargest(&ends, record, ref, &packed)
   }
@@ -60,10 +60,20 @@ package struct LogSample: Sendable {
   /// Adds what `other` sampled: its kept records and its counts. The first and last `keep` of two
   /// sets of records are among the first and last `keep` of each, so this is the sample of both
   /// sets, whatever order their records came in (a file parsed in two parts, `Correlator.merge`).
+  ///
+  /// The records stay packed: each kept one of `other` is offered as it is (its buffer shared,
+  /// not read back and packed again), in order within its pattern.
   package mutating func merge(_ other: LogSample) {
-    for record in other.records { keepUncounted(record) }
-    for (id, ends) in other.byPattern { byPattern[id, default: Ends()].seen += ends.seen }
-    unrecognised.seen += other.unrecognised.seen
+    for (id, theirs) in other.byPattern {
+      Self.merge(theirs, into: &byPattern[id, default: Ends()])
+    }
+    Self.merge(other.unrecognised, into: &unrecognised)
+  }
+
+  private static func merge(_ theirs: Ends, into mine: inout Ends) {
+    for p in theirs.head { keep(p, in: &mine, counting: false) }
+    for p in theirs.kept { keep(p, in: &mine, counting: false) }
+    mine.seen += theirs.seen
   }
 
   /// This sample with `change` made to every kept record, and the same counts; `change` must
@@ -132,39 +142,40 @@ package struct LogSample: Sendable {
   // its line is the new record's own (a line given twice).
 
   /// `order(r, list[i])`, where `ref` is `r`'s line and `refs[i]` is `list[i]`'s.
-  private static func precedes(
-    _ r: borrowing LogRecord, _ ref: SourceRef, _ list: [PackedLog], _ refs: [SourceRef], _ i: Int
+  private static func precedes<C: Candidate>(
+    _ r: borrowing C, _ ref: SourceRef, _ list: [PackedLog], _ refs: [SourceRef], _ i: Int
   ) -> Bool {
     if ref != refs[i] { return ref < refs[i] }
-    return r.evidence.text < list[i].lineText
+    return r.lineText < list[i].lineText
   }
 
   /// `order(list[i], r)`, where `ref` is `r`'s line and `refs[i]` is `list[i]`'s.
-  private static func follows(
-    _ r: borrowing LogRecord, _ ref: SourceRef, _ list: [PackedLog], _ refs: [SourceRef], _ i: Int
+  private static func follows<C: Candidate>(
+    _ r: borrowing C, _ ref: SourceRef, _ list: [PackedLog], _ refs: [SourceRef], _ i: Int
   ) -> Bool {
     if ref != refs[i] { return refs[i] < ref }
-    return list[i].lineText < r.evidence.text
+    return list[i].lineText < r.lineText
   }
 
   /// `list[i]` is `r`.
-  private static func isKept(
-    _ r: borrowing LogRecord, _ ref: SourceRef, _ list: [PackedLog], _ refs: [SourceRef], _ i: Int
+  private static func isKept<C: Candidate>(
+    _ r: borrowing C, _ ref: SourceRef, _ list: [PackedLog], _ refs: [SourceRef], _ i: Int
   ) -> Bool {
-    refs[i] == ref && list[i].record == r
+    guard refs[i] == ref else { return false }
+    return r.isRecord(of: list[i])
   }
 
   /// `r` packed, once.
-  private static func packed(_ r: borrowing LogRecord, _ packed: inout PackedLog?) -> PackedLog {
+  private static func packed<C: Candidate>(_ r: borrowing C, _ packed: inout PackedLog?) -> PackedLog {
     if let packed { return packed }
-    let p = PackedLog(r)
+    let p = r.packed()
     packed = p
     return p
   }
 
   /// Keeps `r` in `ends.head` if it is among the `keep` smallest.
-  private static func keepSmallest(
-    _ ends: inout Ends, _ r: borrowing LogRecord, _ ref: SourceRef, _ p: inout PackedLog?
+  private static func keepSmallest<C: Candidate>(
+    _ ends: inout Ends, _ r: borrowing C, _ ref: SourceRef, _ p: inout PackedLog?
   ) {
     let count = ends.headRefs.count
     // Records mostly arrive in source order: once the head is full, a later one is out at once.
@@ -187,8 +198,8 @@ package struct LogSample: Sendable {
   }
 
   /// Keeps `r` in `ends.tail` if it is among the `keep` largest.
-  private static func keepLargest(
-    _ ends: inout Ends, _ r: borrowing LogRecord, _ ref: SourceRef, _ p: inout PackedLog?
+  private static func keepLargest<C: Candidate>(
+    _ ends: inout Ends, _ r: borrowing C, _ ref: SourceRef, _ p: inout PackedLog?
   ) {
     let count = ends.tailRefs.count
     let start = ends.tailStart
@@ -208,7 +219,7 @@ package struct LogSample: Sendable {
         } else {
           // The smallest out: its buffer takes `r` in place (`PackedLog.repack`), unless `r` was
           // packed for the head already.
-          if let p { ends.tail[start] = p } else { ends.tail[start].repack(r) }
+          if let p { ends.tail[start] = p } else { r.repack(into: &ends.tail[start]) }
           ends.tailRefs[start] = ref
           ends.tailStart = start + 1 == count ? 0 : start + 1
         }
@@ -237,4 +248,38 @@ package struct LogSample: Sendable {
     ends.tail.insert(packed(r, &p), at: at)
     ends.tailRefs.insert(ref, at: at)
   }
+}
+
+/// What a sample is offered: a record as the parser gave it (packed when kept), or a record a
+/// sample kept packed already (`LogSample.merge`), used as it is.
+private protocol Candidate {
+  /// The record's source line.
+  var ref: SourceRef { get }
+  /// The line's text, for ordering two records of one line.
+  var lineText: String { get }
+  /// The packed record, when it is one.
+  var alreadyPacked: PackedLog? { get }
+  /// Whether `p` is this record packed.
+  func isRecord(of p: PackedLog) -> Bool
+  func packed() -> PackedLog
+  /// `slot` replaced by this record packed, reusing its buffer where it can.
+  func repack(into slot: inout PackedLog)
+}
+
+extension LogRecord: Candidate {
+  fileprivate var ref: SourceRef { evidence.ref }
+  fileprivate var lineText: String { evidence.text }
+  fileprivate var alreadyPacked: PackedLog? { nil }
+  fileprivate func isRecord(of p: PackedLog) -> Bool { p.record == self }
+  fileprivate func packed() -> PackedLog { PackedLog(self) }
+  fileprivate func repack(into slot: inout PackedLog) { slot.repack(self) }
+}
+
+extension PackedLog: Candidate {
+  fileprivate var alreadyPacked: PackedLog? { self }
+  /// Equal encodings are equal records (the same buffer, shared, most often: a record kept at both
+  /// ends); else the records are compared, as a record offered is (`String` equality).
+  fileprivate func isRecord(of p: PackedLog) -> Bool { p == self || p.record == record }
+  fileprivate func packed() -> PackedLog { self }
+  fileprivate func repack(into slot: inout PackedLog) { slot = self }
 }

@@ -3,8 +3,10 @@ import PodmortemModel
 
 /// A `LogRecord` as a sample keeps it: its strings in one byte buffer (one allocation instead of
 /// one per string and per field list), the line's text written once when the record's text is its
-/// end (a klog body) and the message written once when it is the text. A kept record of a kubelet
-/// line then costs about a third of what the record costs (docs/architecture.md "What must hold").
+/// end (a klog body), the message written once when it is the text, and a string the line holds (a
+/// field's key and value, most captures, the pod's name) written as where it lies in the line. A
+/// kept record of a kubelet line then costs a fraction of what the record costs
+/// (docs/architecture.md "What must hold").
 ///
 /// `record` gives back a record equal to the one packed. The encoding is a function of the record
 /// and tells every record apart (each string says whether it is present and how long it is), so
@@ -17,21 +19,24 @@ struct PackedLog: Hashable, Sendable {
   private(set) var previousRun: Bool
   private(set) var restartNumber: Int?
   private(set) var ref: SourceRef
-  /// `evidence.text`, `text`, `message`, `severity`, `node`, `namespace`, `pod`, `container`, then
-  /// `fields` and `captures` (a count, then each key and value).
+  /// `evidence.text`, `text`, `fields`, `message`, `severity`, `node`, `namespace`, `pod`,
+  /// `container`, then `captures` (`encode`).
   private(set) var bytes: [UInt8]
 
   /// How a string is written: absent, as its bytes, as the end of the line's text (its length
-  /// only), or as the record's text (nothing more).
+  /// only), as the record's text (nothing more), or as bytes the line's text holds at an offset
+  /// (the offset and the length: a field's value, a capture, the pod's name).
   private enum Form: UInt8 {
     case absent = 0
     case bytes = 1
     case lineEnd = 2
     case text = 3
+    case slice = 4
   }
 
   init(_ r: borrowing LogRecord) {
-    self.init(r, bytes: Self.packed(r, Layout(r)))
+    let size = Self.encode(copy r, into: nil)
+    self.init(r, bytes: Self.packed(copy r, size: size))
   }
 
   /// `r`'s scalar fields beside `bytes`, its encoding.
@@ -46,10 +51,11 @@ struct PackedLog: Hashable, Sendable {
     self.bytes = bytes
   }
 
-  /// `r`'s encoding as `layout` measured it, in a buffer of exactly that size.
-  private static func packed(_ r: borrowing LogRecord, _ layout: Layout) -> [UInt8] {
-    [UInt8](unsafeUninitializedCapacity: layout.size) { buffer, written in
-      written = Self.write(r, layout, into: buffer)
+  /// `r`'s encoding, `size` bytes as `encode` measured it, in a buffer of exactly that size.
+  private static func packed(_ r: LogRecord, size: Int) -> [UInt8] {
+    [UInt8](unsafeUninitializedCapacity: size) { buffer, written in
+      written = Self.encode(r, into: buffer)
+      precondition(written == size)
     }
   }
 
@@ -58,81 +64,80 @@ struct PackedLog: Hashable, Sendable {
   /// one buffer and allocating the next. The ring of a sample's last records replaces its oldest
   /// this way on nearly every line (`LogSample`).
   mutating func repack(_ r: borrowing LogRecord) {
-    let layout = Layout(r)
-    guard bytes.capacity >= layout.size, bytes.capacity <= 2 * layout.size + 256 else {
-      self = PackedLog(r, bytes: Self.packed(r, layout))
+    let record = copy r
+    let size = Self.encode(record, into: nil)
+    guard bytes.capacity >= size, bytes.capacity <= 2 * size + 256 else {
+      self = PackedLog(r, bytes: Self.packed(record, size: size))
       return
     }
     // Taken out, so the buffer is uniquely referenced while it is rewritten; shrinking keeps it
     // (a shared one is copied first, so no other value changes).
     var buffer = bytes
     bytes = []
-    if buffer.count > layout.size {
-      buffer.removeLast(buffer.count - layout.size)
-    } else if buffer.count < layout.size {
-      buffer.append(contentsOf: repeatElement(0, count: layout.size - buffer.count))
+    if buffer.count > size {
+      buffer.removeLast(buffer.count - size)
+    } else if buffer.count < size {
+      buffer.append(contentsOf: repeatElement(0, count: size - buffer.count))
     }
     buffer.withUnsafeMutableBufferPointer { out in
-      let written = Self.write(r, layout, into: out)
-      precondition(written == layout.size)
+      let written = Self.encode(record, into: out)
+      precondition(written == size)
     }
     self = PackedLog(r, bytes: buffer)
   }
 
-  /// What the encoding of a record holds and how long it is, measured before it is written once
-  /// into a buffer of exactly that size.
-  private struct Layout {
-    /// The record's text is the end of its line's text (its length only is written).
-    let lineEnd: Bool
-    /// The message is the record's text (nothing more is written).
-    let messageIsText: Bool
-    let textCount: Int
-    let size: Int
-
-    init(_ r: borrowing LogRecord) {
-      var line = r.evidence.text
-      var text = r.text
-      var message = r.message
+  /// Writes `r`'s encoding into `buffer`, or only measures it when `buffer` is nil (the same
+  /// steps, so the size measured is the size written); returns its size. The strings are written
+  /// in this order: `evidence.text`, `text`, `fields` (a count, then each key and value),
+  /// `message`, `severity`, `node`, `namespace`, `pod`, `container`, then `captures`.
+  ///
+  /// A string the line's text holds is written as where it lies there (`Form.slice`) when that is
+  /// shorter: a field's key and value are looked for from where the previous field ended (the
+  /// parser takes them from the line in order, so most are found at once), the other strings in
+  /// the record's text. Any place holding the same bytes gives back the same string, so the
+  /// encoding stays a function of the record.
+  private static func encode(_ r: LogRecord, into buffer: UnsafeMutableBufferPointer<UInt8>?) -> Int {
+    var line = r.evidence.text
+    var text = r.text
+    var message = r.message
+    return line.withUTF8 { l in
+      var w = Writer(buffer, line: l)
+      w.put(r.evidence.text)
       let textCount = text.utf8.count
-      lineEnd = line.withUTF8 { l in
-        text.withUTF8 { t in
-          t.count <= l.count && PackedLog.same(UnsafeBufferPointer(rebasing: l[(l.count - t.count)...]), t)
-        }
+      let lineEnd = text.withUTF8 { t in
+        t.count <= l.count && PackedLog.same(UnsafeBufferPointer(rebasing: l[(l.count - t.count)...]), t)
       }
-      messageIsText = message.withUTF8 { m in text.withUTF8 { t in PackedLog.same(m, t) } }
-      self.textCount = textCount
-      var size = Writer.size(r.evidence.text)
-      size += lineEnd ? 1 + Writer.countSize(textCount) : Writer.size(r.text)
-      size += messageIsText ? 1 : Writer.size(r.message)
-      size += Writer.size(r.severity) + Writer.size(r.node) + Writer.size(r.namespace) + Writer.size(r.pod)
-      size += Writer.size(r.container)
-      size += Writer.size(r.fields) + Writer.size(r.captures)
-      self.size = size
+      // Where the record's text begins in the line, when it is the line's end.
+      let textStart = lineEnd ? l.count - textCount : 0
+      if lineEnd {
+        w.byte(Form.lineEnd.rawValue)
+        w.count(textCount)
+      } else {
+        w.put(r.text)
+      }
+      w.count(r.fields.count)
+      var cursor = textStart
+      for kv in r.fields {
+        w.put(kv.key, from: &cursor)
+        w.put(kv.value, from: &cursor)
+      }
+      if message.withUTF8({ m in text.withUTF8 { t in PackedLog.same(m, t) } }) {
+        w.byte(Form.text.rawValue)
+      } else {
+        w.put(r.message, within: textStart)
+      }
+      w.put(r.severity)
+      w.put(r.node, within: textStart)
+      w.put(r.namespace, within: textStart)
+      w.put(r.pod, within: textStart)
+      w.put(r.container, within: textStart)
+      w.count(r.captures.count)
+      for kv in r.captures {
+        w.put(kv.key)
+        w.put(kv.value, within: textStart)
+      }
+      return w.at
     }
-  }
-
-  /// Writes `r`'s encoding as `layout` measured it; returns the bytes written.
-  private static func write(
-    _ r: borrowing LogRecord, _ layout: Layout, into buffer: UnsafeMutableBufferPointer<UInt8>
-  ) -> Int {
-    var w = Writer(buffer)
-    w.put(r.evidence.text)
-    if layout.lineEnd {
-      w.byte(Form.lineEnd.rawValue)
-      w.count(layout.textCount)
-    } else {
-      w.put(r.text)
-    }
-    if layout.messageIsText { w.byte(Form.text.rawValue) } else { w.put(r.message) }
-    w.put(r.severity)
-    w.put(r.node)
-    w.put(r.namespace)
-    w.put(r.pod)
-    w.put(r.container)
-    w.put(r.fields)
-    w.put(r.captures)
-    assert(w.at == layout.size)
-    return w.at
   }
 
   /// The record packed.
@@ -147,16 +152,17 @@ struct PackedLog: Hashable, Sendable {
     var i = 0
     let line = string(&i, line: nil, text: nil) ?? ""
     let text = string(&i, line: line, text: nil) ?? ""
+    let fields = pairs(&i, line: line, sharing: &strings)
     let message = string(&i, line: line, text: text, sharing: &strings) ?? ""
     var r = LogRecord(origin: origin, message: message, evidence: Evidence(ref: ref, text: line))
     r.text = text
+    r.fields = fields
     r.severity = string(&i, line: line, text: text, sharing: &strings)
     r.node = string(&i, line: line, text: text, sharing: &strings)
     r.namespace = string(&i, line: line, text: text, sharing: &strings)
     r.pod = string(&i, line: line, text: text, sharing: &strings)
     r.container = string(&i, line: line, text: text, sharing: &strings)
-    r.fields = pairs(&i, sharing: &strings)
-    r.captures = pairs(&i, sharing: &strings)
+    r.captures = pairs(&i, line: line, sharing: &strings)
     r.time = time
     r.patternID = patternID
     r.pastedAt = pastedAt
@@ -178,13 +184,18 @@ struct PackedLog: Hashable, Sendable {
     return memcmp(pa, pb, a.count) == 0
   }
 
-  /// Writes the encoding into a buffer measured for it with the same rules (`size`); a write
-  /// past its end traps.
+  /// Writes the encoding into a buffer measured for it by the same steps, or measures it only
+  /// (no buffer); a write past the buffer's end traps.
   private struct Writer {
-    let buffer: UnsafeMutableBufferPointer<UInt8>
+    let buffer: UnsafeMutableBufferPointer<UInt8>?
+    /// The line's text, which `Form.slice` strings point into.
+    let line: UnsafeBufferPointer<UInt8>
     var at = 0
 
-    init(_ buffer: UnsafeMutableBufferPointer<UInt8>) { self.buffer = buffer }
+    init(_ buffer: UnsafeMutableBufferPointer<UInt8>?, line: UnsafeBufferPointer<UInt8>) {
+      self.buffer = buffer
+      self.line = line
+    }
 
     static func countSize(_ n: Int) -> Int {
       var n = UInt(n)
@@ -196,20 +207,8 @@ struct PackedLog: Hashable, Sendable {
       return size
     }
 
-    static func size(_ string: String?) -> Int {
-      guard let string else { return 1 }
-      let n = string.utf8.count
-      return 1 + countSize(n) + n
-    }
-
-    static func size(_ list: [KeyValue]) -> Int {
-      var size = countSize(list.count)
-      for kv in list { size += Self.size(kv.key) + Self.size(kv.value) }
-      return size
-    }
-
     mutating func byte(_ b: UInt8) {
-      buffer[at] = b
+      if let buffer { buffer[at] = b }
       at += 1
     }
 
@@ -223,28 +222,81 @@ struct PackedLog: Hashable, Sendable {
       byte(UInt8(n))
     }
 
+    /// `string` as its bytes.
     mutating func put(_ string: String?) {
       guard var s = string else {
         byte(Form.absent.rawValue)
         return
       }
+      s.withUTF8 { bytes in putBytes(bytes) }
+    }
+
+    private mutating func putBytes(_ bytes: UnsafeBufferPointer<UInt8>) {
       byte(Form.bytes.rawValue)
-      s.withUTF8 { bytes in
-        count(bytes.count)
-        guard let from = bytes.baseAddress, bytes.count > 0 else { return }
+      count(bytes.count)
+      guard let from = bytes.baseAddress, bytes.count > 0 else { return }
+      if let buffer {
         precondition(at + bytes.count <= buffer.count)
         guard let base = buffer.baseAddress else { return }
         UnsafeMutableRawPointer(base + at).copyMemory(from: from, byteCount: bytes.count)
-        at += bytes.count
+      }
+      at += bytes.count
+    }
+
+    /// `string` as where the line holds its bytes at or after `from`, when they are there and
+    /// that is shorter; `from` moves past them.
+    mutating func put(_ string: String?, from cursor: inout Int) {
+      guard var s = string else {
+        byte(Form.absent.rawValue)
+        return
+      }
+      s.withUTF8 { bytes in
+        if let offset = find(bytes, from: cursor) {
+          cursor = offset + bytes.count
+          if putSlice(offset, bytes.count) { return }
+        }
+        putBytes(bytes)
       }
     }
 
-    mutating func put(_ list: [KeyValue]) {
-      count(list.count)
-      for kv in list {
-        put(kv.key)
-        put(kv.value)
+    /// `string` as where the line holds its bytes at or after `start`, when it does and that is
+    /// shorter.
+    mutating func put(_ string: String?, within start: Int) {
+      guard var s = string else {
+        byte(Form.absent.rawValue)
+        return
       }
+      s.withUTF8 { bytes in
+        if let offset = find(bytes, from: start), putSlice(offset, bytes.count) { return }
+        putBytes(bytes)
+      }
+    }
+
+    /// Writes a slice when it is shorter than the bytes it stands for; false otherwise.
+    private mutating func putSlice(_ offset: Int, _ n: Int) -> Bool {
+      guard Self.countSize(offset) + Self.countSize(n) < Self.countSize(n) + n else { return false }
+      byte(Form.slice.rawValue)
+      count(offset)
+      count(n)
+      return true
+    }
+
+    /// The first place at or after `start` where the line holds `bytes` (of 3 bytes or more: a
+    /// slice of fewer is never shorter).
+    private func find(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+      guard bytes.count >= 3, start >= 0, start < line.count, let base = line.baseAddress,
+        let needle = bytes.baseAddress
+      else { return nil }
+      // The first byte found with `memchr`, the rest compared with `memcmp`.
+      let first = Int32(needle[0])
+      var at = start
+      while line.count - at >= bytes.count {
+        guard let hit = memchr(base + at, first, line.count - at - bytes.count + 1) else { return nil }
+        at = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+        if memcmp(base + at, needle, bytes.count) == 0 { return at }
+        at += 1
+      }
+      return nil
     }
   }
 
@@ -274,6 +326,14 @@ struct PackedLog: Hashable, Sendable {
       let n = count(&i)
       guard let line else { return nil }
       return String(decoding: line.utf8.suffix(n), as: UTF8.self)
+    case .slice:
+      let offset = count(&i)
+      let n = count(&i)
+      guard var line else { return nil }
+      return line.withUTF8 { l in
+        guard offset <= l.count, n <= l.count - offset else { return nil }
+        return String(decoding: UnsafeBufferPointer(rebasing: l[offset..<(offset + n)]), as: UTF8.self)
+      }
     case .text: return text
     case .absent, nil: return nil
     }
@@ -286,13 +346,13 @@ struct PackedLog: Hashable, Sendable {
     return strings.shared(s)
   }
 
-  private func pairs(_ i: inout Int, sharing strings: inout SharedStrings) -> [KeyValue] {
+  private func pairs(_ i: inout Int, line: String, sharing strings: inout SharedStrings) -> [KeyValue] {
     let n = count(&i)
     var out: [KeyValue] = []
     out.reserveCapacity(n)
     for _ in 0..<n {
-      let key = string(&i, line: nil, text: nil, sharing: &strings) ?? ""
-      out.append(KeyValue(key, string(&i, line: nil, text: nil, sharing: &strings) ?? ""))
+      let key = string(&i, line: line, text: nil, sharing: &strings) ?? ""
+      out.append(KeyValue(key, string(&i, line: line, text: nil, sharing: &strings) ?? ""))
     }
     return out
   }

@@ -221,6 +221,66 @@ struct PackedLogTests {
     }
   }
 
+  /// Strings the line holds are written as where they lie in it (`Form.slice`): records whose
+  /// fields, captures, message and pod's name are pieces of the line, escaped so the line holds
+  /// them differently, repeated, overlapping, cut inside a multi-byte character or absent, read
+  /// back byte for byte, and pack equal exactly when their bytes are equal. Seeded.
+  @Test(arguments: 0..<20)
+  func stringsTheLineHoldsReadBackByteForByte(seed: UInt64) {
+    var rng = SplitMix64(seed: seed)
+    let words = ["pod", "prod/app-1", "Liveness", "é🙂x", "e\u{301}", "\"q\"", "a=b", "", "web", "containerName"]
+    func word() -> String { words[Int.random(in: 0..<words.count, using: &rng)] }
+    func piece(of line: String) -> String {
+      let bytes = Array(line.utf8)
+      guard !bytes.isEmpty else { return word() }
+      let from = Int.random(in: 0..<bytes.count, using: &rng)
+      let to = Int.random(in: from...min(bytes.count, from + 40), using: &rng)
+      // Any bytes of the line, a broken character included (decoded with repairs, as a parser's
+      // bytes would be), else a word the line may not hold.
+      return Bool.random(using: &rng) ? String(decoding: bytes[from..<to], as: UTF8.self) : word()
+    }
+    var packedOf: [[UInt8]: PackedLog] = [:]
+    for n in 0..<200 {
+      let pairs = (0..<Int.random(in: 0...6, using: &rng)).map { _ in (word(), word() + word()) }
+      let body = #""Probe failed" "# + pairs.map { "\($0.0)=\"\($0.1)\"" }.joined(separator: " ")
+      var r = LogSampleTests.record(n % 17, pattern: n % 3 == 0 ? nil : "p")
+      r.evidence.text = "I1127 00:00:00.005030    4187 prober.go:107] " + body
+      r.text = Bool.random(using: &rng) ? body : piece(of: body)
+      r.fields = pairs.map { KeyValue($0.0, Bool.random(using: &rng) ? $0.1 : piece(of: body)) }
+      r.message = Bool.random(using: &rng) ? r.text : piece(of: r.evidence.text)
+      r.captures = (0..<Int.random(in: 0...4, using: &rng)).map { _ in
+        KeyValue(piece(of: r.evidence.text), piece(of: r.evidence.text))
+      }
+      r.namespace = Bool.random(using: &rng) ? nil : piece(of: body)
+      r.pod = piece(of: r.evidence.text)
+      r.container = Bool.random(using: &rng) ? nil : word()
+      r.node = Bool.random(using: &rng) ? nil : piece(of: body)
+      r.severity = Bool.random(using: &rng) ? "I" : piece(of: body)
+      let packed = PackedLog(r)
+      let back = packed.record
+      #expect(back == r)
+      #expect(utf8(back) == utf8(r))
+      var strings = SharedStrings()
+      #expect(utf8(packed.record(sharing: &strings)) == utf8(r))
+      var again = PackedLog(LogSampleTests.record(1))
+      again.repack(r)
+      #expect(again == packed)
+      // Equal bytes pack equal; different bytes pack different.
+      let key = utf8(r).flatMap { $0 }
+      if let seen = packedOf[key] { #expect(seen == packed) }
+      for (other, p) in packedOf where other != key { #expect(p != packed) }
+      packedOf[key] = packed
+    }
+  }
+
+  /// Every string of `r` as bytes, in one order, with its presence and its length.
+  private func utf8(_ r: LogRecord) -> [[UInt8]] {
+    var all: [String?] = [r.evidence.text, r.text, r.message, r.severity, r.node, r.namespace, r.pod, r.container]
+    for kv in r.fields + [KeyValue("-", "-")] + r.captures { all += [kv.key, kv.value] }
+    return all.map { s in s.map { [1, UInt8(truncatingIfNeeded: $0.utf8.count)] + Array($0.utf8) } ?? [0] }
+      + [[UInt8(r.fields.count), UInt8(r.evidence.ref.line)]] + [Array((r.patternID ?? "").utf8)]
+  }
+
   /// Every stored property of `LogRecord` is packed: a new one must be added to `PackedLog`.
   @Test func packsEveryProperty() {
     #expect(Mirror(reflecting: Self.records()[0]).children.count == 16)
