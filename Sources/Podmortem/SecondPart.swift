@@ -73,7 +73,7 @@ final class SecondPart: @unchecked Sendable {
   private func run(_ start: IngestStart, ingestor: Ingestor) {
     if var reader {
       self.reader = nil
-      part = ingestor.ingestPart(&reader, after: start) { correlator.add($0) }
+      part = ingestor.ingestPart(&reader, firstLine: firstLine, after: start) { correlator.add($0) }
     }
     done.signal()
   }
@@ -82,8 +82,11 @@ final class SecondPart: @unchecked Sendable {
   /// was between parts at the cut, and the part read alone what one reading would.
   private func join() -> Bool {
     wait()
-    guard watch.between, let part, !part.dependsOnFirstPart else { return false }
-    return diagnostics.allSatisfy(Self.isYearNote)
+    guard watch.between, let part, !part.dependsOnFirstPart, diagnostics.allSatisfy(Self.isYearNote) else {
+      return false
+    }
+    watch.ends = true
+    return true
   }
 
   /// Waits for the part's thread, once.

@@ -23,6 +23,8 @@ package final class PartWatch: @unchecked Sendable {
   package var line: Int?
   /// True once the parser said, after `line`, that it holds nothing from before.
   package var between = false
+  /// True when the first part ends after `line` (the second part's result is used).
+  package var ends = false
 
   package init() {}
 
@@ -30,6 +32,15 @@ package final class PartWatch: @unchecked Sendable {
   func check<P: LineParser>(_ parser: P, after number: Int) {
     guard number == line else { return }
     between = (parser as? any SplitParser)?.isBetweenParts ?? false
+  }
+
+  /// Ends `parser`'s reading: `finishFirstPart` when the first part ends at the watched line.
+  func finish<P: LineParser>(_ parser: inout P, emit: (Record) -> Void) {
+    if ends, var split = parser as? any SplitParser {
+      split.finishFirstPart(emit: emit)
+    } else {
+      parser.finish(emit: emit)
+    }
   }
 }
 
@@ -45,9 +56,19 @@ package protocol SplitParser: LineParser {
   /// that line and every line after it as a fresh parser does, and holds nothing it would emit
   /// otherwise than at its end.
   var isBetweenParts: Bool { get }
+  /// A parser for a second part whose first line, `firstLine`, is one `partStart` chose.
+  init(secondPartAt firstLine: Int, context: ParseContext)
+  /// The end of the first part, at a line `partStart` chose, when `isBetweenParts` held there.
+  mutating func finishFirstPart(emit: (Record) -> Void)
 }
 
 extension SplitParser {
+  /// A fresh parser: the line a part starts at is read as the first line of a source.
+  package init(secondPartAt firstLine: Int, context: ParseContext) { self.init(context: context) }
+
+  /// `finish`: what the parser holds at such a line it emits at the end of any source.
+  package mutating func finishFirstPart(emit: (Record) -> Void) { finish(emit: emit) }
+
   /// The first whole line in `window` after its first `\n` that `accepts` (given the line
   /// before it too, nil for the first).
   static func firstLine(
@@ -83,10 +104,14 @@ extension Ingestor {
   /// Reads the lines of `reader`, the part of a source after its first part, as the source's own
   /// reading would read them after a line that leaves its parser holding nothing (a line that
   /// `LogPartBoundary.startsRecord` accepts, for the kubelet log parser).
-  package func ingestPart(_ reader: inout LineReader, after start: IngestStart, emit: (Record) -> Void) -> IngestPart {
+  package func ingestPart(
+    _ reader: inout LineReader, firstLine: Int, after start: IngestStart, emit: (Record) -> Void
+  ) -> IngestPart {
     let context = start.context
     var account = SourceAccount(source: context.source.name)
-    var parser = start.parser.init(context: context)
+    var parser =
+      (start.parser as? any SplitParser.Type)?.init(secondPartAt: firstLine, context: context)
+      ?? start.parser.init(context: context)
     var fallback: PasteFallback?
     let patterns = self.patterns
     let isPaste = context.source.relativePath.isEmpty

@@ -281,7 +281,7 @@ package struct Ingestor: Sendable {
       // A followed stream that has caught up: nothing may stay held back waiting for a next line.
       if reader.isCaughtUp(milliseconds: 0) { parser.idle(emit: emit) }
     }
-    parser.finish(emit: emit)
+    if let watch { watch.finish(&parser, emit: emit) } else { parser.finish(emit: emit) }
     fallback?.finish(emit: emit)
   }
 }
