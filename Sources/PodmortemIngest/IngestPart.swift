@@ -102,8 +102,8 @@ package struct IngestPart: Sendable {
 
 extension Ingestor {
   /// Reads the lines of `reader`, the part of a source after its first part, as the source's own
-  /// reading would read them after a line that leaves its parser holding nothing (a line that
-  /// `LogPartBoundary.startsRecord` accepts, for the kubelet log parser).
+  /// reading would read them after a line `SplitParser.partStart` chose, numbered from
+  /// `firstLine`, by a parser started there (`SplitParser.init(secondPartAt:context:)`).
   package func ingestPart(
     _ reader: inout LineReader, firstLine: Int, after start: IngestStart, emit: (Record) -> Void
   ) -> IngestPart {
