@@ -4,16 +4,18 @@ import PodmortemIngest
 import PodmortemInput
 import PodmortemModel
 
-/// The second half of a large kubelet log, read on a thread of its own while the reading thread
+/// The second half of a large kubelet log or `kubectl describe` output, read on a thread of its own while the reading thread
 /// reads the first half (docs/architecture.md "Long and live inputs", Two cores).
 ///
-/// The part is cut at a line that leaves the parser holding nothing (`LogPartBoundary`), numbered
+/// The part is cut at a line its parser names (`SplitParser.partStart`), numbered
 /// on from the first half's lines, parsed by a parser of its own and correlated into a correlator
 /// of its own on its thread — records are made and kept on the thread that frees them — and the
 /// correlators are merged once at the end (`Correlator.merge`). When the reading thread reaches
 /// the cut it waits for the part and uses it only if reading the file in one go provably gives the
-/// same result (`IngestPart.dependsOnFirstPart`, and no diagnostic but the once-per-source note on
-/// inferred years); otherwise it reads on to the end and the part is dropped.
+/// same result (its own parser holds nothing from before, `SplitParser.isBetweenParts`; the part
+/// holds no line its parser left unrecognised, `IngestPart.dependsOnFirstPart`; and no diagnostic
+/// but the once-per-source note on inferred years); otherwise it reads on to the end and the part
+/// is dropped.
 final class SecondPart: @unchecked Sendable {
   // `reader`, `correlator`, `part` and `diagnostics` are written by the part's thread before it
   // signals `done`, and read by the reading thread after waiting for it; `firstNoted` is used on
@@ -28,6 +30,8 @@ final class SecondPart: @unchecked Sendable {
   var firstNoted = false
   /// The number of the part's first line.
   private(set) var firstLine = 0
+  /// What the first part's parser said at the cut (reading thread).
+  private var watch = PartWatch()
 
   /// The note `KubeletLogParser` writes once per source, at its first line without a year.
   static func isYearNote(_ d: Diagnostic) -> Bool {
@@ -38,22 +42,27 @@ final class SecondPart: @unchecked Sendable {
   static let window = 1 << 20
 
   /// Starts reading the second part of `parts` on a thread of its own, when what the head decided
-  /// allows it (the kubelet log parser, a paste not quoted) and a line to cut at lies within
-  /// `window` bytes after the middle; nil otherwise.
+  /// allows it (a parser that names where a part may start, `SplitParser`; a paste not quoted)
+  /// and such a line lies within `window` bytes after the middle; nil otherwise.
   static func start(_ parts: FileParts, _ start: IngestStart, ingestor: Ingestor) -> SecondPart? {
-    guard start.parser == KubeletLogParser.self, !start.quoted else { return nil }
+    guard let boundary = start.parser as? any SplitParser.Type, !start.quoted else { return nil }
     let middle = parts.size / 2
     let window = parts.bytes(at: middle, count: Self.window)
-    guard let cut = Self.cut(in: window) else { return nil }
+    guard let cut = boundary.partStart(in: window) else { return nil }
     let offset = middle + Int64(cut)
     guard let ends = parts.lineEnds(before: offset) else { return nil }
     let second = SecondPart()
     second.firstLine = ends + 1
+    second.watch = start.watch
     guard parts.stop(at: offset, decide: { second.join() }) else { return nil }
+    // The reading thread asks its parser, after the line before the cut, whether it holds nothing
+    // from before (`PartWatch`).
+    start.watch.line = ends
     var context = start.context
     context.diagnostics = { [second] d in second.diagnostics.append(d) }
     var partStart = start
     partStart.context = context
+    partStart.watch = PartWatch()
     second.reader = parts.reader(from: offset, firstLine: ends + 1, diagnostics: context.diagnostics)
     #if canImport(Glibc)
       // One malloc arena for both threads: a second arena held its own free space beside the
@@ -67,30 +76,23 @@ final class SecondPart: @unchecked Sendable {
     return second
   }
 
-  /// The first line start in `window` (bytes from the middle of the file) whose line, whole in
-  /// the window, the kubelet log parser reads the same whatever came before it.
-  static func cut(in window: [UInt8]) -> Int? {
-    var start = (window.firstIndex(of: 0x0A) ?? window.endIndex) + 1
-    while start < window.count, let end = window[start...].firstIndex(of: 0x0A) {
-      if LogPartBoundary.startsRecord(window[start..<end]) { return start }
-      start = end + 1
-    }
-    return nil
-  }
-
   private func run(_ start: IngestStart, ingestor: Ingestor) {
     if var reader {
       self.reader = nil
-      part = ingestor.ingestPart(&reader, after: start) { correlator.add($0) }
+      part = ingestor.ingestPart(&reader, firstLine: firstLine, after: start) { correlator.add($0) }
     }
     done.signal()
   }
 
-  /// Waits for the part; true when the first part is to end where the second begins.
+  /// Waits for the part; true when the first part is to end where the second begins: its parser
+  /// was between parts at the cut, and the part read alone what one reading would.
   private func join() -> Bool {
     wait()
-    guard let part, !part.dependsOnFirstPart else { return false }
-    return diagnostics.allSatisfy(Self.isYearNote)
+    guard watch.between, let part, !part.dependsOnFirstPart, diagnostics.allSatisfy(Self.isYearNote) else {
+      return false
+    }
+    watch.ends = true
+    return true
   }
 
   /// Waits for the part's thread, once.

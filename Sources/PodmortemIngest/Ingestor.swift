@@ -91,7 +91,8 @@ package struct Ingestor: Sendable {
     account.formats = [parserType.format]
     var parser = parserType.init(context: context)
     let patterns = self.patterns
-    started(IngestStart(parser: parserType, context: context, quoted: quoted))
+    let start = IngestStart(parser: parserType, context: context, quoted: quoted)
+    started(start)
     // The line that gave the capture time is understood; the parser never sees it.
     let parsedHead = head.filter { $0.number != captureLine }
     if let captureLine { account.count(.ignored, line: captureLine) }
@@ -105,7 +106,10 @@ package struct Ingestor: Sendable {
     var fallback =
       isPaste && parserType != PlainTextParser.self
       ? PasteFallback(context: context, logs: parserType != KubeletLogParser.self) : nil
-    run(&parser, fallback: &fallback, head: parsedHead, reader: &reader, account: &account, unquote: quoted) { record in
+    run(
+      &parser, fallback: &fallback, head: parsedHead, reader: &reader, account: &account, unquote: quoted,
+      watch: start.watch.line == nil ? nil : start.watch
+    ) { record in
       emit(
         Self.delivered(record, patterns: patterns, isPaste: isPaste, block: &block, diagnostics: context.diagnostics))
     }
@@ -254,7 +258,7 @@ package struct Ingestor: Sendable {
 
   func run<P: LineParser>(
     _ parser: inout P, fallback: inout PasteFallback?, head: [Line], reader: inout LineReader,
-    account: inout SourceAccount, unquote: Bool, emit: (Record) -> Void
+    account: inout SourceAccount, unquote: Bool, watch: PartWatch?, emit: (Record) -> Void
   ) {
     func verdict(_ line: Line) -> SourceAccount.Verdict {
       let v = parser.feed(line, emit: emit)
@@ -271,10 +275,13 @@ package struct Ingestor: Sendable {
     while var line = reader.next() {
       if unquote { line = Self.unquoted(line) }
       account.count(verdict(line), line: line.number)
+      // A source read in two parts: after the last line before the second part, whether the
+      // parser holds nothing from before (`PartWatch`).
+      watch?.check(parser, after: line.number)
       // A followed stream that has caught up: nothing may stay held back waiting for a next line.
       if reader.isCaughtUp(milliseconds: 0) { parser.idle(emit: emit) }
     }
-    parser.finish(emit: emit)
+    if let watch { watch.finish(&parser, emit: emit) } else { parser.finish(emit: emit) }
     fallback?.finish(emit: emit)
   }
 }

@@ -597,3 +597,28 @@ package struct JSONScanner {
     return i
   }
 }
+
+extension JSONScanner {
+  /// A scanner that starts between two items of the `items` array of a top-level list, at line
+  /// `firstLine`: in the state a scanner is in after the `,` that ends an item's last line, when
+  /// the list's `kind` was not seen before its `items` (`isBetweenItems(column:)`). A second part
+  /// of a source starts there (docs/architecture.md "Long and live inputs", Two cores).
+  package init(betweenItemsAt firstLine: Int) {
+    self.init(firstLine: firstLine)
+    stack = [Self.openBrace, Self.openBracket]
+    wrapperStartLine = self.line
+    valueIndented = true
+    enterList(depth: 2)
+  }
+
+  /// True when the scanner, at the start of a line, is between two items of the `items` array of
+  /// a top-level object (after the `,` that ended the last item), the items starting in `column`
+  /// and the wrapper's `kind` not seen before `items`, holding nothing else: the state
+  /// `init(betweenItemsAt:)` starts in, but for the count of items read.
+  package func isBetweenItems(column: Int) -> Bool {
+    stack == [Self.openBrace, Self.openBracket] && elementDepth == 2 && phase == .value && pending == .none
+      && collect == .none && !inString && !escaped && !capturing && captureFrom == nil && buffer.isEmpty
+      && !skipping && resumeList == nil && elementColumn == column && listKind == nil && valueKind == nil
+      && valueIndented && self.column == 0 && !lineHasContent && wrappedLines == 0
+  }
+}

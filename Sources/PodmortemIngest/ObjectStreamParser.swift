@@ -591,3 +591,39 @@ func describe(_ error: Error) -> String {
     return line
   }
 }
+
+extension ObjectStreamParser: SplitParser {
+  /// The line that opens an item of `kubectl get -o json`'s `items`, after the line that closed
+  /// the one before: `        {` after `        },`, as kubectl indents a list's items (four
+  /// spaces a level). JSON strings hold no raw line end, so such a line is never inside one.
+  package static func partStart(in window: [UInt8]) -> Int? {
+    let opens = Array("        {".utf8)
+    let closes = Array("        },".utf8)
+    return firstLine(in: window) { line, previous in
+      guard let previous else { return false }
+      let line = line.last == 0x0D ? line.dropLast() : line
+      let before = previous.last == 0x0D ? previous.dropLast() : previous
+      return line.elementsEqual(opens) && before.elementsEqual(closes)
+    }
+  }
+
+  /// A reader whose first line, `firstLine`, opens an item of a top-level list's `items`
+  /// (`partStart(in:)`).
+  package init(secondPartAt firstLine: Int, context: ParseContext) {
+    self.init(context: context)
+    scanner = JSONScanner(betweenItemsAt: firstLine)
+  }
+
+  /// True when the scanner is between two items of a top-level list's `items`, the items in the
+  /// column kubectl prints them at and the list's kind not seen before them
+  /// (`JSONScanner.isBetweenItems(column:)`), and nothing else is held: no cluster-info logs,
+  /// command line, member fragment, bare conditions or excerpt tail.
+  package var isBetweenParts: Bool {
+    scanner.isBetweenItems(column: 8) && logs == nil && command == nil && fragmentLine == nil
+      && conditions.isEmpty && conditionEvidence == nil && excerptTail == nil && fieldLines == nil
+  }
+
+  /// Between two items nothing is held: the list's end, and what is said about it, are the
+  /// second part's.
+  package mutating func finishFirstPart(emit: (Record) -> Void) {}
+}

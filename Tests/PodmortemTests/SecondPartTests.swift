@@ -172,7 +172,7 @@ private final class Lines: @unchecked Sendable {
 }
 
 /// A seedable generator (SplitMix64), so generated logs are reproducible.
-private struct SplitMixRNG: RandomNumberGenerator {
+struct SplitMixRNG: RandomNumberGenerator {
   private var state: UInt64
 
   init(seed: UInt64) { state = seed }

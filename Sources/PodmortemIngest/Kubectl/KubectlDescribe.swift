@@ -184,7 +184,8 @@ struct DescribeReader {
 
   /// `Name:` at column 0 starts a new object unless it sits inside a section that can hold a
   /// `Name:` of its own (a ConfigMap volume, an annotation value, a termination message).
-  private func startsNewBlock() -> Bool {
+  /// A second part of the source starts at such a `Name:` (`KubectlTextParser.isBetweenParts`).
+  func startsNewBlock() -> Bool {
     guard let block, block.name != nil else { return true }
     if previousBlank { return true }
     switch block.section {

@@ -489,3 +489,16 @@ package struct KubectlTextParser: LineParser {
       || body.hasPrefix("Error from server (")
   }
 }
+
+extension KubectlTextParser {
+  /// True when the next line, a describe's `Name:` line (`partStart(in:)`), would start a new
+  /// block here as it does in a fresh parser, and nothing else is held: no pasted JSON or YAML,
+  /// table, held row, command namespace, web-console page or node Conditions rows. The block the
+  /// `Name:` line ends is emitted by `finish` instead, the same records (a second part of the
+  /// source, docs/architecture.md "Long and live inputs").
+  package var isBetweenParts: Bool {
+    json == nil && yaml == nil && table == nil && tableBlock == nil && pendingEvent == nil && pendingPod == nil
+      && commandNamespace == nil && consoleBlock == nil && !consoleDetails.isActive && !nodeConditions.isActive
+      && describe.startsNewBlock()
+  }
+}
