@@ -44,55 +44,58 @@ extension OutputFilter {
       }
       done += w
     }
-    // Moved out, so each list has one owner and is changed in place.
-    let work = AheadWork(pods: Array(s.pods[cut...]), events: s.events)
-    s.pods.removeSubrange(cut...)
-    s.events = []
+    // Each thread works on its own range of the same lists, in place: the pods are not copied.
     let ahead = OutputFilter(ahead: masker)
-    _ = BothCores.run(
-      {
-        for i in findings.indices { findings[i] = finding(findings[i]) }
-        for i in s.pods.indices { pod(&s.pods[i]) }
-      },
-      { [work, ahead] in ahead.filterAhead(work) })
+    let progress = AheadProgress(podsDone: cut)
+    s.pods.withUnsafeMutableBufferPointer { pods in
+      s.events.withUnsafeMutableBufferPointer { events in
+        let lists = AheadLists(pods: pods, events: events)
+        _ = BothCores.run(
+          {
+            for i in findings.indices { findings[i] = finding(findings[i]) }
+            for i in 0..<cut { pod(&pods[i]) }
+          },
+          { [lists, progress, ahead, cut] in ahead.filterAhead(lists, from: cut, progress: progress) })
+      }
+    }
     // From the first pod or event that held a secret on, in order, numbering tokens.
-    for i in work.podsDone..<work.pods.count { pod(&work.pods[i]) }
-    for i in work.eventsDone..<work.events.count { work.events[i] = event(work.events[i]) }
-    s.pods += work.pods
-    s.events = work.events
+    for i in progress.podsDone..<s.pods.count { pod(&s.pods[i]) }
+    for i in progress.eventsDone..<s.events.count { s.events[i] = event(s.events[i]) }
     s.caveats = strings(s.caveats)
   }
 
-  /// Filters `work`'s pods, then its events, in order, up to the first that holds a secret; a pod
-  /// is filtered on a copy, so the one that stops it is left as it was.
-  private func filterAhead(_ work: AheadWork) {
+  /// Filters the pods from `cut` on, then the events, in order, up to the first that holds a
+  /// secret; a pod is filtered on a copy, so the one that stops it is left as it was.
+  private func filterAhead(_ lists: AheadLists, from cut: Int, progress: AheadProgress) {
     guard let ahead else { return }
-    for i in work.pods.indices {
-      var p = work.pods[i]
+    for i in cut..<lists.pods.count {
+      var p = lists.pods[i]
       pod(&p)
       if ahead.metSecret { return }
-      work.pods[i] = p
-      work.podsDone = i + 1
+      lists.pods[i] = p
+      progress.podsDone = i + 1
     }
-    for i in work.events.indices {
-      let e = event(work.events[i])
+    for i in lists.events.indices {
+      let e = event(lists.events[i])
       if ahead.metSecret { return }
-      work.events[i] = e
-      work.eventsDone = i + 1
+      lists.events[i] = e
+      progress.eventsDone = i + 1
     }
   }
 }
 
-/// The pods and events filtered ahead, and how many of each are done (`@unchecked Sendable`: the
-/// second thread owns it until `BothCores.run` returns, the calling thread after).
-private final class AheadWork: @unchecked Sendable {
-  var pods: [PodHistory]
-  var events: [MergedEvent]
-  var podsDone = 0
+/// The state's pods and events as the second thread reaches them (`@unchecked Sendable`: it
+/// writes only the pods from the cut on and the events, which the calling thread does not touch
+/// until `BothCores.run` returns).
+private struct AheadLists: @unchecked Sendable {
+  let pods: UnsafeMutableBufferPointer<PodHistory>
+  let events: UnsafeMutableBufferPointer<MergedEvent>
+}
+
+/// How far the second thread got (`@unchecked Sendable`: written by it, read after it is done).
+private final class AheadProgress: @unchecked Sendable {
+  var podsDone: Int
   var eventsDone = 0
 
-  init(pods: [PodHistory], events: [MergedEvent]) {
-    self.pods = pods
-    self.events = events
-  }
+  init(podsDone: Int) { self.podsDone = podsDone }
 }
