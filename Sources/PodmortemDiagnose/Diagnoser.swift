@@ -26,8 +26,25 @@ package struct Diagnoser: Sendable {
 
   /// Every finding about every pod and node, most severe first, then by subject, then by rule id.
   package func diagnose(_ state: CorrelatedState) -> [Finding] {
-    let pods = state.pods.flatMap { diagnose($0, in: state) }
+    let pods = diagnosePods(state)
     return Self.sorted(pods + diagnoseNodes(state, podFindings: pods))
+  }
+
+  /// From this many pods on, `diagnosePods` diagnoses the two halves of the pods on two threads.
+  package static let twoThreadsFrom = 2_000
+
+  /// Every pod's findings, pod by pod in the state's order. A pod's rules read that pod and the
+  /// state, and change neither, so with at least `twoThreadsFrom` pods the second half is
+  /// diagnosed on a second thread and its findings follow the first half's: the same list as one
+  /// thread gives (`DiagnoserTwoThreadsTests`; docs/architecture.md "Speed after ingest: two cores").
+  package func diagnosePods(_ state: CorrelatedState, twoThreadsFrom: Int = twoThreadsFrom) -> [Finding] {
+    let pods = state.pods
+    guard pods.count >= max(2, twoThreadsFrom) else { return pods.flatMap { diagnose($0, in: state) } }
+    let middle = pods.count / 2
+    let (first, second) = BothCores.run(
+      { pods[..<middle].flatMap { diagnose($0, in: state) } },
+      { [self] in pods[middle...].flatMap { diagnose($0, in: state) } })
+    return first + second
   }
 
   /// The findings of the node-scope rules, folded, given the findings already drawn about pods.

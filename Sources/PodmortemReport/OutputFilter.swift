@@ -21,8 +21,19 @@ package final class OutputFilter: @unchecked Sendable {
   static let shortBytes = 96
   static let shortEntries = 200_000
 
+  /// Set on a filter that works ahead on a second thread (`OutputFilterAhead.swift`): it numbers
+  /// no token, and notes instead that it met a secret, after which its work is not used.
+  let ahead: Ahead?
+
   package init(masker: SecretMasker?) {
     self.masker = masker
+    self.ahead = nil
+  }
+
+  /// A filter working ahead of `masker`'s numbering (`OutputFilterAhead.swift`).
+  init(ahead masker: SecretMasker?) {
+    self.masker = masker
+    self.ahead = Ahead()
   }
 
   /// One string: masked, then its control characters spelled out.
@@ -40,7 +51,11 @@ package final class OutputFilter: @unchecked Sendable {
   }
 
   private func filter(_ text: String) -> String {
-    VisibleText.escapingControls(masker?.mask(text) ?? text)
+    if let ahead, let masker, masker.holdsSecret(text) {
+      ahead.metSecret = true
+      return text
+    }
+    return VisibleText.escapingControls(ahead == nil ? masker?.mask(text) ?? text : text)
   }
 
   package func callAsFunction(_ text: String?) -> String? { text.map { self($0) } }
@@ -79,6 +94,11 @@ package final class OutputFilter: @unchecked Sendable {
   func evidence(_ list: [Evidence]) -> [Evidence] {
     guard let masker, list.count > 1, list.contains(where: { Self.pemBegin.occurs(in: $0.text) }) else {
       return Self.mapped(list, evidence)
+    }
+    // A PEM block numbers tokens for lines no rule matches: not worked ahead.
+    if let ahead {
+      ahead.metSecret = true
+      return list
     }
     var pem = PEMLines()
     var previous: SourceRef?
@@ -149,7 +169,9 @@ package final class OutputFilter: @unchecked Sendable {
       let e = event(p.events[i])
       if !e.sharesStorage(with: p.events[i]) { p.events[i] = e }
     }
-    for i in p.timeline.indices { p.timeline[i] = timelineEntry(p.timeline[i]) }
+    // Assigned only when filtering changed an entry: a pod filtered ahead on a copy then copies
+    // no timeline that stays the same (`OutputFilterAhead.swift`).
+    p.timeline = Self.mapped(p.timeline, timelineEntry)
   }
 
   /// `list` filtered; `list` itself, its storage shared and nothing allocated, when no string

@@ -48,11 +48,11 @@ package struct ReportInput: Sendable {
   ) {
     self.toolVersion = toolVersion
     self.revealSecrets = filter.masker == nil
-    // In place: each finding's unfiltered text is freed as its filtered copy replaces it.
+    // In place: each finding's unfiltered text is freed as its filtered copy replaces it. A large
+    // report is filtered on two threads, with the same tokens (OutputFilterAhead.swift).
     var filtered = consume findings
-    for i in filtered.indices { filtered[i] = filter.finding(filtered[i]) }
+    filter.findingsAndState(&filtered, &state)
     self.findings = filtered
-    filter.state(&state)
     self.state = state
     self.diagnostics = diagnostics.map(filter.diagnostic)
     self.accounts = accounts.map(filter.account)

@@ -79,6 +79,18 @@ package final class SecretMasker: @unchecked Sendable {
     return String(decoding: out, as: UTF8.self)
   }
 
+  /// Whether `mask(text)` would replace anything: the same prefilter and rules, without numbering
+  /// a token (a second thread filtering ahead asks this; `OutputFilter.stateOnTwoThreads`).
+  package func holdsSecret(_ text: String) -> Bool {
+    let present = prefilter.scan(text)
+    guard present != 0 else { return false }
+    let bytes = Array(text.utf8)
+    for (rule, bits) in zip(rules, ruleBits) where bits & present != 0 {
+      if !candidates(of: rule, in: text, bytes: bytes).isEmpty { return true }
+    }
+    return false
+  }
+
   /// The token for `secret`, numbered in the order secrets are first seen (also for callers that
   /// know a text is secret without a rule, like the lines inside a PEM block).
   package func token(for secret: String) -> String {

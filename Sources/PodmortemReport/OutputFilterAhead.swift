@@ -1,0 +1,101 @@
+import PodmortemCorrelate
+import PodmortemModel
+import PodmortemText
+
+/// Filtering a large report on two cores, token for token as on one.
+///
+/// Tokens are numbered in the order a reader meets secrets: findings, then the pods, then the
+/// event history (`ReportInput.init`). Most strings hold no secret, and a string without one
+/// filters to the same text whatever was numbered before it. So the pods' second half and the
+/// history are filtered ahead on a second thread by a filter that numbers nothing, while this
+/// thread filters the findings and the first half; that filter stops at the first pod or event
+/// holding a secret (or a PEM block), and this thread filters it and everything after it, in
+/// order, once the first half is done — the numbering one thread would give
+/// (`OutputFilterTwoThreadsTests`; docs/architecture.md "Speed after ingest: two cores").
+extension OutputFilter {
+  /// What a filter working ahead met (`metSecret`); used by that filter's thread only.
+  final class Ahead: @unchecked Sendable {
+    var metSecret = false
+  }
+
+  /// From this much work on (pods, their events and timeline entries, and history events),
+  /// `findingsAndState` uses two threads.
+  package static let twoThreadsFrom = 4_000
+
+  /// `findings` filtered in order, then `state(&s)`: the same strings and tokens as one thread
+  /// gives, on two threads from `twoThreadsFrom` on.
+  package func findingsAndState(
+    _ findings: inout [Finding], _ s: inout CorrelatedState, twoThreadsFrom: Int = twoThreadsFrom
+  ) {
+    let weights = s.pods.map { 1 + $0.events.count + $0.timeline.count }
+    let total = weights.reduce(s.events.count, +)
+    guard total >= max(1, twoThreadsFrom) else {
+      for i in findings.indices { findings[i] = finding(findings[i]) }
+      state(&s)
+      return
+    }
+    // The second thread takes the history and the pods from where half the work is left.
+    var cut = s.pods.count
+    var done = 0
+    for (i, w) in weights.enumerated() {
+      if done >= total / 2 {
+        cut = i
+        break
+      }
+      done += w
+    }
+    // Each thread works on its own range of the same lists, in place: the pods are not copied.
+    let ahead = OutputFilter(ahead: masker)
+    let progress = AheadProgress(podsDone: cut)
+    s.pods.withUnsafeMutableBufferPointer { pods in
+      s.events.withUnsafeMutableBufferPointer { events in
+        let lists = AheadLists(pods: pods, events: events)
+        _ = BothCores.run(
+          {
+            for i in findings.indices { findings[i] = finding(findings[i]) }
+            for i in 0..<cut { pod(&pods[i]) }
+          },
+          { [lists, progress, ahead, cut] in ahead.filterAhead(lists, from: cut, progress: progress) })
+      }
+    }
+    // From the first pod or event that held a secret on, in order, numbering tokens.
+    for i in progress.podsDone..<s.pods.count { pod(&s.pods[i]) }
+    for i in progress.eventsDone..<s.events.count { s.events[i] = event(s.events[i]) }
+    s.caveats = strings(s.caveats)
+  }
+
+  /// Filters the pods from `cut` on, then the events, in order, up to the first that holds a
+  /// secret; a pod is filtered on a copy, so the one that stops it is left as it was.
+  private func filterAhead(_ lists: AheadLists, from cut: Int, progress: AheadProgress) {
+    guard let ahead else { return }
+    for i in cut..<lists.pods.count {
+      var p = lists.pods[i]
+      pod(&p)
+      if ahead.metSecret { return }
+      lists.pods[i] = p
+      progress.podsDone = i + 1
+    }
+    for i in lists.events.indices {
+      let e = event(lists.events[i])
+      if ahead.metSecret { return }
+      lists.events[i] = e
+      progress.eventsDone = i + 1
+    }
+  }
+}
+
+/// The state's pods and events as the second thread reaches them (`@unchecked Sendable`: it
+/// writes only the pods from the cut on and the events, which the calling thread does not touch
+/// until `BothCores.run` returns).
+private struct AheadLists: @unchecked Sendable {
+  let pods: UnsafeMutableBufferPointer<PodHistory>
+  let events: UnsafeMutableBufferPointer<MergedEvent>
+}
+
+/// How far the second thread got (`@unchecked Sendable`: written by it, read after it is done).
+private final class AheadProgress: @unchecked Sendable {
+  var podsDone: Int
+  var eventsDone = 0
+
+  init(podsDone: Int) { self.podsDone = podsDone }
+}
