@@ -35,8 +35,7 @@ struct PackedLog: Hashable, Sendable {
   }
 
   init(_ r: borrowing LogRecord) {
-    let size = Self.encode(copy r, into: nil)
-    self.init(r, bytes: Self.packed(copy r, size: size))
+    self.init(r, bytes: Self.encoded(r) { Array($0) })
   }
 
   /// `r`'s scalar fields beside `bytes`, its encoding.
@@ -51,12 +50,24 @@ struct PackedLog: Hashable, Sendable {
     self.bytes = bytes
   }
 
-  /// `r`'s encoding, `size` bytes as `encode` measured it, in a buffer of exactly that size.
-  private static func packed(_ r: LogRecord, size: Int) -> [UInt8] {
-    [UInt8](unsafeUninitializedCapacity: size) { buffer, written in
-      written = Self.encode(r, into: buffer)
-      precondition(written == size)
+  /// `r`'s encoding, written once into scratch room of `bound(r)` bytes and handed to `body`.
+  private static func encoded<T>(_ r: borrowing LogRecord, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bound(r)) { room in
+      let written = encode(r, into: room)
+      return body(UnsafeBufferPointer(rebasing: room[..<written]))
     }
+  }
+
+  /// At least the size of `r`'s encoding: each string as its bytes (a form byte, a count of at
+  /// most 10 bytes, the bytes; a string is written otherwise only when that is shorter) and each
+  /// count of at most 10 bytes.
+  private static func bound(_ r: borrowing LogRecord) -> Int {
+    func most(_ s: String?) -> Int { s.map { 11 + $0.utf8.count } ?? 1 }
+    var n = most(r.evidence.text) + most(r.text) + most(r.message) + most(r.severity) + most(r.node)
+    n += most(r.namespace) + most(r.pod) + most(r.container) + 20
+    for kv in r.fields { n += most(kv.key) + most(kv.value) }
+    for kv in r.captures { n += most(kv.key) + most(kv.value) }
+    return n
   }
 
   /// Packs `r` in place of the record packed here, into the same buffer when it is this one's
@@ -64,30 +75,22 @@ struct PackedLog: Hashable, Sendable {
   /// one buffer and allocating the next. The ring of a sample's last records replaces its oldest
   /// this way on nearly every line (`LogSample`).
   mutating func repack(_ r: borrowing LogRecord) {
-    let record = copy r
-    let size = Self.encode(record, into: nil)
-    guard bytes.capacity >= size, bytes.capacity <= 2 * size + 256 else {
-      self = PackedLog(r, bytes: Self.packed(record, size: size))
-      return
-    }
-    // Taken out, so the buffer is uniquely referenced while it is rewritten; shrinking keeps it
-    // (a shared one is copied first, so no other value changes).
+    // Taken out, so the buffer is uniquely referenced while it is rewritten (a shared one is
+    // copied first, so no other value changes).
     var buffer = bytes
     bytes = []
-    if buffer.count > size {
-      buffer.removeLast(buffer.count - size)
-    } else if buffer.count < size {
-      buffer.append(contentsOf: repeatElement(0, count: size - buffer.count))
-    }
-    buffer.withUnsafeMutableBufferPointer { out in
-      let written = Self.encode(record, into: out)
-      precondition(written == size)
+    Self.encoded(r) { encoding in
+      if buffer.capacity >= encoding.count, buffer.capacity <= 2 * encoding.count + 256 {
+        buffer.removeAll(keepingCapacity: true)
+        buffer.append(contentsOf: encoding)
+      } else {
+        buffer = Array(encoding)
+      }
     }
     self = PackedLog(r, bytes: buffer)
   }
 
-  /// Writes `r`'s encoding into `buffer`, or only measures it when `buffer` is nil (the same
-  /// steps, so the size measured is the size written); returns its size. The strings are written
+  /// Writes `r`'s encoding into `buffer` (room of at least `bound(r)` bytes); returns its size. The strings are written
   /// in this order: `evidence.text`, `text`, `fields` (a count, then each key and value),
   /// `message`, `severity`, `node`, `namespace`, `pod`, `container`, then `captures`.
   ///
@@ -96,7 +99,7 @@ struct PackedLog: Hashable, Sendable {
   /// parser takes them from the line in order, so most are found at once), the other strings in
   /// the record's text. Any place holding the same bytes gives back the same string, so the
   /// encoding stays a function of the record.
-  private static func encode(_ r: LogRecord, into buffer: UnsafeMutableBufferPointer<UInt8>?) -> Int {
+  private static func encode(_ r: borrowing LogRecord, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
     var line = r.evidence.text
     var text = r.text
     var message = r.message
@@ -184,15 +187,14 @@ struct PackedLog: Hashable, Sendable {
     return memcmp(pa, pb, a.count) == 0
   }
 
-  /// Writes the encoding into a buffer measured for it by the same steps, or measures it only
-  /// (no buffer); a write past the buffer's end traps.
+  /// Writes the encoding into room of at least `bound` bytes; a write past the room's end traps.
   private struct Writer {
-    let buffer: UnsafeMutableBufferPointer<UInt8>?
+    let buffer: UnsafeMutableBufferPointer<UInt8>
     /// The line's text, which `Form.slice` strings point into.
     let line: UnsafeBufferPointer<UInt8>
     var at = 0
 
-    init(_ buffer: UnsafeMutableBufferPointer<UInt8>?, line: UnsafeBufferPointer<UInt8>) {
+    init(_ buffer: UnsafeMutableBufferPointer<UInt8>, line: UnsafeBufferPointer<UInt8>) {
       self.buffer = buffer
       self.line = line
     }
@@ -208,7 +210,8 @@ struct PackedLog: Hashable, Sendable {
     }
 
     mutating func byte(_ b: UInt8) {
-      if let buffer { buffer[at] = b }
+      precondition(at < buffer.count)
+      buffer[at] = b
       at += 1
     }
 
@@ -235,11 +238,9 @@ struct PackedLog: Hashable, Sendable {
       byte(Form.bytes.rawValue)
       count(bytes.count)
       guard let from = bytes.baseAddress, bytes.count > 0 else { return }
-      if let buffer {
-        precondition(at + bytes.count <= buffer.count)
-        guard let base = buffer.baseAddress else { return }
-        UnsafeMutableRawPointer(base + at).copyMemory(from: from, byteCount: bytes.count)
-      }
+      precondition(at + bytes.count <= buffer.count)
+      guard let base = buffer.baseAddress else { return }
+      UnsafeMutableRawPointer(base + at).copyMemory(from: from, byteCount: bytes.count)
       at += bytes.count
     }
 
@@ -287,13 +288,16 @@ struct PackedLog: Hashable, Sendable {
       guard bytes.count >= 3, start >= 0, start < line.count, let base = line.baseAddress,
         let needle = bytes.baseAddress
       else { return nil }
-      // The first byte found with `memchr`, the rest compared with `memcmp`.
+      // The first byte found with `memchr`, the last compared before the rest with `memcmp`
+      // (a common first byte alone sent most candidates to `memcmp`).
       let first = Int32(needle[0])
+      let last = bytes.count - 1
+      let lastByte = needle[last]
       var at = start
       while line.count - at >= bytes.count {
         guard let hit = memchr(base + at, first, line.count - at - bytes.count + 1) else { return nil }
         at = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
-        if memcmp(base + at, needle, bytes.count) == 0 { return at }
+        if base[at + last] == lastByte && memcmp(base + at, needle, bytes.count) == 0 { return at }
         at += 1
       }
       return nil
