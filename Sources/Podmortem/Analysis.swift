@@ -33,7 +33,8 @@ public struct AnalysisOptions: Sendable {
   /// timelines: the CLI turns this off for the others (`OutputFormat.printsTimelines`), which then
   /// never hold them (docs/architecture.md "What must hold", Streaming).
   package var timelines = true
-  /// A plain kubelet log of at least this many bytes is read in two halves on two threads
+  /// A plain file of at least this many bytes that a parser may cut (a kubelet log, concatenated
+  /// describes, a list as kubectl indents it: `SplitParser`) is read in two halves on two threads
   /// (`SecondPart`, docs/architecture.md "Long and live inputs"); nil reads every file in one go.
   /// The result is the same either way.
   package var splitFilesAbove: Int64? = 8 << 20
