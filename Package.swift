@@ -20,6 +20,8 @@ let package = Package(
       pkgConfig: "libpcre2-8",
       providers: [.apt(["libpcre2-dev"])]
     ),
+    // glibc's <malloc.h> (mallopt); part of the C library, so no package provides it.
+    .systemLibrary(name: "CMalloc"),
     .systemLibrary(
       name: "CZlib",
       pkgConfig: "zlib",
@@ -42,6 +44,7 @@ let package = Package(
       dependencies: [
         "PodmortemModel", "PodmortemInput", "PodmortemText", "PodmortemIngest", "PodmortemCorrelate",
         "PodmortemDiagnose", "PodmortemReport", .product(name: "Yams", package: "Yams"),
+        .target(name: "CMalloc", condition: .when(platforms: [.linux])),
       ]
     ),
     .executableTarget(

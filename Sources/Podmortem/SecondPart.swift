@@ -4,6 +4,10 @@ import PodmortemIngest
 import PodmortemInput
 import PodmortemModel
 
+#if canImport(CMalloc)
+  import CMalloc
+#endif
+
 /// The second half of a large kubelet log or `kubectl describe` output, read on a thread of its own while the reading thread
 /// reads the first half (docs/architecture.md "Long and live inputs", Two cores).
 ///
@@ -64,11 +68,11 @@ final class SecondPart: @unchecked Sendable {
     partStart.context = context
     partStart.watch = PartWatch()
     second.reader = parts.reader(from: offset, firstLine: ends + 1, diagnostics: context.diagnostics)
-    #if canImport(Glibc)
+    #if canImport(CMalloc)
       // One malloc arena for both threads: a second arena held its own free space beside the
       // first's, about 25 MB more peak on the 128 MiB bench log (docs/architecture.md "Long and
       // live inputs"); each thread keeps its own cache of small blocks (glibc's tcache).
-      _ = glibcMallopt(mArenaMax, 1)
+      _ = mallopt(M_ARENA_MAX, 1)
     #endif
     let thread = Thread { [second, partStart] in second.run(partStart, ingestor: ingestor) }
     thread.stackSize = 8 << 20
@@ -123,10 +127,3 @@ final class SecondPart: @unchecked Sendable {
     target.merge(taken)
   }
 }
-
-#if canImport(Glibc)
-  /// glibc's `int mallopt(int param, int value)` (malloc.h, which the Glibc module does not export).
-  @_silgen_name("mallopt") private func glibcMallopt(_ param: Int32, _ value: Int32) -> Int32
-  /// `M_ARENA_MAX` (malloc.h): the most malloc arenas the process uses.
-  private let mArenaMax: Int32 = -8
-#endif

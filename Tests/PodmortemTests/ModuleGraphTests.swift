@@ -10,7 +10,7 @@ import Testing
 
   /// Each module's layer: a module may depend only on modules of a lower layer.
   static let layers: [String: Int] = [
-    "CPCRE2": 0, "CZlib": 0, "Yams": 0, "ArgumentParser": 0,
+    "CPCRE2": 0, "CZlib": 0, "CMalloc": 0, "Yams": 0, "ArgumentParser": 0,
     "PodmortemModel": 1, "PodmortemInput": 2, "PodmortemText": 2, "PodmortemIngest": 3, "PodmortemCorrelate": 4,
     "PodmortemDiagnose": 5, "PodmortemReport": 6, "Podmortem": 7, "podmortem": 8,
   ]
@@ -34,7 +34,13 @@ import Testing
           if rest[index] == "[" { depth += 1 } else if rest[index] == "]" { depth -= 1 }
           index = rest.index(after: index)
         }
-        let body = rest[list.upperBound..<index]
+        var body = String(rest[list.upperBound..<index])
+        // `.target(name: "CMalloc", condition: .when(…))`: a target some platforms only depend on.
+        let conditional = try Regex(#"\.target\(name:\s*"([^"]+)",\s*condition:[^)]*\)\)"#)
+        for target in body.matches(of: conditional) {
+          dependencies.insert(String(target.output[1].substring ?? ""))
+        }
+        body = body.replacing(conditional, with: "")
         for name in body.matches(of: try Regex(#"(?:name:\s*)?"([^"]+)"(?!\s*\))"#)) {
           dependencies.insert(String(name.output[1].substring ?? ""))
         }
@@ -53,7 +59,8 @@ import Testing
 
   /// The package modules and products the sources of `folder` import.
   static func imports(in folder: URL) throws -> Set<String> {
-    let statement = try Regex(#"(?m)^(?:@testable |package |public |internal )?import ([A-Za-z][A-Za-z0-9_]*)"#)
+    // Indented too: an import inside `#if canImport(…)`.
+    let statement = try Regex(#"(?m)^[ ]*(?:@testable |package |public |internal )?import ([A-Za-z][A-Za-z0-9_]*)"#)
     var found: Set<String> = []
     for file in FileManager.default.enumerator(atPath: folder.path)?.compactMap({ $0 as? String }) ?? []
     where file.hasSuffix(".swift") {
