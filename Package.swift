@@ -54,31 +54,41 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
-    .testTarget(name: "PodmortemModelTests", dependencies: ["PodmortemModel"]),
+    // One seeded generator for every test target's property tests.
+    .target(name: "PodmortemTestSupport", path: "Tests/PodmortemTestSupport"),
+    .testTarget(name: "PodmortemModelTests", dependencies: ["PodmortemModel", "PodmortemTestSupport"]),
     .testTarget(name: "PodmortemInputTests", dependencies: ["PodmortemInput", "PodmortemModel"]),
-    .testTarget(name: "PodmortemTextTests", dependencies: ["PodmortemText", "PodmortemModel"]),
+    .testTarget(name: "PodmortemTextTests", dependencies: ["PodmortemText", "PodmortemModel", "PodmortemTestSupport"]),
     .testTarget(
       name: "PodmortemIngestTests",
-      dependencies: ["PodmortemIngest", "PodmortemInput", "PodmortemText", "PodmortemModel"],
+      dependencies: [
+        "PodmortemIngest", "PodmortemInput", "PodmortemText", "PodmortemModel", "PodmortemTestSupport",
+      ],
       // Real tools' output the tests read by path (`gron` over the shipped samples).
       exclude: ["Fixtures"]
     ),
     .testTarget(
       name: "PodmortemCorrelateTests",
-      dependencies: ["PodmortemCorrelate", "PodmortemModel", "PodmortemIngest", "PodmortemInput", "PodmortemText"]
+      dependencies: [
+        "PodmortemCorrelate", "PodmortemModel", "PodmortemIngest", "PodmortemInput", "PodmortemText", "PodmortemTestSupport",
+      ]
     ),
     .testTarget(
       name: "PodmortemDiagnoseTests",
       dependencies: [
         "PodmortemDiagnose", "PodmortemModel", "PodmortemIngest", "PodmortemInput", "PodmortemCorrelate",
-        "PodmortemText",
+        "PodmortemText", "PodmortemTestSupport",
       ]
     ),
     .testTarget(
-      name: "PodmortemReportTests", dependencies: ["PodmortemReport", "PodmortemModel", "PodmortemCorrelate", "PodmortemText"]
+      name: "PodmortemReportTests",
+      dependencies: [
+        "PodmortemReport", "PodmortemModel", "PodmortemCorrelate", "PodmortemText", "PodmortemTestSupport",
+      ]
     ),
     .testTarget(
-      name: "PodmortemTests", dependencies: ["Podmortem", "PodmortemCorrelate", "PodmortemModel", "PodmortemReport"]),
+      name: "PodmortemTests",
+      dependencies: ["Podmortem", "PodmortemCorrelate", "PodmortemModel", "PodmortemReport", "PodmortemTestSupport"]),
     .testTarget(name: "EndToEndTests", dependencies: ["podmortem"]),
   ],
   swiftLanguageModes: [.v6]

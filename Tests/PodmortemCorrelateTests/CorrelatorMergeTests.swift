@@ -1,6 +1,7 @@
 import Foundation
 import PodmortemCorrelate
 import PodmortemModel
+import PodmortemTestSupport
 import Testing
 
 /// `Correlator.merge`: the records of a run split at random in two parts, each correlated on its

@@ -1,5 +1,6 @@
 import Foundation
 import PodmortemModel
+import PodmortemTestSupport
 import Testing
 
 @testable import PodmortemCorrelate

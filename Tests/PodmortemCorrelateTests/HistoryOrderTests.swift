@@ -1,6 +1,7 @@
 import Foundation
 import PodmortemCorrelate
 import PodmortemModel
+import PodmortemTestSupport
 import Testing
 
 /// `EventBook.drainMerged` sorts the merged events with their last-seen times read out first

@@ -1,6 +1,7 @@
 import Foundation
 import PodmortemCorrelate
 import PodmortemModel
+import PodmortemTestSupport
 import Testing
 
 /// Property tests of `Correlator` on log records: kubelet lines about random pods, from several

@@ -1,5 +1,6 @@
 import Foundation
 import PodmortemModel
+import PodmortemTestSupport
 import Testing
 
 @testable import PodmortemCorrelate
@@ -224,7 +225,7 @@ struct PackedLogTests {
   /// Strings the line holds are written as where they lie in it (`Form.slice`): records whose
   /// fields, captures, message and pod's name are pieces of the line, escaped so the line holds
   /// them differently, repeated, overlapping, cut inside a multi-byte character or absent, read
-  /// back byte for byte, and pack equal exactly when their bytes are equal. Seeded.
+  /// back byte for byte, and pack equal exactly when their bytes are equal. SplitMix64.
   @Test(arguments: 0..<20)
   func stringsTheLineHoldsReadBackByteForByte(seed: UInt64) {
     var rng = SplitMix64(seed: seed)

@@ -1,6 +1,7 @@
 import Foundation
 import PodmortemCorrelate
 import PodmortemModel
+import PodmortemTestSupport
 import Testing
 
 struct PodAssemblyTests {

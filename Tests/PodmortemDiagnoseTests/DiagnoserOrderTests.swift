@@ -1,29 +1,18 @@
 import PodmortemCorrelate
 import PodmortemModel
+import PodmortemTestSupport
 import Testing
 
 @testable import PodmortemDiagnose
 
-/// A seeded generator (SplitMix64): the same findings on every run (also `PodQueryCacheTests`).
-struct Seeded: RandomNumberGenerator {
-  var state: UInt64
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}
-
 /// One of `values`, chosen by `rng`.
-private func pick<T>(_ values: [T], _ rng: inout Seeded) -> T { values[Int(rng.next() % UInt64(values.count))] }
+private func pick<T>(_ values: [T], _ rng: inout SplitMix64) -> T { values[Int(rng.next() % UInt64(values.count))] }
 
 /// Findings from a small alphabet, so severities, subjects, rule ids and titles tie often, and some
 /// different subjects share a description (`a/b` is both namespace a pod b and the object `a/b`).
 /// Each explanation is unique: it tells apart findings the order cannot, so a test sees ties' order.
 private func findings(_ count: Int, seed: UInt64) -> [Finding] {
-  var rng = Seeded(state: seed)
+  var rng = SplitMix64(seed: seed)
   let subjects = [
     Subject(namespace: "a", pod: "b"), Subject(object: "a/b"), Subject(namespace: "a", pod: "b", container: "c"),
     Subject(namespace: "a", pod: "bb"), Subject(pod: "b"), Subject(object: "node/n1"), Subject(),
@@ -90,7 +79,7 @@ private func referenceContainers(_ pod: PodHistory) -> [String] {
     "spec.containers{", "spec.containers}web{", "spec.containers{side}", "{x}",
   ]
   for seed in UInt64(0)..<200 {
-    var rng = Seeded(state: seed)
+    var rng = SplitMix64(seed: seed)
     let events = (0..<Int(seed % 7)).map { _ in
       var event = MergedEvent(
         involved: ObjectRef(

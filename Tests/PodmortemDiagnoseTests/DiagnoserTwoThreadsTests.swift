@@ -1,5 +1,6 @@
 import PodmortemCorrelate
 import PodmortemModel
+import PodmortemTestSupport
 import Testing
 
 @testable import PodmortemDiagnose
@@ -9,11 +10,11 @@ import Testing
 /// random states (crash loops, OOM kills, probe failures, image pulls, pending pods, on shared
 /// nodes) the findings must be those of one thread, in the same order.
 @Suite struct DiagnoserTwoThreadsTests {
-  private static func pick<T>(_ values: [T], _ rng: inout Seeded) -> T {
+  private static func pick<T>(_ values: [T], _ rng: inout SplitMix64) -> T {
     values[Int(rng.next() % UInt64(values.count))]
   }
 
-  private static func pod(_ i: Int, _ rng: inout Seeded) -> PodHistory {
+  private static func pod(_ i: Int, _ rng: inout SplitMix64) -> PodHistory {
     let name = "app-\(i % 7)-\(i)"
     let namespace = pick(["prod", "dev"], &rng)
     var snapshot = PodSnapshot(name: name, namespace: namespace)
@@ -51,7 +52,7 @@ import Testing
   }
 
   @Test func twoThreadsGiveOneThreadsFindings() {
-    var rng = Seeded(state: 16_016)
+    var rng = SplitMix64(seed: 16_016)
     let diagnoser = Diagnoser()
     var found = 0
     for round in 0..<40 {

@@ -1,5 +1,6 @@
 import PodmortemCorrelate
 import PodmortemModel
+import PodmortemTestSupport
 import Testing
 
 @testable import PodmortemDiagnose
@@ -10,14 +11,14 @@ import Testing
 /// on each call, and a prepared pod changed afterwards must answer from what it holds now.
 @Suite struct PodQueryCacheTests {
 
-  private static func pick<T>(_ values: [T], _ rng: inout Seeded) -> T {
+  private static func pick<T>(_ values: [T], _ rng: inout SplitMix64) -> T {
     values[Int(rng.next() % UInt64(values.count))]
   }
 
   private static let names = ["web", "init-db", "sidecar", ""]
   private static let reasons = ["Unhealthy", "Killing", "BackOff", "unhealthy", "Started"]
 
-  private static func pod(_ rng: inout Seeded) -> PodHistory {
+  private static func pod(_ rng: inout SplitMix64) -> PodHistory {
     var snapshot = PodSnapshot(name: "app-0", namespace: "prod")
     if rng.next() % 3 == 0 {
       let roles: [ContainerSnapshot.Role] = [.container, .initContainer, .ephemeral]
@@ -68,7 +69,7 @@ import Testing
   }
 
   @Test func preparedPodsAnswerAsComputed() {
-    var rng = Seeded(state: 2026)
+    var rng = SplitMix64(seed: 2026)
     var named = 0
     for _ in 0..<3_000 {
       let pod = Self.pod(&rng)

@@ -1,5 +1,6 @@
 import Foundation
 import PodmortemModel
+import PodmortemTestSupport
 import Testing
 
 @testable import PodmortemIngest
@@ -74,19 +75,6 @@ private enum Differential {
     }
     return files.sorted { $0.path < $1.path }
   }()
-}
-
-/// A small deterministic generator (SplitMix64), so a failing mutation can be replayed.
-private struct SplitMix {
-  var state: UInt64
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-  mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
 }
 
 @Suite struct KubeJSONReaderTests {
@@ -260,7 +248,7 @@ private struct SplitMix {
   /// Samples damaged byte by byte (deleted, duplicated, replaced with a JSON token or a stray
   /// byte): whatever the damage, the reader agrees with the decoder or leaves the value to it.
   @Test func agreesWithJSONDecoderOnDamagedSamples() {
-    var random = SplitMix(state: 0x5EED_0016)
+    var random = SplitMix64(seed: 0x5EED_0016)
     let tokens: [[UInt8]] = [
       Array("\"".utf8), Array("{".utf8), Array("}".utf8), Array("[".utf8), Array("]".utf8), Array(",".utf8),
       Array(":".utf8), Array("null".utf8), Array("1e9".utf8), Array("-".utf8), Array("\\u00".utf8), [0xC3], [0xFF],

@@ -1,6 +1,7 @@
 import Foundation
 import PodmortemInput
 import PodmortemModel
+import PodmortemTestSupport
 import PodmortemText
 import Testing
 
@@ -20,7 +21,7 @@ import Testing
   /// Probe values made of the pieces describe prints, some of them broken (a missing or repeated
   /// attribute, a value out of range, an unknown handler), seeded.
   static func randomProbeValues(count: Int, seed: UInt64) -> [Substring] {
-    var rng = SeededGenerator(seed: seed)
+    var rng = SplitMix64(seed: seed)
     let handlers = [
       "http-get http://:8080/healthz", "http-get https://10.0.0.1:443/ready", "tcp-socket :5432",
       "exec [cat /tmp/healthy]", "exec [sh -c pg_isready -addr=:8080]", "grpc <pod>:9090 ", "grpc <pod>:9090 svc",
@@ -46,7 +47,7 @@ import Testing
   }
 
   @Test func probeCacheReadsAsParse() {
-    var rng = SeededGenerator(seed: SeededGenerator.seed("probeCacheReadsAsParse"))
+    var rng = SplitMix64(seed: SplitMix64.seed("probeCacheReadsAsParse"))
     let distinct = Self.sampleProbeValues + Self.randomProbeValues(count: 600, seed: 16)
     #expect(Self.sampleProbeValues.count > 10)
     // Each value several times, in a random order: hits, misses, and the table filling up past
@@ -67,7 +68,7 @@ import Testing
   /// Age cells of every shape, seeded: kubectl's bands and their edges, compound and zero-part
   /// forms, the special cells, words that are no age, a non-ASCII digit.
   static func randomAgeCells(count: Int, seed: UInt64) -> [Substring] {
-    var rng = SeededGenerator(seed: seed)
+    var rng = SplitMix64(seed: seed)
     let units = ["s", "m", "h", "d", "y", "ms", "hm", "dh", "yd", "x", ""]
     let fixed = ["<unknown>", "<invalid>", "0s", "", "s", "12", "5m0s", "3h0m", "2d0h", "2y0d", "21h13m", "1m", "٣s"]
     var cells = fixed.map { Substring($0) }
@@ -84,7 +85,7 @@ import Testing
   }
 
   @Test func ageMemoReadsAsParse() {
-    var rng = SeededGenerator(seed: SeededGenerator.seed("ageMemoReadsAsParse"))
+    var rng = SplitMix64(seed: SplitMix64.seed("ageMemoReadsAsParse"))
     let distinct = Self.randomAgeCells(count: 700, seed: 16)
     let cells = (distinct + distinct + distinct).shuffled(using: &rng)
     for style in [AgeStyle.human, .short] {
@@ -105,7 +106,7 @@ import Testing
   /// around the inline limit and the word size, repeated, differing in one byte (the last, the
   /// first, one in the overlapping tail word), more distinct ones than the table has slots.
   @Test func sharedBytesKeepEveryString() {
-    var rng = SeededGenerator(seed: SeededGenerator.seed("sharedBytesKeepEveryString"))
+    var rng = SplitMix64(seed: SplitMix64.seed("sharedBytesKeepEveryString"))
     var texts: [String] = []
     for _ in 0..<3000 {
       let length = Int.random(in: 0..<40, using: &rng) + (Bool.random(using: &rng) ? 0 : 500)

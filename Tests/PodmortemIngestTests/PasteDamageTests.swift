@@ -1,6 +1,7 @@
 import Foundation
 import PodmortemInput
 import PodmortemModel
+import PodmortemTestSupport
 import Testing
 
 @testable import PodmortemIngest
@@ -47,7 +48,7 @@ enum Damage: String, CaseIterable, Sendable, CustomTestStringConvertible {
   func apply(to text: String, command: String, seed: UInt64) -> (text: String, touched: Set<Int>) {
     var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     if lines.last == "" { lines.removeLast() }
-    var rng = SeededGenerator(seed: seed)
+    var rng = SplitMix64(seed: seed)
     var touched: Set<Int> = []
     switch self {
     case .cutFirstLine:
@@ -110,18 +111,7 @@ enum Damage: String, CaseIterable, Sendable, CustomTestStringConvertible {
   }
 }
 
-/// SplitMix64: a small seeded generator, so a damage is the same on every run and machine.
-struct SeededGenerator: RandomNumberGenerator {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-
+extension SplitMix64 {
   /// FNV-1a of a name: a seed that does not change between runs (Swift's `hashValue` does).
   static func seed(_ name: String) -> UInt64 {
     name.utf8.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
@@ -239,7 +229,7 @@ enum PasteFacts {
 }
 
 enum SampleSeed {
-  static func of(_ name: String) -> UInt64 { SeededGenerator.seed(name) }
+  static func of(_ name: String) -> UInt64 { SplitMix64.seed(name) }
 }
 
 @Suite struct PasteDamageTests {

@@ -1,3 +1,4 @@
+import PodmortemTestSupport
 import Testing
 
 @testable import PodmortemIngest
@@ -8,7 +9,7 @@ import Testing
 @Suite struct StringPoolSameTests {
 
   @Test func answersAsElementsEqual() {
-    var rng = SeededGenerator(seed: 1084)
+    var rng = SplitMix64(seed: 1084)
     let words = ["app-00", "prod", "é", "日本", "Liveness probe failed: ", "x", "", "503", "\u{301}"]
     var equal = 0
     for _ in 0..<20_000 {

@@ -1,3 +1,4 @@
+import PodmortemTestSupport
 import Testing
 
 @testable import PodmortemModel
@@ -6,17 +7,6 @@ import Testing
 /// random paths it must give what the `Character` search gives (`containerName(characters:)`, the
 /// reading it replaced), ASCII or not.
 @Suite struct ContainerNameTests {
-  /// SplitMix64: the same paths on every run.
-  private struct Seeded: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-  }
 
   /// Pieces of paths: braces, ASCII words, CR and LF, and non-ASCII text (a combining accent
   /// after a brace makes one `Character` that is not a brace).
@@ -26,7 +16,7 @@ import Testing
   ]
 
   @Test func bytesAndCharactersFindTheSameContainer() {
-    var rng = Seeded(state: 16)
+    var rng = SplitMix64(seed: 16)
     var asked = 0
     for _ in 0..<20_000 {
       let length = Int(rng.next() % 9)

@@ -1,6 +1,7 @@
 import Foundation
 import PodmortemCorrelate
 import PodmortemModel
+import PodmortemTestSupport
 import PodmortemText
 import Testing
 
@@ -12,10 +13,9 @@ import Testing
 /// same strings, the same token numbers, the same distinct secrets.
 @Suite("filtering on two threads numbers tokens as one thread does")
 struct OutputFilterTwoThreadsTests {
-  typealias Seeded = ReportFastPathTests.Seeded
 
   /// Strings of a pod or finding: clean, or holding one of a few secrets (so numbering order shows).
-  static func text(_ rng: inout Seeded, dirty: Bool) -> String {
+  static func text(_ rng: inout SplitMix64, dirty: Bool) -> String {
     guard dirty, Int.random(in: 0..<3, using: &rng) == 0 else { return "s\(Int.random(in: 0..<4, using: &rng))" }
     return [
       "x password=hunter2\(Int.random(in: 0..<6, using: &rng))pw", OutputFilterTests.dirty, "\u{1B}[31mred",
@@ -28,7 +28,7 @@ struct OutputFilterTwoThreadsTests {
   ]
 
   /// `secretsFrom`: the share of pods (0...4 quarters) after which secrets may appear; 5: none.
-  static func input(_ rng: inout Seeded, secretsFrom: Int) -> (CorrelatedState, [Finding]) {
+  static func input(_ rng: inout SplitMix64, secretsFrom: Int) -> (CorrelatedState, [Finding]) {
     var state = CorrelatedState()
     let count = Int.random(in: 0...40, using: &rng)
     for p in 0..<count {
@@ -72,7 +72,7 @@ struct OutputFilterTwoThreadsTests {
 
   @Test("the same findings, pods, events, caveats and tokens as filtering on one thread")
   func sameAsOneThread() {
-    var rng = Seeded(16_002)
+    var rng = SplitMix64(seed: 16_002)
     var masked = 0
     for round in 0..<600 {
       let (state, findings) = Self.input(&rng, secretsFrom: round % 6)
@@ -103,7 +103,7 @@ struct OutputFilterTwoThreadsTests {
 
   @Test("below the threshold nothing changes: one thread, the same result")
   func belowThreshold() {
-    var rng = Seeded(7)
+    var rng = SplitMix64(seed: 7)
     let (state, findings) = Self.input(&rng, secretsFrom: 0)
     let one = OutputFilter(masker: SecretMasker())
     var a = findings

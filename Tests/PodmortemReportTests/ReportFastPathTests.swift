@@ -1,6 +1,7 @@
 import Foundation
 import PodmortemCorrelate
 import PodmortemModel
+import PodmortemTestSupport
 import PodmortemText
 import Testing
 
@@ -11,18 +12,6 @@ import Testing
 /// lines, ISO times, JSON integers, the cited events' set, and filtering an event.
 @Suite("report fast paths give what the code they replaced gave")
 struct ReportFastPathTests {
-  /// SplitMix64: the same sequence on every run.
-  struct Seeded: RandomNumberGenerator {
-    var state: UInt64
-    init(_ seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-  }
 
   /// Pieces that meet every edge the fast paths decide on: spaces, tabs, no-break and
   /// ideographic spaces, a combining accent, CR, LF, letters, and a repeat count.
@@ -31,12 +20,12 @@ struct ReportFastPathTests {
     " (first of x3)", "password=hunter2", "\u{1B}[31m", "—", "0",
   ]
 
-  static func text(_ rng: inout Seeded, maxPieces: Int = 12) -> String {
+  static func text(_ rng: inout SplitMix64, maxPieces: Int = 12) -> String {
     (0..<Int.random(in: 0...maxPieces, using: &rng)).map { _ in pieces[Int.random(in: pieces.indices, using: &rng)] }
       .joined()
   }
 
-  static func longText(_ rng: inout Seeded) -> String {
+  static func longText(_ rng: inout SplitMix64) -> String {
     let short = text(&rng)
     return Bool.random(using: &rng)
       ? short : short + String(repeating: "word ", count: Int.random(in: 20...50, using: &rng)) + text(&rng)
@@ -56,7 +45,7 @@ struct ReportFastPathTests {
 
   @Test("trimming, indenting and shortening lines as Foundation and Character did")
   func lines() {
-    var rng = Seeded(16)
+    var rng = SplitMix64(seed: 16)
     for _ in 0..<20_000 {
       let t = Self.longText(&rng)
       #expect(TextRenderer.trimmingWhitespace(t) == t.trimmingCharacters(in: .whitespaces), "\(t.debugDescription)")
@@ -68,7 +57,7 @@ struct ReportFastPathTests {
 
   @Test("ISO times of whole seconds as Date.ISO8601FormatStyle writes them")
   func isoTimes() {
-    var rng = Seeded(1970)
+    var rng = SplitMix64(seed: 1970)
     var seconds: [Double] = [0, 1, 59, 86_399, 86_400, 951_782_400, 1_795_740_000, ReportTime.lastFastSecond]
     for _ in 0..<20_000 { seconds.append(Double(Int.random(in: 0...Int(ReportTime.lastFastSecond), using: &rng))) }
     // Leap days and the ends of years and centuries.
@@ -94,7 +83,7 @@ struct ReportFastPathTests {
 
   @Test("JSON integers as String wrote them")
   func integers() {
-    var rng = Seeded(64)
+    var rng = SplitMix64(seed: 64)
     var values: [Int64] = [0, 1, -1, 9, 10, -10, .max, .min, Int64(Int32.max), Int64(Int32.min)]
     for _ in 0..<5_000 {
       values.append(Int64.random(in: .min ... .max, using: &rng))
@@ -116,7 +105,7 @@ struct ReportFastPathTests {
     }
   }
 
-  static func event(_ rng: inout Seeded, dirty: Bool) -> MergedEvent {
+  static func event(_ rng: inout SplitMix64, dirty: Bool) -> MergedEvent {
     func s() -> String {
       let options =
         dirty ? ["a", "b", OutputFilterTests.dirty, "token=Zx9kP2mQ7rT4vW8y1aB3", "\u{1B}x"] : ["a", "b", "c"]
@@ -138,7 +127,7 @@ struct ReportFastPathTests {
 
   @Test("the cited events' set answers as a Set of merged events")
   func eventKeys() {
-    var rng = Seeded(105)
+    var rng = SplitMix64(seed: 105)
     for _ in 0..<200 {
       let pool = (0..<12).map { _ in Self.event(&rng, dirty: false) }
       // Copies sharing storage, and equal events built apart.
@@ -157,7 +146,7 @@ struct ReportFastPathTests {
 
   @Test("the cited lines answer as the Set of the findings' evidence refs they replaced")
   func citedLines() {
-    var rng = Seeded(1606)
+    var rng = SplitMix64(seed: 1606)
     // Source names that are equal only canonically (é composed and decomposed), a prefix of
     // another, and empty: membership must be `==`'s, as in a `Set`.
     let sources = ["f", "f!a", "caf\u{E9}", "cafe\u{301}", "", "g"]
@@ -197,7 +186,7 @@ struct ReportFastPathTests {
 
   @Test("an event is filtered as before: the same text, tokens in the same order, the original when clean")
   func events() {
-    var rng = Seeded(7)
+    var rng = SplitMix64(seed: 7)
     let events = (0..<2_000).map { _ in Self.event(&rng, dirty: Bool.random(using: &rng)) }
     let old = OutputFilter(masker: SecretMasker())
     let new = OutputFilter(masker: SecretMasker())
@@ -212,7 +201,7 @@ struct ReportFastPathTests {
 
   @Test("the state filtered in place is what filtering each pod's and the history's events where they lie gave")
   func historyFromPods() {
-    var rng = Seeded(2026)
+    var rng = SplitMix64(seed: 2026)
     for _ in 0..<100 {
       let pool = (0..<10).map { _ in Self.event(&rng, dirty: Bool.random(using: &rng)) }
       var state = CorrelatedState()

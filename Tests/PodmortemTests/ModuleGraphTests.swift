@@ -10,7 +10,7 @@ import Testing
 
   /// Each module's layer: a module may depend only on modules of a lower layer.
   static let layers: [String: Int] = [
-    "CPCRE2": 0, "CZlib": 0, "CMalloc": 0, "Yams": 0, "ArgumentParser": 0,
+    "CPCRE2": 0, "CZlib": 0, "CMalloc": 0, "Yams": 0, "PodmortemTestSupport": 0, "ArgumentParser": 0,
     "PodmortemModel": 1, "PodmortemInput": 2, "PodmortemText": 2, "PodmortemIngest": 3, "PodmortemCorrelate": 4,
     "PodmortemDiagnose": 5, "PodmortemReport": 6, "Podmortem": 7, "podmortem": 8,
   ]

@@ -1,4 +1,5 @@
 import Foundation
+import PodmortemTestSupport
 import Testing
 
 @testable import Podmortem
@@ -43,7 +44,7 @@ import Testing
   /// About `bytes` bytes of shipped describes in a seeded order, one blank line or two between
   /// them, with `extra` in it.
   static func describes(seed: UInt64, bytes: Int, extra: Extra, crlf: Bool) -> String {
-    var rng = SplitMixRNG(seed: seed)
+    var rng = SplitMix64(seed: seed)
     var blocks: [String] = []
     var size = 0
     if extra == .commandNamespace { blocks.append("$ kubectl get events -n shop") }

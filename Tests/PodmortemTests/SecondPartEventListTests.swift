@@ -1,4 +1,5 @@
 import Foundation
+import PodmortemTestSupport
 import Testing
 
 @testable import Podmortem
@@ -35,7 +36,7 @@ import Testing
 
   /// An EventList of about `bytes` bytes in `shape`.
   static func list(seed: UInt64, bytes: Int, shape: Shape, crlf: Bool) -> String {
-    var rng = SplitMixRNG(seed: seed)
+    var rng = SplitMix64(seed: seed)
     var items: [String] = []
     var size = 0
     var i = 0

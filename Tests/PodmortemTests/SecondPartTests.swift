@@ -1,5 +1,6 @@
 import Foundation
 import PodmortemModel
+import PodmortemTestSupport
 import Testing
 
 @testable import Podmortem
@@ -16,7 +17,7 @@ import Testing
 
   /// A klog log of about `bytes` bytes; `unread` puts lines no parser reads in it.
   static func log(seed: UInt64, bytes: Int, unread: Bool, crlf: Bool) -> String {
-    var rng = SplitMixRNG(seed: seed)
+    var rng = SplitMix64(seed: seed)
     var lines: [String] = []
     var size = 0
     var second = 0
@@ -168,20 +169,5 @@ private final class Lines: @unchecked Sendable {
     lock.lock()
     defer { lock.unlock() }
     return ints
-  }
-}
-
-/// A seedable generator (SplitMix64), so generated logs are reproducible.
-struct SplitMixRNG: RandomNumberGenerator {
-  private var state: UInt64
-
-  init(seed: UInt64) { state = seed }
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import PodmortemModel
+import PodmortemTestSupport
 import Testing
 
 @testable import PodmortemText
@@ -67,7 +68,7 @@ import Testing
     // The same literals past the table cap, and with every byte value in use: searched one by one.
     let small = LiteralSet(literals.map { Array($0.utf8) }, maxTableEntries: 16)
     let everyByte = LiteralSet(literals.map { Array($0.utf8) } + [Array(0...255)])
-    var generator = SplitMix(seed: 16)
+    var generator = SplitMix64(seed: 16)
     let alphabet = ["a", "b", "x", "é", "\u{1F680}", " "]
     for _ in 0..<2_000 {
       let count = Int(generator.next() % 12)
@@ -86,7 +87,7 @@ import Testing
   /// texts of up to 700 bytes made of pieces of the literals, so occurrences fall everywhere.
   @Test(arguments: 0..<8)
   func longTextsWalkedInTwoHalvesFindExactlyTheLiteralsThatOccur(seed: UInt64) {
-    var generator = SplitMix(seed: 1_000 + seed)
+    var generator = SplitMix64(seed: 1_000 + seed)
     let shipped = Array(Set(Self.checked.patterns.flatMap { $0.literals.map(\.text) })).sorted()
     let literals =
       seed % 2 == 0
@@ -131,18 +132,5 @@ import Testing
         #expect(catalog.detail(text, domain)?.patternID == naive?.patternID, "\(domain) \(text)")
       }
     }
-  }
-}
-
-/// A small deterministic generator (SplitMix64), so a failing case is the same on every run.
-struct SplitMix {
-  private var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_E4B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }
