@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # podmortem's yardstick: times podmortem against baselines run beside it on the same files and
-# prints ratios (podmortem ÷ baseline; lower is better) and peak memory. No targets here: later
-# work is judged against these figures. Inputs are deterministic and regenerated when missing.
+# prints ratios (podmortem ÷ baseline; lower is better), peak memory and user CPU, then the speed
+# targets of docs/architecture.md ("Tests and yardsticks"), each checked against this run's own
+# anchors (met / not met). Inputs are deterministic and regenerated when missing.
 #
 #   bench/run.sh                 # all cases, 512 MB kubelet log
 #   BENCH_MB=1024 bench/run.sh   # a bigger log (BENCH_EVENTS_MB sizes the EventList, default 1024)
@@ -25,17 +26,18 @@ if [ ! -s "$log.gz" ]; then
   gzip -c -6 "$log" > "$log.gz"
 fi
 
-# measure NAME CMD… — wall seconds and peak RSS (KiB) of one run, stdout discarded.
-declare -A WALL RSS
+# measure NAME CMD… — wall seconds, peak RSS (KiB) and user CPU seconds of one run, stdout discarded.
+declare -A WALL RSS USER
 measure() {
   local name=$1; shift
-  local t
+  local wall rss user
   # podmortem exits 1 when it finds problems: that is a result here, not a failure.
-  /usr/bin/time -f '%e %M' -o "$OUT/.time" "$@" > /dev/null 2> /dev/null || true
-  t=$(tail -n 1 "$OUT/.time")
-  WALL[$name]=${t% *}
-  RSS[$name]=${t#* }
-  printf '  %-34s %8.2f s  %8d KiB peak\n' "$name" "${WALL[$name]}" "${RSS[$name]}"
+  /usr/bin/time -f '%e %M %U' -o "$OUT/.time" "$@" > /dev/null 2> /dev/null || true
+  read -r wall rss user < <(tail -n 1 "$OUT/.time")
+  WALL[$name]=$wall
+  RSS[$name]=$rss
+  USER[$name]=$user
+  printf '  %-34s %8.2f s  %8d KiB peak  %7.2f s user\n' "$name" "${WALL[$name]}" "${RSS[$name]}" "${USER[$name]}"
 }
 ratio() { python3 -c "import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); print('%.2f' % (a/b if b else float('nan')))" "$1" "$2"; }
 
@@ -67,15 +69,19 @@ measure "podmortem log.gz"               "$BIN" --format json --fail-on critical
 EVENTS_MB=${BENCH_EVENTS_MB:-1024}
 eventlist="$OUT/eventlist-$EVENTS_MB.json"
 [ -s "$eventlist" ] || python3 bench/gen_eventlist.py --mb "$EVENTS_MB" > "$eventlist"
+[ -s "$eventlist.gz" ] || gzip -c -6 "$eventlist" > "$eventlist.gz"
 measure "jq items"                       jq -c '.items[]' "$eventlist"
 measure "python json.load"               python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$eventlist"
 measure "podmortem EventList"            "$BIN" --format text --fail-on critical --now 2026-11-27T01:00:00Z "$eventlist"
+measure "podmortem EventList json"       "$BIN" --format json --fail-on critical --now 2026-11-27T01:00:00Z "$eventlist"
+measure "podmortem EventList.gz json"    "$BIN" --format json --fail-on critical --now 2026-11-27T01:00:00Z "$eventlist.gz"
 
 describe="$OUT/describe-10000.txt"
 [ -s "$describe" ] || python3 bench/gen_describe.py --pods 10000 > "$describe"
 describe1k="$OUT/describe-10000-1000-distinct.txt"
 [ -s "$describe1k" ] || python3 bench/gen_describe.py --pods 10000 --distinct 1000 > "$describe1k"
 measure "cat describe > /dev/null"       cat "$describe"
+measure "wc -l describe"                 wc -l "$describe"
 measure "podmortem 10k describes"        "$BIN" --format json --fail-on critical --now 2026-11-27T01:00:00Z "$describe"
 measure "podmortem 10k describes/1k pods" "$BIN" --format json --fail-on critical --now 2026-11-27T01:00:00Z "$describe1k"
 events1m="$OUT/events-1000000-1000.json"
@@ -87,6 +93,18 @@ measure "podmortem events 1M/1k ids"     "$BIN" events --format json --now 2026-
 measure "podmortem events 100k/1k ids"   "$BIN" events --format json --now 2026-11-27T01:00:00Z "$events100k"
 one=samples/liveness-http-timeout/describe.txt
 measure "podmortem one pasted describe"  "$BIN" --now 2026-11-27T01:00:00Z "$one"
+# /usr/bin/time has 10 ms steps: the pasted describe's end-to-end time is the median of 21 runs.
+one_ms=$(python3 - "$BIN" "$one" <<'PY'
+import statistics, subprocess, sys, time
+runs = []
+for _ in range(21):
+    t = time.perf_counter()
+    subprocess.run([sys.argv[1], "--now", "2026-11-27T01:00:00Z", sys.argv[2]], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    runs.append(time.perf_counter() - t)
+print("%.1f" % (statistics.median(runs) * 1000))
+PY
+)
+printf '  %-34s %8.1f ms (median of 21 runs)\n' "podmortem one pasted describe" "$one_ms"
 
 echo
 echo "ratios (podmortem ÷ baseline):"
@@ -121,3 +139,27 @@ echo "  podmortem log.gz ÷ gzip -dc            = $(ratio "${RSS[podmortem log.g
 echo "  podmortem EventList ÷ jq               = $(ratio "${RSS[podmortem EventList]}" "${RSS[jq items]}")"
 echo "  podmortem 10k describes ÷ cat          = $(ratio "${RSS[podmortem 10k describes]}" "${RSS[cat describe > /dev/null]}")"
 echo "  podmortem events 1M ÷ cat              = $(ratio "${RSS[podmortem events 1M/1k ids]}" "${RSS[cat 1M events > /dev/null]}")"
+
+# The issue-16 targets ("Analyse at the speed of the hardware"), each from this run's own figures.
+target() { # NAME VALUE OP LIMIT — prints the figure, the target and whether this run meets it
+  local met
+  met=$(python3 -c "import sys; v,l=float(sys.argv[1]),float(sys.argv[3]); print('met' if (v<=l if sys.argv[2]=='<=' else v>=l) else 'not met')" "$2" "$3" "$4")
+  printf '  %-52s %10s  (target %s %s)  %s\n' "$1" "$2" "$3" "$4" "$met"
+}
+echo "targets:"
+target "log ÷ one-pattern pcre2grep -c (×)" "$(ratio "${WALL[podmortem log]}" "${WALL[pcre2grep -c (one pattern)]}")" "<=" 2
+if [ -n "${WALL[lnav (headless count)]:-}" ]; then
+  target "log ÷ lnav (×)" "$(ratio "${WALL[podmortem log]}" "${WALL[lnav (headless count)]}")" "<=" 0.99
+fi
+target "log.gz throughput ÷ gzip -dc throughput (×)" "$(ratio "${WALL[gzip -dc > /dev/null]}" "${WALL[podmortem log.gz]}")" ">=" 0.8
+target "EventList json: python json.load ÷ podmortem (×)" "$(ratio "${WALL[python json.load]}" "${WALL[podmortem EventList json]}")" ">=" 3
+target "EventList json: jq ÷ podmortem (×)" "$(ratio "${WALL[jq items]}" "${WALL[podmortem EventList json]}")" ">=" 10
+target "EventList.gz ÷ EventList, json (×)" "$(ratio "${WALL[podmortem EventList.gz json]}" "${WALL[podmortem EventList json]}")" "<=" 1.2
+target "10k describes (MB/s)" "$(python3 -c "print('%.1f' % ($(stat -L -c %s "$describe")/1e6/max(float('${WALL[podmortem 10k describes]}'),0.01)))")" ">=" 100
+target "10k describes: wc -l ÷ podmortem (×)" "$(ratio "${WALL[wc -l describe]}" "${WALL[podmortem 10k describes]}")" ">=" 0.05
+for name in "podmortem log" "podmortem log.gz" "podmortem EventList json" "podmortem EventList.gz json" \
+  "podmortem 10k describes" "podmortem 10k describes/1k pods"; do
+  target "peak RSS ${name#podmortem } (MB)" "$(( RSS[$name] / 1024 ))" "<=" 64
+done
+target "peak RSS podmortem events, 1M events (MB)" "$(( RSS[podmortem events 1M/1k ids] / 1024 ))" "<=" 256
+target "one pasted describe, end to end (ms)" "$one_ms" "<=" 15
