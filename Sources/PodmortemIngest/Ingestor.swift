@@ -120,18 +120,25 @@ package struct Ingestor: Sendable {
   /// A parser's record as the reading of its source hands it on: classified (`classify`); in a
   /// paste, a log line about a container that names no pod joined to the source's pasted block
   /// (`block`: the first such line, set by it when nil); range-checked (`RangeCheck`).
+  ///
+  /// A log record is copied out of `record` once and changed in place by each step (`classify`,
+  /// the block, `RangeCheck`), not copied out of its enum and back at each: a copy retains every
+  /// string of the record, and the kubelet-log path does this once per line (docs/architecture.md).
   static func delivered(
     _ record: Record, patterns: PatternCatalog, isPaste: Bool, block: inout SourceRef?, diagnostics: DiagnosticSink
   ) -> Record {
-    var classified = classify(record, with: patterns)
-    if isPaste, case .log(var log) = classified, log.pod == nil, log.pastedAt == nil, let id = log.patternID,
+    guard case .log(var log) = record else {
+      return RangeCheck.check(classify(record, with: patterns), diagnostics: diagnostics)
+    }
+    classify(&log, with: patterns)
+    if isPaste, log.pod == nil, log.pastedAt == nil, let id = log.patternID,
       patterns.pattern(id: id)?.isAboutNode == false
     {
       block = block ?? log.evidence.ref
       log.pastedAt = block
-      classified = .log(log)
     }
-    return RangeCheck.check(classified, diagnostics: diagnostics)
+    RangeCheck.check(&log, diagnostics: diagnostics)
+    return .log(log)
   }
 
   /// Names the pattern an event's message or a log record's text matches, with its captures, so
@@ -155,6 +162,12 @@ package struct Ingestor: Sendable {
       return .event(event)
     }
     guard case .log(var log) = record else { return record }
+    classify(&log, with: patterns)
+    return .log(log)
+  }
+
+  /// `classify` for a log record, changed in place.
+  static func classify(_ log: inout LogRecord, with patterns: PatternCatalog) {
     // A container's line without a runtime time may say when it was written (`WrittenTime`).
     if log.time == nil, log.origin == .container, let time = WrittenTime.time(in: log.message) {
       log.time = time
@@ -166,7 +179,7 @@ package struct Ingestor: Sendable {
         case .node: .node
         case .container, .other: .container
         }
-      guard let hit = patterns.firstMatch(log.text, kind: kind) else { return .log(log) }
+      guard let hit = patterns.firstMatch(log.text, kind: kind) else { return }
       log.patternID = hit.patternID
       log.captures = hit.captures
       // The kubelet's own record of an event it sent: its message is recognised as an event's is,
@@ -201,7 +214,6 @@ package struct Ingestor: Sendable {
       log.namespace = log.namespace ?? log.capture("namespace")
       log.container = log.container ?? log.capture("container")
     }
-    return .log(log)
   }
 
   /// A pod the input shows without its name (a `containerStatuses` list, a `State:` block pasted

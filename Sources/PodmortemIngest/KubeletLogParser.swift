@@ -189,7 +189,8 @@ package struct KubeletLogParser: LineParser {
     if let key = body.openKey {
       pending = Pending(record: record, key: key, value: [], bytes: b.count)
     } else {
-      emit(.log(Self.located(record)))
+      Self.locate(&record)
+      emit(.log(record))
     }
   }
 
@@ -276,7 +277,8 @@ package struct KubeletLogParser: LineParser {
       text += " \(field.key)=" + (isString ? GoString.quote(field.value) : field.value)
     }
     record.text = text
-    emit(.log(Self.located(record)))
+    Self.locate(&record)
+    emit(.log(record))
     return true
   }
 
@@ -347,6 +349,12 @@ package struct KubeletLogParser: LineParser {
   /// `containerName="c"`, or the object of an `"Event occurred"` line about a pod (§5.1).
   package static func located(_ record: consuming LogRecord) -> LogRecord {
     var r = record
+    locate(&r)
+    return r
+  }
+
+  /// `located`, in place: the parser fills the record it built without copying it.
+  static func locate(_ r: inout LogRecord) {
     var object: String?
     var kind: String?
     var fieldPath: String?
@@ -373,7 +381,6 @@ package struct KubeletLogParser: LineParser {
       (r.namespace, r.pod) = splitPod(object)
       if r.container == nil, let fieldPath { r.container = ObjectRef(name: "", fieldPath: fieldPath).containerName }
     }
-    return r
   }
 
   /// `text` without the scalars `drop` accepts at either end: `trimmingCharacters(in:)` without

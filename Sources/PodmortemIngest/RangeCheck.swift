@@ -31,11 +31,22 @@ enum RangeCheck {
       event.captures = checkedCaptures(event.captures, ref: event.evidence.first?.ref, diagnostics: diagnostics)
       return .event(event)
     case .log(var log):
-      log.captures = checkedCaptures(log.captures, ref: log.evidence.ref, diagnostics: diagnostics)
+      check(&log, diagnostics: diagnostics)
       return .log(log)
     case .node, .workload:
       return record
     }
+  }
+
+  /// `check` for a log record, changed in place.
+  static func check(_ log: inout LogRecord, diagnostics: DiagnosticSink) {
+    // Most records have no back-off capture: their captures stay as they are, not a filtered copy.
+    guard log.captures.contains(where: isBackOffKey) else { return }
+    log.captures = checkedCaptures(log.captures, ref: log.evidence.ref, diagnostics: diagnostics)
+  }
+
+  private static func isBackOffKey(_ capture: KeyValue) -> Bool {
+    capture.key == "backoff" || capture.key.hasSuffix(".backoff")
   }
 
   private static func check(_ container: inout ContainerSnapshot, fallback: SourceRef?, diagnostics: DiagnosticSink) {
@@ -75,7 +86,7 @@ enum RangeCheck {
     -> [KeyValue]
   {
     captures.filter { capture in
-      guard capture.key == "backoff" || capture.key.hasSuffix(".backoff"),
+      guard isBackOffKey(capture),
         Durations.goDuration(capture.value) == nil
       else { return true }
       report(ref, "back-off '\(capture.value.prefix(40))' is not a duration podmortem can use; ignored", diagnostics)

@@ -245,13 +245,16 @@ private final class MatchIndex: Sendable {
         found.initialize(repeating: 0)
         literals.scan(bytes, into: found)
         return required.withUnsafeBufferPointer { required in
-          for (index, candidate) in matchers.enumerated() {
+          // By index: a matcher is read (its references retained) only once its literals all
+          // occur, not copied out of the array for every pattern on every line.
+          for index in matchers.indices {
             var passes = true
             for w in 0..<words where required[index &* words &+ w] & ~found[w] != 0 {
               passes = false
               break
             }
             guard passes else { continue }
+            let candidate = matchers[index]
             do {
               if let found = try candidate.regex.firstMatch(in: text) {
                 let captures = found.captures.map { KeyValue($0.name, $0.value) } + candidate.sets
