@@ -85,7 +85,9 @@ import Testing
       fast.field?.key == slow.field?.key, fast.field?.value == slow.field?.value,
       fast.tokens.map(String.init) == slow.tokens.map(String.init),
       fast.tokens.map(fast.column(of:)) == slow.tokens.map(slow.column(of:)), fast.isUnderline == slow.isUnderline,
-      fast.hasTab == slow.text.contains("\t"), TableHeader(fast) == TableHeader(slow),
+      // A tab scalar, as `hasTab` reads the bytes: a tab and a combining mark after it are one
+      // `Character` that is not "\t" (a seeded random line found it; no sample holds one).
+      fast.hasTab == slow.text.unicodeScalars.contains("\t"), TableHeader(fast) == TableHeader(slow),
       DescribeEventsTable.header(fast) == DescribeEventsTable.header(slow),
       KubectlTextParser.isBoundary(fast) == KubectlTextParser.isBoundary(slow, quick: false),
       KubectlCommand.isCommand(fast.body) == KubectlCommand.isCommand(slow.body, quick: false)
