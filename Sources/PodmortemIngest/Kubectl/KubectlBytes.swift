@@ -1,3 +1,5 @@
+import Foundation
+
 /// Byte-level tests behind the kubectl text parsers' hot path (docs/architecture.md "Speed of the
 /// describe path").
 ///
@@ -59,7 +61,43 @@ enum KubectlBytes {
   }
 
   /// The words of an ASCII `body`, split on spaces and tabs: `KubectlLine.tokens` on ASCII text.
+  /// The words are found in the contiguous bytes and counted first, so the array is allocated once.
   static func words(_ body: Substring) -> [Substring] {
+    let utf8 = body.utf8
+    let found = utf8.withContiguousStorageIfAvailable { bytes -> [Substring] in
+      let n = bytes.count
+      var count = 0
+      var i = 0
+      while i < n {
+        while i < n, isBlank(bytes[i]) { i += 1 }
+        guard i < n else { break }
+        count += 1
+        while i < n, !isBlank(bytes[i]) { i += 1 }
+      }
+      var words: [Substring] = []
+      words.reserveCapacity(count)
+      var index = utf8.startIndex
+      var at = 0
+      i = 0
+      while i < n {
+        while i < n, isBlank(bytes[i]) { i += 1 }
+        guard i < n else { break }
+        var j = i + 1
+        while j < n, !isBlank(bytes[j]) { j += 1 }
+        let start = utf8.index(index, offsetBy: i - at)
+        let end = utf8.index(start, offsetBy: j - i)
+        words.append(Substring(utf8[start..<end]))
+        index = end
+        at = j
+        i = j
+      }
+      return words
+    }
+    return found ?? indexedWords(body)
+  }
+
+  /// `words` for bytes not stored contiguously, walking the view's indices.
+  static func indexedWords(_ body: Substring) -> [Substring] {
     var words: [Substring] = []
     let utf8 = body.utf8
     var i = utf8.startIndex
@@ -75,12 +113,66 @@ enum KubectlBytes {
     return words
   }
 
+  /// True when `bytes` holds `byte` (`memchr` over the contiguous bytes).
+  static func contains(_ bytes: Substring.UTF8View, _ byte: UInt8) -> Bool {
+    let found = bytes.withContiguousStorageIfAvailable { b -> Bool in
+      guard let base = b.baseAddress, b.count > 0 else { return false }
+      return memchr(base, Int32(byte), b.count) != nil
+    }
+    return found ?? bytes.contains(byte)
+  }
+
+  /// True when `bytes` are exactly `word`'s bytes.
+  static func equals(_ bytes: Substring.UTF8View, _ word: StaticString) -> Bool {
+    let found = bytes.withContiguousStorageIfAvailable { b -> Bool in
+      guard b.count == word.utf8CodeUnitCount else { return false }
+      guard let base = b.baseAddress, b.count > 0 else { return true }
+      return memcmp(base, word.utf8Start, b.count) == 0
+    }
+    return found ?? bytes.elementsEqual(UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount))
+  }
+
   /// The first word of an ASCII `body` (up to its first space or tab).
   static func firstWord(_ body: Substring) -> Substring.UTF8View.SubSequence {
     let utf8 = body.utf8
     var j = utf8.startIndex
     while j < utf8.endIndex, !isBlank(utf8[j]) { j = utf8.index(after: j) }
     return utf8[utf8.startIndex..<j]
+  }
+
+  /// The length in bytes of the first word of `bytes` (up to its first space or tab).
+  @inline(__always) private static func firstWordLength(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    var j = 0
+    while j < bytes.count, !isBlank(bytes[j]) { j += 1 }
+    return j
+  }
+
+  /// True when the first word of an ASCII `body` is exactly `word`: `firstWord(body)` compared
+  /// with `word`, read from the contiguous bytes.
+  static func firstWordIs(_ body: Substring, _ word: StaticString) -> Bool {
+    let found = body.utf8.withContiguousStorageIfAvailable { b -> Bool in
+      let n = firstWordLength(b)
+      guard n == word.utf8CodeUnitCount else { return false }
+      guard let base = b.baseAddress, n > 0 else { return true }
+      return memcmp(base, word.utf8Start, n) == 0
+    }
+    return found
+      ?? firstWord(body).elementsEqual(UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount))
+  }
+
+  /// True when the first word of an ASCII `body` starts with an upper-case letter and holds no
+  /// lower-case letter or colon: what a table header's first word may be (`TableHeader.init`).
+  static func firstWordMayOpenHeader(_ body: Substring) -> Bool {
+    let found = body.utf8.withContiguousStorageIfAvailable { b -> Bool in
+      let n = firstWordLength(b)
+      guard n > 0, isUpper(b[0]) else { return false }
+      for k in 1..<n where isLower(b[k]) || b[k] == 0x3A { return false }
+      return true
+    }
+    if let found { return found }
+    let first = firstWord(body)
+    guard let b = first.first, isUpper(b) else { return false }
+    return !first.contains(where: { isLower($0) || $0 == 0x3A })
   }
 
   /// `KubectlLine.field` on ASCII text: `Key:  value` → (`Key`, `value`); nil unless the key is a

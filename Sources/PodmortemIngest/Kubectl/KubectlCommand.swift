@@ -42,9 +42,10 @@ enum KubectlCommand {
     case 0x24, 0x23, 0x3E, 0x25, 0x5D: return false  // $ # > % ]
     default: break
     }
-    for leader in asciiLeaders where word.elementsEqual(leader) { return false }
+    // Lengths first: most first words are none of these.
+    for leader in asciiLeaders where leader.count == end && word.elementsEqual(leader) { return false }
     // isCutClient: the end of `kubectl` a copy cut.
-    for cut in asciiCutClients where word.elementsEqual(cut) { return false }
+    for cut in asciiCutClients where cut.count == end && word.elementsEqual(cut) { return false }
     if let eq = word.firstIndex(of: 0x3D), eq > 0,
       word[..<eq].allSatisfy({ KubectlBytes.isLetter($0) || KubectlBytes.isDigit($0) || $0 == 0x5F })
     {

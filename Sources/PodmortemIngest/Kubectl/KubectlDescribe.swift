@@ -88,7 +88,7 @@ struct DescribeReader {
   static func startsContainerFragment(_ line: KubectlLine) -> FragmentStart? {
     guard let f = line.field else { return nil }
     if line.indent == 0, f.key == "Containers" || f.key == "Init Containers", f.value.isEmpty { return .section }
-    if line.indent <= 5, DescribeBlock.stateLabels.contains(f.key),
+    if line.indent <= 5, DescribeKeys.kind(f.key).contains(.stateLabel),
       StateBuilder.Kind(rawValue: String(f.value)) != nil
     {
       return .state

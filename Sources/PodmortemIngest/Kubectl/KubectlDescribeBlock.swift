@@ -44,7 +44,14 @@ struct DescribeBlock {
     self.context = context
   }
 
-  private static let topKeys: Set<Substring> = [
+  /// True while a container is read, asked of a field that holds nothing to retain: `container !=
+  /// nil` copied the whole snapshot out of the block first, on every container line (measured with
+  /// callgrind; docs/architecture.md "Speed of the describe path").
+  private var hasContainer: Bool { container?.role != nil }
+  /// True while a container's state is read (as `hasContainer`).
+  private var hasState: Bool { state?.kind != nil }
+
+  static let topKeys: Set<Substring> = [
     "Name", "Namespace", "Priority", "Priority Class Name", "Runtime Class Name", "Service Account", "Node", "Host",
     "Start Time", "Labels", "Annotations", "Status", "Termination Grace Period", "SeccompProfile", "IP", "IPs",
     "Controlled By", "NominatedNodeName", "Resources", "Init Containers", "Containers", "Ephemeral Containers",
@@ -57,14 +64,14 @@ struct DescribeBlock {
     "Backoff Limit", "Schedule", "Concurrency Policy", "Finalizers",
   ]
 
-  private static let containerKeys: Set<Substring> = [
+  static let containerKeys: Set<Substring> = [
     "Container ID", "Image", "Image ID", "Port", "Ports", "Host Port", "Host Ports", "SeccompProfile",
     "LocalhostProfile", "Command", "Args", "State", "Last State", "Ready", "Restart Count", "Limits", "Requests",
     "Liveness", "Readiness", "Startup", "Environment Variables from", "Environment", "Environment Variables", "Mounts",
     "Volume Mounts", "Devices", "Restart Policy", "Last Termination State", "QoS Tier",
   ]
 
-  private static let stateKeys: Set<Substring> = ["Reason", "Message", "Exit Code", "Signal", "Started", "Finished"]
+  static let stateKeys: Set<Substring> = ["Reason", "Message", "Exit Code", "Signal", "Started", "Finished"]
 
   /// A container's state lines: `Last Termination State` is the 1.0–1.2 label of `Last State`.
   static let stateLabels: Set<Substring> = ["State", "Last State", "Last Termination State"]
@@ -85,18 +92,16 @@ struct DescribeBlock {
   }
 
   mutating func feed(_ line: KubectlLine, emit: (Record) -> Void) -> SourceAccount.Verdict? {
-    if case .events = section, var table = events {
-      if let verdict = table.feed(line, context: context, ages: &memo.ages, emit: emit) {
-        events = table
-        return verdict
-      }
-      events = table
-      guard line.indent == 0, let f = line.field, Self.topKeys.contains(f.key) else { return nil }
+    // The sets the line's key is in, looked up once (`DescribeKeys`; empty without a field).
+    let keyKind = line.field.map { DescribeKeys.kind($0.key) } ?? []
+    if case .events = section, events?.era != nil {
+      // Fed in place: a copy of the table per line copied its held row and owner each time.
+      if let verdict = events?.feed(line, context: context, ages: &memo.ages, emit: emit) { return verdict }
+      guard line.indent == 0, line.field != nil, keyKind.contains(.top) else { return nil }
     }
     if containerField == .stateMessage, messageLines < 200 {
-      if let f = line.field,
-        Self.stateKeys.contains(f.key) || Self.containerKeys.contains(f.key)
-          || (line.indent == 0 && Self.topKeys.contains(f.key))
+      if line.field != nil,
+        keyKind.contains(.state) || keyKind.contains(.container) || (line.indent == 0 && keyKind.contains(.top))
       {
         containerField = .state
       } else {
@@ -108,23 +113,23 @@ struct DescribeBlock {
         return .parsed
       }
     }
-    if line.indent == 0, let f = line.field, Self.topKeys.contains(f.key) || isGenericTopKey(f.key) {
+    if line.indent == 0, let f = line.field, keyKind.contains(.top) || isGenericTopKey(f.key) {
       // A second `Name:` that did not start a new object is a volume's or an annotation's.
       if f.key == "Name", name != nil { return .ignored }
-      if case .containers = section, Self.stateKeys.contains(f.key) || Self.containerKeys.contains(f.key) {
-        return sectionLine(line, emit: emit)
+      if case .containers = section, keyKind.contains(.state) || keyKind.contains(.container) {
+        return sectionLine(line, keyKind: keyKind, emit: emit)
       }
       if (section == .tolerations || section == .taints || section == .annotations || section == .labels),
-        !Self.topKeys.contains(f.key)
+        !keyKind.contains(.top)
       {
-        return sectionLine(line, emit: emit)
+        return sectionLine(line, keyKind: keyKind, emit: emit)
       }
       return topField(f.key, f.value, line: line, emit: emit)
     }
     if line.indent == 0, (section == .top), let f = line.field, f.key == "Reason" || f.key == "Message" {
       return topField(f.key, f.value, line: line, emit: emit)
     }
-    return sectionLine(line, emit: emit)
+    return sectionLine(line, keyKind: keyKind, emit: emit)
   }
 
   /// A capitalised `Key:` at column 0 that podmortem does not read (a Service's `Type:`, a PVC's
@@ -302,7 +307,10 @@ struct DescribeBlock {
 
   // MARK: section lines
 
-  private mutating func sectionLine(_ line: KubectlLine, emit: (Record) -> Void) -> SourceAccount.Verdict? {
+  /// `keyKind`: the sets the line's key is in (`DescribeKeys`).
+  private mutating func sectionLine(
+    _ line: KubectlLine, keyKind: DescribeKeyKind, emit: (Record) -> Void
+  ) -> SourceAccount.Verdict? {
     switch section {
     case .top:
       return nil
@@ -323,7 +331,7 @@ struct DescribeBlock {
     case .conditions:
       return conditionLine(line)
     case .containers(let role):
-      return containerLine(line, role: role)
+      return containerLine(line, role: role, keyKind: keyKind)
     case .events:
       return nil
     }
@@ -380,7 +388,9 @@ struct DescribeBlock {
 
   // MARK: containers
 
-  private mutating func containerLine(_ line: KubectlLine, role: ContainerSnapshot.Role) -> SourceAccount.Verdict? {
+  private mutating func containerLine(
+    _ line: KubectlLine, role: ContainerSnapshot.Role, keyKind: DescribeKeyKind
+  ) -> SourceAccount.Verdict? {
     let f = line.field
     // kubectl indents by two (§1.1): a line at 0 or 1 is a paste whose indentation was stripped or
     // flattened to one space, so its depth says nothing.
@@ -392,13 +402,13 @@ struct DescribeBlock {
     }
     // State sub-lines sit at 6 in kubectl's layout; in a paste whose indentation shifted, deeper
     // than their `State:` line is enough.
-    if let f, state != nil, containerField == .state || containerField == .stateMessage,
-      Self.stateKeys.contains(f.key), flat || line.indent >= 6 || line.indent > stateIndent
+    if let f, hasState, containerField == .state || containerField == .stateMessage,
+      keyKind.contains(.state), flat || line.indent >= 6 || line.indent > stateIndent
     {
       return stateField(f.key, f.value, line: line)
     }
-    if let f, Self.containerKeys.contains(f.key), line.indent == 0 || line.indent <= 5 {
-      return containerFieldLine(f.key, f.value, line: line)
+    if let f, keyKind.contains(.container), line.indent == 0 || line.indent <= 5 {
+      return containerFieldLine(f.key, f.value, isStateLabel: keyKind.contains(.stateLabel), line: line)
     }
     // With the indentation gone, the next container's `name:` follows its predecessor's last list
     // (`Mounts:`) directly; a list item is a path or an argument, never a bare label and colon.
@@ -473,14 +483,13 @@ struct DescribeBlock {
   }
 
   private mutating func containerFieldLine(
-    _ key: Substring, _ value: Substring, line: KubectlLine
+    _ key: Substring, _ value: Substring, isStateLabel: Bool, line: KubectlLine
   ) -> SourceAccount.Verdict? {
-    if container == nil, Self.stateLabels.contains(key) || key == "Restart Count", case .containers(let role) = section
-    {
+    if !hasContainer, isStateLabel || key == "Restart Count", case .containers(let role) = section {
       // A section whose container name line was cut from the paste (`Containers:` then `State:`).
       container = ContainerSnapshot(name: ContainerSnapshot.unknownName, role: role)
     }
-    guard container != nil else { return nil }
+    guard hasContainer else { return nil }
     endState()
     containerField = .none
     // A key of up to 15 bytes is a `String` held inline: each case compares its bits, where a
@@ -575,8 +584,7 @@ struct DescribeBlock {
   }
 
   private mutating func endState() {
-    guard let s = state else { return }
-    state = nil
+    guard let s = state.take() else { return }
     if s.isLast {
       container?.lastState = s.build()
       container?.lastStateEvidence = s.evidence
@@ -592,8 +600,7 @@ struct DescribeBlock {
   private mutating func endContainer() {
     endState()
     containerField = .none
-    if let c = container { pod.containers.append(c) }
-    container = nil
+    if let c = container.take() { pod.containers.append(c) }
   }
 
   // MARK: events and emission
@@ -632,14 +639,17 @@ struct DescribeBlock {
     emitted = true
     switch kind {
     case "Pod":
-      var p = pod
+      let deletion = deletionTimestamp()
+      // Moved out, not copied: the block emits its pod once, and nothing reads it afterwards.
+      var p = PodSnapshot(name: "")
+      swap(&p, &pod)
       p.name = name
       p.namespace = namespace
       p.conditions = conditions
       p.capturedAt = context.captureTime
       p.evidence = evidence
       if unnamedPod { p.pastedAt = startedAt }
-      p.deletionTimestamp = deletionTimestamp()
+      p.deletionTimestamp = deletion
       emit(.pod(p))
     case "Node":
       var n = NodeSnapshot(name: name)

@@ -28,8 +28,9 @@ struct DescribeEventsTable {
   /// The era a header line names, if it is one.
   static func header(_ line: KubectlLine) -> Era? {
     // Every line of a describe's Events table is asked: only `Type …` or `FirstSeen …` may be one.
-    let first = line.isASCII ? KubectlBytes.firstWord(line.body) : nil
-    if let first, !first.elementsEqual("Type".utf8), !first.elementsEqual("FirstSeen".utf8) { return nil }
+    if line.isASCII, !KubectlBytes.firstWordIs(line.body, "Type"), !KubectlBytes.firstWordIs(line.body, "FirstSeen") {
+      return nil
+    }
     let words = line.tokens
     switch words {
     case ["Type", "Reason", "Age", "From", "Message"]: return .modern
@@ -84,8 +85,8 @@ struct DescribeEventsTable {
 
   /// Emits the row still waiting for continuation lines.
   mutating func flush(emit: (Record) -> Void) {
-    if let event = pending { emit(.event(event)) }
-    pending = nil
+    // Moved out, not copied: the row is emitted once.
+    if let event = pending.take() { emit(.event(event)) }
     pendingLines = 0
   }
 

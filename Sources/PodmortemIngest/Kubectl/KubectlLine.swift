@@ -22,29 +22,19 @@ struct KubectlLine {
   /// fast paths are tested against (`KubectlBytesTests`).
   init(_ line: Line, bytes: Bool = true) {
     self.line = line
-    if bytes, let plain = Self.plain(line.text) {
+    if bytes, let shape = Self.plainShape(line.text) {
       // Nothing to clean (no colour, quote, code, bold, comment, pipe or frame): only the trailing
       // white space goes, and every question below is answered from the bytes.
       let utf8 = line.text.utf8
-      var end = utf8.endIndex
-      var trimmed = false
-      while end > utf8.startIndex {
-        let before = utf8.index(before: end)
-        guard KubectlBytes.isWhitespace(utf8[before]) else { break }
-        end = before
-        trimmed = true
-      }
-      self.text = trimmed ? String(Substring(utf8[..<end])) : line.text
-      let bytes = self.text.utf8
-      var start = bytes.startIndex
-      var indent = 0
-      while start < bytes.endIndex, KubectlBytes.isBlank(bytes[start]) {
-        indent += bytes[start] == 0x09 ? 2 : 1
-        start = bytes.index(after: start)
-      }
-      self.indent = indent
-      self.body = Substring(bytes[start...])
-      self.isASCII = plain
+      let text =
+        shape.end < utf8.count
+        ? String(Substring(utf8[..<utf8.index(utf8.startIndex, offsetBy: shape.end)])) : line.text
+      let bytes = text.utf8
+      let body = Substring(bytes[bytes.index(bytes.startIndex, offsetBy: shape.start)...])
+      self.text = text
+      self.indent = shape.indent
+      self.body = body
+      self.isASCII = true
       self.field = KubectlBytes.field(body)
       return
     }
@@ -78,14 +68,26 @@ struct KubectlLine {
     self.field = isASCII ? KubectlBytes.field(body) : Self.characterField(body)
   }
 
-  /// True when `text` is ASCII and holds nothing the cleaning steps of `init` would change: no
-  /// ESC or `^` (colour), `*` (bold), `|` (a markdown table), no `>`, `` ` `` or `#` first and no
-  /// `` ` `` last. Nil when it does (or is not stored contiguously): the full cleaning runs.
-  private static func plain(_ text: String) -> Bool? {
-    text.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
-      guard let first = bytes.first, let last = bytes.last else { return true }
-      if first == 0x3E || first == 0x60 || first == 0x23 || last == 0x60 { return nil }
-      return isPlain(bytes) ? true : nil
+  /// When `text` is ASCII and holds nothing the cleaning steps of `init` would change (no ESC or
+  /// `^` (colour), `*` (bold), `|` (a markdown table), no `>`, `` ` `` or `#` first and no `` ` ``
+  /// last): where its trailing white space begins (`end`), where its indentation ends (`start`)
+  /// and the indentation in columns, a tab counting as two, read in one pass over the bytes. Nil
+  /// when it does (or is not stored contiguously): the full cleaning runs.
+  private static func plainShape(_ text: String) -> (end: Int, start: Int, indent: Int)? {
+    text.utf8.withContiguousStorageIfAvailable { bytes -> (end: Int, start: Int, indent: Int)? in
+      if let first = bytes.first, let last = bytes.last {
+        if first == 0x3E || first == 0x60 || first == 0x23 || last == 0x60 { return nil }
+        guard isPlain(bytes) else { return nil }
+      }
+      var end = bytes.count
+      while end > 0, KubectlBytes.isWhitespace(bytes[end - 1]) { end -= 1 }
+      var start = 0
+      var indent = 0
+      while start < end, KubectlBytes.isBlank(bytes[start]) {
+        indent += bytes[start] == 0x09 ? 2 : 1
+        start += 1
+      }
+      return (end, start, indent)
     } ?? nil
   }
 
@@ -127,7 +129,7 @@ struct KubectlLine {
   /// The words of the line, split on spaces and tabs; each keeps its position in `text`.
   var tokens: [Substring] {
     let words = isASCII ? KubectlBytes.words(body) : body.split(whereSeparator: { $0 == " " || $0 == "\t" })
-    return body.utf8.contains(0x3C) ? Self.joiningPlaceholders(words) : words
+    return KubectlBytes.contains(body.utf8, 0x3C) ? Self.joiningPlaceholders(words) : words
   }
 
   /// `words` with a poster's placeholder of up to three words kept as one token: `pod/egg-<id here>`

@@ -66,10 +66,7 @@ struct TableHeader: Equatable {
     // (checked below for every word): a first word with a lower-case letter or a colon (`Name:`,
     // `worker:`, `Normal`) answers before any word array is built.
     if line.isASCII {
-      let first = KubectlBytes.firstWord(line.body)
-      guard let b = first.first, KubectlBytes.isUpper(b),
-        !first.contains(where: { KubectlBytes.isLower($0) || $0 == 0x3A })
-      else { return nil }
+      guard KubectlBytes.firstWordMayOpenHeader(line.body) else { return nil }
     }
     var words = line.tokens
     // A header whose first word lost its start in the copy (`AST SEEN   TYPE …`, `ME   READY …`).

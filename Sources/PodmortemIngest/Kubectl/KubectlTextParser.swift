@@ -453,7 +453,7 @@ package struct KubectlTextParser: LineParser {
       line.isASCII || body.utf8.prefix(Self.longestBoundaryPrefix).allSatisfy({ $0 < 0x80 }),
       first >= 0x80 || !Self.boundaryFirstBytes[Int(first)]
         || !Self.boundaryPrefixes.contains(where: { body.utf8.starts(with: $0) }),
-      !body.utf8.elementsEqual("--".utf8)
+      !KubectlBytes.equals(body.utf8, "--")
     {
       return KubectlCommand.isCommand(body)
     }
