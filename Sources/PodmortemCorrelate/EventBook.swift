@@ -57,17 +57,21 @@ package struct EventBook: Sendable {
       }
     }
 
-    /// Adds one observation of `event` and keeps the smallest pattern id seen with its captures.
+    /// Adds one observation of an event whose message matched pattern `id` with `eventCaptures`,
+    /// and keeps the smallest pattern id seen with its captures. Given the event's two fields, not
+    /// the event: the closure that calls this (`EventBook.add`) held a copy of the whole event,
+    /// every string of it retained, per event (issue 16, perf).
     mutating func add(
-      _ lineage: Lineage, kindSpelling spelling: String?, event: Event, isCombined: Bool, message: String
+      _ lineage: Lineage, kindSpelling spelling: String?, patternID id: String?, captures eventCaptures: [KeyValue],
+      isCombined: Bool, message: String
     ) {
       add(lineage, kindSpelling: spelling)
-      if let id = event.patternID, patternID.map({ id < $0 }) ?? true {
+      if let id, patternID.map({ id < $0 }) ?? true {
         patternID = id
-        captures = event.captures
+        captures = eventCaptures
       }
-      if isCombined, event.patternID != nil, event.patternID == patternID {
-        capturesByMessage[message] = event.captures
+      if isCombined, id != nil, id == patternID {
+        capturesByMessage[message] = eventCaptures
       }
     }
   }
@@ -88,8 +92,13 @@ package struct EventBook: Sendable {
     let spelling = event.involved.kind.flatMap { $0.isEmpty ? nil : $0 }
     // Mutated in place with one lookup: a copy taken out of the dictionary would copy its
     // lineages on every add, and each lookup hashes every field of the identity.
+    let patternID = event.patternID
+    let captures = event.captures
+    let isCombined = identity.isCombined
     entries.modify(identity) {
-      $0.add(lineage, kindSpelling: spelling, event: event, isCombined: identity.isCombined, message: cleanMessage)
+      $0.add(
+        lineage, kindSpelling: spelling, patternID: patternID, captures: captures, isCombined: isCombined,
+        message: cleanMessage)
     }
   }
 
