@@ -291,6 +291,9 @@ package struct EventBook: Sendable {
   /// object their times overlap most, or kept as objects of their own.
   static func objects(of cluster: Entry) -> [Lineage] {
     var named = cluster.named.values.sorted(by: lineageOrder)
+    // No unnamed lineage (nearly every cluster of an event list): nothing is joined, the named
+    // ones are the objects, as the steps below would give them.
+    if cluster.unnamed.isEmpty { return named }
     var unnamed: [Lineage] = []
     for l in cluster.unnamed { unnamed = coalesce(unnamed, adding: l) }
     unnamed.sort { ($0.span?.earliest ?? .distantPast) < ($1.span?.earliest ?? .distantPast) }
@@ -335,8 +338,10 @@ package struct EventBook: Sendable {
     let objects = objects(of: cluster)
     let firstSeen = objects.compactMap(\.firstSeen).min { ($0.earliest, $0.latest) < ($1.earliest, $1.latest) }
     let lastSeen = objects.compactMap(\.lastSeen).max { ($0.latest, $0.earliest) < ($1.latest, $1.earliest) }
-    var evidence = EvidenceSample()
-    for o in objects { evidence.merge(o.evidence) }
+    // One object (nearly every event): its sample is the merged one, as merging it into an empty
+    // sample gives it back (`EvidenceSample.merge`).
+    var evidence = objects.count == 1 ? objects[0].evidence : EvidenceSample()
+    if objects.count != 1 { for o in objects { evidence.merge(o.evidence) } }
     var caveats: [String] = []
     if objects.contains(where: \.contradicts) {
       caveats.append("sources disagree on when this event happened: the union of their ranges is kept")
