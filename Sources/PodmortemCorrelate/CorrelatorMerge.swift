@@ -60,17 +60,23 @@ extension Correlator {
 extension EventBook {
   /// Adds every observation `other` holds, entry by entry; `other` is left empty.
   mutating func merge(_ other: inout EventBook) {
-    let (identities, values) = other.entries.drain()
+    let (identities, drained) = other.entries.drain()
+    var values = drained
     for i in identities.indices {
       let entry = values[i]
-      entries.modify(identities[i]) { $0.absorb(entry) }
+      values[i] = Entry()
+      if entry.absorbsAsItself {
+        entries.insert(entry, as: identities[i]) { $0.absorb(entry) }
+      } else {
+        entries.modify(identities[i]) { $0.absorb(entry) }
+      }
     }
   }
 }
 
 extension EventBook.Entry {
   /// Takes the lineages and the pattern of `other`, an entry of the same identity: what adding its
-  /// observations one by one gives (`add(_:kindSpelling:event:isCombined:message:)`).
+  /// observations one by one gives (`add(_:kindSpelling:patternID:captures:isCombined:message:)`).
   mutating func absorb(_ other: EventBook.Entry) {
     if let spelling = other.kindSpelling { kindSpelling = min(kindSpelling ?? spelling, spelling) }
     for lineage in other.named.values {

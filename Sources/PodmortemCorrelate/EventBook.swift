@@ -34,6 +34,14 @@ package struct EventBook: Sendable {
       }
     }
 
+    /// True when absorbing this entry into an empty one gives this entry back
+    /// (`absorb(_:)`): at most one lineage with a name, which is its key (names stay single while
+    /// observations are added), at most one without, and captures only with a pattern. Nearly
+    /// every entry of an event list is one, and `EventBook.merge` then moves it whole.
+    var absorbsAsItself: Bool {
+      named.isSingle && unnamed.count <= 1 && (patternID != nil || (captures.isEmpty && capturesByMessage.isEmpty))
+    }
+
     /// Takes the pattern of `entry` when this one has none (resolution: an entry that begins a
     /// cluster takes the lineages of compatible ones).
     mutating func adoptPattern(of entry: Entry) {
@@ -57,17 +65,21 @@ package struct EventBook: Sendable {
       }
     }
 
-    /// Adds one observation of `event` and keeps the smallest pattern id seen with its captures.
+    /// Adds one observation of an event whose message matched pattern `id` with `eventCaptures`,
+    /// and keeps the smallest pattern id seen with its captures. Given the event's two fields, not
+    /// the event: the closure that calls this (`EventBook.add`) held a copy of the whole event,
+    /// every string of it retained, per event (issue 16, perf).
     mutating func add(
-      _ lineage: Lineage, kindSpelling spelling: String?, event: Event, isCombined: Bool, message: String
+      _ lineage: Lineage, kindSpelling spelling: String?, patternID id: String?, captures eventCaptures: [KeyValue],
+      isCombined: Bool, message: String
     ) {
       add(lineage, kindSpelling: spelling)
-      if let id = event.patternID, patternID.map({ id < $0 }) ?? true {
+      if let id, patternID.map({ id < $0 }) ?? true {
         patternID = id
-        captures = event.captures
+        captures = eventCaptures
       }
-      if isCombined, event.patternID != nil, event.patternID == patternID {
-        capturesByMessage[message] = event.captures
+      if isCombined, id != nil, id == patternID {
+        capturesByMessage[message] = eventCaptures
       }
     }
   }
@@ -88,8 +100,13 @@ package struct EventBook: Sendable {
     let spelling = event.involved.kind.flatMap { $0.isEmpty ? nil : $0 }
     // Mutated in place with one lookup: a copy taken out of the dictionary would copy its
     // lineages on every add, and each lookup hashes every field of the identity.
+    let patternID = event.patternID
+    let captures = event.captures
+    let isCombined = identity.isCombined
     entries.modify(identity) {
-      $0.add(lineage, kindSpelling: spelling, event: event, isCombined: identity.isCombined, message: cleanMessage)
+      $0.add(
+        lineage, kindSpelling: spelling, patternID: patternID, captures: captures, isCombined: isCombined,
+        message: cleanMessage)
     }
   }
 
@@ -274,6 +291,9 @@ package struct EventBook: Sendable {
   /// object their times overlap most, or kept as objects of their own.
   static func objects(of cluster: Entry) -> [Lineage] {
     var named = cluster.named.values.sorted(by: lineageOrder)
+    // No unnamed lineage (nearly every cluster of an event list): nothing is joined, the named
+    // ones are the objects, as the steps below would give them.
+    if cluster.unnamed.isEmpty { return named }
     var unnamed: [Lineage] = []
     for l in cluster.unnamed { unnamed = coalesce(unnamed, adding: l) }
     unnamed.sort { ($0.span?.earliest ?? .distantPast) < ($1.span?.earliest ?? .distantPast) }
@@ -318,8 +338,10 @@ package struct EventBook: Sendable {
     let objects = objects(of: cluster)
     let firstSeen = objects.compactMap(\.firstSeen).min { ($0.earliest, $0.latest) < ($1.earliest, $1.latest) }
     let lastSeen = objects.compactMap(\.lastSeen).max { ($0.latest, $0.earliest) < ($1.latest, $1.earliest) }
-    var evidence = EvidenceSample()
-    for o in objects { evidence.merge(o.evidence) }
+    // One object (nearly every event): its sample is the merged one, as merging it into an empty
+    // sample gives it back (`EvidenceSample.merge`).
+    var evidence = objects.count == 1 ? objects[0].evidence : EvidenceSample()
+    if objects.count != 1 { for o in objects { evidence.merge(o.evidence) } }
     var caveats: [String] = []
     if objects.contains(where: \.contradicts) {
       caveats.append("sources disagree on when this event happened: the union of their ranges is kept")

@@ -25,13 +25,36 @@ struct EntryTable: Sendable {
 
   init() {}
 
-  /// Applies `body` to the entry of `identity`, made empty first when there is none.
+  /// Applies `body` to the entry of `identity`, made empty first when there is none. A new
+  /// entry is made empty in its place and changed there: built aside and then stored, it was
+  /// copied into its slot (every string it holds retained, then released) once per new identity
+  /// (issue 16, perf).
   mutating func modify(_ identity: EventIdentity, _ body: (inout EventBook.Entry) -> Void) {
     let hash = identity.hashValue
     if let position = find(identity, hash: hash) {
       body(&chunks[position >> Self.chunkShift][position & (Self.chunkSize - 1)].entry)
       return
     }
+    let position = append(identity, hash: hash, entry: EventBook.Entry())
+    body(&chunks[position >> Self.chunkShift][position & (Self.chunkSize - 1)].entry)
+  }
+
+  /// Stores `entry` as the entry of `identity` when there is none; else applies `body` to the
+  /// entry there. `EventBook.merge` moves an entry the book lacks instead of absorbing it into an
+  /// empty one, when that gives the same entry (`EventBook.Entry.absorbsAsItself`).
+  mutating func insert(
+    _ entry: consuming EventBook.Entry, as identity: EventIdentity, orModify body: (inout EventBook.Entry) -> Void
+  ) {
+    let hash = identity.hashValue
+    if let position = find(identity, hash: hash) {
+      body(&chunks[position >> Self.chunkShift][position & (Self.chunkSize - 1)].entry)
+      return
+    }
+    _ = append(identity, hash: hash, entry: entry)
+  }
+
+  /// Adds `entry` for `identity`, not held yet, at the next position, which it returns.
+  private mutating func append(_ identity: EventIdentity, hash: Int, entry: consuming EventBook.Entry) -> Int {
     if (count + 1) * 2 > index.count { grow() }
     let position = count
     if position & (Self.chunkSize - 1) == 0 {
@@ -42,12 +65,11 @@ struct EntryTable: Sendable {
       chunkKeys.reserveCapacity(Self.chunkSize)
       keys.append(chunkKeys)
     }
-    var entry = EventBook.Entry()
-    body(&entry)
     chunks[position >> Self.chunkShift].append(Slot(hash: hash, entry: entry))
     keys[position >> Self.chunkShift].append(identity)
     count += 1
     place(position, hash: hash)
+    return position
   }
 
   private func find(_ identity: EventIdentity, hash: Int) -> Int? {
@@ -131,6 +153,9 @@ struct LineageMap: Sendable {
   init() {}
 
   var isEmpty: Bool { one == nil && many.isEmpty }
+
+  /// True when the map holds at most one lineage (`one`, or nothing).
+  var isSingle: Bool { many.isEmpty }
 
   /// The lineages, in no particular order.
   var values: [Lineage] {

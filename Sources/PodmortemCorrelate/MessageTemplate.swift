@@ -19,30 +19,43 @@ package enum MessageTemplate {
   /// `events` is consumed, so the events are changed in place, not in a copy of the array.
   package static func assign(_ events: consuming [MergedEvent]) -> [MergedEvent] {
     var out = consume events
-    var templates: [String?] = []
-    templates.reserveCapacity(out.count)
-    var messages: [Key: Set<String>] = [:]
+    // Each event's group is remembered by its number (-1: a combined event), so the second pass
+    // reads it from an array instead of building and hashing the group's key again (issue 16, perf).
+    var groupOf: [Int] = []
+    groupOf.reserveCapacity(out.count)
+    var numbers: [Key: Int] = [:]
+    var groups: [(template: String, messages: Set<String>)] = []
     for e in out {
       guard !e.message.hasPrefix(EventIdentity.combinedPrefix) else {
-        templates.append(nil)
+        groupOf.append(-1)
         continue
       }
       let t = template(e.message)
-      templates.append(t)
-      messages[Key(type: e.type.description, reason: e.reason, template: t), default: []].insert(e.message)
+      let key = Key(type: e.type.description, reason: e.reason, template: t)
+      let number: Int
+      if let known = numbers[key] {
+        number = known
+      } else {
+        number = groups.count
+        numbers[key] = number
+        groups.append((t, []))
+      }
+      groupOf.append(number)
+      groups[number].messages.insert(e.message)
     }
+    numbers = [:]
     // Each group's template is given to its events as one string, the key's: a template shared by
     // thousands of events is stored once, not once per event.
-    var exemplars: [Key: (template: String, messages: [String])] = [:]
-    for (key, group) in messages where group.count >= 2 {
-      exemplars[key] = (key.template, Array(group.sorted().prefix(exemplarLimit)))
+    var exemplars: [(template: String, messages: [String])?] = Array(repeating: nil, count: groups.count)
+    var any = false
+    for (number, group) in groups.enumerated() where group.messages.count >= 2 {
+      exemplars[number] = (group.template, Array(group.messages.sorted().prefix(exemplarLimit)))
+      any = true
     }
-    messages = [:]
-    guard !exemplars.isEmpty else { return out }
+    groups = []
+    guard any else { return out }
     for i in out.indices {
-      guard let t = templates[i],
-        let chosen = exemplars[Key(type: out[i].type.description, reason: out[i].reason, template: t)]
-      else { continue }
+      guard groupOf[i] >= 0, let chosen = exemplars[groupOf[i]] else { continue }
       out[i].template = chosen.template
       out[i].exemplars = chosen.messages
     }

@@ -51,6 +51,11 @@ struct EventLineageTests {
       var expected: [Evidence] = []
       for e in kept.flatMap({ $0 }).sorted(by: order) where expected.last != e { expected.append(e) }
       #expect(sample.lines == expected)
+      // `EventBook.mergedEvent` takes one object's sample as the merged one: merging it into an
+      // empty sample must give it back.
+      var merged = EvidenceSample()
+      merged.merge(sample)
+      #expect(merged == sample)
     }
   }
 
