@@ -151,27 +151,12 @@ package final class OutputFilter: @unchecked Sendable {
   /// "Secrets"). A renderer that starts printing one of those filters it first, with the
   /// functions below (`log`, `snapshot`, `node`, `workload`).
   func state(_ s: inout CorrelatedState) {
-    var kept = Set<EventKey>()
-    for i in s.pods.indices { pod(&s.pods[i], kept: &kept) }
-    for i in s.events.indices { s.events[i] = event(s.events[i], keptBy: kept) }
+    for i in s.pods.indices { pod(&s.pods[i]) }
+    for i in s.events.indices { s.events[i] = event(s.events[i]) }
     s.caveats = strings(s.caveats)
   }
 
-  /// An event of the history, which holds the very events its pods hold: the event as it is when
-  /// a pod's event equal to it was filtered and stayed the same (filtering it again would give
-  /// the same text and number no token), else filtered. On 10,000 describes every history event
-  /// was filtered twice, once in its pod and once here (docs/architecture.md "Secrets", Speed).
-  func event(_ e: MergedEvent, keptBy kept: Set<EventKey>) -> MergedEvent {
-    kept.contains(EventKey(e)) ? e : event(e)
-  }
-
   func pod(_ p: inout PodHistory) {
-    var kept = Set<EventKey>()
-    pod(&p, kept: &kept)
-  }
-
-  /// Filters `p` in place and adds to `kept` the events of it that filtering left the same.
-  func pod(_ p: inout PodHistory, kept: inout Set<EventKey>) {
     p.key.namespace = self(p.key.namespace)
     p.key.name = self(p.key.name)
     p.key.uid = self(p.key.uid)
@@ -182,7 +167,7 @@ package final class OutputFilter: @unchecked Sendable {
     if latest != p.latest { p.latest = latest }
     for i in p.events.indices {
       let e = event(p.events[i])
-      if e.sharesStorage(with: p.events[i]) { kept.insert(EventKey(e)) } else { p.events[i] = e }
+      if !e.sharesStorage(with: p.events[i]) { p.events[i] = e }
     }
     // Assigned only when filtering changed an entry: a pod filtered ahead on a copy then copies
     // no timeline that stays the same (`OutputFilterAhead.swift`).

@@ -47,23 +47,20 @@ extension OutputFilter {
     // Each thread works on its own range of the same lists, in place: the pods are not copied.
     let ahead = OutputFilter(ahead: masker)
     let progress = AheadProgress(podsDone: cut)
-    // The events of the pods this thread filters that stayed the same: the history's copies of
-    // them are not filtered again (`event(_:keptBy:)`). The other thread keeps its own.
-    var kept = Set<EventKey>()
     s.pods.withUnsafeMutableBufferPointer { pods in
       s.events.withUnsafeMutableBufferPointer { events in
         let lists = AheadLists(pods: pods, events: events)
         _ = BothCores.run(
           {
             for i in findings.indices { findings[i] = finding(findings[i]) }
-            for i in 0..<cut { pod(&pods[i], kept: &kept) }
+            for i in 0..<cut { pod(&pods[i]) }
           },
           { [lists, progress, ahead, cut] in ahead.filterAhead(lists, from: cut, progress: progress) })
       }
     }
     // From the first pod or event that held a secret on, in order, numbering tokens.
-    for i in progress.podsDone..<s.pods.count { pod(&s.pods[i], kept: &kept) }
-    for i in progress.eventsDone..<s.events.count { s.events[i] = event(s.events[i], keptBy: kept) }
+    for i in progress.podsDone..<s.pods.count { pod(&s.pods[i]) }
+    for i in progress.eventsDone..<s.events.count { s.events[i] = event(s.events[i]) }
     s.caveats = strings(s.caveats)
   }
 
@@ -71,17 +68,15 @@ extension OutputFilter {
   /// secret; a pod is filtered on a copy, so the one that stops it is left as it was.
   private func filterAhead(_ lists: AheadLists, from cut: Int, progress: AheadProgress) {
     guard let ahead else { return }
-    // A pod that met a secret adds its events here too, but this thread stops at it.
-    var kept = Set<EventKey>()
     for i in cut..<lists.pods.count {
       var p = lists.pods[i]
-      pod(&p, kept: &kept)
+      pod(&p)
       if ahead.metSecret { return }
       lists.pods[i] = p
       progress.podsDone = i + 1
     }
     for i in lists.events.indices {
-      let e = event(lists.events[i], keptBy: kept)
+      let e = event(lists.events[i])
       if ahead.metSecret { return }
       lists.events[i] = e
       progress.eventsDone = i + 1

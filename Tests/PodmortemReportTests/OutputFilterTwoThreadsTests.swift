@@ -101,38 +101,6 @@ struct OutputFilterTwoThreadsTests {
     #expect(masked > 100)
   }
 
-  @Test("a history event a pod's filtering left the same is not filtered again: the same state and tokens")
-  func historyKeptByPods() {
-    var rng = SplitMix64(seed: 16_011)
-    var masked = 0
-    for round in 0..<600 {
-      var (state, _) = Self.input(&rng, secretsFrom: round % 6)
-      // Equal events built apart (not sharing storage) and events of no pod in the history too.
-      for i in state.events.indices where Int.random(in: 0..<4, using: &rng) == 0 {
-        state.events[i].count += 0
-      }
-      state.events.shuffle(using: &rng)
-      let reveal = round % 7 == 0
-      // What every event filtered on its own gives (the code before `event(_:keptBy:)`).
-      let old = OutputFilter(masker: reveal ? nil : SecretMasker())
-      var oldState = state
-      for i in oldState.pods.indices { old.pod(&oldState.pods[i]) }
-      for i in oldState.events.indices { oldState.events[i] = old.event(oldState.events[i]) }
-      oldState.caveats = old.strings(oldState.caveats)
-      let new = OutputFilter(masker: reveal ? nil : SecretMasker())
-      var newState = state
-      new.state(&newState)
-      #expect(newState.pods == oldState.pods, "round \(round)")
-      #expect(newState.events == oldState.events, "round \(round)")
-      #expect(newState.caveats == oldState.caveats, "round \(round)")
-      #expect(new.masker?.distinctSecrets == old.masker?.distinctSecrets, "round \(round)")
-      let d = Diagnostic(.warning, SourceRef(source: "f", line: 1), "x password=hunter23pw")
-      #expect(new.diagnostic(d) == old.diagnostic(d), "round \(round)")
-      masked += old.masker?.distinctSecrets ?? 0
-    }
-    #expect(masked > 100)
-  }
-
   @Test("below the threshold nothing changes: one thread, the same result")
   func belowThreshold() {
     var rng = SplitMix64(seed: 7)
