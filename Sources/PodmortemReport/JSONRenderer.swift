@@ -137,6 +137,16 @@ enum ReportTime {
   static func wholeSecond(_ seconds: Double) -> String? {
     guard seconds >= 0, seconds <= lastFastSecond else { return nil }
     let total = Int(seconds)
+    var bytes = [UInt8](repeating: 0, count: 20)
+    bytes.withUnsafeMutableBytes { writeWholeSecond(total, into: $0) }
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
+  /// The 20 bytes of `yyyy-MM-ddTHH:mm:ssZ` for `total` seconds from 1970 (0 through
+  /// `lastFastSecond`) into the first 20 bytes of `bytes`: `wholeSecond`'s text, also written
+  /// by `JSONStreamWriter.time` straight into its buffer.
+  static func writeWholeSecond(_ total: Int, into bytes: UnsafeMutableRawBufferPointer) {
+    precondition(total >= 0 && Double(total) <= lastFastSecond && bytes.count >= 20)
     let days = total / 86_400
     let secondOfDay = total % 86_400
     let z = days + 719_468
@@ -148,7 +158,6 @@ enum ReportTime {
     let day = dayOfYear - (153 * monthFromMarch + 2) / 5 + 1
     let month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9
     let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-    var bytes = [UInt8](repeating: 0, count: 20)
     func put(_ value: Int, _ at: Int, _ width: Int) {
       var v = value
       for k in stride(from: at + width - 1, through: at, by: -1) {
@@ -168,7 +177,6 @@ enum ReportTime {
     bytes[16] = 0x3A
     put(secondOfDay % 60, 17, 2)
     bytes[19] = 0x5A
-    return String(decoding: bytes, as: UTF8.self)
   }
 
   /// A time range for people, to the nearest second: a range narrower than a second is one time

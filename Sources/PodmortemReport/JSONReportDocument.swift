@@ -152,9 +152,9 @@ struct RangeDTO: Encodable {
   func write(to w: inout JSONStreamWriter) {
     w.beginObject()
     w.key("earliest")
-    w.string(ReportTime.iso(earliest))
+    w.time(earliest)
     w.key("latest")
-    w.string(ReportTime.iso(latest))
+    w.time(latest)
     w.endObject()
   }
 }
@@ -248,28 +248,33 @@ struct DiagnosticDTO: Encodable {
   }
 }
 
+/// An evidence line as `line`, `ref` (`source:line`), `source` and `text`. It holds the evidence
+/// itself: `ref`'s text is built only when `JSONEncoder` asks for it, and the stream writes it
+/// from the source and line (`JSONStreamWriter.ref`) without a string per line.
 struct EvidenceDTO: Encodable {
-  let ref: String
-  let source: String
-  let line: Int
-  let text: String
-  init(_ e: Evidence) {
-    ref = e.ref.description
-    source = e.ref.source
-    line = e.ref.line
-    text = e.text
+  let evidence: Evidence
+  init(_ e: Evidence) { evidence = e }
+
+  enum CodingKeys: String, CodingKey { case ref, source, line, text }
+
+  func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(evidence.ref.description, forKey: .ref)
+    try c.encode(evidence.ref.source, forKey: .source)
+    try c.encode(evidence.ref.line, forKey: .line)
+    try c.encode(evidence.text, forKey: .text)
   }
 
   func write(to w: inout JSONStreamWriter) {
     w.beginObject()
     w.key("line")
-    w.int(line)
+    w.int(evidence.ref.line)
     w.key("ref")
-    w.string(ref)
+    w.ref(evidence.ref)
     w.key("source")
-    w.string(source)
+    w.string(evidence.ref.source)
     w.key("text")
-    w.string(text)
+    w.string(evidence.text)
     w.endObject()
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PodmortemModel
 
 /// Writes JSON byte for byte as Foundation's `JSONEncoder` does with `[.prettyPrinted,
 /// .sortedKeys, .withoutEscapingSlashes]` (swift-foundation's `JSONWriter`,
@@ -121,6 +122,45 @@ package struct JSONStreamWriter {
 
   package mutating func string(_ text: String) {
     buffer.append(0x22)
+    escaped(text)
+    buffer.append(0x22)
+    flushIfFull()
+  }
+
+  /// `ref.description` as a string (`source:line`, or the source alone for a line of 0 or
+  /// less), without building that text: `:` and the digits need no escape, so the escaped
+  /// source followed by them is the escaped description (`ReportFastPathTests`).
+  package mutating func ref(_ ref: SourceRef) {
+    buffer.append(0x22)
+    escaped(ref.source)
+    if ref.line > 0 {
+      buffer.append(0x3A)
+      int(ref.line)
+    }
+    buffer.append(0x22)
+    flushIfFull()
+  }
+
+  /// `ReportTime.iso(date)` as a string; a whole second from 1970 to 9999 is written from its
+  /// day count straight into the buffer (it needs no escape), without a string between.
+  package mutating func time(_ date: Date) {
+    let seconds = date.timeIntervalSince1970
+    guard seconds.rounded(.down) == seconds, seconds >= 0, seconds <= ReportTime.lastFastSecond else {
+      string(ReportTime.iso(date))
+      return
+    }
+    var text: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    withUnsafeMutableBytes(of: &text) { scratch in
+      ReportTime.writeWholeSecond(Int(seconds), into: scratch)
+      buffer.append(0x22)
+      buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[0..<20]))
+      buffer.append(0x22)
+    }
+    flushIfFull()
+  }
+
+  /// The bytes of `text` with `"`, `\` and control bytes escaped, runs that need none copied whole.
+  private mutating func escaped(_ text: String) {
     var text = text
     text.withUTF8 { bytes in
       var mark = 0
@@ -141,8 +181,6 @@ package struct JSONStreamWriter {
       }
       buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[mark...]))
     }
-    buffer.append(0x22)
-    flushIfFull()
   }
 
   @inline(__always)

@@ -146,7 +146,17 @@ struct EventKey: Hashable {
 
   init(_ event: MergedEvent) { self.event = event }
 
-  static func == (a: EventKey, b: EventKey) -> Bool { a.event == b.event }
+  /// The same storage, or the cheap fields and then all of them: a set's probe compares the key
+  /// with every event on its way, and `MergedEvent.==` copies both events' fields before it
+  /// compares (on 10,000 describes that copy was most of `citedEvents`' set work).
+  static func == (a: EventKey, b: EventKey) -> Bool {
+    if a.event.sharesStorage(with: b.event) { return true }
+    return a.event.count == b.event.count && a.event.objects == b.event.objects
+      && a.event.evidence.count == b.event.evidence.count
+      && a.event.evidence.first?.ref.line == b.event.evidence.first?.ref.line
+      && a.event.reason.utf8.count == b.event.reason.utf8.count
+      && a.event.message.utf8.count == b.event.message.utf8.count && a.event == b.event
+  }
 
   func hash(into hasher: inout Hasher) {
     hasher.combine(event.count)

@@ -105,6 +105,44 @@ struct ReportFastPathTests {
     }
   }
 
+  /// What `body` writes with a `JSONStreamWriter`, as text.
+  static func written(_ body: (inout JSONStreamWriter) -> Void) -> String {
+    final class Bytes { var data: [UInt8] = [] }
+    let bytes = Bytes()
+    var w = JSONStreamWriter { chunk in
+      bytes.data.append(contentsOf: chunk)
+      return true
+    }
+    body(&w)
+    w.flush()
+    return String(decoding: bytes.data, as: UTF8.self)
+  }
+
+  @Test("times and evidence refs written into the buffer as the strings they replaced")
+  func timesAndRefs() {
+    var rng = SplitMix64(seed: 1_605)
+    var seconds: [Double] = [
+      0, -1, 1.5, 86_399, ReportTime.lastFastSecond, ReportTime.lastFastSecond + 1, -86_400 * 400,
+      1_795_740_000.25, .nan, .infinity, -.infinity,
+    ]
+    for _ in 0..<5_000 {
+      seconds.append(Double(Int.random(in: -100_000...Int(ReportTime.lastFastSecond) + 100_000, using: &rng)))
+      seconds.append(Double.random(in: -1e6...3e11, using: &rng))
+    }
+    for s in seconds {
+      let date = Date(timeIntervalSince1970: s)
+      #expect(Self.written { $0.time(date) } == Self.written { $0.string(ReportTime.iso(date)) }, "\(s)")
+    }
+    // Sources with bytes the writer escapes (quotes, backslashes, controls) and no escape at all.
+    let pieces = ["f", "a/b.txt", "\"", "\\", "\n", "\u{1}", "\u{1F}", "é", "☃", ":", " ", "\t", "x!y"]
+    for _ in 0..<5_000 {
+      let source = (0..<Int.random(in: 0...6, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+      let line = [0, -1, 1, Int.random(in: -5...1_000_000, using: &rng), .max, .min].randomElement(using: &rng)!
+      let ref = SourceRef(source: source, line: line)
+      #expect(Self.written { $0.ref(ref) } == Self.written { $0.string(ref.description) }, "\(ref)")
+    }
+  }
+
   static func event(_ rng: inout SplitMix64, dirty: Bool) -> MergedEvent {
     func s() -> String {
       let options =
@@ -141,6 +179,8 @@ struct ReportFastPathTests {
       let reference = Set(members)
       let keys = Set(members.map(EventKey.init))
       for e in pool + rebuilt { #expect(keys.contains(EventKey(e)) == reference.contains(e)) }
+      // `EventKey.==` (cheap fields first) answers as `MergedEvent.==`.
+      for a in pool + rebuilt { for b in members { #expect((EventKey(a) == EventKey(b)) == (a == b)) } }
     }
   }
 
