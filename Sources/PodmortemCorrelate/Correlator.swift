@@ -29,11 +29,11 @@ package struct Correlator: Sendable {
   var pastedBlocks = Set<SourceRef>()
   var pastedNames: [SourceRef: PodName] = [:]
   /// Snapshots of pods the input does not name (`PodSnapshot.pastedAt`), by block.
-  var pastedPods: [SourceRef: Set<PodSnapshot>] = [:]
+  var pastedPods: [SourceRef: PodSnapshots] = [:]
   /// Kubelet "Event occurred" log lines, gathered per identity until `finish`.
   var kubeletEvents = KubeletEventLog()
   var addedOnly = AddedOnlyCheck()
-  var pods: [PodName: Set<PodSnapshot>] = [:]
+  var pods: [PodName: PodSnapshots] = [:]
 
   /// How many snapshots of one pod are kept from each end of its capture order. A pod captured
   /// a thousand times (a `describe` in a loop) then costs what 2 × 16 captures cost: memory follows
@@ -43,11 +43,8 @@ package struct Correlator: Sendable {
 
   /// Drops the middle snapshot of pod `uid` once it has more than 2 × `snapshotsKept`. The choice
   /// follows `PodAssembly.captureOrder`, a total order, so the result is the same in any input order.
-  static func trim(_ set: inout Set<PodSnapshot>, uid: String?) {
-    let same = set.filter { $0.uid == uid }
-    guard same.count > 2 * snapshotsKept else { return }
-    let sorted = same.sorted(by: PodAssembly.captureOrder)
-    set.remove(sorted[snapshotsKept])
+  static func trim(_ set: inout PodSnapshots, uid: String?) {
+    set.trim(uid: uid, kept: snapshotsKept)
   }
   var podLogs: [PodName: LogSample] = [:]
   /// Logs naming a pod without a namespace, by pod name.
@@ -89,12 +86,12 @@ package struct Correlator: Sendable {
       if pod.name.isEmpty, let block = pod.pastedAt {
         // A pod the input does not name: its block is its identity (and its snapshots are kept
         // like a named pod's, the first and last `snapshotsKept`).
-        if pastedPods[block, default: []].insert(pod).inserted { Self.trim(&pastedPods[block, default: []], uid: nil) }
+        if pastedPods[block, default: []].insert(pod) { Self.trim(&pastedPods[block, default: []], uid: nil) }
         if let t = pod.capturedAt { note(t) }
         return
       }
       let key = PodName(namespace: pod.namespace ?? PodAssembly.defaultNamespace, name: pod.name)
-      if pods[key, default: []].insert(pod).inserted { Self.trim(&pods[key, default: []], uid: pod.uid) }
+      if pods[key, default: []].insert(pod) { Self.trim(&pods[key, default: []], uid: pod.uid) }
       if let t = pod.capturedAt { note(t) }
     case .node(let node):
       nodes[node.name, default: []].insert(node)

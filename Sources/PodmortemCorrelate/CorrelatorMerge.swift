@@ -16,12 +16,12 @@ extension Correlator {
     pastedBlocks.formUnion(other.pastedBlocks)
     for (block, name) in other.pastedNames { pastedNames[block] = min(pastedNames[block] ?? name, name) }
     for (block, snapshots) in other.pastedPods {
-      for pod in snapshots where pastedPods[block, default: []].insert(pod).inserted {
+      for pod in snapshots where pastedPods[block, default: []].insert(pod) {
         Self.trim(&pastedPods[block, default: []], uid: nil)
       }
     }
     for (key, snapshots) in other.pods {
-      for pod in snapshots where pods[key, default: []].insert(pod).inserted {
+      for pod in snapshots where pods[key, default: []].insert(pod) {
         Self.trim(&pods[key, default: []], uid: pod.uid)
       }
     }
