@@ -21,10 +21,6 @@ package struct LogSample: Sendable {
     /// `head[i].ref`): the order is decided on the lines, without reading a record.
     var head: [PackedLog] = []
     var headRefs: [SourceRef] = []
-    /// `headRefs.last` once the head is full, nil before: kept here, beside `seen`, so that a
-    /// record after it (most records, once the head is full) is turned away without reading the
-    /// head's arrays, rarely touched and so mostly out of the cache (issue 16, perf).
-    var headBound: SourceRef?
     /// The `keep` largest records, a ring: sorted from `tailStart` to the end and on from the
     /// start. A record arriving in source order replaces the smallest in place, instead of the
     /// whole window shifting down one on every line. `tailRefs` holds their lines, in step.
@@ -181,10 +177,8 @@ package struct LogSample: Sendable {
   private static func keepSmallest<C: Candidate>(
     _ ends: inout Ends, _ r: borrowing C, _ ref: SourceRef, _ p: inout PackedLog?
   ) {
-    // Records mostly arrive in source order: once the head is full, a later one is out at once.
-    // A line after the largest kept one decides it on the bound alone (`precedes` is false there).
-    if let bound = ends.headBound, bound != ref, bound < ref { return }
     let count = ends.headRefs.count
+    // Records mostly arrive in source order: once the head is full, a later one is out at once.
     if count == keep, !precedes(r, ref, ends.head, ends.headRefs, count - 1) { return }
     for i in 0..<count where isKept(r, ref, ends.head, ends.headRefs, i) { return }
     // Before the first record greater than `r` (the list is sorted: those are a suffix).
@@ -201,7 +195,6 @@ package struct LogSample: Sendable {
     }
     ends.head.insert(packed(r, &p), at: at)
     ends.headRefs.insert(ref, at: at)
-    ends.headBound = ends.headRefs.count == keep ? ends.headRefs.last : nil
   }
 
   /// Keeps `r` in `ends.tail` if it is among the `keep` largest.
