@@ -89,7 +89,113 @@ struct KubeletEventLog: Sendable {
   }
 
   /// The event a line records, from the key/value fields the kubelet log parser unquoted.
+  ///
+  /// Read in one pass over the fields and the captures, and on the UTF-8 of the object and of
+  /// the capture names where they are ASCII: there every `Character` is one byte (a CR LF pair is
+  /// one `Character` of two, neither of them `/`), and `String.hasPrefix` on ASCII compares bytes,
+  /// so the answer is `eventByCharacters`'s. Any other object or capture name is read as there.
+  /// Splitting and slicing by `Character` was most of the cost of an "Event occurred" line
+  /// (issue 16, callgrind; docs/architecture.md "Speed of the kubelet-log path").
   static func event(from log: LogRecord) -> Event? {
+    var object: String?
+    var reason: String?
+    var type: String?
+    var kind: String?
+    var fieldPath: String?
+    var message: String?
+    // The first field of each name, as `LogRecord.field` finds it.
+    for kv in log.fields {
+      switch kv.key {
+      case "object": if object == nil { object = kv.value }
+      case "reason": if reason == nil { reason = kv.value }
+      case "type": if type == nil { type = kv.value }
+      case "kind": if kind == nil { kind = kv.value }
+      case "fieldPath": if fieldPath == nil { fieldPath = kv.value }
+      case "message": if message == nil { message = kv.value }
+      default: break
+      }
+    }
+    guard let object, let reason, let type else { return nil }
+    guard let (namespace, name) = splitObject(object) else { return eventByCharacters(from: log) }
+    guard !name.isEmpty else { return nil }
+    var event = Event(
+      involved: ObjectRef(
+        kind: kind, namespace: namespace, name: name, fieldPath: fieldPath.flatMap { $0.isEmpty ? nil : $0 }),
+      type: EventType(type), reason: reason, message: message ?? "", sourceComponent: "kubelet",
+      count: 1, firstSeen: log.time, lastSeen: log.time)
+    // What Ingest recognised in the message (`event.`-prefixed captures).
+    var patternID: String?
+    var patternSeen = false
+    var captures: [KeyValue] = []
+    for kv in log.captures {
+      if !patternSeen, kv.key == "event.pattern" {
+        patternID = kv.value
+        patternSeen = true
+      }
+      switch eventCapture(kv.key) {
+      case .none: continue
+      case .ascii(let rest): if kv.key != "event.pattern" { captures.append(KeyValue(rest, kv.value)) }
+      case .other:
+        if kv.key.hasPrefix(prefix), kv.key != "event.pattern" {
+          captures.append(KeyValue(String(kv.key.dropFirst(prefix.count)), kv.value))
+        }
+      }
+    }
+    event.patternID = patternID
+    event.captures = captures
+    return event
+  }
+
+  private static let prefix = "event."
+
+  /// What a capture name is to `event(from:)`, read on its bytes.
+  private enum CaptureName {
+    /// Its bytes do not begin `event.`: nor do its `Character`s, since none of `event.` has
+    /// another canonically equivalent spelling.
+    case none
+    /// An ASCII name that begins `event.`, and what follows.
+    case ascii(String)
+    /// Any other name that begins `event.` by its bytes: read by `Character`.
+    case other
+  }
+
+  private static func eventCapture(_ key: String) -> CaptureName {
+    let read = key.utf8.withContiguousStorageIfAvailable { b -> CaptureName in
+      guard b.count >= 6, b[0] == 0x65, b[1] == 0x76, b[2] == 0x65, b[3] == 0x6E, b[4] == 0x74, b[5] == 0x2E
+      else { return .none }
+      for byte in b where byte >= 0x80 { return .other }
+      return .ascii(String(decoding: UnsafeBufferPointer(rebasing: b[6...]), as: UTF8.self))
+    }
+    return read ?? .other
+  }
+
+  /// `object` as `eventByCharacters` splits it — `split(separator: "/", maxSplits: 1)`, empty
+  /// parts left out: the namespace and the name when there are two parts, else no namespace and
+  /// the whole object — read on its bytes; nil when `object` is not ASCII.
+  static func splitObject(_ object: String) -> (namespace: String?, name: String)? {
+    let read = object.utf8.withContiguousStorageIfAvailable { b -> (namespace: String?, name: String)? in
+      for byte in b where byte >= 0x80 { return nil }
+      let slash = UInt8(ascii: "/")
+      var start = 0
+      for i in 0..<b.count where b[i] == slash {
+        if i != start {
+          // The first part ends here; the rest is the second part unless it is empty.
+          guard i + 1 < b.count else { return (nil, object) }
+          return (
+            String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self),
+            String(decoding: UnsafeBufferPointer(rebasing: b[(i + 1)...]), as: UTF8.self)
+          )
+        }
+        start = i + 1
+      }
+      return (nil, object)
+    }
+    return read ?? nil
+  }
+
+  /// `event(from:)` by `Character`, as it was: the reference its tests compare with, and the
+  /// reading of a non-ASCII object.
+  static func eventByCharacters(from log: LogRecord) -> Event? {
     guard let object = log.field("object"), let reason = log.field("reason"), let type = log.field("type") else {
       return nil
     }
@@ -101,7 +207,6 @@ struct KubeletEventLog: Sendable {
       involved: ObjectRef(kind: log.field("kind"), namespace: namespace, name: name, fieldPath: fieldPath),
       type: EventType(type), reason: reason, message: log.field("message") ?? "", sourceComponent: "kubelet",
       count: 1, firstSeen: log.time, lastSeen: log.time)
-    // What Ingest recognised in the message (`event.`-prefixed captures).
     event.patternID = log.capture("event.pattern")
     event.captures = log.captures.compactMap { kv in
       guard kv.key.hasPrefix("event."), kv.key != "event.pattern" else { return nil }
