@@ -65,11 +65,7 @@ extension EventBook {
     for i in identities.indices {
       let entry = values[i]
       values[i] = Entry()
-      if entry.absorbsAsItself {
-        entries.insert(entry, as: identities[i]) { $0.absorb(entry) }
-      } else {
-        entries.modify(identities[i]) { $0.absorb(entry) }
-      }
+      entries.modify(identities[i]) { $0.absorb(entry) }
     }
   }
 }

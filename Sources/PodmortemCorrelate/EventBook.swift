@@ -34,14 +34,6 @@ package struct EventBook: Sendable {
       }
     }
 
-    /// True when absorbing this entry into an empty one gives this entry back
-    /// (`absorb(_:)`): at most one lineage with a name, which is its key (names stay single while
-    /// observations are added), at most one without, and captures only with a pattern. Nearly
-    /// every entry of an event list is one, and `EventBook.merge` then moves it whole.
-    var absorbsAsItself: Bool {
-      named.isSingle && unnamed.count <= 1 && (patternID != nil || (captures.isEmpty && capturesByMessage.isEmpty))
-    }
-
     /// Takes the pattern of `entry` when this one has none (resolution: an entry that begins a
     /// cluster takes the lineages of compatible ones).
     mutating func adoptPattern(of entry: Entry) {

@@ -39,20 +39,6 @@ struct EntryTable: Sendable {
     body(&chunks[position >> Self.chunkShift][position & (Self.chunkSize - 1)].entry)
   }
 
-  /// Stores `entry` as the entry of `identity` when there is none; else applies `body` to the
-  /// entry there. `EventBook.merge` moves an entry the book lacks instead of absorbing it into an
-  /// empty one, when that gives the same entry (`EventBook.Entry.absorbsAsItself`).
-  mutating func insert(
-    _ entry: consuming EventBook.Entry, as identity: EventIdentity, orModify body: (inout EventBook.Entry) -> Void
-  ) {
-    let hash = identity.hashValue
-    if let position = find(identity, hash: hash) {
-      body(&chunks[position >> Self.chunkShift][position & (Self.chunkSize - 1)].entry)
-      return
-    }
-    _ = append(identity, hash: hash, entry: entry)
-  }
-
   /// Adds `entry` for `identity`, not held yet, at the next position, which it returns.
   private mutating func append(_ identity: EventIdentity, hash: Int, entry: consuming EventBook.Entry) -> Int {
     if (count + 1) * 2 > index.count { grow() }
@@ -153,9 +139,6 @@ struct LineageMap: Sendable {
   init() {}
 
   var isEmpty: Bool { one == nil && many.isEmpty }
-
-  /// True when the map holds at most one lineage (`one`, or nothing).
-  var isSingle: Bool { many.isEmpty }
 
   /// The lineages, in no particular order.
   var values: [Lineage] {
