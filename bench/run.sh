@@ -93,8 +93,9 @@ measure "podmortem events 1M/1k ids"     "$BIN" events --format json --now 2026-
 measure "podmortem events 100k/1k ids"   "$BIN" events --format json --now 2026-11-27T01:00:00Z "$events100k"
 one=samples/liveness-http-timeout/describe.txt
 measure "podmortem one pasted describe"  "$BIN" --now 2026-11-27T01:00:00Z "$one"
-# /usr/bin/time has 10 ms steps: the pasted describe's end-to-end time is the median of 21 runs.
-one_ms=$(python3 - "$BIN" "$one" <<'PY'
+# /usr/bin/time has 10 ms steps: the pasted describe's end to end time is the median of 21 runs.
+median_ms() { # BIN — median wall of 21 runs of BIN on the pasted describe, in ms
+  python3 - "$1" "$one" <<'PY'
 import statistics, subprocess, sys, time
 runs = []
 for _ in range(21):
@@ -103,8 +104,20 @@ for _ in range(21):
     runs.append(time.perf_counter() - t)
 print("%.1f" % (statistics.median(runs) * 1000))
 PY
-)
-printf '  %-34s %8.1f ms (median of 21 runs)\n' "podmortem one pasted describe" "$one_ms"
+}
+one_ms=$(median_ms "$BIN")
+printf '  %-34s %8.1f ms (median of 21 runs, %s)\n' "podmortem one pasted describe" "$one_ms" "$BIN"
+# What `make install` installs is the static build (`make static`: no Swift runtime to load and
+# relocate at start). Its start-up is what a user pays, so the target is judged on it when it has
+# been built; BENCH_STATIC_BIN names another one (set it with BENCH_BIN to compare builds).
+static_bin=${BENCH_STATIC_BIN:-}
+if [ -z "$static_bin" ] && [ -z "${BENCH_BIN:-}" ] && [ -x .build/static-bin/podmortem ]; then
+  static_bin=.build/static-bin/podmortem
+fi
+if [ -n "$static_bin" ]; then
+  static_ms=$(median_ms "$static_bin")
+  printf '  %-34s %8.1f ms (median of 21 runs, %s)\n' "podmortem one pasted describe" "$static_ms" "$static_bin"
+fi
 
 echo
 echo "ratios (podmortem ÷ baseline):"
@@ -162,4 +175,10 @@ for name in "podmortem log" "podmortem log.gz" "podmortem EventList json" "podmo
   target "peak RSS ${name#podmortem } (MB)" "$(( RSS[$name] / 1024 ))" "<=" 64
 done
 target "peak RSS podmortem events, 1M events (MB)" "$(( RSS[podmortem events 1M/1k ids] / 1024 ))" "<=" 256
-target "one pasted describe, end to end (ms)" "$one_ms" "<=" 15
+if [ -n "$static_bin" ]; then
+  target "one pasted describe, end to end, static build (ms)" "$static_ms" "<=" 15
+  echo "  (the dynamically linked $BIN: $one_ms ms)"
+else
+  target "one pasted describe, end to end, $BIN (ms)" "$one_ms" "<=" 15
+  echo "  (the installed build is the static one: \`make static\` builds it, and the bench then judges the target on it)"
+fi
