@@ -10,15 +10,18 @@ import PodmortemModel
 ///
 /// `record` gives back a record equal to the one packed. The encoding is a function of the record
 /// and tells every record apart (each string says whether it is present and how long it is), so
-/// two packed records are equal exactly when the records are.
-struct PackedLog: Hashable, Sendable {
-  private(set) var origin: LogRecord.Origin
-  private(set) var time: TimeRange?
-  private(set) var patternID: String?
-  private(set) var pastedAt: SourceRef?
-  private(set) var previousRun: Bool
-  private(set) var restartNumber: Int?
-  private(set) var ref: SourceRef
+/// two equal packed records are equal records; records whose strings are equal as `String`s but
+/// spelt in other bytes (`é` as one scalar or two) pack apart, so a list compares their records
+/// when the bytes differ (`PodLogs`). Rules and reports read a kept record's strings one at a
+/// time from the bytes (`message`, `capture(_:)`, `evidence`, …), each what `record` holds.
+package struct PackedLog: Hashable, Sendable {
+  package private(set) var origin: LogRecord.Origin
+  package private(set) var time: TimeRange?
+  package private(set) var patternID: String?
+  package private(set) var pastedAt: SourceRef?
+  package private(set) var previousRun: Bool
+  package private(set) var restartNumber: Int?
+  package private(set) var ref: SourceRef
   /// `evidence.text`, `text`, `fields`, `message`, `severity`, `node`, `namespace`, `pod`,
   /// `container`, then `captures` (`encode`).
   private(set) var bytes: [UInt8]
@@ -34,7 +37,7 @@ struct PackedLog: Hashable, Sendable {
     case slice = 4
   }
 
-  init(_ r: borrowing LogRecord) {
+  package init(_ r: borrowing LogRecord) {
     self.init(r, bytes: Self.encoded(r) { Array($0) })
   }
 
@@ -144,7 +147,7 @@ struct PackedLog: Hashable, Sendable {
   }
 
   /// The record packed.
-  var record: LogRecord {
+  package var record: LogRecord {
     var strings = SharedStrings()
     return record(sharing: &strings)
   }
@@ -315,6 +318,246 @@ struct PackedLog: Hashable, Sendable {
       shift += 7
     }
     return Int(n)
+  }
+
+  /// Where one string of the encoding is, read without building it: what `string(_:line:text:)`
+  /// builds from it (`resolve`).
+  private enum Slot {
+    case absent
+    /// Its bytes, at `start` in `bytes`, `count` long.
+    case bytes(start: Int, count: Int)
+    /// The last `count` bytes of the line.
+    case lineEnd(count: Int)
+    /// The record's text.
+    case text
+    /// Bytes of the line, from `offset`, `count` long.
+    case slice(offset: Int, count: Int)
+  }
+
+  /// The slot at `i`, and `i` moved past it.
+  private func slot(_ i: inout Int) -> Slot {
+    guard i < bytes.count else { return .absent }
+    let form = Form(rawValue: bytes[i])
+    i += 1
+    switch form {
+    case .bytes:
+      let n = count(&i)
+      defer { i += n }
+      return .bytes(start: i, count: n)
+    case .lineEnd: return .lineEnd(count: count(&i))
+    case .slice:
+      let offset = count(&i)
+      return .slice(offset: offset, count: count(&i))
+    case .text: return .text
+    case .absent, nil: return .absent
+    }
+  }
+
+  /// The string at `slot`: the line's strings (`.lineEnd`, `.slice`) read in `line`, `.text` is
+  /// `text`. Reads what `string(_:line:text:)` returns.
+  private func resolve(_ slot: Slot, line: Slot?, text: Slot?) -> String? {
+    switch slot {
+    case .absent: return nil
+    case .bytes(let start, let n):
+      return bytes.withUnsafeBufferPointer { b in
+        String(decoding: UnsafeBufferPointer(rebasing: b[start..<(start + n)]), as: UTF8.self)
+      }
+    case .lineEnd(let n):
+      guard let line else { return nil }
+      return lineBytes(line) { l in
+        String(decoding: UnsafeBufferPointer(rebasing: l[(l.count - min(n, l.count))...]), as: UTF8.self)
+      }
+    case .slice(let offset, let n):
+      guard let line else { return nil }
+      return lineBytes(line) { l in
+        guard offset <= l.count, n <= l.count - offset else { return nil }
+        return String(decoding: UnsafeBufferPointer(rebasing: l[offset..<(offset + n)]), as: UTF8.self)
+      }
+    case .text:
+      guard let text else { return nil }
+      return resolve(text, line: line, text: nil) ?? ""
+    }
+  }
+
+  /// `body` given the bytes of the line at `line` (the record's first string, `.bytes` or
+  /// absent: the empty line `record` reads then).
+  private func lineBytes<T>(_ line: Slot, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+    bytes.withUnsafeBufferPointer { b in
+      guard case .bytes(let start, let n) = line else { return body(UnsafeBufferPointer(rebasing: b[0..<0])) }
+      return body(UnsafeBufferPointer(rebasing: b[start..<(start + n)]))
+    }
+  }
+
+  /// Whether the string at `slot` (a capture's or a field's key: never `.text`) is `key`,
+  /// compared as `String`s are. On ASCII bytes that is byte equality; a non-ASCII key is built
+  /// and compared (another spelling can be canonically equivalent: a Kelvin sign is a `K`).
+  private func slot(_ slot: Slot, line: Slot, is key: String) -> Bool {
+    var key = key
+    let answer: Bool? = key.withUTF8 { k in
+      guard k.allSatisfy({ $0 < 0x80 }) else { return nil }
+      func same(_ s: UnsafeBufferPointer<UInt8>) -> Bool? {
+        guard s.allSatisfy({ $0 < 0x80 }) else { return nil }
+        return PackedLog.same(s, k)
+      }
+      switch slot {
+      case .absent: return nil
+      case .bytes(let start, let n):
+        return bytes.withUnsafeBufferPointer { b in same(UnsafeBufferPointer(rebasing: b[start..<(start + n)])) }
+      case .slice(let offset, let n):
+        return lineBytes(line) { l in
+          guard offset <= l.count, n <= l.count - offset else { return nil }
+          return same(UnsafeBufferPointer(rebasing: l[offset..<(offset + n)]))
+        }
+      case .lineEnd, .text: return nil
+      }
+    }
+    if let answer { return answer }
+    return (resolve(slot, line: line, text: nil) ?? "") == key
+  }
+
+  /// The slots of the record's strings, in the order `encode` writes them.
+  private struct Slots {
+    var line = Slot.absent
+    var text = Slot.absent
+    var message = Slot.absent
+    var severity = Slot.absent
+    var node = Slot.absent
+    var namespace = Slot.absent
+    var pod = Slot.absent
+    var container = Slot.absent
+    /// Where the count of the captures is.
+    var captures = 0
+  }
+
+  /// Every slot but the fields' and the captures', walked once; the fields begin at `fieldsAt`.
+  private func slots(fieldsAt: inout Int) -> Slots {
+    var i = 0
+    var s = Slots()
+    s.line = slot(&i)
+    s.text = slot(&i)
+    fieldsAt = i
+    let n = count(&i)
+    for _ in 0..<n {
+      _ = slot(&i)
+      _ = slot(&i)
+    }
+    s.message = slot(&i)
+    s.severity = slot(&i)
+    s.node = slot(&i)
+    s.namespace = slot(&i)
+    s.pod = slot(&i)
+    s.container = slot(&i)
+    s.captures = i
+    return s
+  }
+
+  private var slots: Slots {
+    var fields = 0
+    return slots(fieldsAt: &fields)
+  }
+
+  /// The value of the first pair at `i` (a count, then keys and values) whose key is `key`.
+  private func value(_ key: String, pairsAt i: Int, line: Slot) -> String? {
+    var i = i
+    let n = count(&i)
+    for _ in 0..<n {
+      let k = slot(&i)
+      let v = slot(&i)
+      if slot(k, line: line, is: key) { return resolve(v, line: line, text: nil) ?? "" }
+    }
+    return nil
+  }
+
+  /// The pairs at `i`, as `pairs(_:line:sharing:)` reads them.
+  private func pairs(at i: Int, line: Slot) -> [KeyValue] {
+    var i = i
+    let n = count(&i)
+    var out: [KeyValue] = []
+    out.reserveCapacity(n)
+    for _ in 0..<n {
+      let k = slot(&i)
+      let v = slot(&i)
+      out.append(KeyValue(resolve(k, line: line, text: nil) ?? "", resolve(v, line: line, text: nil) ?? ""))
+    }
+    return out
+  }
+
+  // What a rule or a report reads of a record, built from the packed bytes when asked: each is
+  // the same property of `record` (`PodLogsTests`), without building the others.
+
+  /// `record.evidence`.
+  package var evidence: Evidence {
+    var i = 0
+    return Evidence(ref: ref, text: resolve(slot(&i), line: nil, text: nil) ?? "")
+  }
+
+  /// `record.text`.
+  package var text: String {
+    var i = 0
+    let line = slot(&i)
+    return resolve(slot(&i), line: line, text: nil) ?? ""
+  }
+
+  /// `record.message`.
+  package var message: String {
+    let s = slots
+    return resolve(s.message, line: s.line, text: s.text) ?? ""
+  }
+
+  /// `record.severity`.
+  package var severity: String? {
+    let s = slots
+    return resolve(s.severity, line: s.line, text: s.text)
+  }
+
+  /// `record.node`.
+  package var node: String? {
+    let s = slots
+    return resolve(s.node, line: s.line, text: s.text)
+  }
+
+  /// `record.namespace`.
+  package var namespace: String? {
+    let s = slots
+    return resolve(s.namespace, line: s.line, text: s.text)
+  }
+
+  /// `record.pod`.
+  package var pod: String? {
+    let s = slots
+    return resolve(s.pod, line: s.line, text: s.text)
+  }
+
+  /// `record.container`.
+  package var container: String? {
+    let s = slots
+    return resolve(s.container, line: s.line, text: s.text)
+  }
+
+  /// `record.fields`.
+  package var fields: [KeyValue] {
+    var at = 0
+    let s = slots(fieldsAt: &at)
+    return pairs(at: at, line: s.line)
+  }
+
+  /// `record.captures`.
+  package var captures: [KeyValue] {
+    let s = slots
+    return pairs(at: s.captures, line: s.line)
+  }
+
+  /// `record.field(key)`: the value of the first field named `key`.
+  package func field(_ key: String) -> String? {
+    var at = 0
+    let s = slots(fieldsAt: &at)
+    return value(key, pairsAt: at, line: s.line)
+  }
+
+  /// `record.capture(key)`: the value of the first capture named `key`.
+  package func capture(_ key: String) -> String? {
+    let s = slots
+    return value(key, pairsAt: s.captures, line: s.line)
   }
 
   private func string(_ i: inout Int, line: String?, text: String?) -> String? {
