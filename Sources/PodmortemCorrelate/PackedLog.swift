@@ -15,16 +15,17 @@ import PodmortemModel
 /// when the bytes differ (`PodLogs`). Rules and reports read a kept record's strings one at a
 /// time from the bytes (`message`, `capture(_:)`, `evidence`, …), each what `record` holds.
 package struct PackedLog: Hashable, Sendable {
-  package private(set) var origin: LogRecord.Origin
-  package private(set) var time: TimeRange?
-  package private(set) var patternID: String?
-  package private(set) var pastedAt: SourceRef?
-  package private(set) var previousRun: Bool
-  package private(set) var restartNumber: Int?
+  // What is read of every kept record (its line to order a sample, its pattern and time for
+  // rules) is stored beside the bytes; the rest, rarely set, is in the bytes' header. The
+  // properties are in this order so the value is 72 bytes with no padding: a sample holds
+  // arrays of them (docs/architecture.md "Memory of the kubelet-log run").
   package private(set) var ref: SourceRef
-  /// `evidence.text`, `text`, `fields`, `message`, `severity`, `node`, `namespace`, `pod`,
-  /// `container`, then `captures` (`encode`).
+  /// A header (`origin`, `previousRun`, `restartNumber`, `pastedAt`), then `evidence.text`,
+  /// `text`, `fields`, `message`, `severity`, `node`, `namespace`, `pod`, `container`, then
+  /// `captures` (`encode`).
   private(set) var bytes: [UInt8]
+  package private(set) var patternID: String?
+  package private(set) var time: TimeRange?
 
   /// How a string is written: absent, as its bytes, as the end of the line's text (its length
   /// only), as the record's text (nothing more), or as bytes the line's text holds at an offset
@@ -43,14 +44,64 @@ package struct PackedLog: Hashable, Sendable {
 
   /// `r`'s scalar fields beside `bytes`, its encoding.
   private init(_ r: borrowing LogRecord, bytes: [UInt8]) {
-    origin = r.origin
-    time = r.time
-    patternID = r.patternID
-    pastedAt = r.pastedAt
-    previousRun = r.previousRun
-    restartNumber = r.restartNumber
     ref = r.evidence.ref
     self.bytes = bytes
+    patternID = r.patternID
+    time = r.time
+  }
+
+  /// The header's first byte: the origin in the low two bits, then whether the record is of a
+  /// previous run, has a restart number, has a pasted block.
+  private static let previousRunFlag: UInt8 = 4
+  private static let restartFlag: UInt8 = 8
+  private static let pastedFlag: UInt8 = 16
+
+  private static func originBits(_ o: LogRecord.Origin) -> UInt8 {
+    switch o {
+    case .kubelet: 0
+    case .container: 1
+    case .node: 2
+    case .other: 3
+    }
+  }
+
+  /// `record.origin`.
+  package var origin: LogRecord.Origin {
+    switch (bytes.first ?? 0) & 3 {
+    case 0: .kubelet
+    case 1: .container
+    case 2: .node
+    default: .other
+    }
+  }
+
+  /// `record.previousRun`.
+  package var previousRun: Bool { (bytes.first ?? 0) & Self.previousRunFlag != 0 }
+
+  /// `record.restartNumber`.
+  package var restartNumber: Int? { header.restartNumber }
+
+  /// `record.pastedAt`.
+  package var pastedAt: SourceRef? { header.pastedAt }
+
+  /// The header read, and where the strings begin.
+  private var header: (restartNumber: Int?, pastedAt: SourceRef?, end: Int) {
+    guard let flags = bytes.first else { return (nil, nil, 0) }
+    var i = 1
+    var restart: Int?
+    var pasted: SourceRef?
+    if flags & Self.restartFlag != 0 { restart = Int(bitPattern: unsigned(&i)) }
+    if flags & Self.pastedFlag != 0 {
+      let source = string(&i, line: nil, text: nil) ?? ""
+      pasted = SourceRef(source: source, line: Int(bitPattern: unsigned(&i)))
+    }
+    return (restart, pasted, i)
+  }
+
+  /// Where the strings begin: after the flags, at once when no rare field is set.
+  private var stringsStart: Int {
+    guard let flags = bytes.first else { return 0 }
+    return flags & (Self.restartFlag | Self.pastedFlag) == 0 ? 1 : header.end
   }
 
   /// `r`'s encoding, written once into scratch room of `bound(r)` bytes and handed to `body`.
@@ -68,6 +119,8 @@ package struct PackedLog: Hashable, Sendable {
     func most(_ s: String?) -> Int { s.map { 11 + $0.utf8.count } ?? 1 }
     var n = most(r.evidence.text) + most(r.text) + most(r.message) + most(r.severity) + most(r.node)
     n += most(r.namespace) + most(r.pod) + most(r.container) + 20
+    // The header: flags, a restart number, a pasted block's source and line.
+    n += 1 + 10 + (r.pastedAt.map { most($0.source) + 10 } ?? 0)
     for kv in r.fields { n += most(kv.key) + most(kv.value) }
     for kv in r.captures { n += most(kv.key) + most(kv.value) }
     return n
@@ -108,6 +161,16 @@ package struct PackedLog: Hashable, Sendable {
     var message = r.message
     return line.withUTF8 { l in
       var w = Writer(buffer, line: l)
+      var flags = originBits(r.origin)
+      if r.previousRun { flags |= previousRunFlag }
+      if r.restartNumber != nil { flags |= restartFlag }
+      if r.pastedAt != nil { flags |= pastedFlag }
+      w.byte(flags)
+      if let n = r.restartNumber { w.unsigned(UInt(bitPattern: n)) }
+      if let pasted = r.pastedAt {
+        w.put(pasted.source)
+        w.unsigned(UInt(bitPattern: pasted.line))
+      }
       w.put(r.evidence.text)
       let textCount = text.utf8.count
       let lineEnd = text.withUTF8 { t in
@@ -155,7 +218,7 @@ package struct PackedLog: Hashable, Sendable {
   /// The record packed, the strings other records repeat taken from `strings` (the line and its
   /// text are the line's own).
   func record(sharing strings: inout SharedStrings) -> LogRecord {
-    var i = 0
+    var i = stringsStart
     let line = string(&i, line: nil, text: nil) ?? ""
     let text = string(&i, line: line, text: nil) ?? ""
     let fields = pairs(&i, line: line, sharing: &strings)
@@ -179,7 +242,7 @@ package struct PackedLog: Hashable, Sendable {
 
   /// `evidence.text`, for ordering two records of one line.
   var lineText: String {
-    var i = 0
+    var i = stringsStart
     return string(&i, line: nil, text: nil) ?? ""
   }
 
@@ -219,8 +282,11 @@ package struct PackedLog: Hashable, Sendable {
     }
 
     /// A count in LEB128: seven bits a byte, low bits first.
-    mutating func count(_ n: Int) {
-      var n = UInt(n)
+    mutating func count(_ n: Int) { unsigned(UInt(n)) }
+
+    /// `n` in LEB128 (a negative number is written as its bit pattern).
+    mutating func unsigned(_ n: UInt) {
+      var n = n
       while n >= 0x80 {
         byte(UInt8(n & 0x7F) | 0x80)
         n >>= 7
@@ -307,7 +373,10 @@ package struct PackedLog: Hashable, Sendable {
     }
   }
 
-  private func count(_ i: inout Int) -> Int {
+  private func count(_ i: inout Int) -> Int { Int(truncatingIfNeeded: unsigned(&i)) }
+
+  /// The LEB128 number at `i`.
+  private func unsigned(_ i: inout Int) -> UInt {
     var n: UInt = 0
     var shift: UInt = 0
     while i < bytes.count {
@@ -317,7 +386,7 @@ package struct PackedLog: Hashable, Sendable {
       if b < 0x80 { break }
       shift += 7
     }
-    return Int(n)
+    return n
   }
 
   /// Where one string of the encoding is, read without building it: what `string(_:line:text:)`
@@ -431,7 +500,7 @@ package struct PackedLog: Hashable, Sendable {
 
   /// Every slot but the fields' and the captures', walked once; the fields begin at `fieldsAt`.
   private func slots(fieldsAt: inout Int) -> Slots {
-    var i = 0
+    var i = stringsStart
     var s = Slots()
     s.line = slot(&i)
     s.text = slot(&i)
@@ -487,13 +556,13 @@ package struct PackedLog: Hashable, Sendable {
 
   /// `record.evidence`.
   package var evidence: Evidence {
-    var i = 0
+    var i = stringsStart
     return Evidence(ref: ref, text: resolve(slot(&i), line: nil, text: nil) ?? "")
   }
 
   /// `record.text`.
   package var text: String {
-    var i = 0
+    var i = stringsStart
     let line = slot(&i)
     return resolve(slot(&i), line: line, text: nil) ?? ""
   }

@@ -56,9 +56,11 @@ struct PodLogsTests {
     r.pod = maybe(piece(of: r.evidence.text, &rng), &rng)
     r.container = maybe(word(&rng), &rng)
     r.patternID = maybe(["kubelet.probe-failed", "node.killed-process", "p"][n % 3], &rng)
-    r.pastedAt = Bool.random(using: &rng) ? nil : SourceRef(source: "paste", line: n % 4)
+    r.pastedAt =
+      Bool.random(using: &rng)
+      ? nil : SourceRef(source: n % 2 == 0 ? "paste" : "pâste é", line: n % 8 == 1 ? Int.max : n % 4)
     r.previousRun = n % 7 == 0
-    r.restartNumber = n % 3 == 0 ? n % 5 : nil
+    r.restartNumber = n % 3 == 0 ? (n % 2 == 0 ? n % 5 : Int.min + n) : nil
     r.time = n % 2 == 0 ? nil : TimeRange(exactly: Date(timeIntervalSince1970: Double(n)))
     return r
   }
