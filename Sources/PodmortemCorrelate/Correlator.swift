@@ -295,15 +295,16 @@ package struct Correlator: Sendable {
   private mutating func attachLogs(to histories: inout [PodHistory], pastedLogTargets: [SourceRef: PodName]) {
     let lives = histories.map { PodAssembly.lifetime($0.snapshots) }
     let byName = Dictionary(grouping: histories.indices, by: { histories[$0].key.name })
-    // Every pod's records share their repeated strings (`SharedStrings`).
-    var strings = SharedStrings()
-    func place(_ records: [LogRecord], _ candidates: [Int]) {
+    // The kept records stay packed (`PodLogs`): their buffers move from the samples to the pods,
+    // and a string is built only when a rule or a report reads it (docs/architecture.md "Memory
+    // of the kubelet-log run").
+    func place(_ records: [PackedLog], _ candidates: [Int]) {
       guard !candidates.isEmpty else { return }
       if candidates.count == 1 {
         // One pod of that name (the usual case): its logs grow by exactly these, not by doubling.
         let i = candidates[0]
         histories[i].logs.reserveCapacity(histories[i].logs.count + records.count)
-        histories[i].logs += records
+        histories[i].logs.append(contentsOf: records)
         return
       }
       for r in records {
@@ -316,12 +317,12 @@ package struct Correlator: Sendable {
     for name in Array(podLogs.keys) {
       guard let sample = podLogs.removeValue(forKey: name) else { continue }
       place(
-        sample.records(sharing: &strings),
+        sample.packedRecords(),
         (byName[name.name] ?? []).filter { histories[$0].key.namespace == name.namespace })
     }
     for pod in Array(looseLogs.keys) {
       guard let sample = looseLogs.removeValue(forKey: pod) else { continue }
-      place(sample.records(sharing: &strings), byName[pod] ?? [])
+      place(sample.packedRecords(), byName[pod] ?? [])
     }
     for block in Array(pastedLogs.keys) {
       guard let sample = pastedLogs.removeValue(forKey: block) else { continue }
@@ -332,9 +333,9 @@ package struct Correlator: Sendable {
             histories[$0].key.name == name.name && histories[$0].key.namespace == name.namespace
           }
         } ?? histories.indices.first { histories[$0].key.pastedAt == block }
-      if let target { histories[target].logs += sample.records(sharing: &strings) }
+      if let target { histories[target].logs.append(contentsOf: sample.packedRecords()) }
     }
-    for i in histories.indices { histories[i].logs.sort(by: LogSample.order) }
+    for i in histories.indices { histories[i].logs.sortBySource() }
   }
 
   /// The snapshots of one node merged in source order, later ones winning field by field; taints

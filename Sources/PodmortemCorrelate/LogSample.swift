@@ -107,6 +107,11 @@ package struct LogSample: Sendable {
   /// `records`, their repeated strings (a pod's name, a field's value, a message) built once
   /// across every call given the same `strings`.
   func records(sharing strings: inout SharedStrings) -> [LogRecord] {
+    packedRecords().map { $0.record(sharing: &strings) }
+  }
+
+  /// Everything kept, in source order, each record once, as kept (packed): what `records` builds.
+  func packedRecords() -> [PackedLog] {
     var all = unrecognised.head + unrecognised.kept
     for ends in byPattern.values { all += ends.head + ends.kept }
     // Their positions sorted, not the packed records (a move is an integer, not a record's
@@ -119,13 +124,13 @@ package struct LogSample: Sendable {
       let b = all[j].lineText
       return a != b ? a < b : i < j
     }
-    var out: [LogRecord] = []
+    var out: [PackedLog] = []
     out.reserveCapacity(all.count)
     var last: PackedLog?
     for index in sorted {
       let p = all[index]
       if let last, last.ref == p.ref, last == p || last.record == p.record { continue }
-      out.append(p.record(sharing: &strings))
+      out.append(p)
       last = p
     }
     return out

@@ -10,18 +10,22 @@ import PodmortemModel
 ///
 /// `record` gives back a record equal to the one packed. The encoding is a function of the record
 /// and tells every record apart (each string says whether it is present and how long it is), so
-/// two packed records are equal exactly when the records are.
-struct PackedLog: Hashable, Sendable {
-  private(set) var origin: LogRecord.Origin
-  private(set) var time: TimeRange?
-  private(set) var patternID: String?
-  private(set) var pastedAt: SourceRef?
-  private(set) var previousRun: Bool
-  private(set) var restartNumber: Int?
-  private(set) var ref: SourceRef
-  /// `evidence.text`, `text`, `fields`, `message`, `severity`, `node`, `namespace`, `pod`,
-  /// `container`, then `captures` (`encode`).
+/// two equal packed records are equal records; records whose strings are equal as `String`s but
+/// spelt in other bytes (`é` as one scalar or two) pack apart, so a list compares their records
+/// when the bytes differ (`PodLogs`). Rules and reports read a kept record's strings one at a
+/// time from the bytes (`message`, `capture(_:)`, `evidence`, …), each what `record` holds.
+package struct PackedLog: Hashable, Sendable {
+  // What is read of every kept record (its line to order a sample, its pattern and time for
+  // rules) is stored beside the bytes; the rest, rarely set, is in the bytes' header. The
+  // properties are in this order so the value is 72 bytes with no padding: a sample holds
+  // arrays of them (docs/architecture.md "Memory of the kubelet-log run").
+  package private(set) var ref: SourceRef
+  /// A header (`origin`, `previousRun`, `restartNumber`, `pastedAt`), then `evidence.text`,
+  /// `text`, `fields`, `message`, `severity`, `node`, `namespace`, `pod`, `container`, then
+  /// `captures` (`encode`).
   private(set) var bytes: [UInt8]
+  package private(set) var patternID: String?
+  package private(set) var time: TimeRange?
 
   /// How a string is written: absent, as its bytes, as the end of the line's text (its length
   /// only), as the record's text (nothing more), or as bytes the line's text holds at an offset
@@ -34,20 +38,70 @@ struct PackedLog: Hashable, Sendable {
     case slice = 4
   }
 
-  init(_ r: borrowing LogRecord) {
+  package init(_ r: borrowing LogRecord) {
     self.init(r, bytes: Self.encoded(r) { Array($0) })
   }
 
   /// `r`'s scalar fields beside `bytes`, its encoding.
   private init(_ r: borrowing LogRecord, bytes: [UInt8]) {
-    origin = r.origin
-    time = r.time
-    patternID = r.patternID
-    pastedAt = r.pastedAt
-    previousRun = r.previousRun
-    restartNumber = r.restartNumber
     ref = r.evidence.ref
     self.bytes = bytes
+    patternID = r.patternID
+    time = r.time
+  }
+
+  /// The header's first byte: the origin in the low two bits, then whether the record is of a
+  /// previous run, has a restart number, has a pasted block.
+  private static let previousRunFlag: UInt8 = 4
+  private static let restartFlag: UInt8 = 8
+  private static let pastedFlag: UInt8 = 16
+
+  private static func originBits(_ o: LogRecord.Origin) -> UInt8 {
+    switch o {
+    case .kubelet: 0
+    case .container: 1
+    case .node: 2
+    case .other: 3
+    }
+  }
+
+  /// `record.origin`.
+  package var origin: LogRecord.Origin {
+    switch (bytes.first ?? 0) & 3 {
+    case 0: .kubelet
+    case 1: .container
+    case 2: .node
+    default: .other
+    }
+  }
+
+  /// `record.previousRun`.
+  package var previousRun: Bool { (bytes.first ?? 0) & Self.previousRunFlag != 0 }
+
+  /// `record.restartNumber`.
+  package var restartNumber: Int? { header.restartNumber }
+
+  /// `record.pastedAt`.
+  package var pastedAt: SourceRef? { header.pastedAt }
+
+  /// The header read, and where the strings begin.
+  private var header: (restartNumber: Int?, pastedAt: SourceRef?, end: Int) {
+    guard let flags = bytes.first else { return (nil, nil, 0) }
+    var i = 1
+    var restart: Int?
+    var pasted: SourceRef?
+    if flags & Self.restartFlag != 0 { restart = Int(bitPattern: unsigned(&i)) }
+    if flags & Self.pastedFlag != 0 {
+      let source = string(&i, line: nil, text: nil) ?? ""
+      pasted = SourceRef(source: source, line: Int(bitPattern: unsigned(&i)))
+    }
+    return (restart, pasted, i)
+  }
+
+  /// Where the strings begin: after the flags, at once when no rare field is set.
+  private var stringsStart: Int {
+    guard let flags = bytes.first else { return 0 }
+    return flags & (Self.restartFlag | Self.pastedFlag) == 0 ? 1 : header.end
   }
 
   /// `r`'s encoding, written once into scratch room of `bound(r)` bytes and handed to `body`.
@@ -65,6 +119,8 @@ struct PackedLog: Hashable, Sendable {
     func most(_ s: String?) -> Int { s.map { 11 + $0.utf8.count } ?? 1 }
     var n = most(r.evidence.text) + most(r.text) + most(r.message) + most(r.severity) + most(r.node)
     n += most(r.namespace) + most(r.pod) + most(r.container) + 20
+    // The header: flags, a restart number, a pasted block's source and line.
+    n += 1 + 10 + (r.pastedAt.map { most($0.source) + 10 } ?? 0)
     for kv in r.fields { n += most(kv.key) + most(kv.value) }
     for kv in r.captures { n += most(kv.key) + most(kv.value) }
     return n
@@ -105,6 +161,16 @@ struct PackedLog: Hashable, Sendable {
     var message = r.message
     return line.withUTF8 { l in
       var w = Writer(buffer, line: l)
+      var flags = originBits(r.origin)
+      if r.previousRun { flags |= previousRunFlag }
+      if r.restartNumber != nil { flags |= restartFlag }
+      if r.pastedAt != nil { flags |= pastedFlag }
+      w.byte(flags)
+      if let n = r.restartNumber { w.unsigned(UInt(bitPattern: n)) }
+      if let pasted = r.pastedAt {
+        w.put(pasted.source)
+        w.unsigned(UInt(bitPattern: pasted.line))
+      }
       w.put(r.evidence.text)
       let textCount = text.utf8.count
       let lineEnd = text.withUTF8 { t in
@@ -144,7 +210,7 @@ struct PackedLog: Hashable, Sendable {
   }
 
   /// The record packed.
-  var record: LogRecord {
+  package var record: LogRecord {
     var strings = SharedStrings()
     return record(sharing: &strings)
   }
@@ -152,7 +218,7 @@ struct PackedLog: Hashable, Sendable {
   /// The record packed, the strings other records repeat taken from `strings` (the line and its
   /// text are the line's own).
   func record(sharing strings: inout SharedStrings) -> LogRecord {
-    var i = 0
+    var i = stringsStart
     let line = string(&i, line: nil, text: nil) ?? ""
     let text = string(&i, line: line, text: nil) ?? ""
     let fields = pairs(&i, line: line, sharing: &strings)
@@ -176,7 +242,7 @@ struct PackedLog: Hashable, Sendable {
 
   /// `evidence.text`, for ordering two records of one line.
   var lineText: String {
-    var i = 0
+    var i = stringsStart
     return string(&i, line: nil, text: nil) ?? ""
   }
 
@@ -216,8 +282,11 @@ struct PackedLog: Hashable, Sendable {
     }
 
     /// A count in LEB128: seven bits a byte, low bits first.
-    mutating func count(_ n: Int) {
-      var n = UInt(n)
+    mutating func count(_ n: Int) { unsigned(UInt(n)) }
+
+    /// `n` in LEB128 (a negative number is written as its bit pattern).
+    mutating func unsigned(_ n: UInt) {
+      var n = n
       while n >= 0x80 {
         byte(UInt8(n & 0x7F) | 0x80)
         n >>= 7
@@ -304,7 +373,10 @@ struct PackedLog: Hashable, Sendable {
     }
   }
 
-  private func count(_ i: inout Int) -> Int {
+  private func count(_ i: inout Int) -> Int { Int(truncatingIfNeeded: unsigned(&i)) }
+
+  /// The LEB128 number at `i`.
+  private func unsigned(_ i: inout Int) -> UInt {
     var n: UInt = 0
     var shift: UInt = 0
     while i < bytes.count {
@@ -314,7 +386,247 @@ struct PackedLog: Hashable, Sendable {
       if b < 0x80 { break }
       shift += 7
     }
-    return Int(n)
+    return n
+  }
+
+  /// Where one string of the encoding is, read without building it: what `string(_:line:text:)`
+  /// builds from it (`resolve`).
+  private enum Slot {
+    case absent
+    /// Its bytes, at `start` in `bytes`, `count` long.
+    case bytes(start: Int, count: Int)
+    /// The last `count` bytes of the line.
+    case lineEnd(count: Int)
+    /// The record's text.
+    case text
+    /// Bytes of the line, from `offset`, `count` long.
+    case slice(offset: Int, count: Int)
+  }
+
+  /// The slot at `i`, and `i` moved past it.
+  private func slot(_ i: inout Int) -> Slot {
+    guard i < bytes.count else { return .absent }
+    let form = Form(rawValue: bytes[i])
+    i += 1
+    switch form {
+    case .bytes:
+      let n = count(&i)
+      defer { i += n }
+      return .bytes(start: i, count: n)
+    case .lineEnd: return .lineEnd(count: count(&i))
+    case .slice:
+      let offset = count(&i)
+      return .slice(offset: offset, count: count(&i))
+    case .text: return .text
+    case .absent, nil: return .absent
+    }
+  }
+
+  /// The string at `slot`: the line's strings (`.lineEnd`, `.slice`) read in `line`, `.text` is
+  /// `text`. Reads what `string(_:line:text:)` returns.
+  private func resolve(_ slot: Slot, line: Slot?, text: Slot?) -> String? {
+    switch slot {
+    case .absent: return nil
+    case .bytes(let start, let n):
+      return bytes.withUnsafeBufferPointer { b in
+        String(decoding: UnsafeBufferPointer(rebasing: b[start..<(start + n)]), as: UTF8.self)
+      }
+    case .lineEnd(let n):
+      guard let line else { return nil }
+      return lineBytes(line) { l in
+        String(decoding: UnsafeBufferPointer(rebasing: l[(l.count - min(n, l.count))...]), as: UTF8.self)
+      }
+    case .slice(let offset, let n):
+      guard let line else { return nil }
+      return lineBytes(line) { l in
+        guard offset <= l.count, n <= l.count - offset else { return nil }
+        return String(decoding: UnsafeBufferPointer(rebasing: l[offset..<(offset + n)]), as: UTF8.self)
+      }
+    case .text:
+      guard let text else { return nil }
+      return resolve(text, line: line, text: nil) ?? ""
+    }
+  }
+
+  /// `body` given the bytes of the line at `line` (the record's first string, `.bytes` or
+  /// absent: the empty line `record` reads then).
+  private func lineBytes<T>(_ line: Slot, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+    bytes.withUnsafeBufferPointer { b in
+      guard case .bytes(let start, let n) = line else { return body(UnsafeBufferPointer(rebasing: b[0..<0])) }
+      return body(UnsafeBufferPointer(rebasing: b[start..<(start + n)]))
+    }
+  }
+
+  /// Whether the string at `slot` (a capture's or a field's key: never `.text`) is `key`,
+  /// compared as `String`s are. On ASCII bytes that is byte equality; a non-ASCII key is built
+  /// and compared (another spelling can be canonically equivalent: a Kelvin sign is a `K`).
+  private func slot(_ slot: Slot, line: Slot, is key: String) -> Bool {
+    var key = key
+    let answer: Bool? = key.withUTF8 { k in
+      guard k.allSatisfy({ $0 < 0x80 }) else { return nil }
+      func same(_ s: UnsafeBufferPointer<UInt8>) -> Bool? {
+        guard s.allSatisfy({ $0 < 0x80 }) else { return nil }
+        return PackedLog.same(s, k)
+      }
+      switch slot {
+      case .absent: return nil
+      case .bytes(let start, let n):
+        return bytes.withUnsafeBufferPointer { b in same(UnsafeBufferPointer(rebasing: b[start..<(start + n)])) }
+      case .slice(let offset, let n):
+        return lineBytes(line) { l in
+          guard offset <= l.count, n <= l.count - offset else { return nil }
+          return same(UnsafeBufferPointer(rebasing: l[offset..<(offset + n)]))
+        }
+      case .lineEnd, .text: return nil
+      }
+    }
+    if let answer { return answer }
+    return (resolve(slot, line: line, text: nil) ?? "") == key
+  }
+
+  /// The slots of the record's strings, in the order `encode` writes them.
+  private struct Slots {
+    var line = Slot.absent
+    var text = Slot.absent
+    var message = Slot.absent
+    var severity = Slot.absent
+    var node = Slot.absent
+    var namespace = Slot.absent
+    var pod = Slot.absent
+    var container = Slot.absent
+    /// Where the count of the captures is.
+    var captures = 0
+  }
+
+  /// Every slot but the fields' and the captures', walked once; the fields begin at `fieldsAt`.
+  private func slots(fieldsAt: inout Int) -> Slots {
+    var i = stringsStart
+    var s = Slots()
+    s.line = slot(&i)
+    s.text = slot(&i)
+    fieldsAt = i
+    let n = count(&i)
+    for _ in 0..<n {
+      _ = slot(&i)
+      _ = slot(&i)
+    }
+    s.message = slot(&i)
+    s.severity = slot(&i)
+    s.node = slot(&i)
+    s.namespace = slot(&i)
+    s.pod = slot(&i)
+    s.container = slot(&i)
+    s.captures = i
+    return s
+  }
+
+  private var slots: Slots {
+    var fields = 0
+    return slots(fieldsAt: &fields)
+  }
+
+  /// The value of the first pair at `i` (a count, then keys and values) whose key is `key`.
+  private func value(_ key: String, pairsAt i: Int, line: Slot) -> String? {
+    var i = i
+    let n = count(&i)
+    for _ in 0..<n {
+      let k = slot(&i)
+      let v = slot(&i)
+      if slot(k, line: line, is: key) { return resolve(v, line: line, text: nil) ?? "" }
+    }
+    return nil
+  }
+
+  /// The pairs at `i`, as `pairs(_:line:sharing:)` reads them.
+  private func pairs(at i: Int, line: Slot) -> [KeyValue] {
+    var i = i
+    let n = count(&i)
+    var out: [KeyValue] = []
+    out.reserveCapacity(n)
+    for _ in 0..<n {
+      let k = slot(&i)
+      let v = slot(&i)
+      out.append(KeyValue(resolve(k, line: line, text: nil) ?? "", resolve(v, line: line, text: nil) ?? ""))
+    }
+    return out
+  }
+
+  // What a rule or a report reads of a record, built from the packed bytes when asked: each is
+  // the same property of `record` (`PodLogsTests`), without building the others.
+
+  /// `record.evidence`.
+  package var evidence: Evidence {
+    var i = stringsStart
+    return Evidence(ref: ref, text: resolve(slot(&i), line: nil, text: nil) ?? "")
+  }
+
+  /// `record.text`.
+  package var text: String {
+    var i = stringsStart
+    let line = slot(&i)
+    return resolve(slot(&i), line: line, text: nil) ?? ""
+  }
+
+  /// `record.message`.
+  package var message: String {
+    let s = slots
+    return resolve(s.message, line: s.line, text: s.text) ?? ""
+  }
+
+  /// `record.severity`.
+  package var severity: String? {
+    let s = slots
+    return resolve(s.severity, line: s.line, text: s.text)
+  }
+
+  /// `record.node`.
+  package var node: String? {
+    let s = slots
+    return resolve(s.node, line: s.line, text: s.text)
+  }
+
+  /// `record.namespace`.
+  package var namespace: String? {
+    let s = slots
+    return resolve(s.namespace, line: s.line, text: s.text)
+  }
+
+  /// `record.pod`.
+  package var pod: String? {
+    let s = slots
+    return resolve(s.pod, line: s.line, text: s.text)
+  }
+
+  /// `record.container`.
+  package var container: String? {
+    let s = slots
+    return resolve(s.container, line: s.line, text: s.text)
+  }
+
+  /// `record.fields`.
+  package var fields: [KeyValue] {
+    var at = 0
+    let s = slots(fieldsAt: &at)
+    return pairs(at: at, line: s.line)
+  }
+
+  /// `record.captures`.
+  package var captures: [KeyValue] {
+    let s = slots
+    return pairs(at: s.captures, line: s.line)
+  }
+
+  /// `record.field(key)`: the value of the first field named `key`.
+  package func field(_ key: String) -> String? {
+    var at = 0
+    let s = slots(fieldsAt: &at)
+    return value(key, pairsAt: at, line: s.line)
+  }
+
+  /// `record.capture(key)`: the value of the first capture named `key`.
+  package func capture(_ key: String) -> String? {
+    let s = slots
+    return value(key, pairsAt: s.captures, line: s.line)
   }
 
   private func string(_ i: inout Int, line: String?, text: String?) -> String? {

@@ -258,8 +258,9 @@ package struct PodHistory: Hashable, Sendable, Codable {
   package var events: [MergedEvent] {
     didSet { queries = PodQueryCache() }
   }
-  /// Log records about this pod (kubelet lines naming it, its containers' logs).
-  package var logs: [LogRecord] {
+  /// Log records about this pod (kubelet lines naming it, its containers' logs), packed: a
+  /// record's strings are built when they are read (`PodLogs`).
+  package var logs: PodLogs {
     didSet { queries = PodQueryCache() }
   }
   /// Everything above on one time line, ordered.
@@ -272,7 +273,7 @@ package struct PodHistory: Hashable, Sendable, Codable {
   }
 
   package init(
-    key: PodKey, snapshots: [PodSnapshot], latest: PodSnapshot, events: [MergedEvent] = [], logs: [LogRecord] = [],
+    key: PodKey, snapshots: [PodSnapshot], latest: PodSnapshot, events: [MergedEvent] = [], logs: PodLogs = [],
     timeline: [TimelineEntry] = []
   ) {
     self.key = key

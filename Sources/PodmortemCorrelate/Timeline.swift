@@ -15,7 +15,7 @@ import PodmortemModel
 ///   (Scheduled → Pulling → Pulled → Created → Started → Unhealthy → Killing → BackOff), then
 ///   evidence order.
 package enum Timeline {
-  package static func build(snapshots: [PodSnapshot], latest: PodSnapshot, events: [MergedEvent], logs: [LogRecord])
+  package static func build(snapshots: [PodSnapshot], latest: PodSnapshot, events: [MergedEvent], logs: PodLogs)
     -> [TimelineEntry]
   {
     var entries: [TimelineEntry] = []

@@ -150,13 +150,13 @@ extension PodHistory {
   package func previousLogs(_ container: String) -> String {
     let lines = endedRunLog(container)
     guard let last = lines.last else { return previousLogsCommand(container) }
-    let source = last.evidence.ref.source
-    guard let error = Self.lastErrorLine(lines.filter { $0.evidence.ref.source == source }) else {
-      return "it is in the input: \(source) (up to line \(last.evidence.ref.line))"
+    let source = last.ref.source
+    guard let error = Self.lastErrorLine(lines.filter { $0.ref.source == source }) else {
+      return "it is in the input: \(source) (up to line \(last.ref.line))"
     }
     var quoted = error.message.trimmingCharacters(in: .whitespaces)
     if quoted.count > 120 { quoted = String(quoted.prefix(119)) + "…" }
-    return "it is in the input: \(error.evidence.ref) '\(quoted)' (its last error line)"
+    return "it is in the input: \(error.ref) '\(quoted)' (its last error line)"
   }
 
   /// The log lines the input holds of the run of `container` that ended (its `Last State`, or
@@ -165,7 +165,7 @@ extension PodHistory {
   /// instance, docs/kubernetes.md §10.2). Those are a `--previous` file, the kubelet's `<n>.log`
   /// of that run (n is the restart count while it waits, one less once the next run is up, §10.2),
   /// or, for a waiting container, a log that names no run. In source order.
-  package func endedRunLog(_ container: String) -> [LogRecord] {
+  package func endedRunLog(_ container: String) -> [PackedLog] {
     guard let c = self.container(container), c.lastTermination != nil else { return [] }
     let running = c.isRunning
     let ended = c.restartCount.map { running ? $0 - 1 : $0 }
@@ -174,7 +174,7 @@ extension PodHistory {
       if log.previousRun { return true }
       if let n = log.restartNumber { return n == ended }
       return !running && c.waitingReason != nil
-    }.sorted { $0.evidence.ref < $1.evidence.ref }
+    }.sorted { $0.ref < $1.ref }
   }
 
   /// The last error lines (at most `limit`, in source order) of the ended run's log the input
@@ -183,8 +183,8 @@ extension PodHistory {
   /// lines written to stderr.
   package func endedRunErrors(_ container: String, limit: Int = 3) -> [Evidence] {
     let lines = endedRunLog(container)
-    guard let source = lines.last?.evidence.ref.source else { return [] }
-    let run = lines.filter { $0.evidence.ref.source == source }
+    guard let source = lines.last?.ref.source else { return [] }
+    let run = lines.filter { $0.ref.source == source }
     let recognised = run.filter { $0.patternID != nil }
     let errors = recognised.isEmpty ? run.filter { $0.severity == "stderr" } : recognised
     return errors.suffix(limit).map(\.evidence)
@@ -192,7 +192,7 @@ extension PodHistory {
 
   /// The last line of a run's log that reads as an error: one a container pattern recognised,
   /// else one written to stderr, else none.
-  static func lastErrorLine(_ lines: [LogRecord]) -> LogRecord? {
+  static func lastErrorLine(_ lines: [PackedLog]) -> PackedLog? {
     lines.last { $0.patternID != nil } ?? lines.last { $0.severity == "stderr" }
   }
 

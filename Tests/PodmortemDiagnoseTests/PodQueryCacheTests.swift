@@ -48,7 +48,7 @@ import Testing
     }
     return PodHistory(
       key: PodKey(namespace: "prod", name: "app-0"), snapshots: [snapshot], latest: snapshot, events: events,
-      logs: logs)
+      logs: PodLogs(logs))
   }
 
   private static let roleSets: [Set<ContainerSnapshot.Role>] = [

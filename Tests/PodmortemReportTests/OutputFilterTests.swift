@@ -176,7 +176,7 @@ struct OutputFilterTests {
     #expect(masked.state.nodes == state.nodes)
     #expect(masked.state.workloads == state.workloads)
     // The secret is in them, so it is their being left out of every document that keeps it out.
-    #expect(Self.strings(in: pod.logs).contains(Self.dirty))
+    #expect(Self.strings(in: pod.logs.records).contains(Self.dirty))
   }
 
   @Test("a pod's merged view comes out filtered whether or not it is its only capture")

@@ -79,7 +79,7 @@ package struct SandboxFailingRule: DiagnosisRule {
   /// `cni`, `pause-image` or `runtime`, as the runtime's error was recognised (patterns/details.json, domain
   /// sandbox-error; a NetworkNotReady event is the network by its reason), or `restarting` when only
   /// SandboxChanged repeats.
-  static func kind(of event: MergedEvent?, log: LogRecord?, changedOnly: Bool) -> String {
+  static func kind(of event: MergedEvent?, log: PackedLog?, changedOnly: Bool) -> String {
     if changedOnly { return "restarting" }
     if let event { return event.reason == "NetworkNotReady" ? "cni" : event.capture("sandboxError") ?? "runtime" }
     return log?.capture("sandboxError") ?? "runtime"

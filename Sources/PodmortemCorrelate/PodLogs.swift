@@ -1,0 +1,63 @@
+import Foundation
+import PodmortemModel
+
+/// A pod's log records as its samples kept them: packed (`PackedLog`), each string built only
+/// when a rule or a report asks for it (`PackedLog.message`, `.capture(_:)`, `.evidence`, …).
+/// Reading them all back into `LogRecord`s when correlation ends was most of a kubelet log run's
+/// peak heap (docs/architecture.md "Memory of the kubelet-log run").
+///
+/// As a value it is the list of records it holds: equal when the records are equal one by one
+/// (`LogRecord`'s `==`, so two spellings of a string `String` calls equal are equal here too),
+/// hashed on the records, and coded as the array of records.
+package struct PodLogs: RandomAccessCollection, Hashable, Sendable, Codable, ExpressibleByArrayLiteral {
+  private var entries: [PackedLog]
+
+  package init() { entries = [] }
+
+  package init(packed: [PackedLog]) { entries = packed }
+
+  package init(_ records: some Sequence<LogRecord>) { entries = records.map { PackedLog($0) } }
+
+  package init(arrayLiteral records: LogRecord...) { self.init(records) }
+
+  package var startIndex: Int { entries.startIndex }
+  package var endIndex: Int { entries.endIndex }
+  package subscript(i: Int) -> PackedLog { entries[i] }
+
+  /// Every record, built.
+  package var records: [LogRecord] { entries.map(\.record) }
+
+  package mutating func append(_ record: LogRecord) { entries.append(PackedLog(record)) }
+
+  package mutating func append(_ packed: PackedLog) { entries.append(packed) }
+
+  package mutating func append(contentsOf packed: [PackedLog]) { entries += packed }
+
+  package mutating func reserveCapacity(_ n: Int) { entries.reserveCapacity(n) }
+
+  package mutating func removeAll() { entries.removeAll() }
+
+  /// Sorted as `[LogRecord].sort(by: LogSample.order)` sorts the same records: by source line,
+  /// then line text (read only when two lines tie).
+  package mutating func sortBySource() {
+    entries.sort { a, b in
+      if a.ref != b.ref { return a.ref < b.ref }
+      return a.lineText < b.lineText
+    }
+  }
+
+  package static func == (a: PodLogs, b: PodLogs) -> Bool {
+    guard a.entries.count == b.entries.count else { return false }
+    // The same bytes are the same record; different bytes can still be equal strings.
+    return zip(a.entries, b.entries).allSatisfy { x, y in x == y || x.record == y.record }
+  }
+
+  package func hash(into hasher: inout Hasher) {
+    hasher.combine(entries.count)
+    for p in entries { hasher.combine(p.record) }
+  }
+
+  package init(from decoder: any Decoder) throws { self.init(try [LogRecord](from: decoder)) }
+
+  package func encode(to encoder: any Encoder) throws { try records.encode(to: encoder) }
+}
