@@ -4,6 +4,11 @@
 /// `PatternCatalog` runs it once per line and then runs PCRE2 only for the patterns whose literals
 /// all occur (docs/patterns.md "Matching").
 ///
+/// The automaton walks only each literal's first `prefixLength` bytes; where such a prefix ends,
+/// the rest of a longer literal is compared with the text's next bytes. The walk then reaches
+/// at most `prefixLength − 1` bytes past where a split text's part ends (`scan`), whatever the
+/// longest literal (kubelet messages run to 53 bytes).
+///
 /// The answer is exactly `Literal.occurs` for each literal (case-sensitive, byte-wise, overlapping
 /// occurrences included): a test checks it against every shipped pattern's examples.
 package struct LiteralSet: Sendable {
@@ -17,15 +22,18 @@ package struct LiteralSet: Sendable {
   /// more only where a literal ends).
   private let transitions: [UInt32]
   private static let outputFlag: UInt32 = 1 << 31
-  /// Per state, the range of `outputs` holding the ids of the literals that end there (its own and
-  /// those of its suffix states).
+  /// Per state, the range of `outputs` holding the ids of the literals whose walked prefix ends
+  /// there (its own and those of its suffix states).
   private let outputStart: [UInt32]
   private let outputs: [UInt32]
-  /// The longest literal's length in bytes: a text at least `splitMinimum` longer is walked as two
-  /// halves at once, overlapping by this much less one (`scan`).
+  /// The longest walked prefix's length in bytes: a text at least `splitMinimum` longer than
+  /// twice this is walked as four quarters at once, each walk reaching this much less one into
+  /// the next quarter (`scan`).
   private let longest: Int
-  /// How much longer than twice `longest` a text must be to be walked as two halves.
+  /// How much longer than twice `longest` a text must be to be walked as four quarters.
   static let splitMinimum = 64
+  /// How many of a literal's first bytes the automaton walks; the rest is compared where they end.
+  static let prefixLength = 12
 
   /// How many 64-bit words a `found` mask of this set has.
   package var wordCount: Int { (literals.count + 63) / 64 }
@@ -37,10 +45,11 @@ package struct LiteralSet: Sendable {
   /// Builds the automaton; an empty literal occurs everywhere and is not looked for.
   package init(_ literals: [[UInt8]], maxTableEntries: Int = maxTableEntries) {
     self.literals = literals
-    self.longest = literals.reduce(0) { max($0, $1.count) }
+    let walked = literals.map { $0.prefix(Self.prefixLength) }
+    self.longest = walked.reduce(0) { max($0, $1.count) }
     var classOf = [UInt8](repeating: 0, count: 256)
     var classCount = 1
-    for literal in literals {
+    for literal in walked {
       for byte in literal where classOf[Int(byte)] == 0 && classCount < 256 {
         classOf[Int(byte)] = UInt8(truncatingIfNeeded: classCount)
         classCount += 1
@@ -48,7 +57,7 @@ package struct LiteralSet: Sendable {
     }
     // The trie has at most one state per literal byte, plus the root. Literals using 255 or more
     // distinct bytes leave no class for the rest: searched one by one too.
-    let totalBytes = literals.reduce(0) { $0 + $1.count }
+    let totalBytes = walked.reduce(0) { $0 + $1.count }
     guard classCount < 256, totalBytes < max(0, maxTableEntries) / classCount else {
       self.classOf = []
       self.classCount = 0
@@ -60,7 +69,7 @@ package struct LiteralSet: Sendable {
     // The trie: goto[state * classCount + class], 0 meaning "none" (the root is never a target).
     var goto: [UInt32] = Array(repeating: 0, count: classCount)
     var ends: [[UInt32]] = [[]]
-    for (id, literal) in literals.enumerated() where !literal.isEmpty {
+    for (id, literal) in walked.enumerated() where !literal.isEmpty {
       var state = 0
       for byte in literal {
         let slot = state * classCount + Int(classOf[Int(byte)])
@@ -134,61 +143,115 @@ package struct LiteralSet: Sendable {
       transitions.withUnsafeBufferPointer { transitions in
         outputStart.withUnsafeBufferPointer { outputStart in
           outputs.withUnsafeBufferPointer { outputs in
-            func emit(_ row: Int) {
+            let n = text.count
+            /// The literals whose walked prefix ends at byte `end`, where the walk reached `row`: a
+            /// literal no longer than its prefix occurs; a longer one occurs when the text holds
+            /// its rest after the prefix.
+            func emit(_ row: Int, _ end: Int) {
               let state = row / classCount
               for k in Int(outputStart[state])..<Int(outputStart[state &+ 1]) {
                 let id = Int(outputs[k])
-                found[id >> 6] |= 1 << UInt64(id & 63)
+                let bit: UInt64 = 1 << UInt64(id & 63)
+                guard found[id >> 6] & bit == 0 else { continue }
+                let literal = literals[id]
+                let count = literal.count
+                if count > Self.prefixLength {
+                  // The prefix occupies `end - prefixLength + 1 ... end`.
+                  let start = end &- Self.prefixLength &+ 1
+                  guard count <= n &- start else { continue }
+                  var same = true
+                  for j in Self.prefixLength..<count where text[start &+ j] != literal[j] {
+                    same = false
+                    break
+                  }
+                  guard same else { continue }
+                }
+                found[id >> 6] |= bit
               }
             }
             // One walk is a chain of dependent table loads, one per byte. A long text is walked as
-            // two halves at once, two independent chains the processor overlaps: the first from
-            // its start to `longest - 1` bytes past the middle, the second from the middle, both
-            // from the root. A literal starting before the middle ends within the first walk, one
-            // starting at or after it lies within the second, and the bits are only ever set, so
-            // the answer is the one walk's (a test compares them on random texts).
-            let n = text.count
+            // four quarters at once, four independent chains the processor overlaps: each from the
+            // root at the start of its quarter to `longest - 1` bytes past the quarter's end (the
+            // last to the end of the text). A literal starting inside a quarter ends within that
+            // quarter's walk, and the bits are only ever set, so the answer is the one walk's (a
+            // test compares them on random texts). Two halves at once took 6.3 % of the 128 MiB
+            // log's run (`perf`, docs/architecture.md "Speed of the kubelet-log path").
             var first = 0
             if longest > 0, n >= 2 &* longest &+ Self.splitMinimum {
-              let middle = n / 2
-              let firstEnd = middle &+ longest &- 1
-              // In step while both walks have bytes left, then each finishes alone.
-              let together = min(firstEnd, n &- middle)
-              var rowA = 0
-              var rowB = 0
+              let quarter = n / 4
+              let reach = longest &- 1
+              let s1 = quarter
+              let s2 = 2 &* quarter
+              let s3 = 3 &* quarter
+              // Where each walk stops: the next quarter's start plus `reach`, within the text.
+              let e0 = min(s1 &+ reach, n)
+              let e1 = min(s2 &+ reach, n)
+              let e2 = min(s3 &+ reach, n)
+              // All four in step while every walk has bytes left (the last, with no reach past its
+              // quarter, ends first, or with the others when the text's end cut them).
+              let together = min(e0, n &- s3)
+              var row0 = 0
+              var row1 = 0
+              var row2 = 0
+              var row3 = 0
               var i = 0
               while i < together {
-                let nextA = transitions[rowA &+ Int(classOf[Int(text[i])])]
-                let nextB = transitions[rowB &+ Int(classOf[Int(text[middle &+ i])])]
-                rowA = Int(nextA & ~Self.outputFlag)
-                rowB = Int(nextB & ~Self.outputFlag)
-                if (nextA | nextB) & Self.outputFlag != 0 {
-                  if nextA & Self.outputFlag != 0 { emit(rowA) }
-                  if nextB & Self.outputFlag != 0 { emit(rowB) }
+                let next0 = transitions[row0 &+ Int(classOf[Int(text[i])])]
+                let next1 = transitions[row1 &+ Int(classOf[Int(text[s1 &+ i])])]
+                let next2 = transitions[row2 &+ Int(classOf[Int(text[s2 &+ i])])]
+                let next3 = transitions[row3 &+ Int(classOf[Int(text[s3 &+ i])])]
+                row0 = Int(next0 & ~Self.outputFlag)
+                row1 = Int(next1 & ~Self.outputFlag)
+                row2 = Int(next2 & ~Self.outputFlag)
+                row3 = Int(next3 & ~Self.outputFlag)
+                if (next0 | next1 | next2 | next3) & Self.outputFlag != 0 {
+                  if next0 & Self.outputFlag != 0 { emit(row0, i) }
+                  if next1 & Self.outputFlag != 0 { emit(row1, s1 &+ i) }
+                  if next2 & Self.outputFlag != 0 { emit(row2, s2 &+ i) }
+                  if next3 & Self.outputFlag != 0 { emit(row3, s3 &+ i) }
                 }
                 i &+= 1
               }
-              var k = i
-              while k < firstEnd {
-                let next = transitions[rowA &+ Int(classOf[Int(text[k])])]
-                rowA = Int(next & ~Self.outputFlag)
-                if next & Self.outputFlag != 0 { emit(rowA) }
-                k &+= 1
+              // Then the first three walks' reach into the next quarter, in step too (they are
+              // equally long unless the text's end cut one): alone, three such stretches one after
+              // another took longer than the quarters saved on a kubelet line of 250 bytes.
+              let rest = min(e0, e1 &- s1, e2 &- s2)
+              while i < rest {
+                let next0 = transitions[row0 &+ Int(classOf[Int(text[i])])]
+                let next1 = transitions[row1 &+ Int(classOf[Int(text[s1 &+ i])])]
+                let next2 = transitions[row2 &+ Int(classOf[Int(text[s2 &+ i])])]
+                row0 = Int(next0 & ~Self.outputFlag)
+                row1 = Int(next1 & ~Self.outputFlag)
+                row2 = Int(next2 & ~Self.outputFlag)
+                if (next0 | next1 | next2) & Self.outputFlag != 0 {
+                  if next0 & Self.outputFlag != 0 { emit(row0, i) }
+                  if next1 & Self.outputFlag != 0 { emit(row1, s1 &+ i) }
+                  if next2 & Self.outputFlag != 0 { emit(row2, s2 &+ i) }
+                }
+                i &+= 1
               }
-              k = middle &+ i
-              while k < n {
-                let next = transitions[rowB &+ Int(classOf[Int(text[k])])]
-                rowB = Int(next & ~Self.outputFlag)
-                if next & Self.outputFlag != 0 { emit(rowB) }
-                k &+= 1
+              /// The rest of the walk at `row`, from `k` to `end`.
+              func finish(_ row: Int, from k: Int, to end: Int) {
+                var row = row
+                var k = k
+                while k < end {
+                  let next = transitions[row &+ Int(classOf[Int(text[k])])]
+                  row = Int(next & ~Self.outputFlag)
+                  if next & Self.outputFlag != 0 { emit(row, k) }
+                  k &+= 1
+                }
               }
+              finish(row0, from: i, to: e0)
+              finish(row1, from: s1 &+ i, to: e1)
+              finish(row2, from: s2 &+ i, to: e2)
+              finish(row3, from: s3 &+ together, to: n)
               first = n
             }
             var row = 0
             while first < n {
               let next = transitions[row &+ Int(classOf[Int(text[first])])]
               row = Int(next & ~Self.outputFlag)
-              if next & Self.outputFlag != 0 { emit(row) }
+              if next & Self.outputFlag != 0 { emit(row, first) }
               first &+= 1
             }
           }

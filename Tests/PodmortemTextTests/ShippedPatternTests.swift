@@ -65,7 +65,8 @@ import Testing
     // Literals that are prefixes, suffixes and infixes of each other, and repeat their own start.
     let literals = ["aab", "ab", "b", "abab", "ba", "aaa", "é", "xé", "\u{1F680}"]
     let set = LiteralSet(literals.map { Array($0.utf8) })
-    // The same literals past the table cap, and with every byte value in use: searched one by one.
+    // The same literals past the table cap (searched one by one), and with a literal holding every
+    // byte value (walked on its first `LiteralSet.prefixLength` bytes, the rest compared).
     let small = LiteralSet(literals.map { Array($0.utf8) }, maxTableEntries: 16)
     let everyByte = LiteralSet(literals.map { Array($0.utf8) } + [Array(0...255)])
     var generator = SplitMix64(seed: 16)
@@ -82,11 +83,12 @@ import Testing
     #expect(LiteralSet([[], Array("a".utf8)]).occurring(in: "a") == [1])
   }
 
-  /// A long text is walked as two halves at once (`LiteralSet.scan`): the literals found are the
-  /// ones that occur, whichever half holds them and wherever they cross the middle. Seeded random
-  /// texts of up to 700 bytes made of pieces of the literals, so occurrences fall everywhere.
+  /// A long text is walked as four quarters at once (`LiteralSet.scan`): the literals found are
+  /// the ones that occur, whichever quarter holds them and wherever they cross a quarter's end.
+  /// Seeded random texts of up to 700 bytes made of pieces of the literals, so occurrences fall
+  /// everywhere, compared with `Literal.occurs` (what the one walk from the start found).
   @Test(arguments: 0..<8)
-  func longTextsWalkedInTwoHalvesFindExactlyTheLiteralsThatOccur(seed: UInt64) {
+  func longTextsWalkedInQuartersFindExactlyTheLiteralsThatOccur(seed: UInt64) {
     var generator = SplitMix64(seed: 1_000 + seed)
     let shipped = Array(Set(Self.checked.patterns.flatMap { $0.literals.map(\.text) })).sorted()
     let literals =
@@ -105,6 +107,42 @@ import Testing
       while text.utf8.count < target { text += pieces[Int(generator.next() % UInt64(pieces.count))] }
       let expected = literals.indices.filter { Literal(literals[$0]).occurs(in: text) }
       #expect(set.occurring(in: text) == expected, "\(text)")
+    }
+  }
+
+  /// Literals longer than the walked prefix (`LiteralSet.prefixLength`) are compared past it where
+  /// it ends: seeded random literals over a three-letter alphabet, many sharing their first
+  /// twelve bytes or being prefixes of each other, found exactly where `Literal.occurs` finds them
+  /// in random texts of up to 400 bytes (walked whole, and in quarters), including a text ending
+  /// inside a literal's rest.
+  @Test(arguments: 0..<8)
+  func literalsLongerThanTheWalkedPrefixAreFoundExactlyWhereTheyOccur(seed: UInt64) {
+    var generator = SplitMix64(seed: 2_000 + seed)
+    let alphabet: [UInt8] = Array("abc".utf8)
+    func random(_ count: Int) -> [UInt8] { (0..<count).map { _ in alphabet[Int(generator.next() % 3)] } }
+    let stem = random(LiteralSet.prefixLength)
+    var literals: [[UInt8]] = []
+    for _ in 0..<12 {
+      let count = 1 + Int(generator.next() % 30)
+      // Half share the stem: one automaton state, their rests told apart by the comparison.
+      let shared = generator.next() % 2 == 0
+      literals.append(shared ? Array((stem + random(count)).prefix(max(count, 1))) : random(count))
+    }
+    let set = LiteralSet(literals)
+    for _ in 0..<300 {
+      var text = random(Int(generator.next() % 400))
+      // Pieces of the literals, so that occurrences (and near misses) are frequent.
+      for _ in 0..<Int(generator.next() % 6) {
+        let literal = literals[Int(generator.next() % UInt64(literals.count))]
+        let cut = Int(generator.next() % UInt64(literal.count + 1))
+        let at = Int(generator.next() % UInt64(text.count + 1))
+        text.insert(contentsOf: generator.next() % 4 == 0 ? Array(literal[..<cut]) : literal, at: at)
+      }
+      let string = String(decoding: text, as: UTF8.self)
+      let expected = literals.indices.filter {
+        Literal(String(decoding: literals[$0], as: UTF8.self)).occurs(in: string)
+      }
+      #expect(set.occurring(in: string) == expected, "\(string)")
     }
   }
 
