@@ -96,7 +96,9 @@ struct DescribeBlock {
     let keyKind = line.field.map { DescribeKeys.kind($0.key) } ?? []
     if case .events = section, events?.era != nil {
       // Fed in place: a copy of the table per line copied its held row and owner each time.
-      if let verdict = events?.feed(line, context: context, ages: &memo.ages, emit: emit) { return verdict }
+      if let verdict = events?.feed(line, context: context, ages: &memo.ages, rows: &memo.rows, emit: emit) {
+        return verdict
+      }
       guard line.indent == 0, line.field != nil, keyKind.contains(.top) else { return nil }
     }
     if containerField == .stateMessage, messageLines < 200 {

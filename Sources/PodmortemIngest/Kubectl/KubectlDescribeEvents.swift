@@ -8,7 +8,7 @@ import PodmortemText
 /// A row is emitted when the next row, a blank line or the end arrives, because a message may
 /// continue on following lines at column 0.
 struct DescribeEventsTable {
-  enum Era {
+  enum Era: Equatable {
     case modern, v17, v11
   }
 
@@ -46,7 +46,8 @@ struct DescribeEventsTable {
   /// Consumes a line of the table; nil when the line is not part of it.
   /// `ages` reads the rows' age cells (`AgeMemo`).
   mutating func feed(
-    _ line: KubectlLine, context: ParseContext, ages: inout AgeMemo, emit: (Record) -> Void
+    _ line: KubectlLine, context: ParseContext, ages: inout AgeMemo, rows: inout EventRowMemo,
+    emit: (Record) -> Void
   ) -> SourceAccount.Verdict? {
     if let era = Self.header(line) {
       flush(emit: emit)
@@ -62,7 +63,7 @@ struct DescribeEventsTable {
       flush(emit: emit)
       return .ignored
     }
-    if let event = row(line, context: context, ages: &ages) {
+    if let event = heldRow(line, context: context, ages: &ages, rows: &rows) {
       flush(emit: emit)
       pending = event
       pendingLines = 1
@@ -75,6 +76,10 @@ struct DescribeEventsTable {
     if var event = pending, pendingLines < Self.maxContinuationLines, !(looksLikeRow && !event.message.isEmpty) {
       let text = line.indent == 0 ? Substring(line.text) : line.body
       event.message = event.message.isEmpty ? String(text) : event.message + "\n" + text
+      // The message changed: what a held row's message was recognised as (`heldRow`) is not this
+      // message's; `Ingestor.classify` recognises the whole of it, as for any row.
+      event.patternID = nil
+      event.captures = []
       event.evidence.append(context.evidence(line.line))
       pending = event
       pendingLines += 1
@@ -92,6 +97,44 @@ struct DescribeEventsTable {
 
   /// More continuation lines than this end the row: a message is at most a few KiB.
   private static let maxContinuationLines = 200
+
+  /// `row(_:context:ages:)`, read once per distinct text and table state (`EventRowMemo`).
+  private func heldRow(
+    _ line: KubectlLine, context: ParseContext, ages: inout AgeMemo, rows: inout EventRowMemo
+  ) -> Event? {
+    guard line.textID != 0 else { return row(line, context: context, ages: &ages) }
+    let key = EventRowMemo.Key(
+      textID: line.textID, era: era, fromColumn: fromColumn, messageColumn: messageColumn,
+      capture: context.captureTime)
+    let read: Event?
+    if let held = rows.event(key) {
+      read = held
+    } else {
+      // Read for an owner with nothing set: the owner is this table's, set below.
+      var ownerless = self
+      ownerless.owner = ObjectRef(name: "")
+      ownerless.pending = nil
+      var event = ownerless.row(line, context: context, ages: &ages)
+      // Its message recognised once too, as `Ingestor.classify` recognises an event's message when
+      // no pattern is set (the same catalog: the Ingestor sets `context.patterns`); a row whose
+      // message goes on is recognised again whole (`feed`).
+      if event?.patternID == nil, let message = event?.message,
+        let hit = context.patterns.firstMatch(message, kind: .event)
+      {
+        event?.patternID = hit.patternID
+        event?.captures = hit.captures
+      }
+      read = event
+      rows.hold(read, key)
+    }
+    guard var event = read else { return nil }
+    // `makeEvent` and the older eras' field path: the row's own, over the owner's.
+    let fieldPath = event.involved.fieldPath
+    event.involved = owner
+    if let fieldPath { event.involved.fieldPath = fieldPath }
+    event.evidence = [context.evidence(line.line)]
+    return event
+  }
 
   /// Reads a row of any era (tried in the era of the header first).
   func row(_ line: KubectlLine, context: ParseContext) -> Event? {

@@ -5,18 +5,50 @@ import PodmortemInput
 /// `^[[…m`) and markdown bold removed, trailing white space trimmed, indentation measured.
 struct KubectlLine {
   let line: Line
+  /// What the text alone gives, in one object: a line `KubectlLineMemo` holds shares its reading
+  /// with every later line of the same text, and a copy of the line copies one reference.
+  private let reading: Reading
+
   /// The cleaned text.
-  let text: String
+  var text: String { reading.text }
   /// The cleaned text without its indentation.
-  let body: Substring
+  var body: Substring { reading.body }
   /// Leading white space in columns, a tab counting as two.
-  let indent: Int
+  var indent: Int { reading.indent }
   /// True when `text` is ASCII: the byte-level fast paths (`KubectlBytes`) apply.
-  let isASCII: Bool
+  var isASCII: Bool { reading.isASCII }
   /// `Key:  value` → (`Key`, `value`) for describe fields; nil unless the key is a plain label
   /// (letters, digits, spaces, `-./()#_`) followed by `:` and then white space or the end.
   /// Read once, when the line is made: nearly every parser asks.
-  let field: (key: Substring, value: Substring)?
+  var field: (key: Substring, value: Substring)? { reading.field }
+  /// For a line `KubectlLineMemo` holds, a number no other text read by the same parser has: what
+  /// depends on the text alone may be remembered under it (`EventRowMemo`). 0: not held.
+  var textID: Int { reading.textID }
+
+  /// What `init` reads from a line's text.
+  final class Reading: Sendable {
+    let text: String
+    let body: Substring
+    let indent: Int
+    let isASCII: Bool
+    let field: (key: Substring, value: Substring)?
+    /// The words, when they were read ahead (a line `KubectlLineMemo` holds); nil: `tokens` reads them.
+    let knownTokens: [Substring]?
+    let textID: Int
+
+    init(
+      text: String, body: Substring, indent: Int, isASCII: Bool, field: (key: Substring, value: Substring)?,
+      knownTokens: [Substring]? = nil, textID: Int = 0
+    ) {
+      self.text = text
+      self.body = body
+      self.indent = indent
+      self.isASCII = isASCII
+      self.field = field
+      self.knownTokens = knownTokens
+      self.textID = textID
+    }
+  }
 
   /// `bytes: false` reads the line `Character` by `Character` only: the reference the byte-level
   /// fast paths are tested against (`KubectlBytesTests`).
@@ -31,11 +63,8 @@ struct KubectlLine {
         ? String(Substring(utf8[..<utf8.index(utf8.startIndex, offsetBy: shape.end)])) : line.text
       let bytes = text.utf8
       let body = Substring(bytes[bytes.index(bytes.startIndex, offsetBy: shape.start)...])
-      self.text = text
-      self.indent = shape.indent
-      self.body = body
-      self.isASCII = true
-      self.field = KubectlBytes.field(body)
+      self.reading = Reading(
+        text: text, body: body, indent: shape.indent, isASCII: true, field: KubectlBytes.field(body))
       return
     }
     var text = line.text
@@ -59,13 +88,15 @@ struct KubectlLine {
     // A terminal UI's frame (k9s draws `│` down both sides of its describe view).
     if text.utf8.contains(0xE2), text.contains("│") { text = Self.unframe(text) }
     let trimmedEnd = text.lastIndex { !$0.isWhitespace }.map { text.index(after: $0) } ?? text.startIndex
-    self.text = String(text[..<trimmedEnd])
-    let start = self.text.firstIndex { $0 != " " && $0 != "\t" } ?? self.text.endIndex
+    let cleaned = String(text[..<trimmedEnd])
+    let start = cleaned.firstIndex { $0 != " " && $0 != "\t" } ?? cleaned.endIndex
     // A pasted tab usually stands for one describe level (PrefixWriter's two spaces, §1.1).
-    self.indent = self.text[..<start].reduce(0) { $0 + ($1 == "\t" ? 2 : 1) }
-    self.body = self.text[start...]
-    self.isASCII = bytes && KubectlBytes.isASCII(self.text[...].utf8)
-    self.field = isASCII ? KubectlBytes.field(body) : Self.characterField(body)
+    let indent = cleaned[..<start].reduce(0) { $0 + ($1 == "\t" ? 2 : 1) }
+    let body = cleaned[start...]
+    let isASCII = bytes && KubectlBytes.isASCII(cleaned[...].utf8)
+    self.reading = Reading(
+      text: cleaned, body: body, indent: indent, isASCII: isASCII,
+      field: isASCII ? KubectlBytes.field(body) : Self.characterField(body))
   }
 
   /// When `text` is ASCII and holds nothing the cleaning steps of `init` would change (no ESC or
@@ -123,11 +154,37 @@ struct KubectlLine {
     return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0
   }
 
+  /// `known`'s reading (a line of the same text) for `line`: its number and truncation, the held
+  /// text (the same bytes) and everything read from it (`KubectlLineMemo`).
+  init(_ line: Line, as known: KubectlLine) {
+    self.line = Line(number: line.number, text: known.line.text, truncated: line.truncated)
+    self.reading = known.reading
+  }
+
+  private init(line: Line, reading: Reading) {
+    self.line = line
+    self.reading = reading
+  }
+
+  /// This line with its words read now and known by `id`, for the readings that are held and
+  /// given out again.
+  func held(as id: Int) -> KubectlLine {
+    let r = reading
+    return KubectlLine(
+      line: line,
+      reading: Reading(
+        text: r.text, body: r.body, indent: r.indent, isASCII: r.isASCII, field: r.field, knownTokens: readTokens,
+        textID: id))
+  }
+
   var isBlank: Bool { body.isEmpty }
   var number: Int { line.number }
 
   /// The words of the line, split on spaces and tabs; each keeps its position in `text`.
-  var tokens: [Substring] {
+  var tokens: [Substring] { reading.knownTokens ?? readTokens }
+
+  /// `tokens`, read from the text.
+  private var readTokens: [Substring] {
     let words = isASCII ? KubectlBytes.words(body) : body.split(whereSeparator: { $0 == " " || $0 == "\t" })
     return KubectlBytes.contains(body.utf8, 0x3C) ? Self.joiningPlaceholders(words) : words
   }

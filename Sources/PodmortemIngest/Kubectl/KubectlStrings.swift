@@ -163,6 +163,7 @@ struct AgeMemo {
 struct DescribeMemo {
   var probes = ProbeLineCache()
   var ages = AgeMemo()
+  var rows = EventRowMemo()
 
   init() {}
 }
@@ -199,9 +200,14 @@ struct SharedBytes {
     return text
   }
 
-  /// A slot for the `count` (at least 8) bytes at `raw`: 64-bit words folded by multiplication
-  /// (FxHash's constant, from rustc), the last word overlapping the one before.
+  /// A slot for the `count` (at least 8) bytes at `raw` (`hash`).
   private static func slot(_ raw: UnsafeRawPointer, count: Int) -> Int {
+    Int(truncatingIfNeeded: hash(raw, count: count) >> 52) & (slots - 1)
+  }
+
+  /// A hash of the `count` (at least 8) bytes at `raw`: 64-bit words folded by multiplication
+  /// (FxHash's constant, from rustc), the last word overlapping the one before.
+  static func hash(_ raw: UnsafeRawPointer, count: Int) -> UInt64 {
     var hash = UInt64(truncatingIfNeeded: count)
     var i = 0
     while i + 8 <= count {
@@ -209,10 +215,53 @@ struct SharedBytes {
       i += 8
     }
     if i < count { hash = mix(hash, raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)) }
-    return Int(truncatingIfNeeded: hash >> 52) & (slots - 1)
+    return hash
   }
 
   @inline(__always) private static func mix(_ hash: UInt64, _ word: UInt64) -> UInt64 {
     ((hash << 5) | (hash >> 59) ^ word) &* 0x517c_c1b7_2722_0a95
+  }
+}
+
+/// Events rows read once per distinct text and table (docs/architecture.md "Speed of the describe
+/// path"): the pods of a workload print the same rows (`Normal  Pulled  14s (x3 over 31s)  kubelet
+/// Container image … already present on machine`). What `DescribeEventsTable.row` makes of a row
+/// depends on the row's text, the table's era and column offsets and the capture time; the object
+/// the events are about (the owner) and the line cited are the only parts of the event that come
+/// from elsewhere. So a row is read once, for an owner with nothing set (`ObjectRef(name: "")`), and
+/// kept under its text's number (`KubectlLine.textID`) with the table's state; a row of the same
+/// text under the same state is that event given the table's owner (the field path the row named
+/// kept) and its own line. A direct-mapped table of `slots` rows, the latest per slot.
+struct EventRowMemo {
+  /// What a row's reading depends on besides its text's number.
+  struct Key: Equatable {
+    var textID: Int
+    var era: DescribeEventsTable.Era
+    var fromColumn: Int?
+    var messageColumn: Int?
+    var capture: CaptureTime
+  }
+
+  private struct Held {
+    var key: Key
+    /// The row read for an owner with nothing set; nil when the text is not a row.
+    var event: Event?
+  }
+
+  static let slots = 1024
+  private var table: [Held?] = []
+
+  init() {}
+
+  /// The row held under `key`: `.some(nil)` when the text was read and is not a row; nil when
+  /// nothing is held.
+  func event(_ key: Key) -> Event?? {
+    guard !table.isEmpty, let held = table[key.textID & (Self.slots - 1)], held.key == key else { return nil }
+    return .some(held.event)
+  }
+
+  mutating func hold(_ event: Event?, _ key: Key) {
+    if table.isEmpty { table = Array(repeating: nil, count: Self.slots) }
+    table[key.textID & (Self.slots - 1)] = Held(key: key, event: event)
   }
 }

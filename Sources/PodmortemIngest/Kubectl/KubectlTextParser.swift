@@ -101,9 +101,15 @@ package struct KubectlTextParser: LineParser {
   private var yaml: EmbeddedYAML?
   /// The strings of the records emitted so far, shared where their bytes repeat.
   private var strings = KubectlStrings()
+  /// The lines read so far, by text (`KubectlLineMemo`).
+  private var lines = KubectlLineMemo()
 
-  package init(context: ParseContext) {
+  package init(context: ParseContext) { self.init(context: context, memo: true) }
+
+  /// `memo: false` reads every line afresh (`KubectlLineMemo`): the reference its tests compare with.
+  init(context: ParseContext, memo: Bool) {
     self.context = context
+    self.lines = KubectlLineMemo(slots: memo ? 4096 : 0)
     self.describe = DescribeReader(context: context)
     self.consoleDetails = ConsolePodDetails(context: context)
     self.nodeConditions = NodeConditionRows(context: context)
@@ -128,7 +134,8 @@ package struct KubectlTextParser: LineParser {
       }
       return verdict
     }
-    let l = KubectlLine(line)
+    // Read once per distinct text (`KubectlLineMemo`): a run of describes repeats its lines.
+    let (l, slot) = lines.read(line)
     if yaml != nil {
       if let verdict = yaml?.feed(l, emit: emit) { return verdict }
       yaml?.finish(emit: emit)
@@ -139,7 +146,7 @@ package struct KubectlTextParser: LineParser {
       describe.blank(emit: emit)
       return .ignored
     }
-    if Self.isBoundary(l) {
+    if lines.isBoundary(l, slot: slot) {
       endAll(emit: emit)
       rememberDescribedPod(l)
       // A fence or a separator between a command and its output keeps the command's namespace.
@@ -148,7 +155,7 @@ package struct KubectlTextParser: LineParser {
       }
       return .ignored
     }
-    if let header = TableHeader(l) {
+    if let header = lines.header(l, slot: slot) {
       endAll(emit: emit)
       table = header
       tableBlock = context.ref(l.number)

@@ -1,0 +1,92 @@
+import Foundation
+import PodmortemInput
+
+/// Lines read once per distinct text (docs/architecture.md "Speed of the describe path").
+///
+/// A run of describes repeats most of its lines byte for byte from pod to pod (`    Ready:
+/// False`, a probe line, the Conditions and Volumes sections, an Events row such as `Normal
+/// Pulled  14s (x3 over 31s)  kubelet  Container image … already present`): in the bench's 10,000
+/// describes 97 % of the lines are a line seen before. What `KubectlTextParser` asks of every line
+/// before any reader sees it depends on its text alone: the cleaned line (`KubectlLine`: text,
+/// body, indentation, field, words), whether it is a boundary (`isBoundary`) and whether it is a
+/// table header (`TableHeader`). So a line whose bytes equal a line held here is given the held
+/// reading, its own number, and the held copy of its text (the same bytes: the evidence it is cited
+/// by shares one string); the questions are asked once per distinct text.
+///
+/// A direct-mapped table: a line hashes to one slot (its bytes a word at a time, as `SharedBytes`),
+/// which holds the latest line read there; a hit is confirmed with `memcmp` on the whole text. Only
+/// lines of `shortest`…`longest` bytes are held. `KubectlLineMemoTests` compares every answer with
+/// the one a fresh reading gives, on sample lines and seeded random ones repeated in random order,
+/// with a table small enough that lines evict each other.
+struct KubectlLineMemo {
+  /// The fewest bytes a held line has (the hash reads a word of eight).
+  static let shortest = 8
+  /// The most bytes a held line has: longer ones are messages and rarely repeat.
+  static let longest = 256
+
+  private let slots: Int
+  /// The line each slot holds, as read the first time, its words read ahead.
+  private var held: [KubectlLine?] = []
+  /// `KubectlTextParser.isBoundary` of each held line: 0 not asked yet, 1 no, 2 yes.
+  private var boundaries: [UInt8] = []
+  /// `TableHeader` of each held line, once asked (nil inside: not a header). Kept apart from the
+  /// lines so that asking copies no line.
+  private var headers: [TableHeader??] = []
+  /// The number the next line held is known by (`KubectlLine.textID`).
+  private var nextID = 1
+
+  /// `slots`: a power of two; 0 holds nothing (every line read afresh, for tests).
+  init(slots: Int = 4096) {
+    precondition(slots >= 0 && slots & (slots - 1) == 0)
+    self.slots = slots
+  }
+
+  /// `line` read as `KubectlLine(line)` reads it, and the slot that holds its reading (-1 when
+  /// it is not held: too short or too long).
+  mutating func read(_ line: Line) -> (line: KubectlLine, slot: Int) {
+    let count = line.text.utf8.count
+    guard slots > 0, count >= Self.shortest, count <= Self.longest else { return (KubectlLine(line), -1) }
+    if held.isEmpty {
+      held = Array(repeating: nil, count: slots)
+      boundaries = Array(repeating: 0, count: slots)
+      headers = Array(repeating: nil, count: slots)
+    }
+    let found = line.text.utf8.withContiguousStorageIfAvailable { bytes -> (Int, KubectlLine?)? in
+      guard let base = bytes.baseAddress else { return nil }
+      let slot = Int(truncatingIfNeeded: SharedBytes.hash(UnsafeRawPointer(base), count: count) >> 32) & (slots - 1)
+      guard let known = held[slot] else { return (slot, nil) }
+      let same =
+        known.line.text.utf8.withContiguousStorageIfAvailable { h in
+          guard let other = h.baseAddress, h.count == count else { return false }
+          return memcmp(other, base, count) == 0
+        } ?? false
+      return (slot, same ? known : nil)
+    }
+    guard let (slot, known) = found ?? nil else { return (KubectlLine(line), -1) }
+    if let known { return (KubectlLine(line, as: known), slot) }
+    let read = KubectlLine(line).held(as: nextID)
+    nextID += 1
+    held[slot] = read
+    boundaries[slot] = 0
+    headers[slot] = nil
+    return (read, slot)
+  }
+
+  /// `KubectlTextParser.isBoundary(line)`, asked once per held text.
+  mutating func isBoundary(_ line: KubectlLine, slot: Int) -> Bool {
+    guard slot >= 0 else { return KubectlTextParser.isBoundary(line) }
+    if boundaries[slot] != 0 { return boundaries[slot] == 2 }
+    let boundary = KubectlTextParser.isBoundary(line)
+    boundaries[slot] = boundary ? 2 : 1
+    return boundary
+  }
+
+  /// `TableHeader(line)`, read once per held text.
+  mutating func header(_ line: KubectlLine, slot: Int) -> TableHeader? {
+    guard slot >= 0 else { return TableHeader(line) }
+    if let known = headers[slot] { return known }
+    let header = TableHeader(line)
+    headers[slot] = .some(header)
+    return header
+  }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import PodmortemInput
+import PodmortemModel
+import PodmortemTestSupport
+import PodmortemText
+import Testing
+
+@testable import PodmortemIngest
+
+/// A line read through `KubectlLineMemo` (once per distinct text) reads as a fresh `KubectlLine`
+/// of it, and answers the boundary and table-header questions as they are asked of a fresh one
+/// (docs/architecture.md "Speed of the describe path").
+@Suite struct KubectlLineMemoTests {
+  /// Lines of the pieces describe, tables and commands print, seeded (as `KubectlBytesTests`).
+  static func randomLines(count: Int, seed: UInt64) -> [String] {
+    var rng = SplitMix64(seed: seed)
+    let pieces = [
+      "Name:", "Namespace:", "Type", "Reason", "Age", "From", "Message", "FirstSeen", "LastSeen", "Count", "NAME",
+      "READY", "STATUS", "LAST", "SEEN", "Normal", "Warning", "BackOff", "web-0", "worker:", "Image:", "State:",
+      "Waiting", "Restart Count:", "kubectl", "k", "get", "describe", "pods", "$", "#", ">", "--", "-", "---", "<id",
+      "here>", "<pod>", "=", "K=1", "5s", "(x2", "over", "25s)", "kubelet", "Type:", "TYPE", "é", "\u{301}", "\u{A0}",
+      "│", "**", "`", "|", "\u{1B}[1m", "No", "events.", "```", "True", "False",
+    ]
+    let gaps = [" ", "  ", "   ", "\t", ""]
+    let ends = ["", " ", "  ", "\t", "\r"]
+    return (0..<count).map { _ in
+      var text = String(repeating: " ", count: rng.below(3) == 0 ? rng.below(9) : 0)
+      for k in 0..<(1 + rng.below(12)) {
+        if k > 0 { text += gaps[rng.below(gaps.count)] }
+        text += pieces[rng.below(pieces.count)]
+      }
+      return text + ends[rng.below(ends.count)]
+    }
+  }
+
+  /// Every answer of `memo` for `line` is a fresh reading's; an issue names the line when not.
+  static func readsAsFresh(_ memo: inout KubectlLineMemo, _ line: Line, ask: Int) -> Bool {
+    let (held, slot) = memo.read(line)
+    let fresh = KubectlLine(line)
+    var same =
+      held.line == line && held.text == fresh.text && held.body == fresh.body && held.indent == fresh.indent
+      && held.isASCII == fresh.isASCII && held.field?.key == fresh.field?.key
+      && held.field?.value == fresh.field?.value && held.tokens.map(String.init) == fresh.tokens.map(String.init)
+      && held.tokens.map(held.column(of:)) == fresh.tokens.map(fresh.column(of:))
+      && held.tokens.map { String(held.rest(from: $0)) } == fresh.tokens.map { String(fresh.rest(from: $0)) }
+      && held.isUnderline == fresh.isUnderline && held.hasTab == fresh.hasTab && held.isBlank == fresh.isBlank
+    // The questions asked in either order, twice or not at all: answered or remembered.
+    for question in [ask & 3, (ask >> 2) & 3] {
+      switch question {
+      case 0: same = same && memo.isBoundary(held, slot: slot) == KubectlTextParser.isBoundary(fresh)
+      case 1: same = same && memo.header(held, slot: slot) == TableHeader(fresh)
+      default: break
+      }
+    }
+    if !same { Issue.record("line read differently through the memo: \(line.text.debugDescription)") }
+    return same
+  }
+
+  @Test(arguments: [4, 64, 4096])
+  func heldLinesReadAsFresh(slots: Int) {
+    var rng = SplitMix64(seed: SplitMix64.seed("heldLinesReadAsFresh") &+ UInt64(slots))
+    let distinct =
+      Array(KubectlBytesTests.lines.prefix(4_000)) + KubectlBytesTests.trickyLines
+      + Self.randomLines(count: 2_000, seed: UInt64(slots))
+    // Each line several times in a random order: misses, hits, and lines evicting each other from
+    // a table smaller than the lines it is given.
+    var texts = (distinct + distinct + distinct.prefix(1_000)).shuffled(using: &rng)
+    texts += texts.prefix(500)
+    var memo = KubectlLineMemo(slots: slots)
+    var checked = 0
+    for (i, text) in texts.enumerated() {
+      let line = Line(number: i + 1, text: text, truncated: rng.below(50) == 0)
+      if Self.readsAsFresh(&memo, line, ask: rng.below(16)) { checked += 1 }
+    }
+    #expect(checked == texts.count)
+  }
+
+  /// A held line's copy of its text is the same bytes as the line's own: evidence quoting it
+  /// reads the same.
+  @Test func heldTextIsTheLinesText() {
+    var memo = KubectlLineMemo(slots: 16)
+    let text = "    Ready:          False"
+    _ = memo.read(Line(number: 1, text: text))
+    let (held, slot) = memo.read(Line(number: 2, text: String(text.utf8)))
+    #expect(slot >= 0)
+    #expect(held.line.number == 2 && held.line.text == text)
+    #expect(held.field?.key == "Ready" && held.field?.value == "False")
+    // Too short or too long to be held: read afresh.
+    #expect(memo.read(Line(number: 3, text: "Events:")).slot == -1)
+    #expect(memo.read(Line(number: 4, text: String(repeating: "x", count: KubectlLineMemo.longest + 1))).slot == -1)
+  }
+
+  static let patterns = PatternCatalog.shipped(diagnostics: { _ in })
+
+  /// Records and verdicts of `lines` read by a parser that holds lines (`KubectlLineMemo`) and by
+  /// one that reads every line afresh: the same as the parser emits them without a catalog, and as
+  /// the `Ingestor` hands them on (`classify`) with the shipped one (the memo recognises a held
+  /// row's message itself).
+  static func readsAsWithoutMemo(_ lines: [String], name: String) -> Bool {
+    var same = true
+    for catalog in [PatternCatalog.empty, patterns] {
+      var context = ParseContext(source: SourceInfo(name: "paste.txt"), captureTime: capture, diagnostics: { _ in })
+      context.patterns = catalog
+      var results: [[Record]] = [[], []]
+      var verdicts: [[SourceAccount.Verdict]] = [[], []]
+      for (k, memo) in [true, false].enumerated() {
+        var parser = KubectlTextParser(context: context, memo: memo)
+        let keep = { (record: Record) in results[k].append(Ingestor.classify(record, with: catalog)) }
+        for (i, text) in lines.enumerated() {
+          verdicts[k].append(parser.feed(Line(number: i + 1, text: text), emit: keep))
+        }
+        parser.finish(emit: keep)
+      }
+      same = same && results[0] == results[1] && verdicts[0] == verdicts[1]
+    }
+    if !same { Issue.record("records differ with the line memo: \(name)") }
+    return same
+  }
+
+  /// Every sample read with and without the memo: the same records and verdicts.
+  @Test func samplesReadAsWithoutMemo() {
+    #expect(KubectlBytesTests.sampleFiles.count > 50)
+    for file in KubectlBytesTests.sampleFiles { _ = Self.readsAsWithoutMemo(file.lines, name: file.name) }
+  }
+
+  /// The kubectl samples glued together in seeded random orders, each several times (so their
+  /// lines and Events rows repeat under other objects and tables), with a few lines changed.
+  @Test func gluedSamplesReadAsWithoutMemo() {
+    var rng = SplitMix64(seed: SplitMix64.seed("gluedSamplesReadAsWithoutMemo"))
+    let kubectl = KubectlBytesTests.sampleFiles.filter { file in
+      file.name.hasSuffix(".txt") && file.lines.contains { $0.hasPrefix("Name:") || $0.hasPrefix("Events:") }
+    }
+    #expect(kubectl.count > 10)
+    for round in 0..<6 {
+      var lines: [String] = []
+      for _ in 0..<40 {
+        var piece = kubectl[rng.below(kubectl.count)].lines
+        if rng.below(3) == 0, !piece.isEmpty { piece[rng.below(piece.count)] += " x" }
+        if rng.below(4) == 0, !piece.isEmpty { piece.remove(at: rng.below(piece.count)) }
+        lines += piece + (rng.below(2) == 0 ? [""] : ["", ""])
+      }
+      _ = Self.readsAsWithoutMemo(lines, name: "round \(round)")
+    }
+  }
+}
