@@ -127,6 +127,26 @@ package struct JSONStreamWriter {
     flushIfFull()
   }
 
+  /// A string written in parts (`stringPart`, `rawPart`) between its quotes: the escape of a
+  /// joined text is its parts' escapes joined, as escaping goes byte by byte.
+  package mutating func openString() {
+    buffer.append(0x22)
+  }
+
+  package mutating func stringPart(_ text: String) {
+    escaped(text)
+  }
+
+  /// Bytes that need no escape (the caller's literals: `/`, `, `).
+  package mutating func rawPart(_ bytes: [UInt8]) {
+    buffer.append(contentsOf: bytes)
+  }
+
+  package mutating func closeString() {
+    buffer.append(0x22)
+    flushIfFull()
+  }
+
   /// `ref.description` as a string (`source:line`, or the source alone for a line of 0 or
   /// less), without building that text: `:` and the digits need no escape, so the escaped
   /// source followed by them is the escaped description (`ReportFastPathTests`).
@@ -160,27 +180,56 @@ package struct JSONStreamWriter {
   }
 
   /// The bytes of `text` with `"`, `\` and control bytes escaped, runs that need none copied whole.
+  /// The run is found eight bytes at a time: a word is skipped whole when none of its bytes is
+  /// below 0x20, `"` or `\` (the "has a byte less than n" and "has a zero byte" word tests of
+  /// S. E. Anderson's Bit Twiddling Hacks, https://graphics.stanford.edu/~seander/bithacks.html,
+  /// exact as a yes/no answer for a whole word); a word that has one is read byte by byte.
+  /// `ReportFastPathTests` compares it with `JSONEncoder` on seeded random strings.
   private mutating func escaped(_ text: String) {
     var text = text
     text.withUTF8 { bytes in
+      guard let base = bytes.baseAddress else { return }
+      let count = bytes.count
       var mark = 0
-      for (i, b) in bytes.enumerated() where b < 0x20 || b == 0x22 || b == 0x5C {
-        buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[mark..<i]))
-        buffer.append(0x5C)
-        switch b {
-        case 0x22, 0x5C: buffer.append(b)
-        case 0x08: buffer.append(0x62)
-        case 0x0C: buffer.append(0x66)
-        case 0x0A: buffer.append(0x6E)
-        case 0x0D: buffer.append(0x72)
-        case 0x09: buffer.append(0x74)
-        default:
-          buffer.append(contentsOf: [0x75, 0x30, 0x30, Self.hexDigit(b >> 4), Self.hexDigit(b & 0x0F)])
+      var i = 0
+      while i < count {
+        if i &+ 8 <= count, !Self.wordNeedsEscape(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) {
+          i &+= 8
+          continue
         }
-        mark = i + 1
+        let b = base[i]
+        if b < 0x20 || b == 0x22 || b == 0x5C {
+          buffer.append(contentsOf: UnsafeBufferPointer(start: base + mark, count: i - mark))
+          buffer.append(0x5C)
+          switch b {
+          case 0x22, 0x5C: buffer.append(b)
+          case 0x08: buffer.append(0x62)
+          case 0x0C: buffer.append(0x66)
+          case 0x0A: buffer.append(0x6E)
+          case 0x0D: buffer.append(0x72)
+          case 0x09: buffer.append(0x74)
+          default:
+            buffer.append(contentsOf: [0x75, 0x30, 0x30, Self.hexDigit(b >> 4), Self.hexDigit(b & 0x0F)])
+          }
+          mark = i &+ 1
+        }
+        i &+= 1
       }
-      buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[mark...]))
+      buffer.append(contentsOf: UnsafeBufferPointer(start: base + mark, count: count - mark))
     }
+  }
+
+  /// Whether one of the eight bytes of `word` is below 0x20, `"` (0x22) or `\` (0x5C).
+  @inline(__always)
+  static func wordNeedsEscape(_ word: UInt64) -> Bool {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let high: UInt64 = 0x8080_8080_8080_8080
+    let below = (word &- ones &* 0x20) & ~word & high
+    let quote = word ^ (ones &* 0x22)
+    let backslash = word ^ (ones &* 0x5C)
+    let isQuote = (quote &- ones) & ~quote & high
+    let isBackslash = (backslash &- ones) & ~backslash & high
+    return below | isQuote | isBackslash != 0
   }
 
   @inline(__always)
