@@ -63,7 +63,7 @@ extension JSONStreamWriter {
       key("source")
       openString()
       stringPart(component)
-      rawPart(Self.commaSpace)
+      rawPart(", ")
       stringPart(host)
       closeString()
     }
@@ -80,9 +80,6 @@ extension JSONStreamWriter {
     endObject()
   }
 
-  private static let commaSpace: [UInt8] = [0x2C, 0x20]
-  private static let slash: [UInt8] = [0x2F]
-
   /// `ObjectRef.description` as a string, its parts escaped one after the other (escaping is
   /// byte by byte, so the parts' escapes joined are the joined text's escape; `/` needs none).
   private mutating func objectName(_ o: ObjectRef) {
@@ -93,11 +90,11 @@ extension JSONStreamWriter {
     openString()
     if let namespace = o.namespace {
       stringPart(namespace)
-      rawPart(Self.slash)
+      rawPart("/")
     }
     if let kind = o.kind {
       stringPart(kind.lowercased())
-      rawPart(Self.slash)
+      rawPart("/")
     }
     stringPart(o.name)
     closeString()
@@ -286,7 +283,7 @@ extension JSONStreamWriter {
     if !c.probes.isEmpty {
       for kind in ProbeSpec.Kind.allCases {
         guard let p = c.probes[kind] else { continue }
-        key(kind.rawValue)
+        key(text: kind.rawValue)
         ProbeDTO(p).write(to: &self)
       }
     }
@@ -349,7 +346,7 @@ extension JSONStreamWriter {
     endObject()
   }
 
-  private mutating func optionalString(_ name: String, _ value: String?) {
+  private mutating func optionalString(_ name: StaticString, _ value: String?) {
     guard let value else { return }
     key(name)
     string(value)
@@ -379,7 +376,7 @@ extension JSONStreamWriter {
     }
     beginObject()
     if pairs.count == 1 {
-      key(pairs[0].key)
+      key(text: pairs[0].key)
       string(pairs[0].value)
     } else if !pairs.isEmpty {
       let order = pairs.indices.sorted { a, b in
@@ -390,7 +387,7 @@ extension JSONStreamWriter {
         var j = i + 1
         while j < order.count, pairs[order[j]].key == pairs[order[i]].key { j += 1 }
         let chosen = pairs[order[keepLast ? j - 1 : i]]
-        key(chosen.key)
+        key(text: chosen.key)
         string(chosen.value)
         i = j
       }

@@ -199,4 +199,71 @@ struct JSONModelWriterTests {
       #expect(ReportFastPathTests.written { $0.strings(strings) } == expected)
     }
   }
+
+  @Test("times off the second written from the memo as Foundation formatted them, among colliding slots")
+  func memoizedTimes() {
+    var rng = SplitMix64(seed: 1_001)
+    // A pool larger than the memo's slots, of fractional, whole, out-of-range and odd values,
+    // each met many times in random order by one writer.
+    var pool: [Double] = [.nan, -.nan, .infinity, -.infinity, -0.0, 0.001, -0.5, 253_402_300_800.5, -62_135_596_800.25]
+    for _ in 0..<600 {
+      let second = Double(Int.random(in: 0...2_000_000_000, using: &rng))
+      pool.append(second + [0.001, 0.5, 0.999, 0.0001, 0.25][Int.random(in: 0..<5, using: &rng)])
+      pool.append(second)
+    }
+    let dates = (0..<20_000).map { _ in Date(timeIntervalSince1970: pool[Int.random(in: pool.indices, using: &rng)]) }
+    let memoized = ReportFastPathTests.written { w in
+      for d in dates {
+        w.element()
+        w.time(d)
+      }
+    }
+    let formatted = ReportFastPathTests.written { w in
+      for d in dates {
+        w.element()
+        w.string(ReportTime.iso(d))
+      }
+    }
+    #expect(memoized == formatted)
+  }
+
+  @Test("strings longer than the buffer, and deep nesting, written as JSONEncoder writes them")
+  func longStringsAndDepth() throws {
+    var rng = SplitMix64(seed: 70_000)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    for length in [65_535, 65_536, 69_632, 69_633, 200_000] {
+      let clean = String(repeating: "abcdefgh", count: length / 8 + 1).prefix(length)
+      let dirty = (0..<length / 4).map { _ in ["\"", "\n", "a", "é"][Int.random(in: 0..<4, using: &rng)] }.joined()
+      let list = ["head", String(clean), dirty, "tail"]
+      #expect(
+        ReportFastPathTests.written { $0.strings(list) } == String(decoding: try encoder.encode(list), as: UTF8.self))
+    }
+    var nested: [[[[[[[[[[[String]]]]]]]]]]] = [[[[[[[[[[["deep", "er"]]]]]]]]]]]
+    nested.append([])
+    let written = ReportFastPathTests.written { w in
+      w.beginArray()
+      w.element()
+      Self.nest(&w, depth: 1)
+      w.element()
+      w.beginArray()
+      w.endArray()
+      w.endArray()
+    }
+    #expect(written == String(decoding: try encoder.encode(nested), as: UTF8.self))
+  }
+
+  /// Arrays in arrays down to depth 10, the last holding two strings.
+  static func nest(_ w: inout JSONStreamWriter, depth: Int) {
+    w.beginArray()
+    w.element()
+    if depth < 10 {
+      nest(&w, depth: depth + 1)
+    } else {
+      w.string("deep")
+      w.element()
+      w.string("er")
+    }
+    w.endArray()
+  }
 }
