@@ -68,7 +68,7 @@ package struct JSONRenderer: Sendable {
     w.beginArray()
     for e in events {
       w.element()
-      EventDTO(e).write(to: &w)
+      w.event(e)
     }
     w.endArray()
     if let findings {
@@ -76,7 +76,7 @@ package struct JSONRenderer: Sendable {
       w.beginArray()
       for f in findings {
         w.element()
-        FindingDTO(f).write(to: &w)
+        w.finding(f)
       }
       w.endArray()
     }
@@ -89,7 +89,7 @@ package struct JSONRenderer: Sendable {
       w.beginArray()
       for p in pods {
         w.element()
-        PodDTO(p, reveal: input.revealSecrets).write(to: &w)
+        w.pod(p)
       }
       w.endArray()
     }

@@ -52,7 +52,7 @@ struct SuppressedDTO: Encodable {
     w.key("byEntry")
     w.beginObject()
     for k in JSONStreamWriter.sortedKeys(byEntry) {
-      w.key(k)
+      w.key(text: k)
       w.int(byEntry[k] ?? 0)
     }
     w.endObject()
@@ -636,7 +636,7 @@ struct ContainerDTO: Encodable {
     w.key("probes")
     w.beginObject()
     for k in JSONStreamWriter.sortedKeys(probes) {
-      w.key(k)
+      w.key(text: k)
       probes[k]?.write(to: &w)
     }
     w.endObject()

@@ -11,75 +11,124 @@ import PodmortemModel
 /// report of any size needs memory for one buffer, not for the document. The caller writes an
 /// object's members in the order of their keys' UTF-8 bytes (`sortedKeys`); `sortedKeys(_:)`
 /// orders the keys of a dictionary that way.
-package struct JSONStreamWriter {
+package struct JSONStreamWriter: ~Copyable {
   /// Takes the next bytes of the document; false when they could not be written (the writer
   /// then stops writing and only counts).
   package typealias Sink = (UnsafeRawBufferPointer) -> Bool
 
   private let sink: Sink
-  private var buffer: [UInt8] = []
+  /// The bytes not yet handed to the sink are `base[0..<count]`: written through a pointer, so
+  /// a byte or a run costs a bounds check against `capacity` and a copy, not an `Array` append
+  /// (a uniqueness and capacity check, and for a run a generic call, per piece: most of the
+  /// writer's own instructions, docs/architecture.md "JSON, fast and streamed"). The writer is
+  /// not copyable, so no two writers share the buffer.
+  private let base: UnsafeMutablePointer<UInt8>
+  private var count = 0
   private var indent = 0
-  /// Per open container: true until its first member or element is written.
-  private var first: [Bool] = []
+  /// Whether the innermost open container has no member or element yet; the outer ones' in `outer`.
+  private var firstInContainer = false
+  private var outer: [Bool] = []
   /// True once the sink refused bytes.
   package private(set) var failed = false
+  /// Times that are not whole seconds of 1970–9999, as `ReportTime.iso` wrote them, by their
+  /// bits (`time(_:)`); empty until the first such time.
+  private var timeKeys: [UInt64] = []
+  private var timeTexts: [UInt8] = []
 
   private static let flushSize = 1 << 16
+  private static let capacity = flushSize + 4096
+  private static let timeSlots = 256
+  private static let timeSlotBytes = 32
 
   package init(sink: @escaping Sink) {
     self.sink = sink
-    buffer.reserveCapacity(Self.flushSize + 4096)
+    base = .allocate(capacity: Self.capacity)
+  }
+
+  deinit {
+    base.deallocate()
   }
 
   /// Ends the document with a newline and hands the rest to the sink.
   package mutating func endDocument() {
-    buffer.append(0x0A)
+    put(0x0A)
     flush()
   }
 
   /// Hands what is buffered to the sink.
   package mutating func flush() {
-    guard !buffer.isEmpty else { return }
-    if !failed { failed = !buffer.withUnsafeBytes { sink($0) } }
-    buffer.removeAll(keepingCapacity: true)
+    guard count > 0 else { return }
+    if !failed { failed = !sink(UnsafeRawBufferPointer(start: base, count: count)) }
+    count = 0
   }
 
   @inline(__always)
   private mutating func flushIfFull() {
-    if buffer.count >= Self.flushSize { flush() }
+    if count >= Self.flushSize { flush() }
+  }
+
+  // MARK: - Bytes into the buffer
+
+  @inline(__always)
+  private mutating func put(_ byte: UInt8) {
+    if count == Self.capacity { flush() }
+    base[count] = byte
+    count &+= 1
+  }
+
+  /// `bytes` into the buffer; a run longer than the buffer goes to the sink after what is buffered.
+  @inline(__always)
+  private mutating func put(_ bytes: UnsafeRawBufferPointer) {
+    let n = bytes.count
+    guard n > 0, let from = bytes.baseAddress else { return }
+    if n > Self.capacity &- count {
+      flush()
+      if n > Self.capacity {
+        if !failed { failed = !sink(bytes) }
+        return
+      }
+    }
+    UnsafeMutableRawPointer(base + count).copyMemory(from: from, byteCount: n)
+    count &+= n
+  }
+
+  @inline(__always)
+  private mutating func put(_ text: StaticString) {
+    put(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
   }
 
   // MARK: - Containers
 
   package mutating func beginObject() {
-    buffer.append(0x7B)
+    put(0x7B)
     open()
   }
 
   package mutating func endObject() {
     close()
-    buffer.append(0x7D)
+    put(0x7D)
   }
 
   package mutating func beginArray() {
-    buffer.append(0x5B)
+    put(0x5B)
     open()
   }
 
   package mutating func endArray() {
     close()
-    buffer.append(0x5D)
+    put(0x5D)
   }
 
   private mutating func open() {
-    buffer.append(0x0A)
+    put(0x0A)
     indent += 1
-    first.append(true)
+    outer.append(firstInContainer)
+    firstInContainer = true
   }
 
   private mutating func close() {
-    first.removeLast()
-    buffer.append(0x0A)
+    firstInContainer = outer.removeLast()
+    put(0x0A)
     indent -= 1
     writeIndent()
   }
@@ -90,19 +139,29 @@ package struct JSONStreamWriter {
     flushIfFull()
   }
 
-  /// Starts the member `key` of the object being written; its value follows.
-  package mutating func key(_ key: String) {
+  /// Starts the member `key` of the object being written; its value follows. `key` is a name
+  /// the code spells (ASCII letters: nothing to escape), copied between its quotes as it is;
+  /// `JSONRendererStreamTests` holds every key to what `JSONEncoder` writes.
+  package mutating func key(_ key: StaticString) {
+    separate()
+    put(0x22)
+    put(key)
+    put("\" : ")
+  }
+
+  /// Starts the member named `key`, a text from the input or a map, escaped.
+  package mutating func key(text key: String) {
     separate()
     string(key)
-    buffer.append(contentsOf: [0x20, 0x3A, 0x20])
+    put(" : ")
   }
 
   private mutating func separate() {
-    if first[first.count - 1] {
-      first[first.count - 1] = false
+    if firstInContainer {
+      firstInContainer = false
     } else {
-      buffer.append(0x2C)
-      buffer.append(0x0A)
+      put(0x2C)
+      put(0x0A)
     }
     writeIndent()
   }
@@ -110,20 +169,40 @@ package struct JSONStreamWriter {
   private mutating func writeIndent() {
     var left = indent * 2
     while left > 0 {
-      let n = min(left, Self.spaces.count)
-      buffer.append(contentsOf: Self.spaces[0..<n])
+      let n = min(left, 4096)
+      if n > Self.capacity &- count { flush() }
+      (base + count).initialize(repeating: 0x20, count: n)
+      count &+= n
       left -= n
     }
   }
 
-  private static let spaces = [UInt8](repeating: 0x20, count: 64)
-
   // MARK: - Values
 
   package mutating func string(_ text: String) {
-    buffer.append(0x22)
+    put(0x22)
     escaped(text)
-    buffer.append(0x22)
+    put(0x22)
+    flushIfFull()
+  }
+
+  /// A string written in parts (`stringPart`, `rawPart`) between its quotes: the escape of a
+  /// joined text is its parts' escapes joined, as escaping goes byte by byte.
+  package mutating func openString() {
+    put(0x22)
+  }
+
+  package mutating func stringPart(_ text: String) {
+    escaped(text)
+  }
+
+  /// Bytes that need no escape (the caller's literals: `/`, `, `).
+  package mutating func rawPart(_ bytes: StaticString) {
+    put(bytes)
+  }
+
+  package mutating func closeString() {
+    put(0x22)
     flushIfFull()
   }
 
@@ -131,56 +210,137 @@ package struct JSONStreamWriter {
   /// less), without building that text: `:` and the digits need no escape, so the escaped
   /// source followed by them is the escaped description (`ReportFastPathTests`).
   package mutating func ref(_ ref: SourceRef) {
-    buffer.append(0x22)
+    put(0x22)
     escaped(ref.source)
     if ref.line > 0 {
-      buffer.append(0x3A)
+      put(0x3A)
       int(ref.line)
     }
-    buffer.append(0x22)
+    put(0x22)
     flushIfFull()
   }
 
   /// `ReportTime.iso(date)` as a string; a whole second from 1970 to 9999 is written from its
-  /// day count straight into the buffer (it needs no escape), without a string between.
+  /// day count straight into the buffer (it needs no escape), without a string between. Any
+  /// other time is formatted by Foundation once per distinct value (its bits) among the last
+  /// few hundred: an age read from a describe or an Events table is a range whose ends are
+  /// a millisecond off the second, and the same few hundred such times fill a whole report.
   package mutating func time(_ date: Date) {
     let seconds = date.timeIntervalSince1970
     guard seconds.rounded(.down) == seconds, seconds >= 0, seconds <= ReportTime.lastFastSecond else {
-      string(ReportTime.iso(date))
+      memoizedTime(date)
       return
     }
     var text: (UInt64, UInt64, UInt64) = (0, 0, 0)
     withUnsafeMutableBytes(of: &text) { scratch in
       ReportTime.writeWholeSecond(Int(seconds), into: scratch)
-      buffer.append(0x22)
-      buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[0..<20]))
-      buffer.append(0x22)
+      put(0x22)
+      put(UnsafeRawBufferPointer(rebasing: scratch[0..<20]))
+      put(0x22)
     }
     flushIfFull()
   }
 
+  /// `string(ReportTime.iso(date))`, the text kept by the date's bits in a slot of
+  /// `timeKeys`/`timeTexts` (its length, then its bytes) when it needs no escape and fits.
+  private mutating func memoizedTime(_ date: Date) {
+    let bits = date.timeIntervalSince1970.bitPattern
+    if timeKeys.isEmpty {
+      timeKeys = [UInt64](repeating: 0, count: Self.timeSlots)
+      timeTexts = [UInt8](repeating: 0, count: Self.timeSlots * Self.timeSlotBytes)
+    }
+    // The top byte of a multiplicative hash of the bits (Knuth's golden-ratio constant).
+    let slot = Int(truncatingIfNeeded: (bits &* 0x9E37_79B9_7F4A_7C15) >> 56)
+    let at = slot * Self.timeSlotBytes
+    let length = Int(timeTexts[at])
+    if length > 0, timeKeys[slot] == bits {
+      put(0x22)
+      let texts = timeTexts
+      texts.withUnsafeBytes { put(UnsafeRawBufferPointer(rebasing: $0[(at + 1)..<(at + 1 + length)])) }
+      put(0x22)
+      flushIfFull()
+      return
+    }
+    let text = ReportTime.iso(date)
+    string(text)
+    let utf8 = text.utf8
+    guard utf8.count < Self.timeSlotBytes, !utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else {
+      return
+    }
+    timeKeys[slot] = bits
+    timeTexts[at] = UInt8(utf8.count)
+    for (i, b) in utf8.enumerated() { timeTexts[at + 1 + i] = b }
+  }
+
   /// The bytes of `text` with `"`, `\` and control bytes escaped, runs that need none copied whole.
+  /// The run is found eight bytes at a time: a word is skipped whole when none of its bytes is
+  /// below 0x20, `"` or `\` (the "has a byte less than n" and "has a zero byte" word tests of
+  /// S. E. Anderson's Bit Twiddling Hacks, https://graphics.stanford.edu/~seander/bithacks.html,
+  /// exact as a yes/no answer for a whole word); a word that has one is read byte by byte.
+  /// `JSONModelWriterTests` compares it with `JSONEncoder` on seeded random strings.
   private mutating func escaped(_ text: String) {
     var text = text
     text.withUTF8 { bytes in
+      guard let from = bytes.baseAddress else { return }
+      let end = bytes.count
       var mark = 0
-      for (i, b) in bytes.enumerated() where b < 0x20 || b == 0x22 || b == 0x5C {
-        buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[mark..<i]))
-        buffer.append(0x5C)
-        switch b {
-        case 0x22, 0x5C: buffer.append(b)
-        case 0x08: buffer.append(0x62)
-        case 0x0C: buffer.append(0x66)
-        case 0x0A: buffer.append(0x6E)
-        case 0x0D: buffer.append(0x72)
-        case 0x09: buffer.append(0x74)
-        default:
-          buffer.append(contentsOf: [0x75, 0x30, 0x30, Self.hexDigit(b >> 4), Self.hexDigit(b & 0x0F)])
+      var i = 0
+      while i < end {
+        if i &+ 8 <= end {
+          if !Self.wordNeedsEscape(UnsafeRawPointer(from + i).loadUnaligned(as: UInt64.self)) {
+            i &+= 8
+            continue
+          }
+        } else if Self.lastBytesClean(from, end) {
+          // Fewer than eight bytes are left and none needs an escape: the last eight bytes
+          // (or all of a shorter text, padded with spaces) hold them and are clean.
+          i = end
+          break
         }
-        mark = i + 1
+        let b = from[i]
+        if b < 0x20 || b == 0x22 || b == 0x5C {
+          put(UnsafeRawBufferPointer(start: from + mark, count: i &- mark))
+          put(0x5C)
+          switch b {
+          case 0x22, 0x5C: put(b)
+          case 0x08: put(0x62)
+          case 0x0C: put(0x66)
+          case 0x0A: put(0x6E)
+          case 0x0D: put(0x72)
+          case 0x09: put(0x74)
+          default:
+            put("u00")
+            put(Self.hexDigit(b >> 4))
+            put(Self.hexDigit(b & 0x0F))
+          }
+          mark = i &+ 1
+        }
+        i &+= 1
       }
-      buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[mark...]))
+      put(UnsafeRawBufferPointer(start: from + mark, count: end &- mark))
     }
+  }
+
+  /// Whether none of the last eight bytes of `from[0..<end]` (all of them, when fewer) needs an escape.
+  @inline(__always)
+  private static func lastBytesClean(_ from: UnsafePointer<UInt8>, _ end: Int) -> Bool {
+    if end >= 8 { return !wordNeedsEscape(UnsafeRawPointer(from + (end - 8)).loadUnaligned(as: UInt64.self)) }
+    var word: UInt64 = 0x2020_2020_2020_2020
+    withUnsafeMutableBytes(of: &word) { $0.baseAddress?.copyMemory(from: from, byteCount: end) }
+    return !wordNeedsEscape(word)
+  }
+
+  /// Whether one of the eight bytes of `word` is below 0x20, `"` (0x22) or `\` (0x5C).
+  @inline(__always)
+  static func wordNeedsEscape(_ word: UInt64) -> Bool {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let high: UInt64 = 0x8080_8080_8080_8080
+    let below = (word &- ones &* 0x20) & ~word & high
+    let quote = word ^ (ones &* 0x22)
+    let backslash = word ^ (ones &* 0x5C)
+    let isQuote = (quote &- ones) & ~quote & high
+    let isBackslash = (backslash &- ones) & ~backslash & high
+    return below | isQuote | isBackslash != 0
   }
 
   @inline(__always)
@@ -190,28 +350,26 @@ package struct JSONStreamWriter {
     // The decimal digits written straight into the buffer (`String(value)` built a string per
     // number); a value beyond `Int64` is written as `String` writes it.
     guard let v = Int64(exactly: value) else {
-      buffer.append(contentsOf: String(value).utf8)
+      var text = String(value)
+      text.withUTF8 { put(UnsafeRawBufferPointer($0)) }
       return
     }
-    if v < 0 { buffer.append(0x2D) }
+    if v < 0 { put(0x2D) }
     var magnitude = v.magnitude
     var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-    var count = 0
+    var n = 0
     withUnsafeMutableBytes(of: &digits) { scratch in
       repeat {
-        count += 1
-        scratch[scratch.count - count] = 0x30 + UInt8(magnitude % 10)
+        n += 1
+        scratch[scratch.count - n] = 0x30 + UInt8(magnitude % 10)
         magnitude /= 10
       } while magnitude > 0
-      buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[(scratch.count - count)...]))
+      put(UnsafeRawBufferPointer(rebasing: scratch[(scratch.count - n)...]))
     }
   }
 
-  private static let trueBytes = Array("true".utf8)
-  private static let falseBytes = Array("false".utf8)
-
   package mutating func bool(_ value: Bool) {
-    buffer.append(contentsOf: value ? Self.trueBytes : Self.falseBytes)
+    put(value ? "true" : "false")
   }
 
   package mutating func strings(_ list: [String]) {
@@ -236,7 +394,7 @@ package struct JSONStreamWriter {
   package mutating func stringMap(_ map: [String: String]) {
     beginObject()
     for k in Self.sortedKeys(map) {
-      key(k)
+      key(text: k)
       string(map[k] ?? "")
     }
     endObject()

@@ -36,6 +36,11 @@ package final class SecretMasker: @unchecked Sendable {
     }
   }
 
+  /// Which of the rules' literals occur in `text` (bit i: the i-th distinct literal), as the
+  /// prefilter scans; and as the scan it replaced did (`SecretMaskerTests`).
+  package func literalsPresent(_ text: String) -> UInt64 { prefilter.scan(text) }
+  package func literalsPresentByFirstByte(_ text: String) -> UInt64 { prefilter.scanByFirstByte(text) }
+
   /// How many distinct secrets this masker has replaced so far.
   package var distinctSecrets: Int {
     lock.lock()
@@ -144,10 +149,26 @@ package final class SecretMasker: @unchecked Sendable {
 }
 
 /// Which rule literals occur in a text: one pass over its bytes, ASCII letters compared caselessly.
+///
+/// A literal is a candidate at a byte when it starts with that byte and, unless it is one byte
+/// long, its second byte is the next one (`startingWith` and `secondIs`, both by raw byte, an
+/// upper-case letter marking what its lower case marks); only then are its other bytes compared,
+/// read from one flat array. Testing the first byte alone made nearly every letter of a text a
+/// candidate for some literal (`password`, `token`, `secret`, `key`, `auth` …), each compared
+/// through an array of arrays (docs/architecture.md "Secrets", "Speed"). `scanByFirstByte` is
+/// the scan as it was, the reference `SecretMaskerTests` compares with on seeded random text.
 private struct Prefilter: Sendable {
   private let literals: [[UInt8]]
+  /// The literals' bytes one after the other, literal i at `offsets[i]..<offsets[i] + lengths[i]`.
+  private let flat: [UInt8]
+  private let offsets: [Int]
+  private let lengths: [Int]
   /// For each lower-cased byte, the literals that start with it (bit i is literal i).
   private let startingWith: [UInt64]
+  /// For each lower-cased byte, the literals of two bytes or more whose second byte it is.
+  private let secondIs: [UInt64]
+  /// The literals one byte long.
+  private let singleByte: UInt64
   /// The bit of the pseudo-literal `SecretRules.longBase64Run`, if a rule uses it.
   private let base64RunBit: UInt64
   /// Whether each byte is a base64 character.
@@ -158,24 +179,35 @@ private struct Prefilter: Sendable {
 
   init(literals: [String]) {
     var table = [UInt64](repeating: 0, count: 256)
+    var second = [UInt64](repeating: 0, count: 256)
+    var single: UInt64 = 0
     var runBit: UInt64 = 0
     var bytes: [[UInt8]] = []
+    func mark(_ table: inout [UInt64], _ byte: UInt8, _ bit: UInt64) {
+      table[Int(byte)] |= bit
+      // Indexed by the raw byte: an upper-case letter marks what its lower case marks.
+      if (0x61...0x7A).contains(byte) { table[Int(byte & ~0x20)] |= bit }
+    }
     for (i, literal) in literals.enumerated() {
+      let bit = UInt64(1) << UInt64(i)
       if literal == SecretRules.longBase64Run {
-        runBit = UInt64(1) << UInt64(i)
+        runBit = bit
         bytes.append([])
         continue
       }
       let lowered = literal.utf8.map(Self.lower)
       bytes.append(lowered)
-      if let first = lowered.first {
-        table[Int(first)] |= UInt64(1) << UInt64(i)
-        // Indexed by the raw byte: an upper-case letter starts what its lower case starts.
-        if (0x61...0x7A).contains(first) { table[Int(first & ~0x20)] |= UInt64(1) << UInt64(i) }
-      }
+      if let first = lowered.first { mark(&table, first, bit) }
+      if lowered.count == 1 { single |= bit }
+      if lowered.count >= 2 { mark(&second, lowered[1], bit) }
     }
     self.literals = bytes
+    self.flat = bytes.flatMap { $0 }
+    self.offsets = bytes.indices.map { i in bytes[..<i].reduce(0) { $0 + $1.count } }
+    self.lengths = bytes.map(\.count)
     self.startingWith = table
+    self.secondIs = second
+    self.singleByte = single
     self.base64RunBit = runBit
     self.base64 = (0..<256).map { Self.isBase64(UInt8($0)) }
   }
@@ -190,35 +222,81 @@ private struct Prefilter: Sendable {
     var text = text
     return text.withUTF8 { buffer in
       startingWith.withUnsafeBufferPointer { starts in
-        base64.withUnsafeBufferPointer { isBase64 in
-          var found: UInt64 = 0
-          var run = 0
-          let count = buffer.count
-          var i = 0
-          while i < count {
-            let b = buffer[i]
-            if isBase64[Int(b)] {
-              run += 1
-              if run >= Self.base64Run { found |= base64RunBit }
-            } else {
-              run = 0
-            }
-            var candidates = starts[Int(b)] & ~found
-            while candidates != 0 {
-              let index = candidates.trailingZeroBitCount
-              candidates &= candidates - 1
-              let literal = literals[index]
-              if i + literal.count <= count {
-                var k = 1
-                while k < literal.count, Self.lower(buffer[i + k]) == literal[k] { k += 1 }
-                if k == literal.count { found |= UInt64(1) << UInt64(index) }
+        secondIs.withUnsafeBufferPointer { seconds in
+          base64.withUnsafeBufferPointer { isBase64 in
+            flat.withUnsafeBufferPointer { flat in
+              offsets.withUnsafeBufferPointer { offsets in
+                lengths.withUnsafeBufferPointer { lengths in
+                  var found: UInt64 = 0
+                  var run = 0
+                  let count = buffer.count
+                  var i = 0
+                  while i < count {
+                    let b = buffer[i]
+                    if isBase64[Int(b)] {
+                      run += 1
+                      if run >= Self.base64Run { found |= base64RunBit }
+                    } else {
+                      run = 0
+                    }
+                    var candidates = starts[Int(b)] & ~found
+                    if candidates != 0 {
+                      candidates &= singleByte | (i + 1 < count ? seconds[Int(buffer[i + 1])] : 0)
+                    }
+                    while candidates != 0 {
+                      let index = candidates.trailingZeroBitCount
+                      candidates &= candidates - 1
+                      let length = lengths[index]
+                      if i + length <= count {
+                        let at = offsets[index]
+                        var k = 2
+                        while k < length, Self.lower(buffer[i + k]) == flat[at + k] { k += 1 }
+                        if k >= length { found |= UInt64(1) << UInt64(index) }
+                      }
+                    }
+                    i += 1
+                  }
+                  return found
+                }
               }
             }
-            i += 1
           }
-          return found
         }
       }
+    }
+  }
+
+  /// The scan as it was before the second-byte test and the flat literals: each literal starting
+  /// with a byte compared from its second byte on. The reference `scan` is held to.
+  func scanByFirstByte(_ text: String) -> UInt64 {
+    var text = text
+    return text.withUTF8 { buffer in
+      var found: UInt64 = 0
+      var run = 0
+      let count = buffer.count
+      var i = 0
+      while i < count {
+        let b = buffer[i]
+        if base64[Int(b)] {
+          run += 1
+          if run >= Self.base64Run { found |= base64RunBit }
+        } else {
+          run = 0
+        }
+        var candidates = startingWith[Int(b)] & ~found
+        while candidates != 0 {
+          let index = candidates.trailingZeroBitCount
+          candidates &= candidates - 1
+          let literal = literals[index]
+          if i + literal.count <= count {
+            var k = 1
+            while k < literal.count, Self.lower(buffer[i + k]) == literal[k] { k += 1 }
+            if k == literal.count { found |= UInt64(1) << UInt64(index) }
+          }
+        }
+        i += 1
+      }
+      return found
     }
   }
 }

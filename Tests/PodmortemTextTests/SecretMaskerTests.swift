@@ -1,3 +1,4 @@
+import PodmortemTestSupport
 import PodmortemText
 import Testing
 
@@ -86,6 +87,28 @@ struct SecretMaskerTests {
     #expect(!masked.contains("MIIEow") && !masked.contains("VTLw7o"))
     #expect(masked.contains("-----BEGIN RSA PRIVATE KEY-----\(Self.token(1))-----END RSA PRIVATE KEY-----"))
     #expect(masked.hasSuffix("\ndone"))
+  }
+
+  @Test("the prefilter finds the literals the scan it replaced found, on seeded random text")
+  func prefilterAsBefore() {
+    var rng = SplitMix64(seed: 6_464)
+    // Every literal in mixed case, cut short, at the text's end; base64 runs around the
+    // threshold; bytes next to the literals' own; non-ASCII.
+    var pieces = SecretRules.all.flatMap(\.literals).filter { $0 != SecretRules.longBase64Run }
+    pieces +=
+      pieces.map { $0.uppercased() } + pieces.map { String($0.dropLast()) } + pieces.map { String($0.prefix(2)) }
+    pieces += [
+      String(repeating: "Ab9+", count: 9), String(repeating: "Zz/0", count: 10), "a", "A", "=", "?", "&", ";", ":", "/",
+      "-", "_", " ", "\n", "é", "☃", "\u{0}", "x", "P", "T", "k", "S",
+    ]
+    let masker = SecretMasker()
+    for _ in 0..<20_000 {
+      let text = (0..<Int.random(in: 0...12, using: &rng)).map { _ in
+        pieces[Int.random(in: pieces.indices, using: &rng)]
+      }
+      .joined()
+      #expect(masker.literalsPresent(text) == masker.literalsPresentByFirstByte(text), "\(text)")
+    }
   }
 
   @Test("regex matches can start at an offset and still see the text before it")

@@ -1,0 +1,397 @@
+import Foundation
+import PodmortemCorrelate
+import PodmortemModel
+
+/// The JSON report's events, findings and pods written straight from the model, byte for byte
+/// what the DTOs of `JSONReportDocument.swift` write (and `JSONEncoder` wrote for them), without
+/// building a DTO first: a DTO copied every field of its event or pod (a retain and a release
+/// each), mapped its evidence and containers into new arrays and its maps into dictionaries, and
+/// joined an event's object name and source into new strings, only to be written once
+/// (docs/architecture.md "JSON, fast and streamed"). The DTOs stay the schema and the reference
+/// (`JSONModelWriterTests` compares both writers on seeded random events, findings and pods).
+extension JSONStreamWriter {
+  /// `EventDTO(e).write(to:)`.
+  mutating func event(_ e: MergedEvent) {
+    let involved = e.involved
+    beginObject()
+    key("caveats")
+    strings(e.caveats)
+    key("count")
+    int(e.count)
+    key("evidence")
+    evidenceList(e.evidence)
+    key("exemplars")
+    strings(e.exemplars)
+    if let fieldPath = involved.fieldPath {
+      key("fieldPath")
+      string(fieldPath)
+    }
+    if let firstSeen = e.firstSeen {
+      key("firstSeen")
+      range(firstSeen)
+    }
+    if let lastSeen = e.lastSeen {
+      key("lastSeen")
+      range(lastSeen)
+    }
+    key("message")
+    string(e.message)
+    if let namespace = involved.namespace {
+      key("namespace")
+      string(namespace)
+    }
+    key("object")
+    objectName(involved)
+    key("objects")
+    int(e.objects)
+    key("reason")
+    string(e.reason)
+    // `[component, host]` without the nils, joined by ", ", left out when that is empty.
+    switch (e.sourceComponent, e.sourceHost) {
+    case (nil, nil): break
+    case (let component?, nil):
+      if !component.isEmpty {
+        key("source")
+        string(component)
+      }
+    case (nil, let host?):
+      if !host.isEmpty {
+        key("source")
+        string(host)
+      }
+    case (let component?, let host?):
+      key("source")
+      openString()
+      stringPart(component)
+      rawPart(", ")
+      stringPart(host)
+      closeString()
+    }
+    if let template = e.template {
+      key("template")
+      string(template)
+    }
+    key("type")
+    switch e.type {
+    case .normal: string("Normal")
+    case .warning: string("Warning")
+    case .other(let text): string(text)
+    }
+    endObject()
+  }
+
+  /// `ObjectRef.description` as a string, its parts escaped one after the other (escaping is
+  /// byte by byte, so the parts' escapes joined are the joined text's escape; `/` needs none).
+  private mutating func objectName(_ o: ObjectRef) {
+    if o.isUnnamed {
+      string(o.description)
+      return
+    }
+    openString()
+    if let namespace = o.namespace {
+      stringPart(namespace)
+      rawPart("/")
+    }
+    if let kind = o.kind {
+      stringPart(kind.lowercased())
+      rawPart("/")
+    }
+    stringPart(o.name)
+    closeString()
+  }
+
+  /// `RangeDTO(r).write(to:)`.
+  mutating func range(_ r: TimeRange) {
+    beginObject()
+    key("earliest")
+    time(r.earliest)
+    key("latest")
+    time(r.latest)
+    endObject()
+  }
+
+  /// `EvidenceDTO(e).write(to:)`.
+  mutating func evidence(_ e: Evidence) {
+    beginObject()
+    key("line")
+    int(e.ref.line)
+    key("ref")
+    ref(e.ref)
+    key("source")
+    string(e.ref.source)
+    key("text")
+    string(e.text)
+    endObject()
+  }
+
+  mutating func evidenceList(_ list: [Evidence]) {
+    beginArray()
+    for e in list {
+      element()
+      evidence(e)
+    }
+    endArray()
+  }
+
+  /// `FindingDTO(f).write(to:)`.
+  mutating func finding(_ f: Finding) {
+    beginObject()
+    key("category")
+    string(f.category.rawValue)
+    key("evidence")
+    evidenceList(f.evidence)
+    key("explanation")
+    string(f.explanation)
+    key("facts")
+    pairMap(f.facts, keepLast: false)
+    key("remedy")
+    string(f.remedy)
+    key("rule")
+    string(f.ruleID)
+    key("severity")
+    string(f.severity.rawValue)
+    if let from = f.severityOverriddenFrom {
+      key("severityOverriddenFrom")
+      string(from.rawValue)
+    }
+    key("subject")
+    subject(f.subject)
+    key("title")
+    string(f.title)
+    endObject()
+  }
+
+  /// `SubjectDTO(s).write(to:)`.
+  mutating func subject(_ s: Subject) {
+    beginObject()
+    if let container = s.container {
+      key("container")
+      string(container)
+    }
+    if let namespace = s.namespace {
+      key("namespace")
+      string(namespace)
+    }
+    if let object = s.object {
+      key("object")
+      string(object)
+    }
+    if let pod = s.pod {
+      key("pod")
+      string(pod)
+    }
+    endObject()
+  }
+
+  /// `PodDTO(p, reveal:).write(to:)`.
+  mutating func pod(_ p: PodHistory) {
+    podBody(p, p.latest)
+  }
+
+  private mutating func podBody(_ p: PodHistory, _ s: PodSnapshot) {
+    beginObject()
+    key("conditions")
+    conditionMap(s.conditions)
+    key("containers")
+    beginArray()
+    for c in s.containers {
+      element()
+      container(c)
+    }
+    endArray()
+    if let controlledBy = s.controlledBy {
+      key("controlledBy")
+      string(controlledBy)
+    }
+    if let seconds = s.deletionGracePeriodSeconds {
+      key("deletionGracePeriodSeconds")
+      int(seconds)
+    }
+    if let deletion = s.deletionTimestamp {
+      key("deletionTimestamp")
+      range(deletion)
+    }
+    key("events")
+    int(p.events.count)
+    key("finalizers")
+    strings(s.finalizers)
+    key("logs")
+    int(p.logs.count)
+    if let message = s.message {
+      key("message")
+      string(message)
+    }
+    key("name")
+    string(p.key.name)
+    key("namespace")
+    string(p.key.namespace)
+    if let node = s.node {
+      key("node")
+      string(node)
+    }
+    if p.key.isUnnamed, let pastedAt = p.key.pastedAt {
+      key("pastedAt")
+      ref(pastedAt)
+    }
+    if let phase = s.phase {
+      key("phase")
+      string(phase)
+    }
+    if let reason = s.reason {
+      key("reason")
+      string(reason)
+    }
+    if let restarts = s.restarts {
+      key("restarts")
+      int(restarts)
+    }
+    key("snapshots")
+    int(p.snapshots.count)
+    if let status = s.kubectlStatus {
+      key("status")
+      string(status)
+    }
+    key("terminating")
+    bool(s.terminating)
+    if let uid = p.key.uid ?? s.uid {
+      key("uid")
+      string(uid)
+    }
+    endObject()
+  }
+
+  /// `ContainerDTO(c).write(to:)`: the probes' keys are the kinds' raw values, which
+  /// `ProbeSpec.Kind.allCases` lists in their bytes' order.
+  private mutating func container(_ c: ContainerSnapshot) {
+    beginObject()
+    key("environment")
+    strings(c.environmentNames)
+    if let image = c.image {
+      key("image")
+      string(image)
+    }
+    if let lastState = c.lastState {
+      key("lastState")
+      state(lastState)
+    }
+    key("limits")
+    stringMap(c.limits)
+    key("name")
+    string(c.name)
+    key("probes")
+    beginObject()
+    if !c.probes.isEmpty {
+      for kind in ProbeSpec.Kind.allCases {
+        guard let p = c.probes[kind] else { continue }
+        key(text: kind.rawValue)
+        ProbeDTO(p).write(to: &self)
+      }
+    }
+    endObject()
+    if let ready = c.ready {
+      key("ready")
+      bool(ready)
+    }
+    key("requests")
+    stringMap(c.requests)
+    if let restartCount = c.restartCount {
+      key("restartCount")
+      int(restartCount)
+    }
+    key("role")
+    string(c.role.rawValue)
+    if let state = c.state {
+      key("state")
+      self.state(state)
+    }
+    endObject()
+  }
+
+  /// `StateDTO(s).write(to:)`.
+  private mutating func state(_ s: ContainerState) {
+    beginObject()
+    switch s {
+    case .waiting(let reason, let message):
+      optionalString("message", message)
+      optionalString("reason", reason)
+      key("state")
+      string("waiting")
+    case .running(let started):
+      if let started {
+        key("startedAt")
+        range(started)
+      }
+      key("state")
+      string("running")
+    case .terminated(let t):
+      key("exitCode")
+      int(t.exitCode)
+      if let finishedAt = t.finishedAt {
+        key("finishedAt")
+        range(finishedAt)
+      }
+      optionalString("message", t.message)
+      optionalString("reason", t.reason)
+      if let signal = t.signal {
+        key("signal")
+        int(signal)
+      }
+      if let startedAt = t.startedAt {
+        key("startedAt")
+        range(startedAt)
+      }
+      key("state")
+      string("terminated")
+    }
+    endObject()
+  }
+
+  private mutating func optionalString(_ name: StaticString, _ value: String?) {
+    guard let value else { return }
+    key(name)
+    string(value)
+  }
+
+  /// `Dictionary(conditions.map { ($0.type, $0.status) }, uniquingKeysWith: last)` written as
+  /// `stringMap` writes it.
+  private mutating func conditionMap(_ conditions: [PodCondition]) {
+    if conditions.isEmpty {
+      beginObject()
+      endObject()
+      return
+    }
+    pairMap(conditions.map { KeyValue($0.type, $0.status) }, keepLast: true)
+  }
+
+  /// `Dictionary(pairs, uniquingKeysWith:)` (the first or the last value of a key) written as
+  /// `stringMap` writes it: keys in their bytes' order. With ASCII keys, equal strings are equal
+  /// bytes, so the pairs are ordered by key bytes and then position, and each key's first or
+  /// last pair written; a non-ASCII key (`==` is canonical equivalence there) goes through the
+  /// dictionary.
+  mutating func pairMap(_ pairs: [KeyValue], keepLast: Bool) {
+    guard pairs.allSatisfy({ $0.key.utf8.allSatisfy { $0 < 0x80 } }) else {
+      stringMap(
+        Dictionary(pairs.map { ($0.key, $0.value) }, uniquingKeysWith: { first, last in keepLast ? last : first }))
+      return
+    }
+    beginObject()
+    if pairs.count == 1 {
+      key(text: pairs[0].key)
+      string(pairs[0].value)
+    } else if !pairs.isEmpty {
+      let order = pairs.indices.sorted { a, b in
+        pairs[a].key == pairs[b].key ? a < b : pairs[a].key.utf8.lexicographicallyPrecedes(pairs[b].key.utf8)
+      }
+      var i = 0
+      while i < order.count {
+        var j = i + 1
+        while j < order.count, pairs[order[j]].key == pairs[order[i]].key { j += 1 }
+        let chosen = pairs[order[keepLast ? j - 1 : i]]
+        key(text: chosen.key)
+        string(chosen.value)
+        i = j
+      }
+    }
+    endObject()
+  }
+}
