@@ -57,8 +57,7 @@ let package = Package(
     // One seeded generator for every test target's property tests.
     .target(name: "PodmortemTestSupport", path: "Tests/PodmortemTestSupport"),
     .testTarget(name: "PodmortemModelTests", dependencies: ["PodmortemModel", "PodmortemTestSupport"]),
-    .testTarget(
-      name: "PodmortemInputTests", dependencies: ["PodmortemInput", "PodmortemModel", "PodmortemTestSupport"]),
+    .testTarget(name: "PodmortemInputTests", dependencies: ["PodmortemInput", "PodmortemModel"]),
     .testTarget(name: "PodmortemTextTests", dependencies: ["PodmortemText", "PodmortemModel", "PodmortemTestSupport"]),
     .testTarget(
       name: "PodmortemIngestTests",

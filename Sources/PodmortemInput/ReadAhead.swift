@@ -10,24 +10,20 @@ import PodmortemModel
 /// ratio check inside it falls where it would have; and the diagnostics the source raised in a read
 /// reach the sink when the reader reaches that read's bytes, not earlier (`DeferredDiagnostics`).
 /// A reader that stops early stops the thread: the last copy going away cancels it and waits.
-///
-/// The buffers go round: a chunk the reader has used up goes back to the thread, which reads into
-/// it again, so a run allocates at most `depth + 2` buffers however long the stream is, and holds
-/// no chunk once it has been read (docs/architecture.md "Memory of the kubelet-log run").
-package struct ReadAheadSource: ByteSource {
+struct ReadAheadSource: ByteSource {
   private let handle: Handle
   private var current: Chunk?
   private var offset = 0
 
   /// How many reads may be waiting: 16 × 64 KiB keeps the parser fed without holding much.
-  package static let defaultDepth = 16
+  static let defaultDepth = 16
 
   /// - Parameters:
   ///   - source: read only by the thread from now on.
   ///   - deferred: where `source` sends its diagnostics; they are forwarded to `diagnostics` in
   ///     the reader's order.
   ///   - readSize: the size of each read of `source`: the reader's buffer size.
-  package init(
+  init(
     _ source: any ByteSource, deferred: DeferredDiagnostics, diagnostics: @escaping DiagnosticSink,
     readSize: Int = 64 * 1024, depth: Int = defaultDepth
   ) {
@@ -38,11 +34,10 @@ package struct ReadAheadSource: ByteSource {
     let thread = Thread {
       var source = transfer.source
       while !channel.isCancelled {
-        let chunk = channel.reusable() ?? Chunk(capacity: size)
-        let n = source.read(into: chunk.storage)
-        chunk.count = min(max(0, n), size)
-        chunk.diagnostics = deferred.drain()
-        guard channel.put(chunk), n > 0 else { break }
+        var bytes = [UInt8](repeating: 0, count: size)
+        let n = bytes.withUnsafeMutableBytes { source.read(into: $0) }
+        bytes.removeSubrange(max(0, n)...)
+        guard channel.put(Chunk(diagnostics: deferred.drain(), bytes: bytes)), n > 0 else { break }
       }
       channel.finish()
     }
@@ -50,45 +45,31 @@ package struct ReadAheadSource: ByteSource {
     thread.start()
   }
 
-  package mutating func read(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+  mutating func read(into buffer: UnsafeMutableRawBufferPointer) -> Int {
     guard buffer.count > 0 else { return 0 }
     while true {
-      if let chunk = current, offset < chunk.count {
-        let n = min(buffer.count, chunk.count - offset)
-        buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: chunk.storage[offset..<(offset + n)]))
+      if let chunk = current, offset < chunk.bytes.count {
+        let n = min(buffer.count, chunk.bytes.count - offset)
+        chunk.bytes.withUnsafeBytes { bytes in
+          buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + n)]))
+        }
         offset += n
         return n
       }
-      if let chunk = current, chunk.count == 0 { return 0 }
+      if let chunk = current, chunk.bytes.isEmpty { return 0 }
       guard let next = handle.channel.take() else { return 0 }
       for diagnostic in next.diagnostics { handle.diagnostics(diagnostic) }
-      next.diagnostics = []
-      // The used-up chunk goes back to the thread, unless a copy of this reader still holds it.
-      if var used = current {
-        current = nil
-        if isKnownUniquelyReferenced(&used) { handle.channel.giveBack(used) }
-      }
       current = next
       offset = 0
       // One read of the source per read of the reader, the end (no bytes) included.
-      if next.count == 0 { return 0 }
+      if next.bytes.isEmpty { return 0 }
     }
   }
 
   /// One read of the source: what it said while reading, then what it read (nothing at the end).
-  /// Filled by the thread, then read by the reader: the channel's lock orders the two.
-  private final class Chunk: @unchecked Sendable {
-    var diagnostics: [Diagnostic] = []
-    let storage: UnsafeMutableRawBufferPointer
-    var count = 0
-
-    init(capacity: Int) {
-      storage = .allocate(byteCount: capacity, alignment: 16)
-    }
-
-    deinit {
-      storage.deallocate()
-    }
+  private struct Chunk {
+    var diagnostics: [Diagnostic]
+    var bytes: [UInt8]
   }
 
   /// Moves the source to the thread: only the thread touches it once it starts.
@@ -113,20 +94,17 @@ package struct ReadAheadSource: ByteSource {
     }
   }
 
-  /// The bounded queue between the thread and the reader, and the used chunks on their way back.
+  /// The bounded queue between the thread and the reader.
   private final class Channel: @unchecked Sendable {
     // Guarded by `condition`.
     private var queue: [Chunk] = []
-    private var spare: [Chunk] = []
+    private var head = 0
     private var cancelled = false
     private var finished = false
     private let depth: Int
     private let condition = NSCondition()
 
-    init(depth: Int) {
-      self.depth = depth
-      queue.reserveCapacity(depth)
-    }
+    init(depth: Int) { self.depth = depth }
 
     var isCancelled: Bool {
       condition.lock()
@@ -138,7 +116,7 @@ package struct ReadAheadSource: ByteSource {
     func put(_ chunk: Chunk) -> Bool {
       condition.lock()
       defer { condition.unlock() }
-      while queue.count >= depth && !cancelled { condition.wait() }
+      while queue.count - head >= depth && !cancelled { condition.wait() }
       guard !cancelled else { return false }
       queue.append(chunk)
       condition.broadcast()
@@ -146,30 +124,19 @@ package struct ReadAheadSource: ByteSource {
     }
 
     /// The next chunk, waiting for it; nil when the thread has ended and everything was taken.
-    /// The queue lets go of it: a chunk that was read is held by the reader alone.
     func take() -> Chunk? {
       condition.lock()
       defer { condition.unlock() }
-      while queue.isEmpty && !finished { condition.wait() }
-      guard !queue.isEmpty else { return nil }
-      // At most `depth` chunks wait: moving the rest up is cheap.
-      let chunk = queue.removeFirst()
+      while head == queue.count && !finished { condition.wait() }
+      guard head < queue.count else { return nil }
+      let chunk = queue[head]
+      head += 1
+      if head > 64 {
+        queue.removeFirst(head)
+        head = 0
+      }
       condition.broadcast()
       return chunk
-    }
-
-    /// A chunk the reader has used up, to read into again.
-    func giveBack(_ chunk: Chunk) {
-      condition.lock()
-      defer { condition.unlock() }
-      if spare.count < 2 { spare.append(chunk) }
-    }
-
-    /// A used chunk to read into, if the reader has given one back.
-    func reusable() -> Chunk? {
-      condition.lock()
-      defer { condition.unlock() }
-      return spare.popLast()
     }
 
     func finish() {
@@ -191,16 +158,14 @@ package struct ReadAheadSource: ByteSource {
 
 /// Diagnostics held back instead of sent, for a source read on another thread: `ReadAheadSource`
 /// sends them on when the reader gets to the bytes read beside them.
-package final class DeferredDiagnostics: @unchecked Sendable {
+final class DeferredDiagnostics: @unchecked Sendable {
   // Guarded by `lock`.
   private var items: [Diagnostic] = []
   private let lock = NSLock()
 
-  package init() {}
+  var sink: DiagnosticSink { { [self] diagnostic in lock.withLock { items.append(diagnostic) } } }
 
-  package var sink: DiagnosticSink { { [self] diagnostic in lock.withLock { items.append(diagnostic) } } }
-
-  package func drain() -> [Diagnostic] {
+  func drain() -> [Diagnostic] {
     lock.withLock {
       defer { items = [] }
       return items
@@ -210,18 +175,18 @@ package final class DeferredDiagnostics: @unchecked Sendable {
 
 /// A source whose diagnostics were deferred, read on this thread after all: each read forwards
 /// what the source said during it before its bytes are used.
-package struct ForwardingSource: WrappingSource {
-  package var base: any ByteSource
+struct ForwardingSource: WrappingSource {
+  var base: any ByteSource
   let deferred: DeferredDiagnostics
   let diagnostics: DiagnosticSink
 
-  package init(base: any ByteSource, deferred: DeferredDiagnostics, diagnostics: @escaping DiagnosticSink) {
+  init(base: any ByteSource, deferred: DeferredDiagnostics, diagnostics: @escaping DiagnosticSink) {
     self.base = base
     self.deferred = deferred
     self.diagnostics = diagnostics
   }
 
-  package mutating func read(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+  mutating func read(into buffer: UnsafeMutableRawBufferPointer) -> Int {
     let n = base.read(into: buffer)
     flush()
     return n
