@@ -82,6 +82,19 @@ describe1k="$OUT/describe-10000-1000-distinct.txt"
 [ -s "$describe1k" ] || python3 bench/gen_describe.py --pods 10000 --distinct 1000 > "$describe1k"
 measure "cat describe > /dev/null"       cat "$describe"
 measure "wc -l describe"                 wc -l "$describe"
+# `wc -l` ends within /usr/bin/time's 10 ms step on this file: the ratio target uses the median of
+# 21 runs timed from Python instead (printed in ms).
+wc_ms=$(python3 - "$describe" <<'PY'
+import statistics, subprocess, sys, time
+runs = []
+for _ in range(21):
+    t = time.perf_counter()
+    subprocess.run(["wc", "-l", sys.argv[1]], stdout=subprocess.DEVNULL)
+    runs.append(time.perf_counter() - t)
+print("%.1f" % (statistics.median(runs) * 1000))
+PY
+)
+printf '  %-34s %8.1f ms (median of 21 runs)\n' "wc -l describe" "$wc_ms"
 measure "podmortem 10k describes"        "$BIN" --format json --fail-on critical --now 2026-11-27T01:00:00Z "$describe"
 measure "podmortem 10k describes/1k pods" "$BIN" --format json --fail-on critical --now 2026-11-27T01:00:00Z "$describe1k"
 events1m="$OUT/events-1000000-1000.json"
@@ -169,7 +182,7 @@ target "EventList json: python json.load ÷ podmortem (×)" "$(ratio "${WALL[pyt
 target "EventList json: jq ÷ podmortem (×)" "$(ratio "${WALL[jq items]}" "${WALL[podmortem EventList json]}")" ">=" 10
 target "EventList.gz ÷ EventList, json (×)" "$(ratio "${WALL[podmortem EventList.gz json]}" "${WALL[podmortem EventList json]}")" "<=" 1.2
 target "10k describes (MB/s)" "$(python3 -c "print('%.1f' % ($(stat -L -c %s "$describe")/1e6/max(float('${WALL[podmortem 10k describes]}'),0.01)))")" ">=" 100
-target "10k describes: wc -l ÷ podmortem (×)" "$(ratio "${WALL[wc -l describe]}" "${WALL[podmortem 10k describes]}")" ">=" 0.05
+target "10k describes: wc -l ÷ podmortem (×)" "$(python3 -c "print('%.4f' % ($wc_ms / 1000 / max(float('${WALL[podmortem 10k describes]}'), 0.01)))")" ">=" 0.05
 for name in "podmortem log" "podmortem log.gz" "podmortem EventList json" "podmortem EventList.gz json" \
   "podmortem 10k describes" "podmortem 10k describes/1k pods"; do
   target "peak RSS ${name#podmortem } (MB)" "$(( RSS[$name] / 1024 ))" "<=" 64
