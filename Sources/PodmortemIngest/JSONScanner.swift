@@ -69,6 +69,8 @@ package struct JSONScanner {
   private static let kindBytes: [UInt8] = Array("kind".utf8)
   private static let itemsBytes: [UInt8] = Array("items".utf8)
   private static let maxCollected = 64
+  /// The most room a new value's buffer is given ahead (`completeValue`).
+  private static let reservedRoom = 64 * 1024
 
   private let maxDepth: Int
   private let maxValueBytes: Int
@@ -130,7 +132,35 @@ package struct JSONScanner {
   package mutating func feedLine(_ text: Substring, _ handle: (Output) -> Void) {
     var text = text
     text.withUTF8 { feed(UnsafeRawBufferPointer($0), handle) }
-    withUnsafeBytes(of: Self.newline) { feed($0, handle) }
+    lineEnd(handle)
+  }
+
+  /// `feedLine(_:_:)` of a whole string, without making a `Substring` of it first.
+  package mutating func feedLine(_ text: String, _ handle: (Output) -> Void) {
+    var text = text
+    text.withUTF8 { feed(UnsafeRawBufferPointer($0), handle) }
+    lineEnd(handle)
+  }
+
+  /// The line end after a line's bytes.
+  private mutating func lineEnd(_ handle: (Output) -> Void) {
+    guard !skipping && !inString else {
+      withUnsafeBytes(of: Self.newline) { feed($0, handle) }
+      return
+    }
+    // The line end outside a string, as `feed` reads it (its `newline` case, then the byte kept
+    // when a value is being kept), without a second pass through `feed` for one byte: two calls
+    // a line were a third of the scanner's calls on a pretty-printed list (issue 16).
+    line += 1
+    column = 0
+    lineHasContent = false
+    guard capturing else { return }
+    // `keep` of the one byte.
+    if buffer.count + 1 > maxValueBytes {
+      problem("value starting at line \(valueStartLine) is larger than \(maxValueBytes) bytes", handle)
+    } else {
+      buffer.append(Self.newline)
+    }
   }
 
   /// Feeds any chunk of bytes; values and problems are handed to `handle` as they complete.
@@ -507,7 +537,11 @@ package struct JSONScanner {
     let value = Value(
       bytes: buffer, startLine: valueStartLine, endLine: line, kind: valueKind, isListItem: elementDepth > 0,
       listKind: elementDepth > 1 ? listKind : nil)
+    // The next value's buffer starts with this one's room (capped), not empty: grown from
+    // nothing, a list item of a kilobyte was copied into six or seven growing buffers (issue 16).
+    let room = min(buffer.count, Self.reservedRoom)
     buffer = []
+    buffer.reserveCapacity(room)
     valueKind = nil
     handle(.value(value))
   }

@@ -5,6 +5,12 @@ struct KeyTable: Sendable {
   private let bytes: [UInt8]
   private let starts: [Int]
   private let lengths: [Int]
+  /// The indexes of the keys of each length, in table order, one run per length:
+  /// `byLength[runs[n]..<runs[n + 1]]` are those of length `n` (a key longer than any in the
+  /// table has none). A key read is compared only with the keys of its length, not with every
+  /// key's length first (issue 16, perf: the look-up was most of `nextKey`).
+  private let byLength: [Int]
+  private let runs: [Int]
 
   init(_ keys: [String]) {
     precondition(keys.count <= 64, "a key table holds at most 64 keys (one bit each)")
@@ -19,12 +25,42 @@ struct KeyTable: Sendable {
     self.bytes = bytes
     self.starts = starts
     self.lengths = lengths
+    let longest = lengths.max() ?? 0
+    var byLength: [Int] = []
+    var runs: [Int] = []
+    for n in 0...longest {
+      runs.append(byLength.count)
+      byLength += lengths.indices.filter { lengths[$0] == n }
+    }
+    runs.append(byLength.count)
+    self.byLength = byLength
+    self.runs = runs
   }
 
   var count: Int { starts.count }
 
   /// The index of `key`, or -1.
   func index(of key: UnsafeBufferPointer<UInt8>) -> Int {
+    let n = key.count
+    guard n + 1 < runs.count else { return -1 }
+    return bytes.withUnsafeBufferPointer { all in
+      for r in runs[n]..<runs[n + 1] {
+        let k = byLength[r]
+        let s = starts[k]
+        var equal = true
+        for j in 0..<n where all[s + j] != key[j] {
+          equal = false
+          break
+        }
+        if equal { return k }
+      }
+      return -1
+    }
+  }
+
+  /// `index(of:)` as it was before the keys were grouped by length: every key in table order,
+  /// its length compared first. Kept as the reference the tests compare with.
+  func indexByScan(of key: UnsafeBufferPointer<UInt8>) -> Int {
     let n = key.count
     return bytes.withUnsafeBufferPointer { all in
       for k in 0..<lengths.count where lengths[k] == n {

@@ -1119,6 +1119,32 @@ struct StringPool: Sendable {
     return text
   }
 
+  /// `string(EvidencePicker.trimmedBlanks(text), longest:)` when `text`, trimmed of spaces and
+  /// tabs at both ends, is not empty and begins and ends with an ASCII byte (then no Unicode
+  /// space is left at an end for Foundation to trim, and the trimmed text is those bytes);
+  /// nil otherwise, for the caller to take that path. A held string is found from the bytes,
+  /// so the trimmed copy is made only when the pool does not hold it.
+  mutating func trimmedLine(_ text: String, longest: Int) -> String? {
+    var text = text
+    return text.withUTF8 { all -> String? in
+      var start = 0
+      var end = all.count
+      while start < end, all[start] == 0x20 || all[start] == 0x09 { start += 1 }
+      while start < end, all[end - 1] == 0x20 || all[end - 1] == 0x09 { end -= 1 }
+      guard start < end, all[start] < 0x80, all[end - 1] < 0x80 else { return nil }
+      let bytes = UnsafeBufferPointer(rebasing: all[start..<end])
+      guard bytes.count >= Self.shortest, bytes.count <= longest else {
+        return String(decoding: bytes, as: UTF8.self)
+      }
+      if table.isEmpty { table = Array(repeating: nil, count: Self.slots) }
+      let slot = Self.slot(bytes)
+      if let held = table[slot], Self.same(held, bytes) { return held }
+      let s = String(decoding: bytes, as: UTF8.self)
+      table[slot] = s
+      return s
+    }
+  }
+
   /// True when `held` is the UTF-8 `bytes`: compared through pointers when the string's
   /// bytes are contiguous (a native string always is), not byte by byte through `String.UTF8View`'s
   /// generic `elementsEqual`, which was a third of this pool's time on an EventList (issue 16, perf).

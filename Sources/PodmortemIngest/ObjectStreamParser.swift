@@ -141,11 +141,13 @@ package struct ObjectStreamParser: LineParser {
       return .ignored
     }
     noteExcerptTail()
-    var payload = line.text[...]
+    // What the scanner reads when it is not the whole line (nil: the line, fed without making a
+    // Substring of it).
+    var payload: Substring?
     if scanner.isBetweenValues, Self.isMemberFragment(line.text) {
       // A member pasted without its object: read inside the object it was cut from, which the end
       // of the input (or the next value in column 0) closes.
-      payload = "{" + payload
+      payload = "{" + line.text[...]
       fragmentLine = line.number
     }
     var klogWithoutObject = false
@@ -159,7 +161,11 @@ package struct ObjectStreamParser: LineParser {
       scanner.feedLine(""[...]) { _ in }
       return .ignored
     }
-    scanner.feedLine(payload) { outputs.append($0) }
+    if let payload {
+      scanner.feedLine(payload) { outputs.append($0) }
+    } else {
+      scanner.feedLine(line.text) { outputs.append($0) }
+    }
     var verdicts: [SourceAccount.Verdict] = []
     var sawProblem = false
     for output in outputs {
@@ -276,10 +282,32 @@ package struct ObjectStreamParser: LineParser {
   /// A markdown fence or a shell command line around pasted JSON (```` ```json ````, `$ kubectl get
   /// pod web-0 -o json`): it separates objects and is not part of one.
   static func isPasteBoundary(_ text: String) -> Bool {
+    // A body whose first Character is `{` or `"` (the line that opens each item of a
+    // pretty-printed list) is none of the prefixes below, nor a cut fence (a backtick first), and
+    // is not asked `isCommand`: said from its bytes, without the Substring walks (issue 16, perf).
+    // The byte after it is ASCII or absent, so no combining mark joins it into another Character.
+    if Self.leadsWithBraceOrQuote(text) { return false }
     let body = text.drop { $0 == " " || $0 == "\t" }
     return body.hasPrefix("```") || body.hasPrefix("~~~") || body.hasPrefix("$ ") || body.hasPrefix("kubectl ")
       || body.hasPrefix("oc ") || body.hasPrefix("curl ") || isCutFence(body)
       || (body.first != "{" && body.first != "\"" && KubectlCommand.isCommand(body))
+  }
+
+  /// True when the first byte after leading spaces and tabs is `{` or `"` and the byte after
+  /// it is ASCII or absent: then `text.drop { $0 == " " || $0 == "\t" }.first` is that
+  /// Character (a space joined to a combining mark is not dropped, and its mark is no ASCII byte).
+  static func leadsWithBraceOrQuote(_ text: String) -> Bool {
+    text.utf8.withContiguousStorageIfAvailable { leadsWithBraceOrQuote($0) }
+      ?? Array(text.utf8).withUnsafeBufferPointer { leadsWithBraceOrQuote($0) }
+  }
+
+  private static func leadsWithBraceOrQuote(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    var i = 0
+    while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 { i += 1 }
+    guard i < bytes.count, bytes[i] == UInt8(ascii: "{") || bytes[i] == UInt8(ascii: "\"") else { return false }
+    // `{` then CR LF would still be two Characters, but a lone CR is ASCII too: only a byte
+    // of 0x80 and above can begin a mark that extends the `{`.
+    return i + 1 == bytes.count || bytes[i + 1] < 0x80
   }
 
   /// What a copy that started late leaves of a fence (`` `` ``, `` `json``): backticks and a
@@ -389,7 +417,7 @@ package struct ObjectStreamParser: LineParser {
       return .parsed
     }
     flushConditions(emit: emit)
-    var outcome = converter.convert(document, evidence: strings.shared(picker.evidence(context)))
+    var outcome = converter.convert(document, evidence: picker.evidence(context, pool: &strings))
     citeFields(of: &outcome, in: value)
     return deliver(outcome, emit: emit)
   }
@@ -482,8 +510,17 @@ struct EvidencePicker {
   private let messageKeys: [[UInt8]]
   private let nameKeys: [[UInt8]]
   private var first: Line?
-  private var message: Line?
-  private var name: Line?
+  private var message: Line? {
+    didSet { hasMessage = message != nil }
+  }
+  private var name: Line? {
+    didSet { hasName = name != nil }
+  }
+  /// `message != nil` and `name != nil`, kept as they change: asked on every line of an object,
+  /// the comparison copied the optional line and destroyed the copy (issue 16, callgrind: a
+  /// third of `look`'s instructions).
+  private var hasMessage = false
+  private var hasName = false
   /// Evidence keeps at most this much of a line (a compact list on one line can be huge).
   private static let maxText = 2048
 
@@ -499,9 +536,24 @@ struct EvidencePicker {
   }
 
   mutating func look(at line: Line) {
-    guard message == nil || name == nil else { return }
-    if message == nil && messageKeys.contains(where: { Self.contains(line.text, $0) }) { message = line }
-    if name == nil && nameKeys.contains(where: { Self.contains(line.text, $0) }) { name = line }
+    let wantsMessage = !hasMessage
+    let wantsName = !hasName
+    guard wantsMessage || wantsName else { return }
+    // The line's bytes are reached once for every key (a native string's are contiguous), not
+    // once per key through the string (issue 16, perf: this was 3 % of an EventList's instructions).
+    let found = line.text.utf8.withContiguousStorageIfAvailable { bytes in
+      (
+        wantsMessage && messageKeys.contains { Self.contains(bytes, $0) },
+        wantsName && nameKeys.contains { Self.contains(bytes, $0) }
+      )
+    }
+    let (hasMessage, hasName) =
+      found ?? (
+        wantsMessage && messageKeys.contains { Self.contains(line.text, $0) },
+        wantsName && nameKeys.contains { Self.contains(line.text, $0) }
+      )
+    if hasMessage { message = line }
+    if hasName { name = line }
   }
 
   /// A byte search: Foundation's `contains` goes through NSString and dominated a profile. The C
@@ -510,23 +562,27 @@ struct EvidencePicker {
   /// 2 % of an EventList run, issue 16, perf); `EvidencePickerContainsTests` compares the two on
   /// seeded random lines.
   static func contains(_ text: String, _ needle: [UInt8]) -> Bool {
+    text.utf8.withContiguousStorageIfAvailable { contains($0, needle) }
+      ?? text.contains(String(decoding: needle, as: UTF8.self))
+  }
+
+  /// `contains(_:_:)` on a line's bytes.
+  static func contains(_ bytes: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
     guard let first = needle.first else { return true }
-    return text.utf8.withContiguousStorageIfAvailable { bytes in
-      guard bytes.count >= needle.count, let base = bytes.baseAddress else { return false }
-      return needle.withUnsafeBufferPointer { key in
-        guard let keyBase = key.baseAddress else { return true }
-        // The last place the needle can start.
-        let last = base + (bytes.count - key.count)
-        var from = base
-        while from <= last {
-          guard let hit = memchr(from, Int32(first), last - from + 1) else { return false }
-          let at = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self))
-          if memcmp(at, keyBase, key.count) == 0 { return true }
-          from = at + 1
-        }
-        return false
+    guard bytes.count >= needle.count, let base = bytes.baseAddress else { return false }
+    return needle.withUnsafeBufferPointer { key in
+      guard let keyBase = key.baseAddress else { return true }
+      // The last place the needle can start.
+      let last = base + (bytes.count - key.count)
+      var from = base
+      while from <= last {
+        guard let hit = memchr(from, Int32(first), last - from + 1) else { return false }
+        let at = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self))
+        if memcmp(at, keyBase, key.count) == 0 { return true }
+        from = at + 1
       }
-    } ?? text.contains(String(decoding: needle, as: UTF8.self))
+      return false
+    }
   }
 
   func startRef(_ context: ParseContext) -> SourceRef { context.ref(first?.number ?? 0) }
@@ -539,6 +595,33 @@ struct EvidencePicker {
     let message =
       message?.number == first?.ref.line ? first : message?.number == name?.ref.line ? name : cite(message, context)
     return ObjectEvidence(message: message, name: name, first: first)
+  }
+
+  /// `pool.shared(evidence(context))`, the same texts, without building a trimmed copy of a
+  /// cited line the pool already holds: an event's message and name lines are indented, so each
+  /// was copied into a new string only for the pool to hand back the one it held (issue 16, perf).
+  /// The lines are pooled in `shared`'s order (message, name, first).
+  func evidence(_ context: ParseContext, pool: inout StringPool) -> ObjectEvidence {
+    let nameLine = name?.number == first?.number ? first : name
+    let messageLine =
+      message?.number == first?.number ? first : message?.number == nameLine?.number ? nameLine : message
+    let message = cite(messageLine, context, pool: &pool)
+    let name = cite(nameLine, context, pool: &pool)
+    let first = cite(first, context, pool: &pool)
+    return ObjectEvidence(message: message, name: name, first: first)
+  }
+
+  /// `cite`, its text then looked up in `pool` as `StringPool.shared` looks it up.
+  private func cite(_ line: Line?, _ context: ParseContext, pool: inout StringPool) -> Evidence? {
+    guard let line else { return nil }
+    if context.lineText == nil, line.text.utf8.count <= Self.maxText,
+      let text = pool.trimmedLine(line.text, longest: StringPool.longestLine)
+    {
+      return Evidence(ref: context.ref(line.number), text: text)
+    }
+    guard var evidence = cite(line, context) else { return nil }
+    evidence.text = pool.string(evidence.text, longest: StringPool.longestLine)
+    return evidence
   }
 
   private func cite(_ line: Line?, _ context: ParseContext) -> Evidence? {
