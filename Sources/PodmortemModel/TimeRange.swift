@@ -33,8 +33,10 @@ package struct TimeRange: Hashable, Sendable, Codable, CustomStringConvertible {
   package func overlaps(_ other: TimeRange) -> Bool { intersection(other) != nil }
 
   package var description: String {
+    // `ISOTime` writes what the format style writes, without its calendar (ICU).
     let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
-    return width < 1 ? earliest.formatted(style) : "\(earliest.formatted(style))..\(latest.formatted(style))"
+    func text(_ date: Date) -> String { ISOTime.milliseconds(date) ?? date.formatted(style) }
+    return width < 1 ? text(earliest) : "\(text(earliest))..\(text(latest))"
   }
 }
 
