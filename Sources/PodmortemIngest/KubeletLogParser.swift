@@ -333,13 +333,11 @@ package struct KubeletLogParser: LineParser {
   private mutating func noteInference(_ line: Line) {
     guard !notedInference else { return }
     notedInference = true
-    let f = ISO8601DateFormatter()
-    f.formatOptions = [.withInternetDateTime]
-    f.timeZone = zone
+    let captured = LogTime.internetDateTime(context.captureTime.date, zone: zone)
     context.diagnostics(
       Diagnostic(
         .note, context.ref(line.number),
-        "log times have no year or zone: year inferred from the capture time '\(f.string(from: context.captureTime.date))' (\(context.captureTime.origin.rawValue)), zone assumed '\(zoneName)'"
+        "log times have no year or zone: year inferred from the capture time '\(captured)' (\(context.captureTime.origin.rawValue)), zone assumed '\(zoneName)'"
       ))
   }
 

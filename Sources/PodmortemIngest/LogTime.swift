@@ -47,7 +47,75 @@ package enum LogTime {
     return CivilDate.year(fromDays: Int(saturating: (local / 86_400).rounded(.down)))
   }
 
-  package static let utc = TimeZone(identifier: "UTC") ?? TimeZone(secondsFromGMT: 0) ?? .current
+  /// UTC as a zone of fixed offset 0. FoundationEssentials answers it without ICU, where
+  /// `TimeZone(identifier: "UTC")` opened ICU's zone data: 4.7 MB of every run's peak RSS
+  /// (docs/architecture.md, "The start-up floor"). The same offsets, and no transitions, either way.
+  package static let utc = TimeZone(secondsFromGMT: 0) ?? .gmt
+
+  /// `date` as `ISO8601DateFormatter` with `.withInternetDateTime` in `zone` writes it
+  /// (`2026-11-27T01:00:00Z`, `2026-11-27T02:00:00+01:00`; the seconds' fraction dropped). In a zone
+  /// of a fixed whole-minute offset and for the years 1583–9999 the digits are placed by hand
+  /// (days to a civil date, H. Hinnant's `civil_from_days`, http://howardhinnant.github.io/date_algorithms.html);
+  /// otherwise, and for a time that is not finite, Foundation's formatter (ICU) writes it.
+  package static func internetDateTime(_ date: Date, zone: TimeZone) -> String {
+    if let offset = fixedOffset(of: zone), let text = internetDateTime(date, offset: offset) { return text }
+    let f = ISO8601DateFormatter()
+    f.formatOptions = [.withInternetDateTime]
+    f.timeZone = zone
+    return f.string(from: date)
+  }
+
+  /// `internetDateTime(_:zone:)` at a fixed offset east of UTC, or nil when the offset is not in
+  /// whole minutes under a day, or the local time is outside 1583-01-01…9999-12-31 (before 1583
+  /// ICU's calendar is Julian) or not finite.
+  package static func internetDateTime(_ date: Date, offset: Int) -> String? {
+    guard offset > -86_400, offset < 86_400, offset % 60 == 0 else { return nil }
+    // As Foundation hands the time to ICU and ICU splits it: milliseconds since 1970 in a Double,
+    // half a millisecond added (so it is rounded to the nearest millisecond, `…59.9996` is the
+    // next second), the offset added, days floored, the time of day's milliseconds truncated.
+    let localMillis =
+      (date.timeIntervalSinceReferenceDate + 978_307_200) * 1_000 + 0.5 + Double(offset) * 1_000
+    let dayCount = (localMillis / 86_400_000).rounded(.down)
+    // 1583-01-01 and 10000-01-01 in days since 1970.
+    guard dayCount.isFinite, dayCount >= -141_349, dayCount < 2_932_897 else { return nil }
+    let days = Int(dayCount)
+    let millisInDay = localMillis - dayCount * 86_400_000
+    guard millisInDay >= 0, millisInDay < 86_400_000 else { return nil }
+    let inDay = Int(millisInDay) / 1_000
+    let (year, month, day) = CivilDate.civil(fromDays: days)
+    var out = [UInt8]()
+    out.reserveCapacity(25)
+    func put(_ value: Int, _ width: Int) {
+      var divisor = 1
+      for _ in 1..<width { divisor *= 10 }
+      var v = value
+      while divisor > 0 {
+        out.append(UInt8(truncatingIfNeeded: 0x30 + v / divisor))
+        v %= divisor
+        divisor /= 10
+      }
+    }
+    put(year, 4)
+    out.append(0x2D)
+    put(month, 2)
+    out.append(0x2D)
+    put(day, 2)
+    out.append(0x54)
+    put(inDay / 3_600, 2)
+    out.append(0x3A)
+    put(inDay / 60 % 60, 2)
+    out.append(0x3A)
+    put(inDay % 60, 2)
+    if offset == 0 {
+      out.append(0x5A)
+    } else {
+      out.append(offset < 0 ? 0x2D : 0x2B)
+      put(abs(offset) / 3_600, 2)
+      out.append(0x3A)
+      put(abs(offset) / 60 % 60, 2)
+    }
+    return String(decoding: out, as: UTF8.self)
+  }
 }
 
 /// Gives a year to timestamps that have none (klog headers, journald's short format).

@@ -217,7 +217,7 @@ extension InputReader {
       }
       let nameStart = at + 46
       let name = String(decoding: directory[nameStart..<(nameStart + Int(nameLength))], as: UTF8.self)
-      var modified = dosDate(date: UInt16(date), time: UInt16(time))
+      var modified = DOSTime.date(date: UInt16(date), time: UInt16(time))
       var extra = nameStart + Int(nameLength)
       let extraEnd = extra + Int(extraLength)
       while extra + 4 <= extraEnd, let id = directory.le(extra, 2), let length = directory.le(extra + 2, 2) {
@@ -250,21 +250,6 @@ extension InputReader {
       at = extraEnd + Int(commentLength)
     }
     return .success(entries)
-  }
-
-  /// An MS-DOS date and time (local time of the zipping machine, taken here as UTC).
-  private func dosDate(date: UInt16, time: UInt16) -> Date? {
-    var components = DateComponents()
-    components.year = 1980 + Int(date >> 9)
-    components.month = Int((date >> 5) & 0xF)
-    components.day = Int(date & 0x1F)
-    components.hour = Int(time >> 11)
-    components.minute = Int((time >> 5) & 0x3F)
-    components.second = Int(time & 0x1F) * 2
-    var calendar = Calendar(identifier: .gregorian)
-    guard let utc = TimeZone(identifier: "UTC") else { return nil }
-    calendar.timeZone = utc
-    return calendar.date(from: components)
   }
 
   /// Reads until `buffer` is full or the file ends, at `offset`.
@@ -417,5 +402,29 @@ struct ZipEntrySource: ByteSource {
   private mutating func report(_ message: String) {
     done = true
     diagnostics(Diagnostic(.warning, SourceRef(source: name, line: 0), message))
+  }
+}
+
+/// An MS-DOS date and time, as a zip entry's header stores its modification time.
+package enum DOSTime {
+  /// The instant of an MS-DOS date and time (local time of the zipping machine, taken here as
+  /// UTC). A field out of its range (month 0 or 13–15, day 0, hour 24–31, minute 60–63, second
+  /// 60–62) carries into the next larger one, as Foundation's lenient Gregorian calendar counts
+  /// it; the days by H. Hinnant's `days_from_civil`
+  /// (http://howardhinnant.github.io/date_algorithms.html), with no `Calendar` or `TimeZone`,
+  /// whose "UTC" zone loaded ICU's zone data (docs/architecture.md, "The start-up floor").
+  package static func date(date: UInt16, time: UInt16) -> Date {
+    let monthFromJanuary = Int((date >> 5) & 0xF) - 1  // -1…14
+    let year = 1980 + Int(date >> 9) + (monthFromJanuary < 0 ? -1 : monthFromJanuary / 12)
+    let month = (monthFromJanuary + 12) % 12 + 1
+    // days_from_civil for the first of the month; years 1979…2108 are positive, so one era.
+    let y = month <= 2 ? year - 1 : year
+    let era = y / 400
+    let yearOfEra = y - era * 400
+    let dayOfYear = (153 * ((month + 9) % 12) + 2) / 5
+    let firstOfMonth = era * 146_097 + yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear - 719_468
+    let days = firstOfMonth + Int(date & 0x1F) - 1
+    let seconds = days * 86_400 + Int(time >> 11) * 3_600 + Int((time >> 5) & 0x3F) * 60 + Int(time & 0x1F) * 2
+    return Date(timeIntervalSince1970: Double(seconds))
   }
 }

@@ -33,8 +33,13 @@ package struct TimeRange: Hashable, Sendable, Codable, CustomStringConvertible {
   package func overlaps(_ other: TimeRange) -> Bool { intersection(other) != nil }
 
   package var description: String {
-    let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
-    return width < 1 ? earliest.formatted(style) : "\(earliest.formatted(style))..\(latest.formatted(style))"
+    // `ISOTime` writes what the format style writes; the style (whose calendar reads ICU's
+    // data) is made only for a time outside its range.
+    func text(_ date: Date) -> String {
+      ISOTime.milliseconds(date)
+        ?? date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt))
+    }
+    return width < 1 ? text(earliest) : "\(text(earliest))..\(text(latest))"
   }
 }
 

@@ -123,6 +123,7 @@ enum ReportTime {
   static func iso(_ date: Date) -> String {
     let whole = date.timeIntervalSince1970.rounded(.down) == date.timeIntervalSince1970
     if whole, let text = wholeSecond(date.timeIntervalSince1970) { return text }
+    if !whole, let text = ISOTime.milliseconds(date) { return text }
     return date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: !whole, timeZone: .gmt))
   }
 

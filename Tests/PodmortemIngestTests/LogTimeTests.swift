@@ -1,5 +1,6 @@
 import Foundation
 import PodmortemIngest
+import PodmortemTestSupport
 import Testing
 
 @Suite struct LogTimeTests {
@@ -70,5 +71,71 @@ import Testing
     #expect(
       inference.instant(month: 7, day: 1, hour: 2, minute: 0, second: 0, fraction: 0)
         == instant("2026-07-01T00:00:00Z"))
+  }
+}
+
+/// The capture time in the kubelet parser's note, written by hand: the string
+/// `ISO8601DateFormatter` (`.withInternetDateTime`) writes, on seeded random instants with
+/// fractions (near whole seconds among them) over the years 1–9999 and beyond, in UTC, fixed
+/// offsets east and west, and zones with daylight saving time; times that are not finite or far
+/// out of range must not trap.
+@Suite struct InternetDateTimeTests {
+  static let zones: [TimeZone] =
+    [
+      LogTime.utc, TimeZone(identifier: "UTC"), TimeZone(secondsFromGMT: 19_800), TimeZone(secondsFromGMT: -36_000),
+      TimeZone(secondsFromGMT: 50_400), TimeZone(secondsFromGMT: -43_200), TimeZone(secondsFromGMT: 3_600 + 45 * 60),
+      TimeZone(identifier: "Europe/Berlin"), TimeZone(identifier: "America/St_Johns"),
+    ].compactMap { $0 }
+
+  @Test func writesWhatFoundationsFormatterWrites() {
+    var random = SplitMix64(seed: 0xF100_1016)
+    // 0001-01-01 … 9999-12-31 in seconds since 1970, and two days either side.
+    let lowest = -62_135_596_800 - 172_800
+    let highest = 253_402_300_800 + 172_800
+    for zone in Self.zones {
+      let formatter = ISO8601DateFormatter()
+      formatter.formatOptions = [.withInternetDateTime]
+      formatter.timeZone = zone
+      for i in 0..<4_000 {
+        let whole =
+          i % 4 == 0
+          ? 946_684_800 + random.below(3_155_760_000)  // 2000…2099, where capture times are
+          : lowest + random.below(highest - lowest)
+        let fraction: Double =
+          switch random.below(4) {
+          case 0: 0
+          case 1: 1 - 1 / Double(1 << (10 + random.below(40)))
+          case 2: 1 / Double(1 << (10 + random.below(40)))
+          default: Double(random.below(1_000_000_000)) / 1e9
+          }
+        let date = Date(timeIntervalSince1970: Double(whole) + fraction)
+        #expect(
+          LogTime.internetDateTime(date, zone: zone) == formatter.string(from: date),
+          "\(zone.identifier) \(whole) + \(fraction)")
+      }
+    }
+  }
+
+  @Test func hostileTimesDoNotTrap() {
+    for seconds in [
+      Double.nan, .infinity, -.infinity, 1e300, -1e300, 9.3e18, -9.3e18, Double(Int.max), Double(Int.min),
+    ] {
+      for offset in [0, 3_600, -3_600, 59, 90_000, Int.max, Int.min] {
+        #expect(LogTime.internetDateTime(Date(timeIntervalSince1970: seconds), offset: offset) == nil)
+      }
+    }
+  }
+
+  /// `LogTime.utc` (a fixed offset, no ICU) is UTC as ICU's "UTC" zone has it.
+  @Test func fixedUTCIsUTC() throws {
+    let icu = try #require(TimeZone(identifier: "UTC"))
+    var random = SplitMix64(seed: 0xF100_2016)
+    #expect(LogTime.fixedOffset(of: LogTime.utc) == 0)
+    #expect(LogTime.fixedOffset(of: icu) == 0)
+    for _ in 0..<1_000 {
+      let date = Date(timeIntervalSince1970: Double(random.below(600_000_000_000)) - 300_000_000_000)
+      #expect(LogTime.utc.secondsFromGMT(for: date) == icu.secondsFromGMT(for: date))
+      #expect(LogTime.year(of: date, in: LogTime.utc) == LogTime.year(of: date, in: icu))
+    }
   }
 }

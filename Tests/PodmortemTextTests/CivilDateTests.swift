@@ -1,4 +1,5 @@
 import Foundation
+import PodmortemTestSupport
 import Testing
 
 @testable import PodmortemText
@@ -31,4 +32,31 @@ func yearFromDaysInvertsDaysFromCivil(date: (Int, Int, Int)) {
   #expect(utc == Date(timeIntervalSince1970: 1_795_741_323))
   #expect(CivilDate.instant(year: 2026, month: 11, day: 27, secondsOfDay: 7323, utcOffset: 3600) == utc)
   #expect(CivilDate.instant(year: 2026, month: 2, day: 30, secondsOfDay: 0) == nil)
+}
+
+/// `civil(fromDays:)` against `daysFromCivil` and (from 1583) against Foundation's Gregorian
+/// calendar in UTC, on seeded random day counts over years -9999…9999 and every day of the years
+/// around the leap rules' edges (1600, 1700, 1900, 2000, 2100).
+@Test func civilFromDaysInvertsDaysFromCivilAndMatchesFoundation() throws {
+  var calendar = Calendar(identifier: .gregorian)
+  calendar.timeZone = try #require(TimeZone(secondsFromGMT: 0))
+  var random = SplitMix64(seed: 0xF100_0016)
+  let lowest = CivilDate.daysFromCivil(year: -9999, month: 1, day: 1)
+  let highest = CivilDate.daysFromCivil(year: 9999, month: 12, day: 31)
+  var days = (0..<20_000).map { _ in lowest + random.below(highest - lowest + 1) }
+  for year in [1600, 1700, 1900, 2000, 2100] {
+    let first = CivilDate.daysFromCivil(year: year - 1, month: 12, day: 1)
+    days += first..<(first + 430)
+  }
+  for day in days {
+    let (year, month, dayOfMonth) = CivilDate.civil(fromDays: day)
+    #expect(CivilDate.isValid(year: year, month: month, day: dayOfMonth))
+    #expect(CivilDate.daysFromCivil(year: year, month: month, day: dayOfMonth) == day)
+    #expect(CivilDate.year(fromDays: day) == year)
+    // Foundation's Gregorian calendar is Julian before 15 October 1582.
+    guard year >= 1583 else { continue }
+    let parts = calendar.dateComponents(
+      [.year, .month, .day], from: Date(timeIntervalSince1970: Double(day) * 86_400 + 43_200))
+    #expect(parts.year == year && parts.month == month && parts.day == dayOfMonth, "\(day)")
+  }
 }
