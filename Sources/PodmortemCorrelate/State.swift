@@ -251,20 +251,9 @@ package struct PodHistory: Hashable, Sendable, Codable {
   /// Every snapshot of the pod, oldest capture first.
   package var snapshots: [PodSnapshot]
   /// The snapshots merged into one view: the newest value of every field any snapshot had.
-  /// Stored as a `MergedView`: read in place, written whole.
   package var latest: PodSnapshot {
-    _read {
-      switch merged {
-      case .boxed(let box): yield box.snapshot
-      case .bare(let name, let namespace, let uid): yield MergedView.snapshot(name, namespace, uid)
-      }
-    }
-    set {
-      merged = MergedView(newValue)
-      queries = PodQueryCache()
-    }
+    didSet { queries = PodQueryCache() }
   }
-  private var merged: MergedView
   /// The pod's own events and its containers' events, oldest last-seen first.
   package var events: [MergedEvent] {
     didSet { queries = PodQueryCache() }
@@ -289,77 +278,14 @@ package struct PodHistory: Hashable, Sendable, Codable {
   ) {
     self.key = key
     self.snapshots = snapshots
-    self.merged = MergedView(latest)
+    self.latest = latest
     self.events = events
     self.logs = logs
     self.timeline = timeline
   }
 
-  // Equality, hashing and coding are those of the fields, `latest` as its value (not as stored).
-  package static func == (a: PodHistory, b: PodHistory) -> Bool {
-    a.key == b.key && a.snapshots == b.snapshots && a.latest == b.latest && a.events == b.events
-      && a.logs == b.logs && a.timeline == b.timeline
-  }
-
-  package func hash(into hasher: inout Hasher) {
-    hasher.combine(key)
-    hasher.combine(snapshots)
-    hasher.combine(latest)
-    hasher.combine(events)
-    hasher.combine(logs)
-    hasher.combine(timeline)
-  }
-
-  package init(from decoder: any Decoder) throws {
-    let c = try decoder.container(keyedBy: CodingKeys.self)
-    self.init(
-      key: try c.decode(PodKey.self, forKey: .key), snapshots: try c.decode([PodSnapshot].self, forKey: .snapshots),
-      latest: try c.decode(PodSnapshot.self, forKey: .latest),
-      events: try c.decode([MergedEvent].self, forKey: .events),
-      logs: try c.decode(PodLogs.self, forKey: .logs), timeline: try c.decode([TimelineEntry].self, forKey: .timeline))
-  }
-
-  package func encode(to encoder: any Encoder) throws {
-    var c = encoder.container(keyedBy: CodingKeys.self)
-    try c.encode(key, forKey: .key)
-    try c.encode(snapshots, forKey: .snapshots)
-    try c.encode(latest, forKey: .latest)
-    try c.encode(events, forKey: .events)
-    try c.encode(logs, forKey: .logs)
-    try c.encode(timeline, forKey: .timeline)
-  }
-
   /// The latest snapshot of container `name`, if any source showed it.
   package func container(_ name: String) -> ContainerSnapshot? { latest.containers.first { $0.name == name } }
-}
-
-/// A pod's merged view as its history stores it. A pod known only by name (from its events or
-/// its logs: most pods of an EventList) has a view that is its name, namespace and uid and
-/// nothing else, kept as those three; any other view lies in a box of its own. Held inline, the
-/// view was most of a history's 584 bytes: 26 MB for the 44,047 pods of the 128 MB EventList,
-/// and as much again while the histories were sorted (docs/architecture.md "Memory of the
-/// EventList and describe paths").
-private enum MergedView: Sendable {
-  case bare(String, String?, String?)
-  case boxed(SnapshotBox)
-
-  init(_ snapshot: PodSnapshot) {
-    let bare = Self.snapshot(snapshot.name, snapshot.namespace, snapshot.uid)
-    self = snapshot == bare ? .bare(snapshot.name, snapshot.namespace, snapshot.uid) : .boxed(SnapshotBox(snapshot))
-  }
-
-  /// The view of a pod known by `name`, `namespace` and `uid` only.
-  static func snapshot(_ name: String, _ namespace: String?, _ uid: String?) -> PodSnapshot {
-    var snapshot = PodSnapshot(name: name, namespace: namespace)
-    snapshot.uid = uid
-    return snapshot
-  }
-}
-
-/// A merged view that holds more than a name (`MergedView`).
-private final class SnapshotBox: Sendable {
-  let snapshot: PodSnapshot
-  init(_ snapshot: PodSnapshot) { self.snapshot = snapshot }
 }
 
 /// The correlated picture of every input: what diagnosis rules and reports read.
