@@ -124,6 +124,8 @@ final class SecondPart: @unchecked Sendable {
     var taken = Correlator()
     swap(&taken, &correlator)
     if let firstBlock, let own = part.pastedBlock { taken.movePastedLogs(from: own, to: firstBlock) }
-    target.merge(taken)
+    // Moved, not copied: a copy left here held the part's event book, each chunk of which the
+    // merge frees once absorbed (docs/architecture.md "Memory of the EventList and describe paths").
+    target.merge(consume taken)
   }
 }

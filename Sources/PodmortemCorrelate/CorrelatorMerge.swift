@@ -11,7 +11,6 @@ import PodmortemModel
 extension Correlator {
   /// Adds everything `other` was given, as if its records had been added here.
   package mutating func merge(_ other: consuming Correlator) {
-    var other = other
     book.merge(&other.book)
     pastedBlocks.formUnion(other.pastedBlocks)
     for (block, name) in other.pastedNames { pastedNames[block] = min(pastedNames[block] ?? name, name) }
@@ -58,15 +57,10 @@ extension Correlator {
 }
 
 extension EventBook {
-  /// Adds every observation `other` holds, entry by entry; `other` is left empty.
+  /// Adds every observation `other` holds, entry by entry in its insertion order; `other` is left
+  /// empty, each of its chunks freed once absorbed (`EntryTable.takeAll`).
   mutating func merge(_ other: inout EventBook) {
-    let (identities, drained) = other.entries.drain()
-    var values = drained
-    for i in identities.indices {
-      let entry = values[i]
-      values[i] = Entry()
-      entries.modify(identities[i]) { $0.absorb(entry) }
-    }
+    other.entries.takeAll { identity, entry in entries.modify(identity) { $0.absorb(entry) } }
   }
 }
 

@@ -195,25 +195,10 @@ package struct EventBook: Sendable {
     }
     buckets = [:]
     next = []
-    // Taken from the end, so each cluster is released as its event is built.
-    var built: [MergedEvent] = []
-    built.reserveCapacity(leaders.count)
-    // Events whose patterns captured the same values (every `Liveness probe failed: … 503`) share
-    // one array of captures instead of holding a copy each.
-    var captureSets = Set<[KeyValue]>()
-    while let leader = leaders.popLast() {
-      var event = Self.mergedEvent(identities[leader], values[leader], now: now)
-      values[leader] = Entry()
-      if !event.captures.isEmpty {
-        let (inserted, member) = captureSets.insert(event.captures)
-        if !inserted { event.captures = member }
-      }
-      built.append(event)
-    }
+    let built = Self.built(identities, &values, leaders: leaders, now: now)
+    leaders = []
     values = DrainedEntries()
     identities = []
-    captureSets = []
-    built.reverse()
     var events = Self.linkCombined(MessageTemplate.assign(consume built))
     // Indices sorted, the events then moved into that order in place: sorting the events
     // themselves copied each (every string it holds retained) at every move, and taking them into
@@ -230,6 +215,35 @@ package struct EventBook: Sendable {
     }
     Self.permute(&events, into: sorted)
     return events
+  }
+
+  /// The event of each cluster, in the order of `leaders` (the position of the entry that began
+  /// each cluster; every other entry of `values` is already empty). The events are built in the
+  /// order of those positions, each into its cluster's place, so every chunk of entries is freed
+  /// once the events it began are built: built in the clusters' order, which is not the
+  /// positions', every chunk stayed allocated, each cluster emptied but its room kept, until the
+  /// last event was built, beside all of them (docs/architecture.md "Memory of the EventList and
+  /// describe paths"). `values` is left with every chunk below the last leader freed.
+  static func built(
+    _ identities: [EventIdentity], _ values: inout DrainedEntries, leaders: [Int], now: Date?
+  ) -> [MergedEvent] {
+    let byPosition = leaders.indices.sorted { leaders[$0] < leaders[$1] }
+    var events = [MergedEvent?](repeating: nil, count: leaders.count)
+    // Events whose patterns captured the same values (every `Liveness probe failed: … 503`) share
+    // one array of captures instead of holding a copy each.
+    var captureSets = Set<[KeyValue]>()
+    for cluster in byPosition {
+      let leader = leaders[cluster]
+      values.free(below: leader)
+      var event = Self.mergedEvent(identities[leader], values[leader], now: now)
+      values[leader] = Entry()
+      if !event.captures.isEmpty {
+        let (inserted, member) = captureSets.insert(event.captures)
+        if !inserted { event.captures = member }
+      }
+      events[cluster] = event
+    }
+    return events.compactMap { $0 }
   }
 
   /// Reorders `items` so that position `k` holds what was at `order[k]` (`order` a permutation

@@ -106,12 +106,37 @@ struct EntryTable: Sendable {
     count = 0
     return (identities, entries)
   }
+
+  /// Hands every entry with its identity to `body`, in insertion order, and leaves the table
+  /// empty. Each chunk of entries and of identities is freed as soon as its last entry is handed
+  /// over: the merge of a second half's book (`EventBook.merge`) drained it first and held all its
+  /// chunks, and a flat copy of its identities, until the last entry was absorbed, beside the
+  /// first half's book growing by the same entries: the run's heap peak on a large EventList
+  /// (docs/architecture.md "Memory of the EventList and describe paths").
+  mutating func takeAll(_ body: (EventIdentity, EventBook.Entry) -> Void) {
+    index = []
+    count = 0
+    var taken: [[Slot]] = []
+    var takenKeys: [[EventIdentity]] = []
+    swap(&taken, &chunks)
+    swap(&takenKeys, &keys)
+    for c in taken.indices {
+      // Swapped out, not copied: the chunk is then held only here, and freed at the end of the turn.
+      var slots: [Slot] = []
+      var identities: [EventIdentity] = []
+      swap(&slots, &taken[c])
+      swap(&identities, &takenKeys[c])
+      for j in slots.indices { body(identities[j], slots[j].entry) }
+    }
+  }
 }
 
 /// The entries of a drained `EntryTable`, by insertion position, in the chunks they were filled in.
 struct DrainedEntries {
   private var chunks: [[EntryTable.Slot]]
   private(set) var count: Int
+  /// How many chunks, from the first, `free(below:)` has freed.
+  private var freed = 0
 
   init() {
     chunks = []
@@ -126,6 +151,16 @@ struct DrainedEntries {
   subscript(position: Int) -> EventBook.Entry {
     get { chunks[position >> EntryTable.chunkShift][position & (EntryTable.chunkSize - 1)].entry }
     _modify { yield &chunks[position >> EntryTable.chunkShift][position & (EntryTable.chunkSize - 1)].entry }
+  }
+
+  /// Frees every chunk that lies wholly below `position`: the entries there are read no more.
+  /// A freed entry must not be read again (its chunk is empty).
+  mutating func free(below position: Int) {
+    let end = min(position >> EntryTable.chunkShift, chunks.count)
+    while freed < end {
+      chunks[freed] = []
+      freed += 1
+    }
   }
 }
 

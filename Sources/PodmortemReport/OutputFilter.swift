@@ -13,13 +13,13 @@ package final class OutputFilter: @unchecked Sendable {
   /// nil with `--show-secrets`.
   package let masker: SecretMasker?
   // Source names repeat on every evidence line, and short strings (names, field values,
-  // reasons) repeat across pods and log records: each is filtered once. Guarded by `lock`.
+  // reasons) repeat across pods and log records: each is filtered once, or seldom
+  // (`ShortMemo`). Guarded by `lock`.
   private let lock = NSLock()
   private var sources: [String: String] = [:]
-  private var short: [String: String] = [:]
-  /// Strings up to this many bytes are remembered, up to `shortEntries` of them.
+  private var short = ShortMemo()
+  /// Strings up to this many bytes are remembered (`ShortMemo`).
   static let shortBytes = 96
-  static let shortEntries = 200_000
 
   /// Set on a filter that works ahead on a second thread (`OutputFilterAhead.swift`): it numbers
   /// no token, and notes instead that it met a secret, after which its work is not used.
@@ -39,13 +39,14 @@ package final class OutputFilter: @unchecked Sendable {
   /// One string: masked, then its control characters spelled out.
   package func callAsFunction(_ text: String) -> String {
     guard text.utf8.count <= Self.shortBytes else { return filter(text) }
+    let hash = text.hashValue
     lock.lock()
-    let known = short[text]
+    let known = short.filtered(text, hash: hash)
     lock.unlock()
     if let known { return known }
     let filtered = filter(text)
     lock.lock()
-    if short.count < Self.shortEntries { short[text] = filtered }
+    short.remember(text, hash: hash, filtered: filtered)
     lock.unlock()
     return filtered
   }
@@ -352,5 +353,33 @@ package final class OutputFilter: @unchecked Sendable {
     t.summary = self(t.summary)
     t.evidence = evidence(t.evidence)
     return t
+  }
+}
+
+/// Short strings already filtered, by their hash: a fixed table of `slots` places, each holding
+/// the last string whose hash fell there and what it filtered to. A memo only: a string not found
+/// is filtered again, to the same text (the masker gives a secret the same token every time,
+/// `SecretMasker.token(for:)`), so what it keeps or forgets changes no output. Strings that repeat
+/// (namespaces, reasons, container names) stay in it; the unique ones (names, uids, addresses)
+/// pass through one place each. It replaced a dictionary that kept the first 200,000 strings:
+/// on the EventList report its table (8.4 MB, and as much in the filter working ahead, and the
+/// strings it held) was part of the run's heap peak (docs/architecture.md "Memory of the
+/// EventList and describe paths").
+struct ShortMemo {
+  static let slots = 1 << 14
+  private var texts = [String?](repeating: nil, count: slots)
+  private var results = [String](repeating: "", count: slots)
+
+  /// What `text`, whose hash value is `hash`, filtered to, when it is remembered.
+  func filtered(_ text: String, hash: Int) -> String? {
+    let i = hash & (Self.slots - 1)
+    return texts[i] == text ? results[i] : nil
+  }
+
+  /// Remembers that `text` filtered to `filtered`, in place of what its place held.
+  mutating func remember(_ text: String, hash: Int, filtered: String) {
+    let i = hash & (Self.slots - 1)
+    texts[i] = text
+    results[i] = filtered
   }
 }
