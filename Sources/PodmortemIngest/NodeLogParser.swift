@@ -1,6 +1,7 @@
 import Foundation
 import PodmortemInput
 import PodmortemModel
+import PodmortemText
 
 /// The node's own logs outside the kubelet (docs/kubernetes.md §10.4): the kernel ring buffer as
 /// `dmesg` prints it (`[ 7063.247407] msg`, or `[Thu Dec  7 00:05:14 2017] msg` with `-T`),
@@ -93,7 +94,7 @@ package struct NodeLogParser: LineParser {
       return text.contains("msg=") ? (.logfmt, logfmtTime(text), text) : nil
     }
     // `docker events`: an RFC 3339 time, then `container|image|network|volume|daemon <action> <id>`.
-    if let space = text.firstIndex(of: " "), space > text.startIndex,
+    if let space = ASCIISearch.firstIndex(of: " ", in: text[...]) ?? text.firstIndex(of: " "), space > text.startIndex,
       let time = RFC3339Time(String(text[..<space]))
     {
       let rest = text[text.index(after: space)...]

@@ -1,6 +1,7 @@
 import Foundation
 import PodmortemInput
 import PodmortemModel
+import PodmortemText
 
 /// Kubernetes objects as JSON, streamed: a single object, a `List`/`EventList`/`PodList`,
 /// `kubectl get -w -o json` (pretty objects one after another, docs/kubernetes.md §3.2), watch NDJSON
@@ -34,21 +35,21 @@ package struct ObjectStreamParser: LineParser {
       // v1beta1 `info` map, `"containerStatuses": [`), or a bare conditions array (`jq .status.conditions`).
       var pieces: Set<String> = []
       for line in head {
-        for key in pieceKeys where !pieces.contains(key) && line.text.contains("\"\(key)\"") { pieces.insert(key) }
+        for key in pieceKeys where !pieces.contains(key) && has("\"\(key)\"", line.text) { pieces.insert(key) }
       }
       let conditions = pieces.contains("type") && pieces.contains("status") && pieces.contains("lastTransitionTime")
       let containers =
         pieces.contains("state") || pieces.contains("restartCount") || pieces.contains("containerStatuses")
       if member { return containers || conditions || isJSONExcerpt(head) ? 60 : 0 }
-      if conditions && !head.contains(where: { $0.text.contains("\"kind\"") }) { return 60 }
+      if conditions && !head.contains(where: { has("\"kind\"", $0.text) }) { return 60 }
     }
     guard opened else { return 0 }
     let keys = ["apiVersion", "kind", "items", "type", "object", "verb", "event", "involvedObject", "regarding"]
     var seen: Set<String> = []
     for line in head {
-      for key in keys where !seen.contains(key) && line.text.contains("\"\(key)\"") { seen.insert(key) }
+      for key in keys where !seen.contains(key) && has("\"\(key)\"", line.text) { seen.insert(key) }
       // The kubelet's JSON log format (§10.1) has `ts` and `msg`; it is not an object stream.
-      if line.text.contains("\"ts\":") && line.text.contains("\"msg\":") { return 0 }
+      if has("\"ts\":", line.text) && has("\"msg\":", line.text) { return 0 }
     }
     if seen.contains("verb") && seen.contains("event") { return 95 }
     if seen.contains("type") && seen.contains("object") { return 95 }
@@ -60,6 +61,13 @@ package struct ObjectStreamParser: LineParser {
     // Older troubleshoot.sh bundles write bare arrays of typed objects, with no kind anywhere: the
     // bundle path says what the file lists.
     return itemKind(listKind: nil, role: info.bundleFile.role) == nil ? 0 : 80
+  }
+
+  /// `text.contains(needle)` as Foundation answers it, on bytes when they can say
+  /// (`ASCIISearch`): a head of long single-line objects made these calls most of a source's
+  /// sniffing (docs/architecture.md, "Sniffing a head of long lines").
+  private static func has(_ needle: String, _ text: String) -> Bool {
+    ASCIISearch.contains(needle, in: text) ?? text.contains(needle)
   }
 
   private let context: ParseContext

@@ -93,6 +93,9 @@ enum ConsoleEventRow {
 
   /// `3:05:26`, `15:05`: hours and minutes, maybe seconds.
   private static func isClock(_ token: Substring) -> Bool {
+    // Two or three parts of at most two characters: at most 8 characters, counted no further
+    // than the 9th (the split below walks a whole token, a whole line of JSON without spaces).
+    guard token.dropFirst(8).isEmpty else { return false }
     let parts = token.split(separator: ":", omittingEmptySubsequences: false)
     guard parts.count == 2 || parts.count == 3,
       parts.allSatisfy({ !$0.isEmpty && $0.count <= 2 && $0.allSatisfy(\.isNumber) })

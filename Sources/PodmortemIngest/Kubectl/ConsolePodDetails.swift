@@ -1,5 +1,6 @@
 import PodmortemInput
 import PodmortemModel
+import PodmortemText
 
 /// A pod's details page copied from a web console (OpenShift 3 and 4, the GKE console, Lens, the
 /// Kubernetes Dashboard) into an issue: the labels and values the page shows side by side arrive
@@ -61,7 +62,8 @@ struct ConsolePodDetails {
     var key = text
     if key.last == ":" { key = key.dropLast() }
     while key.last == " " || key.last == "\t" { key = key.dropLast() }
-    guard !key.isEmpty, key.count <= 30, key.first?.isUppercase == true else { return nil }
+    // At most 30 characters, counted no further than the 31st (`count` walks a whole line).
+    guard !key.isEmpty, key.dropFirst(30).isEmpty, key.first?.isUppercase == true else { return nil }
     let lower = key.lowercased()
     if let label = labels[lower] { return label }
     // `Container kiosk`: a heading naming one container.
@@ -90,10 +92,10 @@ struct ConsolePodDetails {
   private static func tabbed(_ body: Substring) -> (Label, Substring)? {
     let head: Substring
     let value: Substring
-    if let tab = body.firstIndex(of: "\t") {
+    if let tab = ASCIISearch.firstIndex(of: "\t", in: body) ?? body.firstIndex(of: "\t") {
       head = body[..<tab]
       value = body[body.index(after: tab)...].drop { $0 == " " || $0 == "\t" }
-    } else if let colon = body.range(of: ": ") {
+    } else if let colon = ASCIISearch.range(of: ": ", in: body) ?? body.range(of: ": ") {
       head = body[..<colon.lowerBound]
       value = body[colon.upperBound...].drop { $0 == " " }
     } else {
