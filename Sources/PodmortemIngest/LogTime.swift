@@ -85,16 +85,7 @@ package enum LogTime {
     let (year, month, day) = CivilDate.civil(fromDays: days)
     var out = [UInt8]()
     out.reserveCapacity(25)
-    func put(_ value: Int, _ width: Int) {
-      var divisor = 1
-      for _ in 1..<width { divisor *= 10 }
-      var v = value
-      while divisor > 0 {
-        out.append(UInt8(truncatingIfNeeded: 0x30 + v / divisor))
-        v %= divisor
-        divisor /= 10
-      }
-    }
+    func put(_ value: Int, _ width: Int) { ISOTime.appendDigits(value, width: width, to: &out) }
     put(year, 4)
     out.append(0x2D)
     put(month, 2)

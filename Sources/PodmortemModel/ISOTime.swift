@@ -19,27 +19,11 @@ package enum ISOTime {
     let total = Int(whole) + 978_307_200
     let days = total / 86_400
     let inDay = total % 86_400
-    // H. Hinnant's civil_from_days (http://howardhinnant.github.io/date_algorithms.html), days ≥ 0.
-    let z = days + 719_468
-    let era = z / 146_097
-    let dayOfEra = z - era * 146_097
-    let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-    let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-    let monthFromMarch = (5 * dayOfYear + 2) / 153
-    let day = dayOfYear - (153 * monthFromMarch + 2) / 5 + 1
-    let month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9
-    let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+    let (year, month, day) = CivilDate.civil(fromDays: days)
     var out = [UInt8]()
     out.reserveCapacity(24)
     func put(_ value: Int, _ width: Int, then separator: UInt8) {
-      var divisor = 1
-      for _ in 1..<width { divisor *= 10 }
-      var v = value
-      while divisor > 0 {
-        out.append(UInt8(truncatingIfNeeded: 0x30 + v / divisor))
-        v %= divisor
-        divisor /= 10
-      }
+      appendDigits(value, width: width, to: &out)
       out.append(separator)
     }
     put(year, 4, then: 0x2D)
@@ -50,5 +34,17 @@ package enum ISOTime {
     put(inDay % 60, 2, then: 0x2E)
     put(millis, 3, then: 0x5A)
     return String(decoding: out, as: UTF8.self)
+  }
+
+  /// The last `width` decimal digits of `value` (0 or more), zero-padded, appended to `out`.
+  package static func appendDigits(_ value: Int, width: Int, to out: inout [UInt8]) {
+    var divisor = 1
+    for _ in 1..<max(width, 1) { divisor *= 10 }
+    var v = value
+    while divisor > 0 {
+      out.append(UInt8(truncatingIfNeeded: 0x30 + v / divisor))
+      v %= divisor
+      divisor /= 10
+    }
   }
 }

@@ -150,15 +150,7 @@ enum ReportTime {
     precondition(total >= 0 && Double(total) <= lastFastSecond && bytes.count >= 20)
     let days = total / 86_400
     let secondOfDay = total % 86_400
-    let z = days + 719_468
-    let era = z / 146_097
-    let dayOfEra = z - era * 146_097
-    let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-    let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-    let monthFromMarch = (5 * dayOfYear + 2) / 153
-    let day = dayOfYear - (153 * monthFromMarch + 2) / 5 + 1
-    let month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9
-    let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+    let (year, month, day) = CivilDate.civil(fromDays: days)
     func put(_ value: Int, _ at: Int, _ width: Int) {
       var v = value
       for k in stride(from: at + width - 1, through: at, by: -1) {

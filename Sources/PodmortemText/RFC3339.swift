@@ -1,4 +1,5 @@
 import Foundation
+import PodmortemModel
 
 /// RFC 3339 times, read byte by byte: `metav1.Time` (`2026-11-27T01:02:03Z`) and `MicroTime` (six
 /// decimals) in API objects (docs/kubernetes.md §4.1), containerd's RFC3339Nano with trailing zeros

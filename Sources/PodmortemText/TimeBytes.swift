@@ -1,3 +1,5 @@
+import PodmortemModel
+
 /// The fields of printed times, read straight from UTF-8 bytes at a cursor: the one reader behind
 /// RFC 3339, RFC1123Z, Go's `time.Time.String()`, klog headers and journald prefixes.
 ///

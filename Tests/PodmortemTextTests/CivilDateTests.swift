@@ -1,4 +1,5 @@
 import Foundation
+import PodmortemModel
 import PodmortemTestSupport
 import Testing
 

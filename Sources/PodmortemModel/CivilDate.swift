@@ -15,16 +15,7 @@ package enum CivilDate {
   }
 
   /// The year of a day count from 1970-01-01 (the inverse of `daysFromCivil`, year only).
-  package static func year(fromDays days: Int) -> Int {
-    let z = days + 719_468
-    let era = (z >= 0 ? z : z - 146_096) / 146_097
-    let dayOfEra = z - era * 146_097
-    let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-    let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-    let monthFromMarch = (5 * dayOfYear + 2) / 153
-    let month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9
-    return yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-  }
+  package static func year(fromDays days: Int) -> Int { civil(fromDays: days).year }
 
   /// The date of a day count from 1970-01-01 (H. Hinnant's `civil_from_days`, the inverse of
   /// `daysFromCivil`).
