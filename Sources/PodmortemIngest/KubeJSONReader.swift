@@ -1132,16 +1132,7 @@ struct StringPool: Sendable {
       while start < end, all[start] == 0x20 || all[start] == 0x09 { start += 1 }
       while start < end, all[end - 1] == 0x20 || all[end - 1] == 0x09 { end -= 1 }
       guard start < end, all[start] < 0x80, all[end - 1] < 0x80 else { return nil }
-      let bytes = UnsafeBufferPointer(rebasing: all[start..<end])
-      guard bytes.count >= Self.shortest, bytes.count <= longest else {
-        return String(decoding: bytes, as: UTF8.self)
-      }
-      if table.isEmpty { table = Array(repeating: nil, count: Self.slots) }
-      let slot = Self.slot(bytes)
-      if let held = table[slot], Self.same(held, bytes) { return held }
-      let s = String(decoding: bytes, as: UTF8.self)
-      table[slot] = s
-      return s
+      return string(UnsafeBufferPointer(rebasing: all[start..<end]), longest: longest)
     }
   }
 
@@ -1167,9 +1158,10 @@ struct StringPool: Sendable {
     return Int(hash & UInt32(slots - 1))
   }
 
-  /// The string of the UTF-8 `bytes` (already validated).
-  mutating func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-    guard bytes.count >= Self.shortest, bytes.count <= Self.longest else {
+  /// The string of the UTF-8 `bytes` (already validated), pooled when its length is between
+  /// `shortest` and `longest`.
+  mutating func string(_ bytes: UnsafeBufferPointer<UInt8>, longest: Int = Self.longest) -> String {
+    guard bytes.count >= Self.shortest, bytes.count <= longest else {
       return String(decoding: bytes, as: UTF8.self)
     }
     if table.isEmpty { table = Array(repeating: nil, count: Self.slots) }
