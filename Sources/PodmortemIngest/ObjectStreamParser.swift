@@ -576,21 +576,7 @@ struct EvidencePicker {
 
   /// `contains(_:_:)` on a line's bytes.
   static func contains(_ bytes: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
-    guard let first = needle.first else { return true }
-    guard bytes.count >= needle.count, let base = bytes.baseAddress else { return false }
-    return needle.withUnsafeBufferPointer { key in
-      guard let keyBase = key.baseAddress else { return true }
-      // The last place the needle can start.
-      let last = base + (bytes.count - key.count)
-      var from = base
-      while from <= last {
-        guard let hit = memchr(from, Int32(first), last - from + 1) else { return false }
-        let at = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self))
-        if memcmp(at, keyBase, key.count) == 0 { return true }
-        from = at + 1
-      }
-      return false
-    }
+    needle.withUnsafeBufferPointer { ASCIISearch.offset(of: $0, in: bytes) != nil }
   }
 
   func startRef(_ context: ParseContext) -> SourceRef { context.ref(first?.number ?? 0) }

@@ -35,16 +35,8 @@ package enum ASCIISearch {
       else { return .undecided }
       return text.utf8.withContiguousStorageIfAvailable { bytes -> Answer in
         guard isASCII(bytes) else { return .undecided }
-        guard let base = bytes.baseAddress, bytes.count >= key.count else { return .absent }
-        let last = bytes.count - key.count
-        var from = 0
-        while from <= last {
-          guard let hit = memchr(base + from, Int32(key[0]), last - from + 1) else { return .absent }
-          let at = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
-          if memcmp(base + at, keyBase, key.count) == 0 { return .found(at) }
-          from = at + 1
-        }
-        return .absent
+        return offset(of: UnsafeBufferPointer(start: keyBase, count: key.count), in: bytes).map { .found($0) }
+          ?? .absent
       } ?? .undecided
     }
   }
@@ -79,6 +71,24 @@ package enum ASCIISearch {
     case .absent: return .some(nil)
     case .undecided: return nil
     }
+  }
+
+  /// Where `needle`'s bytes first occur in `bytes` (0 for an empty needle), nil when they do not:
+  /// `memchr` for each candidate first byte and `memcmp` for the rest, which glibc vectorises
+  /// (`memmem` is a GNU extension the Glibc module does not export). The one byte search of the
+  /// prefilters (`Literal`), the JSON evidence picker and this type.
+  package static func offset(of needle: UnsafeBufferPointer<UInt8>, in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+    guard let keyBase = needle.baseAddress, !needle.isEmpty else { return 0 }
+    guard let base = bytes.baseAddress, bytes.count >= needle.count else { return nil }
+    let last = bytes.count - needle.count
+    var from = 0
+    while from <= last {
+      guard let hit = memchr(base + from, Int32(keyBase[0]), last - from + 1) else { return nil }
+      let at = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+      if memcmp(base + at, keyBase, needle.count) == 0 { return at }
+      from = at + 1
+    }
+    return nil
   }
 
   /// True when every byte is below 0x80, tested eight bytes at a time.

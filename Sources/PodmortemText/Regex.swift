@@ -361,21 +361,13 @@ extension Literal {
     }
   }
 
-  /// `memchr` for the first byte, `memcmp` for the rest: glibc vectorises both, and `memmem` is a
-  /// GNU extension the Glibc module does not export.
+  /// `ASCIISearch.offset`, the one byte search.
   fileprivate static func search(
     _ haystack: UnsafePointer<UInt8>, _ haystackCount: Int, _ needle: UnsafePointer<UInt8>, _ needleCount: Int
   ) -> Bool {
-    let first = Int32(needle[0])
-    var position = 0
-    let last = haystackCount - needleCount
-    while position <= last {
-      guard let found = memchr(haystack + position, first, last - position + 1) else { return false }
-      let offset = UnsafeRawPointer(found) - UnsafeRawPointer(haystack)
-      if memcmp(haystack + offset, needle, needleCount) == 0 { return true }
-      position = offset + 1
-    }
-    return false
+    ASCIISearch.offset(
+      of: UnsafeBufferPointer(start: needle, count: needleCount),
+      in: UnsafeBufferPointer(start: haystack, count: haystackCount)) != nil
   }
 }
 

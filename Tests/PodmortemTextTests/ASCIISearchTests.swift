@@ -75,6 +75,26 @@ import Testing
     #expect(decided > 40_000)
   }
 
+  /// The one byte search against a naive scan, on random bytes of a small alphabet (so needles
+  /// occur, partly occur and overlap), empty needles and haystacks included.
+  @Test func byteOffsetAsTheNaiveScan() {
+    var rng = SplitMix64(seed: 0x0FF5E7)
+    for _ in 0..<20_000 {
+      let bytes = (0..<Int.random(in: 0...60, using: &rng)).map { _ in UInt8.random(in: 0x61...0x63, using: &rng) }
+      let needle = (0..<Int.random(in: 0...4, using: &rng)).map { _ in UInt8.random(in: 0x61...0x63, using: &rng) }
+      let naive: Int? =
+        needle.isEmpty
+        ? 0
+        : bytes.count < needle.count
+          ? nil
+          : (0...(bytes.count - needle.count)).first { Array(bytes[$0..<($0 + needle.count)]) == needle }
+      let found = bytes.withUnsafeBufferPointer { b in
+        needle.withUnsafeBufferPointer { ASCIISearch.offset(of: $0, in: b) }
+      }
+      #expect(found == naive, "\(bytes) \(needle)")
+    }
+  }
+
   @Test func asciiTestOfEveryLengthAndPlaceOfAHighByte() {
     for length in 0..<40 {
       let bytes = [UInt8](repeating: 0x61, count: length)
