@@ -72,6 +72,15 @@ eventlist="$OUT/eventlist-$EVENTS_MB.json"
 [ -s "$eventlist.gz" ] || gzip -c -6 "$eventlist" > "$eventlist.gz"
 measure "jq items"                       jq -c '.items[]' "$eventlist"
 measure "python json.load"               python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$eventlist"
+# A floor for the reading alone, where simdjson is installed (apt-get install libsimdjson-dev):
+# the fields podmortem reads of every event, read by simdjson's on-demand API (bench/simdjson_fields.cpp).
+simdjson_fields="$OUT/simdjson_fields"
+if [ -f /usr/include/simdjson.h ] && command -v g++ > /dev/null \
+  && { [ -x "$simdjson_fields" ] && [ "$simdjson_fields" -nt bench/simdjson_fields.cpp ] \
+    || g++ -O2 -o "$simdjson_fields" bench/simdjson_fields.cpp -lsimdjson; }; then
+  measure "simdjson fields (whole list)"   "$simdjson_fields" "$eventlist"
+  measure "simdjson fields (item by item)" "$simdjson_fields" "$eventlist" items
+fi
 measure "podmortem EventList"            "$BIN" --format text --fail-on critical --now 2026-11-27T01:00:00Z "$eventlist"
 measure "podmortem EventList json"       "$BIN" --format json --fail-on critical --now 2026-11-27T01:00:00Z "$eventlist"
 measure "podmortem EventList.gz json"    "$BIN" --format json --fail-on critical --now 2026-11-27T01:00:00Z "$eventlist.gz"
@@ -158,6 +167,12 @@ if [ -n "${WALL[lnav (headless count)]:-}" ]; then
   echo "  podmortem log    ÷ lnav                = $(ratio "${WALL[podmortem log]}" "${WALL[lnav (headless count)]}")"
 else
   echo "  lnav: not installed (no ratio)"
+fi
+if [ -n "${WALL[simdjson fields (whole list)]:-}" ]; then
+  echo "  podmortem EventList json ÷ simdjson    = $(ratio "${WALL[podmortem EventList json]}" "${WALL[simdjson fields (whole list)]}")" \
+    "(item by item: $(ratio "${WALL[podmortem EventList json]}" "${WALL[simdjson fields (item by item)]}"))"
+else
+  echo "  simdjson: not installed (no ratio)"
 fi
 echo "peak memory ratios (podmortem ÷ baseline):"
 echo "  podmortem log    ÷ pcre2grep -c        = $(ratio "${RSS[podmortem log]}" "${RSS[pcre2grep -c (one pattern)]}")"
