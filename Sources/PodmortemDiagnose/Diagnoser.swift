@@ -110,7 +110,7 @@ package struct Diagnoser: Sendable {
       let symptom = ordered[i]
       for fact in symptom.facts where cause.fact(fact.key) == nil { cause.facts.append(fact) }
       // The cause's evidence keeps its rank; the symptom's lines it lacks follow, in their own order.
-      let known = Set(cause.evidence)
+      let known = EvidenceRanking.Sorted(cause.evidence)
       cause.evidence += symptom.evidence.filter { !known.contains($0) }
       cause.severity = max(cause.severity, symptom.severity)
       cause.explanation += "\n" + symptom.explanation

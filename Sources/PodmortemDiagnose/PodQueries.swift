@@ -101,13 +101,17 @@ extension PodHistory {
   /// docs/kubernetes.md §1.7): the same reason as its later spelling.
   static func same(_ recorded: String, _ reason: String) -> Bool {
     if recorded == reason { return true }
-    // An ASCII first letter (every reason the kubelet and controllers write) is lower case only
-    // from a to z; its Unicode properties are looked up only for other letters.
-    guard let first = recorded.unicodeScalars.first,
-      first.isASCII ? ("a"..."z").contains(first) : first.properties.isLowercase,
-      recorded.count == reason.count
-    else { return false }
+    guard startsLowerCase(recorded), recorded.count == reason.count else { return false }
     return recorded.prefix(1).uppercased() + recorded.dropFirst() == reason
+  }
+
+  /// Whether `text` starts with a lower case letter. An ASCII first letter (every reason the
+  /// kubelet and controllers write) is lower case only from a to z, and is the string's first
+  /// UTF-8 byte: decided there, without reading the scalars; other letters by their properties.
+  private static func startsLowerCase(_ text: String) -> Bool {
+    if let byte = text.utf8.first, byte < 0x80 { return byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") }
+    guard let first = text.unicodeScalars.first else { return false }
+    return first.properties.isLowercase
   }
 
   private func belongs(_ event: MergedEvent, to name: String) -> Bool {

@@ -79,14 +79,9 @@ package struct RuleDescription: Hashable, Sendable {
     _ severity: Severity, _ subject: Subject, title: String, explanation: String, remedy: String,
     facts: [KeyValue], decisive: [Evidence] = [], evidence: [Evidence]
   ) -> Finding {
-    let order: (Evidence, Evidence) -> Bool = { ($0.ref, $0.text) < ($1.ref, $1.text) }
-    var first: [Evidence] = []
-    var seen: Set<Evidence> = []
-    for line in decisive where seen.insert(line).inserted { first.append(line) }
-    let ranked = first + Set(evidence).subtracting(seen).sorted(by: order)
-    return Finding(
+    Finding(
       ruleID: id, category: category, severity: severity, subject: subject, title: title, explanation: explanation,
-      remedy: remedy, facts: facts, evidence: ranked)
+      remedy: remedy, facts: facts, evidence: EvidenceRanking.ranked(decisive: decisive, evidence: evidence))
   }
 }
 

@@ -1,0 +1,95 @@
+import PodmortemModel
+
+/// A finding's evidence put in rank and without repeats, decided by sorting the lines instead of
+/// hashing them (docs/architecture.md "Speed after ingest: two cores": a finding's evidence).
+///
+/// `Evidence` hashes its whole line text and source name, and the `Set`s that deduplicated a
+/// finding's lines (`RuleDescription.finding`, `Diagnoser.fold`) were a seventh of diagnosing
+/// 1,000 describes (callgrind). Lines are ordered by `(ref, text)`, an order under which two
+/// lines are neither before the other exactly when they are equal (`String` orders by canonical
+/// equivalence, as it compares), so a sorted list finds a line's equals next to it and by binary
+/// search, with the answers of a `Set`: `EvidenceRankingTests` compares them on seeded random lines.
+enum EvidenceRanking {
+  /// The order findings list their context lines in: `(a.ref, a.text) < (b.ref, b.text)`, field
+  /// by field without building the tuples (copies of the source name and the text).
+  static func precedes(_ a: Evidence, _ b: Evidence) -> Bool {
+    if a.ref.source != b.ref.source { return a.ref.source < b.ref.source }
+    if a.ref.line != b.ref.line { return a.ref.line < b.ref.line }
+    return a.text < b.text
+  }
+
+  /// The `decisive` lines in their order, each once (its first occurrence), then every other line
+  /// of `evidence` once, in `(ref, text)` order: what
+  /// `first + Set(evidence).subtracting(Set(decisive)).sorted(by: precedes)` gives, a line kept as
+  /// it first occurs (two spellings of one accent are one line, as in a `Set`).
+  static func ranked(decisive: [Evidence], evidence: [Evidence]) -> [Evidence] {
+    let known = Sorted(decisive)
+    var out: [Evidence] = []
+    out.reserveCapacity(known.count + evidence.count)
+    if known.count == decisive.count {
+      out += decisive
+    } else {
+      for i in decisive.indices where known.isFirst(i) { out.append(decisive[i]) }
+    }
+    let context = Sorted(evidence)
+    for i in context.order where context.isFirst(i) && !known.contains(evidence[i]) { out.append(evidence[i]) }
+    return out
+  }
+
+  /// A list's positions sorted by its lines (ties by position), with each line's first position
+  /// among its equals marked.
+  struct Sorted {
+    private let lines: [Evidence]
+    /// The positions of `lines`, sorted by `precedes`, then by position.
+    let order: [Int]
+    /// `firsts[i]`: no line before position `i` equals `lines[i]`.
+    private let firsts: [Bool]
+    /// How many distinct lines.
+    let count: Int
+
+    init(_ lines: [Evidence]) {
+      self.lines = lines
+      var order = Array(lines.indices)
+      // Most lists come in source order already (a pod's lines, an event's): then each line is
+      // its own first occurrence and nothing is sorted.
+      if lines.indices.dropFirst().allSatisfy({ EvidenceRanking.precedes(lines[$0 - 1], lines[$0]) }) {
+        self.order = order
+        self.firsts = Array(repeating: true, count: lines.count)
+        self.count = lines.count
+        return
+      }
+      order.sort { i, j in
+        if EvidenceRanking.precedes(lines[i], lines[j]) { return true }
+        if EvidenceRanking.precedes(lines[j], lines[i]) { return false }
+        return i < j
+      }
+      var firsts = Array(repeating: false, count: lines.count)
+      var count = 0
+      var previous: Int?
+      for i in order {
+        // Sorted by line then position: a line's first position starts its run of equals.
+        if let previous, !EvidenceRanking.precedes(lines[previous], lines[i]) { continue }
+        firsts[i] = true
+        count += 1
+        previous = i
+      }
+      self.order = order
+      self.firsts = firsts
+      self.count = count
+    }
+
+    /// Whether position `i` holds the first occurrence of its line.
+    func isFirst(_ i: Int) -> Bool { firsts[i] }
+
+    /// Whether `line` equals one of the lines.
+    func contains(_ line: Evidence) -> Bool {
+      var low = 0
+      var high = order.count
+      while low < high {
+        let middle = low + (high - low) / 2
+        if EvidenceRanking.precedes(lines[order[middle]], line) { low = middle + 1 } else { high = middle }
+      }
+      return low < order.count && !EvidenceRanking.precedes(line, lines[order[low]])
+    }
+  }
+}
