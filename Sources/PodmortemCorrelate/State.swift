@@ -235,9 +235,9 @@ package struct TimelineEntry: Hashable, Sendable, Codable {
 package struct PodQueryCache: Hashable, Sendable {
   /// The pod's known containers, in spec order (`PodHistory.containers`), when computed.
   package var containers: [ContainerSnapshot]?
-  /// The known containers of each set of roles, by the set's bit mask (`ContainerSnapshot.Role`:
-  /// init 1, container 2, ephemeral 4), for the sets rules ask for.
-  package var containersByRoles: [Int: [ContainerSnapshot]] = [:]
+  /// The known containers of each set of roles rules ask for, at the position of the set's bit
+  /// mask (`ContainerRoles` in Diagnose: init 1, container 2, ephemeral 4); empty when not computed.
+  package var containersByRoles: [[ContainerSnapshot]?] = []
 
   package init() {}
 

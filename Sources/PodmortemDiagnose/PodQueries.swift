@@ -20,28 +20,14 @@ extension PodHistory {
   ///
   /// The Diagnoser computes them once per pod (`preparedForRules()`); a pod not prepared so (a
   /// rule run on its own) computes them on every call, with the same result.
-  package func containers(_ roles: Set<ContainerSnapshot.Role> = [.container]) -> [ContainerSnapshot] {
-    if !queries.containersByRoles.isEmpty, let cached = queries.containersByRoles[Self.mask(roles)] { return cached }
-    return knownContainers.filter { roles.contains($0.role) }
+  package func containers(_ roles: ContainerRoles = [.container]) -> [ContainerSnapshot] {
+    let cache = queries.containersByRoles
+    if cache.indices.contains(roles.rawValue), let cached = cache[roles.rawValue] { return cached }
+    return knownContainers.filter { roles.includes($0.role) }
   }
 
   /// The sets of roles rules ask `containers` for, whose answers `preparedForRules` computes.
-  private static let askedRoles: [Set<ContainerSnapshot.Role>] = [
-    [.container], [.container, .initContainer], [.initContainer],
-  ]
-
-  /// `roles` as a bit mask: init 1, container 2, ephemeral 4 (`PodQueryCache.containersByRoles`).
-  private static func mask(_ roles: Set<ContainerSnapshot.Role>) -> Int {
-    var mask = 0
-    for role in roles {
-      switch role {
-      case .initContainer: mask |= 1
-      case .container: mask |= 2
-      case .ephemeral: mask |= 4
-      }
-    }
-    return mask
-  }
+  private static let askedRoles: [ContainerRoles] = [[.container], [.container, .initContainer], [.initContainer]]
 
   /// The pod with the answers every rule asks for computed once (`PodQueryCache`): its known
   /// containers and those of the role sets rules ask for. The answers are those of the uncached
@@ -50,9 +36,9 @@ extension PodHistory {
     var pod = self
     let known = computedKnownContainers
     pod.queries.containers = known
-    for roles in Self.askedRoles {
-      pod.queries.containersByRoles[Self.mask(roles)] = known.filter { roles.contains($0.role) }
-    }
+    var byRoles: [[ContainerSnapshot]?] = Array(repeating: nil, count: ContainerRoles.all.rawValue + 1)
+    for roles in Self.askedRoles { byRoles[roles.rawValue] = known.filter { roles.includes($0.role) } }
+    pod.queries.containersByRoles = byRoles
     return pod
   }
 
@@ -260,4 +246,28 @@ extension Array where Element == MergedEvent {
   package var evidence: [Evidence] { flatMap(\.evidence) }
   /// The summed count.
   package var totalCount: Int { reduce(0) { $0 + $1.count } }
+}
+
+/// A set of container roles, as the bits of `PodQueryCache.containersByRoles`' positions (init 1,
+/// container 2, ephemeral 4): what rules ask `PodHistory.containers` for. A `Set` of roles hashed
+/// each role's name, and every rule built one for every pod (issue 16, callgrind).
+package struct ContainerRoles: OptionSet, Sendable {
+  package let rawValue: Int
+
+  package init(rawValue: Int) { self.rawValue = rawValue }
+
+  package static let initContainer = ContainerRoles(rawValue: 1)
+  package static let container = ContainerRoles(rawValue: 2)
+  package static let ephemeral = ContainerRoles(rawValue: 4)
+  /// Every role.
+  package static let all: ContainerRoles = [.initContainer, .container, .ephemeral]
+
+  /// Whether `role` is one of these.
+  package func includes(_ role: ContainerSnapshot.Role) -> Bool {
+    switch role {
+    case .initContainer: contains(.initContainer)
+    case .container: contains(.container)
+    case .ephemeral: contains(.ephemeral)
+    }
+  }
 }

@@ -51,7 +51,7 @@ import Testing
       logs: PodLogs(logs))
   }
 
-  private static let roleSets: [Set<ContainerSnapshot.Role>] = [
+  private static let roleSets: [ContainerRoles] = [
     [], [.container], [.initContainer], [.ephemeral], [.container, .initContainer], [.container, .ephemeral],
     [.initContainer, .ephemeral], [.container, .initContainer, .ephemeral],
   ]
