@@ -42,8 +42,11 @@ import Testing
     let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -./()#_:")
     let wide: [Character] = ["é", "\u{301}", "\u{212A}", "Å", "│", "\u{A0}", "ß"]
     var found = 0
+    var labels = 0
+    let labelKeys = DescribeKey.allCases.map { Substring($0.rawValue) }
     for _ in 0..<20_000 {
-      var key = Array(String(Self.setKeys[rng.below(Self.setKeys.count)]))
+      let from = rng.below(2) == 0 ? Self.setKeys : labelKeys
+      var key = Array(String(from[rng.below(from.count)]))
       switch rng.below(9) {
       case 0: key[rng.below(key.count)] = alphabet[rng.below(alphabet.count)]
       case 1: key.insert(alphabet[rng.below(alphabet.count)], at: rng.below(key.count + 1))
@@ -62,7 +65,67 @@ import Testing
       let kind = DescribeKeys.kind(slice)
       if !kind.isEmpty { found += 1 }
       #expect(kind == DescribeKeys.setKind(slice), "\(slice)")
+      let label = DescribeKeys.key(slice)
+      if label != nil { labels += 1 }
+      #expect(label == DescribeKey(rawValue: String(slice)), "\(slice)")
     }
     #expect(found > 2_000)
+    #expect(labels > 2_000)
+  }
+
+  /// `DescribeKeys.key` finds every label's case, and on every sample line's key the case the
+  /// `switch` on `String(key)` found (`DescribeKey(rawValue:)`, whose `==` is the switch's).
+  @Test func labelsAreFoundAsByTheSwitch() {
+    for label in DescribeKey.allCases {
+      #expect(DescribeKeys.key(Substring(label.rawValue)) == label)
+      // A label as a slice of a longer line, as a line's key is.
+      let line = "    " + label.rawValue + ":  value"
+      #expect(DescribeKeys.key(line.dropFirst(4).prefix(label.rawValue.count)) == label)
+    }
+    var checked = 0
+    for (i, text) in KubectlBytesTests.lines.enumerated() {
+      for bytes in [true, false] {
+        guard let f = KubectlLine(Line(number: i + 1, text: text), bytes: bytes).field else { continue }
+        checked += 1
+        #expect(DescribeKeys.key(f.key) == DescribeKey(rawValue: String(f.key)), "\(text)")
+      }
+    }
+    #expect(checked > 5_000)
+    // Non-ASCII spellings: the decomposed, the Kelvin sign, a no-break space, as `String` compares them.
+    for key in ["N\u{0061}me", "Start\u{A0}Time", "\u{212A}ind", "Re\u{301}ason", "Stat\u{0065}\u{301}", "Événements"] {
+      #expect(DescribeKeys.key(Substring(key)) == DescribeKey(rawValue: key), "\(key)")
+    }
+  }
+
+  /// A line's `keyKind` and `describeKey`, read once with its field (and handed out again with a
+  /// held reading by `KubectlLineMemo`, whose small table makes lines evict each other), are
+  /// `DescribeKeys`' answers for its field's key: sample lines and seeded lines with keys near the
+  /// labels, at random indentation, in random order.
+  @Test func lineKeysAreTheFieldKeys() {
+    var rng = SplitMix64(seed: 0x6c69_6e65_6b65_7973)
+    var memo = KubectlLineMemo(slots: 64)
+    let samples = KubectlBytesTests.lines
+    let labels = DescribeKey.allCases.map(\.rawValue) + Self.setKeys.map(String.init)
+    let padding = ["", " ", "  ", "    ", "\t", "      "]
+    var checked = 0
+    for i in 0..<30_000 {
+      var text: String
+      if rng.below(2) == 0 {
+        text = samples[rng.below(samples.count)]
+      } else {
+        var key = Array(labels[rng.below(labels.count)])
+        if rng.below(4) == 0 { key[rng.below(key.count)] = Array("aZ -é\u{212A}:")[rng.below(7)] }
+        text =
+          padding[rng.below(padding.count)] + String(key) + [":", ":  ", ":\t", ": x", ":   value y"][rng.below(5)]
+      }
+      let line = Line(number: i + 1, text: text)
+      for l in [KubectlLine(line), KubectlLine(line, bytes: false), memo.read(line).line] {
+        let f = l.field
+        #expect(l.keyKind == (f.map { DescribeKeys.kind($0.key) } ?? []), "\(text)")
+        #expect(l.describeKey == f.flatMap { DescribeKeys.key($0.key) }, "\(text)")
+        if l.describeKey != nil { checked += 1 }
+      }
+    }
+    #expect(checked > 10_000)
   }
 }

@@ -75,11 +75,32 @@ import Testing
     #expect(checked == texts.count)
   }
 
+  /// Past the point where the bits of lines seen once are emptied (more distinct lines than a
+  /// quarter of `seenBits`), lines still read as fresh ones and repeated lines are still held.
+  @Test func linesPastTheSeenBitsReadAsFresh() {
+    var rng = SplitMix64(seed: SplitMix64.seed("linesPastTheSeenBitsReadAsFresh"))
+    var memo = KubectlLineMemo(slots: 256)
+    let distinct = (0..<(KubectlLineMemo.seenBits / 4 + 5_000)).map { "  Line \($0):  value \($0 % 97)" }
+    for (i, text) in distinct.enumerated() { _ = memo.read(Line(number: i + 1, text: text)) }
+    let again = (0..<3_000).map { _ in distinct[rng.below(distinct.count)] } + Self.randomLines(count: 1_000, seed: 7)
+    var held = 0
+    var checked = 0
+    for (i, text) in (again + again).enumerated() {
+      let line = Line(number: i + 1, text: text)
+      if Self.readsAsFresh(&memo, line, ask: rng.below(16)) { checked += 1 }
+      if i >= again.count, memo.read(line).slot >= 0 { held += 1 }
+    }
+    #expect(checked == 2 * again.count)
+    #expect(held > again.count / 2)
+  }
+
   /// A held line's copy of its text is the same bytes as the line's own: evidence quoting it
   /// reads the same.
   @Test func heldTextIsTheLinesText() {
     var memo = KubectlLineMemo(slots: 16)
     let text = "    Ready:          False"
+    // Held from its second sighting: the first is read and not held.
+    #expect(memo.read(Line(number: 1, text: text)).slot == -1)
     _ = memo.read(Line(number: 1, text: text))
     let (held, slot) = memo.read(Line(number: 2, text: String(text.utf8)))
     #expect(slot >= 0)

@@ -137,6 +137,52 @@ import Testing
     #expect(shared > 100)
   }
 
+  /// `replacement` is nil exactly when `string` gives its argument's own storage, and otherwise
+  /// the string `string` gives: two tables fed the same seeded sequence (texts, copies of them in
+  /// storage of their own, and the very strings a table returned, as the describe path passes it
+  /// the lines `KubectlLineMemo` holds), more distinct texts than slots.
+  @Test func replacementIsWhatStringGives() {
+    var rng = SplitMix64(seed: SplitMix64.seed("replacementIsWhatStringGives"))
+    var texts: [String] = []
+    for _ in 0..<6000 {
+      let length = Int.random(in: 0..<60, using: &rng) + (Int.random(in: 0..<8, using: &rng) == 0 ? 500 : 0)
+      texts.append(
+        String(decoding: (0..<length).map { _ in UInt8.random(in: 0x61...0x63, using: &rng) }, as: UTF8.self))
+    }
+    func storage(_ text: String) -> UnsafeRawPointer? {
+      var text = text
+      return text.withUTF8 { $0.baseAddress.map(UnsafeRawPointer.init) }
+    }
+    var byString = SharedBytes()
+    var byReplacement = SharedBytes()
+    var returned: [String] = []
+    var kept = 0
+    var replaced = 0
+    for _ in 0..<40_000 {
+      let text: String
+      switch Int.random(in: 0..<3, using: &rng) {
+      case 0: text = texts[Int.random(in: 0..<texts.count, using: &rng)]
+      case 1: text = String(decoding: Array(texts[Int.random(in: 0..<texts.count, using: &rng)].utf8), as: UTF8.self)
+      default: text = returned.isEmpty ? texts[0] : returned[Int.random(in: 0..<returned.count, using: &rng)]
+      }
+      let given = byString.string(text, longest: KubectlStrings.longest)
+      let replacement = byReplacement.replacement(text, longest: KubectlStrings.longest)
+      let result = replacement ?? text
+      #expect(result.utf8.elementsEqual(text.utf8))
+      if text.utf8.count >= SharedBytes.shortest {
+        #expect(storage(result) == storage(given))
+        #expect((replacement == nil) == (storage(given) == storage(text)))
+      } else {
+        #expect(replacement == nil)
+      }
+      if replacement == nil { kept += 1 } else { replaced += 1 }
+      returned.append(given)
+      if returned.count > 2000 { returned.removeFirst(1000) }
+    }
+    #expect(kept > 5_000)
+    #expect(replaced > 5_000)
+  }
+
   /// Every record a sample's kubectl text yields, once shared, equals it byte for byte.
   @Test func sharedRecordsEqualTheirOriginals() {
     var strings = KubectlStrings()

@@ -19,7 +19,102 @@ struct DescribeKeyKind: OptionSet, Equatable {
   static let stateLabel = DescribeKeyKind(rawValue: 8)
 }
 
+/// The keys `DescribeBlock` switches on (`topField`, `containerFieldLine`, `stateField`), one case
+/// each: the block switches on the case `DescribeKeys.key` finds for a line's key instead of on
+/// `String(key)`, whose `switch` compared the key with each label in turn until one matched
+/// (docs/architecture.md "Speed of the describe path").
+enum DescribeKey: String, CaseIterable {
+  case name = "Name"
+  case namespace = "Namespace"
+  case node = "Node"
+  case host = "Host"
+  case startTime = "Start Time"
+  case labels = "Labels"
+  case annotations = "Annotations"
+  case status = "Status"
+  case terminationGracePeriod = "Termination Grace Period"
+  case reason = "Reason"
+  case message = "Message"
+  case ip = "IP"
+  case ips = "IPs"
+  case controlledBy = "Controlled By"
+  case initContainers = "Init Containers"
+  case containers = "Containers"
+  case ephemeralContainers = "Ephemeral Containers"
+  case conditions = "Conditions"
+  case readinessGates = "Readiness Gates"
+  case volumes = "Volumes"
+  case qosClass = "QoS Class"
+  case nodeSelectors = "Node-Selectors"
+  case tolerations = "Tolerations"
+  case events = "Events"
+  case taints = "Taints"
+  case holderIdentity = "HolderIdentity"
+  case unschedulable = "Unschedulable"
+  case roles = "Roles"
+  case systemInfo = "System Info"
+  case capacity = "Capacity"
+  case allocatable = "Allocatable"
+  case nonTerminatedPods = "Non-terminated Pods"
+  case allocatedResources = "Allocated resources"
+  case lease = "Lease"
+  case addresses = "Addresses"
+  case podCIDR = "PodCIDR"
+  case podCIDRs = "PodCIDRs"
+  case providerID = "ProviderID"
+  case replicas = "Replicas"
+  case podsStatus = "Pods Status"
+  case podsStatuses = "Pods Statuses"
+  case podTemplate = "Pod Template"
+  case strategyType = "StrategyType"
+  case newReplicaSet = "NewReplicaSet"
+  case oldReplicaSets = "OldReplicaSets"
+  case rollingUpdateStrategy = "RollingUpdateStrategy"
+  case updateStrategy = "Update Strategy"
+  case volumeClaims = "Volume Claims"
+  case partition = "Partition"
+  case desiredNumberOfNodesScheduled = "Desired Number of Nodes Scheduled"
+  case parallelism = "Parallelism"
+  case completions = "Completions"
+  case completionMode = "Completion Mode"
+  case backoffLimit = "Backoff Limit"
+  case schedule = "Schedule"
+  case concurrencyPolicy = "Concurrency Policy"
+  case image = "Image"
+  case state = "State"
+  case lastState = "Last State"
+  case lastTerminationState = "Last Termination State"
+  case ready = "Ready"
+  case restartCount = "Restart Count"
+  case limits = "Limits"
+  case requests = "Requests"
+  case liveness = "Liveness"
+  case readiness = "Readiness"
+  case startup = "Startup"
+  case environment = "Environment"
+  case environmentVariables = "Environment Variables"
+  case restartPolicy = "Restart Policy"
+  case exitCode = "Exit Code"
+  case signal = "Signal"
+  case started = "Started"
+  case finished = "Finished"
+}
+
 enum DescribeKeys {
+  /// `DescribeKey(rawValue: String(key))`: the case whose label `key` is, as the `switch` on the
+  /// string found it, looked up in the same table as `kind`. An ASCII key's bytes are compared; a
+  /// key with a byte ≥ 0x80 (which may equal a label canonically) is compared as a `String`.
+  static func key(_ key: Substring) -> DescribeKey? {
+    let raw =
+      key.utf8.withContiguousStorageIfAvailable { bytes -> UInt8 in
+        guard KubectlBytes.isASCII(bytes) else { return notASCII }
+        guard bytes.count > 0, bytes.count <= Table.maxLength else { return 0 }
+        return table.key(bytes)
+      } ?? notASCII
+    if raw == notASCII { return DescribeKey(rawValue: String(key)) }
+    return raw == 0 ? nil : DescribeKey.allCases[Int(raw) - 1]
+  }
+
   /// The sets `key` is in.
   static func kind(_ key: Substring) -> DescribeKeyKind {
     let raw = key.utf8.withContiguousStorageIfAvailable { kind(bytes: $0) } ?? notASCII
@@ -48,7 +143,8 @@ enum DescribeKeys {
     return table.find(bytes)
   }
 
-  /// Every key of the four sets with the sets it is in, open-addressed by `Table.slot`.
+  /// Every key of the four sets with the sets it is in, and every `DescribeKey` label with its
+  /// case, open-addressed by `Table.slot`.
   private static let table = Table()
 
   struct Table {
@@ -57,10 +153,12 @@ enum DescribeKeys {
     private static let size = 512
     /// All keys' bytes, one after another.
     private let bytes: [UInt8]
-    /// Per slot: the key's offset in `bytes`, its length (0: empty slot) and its kinds.
+    /// Per slot: the key's offset in `bytes`, its length (0: empty slot), its kinds and its
+    /// `DescribeKey` (1 + the case's index in `allCases`; 0: none).
     private let offsets: [UInt16]
     private let lengths: [UInt8]
     private let kinds: [UInt8]
+    private let keys: [UInt8]
 
     init() {
       var all: [Substring: DescribeKeyKind] = [:]
@@ -68,10 +166,16 @@ enum DescribeKeys {
       for key in DescribeBlock.containerKeys { all[key, default: []].insert(.container) }
       for key in DescribeBlock.stateKeys { all[key, default: []].insert(.state) }
       for key in DescribeBlock.stateLabels { all[key, default: []].insert(.stateLabel) }
+      var ids: [Substring: UInt8] = [:]
+      for (i, key) in DescribeKey.allCases.enumerated() {
+        ids[Substring(key.rawValue)] = UInt8(i + 1)
+        if all[Substring(key.rawValue)] == nil { all[Substring(key.rawValue)] = [] }
+      }
       var bytes: [UInt8] = []
       var offsets = [UInt16](repeating: 0, count: Self.size)
       var lengths = [UInt8](repeating: 0, count: Self.size)
       var kinds = [UInt8](repeating: 0, count: Self.size)
+      var keys = [UInt8](repeating: 0, count: Self.size)
       // Sorted, so the table is the same on every run.
       for (key, kind) in all.sorted(by: { $0.key < $1.key }) {
         let utf8 = Array(key.utf8)
@@ -81,12 +185,14 @@ enum DescribeKeys {
         offsets[slot] = UInt16(bytes.count)
         lengths[slot] = UInt8(utf8.count)
         kinds[slot] = kind.rawValue
+        keys[slot] = ids[key] ?? 0
         bytes += utf8
       }
       self.bytes = bytes
       self.offsets = offsets
       self.lengths = lengths
       self.kinds = kinds
+      self.keys = keys
     }
 
     /// The slot a key of 1…`maxLength` bytes starts its search at: its length, first, middle and
@@ -103,15 +209,28 @@ enum DescribeKeys {
     /// The kinds (raw value) of the 1…`maxLength` ASCII bytes `p`: 0 when no key of the sets is
     /// those bytes.
     func find(_ p: UnsafeBufferPointer<UInt8>) -> UInt8 {
+      let slot = self.slot(of: p)
+      return slot < 0 ? 0 : kinds[slot]
+    }
+
+    /// The `DescribeKey` (1 + its index) of the 1…`maxLength` ASCII bytes `p`: 0 when no label is
+    /// those bytes.
+    func key(_ p: UnsafeBufferPointer<UInt8>) -> UInt8 {
+      let slot = self.slot(of: p)
+      return slot < 0 ? 0 : keys[slot]
+    }
+
+    /// The slot holding the 1…`maxLength` bytes `p`; -1 when none does.
+    private func slot(of p: UnsafeBufferPointer<UInt8>) -> Int {
       let n = p.count
       var slot = Self.slot(p)
       return lengths.withUnsafeBufferPointer { lengths in
         bytes.withUnsafeBufferPointer { bytes in
-          guard let held = bytes.baseAddress, let asked = p.baseAddress else { return 0 }
+          guard let held = bytes.baseAddress, let asked = p.baseAddress else { return -1 }
           while true {
             let length = Int(lengths[slot])
-            if length == 0 { return 0 }
-            if length == n, memcmp(held + Int(offsets[slot]), asked, n) == 0 { return kinds[slot] }
+            if length == 0 { return -1 }
+            if length == n, memcmp(held + Int(offsets[slot]), asked, n) == 0 { return slot }
             slot = (slot + 1) & (Self.size - 1)
           }
         }

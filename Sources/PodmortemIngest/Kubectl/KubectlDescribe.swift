@@ -27,7 +27,7 @@ struct DescribeReader {
   /// True when `line` would start a describe output (a `Name:` field, an `Events:` table or a
   /// bare event row).
   func canStart(_ line: KubectlLine) -> Bool {
-    if line.indent == 0, let f = line.field, f.key == "Name" || f.key == "Events" { return true }
+    if line.indent == 0, line.describeKey == .name || line.describeKey == .events { return true }
     if line.indent == 0, Self.cutName(line) != nil { return true }
     if line.indent == 0, let f = line.field, Self.startsPodTop(f.key, f.value) { return true }
     if Self.startsContainerFragment(line) != nil { return true }
@@ -123,7 +123,7 @@ struct DescribeReader {
   mutating func feed(_ line: KubectlLine, emit: (Record) -> Void) -> SourceAccount.Verdict? {
     defer { previousBlank = false }
     if line.indent == 0,
-      let name = line.field.flatMap({ $0.key == "Name" ? $0.value : nil })
+      let name = (line.describeKey == .name ? line.field?.value : nil)
         ?? (block == nil ? Self.cutName(line) : nil), startsNewBlock()
     {
       end(emit: emit)
@@ -148,7 +148,7 @@ struct DescribeReader {
       case .state?: block?.startContainerFragment()
       case nil:
         let startsTop = line.indent == 0 && line.field.map { Self.startsPodTop($0.key, $0.value) } == true
-        if line.field?.key != "Events", !startsTop { block?.startEvents(emit: emit) }
+        if line.describeKey != .events, !startsTop { block?.startEvents(emit: emit) }
       }
     }
     return block?.feed(line, emit: emit)

@@ -25,7 +25,9 @@ struct DescribeBlock {
   private var taints: [String] = []
   private var unschedulable: Bool?
   private var conditions: [PodCondition] = []
-  private var conditionEvidence: [String: Evidence] = [:]
+  /// The line of each of `conditions`, in order: a node's `conditionEvidence` is made of them
+  /// when it is emitted (a pod's or workload's block, which keeps none, builds no table).
+  private var conditionLines: [Evidence] = []
   private var taintEvidence: [Evidence] = []
   private var conditionColumns = 2
   private var lasts: Age?
@@ -92,8 +94,8 @@ struct DescribeBlock {
   }
 
   mutating func feed(_ line: KubectlLine, emit: (Record) -> Void) -> SourceAccount.Verdict? {
-    // The sets the line's key is in, looked up once (`DescribeKeys`; empty without a field).
-    let keyKind = line.field.map { DescribeKeys.kind($0.key) } ?? []
+    // The sets the line's key is in, looked up once per reading (`DescribeKeys`; empty without a field).
+    let keyKind = line.keyKind
     if case .events = section, events?.era != nil {
       // Fed in place: a copy of the table per line copied its held row and owner each time.
       if let verdict = events?.feed(line, context: context, ages: &memo.ages, rows: &memo.rows, emit: emit) {
@@ -117,7 +119,7 @@ struct DescribeBlock {
     }
     if line.indent == 0, let f = line.field, keyKind.contains(.top) || isGenericTopKey(f.key) {
       // A second `Name:` that did not start a new object is a volume's or an annotation's.
-      if f.key == "Name", name != nil { return .ignored }
+      if line.describeKey == .name, name != nil { return .ignored }
       if case .containers = section, keyKind.contains(.state) || keyKind.contains(.container) {
         return sectionLine(line, keyKind: keyKind, emit: emit)
       }
@@ -128,7 +130,9 @@ struct DescribeBlock {
       }
       return topField(f.key, f.value, line: line, emit: emit)
     }
-    if line.indent == 0, (section == .top), let f = line.field, f.key == "Reason" || f.key == "Message" {
+    if line.indent == 0, section == .top, line.describeKey == .reason || line.describeKey == .message,
+      let f = line.field
+    {
       return topField(f.key, f.value, line: line, emit: emit)
     }
     return sectionLine(line, keyKind: keyKind, emit: emit)
@@ -153,16 +157,17 @@ struct DescribeBlock {
     section = .top
     containerField = .none
     let stored: SourceAccount.Verdict
-    // A key of up to 15 bytes is a `String` held inline: each case compares its bits, where a
-    // `Substring` case is a generic comparison (same equality).
-    switch String(key) {
-    case "Name":
+    // The key's case, looked up once per reading (`KubectlLine.describeKey`, the `switch` on
+    // `String(key)`'s answer; `key` is the line's field's): switching on the string compared it
+    // with each label in turn.
+    switch line.describeKey {
+    case .name?:
       name = String(value)
       stored = .parsed
-    case "Namespace":
+    case .namespace?:
       namespace = String(value)
       stored = .parsed
-    case "Node", "Host":
+    case .node?, .host?:
       // `Host:` is 1.0's name for the pod's node (docs/kubernetes.md §1.7).
       isPod = true
       if value != "<none>" {
@@ -171,16 +176,16 @@ struct DescribeBlock {
         pod.hostIP = parts.count > 1 ? Cells.value(parts[1]) : nil
       }
       stored = .parsed
-    case "Start Time":
+    case .startTime?:
       pod.startTime = Timestamps.range(value)
       stored = pod.startTime == nil ? .unrecognised : .parsed
-    case "Labels":
+    case .labels?:
       section = .labels
       stored = addLabel(value) ? .parsed : .ignored
-    case "Annotations":
+    case .annotations?:
       section = .annotations
       stored = .ignored
-    case "Status":
+    case .status?:
       if value.hasPrefix("Terminating") {
         isPod = true
         pod.terminating = true
@@ -196,7 +201,7 @@ struct DescribeBlock {
       }
       if pod.terminating { pod.deletionEvidence.append(context.evidence(line.line)) }
       stored = .parsed
-    case "Termination Grace Period":
+    case .terminationGracePeriod?:
       isPod = true
       // int64 in the API, but a grace period past 100 years is no grace period podmortem can reason about.
       pod.deletionGracePeriodSeconds = Int(value.hasSuffix("s") ? value.dropLast() : value).flatMap {
@@ -204,67 +209,67 @@ struct DescribeBlock {
       }
       stored = pod.deletionGracePeriodSeconds == nil ? .unrecognised : .parsed
       if stored == .parsed { pod.deletionEvidence.append(context.evidence(line.line)) }
-    case "Reason":
+    case .reason?:
       pod.reason = String(value)
       stored = .parsed
-    case "Message":
+    case .message?:
       pod.message = String(value)
       stored = .parsed
-    case "IP":
+    case .ip?:
       pod.podIP = Cells.value(value)
       stored = .parsed
-    case "IPs":
+    case .ips?:
       isPod = true
       section = .ips
       stored = .ignored
-    case "Controlled By":
+    case .controlledBy?:
       pod.controlledBy = String(value)
       stored = .parsed
-    case "Init Containers", "Containers", "Ephemeral Containers":
+    case .initContainers?, .containers?, .ephemeralContainers?:
       if !inPodTemplate { isPod = true }
       section = .containers(key == "Init Containers" ? .initContainer : key == "Containers" ? .container : .ephemeral)
       stored = .ignored
-    case "Conditions":
+    case .conditions?:
       section = .conditions
       stored = .ignored
-    case "Readiness Gates":
+    case .readinessGates?:
       section = .readinessGates
       stored = .ignored
-    case "Volumes":
+    case .volumes?:
       section = .volumes
       stored = .ignored
-    case "QoS Class":
+    case .qosClass?:
       isPod = true
       pod.qosClass = String(value)
       stored = .parsed
-    case "Node-Selectors":
+    case .nodeSelectors?:
       section = .nodeSelectors
       stored = .ignored
-    case "Tolerations":
+    case .tolerations?:
       section = .tolerations
       stored = addToleration(value) ? .parsed : .ignored
-    case "Events":
+    case .events?:
       startEvents(emit: emit)
       return .ignored
-    case "Taints":
+    case .taints?:
       isNode = true
       section = .taints
       stored = addTaint(value, line: line) ? .parsed : .ignored
-    case "HolderIdentity" where inLease:
+    case .holderIdentity? where inLease:
       // The Lease's holder with its indentation lost (see the `.skipped` section's).
       leaseHolder = DescribeReader.isObjectName(value) ? String(value) : nil
       stored = .parsed
-    case "Unschedulable":
+    case .unschedulable?:
       isNode = true
       unschedulable = value == "true"
       stored = .parsed
-    case "Roles", "System Info", "Capacity", "Allocatable", "Non-terminated Pods", "Allocated resources", "Lease",
-      "Addresses", "PodCIDR", "PodCIDRs", "ProviderID":
+    case .roles?, .systemInfo?, .capacity?, .allocatable?, .nonTerminatedPods?, .allocatedResources?, .lease?,
+      .addresses?, .podCIDR?, .podCIDRs?, .providerID?:
       isNode = true
       section = .skipped
       inLease = key == "Lease"
       stored = .ignored
-    case "Replicas":
+    case .replicas?:
       replicas = String(value)
       if value.contains("updated") {
         workloadKind = "Deployment"
@@ -274,28 +279,28 @@ struct DescribeBlock {
         workloadKind = workloadKind ?? "StatefulSet"
       }
       stored = .parsed
-    case "Pods Status", "Pods Statuses":
+    case .podsStatus?, .podsStatuses?:
       podsStatus = String(value)
       stored = .parsed
-    case "Pod Template":
+    case .podTemplate?:
       inPodTemplate = true
       section = .skipped
       stored = .ignored
-    case "StrategyType", "NewReplicaSet", "OldReplicaSets", "RollingUpdateStrategy":
+    case .strategyType?, .newReplicaSet?, .oldReplicaSets?, .rollingUpdateStrategy?:
       workloadKind = "Deployment"
       section = .skipped
       stored = .ignored
-    case "Update Strategy", "Volume Claims", "Partition":
+    case .updateStrategy?, .volumeClaims?, .partition?:
       workloadKind = "StatefulSet"
       section = .skipped
       stored = .ignored
-    case "Desired Number of Nodes Scheduled":
+    case .desiredNumberOfNodesScheduled?:
       workloadKind = "DaemonSet"
       stored = .ignored
-    case "Parallelism", "Completions", "Completion Mode", "Backoff Limit":
+    case .parallelism?, .completions?, .completionMode?, .backoffLimit?:
       workloadKind = "Job"
       stored = .ignored
-    case "Schedule", "Concurrency Policy":
+    case .schedule?, .concurrencyPolicy?:
       workloadKind = "CronJob"
       section = .skipped
       stored = .ignored
@@ -340,9 +345,16 @@ struct DescribeBlock {
   }
 
   private mutating func addLabel(_ text: Substring) -> Bool {
-    guard text != "<none>", let eq = text.firstIndex(of: "=") else { return false }
+    guard text != "<none>", let eq = Self.firstEquals(text) else { return false }
     pod.labels[String(text[..<eq])] = String(text[text.index(after: eq)...])
     return true
+  }
+
+  /// `text.firstIndex(of: "=")`: on ASCII the first `=` byte (a `Character` is one byte there,
+  /// `KubectlBytes`), where the `Character` walk cost more than the rest of the label.
+  static func firstEquals(_ text: Substring) -> Substring.Index? {
+    guard KubectlBytes.isASCII(text.utf8) else { return text.firstIndex(of: "=") }
+    return text.utf8.firstIndex(of: 0x3D)
   }
 
   private mutating func addToleration(_ text: Substring) -> Bool {
@@ -384,7 +396,7 @@ struct DescribeBlock {
     }
     conditions.append(condition)
     evidence.append(context.evidence(line.line))
-    conditionEvidence[condition.type] = context.evidence(line.line)
+    conditionLines.append(context.evidence(line.line))
     return .parsed
   }
 
@@ -393,34 +405,36 @@ struct DescribeBlock {
   private mutating func containerLine(
     _ line: KubectlLine, role: ContainerSnapshot.Role, keyKind: DescribeKeyKind
   ) -> SourceAccount.Verdict? {
-    let f = line.field
     // kubectl indents by two (§1.1): a line at 0 or 1 is a paste whose indentation was stripped or
     // flattened to one space, so its depth says nothing.
     let flat = line.indent <= 1
-    // A container's name is a DNS label (lower case, digits, `-`), so `Limits:` or `Command:`
-    // with its value on the lines below is a field, wherever it is indented.
-    if let f, (1...3).contains(line.indent), f.value.isEmpty, Self.isContainerName(f.key) {
-      return startContainer(String(f.key), role: role, line: line)
-    }
-    // State sub-lines sit at 6 in kubectl's layout; in a paste whose indentation shifted, deeper
-    // than their `State:` line is enough.
-    if let f, hasState, containerField == .state || containerField == .stateMessage,
-      keyKind.contains(.state), flat || line.indent >= 6 || line.indent > stateIndent
-    {
-      return stateField(f.key, f.value, line: line)
-    }
-    if let f, keyKind.contains(.container), line.indent == 0 || line.indent <= 5 {
-      return containerFieldLine(f.key, f.value, isStateLabel: keyKind.contains(.stateLabel), line: line)
-    }
-    // With the indentation gone, the next container's `name:` follows its predecessor's last list
-    // (`Mounts:`) directly; a list item is a path or an argument, never a bare label and colon.
-    if flat, let f, f.value.isEmpty, Self.isContainerName(f.key) {
-      return startContainer(String(f.key), role: role, line: line)
+    // The field is taken out of the line once (each `if let` of it copied its two substrings).
+    if let f = line.field {
+      // A container's name is a DNS label (lower case, digits, `-`), so `Limits:` or `Command:`
+      // with its value on the lines below is a field, wherever it is indented.
+      if (1...3).contains(line.indent), f.value.isEmpty, Self.isContainerName(f.key) {
+        return startContainer(String(f.key), role: role, line: line)
+      }
+      // State sub-lines sit at 6 in kubectl's layout; in a paste whose indentation shifted, deeper
+      // than their `State:` line is enough.
+      if hasState, containerField == .state || containerField == .stateMessage,
+        keyKind.contains(.state), flat || line.indent >= 6 || line.indent > stateIndent
+      {
+        return stateField(f.key, f.value, line: line)
+      }
+      if keyKind.contains(.container), line.indent == 0 || line.indent <= 5 {
+        return containerFieldLine(f.key, f.value, isStateLabel: keyKind.contains(.stateLabel), line: line)
+      }
+      // With the indentation gone, the next container's `name:` follows its predecessor's last list
+      // (`Mounts:`) directly; a list item is a path or an argument, never a bare label and colon.
+      if flat, f.value.isEmpty, Self.isContainerName(f.key) {
+        return startContainer(String(f.key), role: role, line: line)
+      }
     }
     if flat || line.indent >= 6 {
       switch containerField {
       case .limits, .requests:
-        guard let f, !f.value.isEmpty else { return nil }
+        guard let f = line.field, !f.value.isEmpty else { return nil }
         if containerField == .limits {
           container?.limits[String(f.key)] = String(f.value)
         } else {
@@ -430,8 +444,9 @@ struct DescribeBlock {
         container?.evidence.append(context.evidence(line.line))
         return .parsed
       case .environment:
+        // On ASCII a space is the byte 0x20 (`KubectlBytes`): `contains(" ")` searched with Foundation.
         guard let colon = line.body.firstIndex(of: ":"), colon > line.body.startIndex,
-          !line.body[..<colon].contains(" ")
+          line.isASCII ? !KubectlBytes.contains(line.body[..<colon].utf8, 0x20) : !line.body[..<colon].contains(" ")
         else { return nil }
         container?.environmentNames.append(String(line.body[..<colon]))
         downwardName(line.body[line.body.index(after: colon)...], line: line)
@@ -455,13 +470,18 @@ struct DescribeBlock {
       && key.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }
   }
 
+  /// What `downwardName` looks for, made once.
+  private static let downwardSuffixes = [(" (v1:metadata.name)", true), (" (v1:metadata.namespace)", false)]
+
   /// A variable from the downward API shows the pod's own name and namespace as kubectl resolved
   /// them (`POD_NAME:  web-0 (v1:metadata.name)`, [kubectl] `pkg/describe/describe.go`
   /// `describeContainerEnvVars`): a fragment without its `Name:` is about that pod.
   private mutating func downwardName(_ value: Substring, line: KubectlLine) {
     let value = value.drop { $0 == " " || $0 == "\t" }
-    for (field, isName) in [("metadata.name", true), ("metadata.namespace", false)] {
-      let suffix = " (v1:\(field))"
+    // Both suffixes end in `)`, which no other spelling of a last character ends in: a value whose
+    // last byte is not one has neither.
+    guard value.utf8.last == 0x29 else { return }
+    for (suffix, isName) in Self.downwardSuffixes {
       guard value.hasSuffix(suffix) else { continue }
       let resolved = value.dropLast(suffix.count)
       guard DescribeReader.isObjectName(resolved) else { return }
@@ -494,34 +514,35 @@ struct DescribeBlock {
     guard hasContainer else { return nil }
     endState()
     containerField = .none
-    // A key of up to 15 bytes is a `String` held inline: each case compares its bits, where a
-    // `Substring` case is a generic comparison (same equality).
-    switch String(key) {
-    case "Image":
+    // The key's case, looked up once per reading (`KubectlLine.describeKey`, the `switch` on
+    // `String(key)`'s answer; `key` is the line's field's): switching on the string compared it
+    // with each label in turn.
+    switch line.describeKey {
+    case .image?:
       container?.image = String(value)
-    case "State", "Last State", "Last Termination State":
+    case .state?, .lastState?, .lastTerminationState?:
       guard let kind = StateBuilder.Kind(rawValue: String(value)) else { return nil }
       state = StateBuilder(kind: kind, isLast: key != "State")
       state?.evidence.append(context.evidence(line.line))
       stateIndent = line.indent
       containerField = .state
-    case "Ready":
+    case .ready?:
       guard value == "True" || value == "False" else { return nil }
       container?.ready = value == "True"
-    case "Restart Count":
+    case .restartCount?:
       guard let n = Plausible.int32(value), n >= 0 else {
         guard value.allSatisfy({ $0.isNumber || $0 == "-" }), !value.isEmpty else { return nil }
         outOfRange(line, "Restart Count '\(value.prefix(40))' is not a 32-bit count; the count is dropped")
         return .ignored
       }
       container?.restartCount = n
-    case "Limits":
+    case .limits?:
       containerField = .limits
       return .ignored
-    case "Requests":
+    case .requests?:
       containerField = .requests
       return .ignored
-    case "Liveness", "Readiness", "Startup":
+    case .liveness?, .readiness?, .startup?:
       // A tab is padding a terminal copy kept: kubectl pads with spaces (`grpc <pod>:9090  delay=…`
       // when the service is empty, §1.4).
       let value = value.utf8.contains(0x09) ? Substring(value.replacing("\t", with: "  ")) : value
@@ -536,11 +557,11 @@ struct DescribeBlock {
       let kind: ProbeSpec.Kind = key == "Liveness" ? .liveness : key == "Readiness" ? .readiness : .startup
       container?.probes[kind] = probe
       return .parsed
-    case "Environment", "Environment Variables":
+    case .environment?, .environmentVariables?:
       // `Environment Variables:` is the label of kubectl before 1.6.
       containerField = value == "<none>" ? .none : .environment
       return .ignored
-    case "Restart Policy":
+    case .restartPolicy?:
       // A restartable init container: a sidecar (§3.4).
       container?.restartPolicyAlways = value == "Always"
     default:
@@ -554,22 +575,23 @@ struct DescribeBlock {
 
   private mutating func stateField(_ key: Substring, _ value: Substring, line: KubectlLine) -> SourceAccount.Verdict? {
     containerField = .state
-    // A key of up to 15 bytes is a `String` held inline: each case compares its bits, where a
-    // `Substring` case is a generic comparison (same equality).
-    switch String(key) {
-    case "Reason": state?.reason = String(value)
-    case "Message":
+    // The key's case, looked up once per reading (`KubectlLine.describeKey`, the `switch` on
+    // `String(key)`'s answer; `key` is the line's field's): switching on the string compared it
+    // with each label in turn.
+    switch line.describeKey {
+    case .reason?: state?.reason = String(value)
+    case .message?:
       state?.message = String(value)
       containerField = .stateMessage
       messageLines = 0
-    case "Exit Code", "Signal":
+    case .exitCode?, .signal?:
       guard let n = Plausible.int32(value) else {
         guard value.allSatisfy({ $0.isNumber || $0 == "-" }), !value.isEmpty else { return nil }
         outOfRange(line, "\(key) '\(value.prefix(40))' is not a 32-bit integer; dropped")
         return .ignored
       }
       if key == "Signal" { state?.signal = n } else { state?.exitCode = n }
-    case "Started", "Finished":
+    case .started?, .finished?:
       let range = Timestamps.range(value)
       guard range != nil || Timestamps.isZero(value) else { return nil }
       if key == "Started" { state?.started = range } else { state?.finished = range }
@@ -657,6 +679,10 @@ struct DescribeBlock {
       var n = NodeSnapshot(name: name)
       n.conditions = conditions
       n.taints = taints
+      // The table `conditionEvidence[type] = line` made line by line: the same keys, values and
+      // order of insertion (a later row of a type replaces the earlier).
+      var conditionEvidence: [String: Evidence] = [:]
+      for (condition, line) in zip(conditions, conditionLines) { conditionEvidence[condition.type] = line }
       n.conditionEvidence = conditionEvidence
       n.taintEvidence = taintEvidence
       n.unschedulable = unschedulable

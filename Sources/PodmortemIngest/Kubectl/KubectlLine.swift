@@ -24,6 +24,12 @@ struct KubectlLine {
   /// For a line `KubectlLineMemo` holds, a number no other text read by the same parser has: what
   /// depends on the text alone may be remembered under it (`EventRowMemo`). 0: not held.
   var textID: Int { reading.textID }
+  /// The describe key sets `field`'s key is in (`DescribeKeys.kind`; empty without a field), read
+  /// once with the field: a line `KubectlLineMemo` holds is not looked up again.
+  var keyKind: DescribeKeyKind { reading.keyKind }
+  /// The `DescribeKey` `field`'s key is (`DescribeKeys.key`; nil without a field), read once with
+  /// the field as `keyKind`.
+  var describeKey: DescribeKey? { reading.describeKey }
 
   /// What `init` reads from a line's text.
   final class Reading: Sendable {
@@ -35,6 +41,8 @@ struct KubectlLine {
     /// The words, when they were read ahead (a line `KubectlLineMemo` holds); nil: `tokens` reads them.
     let knownTokens: [Substring]?
     let textID: Int
+    let keyKind: DescribeKeyKind
+    let describeKey: DescribeKey?
 
     init(
       text: String, body: Substring, indent: Int, isASCII: Bool, field: (key: Substring, value: Substring)?,
@@ -47,6 +55,21 @@ struct KubectlLine {
       self.field = field
       self.knownTokens = knownTokens
       self.textID = textID
+      self.keyKind = field.map { DescribeKeys.kind($0.key) } ?? []
+      self.describeKey = field.flatMap { DescribeKeys.key($0.key) }
+    }
+
+    /// `reading` with its words and number (`KubectlLine.held(as:)`): the keys are not looked up again.
+    init(_ reading: Reading, knownTokens: [Substring]?, textID: Int) {
+      self.text = reading.text
+      self.body = reading.body
+      self.indent = reading.indent
+      self.isASCII = reading.isASCII
+      self.field = reading.field
+      self.knownTokens = knownTokens
+      self.textID = textID
+      self.keyKind = reading.keyKind
+      self.describeKey = reading.describeKey
     }
   }
 
@@ -166,15 +189,14 @@ struct KubectlLine {
     self.reading = reading
   }
 
-  /// This line with its words read now and known by `id`, for the readings that are held and
-  /// given out again.
+  /// This line known by `id`, its words read now unless it is a describe field's, for the readings
+  /// that are held and given out again.
   func held(as id: Int) -> KubectlLine {
-    let r = reading
-    return KubectlLine(
-      line: line,
-      reading: Reading(
-        text: r.text, body: r.body, indent: r.indent, isASCII: r.isASCII, field: r.field, knownTokens: readTokens,
-        textID: id))
+    // A describe field's line (`Image:  …`, `Container ID:  …`, the lines that differ from pod to pod
+    // and so are the ones read afresh) is not asked for its words on the describe path: they
+    // are read when asked (`tokens`), the same words.
+    let fieldLine = reading.describeKey != nil || !reading.keyKind.isEmpty
+    return KubectlLine(line: line, reading: Reading(reading, knownTokens: fieldLine ? nil : readTokens, textID: id))
   }
 
   var isBlank: Bool { body.isEmpty }

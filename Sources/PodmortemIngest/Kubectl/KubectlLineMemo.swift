@@ -34,6 +34,14 @@ struct KubectlLineMemo {
   private var headers: [TableHeader??] = []
   /// The number the next line held is known by (`KubectlLine.textID`).
   private var nextID = 1
+  /// The hashes of lines read and not held, a bit each (`seenBits` of them): a line is held from
+  /// the second time its hash is seen. A run of describes prints about one line in six once only
+  /// (a pod's name, IP, container ID, start time, volume name, the Events rows that name it):
+  /// held at once, each cost a held reading with its words read ahead and evicted a line that
+  /// repeats. Emptied when a quarter of its bits are set, so that it keeps telling lines apart.
+  private var seen: [UInt64] = []
+  private var seenCount = 0
+  static let seenBits = 1 << 18
 
   /// `slots`: a power of two; 0 holds nothing (every line read afresh, for tests).
   init(slots: Int = 4096) {
@@ -51,25 +59,43 @@ struct KubectlLineMemo {
       boundaries = Array(repeating: 0, count: slots)
       headers = Array(repeating: nil, count: slots)
     }
-    let found = line.text.utf8.withContiguousStorageIfAvailable { bytes -> (Int, KubectlLine?)? in
+    let found = line.text.utf8.withContiguousStorageIfAvailable { bytes -> (Int, KubectlLine?, UInt64)? in
       guard let base = bytes.baseAddress else { return nil }
-      let slot = Int(truncatingIfNeeded: SharedBytes.hash(UnsafeRawPointer(base), count: count) >> 32) & (slots - 1)
-      guard let known = held[slot] else { return (slot, nil) }
+      let hash = SharedBytes.hash(UnsafeRawPointer(base), count: count)
+      let slot = Int(truncatingIfNeeded: hash >> 32) & (slots - 1)
+      guard let known = held[slot] else { return (slot, nil, hash) }
       let same =
         known.line.text.utf8.withContiguousStorageIfAvailable { h in
           guard let other = h.baseAddress, h.count == count else { return false }
           return memcmp(other, base, count) == 0
         } ?? false
-      return (slot, same ? known : nil)
+      return (slot, same ? known : nil, hash)
     }
-    guard let (slot, known) = found ?? nil else { return (KubectlLine(line), -1) }
+    guard let (slot, known, hash) = found ?? nil else { return (KubectlLine(line), -1) }
     if let known { return (KubectlLine(line, as: known), slot) }
+    // Seen for the first time (as far as the bits tell): read, not held.
+    if firstSighting(hash) { return (KubectlLine(line), -1) }
     let read = KubectlLine(line).held(as: nextID)
     nextID += 1
     held[slot] = read
     boundaries[slot] = 0
     headers[slot] = nil
     return (read, slot)
+  }
+
+  /// True when no line read before had `hash`'s bit (which is set now).
+  private mutating func firstSighting(_ hash: UInt64) -> Bool {
+    if seen.isEmpty || seenCount >= Self.seenBits / 4 {
+      seen = Array(repeating: 0, count: Self.seenBits / 64)
+      seenCount = 0
+    }
+    // The top bits: they depend on every byte (the slot takes bits 32 up).
+    let bit = Int(truncatingIfNeeded: hash >> 46) & (Self.seenBits - 1)
+    let mask: UInt64 = 1 << UInt64(bit & 63)
+    if seen[bit >> 6] & mask != 0 { return false }
+    seen[bit >> 6] |= mask
+    seenCount += 1
+    return true
   }
 
   /// `KubectlTextParser.isBoundary(line)`, asked once per held text.

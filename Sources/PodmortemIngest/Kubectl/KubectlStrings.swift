@@ -28,7 +28,11 @@ struct KubectlStrings {
   }
 
   mutating func share(_ evidence: inout [Evidence]) {
-    for i in evidence.indices { evidence[i].text = shared(evidence[i].text) }
+    // Written only where another copy is held: most cited lines are already the one copy (the
+    // line `KubectlLineMemo` held), and writing each back copied an array the block still shares.
+    for i in evidence.indices {
+      if let held = pool.replacement(evidence[i].text, longest: Self.longest) { evidence[i].text = held }
+    }
   }
 
   mutating func share(_ evidence: inout Evidence?) {
@@ -180,24 +184,34 @@ struct SharedBytes {
   init() {}
 
   /// `text`, or the string of the same bytes the table holds (`text` takes the slot otherwise).
-  mutating func string(_ text: String, longest: Int) -> String {
+  mutating func string(_ text: String, longest: Int) -> String { replacement(text, longest: longest) ?? text }
+
+  /// What `string` gives in place of `text` when that is another string: the held string of the
+  /// same bytes. Nil when `string` gives `text` (too short or too long, the held string's own
+  /// storage, or taking the slot), so that a caller writes nothing back.
+  mutating func replacement(_ text: String, longest: Int) -> String? {
     let count = text.utf8.count
-    guard count >= Self.shortest, count <= longest else { return text }
+    guard count >= Self.shortest, count <= longest else { return nil }
     if table.isEmpty { table = Array(repeating: nil, count: Self.slots) }
     var text = text
-    let (slot, held) = text.withUTF8 { bytes -> (Int, String?) in
-      guard let base = bytes.baseAddress else { return (0, nil) }
+    let (slot, held, identical) = text.withUTF8 { bytes -> (Int, String?, Bool) in
+      guard let base = bytes.baseAddress else { return (0, nil, false) }
       let slot = Self.slot(UnsafeRawPointer(base), count: bytes.count)
-      guard var held = table[slot] else { return (slot, nil) }
+      guard var held = table[slot] else { return (slot, nil, false) }
+      var identical = false
       let same = held.withUTF8 { h in
         guard let other = h.baseAddress, h.count == bytes.count else { return false }
-        return memcmp(other, base, bytes.count) == 0
+        // The held string itself (a line `KubectlLineMemo` held, an Events row's message read
+        // once): the same bytes without reading them.
+        identical = other == base
+        return identical || memcmp(other, base, bytes.count) == 0
       }
-      return (slot, same ? held : nil)
+      return (slot, same ? held : nil, identical)
     }
+    if identical { return nil }
     if let held { return held }
     table[slot] = text
-    return text
+    return nil
   }
 
   /// A slot for the `count` (at least 8) bytes at `raw` (`hash`).
@@ -242,26 +256,31 @@ struct EventRowMemo {
     var capture: CaptureTime
   }
 
-  private struct Held {
-    var key: Key
-    /// The row read for an owner with nothing set; nil when the text is not a row.
-    var event: Event?
-  }
-
   static let slots = 1024
-  private var table: [Held?] = []
+  /// Per slot, what the row held there was read under (nil: nothing held) and the row read for
+  /// an owner with nothing set (nil: the text is not a row). Apart, so that a look-up compares the
+  /// key in place: with both in one optional value, every row copied the held event out of the
+  /// table (a retain per string) before its key was compared, and released it.
+  private var keys: [Key?] = []
+  private var events: [Event?] = []
 
   init() {}
 
   /// The row held under `key`: `.some(nil)` when the text was read and is not a row; nil when
   /// nothing is held.
   func event(_ key: Key) -> Event?? {
-    guard !table.isEmpty, let held = table[key.textID & (Self.slots - 1)], held.key == key else { return nil }
-    return .some(held.event)
+    let slot = key.textID & (Self.slots - 1)
+    guard !keys.isEmpty, keys[slot] == key else { return nil }
+    return .some(events[slot])
   }
 
   mutating func hold(_ event: Event?, _ key: Key) {
-    if table.isEmpty { table = Array(repeating: nil, count: Self.slots) }
-    table[key.textID & (Self.slots - 1)] = Held(key: key, event: event)
+    if keys.isEmpty {
+      keys = Array(repeating: nil, count: Self.slots)
+      events = Array(repeating: nil, count: Self.slots)
+    }
+    let slot = key.textID & (Self.slots - 1)
+    keys[slot] = key
+    events[slot] = event
   }
 }
