@@ -263,8 +263,10 @@ package struct Correlator: Sendable {
     let lives = histories.map { PodAssembly.lifetime($0.snapshots) }
     let byName = Dictionary(grouping: histories.indices, by: { histories[$0].key.name })
     for e in events {
-      guard e.involved.kind.map({ $0.lowercased() == "pod" }) ?? true else { continue }
-      if e.involved.isUnnamed, let block = e.involved.pastedAt {
+      // Read out once: each `e.involved` copies the whole reference, every string retained.
+      let involved = e.involved
+      guard involved.kind.map({ $0.lowercased() == "pod" }) ?? true else { continue }
+      if involved.isUnnamed, let block = involved.pastedAt {
         // The pod a message of its block named, else the block's own unnamed pod.
         let target: Int?
         if let name = pastedNames[block] {
@@ -277,11 +279,20 @@ package struct Correlator: Sendable {
         if let target { histories[target].events.append(e) }
         continue
       }
-      guard !e.involved.name.isEmpty else { continue }
-      var candidates = (byName[e.involved.name] ?? []).filter { i in
-        e.involved.namespace.map { $0 == histories[i].key.namespace } ?? true
+      guard !involved.name.isEmpty, let named = byName[involved.name] else { continue }
+      // One pod of that name (nearly always): the steps below keep it when its namespace fits and
+      // its uid is the event's or unknown, and pick it as the only candidate; no arrays built.
+      if named.count == 1 {
+        let i = named[0]
+        guard involved.namespace.map({ $0 == histories[i].key.namespace }) ?? true else { continue }
+        if let uid = involved.uid, let known = histories[i].key.uid, known != uid { continue }
+        histories[i].events.append(e)
+        continue
       }
-      if let uid = e.involved.uid {
+      var candidates = named.filter { i in
+        involved.namespace.map { $0 == histories[i].key.namespace } ?? true
+      }
+      if let uid = involved.uid {
         let exact = candidates.filter { histories[$0].key.uid == uid }
         candidates = exact.isEmpty ? candidates.filter { histories[$0].key.uid == nil } : exact
       }

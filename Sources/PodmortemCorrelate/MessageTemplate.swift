@@ -49,7 +49,7 @@ package enum MessageTemplate {
     var exemplars: [(template: String, messages: [String])?] = Array(repeating: nil, count: groups.count)
     var any = false
     for (number, group) in groups.enumerated() where group.messages.count >= 2 {
-      exemplars[number] = (group.template, Array(group.messages.sorted().prefix(exemplarLimit)))
+      exemplars[number] = (group.template, smallest(exemplarLimit, of: group.messages))
       any = true
     }
     groups = []
@@ -60,6 +60,23 @@ package enum MessageTemplate {
       out[i].exemplars = chosen.messages
     }
     return out
+  }
+
+  /// The `k` smallest of `messages`, ascending: `messages.sorted().prefix(k)` without sorting
+  /// them all (a group of readiness failures against thousands of pod IPs holds thousands). Only
+  /// when every message is ASCII, where `<` orders bytes, a total order in which the `k` smallest
+  /// are one answer; on other text `String`'s `<` was seen not to be transitive (a decomposed and a
+  /// precomposed `é`), where the sort's answer depends on its steps, so the sort gives it.
+  static func smallest(_ k: Int, of messages: Set<String>) -> [String] {
+    guard messages.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }) else { return Array(messages.sorted().prefix(k)) }
+    var kept: [String] = []
+    kept.reserveCapacity(k + 1)
+    for m in messages {
+      if kept.count == k, let last = kept.last, !(m < last) { continue }
+      kept.insert(m, at: kept.firstIndex { m < $0 } ?? kept.endIndex)
+      if kept.count > k { kept.removeLast() }
+    }
+    return kept
   }
 
   /// What messages are grouped by: a struct, not an array built per event.

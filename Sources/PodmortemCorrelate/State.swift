@@ -175,6 +175,36 @@ package struct MergedEvent: Hashable, Sendable, Codable {
         lastSeen: lastSeen, objects: objects, caveats: caveats, evidence: evidence))
   }
 
+  /// Whether `test` holds for every string of the event but its pattern's id and captures: the
+  /// involved object's kind, namespace, name, uid, field path and pasted-at source, an unknown
+  /// type's text, reason, message, template, exemplars, source component and host, caveats, and
+  /// each evidence line's source and text. Stops at the first string it fails. The strings are
+  /// read where they lie: the getters copy a whole object reference or evidence array first, every
+  /// string in it retained (the output filter asks this of every event, docs/architecture.md
+  /// "Speed of the EventList path").
+  package func allStrings(_ test: (String) -> Bool) -> Bool {
+    guard storage.fields.involved.kind.map(test) ?? true, storage.fields.involved.namespace.map(test) ?? true,
+      test(storage.fields.involved.name), storage.fields.involved.uid.map(test) ?? true,
+      storage.fields.involved.fieldPath.map(test) ?? true,
+      storage.fields.involved.pastedAt.map({ test($0.source) }) ?? true
+    else { return false }
+    if case .other(let text) = storage.fields.type, !test(text) { return false }
+    guard test(storage.fields.reason), test(storage.fields.message), storage.fields.template.map(test) ?? true,
+      storage.fields.sourceComponent.map(test) ?? true, storage.fields.sourceHost.map(test) ?? true
+    else { return false }
+    for i in storage.fields.exemplars.indices where !test(storage.fields.exemplars[i]) { return false }
+    for i in storage.fields.caveats.indices where !test(storage.fields.caveats[i]) { return false }
+    for i in storage.fields.evidence.indices {
+      guard test(storage.fields.evidence[i].ref.source), test(storage.fields.evidence[i].text) else { return false }
+    }
+    return true
+  }
+
+  /// Names this event's storage, which every copy of the event shares until one is written: two
+  /// events with the same identity are the same value, for as long as either lives (an identity
+  /// may be reused once no copy holds the storage).
+  package var storageIdentity: ObjectIdentifier { ObjectIdentifier(storage) }
+
   /// True when `other` is this event's very storage (a copy of the same event, not rebuilt).
   package func sharesStorage(with other: MergedEvent) -> Bool { storage === other.storage }
 

@@ -152,12 +152,30 @@ package final class OutputFilter: @unchecked Sendable {
   /// "Secrets"). A renderer that starts printing one of those filters it first, with the
   /// functions below (`log`, `snapshot`, `node`, `workload`).
   func state(_ s: inout CorrelatedState) {
-    for i in s.pods.indices { pod(&s.pods[i]) }
-    for i in s.events.indices { s.events[i] = event(s.events[i]) }
+    let unchanged = unchangedEvents(s.events)
+    for i in s.pods.indices { pod(&s.pods[i], unchanged: unchanged) }
+    for i in s.events.indices where !unchanged.contains(s.events[i].storageIdentity) {
+      s.events[i] = event(s.events[i])
+    }
     s.caveats = strings(s.caveats)
   }
 
-  func pod(_ p: inout PodHistory) {
+  /// The storage identities of the events in `events` that filtering leaves as they are
+  /// (`MergedEvent.storageIdentity`), decided without numbering a token. A pod's events are the
+  /// history's, their storage shared: each is looked at once here, and then neither its pod nor
+  /// the history filters it again (the look cost as much as filtering, and every event was
+  /// filtered twice, docs/architecture.md "Speed of the EventList path"). An identity stands for
+  /// its event only while the event lives: the set is used while `events` holds them, and an
+  /// event in it is never replaced (filtering gives it back).
+  func unchangedEvents<Events: Collection<MergedEvent>>(_ events: Events) -> Set<ObjectIdentifier> {
+    var unchanged = Set<ObjectIdentifier>(minimumCapacity: events.count)
+    for e in events where e.allStrings({ leavesUnchanged($0) }) { unchanged.insert(e.storageIdentity) }
+    return unchanged
+  }
+
+  /// The pod filtered in place; an event whose storage identity is in `unchanged`
+  /// (`unchangedEvents`, of events still held) is left as it is without a look.
+  func pod(_ p: inout PodHistory, unchanged: Set<ObjectIdentifier> = []) {
     p.key.namespace = self(p.key.namespace)
     p.key.name = self(p.key.name)
     p.key.uid = self(p.key.uid)
@@ -166,7 +184,7 @@ package final class OutputFilter: @unchecked Sendable {
     // storage with the capture it came from.
     let latest = snapshot(p.latest)
     if latest != p.latest { p.latest = latest }
-    for i in p.events.indices {
+    for i in p.events.indices where !unchanged.contains(p.events[i].storageIdentity) {
       let e = event(p.events[i])
       if !e.sharesStorage(with: p.events[i]) { p.events[i] = e }
     }
@@ -295,10 +313,31 @@ package final class OutputFilter: @unchecked Sendable {
     return o
   }
 
+  /// Whether filtering gives `text` back unchanged, decided on its bytes without filtering it
+  /// and without numbering a token: no control character to spell out, no secret a rule masks
+  /// (`SecretMasker.holdsSecret`, the prefilter first), and no `-----BEGIN`, which may open a PEM
+  /// block whose lines are masked without a rule (`evidence(_:)` with a list). False says only
+  /// that the string must be filtered.
+  func leavesUnchanged(_ text: String) -> Bool {
+    if VisibleText.needsEscaping(text) { return false }
+    guard let masker else { return true }
+    return !Self.pemBegin.occurs(in: text) && !masker.holdsSecret(text)
+  }
+
   /// The event filtered; the original, whose storage its pod and the history share, when there
-  /// is nothing to mask or spell out. Its fields are filtered one by one and the event copied only
-  /// when one changed (copying first and comparing after copied every event's storage).
+  /// is nothing to mask or spell out. That is decided first on the event's strings where they lie
+  /// (`leavesUnchanged`): nearly every event has nothing to change, and filtering it field by
+  /// field copied each field out, looked every short string up in the memo and compared every
+  /// result with the original, twice per event (its pod's and the history's), to return the
+  /// original (docs/architecture.md "Speed of the EventList path").
   func event(_ original: MergedEvent) -> MergedEvent {
+    if original.allStrings({ leavesUnchanged($0) }) { return original }
+    return eventFieldByField(original)
+  }
+
+  /// `event(_:)` without the look first: its fields filtered one by one and the event copied only
+  /// when one changed (copying first and comparing after copied every event's storage).
+  func eventFieldByField(_ original: MergedEvent) -> MergedEvent {
     let involved = object(original.involved)
     var type = original.type
     if case .other(let text) = type { type = .other(self(text)) }

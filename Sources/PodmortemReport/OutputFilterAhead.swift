@@ -34,6 +34,16 @@ extension OutputFilter {
       state(&s)
       return
     }
+    // Which of the history's events filtering leaves as they are, each half looked at on its own
+    // thread; read by both threads below, written by neither.
+    let half = s.events.count / 2
+    let (low, high) = s.events.withUnsafeBufferPointer { events in
+      let lists = EventsToLook(events: events)
+      return BothCores.run(
+        { unchangedEvents(events[..<half]) },
+        { [lists, half] in self.unchangedEvents(lists.events[half...]) })
+    }
+    let unchanged = low.union(high)
     // The second thread takes the history and the pods from where half the work is left.
     var cut = s.pods.count
     var done = 0
@@ -53,29 +63,39 @@ extension OutputFilter {
         _ = BothCores.run(
           {
             for i in findings.indices { findings[i] = finding(findings[i]) }
-            for i in 0..<cut { pod(&pods[i]) }
+            for i in 0..<cut { pod(&pods[i], unchanged: unchanged) }
           },
-          { [lists, progress, ahead, cut] in ahead.filterAhead(lists, from: cut, progress: progress) })
+          { [lists, progress, ahead, cut, unchanged] in
+            ahead.filterAhead(lists, from: cut, unchanged: unchanged, progress: progress)
+          })
       }
     }
     // From the first pod or event that held a secret on, in order, numbering tokens.
-    for i in progress.podsDone..<s.pods.count { pod(&s.pods[i]) }
-    for i in progress.eventsDone..<s.events.count { s.events[i] = event(s.events[i]) }
+    for i in progress.podsDone..<s.pods.count { pod(&s.pods[i], unchanged: unchanged) }
+    for i in progress.eventsDone..<s.events.count where !unchanged.contains(s.events[i].storageIdentity) {
+      s.events[i] = event(s.events[i])
+    }
     s.caveats = strings(s.caveats)
   }
 
   /// Filters the pods from `cut` on, then the events, in order, up to the first that holds a
   /// secret; a pod is filtered on a copy, so the one that stops it is left as it was.
-  private func filterAhead(_ lists: AheadLists, from cut: Int, progress: AheadProgress) {
+  private func filterAhead(
+    _ lists: AheadLists, from cut: Int, unchanged: Set<ObjectIdentifier>, progress: AheadProgress
+  ) {
     guard let ahead else { return }
     for i in cut..<lists.pods.count {
       var p = lists.pods[i]
-      pod(&p)
+      pod(&p, unchanged: unchanged)
       if ahead.metSecret { return }
       lists.pods[i] = p
       progress.podsDone = i + 1
     }
     for i in lists.events.indices {
+      guard !unchanged.contains(lists.events[i].storageIdentity) else {
+        progress.eventsDone = i + 1
+        continue
+      }
       let e = event(lists.events[i])
       if ahead.metSecret { return }
       lists.events[i] = e
@@ -90,6 +110,12 @@ extension OutputFilter {
 private struct AheadLists: @unchecked Sendable {
   let pods: UnsafeMutableBufferPointer<PodHistory>
   let events: UnsafeMutableBufferPointer<MergedEvent>
+}
+
+/// The state's events as the second thread looks at them (`@unchecked Sendable`: read only, by
+/// both threads, while neither writes them).
+private struct EventsToLook: @unchecked Sendable {
+  let events: UnsafeBufferPointer<MergedEvent>
 }
 
 /// How far the second thread got (`@unchecked Sendable`: written by it, read after it is done).

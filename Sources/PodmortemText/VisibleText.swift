@@ -24,8 +24,9 @@ package enum VisibleText {
   }
 
   /// One pass over the bytes: C0 (but `\n`, `\t`), DEL, C1 (`C2 80`–`C2 9F`), and the bidi
-  /// controls (`E2 80 AA`–`E2 80 AE`, `E2 81 A6`–`E2 81 A9`).
-  private static func needsEscaping(_ text: String) -> Bool {
+  /// controls (`E2 80 AA`–`E2 80 AE`, `E2 81 A6`–`E2 81 A9`): whether `escapingControls(text)`
+  /// changes `text`.
+  package static func needsEscaping(_ text: String) -> Bool {
     var text = text
     return text.withUTF8 { bytes in
       let count = bytes.count
