@@ -118,11 +118,22 @@ package struct LogSample: Sendable {
     // references): by `order`, ties by position in `all`, which is the stable sort's order.
     let refs = all.map(\.ref)
     var sorted = Array(all.indices)
-    sorted.sort { i, j in
-      if refs[i] != refs[j] { return refs[i] < refs[j] }
-      let a = all[i].lineText
-      let b = all[j].lineText
-      return a != b ? a < b : i < j
+    if let lines = Self.linesOfOneSource(refs) {
+      // One source (a file's sample): the lines decide, as `SourceRef`'s `<` does when the
+      // sources are the same bytes, without comparing the sources' strings on every step.
+      sorted.sort { i, j in
+        if lines[i] != lines[j] { return lines[i] < lines[j] }
+        let a = all[i].lineText
+        let b = all[j].lineText
+        return a != b ? a < b : i < j
+      }
+    } else {
+      sorted.sort { i, j in
+        if refs[i] != refs[j] { return refs[i] < refs[j] }
+        let a = all[i].lineText
+        let b = all[j].lineText
+        return a != b ? a < b : i < j
+      }
     }
     var out: [PackedLog] = []
     out.reserveCapacity(all.count)
@@ -134,6 +145,19 @@ package struct LogSample: Sendable {
       last = p
     }
     return out
+  }
+
+  /// The line numbers of `refs` when every source is the same bytes as the first (then two refs
+  /// compare as their lines: equal sources are neither `<` the other), else nil.
+  static func linesOfOneSource(_ refs: [SourceRef]) -> [Int]? {
+    guard var first = refs.first?.source else { return [] }
+    let same = first.withUTF8 { f in
+      refs.allSatisfy { ref in
+        var source = ref.source
+        return source.withUTF8 { PackedLog.same($0, f) }
+      }
+    }
+    return same ? refs.map(\.line) : nil
   }
 
   /// Source position, then text. One source line yields one record, so this order is total on

@@ -21,8 +21,8 @@ package struct PackedLog: Hashable, Sendable {
   // arrays of them (docs/architecture.md "Memory of the kubelet-log run").
   package private(set) var ref: SourceRef
   /// A header (`origin`, `previousRun`, `restartNumber`, `pastedAt`), then `evidence.text`,
-  /// `text`, `fields`, `message`, `severity`, `node`, `namespace`, `pod`, `container`, then
-  /// `captures` (`encode`).
+  /// `text`, `message`, `severity`, `node`, `namespace`, `pod`, `container`, `captures`, then
+  /// `fields` (`encode`).
   private(set) var bytes: [UInt8]
   package private(set) var patternID: String?
   package private(set) var time: TimeRange?
@@ -147,8 +147,11 @@ package struct PackedLog: Hashable, Sendable {
   }
 
   /// Writes `r`'s encoding into `buffer` (room of at least `bound(r)` bytes); returns its size. The strings are written
-  /// in this order: `evidence.text`, `text`, `fields` (a count, then each key and value),
-  /// `message`, `severity`, `node`, `namespace`, `pod`, `container`, then `captures`.
+  /// in this order: `evidence.text`, `text`, `message`, `severity`, `node`, `namespace`, `pod`,
+  /// `container`, `captures` (a count, then each key and value), then `fields` (the same). What
+  /// rules read most (`capture(_:)`, `message`, `pod`, `container`) comes before the fields, the
+  /// longest list, so a reading walks past none of them (docs/architecture.md "Speed of the
+  /// kubelet-log path").
   ///
   /// A string the line's text holds is written as where it lies there (`Form.slice`) when that is
   /// shorter: a field's key and value are looked for from where the previous field ended (the
@@ -184,12 +187,6 @@ package struct PackedLog: Hashable, Sendable {
       } else {
         w.put(r.text)
       }
-      w.count(r.fields.count)
-      var cursor = textStart
-      for kv in r.fields {
-        w.put(kv.key, from: &cursor)
-        w.put(kv.value, from: &cursor)
-      }
       if message.withUTF8({ m in text.withUTF8 { t in PackedLog.same(m, t) } }) {
         w.byte(Form.text.rawValue)
       } else {
@@ -204,6 +201,12 @@ package struct PackedLog: Hashable, Sendable {
       for kv in r.captures {
         w.put(kv.key)
         w.put(kv.value, within: textStart)
+      }
+      w.count(r.fields.count)
+      var cursor = textStart
+      for kv in r.fields {
+        w.put(kv.key, from: &cursor)
+        w.put(kv.value, from: &cursor)
       }
       return w.at
     }
@@ -221,17 +224,16 @@ package struct PackedLog: Hashable, Sendable {
     var i = stringsStart
     let line = string(&i, line: nil, text: nil) ?? ""
     let text = string(&i, line: line, text: nil) ?? ""
-    let fields = pairs(&i, line: line, sharing: &strings)
     let message = string(&i, line: line, text: text, sharing: &strings) ?? ""
     var r = LogRecord(origin: origin, message: message, evidence: Evidence(ref: ref, text: line))
     r.text = text
-    r.fields = fields
     r.severity = string(&i, line: line, text: text, sharing: &strings)
     r.node = string(&i, line: line, text: text, sharing: &strings)
     r.namespace = string(&i, line: line, text: text, sharing: &strings)
     r.pod = string(&i, line: line, text: text, sharing: &strings)
     r.container = string(&i, line: line, text: text, sharing: &strings)
     r.captures = pairs(&i, line: line, sharing: &strings)
+    r.fields = pairs(&i, line: line, sharing: &strings)
     r.time = time
     r.patternID = patternID
     r.pastedAt = pastedAt
@@ -460,10 +462,10 @@ package struct PackedLog: Hashable, Sendable {
   /// Whether the string at `slot` (a capture's or a field's key: never `.text`) is `key`,
   /// compared as `String`s are. On ASCII bytes that is byte equality; a non-ASCII key is built
   /// and compared (another spelling can be canonically equivalent: a Kelvin sign is a `K`).
-  private func slot(_ slot: Slot, line: Slot, is key: String) -> Bool {
-    var key = key
-    let answer: Bool? = key.withUTF8 { k in
-      guard k.allSatisfy({ $0 < 0x80 }) else { return nil }
+  /// `asciiKey` is `key`'s bytes when they are all ASCII, else nil: looked at once per reading,
+  /// not once per pair.
+  private func slot(_ slot: Slot, line: Slot, is key: String, asciiKey: UnsafeBufferPointer<UInt8>?) -> Bool {
+    let answer: Bool? = asciiKey.flatMap { k in
       func same(_ s: UnsafeBufferPointer<UInt8>) -> Bool? {
         guard s.allSatisfy({ $0 < 0x80 }) else { return nil }
         return PackedLog.same(s, k)
@@ -498,18 +500,13 @@ package struct PackedLog: Hashable, Sendable {
     var captures = 0
   }
 
-  /// Every slot but the fields' and the captures', walked once; the fields begin at `fieldsAt`.
-  private func slots(fieldsAt: inout Int) -> Slots {
+  /// Every slot but the captures' and the fields', walked once: the eight strings before the
+  /// captures, none of the pairs.
+  private var slots: Slots {
     var i = stringsStart
     var s = Slots()
     s.line = slot(&i)
     s.text = slot(&i)
-    fieldsAt = i
-    let n = count(&i)
-    for _ in 0..<n {
-      _ = slot(&i)
-      _ = slot(&i)
-    }
     s.message = slot(&i)
     s.severity = slot(&i)
     s.node = slot(&i)
@@ -520,21 +517,34 @@ package struct PackedLog: Hashable, Sendable {
     return s
   }
 
-  private var slots: Slots {
-    var fields = 0
-    return slots(fieldsAt: &fields)
+  /// The slots, and where the fields begin: past the captures' pairs.
+  private func slots(fieldsAt: inout Int) -> Slots {
+    let s = slots
+    var i = s.captures
+    let n = count(&i)
+    for _ in 0..<n {
+      _ = slot(&i)
+      _ = slot(&i)
+    }
+    fieldsAt = i
+    return s
   }
 
   /// The value of the first pair at `i` (a count, then keys and values) whose key is `key`.
   private func value(_ key: String, pairsAt i: Int, line: Slot) -> String? {
-    var i = i
-    let n = count(&i)
-    for _ in 0..<n {
-      let k = slot(&i)
-      let v = slot(&i)
-      if slot(k, line: line, is: key) { return resolve(v, line: line, text: nil) ?? "" }
+    // A copy to take the bytes of: `key` itself is read inside, when compared as a `String`.
+    var bytesOfKey = key
+    return bytesOfKey.withUTF8 { k in
+      let asciiKey = k.allSatisfy({ $0 < 0x80 }) ? k : nil
+      var i = i
+      let n = count(&i)
+      for _ in 0..<n {
+        let s = slot(&i)
+        let v = slot(&i)
+        if slot(s, line: line, is: key, asciiKey: asciiKey) { return resolve(v, line: line, text: nil) ?? "" }
+      }
+      return nil
     }
-    return nil
   }
 
   /// The pairs at `i`, as `pairs(_:line:sharing:)` reads them.

@@ -400,10 +400,10 @@ package struct KubeletLogParser: LineParser {
   private static func isASCII(_ text: String) -> Bool { text.utf8.allSatisfy { $0 < 0x80 } }
 
   /// `ns/name` (klog.KObj) or `name_ns(uid)` (the kubelet's `format.Pod`).
-  private static func splitPod(_ raw: String) -> (String?, String?) {
+  static func splitPod(_ raw: String) -> (String?, String?) {
     // ASCII (every pod reference the kubelet writes): the same split on bytes, one character per
     // byte, without walking grapheme clusters; other text takes the general path below.
-    if isASCII(raw) { return splitASCIIPod(raw) }
+    if let ascii = splitASCIIPod(raw) { return ascii }
     // A value cut before its closing quote keeps its opening one.
     let value = raw.hasPrefix("\"") ? String(raw.dropFirst()) : raw
     guard !value.isEmpty else { return (nil, nil) }
@@ -417,21 +417,28 @@ package struct KubeletLogParser: LineParser {
     return (nil, value)
   }
 
-  /// `splitPod` for an ASCII `raw`: in ASCII every byte is a character (a CR LF pair aside, which
-  /// none of the bytes looked for belongs to), so byte offsets find what `Character` search finds.
-  private static func splitASCIIPod(_ raw: String) -> (String?, String?) {
-    let all = raw.utf8
-    let value = all.first == 0x22 ? all.dropFirst() : all[...]
-    guard !value.isEmpty else { return (nil, nil) }
-    if let slash = value.firstIndex(of: 0x2F) {
-      let ns = String(Substring(value[..<slash]))
-      return (ns.isEmpty ? nil : ns, String(Substring(value[value.index(after: slash)...])))
+  /// `splitPod` for an ASCII `raw`, nil for any other: in ASCII every byte is a character (a CR LF
+  /// pair aside, which none of the bytes looked for belongs to), so byte offsets find what
+  /// `Character` search finds. Read in the string's own bytes, each part made once from them.
+  private static func splitASCIIPod(_ raw: String) -> (String?, String?)? {
+    var raw = raw
+    return raw.withUTF8 { all -> (String?, String?)? in
+      guard all.allSatisfy({ $0 < 0x80 }) else { return nil }
+      func string(_ from: Int, _ to: Int) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: all[from..<to]), as: UTF8.self)
+      }
+      let start = all.first == 0x22 ? 1 : 0
+      let end = all.count
+      guard start < end else { return (nil, nil) }
+      if let slash = all[start..<end].firstIndex(of: 0x2F) {
+        return (slash == start ? nil : string(start, slash), string(slash + 1, end))
+      }
+      if let open = all[start..<end].firstIndex(of: 0x28), all[end - 1] == 0x29,
+        let underscore = all[start..<open].lastIndex(of: 0x5F)
+      {
+        return (string(underscore + 1, open), string(start, underscore))
+      }
+      return (nil, string(start, end))
     }
-    if let open = value.firstIndex(of: 0x28), value.last == 0x29, let underscore = value[..<open].lastIndex(of: 0x5F) {
-      return (
-        String(Substring(value[value.index(after: underscore)..<open])), String(Substring(value[..<underscore]))
-      )
-    }
-    return (nil, String(Substring(value)))
   }
 }

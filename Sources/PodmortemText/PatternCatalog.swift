@@ -256,8 +256,8 @@ private final class MatchIndex: Sendable {
             guard passes else { continue }
             let candidate = matchers[index]
             do {
-              if let found = try candidate.regex.firstMatch(in: text) {
-                let captures = found.captures.map { KeyValue($0.name, $0.value) } + candidate.sets
+              if let found = try candidate.regex.namedCaptures(in: text) {
+                let captures = found.map { KeyValue($0.name, $0.value) } + candidate.sets
                 return (PatternHit(patternID: candidate.id, captures: captures), candidate.classify)
               }
             } catch {

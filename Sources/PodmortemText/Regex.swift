@@ -173,6 +173,7 @@ package final class Regex: @unchecked Sendable {
     switch outcome {
     case .noMatch: return nil
     case .failed(let error): throw error
+    case .named: return nil  // not asked for here
     case .matched(let range, let groups):
       var captures: [(name: String, value: String)] = []
       captures.reserveCapacity(compiled.groupNames.count)
@@ -183,13 +184,29 @@ package final class Regex: @unchecked Sendable {
     }
   }
 
+  /// `firstMatch(in: text)?.captures`: the named groups of the first match that participated, in
+  /// group order, without building the whole match's text or an unnamed group's (a recognised
+  /// line's captures are all a pattern reads of its match: docs/architecture.md "Speed of the
+  /// kubelet-log path").
+  package func namedCaptures(in text: String) throws(RegexError) -> [(name: String, value: String)]? {
+    let compiled = try compiled()
+    let outcome = Regex.withBytes(text) { base, count in run(compiled, base, count, from: 0, extract: true, named: true)
+    }
+    switch outcome {
+    case .noMatch: return nil
+    case .failed(let error): throw error
+    case .matched: return []
+    case .named(let captures): return captures
+    }
+  }
+
   /// Whether `text` contains a match; cheaper than `firstMatch` because nothing is copied out.
   package func matches(_ text: String) throws(RegexError) -> Bool {
     let compiled = try compiled()
     let outcome = Regex.withBytes(text) { base, count in run(compiled, base, count, from: 0, extract: false) }
     switch outcome {
     case .noMatch: return false
-    case .matched: return true
+    case .matched, .named: return true
     case .failed(let error): throw error
     }
   }
@@ -198,11 +215,14 @@ package final class Regex: @unchecked Sendable {
     case noMatch
     /// The whole match's byte range and every group's text (index 0 is the whole match).
     case matched(Range<Int>, [String?])
+    /// The named groups that participated, in group order (what `firstMatch` calls `captures`).
+    case named([(name: String, value: String)])
     case failed(RegexError)
   }
 
   private func run(
-    _ compiled: Compiled, _ base: UnsafePointer<UInt8>, _ count: Int, from start: Int, extract: Bool
+    _ compiled: Compiled, _ base: UnsafePointer<UInt8>, _ count: Int, from start: Int, extract: Bool,
+    named: Bool = false
   ) -> Outcome {
     guard start >= 0, start <= count else { return .noMatch }
     let code = compiled.code
@@ -226,6 +246,19 @@ package final class Regex: @unchecked Sendable {
     guard extract else { return .matched(wholeStart..<wholeEnd, []) }
     // rc is the highest set pair plus one; groups above it did not participate.
     let setPairs = rc == 0 ? captureCount + 1 : Int(rc)
+    if named {
+      // The groups `firstMatch` reads its captures from, tested as the loop below tests them.
+      var captures: [(name: String, value: String)] = []
+      captures.reserveCapacity(compiled.groupNames.count)
+      for (name, group) in zip(compiled.groupNames, compiled.groupNumbers) where group <= captureCount {
+        let start = ovector[2 * group]
+        let end = ovector[2 * group + 1]
+        guard group < setPairs, start != unset, end != unset, start <= end, end <= count else { continue }
+        captures.append(
+          (name, String(decoding: UnsafeBufferPointer(start: base + start, count: end - start), as: UTF8.self)))
+      }
+      return .named(captures)
+    }
     var groups: [String?] = []
     groups.reserveCapacity(captureCount + 1)
     for group in 0...captureCount {
