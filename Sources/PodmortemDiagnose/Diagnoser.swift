@@ -54,10 +54,13 @@ package struct Diagnoser: Sendable {
 
   /// The findings about one pod, folded and sorted.
   ///
-  /// The pod's containers are computed once for all its rules (`preparedForRules`), not by each.
+  /// The pod's containers are computed once for all its rules (`preparedForRules`), not by each,
+  /// and so are its probe events and lines (`PodProbes`).
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
     let pod = pod.preparedForRules()
-    return Self.sorted(fold(rules.flatMap { $0.diagnose(pod, in: state) }).map { Self.cited($0, pod: pod) })
+    let probes = PodProbes(pod)
+    return Self.sorted(
+      fold(rules.flatMap { $0.diagnose(pod, probes: probes, in: state) }).map { Self.cited($0, pod: pod) })
   }
 
   /// Every finding cites input lines. A rule cites the lines its conclusion rests on; where the

@@ -100,7 +100,8 @@ extension PodHistory {
     return first.properties.isLowercase
   }
 
-  private func belongs(_ event: MergedEvent, to name: String) -> Bool {
+  /// Whether `event` is about container `name` (`events(_:container:)`).
+  func belongs(_ event: MergedEvent, to name: String) -> Bool {
     if let container = event.containerName { return container == name }
     let all = knownContainers
     let named = all.filter { $0.name == event.capture("container") }

@@ -24,25 +24,19 @@ package struct ProbeFailures: Sendable {
 
   /// Nil when nothing says this probe failed.
   package init?(_ kind: ProbeSpec.Kind, container: ContainerSnapshot, in pod: PodHistory) {
-    let failed = pod.probeFailures(kind, container: container.name)
-    let kills = pod.probeKills(kind, container: container.name)
+    self.init(kind, container: container, in: pod, probes: PodProbes(pod))
+  }
+
+  /// Nil when nothing says this probe failed. `probes` are `pod`'s probe events and lines, read
+  /// once for all its probe rules and containers (`PodProbes`).
+  package init?(_ kind: ProbeSpec.Kind, container: ContainerSnapshot, in pod: PodHistory, probes: PodProbes) {
+    let failed = probes.failures(kind, container: container.name, in: pod)
+    let kills = probes.kills(kind, container: container.name, in: pod)
     let probeType = Self.probeTypes[kind] ?? ""
     // Recognised once in Ingest: the structured `"Probe failed"` line and the unstructured
     // `Liveness probe for "pod_ns(uid):c" failed (failure): …` of kubelets before 1.21.
-    let logs = pod.logs.filter { log in
-      guard let id = log.patternID, Self.failedPatterns.contains(id), log.capture("probe") == probeType else {
-        return false
-      }
-      return log.capture("container").map { $0 == container.name || container.name == ContainerSnapshot.unknownName }
-        ?? true
-    }
-    let erroredLogs = pod.logs.filter { log in
-      guard let id = log.patternID, Self.erroredPatterns.contains(id), log.capture("probe") == probeType else {
-        return false
-      }
-      return log.capture("container").map { $0 == container.name || container.name == ContainerSnapshot.unknownName }
-        ?? true
-    }
+    let logs = probes.lines(failed: true, probeType: probeType, container: container.name)
+    let erroredLogs = probes.lines(failed: false, probeType: probeType, container: container.name)
     guard !failed.isEmpty || !kills.isEmpty || !logs.isEmpty || !erroredLogs.isEmpty else { return nil }
     self.kind = kind
     self.container = container
@@ -68,7 +62,7 @@ package struct ProbeFailures: Sendable {
         : ProbeFailureMessage.mode(
           detail: latest.1.detailMode, statusCode: latest.0.capture("statusCode"), handler: spec?.handler)
     } else if let log = logs.last {
-      latestOutput = log.capture("output") ?? log.field("output") ?? ""
+      latestOutput = log.capture("output") ?? log.log.field("output") ?? ""
       (mode, statusCode) = ProbeFailureMessage.mode(
         detail: log.capture("mode"), statusCode: log.capture("statusCode"), handler: spec?.handler)
     } else if let log = erroredLogs.last {
@@ -82,7 +76,7 @@ package struct ProbeFailures: Sendable {
       (mode, statusCode) = (.unknown, nil)
     }
     decisive =
-      events.evidence + kills.evidence + logs.map(\.evidence) + erroredLogs.map(\.evidence)
+      events.evidence + kills.evidence + logs.map(\.log.evidence) + erroredLogs.map(\.log.evidence)
       + container.terminationEvidence
     evidence = decisive + container.allEvidence
   }

@@ -16,6 +16,10 @@ package protocol DiagnosisRule: Sendable {
   static var examples: [RuleExample] { get }
   /// The findings this rule draws about one pod (scope `.pod`).
   func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding]
+  /// `diagnose(_:in:)` given `probes`, the pod's probe events and lines as `PodProbes(pod)` reads
+  /// them: the `Diagnoser` reads them once per pod for all its rules. A rule that reads them
+  /// draws the same findings as `diagnose(_:in:)`; the others ignore them.
+  func diagnose(_ pod: PodHistory, probes: PodProbes, in state: CorrelatedState) -> [Finding]
   /// The findings this rule draws about the nodes in `state` (scope `.node`). `podFindings` are
   /// the findings already drawn about pods, folded: a node's finding is left out where a pod's
   /// finding already tells the same cause (one finding per cause).
@@ -32,6 +36,9 @@ extension DiagnosisRule {
   package var description: RuleDescription { Self.description }
   package var examples: [RuleExample] { Self.examples }
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] { [] }
+  package func diagnose(_ pod: PodHistory, probes: PodProbes, in state: CorrelatedState) -> [Finding] {
+    diagnose(pod, in: state)
+  }
   package func diagnoseNodes(in state: CorrelatedState, podFindings: [Finding]) -> [Finding] { [] }
   package func configured(patterns: PatternCatalog) -> any DiagnosisRule { self }
   package func draws(_ ruleID: String) -> Bool { ruleID == Self.description.id }

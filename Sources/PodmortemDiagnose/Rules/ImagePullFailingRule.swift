@@ -49,6 +49,8 @@ package struct ImagePullFailingRule: DiagnosisRule {
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
     let containers = pod.containers([.container, .initContainer])
     let regular = containers.filter { $0.role == .container }
+    // The pod's pull lines, read once for all its containers (issue 16).
+    let pullLines = pod.logs.filter { log in log.patternID.map(Self.logPatterns.contains) ?? false }
     return containers.compactMap { container in
       let failed =
         pod.events("Failed", container: container.name).filter {
@@ -61,8 +63,7 @@ package struct ImagePullFailingRule: DiagnosisRule {
         $0.patternID == "event.backoff-pulling-image"
       }
       // A line that names no container is about the pod's only regular container.
-      let logs = pod.logs.filter { log in
-        guard let id = log.patternID, Self.logPatterns.contains(id) else { return false }
+      let logs = pullLines.filter { log in
         let named = log.container ?? log.capture("container")
         return named.map { $0 == container.name } ?? (regular.count <= 1 && container.role == .container)
       }

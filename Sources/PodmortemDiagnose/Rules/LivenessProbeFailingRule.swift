@@ -29,8 +29,12 @@ package struct LivenessProbeFailingRule: DiagnosisRule {
   package init() {}
 
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
+    diagnose(pod, probes: PodProbes(pod), in: state)
+  }
+
+  package func diagnose(_ pod: PodHistory, probes: PodProbes, in state: CorrelatedState) -> [Finding] {
     pod.containers([.container, .initContainer]).compactMap { container in
-      guard let failures = ProbeFailures(.liveness, container: container, in: pod) else { return nil }
+      guard let failures = ProbeFailures(.liveness, container: container, in: pod, probes: probes) else { return nil }
       return finding(failures, pod: pod)
     }
   }

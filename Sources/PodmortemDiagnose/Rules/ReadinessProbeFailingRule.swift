@@ -28,8 +28,12 @@ package struct ReadinessProbeFailingRule: DiagnosisRule {
   package init() {}
 
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
+    diagnose(pod, probes: PodProbes(pod), in: state)
+  }
+
+  package func diagnose(_ pod: PodHistory, probes: PodProbes, in state: CorrelatedState) -> [Finding] {
     pod.containers([.container, .initContainer]).compactMap { container in
-      guard let f = ProbeFailures(.readiness, container: container, in: pod) else { return nil }
+      guard let f = ProbeFailures(.readiness, container: container, in: pod, probes: probes) else { return nil }
       let ready = container.ready == true
       let restarts = container.restartCount ?? 0
       var facts = f.facts + [KeyValue("ready", ready ? "true" : "false"), .int("restarts", restarts)]

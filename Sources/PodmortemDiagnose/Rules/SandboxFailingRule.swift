@@ -26,9 +26,11 @@ package struct SandboxFailingRule: DiagnosisRule {
     let failed = pod.events.filter { $0.reason == "FailedCreatePodSandBox" || $0.reason == "NetworkNotReady" }
     let changed = pod.events("SandboxChanged")
     // The kubelet's own lines, when its journal is all the input holds: one attempt a line, counted
-    // from the most specific pattern present (one failure writes several of them).
+    // from the most specific pattern present (one failure writes several of them). The pod's lines
+    // are read once for all the patterns, not once per pattern (issue 16).
+    let sandboxLines = pod.logs.filter { log in log.patternID.map { Self.logPatterns.contains($0) } ?? false }
     let logLines =
-      Self.logPatterns.lazy.map { id in pod.logs.filter { $0.patternID == id } }.first { !$0.isEmpty } ?? []
+      Self.logPatterns.lazy.map { id in sandboxLines.filter { $0.patternID == id } }.first { !$0.isEmpty } ?? []
     let running = pod.containers().contains { $0.isRunning }
     guard !failed.isEmpty || !logLines.isEmpty || changed.totalCount >= 2 else { return [] }
     if failed.isEmpty && logLines.isEmpty && running && pod.containers().allSatisfy({ $0.ready != false }) {

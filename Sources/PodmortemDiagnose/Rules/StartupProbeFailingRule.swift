@@ -26,8 +26,12 @@ package struct StartupProbeFailingRule: DiagnosisRule {
   package init() {}
 
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
+    diagnose(pod, probes: PodProbes(pod), in: state)
+  }
+
+  package func diagnose(_ pod: PodHistory, probes: PodProbes, in state: CorrelatedState) -> [Finding] {
     pod.containers([.container, .initContainer]).compactMap { container in
-      guard let f = ProbeFailures(.startup, container: container, in: pod) else { return nil }
+      guard let f = ProbeFailures(.startup, container: container, in: pod, probes: probes) else { return nil }
       let kills = f.kills.totalCount
       let restarts = container.restartCount ?? 0
       let started = container.started == true || container.ready == true

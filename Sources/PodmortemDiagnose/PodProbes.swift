@@ -1,0 +1,91 @@
+import PodmortemCorrelate
+import PodmortemModel
+
+/// What a pod's history says about its probes, read once per pod: its `Unhealthy` events taken
+/// apart, its probe `Killing` events, and its kubelet probe lines with their captures read out of
+/// the packed records. The liveness, readiness and startup rules ask it for every container
+/// (`ProbeFailures`); before, each of them filtered all the pod's events and log records again for
+/// every container, and read a record's captures from its bytes once per question, which was half
+/// of diagnosing a kubelet log (docs/architecture.md "Diagnosis: read a pod once").
+///
+/// Each answer is the one the pod's own filters give (`PodHistory.probeFailures`,
+/// `PodHistory.probeKills`, the kubelet lines `ProbeFailures` selects): the same records in the
+/// same order with the same captures (`PodProbesTests`, on seeded random pods).
+package struct PodProbes: Sendable {
+  /// A kubelet line of a failed or errored probe attempt (patterns/kubelet.json), its captures
+  /// read once.
+  package struct Line: Sendable {
+    package var log: PackedLog
+    /// A failed attempt (`ProbeFailures.failedPatterns`), else an errored one.
+    package var failed: Bool
+    /// `log.captures`.
+    package var captures: [KeyValue]
+
+    /// `log.capture(key)`: the value of the first capture named `key`.
+    package func capture(_ key: String) -> String? { captures.first { $0.key == key }?.value }
+  }
+
+  /// `Unhealthy` events (any spelling `PodHistory.same` allows) that are probe attempts, in the
+  /// pod's event order.
+  package private(set) var unhealthy: [(event: MergedEvent, message: ProbeFailureMessage)] = []
+  /// `Killing` events of a probe kill (`event.probe-killing`), with the probe they capture.
+  package private(set) var kills: [(event: MergedEvent, probe: String?)] = []
+  /// The pod's probe lines, in the pod's log order.
+  package private(set) var lines: [Line] = []
+
+  /// The pod's probe events and lines. `pod` is the pod the rules read (`preparedForRules`).
+  package init(_ pod: PodHistory) {
+    for event in pod.events {
+      let reason = event.reason
+      if PodHistory.same(reason, "Unhealthy") {
+        if let message = ProbeFailureMessage(patternID: event.patternID, captures: event.captures) {
+          unhealthy.append((event, message))
+        }
+      } else if PodHistory.same(reason, "Killing"), event.patternID == Self.killingPattern {
+        kills.append((event, event.capture("probe")))
+      }
+    }
+    for log in pod.logs {
+      guard let id = log.patternID else { continue }
+      let failed: Bool
+      if ProbeFailures.failedPatterns.contains(id) {
+        failed = true
+      } else if ProbeFailures.erroredPatterns.contains(id) {
+        failed = false
+      } else {
+        continue
+      }
+      lines.append(Line(log: log, failed: failed, captures: log.captures))
+    }
+  }
+
+  /// The event pattern of a probe kill (patterns/event-messages.json).
+  static let killingPattern = "event.probe-killing"
+
+  /// `pod.probeFailures(kind, container: name)`: every `Unhealthy` event of probe `kind` about
+  /// container `name`, taken apart.
+  package func failures(
+    _ kind: ProbeSpec.Kind, container name: String, in pod: PodHistory
+  ) -> [(MergedEvent, ProbeFailureMessage)] {
+    unhealthy.compactMap { entry in
+      entry.message.kind == kind && pod.belongs(entry.event, to: name) ? (entry.event, entry.message) : nil
+    }
+  }
+
+  /// `pod.probeKills(kind, container: name)`: the kills by probe `kind` of container `name`.
+  package func kills(_ kind: ProbeSpec.Kind, container name: String, in pod: PodHistory) -> [MergedEvent] {
+    kills.compactMap { entry in
+      entry.probe == kind.rawValue && pod.belongs(entry.event, to: name) ? entry.event : nil
+    }
+  }
+
+  /// The lines of failed (else errored) attempts of the probe kubelet lines call `probeType`
+  /// (`Liveness`) about container `name`: a line that captures no container is about every one,
+  /// and every line is about the container whose name the input does not show.
+  package func lines(failed: Bool, probeType: String, container name: String) -> [Line] {
+    lines.filter { line in
+      guard line.failed == failed, line.capture("probe") == probeType else { return false }
+      return line.capture("container").map { $0 == name || name == ContainerSnapshot.unknownName } ?? true
+    }
+  }
+}

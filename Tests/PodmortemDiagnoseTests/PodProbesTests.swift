@@ -1,0 +1,135 @@
+import PodmortemCorrelate
+import PodmortemModel
+import PodmortemTestSupport
+import Testing
+
+@testable import PodmortemDiagnose
+
+/// A pod's probe events and lines are read once for every probe rule and container (`PodProbes`,
+/// issue 16). On seeded random pods with hostile captures (missing, empty, non-ASCII, repeated,
+/// the unknown container's name, values the line's text holds or not) its answers must be those
+/// of the filters `ProbeFailures` ran before for each probe kind and container: the same events
+/// and records in the same order, with the same captures.
+@Suite struct PodProbesTests {
+
+  private static func pick<T>(_ values: [T], _ rng: inout SplitMix64) -> T { values[rng.below(values.count)] }
+
+  private static let names = ["web", "init-db", "wéb", "", ContainerSnapshot.unknownName]
+  private static let probeValues: [String?] = [
+    nil, "Liveness", "Readiness", "Startup", "liveness", "readiness", "startup", "", "Lívéness", "LIVENESS",
+  ]
+  private static let logPatterns: [String?] = [
+    nil, "kubelet.probe-failed", "kubelet.probe-failed-legacy", "kubelet.probe-errored",
+    "kubelet.probe-errored-legacy", "kubelet.probe-failed ", "kubelet.other",
+  ]
+  private static let eventPatterns: [String?] = [
+    nil, "event.probe-failed", "event.probe-errored", "event.probe-killing", "event.other",
+  ]
+  private static let reasons = ["Unhealthy", "unhealthy", "Killing", "killing", "BackOff", "Ünhealthy"]
+  private static let captureKeys = ["probe", "container", "output", "mode", "statusCode", "error", "other"]
+  private static let values = ["", "503", "connection refused", "wéb", "web", "timeout", "日本", "Liveness"]
+
+  /// Captures drawn at random: each key maybe missing, maybe twice, with any value.
+  private static func captures(_ rng: inout SplitMix64, probe: Bool) -> [KeyValue] {
+    var out: [KeyValue] = []
+    for _ in 0..<rng.below(6) {
+      let key = pick(captureKeys, &rng)
+      let value: String
+      switch key {
+      case "probe": value = pick(probeValues, &rng) ?? ""
+      case "container": value = pick(names, &rng)
+      default: value = pick(values, &rng)
+      }
+      out.append(KeyValue(key, value))
+    }
+    if probe, let p = pick(probeValues, &rng) { out.insert(KeyValue("probe", p), at: rng.below(out.count + 1)) }
+    return out
+  }
+
+  private static func pod(_ rng: inout SplitMix64) -> PodHistory {
+    var snapshot = PodSnapshot(name: "app-0", namespace: "prod")
+    if rng.next() % 2 == 0 {
+      let roles: [ContainerSnapshot.Role] = [.container, .initContainer, .ephemeral]
+      snapshot.containers = (0..<rng.below(3)).map { _ in
+        ContainerSnapshot(name: pick(names, &rng), role: pick(roles, &rng))
+      }
+    }
+    var events: [MergedEvent] = []
+    for i in 0..<rng.below(7) {
+      let path: String? = pick(
+        [nil, "spec.containers{web}", "spec.initContainers{init-db}", "spec.containers{wéb}", "spec.containers"], &rng)
+      var event = MergedEvent(
+        involved: ObjectRef(kind: "Pod", namespace: "prod", name: "app-0", fieldPath: path),
+        type: .warning, reason: pick(reasons, &rng), message: "m\(i)", count: 1 + rng.below(4),
+        evidence: [Evidence(ref: SourceRef(source: "e.txt", line: i + 1), text: "e\(i)")])
+      event.patternID = pick(eventPatterns, &rng)
+      event.captures = captures(&rng, probe: true)
+      events.append(event)
+    }
+    var logs: [LogRecord] = []
+    for i in 0..<rng.below(9) {
+      let captured = captures(&rng, probe: true)
+      // The line holds some captured values (packed as slices of it) and not others.
+      let text =
+        rng.next() % 2 == 0
+        ? "I1127 probe " + captured.map { "\($0.key)=\($0.value)" }.joined(separator: " ") : "line \(i)"
+      var log = LogRecord(
+        origin: .kubelet, message: text, evidence: Evidence(ref: SourceRef(source: "k.log", line: i + 1), text: text))
+      log.patternID = pick(logPatterns, &rng)
+      log.captures = captured
+      log.container = rng.next() % 3 == 0 ? pick(names, &rng) : nil
+      if rng.next() % 3 == 0 { log.fields = [KeyValue("output", pick(values, &rng))] }
+      logs.append(log)
+    }
+    return PodHistory(
+      key: PodKey(namespace: "prod", name: "app-0"), snapshots: [snapshot], latest: snapshot, events: events,
+      logs: PodLogs(logs)
+    ).preparedForRules()
+  }
+
+  /// The kubelet lines `ProbeFailures` selected before `PodProbes`: every record of the pod
+  /// filtered, its captures read from the packed bytes.
+  private static func filtered(
+    _ pod: PodHistory, patterns: Set<String>, probeType: String, container name: String
+  ) -> [PackedLog] {
+    pod.logs.filter { log in
+      guard let id = log.patternID, patterns.contains(id), log.capture("probe") == probeType else { return false }
+      return log.capture("container").map { $0 == name || name == ContainerSnapshot.unknownName } ?? true
+    }
+  }
+
+  @Test func answersAsThePodsFilters() {
+    var rng = SplitMix64(seed: 16)
+    var selected = (events: 0, kills: 0, lines: 0)
+    for _ in 0..<4_000 {
+      let pod = Self.pod(&rng)
+      let probes = PodProbes(pod)
+      let containers = Set(pod.containers([.container, .initContainer]).map(\.name) + Self.names)
+      for kind in ProbeSpec.Kind.allCases {
+        let probeType = ProbeFailures.probeTypes[kind] ?? ""
+        for name in containers.sorted() {
+          let old = pod.probeFailures(kind, container: name)
+          let new = probes.failures(kind, container: name, in: pod)
+          #expect(old.map(\.0) == new.map(\.0))
+          #expect(old.map(\.1) == new.map(\.1))
+          selected.events += new.count
+          let kills = probes.kills(kind, container: name, in: pod)
+          #expect(pod.probeKills(kind, container: name) == kills)
+          selected.kills += kills.count
+          for failed in [true, false] {
+            let patterns = failed ? ProbeFailures.failedPatterns : ProbeFailures.erroredPatterns
+            let before = Self.filtered(pod, patterns: patterns, probeType: probeType, container: name)
+            let lines = probes.lines(failed: failed, probeType: probeType, container: name)
+            #expect(before == lines.map(\.log))
+            for (log, line) in zip(before, lines) {
+              for key in Self.captureKeys { #expect(log.capture(key) == line.capture(key)) }
+            }
+            selected.lines += lines.count
+          }
+        }
+      }
+    }
+    // The draws reach every kind of answer, not only empty ones.
+    #expect(selected.events > 500 && selected.kills > 100 && selected.lines > 500)
+  }
+}
