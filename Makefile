@@ -20,8 +20,13 @@ test-deps:
 build: deps
 	$(SWIFT) build
 
+## Release builds take concrete generic types' metadata through their accessors instead of by
+## mangled name, sparing start-up the runtime's conformance searches (docs/architecture.md, "The
+## start-up floor"); tools/static-build.sh passes the same.
+RELEASE_FLAGS ?= -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors
+
 release: deps
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release $(RELEASE_FLAGS)
 
 ## Install the static release binary (`make static`: the Swift runtime linked in, so it runs where
 ## Swift is not installed and starts faster — README "Quick start") and its man page under PREFIX

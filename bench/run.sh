@@ -14,7 +14,7 @@ mkdir -p "$OUT"
 # BENCH_BIN measures another build (an earlier commit's binary) with the same inputs and baselines,
 # so two runs of this script compare builds as ratios against the same anchors.
 BIN=${BENCH_BIN:-.build/release/podmortem}
-[ -x "$BIN" ] || swift build -c release >/dev/null
+[ -x "$BIN" ] || make -s release >/dev/null # with the Makefile's release flags
 
 log="$OUT/kubelet-$MB.log"
 if [ ! -s "$log" ]; then

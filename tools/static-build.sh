@@ -9,8 +9,12 @@ cd "$(dirname "$0")/.."
 
 out="${1:-.build/static-bin}"
 swift="${SWIFT:-swift}"
-"$swift" build -c release --static-swift-stdlib --build-path .build/static
-bin="$("$swift" build -c release --static-swift-stdlib --build-path .build/static --show-bin-path)/podmortem"
+# Concrete generic types' metadata through their accessors instead of by mangled name: the
+# runtime then needs no search of every protocol conformance to check a generic requirement
+# (docs/architecture.md, "The start-up floor"). The same flags as `make release`.
+flags=(-Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors)
+"$swift" build -c release --static-swift-stdlib --build-path .build/static "${flags[@]}"
+bin="$("$swift" build -c release --static-swift-stdlib --build-path .build/static "${flags[@]}" --show-bin-path)/podmortem"
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 cp "$bin" "$out/podmortem"

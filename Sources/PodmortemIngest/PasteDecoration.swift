@@ -78,12 +78,37 @@ enum PasteDecoration {
 
   /// `...`, `…`, `. . .`, `[...]`, `<snip>`: something was left out.
   static func isElision(_ t: Substring) -> Bool {
+    // Every elision starts with `.`, `…`, a space, `[`, `(`, `<` or an `s` of either case (only
+    // `S` and `s` lower to `s`), so any other ASCII first byte answers at once. Most lines a sniffer
+    // asks about are of that kind; a non-ASCII first byte (`…` among them) takes the full path.
+    if let first = t.utf8.first, first < 0x80 {
+      switch first {
+      case UInt8(ascii: "."), UInt8(ascii: " "), UInt8(ascii: "["), UInt8(ascii: "("), UInt8(ascii: "<"),
+        UInt8(ascii: "s"), UInt8(ascii: "S"):
+        break
+      default:
+        return false
+      }
+    }
     let lowered = t.lowercased()
     if ["[...]", "(...)", "<...>", "<snip>", "[snip]", "snip", "<snipped>", "[truncated]"].contains(lowered) {
       return true
     }
-    let dots = t.filter { $0 == "." || $0 == "…" }.count
-    return dots >= 1 && t.allSatisfy { $0 == "." || $0 == "…" || $0 == " " } && (dots >= 3 || t.contains("…"))
+    // Dots, ellipses and spaces only, with three dots or one ellipsis; one pass, stopping at the
+    // first other character.
+    var dots = 0
+    var ellipsis = false
+    for c in t {
+      if c == "." {
+        dots += 1
+      } else if c == "…" {
+        dots += 1
+        ellipsis = true
+      } else if c != " " {
+        return false
+      }
+    }
+    return dots >= 1 && (dots >= 3 || ellipsis)
   }
 
   /// A shell prompt, alone or with its command: `$ kubectl get pods`, `$`, `# crictl logs x`,

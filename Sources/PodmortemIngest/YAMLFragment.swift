@@ -21,7 +21,9 @@ enum YAMLFragment {
   /// `**message: |` … `Timer elapsed**`): YAML never starts a value with `**` (an alias is `*name`)
   /// nor ends a key with it, and a plain scalar ending in `**` is rarer than a bold one.
   static func unemphasised(_ line: String) -> String {
-    guard line.contains("**") else { return line }
+    // Two `*` characters in a row are two `*` bytes in a row (nothing else is canonically `*`), so
+    // the byte search rules out most lines before the character search.
+    guard hasDoubleAsterisk(line.utf8), line.contains("**") else { return line }
     var text = Substring(line)
     let indent = text.prefix { $0 == " " }
     var body = text.dropFirst(indent.count)
@@ -37,6 +39,16 @@ enum YAMLFragment {
     if body.hasSuffix("**") { body = body.dropLast(2) }
     text = indent + body
     return String(text)
+  }
+
+  /// True when `bytes` hold two `*` in a row.
+  static func hasDoubleAsterisk(_ bytes: String.UTF8View) -> Bool {
+    var previous: UInt8 = 0
+    for byte in bytes {
+      if byte == UInt8(ascii: "*") && previous == byte { return true }
+      previous = byte
+    }
+    return false
   }
 
   /// The key a YAML line starts with (`  - name: x` → `name`), if it is a `key:` line.
@@ -59,7 +71,11 @@ enum YAMLFragment {
     var keys = 0
     var others = 0
     var statusKey = false
-    for line in lines {
+    for (index, line) in lines.enumerated() {
+      // The answer needs `keys >= 4 * others`, and each line left adds at most one key: once the
+      // lines left cannot make up for the others seen, the answer is no (a describe's head, whose
+      // keys are capitalised, gets there within its first quarter).
+      if keys + (lines.count - index) < 4 * others { return false }
       let line = Substring(unemphasised(String(line)))
       let body = line.drop { $0 == " " }
       if body.isEmpty || body.hasPrefix("```") || body.hasPrefix("~~~") || body.hasPrefix("#")

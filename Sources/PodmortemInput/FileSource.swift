@@ -127,13 +127,17 @@ protocol WrappingSource: ByteSource {
   var base: any ByteSource { get }
 }
 
+extension WrappingSource {
+  var wrappedSource: (any ByteSource)? { base }
+}
+
 /// Peels wrapping layers until `T` is found.
 func unwrap<T: ByteSource>(_ source: any ByteSource, to type: T.Type) -> T? {
   var current = source
   while true {
     if let found = current as? T { return found }
-    guard let wrapper = current as? any WrappingSource else { return nil }
-    current = wrapper.base
+    guard let base = current.wrappedSource else { return nil }
+    current = base
   }
 }
 

@@ -19,6 +19,15 @@ package struct Line: Hashable, Sendable {
 /// returns 0: readers never see errors, only the bytes that could be recovered.
 package protocol ByteSource {
   mutating func read(into buffer: UnsafeMutableRawBufferPointer) -> Int
+  /// The source this one reads from, for a layer over another (`WrappingSource`); nil otherwise.
+  /// A requirement, so peeling layers needs no cast to `any WrappingSource`: such a cast looks up
+  /// each concrete type's conformance, and a first look-up searches every conformance record of
+  /// the binary (docs/architecture.md, "The start-up floor").
+  var wrappedSource: (any ByteSource)? { get }
+}
+
+extension ByteSource {
+  package var wrappedSource: (any ByteSource)? { nil }
 }
 
 /// Bytes already in memory (tests, small embedded texts). Serves at most `window` bytes per read

@@ -70,8 +70,8 @@ package struct LineReader {
     while true {
       if current is FollowSource { return followed.nothingWaiting(milliseconds: milliseconds) }
       if let peek = current as? PeekSource, peek.hasUnservedHead { return false }
-      guard let wrapper = current as? any WrappingSource else { return false }
-      current = wrapper.base
+      guard let base = current.wrappedSource else { return false }
+      current = base
     }
   }
 

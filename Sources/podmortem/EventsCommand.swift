@@ -32,7 +32,7 @@ struct EventsCommand: ParsableCommand {
       valueName: "percent"))
   var failOnUnrecognised: PercentArgument?
 
-  enum EventsFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
+  enum EventsFormat: String, RawValueArgument { case text, json }
 
   func validate() throws { try rejectNearMissCommand(input.inputs) }
 

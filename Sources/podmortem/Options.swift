@@ -104,8 +104,23 @@ struct PercentArgument: ExpressibleByArgument {
   }
 }
 
+/// An option's value named by a `String` enum's raw values, with ArgumentParser's defaults for its
+/// value strings and descriptions written out. The defaults read each case through a key path and
+/// string interpolation in generic code, and the first use of each type cost the runtime's
+/// conformance searches about 450,000 instructions on every run, help or not (docs/architecture.md,
+/// "The start-up floor"). The strings are the defaults': each case's raw value, and no descriptions
+/// (ArgumentParser lists a description only where it differs from the raw value).
+/// Public because the library's public `OutputFormat` is one, and its witnesses must be public.
+public protocol RawValueArgument: ExpressibleByArgument, CaseIterable, RawRepresentable where RawValue == String {}
+
+extension RawValueArgument {
+  public static var allValueStrings: [String] { allCases.map { $0.rawValue } }
+  public static var allValueDescriptions: [String: String] { [:] }
+  public var defaultValueDescription: String { rawValue }
+}
+
 /// `--color`.
-enum ColourChoice: String, ExpressibleByArgument, CaseIterable {
+enum ColourChoice: String, RawValueArgument {
   case auto, always, never
 }
 
@@ -132,9 +147,9 @@ struct CaptureTimeArgument: ExpressibleByArgument {
 }
 
 // `-o`/`--format` takes the library's formats by name.
-extension OutputFormat: ExpressibleByArgument {}
+extension OutputFormat: RawValueArgument {}
 
-enum FailLevel: String, ExpressibleByArgument, CaseIterable {
+enum FailLevel: String, RawValueArgument {
   case info, warning, critical
 
   var severity: Severity {

@@ -96,7 +96,7 @@ struct CompletionCommand: ParsableCommand {
       """
   )
 
-  enum Shell: String, ExpressibleByArgument, CaseIterable { case bash, zsh, fish }
+  enum Shell: String, RawValueArgument { case bash, zsh, fish }
 
   @Argument(help: "The shell: bash, zsh or fish.") var shell: Shell
 
