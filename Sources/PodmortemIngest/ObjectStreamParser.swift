@@ -585,8 +585,7 @@ struct EvidencePicker {
   }
 
   /// Whether any of `message` and any of `name` occurs in `bytes`, every key beginning with
-  /// `lead`: each `lead` byte found (`"` eight bytes a word, any other by `memchr`) is compared
-  /// in place with the keys still wanted, so the line is
+  /// `lead`: each `lead` byte `memchr` finds is compared with the keys still wanted, so the line is
   /// read once for all of them instead of once per key (a key that begins with `lead` occurs
   /// exactly where a `lead` byte is followed by its rest). `EvidencePickerOnePassTests` compares it
   /// with `contains(_:_:)` key by key on seeded random lines.
@@ -597,38 +596,15 @@ struct EvidencePicker {
     var hasName = false
     guard let base = bytes.baseAddress else { return (false, false) }
     func occurs(_ key: [UInt8], at offset: Int) -> Bool {
-      guard key.count <= bytes.count - offset else { return false }
-      // Keys are a few bytes: compared in place, not through a call to `memcmp`.
-      for k in 0..<key.count where base[offset + k] != key[k] { return false }
-      return true
+      key.count <= bytes.count - offset
+        && key.withUnsafeBufferPointer { k in k.baseAddress.map { memcmp(base + offset, $0, k.count) == 0 } ?? true }
     }
     var at = 0
     while at < bytes.count, (!message.isEmpty && !hasMessage) || (!name.isEmpty && !hasName) {
-      if lead == 0x22 {
-        // A quote is found eight bytes a word (`JSONScanner.stringStop`, which also stops at a
-        // backslash or a line feed: those are stepped over).
-        at = JSONScanner.stringStop(bytes, from: at)
-        guard at < bytes.count else { break }
-        guard bytes[at] == lead else {
-          at += 1
-          continue
-        }
-      } else {
-        guard let hit = memchr(base + at, Int32(lead), bytes.count - at) else { break }
-        at = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
-      }
-      if !hasMessage {
-        for key in message where occurs(key, at: at) {
-          hasMessage = true
-          break
-        }
-      }
-      if !hasName {
-        for key in name where occurs(key, at: at) {
-          hasName = true
-          break
-        }
-      }
+      guard let hit = memchr(base + at, Int32(lead), bytes.count - at) else { break }
+      at = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
+      if !hasMessage { hasMessage = message.contains { occurs($0, at: at) } }
+      if !hasName { hasName = name.contains { occurs($0, at: at) } }
       at += 1
     }
     return (hasMessage, hasName)
