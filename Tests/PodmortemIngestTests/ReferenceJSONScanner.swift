@@ -1,0 +1,649 @@
+/// `JSONScanner` as it was before its framing read eight bytes at a time (`stringStop`,
+/// `spacesEnd`): the byte-by-byte reference `JSONFramerTests` holds the scanner to. Only the type's
+/// name, its access level and this comment differ from that code.
+struct ReferenceJSONScanner {
+  /// One complete value.
+  struct Value {
+    var bytes: [UInt8]
+    /// The 1-based lines the value starts and ends on.
+    var startLine: Int
+    var endLine: Int
+    /// The `kind` string of the value itself when the scanner saw it (`Pod`, `Event`).
+    var kind: String?
+    /// True for an element of a list's `items` (or of a top-level array).
+    var isListItem: Bool
+    /// The `kind` of the list an item belongs to (`PodList`), when it came before `items`: typed Go
+    /// structs marshal `kind` first and leave it off the items (`kubectl cluster-info dump`).
+    var listKind: String? = nil
+  }
+
+  /// A framing problem; the scanner has already resynchronised or is skipping to do so.
+  struct Problem: Hashable, Sendable {
+    var line: Int
+    var message: String
+  }
+
+  /// What `feed` and `finish` hand out, in input order.
+  enum Output {
+    case value(Value)
+    case problem(Problem)
+  }
+
+  private enum Phase {
+    /// In an object, before a key (or `}`).
+    case key
+    /// In an object, after a key.
+    case colon
+    /// Before a value (or `]` in an array).
+    case value
+    /// After a value, before `,` or the closing bracket.
+    case afterValue
+  }
+
+  private enum Pending {
+    case none, kindKey, itemsKey
+  }
+
+  private enum Collect {
+    case none, key, kindValue
+  }
+
+  private static let quote: UInt8 = 0x22
+  private static let backslash: UInt8 = 0x5C
+  private static let newline: UInt8 = 0x0A
+  private static let openBrace: UInt8 = 0x7B
+  private static let closeBrace: UInt8 = 0x7D
+  private static let openBracket: UInt8 = 0x5B
+  private static let closeBracket: UInt8 = 0x5D
+  private static let colon: UInt8 = 0x3A
+  private static let comma: UInt8 = 0x2C
+  private static let kindBytes: [UInt8] = Array("kind".utf8)
+  private static let itemsBytes: [UInt8] = Array("items".utf8)
+  private static let maxCollected = 64
+  /// The most room a new value's buffer is given ahead (`completeValue`).
+  private static let reservedRoom = 64 * 1024
+
+  private let maxDepth: Int
+  private let maxValueBytes: Int
+
+  /// The line the next byte belongs to.
+  private(set) var line = 1
+  private var stack: [UInt8] = []
+  private var phase = Phase.value
+  private var inString = false
+  private var escaped = false
+  private var collect = Collect.none
+  private var collected: [UInt8] = []
+  private var pending = Pending.none
+  /// The stack depth at which list elements live; 0 when not inside a list.
+  private var elementDepth = 0
+  /// The column the first list element started at, when it began its line (pretty output).
+  private var elementColumn: Int?
+  private var listItems = 0
+  /// True while the bytes of the current value (or list element) are being kept.
+  private var capturing = false
+  private var captureFrom: Int?
+  private var buffer: [UInt8] = []
+  private var valueStartLine = 0
+  private var valueKind: String?
+  /// The wrapper's `kind` as seen when its `items` began.
+  private var listKind: String?
+  private var wrapperStartLine = 0
+  private var skipping = false
+  /// While skipping inside a list: the list's stack, to restore at the next element.
+  private var resumeList: (stack: [UInt8], column: Int)?
+  private var column = 0
+  private var lineHasContent = false
+  /// True once a line inside the current top-level value began with white space: the value is
+  /// indented, so a `{` in column 0 cannot be nested in it (without indentation it can).
+  private var valueIndented = false
+  /// How many line ends the current string was wrapped at (`joinWrapped`).
+  private var wrappedLines = 0
+
+  /// - Parameters:
+  ///   - maxDepth: nesting deeper than this is a problem (a guard against hostile input).
+  ///   - maxValueBytes: a single value larger than this is a problem and is skipped.
+  ///   - firstLine: the number of the first line fed (JSON that starts part-way into a source).
+  init(maxDepth: Int = 256, maxValueBytes: Int = 256 << 20, firstLine: Int = 1) {
+    self.maxDepth = maxDepth
+    self.maxValueBytes = maxValueBytes
+    self.line = max(1, firstLine)
+  }
+
+  /// True while the scanner is inside a value (or list element) it will hand out.
+  var isInValue: Bool { capturing }
+  /// True between top-level values: not inside any value, list or wrapper.
+  var isBetweenValues: Bool { stack.isEmpty && !skipping && !inString }
+  /// True while the scanner is discarding input to resynchronise after a problem.
+  var isSkipping: Bool { skipping }
+  /// The `kind` of the value being read, once the scanner has seen it.
+  var currentKind: String? { valueKind }
+
+  /// Feeds the bytes of one line followed by a newline.
+  mutating func feedLine(_ text: Substring, _ handle: (Output) -> Void) {
+    var text = text
+    text.withUTF8 { feed(UnsafeRawBufferPointer($0), handle) }
+    lineEnd(handle)
+  }
+
+  /// `feedLine(_:_:)` of a whole string, without making a `Substring` of it first.
+  mutating func feedLine(_ text: String, _ handle: (Output) -> Void) {
+    var text = text
+    text.withUTF8 { feed(UnsafeRawBufferPointer($0), handle) }
+    lineEnd(handle)
+  }
+
+  /// The line end after a line's bytes.
+  private mutating func lineEnd(_ handle: (Output) -> Void) {
+    guard !skipping && !inString else {
+      withUnsafeBytes(of: Self.newline) { feed($0, handle) }
+      return
+    }
+    // The line end outside a string, as `feed` reads it (its `newline` case, then the byte kept
+    // when a value is being kept), without a second pass through `feed` for one byte: two calls
+    // a line were a third of the scanner's calls on a pretty-printed list (issue 16).
+    line += 1
+    column = 0
+    lineHasContent = false
+    guard capturing else { return }
+    // `keep` of the one byte.
+    if buffer.count + 1 > maxValueBytes {
+      problem("value starting at line \(valueStartLine) is larger than \(maxValueBytes) bytes", handle)
+    } else {
+      buffer.append(Self.newline)
+    }
+  }
+
+  /// Feeds any chunk of bytes; values and problems are handed to `handle` as they complete.
+  mutating func feed(_ chunk: UnsafeRawBufferPointer, _ handle: (Output) -> Void) {
+    let bytes = chunk.bindMemory(to: UInt8.self)
+    let n = bytes.count
+    var i = 0
+    captureFrom = capturing ? 0 : nil
+    while i < n {
+      if skipping {
+        i = skip(bytes, from: i)
+        continue
+      }
+      if inString {
+        i = scanString(bytes, from: i, handle)
+        continue
+      }
+      let b = bytes[i]
+      switch b {
+      case 0x20, 0x09, 0x0D:
+        // Indentation is much of pretty-printed input: skip a run of it at once.
+        var j = i + 1
+        while j < n && (bytes[j] == 0x20 || bytes[j] == 0x09 || bytes[j] == 0x0D) { j += 1 }
+        if column == 0 && !stack.isEmpty { valueIndented = true }
+        column += j - i
+        i = j
+        continue
+      case Self.newline:
+        line += 1
+        column = 0
+        lineHasContent = false
+      case Self.openBrace, Self.openBracket:
+        open(b, at: i, handle)
+      case Self.closeBrace, Self.closeBracket:
+        close(b, bytes, at: i, handle)
+      default:
+        if stack.isEmpty && b == Self.comma {
+          // Items of an array pasted without the array (`},` then `{`): the comma only separates.
+          column += 1
+          i += 1
+          continue
+        }
+        if stack.isEmpty {
+          garbage(bytes, at: i, handle)
+          continue
+        }
+        column += 1
+        lineHasContent = true
+        switch b {
+        case Self.quote:
+          openString()
+        case Self.colon:
+          if phase == .colon { phase = .value }
+        case Self.comma:
+          phase = stack.last == Self.openBrace ? .key : .value
+          pending = .none
+        default:
+          if phase == .value { phase = .afterValue }
+        }
+      }
+      i += 1
+    }
+    if capturing, let from = captureFrom, from < n {
+      keep(bytes, from..<n, handle)
+    }
+    captureFrom = nil
+  }
+
+  /// The end of the input: a value still open is truncated.
+  mutating func finish(_ handle: (Output) -> Void) {
+    if !skipping && !stack.isEmpty, capturing, let closed = Self.closedAtLastMember(buffer) {
+      // A paste cut off inside an object: what it holds up to its last whole member still reads.
+      handle(
+        .value(
+          Value(
+            bytes: closed, startLine: valueStartLine, endLine: line, kind: valueKind, isListItem: elementDepth > 0,
+            listKind: elementDepth > 1 ? listKind : nil)))
+      handle(
+        .problem(
+          Problem(
+            line: valueStartLine,
+            message: truncatedMessage("end of input") + "; read up to its last complete member")))
+    } else if !skipping && !stack.isEmpty {
+      if !capturing && elementDepth > 0 {
+        let message = "list starting at line \(wrapperStartLine) ends early after \(listItems) items"
+        handle(.problem(Problem(line: wrapperStartLine, message: message)))
+      } else {
+        handle(.problem(Problem(line: currentStartLine, message: truncatedMessage("end of input"))))
+      }
+    }
+    reset()
+    skipping = false
+    resumeList = nil
+  }
+
+  /// `bytes`, an object or array cut off part-way, closed after its last complete member: cut at
+  /// the last `,`, or just after the last opening or closing bracket, outside a string, and the
+  /// brackets still open there closed. Nil when nothing complete is left.
+  static func closedAtLastMember(_ bytes: [UInt8]) -> [UInt8]? {
+    var stack: [UInt8] = []
+    var inString = false
+    var escaped = false
+    var safe: (end: Int, stack: [UInt8])?
+    for (i, b) in bytes.enumerated() {
+      if inString {
+        if escaped {
+          escaped = false
+        } else if b == backslash {
+          escaped = true
+        } else if b == quote {
+          inString = false
+        }
+        continue
+      }
+      switch b {
+      case quote: inString = true
+      case openBrace, openBracket:
+        stack.append(b)
+        safe = (i + 1, stack)
+      case closeBrace, closeBracket:
+        guard !stack.isEmpty else { return nil }
+        stack.removeLast()
+        safe = (i + 1, stack)
+      case comma: safe = (i, stack)
+      default: break
+      }
+    }
+    guard let safe, !safe.stack.isEmpty else { return nil }
+    var out = Array(bytes[..<safe.end])
+    for open in safe.stack.reversed() { out.append(open == openBrace ? closeBrace : closeBracket) }
+    return out
+  }
+
+  // MARK: - Strings
+
+  private mutating func openString() {
+    inString = true
+    wrappedLines = 0
+    collect = .none
+    let depth = stack.count
+    guard depth == elementDepth + 1 else { return }
+    if phase == .key {
+      collect = .key
+      collected.removeAll(keepingCapacity: true)
+    } else if phase == .value, pending == .kindKey {
+      collect = .kindValue
+      collected.removeAll(keepingCapacity: true)
+    }
+  }
+
+  private mutating func scanString(
+    _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, _ handle: (Output) -> Void
+  ) -> Int {
+    let n = bytes.count
+    var j = start
+    if escaped {
+      if bytes[j] == Self.newline {
+        if joinWrapped(bytes, at: j, handle) { return j + 1 }
+        escaped = false
+        unterminatedString(handle)
+        return j
+      }
+      escaped = false
+      j += 1
+    }
+    while j < n {
+      let b = bytes[j]
+      if b == Self.quote || b == Self.backslash || b == Self.newline { break }
+      j += 1
+    }
+    if collect != .none {
+      if collected.count + (j - start) <= Self.maxCollected {
+        collected.append(contentsOf: bytes[start..<j])
+      } else {
+        collect = .none
+      }
+    }
+    column += j - start
+    guard j < n else { return n }
+    switch bytes[j] {
+    case Self.backslash:
+      collect = .none
+      column += 1
+      if j + 1 < n {
+        if bytes[j + 1] == Self.newline {
+          escaped = true
+          if joinWrapped(bytes, at: j + 1, handle) { return j + 2 }
+          escaped = false
+          unterminatedString(handle)
+          return j + 1
+        }
+        column += 1
+        return j + 2
+      }
+      escaped = true
+      return n
+    case Self.newline:
+      if joinWrapped(bytes, at: j, handle) { return j + 1 }
+      unterminatedString(handle)
+      return j
+    default:
+      inString = false
+      column += 1
+      closeString()
+      return j + 1
+    }
+  }
+
+  private mutating func closeString() {
+    switch collect {
+    case .key:
+      phase = .colon
+      if collected == Self.kindBytes {
+        pending = .kindKey
+      } else if elementDepth == 0, stack.count == 1, collected == Self.itemsBytes {
+        pending = .itemsKey
+      } else {
+        pending = .none
+      }
+    case .kindValue:
+      valueKind = String(decoding: collected, as: UTF8.self)
+      pending = .none
+      phase = .afterValue
+    case .none:
+      if phase == .key {
+        phase = .colon
+        pending = .none
+      } else if phase == .value {
+        phase = .afterValue
+      }
+    }
+    collect = .none
+  }
+
+  /// The most lines one string may be wrapped onto.
+  static let maxWrappedLines = 64
+
+  /// A line end inside a string of an indented value: a terminal or chat window wrapped a long
+  /// line there (JSON strings hold no raw line end, and pretty printers never split one). The line
+  /// end is left out of the value, so the string reads whole; false when it cannot be a wrap (a
+  /// value without indentation is NDJSON, where it is a line cut short).
+  private mutating func joinWrapped(_ bytes: UnsafeBufferPointer<UInt8>, at j: Int, _ handle: (Output) -> Void) -> Bool
+  {
+    guard valueIndented, capturing, wrappedLines < Self.maxWrappedLines else { return false }
+    wrappedLines += 1
+    if let from = captureFrom { keep(bytes, from..<j, handle) }
+    captureFrom = j + 1
+    line += 1
+    column = 0
+    lineHasContent = false
+    return true
+  }
+
+  private mutating func unterminatedString(_ handle: (Output) -> Void) {
+    problem("unterminated string in value starting at line \(currentStartLine)", handle)
+  }
+
+  // MARK: - Brackets
+
+  private mutating func open(_ b: UInt8, at i: Int, _ handle: (Output) -> Void) {
+    let betweenItems = elementDepth > 0 && stack.count == elementDepth && phase == .value
+    // An array's element in a value whose indentation the paste stripped (`"ownerReferences": [`
+    // then `{` in column 0) is nested, as its brackets say.
+    let strippedElement = !valueIndented && phase == .value && stack.last == Self.openBracket
+    if column == 0 && b == Self.openBrace && !stack.isEmpty && !betweenItems && !strippedElement {
+      // A `{` in column 0 inside an indented value: pretty printers never put nested values there,
+      // so the value before it was cut short (a truncated NDJSON line, an interrupted watch).
+      handle(.problem(Problem(line: currentStartLine, message: truncatedMessage("a new object in line \(line)"))))
+      reset()
+      resumeList = nil
+    }
+    let startColumn = column
+    let startsLine = !lineHasContent
+    column += 1
+    lineHasContent = true
+    if stack.isEmpty {
+      valueIndented = false
+      wrapperStartLine = line
+      listKind = nil
+      stack.append(b)
+      if b == Self.openBracket {
+        enterList(depth: 1)
+      } else {
+        startValue(at: i)
+        phase = .key
+      }
+      return
+    }
+    guard phase == .value else {
+      problem("unexpected '\(Character(Unicode.Scalar(b)))' in value starting at line \(currentStartLine)", handle)
+      return
+    }
+    guard stack.count < maxDepth else {
+      problem("nesting deeper than \(maxDepth) levels in value starting at line \(currentStartLine)", handle)
+      return
+    }
+    if elementDepth == 0 && stack.count == 1 && b == Self.openBracket && pending == .itemsKey {
+      // The `items` of a list: drop the wrapper, keep the elements one by one.
+      listKind = valueKind
+      capturing = false
+      captureFrom = nil
+      buffer.removeAll(keepingCapacity: true)
+      stack.append(b)
+      enterList(depth: 2)
+      return
+    }
+    if elementDepth > 0 && stack.count == elementDepth {
+      if elementColumn == nil && startsLine { elementColumn = startColumn }
+      startValue(at: i)
+    }
+    stack.append(b)
+    phase = b == Self.openBrace ? .key : .value
+    pending = .none
+  }
+
+  private mutating func close(_ b: UInt8, _ bytes: UnsafeBufferPointer<UInt8>, at i: Int, _ handle: (Output) -> Void) {
+    let expected = b == Self.closeBrace ? Self.openBrace : Self.openBracket
+    column += 1
+    lineHasContent = true
+    guard let top = stack.last, top == expected else {
+      if stack.isEmpty {
+        garbage(bytes, at: i, handle)
+      } else {
+        problem("unexpected '\(Character(Unicode.Scalar(b)))' in value starting at line \(currentStartLine)", handle)
+      }
+      return
+    }
+    stack.removeLast()
+    phase = .afterValue
+    pending = .none
+    if stack.count == elementDepth && capturing {
+      completeValue(bytes, through: i, handle)
+      if elementDepth > 0 { listItems += 1 }
+    } else if elementDepth > 0 && stack.count == elementDepth - 1 {
+      // The list's closing bracket: the rest of the wrapper is read but not kept.
+      elementDepth = 0
+      elementColumn = nil
+    }
+  }
+
+  private mutating func enterList(depth: Int) {
+    elementDepth = depth
+    elementColumn = nil
+    listItems = 0
+    phase = .value
+    pending = .none
+  }
+
+  private mutating func startValue(at i: Int) {
+    capturing = true
+    captureFrom = i
+    valueStartLine = line
+    valueKind = nil
+    buffer.removeAll(keepingCapacity: true)
+  }
+
+  private mutating func keep(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ handle: (Output) -> Void) {
+    if buffer.count + range.count > maxValueBytes {
+      problem("value starting at line \(valueStartLine) is larger than \(maxValueBytes) bytes", handle)
+      return
+    }
+    // Appended as a buffer of its own (one copy of the bytes), not as a `Slice`, which Array
+    // appends through the generic path (issue 16, perf).
+    buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[range]))
+  }
+
+  private mutating func completeValue(_ bytes: UnsafeBufferPointer<UInt8>, through i: Int, _ handle: (Output) -> Void) {
+    if let from = captureFrom {
+      keep(bytes, from..<(i + 1), handle)
+      if skipping { return }
+    }
+    capturing = false
+    captureFrom = nil
+    let value = Value(
+      bytes: buffer, startLine: valueStartLine, endLine: line, kind: valueKind, isListItem: elementDepth > 0,
+      listKind: elementDepth > 1 ? listKind : nil)
+    // The next value's buffer starts with this one's room (capped), not empty: grown from
+    // nothing, a list item of a kilobyte was copied into six or seven growing buffers (issue 16).
+    let room = min(buffer.count, Self.reservedRoom)
+    buffer = []
+    buffer.reserveCapacity(room)
+    valueKind = nil
+    handle(.value(value))
+  }
+
+  // MARK: - Problems and resynchronisation
+
+  private var currentStartLine: Int { capturing ? valueStartLine : wrapperStartLine }
+
+  private func truncatedMessage(_ cause: String) -> String {
+    let what = capturing ? (elementDepth > 0 ? "list item" : "value") : (elementDepth > 0 ? "list" : "value")
+    return "truncated \(what) starting at line \(currentStartLine): \(cause)"
+  }
+
+  private mutating func garbage(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int, _ handle: (Output) -> Void) {
+    var end = i
+    while end < bytes.count && end - i < 40 && bytes[end] != Self.newline { end += 1 }
+    let excerpt = String(decoding: bytes[i..<end], as: UTF8.self)
+    handle(.problem(Problem(line: line, message: "unexpected text between objects: '\(excerpt)'")))
+    reset()
+    skipping = true
+  }
+
+  /// Reports a problem inside a value and starts skipping to the next resynchronisation point.
+  private mutating func problem(_ message: String, _ handle: (Output) -> Void) {
+    handle(.problem(Problem(line: line, message: message)))
+    if elementDepth > 0 {
+      let listStack = Array(stack.prefix(elementDepth))
+      resumeList = elementColumn.map { (listStack, $0) }
+    } else {
+      resumeList = nil
+    }
+    let depth = elementDepth
+    let column = elementColumn
+    let items = listItems
+    reset()
+    skipping = true
+    if resumeList != nil {
+      elementDepth = depth
+      elementColumn = column
+      listItems = items
+    }
+  }
+
+  private mutating func reset() {
+    stack.removeAll(keepingCapacity: true)
+    phase = .value
+    inString = false
+    escaped = false
+    collect = .none
+    pending = .none
+    elementDepth = 0
+    elementColumn = nil
+    capturing = false
+    captureFrom = nil
+    buffer.removeAll(keepingCapacity: false)
+    valueKind = nil
+  }
+
+  /// Discards bytes until a resynchronisation point; returns the index to go on from.
+  private mutating func skip(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+    var i = start
+    while i < bytes.count {
+      let b = bytes[i]
+      if b == Self.newline {
+        line += 1
+        column = 0
+        lineHasContent = false
+      } else if b == Self.openBrace && column == 0 {
+        skipping = false
+        resumeList = nil
+        elementDepth = 0
+        return i
+      } else if b == Self.openBrace, !lineHasContent, let resume = resumeList, column == resume.column {
+        skipping = false
+        stack = resume.stack
+        elementDepth = resume.stack.count
+        elementColumn = resume.column
+        phase = .value
+        resumeList = nil
+        return i
+      } else {
+        if b != 0x20 && b != 0x09 && b != 0x0D { lineHasContent = true }
+        column += 1
+      }
+      i += 1
+    }
+    return i
+  }
+}
+
+extension ReferenceJSONScanner {
+  /// A scanner that starts between two items of the `items` array of a top-level list, at line
+  /// `firstLine`: in the state a scanner is in after the `,` that ends an item's last line, when
+  /// the list's `kind` was not seen before its `items` (`isBetweenItems(column:)`). A second part
+  /// of a source starts there (docs/architecture.md "Long and live inputs", Two cores).
+  init(betweenItemsAt firstLine: Int) {
+    self.init(firstLine: firstLine)
+    stack = [Self.openBrace, Self.openBracket]
+    wrapperStartLine = self.line
+    valueIndented = true
+    enterList(depth: 2)
+  }
+
+  /// True when the scanner, at the start of a line, is between two items of the `items` array of
+  /// a top-level object (after the `,` that ended the last item), the items starting in `column`
+  /// and the wrapper's `kind` not seen before `items`, holding nothing else: the state
+  /// `init(betweenItemsAt:)` starts in, but for the count of items read.
+  func isBetweenItems(column: Int) -> Bool {
+    stack == [Self.openBrace, Self.openBracket] && elementDepth == 2 && phase == .value && pending == .none
+      && collect == .none && !inString && !escaped && !capturing && captureFrom == nil && buffer.isEmpty
+      && !skipping && resumeList == nil && elementColumn == column && listKind == nil && valueKind == nil
+      && valueIndented && self.column == 0 && !lineHasContent && wrappedLines == 0
+  }
+}
