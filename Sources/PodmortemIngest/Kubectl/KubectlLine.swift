@@ -199,6 +199,14 @@ struct KubectlLine {
     return KubectlLine(line: line, reading: Reading(reading, knownTokens: fieldLine ? nil : readTokens, textID: id))
   }
 
+  /// This line with its words read now, for a caller that asks for them many times: the sniffer
+  /// tries every headerless table layout on a line, and each layout asked for the words afresh
+  /// (on a kubelet log's head, 16 splits of a long line). The same words `tokens` reads.
+  func withTokensRead() -> KubectlLine {
+    guard reading.knownTokens == nil else { return self }
+    return KubectlLine(line: line, reading: Reading(reading, knownTokens: readTokens, textID: reading.textID))
+  }
+
   var isBlank: Bool { body.isEmpty }
   var number: Int { line.number }
 

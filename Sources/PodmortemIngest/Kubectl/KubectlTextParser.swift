@@ -280,7 +280,8 @@ package struct KubectlTextParser: LineParser {
 
   /// True when some headerless layout reads `line`.
   static func readsHeaderless(_ line: KubectlLine, context: ParseContext) -> Bool {
-    headerlessLayouts.contains { reads(line, as: $0, context: context) }
+    let line = line.withTokensRead()
+    return headerlessLayouts.contains { reads(line, as: $0, context: context) }
   }
 
   /// True when `layout` reads `line` and what it reads is possible: an event last seen before it
@@ -300,6 +301,7 @@ package struct KubectlTextParser: LineParser {
   /// A `get events` or `get pods` row pasted without its header: the first layout that reads it
   /// becomes the table, so the rows after it (and a message wrapped onto the next line) follow.
   private mutating func headerlessRow(_ line: KubectlLine, emit: (Record) -> Void) -> SourceAccount.Verdict? {
+    let line = line.withTokensRead()
     for layout in Self.headerlessLayouts where layout != table {
       guard Self.reads(line, as: layout, context: context) else { continue }
       endAll(emit: emit)
