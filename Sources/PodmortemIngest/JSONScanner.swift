@@ -182,8 +182,8 @@ package struct JSONScanner {
       switch b {
       case 0x20, 0x09, 0x0D:
         // Indentation is much of pretty-printed input: skip a run of it at once, eight spaces a
-        // word (`Self.spacesEnd`), then byte by byte through tabs and carriage returns.
-        var j = Self.spacesEnd(bytes, from: i + 1)
+        // word (`ByteWords.spacesEnd`), then byte by byte through tabs and carriage returns.
+        var j = ByteWords.spacesEnd(bytes, from: i + 1)
         while j < n && (bytes[j] == 0x20 || bytes[j] == 0x09 || bytes[j] == 0x0D) { j += 1 }
         if column == 0 && !stack.isEmpty { valueIndented = true }
         column += j - i
@@ -327,7 +327,7 @@ package struct JSONScanner {
       escaped = false
       j += 1
     }
-    j = Self.stringStop(bytes, from: j)
+    j = ByteWords.stringStop(bytes, from: j)
     if collect != .none {
       if collected.count + (j - start) <= Self.maxCollected {
         // As a buffer of its own, not a `Slice` through Array's generic path.
@@ -365,60 +365,6 @@ package struct JSONScanner {
       closeString()
       return j + 1
     }
-  }
-
-  // MARK: - Eight bytes at a time
-
-  /// Each byte of `x` that is zero marked by its high bit. Marks above the lowest zero byte may be
-  /// wrong (a borrow runs on from it), the lowest is exact: below it no byte borrows, and a byte
-  /// of 1 to 0xFF minus one keeps its high bit only where the byte already had it, which `~x`
-  /// clears (the "has a zero byte" test of https://graphics.stanford.edu/~seander/bithacks.html).
-  @inline(__always)
-  static func zeroBytes(_ x: UInt64) -> UInt64 {
-    (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
-  }
-
-  /// The index of the first byte from `from` on that ends a run of a string's plain bytes (`"`,
-  /// `\` or a line feed), or `bytes.count`: the byte loop of `scanString`, eight bytes a word
-  /// (unaligned little-endian loads; the lowest marked byte of the three tests is the first
-  /// such byte). `JSONFramerTests` holds it and the scanner to the byte loop they replaced.
-  @inline(__always)
-  static func stringStop(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
-    let n = bytes.count
-    var j = start
-    if let base = bytes.baseAddress {
-      let raw = UnsafeRawPointer(base)
-      while j + 8 <= n {
-        let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: j, as: UInt64.self))
-        let marks =
-          zeroBytes(w ^ 0x2222_2222_2222_2222) | zeroBytes(w ^ 0x5C5C_5C5C_5C5C_5C5C)
-          | zeroBytes(w ^ 0x0A0A_0A0A_0A0A_0A0A)
-        if marks != 0 { return j + marks.trailingZeroBitCount >> 3 }
-        j += 8
-      }
-    }
-    while j < n {
-      let b = bytes[j]
-      if b == quote || b == backslash || b == newline { break }
-      j += 1
-    }
-    return j
-  }
-
-  /// The index of the first byte from `from` on that is not a space, eight bytes a word, or the
-  /// index where fewer than eight bytes are left (the caller's byte loop goes on from there).
-  @inline(__always)
-  static func spacesEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
-    let n = bytes.count
-    var j = start
-    guard let base = bytes.baseAddress else { return j }
-    let raw = UnsafeRawPointer(base)
-    while j + 8 <= n {
-      let other = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: j, as: UInt64.self)) ^ 0x2020_2020_2020_2020
-      if other != 0 { return j + other.trailingZeroBitCount >> 3 }
-      j += 8
-    }
-    return j
   }
 
   private mutating func closeString() {

@@ -60,14 +60,14 @@ struct KubeJSONReader {
   /// Skips JSON whitespace: space, tab, line feed, carriage return
   /// (https://www.rfc-editor.org/rfc/rfc8259#section-2).
   /// After a line feed, the indentation of pretty-printed JSON is stepped over eight spaces a
-  /// word (`JSONScanner.spacesEnd`, which stops at the first byte that is not a space).
+  /// word (`ByteWords.spacesEnd`, which stops at the first byte that is not a space).
   @inline(__always)
   private mutating func space() {
     while i < p.count {
       let b = p[i]
       guard b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 else { return }
       i += 1
-      if b == 0x0A { i = JSONScanner.spacesEnd(p, from: i) }
+      if b == 0x0A { i = ByteWords.spacesEnd(p, from: i) }
     }
   }
 
@@ -147,7 +147,7 @@ struct KubeJSONReader {
     }
     guard i < p.count, p[i] == Self.quote else { throw Unsure() }
     let start = i + 1
-    let (j, ascii) = Self.plainRun(p, from: start)
+    let (j, ascii) = ByteWords.plainRun(p, from: start)
     // The key ends at a quote, with no escape, control or non-ASCII byte before it.
     guard j < p.count, p[j] == Self.quote, ascii else { throw Unsure() }
     i = j + 1
@@ -237,7 +237,7 @@ struct KubeJSONReader {
   private mutating func stringValue() throws(Unsure) -> String {
     i += 1
     let start = i
-    let (end, ascii) = Self.plainRun(p, from: start)
+    let (end, ascii) = ByteWords.plainRun(p, from: start)
     i = end
     guard i < p.count else { throw Unsure() }
     let b = p[i]
@@ -250,44 +250,6 @@ struct KubeJSONReader {
     if b == Self.backslash { return try escapedString(from: start) }
     // A control byte.
     throw Unsure()
-  }
-
-  /// Where the plain bytes of a string starting at `start` end: the index of its first `"`, `\`
-  /// or byte below 0x20 (`p.count` when there is none), and whether every byte before it is
-  /// ASCII. Eight bytes a word: a byte below 0x20 is marked by the borrow test of
-  /// `JSONScanner.zeroBytes` against 0x20 (exact at the lowest mark, as there), `"` and `\` by
-  /// it on the word XORed with their byte, and the high bits of the bytes passed are gathered for
-  /// the ASCII answer. `JSONFramerTests` holds it to the byte loop it replaced.
-  @inline(__always)
-  static func plainRun(_ p: UnsafeBufferPointer<UInt8>, from start: Int) -> (end: Int, ascii: Bool) {
-    let n = p.count
-    var j = start
-    var high: UInt64 = 0
-    if let base = p.baseAddress {
-      let raw = UnsafeRawPointer(base)
-      while j + 8 <= n {
-        let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: j, as: UInt64.self))
-        let marks =
-          JSONScanner.zeroBytes(w ^ 0x2222_2222_2222_2222) | JSONScanner.zeroBytes(w ^ 0x5C5C_5C5C_5C5C_5C5C)
-          | ((w &- 0x2020_2020_2020_2020) & ~w & 0x8080_8080_8080_8080)
-        if marks != 0 {
-          let bits = marks.trailingZeroBitCount & ~7
-          // The bytes below the stop: a stop at byte 0 passes none.
-          high |= w & ((1 &<< UInt64(bits)) &- 1)
-          return (j + bits >> 3, high & 0x8080_8080_8080_8080 == 0)
-        }
-        high |= w
-        j += 8
-      }
-    }
-    var ascii = high & 0x8080_8080_8080_8080 == 0
-    while j < n {
-      let b = p[j]
-      if b == quote || b == backslash || b < 0x20 { break }
-      if b >= 0x80 { ascii = false }
-      j += 1
-    }
-    return (j, ascii)
   }
 
   /// A string with escapes, from its first byte; `i` is at its first backslash.
@@ -518,7 +480,7 @@ struct KubeJSONReader {
   private mutating func skipString() throws(Unsure) {
     i += 1
     let start = i
-    let (end, ascii) = Self.plainRun(p, from: start)
+    let (end, ascii) = ByteWords.plainRun(p, from: start)
     i = end
     guard i < p.count else { throw Unsure() }
     let b = p[i]

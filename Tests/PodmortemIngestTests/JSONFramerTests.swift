@@ -44,10 +44,10 @@ import Testing
         let window = UnsafeBufferPointer(rebasing: all[lower...])
         for start in 0...window.count {
           let expected = Self.stopByBytes(window, from: start)
-          #expect(JSONScanner.stringStop(window, from: start) == expected, "\(Array(window)) \(start)")
+          #expect(ByteWords.stringStop(window, from: start) == expected, "\(Array(window)) \(start)")
           if expected < window.count { stops += 1 }
           // `spacesEnd` stops at the first byte that is not a space, or where fewer than eight are left.
-          let end = JSONScanner.spacesEnd(window, from: start)
+          let end = ByteWords.spacesEnd(window, from: start)
           var byBytes = start
           while byBytes + 8 <= window.count, !window[byBytes..<(byBytes + 8)].contains(where: { $0 != 0x20 }) {
             byBytes += 8
@@ -88,7 +88,7 @@ import Testing
         let lower = count == 0 ? 0 : rng.below(count + 1)
         let window = UnsafeBufferPointer(rebasing: all[lower...])
         for start in 0...window.count {
-          let (end, ascii) = KubeJSONReader.plainRun(window, from: start)
+          let (end, ascii) = ByteWords.plainRun(window, from: start)
           let (expectedEnd, expectedASCII) = Self.plainRunByBytes(window, from: start)
           #expect(end == expectedEnd && ascii == expectedASCII, "\(Array(window)) \(start)")
           if expectedEnd < window.count { stops += 1 }
