@@ -36,15 +36,29 @@ package struct Ingestor: Sendable {
     PlainTextParser.self,
   ]
 
-  /// The parser type the sniffer picks for a source starting with `head`.
+  /// The parser type the sniffer picks for a source starting with `head`: the first of `parsers`
+  /// with the highest score above 0.
+  ///
+  /// The parsers are asked in order of their `sniffCost`, the cheap ones first, each for the score
+  /// it needs to win (`LineParser.sniff(head:info:atLeast:)`): more than the best so far, or as
+  /// much when it comes before that one in `parsers`. A costly sniffer may then skip the questions
+  /// that could not reach it: a kubelet log's head, scored 90 as a log, leaves the kubectl sniffer
+  /// only the questions that give 90 (not the headerless table layouts it tried on every line), a
+  /// JSON list scored 95 leaves it nothing to ask, and a describe scored 90 by it leaves the YAML
+  /// sniffer nothing (docs/architecture.md, "Sniffing a head of long lines").
   package func pick(head: [Line], info: SourceInfo) -> any LineParser.Type {
     var best: (any LineParser.Type)? = nil
     var bestScore = 0
-    for parser in parsers {
-      let score = parser.sniff(head: head, info: info)
-      if score > bestScore {
+    var bestIndex = Int.max
+    let order = parsers.indices.sorted { (parsers[$0].sniffCost, $0) < (parsers[$1].sniffCost, $1) }
+    for i in order {
+      let parser = parsers[i]
+      let bar = max(1, i < bestIndex ? bestScore : bestScore + 1)
+      let score = parser.sniff(head: head, info: info, atLeast: bar)
+      if score >= bar {
         best = parser
         bestScore = score
+        bestIndex = i
       }
     }
     return best ?? PlainTextParser.self

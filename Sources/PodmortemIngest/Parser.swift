@@ -45,6 +45,13 @@ package protocol LineParser: Sendable {
   /// How sure the parser is that a source starting with `head` is its format: 0 means no,
   /// 100 means certain. `info` gives the path, for formats a bundle layout names.
   static func sniff(head: [Line], info: SourceInfo) -> Int
+  /// `sniff(head:info:)` when that is at least `bar`; otherwise any score below `bar`. The sniffer
+  /// asks with the best score already given, so a parser may skip the questions that could only
+  /// raise its score to less (`Ingestor.pick`).
+  static func sniff(head: [Line], info: SourceInfo, atLeast bar: Int) -> Int
+  /// How costly `sniff` is beside the other parsers' (0, the default, is cheap): `Ingestor.pick`
+  /// asks the costlier later, with the score the cheaper ones have set as the bar.
+  static var sniffCost: Int { get }
 
   init(context: ParseContext)
   /// Consumes one line and says what became of it.
@@ -58,4 +65,10 @@ package protocol LineParser: Sendable {
 
 extension LineParser {
   package mutating func idle(emit: (Record) -> Void) {}
+
+  package static func sniff(head: [Line], info: SourceInfo, atLeast bar: Int) -> Int {
+    sniff(head: head, info: info)
+  }
+
+  package static var sniffCost: Int { 0 }
 }

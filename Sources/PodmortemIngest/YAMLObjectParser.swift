@@ -36,6 +36,15 @@ package struct YAMLObjectParser: LineParser {
     return YAMLFragment.looksLikePodStatus(head.map { Substring($0.text) }) ? 45 : 0
   }
 
+  /// 85 is the most `sniff` gives: a head another parser scored higher on is not read at all (a
+  /// describe's head is scored 90 by the kubectl sniffer first, `Ingestor.pick`).
+  package static func sniff(head: [Line], info: SourceInfo, atLeast bar: Int) -> Int {
+    bar > 85 ? 0 : sniff(head: head, info: info)
+  }
+
+  /// Asked last: after the kubectl sniffer, whose 90 on a describe leaves nothing to ask here.
+  package static var sniffCost: Int { 2 }
+
   private struct Chunk {
     var lines: [String] = []
     /// The input line number of each of `lines` (elisions leave gaps).

@@ -14,9 +14,21 @@ package struct KubectlTextParser: LineParser {
 
   package static func sniff(head: [Line], info: SourceInfo) -> Int { score(head: head, info: info) }
 
+  package static func sniff(head: [Line], info: SourceInfo, atLeast bar: Int) -> Int {
+    score(head: head, info: info, atLeast: bar)
+  }
+
+  /// Asked after the cheap sniffers: on a head that is not kubectl's output every line is tried
+  /// against the headerless table layouts, unless a bar above 60 spares it.
+  package static var sniffCost: Int { 1 }
+
   /// The sniff score; `exhaustive` asks every question of every line, as the score was computed
-  /// before it stopped early (the reference `KubectlBytesTests` compares it with).
-  static func score(head: [Line], info: SourceInfo, exhaustive: Bool = false) -> Int {
+  /// before it stopped early (the reference `KubectlBytesTests` compares it with). Given `bar`
+  /// (not exhaustive), the questions whose answer could raise the score only to less than `bar`
+  /// are not asked: the score is then exact when it reaches `bar`, and below `bar` when it does not.
+  static func score(head: [Line], info: SourceInfo, exhaustive: Bool = false, atLeast bar: Int = 0) -> Int {
+    // 90 is the most this sniffer gives.
+    if !exhaustive, bar > 90 { return 0 }
     var sawName = false
     var sawDescribeField = false
     var notes = 0
@@ -39,11 +51,11 @@ package struct KubectlTextParser: LineParser {
       }
       others += 1
       // The web-console test only counts while it could still raise the score (to 50).
-      if exhaustive || score < 50 {
+      if exhaustive || score < 50 && bar <= 50 {
         if ConsolePodDetails.starts(l) { consoleStarts = true }
         if ConsolePodDetails.label(l.body) != nil || ConsolePodDetails.starts(l) { consoleLabels += 1 }
       }
-      if exhaustive || score < 60, NodeConditionRows.row(l) != nil { score = max(score, 60) }
+      if exhaustive || score < 60 && bar <= 60, NodeConditionRows.row(l) != nil { score = max(score, 60) }
       if let header = TableHeader(l) {
         score = max(score, header.kind == .other ? 40 : 90)
       } else if DescribeEventsTable.header(l) != nil {
@@ -58,7 +70,7 @@ package struct KubectlTextParser: LineParser {
         // A fragment (an event row, a container's State line, a headerless row) at any indentation;
         // an event row's message may hold a `key: value` of its own. Asked only while it could
         // still raise the score: trying every headerless layout on every line is the costly part.
-        if exhaustive || score < 60,
+        if exhaustive || score < 60 && bar <= 60,
           probe.canStart(l) || readsHeaderless(l, context: probeContext)
             || ConsoleEventRow.row(l, block: SourceRef(source: "", line: 0), context: probeContext) != nil
         {
