@@ -31,6 +31,11 @@ package struct ClusterInfoDumpLogsParser: LineParser {
     return 0
   }
 
+  /// 90 is the most `sniff` gives (`Ingestor.pick`).
+  package static func sniff(head: [Line], info: SourceInfo, atLeast bar: Int) -> Int {
+    bar > 90 ? 0 : sniff(head: head, info: info)
+  }
+
   package mutating func feed(_ line: Line, emit: (Record) -> Void) -> SourceAccount.Verdict {
     switch Marker(line.text) {
     case .start(let namespace, let pod, let container):

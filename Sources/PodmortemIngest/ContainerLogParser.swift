@@ -60,6 +60,13 @@ package struct ContainerLogParser: LineParser {
     return location(of: info) == nil ? 90 : 95
   }
 
+  /// 95 is the most `sniff` gives, and 90 where the path is not a container log's
+  /// (`Ingestor.pick`).
+  package static func sniff(head: [Line], info: SourceInfo, atLeast bar: Int) -> Int {
+    if bar > 95 || bar > 90 && location(of: info) == nil { return 0 }
+    return sniff(head: head, info: info)
+  }
+
   package mutating func feed(_ line: Line, emit: (Record) -> Void) -> SourceAccount.Verdict {
     if line.text.isEmpty { return .ignored }
     guard let entry = Self.entry(Array(line.text.utf8)) else {

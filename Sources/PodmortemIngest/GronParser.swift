@@ -22,6 +22,11 @@ package struct GronParser: LineParser {
     return hits > 0 && hits * 2 >= lines ? 95 : 0
   }
 
+  /// 95 is the most `sniff` gives (`Ingestor.pick`).
+  package static func sniff(head: [Line], info: SourceInfo, atLeast bar: Int) -> Int {
+    bar > 95 ? 0 : sniff(head: head, info: info)
+  }
+
   /// The most assignments, and bytes of them, one document is built from (it is held whole until
   /// the end, unlike JSON, which streams); past either the rest is counted unrecognised and a
   /// diagnostic says so (a gron of a whole cluster's events belongs in JSON).

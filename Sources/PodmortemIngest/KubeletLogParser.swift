@@ -78,6 +78,11 @@ package struct KubeletLogParser: LineParser {
     return hits * 2 >= lines ? 90 : 60
   }
 
+  /// 90 is the most `sniff` gives (`Ingestor.pick`).
+  package static func sniff(head: [Line], info: SourceInfo, atLeast bar: Int) -> Int {
+    bar > 90 ? 0 : sniff(head: head, info: info)
+  }
+
   package mutating func feed(_ line: Line, emit: (Record) -> Void) -> SourceAccount.Verdict {
     // Inside a multi-line value a leading tab or ` >` is the value's own; otherwise a paste prefix
     // (`> `, `- `, `grep -n`'s `123:`) is skipped.

@@ -34,6 +34,11 @@ package struct NodeLogParser: LineParser {
     return hits * 2 >= lines ? 50 : 20
   }
 
+  /// 50 is the most `sniff` gives (`Ingestor.pick`).
+  package static func sniff(head: [Line], info: SourceInfo, atLeast bar: Int) -> Int {
+    bar > 50 ? 0 : sniff(head: head, info: info)
+  }
+
   private let context: ParseContext
 
   package init(context: ParseContext) {

@@ -63,6 +63,15 @@ package struct ObjectStreamParser: LineParser {
     return itemKind(listKind: nil, role: info.bundleFile.role) == nil ? 0 : 80
   }
 
+  /// 95 is the most `sniff` gives (`Ingestor.pick`).
+  package static func sniff(head: [Line], info: SourceInfo, atLeast bar: Int) -> Int {
+    bar > 95 ? 0 : sniff(head: head, info: info)
+  }
+
+  /// Asked first: on a head that is not JSON it answers from the first line, and a JSON head's 90
+  /// or 95 leaves the log sniffers, which read every line of the head, nothing to ask.
+  package static var sniffCost: Int { -1 }
+
   /// `text.contains(needle)` as Foundation answers it, on bytes when they can say
   /// (`ASCIISearch`): a head of long single-line objects made these calls most of a source's
   /// sniffing (docs/architecture.md, "Sniffing a head of long lines").

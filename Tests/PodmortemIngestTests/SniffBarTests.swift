@@ -24,8 +24,27 @@ import Testing
     return best ?? PlainTextParser.self
   }
 
-  /// The bars `pick` can ask with that sit on either side of a score some sniffer gives.
-  static let bars = [1, 2, 20, 29, 30, 31, 40, 41, 45, 46, 50, 51, 59, 60, 61, 80, 81, 85, 86, 89, 90, 91, 95, 96, 100]
+  /// The bars to try against a sniffer whose full score is `full`: that score and one more, and one
+  /// past each score a sniffer's shortcut is about (50, 60, 85, 90, 95).
+  static func bars(around full: Int) -> [Int] { Array(Set([1, full, full + 1, 51, 61, 86, 91, 96])).sorted() }
+
+  /// Where a head may come from: a file named alone, a container log's path, and members of the
+  /// bundle layouts whose paths some sniffers score by (cluster-info-dump, troubleshoot.sh).
+  static func infos(_ name: String) -> [SourceInfo] {
+    [
+      SourceInfo(name: name),
+      SourceInfo(name: "/var/log/pods/a_b_c/d/0.log"),
+      SourceInfo(
+        name: "dump.tar.gz!cluster-state/default/web-0/logs.txt", relativePath: "cluster-state/default/web-0/logs.txt",
+        root: "dump.tar.gz"),
+      SourceInfo(
+        name: "b.tar.gz!supportbundle/cluster-resources/pods/logs/default/web-0/web.log",
+        relativePath: "supportbundle/cluster-resources/pods/logs/default/web-0/web.log", root: "b.tar.gz"),
+      SourceInfo(
+        name: "b.tar.gz!supportbundle/cluster-resources/pods/default.json",
+        relativePath: "supportbundle/cluster-resources/pods/default.json", root: "b.tar.gz"),
+    ]
+  }
 
   /// Heads of a few kinds mixed line by line: whatever the lines, the answers must agree.
   static func seededHeads(count: Int) -> [[Line]] {
@@ -49,19 +68,22 @@ import Testing
     }
   }
 
-  static var heads: [(name: String, head: [Line])] {
+  /// Every sample's head, asked as a file named alone and as a container log's path, and the seeded
+  /// heads, asked from every place `infos` names.
+  static let heads: [(name: String, head: [Line], infos: [SourceInfo])] = {
     let files = KubectlBytesTests.sampleFiles + [("tricky", KubectlBytesTests.trickyLines)]
     let fromFiles = files.map { file in
-      (file.name, file.lines.prefix(Ingestor.headLines).enumerated().map { Line(number: $0 + 1, text: $1) })
+      let head = file.lines.prefix(Ingestor.headLines).enumerated().map { Line(number: $0 + 1, text: $1) }
+      return (file.name, head, Array(infos(file.name).prefix(2)))
     }
-    return fromFiles + seededHeads(count: 400).enumerated().map { ("seeded \($0)", $1) }
-  }
+    return fromFiles + seededHeads(count: 400).enumerated().map { ("seeded \($0)", $1, infos("seeded \($0)")) }
+  }()
 
   @Test func pickIsThePickItReplaced() {
     let parsers = Ingestor.standardParsers
     var checked = 0
-    for (name, head) in Self.heads {
-      for info in [SourceInfo(name: name), SourceInfo(name: "/var/log/pods/a_b_c/d/0.log")] {
+    for (name, head, infos) in Self.heads {
+      for info in infos {
         let picked = Ingestor().pick(head: head, info: info)
         let reference = Self.referencePick(parsers, head: head, info: info)
         #expect(
@@ -69,24 +91,29 @@ import Testing
         checked += 1
       }
     }
-    #expect(checked > 1_000)
+    #expect(checked > 2_000)
   }
 
   /// Every parser's answer given a bar is its full score when that reaches the bar, and below the
   /// bar otherwise.
   @Test func everySnifferKeepsItsContract() {
-    for (name, head) in Self.heads {
-      let info = SourceInfo(name: name)
-      for parser in Ingestor.standardParsers {
-        let full = parser.sniff(head: head, info: info)
-        for bar in Self.bars {
-          let barred = parser.sniff(head: head, info: info, atLeast: bar)
-          if full >= bar {
-            #expect(barred == full, "\(parser.format) on \(name), bar \(bar)")
-          } else {
-            #expect(barred < bar, "\(parser.format) on \(name), bar \(bar)")
-          }
+    for (name, head, infos) in Self.heads {
+      for info in infos {
+        for parser in Ingestor.standardParsers {
+          Self.checkContract(parser, head: head, info: info, name: name)
         }
+      }
+    }
+  }
+
+  static func checkContract(_ parser: any LineParser.Type, head: [Line], info: SourceInfo, name: String) {
+    let full = parser.sniff(head: head, info: info)
+    for bar in Self.bars(around: full) {
+      let barred = parser.sniff(head: head, info: info, atLeast: bar)
+      if full >= bar {
+        #expect(barred == full, "\(parser.format) on \(name) (\(info.relativePath)), bar \(bar)")
+      } else {
+        #expect(barred < bar, "\(parser.format) on \(name) (\(info.relativePath)), bar \(bar)")
       }
     }
   }
@@ -95,9 +122,9 @@ import Testing
   /// positions, not on the standard list's order.
   @Test func pickFollowsTheParsersOrder() {
     var rng = SplitMix64(seed: 61)
-    for (name, head) in Self.heads.prefix(300) {
+    for (name, head, infos) in Self.heads.prefix(300) + Self.heads.suffix(100) {
       let parsers = Ingestor.standardParsers.shuffled(using: &rng)
-      let info = SourceInfo(name: name)
+      let info = infos[rng.below(infos.count)]
       let picked = Ingestor(parsers: parsers).pick(head: head, info: info)
       #expect(
         ObjectIdentifier(picked) == ObjectIdentifier(Self.referencePick(parsers, head: head, info: info)), "\(name)")
