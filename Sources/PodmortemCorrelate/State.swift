@@ -42,6 +42,22 @@ package struct PodKey: Hashable, Comparable, Sendable, Codable, CustomStringConv
   }
 }
 
+extension PodHistory {
+  /// `<` on the keys of two histories, read in place: the tuples' comparison unrolled (the first
+  /// field that differs by `==` decides by `<`, then the pasted-at lines, a missing one as
+  /// `SourceRef(source: "", line: 0)`), without copying a key or building a tuple. `finish` sorts
+  /// every pod with it (`PodKeyOrderTests` holds it to `PodKey.<`).
+  package static func keyPrecedes(_ a: UnsafePointer<PodHistory>, _ b: UnsafePointer<PodHistory>) -> Bool {
+    if a.pointee.key.namespace != b.pointee.key.namespace { return a.pointee.key.namespace < b.pointee.key.namespace }
+    if a.pointee.key.name != b.pointee.key.name { return a.pointee.key.name < b.pointee.key.name }
+    let (ua, ub) = (a.pointee.key.uid ?? "", b.pointee.key.uid ?? "")
+    if ua != ub { return ua < ub }
+    if a.pointee.key.pastedAt == nil && b.pointee.key.pastedAt == nil { return false }
+    return (a.pointee.key.pastedAt ?? SourceRef(source: "", line: 0))
+      < (b.pointee.key.pastedAt ?? SourceRef(source: "", line: 0))
+  }
+}
+
 /// One event after merging every source that saw it (docs/kubernetes.md §1.6, §4, §5).
 ///
 /// Its fields are held once, in storage shared by every copy and copied on the first write to a
