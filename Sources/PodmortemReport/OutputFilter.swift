@@ -88,13 +88,39 @@ package final class OutputFilter: @unchecked Sendable {
 
   func evidence(_ e: Evidence) -> Evidence { Evidence(ref: ref(e.ref), text: self(e.text)) }
 
+  /// A source name and the name `ref` gave it.
+  struct LastSource {
+    var source: String
+    var filtered: String
+  }
+
+  /// `ref(r)`, taking the name from `last` when `last` is the same source by `==`: `sources`,
+  /// keyed by `String` (whose `==` and hash are canonical equivalence's), holds one name for
+  /// every source `==` to it, the one written when it was first missed, so the look-up would
+  /// find the name `last` holds. Otherwise `ref(r)`, remembered in `last`.
+  func ref(_ r: SourceRef, after last: inout LastSource?) -> SourceRef {
+    if let known = last, known.source == r.source {
+      var r = r
+      r.source = known.filtered
+      return r
+    }
+    let filtered = ref(r)
+    last = LastSource(source: r.source, filtered: filtered.source)
+    return filtered
+  }
+
   private static let pemBegin = Literal("-----BEGIN")
 
   /// Evidence lines in order: a private-key PEM block cited line by line (a describe's multi-line
   /// termination message) has every line inside it masked, also the short last one.
   func evidence(_ list: [Evidence]) -> [Evidence] {
     guard let masker, list.count > 1, list.contains(where: { Self.pemBegin.occurs(in: $0.text) }) else {
-      return Self.mapped(list, evidence)
+      // The lines of a list nearly all name one source: a line whose source is the line before's
+      // takes the name that line got, without the lock and the look-up in `sources` (a
+      // describe's merged view cites its every line: 42,000 look-ups on 1,000 describes,
+      // docs/architecture.md "Speed after ingest: two cores").
+      var last: LastSource? = nil
+      return Self.mapped(list) { e in Evidence(ref: ref(e.ref, after: &last), text: self(e.text)) }
     }
     // A PEM block numbers tokens for lines no rule matches: not worked ahead.
     if let ahead {
