@@ -221,6 +221,17 @@ package struct MergedEvent: Hashable, Sendable, Codable {
   /// may be reused once no copy holds the storage).
   package var storageIdentity: ObjectIdentifier { ObjectIdentifier(storage) }
 
+  /// The UTF-8 lengths of the reason and the message, the number of evidence lines and the first
+  /// one's line number (-1 without), read in place: the getters copy the strings and the
+  /// evidence array out first (the report asks this of every event it may list,
+  /// `ReportInput.citedEvents`).
+  package var sizes: (reasonBytes: Int, messageBytes: Int, evidence: Int, firstLine: Int) {
+    (
+      storage.fields.reason.utf8.count, storage.fields.message.utf8.count, storage.fields.evidence.count,
+      storage.fields.evidence.isEmpty ? -1 : storage.fields.evidence[0].ref.line
+    )
+  }
+
   /// True when `other` is this event's very storage (a copy of the same event, not rebuilt).
   package func sharesStorage(with other: MergedEvent) -> Bool { storage === other.storage }
 
