@@ -234,8 +234,15 @@ package struct Correlator: Sendable {
       histories.append(Self.bare(name, uid: nil))
     }
     // The order is decided on indices and the histories moved once: a history is hundreds of bytes,
-    // and sorting them in place moved each one log2(n) times (10,000 describes, perf).
-    let order = histories.indices.sorted { histories[$0].key < histories[$1].key }
+    // and sorting them in place moved each one log2(n) times (10,000 describes, perf). The keys are
+    // compared where they lie (`PodHistory.keyPrecedes`, `<` field by field): `histories[$0].key` copied a
+    // key out per side per comparison, its strings retained, and `<` built two tuples of them
+    // twice; on an EventList's thousands of event-only pods that was 45M instructions of 8 MiB
+    // (docs/architecture.md "Speed of the EventList path").
+    let order = histories.withUnsafeBufferPointer { buffer -> [Int] in
+      guard let base = buffer.baseAddress else { return [] }
+      return buffer.indices.sorted { a, b in PodHistory.keyPrecedes(base + a, base + b) }
+    }
     histories = order.map { histories[$0] }
     attach(events, to: &histories)
     attachLogs(to: &histories, pastedLogTargets: pastedLogTargets)

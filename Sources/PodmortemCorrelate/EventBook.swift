@@ -296,6 +296,11 @@ package struct EventBook: Sendable {
   /// The event objects of one cluster: named lineages by name; unnamed ones joined to the named
   /// object their times overlap most, or kept as objects of their own.
   static func objects(of cluster: Entry) -> [Lineage] {
+    // One unnamed lineage and no named one (nearly every event of a describe: an Events row
+    // names no event object): the steps below keep it, unchanged, as the only object. They
+    // coalesced it alone, sorted one element and sent it to the leftovers or the timeless, which
+    // join an empty list as it: 3,600 instructions an event (`OneObjectTests`).
+    if cluster.named.isEmpty && cluster.unnamed.count == 1 { return cluster.unnamed }
     var named = cluster.named.values.sorted(by: lineageOrder)
     // No unnamed lineage (nearly every cluster of an event list): nothing is joined, the named
     // ones are the objects, as the steps below would give them.
@@ -342,8 +347,7 @@ package struct EventBook: Sendable {
   /// The event of one cluster: `id`, the identity that began it, filled from the ones it took.
   static func mergedEvent(_ id: EventIdentity, _ cluster: Entry, now: Date?) -> MergedEvent {
     let objects = objects(of: cluster)
-    let firstSeen = objects.compactMap(\.firstSeen).min { ($0.earliest, $0.latest) < ($1.earliest, $1.latest) }
-    let lastSeen = objects.compactMap(\.lastSeen).max { ($0.latest, $0.earliest) < ($1.latest, $1.earliest) }
+    let (firstSeen, lastSeen) = seen(objects)
     // One object (nearly every event): its sample is the merged one, as merging it into an empty
     // sample gives it back (`EvidenceSample.merge`).
     var evidence = objects.count == 1 ? objects[0].evidence : EvidenceSample()
@@ -384,10 +388,22 @@ package struct EventBook: Sendable {
     return merged
   }
 
+  /// The earliest first-seen and the latest last-seen of `objects`. One object (nearly every
+  /// event): its own two, which the smallest and the largest of one are, without the arrays.
+  static func seen(_ objects: [Lineage]) -> (first: TimeRange?, last: TimeRange?) {
+    if objects.count == 1 { return (objects[0].firstSeen, objects[0].lastSeen) }
+    return (
+      objects.compactMap(\.firstSeen).min { ($0.earliest, $0.latest) < ($1.earliest, $1.latest) },
+      objects.compactMap(\.lastSeen).max { ($0.latest, $0.earliest) < ($1.latest, $1.earliest) }
+    )
+  }
+
   /// Counts of distinct objects add up when their times do not overlap (a kubelet restart lost
   /// the recorder's cache, §5.1); objects whose times overlap may be one object seen twice, so the
   /// larger count stands for them.
   static func summedCount(_ objects: [Lineage]) -> Int {
+    // One object: its count, as the steps below give it, without the sort.
+    if objects.count == 1 { return objects[0].count }
     let sorted = objects.sorted { ($0.span?.earliest ?? .distantPast) < ($1.span?.earliest ?? .distantPast) }
     var total = 0
     var group: (span: TimeRange?, count: Int)? = nil

@@ -42,6 +42,22 @@ package struct PodKey: Hashable, Comparable, Sendable, Codable, CustomStringConv
   }
 }
 
+extension PodHistory {
+  /// `<` on the keys of two histories, read in place: the tuples' comparison unrolled (the first
+  /// field that differs by `==` decides by `<`, then the pasted-at lines, a missing one as
+  /// `SourceRef(source: "", line: 0)`), without copying a key or building a tuple. `finish` sorts
+  /// every pod with it (`PodKeyOrderTests` holds it to `PodKey.<`).
+  package static func keyPrecedes(_ a: UnsafePointer<PodHistory>, _ b: UnsafePointer<PodHistory>) -> Bool {
+    if a.pointee.key.namespace != b.pointee.key.namespace { return a.pointee.key.namespace < b.pointee.key.namespace }
+    if a.pointee.key.name != b.pointee.key.name { return a.pointee.key.name < b.pointee.key.name }
+    let (ua, ub) = (a.pointee.key.uid ?? "", b.pointee.key.uid ?? "")
+    if ua != ub { return ua < ub }
+    if a.pointee.key.pastedAt == nil && b.pointee.key.pastedAt == nil { return false }
+    return (a.pointee.key.pastedAt ?? SourceRef(source: "", line: 0))
+      < (b.pointee.key.pastedAt ?? SourceRef(source: "", line: 0))
+  }
+}
+
 /// One event after merging every source that saw it (docs/kubernetes.md §1.6, §4, §5).
 ///
 /// Its fields are held once, in storage shared by every copy and copied on the first write to a
@@ -204,6 +220,17 @@ package struct MergedEvent: Hashable, Sendable, Codable {
   /// events with the same identity are the same value, for as long as either lives (an identity
   /// may be reused once no copy holds the storage).
   package var storageIdentity: ObjectIdentifier { ObjectIdentifier(storage) }
+
+  /// The UTF-8 lengths of the reason and the message, the number of evidence lines and the first
+  /// one's line number (-1 without), read in place: the getters copy the strings and the
+  /// evidence array out first (the report asks this of every event it may list,
+  /// `ReportInput.citedEvents`).
+  package var sizes: (reasonBytes: Int, messageBytes: Int, evidence: Int, firstLine: Int) {
+    (
+      storage.fields.reason.utf8.count, storage.fields.message.utf8.count, storage.fields.evidence.count,
+      storage.fields.evidence.isEmpty ? -1 : storage.fields.evidence[0].ref.line
+    )
+  }
 
   /// True when `other` is this event's very storage (a copy of the same event, not rebuilt).
   package func sharesStorage(with other: MergedEvent) -> Bool { storage === other.storage }

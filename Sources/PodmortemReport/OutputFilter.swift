@@ -88,13 +88,39 @@ package final class OutputFilter: @unchecked Sendable {
 
   func evidence(_ e: Evidence) -> Evidence { Evidence(ref: ref(e.ref), text: self(e.text)) }
 
+  /// A source name and the name `ref` gave it.
+  struct LastSource {
+    var source: String
+    var filtered: String
+  }
+
+  /// `ref(r)`, taking the name from `last` when `last` is the same source by `==`: `sources`,
+  /// keyed by `String` (whose `==` and hash are canonical equivalence's), holds one name for
+  /// every source `==` to it, the one written when it was first missed, so the look-up would
+  /// find the name `last` holds. Otherwise `ref(r)`, remembered in `last`.
+  func ref(_ r: SourceRef, after last: inout LastSource?) -> SourceRef {
+    if let known = last, known.source == r.source {
+      var r = r
+      r.source = known.filtered
+      return r
+    }
+    let filtered = ref(r)
+    last = LastSource(source: r.source, filtered: filtered.source)
+    return filtered
+  }
+
   private static let pemBegin = Literal("-----BEGIN")
 
   /// Evidence lines in order: a private-key PEM block cited line by line (a describe's multi-line
   /// termination message) has every line inside it masked, also the short last one.
   func evidence(_ list: [Evidence]) -> [Evidence] {
     guard let masker, list.count > 1, list.contains(where: { Self.pemBegin.occurs(in: $0.text) }) else {
-      return Self.mapped(list, evidence)
+      // The lines of a list nearly all name one source: a line whose source is the line before's
+      // takes the name that line got, without the lock and the look-up in `sources` (a
+      // describe's merged view cites its every line: 42,000 look-ups on 1,000 describes,
+      // docs/architecture.md "Speed after ingest: two cores").
+      var last: LastSource? = nil
+      return Self.mapped(list) { e in Evidence(ref: ref(e.ref, after: &last), text: self(e.text)) }
     }
     // A PEM block numbers tokens for lines no rule matches: not worked ahead.
     if let ahead {
@@ -167,9 +193,18 @@ package final class OutputFilter: @unchecked Sendable {
   /// filtered twice, docs/architecture.md "Speed of the EventList path"). An identity stands for
   /// its event only while the event lives: the set is used while `events` holds them, and an
   /// event in it is never replaced (filtering gives it back).
+  ///
+  /// The verdicts on the strings that repeat from event to event (the source of every evidence
+  /// line, kinds, namespaces, reasons, components, hosts) are remembered by their bytes
+  /// (`RecentVerdicts`): a look costs about 2,300 instructions a string, the prefilter of the
+  /// secret rules most of it, and about half the strings of an EventList's events repeat
+  /// (docs/architecture.md "Speed of the EventList path").
   func unchangedEvents<Events: Collection<MergedEvent>>(_ events: Events) -> Set<ObjectIdentifier> {
     var unchanged = Set<ObjectIdentifier>(minimumCapacity: events.count)
-    for e in events where e.allStrings({ leavesUnchanged($0) }) { unchanged.insert(e.storageIdentity) }
+    var recent = RecentVerdicts()
+    for e in events where e.allStrings({ text in recent.verdict(text) { leavesUnchanged($0) } }) {
+      unchanged.insert(e.storageIdentity)
+    }
     return unchanged
   }
 
@@ -392,6 +427,63 @@ package final class OutputFilter: @unchecked Sendable {
     t.summary = self(t.summary)
     t.evidence = evidence(t.evidence)
     return t
+  }
+}
+
+/// What a test of a string's bytes answered for the strings seen last: a fixed table of `slots`
+/// (1,024) places, each the last string whose place it was (chosen from its length and its first and
+/// last eight bytes, without hashing it whole) with its verdict. A string is answered from its
+/// place only when the string held there has the same bytes, so a test whose answer depends on
+/// the bytes alone (`OutputFilter.leavesUnchanged`: the control scan, the PEM literal and the
+/// secret rules all read bytes) answers the same; `==` would not do, it is canonical
+/// equivalence. Strings longer than `longest` bytes are tested every time: they are mostly
+/// messages, which seldom repeat, and would only push out the ones that do.
+struct RecentVerdicts {
+  static let slots = 1 << 10
+  static let longest = 96
+  private var texts = [String?](repeating: nil, count: slots)
+  private var verdicts = [Bool](repeating: false, count: slots)
+
+  /// `test(text)`, or what it answered for a string of the same bytes held in `text`'s place.
+  mutating func verdict(_ text: String, _ test: (String) -> Bool) -> Bool {
+    var text = text
+    guard text.utf8.count <= Self.longest else { return test(text) }
+    let slot = text.withUTF8 { Self.slot($0) }
+    if let held = texts[slot], Self.sameBytes(held, &text) { return verdicts[slot] }
+    let answer = test(text)
+    texts[slot] = text
+    verdicts[slot] = answer
+    return answer
+  }
+
+  /// A place from the length and the first and last eight bytes (all of them when fewer).
+  static func slot(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    let n = bytes.count
+    var (head, tail): (UInt64, UInt64) = (0, 0)
+    if let base = bytes.baseAddress {
+      let raw = UnsafeRawPointer(base)
+      if n >= 8 {
+        head = raw.loadUnaligned(as: UInt64.self)
+        tail = raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+      } else {
+        withUnsafeMutableBytes(of: &head) { $0.baseAddress?.copyMemory(from: raw, byteCount: n) }
+      }
+    }
+    // Multiplicative mixing (Knuth's golden-ratio constant and another odd one); the top bits.
+    let mixed = (head &* 0x9E37_79B9_7F4A_7C15) ^ (tail &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(n)
+    return Int(truncatingIfNeeded: (mixed &* 0x9E37_79B9_7F4A_7C15) >> 54)
+  }
+
+  /// Whether `a` and `b` hold the same UTF-8 bytes.
+  static func sameBytes(_ a: String, _ b: inout String) -> Bool {
+    var a = a
+    guard a.utf8.count == b.utf8.count else { return false }
+    return a.withUTF8 { pa in
+      b.withUTF8 { pb in
+        guard let x = pa.baseAddress, let y = pb.baseAddress else { return true }
+        return memcmp(x, y, pa.count) == 0
+      }
+    }
   }
 }
 

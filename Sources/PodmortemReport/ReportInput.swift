@@ -107,11 +107,10 @@ extension ReportInput {
   package var citedEvents: [MergedEvent] {
     let pods = state.pods
     let shown = allPods ? Array(pods.indices) : podsFindingsAreAbout(among: Array(pods.indices))
-    var ofShownPods = Set<EventKey>()
-    for i in shown { for e in pods[i].events { ofShownPods.insert(EventKey(e)) } }
+    let ofShownPods = ShownEvents(pods, shown)
     let lines = CitedLines(findings)
     return state.events.filter { e in
-      e.evidence.contains { lines.contains($0.ref) } || ofShownPods.contains(EventKey(e))
+      e.evidence.contains { lines.contains($0.ref) } || ofShownPods.contains(e)
     }
   }
 
@@ -165,6 +164,68 @@ struct EventKey: Hashable {
     hasher.combine(event.message.utf8.count)
     hasher.combine(event.evidence.count)
     hasher.combine(event.evidence.first?.ref.line ?? -1)
+  }
+}
+
+/// The events of the shown pods, asked whether a history event is one of them, with the answer a
+/// `Set<EventKey>` of them gave: whether one of them is `EventKey.==` to it. `==` holds only
+/// between events that agree on the numbers `EventKey` hashes (count, objects, the UTF-8 lengths
+/// of reason and message, the evidence's count and first line; storage shared implies all of
+/// them), so the events are kept sorted by those numbers and only the few that agree with the
+/// asked one are compared with it, found by halving. The set hashed every shown event's numbers
+/// through `Hasher` and grew its table as it went: 26M instructions of 1,000 describes' report
+/// (docs/architecture.md "Speed after ingest: two cores"). `EventKey.==` is an equivalence (a
+/// shared storage holds equal fields), so which of several equal events a set kept did not
+/// matter, and "some event is `==`" is its answer.
+struct ShownEvents {
+  /// `EventKey`'s numbers for an event, in the order they are sorted by.
+  private struct Numbers: Comparable {
+    var count: Int
+    var objects: Int
+    var reasonBytes: Int
+    var messageBytes: Int
+    var evidence: Int
+    var firstLine: Int
+
+    init(_ e: MergedEvent) {
+      let sizes = e.sizes
+      (count, objects) = (e.count, e.objects)
+      (reasonBytes, messageBytes, evidence, firstLine) = (
+        sizes.reasonBytes, sizes.messageBytes, sizes.evidence, sizes.firstLine
+      )
+    }
+
+    static func < (a: Numbers, b: Numbers) -> Bool {
+      (a.count, a.objects, a.reasonBytes, a.messageBytes, a.evidence, a.firstLine)
+        < (b.count, b.objects, b.reasonBytes, b.messageBytes, b.evidence, b.firstLine)
+    }
+  }
+
+  private var events: [MergedEvent] = []
+  /// Each event's numbers and its position in `events`, sorted.
+  private var sorted: [(numbers: Numbers, at: Int)] = []
+
+  /// The events of `pods` at `positions`.
+  init(_ pods: [PodHistory], _ positions: [Int]) {
+    for i in positions { events.append(contentsOf: pods[i].events) }
+    sorted = events.indices.map { (Numbers(events[$0]), $0) }
+    sorted.sort { $0.numbers < $1.numbers }
+  }
+
+  /// Whether one of the events is `EventKey.==` to `event`.
+  func contains(_ event: MergedEvent) -> Bool {
+    let numbers = Numbers(event)
+    var (low, high) = (0, sorted.count)
+    while low < high {
+      let middle = low + (high - low) / 2
+      if sorted[middle].numbers < numbers { low = middle + 1 } else { high = middle }
+    }
+    let key = EventKey(event)
+    while low < sorted.count, sorted[low].numbers == numbers {
+      if EventKey(events[sorted[low].at]) == key { return true }
+      low += 1
+    }
+    return false
   }
 }
 
