@@ -40,6 +40,30 @@ enum ByteWords {
     return j
   }
 
+  /// The index of the first `"` or `\` from `from` on, or `bytes.count`: `stringStop` without
+  /// the line feed, for a Go-quoted klog value (`GoString.unquote`), which a line feed does not
+  /// end. `GoStringBytesTests` holds it to the byte loop at every start of random windows.
+  @inline(__always)
+  static func quoteStop(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+    let n = bytes.count
+    var j = start
+    if let base = bytes.baseAddress {
+      let raw = UnsafeRawPointer(base)
+      while j + 8 <= n {
+        let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: j, as: UInt64.self))
+        let marks = zeroBytes(w ^ 0x2222_2222_2222_2222) | zeroBytes(w ^ 0x5C5C_5C5C_5C5C_5C5C)
+        if marks != 0 { return j + marks.trailingZeroBitCount >> 3 }
+        j += 8
+      }
+    }
+    while j < n {
+      let b = bytes[j]
+      if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { break }
+      j += 1
+    }
+    return j
+  }
+
   /// The index of the first byte from `from` on that is not a space, eight bytes a word, or the
   /// index where fewer than eight bytes are left (the caller's byte loop goes on from there).
   @inline(__always)

@@ -6,16 +6,34 @@ package enum GoString {
   /// spell out is replaced, and an unknown escape is kept as written.
   package static func unquote(_ b: [UInt8], from start: Int) -> (value: String, end: Int)? {
     guard start < b.count, b[start] == 0x22 else { return nil }
+    return b.withUnsafeBufferPointer { unquote($0, from: start) }
+  }
+
+  /// `unquote` on the bytes themselves. The runs of plain bytes between escapes are found eight
+  /// bytes a word (`ByteWords.quoteStop`) and copied whole, where a byte loop tested and
+  /// appended them one by one (docs/architecture.md "Speed of the kubelet-log path";
+  /// `GoStringBytesTests` holds it to that loop).
+  private static func unquote(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> (value: String, end: Int)? {
+    let n = b.count
     // Most values have no escapes: take them as they are.
-    var k = start + 1
-    while k < b.count, b[k] != 0x22, b[k] != 0x5C { k += 1 }
-    if k < b.count, b[k] == 0x22 { return (String(decoding: b[(start + 1)..<k], as: UTF8.self), k + 1) }
-    var out: [UInt8] = Array(b[(start + 1)..<k])
+    let k = ByteWords.quoteStop(b, from: start + 1)
+    if k < n, b[k] == 0x22 {
+      return (String(decoding: UnsafeBufferPointer(rebasing: b[(start + 1)..<k]), as: UTF8.self), k + 1)
+    }
+    var out: [UInt8] = []
+    out.append(contentsOf: UnsafeBufferPointer(rebasing: b[(start + 1)..<k]))
     var i = k
-    while i < b.count {
+    while i < n {
       let c = b[i]
       if c == 0x22 { return (String(decoding: out, as: UTF8.self), i + 1) }
-      guard c == 0x5C, i + 1 < b.count else {
+      if c != 0x5C {
+        // A run of plain bytes, up to the next quote or backslash (or the end).
+        let stop = ByteWords.quoteStop(b, from: i)
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<stop]))
+        i = stop
+        continue
+      }
+      guard i + 1 < n else {
         out.append(c)
         i += 1
         continue
@@ -39,15 +57,15 @@ package enum GoString {
           out.append(contentsOf: [0x5C, e])
         }
       case 0x75, 0x55:
-        let n = e == 0x75 ? 4 : 8
-        if let v = hex(b, i, n), let scalar = Unicode.Scalar(UInt32(v)) {
+        let count = e == 0x75 ? 4 : 8
+        if let v = hex(b, i, count), let scalar = Unicode.Scalar(UInt32(v)) {
           out.append(contentsOf: Array(String(Character(scalar)).utf8))
-          i += n
+          i += count
         } else {
           out.append(contentsOf: [0x5C, e])
         }
       case 0x30...0x37:
-        if i + 1 < b.count, let v = octal(e, b[i], b[i + 1]) {
+        if i + 1 < n, let v = octal(e, b[i], b[i + 1]) {
           out.append(v)
           i += 2
         } else {
@@ -95,7 +113,7 @@ package enum GoString {
     return String(repeating: "0", count: max(0, width - s.count)) + s
   }
 
-  private static func hex(_ b: [UInt8], _ at: Int, _ count: Int) -> Int? {
+  private static func hex(_ b: UnsafeBufferPointer<UInt8>, _ at: Int, _ count: Int) -> Int? {
     guard at + count <= b.count else { return nil }
     var v = 0
     for k in at..<(at + count) {

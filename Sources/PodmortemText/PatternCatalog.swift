@@ -9,9 +9,11 @@ import PodmortemModel
 package struct PatternCatalog: Sendable {
   /// Every pattern, in match order: the order of the files, then the order within each file.
   package let patterns: [Pattern]
-  /// Per kind, in match order, just what matching needs, behind one literal automaton; built on
-  /// first use, so a run compiles only what the kinds it reads need.
-  private let byKind: [PatternKind: LazyIndex]
+  /// Per kind (at `slot(kind)`), in match order, just what matching needs, behind one literal
+  /// automaton; built on first use, so a run compiles only what the kinds it reads need. An array
+  /// by the case, not a dictionary: a `String`-backed enum hashes its raw value, a SipHash of the
+  /// kind's name on every line (docs/architecture.md "Speed of the kubelet-log path").
+  private let byKind: [LazyIndex?]
   /// The `detail` patterns per domain, in match order.
   private let byDomain: [String: LazyIndex]
   private let byID: [String: Int]
@@ -32,11 +34,26 @@ package struct PatternCatalog: Sendable {
       }
       for kind in Set(pattern.kinds) { byKind[kind, default: []].append(matcher) }
     }
-    self.byKind = byKind.mapValues(LazyIndex.init)
+    var slots = [LazyIndex?](repeating: nil, count: Self.kindSlots)
+    for (kind, matchers) in byKind { slots[Self.slot(kind)] = LazyIndex(matchers) }
+    self.byKind = slots
     self.byDomain = byDomain.mapValues(LazyIndex.init)
   }
 
   package static let empty = PatternCatalog(patterns: [])
+
+  /// How many kinds there are, and each one's place in `byKind`.
+  private static let kindSlots = PatternKind.allCases.count
+  private static func slot(_ kind: PatternKind) -> Int {
+    switch kind {
+    case .event: 0
+    case .kubelet: 1
+    case .container: 2
+    case .node: 3
+    case .reference: 4
+    case .detail: 5
+    }
+  }
 
   /// Loads pattern files in the given order. Ids must be unique across all of them: a repeated id
   /// is a diagnostic and the later pattern is skipped.
@@ -143,7 +160,7 @@ package struct PatternCatalog: Sendable {
   /// pattern classifies, the captures and facts of the first detail pattern of its domain that
   /// matches it (a key the hit already has keeps its first value).
   package func firstMatch(_ text: String, kind: PatternKind) -> PatternHit? {
-    guard let index = byKind[kind]?.value, let hit = index.first(matching: text, failures: failures)
+    guard let index = byKind[Self.slot(kind)]?.value, let hit = index.first(matching: text, failures: failures)
     else { return nil }
     return classified(hit, depth: 0)
   }
@@ -206,6 +223,12 @@ private final class MatchIndex: Sendable {
   let literals: LiteralSet
   /// Per matcher, `literals.wordCount` words: the bits of the literals it needs.
   let required: [UInt64]
+  /// How many 64-bit words a mask of matchers has.
+  let matcherWords: Int
+  /// Per literal, `matcherWords` words: the bits of the matchers that need it.
+  let needing: [UInt64]
+  /// The bits of the matchers that need no literal (tried on every text).
+  let unconditional: [UInt64]
 
   init(_ matchers: [Matcher]) {
     self.matchers = matchers
@@ -233,6 +256,17 @@ private final class MatchIndex: Sendable {
       for id in own { required[index * words + id >> 6] |= 1 << UInt64(id & 63) }
     }
     self.required = required
+    let matcherWords = (matchers.count + 63) / 64
+    var needing = [UInt64](repeating: 0, count: distinct.count * matcherWords)
+    var unconditional = [UInt64](repeating: 0, count: max(matcherWords, 1))
+    for (index, own) in needs.enumerated() {
+      let bit: UInt64 = 1 << UInt64(index & 63)
+      if own.isEmpty { unconditional[index >> 6] |= bit }
+      for id in own { needing[id * matcherWords + index >> 6] |= bit }
+    }
+    self.matcherWords = matcherWords
+    self.needing = needing
+    self.unconditional = unconditional
   }
 
   /// The first matcher whose literals all occur and whose regex matches `text`.
@@ -244,27 +278,47 @@ private final class MatchIndex: Sendable {
       withUnsafeTemporaryAllocation(of: UInt64.self, capacity: max(words, 1)) { found in
         found.initialize(repeating: 0)
         literals.scan(bytes, into: found)
-        return required.withUnsafeBufferPointer { required in
-          // By index: a matcher is read (its references retained) only once its literals all
-          // occur, not copied out of the array for every pattern on every line.
-          for index in matchers.indices {
-            var passes = true
-            for w in 0..<words where required[index &* words &+ w] & ~found[w] != 0 {
-              passes = false
-              break
-            }
-            guard passes else { continue }
-            let candidate = matchers[index]
-            do {
-              if let found = try candidate.regex.namedCaptures(in: text) {
-                let captures = found.map { KeyValue($0.name, $0.value) } + candidate.sets
-                return (PatternHit(patternID: candidate.id, captures: captures), candidate.classify)
-              }
-            } catch {
-              failures.record(candidate.id)
+        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: max(matcherWords, 1)) { candidates in
+          // The matchers some found literal is needed by, and those that need none: a text holds
+          // a few of the kind's literals, so this visits a few matchers, where every matcher's
+          // words were tested on every text (docs/architecture.md "Speed of the kubelet-log path").
+          for w in 0..<max(matcherWords, 1) { candidates[w] = unconditional[w] }
+          for w in 0..<words {
+            var bits = found[w]
+            while bits != 0 {
+              let id = w &* 64 &+ bits.trailingZeroBitCount
+              bits &= bits &- 1
+              for m in 0..<matcherWords { candidates[m] |= needing[id &* matcherWords &+ m] }
             }
           }
-          return nil
+          return required.withUnsafeBufferPointer { required in
+            // In match order: a candidate's bits in increasing index. A matcher is read (its
+            // references retained) only once its literals all occur.
+            for m in 0..<matcherWords {
+              var bits = candidates[m]
+              while bits != 0 {
+                let index = m &* 64 &+ bits.trailingZeroBitCount
+                bits &= bits &- 1
+                var passes = true
+                for w in 0..<words where required[index &* words &+ w] & ~found[w] != 0 {
+                  passes = false
+                  break
+                }
+                guard passes else { continue }
+                let candidate = matchers[index]
+                do {
+                  // The named captures and the pattern's `sets` made as one array, where the
+                  // captures were mapped into a second and `sets` appended into a third.
+                  if let captures = try candidate.regex.namedCapturePairs(in: text, then: candidate.sets) {
+                    return (PatternHit(patternID: candidate.id, captures: captures), candidate.classify)
+                  }
+                } catch {
+                  failures.record(candidate.id)
+                }
+              }
+            }
+            return nil
+          }
         }
       }
     }

@@ -1,5 +1,6 @@
 import CPCRE2
 import Foundation
+import PodmortemModel
 
 /// Why a regex could not be compiled or a match could not finish.
 ///
@@ -173,7 +174,7 @@ package final class Regex: @unchecked Sendable {
     switch outcome {
     case .noMatch: return nil
     case .failed(let error): throw error
-    case .named: return nil  // not asked for here
+    case .named, .pairs: return nil  // not asked for here
     case .matched(let range, let groups):
       var captures: [(name: String, value: String)] = []
       captures.reserveCapacity(compiled.groupNames.count)
@@ -195,7 +196,7 @@ package final class Regex: @unchecked Sendable {
     switch outcome {
     case .noMatch: return nil
     case .failed(let error): throw error
-    case .matched: return []
+    case .matched, .pairs: return []
     case .named(let captures): return captures
     }
   }
@@ -206,8 +207,24 @@ package final class Regex: @unchecked Sendable {
     let outcome = Regex.withBytes(text) { base, count in run(compiled, base, count, from: 0, extract: false) }
     switch outcome {
     case .noMatch: return false
-    case .matched, .named: return true
+    case .matched, .named, .pairs: return true
     case .failed(let error): throw error
+    }
+  }
+
+  /// `namedCaptures(in:)` as key-value pairs, followed by `extra`: one array made at its final
+  /// size, where the caller mapped the named pairs into a second array and appended `extra` to
+  /// make a third (a recognised line's captures and its pattern's `sets`, `MatchIndex.first`).
+  package func namedCapturePairs(in text: String, then extra: [KeyValue]) throws(RegexError) -> [KeyValue]? {
+    let compiled = try compiled()
+    let outcome = Regex.withBytes(text) { base, count in
+      run(compiled, base, count, from: 0, extract: true, pairs: extra)
+    }
+    switch outcome {
+    case .noMatch: return nil
+    case .failed(let error): throw error
+    case .matched, .named: return extra
+    case .pairs(let pairs): return pairs
     }
   }
 
@@ -217,12 +234,14 @@ package final class Regex: @unchecked Sendable {
     case matched(Range<Int>, [String?])
     /// The named groups that participated, in group order (what `firstMatch` calls `captures`).
     case named([(name: String, value: String)])
+    /// `named` as key-value pairs, followed by the caller's extra pairs.
+    case pairs([KeyValue])
     case failed(RegexError)
   }
 
   private func run(
     _ compiled: Compiled, _ base: UnsafePointer<UInt8>, _ count: Int, from start: Int, extract: Bool,
-    named: Bool = false
+    named: Bool = false, pairs extra: [KeyValue]? = nil
   ) -> Outcome {
     guard start >= 0, start <= count else { return .noMatch }
     let code = compiled.code
@@ -232,11 +251,20 @@ package final class Regex: @unchecked Sendable {
     }
     defer { scratchPool.give(scratch) }
     // Swift strings are always valid UTF-8, so PCRE2's own validity scan would be wasted work.
-    var rc = pcre2_match_8(code, base, count, start, UInt32(PCRE2_NO_UTF_CHECK), scratch.matchData, scratch.context)
+    // JIT code is entered directly: `pcre2_match` with no UTF check and no option the JIT lacks
+    // calls `pcre2_jit_match` with the same arguments after argument checks that `start <= count`
+    // and a non-null subject already pass (pcre2api(3), pcre2jit(3) "JIT fast path API").
+    let jit = compiled.isJITCompiled
+    func match() -> Int32 {
+      jit
+        ? pcre2_jit_match_8(code, base, count, start, UInt32(PCRE2_NO_UTF_CHECK), scratch.matchData, scratch.context)
+        : pcre2_match_8(code, base, count, start, UInt32(PCRE2_NO_UTF_CHECK), scratch.matchData, scratch.context)
+    }
+    var rc = match()
     // JIT code starts on 32 KiB of machine stack; only a match that needs more gets a JIT stack
     // (kept with the scratch for later matches) and runs again.
     if rc == PCRE2_ERROR_JIT_STACKLIMIT && scratch.growJITStack(limits.jitStackBytes) {
-      rc = pcre2_match_8(code, base, count, start, UInt32(PCRE2_NO_UTF_CHECK), scratch.matchData, scratch.context)
+      rc = match()
     }
     if rc < 0 { return rc == PCRE2_ERROR_NOMATCH ? .noMatch : .failed(Regex.matchError(rc)) }
     guard let ovector = pcre2_get_ovector_pointer_8(scratch.matchData) else { return .failed(.outOfMemory) }
@@ -246,6 +274,20 @@ package final class Regex: @unchecked Sendable {
     guard extract else { return .matched(wholeStart..<wholeEnd, []) }
     // rc is the highest set pair plus one; groups above it did not participate.
     let setPairs = rc == 0 ? captureCount + 1 : Int(rc)
+    if let extra {
+      // The groups `named` reads, tested as it tests them.
+      var pairs: [KeyValue] = []
+      pairs.reserveCapacity(compiled.groupNames.count + extra.count)
+      for (name, group) in zip(compiled.groupNames, compiled.groupNumbers) where group <= captureCount {
+        let start = ovector[2 * group]
+        let end = ovector[2 * group + 1]
+        guard group < setPairs, start != unset, end != unset, start <= end, end <= count else { continue }
+        pairs.append(
+          KeyValue(name, String(decoding: UnsafeBufferPointer(start: base + start, count: end - start), as: UTF8.self)))
+      }
+      pairs += extra
+      return .pairs(pairs)
+    }
     if named {
       // The groups `firstMatch` reads its captures from, tested as the loop below tests them.
       var captures: [(name: String, value: String)] = []
@@ -445,8 +487,10 @@ private final class MatchScratch {
 
 /// Reusable `MatchScratch`es, so a match allocates nothing in the common case.
 private final class ScratchPool: @unchecked Sendable {
-  // Guarded by `lock`; a scratch in `free` is used by nobody.
-  private var free: [MatchScratch] = []
+  // Guarded by `lock`; a scratch in `free` is used by nobody. The lock is what makes it safe, so
+  // the runtime's exclusivity check (two `swift_beginAccess` calls on every match, 80
+  // instructions each) is left out (docs/architecture.md "Speed of the kubelet-log path").
+  @exclusivity(unchecked) private var free: [MatchScratch] = []
   private let lock = NSLock()
   /// More would only hold memory: at most this many matches of one regex run at once in practice.
   private static let capacity = 8
