@@ -33,29 +33,27 @@ package struct ObjectStreamParser: LineParser {
     if member || opened {
       // A piece of a pod's or node's status: a member cut out of its object (`"web": {` of a
       // v1beta1 `info` map, `"containerStatuses": [`), or a bare conditions array (`jq .status.conditions`).
-      var pieces: Set<String> = []
-      for line in head {
-        for key in pieceKeys where !pieces.contains(key) && has("\"\(key)\"", line.text) { pieces.insert(key) }
-      }
-      let conditions = pieces.contains("type") && pieces.contains("status") && pieces.contains("lastTransitionTime")
-      let containers =
-        pieces.contains("state") || pieces.contains("restartCount") || pieces.contains("containerStatuses")
+      var pieces: UInt64 = 0
+      for line in head where pieces != pieceNeedles.all { pieces |= pieceNeedles.found(in: line.text) }
+      let piece = { (key: String) in pieces & pieceNeedles.bit("\"\(key)\"") != 0 }
+      let conditions = piece("type") && piece("status") && piece("lastTransitionTime")
+      let containers = piece("state") || piece("restartCount") || piece("containerStatuses")
       if member { return containers || conditions || isJSONExcerpt(head) ? 60 : 0 }
       if conditions && !head.contains(where: { has("\"kind\"", $0.text) }) { return 60 }
     }
     guard opened else { return 0 }
-    let keys = ["apiVersion", "kind", "items", "type", "object", "verb", "event", "involvedObject", "regarding"]
-    var seen: Set<String> = []
+    var found: UInt64 = 0
+    let kubeletJSON = keyNeedles.bit("\"ts\":") | keyNeedles.bit("\"msg\":")
     for line in head {
-      for key in keys where !seen.contains(key) && has("\"\(key)\"", line.text) { seen.insert(key) }
+      let inLine = keyNeedles.found(in: line.text)
       // The kubelet's JSON log format (§10.1) has `ts` and `msg`; it is not an object stream.
-      if has("\"ts\":", line.text) && has("\"msg\":", line.text) { return 0 }
+      if inLine & kubeletJSON == kubeletJSON { return 0 }
+      found |= inLine
     }
-    if seen.contains("verb") && seen.contains("event") { return 95 }
-    if seen.contains("type") && seen.contains("object") { return 95 }
-    if seen.contains("apiVersion") || seen.contains("kind") || seen.contains("involvedObject")
-      || seen.contains("regarding") || seen.contains("items")
-    {
+    let seen = { (key: String) in found & keyNeedles.bit("\"\(key)\"") != 0 }
+    if seen("verb") && seen("event") { return 95 }
+    if seen("type") && seen("object") { return 95 }
+    if seen("apiVersion") || seen("kind") || seen("involvedObject") || seen("regarding") || seen("items") {
       return 90
     }
     // Older troubleshoot.sh bundles write bare arrays of typed objects, with no kind anywhere: the
@@ -77,6 +75,72 @@ package struct ObjectStreamParser: LineParser {
   /// sniffing (docs/architecture.md, "Sniffing a head of long lines").
   private static func has(_ needle: String, _ text: String) -> Bool {
     ASCIISearch.contains(needle, in: text) ?? text.contains(needle)
+  }
+
+  /// The quoted keys the sniffer looks for in a head's every line, and the kubelet JSON log's.
+  static let keyNeedles = QuotedNeedles(
+    ["apiVersion", "kind", "items", "type", "object", "verb", "event", "involvedObject", "regarding"].map {
+      "\"\($0)\""
+    } + ["\"ts\":", "\"msg\":"])
+  /// The quoted keys of a piece of a pod's or node's status (`pieceKeys`).
+  static let pieceNeedles = QuotedNeedles(pieceKeys.map { "\"\($0)\"" })
+
+  /// Needles that each begin with `"`, looked for in a line at once: `found(in:)` has bit `i` set
+  /// when `has(needles[i], text)`. A JSON head's lines were asked for a dozen keys one by one, each
+  /// a pass over the line and a needle built by interpolation (the sniffer was a third of a
+  /// cluster-info-dump bundle's run, docs/architecture.md "Sniffing a head of long lines"). On an
+  /// ASCII line, where `has` compares bytes (`ASCIISearch`), every occurrence of a needle starts
+  /// at one of the line's quotes, so the quotes are found with `memchr` and each needle compared
+  /// there; any other line is asked needle by needle, as before.
+  struct QuotedNeedles: Sendable {
+    let needles: [String]
+    private let bytes: [[UInt8]]
+    /// Every needle's bit.
+    let all: UInt64
+
+    init(_ needles: [String]) {
+      precondition(needles.count <= 64)
+      precondition(
+        needles.allSatisfy { n in
+          n.utf8.first == 0x22 && n.utf8.allSatisfy { $0 < 0x80 && $0 != 0x0A && $0 != 0x0D }
+        })
+      self.needles = needles
+      self.bytes = needles.map { Array($0.utf8) }
+      self.all = needles.isEmpty ? 0 : UInt64.max >> UInt64(64 - needles.count)
+    }
+
+    /// The bit of `needle`, 0 when it is not one.
+    func bit(_ needle: String) -> UInt64 {
+      needles.firstIndex(of: needle).map { UInt64(1) << UInt64($0) } ?? 0
+    }
+
+    func found(in text: String) -> UInt64 {
+      var text = text
+      let onBytes = text.withUTF8 { b -> UInt64? in
+        guard ASCIISearch.isASCII(b) else { return nil }
+        guard let base = b.baseAddress else { return 0 }
+        var found: UInt64 = 0
+        var from = 0
+        while from < b.count, let hit = memchr(base + from, 0x22, b.count - from) {
+          let at = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+          for (i, needle) in bytes.enumerated() where found & (UInt64(1) << UInt64(i)) == 0 {
+            guard needle.count <= b.count - at else { continue }
+            let same = needle.withUnsafeBufferPointer { n in
+              n.baseAddress.map { memcmp(base + at, $0, n.count) == 0 } ?? false
+            }
+            if same { found |= UInt64(1) << UInt64(i) }
+          }
+          from = at + 1
+        }
+        return found
+      }
+      if let onBytes { return onBytes }
+      var found: UInt64 = 0
+      for (i, needle) in needles.enumerated() where ObjectStreamParser.has(needle, text) {
+        found |= UInt64(1) << UInt64(i)
+      }
+      return found
+    }
   }
 
   private let context: ParseContext
@@ -284,7 +348,7 @@ package struct ObjectStreamParser: LineParser {
   private static let maximumConditions = 64
 
   /// Keys that tell a piece of a pod's or node's status.
-  private static let pieceKeys = ["state", "restartCount", "containerStatuses", "type", "status", "lastTransitionTime"]
+  static let pieceKeys = ["state", "restartCount", "containerStatuses", "type", "status", "lastTransitionTime"]
 
   /// `"web": {` or `"containerStatuses": [`: a member of an object, pasted without the object.
   static func isMemberFragment(_ text: String) -> Bool {
