@@ -25,7 +25,38 @@ struct KubeletEventLog: Sendable {
     var last: [Evidence] = []
   }
 
-  var byIdentity: [EventIdentity: Gathered] = [:]
+  /// An identity as `byIdentity`'s key: one reference, with its hash computed once. A dictionary
+  /// copies a stored key to compare it with the one looked for, and an `EventIdentity` is eleven
+  /// fields, nine of them strings: keyed by the identity itself, every "Event occurred" line
+  /// retained and released the nine strings of each key it was compared with, cold on a long log
+  /// (`perf`, docs/architecture.md "Speed of the kubelet-log path"). Equal keys are equal
+  /// identities, as before: the hashes (equal for equal identities) and then the identities are
+  /// compared.
+  struct Key: Hashable, Sendable {
+    final class Box: Sendable {
+      let identity: EventIdentity
+      let hash: Int
+
+      init(_ identity: EventIdentity) {
+        self.identity = identity
+        hash = identity.hashValue
+      }
+    }
+
+    let box: Box
+
+    init(_ identity: EventIdentity) { box = Box(identity) }
+
+    var identity: EventIdentity { box.identity }
+
+    static func == (a: Key, b: Key) -> Bool {
+      a.box === b.box || (a.box.hash == b.box.hash && a.box.identity == b.box.identity)
+    }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(box.hash) }
+  }
+
+  var byIdentity: [Key: Gathered] = [:]
 
   /// Takes one log record if it is an "Event occurred" line; false otherwise.
   mutating func add(_ log: LogRecord) -> Bool {
@@ -35,7 +66,8 @@ struct KubeletEventLog: Sendable {
     // Changed in place: a copy taken out of the dictionary and stored back would copy the set of
     // line hashes on every line (copy on write), which grows with the identity's lines.
     Self.gather(
-      log, line: hasher.finalize(), into: &byIdentity[EventIdentity(event), default: Gathered(event: event, lines: [])])
+      log, line: hasher.finalize(),
+      into: &byIdentity[Key(EventIdentity(event)), default: Gathered(event: event, lines: [])])
     return true
   }
 
@@ -79,12 +111,12 @@ struct KubeletEventLog: Sendable {
 
   /// One observation per identity, with its evidence sample.
   var events: [(Event, EventIdentity)] {
-    byIdentity.map { identity, gathered in
+    byIdentity.map { key, gathered in
       var e = gathered.event
       var sample = EvidenceSample()
       for line in gathered.first + gathered.last { sample.insert([line]) }
       e.evidence = sample.lines
-      return (e, identity)
+      return (e, key.identity)
     }
   }
 

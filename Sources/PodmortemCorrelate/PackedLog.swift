@@ -104,12 +104,43 @@ package struct PackedLog: Hashable, Sendable {
     return flags & (Self.restartFlag | Self.pastedFlag) == 0 ? 1 : header.end
   }
 
-  /// `r`'s encoding, written once into scratch room of `bound(r)` bytes and handed to `body`.
+  /// `r`'s encoding, written once into scratch room and handed to `body`.
+  ///
+  /// A record of a line of at most `stackLine` bytes is written first into `stackRoom` bytes on
+  /// the stack: `withUnsafeTemporaryAllocation` of at most 1,024 bytes is a stack allocation
+  /// without a question to the runtime, where room of `bound(r)` (over 1 KiB for most kubelet
+  /// lines) was a heap allocation and a walk over every string to size it, on every record
+  /// (callgrind, docs/architecture.md "Speed of the kubelet-log path"). Only when the encoding
+  /// does not fit is it written again into room of `bound(r)`. Both give the same bytes: the
+  /// encoding is a function of the record, not of the room (`PackedEncodingTests`).
   private static func encoded<T>(_ r: borrowing LogRecord, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+    if r.evidence.text.utf8.count <= stackLine {
+      let done: T? = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: stackRoom) { room in
+        guard let written = encode(r, into: room) else { return nil }
+        return body(UnsafeBufferPointer(rebasing: room[..<written]))
+      }
+      if let done { return done }
+    }
+    return encodedInBound(r, body)
+  }
+
+  /// `encoded`'s room on the stack, and the longest line it is tried for (a longer line leaves
+  /// too little room for the rest; its record goes to `bound(r)` at once).
+  static let stackRoom = 1_024
+  static let stackLine = 512
+
+  /// `r`'s encoding written into room of `bound(r)` bytes, which always holds it.
+  private static func encodedInBound<T>(_ r: borrowing LogRecord, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
     withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bound(r)) { room in
-      let written = encode(r, into: room)
+      guard let written = encode(r, into: room) else { preconditionFailure("an encoding exceeds its bound") }
       return body(UnsafeBufferPointer(rebasing: room[..<written]))
     }
+  }
+
+  /// `r`'s encoding as `encoded` writes it (`stack`) or as written into room of `bound(r)`
+  /// alone, what every record was written into before: the two are compared by the tests.
+  static func encoding(_ r: LogRecord, stack: Bool) -> [UInt8] {
+    stack ? encoded(r) { Array($0) } : encodedInBound(r) { Array($0) }
   }
 
   /// At least the size of `r`'s encoding: each string as its bytes (a form byte, a count of at
@@ -146,7 +177,8 @@ package struct PackedLog: Hashable, Sendable {
     self = PackedLog(r, bytes: buffer)
   }
 
-  /// Writes `r`'s encoding into `buffer` (room of at least `bound(r)` bytes); returns its size. The strings are written
+  /// Writes `r`'s encoding into `buffer`; returns its size, or nil when `buffer` is too small
+  /// (room of `bound(r)` bytes never is). The strings are written
   /// in this order: `evidence.text`, `text`, `message`, `severity`, `node`, `namespace`, `pod`,
   /// `container`, `captures` (a count, then each key and value), then `fields` (the same). What
   /// rules read most (`capture(_:)`, `message`, `pod`, `container`) comes before the fields, the
@@ -158,7 +190,7 @@ package struct PackedLog: Hashable, Sendable {
   /// parser takes them from the line in order, so most are found at once), the other strings in
   /// the record's text. Any place holding the same bytes gives back the same string, so the
   /// encoding stays a function of the record.
-  private static func encode(_ r: borrowing LogRecord, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+  private static func encode(_ r: borrowing LogRecord, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int? {
     var line = r.evidence.text
     var text = r.text
     var message = r.message
@@ -175,6 +207,7 @@ package struct PackedLog: Hashable, Sendable {
         w.unsigned(UInt(bitPattern: pasted.line))
       }
       w.put(r.evidence.text)
+      if w.full { return nil }
       let textCount = text.utf8.count
       let lineEnd = text.withUTF8 { t in
         t.count <= l.count && PackedLog.same(UnsafeBufferPointer(rebasing: l[(l.count - t.count)...]), t)
@@ -197,18 +230,24 @@ package struct PackedLog: Hashable, Sendable {
       w.put(r.namespace, within: textStart)
       w.put(r.pod, within: textStart)
       w.put(r.container, within: textStart)
+      // The pairs read in place through their arrays' storage, not copied out one by one (a copy
+      // of a pair retains both its strings and releases them after).
       w.count(r.captures.count)
-      for kv in r.captures {
-        w.put(kv.key)
-        w.put(kv.value, within: textStart)
+      r.captures.withUnsafeBufferPointer { captures in
+        for i in captures.indices {
+          w.put(captures[i].key)
+          w.put(captures[i].value, within: textStart)
+        }
       }
       w.count(r.fields.count)
       var cursor = textStart
-      for kv in r.fields {
-        w.put(kv.key, from: &cursor)
-        w.put(kv.value, from: &cursor)
+      r.fields.withUnsafeBufferPointer { fields in
+        for i in fields.indices {
+          w.put(fields[i].key, from: &cursor)
+          w.put(fields[i].value, from: &cursor)
+        }
       }
-      return w.at
+      return w.full ? nil : w.at
     }
   }
 
@@ -248,6 +287,17 @@ package struct PackedLog: Hashable, Sendable {
     return string(&i, line: nil, text: nil) ?? ""
   }
 
+  /// `body` given the UTF-8 bytes of `s`, read where they are (a native string's storage is
+  /// contiguous), else from a copy made contiguous. `String.withUTF8` is mutating, so calling it
+  /// took a copy of every string written, a retain and a release each (callgrind,
+  /// docs/architecture.md "Speed of the kubelet-log path").
+  @inline(__always)
+  static func withUTF8<R>(_ s: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+    if let r = s.utf8.withContiguousStorageIfAvailable(body) { return r }
+    var copy = s
+    return copy.withUTF8(body)
+  }
+
   /// Whether two byte buffers hold the same bytes.
   static func same(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
     guard a.count == b.count else { return false }
@@ -255,12 +305,14 @@ package struct PackedLog: Hashable, Sendable {
     return memcmp(pa, pb, a.count) == 0
   }
 
-  /// Writes the encoding into room of at least `bound` bytes; a write past the room's end traps.
+  /// Writes the encoding into room; a write past the room's end is not made and sets `full`.
   private struct Writer {
     let buffer: UnsafeMutableBufferPointer<UInt8>
     /// The line's text, which `Form.slice` strings point into.
     let line: UnsafeBufferPointer<UInt8>
     var at = 0
+    /// Whether a write did not fit: the encoding is then incomplete.
+    var full = false
 
     init(_ buffer: UnsafeMutableBufferPointer<UInt8>, line: UnsafeBufferPointer<UInt8>) {
       self.buffer = buffer
@@ -278,7 +330,10 @@ package struct PackedLog: Hashable, Sendable {
     }
 
     mutating func byte(_ b: UInt8) {
-      precondition(at < buffer.count)
+      guard at < buffer.count else {
+        full = true
+        return
+      }
       buffer[at] = b
       at += 1
     }
@@ -298,18 +353,21 @@ package struct PackedLog: Hashable, Sendable {
 
     /// `string` as its bytes.
     mutating func put(_ string: String?) {
-      guard var s = string else {
+      guard let s = string else {
         byte(Form.absent.rawValue)
         return
       }
-      s.withUTF8 { bytes in putBytes(bytes) }
+      PackedLog.withUTF8(s) { bytes in putBytes(bytes) }
     }
 
     private mutating func putBytes(_ bytes: UnsafeBufferPointer<UInt8>) {
       byte(Form.bytes.rawValue)
       count(bytes.count)
       guard let from = bytes.baseAddress, bytes.count > 0 else { return }
-      precondition(at + bytes.count <= buffer.count)
+      guard bytes.count <= buffer.count - at else {
+        full = true
+        return
+      }
       guard let base = buffer.baseAddress else { return }
       UnsafeMutableRawPointer(base + at).copyMemory(from: from, byteCount: bytes.count)
       at += bytes.count
@@ -318,11 +376,11 @@ package struct PackedLog: Hashable, Sendable {
     /// `string` as where the line holds its bytes at or after `from`, when they are there and
     /// that is shorter; `from` moves past them.
     mutating func put(_ string: String?, from cursor: inout Int) {
-      guard var s = string else {
+      guard let s = string else {
         byte(Form.absent.rawValue)
         return
       }
-      s.withUTF8 { bytes in
+      PackedLog.withUTF8(s) { bytes in
         if let offset = find(bytes, from: cursor) {
           cursor = offset + bytes.count
           if putSlice(offset, bytes.count) { return }
@@ -334,11 +392,11 @@ package struct PackedLog: Hashable, Sendable {
     /// `string` as where the line holds its bytes at or after `start`, when it does and that is
     /// shorter.
     mutating func put(_ string: String?, within start: Int) {
-      guard var s = string else {
+      guard let s = string else {
         byte(Form.absent.rawValue)
         return
       }
-      s.withUTF8 { bytes in
+      PackedLog.withUTF8(s) { bytes in
         if let offset = find(bytes, from: start), putSlice(offset, bytes.count) { return }
         putBytes(bytes)
       }
