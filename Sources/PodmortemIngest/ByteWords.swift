@@ -19,25 +19,7 @@ enum ByteWords {
   /// such byte). `JSONFramerTests` holds it, and the scanner that uses it, to the byte loops they replaced.
   @inline(__always)
   static func stringStop(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
-    let n = bytes.count
-    var j = start
-    if let base = bytes.baseAddress {
-      let raw = UnsafeRawPointer(base)
-      while j + 8 <= n {
-        let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: j, as: UInt64.self))
-        let marks =
-          zeroBytes(w ^ 0x2222_2222_2222_2222) | zeroBytes(w ^ 0x5C5C_5C5C_5C5C_5C5C)
-          | zeroBytes(w ^ 0x0A0A_0A0A_0A0A_0A0A)
-        if marks != 0 { return j + marks.trailingZeroBitCount >> 3 }
-        j += 8
-      }
-    }
-    while j < n {
-      let b = bytes[j]
-      if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b == UInt8(ascii: "\n") { break }
-      j += 1
-    }
-    return j
+    stop(bytes, from: start, lineFeedEnds: true)
   }
 
   /// The index of the first `"` or `\` from `from` on, or `bytes.count`: `stringStop` without
@@ -45,20 +27,28 @@ enum ByteWords {
   /// end. `GoStringBytesTests` holds it to the byte loop at every start of random windows.
   @inline(__always)
   static func quoteStop(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+    stop(bytes, from: start, lineFeedEnds: false)
+  }
+
+  /// The first `"` or `\` from `start` on (or line feed, when `lineFeedEnds`), or `bytes.count`;
+  /// inlined into both callers with `lineFeedEnds` a constant, so each keeps its own loop.
+  @inline(__always)
+  private static func stop(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, lineFeedEnds: Bool) -> Int {
     let n = bytes.count
     var j = start
     if let base = bytes.baseAddress {
       let raw = UnsafeRawPointer(base)
       while j + 8 <= n {
         let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: j, as: UInt64.self))
-        let marks = zeroBytes(w ^ 0x2222_2222_2222_2222) | zeroBytes(w ^ 0x5C5C_5C5C_5C5C_5C5C)
+        var marks = zeroBytes(w ^ 0x2222_2222_2222_2222) | zeroBytes(w ^ 0x5C5C_5C5C_5C5C_5C5C)
+        if lineFeedEnds { marks |= zeroBytes(w ^ 0x0A0A_0A0A_0A0A_0A0A) }
         if marks != 0 { return j + marks.trailingZeroBitCount >> 3 }
         j += 8
       }
     }
     while j < n {
       let b = bytes[j]
-      if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { break }
+      if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || lineFeedEnds && b == UInt8(ascii: "\n") { break }
       j += 1
     }
     return j
