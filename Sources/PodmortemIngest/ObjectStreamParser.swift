@@ -78,70 +78,12 @@ package struct ObjectStreamParser: LineParser {
   }
 
   /// The quoted keys the sniffer looks for in a head's every line, and the kubelet JSON log's.
-  static let keyNeedles = QuotedNeedles(
+  static let keyNeedles = ASCIISearch.QuotedNeedles(
     ["apiVersion", "kind", "items", "type", "object", "verb", "event", "involvedObject", "regarding"].map {
       "\"\($0)\""
     } + ["\"ts\":", "\"msg\":"])
   /// The quoted keys of a piece of a pod's or node's status (`pieceKeys`).
-  static let pieceNeedles = QuotedNeedles(pieceKeys.map { "\"\($0)\"" })
-
-  /// Needles that each begin with `"`, looked for in a line at once: `found(in:)` has bit `i` set
-  /// when `has(needles[i], text)`. A JSON head's lines were asked for a dozen keys one by one, each
-  /// a pass over the line and a needle built by interpolation (the sniffer was a third of a
-  /// cluster-info-dump bundle's run, docs/architecture.md "Sniffing a head of long lines"). On an
-  /// ASCII line, where `has` compares bytes (`ASCIISearch`), every occurrence of a needle starts
-  /// at one of the line's quotes, so the quotes are found with `memchr` and each needle compared
-  /// there; any other line is asked needle by needle, as before.
-  struct QuotedNeedles: Sendable {
-    let needles: [String]
-    private let bytes: [[UInt8]]
-    /// Every needle's bit.
-    let all: UInt64
-
-    init(_ needles: [String]) {
-      precondition(needles.count <= 64)
-      precondition(
-        needles.allSatisfy { n in
-          n.utf8.first == 0x22 && n.utf8.allSatisfy { $0 < 0x80 && $0 != 0x0A && $0 != 0x0D }
-        })
-      self.needles = needles
-      self.bytes = needles.map { Array($0.utf8) }
-      self.all = needles.isEmpty ? 0 : UInt64.max >> UInt64(64 - needles.count)
-    }
-
-    /// The bit of `needle`, 0 when it is not one.
-    func bit(_ needle: String) -> UInt64 {
-      needles.firstIndex(of: needle).map { UInt64(1) << UInt64($0) } ?? 0
-    }
-
-    func found(in text: String) -> UInt64 {
-      var text = text
-      let onBytes = text.withUTF8 { b -> UInt64? in
-        guard ASCIISearch.isASCII(b) else { return nil }
-        guard let base = b.baseAddress else { return 0 }
-        var found: UInt64 = 0
-        var from = 0
-        while from < b.count, let hit = memchr(base + from, 0x22, b.count - from) {
-          let at = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
-          for (i, needle) in bytes.enumerated() where found & (UInt64(1) << UInt64(i)) == 0 {
-            guard needle.count <= b.count - at else { continue }
-            let same = needle.withUnsafeBufferPointer { n in
-              n.baseAddress.map { memcmp(base + at, $0, n.count) == 0 } ?? false
-            }
-            if same { found |= UInt64(1) << UInt64(i) }
-          }
-          from = at + 1
-        }
-        return found
-      }
-      if let onBytes { return onBytes }
-      var found: UInt64 = 0
-      for (i, needle) in needles.enumerated() where ObjectStreamParser.has(needle, text) {
-        found |= UInt64(1) << UInt64(i)
-      }
-      return found
-    }
-  }
+  static let pieceNeedles = ASCIISearch.QuotedNeedles(pieceKeys.map { "\"\($0)\"" })
 
   private let context: ParseContext
   private let converter: KubeObjectConverter

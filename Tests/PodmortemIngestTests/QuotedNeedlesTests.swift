@@ -6,7 +6,7 @@ import Testing
 
 @testable import PodmortemIngest
 
-/// The JSON sniffer looks for its quoted keys in a line at once (`ObjectStreamParser.QuotedNeedles`)
+/// The JSON sniffer looks for its quoted keys in a line at once (`ASCIISearch.QuotedNeedles`)
 /// instead of one `has` per key. These tests hold the new search to `has`, and the sniffer to the
 /// one it replaced, kept here whole as the reference.
 @Suite struct QuotedNeedlesTests {
