@@ -62,10 +62,12 @@ package struct Correlator: Sendable {
 
   package init() {}
 
-  /// Merges one record. It is taken (`consuming`) so a log record moves into its sample instead of
-  /// being copied there.
-  package mutating func add(_ record: consuming Record) {
-    switch consume record {
+  /// Merges one record. It is borrowed, not taken: a log record is packed into its sample (read,
+  /// not kept), so taking it made every caller copy its borrowed record first, a retain of each of
+  /// its strings and a release after (docs/architecture.md "Speed of the kubelet-log path"); what
+  /// is kept of another kind of record is copied where it is stored.
+  package mutating func add(_ record: Record) {
+    switch record {
     case .event(let event):
       if event.involved.isUnnamed, let block = event.involved.pastedAt,
         event.involved.kind.map({ $0.lowercased() == "pod" }) ?? true

@@ -39,8 +39,8 @@ package struct LogSample: Sendable {
   package init() {}
 
   /// Takes `record` into the sample when it is among the first or last `keep` of its pattern,
-  /// packed once for both ends.
-  package mutating func insert(_ record: consuming LogRecord) {
+  /// packed once for both ends. The record is borrowed: only its packing is kept.
+  package mutating func insert(_ record: LogRecord) {
     if let id = record.patternID {
       // Through the subscript's modify accessor: the kept arrays are changed in place, not copied.
       Self.keep(record, in: &byPattern[id, default: Ends()])

@@ -143,6 +143,14 @@ package struct PackedLog: Hashable, Sendable {
     stack ? encoded(r) { Array($0) } : encodedInBound(r) { Array($0) }
   }
 
+  /// `r`'s encoding written into room of `room` bytes, nil when it does not fit there: what
+  /// `encode` answers for every room, which the tests compare near the end of the room too.
+  static func encoding(_ r: LogRecord, room: Int) -> [UInt8]? {
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: room) { buffer in
+      encode(r, into: buffer).map { Array(UnsafeBufferPointer(rebasing: buffer[..<$0])) }
+    }
+  }
+
   /// At least the size of `r`'s encoding: each string as its bytes (a form byte, a count of at
   /// most 10 bytes, the bytes; a string is written otherwise only when that is shorter) and each
   /// count of at most 10 bytes.
@@ -174,7 +182,13 @@ package struct PackedLog: Hashable, Sendable {
         buffer = Array(encoding)
       }
     }
-    self = PackedLog(r, bytes: buffer)
+    // Each property assigned, not the whole value replaced (`self = PackedLog(r, bytes:)` was an
+    // outlined copy of the new value and a destroy of the old, 0.55 % of the 128 MiB log's run:
+    // docs/architecture.md "Speed of the kubelet-log path"). The same four as `init(_:bytes:)`.
+    ref = r.evidence.ref
+    bytes = buffer
+    patternID = r.patternID
+    time = r.time
   }
 
   /// Writes `r`'s encoding into `buffer`; returns its size, or nil when `buffer` is too small
@@ -191,10 +205,10 @@ package struct PackedLog: Hashable, Sendable {
   /// the record's text. Any place holding the same bytes gives back the same string, so the
   /// encoding stays a function of the record.
   private static func encode(_ r: borrowing LogRecord, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int? {
-    var line = r.evidence.text
-    var text = r.text
-    var message = r.message
-    return line.withUTF8 { l in
+    // The three strings' bytes read where they are (`withUTF8` below), not through the mutating
+    // `String.withUTF8` on a copy of each, a retain and a release apiece.
+    let text = r.text
+    return PackedLog.withUTF8(r.evidence.text) { l in
       var w = Writer(buffer, line: l)
       var flags = originBits(r.origin)
       if r.previousRun { flags |= previousRunFlag }
@@ -209,7 +223,7 @@ package struct PackedLog: Hashable, Sendable {
       w.put(r.evidence.text)
       if w.full { return nil }
       let textCount = text.utf8.count
-      let lineEnd = text.withUTF8 { t in
+      let lineEnd = PackedLog.withUTF8(text) { t in
         t.count <= l.count && PackedLog.same(UnsafeBufferPointer(rebasing: l[(l.count - t.count)...]), t)
       }
       // Where the record's text begins in the line, when it is the line's end.
@@ -220,7 +234,7 @@ package struct PackedLog: Hashable, Sendable {
       } else {
         w.put(r.text)
       }
-      if message.withUTF8({ m in text.withUTF8 { t in PackedLog.same(m, t) } }) {
+      if PackedLog.withUTF8(r.message, { m in PackedLog.withUTF8(text) { t in PackedLog.same(m, t) } }) {
         w.byte(Form.text.rawValue)
       } else {
         w.put(r.message, within: textStart)
@@ -403,12 +417,45 @@ package struct PackedLog: Hashable, Sendable {
     }
 
     /// Writes a slice when it is shorter than the bytes it stands for; false otherwise.
+    ///
+    /// A slice is shorter when its offset's count is shorter than the bytes (`countSize(offset) <
+    /// n`; the test before, `countSize(offset) + countSize(n) < countSize(n) + n`, had the count
+    /// of `n` on both sides). With room for the longest slice left (a form byte and two counts of
+    /// at most 10 bytes) it is written through one pointer, where each byte was a call that
+    /// checked the room on its own: 80 instructions a slice, now 37, and a kubelet record has a
+    /// dozen (callgrind, docs/architecture.md "Speed of the kubelet-log path"). Near the room's
+    /// end it is written byte by byte as before, so a slice that does not fit sets `full`.
     private mutating func putSlice(_ offset: Int, _ n: Int) -> Bool {
-      guard Self.countSize(offset) + Self.countSize(n) < Self.countSize(n) + n else { return false }
-      byte(Form.slice.rawValue)
-      count(offset)
-      count(n)
+      guard Self.countSize(offset) < n else { return false }
+      guard buffer.count - at >= Self.longestSlice, let base = buffer.baseAddress else {
+        byte(Form.slice.rawValue)
+        count(offset)
+        count(n)
+        return true
+      }
+      var p = base + at
+      p.pointee = Form.slice.rawValue
+      p = Self.leb(UInt(offset), at: p + 1)
+      p = Self.leb(UInt(n), at: p)
+      at = p - base
       return true
+    }
+
+    /// A slice's most bytes: its form and two counts of at most 10 bytes.
+    private static let longestSlice = 21
+
+    /// `n` in LEB128 at `p`, as `unsigned` writes it; returns the place after it.
+    @inline(__always)
+    private static func leb(_ n: UInt, at p: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+      var n = n
+      var p = p
+      while n >= 0x80 {
+        p.pointee = UInt8(n & 0x7F) | 0x80
+        p += 1
+        n >>= 7
+      }
+      p.pointee = UInt8(n)
+      return p + 1
     }
 
     /// The first place at or after `start` where the line holds `bytes` (of 3 bytes or more: a
@@ -418,16 +465,20 @@ package struct PackedLog: Hashable, Sendable {
         let needle = bytes.baseAddress
       else { return nil }
       // The first byte found with `memchr`, the last compared before the rest with `memcmp`
-      // (a common first byte alone sent most candidates to `memcmp`).
+      // (a common first byte alone sent most candidates to `memcmp`). The candidates are walked
+      // as pointers up to the last place the bytes fit, `lastStart`, where the loop recomputed
+      // the room left and converted the hit back to an offset on every step.
+      guard line.count - start >= bytes.count else { return nil }
       let first = Int32(needle[0])
       let last = bytes.count - 1
       let lastByte = needle[last]
-      var at = start
-      while line.count - at >= bytes.count {
-        guard let hit = memchr(base + at, first, line.count - at - bytes.count + 1) else { return nil }
-        at = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
-        if base[at + last] == lastByte && memcmp(base + at, needle, bytes.count) == 0 { return at }
-        at += 1
+      let lastStart = base + (line.count - bytes.count)
+      var p = base + start
+      while p <= lastStart {
+        guard let hit = memchr(p, first, lastStart - p + 1) else { return nil }
+        let at = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self))
+        if at[last] == lastByte && memcmp(at, needle, bytes.count) == 0 { return at - base }
+        p = at + 1
       }
       return nil
     }

@@ -91,33 +91,70 @@ import Testing
   func encodesHostileRecordsAlikeInEitherRoom(seed: UInt64) {
     var rng = SplitMix64(seed: seed)
     for _ in 0..<150 {
-      let lineSize = [0, 1, 60, 250, 480, 511, 512, 513, 700][rng.below(9)]
-      var line: [UInt8] = []
-      while line.count < lineSize { line += Self.bytes(&rng, pieces: 1) }
-      func piece() -> String {
-        if !line.isEmpty, rng.below(2) == 0 {
-          let from = rng.below(line.count)
-          return String(decoding: line[from..<min(line.count, from + rng.below(120))], as: UTF8.self)
-        }
-        return String(decoding: Self.bytes(&rng, pieces: rng.below(60)), as: UTF8.self)
+      Self.expectOneEncoding(Self.hostileRecord(&rng, lineSizes: [0, 1, 60, 250, 480, 511, 512, 513, 700]))
+    }
+  }
+
+  /// A record of a line of one of `lineSizes` bytes (about: whole pieces), whose strings are
+  /// pieces of the line or not.
+  static func hostileRecord(_ rng: inout SplitMix64, lineSizes: [Int]) -> LogRecord {
+    let lineSize = lineSizes[rng.below(lineSizes.count)]
+    var line: [UInt8] = []
+    while line.count < lineSize { line += Self.bytes(&rng, pieces: 1) }
+    func piece() -> String {
+      if !line.isEmpty, rng.below(2) == 0 {
+        let from = rng.below(line.count)
+        return String(decoding: line[from..<min(line.count, from + rng.below(120))], as: UTF8.self)
       }
-      let text = String(decoding: line, as: UTF8.self)
-      var r = LogRecord(
-        origin: [.kubelet, .container, .node, .other][rng.below(4)], message: piece(),
-        evidence: Evidence(ref: SourceRef(source: "kubelet.log", line: rng.below(9_000)), text: text))
-      r.text = rng.below(2) == 0 ? text : piece()
-      r.severity = rng.below(2) == 0 ? nil : piece()
-      r.node = rng.below(2) == 0 ? nil : piece()
-      r.namespace = rng.below(2) == 0 ? nil : piece()
-      r.pod = rng.below(2) == 0 ? nil : piece()
-      r.container = rng.below(2) == 0 ? nil : piece()
-      r.fields = (0..<rng.below(12)).map { _ in KeyValue(piece(), piece()) }
-      r.captures = (0..<rng.below(6)).map { _ in KeyValue(piece(), piece()) }
-      r.patternID = rng.below(2) == 0 ? nil : "kubelet.probe-failed"
-      if rng.below(5) == 0 { r.restartNumber = rng.below(3) - 1 }
-      if rng.below(5) == 0 { r.pastedAt = SourceRef(source: piece(), line: rng.below(40)) }
-      r.previousRun = rng.below(4) == 0
-      Self.expectOneEncoding(r)
+      return String(decoding: Self.bytes(&rng, pieces: rng.below(60)), as: UTF8.self)
+    }
+    let text = String(decoding: line, as: UTF8.self)
+    var r = LogRecord(
+      origin: [.kubelet, .container, .node, .other][rng.below(4)], message: piece(),
+      evidence: Evidence(ref: SourceRef(source: "kubelet.log", line: rng.below(9_000)), text: text))
+    r.text = rng.below(2) == 0 ? text : piece()
+    r.severity = rng.below(2) == 0 ? nil : piece()
+    r.node = rng.below(2) == 0 ? nil : piece()
+    r.namespace = rng.below(2) == 0 ? nil : piece()
+    r.pod = rng.below(2) == 0 ? nil : piece()
+    r.container = rng.below(2) == 0 ? nil : piece()
+    r.fields = (0..<rng.below(12)).map { _ in KeyValue(piece(), piece()) }
+    r.captures = (0..<rng.below(6)).map { _ in KeyValue(piece(), piece()) }
+    r.patternID = rng.below(2) == 0 ? nil : "kubelet.probe-failed"
+    if rng.below(5) == 0 { r.restartNumber = rng.below(3) - 1 }
+    if rng.below(5) == 0 { r.pastedAt = SourceRef(source: piece(), line: rng.below(40)) }
+    r.previousRun = rng.below(4) == 0
+    return r
+  }
+
+  /// Whether `PackedLog`'s encoder writes what the encoder before it wrote, kept as the reference
+  /// (`ReferencePackedEncoding`): in room of the bound, and in every room from too small by 40
+  /// bytes to larger by 24 (a slice, a count or a string cut by the room's end makes both answer
+  /// nil), and in the first 40 rooms.
+  private static func expectReferenceBytes(_ r: LogRecord) {
+    let bound = ReferencePackedEncoding.bound(r)
+    let reference = ReferencePackedEncoding.encoding(r, room: bound)
+    #expect(reference != nil)
+    #expect(PackedLog.encoding(r, room: bound) == reference)
+    #expect(PackedLog.encoding(r, stack: true) == reference)
+    let size = reference?.count ?? 0
+    for room in Array(0..<min(40, size)) + Array(max(0, size - 40)...(size + 24)) {
+      #expect(PackedLog.encoding(r, room: room) == ReferencePackedEncoding.encoding(r, room: room))
+    }
+  }
+
+  @Test func writesTheReferenceBytesForTheSamples() {
+    for r in Self.sampleRecords { Self.expectReferenceBytes(r) }
+  }
+
+  /// Seeded hostile records (NUL, CR LF, tabs, a Kelvin sign, a dotted capital I, combining
+  /// accents, bytes that are not UTF-8, strings the line holds and does not), lines of 0 bytes to
+  /// 40,000 (offsets of one, two and three bytes in a slice).
+  @Test(arguments: 0..<8)
+  func writesTheReferenceBytesForHostileRecords(seed: UInt64) {
+    var rng = SplitMix64(seed: seed)
+    for _ in 0..<120 {
+      Self.expectReferenceBytes(Self.hostileRecord(&rng, lineSizes: [0, 1, 3, 60, 127, 128, 250, 513, 700, 40_000]))
     }
   }
 }
