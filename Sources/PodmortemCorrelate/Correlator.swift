@@ -172,7 +172,7 @@ package struct Correlator: Sendable {
   package mutating func finishReleasing(timelines: Bool = true) -> CorrelatedState {
     var book = EventBook()
     swap(&book, &self.book)
-    for (event, identity) in kubeletEvents.events { book.add(event, identity: identity) }
+    kubeletEvents.drainEvents { event, identity in book.add(event, identity: identity) }
     let events = book.drainMerged(now: now?.date)
     // A pasted pod the input does not name (a `status:` block below a kubelet excerpt), in a source
     // whose log lines name one pod and no other: that pod, as the block's nameless lines would be.

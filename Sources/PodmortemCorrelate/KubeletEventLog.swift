@@ -111,13 +111,27 @@ struct KubeletEventLog: Sendable {
 
   /// One observation per identity, with its evidence sample.
   var events: [(Event, EventIdentity)] {
-    byIdentity.map { key, gathered in
-      var e = gathered.event
-      var sample = EvidenceSample()
-      for line in gathered.first + gathered.last { sample.insert([line]) }
-      e.evidence = sample.lines
-      return (e, key.identity)
-    }
+    byIdentity.map { key, gathered in (Self.observation(gathered), key.identity) }
+  }
+
+  /// `events`, handed to `body` one at a time and let go of as they are: an identity's line
+  /// hashes and kept lines are freed once its event is made, and no array of every event is
+  /// built beside the event book they go into. On the 128 MiB gzip run the heap peaked there,
+  /// with the whole log and that array live (docs/architecture.md "Memory of the kubelet-log
+  /// run"). The order is the dictionary's, as `events`'s is: the book's merge does not depend on
+  /// the order of its events. The log is left empty.
+  mutating func drainEvents(_ body: (Event, EventIdentity) -> Void) {
+    while let (key, gathered) = byIdentity.popFirst() { body(Self.observation(gathered), key.identity) }
+    byIdentity = [:]
+  }
+
+  /// The event of one identity's lines, with its evidence sample.
+  private static func observation(_ gathered: Gathered) -> Event {
+    var e = gathered.event
+    var sample = EvidenceSample()
+    for line in gathered.first + gathered.last { sample.insert([line]) }
+    e.evidence = sample.lines
+    return e
   }
 
   /// The event a line records, from the key/value fields the kubelet log parser unquoted.

@@ -28,14 +28,65 @@ package struct PackedLog: Hashable, Sendable {
   package private(set) var time: TimeRange?
 
   /// How a string is written: absent, as its bytes, as the end of the line's text (its length
-  /// only), as the record's text (nothing more), or as bytes the line's text holds at an offset
-  /// (the offset and the length: a field's value, a capture, the pod's name).
+  /// only), as the record's text (nothing more), as bytes the line's text holds at an offset
+  /// (the offset and the length: a field's value, a capture, the pod's name), or as bytes the
+  /// line holds escaped (`escaped`: the offset and the length of the escaped bytes).
   private enum Form: UInt8 {
     case absent = 0
     case bytes = 1
     case lineEnd = 2
     case text = 3
     case slice = 4
+    case escaped = 5
+  }
+
+  /// A klog line quotes its message and values as Go does (`strconv.Quote`), so a string with a
+  /// `"` or a `\` is not in the line as it is: an `err=` or `output=` value, a mounted volume's
+  /// message (`started for volume \"kube-api-access-…\"`). Written as their bytes, these were
+  /// 1.7 MB of the 11.4 MB of the kept records' buffers of an 8 MiB slice of the bench log
+  /// (docs/architecture.md "Memory of the kubelet-log run"). `escape` writes each `"` and `\` of
+  /// a string with a `\` before it; when the line holds that, the string is written as where
+  /// (`Form.escaped`) and read back with `unescape`, which drops each `\` and keeps the byte
+  /// after it: `unescape(escape(s))` is `s`'s bytes, whatever the line's quoting meant, so the
+  /// record read back is the record packed, and the encoding is still a function of the record.
+  static let quote = UInt8(ascii: "\"")
+  static let backslash = UInt8(ascii: "\\")
+
+  /// `escape(s)`'s bytes: `bytes` with a `\` before each `"` and `\`; nil when there are none
+  /// (the string is then in the line as it is, or not at all). `body` is given room on the stack
+  /// for a short string.
+  static func withEscaped<T>(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T? {
+    var extra = 0
+    for b in bytes where b == quote || b == backslash { extra += 1 }
+    guard extra > 0 else { return nil }
+    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count + extra) { room in
+      var j = 0
+      for b in bytes {
+        if b == quote || b == backslash {
+          room[j] = backslash
+          j += 1
+        }
+        room[j] = b
+        j += 1
+      }
+      return body(UnsafeBufferPointer(room))
+    }
+  }
+
+  /// The string whose `escape` is `e`: each `\` dropped and the byte after it kept (a `\` at
+  /// the end, which `escape` never writes, kept).
+  static func unescape(_ e: UnsafeBufferPointer<UInt8>) -> String {
+    String(unsafeUninitializedCapacity: e.count) { out in
+      var i = 0
+      var j = 0
+      while i < e.count {
+        if e[i] == backslash, i + 1 < e.count { i += 1 }
+        out[j] = e[i]
+        i += 1
+        j += 1
+      }
+      return j
+    }
   }
 
   package init(_ r: borrowing LogRecord) {
@@ -398,6 +449,9 @@ package struct PackedLog: Hashable, Sendable {
         if let offset = find(bytes, from: cursor) {
           cursor = offset + bytes.count
           if putSlice(offset, bytes.count) { return }
+        } else if let (offset, n) = findEscaped(bytes, from: cursor) {
+          cursor = offset + n
+          if putSlice(offset, n, of: bytes.count, form: .escaped) { return }
         }
         putBytes(bytes)
       }
@@ -411,7 +465,13 @@ package struct PackedLog: Hashable, Sendable {
         return
       }
       PackedLog.withUTF8(s) { bytes in
-        if let offset = find(bytes, from: start), putSlice(offset, bytes.count) { return }
+        if let offset = find(bytes, from: start) {
+          if putSlice(offset, bytes.count) { return }
+        } else if let (offset, n) = findEscaped(bytes, from: start),
+          putSlice(offset, n, of: bytes.count, form: .escaped)
+        {
+          return
+        }
         putBytes(bytes)
       }
     }
@@ -456,6 +516,23 @@ package struct PackedLog: Hashable, Sendable {
       }
       p.pointee = UInt8(n)
       return p + 1
+    }
+
+    /// Writes `n` bytes of the line at `offset` in `form` when that is shorter than the `count`
+    /// bytes of the string they stand for; false otherwise.
+    private mutating func putSlice(_ offset: Int, _ n: Int, of count: Int, form: Form) -> Bool {
+      guard Self.countSize(offset) + Self.countSize(n) < Self.countSize(count) + count else { return false }
+      byte(form.rawValue)
+      self.count(offset)
+      self.count(n)
+      return true
+    }
+
+    /// The first place at or after `start` where the line holds `escape(bytes)`, and its length;
+    /// nil when `bytes` has nothing to escape or the line does not hold it.
+    private func findEscaped(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> (Int, Int)? {
+      let found = PackedLog.withEscaped(bytes) { e in find(e, from: start).map { ($0, e.count) } }
+      return found ?? nil
     }
 
     /// The first place at or after `start` where the line holds `bytes` (of 3 bytes or more: a
@@ -512,6 +589,8 @@ package struct PackedLog: Hashable, Sendable {
     case text
     /// Bytes of the line, from `offset`, `count` long.
     case slice(offset: Int, count: Int)
+    /// Bytes of the line, from `offset`, `count` long, unescaped (`unescape`).
+    case escaped(offset: Int, count: Int)
   }
 
   /// The slot at `i`, and `i` moved past it.
@@ -528,6 +607,9 @@ package struct PackedLog: Hashable, Sendable {
     case .slice:
       let offset = count(&i)
       return .slice(offset: offset, count: count(&i))
+    case .escaped:
+      let offset = count(&i)
+      return .escaped(offset: offset, count: count(&i))
     case .text: return .text
     case .absent, nil: return .absent
     }
@@ -552,6 +634,12 @@ package struct PackedLog: Hashable, Sendable {
       return lineBytes(line) { l in
         guard offset <= l.count, n <= l.count - offset else { return nil }
         return String(decoding: UnsafeBufferPointer(rebasing: l[offset..<(offset + n)]), as: UTF8.self)
+      }
+    case .escaped(let offset, let n):
+      guard let line else { return nil }
+      return lineBytes(line) { l in
+        guard offset <= l.count, n <= l.count - offset else { return nil }
+        return PackedLog.unescape(UnsafeBufferPointer(rebasing: l[offset..<(offset + n)]))
       }
     case .text:
       guard let text else { return nil }
@@ -588,7 +676,7 @@ package struct PackedLog: Hashable, Sendable {
           guard offset <= l.count, n <= l.count - offset else { return nil }
           return same(UnsafeBufferPointer(rebasing: l[offset..<(offset + n)]))
         }
-      case .lineEnd, .text: return nil
+      case .lineEnd, .text, .escaped: return nil
       }
     }
     if let answer { return answer }
@@ -768,6 +856,14 @@ package struct PackedLog: Hashable, Sendable {
       return line.withUTF8 { l in
         guard offset <= l.count, n <= l.count - offset else { return nil }
         return String(decoding: UnsafeBufferPointer(rebasing: l[offset..<(offset + n)]), as: UTF8.self)
+      }
+    case .escaped:
+      let offset = count(&i)
+      let n = count(&i)
+      guard var line else { return nil }
+      return line.withUTF8 { l in
+        guard offset <= l.count, n <= l.count - offset else { return nil }
+        return PackedLog.unescape(UnsafeBufferPointer(rebasing: l[offset..<(offset + n)]))
       }
     case .text: return text
     case .absent, nil: return nil

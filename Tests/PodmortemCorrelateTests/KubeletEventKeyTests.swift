@@ -34,7 +34,7 @@ import Testing
     "caf\u{e9}", "cafe\u{301}", "a\rb", "\u{0}", "\t", "",
   ]
 
-  private static func record(_ rng: inout SplitMix64, line: Int) -> LogRecord {
+  static func record(_ rng: inout SplitMix64, line: Int) -> LogRecord {
     var log = LogRecord(
       origin: .kubelet, message: "Event occurred",
       evidence: Evidence(ref: SourceRef(source: "kubelet.log", line: line), text: "I1127 line \(line)"))
@@ -52,7 +52,7 @@ import Testing
     return log
   }
 
-  private static func bytes(_ e: Event) -> [[UInt8]] {
+  static func bytes(_ e: Event) -> [[UInt8]] {
     let strings: [String?] =
       [e.involved.namespace, e.involved.name, e.involved.kind, e.involved.fieldPath, e.reason, e.message, e.patternID]
       + e.captures.flatMap { [$0.key, $0.value] }
@@ -61,7 +61,7 @@ import Testing
     ]
   }
 
-  private static func bytes(_ lines: [Evidence]) -> [[UInt8]] {
+  static func bytes(_ lines: [Evidence]) -> [[UInt8]] {
     lines.map { Array("\($0.ref.source):\($0.ref.line):".utf8) + Array($0.text.utf8) }
   }
 

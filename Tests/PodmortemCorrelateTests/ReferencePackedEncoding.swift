@@ -7,8 +7,10 @@ import PodmortemModel
 /// writer wrote a slice through one pointer, walked `find`'s candidates as pointers and read the
 /// line's, text's and message's bytes without a copy of each (docs/architecture.md "Speed of the
 /// kubelet-log path"). Kept, unchanged but for the names it reached in `PackedLog` (the forms'
-/// raw values, the header's flags, `withUTF8`, `same`), so `PackedWriterTests` can hold the
-/// encoding written now to the bytes written before, byte for byte.
+/// raw values, the header's flags, `withUTF8`, `same`, `withEscaped`), so `PackedWriterTests` can
+/// hold the encoding written now to the bytes written before, byte for byte. It writes the
+/// escaped form (`Form.escaped`, docs/architecture.md "Memory of the kubelet-log run") as that
+/// change wrote it, before the writer's speed-ups: the two were made side by side.
 enum ReferencePackedEncoding {
   private enum Form: UInt8 {
     case absent = 0
@@ -16,6 +18,7 @@ enum ReferencePackedEncoding {
     case lineEnd = 2
     case text = 3
     case slice = 4
+    case escaped = 5
   }
 
   private static let previousRunFlag: UInt8 = 4
@@ -191,6 +194,9 @@ enum ReferencePackedEncoding {
         if let offset = find(bytes, from: cursor) {
           cursor = offset + bytes.count
           if putSlice(offset, bytes.count) { return }
+        } else if let (offset, n) = findEscaped(bytes, from: cursor) {
+          cursor = offset + n
+          if putSlice(offset, n, of: bytes.count, form: .escaped) { return }
         }
         putBytes(bytes)
       }
@@ -204,7 +210,13 @@ enum ReferencePackedEncoding {
         return
       }
       PackedLog.withUTF8(s) { bytes in
-        if let offset = find(bytes, from: start), putSlice(offset, bytes.count) { return }
+        if let offset = find(bytes, from: start) {
+          if putSlice(offset, bytes.count) { return }
+        } else if let (offset, n) = findEscaped(bytes, from: start),
+          putSlice(offset, n, of: bytes.count, form: .escaped)
+        {
+          return
+        }
         putBytes(bytes)
       }
     }
@@ -216,6 +228,23 @@ enum ReferencePackedEncoding {
       count(offset)
       count(n)
       return true
+    }
+
+    /// Writes `n` bytes of the line at `offset` in `form` when that is shorter than the `count`
+    /// bytes of the string they stand for; false otherwise.
+    private mutating func putSlice(_ offset: Int, _ n: Int, of count: Int, form: Form) -> Bool {
+      guard Self.countSize(offset) + Self.countSize(n) < Self.countSize(count) + count else { return false }
+      byte(form.rawValue)
+      self.count(offset)
+      self.count(n)
+      return true
+    }
+
+    /// The first place at or after `start` where the line holds `escape(bytes)`, and its length;
+    /// nil when `bytes` has nothing to escape or the line does not hold it.
+    private func findEscaped(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> (Int, Int)? {
+      let found = PackedLog.withEscaped(bytes) { e in find(e, from: start).map { ($0, e.count) } }
+      return found ?? nil
     }
 
     /// The first place at or after `start` where the line holds `bytes` (of 3 bytes or more: a
