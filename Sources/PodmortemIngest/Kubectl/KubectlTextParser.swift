@@ -43,13 +43,17 @@ package struct KubectlTextParser: LineParser {
       // 90 is the most any line gives, and `Name:` with a describe field gives 90 at the end: past
       // either, no line can change the score.
       if !exhaustive, score >= 90 || (sawName && sawDescribeField) { break }
-      let l = KubectlLine(line)
-      if l.isBlank { continue }
-      if isNote(l) {
+      let read = KubectlLine(line)
+      if read.isBlank { continue }
+      if isNote(read) {
         notes += 1
         continue
       }
       others += 1
+      // While fragments are asked about (below), nearly every question splits the line into its
+      // words, and a line not asked for them by `withTokensRead` splits it again for each: read
+      // once here, the same words.
+      let l = exhaustive || score < 60 && bar <= 60 ? read.withTokensRead() : read
       // The web-console test only counts while it could still raise the score (to 50).
       if exhaustive || score < 50 && bar <= 50 {
         if ConsolePodDetails.starts(l) { consoleStarts = true }
