@@ -29,19 +29,83 @@ import Testing
       return text.contains("msg=")
         ? (
           .logfmt,
-          NodeLogParser.logfmt(text).first(where: { $0.key == "time" }).flatMap { NodeLogParser.RFC3339Time($0.value) },
+          NodeLogParser.logfmt(text).first(where: { $0.key == "time" }).flatMap { referenceRFC3339Time($0.value) },
           text
         )
         : nil
     }
     if let space = ASCIISearch.firstIndex(of: " ", in: text[...]) ?? text.firstIndex(of: " "), space > text.startIndex,
-      let time = NodeLogParser.RFC3339Time(String(text[..<space]))
+      let time = referenceRFC3339Time(String(text[..<space]))
     {
       let rest = text[text.index(after: space)...]
       let kinds = ["container ", "image ", "network ", "volume ", "daemon ", "plugin "]
       if kinds.contains(where: { rest.hasPrefix($0) }) { return (.dockerEvent, time, String(rest)) }
     }
     return nil
+  }
+
+  /// `NodeLogParser.RFC3339Time` as it was: Foundation's formatters for every time.
+  static func referenceRFC3339Time(_ s: String) -> Date? {
+    guard s.count >= 20, s.count <= 40, s.first?.isNumber == true, s.contains("T") else { return nil }
+    let f = ISO8601DateFormatter()
+    f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    if let d = f.date(from: s) { return d }
+    if let dot = s.firstIndex(of: "."), let zone = s[dot...].firstIndex(where: { $0 == "Z" || $0 == "+" || $0 == "-" })
+    {
+      let digits = s[s.index(after: dot)..<zone]
+      guard !digits.isEmpty, digits.allSatisfy(\.isNumber) else { return nil }
+      return f.date(from: String(s[..<dot]) + "." + String(digits.prefix(3)) + String(s[zone...]))
+    }
+    f.formatOptions = [.withInternetDateTime]
+    return f.date(from: s)
+  }
+
+  /// Times of the plain shape and around it: every year's edges, month lengths and leap days,
+  /// fractions of 0 to 10 digits, offsets up to and past 14 hours, and fields one past their range.
+  static func seededTimes(count: Int) -> [String] {
+    var rng = SplitMix64(seed: 1720)
+    func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+    return (0..<count).map { _ in
+      let years = [1582, 1583, 1600, 1700, 1900, 1969, 1970, 2000, 2024, 2026, 2100, 9999, 1000, 10_000]
+      let year = rng.below(3) == 0 ? years[rng.below(years.count)] : 1583 + rng.below(8_417)
+      let month = rng.below(14)
+      let day = rng.below(33)
+      let hour = rng.below(26)
+      let minute = rng.below(62)
+      let second = rng.below(62)
+      var text = "\(year)-\(two(month))-\(two(day))T\(two(hour)):\(two(minute)):\(two(second))"
+      if year >= 1000 && year <= 9999 && rng.below(4) > 0 {
+        text = String(
+          format: "%04d-%02d-%02dT%02d:%02d:%02d", year, 1 + rng.below(12), 1 + rng.below(31), rng.below(24),
+          rng.below(60), rng.below(60))
+      }
+      let n = rng.below(11)
+      if n > 0 { text += "." + String((0..<n).map { _ in Character(String(rng.below(10))) }) }
+      switch rng.below(5) {
+      case 0: text += ["+", "-"][rng.below(2)] + two(rng.below(16)) + ":" + two(rng.below(61))
+      case 1: text += ["z", "+0100", "+01", ""][rng.below(4)]
+      default: text += "Z"
+      }
+      return text
+    }
+  }
+
+  @Test func plainTimesAreTheFormattersTimes() {
+    var fast = 0
+    let times =
+      Self.seededTimes(count: 20_000) + [
+        "2019-05-04T18:05:45.011072877-05:00", "2019-05-04T18:05:45Z", "2026-02-29T00:00:00Z",
+        "2024-02-29T23:59:59.999Z",
+        "1583-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999+14:00", "1582-12-31T23:59:59Z", "2026-11-27T01:00:00.5Z",
+        "2026-11-27T01:00:00.05Z", "2026-11-27T01:00:00.0001Z", "2026-11-27T24:00:00Z", "2026-11-27T23:59:60Z",
+      ]
+    for text in times {
+      let new = NodeLogParser.RFC3339Time(text)
+      #expect(new == Self.referenceRFC3339Time(text), "\(text)")
+      if NodeLogParser.plainInternetTime(text) != nil { fast += 1 }
+    }
+    // Most seeded times take the plain path, so it is the path compared.
+    #expect(fast > 10_000)
   }
 
   static func referenceCtime(_ s: String) -> Date? {
