@@ -113,6 +113,12 @@ events100k="$OUT/events-100000-1000.json"
 measure "cat 1M events > /dev/null"      cat "$events1m"
 measure "podmortem events 1M/1k ids"     "$BIN" events --format json --now 2026-11-27T01:00:00Z "$events1m"
 measure "podmortem events 100k/1k ids"   "$BIN" events --format json --now 2026-11-27T01:00:00Z "$events100k"
+# A support bundle of 200 plain-text container logs (troubleshoot.sh's layout, five logging
+# styles): every member's head is sniffed before it is read, so this is sniffing's cost per source.
+bundle="$OUT/bundle-200.tar.gz"
+[ -s "$bundle" ] || python3 bench/gen_bundle.py --pods 200 --lines 600 > "$bundle"
+measure "tar -xzOf bundle > /dev/null"   tar -xzOf "$bundle"
+measure "podmortem bundle (200 logs)"    "$BIN" --format json --fail-on critical --now 2026-11-27T01:00:00Z "$bundle"
 one=samples/liveness-http-timeout/describe.txt
 measure "podmortem one pasted describe"  "$BIN" --now 2026-11-27T01:00:00Z "$one"
 # /usr/bin/time has 10 ms steps: the pasted describe's end to end time is the median of 21 runs.
@@ -159,6 +165,7 @@ echo "  1M watch events (1k identities): $(( $(stat -L -c %s "$events1m") / 1048
   "podmortem ÷ cat = $(ratio "${WALL[podmortem events 1M/1k ids]}" "${WALL[cat 1M events > /dev/null]}")"
 echo "  peak memory 1M events ÷ 100k events (same 1k identities) =" \
   "$(ratio "${RSS[podmortem events 1M/1k ids]}" "${RSS[podmortem events 100k/1k ids]}")"
+echo "  bundle of 200 container logs: podmortem ÷ tar -xzOf = $(ratio "${WALL[podmortem bundle (200 logs)]}" "${WALL[tar -xzOf bundle > /dev/null]}")"
 echo "  one pasted describe end to end: ${WALL[podmortem one pasted describe]} s"
 echo "  podmortem log    ÷ pcre2grep -c -f 30  = $(ratio "${WALL[podmortem log]}" "${WALL[pcre2grep -c -f (30 patterns)]}")"
 echo "  podmortem log.gz ÷ gzip -dc | pcre2grep = $(ratio "${WALL[podmortem log.gz]}" "${WALL[gzip -dc | pcre2grep -c]}")"

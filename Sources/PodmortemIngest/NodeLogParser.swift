@@ -99,12 +99,16 @@ package struct NodeLogParser: LineParser {
       return text.contains("msg=") ? (.logfmt, logfmtTime(text), text) : nil
     }
     // `docker events`: an RFC 3339 time, then `container|image|network|volume|daemon <action> <id>`.
-    if let space = ASCIISearch.firstIndex(of: " ", in: text[...]) ?? text.firstIndex(of: " "), space > text.startIndex,
-      let time = RFC3339Time(String(text[..<space]))
-    {
+    // The words after the time are looked at before the time is read: Foundation's formatter costs
+    // tens of microseconds a call, and every line of a plain-text container log with an RFC 3339
+    // time in front is asked this while its source is sniffed (docs/architecture.md, "Sniffing a
+    // head of long lines").
+    if let space = ASCIISearch.firstIndex(of: " ", in: text[...]) ?? text.firstIndex(of: " "), space > text.startIndex {
       let rest = text[text.index(after: space)...]
       let kinds = ["container ", "image ", "network ", "volume ", "daemon ", "plugin "]
-      if kinds.contains(where: { rest.hasPrefix($0) }) { return (.dockerEvent, time, String(rest)) }
+      if kinds.contains(where: { rest.hasPrefix($0) }), let time = RFC3339Time(String(text[..<space])) {
+        return (.dockerEvent, time, String(rest))
+      }
     }
     return nil
   }
@@ -112,17 +116,20 @@ package struct NodeLogParser: LineParser {
   /// `Thu Dec  7 00:05:14 2017`, read as UTC (dmesg -T prints the machine's local time, which the
   /// line does not name).
   static func ctime(_ s: String) -> Date? {
+    // The length first: the formatter is made only for what could be such a time (a bracketed
+    // `[INFO]` or `[main]` in front of a container log's lines is not).
+    let squeezed = s.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+    guard squeezed.count >= 20, squeezed.count <= 28 else { return nil }
     let f = DateFormatter()
     f.locale = Locale(identifier: "en_US_POSIX")
     f.timeZone = TimeZone(secondsFromGMT: 0)
     f.dateFormat = "EEE MMM d HH:mm:ss yyyy"
-    let squeezed = s.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
-    guard squeezed.count >= 20, squeezed.count <= 28 else { return nil }
     return f.date(from: squeezed)
   }
 
-  private static func RFC3339Time(_ s: String) -> Date? {
+  static func RFC3339Time(_ s: String) -> Date? {
     guard s.count >= 20, s.count <= 40, s.first?.isNumber == true, s.contains("T") else { return nil }
+    if let date = plainInternetTime(s) { return date }
     let f = ISO8601DateFormatter()
     f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
     if let d = f.date(from: s) { return d }
@@ -135,6 +142,59 @@ package struct NodeLogParser: LineParser {
     }
     f.formatOptions = [.withInternetDateTime]
     return f.date(from: s)
+  }
+
+  /// What the formatters below answer for a time of the plain shape `2019-05-04T18:05:45Z`, with
+  /// an optional fraction of 1 to 9 digits and `Z` or `±hh:mm`, when every field is in range
+  /// (years 1583–9999, where ICU's calendar is Gregorian; offsets under 15 hours): the instant to
+  /// the millisecond, the fraction's further digits dropped, as ICU computes it (milliseconds
+  /// since 1970 in a `Double`, divided by 1,000) and Foundation turns it into a `Date`. Nil for any
+  /// other text, which the formatters read. A formatter is made and set up on every call, tens of
+  /// microseconds: a containerd or dockerd log asks this of every line (docs/architecture.md,
+  /// "Sniffing a head of long lines"; `NodeLogSplitTests` holds this to the formatters).
+  static func plainInternetTime(_ s: String) -> Date? {
+    var s = s
+    return s.withUTF8 { b -> Date? in
+      guard b.count >= 20, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A else { return nil }
+      func digits(_ at: Int, _ n: Int) -> Int? {
+        var v = 0
+        for k in at..<(at + n) {
+          let d = Int(b[k]) &- 0x30
+          guard d >= 0, d <= 9 else { return nil }
+          v = v * 10 + d
+        }
+        return v
+      }
+      guard let year = digits(0, 4), let month = digits(5, 2), let day = digits(8, 2), let hour = digits(11, 2),
+        let minute = digits(14, 2), let second = digits(17, 2), (1583...9999).contains(year), (1...12).contains(month),
+        day >= 1, day <= CivilDate.daysIn(month: month, year: year), hour <= 23, minute <= 59, second <= 59
+      else { return nil }
+      var i = 19
+      var millis = 0
+      if b[i] == 0x2E {
+        i += 1
+        let start = i
+        while i < b.count, b[i] >= 0x30, b[i] <= 0x39 { i += 1 }
+        let n = i - start
+        guard n >= 1, n <= 9 else { return nil }
+        for k in 0..<3 { millis = millis * 10 + (k < n ? Int(b[start + k]) - 0x30 : 0) }
+      }
+      guard i < b.count else { return nil }
+      var offset = 0
+      if b[i] == 0x5A {
+        i += 1
+      } else {
+        guard b[i] == 0x2B || b[i] == 0x2D, b.count - i == 6, b[i + 3] == 0x3A, let h = digits(i + 1, 2),
+          let m = digits(i + 4, 2), h <= 14, m <= 59
+        else { return nil }
+        offset = (h * 3_600 + m * 60) * (b[i] == 0x2D ? -1 : 1)
+        i += 6
+      }
+      guard i == b.count else { return nil }
+      let days = CivilDate.daysFromCivil(year: year, month: month, day: day)
+      let seconds = days * 86_400 + hour * 3_600 + minute * 60 + second - offset
+      return Date(timeIntervalSinceReferenceDate: Double(seconds * 1_000 + millis) / 1_000 - 978_307_200)
+    }
   }
 
   private static func logfmtTime(_ text: String) -> Date? {

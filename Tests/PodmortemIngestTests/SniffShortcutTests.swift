@@ -1,122 +1,88 @@
+import Foundation
+import PodmortemInput
 import PodmortemTestSupport
 import Testing
 
 @testable import PodmortemIngest
 
-/// The sniffers' shortcuts (an elision answered by its first byte, bold found by its bytes first,
-/// a pod status given up once the lines left cannot make it one) answer as the code they replaced,
-/// kept here as the reference, on seeded random lines that mix the characters each shortcut is about.
-struct SniffShortcutTests {
-  // The code as it was before the shortcuts.
-  static func oldIsElision(_ t: Substring) -> Bool {
-    let lowered = t.lowercased()
-    if ["[...]", "(...)", "<...>", "<snip>", "[snip]", "snip", "<snipped>", "[truncated]"].contains(lowered) {
-      return true
+/// Two questions the kubectl sniffer asks of every line of a head now stop early:
+/// `ConsolePodDetails.label` at a first character that is not a capital, `DescribeReader.cutName`
+/// at the fourth character when no colon came before it. These tests hold each to the code it
+/// replaced, kept here as the reference, on every distinct sample line and seeded hostile lines.
+@Suite struct SniffShortcutTests {
+  /// `ConsolePodDetails.label` as it was: the key trimmed and counted before its first character
+  /// was looked at.
+  static func referenceLabel(_ text: Substring) -> ConsolePodDetails.Label? {
+    var key = text
+    if key.last == ":" { key = key.dropLast() }
+    while key.last == " " || key.last == "\t" { key = key.dropLast() }
+    guard !key.isEmpty, key.dropFirst(30).isEmpty, key.first?.isUppercase == true else { return nil }
+    let lower = key.lowercased()
+    if let label = ConsolePodDetails.labels[lower] { return label }
+    let words = key.split(separator: " ")
+    if words.count == 2, words[0] == "Container", ConsolePodDetails.isDNSLabel(words[1]) {
+      return .container(String(words[1]))
     }
-    let dots = t.filter { $0 == "." || $0 == "…" }.count
-    return dots >= 1 && t.allSatisfy { $0 == "." || $0 == "…" || $0 == " " } && (dots >= 3 || t.contains("…"))
+    return nil
   }
 
-  static func oldUnemphasised(_ line: String) -> String {
-    guard line.contains("**") else { return line }
-    var text = Substring(line)
-    let indent = text.prefix { $0 == " " }
-    var body = text.dropFirst(indent.count)
-    if body.hasPrefix("- **") {
-      body = "- " + body.dropFirst(4)
-    } else if body.hasPrefix("**") {
-      body = body.dropFirst(2)
-    }
-    let keyStart = body.hasPrefix("- ") ? body.index(body.startIndex, offsetBy: 2) : body.startIndex
-    if let range = body.range(of: "**:"), !body[keyStart..<range.lowerBound].contains(" ") {
-      body = body[..<range.lowerBound] + body[body.index(range.lowerBound, offsetBy: 2)...]
-    }
-    if body.hasSuffix("**") { body = body.dropLast(2) }
-    text = indent + body
-    return String(text)
+  /// `DescribeReader.cutName` as it was: the first colon looked for along the whole line.
+  static func referenceCutName(_ line: KubectlLine) -> Substring? {
+    let body = line.body
+    guard let colon = body.firstIndex(of: ":"), ["ame", "me", "e", ""].contains(body[..<colon]) else { return nil }
+    let after = body[body.index(after: colon)...]
+    guard after.first == " " || after.first == "\t" else { return nil }
+    let value = after.drop { $0 == " " || $0 == "\t" }
+    return DescribeReader.isObjectName(value) ? value : nil
   }
 
-  static func oldLooksLikePodStatus(_ lines: [Substring]) -> Bool {
-    var keys = 0
-    var others = 0
-    var statusKey = false
-    for line in lines {
-      let line = Substring(oldUnemphasised(String(line)))
-      let body = line.drop { $0 == " " }
-      if body.isEmpty || body.hasPrefix("```") || body.hasPrefix("~~~") || body.hasPrefix("#")
-        || PasteDecoration.isRule(body)
-        || oldIsElision(body)
-      {
-        continue
-      }
-      if let k = YAMLFragment.key(line) {
-        keys += 1
-        statusKey =
-          statusKey || YAMLFragment.podStatusKeys.contains(k) || YAMLFragment.containerStatusKeys.contains(k)
-          || YAMLFragment.stateKeys.contains(k) || k == "status"
-      } else if body.hasPrefix("- ") || body.hasPrefix("\"") || body.first?.isLowercase == true || body == "-" {
-        keys += 1
-      } else {
-        others += 1
-      }
-    }
-    return statusKey && keys >= 3 && keys >= 4 * others
-  }
-
-  /// Pieces that make elisions, bold keys and status lines likely, and characters that are hard
-  /// for each shortcut: a Kelvin sign and a dotted capital I (which lower to ASCII), a combining
-  /// accent after `*` or `.`, CR, NUL, a lone ellipsis, fullwidth `＊`.
-  static let pieces: [String] = [
-    ".", ".", "…", " ", " ", "*", "**", "**:", "[", "]", "(", ")", "<", ">", "s", "S", "snip", "SNIP", "[...]",
-    "<snipped>", "[truncated]", "\u{212A}", "\u{130}", "\u{301}", "\r", "\0", "＊", "-", "- ", ":", ": ",
-    "phase", "state", "lastState", "restartCount", "status", "Name", "Status", "waiting", "\"", "x", "é", "#", "```",
-    "~~~", "---", "ſ",
+  /// Lines on either side of each shortcut: labels with and without colons, tabs and trailing
+  /// blanks, cut names of every length, colons just before and after the fourth character.
+  static let madeLines: [String] = [
+    "Name:", "Name", "Status:  ", "Restart Count:\t", "Container kiosk", "Container Kiosk", "container kiosk",
+    "ame:  web-0",
+    "me:  web-0", "e:  web-0", ":  web-0", "Xme:  web-0", "ame:web-0", "ame: \tweb-0", "amex:  web-0", "abc:  web-0",
+    "ame\u{301}:  web-0", "é:  web-0", "\u{212A}ame:  x", "İme:  x", "Name\u{301}:", "\u{301}Name:", " Name:",
+    "\tName:",
+    "Last State:", "Ready:  ", "Node:", "Namespace:", "A:", "A", ":", "", "Ä:", "Éame:  web-0",
+    String(repeating: "N", count: 31) + ":", String(repeating: "N", count: 30) + ":",
   ]
 
-  static func randomLine(_ rng: inout SplitMix64) -> String {
-    var line = ""
-    for _ in 0..<rng.below(7) { line += pieces[rng.below(pieces.count)] }
-    return line
-  }
-
-  @Test func anElisionIsAnsweredAsBefore() {
-    var rng = SplitMix64(seed: 0x5EED_E115)
-    for _ in 0..<40_000 {
-      let line = Self.randomLine(&rng)
-      #expect(PasteDecoration.isElision(line[...]) == Self.oldIsElision(line[...]), "\(line.debugDescription)")
-    }
-    for fixed in ["...", "…", ". . .", "[...]", "<SNIP>", "Snip", "s", "..", ".\u{301}..", "", " ", "\u{212A}"] {
-      #expect(PasteDecoration.isElision(fixed[...]) == Self.oldIsElision(fixed[...]), "\(fixed.debugDescription)")
-    }
-  }
-
-  @Test func boldIsTakenOffAsBefore() {
-    var rng = SplitMix64(seed: 0xB01D)
-    for _ in 0..<40_000 {
-      let line = Self.randomLine(&rng)
-      #expect(YAMLFragment.unemphasised(line) == Self.oldUnemphasised(line), "\(line.debugDescription)")
-    }
-  }
-
-  @Test func aPodStatusIsRecognisedAsBefore() {
-    var rng = SplitMix64(seed: 0x57A7_0005)
-    var yes = 0
-    for _ in 0..<20_000 {
-      // Mostly YAML-like heads, some describe-like, of 0 to 12 lines.
-      let yamlish = rng.below(3) != 0
-      let lines: [Substring] = (0..<rng.below(13)).map { _ in
-        let indent = String(repeating: " ", count: rng.below(5))
-        if yamlish && rng.below(4) != 0 {
-          let key = ["phase", "state", "ready", "status", "podIP", "image", "name", "- name", "**phase**"][rng.below(9)]
-          return Substring(indent + key + ": " + Self.randomLine(&rng))
-        }
-        return Substring(indent + Self.randomLine(&rng))
+  static let lines: [String] = {
+    var rng = SplitMix64(seed: 1719)
+    let seeded = (0..<20_000).map { _ -> String in
+      if rng.below(2) == 0 {
+        var chars = Array(madeLines[rng.below(madeLines.count)])
+        let piece = SampleLines.hostile[rng.below(SampleLines.hostile.count)]
+        chars.insert(contentsOf: piece, at: rng.below(chars.count + 1))
+        return String(chars)
       }
-      let new = YAMLFragment.looksLikePodStatus(lines)
-      #expect(new == Self.oldLooksLikePodStatus(lines), "\(lines)")
-      if new { yes += 1 }
+      return String(SampleLines.random(&rng).prefix(400))
     }
-    // Both answers occur, so the comparison covers both.
-    #expect(yes > 100 && yes < 19_900)
+    return madeLines + SampleLines.all + seeded
+  }()
+
+  @Test func labelAnswersAsTheReference() {
+    var labels = 0
+    for text in Self.lines {
+      let line = KubectlLine(Line(number: 1, text: text))
+      for body in [line.body, text[...]] {
+        let new = ConsolePodDetails.label(body)
+        #expect(new == Self.referenceLabel(body), "\(text)")
+        if new != nil { labels += 1 }
+      }
+    }
+    #expect(labels > 100)
+  }
+
+  @Test func cutNameAnswersAsTheReference() {
+    var names = 0
+    for text in Self.lines {
+      let line = KubectlLine(Line(number: 1, text: text))
+      let new = DescribeReader.cutName(line)
+      #expect(new == Self.referenceCutName(line), "\(text)")
+      if new != nil { names += 1 }
+    }
+    #expect(names >= 5)
   }
 }

@@ -44,7 +44,7 @@ struct ConsolePodDetails {
   var isActive: Bool { startedAt != nil }
 
   /// The labels consoles print, lowercased, with what they stand for.
-  private static let labels: [String: Label] = [
+  static let labels: [String: Label] = [
     "name": .name, "pod name": .name, "namespace": .namespace, "project": .namespace, "status": .status,
     "pod status": .status, "phase": .status, "node": .node, "node name": .node, "host": .node, "state": .state,
     "last state": .lastState, "last status": .lastState, "last termination state": .lastState, "ready": .ready,
@@ -59,6 +59,10 @@ struct ConsolePodDetails {
 
   /// The label `text` is, with or without its colon; nil for anything else.
   static func label(_ text: Substring) -> Label? {
+    // The first character first: it is the key's whenever the key is not empty, and most lines a
+    // sniffer asks about do not begin with a capital (trimming the end and counting 30 characters
+    // cost more).
+    guard text.first?.isUppercase == true else { return nil }
     var key = text
     if key.last == ":" { key = key.dropLast() }
     while key.last == " " || key.last == "\t" { key = key.dropLast() }

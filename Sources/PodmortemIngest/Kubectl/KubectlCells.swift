@@ -178,7 +178,9 @@ enum Cells {
 
   /// `1/2` → ReadyCount.
   static func ready(_ token: Substring) -> ReadyCount? {
-    guard let slash = token.firstIndex(of: "/"), let r = Int(token[..<slash]),
+    // No `/` byte, no `/` character: a cheap no for most words (every headerless `get pods` layout
+    // asks it of every line a sniffer reads).
+    guard token.utf8.contains(0x2F), let slash = token.firstIndex(of: "/"), let r = Int(token[..<slash]),
       let t = Int(token[token.index(after: slash)...])
     else { return nil }
     return ReadyCount(ready: r, total: t)

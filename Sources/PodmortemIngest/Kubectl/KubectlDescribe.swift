@@ -40,7 +40,11 @@ struct DescribeReader {
   /// case letters, digits, `-`, `.`).
   static func cutName(_ line: KubectlLine) -> Substring? {
     let body = line.body
-    guard let colon = body.firstIndex(of: ":"), ["ame", "me", "e", ""].contains(body[..<colon]) else { return nil }
+    // A colon past the fourth character follows no cut name: looked for no further (not along the
+    // whole line, which a sniffer asks of every line of a head).
+    guard let colon = body.prefix(4).firstIndex(of: ":"), ["ame", "me", "e", ""].contains(body[..<colon]) else {
+      return nil
+    }
     let after = body[body.index(after: colon)...]
     guard after.first == " " || after.first == "\t" else { return nil }
     let value = after.drop { $0 == " " || $0 == "\t" }

@@ -185,9 +185,11 @@ struct DescribeEventsTable {
     return event
   }
 
-  private func v17Row(_ line: KubectlLine, _ context: ParseContext, _ ages: inout AgeMemo) -> Event? {
+  func v17Row(_ line: KubectlLine, _ context: ParseContext, _ ages: inout AgeMemo) -> Event? {
     let t = line.tokens
-    guard t.count >= 6,
+    // COUNT and a TYPE cell after it first: they cost little and turn away most lines, where the
+    // ages cost most (every line of a head a sniffer reads is asked whether it is such a row).
+    guard t.count >= 6, Int(t[2]) != nil, t[3...].contains(where: Cells.isEventType),
       let first = AgeCell.read(
         t, at: 0, style: .short, capture: context.captureTime, allowCount: false, age: { ages.parse($0, style: .short) }
       ),
@@ -221,9 +223,10 @@ struct DescribeEventsTable {
     return event
   }
 
-  private func v11Row(_ line: KubectlLine, _ context: ParseContext) -> Event? {
+  func v11Row(_ line: KubectlLine, _ context: ParseContext) -> Event? {
     let t = line.tokens
-    guard t.count >= 15 else { return nil }
+    // COUNT first: the two times are read from twelve words joined (see `v17Row`).
+    guard t.count >= 15, Int(t[12]) != nil else { return nil }
     let firstText = t[0...5].joined(separator: " ")
     let lastText = t[6...11].joined(separator: " ")
     guard let first = Timestamps.range(firstText), let last = Timestamps.range(lastText), let count = Int(t[12]),
@@ -252,7 +255,7 @@ struct DescribeEventsTable {
     return event
   }
 
-  private func makeEvent(
+  func makeEvent(
     type: EventType, reason: Substring, message: Substring, context: ParseContext, line: KubectlLine
   ) -> Event {
     var involved = owner

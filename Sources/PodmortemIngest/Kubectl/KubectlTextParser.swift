@@ -43,13 +43,17 @@ package struct KubectlTextParser: LineParser {
       // 90 is the most any line gives, and `Name:` with a describe field gives 90 at the end: past
       // either, no line can change the score.
       if !exhaustive, score >= 90 || (sawName && sawDescribeField) { break }
-      let l = KubectlLine(line)
-      if l.isBlank { continue }
-      if isNote(l) {
+      let read = KubectlLine(line)
+      if read.isBlank { continue }
+      if isNote(read) {
         notes += 1
         continue
       }
       others += 1
+      // While fragments are asked about (below), nearly every question splits the line into its
+      // words, and a line not asked for them by `withTokensRead` splits it again for each: read
+      // once here, the same words.
+      let l = exhaustive || score < 60 && bar <= 60 ? read.withTokensRead() : read
       // The web-console test only counts while it could still raise the score (to 50).
       if exhaustive || score < 50 && bar <= 50 {
         if ConsolePodDetails.starts(l) { consoleStarts = true }
@@ -293,12 +297,65 @@ package struct KubectlTextParser: LineParser {
   /// True when some headerless layout reads `line`.
   static func readsHeaderless(_ line: KubectlLine, context: ParseContext) -> Bool {
     let line = line.withTokensRead()
-    return headerlessLayouts.contains { reads(line, as: $0, context: context) }
+    var shape = RowShape(line.tokens)
+    return headerlessLayouts.indices.contains {
+      shape.allows(headerlessGates[$0]) && reads(line, as: headerlessLayouts[$0], context: context)
+    }
+  }
+
+  /// What a row must show before a headerless layout is tried on it, cells each layout's row
+  /// parser insists on (so the answer is the same with or without the gate): a `get pods` row's
+  /// READY cell (`1/2`) at the token READY's column is (every column before it is one word); a
+  /// `get events` row's TYPE cell (`Normal`, `Warning`) and COUNT cell (a number), wherever they
+  /// are (the ages before them may take several words). Prose and container logs seldom show
+  /// these, so the layouts, each of which builds a row before giving up, are not tried on them: a
+  /// support bundle's plain-text members are sniffed against every layout on every line of their
+  /// head (docs/architecture.md, "Sniffing a head of long lines").
+  struct Gate: Equatable {
+    var eventType = false
+    var count = false
+    var readyAt: Int?
+  }
+
+  /// `headerlessLayouts`' gates, in the same order.
+  static let headerlessGates: [Gate] = headerlessLayouts.map { layout in
+    switch layout.kind {
+    case .pods:
+      // `PodsTable.row` reads one word per column up to READY and gives up unless it reads.
+      return Gate(readyAt: layout.columns.firstIndex(of: "READY"))
+    case .events:
+      // `EventsTable.row` gives up unless a cell reads as the type when the layout has TYPE, and
+      // as a number when it has COUNT (before MESSAGE or after it).
+      return Gate(eventType: layout.columns.contains("TYPE"), count: layout.columns.contains("COUNT"))
+    case .nodes, .other, .legacyPods: return Gate()
+    }
+  }
+
+  /// A line's answers to the gates, each worked out once, when first asked.
+  struct RowShape {
+    private let tokens: [Substring]
+    private var eventType: Bool?
+    private var count: Bool?
+
+    init(_ tokens: [Substring]) { self.tokens = tokens }
+
+    mutating func allows(_ gate: Gate) -> Bool {
+      if let at = gate.readyAt, !(at < tokens.count && Cells.ready(tokens[at]) != nil) { return false }
+      if gate.eventType {
+        if eventType == nil { eventType = tokens.contains(where: Cells.isEventType) }
+        if eventType == false { return false }
+      }
+      if gate.count {
+        if count == nil { count = tokens.contains { Int($0) != nil } }
+        if count == false { return false }
+      }
+      return true
+    }
   }
 
   /// True when `layout` reads `line` and what it reads is possible: an event last seen before it
   /// was first seen is a row of the other era's column order (`FIRSTSEEN LASTSEEN` in 1.2).
-  private static func reads(_ line: KubectlLine, as layout: TableHeader, context: ParseContext) -> Bool {
+  static func reads(_ line: KubectlLine, as layout: TableHeader, context: ParseContext) -> Bool {
     switch layout.kind {
     case .pods: return PodsTable.row(line, header: layout, context: context) != nil
     case .events:
@@ -314,8 +371,9 @@ package struct KubectlTextParser: LineParser {
   /// becomes the table, so the rows after it (and a message wrapped onto the next line) follow.
   private mutating func headerlessRow(_ line: KubectlLine, emit: (Record) -> Void) -> SourceAccount.Verdict? {
     let line = line.withTokensRead()
-    for layout in Self.headerlessLayouts where layout != table {
-      guard Self.reads(line, as: layout, context: context) else { continue }
+    var shape = RowShape(line.tokens)
+    for (layout, gate) in zip(Self.headerlessLayouts, Self.headerlessGates) where layout != table {
+      guard shape.allows(gate), Self.reads(line, as: layout, context: context) else { continue }
       endAll(emit: emit)
       table = layout
       tableBlock = context.ref(line.number)
