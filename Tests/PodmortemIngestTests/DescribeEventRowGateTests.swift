@@ -33,20 +33,8 @@ import Testing
       return referenceV17(table, line, &ages) != nil || referenceV11(table, line) != nil
     }
     let made: [String] = (0..<20_000).map { _ in
-      var tokens: [String] =
-        !rows.isEmpty && rng.below(3) > 0
-        ? rows[rng.below(rows.count)].split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-        : (0..<(rng.below(20) + 1)).map { _ in words[rng.below(words.count)] }
-      for _ in 0..<rng.below(4) where !tokens.isEmpty {
-        let i = rng.below(tokens.count)
-        switch rng.below(4) {
-        case 0: tokens[i] = words[rng.below(words.count)]
-        case 1: tokens.remove(at: i)
-        case 2: tokens.insert(words[rng.below(words.count)], at: i)
-        default: tokens.swapAt(i, rng.below(tokens.count))
-        }
-      }
-      return String(repeating: " ", count: rng.below(5)) + tokens.joined(separator: ["  ", " ", "\t"][rng.below(3)])
+      HeaderlessGateTests.seededRow(
+        rows: rows, words: words, maxWords: 20, gaps: ["  ", " ", "\t"], maxIndent: 4, &rng)
     }
     return seeds + made
   }()

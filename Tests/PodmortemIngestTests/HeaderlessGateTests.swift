@@ -42,28 +42,37 @@ import Testing
     }
   }()
 
+  /// A row made from a real one (two times in three) or from `words`, then up to three words
+  /// replaced, dropped, doubled or swapped, joined by one of `gaps` and indented: a seeded near
+  /// miss for a row reader (`DescribeEventRowGateTests` makes its rows with it too).
+  static func seededRow(
+    rows: [String], words: [String], maxWords: Int, gaps: [String], maxIndent: Int, _ rng: inout SplitMix64
+  ) -> String {
+    var tokens: [String]
+    if !rows.isEmpty, rng.below(3) > 0 {
+      tokens = rows[rng.below(rows.count)].split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+    } else {
+      tokens = (0..<(rng.below(maxWords) + 1)).map { _ in words[rng.below(words.count)] }
+    }
+    for _ in 0..<rng.below(4) where !tokens.isEmpty {
+      let i = rng.below(tokens.count)
+      switch rng.below(4) {
+      case 0: tokens[i] = words[rng.below(words.count)]
+      case 1: tokens.remove(at: i)
+      case 2: tokens.insert(words[rng.below(words.count)], at: i)
+      default: tokens.swapAt(i, rng.below(tokens.count))
+      }
+    }
+    let gap = gaps[rng.below(gaps.count)]
+    return String(repeating: " ", count: rng.below(maxIndent + 1)) + tokens.joined(separator: gap)
+  }
+
   /// Rows made from real ones and from the word list: words replaced, dropped, doubled and swapped,
   /// so a gate cell moves, vanishes or turns into a near miss.
   static func seededLines(count: Int) -> [String] {
     var rng = SplitMix64(seed: 1716)
     return (0..<count).map { _ in
-      var tokens: [String]
-      if !rows.isEmpty, rng.below(3) > 0 {
-        tokens = rows[rng.below(rows.count)].split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-      } else {
-        tokens = (0..<(rng.below(14) + 1)).map { _ in words[rng.below(words.count)] }
-      }
-      for _ in 0..<rng.below(4) where !tokens.isEmpty {
-        let i = rng.below(tokens.count)
-        switch rng.below(4) {
-        case 0: tokens[i] = words[rng.below(words.count)]
-        case 1: tokens.remove(at: i)
-        case 2: tokens.insert(words[rng.below(words.count)], at: i)
-        default: tokens.swapAt(i, rng.below(tokens.count))
-        }
-      }
-      let gap = ["   ", " ", "\t", "  "][rng.below(4)]
-      return String(repeating: " ", count: rng.below(3)) + tokens.joined(separator: gap)
+      seededRow(rows: rows, words: words, maxWords: 14, gaps: ["   ", " ", "\t", "  "], maxIndent: 2, &rng)
     }
   }
 
