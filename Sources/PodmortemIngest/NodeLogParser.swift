@@ -153,48 +153,39 @@ package struct NodeLogParser: LineParser {
   /// microseconds: a containerd or dockerd log asks this of every line (docs/architecture.md,
   /// "Sniffing a head of long lines"; `NodeLogSplitTests` holds this to the formatters).
   static func plainInternetTime(_ s: String) -> Date? {
-    var s = s
-    return s.withUTF8 { b -> Date? in
-      guard b.count >= 20, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A else { return nil }
-      func digits(_ at: Int, _ n: Int) -> Int? {
-        var v = 0
-        for k in at..<(at + n) {
-          let d = Int(b[k]) &- 0x30
-          guard d >= 0, d <= 9 else { return nil }
-          v = v * 10 + d
-        }
-        return v
+    // The fields read with `TimeBytes`, the project's one reader of printed times; the fraction's
+    // digits counted and its first three kept as whole milliseconds (`TimeBytes.fraction` gives a
+    // `Double`, which is not what ICU rounds).
+    let b = Array(s.utf8)[...]
+    var i = b.startIndex
+    guard let (year, month, day) = TimeBytes.isoDate(b, &i), TimeBytes.take(b, &i, 0x54),
+      let hour = TimeBytes.digits(b, &i, 2), TimeBytes.take(b, &i, 0x3A), let minute = TimeBytes.digits(b, &i, 2),
+      TimeBytes.take(b, &i, 0x3A), let second = TimeBytes.digits(b, &i, 2), (1583...9999).contains(year),
+      (1...12).contains(month), day >= 1, day <= CivilDate.daysIn(month: month, year: year), hour <= 23,
+      minute <= 59, second <= 59
+    else { return nil }
+    var millis = 0
+    if TimeBytes.take(b, &i, 0x2E) {
+      var n = 0
+      while let d = TimeBytes.digits(b, &i, 1) {
+        if n < 3 { millis = millis * 10 + d }
+        n += 1
       }
-      guard let year = digits(0, 4), let month = digits(5, 2), let day = digits(8, 2), let hour = digits(11, 2),
-        let minute = digits(14, 2), let second = digits(17, 2), (1583...9999).contains(year), (1...12).contains(month),
-        day >= 1, day <= CivilDate.daysIn(month: month, year: year), hour <= 23, minute <= 59, second <= 59
-      else { return nil }
-      var i = 19
-      var millis = 0
-      if b[i] == 0x2E {
-        i += 1
-        let start = i
-        while i < b.count, b[i] >= 0x30, b[i] <= 0x39 { i += 1 }
-        let n = i - start
-        guard n >= 1, n <= 9 else { return nil }
-        for k in 0..<3 { millis = millis * 10 + (k < n ? Int(b[start + k]) - 0x30 : 0) }
-      }
-      guard i < b.count else { return nil }
-      var offset = 0
-      if b[i] == 0x5A {
-        i += 1
-      } else {
-        guard b[i] == 0x2B || b[i] == 0x2D, b.count - i == 6, b[i + 3] == 0x3A, let h = digits(i + 1, 2),
-          let m = digits(i + 4, 2), h <= 14, m <= 59
-        else { return nil }
-        offset = (h * 3_600 + m * 60) * (b[i] == 0x2D ? -1 : 1)
-        i += 6
-      }
-      guard i == b.count else { return nil }
-      let days = CivilDate.daysFromCivil(year: year, month: month, day: day)
-      let seconds = days * 86_400 + hour * 3_600 + minute * 60 + second - offset
-      return Date(timeIntervalSinceReferenceDate: Double(seconds * 1_000 + millis) / 1_000 - 978_307_200)
+      guard n >= 1, n <= 9 else { return nil }
+      for _ in min(n, 3)..<3 { millis *= 10 }
     }
+    var offset = 0
+    if !TimeBytes.take(b, &i, 0x5A) {
+      let sign = TimeBytes.take(b, &i, 0x2D) ? -1 : TimeBytes.take(b, &i, 0x2B) ? 1 : 0
+      guard sign != 0, let h = TimeBytes.digits(b, &i, 2), TimeBytes.take(b, &i, 0x3A),
+        let m = TimeBytes.digits(b, &i, 2), h <= 14, m <= 59
+      else { return nil }
+      offset = sign * (h * 3_600 + m * 60)
+    }
+    guard i == b.endIndex else { return nil }
+    let days = CivilDate.daysFromCivil(year: year, month: month, day: day)
+    let seconds = days * 86_400 + hour * 3_600 + minute * 60 + second - offset
+    return Date(timeIntervalSinceReferenceDate: Double(seconds * 1_000 + millis) / 1_000 - 978_307_200)
   }
 
   private static func logfmtTime(_ text: String) -> Date? {
