@@ -217,3 +217,73 @@ enum BundleShortcutInputs {
     #expect(read >= 4)
   }
 }
+
+@Suite struct LogfmtValueTests {
+  /// logfmt lines and near misses: quoted values with escapes, unclosed quotes, repeated and empty
+  /// keys, keys with accents and look-alikes.
+  static let madeLines: [String] = {
+    let pairs = [
+      "time=\"2019-05-04T18:05:45Z\"", "time=2019-05-04T18:05:45Z", "level=info", "msg=\"a \\\"b\\\" c\"",
+      "msg=\"unclosed", "time=", "=x", "time", "tim\u{212A}=x", "ti\u{301}me=x", "Time=x", "time=\"\\x41\"",
+      "k=\"v\" time=\"late\"", "time=\"é\"", "  ", "time=\"a b\"", "x=\"\\\"",
+    ]
+    var rng = SplitMix64(seed: 1822)
+    return (0..<5_000).map { _ in
+      (0..<(rng.below(5) + 1)).map { _ in pairs[rng.below(pairs.count)] }.joined(separator: " ")
+    }
+  }()
+
+  @Test func theValueIsTheFirstPairsValue() {
+    var found = 0
+    for text in Self.madeLines + SampleLines.all + BundleShortcutInputs.strings(count: 20_000, seed: 1823) {
+      let reference = NodeLogParser.logfmt(text).first { $0.key == "time" }?.value
+      let new = NodeLogParser.logfmtValue("time", in: text)
+      #expect(new.map { Array($0.utf8) } == reference.map { Array($0.utf8) }, "\(text.debugDescription)")
+      if reference != nil { found += 1 }
+    }
+    #expect(found > 2_000)
+  }
+
+  @Test func anEventKindStartsTheRestAsHasPrefixSays() {
+    let rests =
+      NodeLogParser.eventKinds.flatMap { kind in
+        BundleShortcutInputs.pieces.map { "\(kind)\($0)x" } + [
+          kind, String(kind.dropLast()), "\(kind.dropLast())\u{301} x",
+        ]
+      } + BundleShortcutInputs.strings(count: 5_000, seed: 1824)
+    var starts = 0
+    for text in rests {
+      let rest = Substring(text)
+      let reference = NodeLogParser.eventKinds.contains { rest.hasPrefix($0) }
+      #expect(NodeLogParser.startsWithEventKind(rest) == reference, "\(text.debugDescription)")
+      if reference { starts += 1 }
+    }
+    #expect(starts > 500)
+  }
+}
+
+@Suite struct KubectlNoteGateTests {
+  /// `KubectlTextParser.isNote` as it was, kept as the reference: four prefix checks on every line.
+  static func referenceIsNote(_ line: KubectlLine) -> Bool {
+    let body = line.body
+    return body.hasPrefix("No resources found") || body.hasPrefix("No events found") || body == "No events."
+      || body.hasPrefix("Error from server (")
+  }
+
+  @Test func aNoteIsWhatTheReferenceCallsOne() {
+    let made = [
+      "No resources found in default namespace.", "No events found.", "No events.", "Error from server (NotFound): x",
+      "  No events.", "No events", "N\u{303}o events.", "\u{212A}No events.", "Error from server",
+      "E\u{301}rror from server (",
+      "No resources found\u{301}", "No events.\u{301}", "\r\nNo events.",
+    ]
+    var notes = 0
+    for text in made + SampleLines.all + BundleShortcutInputs.strings(count: 20_000, seed: 1825) {
+      let line = KubectlLine(Line(number: 1, text: text))
+      let reference = Self.referenceIsNote(line)
+      #expect(KubectlTextParser.isNote(line) == reference, "\(text.debugDescription)")
+      if reference { notes += 1 }
+    }
+    #expect(notes >= 5)
+  }
+}
