@@ -96,7 +96,11 @@ package struct NodeLogParser: LineParser {
     }
     let text = String(decoding: b, as: UTF8.self)
     if text.hasPrefix("level=") || text.hasPrefix("time=\"") {
-      return text.contains("msg=") ? (.logfmt, logfmtTime(text), text) : nil
+      // Bytes answer for an ASCII line (`ASCIISearch`); Foundation's search, about 13,000
+      // instructions a line, only for the others (docs/architecture.md, "Sniffing a head of long
+      // lines").
+      let logfmt = ASCIISearch.contains("msg=", in: text) ?? text.contains("msg=")
+      return logfmt ? (.logfmt, logfmtTime(text), text) : nil
     }
     // `docker events`: an RFC 3339 time, then `container|image|network|volume|daemon <action> <id>`.
     // The words after the time are looked at before the time is read: Foundation's formatter costs
@@ -105,8 +109,7 @@ package struct NodeLogParser: LineParser {
     // head of long lines").
     if let space = ASCIISearch.firstIndex(of: " ", in: text[...]) ?? text.firstIndex(of: " "), space > text.startIndex {
       let rest = text[text.index(after: space)...]
-      let kinds = ["container ", "image ", "network ", "volume ", "daemon ", "plugin "]
-      if kinds.contains(where: { rest.hasPrefix($0) }), let time = RFC3339Time(String(text[..<space])) {
+      if startsWithEventKind(rest), let time = RFC3339Time(String(text[..<space])) {
         return (.dockerEvent, time, String(rest))
       }
     }
@@ -128,7 +131,8 @@ package struct NodeLogParser: LineParser {
   }
 
   static func RFC3339Time(_ s: String) -> Date? {
-    guard s.count >= 20, s.count <= 40, s.first?.isNumber == true, s.contains("T") else { return nil }
+    guard s.count >= 20, s.count <= 40, s.first?.isNumber == true, ASCIISearch.contains("T", in: s) ?? s.contains("T")
+    else { return nil }
     if let date = plainInternetTime(s) { return date }
     let f = ISO8601DateFormatter()
     f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
@@ -188,9 +192,62 @@ package struct NodeLogParser: LineParser {
     return Date(timeIntervalSinceReferenceDate: Double(seconds * 1_000 + millis) / 1_000 - 978_307_200)
   }
 
+  static let eventKinds = ["container ", "image ", "network ", "volume ", "daemon ", "plugin "]
+  private static let eventKindBytes = eventKinds.map { Array($0.utf8) }
+
+  /// True when `rest` starts with one of `eventKinds`. The bytes answer unless a kind's bytes are
+  /// followed by a non-ASCII byte, which may be a mark joining the kind's last space into another
+  /// character; then the characters are compared. No other characters are canonically equivalent
+  /// to the kinds' letters and space, so a line whose bytes start with none starts with none
+  /// (`NodeLogSplitTests`). Every line of a sniffed container log with a word after its first
+  /// space is asked this (docs/architecture.md, "Sniffing a head of long lines").
+  static func startsWithEventKind(_ rest: Substring) -> Bool {
+    let decided = rest.utf8.withContiguousStorageIfAvailable { r -> Bool? in
+      for kind in eventKindBytes where r.count >= kind.count && r.prefix(kind.count).elementsEqual(kind) {
+        return r.count == kind.count || r[kind.count] < 0x80 ? true : nil
+      }
+      return false
+    }
+    if let decided = decided ?? nil { return decided }
+    return eventKinds.contains { rest.hasPrefix($0) }
+  }
+
+  /// The time of a logfmt line: its first `time` pair's value, read as RFC 3339.
   private static func logfmtTime(_ text: String) -> Date? {
-    guard let pair = logfmt(text).first(where: { $0.key == "time" }) else { return nil }
-    return RFC3339Time(pair.value)
+    guard let value = logfmtValue("time", in: text) else { return nil }
+    return RFC3339Time(value)
+  }
+
+  /// `logfmt(text).first { $0.key == key }?.value` for an ASCII `key`, without building the other
+  /// pairs: the same reading of keys and values, with only the wanted value kept. A key made from
+  /// bytes is `==` to an ASCII key only when its bytes are the key's (no other characters are
+  /// canonically equivalent to ASCII letters, and bytes that are not UTF-8 read as U+FFFD), so
+  /// keys are compared as bytes (`LogfmtValueTests`). The sniffer asks this of every line of a
+  /// containerd or dockerd log's head (docs/architecture.md, "Sniffing a head of long lines").
+  static func logfmtValue(_ key: String, in text: String) -> String? {
+    let b = Array(text.utf8)
+    let wanted = Array(key.utf8)
+    var i = 0
+    while i < b.count {
+      while i < b.count, b[i] == 0x20 { i += 1 }
+      let keyStart = i
+      while i < b.count, b[i] != 0x3D, b[i] != 0x20 { i += 1 }
+      guard i < b.count, b[i] == 0x3D, i > keyStart else {
+        while i < b.count, b[i] != 0x20 { i += 1 }
+        continue
+      }
+      let matches = b[keyStart..<i].elementsEqual(wanted)
+      i += 1
+      if i < b.count, b[i] == 0x22, let (value, end) = GoString.unquote(b, from: i) {
+        if matches { return value }
+        i = end
+      } else {
+        let start = i
+        while i < b.count, b[i] != 0x20 { i += 1 }
+        if matches { return String(decoding: b[start..<i], as: UTF8.self) }
+      }
+    }
+    return nil
   }
 
   /// `key=value key="quoted \"value\""` pairs, in order.

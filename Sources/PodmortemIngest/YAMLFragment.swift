@@ -1,3 +1,5 @@
+import PodmortemText
+
 /// A piece of a Kubernetes object's YAML pasted on its own — a `status:` block, a
 /// `containerStatuses:` list, one container's `state:`/`lastState:`, a `conditions:` list, a list of
 /// Events — made back into a document the object decoder reads: the common indentation removed and
@@ -53,6 +55,7 @@ enum YAMLFragment {
 
   /// The key a YAML line starts with (`  - name: x` → `name`), if it is a `key:` line.
   static func key(_ line: Substring) -> Substring? {
+    if lacksKey(line) == true { return nil }
     var rest = line.drop { $0 == " " }
     if rest.hasPrefix("- ") { rest = rest.dropFirst(2).drop { $0 == " " } }
     guard let colon = rest.firstIndex(of: ":") else { return nil }
@@ -63,6 +66,37 @@ enum YAMLFragment {
     let after = rest[rest.index(after: colon)...]
     guard after.isEmpty || after.first == " " else { return nil }
     return key
+  }
+
+  /// True when `line` is ASCII and its bytes show it is no `key:` line; nil when it is not ASCII.
+  /// The YAML sniffer asks `key` of every line of a source's head, and walking a long line's
+  /// characters to its first colon was most of the sniffer's cost on a plain-text container log
+  /// (docs/architecture.md, "Sniffing a head of long lines"). In ASCII text every character is one
+  /// byte but a CR LF pair, which fails every test here as its CR does; a letter is `A`–`Z` or
+  /// `a`–`z`, a lower-case one `a`–`z`, and a number `0`–`9`: the bytes answer as the characters
+  /// would (`YAMLKeyGateTests`).
+  static func lacksKey(_ line: Substring) -> Bool? {
+    line.utf8.withContiguousStorageIfAvailable { b -> Bool? in
+      guard ASCIISearch.isASCII(b) else { return nil }
+      var i = 0
+      while i < b.count, b[i] == 0x20 { i += 1 }
+      if i + 1 < b.count, b[i] == 0x2D, b[i + 1] == 0x20 {
+        i += 2
+        while i < b.count, b[i] == 0x20 { i += 1 }
+      }
+      guard i < b.count, (0x61...0x7A).contains(b[i]) else { return true }
+      var k = i + 1
+      while k < b.count, b[k] != 0x3A {
+        let c = b[k]
+        let allowed =
+          (0x61...0x7A).contains(c) || (0x41...0x5A).contains(c) || (0x30...0x39).contains(c) || c == 0x5F || c == 0x2D
+          || c == 0x2E
+        if !allowed { return true }
+        k += 1
+      }
+      guard k < b.count else { return true }
+      return k + 1 < b.count && b[k + 1] != 0x20
+    } ?? nil
   }
 
   /// True when the lines read as YAML of a pod's status: most are `key:` or list lines, and one

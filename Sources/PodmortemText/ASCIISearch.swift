@@ -92,7 +92,7 @@ package enum ASCIISearch {
   }
 
   /// True when every byte is below 0x80, tested eight bytes at a time.
-  static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+  package static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     guard let base = bytes.baseAddress else { return true }
     let raw = UnsafeRawPointer(base)
     var i = 0

@@ -139,6 +139,15 @@ import Testing
     ]
     return times.flatMap { t in rests.map { "\(t) \($0)" } } + brackets
       + ["level=info msg=\"x\" time=\"2019-05-04T18:05:45Z\"", "time=\"2019-05-04T18:05:45.5Z\" level=error msg=y"]
+      // Around the byte searches for `msg=` and a time's `T`: accents and look-alikes on each side.
+      + [
+        "level=info ms\u{301}g=x", "level=info msg\u{301}=x", "level=info msg=\u{301}x", "level=info \u{301}msg=x",
+        "time=\"2019-05-04T18:05:45Z\" msg\u{2260}x", "time=\"2019-05-04T\u{301}18:05:45Z\" level=info msg=x",
+        "level=info é msg=x", "level=info msg=x é", "level=info", "level=info MSG=x",
+        "time=\"2019-05-04t18:05:45Z\" msg=x",
+        "time=\"2019-05-04\u{162}18:05:45Z\" msg=x", "time=\"2019-05-04 18:05:45Z\" msg=x",
+        "time=\"2019-05-04T18:05:45.123456789+01:00\" level=debug msg=\"a \\\"b\\\"\"",
+      ]
   }()
 
   static func same(

@@ -46,6 +46,10 @@ import Testing
     "\tName:",
     "Last State:", "Ready:  ", "Node:", "Namespace:", "A:", "A", ":", "", "Ä:", "Éame:  web-0",
     String(repeating: "N", count: 31) + ":", String(repeating: "N", count: 30) + ":",
+    // Around the byte gates of `label` and `cutName`: a mark on the first or second character, a
+    // CR LF pair first, each cut name's bytes with one changed.
+    "A\u{301}:", "a\u{301}:", "N\u{345}ame:", "\r\nName:", "n", "N", "1:", "e\u{301}:  web-0", ":\u{301}  web-0",
+    "am:  web-0", "ae:  web-0", "mex:  web-0", "ex:  web-0", "m:  web-0",
   ]
 
   static let lines: [String] = {

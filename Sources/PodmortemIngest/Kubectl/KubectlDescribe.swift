@@ -40,6 +40,10 @@ struct DescribeReader {
   /// case letters, digits, `-`, `.`).
   static func cutName(_ line: KubectlLine) -> Substring? {
     let body = line.body
+    // The bytes first: the text before the colon is `ame`, `me`, `e` or nothing, which only those
+    // bytes are (no other characters are canonically equivalent to these letters), so a body not
+    // starting with one of them and a colon is answered before its characters are walked.
+    guard Self.mayStartCutName(body.utf8) else { return nil }
     // A colon past the fourth character follows no cut name: looked for no further (not along the
     // whole line, which a sniffer asks of every line of a head).
     guard let colon = body.prefix(4).firstIndex(of: ":"), ["ame", "me", "e", ""].contains(body[..<colon]) else {
@@ -49,6 +53,22 @@ struct DescribeReader {
     guard after.first == " " || after.first == "\t" else { return nil }
     let value = after.drop { $0 == " " || $0 == "\t" }
     return isObjectName(value) ? value : nil
+  }
+
+  /// True when `bytes` start with `ame:`, `me:`, `e:` or `:`.
+  static func mayStartCutName(_ bytes: Substring.UTF8View) -> Bool {
+    var next = bytes.makeIterator()
+    let b0 = next.next()
+    let b1 = next.next()
+    let b2 = next.next()
+    let b3 = next.next()
+    switch b0 {
+    case 0x3A: return true
+    case 0x65: return b1 == 0x3A
+    case 0x6D: return b1 == 0x65 && b2 == 0x3A
+    case 0x61: return b1 == 0x6D && b2 == 0x65 && b3 == 0x3A
+    default: return false
+    }
   }
 
   /// A DNS-1123 subdomain, as pod, node and namespace names are: one word of lower case letters,

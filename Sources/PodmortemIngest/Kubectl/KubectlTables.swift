@@ -304,7 +304,11 @@ enum NodesTable {
     let t = line.tokens
     guard header.kind == .nodes, t.count >= min(header.columns.count, 4) else { return nil }
     let status = t[1]
-    // `Ready`, `NotReady`, `Unknown`, each maybe with `,SchedulingDisabled`.
+    // `Ready`, `NotReady`, `Unknown`, each maybe with `,SchedulingDisabled`. A part equal to one of
+    // them holds its bytes (no other characters are canonically equivalent to these letters), so a
+    // cell holding neither `Ready` nor `Unknown` is answered before it is split: every line of a
+    // sniffed head is asked this (docs/architecture.md, "Sniffing a head of long lines").
+    guard Self.mayHoldStatus(status) else { return nil }
     let parts = status.split(separator: ",")
     guard let ready = parts.first, ["Ready", "NotReady", "Unknown"].contains(ready),
       parts.dropFirst().allSatisfy({ $0 == "SchedulingDisabled" })
@@ -313,6 +317,18 @@ enum NodesTable {
     node.displayStatus = String(status)
     if parts.count > 1 { node.unschedulable = true }
     return node
+  }
+
+  private static let readyBytes = Array("Ready".utf8)
+  private static let unknownBytes = Array("Unknown".utf8)
+
+  /// False when `cell`'s bytes hold neither `Ready` nor `Unknown`, so no part of it is a status.
+  static func mayHoldStatus(_ cell: Substring) -> Bool {
+    var cell = cell
+    return cell.withUTF8 { bytes in
+      readyBytes.withUnsafeBufferPointer { ASCIISearch.offset(of: $0, in: bytes) != nil }
+        || unknownBytes.withUnsafeBufferPointer { ASCIISearch.offset(of: $0, in: bytes) != nil }
+    }
   }
 }
 

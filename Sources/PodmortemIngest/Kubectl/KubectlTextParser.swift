@@ -56,8 +56,10 @@ package struct KubectlTextParser: LineParser {
       let l = exhaustive || score < 60 && bar <= 60 ? read.withTokensRead() : read
       // The web-console test only counts while it could still raise the score (to 50).
       if exhaustive || score < 50 && bar <= 50 {
-        if ConsolePodDetails.starts(l) { consoleStarts = true }
-        if ConsolePodDetails.label(l.body) != nil || ConsolePodDetails.starts(l) { consoleLabels += 1 }
+        // Asked once: both answers depend on the line alone.
+        let starts = ConsolePodDetails.starts(l)
+        if starts { consoleStarts = true }
+        if starts || ConsolePodDetails.label(l.body) != nil { consoleLabels += 1 }
       }
       if exhaustive || score < 60 && bar <= 60, NodeConditionRows.row(l) != nil { score = max(score, 60) }
       if let header = TableHeader(l) {
@@ -336,11 +338,15 @@ package struct KubectlTextParser: LineParser {
     private let tokens: [Substring]
     private var eventType: Bool?
     private var count: Bool?
+    /// The READY answers worked out so far, by word (bit `i` for word `i` below 64): the pods
+    /// layouts ask the same one or two words.
+    private var readyAsked: UInt64 = 0
+    private var readyFound: UInt64 = 0
 
     init(_ tokens: [Substring]) { self.tokens = tokens }
 
     mutating func allows(_ gate: Gate) -> Bool {
-      if let at = gate.readyAt, !(at < tokens.count && Cells.ready(tokens[at]) != nil) { return false }
+      if let at = gate.readyAt, !ready(at) { return false }
       if gate.eventType {
         if eventType == nil { eventType = tokens.contains(where: Cells.isEventType) }
         if eventType == false { return false }
@@ -350,6 +356,18 @@ package struct KubectlTextParser: LineParser {
         if count == false { return false }
       }
       return true
+    }
+
+    /// Whether word `at` is a READY cell (`1/2`).
+    private mutating func ready(_ at: Int) -> Bool {
+      guard at < tokens.count else { return false }
+      guard at < 64 else { return Cells.ready(tokens[at]) != nil }
+      let bit: UInt64 = 1 << UInt64(at)
+      if readyAsked & bit == 0 {
+        readyAsked |= bit
+        if Cells.ready(tokens[at]) != nil { readyFound |= bit }
+      }
+      return readyFound & bit != 0
     }
   }
 
@@ -562,8 +580,11 @@ package struct KubectlTextParser: LineParser {
   /// default namespace.`, `No events found in default namespace.` (§3.3), `No events.` (a describe's
   /// Events section before 1.5), `Error from server
   /// (NotFound): pods "x" not found`.
-  private static func isNote(_ line: KubectlLine) -> Bool {
+  static func isNote(_ line: KubectlLine) -> Bool {
     let body = line.body
+    // Each note starts with an `N` or an `E`, which only those bytes are: most lines a sniffer asks
+    // about are answered by their first byte.
+    guard let first = body.utf8.first, first == 0x4E || first == 0x45 else { return false }
     return body.hasPrefix("No resources found") || body.hasPrefix("No events found") || body == "No events."
       || body.hasPrefix("Error from server (")
   }
