@@ -30,12 +30,20 @@ struct KubeJSONReader {
   /// `document(_:)` with the strings it builds shared through `pool`, which the caller keeps
   /// from one document to the next (`ObjectStreamParser`).
   static func document(_ bytes: [UInt8], pool: inout StringPool) -> KubeDocument? {
-    bytes.withUnsafeBufferPointer { buffer -> KubeDocument? in
+    var document = KubeDocument.empty
+    return read(bytes, pool: &pool, into: &document) ? document : nil
+  }
+
+  /// `document(_:pool:)` read into `document`, which must be `KubeDocument.empty`; false when not
+  /// sure (`document` then holds a partial read). A document is about 4 KB: returned as a value, it
+  /// was copied three times and its strings retained and released once more (issue 16).
+  static func read(_ bytes: [UInt8], pool: inout StringPool, into document: inout KubeDocument) -> Bool {
+    bytes.withUnsafeBufferPointer { buffer -> Bool in
       var reader = KubeJSONReader(buffer)
       // Swapped in and out, not copied: the reader owns the table while it reads.
       swap(&reader.pool, &pool)
       defer { swap(&reader.pool, &pool) }
-      return try? reader.readDocument()
+      return (try? reader.readDocument(into: &document)) != nil
     }
   }
 
@@ -518,32 +526,27 @@ struct KubeJSONReader {
 
   // MARK: - The document
 
-  private mutating func readDocument() throws(Unsure) -> KubeDocument {
-    var object = KubeObject()
-    var watchObject: KubeObject?
-    var verb: String?
-    var routedEvent: KubeObject?
-    var items: [KubeObject]?
+  /// Fills an empty `document` where it lies: built from locals, it was copied whole on return.
+  private mutating func readDocument(into document: inout KubeDocument) throws(Unsure) {
     var m = try openObject()
     while let k = try nextKey(KubeJSONKeys.document, &m) {
       switch k {
-      case KubeJSONKeys.documentObject: watchObject = try optionalObject()
-      case KubeJSONKeys.documentVerb: verb = try string()
-      case KubeJSONKeys.documentEvent: routedEvent = try optionalObject()
-      case KubeJSONKeys.documentItems: items = try array { r throws(Unsure) in try r.requiredObject() }
-      default: try objectField(k, into: &object)
+      case KubeJSONKeys.documentObject: document.watchObject = try optionalObject()
+      case KubeJSONKeys.documentVerb: document.verb = try string()
+      case KubeJSONKeys.documentEvent: document.routedEvent = try optionalObject()
+      case KubeJSONKeys.documentItems: document.items = try array { r throws(Unsure) in try r.requiredObject() }
+      default: try objectField(k, into: &document.object)
       }
     }
     guard peek() == nil else { throw Unsure() }
-    if object.kind == nil, object.metadata == nil, object.status == nil, object.spec == nil, object.type == nil,
-      watchObject == nil, verb == nil, items == nil, object.currentState == nil
+    if document.object.kind == nil, document.object.metadata == nil, document.object.status == nil,
+      document.object.spec == nil, document.object.type == nil, document.watchObject == nil, document.verb == nil,
+      document.items == nil, document.object.currentState == nil
     {
       // Possibly a map of container statuses (a v1beta1 `info`): `KubeDocument` tries that itself.
       throw Unsure()
     }
-    return KubeDocument(
-      object: object, watchObject: watchObject, verb: verb, routedEvent: verb == nil ? nil : routedEvent,
-      items: items)
+    if document.verb == nil { document.routedEvent = nil }
   }
 
   private mutating func optionalObject() throws(Unsure) -> KubeObject? {

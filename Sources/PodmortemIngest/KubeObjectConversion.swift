@@ -401,3 +401,10 @@ enum KubeTime {
     return TimeRange(earliest: time.date, latest: time.date.addingTimeInterval(time.unit * 0.999))
   }
 }
+
+extension KubeDocument {
+  /// A document with nothing read into it: what `KubeJSONReader.read(_:pool:into:)` fills.
+  static var empty: KubeDocument {
+    KubeDocument(object: KubeObject(), watchObject: nil, verb: nil, routedEvent: nil, items: nil)
+  }
+}
