@@ -1,0 +1,97 @@
+/// Strings that repeat from one document to the next (a field path, a reason, a recurring
+/// message) built once and shared: a direct-mapped table of the latest string read per hash of its
+/// bytes. A string that is not in the table is built and takes its slot, so a table of unique
+/// strings costs one comparison each. Strings of up to 15 bytes live inside the `String` value
+/// itself and long values rarely repeat: only the lengths between are looked up (a cited line,
+/// which most events repeat verbatim, up to `longestLine`).
+struct StringPool: Sendable {
+  static let slots = 4096
+  static let shortest = 16
+  static let longest = 128
+  private var table: [String?] = []
+
+  init() {}
+
+  /// The lines an object cites, their texts shared: most events repeat a message verbatim
+  /// (`"message": "Liveness probe failed: …",`), and every event keeps its line.
+  mutating func shared(_ evidence: ObjectEvidence) -> ObjectEvidence {
+    var e = evidence
+    if let text = e.message?.text { e.message?.text = string(text, longest: Self.longestLine) }
+    if let text = e.name?.text { e.name?.text = string(text, longest: Self.longestLine) }
+    if let text = e.first?.text { e.first?.text = string(text, longest: Self.longestLine) }
+    return e
+  }
+
+  /// The longest cited line looked up.
+  static let longestLine = 512
+
+  /// `text` itself, or the equal string the table holds (which `text` then replaces in its slot
+  /// when they differ).
+  mutating func string(_ text: String, longest: Int) -> String {
+    var text = text
+    let count = text.utf8.count
+    guard count >= Self.shortest, count <= longest else { return text }
+    if table.isEmpty { table = Array(repeating: nil, count: Self.slots) }
+    let (slot, held) = text.withUTF8 { bytes -> (Int, String?) in
+      let slot = Self.slot(bytes)
+      if let held = self.table[slot], Self.same(held, bytes) { return (slot, held) }
+      return (slot, nil)
+    }
+    if let held { return held }
+    table[slot] = text
+    return text
+  }
+
+  /// `string(EvidencePicker.trimmedBlanks(text), longest:)` when `text`, trimmed of spaces and
+  /// tabs at both ends, is not empty and begins and ends with an ASCII byte (then no Unicode
+  /// space is left at an end for Foundation to trim, and the trimmed text is those bytes);
+  /// nil otherwise, for the caller to take that path. A held string is found from the bytes,
+  /// so the trimmed copy is made only when the pool does not hold it.
+  mutating func trimmedLine(_ text: String, longest: Int) -> String? {
+    var text = text
+    return text.withUTF8 { all -> String? in
+      var start = 0
+      var end = all.count
+      while start < end, all[start] == 0x20 || all[start] == 0x09 { start += 1 }
+      while start < end, all[end - 1] == 0x20 || all[end - 1] == 0x09 { end -= 1 }
+      guard start < end, all[start] < 0x80, all[end - 1] < 0x80 else { return nil }
+      return string(UnsafeBufferPointer(rebasing: all[start..<end]), longest: longest)
+    }
+  }
+
+  /// True when `held` is the UTF-8 `bytes`: compared through pointers when the string's
+  /// bytes are contiguous (a native string always is), not byte by byte through `String.UTF8View`'s
+  /// generic `elementsEqual`, which was a third of this pool's time on an EventList (issue 16, perf).
+  static func same(_ held: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    let utf8 = held.utf8
+    guard utf8.count == bytes.count else { return false }
+    if let equal = utf8.withContiguousStorageIfAvailable({ stored -> Bool in
+      for i in 0..<stored.count where stored[i] != bytes[i] { return false }
+      return true
+    }) {
+      return equal
+    }
+    return utf8.elementsEqual(bytes)
+  }
+
+  /// FNV-1a (http://www.isthe.com/chongo/tech/comp/fnv/) of `bytes`, to a slot.
+  private static func slot(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    var hash: UInt32 = 2_166_136_261
+    for b in bytes { hash = (hash ^ UInt32(b)) &* 16_777_619 }
+    return Int(hash & UInt32(slots - 1))
+  }
+
+  /// The string of the UTF-8 `bytes` (already validated), pooled when its length is between
+  /// `shortest` and `longest`.
+  mutating func string(_ bytes: UnsafeBufferPointer<UInt8>, longest: Int = Self.longest) -> String {
+    guard bytes.count >= Self.shortest, bytes.count <= longest else {
+      return String(decoding: bytes, as: UTF8.self)
+    }
+    if table.isEmpty { table = Array(repeating: nil, count: Self.slots) }
+    let slot = Self.slot(bytes)
+    if let held = table[slot], Self.same(held, bytes) { return held }
+    let s = String(decoding: bytes, as: UTF8.self)
+    table[slot] = s
+    return s
+  }
+}
