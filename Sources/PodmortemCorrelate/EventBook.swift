@@ -231,33 +231,19 @@ package struct EventBook: Sendable {
     var events = [MergedEvent?](repeating: nil, count: leaders.count)
     // Events whose patterns captured the same values (every `Liveness probe failed: … 503`) share
     // one array of captures instead of holding a copy each.
-    var captureSets = Set<CaptureSet>()
+    var captureSets = Set<[KeyValue]>()
     for cluster in byPosition {
       let leader = leaders[cluster]
       values.free(below: leader)
       var event = Self.mergedEvent(identities[leader], values[leader], now: now)
       values[leader] = Entry()
       if !event.captures.isEmpty {
-        let (inserted, member) = captureSets.insert(CaptureSet(values: event.captures))
-        if !inserted { event.captures = member.values }
+        let (inserted, member) = captureSets.insert(event.captures)
+        if !inserted { event.captures = member }
       }
       events[cluster] = event
     }
     return events.compactMap { $0 }
-  }
-
-  /// One event's captures, as `built` shares them: equal as the arrays are equal, hashed on their
-  /// count and last value only. The arrays' own hash took every key and value of every capture, on
-  /// insert and again on every growth of the set (17.5M instructions on an 8 MiB EventList, issue
-  /// 16, callgrind); equal arrays still hash equal (same count, equal last values, and `String`
-  /// hashes as it compares), so the set keeps and shares exactly what it did.
-  struct CaptureSet: Hashable {
-    var values: [KeyValue]
-
-    func hash(into hasher: inout Hasher) {
-      hasher.combine(values.count)
-      if let last = values.last { hasher.combine(last.value) }
-    }
   }
 
   /// Reorders `items` so that position `k` holds what was at `order[k]` (`order` a permutation
