@@ -30,12 +30,20 @@ struct KubeJSONReader {
   /// `document(_:)` with the strings it builds shared through `pool`, which the caller keeps
   /// from one document to the next (`ObjectStreamParser`).
   static func document(_ bytes: [UInt8], pool: inout StringPool) -> KubeDocument? {
-    bytes.withUnsafeBufferPointer { buffer -> KubeDocument? in
+    var document = KubeDocument.empty
+    return read(bytes, pool: &pool, into: &document) ? document : nil
+  }
+
+  /// `document(_:pool:)` read into `document`, which must be `KubeDocument.empty`; false when not
+  /// sure (`document` then holds a partial read). A document is about 4 KB: returned as a value, it
+  /// was copied three times and its strings retained and released once more (issue 16).
+  static func read(_ bytes: [UInt8], pool: inout StringPool, into document: inout KubeDocument) -> Bool {
+    bytes.withUnsafeBufferPointer { buffer -> Bool in
       var reader = KubeJSONReader(buffer)
       // Swapped in and out, not copied: the reader owns the table while it reads.
       swap(&reader.pool, &pool)
       defer { swap(&reader.pool, &pool) }
-      return try? reader.readDocument()
+      return (try? reader.readDocument(into: &document)) != nil
     }
   }
 
@@ -518,32 +526,27 @@ struct KubeJSONReader {
 
   // MARK: - The document
 
-  private mutating func readDocument() throws(Unsure) -> KubeDocument {
-    var object = KubeObject()
-    var watchObject: KubeObject?
-    var verb: String?
-    var routedEvent: KubeObject?
-    var items: [KubeObject]?
+  /// Fills an empty `document` where it lies: built from locals, it was copied whole on return.
+  private mutating func readDocument(into document: inout KubeDocument) throws(Unsure) {
     var m = try openObject()
     while let k = try nextKey(KubeJSONKeys.document, &m) {
       switch k {
-      case KubeJSONKeys.documentObject: watchObject = try optionalObject()
-      case KubeJSONKeys.documentVerb: verb = try string()
-      case KubeJSONKeys.documentEvent: routedEvent = try optionalObject()
-      case KubeJSONKeys.documentItems: items = try array { r throws(Unsure) in try r.requiredObject() }
-      default: try objectField(k, into: &object)
+      case KubeJSONKeys.documentObject: document.watchObject = try optionalObject()
+      case KubeJSONKeys.documentVerb: document.verb = try string()
+      case KubeJSONKeys.documentEvent: document.routedEvent = try optionalObject()
+      case KubeJSONKeys.documentItems: document.items = try array { r throws(Unsure) in try r.requiredObject() }
+      default: try objectField(k, into: &document.object)
       }
     }
     guard peek() == nil else { throw Unsure() }
-    if object.kind == nil, object.metadata == nil, object.status == nil, object.spec == nil, object.type == nil,
-      watchObject == nil, verb == nil, items == nil, object.currentState == nil
+    if document.object.kind == nil, document.object.metadata == nil, document.object.status == nil,
+      document.object.spec == nil, document.object.type == nil, document.watchObject == nil, document.verb == nil,
+      document.items == nil, document.object.currentState == nil
     {
       // Possibly a map of container statuses (a v1beta1 `info`): `KubeDocument` tries that itself.
       throw Unsure()
     }
-    return KubeDocument(
-      object: object, watchObject: watchObject, verb: verb, routedEvent: verb == nil ? nil : routedEvent,
-      items: items)
+    if document.verb == nil { document.routedEvent = nil }
   }
 
   private mutating func optionalObject() throws(Unsure) -> KubeObject? {
@@ -1062,103 +1065,5 @@ struct KubeJSONReader {
       }
     }
     return v
-  }
-}
-
-/// Strings that repeat from one document to the next (a field path, a reason, a recurring
-/// message) built once and shared: a direct-mapped table of the latest string read per hash of its
-/// bytes. A string that is not in the table is built and takes its slot, so a table of unique
-/// strings costs one comparison each. Strings of up to 15 bytes live inside the `String` value
-/// itself and long values rarely repeat: only the lengths between are looked up (a cited line,
-/// which most events repeat verbatim, up to `longestLine`).
-struct StringPool: Sendable {
-  static let slots = 4096
-  static let shortest = 16
-  static let longest = 128
-  private var table: [String?] = []
-
-  init() {}
-
-  /// The lines an object cites, their texts shared: most events repeat a message verbatim
-  /// (`"message": "Liveness probe failed: …",`), and every event keeps its line.
-  mutating func shared(_ evidence: ObjectEvidence) -> ObjectEvidence {
-    var e = evidence
-    if let text = e.message?.text { e.message?.text = string(text, longest: Self.longestLine) }
-    if let text = e.name?.text { e.name?.text = string(text, longest: Self.longestLine) }
-    if let text = e.first?.text { e.first?.text = string(text, longest: Self.longestLine) }
-    return e
-  }
-
-  /// The longest cited line looked up.
-  static let longestLine = 512
-
-  /// `text` itself, or the equal string the table holds (which `text` then replaces in its slot
-  /// when they differ).
-  mutating func string(_ text: String, longest: Int) -> String {
-    var text = text
-    let count = text.utf8.count
-    guard count >= Self.shortest, count <= longest else { return text }
-    if table.isEmpty { table = Array(repeating: nil, count: Self.slots) }
-    let (slot, held) = text.withUTF8 { bytes -> (Int, String?) in
-      let slot = Self.slot(bytes)
-      if let held = self.table[slot], Self.same(held, bytes) { return (slot, held) }
-      return (slot, nil)
-    }
-    if let held { return held }
-    table[slot] = text
-    return text
-  }
-
-  /// `string(EvidencePicker.trimmedBlanks(text), longest:)` when `text`, trimmed of spaces and
-  /// tabs at both ends, is not empty and begins and ends with an ASCII byte (then no Unicode
-  /// space is left at an end for Foundation to trim, and the trimmed text is those bytes);
-  /// nil otherwise, for the caller to take that path. A held string is found from the bytes,
-  /// so the trimmed copy is made only when the pool does not hold it.
-  mutating func trimmedLine(_ text: String, longest: Int) -> String? {
-    var text = text
-    return text.withUTF8 { all -> String? in
-      var start = 0
-      var end = all.count
-      while start < end, all[start] == 0x20 || all[start] == 0x09 { start += 1 }
-      while start < end, all[end - 1] == 0x20 || all[end - 1] == 0x09 { end -= 1 }
-      guard start < end, all[start] < 0x80, all[end - 1] < 0x80 else { return nil }
-      return string(UnsafeBufferPointer(rebasing: all[start..<end]), longest: longest)
-    }
-  }
-
-  /// True when `held` is the UTF-8 `bytes`: compared through pointers when the string's
-  /// bytes are contiguous (a native string always is), not byte by byte through `String.UTF8View`'s
-  /// generic `elementsEqual`, which was a third of this pool's time on an EventList (issue 16, perf).
-  static func same(_ held: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-    let utf8 = held.utf8
-    guard utf8.count == bytes.count else { return false }
-    if let equal = utf8.withContiguousStorageIfAvailable({ stored -> Bool in
-      for i in 0..<stored.count where stored[i] != bytes[i] { return false }
-      return true
-    }) {
-      return equal
-    }
-    return utf8.elementsEqual(bytes)
-  }
-
-  /// FNV-1a (http://www.isthe.com/chongo/tech/comp/fnv/) of `bytes`, to a slot.
-  private static func slot(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-    var hash: UInt32 = 2_166_136_261
-    for b in bytes { hash = (hash ^ UInt32(b)) &* 16_777_619 }
-    return Int(hash & UInt32(slots - 1))
-  }
-
-  /// The string of the UTF-8 `bytes` (already validated), pooled when its length is between
-  /// `shortest` and `longest`.
-  mutating func string(_ bytes: UnsafeBufferPointer<UInt8>, longest: Int = Self.longest) -> String {
-    guard bytes.count >= Self.shortest, bytes.count <= longest else {
-      return String(decoding: bytes, as: UTF8.self)
-    }
-    if table.isEmpty { table = Array(repeating: nil, count: Self.slots) }
-    let slot = Self.slot(bytes)
-    if let held = table[slot], Self.same(held, bytes) { return held }
-    let s = String(decoding: bytes, as: UTF8.self)
-    table[slot] = s
-    return s
   }
 }

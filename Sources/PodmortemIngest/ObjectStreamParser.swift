@@ -421,11 +421,10 @@ package struct ObjectStreamParser: LineParser {
       flushConditions(emit: emit)
       return .ignored
     }
-    var document: KubeDocument
-    if let read = KubeJSONReader.document(value.bytes, pool: &strings) {
-      // The fast path: plain JSON of the declared types, read without Foundation.
-      document = read
-    } else {
+    // The fast path: plain JSON of the declared types, read without Foundation, into the
+    // document where it lies (a document returned as a value was copied whole on its way here).
+    var document = KubeDocument.empty
+    if !KubeJSONReader.read(value.bytes, pool: &strings, into: &document) {
       guard let decoded = decodeWithFoundation(value) else { return .unrecognised }
       document = decoded
     }
