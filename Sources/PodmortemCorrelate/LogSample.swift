@@ -112,27 +112,38 @@ package struct LogSample: Sendable {
 
   /// Everything kept, in source order, each record once, as kept (packed): what `records` builds.
   func packedRecords() -> [PackedLog] {
-    var all = unrecognised.head + unrecognised.kept
-    for ends in byPattern.values { all += ends.head + ends.kept }
+    // Each end appended where it lies, in `head + kept`'s order, not through the two arrays that
+    // sum and `kept` made and copied again.
+    var count = unrecognised.head.count + unrecognised.tail.count
+    for ends in byPattern.values { count += ends.head.count + ends.tail.count }
+    var all: [PackedLog] = []
+    all.reserveCapacity(count)
+    Self.append(unrecognised, to: &all)
+    for ends in byPattern.values { Self.append(ends, to: &all) }
+    return Self.inSourceOrder(all)
+  }
+
+  /// `ends.head + ends.kept` appended to `all`.
+  private static func append(_ ends: Ends, to all: inout [PackedLog]) {
+    all.append(contentsOf: ends.head)
+    all.append(contentsOf: ends.tail[ends.tailStart...])
+    all.append(contentsOf: ends.tail[..<ends.tailStart])
+  }
+
+  /// `all` sorted by `order` (ties by position in `all`, the stable sort's order), each record
+  /// once: a record equal to the one before it on the same line is left out.
+  static func inSourceOrder(_ all: [PackedLog]) -> [PackedLog] {
     // Their positions sorted, not the packed records (a move is an integer, not a record's
-    // references): by `order`, ties by position in `all`, which is the stable sort's order.
+    // references).
     let refs = all.map(\.ref)
     var sorted = Array(all.indices)
-    if let lines = Self.linesOfOneSource(refs) {
-      // One source (a file's sample): the lines decide, as `SourceRef`'s `<` does when the
-      // sources are the same bytes, without comparing the sources' strings on every step.
-      sorted.sort { i, j in
-        if lines[i] != lines[j] { return lines[i] < lines[j] }
-        let a = all[i].lineText
-        let b = all[j].lineText
-        return a != b ? a < b : i < j
-      }
-    } else {
-      sorted.sort { i, j in
-        if refs[i] != refs[j] { return refs[i] < refs[j] }
-        let a = all[i].lineText
-        let b = all[j].lineText
-        return a != b ? a < b : i < j
+    all.withUnsafeBufferPointer { all in
+      if let lines = Self.linesOfOneSource(refs) {
+        // One source (a file's sample): the lines decide, as `SourceRef`'s `<` does when the
+        // sources are the same bytes, without comparing the sources' strings on every step.
+        sorted.sort { i, j in lines[i] != lines[j] ? lines[i] < lines[j] : Self.byText(all, i, j) }
+      } else {
+        sorted.sort { i, j in refs[i] != refs[j] ? refs[i] < refs[j] : Self.byText(all, i, j) }
       }
     }
     var out: [PackedLog] = []
@@ -145,6 +156,20 @@ package struct LogSample: Sendable {
       last = p
     }
     return out
+  }
+
+  /// Whether `all[i]` goes before `all[j]`, two records of one line: by the line's text, ties by
+  /// position. A record kept at both ends of its pattern is one packing held twice (`keep` packs
+  /// a record once for both), so on a short log nearly every record ties with itself. Equal bytes
+  /// are an equal text (`lineText` reads only the bytes), so the texts are not built then: that
+  /// was two strings made and compared for each such tie, about half of sorting a sample
+  /// (callgrind, docs/architecture.md "Speed of the kubelet-log path").
+  @inline(__always)
+  private static func byText(_ all: UnsafeBufferPointer<PackedLog>, _ i: Int, _ j: Int) -> Bool {
+    if all[i].bytes == all[j].bytes { return i < j }
+    let a = all[i].lineText
+    let b = all[j].lineText
+    return a != b ? a < b : i < j
   }
 
   /// The line numbers of `refs` when every source is the same bytes as the first (then two refs

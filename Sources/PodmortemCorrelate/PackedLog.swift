@@ -55,22 +55,64 @@ package struct PackedLog: Hashable, Sendable {
   /// `escape(s)`'s bytes: `bytes` with a `\` before each `"` and `\`; nil when there are none
   /// (the string is then in the line as it is, or not at all). `body` is given room on the stack
   /// for a short string.
+  ///
+  /// The plain runs between quotes and backslashes are found eight bytes a word (`nextSpecial`)
+  /// and copied whole, where every byte was tested twice, once to count and once to copy, and
+  /// copied alone: an escaped `err=` or `output=` value is a few hundred bytes with a handful of
+  /// quotes (callgrind, docs/architecture.md "Speed of the kubelet-log path"; `EscapeRunsTests`
+  /// keeps the byte loop).
   static func withEscaped<T>(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T? {
+    guard let base = bytes.baseAddress else { return nil }
+    let n = bytes.count
     var extra = 0
-    for b in bytes where b == quote || b == backslash { extra += 1 }
+    var k = nextSpecial(base, n, from: 0)
+    while k < n {
+      extra += 1
+      k = nextSpecial(base, n, from: k + 1)
+    }
     guard extra > 0 else { return nil }
-    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count + extra) { room in
+    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: n + extra) { room in
+      guard let out = room.baseAddress else { return body(UnsafeBufferPointer(room)) }
+      var i = 0
       var j = 0
-      for b in bytes {
-        if b == quote || b == backslash {
-          room[j] = backslash
-          j += 1
+      while i < n {
+        let k = nextSpecial(base, n, from: i)
+        if k > i {
+          (out + j).initialize(from: base + i, count: k - i)
+          j += k - i
         }
-        room[j] = b
-        j += 1
+        guard k < n else { break }
+        out[j] = backslash
+        out[j + 1] = base[k]
+        j += 2
+        i = k + 1
       }
       return body(UnsafeBufferPointer(room))
     }
+  }
+
+  /// The first place at or after `from` (at most `n`) where `base[0..<n]` holds a `"` or a `\`,
+  /// else `n`. Eight bytes at a time while a word fits: a byte of `w ^ c` is zero where `w` holds
+  /// `c`, and `(x - 0x01…01) & ~x & 0x80…80` marks zero bytes exactly from the lowest up (a mark
+  /// above a zero byte may be a borrow's, none below it), so the lowest mark of either test is the
+  /// first quote or backslash of the word, read little-endian.
+  @inline(__always)
+  static func nextSpecial(_ base: UnsafePointer<UInt8>, _ n: Int, from: Int) -> Int {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    let quotes = ones &* UInt64(quote)
+    let backslashes = ones &* UInt64(backslash)
+    var p = from
+    while n &- p >= 8 {
+      let w = UInt64(littleEndian: UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self))
+      let q = w ^ quotes
+      let b = w ^ backslashes
+      let marks = ((q &- ones) & ~q | (b &- ones) & ~b) & highs
+      if marks != 0 { return p &+ marks.trailingZeroBitCount &>> 3 }
+      p &+= 8
+    }
+    while p < n, base[p] != quote, base[p] != backslash { p &+= 1 }
+    return p
   }
 
   /// The string whose `escape` is `e`: each `\` dropped and the byte after it kept (a `\` at

@@ -7,8 +7,10 @@ import Testing
 @testable import PodmortemIngest
 
 /// `Ingestor.delivered` changes a log record in place (classified, joined to the paste's block,
-/// range-checked) instead of copying it out of its enum and back at each step (issue 16). On
-/// seeded random kubelet records it must hand on what the steps did one after another before:
+/// range-checked) instead of copying it out of its enum and back at each step (issue 16), and the
+/// reading's callback does it with `Ingestor.deliver` on the one copy it makes
+/// (docs/architecture.md "Speed of the kubelet-log path"). On seeded random kubelet records both
+/// must hand on what the steps did one after another before:
 /// `classify`, then the block, then `RangeCheck` filtering every capture (the same record, the
 /// same block, the same diagnostics).
 @Suite struct DeliveredLogTests {
@@ -83,8 +85,10 @@ import Testing
       let isPaste = rng.next() % 2 == 0
       var oldBlock: SourceRef? = rng.next() % 4 == 0 ? SourceRef(source: "kubelet.log", line: 1) : nil
       var newBlock = oldBlock
+      var placeBlock = oldBlock
       let oldCount = Count()
       let newCount = Count()
+      let placeCount = Count()
       var records: [Record] = []
       for _ in 0..<Int(rng.next() % 4) + 1 { records.append(.log(Self.record(&rng))) }
       for record in records {
@@ -93,9 +97,19 @@ import Testing
           record, patterns: Self.patterns, isPaste: isPaste, block: &newBlock,
           diagnostics: { _ in newCount.add() })
         #expect(new == old)
+        // What the reading's callback hands on: the log record copied once and changed in place
+        // (`deliver`), then wrapped.
+        guard case .log(let log) = record else { continue }
+        var inPlace = log
+        Ingestor.deliver(
+          &inPlace, patterns: Self.patterns, isPaste: isPaste, block: &placeBlock,
+          diagnostics: { _ in placeCount.add() })
+        #expect(Record.log(inPlace) == old)
       }
       #expect(newBlock == oldBlock)
+      #expect(placeBlock == oldBlock)
       #expect(newCount.value == oldCount.value)
+      #expect(placeCount.value == oldCount.value)
       dropped += oldCount.value
       if oldBlock != nil { blocks += 1 }
     }
