@@ -18,6 +18,7 @@ package final class OutputFilter: @unchecked Sendable {
   private let lock = NSLock()
   private var sources: [String: String] = [:]
   private var short = ShortMemo()
+  private var long = LongMemo()
   /// Strings up to this many bytes are remembered (`ShortMemo`).
   static let shortBytes = 96
 
@@ -38,7 +39,7 @@ package final class OutputFilter: @unchecked Sendable {
 
   /// One string: masked, then its control characters spelled out.
   package func callAsFunction(_ text: String) -> String {
-    guard text.utf8.count <= Self.shortBytes else { return filter(text) }
+    guard text.utf8.count <= Self.shortBytes else { return filterLong(text) }
     let hash = text.hashValue
     lock.lock()
     let known = short.filtered(text, hash: hash)
@@ -47,6 +48,25 @@ package final class OutputFilter: @unchecked Sendable {
     let filtered = filter(text)
     lock.lock()
     short.remember(text, hash: hash, filtered: filtered)
+    lock.unlock()
+    return filtered
+  }
+
+  /// A long string, filtered or taken from `long` when a string of the same bytes was filtered
+  /// last in its place: a finding's explanation, title and remedy are built by its rule from a
+  /// few templates and repeat across findings (about half of the findings' long strings of a
+  /// kubelet log, EventList or describes report repeat), each a few hundred bytes that the
+  /// masker's prefilter and the control scan read whole (docs/architecture.md "Secrets").
+  private func filterLong(_ text: String) -> String {
+    var text = text
+    let slot = text.withUTF8 { LongMemo.slot($0) }
+    lock.lock()
+    let known = long.filtered(&text, slot: slot)
+    lock.unlock()
+    if let known { return known }
+    let filtered = filter(text)
+    lock.lock()
+    long.remember(text, slot: slot, filtered: filtered)
     lock.unlock()
     return filtered
   }
@@ -512,5 +532,54 @@ struct ShortMemo {
     let i = hash & (Self.slots - 1)
     texts[i] = text
     results[i] = filtered
+  }
+}
+
+/// Long strings already filtered, by their bytes: a fixed table of `slots` places, each holding
+/// the last string that fell there (its place chosen from its length and four of its eight-byte
+/// words, not a hash of all its bytes: most long strings are unique log lines and messages, which
+/// would pay for the hash and gain nothing) and what it filtered to. A string is answered from
+/// its place only when the string held there has the same bytes (`RecentVerdicts.sameBytes`;
+/// `==` would not do, it is canonical equivalence, and masking reads bytes). A memo only: a
+/// string of the same bytes filters to the same text (the masker gives a secret the same token
+/// every time, `SecretMasker.token(for:)`), so what it keeps or forgets changes no output
+/// (`OutputFilterLongMemoTests`). The table is made when the first long string comes, so a
+/// report without one pays nothing for it.
+struct LongMemo {
+  static let slots = 1 << 12
+  private var texts: [String?] = []
+  private var results: [String] = []
+
+  /// What `text` filtered to, when it is remembered in `slot` (`slot(_:)` of its bytes).
+  func filtered(_ text: inout String, slot: Int) -> String? {
+    guard !texts.isEmpty, let held = texts[slot], RecentVerdicts.sameBytes(held, &text) else { return nil }
+    return results[slot]
+  }
+
+  /// Remembers that `text` filtered to `filtered`, in place of what `slot` held.
+  mutating func remember(_ text: String, slot: Int, filtered: String) {
+    if texts.isEmpty {
+      texts = [String?](repeating: nil, count: Self.slots)
+      results = [String](repeating: "", count: Self.slots)
+    }
+    texts[slot] = text
+    results[slot] = filtered
+  }
+
+  /// A place from the length and the eight-byte words at the start, a third and two thirds in,
+  /// and the end (`bytes` holds more than eight).
+  static func slot(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    let n = bytes.count
+    guard let base = bytes.baseAddress, n >= 8 else { return 0 }
+    let raw = UnsafeRawPointer(base)
+    let head = raw.loadUnaligned(as: UInt64.self)
+    let third = raw.loadUnaligned(fromByteOffset: (n - 8) / 3, as: UInt64.self)
+    let twoThirds = raw.loadUnaligned(fromByteOffset: (n - 8) / 3 * 2, as: UInt64.self)
+    let tail = raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+    // Multiplicative mixing with odd constants (Knuth's golden-ratio one among them); the top bits.
+    var mixed = (head &* 0x9E37_79B9_7F4A_7C15) ^ (tail &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(truncatingIfNeeded: n)
+    mixed = (mixed ^ (third &* 0x1656_67B1_9E37_79F9)) &* 0x9E37_79B9_7F4A_7C15
+    mixed = (mixed ^ (twoThirds &* 0xC2B2_AE3D_27D4_EB4F)) &* 0x9E37_79B9_7F4A_7C15
+    return Int(truncatingIfNeeded: mixed >> 52)
   }
 }
