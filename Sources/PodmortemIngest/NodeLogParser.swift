@@ -219,41 +219,37 @@ package struct NodeLogParser: LineParser {
   }
 
   /// `logfmt(text).first { $0.key == key }?.value` for an ASCII `key`, without building the other
-  /// pairs: the same reading of keys and values, with only the wanted value kept. A key made from
-  /// bytes is `==` to an ASCII key only when its bytes are the key's (no other characters are
-  /// canonically equivalent to ASCII letters, and bytes that are not UTF-8 read as U+FFFD), so
+  /// pairs: the same reading of keys and values (`pairs`), with only the wanted value kept. A key
+  /// made from bytes is `==` to an ASCII key only when its bytes are the key's (no other characters
+  /// are canonically equivalent to ASCII letters, and bytes that are not UTF-8 read as U+FFFD), so
   /// keys are compared as bytes (`LogfmtValueTests`). The sniffer asks this of every line of a
   /// containerd or dockerd log's head (docs/architecture.md, "Sniffing a head of long lines").
   static func logfmtValue(_ key: String, in text: String) -> String? {
-    let b = Array(text.utf8)
     let wanted = Array(key.utf8)
-    var i = 0
-    while i < b.count {
-      while i < b.count, b[i] == 0x20 { i += 1 }
-      let keyStart = i
-      while i < b.count, b[i] != 0x3D, b[i] != 0x20 { i += 1 }
-      guard i < b.count, b[i] == 0x3D, i > keyStart else {
-        while i < b.count, b[i] != 0x20 { i += 1 }
-        continue
-      }
-      let matches = b[keyStart..<i].elementsEqual(wanted)
-      i += 1
-      if i < b.count, b[i] == 0x22, let (value, end) = GoString.unquote(b, from: i) {
-        if matches { return value }
-        i = end
-      } else {
-        let start = i
-        while i < b.count, b[i] != 0x20 { i += 1 }
-        if matches { return String(decoding: b[start..<i], as: UTF8.self) }
-      }
+    var found: String?
+    pairs(in: Array(text.utf8), wanted: { $0.elementsEqual(wanted) }) { _, value in
+      found = value
+      return false
     }
-    return nil
+    return found
   }
 
   /// `key=value key="quoted \"value\""` pairs, in order.
   static func logfmt(_ text: String) -> [KeyValue] {
     var out: [KeyValue] = []
-    let b = Array(text.utf8)
+    pairs(in: Array(text.utf8), wanted: { _ in true }) { key, value in
+      out.append(KeyValue(String(decoding: key, as: UTF8.self), value))
+      return true
+    }
+    return out
+  }
+
+  /// Reads `b`'s logfmt pairs in order and hands each pair whose key is `wanted` to `visit`, until
+  /// it returns false. A quoted value is read whether wanted or not (its end is where the next
+  /// pair starts); a bare one is made into a string only when wanted.
+  private static func pairs(
+    in b: [UInt8], wanted: (ArraySlice<UInt8>) -> Bool, visit: (ArraySlice<UInt8>, String) -> Bool
+  ) {
     var i = 0
     while i < b.count {
       while i < b.count, b[i] == 0x20 { i += 1 }
@@ -263,18 +259,20 @@ package struct NodeLogParser: LineParser {
         while i < b.count, b[i] != 0x20 { i += 1 }
         continue
       }
-      let key = String(decoding: b[keyStart..<i], as: UTF8.self)
+      let key = b[keyStart..<i]
+      let want = wanted(key)
       i += 1
-      if i < b.count, b[i] == 0x22, let (value, end) = GoString.unquote(b, from: i) {
-        out.append(KeyValue(key, value))
+      var value: String?
+      if i < b.count, b[i] == 0x22, let (quoted, end) = GoString.unquote(b, from: i) {
+        value = quoted
         i = end
       } else {
         let start = i
         while i < b.count, b[i] != 0x20 { i += 1 }
-        out.append(KeyValue(key, String(decoding: b[start..<i], as: UTF8.self)))
+        if want { value = String(decoding: b[start..<i], as: UTF8.self) }
       }
+      if want, let value, !visit(key, value) { return }
     }
-    return out
   }
 
   /// The `(k=v, k=v)` attributes of a `docker events` line; a value may hold `, ` inside brackets.

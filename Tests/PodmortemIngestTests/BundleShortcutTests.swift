@@ -233,10 +233,42 @@ enum BundleShortcutInputs {
     }
   }()
 
+  /// `NodeLogParser.logfmt` as it was, kept as the reference: its own loop, every pair built.
+  static func referenceLogfmt(_ text: String) -> [KeyValue] {
+    var out: [KeyValue] = []
+    let b = Array(text.utf8)
+    var i = 0
+    while i < b.count {
+      while i < b.count, b[i] == 0x20 { i += 1 }
+      let keyStart = i
+      while i < b.count, b[i] != 0x3D, b[i] != 0x20 { i += 1 }
+      guard i < b.count, b[i] == 0x3D, i > keyStart else {
+        while i < b.count, b[i] != 0x20 { i += 1 }
+        continue
+      }
+      let key = String(decoding: b[keyStart..<i], as: UTF8.self)
+      i += 1
+      if i < b.count, b[i] == 0x22, let (value, end) = GoString.unquote(b, from: i) {
+        out.append(KeyValue(key, value))
+        i = end
+      } else {
+        let start = i
+        while i < b.count, b[i] != 0x20 { i += 1 }
+        out.append(KeyValue(key, String(decoding: b[start..<i], as: UTF8.self)))
+      }
+    }
+    return out
+  }
+
   @Test func theValueIsTheFirstPairsValue() {
     var found = 0
     for text in Self.madeLines + SampleLines.all + BundleShortcutInputs.strings(count: 20_000, seed: 1823) {
-      let reference = NodeLogParser.logfmt(text).first { $0.key == "time" }?.value
+      let pairs = NodeLogParser.logfmt(text)
+      let referencePairs = Self.referenceLogfmt(text)
+      #expect(
+        pairs.map { [Array($0.key.utf8), Array($0.value.utf8)] }
+          == referencePairs.map { [Array($0.key.utf8), Array($0.value.utf8)] })
+      let reference = referencePairs.first { $0.key == "time" }?.value
       let new = NodeLogParser.logfmtValue("time", in: text)
       #expect(new.map { Array($0.utf8) } == reference.map { Array($0.utf8) }, "\(text.debugDescription)")
       if reference != nil { found += 1 }
