@@ -61,9 +61,9 @@ struct ConsolePodDetails {
   static func label(_ text: Substring) -> Label? {
     // The first character first: it is the key's whenever the key is not empty, and most lines a
     // sniffer asks about do not begin with a capital (trimming the end and counting 30 characters
-    // cost more).
-    // An ASCII first byte followed by another (or by nothing) is the first character whole, and
-    // an ASCII character is upper case only from `A` to `Z`: most lines are answered by two bytes.
+    // cost more). Its bytes before the character: an ASCII first byte followed by another (or by
+    // nothing) is the first character whole, and an ASCII character is upper case only from `A`
+    // to `Z`, so most lines are answered by two bytes.
     var bytes = text.utf8.makeIterator()
     if let b0 = bytes.next(), b0 < 0x80, bytes.next().map({ $0 < 0x80 }) ?? true, !(0x41...0x5A).contains(b0) {
       return nil
