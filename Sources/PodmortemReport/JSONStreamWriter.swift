@@ -276,8 +276,11 @@ package struct JSONStreamWriter: ~Copyable {
   /// The run is found eight bytes at a time: a word is skipped whole when none of its bytes is
   /// below 0x20, `"` or `\` (the "has a byte less than n" and "has a zero byte" word tests of
   /// S. E. Anderson's Bit Twiddling Hacks, https://graphics.stanford.edu/~seander/bithacks.html,
-  /// exact as a yes/no answer for a whole word); a word that has one is read byte by byte.
-  /// `JSONModelWriterTests` compares it with `JSONEncoder` on seeded random strings.
+  /// exact as a yes/no answer for a whole word). In a word that has one, the lowest flag is
+  /// exact (a false flag needs a borrow from a true one below it), so the writer jumps straight
+  /// to that byte; it read the word byte by byte up to it, testing the word again at each byte.
+  /// `JSONModelWriterTests` compares it with `JSONEncoder` on seeded random strings,
+  /// `EscapeJumpTests` with the byte-by-byte read.
   private mutating func escaped(_ text: String) {
     var text = text
     text.withUTF8 { bytes in
@@ -287,10 +290,13 @@ package struct JSONStreamWriter: ~Copyable {
       var i = 0
       while i < end {
         if i &+ 8 <= end {
-          if !Self.wordNeedsEscape(UnsafeRawPointer(from + i).loadUnaligned(as: UInt64.self)) {
+          let flags = Self.escapeFlags(UInt64(littleEndian: UnsafeRawPointer(from + i).loadUnaligned(as: UInt64.self)))
+          if flags == 0 {
             i &+= 8
             continue
           }
+          // Byte k of a little-endian word is bits 8k..<8k+8, its flag bit 8k+7.
+          i &+= flags.trailingZeroBitCount &>> 3
         } else if Self.lastBytesClean(from, end) {
           // Fewer than eight bytes are left and none needs an escape: the last eight bytes
           // (or all of a shorter text, padded with spaces) hold them and are clean.
@@ -332,7 +338,13 @@ package struct JSONStreamWriter: ~Copyable {
 
   /// Whether one of the eight bytes of `word` is below 0x20, `"` (0x22) or `\` (0x5C).
   @inline(__always)
-  static func wordNeedsEscape(_ word: UInt64) -> Bool {
+  static func wordNeedsEscape(_ word: UInt64) -> Bool { escapeFlags(word) != 0 }
+
+  /// The high bit of each byte of `word` that is below 0x20, `"` or `\`, and maybe of bytes above
+  /// the lowest such one (a subtraction's borrow runs upward); none when no byte is one. The
+  /// lowest bit set is exact: below the first true byte nothing borrows.
+  @inline(__always)
+  static func escapeFlags(_ word: UInt64) -> UInt64 {
     let ones: UInt64 = 0x0101_0101_0101_0101
     let high: UInt64 = 0x8080_8080_8080_8080
     let below = (word &- ones &* 0x20) & ~word & high
@@ -340,7 +352,7 @@ package struct JSONStreamWriter: ~Copyable {
     let backslash = word ^ (ones &* 0x5C)
     let isQuote = (quote &- ones) & ~quote & high
     let isBackslash = (backslash &- ones) & ~backslash & high
-    return below | isQuote | isBackslash != 0
+    return below | isQuote | isBackslash
   }
 
   @inline(__always)

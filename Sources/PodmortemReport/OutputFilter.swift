@@ -215,7 +215,8 @@ package final class OutputFilter: @unchecked Sendable {
   /// event in it is never replaced (filtering gives it back).
   ///
   /// The verdicts on the strings that repeat from event to event (the source of every evidence
-  /// line, kinds, namespaces, reasons, components, hosts) are remembered by their bytes
+  /// line, kinds, namespaces, reasons, components, hosts, a template group's exemplars) are
+  /// remembered by their bytes
   /// (`RecentVerdicts`): a look costs about 2,300 instructions a string, the prefilter of the
   /// secret rules most of it, and about half the strings of an EventList's events repeat
   /// (docs/architecture.md "Speed of the EventList path").
@@ -450,34 +451,59 @@ package final class OutputFilter: @unchecked Sendable {
   }
 }
 
-/// What a test of a string's bytes answered for the strings seen last: a fixed table of `slots`
-/// (1,024) places, each the last string whose place it was (chosen from its length and its first and
-/// last eight bytes, without hashing it whole) with its verdict. A string is answered from its
-/// place only when the string held there has the same bytes, so a test whose answer depends on
-/// the bytes alone (`OutputFilter.leavesUnchanged`: the control scan, the PEM literal and the
-/// secret rules all read bytes) answers the same; `==` would not do, it is canonical
-/// equivalence. Strings longer than `longest` bytes are tested every time: they are mostly
-/// messages, which seldom repeat, and would only push out the ones that do.
+/// What a test of a string's bytes answered for the strings seen last: two fixed tables of
+/// places, each place the last string whose place it was with its verdict. A short string (up to
+/// `longest` bytes) has one of `slots` (1,024) places, chosen from its length and its first and last
+/// eight bytes (without hashing it whole); a longer one one of `LongMemo.slots` (4,096) in a table
+/// of its own, chosen as `LongMemo` chooses (its length and four eight-byte words), so the unique
+/// messages never push out the short strings that repeat. A string is answered from its place only
+/// when the string held there has the same bytes, so a test whose answer depends on the bytes alone
+/// (`OutputFilter.leavesUnchanged`: the control scan, the PEM literal and the secret rules all read
+/// bytes) answers the same; `==` would not do, it is canonical equivalence. Long strings were
+/// tested every time until a group's exemplars showed that they repeat: every event of a group
+/// holds the same few, and those of readiness failures are just over 96 bytes (on the 8 MiB
+/// EventList slice the look tested 25,798 strings before the long table, 21,709 with it,
+/// docs/architecture.md "Speed of the EventList path").
 struct RecentVerdicts {
   static let slots = 1 << 10
   static let longest = 96
   private var texts = [String?](repeating: nil, count: slots)
   private var verdicts = [Bool](repeating: false, count: slots)
+  private var longTexts = [String?](repeating: nil, count: LongMemo.slots)
+  private var longVerdicts = [Bool](repeating: false, count: LongMemo.slots)
 
   /// `test(text)`, or what it answered for a string of the same bytes held in `text`'s place.
   mutating func verdict(_ text: String, _ test: (String) -> Bool) -> Bool {
-    var text = text
-    guard text.utf8.count <= Self.longest else { return test(text) }
-    let slot = text.withUTF8 { Self.slot($0) }
-    if let held = texts[slot], Self.sameBytes(held, &text) { return verdicts[slot] }
+    let n = text.utf8.count
+    let slot: Int
+    if let known = text.utf8.withContiguousStorageIfAvailable({ n <= Self.longest ? Self.slot($0) : LongMemo.slot($0) })
+    {
+      slot = known
+    } else {
+      var copy = text
+      slot = copy.withUTF8 { n <= Self.longest ? Self.slot($0) : LongMemo.slot($0) }
+    }
+    if n <= Self.longest {
+      if let held = texts[slot], Self.sameBytes(held, text) { return verdicts[slot] }
+      let answer = test(text)
+      texts[slot] = text
+      verdicts[slot] = answer
+      return answer
+    }
+    if let held = longTexts[slot], Self.sameBytes(held, text) { return longVerdicts[slot] }
     let answer = test(text)
-    texts[slot] = text
-    verdicts[slot] = answer
+    longTexts[slot] = text
+    longVerdicts[slot] = answer
     return answer
   }
 
-  /// A place from the length and the first and last eight bytes (all of them when fewer).
-  static func slot(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+  /// A place from the length and the first and last eight bytes (all of them when fewer): the
+  /// top bits of `mixed(bytes)`.
+  static func slot(_ bytes: UnsafeBufferPointer<UInt8>) -> Int { Int(truncatingIfNeeded: mixed(bytes) >> 54) }
+
+  /// The length and the first and last eight bytes (all of them when fewer) mixed into 64 bits,
+  /// the top ones the best mixed.
+  static func mixed(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
     let n = bytes.count
     var (head, tail): (UInt64, UInt64) = (0, 0)
     if let base = bytes.baseAddress {
@@ -489,19 +515,31 @@ struct RecentVerdicts {
         withUnsafeMutableBytes(of: &head) { $0.baseAddress?.copyMemory(from: raw, byteCount: n) }
       }
     }
-    // Multiplicative mixing (Knuth's golden-ratio constant and another odd one); the top bits.
+    // Multiplicative mixing (Knuth's golden-ratio constant and another odd one).
     let mixed = (head &* 0x9E37_79B9_7F4A_7C15) ^ (tail &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(n)
-    return Int(truncatingIfNeeded: (mixed &* 0x9E37_79B9_7F4A_7C15) >> 54)
+    return mixed &* 0x9E37_79B9_7F4A_7C15
   }
 
   /// Whether `a` and `b` hold the same UTF-8 bytes.
-  static func sameBytes(_ a: String, _ b: inout String) -> Bool {
-    var a = a
-    guard a.utf8.count == b.utf8.count else { return false }
+  static func sameBytes(_ a: String, _ b: inout String) -> Bool { sameBytes(a, b) }
+
+  /// Whether `a` and `b` hold the same UTF-8 bytes, read where they lie (a native or small string
+  /// lends its bytes without a copy; any other is made contiguous first).
+  static func sameBytes(_ a: String, _ b: String) -> Bool {
+    let n = a.utf8.count
+    guard n == b.utf8.count else { return false }
+    let same = a.utf8.withContiguousStorageIfAvailable { pa in
+      b.utf8.withContiguousStorageIfAvailable { pb in
+        guard let x = pa.baseAddress, let y = pb.baseAddress else { return true }
+        return memcmp(x, y, n) == 0
+      }
+    }
+    if let same, let same { return same }
+    var (a, b) = (a, b)
     return a.withUTF8 { pa in
       b.withUTF8 { pb in
         guard let x = pa.baseAddress, let y = pb.baseAddress else { return true }
-        return memcmp(x, y, pa.count) == 0
+        return memcmp(x, y, n) == 0
       }
     }
   }

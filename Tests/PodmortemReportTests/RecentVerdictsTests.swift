@@ -52,6 +52,54 @@ struct RecentVerdictsTests {
     #expect(tested < 50_000)
   }
 
+  /// Long texts (over `RecentVerdicts.longest` bytes, which the table used to test every time):
+  /// a template group's exemplars repeat whole, and pairs differ only in bytes (an accent composed
+  /// and decomposed, a Kelvin sign and a K, a dotted capital I), in one byte at the end or the
+  /// middle, or hold a secret, a PEM opening or a control.
+  static func longText(_ rng: inout SplitMix64) -> String {
+    let body = String(repeating: "Readiness probe failed: Get http://10.244.0.\(rng.below(4)):8080/ready ", count: 2)
+    let tails = [
+      "", "caf\u{E9}", "cafe\u{301}", "K", "\u{212A}", "\u{130}", "I", "\r", "\0", "\t", "\u{1B}[31m",
+      "password=hunter2", "-----BEGIN", "\u{301}", String(repeating: "z", count: rng.below(300)),
+    ]
+    let middle = tails[rng.below(tails.count)]
+    return body + middle + body + tails[rng.below(tails.count)]
+  }
+
+  @Test("each verdict on a long string is the test's on those bytes")
+  func longVerdicts() {
+    var rng = SplitMix64(seed: 16_164)
+    var recent = RecentVerdicts()
+    var tested = 0
+    var asked = 0
+    let seen = (0..<200).map { _ in Self.longText(&rng) }
+    for _ in 0..<30_000 {
+      let text = rng.below(3) == 0 ? Self.longText(&rng) : seen[rng.below(seen.count)]
+      #expect(text.utf8.count > RecentVerdicts.longest)
+      asked += 1
+      let answer = recent.verdict(text) { t in
+        tested += 1
+        return Self.byBytes(t)
+      }
+      #expect(answer == Self.byBytes(text), "\(Array(text.utf8))")
+    }
+    // Long strings seen before were answered from their table, where every one used to be tested.
+    #expect(tested < asked * 3 / 4)
+  }
+
+  @Test("two strings' bytes compare as the bytes do")
+  func sameBytes() {
+    var rng = SplitMix64(seed: 16_165)
+    for _ in 0..<20_000 {
+      let a = rng.below(2) == 0 ? Self.text(&rng) : Self.longText(&rng)
+      var b = rng.below(3) == 0 ? a : (rng.below(2) == 0 ? Self.text(&rng) : Self.longText(&rng))
+      if rng.below(5) == 0 { b = String(decoding: Array(a.utf8), as: UTF8.self) }
+      #expect(RecentVerdicts.sameBytes(a, b) == (Array(a.utf8) == Array(b.utf8)))
+      var c = b
+      #expect(RecentVerdicts.sameBytes(a, &c) == (Array(a.utf8) == Array(b.utf8)))
+    }
+  }
+
   @Test("the unchanged events are the ones testing every string found")
   func unchangedEvents() {
     var rng = SplitMix64(seed: 16_163)
@@ -61,6 +109,8 @@ struct RecentVerdictsTests {
         let events = (0..<rng.below(40)).map { _ in
           var e = ReportFastPathTests.event(&rng, dirty: rng.below(3) == 0)
           if rng.below(4) == 0 { e.reason = Self.text(&rng) }
+          if rng.below(4) == 0 { e.exemplars = (0..<rng.below(4)).map { _ in Self.longText(&rng) } }
+          if rng.below(4) == 0 { e.message = Self.longText(&rng) }
           return e
         }
         // The reference: `unchangedEvents` as it was, every string of every event tested.
