@@ -13,6 +13,9 @@ import PodmortemModel
 /// `maxDepth`, a document that is only a map of container statuses. For those Foundation's
 /// `JSONDecoder` decodes the value as before, so every result and every diagnostic stays what it
 /// was (the differential tests in `KubeJSONReaderTests` hold the two together).
+///
+/// This file is the byte-level half: keys, scalars, arrays, maps and stepping over a value.
+/// Which fields of which object are read is the schema half, `KubeJSONSchema.swift`.
 struct KubeJSONReader {
   /// Why the reader gave up: the caller decodes with `JSONDecoder` instead.
   struct Unsure: Error {}
@@ -56,21 +59,21 @@ struct KubeJSONReader {
 
   // MARK: - Bytes
 
-  private static let quote: UInt8 = 0x22
-  private static let backslash: UInt8 = 0x5C
-  private static let comma: UInt8 = 0x2C
-  private static let colon: UInt8 = 0x3A
-  private static let openBrace: UInt8 = 0x7B
-  private static let closeBrace: UInt8 = 0x7D
-  private static let openBracket: UInt8 = 0x5B
-  private static let closeBracket: UInt8 = 0x5D
+  static let quote: UInt8 = 0x22
+  static let backslash: UInt8 = 0x5C
+  static let comma: UInt8 = 0x2C
+  static let colon: UInt8 = 0x3A
+  static let openBrace: UInt8 = 0x7B
+  static let closeBrace: UInt8 = 0x7D
+  static let openBracket: UInt8 = 0x5B
+  static let closeBracket: UInt8 = 0x5D
 
   /// Skips JSON whitespace: space, tab, line feed, carriage return
   /// (https://www.rfc-editor.org/rfc/rfc8259#section-2).
   /// After a line feed, the indentation of pretty-printed JSON is stepped over eight spaces a
   /// word (`ByteWords.spacesEnd`, which stops at the first byte that is not a space).
   @inline(__always)
-  private mutating func space() {
+  mutating func space() {
     while i < p.count {
       let b = p[i]
       guard b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 else { return }
@@ -81,26 +84,26 @@ struct KubeJSONReader {
 
   /// The next byte after whitespace, not consumed; nil at the end.
   @inline(__always)
-  private mutating func peek() -> UInt8? {
+  mutating func peek() -> UInt8? {
     space()
     return i < p.count ? p[i] : nil
   }
 
   @inline(__always)
-  private mutating func expect(_ b: UInt8) throws(Unsure) {
+  mutating func expect(_ b: UInt8) throws(Unsure) {
     guard peek() == b else { throw Unsure() }
     i += 1
   }
 
   /// Consumes `null` when it is the next value.
   @inline(__always)
-  private mutating func null() throws(Unsure) -> Bool {
+  mutating func null() throws(Unsure) -> Bool {
     guard peek() == 0x6E else { return false }
     try literal("null")
     return true
   }
 
-  private mutating func literal(_ word: StaticString) throws(Unsure) {
+  mutating func literal(_ word: StaticString) throws(Unsure) {
     let count = word.utf8CodeUnitCount
     guard i + count <= p.count else { throw Unsure() }
     let w = word.utf8Start
@@ -111,12 +114,12 @@ struct KubeJSONReader {
   }
 
   @inline(__always)
-  private static func isWordByte(_ b: UInt8) -> Bool {
+  static func isWordByte(_ b: UInt8) -> Bool {
     (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x2E || b == 0x2B
       || b == 0x2D || b >= 0x80
   }
 
-  private mutating func enter() throws(Unsure) {
+  mutating func enter() throws(Unsure) {
     depth += 1
     guard depth <= Self.maxDepth else { throw Unsure() }
   }
@@ -125,12 +128,12 @@ struct KubeJSONReader {
 
   /// The members of an object: `members` is called with each key's index in `table` (-1 for a
   /// key the table does not hold), positioned at its value, which it must consume.
-  private struct Members {
+  struct Members {
     var first = true
     var seen: UInt64 = 0
   }
 
-  private mutating func openObject() throws(Unsure) -> Members {
+  mutating func openObject() throws(Unsure) -> Members {
     try expect(Self.openBrace)
     try enter()
     return Members()
@@ -139,7 +142,7 @@ struct KubeJSONReader {
   /// The index of the next key in `table` (-1 when the table does not hold it), or nil at the end
   /// of the object. A key written with escapes or non-ASCII bytes, or one of the table's keys
   /// repeated, is not something the reader is sure about.
-  private mutating func nextKey(_ table: KeyTable, _ m: inout Members) throws(Unsure) -> Int? {
+  mutating func nextKey(_ table: KeyTable, _ m: inout Members) throws(Unsure) -> Int? {
     guard let b = peek() else { throw Unsure() }
     if b == Self.closeBrace {
       i += 1
@@ -171,7 +174,7 @@ struct KubeJSONReader {
   }
 
   /// Each element of an array (`null` for the whole array gives nil); `element` reads one.
-  private mutating func array<T>(_ element: (inout KubeJSONReader) throws(Unsure) -> T) throws(Unsure) -> [T]? {
+  mutating func array<T>(_ element: (inout KubeJSONReader) throws(Unsure) -> T) throws(Unsure) -> [T]? {
     if try null() { return nil }
     try expect(Self.openBracket)
     try enter()
@@ -194,7 +197,7 @@ struct KubeJSONReader {
   }
 
   /// A JSON object read as a dictionary (`null` gives nil); a key repeated is not sure.
-  private mutating func dictionary<T>(_ value: (inout KubeJSONReader) throws(Unsure) -> T) throws(Unsure)
+  mutating func dictionary<T>(_ value: (inout KubeJSONReader) throws(Unsure) -> T) throws(Unsure)
     -> [String: T]?
   {
     if try null() { return nil }
@@ -229,20 +232,20 @@ struct KubeJSONReader {
   // MARK: - Scalars
 
   /// A string or `null`.
-  private mutating func string() throws(Unsure) -> String? {
+  mutating func string() throws(Unsure) -> String? {
     if try null() { return nil }
     guard i < p.count, p[i] == Self.quote else { throw Unsure() }
     return try stringValue()
   }
 
   /// A string that may not be `null` (an element of `[String]`, a value of `[String: String]`).
-  private mutating func requiredString() throws(Unsure) -> String {
+  mutating func requiredString() throws(Unsure) -> String {
     guard peek() == Self.quote else { throw Unsure() }
     return try stringValue()
   }
 
   /// The string starting at the current `"`.
-  private mutating func stringValue() throws(Unsure) -> String {
+  mutating func stringValue() throws(Unsure) -> String {
     i += 1
     let start = i
     let (end, ascii) = ByteWords.plainRun(p, from: start)
@@ -261,7 +264,7 @@ struct KubeJSONReader {
   }
 
   /// A string with escapes, from its first byte; `i` is at its first backslash.
-  private mutating func escapedString(from start: Int) throws(Unsure) -> String {
+  mutating func escapedString(from start: Int) throws(Unsure) -> String {
     var out: [UInt8] = Array(UnsafeBufferPointer(rebasing: p[start..<i]))
     while i < p.count {
       let b = p[i]
@@ -308,7 +311,7 @@ struct KubeJSONReader {
     throw Unsure()
   }
 
-  private mutating func hex4() throws(Unsure) -> UInt32 {
+  mutating func hex4() throws(Unsure) -> UInt32 {
     guard i + 4 <= p.count else { throw Unsure() }
     var v: UInt32 = 0
     for k in 0..<4 {
@@ -366,7 +369,7 @@ struct KubeJSONReader {
   }
 
   /// A whole number without fraction or exponent (`-?(0|[1-9][0-9]*)`), at most 18 digits; nil for `null`.
-  private mutating func integer() throws(Unsure) -> Int? {
+  mutating func integer() throws(Unsure) -> Int? {
     if try null() { return nil }
     var j = i
     var negative = false
@@ -391,13 +394,13 @@ struct KubeJSONReader {
 
   /// An `int32` API field (`Int32Field`): a whole number in range, or `null`. Anything else is
   /// left to `JSONDecoder`, which drops the field with a diagnostic.
-  private mutating func int32() throws(Unsure) -> Int? {
+  mutating func int32() throws(Unsure) -> Int? {
     guard let value = try integer() else { return nil }
     guard Plausible.int32Range.contains(value) else { throw Unsure() }
     return value
   }
 
-  private mutating func bool() throws(Unsure) -> Bool? {
+  mutating func bool() throws(Unsure) -> Bool? {
     switch peek() {
     case 0x74:
       try literal("true")
@@ -414,7 +417,7 @@ struct KubeJSONReader {
   }
 
   /// `KubeScalar`: a whole number (as `String(Int)` writes it) or a string; nil for `null`.
-  private mutating func scalar() throws(Unsure) -> KubeScalar? {
+  mutating func scalar() throws(Unsure) -> KubeScalar? {
     switch peek() {
     case Self.quote: return KubeScalar(text: try stringValue())
     case 0x6E:
@@ -427,7 +430,7 @@ struct KubeJSONReader {
   }
 
   /// A `KubeScalar` that may not be `null` (a value of a resources map).
-  private mutating func requiredScalar() throws(Unsure) -> KubeScalar {
+  mutating func requiredScalar() throws(Unsure) -> KubeScalar {
     guard let value = try scalar() else { throw Unsure() }
     return value
   }
@@ -435,7 +438,7 @@ struct KubeJSONReader {
   // MARK: - Skipping
 
   /// Steps over any value, checking that it is well-formed JSON the reader is sure about.
-  private mutating func skipValue() throws(Unsure) {
+  mutating func skipValue() throws(Unsure) {
     guard let b = peek() else { throw Unsure() }
     switch b {
     case Self.quote: try skipString()
@@ -485,7 +488,7 @@ struct KubeJSONReader {
   }
 
   /// Steps over a string, checking its escapes and its UTF-8.
-  private mutating func skipString() throws(Unsure) {
+  mutating func skipString() throws(Unsure) {
     i += 1
     let start = i
     let (end, ascii) = ByteWords.plainRun(p, from: start)
@@ -505,7 +508,7 @@ struct KubeJSONReader {
 
   /// Steps over a number: `-?(0|[1-9][0-9]*)(\.[0-9]+)?` of at most 15 digits; an exponent is
   /// left to `JSONDecoder`.
-  private mutating func skipNumber() throws(Unsure) {
+  mutating func skipNumber() throws(Unsure) {
     var j = i
     if j < p.count && p[j] == 0x2D { j += 1 }
     let start = j
@@ -522,548 +525,5 @@ struct KubeJSONReader {
     guard digits <= 15 else { throw Unsure() }
     if j < p.count, Self.isWordByte(p[j]) { throw Unsure() }
     i = j
-  }
-
-  // MARK: - The document
-
-  /// Fills an empty `document` where it lies: built from locals, it was copied whole on return.
-  private mutating func readDocument(into document: inout KubeDocument) throws(Unsure) {
-    var m = try openObject()
-    while let k = try nextKey(KubeJSONKeys.document, &m) {
-      switch k {
-      case KubeJSONKeys.documentObject: document.watchObject = try optionalObject()
-      case KubeJSONKeys.documentVerb: document.verb = try string()
-      case KubeJSONKeys.documentEvent: document.routedEvent = try optionalObject()
-      case KubeJSONKeys.documentItems: document.items = try array { r throws(Unsure) in try r.requiredObject() }
-      default: try objectField(k, into: &document.object)
-      }
-    }
-    guard peek() == nil else { throw Unsure() }
-    if document.object.kind == nil, document.object.metadata == nil, document.object.status == nil,
-      document.object.spec == nil, document.object.type == nil, document.watchObject == nil, document.verb == nil,
-      document.items == nil, document.object.currentState == nil
-    {
-      // Possibly a map of container statuses (a v1beta1 `info`): `KubeDocument` tries that itself.
-      throw Unsure()
-    }
-    if document.verb == nil { document.routedEvent = nil }
-  }
-
-  private mutating func optionalObject() throws(Unsure) -> KubeObject? {
-    if try null() { return nil }
-    return try requiredObject()
-  }
-
-  private mutating func requiredObject() throws(Unsure) -> KubeObject {
-    var object = KubeObject()
-    var m = try openObject()
-    while let k = try nextKey(KubeJSONKeys.object, &m) { try objectField(k, into: &object) }
-    return object
-  }
-
-  /// One member of a `KubeObject`; `k` indexes `KubeJSONKeys.object` (which `KubeJSONKeys.document` begins with).
-  private mutating func objectField(_ k: Int, into o: inout KubeObject) throws(Unsure) {
-    switch k {
-    case 0: o.apiVersion = try string()
-    case 1: o.kind = try string()
-    case 2: o.metadata = try metadata()
-    case 3: o.type = try string()
-    case 4: o.reason = try string()
-    case 5: o.message = try string()
-    case 6: o.note = try string()
-    case 7: o.count = try int32()
-    case 8: o.firstTimestamp = try string()
-    case 9: o.lastTimestamp = try string()
-    case 10: o.eventTime = try string()
-    case 11: o.series = try series()
-    case 12: o.source = try eventSource()
-    case 13: o.reportingComponent = try string()
-    case 14: o.reportingController = try string()
-    case 15: o.reportingInstance = try string()
-    case 16: o.involvedObject = try objectReference()
-    case 17: o.regarding = try objectReference()
-    case 18: o.deprecatedSource = try eventSource()
-    case 19: o.deprecatedFirstTimestamp = try string()
-    case 20: o.deprecatedLastTimestamp = try string()
-    case 21: o.deprecatedCount = try int32()
-    case 22: o.spec = try spec()
-    case 23: o.status = try statusField()
-    case 24: o.code = try int32()
-    case 25: o.lastTransitionTime = try string()
-    case 26: o.lastHeartbeatTime = try string()
-    case 27: o.lastProbeTime = try string()
-    case 28: o.id = try string()
-    case 29: o.namespace = try string()
-    case 30: o.currentState = try v1beta1State()
-    default: try skipValue()
-    }
-  }
-
-  // MARK: - Events
-
-  private mutating func metadata() throws(Unsure) -> KubeMetadata? {
-    if try null() { return nil }
-    var v = KubeMetadata()
-    var m = try openObject()
-    while let k = try nextKey(KubeJSONKeys.metadata, &m) {
-      switch k {
-      case 0: v.name = try string()
-      case 1: v.namespace = try string()
-      case 2: v.uid = try string()
-      case 3: v.creationTimestamp = try string()
-      case 4: v.deletionTimestamp = try string()
-      case 5: v.deletionGracePeriodSeconds = try int32()
-      case 6: v.finalizers = try array { r throws(Unsure) in try r.requiredString() }
-      case 7: v.labels = try dictionary { r throws(Unsure) in try r.requiredString() }
-      case 8: v.ownerReferences = try array { r throws(Unsure) in try r.ownerReference() }
-      default: try skipValue()
-      }
-    }
-    return v
-  }
-
-  private mutating func ownerReference() throws(Unsure) -> KubeOwnerReference {
-    var v = KubeOwnerReference()
-    var m = try openObject()
-    while let k = try nextKey(KubeJSONKeys.ownerReference, &m) {
-      switch k {
-      case 0: v.kind = try string()
-      case 1: v.name = try string()
-      case 2: v.controller = try bool()
-      default: try skipValue()
-      }
-    }
-    return v
-  }
-
-  private mutating func objectReference() throws(Unsure) -> KubeObjectReference? {
-    if try null() { return nil }
-    var v = KubeObjectReference()
-    var m = try openObject()
-    while let k = try nextKey(KubeJSONKeys.objectReference, &m) {
-      switch k {
-      case 0: v.kind = try string()
-      case 1: v.namespace = try string()
-      case 2: v.name = try string()
-      case 3: v.uid = try string()
-      case 4: v.fieldPath = try string()
-      default: try skipValue()
-      }
-    }
-    return v
-  }
-
-  private mutating func series() throws(Unsure) -> KubeEventSeries? {
-    if try null() { return nil }
-    var v = KubeEventSeries()
-    var m = try openObject()
-    while let k = try nextKey(KubeJSONKeys.series, &m) {
-      switch k {
-      case 0: v.count = try int32()
-      case 1: v.lastObservedTime = try string()
-      default: try skipValue()
-      }
-    }
-    return v
-  }
-
-  private mutating func eventSource() throws(Unsure) -> KubeEventSource? {
-    if try null() { return nil }
-    var v = KubeEventSource()
-    var m = try openObject()
-    while let k = try nextKey(KubeJSONKeys.eventSource, &m) {
-      switch k {
-      case 0: v.component = try string()
-      case 1: v.host = try string()
-      default: try skipValue()
-      }
-    }
-    return v
-  }
-
-  // MARK: - Specs
-
-  private mutating func spec() throws(Unsure) -> KubeSpec? {
-    if try null() { return nil }
-    var v = KubeSpec()
-    var m = try openObject()
-    while let k = try nextKey(KubeJSONKeys.spec, &m) {
-      switch k {
-      case 0: v.nodeName = try string()
-      case 1: v.containers = try array { r throws(Unsure) in try r.container() }
-      case 2: v.initContainers = try array { r throws(Unsure) in try r.container() }
-      case 3: v.ephemeralContainers = try array { r throws(Unsure) in try r.container() }
-      case 4: v.terminationGracePeriodSeconds = try int32()
-      case 5: v.tolerations = try array { r throws(Unsure) in try r.toleration() }
-      case 6: v.taints = try array { r throws(Unsure) in try r.taint() }
-      case 7: v.unschedulable = try bool()
-      case 8: v.replicas = try int32()
-      case 9: v.completions = try int32()
-      case 10: v.parallelism = try int32()
-      default: try skipValue()
-      }
-    }
-    return v
-  }
-
-  private mutating func container() throws(Unsure) -> KubeContainer {
-    var v = KubeContainer()
-    var m = try openObject()
-    while let k = try nextKey(KubeJSONKeys.container, &m) {
-      switch k {
-      case 0: v.name = try string()
-      case 1: v.image = try string()
-      case 2: v.restartPolicy = try string()
-      case 3: v.livenessProbe = try probe()
-      case 4: v.readinessProbe = try probe()
-      case 5: v.startupProbe = try probe()
-      case 6: v.lifecycle = try lifecycle()
-      case 7: v.resources = try resources()
-      case 8: v.env = try array { r throws(Unsure) in try r.envVar() }
-      default: try skipValue()
-      }
-    }
-    return v
-  }
-
-  /// Only the name: the value is stepped over, never built (secrets).
-  private mutating func envVar() throws(Unsure) -> KubeEnvVar {
-    var v = KubeEnvVar()
-    var m = try openObject()
-    while let k = try nextKey(KubeJSONKeys.envVar, &m) {
-      switch k {
-      case 0: v.name = try string()
-      default: try skipValue()
-      }
-    }
-    return v
-  }
-
-  private mutating func resources() throws(Unsure) -> KubeResources? {
-    if try null() { return nil }
-    var v = KubeResources()
-    var m = try openObject()
-    while let k = try nextKey(KubeJSONKeys.resources, &m) {
-      switch k {
-      case 0: v.limits = try dictionary { r throws(Unsure) in try r.requiredScalar() }
-      case 1: v.requests = try dictionary { r throws(Unsure) in try r.requiredScalar() }
-      default: try skipValue()
-      }
-    }
-    return v
-  }
-
-  private mutating func probe() throws(Unsure) -> KubeProbe? {
-    if try null() { return nil }
-    var v = KubeProbe()
-    var m = try openObject()
-    while let k = try nextKey(KubeJSONKeys.probe, &m) {
-      switch k {
-      case 0: v.exec = try execAction()
-      case 1: v.httpGet = try httpGetAction()
-      case 2: v.tcpSocket = try tcpSocketAction()
-      case 3: v.grpc = try grpcAction()
-      case 4: v.initialDelaySeconds = try int32()
-      case 5: v.timeoutSeconds = try int32()
-      case 6: v.periodSeconds = try int32()
-      case 7: v.successThreshold = try int32()
-      case 8: v.failureThreshold = try int32()
-      case 9: v.terminationGracePeriodSeconds = try int32()
-      default: try skipValue()
-      }
-    }
-    return v
-  }
-
-  private mutating func lifecycle() throws(Unsure) -> KubeLifecycle? {
-    if try null() { return nil }
-    var v = KubeLifecycle()
-    var m = try openObject()
-    while let k = try nextKey(KubeJSONKeys.lifecycle, &m) {
-      switch k {
-      case 0: v.preStop = try lifecycleHandler()
-      case 1: v.postStart = try lifecycleHandler()
-      default: try skipValue()
-      }
-    }
-    return v
-  }
-
-  private mutating func lifecycleHandler() throws(Unsure) -> KubeLifecycleHandler? {
-    if try null() { return nil }
-    var v = KubeLifecycleHandler()
-    var m = try openObject()
-    while let k = try nextKey(KubeJSONKeys.lifecycleHandler, &m) {
-      switch k {
-      case 0: v.exec = try execAction()
-      case 1: v.httpGet = try httpGetAction()
-      case 2: v.tcpSocket = try tcpSocketAction()
-      case 3: v.sleep = try sleepAction()
-      default: try skipValue()
-      }
-    }
-    return v
-  }
-
-  private mutating func execAction() throws(Unsure) -> KubeExecAction? {
-    if try null() { return nil }
-    var v = KubeExecAction()
-    var m = try openObject()
-    while let k = try nextKey(KubeJSONKeys.execAction, &m) {
-      switch k {
-      case 0: v.command = try array { r throws(Unsure) in try r.requiredString() }
-      default: try skipValue()
-      }
-    }
-    return v
-  }
-
-  private mutating func httpGetAction() throws(Unsure) -> KubeHTTPGetAction? {
-    if try null() { return nil }
-    var v = KubeHTTPGetAction()
-    var m = try openObject()
-    while let k = try nextKey(KubeJSONKeys.httpGetAction, &m) {
-      switch k {
-      case 0: v.path = try string()
-      case 1: v.port = try scalar()
-      case 2: v.host = try string()
-      case 3: v.scheme = try string()
-      default: try skipValue()
-      }
-    }
-    return v
-  }
-
-  private mutating func tcpSocketAction() throws(Unsure) -> KubeTCPSocketAction? {
-    if try null() { return nil }
-    var v = KubeTCPSocketAction()
-    var m = try openObject()
-    while let k = try nextKey(KubeJSONKeys.tcpSocketAction, &m) {
-      switch k {
-      case 0: v.port = try scalar()
-      case 1: v.host = try string()
-      default: try skipValue()
-      }
-    }
-    return v
-  }
-
-  private mutating func grpcAction() throws(Unsure) -> KubeGRPCAction? {
-    if try null() { return nil }
-    var v = KubeGRPCAction()
-    var m = try openObject()
-    while let k = try nextKey(KubeJSONKeys.grpcAction, &m) {
-      switch k {
-      case 0: v.port = try int32()
-      case 1: v.service = try string()
-      default: try skipValue()
-      }
-    }
-    return v
-  }
-
-  private mutating func sleepAction() throws(Unsure) -> KubeSleepAction? {
-    if try null() { return nil }
-    var v = KubeSleepAction()
-    var m = try openObject()
-    while let k = try nextKey(KubeJSONKeys.sleepAction, &m) {
-      switch k {
-      case 0: v.seconds = try int32()
-      default: try skipValue()
-      }
-    }
-    return v
-  }
-
-  private mutating func toleration() throws(Unsure) -> KubeToleration {
-    var v = KubeToleration()
-    var m = try openObject()
-    while let k = try nextKey(KubeJSONKeys.toleration, &m) {
-      switch k {
-      case 0: v.key = try string()
-      case 1: v.operator = try string()
-      case 2: v.value = try string()
-      case 3: v.effect = try string()
-      case 4: v.tolerationSeconds = try int32()
-      default: try skipValue()
-      }
-    }
-    return v
-  }
-
-  private mutating func taint() throws(Unsure) -> KubeTaint {
-    var v = KubeTaint()
-    var m = try openObject()
-    while let k = try nextKey(KubeJSONKeys.taint, &m) {
-      switch k {
-      case 0: v.key = try string()
-      case 1: v.value = try string()
-      case 2: v.effect = try string()
-      default: try skipValue()
-      }
-    }
-    return v
-  }
-
-  // MARK: - Statuses
-
-  /// `status`: a string (a `Status` object's) or an object.
-  private mutating func statusField() throws(Unsure) -> KubeStatusField? {
-    switch peek() {
-    case Self.quote: return .text(try stringValue())
-    case Self.openBrace: return .object(try status())
-    case 0x6E:
-      try literal("null")
-      return nil
-    default: throw Unsure()
-    }
-  }
-
-  private mutating func status() throws(Unsure) -> KubeStatus {
-    var v = KubeStatus()
-    var m = try openObject()
-    while let k = try nextKey(KubeJSONKeys.status, &m) {
-      switch k {
-      case 0: v.phase = try string()
-      case 1: v.reason = try string()
-      case 2: v.message = try string()
-      case 3: v.conditions = try array { r throws(Unsure) in try r.condition() }
-      case 4: v.podIP = try string()
-      case 5: v.hostIP = try string()
-      case 6: v.startTime = try string()
-      case 7: v.qosClass = try string()
-      case 8: v.containerStatuses = try array { r throws(Unsure) in try r.containerStatus() }
-      case 9: v.initContainerStatuses = try array { r throws(Unsure) in try r.containerStatus() }
-      case 10: v.ephemeralContainerStatuses = try array { r throws(Unsure) in try r.containerStatus() }
-      case 11: v.replicas = try int32()
-      case 12: v.updatedReplicas = try int32()
-      case 13: v.readyReplicas = try int32()
-      case 14: v.availableReplicas = try int32()
-      case 15: v.unavailableReplicas = try int32()
-      case 16: v.currentReplicas = try int32()
-      case 17: v.desiredNumberScheduled = try int32()
-      case 18: v.currentNumberScheduled = try int32()
-      case 19: v.numberReady = try int32()
-      case 20: v.updatedNumberScheduled = try int32()
-      case 21: v.numberAvailable = try int32()
-      case 22: v.numberMisscheduled = try int32()
-      case 23: v.active = try int32()
-      case 24: v.ready = try int32()
-      case 25: v.succeeded = try int32()
-      case 26: v.failed = try int32()
-      default: try skipValue()
-      }
-    }
-    return v
-  }
-
-  private mutating func condition() throws(Unsure) -> KubeCondition {
-    var v = KubeCondition()
-    var m = try openObject()
-    while let k = try nextKey(KubeJSONKeys.condition, &m) {
-      switch k {
-      case 0: v.type = try string()
-      case 1: v.status = try string()
-      case 2: v.reason = try string()
-      case 3: v.message = try string()
-      default: try skipValue()
-      }
-    }
-    return v
-  }
-
-  private mutating func containerStatus() throws(Unsure) -> KubeContainerStatus {
-    var v = KubeContainerStatus()
-    var m = try openObject()
-    while let k = try nextKey(KubeJSONKeys.containerStatus, &m) {
-      switch k {
-      case 0: v.name = try string()
-      case 1: v.image = try string()
-      case 2: v.state = try containerState()
-      case 3: v.lastState = try containerState()
-      case 4: v.ready = try bool()
-      case 5: v.started = try bool()
-      case 6: v.restartCount = try int32()
-      default: try skipValue()
-      }
-    }
-    return v
-  }
-
-  private mutating func containerState() throws(Unsure) -> KubeContainerState? {
-    if try null() { return nil }
-    var v = KubeContainerState()
-    var m = try openObject()
-    while let k = try nextKey(KubeJSONKeys.containerState, &m) {
-      switch k {
-      case 0: v.waiting = try waiting()
-      case 1: v.running = try running()
-      case 2: v.terminated = try terminated()
-      case 3: v.termination = try terminated()
-      default: try skipValue()
-      }
-    }
-    return v
-  }
-
-  private mutating func waiting() throws(Unsure) -> KubeWaiting? {
-    if try null() { return nil }
-    var v = KubeWaiting()
-    var m = try openObject()
-    while let k = try nextKey(KubeJSONKeys.waiting, &m) {
-      switch k {
-      case 0: v.reason = try string()
-      case 1: v.message = try string()
-      default: try skipValue()
-      }
-    }
-    return v
-  }
-
-  private mutating func running() throws(Unsure) -> KubeRunning? {
-    if try null() { return nil }
-    var v = KubeRunning()
-    var m = try openObject()
-    while let k = try nextKey(KubeJSONKeys.running, &m) {
-      switch k {
-      case 0: v.startedAt = try string()
-      default: try skipValue()
-      }
-    }
-    return v
-  }
-
-  private mutating func terminated() throws(Unsure) -> KubeTerminated? {
-    if try null() { return nil }
-    var v = KubeTerminated()
-    var m = try openObject()
-    while let k = try nextKey(KubeJSONKeys.terminated, &m) {
-      switch k {
-      case 0: v.exitCode = try int32()
-      case 1: v.signal = try int32()
-      case 2: v.reason = try string()
-      case 3: v.message = try string()
-      case 4: v.startedAt = try string()
-      case 5: v.finishedAt = try string()
-      default: try skipValue()
-      }
-    }
-    return v
-  }
-
-  private mutating func v1beta1State() throws(Unsure) -> KubeV1Beta1PodState? {
-    if try null() { return nil }
-    var v = KubeV1Beta1PodState()
-    var m = try openObject()
-    while let k = try nextKey(KubeJSONKeys.v1beta1State, &m) {
-      switch k {
-      case 0: v.host = try string()
-      case 1: v.hostIP = try string()
-      case 2: v.podIP = try string()
-      case 3: v.info = try dictionary { r throws(Unsure) in try r.containerStatus() }
-      default: try skipValue()
-      }
-    }
-    return v
   }
 }
