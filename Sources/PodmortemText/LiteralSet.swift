@@ -152,10 +152,11 @@ package struct LiteralSet: Sendable {
         // test compares them on random texts). Two halves at once took 6.3 % of the 128 MiB
         // log's run (`perf`, docs/architecture.md "Speed of the kubelet-log path").
         //
-        // The loops below hold only the lanes' rows, one index and the two tables: a step that
-        // reaches an output state leaves the loop for `emit` (out of line) and comes back. With
-        // the outputs handled inside the loop, the compiler kept the rows and the lanes' offsets
-        // on the stack, 13 instructions a byte (docs/architecture.md "Recognition's walk").
+        // The loops below keep only the lanes' rows (each with its output flag until it is used
+        // as an index), one index and the two tables; a step that reaches an output state calls
+        // `emit`, out of line. With the outputs handled inline, the compiler kept the rows and the
+        // lanes' offsets on the stack, 13 instructions a byte (docs/architecture.md "Speed of the
+        // kubelet-log path").
         var first = 0
         if longest > 0, n >= 2 &* longest &+ Self.splitMinimum {
           let quarter = n / 4

@@ -5,10 +5,10 @@ import Testing
 
 /// `LiteralSet.scan` walks the automaton with its loops holding only the lanes' rows (each keeping
 /// its output flag until it is used) and hands an output state to `emit` out of line
-/// (docs/architecture.md "Speed of the kubelet-log path", "Recognition's walk"). It must find what
-/// the walk before did: `ReferenceLiteralSet`, that code as it was (the same automaton, built the
-/// same way, walked with the outputs handled inside the loops), kept here as the reference, and
-/// both must be `Literal.occurs` for every literal. Compared on every sample line and its text
+/// (docs/architecture.md "Speed of the kubelet-log path", its bullet on recognition's walk). It
+/// must find what the walk before did: `ReferenceLiteralSet`, that code as it was (the same
+/// automaton, built the same way, walked with the outputs handled inside the loops), kept here as
+/// the reference, and both must be `Literal.occurs` for every literal. Compared on every sample line and its text
 /// after a klog header, against the shipped literals of each kind and detail domain (as the
 /// catalog groups them), and on seeded texts of literal pieces and hostile pieces (empty, NUL, CR,
 /// tabs, a Kelvin sign, a dotted capital I, combining accents, non-ASCII) from 0 bytes to 64 KiB.
@@ -82,8 +82,8 @@ import Testing
   }
 }
 
-/// `LiteralSet` as it was before its walk was rewritten (docs/architecture.md "Recognition's
-/// walk"): kept as the reference `LiteralWalkSameTests` holds the new walk to.
+/// `LiteralSet` as it was before its walk was rewritten (docs/architecture.md "Speed of the
+/// kubelet-log path"): kept as the reference `LiteralWalkSameTests` holds the new walk to.
 struct ReferenceLiteralSet {
   /// The literals, by id (their index).
   let literals: [[UInt8]]
