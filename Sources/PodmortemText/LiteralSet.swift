@@ -139,122 +139,134 @@ package struct LiteralSet: Sendable {
       }
       return
     }
+    let n = text.count
+    guard n > 0, let t = text.baseAddress else { return }
     classOf.withUnsafeBufferPointer { classOf in
       transitions.withUnsafeBufferPointer { transitions in
-        outputStart.withUnsafeBufferPointer { outputStart in
-          outputs.withUnsafeBufferPointer { outputs in
-            let n = text.count
-            /// The literals whose walked prefix ends at byte `end`, where the walk reached `row`: a
-            /// literal no longer than its prefix occurs; a longer one occurs when the text holds
-            /// its rest after the prefix.
-            func emit(_ row: Int, _ end: Int) {
-              let state = row / classCount
-              for k in Int(outputStart[state])..<Int(outputStart[state &+ 1]) {
-                let id = Int(outputs[k])
-                let bit: UInt64 = 1 << UInt64(id & 63)
-                guard found[id >> 6] & bit == 0 else { continue }
-                let literal = literals[id]
-                let count = literal.count
-                if count > Self.prefixLength {
-                  // The prefix occupies `end - prefixLength + 1 ... end`.
-                  let start = end &- Self.prefixLength &+ 1
-                  guard count <= n &- start else { continue }
-                  var same = true
-                  for j in Self.prefixLength..<count where text[start &+ j] != literal[j] {
-                    same = false
-                    break
-                  }
-                  guard same else { continue }
-                }
-                found[id >> 6] |= bit
-              }
+        guard let c = classOf.baseAddress, let d = transitions.baseAddress else { return }
+        // One walk is a chain of dependent table loads, one per byte. A long text is walked as
+        // four quarters at once, four independent chains the processor overlaps: each from the
+        // root at the start of its quarter to `longest - 1` bytes past the quarter's end (the
+        // last to the end of the text). A literal starting inside a quarter ends within that
+        // quarter's walk, and the bits are only ever set, so the answer is the one walk's (a
+        // test compares them on random texts). Two halves at once took 6.3 % of the 128 MiB
+        // log's run (`perf`, docs/architecture.md "Speed of the kubelet-log path").
+        //
+        // The loops below keep only the lanes' rows (each with its output flag until it is used
+        // as an index), one index and the two tables; a step that reaches an output state calls
+        // `emit`, out of line. With the outputs handled inline, the compiler kept the rows and the
+        // lanes' offsets on the stack, 13 instructions a byte (docs/architecture.md "Speed of the
+        // kubelet-log path").
+        var first = 0
+        if longest > 0, n >= 2 &* longest &+ Self.splitMinimum {
+          let quarter = n / 4
+          let reach = longest &- 1
+          let s1 = quarter
+          let s2 = 2 &* quarter
+          let s3 = 3 &* quarter
+          // Where each walk stops: the next quarter's start plus `reach`, within the text.
+          let e0 = min(s1 &+ reach, n)
+          let e1 = min(s2 &+ reach, n)
+          let e2 = min(s3 &+ reach, n)
+          let t1 = t + s1
+          let t2 = t + s2
+          let t3 = t + s3
+          // All four in step while every walk has bytes left (the last, with no reach past its
+          // quarter, ends first, or with the others when the text's end cut them).
+          let together = min(e0, n &- s3)
+          // A row keeps its output flag until it is used: the flags of the four are tested on the
+          // rows themselves, so no step's value outlives the step.
+          let mask = ~Self.outputFlag
+          var row0: UInt32 = 0
+          var row1: UInt32 = 0
+          var row2: UInt32 = 0
+          var row3: UInt32 = 0
+          var i = 0
+          while i < together {
+            row0 = d[Int(row0 & mask) &+ Int(c[Int(t[i])])]
+            row1 = d[Int(row1 & mask) &+ Int(c[Int(t1[i])])]
+            row2 = d[Int(row2 & mask) &+ Int(c[Int(t2[i])])]
+            row3 = d[Int(row3 & mask) &+ Int(c[Int(t3[i])])]
+            if (row0 | row1 | row2 | row3) & Self.outputFlag != 0 {
+              if row0 & Self.outputFlag != 0 { emit(Int(row0 & mask), i, text, found) }
+              if row1 & Self.outputFlag != 0 { emit(Int(row1 & mask), s1 &+ i, text, found) }
+              if row2 & Self.outputFlag != 0 { emit(Int(row2 & mask), s2 &+ i, text, found) }
+              if row3 & Self.outputFlag != 0 { emit(Int(row3 & mask), s3 &+ i, text, found) }
             }
-            // One walk is a chain of dependent table loads, one per byte. A long text is walked as
-            // four quarters at once, four independent chains the processor overlaps: each from the
-            // root at the start of its quarter to `longest - 1` bytes past the quarter's end (the
-            // last to the end of the text). A literal starting inside a quarter ends within that
-            // quarter's walk, and the bits are only ever set, so the answer is the one walk's (a
-            // test compares them on random texts). Two halves at once took 6.3 % of the 128 MiB
-            // log's run (`perf`, docs/architecture.md "Speed of the kubelet-log path").
-            var first = 0
-            if longest > 0, n >= 2 &* longest &+ Self.splitMinimum {
-              let quarter = n / 4
-              let reach = longest &- 1
-              let s1 = quarter
-              let s2 = 2 &* quarter
-              let s3 = 3 &* quarter
-              // Where each walk stops: the next quarter's start plus `reach`, within the text.
-              let e0 = min(s1 &+ reach, n)
-              let e1 = min(s2 &+ reach, n)
-              let e2 = min(s3 &+ reach, n)
-              // All four in step while every walk has bytes left (the last, with no reach past its
-              // quarter, ends first, or with the others when the text's end cut them).
-              let together = min(e0, n &- s3)
-              var row0 = 0
-              var row1 = 0
-              var row2 = 0
-              var row3 = 0
-              var i = 0
-              while i < together {
-                let next0 = transitions[row0 &+ Int(classOf[Int(text[i])])]
-                let next1 = transitions[row1 &+ Int(classOf[Int(text[s1 &+ i])])]
-                let next2 = transitions[row2 &+ Int(classOf[Int(text[s2 &+ i])])]
-                let next3 = transitions[row3 &+ Int(classOf[Int(text[s3 &+ i])])]
-                row0 = Int(next0 & ~Self.outputFlag)
-                row1 = Int(next1 & ~Self.outputFlag)
-                row2 = Int(next2 & ~Self.outputFlag)
-                row3 = Int(next3 & ~Self.outputFlag)
-                if (next0 | next1 | next2 | next3) & Self.outputFlag != 0 {
-                  if next0 & Self.outputFlag != 0 { emit(row0, i) }
-                  if next1 & Self.outputFlag != 0 { emit(row1, s1 &+ i) }
-                  if next2 & Self.outputFlag != 0 { emit(row2, s2 &+ i) }
-                  if next3 & Self.outputFlag != 0 { emit(row3, s3 &+ i) }
-                }
-                i &+= 1
-              }
-              // Then the first three walks' reach into the next quarter, in step too (they are
-              // equally long unless the text's end cut one): alone, three such stretches one after
-              // another took longer than the quarters saved on a kubelet line of 250 bytes.
-              let rest = min(e0, e1 &- s1, e2 &- s2)
-              while i < rest {
-                let next0 = transitions[row0 &+ Int(classOf[Int(text[i])])]
-                let next1 = transitions[row1 &+ Int(classOf[Int(text[s1 &+ i])])]
-                let next2 = transitions[row2 &+ Int(classOf[Int(text[s2 &+ i])])]
-                row0 = Int(next0 & ~Self.outputFlag)
-                row1 = Int(next1 & ~Self.outputFlag)
-                row2 = Int(next2 & ~Self.outputFlag)
-                if (next0 | next1 | next2) & Self.outputFlag != 0 {
-                  if next0 & Self.outputFlag != 0 { emit(row0, i) }
-                  if next1 & Self.outputFlag != 0 { emit(row1, s1 &+ i) }
-                  if next2 & Self.outputFlag != 0 { emit(row2, s2 &+ i) }
-                }
-                i &+= 1
-              }
-              /// The rest of the walk at `row`, from `k` to `end`.
-              func finish(_ row: Int, from k: Int, to end: Int) {
-                var row = row
-                var k = k
-                while k < end {
-                  let next = transitions[row &+ Int(classOf[Int(text[k])])]
-                  row = Int(next & ~Self.outputFlag)
-                  if next & Self.outputFlag != 0 { emit(row, k) }
-                  k &+= 1
-                }
-              }
-              finish(row0, from: i, to: e0)
-              finish(row1, from: s1 &+ i, to: e1)
-              finish(row2, from: s2 &+ i, to: e2)
-              finish(row3, from: s3 &+ together, to: n)
-              first = n
-            }
-            var row = 0
-            while first < n {
-              let next = transitions[row &+ Int(classOf[Int(text[first])])]
-              row = Int(next & ~Self.outputFlag)
-              if next & Self.outputFlag != 0 { emit(row, first) }
-              first &+= 1
-            }
+            i &+= 1
           }
+          // Then the first three walks' reach into the next quarter, in step too (they are
+          // equally long unless the text's end cut one): alone, three such stretches one after
+          // another took longer than the quarters saved on a kubelet line of 250 bytes.
+          let rest = min(e0, e1 &- s1, e2 &- s2)
+          while i < rest {
+            row0 = d[Int(row0 & mask) &+ Int(c[Int(t[i])])]
+            row1 = d[Int(row1 & mask) &+ Int(c[Int(t1[i])])]
+            row2 = d[Int(row2 & mask) &+ Int(c[Int(t2[i])])]
+            if (row0 | row1 | row2) & Self.outputFlag != 0 {
+              if row0 & Self.outputFlag != 0 { emit(Int(row0 & mask), i, text, found) }
+              if row1 & Self.outputFlag != 0 { emit(Int(row1 & mask), s1 &+ i, text, found) }
+              if row2 & Self.outputFlag != 0 { emit(Int(row2 & mask), s2 &+ i, text, found) }
+            }
+            i &+= 1
+          }
+          walk(Int(row0 & mask), from: i, to: e0, text, c, d, found)
+          walk(Int(row1 & mask), from: s1 &+ i, to: e1, text, c, d, found)
+          walk(Int(row2 & mask), from: s2 &+ i, to: e2, text, c, d, found)
+          walk(Int(row3 & mask), from: s3 &+ together, to: n, text, c, d, found)
+          first = n
+        }
+        walk(0, from: first, to: n, text, c, d, found)
+      }
+    }
+  }
+
+  /// One walk from `row` over `text[k..<end]`, each output state's literals emitted.
+  @inline(__always)
+  private func walk(
+    _ row: Int, from k: Int, to end: Int, _ text: UnsafeBufferPointer<UInt8>, _ c: UnsafePointer<UInt8>,
+    _ d: UnsafePointer<UInt32>, _ found: UnsafeMutableBufferPointer<UInt64>
+  ) {
+    guard let t = text.baseAddress else { return }
+    var row = row
+    var k = k
+    while k < end {
+      let next = d[row &+ Int(c[Int(t[k])])]
+      row = Int(next & ~Self.outputFlag)
+      if next & Self.outputFlag != 0 { emit(row, k, text, found) }
+      k &+= 1
+    }
+  }
+
+  /// The literals whose walked prefix ends at byte `end` of `text`, where the walk reached `row`:
+  /// a literal no longer than its prefix occurs; a longer one occurs when the text holds its rest
+  /// after the prefix. Out of line, so that the walks' loops keep their few values in registers.
+  @inline(never)
+  private func emit(
+    _ row: Int, _ end: Int, _ text: UnsafeBufferPointer<UInt8>, _ found: UnsafeMutableBufferPointer<UInt64>
+  ) {
+    let n = text.count
+    let state = row / classCount
+    outputStart.withUnsafeBufferPointer { outputStart in
+      outputs.withUnsafeBufferPointer { outputs in
+        for k in Int(outputStart[state])..<Int(outputStart[state &+ 1]) {
+          let id = Int(outputs[k])
+          let bit: UInt64 = 1 << UInt64(id & 63)
+          guard found[id >> 6] & bit == 0 else { continue }
+          let literal = literals[id]
+          let count = literal.count
+          if count > Self.prefixLength {
+            // The prefix occupies `end - prefixLength + 1 ... end`.
+            let start = end &- Self.prefixLength &+ 1
+            guard count <= n &- start else { continue }
+            var same = true
+            for j in Self.prefixLength..<count where text[start &+ j] != literal[j] {
+              same = false
+              break
+            }
+            guard same else { continue }
+          }
+          found[id >> 6] |= bit
         }
       }
     }

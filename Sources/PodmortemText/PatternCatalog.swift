@@ -14,22 +14,29 @@ package struct PatternCatalog: Sendable {
   /// by the case, not a dictionary: a `String`-backed enum hashes its raw value, a SipHash of the
   /// kind's name on every line (docs/architecture.md "Speed of the kubelet-log path").
   private let byKind: [LazyIndex?]
-  /// The `detail` patterns per domain, in match order.
-  private let byDomain: [String: LazyIndex]
+  /// The `detail` patterns per domain (at `domainSlots[domain]`), in match order. A matcher's
+  /// classifications name their domain's slot, found once here, so classifying a capture does not
+  /// hash the domain's name (docs/architecture.md "Speed of the kubelet-log path").
+  private let details: [LazyIndex]
+  private let domainSlots: [String: Int]
   private let byID: [String: Int]
   private let failures = MatchFailures()
 
   package init(patterns: [Pattern]) {
     self.patterns = patterns
     byID = Dictionary(patterns.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+    var domainSlots: [String: Int] = [:]
+    for pattern in patterns {
+      if let domain = pattern.detail, domainSlots[domain] == nil { domainSlots[domain] = domainSlots.count }
+    }
     var byKind: [PatternKind: [Matcher]] = [:]
-    var byDomain: [String: [Matcher]] = [:]
+    var byDomain = [[Matcher]](repeating: [], count: domainSlots.count)
     for pattern in patterns {
       let matcher = Matcher(
         id: pattern.id, literals: pattern.literals, regex: pattern.regex, sets: pattern.sets,
-        classify: pattern.classify)
-      if let domain = pattern.detail {
-        byDomain[domain, default: []].append(matcher)
+        classify: pattern.classify.map { Classifying(capture: $0.capture, domain: domainSlots[$0.domain]) })
+      if let domain = pattern.detail, let slot = domainSlots[domain] {
+        byDomain[slot].append(matcher)
         continue
       }
       for kind in Set(pattern.kinds) { byKind[kind, default: []].append(matcher) }
@@ -37,7 +44,8 @@ package struct PatternCatalog: Sendable {
     var slots = [LazyIndex?](repeating: nil, count: Self.kindSlots)
     for (kind, matchers) in byKind { slots[Self.slot(kind)] = LazyIndex(matchers) }
     self.byKind = slots
-    self.byDomain = byDomain.mapValues(LazyIndex.init)
+    self.details = byDomain.map(LazyIndex.init)
+    self.domainSlots = domainSlots
   }
 
   package static let empty = PatternCatalog(patterns: [])
@@ -168,35 +176,50 @@ package struct PatternCatalog: Sendable {
   /// The first detail pattern of `domain` that matches `text` (a value that did not come from a
   /// pattern's capture, such as a container's waiting message), its id and what it captured and sets.
   package func detail(_ text: String, _ domain: String) -> PatternHit? {
-    detail(text, domain, depth: 0)
+    guard let slot = domainSlots[domain] else { return nil }
+    return detail(text, slot, depth: 0)
   }
 
   /// How deep details classify their own captures (`sandbox-error.pause-image` → `pull-error`): a
   /// bound, so domains that name each other cannot loop.
   static let maximumDetailDepth = 3
 
-  private func detail(_ text: String, _ domain: String, depth: Int) -> PatternHit? {
-    guard depth < Self.maximumDetailDepth, let index = byDomain[domain]?.value,
-      let hit = index.first(matching: text, failures: failures)
+  /// The first detail pattern of the domain at `slot` that matches `text`, classified in turn.
+  private func detail(_ text: String, _ slot: Int, depth: Int) -> PatternHit? {
+    guard depth < Self.maximumDetailDepth, let hit = details[slot].value.first(matching: text, failures: failures)
     else { return nil }
     return classified(hit, depth: depth + 1)
   }
 
   /// `hit` with the captures and facts of the details of each capture its pattern classifies.
-  private func classified(_ found: (hit: PatternHit, classify: [Classification]), depth: Int) -> PatternHit {
+  private func classified(_ found: (hit: PatternHit, classify: [Classifying]), depth: Int) -> PatternHit {
     var hit = found.hit
     for classification in found.classify {
-      guard let value = hit.capture(classification.capture),
-        let detail = detail(value, classification.domain, depth: depth)
+      guard let value = hit.capture(classification.capture), let slot = classification.domain,
+        let detail = detail(value, slot, depth: depth)
       else { continue }
-      hit.captures += detail.captures.filter { new in !hit.captures.contains { $0.key == new.key } }
+      // The detail's captures whose key none of the hit's had before them, appended in place:
+      // filtering them into an array of their own and appending that made two arrays a detail.
+      // Each is compared with the captures the hit had before this detail only, as the filter
+      // did, so a key the detail itself repeats is appended each time.
+      let before = hit.captures.count
+      for new in detail.captures {
+        var present = false
+        for k in 0..<before where hit.captures[k].key == new.key {
+          present = true
+          break
+        }
+        guard !present else { continue }
+        if hit.captures.count == before { hit.captures.reserveCapacity(before + detail.captures.count) }
+        hit.captures.append(new)
+      }
     }
     return hit
   }
 
   /// The detail domains some pattern classifies in, and the ones detail patterns exist for.
   package var detailDomains: (classified: Set<String>, defined: Set<String>) {
-    (Set(patterns.flatMap { $0.classify.map(\.domain) }), Set(byDomain.keys))
+    (Set(patterns.flatMap { $0.classify.map(\.domain) }), Set(domainSlots.keys))
   }
 
   /// How many matches hit a PCRE2 limit, per pattern id, sorted by id.
@@ -211,7 +234,14 @@ private struct Matcher: Sendable {
   let literals: [Literal]
   let regex: Regex
   let sets: [KeyValue]
-  let classify: [Classification]
+  let classify: [Classifying]
+}
+
+/// A `Classification` with its domain's slot in `PatternCatalog.details` (nil when no detail
+/// pattern has that domain, so the capture is never classified).
+private struct Classifying: Sendable {
+  let capture: String
+  let domain: Int?
 }
 
 /// The patterns of one kind or detail domain in match order, and the automaton that finds all
@@ -220,6 +250,11 @@ private struct Matcher: Sendable {
 /// instead of a search per literal per pattern (docs/patterns.md "Matching").
 private final class MatchIndex: Sendable {
   let matchers: [Matcher]
+  /// Each matcher's regex, not retained: `matchers` holds them as long as this index lives, and a
+  /// candidate's regex is all a match needs before it hits (its id, `sets` and classifications
+  /// are read on a hit only), where copying the candidate out of `matchers` retained and
+  /// released its five references for every regex run.
+  private let regexes: [Unmanaged<Regex>]
   let literals: LiteralSet
   /// Per matcher, `literals.wordCount` words: the bits of the literals it needs.
   let required: [UInt64]
@@ -232,6 +267,7 @@ private final class MatchIndex: Sendable {
 
   init(_ matchers: [Matcher]) {
     self.matchers = matchers
+    regexes = matchers.map { Unmanaged.passUnretained($0.regex) }
     var ids: [[UInt8]: Int] = [:]
     var distinct: [[UInt8]] = []
     var needs: [[Int]] = []
@@ -270,7 +306,7 @@ private final class MatchIndex: Sendable {
   }
 
   /// The first matcher whose literals all occur and whose regex matches `text`.
-  func first(matching text: String, failures: MatchFailures) -> (hit: PatternHit, classify: [Classification])? {
+  func first(matching text: String, failures: MatchFailures) -> (hit: PatternHit, classify: [Classifying])? {
     var subject = text
     let words = literals.wordCount
     // Which literals occur: in a temporary allocation (on the stack when small).
@@ -305,15 +341,17 @@ private final class MatchIndex: Sendable {
                   break
                 }
                 guard passes else { continue }
-                let candidate = matchers[index]
                 do {
                   // The named captures and the pattern's `sets` made as one array, where the
                   // captures were mapped into a second and `sets` appended into a third.
-                  if let captures = try candidate.regex.namedCapturePairs(in: text, then: candidate.sets) {
-                    return (PatternHit(patternID: candidate.id, captures: captures), candidate.classify)
+                  let captures = try regexes[index]._withUnsafeGuaranteedRef {
+                    try $0.namedCapturePairs(in: text, then: matchers[index].sets)
+                  }
+                  if let captures {
+                    return (PatternHit(patternID: matchers[index].id, captures: captures), matchers[index].classify)
                   }
                 } catch {
-                  failures.record(candidate.id)
+                  failures.record(matchers[index].id)
                 }
               }
             }

@@ -78,8 +78,15 @@ package final class Regex: @unchecked Sendable {
   private let jit: Bool
   // Guarded by `lock`; set once, by `init` or by the first use of a deferred regex.
   private var compiledValue: Compiled?
+  // Guarded by `lock`: reusable `MatchScratch`es, so a match allocates nothing in the common case;
+  // one in `free` is used by nobody. The compiled code and a free scratch are taken under one
+  // lock, where a pool of its own took a second lock on every match; the lock is what makes it
+  // safe, so the runtime's exclusivity check (two `swift_beginAccess` calls on every match, 80
+  // instructions each) is left out (docs/architecture.md "Speed of the kubelet-log path").
+  @exclusivity(unchecked) private var free: [MatchScratch] = []
   private let lock = NSLock()
-  private let scratchPool = ScratchPool()
+  /// More would only hold memory: at most this many matches of one regex run at once in practice.
+  private static let scratchCapacity = 8
 
   /// Whether the pattern runs as JIT code (false when PCRE2 was built without JIT or JIT failed,
   /// or when a deferred pattern does not compile).
@@ -166,11 +173,29 @@ package final class Regex: @unchecked Sendable {
     return value
   }
 
+  /// The compiled code (compiling it on first use) and a free scratch if there is one, under one
+  /// lock: what every match takes before it runs.
+  private func compiledAndScratch() throws(RegexError) -> (Compiled, MatchScratch?) {
+    lock.lock()
+    defer { lock.unlock() }
+    if let compiledValue { return (compiledValue, free.popLast()) }
+    let value = try Regex.compile(pattern, caseless: caseless, jit: jit)
+    compiledValue = value
+    return (value, free.popLast())
+  }
+
+  /// Hands a scratch back after its match, kept for the next when fewer than `scratchCapacity` are.
+  private func give(_ scratch: MatchScratch) {
+    lock.lock()
+    defer { lock.unlock() }
+    if free.count < Self.scratchCapacity { free.append(scratch) }
+  }
+
   /// The first match in `text` at or after UTF-8 byte offset `start` (lookbehinds still see the
   /// text before it), or nil. Throws when a limit stops the match.
   package func firstMatch(in text: String, from start: Int = 0) throws(RegexError) -> RegexMatch? {
-    let compiled = try compiled()
-    let outcome = Regex.withBytes(text) { base, count in run(compiled, base, count, from: start, extract: true) }
+    let (compiled, spare) = try compiledAndScratch()
+    let outcome = Regex.withBytes(text) { base, count in run(compiled, spare, base, count, from: start, extract: true) }
     switch outcome {
     case .noMatch: return nil
     case .failed(let error): throw error
@@ -190,8 +215,9 @@ package final class Regex: @unchecked Sendable {
   /// line's captures are all a pattern reads of its match: docs/architecture.md "Speed of the
   /// kubelet-log path").
   package func namedCaptures(in text: String) throws(RegexError) -> [(name: String, value: String)]? {
-    let compiled = try compiled()
-    let outcome = Regex.withBytes(text) { base, count in run(compiled, base, count, from: 0, extract: true, named: true)
+    let (compiled, spare) = try compiledAndScratch()
+    let outcome = Regex.withBytes(text) { base, count in
+      run(compiled, spare, base, count, from: 0, extract: true, named: true)
     }
     switch outcome {
     case .noMatch: return nil
@@ -203,8 +229,8 @@ package final class Regex: @unchecked Sendable {
 
   /// Whether `text` contains a match; cheaper than `firstMatch` because nothing is copied out.
   package func matches(_ text: String) throws(RegexError) -> Bool {
-    let compiled = try compiled()
-    let outcome = Regex.withBytes(text) { base, count in run(compiled, base, count, from: 0, extract: false) }
+    let (compiled, spare) = try compiledAndScratch()
+    let outcome = Regex.withBytes(text) { base, count in run(compiled, spare, base, count, from: 0, extract: false) }
     switch outcome {
     case .noMatch: return false
     case .matched, .named, .pairs: return true
@@ -216,9 +242,9 @@ package final class Regex: @unchecked Sendable {
   /// size, where the caller mapped the named pairs into a second array and appended `extra` to
   /// make a third (a recognised line's captures and its pattern's `sets`, `MatchIndex.first`).
   package func namedCapturePairs(in text: String, then extra: [KeyValue]) throws(RegexError) -> [KeyValue]? {
-    let compiled = try compiled()
+    let (compiled, spare) = try compiledAndScratch()
     let outcome = Regex.withBytes(text) { base, count in
-      run(compiled, base, count, from: 0, extract: true, pairs: extra)
+      run(compiled, spare, base, count, from: 0, extract: true, pairs: extra)
     }
     switch outcome {
     case .noMatch: return nil
@@ -239,17 +265,21 @@ package final class Regex: @unchecked Sendable {
     case failed(RegexError)
   }
 
+  /// One match with `spare` (taken with the code) or a new scratch, handed back afterwards.
   private func run(
-    _ compiled: Compiled, _ base: UnsafePointer<UInt8>, _ count: Int, from start: Int, extract: Bool,
-    named: Bool = false, pairs extra: [KeyValue]? = nil
+    _ compiled: Compiled, _ spare: MatchScratch?, _ base: UnsafePointer<UInt8>, _ count: Int, from start: Int,
+    extract: Bool, named: Bool = false, pairs extra: [KeyValue]? = nil
   ) -> Outcome {
-    guard start >= 0, start <= count else { return .noMatch }
+    guard start >= 0, start <= count else {
+      if let spare { give(spare) }
+      return .noMatch
+    }
     let code = compiled.code
     let captureCount = compiled.captureCount
-    guard let scratch = scratchPool.take() ?? MatchScratch(code: code, limits: limits) else {
+    guard let scratch = spare ?? MatchScratch(code: code, limits: limits) else {
       return .failed(.outOfMemory)
     }
-    defer { scratchPool.give(scratch) }
+    defer { give(scratch) }
     // Swift strings are always valid UTF-8, so PCRE2's own validity scan would be wasted work.
     // JIT code is entered directly: `pcre2_match` with no UTF check and no option the JIT lacks
     // calls `pcre2_jit_match` with the same arguments after argument checks that `start <= count`
@@ -482,28 +512,5 @@ private final class MatchScratch {
     pcre2_match_data_free_8(matchData)
     pcre2_match_context_free_8(context)
     if let jitStack { pcre2_jit_stack_free_8(jitStack) }
-  }
-}
-
-/// Reusable `MatchScratch`es, so a match allocates nothing in the common case.
-private final class ScratchPool: @unchecked Sendable {
-  // Guarded by `lock`; a scratch in `free` is used by nobody. The lock is what makes it safe, so
-  // the runtime's exclusivity check (two `swift_beginAccess` calls on every match, 80
-  // instructions each) is left out (docs/architecture.md "Speed of the kubelet-log path").
-  @exclusivity(unchecked) private var free: [MatchScratch] = []
-  private let lock = NSLock()
-  /// More would only hold memory: at most this many matches of one regex run at once in practice.
-  private static let capacity = 8
-
-  func take() -> MatchScratch? {
-    lock.lock()
-    defer { lock.unlock() }
-    return free.popLast()
-  }
-
-  func give(_ scratch: MatchScratch) {
-    lock.lock()
-    defer { lock.unlock() }
-    if free.count < Self.capacity { free.append(scratch) }
   }
 }

@@ -5,11 +5,13 @@ import PodmortemText
 import Testing
 
 /// The recognition of `PatternCatalog` (`firstMatch` per kind, `detail` per domain) is the one it
-/// made before its speed-ups of this session (docs/architecture.md "Speed of the kubelet-log
-/// path": the kinds in an array, the matchers tried picked from the literals found, the captures
-/// made as one array, the locks' exclusivity checks and `pcre2_match` left out for JIT code):
-/// compared with `ReferenceRecognition`, the code it replaced, on every line of every sample
-/// (whole, and the text after a klog header's `] `) and on seeded random lines.
+/// made before its speed-ups (docs/architecture.md "Speed of the kubelet-log path": the kinds in
+/// an array, the matchers tried picked from the literals found, the captures made as one array,
+/// the locks' exclusivity checks and `pcre2_match` left out for JIT code; then a candidate's
+/// regex read without copying its matcher, the detail domains found by slot and their captures
+/// appended in place, the code and a scratch taken under one lock): compared
+/// with `ReferenceRecognition`, the code they replaced, on every line of every sample (whole, and
+/// the text after a klog header's `] `) and on seeded random lines.
 @Suite struct RecognitionSameTests {
   static let catalog = PatternCatalog.shipped(diagnostics: { _ in })
   static let reference = ReferenceRecognition(catalog.patterns)
