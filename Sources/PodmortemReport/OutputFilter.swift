@@ -16,7 +16,7 @@ package final class OutputFilter: @unchecked Sendable {
   // reasons) repeat across pods and log records: each is filtered once, or seldom
   // (`ShortMemo`). Guarded by `lock`.
   private let lock = NSLock()
-  private var sources: [String: String] = [:]
+  private var sources: [String: LastSource] = [:]
   private var short = ShortMemo()
   private var long = LongMemo()
   /// Strings up to this many bytes are remembered (`ShortMemo`).
@@ -94,13 +94,16 @@ package final class OutputFilter: @unchecked Sendable {
     lock.lock()
     let known = sources[r.source]
     lock.unlock()
-    if let known {
-      r.source = known
+    // `sources` is keyed by `String`, whose `==` and hash are canonical equivalence's: a name is
+    // taken only for a source of the same bytes, so an accent spelt the other way keeps its own
+    // spelling in the report (the name last filtered is the one held).
+    if let known, RecentVerdicts.sameBytes(known.source, r.source) {
+      r.source = known.filtered
       return r
     }
     let filtered = self(r.source)
     lock.lock()
-    sources[r.source] = filtered
+    sources[r.source] = LastSource(source: r.source, filtered: filtered)
     lock.unlock()
     r.source = filtered
     return r
@@ -114,12 +117,10 @@ package final class OutputFilter: @unchecked Sendable {
     var filtered: String
   }
 
-  /// `ref(r)`, taking the name from `last` when `last` is the same source by `==`: `sources`,
-  /// keyed by `String` (whose `==` and hash are canonical equivalence's), holds one name for
-  /// every source `==` to it, the one written when it was first missed, so the look-up would
-  /// find the name `last` holds. Otherwise `ref(r)`, remembered in `last`.
+  /// `ref(r)`, taking the name from `last` when `last` is a source of the same bytes (`ref(_:)`
+  /// gives such a source that name too). Otherwise `ref(r)`, remembered in `last`.
   func ref(_ r: SourceRef, after last: inout LastSource?) -> SourceRef {
-    if let known = last, known.source == r.source {
+    if let known = last, RecentVerdicts.sameBytes(known.source, r.source) {
       var r = r
       r.source = known.filtered
       return r
@@ -546,7 +547,8 @@ struct RecentVerdicts {
 }
 
 /// Short strings already filtered, by their hash: a fixed table of `slots` places, each holding
-/// the last string whose hash fell there and what it filtered to. A memo only: a string not found
+/// the last string whose hash fell there and what it filtered to, answered only for a string of
+/// the same bytes (two spellings of one accent share a hash and evict each other). A memo only: a string not found
 /// is filtered again, to the same text (the masker gives a secret the same token every time,
 /// `SecretMasker.token(for:)`), so what it keeps or forgets changes no output. Strings that repeat
 /// (namespaces, reasons, container names) stay in it; the unique ones (names, uids, addresses)
@@ -559,10 +561,13 @@ struct ShortMemo {
   private var texts = [String?](repeating: nil, count: slots)
   private var results = [String](repeating: "", count: slots)
 
-  /// What `text`, whose hash value is `hash`, filtered to, when it is remembered.
+  /// What `text`, whose hash value is `hash`, filtered to, when a string of the same bytes is
+  /// remembered. Bytes, not `==`: `==` is canonical equivalence, and an accent spelt the other way
+  /// from the string held would come out in the held one's spelling, not its own.
   func filtered(_ text: String, hash: Int) -> String? {
     let i = hash & (Self.slots - 1)
-    return texts[i] == text ? results[i] : nil
+    guard let held = texts[i], RecentVerdicts.sameBytes(held, text) else { return nil }
+    return results[i]
   }
 
   /// Remembers that `text` filtered to `filtered`, in place of what its place held.
