@@ -524,9 +524,21 @@ struct RecentVerdicts {
   /// Whether `a` and `b` hold the same UTF-8 bytes.
   static func sameBytes(_ a: String, _ b: inout String) -> Bool { sameBytes(a, b) }
 
-  /// Whether `a` and `b` hold the same UTF-8 bytes, read where they lie (a native or small string
-  /// lends its bytes without a copy; any other is made contiguous first).
+  /// Whether `a` and `b` hold the same UTF-8 bytes. The same representation is the same bytes: a
+  /// small string's bits are its bytes, and a large one's are its count, flags and storage, which
+  /// no one changes while two values share it. A memo's hit is mostly the very string it holds
+  /// (shared through `StringPool` or `SharedBytes`), so this answers most of them where they are
+  /// called, without a call, a retain or a byte read; the rest compare their bytes.
+  @inline(__always)
   static func sameBytes(_ a: String, _ b: String) -> Bool {
+    unsafeBitCast(a, to: (UInt64, UInt64).self) == unsafeBitCast(b, to: (UInt64, UInt64).self)
+      || sameBytesRead(a, b)
+  }
+
+  /// `sameBytes` for two representations: the bytes read where they lie (a native or small string
+  /// lends its bytes without a copy; any other is made contiguous first).
+  @inline(never)
+  static func sameBytesRead(_ a: String, _ b: String) -> Bool {
     let n = a.utf8.count
     guard n == b.utf8.count else { return false }
     let same = a.utf8.withContiguousStorageIfAvailable { pa in
