@@ -245,7 +245,11 @@ package struct Correlator: Sendable {
       guard let base = buffer.baseAddress else { return [] }
       return buffer.indices.sorted { a, b in PodHistory.keyPrecedes(base + a, base + b) }
     }
-    histories = order.map { histories[$0] }
+    // Moved into that order in place (`EventBook.permute`, as the merged history is): taking them
+    // into a new array (`order.map { histories[$0] }`) copied every history, each of its strings
+    // and arrays retained, and then released the old array's (docs/architecture.md "Speed of the
+    // EventList path"; `FinishOrderInPlaceTests`).
+    EventBook.permute(&histories, into: order)
     attach(events, to: &histories)
     attachLogs(to: &histories, pastedLogTargets: pastedLogTargets)
     for i in histories.indices where timelines {
