@@ -232,16 +232,22 @@ package struct EventBook: Sendable {
     // Events whose patterns captured the same values (every `Liveness probe failed: … 503`) share
     // one array of captures instead of holding a copy each.
     var captureSets = Set<[KeyValue]>()
-    for cluster in byPosition {
-      let leader = leaders[cluster]
-      values.free(below: leader)
-      var event = Self.mergedEvent(identities[leader], values[leader], now: now)
-      values[leader] = Entry()
-      if !event.captures.isEmpty {
-        let (inserted, member) = captureSets.insert(event.captures)
-        if !inserted { event.captures = member }
+    // The identity is read where it lies and the entry moved out (`DrainedEntries.take`): reading
+    // each (`identities[leader]`, `values[leader]`) copied it, every string and lineage retained,
+    // and released them again once the entry was emptied (docs/architecture.md "Speed of the
+    // EventList path"; `EventBookChunkFreeTests` keeps the copying build as its reference).
+    identities.withUnsafeBufferPointer { identities in
+      for cluster in byPosition {
+        let leader = leaders[cluster]
+        values.free(below: leader)
+        let entry = values.take(leader)
+        var event = Self.mergedEvent(identities[leader], entry, now: now)
+        if !event.captures.isEmpty {
+          let (inserted, member) = captureSets.insert(event.captures)
+          if !inserted { event.captures = member }
+        }
+        events[cluster] = event
       }
-      events[cluster] = event
     }
     return events.compactMap { $0 }
   }
