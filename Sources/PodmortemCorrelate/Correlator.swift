@@ -263,6 +263,16 @@ package struct Correlator: Sendable {
       nodeLogs: nodeLogs.records, caveats: addedOnly.caveats, now: now)
   }
 
+  /// Each name's pods' positions, in index order, as `Dictionary(grouping:by:)` gives them, in a
+  /// table with room for every pod from the start: grown as it went, it rehashed every name at each
+  /// doubling (docs/architecture.md "Speed of the EventList path"; `PositionsByNameTests` keeps
+  /// the grouping as the reference).
+  static func positionsByName(_ histories: [PodHistory]) -> [String: [Int]] {
+    var byName = [String: [Int]](minimumCapacity: histories.count)
+    for i in histories.indices { byName[histories[i].key.name, default: []].append(i) }
+    return byName
+  }
+
   private static func bare(_ name: PodName, uid: String?) -> PodHistory {
     var snapshot = PodSnapshot(name: name.name, namespace: name.namespace)
     snapshot.uid = uid
@@ -274,11 +284,7 @@ package struct Correlator: Sendable {
   /// same uid when both know it; among pods sharing a name, the one alive when the event began.
   private func attach(_ events: [MergedEvent], to histories: inout [PodHistory]) {
     let lives = histories.map { PodAssembly.lifetime($0.snapshots) }
-    // Each name's pods in index order, as `Dictionary(grouping:by:)` gives them, in a table with
-    // room for every pod from the start: grown as it went, it rehashed every name at each
-    // doubling (docs/architecture.md "Speed of the EventList path").
-    var byName = [String: [Int]](minimumCapacity: histories.count)
-    for i in histories.indices { byName[histories[i].key.name, default: []].append(i) }
+    let byName = Self.positionsByName(histories)
     for e in events {
       // Read out once: each `e.involved` copies the whole reference, every string retained.
       let involved = e.involved
@@ -322,11 +328,7 @@ package struct Correlator: Sendable {
 
   private mutating func attachLogs(to histories: inout [PodHistory], pastedLogTargets: [SourceRef: PodName]) {
     let lives = histories.map { PodAssembly.lifetime($0.snapshots) }
-    // Each name's pods in index order, as `Dictionary(grouping:by:)` gives them, in a table with
-    // room for every pod from the start: grown as it went, it rehashed every name at each
-    // doubling (docs/architecture.md "Speed of the EventList path").
-    var byName = [String: [Int]](minimumCapacity: histories.count)
-    for i in histories.indices { byName[histories[i].key.name, default: []].append(i) }
+    let byName = Self.positionsByName(histories)
     // The kept records stay packed (`PodLogs`): their buffers move from the samples to the pods,
     // and a string is built only when a rule or a report reads it (docs/architecture.md "Memory
     // of the kubelet-log run").
