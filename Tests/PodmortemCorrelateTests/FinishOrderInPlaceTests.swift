@@ -5,12 +5,13 @@ import Testing
 
 @testable import PodmortemCorrelate
 
-/// `Correlator.finishReleasing` puts the pods' histories in key order in place
-/// (`EventBook.permute`, swaps along each cycle) where it took them into a new array in that order
-/// (`order.map { histories[$0] }`, kept below as the reference: every history was copied, and the
-/// state's pods must be the same values in the same order). Compared on seeded random histories
-/// (equal keys, pasted blocks, events and hostile text: a Kelvin sign, a dotted capital I,
-/// combining accents, CR, NUL, tabs, a long name), value by value and byte by byte.
+/// `EventBook.permute` moves items along the permutation's cycles (it used `swapAt`, which copied
+/// both items it swapped). On large values holding many references, pods' histories, it must give
+/// what taking the items in that order into a new array gives (`order.map { histories[$0] }`,
+/// kept below as the reference): seeded random histories (equal keys, pasted blocks, events and
+/// hostile text: a Kelvin sign, a dotted capital I, combining accents, CR, NUL, tabs, a long
+/// name), value by value and byte by byte. (`Correlator.finishReleasing` itself still takes the
+/// histories into a new array: docs/architecture.md "Speed of the EventList path".)
 struct FinishOrderInPlaceTests {
   static let texts = [
     "", "web", "K\u{212A}", "\u{130}stanbul", "cafe\u{301}", "caf\u{E9}", "a\rb", "nul\u{0}x", "tab\there",
