@@ -245,6 +245,11 @@ package struct Correlator: Sendable {
       guard let base = buffer.baseAddress else { return [] }
       return buffer.indices.sorted { a, b in PodHistory.keyPrecedes(base + a, base + b) }
     }
+    // Taken into a new array of exactly their count, not moved in place (`EventBook.permute`):
+    // in place, the array kept the room its appends had grown to, which lasts as long as the
+    // state (on the 128 MB EventList 21,000 unused places of 584 bytes, heaptrack's heap peak
+    // 163.6 → 176.1 MB), where the copy costs about 10M instructions of 8 MiB (docs/architecture.md
+    // "Speed of the EventList path").
     histories = order.map { histories[$0] }
     attach(events, to: &histories)
     attachLogs(to: &histories, pastedLogTargets: pastedLogTargets)
@@ -259,6 +264,16 @@ package struct Correlator: Sendable {
       nodeLogs: nodeLogs.records, caveats: addedOnly.caveats, now: now)
   }
 
+  /// Each name's pods' positions, in index order, as `Dictionary(grouping:by:)` gives them, in a
+  /// table with room for every pod from the start: grown as it went, it rehashed every name at each
+  /// doubling (docs/architecture.md "Speed of the EventList path"; `PositionsByNameTests` keeps
+  /// the grouping as the reference).
+  static func positionsByName(_ histories: [PodHistory]) -> [String: [Int]] {
+    var byName = [String: [Int]](minimumCapacity: histories.count)
+    for i in histories.indices { byName[histories[i].key.name, default: []].append(i) }
+    return byName
+  }
+
   private static func bare(_ name: PodName, uid: String?) -> PodHistory {
     var snapshot = PodSnapshot(name: name.name, namespace: name.namespace)
     snapshot.uid = uid
@@ -270,7 +285,7 @@ package struct Correlator: Sendable {
   /// same uid when both know it; among pods sharing a name, the one alive when the event began.
   private func attach(_ events: [MergedEvent], to histories: inout [PodHistory]) {
     let lives = histories.map { PodAssembly.lifetime($0.snapshots) }
-    let byName = Dictionary(grouping: histories.indices, by: { histories[$0].key.name })
+    let byName = Self.positionsByName(histories)
     for e in events {
       // Read out once: each `e.involved` copies the whole reference, every string retained.
       let involved = e.involved
@@ -314,7 +329,7 @@ package struct Correlator: Sendable {
 
   private mutating func attachLogs(to histories: inout [PodHistory], pastedLogTargets: [SourceRef: PodName]) {
     let lives = histories.map { PodAssembly.lifetime($0.snapshots) }
-    let byName = Dictionary(grouping: histories.indices, by: { histories[$0].key.name })
+    let byName = Self.positionsByName(histories)
     // The kept records stay packed (`PodLogs`): their buffers move from the samples to the pods,
     // and a string is built only when a rule or a report reads it (docs/architecture.md "Memory
     // of the kubelet-log run").

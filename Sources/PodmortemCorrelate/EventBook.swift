@@ -232,32 +232,51 @@ package struct EventBook: Sendable {
     // Events whose patterns captured the same values (every `Liveness probe failed: … 503`) share
     // one array of captures instead of holding a copy each.
     var captureSets = Set<[KeyValue]>()
-    for cluster in byPosition {
-      let leader = leaders[cluster]
-      values.free(below: leader)
-      var event = Self.mergedEvent(identities[leader], values[leader], now: now)
-      values[leader] = Entry()
-      if !event.captures.isEmpty {
-        let (inserted, member) = captureSets.insert(event.captures)
-        if !inserted { event.captures = member }
+    // The identity is read where it lies and the entry moved out (`DrainedEntries.take`): reading
+    // each (`identities[leader]`, `values[leader]`) copied it, every string and lineage retained,
+    // and released them again once the entry was emptied (docs/architecture.md "Speed of the
+    // EventList path"; `EventBookChunkFreeTests` keeps the copying build as its reference).
+    identities.withUnsafeBufferPointer { identities in
+      for cluster in byPosition {
+        let leader = leaders[cluster]
+        values.free(below: leader)
+        let entry = values.take(leader)
+        var event = Self.mergedEvent(identities[leader], entry, now: now)
+        if !event.captures.isEmpty {
+          let (inserted, member) = captureSets.insert(event.captures)
+          if !inserted { event.captures = member }
+        }
+        events[cluster] = event
       }
-      events[cluster] = event
     }
     return events.compactMap { $0 }
   }
 
   /// Reorders `items` so that position `k` holds what was at `order[k]` (`order` a permutation
-  /// of the indices), by swaps along each cycle: no second array.
+  /// of the indices), by moves along each cycle: no second array, and no item copied. The first
+  /// item of a cycle is held aside, each position then takes the item it is given, and the last
+  /// the one held. `swapAt` copied both items it swapped and destroyed the old values (every
+  /// string a pod's history holds retained and released, 1,700 instructions a swap on an
+  /// EventList's histories, callgrind), where a move is their bytes (docs/architecture.md "Speed
+  /// of the EventList path"; `PermuteTests` holds it to the items taken into a new array).
   static func permute<T>(_ items: inout [T], into order: [Int]) {
+    precondition(order.count == items.count, "a permutation of the items' positions")
     var done = [Bool](repeating: false, count: order.count)
-    for start in order.indices where !done[start] {
-      var k = start
-      while true {
-        done[k] = true
-        let next = order[k]
-        if next == start { break }
-        items.swapAt(k, next)
-        k = next
+    items.withUnsafeMutableBufferPointer { buffer in
+      guard let base = buffer.baseAddress else { return }
+      for start in order.indices where !done[start] {
+        let held = (base + start).move()
+        var k = start
+        while true {
+          done[k] = true
+          let next = order[k]
+          if next == start {
+            (base + k).initialize(to: held)
+            break
+          }
+          (base + k).moveInitialize(from: base + next, count: 1)
+          k = next
+        }
       }
     }
   }

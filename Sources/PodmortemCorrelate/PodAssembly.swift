@@ -78,6 +78,12 @@ package enum PodAssembly {
     // One capture's lines are taken as they are (below), not copied here.
     var evidence: [Evidence] = []
     if sorted.count > 1 { evidence.reserveCapacity(sorted.reduce(0) { $0 + $1.evidence.count }) }
+    // One capture whose containers merge nothing and drop nothing (`mergesNothing`) keeps them as
+    // they are, the merging steps not taken: they appended a copy of every container (each of
+    // its strings and arrays retained) only for the count below to find them the capture's and
+    // drop the copies (docs/architecture.md "Speed of the EventList path"; `LatestSharingTests`
+    // holds the result to the merging code).
+    let keepsContainers = sorted.count == 1 && Self.mergesNothing(sorted[0].containers)
     for s in sorted {
       m.namespace = s.namespace ?? m.namespace
       m.uid = s.uid ?? m.uid
@@ -105,7 +111,7 @@ package enum PodAssembly {
       m.qosClass = s.qosClass ?? m.qosClass
       if !s.conditions.isEmpty { m.conditions = s.conditions }
       if !s.tolerations.isEmpty { m.tolerations = s.tolerations }
-      for c in s.containers {
+      for c in s.containers where !keepsContainers {
         if let i = m.containers.firstIndex(where: { $0.name == c.name }) {
           m.containers[i] = merge(m.containers[i], c)
         } else {
@@ -119,7 +125,7 @@ package enum PodAssembly {
       if sorted.count > 1 { evidence += s.evidence }
     }
     // A `get pods` row's container of unknown name stands for one the other snapshots name.
-    for role in Set(m.containers.map(\.role)) {
+    for role in Set(m.containers.map(\.role)) where !keepsContainers {
       let ofRole = m.containers.filter { $0.role == role }
       if ofRole.contains(where: { $0.name != ContainerSnapshot.unknownName }) {
         m.containers.removeAll { $0.role == role && $0.name == ContainerSnapshot.unknownName }
@@ -131,7 +137,7 @@ package enum PodAssembly {
     // copy of each beside the capture was a tenth of the JSON report's peak on 10,000 describes
     // (docs/architecture.md "Memory of the EventList and describe paths").
     if sorted.count == 1 {
-      if m.containers.count == sorted[0].containers.count { m.containers = sorted[0].containers }
+      if keepsContainers || m.containers.count == sorted[0].containers.count { m.containers = sorted[0].containers }
       m.evidence = sortedUnique(sorted[0].evidence)
     } else {
       m.evidence = sortedUnique(evidence)
@@ -139,13 +145,43 @@ package enum PodAssembly {
     return m
   }
 
+  /// True when merging `containers` as one capture's changes nothing: no two share a name (by
+  /// `==`, as the merge matches them), so each is appended as it is, and none is of unknown name
+  /// beside another, so none is dropped for a named one of its role. The merge then gives exactly
+  /// `containers`.
+  static func mergesNothing(_ containers: [ContainerSnapshot]) -> Bool {
+    containers.withUnsafeBufferPointer { c in
+      for i in c.indices {
+        if c.count > 1, c[i].name == ContainerSnapshot.unknownName { return false }
+        for j in 0..<i where c[j].name == c[i].name { return false }
+      }
+      return true
+    }
+  }
+
   /// `list` without repeats, ordered by line then text. A list already in that order (one
   /// snapshot's lines, the usual case) is returned as it is instead of being hashed into a set and
   /// sorted again (a tenth of correlating 10,000 describes, bench/run.sh, perf).
   package static func sortedUnique(_ list: [Evidence]) -> [Evidence] {
     func before(_ a: Evidence, _ b: Evidence) -> Bool { (a.ref, a.text) < (b.ref, b.text) }
-    if zip(list, list.dropFirst()).allSatisfy({ before($0, $1) }) { return list }
+    // Whether it is in order already is asked of the lines where they lie (`ascends`): pairing
+    // them (`zip`) copied each line twice and comparing them as tuples copied their fields again
+    // (`SortedUniqueInPlaceTests` keeps that check as the reference).
+    let inOrder = list.withUnsafeBufferPointer { lines in
+      guard let base = lines.baseAddress else { return true }
+      return lines.indices.dropFirst().allSatisfy { ascends(base + ($0 - 1), base + $0) }
+    }
+    if inOrder { return list }
     return Array(Set(list)).sorted(by: before)
+  }
+
+  /// `(a.ref, a.text) < (b.ref, b.text)` read in place, unrolled as a tuple compares: the first
+  /// field that differs by `==` decides by `<` (the ref's source, then its line; `SourceRef.<`
+  /// is the tuple of those two), else the texts by `<`.
+  static func ascends(_ a: UnsafePointer<Evidence>, _ b: UnsafePointer<Evidence>) -> Bool {
+    if a.pointee.ref.source != b.pointee.ref.source { return a.pointee.ref.source < b.pointee.ref.source }
+    if a.pointee.ref.line != b.pointee.ref.line { return a.pointee.ref.line < b.pointee.ref.line }
+    return a.pointee.text < b.pointee.text
   }
 
   /// `newer` over `older`, field by field.

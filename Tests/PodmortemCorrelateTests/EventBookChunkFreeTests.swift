@@ -64,7 +64,10 @@ struct EventBookChunkFreeTests {
     }
   }
 
-  /// The build as it was: clusters taken from the end of `leaders`, the list reversed after.
+  /// The build as it was: clusters taken from the end of `leaders`, the list reversed after, and
+  /// each identity and entry read by copying it out (`identities[leader]`, `values[leader]`),
+  /// the entry then emptied, where `built` reads the identity in place and moves the entry out
+  /// (`DrainedEntries.take`): kept as the reference for both.
   static func builtInClusterOrder(
     _ identities: [EventIdentity], _ values: DrainedEntries, leaders: [Int], now: Date?
   ) -> [MergedEvent] {

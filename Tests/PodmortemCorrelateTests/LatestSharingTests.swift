@@ -9,7 +9,9 @@ import Testing
 /// once (docs/architecture.md "Memory of the EventList and describe paths"); on seeded random
 /// captures it must give what the code it replaced gave.
 struct LatestSharingTests {
-  /// `PodAssembly.latest` as it was before the sharing.
+  /// `PodAssembly.latest` as it was before the sharing: every capture's containers merged one by
+  /// one, which is also the reference for a capture whose containers are kept whole
+  /// (`PodAssembly.mergesNothing`).
   static func oldLatest(_ sorted: [PodSnapshot], key: PodKey) -> PodSnapshot {
     var m = PodSnapshot(name: key.name, namespace: key.namespace)
     m.uid = key.uid
@@ -69,7 +71,8 @@ struct LatestSharingTests {
   /// and lines in order, out of order or repeated.
   static func capture(_ rng: inout SplitMix64, at seconds: Double) -> PodSnapshot {
     var p = Fixture.pod(capture: seconds)
-    let names = ["web", "sidecar", ContainerSnapshot.unknownName, "init"]
+    // Two spellings of one accented name are one name to `==`, as the merge matches names.
+    let names = ["web", "sidecar", ContainerSnapshot.unknownName, "init", "cafe\u{301}", "caf\u{E9}", "K\u{212A}"]
     p.containers = (0..<Int.random(in: 0...4, using: &rng)).map { _ in
       var c = ContainerSnapshot(
         name: names[Int.random(in: names.indices, using: &rng)],
