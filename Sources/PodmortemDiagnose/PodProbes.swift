@@ -34,7 +34,10 @@ package struct PodProbes: Sendable {
   package private(set) var lines: [Line] = []
 
   /// The pod's probe events and lines. `pod` is the pod the rules read (`preparedForRules`).
-  package init(_ pod: PodHistory) {
+  /// Borrowed: an initialiser takes its arguments owned unless told otherwise, so a caller that
+  /// only borrows the pod (every rule) copied the whole history, every string and array of it
+  /// retained and then released, to hand it over.
+  package init(_ pod: borrowing PodHistory) {
     for event in pod.events {
       let reason = event.reason
       if PodHistory.same(reason, "Unhealthy") {

@@ -23,13 +23,16 @@ package struct ProbeFailures: Sendable {
   package var evidence: [Evidence]
 
   /// Nil when nothing says this probe failed.
-  package init?(_ kind: ProbeSpec.Kind, container: ContainerSnapshot, in pod: PodHistory) {
+  package init?(_ kind: ProbeSpec.Kind, container: ContainerSnapshot, in pod: borrowing PodHistory) {
     self.init(kind, container: container, in: pod, probes: PodProbes(pod))
   }
 
   /// Nil when nothing says this probe failed. `probes` are `pod`'s probe events and lines, read
-  /// once for all its probe rules and containers (`PodProbes`).
-  package init?(_ kind: ProbeSpec.Kind, container: ContainerSnapshot, in pod: PodHistory, probes: PodProbes) {
+  /// once for all its probe rules and containers (`PodProbes`). `pod` is borrowed, as in
+  /// `PodProbes.init`: taken owned, each probe rule copied the history for every container.
+  package init?(
+    _ kind: ProbeSpec.Kind, container: ContainerSnapshot, in pod: borrowing PodHistory, probes: PodProbes
+  ) {
     let failed = probes.failures(kind, container: container.name, in: pod)
     let kills = probes.kills(kind, container: container.name, in: pod)
     let probeType = Self.probeTypes[kind] ?? ""
