@@ -1,0 +1,193 @@
+import Foundation
+
+// The output filter's memos (`OutputFilter.swift`): fixed tables of the strings filtered or
+// tested last, each answered only for a string of the same bytes. What they keep or forget changes
+// no output; they only spare the masker and the control scan work they have done before
+// (docs/architecture.md "Secrets", "Speed of the EventList path").
+
+/// What a test of a string's bytes answered for the strings seen last: two fixed tables of
+/// places, each place the last string whose place it was with its verdict. A short string (up to
+/// `longest` bytes) has one of `slots` (1,024) places, chosen from its length and its first and last
+/// eight bytes (without hashing it whole); a longer one one of `LongMemo.slots` (4,096) in a table
+/// of its own, chosen as `LongMemo` chooses (its length and four eight-byte words), so the unique
+/// messages never push out the short strings that repeat. A string is answered from its place only
+/// when the string held there has the same bytes, so a test whose answer depends on the bytes alone
+/// (`OutputFilter.leavesUnchanged`: the control scan, the PEM literal and the secret rules all read
+/// bytes) answers the same; `==` would not do, it is canonical equivalence. Long strings were
+/// tested every time until a group's exemplars showed that they repeat: every event of a group
+/// holds the same few, and those of readiness failures are just over 96 bytes (on the 8 MiB
+/// EventList slice the look tested 25,798 strings before the long table, 21,709 with it,
+/// docs/architecture.md "Speed of the EventList path").
+struct RecentVerdicts {
+  static let slots = 1 << 10
+  static let longest = 96
+  private var texts = [String?](repeating: nil, count: slots)
+  private var verdicts = [Bool](repeating: false, count: slots)
+  private var longTexts = [String?](repeating: nil, count: LongMemo.slots)
+  private var longVerdicts = [Bool](repeating: false, count: LongMemo.slots)
+
+  /// `test(text)`, or what it answered for a string of the same bytes held in `text`'s place.
+  mutating func verdict(_ text: String, _ test: (String) -> Bool) -> Bool {
+    let n = text.utf8.count
+    let slot: Int
+    if let known = text.utf8.withContiguousStorageIfAvailable({ n <= Self.longest ? Self.slot($0) : LongMemo.slot($0) })
+    {
+      slot = known
+    } else {
+      var copy = text
+      slot = copy.withUTF8 { n <= Self.longest ? Self.slot($0) : LongMemo.slot($0) }
+    }
+    if n <= Self.longest {
+      if let held = texts[slot], Self.sameBytes(held, text) { return verdicts[slot] }
+      let answer = test(text)
+      texts[slot] = text
+      verdicts[slot] = answer
+      return answer
+    }
+    if let held = longTexts[slot], Self.sameBytes(held, text) { return longVerdicts[slot] }
+    let answer = test(text)
+    longTexts[slot] = text
+    longVerdicts[slot] = answer
+    return answer
+  }
+
+  /// A place from the length and the first and last eight bytes (all of them when fewer): the
+  /// top bits of `mixed(bytes)`.
+  static func slot(_ bytes: UnsafeBufferPointer<UInt8>) -> Int { Int(truncatingIfNeeded: mixed(bytes) >> 54) }
+
+  /// The length and the first and last eight bytes (all of them when fewer) mixed into 64 bits,
+  /// the top ones the best mixed.
+  static func mixed(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    let n = bytes.count
+    var (head, tail): (UInt64, UInt64) = (0, 0)
+    if let base = bytes.baseAddress {
+      let raw = UnsafeRawPointer(base)
+      if n >= 8 {
+        head = raw.loadUnaligned(as: UInt64.self)
+        tail = raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+      } else {
+        withUnsafeMutableBytes(of: &head) { $0.baseAddress?.copyMemory(from: raw, byteCount: n) }
+      }
+    }
+    // Multiplicative mixing (Knuth's golden-ratio constant and another odd one).
+    let mixed = (head &* 0x9E37_79B9_7F4A_7C15) ^ (tail &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(n)
+    return mixed &* 0x9E37_79B9_7F4A_7C15
+  }
+
+  /// Whether `a` and `b` hold the same UTF-8 bytes.
+  static func sameBytes(_ a: String, _ b: inout String) -> Bool { sameBytes(a, b) }
+
+  /// Whether `a` and `b` hold the same UTF-8 bytes. The same representation is the same bytes: a
+  /// small string's bits are its bytes, and a large one's are its count, flags and storage, which
+  /// no one changes while two values share it. A memo's hit is mostly the very string it holds
+  /// (shared through `StringPool` or `SharedBytes`), so this answers most of them where they are
+  /// called, without a call, a retain or a byte read; the rest compare their bytes.
+  @inline(__always)
+  static func sameBytes(_ a: String, _ b: String) -> Bool {
+    unsafeBitCast(a, to: (UInt64, UInt64).self) == unsafeBitCast(b, to: (UInt64, UInt64).self)
+      || sameBytesRead(a, b)
+  }
+
+  /// `sameBytes` for two representations: the bytes read where they lie (a native or small string
+  /// lends its bytes without a copy; any other is made contiguous first).
+  @inline(never)
+  static func sameBytesRead(_ a: String, _ b: String) -> Bool {
+    let n = a.utf8.count
+    guard n == b.utf8.count else { return false }
+    let same = a.utf8.withContiguousStorageIfAvailable { pa in
+      b.utf8.withContiguousStorageIfAvailable { pb in
+        guard let x = pa.baseAddress, let y = pb.baseAddress else { return true }
+        return memcmp(x, y, n) == 0
+      }
+    }
+    if let same, let same { return same }
+    var (a, b) = (a, b)
+    return a.withUTF8 { pa in
+      b.withUTF8 { pb in
+        guard let x = pa.baseAddress, let y = pb.baseAddress else { return true }
+        return memcmp(x, y, n) == 0
+      }
+    }
+  }
+}
+
+/// Short strings already filtered, by their hash: a fixed table of `slots` places, each holding
+/// the last string whose hash fell there and what it filtered to, answered only for a string of
+/// the same bytes (two spellings of one accent share a hash and evict each other). A memo only: a string not found
+/// is filtered again, to the same text (the masker gives a secret the same token every time,
+/// `SecretMasker.token(for:)`), so what it keeps or forgets changes no output. Strings that repeat
+/// (namespaces, reasons, container names) stay in it; the unique ones (names, uids, addresses)
+/// pass through one place each. It replaced a dictionary that kept the first 200,000 strings:
+/// on the EventList report its table (8.4 MB, and as much in the filter working ahead, and the
+/// strings it held) was part of the run's heap peak (docs/architecture.md "Memory of the
+/// EventList and describe paths").
+struct ShortMemo {
+  static let slots = 1 << 14
+  private var texts = [String?](repeating: nil, count: slots)
+  private var results = [String](repeating: "", count: slots)
+
+  /// What `text`, whose hash value is `hash`, filtered to, when a string of the same bytes is
+  /// remembered. Bytes, not `==`: `==` is canonical equivalence, and an accent spelt the other way
+  /// from the string held would come out in the held one's spelling, not its own.
+  func filtered(_ text: String, hash: Int) -> String? {
+    let i = hash & (Self.slots - 1)
+    guard let held = texts[i], RecentVerdicts.sameBytes(held, text) else { return nil }
+    return results[i]
+  }
+
+  /// Remembers that `text` filtered to `filtered`, in place of what its place held.
+  mutating func remember(_ text: String, hash: Int, filtered: String) {
+    let i = hash & (Self.slots - 1)
+    texts[i] = text
+    results[i] = filtered
+  }
+}
+
+/// Long strings already filtered, by their bytes: a fixed table of `slots` places, each holding
+/// the last string that fell there (its place chosen from its length and four of its eight-byte
+/// words, not a hash of all its bytes: most long strings are unique log lines and messages, which
+/// would pay for the hash and gain nothing) and what it filtered to. A string is answered from
+/// its place only when the string held there has the same bytes (`RecentVerdicts.sameBytes`;
+/// `==` would not do, it is canonical equivalence, and masking reads bytes). A memo only: a
+/// string of the same bytes filters to the same text (the masker gives a secret the same token
+/// every time, `SecretMasker.token(for:)`), so what it keeps or forgets changes no output
+/// (`OutputFilterLongMemoTests`). The table is made when the first long string comes, so a
+/// report without one pays nothing for it.
+struct LongMemo {
+  static let slots = 1 << 12
+  private var texts: [String?] = []
+  private var results: [String] = []
+
+  /// What `text` filtered to, when it is remembered in `slot` (`slot(_:)` of its bytes).
+  func filtered(_ text: inout String, slot: Int) -> String? {
+    guard !texts.isEmpty, let held = texts[slot], RecentVerdicts.sameBytes(held, &text) else { return nil }
+    return results[slot]
+  }
+
+  /// Remembers that `text` filtered to `filtered`, in place of what `slot` held.
+  mutating func remember(_ text: String, slot: Int, filtered: String) {
+    if texts.isEmpty {
+      texts = [String?](repeating: nil, count: Self.slots)
+      results = [String](repeating: "", count: Self.slots)
+    }
+    texts[slot] = text
+    results[slot] = filtered
+  }
+
+  /// A place from the length and the eight-byte words at the start, a third and two thirds in,
+  /// and the end (`bytes` holds more than eight).
+  static func slot(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    let n = bytes.count
+    guard let base = bytes.baseAddress, n >= 8 else { return 0 }
+    let raw = UnsafeRawPointer(base)
+    let head = raw.loadUnaligned(as: UInt64.self)
+    let third = raw.loadUnaligned(fromByteOffset: (n - 8) / 3, as: UInt64.self)
+    let twoThirds = raw.loadUnaligned(fromByteOffset: (n - 8) / 3 * 2, as: UInt64.self)
+    let tail = raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+    // Multiplicative mixing with odd constants (Knuth's golden-ratio one among them); the top bits.
+    var mixed = (head &* 0x9E37_79B9_7F4A_7C15) ^ (tail &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(truncatingIfNeeded: n)
+    mixed = (mixed ^ (third &* 0x1656_67B1_9E37_79F9)) &* 0x9E37_79B9_7F4A_7C15
+    mixed = (mixed ^ (twoThirds &* 0xC2B2_AE3D_27D4_EB4F)) &* 0x9E37_79B9_7F4A_7C15
+    return Int(truncatingIfNeeded: mixed >> 52)
+  }
+}
