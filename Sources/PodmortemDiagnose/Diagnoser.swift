@@ -39,12 +39,20 @@ package struct Diagnoser: Sendable {
   /// thread gives (`DiagnoserTwoThreadsTests`; docs/architecture.md "Speed after ingest: two cores").
   package func diagnosePods(_ state: CorrelatedState, twoThreadsFrom: Int = twoThreadsFrom) -> [Finding] {
     let pods = state.pods
-    guard pods.count >= max(2, twoThreadsFrom) else { return pods.flatMap { diagnose($0, in: state) } }
+    guard pods.count >= max(2, twoThreadsFrom) else { return diagnose(pods[...], in: state) }
     let middle = pods.count / 2
     let (first, second) = BothCores.run(
-      { pods[..<middle].flatMap { diagnose($0, in: state) } },
-      { [self] in pods[middle...].flatMap { diagnose($0, in: state) } })
+      { diagnose(pods[..<middle], in: state) },
+      { [self] in diagnose(pods[middle...], in: state) })
     return first + second
+  }
+
+  /// `pods.flatMap { diagnose($0, in: state) }`, each pod the loop's copy handed over to
+  /// `diagnose`, which prepares that copy in place instead of copying it again.
+  private func diagnose(_ pods: ArraySlice<PodHistory>, in state: CorrelatedState) -> [Finding] {
+    var found: [Finding] = []
+    for pod in pods { found += diagnose(pod, in: state) }
+    return found
   }
 
   /// The findings of the node-scope rules, folded, given the findings already drawn about pods.
@@ -54,14 +62,15 @@ package struct Diagnoser: Sendable {
 
   /// The findings about one pod, folded and sorted.
   ///
-  /// The pod's containers are computed once for all its rules (`preparedForRules`), not by each,
-  /// and so are its probe events and lines (`PodProbes`).
+  /// The pod's containers are computed once for all its rules (`prepareForRules`), not by each,
+  /// and so are its probe events and lines (`PodProbes`). The pod is taken owned and prepared in
+  /// place: the caller's copy (`diagnosePods`' loop) is moved in, not copied again.
   ///
   /// A finding the fold gives without lines is given the pod's where it lies (`cited` returned a
   /// copy of every finding, the ones it kept as they were included): `DiagnoserInPlaceTests`
   /// holds this to the chain it replaces.
-  package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
-    let pod = pod.preparedForRules()
+  package func diagnose(_ pod: consuming PodHistory, in state: CorrelatedState) -> [Finding] {
+    pod.prepareForRules()
     let probes = PodProbes(pod)
     var folded = fold(rules.flatMap { $0.diagnose(pod, probes: probes, in: state) })
     for i in folded.indices where folded[i].evidence.isEmpty { folded[i].evidence = Self.podLines(pod) }

@@ -23,27 +23,31 @@ package struct ProbeFailures: Sendable {
   package var evidence: [Evidence]
 
   /// Nil when nothing says this probe failed.
-  package init?(_ kind: ProbeSpec.Kind, container: ContainerSnapshot, in pod: borrowing PodHistory) {
+  package init?(_ kind: ProbeSpec.Kind, container: borrowing ContainerSnapshot, in pod: borrowing PodHistory) {
     self.init(kind, container: container, in: pod, probes: PodProbes(pod))
   }
 
   /// Nil when nothing says this probe failed. `probes` are `pod`'s probe events and lines, read
   /// once for all its probe rules and containers (`PodProbes`). `pod` is borrowed, as in
   /// `PodProbes.init`: taken owned, each probe rule copied the history for every container.
+  /// `container` is borrowed too, and copied only when something failed: every probe rule asks
+  /// for every container of every pod, and most ask of a probe that did not fail, so taken owned
+  /// it was copied (each of its strings and arrays retained) and destroyed again for nothing
+  /// (docs/architecture.md "Diagnosis: read a pod once").
   package init?(
-    _ kind: ProbeSpec.Kind, container: ContainerSnapshot, in pod: borrowing PodHistory, probes: PodProbes
+    _ kind: ProbeSpec.Kind, container: borrowing ContainerSnapshot, in pod: borrowing PodHistory, probes: PodProbes
   ) {
     let failed = probes.failures(kind, container: container.name, in: pod)
     let kills = probes.kills(kind, container: container.name, in: pod)
-    let probeType = Self.probeTypes[kind] ?? ""
+    let probeType = Self.probeType(kind)
     // Recognised once in Ingest: the structured `"Probe failed"` line and the unstructured
     // `Liveness probe for "pod_ns(uid):c" failed (failure): …` of kubelets before 1.21.
     let logs = probes.lines(failed: true, probeType: probeType, container: container.name)
     let erroredLogs = probes.lines(failed: false, probeType: probeType, container: container.name)
     guard !failed.isEmpty || !kills.isEmpty || !logs.isEmpty || !erroredLogs.isEmpty else { return nil }
     self.kind = kind
-    self.container = container
-    spec = container.probes[kind]
+    self.container = copy container
+    spec = self.container.probes[kind]
     events = failed.map(\.0)
     self.kills = kills
     let outright = failed.filter { !$0.1.errored }
@@ -80,16 +84,21 @@ package struct ProbeFailures: Sendable {
     }
     decisive =
       events.evidence + kills.evidence + logs.map(\.log.evidence) + erroredLogs.map(\.log.evidence)
-      + container.terminationEvidence
-    evidence = decisive + container.allEvidence
+      + self.container.terminationEvidence
+    evidence = decisive + self.container.allEvidence
   }
 
-  /// The probe type as kubelet lines capture it (`Liveness`), spelled once per run, not once per
-  /// container and rule (issue 16).
-  static let probeTypes: [ProbeSpec.Kind: String] = Dictionary(
-    uniqueKeysWithValues: ProbeSpec.Kind.allCases.map {
-      ($0, $0.rawValue.prefix(1).uppercased() + $0.rawValue.dropFirst())
-    })
+  /// The probe type as kubelet lines capture it (`Liveness`): the kind's raw value capitalised.
+  /// Spelled out, not built per call (issue 16) nor looked up in a dictionary built once, whose
+  /// hashing was 420 instructions a call and an eighth of `ProbeFailures.init` on an EventList
+  /// (callgrind; `DiagnoserOrderTests` holds the spellings to the capitalised raw values).
+  static func probeType(_ kind: ProbeSpec.Kind) -> String {
+    switch kind {
+    case .liveness: "Liveness"
+    case .readiness: "Readiness"
+    case .startup: "Startup"
+    }
+  }
 
   /// The kubelet patterns of a failed probe attempt (patterns/kubelet.json).
   static let failedPatterns: Set<String> = ["kubelet.probe-failed", "kubelet.probe-failed-legacy"]
@@ -116,6 +125,14 @@ package struct ProbeFailures: Sendable {
     return "the \(kind.rawValue) probe (\(spec.handler.describeText), timeout \(spec.timeoutSeconds)s, "
       + "period \(spec.periodSeconds)s, failureThreshold \(spec.failureThreshold))"
   }
+
+  /// `specText` opening a sentence: its first character upper-cased. Built from one `specText`;
+  /// the explanations built it twice, for the first character and for the rest
+  /// (`"\(f.specText.prefix(1).uppercased())\(f.specText.dropFirst())"`, the same text).
+  package var sentenceSpecText: String { Self.sentence(specText) }
+
+  /// `text` with its first character upper-cased, as the explanations wrote it.
+  static func sentence(_ text: String) -> String { "\(text.prefix(1).uppercased())\(text.dropFirst())" }
 
   /// What the input does not say that the finding would need: said, not assumed.
   package var unknownsText: String {

@@ -98,6 +98,13 @@ private func referenceContainers(_ pod: PodHistory) -> [String] {
   }
 }
 
+/// `ProbeFailures.probeType` spells each kind out; the reference is the table it replaces, built
+/// from the kinds' raw values, kept here to hold every kind (one added later included) to it.
 @Test func probeTypesAreTheKindsCapitalised() {
-  #expect(ProbeFailures.probeTypes == [.liveness: "Liveness", .readiness: "Readiness", .startup: "Startup"])
+  let reference = Dictionary(
+    uniqueKeysWithValues: ProbeSpec.Kind.allCases.map {
+      ($0, $0.rawValue.prefix(1).uppercased() + $0.rawValue.dropFirst())
+    })
+  for kind in ProbeSpec.Kind.allCases { #expect(ProbeFailures.probeType(kind) == reference[kind]) }
+  #expect(ProbeSpec.Kind.allCases.map(ProbeFailures.probeType) == ["Liveness", "Readiness", "Startup"])
 }

@@ -106,7 +106,7 @@ import Testing
       let probes = PodProbes(pod)
       let containers = Set(pod.containers([.container, .initContainer]).map(\.name) + Self.names)
       for kind in ProbeSpec.Kind.allCases {
-        let probeType = ProbeFailures.probeTypes[kind] ?? ""
+        let probeType = ProbeFailures.probeType(kind)
         for name in containers.sorted() {
           let old = pod.probeFailures(kind, container: name)
           let new = probes.failures(kind, container: name, in: pod)

@@ -33,6 +33,9 @@ package struct ImagePullFailingRule: DiagnosisRule {
     "ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull", "RegistryUnavailable",
   ]
 
+  /// The reasons of the events the rule reads, in the order `diagnose` takes them apart.
+  static let eventReasons = ["Failed", "FailedSync", "ErrImageNeverPull", "BackOff"]
+
   /// Events of a failed pull (patterns/event-messages.json): `Failed to pull image "x": <err>`, and the
   /// `Error: ErrImagePull` (or `ImagePullBackOff`, `InvalidImageName`) that follows it.
   static let failedPatterns: Set<String> = [
@@ -52,14 +55,16 @@ package struct ImagePullFailingRule: DiagnosisRule {
     // The pod's pull lines, read once for all its containers (issue 16).
     let pullLines = pod.logs.filter { log in log.patternID.map(Self.logPatterns.contains) ?? false }
     return containers.compactMap { container in
+      // The four reasons' events in one pass over the pod's events (`events(_:container:)` for each).
+      let byReason = pod.events(Self.eventReasons, container: container.name)
       let failed =
-        pod.events("Failed", container: container.name).filter {
+        byReason[0].filter {
           $0.patternID.map(Self.failedPatterns.contains) ?? false
         }
-        + pod.events("FailedSync", container: container.name).filter { $0.patternID == "event.failedsync-image-pull" }
+        + byReason[1].filter { $0.patternID == "event.failedsync-image-pull" }
       let pulls = failed.filter { $0.patternID == "event.failed-pull-image" }
-      let never = pod.events("ErrImageNeverPull", container: container.name)
-      let backOff = pod.events("BackOff", container: container.name).filter {
+      let never = byReason[2]
+      let backOff = byReason[3].filter {
         $0.patternID == "event.backoff-pulling-image"
       }
       // A line that names no container is about the pod's only regular container.

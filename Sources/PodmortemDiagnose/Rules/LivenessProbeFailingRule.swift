@@ -87,7 +87,7 @@ fileprivate extension LivenessProbeFailingRule {
     _ f: ProbeFailures, kills: Int, restarts: Int, model: ProbeModel?, slowStart: (run: Double, threshold: Int)?
   ) -> String {
     var text =
-      "\(f.specText.prefix(1).uppercased())\(f.specText.dropFirst()) \(f.attemptsText): \(f.modeText)."
+      "\(f.sentenceSpecText) \(f.attemptsText): \(f.modeText)."
     if let model, let spec = f.spec {
       text +=
         " The kubelet kills the container after \(spec.failureThreshold) consecutive failures, "

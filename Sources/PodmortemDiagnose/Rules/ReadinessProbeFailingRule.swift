@@ -100,7 +100,7 @@ fileprivate extension ReadinessProbeFailingRule {
 
   static func explanation(_ f: ProbeFailures, ready: Bool, restarts: Int, belowThreshold: Int? = nil) -> String {
     var text =
-      "\(f.specText.prefix(1).uppercased())\(f.specText.dropFirst()) \(f.attemptsText): \(f.modeText)."
+      "\(f.sentenceSpecText) \(f.attemptsText): \(f.modeText)."
     if let threshold = belowThreshold {
       text +=
         " The kubelet marks a ready container unready only after \(threshold) failures in a row"

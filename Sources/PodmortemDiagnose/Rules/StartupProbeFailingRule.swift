@@ -65,7 +65,7 @@ fileprivate extension StartupProbeFailingRule {
 
   static func explanation(_ f: ProbeFailures, kills: Int, started: Bool) -> String {
     var text =
-      "\(f.specText.prefix(1).uppercased())\(f.specText.dropFirst()) \(f.attemptsText): \(f.modeText)."
+      "\(f.sentenceSpecText) \(f.attemptsText): \(f.modeText)."
     if let spec = f.spec {
       let budget = Int(saturating: ProbeModel(spec).startupBudget)
       text +=
