@@ -685,8 +685,9 @@ struct EvidencePicker {
 /// key at every `lead` byte with `memcmp`, through an array of arrays and a closure per key:
 /// about 130 instructions a quote, three or four quotes a line of a pretty-printed list, until
 /// the event's message line (issue 16, callgrind: `EvidencePicker.keys` 58.6M of the 8 MiB
-/// EventList's 2,466M). Now a key is one load, a mask and a compare, and `memcmp` only for the
-/// bytes of a key past its eighth (docs/architecture.md, "Speed of the EventList path").
+/// EventList's 2,466M). Now the line is read eight places a step for a `lead` byte followed by a
+/// key's second byte, and at such a place a key is one load, a mask and a compare, `memcmp` only
+/// for the bytes of a key past its eighth (docs/architecture.md, "Speed of the EventList path").
 /// `EvidencePickerOnePassTests` holds it to the search it replaced, kept in the test, and to
 /// `EvidencePicker.contains` key by key.
 struct LeadKeys {
@@ -705,6 +706,10 @@ struct LeadKeys {
   let keys: [Key]
   /// Every key's bytes, one after another.
   let bytes: [UInt8]
+  /// The keys' second bytes, each repeated in every byte of a word, when every key has one and
+  /// they are at most four: a line is then read eight places a step for a `lead` byte followed
+  /// by one of them (`find`), not searched for every `lead` byte with `memchr`.
+  let seconds: [UInt64]?
 
   init(lead: UInt8, message: [[UInt8]], name: [[UInt8]]) {
     self.lead = lead
@@ -719,6 +724,11 @@ struct LeadKeys {
     }
     self.keys = keys
     self.bytes = bytes
+    let all = message + name
+    let seconds = Set(all.compactMap { $0.count >= 2 ? $0[1] : nil })
+    self.seconds =
+      !all.isEmpty && all.allSatisfy({ $0.count >= 2 }) && seconds.count <= 4
+      ? seconds.sorted().map { 0x0101_0101_0101_0101 &* UInt64($0) } : nil
   }
 
   /// Whether a message key occurs in `line` (when `message`) and whether a name key does (when
@@ -732,10 +742,9 @@ struct LeadKeys {
     keys.withUnsafeBufferPointer { keys in
       bytes.withUnsafeBufferPointer { bytes in
         guard let keyBase = bytes.baseAddress else { return }
-        var at = 0
-        while at < n, (message && !hasMessage) || (name && !hasName) {
-          guard let hit = memchr(base + at, Int32(lead), n - at) else { break }
-          at = raw.distance(to: UnsafeRawPointer(hit))
+        /// Compares the keys still wanted with the bytes at `at`, a `lead` byte; true when
+        /// every key wanted is found.
+        func test(at: Int) -> Bool {
           let left = n - at
           let word = left >= 8 ? UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt64.self)) : 0
           for key in keys {
@@ -752,11 +761,49 @@ struct LeadKeys {
               if key.isMessage { hasMessage = true } else { hasName = true }
             }
           }
+          return !((message && !hasMessage) || (name && !hasName))
+        }
+        var at = 0
+        if let seconds {
+          // Eight places a step: a place is a candidate when its byte is `lead` and the next is
+          // a key's second byte (`exactZeros` marks exactly the bytes that match); at most 7 + 8
+          // bytes are left to the byte loop below.
+          let leads = 0x0101_0101_0101_0101 &* UInt64(lead)
+          while at + 9 <= n {
+            let here = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt64.self))
+            let next = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at + 1, as: UInt64.self))
+            var follows: UInt64 = 0
+            for second in seconds { follows |= Self.exactZeros(next ^ second) }
+            var candidates = Self.exactZeros(here ^ leads) & follows
+            while candidates != 0 {
+              if test(at: at + candidates.trailingZeroBitCount >> 3) { return }
+              candidates &= candidates &- 1
+            }
+            at += 8
+          }
+          while at < n {
+            if base[at] == lead, test(at: at) { return }
+            at += 1
+          }
+          return
+        }
+        while at < n, (message && !hasMessage) || (name && !hasName) {
+          guard let hit = memchr(base + at, Int32(lead), n - at) else { break }
+          at = raw.distance(to: UnsafeRawPointer(hit))
+          _ = test(at: at)
           at += 1
         }
       }
     }
     return (hasMessage, hasName)
+  }
+
+  /// The high bit of each byte of `x` that is zero, exactly (no borrow runs between bytes: each
+  /// byte's low seven bits plus 0x7F stay within the byte), every other bit clear.
+  @inline(__always)
+  static func exactZeros(_ x: UInt64) -> UInt64 {
+    let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+    return ~(((x & low) &+ low) | x | low)
   }
 }
 
