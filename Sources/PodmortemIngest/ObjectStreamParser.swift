@@ -766,8 +766,8 @@ struct LeadKeys {
         var at = 0
         if let seconds {
           // Eight places a step: a place is a candidate when its byte is `lead` and the next is
-          // a key's second byte (`exactZeros` marks exactly the bytes that match); at most 7 + 8
-          // bytes are left to the byte loop below.
+          // a key's second byte (`exactZeros` marks exactly the bytes that match); a step needs
+          // nine bytes, so at most eight are left to the byte loop below.
           let leads = 0x0101_0101_0101_0101 &* UInt64(lead)
           while at + 9 <= n {
             let here = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt64.self))
