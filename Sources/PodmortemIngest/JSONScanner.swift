@@ -68,7 +68,8 @@ package struct JSONScanner {
   private static let comma: UInt8 = 0x2C
   private static let kindBytes: [UInt8] = Array("kind".utf8)
   private static let itemsBytes: [UInt8] = Array("items".utf8)
-  private static let maxCollected = 64
+  /// The longest key or `kind` collected; a longer one is neither `kind` nor `items`.
+  private static let maxCollected = ShortBytes.capacity
   /// The most room a new value's buffer is given ahead (`completeValue`).
   private static let reservedRoom = 64 * 1024
 
@@ -82,7 +83,12 @@ package struct JSONScanner {
   private var inString = false
   private var escaped = false
   private var collect = Collect.none
-  private var collected: [UInt8] = []
+  /// The bytes of the key or `kind` value being collected (at most `maxCollected`), held in
+  /// place: as an array, emptying it at every key of an item went through Array's generic
+  /// `replaceSubrange` and each run was appended through `append(contentsOf:)` (issue 16,
+  /// callgrind: 17M of the 8 MiB EventList's reading). `JSONFramerTests` holds the scanner to
+  /// `ReferenceJSONScanner`, which keeps the array.
+  private var collected = ShortBytes()
   private var pending = Pending.none
   /// The stack depth at which list elements live; 0 when not inside a list.
   private var elementDepth = 0
@@ -137,8 +143,13 @@ package struct JSONScanner {
 
   /// `feedLine(_:_:)` of a whole string, without making a `Substring` of it first.
   package mutating func feedLine(_ text: String, _ handle: (Output) -> Void) {
-    var text = text
-    text.withUTF8 { feed(UnsafeRawBufferPointer($0), handle) }
+    // A native string's bytes are read where they lie: `withUTF8` needs a mutable copy, which
+    // retained and released the line's storage once a line (issue 16, callgrind).
+    let fed: Void? = text.utf8.withContiguousStorageIfAvailable { feed(UnsafeRawBufferPointer($0), handle) }
+    if fed == nil {
+      var text = text
+      text.withUTF8 { feed(UnsafeRawBufferPointer($0), handle) }
+    }
     lineEnd(handle)
   }
 
@@ -305,10 +316,10 @@ package struct JSONScanner {
     guard depth == elementDepth + 1 else { return }
     if phase == .key {
       collect = .key
-      collected.removeAll(keepingCapacity: true)
+      collected.removeAll()
     } else if phase == .value, pending == .kindKey {
       collect = .kindValue
-      collected.removeAll(keepingCapacity: true)
+      collected.removeAll()
     }
   }
 
@@ -331,7 +342,7 @@ package struct JSONScanner {
     if collect != .none {
       if collected.count + (j - start) <= Self.maxCollected {
         // As a buffer of its own, not a `Slice` through Array's generic path.
-        collected.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<j]))
+        collected.append(UnsafeBufferPointer(rebasing: bytes[start..<j]))
       } else {
         collect = .none
       }
@@ -371,15 +382,15 @@ package struct JSONScanner {
     switch collect {
     case .key:
       phase = .colon
-      if collected == Self.kindBytes {
+      if collected.equals(Self.kindBytes) {
         pending = .kindKey
-      } else if elementDepth == 0, stack.count == 1, collected == Self.itemsBytes {
+      } else if elementDepth == 0, stack.count == 1, collected.equals(Self.itemsBytes) {
         pending = .itemsKey
       } else {
         pending = .none
       }
     case .kindValue:
-      valueKind = String(decoding: collected, as: UTF8.self)
+      valueKind = collected.string
       pending = .none
       phase = .afterValue
     case .none:
@@ -652,5 +663,38 @@ extension JSONScanner {
       && collect == .none && !inString && !escaped && !capturing && captureFrom == nil && buffer.isEmpty
       && !skipping && resumeList == nil && elementColumn == column && listKind == nil && valueKind == nil
       && valueIndented && self.column == 0 && !lineHasContent && wrappedLines == 0
+  }
+}
+
+/// Up to `capacity` bytes in a fixed buffer of their own (`JSONScanner`'s collected key or
+/// `kind`): emptied by setting the count, appended to with one copy, compared where it lies.
+struct ShortBytes {
+  static let capacity = 64
+  private var storage: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+  private(set) var count = 0
+
+  mutating func removeAll() { count = 0 }
+
+  /// Appends `run`; the caller keeps the count within `capacity` (bytes past it are not kept).
+  mutating func append(_ run: UnsafeBufferPointer<UInt8>) {
+    let taken = min(run.count, Self.capacity - count)
+    guard taken > 0, let from = run.baseAddress else { return }
+    let at = count
+    withUnsafeMutableBytes(of: &storage) { $0.baseAddress?.advanced(by: at).copyMemory(from: from, byteCount: taken) }
+    count += taken
+  }
+
+  /// True when the bytes held are `other`'s.
+  func equals(_ other: [UInt8]) -> Bool {
+    guard other.count == count else { return false }
+    return withUnsafeBytes(of: storage) { held in
+      for k in 0..<count where held[k] != other[k] { return false }
+      return true
+    }
+  }
+
+  /// The bytes held, decoded as UTF-8 (invalid bytes repaired, as `String(decoding:as:)` does).
+  var string: String {
+    withUnsafeBytes(of: storage) { String(decoding: UnsafeRawBufferPointer(rebasing: $0[0..<count]), as: UTF8.self) }
   }
 }

@@ -411,6 +411,9 @@ package struct ObjectStreamParser: LineParser {
 
   /// A line's verdict when objects ended on it: parsed if any became a record.
   private func best(_ verdicts: [SourceAccount.Verdict]) -> SourceAccount.Verdict? {
+    // Most lines end no object: two searches of an empty array were 9.7M instructions of the
+    // 8 MiB EventList's reading (issue 16, callgrind); both answer false there, and `first` nil.
+    guard !verdicts.isEmpty else { return nil }
     if verdicts.contains(.parsed) { return .parsed }
     if verdicts.contains(.ignored) { return .ignored }
     return verdicts.first
@@ -546,15 +549,18 @@ struct EvidencePicker {
   /// Evidence keeps at most this much of a line (a compact list on one line can be huge).
   private static let maxText = 2048
 
-  /// The byte every key begins with, when they all begin with the same one (`"` of a JSON key):
-  /// then a line is searched once for it (`keys(in:lead:message:name:)`), not once per key.
-  private let lead: UInt8?
+  /// The keys, when they all begin with the same byte (`"` of a JSON key): then a line is
+  /// searched once for it, not once per key (`LeadKeys.find`).
+  private let leadKeys: LeadKeys?
 
   init(message: [String], name: [String]) {
-    self.messageKeys = message.map { Array($0.utf8) }
-    self.nameKeys = name.map { Array($0.utf8) }
+    let messageKeys = message.map { Array($0.utf8) }
+    let nameKeys = name.map { Array($0.utf8) }
+    self.messageKeys = messageKeys
+    self.nameKeys = nameKeys
     let firsts = Set((messageKeys + nameKeys).map(\.first))
-    self.lead = firsts.count == 1 ? firsts.first ?? nil : nil
+    let lead = firsts.count == 1 ? firsts.first ?? nil : nil
+    self.leadKeys = lead.map { LeadKeys(lead: $0, message: messageKeys, name: nameKeys) }
   }
 
   mutating func start(_ line: Line) {
@@ -570,10 +576,7 @@ struct EvidencePicker {
     // The line's bytes are reached once for every key (a native string's are contiguous), not
     // once per key through the string (issue 16, perf: this was 3 % of an EventList's instructions).
     let found = line.text.utf8.withContiguousStorageIfAvailable { bytes in
-      if let lead {
-        return Self.keys(
-          in: bytes, lead: lead, message: wantsMessage ? messageKeys : [], name: wantsName ? nameKeys : [])
-      }
+      if let leadKeys { return leadKeys.find(in: bytes, message: wantsMessage, name: wantsName) }
       return (
         wantsMessage && messageKeys.contains { Self.contains(bytes, $0) },
         wantsName && nameKeys.contains { Self.contains(bytes, $0) }
@@ -596,32 +599,6 @@ struct EvidencePicker {
   static func contains(_ text: String, _ needle: [UInt8]) -> Bool {
     text.utf8.withContiguousStorageIfAvailable { contains($0, needle) }
       ?? text.contains(String(decoding: needle, as: UTF8.self))
-  }
-
-  /// Whether any of `message` and any of `name` occurs in `bytes`, every key beginning with
-  /// `lead`: each `lead` byte `memchr` finds is compared with the keys still wanted, so the line is
-  /// read once for all of them instead of once per key (a key that begins with `lead` occurs
-  /// exactly where a `lead` byte is followed by its rest). `EvidencePickerOnePassTests` compares it
-  /// with `contains(_:_:)` key by key on seeded random lines.
-  static func keys(in bytes: UnsafeBufferPointer<UInt8>, lead: UInt8, message: [[UInt8]], name: [[UInt8]]) -> (
-    Bool, Bool
-  ) {
-    var hasMessage = false
-    var hasName = false
-    guard let base = bytes.baseAddress else { return (false, false) }
-    func occurs(_ key: [UInt8], at offset: Int) -> Bool {
-      key.count <= bytes.count - offset
-        && key.withUnsafeBufferPointer { k in k.baseAddress.map { memcmp(base + offset, $0, k.count) == 0 } ?? true }
-    }
-    var at = 0
-    while at < bytes.count, (!message.isEmpty && !hasMessage) || (!name.isEmpty && !hasName) {
-      guard let hit = memchr(base + at, Int32(lead), bytes.count - at) else { break }
-      at = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
-      if !hasMessage { hasMessage = message.contains { occurs($0, at: at) } }
-      if !hasName { hasName = name.contains { occurs($0, at: at) } }
-      at += 1
-    }
-    return (hasMessage, hasName)
   }
 
   /// `contains(_:_:)` on a line's bytes.
@@ -698,6 +675,135 @@ struct EvidencePicker {
     }
     if start == utf8.startIndex && end == utf8.endIndex { return text }
     return String(decoding: utf8[start..<end], as: UTF8.self)
+  }
+}
+
+/// The keys `EvidencePicker` looks for, all beginning with the same byte `lead`, each held as
+/// its first eight bytes in one word: a line is read once for all of them, each `lead` byte
+/// `memchr` finds compared with the keys still wanted (a key that begins with `lead` occurs
+/// exactly where a `lead` byte is followed by its rest). The search it replaced compared every
+/// key at every `lead` byte with `memcmp`, through an array of arrays and a closure per key:
+/// about 130 instructions a quote, three or four quotes a line of a pretty-printed list, until
+/// the event's message line (issue 16, callgrind: `EvidencePicker.keys` 58.6M of the 8 MiB
+/// EventList's 2,466M). Now the line is read eight places a step for a `lead` byte followed by a
+/// key's second byte, and at such a place a key is one load, a mask and a compare, `memcmp` only
+/// for the bytes of a key past its eighth (docs/architecture.md, "Speed of the EventList path").
+/// `EvidencePickerOnePassTests` holds it to the search it replaced, kept in the test, and to
+/// `EvidencePicker.contains` key by key.
+struct LeadKeys {
+  struct Key {
+    /// The key's first eight bytes (fewer when it is shorter), little-endian, as a load reads them.
+    var word: UInt64
+    /// The bits of `word` the key's bytes fill.
+    var mask: UInt64
+    var count: Int
+    /// Where the key's bytes start in `bytes`.
+    var start: Int
+    var isMessage: Bool
+  }
+
+  let lead: UInt8
+  let keys: [Key]
+  /// Every key's bytes, one after another.
+  let bytes: [UInt8]
+  /// The keys' second bytes, each repeated in every byte of a word, when every key has one and
+  /// they are at most four: a line is then read eight places a step for a `lead` byte followed
+  /// by one of them (`find`), not searched for every `lead` byte with `memchr`.
+  let seconds: [UInt64]?
+
+  init(lead: UInt8, message: [[UInt8]], name: [[UInt8]]) {
+    self.lead = lead
+    var keys: [Key] = []
+    var bytes: [UInt8] = []
+    for (key, isMessage) in message.map({ ($0, true) }) + name.map({ ($0, false) }) {
+      var word: UInt64 = 0
+      for (k, b) in key.prefix(8).enumerated() { word |= UInt64(b) << (8 * k) }
+      let mask: UInt64 = key.count >= 8 ? ~0 : (1 << (8 * key.count)) - 1
+      keys.append(Key(word: word, mask: mask, count: key.count, start: bytes.count, isMessage: isMessage))
+      bytes += key
+    }
+    self.keys = keys
+    self.bytes = bytes
+    let all = message + name
+    let seconds = Set(all.compactMap { $0.count >= 2 ? $0[1] : nil })
+    self.seconds =
+      !all.isEmpty && all.allSatisfy({ $0.count >= 2 }) && seconds.count <= 4
+      ? seconds.sorted().map { 0x0101_0101_0101_0101 &* UInt64($0) } : nil
+  }
+
+  /// Whether a message key occurs in `line` (when `message`) and whether a name key does (when
+  /// `name`).
+  func find(in line: UnsafeBufferPointer<UInt8>, message: Bool, name: Bool) -> (Bool, Bool) {
+    var hasMessage = false
+    var hasName = false
+    guard let base = line.baseAddress else { return (false, false) }
+    let n = line.count
+    let raw = UnsafeRawPointer(base)
+    keys.withUnsafeBufferPointer { keys in
+      bytes.withUnsafeBufferPointer { bytes in
+        guard let keyBase = bytes.baseAddress else { return }
+        /// Compares the keys still wanted with the bytes at `at`, a `lead` byte; true when
+        /// every key wanted is found.
+        func test(at: Int) -> Bool {
+          let left = n - at
+          let word = left >= 8 ? UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt64.self)) : 0
+          for key in keys {
+            guard key.isMessage ? message && !hasMessage : name && !hasName, key.count <= left else { continue }
+            let occurs: Bool
+            if left >= 8 {
+              occurs =
+                word & key.mask == key.word
+                && (key.count <= 8 || memcmp(base + at + 8, keyBase + key.start + 8, key.count - 8) == 0)
+            } else {
+              occurs = memcmp(base + at, keyBase + key.start, key.count) == 0
+            }
+            if occurs {
+              if key.isMessage { hasMessage = true } else { hasName = true }
+            }
+          }
+          return !((message && !hasMessage) || (name && !hasName))
+        }
+        var at = 0
+        if let seconds {
+          // Eight places a step: a place is a candidate when its byte is `lead` and the next is
+          // a key's second byte (`exactZeros` marks exactly the bytes that match); a step needs
+          // nine bytes, so at most eight are left to the byte loop below.
+          let leads = 0x0101_0101_0101_0101 &* UInt64(lead)
+          while at + 9 <= n {
+            let here = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt64.self))
+            let next = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at + 1, as: UInt64.self))
+            var follows: UInt64 = 0
+            for second in seconds { follows |= Self.exactZeros(next ^ second) }
+            var candidates = Self.exactZeros(here ^ leads) & follows
+            while candidates != 0 {
+              if test(at: at + candidates.trailingZeroBitCount >> 3) { return }
+              candidates &= candidates &- 1
+            }
+            at += 8
+          }
+          while at < n {
+            if base[at] == lead, test(at: at) { return }
+            at += 1
+          }
+          return
+        }
+        while at < n, (message && !hasMessage) || (name && !hasName) {
+          guard let hit = memchr(base + at, Int32(lead), n - at) else { break }
+          at = raw.distance(to: UnsafeRawPointer(hit))
+          _ = test(at: at)
+          at += 1
+        }
+      }
+    }
+    return (hasMessage, hasName)
+  }
+
+  /// The high bit of each byte of `x` that is zero, exactly (no borrow runs between bytes: each
+  /// byte's low seven bits plus 0x7F stay within the byte), every other bit clear.
+  @inline(__always)
+  static func exactZeros(_ x: UInt64) -> UInt64 {
+    let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+    return ~(((x & low) &+ low) | x | low)
   }
 }
 

@@ -1,45 +1,117 @@
+import Foundation
 import PodmortemTestSupport
 import Testing
 
 @testable import PodmortemIngest
 
-/// `EvidencePicker.keys(in:lead:message:name:)` reads a line once for all the keys that begin
-/// with the same byte (docs/architecture.md "Speed of the EventList path"): on seeded random
-/// lines it must answer what `contains(_:_:)` answered key by key (the code it replaced).
+/// `LeadKeys.find` reads a line once for all the keys that begin with the same byte, comparing a
+/// key as one masked word (docs/architecture.md "Speed of the EventList path"): on seeded random
+/// lines it must answer what `referenceKeys`, the search it replaced, answered, and what
+/// `contains(_:_:)` answered key by key (the code that search replaced).
 @Suite struct EvidencePickerOnePassTests {
-  @Test func answersAsEachKeyAlone() {
+  /// The reference: `EvidencePicker.keys(in:lead:message:name:)` as it was before `LeadKeys`,
+  /// kept here to hold the word comparison to it. Each `lead` byte `memchr` finds was compared
+  /// with every key still wanted by `memcmp`.
+  static func referenceKeys(
+    in bytes: UnsafeBufferPointer<UInt8>, lead: UInt8, message: [[UInt8]], name: [[UInt8]]
+  ) -> (Bool, Bool) {
+    var hasMessage = false
+    var hasName = false
+    guard let base = bytes.baseAddress else { return (false, false) }
+    func occurs(_ key: [UInt8], at offset: Int) -> Bool {
+      key.count <= bytes.count - offset
+        && key.withUnsafeBufferPointer { k in k.baseAddress.map { memcmp(base + offset, $0, k.count) == 0 } ?? true }
+    }
+    var at = 0
+    while at < bytes.count, (!message.isEmpty && !hasMessage) || (!name.isEmpty && !hasName) {
+      guard let hit = memchr(base + at, Int32(lead), bytes.count - at) else { break }
+      at = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
+      if !hasMessage { hasMessage = message.contains { occurs($0, at: at) } }
+      if !hasName { hasName = name.contains { occurs($0, at: at) } }
+      at += 1
+    }
+    return (hasMessage, hasName)
+  }
+
+  @Test func answersAsTheReferenceAndEachKeyAlone() {
     var rng = SplitMix64(seed: 1704)
+    // Keys shorter than a word, of exactly eight bytes, and longer (`"message"` is nine).
     let sets: [(message: [String], name: [String])] = [
       (["\"message\"", "\"note\""], ["\"name\""]), (["\"message\""], []), ([], ["\"name\""]),
-      (["\"note\"", "\"message\""], ["\"nam\"", "\"name\""]),
+      (["\"note\"", "\"message\""], ["\"nam\"", "\"name\""]), (["\"abcdef\""], ["\"", "\"x"]),
+      (["\"reasonForIt\"", "\"r\""], ["\"nameKeyX\""]),
+      // Five second bytes, and a key of one byte: read with `memchr`, not eight places a step.
+      (["\"a\"", "\"b\""], ["\"c\"", "\"d\"", "\"e\""]), (["\"message\""], ["\""]),
     ]
     let pieces = [
       "\"message\"", "\"mess", "age\"", "\"name\"", "\"nam", "\"note\"", "\"note", "\"", "\"\"", ": ", "    ", "\t",
-      "é", "日本", "\u{301}", "x", "{", "},", "\"app-009886\"", "\r", "message", "name\"",
+      "é", "日本", "\u{301}", "x", "{", "},", "\"app-009886\"", "\r", "message", "name\"", "\u{212A}", "\u{130}",
+      "\0", "\"abcdef\"", "\"reasonForIt\"", "\"reasonFor", "\"nameKeyX\"", "\"nameKey", "\"r\"",
+      "\"m", "\"n", "\"a\"", "\"c\"", "\"e", "\"\"n",
     ]
     var messages = 0
     var names = 0
-    for _ in 0..<40_000 {
+    for round in 0..<60_000 {
       var text = ""
-      for _ in 0..<rng.below(9) { text += pieces[rng.below(pieces.count)] }
+      for _ in 0..<rng.below(round < 30_000 ? 9 : 40) { text += pieces[rng.below(pieces.count)] }
       let set = sets[rng.below(sets.count)]
       let message = set.message.map { Array($0.utf8) }
       let name = set.name.map { Array($0.utf8) }
+      let wantsMessage = rng.below(4) != 0
+      let wantsName = rng.below(4) != 0
+      let keys = LeadKeys(lead: 0x22, message: message, name: name)
       let bytes = Array(text.utf8)
-      let answer = bytes.withUnsafeBufferPointer {
-        EvidencePicker.keys(in: $0, lead: 0x22, message: message, name: name)
+      // Every suffix of a few lines, so the keys fall at every distance from the line's end.
+      for start in round % 8 == 0 ? Array(0...bytes.count) : [0] {
+        let line = Array(bytes[start...])
+        let answer = line.withUnsafeBufferPointer { keys.find(in: $0, message: wantsMessage, name: wantsName) }
+        let reference = line.withUnsafeBufferPointer {
+          Self.referenceKeys(
+            in: $0, lead: 0x22, message: wantsMessage ? message : [], name: wantsName ? name : [])
+        }
+        let expected = line.withUnsafeBufferPointer { b in
+          (
+            wantsMessage && message.contains { EvidencePicker.contains(b, $0) },
+            wantsName && name.contains { EvidencePicker.contains(b, $0) }
+          )
+        }
+        #expect(answer == reference, "\(text.debugDescription) \(set) from \(start)")
+        #expect(answer == expected, "\(text.debugDescription) \(set) from \(start)")
+        if expected.0 { messages += 1 }
+        if expected.1 { names += 1 }
       }
-      let expected = bytes.withUnsafeBufferPointer { b in
-        (
-          message.contains { EvidencePicker.contains(b, $0) },
-          name.contains { EvidencePicker.contains(b, $0) }
-        )
-      }
-      #expect(answer == expected, "\(text.debugDescription) \(set)")
-      if expected.0 { messages += 1 }
-      if expected.1 { names += 1 }
     }
     #expect(messages > 5_000)
     #expect(names > 5_000)
+  }
+
+  /// Every line of every sample, with the picker's own keys.
+  @Test func answersAsTheReferenceOnTheSamples() throws {
+    let message = ["\"message\"", "\"note\""].map { Array($0.utf8) }
+    let name = [Array("\"name\"".utf8)]
+    let keys = LeadKeys(lead: 0x22, message: message, name: name)
+    // The picker's keys are read eight places a step; the random test above has sets that are not.
+    #expect(keys.seconds?.count == 2)
+    let root = Samples.repoRoot.appendingPathComponent("samples")
+    let files =
+      FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)?
+      .compactMap { $0 as? URL }.filter { !$0.hasDirectoryPath } ?? []
+    var lines = 0
+    var found = 0
+    for file in files {
+      guard let data = try? Data(contentsOf: file), data.count < 4 << 20 else { continue }
+      for line in data.split(separator: 0x0A, omittingEmptySubsequences: false) {
+        let bytes = Array(line)
+        let answer = bytes.withUnsafeBufferPointer { keys.find(in: $0, message: true, name: true) }
+        let reference = bytes.withUnsafeBufferPointer {
+          Self.referenceKeys(in: $0, lead: 0x22, message: message, name: name)
+        }
+        #expect(answer == reference, "\(file.lastPathComponent): \(String(decoding: bytes, as: UTF8.self))")
+        lines += 1
+        if answer.0 || answer.1 { found += 1 }
+      }
+    }
+    #expect(lines > 10_000)
+    #expect(found > 500)
   }
 }
