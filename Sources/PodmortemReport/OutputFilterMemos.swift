@@ -111,9 +111,9 @@ struct RecentVerdicts {
   }
 }
 
-/// Short strings already filtered, by their hash: a fixed table of `slots` places, each holding
-/// the last string whose hash fell there and what it filtered to, answered only for a string of
-/// the same bytes (two spellings of one accent share a hash and evict each other). A memo only: a string not found
+/// Short strings already filtered, by their bytes: a fixed table of `slots` places, each holding
+/// the last string whose place it was (`slot(_:)`, every byte mixed) and what it filtered to,
+/// answered only for a string of the same bytes. A memo only: a string not found
 /// is filtered again, to the same text (the masker gives a secret the same token every time,
 /// `SecretMasker.token(for:)`), so what it keeps or forgets changes no output. Strings that repeat
 /// (namespaces, reasons, container names) stay in it; the unique ones (names, uids, addresses)
@@ -122,24 +122,68 @@ struct RecentVerdicts {
 /// strings it held) was part of the run's heap peak (docs/architecture.md "Memory of the
 /// EventList and describe paths").
 struct ShortMemo {
-  static let slots = 1 << 14
+  static let bits = 14
+  static let slots = 1 << bits
   private var texts = [String?](repeating: nil, count: slots)
   private var results = [String](repeating: "", count: slots)
 
-  /// What `text`, whose hash value is `hash`, filtered to, when a string of the same bytes is
-  /// remembered. Bytes, not `==`: `==` is canonical equivalence, and an accent spelt the other way
-  /// from the string held would come out in the held one's spelling, not its own.
-  func filtered(_ text: String, hash: Int) -> String? {
-    let i = hash & (Self.slots - 1)
-    guard let held = texts[i], RecentVerdicts.sameBytes(held, text) else { return nil }
-    return results[i]
+  /// What `text`, whose place is `slot` (`slot(_:)` of its bytes), filtered to, when a string of
+  /// the same bytes is remembered. Bytes, not `==`: `==` is canonical equivalence, and an accent
+  /// spelt the other way from the string held would come out in the held one's spelling, not its own.
+  func filtered(_ text: String, slot: Int) -> String? {
+    guard let held = texts[slot], RecentVerdicts.sameBytes(held, text) else { return nil }
+    return results[slot]
   }
 
-  /// Remembers that `text` filtered to `filtered`, in place of what its place held.
-  mutating func remember(_ text: String, hash: Int, filtered: String) {
-    let i = hash & (Self.slots - 1)
-    texts[i] = text
-    results[i] = filtered
+  /// Remembers that `text` filtered to `filtered`, in place of what `slot` held.
+  mutating func remember(_ text: String, slot: Int, filtered: String) {
+    texts[slot] = text
+    results[slot] = filtered
+  }
+
+  /// `text`'s place: `slot(_:)` of its UTF-8 bytes, read where they lie when they can be.
+  static func slot(_ text: String) -> Int {
+    if let known = text.utf8.withContiguousStorageIfAvailable({ slot($0) }) { return known }
+    var copy = text
+    return copy.withUTF8 { slot($0) }
+  }
+
+  /// A place from every byte: `mixed(bytes)`'s top bits. This was `String`'s `hashValue`, which
+  /// costs about 400 instructions for a line of a describe (SipHash, and for a string not known
+  /// to be ASCII the normalisation `==` needs), where the memo only wants its bytes spread over
+  /// the places; a string it places badly is filtered again, to the same text.
+  static func slot(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    Int(truncatingIfNeeded: mixed(bytes) >> (64 - bits))
+  }
+
+  /// Every byte mixed into 64 bits, eight at a time (the last word zero-padded, and the length
+  /// mixed in), the top bits the best mixed. Each step is a bijection of the running value for a
+  /// given word, so two strings of one length that differ in one word (so in one byte) always mix
+  /// to different values.
+  static func mixed(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    let n = bytes.count
+    var h = UInt64(truncatingIfNeeded: n) &* 0xC2B2_AE3D_27D4_EB4F
+    if let base = bytes.baseAddress {
+      let raw = UnsafeRawPointer(base)
+      var at = 0
+      while at + 8 <= n {
+        h = step(h, raw.loadUnaligned(fromByteOffset: at, as: UInt64.self))
+        at += 8
+      }
+      if at < n {
+        var last: UInt64 = 0
+        withUnsafeMutableBytes(of: &last) { $0.baseAddress?.copyMemory(from: raw + at, byteCount: n - at) }
+        h = step(h, last)
+      }
+    }
+    return (h ^ (h >> 32)) &* 0x9E37_79B9_7F4A_7C15
+  }
+
+  /// One word mixed in: xor, multiply by an odd constant (Knuth's golden-ratio one), xor-shift.
+  @inline(__always)
+  private static func step(_ h: UInt64, _ word: UInt64) -> UInt64 {
+    let m = (h ^ word) &* 0x9E37_79B9_7F4A_7C15
+    return m ^ (m >> 29)
   }
 }
 

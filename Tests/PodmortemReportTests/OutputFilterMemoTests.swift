@@ -54,3 +54,72 @@ struct OutputFilterMemoTests {
     }
   }
 }
+
+/// `ShortMemo` places a string by its bytes (`ShortMemo.slot`), no longer by `String`'s
+/// `hashValue` (docs/architecture.md "Secrets"). A place is a memo's only: what matters is that
+/// one string always gets one place, that strings which differ in a byte are told apart, and that
+/// the names a report repeats spread over the table instead of crowding a few places.
+struct ShortMemoPlaceTests {
+  /// Seeded strings of every length up to `OutputFilter.shortBytes`, hostile bytes included.
+  static func bytes(_ rng: inout SplitMix64, count: Int) -> [UInt8] {
+    let alphabet: [UInt8] = Array("abz-09./:=\"\\ ".utf8) + [0, 9, 13, 0x1B, 0xC3, 0xA9, 0xE2, 0x84, 0xAA, 0xFF]
+    return (0..<count).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
+  }
+
+  @Test func everyOneByteChangeMixesToAnotherValue() {
+    var rng = SplitMix64(seed: 41)
+    for n in 0...OutputFilter.shortBytes {
+      let original = Self.bytes(&rng, count: n)
+      let mixed = original.withUnsafeBufferPointer { ShortMemo.mixed($0) }
+      for at in 0..<n {
+        var changed = original
+        changed[at] &+= UInt8(1 + rng.next() % 255)
+        let other = changed.withUnsafeBufferPointer { ShortMemo.mixed($0) }
+        #expect(other != mixed, "length \(n), byte \(at)")
+      }
+      // One byte longer or shorter (a zero byte appended, which the padded last word cannot show).
+      let longer = (original + [0]).withUnsafeBufferPointer { ShortMemo.mixed($0) }
+      #expect(longer != mixed, "length \(n) and \(n + 1)")
+    }
+  }
+
+  @Test func aStringHasOnePlaceHoweverItIsHeld() {
+    var rng = SplitMix64(seed: 43)
+    for n in [0, 1, 7, 8, 9, 15, 16, 17, 63, 64, 95, 96] {
+      let text = String(decoding: Self.bytes(&rng, count: n), as: UTF8.self)
+      let fromBytes = Array(text.utf8).withUnsafeBufferPointer { ShortMemo.slot($0) }
+      // Small (inline) and large (heap) representations of the same bytes, and a slice's copy.
+      let rebuilt = String(decoding: Array(text.utf8), as: UTF8.self)
+      let sliced = String(("x" + text + "y").dropFirst().dropLast())
+      #expect(ShortMemo.slot(text) == fromBytes)
+      #expect(ShortMemo.slot(rebuilt) == fromBytes)
+      #expect(ShortMemo.slot(sliced) == fromBytes)
+      #expect((0..<ShortMemo.slots).contains(fromBytes))
+    }
+  }
+
+  /// The shapes a report repeats most: numbered pod names, uids, addresses. Thrown uniformly at
+  /// 16,384 places, as many strings would fill about 63 % of them (1 − 1/e).
+  @Test func namesSpreadOverThePlaces() {
+    var rng = SplitMix64(seed: 47)
+    let shapes: [(Int) -> String] = [
+      { "pod-\($0)" },
+      { "web-7d9f8b6c4-\(String($0, radix: 36))" },
+      { _ in UUID(uuid: Self.uuidBytes(&rng)).uuidString.lowercased() },
+      { "10.\($0 >> 16 & 255).\($0 >> 8 & 255).\($0 & 255)" },
+    ]
+    for (k, shape) in shapes.enumerated() {
+      var used = Set<Int>()
+      for i in 0..<ShortMemo.slots { used.insert(ShortMemo.slot(shape(i))) }
+      #expect(used.count > ShortMemo.slots * 58 / 100, "shape \(k): \(used.count) places")
+    }
+  }
+
+  static func uuidBytes(_ rng: inout SplitMix64) -> uuid_t {
+    let a = rng.next()
+    let b = rng.next()
+    return withUnsafeBytes(of: (a, b)) { raw in
+      raw.load(as: uuid_t.self)
+    }
+  }
+}
