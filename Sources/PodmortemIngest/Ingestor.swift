@@ -133,6 +133,12 @@ package struct Ingestor: Sendable {
         var log = borrowed
         Self.deliver(&log, patterns: patterns, isPaste: isPaste, block: &block, diagnostics: context.diagnostics)
         emit(.log(log))
+      case .event(let borrowed):
+        // The same for an event, which an EventList or a describe's Events table hands on one per
+        // row: copied once, not out of its enum and back at each step (`DeliveredEventTests`).
+        var event = borrowed
+        Self.deliver(&event, patterns: patterns, diagnostics: context.diagnostics)
+        emit(.event(event))
       default:
         emit(
           Self.delivered(record, patterns: patterns, isPaste: isPaste, block: &block, diagnostics: context.diagnostics))
@@ -152,11 +158,22 @@ package struct Ingestor: Sendable {
   static func delivered(
     _ record: Record, patterns: PatternCatalog, isPaste: Bool, block: inout SourceRef?, diagnostics: DiagnosticSink
   ) -> Record {
-    guard case .log(var log) = record else {
+    switch record {
+    case .log(var log):
+      deliver(&log, patterns: patterns, isPaste: isPaste, block: &block, diagnostics: diagnostics)
+      return .log(log)
+    case .event(var event):
+      deliver(&event, patterns: patterns, diagnostics: diagnostics)
+      return .event(event)
+    default:
       return RangeCheck.check(classify(record, with: patterns), diagnostics: diagnostics)
     }
-    deliver(&log, patterns: patterns, isPaste: isPaste, block: &block, diagnostics: diagnostics)
-    return .log(log)
+  }
+
+  /// `delivered` for an event, changed in place: classified, range-checked.
+  static func deliver(_ event: inout Event, patterns: PatternCatalog, diagnostics: DiagnosticSink) {
+    classify(&event, with: patterns)
+    RangeCheck.check(&event, diagnostics: diagnostics)
   }
 
   /// `delivered` for a log record, changed in place: classified, joined to the paste's block,
@@ -183,21 +200,26 @@ package struct Ingestor: Sendable {
       return .pod(pod.name.isEmpty ? named(pod, with: patterns) : pod)
     }
     if case .event(var event) = record {
-      if event.patternID == nil, let hit = patterns.firstMatch(event.message, kind: .event) {
-        event.patternID = hit.patternID
-        event.captures = hit.captures
-      }
-      // The pod the message names, when the object does not say (an Events table pasted alone).
-      if event.involved.name.isEmpty, event.capture("pod") == nil, event.capture("podName") == nil,
-        let reference = patterns.firstMatch(event.message, kind: .reference)
-      {
-        event.captures += reference.captures.filter { $0.key == "pod" || $0.key == "namespace" }
-      }
+      classify(&event, with: patterns)
       return .event(event)
     }
     guard case .log(var log) = record else { return record }
     classify(&log, with: patterns)
     return .log(log)
+  }
+
+  /// `classify` for an event, changed in place.
+  static func classify(_ event: inout Event, with patterns: PatternCatalog) {
+    if event.patternID == nil, let hit = patterns.firstMatch(event.message, kind: .event) {
+      event.patternID = hit.patternID
+      event.captures = hit.captures
+    }
+    // The pod the message names, when the object does not say (an Events table pasted alone).
+    if event.involved.name.isEmpty, event.capture("pod") == nil, event.capture("podName") == nil,
+      let reference = patterns.firstMatch(event.message, kind: .reference)
+    {
+      event.captures += reference.captures.filter { $0.key == "pod" || $0.key == "namespace" }
+    }
   }
 
   /// `classify` for a log record, changed in place.
