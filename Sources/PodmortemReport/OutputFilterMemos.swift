@@ -1,4 +1,5 @@
 import Foundation
+import PodmortemText
 
 // The output filter's memos (`OutputFilter.swift`): fixed tables of the strings filtered or
 // tested last, each answered only for a string of the same bytes. What they keep or forget changes
@@ -88,27 +89,9 @@ struct RecentVerdicts {
       || sameBytesRead(a, b)
   }
 
-  /// `sameBytes` for two representations: the bytes read where they lie (a native or small string
-  /// lends its bytes without a copy; any other is made contiguous first).
+  /// `sameBytes` for two representations: the bytes read where they lie (`UTF8Bytes.same`).
   @inline(never)
-  static func sameBytesRead(_ a: String, _ b: String) -> Bool {
-    let n = a.utf8.count
-    guard n == b.utf8.count else { return false }
-    let same = a.utf8.withContiguousStorageIfAvailable { pa in
-      b.utf8.withContiguousStorageIfAvailable { pb in
-        guard let x = pa.baseAddress, let y = pb.baseAddress else { return true }
-        return memcmp(x, y, n) == 0
-      }
-    }
-    if let same, let same { return same }
-    var (a, b) = (a, b)
-    return a.withUTF8 { pa in
-      b.withUTF8 { pb in
-        guard let x = pa.baseAddress, let y = pb.baseAddress else { return true }
-        return memcmp(x, y, n) == 0
-      }
-    }
-  }
+  static func sameBytesRead(_ a: String, _ b: String) -> Bool { UTF8Bytes.same(a, b) }
 }
 
 /// Short strings already filtered, by their bytes: a fixed table of `slots` places, each holding
@@ -141,49 +124,12 @@ struct ShortMemo {
     results[slot] = filtered
   }
 
-  /// `text`'s place: `slot(_:)` of its UTF-8 bytes, read where they lie when they can be.
+  /// `text`'s place: the top bits of every byte mixed (`UTF8Bytes.mixed`). This was `String`'s
+  /// `hashValue`, which costs about 380 instructions for a line of a describe, where the memo only
+  /// wants its strings spread over the places; a string it places badly is filtered again, to the
+  /// same text.
   static func slot(_ text: String) -> Int {
-    if let known = text.utf8.withContiguousStorageIfAvailable({ slot($0) }) { return known }
-    var copy = text
-    return copy.withUTF8 { slot($0) }
-  }
-
-  /// A place from every byte: `mixed(bytes)`'s top bits. This was `String`'s `hashValue`, which
-  /// costs about 400 instructions for a line of a describe (SipHash, and for a string not known
-  /// to be ASCII the normalisation `==` needs), where the memo only wants its bytes spread over
-  /// the places; a string it places badly is filtered again, to the same text.
-  static func slot(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-    Int(truncatingIfNeeded: mixed(bytes) >> (64 - bits))
-  }
-
-  /// Every byte mixed into 64 bits, eight at a time (the last word zero-padded, and the length
-  /// mixed in), the top bits the best mixed. Each step is a bijection of the running value for a
-  /// given word, so two strings of one length that differ in one word (so in one byte) always mix
-  /// to different values.
-  static func mixed(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-    let n = bytes.count
-    var h = UInt64(truncatingIfNeeded: n) &* 0xC2B2_AE3D_27D4_EB4F
-    if let base = bytes.baseAddress {
-      let raw = UnsafeRawPointer(base)
-      var at = 0
-      while at + 8 <= n {
-        h = step(h, raw.loadUnaligned(fromByteOffset: at, as: UInt64.self))
-        at += 8
-      }
-      if at < n {
-        var last: UInt64 = 0
-        withUnsafeMutableBytes(of: &last) { $0.baseAddress?.copyMemory(from: raw + at, byteCount: n - at) }
-        h = step(h, last)
-      }
-    }
-    return (h ^ (h >> 32)) &* 0x9E37_79B9_7F4A_7C15
-  }
-
-  /// One word mixed in: xor, multiply by an odd constant (Knuth's golden-ratio one), xor-shift.
-  @inline(__always)
-  private static func step(_ h: UInt64, _ word: UInt64) -> UInt64 {
-    let m = (h ^ word) &* 0x9E37_79B9_7F4A_7C15
-    return m ^ (m >> 29)
+    Int(truncatingIfNeeded: UTF8Bytes.mixed(text) >> (64 - bits))
   }
 }
 

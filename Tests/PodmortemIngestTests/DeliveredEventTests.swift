@@ -11,7 +11,9 @@ import Testing
 /// `Ingestor.deliver` on the one copy it makes, and `RangeCheck` leaves an event's captures as
 /// they are when none is a back-off (docs/architecture.md "Speed of the describe path"). On
 /// seeded random events both must hand on what the steps did one after another before, with the
-/// same diagnostics in the same order. `before` is that code, kept here as the reference.
+/// same diagnostics in the same order, the catalog's answers taken from one memo for the whole
+/// sequence (`MessageMatchMemo`) or asked each time. `before` is that code, kept here as the
+/// reference.
 @Suite struct DeliveredEventTests {
   static let patterns = PatternCatalog.shipped(diagnostics: { _ in })
 
@@ -91,35 +93,36 @@ import Testing
     var rng = SplitMix64(seed: 2020)
     var dropped = 0
     var classified = 0
-    for _ in 0..<4_000 {
+    // One memo per way in, as one reading keeps one for all its events.
+    var sharedForDelivered = MessageMatchMemo()
+    var sharedForDeliver = MessageMatchMemo()
+    for round in 0..<4_000 {
       let record = Record.event(Self.event(&rng))
-      let old = Said()
-      let new = Said()
-      let place = Said()
+      let old = LogDiagnosticCollector()
+      let new = LogDiagnosticCollector()
+      let place = LogDiagnosticCollector()
       let expected = Self.before(record) { old.add($0) }
       var block: SourceRef?
       let got = Ingestor.delivered(
-        record, patterns: Self.patterns, isPaste: rng.next() % 2 == 0, block: &block, diagnostics: { new.add($0) })
+        record, patterns: Self.patterns, isPaste: rng.next() % 2 == 0, block: &block,
+        messages: &sharedForDelivered, diagnostics: { new.add($0) })
       #expect(got == expected)
       #expect(block == nil)
       guard case .event(var inPlace) = record else { continue }
-      Ingestor.deliver(&inPlace, patterns: Self.patterns, diagnostics: { place.add($0) })
+      var asked = MessageMatchMemo(remembering: false)
+      if round % 2 == 0 {
+        Ingestor.deliver(&inPlace, patterns: Self.patterns, messages: &sharedForDeliver, diagnostics: { place.add($0) })
+      } else {
+        Ingestor.deliver(&inPlace, patterns: Self.patterns, messages: &asked, diagnostics: { place.add($0) })
+      }
       #expect(Record.event(inPlace) == expected)
-      #expect(new.all == old.all)
-      #expect(place.all == old.all)
-      dropped += old.all.count
+      #expect(new.diagnostics == old.diagnostics)
+      #expect(place.diagnostics == old.diagnostics)
+      dropped += old.diagnostics.count
       if case .event(let e) = expected, e.patternID != nil, e.patternID != "given.pattern" { classified += 1 }
     }
     // The inputs reach every branch: counts and back-offs dropped, messages recognised.
     #expect(dropped > 100)
     #expect(classified > 100)
   }
-}
-
-/// Diagnostics kept in order from a `@Sendable` sink.
-private final class Said: @unchecked Sendable {
-  private let lock = NSLock()
-  private var list: [Diagnostic] = []
-  func add(_ d: Diagnostic) { lock.withLock { list.append(d) } }
-  var all: [Diagnostic] { lock.withLock { list } }
 }

@@ -55,39 +55,19 @@ struct OutputFilterMemoTests {
   }
 }
 
-/// `ShortMemo` places a string by its bytes (`ShortMemo.slot`), no longer by `String`'s
-/// `hashValue` (docs/architecture.md "Secrets"). A place is a memo's only: what matters is that
-/// one string always gets one place, that strings which differ in a byte are told apart, and that
-/// the names a report repeats spread over the table instead of crowding a few places.
+/// `ShortMemo` places a string by its bytes (`ShortMemo.slot`, `UTF8Bytes.mixed`), no longer by
+/// `String`'s `hashValue` (docs/architecture.md "Secrets"). A place is a memo's only: what
+/// matters is that one string always gets one place and that the names a report repeats spread
+/// over the table instead of crowding a few places (`UTF8BytesTests` holds the mix to telling
+/// strings that differ in a byte apart).
 struct ShortMemoPlaceTests {
-  /// Seeded strings of every length up to `OutputFilter.shortBytes`, hostile bytes included.
-  static func bytes(_ rng: inout SplitMix64, count: Int) -> [UInt8] {
-    let alphabet: [UInt8] = Array("abz-09./:=\"\\ ".utf8) + [0, 9, 13, 0x1B, 0xC3, 0xA9, 0xE2, 0x84, 0xAA, 0xFF]
-    return (0..<count).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
-  }
-
-  @Test func everyOneByteChangeMixesToAnotherValue() {
-    var rng = SplitMix64(seed: 41)
-    for n in 0...OutputFilter.shortBytes {
-      let original = Self.bytes(&rng, count: n)
-      let mixed = original.withUnsafeBufferPointer { ShortMemo.mixed($0) }
-      for at in 0..<n {
-        var changed = original
-        changed[at] &+= UInt8(1 + rng.next() % 255)
-        let other = changed.withUnsafeBufferPointer { ShortMemo.mixed($0) }
-        #expect(other != mixed, "length \(n), byte \(at)")
-      }
-      // One byte longer or shorter (a zero byte appended, which the padded last word cannot show).
-      let longer = (original + [0]).withUnsafeBufferPointer { ShortMemo.mixed($0) }
-      #expect(longer != mixed, "length \(n) and \(n + 1)")
-    }
-  }
-
   @Test func aStringHasOnePlaceHoweverItIsHeld() {
     var rng = SplitMix64(seed: 43)
     for n in [0, 1, 7, 8, 9, 15, 16, 17, 63, 64, 95, 96] {
-      let text = String(decoding: Self.bytes(&rng, count: n), as: UTF8.self)
-      let fromBytes = Array(text.utf8).withUnsafeBufferPointer { ShortMemo.slot($0) }
+      let text = String(decoding: rng.hostileBytes(count: n), as: UTF8.self)
+      let fromBytes = Array(text.utf8).withUnsafeBufferPointer {
+        Int(truncatingIfNeeded: UTF8Bytes.mixed($0) >> (64 - ShortMemo.bits))
+      }
       // Small (inline) and large (heap) representations of the same bytes, and a slice's copy.
       let rebuilt = String(decoding: Array(text.utf8), as: UTF8.self)
       let sliced = String(("x" + text + "y").dropFirst().dropLast())
