@@ -116,12 +116,16 @@ extension Ingestor {
     let patterns = self.patterns
     let isPaste = context.source.relativePath.isEmpty
     var block: SourceRef?
-    // As `ingest` hands records on, with the part's own first pod-less line as the block.
+    var messages = MessageMatchMemo()
+    // As `ingest` hands records on, with the part's own first pod-less line as the block and its
+    // own memo of the catalog's answers.
     run(
       &parser, fallback: &fallback, head: [], reader: &reader, account: &account, unquote: start.quoted, watch: nil
     ) { record in
       emit(
-        Self.delivered(record, patterns: patterns, isPaste: isPaste, block: &block, diagnostics: context.diagnostics))
+        Self.delivered(
+          record, patterns: patterns, isPaste: isPaste, block: &block, messages: &messages,
+          diagnostics: context.diagnostics))
     }
     account.bytes = reader.bytesRead
     return IngestPart(account: account, dependsOnFirstPart: account.unrecognised > 0, pastedBlock: block)

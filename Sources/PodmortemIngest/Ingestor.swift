@@ -114,6 +114,8 @@ package struct Ingestor: Sendable {
     // container that name no pod belong to the block's unnamed pod (`LogRecord.pastedAt`).
     let isPaste = context.source.relativePath.isEmpty
     var block: SourceRef?
+    // The catalog's answers for the messages of this source's events (`MessageMatchMemo`).
+    var messages = MessageMatchMemo()
     // A paste read as one format may still hold a line of another kind (a jsonpath output or an
     // event message inside a kubelet log excerpt): an unrecognised line of a paste is offered to
     // the pattern-reading fallback before it is counted unrecognised.
@@ -133,9 +135,17 @@ package struct Ingestor: Sendable {
         var log = borrowed
         Self.deliver(&log, patterns: patterns, isPaste: isPaste, block: &block, diagnostics: context.diagnostics)
         emit(.log(log))
+      case .event(let borrowed):
+        // The same for an event, which an EventList or a describe's Events table hands on one per
+        // row: copied once, not out of its enum and back at each step (`DeliveredEventTests`).
+        var event = borrowed
+        Self.deliver(&event, patterns: patterns, messages: &messages, diagnostics: context.diagnostics)
+        emit(.event(event))
       default:
         emit(
-          Self.delivered(record, patterns: patterns, isPaste: isPaste, block: &block, diagnostics: context.diagnostics))
+          Self.delivered(
+            record, patterns: patterns, isPaste: isPaste, block: &block, messages: &messages,
+            diagnostics: context.diagnostics))
       }
     }
     account.bytes = reader.bytesRead
@@ -150,13 +160,28 @@ package struct Ingestor: Sendable {
   /// the block, `RangeCheck`), not copied out of its enum and back at each: a copy retains every
   /// string of the record, and the kubelet-log path does this once per line (docs/architecture.md).
   static func delivered(
-    _ record: Record, patterns: PatternCatalog, isPaste: Bool, block: inout SourceRef?, diagnostics: DiagnosticSink
+    _ record: Record, patterns: PatternCatalog, isPaste: Bool, block: inout SourceRef?,
+    messages: inout MessageMatchMemo, diagnostics: DiagnosticSink
   ) -> Record {
-    guard case .log(var log) = record else {
+    switch record {
+    case .log(var log):
+      deliver(&log, patterns: patterns, isPaste: isPaste, block: &block, diagnostics: diagnostics)
+      return .log(log)
+    case .event(var event):
+      deliver(&event, patterns: patterns, messages: &messages, diagnostics: diagnostics)
+      return .event(event)
+    default:
       return RangeCheck.check(classify(record, with: patterns), diagnostics: diagnostics)
     }
-    deliver(&log, patterns: patterns, isPaste: isPaste, block: &block, diagnostics: diagnostics)
-    return .log(log)
+  }
+
+  /// `delivered` for an event, changed in place: classified (its message looked up in `messages`
+  /// first), range-checked.
+  static func deliver(
+    _ event: inout Event, patterns: PatternCatalog, messages: inout MessageMatchMemo, diagnostics: DiagnosticSink
+  ) {
+    classify(&event, with: patterns, messages: &messages)
+    RangeCheck.check(&event, diagnostics: diagnostics)
   }
 
   /// `delivered` for a log record, changed in place: classified, joined to the paste's block,
@@ -183,21 +208,28 @@ package struct Ingestor: Sendable {
       return .pod(pod.name.isEmpty ? named(pod, with: patterns) : pod)
     }
     if case .event(var event) = record {
-      if event.patternID == nil, let hit = patterns.firstMatch(event.message, kind: .event) {
-        event.patternID = hit.patternID
-        event.captures = hit.captures
-      }
-      // The pod the message names, when the object does not say (an Events table pasted alone).
-      if event.involved.name.isEmpty, event.capture("pod") == nil, event.capture("podName") == nil,
-        let reference = patterns.firstMatch(event.message, kind: .reference)
-      {
-        event.captures += reference.captures.filter { $0.key == "pod" || $0.key == "namespace" }
-      }
+      var once = MessageMatchMemo(remembering: false)
+      classify(&event, with: patterns, messages: &once)
       return .event(event)
     }
     guard case .log(var log) = record else { return record }
     classify(&log, with: patterns)
     return .log(log)
+  }
+
+  /// `classify` for an event, changed in place, the catalog's answers taken from `messages` when
+  /// it holds them.
+  static func classify(_ event: inout Event, with patterns: PatternCatalog, messages: inout MessageMatchMemo) {
+    if event.patternID == nil, let hit = messages.firstMatch(event.message, kind: .event, in: patterns) {
+      event.patternID = hit.patternID
+      event.captures = hit.captures
+    }
+    // The pod the message names, when the object does not say (an Events table pasted alone).
+    if event.involved.name.isEmpty, event.capture("pod") == nil, event.capture("podName") == nil,
+      let reference = messages.firstMatch(event.message, kind: .reference, in: patterns)
+    {
+      event.captures += reference.captures.filter { $0.key == "pod" || $0.key == "namespace" }
+    }
   }
 
   /// `classify` for a log record, changed in place.

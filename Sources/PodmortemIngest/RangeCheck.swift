@@ -23,12 +23,7 @@ enum RangeCheck {
       }
       return .pod(pod)
     case .event(var event):
-      // `count` is int32 in the API; rules add counts up, so a larger one is dropped here.
-      if let count = event.count, !(0...Int(Int32.max)).contains(count) {
-        report(event.evidence.first?.ref, "event count '\(count)' is not a 32-bit count; dropped", diagnostics)
-        event.count = nil
-      }
-      event.captures = checkedCaptures(event.captures, ref: event.evidence.first?.ref, diagnostics: diagnostics)
+      check(&event, diagnostics: diagnostics)
       return .event(event)
     case .log(var log):
       check(&log, diagnostics: diagnostics)
@@ -36,6 +31,18 @@ enum RangeCheck {
     case .node, .workload:
       return record
     }
+  }
+
+  /// `check` for an event, changed in place.
+  static func check(_ event: inout Event, diagnostics: DiagnosticSink) {
+    // `count` is int32 in the API; rules add counts up, so a larger one is dropped here.
+    if let count = event.count, !(0...Int(Int32.max)).contains(count) {
+      report(event.evidence.first?.ref, "event count '\(count)' is not a 32-bit count; dropped", diagnostics)
+      event.count = nil
+    }
+    // Most events have no back-off capture: their captures stay as they are, not a filtered copy.
+    guard event.captures.contains(where: isBackOffKey) else { return }
+    event.captures = checkedCaptures(event.captures, ref: event.evidence.first?.ref, diagnostics: diagnostics)
   }
 
   /// `check` for a log record, changed in place.

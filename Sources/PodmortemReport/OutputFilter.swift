@@ -40,14 +40,14 @@ package final class OutputFilter: @unchecked Sendable {
   /// One string: masked, then its control characters spelled out.
   package func callAsFunction(_ text: String) -> String {
     guard text.utf8.count <= Self.shortBytes else { return filterLong(text) }
-    let hash = text.hashValue
+    let slot = ShortMemo.slot(text)
     lock.lock()
-    let known = short.filtered(text, hash: hash)
+    let known = short.filtered(text, slot: slot)
     lock.unlock()
     if let known { return known }
     let filtered = filter(text)
     lock.lock()
-    short.remember(text, hash: hash, filtered: filtered)
+    short.remember(text, slot: slot, filtered: filtered)
     lock.unlock()
     return filtered
   }

@@ -1,4 +1,5 @@
 import Foundation
+import PodmortemText
 
 // The output filter's memos (`OutputFilter.swift`): fixed tables of the strings filtered or
 // tested last, each answered only for a string of the same bytes. What they keep or forget changes
@@ -88,32 +89,14 @@ struct RecentVerdicts {
       || sameBytesRead(a, b)
   }
 
-  /// `sameBytes` for two representations: the bytes read where they lie (a native or small string
-  /// lends its bytes without a copy; any other is made contiguous first).
+  /// `sameBytes` for two representations: the bytes read where they lie (`UTF8Bytes.same`).
   @inline(never)
-  static func sameBytesRead(_ a: String, _ b: String) -> Bool {
-    let n = a.utf8.count
-    guard n == b.utf8.count else { return false }
-    let same = a.utf8.withContiguousStorageIfAvailable { pa in
-      b.utf8.withContiguousStorageIfAvailable { pb in
-        guard let x = pa.baseAddress, let y = pb.baseAddress else { return true }
-        return memcmp(x, y, n) == 0
-      }
-    }
-    if let same, let same { return same }
-    var (a, b) = (a, b)
-    return a.withUTF8 { pa in
-      b.withUTF8 { pb in
-        guard let x = pa.baseAddress, let y = pb.baseAddress else { return true }
-        return memcmp(x, y, n) == 0
-      }
-    }
-  }
+  static func sameBytesRead(_ a: String, _ b: String) -> Bool { UTF8Bytes.same(a, b) }
 }
 
-/// Short strings already filtered, by their hash: a fixed table of `slots` places, each holding
-/// the last string whose hash fell there and what it filtered to, answered only for a string of
-/// the same bytes (two spellings of one accent share a hash and evict each other). A memo only: a string not found
+/// Short strings already filtered, by their bytes: a fixed table of `slots` places, each holding
+/// the last string whose place it was (`slot(_:)`, every byte mixed) and what it filtered to,
+/// answered only for a string of the same bytes. A memo only: a string not found
 /// is filtered again, to the same text (the masker gives a secret the same token every time,
 /// `SecretMasker.token(for:)`), so what it keeps or forgets changes no output. Strings that repeat
 /// (namespaces, reasons, container names) stay in it; the unique ones (names, uids, addresses)
@@ -122,24 +105,31 @@ struct RecentVerdicts {
 /// strings it held) was part of the run's heap peak (docs/architecture.md "Memory of the
 /// EventList and describe paths").
 struct ShortMemo {
-  static let slots = 1 << 14
+  static let bits = 14
+  static let slots = 1 << bits
   private var texts = [String?](repeating: nil, count: slots)
   private var results = [String](repeating: "", count: slots)
 
-  /// What `text`, whose hash value is `hash`, filtered to, when a string of the same bytes is
-  /// remembered. Bytes, not `==`: `==` is canonical equivalence, and an accent spelt the other way
-  /// from the string held would come out in the held one's spelling, not its own.
-  func filtered(_ text: String, hash: Int) -> String? {
-    let i = hash & (Self.slots - 1)
-    guard let held = texts[i], RecentVerdicts.sameBytes(held, text) else { return nil }
-    return results[i]
+  /// What `text`, whose place is `slot` (`slot(_:)` of its bytes), filtered to, when a string of
+  /// the same bytes is remembered. Bytes, not `==`: `==` is canonical equivalence, and an accent
+  /// spelt the other way from the string held would come out in the held one's spelling, not its own.
+  func filtered(_ text: String, slot: Int) -> String? {
+    guard let held = texts[slot], RecentVerdicts.sameBytes(held, text) else { return nil }
+    return results[slot]
   }
 
-  /// Remembers that `text` filtered to `filtered`, in place of what its place held.
-  mutating func remember(_ text: String, hash: Int, filtered: String) {
-    let i = hash & (Self.slots - 1)
-    texts[i] = text
-    results[i] = filtered
+  /// Remembers that `text` filtered to `filtered`, in place of what `slot` held.
+  mutating func remember(_ text: String, slot: Int, filtered: String) {
+    texts[slot] = text
+    results[slot] = filtered
+  }
+
+  /// `text`'s place: the top bits of every byte mixed (`UTF8Bytes.mixed`). This was `String`'s
+  /// `hashValue`, which costs about 380 instructions for a line of a describe, where the memo only
+  /// wants its strings spread over the places; a string it places badly is filtered again, to the
+  /// same text.
+  static func slot(_ text: String) -> Int {
+    Int(truncatingIfNeeded: UTF8Bytes.mixed(text) >> (64 - bits))
   }
 }
 

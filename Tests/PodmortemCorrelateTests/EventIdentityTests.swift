@@ -33,6 +33,34 @@ struct EventIdentityTests {
     #expect(id.host == "node-1")
   }
 
+  /// The source is split where a `Character` search finds the comma, the bytes looked at first
+  /// (`EventIdentity.init`). The reference is the `Character` search alone, as it was: a comma
+  /// a combining mark follows is no comma to it, so such a source stays whole.
+  @Test func theSourceSplitsWhereACharacterSearchFindsTheComma() {
+    let sources = [
+      "kubelet", "kubelet, node-1", "kubelet,node-1", ",", ", node-1", "kubelet,", "kubelet, ", "a,b,c",
+      "kubelet,\u{301} node-1", "kubelet,\u{301}, node-1", "K\u{212A}, İ", "caf\u{E9}, n\u{303}", "\u{0}, \r",
+      "kubelet\u{FF0C} node-1", "",
+    ]
+    func nonEmpty(_ s: String?) -> String? {
+      let t = s?.trimmingCharacters(in: .whitespacesAndNewlines)
+      return t?.isEmpty == false ? t : nil
+    }
+    for source in sources {
+      let id = EventIdentity(Self.event(component: source))
+      var component = nonEmpty(source)
+      var host: String?
+      if let c = component, let comma = c.firstIndex(of: ",") {
+        host = nonEmpty(String(c[c.index(after: comma)...]))
+        component = nonEmpty(String(c[..<comma]))
+      }
+      #expect(id.component == component, "\(source)")
+      #expect(id.host == host, "\(source)")
+    }
+    #expect(EventIdentity(Self.event(component: "kubelet,\u{301} node-1")).host == nil)
+    #expect(EventIdentity(Self.event(component: "kubelet, node-1")).host == "node-1")
+  }
+
   @Test func missingFieldsAreWildcards() {
     let describe = EventIdentity(Self.event())
     let json = EventIdentity(Self.event(kind: "Pod", uid: "u1", fieldPath: "spec.containers{web}", host: "node-1"))

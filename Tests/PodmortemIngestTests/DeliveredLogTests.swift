@@ -93,8 +93,9 @@ import Testing
       for _ in 0..<Int(rng.next() % 4) + 1 { records.append(.log(Self.record(&rng))) }
       for record in records {
         let old = Self.before(record, isPaste: isPaste, block: &oldBlock) { _ in oldCount.add() }
+        var messages = MessageMatchMemo()
         let new = Ingestor.delivered(
-          record, patterns: Self.patterns, isPaste: isPaste, block: &newBlock,
+          record, patterns: Self.patterns, isPaste: isPaste, block: &newBlock, messages: &messages,
           diagnostics: { _ in newCount.add() })
         #expect(new == old)
         // What the reading's callback hands on: the log record copied once and changed in place

@@ -15,9 +15,8 @@ import Testing
 /// control characters, bidi overrides, non-ASCII and texts equal only canonically — both must
 /// give the same bytes, string for string, and number the same tokens.
 struct OutputFilterLongMemoTests {
-  /// A long text (more than 96 bytes, so never one `ShortMemo` holds: that memo compares by `==`
-  /// and answers a text from one equal only canonically, as `OutputFilterMemoTests` holds it to)
-  /// built from hostile pieces; `n` picks which of a pool.
+  /// A long text (more than 96 bytes, so never one `ShortMemo` holds) built from hostile pieces;
+  /// `n` picks which of a pool.
   static func longText(_ rng: inout SplitMix64, pool: Int) -> String {
     let n = Int(rng.next() % UInt64(pool))
     let body = String(repeating: "The readiness probe failed \(n % 13) times. ", count: 3 + n % 3)

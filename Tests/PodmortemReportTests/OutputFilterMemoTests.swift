@@ -54,3 +54,52 @@ struct OutputFilterMemoTests {
     }
   }
 }
+
+/// `ShortMemo` places a string by its bytes (`ShortMemo.slot`, `UTF8Bytes.mixed`), no longer by
+/// `String`'s `hashValue` (docs/architecture.md "Secrets"). A place is a memo's only: what
+/// matters is that one string always gets one place and that the names a report repeats spread
+/// over the table instead of crowding a few places (`UTF8BytesTests` holds the mix to telling
+/// strings that differ in a byte apart).
+struct ShortMemoPlaceTests {
+  @Test func aStringHasOnePlaceHoweverItIsHeld() {
+    var rng = SplitMix64(seed: 43)
+    for n in [0, 1, 7, 8, 9, 15, 16, 17, 63, 64, 95, 96] {
+      let text = String(decoding: rng.hostileBytes(count: n), as: UTF8.self)
+      let fromBytes = Array(text.utf8).withUnsafeBufferPointer {
+        Int(truncatingIfNeeded: UTF8Bytes.mixed($0) >> (64 - ShortMemo.bits))
+      }
+      // Small (inline) and large (heap) representations of the same bytes, and a slice's copy.
+      let rebuilt = String(decoding: Array(text.utf8), as: UTF8.self)
+      let sliced = String(("x" + text + "y").dropFirst().dropLast())
+      #expect(ShortMemo.slot(text) == fromBytes)
+      #expect(ShortMemo.slot(rebuilt) == fromBytes)
+      #expect(ShortMemo.slot(sliced) == fromBytes)
+      #expect((0..<ShortMemo.slots).contains(fromBytes))
+    }
+  }
+
+  /// The shapes a report repeats most: numbered pod names, uids, addresses. Thrown uniformly at
+  /// 16,384 places, as many strings would fill about 63 % of them (1 − 1/e).
+  @Test func namesSpreadOverThePlaces() {
+    var rng = SplitMix64(seed: 47)
+    let shapes: [(Int) -> String] = [
+      { "pod-\($0)" },
+      { "web-7d9f8b6c4-\(String($0, radix: 36))" },
+      { _ in UUID(uuid: Self.uuidBytes(&rng)).uuidString.lowercased() },
+      { "10.\($0 >> 16 & 255).\($0 >> 8 & 255).\($0 & 255)" },
+    ]
+    for (k, shape) in shapes.enumerated() {
+      var used = Set<Int>()
+      for i in 0..<ShortMemo.slots { used.insert(ShortMemo.slot(shape(i))) }
+      #expect(used.count > ShortMemo.slots * 58 / 100, "shape \(k): \(used.count) places")
+    }
+  }
+
+  static func uuidBytes(_ rng: inout SplitMix64) -> uuid_t {
+    let a = rng.next()
+    let b = rng.next()
+    return withUnsafeBytes(of: (a, b)) { raw in
+      raw.load(as: uuid_t.self)
+    }
+  }
+}

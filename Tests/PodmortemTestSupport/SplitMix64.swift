@@ -16,4 +16,11 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
 
   /// A number in `0..<max(n, 1)`.
   public mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
+
+  /// `count` bytes drawn from printable ASCII, quotes and escapes, NUL, tab, CR, ESC, pieces of
+  /// UTF-8 sequences (of `é` and the Kelvin sign) and 0xFF, so not always valid UTF-8.
+  public mutating func hostileBytes(count: Int) -> [UInt8] {
+    let alphabet: [UInt8] = Array("abz-09./:=\"\\ ".utf8) + [0, 9, 13, 0x1B, 0xC3, 0xA9, 0xE2, 0x84, 0xAA, 0xFF]
+    return (0..<max(count, 0)).map { _ in alphabet[below(alphabet.count)] }
+  }
 }
