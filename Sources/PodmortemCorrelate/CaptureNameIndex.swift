@@ -9,7 +9,7 @@ import PodmortemText
 /// up in an open-addressed table of the names' places keyed on a few of their bytes and checked
 /// with one `memcmp`, not hashed whole as a `Dictionary` key would be. Built once, never freed.
 struct CaptureNameIndex: @unchecked Sendable {
-  /// How many names a one-byte form can stand for (`PackedLog`'s forms from `first` up).
+  /// How many names a one-byte form can stand for (`PackedLog`'s `Form.named` and the bytes above it).
   static let most = 192
   /// The table's size: a power of two over twice the most names, so a probe ends soon.
   private static let slotCount = 512
@@ -23,22 +23,15 @@ struct CaptureNameIndex: @unchecked Sendable {
   /// `slotCount` places: a name's index plus one, 0 for none.
   private let slots: UnsafeMutablePointer<UInt8>
 
-  /// The shipped names a form stands for, at their places. Only pointers are held by the index
-  /// itself, so a look-up retains nothing.
-  static let names = distinct(PatternCatalog.shippedCaptureNames)
+  /// The shipped names a form stands for, at their places (as many as a form can stand for).
+  /// Only pointers are held by the index itself, so a look-up retains nothing.
+  static let names = Array(PatternCatalog.shippedCaptureNames.prefix(most))
   static let shipped = CaptureNameIndex(names)
 
-  /// Each name once (the first place kept), as many as a form can stand for.
-  static func distinct(_ all: [String]) -> [String] {
-    var list: [String] = []
-    for name in all where list.count < most && !list.contains(where: { Array($0.utf8) == Array(name.utf8) }) {
-      list.append(name)
-    }
-    return list
-  }
-
-  /// The index of `list`, which `distinct` gave.
-  init(_ list: [String]) {
+  /// The index of `list`'s first `most` names. A name given twice is found at its first place
+  /// (the first inserted is the first probed), and either place reads back the same bytes.
+  init(_ all: [String]) {
+    let list = Array(all.prefix(Self.most))
     count = list.count
     let total = list.reduce(0) { $0 + $1.utf8.count }
     bytes = .allocate(capacity: max(1, total))

@@ -506,9 +506,9 @@ package struct PackedLog: Hashable, Sendable {
       at += bytes.count
     }
 
-    /// The line: as its klog header's parts (`Form.klog`: the severity byte, the date and time's
-    /// digits as a number in seven bytes, the id, the file's count and bytes, the line number)
-    /// and its body's count and bytes, when `KlogHeaderForm` rebuilds the header byte for byte;
+    /// The line: as its klog header's parts (`Form.klog`: their size with the body's, the
+    /// severity byte, the date and time's digits as a number in seven bytes, the id, the file's
+    /// count and bytes, the line number) and its body's bytes, when `KlogHeaderForm` rebuilds the header byte for byte;
     /// else as its bytes. Which is a function of the line's bytes alone, and the form is always
     /// the shorter (a header is at least 35 bytes, its parts at most 24 and the file's).
     mutating func putLine() {
@@ -516,14 +516,19 @@ package struct PackedLog: Hashable, Sendable {
         putBytes(line)
         return
       }
+      // The parts' size first, so a reading that does not need the line steps over it at once.
+      let bodyCount = line.count - h.bodyStart
+      let size =
+        8 + Self.countSize(Int(h.pid)) + Self.countSize(h.file.count) + h.file.count
+        + Self.countSize(Int(h.fileLine)) + bodyCount
       byte(Form.klog.rawValue)
+      count(size)
       byte(h.severity)
       for k in 0..<7 { byte(UInt8(truncatingIfNeeded: h.digits >> (8 * UInt64(k)))) }
       unsigned(UInt(h.pid))
       count(h.file.count)
       putRaw(UnsafeBufferPointer(rebasing: line[h.file]))
       unsigned(UInt(h.fileLine))
-      count(line.count - h.bodyStart)
       putRaw(UnsafeBufferPointer(rebasing: line[h.bodyStart...]))
     }
 
@@ -692,8 +697,9 @@ package struct PackedLog: Hashable, Sendable {
     case slice(offset: Int, count: Int)
     /// Bytes of the line, from `offset`, `count` long, unescaped (`unescape`).
     case escaped(offset: Int, count: Int)
-    /// A line written as its klog header's parts and its body (`Form.klog`).
-    case klog(KlogLine)
+    /// A line written as its klog header's parts and its body (`Form.klog`), from `start` to
+    /// `end` in `bytes` (read by `klogLine` only when the line is).
+    case klog(start: Int, end: Int)
     /// The shipped capture name at this place (`CaptureNameIndex.names`).
     case named(Int)
   }
@@ -714,24 +720,23 @@ package struct PackedLog: Hashable, Sendable {
     }
   }
 
-  /// The klog line whose parts begin at `i` (after the form), and `i` moved past it; nil when
-  /// the bytes end too soon (they never do: `encode` wrote them).
-  private func klogLine(_ i: inout Int) -> KlogLine? {
-    guard bytes.count - i >= 8 else { return nil }
+  /// The klog line whose parts are from `start` to `end`; nil when the bytes end too soon (they
+  /// never do: `encode` wrote them).
+  private func klogLine(start: Int, end: Int) -> KlogLine? {
+    var i = start
+    guard start >= 0, end <= bytes.count, end - i >= 8 else { return nil }
     let severity = bytes[i]
     var digits: UInt64 = 0
     for k in 0..<7 { digits |= UInt64(bytes[i + 1 + k]) << (8 * UInt64(k)) }
     i += 8
     let pid = UInt64(unsigned(&i))
     let fileCount = count(&i)
-    guard fileCount >= 0, fileCount <= bytes.count - i else { return nil }
+    guard fileCount >= 0, fileCount <= end - i else { return nil }
     let file = i..<(i + fileCount)
     i += fileCount
     let fileLine = UInt64(unsigned(&i))
-    let bodyCount = count(&i)
-    guard bodyCount >= 0, bodyCount <= bytes.count - i else { return nil }
-    let body = i..<(i + bodyCount)
-    i += bodyCount
+    guard i <= end else { return nil }
+    let body = i..<end
     return KlogLine(severity: severity, digits: digits, pid: pid, file: file, fileLine: fileLine, body: body)
   }
 
@@ -782,15 +787,45 @@ package struct PackedLog: Hashable, Sendable {
       let offset = count(&i)
       return .escaped(offset: offset, count: count(&i))
     case .text: return .text
-    case .klog: return klogLine(&i).map { .klog($0) } ?? .absent
+    case .klog:
+      let n = count(&i)
+      guard n >= 0, n <= bytes.count - i else { return .absent }
+      defer { i += n }
+      return .klog(start: i, end: i + n)
     case .named: return .named(name)
     case .absent, nil: return .absent
     }
   }
 
-  /// The string at `slot`: the line's strings (`.lineEnd`, `.slice`, `.escaped`) read in `line`,
-  /// the line's bytes (`withLine`); `.text` is `text`. Reads what `string(_:line:text:)` returns.
-  private func resolve(_ slot: Slot, line: UnsafeBufferPointer<UInt8>?, text: Slot?) -> String? {
+  /// The line as a reading sees it: `body`, the bytes from `shift` on (the whole line when it
+  /// is written as its bytes; a klog line's body after its header), and the line's slot, to
+  /// rebuild the whole line only for a string that reaches into the header (`withBytes`). A
+  /// klog record's strings lie in its body, so a reading copies and formats nothing for them.
+  private struct LineView {
+    var body: UnsafeBufferPointer<UInt8>
+    var shift: Int
+    var line: Slot
+  }
+
+  /// `body` given `n` bytes of the line from `offset`, nil when the line has no such bytes: the
+  /// same bytes, and the same answer, as the whole line's `offset..<(offset + n)`.
+  private func withBytes<T>(
+    _ view: LineView, _ offset: Int, _ n: Int, _ body: (UnsafeBufferPointer<UInt8>) -> T?
+  ) -> T? {
+    if offset >= view.shift {
+      let o = offset - view.shift
+      guard o <= view.body.count, n <= view.body.count - o else { return nil }
+      return body(UnsafeBufferPointer(rebasing: view.body[o..<(o + n)]))
+    }
+    return withWholeLine(view.line) { l in
+      guard offset <= l.count, n <= l.count - offset else { return nil }
+      return body(UnsafeBufferPointer(rebasing: l[offset..<(offset + n)]))
+    }
+  }
+
+  /// The string at `slot`: the line's strings (`.lineEnd`, `.slice`, `.escaped`) read in `line`
+  /// (`withLine`); `.text` is `text`. Reads what `string(_:line:text:)` returns.
+  private func resolve(_ slot: Slot, line: LineView?, text: Slot?) -> String? {
     switch slot {
     case .absent: return nil
     case .bytes(let start, let n):
@@ -798,37 +833,61 @@ package struct PackedLog: Hashable, Sendable {
         String(decoding: UnsafeBufferPointer(rebasing: b[start..<(start + n)]), as: UTF8.self)
       }
     case .lineEnd(let n):
-      guard let l = line else { return nil }
-      return String(decoding: UnsafeBufferPointer(rebasing: l[(l.count - min(n, l.count))...]), as: UTF8.self)
+      guard let view = line else { return nil }
+      if n <= view.body.count {
+        return String(decoding: UnsafeBufferPointer(rebasing: view.body[(view.body.count - n)...]), as: UTF8.self)
+      }
+      return withWholeLine(view.line) { l in
+        String(decoding: UnsafeBufferPointer(rebasing: l[(l.count - min(n, l.count))...]), as: UTF8.self)
+      }
     case .slice(let offset, let n):
-      guard let l = line, offset <= l.count, n <= l.count - offset else { return nil }
-      return String(decoding: UnsafeBufferPointer(rebasing: l[offset..<(offset + n)]), as: UTF8.self)
+      guard let view = line else { return nil }
+      return withBytes(view, offset, n) { String(decoding: $0, as: UTF8.self) }
     case .escaped(let offset, let n):
-      guard let l = line, offset <= l.count, n <= l.count - offset else { return nil }
-      return PackedLog.unescape(UnsafeBufferPointer(rebasing: l[offset..<(offset + n)]))
+      guard let view = line else { return nil }
+      return withBytes(view, offset, n) { PackedLog.unescape($0) }
     case .text:
       guard let text else { return nil }
       return resolve(text, line: line, text: nil) ?? ""
-    case .klog(let k): return string(k)
+    case .klog(let start, let end): return klogLine(start: start, end: end).map { string($0) }
     case .named(let i): return i < CaptureNameIndex.names.count ? CaptureNameIndex.names[i] : ""
     }
   }
 
-  /// `body` given the bytes of the line at `line` (the record's first string: `.bytes`, `.klog`,
-  /// rebuilt once for the whole reading, or absent: the empty line `record` reads then).
-  private func withLine<T>(_ line: Slot, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+  /// `body` given the line at `line` (the record's first string: `.bytes`, `.klog`, or absent:
+  /// the empty line `record` reads then) as a `LineView`: its bytes where they are, or a klog
+  /// line's body, its header not rebuilt.
+  private func withLine<T>(_ line: Slot, _ body: (LineView) -> T) -> T {
+    switch line {
+    case .bytes(let start, let n):
+      return bytes.withUnsafeBufferPointer { b in
+        body(LineView(body: UnsafeBufferPointer(rebasing: b[start..<(start + n)]), shift: 0, line: line))
+      }
+    case .klog(let start, let end):
+      guard let k = klogLine(start: start, end: end) else { break }
+      return bytes.withUnsafeBufferPointer { b in
+        body(LineView(body: UnsafeBufferPointer(rebasing: b[k.body]), shift: k.count - k.body.count, line: line))
+      }
+    default: break
+    }
+    return body(LineView(body: UnsafeBufferPointer(start: nil, count: 0), shift: 0, line: .absent))
+  }
+
+  /// `body` given the whole line's bytes: a klog line rebuilt (`KlogHeaderForm.write`).
+  private func withWholeLine<T>(_ line: Slot, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
     switch line {
     case .bytes(let start, let n):
       return bytes.withUnsafeBufferPointer { b in body(UnsafeBufferPointer(rebasing: b[start..<(start + n)])) }
-    case .klog(let k):
+    case .klog(let start, let end):
+      guard let k = klogLine(start: start, end: end) else { break }
       return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: k.count) { room in
         guard let base = room.baseAddress else { return body(UnsafeBufferPointer(room)) }
         write(k, into: base)
         return body(UnsafeBufferPointer(room))
       }
-    default:
-      return body(UnsafeBufferPointer(start: nil, count: 0))
+    default: break
     }
+    return body(UnsafeBufferPointer(start: nil, count: 0))
   }
 
   /// Whether the string at `slot` (a capture's or a field's key: never `.text`) is `key`,
@@ -836,11 +895,7 @@ package struct PackedLog: Hashable, Sendable {
   /// and compared (another spelling can be canonically equivalent: a Kelvin sign is a `K`).
   /// `asciiKey` is `key`'s bytes when they are all ASCII, else nil: looked at once per reading,
   /// not once per pair.
-  private func slot(
-    _ slot: Slot, line: UnsafeBufferPointer<UInt8>, is key: String, asciiKey: UnsafeBufferPointer<UInt8>?
-  )
-    -> Bool
-  {
+  private func slot(_ slot: Slot, line: LineView, is key: String, asciiKey: UnsafeBufferPointer<UInt8>?) -> Bool {
     let answer: Bool? = asciiKey.flatMap { k in
       func same(_ s: UnsafeBufferPointer<UInt8>) -> Bool? {
         guard s.allSatisfy({ $0 < 0x80 }) else { return nil }
@@ -851,8 +906,7 @@ package struct PackedLog: Hashable, Sendable {
       case .bytes(let start, let n):
         return bytes.withUnsafeBufferPointer { b in same(UnsafeBufferPointer(rebasing: b[start..<(start + n)])) }
       case .slice(let offset, let n):
-        guard offset <= line.count, n <= line.count - offset else { return nil }
-        return same(UnsafeBufferPointer(rebasing: line[offset..<(offset + n)]))
+        return withBytes(line, offset, n) { same($0) }
       case .named(let i):
         return same(CaptureNameIndex.shipped.bytes(at: i))
       case .lineEnd, .text, .escaped, .klog: return nil
@@ -1059,7 +1113,11 @@ package struct PackedLog: Hashable, Sendable {
         return PackedLog.unescape(UnsafeBufferPointer(rebasing: l[offset..<(offset + n)]))
       }
     case .text: return text
-    case .klog: return klogLine(&i).map { string($0) }
+    case .klog:
+      let n = count(&i)
+      guard n >= 0, n <= bytes.count - i else { return nil }
+      defer { i += n }
+      return klogLine(start: i, end: i + n).map { string($0) }
     case .named: return name < CaptureNameIndex.names.count ? CaptureNameIndex.names[name] : ""
     case .absent, nil: return nil
     }

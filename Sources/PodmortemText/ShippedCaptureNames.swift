@@ -5,7 +5,7 @@ extension PatternCatalog {
   /// ingestor adds itself (`podUID`, `containerID`, `podName`, `namespace`). Sorted, each once.
   /// A kept record writes a capture's name as its place here, one byte instead of the name
   /// (docs/architecture.md "Memory of the kubelet-log run"); a name not here keeps its bytes,
-  /// so the list is only ever a saving, and `ShippedCaptureNamesTests` holds it to the patterns.
+  /// so the list is only ever a saving; `PackedCompactFormsTests` holds it to the patterns.
   package static let shippedCaptureNames: [String] = [
     "action", "after", "apiVersion", "available", "backoff", "cgroup", "cmd", "code", "conditions", "configError",
     "constraint", "container", "containerID", "crash", "data", "detail", "error", "escaped", "event", "event.action",
