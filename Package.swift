@@ -34,7 +34,7 @@ let package = Package(
       name: "PodmortemIngest",
       dependencies: ["PodmortemModel", "PodmortemInput", "PodmortemText", .product(name: "Yams", package: "Yams")]
     ),
-    .target(name: "PodmortemCorrelate", dependencies: ["PodmortemModel"]),
+    .target(name: "PodmortemCorrelate", dependencies: ["PodmortemModel", "PodmortemText"]),
     .target(name: "PodmortemDiagnose", dependencies: ["PodmortemModel", "PodmortemText", "PodmortemCorrelate"]),
     .target(
       name: "PodmortemReport", dependencies: ["PodmortemModel", "PodmortemText", "PodmortemCorrelate", "PodmortemDiagnose"]

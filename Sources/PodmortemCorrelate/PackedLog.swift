@@ -29,8 +29,11 @@ package struct PackedLog: Hashable, Sendable {
 
   /// How a string is written: absent, as its bytes, as the end of the line's text (its length
   /// only), as the record's text (nothing more), as bytes the line's text holds at an offset
-  /// (the offset and the length: a field's value, a capture, the pod's name), or as bytes the
-  /// line holds escaped (`escaped`: the offset and the length of the escaped bytes).
+  /// (the offset and the length: a field's value, a capture, the pod's name), as bytes the
+  /// line holds escaped (`escaped`: the offset and the length of the escaped bytes), or, for the
+  /// line, as a klog header's parts and the body's bytes (`klog`, `KlogHeaderForm`). A form byte
+  /// of `named` or more is a capture's name, the shipped one at that place past `named`
+  /// (`CaptureNameIndex`).
   private enum Form: UInt8 {
     case absent = 0
     case bytes = 1
@@ -38,6 +41,8 @@ package struct PackedLog: Hashable, Sendable {
     case text = 3
     case slice = 4
     case escaped = 5
+    case klog = 6
+    case named = 64
   }
 
   /// A klog line quotes its message and values as Go does (`strconv.Quote`), so a string with a
@@ -132,7 +137,7 @@ package struct PackedLog: Hashable, Sendable {
   }
 
   package init(_ r: borrowing LogRecord) {
-    self.init(r, bytes: Self.encoded(r) { Array($0) })
+    self.init(r, bytes: Self.encoded(r, compact: true) { Array($0) })
   }
 
   /// `r`'s scalar fields beside `bytes`, its encoding.
@@ -206,15 +211,21 @@ package struct PackedLog: Hashable, Sendable {
   /// (callgrind, docs/architecture.md "Speed of the kubelet-log path"). Only when the encoding
   /// does not fit is it written again into room of `bound(r)`. Both give the same bytes: the
   /// encoding is a function of the record, not of the room (`PackedEncodingTests`).
-  private static func encoded<T>(_ r: borrowing LogRecord, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+  ///
+  /// `compact` writes the line's klog header and the captures' shipped names in their short forms
+  /// (`Form.klog`, `Form.named`); every record is packed so. Without it the encoding is the one
+  /// before those forms, which `ReferencePackedEncoding` keeps (`PackedEncodingTests`).
+  private static func encoded<T>(
+    _ r: borrowing LogRecord, compact: Bool, _ body: (UnsafeBufferPointer<UInt8>) -> T
+  ) -> T {
     if r.evidence.text.utf8.count <= stackLine {
       let done: T? = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: stackRoom) { room in
-        guard let written = encode(r, into: room) else { return nil }
+        guard let written = encode(r, into: room, compact: compact) else { return nil }
         return body(UnsafeBufferPointer(rebasing: room[..<written]))
       }
       if let done { return done }
     }
-    return encodedInBound(r, body)
+    return encodedInBound(r, compact: compact, body)
   }
 
   /// `encoded`'s room on the stack, and the longest line it is tried for (a longer line leaves
@@ -223,30 +234,35 @@ package struct PackedLog: Hashable, Sendable {
   static let stackLine = 512
 
   /// `r`'s encoding written into room of `bound(r)` bytes, which always holds it.
-  private static func encodedInBound<T>(_ r: borrowing LogRecord, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+  private static func encodedInBound<T>(
+    _ r: borrowing LogRecord, compact: Bool, _ body: (UnsafeBufferPointer<UInt8>) -> T
+  ) -> T {
     withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bound(r)) { room in
-      guard let written = encode(r, into: room) else { preconditionFailure("an encoding exceeds its bound") }
+      guard let written = encode(r, into: room, compact: compact) else {
+        preconditionFailure("an encoding exceeds its bound")
+      }
       return body(UnsafeBufferPointer(rebasing: room[..<written]))
     }
   }
 
   /// `r`'s encoding as `encoded` writes it (`stack`) or as written into room of `bound(r)`
   /// alone, what every record was written into before: the two are compared by the tests.
-  static func encoding(_ r: LogRecord, stack: Bool) -> [UInt8] {
-    stack ? encoded(r) { Array($0) } : encodedInBound(r) { Array($0) }
+  static func encoding(_ r: LogRecord, stack: Bool, compact: Bool = true) -> [UInt8] {
+    stack
+      ? encoded(r, compact: compact) { Array($0) } : encodedInBound(r, compact: compact) { Array($0) }
   }
 
   /// `r`'s encoding written into room of `room` bytes, nil when it does not fit there: what
   /// `encode` answers for every room, which the tests compare near the end of the room too.
-  static func encoding(_ r: LogRecord, room: Int) -> [UInt8]? {
+  static func encoding(_ r: LogRecord, room: Int, compact: Bool = true) -> [UInt8]? {
     withUnsafeTemporaryAllocation(of: UInt8.self, capacity: room) { buffer in
-      encode(r, into: buffer).map { Array(UnsafeBufferPointer(rebasing: buffer[..<$0])) }
+      encode(r, into: buffer, compact: compact).map { Array(UnsafeBufferPointer(rebasing: buffer[..<$0])) }
     }
   }
 
   /// At least the size of `r`'s encoding: each string as its bytes (a form byte, a count of at
-  /// most 10 bytes, the bytes; a string is written otherwise only when that is shorter) and each
-  /// count of at most 10 bytes.
+  /// most 10 bytes, the bytes; a string is written otherwise only when that is shorter: a klog
+  /// header's form and a name's are too) and each count of at most 10 bytes.
   private static func bound(_ r: borrowing LogRecord) -> Int {
     func most(_ s: String?) -> Int { s.map { 11 + $0.utf8.count } ?? 1 }
     var n = most(r.evidence.text) + most(r.text) + most(r.message) + most(r.severity) + most(r.node)
@@ -267,7 +283,7 @@ package struct PackedLog: Hashable, Sendable {
     // copied first, so no other value changes).
     var buffer = bytes
     bytes = []
-    Self.encoded(r) { encoding in
+    Self.encoded(r, compact: true) { encoding in
       if buffer.capacity >= encoding.count, buffer.capacity <= 2 * encoding.count + 256 {
         buffer.removeAll(keepingCapacity: true)
         buffer.append(contentsOf: encoding)
@@ -297,7 +313,12 @@ package struct PackedLog: Hashable, Sendable {
   /// parser takes them from the line in order, so most are found at once), the other strings in
   /// the record's text. Any place holding the same bytes gives back the same string, so the
   /// encoding stays a function of the record.
-  private static func encode(_ r: borrowing LogRecord, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int? {
+  ///
+  /// `compact`: the line as its klog header's parts when it has one (`Writer.putLine`), and a
+  /// capture's name as its place among the shipped names when it is one (`Writer.putName`).
+  private static func encode(
+    _ r: borrowing LogRecord, into buffer: UnsafeMutableBufferPointer<UInt8>, compact: Bool
+  ) -> Int? {
     // The three strings' bytes read where they are (`withUTF8` below), not through the mutating
     // `String.withUTF8` on a copy of each, a retain and a release apiece.
     let text = r.text
@@ -313,7 +334,7 @@ package struct PackedLog: Hashable, Sendable {
         w.put(pasted.source)
         w.unsigned(UInt(bitPattern: pasted.line))
       }
-      w.put(r.evidence.text)
+      if compact { w.putLine() } else { w.put(r.evidence.text) }
       if w.full { return nil }
       let textCount = text.utf8.count
       let lineEnd = PackedLog.withUTF8(text) { t in
@@ -342,7 +363,7 @@ package struct PackedLog: Hashable, Sendable {
       w.count(r.captures.count)
       r.captures.withUnsafeBufferPointer { captures in
         for i in captures.indices {
-          w.put(captures[i].key)
+          if compact { w.putName(captures[i].key) } else { w.put(captures[i].key) }
           w.put(captures[i].value, within: textStart)
         }
       }
@@ -470,6 +491,11 @@ package struct PackedLog: Hashable, Sendable {
     private mutating func putBytes(_ bytes: UnsafeBufferPointer<UInt8>) {
       byte(Form.bytes.rawValue)
       count(bytes.count)
+      putRaw(bytes)
+    }
+
+    /// `bytes` as they are, with no form or count.
+    private mutating func putRaw(_ bytes: UnsafeBufferPointer<UInt8>) {
       guard let from = bytes.baseAddress, bytes.count > 0 else { return }
       guard bytes.count <= buffer.count - at else {
         full = true
@@ -478,6 +504,44 @@ package struct PackedLog: Hashable, Sendable {
       guard let base = buffer.baseAddress else { return }
       UnsafeMutableRawPointer(base + at).copyMemory(from: from, byteCount: bytes.count)
       at += bytes.count
+    }
+
+    /// The line: as its klog header's parts (`Form.klog`: their size with the body's, the
+    /// severity byte, the date and time's digits as a number in seven bytes, the id, the file's
+    /// count and bytes, the line number) and its body's bytes, when `KlogHeaderForm` rebuilds the header byte for byte;
+    /// else as its bytes. Which is a function of the line's bytes alone, and the form is always
+    /// the shorter (a header is at least 35 bytes, its parts at most 24 and the file's).
+    mutating func putLine() {
+      guard let h = KlogHeaderForm.parse(line) else {
+        putBytes(line)
+        return
+      }
+      // The parts' size first, so a reading that does not need the line steps over it at once.
+      let bodyCount = line.count - h.bodyStart
+      let size =
+        8 + Self.countSize(Int(h.pid)) + Self.countSize(h.file.count) + h.file.count
+        + Self.countSize(Int(h.fileLine)) + bodyCount
+      byte(Form.klog.rawValue)
+      count(size)
+      byte(h.severity)
+      for k in 0..<7 { byte(UInt8(truncatingIfNeeded: h.digits >> (8 * UInt64(k)))) }
+      unsigned(UInt(h.pid))
+      count(h.file.count)
+      putRaw(UnsafeBufferPointer(rebasing: line[h.file]))
+      unsigned(UInt(h.fileLine))
+      putRaw(UnsafeBufferPointer(rebasing: line[h.bodyStart...]))
+    }
+
+    /// A capture's name: one byte, `Form.named` plus its place, when it is a shipped name
+    /// (`CaptureNameIndex`); else as its bytes.
+    mutating func putName(_ name: String) {
+      PackedLog.withUTF8(name) { bytes in
+        if let i = CaptureNameIndex.shipped.index(of: bytes) {
+          byte(Form.named.rawValue &+ UInt8(truncatingIfNeeded: i))
+        } else {
+          putBytes(bytes)
+        }
+      }
     }
 
     /// `string` as where the line holds its bytes at or after `from`, when they are there and
@@ -633,12 +697,82 @@ package struct PackedLog: Hashable, Sendable {
     case slice(offset: Int, count: Int)
     /// Bytes of the line, from `offset`, `count` long, unescaped (`unescape`).
     case escaped(offset: Int, count: Int)
+    /// A line written as its klog header's parts and its body (`Form.klog`), from `start` to
+    /// `end` in `bytes` (read by `klogLine` only when the line is).
+    case klog(start: Int, end: Int)
+    /// The shipped capture name at this place (`CaptureNameIndex.names`).
+    case named(Int)
+  }
+
+  /// A line written as its klog header's parts (`Writer.putLine`), read: the parts, where the
+  /// file's and the body's bytes are in `bytes`, and the line's size.
+  private struct KlogLine {
+    var severity: UInt8
+    var digits: UInt64
+    var pid: UInt64
+    var file: Range<Int>
+    var fileLine: UInt64
+    var body: Range<Int>
+
+    /// The line's size, header and body.
+    var count: Int {
+      KlogHeaderForm.count(pid: pid, fileCount: file.count, fileLine: fileLine) + body.count
+    }
+  }
+
+  /// The klog line whose parts are from `start` to `end`; nil when the bytes end too soon (they
+  /// never do: `encode` wrote them).
+  private func klogLine(start: Int, end: Int) -> KlogLine? {
+    var i = start
+    guard start >= 0, end <= bytes.count, end - i >= 8 else { return nil }
+    let severity = bytes[i]
+    var digits: UInt64 = 0
+    for k in 0..<7 { digits |= UInt64(bytes[i + 1 + k]) << (8 * UInt64(k)) }
+    i += 8
+    let pid = UInt64(unsigned(&i))
+    let fileCount = count(&i)
+    guard fileCount >= 0, fileCount <= end - i else { return nil }
+    let file = i..<(i + fileCount)
+    i += fileCount
+    let fileLine = UInt64(unsigned(&i))
+    guard i <= end else { return nil }
+    let body = i..<end
+    return KlogLine(severity: severity, digits: digits, pid: pid, file: file, fileLine: fileLine, body: body)
+  }
+
+  /// Writes the klog line `k` into `out` (room of `k.count` bytes).
+  private func write(_ k: KlogLine, into out: UnsafeMutablePointer<UInt8>) {
+    bytes.withUnsafeBufferPointer { b in
+      let end = KlogHeaderForm.write(
+        severity: k.severity, digits: k.digits, pid: k.pid, file: UnsafeBufferPointer(rebasing: b[k.file]),
+        fileLine: k.fileLine, into: out)
+      if let from = b.baseAddress, !k.body.isEmpty {
+        end.initialize(from: from + k.body.lowerBound, count: k.body.count)
+      }
+    }
+  }
+
+  /// The klog line `k` as a `String`.
+  private func string(_ k: KlogLine) -> String {
+    String(unsafeUninitializedCapacity: k.count) { out in
+      guard let base = out.baseAddress else { return 0 }
+      write(k, into: base)
+      return k.count
+    }
+  }
+
+  /// The form at `i`: a `Form`, or `Form.named` for every name's byte (nil for no form).
+  @inline(__always)
+  private func form(at i: Int) -> (Form?, name: Int) {
+    let b = bytes[i]
+    if b >= Form.named.rawValue { return (.named, Int(b &- Form.named.rawValue)) }
+    return (Form(rawValue: b), 0)
   }
 
   /// The slot at `i`, and `i` moved past it.
   private func slot(_ i: inout Int) -> Slot {
     guard i < bytes.count else { return .absent }
-    let form = Form(rawValue: bytes[i])
+    let (form, name) = form(at: i)
     i += 1
     switch form {
     case .bytes:
@@ -653,13 +787,45 @@ package struct PackedLog: Hashable, Sendable {
       let offset = count(&i)
       return .escaped(offset: offset, count: count(&i))
     case .text: return .text
+    case .klog:
+      let n = count(&i)
+      guard n >= 0, n <= bytes.count - i else { return .absent }
+      defer { i += n }
+      return .klog(start: i, end: i + n)
+    case .named: return .named(name)
     case .absent, nil: return .absent
     }
   }
 
-  /// The string at `slot`: the line's strings (`.lineEnd`, `.slice`) read in `line`, `.text` is
-  /// `text`. Reads what `string(_:line:text:)` returns.
-  private func resolve(_ slot: Slot, line: Slot?, text: Slot?) -> String? {
+  /// The line as a reading sees it: `body`, the bytes from `shift` on (the whole line when it
+  /// is written as its bytes; a klog line's body after its header), and the line's slot, to
+  /// rebuild the whole line only for a string that reaches into the header (`withBytes`). A
+  /// klog record's strings lie in its body, so a reading copies and formats nothing for them.
+  private struct LineView {
+    var body: UnsafeBufferPointer<UInt8>
+    var shift: Int
+    var line: Slot
+  }
+
+  /// `body` given `n` bytes of the line from `offset`, nil when the line has no such bytes: the
+  /// same bytes, and the same answer, as the whole line's `offset..<(offset + n)`.
+  private func withBytes<T>(
+    _ view: LineView, _ offset: Int, _ n: Int, _ body: (UnsafeBufferPointer<UInt8>) -> T?
+  ) -> T? {
+    if offset >= view.shift {
+      let o = offset - view.shift
+      guard o <= view.body.count, n <= view.body.count - o else { return nil }
+      return body(UnsafeBufferPointer(rebasing: view.body[o..<(o + n)]))
+    }
+    return withWholeLine(view.line) { l in
+      guard offset <= l.count, n <= l.count - offset else { return nil }
+      return body(UnsafeBufferPointer(rebasing: l[offset..<(offset + n)]))
+    }
+  }
+
+  /// The string at `slot`: the line's strings (`.lineEnd`, `.slice`, `.escaped`) read in `line`
+  /// (`withLine`); `.text` is `text`. Reads what `string(_:line:text:)` returns.
+  private func resolve(_ slot: Slot, line: LineView?, text: Slot?) -> String? {
     switch slot {
     case .absent: return nil
     case .bytes(let start, let n):
@@ -667,35 +833,61 @@ package struct PackedLog: Hashable, Sendable {
         String(decoding: UnsafeBufferPointer(rebasing: b[start..<(start + n)]), as: UTF8.self)
       }
     case .lineEnd(let n):
-      guard let line else { return nil }
-      return lineBytes(line) { l in
+      guard let view = line else { return nil }
+      if n <= view.body.count {
+        return String(decoding: UnsafeBufferPointer(rebasing: view.body[(view.body.count - n)...]), as: UTF8.self)
+      }
+      return withWholeLine(view.line) { l in
         String(decoding: UnsafeBufferPointer(rebasing: l[(l.count - min(n, l.count))...]), as: UTF8.self)
       }
     case .slice(let offset, let n):
-      guard let line else { return nil }
-      return lineBytes(line) { l in
-        guard offset <= l.count, n <= l.count - offset else { return nil }
-        return String(decoding: UnsafeBufferPointer(rebasing: l[offset..<(offset + n)]), as: UTF8.self)
-      }
+      guard let view = line else { return nil }
+      return withBytes(view, offset, n) { String(decoding: $0, as: UTF8.self) }
     case .escaped(let offset, let n):
-      guard let line else { return nil }
-      return lineBytes(line) { l in
-        guard offset <= l.count, n <= l.count - offset else { return nil }
-        return PackedLog.unescape(UnsafeBufferPointer(rebasing: l[offset..<(offset + n)]))
-      }
+      guard let view = line else { return nil }
+      return withBytes(view, offset, n) { PackedLog.unescape($0) }
     case .text:
       guard let text else { return nil }
       return resolve(text, line: line, text: nil) ?? ""
+    case .klog(let start, let end): return klogLine(start: start, end: end).map { string($0) }
+    case .named(let i): return i < CaptureNameIndex.names.count ? CaptureNameIndex.names[i] : ""
     }
   }
 
-  /// `body` given the bytes of the line at `line` (the record's first string, `.bytes` or
-  /// absent: the empty line `record` reads then).
-  private func lineBytes<T>(_ line: Slot, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
-    bytes.withUnsafeBufferPointer { b in
-      guard case .bytes(let start, let n) = line else { return body(UnsafeBufferPointer(rebasing: b[0..<0])) }
-      return body(UnsafeBufferPointer(rebasing: b[start..<(start + n)]))
+  /// `body` given the line at `line` (the record's first string: `.bytes`, `.klog`, or absent:
+  /// the empty line `record` reads then) as a `LineView`: its bytes where they are, or a klog
+  /// line's body, its header not rebuilt.
+  private func withLine<T>(_ line: Slot, _ body: (LineView) -> T) -> T {
+    switch line {
+    case .bytes(let start, let n):
+      return bytes.withUnsafeBufferPointer { b in
+        body(LineView(body: UnsafeBufferPointer(rebasing: b[start..<(start + n)]), shift: 0, line: line))
+      }
+    case .klog(let start, let end):
+      guard let k = klogLine(start: start, end: end) else { break }
+      return bytes.withUnsafeBufferPointer { b in
+        body(LineView(body: UnsafeBufferPointer(rebasing: b[k.body]), shift: k.count - k.body.count, line: line))
+      }
+    default: break
     }
+    return body(LineView(body: UnsafeBufferPointer(start: nil, count: 0), shift: 0, line: .absent))
+  }
+
+  /// `body` given the whole line's bytes: a klog line rebuilt (`KlogHeaderForm.write`).
+  private func withWholeLine<T>(_ line: Slot, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+    switch line {
+    case .bytes(let start, let n):
+      return bytes.withUnsafeBufferPointer { b in body(UnsafeBufferPointer(rebasing: b[start..<(start + n)])) }
+    case .klog(let start, let end):
+      guard let k = klogLine(start: start, end: end) else { break }
+      return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: k.count) { room in
+        guard let base = room.baseAddress else { return body(UnsafeBufferPointer(room)) }
+        write(k, into: base)
+        return body(UnsafeBufferPointer(room))
+      }
+    default: break
+    }
+    return body(UnsafeBufferPointer(start: nil, count: 0))
   }
 
   /// Whether the string at `slot` (a capture's or a field's key: never `.text`) is `key`,
@@ -703,7 +895,7 @@ package struct PackedLog: Hashable, Sendable {
   /// and compared (another spelling can be canonically equivalent: a Kelvin sign is a `K`).
   /// `asciiKey` is `key`'s bytes when they are all ASCII, else nil: looked at once per reading,
   /// not once per pair.
-  private func slot(_ slot: Slot, line: Slot, is key: String, asciiKey: UnsafeBufferPointer<UInt8>?) -> Bool {
+  private func slot(_ slot: Slot, line: LineView, is key: String, asciiKey: UnsafeBufferPointer<UInt8>?) -> Bool {
     let answer: Bool? = asciiKey.flatMap { k in
       func same(_ s: UnsafeBufferPointer<UInt8>) -> Bool? {
         guard s.allSatisfy({ $0 < 0x80 }) else { return nil }
@@ -714,11 +906,10 @@ package struct PackedLog: Hashable, Sendable {
       case .bytes(let start, let n):
         return bytes.withUnsafeBufferPointer { b in same(UnsafeBufferPointer(rebasing: b[start..<(start + n)])) }
       case .slice(let offset, let n):
-        return lineBytes(line) { l in
-          guard offset <= l.count, n <= l.count - offset else { return nil }
-          return same(UnsafeBufferPointer(rebasing: l[offset..<(offset + n)]))
-        }
-      case .lineEnd, .text, .escaped: return nil
+        return withBytes(line, offset, n) { same($0) }
+      case .named(let i):
+        return same(CaptureNameIndex.shipped.bytes(at: i))
+      case .lineEnd, .text, .escaped, .klog: return nil
       }
     }
     if let answer { return answer }
@@ -775,29 +966,42 @@ package struct PackedLog: Hashable, Sendable {
     var bytesOfKey = key
     return bytesOfKey.withUTF8 { k in
       let asciiKey = k.allSatisfy({ $0 < 0x80 }) ? k : nil
-      var i = i
-      let n = count(&i)
-      for _ in 0..<n {
-        let s = slot(&i)
-        let v = slot(&i)
-        if slot(s, line: line, is: key, asciiKey: asciiKey) { return resolve(v, line: line, text: nil) ?? "" }
+      return withLine(line) { l in
+        var i = i
+        let n = count(&i)
+        for _ in 0..<n {
+          let s = slot(&i)
+          let v = slot(&i)
+          if slot(s, line: l, is: key, asciiKey: asciiKey) { return resolve(v, line: l, text: nil) ?? "" }
+        }
+        return nil
       }
-      return nil
     }
   }
 
   /// The pairs at `i`, as `pairs(_:line:sharing:)` reads them.
   private func pairs(at i: Int, line: Slot) -> [KeyValue] {
-    var i = i
-    let n = count(&i)
-    var out: [KeyValue] = []
-    out.reserveCapacity(n)
-    for _ in 0..<n {
-      let k = slot(&i)
-      let v = slot(&i)
-      out.append(KeyValue(resolve(k, line: line, text: nil) ?? "", resolve(v, line: line, text: nil) ?? ""))
+    withLine(line) { l in
+      var i = i
+      let n = count(&i)
+      var out: [KeyValue] = []
+      out.reserveCapacity(n)
+      for _ in 0..<n {
+        let k = slot(&i)
+        let v = slot(&i)
+        out.append(KeyValue(resolve(k, line: l, text: nil) ?? "", resolve(v, line: l, text: nil) ?? ""))
+      }
+      return out
     }
-    return out
+  }
+
+  /// The string at `slot`, one of the record's eight before the pairs, read in its line.
+  private func string(_ slot: Slot, of s: Slots) -> String? {
+    switch slot {
+    case .absent: return nil
+    case .bytes, .named: return resolve(slot, line: nil, text: nil)
+    default: return withLine(s.line) { l in resolve(slot, line: l, text: s.text) }
+    }
   }
 
   // What a rule or a report reads of a record, built from the packed bytes when asked: each is
@@ -813,43 +1017,44 @@ package struct PackedLog: Hashable, Sendable {
   package var text: String {
     var i = stringsStart
     let line = slot(&i)
-    return resolve(slot(&i), line: line, text: nil) ?? ""
+    let text = slot(&i)
+    return withLine(line) { l in resolve(text, line: l, text: nil) } ?? ""
   }
 
   /// `record.message`.
   package var message: String {
     let s = slots
-    return resolve(s.message, line: s.line, text: s.text) ?? ""
+    return string(s.message, of: s) ?? ""
   }
 
   /// `record.severity`.
   package var severity: String? {
     let s = slots
-    return resolve(s.severity, line: s.line, text: s.text)
+    return string(s.severity, of: s)
   }
 
   /// `record.node`.
   package var node: String? {
     let s = slots
-    return resolve(s.node, line: s.line, text: s.text)
+    return string(s.node, of: s)
   }
 
   /// `record.namespace`.
   package var namespace: String? {
     let s = slots
-    return resolve(s.namespace, line: s.line, text: s.text)
+    return string(s.namespace, of: s)
   }
 
   /// `record.pod`.
   package var pod: String? {
     let s = slots
-    return resolve(s.pod, line: s.line, text: s.text)
+    return string(s.pod, of: s)
   }
 
   /// `record.container`.
   package var container: String? {
     let s = slots
-    return resolve(s.container, line: s.line, text: s.text)
+    return string(s.container, of: s)
   }
 
   /// `record.fields`.
@@ -880,7 +1085,7 @@ package struct PackedLog: Hashable, Sendable {
 
   private func string(_ i: inout Int, line: String?, text: String?) -> String? {
     guard i < bytes.count else { return nil }
-    let form = Form(rawValue: bytes[i])
+    let (form, name) = form(at: i)
     i += 1
     switch form {
     case .bytes:
@@ -908,6 +1113,12 @@ package struct PackedLog: Hashable, Sendable {
         return PackedLog.unescape(UnsafeBufferPointer(rebasing: l[offset..<(offset + n)]))
       }
     case .text: return text
+    case .klog:
+      let n = count(&i)
+      guard n >= 0, n <= bytes.count - i else { return nil }
+      defer { i += n }
+      return klogLine(start: i, end: i + n).map { string($0) }
+    case .named: return name < CaptureNameIndex.names.count ? CaptureNameIndex.names[name] : ""
     case .absent, nil: return nil
     }
   }

@@ -1,0 +1,161 @@
+import Foundation
+
+/// A klog line's header (`I1127 01:00:00.123456    1234 prober.go:107] `), about 45 of a kept
+/// kubelet line's 250 bytes, as a few numbers: klog writes it with the format
+/// `%c%02d%02d %02d:%02d:%02d.%06d %7d %s:%d] ` (k8s.io/klog/v2, `formatHeader`), so the
+/// severity byte, the sixteen digits of the date and time, the thread id, the file and the line
+/// number give it back byte for byte. `parse` answers only for a header that `write` rebuilds
+/// exactly: sixteen ASCII digits in their places with their punctuation, the id right-aligned in
+/// seven columns as `%7d` pads it (no leading zero, no sign, more digits and no padding past
+/// seven), a file of at most `longestFile` bytes without `:`, `]` or a space, a line number of at
+/// most nine digits without a leading zero, then `] `. Any other line (year-less or wrong widths,
+/// other padding, a Kelvin sign or NUL in a digit's place, CR, cut short) keeps its bytes
+/// (docs/architecture.md "Memory of the kubelet-log run").
+enum KlogHeaderForm {
+  /// A header read from a line: what `write` needs to rebuild it, and where the body begins.
+  struct Parts: Equatable {
+    /// The line's first byte (klog writes `I`, `W`, `E` or `F`; any byte is written back).
+    var severity: UInt8
+    /// The date and time's sixteen digits, `MMDDhhmmssuuuuuu`, as one decimal number.
+    var digits: UInt64
+    var pid: UInt64
+    /// Where the file's name lies in the line.
+    var file: Range<Int>
+    var fileLine: UInt64
+    /// Where the body (after `] `) begins.
+    var bodyStart: Int
+  }
+
+  private static let space = UInt8(ascii: " ")
+  private static let colon = UInt8(ascii: ":")
+  private static let dot = UInt8(ascii: ".")
+  private static let bracket = UInt8(ascii: "]")
+  private static let zero = UInt8(ascii: "0")
+  /// The longest file name written in the compact form (longer names keep the line's bytes).
+  static let longestFile = 200
+  /// The fewest bytes a header has: 22 for the time, 7 for the id, a space, a one-byte file, `:`,
+  /// a digit and `] `.
+  static let shortest = 35
+
+  /// The header of `l`, when `write` rebuilds it byte for byte; nil otherwise.
+  static func parse(_ l: UnsafeBufferPointer<UInt8>) -> Parts? {
+    let n = l.count
+    guard n >= shortest, let p = l.baseAddress else { return nil }
+    guard p[5] == space, p[8] == colon, p[11] == colon, p[14] == dot, p[21] == space else { return nil }
+    // The sixteen digits' runs: `MMDD`, `hh`, `mm`, `ss`, `uuuuuu`.
+    var digits: UInt64 = 0
+    func run(_ from: Int, _ to: Int) -> Bool {
+      for i in from..<to {
+        let d = p[i] &- zero
+        guard d < 10 else { return false }
+        digits = digits &* 10 &+ UInt64(d)
+      }
+      return true
+    }
+    guard run(1, 5), run(6, 8), run(9, 11), run(12, 14), run(15, 21) else { return nil }
+    // The id, as `%7d` writes a number that is not negative.
+    var i = 22
+    while i < n, p[i] == space { i += 1 }
+    let spaces = i - 22
+    let pidStart = i
+    var pid: UInt64 = 0
+    while i < n, i - pidStart < 19 {
+      let d = p[i] &- zero
+      guard d < 10 else { break }
+      pid = pid &* 10 &+ UInt64(d)
+      i += 1
+    }
+    let pidDigits = i - pidStart
+    guard pidDigits >= 1, pidDigits <= 18, pidDigits == 1 || p[pidStart] != zero else { return nil }
+    guard spaces == max(0, 7 - pidDigits), i < n, p[i] == space else { return nil }
+    i += 1
+    let fileStart = i
+    while i < n, i - fileStart <= longestFile, p[i] != colon, p[i] != bracket, p[i] != space { i += 1 }
+    let fileEnd = i
+    guard fileEnd > fileStart, fileEnd - fileStart <= longestFile, i < n, p[i] == colon else { return nil }
+    i += 1
+    let lineStart = i
+    var fileLine: UInt64 = 0
+    while i < n, i - lineStart < 10 {
+      let d = p[i] &- zero
+      guard d < 10 else { break }
+      fileLine = fileLine &* 10 &+ UInt64(d)
+      i += 1
+    }
+    let lineDigits = i - lineStart
+    guard lineDigits >= 1, lineDigits <= 9, lineDigits == 1 || p[lineStart] != zero else { return nil }
+    guard n - i >= 2, p[i] == bracket, p[i + 1] == space else { return nil }
+    return Parts(
+      severity: p[0], digits: digits, pid: pid, file: fileStart..<fileEnd, fileLine: fileLine, bodyStart: i + 2)
+  }
+
+  /// How many decimal digits `n` is written with (`0` is one).
+  @inline(__always)
+  static func decimalCount(_ n: UInt64) -> Int {
+    var n = n
+    var count = 1
+    while n >= 10 {
+      n /= 10
+      count += 1
+    }
+    return count
+  }
+
+  /// The size of the header `write` writes: 22 bytes of time and a space, the id in at least seven
+  /// columns, a space, the file, `:`, the line number, `] `.
+  static func count(pid: UInt64, fileCount: Int, fileLine: UInt64) -> Int {
+    22 + max(7, decimalCount(pid)) + 1 + fileCount + 1 + decimalCount(fileLine) + 2
+  }
+
+  /// `n`'s decimal digits written at `p`, `count` of them (its `decimalCount`).
+  @inline(__always)
+  private static func writeDecimal(_ n: UInt64, count: Int, at p: UnsafeMutablePointer<UInt8>) {
+    var n = n
+    var k = count
+    while k > 0 {
+      k -= 1
+      p[k] = zero &+ UInt8(truncatingIfNeeded: n % 10)
+      n /= 10
+    }
+  }
+
+  /// Writes the header at `out` (room of `count(pid:fileCount:fileLine:)` bytes); returns the
+  /// place after it.
+  static func write(
+    severity: UInt8, digits: UInt64, pid: UInt64, file: UnsafeBufferPointer<UInt8>, fileLine: UInt64,
+    into out: UnsafeMutablePointer<UInt8>
+  ) -> UnsafeMutablePointer<UInt8> {
+    out[0] = severity
+    writeDecimal(digits % 1_000_000, count: 6, at: out + 15)
+    let seconds = digits / 1_000_000
+    writeDecimal(seconds % 100, count: 2, at: out + 12)
+    writeDecimal(seconds / 100 % 100, count: 2, at: out + 9)
+    writeDecimal(seconds / 10_000 % 100, count: 2, at: out + 6)
+    writeDecimal(seconds / 1_000_000 % 10_000, count: 4, at: out + 1)
+    out[5] = space
+    out[8] = colon
+    out[11] = colon
+    out[14] = dot
+    out[21] = space
+    var p = out + 22
+    let pidDigits = decimalCount(pid)
+    if pidDigits < 7 {
+      p.initialize(repeating: space, count: 7 - pidDigits)
+      p += 7 - pidDigits
+    }
+    writeDecimal(pid, count: pidDigits, at: p)
+    p += pidDigits
+    p[0] = space
+    p += 1
+    if let f = file.baseAddress, file.count > 0 { p.initialize(from: f, count: file.count) }
+    p += file.count
+    p[0] = colon
+    p += 1
+    let lineDigits = decimalCount(fileLine)
+    writeDecimal(fileLine, count: lineDigits, at: p)
+    p += lineDigits
+    p[0] = bracket
+    p[1] = space
+    return p + 2
+  }
+}
