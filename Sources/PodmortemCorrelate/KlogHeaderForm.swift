@@ -55,18 +55,24 @@ enum KlogHeaderForm {
     guard run(1, 5), run(6, 8), run(9, 11), run(12, 14), run(15, 21) else { return nil }
     // The id, as `%7d` writes a number that is not negative.
     var i = 22
+    /// The number whose digits start at `i` (at most `limit` of them read), and how many digits it
+    /// has; `i` is left after them. One without a leading zero, or `0` alone, is written as read.
+    func number(_ limit: Int) -> (value: UInt64, digits: Int, written: Bool) {
+      let start = i
+      var value: UInt64 = 0
+      while i < n, i - start < limit {
+        let d = p[i] &- zero
+        guard d < 10 else { break }
+        value = value &* 10 &+ UInt64(d)
+        i += 1
+      }
+      let digits = i - start
+      return (value, digits, digits == 1 || (digits > 1 && p[start] != zero))
+    }
     while i < n, p[i] == space { i += 1 }
     let spaces = i - 22
-    let pidStart = i
-    var pid: UInt64 = 0
-    while i < n, i - pidStart < 19 {
-      let d = p[i] &- zero
-      guard d < 10 else { break }
-      pid = pid &* 10 &+ UInt64(d)
-      i += 1
-    }
-    let pidDigits = i - pidStart
-    guard pidDigits >= 1, pidDigits <= 18, pidDigits == 1 || p[pidStart] != zero else { return nil }
+    let (pid, pidDigits, pidWritten) = number(19)
+    guard pidDigits <= 18, pidWritten else { return nil }
     guard spaces == max(0, 7 - pidDigits), i < n, p[i] == space else { return nil }
     i += 1
     let fileStart = i
@@ -74,16 +80,8 @@ enum KlogHeaderForm {
     let fileEnd = i
     guard fileEnd > fileStart, fileEnd - fileStart <= longestFile, i < n, p[i] == colon else { return nil }
     i += 1
-    let lineStart = i
-    var fileLine: UInt64 = 0
-    while i < n, i - lineStart < 10 {
-      let d = p[i] &- zero
-      guard d < 10 else { break }
-      fileLine = fileLine &* 10 &+ UInt64(d)
-      i += 1
-    }
-    let lineDigits = i - lineStart
-    guard lineDigits >= 1, lineDigits <= 9, lineDigits == 1 || p[lineStart] != zero else { return nil }
+    let (fileLine, lineDigits, lineWritten) = number(10)
+    guard lineDigits <= 9, lineWritten else { return nil }
     guard n - i >= 2, p[i] == bracket, p[i + 1] == space else { return nil }
     return Parts(
       severity: p[0], digits: digits, pid: pid, file: fileStart..<fileEnd, fileLine: fileLine, bodyStart: i + 2)
