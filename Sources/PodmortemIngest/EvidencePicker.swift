@@ -1,0 +1,286 @@
+import Foundation
+import PodmortemInput
+import PodmortemModel
+import PodmortemText
+
+// The lines an object's records cite, picked as the object's lines are read
+// (`ObjectStreamParser`): `EvidencePicker` and the byte search for its keys, `LeadKeys`
+// (docs/architecture.md "Speed of the EventList path").
+
+/// Picks the lines an object's records cite: the line holding its message (events), else the
+/// line holding its name, else the line it starts on.
+struct EvidencePicker {
+  private let messageKeys: [[UInt8]]
+  private let nameKeys: [[UInt8]]
+  private var first: Line?
+  private var message: Line? {
+    didSet { hasMessage = message != nil }
+  }
+  private var name: Line? {
+    didSet { hasName = name != nil }
+  }
+  /// `message != nil` and `name != nil`, kept as they change: asked on every line of an object,
+  /// the comparison copied the optional line and destroyed the copy (issue 16, callgrind: a
+  /// third of `look`'s instructions).
+  private var hasMessage = false
+  private var hasName = false
+  /// Evidence keeps at most this much of a line (a compact list on one line can be huge).
+  private static let maxText = 2048
+
+  /// The keys, when they all begin with the same byte (`"` of a JSON key): then a line is
+  /// searched once for it, not once per key (`LeadKeys.find`).
+  private let leadKeys: LeadKeys?
+
+  init(message: [String], name: [String]) {
+    let messageKeys = message.map { Array($0.utf8) }
+    let nameKeys = name.map { Array($0.utf8) }
+    self.messageKeys = messageKeys
+    self.nameKeys = nameKeys
+    let firsts = Set((messageKeys + nameKeys).map(\.first))
+    let lead = firsts.count == 1 ? firsts.first ?? nil : nil
+    self.leadKeys = lead.map { LeadKeys(lead: $0, message: messageKeys, name: nameKeys) }
+  }
+
+  mutating func start(_ line: Line) {
+    first = line
+    message = nil
+    name = nil
+  }
+
+  mutating func look(at line: Line) {
+    let wantsMessage = !hasMessage
+    let wantsName = !hasName
+    guard wantsMessage || wantsName else { return }
+    // The line's bytes are reached once for every key (a native string's are contiguous), not
+    // once per key through the string (issue 16, perf: this was 3 % of an EventList's instructions).
+    let found = line.text.utf8.withContiguousStorageIfAvailable { bytes in
+      if let leadKeys { return leadKeys.find(in: bytes, message: wantsMessage, name: wantsName) }
+      return (
+        wantsMessage && messageKeys.contains { Self.contains(bytes, $0) },
+        wantsName && nameKeys.contains { Self.contains(bytes, $0) }
+      )
+    }
+    let (hasMessage, hasName) =
+      found ?? (
+        wantsMessage && messageKeys.contains { Self.contains(line.text, $0) },
+        wantsName && nameKeys.contains { Self.contains(line.text, $0) }
+      )
+    if hasMessage { message = line }
+    if hasName { name = line }
+  }
+
+  /// A byte search: Foundation's `contains` goes through NSString and dominated a profile. The C
+  /// library's `memchr` finds each candidate first byte and `memcmp` compares the rest (the loop
+  /// this replaced tested every byte and compared a slice through Array's generic `elementsEqual`:
+  /// 2 % of an EventList run, issue 16, perf); `EvidencePickerContainsTests` compares the two on
+  /// seeded random lines.
+  static func contains(_ text: String, _ needle: [UInt8]) -> Bool {
+    text.utf8.withContiguousStorageIfAvailable { contains($0, needle) }
+      ?? text.contains(String(decoding: needle, as: UTF8.self))
+  }
+
+  /// `contains(_:_:)` on a line's bytes.
+  static func contains(_ bytes: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
+    needle.withUnsafeBufferPointer { ASCIISearch.offset(of: $0, in: bytes) != nil }
+  }
+
+  func startRef(_ context: ParseContext) -> SourceRef { context.ref(first?.number ?? 0) }
+
+  /// The lines to cite: an event's message line, any other object's name line. A line that is
+  /// several of them (an object on one line) is cited once.
+  func evidence(_ context: ParseContext) -> ObjectEvidence {
+    let first = cite(first, context)
+    let name = name?.number == first?.ref.line ? first : cite(name, context)
+    let message =
+      message?.number == first?.ref.line ? first : message?.number == name?.ref.line ? name : cite(message, context)
+    return ObjectEvidence(message: message, name: name, first: first)
+  }
+
+  /// `pool.shared(evidence(context))`, the same texts, without building a trimmed copy of a
+  /// cited line the pool already holds: an event's message and name lines are indented, so each
+  /// was copied into a new string only for the pool to hand back the one it held (issue 16, perf).
+  /// The lines are pooled in `shared`'s order (message, name, first).
+  func evidence(_ context: ParseContext, pool: inout StringPool) -> ObjectEvidence {
+    let nameLine = name?.number == first?.number ? first : name
+    let messageLine =
+      message?.number == first?.number ? first : message?.number == nameLine?.number ? nameLine : message
+    let message = cite(messageLine, context, pool: &pool)
+    let name = cite(nameLine, context, pool: &pool)
+    let first = cite(first, context, pool: &pool)
+    return ObjectEvidence(message: message, name: name, first: first)
+  }
+
+  /// `cite`, its text then looked up in `pool` as `StringPool.shared` looks it up.
+  private func cite(_ line: Line?, _ context: ParseContext, pool: inout StringPool) -> Evidence? {
+    guard let line else { return nil }
+    if context.lineText == nil, line.text.utf8.count <= Self.maxText,
+      let text = pool.trimmedLine(line.text, longest: StringPool.longestLine)
+    {
+      return Evidence(ref: context.ref(line.number), text: text)
+    }
+    guard var evidence = cite(line, context) else { return nil }
+    evidence.text = pool.string(evidence.text, longest: StringPool.longestLine)
+    return evidence
+  }
+
+  private func cite(_ line: Line?, _ context: ParseContext) -> Evidence? {
+    guard let line else { return nil }
+    var evidence = context.evidence(line)
+    if evidence.text.utf8.count > Self.maxText { evidence.text = String(evidence.text.prefix(Self.maxText)) }
+    evidence.text = Self.trimmedBlanks(evidence.text)
+    return evidence
+  }
+
+  /// `text` trimmed as `trimmingCharacters(in: .whitespaces)` trims it (tab and the Unicode
+  /// space separators), without Foundation's round trip through UTF-16 when the ends are ASCII:
+  /// that round trip was half the time of reading an NDJSON event stream.
+  static func trimmedBlanks(_ text: String) -> String {
+    let utf8 = text.utf8
+    var start = utf8.startIndex
+    var end = utf8.endIndex
+    while start < end, utf8[start] == 0x20 || utf8[start] == 0x09 { start = utf8.index(after: start) }
+    while start < end {
+      let before = utf8.index(before: end)
+      guard utf8[before] == 0x20 || utf8[before] == 0x09 else { break }
+      end = before
+    }
+    let scalars = text.unicodeScalars[start..<end]
+    if let f = scalars.first, let l = scalars.last, f.value >= 0x80 || l.value >= 0x80,
+      CharacterSet.whitespaces.contains(f) || CharacterSet.whitespaces.contains(l)
+    {
+      // A non-ASCII space (U+00A0, U+3000 …) at an end: Foundation trims it.
+      return text.trimmingCharacters(in: .whitespaces)
+    }
+    if start == utf8.startIndex && end == utf8.endIndex { return text }
+    return String(decoding: utf8[start..<end], as: UTF8.self)
+  }
+}
+
+/// The keys `EvidencePicker` looks for, all beginning with the same byte `lead`, each held as
+/// its first eight bytes in one word: a line is read once for all of them, each `lead` byte
+/// `memchr` finds compared with the keys still wanted (a key that begins with `lead` occurs
+/// exactly where a `lead` byte is followed by its rest). The search it replaced compared every
+/// key at every `lead` byte with `memcmp`, through an array of arrays and a closure per key:
+/// about 130 instructions a quote, three or four quotes a line of a pretty-printed list, until
+/// the event's message line (issue 16, callgrind: `EvidencePicker.keys` 58.6M of the 8 MiB
+/// EventList's 2,466M). Now the line is read eight places a step for a `lead` byte followed by a
+/// key's second byte, and at such a place a key is one load, a mask and a compare, `memcmp` only
+/// for the bytes of a key past its eighth (docs/architecture.md, "Speed of the EventList path").
+/// `EvidencePickerOnePassTests` holds it to the search it replaced, kept in the test, and to
+/// `EvidencePicker.contains` key by key.
+struct LeadKeys {
+  struct Key {
+    /// The key's first eight bytes (fewer when it is shorter), little-endian, as a load reads them.
+    var word: UInt64
+    /// The bits of `word` the key's bytes fill.
+    var mask: UInt64
+    var count: Int
+    /// Where the key's bytes start in `bytes`.
+    var start: Int
+    var isMessage: Bool
+  }
+
+  let lead: UInt8
+  let keys: [Key]
+  /// Every key's bytes, one after another.
+  let bytes: [UInt8]
+  /// The keys' second bytes, each repeated in every byte of a word, when every key has one and
+  /// they are at most four: a line is then read eight places a step for a `lead` byte followed
+  /// by one of them (`find`), not searched for every `lead` byte with `memchr`.
+  let seconds: [UInt64]?
+
+  init(lead: UInt8, message: [[UInt8]], name: [[UInt8]]) {
+    self.lead = lead
+    var keys: [Key] = []
+    var bytes: [UInt8] = []
+    for (key, isMessage) in message.map({ ($0, true) }) + name.map({ ($0, false) }) {
+      var word: UInt64 = 0
+      for (k, b) in key.prefix(8).enumerated() { word |= UInt64(b) << (8 * k) }
+      let mask: UInt64 = key.count >= 8 ? ~0 : (1 << (8 * key.count)) - 1
+      keys.append(Key(word: word, mask: mask, count: key.count, start: bytes.count, isMessage: isMessage))
+      bytes += key
+    }
+    self.keys = keys
+    self.bytes = bytes
+    let all = message + name
+    let seconds = Set(all.compactMap { $0.count >= 2 ? $0[1] : nil })
+    self.seconds =
+      !all.isEmpty && all.allSatisfy({ $0.count >= 2 }) && seconds.count <= 4
+      ? seconds.sorted().map { 0x0101_0101_0101_0101 &* UInt64($0) } : nil
+  }
+
+  /// Whether a message key occurs in `line` (when `message`) and whether a name key does (when
+  /// `name`).
+  func find(in line: UnsafeBufferPointer<UInt8>, message: Bool, name: Bool) -> (Bool, Bool) {
+    var hasMessage = false
+    var hasName = false
+    guard let base = line.baseAddress else { return (false, false) }
+    let n = line.count
+    let raw = UnsafeRawPointer(base)
+    keys.withUnsafeBufferPointer { keys in
+      bytes.withUnsafeBufferPointer { bytes in
+        guard let keyBase = bytes.baseAddress else { return }
+        /// Compares the keys still wanted with the bytes at `at`, a `lead` byte; true when
+        /// every key wanted is found.
+        func test(at: Int) -> Bool {
+          let left = n - at
+          let word = left >= 8 ? UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt64.self)) : 0
+          for key in keys {
+            guard key.isMessage ? message && !hasMessage : name && !hasName, key.count <= left else { continue }
+            let occurs: Bool
+            if left >= 8 {
+              occurs =
+                word & key.mask == key.word
+                && (key.count <= 8 || memcmp(base + at + 8, keyBase + key.start + 8, key.count - 8) == 0)
+            } else {
+              occurs = memcmp(base + at, keyBase + key.start, key.count) == 0
+            }
+            if occurs {
+              if key.isMessage { hasMessage = true } else { hasName = true }
+            }
+          }
+          return !((message && !hasMessage) || (name && !hasName))
+        }
+        var at = 0
+        if let seconds {
+          // Eight places a step: a place is a candidate when its byte is `lead` and the next is
+          // a key's second byte (`exactZeros` marks exactly the bytes that match); a step needs
+          // nine bytes, so at most eight are left to the byte loop below.
+          let leads = 0x0101_0101_0101_0101 &* UInt64(lead)
+          while at + 9 <= n {
+            let here = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt64.self))
+            let next = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at + 1, as: UInt64.self))
+            var follows: UInt64 = 0
+            for second in seconds { follows |= Self.exactZeros(next ^ second) }
+            var candidates = Self.exactZeros(here ^ leads) & follows
+            while candidates != 0 {
+              if test(at: at + candidates.trailingZeroBitCount >> 3) { return }
+              candidates &= candidates &- 1
+            }
+            at += 8
+          }
+          while at < n {
+            if base[at] == lead, test(at: at) { return }
+            at += 1
+          }
+          return
+        }
+        while at < n, (message && !hasMessage) || (name && !hasName) {
+          guard let hit = memchr(base + at, Int32(lead), n - at) else { break }
+          at = raw.distance(to: UnsafeRawPointer(hit))
+          _ = test(at: at)
+          at += 1
+        }
+      }
+    }
+    return (hasMessage, hasName)
+  }
+
+  /// The high bit of each byte of `x` that is zero, exactly (no borrow runs between bytes: each
+  /// byte's low seven bits plus 0x7F stay within the byte), every other bit clear.
+  @inline(__always)
+  static func exactZeros(_ x: UInt64) -> UInt64 {
+    let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+    return ~(((x & low) &+ low) | x | low)
+  }
+}
