@@ -13,6 +13,15 @@ enum ByteWords {
     (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
   }
 
+  /// Each byte of `x` that is zero marked by its high bit, every mark exact, every other bit
+  /// clear: no borrow runs between bytes (each byte's low seven bits plus 0x7F stay within the
+  /// byte). For a search that needs every match in a word, not only the lowest (`LeadKeys.find`).
+  @inline(__always)
+  static func exactZeroBytes(_ x: UInt64) -> UInt64 {
+    let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+    return ~(((x & low) &+ low) | x | low)
+  }
+
   /// The index of the first byte from `from` on that ends a run of a string's plain bytes (`"`,
   /// `\` or a line feed), or `bytes.count`: the byte loop of `JSONScanner.scanString`, eight bytes a word
   /// (unaligned little-endian loads; the lowest marked byte of the three tests is the first

@@ -244,15 +244,15 @@ struct LeadKeys {
         var at = 0
         if let seconds {
           // Eight places a step: a place is a candidate when its byte is `lead` and the next is
-          // a key's second byte (`exactZeros` marks exactly the bytes that match); a step needs
+          // a key's second byte (`ByteWords.exactZeroBytes` marks exactly the bytes that match); a step needs
           // nine bytes, so at most eight are left to the byte loop below.
           let leads = 0x0101_0101_0101_0101 &* UInt64(lead)
           while at + 9 <= n {
             let here = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt64.self))
             let next = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at + 1, as: UInt64.self))
             var follows: UInt64 = 0
-            for second in seconds { follows |= Self.exactZeros(next ^ second) }
-            var candidates = Self.exactZeros(here ^ leads) & follows
+            for second in seconds { follows |= ByteWords.exactZeroBytes(next ^ second) }
+            var candidates = ByteWords.exactZeroBytes(here ^ leads) & follows
             while candidates != 0 {
               if test(at: at + candidates.trailingZeroBitCount >> 3) { return }
               candidates &= candidates &- 1
@@ -274,13 +274,5 @@ struct LeadKeys {
       }
     }
     return (hasMessage, hasName)
-  }
-
-  /// The high bit of each byte of `x` that is zero, exactly (no borrow runs between bytes: each
-  /// byte's low seven bits plus 0x7F stay within the byte), every other bit clear.
-  @inline(__always)
-  static func exactZeros(_ x: UInt64) -> UInt64 {
-    let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-    return ~(((x & low) &+ low) | x | low)
   }
 }

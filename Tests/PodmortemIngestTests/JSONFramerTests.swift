@@ -278,3 +278,23 @@ import Testing
     #expect(problems > 1_000)
   }
 }
+
+/// `ByteWords.exactZeroBytes` marks every zero byte of a word, not only the lowest as `zeroBytes`
+/// does: held to the byte-by-byte answer on seeded words with zero bytes, 0x01 and 0x80 bytes
+/// (the ones a borrow or the high bit would confuse) at random places.
+@Suite struct ExactZeroBytesTests {
+  @Test func marksEveryZeroByteAndNothingElse() {
+    var rng = SplitMix64(seed: 8_080)
+    let special: [UInt8] = [0, 0, 1, 0x80, 0x7F, 0xFF, 0x81]
+    for _ in 0..<20_000 {
+      var word: UInt64 = 0
+      var expected: UInt64 = 0
+      for b in 0..<8 {
+        let byte = rng.next() % 2 == 0 ? special[rng.below(special.count)] : UInt8(truncatingIfNeeded: rng.next())
+        word |= UInt64(byte) << (8 * b)
+        if byte == 0 { expected |= 0x80 << (8 * UInt64(b)) }
+      }
+      #expect(ByteWords.exactZeroBytes(word) == expected)
+    }
+  }
+}
