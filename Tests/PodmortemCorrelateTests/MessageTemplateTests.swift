@@ -1,7 +1,8 @@
 import Foundation
-import PodmortemCorrelate
 import PodmortemModel
 import Testing
+
+@testable import PodmortemCorrelate
 
 struct MessageTemplateTests {
   @Test(arguments: [
@@ -60,6 +61,13 @@ struct MessageTemplateTests {
     let exemplars = try #require(s.events.first?.exemplars)
     #expect(exemplars.count == 3)
     #expect(Set(s.events.map(\.exemplars)).count == 1)
+  }
+
+  @Test("the suffix alphabet's bits are the alphabet's bytes")
+  func safeAlphabetBits() {
+    let alphabet = Set(MessageTemplate.safeAlphabet.utf8)
+    #expect(alphabet.count == 27)
+    for c in UInt8.min...UInt8.max { #expect(MessageTemplate.isSafe(c) == alphabet.contains(c), "byte \(c)") }
   }
 
   @Test func aSingleMessageHasNoTemplate() {
