@@ -142,11 +142,50 @@ package struct JSONStreamWriter: ~Copyable {
   /// Starts the member `key` of the object being written; its value follows. `key` is a name
   /// the code spells (ASCII letters: nothing to escape), copied between its quotes as it is;
   /// `JSONRendererStreamTests` holds every key to what `JSONEncoder` writes.
+  ///
+  /// When the separator, the indentation, the key and `" : ` fit in the buffer with room to
+  /// spare, they are stored at once through one pointer (`storeSpaces`), without a capacity check
+  /// and a call per piece: a member's start cost about 150 instructions, nearly all of it that
+  /// bookkeeping, for some twenty bytes (docs/architecture.md "JSON, fast and streamed"). They
+  /// then fit just as well piece by piece, so the sink is handed the same bytes at the same points
+  /// either way; otherwise they are written piece by piece.
   package mutating func key(_ key: StaticString) {
-    separate()
-    put(0x22)
-    put(key)
-    put("\" : ")
+    let length = key.utf8CodeUnitCount
+    let spaces = indent &* 2
+    guard spaces >= 0, spaces <= Self.maxStoredSpaces, length <= Self.maxStoredSpaces,
+      count &+ spaces &+ length &+ Self.storeSlack <= Self.capacity
+    else {
+      separate()
+      put(0x22)
+      put(key)
+      put("\" : ")
+      return
+    }
+    var at = storeSeparation(spaces)
+    at[0] = 0x22
+    UnsafeMutableRawPointer(at + 1).copyMemory(from: key.utf8Start, byteCount: length)
+    at += 1 &+ length
+    // `" : `, the four bytes as one little-endian word.
+    UnsafeMutableRawPointer(at).storeBytes(of: UInt32(0x203A_2022).littleEndian, as: UInt32.self)
+    count = base.distance(to: at) &+ 4
+  }
+
+  /// The longest indentation and key stored whole by `key(_:)` and `writeIndent`.
+  private static let maxStoredSpaces = 256
+  /// Room past what `key(_:)` and `writeIndent` store: the separator, the quotes and `" : ` (7
+  /// bytes) and the last word of spaces, which may run up to 7 bytes past the indentation.
+  private static let storeSlack = 16
+
+  /// `n` spaces (0 to `maxStoredSpaces`) at `at`, eight at a time; the last word may write up to
+  /// seven bytes past them, which the caller has room for and overwrites or leaves unwritten.
+  @inline(__always)
+  private static func storeSpaces(_ at: UnsafeMutablePointer<UInt8>, _ n: Int) {
+    let raw = UnsafeMutableRawPointer(at)
+    var k = 0
+    while k < n {
+      raw.storeBytes(of: 0x2020_2020_2020_2020 as UInt64, toByteOffset: k, as: UInt64.self)
+      k &+= 8
+    }
   }
 
   /// Starts the member named `key`, a text from the input or a map, escaped.
@@ -156,7 +195,14 @@ package struct JSONStreamWriter: ~Copyable {
     put(" : ")
   }
 
+  /// `,` and a line break before every member or element but the first, then the indentation:
+  /// stored at once when they fit with room to spare (`key(_:)` says why), else piece by piece.
   private mutating func separate() {
+    let spaces = indent &* 2
+    if spaces >= 0, spaces <= Self.maxStoredSpaces, count &+ spaces &+ Self.storeSlack <= Self.capacity {
+      count = base.distance(to: storeSeparation(spaces))
+      return
+    }
     if firstInContainer {
       firstInContainer = false
     } else {
@@ -166,7 +212,31 @@ package struct JSONStreamWriter: ~Copyable {
     writeIndent()
   }
 
+  /// The separation `separate()` writes, stored at `base + count` by a caller that checked there
+  /// is room for it and `storeSlack` more; the end of what it stored.
+  @inline(__always)
+  private mutating func storeSeparation(_ spaces: Int) -> UnsafeMutablePointer<UInt8> {
+    var at = base + count
+    if firstInContainer {
+      firstInContainer = false
+    } else {
+      at[0] = 0x2C
+      at[1] = 0x0A
+      at += 2
+    }
+    Self.storeSpaces(at, spaces)
+    return at + spaces
+  }
+
+  /// The indentation; stored a word at a time when it fits with room to spare (`storeSpaces`),
+  /// where `initialize(repeating:count:)` called `memset` for a few spaces.
   private mutating func writeIndent() {
+    let spaces = indent &* 2
+    if spaces >= 0, spaces <= Self.maxStoredSpaces, count &+ spaces &+ Self.storeSlack <= Self.capacity {
+      Self.storeSpaces(base + count, spaces)
+      count &+= spaces
+      return
+    }
     var left = indent * 2
     while left > 0 {
       let n = min(left, 4096)
