@@ -506,23 +506,31 @@ package struct PackedLog: Hashable, Sendable {
       at += bytes.count
     }
 
-    /// The line: as its klog header's parts (`Form.klog`: their size with the body's, the
-    /// severity byte, the date and time's digits as a number in seven bytes, the id, the file's
-    /// count and bytes, the line number) and its body's bytes, when `KlogHeaderForm` rebuilds the header byte for byte;
+    /// The line: as its klog header's parts (`Form.klog`: the size of what follows, the
+    /// header's length in the line, the parts' size, then the parts: the severity byte, the date
+    /// and time's digits as a number in seven bytes, the id, the file's count and bytes, the line
+    /// number) and its body's bytes, when `KlogHeaderForm` rebuilds the header byte for byte;
     /// else as its bytes. Which is a function of the line's bytes alone, and the form is always
-    /// the shorter (a header is at least 35 bytes, its parts at most 24 and the file's).
+    /// the shorter (a header is at least 35 bytes, its parts at most 24 and the file's, the two
+    /// lengths at most 4).
     mutating func putLine() {
       guard let h = KlogHeaderForm.parse(line) else {
         putBytes(line)
         return
       }
-      // The parts' size first, so a reading that does not need the line steps over it at once.
+      // The size first, so a reading that does not need the line steps over it at once; then
+      // the header's length and the parts' size, so a reading finds the body and where it lies
+      // in the line without reading the parts or counting the header's digits (`klogBody`;
+      // docs/architecture.md "Memory of the kubelet-log run").
       let bodyCount = line.count - h.bodyStart
-      let size =
+      let parts =
         8 + Self.countSize(Int(h.pid)) + Self.countSize(h.file.count) + h.file.count
-        + Self.countSize(Int(h.fileLine)) + bodyCount
+        + Self.countSize(Int(h.fileLine))
+      let size = Self.countSize(h.bodyStart) + Self.countSize(parts) + parts + bodyCount
       byte(Form.klog.rawValue)
       count(size)
+      count(h.bodyStart)
+      count(parts)
       byte(h.severity)
       for k in 0..<7 { byte(UInt8(truncatingIfNeeded: h.digits >> (8 * UInt64(k)))) }
       unsigned(UInt(h.pid))

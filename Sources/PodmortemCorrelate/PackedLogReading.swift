@@ -59,11 +59,28 @@ extension PackedLog {
     }
   }
 
+  /// The body of the klog line written from `start` to `end` (after the header's length and the
+  /// parts' size, the parts, then the body: `Writer.putLine`), and the header's length in the
+  /// line, read from the two counts alone; nil when the bytes end too soon (they never do:
+  /// `encode` wrote them).
+  private func klogBody(start: Int, end: Int) -> (body: Range<Int>, header: Int)? {
+    var i = start
+    guard start >= 0, end <= bytes.count else { return nil }
+    let header = count(&i)
+    let parts = count(&i)
+    guard header >= 0, parts >= 0, i <= end, parts <= end - i else { return nil }
+    return ((i + parts)..<end, header)
+  }
+
   /// The klog line whose parts are from `start` to `end`; nil when the bytes end too soon (they
   /// never do: `encode` wrote them).
   private func klogLine(start: Int, end: Int) -> KlogLine? {
     var i = start
-    guard start >= 0, end <= bytes.count, end - i >= 8 else { return nil }
+    guard start >= 0, end <= bytes.count else { return nil }
+    // The header's length and the parts' size, for a reading that needs only the body.
+    _ = count(&i)
+    _ = count(&i)
+    guard i <= end, end - i >= 8 else { return nil }
     let severity = bytes[i]
     var digits: UInt64 = 0
     for k in 0..<7 { digits |= UInt64(bytes[i + 1 + k]) << (8 * UInt64(k)) }
@@ -203,9 +220,9 @@ extension PackedLog {
         body(LineView(body: UnsafeBufferPointer(rebasing: b[start..<(start + n)]), shift: 0, line: line))
       }
     case .klog(let start, let end):
-      guard let k = klogLine(start: start, end: end) else { break }
+      guard let k = klogBody(start: start, end: end) else { break }
       return bytes.withUnsafeBufferPointer { b in
-        body(LineView(body: UnsafeBufferPointer(rebasing: b[k.body]), shift: k.count - k.body.count, line: line))
+        body(LineView(body: UnsafeBufferPointer(rebasing: b[k.body]), shift: k.header, line: line))
       }
     default: break
     }
