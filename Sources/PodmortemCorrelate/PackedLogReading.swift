@@ -1,0 +1,533 @@
+import Foundation
+import PodmortemModel
+
+// The reading side of `PackedLog`: the slots of an encoding walked, its line seen as a klog body
+// (`LineView`), and every string a rule or a report reads built from the bytes when asked. Moved
+// here unchanged from PackedLog.swift, which keeps the writing side (docs/architecture.md
+// "Memory of the kubelet-log run").
+extension PackedLog {
+  private func count(_ i: inout Int) -> Int { Int(truncatingIfNeeded: unsigned(&i)) }
+
+  /// The LEB128 number at `i`.
+  func unsigned(_ i: inout Int) -> UInt {
+    var n: UInt = 0
+    var shift: UInt = 0
+    while i < bytes.count {
+      let b = bytes[i]
+      i += 1
+      n |= UInt(b & 0x7F) << shift
+      if b < 0x80 { break }
+      shift += 7
+    }
+    return n
+  }
+
+  /// Where one string of the encoding is, read without building it: what `string(_:line:text:)`
+  /// builds from it (`resolve`).
+  private enum Slot {
+    case absent
+    /// Its bytes, at `start` in `bytes`, `count` long.
+    case bytes(start: Int, count: Int)
+    /// The last `count` bytes of the line.
+    case lineEnd(count: Int)
+    /// The record's text.
+    case text
+    /// Bytes of the line, from `offset`, `count` long.
+    case slice(offset: Int, count: Int)
+    /// Bytes of the line, from `offset`, `count` long, unescaped (`unescape`).
+    case escaped(offset: Int, count: Int)
+    /// A line written as its klog header's parts and its body (`Form.klog`), from `start` to
+    /// `end` in `bytes` (read by `klogLine` only when the line is).
+    case klog(start: Int, end: Int)
+    /// The shipped capture name at this place (`CaptureNameIndex.names`).
+    case named(Int)
+  }
+
+  /// A line written as its klog header's parts (`Writer.putLine`), read: the parts, where the
+  /// file's and the body's bytes are in `bytes`, and the line's size.
+  private struct KlogLine {
+    var severity: UInt8
+    var digits: UInt64
+    var pid: UInt64
+    var file: Range<Int>
+    var fileLine: UInt64
+    var body: Range<Int>
+
+    /// The line's size, header and body.
+    var count: Int {
+      KlogHeaderForm.count(pid: pid, fileCount: file.count, fileLine: fileLine) + body.count
+    }
+  }
+
+  /// The body of the klog line written from `start` to `end` (after the header's length and the
+  /// parts' size, the parts, then the body: `Writer.putLine`), and the header's length in the
+  /// line, read from the two counts alone; nil when the bytes end too soon (they never do:
+  /// `encode` wrote them).
+  private func klogBody(start: Int, end: Int) -> (body: Range<Int>, header: Int)? {
+    var i = start
+    guard start >= 0, end <= bytes.count else { return nil }
+    let header = count(&i)
+    let parts = count(&i)
+    guard header >= 0, parts >= 0, i <= end, parts <= end - i else { return nil }
+    return ((i + parts)..<end, header)
+  }
+
+  /// The klog line whose parts are from `start` to `end`; nil when the bytes end too soon (they
+  /// never do: `encode` wrote them).
+  private func klogLine(start: Int, end: Int) -> KlogLine? {
+    var i = start
+    guard start >= 0, end <= bytes.count else { return nil }
+    // The header's length and the parts' size, for a reading that needs only the body.
+    _ = count(&i)
+    _ = count(&i)
+    guard i <= end, end - i >= 8 else { return nil }
+    let severity = bytes[i]
+    var digits: UInt64 = 0
+    for k in 0..<7 { digits |= UInt64(bytes[i + 1 + k]) << (8 * UInt64(k)) }
+    i += 8
+    let pid = UInt64(unsigned(&i))
+    let fileCount = count(&i)
+    guard fileCount >= 0, fileCount <= end - i else { return nil }
+    let file = i..<(i + fileCount)
+    i += fileCount
+    let fileLine = UInt64(unsigned(&i))
+    guard i <= end else { return nil }
+    let body = i..<end
+    return KlogLine(severity: severity, digits: digits, pid: pid, file: file, fileLine: fileLine, body: body)
+  }
+
+  /// Writes the klog line `k` into `out` (room of `k.count` bytes).
+  private func write(_ k: KlogLine, into out: UnsafeMutablePointer<UInt8>) {
+    bytes.withUnsafeBufferPointer { b in
+      let end = KlogHeaderForm.write(
+        severity: k.severity, digits: k.digits, pid: k.pid, file: UnsafeBufferPointer(rebasing: b[k.file]),
+        fileLine: k.fileLine, into: out)
+      if let from = b.baseAddress, !k.body.isEmpty {
+        end.initialize(from: from + k.body.lowerBound, count: k.body.count)
+      }
+    }
+  }
+
+  /// The klog line `k` as a `String`.
+  private func string(_ k: KlogLine) -> String {
+    String(unsafeUninitializedCapacity: k.count) { out in
+      guard let base = out.baseAddress else { return 0 }
+      write(k, into: base)
+      return k.count
+    }
+  }
+
+  /// The form at `i`: a `Form`, or `Form.named` for every name's byte (nil for no form).
+  @inline(__always)
+  private func form(at i: Int) -> (Form?, name: Int) {
+    let b = bytes[i]
+    if b >= Form.named.rawValue { return (.named, Int(b &- Form.named.rawValue)) }
+    return (Form(rawValue: b), 0)
+  }
+
+  /// The slot at `i`, and `i` moved past it.
+  private func slot(_ i: inout Int) -> Slot {
+    guard i < bytes.count else { return .absent }
+    let (form, name) = form(at: i)
+    i += 1
+    switch form {
+    case .bytes:
+      let n = count(&i)
+      defer { i += n }
+      return .bytes(start: i, count: n)
+    case .lineEnd: return .lineEnd(count: count(&i))
+    case .slice:
+      let offset = count(&i)
+      return .slice(offset: offset, count: count(&i))
+    case .escaped:
+      let offset = count(&i)
+      return .escaped(offset: offset, count: count(&i))
+    case .text: return .text
+    case .klog:
+      let n = count(&i)
+      guard n >= 0, n <= bytes.count - i else { return .absent }
+      defer { i += n }
+      return .klog(start: i, end: i + n)
+    case .named: return .named(name)
+    case .absent, nil: return .absent
+    }
+  }
+
+  /// The line as a reading sees it: `body`, the bytes from `shift` on (the whole line when it
+  /// is written as its bytes; a klog line's body after its header), and the line's slot, to
+  /// rebuild the whole line only for a string that reaches into the header (`withBytes`). A
+  /// klog record's strings lie in its body, so a reading copies and formats nothing for them.
+  private struct LineView {
+    var body: UnsafeBufferPointer<UInt8>
+    var shift: Int
+    var line: Slot
+  }
+
+  /// `body` given `n` bytes of the line from `offset`, nil when the line has no such bytes: the
+  /// same bytes, and the same answer, as the whole line's `offset..<(offset + n)`.
+  private func withBytes<T>(
+    _ view: LineView, _ offset: Int, _ n: Int, _ body: (UnsafeBufferPointer<UInt8>) -> T?
+  ) -> T? {
+    if offset >= view.shift {
+      let o = offset - view.shift
+      guard o <= view.body.count, n <= view.body.count - o else { return nil }
+      return body(UnsafeBufferPointer(rebasing: view.body[o..<(o + n)]))
+    }
+    return withWholeLine(view.line) { l in
+      guard offset <= l.count, n <= l.count - offset else { return nil }
+      return body(UnsafeBufferPointer(rebasing: l[offset..<(offset + n)]))
+    }
+  }
+
+  /// The string at `slot`: the line's strings (`.lineEnd`, `.slice`, `.escaped`) read in `line`
+  /// (`withLine`); `.text` is `text`. Reads what `string(_:line:text:)` returns.
+  private func resolve(_ slot: Slot, line: LineView?, text: Slot?) -> String? {
+    switch slot {
+    case .absent: return nil
+    case .bytes(let start, let n):
+      return bytes.withUnsafeBufferPointer { b in
+        String(decoding: UnsafeBufferPointer(rebasing: b[start..<(start + n)]), as: UTF8.self)
+      }
+    case .lineEnd(let n):
+      guard let view = line else { return nil }
+      if n <= view.body.count {
+        return String(decoding: UnsafeBufferPointer(rebasing: view.body[(view.body.count - n)...]), as: UTF8.self)
+      }
+      return withWholeLine(view.line) { l in
+        String(decoding: UnsafeBufferPointer(rebasing: l[(l.count - min(n, l.count))...]), as: UTF8.self)
+      }
+    case .slice(let offset, let n):
+      guard let view = line else { return nil }
+      return withBytes(view, offset, n) { String(decoding: $0, as: UTF8.self) }
+    case .escaped(let offset, let n):
+      guard let view = line else { return nil }
+      return withBytes(view, offset, n) { PackedLog.unescape($0) }
+    case .text:
+      guard let text else { return nil }
+      return resolve(text, line: line, text: nil) ?? ""
+    case .klog(let start, let end): return klogLine(start: start, end: end).map { string($0) }
+    case .named(let i): return i < CaptureNameIndex.names.count ? CaptureNameIndex.names[i] : ""
+    }
+  }
+
+  /// `body` given the line at `line` (the record's first string: `.bytes`, `.klog`, or absent:
+  /// the empty line `record` reads then) as a `LineView`: its bytes where they are, or a klog
+  /// line's body, its header not rebuilt.
+  private func withLine<T>(_ line: Slot, _ body: (LineView) -> T) -> T {
+    switch line {
+    case .bytes(let start, let n):
+      return bytes.withUnsafeBufferPointer { b in
+        body(LineView(body: UnsafeBufferPointer(rebasing: b[start..<(start + n)]), shift: 0, line: line))
+      }
+    case .klog(let start, let end):
+      guard let k = klogBody(start: start, end: end) else { break }
+      return bytes.withUnsafeBufferPointer { b in
+        body(LineView(body: UnsafeBufferPointer(rebasing: b[k.body]), shift: k.header, line: line))
+      }
+    default: break
+    }
+    return body(LineView(body: UnsafeBufferPointer(start: nil, count: 0), shift: 0, line: .absent))
+  }
+
+  /// `body` given the whole line's bytes: a klog line rebuilt (`KlogHeaderForm.write`).
+  private func withWholeLine<T>(_ line: Slot, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+    switch line {
+    case .bytes(let start, let n):
+      return bytes.withUnsafeBufferPointer { b in body(UnsafeBufferPointer(rebasing: b[start..<(start + n)])) }
+    case .klog(let start, let end):
+      guard let k = klogLine(start: start, end: end) else { break }
+      return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: k.count) { room in
+        guard let base = room.baseAddress else { return body(UnsafeBufferPointer(room)) }
+        write(k, into: base)
+        return body(UnsafeBufferPointer(room))
+      }
+    default: break
+    }
+    return body(UnsafeBufferPointer(start: nil, count: 0))
+  }
+
+  /// Whether the string at `slot` (a capture's or a field's key: never `.text`) is `key`,
+  /// compared as `String`s are. On ASCII bytes that is byte equality; a non-ASCII key is built
+  /// and compared (another spelling can be canonically equivalent: a Kelvin sign is a `K`).
+  /// `asciiKey` is `key`'s bytes when they are all ASCII, else nil: looked at once per reading,
+  /// not once per pair.
+  private func slot(_ slot: Slot, line: LineView, is key: String, asciiKey: UnsafeBufferPointer<UInt8>?) -> Bool {
+    let answer: Bool? = asciiKey.flatMap { k in
+      func same(_ s: UnsafeBufferPointer<UInt8>) -> Bool? {
+        guard s.allSatisfy({ $0 < 0x80 }) else { return nil }
+        return PackedLog.same(s, k)
+      }
+      switch slot {
+      case .absent: return nil
+      case .bytes(let start, let n):
+        return bytes.withUnsafeBufferPointer { b in same(UnsafeBufferPointer(rebasing: b[start..<(start + n)])) }
+      case .slice(let offset, let n):
+        return withBytes(line, offset, n) { same($0) }
+      case .named(let i):
+        return same(CaptureNameIndex.shipped.bytes(at: i))
+      case .lineEnd, .text, .escaped, .klog: return nil
+      }
+    }
+    if let answer { return answer }
+    return (resolve(slot, line: line, text: nil) ?? "") == key
+  }
+
+  /// The slots of the record's strings, in the order `encode` writes them.
+  private struct Slots {
+    var line = Slot.absent
+    var text = Slot.absent
+    var message = Slot.absent
+    var severity = Slot.absent
+    var node = Slot.absent
+    var namespace = Slot.absent
+    var pod = Slot.absent
+    var container = Slot.absent
+    /// Where the count of the captures is.
+    var captures = 0
+  }
+
+  /// Every slot but the captures' and the fields', walked once: the eight strings before the
+  /// captures, none of the pairs.
+  private var slots: Slots {
+    var i = stringsStart
+    var s = Slots()
+    s.line = slot(&i)
+    s.text = slot(&i)
+    s.message = slot(&i)
+    s.severity = slot(&i)
+    s.node = slot(&i)
+    s.namespace = slot(&i)
+    s.pod = slot(&i)
+    s.container = slot(&i)
+    s.captures = i
+    return s
+  }
+
+  /// The slots, and where the fields begin: past the captures' pairs.
+  private func slots(fieldsAt: inout Int) -> Slots {
+    let s = slots
+    var i = s.captures
+    let n = count(&i)
+    for _ in 0..<n {
+      _ = slot(&i)
+      _ = slot(&i)
+    }
+    fieldsAt = i
+    return s
+  }
+
+  /// The value of the first pair at `i` (a count, then keys and values) whose key is `key`.
+  private func value(_ key: String, pairsAt i: Int, line: Slot) -> String? {
+    // A copy to take the bytes of: `key` itself is read inside, when compared as a `String`.
+    var bytesOfKey = key
+    return bytesOfKey.withUTF8 { k in
+      let asciiKey = k.allSatisfy({ $0 < 0x80 }) ? k : nil
+      return withLine(line) { l in
+        var i = i
+        let n = count(&i)
+        for _ in 0..<n {
+          let s = slot(&i)
+          let v = slot(&i)
+          if slot(s, line: l, is: key, asciiKey: asciiKey) { return resolve(v, line: l, text: nil) ?? "" }
+        }
+        return nil
+      }
+    }
+  }
+
+  /// The pairs at `i`, as `pairs(_:line:sharing:)` reads them.
+  private func pairs(at i: Int, line: Slot) -> [KeyValue] {
+    withLine(line) { l in
+      var i = i
+      let n = count(&i)
+      var out: [KeyValue] = []
+      out.reserveCapacity(n)
+      for _ in 0..<n {
+        let k = slot(&i)
+        let v = slot(&i)
+        out.append(KeyValue(resolve(k, line: l, text: nil) ?? "", resolve(v, line: l, text: nil) ?? ""))
+      }
+      return out
+    }
+  }
+
+  /// The string at `slot`, one of the record's eight before the pairs, read in its line.
+  private func string(_ slot: Slot, of s: Slots) -> String? {
+    switch slot {
+    case .absent: return nil
+    case .bytes, .named: return resolve(slot, line: nil, text: nil)
+    default: return withLine(s.line) { l in resolve(slot, line: l, text: s.text) }
+    }
+  }
+
+  // What a rule or a report reads of a record, built from the packed bytes when asked: each is
+  // the same property of `record` (`PodLogsTests`), without building the others.
+
+  /// `record.evidence`.
+  package var evidence: Evidence {
+    var i = stringsStart
+    return Evidence(ref: ref, text: resolve(slot(&i), line: nil, text: nil) ?? "")
+  }
+
+  /// `record.text`.
+  package var text: String {
+    var i = stringsStart
+    let line = slot(&i)
+    let text = slot(&i)
+    return withLine(line) { l in resolve(text, line: l, text: nil) } ?? ""
+  }
+
+  /// `record.message`.
+  package var message: String {
+    let s = slots
+    return string(s.message, of: s) ?? ""
+  }
+
+  /// `record.severity`.
+  package var severity: String? {
+    let s = slots
+    return string(s.severity, of: s)
+  }
+
+  /// `record.node`.
+  package var node: String? {
+    let s = slots
+    return string(s.node, of: s)
+  }
+
+  /// `record.namespace`.
+  package var namespace: String? {
+    let s = slots
+    return string(s.namespace, of: s)
+  }
+
+  /// `record.pod`.
+  package var pod: String? {
+    let s = slots
+    return string(s.pod, of: s)
+  }
+
+  /// `record.container`.
+  package var container: String? {
+    let s = slots
+    return string(s.container, of: s)
+  }
+
+  /// `record.fields`.
+  package var fields: [KeyValue] {
+    var at = 0
+    let s = slots(fieldsAt: &at)
+    return pairs(at: at, line: s.line)
+  }
+
+  /// `record.captures`.
+  package var captures: [KeyValue] {
+    let s = slots
+    return pairs(at: s.captures, line: s.line)
+  }
+
+  /// `record.field(key)`: the value of the first field named `key`.
+  package func field(_ key: String) -> String? {
+    var at = 0
+    let s = slots(fieldsAt: &at)
+    return value(key, pairsAt: at, line: s.line)
+  }
+
+  /// `record.capture(key)`: the value of the first capture named `key`.
+  package func capture(_ key: String) -> String? {
+    let s = slots
+    return value(key, pairsAt: s.captures, line: s.line)
+  }
+
+  func string(_ i: inout Int, line: String?, text: String?) -> String? {
+    guard i < bytes.count else { return nil }
+    let (form, name) = form(at: i)
+    i += 1
+    switch form {
+    case .bytes:
+      let n = count(&i)
+      defer { i += n }
+      return String(decoding: bytes[i..<(i + n)], as: UTF8.self)
+    case .lineEnd:
+      let n = count(&i)
+      guard let line else { return nil }
+      return String(decoding: line.utf8.suffix(n), as: UTF8.self)
+    case .slice:
+      let offset = count(&i)
+      let n = count(&i)
+      guard var line else { return nil }
+      return line.withUTF8 { l in
+        guard offset <= l.count, n <= l.count - offset else { return nil }
+        return String(decoding: UnsafeBufferPointer(rebasing: l[offset..<(offset + n)]), as: UTF8.self)
+      }
+    case .escaped:
+      let offset = count(&i)
+      let n = count(&i)
+      guard var line else { return nil }
+      return line.withUTF8 { l in
+        guard offset <= l.count, n <= l.count - offset else { return nil }
+        return PackedLog.unescape(UnsafeBufferPointer(rebasing: l[offset..<(offset + n)]))
+      }
+    case .text: return text
+    case .klog:
+      let n = count(&i)
+      guard n >= 0, n <= bytes.count - i else { return nil }
+      defer { i += n }
+      return klogLine(start: i, end: i + n).map { string($0) }
+    case .named: return name < CaptureNameIndex.names.count ? CaptureNameIndex.names[name] : ""
+    case .absent, nil: return nil
+    }
+  }
+
+  /// `string(_:line:text:)`, a string of more bytes than a `String` holds inline taken from
+  /// `strings` when an equal one was built before.
+  func string(_ i: inout Int, line: String?, text: String?, sharing strings: inout SharedStrings) -> String? {
+    guard let s = string(&i, line: line, text: text) else { return nil }
+    return strings.shared(s)
+  }
+
+  func pairs(_ i: inout Int, line: String, sharing strings: inout SharedStrings) -> [KeyValue] {
+    let n = count(&i)
+    var out: [KeyValue] = []
+    out.reserveCapacity(n)
+    for _ in 0..<n {
+      let key = string(&i, line: line, text: nil, sharing: &strings) ?? ""
+      out.append(KeyValue(key, string(&i, line: line, text: nil, sharing: &strings) ?? ""))
+    }
+    return out
+  }
+}
+
+/// Strings built once: log records read back from their samples share each repeated value (a
+/// pod's name, a field's value, a message) instead of holding a copy each, which was most of a
+/// run's peak memory on a long kubelet log (docs/architecture.md "What must hold"). Strings are
+/// shared only when their bytes are the same (not merely equal as `String`s, which `é` written
+/// two ways are), so sharing changes no value and no byte of output.
+struct SharedStrings {
+  private var seen = Set<Bytes>()
+
+  /// A string hashed and compared by its UTF-8 bytes.
+  private struct Bytes: Hashable {
+    let string: String
+
+    static func == (a: Bytes, b: Bytes) -> Bool {
+      var x = a.string
+      var y = b.string
+      return x.withUTF8 { p in y.withUTF8 { q in PackedLog.same(p, q) } }
+    }
+
+    func hash(into hasher: inout Hasher) {
+      var s = string
+      s.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+  }
+
+  init() {}
+
+  /// The string with the bytes of `s` seen first, else `s`. A string short enough to be stored
+  /// inline (15 UTF-8 bytes on 64-bit platforms) costs no allocation and is returned as it is.
+  mutating func shared(_ s: String) -> String {
+    guard s.utf8.count > 15 else { return s }
+    return seen.insert(Bytes(string: s)).memberAfterInsert.string
+  }
+}
