@@ -151,6 +151,22 @@ import Testing
         Termination(reason: pick([nil, "Error", "OOMKilled", "\u{130}"]), exitCode: pick([0, 1, 137, 143, 255, -1])))
   }
 
+  /// `compacted` gives the same bytes, whatever they are.
+  @Test func compactedIsTheSameBytes() {
+    var rng = SplitMix64(seed: 21_021)
+    var texts = Self.hostile
+    for _ in 0..<500 {
+      texts.append((0..<rng.below(40)).map { _ in Self.hostile[rng.below(Self.hostile.count)] }.joined())
+    }
+    for text in texts {
+      var reserved = String()
+      reserved.reserveCapacity(text.utf8.count + 900)
+      reserved += text
+      #expect(Array(compacted(reserved).utf8) == Array(text.utf8))
+      #expect(compacted(text) == text)
+    }
+  }
+
   @Test func specTextsAreTheReference() throws {
     let (liveness, readiness) = try Self.failures()
     var rng = SplitMix64(seed: 21_020)

@@ -81,6 +81,9 @@ package struct LivenessProbeFailingRule: DiagnosisRule {
 /// grown again on each join (the explanation 14,000 instructions a finding on an EventList,
 /// callgrind). The same pieces in the same order; `ProbeFindingTextTests` keeps the interpolated
 /// texts as the reference (docs/architecture.md "Diagnosis: read a pod once").
+/// The explanation, reserved for its longest case, is copied to its own length (`compacted`) so
+/// the report does not keep the spare capacity; a title's reservation is within 40 bytes of its
+/// length and is kept as it is.
 extension LivenessProbeFailingRule {
   static func title(_ f: ProbeFailures, kills: Int) -> String {
     let name = f.container.name
@@ -183,7 +186,7 @@ extension LivenessProbeFailingRule {
       text += " errored; errored attempts do not count toward failureThreshold."
     }
     text += unknowns
-    return text
+    return compacted(text)
   }
 }
 

@@ -92,6 +92,9 @@ extension ReadinessProbeFailingRule {
 /// reallocations; the explanation 19,000 instructions a finding on the kubelet log, callgrind).
 /// The same pieces in the same order; `ProbeFindingTextTests` keeps the interpolated texts as
 /// the reference (docs/architecture.md "Diagnosis: read a pod once").
+/// The explanation, reserved for its longest case, is copied to its own length (`compacted`) so
+/// the report does not keep the spare capacity; a title's reservation is within 40 bytes of its
+/// length and is kept as it is.
 extension ReadinessProbeFailingRule {
   static func title(_ f: ProbeFailures, ready: Bool) -> String {
     let name = f.container.name
@@ -167,6 +170,6 @@ extension ReadinessProbeFailingRule {
       text += "."
     }
     text += unknowns
-    return text
+    return compacted(text)
   }
 }
