@@ -72,9 +72,11 @@ package struct Diagnoser: Sendable {
   package func diagnose(_ pod: consuming PodHistory, in state: CorrelatedState) -> [Finding] {
     pod.prepareForRules()
     let probes = PodProbes(pod)
-    var folded = fold(rules.flatMap { $0.diagnose(pod, probes: probes, in: state) })
+    let pass = foldInOrder(rules.flatMap { $0.diagnose(pod, probes: probes, in: state) })
+    var folded = pass.findings
     for i in folded.indices where folded[i].evidence.isEmpty { folded[i].evidence = Self.podLines(pod) }
-    return Self.sorted(folded)
+    // Lines given here change no sort key; `inOrder` says sorting would leave the list as it is.
+    return pass.inOrder ? folded : Self.sorted(folded)
   }
 
   /// Every finding cites input lines. A rule cites the lines its conclusion rests on; where the
@@ -101,11 +103,23 @@ package struct Diagnoser: Sendable {
   /// instructions of diagnosing 1,000 describes, callgrind). The steps and their order are the
   /// ones the dictionaries took, so the findings are the same (`DiagnoserInPlaceTests` keeps the
   /// fold before as the reference; docs/architecture.md "Speed after ingest: two cores").
-  package func fold(_ findings: [Finding]) -> [Finding] {
+  package func fold(_ findings: [Finding]) -> [Finding] { foldInOrder(findings).findings }
+
+  /// `fold(findings)`, and whether `sorted` would give those findings back in the same order.
+  ///
+  /// A pod's folded findings were sorted again (folding can raise a cause's severity), building
+  /// every subject's sort key a second time: on the kubelet log that was 6.7M of the 403M
+  /// instructions of diagnosis (callgrind). The fold's own sort keys answer instead: `sorted`
+  /// gives a list back as it is when no finding sorts before the one ahead of it (its sort is
+  /// stable; `DiagnoserOrderTests` holds the answer to sorting again, ties and different subjects
+  /// that share a description included).
+  package func foldInOrder(_ findings: [Finding]) -> (findings: [Finding], inOrder: Bool) {
     // Nothing to fold into: most pods draw no finding or one.
-    guard findings.count > 1 else { return findings }
+    guard findings.count > 1 else { return (findings, true) }
     let table = absorbs
-    var ordered = Self.sorted(findings)
+    let sortedWithKeys = Self.sortedWithKeys(findings)
+    var ordered = sortedWithKeys.findings
+    let keys = sortedWithKeys.keys
     let n = ordered.count
     let absorbed = ordered.map { table[$0.ruleID] }
     // Direct absorber of each finding: the most severe finding whose rule absorbs it and whose
@@ -154,14 +168,29 @@ package struct Diagnoser: Sendable {
     }
     var result: [Finding] = []
     result.reserveCapacity(n)
+    var inOrder = true
+    var lastCause: Int?
     for i in 0..<n where isCause[i] {
       if !folded[i].isEmpty {
         ordered[i].facts.append(
           KeyValue(Self.alsoExplainsFact, Array(Set(folded[i])).sorted().joined(separator: ",")))
       }
+      // `sorted`'s comparison of this cause with the one ahead of it, read in place.
+      if inOrder, let j = lastCause {
+        if ordered[i].severity != ordered[j].severity {
+          inOrder = ordered[i].severity < ordered[j].severity
+        } else if ordered[i].subject != ordered[j].subject {
+          inOrder = !(keys[i] < keys[j])
+        } else if ordered[i].ruleID != ordered[j].ruleID {
+          inOrder = !(ordered[i].ruleID < ordered[j].ruleID)
+        } else {
+          inOrder = !(ordered[i].title < ordered[j].title)
+        }
+      }
+      lastCause = i
       result.append(ordered[i])
     }
-    return result
+    return (result, inOrder)
   }
 
   /// A pod's finding contains its containers'; a node's finding (`object`) only the same node's.
@@ -178,13 +207,25 @@ package struct Diagnoser: Sendable {
   package static func sorted(_ findings: [Finding]) -> [Finding] {
     guard findings.count > 1 else { return findings }
     let subjects = findings.map { sortKey($0.subject) }
-    let order = findings.indices.sorted { i, j in
+    return order(findings, subjects).map { findings[$0] }
+  }
+
+  /// `sorted(findings)` and each one's subject's sort key, in that order (none for fewer than two).
+  static func sortedWithKeys(_ findings: [Finding]) -> (findings: [Finding], keys: [String]) {
+    guard findings.count > 1 else { return (findings, []) }
+    let subjects = findings.map { sortKey($0.subject) }
+    let positions = order(findings, subjects)
+    return (positions.map { findings[$0] }, positions.map { subjects[$0] })
+  }
+
+  /// The positions of `findings` in `sorted`'s order, `subjects` their subjects' sort keys.
+  private static func order(_ findings: [Finding], _ subjects: [String]) -> [Int] {
+    findings.indices.sorted { i, j in
       if findings[i].severity != findings[j].severity { return findings[i].severity > findings[j].severity }
       if findings[i].subject != findings[j].subject { return subjects[i] < subjects[j] }
       if findings[i].ruleID != findings[j].ruleID { return findings[i].ruleID < findings[j].ruleID }
       return findings[i].title < findings[j].title
     }
-    return order.map { findings[$0] }
   }
 
   /// `subject.description`, the same bytes, copied into one string of exactly their length: the

@@ -34,12 +34,20 @@ package struct SchedulingMessage: Hashable, Sendable {
   }
 
   /// Parses `0/N nodes are available: …`; nil for any other text.
+  ///
+  /// Foundation's `trimmingCharacters`, `range(of:)` and `components(separatedBy:)` went through
+  /// NSString: about 400,000 instructions for one 250-byte message, a tenth of diagnosing 1,000
+  /// describes (callgrind; docs/architecture.md "Diagnosis: read a pod once"). Where the bytes
+  /// give Foundation's answer they are asked instead: the ends trimmed only when they can be
+  /// whitespace (`trimmed`), and on an ASCII text the searches and the split by bytes
+  /// (`ASCIISearch`, whose reasoning the split shares). Any other text asks Foundation, as before;
+  /// `SchedulingMessageFastPathTests` keeps the Foundation parse as the reference.
   package init?(_ message: String) {
-    var text = Substring(message.trimmingCharacters(in: .whitespaces))
+    var text = Self.trimmed(message)
     truncated = text.hasSuffix(" ...")
     if truncated { text = text.dropLast(4) }
     var preemptionText: Substring?
-    if let range = text.range(of: " preemption: ") {
+    if let range = Self.range(of: " preemption: ", in: text) {
       preemptionText = text[range.upperBound...]
       text = text[..<range.lowerBound]
     }
@@ -61,9 +69,51 @@ package struct SchedulingMessage: Hashable, Sendable {
     }
   }
 
+  /// `Substring(message.trimmingCharacters(in: .whitespaces))`. A message whose first and last
+  /// bytes are printable ASCII other than a space has nothing to trim: each is a character of its
+  /// own (no combining mark joins it from outside the text) and none is whitespace. Any other
+  /// end asks Foundation.
+  static func trimmed(_ message: String) -> Substring {
+    let bytes = message.utf8
+    if let first = bytes.first, let last = bytes.last, (0x21...0x7E).contains(first), (0x21...0x7E).contains(last) {
+      return message[...]
+    }
+    return Substring(message.trimmingCharacters(in: .whitespaces))
+  }
+
+  /// `text.range(of: needle)`, from the bytes when they can say (`ASCIISearch.range`).
+  static func range(of needle: String, in text: Substring) -> Range<String.Index>? {
+    ASCIISearch.range(of: needle, in: text) ?? text.range(of: needle)
+  }
+
+  /// `text.components(separatedBy: ", ")`. On an ASCII text split where the separator's bytes
+  /// occur, left to right: every ASCII character is one byte and one `Character`, and a CR LF
+  /// pair cannot be cut by a separator that holds neither (`ASCIISearch`). Any other text asks
+  /// Foundation.
+  static func pieces(_ text: Substring) -> [String] {
+    let split = text.utf8.withContiguousStorageIfAvailable { bytes -> [String]? in
+      guard ASCIISearch.isASCII(bytes) else { return nil }
+      var pieces: [String] = []
+      var start = 0
+      var at = 0
+      while at + 1 < bytes.count {
+        if bytes[at] == UInt8(ascii: ","), bytes[at + 1] == UInt8(ascii: " ") {
+          pieces.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<at]), as: UTF8.self))
+          at += 2
+          start = at
+        } else {
+          at += 1
+        }
+      }
+      pieces.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self))
+      return pieces
+    }
+    return (split ?? nil) ?? text.components(separatedBy: ", ")
+  }
+
   /// `0/3 nodes are available:` → 3 and the rest.
   private static func header(_ text: Substring) -> (Int, Substring)? {
-    guard text.hasPrefix("0/"), let marker = text.range(of: " nodes are available:") else { return nil }
+    guard text.hasPrefix("0/"), let marker = range(of: " nodes are available:", in: text) else { return nil }
     // Node counts are summed: past int32 the message is not one the scheduler wrote.
     guard let total = Plausible.int32(text[text.index(text.startIndex, offsetBy: 2)..<marker.lowerBound]) else {
       return nil
@@ -75,7 +125,7 @@ package struct SchedulingMessage: Hashable, Sendable {
   /// previous entry (a taint value may hold `, `). With `cutOff` the last entry may be partial and is dropped.
   private static func histogram(_ body: Substring, cutOff: Bool) -> [Entry] {
     var pieces: [String] = []
-    for piece in body.components(separatedBy: ", ") {
+    for piece in Self.pieces(body) {
       let count = piece.prefix { $0.isNumber }
       if !count.isEmpty, piece.dropFirst(count.count).hasPrefix(" ") || pieces.isEmpty {
         pieces.append(piece)
@@ -89,7 +139,8 @@ package struct SchedulingMessage: Hashable, Sendable {
       guard let count = Plausible.int32(countText), count >= 0 else { return nil }
       var reasonText = piece.dropFirst(countText.count).drop { $0 == " " }
       if reasonText.hasSuffix(".") { reasonText = reasonText.dropLast() }
-      return Entry(count: count, text: String(reasonText), reason: SchedulingReason(String(reasonText)))
+      let text = String(reasonText)
+      return Entry(count: count, text: text, reason: SchedulingReason(text))
     }
   }
 }
@@ -116,26 +167,29 @@ package enum SchedulingReason: Hashable, Sendable {
   case noPreemptionVictims
   case other(String)
 
+  /// The reasons known by their text's start, in the order they are tried: built once, not for
+  /// every entry of every message.
+  private static let known: [(String, SchedulingReason)] = [
+    ("Too many pods", .tooManyPods),
+    ("node(s) didn't match Pod's node affinity/selector", .nodeAffinity),
+    ("node(s) were unschedulable", .unschedulable),
+    ("node(s) didn't have free ports for the requested pod ports", .noFreePorts),
+    ("node(s) didn't match pod affinity rules", .podAffinity),
+    ("node(s) didn't match pod anti-affinity rules", .podAntiAffinity),
+    ("node(s) didn't satisfy existing pods anti-affinity rules", .existingPodsAntiAffinity),
+    ("node(s) didn't match pod topology spread constraints", .topologySpread),
+    ("node(s) had volume node affinity conflict", .volumeNodeAffinityConflict),
+    ("node(s) didn't find available persistent volumes to bind", .noPersistentVolumes),
+    ("node(s) did not have enough free storage", .notEnoughStorage),
+    ("node(s) had no available volume zone", .noVolumeZone),
+    ("node(s) exceed max volume count", .maxVolumeCount),
+    ("pod has unbound immediate PersistentVolumeClaims", .unboundPVCs),
+    ("Preemption is not helpful for scheduling", .preemptionNotHelpful),
+    ("No preemption victims found for incoming pod", .noPreemptionVictims),
+  ]
+
   package init(_ text: String) {
-    let known: [(String, SchedulingReason)] = [
-      ("Too many pods", .tooManyPods),
-      ("node(s) didn't match Pod's node affinity/selector", .nodeAffinity),
-      ("node(s) were unschedulable", .unschedulable),
-      ("node(s) didn't have free ports for the requested pod ports", .noFreePorts),
-      ("node(s) didn't match pod affinity rules", .podAffinity),
-      ("node(s) didn't match pod anti-affinity rules", .podAntiAffinity),
-      ("node(s) didn't satisfy existing pods anti-affinity rules", .existingPodsAntiAffinity),
-      ("node(s) didn't match pod topology spread constraints", .topologySpread),
-      ("node(s) had volume node affinity conflict", .volumeNodeAffinityConflict),
-      ("node(s) didn't find available persistent volumes to bind", .noPersistentVolumes),
-      ("node(s) did not have enough free storage", .notEnoughStorage),
-      ("node(s) had no available volume zone", .noVolumeZone),
-      ("node(s) exceed max volume count", .maxVolumeCount),
-      ("pod has unbound immediate PersistentVolumeClaims", .unboundPVCs),
-      ("Preemption is not helpful for scheduling", .preemptionNotHelpful),
-      ("No preemption victims found for incoming pod", .noPreemptionVictims),
-    ]
-    if let match = known.first(where: { text.hasPrefix($0.0) }) {
+    if let match = Self.known.first(where: { text.hasPrefix($0.0) }) {
       self = match.1
     } else if text.hasPrefix("Insufficient ") {
       self = .insufficient(resource: String(text.dropFirst("Insufficient ".count)))

@@ -108,3 +108,40 @@ private func referenceContainers(_ pod: PodHistory) -> [String] {
   for kind in ProbeSpec.Kind.allCases { #expect(ProbeFailures.probeType(kind) == reference[kind]) }
   #expect(ProbeSpec.Kind.allCases.map(ProbeFailures.probeType) == ["Liveness", "Readiness", "Startup"])
 }
+
+/// A pod's folded findings are sorted again only when `foldInOrder` says the fold's order is not
+/// the sorted one. The reference is the chain as first written, `sorted(fold(findings))`: the
+/// same list on seeded findings whose rules absorb one another (so severities are raised), whose
+/// severities, subjects, rule ids and titles tie, and whose different subjects share a
+/// description (`a/b` as a namespace and pod and as an object).
+@Test func foldInOrderSortsAgainOnlyWhenSortingWouldMoveAFinding() {
+  let diagnoser = Diagnoser()
+  let rules = [
+    "probe.liveness-failing", "crashloop.backoff", "container.exit-code", "probe.readiness-failing",
+    "container.oom-killed", "init.container-failing", "container.kernel-oom-kill", "pod.evicted",
+  ]
+  let subjects = [
+    Subject(namespace: "a", pod: "b"), Subject(object: "a/b"), Subject(namespace: "a", pod: "b", container: "c"),
+    Subject(namespace: "a", pod: "b", container: "d"), Subject(container: "c", object: "a/b"),
+    Subject(namespace: "a", pod: "b", container: "\u{212A}"), Subject(namespace: "a", pod: "b", container: "e\u{301}"),
+  ]
+  var inOrder = 0
+  var sortedAgain = 0
+  for seed in UInt64(0)..<3_000 {
+    var rng = SplitMix64(seed: seed)
+    let input = (0..<rng.below(9)).map { i in
+      Finding(
+        ruleID: pick(rules, &rng), category: .volume, severity: pick(Severity.allCases, &rng),
+        subject: pick(subjects, &rng), title: pick(["", "t", "u"], &rng), explanation: "finding \(i)", remedy: "",
+        facts: [KeyValue("n", "\(i)")])
+    }
+    let pass = diagnoser.foldInOrder(input)
+    let chain = pass.inOrder ? pass.findings : Diagnoser.sorted(pass.findings)
+    #expect(chain == Diagnoser.sorted(diagnoser.fold(input)), "seed \(seed)")
+    #expect(pass.findings == diagnoser.fold(input), "seed \(seed)")
+    if pass.inOrder { inOrder += 1 } else { sortedAgain += 1 }
+  }
+  // Both ways are taken.
+  #expect(inOrder > 100)
+  #expect(sortedAgain > 10)
+}

@@ -76,50 +76,121 @@ package struct LivenessProbeFailingRule: DiagnosisRule {
   }
 }
 
-fileprivate extension LivenessProbeFailingRule {
+/// The title and explanation, each written piece by piece into one string reserved for them all:
+/// built as interpolations joined by `+` and `+=`, every piece was a string of its own, copied and
+/// grown again on each join (the explanation 14,000 instructions a finding on an EventList,
+/// callgrind). The same pieces in the same order; `ProbeFindingTextTests` keeps the interpolated
+/// texts as the reference (docs/architecture.md "Diagnosis: read a pod once").
+/// The explanation, reserved for its longest case, is copied to its own length (`compacted`) so
+/// the report does not keep the spare capacity; a title's reservation is within 40 bytes of its
+/// length and is kept as it is.
+extension LivenessProbeFailingRule {
   static func title(_ f: ProbeFailures, kills: Int) -> String {
-    kills > 0
-      ? "liveness probe failing (\(f.mode.rawValue)): container '\(f.container.name)' killed \(times(kills))"
-      : "liveness probe failing (\(f.mode.rawValue)) on container '\(f.container.name)'"
+    let name = f.container.name
+    let mode = f.mode.rawValue
+    var text = String()
+    text.reserveCapacity(name.utf8.count + mode.utf8.count + 64)
+    text += "liveness probe failing ("
+    text += mode
+    if kills > 0 {
+      text += "): container '"
+      text += name
+      text += "' killed "
+      text += times(kills)
+    } else {
+      text += ") on container '"
+      text += name
+      text += "'"
+    }
+    return text
   }
 
   static func explanation(
     _ f: ProbeFailures, kills: Int, restarts: Int, model: ProbeModel?, slowStart: (run: Double, threshold: Int)?
   ) -> String {
-    var text =
-      "\(f.sentenceSpecText) \(f.attemptsText): \(f.modeText)."
+    let specText = f.sentenceSpecText
+    let attempts = f.attemptsText
+    let modeText = f.modeText
+    let unknowns = f.unknownsText
+    var text = String()
+    // The pieces' lengths and the fixed words and numbers below (under 900 bytes).
+    text.reserveCapacity(specText.utf8.count + attempts.utf8.count + modeText.utf8.count + unknowns.utf8.count + 900)
+    text += specText
+    text += " "
+    text += attempts
+    text += ": "
+    text += modeText
+    text += "."
     if let model, let spec = f.spec {
-      text +=
-        " The kubelet kills the container after \(spec.failureThreshold) consecutive failures, "
-        + "\(Seconds.format(model.detection)) after the endpoint stops answering "
-        + "((\(spec.failureThreshold) − 1) × \(spec.periodSeconds)s to \(spec.failureThreshold) × \(spec.periodSeconds)s "
-        + "+ \(spec.timeoutSeconds)s timeout)."
+      let threshold = String(spec.failureThreshold)
+      let period = String(spec.periodSeconds)
+      text += " The kubelet kills the container after "
+      text += threshold
+      text += " consecutive failures, "
+      text += Seconds.format(model.detection)
+      text += " after the endpoint stops answering (("
+      text += threshold
+      text += " − 1) × "
+      text += period
+      text += "s to "
+      text += threshold
+      text += " × "
+      text += period
+      text += "s + "
+      text += String(spec.timeoutSeconds)
+      text += "s timeout)."
     }
     if kills > 0 {
-      text += " The kubelet killed the container \(times(kills)) (Killing x\(kills))"
+      text += " The kubelet killed the container "
+      text += times(kills)
+      text += " (Killing x"
+      text += String(kills)
+      text += ")"
       if let exit = f.container.lastTermination?.exitCode {
         let meaning = ExitCodes.explain(exit, reason: f.container.lastTermination?.reason)
-        text += "; the last run exited \(exit) (\(meaning.summary))"
+        text += "; the last run exited "
+        text += String(exit)
+        text += " ("
+        text += meaning.summary
+        text += ")"
       }
-      text +=
-        f.container.restartCount == nil
-        ? "; the input does not show the restart count." : "; the container has restarted \(times(restarts))."
+      if f.container.restartCount == nil {
+        text += "; the input does not show the restart count."
+      } else {
+        text += "; the container has restarted "
+        text += times(restarts)
+        text += "."
+      }
     } else if restarts == 0 {
       text += " No kill is recorded yet: the failures have not reached the threshold in a row."
     }
     if let slowStart, let model, let spec = f.spec {
-      text +=
-        " The last run lasted only \(Seconds.format(slowStart.run)), within the \(Seconds.format(model.restartLatency))"
-        + " a never-answering container survives (initialDelay \(spec.initialDelaySeconds)s + \(spec.failureThreshold)"
-        + " × \(spec.periodSeconds)s ± \(spec.periodSeconds)s): the probe is killing a container that has not finished"
-        + " starting."
+      let period = String(spec.periodSeconds)
+      text += " The last run lasted only "
+      text += Seconds.format(slowStart.run)
+      text += ", within the "
+      text += Seconds.format(model.restartLatency)
+      text += " a never-answering container survives (initialDelay "
+      text += String(spec.initialDelaySeconds)
+      text += "s + "
+      text += String(spec.failureThreshold)
+      text += " × "
+      text += period
+      text += "s ± "
+      text += period
+      text += "s): the probe is killing a container that has not finished starting."
     }
     if f.errored > 0 {
-      text += " \(counted(f.errored, "attempt")) errored; errored attempts do not count toward failureThreshold."
+      text += " "
+      text += counted(f.errored, "attempt")
+      text += " errored; errored attempts do not count toward failureThreshold."
     }
-    return text + f.unknownsText
+    text += unknowns
+    return compacted(text)
   }
+}
 
+fileprivate extension LivenessProbeFailingRule {
   static func remedy(_ f: ProbeFailures, slowStart: (run: Double, threshold: Int)?, logs: String) -> String {
     var steps: [String] = []
     if let slowStart, let spec = f.spec {

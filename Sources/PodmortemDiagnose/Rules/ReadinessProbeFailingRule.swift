@@ -86,35 +86,90 @@ extension ReadinessProbeFailingRule {
   }
 }
 
-fileprivate extension ReadinessProbeFailingRule {
+/// The finding's texts, each written piece by piece into one string reserved for them all: built
+/// as interpolations joined by `+` and `+=`, every piece was a string of its own, copied and
+/// grown again on each join (`String.append` about 600 instructions a piece with its
+/// reallocations; the explanation 19,000 instructions a finding on the kubelet log, callgrind).
+/// The same pieces in the same order; `ProbeFindingTextTests` keeps the interpolated texts as
+/// the reference (docs/architecture.md "Diagnosis: read a pod once").
+/// The explanation, reserved for its longest case, is copied to its own length (`compacted`) so
+/// the report does not keep the spare capacity; a title's reservation is within 40 bytes of its
+/// length and is kept as it is.
+extension ReadinessProbeFailingRule {
   static func title(_ f: ProbeFailures, ready: Bool) -> String {
-    ready
-      ? "readiness probe failed earlier (\(f.mode.rawValue)); container '\(f.container.name)' is ready now"
-      : "readiness probe failing (\(f.mode.rawValue)): container '\(f.container.name)' receives no traffic"
+    let name = f.container.name
+    let mode = f.mode.rawValue
+    var text = String()
+    text.reserveCapacity(name.utf8.count + mode.utf8.count + 80)
+    if ready {
+      text += "readiness probe failed earlier ("
+      text += mode
+      text += "); container '"
+      text += name
+      text += "' is ready now"
+    } else {
+      text += "readiness probe failing ("
+      text += mode
+      text += "): container '"
+      text += name
+      text += "' receives no traffic"
+    }
+    return text
   }
 
   static func belowTitle(_ f: ProbeFailures, threshold: Int) -> String {
-    "readiness probe \(f.attemptsText) (\(f.mode.rawValue)), fewer than the \(threshold) in a row that make "
-      + "container '\(f.container.name)' unready"
+    let attempts = f.attemptsText
+    let name = f.container.name
+    let mode = f.mode.rawValue
+    var text = String()
+    text.reserveCapacity(attempts.utf8.count + name.utf8.count + mode.utf8.count + 100)
+    text += "readiness probe "
+    text += attempts
+    text += " ("
+    text += mode
+    text += "), fewer than the "
+    text += String(threshold)
+    text += " in a row that make container '"
+    text += name
+    text += "' unready"
+    return text
   }
 
   static func explanation(_ f: ProbeFailures, ready: Bool, restarts: Int, belowThreshold: Int? = nil) -> String {
-    var text =
-      "\(f.sentenceSpecText) \(f.attemptsText): \(f.modeText)."
+    let spec = f.sentenceSpecText
+    let attempts = f.attemptsText
+    let mode = f.modeText
+    let unknowns = f.unknownsText
+    var text = String()
+    // The pieces' lengths and the longest run of fixed words below (about 360 bytes).
+    text.reserveCapacity(spec.utf8.count + attempts.utf8.count + mode.utf8.count + unknowns.utf8.count + 400)
+    text += spec
+    text += " "
+    text += attempts
+    text += ": "
+    text += mode
+    text += "."
     if let threshold = belowThreshold {
-      text +=
-        " The kubelet marks a ready container unready only after \(threshold) failures in a row"
-        + "\(f.spec == nil ? " (failureThreshold's default)" : ""), so these alone took no traffic away; a "
-        + "container still starting is unready until its first success anyway. The input does not show "
-        + "whether it is ready now."
+      text += " The kubelet marks a ready container unready only after "
+      text += String(threshold)
+      text += " failures in a row"
+      if f.spec == nil { text += " (failureThreshold's default)" }
+      text += ", so these alone took no traffic away; a container still starting is unready until its first "
+      text += "success anyway. The input does not show whether it is ready now."
+    } else if ready {
+      text += " The container is ready now, so the pod is back in its Services' endpoints."
     } else {
-      text +=
-        ready
-        ? " The container is ready now, so the pod is back in its Services' endpoints."
-        : " While it fails the pod is removed from its Services' endpoints."
+      text += " While it fails the pod is removed from its Services' endpoints."
     }
     text += " Readiness never restarts a container"
-    text += restarts > 0 ? "; the \(restarts) restarts have another cause." : "."
-    return text + f.unknownsText
+    if restarts > 0 {
+      text += "; the "
+      text += String(restarts)
+      text += " restarts have another cause."
+    } else {
+      text += "."
+    }
+    text += unknowns
+    return compacted(text)
   }
 }

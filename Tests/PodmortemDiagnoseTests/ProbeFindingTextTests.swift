@@ -1,0 +1,227 @@
+import PodmortemCorrelate
+import PodmortemModel
+import PodmortemTestSupport
+import Testing
+
+@testable import PodmortemDiagnose
+
+/// The liveness and readiness findings' titles and explanations, now written piece by piece into
+/// one reserved string. The references are the interpolated texts as first written, kept here to
+/// hold the new writing to them byte for byte (docs/architecture.md "Diagnosis: read a pod once").
+@Suite struct ProbeFindingTextTests {
+  // MARK: The references, as first written.
+
+  static func readinessTitle(_ f: ProbeFailures, ready: Bool) -> String {
+    ready
+      ? "readiness probe failed earlier (\(f.mode.rawValue)); container '\(f.container.name)' is ready now"
+      : "readiness probe failing (\(f.mode.rawValue)): container '\(f.container.name)' receives no traffic"
+  }
+
+  static func readinessBelowTitle(_ f: ProbeFailures, threshold: Int) -> String {
+    "readiness probe \(f.attemptsText) (\(f.mode.rawValue)), fewer than the \(threshold) in a row that make "
+      + "container '\(f.container.name)' unready"
+  }
+
+  static func readinessExplanation(_ f: ProbeFailures, ready: Bool, restarts: Int, belowThreshold: Int? = nil)
+    -> String
+  {
+    var text =
+      "\(f.sentenceSpecText) \(f.attemptsText): \(f.modeText)."
+    if let threshold = belowThreshold {
+      text +=
+        " The kubelet marks a ready container unready only after \(threshold) failures in a row"
+        + "\(f.spec == nil ? " (failureThreshold's default)" : ""), so these alone took no traffic away; a "
+        + "container still starting is unready until its first success anyway. The input does not show "
+        + "whether it is ready now."
+    } else {
+      text +=
+        ready
+        ? " The container is ready now, so the pod is back in its Services' endpoints."
+        : " While it fails the pod is removed from its Services' endpoints."
+    }
+    text += " Readiness never restarts a container"
+    text += restarts > 0 ? "; the \(restarts) restarts have another cause." : "."
+    return text + f.unknownsText
+  }
+
+  static func livenessTitle(_ f: ProbeFailures, kills: Int) -> String {
+    kills > 0
+      ? "liveness probe failing (\(f.mode.rawValue)): container '\(f.container.name)' killed \(times(kills))"
+      : "liveness probe failing (\(f.mode.rawValue)) on container '\(f.container.name)'"
+  }
+
+  static func livenessExplanation(
+    _ f: ProbeFailures, kills: Int, restarts: Int, model: ProbeModel?, slowStart: (run: Double, threshold: Int)?
+  ) -> String {
+    var text =
+      "\(f.sentenceSpecText) \(f.attemptsText): \(f.modeText)."
+    if let model, let spec = f.spec {
+      text +=
+        " The kubelet kills the container after \(spec.failureThreshold) consecutive failures, "
+        + "\(Seconds.format(model.detection)) after the endpoint stops answering "
+        + "((\(spec.failureThreshold) − 1) × \(spec.periodSeconds)s to \(spec.failureThreshold) × \(spec.periodSeconds)s "
+        + "+ \(spec.timeoutSeconds)s timeout)."
+    }
+    if kills > 0 {
+      text += " The kubelet killed the container \(times(kills)) (Killing x\(kills))"
+      if let exit = f.container.lastTermination?.exitCode {
+        let meaning = ExitCodes.explain(exit, reason: f.container.lastTermination?.reason)
+        text += "; the last run exited \(exit) (\(meaning.summary))"
+      }
+      text +=
+        f.container.restartCount == nil
+        ? "; the input does not show the restart count." : "; the container has restarted \(times(restarts))."
+    } else if restarts == 0 {
+      text += " No kill is recorded yet: the failures have not reached the threshold in a row."
+    }
+    if let slowStart, let model, let spec = f.spec {
+      text +=
+        " The last run lasted only \(Seconds.format(slowStart.run)), within the \(Seconds.format(model.restartLatency))"
+        + " a never-answering container survives (initialDelay \(spec.initialDelaySeconds)s + \(spec.failureThreshold)"
+        + " × \(spec.periodSeconds)s ± \(spec.periodSeconds)s): the probe is killing a container that has not finished"
+        + " starting."
+    }
+    if f.errored > 0 {
+      text += " \(counted(f.errored, "attempt")) errored; errored attempts do not count toward failureThreshold."
+    }
+    return text + f.unknownsText
+  }
+
+  /// `specText` as first written, and its sentence as first built from it.
+  static func specText(_ f: ProbeFailures) -> String {
+    guard let spec = f.spec else { return "the \(f.kind.rawValue) probe" }
+    return "the \(f.kind.rawValue) probe (\(spec.handler.describeText), timeout \(spec.timeoutSeconds)s, "
+      + "period \(spec.periodSeconds)s, failureThreshold \(spec.failureThreshold))"
+  }
+
+  static func sentenceSpecText(_ f: ProbeFailures) -> String {
+    "\(specText(f).prefix(1).uppercased())\(specText(f).dropFirst())"
+  }
+
+  // MARK: The cases.
+
+  /// A pod whose one container failed both probes, read as the rules read it.
+  static func failures() throws -> (liveness: ProbeFailures, readiness: ProbeFailures) {
+    var p = ExamplePod("web-0")
+    p.container(
+      "web", lastState: .terminated(Termination(reason: "Error", exitCode: 137)), restarts: 2,
+      probes: [.liveness: .http(80, "/healthz"), .readiness: .http(80, "/ready")])
+    p.event(.warning, "Unhealthy", "Liveness probe failed: HTTP probe failed with statuscode: 500", count: 3)
+    p.event(.warning, "Unhealthy", "Readiness probe failed: HTTP probe failed with statuscode: 503", count: 4)
+    let pod = p.history.preparedForRules()
+    let container = try #require(pod.containers().first)
+    return (
+      try #require(ProbeFailures(.liveness, container: container, in: pod)),
+      try #require(ProbeFailures(.readiness, container: container, in: pod))
+    )
+  }
+
+  /// Hostile names and outputs: empty, the Kelvin sign, a dotted capital I, combining accents,
+  /// CR, NUL, tabs, non-ASCII, and long text.
+  static let hostile = [
+    "", "web", "K\u{212A}", "\u{130}stanbul", "e\u{301}", "\u{301}x", "a\r\nb", "\u{0}", "\t\t", "日本",
+    "'quoted'", String(repeating: "output ", count: 300),
+  ]
+
+  static let numbers = [0, 1, 2, 3, 9, 10, 59, 60, 3_600, -1, Int(Int32.max), Int(Int32.min)]
+
+  static func randomize(_ f: inout ProbeFailures, _ rng: inout SplitMix64) {
+    func pick<T>(_ values: [T]) -> T { values[rng.below(values.count)] }
+    let handlers: [ProbeHandler] = [
+      .httpGet(scheme: "HTTP", host: "", port: "8080", path: "/healthz"), .tcpSocket(host: "", port: "5432"),
+      .exec(command: ["cat", pick(hostile)]), .grpc(port: "9090", service: ""), .unknown,
+    ]
+    f.spec =
+      rng.below(4) == 0
+      ? nil
+      : ProbeSpec(
+        handler: pick(handlers), initialDelaySeconds: pick(numbers), timeoutSeconds: pick(numbers),
+        periodSeconds: pick(numbers), failureThreshold: pick(numbers))
+    f.failures = pick(numbers)
+    f.errored = pick([0, 0, 1, 2, 5])
+    f.mode = pick(ProbeMode.allCases)
+    f.statusCode = rng.below(3) == 0 ? nil : pick([200, 301, 500, 503, -1])
+    f.latestOutput = pick(hostile)
+    f.container.name = pick(hostile)
+    f.container.restartCount = rng.below(4) == 0 ? nil : pick(numbers)
+    f.container.lastState =
+      rng.below(3) == 0
+      ? nil
+      : .terminated(
+        Termination(reason: pick([nil, "Error", "OOMKilled", "\u{130}"]), exitCode: pick([0, 1, 137, 143, 255, -1])))
+  }
+
+  /// `compacted` gives the same bytes, whatever they are.
+  @Test func compactedIsTheSameBytes() {
+    var rng = SplitMix64(seed: 21_021)
+    var texts = Self.hostile
+    for _ in 0..<500 {
+      texts.append((0..<rng.below(40)).map { _ in Self.hostile[rng.below(Self.hostile.count)] }.joined())
+    }
+    for text in texts {
+      var reserved = String()
+      reserved.reserveCapacity(text.utf8.count + 900)
+      reserved += text
+      #expect(Array(compacted(reserved).utf8) == Array(text.utf8))
+      #expect(compacted(text) == text)
+    }
+  }
+
+  @Test func specTextsAreTheReference() throws {
+    let (liveness, readiness) = try Self.failures()
+    var rng = SplitMix64(seed: 21_020)
+    for var f in [liveness, readiness] {
+      for kind in ProbeSpec.Kind.allCases {
+        f.kind = kind
+        for _ in 0..<300 {
+          Self.randomize(&f, &rng)
+          #expect(f.specText == Self.specText(f))
+          #expect(f.sentenceSpecText == Self.sentenceSpecText(f))
+          #expect(f.sentenceSpecText == ProbeFailures.sentence(f.specText))
+        }
+      }
+    }
+  }
+
+  @Test func readinessTextsAreTheReference() throws {
+    var f = try Self.failures().readiness
+    var rng = SplitMix64(seed: 21_018)
+    for round in 0..<2_000 {
+      if round > 0 { Self.randomize(&f, &rng) }
+      let ready = rng.below(2) == 0
+      let restarts = Self.numbers[rng.below(Self.numbers.count)]
+      let threshold: Int? = rng.below(2) == 0 ? nil : Self.numbers[rng.below(Self.numbers.count)]
+      #expect(ReadinessProbeFailingRule.title(f, ready: ready) == Self.readinessTitle(f, ready: ready))
+      if let threshold {
+        #expect(
+          ReadinessProbeFailingRule.belowTitle(f, threshold: threshold)
+            == Self.readinessBelowTitle(f, threshold: threshold))
+      }
+      #expect(
+        ReadinessProbeFailingRule.explanation(f, ready: ready, restarts: restarts, belowThreshold: threshold)
+          == Self.readinessExplanation(f, ready: ready, restarts: restarts, belowThreshold: threshold))
+    }
+    #expect(ReadinessProbeFailingRule.title(f, ready: true).hasPrefix("readiness probe failed earlier ("))
+  }
+
+  @Test func livenessTextsAreTheReference() throws {
+    var f = try Self.failures().liveness
+    var rng = SplitMix64(seed: 21_019)
+    var withModel = 0
+    for round in 0..<2_000 {
+      if round > 0 { Self.randomize(&f, &rng) }
+      let kills = Self.numbers[rng.below(Self.numbers.count)]
+      let restarts = Self.numbers[rng.below(Self.numbers.count)]
+      let model = f.spec.map(ProbeModel.init)
+      if model != nil { withModel += 1 }
+      let slowStart: (run: Double, threshold: Int)? =
+        rng.below(2) == 0
+        ? nil : ([0, 0.4, 59.5, 3_600, -2, 1e12][rng.below(6)], Self.numbers[rng.below(Self.numbers.count)])
+      #expect(LivenessProbeFailingRule.title(f, kills: kills) == Self.livenessTitle(f, kills: kills))
+      #expect(
+        LivenessProbeFailingRule.explanation(f, kills: kills, restarts: restarts, model: model, slowStart: slowStart)
+          == Self.livenessExplanation(f, kills: kills, restarts: restarts, model: model, slowStart: slowStart))
+    }
+    #expect(withModel > 1_000)
+  }
+}
