@@ -124,7 +124,7 @@ package struct ProbeFailures: Sendable {
 
   /// `specText` opening a sentence: its first character upper-cased, which is always the `t` of
   /// `the `. Written so (`The `) rather than upper-casing the first `Character` of a written
-  /// `specText` and copying the rest after it (`sentence(specText)`, which
+  /// `specText` and copying the rest after it (which
   /// `ProbeFindingTextTests` keeps as the reference): three strings more and about 1,300
   /// instructions a probe finding (callgrind).
   package var sentenceSpecText: String { specText(opening: "The ") }
@@ -134,9 +134,6 @@ package struct ProbeFailures: Sendable {
     return "\(opening)\(kind.rawValue) probe (\(spec.handler.describeText), timeout \(spec.timeoutSeconds)s, "
       + "period \(spec.periodSeconds)s, failureThreshold \(spec.failureThreshold))"
   }
-
-  /// `text` with its first character upper-cased, as the explanations wrote it.
-  static func sentence(_ text: String) -> String { "\(text.prefix(1).uppercased())\(text.dropFirst())" }
 
   /// What the input does not say that the finding would need: said, not assumed.
   package var unknownsText: String {

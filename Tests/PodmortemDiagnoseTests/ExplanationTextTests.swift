@@ -37,28 +37,6 @@ import Testing
     #expect(CrashLoopBackOffRule.curveText(.standard) == "0s, 10s, 20s, 40s, 1m20s, 2m40s, 5m, 5m")
   }
 
-  /// The reference: the first character upper-cased and the rest, as the probe explanations
-  /// interpolated them from two reads of `specText`.
-  private static func referenceSentence(_ text: String) -> String {
-    "\(text.prefix(1).uppercased())\(text.dropFirst())"
-  }
-
-  /// Hostile openings: empty, a Kelvin sign, a dotted capital I, a combining accent on the first
-  /// letter, ß (upper-cased to two letters), CR LF, NUL, tabs, non-ASCII, and long text.
-  @Test func sentenceIsTheReference() {
-    var texts = [
-      "", "the liveness probe", "K\u{212A}elvin", "\u{130}stanbul", "i\u{307}x", "e\u{301}cole", "\u{E9}cole",
-      "\u{DF}trasse", "\r\nline", "\u{0}nul", "\ttab", "日本", "ǆungla", String(repeating: "probe ", count: 500),
-    ]
-    var rng = SplitMix64(seed: 7_317)
-    let pieces = ["a", "Z", "\u{301}", "\u{212A}", "\u{130}", "\r", "\n", "\u{0}", "\t", "ß", "日", " ", "é"]
-    for _ in 0..<1_000 { texts.append((0..<rng.below(8)).map { _ in pieces[rng.below(pieces.count)] }.joined()) }
-    for text in texts {
-      #expect(ProbeFailures.sentence(text) == Self.referenceSentence(text))
-    }
-    #expect(ProbeFailures.sentence("the readiness probe") == "The readiness probe")
-  }
-
   /// The waiting reasons `ContainerConfigErrorRule` built for every container, now built once.
   @Test func configErrorReasonsAreTheLiteral() {
     let reference: Set<String> = ["CreateContainerConfigError", "CreateContainerError", "RunContainerError"]

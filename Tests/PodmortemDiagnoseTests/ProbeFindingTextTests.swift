@@ -177,7 +177,7 @@ import Testing
           Self.randomize(&f, &rng)
           #expect(f.specText == Self.specText(f))
           #expect(f.sentenceSpecText == Self.sentenceSpecText(f))
-          #expect(f.sentenceSpecText == ProbeFailures.sentence(f.specText))
+          #expect(f.sentenceSpecText == "\(f.specText.prefix(1).uppercased())\(f.specText.dropFirst())")
         }
       }
     }
