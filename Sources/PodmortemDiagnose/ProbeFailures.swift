@@ -135,6 +135,26 @@ package struct ProbeFailures: Sendable {
       + "period \(spec.periodSeconds)s, failureThreshold \(spec.failureThreshold))"
   }
 
+  /// Writes the first sentence both probe explanations open with (`<spec> <attempts>: <mode>.`)
+  /// into `text`, reserving room for it, the unknowns' text and `extra` bytes more, and gives the
+  /// unknowns' text, which ends each explanation: the explanation is written into the one string,
+  /// piece by piece (docs/architecture.md "Diagnosis: read a pod once").
+  package func openExplanation(_ text: inout String, reserving extra: Int) -> String {
+    let spec = sentenceSpecText
+    let attempts = attemptsText
+    let mode = modeText
+    let unknowns = unknownsText
+    text.reserveCapacity(
+      text.utf8.count + spec.utf8.count + attempts.utf8.count + mode.utf8.count + unknowns.utf8.count + extra)
+    text += spec
+    text += " "
+    text += attempts
+    text += ": "
+    text += mode
+    text += "."
+    return unknowns
+  }
+
   /// What the input does not say that the finding would need: said, not assumed.
   package var unknownsText: String {
     spec == nil

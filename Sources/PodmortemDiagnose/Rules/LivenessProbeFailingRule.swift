@@ -108,19 +108,9 @@ extension LivenessProbeFailingRule {
   static func explanation(
     _ f: ProbeFailures, kills: Int, restarts: Int, model: ProbeModel?, slowStart: (run: Double, threshold: Int)?
   ) -> String {
-    let specText = f.sentenceSpecText
-    let attempts = f.attemptsText
-    let modeText = f.modeText
-    let unknowns = f.unknownsText
+    // Room for the fixed words and numbers below (under 900 bytes).
     var text = String()
-    // The pieces' lengths and the fixed words and numbers below (under 900 bytes).
-    text.reserveCapacity(specText.utf8.count + attempts.utf8.count + modeText.utf8.count + unknowns.utf8.count + 900)
-    text += specText
-    text += " "
-    text += attempts
-    text += ": "
-    text += modeText
-    text += "."
+    let unknowns = f.openExplanation(&text, reserving: 900)
     if let model, let spec = f.spec {
       let threshold = String(spec.failureThreshold)
       let period = String(spec.periodSeconds)

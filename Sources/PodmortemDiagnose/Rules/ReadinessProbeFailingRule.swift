@@ -136,19 +136,9 @@ extension ReadinessProbeFailingRule {
   }
 
   static func explanation(_ f: ProbeFailures, ready: Bool, restarts: Int, belowThreshold: Int? = nil) -> String {
-    let spec = f.sentenceSpecText
-    let attempts = f.attemptsText
-    let mode = f.modeText
-    let unknowns = f.unknownsText
+    // Room for the longest run of fixed words below (about 360 bytes).
     var text = String()
-    // The pieces' lengths and the longest run of fixed words below (about 360 bytes).
-    text.reserveCapacity(spec.utf8.count + attempts.utf8.count + mode.utf8.count + unknowns.utf8.count + 400)
-    text += spec
-    text += " "
-    text += attempts
-    text += ": "
-    text += mode
-    text += "."
+    let unknowns = f.openExplanation(&text, reserving: 400)
     if let threshold = belowThreshold {
       text += " The kubelet marks a ready container unready only after "
       text += String(threshold)
