@@ -87,7 +87,17 @@ struct AgeCell {
 /// The shapes of kubectl cells that decide where a cell ends when padding is lost.
 enum Cells {
   /// `Normal` or `Warning`: the only types the recorder accepts (docs/kubernetes.md §4.1).
-  static func isEventType(_ token: Substring) -> Bool { token == "Normal" || token == "Warning" }
+  static func isEventType(_ token: Substring) -> Bool {
+    // By bytes: no other text is canonically equivalent to `Normal` or `Warning` (none of their
+    // letters is the decomposition of another character), so equal text is equal bytes, and the
+    // length answers most tokens before a byte is compared.
+    let bytes = token.utf8
+    switch bytes.count {
+    case 6: return bytes.elementsEqual("Normal".utf8)
+    case 7: return bytes.elementsEqual("Warning".utf8)
+    default: return false
+    }
+  }
 
   /// A component name as printed in From/SOURCE: `kubelet`, `default-scheduler`, `kubelet,`.
   static func looksLikeComponent(_ token: Substring) -> Bool {

@@ -1,0 +1,197 @@
+import Foundation
+import PodmortemInput
+import PodmortemModel
+import PodmortemTestSupport
+import PodmortemText
+import Testing
+
+@testable import PodmortemIngest
+
+/// Byte gates asked before the character or JSON work on every line of a container log's head
+/// (docs/architecture.md, "Sniffing a head of long lines"), each held to the code it replaced,
+/// kept here as the reference: the console clock's first byte, the event type by bytes, the
+/// console label's two bytes before the tab search, a docker entry's `"log"` before its object is
+/// parsed, and the node-log sniffer's split without a logfmt time.
+enum BundleSniffGateInputs {
+  /// Tokens and texts each gate is about, with the hostile pieces of `BundleShortcutInputs`.
+  static let made: [String] = [
+    "", ":", "::", "1:05", "12:05", "3:05:26", "15:05:26", "123:05", "1:5", "1:05:2", "1:05:26:00", "٣:05",
+    "1\u{301}:05", "\u{FF11}:05", ":05", "a:05", "Normal", "Warning", "Normal ", "normal", "Norma\u{301}l",
+    "Warnin\u{301}g", "N\u{30A}ormal", "Warning\u{301}", "Name\tweb-0", "Status: Running", "Name", "Status:\tRunning",
+    "a\tb", "é\tx", "É: x", "N", "N\t", "\tName", "Restart Count:\t3", "name: x", "Container kiosk\tx",
+    "\u{212A}ind: x", "\u{130}mage: x",
+  ]
+
+  /// Made texts, sample lines and seeded strings, and every word of each.
+  static let texts: [String] = {
+    var all = made + SampleLines.all + BundleShortcutInputs.strings(count: 20_000, seed: 2212)
+    var rng = SplitMix64(seed: 2213)
+    for _ in 0..<5_000 {
+      var chars = Array(made[rng.below(made.count)])
+      for _ in 0..<rng.below(3) {
+        let piece = BundleShortcutInputs.pieces[rng.below(BundleShortcutInputs.pieces.count)]
+        chars.insert(contentsOf: piece, at: rng.below(chars.count + 1))
+      }
+      all.append(String(chars))
+    }
+    return all
+  }()
+
+  static let tokens: [Substring] = texts.flatMap { text in [Substring(text)] + text.split(separator: " ") }
+}
+
+@Suite struct ConsoleClockGateTests {
+  /// `ConsoleEventRow.isClock` as it was, kept as the reference: the characters walked from the
+  /// first.
+  static func referenceIsClock(_ token: Substring) -> Bool {
+    guard token.dropFirst(8).isEmpty else { return false }
+    let parts = token.split(separator: ":", omittingEmptySubsequences: false)
+    guard parts.count == 2 || parts.count == 3,
+      parts.allSatisfy({ !$0.isEmpty && $0.count <= 2 && $0.allSatisfy(\.isNumber) })
+    else { return false }
+    return parts[0].count <= 2 && parts.dropFirst().allSatisfy { $0.count == 2 }
+  }
+
+  @Test func aClockIsWhatTheReferenceCallsOne() {
+    var clocks = 0
+    for token in BundleSniffGateInputs.tokens {
+      let new = ConsoleEventRow.isClock(token)
+      #expect(new == Self.referenceIsClock(token), "\(token.debugDescription)")
+      if new { clocks += 1 }
+    }
+    // Both answers are reached: the gate is not all that answers.
+    #expect(clocks >= 10)
+  }
+}
+
+@Suite struct EventTypeBytesTests {
+  /// `Cells.isEventType` as it was, kept as the reference: compared as text.
+  static func referenceIsEventType(_ token: Substring) -> Bool { token == "Normal" || token == "Warning" }
+
+  @Test func anEventTypeIsWhatTheTextComparisonSays() {
+    var types = 0
+    for token in BundleSniffGateInputs.tokens {
+      let new = Cells.isEventType(token)
+      #expect(new == Self.referenceIsEventType(token), "\(token.debugDescription)")
+      if new { types += 1 }
+    }
+    #expect(types >= 10)
+  }
+}
+
+@Suite struct ConsoleTabbedGateTests {
+  /// `ConsolePodDetails.tabbed` as it was, kept as the reference: the tab or `: ` searched for
+  /// before the label's first character is looked at.
+  static func referenceTabbed(_ body: Substring) -> (ConsolePodDetails.Label, Substring)? {
+    let head: Substring
+    let value: Substring
+    if let tab = ASCIISearch.firstIndex(of: "\t", in: body) ?? body.firstIndex(of: "\t") {
+      head = body[..<tab]
+      value = body[body.index(after: tab)...].drop { $0 == " " || $0 == "\t" }
+    } else if let colon = ASCIISearch.range(of: ": ", in: body) ?? body.range(of: ": ") {
+      head = body[..<colon.lowerBound]
+      value = body[colon.upperBound...].drop { $0 == " " }
+    } else {
+      return nil
+    }
+    guard let label = ConsolePodDetails.label(head) else { return nil }
+    return (label, value)
+  }
+
+  @Test func aTabbedLabelIsTheReferenceLabel() {
+    var labels = 0
+    for text in BundleSniffGateInputs.texts {
+      let body = Substring(text)
+      let new = ConsolePodDetails.tabbed(body)
+      let old = Self.referenceTabbed(body)
+      #expect(new?.0 == old?.0 && new?.1 == old?.1, "\(text.debugDescription)")
+      if new != nil { labels += 1 }
+    }
+    #expect(labels >= 10)
+  }
+}
+
+@Suite struct DockerLogKeyGateTests {
+  /// Docker json-file lines and their near misses: the key escaped, other keys, cut lines.
+  static let lines: [String] = {
+    let shapes = [
+      #"{"log":"started\n","stream":"stdout","time":"2016-10-20T18:39:20.57606443Z"}"#,
+      #"{"\u006cog":"started\n","stream":"stdout","time":"2016-10-20T18:39:20.57606443Z"}"#,
+      #"{"lo\u0067":"x","stream":"stderr","time":"2016-10-20T18:39:20Z"}"#,
+      #"{"logs":"x","stream":"stderr","time":"2016-10-20T18:39:20Z"}"#,
+      #"{"level":"warn","ts":"2026-11-27T00:00:00.944621Z","msg":"cache miss"}"#,
+      #"{"msg":"the \"log\" key","log":"y\n","stream":"stdout","time":"2016-10-20T18:39:20Z"}"#,
+      #"{"log":"x"}"#, #"{"log""#, #""log""#, #"{"lOg":"x","stream":"stdout","time":"2016-10-20T18:39:20Z"}"#,
+    ]
+    var rng = SplitMix64(seed: 2214)
+    var all = shapes + SampleLines.all
+    for _ in 0..<20_000 {
+      var chars = Array(shapes[rng.below(shapes.count)])
+      for _ in 0..<rng.below(3) {
+        let piece = BundleShortcutInputs.pieces[rng.below(BundleShortcutInputs.pieces.count)]
+        chars.insert(contentsOf: piece, at: rng.below(chars.count + 1))
+      }
+      if rng.below(4) == 0 { chars = Array(chars.prefix(rng.below(chars.count + 1))) }
+      all.append(String(chars))
+    }
+    return all
+  }()
+
+  /// The gate answers no only where the parser, the code it stands before, finds no `log` member:
+  /// `dockerEntry` is otherwise the same code.
+  @Test func noLogKeyIsNoLogMember() {
+    var turnedAway = 0
+    var withLog = 0
+    for text in Self.lines {
+      let b = Array(text.utf8)
+      let hasLog = LogJSON.parseObject(b)?.contains { $0.key == "log" } == true
+      if hasLog { withLog += 1 }
+      if !ContainerLogParser.mayHoldLogKey(b) {
+        turnedAway += 1
+        #expect(!hasLog, "\(text.debugDescription)")
+      }
+    }
+    #expect(turnedAway >= 1_000)
+    #expect(withLog >= 1_000)
+  }
+}
+
+@Suite struct NodeLogSniffSplitTests {
+  /// Bracketed words and times on either side of the dot and length checks.
+  static let made: [String] = [
+    "[INFO] started", "[DEBUG] 2026-11-27 00:00:00 health check ok", "[ 7063.247407] eth0: link up", "[7063] x",
+    "[ 7063.247407 ] x", "[.] x", "[1.2.3] x", "[1\u{301}.5] x", "[Thu Dec  7 00:05:14 2017] oom",
+    "[Thu Dec 7 00:05:14 2017]",
+    "[Thu Dec 7 00:05:14 201] x", "[hu Dec  7 00:05:14 2017] x", "[                   ] x",
+    "[é Dec  7 00:05:14 2017] x",
+    "[] x", "[", "time=\"2026-11-27T00:00:00.120066Z\" level=debug msg=\"loaded\"", "level=info msg=x",
+    "time=\"bad\" msg=x",
+  ]
+
+  @Test func splitAnswersAsTheReferenceAroundTheBracketChecks() {
+    var dated = 0
+    for text in Self.made + BundleSniffGateInputs.texts {
+      let b = Array(text.utf8)
+      let new = NodeLogParser.split(b)
+      #expect(NodeLogSplitTests.same(new, NodeLogSplitTests.referenceSplit(b)), "\(text.debugDescription)")
+      if new?.form == .dmesg { dated += 1 }
+    }
+    #expect(dated >= 4)
+  }
+
+  /// The sniffer asks only whether a line splits: without the logfmt time it splits the same,
+  /// into the same form and body.
+  @Test func aSplitWithoutTheTimeIsTheSameSplit() {
+    var logfmt = 0
+    for text in Self.made + NodeLogSplitTests.madeLines + BundleSniffGateInputs.texts {
+      let b = Array(text.utf8)
+      let full = NodeLogParser.split(b)
+      let quick = NodeLogParser.split(b, readingTime: false)
+      #expect((full == nil) == (quick == nil), "\(text.debugDescription)")
+      #expect(full?.form == quick?.form && full?.body == quick?.body, "\(text.debugDescription)")
+      if full?.form == .logfmt, full?.time != nil { logfmt += 1 }
+      if let full, full.form != .logfmt { #expect(full.time == quick?.time) }
+    }
+    #expect(logfmt >= 1)
+  }
+}
