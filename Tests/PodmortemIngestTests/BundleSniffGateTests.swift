@@ -195,3 +195,164 @@ enum BundleSniffGateInputs {
     #expect(logfmt >= 1)
   }
 }
+
+@Suite struct KubectlRowGateTests {
+  /// The kubectl sniffer as it was, kept as the reference: every fragment question asked of every
+  /// line while it could raise the score, each line split into words for them.
+  static func referenceScore(head: [Line], info: SourceInfo, exhaustive: Bool = false, atLeast bar: Int = 0) -> Int {
+    if !exhaustive, bar > 90 { return 0 }
+    var sawName = false
+    var sawDescribeField = false
+    var notes = 0
+    var others = 0
+    var score = 0
+    var consoleLabels = 0
+    var consoleStarts = false
+    let probeContext = ParseContext(
+      source: info, captureTime: CaptureTime(date: .distantPast, origin: .currentTime), diagnostics: { _ in })
+    let probe = DescribeReader(context: probeContext)
+    for line in head {
+      if !exhaustive, score >= 90 || (sawName && sawDescribeField) { break }
+      let read = KubectlLine(line)
+      if read.isBlank { continue }
+      if KubectlTextParser.isNote(read) {
+        notes += 1
+        continue
+      }
+      others += 1
+      let l = exhaustive || score < 60 && bar <= 60 ? read.withTokensRead() : read
+      if exhaustive || score < 50 && bar <= 50 {
+        let starts = ConsolePodDetails.starts(l)
+        if starts { consoleStarts = true }
+        if starts || ConsolePodDetails.label(l.body) != nil { consoleLabels += 1 }
+      }
+      if exhaustive || score < 60 && bar <= 60, NodeConditionRows.row(l) != nil { score = max(score, 60) }
+      if let header = TableHeader(l) {
+        score = max(score, header.kind == .other ? 40 : 90)
+      } else if DescribeEventsTable.header(l) != nil {
+        score = max(score, 85)
+      } else {
+        if l.indent == 0, let f = l.field {
+          sawName = sawName || f.key == "Name"
+          sawDescribeField =
+            sawDescribeField || ["Namespace", "Roles", "Labels", "CreationTimestamp"].contains(f.key)
+        }
+        if exhaustive || score < 60 && bar <= 60,
+          probe.canStart(l) || KubectlTextParser.readsHeaderless(l, context: probeContext)
+            || ConsoleEventRow.row(l, block: SourceRef(source: "", line: 0), context: probeContext) != nil
+        {
+          score = max(score, 60)
+        }
+      }
+    }
+    if sawName { score = max(score, sawDescribeField ? 90 : 50) }
+    if consoleStarts, consoleLabels >= 2 { score = max(score, 50) }
+    if notes > 0 && others == 0 { score = max(score, 30) }
+    return score
+  }
+
+  /// A container log's lines in the five styles of `bench/gen_bundle.py`, and rows each gate is
+  /// about, near misses of them and hostile pieces.
+  static let pieces: [String] = [
+    "2026-11-27T00:00:00.550443Z DEBUG [http] retrying upstream call attempt=2 backoff=200ms",
+    "2026-11-27T00:00:01.157507Z ERROR [db] failed to reach upstream: dial tcp 10.0.0.7:443: i/o timeout",
+    "[DEBUG] 2026-11-27 00:00:00 health check ok", "[WARN] 2026-11-27 00:00:01 Ready to serve",
+    #"{"level":"warn","ts":"2026-11-27T00:00:00.944621Z","caller":"app/main.go:71","msg":"cache miss key=user:1234"}"#,
+    #"time="2026-11-27T00:00:00.120066Z" level=debug msg="loaded config from /etc/app/config.yaml" component=app"#,
+    "W1127 00:00:00.657517       1 main.go:16] health check ok", "I1127 00:00:01.000001   7 main.go:9] Normal start",
+    "web-0   0/1     CrashLoopBackOff   5          3m", "default   web-0   1/1   Running   0   3m",
+    "web-0 x 1/1", "a/b c d", "5m   Warning   BackOff   pod/web-0   Back-off restarting failed container",
+    "5m   5m   3   web-0.1   Pod   spec.containers{web}   Normal   Pulled   kubelet   pulled",
+    "5m   5m   +3   web-0.1   Pod      Started   kubelet   started", "5m 5m -0 x", "5m 5m + x", "5m 5m 3x",
+    "  Warning  Unhealthy  5s    kubelet  Liveness probe failed", "  Normal   Pulled  5s (x3 over 1m)  kubelet  ok",
+    "  1m  1m  1  {kubelet node-1}  spec.containers{web}  Warning  BackOff  Back-off",
+    "node-1   Ready    control-plane   5d   v1.29.0", "node-2   NotReady,SchedulingDisabled   <none>   5d   v1.29.0",
+    "node-3   Unknown   <none>   5d   v1.29.0",
+    "Ready   False   Mon, 01 Jan 2024 00:00:00 +0000   Mon, 01 Jan 2024 00:00:00 +0000   KubeletNotReady   x",
+    "MemoryPressure   True   Mon, 01 Jan 2024 00:00:00 +0000   Mon, 01 Jan 2024 00:00:00 +0000   Reason   m",
+    "3:05:26 PM   Warning   BackOff   Back-off restarting", "15:05   Normal   Scheduled   assigned",
+    "pod/egg-<id here>   1/1   Running", "Name:         web-0", "Namespace:    default", "ame:  web-0",
+    "    State:          Waiting", "    Restart Count:  5", "Status:  Running", "Type    Reason   Age   From   Message",
+    "NAME    READY   STATUS    RESTARTS   AGE", "Normal", "Warning", "NormalWarning", "xNormal", "Trueish", "",
+    "K\u{212A}elvin \u{130} e\u{301} 1/1", "Norma\u{301}l Warning", "\u{0}\r", "\t1/1\t", "a\t0/1", "a 1/1 b",
+  ]
+
+  static let heads: [[Line]] = {
+    var rng = SplitMix64(seed: 2215)
+    let styles = Array(pieces.prefix(8))
+    var heads = SniffBarTests.heads.map(\.head)
+    for _ in 0..<600 {
+      let n = 1 + rng.below(60)
+      heads.append(
+        (0..<n).map { i in
+          var text = rng.below(4) == 0 ? pieces[rng.below(pieces.count)] : styles[rng.below(styles.count)]
+          if rng.below(5) == 0 {
+            var chars = Array(text)
+            let piece = BundleShortcutInputs.pieces[rng.below(BundleShortcutInputs.pieces.count)]
+            chars.insert(contentsOf: piece, at: rng.below(chars.count + 1))
+            text = String(chars)
+          }
+          return Line(number: i + 1, text: text)
+        })
+    }
+    return heads
+  }()
+
+  /// Every headerless layout insists on a cell `mayHoldRow` looks for.
+  @Test func everyHeaderlessLayoutHasAGateTheBytesAnswer() {
+    for (layout, gate) in zip(KubectlTextParser.headerlessLayouts, KubectlTextParser.headerlessGates) {
+      switch layout.kind {
+      case .pods:
+        #expect(gate.readyAt.map { KubectlTextParser.readyWords & (1 << UInt64(min($0, 63))) != 0 } == true)
+      case .events: #expect(gate.eventType || gate.count)
+      case .nodes, .other, .legacyPods: #expect(gate == KubectlTextParser.Gate())
+      }
+    }
+    #expect(KubectlTextParser.headerlessLayouts.count == 17)
+  }
+
+  /// A line the bytes turn away is one no row question reads.
+  @Test func aLineTurnedAwayIsReadByNoRow() {
+    let context = ParseContext(
+      source: SourceInfo(name: "t"), captureTime: CaptureTime(date: .distantPast, origin: .currentTime),
+      diagnostics: { _ in })
+    let probe = DescribeReader(context: context)
+    var away = 0
+    var rows = 0
+    for text in Self.pieces + BundleSniffGateInputs.texts {
+      let line = KubectlLine(Line(number: 1, text: text)).withTokensRead()
+      let anyRow =
+        NodeConditionRows.row(line) != nil || KubectlTextParser.readsHeaderless(line, context: context)
+        || ConsoleEventRow.row(line, block: SourceRef(source: "", line: 0), context: context) != nil
+        || probe.canStart(line) != probe.startsWithoutRow(line)
+      if anyRow { rows += 1 }
+      guard line.isASCII, !KubectlBytes.mayHoldRow(line.body, readyWords: KubectlTextParser.readyWords) else {
+        continue
+      }
+      away += 1
+      #expect(!anyRow, "\(text.debugDescription)")
+    }
+    #expect(away >= 1_000)
+    #expect(rows >= 15)
+  }
+
+  /// The sniffer gives the reference's score at every bar on every head.
+  @Test func theScoreIsTheReferenceScore() {
+    let infos = SniffBarTests.infos("h")
+    var raised = 0
+    for (n, head) in Self.heads.enumerated() {
+      let info = infos[n % infos.count]
+      let full = Self.referenceScore(head: head, info: info)
+      if full >= 60 { raised += 1 }
+      #expect(
+        KubectlTextParser.score(head: head, info: info, exhaustive: true)
+          == Self.referenceScore(head: head, info: info, exhaustive: true))
+      for bar in SniffBarTests.bars(around: full) + [0, 50, 60] {
+        #expect(
+          KubectlTextParser.score(head: head, info: info, atLeast: bar)
+            == Self.referenceScore(head: head, info: info, atLeast: bar), "head \(n), bar \(bar)")
+      }
+    }
+    #expect(raised >= 100)
+  }
+}
