@@ -356,3 +356,95 @@ enum BundleSniffGateInputs {
     #expect(raised >= 100)
   }
 }
+
+@Suite struct HeaderWordGateTests {
+  /// Headers, their near misses (a word that begins in lower case, a digit or a unit in
+  /// parentheses, a placeholder), and the lines `KubectlRowGateTests` reads.
+  static let lines: [String] = [
+    "NAME    READY   STATUS    RESTARTS   AGE", "NAME    READY   status    RESTARTS   AGE", "NAME READY 1STATUS",
+    "NAME   CPU(cores)   MEMORY(bytes)", "NAME   cpu(cores)", "NAME   CPU(<a b>)   MEMORY", "NAME   CPU(<a b>)",
+    "NAME   <none>   AGE", "LAST SEEN   TYPE   REASON   OBJECT   MESSAGE",
+    "AST SEEN   TYPE   REASON   OBJECT   MESSAGE",
+    "SEEN   TYPE   REASON   OBJECT   MESSAGE", "ME   READY   STATUS   RESTARTS   AGE",
+    "POD   IP   CONTAINER(S)   IMAGE(S)",
+    "NAME\tREADY\tSTATUS", "NAME  READY  \u{212A}ELVIN", "NAME  READY  \u{130}", "NAME  READY  É",
+    "W1127 00:00:00.657517  1 main.go:16] ok",
+    "EVENT   LAST   SEEN", "FIRST SEEN   LAST SEEN   COUNT   NAME   KIND   SUBOBJECT   REASON   SOURCE   MESSAGE",
+    "REASON   OBJECT   MESSAGE", "REASON   object   MESSAGE", "NAME", "NAME ", "NAME\t", " NAME   READY", "NAME   _X",
+  ]
+
+  @Test func aHeaderIsTheOneReadWithoutTheWordGate() {
+    var headers = 0
+    for text in Self.lines + KubectlRowGateTests.pieces + BundleSniffGateInputs.texts {
+      let line = KubectlLine(Line(number: 1, text: text))
+      let new = TableHeader(line)
+      #expect(new == TableHeader(line, wordGate: false), "\(text.debugDescription)")
+      if new != nil { headers += 1 }
+    }
+    #expect(headers >= 10)
+  }
+}
+
+@Suite struct PasteDecorationGateTests {
+  /// `PasteDecoration.isPrompt` and `isBoldHeading` as they were, kept as the reference: the `@`
+  /// looked for along the whole line, the line counted before its stars were looked at.
+  static func referenceIsPrompt(_ t: Substring) -> Bool {
+    if t == "$" || t == "#" || t == "%" || t == "❯" || t == "➜" { return true }
+    for mark in ["$ ", "# ", "% ", "❯ ", "➜ "] where t.hasPrefix(mark) { return true }
+    if t.hasPrefix("PS "), t.contains("> ") || t.hasSuffix(">") { return true }
+    let word = t.prefix { $0 != " " }
+    if let colon = word.firstIndex(of: ":"), colon > word.startIndex, let mark = word.last, mark == "#" || mark == "$",
+      word[..<colon].allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) })
+    {
+      return true
+    }
+    guard let at = t.firstIndex(of: "@"), t.distance(from: t.startIndex, to: at) <= 40 else { return false }
+    let head = t[..<at].drop { $0 == "[" || $0 == "(" }
+    guard !head.isEmpty, head.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else { return false }
+    var i = t.index(after: at)
+    var steps = 0
+    while i < t.endIndex, steps < 120 {
+      let c = t[i]
+      if c == "$" || c == "#" || c == "➜" || c == "%" {
+        let next = t.index(after: i)
+        return next == t.endIndex || t[next] == " "
+      }
+      i = t.index(after: i)
+      steps += 1
+    }
+    return false
+  }
+
+  static func referenceIsBoldHeading(_ t: Substring) -> Bool {
+    var t = t
+    if t.last == ":" { t = t.dropLast() }
+    guard t.count > 4, t.count <= 120, t.hasPrefix("**"), t.hasSuffix("**") else { return false }
+    let inside = t.dropFirst(2).dropLast(2)
+    return !inside.isEmpty && !inside.contains("*") && inside.first != " " && inside.last != " "
+  }
+
+  static let made: [String] = [
+    "[root@master ~]# oc get events", "oper@node0:~$ kubectl get pods", "root@cp ~ ➜  kubectl get pods",
+    "user@host:dir$", "user@host:dir$x", "a@b", "@", "x@\u{301}host$ ls", "user\u{301}@host$ ls", "us er@host$ ls",
+    "(venv) user@host:~/src$ kubectl", "\u{212A}@host# ls", "\u{130}@host# ls", "**What happened**:",
+    "**kubernetes-master:**", "** x **", "****", "*****", "**a*b**", "**\u{301}x**", "**é**", "**x**\r",
+    String(repeating: "a", count: 39) + "@h$ ls", String(repeating: "a", count: 40) + "@h$ ls",
+    String(repeating: "a", count: 41) + "@h$ ls", "**" + String(repeating: "x", count: 116) + "**",
+    "**" + String(repeating: "x", count: 117) + "**",
+  ]
+
+  @Test func aPromptAndABoldHeadingAreWhatTheReferenceSays() {
+    var prompts = 0
+    var bold = 0
+    for text in Self.made + BundleSniffGateInputs.texts {
+      let t = Substring(text)
+      let prompt = PasteDecoration.isPrompt(t)
+      #expect(prompt == Self.referenceIsPrompt(t), "\(text.debugDescription)")
+      #expect(PasteDecoration.isBoldHeading(t) == Self.referenceIsBoldHeading(t), "\(text.debugDescription)")
+      if prompt { prompts += 1 }
+      if PasteDecoration.isBoldHeading(t) { bold += 1 }
+    }
+    #expect(prompts >= 5)
+    #expect(bold >= 3)
+  }
+}

@@ -60,6 +60,28 @@ enum KubectlBytes {
     return true
   }
 
+  /// True when every word of the ASCII `body` (split on spaces and tabs, as `words` splits it)
+  /// begins with `A`–`Z`, or holds a `<`: each word of a table header begins so (`TableHeader`),
+  /// and these words are `KubectlLine.tokens` unless a placeholder joined some of them
+  /// (`KubectlLine.joiningPlaceholders`: `CPU(<a b>)` is one word whose stem is `CPU`).
+  static func everyWordStartsUpper(_ body: Substring) -> Bool {
+    body.utf8.withContiguousStorageIfAvailable { b -> Bool in
+      guard let base = b.baseAddress else { return true }
+      var atStart = true
+      for (i, c) in b.enumerated() {
+        if c == 0x3C { return true }
+        if isBlank(c) {
+          atStart = true
+        } else {
+          // A word that begins otherwise: no header, unless a `<` further on joins words.
+          if atStart, !isUpper(c) { return memchr(base + i, 0x3C, b.count - i) != nil }
+          atStart = false
+        }
+      }
+      return true
+    } ?? true
+  }
+
   /// False when no row the kubectl sniffer asks about can read the ASCII `body`: each insists on a
   /// cell whose bytes this looks for in one pass. A headerless `get pods` row has a READY cell
   /// with a `/` at one of `readyWords`; a `get events` row a TYPE cell (`Normal`, `Warning`) or a
