@@ -28,7 +28,8 @@ package struct NodeLogParser: LineParser {
       let b = PastePrefix.payload(line.text)
       if b.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) || b.first == 0x60 { continue }
       lines += 1
-      if Self.split(b) != nil { hits += 1 }
+      // Whether the line splits, not its time: a logfmt line's time is read only when the line is.
+      if Self.split(b, readingTime: false) != nil { hits += 1 }
     }
     guard hits > 0 else { return 0 }
     return hits * 2 >= lines ? 50 : 20
@@ -79,16 +80,22 @@ package struct NodeLogParser: LineParser {
 
   enum Form { case dmesg, dockerEvent, logfmt }
 
-  /// The line's form, time (when it carries an absolute one) and message.
-  static func split(_ b: [UInt8]) -> (form: Form, time: Date?, body: String)? {
+  /// The line's form, time (when it carries an absolute one) and message. `readingTime: false`
+  /// leaves a logfmt line's time out (nil): the sniffer asks only whether a line splits, and
+  /// whether it does never depends on that time (`NodeLogSplitTests`).
+  static func split(_ b: [UInt8], readingTime: Bool = true) -> (form: Form, time: Date?, body: String)? {
     if b.first == 0x5B, let close = b.firstIndex(of: 0x5D), close < 40 {
       let inside = String(decoding: b[1..<close], as: UTF8.self)
       let bodyStart = close + 1 < b.count && b[close + 1] == 0x20 ? close + 2 : close + 1
       let body = String(decoding: b[min(bodyStart, b.count)...], as: UTF8.self)
-      let trimmed = inside.trimmingCharacters(in: .whitespaces)
-      // `[ 7063.247407]`: seconds since boot, no absolute time.
-      if !trimmed.isEmpty, trimmed.allSatisfy({ $0.isNumber || $0 == "." }), trimmed.contains(".") {
-        return (.dmesg, nil, body)
+      // `[ 7063.247407]`: seconds since boot, no absolute time. It holds a `.` character, which
+      // is a `.` byte: without one (`[INFO]`, `[main]`) Foundation's trimming (about 7,000
+      // instructions) is not asked (docs/architecture.md, "Sniffing a head of long lines").
+      if b[1..<close].contains(0x2E) {
+        let trimmed = inside.trimmingCharacters(in: .whitespaces)
+        if !trimmed.isEmpty, trimmed.allSatisfy({ $0.isNumber || $0 == "." }), trimmed.contains(".") {
+          return (.dmesg, nil, body)
+        }
       }
       // `[Thu Dec  7 00:05:14 2017]` (dmesg -T, the local time of the machine).
       if let date = ctime(inside) { return (.dmesg, date, body) }
@@ -100,7 +107,7 @@ package struct NodeLogParser: LineParser {
       // instructions a line, only for the others (docs/architecture.md, "Sniffing a head of long
       // lines").
       let logfmt = ASCIISearch.contains("msg=", in: text) ?? text.contains("msg=")
-      return logfmt ? (.logfmt, logfmtTime(text), text) : nil
+      return logfmt ? (.logfmt, readingTime ? logfmtTime(text) : nil, text) : nil
     }
     // `docker events`: an RFC 3339 time, then `container|image|network|volume|daemon <action> <id>`.
     // The words after the time are looked at before the time is read: Foundation's formatter costs
@@ -119,6 +126,9 @@ package struct NodeLogParser: LineParser {
   /// `Thu Dec  7 00:05:14 2017`, read as UTC (dmesg -T prints the machine's local time, which the
   /// line does not name).
   static func ctime(_ s: String) -> Date? {
+    // The squeezed text below has no more characters than `s` has bytes: a text of fewer than 20
+    // bytes (`INFO`, `main`) is answered before it is split and joined.
+    guard s.utf8.count >= 20 else { return nil }
     // The length first: the formatter is made only for what could be such a time (a bracketed
     // `[INFO]` or `[main]` in front of a container log's lines is not).
     let squeezed = s.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")

@@ -23,7 +23,9 @@ enum PasteDecoration {
   static func isBoldHeading(_ t: Substring) -> Bool {
     var t = t
     if t.last == ":" { t = t.dropLast() }
-    guard t.count > 4, t.count <= 120, t.hasPrefix("**"), t.hasSuffix("**") else { return false }
+    // The two stars first: counting walks the whole line (every line a log parser cannot read is
+    // asked this).
+    guard t.hasPrefix("**"), t.count > 4, t.count <= 120, t.hasSuffix("**") else { return false }
     let inside = t.dropFirst(2).dropLast(2)
     return !inside.isEmpty && !inside.contains("*") && inside.first != " " && inside.last != " "
   }
@@ -127,7 +129,11 @@ enum PasteDecoration {
     }
     // `[user@host dir]# …` or `user@host:dir$ …`: a prompt ends at the first `$`, `#` or `➜`
     // after a `user@host` word, before any space-separated command.
-    guard let at = t.firstIndex(of: "@"), t.distance(from: t.startIndex, to: at) <= 40 else { return false }
+    // No `@` byte, no `@` character: answered before the line is walked character by character
+    // (a whole line when it holds none).
+    guard KubectlBytes.contains(t.utf8, 0x40), let at = t.firstIndex(of: "@"),
+      t.distance(from: t.startIndex, to: at) <= 40
+    else { return false }
     let head = t[..<at].drop { $0 == "[" || $0 == "(" }
     guard !head.isEmpty, head.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else { return false }
     var i = t.index(after: at)

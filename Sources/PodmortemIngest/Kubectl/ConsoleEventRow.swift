@@ -92,7 +92,12 @@ enum ConsoleEventRow {
   }
 
   /// `3:05:26`, `15:05`: hours and minutes, maybe seconds.
-  private static func isClock(_ token: Substring) -> Bool {
+  static func isClock(_ token: Substring) -> Bool {
+    // The first part is digits: a first byte that is ASCII and no digit is a first character that
+    // is no number (only ASCII digits among ASCII characters have a numeric type), or a `:` that
+    // leaves the first part empty. Most tokens a sniffer asks about (`{"level":…`, `time="…`,
+    // `[INFO]`, `I1127`) are answered by it.
+    if let b = token.utf8.first, b < 0x80, !(0x30...0x39).contains(b) { return false }
     // Two or three parts of at most two characters: at most 8 characters, counted no further
     // than the 9th (the split below walks a whole token, a whole line of JSON without spaces).
     guard token.dropFirst(8).isEmpty else { return false }

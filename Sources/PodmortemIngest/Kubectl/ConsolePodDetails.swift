@@ -99,7 +99,14 @@ struct ConsolePodDetails {
   }
 
   /// `Label<TAB>value` or `Label: value` where Label is a console label.
-  private static func tabbed(_ body: Substring) -> (Label, Substring)? {
+  static func tabbed(_ body: Substring) -> (Label, Substring)? {
+    // The label is a prefix of `body`, and `label` turns away any text whose first byte is ASCII
+    // and no capital when its second byte is ASCII or absent: so do these two bytes of `body`,
+    // before the line is searched for a tab or `: ` (every line of a head is asked).
+    var bytes = body.utf8.makeIterator()
+    if let b0 = bytes.next(), b0 < 0x80, bytes.next().map({ $0 < 0x80 }) ?? true, !(0x41...0x5A).contains(b0) {
+      return nil
+    }
     let head: Substring
     let value: Substring
     if let tab = ASCIISearch.firstIndex(of: "\t", in: body) ?? body.firstIndex(of: "\t") {

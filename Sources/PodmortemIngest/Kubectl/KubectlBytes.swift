@@ -60,6 +60,89 @@ enum KubectlBytes {
     return true
   }
 
+  /// True when every word of the ASCII `body` (split on spaces and tabs, as `words` splits it)
+  /// begins with `A`–`Z`, or holds a `<`: each word of a table header begins so (`TableHeader`),
+  /// and these words are `KubectlLine.tokens` unless a placeholder joined some of them
+  /// (`KubectlLine.joiningPlaceholders`: `CPU(<a b>)` is one word whose stem is `CPU`).
+  static func everyWordStartsUpper(_ body: Substring) -> Bool {
+    body.utf8.withContiguousStorageIfAvailable { b -> Bool in
+      guard let base = b.baseAddress else { return true }
+      var atStart = true
+      for (i, c) in b.enumerated() {
+        if c == 0x3C { return true }
+        if isBlank(c) {
+          atStart = true
+        } else {
+          // A word that begins otherwise: no header, unless a `<` further on joins words.
+          if atStart, !isUpper(c) { return memchr(base + i, 0x3C, b.count - i) != nil }
+          atStart = false
+        }
+      }
+      return true
+    } ?? true
+  }
+
+  /// False when no row the kubectl sniffer asks about can read the ASCII `body`: each insists on a
+  /// cell whose bytes this looks for in one pass. A headerless `get pods` row has a READY cell
+  /// with a `/` at one of `readyWords`; a `get events` row a TYPE cell (`Normal`, `Warning`) or a
+  /// COUNT cell (a word `Int` reads: a sign, then ASCII digits); a `get nodes` row a status
+  /// holding `Ready` or `Unknown`; a describe or console event row a `Normal` or `Warning` cell;
+  /// a node condition row `True`, `False` or `Unknown`. No other text is canonically equivalent
+  /// to these words, so equal cells are equal bytes. The words are `KubectlLine.tokens` only
+  /// without a `<` (placeholders join words, `KubectlLine.joiningPlaceholders`): a line with one
+  /// is left to the rows. `KubectlTextParser.score` asks this of every line of a head.
+  static func mayHoldRow(_ body: Substring, readyWords: UInt64) -> Bool {
+    body.utf8.withContiguousStorageIfAvailable { b -> Bool in
+      let n = b.count
+      var i = 0
+      var word = 0
+      while i < n {
+        while i < n, isBlank(b[i]) { i += 1 }
+        guard i < n else { break }
+        var j = i
+        if b[j] == 0x2B || b[j] == 0x2D { j += 1 }
+        var slash = false
+        var digits = 0
+        var others = 0
+        while j < n, !isBlank(b[j]) {
+          let c = b[j]
+          if isDigit(c) {
+            digits += 1
+          } else {
+            others += 1
+            if c == 0x2F { slash = true }
+            if c == 0x3C { return true }
+            if isUpper(c), holdsRowWord(b, at: j) { return true }
+          }
+          j += 1
+        }
+        if digits > 0, others == 0 { return true }
+        if slash, readyWords & (1 << UInt64(min(word, 63))) != 0 { return true }
+        word += 1
+        i = j
+      }
+      return false
+    } ?? true
+  }
+
+  /// True when one of the words `mayHoldRow` looks for starts at `at`.
+  private static func holdsRowWord(_ b: UnsafeBufferPointer<UInt8>, at: Int) -> Bool {
+    func starts(_ word: StaticString) -> Bool {
+      let k = word.utf8CodeUnitCount
+      guard let base = b.baseAddress, b.count - at >= k else { return false }
+      return memcmp(base + at, word.utf8Start, k) == 0
+    }
+    switch b[at] {
+    case 0x4E: return starts("Normal")
+    case 0x57: return starts("Warning")
+    case 0x52: return starts("Ready")
+    case 0x55: return starts("Unknown")
+    case 0x54: return starts("True")
+    case 0x46: return starts("False")
+    default: return false
+    }
+  }
+
   /// The words of an ASCII `body`, split on spaces and tabs: `KubectlLine.tokens` on ASCII text.
   /// The words are found in the contiguous bytes and counted first, so the array is allocated once.
   static func words(_ body: Substring) -> [Substring] {

@@ -87,7 +87,18 @@ struct AgeCell {
 /// The shapes of kubectl cells that decide where a cell ends when padding is lost.
 enum Cells {
   /// `Normal` or `Warning`: the only types the recorder accepts (docs/kubernetes.md §4.1).
-  static func isEventType(_ token: Substring) -> Bool { token == "Normal" || token == "Warning" }
+  static func isEventType(_ token: Substring) -> Bool {
+    // The length first: no other text is canonically equivalent to `Normal` or `Warning` (none of
+    // their letters is the decomposition of another character), so an equal token has their
+    // bytes and their length, and most tokens are answered by it. The text comparison then, as
+    // before: on a describe's event rows, where most tokens asked are a type, comparing the bytes
+    // one by one cost more than it (docs/architecture.md, "Sniffing a head of long lines").
+    switch token.utf8.count {
+    case 6: return token == "Normal"
+    case 7: return token == "Warning"
+    default: return false
+    }
+  }
 
   /// A component name as printed in From/SOURCE: `kubelet`, `default-scheduler`, `kubelet,`.
   static func looksLikeComponent(_ token: Substring) -> Bool {

@@ -27,12 +27,18 @@ struct DescribeReader {
   /// True when `line` would start a describe output (a `Name:` field, an `Events:` table or a
   /// bare event row).
   func canStart(_ line: KubectlLine) -> Bool {
+    startsWithoutRow(line) || DescribeEventsTable(owner: ObjectRef(name: "")).row(line, context: context) != nil
+  }
+
+  /// `canStart` without its last question, whether the line is an Events table's row: a row has
+  /// a `Normal` or `Warning` cell, so the sniffer asks only this of a line whose bytes hold
+  /// neither (`KubectlBytes.mayHoldRow`).
+  func startsWithoutRow(_ line: KubectlLine) -> Bool {
     if line.indent == 0, line.describeKey == .name || line.describeKey == .events { return true }
     if line.indent == 0, Self.cutName(line) != nil { return true }
     if line.indent == 0, let f = line.field, Self.startsPodTop(f.key, f.value) { return true }
     if Self.startsContainerFragment(line) != nil { return true }
     return DescribeEventsTable.header(line) != nil
-      || DescribeEventsTable(owner: ObjectRef(name: "")).row(line, context: context) != nil
   }
 
   /// `ame:  web-0`: the first line of a paste whose copy lost the start of `Name:`, read

@@ -60,13 +60,17 @@ struct TableHeader: Equatable {
     return words.contains("REASON") && !words.contains("TYPE")
   }
 
-  /// The header a line is, if it is one.
-  init?(_ line: KubectlLine) {
+  /// The header a line is, if it is one. `wordGate: false` leaves out the check that every word
+  /// begins with a capital before the words are read: the reference its tests compare with.
+  init?(_ line: KubectlLine, wordGate: Bool = true) {
     // Every line outside a table is asked. A header's first word is upper case, digits and `-_./`
     // (checked below for every word): a first word with a lower-case letter or a colon (`Name:`,
-    // `worker:`, `Normal`) answers before any word array is built.
+    // `worker:`, `Normal`) answers before any word array is built. Every word of a header begins
+    // with a capital (below), so a word that begins otherwise (a klog line's `00:00:00.657517`
+    // after `W1127`) answers too (docs/architecture.md, "Sniffing a head of long lines").
     if line.isASCII {
       guard KubectlBytes.firstWordMayOpenHeader(line.body) else { return nil }
+      if wordGate { guard KubectlBytes.everyWordStartsUpper(line.body) else { return nil } }
     }
     var words = line.tokens
     // A header whose first word lost its start in the copy (`AST SEEN   TYPE …`, `ME   READY …`).

@@ -50,10 +50,16 @@ package struct KubectlTextParser: LineParser {
         continue
       }
       others += 1
-      // While fragments are asked about (below), nearly every question splits the line into its
+      let asked = exhaustive || score < 60 && bar <= 60
+      // The fragments that read a row (a headerless table row, a describe or console event row, a
+      // node condition row) each insist on a cell an ASCII line shows in its bytes: when it shows
+      // none (`KubectlBytes.mayHoldRow`), none of them is asked and the line is not split into
+      // words for them (docs/architecture.md, "Sniffing a head of long lines").
+      let rows = asked && (!read.isASCII || KubectlBytes.mayHoldRow(read.body, readyWords: Self.readyWords))
+      // While rows are asked about (below), nearly every question splits the line into its
       // words, and a line not asked for them by `withTokensRead` splits it again for each: read
       // once here, the same words.
-      let l = exhaustive || score < 60 && bar <= 60 ? read.withTokensRead() : read
+      let l = rows ? read.withTokensRead() : read
       // The web-console test only counts while it could still raise the score (to 50).
       if exhaustive || score < 50 && bar <= 50 {
         // Asked once: both answers depend on the line alone.
@@ -61,7 +67,7 @@ package struct KubectlTextParser: LineParser {
         if starts { consoleStarts = true }
         if starts || ConsolePodDetails.label(l.body) != nil { consoleLabels += 1 }
       }
-      if exhaustive || score < 60 && bar <= 60, NodeConditionRows.row(l) != nil { score = max(score, 60) }
+      if rows, NodeConditionRows.row(l) != nil { score = max(score, 60) }
       if let header = TableHeader(l) {
         score = max(score, header.kind == .other ? 40 : 90)
       } else if DescribeEventsTable.header(l) != nil {
@@ -76,9 +82,11 @@ package struct KubectlTextParser: LineParser {
         // A fragment (an event row, a container's State line, a headerless row) at any indentation;
         // an event row's message may hold a `key: value` of its own. Asked only while it could
         // still raise the score: trying every headerless layout on every line is the costly part.
-        if exhaustive || score < 60 && bar <= 60,
-          probe.canStart(l) || readsHeaderless(l, context: probeContext)
-            || ConsoleEventRow.row(l, block: SourceRef(source: "", line: 0), context: probeContext) != nil
+        if asked,
+          rows
+            ? probe.canStart(l) || readsHeaderless(l, context: probeContext)
+              || ConsoleEventRow.row(l, block: SourceRef(source: "", line: 0), context: probeContext) != nil
+            : probe.startsWithoutRow(l)
         {
           score = max(score, 60)
         }
@@ -317,6 +325,14 @@ package struct KubectlTextParser: LineParser {
     var eventType = false
     var count = false
     var readyAt: Int?
+  }
+
+  /// The words a headerless `get pods` layout reads READY from (bit `i` for word `i`, bit 63 for
+  /// word 63 or any later one): a line with no `/` in any of them is read by no such layout
+  /// (`KubectlBytes.mayHoldRow`).
+  static let readyWords: UInt64 = headerlessGates.reduce(0) { bits, gate in
+    guard let at = gate.readyAt else { return bits }
+    return bits | 1 << UInt64(min(at, 63))
   }
 
   /// `headerlessLayouts`' gates, in the same order.
