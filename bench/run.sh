@@ -147,6 +147,18 @@ if [ -n "$static_bin" ]; then
   printf '  %-34s %8.1f ms (median of 21 runs, %s)\n' "podmortem one pasted describe" "$static_ms" "$static_bin"
 fi
 
+# The installed build's memory on the inputs the memory targets name: a user runs that build, and
+# the runtime it links in is part of what it holds (docs/architecture.md "Tests and yardsticks").
+if [ -n "$static_bin" ]; then
+  measure "static log"                   "$static_bin" --format json --fail-on critical "$log"
+  measure "static log.gz"                "$static_bin" --format json --fail-on critical "$log.gz"
+  measure "static EventList json"        "$static_bin" --format json --fail-on critical --now 2026-11-27T01:00:00Z "$eventlist"
+  measure "static EventList.gz json"     "$static_bin" --format json --fail-on critical --now 2026-11-27T01:00:00Z "$eventlist.gz"
+  measure "static 10k describes"         "$static_bin" --format json --fail-on critical --now 2026-11-27T01:00:00Z "$describe"
+  measure "static 10k describes/1k pods" "$static_bin" --format json --fail-on critical --now 2026-11-27T01:00:00Z "$describe1k"
+  measure "static events 1M/1k ids"      "$static_bin" events --format json --now 2026-11-27T01:00:00Z "$events1m"
+fi
+
 echo
 echo "ratios (podmortem ÷ baseline):"
 echo "  podmortem log    ÷ pcre2grep -c        = $(ratio "${WALL[podmortem log]}" "${WALL[pcre2grep -c (one pattern)]}")"
@@ -205,11 +217,22 @@ target "EventList json: jq ÷ podmortem (×)" "$(ratio "${WALL[jq items]}" "${WA
 target "EventList.gz ÷ EventList, json (×)" "$(ratio "${WALL[podmortem EventList.gz json]}" "${WALL[podmortem EventList json]}")" "<=" 1.2
 target "10k describes (MB/s)" "$(python3 -c "print('%.1f' % ($(stat -L -c %s "$describe")/1e6/max(float('${WALL[podmortem 10k describes]}'),0.01)))")" ">=" 100
 target "10k describes: wc -l ÷ podmortem (×)" "$(python3 -c "print('%.4f' % ($wc_ms / 1000 / max(float('${WALL[podmortem 10k describes]}'), 0.01)))")" ">=" 0.05
-for name in "podmortem log" "podmortem log.gz" "podmortem EventList json" "podmortem EventList.gz json" \
-  "podmortem 10k describes" "podmortem 10k describes/1k pods"; do
-  target "peak RSS ${name#podmortem } (MB)" "$(( RSS[$name] / 1024 ))" "<=" 64
+# Peak memory is judged on the installed build when it has been measured (above), as the pasted
+# describe's time is below; the build measured for time is printed beside it.
+for name in "log" "log.gz" "EventList json" "EventList.gz json" "10k describes" "10k describes/1k pods"; do
+  if [ -n "$static_bin" ]; then
+    target "peak RSS $name, static build (MB)" "$(( RSS[static $name] / 1024 ))" "<=" 64
+    echo "    ($BIN: $(( RSS[podmortem $name] / 1024 )) MB)"
+  else
+    target "peak RSS $name (MB)" "$(( RSS[podmortem $name] / 1024 ))" "<=" 64
+  fi
 done
-target "peak RSS podmortem events, 1M events (MB)" "$(( RSS[podmortem events 1M/1k ids] / 1024 ))" "<=" 256
+if [ -n "$static_bin" ]; then
+  target "peak RSS events, 1M events, static build (MB)" "$(( RSS[static events 1M/1k ids] / 1024 ))" "<=" 256
+  echo "    ($BIN: $(( RSS[podmortem events 1M/1k ids] / 1024 )) MB)"
+else
+  target "peak RSS podmortem events, 1M events (MB)" "$(( RSS[podmortem events 1M/1k ids] / 1024 ))" "<=" 256
+fi
 if [ -n "$static_bin" ]; then
   target "one pasted describe, end to end, static build (ms)" "$static_ms" "<=" 15
   echo "  (the dynamically linked $BIN: $one_ms ms)"
