@@ -88,7 +88,9 @@ let package = Package(
     ),
     .testTarget(
       name: "PodmortemTests",
-      dependencies: ["Podmortem", "PodmortemCorrelate", "PodmortemModel", "PodmortemReport", "PodmortemTestSupport"]),
+      dependencies: [
+        "Podmortem", "PodmortemCorrelate", "PodmortemModel", "PodmortemReport", "PodmortemText", "PodmortemTestSupport",
+      ]),
     .testTarget(name: "EndToEndTests", dependencies: ["podmortem"]),
   ],
   swiftLanguageModes: [.v6]

@@ -14,11 +14,13 @@ package final class OutputFilter: @unchecked Sendable {
   package let masker: SecretMasker?
   // Source names repeat on every evidence line, and short strings (names, field values,
   // reasons) repeat across pods and log records: each is filtered once, or seldom
-  // (`ShortMemo`). Guarded by `lock`.
+  // (`ShortMemo`). Guarded by `lock`, so the runtime's exclusivity check on each access (a
+  // `swift_beginAccess` call, about 76 instructions, one per lock taken) checks what the lock
+  // already ensures: it is left out (docs/architecture.md "Secrets").
   private let lock = NSLock()
-  private var sources: [String: LastSource] = [:]
-  private var short = ShortMemo()
-  private var long = LongMemo()
+  @exclusivity(unchecked) private var sources: [String: LastSource] = [:]
+  @exclusivity(unchecked) private var short = ShortMemo()
+  @exclusivity(unchecked) private var long = LongMemo()
   /// Strings up to this many bytes are remembered (`ShortMemo`).
   static let shortBytes = 96
 
@@ -237,10 +239,11 @@ package final class OutputFilter: @unchecked Sendable {
     p.key.name = self(p.key.name)
     p.key.uid = self(p.key.uid)
     p.key.pastedAt = p.key.pastedAt.map(ref)
-    // The merged view is replaced only when filtering changed it: unchanged, it keeps sharing its
-    // storage with the capture it came from.
-    let latest = snapshot(p.latest)
-    if latest != p.latest { p.latest = latest }
+    // The merged view is filtered on a copy, each field written only when filtering changed it
+    // (`filterInPlace`), and put back only then: unchanged, it keeps sharing its storage with the
+    // capture it came from.
+    var latest = p.latest
+    if filterInPlace(&latest) { p.latest = latest }
     for i in p.events.indices where !unchanged.contains(p.events[i].storageIdentity) {
       let e = event(p.events[i])
       if !e.sharesStorage(with: p.events[i]) { p.events[i] = e }
@@ -267,73 +270,206 @@ package final class OutputFilter: @unchecked Sendable {
     return list
   }
 
+  /// The snapshot filtered: `s` itself when filtering changes none of its strings.
   func snapshot(_ s: PodSnapshot) -> PodSnapshot {
     var s = s
-    s.namespace = self(s.namespace)
-    s.name = self(s.name)
-    s.uid = self(s.uid)
-    s.node = self(s.node)
-    s.hostIP = self(s.hostIP)
-    s.podIP = self(s.podIP)
-    s.phase = self(s.phase)
-    s.displayStatus = self(s.displayStatus)
-    s.reason = self(s.reason)
-    s.message = self(s.message)
-    s.finalizers = s.finalizers.map { self($0) }
-    s.labels = dictionary(s.labels)
-    s.controlledBy = self(s.controlledBy)
-    s.qosClass = self(s.qosClass)
-    s.conditions = s.conditions.map(condition)
-    s.tolerations = s.tolerations.map { self($0) }
-    s.containers = s.containers.map(container)
-    s.evidence = evidence(s.evidence)
-    s.pastedAt = s.pastedAt.map(ref)
+    _ = filterInPlace(&s)
     return s
+  }
+
+  /// What a report prints of the snapshot filtered in place, in the order tokens were always
+  /// numbered (its strings, then its finalizers, labels, conditions, tolerations, containers,
+  /// evidence and source); whether anything changed. A field is written only when filtering
+  /// changed its bytes, a list or a map only when an element changed, so an unchanged snapshot
+  /// keeps sharing every storage with the one it was copied from. Filtering built a new snapshot
+  /// (every map and list allocated again, each map's strings hashed into it) and compared it whole
+  /// with the original to find, nearly always, that nothing had changed: 33,500 instructions a
+  /// container on 1,000 describes (docs/architecture.md "Secrets"). A condition is rebuilt from its
+  /// four strings, as `condition(_:)` always did: one that carries its message's pattern or captures
+  /// (which no report prints) counts as changed, so the snapshot is the one filtering gave before.
+  func filterInPlace(_ s: inout PodSnapshot) -> Bool {
+    // Each `put` runs before `|| changed`: every field is filtered, in order.
+    var changed = put(&s.namespace)
+    changed = put(&s.name) || changed
+    changed = put(&s.uid) || changed
+    changed = put(&s.node) || changed
+    changed = put(&s.hostIP) || changed
+    changed = put(&s.podIP) || changed
+    changed = put(&s.phase) || changed
+    changed = put(&s.displayStatus) || changed
+    changed = put(&s.reason) || changed
+    changed = put(&s.message) || changed
+    changed = put(&s.finalizers) || changed
+    changed = put(&s.labels) || changed
+    changed = put(&s.controlledBy) || changed
+    changed = put(&s.qosClass) || changed
+    var conditionsChanged = false
+    for i in s.conditions.indices {
+      // A copy of the element: writing through `s.conditions[i]` would copy a shared list first.
+      var c = s.conditions[i]
+      var one = put(&c.type)
+      one = put(&c.status) || one
+      one = put(&c.reason) || one
+      one = put(&c.message) || one
+      if one { s.conditions[i] = c }
+      if one || c.patternID != nil || !c.messageCaptures.isEmpty { conditionsChanged = true }
+    }
+    if conditionsChanged {
+      s.conditions = s.conditions.map {
+        PodCondition(type: $0.type, status: $0.status, reason: $0.reason, message: $0.message)
+      }
+      changed = true
+    }
+    changed = put(&s.tolerations) || changed
+    for i in s.containers.indices {
+      var c = s.containers[i]
+      if filterInPlace(&c) {
+        s.containers[i] = c
+        changed = true
+      }
+    }
+    changed = put(&s.evidence) || changed
+    changed = put(&s.pastedAt) || changed
+    return changed
   }
 
   func condition(_ c: PodCondition) -> PodCondition {
     PodCondition(type: self(c.type), status: self(c.status), reason: self(c.reason), message: self(c.message))
   }
 
-  func container(_ c: ContainerSnapshot) -> ContainerSnapshot {
-    var c = c
-    c.name = self(c.name)
-    c.image = self(c.image)
-    c.state = c.state.map(state)
-    c.lastState = c.lastState.map(state)
-    c.limits = dictionary(c.limits)
-    c.requests = dictionary(c.requests)
-    c.probes = c.probes.mapValues(probe)
-    c.preStop = self(c.preStop)
-    c.postStart = self(c.postStart)
-    c.environmentNames = c.environmentNames.map { self($0) }
-    c.evidence = evidence(c.evidence)
-    return c
-  }
-
-  func state(_ s: ContainerState) -> ContainerState {
-    switch s {
-    case .waiting(let reason, let message): return .waiting(reason: self(reason), message: self(message))
-    case .running: return s
-    case .terminated(var t):
-      t.reason = self(t.reason)
-      t.message = self(t.message)
-      return .terminated(t)
+  /// The container filtered in place, as `filterInPlace(_:)` filters a snapshot; whether anything
+  /// changed.
+  func filterInPlace(_ c: inout ContainerSnapshot) -> Bool {
+    var changed = put(&c.name)
+    changed = put(&c.image) || changed
+    changed = put(&c.state) || changed
+    changed = put(&c.lastState) || changed
+    changed = put(&c.limits) || changed
+    changed = put(&c.requests) || changed
+    for (kind, probe) in c.probes {
+      // The map's own order, as `mapValues` walked it; a value written back keeps its place.
+      var p = probe
+      if filterInPlace(&p) {
+        c.probes[kind] = p
+        changed = true
+      }
     }
+    changed = put(&c.preStop) || changed
+    changed = put(&c.postStart) || changed
+    changed = put(&c.environmentNames) || changed
+    changed = put(&c.evidence) || changed
+    return changed
   }
 
-  func probe(_ p: ProbeSpec) -> ProbeSpec {
-    var p = p
+  /// The probe filtered in place: its handler's strings, then its line; whether anything changed.
+  func filterInPlace(_ p: inout ProbeSpec) -> Bool {
+    var changed = false
     switch p.handler {
-    case .httpGet(let scheme, let host, let port, let path):
-      p.handler = .httpGet(scheme: self(scheme), host: self(host), port: self(port), path: self(path))
-    case .tcpSocket(let host, let port): p.handler = .tcpSocket(host: self(host), port: self(port))
-    case .exec(let command): p.handler = .exec(command: command.map { self($0) })
-    case .grpc(let port, let service): p.handler = .grpc(port: self(port), service: self(service))
+    case .httpGet(var scheme, var host, var port, var path):
+      changed = put(&scheme)
+      changed = put(&host) || changed
+      changed = put(&port) || changed
+      changed = put(&path) || changed
+      if changed { p.handler = .httpGet(scheme: scheme, host: host, port: port, path: path) }
+    case .tcpSocket(var host, var port):
+      changed = put(&host)
+      changed = put(&port) || changed
+      if changed { p.handler = .tcpSocket(host: host, port: port) }
+    case .exec(var command):
+      changed = put(&command)
+      if changed { p.handler = .exec(command: command) }
+    case .grpc(var port, var service):
+      changed = put(&port)
+      changed = put(&service) || changed
+      if changed { p.handler = .grpc(port: port, service: service) }
     case .unknown: break
     }
-    p.evidence = p.evidence.map { evidence($0) }
-    return p
+    if let e = p.evidence {
+      let filtered = evidence(e)
+      if !RecentVerdicts.sameBytes(filtered.ref.source, e.ref.source)
+        || !RecentVerdicts.sameBytes(filtered.text, e.text)
+      {
+        p.evidence = filtered
+        changed = true
+      }
+    }
+    return changed
+  }
+
+  /// `text` filtered, written only when filtering changed its bytes (a string of the same bytes
+  /// is the same text to every renderer); whether it was.
+  private func put(_ text: inout String) -> Bool {
+    let filtered = self(text)
+    if RecentVerdicts.sameBytes(filtered, text) { return false }
+    text = filtered
+    return true
+  }
+
+  private func put(_ text: inout String?) -> Bool {
+    guard let original = text else { return false }
+    let filtered = self(original)
+    if RecentVerdicts.sameBytes(filtered, original) { return false }
+    text = filtered
+    return true
+  }
+
+  /// Each string filtered in order; the list written (and so copied) only when one changed.
+  private func put(_ list: inout [String]) -> Bool {
+    var changed = false
+    for i in list.indices {
+      let filtered = self(list[i])
+      if !RecentVerdicts.sameBytes(filtered, list[i]) {
+        list[i] = filtered
+        changed = true
+      }
+    }
+    return changed
+  }
+
+  /// The map's keys and values filtered in its order; when one changes, the map is built again
+  /// by `dictionary(_:)` as before (its strings are filtered again, to the same text and tokens).
+  private func put(_ map: inout [String: String]) -> Bool {
+    for (key, value) in map {
+      let k = self(key)
+      let v = self(value)
+      if !RecentVerdicts.sameBytes(k, key) || !RecentVerdicts.sameBytes(v, value) {
+        map = dictionary(map)
+        return true
+      }
+    }
+    return false
+  }
+
+  /// The lines filtered (`evidence(_:)`, which gives the list itself when no line changes).
+  private func put(_ list: inout [Evidence]) -> Bool {
+    let filtered = evidence(list)
+    if filtered == list { return false }
+    list = filtered
+    return true
+  }
+
+  private func put(_ source: inout SourceRef?) -> Bool {
+    guard let original = source else { return false }
+    let filtered = ref(original)
+    if RecentVerdicts.sameBytes(filtered.source, original.source) { return false }
+    source = filtered
+    return true
+  }
+
+  private func put(_ state: inout ContainerState?) -> Bool {
+    switch state {
+    case .waiting(var reason, var message):
+      var changed = put(&reason)
+      changed = put(&message) || changed
+      if changed { state = .waiting(reason: reason, message: message) }
+      return changed
+    case .terminated(var t):
+      var changed = put(&t.reason)
+      changed = put(&t.message) || changed
+      if changed { state = .terminated(t) }
+      return changed
+    case .running, nil: return false
+    }
   }
 
   func node(_ n: NodeSnapshot) -> NodeSnapshot {
