@@ -239,4 +239,21 @@ import Testing
       #expect(Array(trimmedWhitespace(text).utf8) == Array(text.trimmingCharacters(in: .whitespaces).utf8))
     }
   }
+
+  /// `ImagePullFailingRule.regularCount` counts what the filter it replaces kept: seeded lists of
+  /// regular, init and ephemeral containers, empty ones included.
+  @Test func imagePullRegularCountIsTheFilter() {
+    var rng = SplitMix64(seed: 7_320)
+    let roles: [ContainerSnapshot.Role] = [.container, .initContainer, .ephemeral]
+    var counted = 0
+    for _ in 0..<2_000 {
+      let containers = (0..<rng.below(6)).map { _ in
+        ContainerSnapshot(name: Self.pick(Self.hostile, &rng), role: Self.pick(roles, &rng))
+      }
+      let reference = containers.filter { $0.role == .container }.count
+      #expect(ImagePullFailingRule.regularCount(containers) == reference)
+      counted += reference
+    }
+    #expect(counted > 1_000)
+  }
 }
