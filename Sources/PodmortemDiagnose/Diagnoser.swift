@@ -72,7 +72,13 @@ package struct Diagnoser: Sendable {
   package func diagnose(_ pod: consuming PodHistory, in state: CorrelatedState) -> [Finding] {
     pod.prepareForRules()
     let probes = PodProbes(pod)
-    let pass = foldInOrder(rules.flatMap { $0.diagnose(pod, probes: probes, in: state) })
+    // The rules read in place, by index: `flatMap`'s closure was handed a copy of each rule's
+    // existential box, each copied, checked for uniqueness and destroyed again, for every rule
+    // and pod (docs/architecture.md "Diagnosis: read a pod once"). The same findings in the same
+    // order; `DiagnoserInPlaceTests` keeps the `flatMap` as the reference.
+    var found: [Finding] = []
+    for i in rules.indices { found += rules[i].diagnose(pod, probes: probes, in: state) }
+    let pass = foldInOrder(found)
     var folded = pass.findings
     for i in folded.indices where folded[i].evidence.isEmpty { folded[i].evidence = Self.podLines(pod) }
     // Lines given here change no sort key; `inOrder` says sorting would leave the list as it is.

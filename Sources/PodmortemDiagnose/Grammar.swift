@@ -1,3 +1,5 @@
+import Foundation
+
 /// `once`, `twice`, `3 times`: how often, in a finding's words.
 package func times(_ count: Int) -> String {
   switch count {
@@ -12,16 +14,67 @@ package func counted(_ count: Int, _ noun: String, plural: String? = nil) -> Str
   count == 1 ? "1 \(noun)" : "\(count) \(plural ?? noun + "s")"
 }
 
-/// `text`'s bytes in a string of their own length. A finding's text written into a string reserved
-/// for its longest case keeps that capacity for the life of the report: on the 128 MB EventList
-/// the probe explanations' spare capacity raised the peak RSS from 200 to 216 MB (time pairs).
-/// The same bytes, so the same text.
-package func compacted(_ text: String) -> String {
-  var text = text
-  return text.withUTF8 { bytes in
-    String(unsafeUninitializedCapacity: bytes.count) { out in
-      UnsafeMutableRawBufferPointer(out).copyMemory(from: UnsafeRawBufferPointer(bytes))
-      return bytes.count
+/// A finding's text gathered as its pieces and written once, into a string of exactly their
+/// length. Appending each piece to a reserved string cost about 350 instructions a piece
+/// (`prepareForAppendInPlace`, the count and flags update), and the reserved string was copied
+/// again to its own length (`compacted`); here a piece costs its count, an array slot and one
+/// copy of its bytes (docs/architecture.md "Diagnosis: read a pod once"). The pieces are valid
+/// UTF-8, so their bytes end to end are the text `+` gives, byte for byte (`TextPiecesTests`).
+package struct TextPieces {
+  private var pieces: [String] = []
+  private var count = 0
+
+  /// Room for `capacity` pieces: a finding's text has at most a few dozen.
+  package init(capacity: Int) { pieces.reserveCapacity(capacity) }
+
+  package mutating func add(_ piece: String) {
+    count += piece.utf8.count
+    pieces.append(piece)
+  }
+
+  /// `once`, `twice`, `3 times`, as `times(_:)` spells it.
+  package mutating func addTimes(_ n: Int) {
+    switch n {
+    case 1: add("once")
+    case 2: add("twice")
+    default:
+      add(String(n))
+      add(" times")
     }
   }
+
+  /// The pieces end to end.
+  package func joined() -> String {
+    String(unsafeUninitializedCapacity: count) { out in
+      var at = 0
+      for piece in pieces {
+        let n = piece.utf8.count
+        // A native or small string always lends its bytes; any other is copied byte by byte.
+        let lent: Void? = piece.utf8.withContiguousStorageIfAvailable { bytes in
+          guard let from = bytes.baseAddress, let to = out.baseAddress else { return }
+          (to + at).update(from: from, count: n)
+        }
+        if lent == nil {
+          for (i, byte) in piece.utf8.enumerated() { out[at + i] = byte }
+        }
+        at += n
+      }
+      return at
+    }
+  }
+}
+
+/// `text.trimmingCharacters(in: .whitespaces)`. A text whose first and last bytes are printable
+/// ASCII other than a space has nothing to trim: each is a character of its own (no combining
+/// mark joins it from outside the text) and none is whitespace, so the text comes back as it is.
+/// Any other end asks Foundation, whose NSString path cost about 105,000 instructions for one
+/// eviction message (`EvictedRule`, callgrind on 1,000 describes); `SchedulingMessage.trimmed`
+/// answers the same way (docs/architecture.md "Diagnosis: read a pod once").
+/// `ExplanationTextTests` compares it with Foundation on seeded hostile texts.
+package func trimmedWhitespace(_ text: String) -> String {
+  let bytes = text.utf8
+  if let first = bytes.first, let last = bytes.last, (0x21...0x7E).contains(first), (0x21...0x7E).contains(last) {
+    return text
+  }
+  return text.trimmingCharacters(in: .whitespaces)
 }

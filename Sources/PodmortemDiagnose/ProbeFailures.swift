@@ -37,13 +37,14 @@ package struct ProbeFailures: Sendable {
   package init?(
     _ kind: ProbeSpec.Kind, container: borrowing ContainerSnapshot, in pod: borrowing PodHistory, probes: PodProbes
   ) {
+    // A pod with no probe event and no probe line (most pods of an EventList or of describes)
+    // has no failure of any probe: each list below would be empty.
+    if probes.unhealthy.isEmpty && probes.kills.isEmpty && probes.lines.isEmpty { return nil }
     let failed = probes.failures(kind, container: container.name, in: pod)
     let kills = probes.kills(kind, container: container.name, in: pod)
-    let probeType = Self.probeType(kind)
     // Recognised once in Ingest: the structured `"Probe failed"` line and the unstructured
     // `Liveness probe for "pod_ns(uid):c" failed (failure): …` of kubelets before 1.21.
-    let logs = probes.lines(failed: true, probeType: probeType, container: container.name)
-    let erroredLogs = probes.lines(failed: false, probeType: probeType, container: container.name)
+    let (logs, erroredLogs) = probes.lines(probeType: Self.probeType(kind), container: container.name)
     guard !failed.isEmpty || !kills.isEmpty || !logs.isEmpty || !erroredLogs.isEmpty else { return nil }
     self.kind = kind
     self.container = copy container
@@ -105,6 +106,18 @@ package struct ProbeFailures: Sendable {
   /// The kubelet patterns of an errored attempt, which does not count toward failureThreshold (§6.2).
   static let erroredPatterns: Set<String> = ["kubelet.probe-errored", "kubelet.probe-errored-legacy"]
 
+  /// True for a pattern of `failedPatterns`, false for one of `erroredPatterns`, nil for any
+  /// other: the two sets' answers without hashing the pattern twice for every log record of a pod
+  /// (`PodProbes.init`: 16,441 hashes, 6.5M of the 4 MiB kubelet-log slice's 35.2M, callgrind).
+  /// `PodProbesTests` holds it to the sets.
+  static func isFailed(patternID id: String) -> Bool? {
+    switch id {
+    case "kubelet.probe-failed", "kubelet.probe-failed-legacy": true
+    case "kubelet.probe-errored", "kubelet.probe-errored-legacy": false
+    default: nil
+    }
+  }
+
   /// Facts every probe finding carries.
   package var facts: [KeyValue] {
     var facts = [KeyValue("probe", kind.rawValue), KeyValue("mode", mode.rawValue), .int("failures", failures)]
@@ -135,24 +148,60 @@ package struct ProbeFailures: Sendable {
       + "period \(spec.periodSeconds)s, failureThreshold \(spec.failureThreshold))"
   }
 
-  /// Writes the first sentence both probe explanations open with (`<spec> <attempts>: <mode>.`)
-  /// into `text`, reserving room for it, the unknowns' text and `extra` bytes more, and gives the
-  /// unknowns' text, which ends each explanation: the explanation is written into the one string,
-  /// piece by piece (docs/architecture.md "Diagnosis: read a pod once").
-  package func openExplanation(_ text: inout String, reserving extra: Int) -> String {
-    let spec = sentenceSpecText
-    let attempts = attemptsText
-    let mode = modeText
-    let unknowns = unknownsText
-    text.reserveCapacity(
-      text.utf8.count + spec.utf8.count + attempts.utf8.count + mode.utf8.count + unknowns.utf8.count + extra)
-    text += spec
-    text += " "
-    text += attempts
-    text += ": "
-    text += mode
-    text += "."
-    return unknowns
+  /// Adds the first sentence both probe explanations open with (`<spec> <attempts>: <mode>.`) to
+  /// `text`, piece by piece: `sentenceSpecText`, `attemptsText` and `modeText` as pieces, not
+  /// interpolated into strings of their own first (docs/architecture.md "Diagnosis: read a pod
+  /// once"; `ProbeFindingTextTests` holds it to the interpolated sentence). `unknownsText` ends
+  /// each explanation.
+  package func addOpening(to text: inout TextPieces) {
+    text.add("The ")
+    text.add(kind.rawValue)
+    text.add(" probe")
+    if let spec {
+      text.add(" (")
+      text.add(spec.handler.describeText)
+      text.add(", timeout ")
+      text.add(String(spec.timeoutSeconds))
+      text.add("s, period ")
+      text.add(String(spec.periodSeconds))
+      text.add("s, failureThreshold ")
+      text.add(String(spec.failureThreshold))
+      text.add(")")
+    }
+    if failures == 0 && errored > 0 {
+      text.add(" errored ")
+      text.addTimes(errored)
+    } else {
+      text.add(" failed ")
+      text.addTimes(failures)
+    }
+    text.add(": ")
+    addModeText(to: &text)
+    text.add(".")
+  }
+
+  /// `modeText`, piece by piece.
+  package func addModeText(to text: inout TextPieces) {
+    switch mode {
+    case .httpStatus:
+      text.add("the endpoint answered HTTP ")
+      text.add(statusCode.map(String.init) ?? "error")
+    case .refused: text.add("nothing listens on the port (connection refused)")
+    case .timeout: text.add("the endpoint did not answer within the timeout")
+    case .reset: text.add("the connection was reset or closed early")
+    case .execFailed:
+      text.add(latestOutput.isEmpty ? "the command exited non-zero with no output" : "the command exited non-zero")
+    case .execTimeout: text.add("the command ran past the timeout")
+    case .tcp: text.add("the TCP connection failed")
+    case .grpc: text.add("the gRPC health check failed")
+    case .errored: text.add("the probe could not run (errored attempts do not count toward failureThreshold)")
+    case .unknown: text.add("the probe failed")
+    }
+    if !latestOutput.isEmpty {
+      text.add(": '")
+      text.add(latestOutput)
+      text.add("'")
+    }
   }
 
   /// What the input does not say that the finding would need: said, not assumed.

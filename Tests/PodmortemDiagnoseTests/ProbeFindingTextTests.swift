@@ -5,8 +5,8 @@ import Testing
 
 @testable import PodmortemDiagnose
 
-/// The liveness and readiness findings' titles and explanations, now written piece by piece into
-/// one reserved string. The references are the interpolated texts as first written, kept here to
+/// The liveness and readiness findings' titles, explanations and remedies, now gathered as their
+/// pieces and written once (`TextPieces`), compared byte for byte. The references are the interpolated texts as first written, kept here to
 /// hold the new writing to them byte for byte (docs/architecture.md "Diagnosis: read a pod once").
 @Suite struct ProbeFindingTextTests {
   // MARK: The references, as first written.
@@ -151,20 +151,67 @@ import Testing
         Termination(reason: pick([nil, "Error", "OOMKilled", "\u{130}"]), exitCode: pick([0, 1, 137, 143, 255, -1])))
   }
 
-  /// `compacted` gives the same bytes, whatever they are.
-  @Test func compactedIsTheSameBytes() {
+  /// `TextPieces` gives the bytes `+` gives, whatever the pieces are, and `addTimes` spells as
+  /// `times` does.
+  @Test func textPiecesAreTheConcatenation() {
     var rng = SplitMix64(seed: 21_021)
-    var texts = Self.hostile
+    var lists = Self.hostile.map { [$0] } + [[], [""], ["", ""]]
     for _ in 0..<500 {
-      texts.append((0..<rng.below(40)).map { _ in Self.hostile[rng.below(Self.hostile.count)] }.joined())
+      lists.append((0..<rng.below(40)).map { _ in Self.hostile[rng.below(Self.hostile.count)] })
     }
-    for text in texts {
-      var reserved = String()
-      reserved.reserveCapacity(text.utf8.count + 900)
-      reserved += text
-      #expect(Array(compacted(reserved).utf8) == Array(text.utf8))
-      #expect(compacted(text) == text)
+    for pieces in lists {
+      var text = TextPieces(capacity: rng.below(4))
+      for piece in pieces { text.add(piece) }
+      #expect(Array(text.joined().utf8) == Array(pieces.reduce("", +).utf8))
     }
+    for n in Self.numbers + [Int.max, Int.min] {
+      var text = TextPieces(capacity: 2)
+      text.add("x ")
+      text.addTimes(n)
+      #expect(Array(text.joined().utf8) == Array("x \(times(n))".utf8))
+    }
+  }
+
+  /// The remedies as first written: the steps in a list, joined.
+  static func livenessRemedy(_ f: ProbeFailures, slowStart: (run: Double, threshold: Int)?, logs: String) -> String {
+    var steps: [String] = []
+    if let slowStart, let spec = f.spec {
+      steps.append(
+        "add a startupProbe with the same handler, periodSeconds: \(spec.periodSeconds) and failureThreshold: "
+          + "\(slowStart.threshold) (\(slowStart.threshold * spec.periodSeconds)s to start, covering twice the "
+          + "\(Seconds.format(slowStart.run)) it ran with 50 % headroom); liveness checks begin only after it succeeds")
+    }
+    if let modeRemedy = f.modeRemedy { steps.append(modeRemedy) }
+    steps.append("read the killed run's log: \(logs)")
+    return steps.joined(separator: "; ")
+  }
+
+  static func readinessRemedy(_ f: ProbeFailures) -> String {
+    [f.modeRemedy, "'kubectl get endpointslices' shows whether the pod receives traffic"].compactMap { $0 }
+      .joined(separator: "; ")
+  }
+
+  @Test func remediesAreTheReference() throws {
+    var f = try Self.failures().liveness
+    var rng = SplitMix64(seed: 21_022)
+    var withStep = 0
+    for round in 0..<2_000 {
+      if round > 0 { Self.randomize(&f, &rng) }
+      let small = [0, 1, 2, 3, 9, 10, 59, 60, 3_600, -1]
+      if var spec = f.spec {
+        // Periods as ingest admits them for the product the reference computes.
+        spec.periodSeconds = small[rng.below(small.count)]
+        f.spec = spec
+      }
+      let slowStart: (run: Double, threshold: Int)? =
+        rng.below(2) == 0 ? nil : ([0, 0.4, 59.5, 3_600, -2, 1e12][rng.below(6)], small[rng.below(small.count)])
+      let logs = Self.hostile[rng.below(Self.hostile.count)]
+      let new = LivenessProbeFailingRule.remedy(f, slowStart: slowStart, logs: logs)
+      #expect(Array(new.utf8) == Array(Self.livenessRemedy(f, slowStart: slowStart, logs: logs).utf8))
+      if f.modeRemedy != nil { withStep += 1 }
+      #expect(Array(ReadinessProbeFailingRule.remedy(f).utf8) == Array(Self.readinessRemedy(f).utf8))
+    }
+    #expect(withStep > 200)
   }
 
   @Test func specTextsAreTheReference() throws {
@@ -191,15 +238,18 @@ import Testing
       let ready = rng.below(2) == 0
       let restarts = Self.numbers[rng.below(Self.numbers.count)]
       let threshold: Int? = rng.below(2) == 0 ? nil : Self.numbers[rng.below(Self.numbers.count)]
-      #expect(ReadinessProbeFailingRule.title(f, ready: ready) == Self.readinessTitle(f, ready: ready))
+      #expect(
+        Array(ReadinessProbeFailingRule.title(f, ready: ready).utf8) == Array(Self.readinessTitle(f, ready: ready).utf8)
+      )
       if let threshold {
         #expect(
-          ReadinessProbeFailingRule.belowTitle(f, threshold: threshold)
-            == Self.readinessBelowTitle(f, threshold: threshold))
+          Array(ReadinessProbeFailingRule.belowTitle(f, threshold: threshold).utf8)
+            == Array(Self.readinessBelowTitle(f, threshold: threshold).utf8))
       }
       #expect(
-        ReadinessProbeFailingRule.explanation(f, ready: ready, restarts: restarts, belowThreshold: threshold)
-          == Self.readinessExplanation(f, ready: ready, restarts: restarts, belowThreshold: threshold))
+        Array(
+          ReadinessProbeFailingRule.explanation(f, ready: ready, restarts: restarts, belowThreshold: threshold).utf8)
+          == Array(Self.readinessExplanation(f, ready: ready, restarts: restarts, belowThreshold: threshold).utf8))
     }
     #expect(ReadinessProbeFailingRule.title(f, ready: true).hasPrefix("readiness probe failed earlier ("))
   }
@@ -217,10 +267,14 @@ import Testing
       let slowStart: (run: Double, threshold: Int)? =
         rng.below(2) == 0
         ? nil : ([0, 0.4, 59.5, 3_600, -2, 1e12][rng.below(6)], Self.numbers[rng.below(Self.numbers.count)])
-      #expect(LivenessProbeFailingRule.title(f, kills: kills) == Self.livenessTitle(f, kills: kills))
       #expect(
-        LivenessProbeFailingRule.explanation(f, kills: kills, restarts: restarts, model: model, slowStart: slowStart)
-          == Self.livenessExplanation(f, kills: kills, restarts: restarts, model: model, slowStart: slowStart))
+        Array(LivenessProbeFailingRule.title(f, kills: kills).utf8) == Array(Self.livenessTitle(f, kills: kills).utf8))
+      #expect(
+        Array(
+          LivenessProbeFailingRule.explanation(f, kills: kills, restarts: restarts, model: model, slowStart: slowStart)
+            .utf8)
+          == Array(
+            Self.livenessExplanation(f, kills: kills, restarts: restarts, model: model, slowStart: slowStart).utf8))
     }
     #expect(withModel > 1_000)
   }

@@ -120,52 +120,105 @@ package struct CrashLoopBackOffRule: DiagnosisRule {
     let last = container.lastTermination
     let cause = Self.cause(container, pod: pod)
     var facts: [KeyValue] = [KeyValue("cause", cause)]
-    let curve = Self.curveText(model)
-    var text = ""
+    var summary: String?
     if let last {
       let meaning = ExitCodes.explain(last)
-      text +=
-        "The last run ended with exit code \(last.exitCode)\(last.reason.map { " (\($0))" } ?? ""): \(meaning.summary). "
+      summary = meaning.summary
       facts.append(.int("exitCode", last.exitCode))
       if let signal = meaning.signalName { facts.append(KeyValue("signal", signal)) }
       if let reason = last.reason { facts.append(KeyValue("reason", reason)) }
     }
+    var rowRestarts: Int?
     if let total = pod.latest.restarts, container.name == ContainerSnapshot.unknownName {
       // A `get pods` row: RESTARTS sums the pod's containers (while initializing, its init containers').
       facts.append(.int("restarts", total))
-      text += "The row's RESTARTS column shows \(total) across the pod's containers, not per container. "
-    } else {
-      text += "The input does not show the restart count. "
+      rowRestarts = total
     }
-    var title = "container '\(container.name)' in CrashLoopBackOff (restart count not shown"
+    var step = 0
     if let observed {
       // The first exit on the default curve with this delay: the container exited at least that often.
-      let step = (1...64).first { model.delay(afterExit: $0) >= observed } ?? 64
+      step = (1...64).first { model.delay(afterExit: $0) >= observed } ?? 64
       facts += [
         .int("backoffSeconds", Int(saturating: observed)), .int("observedBackoffSeconds", Int(saturating: observed)),
         .int("backoffStep", step),
       ]
-      text +=
-        "The kubelet says it waits \(Seconds.format(observed)) before the next start; on the default curve "
-        + "(\(curve) …, capped at \(Self.capText(model))) that delay follows exit \(step) or a later one, "
-        + "so the container has restarted at least \(step - 1) times (unless the kubelet's curve is tuned)."
-      title += "; back-off \(Seconds.format(observed))"
-    } else {
-      text +=
-        "The kubelet delays each restart by \(curve) …, capped at \(Self.capText(model)); "
-        + "without the restart count or the waiting message, where it is on that curve is not known."
     }
-    title += ")"
-    if !events.isEmpty {
-      facts.append(.int("backoffEvents", events.totalCount))
-      text += " The BackOff event count (x\(events.totalCount)) counts sync retries every 10–15s, not restarts."
-    }
+    if !events.isEmpty { facts.append(.int("backoffEvents", events.totalCount)) }
+    let (title, text) = Self.unknownCountTexts(
+      name: container.name, last: last, summary: summary, rowRestarts: rowRestarts, observed: observed, step: step,
+      backOffEvents: events.isEmpty ? nil : events.totalCount)
     return Self.description.finding(
       .critical, pod.subject(container.name), title: title, explanation: text,
       remedy: Self.remedy(cause, last: last, logs: pod.previousLogs(container.name)), facts: facts,
       decisive: container.waitingEvidence + container.terminationEvidence + events.evidence
         + pod.endedRunErrors(container.name),
       evidence: container.evidence)
+  }
+
+  /// `unknownCount`'s title and explanation: `summary` is the last termination's meaning,
+  /// `rowRestarts` a `get pods` row's RESTARTS, `step` where `observed` sits on the default curve,
+  /// `backOffEvents` the BackOff events' summed count. Gathered as their pieces and written once
+  /// (`TextPieces`): as interpolations appended to a growing string they were 21,000 instructions
+  /// a finding on an EventList (callgrind). `ExplanationTextTests` keeps the interpolations as
+  /// the reference (docs/architecture.md "Diagnosis: read a pod once").
+  static func unknownCountTexts(
+    name: String, last: Termination?, summary: String?, rowRestarts: Int?, observed: Double?, step: Int,
+    backOffEvents: Int?
+  ) -> (title: String, explanation: String) {
+    let model = CrashLoopBackOffModel.standard
+    var text = TextPieces(capacity: 32)
+    if let last {
+      text.add("The last run ended with exit code ")
+      text.add(String(last.exitCode))
+      if let reason = last.reason {
+        text.add(" (")
+        text.add(reason)
+        text.add(")")
+      }
+      text.add(": ")
+      text.add(summary ?? "")
+      text.add(". ")
+    }
+    if let total = rowRestarts {
+      text.add("The row's RESTARTS column shows ")
+      text.add(String(total))
+      text.add(" across the pod's containers, not per container. ")
+    } else {
+      text.add("The input does not show the restart count. ")
+    }
+    var title = TextPieces(capacity: 6)
+    title.add("container '")
+    title.add(name)
+    title.add("' in CrashLoopBackOff (restart count not shown")
+    if let observed {
+      let delay = Seconds.format(observed)
+      text.add("The kubelet says it waits ")
+      text.add(delay)
+      text.add(" before the next start; on the default curve (")
+      text.add(Self.curveText(model))
+      text.add(" …, capped at ")
+      text.add(Self.capText(model))
+      text.add(") that delay follows exit ")
+      text.add(String(step))
+      text.add(" or a later one, so the container has restarted at least ")
+      text.add(String(step - 1))
+      text.add(" times (unless the kubelet's curve is tuned).")
+      title.add("; back-off ")
+      title.add(delay)
+    } else {
+      text.add("The kubelet delays each restart by ")
+      text.add(Self.curveText(model))
+      text.add(" …, capped at ")
+      text.add(Self.capText(model))
+      text.add("; without the restart count or the waiting message, where it is on that curve is not known.")
+    }
+    title.add(")")
+    if let backOffEvents {
+      text.add(" The BackOff event count (x")
+      text.add(String(backOffEvents))
+      text.add(") counts sync retries every 10–15s, not restarts.")
+    }
+    return (title.joined(), text.joined())
   }
 
   /// Why the container keeps exiting: `oom`, `liveness`, `startup`, `start-error`, `signal`, `exit-code`, `unknown`.
@@ -181,7 +234,7 @@ package struct CrashLoopBackOffRule: DiagnosisRule {
   }
 }
 
-fileprivate extension CrashLoopBackOffRule {
+extension CrashLoopBackOffRule {
   static func title(_ container: ContainerSnapshot, restarts: Int, cause: String, last: Termination?) -> String {
     let why: String
     switch cause {
@@ -193,58 +246,96 @@ fileprivate extension CrashLoopBackOffRule {
     return "container '\(container.name)' in CrashLoopBackOff after \(restarts) restarts (\(why))"
   }
 
+  /// Gathered as its pieces and written once (`TextPieces`): as interpolations appended to a
+  /// growing string it was 21,000 instructions a finding on 1,000 describes (callgrind).
+  /// `ExplanationTextTests` keeps the interpolations as the reference (docs/architecture.md
+  /// "Diagnosis: read a pod once").
   static func explanation(
     _ a: CrashLoopBackOffModel.Assessment, model: CrashLoopBackOffModel, last: Termination?, events: [MergedEvent]
   ) -> String {
-    var text = ""
+    var text = TextPieces(capacity: 40)
     if let last {
       let meaning = ExitCodes.explain(last)
-      text +=
-        "The last run ended with exit code \(last.exitCode)\(last.reason.map { " (\($0))" } ?? ""): "
-        + "\(meaning.summary). "
+      text.add("The last run ended with exit code ")
+      text.add(String(last.exitCode))
+      if let reason = last.reason {
+        text.add(" (")
+        text.add(reason)
+        text.add(")")
+      }
+      text.add(": ")
+      text.add(meaning.summary)
+      text.add(". ")
     }
     if a.reset {
-      text +=
-        "That run lasted over \(Int(CrashLoopBackOffModel.resetAfterSeconds / 60)) minutes, so the back-off "
-        + "reset: the restart is immediate and the delays start again at \(Int(model.initialSeconds))s."
+      text.add("That run lasted over ")
+      text.add(String(Int(CrashLoopBackOffModel.resetAfterSeconds / 60)))
+      text.add(" minutes, so the back-off reset: the restart is immediate and the delays start again at ")
+      text.add(String(Int(model.initialSeconds)))
+      text.add("s.")
     } else {
-      let curve = Self.curveText(model)
-      text +=
-        "After \(a.restartCount) restarts this is exit \(a.step); the kubelet waits \(Seconds.format(a.delaySeconds))"
-        + " (delays per exit: \(curve) …, capped at \(Self.capText(model))), counted from finishedAt."
+      text.add("After ")
+      text.add(String(a.restartCount))
+      text.add(" restarts this is exit ")
+      text.add(String(a.step))
+      text.add("; the kubelet waits ")
+      text.add(Seconds.format(a.delaySeconds))
+      text.add(" (delays per exit: ")
+      text.add(Self.curveText(model))
+      text.add(" …, capped at ")
+      text.add(Self.capText(model))
+      text.add("), counted from finishedAt.")
     }
     if let nextStartIn = a.nextStartIn {
-      text +=
-        nextStartIn.upperBound <= 0
-        ? " The next start was due \(Seconds.format(-nextStartIn.upperBound)) before capture."
-        : " The next start is due in \(Seconds.format(.ordered(max(0, nextStartIn.lowerBound), nextStartIn.upperBound)))"
-          + " (up to one 15s sync retry after the nominal delay)."
+      if nextStartIn.upperBound <= 0 {
+        text.add(" The next start was due ")
+        text.add(Seconds.format(-nextStartIn.upperBound))
+        text.add(" before capture.")
+      } else {
+        text.add(" The next start is due in ")
+        text.add(Seconds.format(.ordered(max(0, nextStartIn.lowerBound), nextStartIn.upperBound)))
+        text.add(" (up to one 15s sync retry after the nominal delay).")
+      }
     }
     if let observed = a.observedDelaySeconds {
       switch a.curve {
-      case .consistent: text += " The waiting message's 'back-off \(Seconds.format(observed))' agrees."
+      case .consistent:
+        text.add(" The waiting message's 'back-off ")
+        text.add(Seconds.format(observed))
+        text.add("' agrees.")
       case .earlierStep(let exits):
-        text +=
-          " The waiting message says 'back-off \(Seconds.format(observed))', step \(exits) of the default curve: "
-          + "earlier runs outlasted the 10-minute reset, or the kubelet's maxContainerRestartPeriod is \(Seconds.format(observed))."
+        let delay = Seconds.format(observed)
+        text.add(" The waiting message says 'back-off ")
+        text.add(delay)
+        text.add("', step ")
+        text.add(String(exits))
+        text.add(" of the default curve: ")
+        text.add("earlier runs outlasted the 10-minute reset, or the kubelet's maxContainerRestartPeriod is ")
+        text.add(delay)
+        text.add(".")
       case .reducedCurve:
-        text +=
-          " The waiting message says 'back-off \(Seconds.format(observed))', which is on the 1s → 60s curve: "
-          + "the kubelet runs with ReduceDefaultCrashLoopBackOffDecay."
+        text.add(" The waiting message says 'back-off ")
+        text.add(Seconds.format(observed))
+        text.add("', which is on the 1s → 60s curve: the kubelet runs with ReduceDefaultCrashLoopBackOffDecay.")
       case .tunedMax(let seconds):
-        text +=
-          " The waiting message says 'back-off \(Seconds.format(observed))': the kubelet's "
-          + "crashLoopBackOff.maxContainerRestartPeriod is probably \(Seconds.format(seconds))."
+        text.add(" The waiting message says 'back-off ")
+        text.add(Seconds.format(observed))
+        text.add("': the kubelet's crashLoopBackOff.maxContainerRestartPeriod is probably ")
+        text.add(Seconds.format(seconds))
+        text.add(".")
       case .unexplained:
-        text +=
-          " The waiting message says 'back-off \(Seconds.format(observed))', longer than this restart count allows."
+        text.add(" The waiting message says 'back-off ")
+        text.add(Seconds.format(observed))
+        text.add("', longer than this restart count allows.")
       case .notObserved: break
       }
     }
     if !events.isEmpty {
-      text += " The BackOff event count (x\(events.totalCount)) counts sync retries every 10–15s, not restarts."
+      text.add(" The BackOff event count (x")
+      text.add(String(events.totalCount))
+      text.add(") counts sync retries every 10–15s, not restarts.")
     }
-    return text
+    return text.joined()
   }
 
   static func remedy(_ cause: String, last: Termination?, logs: String) -> String {

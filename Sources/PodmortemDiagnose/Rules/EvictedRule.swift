@@ -112,7 +112,7 @@ package struct EvictedRule: DiagnosisRule {
 
 fileprivate extension EvictedRule {
   static func explanation(_ p: Parsed, message: String, replaced: Bool, replacement: String?) -> String {
-    var text = "The kubelet evicted the pod: '\(message.trimmingCharacters(in: .whitespaces))'."
+    var text = "The kubelet evicted the pod: '\(trimmedWhitespace(message))'."
     if let threshold = p.threshold, let available = p.available, let resource = p.resource {
       text += " The node's available \(resource) (\(available)) fell below the eviction threshold (\(threshold))."
     }

@@ -49,9 +49,20 @@ package struct ImagePullFailingRule: DiagnosisRule {
     "node.containerd-pull-no-progress", "node.docker-invalid-repository-name",
   ]
 
+  /// `containers.filter { $0.role == .container }.count`, counted through the array in place: the
+  /// rule needs only how many there are, and the filtered list copied every regular container of
+  /// every pod into a list of its own (each of its strings and arrays retained, then released,
+  /// and an allocation per pod; docs/architecture.md "Diagnosis: read a pod once").
+  /// `ExplanationTextTests` holds it to the filter.
+  static func regularCount(_ containers: [ContainerSnapshot]) -> Int {
+    var count = 0
+    for i in containers.indices where containers[i].role == .container { count &+= 1 }
+    return count
+  }
+
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
     let containers = pod.containers([.container, .initContainer])
-    let regular = containers.filter { $0.role == .container }
+    let regular = Self.regularCount(containers)
     // The pod's pull lines, read once for all its containers (issue 16).
     let pullLines = pod.logs.filter { log in log.patternID.map(Self.logPatterns.contains) ?? false }
     return containers.compactMap { container in
@@ -70,7 +81,7 @@ package struct ImagePullFailingRule: DiagnosisRule {
       // A line that names no container is about the pod's only regular container.
       let logs = pullLines.filter { log in
         let named = log.container ?? log.capture("container")
-        return named.map { $0 == container.name } ?? (regular.count <= 1 && container.role == .container)
+        return named.map { $0 == container.name } ?? (regular <= 1 && container.role == .container)
       }
       // Before 1.0 the waiting reason was the error's text, recognised as a pull error at ingest.
       let waiting =

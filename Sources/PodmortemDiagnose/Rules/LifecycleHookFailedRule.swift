@@ -116,7 +116,7 @@ fileprivate extension LifecycleHookFailedRule {
         + "\(t.preStopSeconds)s, then the container gets the minimum \(t.termToKillSeconds)s of SIGTERM and SIGKILL "
         + "follows at \(t.preStopSeconds)s + \(t.termToKillSeconds)s = \(t.sigkillAfterSeconds)s: exit code 137."
     }
-    return text.trimmingCharacters(in: .whitespaces)
+    return trimmedWhitespace(text)
   }
 
   static func preStopRemedy(failed: Bool, sleep: Int?, _ t: TerminationModel.KillTimeline) -> String {

@@ -76,121 +76,127 @@ package struct LivenessProbeFailingRule: DiagnosisRule {
   }
 }
 
-/// The title and explanation, each written piece by piece into one string reserved for them all:
-/// built as interpolations joined by `+` and `+=`, every piece was a string of its own, copied and
-/// grown again on each join (the explanation 14,000 instructions a finding on an EventList,
-/// callgrind). The same pieces in the same order; `ProbeFindingTextTests` keeps the interpolated
-/// texts as the reference (docs/architecture.md "Diagnosis: read a pod once").
-/// The explanation, reserved for its longest case, is copied to its own length (`compacted`) so
-/// the report does not keep the spare capacity; a title's reservation is within 40 bytes of its
-/// length and is kept as it is.
+/// The title, explanation and remedy, each gathered as its pieces and written once into a string
+/// of exactly their length (`TextPieces`). Built as interpolations joined by `+` and `+=`, every
+/// piece was a string of its own, copied and grown again on each join (the explanation 14,000
+/// instructions a finding on an EventList, callgrind); appended to one reserved string and then
+/// copied to its own length (`compacted`, so the report kept no spare capacity: the 128 MB
+/// EventList's peak RSS), still about 350 instructions a piece and 10,900 an explanation. The same
+/// pieces in the same order; `ProbeFindingTextTests` keeps the interpolated texts as the reference
+/// (docs/architecture.md "Diagnosis: read a pod once").
 extension LivenessProbeFailingRule {
   static func title(_ f: ProbeFailures, kills: Int) -> String {
-    let name = f.container.name
-    let mode = f.mode.rawValue
-    var text = String()
-    text.reserveCapacity(name.utf8.count + mode.utf8.count + 64)
-    text += "liveness probe failing ("
-    text += mode
+    var text = TextPieces(capacity: 8)
+    text.add("liveness probe failing (")
+    text.add(f.mode.rawValue)
     if kills > 0 {
-      text += "): container '"
-      text += name
-      text += "' killed "
-      text += times(kills)
+      text.add("): container '")
+      text.add(f.container.name)
+      text.add("' killed ")
+      text.addTimes(kills)
     } else {
-      text += ") on container '"
-      text += name
-      text += "'"
+      text.add(") on container '")
+      text.add(f.container.name)
+      text.add("'")
     }
-    return text
+    return text.joined()
   }
 
   static func explanation(
     _ f: ProbeFailures, kills: Int, restarts: Int, model: ProbeModel?, slowStart: (run: Double, threshold: Int)?
   ) -> String {
-    // Room for the fixed words and numbers below (under 900 bytes).
-    var text = String()
-    let unknowns = f.openExplanation(&text, reserving: 900)
+    // Room for every piece below (at most 80).
+    var text = TextPieces(capacity: 80)
+    f.addOpening(to: &text)
     if let model, let spec = f.spec {
       let threshold = String(spec.failureThreshold)
       let period = String(spec.periodSeconds)
-      text += " The kubelet kills the container after "
-      text += threshold
-      text += " consecutive failures, "
-      text += Seconds.format(model.detection)
-      text += " after the endpoint stops answering (("
-      text += threshold
-      text += " − 1) × "
-      text += period
-      text += "s to "
-      text += threshold
-      text += " × "
-      text += period
-      text += "s + "
-      text += String(spec.timeoutSeconds)
-      text += "s timeout)."
+      text.add(" The kubelet kills the container after ")
+      text.add(threshold)
+      text.add(" consecutive failures, ")
+      text.add(Seconds.format(model.detection))
+      text.add(" after the endpoint stops answering ((")
+      text.add(threshold)
+      text.add(" − 1) × ")
+      text.add(period)
+      text.add("s to ")
+      text.add(threshold)
+      text.add(" × ")
+      text.add(period)
+      text.add("s + ")
+      text.add(String(spec.timeoutSeconds))
+      text.add("s timeout).")
     }
     if kills > 0 {
-      text += " The kubelet killed the container "
-      text += times(kills)
-      text += " (Killing x"
-      text += String(kills)
-      text += ")"
+      text.add(" The kubelet killed the container ")
+      text.addTimes(kills)
+      text.add(" (Killing x")
+      text.add(String(kills))
+      text.add(")")
       if let exit = f.container.lastTermination?.exitCode {
         let meaning = ExitCodes.explain(exit, reason: f.container.lastTermination?.reason)
-        text += "; the last run exited "
-        text += String(exit)
-        text += " ("
-        text += meaning.summary
-        text += ")"
+        text.add("; the last run exited ")
+        text.add(String(exit))
+        text.add(" (")
+        text.add(meaning.summary)
+        text.add(")")
       }
       if f.container.restartCount == nil {
-        text += "; the input does not show the restart count."
+        text.add("; the input does not show the restart count.")
       } else {
-        text += "; the container has restarted "
-        text += times(restarts)
-        text += "."
+        text.add("; the container has restarted ")
+        text.addTimes(restarts)
+        text.add(".")
       }
     } else if restarts == 0 {
-      text += " No kill is recorded yet: the failures have not reached the threshold in a row."
+      text.add(" No kill is recorded yet: the failures have not reached the threshold in a row.")
     }
     if let slowStart, let model, let spec = f.spec {
       let period = String(spec.periodSeconds)
-      text += " The last run lasted only "
-      text += Seconds.format(slowStart.run)
-      text += ", within the "
-      text += Seconds.format(model.restartLatency)
-      text += " a never-answering container survives (initialDelay "
-      text += String(spec.initialDelaySeconds)
-      text += "s + "
-      text += String(spec.failureThreshold)
-      text += " × "
-      text += period
-      text += "s ± "
-      text += period
-      text += "s): the probe is killing a container that has not finished starting."
+      text.add(" The last run lasted only ")
+      text.add(Seconds.format(slowStart.run))
+      text.add(", within the ")
+      text.add(Seconds.format(model.restartLatency))
+      text.add(" a never-answering container survives (initialDelay ")
+      text.add(String(spec.initialDelaySeconds))
+      text.add("s + ")
+      text.add(String(spec.failureThreshold))
+      text.add(" × ")
+      text.add(period)
+      text.add("s ± ")
+      text.add(period)
+      text.add("s): the probe is killing a container that has not finished starting.")
     }
     if f.errored > 0 {
-      text += " "
-      text += counted(f.errored, "attempt")
-      text += " errored; errored attempts do not count toward failureThreshold."
+      text.add(" ")
+      text.add(counted(f.errored, "attempt"))
+      text.add(" errored; errored attempts do not count toward failureThreshold.")
     }
-    text += unknowns
-    return compacted(text)
+    text.add(f.unknownsText)
+    return text.joined()
   }
-}
 
-fileprivate extension LivenessProbeFailingRule {
+  /// The steps, joined by `; `, as `[String].joined(separator:)` joined them (the reference in
+  /// `ProbeFindingTextTests`).
   static func remedy(_ f: ProbeFailures, slowStart: (run: Double, threshold: Int)?, logs: String) -> String {
-    var steps: [String] = []
+    var text = TextPieces(capacity: 16)
     if let slowStart, let spec = f.spec {
-      steps.append(
-        "add a startupProbe with the same handler, periodSeconds: \(spec.periodSeconds) and failureThreshold: "
-          + "\(slowStart.threshold) (\(slowStart.threshold * spec.periodSeconds)s to start, covering twice the "
-          + "\(Seconds.format(slowStart.run)) it ran with 50 % headroom); liveness checks begin only after it succeeds")
+      text.add("add a startupProbe with the same handler, periodSeconds: ")
+      text.add(String(spec.periodSeconds))
+      text.add(" and failureThreshold: ")
+      text.add(String(slowStart.threshold))
+      text.add(" (")
+      text.add(String(slowStart.threshold * spec.periodSeconds))
+      text.add("s to start, covering twice the ")
+      text.add(Seconds.format(slowStart.run))
+      text.add(" it ran with 50 % headroom); liveness checks begin only after it succeeds; ")
     }
-    if let modeRemedy = f.modeRemedy { steps.append(modeRemedy) }
-    steps.append("read the killed run's log: \(logs)")
-    return steps.joined(separator: "; ")
+    if let modeRemedy = f.modeRemedy {
+      text.add(modeRemedy)
+      text.add("; ")
+    }
+    text.add("read the killed run's log: ")
+    text.add(logs)
+    return text.joined()
   }
 }

@@ -52,8 +52,7 @@ package struct ReadinessProbeFailingRule: DiagnosisRule {
         ready || starting || below ? .info : .warning, pod.subject(container.name),
         title: below ? Self.belowTitle(f, threshold: threshold) : Self.title(f, ready: ready),
         explanation: Self.explanation(f, ready: ready, restarts: restarts, belowThreshold: below ? threshold : nil),
-        remedy: [f.modeRemedy, "'kubectl get endpointslices' shows whether the pod receives traffic"].compactMap { $0 }
-          .joined(separator: "; "), facts: facts, decisive: f.decisive, evidence: f.evidence)
+        remedy: Self.remedy(f), facts: facts, decisive: f.decisive, evidence: f.evidence)
     }
   }
 }
@@ -86,80 +85,81 @@ extension ReadinessProbeFailingRule {
   }
 }
 
-/// The finding's texts, each written piece by piece into one string reserved for them all: built
-/// as interpolations joined by `+` and `+=`, every piece was a string of its own, copied and
-/// grown again on each join (`String.append` about 600 instructions a piece with its
-/// reallocations; the explanation 19,000 instructions a finding on the kubelet log, callgrind).
-/// The same pieces in the same order; `ProbeFindingTextTests` keeps the interpolated texts as
-/// the reference (docs/architecture.md "Diagnosis: read a pod once").
-/// The explanation, reserved for its longest case, is copied to its own length (`compacted`) so
-/// the report does not keep the spare capacity; a title's reservation is within 40 bytes of its
-/// length and is kept as it is.
+/// The finding's texts, each gathered as its pieces and written once into a string of exactly
+/// their length (`TextPieces`). Built as interpolations joined by `+` and `+=`, every piece was a
+/// string of its own, copied and grown again on each join (the explanation 19,000 instructions a
+/// finding on the kubelet log, callgrind); appended to one reserved string and then copied to its
+/// own length (`compacted`), still about 350 instructions a piece and 12,000 an explanation. The
+/// same pieces in the same order; `ProbeFindingTextTests` keeps the interpolated texts as the
+/// reference (docs/architecture.md "Diagnosis: read a pod once").
 extension ReadinessProbeFailingRule {
   static func title(_ f: ProbeFailures, ready: Bool) -> String {
-    let name = f.container.name
-    let mode = f.mode.rawValue
-    var text = String()
-    text.reserveCapacity(name.utf8.count + mode.utf8.count + 80)
-    if ready {
-      text += "readiness probe failed earlier ("
-      text += mode
-      text += "); container '"
-      text += name
-      text += "' is ready now"
-    } else {
-      text += "readiness probe failing ("
-      text += mode
-      text += "): container '"
-      text += name
-      text += "' receives no traffic"
-    }
-    return text
+    var text = TextPieces(capacity: 6)
+    text.add(ready ? "readiness probe failed earlier (" : "readiness probe failing (")
+    text.add(f.mode.rawValue)
+    text.add(ready ? "); container '" : "): container '")
+    text.add(f.container.name)
+    text.add(ready ? "' is ready now" : "' receives no traffic")
+    return text.joined()
   }
 
   static func belowTitle(_ f: ProbeFailures, threshold: Int) -> String {
-    let attempts = f.attemptsText
-    let name = f.container.name
-    let mode = f.mode.rawValue
-    var text = String()
-    text.reserveCapacity(attempts.utf8.count + name.utf8.count + mode.utf8.count + 100)
-    text += "readiness probe "
-    text += attempts
-    text += " ("
-    text += mode
-    text += "), fewer than the "
-    text += String(threshold)
-    text += " in a row that make container '"
-    text += name
-    text += "' unready"
-    return text
+    var text = TextPieces(capacity: 12)
+    if f.failures == 0 && f.errored > 0 {
+      text.add("readiness probe errored ")
+      text.addTimes(f.errored)
+    } else {
+      text.add("readiness probe failed ")
+      text.addTimes(f.failures)
+    }
+    text.add(" (")
+    text.add(f.mode.rawValue)
+    text.add("), fewer than the ")
+    text.add(String(threshold))
+    text.add(" in a row that make container '")
+    text.add(f.container.name)
+    text.add("' unready")
+    return text.joined()
   }
 
   static func explanation(_ f: ProbeFailures, ready: Bool, restarts: Int, belowThreshold: Int? = nil) -> String {
-    // Room for the longest run of fixed words below (about 360 bytes).
-    var text = String()
-    let unknowns = f.openExplanation(&text, reserving: 400)
+    // Room for every piece below (at most 40).
+    var text = TextPieces(capacity: 40)
+    f.addOpening(to: &text)
     if let threshold = belowThreshold {
-      text += " The kubelet marks a ready container unready only after "
-      text += String(threshold)
-      text += " failures in a row"
-      if f.spec == nil { text += " (failureThreshold's default)" }
-      text += ", so these alone took no traffic away; a container still starting is unready until its first "
-      text += "success anyway. The input does not show whether it is ready now."
+      text.add(" The kubelet marks a ready container unready only after ")
+      text.add(String(threshold))
+      text.add(" failures in a row")
+      if f.spec == nil { text.add(" (failureThreshold's default)") }
+      text.add(", so these alone took no traffic away; a container still starting is unready until its first ")
+      text.add("success anyway. The input does not show whether it is ready now.")
     } else if ready {
-      text += " The container is ready now, so the pod is back in its Services' endpoints."
+      text.add(" The container is ready now, so the pod is back in its Services' endpoints.")
     } else {
-      text += " While it fails the pod is removed from its Services' endpoints."
+      text.add(" While it fails the pod is removed from its Services' endpoints.")
     }
-    text += " Readiness never restarts a container"
+    text.add(" Readiness never restarts a container")
     if restarts > 0 {
-      text += "; the "
-      text += String(restarts)
-      text += " restarts have another cause."
+      text.add("; the ")
+      text.add(String(restarts))
+      text.add(" restarts have another cause.")
     } else {
-      text += "."
+      text.add(".")
     }
-    text += unknowns
-    return compacted(text)
+    text.add(f.unknownsText)
+    return text.joined()
   }
+
+  /// The mode's advice, if any, and where to see the traffic, joined by `; ` as
+  /// `[String].joined(separator:)` joined them (the reference in `ProbeFindingTextTests`).
+  static func remedy(_ f: ProbeFailures) -> String {
+    guard let modeRemedy = f.modeRemedy else { return Self.endpointsRemedy }
+    var text = TextPieces(capacity: 3)
+    text.add(modeRemedy)
+    text.add("; ")
+    text.add(Self.endpointsRemedy)
+    return text.joined()
+  }
+
+  static let endpointsRemedy = "'kubectl get endpointslices' shows whether the pod receives traffic"
 }
