@@ -155,6 +155,21 @@ package struct CrashLoopBackOffRule: DiagnosisRule {
       evidence: container.evidence)
   }
 
+  /// `The last run ended with exit code 1 (Error): <summary>. `, the sentence both back-off
+  /// explanations open with when the input shows the last termination.
+  static func addLastRun(_ last: Termination, summary: String, to text: inout TextPieces) {
+    text.add("The last run ended with exit code ")
+    text.add(String(last.exitCode))
+    if let reason = last.reason {
+      text.add(" (")
+      text.add(reason)
+      text.add(")")
+    }
+    text.add(": ")
+    text.add(summary)
+    text.add(". ")
+  }
+
   /// `unknownCount`'s title and explanation: `summary` is the last termination's meaning,
   /// `rowRestarts` a `get pods` row's RESTARTS, `step` where `observed` sits on the default curve,
   /// `backOffEvents` the BackOff events' summed count. Gathered as their pieces and written once
@@ -167,18 +182,7 @@ package struct CrashLoopBackOffRule: DiagnosisRule {
   ) -> (title: String, explanation: String) {
     let model = CrashLoopBackOffModel.standard
     var text = TextPieces(capacity: 32)
-    if let last {
-      text.add("The last run ended with exit code ")
-      text.add(String(last.exitCode))
-      if let reason = last.reason {
-        text.add(" (")
-        text.add(reason)
-        text.add(")")
-      }
-      text.add(": ")
-      text.add(summary ?? "")
-      text.add(". ")
-    }
+    if let last { Self.addLastRun(last, summary: summary ?? "", to: &text) }
     if let total = rowRestarts {
       text.add("The row's RESTARTS column shows ")
       text.add(String(total))
@@ -254,19 +258,7 @@ extension CrashLoopBackOffRule {
     _ a: CrashLoopBackOffModel.Assessment, model: CrashLoopBackOffModel, last: Termination?, events: [MergedEvent]
   ) -> String {
     var text = TextPieces(capacity: 40)
-    if let last {
-      let meaning = ExitCodes.explain(last)
-      text.add("The last run ended with exit code ")
-      text.add(String(last.exitCode))
-      if let reason = last.reason {
-        text.add(" (")
-        text.add(reason)
-        text.add(")")
-      }
-      text.add(": ")
-      text.add(meaning.summary)
-      text.add(". ")
-    }
+    if let last { Self.addLastRun(last, summary: ExitCodes.explain(last).summary, to: &text) }
     if a.reset {
       text.add("That run lasted over ")
       text.add(String(Int(CrashLoopBackOffModel.resetAfterSeconds / 60)))
