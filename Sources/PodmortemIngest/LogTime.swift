@@ -178,9 +178,40 @@ package enum WrittenTime {
     return TimeRange(earliest: date, latest: date.addingTimeInterval(unit * 0.999))
   }
 
-  private static let jsonKeys = ["ts", "time", "timestamp", "@timestamp"]
+  static let jsonKeys = ["ts", "time", "timestamp", "@timestamp"]
+  private static let jsonKeyBytes = jsonKeys.map { Array($0.utf8) }
 
-  private static func json(_ bytes: [UInt8]) -> TimeRange? {
+  /// A JSON line's time, read from the members `jsonKeys` name without building the others
+  /// (`LogJSON.skimObject`); where the skim cannot tell (a key or the chosen string not plain
+  /// ASCII) the line is parsed whole as before (`jsonParsed`). A plain string's text is its bytes
+  /// and a number's text always is, so each reading gets the bytes `jsonParsed` gives it.
+  /// `WrittenTimeJSONTests` holds the two to each other.
+  static func json(_ bytes: [UInt8]) -> TimeRange? {
+    let found: [LogJSON.Skimmed?]
+    switch LogJSON.skimObject(bytes, keys: jsonKeyBytes) {
+    case .rejected: return nil
+    case .undecided: return jsonParsed(bytes)
+    case .found(let f): found = f
+    }
+    for member in found {
+      guard let member else { continue }
+      switch member.kind {
+      case .string:
+        guard member.plain else { return jsonParsed(bytes) }
+        let b = Array(bytes[member.range])[...]
+        if let (range, end) = leading(b), end == b.endIndex { return range }
+        if let epoch = epoch(b) { return epoch }
+      case .number:
+        if let epoch = epoch(Array(bytes[member.range])[...]) { return epoch }
+      case .other: break
+      }
+    }
+    return nil
+  }
+
+  /// A JSON line's time from every member parsed: the reading before `json`'s skim, kept for
+  /// the lines the skim leaves undecided.
+  static func jsonParsed(_ bytes: [UInt8]) -> TimeRange? {
     guard let members = LogJSON.parseObject(bytes) else { return nil }
     for key in jsonKeys {
       guard let value = members.first(where: { $0.key == key })?.value else { continue }
@@ -199,7 +230,7 @@ package enum WrittenTime {
 
   /// `1732668716.877` (seconds), `1732668716877` (milliseconds), and micro- and nanoseconds,
   /// told apart by magnitude: every scale puts a time after 2000 in its own range of digits.
-  private static func epoch(_ b: ArraySlice<UInt8>) -> TimeRange? {
+  static func epoch(_ b: ArraySlice<UInt8>) -> TimeRange? {
     guard !b.isEmpty, b.count <= 32, b.allSatisfy({ (0x30...0x39).contains($0) || $0 == 0x2E }),
       let value = Double(String(decoding: b, as: UTF8.self)), value.isFinite, value > 0
     else { return nil }

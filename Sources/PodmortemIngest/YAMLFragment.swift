@@ -110,26 +110,83 @@ enum YAMLFragment {
       // lines left cannot make up for the others seen, the answer is no (a describe's head, whose
       // keys are capitalised, gets there within its first quarter).
       if keys + (lines.count - index) < 4 * others { return false }
-      let line = Substring(unemphasised(String(line)))
-      let body = line.drop { $0 == " " }
-      if body.isEmpty || body.hasPrefix("```") || body.hasPrefix("~~~") || body.hasPrefix("#")
-        || PasteDecoration.isRule(body)
-        || PasteDecoration.isElision(body)
-      {
-        continue
-      }
-      if let k = key(line) {
-        keys += 1
-        statusKey =
-          statusKey || podStatusKeys.contains(k) || containerStatusKeys.contains(k) || stateKeys.contains(k)
-          || k == "status"
-      } else if body.hasPrefix("- ") || body.hasPrefix("\"") || body.first?.isLowercase == true || body == "-" {
-        keys += 1  // a list item or a folded value's continuation
-      } else {
-        others += 1
+      switch statusLineKind(line) {
+      case .skipped: continue
+      case .key(let names): keys += 1; statusKey = statusKey || names
+      case .listOrText: keys += 1
+      case .other: others += 1
       }
     }
     return statusKey && keys >= 3 && keys >= 4 * others
+  }
+
+  /// What one line counts as in `looksLikePodStatus`.
+  enum StatusLineKind: Equatable {
+    /// Blank, a fence, a comment, a rule or an elision: not counted.
+    case skipped
+    /// A `key:` line; `names` when the key is one only a pod's status has.
+    case key(names: Bool)
+    /// A list item, a quoted or lower-case continuation: counted as a key.
+    case listOrText
+    /// Anything else.
+    case other
+  }
+
+  /// True when `key` names a field of a pod's status, a container's status or its state.
+  static func isStatusKey(_ k: Substring) -> Bool {
+    podStatusKeys.contains(k) || containerStatusKeys.contains(k) || stateKeys.contains(k) || k == "status"
+  }
+
+  /// `line`'s kind, from its bytes when it is ASCII without `**`, else as `statusLineKindByCharacters`.
+  /// Making a `String` of every line of a head to take the markdown bold off and asking five
+  /// `hasPrefix` by characters cost 1.8M instructions a head on a bundle's container logs
+  /// (docs/architecture.md, "Sniffing a head of long lines"). In ASCII text every character is one
+  /// byte but a CR LF pair, which no test here matches as its CR does not; a line without two `*`
+  /// bytes in a row is one `unemphasised` leaves as it is; a lower-case character is `a`–`z`; and
+  /// `PasteDecoration.isRule` wants a first `*` or `_`. The rule, the elision and the key are still
+  /// asked of the functions themselves. `StatusLineKindTests` keeps the old loop as its reference.
+  static func statusLineKind(_ line: Substring) -> StatusLineKind {
+    let quick = line.utf8.withContiguousStorageIfAvailable { b -> StatusLineKind? in
+      guard ASCIISearch.isASCII(b) else { return nil }
+      var previous: UInt8 = 0
+      for byte in b {
+        if byte == 0x2A && previous == 0x2A { return nil }
+        previous = byte
+      }
+      var i = 0
+      while i < b.count, b[i] == 0x20 { i += 1 }
+      guard i < b.count else { return .skipped }
+      let first = b[i]
+      if first == 0x23 { return .skipped }
+      if first == 0x60 || first == 0x7E, i + 2 < b.count, b[i + 1] == first, b[i + 2] == first { return .skipped }
+      if first == 0x2A || first == 0x5F { return nil }
+      if PasteDecoration.isElision(line.dropFirst(i)) { return .skipped }
+      if let k = key(line) { return .key(names: isStatusKey(k)) }
+      if first == 0x2D, i + 1 == b.count || b[i + 1] == 0x20 { return .listOrText }
+      if first == 0x22 || (0x61...0x7A).contains(first) { return .listOrText }
+      return .other
+    }
+    if let quick = quick ?? nil { return quick }
+    return statusLineKindByCharacters(line)
+  }
+
+  /// `line`'s kind asked by characters: the loop body `looksLikePodStatus` had before the byte path.
+  static func statusLineKindByCharacters(_ line: Substring) -> StatusLineKind {
+    let line = Substring(unemphasised(String(line)))
+    let body = line.drop { $0 == " " }
+    if body.isEmpty || body.hasPrefix("```") || body.hasPrefix("~~~") || body.hasPrefix("#")
+      || PasteDecoration.isRule(body)
+      || PasteDecoration.isElision(body)
+    {
+      return .skipped
+    }
+    if let k = key(line) {
+      return .key(names: isStatusKey(k))
+    } else if body.hasPrefix("- ") || body.hasPrefix("\"") || body.first?.isLowercase == true || body == "-" {
+      return .listOrText  // a list item or a folded value's continuation
+    } else {
+      return .other
+    }
   }
 
   /// The document for `lines` (one fragment, without fences), or nil when the fragment already is
