@@ -292,9 +292,11 @@ package final class OutputFilter: @unchecked Sendable {
   /// The pod filtered in place; an event whose storage identity is in `unchanged`
   /// (`unchangedEvents`, of events still held) is left as it is without a look.
   func pod(_ p: inout PodHistory, unchanged: Set<ObjectIdentifier> = []) {
-    p.key.namespace = self(p.key.namespace)
-    p.key.name = self(p.key.name)
-    p.key.uid = self(p.key.uid)
+    if !Self.keyLooked(p, unchanged: unchanged) {
+      p.key.namespace = self(p.key.namespace)
+      p.key.name = self(p.key.name)
+      p.key.uid = self(p.key.uid)
+    }
     p.key.pastedAt = p.key.pastedAt.map(ref)
     // The merged view is filtered on a copy, each field written only when filtering changed it
     // (`filterInPlace`), and put back only then: unchanged, it keeps sharing its storage with the
@@ -308,6 +310,28 @@ package final class OutputFilter: @unchecked Sendable {
     // Assigned only when filtering changed an entry: a pod filtered ahead on a copy then copies
     // no timeline that stays the same (`OutputFilterAhead.swift`).
     p.timeline = Self.mapped(p.timeline, timelineEntry)
+  }
+
+  /// Whether the pod's namespace, name and uid have the bytes of the involved object of one of
+  /// its events that `unchangedEvents` found filtering leaves as it is: `leavesUnchanged` said so
+  /// of each of those strings, so filtering them gives their bytes back and numbers no token. A
+  /// pod's key is its events' involved object, and on an EventList its name and uid are unique:
+  /// filtering them missed the memo and masked them, about 920 instructions a string on the 8 MiB
+  /// EventList (docs/architecture.md "Secrets"). Only the first such event is compared; when the
+  /// bytes differ the key is filtered as before.
+  static func keyLooked(_ p: PodHistory, unchanged: Set<ObjectIdentifier>) -> Bool {
+    guard !unchanged.isEmpty, let e = p.events.first(where: { unchanged.contains($0.storageIdentity) }) else {
+      return false
+    }
+    let involved = e.involved
+    guard let namespace = involved.namespace, RecentVerdicts.sameBytes(namespace, p.key.namespace),
+      RecentVerdicts.sameBytes(involved.name, p.key.name)
+    else { return false }
+    switch (p.key.uid, involved.uid) {
+    case (nil, _): return true
+    case (let uid?, let known?): return RecentVerdicts.sameBytes(known, uid)
+    case (_?, nil): return false
+    }
   }
 
   /// `list` filtered; `list` itself, its storage shared and nothing allocated, when no string
