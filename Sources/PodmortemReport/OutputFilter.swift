@@ -292,7 +292,8 @@ package final class OutputFilter: @unchecked Sendable {
   /// The pod filtered in place; an event whose storage identity is in `unchanged`
   /// (`unchangedEvents`, of events still held) is left as it is without a look.
   func pod(_ p: inout PodHistory, unchanged: Set<ObjectIdentifier> = []) {
-    if !Self.keyLooked(p, unchanged: unchanged) {
+    let looked = Self.keyLooked(p, unchanged: unchanged)
+    if !looked {
       p.key.namespace = self(p.key.namespace)
       p.key.name = self(p.key.name)
       p.key.uid = self(p.key.uid)
@@ -302,7 +303,7 @@ package final class OutputFilter: @unchecked Sendable {
     // (`filterInPlace`), and put back only then: unchanged, it keeps sharing its storage with the
     // capture it came from.
     var latest = p.latest
-    if filterInPlace(&latest) { p.latest = latest }
+    if filterInPlace(&latest, clean: looked ? p.key : nil) { p.latest = latest }
     for i in p.events.indices where !unchanged.contains(p.events[i].storageIdentity) {
       let e = event(p.events[i])
       if !e.sharesStorage(with: p.events[i]) { p.events[i] = e }
@@ -368,11 +369,15 @@ package final class OutputFilter: @unchecked Sendable {
   /// container on 1,000 describes (docs/architecture.md "Secrets"). A condition is rebuilt from its
   /// four strings, as `condition(_:)` always did: one that carries its message's pattern or captures
   /// (which no report prints) counts as changed, so the snapshot is the one filtering gave before.
-  func filterInPlace(_ s: inout PodSnapshot) -> Bool {
+  ///
+  /// `clean`, when given, is a pod key whose strings filtering gives back (`keyLooked`): a
+  /// namespace, name or uid of its bytes is not filtered again. Without it the unique name and uid
+  /// were masked here, missing the memo, once the key was no longer filtered before them.
+  func filterInPlace(_ s: inout PodSnapshot, clean: PodKey? = nil) -> Bool {
     // Each `put` runs before `|| changed`: every field is filtered, in order.
-    var changed = put(&s.namespace)
-    changed = put(&s.name) || changed
-    changed = put(&s.uid) || changed
+    var changed = put(&s.namespace, unlessLike: clean?.namespace)
+    changed = put(&s.name, unlessLike: clean?.name) || changed
+    changed = put(&s.uid, unlessLike: clean?.uid) || changed
     changed = put(&s.node) || changed
     changed = put(&s.hostIP) || changed
     changed = put(&s.podIP) || changed
@@ -484,6 +489,18 @@ package final class OutputFilter: @unchecked Sendable {
     if RecentVerdicts.sameBytes(filtered, text) { return false }
     text = filtered
     return true
+  }
+
+  /// `put(&text)`, or false without filtering when `text` has the bytes of `clean`, a string
+  /// filtering gives back (`filterInPlace(_:clean:)`).
+  private func put(_ text: inout String?, unlessLike clean: String?) -> Bool {
+    if let t = text, let c = clean, RecentVerdicts.sameBytes(t, c) { return false }
+    return put(&text)
+  }
+
+  private func put(_ text: inout String, unlessLike clean: String?) -> Bool {
+    if let c = clean, RecentVerdicts.sameBytes(text, c) { return false }
+    return put(&text)
   }
 
   private func put(_ text: inout String?) -> Bool {

@@ -230,7 +230,11 @@ struct OutputFilterPodKeyTests {
         namespace: involved.namespace ?? "ns", name: involved.name, uid: rng.below(4) == 0 ? nil : involved.uid)
       key.namespace = Self.respelt(key.namespace, &rng)
       key.name = Self.respelt(key.name, &rng)
-      let snapshot = PodSnapshot(name: key.name, namespace: key.namespace)
+      var snapshot = PodSnapshot(name: key.name, namespace: key.namespace)
+      // The merged view names the pod as the key does (filtered then without a look, when the key
+      // was looked at), or otherwise.
+      if rng.below(3) != 0 { snapshot.uid = key.uid }
+      if rng.below(5) == 0 { snapshot.name = Self.respelt(key.name + "\u{1B}", &rng) }
       let pod = PodHistory(key: key, snapshots: [snapshot], latest: snapshot, events: events)
       let masker = round % 5 != 0
       for ahead in [false, true] {
