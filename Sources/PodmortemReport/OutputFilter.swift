@@ -134,16 +134,44 @@ package final class OutputFilter: @unchecked Sendable {
 
   private static let pemBegin = Literal("-----BEGIN")
 
+  /// Whether `text` holds `-----BEGIN`, byte for byte, as `pemBegin.occurs(in:)` answers. Every
+  /// line of a list is tested for it before its lines are filtered, and every string of an
+  /// EventList's events (`leavesUnchanged`); the literal's search copied the string out and cost
+  /// about 200 instructions a line of a describe (docs/architecture.md "Secrets").
+  static func holdsPEMBegin(_ text: String) -> Bool {
+    guard text.utf8.count >= 10 else { return false }
+    if let found = text.utf8.withContiguousStorageIfAvailable(holdsPEMBegin) { return found }
+    return pemBegin.occurs(in: text)
+  }
+
+  /// `holdsPEMBegin` on bytes where they lie: `memchr` finds each `-` that has room for the
+  /// literal after it, and the ten bytes there are compared as two words ("-----BEG" and "IN",
+  /// little-endian on the machines Swift builds this for, hence `littleEndian:`).
+  static func holdsPEMBegin(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let base = bytes.baseAddress, bytes.count >= 10 else { return false }
+    let raw = UnsafeRawPointer(base)
+    let head = UInt64(littleEndian: 0x4745_422D_2D2D_2D2D)
+    let tail = UInt16(littleEndian: 0x4E49)
+    let lastStart = bytes.count - 10
+    var from = 0
+    while from <= lastStart {
+      guard let hit = memchr(raw + from, 0x2D, lastStart - from + 1) else { return false }
+      let at = raw.distance(to: UnsafeRawPointer(hit))
+      if raw.loadUnaligned(fromByteOffset: at, as: UInt64.self) == head,
+        raw.loadUnaligned(fromByteOffset: at + 8, as: UInt16.self) == tail
+      {
+        return true
+      }
+      from = at + 1
+    }
+    return false
+  }
+
   /// Evidence lines in order: a private-key PEM block cited line by line (a describe's multi-line
   /// termination message) has every line inside it masked, also the short last one.
   func evidence(_ list: [Evidence]) -> [Evidence] {
-    guard let masker, list.count > 1, list.contains(where: { Self.pemBegin.occurs(in: $0.text) }) else {
-      // The lines of a list nearly all name one source: a line whose source is the line before's
-      // takes the name that line got, without the lock and the look-up in `sources` (a
-      // describe's merged view cites its every line: 42,000 look-ups on 1,000 describes,
-      // docs/architecture.md "Speed after ingest: two cores").
-      var last: LastSource? = nil
-      return Self.mapped(list) { e in Evidence(ref: ref(e.ref, after: &last), text: self(e.text)) }
+    guard let masker, list.count > 1, list.contains(where: { Self.holdsPEMBegin($0.text) }) else {
+      return linesAlone(list)
     }
     // A PEM block numbers tokens for lines no rule matches: not worked ahead.
     if let ahead {
@@ -162,6 +190,35 @@ package final class OutputFilter: @unchecked Sendable {
       out[i] = Evidence(ref: ref(e.ref), text: text)
     }
     return out
+  }
+
+  /// The lines of a list filtered each alone (no PEM block among them), in order; `list` itself
+  /// when none changes. The lines of a list nearly all name one source: a line whose source is the
+  /// line before's takes the name that line got, without the lock and the look-up in `sources` (a
+  /// describe's merged view cites its every line: 42,000 look-ups on 1,000 describes,
+  /// docs/architecture.md "Speed after ingest: two cores"). This was `mapped(list)` with a closure,
+  /// each result compared with its line through `Equatable` (a generic `==` on the line, its source
+  /// and its text, and the retains and releases around it). A line is unchanged here when its
+  /// source and text have the same bytes as filtered, or else are `==` as before, so the answer is
+  /// the old one (`OutputFilterEvidenceTests` keeps that code as the reference).
+  private func linesAlone(_ list: [Evidence]) -> [Evidence] {
+    var last: LastSource? = nil
+    for i in list.indices {
+      let filteredRef = ref(list[i].ref, after: &last)
+      let filteredText = self(list[i].text)
+      if RecentVerdicts.sameBytes(filteredText, list[i].text) || filteredText == list[i].text,
+        RecentVerdicts.sameBytes(filteredRef.source, list[i].ref.source) || filteredRef == list[i].ref
+      {
+        continue
+      }
+      var out = list
+      out[i] = Evidence(ref: filteredRef, text: filteredText)
+      for j in (i + 1)..<list.count {
+        out[j] = Evidence(ref: self.ref(list[j].ref, after: &last), text: self(list[j].text))
+      }
+      return out
+    }
+    return list
   }
 
   func pairs(_ kv: [KeyValue]) -> [KeyValue] { kv.map { KeyValue(self($0.key), self($0.value)) } }
@@ -235,15 +292,18 @@ package final class OutputFilter: @unchecked Sendable {
   /// The pod filtered in place; an event whose storage identity is in `unchanged`
   /// (`unchangedEvents`, of events still held) is left as it is without a look.
   func pod(_ p: inout PodHistory, unchanged: Set<ObjectIdentifier> = []) {
-    p.key.namespace = self(p.key.namespace)
-    p.key.name = self(p.key.name)
-    p.key.uid = self(p.key.uid)
+    let looked = Self.keyLooked(p, unchanged: unchanged)
+    if !looked {
+      p.key.namespace = self(p.key.namespace)
+      p.key.name = self(p.key.name)
+      p.key.uid = self(p.key.uid)
+    }
     p.key.pastedAt = p.key.pastedAt.map(ref)
     // The merged view is filtered on a copy, each field written only when filtering changed it
     // (`filterInPlace`), and put back only then: unchanged, it keeps sharing its storage with the
     // capture it came from.
     var latest = p.latest
-    if filterInPlace(&latest) { p.latest = latest }
+    if filterInPlace(&latest, clean: looked ? p.key : nil) { p.latest = latest }
     for i in p.events.indices where !unchanged.contains(p.events[i].storageIdentity) {
       let e = event(p.events[i])
       if !e.sharesStorage(with: p.events[i]) { p.events[i] = e }
@@ -251,6 +311,28 @@ package final class OutputFilter: @unchecked Sendable {
     // Assigned only when filtering changed an entry: a pod filtered ahead on a copy then copies
     // no timeline that stays the same (`OutputFilterAhead.swift`).
     p.timeline = Self.mapped(p.timeline, timelineEntry)
+  }
+
+  /// Whether the pod's namespace, name and uid have the bytes of the involved object of one of
+  /// its events that `unchangedEvents` found filtering leaves as it is: `leavesUnchanged` said so
+  /// of each of those strings, so filtering them gives their bytes back and numbers no token. A
+  /// pod's key is its events' involved object, and on an EventList its name and uid are unique:
+  /// filtering them missed the memo and masked them, about 920 instructions a string on the 8 MiB
+  /// EventList (docs/architecture.md "Secrets"). Only the first such event is compared; when the
+  /// bytes differ the key is filtered as before.
+  static func keyLooked(_ p: PodHistory, unchanged: Set<ObjectIdentifier>) -> Bool {
+    guard !unchanged.isEmpty, let e = p.events.first(where: { unchanged.contains($0.storageIdentity) }) else {
+      return false
+    }
+    let involved = e.involved
+    guard let namespace = involved.namespace, RecentVerdicts.sameBytes(namespace, p.key.namespace),
+      RecentVerdicts.sameBytes(involved.name, p.key.name)
+    else { return false }
+    switch (p.key.uid, involved.uid) {
+    case (nil, _): return true
+    case (let uid?, let known?): return RecentVerdicts.sameBytes(known, uid)
+    case (_?, nil): return false
+    }
   }
 
   /// `list` filtered; `list` itself, its storage shared and nothing allocated, when no string
@@ -287,11 +369,15 @@ package final class OutputFilter: @unchecked Sendable {
   /// container on 1,000 describes (docs/architecture.md "Secrets"). A condition is rebuilt from its
   /// four strings, as `condition(_:)` always did: one that carries its message's pattern or captures
   /// (which no report prints) counts as changed, so the snapshot is the one filtering gave before.
-  func filterInPlace(_ s: inout PodSnapshot) -> Bool {
+  ///
+  /// `clean`, when given, is a pod key whose strings filtering gives back (`keyLooked`): a
+  /// namespace, name or uid of its bytes is not filtered again. Without it the unique name and uid
+  /// were masked here, missing the memo, once the key was no longer filtered before them.
+  func filterInPlace(_ s: inout PodSnapshot, clean: PodKey? = nil) -> Bool {
     // Each `put` runs before `|| changed`: every field is filtered, in order.
-    var changed = put(&s.namespace)
-    changed = put(&s.name) || changed
-    changed = put(&s.uid) || changed
+    var changed = put(&s.namespace, unlessLike: clean?.namespace)
+    changed = put(&s.name, unlessLike: clean?.name) || changed
+    changed = put(&s.uid, unlessLike: clean?.uid) || changed
     changed = put(&s.node) || changed
     changed = put(&s.hostIP) || changed
     changed = put(&s.podIP) || changed
@@ -405,6 +491,18 @@ package final class OutputFilter: @unchecked Sendable {
     return true
   }
 
+  /// `put(&text)`, or false without filtering when `text` has the bytes of `clean`, a string
+  /// filtering gives back (`filterInPlace(_:clean:)`).
+  private func put(_ text: inout String?, unlessLike clean: String?) -> Bool {
+    if let t = text, let c = clean, RecentVerdicts.sameBytes(t, c) { return false }
+    return put(&text)
+  }
+
+  private func put(_ text: inout String, unlessLike clean: String?) -> Bool {
+    if let c = clean, RecentVerdicts.sameBytes(text, c) { return false }
+    return put(&text)
+  }
+
   private func put(_ text: inout String?) -> Bool {
     guard let original = text else { return false }
     let filtered = self(original)
@@ -514,7 +612,7 @@ package final class OutputFilter: @unchecked Sendable {
   func leavesUnchanged(_ text: String) -> Bool {
     if VisibleText.needsEscaping(text) { return false }
     guard let masker else { return true }
-    return !Self.pemBegin.occurs(in: text) && !masker.holdsSecret(text)
+    return !Self.holdsPEMBegin(text) && !masker.holdsSecret(text)
   }
 
   /// The event filtered; the original, whose storage its pod and the history share, when there
