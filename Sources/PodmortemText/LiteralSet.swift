@@ -91,18 +91,30 @@ package struct LiteralSet: Sendable {
     queue.reserveCapacity(stateCount)
     for c in 0..<classCount where goto[c] != 0 { queue.append(Int(goto[c])) }
     var head = 0
-    while head < queue.count {
-      let state = queue[head]
-      head += 1
-      ends[state] += ends[fail[state]]
-      for c in 0..<classCount {
-        let slot = state * classCount + c
-        let next = Int(goto[slot])
-        if next != 0 {
-          fail[next] = Int(transitions[fail[state] * classCount + c])
-          queue.append(next)
-        } else {
-          transitions[slot] = transitions[fail[state] * classCount + c]
+    // Each state's row is read and written through the arrays' storage: the row loop runs once
+    // per state and class (about 89,000 times for the kubelet kind), and element by element each
+    // write checked the array's uniqueness and each read its bounds, about 60 instructions a
+    // slot, paid on the first line of every run (docs/architecture.md "Speed of the kubelet-log
+    // path"). A state is queued after the state whose row reaches it, and its failure state is
+    // shallower, so both rows read here are final, as they were.
+    goto.withUnsafeBufferPointer { goto in
+      transitions.withUnsafeMutableBufferPointer { transitions in
+        while head < queue.count {
+          let state = queue[head]
+          head += 1
+          let failState = fail[state]
+          ends[state] += ends[failState]
+          let row = state &* classCount
+          let failRow = failState &* classCount
+          for c in 0..<classCount {
+            let next = Int(goto[row &+ c])
+            if next != 0 {
+              fail[next] = Int(transitions[failRow &+ c])
+              queue.append(next)
+            } else {
+              transitions[row &+ c] = transitions[failRow &+ c]
+            }
+          }
         }
       }
     }
@@ -116,10 +128,12 @@ package struct LiteralSet: Sendable {
     outputStart.append(UInt32(outputs.count))
     // State numbers become row offsets, flagged where output starts. The table has at most
     // 256 classes × (1 + total literal bytes) entries; patterns are small configuration, far below 2^31.
-    for slot in transitions.indices {
-      let next = Int(transitions[slot])
-      let flag = ends[next].isEmpty ? 0 : Self.outputFlag
-      transitions[slot] = UInt32(truncatingIfNeeded: next * classCount) | flag
+    let flags = ends.map { $0.isEmpty ? 0 : Self.outputFlag }
+    transitions.withUnsafeMutableBufferPointer { transitions in
+      for slot in transitions.indices {
+        let next = Int(transitions[slot])
+        transitions[slot] = UInt32(truncatingIfNeeded: next * classCount) | flags[next]
+      }
     }
     self.classOf = classOf
     self.classCount = classCount

@@ -21,6 +21,9 @@ package struct PatternCatalog: Sendable {
   private let domainSlots: [String: Int]
   private let byID: [String: Int]
   private let failures = MatchFailures()
+  /// What the details and `firstMatch(recurring:kind:)` answered for the short texts seen last,
+  /// which repeat (docs/architecture.md "Speed of the kubelet-log path").
+  private let memo = RecognitionMemo()
 
   package init(patterns: [Pattern]) {
     self.patterns = patterns
@@ -168,16 +171,33 @@ package struct PatternCatalog: Sendable {
   /// pattern classifies, the captures and facts of the first detail pattern of its domain that
   /// matches it (a key the hit already has keeps its first value).
   package func firstMatch(_ text: String, kind: PatternKind) -> PatternHit? {
-    guard let index = byKind[Self.slot(kind)]?.value, let hit = index.first(matching: text, failures: failures)
+    var failed = false
+    return firstMatch(text, kind: kind, failed: &failed)
+  }
+
+  /// `firstMatch(text, kind: kind)` for a text that recurs (the message of the kubelet's "Event
+  /// occurred" line, the same few reasons over and over): answered from the catalog's memo when
+  /// the text was the last of its place there, with the same bytes and kind.
+  package func firstMatch(recurring text: String, kind: PatternKind) -> PatternHit? {
+    var failed = false
+    return memo.answer(text, code: Self.slot(kind), failed: &failed) { firstMatch(text, kind: kind, failed: &$0) }
+  }
+
+  /// `firstMatch`, with `failed` set when a match on the way hit a limit (such a look is not
+  /// remembered, so every failure is met and counted as before).
+  private func firstMatch(_ text: String, kind: PatternKind, failed: inout Bool) -> PatternHit? {
+    guard let index = byKind[Self.slot(kind)]?.value,
+      let hit = index.first(matching: text, failures: failures, failed: &failed)
     else { return nil }
-    return classified(hit, depth: 0)
+    return classified(hit, depth: 0, failed: &failed)
   }
 
   /// The first detail pattern of `domain` that matches `text` (a value that did not come from a
   /// pattern's capture, such as a container's waiting message), its id and what it captured and sets.
   package func detail(_ text: String, _ domain: String) -> PatternHit? {
     guard let slot = domainSlots[domain] else { return nil }
-    return detail(text, slot, depth: 0)
+    var failed = false
+    return detail(text, slot, depth: 0, failed: &failed)
   }
 
   /// How deep details classify their own captures (`sandbox-error.pause-image` → `pull-error`): a
@@ -185,18 +205,29 @@ package struct PatternCatalog: Sendable {
   static let maximumDetailDepth = 3
 
   /// The first detail pattern of the domain at `slot` that matches `text`, classified in turn.
-  private func detail(_ text: String, _ slot: Int, depth: Int) -> PatternHit? {
-    guard depth < Self.maximumDetailDepth, let hit = details[slot].value.first(matching: text, failures: failures)
-    else { return nil }
-    return classified(hit, depth: depth + 1)
+  /// A detail's text is a capture that recurs (a probe's output, a pull error, a waiting
+  /// message): answered from the memo when it holds the same bytes for this domain and depth,
+  /// where the walk and the regex cost about 3,400 instructions a look (docs/architecture.md
+  /// "Speed of the kubelet-log path"). `failed` is set when this look or one it made hit a limit.
+  private func detail(_ text: String, _ slot: Int, depth: Int, failed: inout Bool) -> PatternHit? {
+    guard depth < Self.maximumDetailDepth else { return nil }
+    let code = Self.kindSlots &+ slot &* Self.maximumDetailDepth &+ depth
+    return memo.answer(text, code: code, failed: &failed) { failed in
+      guard let hit = details[slot].value.first(matching: text, failures: failures, failed: &failed) else {
+        return nil
+      }
+      return classified(hit, depth: depth + 1, failed: &failed)
+    }
   }
 
   /// `hit` with the captures and facts of the details of each capture its pattern classifies.
-  private func classified(_ found: (hit: PatternHit, classify: [Classifying]), depth: Int) -> PatternHit {
+  private func classified(
+    _ found: (hit: PatternHit, classify: [Classifying]), depth: Int, failed: inout Bool
+  ) -> PatternHit {
     var hit = found.hit
     for classification in found.classify {
       guard let value = hit.capture(classification.capture), let slot = classification.domain,
-        let detail = detail(value, slot, depth: depth)
+        let detail = detail(value, slot, depth: depth, failed: &failed)
       else { continue }
       // The detail's captures whose key none of the hit's had before them, appended in place:
       // filtering them into an array of their own and appending that made two arrays a detail.
@@ -305,8 +336,11 @@ private final class MatchIndex: Sendable {
     self.unconditional = unconditional
   }
 
-  /// The first matcher whose literals all occur and whose regex matches `text`.
-  func first(matching text: String, failures: MatchFailures) -> (hit: PatternHit, classify: [Classifying])? {
+  /// The first matcher whose literals all occur and whose regex matches `text`; `failed` is set
+  /// when a regex run hit a limit (it is counted in `failures` and taken as no match).
+  func first(
+    matching text: String, failures: MatchFailures, failed: inout Bool
+  ) -> (hit: PatternHit, classify: [Classifying])? {
     var subject = text
     let words = literals.wordCount
     // Which literals occur: in a temporary allocation (on the stack when small).
@@ -352,6 +386,7 @@ private final class MatchIndex: Sendable {
                   }
                 } catch {
                   failures.record(matchers[index].id)
+                  failed = true
                 }
               }
             }
@@ -379,6 +414,61 @@ private final class LazyIndex: @unchecked Sendable {
     let index = MatchIndex(matchers)
     built = index
     return index
+  }
+}
+
+/// What the catalog answered for the short texts it was asked about last, for texts that recur:
+/// a fixed table of `slots` places, each holding the last text whose place it was, with the code of
+/// what was asked (a kind, or a detail domain at a depth) and the answer. An answer is given from
+/// its place only for a text of the same bytes (`UTF8Bytes.same`: `==` would answer an accent spelt
+/// the other way with the held spelling's captures) and the same code, so it is the answer the
+/// catalog would make again. A look in which a match hit a limit is not remembered, so every such
+/// failure is met and counted as before (`MessageMatchMemo` in the ingestor does the same for an
+/// EventList's messages). The catalog is shared by threads, so the table is read and written
+/// under a lock; it is made at its first store, and texts longer than `longest` bytes are never
+/// held, so what it holds is bounded (docs/architecture.md "Speed of the kubelet-log path").
+private final class RecognitionMemo: @unchecked Sendable {
+  static let bits = 8
+  static let slots = 1 << bits
+  static let longest = 1_024
+
+  private struct Entry {
+    let text: String
+    let code: Int
+    let hit: PatternHit?
+  }
+
+  // Guarded by `lock`; the lock is what makes it safe, so the exclusivity check is left out, as
+  // `Regex.free` does.
+  @exclusivity(unchecked) private var entries: [Entry?] = []
+  private let lock = NSLock()
+
+  /// `look()`'s answer for `text` asked as `code`, or the one held for the same bytes and code.
+  /// `look` sets its argument when a match hit a limit; then `failed` is set and nothing is held.
+  func answer(
+    _ text: String, code: Int, failed: inout Bool, _ look: (inout Bool) -> PatternHit?
+  ) -> PatternHit? {
+    guard text.utf8.count <= Self.longest else { return look(&failed) }
+    let mixed = UTF8Bytes.mixed(text) ^ (UInt64(truncatingIfNeeded: code) &* 0x9E37_79B9_7F4A_7C15)
+    let place = Int(truncatingIfNeeded: mixed >> (64 - UInt64(Self.bits)))
+    lock.lock()
+    if !entries.isEmpty, let held = entries[place], held.code == code, UTF8Bytes.same(held.text, text) {
+      let hit = held.hit
+      lock.unlock()
+      return hit
+    }
+    lock.unlock()
+    var lookFailed = false
+    let hit = look(&lookFailed)
+    guard !lookFailed else {
+      failed = true
+      return hit
+    }
+    lock.lock()
+    if entries.isEmpty { entries = [Entry?](repeating: nil, count: Self.slots) }
+    entries[place] = Entry(text: text, code: code, hit: hit)
+    lock.unlock()
+    return hit
   }
 }
 

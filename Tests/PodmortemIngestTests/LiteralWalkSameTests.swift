@@ -12,6 +12,9 @@ import Testing
 /// after a klog header, against the shipped literals of each kind and detail domain (as the
 /// catalog groups them), and on seeded texts of literal pieces and hostile pieces (empty, NUL, CR,
 /// tabs, a Kelvin sign, a dotted capital I, combining accents, non-ASCII) from 0 bytes to 64 KiB.
+/// The reference keeps the automaton's construction as it was too, element by element, so the
+/// same comparisons hold the construction through the arrays' storage (docs/architecture.md
+/// "Speed of the kubelet-log path", the bullet on the catalog's memo) to it.
 @Suite struct LiteralWalkSameTests {
   /// The distinct literals of each kind and domain, as `PatternCatalog` gives them to one set.
   static let groups: [[String]] = {
