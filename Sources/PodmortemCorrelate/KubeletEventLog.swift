@@ -57,18 +57,201 @@ struct KubeletEventLog: Sendable {
   }
 
   var byIdentity: [Key: Gathered] = [:]
+  /// The key of each identity a line's identity fields (`withIdentityFields`) were seen to make.
+  var memo = IdentityMemo()
 
   /// Takes one log record if it is an "Event occurred" line; false otherwise.
+  ///
+  /// A line whose identity fields are byte for byte those of a line before it has that line's
+  /// identity, so its key is taken from `memo` and its event is not built: the event, its
+  /// identity, the key's allocation and hash were 34M of `add`'s 45M instructions on a slice
+  /// where nearly every line repeats an identity (callgrind, docs/architecture.md "Speed of the
+  /// kubelet-log path"). The key found is checked in the dictionary (`index(forKey:)`), so a
+  /// log merged or drained since answers as before; a line the memo cannot take (a field name
+  /// not ASCII, 1 KiB of identity fields) and every first line of an identity take the way
+  /// before, `addBuildingEvent`. `KubeletEventMemoTests` keeps that way as the reference.
   mutating func add(_ log: LogRecord) -> Bool {
-    guard log.patternID == Self.patternID, let event = Self.event(from: log) else { return false }
-    var hasher = Hasher()
-    hasher.combine(log.evidence.ref)
+    guard let id = log.patternID, Self.isEventPattern(id) else { return false }
+    // The closures read the memo and the fields only: one that captured `log` copied the whole
+    // record into its context and destroyed the copy (4M instructions on the slice).
+    let seen = Self.withIdentityFields(log.fields) { raw -> (hash: UInt64, key: Key?) in
+      let hash = IdentityMemo.hash(raw)
+      return (hash, self.memo.key(for: raw, hash: hash))
+    }
+    if let key = seen?.key, let at = byIdentity.index(forKey: key) {
+      Self.gather(log, line: Self.lineHash(log), into: &byIdentity.values[at])
+      return true
+    }
+    guard let key = addBuildingEvent(log) else { return false }
+    // Bounded by the identities: many spellings of one identity (a kind as `Pod` and `pod`, a
+    // message's trailing blank) do not grow it past them.
+    if let seen, self.memo.count < 2 * byIdentity.count + 64 {
+      _ = Self.withIdentityFields(log.fields) { raw in self.memo.insert(raw, hash: seen.hash, key: key) }
+    }
+    return true
+  }
+
+  /// Whether `id` is `patternID`, on its length first: a string equal to it as a `String` is its
+  /// very bytes (it is ASCII without `K`, `;` or `` ` ``, the only ASCII a non-ASCII character is
+  /// canonically equivalent to alone), so one of another length is not equal, and the
+  /// comparison (62 instructions a line, most of them lines of other patterns) is not made.
+  @inline(__always)
+  static func isEventPattern(_ id: String) -> Bool {
+    id.utf8.count == patternID.utf8.count && id == patternID
+  }
+
+  /// `add` as it was: the line's event built, its identity made and looked up. Returns the key
+  /// the dictionary holds for it, nil when the line is no event.
+  mutating func addBuildingEvent(_ log: LogRecord) -> Key? {
+    guard let event = Self.event(from: log) else { return nil }
+    let key = Key(EventIdentity(event))
     // Changed in place: a copy taken out of the dictionary and stored back would copy the set of
     // line hashes on every line (copy on write), which grows with the identity's lines.
-    Self.gather(
-      log, line: hasher.finalize(),
-      into: &byIdentity[Key(EventIdentity(event)), default: Gathered(event: event, lines: [])])
-    return true
+    Self.gather(log, line: Self.lineHash(log), into: &byIdentity[key, default: Gathered(event: event, lines: [])])
+    return byIdentity.index(forKey: key).map { byIdentity.keys[$0] }
+  }
+
+  /// What tells two lines of one identity apart: the hash of the line's place.
+  static func lineHash(_ log: LogRecord) -> Int {
+    var hasher = Hasher()
+    hasher.combine(log.evidence.ref)
+    return hasher.finalize()
+  }
+
+  /// `body` given the fields an event's identity is made of, as bytes: for each of `object`,
+  /// `reason`, `type`, `kind`, `fieldPath` and `message`, the first field of that name
+  /// (`event(from:)` and `eventByCharacters` read those and nothing else of the line into the
+  /// identity: `EventIdentity(event)` reads the object, kind, field path, type, reason and
+  /// message, and the constant component), written as a presence byte and, when present, its
+  /// length in four bytes and its bytes. Equal bytes are equal fields, so an equal identity. Nil
+  /// when a field's name is not ASCII (the names are found on their bytes, which is `String`
+  /// equality only for ASCII: none of the six holds `K`, `;` or `` ` ``, the only ASCII a
+  /// non-ASCII character is canonically equivalent to alone) or the bytes exceed 1 KiB.
+  static func withIdentityFields<R>(_ fields: [KeyValue], _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
+    fields.withUnsafeBufferPointer { fields -> R? in
+      withUnsafeTemporaryAllocation(of: Int.self, capacity: 6) { first -> R? in
+        first.initialize(repeating: -1)
+        for i in fields.indices {
+          let name = PackedLog.withUTF8(fields[i].key) { identityName($0) }
+          if name < 0 { return nil }
+          if name < 6, first[name] < 0 { first[name] = i }
+        }
+        var size = 0
+        for k in 0..<6 {
+          size += 1
+          if first[k] >= 0 { size += 4 + fields[first[k]].value.utf8.count }
+        }
+        guard size <= identityRoom else { return nil }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: identityRoom) { room -> R in
+          var at = 0
+          for k in 0..<6 {
+            guard first[k] >= 0 else {
+              room[at] = 0
+              at += 1
+              continue
+            }
+            PackedLog.withUTF8(fields[first[k]].value) { v in
+              room[at] = 1
+              for b in 0..<4 { room[at + 1 + b] = UInt8(truncatingIfNeeded: v.count >> (8 * b)) }
+              at += 5
+              if let from = v.baseAddress, v.count > 0, let to = room.baseAddress {
+                (to + at).initialize(from: from, count: v.count)
+              }
+              at += v.count
+            }
+          }
+          return body(UnsafeBufferPointer(rebasing: room[..<at]))
+        }
+      }
+    }
+  }
+
+  /// `withIdentityFields`'s most bytes: on the stack (`withUnsafeTemporaryAllocation` of at most
+  /// 1,024 bytes asks nothing of the runtime). The bench's lines need about 150.
+  static let identityRoom = 1_024
+
+  /// Which of `withIdentityFields`'s six names `k` is (0 to 5), 6 for another ASCII name, -1 when
+  /// `k` is not ASCII.
+  private static func identityName(_ k: UnsafeBufferPointer<UInt8>) -> Int {
+    for b in k where b >= 0x80 { return -1 }
+    switch k.count {
+    case 4: return named(k, "type") ? 2 : named(k, "kind") ? 3 : 6
+    case 6: return named(k, "object") ? 0 : named(k, "reason") ? 1 : 6
+    case 7: return named(k, "message") ? 5 : 6
+    case 9: return named(k, "fieldPath") ? 4 : 6
+    default: return 6
+    }
+  }
+
+  private static func named(_ k: UnsafeBufferPointer<UInt8>, _ name: StaticString) -> Bool {
+    name.withUTF8Buffer { PackedLog.same(k, $0) }
+  }
+
+  /// A table from a line's identity fields (`withIdentityFields`'s bytes) to the key of the
+  /// identity they made: open addressing, a power of two of places, at most half full.
+  struct IdentityMemo: Sendable {
+    struct Entry: Sendable {
+      var hash: UInt64
+      var raw: [UInt8]
+      var key: Key?
+    }
+
+    private var entries: [Entry] = []
+    private(set) var count = 0
+
+    /// A hash of the bytes for the table's places, eight bytes a step; equal bytes hash alike, and
+    /// a place is taken only after its bytes are compared.
+    static func hash(_ raw: UnsafeBufferPointer<UInt8>) -> UInt64 {
+      let n = raw.count
+      var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(n)
+      guard let base = raw.baseAddress else { return h }
+      var p = 0
+      while n - p >= 8 {
+        let w = UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)
+        h = (h ^ w) &* 0xFF51_AFD7_ED55_8CCD
+        h ^= h >> 32
+        p += 8
+      }
+      while p < n {
+        h = (h ^ UInt64(base[p])) &* 0x0000_0100_0000_01B3
+        p += 1
+      }
+      return h ^ (h >> 29)
+    }
+
+    /// The key stored for these bytes, if any.
+    func key(for raw: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Key? {
+      entries.withUnsafeBufferPointer { e -> Key? in
+        guard !e.isEmpty else { return nil }
+        let mask = e.count - 1
+        var i = Int(truncatingIfNeeded: hash) & mask
+        while let key = e[i].key {
+          if e[i].hash == hash, e[i].raw.withUnsafeBufferPointer({ PackedLog.same($0, raw) }) { return key }
+          i = (i + 1) & mask
+        }
+        return nil
+      }
+    }
+
+    /// Stores `key` for these bytes, which are not stored yet.
+    mutating func insert(_ raw: UnsafeBufferPointer<UInt8>, hash: UInt64, key: Key) {
+      if 2 * (count + 1) > entries.count { grow() }
+      place(Entry(hash: hash, raw: Array(raw), key: key))
+      count += 1
+    }
+
+    private mutating func place(_ entry: Entry) {
+      let mask = entries.count - 1
+      var i = Int(truncatingIfNeeded: entry.hash) & mask
+      while entries[i].key != nil { i = (i + 1) & mask }
+      entries[i] = entry
+    }
+
+    private mutating func grow() {
+      let old = entries
+      entries = Array(repeating: Entry(hash: 0, raw: [], key: nil), count: max(64, 2 * old.count))
+      for entry in old where entry.key != nil { place(entry) }
+    }
   }
 
   static func gather(_ log: LogRecord, line: Int, into gathered: inout Gathered) {
@@ -121,6 +304,7 @@ struct KubeletEventLog: Sendable {
   /// run"). The order is the dictionary's, as `events`'s is: the book's merge does not depend on
   /// the order of its events. The log is left empty.
   mutating func drainEvents(_ body: (Event, EventIdentity) -> Void) {
+    memo = IdentityMemo()
     while let (key, gathered) = byIdentity.popFirst() { body(Self.observation(gathered), key.identity) }
     byIdentity = [:]
   }
