@@ -1,0 +1,266 @@
+import Foundation
+import PodmortemInput
+import PodmortemTestSupport
+import PodmortemText
+import Testing
+
+@testable import PodmortemIngest
+
+/// The first-word questions and the blank-line question asked of every line of a container log's
+/// head (docs/architecture.md, "Sniffing a head of long lines"), each held to the code it replaced,
+/// kept here as the reference.
+enum FirstWordBytesInputs {
+  /// Texts made to sit either side of each answer: the words asked for, cut, grown, followed by a
+  /// blank, a colon, a combining accent or a Kelvin sign, and every ASCII byte on its own and
+  /// before a combining accent.
+  static let made: [String] = {
+    var made = [
+      "", "Type", "Type ", "Type\t", "Type\tReason", "Type    Reason   Age   From   Message", "Typ", "Types", "type",
+      "Type\u{301}", "Type\r", "Type\0", "Type\n", "TypeX Reason", " Type", "\tType", "FirstSeen", "FirstSeen LastSeen",
+      "FirstSeenX", "FirstSee", "FirstSeen\u{212A}", "T", "T ", "N", "Name", "Name:", "NAME", "NAME READY", "NAMEx",
+      "NAME: x", "NA:ME", "\u{212A}IND", "\u{130}MAGE", "ÉTAT", "A\u{301}GE", "CPU(<a b>)", "{\"level\":\"info\"}",
+      "time=\"2026-11-27T00:00:00Z\" level=info", "I1127 00:00:00.000000       1 main.go:1] x",
+      "2026-11-27T00:00:00.550443Z DEBUG [http] retrying",
+    ]
+    for b in 0..<0x80 {
+      let c = String(UnicodeScalar(UInt8(b)))
+      made += [c, c + "\u{301}", c + " x", "T" + c, "Type" + c, "FirstSeen" + c, "NAME" + c, c + "Type"]
+    }
+    made += ["\u{85}", "\u{A0}", "\u{2028}", "\u{3000}", "\r\n", " \u{301}", "\t\r\n ", "  ", "\u{FEFF}"]
+    return made
+  }()
+
+  /// Made texts, sample lines and seeded hostile strings (`BundleSniffGateInputs`), each also from
+  /// its second character and from its second word: a `Substring` that starts inside its string.
+  static let bodies: [Substring] = (made + BundleSniffGateInputs.texts).flatMap { text -> [Substring] in
+    let whole = Substring(text)
+    var bodies = [whole, whole.dropFirst()]
+    if let space = whole.firstIndex(of: " ") { bodies.append(whole[whole.index(after: space)...]) }
+    return bodies
+  }
+}
+
+@Suite struct FirstWordBytesTests {
+  /// `KubectlBytes.firstWordIs` as it was, kept as the reference: the first word measured to its
+  /// end, then compared.
+  static func referenceFirstWordIs(_ body: Substring, _ word: StaticString) -> Bool {
+    let found = body.utf8.withContiguousStorageIfAvailable { b -> Bool in
+      let n = referenceFirstWordLength(b)
+      guard n == word.utf8CodeUnitCount else { return false }
+      guard let base = b.baseAddress, n > 0 else { return true }
+      return memcmp(base, word.utf8Start, n) == 0
+    }
+    return found
+      ?? KubectlBytes.firstWord(body).elementsEqual(
+        UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount))
+  }
+
+  /// `KubectlBytes.firstWordMayOpenHeader` as it was, kept as the reference: measured, then
+  /// walked.
+  static func referenceFirstWordMayOpenHeader(_ body: Substring) -> Bool {
+    let found = body.utf8.withContiguousStorageIfAvailable { b -> Bool in
+      let n = referenceFirstWordLength(b)
+      guard n > 0, KubectlBytes.isUpper(b[0]) else { return false }
+      for k in 1..<n where KubectlBytes.isLower(b[k]) || b[k] == 0x3A { return false }
+      return true
+    }
+    if let found { return found }
+    let first = KubectlBytes.firstWord(body)
+    guard let b = first.first, KubectlBytes.isUpper(b) else { return false }
+    return !first.contains(where: { KubectlBytes.isLower($0) || $0 == 0x3A })
+  }
+
+  static func referenceFirstWordLength(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    var j = 0
+    while j < bytes.count, !KubectlBytes.isBlank(bytes[j]) { j += 1 }
+    return j
+  }
+
+  @Test func theFirstWordIsWhatTheReferenceSays() {
+    var hits: [Int] = [0, 0, 0, 0, 0]
+    for body in FirstWordBytesInputs.bodies {
+      let answers = [
+        (KubectlBytes.firstWordIs(body, "Type"), Self.referenceFirstWordIs(body, "Type")),
+        (KubectlBytes.firstWordIs(body, "FirstSeen"), Self.referenceFirstWordIs(body, "FirstSeen")),
+        (KubectlBytes.firstWordIs(body, "T"), Self.referenceFirstWordIs(body, "T")),
+        (KubectlBytes.firstWordIs(body, "NAME"), Self.referenceFirstWordIs(body, "NAME")),
+        (KubectlBytes.firstWordIs(body, ""), Self.referenceFirstWordIs(body, "")),
+      ]
+      for (k, (new, old)) in answers.enumerated() {
+        #expect(new == old, "\(k) \(body.debugDescription)")
+        if new { hits[k] += 1 }
+      }
+    }
+    // Both answers are reached for every word.
+    #expect(hits.allSatisfy { $0 >= 3 }, "\(hits)")
+  }
+
+  @Test func aHeaderWordIsWhatTheReferenceSays() {
+    var opens = 0
+    var closed = 0
+    for body in FirstWordBytesInputs.bodies {
+      let new = KubectlBytes.firstWordMayOpenHeader(body)
+      #expect(new == Self.referenceFirstWordMayOpenHeader(body), "\(body.debugDescription)")
+      if new { opens += 1 } else { closed += 1 }
+    }
+    #expect(opens >= 100 && closed >= 100, "\(opens) \(closed)")
+  }
+}
+
+@Suite struct CutNameBytesTests {
+  /// `DescribeReader.mayStartCutName` as it was, kept as the reference: four steps of the
+  /// iterator.
+  static func referenceMayStartCutName(_ bytes: Substring.UTF8View) -> Bool {
+    var next = bytes.makeIterator()
+    let b0 = next.next()
+    let b1 = next.next()
+    let b2 = next.next()
+    let b3 = next.next()
+    switch b0 {
+    case 0x3A: return true
+    case 0x65: return b1 == 0x3A
+    case 0x6D: return b1 == 0x65 && b2 == 0x3A
+    case 0x61: return b1 == 0x6D && b2 == 0x65 && b3 == 0x3A
+    default: return false
+    }
+  }
+
+  @Test func aCutNameStartsWhereTheReferenceSays() {
+    let made = [
+      "ame:", "ame: web-0", "me:", "me:\tx", "e:", "e", ":", "am", "ame", "amé:", "a\u{301}me:", "m\u{130}:", "ame\r:",
+    ]
+    let bodies = made.map { Substring($0) } + made.map { Substring("x" + $0).dropFirst() } + FirstWordBytesInputs.bodies
+    var starts = 0
+    for body in bodies {
+      let new = DescribeReader.mayStartCutName(body.utf8)
+      #expect(new == Self.referenceMayStartCutName(body.utf8), "\(body.debugDescription)")
+      if new { starts += 1 }
+    }
+    #expect(starts >= 10, "\(starts)")
+  }
+}
+
+@Suite struct ConsoleFirstBytesTests {
+  /// The two bytes `ConsolePodDetails.label` and `tabbed` looked at before, kept as the reference:
+  /// two steps of the iterator.
+  static func referenceNoCapitalFirst(_ text: Substring) -> Bool {
+    var bytes = text.utf8.makeIterator()
+    if let b0 = bytes.next(), b0 < 0x80, bytes.next().map({ $0 < 0x80 }) ?? true, !(0x41...0x5A).contains(b0) {
+      return true
+    }
+    return false
+  }
+
+  @Test func aLineTurnedAwayIsOneTheReferenceTurnsAway() {
+    var away = 0
+    var kept = 0
+    for body in FirstWordBytesInputs.bodies {
+      let new = ConsolePodDetails.noCapitalFirst(body)
+      #expect(new == Self.referenceNoCapitalFirst(body), "\(body.debugDescription)")
+      if new { away += 1 } else { kept += 1 }
+    }
+    #expect(away >= 1000 && kept >= 1000, "\(away) \(kept)")
+  }
+}
+
+@Suite struct EventsHeaderGateTests {
+  /// `DescribeEventsTable.header` as it was, kept as the reference: the two first-word
+  /// comparisons without the first byte looked at.
+  static func referenceHeader(_ line: KubectlLine) -> DescribeEventsTable.Era? {
+    if line.isASCII, !KubectlBytes.firstWordIs(line.body, "Type"), !KubectlBytes.firstWordIs(line.body, "FirstSeen") {
+      return nil
+    }
+    let words = line.tokens
+    switch words {
+    case ["Type", "Reason", "Age", "From", "Message"]: return .modern
+    case ["FirstSeen", "LastSeen", "Count", "From", "SubObjectPath", "Type", "Reason", "Message"],
+      ["FirstSeen", "LastSeen", "Count", "From", "SubobjectPath", "Type", "Reason", "Message"]:
+      return .v17
+    case ["FirstSeen", "LastSeen", "Count", "From", "SubobjectPath", "Reason", "Message"]: return .v11
+    default: return nil
+    }
+  }
+
+  @Test func aHeaderIsTheReferenceHeader() {
+    let made = [
+      "Type    Reason   Age   From   Message", "  Type\tReason\tAge\tFrom\tMessage",
+      "FirstSeen  LastSeen  Count  From  SubobjectPath  Type  Reason  Message",
+      "FirstSeen  LastSeen  Count  From  SubObjectPath  Type  Reason  Message",
+      "FirstSeen  LastSeen  Count  From  SubobjectPath  Reason  Message", "Typé Reason Age From Message",
+      "Type Reason Age From Message\u{301}", "\u{212A}ype Reason Age From Message", "Type Reason Age From",
+    ]
+    var headers = 0
+    for text in made + FirstWordBytesInputs.made + BundleSniffGateInputs.texts {
+      for line in [KubectlLine(Line(number: 1, text: text)), KubectlLine(Line(number: 1, text: text), bytes: false)] {
+        let new = DescribeEventsTable.header(line)
+        #expect(new == Self.referenceHeader(line), "\(text.debugDescription)")
+        if new != nil { headers += 1 }
+      }
+    }
+    #expect(headers >= 8, "\(headers)")
+  }
+}
+
+@Suite struct RowBytesTests {
+  /// `KubectlBytes.mayHoldRow` as it was, kept as the reference: every byte asked every question.
+  static func referenceMayHoldRow(_ body: Substring, readyWords: UInt64) -> Bool {
+    body.utf8.withContiguousStorageIfAvailable { b -> Bool in
+      let n = b.count
+      var i = 0
+      var word = 0
+      while i < n {
+        while i < n, KubectlBytes.isBlank(b[i]) { i += 1 }
+        guard i < n else { break }
+        var j = i
+        if b[j] == 0x2B || b[j] == 0x2D { j += 1 }
+        var slash = false
+        var digits = 0
+        var others = 0
+        while j < n, !KubectlBytes.isBlank(b[j]) {
+          let c = b[j]
+          if KubectlBytes.isDigit(c) {
+            digits += 1
+          } else {
+            others += 1
+            if c == 0x2F { slash = true }
+            if c == 0x3C { return true }
+            if KubectlBytes.isUpper(c), referenceHoldsRowWord(b, at: j) { return true }
+          }
+          j += 1
+        }
+        if digits > 0, others == 0 { return true }
+        if slash, readyWords & (1 << UInt64(min(word, 63))) != 0 { return true }
+        word += 1
+        i = j
+      }
+      return false
+    } ?? true
+  }
+
+  static func referenceHoldsRowWord(_ b: UnsafeBufferPointer<UInt8>, at: Int) -> Bool {
+    for word in ["Normal", "Warning", "Ready", "Unknown", "True", "False"]
+    where b.count - at >= word.utf8.count && b[at..<at + word.utf8.count].elementsEqual(word.utf8) {
+      return true
+    }
+    return false
+  }
+
+  @Test func aRowIsMaybeWhereTheReferenceSaysMaybe() {
+    let made = [
+      "web-0   1/1   Running   0   5m", "2m   Normal   Pulled   pod/web-0   pulled", "x 12 y", "x -12 y", "x +1 y",
+      "abc/def ghi", "node-1   Ready   <none>   5d   v1.30", "a<b", "Unknown", "Tru", "Fals", "Falsé", "Normal\u{301}",
+      "worker 3 picked job id=8f2a", "{\"level\":\"info\",\"msg\":\"ok\"}", "zzz ~~~ \u{7F} é \u{212A} \u{130}",
+    ]
+    var rows = 0
+    var none = 0
+    let masks: [UInt64] = [KubectlTextParser.readyWords, 0, ~0, 1 << 63, 0b1010]
+    for body in made.map({ Substring($0) }) + FirstWordBytesInputs.bodies {
+      for mask in masks {
+        let new = KubectlBytes.mayHoldRow(body, readyWords: mask)
+        #expect(new == Self.referenceMayHoldRow(body, readyWords: mask), "\(mask) \(body.debugDescription)")
+        if new { rows += 1 } else { none += 1 }
+      }
+    }
+    #expect(rows >= 1000 && none >= 1000, "\(rows) \(none)")
+  }
+}
