@@ -51,7 +51,7 @@ package struct ContainerLogParser: LineParser {
   package static func sniff(head: [Line], info: SourceInfo) -> Int {
     var hits = 0
     var lines = 0
-    for line in head where !line.text.allSatisfy(\.isWhitespace) {
+    for line in head where !BlankText.isBlank(line.text) {
       lines += 1
       if entry(Array(line.text.utf8)) != nil { hits += 1 }
     }

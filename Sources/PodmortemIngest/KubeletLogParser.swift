@@ -61,7 +61,7 @@ package struct KubeletLogParser: LineParser {
     var lines = 0
     for line in head {
       let b = PastePrefix.payload(line.text)
-      if line.text.allSatisfy(\.isWhitespace) || JournaldPrefix.isMarker(line.text) { continue }
+      if BlankText.isBlank(line.text) || JournaldPrefix.isMarker(line.text) { continue }
       let prefix = JournaldPrefix.parse(b)
       let start = prefix?.payloadStart ?? 0
       if start < b.count, b[start] == 0x09 || b[start] == 0x20 && start + 1 < b.count && b[start + 1] == 0x3E {

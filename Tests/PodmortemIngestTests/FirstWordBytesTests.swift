@@ -107,6 +107,23 @@ enum FirstWordBytesInputs {
   }
 }
 
+@Suite struct BlankTextTests {
+  /// The walk `BlankText.isBlank` replaced, kept as the reference.
+  static func referenceIsBlank(_ text: String) -> Bool { text.allSatisfy(\.isWhitespace) }
+
+  @Test func aBlankLineIsWhatTheWalkSays() {
+    var blank = 0
+    var notBlank = 0
+    let texts = FirstWordBytesInputs.made + BundleSniffGateInputs.texts + SampleLines.all.map { " " + $0 }
+    for text in texts {
+      let new = BlankText.isBlank(text)
+      #expect(new == Self.referenceIsBlank(text), "\(text.debugDescription)")
+      if new { blank += 1 } else { notBlank += 1 }
+    }
+    #expect(blank >= 10 && notBlank >= 1000, "\(blank) \(notBlank)")
+  }
+}
+
 @Suite struct CutNameBytesTests {
   /// `DescribeReader.mayStartCutName` as it was, kept as the reference: four steps of the
   /// iterator.
