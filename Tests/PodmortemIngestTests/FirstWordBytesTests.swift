@@ -124,6 +124,54 @@ enum FirstWordBytesInputs {
   }
 }
 
+@Suite struct RFC3339GateTests {
+  /// `NodeLogParser.RFC3339Time`'s guard as it was, kept as the reference: counted by `Character`.
+  static func referenceMayBeTime(_ s: String) -> Bool {
+    s.count >= 20 && s.count <= 40 && s.first?.isNumber == true && (ASCIISearch.contains("T", in: s) ?? s.contains("T"))
+  }
+
+  /// Times and near times either side of each bound, and with hostile pieces inserted.
+  static let texts: [String] = {
+    let times = [
+      "2026-11-27T00:00:00Z", "2026-11-27T00:00:0Z", "2026-11-27T00:00:00.170469Z",
+      "2019-05-04T18:05:45.011072877-05:00",
+      "2019-05-04T18:05:45.0110728770000000-05:00", "2019-05-04T18:05:45.01107287700000000-05:00",
+      "2019-05-04 18:05:45.011072877-05:00", "x019-05-04T18:05:45Z", "٢019-05-04T18:05:45Z",
+      "\u{FF12}019-05-04T18:05:45Z",
+      "2\u{301}019-05-04T18:05:45Z", "2019-05-04T18:05:45Z\r", "2019-05-04T18:05:45Z\r\n", "2019-05-04\r\nT18:05:45Z",
+      "2019-05-04t18:05:45Z", "2019-05-04T18:05:45\u{212A}", "2019-05-04\u{130}18:05:45Z",
+      "12345678901234567890", "1234567890123456789T", String(repeating: "1", count: 39) + "T",
+      String(repeating: "1", count: 40) + "T", "1" + String(repeating: "\r\n", count: 19) + "T",
+      "1" + String(repeating: "e\u{301}", count: 19) + "T", "1" + String(repeating: "é", count: 19) + "T",
+      "1" + String(repeating: "é", count: 25) + "T", "\0" + String(repeating: "1", count: 25) + "T",
+      "1\t" + String(repeating: "1", count: 25) + "T",
+    ]
+    var all = times + FirstWordBytesInputs.made + BundleSniffGateInputs.texts
+    var rng = SplitMix64(seed: 2314)
+    for _ in 0..<20_000 {
+      var chars = Array(times[rng.below(times.count)])
+      if rng.below(2) == 0 { chars = Array(chars.prefix(rng.below(chars.count + 1))) }
+      for _ in 0..<rng.below(4) {
+        let piece = BundleShortcutInputs.pieces[rng.below(BundleShortcutInputs.pieces.count)]
+        chars.insert(contentsOf: piece, at: rng.below(chars.count + 1))
+      }
+      all.append(String(chars))
+    }
+    return all
+  }()
+
+  @Test func aTimeIsAskedForWhereTheReferenceAsks() {
+    var asked = 0
+    var refused = 0
+    for s in Self.texts {
+      let new = NodeLogParser.mayBeRFC3339Time(s)
+      #expect(new == Self.referenceMayBeTime(s), "\(s.debugDescription)")
+      if new { asked += 1 } else { refused += 1 }
+    }
+    #expect(asked >= 1000 && refused >= 1000, "\(asked) \(refused)")
+  }
+}
+
 @Suite struct CutNameBytesTests {
   /// `DescribeReader.mayStartCutName` as it was, kept as the reference: four steps of the
   /// iterator.
