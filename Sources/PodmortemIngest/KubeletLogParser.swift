@@ -239,10 +239,15 @@ package struct KubeletLogParser: LineParser {
   // MARK: JSON format
 
   /// The JSON format always starts with the time (component-base `logs/json`).
-  private static func isJSONLine(_ b: [UInt8], from start: Int) -> Bool {
-    let prefix: [UInt8] = Array(#"{"ts":"#.utf8)
+  static func isJSONLine(_ b: [UInt8], from start: Int) -> Bool {
+    let prefix = jsonLinePrefix
     return b.count - start > prefix.count && b[start..<(start + prefix.count)].elementsEqual(prefix)
   }
+
+  /// The bytes a JSON kubelet line starts with, made once: made on every call, the array cost an
+  /// allocation and a release for every line the sniffer reads (docs/architecture.md, "Sniffing a
+  /// head of long lines").
+  private static let jsonLinePrefix: [UInt8] = Array(#"{"ts":"#.utf8)
 
   private func jsonRecord(_ b: [UInt8], from start: Int, line: Line, emit: (Record) -> Void) -> Bool {
     guard let members = LogJSON.parseObject(Array(b[start...])) else { return false }

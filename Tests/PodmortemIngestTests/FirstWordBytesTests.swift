@@ -329,3 +329,56 @@ enum FirstWordBytesInputs {
     #expect(rows >= 1000 && none >= 1000, "\(rows) \(none)")
   }
 }
+
+@Suite struct GronGateTests {
+  /// `Assignment.init`'s first guard as it was, kept as the reference: the line copied, then its
+  /// bytes asked. The first byte now asked before it turns a line away only where this does; every
+  /// other line goes on to this guard and the rest of the parse unchanged.
+  static func referenceGuardPasses(_ text: String) -> Bool {
+    let b = Array(text.utf8)
+    return b.count >= 7 && b.starts(with: Array("json".utf8)) && b.last == 0x3B
+  }
+
+  @Test func aLineTheFirstByteTurnsAwayIsOneTheGuardTurnsAway() {
+    let made = [
+      "json = {};", "json.kind = \"Pod\";", "json.items[0].metadata.name = \"web-0\";", "json[\"a b\"] = 1;",
+      "jsonx = 1;", "json = 1", "Json = {};", "\u{FEFF}json = {};", " json = {};", "j\u{301}son = {};", "ĵson = {};",
+    ]
+    var parsed = 0
+    var turnedAway = 0
+    for text in made + FirstWordBytesInputs.made + BundleSniffGateInputs.texts {
+      let new = Assignment(text)
+      if new != nil { parsed += 1 }
+      if text.utf8.first != 0x6A {
+        turnedAway += 1
+        #expect(new == nil && !Self.referenceGuardPasses(text), "\(text.debugDescription)")
+      }
+    }
+    #expect(parsed >= 3 && turnedAway >= 1000, "\(parsed) \(turnedAway)")
+  }
+}
+
+@Suite struct KubeletJSONLineTests {
+  /// `KubeletLogParser.isJSONLine` as it was, kept as the reference: its prefix made on every
+  /// call.
+  static func referenceIsJSONLine(_ b: [UInt8], from start: Int) -> Bool {
+    let prefix: [UInt8] = Array(#"{"ts":"#.utf8)
+    return b.count - start > prefix.count && b[start..<(start + prefix.count)].elementsEqual(prefix)
+  }
+
+  @Test func aJSONLineIsWhatTheReferenceSays() {
+    let made = [
+      #"{"ts":1700000000000,"msg":"x"}"#, #"{"ts":"#, #"{"ts":1"#, #"  {"ts":1,"v":0}"#, #"{"t":1}"#, #"{"ts" :1}"#,
+    ]
+    var json = 0
+    for text in made + FirstWordBytesInputs.made + BundleSniffGateInputs.texts {
+      let b = Array(text.utf8)
+      for start in Set([0, min(2, b.count), b.count]) {
+        let new = KubeletLogParser.isJSONLine(b, from: start)
+        #expect(new == Self.referenceIsJSONLine(b, from: start), "\(start) \(text.debugDescription)")
+        if new { json += 1 }
+      }
+    }
+    #expect(json >= 3, "\(json)")
+  }
+}
