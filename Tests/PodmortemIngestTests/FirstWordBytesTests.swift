@@ -382,3 +382,86 @@ enum FirstWordBytesInputs {
     #expect(json >= 3, "\(json)")
   }
 }
+
+@Suite struct NodeLogSplitGateTests {
+  /// `NodeLogParser.split` as it was (without a logfmt time, as the sniffer asks), kept as the
+  /// reference: every line not in brackets made a string and asked for its prefixes and its first
+  /// space.
+  static func referenceSplit(_ b: [UInt8]) -> (form: NodeLogParser.Form, time: Date?, body: String)? {
+    if b.first == 0x5B, let close = b.firstIndex(of: 0x5D), close < 40 {
+      let inside = String(decoding: b[1..<close], as: UTF8.self)
+      let bodyStart = close + 1 < b.count && b[close + 1] == 0x20 ? close + 2 : close + 1
+      let body = String(decoding: b[min(bodyStart, b.count)...], as: UTF8.self)
+      if b[1..<close].contains(0x2E) {
+        let trimmed = inside.trimmingCharacters(in: .whitespaces)
+        if !trimmed.isEmpty, trimmed.allSatisfy({ $0.isNumber || $0 == "." }), trimmed.contains(".") {
+          return (.dmesg, nil, body)
+        }
+      }
+      if let date = NodeLogParser.ctime(inside) { return (.dmesg, date, body) }
+      return nil
+    }
+    let text = String(decoding: b, as: UTF8.self)
+    if text.hasPrefix("level=") || text.hasPrefix("time=\"") {
+      let logfmt = ASCIISearch.contains("msg=", in: text) ?? text.contains("msg=")
+      return logfmt ? (.logfmt, nil, text) : nil
+    }
+    if let space = ASCIISearch.firstIndex(of: " ", in: text[...]) ?? text.firstIndex(of: " "), space > text.startIndex {
+      let rest = text[text.index(after: space)...]
+      if NodeLogParser.startsWithEventKind(rest), let time = NodeLogParser.RFC3339Time(String(text[..<space])) {
+        return (.dockerEvent, time, String(rest))
+      }
+    }
+    return nil
+  }
+
+  @Test func aLineSplitsAsTheReferenceSplitsIt() {
+    let made = [
+      "level=info msg=\"x\"", "time=\"2026-11-27T00:00:00Z\" level=info msg=x", "l\u{301}evel=info msg=x",
+      "\u{FF4C}evel=info msg=x", "2026-11-27T00:00:00.5Z container start abc (image=x, name=y)",
+      "2026-11-27T00:00:00Z image pull x", "٢026-11-27T00:00:00Z container start abc",
+      "\u{FF12}026-11-27T00:00:00Z container start abc", "2\u{301}026-11-27T00:00:00Z container die abc",
+      "[ 7063.247407] x", "[Thu Dec  7 00:05:14 2017] x", "I1127 00:00:00.000000 1 main.go:1] x", "{\"ts\":1}",
+      "\r\nlevel=info msg=x", "\tlevel=info msg=x", "\u{212A}evel=info msg=x", "\u{130}ime=\"x\" msg=y",
+    ]
+    var split = 0
+    var turnedAway = 0
+    for text in made + FirstWordBytesInputs.made + BundleSniffGateInputs.texts {
+      let b = Array(text.utf8)
+      let new = NodeLogParser.split(b, readingTime: false)
+      let old = Self.referenceSplit(b)
+      #expect(new?.form == old?.form && new?.time == old?.time && new?.body == old?.body, "\(text.debugDescription)")
+      if new != nil { split += 1 }
+      if let f = b.first, f < 0x80, f != 0x6C, f != 0x74, f < 0x30 || f > 0x39, f != 0x5B {
+        turnedAway += 1
+        // The time read or not, such a line does not split.
+        #expect(NodeLogParser.split(b) == nil, "\(text.debugDescription)")
+      }
+    }
+    #expect(split >= 10 && turnedAway >= 1000, "\(split) \(turnedAway)")
+  }
+}
+
+@Suite struct ContainerEntryGateTests {
+  /// Every line the first byte turns away is one `ContainerLogParser.entry`, kept unchanged and
+  /// asked here as the reference, reads as no entry; every other line is still asked it.
+  @Test func aLineTurnedAwayIsNoEntry() {
+    let made = [
+      "2026-11-27T01:02:03.4567Z stdout F text", "2026-11-27T01:02:03Z stderr P x",
+      "{\"log\":\"x\\n\",\"stream\":\"stderr\",\"time\":\"2016-10-20T18:39:20.57606443Z\"}",
+      "٢026-11-27T01:02:03Z stdout F x",
+      "\u{FF5B}\"log\":\"x\"}", " 2026-11-27T01:02:03Z stdout F x", "\u{FEFF}2026-11-27T01:02:03Z stdout F x",
+    ]
+    var entries = 0
+    var turnedAway = 0
+    for text in made + FirstWordBytesInputs.made + BundleSniffGateInputs.texts {
+      let entry = ContainerLogParser.entry(Array(text.utf8))
+      if entry != nil { entries += 1 }
+      if !ContainerLogParser.mayBeEntry(text) {
+        turnedAway += 1
+        #expect(entry == nil, "\(text.debugDescription)")
+      }
+    }
+    #expect(entries >= 2 && turnedAway >= 1000, "\(entries) \(turnedAway)")
+  }
+}
