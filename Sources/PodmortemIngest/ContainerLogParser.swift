@@ -31,7 +31,7 @@ package struct ContainerLogParser: LineParser {
   }
 
   /// One line of the file, decoded.
-  private struct Entry {
+  struct Entry {
     var time: Date
     var stream: String
     var content: String
@@ -51,9 +51,9 @@ package struct ContainerLogParser: LineParser {
   package static func sniff(head: [Line], info: SourceInfo) -> Int {
     var hits = 0
     var lines = 0
-    for line in head where !line.text.allSatisfy(\.isWhitespace) {
+    for line in head where !BlankText.isBlank(line.text) {
       lines += 1
-      if entry(Array(line.text.utf8)) != nil { hits += 1 }
+      if mayBeEntry(line.text), entry(Array(line.text.utf8)) != nil { hits += 1 }
     }
     guard hits > 0 else { return 0 }
     if hits * 2 < lines { return 40 }
@@ -136,7 +136,15 @@ package struct ContainerLogParser: LineParser {
 
   // MARK: formats
 
-  private static func entry(_ b: [UInt8]) -> Entry? {
+  /// False when `text` cannot be an entry: a docker entry opens with `{`, and a CRI entry's time
+  /// (`RFC3339.parse`) with a digit. Asked before the line is copied, of every line of a head
+  /// (docs/architecture.md, "Sniffing a head of long lines"; `ContainerEntryGateTests`).
+  static func mayBeEntry(_ text: String) -> Bool {
+    guard let first = text.utf8.first else { return true }
+    return first == 0x7B || (first >= 0x30 && first <= 0x39)
+  }
+
+  static func entry(_ b: [UInt8]) -> Entry? {
     b.first == 0x7B ? dockerEntry(b) : criEntry(b)
   }
 

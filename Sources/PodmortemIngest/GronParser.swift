@@ -156,6 +156,10 @@ struct Assignment {
   static let maxDepth = 64
 
   init?(_ text: String) {
+    // The first byte before the line is copied: the gron sniffer asks this of every line of every
+    // head, and a line not starting with `j` does not start with `json` (docs/architecture.md,
+    // "Sniffing a head of long lines"; `GronGateTests` keeps the copy first as the reference).
+    guard text.utf8.first == 0x6A else { return nil }
     let b = Array(text.utf8)
     guard b.count >= 7, b.starts(with: Array("json".utf8)), b.last == 0x3B else { return nil }
     var i = 4

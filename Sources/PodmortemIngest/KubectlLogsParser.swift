@@ -26,7 +26,7 @@ package struct KubectlLogsParser: LineParser {
   }
 
   package mutating func feed(_ line: Line, emit: (Record) -> Void) -> SourceAccount.Verdict {
-    if line.text.allSatisfy(\.isWhitespace) { return .ignored }
+    if BlankText.isBlank(line.text) { return .ignored }
     var message = line.text
     var time: Date?
     // Copied from the string's own storage when it has one: a copy through `UTF8View`'s iterator

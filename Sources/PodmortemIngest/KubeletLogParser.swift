@@ -61,7 +61,7 @@ package struct KubeletLogParser: LineParser {
     var lines = 0
     for line in head {
       let b = PastePrefix.payload(line.text)
-      if line.text.allSatisfy(\.isWhitespace) || JournaldPrefix.isMarker(line.text) { continue }
+      if BlankText.isBlank(line.text) || JournaldPrefix.isMarker(line.text) { continue }
       let prefix = JournaldPrefix.parse(b)
       let start = prefix?.payloadStart ?? 0
       if start < b.count, b[start] == 0x09 || b[start] == 0x20 && start + 1 < b.count && b[start + 1] == 0x3E {
@@ -239,10 +239,15 @@ package struct KubeletLogParser: LineParser {
   // MARK: JSON format
 
   /// The JSON format always starts with the time (component-base `logs/json`).
-  private static func isJSONLine(_ b: [UInt8], from start: Int) -> Bool {
-    let prefix: [UInt8] = Array(#"{"ts":"#.utf8)
+  static func isJSONLine(_ b: [UInt8], from start: Int) -> Bool {
+    let prefix = jsonLinePrefix
     return b.count - start > prefix.count && b[start..<(start + prefix.count)].elementsEqual(prefix)
   }
+
+  /// The bytes a JSON kubelet line starts with, made once: made on every call, the array cost an
+  /// allocation and a release for every line the sniffer reads (docs/architecture.md, "Sniffing a
+  /// head of long lines").
+  private static let jsonLinePrefix: [UInt8] = Array(#"{"ts":"#.utf8)
 
   private func jsonRecord(_ b: [UInt8], from start: Int, line: Line, emit: (Record) -> Void) -> Bool {
     guard let members = LogJSON.parseObject(Array(b[start...])) else { return false }

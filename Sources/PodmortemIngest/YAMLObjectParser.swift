@@ -21,7 +21,7 @@ package struct YAMLObjectParser: LineParser {
     var first = true
     for line in head {
       let text = line.text
-      if text.allSatisfy(\.isWhitespace) { continue }
+      if BlankText.isBlank(text) { continue }
       let marks = sniffMarks(text)
       if marks.comment { continue }
       if first {

@@ -64,10 +64,7 @@ struct ConsolePodDetails {
     // cost more). Its bytes before the character: an ASCII first byte followed by another (or by
     // nothing) is the first character whole, and an ASCII character is upper case only from `A`
     // to `Z`, so most lines are answered by two bytes.
-    var bytes = text.utf8.makeIterator()
-    if let b0 = bytes.next(), b0 < 0x80, bytes.next().map({ $0 < 0x80 }) ?? true, !(0x41...0x5A).contains(b0) {
-      return nil
-    }
+    if noCapitalFirst(text) { return nil }
     guard text.first?.isUppercase == true else { return nil }
     var key = text
     if key.last == ":" { key = key.dropLast() }
@@ -80,6 +77,25 @@ struct ConsolePodDetails {
     let words = key.split(separator: " ")
     if words.count == 2, words[0] == "Container", isDNSLabel(words[1]) { return .container(String(words[1])) }
     return nil
+  }
+
+  /// True when `text`'s first byte is ASCII and no capital, and its second is ASCII or absent:
+  /// then its first character is that byte alone, and no capital (`label`, `tabbed`). Read from
+  /// the contiguous bytes where there are some: two steps of `UTF8View`'s iterator, asked three
+  /// times of every line of a head, cost about 600 instructions a line (docs/architecture.md,
+  /// "Sniffing a head of long lines"; `ConsoleFirstBytesTests` keeps the iterator as the
+  /// reference).
+  static func noCapitalFirst(_ text: Substring) -> Bool {
+    if let found = text.utf8.withContiguousStorageIfAvailable({ b -> Bool in
+      guard b.count > 0 else { return false }
+      let b0 = b[0]
+      return b0 < 0x80 && (b.count == 1 || b[1] < 0x80) && !(b0 >= 0x41 && b0 <= 0x5A)
+    }) {
+      return found
+    }
+    var bytes = text.utf8.makeIterator()
+    guard let b0 = bytes.next(), b0 < 0x80, bytes.next().map({ $0 < 0x80 }) ?? true else { return false }
+    return !(0x41...0x5A).contains(b0)
   }
 
   /// True when `line` begins a console page block: a pod page's label alone on its line, its value
@@ -103,10 +119,7 @@ struct ConsolePodDetails {
     // The label is a prefix of `body`, and `label` turns away any text whose first byte is ASCII
     // and no capital when its second byte is ASCII or absent: so do these two bytes of `body`,
     // before the line is searched for a tab or `: ` (every line of a head is asked).
-    var bytes = body.utf8.makeIterator()
-    if let b0 = bytes.next(), b0 < 0x80, bytes.next().map({ $0 < 0x80 }) ?? true, !(0x41...0x5A).contains(b0) {
-      return nil
-    }
+    if noCapitalFirst(body) { return nil }
     let head: Substring
     let value: Substring
     if let tab = ASCIISearch.firstIndex(of: "\t", in: body) ?? body.firstIndex(of: "\t") {

@@ -106,6 +106,15 @@ enum KubectlBytes {
         var others = 0
         while j < n, !isBlank(b[j]) {
           let c = b[j]
+          // Most bytes of a log line are lower-case letters: from `a` up (and every non-ASCII
+          // byte) a byte is none of the things looked for below, only counted
+          // (docs/architecture.md, "Sniffing a head of long lines"; `RowBytesTests` keeps the
+          // loop without this as the reference).
+          if c >= 0x61 {
+            others += 1
+            j += 1
+            continue
+          }
           if isDigit(c) {
             digits += 1
           } else {
@@ -223,21 +232,22 @@ enum KubectlBytes {
     return utf8[utf8.startIndex..<j]
   }
 
-  /// The length in bytes of the first word of `bytes` (up to its first space or tab).
-  @inline(__always) private static func firstWordLength(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-    var j = 0
-    while j < bytes.count, !isBlank(bytes[j]) { j += 1 }
-    return j
-  }
-
   /// True when the first word of an ASCII `body` is exactly `word`: `firstWord(body)` compared
   /// with `word`, read from the contiguous bytes.
+  ///
+  /// Compared where the word would stand and at the byte after it, not measured to its end: the
+  /// first word of a JSON or logfmt line runs for dozens of bytes, and a describe's Events header
+  /// asks this twice of every line of a container log's head (docs/architecture.md, "Sniffing a
+  /// head of long lines"). Equal bytes hold no blank (`word` holds none), so the first word is
+  /// `word` exactly when the byte after them is a blank or the end.
   static func firstWordIs(_ body: Substring, _ word: StaticString) -> Bool {
     let found = body.utf8.withContiguousStorageIfAvailable { b -> Bool in
-      let n = firstWordLength(b)
-      guard n == word.utf8CodeUnitCount else { return false }
-      guard let base = b.baseAddress, n > 0 else { return true }
-      return memcmp(base, word.utf8Start, n) == 0
+      let k = word.utf8CodeUnitCount
+      guard b.count >= k else { return false }
+      if k > 0 {
+        guard let base = b.baseAddress, memcmp(base, word.utf8Start, k) == 0 else { return false }
+      }
+      return b.count == k || isBlank(b[k])
     }
     return found
       ?? firstWord(body).elementsEqual(UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount))
@@ -246,10 +256,16 @@ enum KubectlBytes {
   /// True when the first word of an ASCII `body` starts with an upper-case letter and holds no
   /// lower-case letter or colon: what a table header's first word may be (`TableHeader.init`).
   static func firstWordMayOpenHeader(_ body: Substring) -> Bool {
+    // Walked once, to the first byte that answers (a lower-case letter or a colon) or the word's
+    // end, not measured first and walked again (docs/architecture.md, "Sniffing a head of long
+    // lines").
     let found = body.utf8.withContiguousStorageIfAvailable { b -> Bool in
-      let n = firstWordLength(b)
-      guard n > 0, isUpper(b[0]) else { return false }
-      for k in 1..<n where isLower(b[k]) || b[k] == 0x3A { return false }
+      guard b.count > 0, isUpper(b[0]) else { return false }
+      var k = 1
+      while k < b.count, !isBlank(b[k]) {
+        if isLower(b[k]) || b[k] == 0x3A { return false }
+        k += 1
+      }
       return true
     }
     if let found { return found }
