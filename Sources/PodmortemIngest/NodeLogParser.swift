@@ -49,8 +49,11 @@ package struct NodeLogParser: LineParser {
   package mutating func feed(_ line: Line, emit: (Record) -> Void) -> SourceAccount.Verdict {
     let b = PastePrefix.payload(line.text)
     if b.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x60 }) { return .ignored }
-    guard let parts = Self.split(b) else { return .unrecognised }
+    // A logfmt line's time is taken from the one reading of its pairs below, not read by `split`
+    // in a pass of its own (`readingTime` changes nothing else).
+    guard let parts = Self.split(b, readingTime: false) else { return .unrecognised }
     var record: LogRecord
+    var time = parts.time
     switch parts.form {
     case .dmesg:
       record = LogRecord(origin: .node, message: parts.body, evidence: context.evidence(line))
@@ -62,16 +65,15 @@ package struct NodeLogParser: LineParser {
       record.namespace = record.field("io.kubernetes.pod.namespace")
       record.container = record.field("io.kubernetes.container.name")
     case .logfmt:
-      let pairs = Self.logfmt(parts.body)
-      let message = pairs.first { $0.key == "msg" }?.value ?? parts.body
+      let read = Self.logfmtLine(parts.body)
+      let message = read.message ?? parts.body
       record = LogRecord(origin: .node, message: message, evidence: context.evidence(line))
-      record.fields = pairs.filter { $0.key != "msg" && $0.key != "time" && $0.key != "level" }
-      record.severity = pairs.first { $0.key == "level" }?.value
-      // What patterns match: the message quoted, then its other pairs, as klog writes structured lines.
-      record.text = ([GoString.quote(message)] + record.fields.map { "\($0.key)=\(GoString.quote($0.value))" })
-        .joined(separator: " ")
+      record.fields = read.fields
+      record.severity = read.level
+      record.text = Self.klogText(message: message, fields: read.fields)
+      time = read.time.flatMap(Self.RFC3339Time)
     }
-    record.time = parts.time.map(TimeRange.init(exactly:))
+    record.time = time.map(TimeRange.init(exactly:))
     emit(.log(record))
     return .parsed
   }
@@ -85,20 +87,31 @@ package struct NodeLogParser: LineParser {
   /// whether it does never depends on that time (`NodeLogSplitTests`).
   static func split(_ b: [UInt8], readingTime: Bool = true) -> (form: Form, time: Date?, body: String)? {
     if b.first == 0x5B, let close = b.firstIndex(of: 0x5D), close < 40 {
+      let hasDot = b[1..<close].contains(0x2E)
+      // A bracket of fewer than 20 ASCII bytes without a `.` (`[INFO]`, `[main]`) is neither form
+      // below: no `.` for the first, and fewer than 20 bytes for `ctime` (an ASCII text's bytes are
+      // its UTF-8). It is answered before the bracket and the line's rest are made strings, which
+      // every line of a container log with a bracketed level in front paid while its source was
+      // sniffed (docs/architecture.md, "Sniffing a head of long lines"; `NodeLogBracketTests`
+      // keeps the old code as the reference).
+      if !hasDot, close - 1 < 20, !b[1..<close].contains(where: { $0 >= 0x80 }) { return nil }
       let inside = String(decoding: b[1..<close], as: UTF8.self)
-      let bodyStart = close + 1 < b.count && b[close + 1] == 0x20 ? close + 2 : close + 1
-      let body = String(decoding: b[min(bodyStart, b.count)...], as: UTF8.self)
+      // The message after the bracket, made only for a line of either form.
+      func body() -> String {
+        let bodyStart = close + 1 < b.count && b[close + 1] == 0x20 ? close + 2 : close + 1
+        return String(decoding: b[min(bodyStart, b.count)...], as: UTF8.self)
+      }
       // `[ 7063.247407]`: seconds since boot, no absolute time. It holds a `.` character, which
       // is a `.` byte: without one (`[INFO]`, `[main]`) Foundation's trimming (about 7,000
       // instructions) is not asked (docs/architecture.md, "Sniffing a head of long lines").
-      if b[1..<close].contains(0x2E) {
+      if hasDot {
         let trimmed = inside.trimmingCharacters(in: .whitespaces)
         if !trimmed.isEmpty, trimmed.allSatisfy({ $0.isNumber || $0 == "." }), trimmed.contains(".") {
-          return (.dmesg, nil, body)
+          return (.dmesg, nil, body())
         }
       }
       // `[Thu Dec  7 00:05:14 2017]` (dmesg -T, the local time of the machine).
-      if let date = ctime(inside) { return (.dmesg, date, body) }
+      if let date = ctime(inside) { return (.dmesg, date, body()) }
       return nil
     }
     // A first byte that is ASCII and none of `l`, `t` or a digit answers before the line is made a
@@ -275,6 +288,74 @@ package struct NodeLogParser: LineParser {
       return false
     }
     return found
+  }
+
+  /// What a logfmt line's record takes from its pairs: the first `msg`, `level` and `time` values
+  /// and every other pair, in order.
+  struct LogfmtLine {
+    var message: String?
+    var level: String?
+    var time: String?
+    var fields: [KeyValue] = []
+  }
+
+  private static let msgKey = Array("msg".utf8)
+  private static let levelKey = Array("level".utf8)
+  private static let timeKey = Array("time".utf8)
+
+  /// A logfmt line's pairs read once for its record. The record was made from `logfmt(text)`
+  /// searched three times by key and filtered, after `logfmtValue` had read the pairs again for
+  /// the time (docs/architecture.md, "Sniffing a head of long lines"). A key made from bytes is
+  /// `==` to an ASCII key only when its bytes are the key's (`logfmtValue`), so the three keys
+  /// are compared as bytes, before a `String` is made of any other key (`LogfmtLineTests` keeps
+  /// the old reading as the reference).
+  static func logfmtLine(_ text: String) -> LogfmtLine {
+    var line = LogfmtLine()
+    pairs(in: Array(text.utf8), wanted: { _ in true }) { key, value in
+      if key.elementsEqual(msgKey) {
+        if line.message == nil { line.message = value }
+      } else if key.elementsEqual(levelKey) {
+        if line.level == nil { line.level = value }
+      } else if key.elementsEqual(timeKey) {
+        if line.time == nil { line.time = value }
+      } else {
+        line.fields.append(KeyValue(String(decoding: key, as: UTF8.self), value))
+      }
+      return true
+    }
+    return line
+  }
+
+  /// What patterns match on a logfmt line: the message quoted, then its other pairs, as klog writes
+  /// structured lines: `([GoString.quote(message)] + fields.map { "\(key)=\(quote(value))" })
+  /// .joined(separator: " ")`, written into one buffer instead of an array of strings joined.
+  static func klogText(message: String, fields: [KeyValue]) -> String {
+    var out: [UInt8] = []
+    out.reserveCapacity(message.utf8.count + 2 + fields.count * 24)
+    appendQuoted(message, to: &out)
+    for field in fields {
+      out.append(0x20)
+      out.append(contentsOf: field.key.utf8)
+      out.append(0x3D)
+      appendQuoted(field.value, to: &out)
+    }
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// `GoString.quote(s)`'s bytes appended to `out`. A text none of whose bytes `quote` escapes or
+  /// looks at twice (every byte from 0x20 up but `"`, `\`, DEL and `C2`, the first byte of a C1
+  /// control) is quoted as it is, between two quotes, without the string `quote` makes; any other
+  /// text is left to `quote` (`LogfmtLineTests`).
+  static func appendQuoted(_ s: String, to out: inout [UInt8]) {
+    let appended =
+      s.utf8.withContiguousStorageIfAvailable { b -> Bool in
+        for c in b where c < 0x20 || c == 0x22 || c == 0x5C || c == 0x7F || c == 0xC2 { return false }
+        out.append(0x22)
+        out.append(contentsOf: b)
+        out.append(0x22)
+        return true
+      } ?? false
+    if !appended { out.append(contentsOf: GoString.quote(s).utf8) }
   }
 
   /// `key=value key="quoted \"value\""` pairs, in order.
