@@ -158,6 +158,17 @@ package enum KlogPairs {
       i += 1
       if i == b.count - 1, b[i] == 0x3C { return key }
       if i < b.count, b[i] == 0x22 {
+        // A value with no escape (most): `GoString.unquote`'s first step, with the kubelet's fixed
+        // words (`KlogTexts.value`) taken from the table. One with an escape is unquoted whole.
+        let k = ByteWords.quoteStop(b, from: i + 1)
+        if k < b.count, b[k] == 0x22 {
+          let value =
+            KlogTexts.value(b, i + 1, k)
+            ?? String(decoding: UnsafeBufferPointer(rebasing: b[(i + 1)..<k]), as: UTF8.self)
+          fields.append(KeyValue(key, value))
+          i = k + 1
+          continue
+        }
         if let (value, end) = GoString.unquote(b, from: i) {
           fields.append(KeyValue(key, value))
           i = end
@@ -237,6 +248,14 @@ enum KlogTexts {
     "SyncLoop (PLEG): event for pod", "Killing container with a grace period",
   ]
 
+  /// The table's values, for the tests: `value` knows each of them and nothing else. The words
+  /// the kubelet itself writes as a value: a probe's type and result, an event's type, kind, API
+  /// version and the probe's reason, a pod update's source.
+  static let values = [
+    "failure", "api", "Liveness", "v1", "Warning", "Unhealthy", "Pod", "Readiness", "Startup", "Normal", "warning",
+    "file", "http",
+  ]
+
   /// The bytes `from..<to` (at most 16) as two little-endian words, zero past the end: two loads
   /// when 16 bytes are there (a key is followed by its `=` and value), else byte by byte.
   @inline(__always)
@@ -302,6 +321,31 @@ enum KlogTexts {
     }
   }
 
+  /// The shared value for the bytes `from..<to`, or nil when they are not one of `values`; asked
+  /// only of a value of at most 9 bytes (the longest of them), so a pod's name or UID costs one
+  /// comparison.
+  static func value(_ b: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> String? {
+    let count = to - from
+    guard count > 1, count <= 9 else { return nil }
+    let (low, high) = words(b, from, count)
+    switch low {
+    case 0x6572756c696166: return high == 0x0 && count == 7 ? "failure" : nil
+    case 0x697061: return high == 0x0 && count == 3 ? "api" : nil
+    case 0x7373656e6576694c: return high == 0x0 && count == 8 ? "Liveness" : nil
+    case 0x3176: return high == 0x0 && count == 2 ? "v1" : nil
+    case 0x676e696e726157: return high == 0x0 && count == 7 ? "Warning" : nil
+    case 0x68746c6165686e55: return high == 0x79 && count == 9 ? "Unhealthy" : nil
+    case 0x646f50: return high == 0x0 && count == 3 ? "Pod" : nil
+    case 0x73656e6964616552: return high == 0x73 && count == 9 ? "Readiness" : nil
+    case 0x70757472617453: return high == 0x0 && count == 7 ? "Startup" : nil
+    case 0x6c616d726f4e: return high == 0x0 && count == 6 ? "Normal" : nil
+    case 0x676e696e726177: return high == 0x0 && count == 7 ? "warning" : nil
+    case 0x656c6966: return high == 0x0 && count == 4 ? "file" : nil
+    case 0x70747468: return high == 0x0 && count == 4 ? "http" : nil
+    default: return nil
+    }
+  }
+
   /// The shared message for the bytes `from..<to`, or nil when they are not one of `messages`.
   static func message(_ b: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> String? {
     switch to - from {
@@ -315,12 +359,25 @@ enum KlogTexts {
     }
   }
 
-  /// `text` when the bytes from `from` on are its bytes (the caller has compared the count).
+  /// `text` when the bytes from `from` on are its bytes (the caller has compared the count),
+  /// compared eight bytes a word.
   @inline(__always)
   private static func same(_ b: UnsafeBufferPointer<UInt8>, _ from: Int, _ text: String) -> String? {
     let equal = text.utf8.withContiguousStorageIfAvailable { t in
-      guard from + t.count <= b.count else { return false }
-      for k in 0..<t.count where b[from + k] != t[k] { return false }
+      guard from + t.count <= b.count, let p = b.baseAddress, let q = t.baseAddress else { return false }
+      let x = UnsafeRawPointer(p + from)
+      let y = UnsafeRawPointer(q)
+      var k = 0
+      while k + 8 <= t.count {
+        if x.loadUnaligned(fromByteOffset: k, as: UInt64.self) != y.loadUnaligned(fromByteOffset: k, as: UInt64.self) {
+          return false
+        }
+        k += 8
+      }
+      while k < t.count {
+        if x.load(fromByteOffset: k, as: UInt8.self) != y.load(fromByteOffset: k, as: UInt8.self) { return false }
+        k += 1
+      }
       return true
     }
     return equal == true ? text : nil

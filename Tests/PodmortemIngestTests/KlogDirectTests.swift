@@ -51,9 +51,11 @@ import Testing
     for line in SampleLines.all {
       let b = Array(line.utf8)
       Self.check(b)
-      // A klog line behind a journald or paste prefix: its body after the header's `] `.
-      if let mark = line.utf8.firstIndex(of: 0x5D) {
-        let bodyStart = line.utf8.distance(from: line.utf8.startIndex, to: mark) + 2
+      // A klog line behind a journald or paste prefix: its body after the header's `] "`.
+      if let mark = b.indices.first(where: {
+        $0 + 2 < b.count && b[$0] == 0x5D && b[$0 + 1] == 0x20 && b[$0 + 2] == 0x22
+      }) {
+        let bodyStart = mark + 2
         Self.check(b, bodyStart: bodyStart)
         if KlogBody.parse(b, from: bodyStart).structured { structured += 1 }
       }
@@ -83,6 +85,34 @@ import Testing
       }
     }
     #expect(read == KlogTexts.keys.count)
+  }
+
+  /// Every table value reads as itself, and so does every value one byte away from it, quoted,
+  /// unquoted and unterminated.
+  @Test func everyValueAndItsNeighboursReadAsBefore() {
+    var read = 0
+    for text in KlogTexts.values {
+      let b = Array(text.utf8)
+      var neighbours: [[UInt8]] = [b, Array(b.dropLast()), Array(b.dropFirst()), b + [0x73], b + [0x5C, 0x6E], b + b]
+      for k in b.indices {
+        for byte: UInt8 in [0x00, 0x0D, 0x09, 0x22, 0x5C, 0xC3, 0xFF, b[k] ^ 0x20] {
+          var c = b
+          c[k] = byte
+          neighbours.append(c)
+        }
+      }
+      for value in neighbours {
+        let start = Array("\"m\" k=".utf8)
+        for line in [
+          start + [0x22] + value + [0x22], start + [0x22] + value + Array("\" pod=x".utf8), start + value,
+          start + [0x22] + value,
+        ] {
+          Self.check(line)
+          if value == b, KlogBody.parse(line, from: 0).fields.first?.value == text { read += 1 }
+        }
+      }
+    }
+    #expect(read == 3 * KlogTexts.values.count)
   }
 
   /// Every table message reads as itself, and so does every message one byte away from it, as a
@@ -138,8 +168,9 @@ import Testing
       for _ in 0..<rng.below(8) {
         line += rng.below(8) == 0 ? "  " : " "
         line += keys[rng.below(keys.count)] + "="
-        switch rng.below(6) {
+        switch rng.below(7) {
         case 0: line += text(&rng)
+        case 2: line += "\"" + KlogTexts.values[rng.below(KlogTexts.values.count)] + text(&rng) + "\""
         case 1: line += "\"\(text(&rng))"
         default: line += "\"\(text(&rng))\""
         }
