@@ -13,69 +13,107 @@ package enum GoString {
   /// bytes a word (`ByteWords.quoteStop`) and copied whole, where a byte loop tested and
   /// appended them one by one (docs/architecture.md "Speed of the kubelet-log path";
   /// `GoStringBytesTests` holds it to that loop).
-  private static func unquote(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> (value: String, end: Int)? {
+  ///
+  /// A value with an escape is first walked to its closing quote (a `\` and the byte after it
+  /// skipped, as the decoding below consumes them: the digits an escape reads further are never
+  /// a quote or a backslash), so an unterminated one costs no decoding, and is then decoded
+  /// straight into the string's own storage, of the quoted text's length: every escape is at
+  /// least as long as what it stands for (`\n` two bytes for one, `\u00e9` six for two,
+  /// `\U0001F600` ten for four, an unknown one kept as its two), so the value never outgrows it.
+  /// That storage is validated and repaired as `String(decoding:as:)` would (both end in the
+  /// standard library's `_fromUTF8Repairing`), where the bytes were gathered in an array, one
+  /// `append` per run and escape, and then copied into the string.
+  static func unquote(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> (value: String, end: Int)? {
     let n = b.count
+    guard start >= 0, start < n, b[start] == 0x22 else { return nil }
     // Most values have no escapes: take them as they are.
     let k = ByteWords.quoteStop(b, from: start + 1)
     if k < n, b[k] == 0x22 {
       return (String(decoding: UnsafeBufferPointer(rebasing: b[(start + 1)..<k]), as: UTF8.self), k + 1)
     }
-    var out: [UInt8] = []
-    out.append(contentsOf: UnsafeBufferPointer(rebasing: b[(start + 1)..<k]))
-    var i = k
+    var close = k
+    while close < n, b[close] != 0x22 {
+      close = b[close] == 0x5C ? close + 2 : ByteWords.quoteStop(b, from: close)
+    }
+    guard close < n else { return nil }
+    let value = String(unsafeUninitializedCapacity: close - start - 1) { out in
+      decode(b, from: start + 1, plain: k, to: close, into: out)
+    }
+    return (value, close + 1)
+  }
+
+  /// Decodes `b[from..<to]`, whose bytes before `plain` hold no escape, into `out` (at least
+  /// `to - from` bytes) and returns the count written.
+  private static func decode(
+    _ b: UnsafeBufferPointer<UInt8>, from: Int, plain: Int, to n: Int, into out: UnsafeMutableBufferPointer<UInt8>
+  ) -> Int {
+    guard let o = out.baseAddress, let src = b.baseAddress else { return 0 }
+    var w = plain - from
+    o.update(from: src + from, count: w)
+    var i = plain
     while i < n {
       let c = b[i]
-      if c == 0x22 { return (String(decoding: out, as: UTF8.self), i + 1) }
       if c != 0x5C {
-        // A run of plain bytes, up to the next quote or backslash (or the end).
-        let stop = ByteWords.quoteStop(b, from: i)
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<stop]))
+        // A run of plain bytes, up to the next backslash (or the closing quote).
+        let stop = min(ByteWords.quoteStop(b, from: i), n)
+        (o + w).update(from: src + i, count: stop - i)
+        w += stop - i
         i = stop
         continue
       }
-      guard i + 1 < n else {
-        out.append(c)
-        i += 1
-        continue
-      }
+      // `to` is the closing quote, so a backslash always has its next byte before it.
       let e = b[i + 1]
       i += 2
       switch e {
-      case 0x61: out.append(0x07)
-      case 0x62: out.append(0x08)
-      case 0x66: out.append(0x0C)
-      case 0x6E: out.append(0x0A)
-      case 0x72: out.append(0x0D)
-      case 0x74: out.append(0x09)
-      case 0x76: out.append(0x0B)
-      case 0x5C, 0x22, 0x27: out.append(e)
+      case 0x61: o[w] = 0x07
+      case 0x62: o[w] = 0x08
+      case 0x66: o[w] = 0x0C
+      case 0x6E: o[w] = 0x0A
+      case 0x72: o[w] = 0x0D
+      case 0x74: o[w] = 0x09
+      case 0x76: o[w] = 0x0B
+      case 0x5C, 0x22, 0x27: o[w] = e
       case 0x78:
         if let v = hex(b, i, 2) {
-          out.append(UInt8(v))
+          o[w] = UInt8(v)
           i += 2
         } else {
-          out.append(contentsOf: [0x5C, e])
+          o[w] = 0x5C
+          o[w + 1] = e
+          w += 1
         }
       case 0x75, 0x55:
         let count = e == 0x75 ? 4 : 8
         if let v = hex(b, i, count), let scalar = Unicode.Scalar(UInt32(v)) {
-          out.append(contentsOf: Array(String(Character(scalar)).utf8))
+          var u = 0
+          UTF8.encode(scalar) { byte in
+            o[w + u] = byte
+            u += 1
+          }
+          w += u - 1
           i += count
         } else {
-          out.append(contentsOf: [0x5C, e])
+          o[w] = 0x5C
+          o[w + 1] = e
+          w += 1
         }
       case 0x30...0x37:
         if i + 1 < n, let v = octal(e, b[i], b[i + 1]) {
-          out.append(v)
+          o[w] = v
           i += 2
         } else {
-          out.append(contentsOf: [0x5C, e])
+          o[w] = 0x5C
+          o[w + 1] = e
+          w += 1
         }
       default:
-        out.append(contentsOf: [0x5C, e])
+        o[w] = 0x5C
+        o[w + 1] = e
+        w += 1
       }
+      w += 1
     }
-    return nil
+    return w
   }
 
   /// `strconv.Quote(s)`: printable characters stay, the usual escapes are spelled, other control

@@ -99,6 +99,24 @@ package struct KlogBody: Hashable, Sendable {
 
   /// Reads the body that starts at byte `start`.
   package static func parse(_ b: [UInt8], from start: Int) -> KlogBody {
+    b.withUnsafeBufferPointer { parse($0, from: start) }
+  }
+
+  /// `parse` on the line's bytes themselves: the message, the keys and the values are read from
+  /// one buffer, without an array's bounds check on every byte or a `withUnsafeBufferPointer` for
+  /// every quoted value (docs/architecture.md "Speed of the kubelet-log path").
+  static func parse(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> KlogBody {
+    // A message the kubelet writes often, with no escape: the table's string (`KlogTexts`).
+    if start >= 0, start < b.count, b[start] == 0x22 {
+      let k = ByteWords.quoteStop(b, from: start + 1)
+      if k < b.count, b[k] == 0x22, k + 1 == b.count || b[k + 1] == 0x20,
+        let message = KlogTexts.message(b, start + 1, k)
+      {
+        var body = KlogBody(message: message, structured: true)
+        body.openKey = KlogPairs.parse(b, from: k + 1, into: &body.fields)
+        return body
+      }
+    }
     if start < b.count, b[start] == 0x22, let (message, end) = GoString.unquote(b, from: start),
       end == b.count || b[end] == 0x20
     {
@@ -106,7 +124,9 @@ package struct KlogBody: Hashable, Sendable {
       body.openKey = KlogPairs.parse(b, from: end, into: &body.fields)
       return body
     }
-    return KlogBody(message: String(decoding: b[min(start, b.count)...], as: UTF8.self), structured: false)
+    return KlogBody(
+      message: String(decoding: UnsafeBufferPointer(rebasing: b[min(max(start, 0), b.count)...]), as: UTF8.self),
+      structured: false)
   }
 }
 
@@ -116,7 +136,12 @@ package enum KlogPairs {
   /// multi-line value left open at the end (`key=<`). Text that is not a pair stops the reading;
   /// the record's raw text still holds it.
   package static func parse(_ b: [UInt8], from start: Int, into fields: inout [KeyValue]) -> String? {
-    var i = start
+    b.withUnsafeBufferPointer { parse($0, from: start, into: &fields) }
+  }
+
+  /// `parse` on the bytes themselves (see `KlogBody.parse`).
+  static func parse(_ b: UnsafeBufferPointer<UInt8>, from start: Int, into fields: inout [KeyValue]) -> String? {
+    var i = max(start, 0)
     while true {
       while i < b.count, b[i] == 0x20 { i += 1 }
       guard i < b.count else { return nil }
@@ -127,28 +152,41 @@ package enum KlogPairs {
       // at the first, where the array grew to one, two, four and eight, an allocation and a copy
       // each (docs/architecture.md "Speed of the kubelet-log path").
       if fields.capacity == 0 { fields.reserveCapacity(8) }
-      let key = String(decoding: b[keyStart..<i], as: UTF8.self)
+      let key =
+        KlogTexts.key(b, keyStart, i)
+        ?? String(decoding: UnsafeBufferPointer(rebasing: b[keyStart..<i]), as: UTF8.self)
       i += 1
       if i == b.count - 1, b[i] == 0x3C { return key }
       if i < b.count, b[i] == 0x22 {
+        // A value with no escape (most): `GoString.unquote`'s first step, with the kubelet's fixed
+        // words (`KlogTexts.value`) taken from the table. One with an escape is unquoted whole.
+        let k = ByteWords.quoteStop(b, from: i + 1)
+        if k < b.count, b[k] == 0x22 {
+          let value =
+            KlogTexts.value(b, i + 1, k)
+            ?? String(decoding: UnsafeBufferPointer(rebasing: b[(i + 1)..<k]), as: UTF8.self)
+          fields.append(KeyValue(key, value))
+          i = k + 1
+          continue
+        }
         if let (value, end) = GoString.unquote(b, from: i) {
           fields.append(KeyValue(key, value))
           i = end
           continue
         }
         // An unterminated quote (a cut line): keep the rest as it is.
-        fields.append(KeyValue(key, String(decoding: b[i...], as: UTF8.self)))
+        fields.append(KeyValue(key, String(decoding: UnsafeBufferPointer(rebasing: b[i...]), as: UTF8.self)))
         return nil
       }
       let valueStart = i
       i = unquotedEnd(b, from: i)
-      fields.append(KeyValue(key, String(decoding: b[valueStart..<i], as: UTF8.self)))
+      fields.append(KeyValue(key, String(decoding: UnsafeBufferPointer(rebasing: b[valueStart..<i]), as: UTF8.self)))
     }
   }
 
   /// Where an unquoted value (`%+v` of a number, a struct, `["ns/a" "ns/b"]`, a JSON object) ends:
   /// at a space outside brackets and strings that is followed by the next `key=` or the end.
-  private static func unquotedEnd(_ b: [UInt8], from start: Int) -> Int {
+  private static func unquotedEnd(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
     var i = start
     var depth = 0
     while i < b.count {
@@ -170,7 +208,7 @@ package enum KlogPairs {
   }
 
   /// True when the text after the spaces at `i` is `key=` (or nothing).
-  private static func startsPair(_ b: [UInt8], after i: Int) -> Bool {
+  private static func startsPair(_ b: UnsafeBufferPointer<UInt8>, after i: Int) -> Bool {
     var k = i
     while k < b.count, b[k] == 0x20 { k += 1 }
     guard k < b.count else { return true }
@@ -184,5 +222,164 @@ package enum KlogPairs {
     case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, 0x5F, 0x2E, 0x2D, 0x2F: true
     default: false
     }
+  }
+}
+
+/// The keys and messages the kubelet writes most, each made once: a key read from a line is
+/// matched here by its bytes (at most 16, two little-endian words) and shares the literal
+/// `String`, where every pair made its key with `String(decoding:as:)`, a UTF-8 validation and a
+/// small string's construction, about 175 instructions (54,056 keys on the 4 MiB slice of the
+/// bench log); a message likewise, and the longer ones (over 15 bytes, so not a small string)
+/// share the literal's storage where each line allocated its own (docs/architecture.md "Speed of
+/// the kubelet-log path"). The keys and messages are those of the kubelet's `InfoS`/`ErrorS` calls
+/// on probes, pod workers, events, PLEG and the container runtime (docs/kubernetes.md §10.1).
+/// Text not in the table is made from its bytes as before. Every entry is ASCII, so bytes equal
+/// are strings equal, byte for byte (`KlogDirectTests` holds both to the code before).
+enum KlogTexts {
+  /// The table's keys, for the tests: `key` knows each of them and nothing else.
+  static let keys = [
+    "pod", "podUID", "containerName", "probeType", "probeResult", "output", "containerID", "gracePeriod", "type",
+    "reason", "object", "message", "kind", "fieldPath", "apiVersion", "err", "container", "event", "source", "pods",
+  ]
+
+  /// The table's messages, for the tests: `message` knows each of them and nothing else.
+  static let messages = [
+    "Probe failed", "Event occurred", "SyncLoop UPDATE", "RemoveContainer", "Error syncing pod, skipping",
+    "SyncLoop (PLEG): event for pod", "Killing container with a grace period",
+  ]
+
+  /// The table's values, for the tests: `value` knows each of them and nothing else. The words
+  /// the kubelet itself writes as a value: a probe's type and result, an event's type, kind, API
+  /// version and the probe's reason, a pod update's source.
+  static let values = [
+    "failure", "api", "Liveness", "v1", "Warning", "Unhealthy", "Pod", "Readiness", "Startup", "Normal", "warning",
+    "file", "http",
+  ]
+
+  /// The bytes `from..<to` (at most 16) as two little-endian words, zero past the end: two loads
+  /// when 16 bytes are there (a key is followed by its `=` and value), else byte by byte.
+  @inline(__always)
+  static func words(_ b: UnsafeBufferPointer<UInt8>, _ from: Int, _ count: Int) -> (low: UInt64, high: UInt64) {
+    if let base = b.baseAddress, b.count - from >= 16 {
+      let raw = UnsafeRawPointer(base + from)
+      var low = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))
+      var high = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+      if count < 8 {
+        low &= (1 << UInt64(count * 8)) &- 1
+        high = 0
+      } else if count == 8 {
+        high = 0
+      } else if count < 16 {
+        high &= (1 << UInt64((count - 8) * 8)) &- 1
+      }
+      return (low, high)
+    }
+    var low: UInt64 = 0
+    var high: UInt64 = 0
+    for k in 0..<count {
+      if k < 8 {
+        low |= UInt64(b[from + k]) << UInt64(k * 8)
+      } else {
+        high |= UInt64(b[from + k]) << UInt64((k - 8) * 8)
+      }
+    }
+    return (low, high)
+  }
+
+  /// The shared key for the bytes `from..<to`, or nil when they are not one of `keys`. The cases
+  /// are each key's first eight bytes as a little-endian word; the rest and the count decide.
+  static func key(_ b: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> String? {
+    let count = to - from
+    guard count > 0, count <= 16 else { return nil }
+    let (low, high) = words(b, from, count)
+    switch low {
+    case 0x646f70: return high == 0x0 && count == 3 ? "pod" : nil
+    case 0x444955646f70: return high == 0x0 && count == 6 ? "podUID" : nil
+    case 0x656e6961746e6f63:  // "containe": container, containerID, containerName
+      switch (high, count) {
+      case (0x656d614e72, 13): return "containerName"
+      case (0x444972, 11): return "containerID"
+      case (0x72, 9): return "container"
+      default: return nil
+      }
+    case 0x70795465626f7270: return high == 0x65 && count == 9 ? "probeType" : nil
+    case 0x73655265626f7270: return high == 0x746c75 && count == 11 ? "probeResult" : nil
+    case 0x74757074756f: return high == 0x0 && count == 6 ? "output" : nil
+    case 0x7265506563617267: return high == 0x646f69 && count == 11 ? "gracePeriod" : nil
+    case 0x65707974: return high == 0x0 && count == 4 ? "type" : nil
+    case 0x6e6f73616572: return high == 0x0 && count == 6 ? "reason" : nil
+    case 0x7463656a626f: return high == 0x0 && count == 6 ? "object" : nil
+    case 0x6567617373656d: return high == 0x0 && count == 7 ? "message" : nil
+    case 0x646e696b: return high == 0x0 && count == 4 ? "kind" : nil
+    case 0x746150646c656966: return high == 0x68 && count == 9 ? "fieldPath" : nil
+    case 0x6973726556697061: return high == 0x6e6f && count == 10 ? "apiVersion" : nil
+    case 0x727265: return high == 0x0 && count == 3 ? "err" : nil
+    case 0x746e657665: return high == 0x0 && count == 5 ? "event" : nil
+    case 0x656372756f73: return high == 0x0 && count == 6 ? "source" : nil
+    case 0x73646f70: return high == 0x0 && count == 4 ? "pods" : nil
+    default: return nil
+    }
+  }
+
+  /// The shared value for the bytes `from..<to`, or nil when they are not one of `values`; asked
+  /// only of a value of at most 9 bytes (the longest of them), so a pod's name or UID costs one
+  /// comparison.
+  static func value(_ b: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> String? {
+    let count = to - from
+    guard count > 1, count <= 9 else { return nil }
+    let (low, high) = words(b, from, count)
+    switch low {
+    case 0x6572756c696166: return high == 0x0 && count == 7 ? "failure" : nil
+    case 0x697061: return high == 0x0 && count == 3 ? "api" : nil
+    case 0x7373656e6576694c: return high == 0x0 && count == 8 ? "Liveness" : nil
+    case 0x3176: return high == 0x0 && count == 2 ? "v1" : nil
+    case 0x676e696e726157: return high == 0x0 && count == 7 ? "Warning" : nil
+    case 0x68746c6165686e55: return high == 0x79 && count == 9 ? "Unhealthy" : nil
+    case 0x646f50: return high == 0x0 && count == 3 ? "Pod" : nil
+    case 0x73656e6964616552: return high == 0x73 && count == 9 ? "Readiness" : nil
+    case 0x70757472617453: return high == 0x0 && count == 7 ? "Startup" : nil
+    case 0x6c616d726f4e: return high == 0x0 && count == 6 ? "Normal" : nil
+    case 0x676e696e726177: return high == 0x0 && count == 7 ? "warning" : nil
+    case 0x656c6966: return high == 0x0 && count == 4 ? "file" : nil
+    case 0x70747468: return high == 0x0 && count == 4 ? "http" : nil
+    default: return nil
+    }
+  }
+
+  /// The shared message for the bytes `from..<to`, or nil when they are not one of `messages`.
+  static func message(_ b: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> String? {
+    switch to - from {
+    case 12: same(b, from, "Probe failed")
+    case 14: same(b, from, "Event occurred")
+    case 15: same(b, from, "SyncLoop UPDATE") ?? same(b, from, "RemoveContainer")
+    case 27: same(b, from, "Error syncing pod, skipping")
+    case 30: same(b, from, "SyncLoop (PLEG): event for pod")
+    case 37: same(b, from, "Killing container with a grace period")
+    default: nil
+    }
+  }
+
+  /// `text` when the bytes from `from` on are its bytes (the caller has compared the count),
+  /// compared eight bytes a word.
+  @inline(__always)
+  private static func same(_ b: UnsafeBufferPointer<UInt8>, _ from: Int, _ text: String) -> String? {
+    let equal = text.utf8.withContiguousStorageIfAvailable { t in
+      guard from + t.count <= b.count, let p = b.baseAddress, let q = t.baseAddress else { return false }
+      let x = UnsafeRawPointer(p + from)
+      let y = UnsafeRawPointer(q)
+      var k = 0
+      while k + 8 <= t.count {
+        if x.loadUnaligned(fromByteOffset: k, as: UInt64.self) != y.loadUnaligned(fromByteOffset: k, as: UInt64.self) {
+          return false
+        }
+        k += 8
+      }
+      while k < t.count {
+        if x.load(fromByteOffset: k, as: UInt8.self) != y.load(fromByteOffset: k, as: UInt8.self) { return false }
+        k += 1
+      }
+      return true
+    }
+    return equal == true ? text : nil
   }
 }
