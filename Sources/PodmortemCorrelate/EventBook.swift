@@ -139,13 +139,8 @@ package struct EventBook: Sendable {
     // in every comparison, and indices are sorted, not the identities and entries themselves
     // (moving those retains every string they hold).
     var (identities, values) = entries.drain()
-    let known = identities.map(\.knownFields)
-    let order = identities.withUnsafeBufferPointer { ids -> [Int] in
-      guard let base = ids.baseAddress else { return [] }
-      return ids.indices.sorted { a, b in
-        known[a] != known[b] ? known[a] > known[b] : EventIdentity.precedes(base + a, base + b)
-      }
-    }
+    // The namespace, kind and name compared as ranks (`EventIdentity.mergeOrder`).
+    let order = EventIdentity.mergeOrder(identities)
     // A cluster (one identity after wildcard resolution, with every lineage that belongs to it)
     // is the entry that began it, grown in place: the entries are not copied into clusters, which
     // held every entry twice at the run's peak (docs/architecture.md "What must hold").
@@ -158,7 +153,9 @@ package struct EventBook: Sendable {
     var next: [Int] = []
     next.reserveCapacity(values.count)
     for index in order {
-      let key = Self.bucketKey(identities[index])
+      // Hashed where it lies: `identities[index]` copied the identity, its eleven strings
+      // retained and released again, for every identity (issue 16, callgrind).
+      let key = identities.withUnsafeBufferPointer { Self.bucketKey($0.baseAddress.unsafelyUnwrapped + index) }
       var candidates: [Int] = []
       var c = buckets[key]?.first ?? -1
       while c >= 0 {
@@ -231,7 +228,7 @@ package struct EventBook: Sendable {
     var events = [MergedEvent?](repeating: nil, count: leaders.count)
     // Events whose patterns captured the same values (every `Liveness probe failed: … 503`) share
     // one array of captures instead of holding a copy each.
-    var captureSets = Set<[KeyValue]>()
+    var captureSets = Set<SharedCaptures>()
     // The identity is read where it lies and the entry moved out (`DrainedEntries.take`): reading
     // each (`identities[leader]`, `values[leader]`) copied it, every string and lineage retained,
     // and released them again once the entry was emptied (docs/architecture.md "Speed of the
@@ -243,13 +240,31 @@ package struct EventBook: Sendable {
         let entry = values.take(leader)
         var event = Self.mergedEvent(identities[leader], entry, now: now)
         if !event.captures.isEmpty {
-          let (inserted, member) = captureSets.insert(event.captures)
-          if !inserted { event.captures = member }
+          let (inserted, member) = captureSets.insert(SharedCaptures(captures: event.captures))
+          if !inserted { event.captures = member.captures }
         }
         events[cluster] = event
       }
     }
     return events.compactMap { $0 }
+  }
+
+  /// A merged event's captures as `built` shares them: equal as the arrays are (`==`, every key and
+  /// value), hashed on the count and the values only. Hashing every key and value
+  /// (`Set<[KeyValue]>`) was a quarter of `built` on an event list (17.4M instructions for 6,648
+  /// events, callgrind), and a pattern's captures have the same keys, so the keys tell few arrays
+  /// apart. Equal arrays still hash equal (equal values, as `String` hashes them), and the set
+  /// keeps the same first member of each class of equal arrays, so the shared arrays are the
+  /// ones `Set<[KeyValue]>` gave (`MergeOrderTests` holds the two to each other).
+  struct SharedCaptures: Hashable {
+    var captures: [KeyValue]
+
+    static func == (a: SharedCaptures, b: SharedCaptures) -> Bool { a.captures == b.captures }
+
+    func hash(into hasher: inout Hasher) {
+      hasher.combine(captures.count)
+      for capture in captures { hasher.combine(capture.value) }
+    }
   }
 
   /// Reorders `items` so that position `k` holds what was at `order[k]` (`order` a permutation
@@ -283,12 +298,12 @@ package struct EventBook: Sendable {
 
   /// A hash of the fields compatible identities share (`EventIdentity.isCompatible`): name, type,
   /// reason and message. Identities that differ in them may share it; `isCompatible` tells them apart.
-  private static func bucketKey(_ identity: EventIdentity) -> Int {
+  private static func bucketKey(_ identity: UnsafePointer<EventIdentity>) -> Int {
     var hasher = Hasher()
-    hasher.combine(identity.name)
-    hasher.combine(identity.type)
-    hasher.combine(identity.reason)
-    hasher.combine(identity.message)
+    hasher.combine(identity.pointee.name)
+    hasher.combine(identity.pointee.type)
+    hasher.combine(identity.pointee.reason)
+    hasher.combine(identity.pointee.message)
     return hasher.finalize()
   }
 
@@ -320,6 +335,10 @@ package struct EventBook: Sendable {
     // coalesced it alone, sorted one element and sent it to the leftovers or the timeless, which
     // join an empty list as it: 3,600 instructions an event (`OneObjectTests`).
     if cluster.named.isEmpty && cluster.unnamed.count == 1 { return cluster.unnamed }
+    // One named lineage and no unnamed one (nearly every cluster of an event list): the steps
+    // below return it alone, through an array of the map's values and a sort of one element, two
+    // arrays built an event (issue 16, callgrind).
+    if cluster.unnamed.isEmpty, let only = cluster.named.single { return [only] }
     var named = cluster.named.values.sorted(by: lineageOrder)
     // No unnamed lineage (nearly every cluster of an event list): nothing is joined, the named
     // ones are the objects, as the steps below would give them.

@@ -184,6 +184,9 @@ struct LineageMap: Sendable {
 
   var isEmpty: Bool { one == nil && many.isEmpty }
 
+  /// The lineage when there is exactly one (`many` is used only from two names on).
+  var single: Lineage? { one?.lineage }
+
   /// The lineages, in no particular order.
   var values: [Lineage] {
     if let one { return [one.lineage] }

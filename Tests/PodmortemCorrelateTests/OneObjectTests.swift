@@ -6,7 +6,8 @@ import Testing
 @testable import PodmortemCorrelate
 
 /// The event book's one-object shortcuts (docs/architecture.md "Speed of the EventList path"):
-/// a cluster of one unnamed lineage is its own object (`EventBook.objects(of:)`), and one
+/// a cluster of one unnamed lineage, or of one named lineage alone, is its own object
+/// (`EventBook.objects(of:)`), and one
 /// object's count and times are its own (`summedCount`, `seen`). Each is held to the code it
 /// replaced, kept here whole as the reference, on seeded random clusters: named and unnamed
 /// lineages, none, one or several, with and without times, overlapping or apart.
@@ -69,6 +70,7 @@ struct OneObjectTests {
   func clusters() {
     var rng = SplitMix64(seed: 16_164)
     var oneUnnamed = 0
+    var oneNamed = 0
     for round in 0..<4_000 {
       var entry = EventBook.Entry()
       let lineages = round % 3 == 0 ? 1 : rng.below(5)
@@ -79,6 +81,7 @@ struct OneObjectTests {
         entry.add(Lineage(event, message: event.message), kindSpelling: event.involved.kind)
       }
       if entry.named.isEmpty && entry.unnamed.count == 1 { oneUnnamed += 1 }
+      if entry.unnamed.isEmpty && entry.named.single != nil { oneNamed += 1 }
       let objects = EventBook.objects(of: entry)
       #expect(objects == Self.referenceObjects(entry))
       #expect(EventBook.summedCount(objects) == Self.referenceCount(objects))
@@ -88,5 +91,6 @@ struct OneObjectTests {
       #expect(seen.last == objects.compactMap(\.lastSeen).max { ($0.latest, $0.earliest) < ($1.latest, $1.earliest) })
     }
     #expect(oneUnnamed > 1_000)
+    #expect(oneNamed > 300)
   }
 }
