@@ -40,6 +40,8 @@ public struct AnalysisOptions: Sendable {
   package var splitFilesAbove: Int64? = 8 << 20
   /// Told the first line of each second half whose result is used (tests).
   package var secondPartUsed: (@Sendable (Int) -> Void)?
+  /// Told, for each second half used, how many heads its first half published (`HeadFills`; tests).
+  package var headsPublished: (@Sendable (Int) -> Void)?
 
   /// - Parameters:
   ///   - inputs: files, directories or `-`; empty reads standard input.
@@ -159,11 +161,15 @@ public struct Analysis: Sendable {
         &lines, context: context,
         started: { start in
           if let parts { second = SecondPart.start(parts, start, ingestor: ingestor) }
+          // The first half publishes the heads it fills; the second half does not keep them
+          // (`HeadFills`, docs/architecture.md "Memory of the kubelet-log run").
+          if let second { correlator.value.publishHeads(to: second.heads) }
         }
       ) {
         correlator.value.add($0)
         live?.recordAdded()
       }
+      if second != nil { correlator.value.publishHeads(to: nil) }
       var account = read.account
       if let second {
         second.wait()
@@ -171,6 +177,7 @@ public struct Analysis: Sendable {
           second.firstNoted = watch.noted
           second.merge(into: &account, correlator: &correlator.value, firstBlock: read.pastedBlock, diagnostics: sink)
           options.secondPartUsed?(second.firstLine)
+          options.headsPublished?(second.heads.count)
         }
       }
       if let capture = account.captureTime { correlator.value.note(capture) }

@@ -36,6 +36,10 @@ final class SecondPart: @unchecked Sendable {
   private(set) var firstLine = 0
   /// What the first part's parser said at the cut (reading thread).
   private var watch = PartWatch()
+  /// The heads the first part has filled, which the part does not keep (`HeadFills`): the
+  /// reading thread's correlator publishes to it while it reads the first part
+  /// (`Correlator.publishHeads`).
+  private(set) var heads = HeadFills(bound: SourceRef(source: "", line: 0))
 
   /// The note `KubeletLogParser` writes once per source, at its first line without a year.
   static func isYearNote(_ d: Diagnostic) -> Bool {
@@ -57,6 +61,8 @@ final class SecondPart: @unchecked Sendable {
     guard let ends = parts.lineEnds(before: offset) else { return nil }
     let second = SecondPart()
     second.firstLine = ends + 1
+    second.heads = HeadFills(bound: start.context.ref(ends + 1))
+    second.correlator.dropHeads(publishedIn: second.heads)
     second.watch = start.watch
     guard parts.stop(at: offset, decide: { second.join() }) else { return nil }
     // The reading thread asks its parser, after the line before the cut, whether it holds nothing
@@ -92,7 +98,12 @@ final class SecondPart: @unchecked Sendable {
   /// was between parts at the cut, and the part read alone what one reading would.
   private func join() -> Bool {
     wait()
-    guard watch.between, let part, !part.dependsOnFirstPart, diagnostics.allSatisfy(Self.isYearNote) else {
+    // The heads the first part filled since the part's last sweep, freed now rather than at the
+    // merge; a part that held a record before its first line is not used (`Correlator.headsHeld`).
+    correlator.sweepHeads()
+    guard watch.between, let part, !part.dependsOnFirstPart, diagnostics.allSatisfy(Self.isYearNote),
+      correlator.headsHeld
+    else {
       return false
     }
     watch.ends = true
@@ -121,6 +132,7 @@ final class SecondPart: @unchecked Sendable {
     account.parsed += part.account.parsed
     account.ignored += part.account.ignored
     account.unrecognised += part.account.unrecognised
+    correlator.sweepHeads()
     var taken = Correlator()
     swap(&taken, &correlator)
     if let firstBlock, let own = part.pastedBlock { taken.movePastedLogs(from: own, to: firstBlock) }

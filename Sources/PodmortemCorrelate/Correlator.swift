@@ -59,6 +59,8 @@ package struct Correlator: Sendable {
   var nodes: [String: Set<NodeSnapshot>] = [:]
   var workloads = Set<WorkloadSnapshot>()
   var now: CaptureTime?
+  /// Set while this correlator takes one half of a file read in two (`HeadFills`).
+  var heads: HeadSharing?
 
   package init() {}
 
@@ -116,14 +118,17 @@ package struct Correlator: Sendable {
         pastedNames[block] = min(pastedNames[block] ?? name, name)
       }
       guard let pod = log.pod else {
-        nodeLogs.insert(log)
+        if heads == nil { nodeLogs.insert(log) } else { insertSharing(log, .node) }
         return
       }
       noteSourcePod(source: log.evidence.ref.source, namespace: log.namespace, pod: pod)
       if let ns = log.namespace {
-        podLogs[PodName(namespace: ns, name: pod), default: LogSample()].insert(log)
-      } else {
+        let name = PodName(namespace: ns, name: pod)
+        if heads == nil { podLogs[name, default: LogSample()].insert(log) } else { insertSharing(log, .pod(name)) }
+      } else if heads == nil {
         looseLogs[pod, default: LogSample()].insert(log)
+      } else {
+        insertSharing(log, .loose(pod))
       }
     }
   }

@@ -30,6 +30,8 @@ package struct LogSample: Sendable {
     var tailStart = 0
     /// How many records were offered, kept or not.
     var seen = 0
+    /// The head is not kept (`dropHead`): the second half of a file whose first half filled it.
+    var headDropped = false
 
     /// The largest records, sorted.
     var kept: [PackedLog] { Array(tail[tailStart...] + tail[..<tailStart]) }
@@ -53,8 +55,48 @@ package struct LogSample: Sendable {
     if counting { ends.seen += 1 }
     let ref = record.ref
     var packed = record.alreadyPacked
-    keepSmallest(&ends, record, ref, &packed)
+    if !ends.headDropped { keepSmallest(&ends, record, ref, &packed) }
     keepLargest(&ends, record, ref, &packed)
+  }
+
+  /// `insert(record)`, and whether the record entered its pattern's head and the head is now full
+  /// of records before `bound`: the first half of a file split in two, publishing which heads the
+  /// second half need not keep (`HeadFills`).
+  package mutating func insert(_ record: LogRecord, filling bound: SourceRef) -> Bool {
+    if let id = record.patternID { return Self.keep(record, in: &byPattern[id, default: Ends()], filling: bound) }
+    return Self.keep(record, in: &unrecognised, filling: bound)
+  }
+
+  private static func keep(_ record: borrowing LogRecord, in ends: inout Ends, filling bound: SourceRef) -> Bool {
+    ends.seen += 1
+    let ref = record.ref
+    var packed: PackedLog?
+    let entered = !ends.headDropped && keepSmallest(&ends, record, ref, &packed)
+    keepLargest(&ends, record, ref, &packed)
+    // The head is sorted: its last record is its largest.
+    return entered && ends.headRefs.count == keep && ends.headRefs[keep - 1] < bound
+  }
+
+  /// Stops keeping the head of `pattern` (nil: the unrecognised records) and frees it; the tail
+  /// and the count go on as before. Only for the second half of a file whose first half's head of
+  /// the same pattern is full of records before the second half's (`HeadFills`): the merged head
+  /// is then the first half's. A sample whose heads were dropped is merged into another, never
+  /// another into it.
+  package mutating func dropHead(of pattern: String?) {
+    if let pattern {
+      Self.dropHead(&byPattern[pattern, default: Ends()])
+    } else {
+      Self.dropHead(&unrecognised)
+    }
+  }
+
+  /// How many records the heads hold (tests).
+  var heldHeads: Int { byPattern.values.reduce(unrecognised.head.count) { $0 + $1.head.count } }
+
+  private static func dropHead(_ ends: inout Ends) {
+    ends.headDropped = true
+    ends.head = []
+    ends.headRefs = []
   }
 
   /// Adds what `other` sampled: its kept records and its counts. The first and last `keep` of two
@@ -238,14 +280,15 @@ package struct LogSample: Sendable {
     return p
   }
 
-  /// Keeps `r` in `ends.head` if it is among the `keep` smallest.
+  /// Keeps `r` in `ends.head` if it is among the `keep` smallest; whether it did.
+  @discardableResult
   private static func keepSmallest<C: Candidate>(
     _ ends: inout Ends, _ r: borrowing C, _ ref: SourceRef, _ p: inout PackedLog?
-  ) {
+  ) -> Bool {
     let count = ends.headRefs.count
     // Records mostly arrive in source order: once the head is full, a later one is out at once.
-    if count == keep, !precedes(r, ref, ends.head, ends.headRefs, count - 1) { return }
-    for i in 0..<count where isKept(r, ref, ends.head, ends.headRefs, i) { return }
+    if count == keep, !precedes(r, ref, ends.head, ends.headRefs, count - 1) { return false }
+    for i in 0..<count where isKept(r, ref, ends.head, ends.headRefs, i) { return false }
     // Before the first record greater than `r` (the list is sorted: those are a suffix).
     var at = count
     while at > 0, precedes(r, ref, ends.head, ends.headRefs, at - 1) { at -= 1 }
@@ -260,6 +303,7 @@ package struct LogSample: Sendable {
     }
     ends.head.insert(packed(r, &p), at: at)
     ends.headRefs.insert(ref, at: at)
+    return true
   }
 
   /// Keeps `r` in `ends.tail` if it is among the `keep` largest.
