@@ -66,4 +66,101 @@ import Testing
       #expect(KubectlBytes.contains(text.utf8, 0x20) == text.contains(" "), "\(text)")
     }
   }
+
+  // MARK: fields' values
+
+  // The node and host split, the `Terminating` prefix, the condition status, the environment
+  // name's colon and the probe value's tab, each held to the code it replaced (kept below as the
+  // reference) on the values of every sample line and seeded hostile texts (a Kelvin sign, a dotted
+  // capital I, accents both ways, NUL, CR, tabs, a `/` or `:` with a combining mark).
+
+  /// Values of fields: sample bodies and values, and seeded texts of hostile pieces.
+  static let fieldTexts: [Substring] = {
+    var rng = SplitMix64(seed: 2413)
+    let pieces = [
+      "a", "node-1", "/", "//", "10.0.0.1", " ", "\t", ":", "=", "Terminating", "Terminatin", "Terminating\u{301}",
+      " (lasts 5s)", "True", "False", "Unknown", "True\u{301}", "\u{212A}", "K", "İ", "i\u{307}", "é", "e\u{301}",
+      "\u{0}", "\r", "<none>", "/\u{301}", ":\u{301}", "\u{A0}", "│", "POD_NAME", "web-0 (v1:metadata.name)",
+    ]
+    var texts: [Substring] = []
+    for text in KubectlBytesTests.lines {
+      let line = KubectlLine(Line(number: 1, text: text))
+      texts.append(line.body)
+      if let field = line.field { texts.append(field.value) }
+      texts.append(contentsOf: line.tokens)
+    }
+    for _ in 0..<20_000 {
+      let text = (0..<rng.below(8)).map { _ in pieces[rng.below(pieces.count)] }.joined()
+      // A slice of a longer string, as a line's body or value is.
+      texts.append(("  " + text + " ").dropFirst(2).dropLast())
+    }
+    return texts
+  }()
+
+  @Test func nodeAndHostIsTheSplit() {
+    var hosts = 0
+    for text in Self.fieldTexts {
+      // The split as it was.
+      let parts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+      for isASCII in KubectlBytes.isASCII(text.utf8) ? [true, false] : [false] {
+        let (node, host) = DescribeBlock.nodeAndHost(text, isASCII: isASCII)
+        #expect(node == parts[0] && String(node) == String(parts[0]), "\(text)")
+        #expect(host.map(String.init) == (parts.count > 1 ? String(parts[1]) : nil), "\(text)")
+        #expect(host.flatMap { Cells.value($0) } == (parts.count > 1 ? Cells.value(parts[1]) : nil), "\(text)")
+        if host != nil { hosts += 1 }
+      }
+    }
+    #expect(hosts > 2_000)
+  }
+
+  @Test func prefixTestIsHasPrefix() {
+    var terminating = 0
+    for text in Self.fieldTexts {
+      for isASCII in KubectlBytes.isASCII(text.utf8) ? [true, false] : [false] {
+        let new = DescribeBlock.hasPrefix(text, "Terminating", isASCII: isASCII)
+        #expect(new == text.hasPrefix("Terminating"), "\(text)")
+        if new { terminating += 1 }
+      }
+    }
+    #expect(terminating > 300)
+  }
+
+  @Test func conditionStatusIsTheArraysContains() {
+    var statuses = 0
+    for text in Self.fieldTexts {
+      let new = DescribeBlock.isConditionStatus(text)
+      #expect(new == ["True", "False", "Unknown"].contains(text), "\(text)")
+      if new { statuses += 1 }
+    }
+    #expect(statuses > 300)
+  }
+
+  /// An environment line's name ends at its first colon; its value starts after it.
+  @Test func colonIsTheCharacterSearch() {
+    var found = 0
+    for text in Self.fieldTexts {
+      let reference = text.firstIndex(of: ":")
+      for isASCII in KubectlBytes.isASCII(text.utf8) ? [true, false] : [false] {
+        let colon = DescribeBlock.firstColon(text, isASCII: isASCII)
+        #expect(colon == reference, "\(text)")
+        guard let colon, let reference else { continue }
+        found += 1
+        let after = isASCII ? text.utf8.index(after: colon) : text.index(after: colon)
+        #expect(String(text[..<colon]) == String(text[..<reference]), "\(text)")
+        #expect(String(text[after...]) == String(text[text.index(after: reference)...]), "\(text)")
+      }
+    }
+    #expect(found > 2_000)
+  }
+
+  /// A probe value's tab, found with `memchr`, is the tab the view's bytes hold.
+  @Test func tabTestIsTheBytesContains() {
+    var tabs = 0
+    for text in Self.fieldTexts {
+      let new = KubectlBytes.contains(text.utf8, 0x09)
+      #expect(new == text.utf8.contains(0x09), "\(text)")
+      if new { tabs += 1 }
+    }
+    #expect(tabs > 500)
+  }
 }

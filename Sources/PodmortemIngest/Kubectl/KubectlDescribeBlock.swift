@@ -171,9 +171,9 @@ struct DescribeBlock {
       // `Host:` is 1.0's name for the pod's node (docs/kubernetes.md §1.7).
       isPod = true
       if value != "<none>" {
-        let parts = value.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
-        pod.node = Cells.value(parts[0])
-        pod.hostIP = parts.count > 1 ? Cells.value(parts[1]) : nil
+        let (node, host) = Self.nodeAndHost(value, isASCII: line.isASCII)
+        pod.node = Cells.value(node)
+        pod.hostIP = host.flatMap { Cells.value($0) }
       }
       stored = .parsed
     case .startTime?:
@@ -186,7 +186,7 @@ struct DescribeBlock {
       section = .annotations
       stored = .ignored
     case .status?:
-      if value.hasPrefix("Terminating") {
+      if Self.hasPrefix(value, "Terminating", isASCII: line.isASCII) {
         isPod = true
         pod.terminating = true
         if let open = value.range(of: "(lasts "), value.hasSuffix(")") {
@@ -357,6 +357,43 @@ struct DescribeBlock {
     return text.utf8.firstIndex(of: 0x3D)
   }
 
+  /// `text.firstIndex(of: ":")`, from the bytes on ASCII text (as `firstEquals`).
+  static func firstColon(_ text: Substring, isASCII: Bool) -> Substring.Index? {
+    isASCII ? text.utf8.firstIndex(of: 0x3A) : text.firstIndex(of: ":")
+  }
+
+  /// `value.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)`: the part before
+  /// the first `/` and the rest, if there is one. On ASCII text the `/` is its byte: a line holds
+  /// no `\n` (the reader splits at it), so there every `Character` is one byte; the split built an
+  /// array of `Character` comparisons for every pod's `Node:` line (docs/architecture.md "Speed of
+  /// the describe path").
+  static func nodeAndHost(_ value: Substring, isASCII: Bool) -> (node: Substring, host: Substring?) {
+    if isASCII {
+      guard let slash = value.utf8.firstIndex(of: 0x2F) else { return (value, nil) }
+      return (value[..<slash], value[value.utf8.index(after: slash)...])
+    }
+    let parts = value.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+    return (parts[0], parts.count > 1 ? parts[1] : nil)
+  }
+
+  /// `text.hasPrefix(prefix)`: its bytes on ASCII text, where a `Character` is one byte.
+  static func hasPrefix(_ text: Substring, _ prefix: StaticString, isASCII: Bool) -> Bool {
+    isASCII ? KubectlBytes.hasPrefix(text.utf8, prefix) : text.hasPrefix(prefix.description)
+  }
+
+  /// `["True", "False", "Unknown"].contains(status)` without making the array for every condition
+  /// line. The length first: no other text is canonically equivalent to one of the three (none of
+  /// their letters is the decomposition of another character, as in `Cells.isEventType`), so an
+  /// equal status has its bytes and its length.
+  static func isConditionStatus(_ status: Substring) -> Bool {
+    switch status.utf8.count {
+    case 4: status == "True"
+    case 5: status == "False"
+    case 7: status == "Unknown"
+    default: false
+    }
+  }
+
   private mutating func addToleration(_ text: Substring) -> Bool {
     guard text != "<none>", !text.isEmpty else { return false }
     pod.tolerations.append(String(text))
@@ -379,7 +416,7 @@ struct DescribeBlock {
       return .ignored
     }
     if line.isUnderline { return .ignored }
-    guard t.count >= 2, ["True", "False", "Unknown"].contains(t[1]) else { return nil }
+    guard t.count >= 2, Self.isConditionStatus(t[1]) else { return nil }
     var condition = PodCondition(type: String(t[0]), status: String(t[1]))
     if conditionColumns >= 6 {
       // Two RFC1123Z times of six words each, then the reason and the message.
@@ -445,11 +482,13 @@ struct DescribeBlock {
         return .parsed
       case .environment:
         // On ASCII a space is the byte 0x20 (`KubectlBytes`): `contains(" ")` searched with Foundation.
-        guard let colon = line.body.firstIndex(of: ":"), colon > line.body.startIndex,
+        // The colon's byte on ASCII (`firstColon`): the `Character` walk cost more than the rest.
+        guard let colon = Self.firstColon(line.body, isASCII: line.isASCII), colon > line.body.startIndex,
           line.isASCII ? !KubectlBytes.contains(line.body[..<colon].utf8, 0x20) : !line.body[..<colon].contains(" ")
         else { return nil }
         container?.environmentNames.append(String(line.body[..<colon]))
-        downwardName(line.body[line.body.index(after: colon)...], line: line)
+        let after = line.isASCII ? line.body.utf8.index(after: colon) : line.body.index(after: colon)
+        downwardName(line.body[after...], line: line)
         return .parsed
       case .skippedList:
         return .ignored
@@ -545,7 +584,8 @@ struct DescribeBlock {
     case .liveness?, .readiness?, .startup?:
       // A tab is padding a terminal copy kept: kubectl pads with spaces (`grpc <pod>:9090  delay=…`
       // when the service is empty, §1.4).
-      let value = value.utf8.contains(0x09) ? Substring(value.replacing("\t", with: "  ")) : value
+      // The tab's byte found with `memchr` (`utf8.contains` walked the view byte by byte).
+      let value = KubectlBytes.contains(value.utf8, 0x09) ? Substring(value.replacing("\t", with: "  ")) : value
       guard var probe = memo.probes.parse(value, isASCII: line.isASCII) else {
         if let bad = ProbeLine.badAttribute(value) {
           outOfRange(line, "\(key) probe attribute '\(bad.prefix(40))' is out of range; the probe is dropped")
@@ -608,7 +648,9 @@ struct DescribeBlock {
   }
 
   private mutating func endState() {
-    guard let s = state.take() else { return }
+    // Asked first (`hasState`): `take()` moved the whole optional state out and wrote a nil back on
+    // every field line, where there was none to take nearly always (callgrind).
+    guard hasState, let s = state.take() else { return }
     if s.isLast {
       container?.lastState = s.build()
       container?.lastStateEvidence = s.evidence
@@ -624,7 +666,7 @@ struct DescribeBlock {
   private mutating func endContainer() {
     endState()
     containerField = .none
-    if let c = container.take() { pod.containers.append(c) }
+    if hasContainer, let c = container.take() { pod.containers.append(c) }
   }
 
   // MARK: events and emission

@@ -16,8 +16,9 @@ struct DescribeEventsTable {
   /// table was pasted without the describe block above it.
   var owner: ObjectRef
   var era: Era = .modern
-  private var fromColumn: Int?
-  private var messageColumn: Int?
+  /// The header's From and Message offsets (read by the tests' reference rows).
+  private(set) var fromColumn: Int?
+  private(set) var messageColumn: Int?
   private var pending: Event?
   private var pendingLines = 0
 
@@ -60,7 +61,7 @@ struct DescribeEventsTable {
       self.era = era
       let columns = line.tokens.map { line.column(of: $0) }
       // Offsets count characters; a tab in the header (a copy that kept tabs) makes them meaningless.
-      let aligned = era == .modern && !line.hasTab
+      let aligned = era == .modern && !Self.hasTab(line)
       fromColumn = aligned ? columns[3] : nil
       messageColumn = aligned ? columns[4] : nil
       return .ignored
@@ -112,28 +113,31 @@ struct DescribeEventsTable {
     let key = EventRowMemo.Key(
       textID: line.textID, era: era, fromColumn: fromColumn, messageColumn: messageColumn,
       capture: context.captureTime)
-    let read: Event?
+    // One event, changed in place: binding the held row to a constant and then to a variable
+    // copied it once more (a retain and release of each of its strings; callgrind).
+    var event: Event
     if let held = rows.event(key) {
-      read = held
+      guard let held else { return nil }
+      event = held
     } else {
       // Read for an owner with nothing set: the owner is this table's, set below.
       var ownerless = self
       ownerless.owner = ObjectRef(name: "")
       ownerless.pending = nil
-      var event = ownerless.row(line, context: context, ages: &ages)
+      var read = ownerless.row(line, context: context, ages: &ages)
       // Its message recognised once too, as `Ingestor.classify` recognises an event's message when
       // no pattern is set (the same catalog: the Ingestor sets `context.patterns`); a row whose
       // message goes on is recognised again whole (`feed`).
-      if event?.patternID == nil, let message = event?.message,
+      if read?.patternID == nil, let message = read?.message,
         let hit = context.patterns.firstMatch(message, kind: .event)
       {
-        event?.patternID = hit.patternID
-        event?.captures = hit.captures
+        read?.patternID = hit.patternID
+        read?.captures = hit.captures
       }
-      read = event
       rows.hold(read, key)
+      guard let read else { return nil }
+      event = read
     }
-    guard var event = read else { return nil }
     // `makeEvent` and the older eras' field path: the row's own, over the owner's.
     let fieldPath = event.involved.fieldPath
     event.involved = owner
@@ -160,8 +164,9 @@ struct DescribeEventsTable {
   private func modernRow(_ line: KubectlLine, _ context: ParseContext, _ ages: inout AgeMemo) -> Event? {
     let t = line.tokens
     guard t.count >= 3, Cells.isEventType(t[0]),
-      let age = AgeCell.read(
-        t, at: 2, style: .human, capture: context.captureTime, age: { ages.parse($0, style: .human) })
+      let age = line.isASCII
+        ? Self.asciiAgeCell(t, at: 2, capture: context.captureTime, age: { ages.parse($0, style: .human) })
+        : AgeCell.read(t, at: 2, style: .human, capture: context.captureTime, age: { ages.parse($0, style: .human) })
     else { return nil }
     var i = 2 + age.consumed
     var source: (component: String, host: String?, consumed: Int)?
@@ -169,9 +174,9 @@ struct DescribeEventsTable {
       let offset = line.column(of: t[i])
       // Header offsets tell an empty From from a message that starts with a lower-case word.
       // Not on a row with tabs: its offsets are not the header's.
-      let fromIsEmpty = offset == messageColumn && fromColumn != messageColumn && !line.hasTab
+      let fromIsEmpty = offset == messageColumn && fromColumn != messageColumn && !Self.hasTab(line)
       if !fromIsEmpty && (offset == fromColumn || Cells.looksLikeComponent(t[i])) {
-        source = Cells.source(t, at: i)
+        source = Self.source(t, at: i)
         i += source?.consumed ?? 0
       }
     }
@@ -261,12 +266,64 @@ struct DescribeEventsTable {
     return event
   }
 
+  /// `line.hasTab` with `memchr` (`utf8.contains` walked the view byte by byte).
+  static func hasTab(_ line: KubectlLine) -> Bool { KubectlBytes.contains(Substring(line.text).utf8, 0x09) }
+
+  /// `Cells.source(tokens, at: index)`, which answers a token that neither starts with `{` nor ends
+  /// with `,` with the token itself: the bytes say so first. No other character is canonically
+  /// equivalent to `{` or `,`, and one followed by a combining mark is another character, so a
+  /// first `Character` `{` is a first byte `{` and a last `,` a last byte `,` (the `Character`
+  /// tests walked the token's grapheme clusters for every row read).
+  static func source(_ tokens: [Substring], at index: Int) -> (component: String, host: String?, consumed: Int)? {
+    guard index < tokens.count else { return nil }
+    let t = tokens[index].utf8
+    if t.first != 0x7B && t.last != 0x2C { return (String(tokens[index]), nil, 1) }
+    return Cells.source(tokens, at: index)
+  }
+
+  /// `AgeCell.read(tokens, at: index, style: .human, capture:, age:)` for the tokens of an ASCII
+  /// line, where every `Character` is one byte (a line holds no `\n`: the reader splits at it).
+  /// The shapes the reading tries before an age — a dated watch time (ten bytes), an RFC1123Z
+  /// time (four, the last a comma), `<nil>`, a stored time (twenty or more) — are told by their
+  /// bytes and read by `AgeCell.read` itself; an age and its `(xN over B)` are read here with
+  /// byte tests where `hasPrefix`, `hasSuffix` and `==` compared grapheme clusters (about 6,000
+  /// instructions a row; docs/architecture.md "Speed of the describe path").
+  static func asciiAgeCell(
+    _ tokens: [Substring], at index: Int, capture: CaptureTime, age parse: (Substring) -> Age?
+  ) -> AgeCell? {
+    guard index < tokens.count else { return nil }
+    let t = tokens[index].utf8
+    let count = t.count
+    if count == 10 || count >= 20 || (count == 4 && t.last == 0x2C) || (count == 5 && KubectlBytes.equals(t, "<nil>")) {
+      return AgeCell.read(tokens, at: index, style: .human, capture: capture, age: parse)
+    }
+    guard let age = parse(tokens[index]) else { return nil }
+    var cell = AgeCell(consumed: 1, time: AgeCell.anchor(age, capture))
+    if index + 3 < tokens.count, KubectlBytes.hasPrefix(tokens[index + 1].utf8, "(x"),
+      KubectlBytes.equals(tokens[index + 2].utf8, "over"), tokens[index + 3].utf8.last == 0x29
+    {
+      // Dropped as bytes: `dropFirst` and `dropLast` of a `Substring` walk grapheme clusters.
+      guard let count = Int(Substring(tokens[index + 1].utf8.dropFirst(2))),
+        let first = parse(Substring(tokens[index + 3].utf8.dropLast()))
+      else { return nil }
+      cell.count = count
+      cell.first = AgeCell.anchor(first, capture)
+      cell.consumed = 4
+    } else if index + 1 < tokens.count, KubectlBytes.hasPrefix(tokens[index + 1].utf8, "(x") {
+      return nil
+    }
+    return cell
+  }
+
   func makeEvent(
     type: EventType, reason: Substring, message: Substring, context: ParseContext, line: KubectlLine
   ) -> Event {
     var involved = owner
     var text = message
-    if let prefixed = Cells.fieldPathPrefix(message) {
+    // Bytes first (`fieldPathPrefix` asks `hasPrefix("spec.")` of `Character`s): no character but
+    // these five is canonically equivalent to one of them, so a message whose bytes do not start
+    // with them has no such prefix.
+    if KubectlBytes.hasPrefix(message.utf8, "spec."), let prefixed = Cells.fieldPathPrefix(message) {
       involved.fieldPath = prefixed.fieldPath
       text = prefixed.message
     }
