@@ -275,8 +275,14 @@ struct KubeJSONReader {
       }
       if b < 0x20 { throw Unsure() }
       guard b == Self.backslash else {
-        out.append(b)
-        i += 1
+        // The plain bytes up to the next `"`, `\` or control byte, copied as one run: appended
+        // one at a time, a message with escaped quotes cost about 4,900 instructions
+        // (issue 16, callgrind). `plainRun` stops exactly where this loop's tests would, and
+        // `b` is none of them, so the run is not empty. `KubeJSONReaderTests` keeps the
+        // byte-by-byte loop as the reference.
+        let end = ByteWords.plainRun(p, from: i).end
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: p[i..<end]))
+        i = end
         continue
       }
       guard i + 1 < p.count else { throw Unsure() }

@@ -163,7 +163,9 @@ package struct ObjectStreamParser: LineParser {
       scanner.feedLine(""[...]) { _ in }
       return .ignored
     }
-    noteExcerptTail()
+    // Asked on every line, answered on one in thousands: the call alone was 18 instructions a
+    // line (issue 16, callgrind).
+    if excerptTail != nil { noteExcerptTail() }
     // What the scanner reads when it is not the whole line (nil: the line, fed without making a
     // Substring of it).
     var payload: Substring?
@@ -179,27 +181,33 @@ package struct ObjectStreamParser: LineParser {
     }
     if !wasInValue { picker.start(line) }
     picker.look(at: line)
-    var outputs: [JSONScanner.Output] = []
     if klogWithoutObject {
       scanner.feedLine(""[...]) { _ in }
       return .ignored
     }
+    // Most lines end no value: no array is made for them. Two empty arrays a line (the outputs
+    // and their verdicts) were two releases a line (issue 16, callgrind); the verdicts are now
+    // folded as they come (`BestVerdict`, held by `EventListLineTests` to the search of the
+    // array it replaced).
+    var outputs: [JSONScanner.Output]?
     if let payload {
-      scanner.feedLine(payload) { outputs.append($0) }
+      scanner.feedLine(payload) { Self.append($0, to: &outputs) }
     } else {
-      scanner.feedLine(line.text) { outputs.append($0) }
+      scanner.feedLine(line.text) { Self.append($0, to: &outputs) }
     }
-    var verdicts: [SourceAccount.Verdict] = []
+    var verdicts = BestVerdict()
     var sawProblem = false
-    for output in outputs {
-      switch output {
-      case .value(let value):
-        verdicts.append(handle(value, emit: emit))
-      case .problem(let problem):
-        sawProblem = report(problem)
+    if let outputs {
+      for output in outputs {
+        switch output {
+        case .value(let value):
+          verdicts.add(handle(value, emit: emit))
+        case .problem(let problem):
+          sawProblem = report(problem)
+        }
       }
     }
-    if let verdict = best(verdicts) { return verdict }
+    if let verdict = verdicts.best { return verdict }
     if scanner.isInValue { return isIgnorable(scanner.currentKind) ? .ignored : .parsed }
     if sawProblem || (scanner.isSkipping && !line.text.allSatisfy(\.isWhitespace)) { return .unrecognised }
     return .ignored
@@ -409,14 +417,9 @@ package struct ObjectStreamParser: LineParser {
     emit(command?.naming(.pod(pod)) ?? .pod(pod))
   }
 
-  /// A line's verdict when objects ended on it: parsed if any became a record.
-  private func best(_ verdicts: [SourceAccount.Verdict]) -> SourceAccount.Verdict? {
-    // Most lines end no object: two searches of an empty array were 9.7M instructions of the
-    // 8 MiB EventList's reading (issue 16, callgrind); both answer false there, and `first` nil.
-    guard !verdicts.isEmpty else { return nil }
-    if verdicts.contains(.parsed) { return .parsed }
-    if verdicts.contains(.ignored) { return .ignored }
-    return verdicts.first
+  /// `outputs.append(output)`, the array made at the first.
+  private static func append(_ output: JSONScanner.Output, to outputs: inout [JSONScanner.Output]?) {
+    if outputs == nil { outputs = [output] } else { outputs?.append(output) }
   }
 
   private mutating func handle(_ value: JSONScanner.Value, emit: (Record) -> Void) -> SourceAccount.Verdict {
@@ -434,7 +437,9 @@ package struct ObjectStreamParser: LineParser {
     if value.isListItem, document.object.kind == nil {
       document.object.kind = Self.itemKind(listKind: value.listKind, role: context.source.bundleFile.role)
     }
-    if value.isListItem, value.listKind == nil, let condition = document.condition {
+    // `condition` is nil for an object with a kind (its first test), and asking it copied the
+    // document (4 KB) for the getter: an event of a list is not asked (issue 16, callgrind).
+    if value.isListItem, value.listKind == nil, document.object.kind == nil, let condition = document.condition {
       // An item of a bare conditions array: gathered, and read as one object when the array ends.
       if conditions.isEmpty { conditionEvidence = picker.evidence(context) }
       conditionsAreNodes = conditionsAreNodes || document.object.lastHeartbeatTime != nil
@@ -527,6 +532,26 @@ package struct ObjectStreamParser: LineParser {
     guard after < text.endIndex, text[after] == " " else { return nil }
     return text[text.index(after: after)...]
   }
+}
+
+/// The verdict of a line on which objects ended, folded as each object's verdict comes, without
+/// an array of them: parsed if any became a record, else ignored if any is, else the first (nil
+/// for none). `EventListLineTests` keeps the array's search it replaced as the reference.
+struct BestVerdict {
+  private var first: SourceAccount.Verdict?
+  private var parsed = false
+  private var ignored = false
+
+  mutating func add(_ verdict: SourceAccount.Verdict) {
+    if first == nil { first = verdict }
+    switch verdict {
+    case .parsed: parsed = true
+    case .ignored: ignored = true
+    case .unrecognised: break
+    }
+  }
+
+  var best: SourceAccount.Verdict? { parsed ? .parsed : ignored ? .ignored : first }
 }
 
 /// The candidate lines an object's records can cite.

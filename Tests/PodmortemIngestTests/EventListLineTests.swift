@@ -206,4 +206,37 @@ import Testing
     }
     #expect(found > 5_000)
   }
+
+  // MARK: - A line's verdict
+
+  /// The reference: `ObjectStreamParser.best(_:)`, the search of the line's array of verdicts
+  /// that `BestVerdict` replaced, kept here to hold the fold to it.
+  private static func referenceBest(_ verdicts: [SourceAccount.Verdict]) -> SourceAccount.Verdict? {
+    guard !verdicts.isEmpty else { return nil }
+    if verdicts.contains(.parsed) { return .parsed }
+    if verdicts.contains(.ignored) { return .ignored }
+    return verdicts.first
+  }
+
+  /// `BestVerdict` folds a line's verdicts as they come into what the search of their array
+  /// gave: every sequence of up to six verdicts, none included.
+  @Test func bestVerdictAsTheArraySearch() {
+    let all: [SourceAccount.Verdict] = [.parsed, .ignored, .unrecognised]
+    var sequences: [[SourceAccount.Verdict]] = [[]]
+    var layer: [[SourceAccount.Verdict]] = [[]]
+    for _ in 0..<6 {
+      layer = layer.flatMap { prefix in all.map { prefix + [$0] } }
+      sequences += layer
+    }
+    var answers: Set<String> = []
+    for verdicts in sequences {
+      var fold = BestVerdict()
+      for verdict in verdicts { fold.add(verdict) }
+      let expected = Self.referenceBest(verdicts)
+      #expect(fold.best == expected, "\(verdicts)")
+      answers.insert("\(expected.map { "\($0)" } ?? "nil")")
+    }
+    #expect(sequences.count == 1_093)
+    #expect(answers.count == 4)
+  }
 }

@@ -294,6 +294,139 @@ private enum Differential {
   }
 }
 
+/// `KubeJSONReader.escapedString(from:)` copies the plain runs between escapes whole
+/// (docs/architecture.md "Speed of the EventList path"); the loop before it appended them byte by
+/// byte. That loop is kept here as the reference, with the plain-string path of `stringValue`
+/// in front of it, and the reader's string (read as an object's `kind`) is held to it.
+@Suite struct EscapedStringRunTests {
+  /// The reference: a string's content from just after its opening quote, read as
+  /// `stringValue` read it, the escapes through the byte-by-byte loop; nil where it threw, else
+  /// the string's bytes and the index after its closing quote.
+  static func referenceString(_ p: [UInt8]) -> (bytes: [UInt8], end: Int)? {
+    var i = 0
+    while i < p.count, p[i] != 0x22, p[i] != 0x5C, p[i] >= 0x20 { i += 1 }
+    guard i < p.count else { return nil }
+    if p[i] == 0x22 {
+      guard KubeJSONReader.isValidUTF8(p[..<i]) else { return nil }
+      return (Array(p[..<i]), i + 1)
+    }
+    guard p[i] == 0x5C else { return nil }
+    var out = Array(p[..<i])
+    func hex4() -> UInt32? {
+      guard i + 4 <= p.count else { return nil }
+      var v: UInt32 = 0
+      for k in 0..<4 {
+        let c = p[i + k]
+        let d: UInt32
+        switch c {
+        case 0x30...0x39: d = UInt32(c - 0x30)
+        case 0x41...0x46: d = UInt32(c - 0x41 + 10)
+        case 0x61...0x66: d = UInt32(c - 0x61 + 10)
+        default: return nil
+        }
+        v = v << 4 | d
+      }
+      i += 4
+      return v
+    }
+    while i < p.count {
+      let b = p[i]
+      if b == 0x22 {
+        i += 1
+        guard KubeJSONReader.isValidUTF8(out) else { return nil }
+        return (Array(String(decoding: out, as: UTF8.self).utf8), i)
+      }
+      if b < 0x20 { return nil }
+      guard b == 0x5C else {
+        out.append(b)
+        i += 1
+        continue
+      }
+      guard i + 1 < p.count else { return nil }
+      let e = p[i + 1]
+      i += 2
+      switch e {
+      case 0x22, 0x5C, 0x2F: out.append(e)
+      case 0x62: out.append(0x08)
+      case 0x66: out.append(0x0C)
+      case 0x6E: out.append(0x0A)
+      case 0x72: out.append(0x0D)
+      case 0x74: out.append(0x09)
+      case 0x75:
+        guard var scalar = hex4() else { return nil }
+        if scalar >= 0xD800 && scalar <= 0xDBFF {
+          guard i + 1 < p.count, p[i] == 0x5C, p[i + 1] == 0x75 else { return nil }
+          i += 2
+          guard let low = hex4(), low >= 0xDC00 && low <= 0xDFFF else { return nil }
+          scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+        } else if scalar >= 0xDC00 && scalar <= 0xDFFF {
+          return nil
+        }
+        guard let s = Unicode.Scalar(scalar) else { return nil }
+        out.append(contentsOf: UTF8.encode(s) ?? UTF8.EncodedScalar())
+      default:
+        return nil
+      }
+    }
+    return nil
+  }
+
+  /// Seeded strings of escapes (quotes, backslashes, `\u0000`, surrogate pairs and lone
+  /// surrogates, bad escapes), plain runs of every length around a word, and hostile text (a
+  /// Kelvin sign, a dotted capital I, an accent composed and decomposed, CR, NUL, tabs, invalid
+  /// UTF-8, a raw quote): the reader's `kind` is the reference's string, or the reader is not
+  /// sure where the reference threw.
+  @Test func escapedStringsAsTheByteLoop() {
+    var rng = SplitMix64(seed: 1612)
+    let pieces: [[UInt8]] =
+      [
+        #"\""#, #"\\"#, #"\/"#, #"\b"#, #"\f"#, #"\n"#, #"\r"#, #"\t"#, #"\u0000"#, #"\u00e9"#, #"\u212A"#,
+        #"\ud83d\ude00"#, #"\ud83d"#, #"\ude00"#, #"\uZZZZ"#, #"\x"#, #"\"#, "abc", "Back-off restarting failed",
+        "\u{212A}", "\u{130}", "e\u{301}", "\u{E9}", "\r", "\t", "\0", "\"", "日本", " ", "01234567", "x",
+      ].map { Array($0.utf8) } + [[0xFF], [0xC3], [0xED, 0xA0, 0x80], [0x7F], [0x1F]]
+    var answered = 0
+    var escaped = 0
+    for round in 0..<20_000 {
+      var content: [UInt8] = []
+      for _ in 0..<rng.below(round < 10_000 ? 8 : 30) {
+        if rng.below(5) == 0 {
+          content += (0..<rng.below(20)).map { _ in UInt8(0x61 + rng.below(26)) }
+        } else {
+          content += pieces[rng.below(pieces.count)]
+        }
+      }
+      let document = Array(#"{"kind":""#.utf8) + content + Array(#""}"#.utf8)
+      let fast = KubeJSONReader.document(document)
+      guard let reference = Self.referenceString(content + Array(#""}"#.utf8)) else {
+        #expect(fast == nil, "\(content)")
+        continue
+      }
+      // A raw quote ends the string early: what follows is not the object's end.
+      guard reference.end == content.count + 1 else { continue }
+      #expect(fast.map { Array(($0.object.kind ?? "").utf8) } == reference.bytes, "\(content)")
+      if fast != nil { answered += 1 }
+      if content.contains(0x5C) { escaped += 1 }
+    }
+    #expect(answered > 5_000)
+    #expect(escaped > 2_000)
+  }
+
+  /// A document whose object has a kind is no bare condition: `ObjectStreamParser.handle` asks
+  /// `condition` only of objects without one, which is the getter's first test.
+  @Test func aKindIsNoCondition() {
+    var kinds = 0
+    for url in Differential.corpus {
+      guard let text = try? String(contentsOf: url, encoding: .utf8) else { continue }
+      for value in Differential.values(of: text) {
+        guard let document = KubeJSONReader.document(value.bytes), document.object.kind != nil else { continue }
+        kinds += 1
+        #expect(document.condition == nil, "\(url.path) line \(value.startLine)")
+      }
+    }
+    #expect(kinds > 300)
+  }
+}
+
 /// The evidence trim of `ObjectStreamParser` against Foundation's, which it replaces on the hot path.
 @Suite struct EvidenceTrimTests {
   @Test func trimsAsFoundationDoes() {
