@@ -729,12 +729,23 @@ package struct JSONStreamWriter: ~Copyable {
     endArray()
   }
 
-  /// A `[String: String]` as an object, keys sorted.
+  /// A `[String: String]` as an object, keys sorted by their bytes. The pairs are sorted as they
+  /// are, not the keys and each value looked up again (a hash of the key and a probe, about 300
+  /// instructions a pair for a container's limits and requests on 1,000 describes): a
+  /// dictionary's keys are distinct under `==`, so no two have the same bytes, and the order of
+  /// the pairs is the order of the keys (docs/architecture.md "JSON, fast and streamed");
+  /// `InPlaceWriterTests` holds it to the look-ups.
   package mutating func stringMap(_ map: [String: String]) {
     beginObject()
-    for k in Self.sortedKeys(map) {
-      key(text: k)
-      string(map[k] ?? "")
+    if map.count == 1, let only = map.first {
+      key(text: only.key)
+      string(only.value)
+    } else if map.count > 1 {
+      let pairs = map.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+      for i in pairs.indices {
+        key(text: pairs[i].key)
+        string(pairs[i].value)
+      }
     }
     endObject()
   }

@@ -18,7 +18,8 @@ import Testing
 /// offset of a word), numbers (0, ±1, powers of ten and their neighbours, the ends of `Int64`,
 /// beyond it) and times (whole seconds from 1970 to 9999, far past and future, fractions), and
 /// for every line of the samples. A probe's handler, written in parts between one pair of quotes,
-/// must write what its text (`describeText`) wrote whole.
+/// must write what its text (`describeText`) wrote whole, and a map written from its sorted
+/// pairs what it wrote from its sorted keys and a look-up of each.
 @Suite("the writer's strings, numbers and times stored in place write what its pieces wrote")
 struct InPlaceWriterTests {
   /// The writer as it was for the values below (kept as the reference): `put` and
@@ -335,6 +336,33 @@ struct InPlaceWriterTests {
       let parts = ReportFastPathTests.written { $0.probeHandler(h) }
       let whole = ReportFastPathTests.written { $0.string(h.describeText) }
       #expect(Array(parts.utf8) == Array(whole.utf8), "\(h)")
+    }
+  }
+  /// `stringMap` as it was, keys sorted and each value looked up (kept as the reference).
+  static func referenceMap(_ map: [String: String], into w: inout JSONStreamWriter) {
+    w.beginObject()
+    for k in JSONStreamWriter.sortedKeys(map) {
+      w.key(text: k)
+      w.string(map[k] ?? "")
+    }
+    w.endObject()
+  }
+
+  @Test("a map written from its sorted pairs as from its sorted keys and look-ups")
+  func stringMaps() {
+    var rng = SplitMix64(seed: 0x3A9_11)
+    let keys = [
+      "cpu", "memory", "ephemeral-storage", "nvidia.com/gpu", "", "\u{212A}", "K", "k", "\u{130}", "I",
+      "caf\u{E9}", "cafe\u{301}", "\0", "a\"b", "\u{7F}", "😀", "\u{2028}",
+    ]
+    for n in 0..<2_000 {
+      var map: [String: String] = [:]
+      for _ in 0..<(n < 20 ? n : rng.below(12)) {
+        map[keys[rng.below(keys.count)] + (rng.below(3) == 0 ? Self.text(&rng) : "")] = Self.text(&rng)
+      }
+      let written = ReportFastPathTests.written { $0.stringMap(map) }
+      let reference = ReportFastPathTests.written { Self.referenceMap(map, into: &$0) }
+      #expect(Array(written.utf8) == Array(reference.utf8), "\(map)")
     }
   }
 }
