@@ -66,17 +66,24 @@ package struct JSONRenderer: Sendable {
     w.endArray()
     w.key("events")
     w.beginArray()
-    for e in events {
-      w.element()
-      w.event(e)
+    // Events, findings and pods are read in place, through the array's buffer: `for p in pods`
+    // copied each one out (every field retained and released again; 9M instructions for 6,233
+    // pods on an 8 MiB EventList, docs/architecture.md "JSON, fast and streamed").
+    events.withUnsafeBufferPointer { events in
+      for i in events.indices {
+        w.element()
+        w.event(events[i])
+      }
     }
     w.endArray()
     if let findings {
       w.key("findings")
       w.beginArray()
-      for f in findings {
-        w.element()
-        w.finding(f)
+      findings.withUnsafeBufferPointer { findings in
+        for i in findings.indices {
+          w.element()
+          w.finding(findings[i])
+        }
       }
       w.endArray()
     }
@@ -87,9 +94,11 @@ package struct JSONRenderer: Sendable {
     if let pods {
       w.key("pods")
       w.beginArray()
-      for p in pods {
-        w.element()
-        w.pod(p)
+      pods.withUnsafeBufferPointer { pods in
+        for i in pods.indices {
+          w.element()
+          w.pod(pods[i])
+        }
       }
       w.endArray()
     }

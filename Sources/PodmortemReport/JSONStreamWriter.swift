@@ -25,15 +25,26 @@ package struct JSONStreamWriter: ~Copyable {
   private let base: UnsafeMutablePointer<UInt8>
   private var count = 0
   private var indent = 0
-  /// Whether the innermost open container has no member or element yet; the outer ones' in `outer`.
+  /// Whether the innermost open container has no member or element yet; the outer ones' in
+  /// `outerBits` and `outerDeep`.
   private var firstInContainer = false
-  private var outer: [Bool] = []
+  /// The outer containers' `firstInContainer`, as it was when the next one opened inside: the
+  /// containers opened at indentation 0 to 63 as bit k of `outerBits`, deeper ones in
+  /// `outerDeep`. An array of all of them cost a uniqueness and a capacity check for every
+  /// container opened and closed (docs/architecture.md "JSON, fast and streamed").
+  private var outerBits: UInt64 = 0
+  private var outerDeep: [Bool] = []
+  private static let outerBitLevels = 64
   /// True once the sink refused bytes.
   package private(set) var failed = false
   /// Times that are not whole seconds of 1970–9999, as `ReportTime.iso` wrote them, by their
   /// bits (`time(_:)`); empty until the first such time.
   private var timeKeys: [UInt64] = []
   private var timeTexts: [UInt8] = []
+  /// The day (from 1970) of the last whole-second time written, and the first 16 bytes of its
+  /// quoted text, `"yyyy-MM-ddTHH:` (the hour is written over); `time(_:)`.
+  private var lastDay = -1
+  private var lastDayText: (UInt64, UInt64) = (0, 0)
 
   private static let flushSize = 1 << 16
   private static let capacity = flushSize + 4096
@@ -121,13 +132,25 @@ package struct JSONStreamWriter: ~Copyable {
 
   private mutating func open() {
     put(0x0A)
+    let level = indent
     indent += 1
-    outer.append(firstInContainer)
+    if level < Self.outerBitLevels {
+      let bit: UInt64 = 1 &<< UInt64(truncatingIfNeeded: level)
+      outerBits = firstInContainer ? outerBits | bit : outerBits & ~bit
+    } else {
+      outerDeep.append(firstInContainer)
+    }
     firstInContainer = true
   }
 
   private mutating func close() {
-    firstInContainer = outer.removeLast()
+    let level = indent - 1
+    precondition(level >= 0, "a container closed that was not open")
+    if level < Self.outerBitLevels {
+      firstInContainer = outerBits &>> UInt64(truncatingIfNeeded: level) & 1 != 0
+    } else {
+      firstInContainer = outerDeep.removeLast()
+    }
     put(0x0A)
     indent -= 1
     writeIndent()
@@ -149,16 +172,19 @@ package struct JSONStreamWriter: ~Copyable {
   /// bookkeeping, for some twenty bytes (docs/architecture.md "JSON, fast and streamed"). They
   /// then fit just as well piece by piece, so the sink is handed the same bytes at the same points
   /// either way; otherwise they are written piece by piece.
+  ///
+  /// It is inlined (`@inline(__always)`) so that the key's length is a constant where it is
+  /// called and its bytes are copied by a few stores, not by a `memcpy` call (a key of some
+  /// twenty bytes cost about 100 instructions, a third of them the calls to `memcpy` and, for the
+  /// spaces, `memset`); the piecewise path is out of line (`keyPieces`).
+  @inline(__always)
   package mutating func key(_ key: StaticString) {
     let length = key.utf8CodeUnitCount
     let spaces = indent &* 2
     guard spaces >= 0, spaces <= Self.maxStoredSpaces, length <= Self.maxStoredSpaces,
       count &+ spaces &+ length &+ Self.storeSlack <= Self.capacity
     else {
-      separate()
-      put(0x22)
-      put(key)
-      put("\" : ")
+      keyPieces(key)
       return
     }
     var at = storeSeparation(spaces)
@@ -170,20 +196,39 @@ package struct JSONStreamWriter: ~Copyable {
     count = base.distance(to: at) &+ 4
   }
 
+  /// `key(_:)` piece by piece, each piece with its capacity check.
+  @inline(never)
+  private mutating func keyPieces(_ key: StaticString) {
+    separate()
+    put(0x22)
+    put(key)
+    put("\" : ")
+  }
+
   /// The longest indentation and key stored whole by `key(_:)` and `writeIndent`.
   private static let maxStoredSpaces = 256
   /// Room past what `key(_:)` and `writeIndent` store: the separator, the quotes and `" : ` (7
-  /// bytes) and the last word of spaces, which may run up to 7 bytes past the indentation.
-  private static let storeSlack = 16
+  /// bytes) and the spaces' words, which may run up to 32 bytes past the indentation's start
+  /// (`storeSpaces`).
+  private static let storeSlack = 48
 
-  /// `n` spaces (0 to `maxStoredSpaces`) at `at`, eight at a time; the last word may write up to
-  /// seven bytes past them, which the caller has room for and overwrites or leaves unwritten.
+  /// `n` spaces (0 to `maxStoredSpaces`) at `at`: the first 32 bytes as four words whatever `n`
+  /// is, the rest eight at a time; the words may write up to 32 bytes past the spaces, which
+  /// the caller has room for and overwrites or leaves unwritten. A loop from the first word was
+  /// compiled into a `memset` call, about 20 instructions for the few spaces of a member's
+  /// indentation (docs/architecture.md "JSON, fast and streamed").
   @inline(__always)
   private static func storeSpaces(_ at: UnsafeMutablePointer<UInt8>, _ n: Int) {
     let raw = UnsafeMutableRawPointer(at)
-    var k = 0
+    let word: UInt64 = 0x2020_2020_2020_2020
+    raw.storeBytes(of: word, toByteOffset: 0, as: UInt64.self)
+    raw.storeBytes(of: word, toByteOffset: 8, as: UInt64.self)
+    raw.storeBytes(of: word, toByteOffset: 16, as: UInt64.self)
+    raw.storeBytes(of: word, toByteOffset: 24, as: UInt64.self)
+    guard n > 32 else { return }
+    var k = 32
     while k < n {
-      raw.storeBytes(of: 0x2020_2020_2020_2020 as UInt64, toByteOffset: k, as: UInt64.self)
+      raw.storeBytes(of: word, toByteOffset: k, as: UInt64.self)
       k &+= 8
     }
   }
@@ -301,14 +346,58 @@ package struct JSONStreamWriter: ~Copyable {
       memoizedTime(date)
       return
     }
+    let total = Int(seconds)
+    // The quoted text is 22 bytes; with room for them (and the day's word of 16 bytes) it is
+    // stored in place, else copied from a scratch text as before, so the sink is handed the same
+    // bytes at the same points either way.
+    guard count &+ 24 <= Self.capacity else {
+      var text: (UInt64, UInt64, UInt64) = (0, 0, 0)
+      withUnsafeMutableBytes(of: &text) { scratch in
+        ReportTime.writeWholeSecond(total, into: scratch)
+        put(0x22)
+        put(UnsafeRawBufferPointer(rebasing: scratch[0..<20]))
+        put(0x22)
+      }
+      flushIfFull()
+      return
+    }
+    let days = total / 86_400
+    if days != lastDay { rememberDay(days) }
+    let at = UnsafeMutableRawPointer(base + count)
+    // `"yyyy-MM-ddT`, then `HH:mm:ssZ"`.
+    at.storeBytes(of: lastDayText.0, toByteOffset: 0, as: UInt64.self)
+    at.storeBytes(of: lastDayText.1, toByteOffset: 8, as: UInt64.self)
+    let second = total &- days &* 86_400
+    Self.storeTwoDigits(at + 12, second / 3600)
+    at.storeBytes(of: 0x3A, toByteOffset: 14, as: UInt8.self)
+    Self.storeTwoDigits(at + 15, second / 60 % 60)
+    at.storeBytes(of: 0x3A, toByteOffset: 17, as: UInt8.self)
+    Self.storeTwoDigits(at + 18, second % 60)
+    at.storeBytes(of: UInt16(0x225A).littleEndian, toByteOffset: 20, as: UInt16.self)
+    count &+= 22
+    flushIfFull()
+  }
+
+  /// `value` (0 to 99) as two decimal digits at `at`.
+  @inline(__always)
+  private static func storeTwoDigits(_ at: UnsafeMutableRawPointer, _ value: Int) {
+    at.storeBytes(of: 0x30 &+ UInt8(truncatingIfNeeded: value / 10), as: UInt8.self)
+    at.storeBytes(of: 0x30 &+ UInt8(truncatingIfNeeded: value % 10), toByteOffset: 1, as: UInt8.self)
+  }
+
+  /// Keeps `"yyyy-MM-ddT` of the day `days` (from 1970, to 9999) in `lastDayText`, in the order
+  /// of its bytes, as `ReportTime.writeWholeSecond` writes it: a report's times fall on a few
+  /// days, so the date is worked out when the day changes, not for every time (the day count's
+  /// conversion and fourteen digits cost about 440 instructions a time; docs/architecture.md
+  /// "JSON, fast and streamed").
+  private mutating func rememberDay(_ days: Int) {
     var text: (UInt64, UInt64, UInt64) = (0, 0, 0)
     withUnsafeMutableBytes(of: &text) { scratch in
-      ReportTime.writeWholeSecond(Int(seconds), into: scratch)
-      put(0x22)
-      put(UnsafeRawBufferPointer(rebasing: scratch[0..<20]))
-      put(0x22)
+      ReportTime.writeWholeSecond(days &* 86_400, into: UnsafeMutableRawBufferPointer(rebasing: scratch[1...]))
+      scratch[0] = 0x22
     }
-    flushIfFull()
+    lastDay = days
+    lastDayText = (text.0, text.1)
   }
 
   /// `string(ReportTime.iso(date))`, the text kept by the date's bits in a slot of
@@ -342,59 +431,198 @@ package struct JSONStreamWriter: ~Copyable {
     for (i, b) in utf8.enumerated() { timeTexts[at + 1 + i] = b }
   }
 
-  /// The bytes of `text` with `"`, `\` and control bytes escaped, runs that need none copied whole.
-  /// The run is found eight bytes at a time: a word is skipped whole when none of its bytes is
-  /// below 0x20, `"` or `\` (the "has a byte less than n" and "has a zero byte" word tests of
-  /// S. E. Anderson's Bit Twiddling Hacks, https://graphics.stanford.edu/~seander/bithacks.html,
-  /// exact as a yes/no answer for a whole word). In a word that has one, the lowest flag is
-  /// exact (a false flag needs a borrow from a true one below it), so the writer jumps straight
-  /// to that byte; it read the word byte by byte up to it, testing the word again at each byte.
+  /// The bytes of `text` with `"`, `\` and control bytes escaped. The text's bytes are read in
+  /// place (`utf8.withContiguousStorageIfAvailable`: a copy of the string and `withUTF8` cost a
+  /// retain and a release a string) and, when they fit, stored straight into the buffer as they
+  /// are tested (`escapedInPlace`); otherwise, or from the point where the rest may no longer fit,
+  /// `escapedPieces` writes them as runs (docs/architecture.md "JSON, fast and streamed").
   /// `JSONModelWriterTests` compares it with `JSONEncoder` on seeded random strings,
-  /// `EscapeJumpTests` with the byte-by-byte read.
+  /// `EscapeJumpTests` with the byte-by-byte read and `InPlaceWriterTests` with the run writer it
+  /// replaced.
   private mutating func escaped(_ text: String) {
-    var text = text
-    text.withUTF8 { bytes in
-      guard let from = bytes.baseAddress else { return }
-      let end = bytes.count
-      var mark = 0
-      var i = 0
-      while i < end {
-        if i &+ 8 <= end {
-          let flags = Self.escapeFlags(UInt64(littleEndian: UnsafeRawPointer(from + i).loadUnaligned(as: UInt64.self)))
-          if flags == 0 {
-            i &+= 8
-            continue
-          }
-          // Byte k of a little-endian word is bits 8k..<8k+8, its flag bit 8k+7.
-          i &+= flags.trailingZeroBitCount &>> 3
-        } else if Self.lastBytesClean(from, end) {
-          // Fewer than eight bytes are left and none needs an escape: the last eight bytes
-          // (or all of a shorter text, padded with spaces) hold them and are clean.
-          i = end
-          break
-        }
-        let b = from[i]
-        if b < 0x20 || b == 0x22 || b == 0x5C {
-          put(UnsafeRawBufferPointer(start: from + mark, count: i &- mark))
-          put(0x5C)
-          switch b {
-          case 0x22, 0x5C: put(b)
-          case 0x08: put(0x62)
-          case 0x0C: put(0x66)
-          case 0x0A: put(0x6E)
-          case 0x0D: put(0x72)
-          case 0x09: put(0x74)
-          default:
-            put("u00")
-            put(Self.hexDigit(b >> 4))
-            put(Self.hexDigit(b & 0x0F))
-          }
-          mark = i &+ 1
-        }
-        i &+= 1
-      }
-      put(UnsafeRawBufferPointer(start: from + mark, count: end &- mark))
+    let done: Void? = text.utf8.withContiguousStorageIfAvailable { escapedBytes($0) }
+    if done == nil {
+      var text = text
+      text.withUTF8 { escapedBytes($0) }
     }
+  }
+
+  @inline(__always)
+  private mutating func escapedBytes(_ bytes: UnsafeBufferPointer<UInt8>) {
+    guard let from = bytes.baseAddress else { return }
+    let end = bytes.count
+    if end <= Self.capacity &- count &- Self.wordRoom {
+      escapedInPlace(from, end)
+    } else {
+      escapedPieces(from, end, from: 0)
+    }
+  }
+
+  /// Room past the bytes `escapedInPlace` writes: it stores whole words, the last one up to
+  /// eight bytes past the text's end.
+  private static let wordRoom = 8
+
+  /// The escape of `from[0..<end]` stored at `base + count`, a word at a time: each word is
+  /// stored and then tested (`escapeFlags`); a clean word is kept whole, and in a word with a
+  /// byte to escape the bytes before it are kept and the escape written over the rest. The
+  /// caller checked that the text and `wordRoom` fit; before each escape the writer checks that
+  /// the escape, the rest of the text and `wordRoom` still fit, and hands the rest to
+  /// `escapedPieces` when they may not. So it writes exactly where `escapedPieces` would have
+  /// written without handing anything to the sink, and the sink is handed the same bytes at the
+  /// same points: the run writer copied each clean run with a `memcpy` call and put every escape
+  /// byte with its own capacity check (about 180 instructions a string on 1,000 describes).
+  /// The last fewer than eight bytes are read as one word padded with spaces (nothing to escape
+  /// there): from the text's last eight bytes when it has eight, else in pieces of four, two and
+  /// one, never past the text's end.
+  private mutating func escapedInPlace(_ from: UnsafePointer<UInt8>, _ end: Int) {
+    var out = UnsafeMutableRawPointer(base + count)
+    let limit = UnsafeMutableRawPointer(base + Self.capacity)
+    var i = 0
+    while i < end {
+      let left = end &- i
+      if left >= 16 {
+        // Sixteen bytes tested at once, as vectors: a clean run of text costs about half the
+        // instructions of two word tests. A block with a byte to escape is read as words below.
+        let block = UnsafeRawPointer(from + i).loadUnaligned(as: SIMD16<UInt8>.self)
+        let flagged =
+          (block .< SIMD16<UInt8>(repeating: 0x20)) .| (block .== SIMD16<UInt8>(repeating: 0x22))
+          .| (block .== SIMD16<UInt8>(repeating: 0x5C))
+        if !any(flagged) {
+          out.storeBytes(of: block, as: SIMD16<UInt8>.self)
+          i &+= 16
+          out += 16
+          continue
+        }
+      }
+      let word: UInt64
+      let step: Int
+      if left >= 8 {
+        word = UInt64(littleEndian: UnsafeRawPointer(from + i).loadUnaligned(as: UInt64.self))
+        step = 8
+      } else {
+        word = Self.lastWord(from, i, end)
+        step = left
+      }
+      out.storeBytes(of: word.littleEndian, as: UInt64.self)
+      let flags = Self.escapeFlags(word)
+      if flags == 0 {
+        i &+= step
+        out += step
+        continue
+      }
+      // Byte k of a little-endian word is bits 8k..<8k+8, its flag bit 8k+7; the lowest flag is
+      // exact, and the padding (spaces) is never flagged, so the byte is within the text.
+      let k = flags.trailingZeroBitCount &>> 3
+      i &+= k
+      out += k
+      // An escape is at most six bytes; the rest of the text after it and a word's overrun must
+      // fit too, or the rest is written as runs.
+      guard out.distance(to: limit) >= 6 &+ (end &- i &- 1) &+ Self.wordRoom else {
+        count = base.distance(to: out.assumingMemoryBound(to: UInt8.self))
+        escapedPieces(from, end, from: i)
+        return
+      }
+      let b = from[i]
+      switch b {
+      case 0x22, 0x5C: out.storeBytes(of: (UInt16(b) << 8 | 0x5C).littleEndian, as: UInt16.self)
+      case 0x08: out.storeBytes(of: UInt16(0x625C).littleEndian, as: UInt16.self)
+      case 0x0C: out.storeBytes(of: UInt16(0x665C).littleEndian, as: UInt16.self)
+      case 0x0A: out.storeBytes(of: UInt16(0x6E5C).littleEndian, as: UInt16.self)
+      case 0x0D: out.storeBytes(of: UInt16(0x725C).littleEndian, as: UInt16.self)
+      case 0x09: out.storeBytes(of: UInt16(0x745C).littleEndian, as: UInt16.self)
+      default:
+        // `\u00` and two lowercase hex digits.
+        out.storeBytes(of: UInt32(0x3030_755C).littleEndian, as: UInt32.self)
+        out.storeBytes(of: Self.hexDigit(b >> 4), toByteOffset: 4, as: UInt8.self)
+        out.storeBytes(of: Self.hexDigit(b & 0x0F), toByteOffset: 5, as: UInt8.self)
+        out += 4
+      }
+      out += 2
+      i &+= 1
+    }
+    count = base.distance(to: out.assumingMemoryBound(to: UInt8.self))
+  }
+
+  /// The bytes `from[i..<end]` (fewer than eight) as the low bytes of a little-endian word, the
+  /// bytes above them spaces; read from the text's last eight bytes when it has eight, else in
+  /// pieces of four, two and one, never past `end`. The shifts are by 8 to 56 bits (1 to 7
+  /// bytes), so the masking shifts (`&<<`, `&>>`) are the plain ones.
+  @inline(__always)
+  private static func lastWord(_ from: UnsafePointer<UInt8>, _ i: Int, _ end: Int) -> UInt64 {
+    let left = end &- i
+    let spaces: UInt64 = 0x2020_2020_2020_2020
+    let kept: UInt64 = ~(~0 &<< UInt64(truncatingIfNeeded: left &* 8))
+    if end >= 8 {
+      let last = UInt64(littleEndian: UnsafeRawPointer(from + (end &- 8)).loadUnaligned(as: UInt64.self))
+      return last &>> UInt64(truncatingIfNeeded: (8 &- left) &* 8) | spaces & ~kept
+    }
+    var word: UInt64 = 0
+    var shift: UInt64 = 0
+    var at = UnsafeRawPointer(from + i)
+    if left & 4 != 0 {
+      word = UInt64(UInt32(littleEndian: at.loadUnaligned(as: UInt32.self)))
+      at += 4
+      shift = 32
+    }
+    if left & 2 != 0 {
+      word |= UInt64(UInt16(littleEndian: at.loadUnaligned(as: UInt16.self))) &<< shift
+      at += 2
+      shift &+= 16
+    }
+    if left & 1 != 0 {
+      word |= UInt64(at.load(as: UInt8.self)) &<< shift
+    }
+    return word | spaces & ~kept
+  }
+
+  /// The escape of `from[start..<end]` written as runs through `put`, as the writer wrote every
+  /// text before `escapedInPlace`: a text longer than the room left in the buffer, or the rest
+  /// of one from where it may no longer fit. The run is found eight bytes at a time: a word is
+  /// skipped whole when none of its bytes is below 0x20, `"` or `\` (the "has a byte less than
+  /// n" and "has a zero byte" word tests of S. E. Anderson's Bit Twiddling Hacks,
+  /// https://graphics.stanford.edu/~seander/bithacks.html, exact as a yes/no answer for a whole
+  /// word). In a word that has one, the lowest flag is exact (a false flag needs a borrow from a
+  /// true one below it), so the writer jumps straight to that byte.
+  @inline(never)
+  private mutating func escapedPieces(_ from: UnsafePointer<UInt8>, _ end: Int, from start: Int) {
+    var mark = start
+    var i = start
+    while i < end {
+      if i &+ 8 <= end {
+        let flags = Self.escapeFlags(UInt64(littleEndian: UnsafeRawPointer(from + i).loadUnaligned(as: UInt64.self)))
+        if flags == 0 {
+          i &+= 8
+          continue
+        }
+        // Byte k of a little-endian word is bits 8k..<8k+8, its flag bit 8k+7.
+        i &+= flags.trailingZeroBitCount &>> 3
+      } else if Self.lastBytesClean(from, end) {
+        // Fewer than eight bytes are left and none needs an escape: the last eight bytes
+        // (or all of a shorter text, padded with spaces) hold them and are clean.
+        i = end
+        break
+      }
+      let b = from[i]
+      if b < 0x20 || b == 0x22 || b == 0x5C {
+        put(UnsafeRawBufferPointer(start: from + mark, count: i &- mark))
+        put(0x5C)
+        switch b {
+        case 0x22, 0x5C: put(b)
+        case 0x08: put(0x62)
+        case 0x0C: put(0x66)
+        case 0x0A: put(0x6E)
+        case 0x0D: put(0x72)
+        case 0x09: put(0x74)
+        default:
+          put("u00")
+          put(Self.hexDigit(b >> 4))
+          put(Self.hexDigit(b & 0x0F))
+        }
+        mark = i &+ 1
+      }
+      i &+= 1
+    }
+    put(UnsafeRawBufferPointer(start: from + mark, count: end &- mark))
   }
 
   /// Whether none of the last eight bytes of `from[0..<end]` (all of them, when fewer) needs an escape.
@@ -436,6 +664,31 @@ package struct JSONStreamWriter: ~Copyable {
       text.withUTF8 { put(UnsafeRawBufferPointer($0)) }
       return
     }
+    // With room for a sign and 19 digits, they are stored in place, the digits from the last
+    // (their number counted first); a copy from a scratch buffer was a `memcpy` call a number
+    // (docs/architecture.md "JSON, fast and streamed").
+    if count &+ 20 <= Self.capacity {
+      var at = base + count
+      if v < 0 {
+        at[0] = 0x2D
+        at += 1
+      }
+      var magnitude = v.magnitude
+      var digits = 1
+      var power: UInt64 = 10
+      while digits < 19, magnitude >= power {
+        digits &+= 1
+        power &*= 10
+      }
+      var k = digits
+      repeat {
+        k &-= 1
+        at[k] = 0x30 &+ UInt8(truncatingIfNeeded: magnitude % 10)
+        magnitude /= 10
+      } while k > 0
+      count = base.distance(to: at) &+ digits
+      return
+    }
     if v < 0 { put(0x2D) }
     var magnitude = v.magnitude
     var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
@@ -454,11 +707,15 @@ package struct JSONStreamWriter: ~Copyable {
     put(value ? "true" : "false")
   }
 
+  /// The elements are read in place, through the array's buffer: `for s in list` retained and
+  /// released each one.
   package mutating func strings(_ list: [String]) {
     beginArray()
-    for s in list {
-      element()
-      string(s)
+    list.withUnsafeBufferPointer { texts in
+      for i in texts.indices {
+        element()
+        string(texts[i])
+      }
     }
     endArray()
   }
@@ -472,12 +729,23 @@ package struct JSONStreamWriter: ~Copyable {
     endArray()
   }
 
-  /// A `[String: String]` as an object, keys sorted.
+  /// A `[String: String]` as an object, keys sorted by their bytes. The pairs are sorted as they
+  /// are, not the keys and each value looked up again (a hash of the key and a probe, about 300
+  /// instructions a pair for a container's limits and requests on 1,000 describes): a
+  /// dictionary's keys are distinct under `==`, so no two have the same bytes, and the order of
+  /// the pairs is the order of the keys (docs/architecture.md "JSON, fast and streamed");
+  /// `InPlaceWriterTests` holds it to the look-ups.
   package mutating func stringMap(_ map: [String: String]) {
     beginObject()
-    for k in Self.sortedKeys(map) {
-      key(text: k)
-      string(map[k] ?? "")
+    if map.count == 1, let only = map.first {
+      key(text: only.key)
+      string(only.value)
+    } else if map.count > 1 {
+      let pairs = map.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+      for i in pairs.indices {
+        key(text: pairs[i].key)
+        string(pairs[i].value)
+      }
     }
     endObject()
   }
