@@ -32,6 +32,11 @@ package struct PodProbes: Sendable {
   package private(set) var kills: [(event: MergedEvent, probe: String?)] = []
   /// The pod's probe lines, in the pod's log order.
   package private(set) var lines: [Line] = []
+  /// The probe kinds an entry above is about (`Self.bit`): an `Unhealthy` event's kind, a kill's
+  /// `probe` capture that is a kind's raw value, a line's `probe` capture that is a kind's
+  /// `ProbeFailures.probeType`. No other entry is ever selected for a kind (`failures`, `kills`,
+  /// `lines` ask exactly these), so a kind without its bit has no failure (`mayHaveFailed`).
+  private var kinds: UInt8 = 0
 
   /// The pod's probe events and lines. `pod` is the pod the rules read (`preparedForRules`).
   /// Borrowed: an initialiser takes its arguments owned unless told otherwise, so a caller that
@@ -43,17 +48,45 @@ package struct PodProbes: Sendable {
       if PodHistory.same(reason, "Unhealthy") {
         if let message = ProbeFailureMessage(patternID: event.patternID, captures: event.captures) {
           unhealthy.append((event, message))
+          kinds |= Self.bit(message.kind)
         }
       } else if PodHistory.same(reason, "Killing"), event.patternID == Self.killingPattern {
-        kills.append((event, event.capture("probe")))
+        let probe = event.capture("probe")
+        kills.append((event, probe))
+        if let probe, let kind = ProbeSpec.Kind(rawValue: probe) { kinds |= Self.bit(kind) }
       }
     }
     for log in pod.logs {
       guard let id = log.patternID else { continue }
       guard let failed = ProbeFailures.isFailed(patternID: id) else { continue }
-      lines.append(Line(log: log, failed: failed, captures: log.captures))
+      let line = Line(log: log, failed: failed, captures: log.captures)
+      if let probe = line.capture("probe") {
+        switch probe {
+        case ProbeFailures.probeType(.liveness): kinds |= Self.bit(.liveness)
+        case ProbeFailures.probeType(.readiness): kinds |= Self.bit(.readiness)
+        case ProbeFailures.probeType(.startup): kinds |= Self.bit(.startup)
+        default: break
+        }
+      }
+      lines.append(line)
     }
   }
+
+  private static func bit(_ kind: ProbeSpec.Kind) -> UInt8 {
+    switch kind {
+    case .liveness: 1
+    case .readiness: 2
+    case .startup: 4
+    }
+  }
+
+  /// False when no event or line of the pod is about a `kind` probe, so that `failures`, `kills`
+  /// and `lines` are empty for it whatever the container: the cheapest decisive question, asked
+  /// before a probe rule copies each container to ask them. On the 8 MiB EventList most pods have
+  /// no probe event, or one of another kind, and the three probe rules asked for every container
+  /// (docs/architecture.md "Diagnosis: read a pod once"; `PodProbesTests` holds it to the three
+  /// answers).
+  package func mayHaveFailed(_ kind: ProbeSpec.Kind) -> Bool { kinds & Self.bit(kind) != 0 }
 
   /// The event pattern of a probe kill (patterns/event-messages.json).
   static let killingPattern = "event.probe-killing"

@@ -63,6 +63,14 @@ extension PodHistory {
     return known.filter { roles.includes($0.role) }
   }
 
+  /// True when no snapshot lists the pod's containers (an EventList's pods, a kubelet log's):
+  /// its known containers are then the names its events and lines give, each
+  /// `ContainerSnapshot(name:role:)`, which shows no state, last state, restart count or
+  /// terminated reason (`computedKnownContainers`). A rule that needs one of those to say anything
+  /// answers from this, before it copies every container to look (`BareContainerTests` holds
+  /// the containers to it, and the rules' old loops to their answers).
+  package var containersShowNoRuns: Bool { latest.containers.isEmpty }
+
   /// The snapshot's containers, else the containers named by events and logs.
   private var knownContainers: [ContainerSnapshot] { queries.containers ?? computedKnownContainers }
 

@@ -37,9 +37,9 @@ package struct ProbeFailures: Sendable {
   package init?(
     _ kind: ProbeSpec.Kind, container: borrowing ContainerSnapshot, in pod: borrowing PodHistory, probes: PodProbes
   ) {
-    // A pod with no probe event and no probe line (most pods of an EventList or of describes)
-    // has no failure of any probe: each list below would be empty.
-    if probes.unhealthy.isEmpty && probes.kills.isEmpty && probes.lines.isEmpty { return nil }
+    // A pod with no probe event and no probe line of this kind (most pods of an EventList or of
+    // describes) has no failure of it: each list below would be empty (`PodProbes.mayHaveFailed`).
+    guard probes.mayHaveFailed(kind) else { return nil }
     let failed = probes.failures(kind, container: container.name, in: pod)
     let kills = probes.kills(kind, container: container.name, in: pod)
     // Recognised once in Ingest: the structured `"Probe failed"` line and the unstructured

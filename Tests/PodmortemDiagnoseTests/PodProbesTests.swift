@@ -17,6 +17,7 @@ import Testing
   private static let names = ["web", "init-db", "wéb", "", ContainerSnapshot.unknownName]
   private static let probeValues: [String?] = [
     nil, "Liveness", "Readiness", "Startup", "liveness", "readiness", "startup", "", "Lívéness", "LIVENESS",
+    "Live\u{0301}ness", "\u{212A}", "\u{130}", "Liveness\u{0}", "startup\r", "\tReadiness",
   ]
   private static let logPatterns: [String?] = [
     nil, "kubelet.probe-failed", "kubelet.probe-failed-legacy", "kubelet.probe-errored",
@@ -100,7 +101,7 @@ import Testing
 
   @Test func answersAsThePodsFilters() {
     var rng = SplitMix64(seed: 16)
-    var selected = (events: 0, kills: 0, lines: 0)
+    var selected = (events: 0, kills: 0, lines: 0, skipped: 0, decided: 0)
     for _ in 0..<4_000 {
       let pod = Self.pod(&rng)
       let probes = PodProbes(pod)
@@ -117,6 +118,16 @@ import Testing
           #expect(pod.probeKills(kind, container: name) == kills)
           selected.kills += kills.count
           let both = probes.lines(probeType: probeType, container: name)
+          // `mayHaveFailed` is decisive: without it, every list a probe finding reads is empty,
+          // so `ProbeFailures` (and a probe rule, for every container) answers nil as it did
+          // after reading them.
+          if !probes.mayHaveFailed(kind) {
+            #expect(new.isEmpty && kills.isEmpty && both.failed.isEmpty && both.errored.isEmpty)
+            #expect(ProbeFailures(kind, container: ContainerSnapshot(name: name), in: pod, probes: probes) == nil)
+            if !probes.unhealthy.isEmpty || !probes.kills.isEmpty || !probes.lines.isEmpty { selected.skipped += 1 }
+          } else if !new.isEmpty || !kills.isEmpty || !both.failed.isEmpty || !both.errored.isEmpty {
+            selected.decided += 1
+          }
           for failed in [true, false] {
             let patterns = failed ? ProbeFailures.failedPatterns : ProbeFailures.erroredPatterns
             let before = Self.filtered(pod, patterns: patterns, probeType: probeType, container: name)
@@ -132,6 +143,8 @@ import Testing
     }
     // The draws reach every kind of answer, not only empty ones.
     #expect(selected.events > 500 && selected.kills > 100 && selected.lines > 500)
+    // Pods with probe entries of other kinds only are skipped, and pods with some are asked.
+    #expect(selected.skipped > 500 && selected.decided > 500)
   }
 
   /// `ProbeFailures.isFailed(patternID:)` answers as the two pattern sets it stands for: their

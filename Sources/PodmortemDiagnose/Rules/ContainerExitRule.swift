@@ -46,7 +46,10 @@ package struct ContainerExitRule: DiagnosisRule {
   static let goPanic = "container.go-panic"
 
   private static func exits(_ pod: PodHistory) -> [Finding] {
-    pod.containers([.container]).compactMap { container in
+    // Containers known by name alone show neither an exit nor a restart count: each would
+    // answer nil below (`PodHistory.containersShowNoRuns`).
+    if pod.containersShowNoRuns { return [] }
+    return pod.containers([.container]).compactMap { container in
       guard let last = container.lastTermination else { return Self.restartsOnly(container, pod: pod) }
       guard last.exitCode != 0, last.reason != "OOMKilled", last.reason != Self.statusUnknown else { return nil }
       if pod.isTerminating, [137, 143].contains(last.exitCode) { return nil }
@@ -80,6 +83,8 @@ fileprivate extension ContainerExitRule {
   /// (https://pkg.go.dev/builtin#panic, https://go.dev/ref/spec#Handling_panics).
   static func panics(_ pod: PodHistory) -> [Finding] {
     let lines = pod.logs.filter { $0.patternID == goPanic }
+    // No panic line (most pods): no group below, so no container list to copy and no set.
+    if lines.isEmpty { return [] }
     let shown = Set(pod.containers().filter { $0.lastTermination != nil }.map(\.name))
     return Dictionary(grouping: lines, by: { $0.container ?? ContainerSnapshot.unknownName }).sorted { $0.key < $1.key }
       .compactMap { name, panics in

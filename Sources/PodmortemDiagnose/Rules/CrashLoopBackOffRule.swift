@@ -34,6 +34,10 @@ package struct CrashLoopBackOffRule: DiagnosisRule {
 
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
     let backOffs = pod.events.filter { $0.patternID == "event.backoff-restarting" }
+    // Containers known by name alone are not waiting, have not exited, and without a back-off
+    // event have none of their own: no container passes the guard below
+    // (`PodHistory.containersShowNoRuns`).
+    if backOffs.isEmpty && pod.containersShowNoRuns { return [] }
     return pod.containers([.container, .initContainer]).compactMap { container in
       let events = pod.events("BackOff", container: container.name).filter { backOffs.contains($0) }
       guard

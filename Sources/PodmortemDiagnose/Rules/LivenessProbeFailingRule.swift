@@ -33,7 +33,10 @@ package struct LivenessProbeFailingRule: DiagnosisRule {
   }
 
   package func diagnose(_ pod: PodHistory, probes: PodProbes, in state: CorrelatedState) -> [Finding] {
-    pod.containers([.container, .initContainer]).compactMap { container in
+    // No liveness probe event or line: `ProbeFailures` is nil for every container, so none is
+    // copied to ask it (docs/architecture.md "Diagnosis: read a pod once").
+    guard probes.mayHaveFailed(.liveness) else { return [] }
+    return pod.containers([.container, .initContainer]).compactMap { container in
       guard let failures = ProbeFailures(.liveness, container: container, in: pod, probes: probes) else { return nil }
       return finding(failures, pod: pod)
     }

@@ -24,6 +24,9 @@ package struct OOMKilledRule: DiagnosisRule {
   package init() {}
 
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
+    // Containers known by name alone have no termination and no terminated reason: neither loop
+    // below finds one (`PodHistory.containersShowNoRuns`).
+    if pod.containersShowNoRuns { return Self.fromStatusColumn(pod).map { [$0] } ?? [] }
     let found = perContainer(pod)
     if !found.isEmpty { return found }
     let cut = pod.containers([.container, .initContainer]).filter {

@@ -32,7 +32,10 @@ package struct ReadinessProbeFailingRule: DiagnosisRule {
   }
 
   package func diagnose(_ pod: PodHistory, probes: PodProbes, in state: CorrelatedState) -> [Finding] {
-    pod.containers([.container, .initContainer]).compactMap { container in
+    // No readiness probe event or line: `ProbeFailures` is nil for every container, so none is
+    // copied to ask it (docs/architecture.md "Diagnosis: read a pod once").
+    guard probes.mayHaveFailed(.readiness) else { return [] }
+    return pod.containers([.container, .initContainer]).compactMap { container in
       guard let f = ProbeFailures(.readiness, container: container, in: pod, probes: probes) else { return nil }
       let ready = container.ready == true
       let restarts = container.restartCount ?? 0

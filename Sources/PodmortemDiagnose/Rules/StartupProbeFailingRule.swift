@@ -30,7 +30,10 @@ package struct StartupProbeFailingRule: DiagnosisRule {
   }
 
   package func diagnose(_ pod: PodHistory, probes: PodProbes, in state: CorrelatedState) -> [Finding] {
-    pod.containers([.container, .initContainer]).compactMap { container in
+    // No startup probe event or line: `ProbeFailures` is nil for every container, so none is
+    // copied to ask it (docs/architecture.md "Diagnosis: read a pod once").
+    guard probes.mayHaveFailed(.startup) else { return [] }
+    return pod.containers([.container, .initContainer]).compactMap { container in
       guard let f = ProbeFailures(.startup, container: container, in: pod, probes: probes) else { return nil }
       let kills = f.kills.totalCount
       let restarts = container.restartCount ?? 0

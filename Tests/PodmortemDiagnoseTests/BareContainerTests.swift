@@ -1,0 +1,123 @@
+import PodmortemCorrelate
+import PodmortemModel
+import PodmortemTestSupport
+import Testing
+
+@testable import PodmortemDiagnose
+
+/// A pod whose snapshot lists no containers (an EventList's, a kubelet log's) knows its containers
+/// by the names its events and lines give, and they show no run: `OOMKilledRule`,
+/// `ContainerExitRule` and `CrashLoopBackOffRule` answer such a pod before copying its containers
+/// (`PodHistory.containersShowNoRuns`, issue 16). The reference is each rule's own loop, kept as it
+/// was: the same pod with the same containers listed in its snapshot, so that the shortcut does
+/// not apply and the loops run over the very containers the shortcut answers for. Seeded random
+/// pods with hostile names (non-ASCII, a Kelvin sign, a dotted capital I, combining accents, CR,
+/// NUL, tabs, empty, huge), back-off events, panic lines and status columns.
+@Suite struct BareContainerTests {
+
+  private static func pick<T>(_ values: [T], _ rng: inout SplitMix64) -> T { values[rng.below(values.count)] }
+
+  private static let names = [
+    "web", "init-db", "wéb", "we\u{301}b", "\u{212A}", "\u{130}", "a\r", "a\u{0}b", "\tc", "",
+    String(repeating: "x", count: 5_000), ContainerSnapshot.unknownName,
+  ]
+  private static let reasons = ["BackOff", "backOff", "Failed", "Killing", "Unhealthy", "Evicted", "BackOff\u{0}"]
+  private static let eventPatterns: [String?] = [
+    nil, "event.backoff-restarting", "event.backoff-pulling", "event.probe-killing", "event.other",
+  ]
+  private static let logPatterns: [String?] = [nil, "container.go-panic", "kubelet.probe-failed", "container.other"]
+  private static let statuses: [String?] = [nil, "OOMKilled", "Init:OOMKilled", "CrashLoopBackOff", "Running", ""]
+
+  private static func pod(_ rng: inout SplitMix64) -> PodHistory {
+    var snapshot = PodSnapshot(name: "app-0", namespace: "prod")
+    snapshot.displayStatus = pick(statuses, &rng)
+    if rng.next() % 4 == 0 { snapshot.reason = "Evicted" }
+    if rng.next() % 5 == 0 { snapshot.terminating = true }
+    var events: [MergedEvent] = []
+    for i in 0..<rng.below(6) {
+      let name = pick(names, &rng)
+      let path: String? = pick(
+        [nil, "spec.containers{\(name)}", "spec.initContainers{\(name)}", "spec.containers"], &rng)
+      var event = MergedEvent(
+        involved: ObjectRef(kind: "Pod", namespace: "prod", name: "app-0", fieldPath: path),
+        type: .warning, reason: pick(reasons, &rng), message: "m\(i) \(name)", count: 1 + rng.below(4),
+        evidence: [Evidence(ref: SourceRef(source: "e.txt", line: i + 1), text: "e\(i)")])
+      event.patternID = pick(eventPatterns, &rng)
+      if rng.next() % 2 == 0 { event.captures = [KeyValue("container", pick(names, &rng))] }
+      events.append(event)
+    }
+    var logs: [LogRecord] = []
+    for i in 0..<rng.below(5) {
+      let text = "panic: line \(i) \(pick(names, &rng))"
+      var log = LogRecord(
+        origin: rng.next() % 2 == 0 ? .container : .kubelet, message: text,
+        evidence: Evidence(ref: SourceRef(source: "c.log", line: i + 1), text: text))
+      log.patternID = pick(logPatterns, &rng)
+      log.container = rng.next() % 3 == 0 ? nil : pick(names, &rng)
+      if rng.next() % 2 == 0 { log.captures = [KeyValue("message", pick(names, &rng))] }
+      logs.append(log)
+    }
+    return PodHistory(
+      key: PodKey(namespace: "prod", name: "app-0"), snapshots: [snapshot], latest: snapshot, events: events,
+      logs: PodLogs(logs))
+  }
+
+  /// `pod` with its known containers listed in its snapshot: the same containers in the same
+  /// order, which the rules then read through their loops.
+  private static func listed(_ pod: PodHistory) -> PodHistory {
+    let known = pod.containers(.all)
+    var latest = pod.latest
+    latest.containers = known
+    var copy = pod
+    copy.latest = latest
+    copy.snapshots = [latest]
+    return copy
+  }
+
+  @Test func containersKnownByNameShowNoRun() {
+    var rng = SplitMix64(seed: 24_016)
+    var seen = 0
+    for _ in 0..<3_000 {
+      let raw = Self.pod(&rng)
+      for pod in [raw, raw.preparedForRules()] {
+        #expect(pod.containersShowNoRuns)
+        for container in pod.containers(.all) {
+          #expect(container.state == nil && container.lastState == nil && container.restartCount == nil)
+          #expect(container.terminatedReasonOnly == nil && container.lastTermination == nil)
+          #expect(container.waitingReason == nil && !container.isRunning)
+          seen += 1
+        }
+        let listed = Self.listed(pod)
+        #expect(listed.containers(.all) == pod.containers(.all))
+        #expect(!listed.containersShowNoRuns || pod.containers(.all).isEmpty)
+      }
+    }
+    #expect(seen > 2_000)
+  }
+
+  @Test func rulesAnswerAsTheirLoops() {
+    var rng = SplitMix64(seed: 16_024)
+    let state = CorrelatedState()
+    let rules: [any DiagnosisRule] = [OOMKilledRule(), ContainerExitRule(), CrashLoopBackOffRule()]
+    var found = [0, 0, 0]
+    var compared = 0
+    for _ in 0..<3_000 {
+      let raw = Self.pod(&rng)
+      let reference = Self.listed(raw)
+      guard !reference.containersShowNoRuns else { continue }
+      compared += 1
+      for pod in [raw, raw.preparedForRules()] {
+        for (r, rule) in rules.enumerated() {
+          let new = rule.diagnose(pod, in: state)
+          let old = rule.diagnose(reference.preparedForRules(), in: state)
+          #expect(new == old, "\(type(of: rule))")
+          found[r] += new.count
+        }
+      }
+    }
+    #expect(compared > 1_500)
+    // Each rule finds something on these pods (the status column, panic lines, back-off events),
+    // so the comparison is not of empty answers only.
+    #expect(found.allSatisfy { $0 > 50 }, "\(found)")
+  }
+}
