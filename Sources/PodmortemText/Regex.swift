@@ -308,17 +308,12 @@ package final class Regex: @unchecked Sendable {
       // The groups `named` reads, tested as it tests them.
       var pairs: [KeyValue] = []
       pairs.reserveCapacity(compiled.groupNames.count + extra.count)
-      // Each value from the scratch's table of the strings this group held last when its bytes
-      // are the same (`MatchScratch.capture`): a pod's name, UID or container recurs from line
-      // to line, and a string over 15 bytes is an allocation (docs/architecture.md "Speed of the
-      // kubelet-log path").
-      let places = compiled.groupNames.count
-      for (slot, (name, group)) in zip(compiled.groupNames, compiled.groupNumbers).enumerated()
-      where group <= captureCount {
+      for (name, group) in zip(compiled.groupNames, compiled.groupNumbers) where group <= captureCount {
         let start = ovector[2 * group]
         let end = ovector[2 * group + 1]
         guard group < setPairs, start != unset, end != unset, start <= end, end <= count else { continue }
-        pairs.append(KeyValue(name, scratch.capture(slot, of: places, base + start, end - start)))
+        pairs.append(
+          KeyValue(name, String(decoding: UnsafeBufferPointer(start: base + start, count: end - start), as: UTF8.self)))
       }
       pairs += extra
       return .pairs(pairs)
@@ -488,22 +483,6 @@ private final class MatchScratch {
   let matchData: OpaquePointer
   let context: OpaquePointer
   private(set) var jitStack: OpaquePointer?
-  /// Per named group, `recentPlaces` places, each the last capture string made there (by its
-  /// bytes' `UTF8Bytes.mixed`) or empty: made at the first capture that uses it. Only the match
-  /// that owns the scratch reads or writes it, so the runtime's exclusivity check (a
-  /// `swift_beginAccess` on every access) is left out, as `Regex.free` does.
-  @exclusivity(unchecked) private var recent: [String] = []
-  /// How many strings a group keeps: 16 places held 40,354 of the 59,865 captures of the
-  /// steady-state slice (4 places 28,495, 64 places 47,984; docs/architecture.md "Speed of the
-  /// kubelet-log path").
-  static let recentBits = 4
-  static let recentPlaces = 1 << recentBits
-  /// Only values of `shortestShared...longestShared` bytes are looked up and kept: a shorter one
-  /// is a small string, made without an allocation for about what the look-up costs, and a
-  /// longer one (an error message) rarely recurs; so a scratch holds at most
-  /// `recentPlaces × longestShared` bytes a group.
-  static let shortestShared = 16
-  static let longestShared = 128
 
   init?(code: OpaquePointer, limits: RegexLimits) {
     guard let matchData = pcre2_match_data_create_from_pattern_8(code, nil) else { return nil }
@@ -516,29 +495,6 @@ private final class MatchScratch {
     pcre2_set_heap_limit_8(context, limits.heapLimitKiB)
     self.matchData = matchData
     self.context = context
-  }
-
-  /// The string of the `count` bytes at `bytes`, named group `slot` of `places`: the string held
-  /// at its place when it has exactly these bytes, else `String(decoding:as:)` of them, which then
-  /// takes the place. A held string has these very bytes, which are then valid UTF-8, and decoding
-  /// valid UTF-8 gives a string of the same bytes, so the answer is the decoded string's, byte for
-  /// byte (compared by bytes, not `==`, which would take `é` precomposed for `e` and an accent).
-  func capture(_ slot: Int, of places: Int, _ bytes: UnsafePointer<UInt8>, _ count: Int) -> String {
-    let buffer = UnsafeBufferPointer(start: bytes, count: count)
-    guard count >= Self.shortestShared, count <= Self.longestShared, slot >= 0, slot < places else {
-      return String(decoding: buffer, as: UTF8.self)
-    }
-    if recent.isEmpty { recent = [String](repeating: "", count: places &* Self.recentPlaces) }
-    let mixed = UTF8Bytes.mixed(buffer)
-    let place = slot &* Self.recentPlaces &+ Int(truncatingIfNeeded: mixed >> UInt64(64 - Self.recentBits))
-    guard place < recent.count else { return String(decoding: buffer, as: UTF8.self) }
-    var held = recent[place]
-    if held.utf8.count == count, held.withUTF8({ $0.baseAddress.map { memcmp($0, bytes, count) == 0 } ?? false }) {
-      return held
-    }
-    held = String(decoding: buffer, as: UTF8.self)
-    recent[place] = held
-    return held
   }
 
   /// Assigns a JIT stack that can grow to `maximum` bytes; false when there already is one (so
