@@ -113,7 +113,11 @@ struct ShortMemo {
   /// What `text`, whose place is `slot` (`slot(_:)` of its bytes), filtered to, when a string of
   /// the same bytes is remembered. Bytes, not `==`: `==` is canonical equivalence, and an accent
   /// spelt the other way from the string held would come out in the held one's spelling, not its own.
-  func filtered(_ text: String, slot: Int) -> String? {
+  /// `mutating` though it changes nothing: called on the filter's stored memo, a non-mutating call
+  /// read the memo out of the class first, retaining and releasing both arrays (four calls, about
+  /// 80 instructions of every look-up); a mutating one reads the places where they lie
+  /// (docs/architecture.md "Secrets").
+  mutating func filtered(_ text: String, slot: Int) -> String? {
     guard let held = texts[slot], RecentVerdicts.sameBytes(held, text) else { return nil }
     return results[slot]
   }
@@ -149,7 +153,9 @@ struct LongMemo {
   private var results: [String] = []
 
   /// What `text` filtered to, when it is remembered in `slot` (`slot(_:)` of its bytes).
-  func filtered(_ text: inout String, slot: Int) -> String? {
+  /// `mutating` though it changes nothing, as `ShortMemo.filtered`: the places are read where they
+  /// lie, not from a copy of the memo that retains both arrays.
+  mutating func filtered(_ text: inout String, slot: Int) -> String? {
     guard !texts.isEmpty, let held = texts[slot], RecentVerdicts.sameBytes(held, &text) else { return nil }
     return results[slot]
   }
