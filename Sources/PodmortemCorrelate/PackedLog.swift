@@ -348,6 +348,7 @@ package struct PackedLog: Hashable, Sendable {
     // The three strings' bytes read where they are (`withUTF8` below), not through the mutating
     // `String.withUTF8` on a copy of each, a retain and a release apiece.
     let text = r.text
+    let message = r.message
     return PackedLog.withUTF8(r.evidence.text) { l in
       var w = Writer(buffer, line: l)
       var flags = originBits(r.origin)
@@ -362,22 +363,27 @@ package struct PackedLog: Hashable, Sendable {
       }
       if compact { w.putLine() } else { w.put(r.evidence.text) }
       if w.full { return nil }
-      let textCount = text.utf8.count
-      let lineEnd = PackedLog.withUTF8(text) { t in
-        t.count <= l.count && PackedLog.same(UnsafeBufferPointer(rebasing: l[(l.count - t.count)...]), t)
-      }
-      // Where the record's text begins in the line, when it is the line's end.
-      let textStart = lineEnd ? l.count - textCount : 0
-      if lineEnd {
-        w.byte(Form.lineEnd.rawValue)
-        w.count(textCount)
-      } else {
-        w.put(r.text)
-      }
-      if PackedLog.withUTF8(r.message, { m in PackedLog.withUTF8(text) { t in PackedLog.same(m, t) } }) {
-        w.byte(Form.text.rawValue)
-      } else {
-        w.put(r.message, within: textStart)
+      // The text's bytes read once for its three uses and the message's once for its two, both
+      // from locals (a closure that reads `r` copies the whole record).
+      let textStart = PackedLog.withUTF8(text) { t in
+        let lineEnd =
+          t.count <= l.count && PackedLog.same(UnsafeBufferPointer(rebasing: l[(l.count - t.count)...]), t)
+        // Where the record's text begins in the line, when it is the line's end.
+        let textStart = lineEnd ? l.count - t.count : 0
+        if lineEnd {
+          w.byte(Form.lineEnd.rawValue)
+          w.count(t.count)
+        } else {
+          w.putBytes(t)
+        }
+        PackedLog.withUTF8(message) { m in
+          if PackedLog.same(m, t) {
+            w.byte(Form.text.rawValue)
+          } else {
+            w.putBytes(m, within: textStart)
+          }
+        }
+        return textStart
       }
       w.put(r.severity)
       w.put(r.node, within: textStart)
@@ -542,7 +548,7 @@ package struct PackedLog: Hashable, Sendable {
       PackedLog.withUTF8(s) { bytes in putBytes(bytes) }
     }
 
-    private mutating func putBytes(_ bytes: UnsafeBufferPointer<UInt8>) {
+    mutating func putBytes(_ bytes: UnsafeBufferPointer<UInt8>) {
       byte(Form.bytes.rawValue)
       count(bytes.count)
       putRaw(bytes)
@@ -665,16 +671,20 @@ package struct PackedLog: Hashable, Sendable {
         byte(Form.absent.rawValue)
         return
       }
-      PackedLog.withUTF8(s) { bytes in
-        if let offset = find(bytes, from: start) {
-          if putSlice(offset, bytes.count) { return }
-        } else if let (offset, n) = findEscaped(bytes, from: start),
-          putSlice(offset, n, of: bytes.count, form: .escaped)
-        {
-          return
-        }
-        putBytes(bytes)
+      PackedLog.withUTF8(s) { bytes in putBytes(bytes, within: start) }
+    }
+
+    /// `bytes` as where the line holds them at or after `start`, when it does and that is
+    /// shorter.
+    mutating func putBytes(_ bytes: UnsafeBufferPointer<UInt8>, within start: Int) {
+      if let offset = find(bytes, from: start) {
+        if putSlice(offset, bytes.count) { return }
+      } else if let (offset, n) = findEscaped(bytes, from: start),
+        putSlice(offset, n, of: bytes.count, form: .escaped)
+      {
+        return
       }
+      putBytes(bytes)
     }
 
     /// Writes a slice when it is shorter than the bytes it stands for; false otherwise.
