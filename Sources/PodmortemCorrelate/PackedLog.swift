@@ -260,6 +260,32 @@ package struct PackedLog: Hashable, Sendable {
     }
   }
 
+  /// What `Writer.putLine` writes of `line` from place `at` of room of `room` bytes (the bytes
+  /// before `at` zero), nil when it does not fit: the tests hold it to the writer before.
+  static func lineForm(_ line: [UInt8], room: Int, at: Int) -> [UInt8]? {
+    line.withUnsafeBufferPointer { l in
+      withUnsafeTemporaryAllocation(of: UInt8.self, capacity: room) { buffer in
+        buffer.initialize(repeating: 0)
+        var w = Writer(buffer, line: l)
+        w.at = at
+        w.putLine()
+        return w.full ? nil : Array(buffer[at..<w.at])
+      }
+    }
+  }
+
+  /// What `Writer.putSlice` answers and writes for a slice from place `at` of room of `room`
+  /// bytes, the written bytes nil when they do not fit: the tests hold it to the writer before.
+  static func sliceForm(offset: Int, count n: Int, room: Int, at: Int) -> (Bool, [UInt8]?) {
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: room) { buffer in
+      buffer.initialize(repeating: 0)
+      var w = Writer(buffer, line: UnsafeBufferPointer(start: nil, count: 0))
+      w.at = at
+      let written = w.putSlice(offset, n)
+      return (written, w.full ? nil : Array(buffer[at..<w.at]))
+    }
+  }
+
   /// At least the size of `r`'s encoding: each string as its bytes (a form byte, a count of at
   /// most 10 bytes, the bytes; a string is written otherwise only when that is shorter: a klog
   /// header's form and a name's are too) and each count of at most 10 bytes.
@@ -322,6 +348,7 @@ package struct PackedLog: Hashable, Sendable {
     // The three strings' bytes read where they are (`withUTF8` below), not through the mutating
     // `String.withUTF8` on a copy of each, a retain and a release apiece.
     let text = r.text
+    let message = r.message
     return PackedLog.withUTF8(r.evidence.text) { l in
       var w = Writer(buffer, line: l)
       var flags = originBits(r.origin)
@@ -336,22 +363,27 @@ package struct PackedLog: Hashable, Sendable {
       }
       if compact { w.putLine() } else { w.put(r.evidence.text) }
       if w.full { return nil }
-      let textCount = text.utf8.count
-      let lineEnd = PackedLog.withUTF8(text) { t in
-        t.count <= l.count && PackedLog.same(UnsafeBufferPointer(rebasing: l[(l.count - t.count)...]), t)
-      }
-      // Where the record's text begins in the line, when it is the line's end.
-      let textStart = lineEnd ? l.count - textCount : 0
-      if lineEnd {
-        w.byte(Form.lineEnd.rawValue)
-        w.count(textCount)
-      } else {
-        w.put(r.text)
-      }
-      if PackedLog.withUTF8(r.message, { m in PackedLog.withUTF8(text) { t in PackedLog.same(m, t) } }) {
-        w.byte(Form.text.rawValue)
-      } else {
-        w.put(r.message, within: textStart)
+      // The text's bytes read once for its three uses and the message's once for its two, both
+      // from locals (a closure that reads `r` copies the whole record).
+      let textStart = PackedLog.withUTF8(text) { t in
+        let lineEnd =
+          t.count <= l.count && PackedLog.same(UnsafeBufferPointer(rebasing: l[(l.count - t.count)...]), t)
+        // Where the record's text begins in the line, when it is the line's end.
+        let textStart = lineEnd ? l.count - t.count : 0
+        if lineEnd {
+          w.byte(Form.lineEnd.rawValue)
+          w.count(t.count)
+        } else {
+          w.putBytes(t)
+        }
+        PackedLog.withUTF8(message) { m in
+          if PackedLog.same(m, t) {
+            w.byte(Form.text.rawValue)
+          } else {
+            w.putBytes(m, within: textStart)
+          }
+        }
+        return textStart
       }
       w.put(r.severity)
       w.put(r.node, within: textStart)
@@ -433,6 +465,34 @@ package struct PackedLog: Hashable, Sendable {
     return memcmp(pa, pb, a.count) == 0
   }
 
+  /// Whether the `n` bytes at `a` and at `b` are the same. Up to 16 bytes are compared as two
+  /// loads from each that overlap to cover them (of 8 bytes for 8 to 16, of 4 for 4 to 7, of 2
+  /// for 2 and 3), in place of a call to `memcmp`: nearly every string `Writer.find` confirms is
+  /// a key, a value or a name of that size, and the call was about as much as the rest of the
+  /// confirmation (callgrind, docs/architecture.md "Speed of the kubelet-log path";
+  /// `PackedWriterFormsTests` holds it to `memcmp`).
+  @inline(__always)
+  static func sameBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    @inline(__always)
+    func load<T: FixedWidthInteger>(_ p: UnsafePointer<UInt8>, _ k: Int, as: T.Type) -> T {
+      UnsafeRawPointer(p + k).loadUnaligned(as: T.self)
+    }
+    if n > 16 { return memcmp(a, b, n) == 0 }
+    if n >= 8 {
+      return load(a, 0, as: UInt64.self) == load(b, 0, as: UInt64.self)
+        && load(a, n &- 8, as: UInt64.self) == load(b, n &- 8, as: UInt64.self)
+    }
+    if n >= 4 {
+      return load(a, 0, as: UInt32.self) == load(b, 0, as: UInt32.self)
+        && load(a, n &- 4, as: UInt32.self) == load(b, n &- 4, as: UInt32.self)
+    }
+    if n >= 2 {
+      return load(a, 0, as: UInt16.self) == load(b, 0, as: UInt16.self)
+        && load(a, n &- 2, as: UInt16.self) == load(b, n &- 2, as: UInt16.self)
+    }
+    return n <= 0 || a[0] == b[0]
+  }
+
   /// Writes the encoding into room; a write past the room's end is not made and sets `full`.
   private struct Writer {
     let buffer: UnsafeMutableBufferPointer<UInt8>
@@ -488,7 +548,7 @@ package struct PackedLog: Hashable, Sendable {
       PackedLog.withUTF8(s) { bytes in putBytes(bytes) }
     }
 
-    private mutating func putBytes(_ bytes: UnsafeBufferPointer<UInt8>) {
+    mutating func putBytes(_ bytes: UnsafeBufferPointer<UInt8>) {
       byte(Form.bytes.rawValue)
       count(bytes.count)
       putRaw(bytes)
@@ -523,10 +583,43 @@ package struct PackedLog: Hashable, Sendable {
       // in the line without reading the parts or counting the header's digits (`klogBody`;
       // docs/architecture.md "Memory of the kubelet-log run").
       let bodyCount = line.count - h.bodyStart
-      let parts =
-        8 + Self.countSize(Int(h.pid)) + Self.countSize(h.file.count) + h.file.count
-        + Self.countSize(Int(h.fileLine))
-      let size = Self.countSize(h.bodyStart) + Self.countSize(parts) + parts + bodyCount
+      let pidSize = Self.countSize(Int(h.pid))
+      let fileSize = Self.countSize(h.file.count)
+      let fileLineSize = Self.countSize(Int(h.fileLine))
+      let parts = 8 + pidSize + fileSize + h.file.count + fileLineSize
+      let startSize = Self.countSize(h.bodyStart)
+      let partsSize = Self.countSize(parts)
+      let size = startSize + partsSize + parts + bodyCount
+      // With room for all of it left, written through one pointer, where each byte and count was
+      // a call that checked the room on its own: six counts and two copies a kubelet line
+      // (callgrind, docs/architecture.md "Speed of the kubelet-log path"). Near the room's end
+      // it is written piece by piece as before, so a line that does not fit sets `full`.
+      // `PackedWriterFormsTests` keeps the piecewise writer and holds this to it.
+      guard let base = buffer.baseAddress, 1 + Self.countSize(size) + size <= buffer.count - at else {
+        putLinePiecewise(h, size: size, parts: parts)
+        return
+      }
+      var p = base + at
+      p.pointee = Form.klog.rawValue
+      p = Self.leb(UInt(size), at: p + 1)
+      p = Self.leb(UInt(h.bodyStart), at: p)
+      p = Self.leb(UInt(parts), at: p)
+      p.pointee = h.severity
+      UnsafeMutableRawPointer(p + 1).storeBytes(of: h.digits.littleEndian, as: UInt64.self)
+      // Seven bytes of the digits (a number below 10^16 < 2^56), the eighth overwritten next.
+      p = Self.leb(UInt(h.pid), at: p + 8)
+      p = Self.leb(UInt(h.file.count), at: p)
+      if let l = line.baseAddress, !h.file.isEmpty {
+        p.initialize(from: l + h.file.lowerBound, count: h.file.count)
+      }
+      p = Self.leb(UInt(h.fileLine), at: p + h.file.count)
+      if let l = line.baseAddress, bodyCount > 0 { p.initialize(from: l + h.bodyStart, count: bodyCount) }
+      at = p + bodyCount - base
+    }
+
+    /// `putLine`'s form written piece by piece, each write checking the room: what `putLine`
+    /// wrote for every line before, now only when the room may be too small for it.
+    private mutating func putLinePiecewise(_ h: KlogHeaderForm.Parts, size: Int, parts: Int) {
       byte(Form.klog.rawValue)
       count(size)
       count(h.bodyStart)
@@ -578,16 +671,20 @@ package struct PackedLog: Hashable, Sendable {
         byte(Form.absent.rawValue)
         return
       }
-      PackedLog.withUTF8(s) { bytes in
-        if let offset = find(bytes, from: start) {
-          if putSlice(offset, bytes.count) { return }
-        } else if let (offset, n) = findEscaped(bytes, from: start),
-          putSlice(offset, n, of: bytes.count, form: .escaped)
-        {
-          return
-        }
-        putBytes(bytes)
+      PackedLog.withUTF8(s) { bytes in putBytes(bytes, within: start) }
+    }
+
+    /// `bytes` as where the line holds them at or after `start`, when it does and that is
+    /// shorter.
+    mutating func putBytes(_ bytes: UnsafeBufferPointer<UInt8>, within start: Int) {
+      if let offset = find(bytes, from: start) {
+        if putSlice(offset, bytes.count) { return }
+      } else if let (offset, n) = findEscaped(bytes, from: start),
+        putSlice(offset, n, of: bytes.count, form: .escaped)
+      {
+        return
       }
+      putBytes(bytes)
     }
 
     /// Writes a slice when it is shorter than the bytes it stands for; false otherwise.
@@ -599,7 +696,38 @@ package struct PackedLog: Hashable, Sendable {
     /// checked the room on its own: 80 instructions a slice, now 37, and a kubelet record has a
     /// dozen (callgrind, docs/architecture.md "Speed of the kubelet-log path"). Near the room's
     /// end it is written byte by byte as before, so a slice that does not fit sets `full`.
-    private mutating func putSlice(_ offset: Int, _ n: Int) -> Bool {
+    @inline(__always)
+    mutating func putSlice(_ offset: Int, _ n: Int) -> Bool {
+      // The common slice first: an offset of at most two LEB128 bytes (a line's first 16 KiB)
+      // and a length of one, with room left; it is shorter when the length is more than the
+      // offset's bytes. Written inline at each call, where the general path below counted both
+      // numbers' bytes in loops and wrote them in loops (`PackedWriterFormsTests` holds the two
+      // to `ReferencePackedWriter`).
+      if UInt(bitPattern: offset) < 0x4000, UInt(bitPattern: n) < 0x80, buffer.count - at >= 4,
+        let base = buffer.baseAddress
+      {
+        let p = base + at
+        if offset < 0x80 {
+          guard n > 1 else { return false }
+          p[0] = Form.slice.rawValue
+          p[1] = UInt8(truncatingIfNeeded: offset)
+          p[2] = UInt8(truncatingIfNeeded: n)
+          at += 3
+        } else {
+          guard n > 2 else { return false }
+          p[0] = Form.slice.rawValue
+          p[1] = UInt8(truncatingIfNeeded: offset) | 0x80
+          p[2] = UInt8(truncatingIfNeeded: offset >> 7)
+          p[3] = UInt8(truncatingIfNeeded: n)
+          at += 4
+        }
+        return true
+      }
+      return putSliceGenerally(offset, n)
+    }
+
+    /// `putSlice` for any offset, length and room left.
+    private mutating func putSliceGenerally(_ offset: Int, _ n: Int) -> Bool {
       guard Self.countSize(offset) < n else { return false }
       guard buffer.count - at >= Self.longestSlice, let base = buffer.baseAddress else {
         byte(Form.slice.rawValue)
@@ -668,7 +796,7 @@ package struct PackedLog: Hashable, Sendable {
       while p <= lastStart {
         guard let hit = memchr(p, first, lastStart - p + 1) else { return nil }
         let at = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self))
-        if at[last] == lastByte && memcmp(at, needle, bytes.count) == 0 { return at - base }
+        if at[last] == lastByte && PackedLog.sameBytes(at, needle, bytes.count) { return at - base }
         p = at + 1
       }
       return nil
