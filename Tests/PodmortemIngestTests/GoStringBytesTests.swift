@@ -220,7 +220,7 @@ enum ReferenceKlog {
     }
   }
 
-  private static func unquotedEnd(_ b: [UInt8], from start: Int) -> Int {
+  static func unquotedEnd(_ b: [UInt8], from start: Int) -> Int {
     var i = start
     var depth = 0
     while i < b.count {

@@ -317,44 +317,10 @@ enum ReferenceKlogDirect {
         return nil
       }
       let valueStart = i
-      i = unquotedEnd(b, from: i)
+      // Where an unquoted value ends did not change from the reference before this one
+      // (`ReferenceKlog`, `GoStringBytesTests`): its walk is that one, not a second copy.
+      i = ReferenceKlog.unquotedEnd(b, from: i)
       fields.append(KeyValue(key, String(decoding: b[valueStart..<i], as: UTF8.self)))
-    }
-  }
-
-  private static func unquotedEnd(_ b: [UInt8], from start: Int) -> Int {
-    var i = start
-    var depth = 0
-    while i < b.count {
-      switch b[i] {
-      case 0x5B, 0x7B, 0x28: depth += 1
-      case 0x5D, 0x7D, 0x29: depth = max(0, depth - 1)
-      case 0x22:
-        var k = i + 1
-        while k < b.count, b[k] != 0x22 { k += b[k] == 0x5C ? 2 : 1 }
-        if k < b.count { i = k }
-      case 0x20 where depth == 0:
-        if startsPair(b, after: i) { return i }
-      default: break
-      }
-      i += 1
-    }
-    return b.count
-  }
-
-  private static func startsPair(_ b: [UInt8], after i: Int) -> Bool {
-    var k = i
-    while k < b.count, b[k] == 0x20 { k += 1 }
-    guard k < b.count else { return true }
-    let keyStart = k
-    while k < b.count, isKeyByte(b[k]) { k += 1 }
-    return k > keyStart && k < b.count && b[k] == 0x3D
-  }
-
-  private static func isKeyByte(_ c: UInt8) -> Bool {
-    switch c {
-    case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, 0x5F, 0x2E, 0x2D, 0x2F: true
-    default: false
     }
   }
 }
