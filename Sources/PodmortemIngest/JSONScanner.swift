@@ -98,7 +98,13 @@ package struct JSONScanner {
   /// True while the bytes of the current value (or list element) are being kept.
   private var capturing = false
   private var captureFrom: Int?
+  /// The bytes of the value being kept: `buffer[..<kept]`. The array's count is its room (the
+  /// bytes past `kept` are not the value's), so a line and its line end are copied into it in one step
+  /// (`store`): appended through `append(contentsOf:)` and then `append`, each line of a
+  /// pretty-printed list took two of Array's appends, about 150 instructions (issue 16,
+  /// callgrind). `JSONFramerTests` holds the scanner to `ReferenceJSONScanner`, which appends.
   private var buffer: [UInt8] = []
+  private var kept = 0
   private var valueStartLine = 0
   private var valueKind: String?
   /// The wrapper's `kind` as seen when its `items` began.
@@ -137,20 +143,20 @@ package struct JSONScanner {
   /// Feeds the bytes of one line followed by a newline.
   package mutating func feedLine(_ text: Substring, _ handle: (Output) -> Void) {
     var text = text
-    text.withUTF8 { feed(UnsafeRawBufferPointer($0), handle) }
-    lineEnd(handle)
+    text.withUTF8 { feed(UnsafeRawBufferPointer($0), lineEnds: true, handle) }
   }
 
   /// `feedLine(_:_:)` of a whole string, without making a `Substring` of it first.
   package mutating func feedLine(_ text: String, _ handle: (Output) -> Void) {
     // A native string's bytes are read where they lie: `withUTF8` needs a mutable copy, which
     // retained and released the line's storage once a line (issue 16, callgrind).
-    let fed: Void? = text.utf8.withContiguousStorageIfAvailable { feed(UnsafeRawBufferPointer($0), handle) }
+    let fed: Void? = text.utf8.withContiguousStorageIfAvailable {
+      feed(UnsafeRawBufferPointer($0), lineEnds: true, handle)
+    }
     if fed == nil {
       var text = text
-      text.withUTF8 { feed(UnsafeRawBufferPointer($0), handle) }
+      text.withUTF8 { feed(UnsafeRawBufferPointer($0), lineEnds: true, handle) }
     }
-    lineEnd(handle)
   }
 
   /// The line end after a line's bytes.
@@ -167,15 +173,22 @@ package struct JSONScanner {
     lineHasContent = false
     guard capturing else { return }
     // `keep` of the one byte.
-    if buffer.count + 1 > maxValueBytes {
+    if kept + 1 > maxValueBytes {
       problem("value starting at line \(valueStartLine) is larger than \(maxValueBytes) bytes", handle)
     } else {
-      buffer.append(Self.newline)
+      store(UnsafeBufferPointer(start: nil, count: 0), lineEnd: true)
     }
   }
 
   /// Feeds any chunk of bytes; values and problems are handed to `handle` as they complete.
   package mutating func feed(_ chunk: UnsafeRawBufferPointer, _ handle: (Output) -> Void) {
+    feed(chunk, lineEnds: false, handle)
+  }
+
+  /// `feed(_:_:)`, then the line end when `lineEnds` (`feedLine`): when the value being kept goes
+  /// on past the line, outside a string, the line's rest and its line end are kept in one step,
+  /// as `keep` and then `lineEnd` would keep them (within the size limit, so neither reports).
+  private mutating func feed(_ chunk: UnsafeRawBufferPointer, lineEnds: Bool, _ handle: (Output) -> Void) {
     let bytes = chunk.bindMemory(to: UInt8.self)
     let n = bytes.count
     var i = 0
@@ -224,6 +237,9 @@ package struct JSONScanner {
         switch b {
         case Self.quote:
           openString()
+          // The string's bytes read at once, not after another turn of this loop for `inString`.
+          i = scanString(bytes, from: i + 1, handle)
+          continue
         case Self.colon:
           if phase == .colon { phase = .value }
         case Self.comma:
@@ -235,15 +251,24 @@ package struct JSONScanner {
       }
       i += 1
     }
+    if lineEnds, capturing, !skipping, !inString, let from = captureFrom, from < n, kept + (n - from) < maxValueBytes {
+      store(UnsafeBufferPointer(rebasing: bytes[from..<n]), lineEnd: true)
+      captureFrom = nil
+      line += 1
+      column = 0
+      lineHasContent = false
+      return
+    }
     if capturing, let from = captureFrom, from < n {
       keep(bytes, from..<n, handle)
     }
     captureFrom = nil
+    if lineEnds { lineEnd(handle) }
   }
 
   /// The end of the input: a value still open is truncated.
   package mutating func finish(_ handle: (Output) -> Void) {
-    if !skipping && !stack.isEmpty, capturing, let closed = Self.closedAtLastMember(buffer) {
+    if !skipping && !stack.isEmpty, capturing, let closed = Self.closedAtLastMember(Array(buffer[..<kept])) {
       // A paste cut off inside an object: what it holds up to its last whole member still reads.
       handle(
         .value(
@@ -471,7 +496,7 @@ package struct JSONScanner {
       listKind = valueKind
       capturing = false
       captureFrom = nil
-      buffer.removeAll(keepingCapacity: true)
+      kept = 0
       stack.append(b)
       enterList(depth: 2)
       return
@@ -523,17 +548,37 @@ package struct JSONScanner {
     captureFrom = i
     valueStartLine = line
     valueKind = nil
-    buffer.removeAll(keepingCapacity: true)
+    kept = 0
   }
 
   private mutating func keep(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ handle: (Output) -> Void) {
-    if buffer.count + range.count > maxValueBytes {
+    if kept + range.count > maxValueBytes {
       problem("value starting at line \(valueStartLine) is larger than \(maxValueBytes) bytes", handle)
       return
     }
-    // Appended as a buffer of its own (one copy of the bytes), not as a `Slice`, which Array
+    // Copied as a buffer of its own (one copy of the bytes), not as a `Slice`, which Array
     // appends through the generic path (issue 16, perf).
-    buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[range]))
+    store(UnsafeBufferPointer(rebasing: bytes[range]), lineEnd: false)
+  }
+
+  /// Keeps `run`, then a line end when `lineEnd`, after the bytes kept: the caller has checked
+  /// the size. The room is doubled (as Array grows) when they do not fit.
+  @inline(__always)
+  private mutating func store(_ run: UnsafeBufferPointer<UInt8>, lineEnd: Bool) {
+    let end = kept + run.count
+    let need = lineEnd ? end + 1 : end
+    if need > buffer.count {
+      // At most the limit's room (a line end past it is never kept), no product overflowing.
+      let room = max(need, min(min(buffer.count, Int.max / 4) * 2, maxValueBytes))
+      buffer.append(contentsOf: repeatElement(0, count: room - buffer.count))
+    }
+    let at = kept
+    buffer.withUnsafeMutableBufferPointer { room in
+      guard let base = room.baseAddress else { return }
+      if let from = run.baseAddress { (base + at).update(from: from, count: run.count) }
+      if lineEnd { base[end] = Self.newline }
+    }
+    kept = need
   }
 
   private mutating func completeValue(_ bytes: UnsafeBufferPointer<UInt8>, through i: Int, _ handle: (Output) -> Void) {
@@ -543,14 +588,16 @@ package struct JSONScanner {
     }
     capturing = false
     captureFrom = nil
+    // The array is handed on holding the kept bytes only (its room past them cut off in place).
+    buffer.removeLast(buffer.count - kept)
     let value = Value(
       bytes: buffer, startLine: valueStartLine, endLine: line, kind: valueKind, isListItem: elementDepth > 0,
       listKind: elementDepth > 1 ? listKind : nil)
     // The next value's buffer starts with this one's room (capped), not empty: grown from
     // nothing, a list item of a kilobyte was copied into six or seven growing buffers (issue 16).
-    let room = min(buffer.count, Self.reservedRoom)
-    buffer = []
-    buffer.reserveCapacity(room)
+    let room = min(kept, Self.reservedRoom)
+    buffer = Array(repeating: 0, count: room)
+    kept = 0
     valueKind = nil
     handle(.value(value))
   }
@@ -606,6 +653,7 @@ package struct JSONScanner {
     capturing = false
     captureFrom = nil
     buffer.removeAll(keepingCapacity: false)
+    kept = 0
     valueKind = nil
   }
 
@@ -660,7 +708,7 @@ extension JSONScanner {
   /// `init(betweenItemsAt:)` starts in, but for the count of items read.
   package func isBetweenItems(column: Int) -> Bool {
     stack == [Self.openBrace, Self.openBracket] && elementDepth == 2 && phase == .value && pending == .none
-      && collect == .none && !inString && !escaped && !capturing && captureFrom == nil && buffer.isEmpty
+      && collect == .none && !inString && !escaped && !capturing && captureFrom == nil && kept == 0
       && !skipping && resumeList == nil && elementColumn == column && listKind == nil && valueKind == nil
       && valueIndented && self.column == 0 && !lineHasContent && wrappedLines == 0
   }

@@ -21,7 +21,7 @@ extension KubeJSONReader {
     }
     guard peek() == nil else { throw Unsure() }
     if document.object.kind == nil, document.object.metadata == nil, document.object.status == nil,
-      document.object.spec == nil, document.object.type == nil, document.watchObject == nil, document.verb == nil,
+      document.object.spec == nil, document.object.type == nil, !document.hasWatchObject, document.verb == nil,
       document.items == nil, document.object.currentState == nil
     {
       // Possibly a map of container statuses (a v1beta1 `info`): `KubeDocument` tries that itself.

@@ -7,10 +7,26 @@ struct KubeDocument: Decodable, Equatable {
   /// The object itself, when the document is not an envelope.
   var object: KubeObject
   /// `{"type": "ADDED", "object": {…}}` (a watch event, docs/kubernetes.md §3.2).
-  var watchObject: KubeObject?
+  var watchObject: KubeObject? {
+    get { heldWatchObject?.object }
+    set { heldWatchObject = newValue.map(OutOfLine.init) }
+  }
   /// `{"verb": "ADDED", "event": {…}, "old_event": {…}}` (eventrouter).
   var verb: String?
-  var routedEvent: KubeObject?
+  var routedEvent: KubeObject? {
+    get { heldRoutedEvent?.object }
+    set { heldRoutedEvent = newValue.map(OutOfLine.init) }
+  }
+  /// The envelopes' objects, held out of line: a `KubeObject` is 1,312 bytes, and held in place
+  /// the two made every document about 4 KB, copied whole (an outlined copy over every field,
+  /// and `memcpy`s) where each event of a list was started from `KubeDocument.empty` and handed
+  /// on, though an envelope is rare (docs/architecture.md, "Speed of the EventList path").
+  /// `KubeDocumentInPlaceTests` holds the documents to `JSONDecoder`'s and to the fields set.
+  private var heldWatchObject: OutOfLine?
+  private var heldRoutedEvent: OutOfLine?
+
+  /// `watchObject != nil`, without copying the object out.
+  var hasWatchObject: Bool { heldWatchObject != nil }
   /// A list decoded whole (YAML lists the splitter did not split).
   var items: [KubeObject]?
   /// Container statuses keyed by container name, when that is all the document is: a v1beta1
@@ -21,7 +37,7 @@ struct KubeDocument: Decodable, Equatable {
   /// a `type` and a string `status`, and nothing of an event or an object.
   var condition: KubeCondition? {
     guard object.kind == nil, object.metadata == nil, object.involvedObject == nil, object.regarding == nil,
-      watchObject == nil, let type = object.type, case .text(let status)? = object.status,
+      heldWatchObject == nil, let type = object.type, case .text(let status)? = object.status,
       object.lastTransitionTime != nil || object.lastHeartbeatTime != nil || object.lastProbeTime != nil
     else { return nil }
     return KubeCondition(type: type, status: status, reason: object.reason, message: object.message)
@@ -36,21 +52,35 @@ struct KubeDocument: Decodable, Equatable {
     object: KubeObject, watchObject: KubeObject?, verb: String?, routedEvent: KubeObject?, items: [KubeObject]?
   ) {
     self.object = object
-    self.watchObject = watchObject
+    self.heldWatchObject = watchObject.map(OutOfLine.init)
     self.verb = verb
-    self.routedEvent = routedEvent
+    self.heldRoutedEvent = routedEvent.map(OutOfLine.init)
     self.items = items
+  }
+
+  /// A `KubeObject` behind a reference (an indirect case): a document holding none is a word
+  /// of nil for each envelope.
+  private indirect enum OutOfLine: Equatable {
+    case held(KubeObject)
+
+    init(_ object: KubeObject) { self = .held(object) }
+
+    var object: KubeObject {
+      switch self {
+      case .held(let object): object
+      }
+    }
   }
 
   init(from decoder: Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
-    watchObject = try c.decodeIfPresent(KubeObject.self, forKey: .object)
+    heldWatchObject = try c.decodeIfPresent(KubeObject.self, forKey: .object).map(OutOfLine.init)
     verb = try c.decodeIfPresent(String.self, forKey: .verb)
-    routedEvent = verb == nil ? nil : try c.decodeIfPresent(KubeObject.self, forKey: .event)
+    heldRoutedEvent = verb == nil ? nil : try c.decodeIfPresent(KubeObject.self, forKey: .event).map(OutOfLine.init)
     items = try c.decodeIfPresent([KubeObject].self, forKey: .items)
     object = try KubeObject(from: decoder)
     if object.kind == nil, object.metadata == nil, object.status == nil, object.spec == nil, object.type == nil,
-      watchObject == nil, verb == nil, items == nil, object.currentState == nil,
+      heldWatchObject == nil, verb == nil, items == nil, object.currentState == nil,
       let map = try? decoder.singleValueContainer().decode([String: KubeContainerStatus].self)
     {
       let statuses = map.filter { $0.value.state != nil || $0.value.lastState != nil }

@@ -33,6 +33,78 @@ import Testing
     return (hasMessage, hasName)
   }
 
+  /// The reference: `LeadKeys.find` as it was before it was written without closures (its
+  /// second bytes an array, the compare a nested function inside two `withUnsafeBufferPointer`
+  /// closures), kept here to hold the new one to it.
+  static func referenceFind(
+    _ leadKeys: LeadKeys, in line: UnsafeBufferPointer<UInt8>, message: Bool, name: Bool
+  ) -> (Bool, Bool) {
+    let lead = leadKeys.lead
+    let seconds = leadKeys.seconds
+    var hasMessage = false
+    var hasName = false
+    guard let base = line.baseAddress else { return (false, false) }
+    let n = line.count
+    let raw = UnsafeRawPointer(base)
+    leadKeys.keys.withUnsafeBufferPointer { keys in
+      leadKeys.bytes.withUnsafeBufferPointer { bytes in
+        guard let keyBase = bytes.baseAddress else { return }
+        /// Compares the keys still wanted with the bytes at `at`, a `lead` byte; true when
+        /// every key wanted is found.
+        func test(at: Int) -> Bool {
+          let left = n - at
+          let word = left >= 8 ? UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt64.self)) : 0
+          for key in keys {
+            guard key.isMessage ? message && !hasMessage : name && !hasName, key.count <= left else { continue }
+            let occurs: Bool
+            if left >= 8 {
+              occurs =
+                word & key.mask == key.word
+                && (key.count <= 8 || memcmp(base + at + 8, keyBase + key.start + 8, key.count - 8) == 0)
+            } else {
+              occurs = memcmp(base + at, keyBase + key.start, key.count) == 0
+            }
+            if occurs {
+              if key.isMessage { hasMessage = true } else { hasName = true }
+            }
+          }
+          return !((message && !hasMessage) || (name && !hasName))
+        }
+        var at = 0
+        if let seconds {
+          // Eight places a step: a place is a candidate when its byte is `lead` and the next is
+          // a key's second byte (`ByteWords.exactZeroBytes` marks exactly the bytes that match); a step needs
+          // nine bytes, so at most eight are left to the byte loop below.
+          let leads = 0x0101_0101_0101_0101 &* UInt64(lead)
+          while at + 9 <= n {
+            let here = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt64.self))
+            let next = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at + 1, as: UInt64.self))
+            var follows: UInt64 = 0
+            for second in seconds { follows |= ByteWords.exactZeroBytes(next ^ second) }
+            var candidates = ByteWords.exactZeroBytes(here ^ leads) & follows
+            while candidates != 0 {
+              if test(at: at + candidates.trailingZeroBitCount >> 3) { return }
+              candidates &= candidates &- 1
+            }
+            at += 8
+          }
+          while at < n {
+            if base[at] == lead, test(at: at) { return }
+            at += 1
+          }
+          return
+        }
+        while at < n, (message && !hasMessage) || (name && !hasName) {
+          guard let hit = memchr(base + at, Int32(lead), n - at) else { break }
+          at = raw.distance(to: UnsafeRawPointer(hit))
+          _ = test(at: at)
+          at += 1
+        }
+      }
+    }
+    return (hasMessage, hasName)
+  }
+
   @Test func answersAsTheReferenceAndEachKeyAlone() {
     var rng = SplitMix64(seed: 1704)
     // Keys shorter than a word, of exactly eight bytes, and longer (`"message"` is nine).
@@ -75,6 +147,10 @@ import Testing
             wantsName && name.contains { EvidencePicker.contains(b, $0) }
           )
         }
+        let before = line.withUnsafeBufferPointer {
+          Self.referenceFind(keys, in: $0, message: wantsMessage, name: wantsName)
+        }
+        #expect(answer == before, "\(text.debugDescription) \(set) from \(start)")
         #expect(answer == reference, "\(text.debugDescription) \(set) from \(start)")
         #expect(answer == expected, "\(text.debugDescription) \(set) from \(start)")
         if expected.0 { messages += 1 }
@@ -106,6 +182,8 @@ import Testing
         let reference = bytes.withUnsafeBufferPointer {
           Self.referenceKeys(in: $0, lead: 0x22, message: message, name: name)
         }
+        let before = bytes.withUnsafeBufferPointer { Self.referenceFind(keys, in: $0, message: true, name: true) }
+        #expect(answer == before, "\(file.lastPathComponent): \(String(decoding: bytes, as: UTF8.self))")
         #expect(answer == reference, "\(file.lastPathComponent): \(String(decoding: bytes, as: UTF8.self))")
         lines += 1
         if answer.0 || answer.1 { found += 1 }

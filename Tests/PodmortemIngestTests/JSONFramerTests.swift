@@ -277,6 +277,58 @@ import Testing
     #expect(values > 1_000)
     #expect(problems > 1_000)
   }
+
+  /// `feedLine` keeps a line's rest and its line end in one step when the value goes on past the
+  /// line (`store`), where the reference keeps them with two appends: with the size limit at
+  /// every count from just under a value's size to just over it (so that the line end is the
+  /// byte that crosses it, or the line's last byte is), and lines fed now with `feedLine`, now as
+  /// a chunk with its line end through `feed`, both scanners hand out the same values and
+  /// problems and stand in the same state after every line.
+  @Test func keepsALineAndItsEndAsTheReferenceAtEveryLimit() {
+    var rng = SplitMix64(seed: 1703)
+    var values = 0
+    var problems = 0
+    for round in 0..<400 {
+      let document = Self.randomDocument(&rng)
+      let text = String(decoding: document, as: UTF8.self)
+      let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+      let base = 20 + rng.below(300)
+      for maxBytes in (base - 3)...(base + 3) {
+        var new = JSONScanner(maxDepth: 256, maxValueBytes: maxBytes)
+        var old = ReferenceJSONScanner(maxDepth: 256, maxValueBytes: maxBytes)
+        if round % 5 == 4 {
+          new = JSONScanner(betweenItemsAt: 1)
+          old = ReferenceJSONScanner(betweenItemsAt: 1)
+        }
+        var newOut: [String] = []
+        var oldOut: [String] = []
+        for line in lines {
+          switch rng.below(3) {
+          case 0: new.feedLine(String(line)) { newOut.append(Self.describe($0)) }
+          case 1: new.feedLine(line) { newOut.append(Self.describe($0)) }
+          default:
+            // A chunk with its line end: the reference is fed the same chunk (a value found too
+            // large is reported on the line after, once the chunk's line end is read, by both).
+            Array(line.utf8 + [0x0A]).withUnsafeBytes { raw in
+              new.feed(raw) { newOut.append(Self.describe($0)) }
+              old.feed(raw) { oldOut.append(Self.describe($0)) }
+            }
+            #expect(Self.state(new) == Self.state(old))
+            continue
+          }
+          old.feedLine(line) { oldOut.append(Self.describe($0)) }
+          #expect(Self.state(new) == Self.state(old))
+        }
+        new.finish { newOut.append(Self.describe($0)) }
+        old.finish { oldOut.append(Self.describe($0)) }
+        #expect(newOut == oldOut, "limit \(maxBytes): \(text)")
+        values += oldOut.filter { $0.hasPrefix("value") }.count
+        problems += oldOut.filter { $0.hasPrefix("problem") && $0.contains("larger than") }.count
+      }
+    }
+    #expect(values > 1_000)
+    #expect(problems > 500)
+  }
 }
 
 /// `ByteWords.exactZeroBytes` marks every zero byte of a word, not only the lowest as `zeroBytes`

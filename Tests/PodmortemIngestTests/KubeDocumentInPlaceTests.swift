@@ -118,4 +118,50 @@ import Testing
     }
     #expect(answered > 300)
   }
+
+  /// The envelopes' objects (`watchObject`, `routedEvent`) are held out of line, behind an
+  /// indirect case, so that a document is one object's size: each reads back what was set,
+  /// a copy changed leaves the original as it was (value semantics, as when they were held in
+  /// place), equality compares them, and the decoder and the memberwise form give the same.
+  @Test func envelopesHeldOutOfLineBehaveAsValues() throws {
+    var rng = SplitMix64(seed: 0x0B0E_2026)
+    let texts = [
+      "", "web-0", "K\u{212A}", "\u{130}", "e\u{301}", "cr\r", "nul\u{0}", "tab\t",
+      String(repeating: "y", count: 5_000),
+    ]
+    for _ in 0..<500 {
+      var object = KubeObject()
+      object.kind = rng.below(4) == 0 ? nil : texts[rng.below(texts.count)]
+      object.reason = texts[rng.below(texts.count)]
+      object.message = rng.below(3) == 0 ? nil : texts[rng.below(texts.count)]
+      var document = KubeDocument.empty
+      #expect(document.watchObject == nil && document.routedEvent == nil && !document.hasWatchObject)
+      document.watchObject = object
+      if rng.below(2) == 0 { document.routedEvent = object }
+      #expect(document.watchObject == object)
+      #expect(document.hasWatchObject)
+      var copy = document
+      #expect(copy == document)
+      copy.watchObject?.reason = "changed"
+      copy.routedEvent = nil
+      #expect(document.watchObject == object, "the original keeps its object")
+      #expect(copy.watchObject?.reason == "changed")
+      #expect(copy != document)
+      copy.watchObject = nil
+      #expect(!copy.hasWatchObject && copy.watchObject == nil)
+      let built = KubeDocument(
+        object: document.object, watchObject: document.watchObject, verb: nil, routedEvent: document.routedEvent,
+        items: nil)
+      #expect(built == document)
+    }
+    let json = Array(#"{"type":"ADDED","object":{"kind":"Event","reason":"K\u212Aill","message":"a\u0000b"}}"#.utf8)
+    let decoded = try JSONDecoder().decode(KubeDocument.self, from: Data(json))
+    var pool = StringPool()
+    var read = KubeDocument.empty
+    #expect(KubeJSONReader.read(json, pool: &pool, into: &read))
+    #expect(read == decoded)
+    #expect(decoded.watchObject?.reason == "K\u{212A}ill")
+    #expect(decoded.watchObject?.message == "a\u{0}b")
+    #expect(decoded.hasWatchObject)
+  }
 }
