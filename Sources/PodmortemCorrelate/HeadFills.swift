@@ -47,12 +47,11 @@ package final class HeadFills: @unchecked Sendable {
 
   /// The first line of the second half: every record it gives lies at or after it.
   package let bound: SourceRef
-  // `keys`, `known`, `tailKeys` and `tailKnown` are read and written under `lock` only.
+  // `keys`, `known` and `tailKeys` are read and written under `lock` only.
   private let lock = NSLock()
   private var keys: [Key] = []
   private var known = Set<Key>()
   private var tailKeys: [Key] = []
-  private var tailKnown = Set<Key>()
   /// Set on the reading thread when it reaches the cut and uses the second half
   /// (`SecondPart.join`); read there once the first half is read (`Correlator.publishHeads`).
   package var partUsed = false
@@ -91,11 +90,12 @@ package final class HeadFills: @unchecked Sendable {
     return keys.count
   }
 
-  /// Publishes that the second half's tail of `key` holds `keep` records, once.
+  /// Publishes that the second half's tail of `key` holds `keep` records. Once per key without a
+  /// set of the keys: a tail fills once (`LogSample.insertFillingTail`) and the key is its sample's.
   func publishTail(_ key: Key) {
     lock.lock()
     defer { lock.unlock() }
-    if tailKnown.insert(key).inserted { tailKeys.append(key) }
+    tailKeys.append(key)
   }
 
   /// The full tails published from the `from`-th on.
