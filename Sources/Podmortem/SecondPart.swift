@@ -3,6 +3,7 @@ import PodmortemCorrelate
 import PodmortemIngest
 import PodmortemInput
 import PodmortemModel
+import PodmortemText
 
 #if canImport(CMalloc)
   import CMalloc
@@ -62,6 +63,9 @@ final class SecondPart: @unchecked Sendable {
     let second = SecondPart()
     second.firstLine = ends + 1
     second.heads = HeadFills(bound: start.context.ref(ends + 1))
+    second.heads.reread = { [parts, start, ingestor] offer in
+      Self.reread(parts, start, ingestor: ingestor, offer: offer)
+    }
     second.correlator.dropHeads(publishedIn: second.heads)
     second.watch = start.watch
     guard parts.stop(at: offset, decide: { second.join() }) else { return nil }
@@ -107,7 +111,45 @@ final class SecondPart: @unchecked Sendable {
       return false
     }
     watch.ends = true
+    heads.partUsed = true
     return true
+  }
+
+  /// Gives `offer` every log record of the file's single reading, read again from its first line
+  /// as the reading thread read it (the same parser picked from the same head, the same context),
+  /// saying nothing: for the first half's tails the reading on did not refill when the part was
+  /// not used (`HeadFills.reread`). It costs a second reading of the whole file, on the reading
+  /// thread; with a kubelet log it is not needed (docs/architecture.md "Memory of the kubelet-log
+  /// run", Tails the first half need not keep).
+  static func reread(_ parts: FileParts, _ start: IngestStart, ingestor: Ingestor, offer: (LogRecord) -> Void) {
+    var reader = parts.reader(from: 0, firstLine: 1, diagnostics: { _ in })
+    var context = start.context
+    context.diagnostics = { _ in }
+    _ = ingestor.ingest(&reader, context: context) { record in
+      if case .log(let log) = record { offer(log) }
+    }
+  }
+
+  /// The log records of `path` as the reading thread's single reading gives them (split offered,
+  /// not taken) and as `reread` gives them again: the same, in the same order
+  /// (`SecondPartTailsTests`).
+  static func readTwice(_ path: String, captureTime: CaptureTime) -> (once: [LogRecord], again: [LogRecord]) {
+    var options = InputOptions()
+    options.splitFilesAbove = 1
+    let reader = InputReader(options: options, diagnostics: { _ in })
+    let ingestor = Ingestor(patterns: PatternCatalog.shipped(diagnostics: { _ in }))
+    var once: [LogRecord] = []
+    var again: [LogRecord] = []
+    reader.read([path]) { info, lines in
+      let parts = reader.parts.take()
+      let context = ParseContext(source: info, captureTime: captureTime, diagnostics: { _ in })
+      var start: IngestStart?
+      _ = ingestor.ingest(&lines, context: context, started: { start = $0 }) { record in
+        if case .log(let log) = record { once.append(log) }
+      }
+      if let parts, let start { reread(parts, start, ingestor: ingestor) { again.append($0) } }
+    }
+    return (once, again)
   }
 
   /// Waits for the part's thread, once.

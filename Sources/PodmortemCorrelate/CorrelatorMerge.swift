@@ -26,9 +26,22 @@ extension Correlator {
     }
     kubeletEvents.merge(other.kubeletEvents)
     addedOnly.merge(other.addedOnly)
-    for (key, sample) in other.podLogs { podLogs[key, default: LogSample()].merge(sample) }
-    for (key, sample) in other.looseLogs { looseLogs[key, default: LogSample()].merge(sample) }
-    for (key, sample) in other.pastedLogs { pastedLogs[key, default: LogSample()].merge(sample) }
+    // Each of `other`'s samples is taken out before it is merged, so its arrays go as it is
+    // merged, not at the end beside every array the merge made here (a file's first half, which
+    // dropped its tails, makes them again for the second half's records: docs/architecture.md
+    // "Memory of the kubelet-log run", Tails the first half need not keep).
+    for key in Array(other.podLogs.keys) {
+      guard let sample = other.podLogs.removeValue(forKey: key) else { continue }
+      podLogs[key, default: LogSample()].merge(sample)
+    }
+    for key in Array(other.looseLogs.keys) {
+      guard let sample = other.looseLogs.removeValue(forKey: key) else { continue }
+      looseLogs[key, default: LogSample()].merge(sample)
+    }
+    for key in Array(other.pastedLogs.keys) {
+      guard let sample = other.pastedLogs.removeValue(forKey: key) else { continue }
+      pastedLogs[key, default: LogSample()].merge(sample)
+    }
     nodeLogs.merge(other.nodeLogs)
     // Which pod a source names first depends on the order; only whether it names one or several
     // is read (`finishReleasing`), and that is the same in any order.

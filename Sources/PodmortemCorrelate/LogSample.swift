@@ -32,6 +32,9 @@ package struct LogSample: Sendable {
     var seen = 0
     /// The head is not kept (`dropHead`): the second half of a file whose first half filled it.
     var headDropped = false
+    /// The tail keeps no record of the split file's first half (`dropTail`): the first half of a
+    /// file whose second half filled it.
+    var tailDropped = false
 
     /// The largest records, sorted.
     var kept: [PackedLog] { Array(tail[tailStart...] + tail[..<tailStart]) }
@@ -72,10 +75,92 @@ package struct LogSample: Sendable {
     let ref = record.ref
     var packed: PackedLog?
     let entered = !ends.headDropped && keepSmallest(&ends, record, ref, &packed)
-    keepLargest(&ends, record, ref, &packed)
+    if !ends.tailDropped || !isBefore(ref, bound) { keepLargest(&ends, record, ref, &packed) }
     // The head is sorted: its last record is its largest.
     return entered && ends.headRefs.count == keep && ends.headRefs[keep - 1] < bound
   }
+
+  /// `ref` is a line of `bound`'s source before `bound`: of the split file's first half.
+  @inline(__always)
+  static func isBefore(_ ref: SourceRef, _ bound: SourceRef) -> Bool {
+    ref.line < bound.line && ref.source == bound.source
+  }
+
+  /// `insert(record)`, and whether the record's pattern's tail held `keep` records for the first
+  /// time after it: the second half of a file split in two, publishing which tails the first half
+  /// need not keep (`HeadFills`). The second half's records all lie at or after its first line.
+  package mutating func insertFillingTail(_ record: LogRecord) -> Bool {
+    if let id = record.patternID { return Self.keepFillingTail(record, in: &byPattern[id, default: Ends()]) }
+    return Self.keepFillingTail(record, in: &unrecognised)
+  }
+
+  private static func keepFillingTail(_ record: borrowing LogRecord, in ends: inout Ends) -> Bool {
+    let before = ends.tailRefs.count
+    keep(record, in: &ends)
+    return before < keep && ends.tailRefs.count == keep
+  }
+
+  /// Frees the records of `pattern`'s tail (nil: the unrecognised records) that lie in `bound`'s
+  /// source before `bound`, and keeps no more such records in it (`insert(_:filling:)`); the head
+  /// and the count go on as before. Only for the first half of a file whose second half, every
+  /// record of which lies at or after `bound`, holds `keep` records of the same pattern: the
+  /// merged tail is then the second half's whatever the first half's held before `bound`. False,
+  /// and nothing changed, when the sample has no record of `pattern`.
+  package mutating func dropTail(of pattern: String?, before bound: SourceRef) -> Bool {
+    if let pattern {
+      guard byPattern[pattern] != nil else { return false }
+      Self.dropTail(&byPattern[pattern, default: Ends()], before: bound)
+      return true
+    }
+    guard unrecognised.seen > 0 else { return false }
+    Self.dropTail(&unrecognised, before: bound)
+    return true
+  }
+
+  private static func dropTail(_ ends: inout Ends, before bound: SourceRef) {
+    ends.tailDropped = true
+    var tail: [PackedLog] = []
+    var refs: [SourceRef] = []
+    for (p, ref) in zip(ends.kept, ends.keptRefs) where !isBefore(ref, bound) {
+      tail.append(p)
+      refs.append(ref)
+    }
+    ends.tail = tail
+    ends.tailRefs = refs
+    ends.tailStart = 0
+  }
+
+  /// Whether `pattern`'s tail holds `keep` records, none before `bound`: then it is the tail of
+  /// every record offered, those `dropTail` left out included (each lies before `bound`).
+  package func tailIsFull(of pattern: String?, from bound: SourceRef) -> Bool {
+    guard let ends = pattern.map({ byPattern[$0] }) ?? unrecognised else { return false }
+    return ends.tailRefs.count == Self.keep && ends.tailRefs.allSatisfy { !($0 < bound) }
+  }
+
+  /// Offers `record` to its pattern's tail only, uncounted: a record of the split file's first
+  /// half that `dropTail` left out, given again when the first half, read on to the end because
+  /// the second half was not used, did not refill the tail (`Correlator.endTailDrops`).
+  package mutating func restoreTail(_ record: LogRecord) {
+    var packed: PackedLog?
+    if let id = record.patternID {
+      guard byPattern[id] != nil else { return }
+      Self.keepLargest(&byPattern[id, default: Ends()], record, record.evidence.ref, &packed)
+    } else {
+      Self.keepLargest(&unrecognised, record, record.evidence.ref, &packed)
+    }
+  }
+
+  /// Keeps `pattern`'s tail as any tail again, once the split file is read.
+  package mutating func endTailDrop(of pattern: String?) {
+    if let pattern {
+      if byPattern[pattern] != nil { byPattern[pattern, default: Ends()].tailDropped = false }
+    } else {
+      unrecognised.tailDropped = false
+    }
+  }
+
+  /// How many records the tails hold (tests).
+  var heldTails: Int { byPattern.values.reduce(unrecognised.tail.count) { $0 + $1.tail.count } }
 
   /// Stops keeping the head of `pattern` (nil: the unrecognised records) and frees it; the tail
   /// and the count go on as before. Only for the second half of a file whose first half's head of
