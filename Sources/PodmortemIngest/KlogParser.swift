@@ -158,16 +158,12 @@ package struct KlogBody: Hashable, Sendable {
   /// every quoted value (docs/architecture.md "Speed of the kubelet-log path").
   static func parse(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> KlogBody {
     var none: StringPool?
-    var noMemo: EscapedValues?
-    return parse(b, from: start, pool: &none, escaped: &noMemo)
+    return parse(b, from: start, pool: &none)
   }
 
   /// `parse`, the values that recur from line to line (a pod's name and UID, an event's object
-  /// and message, a probe's output) shared through `pool`, and the quoted texts with an escape
-  /// that recur (an error, a volume's message) answered from `escaped` (`KlogPairs.parse`).
-  static func parse(
-    _ b: UnsafeBufferPointer<UInt8>, from start: Int, pool: inout StringPool?, escaped: inout EscapedValues?
-  ) -> KlogBody {
+  /// and message, a probe's output) shared through `pool` (`KlogPairs.parse`).
+  static func parse(_ b: UnsafeBufferPointer<UInt8>, from start: Int, pool: inout StringPool?) -> KlogBody {
     // A message the kubelet writes often, with no escape: the table's string (`KlogTexts`).
     if start >= 0, start < b.count, b[start] == 0x22 {
       let k = ByteWords.quoteStop(b, from: start + 1)
@@ -175,15 +171,15 @@ package struct KlogBody: Hashable, Sendable {
         let message = KlogTexts.message(b, start + 1, k)
       {
         var body = KlogBody(message: message, structured: true)
-        body.openKey = KlogPairs.parse(b, from: k + 1, into: &body.fields, pool: &pool, escaped: &escaped)
+        body.openKey = KlogPairs.parse(b, from: k + 1, into: &body.fields, pool: &pool)
         return body
       }
     }
-    if start < b.count, b[start] == 0x22, let (message, end) = EscapedValues.unquote(b, from: start, &escaped),
+    if start < b.count, b[start] == 0x22, let (message, end) = GoString.unquote(b, from: start),
       end == b.count || b[end] == 0x20
     {
       var body = KlogBody(message: message, structured: true)
-      body.openKey = KlogPairs.parse(b, from: end, into: &body.fields, pool: &pool, escaped: &escaped)
+      body.openKey = KlogPairs.parse(b, from: end, into: &body.fields, pool: &pool)
       return body
     }
     return KlogBody(
@@ -204,8 +200,7 @@ package enum KlogPairs {
   /// `parse` on the bytes themselves (see `KlogBody.parse`).
   static func parse(_ b: UnsafeBufferPointer<UInt8>, from start: Int, into fields: inout [KeyValue]) -> String? {
     var none: StringPool?
-    var noMemo: EscapedValues?
-    return parse(b, from: start, into: &fields, pool: &none, escaped: &noMemo)
+    return parse(b, from: start, into: &fields, pool: &none)
   }
 
   /// `parse`, a value without an escape taken from `pool` when it holds one of the same bytes
@@ -213,11 +208,9 @@ package enum KlogPairs {
   /// them): on a kubelet log a pod's name and UID, an event's object, field path and message
   /// and a probe's output recur from line to line, and each was a new string, most of them over
   /// 15 bytes and so an allocation, made and later freed (docs/architecture.md "Speed of the
-  /// kubelet-log path"). Without a pool every value is made from its bytes. A value with an
-  /// escape is answered from `escaped` when it holds the same quoted bytes (`EscapedValues`).
+  /// kubelet-log path"). Without a pool every value is made from its bytes.
   static func parse(
-    _ b: UnsafeBufferPointer<UInt8>, from start: Int, into fields: inout [KeyValue], pool: inout StringPool?,
-    escaped: inout EscapedValues?
+    _ b: UnsafeBufferPointer<UInt8>, from start: Int, into fields: inout [KeyValue], pool: inout StringPool?
   ) -> String? {
     var i = max(start, 0)
     while true {
@@ -245,7 +238,7 @@ package enum KlogPairs {
           i = k + 1
           continue
         }
-        if let (value, end) = EscapedValues.unquote(b, from: i, &escaped) {
+        if let (value, end) = GoString.unquote(b, from: i) {
           fields.append(KeyValue(key, value))
           i = end
           continue
@@ -494,63 +487,5 @@ enum KlogTexts {
       return true
     }
     return equal == true ? text : nil
-  }
-}
-
-/// The quoted texts with an escape that a kubelet log repeats (a pod's back-off error, a volume's
-/// message with its quoted names, a probe's output quoting its URL), each decoded once: a direct-
-/// mapped table of the latest decoded text per hash of its quoted bytes (`StringPool.slot`). A text
-/// is a function of the bytes between its quotes alone (`GoString.unquote`), so the held one is
-/// given back only for the very same bytes, compared in full; texts over `longest` bytes are never
-/// held, so the table holds at most `slots` texts of that size (docs/architecture.md "Speed of the
-/// kubelet-log path"; `KlogSharedTests` holds it to `GoString.unquote`).
-struct EscapedValues: Sendable {
-  static let slots = 1_024
-  static let longest = 512
-  private var quoted: [[UInt8]] = []
-  private var values: [String] = []
-
-  init() {}
-
-  /// `GoString.unquote(b, from: start)`, through `memo` when there is one.
-  @inline(__always)
-  static func unquote(
-    _ b: UnsafeBufferPointer<UInt8>, from start: Int, _ memo: inout EscapedValues?
-  ) -> (value: String, end: Int)? {
-    // Moved out and back, so the tables stay uniquely held and are written in place.
-    guard var held = memo.take() else { return GoString.unquote(b, from: start) }
-    defer { memo = held }
-    return held.unquote(b, from: start)
-  }
-
-  /// `GoString.unquote(b, from: start)`: the closing quote found as it finds it (a `\` and the
-  /// byte after it skipped), the text between the quotes given from the table when its slot holds
-  /// the same bytes, else decoded and held.
-  mutating func unquote(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> (value: String, end: Int)? {
-    let n = b.count
-    guard start >= 0, start < n, b[start] == 0x22 else { return nil }
-    let k = ByteWords.quoteStop(b, from: start + 1)
-    // No escape: nothing to decode, and `GoString.unquote` makes the string of the bytes.
-    if k < n, b[k] == 0x22 { return GoString.unquote(b, from: start) }
-    var close = k
-    while close < n, b[close] != 0x22 {
-      close = b[close] == 0x5C ? close + 2 : ByteWords.quoteStop(b, from: close)
-    }
-    guard close < n else { return nil }
-    let inner = UnsafeBufferPointer(rebasing: b[(start + 1)..<close])
-    guard inner.count <= Self.longest else { return GoString.unquote(b, from: start) }
-    if quoted.isEmpty {
-      quoted = Array(repeating: [], count: Self.slots)
-      values = Array(repeating: "", count: Self.slots)
-    }
-    let slot = StringPool.slot(inner) & (Self.slots - 1)
-    // A held text has an escape, so at least two bytes: an empty slot never matches.
-    if quoted[slot].count == inner.count, quoted[slot].withUnsafeBufferPointer({ StringPool.equalBytes($0, inner) }) {
-      return (values[slot], close + 1)
-    }
-    guard let (value, end) = GoString.unquote(b, from: start) else { return nil }
-    quoted[slot] = Array(inner)
-    values[slot] = value
-    return (value, end)
   }
 }

@@ -24,8 +24,6 @@ package struct KubeletLogParser: LineParser {
   /// The values that recur from line to line (a pod's name and UID, an event's object), shared
   /// (`KlogPairs.parse`, `locate`); made at the first line that asks.
   private var strings: StringPool? = StringPool()
-  /// The quoted values with an escape that recur, each decoded once (`EscapedValues`).
-  private var escaped: EscapedValues? = EscapedValues()
   /// A long klog line held for one line: a paste wrapped at the terminal's width continues it on
   /// the next line, which has no header of its own (docs/kubernetes.md §10.1).
   private var held: Held?
@@ -197,9 +195,7 @@ package struct KubeletLogParser: LineParser {
       held = Held(bytes: b, header: header, journal: journal, line: line, joined: 0)
       return
     }
-    let body = b.withUnsafeBufferPointer {
-      KlogBody.parse($0, from: header.bodyStart, pool: &strings, escaped: &escaped)
-    }
+    let body = b.withUnsafeBufferPointer { KlogBody.parse($0, from: header.bodyStart, pool: &strings) }
     if KlogHeader.isEventFile(header.file), let e = KlogEvent.parse(body.message) {
       // The event recorder's own line: the event itself (`KlogEvent`).
       let time = klogTime(header, journal: journal, line: line)

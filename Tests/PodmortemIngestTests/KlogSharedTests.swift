@@ -116,19 +116,16 @@ import Testing
   /// space.
   static func checkPooled(_ lines: [[UInt8]]) {
     var pool: StringPool? = StringPool()
-    var escaped: EscapedValues? = EscapedValues()
     for b in lines {
       let bodyStart = KlogHeader.parse(b)?.bodyStart ?? 0
-      let body = b.withUnsafeBufferPointer { KlogBody.parse($0, from: bodyStart, pool: &pool, escaped: &escaped) }
+      let body = b.withUnsafeBufferPointer { KlogBody.parse($0, from: bodyStart, pool: &pool) }
       #expect(
         GoStringBytesTests.same(body, ReferenceKlogDirect.body(b, from: bodyStart)),
         "\(String(decoding: b, as: UTF8.self))")
       for start in b.indices where b[start] == 0x20 && b.count <= 1_024 {
         var fields: [KeyValue] = []
         var reference: [KeyValue] = []
-        let open = b.withUnsafeBufferPointer {
-          KlogPairs.parse($0, from: start, into: &fields, pool: &pool, escaped: &escaped)
-        }
+        let open = b.withUnsafeBufferPointer { KlogPairs.parse($0, from: start, into: &fields, pool: &pool) }
         let referenceOpen = ReferenceKlogDirect.pairs(b, from: start, into: &reference)
         #expect(
           GoStringBytesTests.same(
@@ -154,12 +151,6 @@ import Testing
     values += ["HTTP probe failed with statuscode: 503", "spec.containers{web}", "[\"ns-1/app-1\"]"]
     values += ["abcdefghijklmnop", "abcdefghijklmnoq", String(repeating: "x", count: 128)]
     values += [String(repeating: "x", count: 129), String(repeating: "y", count: 127)]
-    // Values with escapes that recur, one of them longer than `EscapedValues.longest`.
-    values += [
-      #"failed to \"StartContainer\" for \"web\" with CrashLoopBackOff: \"back-off 5m0s\""#,
-      #"Get \"http://10.0.0.1:8080/healthz\": context deadline exceeded"#, #"a\nb"#, #"\u00e9\x41"#,
-      String(repeating: #"ab\"cd"#, count: 100),
-    ]
     let hostile = ["\u{0}", "\r", "\t", "\u{212A}", "\u{130}", "e\u{301}", "é", "\\\"", "\\x41", "\""]
     let keys = ["pod", "podUID", "output", "object", "fieldPath", "pods", "containerID", "err", "x"]
     var lines: [[UInt8]] = []
@@ -189,28 +180,6 @@ import Testing
       lines.append(b)
     }
     return lines
-  }
-
-  /// `EscapedValues.unquote` at every quote of lines read one after another through one table,
-  /// against `GoString.unquote` before this change (`ReferenceKlogDirect.unquote`).
-  @Test(arguments: 0..<4)
-  func seededQuotedValuesUnquoteThroughOneTableAsBefore(seed: UInt64) {
-    var rng = SplitMix64(seed: 25_350 + seed)
-    let lines = Self.recurringLines(&rng, count: 300)
-    var memo = EscapedValues()
-    var held = 0
-    for b in lines + lines {
-      b.withUnsafeBufferPointer { p in
-        for start in b.indices where b[start] == 0x22 {
-          let new = memo.unquote(p, from: start)
-          #expect(
-            GoStringBytesTests.same(new, ReferenceKlogDirect.unquote(b, from: start)),
-            "\(String(decoding: b, as: UTF8.self)) at \(start)")
-          if new?.value.utf8.count ?? 0 > 15 { held += 1 }
-        }
-      }
-    }
-    #expect(held > 100)
   }
 
   @Test(arguments: 0..<6)
