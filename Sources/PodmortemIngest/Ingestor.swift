@@ -245,7 +245,7 @@ package struct Ingestor: Sendable {
         case .node: .node
         case .container, .other: .container
         }
-      guard let hit = patterns.firstMatch(log.text, kind: kind) else { return }
+      guard let hit = patterns.firstMatch(log.text, kind: kind, sharing: log.fields) else { return }
       log.patternID = hit.patternID
       log.captures = hit.captures
       // The kubelet's own record of an event it sent: its message is recognised as an event's is,

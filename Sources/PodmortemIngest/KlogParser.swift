@@ -23,43 +23,99 @@ package struct KlogHeader: Hashable, Sendable {
 
   /// Reads a header at `start`; nil when the bytes there are not one.
   package static func parse(_ b: [UInt8], from start: Int = 0) -> KlogHeader? {
-    let s = b[...]
+    b.withUnsafeBufferPointer { parse($0, from: start) }
+  }
+
+  /// `parse` on the line's bytes themselves: the digits read in place, without an array's bounds
+  /// check on every byte or a call per field, and the file named from the kubelet's own files
+  /// (`KlogTexts.file`) where it was decoded into a new string for every line
+  /// (docs/architecture.md "Speed of the kubelet-log path"; `KlogHeaderBytesTests` holds it to the
+  /// code before).
+  static func parse(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> KlogHeader? {
+    let n = b.count
     var i = start
-    guard i < b.count, let severity = severityLetter(b[i]) else { return nil }
+    guard i >= 0, i < n, let severity = severityLetter(b[i]) else { return nil }
     i += 1
-    guard let month = TimeBytes.digits(s, &i, 2), let day = TimeBytes.digits(s, &i, 2), skip(b, &i, 0x20),
-      let hour = TimeBytes.digits(s, &i, 2), skip(b, &i, 0x3A), let minute = TimeBytes.digits(s, &i, 2),
-      skip(b, &i, 0x3A), let second = TimeBytes.digits(s, &i, 2), (1...12).contains(month), (1...31).contains(day),
-      hour < 24, minute < 60, second < 61
+    // `mmdd hh:mm:ss`: 13 bytes, each a digit or the separator at its place.
+    guard n - i >= 13, let month = two(b, i), let day = two(b, i + 2), b[i + 4] == 0x20, let hour = two(b, i + 5),
+      b[i + 7] == 0x3A, let minute = two(b, i + 8), b[i + 10] == 0x3A, let second = two(b, i + 11),
+      (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
     else { return nil }
-    let fraction = TimeBytes.fraction(s, &i).value
+    i += 13
+    // `TimeBytes.fraction`: at most nine digits count, the rest are read past.
+    var fraction = 0.0
+    if i < n, b[i] == 0x2E {
+      i += 1
+      var value = 0
+      var scale = 1
+      var count = 0
+      while i < n, b[i] >= 0x30, b[i] <= 0x39 {
+        if count < 9 {
+          value = value * 10 + Int(b[i] - 0x30)
+          scale *= 10
+        }
+        count += 1
+        i += 1
+      }
+      fraction = Double(value) / Double(scale)
+    }
     // The thread id is right-aligned in 7 columns, so any number of spaces may precede it (or a
     // tab, where a terminal copy turned the padding into one).
-    guard i < b.count, b[i] == 0x20 || b[i] == 0x09 else { return nil }
-    while i < b.count, b[i] == 0x20 || b[i] == 0x09 { i += 1 }
+    guard i < n, b[i] == 0x20 || b[i] == 0x09 else { return nil }
+    while i < n, b[i] == 0x20 || b[i] == 0x09 { i += 1 }
     let idStart = i
     var threadID = 0
     // At most 18 digits: 19 nines overflow Int (a fuzzed header trapped here).
-    while i < b.count, b[i] >= 0x30, b[i] <= 0x39, i - idStart < 18 {
+    while i < n, b[i] >= 0x30, b[i] <= 0x39, i - idStart < 18 {
       threadID = threadID * 10 + Int(b[i] - 0x30)
       i += 1
     }
-    guard i > idStart, skip(b, &i, 0x20) else { return nil }
+    guard i > idStart, i < n, b[i] == 0x20 else { return nil }
+    i += 1
     let fileStart = i
-    while i < b.count, b[i] != 0x3A, b[i] != 0x5D, b[i] != 0x20 { i += 1 }
-    guard i > fileStart, skip(b, &i, 0x3A) else { return nil }
-    let file = String(decoding: b[fileStart..<(i - 1)], as: UTF8.self)
+    while i < n, b[i] != 0x3A, b[i] != 0x5D, b[i] != 0x20 { i += 1 }
+    guard i > fileStart, i < n, b[i] == 0x3A else { return nil }
+    let fileEnd = i
+    i += 1
     let lineStart = i
     var line = 0
-    while i < b.count, b[i] >= 0x30, b[i] <= 0x39, i - lineStart < 9 {
+    while i < n, b[i] >= 0x30, b[i] <= 0x39, i - lineStart < 9 {
       line = line * 10 + Int(b[i] - 0x30)
       i += 1
     }
-    guard i > lineStart, skip(b, &i, 0x5D) else { return nil }
-    if i < b.count, b[i] == 0x20 { i += 1 }
+    guard i > lineStart, i < n, b[i] == 0x5D else { return nil }
+    i += 1
+    if i < n, b[i] == 0x20 { i += 1 }
+    let file =
+      KlogTexts.file(b, fileStart, fileEnd)
+      ?? String(decoding: UnsafeBufferPointer(rebasing: b[fileStart..<fileEnd]), as: UTF8.self)
     return KlogHeader(
       severity: severity, month: month, day: day, hour: hour, minute: minute, second: second, fraction: fraction,
       threadID: threadID, file: file, line: line, bodyStart: i)
+  }
+
+  /// The two digits at `i` as a number (the caller has checked that both bytes are there).
+  @inline(__always)
+  private static func two(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> Int? {
+    let (x, y) = (b[i] &- 0x30, b[i + 1] &- 0x30)
+    guard x < 10, y < 10 else { return nil }
+    return Int(x) * 10 + Int(y)
+  }
+
+  /// Whether a header's `file` starts with `event.go` (`String.hasPrefix`), the event recorder's
+  /// own line. Its bytes decide for the 8-byte name and for names that do not start with those
+  /// bytes: `event.go` is ASCII without `K`, `;` or `` ` ``, the only ASCII a non-ASCII
+  /// character is canonically equivalent to alone, so no other spelling has it as a prefix; a
+  /// longer name that starts with its bytes (a combining mark may follow) asks `hasPrefix`.
+  static func isEventFile(_ file: String) -> Bool {
+    let utf8 = file.utf8
+    guard utf8.count >= 8 else { return false }
+    let word: UInt64?? = utf8.withContiguousStorageIfAvailable { f in
+      f.baseAddress.map { UnsafeRawPointer($0).loadUnaligned(as: UInt64.self) }
+    }
+    let starts = word.flatMap { $0 }.map { $0 == 0x6f67_2e74_6e65_7665 } ?? utf8.starts(with: "event.go".utf8)
+    guard starts else { return false }
+    return utf8.count == 8 || file.hasPrefix("event.go")
   }
 
   private static func severityLetter(_ c: UInt8) -> String? {
@@ -72,11 +128,6 @@ package struct KlogHeader: Hashable, Sendable {
     }
   }
 
-  private static func skip(_ b: [UInt8], _ i: inout Int, _ byte: UInt8) -> Bool {
-    guard i < b.count, b[i] == byte else { return false }
-    i += 1
-    return true
-  }
 }
 
 /// What follows a klog header: a structured `"message" key="value" …` (InfoS/ErrorS) or free text
@@ -106,6 +157,13 @@ package struct KlogBody: Hashable, Sendable {
   /// one buffer, without an array's bounds check on every byte or a `withUnsafeBufferPointer` for
   /// every quoted value (docs/architecture.md "Speed of the kubelet-log path").
   static func parse(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> KlogBody {
+    var none: StringPool?
+    return parse(b, from: start, pool: &none)
+  }
+
+  /// `parse`, the values that recur from line to line (a pod's name and UID, an event's object
+  /// and message, a probe's output) shared through `pool` (`KlogPairs.parse`).
+  static func parse(_ b: UnsafeBufferPointer<UInt8>, from start: Int, pool: inout StringPool?) -> KlogBody {
     // A message the kubelet writes often, with no escape: the table's string (`KlogTexts`).
     if start >= 0, start < b.count, b[start] == 0x22 {
       let k = ByteWords.quoteStop(b, from: start + 1)
@@ -113,7 +171,7 @@ package struct KlogBody: Hashable, Sendable {
         let message = KlogTexts.message(b, start + 1, k)
       {
         var body = KlogBody(message: message, structured: true)
-        body.openKey = KlogPairs.parse(b, from: k + 1, into: &body.fields)
+        body.openKey = KlogPairs.parse(b, from: k + 1, into: &body.fields, pool: &pool)
         return body
       }
     }
@@ -121,7 +179,7 @@ package struct KlogBody: Hashable, Sendable {
       end == b.count || b[end] == 0x20
     {
       var body = KlogBody(message: message, structured: true)
-      body.openKey = KlogPairs.parse(b, from: end, into: &body.fields)
+      body.openKey = KlogPairs.parse(b, from: end, into: &body.fields, pool: &pool)
       return body
     }
     return KlogBody(
@@ -141,6 +199,19 @@ package enum KlogPairs {
 
   /// `parse` on the bytes themselves (see `KlogBody.parse`).
   static func parse(_ b: UnsafeBufferPointer<UInt8>, from start: Int, into fields: inout [KeyValue]) -> String? {
+    var none: StringPool?
+    return parse(b, from: start, into: &fields, pool: &none)
+  }
+
+  /// `parse`, a value without an escape taken from `pool` when it holds one of the same bytes
+  /// (`StringPool.string`, which is `String(decoding:as:)` of the bytes whether or not it holds
+  /// them): on a kubelet log a pod's name and UID, an event's object, field path and message
+  /// and a probe's output recur from line to line, and each was a new string, most of them over
+  /// 15 bytes and so an allocation, made and later freed (docs/architecture.md "Speed of the
+  /// kubelet-log path"). Without a pool every value is made from its bytes.
+  static func parse(
+    _ b: UnsafeBufferPointer<UInt8>, from start: Int, into fields: inout [KeyValue], pool: inout StringPool?
+  ) -> String? {
     var i = max(start, 0)
     while true {
       while i < b.count, b[i] == 0x20 { i += 1 }
@@ -162,9 +233,7 @@ package enum KlogPairs {
         // words (`KlogTexts.value`) taken from the table. One with an escape is unquoted whole.
         let k = ByteWords.quoteStop(b, from: i + 1)
         if k < b.count, b[k] == 0x22 {
-          let value =
-            KlogTexts.value(b, i + 1, k)
-            ?? String(decoding: UnsafeBufferPointer(rebasing: b[(i + 1)..<k]), as: UTF8.self)
+          let value = KlogTexts.value(b, i + 1, k) ?? string(UnsafeBufferPointer(rebasing: b[(i + 1)..<k]), &pool)
           fields.append(KeyValue(key, value))
           i = k + 1
           continue
@@ -180,8 +249,17 @@ package enum KlogPairs {
       }
       let valueStart = i
       i = unquotedEnd(b, from: i)
-      fields.append(KeyValue(key, String(decoding: UnsafeBufferPointer(rebasing: b[valueStart..<i]), as: UTF8.self)))
+      fields.append(KeyValue(key, string(UnsafeBufferPointer(rebasing: b[valueStart..<i]), &pool)))
     }
+  }
+
+  /// The string of `bytes`, from `pool` when there is one.
+  @inline(__always)
+  static func string(_ bytes: UnsafeBufferPointer<UInt8>, _ pool: inout StringPool?) -> String {
+    // Moved out and back, so the pool's table stays uniquely held and is written in place.
+    guard var held = pool.take() else { return String(decoding: bytes, as: UTF8.self) }
+    defer { pool = held }
+    return held.string(bytes)
   }
 
   /// Where an unquoted value (`%+v` of a number, a struct, `["ns/a" "ns/b"]`, a JSON object) ends:
@@ -255,6 +333,34 @@ enum KlogTexts {
     "failure", "api", "Liveness", "v1", "Warning", "Unhealthy", "Pod", "Readiness", "Startup", "Normal", "warning",
     "file", "http",
   ]
+
+  /// The table's file names, for the tests: `file` knows each of them and nothing else. The
+  /// kubelet's source files that write the lines it logs most (docs/kubernetes.md §10.1); the
+  /// longer ones (over 15 bytes) are not small strings, so a line named its file with an
+  /// allocation of its own.
+  static let files = [
+    "prober.go", "kubelet.go", "event.go", "pod_workers.go", "kuberuntime_container.go", "reconciler_common.go",
+    "scope.go", "manager.go", "kuberuntime_manager.go", "generic.go", "eviction_manager.go",
+    "kubelet_node_status.go", "operation_generator.go", "kubelet_pods.go", "pod_container_deletor.go",
+  ]
+
+  /// The shared file name for the bytes `from..<to`, or nil when they are not one of `files`.
+  static func file(_ b: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> String? {
+    switch to - from {
+    case 8: same(b, from, "event.go") ?? same(b, from, "scope.go")
+    case 9: same(b, from, "prober.go")
+    case 10: same(b, from, "kubelet.go") ?? same(b, from, "manager.go") ?? same(b, from, "generic.go")
+    case 14: same(b, from, "pod_workers.go")
+    case 15: same(b, from, "kubelet_pods.go")
+    case 19: same(b, from, "eviction_manager.go")
+    case 20: same(b, from, "reconciler_common.go")
+    case 22:
+      same(b, from, "kuberuntime_manager.go") ?? same(b, from, "kubelet_node_status.go")
+        ?? same(b, from, "operation_generator.go")
+    case 24: same(b, from, "kuberuntime_container.go") ?? same(b, from, "pod_container_deletor.go")
+    default: nil
+    }
+  }
 
   /// The bytes `from..<to` (at most 16) as two little-endian words, zero past the end: two loads
   /// when 16 bytes are there (a key is followed by its `=` and value), else byte by byte.

@@ -21,6 +21,9 @@ package struct KubeletLogParser: LineParser {
   private var notedInference = false
   private var notedOversize = false
   private var pending: Pending?
+  /// The values that recur from line to line (a pod's name and UID, an event's object), shared
+  /// (`KlogPairs.parse`, `locate`); made at the first line that asks.
+  private var strings: StringPool? = StringPool()
   /// A long klog line held for one line: a paste wrapped at the terminal's width continues it on
   /// the next line, which has no header of its own (docs/kubernetes.md §10.1).
   private var held: Held?
@@ -42,6 +45,14 @@ package struct KubeletLogParser: LineParser {
     var key: String
     var value: [String]
     var bytes: Int
+  }
+
+  /// Whether a multi-line value is open, asked of the optional's case: `pending == nil` copied and
+  /// destroyed the optional record, eight times a line (docs/architecture.md "Speed of the
+  /// kubelet-log path").
+  private var isOpen: Bool {
+    if case .some = pending { return true }
+    return false
   }
 
   package init(context: ParseContext) {
@@ -86,14 +97,23 @@ package struct KubeletLogParser: LineParser {
   package mutating func feed(_ line: Line, emit: (Record) -> Void) -> SourceAccount.Verdict {
     // Inside a multi-line value a leading tab or ` >` is the value's own; otherwise a paste prefix
     // (`> `, `- `, `grep -n`'s `123:`) is skipped.
-    let b = pending == nil ? PastePrefix.payload(line.text) : Array(line.text.utf8)
+    let open = isOpen
+    let b = open ? Array(line.text.utf8) : PastePrefix.payload(line.text)
     let journal = JournaldPrefix.parse(b)
-    let start = journal?.payloadStart ?? 0
+    // Whether the optionals hold a value, asked of their cases: `journal == nil` compared two
+    // optional prefixes (`JournaldPrefix` is `Equatable`), each copied and destroyed.
+    var inJournal = false
+    var start = 0
+    if case .some(let j) = journal {
+      inJournal = true
+      start = j.payloadStart
+    }
     // Parsed once: it decides both whether the held line continues here and how this line is read.
-    let header = pending == nil ? KlogHeader.parse(b, from: start) : nil
-    if var h = held {
-      held = nil
-      if journal == nil, header == nil, Self.continuesWrappedLine(line.text, b), h.joined < Self.maxWrappedLines,
+    let header = open ? nil : KlogHeader.parse(b, from: start)
+    var hasHeader = false
+    if case .some = header { hasHeader = true }
+    if var h = held.take() {
+      if !inJournal, !hasHeader, Self.continuesWrappedLine(line.text, b), h.joined < Self.maxWrappedLines,
         h.bytes.count + line.text.utf8.count <= Self.maxRecordBytes
       {
         // The wrapped rest, as written: a line broken mid-word continues without a space.
@@ -104,7 +124,7 @@ package struct KubeletLogParser: LineParser {
       }
       klogRecord(h.bytes, header: h.header, journal: h.journal, line: h.line, emit: emit, mayHold: false)
     }
-    if pending != nil {
+    if isOpen {
       if start < b.count, b[start] == 0x09 {
         appendValueLine(b, from: start)
         return .parsed
@@ -120,8 +140,10 @@ package struct KubeletLogParser: LineParser {
     if start >= b.count || b[start...].allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
       return .ignored
     }
-    if journal == nil, JournaldPrefix.isMarker(line.text) { return .ignored }
-    if let header = header ?? KlogHeader.parse(b, from: start) {
+    if !inJournal, JournaldPrefix.isMarker(line.text) { return .ignored }
+    // A header not parsed above (a value was open then) is parsed now; one that did not read
+    // above would not read again.
+    if let header = open ? KlogHeader.parse(b, from: start) : header {
       klogRecord(b, header: header, journal: journal, line: line, emit: emit, mayHold: true)
       return .parsed
     }
@@ -149,8 +171,7 @@ package struct KubeletLogParser: LineParser {
   }
 
   package mutating func idle(emit: (Record) -> Void) {
-    guard let h = held else { return }
-    held = nil
+    guard let h = held.take() else { return }
     klogRecord(h.bytes, header: h.header, journal: h.journal, line: h.line, emit: emit, mayHold: false)
   }
 
@@ -174,8 +195,8 @@ package struct KubeletLogParser: LineParser {
       held = Held(bytes: b, header: header, journal: journal, line: line, joined: 0)
       return
     }
-    let body = KlogBody.parse(b, from: header.bodyStart)
-    if header.file.hasPrefix("event.go"), let e = KlogEvent.parse(body.message) {
+    let body = b.withUnsafeBufferPointer { KlogBody.parse($0, from: header.bodyStart, pool: &strings) }
+    if KlogHeader.isEventFile(header.file), let e = KlogEvent.parse(body.message) {
       // The event recorder's own line: the event itself (`KlogEvent`).
       let time = klogTime(header, journal: journal, line: line)
       var event = Event(
@@ -194,14 +215,13 @@ package struct KubeletLogParser: LineParser {
     if let key = body.openKey {
       pending = Pending(record: record, key: key, value: [], bytes: b.count)
     } else {
-      Self.locate(&record)
+      Self.locate(&record, pool: &strings)
       emit(.log(record))
     }
   }
 
   private mutating func appendValueLine(_ b: [UInt8], from start: Int) {
-    guard var p = pending else { return }
-    pending = nil
+    guard var p = pending.take() else { return }
     if p.bytes + b.count - start <= Self.maxRecordBytes {
       p.value.append(String(decoding: b[(start + 1)...], as: UTF8.self))
       p.record.text += "\n" + String(decoding: b[start...], as: UTF8.self)
@@ -217,8 +237,7 @@ package struct KubeletLogParser: LineParser {
   }
 
   private mutating func closeValue(_ b: [UInt8], from start: Int, emit: (Record) -> Void) {
-    guard var p = pending else { return }
-    pending = nil
+    guard var p = pending.take() else { return }
     p.record.fields.append(KeyValue(p.key, p.value.joined(separator: "\n")))
     p.record.text += "\n" + String(decoding: b[start...], as: UTF8.self)
     if let key = KlogPairs.parse(b, from: start + 2, into: &p.record.fields) {
@@ -230,8 +249,7 @@ package struct KubeletLogParser: LineParser {
 
   /// Emits a record whose value never got its closing ` >` (a cut log): what was read is kept.
   private mutating func flush(emit: (Record) -> Void) {
-    guard var p = pending else { return }
-    pending = nil
+    guard var p = pending.take() else { return }
     p.record.fields.append(KeyValue(p.key, p.value.joined(separator: "\n")))
     emit(.log(Self.located(p.record)))
   }
@@ -363,32 +381,74 @@ package struct KubeletLogParser: LineParser {
 
   /// `located`, in place: the parser fills the record it built without copying it.
   static func locate(_ r: inout LogRecord) {
+    var none: StringPool?
+    locate(&r, pool: &none)
+  }
+
+  /// `locate`, the pod's name and namespace shared through `pool` (`splitPod`). A field's key is
+  /// told by its length in bytes first and compared only with the names of that length: each of
+  /// them is ASCII without `K`, `;` or `` ` ``, the only ASCII a non-ASCII character is
+  /// canonically equivalent to alone, so a string `==` to one is its very bytes, and of another
+  /// length it is none of them; every key used to be compared with each name in turn, a call
+  /// into the standard library for most (docs/architecture.md "Speed of the kubelet-log path").
+  static func locate(_ r: inout LogRecord, pool: inout StringPool?) {
     var object: String?
     var kind: String?
     var fieldPath: String?
     for field in r.fields {
-      switch field.key {
-      case "pod" where r.pod == nil:
-        (r.namespace, r.pod) = splitPod(field.value)
-      case "pods" where r.pod == nil:
-        // One pod only: a list of several (`pods=["ns/a","ns/b"]`, the eviction manager's ranking)
-        // is about none of them in particular.
-        let inner = trimming(field.value) { $0 == "[" || $0 == "]" }
-        if !inner.isEmpty, !Self.contains(inner, 0x20, " "), !Self.contains(inner, 0x2C, ",") {
-          (r.namespace, r.pod) = splitPod(trimming(inner) { $0 == "\"" })
+      let key = field.key
+      switch key.utf8.count {
+      case 3:
+        if key == "pod", r.pod == nil { (r.namespace, r.pod) = splitPod(field.value, pool: &pool) }
+      case 4:
+        if key == "pods" {
+          // One pod only: a list of several (`pods=["ns/a","ns/b"]`, the eviction manager's
+          // ranking) is about none of them in particular.
+          if r.pod == nil, let split = splitPods(field.value, pool: &pool) { (r.namespace, r.pod) = split }
+        } else if key == "kind" {
+          kind = field.value
         }
-      case "containerName" where r.container == nil, "container" where r.container == nil:
-        r.container = field.value
-      case "object": object = field.value
-      case "kind": kind = field.value
-      case "fieldPath": fieldPath = field.value
+      case 6:
+        if key == "object" { object = field.value }
+      case 9:
+        if key == "container" {
+          if r.container == nil { r.container = field.value }
+        } else if key == "fieldPath" {
+          fieldPath = field.value
+        }
+      case 13:
+        if key == "containerName", r.container == nil { r.container = field.value }
       default: break
       }
     }
     if r.pod == nil, kind == "Pod", let object {
-      (r.namespace, r.pod) = splitPod(object)
+      (r.namespace, r.pod) = splitPod(object, pool: &pool)
       if r.container == nil, let fieldPath { r.container = ObjectRef(name: "", fieldPath: fieldPath).containerName }
     }
+  }
+
+  /// The pod of a `pods=[…]` value naming one, as `locate` reads it: the value without `[` and `]`
+  /// at its ends, nil when that is empty or holds a space or a comma, else split without `"` at its
+  /// ends. An ASCII value is read on its bytes (one scalar a byte); any other as before.
+  private static func splitPods(_ value: String, pool: inout StringPool?) -> (String?, String?)? {
+    var value = value
+    let ascii = value.withUTF8 { all -> (String?, String?)?? in
+      guard all.allSatisfy({ $0 < 0x80 }) else { return .none }
+      var start = 0
+      var end = all.count
+      while start < end, all[start] == 0x5B || all[start] == 0x5D { start += 1 }
+      while end > start, all[end - 1] == 0x5B || all[end - 1] == 0x5D { end -= 1 }
+      guard start < end, !all[start..<end].contains(0x20), !all[start..<end].contains(0x2C) else {
+        return .some(nil)
+      }
+      while start < end, all[start] == 0x22 { start += 1 }
+      while end > start, all[end - 1] == 0x22 { end -= 1 }
+      return .some(splitASCIIPod(UnsafeBufferPointer(rebasing: all[start..<end]), pool: &pool))
+    }
+    if case .some(let answer) = ascii { return answer }
+    let inner = trimming(value) { $0 == "[" || $0 == "]" }
+    guard !inner.isEmpty, !Self.contains(inner, 0x20, " "), !Self.contains(inner, 0x2C, ",") else { return nil }
+    return splitPod(trimming(inner) { $0 == "\"" }, pool: &pool)
   }
 
   /// `text` without the scalars `drop` accepts at either end: `trimmingCharacters(in:)` without
@@ -411,9 +471,21 @@ package struct KubeletLogParser: LineParser {
 
   /// `ns/name` (klog.KObj) or `name_ns(uid)` (the kubelet's `format.Pod`).
   static func splitPod(_ raw: String) -> (String?, String?) {
+    var none: StringPool?
+    return splitPod(raw, pool: &none)
+  }
+
+  /// `splitPod`, each part taken from `pool` when it holds the same bytes (a pod's name recurs
+  /// from line to line).
+  static func splitPod(_ raw: String, pool: inout StringPool?) -> (String?, String?) {
     // ASCII (every pod reference the kubelet writes): the same split on bytes, one character per
     // byte, without walking grapheme clusters; other text takes the general path below.
-    if let ascii = splitASCIIPod(raw) { return ascii }
+    var raw = raw
+    let ascii = raw.withUTF8 { all -> (String?, String?)? in
+      guard all.allSatisfy({ $0 < 0x80 }) else { return nil }
+      return splitASCIIPod(all, pool: &pool)
+    }
+    if let ascii { return ascii }
     // A value cut before its closing quote keeps its opening one.
     let value = raw.hasPrefix("\"") ? String(raw.dropFirst()) : raw
     guard !value.isEmpty else { return (nil, nil) }
@@ -427,28 +499,24 @@ package struct KubeletLogParser: LineParser {
     return (nil, value)
   }
 
-  /// `splitPod` for an ASCII `raw`, nil for any other: in ASCII every byte is a character (a CR LF
+  /// `splitPod` for the bytes of an ASCII reference: in ASCII every byte is a character (a CR LF
   /// pair aside, which none of the bytes looked for belongs to), so byte offsets find what
-  /// `Character` search finds. Read in the string's own bytes, each part made once from them.
-  private static func splitASCIIPod(_ raw: String) -> (String?, String?)? {
-    var raw = raw
-    return raw.withUTF8 { all -> (String?, String?)? in
-      guard all.allSatisfy({ $0 < 0x80 }) else { return nil }
-      func string(_ from: Int, _ to: Int) -> String {
-        String(decoding: UnsafeBufferPointer(rebasing: all[from..<to]), as: UTF8.self)
-      }
-      let start = all.first == 0x22 ? 1 : 0
-      let end = all.count
-      guard start < end else { return (nil, nil) }
-      if let slash = all[start..<end].firstIndex(of: 0x2F) {
-        return (slash == start ? nil : string(start, slash), string(slash + 1, end))
-      }
-      if let open = all[start..<end].firstIndex(of: 0x28), all[end - 1] == 0x29,
-        let underscore = all[start..<open].lastIndex(of: 0x5F)
-      {
-        return (string(underscore + 1, open), string(start, underscore))
-      }
-      return (nil, string(start, end))
+  /// `Character` search finds. Each part made once from the bytes, or taken from `pool`.
+  private static func splitASCIIPod(_ all: UnsafeBufferPointer<UInt8>, pool: inout StringPool?) -> (String?, String?) {
+    func string(_ from: Int, _ to: Int) -> String {
+      KlogPairs.string(UnsafeBufferPointer(rebasing: all[from..<to]), &pool)
     }
+    let start = all.first == 0x22 ? 1 : 0
+    let end = all.count
+    guard start < end else { return (nil, nil) }
+    if let slash = all[start..<end].firstIndex(of: 0x2F) {
+      return (slash == start ? nil : string(start, slash), string(slash + 1, end))
+    }
+    if let open = all[start..<end].firstIndex(of: 0x28), all[end - 1] == 0x29,
+      let underscore = all[start..<open].lastIndex(of: 0x5F)
+    {
+      return (string(underscore + 1, open), string(start, underscore))
+    }
+    return (nil, string(start, end))
   }
 }

@@ -175,6 +175,14 @@ package struct PatternCatalog: Sendable {
     return firstMatch(text, kind: kind, failed: &failed)
   }
 
+  /// `firstMatch(text, kind: kind)` for a text whose parser read `values` from it already (a klog
+  /// line's fields): a capture of the same bytes as a value is that value's string
+  /// (`Regex.namedCapturePairs(in:then:sharing:)`), not a new one. The answer is the same.
+  package func firstMatch(_ text: String, kind: PatternKind, sharing values: [KeyValue]) -> PatternHit? {
+    var failed = false
+    return firstMatch(text, kind: kind, sharing: values, failed: &failed)
+  }
+
   /// `firstMatch(text, kind: kind)` for a text that recurs (the message of the kubelet's "Event
   /// occurred" line, the same few reasons over and over): answered from the catalog's memo when
   /// the text was the last of its place there, with the same bytes and kind.
@@ -185,9 +193,11 @@ package struct PatternCatalog: Sendable {
 
   /// `firstMatch`, with `failed` set when a match on the way hit a limit (such a look is not
   /// remembered, so every failure is met and counted as before).
-  private func firstMatch(_ text: String, kind: PatternKind, failed: inout Bool) -> PatternHit? {
+  private func firstMatch(
+    _ text: String, kind: PatternKind, sharing values: [KeyValue] = [], failed: inout Bool
+  ) -> PatternHit? {
     guard let index = byKind[Self.slot(kind)]?.value,
-      let hit = index.first(matching: text, failures: failures, failed: &failed)
+      let hit = index.first(matching: text, sharing: values, failures: failures, failed: &failed)
     else { return nil }
     return classified(hit, depth: 0, failed: &failed)
   }
@@ -339,7 +349,7 @@ private final class MatchIndex: Sendable {
   /// The first matcher whose literals all occur and whose regex matches `text`; `failed` is set
   /// when a regex run hit a limit (it is counted in `failures` and taken as no match).
   func first(
-    matching text: String, failures: MatchFailures, failed: inout Bool
+    matching text: String, sharing values: [KeyValue] = [], failures: MatchFailures, failed: inout Bool
   ) -> (hit: PatternHit, classify: [Classifying])? {
     var subject = text
     let words = literals.wordCount
@@ -379,7 +389,7 @@ private final class MatchIndex: Sendable {
                   // The named captures and the pattern's `sets` made as one array, where the
                   // captures were mapped into a second and `sets` appended into a third.
                   let captures = try regexes[index]._withUnsafeGuaranteedRef {
-                    try $0.namedCapturePairs(in: text, then: matchers[index].sets)
+                    try $0.namedCapturePairs(in: text, then: matchers[index].sets, sharing: values)
                   }
                   if let captures {
                     return (PatternHit(patternID: matchers[index].id, captures: captures), matchers[index].classify)

@@ -242,9 +242,22 @@ package final class Regex: @unchecked Sendable {
   /// size, where the caller mapped the named pairs into a second array and appended `extra` to
   /// make a third (a recognised line's captures and its pattern's `sets`, `MatchIndex.first`).
   package func namedCapturePairs(in text: String, then extra: [KeyValue]) throws(RegexError) -> [KeyValue]? {
+    try namedCapturePairs(in: text, then: extra, sharing: [])
+  }
+
+  /// `namedCapturePairs(in:then:)`, a capture whose bytes are those of one of `values`' values
+  /// taken as that value (the first such), not made again: a string of those very bytes, which is
+  /// what `String(decoding:as:)` makes of them (a `String` is always valid UTF-8, so bytes equal
+  /// to one are valid and decode to themselves). A kubelet line's captures are mostly its
+  /// fields' values (a pod's name and UID, a container), read already by the klog parser; each
+  /// was a new string, over 15 bytes an allocation (docs/architecture.md "Speed of the
+  /// kubelet-log path").
+  package func namedCapturePairs(
+    in text: String, then extra: [KeyValue], sharing values: [KeyValue]
+  ) throws(RegexError) -> [KeyValue]? {
     let (compiled, spare) = try compiledAndScratch()
     let outcome = Regex.withBytes(text) { base, count in
-      run(compiled, spare, base, count, from: 0, extract: true, pairs: extra)
+      run(compiled, spare, base, count, from: 0, extract: true, pairs: extra, sharing: values)
     }
     switch outcome {
     case .noMatch: return nil
@@ -268,7 +281,7 @@ package final class Regex: @unchecked Sendable {
   /// One match with `spare` (taken with the code) or a new scratch, handed back afterwards.
   private func run(
     _ compiled: Compiled, _ spare: MatchScratch?, _ base: UnsafePointer<UInt8>, _ count: Int, from start: Int,
-    extract: Bool, named: Bool = false, pairs extra: [KeyValue]? = nil
+    extract: Bool, named: Bool = false, pairs extra: [KeyValue]? = nil, sharing values: [KeyValue] = []
   ) -> Outcome {
     guard start >= 0, start <= count else {
       if let spare { give(spare) }
@@ -312,8 +325,8 @@ package final class Regex: @unchecked Sendable {
         let start = ovector[2 * group]
         let end = ovector[2 * group + 1]
         guard group < setPairs, start != unset, end != unset, start <= end, end <= count else { continue }
-        pairs.append(
-          KeyValue(name, String(decoding: UnsafeBufferPointer(start: base + start, count: end - start), as: UTF8.self)))
+        let bytes = UnsafeBufferPointer(start: base + start, count: end - start)
+        pairs.append(KeyValue(name, Regex.value(of: bytes, in: values) ?? String(decoding: bytes, as: UTF8.self)))
       }
       pairs += extra
       return .pairs(pairs)
@@ -344,6 +357,24 @@ package final class Regex: @unchecked Sendable {
       groups.append(String(decoding: UnsafeBufferPointer(start: base + start, count: end - start), as: UTF8.self))
     }
     return .matched(wholeStart..<wholeEnd, groups)
+  }
+
+  /// The first of `values`' values whose UTF-8 bytes are `bytes`, or nil: its length compared
+  /// first, then its bytes where it has contiguous storage (a native string always has).
+  private static func value(of bytes: UnsafeBufferPointer<UInt8>, in values: [KeyValue]) -> String? {
+    guard !values.isEmpty, let p = bytes.baseAddress else { return nil }
+    let n = bytes.count
+    return values.withUnsafeBufferPointer { values -> String? in
+      for k in values.indices {
+        let utf8 = values[k].value.utf8
+        guard utf8.count == n else { continue }
+        let same = utf8.withContiguousStorageIfAvailable { held in
+          held.baseAddress.map { memcmp($0, p, n) == 0 } ?? (n == 0)
+        }
+        if same == true { return values[k].value }
+      }
+      return nil
+    }
   }
 
   /// Calls `body` with `text`'s UTF-8 bytes, without copying a native string.
