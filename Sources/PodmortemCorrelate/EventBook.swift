@@ -1,5 +1,6 @@
 import Foundation
 import PodmortemModel
+import PodmortemText
 
 /// Every event seen so far, merged as it arrives: one entry per distinct identity as a source
 /// spelled it, one lineage per event object inside it. Memory grows with identities and objects,
@@ -147,31 +148,23 @@ package struct EventBook: Sendable {
     var leaders: [Int] = []
     leaders.reserveCapacity(values.count)
     // Compatible identities share name, type, reason and message (`isCompatible`): only clusters
-    // whose hash of those four is the same need the full check, which keeps this linear in the
-    // number of events. Each bucket is a list of clusters in the order they began (`next`).
-    var buckets: [Int: (first: Int, last: Int)] = [:]
-    var next: [Int] = []
-    next.reserveCapacity(values.count)
+    // whose leaders' hash is the same need the full check, which keeps this linear in the number
+    // of events. The hash is the one the book's table keeps for each entry (`EntryTable`: of the
+    // name, reason and message, which compatible identities share), read where it lies: hashing
+    // the four strings again cost 7.0M instructions of String.hash for 6,648 events and the
+    // buckets' dictionary 5.4M (docs/architecture.md "Speed of the EventList path").
+    var buckets = ClusterBuckets(capacity: values.count)
     for index in order {
-      // Hashed where it lies: `identities[index]` copied the identity, its eleven strings
-      // retained and released again, for every identity (issue 16, callgrind).
-      let key = identities.withUnsafeBufferPointer { Self.bucketKey($0.baseAddress.unsafelyUnwrapped + index) }
+      let key = values.hash(index)
       var candidates: [Int] = []
-      var c = buckets[key]?.first ?? -1
+      var c = buckets.first(key)
       while c >= 0 {
         if identities[leaders[c]].isCompatible(with: identities[index]) { candidates.append(leaders[c]) }
-        c = next[c]
+        c = buckets.next(c)
       }
       guard !candidates.isEmpty else {
-        let cluster = leaders.count
+        _ = buckets.begin(key)
         leaders.append(index)
-        next.append(-1)
-        if let b = buckets[key] {
-          next[b.last] = cluster
-          buckets[key] = (b.first, cluster)
-        } else {
-          buckets[key] = (cluster, cluster)
-        }
         continue
       }
       // A less specific identity (describe: no uid) may stand for several more specific ones (a pod
@@ -190,8 +183,7 @@ package struct EventBook: Sendable {
         values[target].take(lineage)
       }
     }
-    buckets = [:]
-    next = []
+    buckets = ClusterBuckets(capacity: 0)
     let built = Self.built(identities, &values, leaders: leaders, now: now)
     leaders = []
     values = DrainedEntries()
@@ -200,18 +192,96 @@ package struct EventBook: Sendable {
     // Indices sorted, the events then moved into that order in place: sorting the events
     // themselves copied each (every string it holds retained) at every move, and taking them into
     // a second array held every event twice.
-    // The last-seen times are read out first (`historyOrder` compares them before anything else):
-    // a comparison then reads two of them from one array instead of two events' storage, which
-    // lie apart in memory (issue 16, perf). The comparisons, and so the order, are `historyOrder`'s.
+    let sorted = Self.historyOrder(events)
+    Self.permute(&events, into: sorted)
+    return events
+  }
+
+  /// The positions of `events` in history order (`MergedEvent.historyOrder`: oldest last-seen
+  /// first, then the identity). The last-seen times are read out first, so a comparison reads two
+  /// of them from one array instead of two events' storage (issue 16, perf). Events that share a
+  /// time (a describe's ages, an event list's whole seconds) went to `identityPrecedes`, which
+  /// reads each field through the event's storage (a dynamic exclusivity check a read, seven a
+  /// comparison) and compares strings: 17.6M instructions for 23,365 ties on the 8 MiB EventList,
+  /// 14.4M for 13,720 on 1,000 describes. The namespace, the kind (lower-cased) and the name,
+  /// which it compares first, are given ranks once (`historyKeys`), as `EventIdentity.mergeOrder`
+  /// ranks an identity's: a tie of times is decided by the ranks when they differ, and goes on to
+  /// `identityPrecedes` when they are equal, so each comparison answers as `historyOrder` does and
+  /// the stable sort gives the same order. Without ranks (a value not ASCII, or more events than
+  /// ranks fit) the events are sorted as before (`referenceHistoryOrder`); `HistoryOrderTests`
+  /// holds the two to each other.
+  static func historyOrder(_ events: [MergedEvent]) -> [Int] {
+    guard let keys = historyKeys(events) else { return referenceHistoryOrder(events) }
     let times = events.map { $0.lastSeen?.earliest ?? .distantPast }
-    let sorted = events.withUnsafeBufferPointer { buffer -> [Int] in
+    return events.withUnsafeBufferPointer { buffer -> [Int] in
+      guard let base = buffer.baseAddress else { return [] }
+      return times.withUnsafeBufferPointer { times in
+        keys.withUnsafeBufferPointer { keys in
+          buffer.indices.sorted { a, b in
+            if times[a] != times[b] { return times[a] < times[b] }
+            if keys[a] != keys[b] { return keys[a] < keys[b] }
+            return MergedEvent.identityPrecedes(base + a, base + b)
+          }
+        }
+      }
+    }
+  }
+
+  /// The history's sort as it was, and what `historyOrder` falls back to: the times read out,
+  /// every tie compared by `identityPrecedes`.
+  static func referenceHistoryOrder(_ events: [MergedEvent]) -> [Int] {
+    let times = events.map { $0.lastSeen?.earliest ?? .distantPast }
+    return events.withUnsafeBufferPointer { buffer -> [Int] in
       guard let base = buffer.baseAddress else { return [] }
       return buffer.indices.sorted { a, b in
         times[a] != times[b] ? times[a] < times[b] : MergedEvent.identityPrecedes(base + a, base + b)
       }
     }
-    Self.permute(&events, into: sorted)
-    return events
+  }
+
+  /// For each event, one word holding the ranks of its namespace (a missing one as empty), its
+  /// kind lower-cased (a missing one as empty) and its name, twenty bits each, in the order
+  /// `identityPrecedes` compares them: ranks that differ order two events as those three steps
+  /// do, and equal ranks are equal strings (`EventIdentity.addRanks`). Nil when a value is not
+  /// ASCII (every value is looked at, not only the first of a run: a Kelvin sign is `==` to `K`),
+  /// where `String`'s order is not the bytes' and the ranks are not used, or when there are more
+  /// events than ranks fit.
+  static func historyKeys(_ events: [MergedEvent]) -> [UInt64]? {
+    let count = events.count
+    guard count < EventIdentity.rankLimit else { return nil }
+    var namespaces: [String] = []
+    var kinds: [String] = []
+    var names: [String] = []
+    namespaces.reserveCapacity(count)
+    kinds.reserveCapacity(count)
+    names.reserveCapacity(count)
+    // The kind of the event before and its lower-cased form: an object's events come in a row.
+    var lastKind = ""
+    var lastLowered = ""
+    for i in 0..<count {
+      let involved = events[i].involved
+      let namespace = involved.namespace ?? ""
+      let kind = involved.kind ?? ""
+      guard isASCII(namespace), isASCII(kind), isASCII(involved.name) else { return nil }
+      if kind != lastKind {
+        lastKind = kind
+        lastLowered = kind.lowercased()
+      }
+      namespaces.append(namespace)
+      kinds.append(lastLowered)
+      names.append(involved.name)
+    }
+    var keys = [UInt64](repeating: 0, count: count)
+    let ranked = keys.withUnsafeMutableBufferPointer { keys in
+      EventIdentity.addRanks(count, shift: 40, into: keys) { namespaces[$0] }
+        && EventIdentity.addRanks(count, shift: 20, into: keys) { kinds[$0] }
+        && EventIdentity.addRanks(count, shift: 0, into: keys) { names[$0] }
+    }
+    return ranked ? keys : nil
+  }
+
+  private static func isASCII(_ s: String) -> Bool {
+    s.utf8.withContiguousStorageIfAvailable { ASCIISearch.isASCII($0) } ?? false
   }
 
   /// The event of each cluster, in the order of `leaders` (the position of the entry that began
@@ -224,11 +294,15 @@ package struct EventBook: Sendable {
   static func built(
     _ identities: [EventIdentity], _ values: inout DrainedEntries, leaders: [Int], now: Date?
   ) -> [MergedEvent] {
-    let byPosition = leaders.indices.sorted { leaders[$0] < leaders[$1] }
+    let byPosition = Self.clustersByPosition(leaders, positions: values.count)
     var events = [MergedEvent?](repeating: nil, count: leaders.count)
     // Events whose patterns captured the same values (every `Liveness probe failed: … 503`) share
     // one array of captures instead of holding a copy each.
     var captureSets = Set<SharedCaptures>()
+    // Room for one array per cluster from the start: grown by doubling, the set hashed every
+    // array it held again at each of its eleven growths on the 8 MiB EventList (5.6M instructions
+    // of 14.4M). Which array of each class of equal ones is kept does not depend on the room.
+    captureSets.reserveCapacity(leaders.count)
     // The identity is read where it lies and the entry moved out (`DrainedEntries.take`): reading
     // each (`identities[leader]`, `values[leader]`) copied it, every string and lineage retained,
     // and released them again once the entry was emptied (docs/architecture.md "Speed of the
@@ -238,7 +312,7 @@ package struct EventBook: Sendable {
         let leader = leaders[cluster]
         values.free(below: leader)
         let entry = values.take(leader)
-        var event = Self.mergedEvent(identities[leader], entry, now: now)
+        var event = Self.mergedEvent(identities.baseAddress.unsafelyUnwrapped + leader, entry, now: now)
         if !event.captures.isEmpty {
           let (inserted, member) = captureSets.insert(SharedCaptures(captures: event.captures))
           if !inserted { event.captures = member.captures }
@@ -247,6 +321,27 @@ package struct EventBook: Sendable {
       }
     }
     return events.compactMap { $0 }
+  }
+
+  /// The clusters in the order of their leaders' positions: `leaders.indices.sorted { leaders[$0]
+  /// < leaders[$1] }`, which one pass gives, the positions being distinct and below `positions`
+  /// (each cluster noted at its leader's position, the positions then read in order). The sort
+  /// compared through a closure, 2.6M instructions for 6,648 clusters of the 8 MiB EventList
+  /// (`EventBookChunkFreeTests` holds `built` to the build in the clusters' order).
+  static func clustersByPosition(_ leaders: [Int], positions: Int) -> [Int] {
+    // A position out of range (never met: every leader is an entry's position) or repeated would
+    // not be one order: the sort gives it.
+    var clusterAt = [Int](repeating: -1, count: positions)
+    for (cluster, leader) in leaders.enumerated() {
+      guard leader >= 0, leader < positions, clusterAt[leader] < 0 else {
+        return leaders.indices.sorted { leaders[$0] < leaders[$1] }
+      }
+      clusterAt[leader] = cluster
+    }
+    var order: [Int] = []
+    order.reserveCapacity(leaders.count)
+    for cluster in clusterAt where cluster >= 0 { order.append(cluster) }
+    return order
   }
 
   /// A merged event's captures as `built` shares them: equal as the arrays are (`==`, every key and
@@ -294,17 +389,6 @@ package struct EventBook: Sendable {
         }
       }
     }
-  }
-
-  /// A hash of the fields compatible identities share (`EventIdentity.isCompatible`): name, type,
-  /// reason and message. Identities that differ in them may share it; `isCompatible` tells them apart.
-  private static func bucketKey(_ identity: UnsafePointer<EventIdentity>) -> Int {
-    var hasher = Hasher()
-    hasher.combine(identity.pointee.name)
-    hasher.combine(identity.pointee.type)
-    hasher.combine(identity.pointee.reason)
-    hasher.combine(identity.pointee.message)
-    return hasher.finalize()
   }
 
   /// The index of the span that fits `span` best: the largest overlap; else the latest one that
@@ -384,6 +468,13 @@ package struct EventBook: Sendable {
 
   /// The event of one cluster: `id`, the identity that began it, filled from the ones it took.
   static func mergedEvent(_ id: EventIdentity, _ cluster: Entry, now: Date?) -> MergedEvent {
+    withUnsafePointer(to: id) { mergedEvent($0, cluster, now: now) }
+  }
+
+  /// `mergedEvent` with the identity read where it lies: `built` passed it by value, a copy of
+  /// its eleven strings (retained, then released) per event, 3.6M instructions on the 8 MiB
+  /// EventList (docs/architecture.md "Speed of the EventList path").
+  static func mergedEvent(_ id: UnsafePointer<EventIdentity>, _ cluster: Entry, now: Date?) -> MergedEvent {
     let objects = objects(of: cluster)
     let (firstSeen, lastSeen) = seen(objects)
     // One object (nearly every event): its sample is the merged one, as merging it into an empty
@@ -407,19 +498,21 @@ package struct EventBook: Sendable {
       )
     }
     let message =
-      id.isCombined
+      id.pointee.isCombined
       ? (objects.max {
         ($0.lastSeen?.latest ?? .distantPast, $0.latestMessage) < (
           $1.lastSeen?.latest ?? .distantPast, $1.latestMessage
         )
-      }?.latestMessage ?? id.message)
-      : id.message
+      }?.latestMessage ?? id.pointee.message)
+      : id.pointee.message
     var merged = MergedEvent(
       involved: ObjectRef(
-        kind: cluster.kindSpelling ?? id.kind, namespace: id.namespace, name: id.name, uid: id.uid,
-        fieldPath: id.fieldPath, pastedAt: id.pastedAt),
-      type: EventType(id.type), reason: id.reason, message: message, sourceComponent: id.component,
-      sourceHost: id.host, count: count, firstSeen: firstSeen, lastSeen: lastSeen, objects: objects.count,
+        kind: cluster.kindSpelling ?? id.pointee.kind, namespace: id.pointee.namespace, name: id.pointee.name,
+        uid: id.pointee.uid,
+        fieldPath: id.pointee.fieldPath, pastedAt: id.pointee.pastedAt),
+      type: EventType(id.pointee.type), reason: id.pointee.reason, message: message,
+      sourceComponent: id.pointee.component,
+      sourceHost: id.pointee.host, count: count, firstSeen: firstSeen, lastSeen: lastSeen, objects: objects.count,
       caveats: caveats, evidence: evidence.lines)
     merged.patternID = cluster.patternID
     merged.captures = cluster.capturesByMessage[message] ?? cluster.captures
@@ -511,7 +604,7 @@ extension MergedEvent {
 
   /// A total order on everything else, compared field by field: this runs inside sorts of every
   /// event, so it builds no arrays, formats no dates, and lower-cases a kind only when two differ.
-  fileprivate static func identityPrecedes(_ pa: UnsafePointer<MergedEvent>, _ pb: UnsafePointer<MergedEvent>) -> Bool {
+  static func identityPrecedes(_ pa: UnsafePointer<MergedEvent>, _ pb: UnsafePointer<MergedEvent>) -> Bool {
     if let o = order(pa.pointee.involved.namespace, pb.pointee.involved.namespace) { return o }
     if pa.pointee.involved.kind != pb.pointee.involved.kind {
       let (x, y) = (pa.pointee.involved.kind?.lowercased() ?? "", pb.pointee.involved.kind?.lowercased() ?? "")

@@ -153,6 +153,12 @@ struct DrainedEntries {
     _modify { yield &chunks[position >> EntryTable.chunkShift][position & (EntryTable.chunkSize - 1)].entry }
   }
 
+  /// The hash `EntryTable` kept for the identity at `position` (its `hashValue`: of the name, the
+  /// reason and the message), read where it lies.
+  func hash(_ position: Int) -> Int {
+    chunks[position >> EntryTable.chunkShift][position & (EntryTable.chunkSize - 1)].hash
+  }
+
   /// The entry at `position`, moved out, an empty one left in its place: `self[position]`
   /// copied its slot whole (every string and lineage retained) and emptying it released them
   /// again (docs/architecture.md "Speed of the EventList path").
@@ -169,6 +175,82 @@ struct DrainedEntries {
     while freed < end {
       chunks[freed] = []
       freed += 1
+    }
+  }
+}
+
+/// The clusters of a merge (`EventBook.drainMerged`) by the hash of the identity that began each:
+/// for each hash, its clusters in the order they began, numbered from 0 in that order. Open
+/// addressing over twice as many places as the entries, a power of two, made once: it never grows,
+/// and at most half of it is used (a cluster is begun by an entry). It stands for a
+/// `Dictionary<Int, (first: Int, last: Int)>` with a list of clusters beside it, which hashed each
+/// key again and grew by doubling (`EventBookDrainTests` holds the merge to the one with it).
+struct ClusterBuckets {
+  /// The first cluster of a bucket plus one, or 0 for a free place.
+  private var places: [Int]
+  /// Each cluster's hash, the next cluster of its bucket (-1 at the end), and for the first
+  /// cluster of a bucket, its last.
+  private var hashes: [Int] = []
+  private var nexts: [Int] = []
+  private var lasts: [Int] = []
+
+  /// Room for `capacity` clusters.
+  init(capacity: Int) {
+    var size = 16
+    while size / 2 < capacity { size *= 2 }
+    places = [Int](repeating: 0, count: size)
+    hashes.reserveCapacity(capacity)
+    nexts.reserveCapacity(capacity)
+    lasts.reserveCapacity(capacity)
+  }
+
+  /// The first cluster begun with `hash`, or -1.
+  func first(_ hash: Int) -> Int {
+    let mask = places.count - 1
+    var i = hash & mask
+    while places[i] != 0 {
+      let cluster = places[i] - 1
+      if hashes[cluster] == hash { return cluster }
+      i = (i + 1) & mask
+    }
+    return -1
+  }
+
+  /// The cluster begun with the same hash after `cluster`, or -1.
+  func next(_ cluster: Int) -> Int { nexts[cluster] }
+
+  /// Begins the next cluster with `hash`, at the end of its bucket, and returns its number.
+  mutating func begin(_ hash: Int) -> Int {
+    let cluster = hashes.count
+    hashes.append(hash)
+    nexts.append(-1)
+    lasts.append(cluster)
+    // More clusters than room was made for: the places are doubled and filled again.
+    if (cluster + 1) * 2 > places.count { grow() }
+    let mask = places.count - 1
+    var i = hash & mask
+    while places[i] != 0 {
+      let head = places[i] - 1
+      if hashes[head] == hash {
+        nexts[lasts[head]] = cluster
+        lasts[head] = cluster
+        return cluster
+      }
+      i = (i + 1) & mask
+    }
+    places[i] = cluster + 1
+    return cluster
+  }
+
+  /// Twice the places, each bucket's first cluster placed again (the clusters before the last).
+  private mutating func grow() {
+    places = [Int](repeating: 0, count: places.count * 2)
+    let mask = places.count - 1
+    var seen = Set<Int>()
+    for cluster in 0..<(hashes.count - 1) where seen.insert(hashes[cluster]).inserted {
+      var i = hashes[cluster] & mask
+      while places[i] != 0 { i = (i + 1) & mask }
+      places[i] = cluster + 1
     }
   }
 }

@@ -218,7 +218,7 @@ package struct EventIdentity: Hashable, Comparable, Sendable {
   /// differed in 5 of 400 rounds; the sort with `precedes` is kept for those (`mergeOrder`), as
   /// their order was not examined further in the time there was.
   @inline(__always)
-  private static func addRanks(
+  static func addRanks(
     _ count: Int, shift: UInt64, into keys: UnsafeMutableBufferPointer<UInt64>, _ field: (Int) -> String?
   ) -> Bool {
     // The first value of each run; `runOf[i]` is the run of identity `i` plus one, 0 for nil.
