@@ -568,6 +568,14 @@ package struct KubectlTextParser: LineParser {
         || !Self.boundaryPrefixes.contains(where: { body.utf8.starts(with: $0) }),
       !KubectlBytes.equals(body.utf8, "--")
     {
+      // A describe field's line (`Name:  web-0`, `IP:  10.244.3.58`, `Events:`) read afresh: on
+      // ASCII its key's bytes are the label's, and without a tab (a key's colon is followed by a
+      // space or the end) its first word is the label's or the label with its colon, whose answer
+      // is known (`DescribeKey.opensNoCommand`, held to `KubectlCommand.firstWordRejects` by
+      // `DescribeKeysTests`).
+      if line.isASCII, line.describeKey?.opensNoCommand == true, !KubectlBytes.contains(body.utf8, 0x09) {
+        return false
+      }
       return KubectlCommand.isCommand(body)
     }
     if body.hasPrefix("```") || body.hasPrefix("~~~") || body == "--" { return true }
