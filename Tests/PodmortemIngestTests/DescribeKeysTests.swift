@@ -128,4 +128,51 @@ import Testing
     }
     #expect(checked > 10_000)
   }
+
+  /// `DescribeKey.opensNoCommand` is what `KubectlCommand.firstWordRejects` says of a line that
+  /// starts with the label (its first word, or the label and its colon), whatever follows, and a
+  /// boundary test that takes it answers as the `Character`-level test (`quick: false`) on every
+  /// label's line with hostile values: a tab after the colon (the first word then runs on), a
+  /// command, a prompt's marks, a Kelvin sign, a dotted capital I, a combining accent, NUL, CR.
+  @Test func keysThatOpenNoCommandAreRejectedByTheirFirstWord() {
+    var rng = SplitMix64(seed: SplitMix64.seed("keysThatOpenNoCommandAreRejectedByTheirFirstWord"))
+    let values = [
+      "", "web-0", "kubectl get pods", "k describe pod x", "oc get", "$", "#", "x]", "\u{212A}", "\u{130}",
+      "e\u{301}", "\u{0}", "\r", "a=b", "sudo kubectl get", String(repeating: "z", count: 300),
+    ]
+    let separators = [":", ": ", ":  ", ":\t", ":\t\t", ": \t", ":   "]
+    let indents = ["", "  ", "    ", "\t"]
+    var checked = 0
+    var shortcuts = 0
+    for key in DescribeKey.allCases {
+      for value in values {
+        let body = Substring(key.rawValue + ": " + value)
+        if key.opensNoCommand {
+          #expect(KubectlCommand.firstWordRejects(body.utf8), "\(body)")
+          #expect(KubectlCommand.firstWordRejects(Substring(key.rawValue + ":").utf8), "\(key)")
+          #expect(!KubectlCommand.isCommand(body, quick: false), "\(body)")
+        }
+      }
+      for _ in 0..<40 {
+        let text =
+          indents[Int.random(in: 0..<indents.count, using: &rng)] + key.rawValue
+          + separators[Int.random(in: 0..<separators.count, using: &rng)]
+          + values[Int.random(in: 0..<values.count, using: &rng)]
+          + (Bool.random(using: &rng) ? "" : " " + values[Int.random(in: 0..<values.count, using: &rng)])
+        let line = KubectlLine(Line(number: 1, text: text))
+        #expect(
+          KubectlTextParser.isBoundary(line) == KubectlTextParser.isBoundary(line, quick: false),
+          "\(text.debugDescription)")
+        if line.isASCII, line.describeKey != nil, !line.body.utf8.contains(0x09) { shortcuts += 1 }
+        checked += 1
+      }
+    }
+    for text in KubectlBytesTests.sampleLines {
+      let line = KubectlLine(Line(number: 1, text: text))
+      #expect(KubectlTextParser.isBoundary(line) == KubectlTextParser.isBoundary(line, quick: false), "\(text)")
+      checked += 1
+    }
+    #expect(shortcuts > 1000)
+    #expect(checked > 5000)
+  }
 }

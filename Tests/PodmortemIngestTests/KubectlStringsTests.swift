@@ -183,6 +183,55 @@ import Testing
     #expect(replaced > 5_000)
   }
 
+  /// `replacement` reads both strings' bytes in place; `copiedReplacement`, the way it read them
+  /// through `withUTF8` on copies, stays the reference: two tables fed the same seeded sequence
+  /// (every sample line, hostile texts, copies in storage of their own, the very strings a table
+  /// returned) give the same answer at every step, nil or the same held string (its storage).
+  @Test func replacementReadInPlaceIsTheCopiedOne() {
+    var rng = SplitMix64(seed: SplitMix64.seed("replacementReadInPlaceIsTheCopiedOne"))
+    let pieces = [
+      "\u{212A}", "\u{130}", "e\u{301}", "\u{E9}", "\u{0}", "\r", "\t", " ", "a", "b", "Ready:", "False",
+      "\u{1F600}", "-", ":",
+    ]
+    var texts = KubectlBytesTests.sampleLines
+    for _ in 0..<4000 {
+      let count = Int.random(in: 0..<24, using: &rng)
+      texts.append((0..<count).map { _ in pieces[Int.random(in: 0..<pieces.count, using: &rng)] }.joined())
+    }
+    texts += ["", String(repeating: "x", count: KubectlStrings.longest), String(repeating: "y", count: 100_000)]
+    func storage(_ text: String) -> UnsafeRawPointer? {
+      var text = text
+      return text.withUTF8 { $0.baseAddress.map(UnsafeRawPointer.init) }
+    }
+    var inPlace = SharedBytes()
+    var copied = SharedBytes()
+    var returned: [String] = []
+    var replaced = 0
+    var kept = 0
+    for _ in 0..<40_000 {
+      let text: String
+      switch Int.random(in: 0..<3, using: &rng) {
+      case 0: text = texts[Int.random(in: 0..<texts.count, using: &rng)]
+      case 1: text = String(decoding: Array(texts[Int.random(in: 0..<texts.count, using: &rng)].utf8), as: UTF8.self)
+      default: text = returned.isEmpty ? texts[0] : returned[Int.random(in: 0..<returned.count, using: &rng)]
+      }
+      let got = inPlace.replacement(text, longest: KubectlStrings.longest)
+      let expected = copied.copiedReplacement(text, longest: KubectlStrings.longest)
+      #expect((got == nil) == (expected == nil), "\(text.debugDescription)")
+      if let got, let expected {
+        #expect(storage(got) == storage(expected), "\(text.debugDescription)")
+        #expect(got.utf8.elementsEqual(text.utf8))
+        replaced += 1
+      } else {
+        kept += 1
+      }
+      returned.append(got ?? text)
+      if returned.count > 2000 { returned.removeFirst(1000) }
+    }
+    #expect(replaced > 5_000)
+    #expect(kept > 5_000)
+  }
+
   /// Every record a sample's kubectl text yields, once shared, equals it byte for byte.
   @Test func sharedRecordsEqualTheirOriginals() {
     var strings = KubectlStrings()

@@ -136,7 +136,7 @@ struct ConsolePodDetails {
   }
 
   /// Consumes `line` when it belongs to the block (or starts one); nil otherwise.
-  mutating func feed(_ line: KubectlLine, emit: (Record) -> Void) -> SourceAccount.Verdict? {
+  mutating func feed(_ line: KubectlLine, emit: (consuming Record) -> Void) -> SourceAccount.Verdict? {
     let body = line.body
     if startedAt == nil {
       guard Self.starts(line) else { return nil }
@@ -333,7 +333,7 @@ struct ConsolePodDetails {
   }
 
   /// Emits the block's pod, if it showed one, and forgets the block.
-  mutating func end(emit: (Record) -> Void) {
+  mutating func end(emit: (consuming Record) -> Void) {
     defer { self = ConsolePodDetails(context: context) }
     guard let startedAt, isPod || containers.contains(where: { $0.state != nil || $0.restartCount != nil }) else {
       return

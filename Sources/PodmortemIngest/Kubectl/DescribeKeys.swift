@@ -100,6 +100,19 @@ enum DescribeKey: String, CaseIterable {
   case finished = "Finished"
 }
 
+extension DescribeKey {
+  /// True when a line whose field has this key (in ASCII, its bytes the label's) is no kubectl
+  /// command: its first word (the label and its colon, or the label's first word) is one that
+  /// `KubectlCommand.firstWordRejects` rejects, whatever follows. `KubectlTextParser.isBoundary`
+  /// asks it of the lines it reads afresh (a pod's `Name:`, `IP:` and `Events:` lines) instead of
+  /// reading their first word again.
+  var opensNoCommand: Bool {
+    switch self {
+    default: return true
+    }
+  }
+}
+
 enum DescribeKeys {
   /// `DescribeKey(rawValue: String(key))`: the case whose label `key` is, as the `switch` on the
   /// string found it, looked up in the same table as `kind`. An ASCII key's bytes are compared; a

@@ -157,13 +157,13 @@ struct DescribeReader {
 
   /// A blank line: it ends a block whose Events table was being read (describe separates objects
   /// with blank lines).
-  mutating func blank(emit: (Record) -> Void) {
+  mutating func blank(emit: (consuming Record) -> Void) {
     if case .events = block?.section { end(emit: emit) }
     previousBlank = true
   }
 
   /// Consumes a line; nil when it is neither part of the current block nor the start of one.
-  mutating func feed(_ line: KubectlLine, emit: (Record) -> Void) -> SourceAccount.Verdict? {
+  mutating func feed(_ line: KubectlLine, emit: (consuming Record) -> Void) -> SourceAccount.Verdict? {
     defer { previousBlank = false }
     if line.indent == 0,
       let name = (line.describeKey == .name ? line.field?.value : nil)
@@ -211,7 +211,7 @@ struct DescribeReader {
   }
 
   /// Ends the current block, emitting what it holds.
-  mutating func end(emit: (Record) -> Void) {
+  mutating func end(emit: (consuming Record) -> Void) {
     block?.finish(emit: emit)
     if let memo = block?.memo { self.memo = memo }
     block = nil

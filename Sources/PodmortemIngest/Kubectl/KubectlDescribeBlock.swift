@@ -93,7 +93,7 @@ struct DescribeBlock {
     container = ContainerSnapshot(name: ContainerSnapshot.unknownName, role: .container)
   }
 
-  mutating func feed(_ line: KubectlLine, emit: (Record) -> Void) -> SourceAccount.Verdict? {
+  mutating func feed(_ line: KubectlLine, emit: (consuming Record) -> Void) -> SourceAccount.Verdict? {
     // The sets the line's key is in, looked up once per reading (`DescribeKeys`; empty without a field).
     let keyKind = line.keyKind
     if case .events = section, events?.era != nil {
@@ -151,7 +151,7 @@ struct DescribeBlock {
   // MARK: top-level fields
 
   private mutating func topField(
-    _ key: Substring, _ value: Substring, line: KubectlLine, emit: (Record) -> Void
+    _ key: Substring, _ value: Substring, line: KubectlLine, emit: (consuming Record) -> Void
   ) -> SourceAccount.Verdict {
     endContainer()
     section = .top
@@ -316,7 +316,7 @@ struct DescribeBlock {
 
   /// `keyKind`: the sets the line's key is in (`DescribeKeys`).
   private mutating func sectionLine(
-    _ line: KubectlLine, keyKind: DescribeKeyKind, emit: (Record) -> Void
+    _ line: KubectlLine, keyKind: DescribeKeyKind, emit: (consuming Record) -> Void
   ) -> SourceAccount.Verdict? {
     switch section {
     case .top:
@@ -671,14 +671,14 @@ struct DescribeBlock {
 
   // MARK: events and emission
 
-  mutating func startEvents(emit: (Record) -> Void) {
+  mutating func startEvents(emit: (consuming Record) -> Void) {
     endContainer()
     let owner = emitObject(emit: emit)
     section = .events
     events = DescribeEventsTable(owner: owner)
   }
 
-  mutating func finish(emit: (Record) -> Void) {
+  mutating func finish(emit: (consuming Record) -> Void) {
     events?.flush(emit: emit)
     events = nil
     endContainer()
@@ -693,7 +693,7 @@ struct DescribeBlock {
   }
 
   /// Emits the pod, node or workload (once) and returns the reference its events are about.
-  private mutating func emitObject(emit: (Record) -> Void) -> ObjectRef {
+  private mutating func emitObject(emit: (consuming Record) -> Void) -> ObjectRef {
     let kind = self.kind
     if name == nil, kind == "Node", let leaseHolder { name = leaseHolder }
     let ref = ObjectRef(
@@ -705,18 +705,10 @@ struct DescribeBlock {
     emitted = true
     switch kind {
     case "Pod":
-      let deletion = deletionTimestamp()
-      // Moved out, not copied: the block emits its pod once, and nothing reads it afterwards.
-      var p = PodSnapshot(name: "")
-      swap(&p, &pod)
-      p.name = name
-      p.namespace = namespace
-      p.conditions = conditions
-      p.capturedAt = context.captureTime
-      p.evidence = evidence
-      if unnamedPod { p.pastedAt = startedAt }
-      p.deletionTimestamp = deletion
-      emit(.pod(p))
+      // Handed over, not copied (`emit` takes the record): a copy left here shared every array of
+      // the pod, and `KubectlStrings.share` copied each one it wrote to (callgrind).
+      let p = takePod(name: name, unnamed: unnamedPod)
+      emit(.pod(consume p))
     case "Node":
       var n = NodeSnapshot(name: name)
       n.conditions = conditions
@@ -741,6 +733,24 @@ struct DescribeBlock {
       break
     }
     return ref
+  }
+
+  /// The pod the block read, moved out of it (the block emits its pod once, and nothing reads it
+  /// afterwards).
+  private mutating func takePod(name: String, unnamed: Bool) -> PodSnapshot {
+    let deletion = deletionTimestamp()
+    var p = PodSnapshot(name: "")
+    swap(&p, &pod)
+    p.name = name
+    p.namespace = namespace
+    // Moved too: nothing reads a pod's conditions once it is emitted, and a copy shared with the
+    // block made `KubectlStrings.share`, which writes every condition's strings, copy the array.
+    swap(&p.conditions, &conditions)
+    p.capturedAt = context.captureTime
+    p.evidence = evidence
+    if unnamed { p.pastedAt = startedAt }
+    p.deletionTimestamp = deletion
+    return p
   }
 
   /// `Terminating (lasts X)`: X is the time since deletionTimestamp, which is request time +

@@ -54,7 +54,7 @@ struct DescribeEventsTable {
   /// `ages` reads the rows' age cells (`AgeMemo`).
   mutating func feed(
     _ line: KubectlLine, context: ParseContext, ages: inout AgeMemo, rows: inout EventRowMemo,
-    emit: (Record) -> Void
+    emit: (consuming Record) -> Void
   ) -> SourceAccount.Verdict? {
     if let era = Self.header(line) {
       flush(emit: emit)
@@ -72,7 +72,7 @@ struct DescribeEventsTable {
     }
     if let event = heldRow(line, context: context, ages: &ages, rows: &rows) {
       flush(emit: emit)
-      pending = event
+      pending = consume event
       pendingLines = 1
       return .parsed
     }
@@ -96,9 +96,9 @@ struct DescribeEventsTable {
   }
 
   /// Emits the row still waiting for continuation lines.
-  mutating func flush(emit: (Record) -> Void) {
+  mutating func flush(emit: (consuming Record) -> Void) {
     // Moved out, not copied: the row is emitted once.
-    if let event = pending.take() { emit(.event(event)) }
+    if let event = pending.take() { emit(.event(consume event)) }
     pendingLines = 0
   }
 

@@ -55,8 +55,15 @@ struct KubectlLine {
       self.field = field
       self.knownTokens = knownTokens
       self.textID = textID
-      self.keyKind = field.map { DescribeKeys.kind($0.key) } ?? []
-      self.describeKey = field.flatMap { DescribeKeys.key($0.key) }
+      // Looked up from the key alone: `field.map` and `field.flatMap` each copied the whole optional
+      // pair (both substrings retained) and released it, on every line read afresh (callgrind).
+      if let key = field?.key {
+        self.keyKind = DescribeKeys.kind(key)
+        self.describeKey = DescribeKeys.key(key)
+      } else {
+        self.keyKind = []
+        self.describeKey = nil
+      }
     }
 
     /// `reading` with its words and number (`KubectlLine.held(as:)`): the keys are not looked up again.

@@ -27,6 +27,18 @@ struct KubectlStrings {
     return shared(text)
   }
 
+  /// `text = shared(text)`, written only when another copy is held (`SharedBytes.replacement`):
+  /// writing back the string itself cost a retain and a release per field.
+  mutating func share(_ text: inout String) {
+    if let held = pool.replacement(text, longest: Self.longest) { text = held }
+  }
+
+  /// `text = shared(text)`, written only when another copy is held.
+  mutating func share(_ text: inout String?) {
+    guard text != nil, let held = pool.replacement(text.unsafelyUnwrapped, longest: Self.longest) else { return }
+    text = held
+  }
+
   mutating func share(_ evidence: inout [Evidence]) {
     // Written only where another copy is held: most cited lines are already the one copy (the
     // line `KubectlLineMemo` held), and writing each back copied an array the block still shares.
@@ -40,14 +52,19 @@ struct KubectlStrings {
   }
 
   /// `record` with its repeated strings shared.
-  mutating func share(_ record: Record) -> Record {
-    switch record {
+  ///
+  /// Taken, not borrowed: the readers hand each record over (their `emit` closures take it
+  /// `consuming`), so its payload is moved out, changed in place and moved on. Borrowed, the
+  /// payload was copied out (a retain per string and array), every array written to was copied
+  /// again (shared with the borrowed record), and the borrowed record was released after.
+  mutating func share(_ record: consuming Record) -> Record {
+    switch consume record {
     case .pod(var pod):
       share(&pod)
       return .pod(pod)
     case .event(var event):
-      event.reason = shared(event.reason)
-      event.message = shared(event.message)
+      share(&event.reason)
+      share(&event.message)
       share(&event.evidence)
       return .event(event)
     case .node(var node):
@@ -59,17 +76,17 @@ struct KubectlStrings {
       share(&workload.evidence)
       share(&workload.conditions)
       return .workload(workload)
-    case .log:
-      return record
+    case .log(let log):
+      return .log(log)
     }
   }
 
   private mutating func share(_ pod: inout PodSnapshot) {
     share(&pod.evidence)
     share(&pod.deletionEvidence)
-    pod.controlledBy = shared(pod.controlledBy)
+    share(&pod.controlledBy)
     share(&pod.conditions)
-    for i in pod.tolerations.indices { pod.tolerations[i] = shared(pod.tolerations[i]) }
+    for i in pod.tolerations.indices { share(&pod.tolerations[i]) }
     for i in pod.containers.indices { share(&pod.containers[i]) }
   }
 
@@ -77,20 +94,23 @@ struct KubectlStrings {
     share(&container.evidence)
     share(&container.stateEvidence)
     share(&container.lastStateEvidence)
-    container.image = shared(container.image)
+    share(&container.image)
     container.state = shared(container.state)
     container.lastState = shared(container.lastState)
-    for (kind, var probe) in container.probes {
-      share(&probe.evidence)
-      container.probes[kind] = probe
+    // Each probe's evidence changed where it is: writing back a probe copied out of the table
+    // copied the table (the loop's own copy still held it) and looked its key up again.
+    var i = container.probes.values.startIndex
+    while i != container.probes.values.endIndex {
+      share(&container.probes.values[i].evidence)
+      container.probes.values.formIndex(after: &i)
     }
   }
 
   private mutating func share(_ conditions: inout [PodCondition]) {
     for i in conditions.indices {
-      conditions[i].type = shared(conditions[i].type)
-      conditions[i].reason = shared(conditions[i].reason)
-      conditions[i].message = shared(conditions[i].message)
+      share(&conditions[i].type)
+      share(&conditions[i].reason)
+      share(&conditions[i].message)
     }
   }
 
@@ -190,6 +210,42 @@ struct SharedBytes {
   /// same bytes. Nil when `string` gives `text` (too short or too long, the held string's own
   /// storage, or taking the slot), so that a caller writes nothing back.
   mutating func replacement(_ text: String, longest: Int) -> String? {
+    let count = text.utf8.count
+    guard count >= Self.shortest, count <= longest else { return nil }
+    if table.isEmpty { table = Array(repeating: nil, count: Self.slots) }
+    // Both strings' bytes read where they are: `withUTF8` on a copy of each (a retain and a release
+    // of `text` and of the held string per look-up) answered the same. A string whose bytes are
+    // not contiguous (none on Linux) takes that way (`copiedReplacement`).
+    let found = text.utf8.withContiguousStorageIfAvailable { bytes -> (slot: Int, held: Held)? in
+      guard let base = bytes.baseAddress else { return nil }
+      let slot = Self.slot(UnsafeRawPointer(base), count: bytes.count)
+      guard table[slot] != nil else { return (slot, .none) }
+      let held = table[slot]?.utf8.withContiguousStorageIfAvailable { h -> Held in
+        guard let other = h.baseAddress, h.count == bytes.count else { return .different }
+        // The held string itself (a line `KubectlLineMemo` held, an Events row's message read once):
+        // the same bytes without reading them.
+        if other == base { return .identical }
+        return memcmp(other, base, bytes.count) == 0 ? .same : .different
+      }
+      guard let held else { return nil }
+      return (slot, held)
+    }
+    guard let (slot, held) = found ?? nil else { return copiedReplacement(text, longest: longest) }
+    switch held {
+    case .identical: return nil
+    case .same: return table[slot]
+    case .none, .different:
+      table[slot] = text
+      return nil
+    }
+  }
+
+  /// What the held string of `text`'s slot is to it.
+  private enum Held { case none, different, same, identical }
+
+  /// `replacement` read through `withUTF8` on copies of both strings: the way for strings whose
+  /// bytes are not contiguous, and the reference `KubectlStringsTests` compares it with.
+  mutating func copiedReplacement(_ text: String, longest: Int) -> String? {
     let count = text.utf8.count
     guard count >= Self.shortest, count <= longest else { return nil }
     if table.isEmpty { table = Array(repeating: nil, count: Self.slots) }

@@ -150,7 +150,7 @@ package struct KubectlTextParser: LineParser {
     return read(line) { emit(strings.share($0)) }
   }
 
-  private mutating func read(_ line: Line, emit: (Record) -> Void) -> SourceAccount.Verdict {
+  private mutating func read(_ line: Line, emit: (consuming Record) -> Void) -> SourceAccount.Verdict {
     // An object pasted among the kubectl output, until it ends (fed in place: a copy of the
     // reader per line would copy the value's buffer each time).
     if let verdict = json?.feed(line, emit: emit) {
@@ -207,7 +207,7 @@ package struct KubectlTextParser: LineParser {
 
   /// A line nothing else read: a console event row, a headerless table row, or a describe command
   /// behind a prompt the boundary test does not know (`ops@host:~$ k describe pod x`).
-  private mutating func fallback(_ line: KubectlLine, emit: (Record) -> Void) -> SourceAccount.Verdict {
+  private mutating func fallback(_ line: KubectlLine, emit: (consuming Record) -> Void) -> SourceAccount.Verdict {
     if line.indent == 0, ObjectStreamParser.opensObject(line.body) {
       // `kubectl get pod x -o json` after a table: JSON from its first line to its last.
       endAll(emit: emit)
@@ -263,7 +263,7 @@ package struct KubectlTextParser: LineParser {
   }
 
   /// A web console's event row (`ConsoleEventRow`), or the count line after one.
-  private mutating func consoleRow(_ line: KubectlLine, emit: (Record) -> Void) -> SourceAccount.Verdict? {
+  private mutating func consoleRow(_ line: KubectlLine, emit: (consuming Record) -> Void) -> SourceAccount.Verdict? {
     if consoleBlock != nil, var event = pendingEvent, let count = ConsoleEventRow.repeatCount(line) {
       event.count = count
       event.evidence.append(context.evidence(line.line))
@@ -403,7 +403,7 @@ package struct KubectlTextParser: LineParser {
 
   /// A `get events` or `get pods` row pasted without its header: the first layout that reads it
   /// becomes the table, so the rows after it (and a message wrapped onto the next line) follow.
-  private mutating func headerlessRow(_ line: KubectlLine, emit: (Record) -> Void) -> SourceAccount.Verdict? {
+  private mutating func headerlessRow(_ line: KubectlLine, emit: (consuming Record) -> Void) -> SourceAccount.Verdict? {
     let line = line.withTokensRead()
     var shape = RowShape(line.tokens)
     for (layout, gate) in zip(Self.headerlessLayouts, Self.headerlessGates) where layout != table {
@@ -423,7 +423,7 @@ package struct KubectlTextParser: LineParser {
     finishReading { emit(strings.share($0)) }
   }
 
-  private mutating func finishReading(emit: (Record) -> Void) {
+  private mutating func finishReading(emit: (consuming Record) -> Void) {
     json?.finish(emit: emit)
     json = nil
     yaml?.finish(emit: emit)
@@ -432,7 +432,7 @@ package struct KubectlTextParser: LineParser {
   }
 
   private mutating func tableRow(
-    _ line: KubectlLine, header: TableHeader, emit: (Record) -> Void
+    _ line: KubectlLine, header: TableHeader, emit: (consuming Record) -> Void
   ) -> SourceAccount.Verdict? {
     switch header.kind {
     case .pods:
@@ -532,14 +532,13 @@ package struct KubectlTextParser: LineParser {
 
   /// Emits the row held back: an event whose message may go on, or a pre-1.0 pod whose
   /// container rows may follow.
-  private mutating func flushEvent(emit: (Record) -> Void) {
-    if let event = pendingEvent { emit(.event(event)) }
-    pendingEvent = nil
-    if let pod = pendingPod { emit(.pod(pod)) }
-    pendingPod = nil
+  private mutating func flushEvent(emit: (consuming Record) -> Void) {
+    // Moved out, not copied: each is emitted once (`emit` takes it).
+    if let event = pendingEvent.take() { emit(.event(consume event)) }
+    if let pod = pendingPod.take() { emit(.pod(consume pod)) }
   }
 
-  private mutating func endAll(emit: (Record) -> Void) {
+  private mutating func endAll(emit: (consuming Record) -> Void) {
     flushEvent(emit: emit)
     describe.end(emit: emit)
     consoleDetails.end(emit: emit)
@@ -568,6 +567,14 @@ package struct KubectlTextParser: LineParser {
         || !Self.boundaryPrefixes.contains(where: { body.utf8.starts(with: $0) }),
       !KubectlBytes.equals(body.utf8, "--")
     {
+      // A describe field's line (`Name:  web-0`, `IP:  10.244.3.58`, `Events:`) read afresh: on
+      // ASCII its key's bytes are the label's, and without a tab (a key's colon is followed by a
+      // space or the end) its first word is the label's or the label with its colon, whose answer
+      // is known (`DescribeKey.opensNoCommand`, held to `KubectlCommand.firstWordRejects` by
+      // `DescribeKeysTests`).
+      if line.isASCII, line.describeKey?.opensNoCommand == true, !KubectlBytes.contains(body.utf8, 0x09) {
+        return false
+      }
       return KubectlCommand.isCommand(body)
     }
     if body.hasPrefix("```") || body.hasPrefix("~~~") || body == "--" { return true }

@@ -47,7 +47,7 @@ struct NodeConditionRows {
   }
 
   /// Consumes a row, or the wrapped rest of the previous one; nil for anything else.
-  mutating func feed(_ line: KubectlLine, emit: (Record) -> Void) -> SourceAccount.Verdict? {
+  mutating func feed(_ line: KubectlLine, emit: (consuming Record) -> Void) -> SourceAccount.Verdict? {
     if Self.header(line) {
       if line.tokens.count > 1 { sawHeader = true }
       return .ignored
@@ -89,7 +89,7 @@ struct NodeConditionRows {
   }
 
   /// Emits the block's node.
-  mutating func end(emit: (Record) -> Void) {
+  mutating func end(emit: (consuming Record) -> Void) {
     if let node { emit(.node(node)) }
     node = nil
     sawHeader = false
