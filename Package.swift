@@ -89,7 +89,8 @@ let package = Package(
     .testTarget(
       name: "PodmortemTests",
       dependencies: [
-        "Podmortem", "PodmortemCorrelate", "PodmortemModel", "PodmortemReport", "PodmortemText", "PodmortemTestSupport",
+        "Podmortem", "PodmortemCorrelate", "PodmortemIngest", "PodmortemInput", "PodmortemModel", "PodmortemReport",
+        "PodmortemText", "PodmortemTestSupport",
       ]),
     .testTarget(name: "EndToEndTests", dependencies: ["podmortem"]),
   ],

@@ -3,7 +3,6 @@ import PodmortemCorrelate
 import PodmortemIngest
 import PodmortemInput
 import PodmortemModel
-import PodmortemText
 
 #if canImport(CMalloc)
   import CMalloc
@@ -128,28 +127,6 @@ final class SecondPart: @unchecked Sendable {
     _ = ingestor.ingest(&reader, context: context) { record in
       if case .log(let log) = record { offer(log) }
     }
-  }
-
-  /// The log records of `path` as the reading thread's single reading gives them (split offered,
-  /// not taken) and as `reread` gives them again: the same, in the same order
-  /// (`SecondPartTailsTests`).
-  static func readTwice(_ path: String, captureTime: CaptureTime) -> (once: [LogRecord], again: [LogRecord]) {
-    var options = InputOptions()
-    options.splitFilesAbove = 1
-    let reader = InputReader(options: options, diagnostics: { _ in })
-    let ingestor = Ingestor(patterns: PatternCatalog.shipped(diagnostics: { _ in }))
-    var once: [LogRecord] = []
-    var again: [LogRecord] = []
-    reader.read([path]) { info, lines in
-      let parts = reader.parts.take()
-      let context = ParseContext(source: info, captureTime: captureTime, diagnostics: { _ in })
-      var start: IngestStart?
-      _ = ingestor.ingest(&lines, context: context, started: { start = $0 }) { record in
-        if case .log(let log) = record { once.append(log) }
-      }
-      if let parts, let start { reread(parts, start, ingestor: ingestor) { again.append($0) } }
-    }
-    return (once, again)
   }
 
   /// Waits for the part's thread, once.

@@ -1,6 +1,9 @@
 import Foundation
+import PodmortemIngest
+import PodmortemInput
 import PodmortemModel
 import PodmortemTestSupport
+import PodmortemText
 import Testing
 
 @testable import Podmortem
@@ -65,5 +68,31 @@ import Testing
       #expect(!read.once.isEmpty)
       #expect(read.again == read.once, "\(log)")
     }
+  }
+}
+
+extension SecondPart {
+  /// The log records of `path` as the reading thread's single reading gives them (split offered,
+  /// not taken) and as `reread` gives them again: the same, in the same order
+  /// (`SecondPartTailsTests`).
+  fileprivate static func readTwice(
+    _ path: String, captureTime: CaptureTime
+  ) -> (once: [LogRecord], again: [LogRecord]) {
+    var options = InputOptions()
+    options.splitFilesAbove = 1
+    let reader = InputReader(options: options, diagnostics: { _ in })
+    let ingestor = Ingestor(patterns: PatternCatalog.shipped(diagnostics: { _ in }))
+    var once: [LogRecord] = []
+    var again: [LogRecord] = []
+    reader.read([path]) { info, lines in
+      let parts = reader.parts.take()
+      let context = ParseContext(source: info, captureTime: captureTime, diagnostics: { _ in })
+      var start: IngestStart?
+      _ = ingestor.ingest(&lines, context: context, started: { start = $0 }) { record in
+        if case .log(let log) = record { once.append(log) }
+      }
+      if let parts, let start { reread(parts, start, ingestor: ingestor) { again.append($0) } }
+    }
+    return (once, again)
   }
 }
