@@ -124,26 +124,7 @@ struct HeadFillsTests {
     var b = Correlator()
     b.dropHeads(publishedIn: fills)
     // The first half publishing before, after, or while the second half inserts.
-    switch seed % 3 {
-    case 0:
-      for r in s.first { a.add(.log(r)) }
-      for r in s.second { b.add(.log(r)) }
-    case 1:
-      for r in s.second { b.add(.log(r)) }
-      for r in s.first { a.add(.log(r)) }
-    default:
-      var i = 0
-      var j = 0
-      while i < s.first.count || j < s.second.count {
-        if j == s.second.count || (i < s.first.count && Bool.random(using: &rng)) {
-          a.add(.log(s.first[i]))
-          i += 1
-        } else {
-          b.add(.log(s.second[j]))
-          j += 1
-        }
-      }
-    }
+    TailFillsTests.interleave(&a, &b, s, seed: seed, rng: &rng)
     // The last sweep (`SecondPart.join`) is sometimes left out: a head published late is kept.
     if Int.random(in: 0..<4, using: &rng) != 0 { b.sweepHeads() }
     a.publishHeads(to: nil)

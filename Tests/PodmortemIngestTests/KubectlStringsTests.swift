@@ -137,6 +137,22 @@ import Testing
     #expect(shared > 100)
   }
 
+  /// Where `text`'s bytes lie: equal for two strings that share their storage.
+  static func storage(_ text: String) -> UnsafeRawPointer? {
+    var text = text
+    return text.withUTF8 { $0.baseAddress.map(UnsafeRawPointer.init) }
+  }
+
+  /// One of `texts`, the same bytes in storage of their own, or one of the strings a table
+  /// `returned`, as `rng` picks.
+  static func pick(_ texts: [String], _ returned: [String], _ rng: inout SplitMix64) -> String {
+    switch Int.random(in: 0..<3, using: &rng) {
+    case 0: return texts[Int.random(in: 0..<texts.count, using: &rng)]
+    case 1: return String(decoding: Array(texts[Int.random(in: 0..<texts.count, using: &rng)].utf8), as: UTF8.self)
+    default: return returned.isEmpty ? texts[0] : returned[Int.random(in: 0..<returned.count, using: &rng)]
+    }
+  }
+
   /// `replacement` is nil exactly when `string` gives its argument's own storage, and otherwise
   /// the string `string` gives: two tables fed the same seeded sequence (texts, copies of them in
   /// storage of their own, and the very strings a table returned, as the describe path passes it
@@ -149,29 +165,20 @@ import Testing
       texts.append(
         String(decoding: (0..<length).map { _ in UInt8.random(in: 0x61...0x63, using: &rng) }, as: UTF8.self))
     }
-    func storage(_ text: String) -> UnsafeRawPointer? {
-      var text = text
-      return text.withUTF8 { $0.baseAddress.map(UnsafeRawPointer.init) }
-    }
     var byString = SharedBytes()
     var byReplacement = SharedBytes()
     var returned: [String] = []
     var kept = 0
     var replaced = 0
     for _ in 0..<40_000 {
-      let text: String
-      switch Int.random(in: 0..<3, using: &rng) {
-      case 0: text = texts[Int.random(in: 0..<texts.count, using: &rng)]
-      case 1: text = String(decoding: Array(texts[Int.random(in: 0..<texts.count, using: &rng)].utf8), as: UTF8.self)
-      default: text = returned.isEmpty ? texts[0] : returned[Int.random(in: 0..<returned.count, using: &rng)]
-      }
+      let text = Self.pick(texts, returned, &rng)
       let given = byString.string(text, longest: KubectlStrings.longest)
       let replacement = byReplacement.replacement(text, longest: KubectlStrings.longest)
       let result = replacement ?? text
       #expect(result.utf8.elementsEqual(text.utf8))
       if text.utf8.count >= SharedBytes.shortest {
-        #expect(storage(result) == storage(given))
-        #expect((replacement == nil) == (storage(given) == storage(text)))
+        #expect(Self.storage(result) == Self.storage(given))
+        #expect((replacement == nil) == (Self.storage(given) == Self.storage(text)))
       } else {
         #expect(replacement == nil)
       }
@@ -199,27 +206,18 @@ import Testing
       texts.append((0..<count).map { _ in pieces[Int.random(in: 0..<pieces.count, using: &rng)] }.joined())
     }
     texts += ["", String(repeating: "x", count: KubectlStrings.longest), String(repeating: "y", count: 100_000)]
-    func storage(_ text: String) -> UnsafeRawPointer? {
-      var text = text
-      return text.withUTF8 { $0.baseAddress.map(UnsafeRawPointer.init) }
-    }
     var inPlace = SharedBytes()
     var copied = SharedBytes()
     var returned: [String] = []
     var replaced = 0
     var kept = 0
     for _ in 0..<40_000 {
-      let text: String
-      switch Int.random(in: 0..<3, using: &rng) {
-      case 0: text = texts[Int.random(in: 0..<texts.count, using: &rng)]
-      case 1: text = String(decoding: Array(texts[Int.random(in: 0..<texts.count, using: &rng)].utf8), as: UTF8.self)
-      default: text = returned.isEmpty ? texts[0] : returned[Int.random(in: 0..<returned.count, using: &rng)]
-      }
+      let text = Self.pick(texts, returned, &rng)
       let got = inPlace.replacement(text, longest: KubectlStrings.longest)
       let expected = copied.copiedReplacement(text, longest: KubectlStrings.longest)
       #expect((got == nil) == (expected == nil), "\(text.debugDescription)")
       if let got, let expected {
-        #expect(storage(got) == storage(expected), "\(text.debugDescription)")
+        #expect(Self.storage(got) == Self.storage(expected), "\(text.debugDescription)")
         #expect(got.utf8.elementsEqual(text.utf8))
         replaced += 1
       } else {
