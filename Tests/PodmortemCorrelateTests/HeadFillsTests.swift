@@ -133,16 +133,7 @@ struct HeadFillsTests {
     #expect(dropped >= 0)
     a.merge(b)
 
-    let want = samples(whole)
-    let got = samples(a)
-    #expect(Set(got.keys) == Set(want.keys), "\(seed)")
-    for (key, w) in want {
-      guard let g = got[key] else { continue }
-      #expect(g.0 == w.0, "\(seed) \(key)")
-      #expect(g.1 == w.1, "\(seed) \(key)")
-      #expect(g.2 == w.2, "\(seed) \(key)")
-    }
-    #expect(Summary(a.finish()) == Summary(whole.finish()), "\(seed)")
+    TailFillsTests.expectSame(a, whole, "\(seed)")
     return dropped
   }
 
