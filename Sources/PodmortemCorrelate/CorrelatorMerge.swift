@@ -115,8 +115,8 @@ extension KubeletEventLog {
       if let t = theirs.event.lastSeen {
         mine.event.lastSeen = mine.event.lastSeen.map { $0.latest >= t.latest ? $0 : t } ?? t
       }
-      for line in theirs.first { Self.keepFirst(&mine.first, line) }
-      for line in theirs.last { Self.keepLast(&mine.last, line) }
+      for line in theirs.first { Self.keepFirst(&mine, line) }
+      for line in theirs.last { Self.keepLast(&mine, line) }
       byIdentity[identity] = mine
     }
   }

@@ -18,11 +18,94 @@ struct KubeletEventLog: Sendable {
     var event: Event
     /// Hashes of the source lines already counted.
     var lines: Set<Int>
+    /// The text of the identity's first line gathered: the kept lines are stored as where they
+    /// differ from it (`KeptLine`).
+    var shared = ""
     /// The `EvidenceSample.keep` first and last lines, in `lineOrder`, each once: what an
     /// `EvidenceSample` given every line keeps (an occurrence here is one line), gathered without
     /// building arrays per line; the sample is made of them once, in `events`.
-    var first: [Evidence] = []
-    var last: [Evidence] = []
+    var firstKept: [KeptLine] = []
+    var lastKept: [KeptLine] = []
+
+    /// The first lines, as they were given.
+    var first: [Evidence] { firstKept.map { $0.evidence(shared) } }
+    /// The last lines, as they were given.
+    var last: [Evidence] { lastKept.map { $0.evidence(shared) } }
+  }
+
+  /// A kept line of an identity, as the bytes where it differs from the identity's first line
+  /// (`Gathered.shared`): its start as long as it is the first line's start, then `middle`, then
+  /// the first line's end from `tailFrom`. The lines of one identity are one template (klog's
+  /// header, then the same message and fields), so a kept klog line is its time's few differing
+  /// digits, which a `String` of at most 15 bytes holds without an allocation: each kept line was
+  /// a whole line's string before, 3.6 MB of a half's heap on the bench log (2,000 identities, six
+  /// lines each; docs/architecture.md "Memory of the kubelet-log run"). The cuts are at scalar
+  /// boundaries of the line, so `middle` is its own bytes and the three parts put together are
+  /// the line's bytes again (`KubeletEventKeptTests`).
+  struct KeptLine: Sendable {
+    var ref: SourceRef
+    var middle: String
+    /// How many bytes the line shares with the start of `shared`.
+    var head: Int
+    /// Where in `shared` the line's common end begins.
+    var tailFrom: Int
+
+    init(_ e: Evidence, shared: String) {
+      ref = e.ref
+      let (p, q, from) = PackedLog.withUTF8(e.text) { t in
+        PackedLog.withUTF8(shared) { s in Self.cuts(t, s) }
+      }
+      head = p
+      tailFrom = from
+      middle =
+        p == 0 && q == e.text.utf8.count
+        ? e.text
+        : PackedLog.withUTF8(e.text) { t in
+          String(decoding: UnsafeBufferPointer(rebasing: t[p..<q]), as: UTF8.self)
+        }
+    }
+
+    /// Where `t` stops being `s`'s start (`p`), where its end as long as `s`'s end begins (`q`,
+    /// at or after `p`), and where that end begins in `s`; both cuts on scalar boundaries of `t`.
+    static func cuts(_ t: UnsafeBufferPointer<UInt8>, _ s: UnsafeBufferPointer<UInt8>) -> (Int, Int, Int) {
+      let n = min(t.count, s.count)
+      guard n > 0, let tb = t.baseAddress, let sb = s.baseAddress else { return (0, t.count, s.count) }
+      var p = 0
+      while p < n, tb[p] == sb[p] { p += 1 }
+      // The common end, eight bytes a step, then a byte at a time; never reaching back past `p`.
+      let room = n - p
+      var c = 0
+      while room - c >= 8,
+        UnsafeRawPointer(tb + (t.count - c - 8)).loadUnaligned(as: UInt64.self)
+          == UnsafeRawPointer(sb + (s.count - c - 8)).loadUnaligned(as: UInt64.self)
+      {
+        c += 8
+      }
+      while c < room, tb[t.count - 1 - c] == sb[s.count - 1 - c] { c += 1 }
+      while p > 0, p < t.count, tb[p] & 0xC0 == 0x80 { p -= 1 }
+      var q = t.count - c
+      while q < t.count, tb[q] & 0xC0 == 0x80 { q += 1 }
+      return (p, q, s.count - (t.count - q))
+    }
+
+    /// The line's text: `shared`'s first `head` bytes, `middle`, `shared` from `tailFrom`.
+    func text(_ shared: String) -> String {
+      if head == 0 && tailFrom >= shared.utf8.count { return middle }
+      return PackedLog.withUTF8(shared) { s in
+        PackedLog.withUTF8(middle) { m in
+          let tail = s.count - tailFrom
+          return String(unsafeUninitializedCapacity: head + m.count + tail) { out in
+            guard let o = out.baseAddress else { return 0 }
+            if head > 0, let sb = s.baseAddress { o.initialize(from: sb, count: head) }
+            if m.count > 0, let mb = m.baseAddress { (o + head).initialize(from: mb, count: m.count) }
+            if tail > 0, let sb = s.baseAddress { (o + head + m.count).initialize(from: sb + tailFrom, count: tail) }
+            return head + m.count + tail
+          }
+        }
+      }
+    }
+
+    func evidence(_ shared: String) -> Evidence { Evidence(ref: ref, text: text(shared)) }
   }
 
   /// An identity as `byIdentity`'s key: one reference, with its hash computed once. A dictionary
@@ -261,35 +344,57 @@ struct KubeletEventLog: Sendable {
       gathered.event.firstSeen = gathered.event.firstSeen.map { $0.earliest <= t.earliest ? $0 : t } ?? t
       gathered.event.lastSeen = gathered.event.lastSeen.map { $0.latest >= t.latest ? $0 : t } ?? t
     }
-    keepFirst(&gathered.first, log.evidence)
-    keepLast(&gathered.last, log.evidence)
+    // The first line gathered enters both lists, which never empty again.
+    if gathered.firstKept.isEmpty { gathered.shared = log.evidence.text }
+    keepFirst(&gathered, log.evidence)
+    keepLast(&gathered, log.evidence)
   }
 
-  /// `EvidenceSample`'s order on the lines of one-line occurrences.
-  private static func lineOrder(_ a: Evidence, _ b: Evidence) -> Bool {
-    a.ref != b.ref ? a.ref < b.ref : a.text < b.text
+  /// `EvidenceSample`'s order on the lines of one-line occurrences: `e` before the kept line `k`
+  /// (`before`), or `k` before `e`; the text is built only for lines of one place.
+  private static func lineOrder(_ e: Evidence, before k: KeptLine, _ shared: String) -> Bool {
+    e.ref != k.ref ? e.ref < k.ref : e.text < k.text(shared)
   }
 
-  /// Inserts `e` into ascending `list` if it is among the `keep` smallest; a repeat is ignored.
-  static func keepFirst(_ list: inout [Evidence], _ e: Evidence) {
-    if list.count == EvidenceSample.keep, let last = list.last, !lineOrder(e, last) { return }
-    guard !list.contains(e) else { return }
-    list.insert(e, at: list.firstIndex { lineOrder(e, $0) } ?? list.endIndex)
-    if list.count > EvidenceSample.keep { list.removeLast() }
+  private static func lineOrder(_ k: KeptLine, before e: Evidence, _ shared: String) -> Bool {
+    k.ref != e.ref ? k.ref < e.ref : k.text(shared) < e.text
   }
 
-  /// Inserts `e` into ascending `list` if it is among the `keep` largest; a repeat is ignored.
-  static func keepLast(_ list: inout [Evidence], _ e: Evidence) {
-    if list.count == EvidenceSample.keep, let first = list.first, !lineOrder(first, e) { return }
-    // In source order (the usual case) `e` is the largest: it goes last, the smallest out.
-    if let end = list.last, lineOrder(end, e) {
-      if list.count == EvidenceSample.keep { list.removeFirst() }
-      list.append(e)
+  /// Whether `list` holds `e`: the same place and the same text.
+  private static func holds(_ list: [KeptLine], _ e: Evidence, _ shared: String) -> Bool {
+    list.contains { $0.ref == e.ref && $0.text(shared) == e.text }
+  }
+
+  /// Inserts `e` into ascending `firstKept` if it is among the `keep` smallest; a repeat is
+  /// ignored. What `keepFirst` on an array of `Evidence` did (`KubeletEventKeptTests` keeps it).
+  static func keepFirst(_ g: inout Gathered, _ e: Evidence) {
+    let shared = g.shared
+    if g.firstKept.count == EvidenceSample.keep, let last = g.firstKept.last, !lineOrder(e, before: last, shared) {
       return
     }
-    guard !list.contains(e) else { return }
-    list.insert(e, at: list.firstIndex { lineOrder(e, $0) } ?? list.endIndex)
-    if list.count > EvidenceSample.keep { list.removeFirst() }
+    guard !holds(g.firstKept, e, shared) else { return }
+    let at = g.firstKept.firstIndex { lineOrder(e, before: $0, shared) } ?? g.firstKept.endIndex
+    g.firstKept.insert(KeptLine(e, shared: shared), at: at)
+    if g.firstKept.count > EvidenceSample.keep { g.firstKept.removeLast() }
+  }
+
+  /// Inserts `e` into ascending `lastKept` if it is among the `keep` largest; a repeat is
+  /// ignored. What `keepLast` on an array of `Evidence` did (`KubeletEventKeptTests` keeps it).
+  static func keepLast(_ g: inout Gathered, _ e: Evidence) {
+    let shared = g.shared
+    if g.lastKept.count == EvidenceSample.keep, let first = g.lastKept.first, !lineOrder(first, before: e, shared) {
+      return
+    }
+    // In source order (the usual case) `e` is the largest: it goes last, the smallest out.
+    if let end = g.lastKept.last, lineOrder(end, before: e, shared) {
+      if g.lastKept.count == EvidenceSample.keep { g.lastKept.removeFirst() }
+      g.lastKept.append(KeptLine(e, shared: shared))
+      return
+    }
+    guard !holds(g.lastKept, e, shared) else { return }
+    let at = g.lastKept.firstIndex { lineOrder(e, before: $0, shared) } ?? g.lastKept.endIndex
+    g.lastKept.insert(KeptLine(e, shared: shared), at: at)
+    if g.lastKept.count > EvidenceSample.keep { g.lastKept.removeFirst() }
   }
 
   /// One observation per identity, with its evidence sample.
