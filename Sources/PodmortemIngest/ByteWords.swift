@@ -63,6 +63,30 @@ enum ByteWords {
     return j
   }
 
+  /// The index of the first `:`, `]` or space from `start` on, or `bytes.count`: where a klog
+  /// header's file name ends (`KlogHeader.parse`), eight bytes a word as `stop` finds a quote (the
+  /// lowest marked byte of the three tests is the first such byte), where a byte loop made three
+  /// comparisons a byte of a name of 9 to 24 bytes on every line. `HeaderFileStopTests` holds it to
+  /// the byte loop at every start of random windows.
+  @inline(__always)
+  static func fileStop(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+    let n = bytes.count
+    var j = start
+    if let base = bytes.baseAddress {
+      let raw = UnsafeRawPointer(base)
+      while j + 8 <= n {
+        let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: j, as: UInt64.self))
+        let marks =
+          zeroBytes(w ^ 0x3A3A_3A3A_3A3A_3A3A) | zeroBytes(w ^ 0x5D5D_5D5D_5D5D_5D5D)
+          | zeroBytes(w ^ 0x2020_2020_2020_2020)
+        if marks != 0 { return j + marks.trailingZeroBitCount >> 3 }
+        j += 8
+      }
+    }
+    while j < n, bytes[j] != 0x3A, bytes[j] != 0x5D, bytes[j] != 0x20 { j += 1 }
+    return j
+  }
+
   /// The index of the first byte from `from` on that is not a space, eight bytes a word, or the
   /// index where fewer than eight bytes are left (the caller's byte loop goes on from there).
   @inline(__always)

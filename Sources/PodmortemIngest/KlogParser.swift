@@ -73,7 +73,8 @@ package struct KlogHeader: Hashable, Sendable {
     guard i > idStart, i < n, b[i] == 0x20 else { return nil }
     i += 1
     let fileStart = i
-    while i < n, b[i] != 0x3A, b[i] != 0x5D, b[i] != 0x20 { i += 1 }
+    // The first `:`, `]` or space, eight bytes a word (`ByteWords.fileStop`).
+    i = ByteWords.fileStop(b, from: i)
     guard i > fileStart, i < n, b[i] == 0x3A else { return nil }
     let fileEnd = i
     i += 1
