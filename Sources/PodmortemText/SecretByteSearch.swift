@@ -4,8 +4,8 @@ package struct SecretByteSearch: Sendable {
   /// the last match ended, as `SecretMasker` asks), or nil where the search cannot be sure to
   /// give the regex's answer; then the regex runs.
   package let ranges: @Sendable (UnsafeBufferPointer<UInt8>) -> [Range<Int>]?
-  /// The rule's `accept`, which reads only the candidate.
-  package let accept: @Sendable (String) -> Bool
+  /// The rule's `accept`, which reads only the candidate, asked of the candidate's bytes.
+  package let accept: @Sendable (UnsafeBufferPointer<UInt8>) -> Bool
 }
 
 /// The `random-value` rule's regex,

@@ -16,7 +16,13 @@ package final class SecretMasker: @unchecked Sendable {
   package static let tokenSuffix = "\u{203A}"
 
   private let rules: [SecretRule]
+  /// For each rule, its literals' bits: the rule runs when one of them occurs.
   private let ruleBits: [UInt64]
+  /// For each rule, the bits of its `requires` bytes: on a text of at most
+  /// `SecretRule.requiresUpTo` bytes the rule runs only when every one of them occurs.
+  private let requiredBits: [UInt64]
+  /// The bits of the rules' literals, without the required bytes that are no rule's literal.
+  private let ruleLiteralBits: UInt64
   private let prefilter: Prefilter
   private let lock = NSLock()
   private var tokens: [String: Int] = [:]
@@ -27,19 +33,47 @@ package final class SecretMasker: @unchecked Sendable {
     for rule in rules {
       for literal in rule.literals where !literals.contains(literal) { literals.append(literal) }
     }
+    let ruleLiterals = literals.count
+    // The required bytes after every rule's literal, so the rules' literals keep their bits.
+    for rule in rules {
+      for byte in rule.requires where !literals.contains(byte) { literals.append(byte) }
+    }
     precondition(literals.count <= 64, "the prefilter holds at most 64 literals")
+    precondition(rules.count <= 64, "the rules to run are a 64-bit set")
     self.prefilter = Prefilter(literals: literals)
-    self.ruleBits = rules.map { rule in
-      rule.literals.reduce(UInt64(0)) { bits, literal in
+    func bits(_ some: [String]) -> UInt64 {
+      some.reduce(UInt64(0)) { bits, literal in
         bits | (literals.firstIndex(of: literal).map { UInt64(1) << UInt64($0) } ?? 0)
       }
     }
+    self.ruleBits = rules.map { bits($0.literals) }
+    self.requiredBits = rules.map { bits($0.requires) }
+    self.ruleLiteralBits = ruleLiterals == 64 ? ~0 : (UInt64(1) << UInt64(ruleLiterals)) - 1
+  }
+
+  /// The rules to run on a text of `count` bytes whose prefilter found `present` (bit i: rule i):
+  /// those with a literal present and, unless the text is longer than `SecretRule.requiresUpTo`,
+  /// every required byte present too.
+  private func rulesToRun(_ present: UInt64, count: Int) -> UInt64 {
+    let long = count > SecretRule.requiresUpTo
+    var run: UInt64 = 0
+    ruleBits.withUnsafeBufferPointer { ruleBits in
+      requiredBits.withUnsafeBufferPointer { requiredBits in
+        for index in ruleBits.indices where ruleBits[index] & present != 0 {
+          let required = requiredBits[index]
+          if long || required & present == required { run |= UInt64(1) << UInt64(index) }
+        }
+      }
+    }
+    return run
   }
 
   /// Which of the rules' literals occur in `text` (bit i: the i-th distinct literal), as the
   /// prefilter scans; and as the scan it replaced did (`SecretMaskerTests`).
-  package func literalsPresent(_ text: String) -> UInt64 { prefilter.scan(text) }
-  package func literalsPresentByFirstByte(_ text: String) -> UInt64 { prefilter.scanByFirstByte(text) }
+  package func literalsPresent(_ text: String) -> UInt64 { prefilter.scan(text) & ruleLiteralBits }
+  package func literalsPresentByFirstByte(_ text: String) -> UInt64 {
+    prefilter.scanByFirstByte(text) & ruleLiteralBits
+  }
 
   /// How many distinct secrets this masker has replaced so far.
   package var distinctSecrets: Int {
@@ -61,12 +95,17 @@ package final class SecretMasker: @unchecked Sendable {
   package func mask(_ text: String, hits: inout [String]) -> String {
     let present = prefilter.scan(text)
     guard present != 0 else { return text }
+    var run = rulesToRun(present, count: text.utf8.count)
+    guard run != 0 else { return text }
     let bytes = Array(text.utf8)
     var spans: [(range: Range<Int>, rule: String)] = []
-    for (rule, bits) in zip(rules, ruleBits) where bits & present != 0 {
-      for range in candidates(of: rule, in: text, bytes: bytes)
+    // In rule order: the lowest bit first.
+    while run != 0 {
+      let index = run.trailingZeroBitCount
+      run &= run - 1
+      for range in candidates(of: rules[index], in: text, bytes: bytes)
       where !spans.contains(where: { $0.range.overlaps(range) }) {
-        spans.append((range, rule.id))
+        spans.append((range, rules[index].id))
       }
     }
     guard !spans.isEmpty else { return text }
@@ -89,9 +128,13 @@ package final class SecretMasker: @unchecked Sendable {
   package func holdsSecret(_ text: String) -> Bool {
     let present = prefilter.scan(text)
     guard present != 0 else { return false }
+    var run = rulesToRun(present, count: text.utf8.count)
+    guard run != 0 else { return false }
     let bytes = Array(text.utf8)
-    for (rule, bits) in zip(rules, ruleBits) where bits & present != 0 {
-      if !candidates(of: rule, in: text, bytes: bytes).isEmpty { return true }
+    while run != 0 {
+      let index = run.trailingZeroBitCount
+      run &= run - 1
+      if !candidates(of: rules[index], in: text, bytes: bytes).isEmpty { return true }
     }
     return false
   }
@@ -115,13 +158,15 @@ package final class SecretMasker: @unchecked Sendable {
   /// where it answers, else from its regex.
   private func candidates(of rule: SecretRule, in text: String, bytes: [UInt8]) -> [Range<Int>] {
     if let search = rule.byteSearch, let ranges = bytes.withUnsafeBufferPointer(search.ranges) {
-      return ranges.filter { range in
-        let candidate = String(decoding: bytes[range], as: UTF8.self)
-        // A token begins with U+2039 after ASCII whitespace, so a candidate of ASCII bytes is
-        // none; `isToken` walks the candidate by `Character` (a tenth of the masking of a
-        // kubelet log's lines, where the byte search finds a value on most of them).
-        let ascii = !bytes[range].contains { $0 >= 0x80 }
-        return (ascii || !Self.isToken(candidate)) && search.accept(candidate)
+      return bytes.withUnsafeBufferPointer { buffer in
+        ranges.filter { range in
+          let candidate = UnsafeBufferPointer(rebasing: buffer[range])
+          // A token begins with U+2039 after ASCII whitespace, so a candidate of ASCII bytes is
+          // none; `isToken` walks the candidate by `Character` (a tenth of the masking of a
+          // kubelet log's lines, where the byte search finds a value on most of them).
+          let ascii = !candidate.contains { $0 >= 0x80 }
+          return (ascii || !Self.isToken(String(decoding: candidate, as: UTF8.self))) && search.accept(candidate)
+        }
       }
     }
     var found: [Range<Int>] = []

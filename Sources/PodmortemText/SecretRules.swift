@@ -25,6 +25,14 @@ package struct SecretRule: Sendable {
   static let limits = RegexLimits(
     matchLimit: 20_000_000, depthLimit: 100_000, heapLimitKiB: 20_000, jitStackBytes: 1 << 20)
 
+  /// The longest text whose missing `requires` byte is taken to mean no match. The regexes that
+  /// require a byte read each byte of a text a bounded number of times (each run they take ends
+  /// at a byte outside its class and is given back byte by byte at most once an attempt, and
+  /// only attempts starting at the few places a run can follow read it), so on 64 KiB PCRE2 stays
+  /// far below `limits` and can only answer "no match" (the bound `RandomValueSearch` answers
+  /// within too); a longer text runs the regex, which may stop at a limit and mask the rest.
+  package static let requiresUpTo = 1 << 16
+
   package let id: String
   package let literals: [String]
   package let regex: Regex
@@ -33,18 +41,31 @@ package struct SecretRule: Sendable {
   /// whose `accept` reads only the candidate; the masker asks it first and runs the regex only
   /// where it does not answer (a `var` so a test can take it away and compare with the regex).
   package var byteSearch: SecretByteSearch?
+  /// Bytes the text holds wherever the regex matches: a literal byte of the pattern outside any
+  /// alternative or optional part (the `@` a URL's user info ends with, in a lookahead; the `=`
+  /// of an assignment, before its `\K`), ASCII punctuation, which has no other case, even
+  /// caselessly, and is no byte of a longer UTF-8 character. A text of at most
+  /// `requiresUpTo` bytes without one of them has no match, so the masker does not run the
+  /// regex on it (a `var` so a test can take it away and compare with the regex;
+  /// docs/architecture.md "Secrets").
+  package var requires: [String]
   package let examples: [Example]
   package let nearMisses: [String]
 
   init(
-    _ id: String, literals: [String], regex pattern: String, caseless: Bool = false,
+    _ id: String, literals: [String], regex pattern: String, caseless: Bool = false, requires: [String] = [],
     accept: @escaping @Sendable (String, RegexMatch) -> Bool = { candidate, _ in !SecretShape.isPlaceholder(candidate)
     },
     byteSearch: SecretByteSearch? = nil,
     examples: [Example], nearMisses: [String] = []
   ) {
+    let punctuation = { (b: UInt8) in (0x21...0x2F).contains(b) || (0x3A...0x40).contains(b) }
+    precondition(
+      requires.allSatisfy { $0.utf8.count == 1 && $0.utf8.allSatisfy(punctuation) },
+      "secret rule \(id): a required byte is one ASCII punctuation byte")
     self.id = id
     self.byteSearch = byteSearch
+    self.requires = requires
     self.literals = literals.map { $0.lowercased() }
     // The patterns are fixed strings tested by SecretRuleTests: a compile failure is a bug in this file.
     do {
@@ -125,7 +146,7 @@ package enum SecretRules {
       examples: [.init("SLACK xoxb-1234567890-abcdefghijkl", ["xoxb-1234567890-abcdefghijkl"])]),
     SecretRule(
       "url-password", literals: ["://"],
-      regex: #"(?<=[A-Za-z0-9])://[^\s/?#@:'"<>]*:\K[^\s/?#@'"<>]+(?=@)"#,
+      regex: #"(?<=[A-Za-z0-9])://[^\s/?#@:'"<>]*:\K[^\s/?#@'"<>]+(?=@)"#, requires: ["@"],
       examples: [
         .init("dial postgres://app:s3cr3t-pw@db.prod:5432/app failed", ["s3cr3t-pw"]),
         .init("https://user:pass@host", ["pass"]),
@@ -136,7 +157,7 @@ package enum SecretRules {
       ]),
     SecretRule(
       "url-token-user", literals: ["://"],
-      regex: #"(?<=[A-Za-z0-9])://\K[^\s/?#@:'"<>]{16,}(?=@)"#,
+      regex: #"(?<=[A-Za-z0-9])://\K[^\s/?#@:'"<>]{16,}(?=@)"#, requires: ["@"],
       accept: { candidate, _ in SecretShape.isRandom(candidate, minimumLength: 16) },
       examples: [.init("https://Zx9kP2mQ7rT4vW8y1aB3@git.example.com/r.git", ["Zx9kP2mQ7rT4vW8y1aB3"])],
       nearMisses: ["https://deploy-bot-readonly@git.example.com/r.git"]),
@@ -156,7 +177,7 @@ package enum SecretRules {
       "query-secret", literals: ["?", "&", ";"],
       regex:
         #"[?&;](?:[A-Za-z0-9]+[_.-])*(?<name>token|password|passwd|pwd|pass|secret|key|apikey|sig|signature|auth)=\K[^&\s#"'<>]+"#,
-      caseless: true,
+      caseless: true, requires: ["="],
       accept: { candidate, match in
         let weak = ["key", "sig", "auth"].contains((match["name"] ?? "").lowercased())
         return !SecretShape.isPlaceholder(candidate) && candidate.count >= (weak ? 6 : 3)
@@ -175,7 +196,7 @@ package enum SecretRules {
       "secret-assignment", literals: credentialLiterals,
       regex:
         #"(?:(?<=[A-Za-z0-9_.-])(?<prefixed>)|)(?<name>\#(credentialNames))["']?[ \t]*=[ \t]*(?:"\K[^"\n]*(?=")|'\K[^'\n]*(?=')|\K[^\s"',;&(){}\[\]<>]+)"#,
-      caseless: true,
+      caseless: true, requires: ["="],
       accept: { candidate, match in
         candidate.count >= 3 && !SecretShape.isPlaceholder(candidate)
           && !SecretShape.isObjectName(candidate, name: SecretShape.name(match))
@@ -350,42 +371,56 @@ package enum SecretShape {
   /// and digits, not hex (digests, UIDs and container ids are hex).
   package static func isRandom(_ value: String, minimumLength: Int) -> Bool {
     var value = value
-    return value.withUTF8 { bytes in
-      guard bytes.count >= minimumLength else { return false }
-      // The longest segment between separators, found without allocating.
-      var best = 0..<0
-      var segments = 0
-      var start = 0
-      for i in 0...bytes.count {
-        let separator = i == bytes.count || [0x2E, 0x2D, 0x5F, 0x3A, 0x2F, 0x7E].contains(bytes[i])
+    return value.withUTF8 { isRandom($0, minimumLength: minimumLength) }
+  }
+
+  /// `isRandom` on the value's bytes (the random-value rule's byte search asks it of a candidate
+  /// without making a `String` of it). A separator is found by its bit in two 64-bit masks, not
+  /// by comparing each byte with an array of the six (about 900 instructions a candidate on a
+  /// kubelet log's values; docs/architecture.md "Secrets"); `SecretShapeTests` keeps the array's
+  /// loop as the reference.
+  package static func isRandom(_ bytes: UnsafeBufferPointer<UInt8>, minimumLength: Int) -> Bool {
+    guard bytes.count >= minimumLength else { return false }
+    // `.` `-` `/` `:` (below 0x40) and `_` `~` (from 0x40 to 0x7F), one bit each.
+    let below40: UInt64 = 1 << 0x2D | 1 << 0x2E | 1 << 0x2F | 1 << 0x3A
+    let from40: UInt64 = 1 << (0x5F - 0x40) | 1 << (0x7E - 0x40)
+    // The longest segment between separators, found without allocating.
+    var best = 0..<0
+    var segments = 0
+    var start = 0
+    for i in 0...bytes.count {
+      if i < bytes.count {
+        let b = bytes[i]
+        let separator =
+          b < 0x40 ? below40 >> UInt64(b) & 1 != 0 : b < 0x80 && from40 >> UInt64(b &- 0x40) & 1 != 0
         guard separator else { continue }
-        if i > start {
-          segments += 1
-          if i - start > best.count { best = start..<i }
-        }
-        start = i + 1
       }
-      guard best.count >= 12 else { return false }
-      var upper = false
-      var lower = false
-      var hexOnly = true
-      var digits = 0
-      var switches = 0
-      var previousDigit: Bool?
-      for b in bytes[best] {
-        let isDigit = (0x30...0x39).contains(b)
-        if isDigit { digits += 1 }
-        if (0x41...0x5A).contains(b) { upper = true }
-        if (0x61...0x7A).contains(b) { lower = true }
-        if !isDigit && !(0x61...0x66).contains(b) && !(0x41...0x46).contains(b) { hexOnly = false }
-        if let p = previousDigit, p != isDigit { switches += 1 }
-        previousDigit = isDigit
+      if i > start {
+        segments += 1
+        if i - start > best.count { best = start..<i }
       }
-      // Digests, UIDs and container ids are hex; Kubernetes object names, host names and versions
-      // are lower-case parts joined by `-` and `.`.
-      if hexOnly || (segments > 1 && !upper) { return false }
-      guard digits > 0, digits < best.count else { return false }
-      return (upper && lower) || switches >= 4
+      start = i + 1
     }
+    guard best.count >= 12 else { return false }
+    var upper = false
+    var lower = false
+    var hexOnly = true
+    var digits = 0
+    var switches = 0
+    var previousDigit: Bool?
+    for b in bytes[best] {
+      let isDigit = (0x30...0x39).contains(b)
+      if isDigit { digits += 1 }
+      if (0x41...0x5A).contains(b) { upper = true }
+      if (0x61...0x7A).contains(b) { lower = true }
+      if !isDigit && !(0x61...0x66).contains(b) && !(0x41...0x46).contains(b) { hexOnly = false }
+      if let p = previousDigit, p != isDigit { switches += 1 }
+      previousDigit = isDigit
+    }
+    // Digests, UIDs and container ids are hex; Kubernetes object names, host names and versions
+    // are lower-case parts joined by `-` and `.`.
+    if hexOnly || (segments > 1 && !upper) { return false }
+    guard digits > 0, digits < best.count else { return false }
+    return (upper && lower) || switches >= 4
   }
 }
