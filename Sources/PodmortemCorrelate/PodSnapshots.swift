@@ -101,11 +101,10 @@ package struct SharedPodValues: Sendable {
   /// The copy of `table` held here when one of exactly its bytes is; `table` is held otherwise.
   mutating func shared(_ table: [String: String]) -> [String: String]? {
     guard !table.isEmpty else { return nil }
-    var h = Hasher()
-    h.combine(table.count)
+    var h = Self.basis
     for (key, value) in table {
-      Self.combine(key, into: &h)
-      Self.combine(value, into: &h)
+      Self.mix(key, into: &h)
+      Self.mix(value, into: &h)
     }
     let place = Self.place(h)
     if tables.isEmpty { tables = Array(repeating: nil, count: Self.places) }
@@ -120,9 +119,8 @@ package struct SharedPodValues: Sendable {
   /// The copy of `list` held here when one of exactly its bytes is; `list` is held otherwise.
   mutating func shared(_ list: [String]) -> [String]? {
     guard !list.isEmpty else { return nil }
-    var h = Hasher()
-    h.combine(list.count)
-    for s in list { Self.combine(s, into: &h) }
+    var h = Self.basis
+    for s in list { Self.mix(s, into: &h) }
     let place = Self.place(h)
     if lists.isEmpty { lists = Array(repeating: nil, count: Self.places) }
     if let held = lists[place], Self.same(held, list) {
@@ -136,13 +134,12 @@ package struct SharedPodValues: Sendable {
   /// The copy of `conditions` held here when one of exactly its bytes is; held otherwise.
   mutating func shared(_ conditions: [PodCondition]) -> [PodCondition]? {
     guard !conditions.isEmpty else { return nil }
-    var h = Hasher()
-    h.combine(conditions.count)
+    var h = Self.basis
     for c in conditions {
-      Self.combine(c.type, into: &h)
-      Self.combine(c.status, into: &h)
-      Self.combine(c.reason, into: &h)
-      Self.combine(c.message, into: &h)
+      Self.mix(c.type, into: &h)
+      Self.mix(c.status, into: &h)
+      Self.mix(c.reason, into: &h)
+      Self.mix(c.message, into: &h)
     }
     let place = Self.place(h)
     if conditionLists.isEmpty { conditionLists = Array(repeating: nil, count: Self.places) }
@@ -154,27 +151,45 @@ package struct SharedPodValues: Sendable {
     return nil
   }
 
-  private static func place(_ h: consuming Hasher) -> Int { h.finalize() & (places - 1) }
+  /// The place of hash `h`: its high bits folded onto the low ones.
+  private static func place(_ h: UInt64) -> Int { Int(truncatingIfNeeded: (h ^ (h >> 32)) & UInt64(places - 1)) }
 
-  /// The bytes of `s`, after their count (so that two strings in a row hash apart from one).
-  static func combine(_ s: String, into h: inout Hasher) {
-    h.combine(s.utf8.count)
-    let done: Void? = s.utf8.withContiguousStorageIfAvailable { h.combine(bytes: UnsafeRawBufferPointer($0)) }
-    if done == nil { for b in s.utf8 { h.combine(b) } }
+  /// FNV-1a, a few instructions a byte: with `Hasher` the memo took 4 % of the instructions of
+  /// 1,000 describes (callgrind, docs/architecture.md "Memory of the EventList and describe
+  /// paths"). The hash only places a value; `same` decides.
+  static let basis: UInt64 = 0xcbf2_9ce4_8422_2325
+  static let prime: UInt64 = 0x100_0000_01b3
+
+  /// The bytes of `s`, then their count (so that two strings in a row hash apart from one).
+  static func mix(_ s: String, into h: inout UInt64) {
+    var x = h
+    let done: Void? = s.utf8.withContiguousStorageIfAvailable { bytes in
+      for b in bytes { x = (x ^ UInt64(b)) &* prime }
+    }
+    if done == nil { for b in s.utf8 { x = (x ^ UInt64(b)) &* prime } }
+    h = (x ^ UInt64(truncatingIfNeeded: s.utf8.count)) &* prime
   }
 
-  static func combine(_ s: String?, into h: inout Hasher) {
+  static func mix(_ s: String?, into h: inout UInt64) {
     guard let s else {
-      h.combine(-1)
+      h = (h ^ 0xff) &* prime
       return
     }
-    combine(s, into: &h)
+    mix(s, into: &h)
   }
 
   /// The same bytes: `==` on strings is canonical equivalence, which is not enough to swap one
   /// for the other without changing a byte of output.
   static func same(_ a: String, _ b: String) -> Bool {
-    a.utf8.count == b.utf8.count && a.utf8.elementsEqual(b.utf8)
+    // One string's two copies (its storage shared, or one small string) are the same bits;
+    // most values here are, their strings shared as they were read (`KubectlStrings`).
+    if unsafeBitCast(a, to: (UInt64, UInt64).self) == unsafeBitCast(b, to: (UInt64, UInt64).self) { return true }
+    guard a.utf8.count == b.utf8.count else { return false }
+    let compared = a.utf8.withContiguousStorageIfAvailable { x in
+      b.utf8.withContiguousStorageIfAvailable { y in x.elementsEqual(y) }
+    }
+    if let compared, let compared { return compared }
+    return a.utf8.elementsEqual(b.utf8)
   }
 
   static func same(_ a: String?, _ b: String?) -> Bool {
@@ -198,12 +213,14 @@ package struct SharedPodValues: Sendable {
 
   /// Equal (`==`, every field) and every string of the same bytes.
   static func same(_ a: [PodCondition], _ b: [PodCondition]) -> Bool {
-    guard a == b else { return false }
-    return zip(a, b).allSatisfy { x, y in
+    guard a.count == b.count else { return false }
+    let bytes = zip(a, b).allSatisfy { x, y in
       same(x.type, y.type) && same(x.status, y.status) && same(x.reason, y.reason) && same(x.message, y.message)
         && same(x.patternID, y.patternID)
         && x.messageCaptures.count == y.messageCaptures.count
         && zip(x.messageCaptures, y.messageCaptures).allSatisfy { same($0.key, $1.key) && same($0.value, $1.value) }
     }
+    // Asked last, of strings of the same bytes (quick): any field not named above.
+    return bytes && a == b
   }
 }
