@@ -34,6 +34,9 @@ package struct Correlator: Sendable {
   var kubeletEvents = KubeletEventLog()
   var addedOnly = AddedOnlyCheck()
   var pods: [PodName: PodSnapshots] = [:]
+  /// Labels, limits, conditions and the like that repeat between snapshots, held once
+  /// (`SharedPodValues`); a memo only, not part of the state (not merged, emptied by `finish`).
+  var podValues = SharedPodValues()
 
   /// How many snapshots of one pod are kept from each end of its capture order. A pod captured
   /// a thousand times (a `describe` in a loop) then costs what 2 × 16 captures cost: memory follows
@@ -86,7 +89,12 @@ package struct Correlator: Sendable {
       book.add(event, identity: identity)
       if let pod = BackOffFacts.snapshot(from: event) { add(.pod(pod)) }
       addedOnly.add(event, identity: identity)
-    case .pod(let pod):
+    case .pod(let record):
+      // Its repeated values replaced by the copies already held, byte for byte the same: each
+      // snapshot held its own to the end of the run (docs/architecture.md "Memory of the
+      // EventList and describe paths").
+      var pod = record
+      podValues.share(&pod)
       if pod.name.isEmpty, let block = pod.pastedAt {
         // A pod the input does not name: its block is its identity (and its snapshots are kept
         // like a named pod's, the first and last `snapshotsKept`).
@@ -177,6 +185,7 @@ package struct Correlator: Sendable {
   package mutating func finishReleasing(timelines: Bool = true) -> CorrelatedState {
     var book = EventBook()
     swap(&book, &self.book)
+    podValues = SharedPodValues()
     kubeletEvents.drainEvents { event, identity in book.add(event, identity: identity) }
     let events = book.drainMerged(now: now?.date)
     // A pasted pod the input does not name (a `status:` block below a kubelet excerpt), in a source
