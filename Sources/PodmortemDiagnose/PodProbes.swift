@@ -2,8 +2,8 @@ import PodmortemCorrelate
 import PodmortemModel
 
 /// What a pod's history says about its probes, read once per pod: its `Unhealthy` events taken
-/// apart, its probe `Killing` events, and its kubelet probe lines with the captures every question
-/// reads (`probe`, `container`) read out of the packed records. The liveness, readiness and startup rules ask it for every container
+/// apart, its probe `Killing` events, and its kubelet probe lines with their captures read out of
+/// the packed records. The liveness, readiness and startup rules ask it for every container
 /// (`ProbeFailures`); before, each of them filtered all the pod's events and log records again for
 /// every container, and read a record's captures from its bytes once per question, which was half
 /// of diagnosing a kubelet log (docs/architecture.md "Diagnosis: read a pod once").
@@ -12,34 +12,29 @@ import PodmortemModel
 /// `PodHistory.probeKills`, the kubelet lines `ProbeFailures` selects): the same records in the
 /// same order with the same captures (`PodProbesTests`, on seeded random pods).
 package struct PodProbes: Sendable {
-  /// A kubelet line of a failed or errored probe attempt (patterns/kubelet.json), the two
-  /// captures every question reads read once.
+  /// A kubelet line of a failed or errored probe attempt (patterns/kubelet.json), its captures
+  /// read once.
   package struct Line: Sendable {
     package var log: PackedLog
     /// A failed attempt (`ProbeFailures.failedPatterns`), else an errored one.
     package var failed: Bool
+    /// `log.captures`.
+    package var captures: [KeyValue]
     /// The kind whose `ProbeFailures.probeType` is `capture("probe")`, nil when it is none's:
     /// read once here, not at every question of every probe rule and container (`lines`).
     package var kind: ProbeSpec.Kind?
     /// `capture("container")`, read once for the same reason.
     package var container: String?
 
-    /// `log.capture(key)`: the value of the first capture named `key`. Read from the packed bytes
-    /// when asked: a finding reads the output, mode and status of one line (its latest), so
-    /// decoding every line's captures into strings (`log.captures`) up front cost more than it
-    /// saved (docs/architecture.md "Diagnosis: read a pod once").
-    package func capture(_ key: String) -> String? { log.capture(key) }
+    /// `log.capture(key)`: the value of the first capture named `key`.
+    package func capture(_ key: String) -> String? { captures.first { $0.key == key }?.value }
   }
 
   /// `Unhealthy` events (any spelling `PodHistory.same` allows) that are probe attempts, in the
   /// pod's event order.
   package private(set) var unhealthy: [(event: MergedEvent, message: ProbeFailureMessage)] = []
-  /// The containers each of `unhealthy` is about (`PodHistory.owner(of:)`), by the same index.
-  private var unhealthyOwners: [EventOwner] = []
   /// `Killing` events of a probe kill (`event.probe-killing`), with the probe they capture.
   package private(set) var kills: [(event: MergedEvent, probe: String?)] = []
-  /// The containers each of `kills` is about, by the same index.
-  private var killOwners: [EventOwner] = []
   /// The pod's probe lines, in the pod's log order.
   package private(set) var lines: [Line] = []
   /// The probe kinds an entry above is about (`Self.bit`): an `Unhealthy` event's kind, a kill's
@@ -58,21 +53,19 @@ package struct PodProbes: Sendable {
       if PodHistory.same(reason, "Unhealthy") {
         if let message = ProbeFailureMessage(patternID: event.patternID, captures: event.captures) {
           unhealthy.append((event, message))
-          unhealthyOwners.append(pod.owner(of: event))
           kinds |= Self.bit(message.kind)
         }
       } else if PodHistory.same(reason, "Killing"), event.patternID == Self.killingPattern {
         let probe = event.capture("probe")
         kills.append((event, probe))
-        killOwners.append(pod.owner(of: event))
         if let probe, let kind = ProbeSpec.Kind(rawValue: probe) { kinds |= Self.bit(kind) }
       }
     }
     for log in pod.logs {
       guard let id = log.patternID else { continue }
       guard let failed = ProbeFailures.isFailed(patternID: id) else { continue }
-      var line = Line(log: log, failed: failed)
-      if let probe = log.capture("probe") {
+      var line = Line(log: log, failed: failed, captures: log.captures)
+      if let probe = line.capture("probe") {
         switch probe {
         case ProbeFailures.probeType(.liveness): line.kind = .liveness
         case ProbeFailures.probeType(.readiness): line.kind = .readiness
@@ -81,7 +74,7 @@ package struct PodProbes: Sendable {
         }
         if let kind = line.kind { kinds |= Self.bit(kind) }
       }
-      line.container = log.capture("container")
+      line.container = line.capture("container")
       lines.append(line)
     }
   }
@@ -107,23 +100,21 @@ package struct PodProbes: Sendable {
 
   /// `pod.probeFailures(kind, container: name)`: every `Unhealthy` event of probe `kind` about
   /// container `name`, taken apart.
-  /// Each event's containers are those `init` read (`PodHistory.owner(of:)`), not decided again
-  /// by `pod.belongs` for every container asked about. `pod` is the pod `init` read.
+  /// A loop by index: `compactMap` built a tuple for every entry it was handed.
   package func failures(
-    _ kind: ProbeSpec.Kind, container name: String, in pod: borrowing PodHistory
+    _ kind: ProbeSpec.Kind, container name: String, in pod: PodHistory
   ) -> [(MergedEvent, ProbeFailureMessage)] {
     var found: [(MergedEvent, ProbeFailureMessage)] = []
-    for i in unhealthy.indices where unhealthy[i].message.kind == kind && unhealthyOwners[i].admits(name) {
+    for i in unhealthy.indices where unhealthy[i].message.kind == kind && pod.belongs(unhealthy[i].event, to: name) {
       found.append((unhealthy[i].event, unhealthy[i].message))
     }
     return found
   }
 
-  /// `pod.probeKills(kind, container: name)`: the kills by probe `kind` of container `name`, each
-  /// kill's containers those `init` read.
-  package func kills(_ kind: ProbeSpec.Kind, container name: String, in pod: borrowing PodHistory) -> [MergedEvent] {
+  /// `pod.probeKills(kind, container: name)`: the kills by probe `kind` of container `name`.
+  package func kills(_ kind: ProbeSpec.Kind, container name: String, in pod: PodHistory) -> [MergedEvent] {
     var found: [MergedEvent] = []
-    for i in kills.indices where kills[i].probe == kind.rawValue && killOwners[i].admits(name) {
+    for i in kills.indices where kills[i].probe == kind.rawValue && pod.belongs(kills[i].event, to: name) {
       found.append(kills[i].event)
     }
     return found

@@ -184,28 +184,6 @@ extension PodHistory {
     return regular == 0 || firstRegularIsName
   }
 
-  /// Which containers an event is about, as `belongs` decides for any name: the container its
-  /// object names, else the one its `container` capture names when a known container carries
-  /// that name, else the pod's only regular container, every container of a pod with none, and
-  /// no container of a pod with several. Read once per event instead of once per event and
-  /// container asked about (`PodProbes`; docs/architecture.md "Diagnosis: read a pod once").
-  /// `PodProbesTests` holds `owner(of:).admits` to `belongs` on seeded pods and hostile names.
-  func owner(of event: MergedEvent) -> EventOwner {
-    if let container = event.containerName { return .named(container) }
-    let all = knownContainers
-    if let captured = event.capture("container"), all.contains(where: { $0.name == captured }) {
-      return .named(captured)
-    }
-    var regular = 0
-    var first = -1
-    for i in all.indices where all[i].role == .container {
-      if regular == 0 { first = i }
-      regular &+= 1
-      if regular > 1 { return .nobody }
-    }
-    return regular == 0 ? .everyone : .named(all[first].name)
-  }
-
   /// Every `Unhealthy` event of probe `kind` about container `name`, taken apart.
   package func probeFailures(_ kind: ProbeSpec.Kind, container name: String) -> [(MergedEvent, ProbeFailureMessage)] {
     events("Unhealthy", container: name).compactMap { event in
@@ -381,25 +359,6 @@ package struct ContainerRoles: OptionSet, Sendable {
     case .initContainer: contains(.initContainer)
     case .container: contains(.container)
     case .ephemeral: contains(.ephemeral)
-    }
-  }
-}
-
-/// The containers an event is about (`PodHistory.owner(of:)`).
-enum EventOwner: Sendable, Equatable {
-  /// The container of this name (`==`, as `belongs` compares).
-  case named(String)
-  /// Every container.
-  case everyone
-  /// None.
-  case nobody
-
-  /// Whether the event is about container `name`.
-  func admits(_ name: String) -> Bool {
-    switch self {
-    case .named(let owner): owner == name
-    case .everyone: true
-    case .nobody: false
     }
   }
 }
