@@ -227,7 +227,7 @@ package struct Diagnoser: Sendable {
   /// The positions of `findings` in `sorted`'s order, `subjects` their subjects' sort keys.
   ///
   /// The plain comparator's answers, read from what is cheapest to compare: the severities' ranks
-  /// (`rank`, read once per finding; `Severity`'s `<` is called through its conformance), then
+  /// (`rank`, a `switch` here; `Severity`'s `<` was called through its conformance), then
   /// the sort keys, and the subjects themselves only when their keys are equal. Equal subjects
   /// have equal keys (a key is its subject's parts and fixed separators in order, and `==` on
   /// strings is canonical equivalence, which joining keeps), so keys that differ are subjects
@@ -237,9 +237,9 @@ package struct Diagnoser: Sendable {
   /// 8 MiB EventList (callgrind). `DiagnoserOrderTests` and `SubjectSortKeyTests` hold the order
   /// to the plain comparator on seeded findings, hostile subjects and shared descriptions included.
   private static func order(_ findings: [Finding], _ subjects: [String]) -> [Int] {
-    let ranks = findings.map { rank($0.severity) }
-    return findings.indices.sorted { i, j in
-      if ranks[i] != ranks[j] { return ranks[i] > ranks[j] }
+    findings.indices.sorted { i, j in
+      let (ri, rj) = (rank(findings[i].severity), rank(findings[j].severity))
+      if ri != rj { return ri > rj }
       if subjects[i] != subjects[j] { return subjects[i] < subjects[j] }
       if findings[i].subject != findings[j].subject { return false }
       if findings[i].ruleID != findings[j].ruleID { return findings[i].ruleID < findings[j].ruleID }
