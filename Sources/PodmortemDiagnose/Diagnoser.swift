@@ -225,12 +225,35 @@ package struct Diagnoser: Sendable {
   }
 
   /// The positions of `findings` in `sorted`'s order, `subjects` their subjects' sort keys.
+  ///
+  /// The plain comparator's answers, read from what is cheapest to compare: the severities' ranks
+  /// (`rank`, a `switch` here; `Severity`'s `<` was called through its conformance), then
+  /// the sort keys, and the subjects themselves only when their keys are equal. Equal subjects
+  /// have equal keys (a key is its subject's parts and fixed separators in order, and `==` on
+  /// strings is canonical equivalence, which joining keeps), so keys that differ are subjects
+  /// that differ, compared by key as before; equal keys of different subjects answer `false` as
+  /// `keys[i] < keys[j]` did. Comparing the subjects first copied both (each of its four strings
+  /// retained and released) at every comparison: about 7M of the 14.7M of the comparator on the
+  /// 8 MiB EventList (callgrind). `DiagnoserOrderTests` and `SubjectSortKeyTests` hold the order
+  /// to the plain comparator on seeded findings, hostile subjects and shared descriptions included.
   private static func order(_ findings: [Finding], _ subjects: [String]) -> [Int] {
     findings.indices.sorted { i, j in
-      if findings[i].severity != findings[j].severity { return findings[i].severity > findings[j].severity }
-      if findings[i].subject != findings[j].subject { return subjects[i] < subjects[j] }
+      let (ri, rj) = (rank(findings[i].severity), rank(findings[j].severity))
+      if ri != rj { return ri > rj }
+      if subjects[i] != subjects[j] { return subjects[i] < subjects[j] }
+      if findings[i].subject != findings[j].subject { return false }
       if findings[i].ruleID != findings[j].ruleID { return findings[i].ruleID < findings[j].ruleID }
       return findings[i].title < findings[j].title
+    }
+  }
+
+  /// The severity's place in `Severity`'s order (`<`): info, warning, critical.
+  /// `DiagnoserOrderTests` holds it to `<` on every pair.
+  static func rank(_ severity: Severity) -> UInt8 {
+    switch severity {
+    case .info: 0
+    case .warning: 1
+    case .critical: 2
     }
   }
 

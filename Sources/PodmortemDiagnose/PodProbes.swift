@@ -20,6 +20,11 @@ package struct PodProbes: Sendable {
     package var failed: Bool
     /// `log.captures`.
     package var captures: [KeyValue]
+    /// The kind whose `ProbeFailures.probeType` is `capture("probe")`, nil when it is none's:
+    /// read once here, not at every question of every probe rule and container (`lines`).
+    package var kind: ProbeSpec.Kind?
+    /// `capture("container")`, read once for the same reason.
+    package var container: String?
 
     /// `log.capture(key)`: the value of the first capture named `key`.
     package func capture(_ key: String) -> String? { captures.first { $0.key == key }?.value }
@@ -59,15 +64,17 @@ package struct PodProbes: Sendable {
     for log in pod.logs {
       guard let id = log.patternID else { continue }
       guard let failed = ProbeFailures.isFailed(patternID: id) else { continue }
-      let line = Line(log: log, failed: failed, captures: log.captures)
+      var line = Line(log: log, failed: failed, captures: log.captures)
       if let probe = line.capture("probe") {
         switch probe {
-        case ProbeFailures.probeType(.liveness): kinds |= Self.bit(.liveness)
-        case ProbeFailures.probeType(.readiness): kinds |= Self.bit(.readiness)
-        case ProbeFailures.probeType(.startup): kinds |= Self.bit(.startup)
+        case ProbeFailures.probeType(.liveness): line.kind = .liveness
+        case ProbeFailures.probeType(.readiness): line.kind = .readiness
+        case ProbeFailures.probeType(.startup): line.kind = .startup
         default: break
         }
+        if let kind = line.kind { kinds |= Self.bit(kind) }
       }
+      line.container = line.capture("container")
       lines.append(line)
     }
   }
@@ -93,19 +100,24 @@ package struct PodProbes: Sendable {
 
   /// `pod.probeFailures(kind, container: name)`: every `Unhealthy` event of probe `kind` about
   /// container `name`, taken apart.
+  /// A loop by index: `compactMap` built a tuple for every entry it was handed.
   package func failures(
     _ kind: ProbeSpec.Kind, container name: String, in pod: PodHistory
   ) -> [(MergedEvent, ProbeFailureMessage)] {
-    unhealthy.compactMap { entry in
-      entry.message.kind == kind && pod.belongs(entry.event, to: name) ? (entry.event, entry.message) : nil
+    var found: [(MergedEvent, ProbeFailureMessage)] = []
+    for i in unhealthy.indices where unhealthy[i].message.kind == kind && pod.belongs(unhealthy[i].event, to: name) {
+      found.append((unhealthy[i].event, unhealthy[i].message))
     }
+    return found
   }
 
   /// `pod.probeKills(kind, container: name)`: the kills by probe `kind` of container `name`.
   package func kills(_ kind: ProbeSpec.Kind, container name: String, in pod: PodHistory) -> [MergedEvent] {
-    kills.compactMap { entry in
-      entry.probe == kind.rawValue && pod.belongs(entry.event, to: name) ? entry.event : nil
+    var found: [MergedEvent] = []
+    for i in kills.indices where kills[i].probe == kind.rawValue && pod.belongs(kills[i].event, to: name) {
+      found.append(kills[i].event)
     }
+    return found
   }
 
   /// The lines of failed and of errored attempts of the probe kubelet lines call `probeType`
@@ -114,14 +126,18 @@ package struct PodProbes: Sendable {
   /// `ProbeFailures` asked for each in turn, reading every line's captures twice (14.0M of the
   /// 4 MiB kubelet-log slice's 60.3M in `ProbeFailures.init`, callgrind). `PodProbesTests` holds
   /// both lists to the pod's own filters.
-  package func lines(probeType: String, container name: String) -> (failed: [Line], errored: [Line]) {
+  ///
+  /// Asked by kind: a line's `probe` capture is `probeType(kind)` exactly when `init` read that
+  /// kind from it (the same `==`, and the three spellings are not equal to each other), and its
+  /// `container` capture was read there too. Reading both captures at every question was a fifth
+  /// of `ProbeFailures.init` on the 4 MiB kubelet-log slice (callgrind).
+  package func lines(_ kind: ProbeSpec.Kind, container name: String) -> (failed: [Line], errored: [Line]) {
     var failed: [Line] = []
     var errored: [Line] = []
-    for line in lines {
-      guard line.capture("probe") == probeType,
-        line.capture("container").map({ $0 == name || name == ContainerSnapshot.unknownName }) ?? true
-      else { continue }
-      if line.failed { failed.append(line) } else { errored.append(line) }
+    let anyContainer = name == ContainerSnapshot.unknownName
+    for i in lines.indices where lines[i].kind == kind {
+      if !anyContainer, let container = lines[i].container, container != name { continue }
+      if lines[i].failed { failed.append(lines[i]) } else { errored.append(lines[i]) }
     }
     return (failed, errored)
   }

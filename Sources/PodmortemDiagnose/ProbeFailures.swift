@@ -44,24 +44,18 @@ package struct ProbeFailures: Sendable {
     let kills = probes.kills(kind, container: container.name, in: pod)
     // Recognised once in Ingest: the structured `"Probe failed"` line and the unstructured
     // `Liveness probe for "pod_ns(uid):c" failed (failure): …` of kubelets before 1.21.
-    let (logs, erroredLogs) = probes.lines(probeType: Self.probeType(kind), container: container.name)
+    let (logs, erroredLogs) = probes.lines(kind, container: container.name)
     guard !failed.isEmpty || !kills.isEmpty || !logs.isEmpty || !erroredLogs.isEmpty else { return nil }
     self.kind = kind
     self.container = copy container
     spec = self.container.probes[kind]
     events = failed.map(\.0)
     self.kills = kills
-    let outright = failed.filter { !$0.1.errored }
-    failures = outright.reduce(0) { $0 + $1.0.count } + logs.count
-    errored = failed.filter(\.1.errored).reduce(0) { $0 + $1.0.count } + erroredLogs.count
+    let (outrightCount, erroredCount, latestOutright) = Self.tally(failed)
+    failures = outrightCount + logs.count
+    errored = erroredCount + erroredLogs.count
     // The most recent by time; between equal times (a paste without ages), the later line.
-    let latest =
-      outright.max { a, b in
-        let (at, bt) = (a.0.lastSeen?.latest ?? .distantPast, b.0.lastSeen?.latest ?? .distantPast)
-        guard at == bt, let al = a.0.evidence.last?.ref, let bl = b.0.evidence.last?.ref else { return at < bt }
-        return al < bl
-      }
-      ?? failed.last
+    let latest = (latestOutright ?? (failed.isEmpty ? nil : failed.count - 1)).map { failed[$0] }
     if let latest {
       latestOutput = latest.1.output
       (mode, statusCode) =
@@ -87,6 +81,40 @@ package struct ProbeFailures: Sendable {
       events.evidence + kills.evidence + logs.map(\.log.evidence) + erroredLogs.map(\.log.evidence)
       + self.container.terminationEvidence
     evidence = decisive + self.container.allEvidence
+  }
+
+  /// The summed counts of the outright and of the errored failed events, and the position of the
+  /// latest outright one (`isEarlier`), in one pass: in place of the outright and errored lists
+  /// filtered out of `failed` (each entry copied) and `max(by:)` over the first. The same sums
+  /// in the same order, and the entry `max(by:)` keeps (it replaces its pick only by one above
+  /// it). `PodProbesTests` holds it to the lists and `max(by:)` on seeded events.
+  static func tally(
+    _ failed: [(MergedEvent, ProbeFailureMessage)]
+  ) -> (outright: Int, errored: Int, latest: Int?) {
+    var outright = 0
+    var errored = 0
+    var latest: Int?
+    for i in failed.indices {
+      if failed[i].1.errored {
+        errored += failed[i].0.count
+      } else {
+        outright += failed[i].0.count
+        if let kept = latest {
+          if isEarlier(failed[kept].0, failed[i].0) { latest = i }
+        } else {
+          latest = i
+        }
+      }
+    }
+    return (outright, errored, latest)
+  }
+
+  /// `max(by:)`'s order of failed events: `a` is before `b` when it was last seen earlier; between
+  /// equal times (a paste without ages, `distantPast`), when its last line comes first.
+  static func isEarlier(_ a: MergedEvent, _ b: MergedEvent) -> Bool {
+    let (at, bt) = (a.lastSeen?.latest ?? .distantPast, b.lastSeen?.latest ?? .distantPast)
+    guard at == bt, let al = a.evidence.last?.ref, let bl = b.evidence.last?.ref else { return at < bt }
+    return al < bl
   }
 
   /// The probe type as kubelet lines capture it (`Liveness`): the kind's raw value capitalised.

@@ -43,6 +43,25 @@ private func reference(_ findings: [Finding]) -> [Finding] {
   }
 }
 
+/// `Diagnoser.rank` orders severities as `Severity`'s `<` does, on every pair.
+@Test func severityRanksAreTheSeveritiesOrder() {
+  for a in Severity.allCases {
+    for b in Severity.allCases {
+      #expect((Diagnoser.rank(a) < Diagnoser.rank(b)) == (a < b), "\(a) \(b)")
+      #expect((Diagnoser.rank(a) == Diagnoser.rank(b)) == (a == b), "\(a) \(b)")
+    }
+  }
+}
+
+/// Long lists, where the sort merges runs and compares far more often, against the plain
+/// comparator: severities, subjects (some sharing a description), rule ids and titles tie often.
+@Test func sortedOrdersLongListsAsThePlainComparatorDoes() {
+  for seed in UInt64(1_000)..<1_040 {
+    let input = findings(200 + Int(seed % 7) * 150, seed: seed)
+    #expect(Diagnoser.sorted(input) == reference(input), "seed \(seed)")
+  }
+}
+
 @Test func foldLeavesASingleFindingAsItIs() {
   let diagnoser = Diagnoser()
   #expect(diagnoser.fold([]).isEmpty)

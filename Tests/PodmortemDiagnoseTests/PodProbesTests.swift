@@ -1,3 +1,4 @@
+import Foundation
 import PodmortemCorrelate
 import PodmortemModel
 import PodmortemTestSupport
@@ -15,6 +16,12 @@ import Testing
   private static func pick<T>(_ values: [T], _ rng: inout SplitMix64) -> T { values[rng.below(values.count)] }
 
   private static let names = ["web", "init-db", "wéb", "", ContainerSnapshot.unknownName]
+  /// Names asked about beyond the drawn ones (drawing none, so the seeded pods stay as they were):
+  /// a decomposed accent (equal to `wéb` under `==`), a Kelvin sign, a dotted capital I, NUL, CR,
+  /// a tab, a huge name.
+  private static let askedNames = [
+    "we\u{301}b", "\u{212A}", "\u{130}", "web\u{0}", "web\r", "\tweb", String(repeating: "w", count: 100_000),
+  ]
   private static let probeValues: [String?] = [
     nil, "Liveness", "Readiness", "Startup", "liveness", "readiness", "startup", "", "Lívéness", "LIVENESS",
     "Live\u{0301}ness", "\u{212A}", "\u{130}", "Liveness\u{0}", "startup\r", "\tReadiness",
@@ -105,7 +112,7 @@ import Testing
     for _ in 0..<4_000 {
       let pod = Self.pod(&rng)
       let probes = PodProbes(pod)
-      let containers = Set(pod.containers([.container, .initContainer]).map(\.name) + Self.names)
+      let containers = Set(pod.containers([.container, .initContainer]).map(\.name) + Self.names + Self.askedNames)
       for kind in ProbeSpec.Kind.allCases {
         let probeType = ProbeFailures.probeType(kind)
         for name in containers.sorted() {
@@ -117,7 +124,7 @@ import Testing
           let kills = probes.kills(kind, container: name, in: pod)
           #expect(pod.probeKills(kind, container: name) == kills)
           selected.kills += kills.count
-          let both = probes.lines(probeType: probeType, container: name)
+          let both = probes.lines(kind, container: name)
           // `mayHaveFailed` is decisive: without it, every list a probe finding reads is empty,
           // so `ProbeFailures` (and a probe rule, for every container) answers nil as it did
           // after reading them.
@@ -134,7 +141,13 @@ import Testing
             let lines = failed ? both.failed : both.errored
             #expect(before == lines.map(\.log))
             for (log, line) in zip(before, lines) {
-              for key in Self.captureKeys { #expect(log.capture(key) == line.capture(key)) }
+              let decoded = log.captures
+              for key in Self.captureKeys {
+                #expect(log.capture(key) == line.capture(key))
+                #expect(decoded.first { $0.key == key }?.value == line.capture(key))
+              }
+              #expect(decoded.first { $0.key == "container" }?.value == line.container)
+              #expect(decoded.first { $0.key == "probe" }?.value == probeType)
             }
             selected.lines += lines.count
           }
@@ -145,6 +158,58 @@ import Testing
     #expect(selected.events > 500 && selected.kills > 100 && selected.lines > 500)
     // Pods with probe entries of other kinds only are skipped, and pods with some are asked.
     #expect(selected.skipped > 500 && selected.decided > 500)
+  }
+
+  /// `ProbeFailures.tally` answers as the lists and `max(by:)` it replaces in `ProbeFailures.init`:
+  /// the outright and errored events' summed counts and the latest outright event (else the last
+  /// event), on seeded lists with ties of time and of line, events seen at no time, with no line,
+  /// errored only, outright only, and empty.
+  @Test func tallyIsTheFilteredLists() {
+    var rng = SplitMix64(seed: 26)
+    let base = Date(timeIntervalSince1970: 1_800_000_000)
+    let times: [TimeRange?] = [
+      nil, TimeRange(exactly: base), TimeRange(exactly: base),
+      TimeRange(earliest: base.addingTimeInterval(-60), latest: base.addingTimeInterval(5)),
+      TimeRange(exactly: base.addingTimeInterval(5)), TimeRange(exactly: .distantPast),
+    ]
+    let counts = [1, 1, 2, 3, 7, 1 << 40]
+    var seen = (latest: 0, fallback: 0, none: 0)
+    for _ in 0..<5_000 {
+      var failed: [(MergedEvent, ProbeFailureMessage)] = []
+      for i in 0..<rng.below(8) {
+        let line = 1 + rng.below(4)
+        var event = MergedEvent(
+          involved: ObjectRef(kind: "Pod", namespace: "prod", name: "app-0"), type: .warning, reason: "Unhealthy",
+          message: "m\(i)", count: Self.pick(counts, &rng), lastSeen: Self.pick(times, &rng),
+          evidence: rng.below(4) == 0 ? [] : [Evidence(ref: SourceRef(source: "e.txt", line: line), text: "e")])
+        event.patternID = "event.probe-failed"
+        guard
+          var message = ProbeFailureMessage(
+            patternID: "event.probe-failed", captures: [KeyValue("probe", "liveness"), KeyValue("output", "o\(i)")])
+        else {
+          Issue.record("no message")
+          return
+        }
+        message.errored = rng.below(3) == 0
+        failed.append((event, message))
+      }
+      // The code `tally` replaces, on the positions so that the entry it picks is named exactly.
+      let outright = failed.indices.filter { !failed[$0].1.errored }
+      let outrightCount = outright.reduce(0) { $0 + failed[$1].0.count }
+      let erroredCount = failed.indices.filter { failed[$0].1.errored }.reduce(0) { $0 + failed[$1].0.count }
+      let latest =
+        outright.max { ai, bi in
+          let (a, b) = (failed[ai], failed[bi])
+          let (at, bt) = (a.0.lastSeen?.latest ?? .distantPast, b.0.lastSeen?.latest ?? .distantPast)
+          guard at == bt, let al = a.0.evidence.last?.ref, let bl = b.0.evidence.last?.ref else { return at < bt }
+          return al < bl
+        } ?? failed.indices.last
+      let tally = ProbeFailures.tally(failed)
+      #expect(tally.outright == outrightCount && tally.errored == erroredCount)
+      #expect((tally.latest ?? (failed.isEmpty ? nil : failed.count - 1)) == latest)
+      if tally.latest != nil { seen.latest += 1 } else if latest != nil { seen.fallback += 1 } else { seen.none += 1 }
+    }
+    #expect(seen.latest > 500 && seen.fallback > 100 && seen.none > 100)
   }
 
   /// `ProbeFailures.isFailed(patternID:)` answers as the two pattern sets it stands for: their
