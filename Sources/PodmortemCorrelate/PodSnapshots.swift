@@ -106,14 +106,7 @@ package struct SharedPodValues: Sendable {
       Self.mix(key, into: &h)
       Self.mix(value, into: &h)
     }
-    let place = Self.place(h)
-    if tables.isEmpty { tables = Array(repeating: nil, count: Self.places) }
-    if let held = tables[place], Self.same(held, table) {
-      replaced += 1
-      return held
-    }
-    tables[place] = table
-    return nil
+    return Self.held(table, hash: h, in: &tables, replaced: &replaced) { Self.same($0, $1) }
   }
 
   /// The copy of `list` held here when one of exactly its bytes is; `list` is held otherwise.
@@ -121,14 +114,7 @@ package struct SharedPodValues: Sendable {
     guard !list.isEmpty else { return nil }
     var h = Self.basis
     for s in list { Self.mix(s, into: &h) }
-    let place = Self.place(h)
-    if lists.isEmpty { lists = Array(repeating: nil, count: Self.places) }
-    if let held = lists[place], Self.same(held, list) {
-      replaced += 1
-      return held
-    }
-    lists[place] = list
-    return nil
+    return Self.held(list, hash: h, in: &lists, replaced: &replaced) { Self.same($0, $1) }
   }
 
   /// The copy of `conditions` held here when one of exactly its bytes is; held otherwise.
@@ -141,13 +127,23 @@ package struct SharedPodValues: Sendable {
       Self.mix(c.reason, into: &h)
       Self.mix(c.message, into: &h)
     }
+    return Self.held(conditions, hash: h, in: &conditionLists, replaced: &replaced) { Self.same($0, $1) }
+  }
+
+  /// The copy in `slots` at the place of hash `h` when `same` says it is one of exactly
+  /// `value`'s bytes (counted in `replaced`); otherwise `value` takes that place and nil is
+  /// returned. The slots are made on first use.
+  @inline(__always)
+  private static func held<T>(
+    _ value: T, hash h: UInt64, in slots: inout [T?], replaced: inout Int, same: (T, T) -> Bool
+  ) -> T? {
     let place = Self.place(h)
-    if conditionLists.isEmpty { conditionLists = Array(repeating: nil, count: Self.places) }
-    if let held = conditionLists[place], Self.same(held, conditions) {
+    if slots.isEmpty { slots = Array(repeating: nil, count: Self.places) }
+    if let held = slots[place], same(held, value) {
       replaced += 1
       return held
     }
-    conditionLists[place] = conditions
+    slots[place] = value
     return nil
   }
 

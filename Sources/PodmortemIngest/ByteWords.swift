@@ -28,7 +28,7 @@ enum ByteWords {
   /// such byte). `JSONFramerTests` holds it, and the scanner that uses it, to the byte loops they replaced.
   @inline(__always)
   static func stringStop(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
-    stop(bytes, from: start, lineFeedEnds: true)
+    firstOf(bytes, from: start, UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "\n"))
   }
 
   /// The index of the first `"` or `\` from `from` on, or `bytes.count`: `stringStop` without
@@ -36,55 +36,44 @@ enum ByteWords {
   /// end. `GoStringBytesTests` holds it to the byte loop at every start of random windows.
   @inline(__always)
   static func quoteStop(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
-    stop(bytes, from: start, lineFeedEnds: false)
+    firstOf(bytes, from: start, UInt8(ascii: "\""), UInt8(ascii: "\\"))
   }
 
-  /// The first `"` or `\` from `start` on (or line feed, when `lineFeedEnds`), or `bytes.count`;
-  /// inlined into both callers with `lineFeedEnds` a constant, so each keeps its own loop.
+  /// The first byte from `start` on that is `a`, `b` or (when given) `c`, or `bytes.count`: the
+  /// lowest marked byte of the tests is the first such byte. Inlined into each caller with its
+  /// bytes constants, so each keeps its own loop.
   @inline(__always)
-  private static func stop(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, lineFeedEnds: Bool) -> Int {
+  private static func firstOf(
+    _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, _ a: UInt8, _ b: UInt8, _ c: UInt8? = nil
+  ) -> Int {
     let n = bytes.count
     var j = start
     if let base = bytes.baseAddress {
       let raw = UnsafeRawPointer(base)
+      let spread: UInt64 = 0x0101_0101_0101_0101
       while j + 8 <= n {
         let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: j, as: UInt64.self))
-        var marks = zeroBytes(w ^ 0x2222_2222_2222_2222) | zeroBytes(w ^ 0x5C5C_5C5C_5C5C_5C5C)
-        if lineFeedEnds { marks |= zeroBytes(w ^ 0x0A0A_0A0A_0A0A_0A0A) }
+        var marks = zeroBytes(w ^ (spread &* UInt64(a))) | zeroBytes(w ^ (spread &* UInt64(b)))
+        if let c { marks |= zeroBytes(w ^ (spread &* UInt64(c))) }
         if marks != 0 { return j + marks.trailingZeroBitCount >> 3 }
         j += 8
       }
     }
     while j < n {
-      let b = bytes[j]
-      if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || lineFeedEnds && b == UInt8(ascii: "\n") { break }
+      let x = bytes[j]
+      if x == a || x == b || x == c { break }
       j += 1
     }
     return j
   }
 
   /// The index of the first `:`, `]` or space from `start` on, or `bytes.count`: where a klog
-  /// header's file name ends (`KlogHeader.parse`), eight bytes a word as `stop` finds a quote (the
-  /// lowest marked byte of the three tests is the first such byte), where a byte loop made three
+  /// header's file name ends (`KlogHeader.parse`), eight bytes a word (`firstOf`), where a byte loop made three
   /// comparisons a byte of a name of 9 to 24 bytes on every line. `HeaderFileStopTests` holds it to
   /// the byte loop at every start of random windows.
   @inline(__always)
   static func fileStop(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
-    let n = bytes.count
-    var j = start
-    if let base = bytes.baseAddress {
-      let raw = UnsafeRawPointer(base)
-      while j + 8 <= n {
-        let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: j, as: UInt64.self))
-        let marks =
-          zeroBytes(w ^ 0x3A3A_3A3A_3A3A_3A3A) | zeroBytes(w ^ 0x5D5D_5D5D_5D5D_5D5D)
-          | zeroBytes(w ^ 0x2020_2020_2020_2020)
-        if marks != 0 { return j + marks.trailingZeroBitCount >> 3 }
-        j += 8
-      }
-    }
-    while j < n, bytes[j] != 0x3A, bytes[j] != 0x5D, bytes[j] != 0x20 { j += 1 }
-    return j
+    firstOf(bytes, from: start, UInt8(ascii: ":"), UInt8(ascii: "]"), UInt8(ascii: " "))
   }
 
   /// The index of the first byte from `from` on that is not a space, eight bytes a word, or the
