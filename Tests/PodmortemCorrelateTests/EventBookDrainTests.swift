@@ -89,17 +89,10 @@ import Testing
     var total = 0
     for name in try ReleasingFinishTests.cases() {
       var book = EventBook()
-      let capture = CaptureTime(date: Date(timeIntervalSince1970: 1_795_741_200), origin: .input)
-      let ingestor = Ingestor()
-      let path = ReleasingFinishTests.samples.appendingPathComponent(name).path
-      InputReader(diagnostics: { _ in }).read([path]) { info, reader in
-        let context = ParseContext(source: info, captureTime: capture, diagnostics: { _ in })
-        _ = ingestor.ingest(&reader, context: context) { record in
-          if case .event(let event) = record {
-            book.add(event)
-            total += 1
-          }
-        }
+      let capture = ReleasingFinishTests.capture
+      for event in ReleasingFinishTests.events(ofCase: name) {
+        book.add(event)
+        total += 1
       }
       var reference = book
       let expected = reference.referenceDrainMerged(now: capture.date)

@@ -84,16 +84,7 @@ import Testing
   @Test func ranksOrderTheSamplesIdentitiesAsTheStringsDo() throws {
     var total = 0
     for name in try ReleasingFinishTests.cases() {
-      var identities: [EventIdentity] = []
-      let capture = CaptureTime(date: Date(timeIntervalSince1970: 1_795_741_200), origin: .input)
-      let ingestor = Ingestor()
-      let path = ReleasingFinishTests.samples.appendingPathComponent(name).path
-      InputReader(diagnostics: { _ in }).read([path]) { info, reader in
-        let context = ParseContext(source: info, captureTime: capture, diagnostics: { _ in })
-        _ = ingestor.ingest(&reader, context: context) { record in
-          if case .event(let event) = record { identities.append(EventIdentity(event)) }
-        }
-      }
+      let identities = ReleasingFinishTests.events(ofCase: name).map { EventIdentity($0) }
       #expect(EventIdentity.mergeOrder(identities) == Self.referenceOrder(identities), "\(name)")
       total += identities.count
     }

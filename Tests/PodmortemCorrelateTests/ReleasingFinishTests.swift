@@ -17,6 +17,25 @@ struct ReleasingFinishTests {
     try FileManager.default.contentsOfDirectory(atPath: samples.path).filter { $0 != "manifest.json" }.sorted()
   }
 
+  /// The capture time the readings of the samples here are given.
+  static let capture = CaptureTime(date: Date(timeIntervalSince1970: 1_795_741_200), origin: .input)
+
+  /// Every record of the sample case `name`, in the order the ingest hands them on.
+  static func records(ofCase name: String) -> [Record] {
+    var records: [Record] = []
+    let ingestor = Ingestor()
+    InputReader(diagnostics: { _ in }).read([samples.appendingPathComponent(name).path]) { info, reader in
+      let context = ParseContext(source: info, captureTime: capture, diagnostics: { _ in })
+      _ = ingestor.ingest(&reader, context: context) { records.append($0) }
+    }
+    return records
+  }
+
+  /// Every event of the sample case `name`, in the order the ingest hands them on.
+  static func events(ofCase name: String) -> [Event] {
+    records(ofCase: name).compactMap { if case .event(let event) = $0 { event } else { nil } }
+  }
+
   static func correlator(reading path: String) -> Correlator {
     var correlator = Correlator()
     let capture = CaptureTime(date: Date(timeIntervalSince1970: 1_795_741_200), origin: .input)

@@ -46,17 +46,9 @@ struct SharedPodValuesTests {
   /// The pods every sample's records describe, read twice (two reads hold two copies of each value).
   static func samplePods() throws -> [(name: String, pod: PodSnapshot)] {
     var pods: [(name: String, pod: PodSnapshot)] = []
-    let capture = CaptureTime(date: Date(timeIntervalSince1970: 1_795_741_200), origin: .input)
     for _ in 0..<2 {
       for name in try ReleasingFinishTests.cases() {
-        let ingestor = Ingestor()
-        let path = ReleasingFinishTests.samples.appendingPathComponent(name).path
-        InputReader(diagnostics: { _ in }).read([path]) { info, reader in
-          let context = ParseContext(source: info, captureTime: capture, diagnostics: { _ in })
-          _ = ingestor.ingest(&reader, context: context) { record in
-            if case .pod(let pod) = record { pods.append((name, pod)) }
-          }
-        }
+        for case .pod(let pod) in ReleasingFinishTests.records(ofCase: name) { pods.append((name, pod)) }
       }
     }
     return pods
