@@ -201,9 +201,12 @@ package struct Correlator: Sendable {
       }
     }
     var histories: [PodHistory] = []
+    // Each name's snapshots are taken out as its pods are built: held in `pods` to the end, they
+    // were a copy of every snapshot array beside the histories' (docs/architecture.md "Memory of
+    // the EventList and describe paths").
     for name in pods.keys.sorted() {
-      for (key, snapshots) in PodAssembly.split(namespace: name.namespace, name: name.name, pods[name] ?? []) {
-        let sorted = snapshots.sorted(by: PodAssembly.captureOrder)
+      guard let snapshots = pods.removeValue(forKey: name) else { continue }
+      for (key, sorted) in Self.pods(namespace: name.namespace, name: name.name, snapshots) {
         histories.append(PodHistory(key: key, snapshots: sorted, latest: PodAssembly.latest(sorted, key: key)))
       }
     }
@@ -276,6 +279,44 @@ package struct Correlator: Sendable {
       pods: histories, nodes: nodes.mapValues(Self.mergeNode), workloads: workloads.sorted(by: Self.workloadOrder),
       events: events,
       nodeLogs: nodeLogs.records, caveats: addedOnly.caveats, now: now)
+  }
+
+  /// The pods of one namespace/name and each one's snapshots in capture order: what
+  /// `PodAssembly.split` and `sorted(by: PodAssembly.captureOrder)` give, in any order of pods.
+  ///
+  /// Most often the split gives one pod (no two uids among the snapshots) and the snapshots were
+  /// inserted in capture order (a source is read top down): each one then comes before the next
+  /// (`captureOrder`, a strict order on them, so sorting would give them as they are), and the
+  /// snapshots are the pod's as they lie, without the split's copy and the sort's. They are
+  /// copied once, to an array of their count, only when the insertions left room in theirs (a
+  /// snapshot is hundreds of bytes, so an array of exactly its count has no room to spare).
+  /// `PodGroupsTests` holds it to the split and the sort.
+  static func pods(namespace: String, name: String, _ snapshots: PodSnapshots) -> [(PodKey, [PodSnapshot])] {
+    let list = snapshots.inserted
+    var uid: String? = nil
+    var oneUID = true
+    // The first uid, as the split's table keeps the first of keys equal by `==`.
+    for s in list {
+      guard let u = s.uid, !u.isEmpty else { continue }
+      guard let known = uid else {
+        uid = u
+        continue
+      }
+      if known != u {
+        oneUID = false
+        break
+      }
+    }
+    let inOrder =
+      oneUID && list.indices.dropFirst().allSatisfy { PodAssembly.captureOrder(list[$0 - 1], list[$0]) }
+    guard inOrder else {
+      return PodAssembly.split(namespace: namespace, name: name, list).map {
+        ($0.key, $0.value.sorted(by: PodAssembly.captureOrder))
+      }
+    }
+    let key = PodKey(namespace: namespace, name: name, uid: uid)
+    if list.capacity > list.count { return [(key, list.withUnsafeBufferPointer { Array($0) })] }
+    return [(key, list)]
   }
 
   /// Each name's pods' positions, in index order, as `Dictionary(grouping:by:)` gives them, in a

@@ -84,6 +84,10 @@ package enum PodAssembly {
     // drop the copies (docs/architecture.md "Speed of the EventList path"; `LatestSharingTests`
     // holds the result to the merging code).
     let keepsContainers = sorted.count == 1 && Self.mergesNothing(sorted[0].containers)
+    // Each merged container's lines, one array per capture merged into it, joined once at the end
+    // (`mergedLines`): merging them capture by capture built and freed an array of every line so
+    // far at each step (docs/architecture.md "Memory of the EventList and describe paths").
+    var pieces: [[[Evidence]]] = []
     for s in sorted {
       m.namespace = s.namespace ?? m.namespace
       m.uid = s.uid ?? m.uid
@@ -113,9 +117,11 @@ package enum PodAssembly {
       if !s.tolerations.isEmpty { m.tolerations = s.tolerations }
       for c in s.containers where !keepsContainers {
         if let i = m.containers.firstIndex(where: { $0.name == c.name }) {
-          m.containers[i] = merge(m.containers[i], c)
+          m.containers[i] = mergeFields(m.containers[i], c)
+          pieces[i].append(c.evidence)
         } else {
           m.containers.append(c)
+          pieces.append([c.evidence])
         }
       }
       m.ready = s.ready ?? m.ready
@@ -128,9 +134,18 @@ package enum PodAssembly {
     for role in Set(m.containers.map(\.role)) where !keepsContainers {
       let ofRole = m.containers.filter { $0.role == role }
       if ofRole.contains(where: { $0.name != ContainerSnapshot.unknownName }) {
-        m.containers.removeAll { $0.role == role && $0.name == ContainerSnapshot.unknownName }
+        // Removed with their lines, the two arrays kept side by side.
+        var i = m.containers.count
+        while i > 0 {
+          i -= 1
+          if m.containers[i].role == role && m.containers[i].name == ContainerSnapshot.unknownName {
+            m.containers.remove(at: i)
+            pieces.remove(at: i)
+          }
+        }
       }
     }
+    for i in pieces.indices where pieces[i].count > 1 { m.containers[i].evidence = mergedLines(pieces[i]) }
     // A pod captured once (the usual case) keeps its capture's containers and lines as they are,
     // stored once: the copies appended above hold exactly those elements, in that order, when no
     // container was merged or dropped (their count says it), and the lines are one capture's. A
@@ -184,8 +199,48 @@ package enum PodAssembly {
     return a.pointee.text < b.pointee.text
   }
 
+  /// The lines `merge` gives a container merged from captures whose lines are `pieces`, in merge
+  /// order: each step was `sortedUnique` of the lines so far and the next capture's, in an array
+  /// of exactly their count. When all the lines in a row are in order (`ascends`), every step's
+  /// were (each is a prefix of them), so each step gave its array as it was and the last one is
+  /// all of them, in an array of their count: built once here. Otherwise the steps are taken as
+  /// `merge` took them. `ContainerLinesTests` holds it to `merge`'s steps.
+  static func mergedLines(_ pieces: [[Evidence]]) -> [Evidence] {
+    guard let first = pieces.first else { return [] }
+    if pieces.count == 1 { return first }
+    var all: [Evidence] = []
+    all.reserveCapacity(pieces.reduce(0) { $0 + $1.count })
+    for p in pieces { all += p }
+    let inOrder = all.withUnsafeBufferPointer { lines in
+      guard let base = lines.baseAddress else { return true }
+      return lines.indices.dropFirst().allSatisfy { ascends(base + ($0 - 1), base + $0) }
+    }
+    if inOrder { return all }
+    var lines = first
+    for p in pieces.dropFirst() {
+      var step: [Evidence] = []
+      step.reserveCapacity(lines.count + p.count)
+      step += lines
+      step += p
+      lines = sortedUnique(step)
+    }
+    return lines
+  }
+
   /// `newer` over `older`, field by field.
   static func merge(_ older: ContainerSnapshot, _ newer: ContainerSnapshot) -> ContainerSnapshot {
+    var m = mergeFields(older, newer)
+    var evidence: [Evidence] = []
+    evidence.reserveCapacity(m.evidence.count + newer.evidence.count)
+    evidence += m.evidence
+    evidence += newer.evidence
+    m.evidence = sortedUnique(evidence)
+    return m
+  }
+
+  /// `merge` but for the lines: `older`'s are left as they are (`latest` joins every capture's
+  /// once, `mergedLines`).
+  static func mergeFields(_ older: ContainerSnapshot, _ newer: ContainerSnapshot) -> ContainerSnapshot {
     var m = older
     m.role = newer.role
     m.image = newer.image ?? m.image
@@ -207,11 +262,6 @@ package enum PodAssembly {
     m.postStart = newer.postStart ?? m.postStart
     if !newer.environmentNames.isEmpty { m.environmentNames = newer.environmentNames }
     m.restartPolicyAlways = m.restartPolicyAlways || newer.restartPolicyAlways
-    var evidence: [Evidence] = []
-    evidence.reserveCapacity(m.evidence.count + newer.evidence.count)
-    evidence += m.evidence
-    evidence += newer.evidence
-    m.evidence = sortedUnique(evidence)
     return m
   }
 }

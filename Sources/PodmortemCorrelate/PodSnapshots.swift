@@ -56,4 +56,7 @@ package struct PodSnapshots: Sequence, ExpressibleByArrayLiteral, Sendable {
   }
 
   package func makeIterator() -> IndexingIterator<[PodSnapshot]> { snapshots.makeIterator() }
+
+  /// The snapshots, in the order they were inserted in.
+  package var inserted: [PodSnapshot] { snapshots }
 }

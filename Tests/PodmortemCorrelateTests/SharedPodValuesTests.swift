@@ -163,3 +163,81 @@ struct SharedPodValuesTests {
 
   static func base(_ list: [String]) -> UnsafePointer<String>? { list.withUnsafeBufferPointer { $0.baseAddress } }
 }
+
+/// The conditions' comparison of `SharedPodValues` asks no `==` after their bytes
+/// (docs/architecture.md "Memory of the EventList and describe paths"): it must answer as the
+/// comparison before it (the bytes, then `==`) on seeded hostile conditions, pairs equal to `==`
+/// with other bytes among them, and compare every field the types have.
+struct SharedConditionsTests {
+  /// The comparison as it was: every string of the same bytes, then `==`.
+  static func sameBefore(_ a: [PodCondition], _ b: [PodCondition]) -> Bool {
+    guard a.count == b.count else { return false }
+    let bytes = zip(a, b).allSatisfy { x, y in
+      SharedPodValues.same(x.type, y.type) && SharedPodValues.same(x.status, y.status)
+        && SharedPodValues.same(x.reason, y.reason) && SharedPodValues.same(x.message, y.message)
+        && SharedPodValues.same(x.patternID, y.patternID)
+        && x.messageCaptures.count == y.messageCaptures.count
+        && zip(x.messageCaptures, y.messageCaptures).allSatisfy {
+          SharedPodValues.same($0.key, $1.key) && SharedPodValues.same($0.value, $1.value)
+        }
+    }
+    return bytes && a == b
+  }
+
+  @Test func comparesEveryFieldTheTypesHave() {
+    let condition = Mirror(reflecting: PodCondition(type: "Ready", status: "True")).children.map(\.label)
+    #expect(condition == SharedPodValues.conditionFields.map { Optional($0) })
+    let pair = Mirror(reflecting: KeyValue("k", "v")).children.map(\.label)
+    #expect(pair == SharedPodValues.keyValueFields.map { Optional($0) })
+  }
+
+  /// A condition from hostile strings; `near` is `c` with one field changed, perhaps only in bytes.
+  static func condition(_ rng: inout SplitMix64) -> PodCondition {
+    let pick = { (rng: inout SplitMix64) in SharedPodValuesTests.pick(&rng) }
+    var c = PodCondition(
+      type: pick(&rng), status: pick(&rng), reason: Bool.random(using: &rng) ? pick(&rng) : nil,
+      message: Bool.random(using: &rng) ? pick(&rng) : nil)
+    if Bool.random(using: &rng) { c.patternID = pick(&rng) }
+    c.messageCaptures = (0..<Int.random(in: 0...2, using: &rng)).map { _ in KeyValue(pick(&rng), pick(&rng)) }
+    return c
+  }
+
+  static func near(_ c: PodCondition, _ rng: inout SplitMix64) -> PodCondition {
+    var d = c
+    let other = SharedPodValuesTests.pick(&rng)
+    switch Int.random(in: 0..<8, using: &rng) {
+    case 0: d.type = other
+    case 1: d.status = other
+    case 2: d.reason = Bool.random(using: &rng) ? other : nil
+    case 3: d.message = Bool.random(using: &rng) ? other : nil
+    case 4: d.patternID = Bool.random(using: &rng) ? other : nil
+    case 5: d.messageCaptures.append(KeyValue(other, other))
+    case 6 where !d.messageCaptures.isEmpty: d.messageCaptures[0].value = other
+    // The same text in fresh storage: equal bytes, other bits.
+    default: d.type = String(decoding: Array(d.type.utf8), as: UTF8.self)
+    }
+    return d
+  }
+
+  @Test(arguments: 0..<40)
+  func answersAsBefore(seed: Int) {
+    var rng = SplitMix64(seed: UInt64(9_000 + seed))
+    var equal = 0
+    var different = 0
+    for _ in 0..<500 {
+      let a = (0..<Int.random(in: 0...3, using: &rng)).map { _ in Self.condition(&rng) }
+      var b = a
+      if !b.isEmpty, Int.random(in: 0..<3, using: &rng) > 0 {
+        let i = Int.random(in: b.indices, using: &rng)
+        b[i] = Self.near(b[i], &rng)
+      } else if Bool.random(using: &rng) {
+        b.append(Self.condition(&rng))
+      }
+      let before = Self.sameBefore(a, b)
+      #expect(SharedPodValues.same(a, b) == before, "seed \(seed)")
+      #expect(SharedPodValues.same(b, a) == Self.sameBefore(b, a), "seed \(seed)")
+      if before { equal += 1 } else { different += 1 }
+    }
+    #expect(equal > 50 && different > 50, "seed \(seed)")
+  }
+}
