@@ -307,30 +307,9 @@ package struct PodHistory: Hashable, Sendable, Codable {
   package var key: PodKey
   /// Every snapshot of the pod, oldest capture first.
   package var snapshots: [PodSnapshot]
-  /// `latest` as it is held (`MergedView`): its names alone when it holds nothing else. Written
-  /// only through `latest` and `holdLatestWhole` (visible to the package so `latest` can be
-  /// inlined into its readers).
-  package var merged: MergedView
   /// The snapshots merged into one view: the newest value of every field any snapshot had.
-  ///
-  /// Held as `merged`: a view that holds only a name, namespace and uid (a pod known from its
-  /// events alone, nearly every pod of an EventList) is those three strings, and any other is
-  /// boxed, so a history is about 170 bytes, not 584 (docs/architecture.md "Memory of the
-  /// EventList and describe paths"). Read in place (`_read`, inlined into the reader): a boxed
-  /// view's fields are read where they lie, not copied out with the whole snapshot; a view of
-  /// names is built when read. Every write stores the value written, so `latest` reads back the
-  /// value assigned (`PodHistoryMergedViewTests` holds it to the stored property it replaced).
-  @inlinable package var latest: PodSnapshot {
-    _read {
-      switch merged {
-      case .whole(let box): yield box.snapshot
-      case .named(let namespace, let name, let uid): yield MergedView.view(namespace: namespace, name: name, uid: uid)
-      }
-    }
-    set {
-      merged = MergedView(newValue)
-      queries = PodQueryCache()
-    }
+  package var latest: PodSnapshot {
+    didSet { queries = PodQueryCache() }
   }
   /// The pod's own events and its containers' events, oldest last-seen first.
   package var events: [MergedEvent] {
@@ -356,103 +335,14 @@ package struct PodHistory: Hashable, Sendable, Codable {
   ) {
     self.key = key
     self.snapshots = snapshots
-    self.merged = MergedView(latest)
+    self.latest = latest
     self.events = events
     self.logs = logs
     self.timeline = timeline
   }
 
-  // Equality, hashing and coding are the synthesized ones of the stored properties this type
-  // had, `latest` a stored snapshot, in that order: the merged view's value, however it is held.
-
-  package static func == (a: PodHistory, b: PodHistory) -> Bool {
-    a.key == b.key && a.snapshots == b.snapshots && a.latest == b.latest && a.events == b.events
-      && a.logs == b.logs && a.timeline == b.timeline && a.queries == b.queries
-  }
-
-  package func hash(into hasher: inout Hasher) {
-    hasher.combine(key)
-    hasher.combine(snapshots)
-    hasher.combine(latest)
-    hasher.combine(events)
-    hasher.combine(logs)
-    hasher.combine(timeline)
-    hasher.combine(queries)
-  }
-
-  package init(from decoder: any Decoder) throws {
-    let c = try decoder.container(keyedBy: CodingKeys.self)
-    key = try c.decode(PodKey.self, forKey: .key)
-    snapshots = try c.decode([PodSnapshot].self, forKey: .snapshots)
-    merged = MergedView(try c.decode(PodSnapshot.self, forKey: .latest))
-    events = try c.decode([MergedEvent].self, forKey: .events)
-    logs = try c.decode(PodLogs.self, forKey: .logs)
-    timeline = try c.decode([TimelineEntry].self, forKey: .timeline)
-  }
-
-  package func encode(to encoder: any Encoder) throws {
-    var c = encoder.container(keyedBy: CodingKeys.self)
-    try c.encode(key, forKey: .key)
-    try c.encode(snapshots, forKey: .snapshots)
-    try c.encode(latest, forKey: .latest)
-    try c.encode(events, forKey: .events)
-    try c.encode(logs, forKey: .logs)
-    try c.encode(timeline, forKey: .timeline)
-  }
-
-  /// Whether the merged view holds only names (`MergedView.named`): no owner, phase, reason,
-  /// container or any other field but its name, namespace and uid. A reader scanning many pods
-  /// for one of those fields skips such a pod without building its view.
-  @inlinable package var latestHoldsOnlyNames: Bool {
-    if case .named = merged { return true }
-    return false
-  }
-
-  /// The merged view boxed, whatever it holds, so every read of it is in place: diagnosis does
-  /// this to the copy of the pod its rules read many times over. The value does not change.
-  package mutating func holdLatestWhole() {
-    guard case .named(let namespace, let name, let uid) = merged else { return }
-    merged = .whole(MergedView.Whole(MergedView.view(namespace: namespace, name: name, uid: uid)))
-  }
-
   /// The latest snapshot of container `name`, if any source showed it.
   package func container(_ name: String) -> ContainerSnapshot? { latest.containers.first { $0.name == name } }
-}
-
-/// How a `PodHistory` holds its merged view (`latest`): the names of a view that holds nothing
-/// else, or the whole view in a box shared by the history's copies. Inline, the view was about 470
-/// of a history's 584 bytes, and an EventList's pods are nearly all known only from their events
-/// (docs/architecture.md "Memory of the EventList and describe paths").
-package enum MergedView: Sendable {
-  case named(namespace: String?, name: String, uid: String?)
-  case whole(Whole)
-
-  /// A whole view, never written: a write to `latest` stores a new one.
-  package final class Whole: Sendable {
-    package let snapshot: PodSnapshot
-    package init(_ snapshot: PodSnapshot) { self.snapshot = snapshot }
-  }
-
-  /// `snapshot` held as names when it equals (`==`, every field) the view those names build and
-  /// its empty labels have that view's room (a table's room decides the order it would iterate in
-  /// once filled), else whole. The names kept are the snapshot's own strings, their bytes as they
-  /// were.
-  package init(_ snapshot: PodSnapshot) {
-    let named = Self.view(namespace: snapshot.namespace, name: snapshot.name, uid: snapshot.uid)
-    if snapshot.labels.capacity == named.labels.capacity, snapshot == named {
-      self = .named(namespace: snapshot.namespace, name: snapshot.name, uid: snapshot.uid)
-    } else {
-      self = .whole(Whole(snapshot))
-    }
-  }
-
-  /// The view that holds only these names: every other field as `PodSnapshot(name:namespace:)`
-  /// leaves it.
-  @inlinable package static func view(namespace: String?, name: String, uid: String?) -> PodSnapshot {
-    var s = PodSnapshot(name: name, namespace: namespace)
-    s.uid = uid
-    return s
-  }
 }
 
 /// The correlated picture of every input: what diagnosis rules and reports read.

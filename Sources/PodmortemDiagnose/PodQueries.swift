@@ -43,9 +43,6 @@ extension PodHistory {
   /// (every string and array retained, then released) for every pod (docs/architecture.md
   /// "Diagnosis: read a pod once").
   package mutating func prepareForRules() {
-    // The rules read the merged view many times: boxed, each read is in place, where a view held
-    // as names would be built again at every read (`PodHistory.latest`).
-    holdLatestWhole()
     let known = computedKnownContainers
     var byRoles: [[ContainerSnapshot]?] = Array(repeating: nil, count: ContainerRoles.all.rawValue + 1)
     for roles in Self.askedRoles { byRoles[roles.rawValue] = Self.containers(known, of: roles) }

@@ -74,10 +74,8 @@ package struct EvictedRule: DiagnosisRule {
     guard let owner = pod.latest.controlledBy else { return nil }
     // Fields read through the array in place: copying each PodHistory to test it cost a quarter of
     // a 10,000-pod run (bench/run.sh, perf).
-    // A pod whose merged view holds only names has no owner: skipped without building its view.
     let pods = state.pods
-    for i in pods.indices
-    where !pods[i].latestHoldsOnlyNames && pods[i].latest.controlledBy == owner && pods[i].latest.phase == "Running" {
+    for i in pods.indices where pods[i].latest.controlledBy == owner && pods[i].latest.phase == "Running" {
       guard pods[i].key != pod.key, pods[i].key.namespace == pod.key.namespace, pods[i].latest.reason != "Evicted",
         !pods[i].latest.terminating, pods[i].latest.deletionTimestamp == nil
       else { continue }
