@@ -106,11 +106,7 @@ package struct JSONScanner {
   private var buffer: [UInt8] = []
   private var kept = 0
   private var valueStartLine = 0
-  private var valueKind: String? { didSet { kindWrites &+= 1 } }
-  /// How many times the current value's `kind` was set (to a kind or to nil): while it stays the
-  /// same, so does `currentKind`, and a caller may keep what it concluded from it without reading
-  /// the string again (`ObjectStreamParser`, on every line of an object; issue 16, callgrind).
-  package private(set) var kindWrites: UInt64 = 0
+  private var valueKind: String?
   /// The wrapper's `kind` as seen when its `items` began.
   private var listKind: String?
   private var wrapperStartLine = 0

@@ -106,8 +106,6 @@ package struct ObjectStreamParser: LineParser {
   private var excerptTail: (first: Int, last: Int)?
   /// The last kind `isIgnorable` was asked about, and its answer.
   private var lastKind: (kind: String, ignorable: Bool)?
-  /// The answer of `currentKindIsIgnorable` and the scanner's `kindWrites` it was given at.
-  private var kindAnswer: (writes: UInt64, ignorable: Bool)?
 
   /// The lines of a pod's fields when the reader that rebuilt the JSON knows them (`GronParser`):
   /// used instead of finding them in the value's bytes.
@@ -210,25 +208,14 @@ package struct ObjectStreamParser: LineParser {
       }
     }
     if let verdict = verdicts.best { return verdict }
-    if scanner.isInValue { return currentKindIsIgnorable() ? .ignored : .parsed }
+    if scanner.isInValue { return isIgnorable(scanner.currentKind) ? .ignored : .parsed }
     if sawProblem || (scanner.isSkipping && !line.text.allSatisfy(\.isWhitespace)) { return .unrecognised }
     return .ignored
   }
 
-  /// `isIgnorable(scanner.currentKind)`, kept while the scanner has not set its kind again
-  /// (`JSONScanner.kindWrites`): the kind's copy out of the scanner and its comparison were about
-  /// 22 instructions a line (issue 16, callgrind).
-  private mutating func currentKindIsIgnorable() -> Bool {
-    let writes = scanner.kindWrites
-    if let answer = kindAnswer, answer.writes == writes { return answer.ignorable }
-    let ignorable = isIgnorable(scanner.currentKind)
-    kindAnswer = (writes, ignorable)
-    return ignorable
-  }
-
   /// `KubeObjectConverter.isIgnorable(kind:)`, remembered for the last kind asked: every line of
   /// an object asks it of the same kind, and the answer hashed the kind each time (issue 16, perf).
-  private mutating func isIgnorable(_ kind: String?) -> Bool {
+  mutating func isIgnorable(_ kind: String?) -> Bool {
     guard let kind else { return false }
     if let last = lastKind, last.kind == kind { return last.ignorable }
     let ignorable = KubeObjectConverter.isIgnorable(kind: kind)

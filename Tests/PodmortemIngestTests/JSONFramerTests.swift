@@ -278,49 +278,6 @@ import Testing
     #expect(problems > 1_000)
   }
 
-  /// `kindWrites` moves whenever `currentKind` does, so a caller that keeps what it concluded
-  /// from the kind while the count stays (`ObjectStreamParser`, on every line of an object)
-  /// concludes what reading the kind again would: fed line by line and in chunks, the kind after
-  /// each step is the kind before it whenever the count is unchanged.
-  @Test func kindWritesMoveWheneverTheKindDoes() {
-    var rng = SplitMix64(seed: 1704)
-    var changes = 0
-    var kinds = 0
-    for round in 0..<3_000 {
-      let document = Self.randomDocument(&rng)
-      var scanner = round % 10 == 9 ? JSONScanner(betweenItemsAt: 1) : JSONScanner()
-      var before = (writes: scanner.kindWrites, kind: scanner.currentKind)
-      func check() {
-        let now = (writes: scanner.kindWrites, kind: scanner.currentKind)
-        if now.writes == before.writes {
-          #expect(now.kind == before.kind, "\(String(decoding: document, as: UTF8.self))")
-        } else {
-          changes += 1
-        }
-        if now.kind != nil { kinds += 1 }
-        before = now
-      }
-      if round % 2 == 0 {
-        var offset = 0
-        while offset < document.count {
-          let end = min(document.count, offset + 1 + rng.below(40))
-          document[offset..<end].withUnsafeBytes { raw in scanner.feed(raw) { _ in } }
-          offset = end
-          check()
-        }
-      } else {
-        for line in String(decoding: document, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false) {
-          scanner.feedLine(String(line)) { _ in }
-          check()
-        }
-      }
-      scanner.finish { _ in }
-      check()
-    }
-    #expect(changes > 1_000)
-    #expect(kinds > 1_000)
-  }
-
   /// `feedLine` keeps a line's rest and its line end in one step when the value goes on past the
   /// line (`store`), where the reference keeps them with two appends: with the size limit at
   /// every count from just under a value's size to just over it (so that the line end is the
