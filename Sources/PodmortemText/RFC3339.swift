@@ -20,9 +20,9 @@ package enum RFC3339 {
     package var isZero: Bool
 
     /// The length of the last written digit, in seconds: 1 for whole seconds, 1e-6 for microseconds.
-    /// Whole seconds answer 1 without `pow` (which gives exactly 1 for an exponent of zero,
-    /// IEEE 754 §9.2.1): every time of an EventList is one, and the call was about 60
-    /// instructions (issue 16, callgrind).
+    /// Whole seconds answer 1 without `pow`, which gives exactly 1 for an exponent of zero: every
+    /// time of an EventList is one, and the call was about 60 instructions (docs/architecture.md,
+    /// "Speed of the EventList path").
     package var unit: Double { fractionDigits == 0 ? 1 : pow(10, -Double(min(fractionDigits, 9))) }
   }
 
