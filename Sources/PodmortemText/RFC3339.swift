@@ -65,10 +65,11 @@ package enum RFC3339 {
 
   /// Parses the whole of `text`.
   ///
-  /// A time in whole seconds at UTC (`2026-11-27T01:02:03Z`, as `metav1.Time` is written, three a
-  /// Kubernetes event) is read from the string's bytes where they lie (`wholeSecondUTC`); the
-  /// copy into an array and the general reading cost about 1,100 instructions a time (issue 16,
-  /// callgrind). Any other text is read as before. `RFC3339FastPathTests` holds the two together.
+  /// A time in whole seconds at UTC (`2026-11-27T01:02:03Z`, as `metav1.Time` is written: an
+  /// event's first and last timestamps) is read from the string's bytes where they lie
+  /// (`wholeSecondUTC`); the copy into an array and the general reading cost about 1,100
+  /// instructions a time (issue 16, callgrind). Any other text is read as before.
+  /// `RFC3339FastPathTests` holds the two together.
   package static func parse(_ text: String, options: Options = []) -> Time? {
     if let answer = text.utf8.withContiguousStorageIfAvailable({ wholeSecondUTC($0, options: options) }),
       let time = answer
