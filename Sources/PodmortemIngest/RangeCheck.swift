@@ -6,8 +6,12 @@ import PodmortemText
 /// `back-off 18446744073709551615s`) is reported with the line it came from and dropped, so no
 /// later stage does arithmetic on it (docs/architecture.md "What must hold").
 enum RangeCheck {
-  static func check(_ record: Record, diagnostics: DiagnosticSink) -> Record {
-    switch record {
+  /// `record` taken, not borrowed: a pod moved out of it is the only copy, and a container is
+  /// written only when a check changes it (`isInRange`). Borrowed, the pod was copied out of the
+  /// record and its containers array copied on the first write, on every pod (callgrind; docs/
+  /// architecture.md "Speed of the describe path"). `RangeCheckTests` keeps the check as it was.
+  static func check(_ record: consuming Record, diagnostics: DiagnosticSink) -> Record {
+    switch consume record {
     case .pod(var pod):
       let podRef = pod.evidence.first?.ref
       if let restarts = pod.restarts, !(0...Int(Int32.max)).contains(restarts) {
@@ -18,7 +22,7 @@ enum RangeCheck {
         }
         pod.restarts = nil
       }
-      for index in pod.containers.indices {
+      for index in pod.containers.indices where !isInRange(pod.containers[index]) {
         check(&pod.containers[index], fallback: podRef, diagnostics: diagnostics)
       }
       return .pod(pod)
@@ -28,9 +32,33 @@ enum RangeCheck {
     case .log(var log):
       check(&log, diagnostics: diagnostics)
       return .log(log)
-    case .node, .workload:
-      return record
+    case .node(let node):
+      return .node(node)
+    case .workload(let workload):
+      return .workload(workload)
     }
+  }
+
+  /// True when `check(&container, …)` changes nothing and says nothing: the restart count and
+  /// every probe's fields in range, and no waiting message with an unusable back-off. Asked
+  /// without a write, so that a container nobody changes is not copied.
+  private static func isInRange(_ container: ContainerSnapshot) -> Bool {
+    if let restarts = container.restartCount, !(0...Int(Int32.max)).contains(restarts) { return false }
+    for probe in container.probes.values where !probeIsInRange(probe) { return false }
+    if case .waiting(_, let message?) = container.state, let token = backOffToken(message),
+      Durations.goDuration(token) == nil
+    {
+      return false
+    }
+    return true
+  }
+
+  /// No field of `probe` out of the bounds `check` holds it to (the same bounds, without the
+  /// array of fields `check` makes to name the first one out of them).
+  private static func probeIsInRange(_ probe: ProbeSpec) -> Bool {
+    func within(_ value: Int, _ least: Int) -> Bool { value >= least && value <= Int(Int32.max) }
+    return within(probe.initialDelaySeconds, 0) && within(probe.timeoutSeconds, 0) && within(probe.periodSeconds, 1)
+      && within(probe.successThreshold, 1) && within(probe.failureThreshold, 1)
   }
 
   /// `check` for an event, changed in place.

@@ -7,8 +7,17 @@ import PodmortemModel
 package enum Timestamps {
   /// `Fri, 27 Nov 2026 00:55:01 +0000` (any offset; `GMT`/`UTC` also accepted). The zero time
   /// `Mon, 01 Jan 0001 00:00:00 +0000` gives nil.
-  package static func rfc1123Z(_ text: some StringProtocol) -> Date? {
-    let b = Array(text.utf8)[...]
+  package static func rfc1123Z(_ text: some StringProtocol) -> Date? { rfc1123Z(bytes: utf8Bytes(text)) }
+
+  /// `Array(text.utf8)[...]`, copied at once from the contiguous bytes where there are some: the
+  /// generic `Array.init` read the view a byte at a time through its witnesses (about 1,700
+  /// instructions for a describe's `Start Time:` value; callgrind, docs/architecture.md "Speed of
+  /// the describe path"). The same bytes (`TimestampsTests`).
+  static func utf8Bytes(_ text: some StringProtocol) -> ArraySlice<UInt8> {
+    (text.utf8.withContiguousStorageIfAvailable { Array($0) } ?? Array(text.utf8))[...]
+  }
+
+  private static func rfc1123Z(bytes b: ArraySlice<UInt8>) -> Date? {
     var i = b.startIndex + 3
     guard b.count > 3, b.prefix(3).allSatisfy(isLetter), TimeBytes.take(b, &i, 0x2C), TimeBytes.take(b, &i, 0x20),
       let day = TimeBytes.digits(b, &i, 2), TimeBytes.take(b, &i, 0x20), let month = month(b, &i),
@@ -46,8 +55,12 @@ package enum Timestamps {
   /// The moments a printed time allows: a time printed to the second means that second
   /// (`t … t + 0.999`), one with microseconds its microsecond.
   package static func range(_ text: some StringProtocol) -> TimeRange? {
-    if let d = rfc1123Z(text) { return widen(d, digits: 0) }
-    if let p = rfc3339WithPrecision(text) ?? goTimeWithPrecision(text) { return widen(p.date, digits: p.digits) }
+    // The bytes copied once for the three formats.
+    let b = utf8Bytes(text)
+    if let d = rfc1123Z(bytes: b) { return widen(d, digits: 0) }
+    if let p = rfc3339WithPrecision(bytes: b) ?? goTimeWithPrecision(bytes: b) {
+      return widen(p.date, digits: p.digits)
+    }
     return nil
   }
 
@@ -57,12 +70,19 @@ package enum Timestamps {
   }
 
   private static func rfc3339WithPrecision(_ text: some StringProtocol) -> (date: Date, digits: Int)? {
-    guard let t = RFC3339.parse(Array(text.utf8)[...]), !t.isZero else { return nil }
+    rfc3339WithPrecision(bytes: utf8Bytes(text))
+  }
+
+  private static func rfc3339WithPrecision(bytes: ArraySlice<UInt8>) -> (date: Date, digits: Int)? {
+    guard let t = RFC3339.parse(bytes), !t.isZero else { return nil }
     return (t.date, t.fractionDigits)
   }
 
   private static func goTimeWithPrecision(_ text: some StringProtocol) -> (date: Date, digits: Int)? {
-    let b = Array(text.utf8)[...]
+    goTimeWithPrecision(bytes: utf8Bytes(text))
+  }
+
+  private static func goTimeWithPrecision(bytes b: ArraySlice<UInt8>) -> (date: Date, digits: Int)? {
     var i = b.startIndex
     guard let (year, month, day) = TimeBytes.isoDate(b, &i), TimeBytes.take(b, &i, 0x20),
       let clock = TimeBytes.clock(b, &i), TimeBytes.take(b, &i, 0x20),

@@ -135,6 +135,50 @@ import Testing
     #expect(statuses > 300)
   }
 
+  /// A label's value starts where `index(after:)` of its `=` says, and is the same string.
+  @Test func afterEqualsIsTheCharacterStep() {
+    var labels = 0
+    let extra: [Substring] = ["a=\u{301}b", "a=\r\nb", "=", "a=", "\u{212A}=İ", "e\u{301}=x", "a=\u{0}", "a\u{A0}=\tb"]
+    for text in Self.texts + Self.fieldTexts + extra {
+      guard let eq = DescribeBlock.firstEquals(text) else { continue }
+      let new = DescribeBlock.afterEquals(text, eq)
+      let reference = text.index(after: eq)
+      #expect(new == reference, "\(text)")
+      #expect(Array(String(text[new...]).utf8) == Array(String(text[reference...]).utf8), "\(text)")
+      labels += 1
+    }
+    #expect(labels > 1_000)
+  }
+
+  /// The condition's status made from the literal is the string made from the token, and there
+  /// exactly when the array's `contains` says it is a status.
+  @Test func conditionStatusLiteralIsTheToken() {
+    var statuses = 0
+    for text in Self.fieldTexts + ["Type", "Status", "T\u{0}ue", "True ", "TRUE"] {
+      let new = DescribeBlock.conditionStatus(text)
+      let reference = ["True", "False", "Unknown"].contains(text) ? String(text) : nil
+      #expect(new == reference, "\(text)")
+      #expect(new.map { Array($0.utf8) } == reference.map { Array($0.utf8) }, "\(text)")
+      #expect((new != nil) == DescribeBlock.isConditionStatus(text), "\(text)")
+      if new != nil { statuses += 1 }
+    }
+    #expect(statuses > 300)
+  }
+
+  /// The Conditions header's words compared by their bytes are the words compared with `==`.
+  @Test func conditionHeaderWordsAreTheStringCompare() {
+    var headers = 0
+    let words: [Substring] = Self.fieldTexts + ["Type", "Status", "Type\u{301}", "Typ", "type", "Status\u{0}"]
+    for text in words {
+      let type = KubectlBytes.equals(text.utf8, "Type")
+      let status = KubectlBytes.equals(text.utf8, "Status")
+      #expect(type == (text == "Type"), "\(text)")
+      #expect(status == (text == "Status"), "\(text)")
+      if type || status { headers += 1 }
+    }
+    #expect(headers >= 2)
+  }
+
   /// An environment line's name ends at its first colon; its value starts after it.
   @Test func colonIsTheCharacterSearch() {
     var found = 0

@@ -346,7 +346,7 @@ struct DescribeBlock {
 
   private mutating func addLabel(_ text: Substring) -> Bool {
     guard text != "<none>", let eq = Self.firstEquals(text) else { return false }
-    pod.labels[String(text[..<eq])] = String(text[text.index(after: eq)...])
+    pod.labels[String(text[..<eq])] = String(text[Self.afterEquals(text, eq)...])
     return true
   }
 
@@ -355,6 +355,14 @@ struct DescribeBlock {
   static func firstEquals(_ text: Substring) -> Substring.Index? {
     guard KubectlBytes.isASCII(text.utf8) else { return text.firstIndex(of: "=") }
     return text.utf8.firstIndex(of: 0x3D)
+  }
+
+  /// `text.index(after: eq)` for the `eq` `firstEquals` finds: the `Character` there equals `=`,
+  /// and only the one-byte `=` does (a mark after it would make another `Character`), so the next
+  /// `Character` starts at the next byte; the grapheme walk of `index(after:)` cost about 420
+  /// instructions a label (callgrind).
+  static func afterEquals(_ text: Substring, _ eq: Substring.Index) -> Substring.Index {
+    text.utf8.index(after: eq)
   }
 
   /// `text.firstIndex(of: ":")`, from the bytes on ASCII text (as `firstEquals`).
@@ -394,6 +402,19 @@ struct DescribeBlock {
     }
   }
 
+  /// `String(status)` when `isConditionStatus(status)`, else nil: the literal whose bytes the
+  /// status has (a status equal to one of the three has its bytes: no other text is canonically
+  /// equivalent to them), not a string made from the token. `DescribeBlockBytesTests` holds it to
+  /// `isConditionStatus` and `String(status)`.
+  static func conditionStatus(_ status: Substring) -> String? {
+    switch status.utf8.count {
+    case 4: KubectlBytes.equals(status.utf8, "True") ? "True" : nil
+    case 5: KubectlBytes.equals(status.utf8, "False") ? "False" : nil
+    case 7: KubectlBytes.equals(status.utf8, "Unknown") ? "Unknown" : nil
+    default: nil
+    }
+  }
+
   private mutating func addToleration(_ text: Substring) -> Bool {
     guard text != "<none>", !text.isEmpty else { return false }
     pod.tolerations.append(String(text))
@@ -411,29 +432,35 @@ struct DescribeBlock {
   /// LastHeartbeatTime LastTransitionTime Reason Message`) condition tables (§1.2, §1.6).
   private mutating func conditionLine(_ line: KubectlLine) -> SourceAccount.Verdict? {
     let t = line.tokens
-    if t.first == "Type", t.count >= 2, t[1] == "Status" {
+    // `Type` and `Status` compared by their bytes: no other text is canonically equivalent to
+    // either (as `isConditionStatus`), and `==` of a long first word compared it out of line.
+    if t.count >= 2, KubectlBytes.equals(t[0].utf8, "Type"), KubectlBytes.equals(t[1].utf8, "Status") {
       conditionColumns = t.count
       return .ignored
     }
     if line.isUnderline { return .ignored }
-    guard t.count >= 2, Self.isConditionStatus(t[1]) else { return nil }
-    var condition = PodCondition(type: String(t[0]), status: String(t[1]))
+    guard t.count >= 2, let status = Self.conditionStatus(t[1]) else { return nil }
+    var reason: String?
+    var message: String?
     if conditionColumns >= 6 {
       // Two RFC1123Z times of six words each, then the reason and the message.
       guard t.count >= 15,
         Timestamps.range(t[2...7].joined(separator: " ")) != nil || Timestamps.isZero(t[2...7].joined(separator: " "))
       else { return nil }
-      condition.reason = String(t[14])
-      condition.message = t.count > 15 ? String(line.rest(from: t[15])) : nil
+      reason = String(t[14])
+      message = t.count > 15 ? String(line.rest(from: t[15])) : nil
     } else if conditionColumns == 3 {
       guard t.count == 3 else { return nil }
-      condition.reason = String(t[2])
+      reason = String(t[2])
     } else {
       guard t.count == 2 else { return nil }
     }
-    conditions.append(condition)
-    evidence.append(context.evidence(line.line))
-    conditionLines.append(context.evidence(line.line))
+    // Made in the append: appending a variable copied the condition (a retain per string) and
+    // released it (callgrind).
+    conditions.append(PodCondition(type: String(t[0]), status: status, reason: reason, message: message))
+    let cited = context.evidence(line.line)
+    evidence.append(cited)
+    conditionLines.append(cited)
     return .parsed
   }
 
@@ -561,13 +588,16 @@ struct DescribeBlock {
       container?.image = String(value)
     case .state?, .lastState?, .lastTerminationState?:
       guard let kind = StateBuilder.Kind(rawValue: String(value)) else { return nil }
-      state = StateBuilder(kind: kind, isLast: key != "State")
+      // The case tells `State` (the key as a `String` is `State` exactly when it is `.state`).
+      state = StateBuilder(kind: kind, isLast: line.describeKey != .state)
       state?.evidence.append(context.evidence(line.line))
       stateIndent = line.indent
       containerField = .state
     case .ready?:
-      guard value == "True" || value == "False" else { return nil }
-      container?.ready = value == "True"
+      // By the bytes: no other text is canonically equivalent to `True` or `False`.
+      let isTrue = KubectlBytes.equals(value.utf8, "True")
+      guard isTrue || KubectlBytes.equals(value.utf8, "False") else { return nil }
+      container?.ready = isTrue
     case .restartCount?:
       guard let n = Plausible.int32(value), n >= 0 else {
         guard value.allSatisfy({ $0.isNumber || $0 == "-" }), !value.isEmpty else { return nil }
@@ -594,7 +624,8 @@ struct DescribeBlock {
         return nil
       }
       probe.evidence = context.evidence(line.line)
-      let kind: ProbeSpec.Kind = key == "Liveness" ? .liveness : key == "Readiness" ? .readiness : .startup
+      let kind: ProbeSpec.Kind =
+        line.describeKey == .liveness ? .liveness : line.describeKey == .readiness ? .readiness : .startup
       container?.probes[kind] = probe
       return .parsed
     case .environment?, .environmentVariables?:
