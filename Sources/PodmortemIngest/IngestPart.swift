@@ -109,14 +109,34 @@ extension Ingestor {
   ) -> IngestPart {
     let context = start.context
     var account = SourceAccount(source: context.source.name)
-    var parser =
-      (start.parser as? any SplitParser.Type)?.init(secondPartAt: firstLine, context: context)
-      ?? start.parser.init(context: context)
     var fallback: PasteFallback?
     let patterns = self.patterns
     let isPaste = context.source.relativePath.isEmpty
     var block: SourceRef?
     var messages = MessageMatchMemo()
+    if start.parser == KubeletLogParser.self {
+      // The kubelet log's records handed over, as `ingest` reads them (`runHanding`).
+      var parser = KubeletLogParser(secondPartAt: firstLine, context: context)
+      runHanding(
+        &parser, fallback: &fallback, head: [], reader: &reader, account: &account, unquote: start.quoted,
+        watch: nil,
+        hand: { (owned: consuming LogRecord) in
+          var log = owned
+          Self.deliver(&log, patterns: patterns, isPaste: isPaste, block: &block, diagnostics: context.diagnostics)
+          emit(.log(log))
+        },
+        emit: { record in
+          emit(
+            Self.delivered(
+              record, patterns: patterns, isPaste: isPaste, block: &block, messages: &messages,
+              diagnostics: context.diagnostics))
+        })
+      account.bytes = reader.bytesRead
+      return IngestPart(account: account, dependsOnFirstPart: account.unrecognised > 0, pastedBlock: block)
+    }
+    var parser =
+      (start.parser as? any SplitParser.Type)?.init(secondPartAt: firstLine, context: context)
+      ?? start.parser.init(context: context)
     // As `ingest` hands records on, with the part's own first pod-less line as the block and its
     // own memo of the catalog's answers.
     run(

@@ -103,7 +103,6 @@ package struct Ingestor: Sendable {
     account.captureTime = context.captureTime
     let parserType = pick(head: head, info: context.source)
     account.formats = [parserType.format]
-    var parser = parserType.init(context: context)
     let patterns = self.patterns
     let start = IngestStart(parser: parserType, context: context, quoted: quoted)
     started(start)
@@ -122,9 +121,32 @@ package struct Ingestor: Sendable {
     var fallback =
       isPaste && parserType != PlainTextParser.self
       ? PasteFallback(context: context, logs: parserType != KubeletLogParser.self) : nil
+    let watch = start.watch.line == nil ? nil : start.watch
+    if parserType == KubeletLogParser.self {
+      // The kubelet log's records handed over, each classified and range-checked in place with
+      // no copy (`runHanding`); its events and the fallback's records go the way below.
+      var parser = KubeletLogParser(context: context)
+      runHanding(
+        &parser, fallback: &fallback, head: parsedHead, reader: &reader, account: &account, unquote: quoted,
+        watch: watch,
+        hand: { (owned: consuming LogRecord) in
+          var log = owned
+          Self.deliver(&log, patterns: patterns, isPaste: isPaste, block: &block, diagnostics: context.diagnostics)
+          emit(.log(log))
+        },
+        emit: { record in
+          emit(
+            Self.delivered(
+              record, patterns: patterns, isPaste: isPaste, block: &block, messages: &messages,
+              diagnostics: context.diagnostics))
+        })
+      account.bytes = reader.bytesRead
+      return (account, block)
+    }
+    var parser = parserType.init(context: context)
     run(
       &parser, fallback: &fallback, head: parsedHead, reader: &reader, account: &account, unquote: quoted,
-      watch: start.watch.line == nil ? nil : start.watch
+      watch: watch
     ) { record in
       // A log record bound borrowed by the `switch` and copied once, into `log`, where `delivered`'s
       // `guard case` copied the whole `Record` and then its log record out of that copy: a retain
@@ -365,6 +387,37 @@ package struct Ingestor: Sendable {
       if reader.isCaughtUp(milliseconds: 0) { parser.idle(emit: emit) }
     }
     if let watch { watch.finish(&parser, emit: emit) } else { parser.finish(emit: emit) }
+    fallback?.finish(emit: emit)
+  }
+
+  /// `run` for the kubelet log's parser, its log records handed over to `hand` (which owns each)
+  /// and its events and the fallback's records to `emit`: the same lines fed, counted and
+  /// watched in the same order (`HandedLogTests` holds it to `run`).
+  func runHanding(
+    _ parser: inout KubeletLogParser, fallback: inout PasteFallback?, head: [Line], reader: inout LineReader,
+    account: inout SourceAccount, unquote: Bool, watch: PartWatch?, hand: (consuming LogRecord) -> Void,
+    emit: (Record) -> Void
+  ) {
+    func verdict(_ line: Line) -> SourceAccount.Verdict {
+      let v = parser.feed(line, handing: hand, emit: emit)
+      guard v == .unrecognised else { return v }
+      if PasteDecoration.contains(line.text) { return .ignored }
+      if let format = fallback?.feed(line, emit: emit) {
+        if !account.formats.contains(format) { account.formats.append(format) }
+        return .parsed
+      }
+      return .unrecognised
+    }
+    for line in head { account.count(verdict(line), line: line.number) }
+    if reader.isCaughtUp(milliseconds: 0) { parser.idle(handing: hand, emit: emit) }
+    while var line = reader.next() {
+      if unquote { line = Self.unquoted(line) }
+      account.count(verdict(line), line: line.number)
+      watch?.check(parser, after: line.number)
+      if reader.isCaughtUp(milliseconds: 0) { parser.idle(handing: hand, emit: emit) }
+    }
+    // `PartWatch.finish`: the kubelet log parser's `finishFirstPart` is its `finish`.
+    parser.finish(handing: hand, emit: emit)
     fallback?.finish(emit: emit)
   }
 }

@@ -95,6 +95,16 @@ package struct KubeletLogParser: LineParser {
   }
 
   package mutating func feed(_ line: Line, emit: (Record) -> Void) -> SourceAccount.Verdict {
+    feed(line, handing: { emit(.log($0)) }, emit: emit)
+  }
+
+  /// `feed(_:emit:)`, its log records handed over (`hand` owns each) and its events emitted: the
+  /// ingestor classifies and range-checks a record it owns in place, where a record it was lent
+  /// had to be copied first, a retain of every string and a release of each when the parser's
+  /// own was destroyed (docs/architecture.md "Speed of the kubelet-log path").
+  package mutating func feed(
+    _ line: Line, handing hand: (consuming LogRecord) -> Void, emit: (Record) -> Void
+  ) -> SourceAccount.Verdict {
     // Inside a multi-line value a leading tab or ` >` is the value's own; otherwise a paste prefix
     // (`> `, `- `, `grep -n`'s `123:`) is skipped.
     let open = isOpen
@@ -122,7 +132,7 @@ package struct KubeletLogParser: LineParser {
         held = h
         return .parsed
       }
-      klogRecord(h.bytes, header: h.header, journal: h.journal, line: h.line, emit: emit, mayHold: false)
+      klogRecord(h.bytes, header: h.header, journal: h.journal, line: h.line, hand: hand, emit: emit, mayHold: false)
     }
     if isOpen {
       if start < b.count, b[start] == 0x09 {
@@ -132,10 +142,10 @@ package struct KubeletLogParser: LineParser {
       if start + 1 < b.count, b[start] == 0x20, b[start + 1] == 0x3E,
         start + 2 == b.count || b[start + 2] == 0x20
       {
-        closeValue(b, from: start, emit: emit)
+        closeValue(b, from: start, hand: hand)
         return .parsed
       }
-      flush(emit: emit)
+      flush(hand: hand)
     }
     if start >= b.count || b[start...].allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
       return .ignored
@@ -144,11 +154,11 @@ package struct KubeletLogParser: LineParser {
     // A header not parsed above (a value was open then) is parsed now; one that did not read
     // above would not read again.
     if let header = open ? KlogHeader.parse(b, from: start) : header {
-      klogRecord(b, header: header, journal: journal, line: line, emit: emit, mayHold: true)
+      klogRecord(b, header: header, journal: journal, line: line, hand: hand, emit: emit, mayHold: true)
       return .parsed
     }
     if Self.isJSONLine(b, from: start) {
-      return jsonRecord(b, from: start, line: line, emit: emit) ? .parsed : .unrecognised
+      return jsonRecord(b, from: start, line: line, hand: hand) ? .parsed : .unrecognised
     }
     if let journal {
       // Another unit's message, or the kubelet writing outside klog (flag warnings, a panic).
@@ -159,20 +169,30 @@ package struct KubeletLogParser: LineParser {
       record.fields = [KeyValue("identifier", journal.identifier), KeyValue("host", journal.host)]
       record.node = journal.host
       record.time = journalTime(journal, line: line)
-      emit(.log(record))
+      hand(record)
       return .parsed
     }
     return .unrecognised
   }
 
   package mutating func finish(emit: (Record) -> Void) {
-    idle(emit: emit)
-    flush(emit: emit)
+    finish(handing: { emit(.log($0)) }, emit: emit)
+  }
+
+  /// `finish(emit:)`, its log records handed over (`feed(_:handing:emit:)`).
+  package mutating func finish(handing hand: (consuming LogRecord) -> Void, emit: (Record) -> Void) {
+    idle(handing: hand, emit: emit)
+    flush(hand: hand)
   }
 
   package mutating func idle(emit: (Record) -> Void) {
+    idle(handing: { emit(.log($0)) }, emit: emit)
+  }
+
+  /// `idle(emit:)`, its log records handed over (`feed(_:handing:emit:)`).
+  package mutating func idle(handing hand: (consuming LogRecord) -> Void, emit: (Record) -> Void) {
     guard let h = held.take() else { return }
-    klogRecord(h.bytes, header: h.header, journal: h.journal, line: h.line, emit: emit, mayHold: false)
+    klogRecord(h.bytes, header: h.header, journal: h.journal, line: h.line, hand: hand, emit: emit, mayHold: false)
   }
 
   /// True when `text` (a line without a klog header) reads as the rest of a wrapped line: not blank,
@@ -189,7 +209,8 @@ package struct KubeletLogParser: LineParser {
   // MARK: klog text
 
   private mutating func klogRecord(
-    _ b: [UInt8], header: KlogHeader, journal: JournaldPrefix?, line: Line, emit: (Record) -> Void, mayHold: Bool
+    _ b: [UInt8], header: KlogHeader, journal: JournaldPrefix?, line: Line, hand: (consuming LogRecord) -> Void,
+    emit: (Record) -> Void, mayHold: Bool
   ) {
     if mayHold, b.count >= Self.wrapWidth {
       held = Held(bytes: b, header: header, journal: journal, line: line, joined: 0)
@@ -216,7 +237,7 @@ package struct KubeletLogParser: LineParser {
       pending = Pending(record: record, key: key, value: [], bytes: b.count)
     } else {
       Self.locate(&record, pool: &strings)
-      emit(.log(record))
+      hand(record)
     }
   }
 
@@ -236,7 +257,7 @@ package struct KubeletLogParser: LineParser {
     pending = p
   }
 
-  private mutating func closeValue(_ b: [UInt8], from start: Int, emit: (Record) -> Void) {
+  private mutating func closeValue(_ b: [UInt8], from start: Int, hand: (consuming LogRecord) -> Void) {
     guard var p = pending.take() else { return }
     p.record.fields.append(KeyValue(p.key, p.value.joined(separator: "\n")))
     p.record.text += "\n" + String(decoding: b[start...], as: UTF8.self)
@@ -244,14 +265,14 @@ package struct KubeletLogParser: LineParser {
       pending = Pending(record: p.record, key: key, value: [], bytes: p.bytes)
       return
     }
-    emit(.log(Self.located(p.record)))
+    hand(Self.located(p.record))
   }
 
   /// Emits a record whose value never got its closing ` >` (a cut log): what was read is kept.
-  private mutating func flush(emit: (Record) -> Void) {
+  private mutating func flush(hand: (consuming LogRecord) -> Void) {
     guard var p = pending.take() else { return }
     p.record.fields.append(KeyValue(p.key, p.value.joined(separator: "\n")))
-    emit(.log(Self.located(p.record)))
+    hand(Self.located(p.record))
   }
 
   // MARK: JSON format
@@ -267,7 +288,7 @@ package struct KubeletLogParser: LineParser {
   /// head of long lines").
   private static let jsonLinePrefix: [UInt8] = Array(#"{"ts":"#.utf8)
 
-  private func jsonRecord(_ b: [UInt8], from start: Int, line: Line, emit: (Record) -> Void) -> Bool {
+  private func jsonRecord(_ b: [UInt8], from start: Int, line: Line, hand: (consuming LogRecord) -> Void) -> Bool {
     guard let members = LogJSON.parseObject(Array(b[start...])) else { return false }
     var message = ""
     var verbosity: String?
@@ -306,7 +327,7 @@ package struct KubeletLogParser: LineParser {
     }
     record.text = text
     Self.locate(&record)
-    emit(.log(record))
+    hand(record)
     return true
   }
 

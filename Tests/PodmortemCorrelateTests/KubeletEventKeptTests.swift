@@ -159,6 +159,79 @@ import Testing
     }
   }
 
+  /// `KeptLine.cuts` as it was: the start compared a byte at a time, the line itself walked whole.
+  static func referenceCuts(_ t: UnsafeBufferPointer<UInt8>, _ s: UnsafeBufferPointer<UInt8>) -> (Int, Int, Int) {
+    let n = min(t.count, s.count)
+    guard n > 0, let tb = t.baseAddress, let sb = s.baseAddress else { return (0, t.count, s.count) }
+    var p = 0
+    while p < n, tb[p] == sb[p] { p += 1 }
+    let room = n - p
+    var c = 0
+    while room - c >= 8,
+      UnsafeRawPointer(tb + (t.count - c - 8)).loadUnaligned(as: UInt64.self)
+        == UnsafeRawPointer(sb + (s.count - c - 8)).loadUnaligned(as: UInt64.self)
+    {
+      c += 8
+    }
+    while c < room, tb[t.count - 1 - c] == sb[s.count - 1 - c] { c += 1 }
+    while p > 0, p < t.count, tb[p] & 0xC0 == 0x80 { p -= 1 }
+    var q = t.count - c
+    while q < t.count, tb[q] & 0xC0 == 0x80 { q += 1 }
+    return (p, q, s.count - (t.count - q))
+  }
+
+  /// The start compared eight bytes a step and the line itself answered at once give the byte
+  /// loop's cuts: on seeded lines against a first line (the same string, an equal copy, one
+  /// differing at every place of its first 40 bytes, prefixes of each other, hostile text), read
+  /// from every offset of a buffer so the words' loads are unaligned.
+  @Test(arguments: 0..<20)
+  func cutsAsTheByteLoopCut(seed: UInt64) {
+    var rng = SplitMix64(seed: seed)
+    func same(_ t: [UInt8], _ s: [UInt8], shift: Int) -> Bool {
+      // Both read from `shift` bytes into buffers of their own.
+      let tb = [UInt8](repeating: 0x41, count: shift) + t
+      let sb = [UInt8](repeating: 0x42, count: shift) + s
+      return tb.withUnsafeBufferPointer { tp in
+        sb.withUnsafeBufferPointer { sp in
+          let tt = UnsafeBufferPointer(rebasing: tp[shift...])
+          let ss = UnsafeBufferPointer(rebasing: sp[shift...])
+          return KubeletEventLog.KeptLine.cuts(tt, ss) == Self.referenceCuts(tt, ss)
+        }
+      }
+    }
+    var checked = 0
+    for _ in 0..<200 {
+      let s = Array(Self.text(&rng).utf8)
+      var cases: [[UInt8]] = [s, Array(Self.text(&rng).utf8), Array(s.prefix(rng.below(s.count + 1)))]
+      cases.append(s + Array(Self.pieces[rng.below(Self.pieces.count)].utf8))
+      if !s.isEmpty {
+        var changed = s
+        changed[rng.below(min(40, s.count))] ^= UInt8(1 + rng.below(255))
+        cases.append(changed)
+      }
+      for t in cases {
+        #expect(same(t, s, shift: rng.below(8)))
+        #expect(same(s, t, shift: rng.below(8)))
+        checked += 2
+      }
+      // The line itself: one buffer given as both.
+      let both = s.withUnsafeBufferPointer { b in KubeletEventLog.KeptLine.cuts(b, b) == Self.referenceCuts(b, b) }
+      #expect(both)
+    }
+    // Every place of one differing byte in lines of 0 to 40 bytes, two scalars wide or one.
+    for count in 0...40 {
+      let s = (0..<count).map { UInt8(0x61 + $0 % 26) }
+      for at in 0..<count {
+        var t = s
+        t[at] = 0xC3
+        #expect(same(t, s, shift: at % 8))
+        #expect(same(Array(t.prefix(at + 1)) + [0xA9] + t.dropFirst(at + 1), s, shift: count % 8))
+        checked += 2
+      }
+    }
+    #expect(checked > 1_000)
+  }
+
   /// The point of it: a klog line of the template with another time keeps its differing digits
   /// alone, in a string of at most 15 bytes (no allocation).
   @Test func aLineOfTheTemplateKeepsItsTimeAlone() {
