@@ -117,20 +117,10 @@ extension Ingestor {
     if start.parser == KubeletLogParser.self {
       // The kubelet log's records handed over, as `ingest` reads them (`runHanding`).
       var parser = KubeletLogParser(secondPartAt: firstLine, context: context)
-      runHanding(
+      runKubeletLog(
         &parser, fallback: &fallback, head: [], reader: &reader, account: &account, unquote: start.quoted,
-        watch: nil,
-        hand: { (owned: consuming LogRecord) in
-          var log = owned
-          Self.deliver(&log, patterns: patterns, isPaste: isPaste, block: &block, diagnostics: context.diagnostics)
-          emit(.log(log))
-        },
-        emit: { record in
-          emit(
-            Self.delivered(
-              record, patterns: patterns, isPaste: isPaste, block: &block, messages: &messages,
-              diagnostics: context.diagnostics))
-        })
+        watch: nil, isPaste: isPaste, block: &block, messages: &messages, diagnostics: context.diagnostics,
+        emit: emit)
       account.bytes = reader.bytesRead
       return IngestPart(account: account, dependsOnFirstPart: account.unrecognised > 0, pastedBlock: block)
     }

@@ -126,20 +126,10 @@ package struct Ingestor: Sendable {
       // The kubelet log's records handed over, each classified and range-checked in place with
       // no copy (`runHanding`); its events and the fallback's records go the way below.
       var parser = KubeletLogParser(context: context)
-      runHanding(
+      runKubeletLog(
         &parser, fallback: &fallback, head: parsedHead, reader: &reader, account: &account, unquote: quoted,
-        watch: watch,
-        hand: { (owned: consuming LogRecord) in
-          var log = owned
-          Self.deliver(&log, patterns: patterns, isPaste: isPaste, block: &block, diagnostics: context.diagnostics)
-          emit(.log(log))
-        },
-        emit: { record in
-          emit(
-            Self.delivered(
-              record, patterns: patterns, isPaste: isPaste, block: &block, messages: &messages,
-              diagnostics: context.diagnostics))
-        })
+        watch: watch, isPaste: isPaste, block: &block, messages: &messages, diagnostics: context.diagnostics,
+        emit: emit)
       account.bytes = reader.bytesRead
       return (account, block)
     }
@@ -388,6 +378,30 @@ package struct Ingestor: Sendable {
     }
     if let watch { watch.finish(&parser, emit: emit) } else { parser.finish(emit: emit) }
     fallback?.finish(emit: emit)
+  }
+
+  /// `runHanding` as `ingest` and `ingestPart` use it: each log record handed over is classified
+  /// and range-checked in place and handed on (`deliver`), each event and the fallback's records
+  /// as `delivered` hands them on.
+  func runKubeletLog(
+    _ parser: inout KubeletLogParser, fallback: inout PasteFallback?, head: [Line], reader: inout LineReader,
+    account: inout SourceAccount, unquote: Bool, watch: PartWatch?, isPaste: Bool, block: inout SourceRef?,
+    messages: inout MessageMatchMemo, diagnostics: DiagnosticSink, emit: (Record) -> Void
+  ) {
+    let patterns = self.patterns
+    runHanding(
+      &parser, fallback: &fallback, head: head, reader: &reader, account: &account, unquote: unquote, watch: watch,
+      hand: { (owned: consuming LogRecord) in
+        var log = owned
+        Self.deliver(&log, patterns: patterns, isPaste: isPaste, block: &block, diagnostics: diagnostics)
+        emit(.log(log))
+      },
+      emit: { record in
+        emit(
+          Self.delivered(
+            record, patterns: patterns, isPaste: isPaste, block: &block, messages: &messages,
+            diagnostics: diagnostics))
+      })
   }
 
   /// `run` for the kubelet log's parser, its log records handed over to `hand` (which owns each)
