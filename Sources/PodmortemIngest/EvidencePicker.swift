@@ -47,6 +47,31 @@ struct EvidencePicker {
     name = nil
   }
 
+  /// `look(at:)` of the line numbered `number` whose text is `bytes` decoded, valid UTF-8 (the
+  /// line read from its bytes, `ObjectStreamParser.feed(bytes:number:emit:)`): the line is made
+  /// only when it is kept.
+  mutating func look(at bytes: UnsafeBufferPointer<UInt8>, number: Int) {
+    let wantsMessage = !hasMessage
+    let wantsName = !hasName
+    guard wantsMessage || wantsName else { return }
+    let (hasMessage, hasName) = found(in: bytes, message: wantsMessage, name: wantsName)
+    guard hasMessage || hasName else { return }
+    let line = Line(number: number, text: String(decoding: bytes, as: UTF8.self), truncated: false)
+    if hasMessage { message = line }
+    if hasName { name = line }
+  }
+
+  /// Whether `bytes` hold a message key and a name key, each asked only when wanted.
+  private func found(in bytes: UnsafeBufferPointer<UInt8>, message wantsMessage: Bool, name wantsName: Bool) -> (
+    Bool, Bool
+  ) {
+    if let leadKeys { return leadKeys.find(in: bytes, message: wantsMessage, name: wantsName) }
+    return (
+      wantsMessage && messageKeys.contains { Self.contains(bytes, $0) },
+      wantsName && nameKeys.contains { Self.contains(bytes, $0) }
+    )
+  }
+
   mutating func look(at line: Line) {
     let wantsMessage = !hasMessage
     let wantsName = !hasName
@@ -54,11 +79,7 @@ struct EvidencePicker {
     // The line's bytes are reached once for every key (a native string's are contiguous), not
     // once per key through the string (issue 16, perf: this was 3 % of an EventList's instructions).
     let found = line.text.utf8.withContiguousStorageIfAvailable { bytes in
-      if let leadKeys { return leadKeys.find(in: bytes, message: wantsMessage, name: wantsName) }
-      return (
-        wantsMessage && messageKeys.contains { Self.contains(bytes, $0) },
-        wantsName && nameKeys.contains { Self.contains(bytes, $0) }
-      )
+      self.found(in: bytes, message: wantsMessage, name: wantsName)
     }
     let (hasMessage, hasName) =
       found ?? (

@@ -355,9 +355,8 @@ package struct Ingestor: Sendable {
     _ parser: inout P, fallback: inout PasteFallback?, head: [Line], reader: inout LineReader,
     account: inout SourceAccount, unquote: Bool, watch: PartWatch?, emit: (Record) -> Void
   ) {
-    func verdict(_ line: Line) -> SourceAccount.Verdict {
-      let v = parser.feed(line, emit: emit)
-      guard v == .unrecognised else { return v }
+    // What a line the parser left unrecognised becomes.
+    func unrecognised(_ line: Line) -> SourceAccount.Verdict {
       if PasteDecoration.contains(line.text) { return .ignored }
       if let format = fallback?.feed(line, emit: emit) {
         if !account.formats.contains(format) { account.formats.append(format) }
@@ -365,16 +364,55 @@ package struct Ingestor: Sendable {
       }
       return .unrecognised
     }
+    func verdict(_ line: Line) -> SourceAccount.Verdict {
+      let v = parser.feed(line, emit: emit)
+      // A pattern, not `==`: the comparison went through `Equatable`'s witness (issue 16, callgrind).
+      guard case .unrecognised = v else { return v }
+      return unrecognised(line)
+    }
     for line in head { account.count(verdict(line), line: line.number) }
     if reader.isCaughtUp(milliseconds: 0) { parser.idle(emit: emit) }
-    while var line = reader.next() {
-      if unquote { line = Self.unquoted(line) }
-      account.count(verdict(line), line: line.number)
-      // A source read in two parts: after the last line before the second part, whether the
-      // parser holds nothing from before (`PartWatch`).
-      watch?.check(parser, after: line.number)
-      // A followed stream that has caught up: nothing may stay held back waiting for a next line.
-      if reader.isCaughtUp(milliseconds: 0) { parser.idle(emit: emit) }
+    if P.readsBytes && !unquote {
+      // A parser that reads a line from its bytes is offered each line as the bytes it lies in
+      // (`LineReader.next(offering:)`), made a `String` only when the parser does not take it or
+      // leaves it unrecognised (the fallback reads lines): the same lines fed in the same order,
+      // counted, watched and followed as below (docs/architecture.md "Speed of the EventList
+      // path"; `OfferedLinesTests`). The watched line is set before the first line is read
+      // (`IngestStart`), so it is read once: asking the watch on every line cost a call and a
+      // copy of the parser; a source that is not followed is never caught up.
+      let watched = watch?.line
+      let followed = reader.isFollowed
+      while let got = reader.next(offering: { bytes, number in
+        guard let v = parser.feed(bytes: bytes, number: number, emit: emit) else { return false }
+        if case .unrecognised = v {
+          let line = Line(number: number, text: String(decoding: bytes, as: UTF8.self), truncated: false)
+          account.count(unrecognised(line), line: number)
+        } else {
+          account.count(v, line: number)
+        }
+        return true
+      }) {
+        let number: Int
+        switch got {
+        case .taken(let n):
+          number = n
+        case .line(let line):
+          account.count(verdict(line), line: line.number)
+          number = line.number
+        }
+        if let watch, number == watched { watch.check(parser, after: number) }
+        if followed, reader.isCaughtUp(milliseconds: 0) { parser.idle(emit: emit) }
+      }
+    } else {
+      while var line = reader.next() {
+        if unquote { line = Self.unquoted(line) }
+        account.count(verdict(line), line: line.number)
+        // A source read in two parts: after the last line before the second part, whether the
+        // parser holds nothing from before (`PartWatch`).
+        watch?.check(parser, after: line.number)
+        // A followed stream that has caught up: nothing may stay held back waiting for a next line.
+        if reader.isCaughtUp(milliseconds: 0) { parser.idle(emit: emit) }
+      }
     }
     if let watch { watch.finish(&parser, emit: emit) } else { parser.finish(emit: emit) }
     fallback?.finish(emit: emit)

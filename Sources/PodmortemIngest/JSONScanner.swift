@@ -159,6 +159,11 @@ package struct JSONScanner {
     }
   }
 
+  /// `feedLine(_:_:)` of a line's bytes, without a `String` made of them.
+  package mutating func feedLine(bytes: UnsafeBufferPointer<UInt8>, _ handle: (Output) -> Void) {
+    feed(UnsafeRawBufferPointer(bytes), lineEnds: true, handle)
+  }
+
   /// The line end after a line's bytes.
   private mutating func lineEnd(_ handle: (Output) -> Void) {
     guard !skipping && !inString else {

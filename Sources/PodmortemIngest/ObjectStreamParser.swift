@@ -213,6 +213,44 @@ package struct ObjectStreamParser: LineParser {
     return .ignored
   }
 
+  /// Reads a line from its bytes (`feed(bytes:number:emit:)`).
+  package static var readsBytes: Bool { true }
+
+  /// `feed(_:emit:)` of a line inside a value, read from its bytes without a `String` made of
+  /// them: of `feed`'s steps, a line inside a value takes only the picker's look, the scanner and
+  /// the verdict, and each reads bytes. Nil, with nothing changed, for any other line (between
+  /// values `feed` asks text questions: markers, paste boundaries, fragments, klog headers) and
+  /// for a line that is not all ASCII, whose `String` may differ from its bytes (invalid UTF-8 is
+  /// replaced) and whose blank test is by `Character`. `OfferedLinesTests` holds it to `feed`.
+  package mutating func feed(
+    bytes: UnsafeBufferPointer<UInt8>, number: Int, emit: (Record) -> Void
+  ) -> SourceAccount.Verdict? {
+    guard scanner.isInValue, !scanner.isBetweenValues, ASCIISearch.isASCII(bytes) else { return nil }
+    if excerptTail != nil { noteExcerptTail() }
+    picker.look(at: bytes, number: number)
+    var outputs: [JSONScanner.Output]?
+    scanner.feedLine(bytes: bytes) { Self.append($0, to: &outputs) }
+    var verdicts = BestVerdict()
+    var sawProblem = false
+    if let outputs {
+      for output in outputs {
+        switch output {
+        case .value(let value):
+          verdicts.add(handle(value, emit: emit))
+        case .problem(let problem):
+          sawProblem = report(problem)
+        }
+      }
+    }
+    if let verdict = verdicts.best { return verdict }
+    if scanner.isInValue { return isIgnorable(scanner.currentKind) ? .ignored : .parsed }
+    // The line's `String`, as `LineReader` makes it, only for a line that may be unrecognised.
+    if sawProblem || (scanner.isSkipping && !String(decoding: bytes, as: UTF8.self).allSatisfy(\.isWhitespace)) {
+      return .unrecognised
+    }
+    return .ignored
+  }
+
   /// `KubeObjectConverter.isIgnorable(kind:)`, remembered for the last kind asked: every line of
   /// an object asks it of the same kind, and the answer hashed the kind each time (issue 16, perf).
   mutating func isIgnorable(_ kind: String?) -> Bool {

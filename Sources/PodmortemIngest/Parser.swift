@@ -58,6 +58,14 @@ package protocol LineParser: Sendable {
   mutating func feed(_ line: Line, emit: (Record) -> Void) -> SourceAccount.Verdict
   /// The end of the source: emit what is still pending.
   mutating func finish(emit: (Record) -> Void)
+  /// True when the parser can read a line from its bytes (`feed(bytes:number:emit:)`):
+  /// `Ingestor.run` then offers it each line's bytes before a `String` is made of them.
+  static var readsBytes: Bool { get }
+  /// `feed(_:emit:)` of line `number`, whose text is `bytes` decoded as UTF-8 (the bytes
+  /// `LineReader` decodes, valid or not), when the parser can read it from them; otherwise nil,
+  /// with nothing changed, and the line is then fed as a `Line` (docs/architecture.md "Speed of
+  /// the EventList path").
+  mutating func feed(bytes: UnsafeBufferPointer<UInt8>, number: Int, emit: (Record) -> Void) -> SourceAccount.Verdict?
   /// A followed stream has nothing more waiting for now: emit what is only held back in case the
   /// next line continues it (the stream may stay quiet for a long time).
   mutating func idle(emit: (Record) -> Void)
@@ -71,4 +79,10 @@ extension LineParser {
   }
 
   package static var sniffCost: Int { 0 }
+
+  package static var readsBytes: Bool { false }
+
+  package mutating func feed(
+    bytes: UnsafeBufferPointer<UInt8>, number: Int, emit: (Record) -> Void
+  ) -> SourceAccount.Verdict? { nil }
 }

@@ -112,6 +112,71 @@ package struct LineReader {
     }
   }
 
+  /// What `next(offering:)` did with a line.
+  package enum Offered {
+    /// The offer took the line's bytes: no `String` was made of it.
+    case taken(number: Int)
+    /// The line, as `next()` gives it.
+    case line(Line)
+  }
+
+  /// `next()`, except that a line whose bytes sit whole in the chunk (the common case, where
+  /// `next()` decodes them without a copy) is first offered to `take` as those bytes, without its
+  /// `\n` and one trailing `\r` (the bytes `next()` decodes), with its number. When `take`
+  /// returns true it has read them and no `String` is made (`.taken`); otherwise the line is made
+  /// as `next()` makes it (`.line`). Any other line (one that spans chunks, one cut at
+  /// `maxLineBytes`, the last without a `\n`) is made as `next()` makes it, not offered. Nil at
+  /// the end of the source. The lines, their numbers and the reads of the source are `next()`'s
+  /// (docs/architecture.md "Speed of the EventList path").
+  package mutating func next(offering take: (UnsafeBufferPointer<UInt8>, Int) -> Bool) -> Offered? {
+    while true {
+      if chunkStart < chunkEnd {
+        let start = chunkStart
+        let end = chunkEnd
+        let found: Int? = chunk.withUnsafeBytes { raw in
+          guard let base = raw.baseAddress, let hit = memchr(base + start, 0x0A, end - start) else { return nil }
+          return UnsafeRawPointer(hit) - base
+        }
+        if let found {
+          chunkStart = found + 1
+          if pending.isEmpty && !pendingOverflow && found - start <= maxLineBytes {
+            lineNumber += 1
+            var last = found
+            if last > start && chunk[last - 1] == 0x0D { last -= 1 }
+            let number = lineNumber
+            let taken = chunk.withUnsafeBufferPointer {
+              take(UnsafeBufferPointer(rebasing: $0[start..<last]), number)
+            }
+            if taken { return .taken(number: number) }
+            let text = chunk.withUnsafeBufferPointer {
+              String(decoding: UnsafeBufferPointer(rebasing: $0[start..<last]), as: UTF8.self)
+            }
+            return .line(Line(number: number, text: text, truncated: false))
+          }
+          append(start..<found)
+          return .line(emit())
+        }
+        append(start..<end)
+        chunkStart = end
+      }
+      if finished {
+        if pending.isEmpty && !pendingOverflow { return nil }
+        return .line(emit())
+      }
+      let n = chunk.withUnsafeMutableBytes { source.read(into: $0) }
+      if n <= 0 {
+        finished = true
+      } else {
+        chunkStart = 0
+        chunkEnd = n
+        bytesRead += Int64(n)
+      }
+    }
+  }
+
+  /// True when the source is followed (`--follow`): otherwise `isCaughtUp` is always false.
+  package var isFollowed: Bool { followed != nil }
+
   private mutating func emitInChunk(_ range: Range<Int>) -> Line {
     lineNumber += 1
     var end = range.upperBound
