@@ -20,6 +20,7 @@ package final class OutputFilter: @unchecked Sendable {
   private let lock = NSLock()
   @exclusivity(unchecked) private var sources: [String: LastSource] = [:]
   @exclusivity(unchecked) private var short = ShortMemo()
+  @exclusivity(unchecked) private var held = HeldMemo()
   @exclusivity(unchecked) private var long = LongMemo()
   /// Strings up to this many bytes are remembered (`ShortMemo`).
   static let shortBytes = 96
@@ -40,16 +41,28 @@ package final class OutputFilter: @unchecked Sendable {
   }
 
   /// One string: masked, then its control characters spelled out.
+  ///
+  /// A short string is looked up first by its representation (`HeldMemo`): most are the very
+  /// string filtered before (one storage shared through the input's pools), and that look reads
+  /// no byte; then by its bytes (`ShortMemo`), as before (docs/architecture.md "Speed after
+  /// ingest: two cores").
   package func callAsFunction(_ text: String) -> String {
     guard text.utf8.count <= Self.shortBytes else { return filterLong(text) }
-    let slot = ShortMemo.slot(text)
+    let heldSlot = HeldMemo.slot(text)
     lock.lock()
+    if let known = held.filtered(text, slot: heldSlot) {
+      lock.unlock()
+      return known
+    }
+    let slot = ShortMemo.slot(text)
     let known = short.filtered(text, slot: slot)
+    if let known { held.remember(text, slot: heldSlot, filtered: known) }
     lock.unlock()
     if let known { return known }
     let filtered = filter(text)
     lock.lock()
     short.remember(text, slot: slot, filtered: filtered)
+    held.remember(text, slot: heldSlot, filtered: filtered)
     lock.unlock()
     return filtered
   }
@@ -201,11 +214,24 @@ package final class OutputFilter: @unchecked Sendable {
   /// and its text, and the retains and releases around it). A line is unchanged here when its
   /// source and text have the same bytes as filtered, or else are `==` as before, so the answer is
   /// the old one (`OutputFilterEvidenceTests` keeps that code as the reference).
+  ///
+  /// The lines from the first on whose text `HeldMemo` gives back as it is (the very string
+  /// filtered before, unchanged by it) are found first, under one lock, where each line's look-up
+  /// took the lock again; such a look-up numbers no token, so answering those lines before their
+  /// sources are filtered numbers tokens in the same order (`OutputFilterHeldMemoTests`).
   private func linesAlone(_ list: [Evidence]) -> [Evidence] {
+    var clean = 0
+    lock.lock()
+    list.withUnsafeBufferPointer { lines in
+      while clean < lines.count, held.givesBack(lines[clean].text, slot: HeldMemo.slot(lines[clean].text)) {
+        clean += 1
+      }
+    }
+    lock.unlock()
     var last: LastSource? = nil
     for i in list.indices {
       let filteredRef = ref(list[i].ref, after: &last)
-      let filteredText = self(list[i].text)
+      let filteredText = i < clean ? list[i].text : self(list[i].text)
       if RecentVerdicts.sameBytes(filteredText, list[i].text) || filteredText == list[i].text,
         RecentVerdicts.sameBytes(filteredRef.source, list[i].ref.source) || filteredRef == list[i].ref
       {
@@ -225,6 +251,32 @@ package final class OutputFilter: @unchecked Sendable {
 
   func dictionary(_ d: [String: String]) -> [String: String] {
     Dictionary(d.map { (self($0.key), self($0.value)) }, uniquingKeysWith: { first, _ in first })
+  }
+
+  /// The finding filtered in place, in the order `finding(_:)` filters it (its subject's
+  /// namespace, pod, container and object, title, explanation, remedy, each fact's key and value,
+  /// evidence), so tokens are numbered as there; a field is written only when filtering changed
+  /// its bytes, and a fact only when its key or value changed. `finding(_:)` copied the finding
+  /// in and out, built a new subject and a new array of facts for every finding: on the 8 MiB
+  /// EventList three copies and destroys of each of its 5,010 findings (docs/architecture.md
+  /// "Speed after ingest: two cores"). `OutputFilterFindingInPlaceTests` keeps `finding(_:)` as
+  /// the reference.
+  func filterInPlace(_ f: inout Finding) {
+    _ = put(&f.subject.namespace)
+    _ = put(&f.subject.pod)
+    _ = put(&f.subject.container)
+    _ = put(&f.subject.object)
+    _ = put(&f.title)
+    _ = put(&f.explanation)
+    _ = put(&f.remedy)
+    for i in f.facts.indices {
+      let key = self(f.facts[i].key)
+      let value = self(f.facts[i].value)
+      if !RecentVerdicts.sameBytes(key, f.facts[i].key) || !RecentVerdicts.sameBytes(value, f.facts[i].value) {
+        f.facts[i] = KeyValue(key, value)
+      }
+    }
+    f.evidence = evidence(f.evidence)
   }
 
   func finding(_ f: Finding) -> Finding {

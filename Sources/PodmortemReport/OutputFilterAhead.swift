@@ -30,7 +30,7 @@ extension OutputFilter {
     let weights = s.pods.map { 1 + $0.events.count + $0.timeline.count }
     let total = weights.reduce(s.events.count, +)
     guard total >= max(1, twoThreadsFrom) else {
-      for i in findings.indices { findings[i] = finding(findings[i]) }
+      for i in findings.indices { filterInPlace(&findings[i]) }
       state(&s)
       return
     }
@@ -62,7 +62,7 @@ extension OutputFilter {
         let lists = AheadLists(pods: pods, events: events)
         _ = BothCores.run(
           {
-            for i in findings.indices { findings[i] = finding(findings[i]) }
+            for i in findings.indices { filterInPlace(&findings[i]) }
             for i in 0..<cut { pod(&pods[i], unchanged: unchanged) }
           },
           { [lists, progress, ahead, cut, unchanged] in

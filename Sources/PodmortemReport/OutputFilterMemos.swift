@@ -26,9 +26,36 @@ struct RecentVerdicts {
   private var verdicts = [Bool](repeating: false, count: slots)
   private var longTexts = [String?](repeating: nil, count: LongMemo.slots)
   private var longVerdicts = [Bool](repeating: false, count: LongMemo.slots)
+  /// The last strings asked, by their representation (`HeldMemo.slot`): each place's string's two
+  /// words ((0, 0) for none), the string held so that its storage lives while its words are
+  /// compared, and its verdict.
+  private var heldWords = [UInt64](repeating: 0, count: 2 * HeldMemo.slots)
+  private var heldTexts = [String?](repeating: nil, count: HeldMemo.slots)
+  private var heldVerdicts = [Bool](repeating: false, count: HeldMemo.slots)
 
   /// `test(text)`, or what it answered for a string of the same bytes held in `text`'s place.
+  ///
+  /// The very string asked before (the same representation, so the same bytes,
+  /// `RecentVerdicts.sameBytes`) is answered first from its place by representation, without a
+  /// byte read: an event's strings are mostly shared with the events before it (the input's
+  /// pools), and placing a string by its bytes cost about 170 instructions a string on the 8 MiB
+  /// EventList (docs/architecture.md "Speed after ingest: two cores").
   mutating func verdict(_ text: String, _ test: (String) -> Bool) -> Bool {
+    let (a, b) = unsafeBitCast(text, to: (UInt64, UInt64).self)
+    let held = HeldMemo.slot(text)
+    if heldWords[2 &* held] == a, heldWords[2 &* held &+ 1] == b { return heldVerdicts[held] }
+    let answer = verdictByBytes(text, test)
+    heldTexts[held] = text
+    heldWords[2 &* held] = a
+    heldWords[2 &* held &+ 1] = b
+    heldVerdicts[held] = answer
+    return answer
+  }
+
+  /// `test(text)`, or what it answered for a string of the same bytes held in `text`'s place (by
+  /// its bytes): `verdict(_:_:)` before its look by representation, and the reference of
+  /// `RecentVerdictsTests`.
+  mutating func verdictByBytes(_ text: String, _ test: (String) -> Bool) -> Bool {
     let n = text.utf8.count
     let slot: Int
     if let known = text.utf8.withContiguousStorageIfAvailable({ n <= Self.longest ? Self.slot($0) : LongMemo.slot($0) })
@@ -185,5 +212,65 @@ struct LongMemo {
     mixed = (mixed ^ (third &* 0x1656_67B1_9E37_79F9)) &* 0x9E37_79B9_7F4A_7C15
     mixed = (mixed ^ (twoThirds &* 0xC2B2_AE3D_27D4_EB4F)) &* 0x9E37_79B9_7F4A_7C15
     return Int(truncatingIfNeeded: mixed >> 52)
+  }
+}
+
+/// Short strings already filtered, by their representation: a fixed table of `slots` places, each
+/// holding the last string whose place it was (`slot(_:)`, its two words mixed) and what it
+/// filtered to, answered only for a string of the very same representation. The same
+/// representation is the same bytes (`RecentVerdicts.sameBytes`): a small string's bits are its
+/// bytes, a large one's are its count, flags and storage, and the table holds the string, so its
+/// storage lives, unchanged, as long as its bits are there to be compared. Most short strings a
+/// report filters are repeats of the very string filtered before (a describe's lines, names and
+/// reasons shared through the input's pools), and this look reads none of their bytes, where
+/// `ShortMemo`'s place mixes every byte (`UTF8Bytes.mixed`, about 130 instructions for a describe's
+/// line). A memo only, in front of `ShortMemo`: a string not found here is looked up there, and a
+/// string of the same bytes filters to the same text (the masker gives a secret the same token
+/// every time, `SecretMasker.token(for:)`), so what it keeps or forgets changes no output
+/// (`OutputFilterHeldMemoTests`; docs/architecture.md "Speed after ingest: two cores").
+struct HeldMemo {
+  static let bits = 12
+  static let slots = 1 << bits
+  /// Each place's string's two words, (0, 0) for an empty place (no string has those: an empty
+  /// small string's second word holds its discriminator, and a large one's a pointer).
+  private var words = [UInt64](repeating: 0, count: 2 * slots)
+  /// The strings, held so that their storage lives while their words are compared.
+  private var texts = [String?](repeating: nil, count: slots)
+  private var results = [String](repeating: "", count: slots)
+  /// Whether each place's result has its string's bytes (filtering gave it back).
+  private var unchanged = [Bool](repeating: false, count: slots)
+
+  /// What `text`, whose place is `slot` (`slot(_:)`), filtered to, when the string held there has
+  /// its representation. `mutating` though it changes nothing, as `ShortMemo.filtered`: the
+  /// places are read where they lie.
+  mutating func filtered(_ text: String, slot: Int) -> String? {
+    let (a, b) = unsafeBitCast(text, to: (UInt64, UInt64).self)
+    guard words[2 &* slot] == a, words[2 &* slot &+ 1] == b else { return nil }
+    return results[slot]
+  }
+
+  /// Whether `filtered(text, slot:)` answers with `text`'s own bytes: filtering gives `text`
+  /// back. Reads no string, so it retains none.
+  mutating func givesBack(_ text: String, slot: Int) -> Bool {
+    let (a, b) = unsafeBitCast(text, to: (UInt64, UInt64).self)
+    return words[2 &* slot] == a && words[2 &* slot &+ 1] == b && unchanged[slot]
+  }
+
+  /// Remembers that `text` filtered to `filtered`, in place of what `slot` held.
+  mutating func remember(_ text: String, slot: Int, filtered: String) {
+    let (a, b) = unsafeBitCast(text, to: (UInt64, UInt64).self)
+    texts[slot] = text
+    results[slot] = filtered
+    unchanged[slot] = RecentVerdicts.sameBytes(filtered, text)
+    words[2 &* slot] = a
+    words[2 &* slot &+ 1] = b
+  }
+
+  /// `text`'s place: its two words mixed (multiplications by odd constants, Knuth's golden-ratio
+  /// one among them), the top bits.
+  static func slot(_ text: String) -> Int {
+    let (a, b) = unsafeBitCast(text, to: (UInt64, UInt64).self)
+    let mixed = ((a &* 0xC2B2_AE3D_27D4_EB4F) ^ b) &* 0x9E37_79B9_7F4A_7C15
+    return Int(truncatingIfNeeded: mixed >> (64 - bits))
   }
 }

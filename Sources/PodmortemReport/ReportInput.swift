@@ -82,7 +82,31 @@ extension ReportInput {
   }
 
   /// Which of the pods at `positions` in `state.pods` a finding is about.
+  ///
+  /// When every finding's namespace and pod are ASCII, they are held by their bytes
+  /// (`ASCIIPodNames`), and an ASCII pod is looked up there: two ASCII strings are `==` exactly
+  /// when their bytes are (no ASCII character has a decomposition or combines), so the answer is
+  /// the sets'. A pod whose namespace or name is not ASCII may still be `==` to an ASCII name (a
+  /// Kelvin sign is a K), so it is asked of the sets (`podsFindingsAreAboutByEquivalence`, the
+  /// code before), as is everything when a finding names a pod in non-ASCII. The sets hashed
+  /// every name with SipHash: about 2,600 instructions a pod on the 8 MiB EventList
+  /// (docs/architecture.md "JSON, fast and streamed"; `PodsFindingsAreAboutTests`).
   package func podsFindingsAreAbout(among positions: [Int]) -> [Int] {
+    guard let names = ASCIIPodNames(findings) else { return podsFindingsAreAboutByEquivalence(among: positions) }
+    let pods = state.pods
+    var objects: Set<String> = []
+    for f in findings { if let object = f.subject.object { objects.insert(object) } }
+    var byEquivalence: Set<Int>? = nil
+    return positions.filter { i in
+      if pods[i].key.name.isEmpty { return objects.contains(pods[i].key.description) }
+      if let known = names.contains(namespace: pods[i].key.namespace, name: pods[i].key.name) { return known }
+      if byEquivalence == nil { byEquivalence = Set(podsFindingsAreAboutByEquivalence(among: positions)) }
+      return byEquivalence?.contains(i) ?? false
+    }
+  }
+
+  /// `podsFindingsAreAbout` by sets of strings (`==` is canonical equivalence).
+  package func podsFindingsAreAboutByEquivalence(among positions: [Int]) -> [Int] {
     let pods = state.pods
     // One pass over the findings, then one lookup per pod: a report of 20,000 pods and thousands
     // of findings must not compare every pod with every finding.
@@ -128,6 +152,81 @@ extension ReportInput {
     folded == 1
       ? "1 pod without findings is not shown (--all-pods shows its timeline)."
       : "\(folded) pods without findings are not shown (--all-pods shows their timelines)."
+  }
+}
+
+/// The namespaces and pods the findings name, by their bytes, all of them ASCII: a table of
+/// open addressing, each place a hash of the namespace's and the name's bytes (`UTF8Bytes.mixed`)
+/// and the two strings, compared by bytes (`RecentVerdicts.sameBytes`).
+struct ASCIIPodNames {
+  private var hashes: [UInt64]
+  private var namespaces: [String]
+  private var names: [String]
+  private let mask: Int
+  /// `UTF8Bytes.mixed("")`, the namespace a finding without one is held under.
+  private let emptyHash = UTF8Bytes.mixed("")
+
+  /// The findings' (namespace, pod) pairs, a missing namespace as ""; nil when one of them is not
+  /// ASCII.
+  init?(_ findings: [Finding]) {
+    var size = 16
+    while size < 2 * findings.count { size *= 2 }
+    mask = size - 1
+    hashes = [UInt64](repeating: 0, count: size)
+    namespaces = [String](repeating: "", count: size)
+    names = [String](repeating: "", count: size)
+    for f in findings {
+      guard let pod = f.subject.pod else { continue }
+      let namespace = f.subject.namespace ?? ""
+      guard Self.isASCII(namespace), Self.isASCII(pod) else { return nil }
+      let hash = Self.hash(UTF8Bytes.mixed(namespace), UTF8Bytes.mixed(pod))
+      var at = Int(truncatingIfNeeded: hash) & mask
+      while hashes[at] != 0 {
+        if hashes[at] == hash, RecentVerdicts.sameBytes(namespaces[at], namespace),
+          RecentVerdicts.sameBytes(names[at], pod)
+        {
+          break
+        }
+        at = (at + 1) & mask
+      }
+      if hashes[at] == 0 {
+        hashes[at] = hash
+        namespaces[at] = namespace
+        names[at] = pod
+      }
+    }
+  }
+
+  /// Whether a finding names the pod (`namespace`, `name`) or (`""`, `name`); nil when either is
+  /// not ASCII, which only canonical equivalence answers.
+  func contains(namespace: String, name: String) -> Bool? {
+    guard Self.isASCII(namespace), Self.isASCII(name) else { return nil }
+    let nameHash = UTF8Bytes.mixed(name)
+    return find(Self.hash(UTF8Bytes.mixed(namespace), nameHash), namespace, name)
+      || find(Self.hash(emptyHash, nameHash), "", name)
+  }
+
+  private func find(_ hash: UInt64, _ namespace: String, _ name: String) -> Bool {
+    var at = Int(truncatingIfNeeded: hash) & mask
+    while hashes[at] != 0 {
+      if hashes[at] == hash, RecentVerdicts.sameBytes(names[at], name),
+        RecentVerdicts.sameBytes(namespaces[at], namespace)
+      {
+        return true
+      }
+      at = (at + 1) & mask
+    }
+    return false
+  }
+
+  /// Never 0 (an empty place); the top bits of the mixing folded into the low ones the place takes.
+  static func hash(_ namespace: UInt64, _ name: UInt64) -> UInt64 {
+    let mixed = ((namespace &* 0xC2B2_AE3D_27D4_EB4F) ^ name) &* 0x9E37_79B9_7F4A_7C15
+    return (mixed ^ (mixed >> 32)) | 1
+  }
+
+  static func isASCII(_ text: String) -> Bool {
+    text.utf8.withContiguousStorageIfAvailable(ASCIISearch.isASCII) ?? text.utf8.allSatisfy { $0 < 0x80 }
   }
 }
 

@@ -87,6 +87,41 @@ struct RecentVerdictsTests {
     #expect(tested < asked * 3 / 4)
   }
 
+  /// `verdict` looks a string up by its representation before its bytes; `verdictByBytes`, the
+  /// look-up before that, is the reference. Both are asked the same seeded sequence (the very
+  /// strings asked before, fresh strings of their bytes, the other spelling of an accent, strings
+  /// cut from longer ones, short and long): every verdict is the reference's and the test's on
+  /// those bytes, and most come from the tables.
+  @Test("a verdict by representation is the verdict by bytes")
+  func byRepresentation() {
+    var rng = SplitMix64(seed: 16_166)
+    var recent = RecentVerdicts()
+    var reference = RecentVerdicts()
+    var (tested, testedByReference) = (0, 0)
+    let seen = (0..<400).map { _ in rng.below(3) == 0 ? Self.longText(&rng) : Self.text(&rng) }
+    for i in 0..<60_000 {
+      var text = seen[rng.below(seen.count)]
+      switch rng.below(8) {
+      case 0: text = String(decoding: Array(text.utf8), as: UTF8.self)
+      case 1: text = text.decomposedStringWithCanonicalMapping
+      case 2: text = String(("<" + text + ">").dropFirst().dropLast())
+      case 3: text = Self.text(&rng)
+      default: break
+      }
+      let answer = recent.verdict(text) { t in
+        tested += 1
+        return Self.byBytes(t)
+      }
+      let expected = reference.verdictByBytes(text) { t in
+        testedByReference += 1
+        return Self.byBytes(t)
+      }
+      #expect(answer == expected, "string \(i): \(Array(text.utf8))")
+      #expect(answer == Self.byBytes(text), "string \(i): \(Array(text.utf8))")
+    }
+    #expect(tested < 30_000 && testedByReference < 30_000)
+  }
+
   @Test("two strings' bytes compare as the bytes do")
   func sameBytes() {
     var rng = SplitMix64(seed: 16_165)
