@@ -19,7 +19,14 @@ package struct Correlator: Sendable {
     var namespace: String
     var name: String
 
-    static func < (a: PodName, b: PodName) -> Bool { (a.namespace, a.name) < (b.namespace, b.name) }
+    /// `(a.namespace, a.name) < (b.namespace, b.name)`, unrolled as the tuples compare (the first
+    /// field that differs by `==` decides by `<`) without building the tuples, which copied both
+    /// names out per comparison (docs/architecture.md "Speed of the EventList path";
+    /// `PodNameOrderTests` holds it to the tuples).
+    static func < (a: PodName, b: PodName) -> Bool {
+      if a.namespace != b.namespace { return a.namespace < b.namespace }
+      return a.name < b.name
+    }
   }
 
   var book = EventBook()
@@ -211,8 +218,11 @@ package struct Correlator: Sendable {
       }
     }
     // Pods known only from their events (`get events` alone) or their logs still get a history.
-    var known = Set(histories.map { PodName(namespace: $0.key.namespace, name: $0.key.name) })
-    for e in events where e.involved.kind?.lowercased() == "pod" {
+    // Made with room for every pod and every event's: grown from the captured pods alone, it hashed
+    // every name again at each doubling (docs/architecture.md "Speed of the EventList path").
+    var known = Set<PodName>(minimumCapacity: histories.count + events.count)
+    for h in histories { known.insert(PodName(namespace: h.key.namespace, name: h.key.name)) }
+    for e in events where e.involvedKindIsPod == true {
       let name = PodName(namespace: e.involved.namespace ?? PodAssembly.defaultNamespace, name: e.involved.name)
       if known.insert(name).inserted { histories.append(Self.bare(name, uid: e.involved.uid)) }
     }
@@ -252,6 +262,10 @@ package struct Correlator: Sendable {
       known.insert(name)
       histories.append(Self.bare(name, uid: nil))
     }
+    // Freed before the histories are put in order, when the old array and the new one are both
+    // held: made with room for every event's pod, it is the size of a few thousand histories
+    // (docs/architecture.md "Memory of the EventList and describe paths").
+    known.removeAll()
     // The order is decided on indices and the histories moved once: a history is hundreds of bytes,
     // and sorting them in place moved each one log2(n) times (10,000 describes, perf). The keys are
     // compared where they lie (`PodHistory.keyPrecedes`, `<` field by field): `histories[$0].key` copied a
@@ -265,11 +279,13 @@ package struct Correlator: Sendable {
     // Taken into a new array of exactly their count, not moved in place (`EventBook.permute`):
     // in place, the array kept the room its appends had grown to, which lasts as long as the
     // state (on the 128 MB EventList 21,000 unused places of 584 bytes, heaptrack's heap peak
-    // 163.6 → 176.1 MB), where the copy costs about 10M instructions of 8 MiB (docs/architecture.md
-    // "Speed of the EventList path").
-    histories = order.map { histories[$0] }
-    attach(events, to: &histories)
-    attachLogs(to: &histories, pastedLogTargets: pastedLogTargets)
+    // 163.6 → 176.1 MB; docs/architecture.md "Speed of the EventList path").
+    histories = Self.moved(&histories, order: order)
+    // The pods' positions by name, built once for the events and the logs: attaching events
+    // changes no key (docs/architecture.md "Speed of the EventList path").
+    let byName = Self.positionsByName(histories)
+    attach(events, to: &histories, byName: byName)
+    attachLogs(to: &histories, byName: byName, pastedLogTargets: pastedLogTargets)
     for i in histories.indices where timelines {
       let h = histories[i]
       histories[i].timeline = Timeline.build(
@@ -319,6 +335,34 @@ package struct Correlator: Sendable {
     return [(key, list)]
   }
 
+  /// `order.map { histories[$0] }` (`order` a permutation of the indices) in an array of exactly
+  /// their count, each history moved, not copied: copying one retained every string and array it
+  /// holds, and freeing the old array released them all again, about 1,500 instructions a pod
+  /// (docs/architecture.md "Speed of the EventList path"). The histories are moved out of their
+  /// array from its end (`popLast`, which leaves nothing behind to destroy) into places of their
+  /// own, and from there taken in order; `histories` is left empty. `FinishMoveTests` holds it
+  /// to the map.
+  static func moved(_ histories: inout [PodHistory], order: [Int]) -> [PodHistory] {
+    let count = histories.count
+    guard order.count == count else { return order.map { histories[$0] } }
+    var places = [PodHistory?](repeating: nil, count: count)
+    var at = count
+    while let last = histories.popLast() {
+      at -= 1
+      places[at] = last
+    }
+    histories = []
+    return [PodHistory](unsafeUninitializedCapacity: count) { buffer, initialized in
+      initialized = 0
+      for i in order {
+        // A repeated position (never met: `order` is a permutation) would find its place taken.
+        guard let history = places[i].take() else { break }
+        (buffer.baseAddress.unsafelyUnwrapped + initialized).initialize(to: history)
+        initialized += 1
+      }
+    }
+  }
+
   /// Each name's pods' positions, in index order, as `Dictionary(grouping:by:)` gives them, in a
   /// table with room for every pod from the start: grown as it went, it rehashed every name at each
   /// doubling (docs/architecture.md "Speed of the EventList path"; `PositionsByNameTests` keeps
@@ -329,22 +373,26 @@ package struct Correlator: Sendable {
     return byName
   }
 
-  private static func bare(_ name: PodName, uid: String?) -> PodHistory {
-    var snapshot = PodSnapshot(name: name.name, namespace: name.namespace)
-    snapshot.uid = uid
-    return PodHistory(
-      key: PodKey(namespace: name.namespace, name: name.name, uid: uid), snapshots: [], latest: snapshot)
+  /// The history of a pod known only by name (from its events or its logs): no snapshots, and
+  /// as its merged view a snapshot of every default with the name, namespace and uid
+  /// (`PodHistory.init(bare:namespace:)`, which copies one such snapshot built once: building the
+  /// defaults and copying the snapshot into the history cost about 3,200 instructions a pod, and
+  /// an EventList's pods are nearly all known only from their events; docs/architecture.md
+  /// "Speed of the EventList path"; `BareHistoryTests` keeps the building as the reference).
+  static func bare(_ name: PodName, uid: String?) -> PodHistory {
+    PodHistory(bare: PodKey(namespace: name.namespace, name: name.name, uid: uid), namespace: name.namespace)
   }
 
   /// Gives each pod its own events: kind Pod (or unknown), same name, same namespace (or unknown),
   /// same uid when both know it; among pods sharing a name, the one alive when the event began.
-  private func attach(_ events: [MergedEvent], to histories: inout [PodHistory]) {
-    let lives = histories.map { PodAssembly.lifetime($0.snapshots) }
-    let byName = Self.positionsByName(histories)
+  private func attach(_ events: [MergedEvent], to histories: inout [PodHistory], byName: [String: [Int]]) {
+    // The pods' lifetimes, read only to choose among pods of one name: computed at the first such
+    // choice (an EventList's pods each have their own name).
+    var lifetimes: [TimeRange?]? = nil
     for e in events {
+      guard e.involvedKindIsPod ?? true else { continue }
       // Read out once: each `e.involved` copies the whole reference, every string retained.
       let involved = e.involved
-      guard involved.kind.map({ $0.lowercased() == "pod" }) ?? true else { continue }
       if involved.isUnnamed, let block = involved.pastedAt {
         // The pod a message of its block named, else the block's own unnamed pod.
         let target: Int?
@@ -377,14 +425,19 @@ package struct Correlator: Sendable {
       }
       guard !candidates.isEmpty else { continue }
       let at = (e.firstSeen ?? e.lastSeen)?.latest
+      let lives = lifetimes ?? histories.map { PodAssembly.lifetime($0.snapshots) }
+      lifetimes = lives
       let i = candidates[PodAssembly.pick(born: nil, at: at, lives: candidates.map { lives[$0] })]
       histories[i].events.append(e)
     }
   }
 
-  private mutating func attachLogs(to histories: inout [PodHistory], pastedLogTargets: [SourceRef: PodName]) {
+  private mutating func attachLogs(
+    to histories: inout [PodHistory], byName: [String: [Int]], pastedLogTargets: [SourceRef: PodName]
+  ) {
+    // No log of any pod (an EventList, describes): no pod's logs change, and none needs sorting.
+    if podLogs.isEmpty && looseLogs.isEmpty && pastedLogs.isEmpty { return }
     let lives = histories.map { PodAssembly.lifetime($0.snapshots) }
-    let byName = Self.positionsByName(histories)
     // The kept records stay packed (`PodLogs`): their buffers move from the samples to the pods,
     // and a string is built only when a rule or a report reads it (docs/architecture.md "Memory
     // of the kubelet-log run").

@@ -60,10 +60,34 @@ package struct EvidenceSample: Hashable, Sendable {
 
   package mutating func insert(_ lines: [Evidence]) {
     guard !lines.isEmpty else { return }
+    // An occurrence of at most `linesPerOccurrence` lines in strictly ascending order is what the
+    // sort and the prefix give, so it is taken as it is (no copy sorted); and the first occurrence
+    // of an empty sample is the one smallest and the one largest, which the two searches gave
+    // (every event of a list starts a lineage with one: docs/architecture.md "Speed of the
+    // EventList path"; `EvidenceInsertTests` keeps the steps as the reference).
+    let occurrence =
+      lines.count <= Self.linesPerOccurrence && Self.ascendsBothWays(lines)
+      ? lines : Array(lines.sorted(by: Self.lineOrder).prefix(Self.linesPerOccurrence))
+    if head.isEmpty && tail.isEmpty {
+      head = [occurrence]
+      tail = [occurrence]
+      return
+    }
+    Self.keepSmallest(&head, occurrence)
+    Self.keepLargest(&tail, occurrence)
+  }
+
+  /// `insert` as it was, every occurrence sorted and searched for (the reference of
+  /// `EvidenceInsertTests`).
+  mutating func insertBySteps(_ lines: [Evidence]) {
+    guard !lines.isEmpty else { return }
     let occurrence = Array(lines.sorted(by: Self.lineOrder).prefix(Self.linesPerOccurrence))
     Self.keepSmallest(&head, occurrence)
     Self.keepLargest(&tail, occurrence)
   }
+
+  /// The kept occurrences, for tests that compare samples part by part.
+  var parts: (head: [[Evidence]], tail: [[Evidence]]) { (head, tail) }
 
   // The K smallest of a union are among the K smallest of each part, so merging the heads (and
   // the tails) is enough.
@@ -106,6 +130,15 @@ package struct EvidenceSample: Hashable, Sendable {
   /// Whether every line of `list` comes before the next in `lineOrder` (no two equal or tied).
   private static func strictlyAscending(_ list: [Evidence]) -> Bool {
     for i in list.indices.dropFirst() where !lineOrder(list[i - 1], list[i]) { return false }
+    return true
+  }
+
+  /// Whether each line of `list` comes before the next and the next not before it: the sort then
+  /// finds one ascending run, the whole list, and leaves it as it is.
+  private static func ascendsBothWays(_ list: [Evidence]) -> Bool {
+    for i in list.indices.dropFirst() where !lineOrder(list[i - 1], list[i]) || lineOrder(list[i], list[i - 1]) {
+      return false
+    }
     return true
   }
 
@@ -159,8 +192,10 @@ package struct Lineage: Hashable, Sendable {
   private var latestMessageTime: Date
   package var evidence: EvidenceSample
 
-  /// One observation: `message` is the cleaned message (field-path prefix removed).
-  package init(_ event: Event, message: String) {
+  /// One observation: `message` is the cleaned message (field-path prefix removed). The event is
+  /// borrowed: taken, every caller copied it first (docs/architecture.md "Speed of the EventList
+  /// path").
+  package init(_ event: borrowing Event, message: String) {
     if let name = event.eventName, !name.isEmpty { names = [name] }
     // One time for both first and last and no count is one occurrence: describe and `kubectl events`
     // print a single age only when count ≤ 1 (§1.6, §3.3), and an events.k8s.io event without a series

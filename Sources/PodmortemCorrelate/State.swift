@@ -216,6 +216,36 @@ package struct MergedEvent: Hashable, Sendable, Codable {
     return true
   }
 
+  /// Whether the involved object's kind is `pod` in any case (`kind.lowercased() == "pod"`), nil
+  /// when the event names no kind; read in place (`involved` copies the whole reference, every
+  /// string retained), and an ASCII kind compared by its bytes, where lower-casing built a string
+  /// per event (`finish` and `attach` ask this of every event: docs/architecture.md "Speed of the
+  /// EventList path"; `KindIsPodTests` holds it to `lowercased()`).
+  package var involvedKindIsPod: Bool? {
+    guard let kind = storage.fields.involved.kind else { return nil }
+    return Self.isPod(kind)
+  }
+
+  /// `kind.lowercased() == "pod"`: on ASCII, lower-casing maps `A`–`Z` alone and `==` compares
+  /// bytes, so three bytes that are `p`, `o`, `d` in either case say yes and any other length no.
+  static func isPod(_ kind: String) -> Bool {
+    let bytes = kind.utf8
+    if bytes.count == 3 {
+      var i = bytes.startIndex
+      let b0 = bytes[i]
+      bytes.formIndex(after: &i)
+      let b1 = bytes[i]
+      bytes.formIndex(after: &i)
+      let b2 = bytes[i]
+      if b0 < 0x80 && b1 < 0x80 && b2 < 0x80 {
+        return b0 | 0x20 == UInt8(ascii: "p") && b1 | 0x20 == UInt8(ascii: "o") && b2 | 0x20 == UInt8(ascii: "d")
+      }
+    } else if bytes.count < 16, bytes.allSatisfy({ $0 < 0x80 }) {
+      return false
+    }
+    return kind.lowercased() == "pod"
+  }
+
   /// Names this event's storage, which every copy of the event shares until one is written: two
   /// events with the same identity are the same value, for as long as either lives (an identity
   /// may be reused once no copy holds the storage).
@@ -343,6 +373,26 @@ package struct PodHistory: Hashable, Sendable, Codable {
 
   /// The latest snapshot of container `name`, if any source showed it.
   package func container(_ name: String) -> ContainerSnapshot? { latest.containers.first { $0.name == name } }
+
+  /// The history of a pod known only by its key (`Correlator.bare`): no snapshots, and as its
+  /// merged view a snapshot of every default (`PodSnapshot(name:namespace:)`) with the key's name,
+  /// `namespace` and the key's uid. The defaults are copied from one snapshot built once and the
+  /// three fields set in place: an initializer sets them without the observers a later write to
+  /// `latest` runs (each such write copied the whole history).
+  init(bare key: PodKey, namespace: String) {
+    self.key = key
+    self.snapshots = []
+    self.latest = Self.emptySnapshot
+    self.latest.name = key.name
+    self.latest.namespace = namespace
+    self.latest.uid = key.uid
+    self.events = []
+    self.logs = []
+    self.timeline = []
+  }
+
+  /// `PodSnapshot(name: "", namespace: "")`, built once (`init(bare:namespace:)`).
+  private static let emptySnapshot = PodSnapshot(name: "", namespace: "")
 }
 
 /// The correlated picture of every input: what diagnosis rules and reports read.
