@@ -88,10 +88,9 @@ enum RangeCheck {
   }
 
   /// False only when `isBackOffKey(capture)` is: a key equal to `backoff` or ending in the
-  /// character `f` ends in the byte `f`, since no other scalar is canonically equivalent to `f`
-  /// alone, and a scalar ending a canonical decomposition in an ASCII letter is none
-  /// (https://www.unicode.org/reports/tr15/). `RangeCheckBackOffKeyTests` holds it to
-  /// `isBackOffKey`.
+  /// character `f` ends in the byte `f`, since no scalar but `f` decomposes canonically to a
+  /// sequence ending in `f` (https://www.unicode.org/reports/tr15/). `RangeCheckBackOffKeyTests`
+  /// holds it to `isBackOffKey`.
   @inline(__always)
   static func mayBeBackOffKey(_ capture: KeyValue) -> Bool {
     capture.key.utf8.last == UInt8(ascii: "f")
