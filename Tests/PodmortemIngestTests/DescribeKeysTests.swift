@@ -68,6 +68,9 @@ import Testing
       let label = DescribeKeys.key(slice)
       if label != nil { labels += 1 }
       #expect(label == DescribeKey(rawValue: String(slice)), "\(slice)")
+      // Both from one search of the table: the two searches' answers.
+      let both = DescribeKeys.lookUp(slice)
+      #expect(both.kind == kind && both.key == label, "\(slice)")
     }
     #expect(found > 2_000)
     #expect(labels > 2_000)

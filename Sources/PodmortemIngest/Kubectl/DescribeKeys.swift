@@ -128,6 +128,20 @@ enum DescribeKeys {
     return raw == 0 ? nil : DescribeKey.allCases[Int(raw) - 1]
   }
 
+  /// `(kind(key), key(key))` from one search of the table: a line read afresh asked both, and
+  /// each searched it (docs/architecture.md "Speed of the describe path"). `DescribeKeysTests`
+  /// holds it to the two.
+  static func lookUp(_ key: Substring) -> (kind: DescribeKeyKind, key: DescribeKey?) {
+    let raw =
+      key.utf8.withContiguousStorageIfAvailable { bytes -> (UInt8, UInt8) in
+        guard KubectlBytes.isASCII(bytes) else { return (notASCII, 0) }
+        guard bytes.count > 0, bytes.count <= Table.maxLength else { return (0, 0) }
+        return table.entry(bytes)
+      } ?? (notASCII, 0)
+    if raw.0 == notASCII { return (setKind(key), DescribeKey(rawValue: String(key))) }
+    return (DescribeKeyKind(rawValue: raw.0), raw.1 == 0 ? nil : DescribeKey.allCases[Int(raw.1) - 1])
+  }
+
   /// The sets `key` is in.
   static func kind(_ key: Substring) -> DescribeKeyKind {
     let raw = key.utf8.withContiguousStorageIfAvailable { kind(bytes: $0) } ?? notASCII
@@ -231,6 +245,12 @@ enum DescribeKeys {
     func key(_ p: UnsafeBufferPointer<UInt8>) -> UInt8 {
       let slot = self.slot(of: p)
       return slot < 0 ? 0 : keys[slot]
+    }
+
+    /// `(find(p), key(p))` from one search.
+    func entry(_ p: UnsafeBufferPointer<UInt8>) -> (UInt8, UInt8) {
+      let slot = self.slot(of: p)
+      return slot < 0 ? (0, 0) : (kinds[slot], keys[slot])
     }
 
     /// The slot holding the 1…`maxLength` bytes `p`; -1 when none does.

@@ -188,6 +188,37 @@ enum KubectlBytes {
     return found ?? indexedWords(body)
   }
 
+  /// The first `limit` (≥ 1) of `words(body)` and whether they are all of them, for a reader that
+  /// needs only a row's first cells: a describe's Events row takes its message as the rest of the
+  /// line, and splitting all of the message's words cost about 600 instructions a word
+  /// (docs/architecture.md "Speed of the describe path").
+  static func words(_ body: Substring, limit: Int) -> (words: [Substring], complete: Bool) {
+    let utf8 = body.utf8
+    let found = utf8.withContiguousStorageIfAvailable { bytes -> ([Substring], Bool) in
+      let n = bytes.count
+      var words: [Substring] = []
+      words.reserveCapacity(limit)
+      var index = utf8.startIndex
+      var at = 0
+      var i = 0
+      while i < n {
+        while i < n, isBlank(bytes[i]) { i += 1 }
+        guard i < n else { break }
+        if words.count == limit { return (words, false) }
+        var j = i + 1
+        while j < n, !isBlank(bytes[j]) { j += 1 }
+        let start = utf8.index(index, offsetBy: i - at)
+        let end = utf8.index(start, offsetBy: j - i)
+        words.append(Substring(utf8[start..<end]))
+        index = end
+        at = j
+        i = j
+      }
+      return (words, true)
+    }
+    return found ?? (indexedWords(body), true)
+  }
+
   /// `words` for bytes not stored contiguously, walking the view's indices.
   static func indexedWords(_ body: Substring) -> [Substring] {
     var words: [Substring] = []

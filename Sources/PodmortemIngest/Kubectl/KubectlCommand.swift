@@ -72,6 +72,59 @@ enum KubectlCommand {
     return true
   }
 
+  /// True when `bytes` are ASCII and none of their first four words (split on spaces, as
+  /// `isCommand` splits them) may be a client or the cut end of one (`mayBeClient`): then
+  /// `client(in:)` finds no client among them. False means "maybe".
+  static func noClientAmongFirstWords(_ bytes: Substring.UTF8View) -> Bool {
+    bytes.withContiguousStorageIfAvailable { b -> Bool in
+      // All of it: a space that a combining mark follows is no separator of `Character`s.
+      guard KubectlBytes.isASCII(b) else { return false }
+      var i = 0
+      var words = 0
+      while words < 4 {
+        while i < b.count, b[i] == 0x20 { i += 1 }
+        guard i < b.count else { return true }
+        var j = i
+        while j < b.count, b[j] != 0x20 { j += 1 }
+        if mayBeClient(UnsafeBufferPointer(rebasing: b[i..<j])) { return false }
+        words += 1
+        i = j
+      }
+      return true
+    } ?? false
+  }
+
+  /// False only when the ASCII `word` is neither `isClient` nor `isCutClient`: the last piece of
+  /// its path (split on `/ \ $ #`), lower-cased, is no client and not one edit from `kubectl`,
+  /// and the word is no cut client in any case.
+  static func mayBeClient(_ word: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard word.count <= 256 else { return true }
+    var nameEnd = word.count
+    while nameEnd > 0, isPathSeparator(word[nameEnd - 1]) { nameEnd -= 1 }
+    var nameStart = nameEnd
+    while nameStart > 0, !isPathSeparator(word[nameStart - 1]) { nameStart -= 1 }
+    let name = UnsafeBufferPointer(rebasing: word[nameStart..<nameEnd])
+    if name.count >= 6 && name.count <= 8 {
+      // `isClient`'s test: lower-cased (on ASCII, `A`–`Z` only), one edit from `kubectl`.
+      let nearKubectl = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 8) { lowered in
+        for k in 0..<name.count { lowered[k] = KubectlBytes.isUpper(name[k]) ? name[k] | 0x20 : name[k] }
+        return kubectlBytes.withUnsafeBufferPointer {
+          oneEditAway(UnsafeBufferPointer(rebasing: lowered[0..<name.count]), $0)
+        }
+      }
+      if nearKubectl { return true }
+    }
+    func isLowered(_ a: UnsafeBufferPointer<UInt8>, _ b: [UInt8]) -> Bool {
+      a.count == b.count && zip(a, b).allSatisfy { ($0 | 0x20) == $1 || $0 == $1 }
+    }
+    for client in asciiAllClients where isLowered(name, client) { return true }
+    for cut in asciiCutClients where isLowered(word, cut) { return true }
+    return false
+  }
+
+  /// `clients` as bytes (lower case).
+  private static let asciiAllClients = clients.map { Array($0.utf8) }
+
   @inline(__always) private static func isPathSeparator(_ b: UInt8) -> Bool {
     b == 0x2F || b == 0x5C || b == 0x24 || b == 0x23
   }
@@ -110,6 +163,11 @@ enum KubectlCommand {
     // before any array is built.
     let first = t.drop { $0 == " " }.prefix { $0 != " " }
     guard mayLead(first) || isClient(first) || isCutClient(first) else { return false }
+    // A prompt's or wrapper's first word (`[signal`, `tier=backend`) leaves the client to one of the
+    // next three words: on ASCII, when none of the first four can be one, `client(in:)` finds none,
+    // which the `Character`-level split below took about 60,000 instructions a line to tell
+    // (docs/architecture.md "Speed of the describe path").
+    if quick, noClientAmongFirstWords(t.utf8) { return false }
     let words = t.split(separator: " ", maxSplits: 6, omittingEmptySubsequences: true)
     guard let c = client(in: words), c + 1 < words.count else { return false }
     let next = words[c + 1]

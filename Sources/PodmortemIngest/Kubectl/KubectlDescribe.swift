@@ -18,8 +18,11 @@ struct DescribeReader {
   /// The pod a `kubectl describe pod NAME` line above names, for the next block without `Name:`.
   var describedPod: (kind: String, namespace: String?, name: String, evidence: Evidence)?
 
-  init(context: ParseContext) {
+  /// `scratch: false` grows every block's arrays afresh (`DescribeScratch`): the reference the
+  /// tests compare with.
+  init(context: ParseContext, scratch: Bool = true) {
     self.context = context
+    self.memo.scratch = DescribeScratch(keeps: scratch)
   }
 
   var isActive: Bool { block != nil }
@@ -221,7 +224,10 @@ struct DescribeReader {
   private mutating func newBlock() -> DescribeBlock {
     var block = DescribeBlock(context: context)
     block.memo = memo
+    // What is left in its place keeps the memo's choice (`DescribeScratch.keeps`).
     memo = DescribeMemo()
+    memo.scratch = DescribeScratch(keeps: block.memo.scratch.keeps)
+    block.takeScratch()
     return block
   }
 

@@ -46,6 +46,14 @@ struct DescribeBlock {
     self.context = context
   }
 
+  /// Grows the block's evidence, conditions and their lines in the room earlier blocks left
+  /// (`DescribeScratch`), once `memo` is lent.
+  mutating func takeScratch() {
+    evidence = DescribeScratch.take(&memo.scratch.evidence)
+    conditions = DescribeScratch.take(&memo.scratch.conditions)
+    conditionLines = DescribeScratch.take(&memo.scratch.conditionLines)
+  }
+
   /// True while a container is read, asked of a field that holds nothing to retain: `container !=
   /// nil` copied the whole snapshot out of the block first, on every container line (measured with
   /// callgrind; docs/architecture.md "Speed of the describe path").
@@ -565,6 +573,7 @@ struct DescribeBlock {
   ) -> SourceAccount.Verdict {
     endContainer()
     var c = ContainerSnapshot(name: name, role: role)
+    c.evidence = DescribeScratch.take(&memo.scratch.container)
     c.evidence.append(context.evidence(line.line))
     container = c
     return .parsed
@@ -590,6 +599,7 @@ struct DescribeBlock {
       guard let kind = StateBuilder.Kind(rawValue: String(value)) else { return nil }
       // The case tells `State` (the key as a `String` is `State` exactly when it is `.state`).
       state = StateBuilder(kind: kind, isLast: line.describeKey != .state)
+      state?.evidence = DescribeScratch.take(&memo.scratch.state)
       state?.evidence.append(context.evidence(line.line))
       stateIndent = line.indent
       containerField = .state
@@ -681,13 +691,16 @@ struct DescribeBlock {
   private mutating func endState() {
     // Asked first (`hasState`): `take()` moved the whole optional state out and wrote a nil back on
     // every field line, where there was none to take nearly always (callgrind).
-    guard hasState, let s = state.take() else { return }
+    guard hasState, var s = state.take() else { return }
+    // Kept at its size; the room goes back to the scratch (`DescribeScratch`).
+    let cited = DescribeScratch.settled(s.evidence)
+    DescribeScratch.recycle(keeps: memo.scratch.keeps, &s.evidence, into: &memo.scratch.state)
     if s.isLast {
       container?.lastState = s.build()
-      container?.lastStateEvidence = s.evidence
+      container?.lastStateEvidence = cited
     } else {
       container?.state = s.build()
-      container?.stateEvidence = s.evidence
+      container?.stateEvidence = cited
     }
     if s.kind == .terminated, s.exitCode == nil, let reason = s.reason, !reason.isEmpty {
       container?.terminatedReasonOnly = reason
@@ -697,7 +710,12 @@ struct DescribeBlock {
   private mutating func endContainer() {
     endState()
     containerField = .none
-    if hasContainer, let c = container.take() { pod.containers.append(c) }
+    guard hasContainer, var c = container.take() else { return }
+    // Kept at its size; the room goes back to the scratch (`DescribeScratch`).
+    let cited = DescribeScratch.settled(c.evidence)
+    DescribeScratch.recycle(keeps: memo.scratch.keeps, &c.evidence, into: &memo.scratch.container)
+    c.evidence = cited
+    pod.containers.append(c)
   }
 
   // MARK: events and emission
@@ -714,6 +732,10 @@ struct DescribeBlock {
     events = nil
     endContainer()
     _ = emitObject(emit: emit)
+    // Nothing reads them once the block is finished: their room goes to the next block.
+    DescribeScratch.recycle(keeps: memo.scratch.keeps, &evidence, into: &memo.scratch.evidence)
+    DescribeScratch.recycle(keeps: memo.scratch.keeps, &conditions, into: &memo.scratch.conditions)
+    DescribeScratch.recycle(keeps: memo.scratch.keeps, &conditionLines, into: &memo.scratch.conditionLines)
   }
 
   private var kind: String? {
@@ -742,7 +764,8 @@ struct DescribeBlock {
       emit(.pod(consume p))
     case "Node":
       var n = NodeSnapshot(name: name)
-      n.conditions = conditions
+      // At their size (`DescribeScratch`): the block's arrays are grown in the scratch's room.
+      n.conditions = DescribeScratch.settled(conditions)
       n.taints = taints
       // The table `conditionEvidence[type] = line` made line by line: the same keys, values and
       // order of insertion (a later row of a type replaces the earlier).
@@ -751,14 +774,14 @@ struct DescribeBlock {
       n.conditionEvidence = conditionEvidence
       n.taintEvidence = taintEvidence
       n.unschedulable = unschedulable
-      n.evidence = evidence
+      n.evidence = DescribeScratch.settled(evidence)
       emit(.node(n))
     case let workload?:
       var w = WorkloadSnapshot(kind: workload, name: name, namespace: namespace)
       w.replicas = replicas
       w.podsStatus = podsStatus
-      w.conditions = conditions
-      w.evidence = evidence
+      w.conditions = DescribeScratch.settled(conditions)
+      w.evidence = DescribeScratch.settled(evidence)
       emit(.workload(w))
     case nil:
       break
@@ -774,11 +797,12 @@ struct DescribeBlock {
     swap(&p, &pod)
     p.name = name
     p.namespace = namespace
-    // Moved too: nothing reads a pod's conditions once it is emitted, and a copy shared with the
-    // block made `KubectlStrings.share`, which writes every condition's strings, copy the array.
-    swap(&p.conditions, &conditions)
+    // Copied at their size (`DescribeScratch`): the block's arrays are grown in the scratch's room,
+    // which goes to the next block. A copy of its own, not shared with the block: sharing made
+    // `KubectlStrings.share`, which writes every condition's strings, copy the array.
+    p.conditions = DescribeScratch.settled(conditions)
     p.capturedAt = context.captureTime
-    p.evidence = evidence
+    p.evidence = DescribeScratch.settled(evidence)
     if unnamed { p.pastedAt = startedAt }
     p.deletionTimestamp = deletion
     return p

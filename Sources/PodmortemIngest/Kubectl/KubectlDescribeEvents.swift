@@ -161,8 +161,24 @@ struct DescribeEventsTable {
     }
   }
 
+  /// The words a modern row is read from: its type, reason, an age cell of up to six words (a
+  /// 1.0–1.1 time), a source of up to two (`kubelet, node-1`) and the message's first word, whose
+  /// rest of the line is the message. Every index the row compares with the count of its words is
+  /// below this, so the first `rowWords` words answer as all of them do, except a `{kubelet
+  /// node-1}` source, which runs to its closing word: read again with all of them.
+  static let rowWords = 12
+
   private func modernRow(_ line: KubectlLine, _ context: ParseContext, _ ages: inout AgeMemo) -> Event? {
-    let t = line.tokens
+    // Split only as far as the cells need (`KubectlLine.leadingTokens`): a first-time row's message
+    // was split word by word and then taken whole.
+    let (t, complete) = line.leadingTokens(Self.rowWords)
+    return modernRow(line, t, complete: complete, context, &ages)
+  }
+
+  /// `modernRow` from the row's first words `t`; `complete`: they are all of its words.
+  private func modernRow(
+    _ line: KubectlLine, _ t: [Substring], complete: Bool, _ context: ParseContext, _ ages: inout AgeMemo
+  ) -> Event? {
     guard t.count >= 3, Cells.isEventType(t[0]),
       let age = line.isASCII
         ? Self.asciiAgeCell(t, at: 2, capture: context.captureTime, age: { ages.parse($0, style: .human) })
@@ -171,6 +187,10 @@ struct DescribeEventsTable {
     var i = 2 + age.consumed
     var source: (component: String, host: String?, consumed: Int)?
     if i < t.count {
+      // A `{…}` source runs to the word that closes it, which may lie past the words split.
+      if !complete, t[i].utf8.first == 0x7B {
+        return modernRow(line, line.tokens, complete: true, context, &ages)
+      }
       let offset = line.column(of: t[i])
       // Header offsets tell an empty From from a message that starts with a lower-case word.
       // Not on a row with tabs: its offsets are not the header's.

@@ -43,6 +43,10 @@ struct KubectlLine {
     let textID: Int
     let keyKind: DescribeKeyKind
     let describeKey: DescribeKey?
+    /// `KubectlLine.underline(body, isASCII:)`, read with the rest: an Events table and a condition
+    /// table ask it of every row, and each asking reached the body again (about 450 instructions
+    /// a row; docs/architecture.md "Speed of the describe path").
+    let isUnderline: Bool
 
     init(
       text: String, body: Substring, indent: Int, isASCII: Bool, field: (key: Substring, value: Substring)?,
@@ -55,11 +59,12 @@ struct KubectlLine {
       self.field = field
       self.knownTokens = knownTokens
       self.textID = textID
+      self.isUnderline = KubectlLine.underline(body, isASCII: isASCII)
       // Looked up from the key alone: `field.map` and `field.flatMap` each copied the whole optional
       // pair (both substrings retained) and released it, on every line read afresh (callgrind).
       if let key = field?.key {
-        self.keyKind = DescribeKeys.kind(key)
-        self.describeKey = DescribeKeys.key(key)
+        // One search of the table for both (`DescribeKeys.lookUp`).
+        (self.keyKind, self.describeKey) = DescribeKeys.lookUp(key)
       } else {
         self.keyKind = []
         self.describeKey = nil
@@ -77,6 +82,7 @@ struct KubectlLine {
       self.textID = textID
       self.keyKind = reading.keyKind
       self.describeKey = reading.describeKey
+      self.isUnderline = reading.isUnderline
     }
   }
 
@@ -220,6 +226,16 @@ struct KubectlLine {
   /// The words of the line, split on spaces and tabs; each keeps its position in `text`.
   var tokens: [Substring] { reading.knownTokens ?? readTokens }
 
+  /// The first `limit` of `tokens` and whether they are all of them: on an ASCII line whose words
+  /// are not read yet and hold no placeholder (`<`), only as many as asked are split
+  /// (`KubectlBytes.words(_:limit:)`); otherwise all of `tokens`. `DescribeRowBytesTests` holds a
+  /// row read from them to one read from `tokens`.
+  func leadingTokens(_ limit: Int) -> (words: [Substring], complete: Bool) {
+    if let known = reading.knownTokens { return (known, true) }
+    guard isASCII, !KubectlBytes.contains(body.utf8, 0x3C) else { return (readTokens, true) }
+    return KubectlBytes.words(body, limit: limit)
+  }
+
   /// `tokens`, read from the text.
   private var readTokens: [Substring] {
     let words = isASCII ? KubectlBytes.words(body) : body.split(whereSeparator: { $0 == " " || $0 == "\t" })
@@ -292,9 +308,14 @@ struct KubectlLine {
   /// The text from the start of `token` to the end of the line.
   func rest(from token: Substring) -> Substring { text[token.startIndex...] }
 
-  /// A line of only dashes and white space (a table underline, a `grep -A` separator).
-  var isUnderline: Bool {
-    guard !isBlank else { return false }
+  /// A line of only dashes and white space (a table underline, a `grep -A` separator), read once
+  /// with the line's text (`Reading.isUnderline`).
+  var isUnderline: Bool { reading.isUnderline }
+
+  /// True when `body` (a line's, `isASCII` its text's) is not empty and holds only dashes and
+  /// white space.
+  static func underline(_ body: Substring, isASCII: Bool) -> Bool {
+    guard !body.isEmpty else { return false }
     if isASCII { return body.utf8.allSatisfy { $0 == 0x2D || KubectlBytes.isBlank($0) } }
     return body.allSatisfy { $0 == "-" || $0 == " " || $0 == "\t" }
   }

@@ -188,8 +188,47 @@ struct DescribeMemo {
   var probes = ProbeLineCache()
   var ages = AgeMemo()
   var rows = EventRowMemo()
+  var scratch = DescribeScratch()
 
   init() {}
+}
+
+/// The arrays a describe block grows a line at a time (its evidence, its conditions and their
+/// lines, a container's and a state's evidence), handed empty with their room from one block to
+/// the next: grown afresh for every pod, each doubled its storage three to five times
+/// (docs/architecture.md "Speed of the describe path"). What a record keeps is copied out at its
+/// size (`settled`), so no record holds the scratch's room.
+struct DescribeScratch {
+  var evidence: [Evidence] = []
+  var conditions: [PodCondition] = []
+  var conditionLines: [Evidence] = []
+  var container: [Evidence] = []
+  var state: [Evidence] = []
+  /// False: nothing is kept, every block grows its arrays afresh (the reference the tests compare
+  /// with, `KubectlTextParser(context:memo:scratch:)`).
+  let keeps: Bool
+
+  init(keeps: Bool = true) { self.keeps = keeps }
+
+  /// `array`'s elements in storage of their own, no larger than they need: what a record keeps.
+  static func settled<T>(_ array: [T]) -> [T] { array.withUnsafeBufferPointer { Array($0) } }
+
+  /// `scratch`, moved out (empty, with the room an earlier block left).
+  static func take<T>(_ scratch: inout [T]) -> [T] {
+    var taken: [T] = []
+    swap(&taken, &scratch)
+    return taken
+  }
+
+  /// `array` emptied, its room kept and handed back as `scratch` when the scratch `keeps`.
+  static func recycle<T>(keeps: Bool, _ array: inout [T], into scratch: inout [T]) {
+    guard keeps else {
+      array = []
+      return
+    }
+    array.removeAll(keepingCapacity: true)
+    swap(&array, &scratch)
+  }
 }
 
 /// Strings that repeat from one record to the next, held once: a direct-mapped table of the

@@ -132,11 +132,12 @@ package struct KubectlTextParser: LineParser {
 
   package init(context: ParseContext) { self.init(context: context, memo: true) }
 
-  /// `memo: false` reads every line afresh (`KubectlLineMemo`): the reference its tests compare with.
-  init(context: ParseContext, memo: Bool) {
+  /// `memo: false` reads every line afresh (`KubectlLineMemo`): the reference its tests compare with;
+  /// `scratch: false` grows every describe block's arrays afresh (`DescribeScratch`), likewise.
+  init(context: ParseContext, memo: Bool, scratch: Bool = true) {
     self.context = context
     self.lines = KubectlLineMemo(slots: memo ? 4096 : 0)
-    self.describe = DescribeReader(context: context)
+    self.describe = DescribeReader(context: context, scratch: scratch)
     self.consoleDetails = ConsolePodDetails(context: context)
     self.nodeConditions = NodeConditionRows(context: context)
   }

@@ -1,0 +1,276 @@
+import Foundation
+import PodmortemInput
+import PodmortemModel
+import PodmortemTestSupport
+import PodmortemText
+import Testing
+
+@testable import PodmortemIngest
+
+/// What the describe path no longer asks, or asks once (docs/architecture.md "Speed of the
+/// describe path"), held to the code it replaced, kept here as the reference: an Events row read
+/// from its first words only, a command test that stops at the first four words, a line's
+/// underline test read with its text, and a block's arrays grown in the room of the block before.
+@Suite struct DescribeSpeedTests {
+  static let context = DescribeRowBytesTests.context
+
+  /// Hostile pieces: a Kelvin sign, a dotted capital I, a combining accent, NUL, CR, a tab, an
+  /// empty and a huge word.
+  static let hostile = [
+    "\u{212A}", "İ", "e\u{301}", "\u{301}", "\u{0}", "\r", "\t", "", String(repeating: "x", count: 5_000), "é", "│",
+    "<id here>", "<nil>", "{", "}", ",",
+  ]
+
+  // MARK: rows from their first words
+
+  /// Events rows of more words than `DescribeEventsTable.rowWords`: the sample rows and seeded rows
+  /// (`DescribeRowBytesTests.lines`) with long messages, `{kubelet node-1}` and `kubelet, node-1`
+  /// sources, dated and RFC1123Z ages, placeholders and hostile words, at every place a cell ends.
+  static let longRows: [String] = {
+    var rng = SplitMix64(seed: SplitMix64.seed("DescribeSpeedTests.longRows"))
+    let ages = [
+      "35s", "5m (x3 over 10m)", "2018-03-01 10:11:12.123 +0000 UTC", "2018-03-01 10:11:12.123 +0000 UTC m=+0.1",
+      "Sat, 21 Feb 2015 02:59:53 +0000", "<unknown>", "4m2s (x27 over 52m)", "2021-07-01T13:53:17Z", "<nil>",
+      "(x2 over 5m)", "5m (x2",
+    ]
+    let sources = [
+      "kubelet", "{kubelet node-1}", "{kubelet", "{kubelet  node-1 x y z w v u t s r q p}", "kubelet, node-1",
+      "kubelet,", "default-scheduler", "", "spec.containers{web}", "{kubelet node-1} {x}",
+    ]
+    let words = DescribeRowBytesTests.words + hostile + ["pod", "web-0", "in", "failed", "Back-off", "restarting"]
+    var rows: [String] = []
+    for _ in 0..<6_000 {
+      let type = ["Normal", "Warning", "Normal", "Warnin\u{301}"][rng.below(4)]
+      var row = "  " + type + "   " + ["BackOff", "Pulled", "Failed", ""][rng.below(4)]
+      row += "  " + ages[rng.below(ages.count)] + "  " + sources[rng.below(sources.count)] + "  "
+      let count = rng.below(24)
+      row += (0..<count).map { _ in words[rng.below(words.count)] }.joined(separator: [" ", "  ", "\t"][rng.below(3)])
+      rows.append(row)
+    }
+    return rows
+  }()
+
+  /// Every row, read from its first words (a fresh line: `KubectlLine.leadingTokens`), is the row
+  /// read from all of its words (the words read ahead, as a held line has them), and the row the
+  /// reference `modernRow` reads; rows longer than the words split are among them.
+  @Test func rowsFromTheirFirstWordsAreRowsFromAllOfThem() {
+    let tables = DescribeRowBytesTests.tables
+    var read = 0
+    var long = 0
+    for text in DescribeRowBytesTests.lines + Self.longRows {
+      let fresh = KubectlLine(Line(number: 1, text: text))
+      let all = fresh.withTokensRead()
+      let (first, complete) = fresh.leadingTokens(DescribeEventsTable.rowWords)
+      #expect(complete == (first.count == all.tokens.count), "\(text)")
+      #expect(first == Array(all.tokens.prefix(first.count)), "\(text)")
+      if !complete { long += 1 }
+      for table in tables {
+        let new = table.row(fresh, context: Self.context)
+        #expect(new == table.row(all, context: Self.context), "\(text)")
+        var ages = AgeMemo(enabled: false)
+        let reference =
+          DescribeRowBytesTests.referenceModernRow(table, all) ?? table.v17Row(all, Self.context, &ages)
+        #expect(new == reference, "\(text)")
+        if new != nil { read += 1 }
+      }
+    }
+    #expect(long > 1_000, "\(long)")
+    #expect(read > 8_000, "\(read)")
+  }
+
+  /// `KubectlBytes.words(_:limit:)` is the first words of `words`, for every limit up to past the
+  /// last word, on sample lines and hostile texts.
+  @Test func limitedWordsAreTheFirstWords() {
+    var checked = 0
+    let texts = KubectlBytesTests.sampleLines.prefix(3_000) + Self.hostile.map { "a \($0)  b\t\tc " + $0 }
+    for text in texts {
+      let body = Substring(text)
+      guard KubectlBytes.isASCII(body.utf8) else { continue }
+      let words = KubectlBytes.words(body)
+      for limit in 1...(words.count + 2) {
+        let (first, complete) = KubectlBytes.words(body, limit: limit)
+        #expect(first == Array(words.prefix(limit)), "\(text) \(limit)")
+        #expect(complete == (limit >= words.count), "\(text) \(limit)")
+        checked += 1
+      }
+    }
+    #expect(checked > 10_000)
+  }
+
+  // MARK: the command test
+
+  /// Lines that open with a prompt's or wrapper's word (`[signal`, `tier=backend`, `sudo`, `#`,
+  /// `(venv)`, `->`), followed by clients spelt every way, near misses, verbs and hostile words:
+  /// `isCommand` answers as the `Character`-level test (`quick: false`), with and without the
+  /// first-four-words shortcut taken.
+  @Test func commandsAfterALeadingWordAreWhatTheSplitSays() {
+    var rng = SplitMix64(seed: SplitMix64.seed("DescribeSpeedTests.commands"))
+    let leaders = [
+      "[signal", "[error]", "tier=backend", "KUBECONFIG=~/.kube/x", "sudo", "watch", "time", "#", "(venv)", "->",
+      "=>", "$", "host:~$", "[root@m", "~]#", "`", "|", "Running:", "C:\\>", "%", "[12:54:41]",
+    ]
+    let clients = [
+      "kubectl", "KUBECTL", "Kubectl", "kubect", "kubectll", "kuebctl", "kubecolor", "KubeColor", "oc", "OC", "oc.exe",
+      "k", "K", "ctl", "ectl", "bectl", "CTL", "/usr/bin/kubectl", "C:\\kubectl.exe", "microk8s.kubectl", "kubectl.sh",
+      "./cluster/kubectl.sh", "host:~$kubectl", "kubectl$", "x/", "/", "$#", "kubectI", "k\u{212A}", "kubec\u{301}tl",
+    ]
+    let others = [
+      "get", "describe", "logs", "-n", "--namespace", "pods", "SIGSEGV:", "segmentation", "violation", "code=0x1",
+      "configuration", "file", "contains", "errors", "web-0", "apps.kubernetes.io/pod-index=0",
+    ]
+    let pieces = clients + others + Self.hostile
+    var commands = 0
+    var shortcut = 0
+    var checked = 0
+    for _ in 0..<20_000 {
+      var words = [leaders[rng.below(leaders.count)]]
+      for _ in 0..<rng.below(8) {
+        guard rng.below(3) == 0 else {
+          words.append(pieces[rng.below(pieces.count)])
+          continue
+        }
+        // A client, often with a verb or a flag after it: a command when it stands among the first four.
+        words.append(clients[rng.below(clients.count)])
+        if rng.below(2) == 0 { words.append(["get", "describe", "-n", "logs", "--context"][rng.below(5)]) }
+      }
+      let gap = [" ", "  ", " ", "\t", " \u{301}"][rng.below(5)]
+      var text = words.joined(separator: gap)
+      if rng.below(8) == 0 { text = "**" + text + "**" }
+      if rng.below(8) == 0 { text = "  " + text }
+      let body = Substring(text)
+      let new = KubectlCommand.isCommand(body)
+      #expect(new == KubectlCommand.isCommand(body, quick: false), "\(text.debugDescription)")
+      if new { commands += 1 }
+      if KubectlCommand.noClientAmongFirstWords(body.utf8) { shortcut += 1 }
+      checked += 1
+    }
+    for text in KubectlBytesTests.lines {
+      let body = Substring(text)
+      #expect(
+        KubectlCommand.isCommand(body) == KubectlCommand.isCommand(body, quick: false), "\(text.debugDescription)")
+    }
+    #expect(commands > 1_000 && shortcut > 1_000 && checked - commands > 5_000, "\(commands) \(shortcut)")
+  }
+
+  /// `mayBeClient` says "maybe" of every word `client(in:)` may take for a client: every client
+  /// and cut client in any case and behind any path, and a word one edit from `kubectl`; and "no"
+  /// of a prompt's first word, a label and words of six to eight bytes that are none.
+  @Test func everyClientMayBeAClient() {
+    let words = [
+      "kubectl", "KUBECTL", "kubectl.sh", "kubectl.exe", "oc", "Oc", "oc.exe", "microk8s.kubectl", "kubecolor", "k",
+      "K", "ctl", "ectl", "bectl", "CTL", "/usr/local/bin/kubectl", "C:\\kubectl", "host:~$kubectl", "kubectl#",
+      "kubect", "kubectll", "kuebctl", "KUBECTI", "xkubectl",
+    ]
+    for word in words {
+      let bytes = Array(word.utf8)
+      #expect(bytes.withUnsafeBufferPointer { KubectlCommand.mayBeClient($0) }, "\(word)")
+    }
+    for word in ["get", "tier=backend", "[signal", "abcde", "abcdef", "abcdefghi", "pods", "", "/", "kbectll"] {
+      let bytes = Array(word.utf8)
+      #expect(!bytes.withUnsafeBufferPointer { KubectlCommand.mayBeClient($0) }, "\(word)")
+    }
+  }
+
+  // MARK: the underline test
+
+  /// The underline test as it was, asked of the line's body when asked: the reference.
+  static func referenceIsUnderline(_ line: KubectlLine) -> Bool {
+    guard !line.isBlank else { return false }
+    if line.isASCII { return line.body.utf8.allSatisfy { $0 == 0x2D || KubectlBytes.isBlank($0) } }
+    return line.body.allSatisfy { $0 == "-" || $0 == " " || $0 == "\t" }
+  }
+
+  /// A line's underline test, read with its text, is the reference's on sample lines and seeded
+  /// dashes mixed with hostile pieces, read fresh, `Character` by `Character` and held.
+  @Test func underlinesAreWhatTheWalkSays() {
+    var rng = SplitMix64(seed: SplitMix64.seed("DescribeSpeedTests.underlines"))
+    var memo = KubectlLineMemo(slots: 64)
+    let pieces = ["-", "--", "----", " ", "  ", "\t"] + Self.hostile
+    var texts = KubectlBytesTests.lines
+    for _ in 0..<5_000 {
+      texts.append((0..<(1 + rng.below(8))).map { _ in pieces[rng.below(pieces.count)] }.joined())
+    }
+    var underlines = 0
+    for (i, text) in texts.enumerated() {
+      let line = Line(number: i + 1, text: text)
+      for l in [KubectlLine(line), KubectlLine(line, bytes: false), memo.read(line).line, memo.read(line).line] {
+        #expect(l.isUnderline == Self.referenceIsUnderline(l), "\(text.debugDescription)")
+        if l.isUnderline { underlines += 1 }
+      }
+    }
+    #expect(underlines > 1_000)
+  }
+
+  // MARK: the blocks' scratch
+
+  /// Records and verdicts of `lines` read with the blocks' arrays grown in the scratch's room
+  /// and grown afresh (the reference), with and without the line memo; each pod's, node's and
+  /// workload's arrays hold no more room with the scratch than without.
+  static func readsAsWithoutScratch(_ lines: [String], name: String) -> Bool {
+    let context = ParseContext(
+      source: SourceInfo(name: "paste.txt"), captureTime: capture, diagnostics: { _ in })
+    var results: [[Record]] = [[], [], []]
+    var verdicts: [[SourceAccount.Verdict]] = [[], [], []]
+    for (k, (memo, scratch)) in [(true, true), (true, false), (false, true)].enumerated() {
+      var parser = KubectlTextParser(context: context, memo: memo, scratch: scratch)
+      let keep = { (record: Record) in results[k].append(record) }
+      for (i, text) in lines.enumerated() {
+        verdicts[k].append(parser.feed(Line(number: i + 1, text: text), emit: keep))
+      }
+      parser.finish(emit: keep)
+    }
+    var same = results[0] == results[1] && results[2] == results[1] && verdicts[0] == verdicts[1]
+    same = same && verdicts[2] == verdicts[1]
+    for (new, old) in zip(results[0], results[1]) {
+      switch (new, old) {
+      case (.pod(let n), .pod(let o)):
+        same = same && n.evidence.capacity <= o.evidence.capacity
+        same = same && n.conditions.capacity <= o.conditions.capacity
+        for (a, b) in zip(n.containers, o.containers) {
+          same = same && a.evidence.capacity <= b.evidence.capacity
+          same = same && a.stateEvidence.capacity <= b.stateEvidence.capacity
+        }
+      default: break
+      }
+    }
+    if !same { Issue.record("records differ with the scratch: \(name)") }
+    return same
+  }
+
+  @Test func samplesReadAsWithoutScratch() {
+    #expect(KubectlBytesTests.sampleFiles.count > 50)
+    var pods = 0
+    for file in KubectlBytesTests.sampleFiles {
+      _ = Self.readsAsWithoutScratch(file.lines, name: file.name)
+      pods += file.lines.filter { $0.hasPrefix("Name:") }.count
+    }
+    #expect(pods > 50)
+  }
+
+  /// The describe samples glued in seeded orders, lines changed, dropped and replaced by hostile
+  /// ones (so blocks end early, sections are cut, and a block's room is handed on mid-object).
+  @Test func hostileGluingsReadAsWithoutScratch() {
+    var rng = SplitMix64(seed: SplitMix64.seed("DescribeSpeedTests.gluings"))
+    let kubectl = KubectlBytesTests.sampleFiles.filter { file in
+      file.lines.contains { $0.hasPrefix("Name:") || $0.hasPrefix("Events:") }
+    }
+    #expect(kubectl.count > 10)
+    for round in 0..<6 {
+      var lines: [String] = []
+      for _ in 0..<30 {
+        var piece = kubectl[rng.below(kubectl.count)].lines
+        for _ in 0..<rng.below(4) where !piece.isEmpty {
+          let at = rng.below(piece.count)
+          switch rng.below(4) {
+          case 0: piece[at] += Self.hostile[rng.below(Self.hostile.count)]
+          case 1: piece.remove(at: at)
+          case 2: piece[at] = String(piece[at].prefix(rng.below(piece[at].count + 1)))
+          default: piece.insert(Self.hostile[rng.below(Self.hostile.count)], at: at)
+          }
+        }
+        lines += piece + (rng.below(2) == 0 ? [""] : ["", ""])
+      }
+      _ = Self.readsAsWithoutScratch(lines, name: "round \(round)")
+    }
+  }
+}
