@@ -218,10 +218,11 @@ package struct Correlator: Sendable {
       }
     }
     // Pods known only from their events (`get events` alone) or their logs still get a history.
-    // Made with room for every pod and every event's: grown from the captured pods alone, it hashed
-    // every name again at each doubling (docs/architecture.md "Speed of the EventList path").
-    var known = Set<PodName>(minimumCapacity: histories.count + events.count)
-    for h in histories { known.insert(PodName(namespace: h.key.namespace, name: h.key.name)) }
+    // Grown from the captured pods alone: made with room for every event's pod as well, it saved
+    // the rehashing at each doubling (7M instructions of the 8 MiB EventList) but raised the
+    // 128 MB list's peak RSS by 7 MB (docs/architecture.md "Memory of the EventList and describe
+    // paths").
+    var known = Set(histories.map { PodName(namespace: $0.key.namespace, name: $0.key.name) })
     for e in events where e.involvedKindIsPod == true {
       let name = PodName(namespace: e.involved.namespace ?? PodAssembly.defaultNamespace, name: e.involved.name)
       if known.insert(name).inserted { histories.append(Self.bare(name, uid: e.involved.uid)) }
@@ -263,8 +264,7 @@ package struct Correlator: Sendable {
       histories.append(Self.bare(name, uid: nil))
     }
     // Freed before the histories are put in order, when the old array and the new one are both
-    // held: made with room for every event's pod, it is the size of a few thousand histories
-    // (docs/architecture.md "Memory of the EventList and describe paths").
+    // held (docs/architecture.md "Memory of the EventList and describe paths").
     known.removeAll()
     // The order is decided on indices and the histories moved once: a history is hundreds of bytes,
     // and sorting them in place moved each one log2(n) times (10,000 describes, perf). The keys are
