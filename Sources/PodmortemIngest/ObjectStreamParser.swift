@@ -195,6 +195,16 @@ package struct ObjectStreamParser: LineParser {
     } else {
       scanner.feedLine(line.text) { Self.append($0, to: &outputs) }
     }
+    return verdict(of: outputs, emit: emit) { line.text.allSatisfy(\.isWhitespace) }
+  }
+
+  /// A line's verdict once the scanner has read it, from what it gave (`outputs`): the best of
+  /// the values' verdicts; else, within a value, parsed (ignored for an ignorable kind); else
+  /// unrecognised after a problem or on a line the scanner skips that is not blank (`isBlank`,
+  /// asked only then); else ignored. Shared by `feed(_:emit:)` and `feed(bytes:number:emit:)`.
+  private mutating func verdict(
+    of outputs: [JSONScanner.Output]?, emit: (Record) -> Void, isBlank: () -> Bool
+  ) -> SourceAccount.Verdict {
     var verdicts = BestVerdict()
     var sawProblem = false
     if let outputs {
@@ -209,7 +219,7 @@ package struct ObjectStreamParser: LineParser {
     }
     if let verdict = verdicts.best { return verdict }
     if scanner.isInValue { return isIgnorable(scanner.currentKind) ? .ignored : .parsed }
-    if sawProblem || (scanner.isSkipping && !line.text.allSatisfy(\.isWhitespace)) { return .unrecognised }
+    if sawProblem || (scanner.isSkipping && !isBlank()) { return .unrecognised }
     return .ignored
   }
 
@@ -230,25 +240,8 @@ package struct ObjectStreamParser: LineParser {
     picker.look(at: bytes, number: number)
     var outputs: [JSONScanner.Output]?
     scanner.feedLine(bytes: bytes) { Self.append($0, to: &outputs) }
-    var verdicts = BestVerdict()
-    var sawProblem = false
-    if let outputs {
-      for output in outputs {
-        switch output {
-        case .value(let value):
-          verdicts.add(handle(value, emit: emit))
-        case .problem(let problem):
-          sawProblem = report(problem)
-        }
-      }
-    }
-    if let verdict = verdicts.best { return verdict }
-    if scanner.isInValue { return isIgnorable(scanner.currentKind) ? .ignored : .parsed }
     // The line's `String`, as `LineReader` makes it, only for a line that may be unrecognised.
-    if sawProblem || (scanner.isSkipping && !String(decoding: bytes, as: UTF8.self).allSatisfy(\.isWhitespace)) {
-      return .unrecognised
-    }
-    return .ignored
+    return verdict(of: outputs, emit: emit) { String(decoding: bytes, as: UTF8.self).allSatisfy(\.isWhitespace) }
   }
 
   /// `KubeObjectConverter.isIgnorable(kind:)`, remembered for the last kind asked: every line of

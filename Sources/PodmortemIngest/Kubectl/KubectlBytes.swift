@@ -166,24 +166,7 @@ enum KubectlBytes {
         count += 1
         while i < n, !isBlank(bytes[i]) { i += 1 }
       }
-      var words: [Substring] = []
-      words.reserveCapacity(count)
-      var index = utf8.startIndex
-      var at = 0
-      i = 0
-      while i < n {
-        while i < n, isBlank(bytes[i]) { i += 1 }
-        guard i < n else { break }
-        var j = i + 1
-        while j < n, !isBlank(bytes[j]) { j += 1 }
-        let start = utf8.index(index, offsetBy: i - at)
-        let end = utf8.index(start, offsetBy: j - i)
-        words.append(Substring(utf8[start..<end]))
-        index = end
-        at = j
-        i = j
-      }
-      return words
+      return split(bytes, of: utf8, reserving: count, limit: Int.max).words
     }
     return found ?? indexedWords(body)
   }
@@ -195,28 +178,37 @@ enum KubectlBytes {
   static func words(_ body: Substring, limit: Int) -> (words: [Substring], complete: Bool) {
     let utf8 = body.utf8
     let found = utf8.withContiguousStorageIfAvailable { bytes -> ([Substring], Bool) in
-      let n = bytes.count
-      var words: [Substring] = []
-      words.reserveCapacity(limit)
-      var index = utf8.startIndex
-      var at = 0
-      var i = 0
-      while i < n {
-        while i < n, isBlank(bytes[i]) { i += 1 }
-        guard i < n else { break }
-        if words.count == limit { return (words, false) }
-        var j = i + 1
-        while j < n, !isBlank(bytes[j]) { j += 1 }
-        let start = utf8.index(index, offsetBy: i - at)
-        let end = utf8.index(start, offsetBy: j - i)
-        words.append(Substring(utf8[start..<end]))
-        index = end
-        at = j
-        i = j
-      }
-      return (words, true)
+      split(bytes, of: utf8, reserving: limit, limit: limit)
     }
     return found ?? (indexedWords(body), true)
+  }
+
+  /// The first `limit` words of `utf8`, whose contiguous bytes are `bytes`, split on spaces and
+  /// tabs, in an array with room for `reserving`; and whether they are all of them.
+  @inline(__always)
+  private static func split(
+    _ bytes: UnsafeBufferPointer<UInt8>, of utf8: Substring.UTF8View, reserving: Int, limit: Int
+  ) -> (words: [Substring], complete: Bool) {
+    let n = bytes.count
+    var words: [Substring] = []
+    words.reserveCapacity(reserving)
+    var index = utf8.startIndex
+    var at = 0
+    var i = 0
+    while i < n {
+      while i < n, isBlank(bytes[i]) { i += 1 }
+      guard i < n else { break }
+      if words.count == limit { return (words, false) }
+      var j = i + 1
+      while j < n, !isBlank(bytes[j]) { j += 1 }
+      let start = utf8.index(index, offsetBy: i - at)
+      let end = utf8.index(start, offsetBy: j - i)
+      words.append(Substring(utf8[start..<end]))
+      index = end
+      at = j
+      i = j
+    }
+    return (words, true)
   }
 
   /// `words` for bytes not stored contiguously, walking the view's indices.

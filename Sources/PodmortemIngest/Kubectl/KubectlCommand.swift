@@ -52,20 +52,8 @@ enum KubectlCommand {
       return false
     }
     // isClient: the last piece of a path (split on `/ \ $ #`), lower-cased.
-    var nameEnd = end
-    while nameEnd > 0, isPathSeparator(word[nameEnd - 1]) { nameEnd -= 1 }
-    var nameStart = nameEnd
-    while nameStart > 0, !isPathSeparator(word[nameStart - 1]) { nameStart -= 1 }
-    let name = UnsafeBufferPointer(rebasing: word[nameStart..<nameEnd])
-    if name.count >= 6 && name.count <= 8 {
-      let nearKubectl = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 8) { lowered in
-        for k in 0..<name.count { lowered[k] = KubectlBytes.isUpper(name[k]) ? name[k] | 0x20 : name[k] }
-        return kubectlBytes.withUnsafeBufferPointer {
-          oneEditAway(UnsafeBufferPointer(rebasing: lowered[0..<name.count]), $0)
-        }
-      }
-      if nearKubectl { return false }
-    }
+    let name = lastPathPiece(word)
+    if isNearKubectl(name) { return false }
     for client in asciiClients where name.count == client.count {
       if zip(name, client).allSatisfy({ ($0 | 0x20) == $1 || $0 == $1 }) { return false }
     }
@@ -94,26 +82,35 @@ enum KubectlCommand {
     } ?? false
   }
 
+  /// The last piece of the ASCII `word` as a path (split on `/ \ $ #`, trailing separators
+  /// dropped), where `isClient` looks for the client's name.
+  static func lastPathPiece(_ word: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+    var nameEnd = word.count
+    while nameEnd > 0, isPathSeparator(word[nameEnd - 1]) { nameEnd -= 1 }
+    var nameStart = nameEnd
+    while nameStart > 0, !isPathSeparator(word[nameStart - 1]) { nameStart -= 1 }
+    return UnsafeBufferPointer(rebasing: word[nameStart..<nameEnd])
+  }
+
+  /// `isClient`'s test of an ASCII `name` of 6 to 8 bytes: lower-cased (on ASCII, `A`–`Z` only),
+  /// one edit from `kubectl`. False for any other length.
+  static func isNearKubectl(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard name.count >= 6 && name.count <= 8 else { return false }
+    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 8) { lowered in
+      for k in 0..<name.count { lowered[k] = KubectlBytes.isUpper(name[k]) ? name[k] | 0x20 : name[k] }
+      return kubectlBytes.withUnsafeBufferPointer {
+        oneEditAway(UnsafeBufferPointer(rebasing: lowered[0..<name.count]), $0)
+      }
+    }
+  }
+
   /// False only when the ASCII `word` is neither `isClient` nor `isCutClient`: the last piece of
   /// its path (split on `/ \ $ #`), lower-cased, is no client and not one edit from `kubectl`,
   /// and the word is no cut client in any case.
   static func mayBeClient(_ word: UnsafeBufferPointer<UInt8>) -> Bool {
     guard word.count <= 256 else { return true }
-    var nameEnd = word.count
-    while nameEnd > 0, isPathSeparator(word[nameEnd - 1]) { nameEnd -= 1 }
-    var nameStart = nameEnd
-    while nameStart > 0, !isPathSeparator(word[nameStart - 1]) { nameStart -= 1 }
-    let name = UnsafeBufferPointer(rebasing: word[nameStart..<nameEnd])
-    if name.count >= 6 && name.count <= 8 {
-      // `isClient`'s test: lower-cased (on ASCII, `A`–`Z` only), one edit from `kubectl`.
-      let nearKubectl = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 8) { lowered in
-        for k in 0..<name.count { lowered[k] = KubectlBytes.isUpper(name[k]) ? name[k] | 0x20 : name[k] }
-        return kubectlBytes.withUnsafeBufferPointer {
-          oneEditAway(UnsafeBufferPointer(rebasing: lowered[0..<name.count]), $0)
-        }
-      }
-      if nearKubectl { return true }
-    }
+    let name = lastPathPiece(word)
+    if isNearKubectl(name) { return true }
     func isLowered(_ a: UnsafeBufferPointer<UInt8>, _ b: [UInt8]) -> Bool {
       a.count == b.count && zip(a, b).allSatisfy { ($0 | 0x20) == $1 || $0 == $1 }
     }
