@@ -279,8 +279,11 @@ package struct Correlator: Sendable {
     // Taken into a new array of exactly their count, not moved in place (`EventBook.permute`):
     // in place, the array kept the room its appends had grown to, which lasts as long as the
     // state (on the 128 MB EventList 21,000 unused places of 584 bytes, heaptrack's heap peak
-    // 163.6 → 176.1 MB; docs/architecture.md "Speed of the EventList path").
-    histories = Self.moved(&histories, order: order)
+    // 163.6 → 176.1 MB; docs/architecture.md "Speed of the EventList path"). Copied, not moved
+    // through an array of places: the places were a third array of histories held beside the old
+    // and the new one, +13 MB of peak RSS on the 128 MB EventList read from its .gz
+    // (docs/architecture.md "Memory of the EventList and describe paths").
+    histories = order.map { histories[$0] }
     // The pods' positions by name, built once for the events and the logs: attaching events
     // changes no key (docs/architecture.md "Speed of the EventList path").
     let byName = Self.positionsByName(histories)
@@ -333,34 +336,6 @@ package struct Correlator: Sendable {
     let key = PodKey(namespace: namespace, name: name, uid: uid)
     if list.capacity > list.count { return [(key, list.withUnsafeBufferPointer { Array($0) })] }
     return [(key, list)]
-  }
-
-  /// `order.map { histories[$0] }` (`order` a permutation of the indices) in an array of exactly
-  /// their count, each history moved, not copied: copying one retained every string and array it
-  /// holds, and freeing the old array released them all again, about 1,500 instructions a pod
-  /// (docs/architecture.md "Speed of the EventList path"). The histories are moved out of their
-  /// array from its end (`popLast`, which leaves nothing behind to destroy) into places of their
-  /// own, and from there taken in order; `histories` is left empty. `FinishMoveTests` holds it
-  /// to the map.
-  static func moved(_ histories: inout [PodHistory], order: [Int]) -> [PodHistory] {
-    let count = histories.count
-    guard order.count == count else { return order.map { histories[$0] } }
-    var places = [PodHistory?](repeating: nil, count: count)
-    var at = count
-    while let last = histories.popLast() {
-      at -= 1
-      places[at] = last
-    }
-    histories = []
-    return [PodHistory](unsafeUninitializedCapacity: count) { buffer, initialized in
-      initialized = 0
-      for i in order {
-        // A repeated position (never met: `order` is a permutation) would find its place taken.
-        guard let history = places[i].take() else { break }
-        (buffer.baseAddress.unsafelyUnwrapped + initialized).initialize(to: history)
-        initialized += 1
-      }
-    }
   }
 
   /// Each name's pods' positions, in index order, as `Dictionary(grouping:by:)` gives them, in a

@@ -294,38 +294,6 @@ private func encoded<T: Encodable>(_ value: T) throws -> Data {
   }
 }
 
-/// `Correlator.moved` takes the histories in a permutation's order by moves; `order.map {
-/// histories[$0] }`, which copied each, is the reference.
-@Suite struct FinishMoveTests {
-  @Test func movedIsTheMap() throws {
-    var rng = SplitMix64(seed: 6_060)
-    for _ in 0..<400 {
-      var histories: [PodHistory] = (0..<rng.below(40)).map { i in
-        var h = Correlator.bare(
-          Correlator.PodName(namespace: hostile(&rng, pieces: 2), name: hostile(&rng, pieces: 3)),
-          uid: rng.below(2) == 0 ? nil : "u-\(i)")
-        if rng.below(2) == 0 {
-          h.events = [
-            MergedEvent(
-              involved: ObjectRef(name: h.key.name), type: EventType("Warning"), reason: "BackOff",
-              message: hostile(&rng, pieces: 3), count: 1 + rng.below(5))
-          ]
-        }
-        if rng.below(3) == 0 { h.snapshots = [Fixture.pod(h.key.name, capture: Double(i))] }
-        return h
-      }
-      let order = Array(histories.indices).shuffled(using: &rng)
-      let reference = order.map { histories[$0] }
-      let moved = Correlator.moved(&histories, order: order)
-      #expect(histories.isEmpty)
-      #expect(moved == reference)
-      #expect(moved.count == reference.count)
-      #expect(try encoded(moved) == encoded(reference))
-      #expect(zip(moved, reference).allSatisfy { $0.events.map(\.storageIdentity) == $1.events.map(\.storageIdentity) })
-    }
-  }
-}
-
 /// `MergedEvent.isPod` answers ASCII kinds from their bytes; `lowercased() == "pod"` is the reference.
 @Suite struct KindIsPodTests {
   @Test func isPodIsLowercasedPod() {
