@@ -24,6 +24,11 @@ package struct PodLogs: RandomAccessCollection, Hashable, Sendable, Codable, Exp
   package var endIndex: Int { entries.endIndex }
   package subscript(i: Int) -> PackedLog { entries[i] }
 
+  /// The packed records, in order: read by index in place. A loop over the list itself goes
+  /// through its `Collection` conformance, which another module calls unspecialised, each record
+  /// copied out (docs/architecture.md "Diagnosis: read a pod once").
+  package var packed: [PackedLog] { entries }
+
   /// Every record, built.
   package var records: [LogRecord] { entries.map(\.record) }
 

@@ -25,6 +25,9 @@ package struct PodProbes: Sendable {
     package var kind: ProbeSpec.Kind?
     /// `capture("container")`, read once for the same reason.
     package var container: String?
+    /// `kind`'s bit (`PodProbes.bit`), 0 for none: what `lines` compares, as an integer, where
+    /// the kinds' `==` is called through their conformance from another module.
+    fileprivate var kindBit: UInt8 = 0
 
     /// `log.capture(key)`: the value of the first capture named `key`.
     package func capture(_ key: String) -> String? { captures.first { $0.key == key }?.value }
@@ -35,6 +38,10 @@ package struct PodProbes: Sendable {
   package private(set) var unhealthy: [(event: MergedEvent, message: ProbeFailureMessage)] = []
   /// `Killing` events of a probe kill (`event.probe-killing`), with the probe they capture.
   package private(set) var kills: [(event: MergedEvent, probe: String?)] = []
+  /// What `failures` and `kills` select by, for each entry of `unhealthy` and of `kills` at the
+  /// same place: its kind, and the event's `containerName`, read once here (`Asked`).
+  private var unhealthyAsked: [Asked] = []
+  private var killsAsked: [Asked] = []
   /// The pod's probe lines, in the pod's log order.
   package private(set) var lines: [Line] = []
   /// The probe kinds an entry above is about (`Self.bit`): an `Unhealthy` event's kind, a kill's
@@ -52,18 +59,25 @@ package struct PodProbes: Sendable {
       let reason = event.reason
       if PodHistory.same(reason, "Unhealthy") {
         if let message = ProbeFailureMessage(patternID: event.patternID, captures: event.captures) {
+          unhealthyAsked.append(Asked(kind: Self.bit(message.kind), container: event.containerName))
           unhealthy.append((event, message))
           kinds |= Self.bit(message.kind)
         }
       } else if PodHistory.same(reason, "Killing"), event.patternID == Self.killingPattern {
         let probe = event.capture("probe")
+        let kind = probe.flatMap(ProbeSpec.Kind.init(rawValue:))
+        killsAsked.append(Asked(kind: kind.map(Self.bit) ?? 0, container: event.containerName))
         kills.append((event, probe))
-        if let probe, let kind = ProbeSpec.Kind(rawValue: probe) { kinds |= Self.bit(kind) }
+        if let kind { kinds |= Self.bit(kind) }
       }
     }
-    for log in pod.logs {
-      guard let id = log.patternID else { continue }
+    // The kept records read in place, by index (`PodLogs.packed`): iterated as a `PodLogs`, each
+    // record was copied and handed out through the unspecialised `Collection` witnesses.
+    let logs = pod.logs.packed
+    for i in logs.indices {
+      guard let id = logs[i].patternID else { continue }
       guard let failed = ProbeFailures.isFailed(patternID: id) else { continue }
+      let log = logs[i]
       var line = Line(log: log, failed: failed, captures: log.captures)
       if let probe = line.capture("probe") {
         switch probe {
@@ -72,7 +86,10 @@ package struct PodProbes: Sendable {
         case ProbeFailures.probeType(.startup): line.kind = .startup
         default: break
         }
-        if let kind = line.kind { kinds |= Self.bit(kind) }
+        if let kind = line.kind {
+          line.kindBit = Self.bit(kind)
+          kinds |= line.kindBit
+        }
       }
       line.container = line.capture("container")
       lines.append(line)
@@ -95,26 +112,57 @@ package struct PodProbes: Sendable {
   /// answers).
   package func mayHaveFailed(_ kind: ProbeSpec.Kind) -> Bool { kinds & Self.bit(kind) != 0 }
 
+  /// What a probe question selects an event by, read once per event: its kind's bit (an `Unhealthy`
+  /// event's `message.kind`; the kind a kill's `probe` capture is the raw value of, nil for none),
+  /// and its `containerName`, the first thing `PodHistory.belongs` reads (about 950 instructions
+  /// a call through the involved object). The kinds' raw values differ from each other, so
+  /// `probe == kind.rawValue` is `ProbeSpec.Kind(rawValue: probe) == kind`.
+  private struct Asked: Sendable {
+    /// `bit(kind)`, 0 for none: compared as an integer, where the kinds' `==` is called through
+    /// their conformance from another module.
+    var kind: UInt8
+    var container: String?
+  }
+
+  /// `pod.belongs(event, to: name)`, given the event's `containerName` read before: `belongs`
+  /// answers `container == name` when there is one, and reads the rest itself when there is none.
+  private static func belongs(
+    _ event: MergedEvent, named container: String?, to name: String, in pod: PodHistory
+  ) -> Bool {
+    if let container { return container == name }
+    return pod.belongs(event, to: name)
+  }
+
   /// The event pattern of a probe kill (patterns/event-messages.json).
   static let killingPattern = "event.probe-killing"
 
   /// `pod.probeFailures(kind, container: name)`: every `Unhealthy` event of probe `kind` about
   /// container `name`, taken apart.
-  /// A loop by index: `compactMap` built a tuple for every entry it was handed.
+  /// A loop by index: `compactMap` built a tuple for every entry it was handed. Each entry is
+  /// selected by what `init` read of it (`Asked`): testing the tuples' kinds and handing their
+  /// events to `belongs` copied an entry (its event and its message's strings) several times per
+  /// question, and `belongs` read the event's container name again for every container asked
+  /// about (11.4M of the 4 MiB kubelet-log slice, callgrind; docs/architecture.md "Diagnosis: read
+  /// a pod once"). `PodProbesTests` holds it to `pod.probeFailures`.
   package func failures(
     _ kind: ProbeSpec.Kind, container name: String, in pod: PodHistory
   ) -> [(MergedEvent, ProbeFailureMessage)] {
     var found: [(MergedEvent, ProbeFailureMessage)] = []
-    for i in unhealthy.indices where unhealthy[i].message.kind == kind && pod.belongs(unhealthy[i].event, to: name) {
+    let bit = Self.bit(kind)
+    for i in unhealthyAsked.indices where unhealthyAsked[i].kind == bit {
+      guard Self.belongs(unhealthy[i].event, named: unhealthyAsked[i].container, to: name, in: pod) else { continue }
       found.append((unhealthy[i].event, unhealthy[i].message))
     }
     return found
   }
 
-  /// `pod.probeKills(kind, container: name)`: the kills by probe `kind` of container `name`.
+  /// `pod.probeKills(kind, container: name)`: the kills by probe `kind` of container `name`,
+  /// selected as `failures` selects.
   package func kills(_ kind: ProbeSpec.Kind, container name: String, in pod: PodHistory) -> [MergedEvent] {
     var found: [MergedEvent] = []
-    for i in kills.indices where kills[i].probe == kind.rawValue && pod.belongs(kills[i].event, to: name) {
+    let bit = Self.bit(kind)
+    for i in killsAsked.indices where killsAsked[i].kind == bit {
+      guard Self.belongs(kills[i].event, named: killsAsked[i].container, to: name, in: pod) else { continue }
       found.append(kills[i].event)
     }
     return found
@@ -135,7 +183,8 @@ package struct PodProbes: Sendable {
     var failed: [Line] = []
     var errored: [Line] = []
     let anyContainer = name == ContainerSnapshot.unknownName
-    for i in lines.indices where lines[i].kind == kind {
+    let bit = Self.bit(kind)
+    for i in lines.indices where lines[i].kindBit == bit {
       if !anyContainer, let container = lines[i].container, container != name { continue }
       if lines[i].failed { failed.append(lines[i]) } else { errored.append(lines[i]) }
     }

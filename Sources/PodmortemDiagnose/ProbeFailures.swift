@@ -77,10 +77,31 @@ package struct ProbeFailures: Sendable {
       latestOutput = ""
       (mode, statusCode) = (.unknown, nil)
     }
-    decisive =
-      events.evidence + kills.evidence + logs.map(\.log.evidence) + erroredLogs.map(\.log.evidence)
-      + self.container.terminationEvidence
+    decisive = Self.decisive(
+      events: events, kills: kills, logs: logs, erroredLogs: erroredLogs,
+      termination: self.container.terminationEvidence)
     evidence = decisive + self.container.allEvidence
+  }
+
+  /// `events.evidence + kills.evidence + logs.map(\.log.evidence) + erroredLogs.map(\.log.evidence)
+  /// + termination`: the same lines in the same order, appended into one list reserved for them
+  /// all, where each `+` and `map` made a list of its own and copied the ones before it again
+  /// (`PodProbesTests` keeps the joined lists as the reference).
+  static func decisive(
+    events: [MergedEvent], kills: [MergedEvent], logs: [PodProbes.Line], erroredLogs: [PodProbes.Line],
+    termination: [Evidence]
+  ) -> [Evidence] {
+    var count = logs.count &+ erroredLogs.count &+ termination.count
+    for i in events.indices { count &+= events[i].evidence.count }
+    for i in kills.indices { count &+= kills[i].evidence.count }
+    var out: [Evidence] = []
+    out.reserveCapacity(count)
+    for i in events.indices { out.append(contentsOf: events[i].evidence) }
+    for i in kills.indices { out.append(contentsOf: kills[i].evidence) }
+    for i in logs.indices { out.append(logs[i].log.evidence) }
+    for i in erroredLogs.indices { out.append(erroredLogs[i].log.evidence) }
+    out.append(contentsOf: termination)
+    return out
   }
 
   /// The summed counts of the outright and of the errored failed events, and the position of the
@@ -138,8 +159,19 @@ package struct ProbeFailures: Sendable {
   /// other: the two sets' answers without hashing the pattern twice for every log record of a pod
   /// (`PodProbes.init`: 16,441 hashes, 6.5M of the 4 MiB kubelet-log slice's 35.2M, callgrind).
   /// `PodProbesTests` holds it to the sets.
+  ///
+  /// An id of any other length in UTF-8 is none of them: the four are ASCII of 20, 21, 27 and 28
+  /// bytes, and a string `==` one of them (canonical equivalence) decomposes to its ASCII
+  /// characters; the only other characters that decompose to ASCII are the Kelvin sign (`K`),
+  /// U+037E (`;`) and U+1FEF (`` ` ``), none of which the ids hold, so such a string is those
+  /// very bytes (unicode.org/reports/tr15). Most of a pod's records are of other patterns, and
+  /// each was compared with up to four ids, a full string comparison each.
   static func isFailed(patternID id: String) -> Bool? {
-    switch id {
+    switch id.utf8.count {
+    case 20, 21, 27, 28: break
+    default: return nil
+    }
+    return switch id {
     case "kubelet.probe-failed", "kubelet.probe-failed-legacy": true
     case "kubelet.probe-errored", "kubelet.probe-errored-legacy": false
     default: nil

@@ -122,6 +122,8 @@ struct PodLogsTests {
       #expect((x == y) == (a == b))
       if x == y { #expect(x.hashValue == y.hashValue) }
       #expect(x.count == a.count && x.records == a)
+      // `packed` is the list read in place: the records the list hands out, in its order.
+      #expect(x.packed == Array(x) && x.packed.map(\.record) == a)
       #expect(
         x.map(\.record) == a && x.map { Self.bytes($0.record.evidence.text) } == a.map { Self.bytes($0.evidence.text) })
       var sorted = x

@@ -65,7 +65,10 @@ import Testing
     var events: [MergedEvent] = []
     for i in 0..<rng.below(7) {
       let path: String? = pick(
-        [nil, "spec.containers{web}", "spec.initContainers{init-db}", "spec.containers{wéb}", "spec.containers"], &rng)
+        [
+          nil, "spec.containers{web}", "spec.initContainers{init-db}", "spec.containers{wéb}", "spec.containers",
+          "spec.containers{we\u{301}b}", "spec.containers{\u{212A}}", "spec.containers{}", "spec.containers{\u{130}}",
+        ], &rng)
       var event = MergedEvent(
         involved: ObjectRef(kind: "Pod", namespace: "prod", name: "app-0", fieldPath: path),
         type: .warning, reason: pick(reasons, &rng), message: "m\(i)", count: 1 + rng.below(4),
@@ -108,7 +111,7 @@ import Testing
 
   @Test func answersAsThePodsFilters() {
     var rng = SplitMix64(seed: 16)
-    var selected = (events: 0, kills: 0, lines: 0, skipped: 0, decided: 0)
+    var selected = (events: 0, kills: 0, lines: 0, skipped: 0, decided: 0, evidence: 0)
     for _ in 0..<4_000 {
       let pod = Self.pod(&rng)
       let probes = PodProbes(pod)
@@ -135,6 +138,15 @@ import Testing
           } else if !new.isEmpty || !kills.isEmpty || !both.failed.isEmpty || !both.errored.isEmpty {
             selected.decided += 1
           }
+          // The decisive lines appended into one list are the joined lists they replace.
+          let termination = name.isEmpty ? [] : [Evidence(ref: SourceRef(source: "d.txt", line: 9), text: name)]
+          let joined =
+            new.map(\.0).evidence + kills.evidence + both.failed.map(\.log.evidence)
+            + both.errored.map(\.log.evidence) + termination
+          let decisive = ProbeFailures.decisive(
+            events: new.map(\.0), kills: kills, logs: both.failed, erroredLogs: both.errored, termination: termination)
+          #expect(decisive == joined && decisive.map { Array($0.text.utf8) } == joined.map { Array($0.text.utf8) })
+          selected.evidence += decisive.count
           for failed in [true, false] {
             let patterns = failed ? ProbeFailures.failedPatterns : ProbeFailures.erroredPatterns
             let before = Self.filtered(pod, patterns: patterns, probeType: probeType, container: name)
@@ -155,7 +167,7 @@ import Testing
       }
     }
     // The draws reach every kind of answer, not only empty ones.
-    #expect(selected.events > 500 && selected.kills > 100 && selected.lines > 500)
+    #expect(selected.events > 500 && selected.kills > 100 && selected.lines > 500 && selected.evidence > 2_000)
     // Pods with probe entries of other kinds only are skipped, and pods with some are asked.
     #expect(selected.skipped > 500 && selected.decided > 500)
   }
@@ -220,7 +232,16 @@ import Testing
     ids += [
       "", "kubelet.probe", "kubelet.probe-failed\u{0}", "kubelet.probe-faile\u{301}d", "K\u{212A}", "\u{130}",
       "event.probe-killing", "kubelet.probe-warning", "\t\r\n",
+      // The four lengths in bytes (20, 21, 27, 28), other bytes: a Kelvin sign, a dotted İ, a
+      // combining accent, NUL, CR, a tab.
+      "kubelet.probe-faile\u{0}", "kubelet.probe-errore\r", "kubelet.probe-failed-legac\t",
+      "kubelet.probe-errored-legac\u{0}", "\u{212A}ubelet.probe-fail", "kubelet.probe-fa\u{130}ed",
+      "kubelet.probe-faile\u{301}", "kubelet.probe-errore\u{301}", String(repeating: "k", count: 20),
+      "kubelet.probe-failed-legacy\u{0}",
     ]
+    // Every length the fast check lets through is one of the four.
+    #expect(
+      ids.allSatisfy { ProbeFailures.isFailed(patternID: $0) == nil || [20, 21, 27, 28].contains($0.utf8.count) })
     var answers = (failed: 0, errored: 0)
     for id in ids {
       let expected: Bool? =

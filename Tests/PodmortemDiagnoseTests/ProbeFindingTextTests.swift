@@ -278,4 +278,29 @@ import Testing
     }
     #expect(withModel > 1_000)
   }
+
+  /// `ProbeFailureMessage.statusCode` answers as the parse it stands for,
+  /// `Plausible.int32(Substring(text))`: on digits of every length from none to twelve (leading
+  /// zeros, `Int32`'s bounds and past them), signs, spaces, non-ASCII digits, a Kelvin sign, a
+  /// dotted İ, a combining accent, NUL, CR, a tab, and seeded random texts.
+  @Test func statusCodeIsTheParse() {
+    var texts = [
+      "", "0", "00", "503", "007", "200", "+503", "-1", "-0", "+", "-", "999999999", "0999999999", "1234567890",
+      "2147483647", "2147483648", "-2147483648", "-2147483649", "5\u{0}3", "503\u{0}", "\u{0663}\u{0660}\u{0663}",
+      "\u{FF15}\u{FF10}\u{FF13}", " 503", "503 ", "503\r", "\t503", "50\u{301}3", "\u{212A}", "\u{130}", "5e2",
+      "0x1F", String(repeating: "9", count: 100_000),
+    ]
+    var rng = SplitMix64(seed: 503)
+    let alphabet = Array("0123456789+- \u{0}\r\t\u{212A}\u{130}\u{301}a")
+    for _ in 0..<5_000 {
+      texts.append(String((0..<rng.below(13)).map { _ in alphabet[rng.below(alphabet.count)] }))
+    }
+    var parsed = 0
+    for text in texts {
+      let expected = Plausible.int32(Substring(text))
+      #expect(ProbeFailureMessage.statusCode(text) == expected, "\(text.debugDescription)")
+      if expected != nil { parsed += 1 }
+    }
+    #expect(parsed > 200)
+  }
 }
