@@ -251,7 +251,7 @@ package struct ObjectStreamParser: LineParser {
     // The line's `String`, as `LineReader` makes it, only for a line that may be unrecognised.
     // A line that ends no value (nearly every line) takes the verdict's tail without the empty
     // optional: consumed by the `switch`, it is not released, where passing it on released it
-    // once a line (issue 16, callgrind: 6.1M of the 8 MiB EventList's reading).
+    // once a line (issue 16, callgrind; docs/architecture.md "Speed of the EventList path").
     switch consume outputs {
     case .none:
       return quietVerdict(sawProblem: false) { String(decoding: bytes, as: UTF8.self).allSatisfy(\.isWhitespace) }
