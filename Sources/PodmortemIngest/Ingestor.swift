@@ -382,6 +382,28 @@ package struct Ingestor: Sendable {
       // copy of the parser; a source that is not followed is never caught up.
       let watched = watch?.line
       let followed = reader.isFollowed
+      if !followed {
+        // A source that is not followed is never caught up: the reader goes on from a line the
+        // parser takes to the next without returning here (`LineReader.nextUntaken`), and the
+        // watch is asked at the watched line where it is read (`OfferedLinesTests`).
+        while let line = reader.nextUntaken(offering: { bytes, number in
+          guard let v = parser.feed(bytes: bytes, number: number, emit: emit) else { return false }
+          if case .unrecognised = v {
+            let line = Line(number: number, text: String(decoding: bytes, as: UTF8.self), truncated: false)
+            account.count(unrecognised(line), line: number)
+          } else {
+            account.count(v, line: number)
+          }
+          if let watch, number == watched { watch.check(parser, after: number) }
+          return true
+        }) {
+          account.count(verdict(line), line: line.number)
+          if let watch, line.number == watched { watch.check(parser, after: line.number) }
+        }
+        if let watch { watch.finish(&parser, emit: emit) } else { parser.finish(emit: emit) }
+        fallback?.finish(emit: emit)
+        return
+      }
       while let got = reader.next(offering: { bytes, number in
         guard let v = parser.feed(bytes: bytes, number: number, emit: emit) else { return false }
         if case .unrecognised = v {

@@ -218,6 +218,14 @@ package struct ObjectStreamParser: LineParser {
       }
     }
     if let verdict = verdicts.best { return verdict }
+    return quietVerdict(sawProblem: sawProblem, isBlank: isBlank)
+  }
+
+  /// The verdict of a line on which no value got one (`verdict(of:emit:isBlank:)`): within a
+  /// value, parsed (ignored for an ignorable kind); else unrecognised after a problem or on a line
+  /// the scanner skips that is not blank; else ignored.
+  @inline(__always)
+  private mutating func quietVerdict(sawProblem: Bool, isBlank: () -> Bool) -> SourceAccount.Verdict {
     if scanner.isInValue { return isIgnorable(scanner.currentKind) ? .ignored : .parsed }
     if sawProblem || (scanner.isSkipping && !isBlank()) { return .unrecognised }
     return .ignored
@@ -235,13 +243,50 @@ package struct ObjectStreamParser: LineParser {
   package mutating func feed(
     bytes: UnsafeBufferPointer<UInt8>, number: Int, emit: (Record) -> Void
   ) -> SourceAccount.Verdict? {
-    guard scanner.isInValue, !scanner.isBetweenValues, ASCIISearch.isASCII(bytes) else { return nil }
+    guard scanner.isInValue, !scanner.isBetweenValues, Self.isASCIILine(bytes) else { return nil }
     if excerptTail != nil { noteExcerptTail() }
     picker.look(at: bytes, number: number)
     var outputs: [JSONScanner.Output]?
     scanner.feedLine(bytes: bytes) { Self.append($0, to: &outputs) }
     // The line's `String`, as `LineReader` makes it, only for a line that may be unrecognised.
-    return verdict(of: outputs, emit: emit) { String(decoding: bytes, as: UTF8.self).allSatisfy(\.isWhitespace) }
+    // A line that ends no value (nearly every line) takes the verdict's tail without the empty
+    // optional: consumed by the `switch`, it is not released, where passing it on released it
+    // once a line (issue 16, callgrind; docs/architecture.md "Speed of the EventList path").
+    switch consume outputs {
+    case .none:
+      return quietVerdict(sawProblem: false) { String(decoding: bytes, as: UTF8.self).allSatisfy(\.isWhitespace) }
+    case .some(let produced):
+      return verdict(of: produced, emit: emit) { String(decoding: bytes, as: UTF8.self).allSatisfy(\.isWhitespace) }
+    }
+  }
+
+  /// `ASCIISearch.isASCII(bytes)`, inlined into the line's path: every word of the line read, the
+  /// last one overlapping the one before (a line of fewer than eight bytes is read as two
+  /// overlapping halves, or byte by byte under four), the high bits gathered and tested once. A
+  /// line of a pretty-printed list is about 38 bytes: the call, its word loop and its byte loop
+  /// over the last bytes were about 74 instructions a line (issue 16, callgrind).
+  /// `OfferedLinesTests` holds it to `ASCIISearch.isASCII` and to a byte loop.
+  @inline(__always)
+  static func isASCIILine(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    let n = bytes.count
+    guard let base = bytes.baseAddress, n > 0 else { return true }
+    let raw = UnsafeRawPointer(base)
+    var high: UInt64 = 0
+    if n >= 8 {
+      var i = 0
+      while i + 8 <= n {
+        high |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+        i += 8
+      }
+      high |= raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+    } else if n >= 4 {
+      high =
+        UInt64(raw.loadUnaligned(fromByteOffset: 0, as: UInt32.self))
+        | UInt64(raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self))
+    } else {
+      for i in 0..<n { high |= UInt64(base[i]) }
+    }
+    return high & 0x8080_8080_8080_8080 == 0
   }
 
   /// `KubeObjectConverter.isIgnorable(kind:)`, remembered for the last kind asked: every line of

@@ -234,6 +234,67 @@ import Testing
     return "item \(i) at byte \(at): \(one) | \(other)"
   }
 
+  /// `ObjectStreamParser.isASCIILine` (every word read, the last overlapping, the high bits tested
+  /// once) against `ASCIISearch.isASCII` (the call it replaced) and a byte loop: every window of
+  /// seeded buffers of hostile pieces at every start and length up to 80 bytes, long lines with
+  /// one high byte at every place near their ends, and every line of the samples.
+  @Test func theLinesASCIITestIsTheSearchs() {
+    func byLoop(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool { bytes.allSatisfy { $0 < 0x80 } }
+    var rng = SplitMix64(seed: 0x0A5C_11E5)
+    var nonASCII = 0
+    var checked = 0
+    var differing = 0
+    for _ in 0..<300 {
+      var buffer: [UInt8] = []
+      while buffer.count < 96 {
+        if rng.below(3) == 0 {
+          buffer += Self.hostile[rng.below(Self.hostile.count)]
+        } else {
+          buffer.append(UInt8(truncatingIfNeeded: 0x20 + rng.below(0x5F)))
+        }
+      }
+      if rng.below(4) == 0 { buffer[rng.below(buffer.count)] = UInt8(truncatingIfNeeded: 0x80 + rng.below(0x80)) }
+      buffer.withUnsafeBufferPointer { all in
+        for start in 0..<16 {
+          for length in 0...min(80, all.count - start) {
+            let window = UnsafeBufferPointer(rebasing: all[start..<(start + length)])
+            let expected = byLoop(window)
+            if ObjectStreamParser.isASCIILine(window) != expected || ASCIISearch.isASCII(window) != expected {
+              differing += 1
+            }
+            if !expected { nonASCII += 1 }
+            checked += 1
+          }
+        }
+      }
+    }
+    // One high byte at each of the last and first places of long lines.
+    for length in [8, 9, 15, 16, 17, 38, 63, 64, 65, 70_000] {
+      for place in Set((0..<min(length, 10)).map { $0 } + (max(0, length - 10)..<length).map { $0 }) {
+        for high: UInt8 in [0x80, 0xC3, 0xFF] {
+          var line = [UInt8](repeating: 0x20, count: length)
+          line[place] = high
+          line.withUnsafeBufferPointer { #expect(!ObjectStreamParser.isASCIILine($0)) }
+          line[place] = 0x7F
+          line.withUnsafeBufferPointer { #expect(ObjectStreamParser.isASCIILine($0)) }
+        }
+      }
+    }
+    for file in Self.sampleFiles {
+      for line in file.split(separator: 0x0A, omittingEmptySubsequences: false) {
+        Array(line).withUnsafeBufferPointer {
+          if ObjectStreamParser.isASCIILine($0) != byLoop($0) { differing += 1 }
+          checked += 1
+        }
+      }
+    }
+    #expect(differing == 0)
+    #expect(checked > 100_000)
+    #expect(nonASCII > 10_000)
+    // The empty buffer without a base address.
+    #expect(ObjectStreamParser.isASCIILine(UnsafeBufferPointer(start: nil, count: 0)))
+  }
+
   @Test func everySampleFileReadsAsItsLines() {
     var taken = 0
     for (i, file) in Self.sampleFiles.enumerated() {

@@ -99,6 +99,52 @@ import Testing
     #expect(taken > 800)
   }
 
+  /// `byOffer` through `nextUntaken`: the lines taken on the way gathered as `take` sees them,
+  /// each line returned after them.
+  static func byUntaken(_ bytes: [UInt8], window: Int, chunk: Int, limit: Int, rng: inout SplitMix64) -> Read {
+    var out = Read()
+    var truncations: [[Int]] = []
+    var reader = LineReader(MemoryByteSource(bytes, window: window), maxLineBytes: limit, chunkSize: chunk) {
+      truncations.append([$0, $1])
+    }
+    while let line = reader.nextUntaken(offering: { bytes, number in
+      guard rng.below(3) != 0 else { return false }
+      out.lines.append(Line(number: number, text: String(decoding: bytes, as: UTF8.self), truncated: false))
+      out.taken.append(number)
+      return true
+    }) {
+      out.lines.append(line)
+    }
+    out.truncations = truncations
+    out.bytesRead = reader.bytesRead
+    return out
+  }
+
+  /// `nextUntaken` (the offer made again after each line taken, without returning) against
+  /// `next()` and against `next(offering:)` given the same answers: the same lines, numbers,
+  /// truncations and bytes read, and the same lines taken.
+  @Test func untakenLinesAreNextsLinesAndTheOffersAreTheSame() {
+    var rng = SplitMix64(state: 0x5EED_0716)
+    var taken = 0
+    for round in 0..<600 {
+      let bytes = Self.stream(&rng)
+      let window = [1, 3, 64, 4_096, Int.max][rng.below(5)]
+      let chunk = [1, 2, 16, 100, 4_096, 65_536][rng.below(6)]
+      let limit = [1, 5, 40, 1_000, 1 << 20][rng.below(5)]
+      let seed = rng.next()
+      var answers = SplitMix64(state: seed)
+      let untaken = Self.byUntaken(bytes, window: window, chunk: chunk, limit: limit, rng: &answers)
+      answers = SplitMix64(state: seed)
+      let offered = Self.byOffer(bytes, window: window, chunk: chunk, limit: limit, rng: &answers)
+      var reference = Self.byNext(bytes, window: window, chunk: chunk, limit: limit)
+      reference.taken = untaken.taken
+      #expect(untaken == reference, "round \(round): window \(window), chunk \(chunk), limit \(limit)")
+      #expect(untaken == offered, "round \(round): window \(window), chunk \(chunk), limit \(limit)")
+      taken += untaken.taken.count
+    }
+    #expect(taken > 800)
+  }
+
   @Test func anOfferTakenByEveryLineGivesEveryLineButTheLast() {
     let text = "alpha\r\nbeta\r\r\n\n\u{212A}\nlast"
     var reader = LineReader(MemoryByteSource(Array(text.utf8), window: 4), chunkSize: 8)
