@@ -27,6 +27,13 @@ package struct Correlator: Sendable {
       if a.namespace != b.namespace { return a.namespace < b.namespace }
       return a.name < b.name
     }
+
+    /// The name alone: equal pod names have equal names, which hash equal as `String` hashes as
+    /// it compares, so the sets and tables of pod names keep and find what the synthesized hash of
+    /// both fields did; no output depends on a hash value (the seed changes from run to run). The
+    /// finish's set of known names hashed each event's namespace as well, nearly always the same
+    /// few (docs/architecture.md "Speed of the EventList path"; `PodNameHashTests`).
+    func hash(into hasher: inout Hasher) { hasher.combine(name) }
   }
 
   var book = EventBook()
@@ -207,14 +214,16 @@ package struct Correlator: Sendable {
         pods[seen.first, default: []].insert(snapshot)
       }
     }
-    var histories: [PodHistory] = []
+    // The histories as they are found, captured pods built and the others as their keys, put in
+    // key order and built there once (`HistoryList`).
+    var list = HistoryList()
     // Each name's snapshots are taken out as its pods are built: held in `pods` to the end, they
     // were a copy of every snapshot array beside the histories' (docs/architecture.md "Memory of
     // the EventList and describe paths").
     for name in pods.keys.sorted() {
       guard let snapshots = pods.removeValue(forKey: name) else { continue }
       for (key, sorted) in Self.pods(namespace: name.namespace, name: name.name, snapshots) {
-        histories.append(PodHistory(key: key, snapshots: sorted, latest: PodAssembly.latest(sorted, key: key)))
+        list.append(PodHistory(key: key, snapshots: sorted, latest: PodAssembly.latest(sorted, key: key)))
       }
     }
     // Pods known only from their events (`get events` alone) or their logs still get a history.
@@ -222,25 +231,25 @@ package struct Correlator: Sendable {
     // the rehashing at each doubling (7M instructions of the 8 MiB EventList) but raised the
     // 128 MB list's peak RSS by 7 MB (docs/architecture.md "Memory of the EventList and describe
     // paths").
-    var known = Set(histories.map { PodName(namespace: $0.key.namespace, name: $0.key.name) })
+    var known = Set(list.keys.map { PodName(namespace: $0.namespace, name: $0.name) })
     for e in events where e.involvedKindIsPod == true {
       let name = PodName(namespace: e.involved.namespace ?? PodAssembly.defaultNamespace, name: e.involved.name)
-      if known.insert(name).inserted { histories.append(Self.bare(name, uid: e.involved.uid)) }
+      if known.insert(name).inserted { list.appendBare(name, uid: e.involved.uid) }
     }
     for (block, snapshots) in pastedPods.sorted(by: { $0.key < $1.key }) {
       let key = PodKey(pastedAt: block)
       let sorted = snapshots.sorted(by: PodAssembly.captureOrder)
-      histories.append(PodHistory(key: key, snapshots: sorted, latest: PodAssembly.latest(sorted, key: key)))
+      list.append(PodHistory(key: key, snapshots: sorted, latest: PodAssembly.latest(sorted, key: key)))
     }
     let pastedPodBlocks = Set(pastedPods.keys)
     for block in pastedBlocks.sorted() where !pastedPodBlocks.contains(block) || pastedNames[block] != nil {
       if let name = pastedNames[block] {
-        if known.insert(name).inserted { histories.append(Self.bare(name, uid: nil)) }
+        if known.insert(name).inserted { list.appendBare(name, uid: nil) }
       } else {
-        histories.append(PodHistory(key: PodKey(pastedAt: block), snapshots: [], latest: PodSnapshot(name: "")))
+        list.append(PodHistory(key: PodKey(pastedAt: block), snapshots: [], latest: PodSnapshot(name: "")))
       }
     }
-    for name in podLogs.keys.sorted() where known.insert(name).inserted { histories.append(Self.bare(name, uid: nil)) }
+    for name in podLogs.keys.sorted() where known.insert(name).inserted { list.appendBare(name, uid: nil) }
     // A pasted block's lines that name no pod: the pod the block's lines name when they name one,
     // the block's own unnamed pod when the source names none, the node's logs when it names several.
     var nodeLogs = self.nodeLogs
@@ -249,10 +258,10 @@ package struct Correlator: Sendable {
       let seen = sourcePods[block.source]
       if let name = pastedNames[block] ?? (seen?.many == false ? seen?.first : nil) {
         pastedLogTargets[block] = name
-        if known.insert(name).inserted { histories.append(Self.bare(name, uid: nil)) }
+        if known.insert(name).inserted { list.appendBare(name, uid: nil) }
       } else if seen == nil {
-        if !histories.contains(where: { $0.key.pastedAt == block }) {
-          histories.append(PodHistory(key: PodKey(pastedAt: block), snapshots: [], latest: PodSnapshot(name: "")))
+        if !list.keys.contains(where: { $0.pastedAt == block }) {
+          list.append(PodHistory(key: PodKey(pastedAt: block), snapshots: [], latest: PodSnapshot(name: "")))
         }
       } else {
         for record in pastedLogs[block]?.records ?? [] { nodeLogs.insert(record) }
@@ -261,32 +270,18 @@ package struct Correlator: Sendable {
     for pod in looseLogs.keys.sorted() where !known.contains(where: { $0.name == pod }) {
       let name = PodName(namespace: PodAssembly.defaultNamespace, name: pod)
       known.insert(name)
-      histories.append(Self.bare(name, uid: nil))
+      list.appendBare(name, uid: nil)
     }
     // Freed before the histories are put in order, when the old array and the new one are both
     // held (docs/architecture.md "Memory of the EventList and describe paths").
     known.removeAll()
-    // The order is decided on indices and the histories moved once: a history is hundreds of bytes,
-    // and sorting them in place moved each one log2(n) times (10,000 describes, perf). The keys are
-    // compared where they lie (`PodHistory.keyPrecedes`, `<` field by field): `histories[$0].key` copied a
-    // key out per side per comparison, its strings retained, and `<` built two tuples of them
-    // twice; on an EventList's thousands of event-only pods that was 45M instructions of 8 MiB
-    // (docs/architecture.md "Speed of the EventList path").
-    let order = histories.withUnsafeBufferPointer { buffer -> [Int] in
-      guard let base = buffer.baseAddress else { return [] }
-      return buffer.indices.sorted { a, b in PodHistory.keyPrecedes(base + a, base + b) }
-    }
-    // Taken into a new array of exactly their count, not moved in place (`EventBook.permute`):
-    // in place, the array kept the room its appends had grown to, which lasts as long as the
-    // state (on the 128 MB EventList 21,000 unused places of 584 bytes, heaptrack's heap peak
-    // 163.6 → 176.1 MB; docs/architecture.md "Speed of the EventList path"). Copied, not moved
-    // through an array of places: the places were a third array of histories held beside the old
-    // and the new one, +13 MB of peak RSS on the 128 MB EventList read from its .gz
-    // (docs/architecture.md "Memory of the EventList and describe paths").
-    histories = order.map { histories[$0] }
+    // The keys are sorted and each history built or moved once into its place in an array of
+    // exactly their count (`HistoryList.ordered`): no history is copied, and no third array of
+    // histories is held (docs/architecture.md "Speed of the EventList path").
+    var histories = list.ordered()
     // The pods' positions by name, built once for the events and the logs: attaching events
     // changes no key (docs/architecture.md "Speed of the EventList path").
-    let byName = Self.positionsByName(histories)
+    let byName = PodPositions(histories)
     attach(events, to: &histories, byName: byName)
     attachLogs(to: &histories, byName: byName, pastedLogTargets: pastedLogTargets)
     for i in histories.indices where timelines {
@@ -298,6 +293,62 @@ package struct Correlator: Sendable {
       pods: histories, nodes: nodes.mapValues(Self.mergeNode), workloads: workloads.sorted(by: Self.workloadOrder),
       events: events,
       nodeLogs: nodeLogs.records, caveats: addedOnly.caveats, now: now)
+  }
+
+  /// The pods' histories as `finishReleasing` finds them, and then in key order. A history built
+  /// (a captured or pasted pod) is kept as it is; a pod known only by name (from its events or its
+  /// logs, nearly every pod of an EventList) is kept as its key. `ordered()` sorts the keys and
+  /// builds each history in its place in an array of exactly their count: a captured one moved
+  /// there, a bare one built there (`PodHistory.init(bare:namespace:)`). The finish built each bare
+  /// history aside and copied it into the array (`bare`), sorted the histories' positions and
+  /// copied each into a new array (`order.map`), then released the old array and every history in
+  /// it: on the 8 MiB EventList 12,466 copies of 584 bytes and their releases (docs/architecture.md
+  /// "Speed of the EventList path"). The order is the sort's over the same keys in the same
+  /// positions, so it is the one the histories' sort gave (`HistoryListTests` holds it to the
+  /// histories appended, sorted by `PodHistory.keyPrecedes` and taken by `order.map`).
+  struct HistoryList {
+    /// Every history's key, in the order found.
+    private(set) var keys: [PodKey] = []
+    /// For each key, its history's position in `built`, or -1 for a pod known only by name.
+    private var builtAt: [Int] = []
+    /// The histories built, each taken out (left nil) as it is moved into place.
+    private var built: [PodHistory?] = []
+
+    mutating func append(_ history: PodHistory) {
+      keys.append(history.key)
+      builtAt.append(built.count)
+      built.append(history)
+    }
+
+    /// A pod known only by name: its history is `Correlator.bare(name, uid:)`, built in place.
+    mutating func appendBare(_ name: PodName, uid: String?) {
+      keys.append(PodKey(namespace: name.namespace, name: name.name, uid: uid))
+      builtAt.append(-1)
+    }
+
+    /// The histories in key order (`PodKey.precedes` on the keys, the sort of their positions).
+    consuming func ordered() -> [PodHistory] {
+      let order = keys.withUnsafeBufferPointer { buffer -> [Int] in
+        guard let base = buffer.baseAddress else { return [] }
+        return buffer.indices.sorted { a, b in PodKey.precedes(base + a, base + b) }
+      }
+      var built = self.built
+      self.built = []
+      let builtAt = self.builtAt
+      let keys = self.keys
+      return [PodHistory](unsafeUninitializedCapacity: order.count) { buffer, count in
+        guard let base = buffer.baseAddress else { return }
+        for (k, i) in order.enumerated() {
+          let at = builtAt[i]
+          if at >= 0, let history = built[at].take() {
+            (base + k).initialize(to: history)
+          } else {
+            (base + k).initialize(to: PodHistory(bare: keys[i], namespace: keys[i].namespace))
+          }
+          count = k + 1
+        }
+      }
+    }
   }
 
   /// The pods of one namespace/name and each one's snapshots in capture order: what
@@ -348,6 +399,46 @@ package struct Correlator: Sendable {
     return byName
   }
 
+  /// Each name's pods' positions, in index order, as `positionsByName` gives them: the first
+  /// position of each name, and for each position the next one of the same name (-1: none).
+  /// `positionsByName` made an array for every name, one allocation a pod (an EventList's pods
+  /// each have a name of their own), and `attach` retained and released it for every event: on
+  /// the 8 MiB EventList 5.7M instructions to build (docs/architecture.md "Speed of the EventList
+  /// path"; `PodPositionsTests` holds it to `positionsByName`).
+  struct PodPositions {
+    private var firsts: [String: Int]
+    private var next: [Int]
+
+    init(_ histories: [PodHistory]) {
+      firsts = [String: Int](minimumCapacity: histories.count)
+      next = [Int](repeating: -1, count: histories.count)
+      // From the last position down: the one held for a name is then the next of its name.
+      for i in histories.indices.reversed() {
+        if let later = firsts.updateValue(i, forKey: histories[i].key.name) { next[i] = later }
+      }
+    }
+
+    /// The first position of a pod named `name`, if any.
+    func first(_ name: String) -> Int? { firsts[name] }
+
+    /// Whether no pod after position `i` has its name.
+    func isOnly(_ i: Int) -> Bool { next[i] < 0 }
+
+    /// The positions from `i` on of the pods of its name, ascending.
+    func positions(from i: Int) -> [Int] {
+      var out = [i]
+      var at = i
+      while next[at] >= 0 {
+        at = next[at]
+        out.append(at)
+      }
+      return out
+    }
+
+    /// The positions of the pods named `name`, ascending (`positionsByName(_:)[name] ?? []`).
+    func positions(_ name: String) -> [Int] { first(name).map(positions(from:)) ?? [] }
+  }
+
   /// The history of a pod known only by name (from its events or its logs): no snapshots, and
   /// as its merged view a snapshot of every default with the name, namespace and uid
   /// (`PodHistory.init(bare:namespace:)`, which copies one such snapshot built once: building the
@@ -360,7 +451,7 @@ package struct Correlator: Sendable {
 
   /// Gives each pod its own events: kind Pod (or unknown), same name, same namespace (or unknown),
   /// same uid when both know it; among pods sharing a name, the one alive when the event began.
-  private func attach(_ events: [MergedEvent], to histories: inout [PodHistory], byName: [String: [Int]]) {
+  private func attach(_ events: [MergedEvent], to histories: inout [PodHistory], byName: PodPositions) {
     // The pods' lifetimes, read only to choose among pods of one name: computed at the first such
     // choice (an EventList's pods each have their own name).
     var lifetimes: [TimeRange?]? = nil
@@ -381,17 +472,17 @@ package struct Correlator: Sendable {
         if let target { histories[target].events.append(e) }
         continue
       }
-      guard !involved.name.isEmpty, let named = byName[involved.name] else { continue }
+      guard !involved.name.isEmpty, let head = byName.first(involved.name) else { continue }
       // One pod of that name (nearly always): the steps below keep it when its namespace fits and
       // its uid is the event's or unknown, and pick it as the only candidate; no arrays built.
-      if named.count == 1 {
-        let i = named[0]
+      if byName.isOnly(head) {
+        let i = head
         guard involved.namespace.map({ $0 == histories[i].key.namespace }) ?? true else { continue }
         if let uid = involved.uid, let known = histories[i].key.uid, known != uid { continue }
         histories[i].events.append(e)
         continue
       }
-      var candidates = named.filter { i in
+      var candidates = byName.positions(from: head).filter { i in
         involved.namespace.map { $0 == histories[i].key.namespace } ?? true
       }
       if let uid = involved.uid {
@@ -408,7 +499,7 @@ package struct Correlator: Sendable {
   }
 
   private mutating func attachLogs(
-    to histories: inout [PodHistory], byName: [String: [Int]], pastedLogTargets: [SourceRef: PodName]
+    to histories: inout [PodHistory], byName: PodPositions, pastedLogTargets: [SourceRef: PodName]
   ) {
     // No log of any pod (an EventList, describes): no pod's logs change, and none needs sorting.
     if podLogs.isEmpty && looseLogs.isEmpty && pastedLogs.isEmpty { return }
@@ -436,11 +527,11 @@ package struct Correlator: Sendable {
       guard let sample = podLogs.removeValue(forKey: name) else { continue }
       place(
         sample.packedRecords(),
-        (byName[name.name] ?? []).filter { histories[$0].key.namespace == name.namespace })
+        byName.positions(name.name).filter { histories[$0].key.namespace == name.namespace })
     }
     for pod in Array(looseLogs.keys) {
       guard let sample = looseLogs.removeValue(forKey: pod) else { continue }
-      place(sample.packedRecords(), byName[pod] ?? [])
+      place(sample.packedRecords(), byName.positions(pod))
     }
     for block in Array(pastedLogs.keys) {
       guard let sample = pastedLogs.removeValue(forKey: block) else { continue }

@@ -25,7 +25,7 @@ package enum MessageTemplate {
     var groupOf: [Int] = []
     groupOf.reserveCapacity(out.count)
     var numbers: [Key: Int] = [:]
-    var groups: [(template: String, messages: Set<String>)] = []
+    var groups: [Group] = []
     // A message seen before with the same type and reason, byte for byte, is in the group it was
     // put in then: templating it again would give the same bytes, the same key and the same
     // group, and inserting it into that group's set again changes nothing. An EventList repeats
@@ -51,11 +51,14 @@ package enum MessageTemplate {
       } else {
         number = groups.count
         numbers[key] = number
-        groups.append((t, []))
+        groups.append(Group(template: t))
       }
-      seen.add(hash: hash, event: index, group: number)
+      let remembered = seen.add(hash: hash, event: index, group: number)
       groupOf.append(number)
-      groups[number].messages.insert(e.message)
+      groups[number].messages.append(e.message)
+      if groups[number].plain, !(remembered && isASCII(e.message) && isASCII(e.reason) && isASCII(type)) {
+        groups[number].plain = false
+      }
     }
     seen = SeenMessages()
     numbers = [:]
@@ -64,7 +67,13 @@ package enum MessageTemplate {
     var exemplars: [(template: String, messages: [String])?] = Array(repeating: nil, count: groups.count)
     var any = false
     for (number, group) in groups.enumerated() where group.messages.count >= 2 {
-      exemplars[number] = (group.template, smallest(exemplarLimit, of: group.messages))
+      if group.plain {
+        exemplars[number] = (group.template, smallest(exemplarLimit, of: group.messages))
+      } else {
+        let distinct = Set(group.messages)
+        guard distinct.count >= 2 else { continue }
+        exemplars[number] = (group.template, smallest(exemplarLimit, of: distinct))
+      }
       any = true
     }
     groups = []
@@ -82,7 +91,7 @@ package enum MessageTemplate {
   /// when every message is ASCII, where `<` orders bytes, a total order in which the `k` smallest
   /// are one answer; on other text `String`'s `<` was seen not to be transitive (a decomposed and a
   /// precomposed `é`), where the sort's answer depends on its steps, so the sort gives it.
-  static func smallest(_ k: Int, of messages: Set<String>) -> [String] {
+  static func smallest(_ k: Int, of messages: some Collection<String>) -> [String] {
     // Each message's bytes tested eight at a time where they lie (a byte at a time was about a
     // tenth of the exemplars' cost on an EventList's groups of thousands of messages).
     let ascii = messages.allSatisfy { m in
@@ -97,6 +106,26 @@ package enum MessageTemplate {
       if kept.count > k { kept.removeLast() }
     }
     return kept
+  }
+
+  /// A group's template and its messages, each added the first time it is met with its type and
+  /// reason, byte for byte. While `plain`, every message added is ASCII, met with an ASCII type
+  /// and reason and remembered by `SeenMessages`: two such messages of one group that were the same
+  /// bytes would have had the same type and reason bytes too (the group's key holds them, and on
+  /// ASCII `==` is the bytes' equality), so the second would have been met before and not added.
+  /// The messages of a plain group are then distinct strings, as a `Set<String>` would keep them,
+  /// and its count and smallest messages are the set's; any other group's are taken from a `Set`
+  /// of its messages. The set of every group, hashed as each message was added, was 5.4M
+  /// instructions of the 8 MiB EventList's 39.4M in `assign` (docs/architecture.md "Speed of the
+  /// EventList path"; `GroupMessagesTests` holds `assign` to the sets).
+  private struct Group {
+    var template: String
+    var messages: [String] = []
+    var plain = true
+  }
+
+  private static func isASCII(_ s: String) -> Bool {
+    s.utf8.withContiguousStorageIfAvailable { ASCIISearch.isASCII($0) } ?? false
   }
 
   /// What messages are grouped by: a struct, not an array built per event.
@@ -142,15 +171,18 @@ package enum MessageTemplate {
       return nil
     }
 
-    mutating func add(hash: UInt64, event: Int, group: Int) {
+    /// Whether the event was remembered: false past 2^31 - 1 distinct messages.
+    @discardableResult
+    mutating func add(hash: UInt64, event: Int, group: Int) -> Bool {
       // More than 2^31 - 1 distinct messages cannot be numbered in a place; past that they are
       // not remembered, and are templated each time, as without the memo.
-      guard hashes.count < Int(Int32.max) else { return }
+      guard hashes.count < Int(Int32.max) else { return false }
       if (hashes.count + 1) * 2 > places.count { grow() }
       hashes.append(hash)
       events.append(event)
       groups.append(group)
       place(hashes.count - 1)
+      return true
     }
 
     private mutating func place(_ entry: Int) {

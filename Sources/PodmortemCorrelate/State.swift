@@ -58,6 +58,21 @@ extension PodHistory {
   }
 }
 
+extension PodKey {
+  /// `<` on two keys read in place, as `PodHistory.keyPrecedes` compares two histories' keys: the
+  /// finish sorts the pods' keys before it builds their histories (`Correlator.HistoryList`), so
+  /// the keys are compared without the histories (`PodKeyOrderTests` holds it to `PodKey.<`).
+  static func precedes(_ a: UnsafePointer<PodKey>, _ b: UnsafePointer<PodKey>) -> Bool {
+    if a.pointee.namespace != b.pointee.namespace { return a.pointee.namespace < b.pointee.namespace }
+    if a.pointee.name != b.pointee.name { return a.pointee.name < b.pointee.name }
+    let (ua, ub) = (a.pointee.uid ?? "", b.pointee.uid ?? "")
+    if ua != ub { return ua < ub }
+    if a.pointee.pastedAt == nil && b.pointee.pastedAt == nil { return false }
+    return (a.pointee.pastedAt ?? SourceRef(source: "", line: 0))
+      < (b.pointee.pastedAt ?? SourceRef(source: "", line: 0))
+  }
+}
+
 /// One event after merging every source that saw it (docs/kubernetes.md §1.6, §4, §5).
 ///
 /// Its fields are held once, in storage shared by every copy and copied on the first write to a
