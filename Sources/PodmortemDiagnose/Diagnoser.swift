@@ -63,21 +63,24 @@ package struct Diagnoser: Sendable {
   /// The findings about one pod, folded and sorted.
   ///
   /// The pod's containers are computed once for all its rules (`prepareForRules`), not by each,
-  /// and so are its probe events and lines (`PodProbes`). The pod is taken owned and prepared in
-  /// place: the caller's copy (`diagnosePods`' loop) is moved in, not copied again.
+  /// and so are its probe events and lines and its log records by pattern (`PodReading`). The
+  /// pod is taken owned and prepared in place: the caller's copy (`diagnosePods`' loop) is moved
+  /// in, not copied again.
   ///
   /// A finding the fold gives without lines is given the pod's where it lies (`cited` returned a
   /// copy of every finding, the ones it kept as they were included): `DiagnoserInPlaceTests`
   /// holds this to the chain it replaces.
   package func diagnose(_ pod: consuming PodHistory, in state: CorrelatedState) -> [Finding] {
     pod.prepareForRules()
-    let probes = PodProbes(pod)
+    // The pod's probe entries and its log records by pattern, read once for all its rules
+    // (`PodReading`; docs/architecture.md "Diagnosis: read a pod once").
+    let reading = PodReading(pod)
     // The rules read in place, by index: `flatMap`'s closure was handed a copy of each rule's
     // existential box, each copied, checked for uniqueness and destroyed again, for every rule
     // and pod (docs/architecture.md "Diagnosis: read a pod once"). The same findings in the same
     // order; `DiagnoserInPlaceTests` keeps the `flatMap` as the reference.
     var found: [Finding] = []
-    for i in rules.indices { found += rules[i].diagnose(pod, probes: probes, in: state) }
+    for i in rules.indices { found += rules[i].diagnose(pod, reading: reading, in: state) }
     let pass = foldInOrder(found)
     var folded = pass.findings
     for i in folded.indices where folded[i].evidence.isEmpty { folded[i].evidence = Self.podLines(pod) }
@@ -145,6 +148,9 @@ package struct Diagnoser: Sendable {
     // cycle ends at the last finding before it closes).
     var seen = [Bool](repeating: false, count: n)
     func root(_ i: Int) -> Int {
+      // A finding nothing absorbs (most) is its own root: the walk below would return `i` with
+      // `seen` as it was, after allocating its list of one.
+      if absorber[i] < 0 { return i }
       var current = i
       var walked = [i]
       seen[i] = true

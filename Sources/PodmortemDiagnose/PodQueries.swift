@@ -362,3 +362,69 @@ package struct ContainerRoles: OptionSet, Sendable {
     }
   }
 }
+
+/// A pod's log records by the pattern that recognised them, read once for all the pod's rules.
+///
+/// Six rules filtered every record of the pod by its pattern id (`pod.logs.filter { … }`), each
+/// pass copying every record out of `PodLogs` and comparing or hashing its id: on a kubelet log
+/// slice of 400 pods that was about 60M instructions for the few lines they keep
+/// (docs/architecture.md "Diagnosis: read a pod once"). The index walks the records once and
+/// keeps, for each distinct id in the order first seen, the positions of its records; a rule
+/// asks for the records of its ids (`logs(_:)`). Ids are told apart by `==` on strings, as the
+/// filters' `==` and `Set.contains` tell them, so the records answered are the filter's, in the
+/// pod's order; `PodLogIndexTests` holds every rule's query to the filter it replaces.
+package struct PodLogIndex: Sendable {
+  private let records: PodLogs
+  /// The distinct pattern ids of the records, in the order first seen.
+  private var ids: [String] = []
+  /// The positions in `records` of each id's records, ascending, by the id's place in `ids`.
+  private var positions: [[Int]] = []
+  /// Each id's place in `ids`.
+  private var place: [String: Int] = [:]
+
+  package init(_ logs: PodLogs) {
+    records = logs
+    var last = -1
+    for i in logs.indices {
+      guard let id = logs[i].patternID else { continue }
+      // Runs of one pattern are common (a probe failing every period): the last id first.
+      let g: Int
+      if last >= 0, ids[last] == id {
+        g = last
+      } else if let known = place[id] {
+        g = known
+      } else {
+        g = ids.count
+        ids.append(id)
+        positions.append([])
+        place[id] = g
+      }
+      positions[g].append(i)
+      last = g
+    }
+  }
+
+  /// Whether no record was recognised by any of `asked`.
+  package func isEmpty(_ asked: [String]) -> Bool {
+    for id in asked where place[id] != nil { return false }
+    return true
+  }
+
+  /// `logs.filter { $0.patternID.map(asked.contains) ?? false }`: the records whose pattern id is
+  /// one of `asked` (repeated ids count once), in the pod's order.
+  package func logs(_ asked: [String]) -> [PackedLog] {
+    var groups: [Int] = []
+    for id in asked {
+      if let g = place[id], !groups.contains(g) { groups.append(g) }
+    }
+    if groups.isEmpty { return [] }
+    if groups.count == 1 { return positions[groups[0]].map { records[$0] } }
+    var all: [Int] = []
+    for g in groups { all += positions[g] }
+    all.sort()
+    return all.map { records[$0] }
+  }
+
+  /// `logs([id])`.
+  package func logs(_ id: String) -> [PackedLog] { logs([id]) }
+}

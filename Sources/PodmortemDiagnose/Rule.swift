@@ -20,6 +20,10 @@ package protocol DiagnosisRule: Sendable {
   /// them: the `Diagnoser` reads them once per pod for all its rules. A rule that reads them
   /// draws the same findings as `diagnose(_:in:)`; the others ignore them.
   func diagnose(_ pod: PodHistory, probes: PodProbes, in state: CorrelatedState) -> [Finding]
+  /// `diagnose(_:in:)` given `reading`, what the `Diagnoser` reads of the pod once for all its
+  /// rules (its probe entries, its log records by pattern). A rule that reads it draws the same
+  /// findings as `diagnose(_:in:)`; the others answer as `diagnose(_:probes:in:)`.
+  func diagnose(_ pod: PodHistory, reading: PodReading, in state: CorrelatedState) -> [Finding]
   /// The findings this rule draws about the nodes in `state` (scope `.node`). `podFindings` are
   /// the findings already drawn about pods, folded: a node's finding is left out where a pod's
   /// finding already tells the same cause (one finding per cause).
@@ -39,12 +43,29 @@ extension DiagnosisRule {
   package func diagnose(_ pod: PodHistory, probes: PodProbes, in state: CorrelatedState) -> [Finding] {
     diagnose(pod, in: state)
   }
+  package func diagnose(_ pod: PodHistory, reading: PodReading, in state: CorrelatedState) -> [Finding] {
+    diagnose(pod, probes: reading.probes, in: state)
+  }
   package func diagnoseNodes(in state: CorrelatedState, podFindings: [Finding]) -> [Finding] { [] }
   package func configured(patterns: PatternCatalog) -> any DiagnosisRule { self }
   package func draws(_ ruleID: String) -> Bool { ruleID == Self.description.id }
 }
 
 /// What a rule's findings are about.
+/// What the `Diagnoser` reads of a pod once, before its rules run, and hands to every rule
+/// (`DiagnosisRule.diagnose(_:reading:in:)`): its probe events and lines (`PodProbes`) and its
+/// log records by pattern (`PodLogIndex`). A rule run on its own reads what it needs itself,
+/// with the same answer.
+package struct PodReading {
+  package let probes: PodProbes
+  package let logs: PodLogIndex
+
+  package init(_ pod: borrowing PodHistory) {
+    probes = PodProbes(pod)
+    logs = PodLogIndex(pod.logs)
+  }
+}
+
 package enum RuleScope: String, Hashable, Sendable, CaseIterable {
   /// A pod, or one of its containers (`Subject.pod`, `Subject.container`).
   case pod

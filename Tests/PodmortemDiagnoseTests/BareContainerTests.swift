@@ -120,4 +120,88 @@ import Testing
     // so the comparison is not of empty answers only.
     #expect(found.allSatisfy { $0 > 50 }, "\(found)")
   }
+
+  // MARK: - Rules that ask the pod's events of every container
+
+  private static let eventRules: [String: [String?]] = [
+    "Failed": [
+      nil, "event.container-error", "event.failed-create-docker-container", "event.failed-pull-image",
+      "event.error-image-pull", "event.waiting-to-start-pull", "event.other",
+    ],
+    "failed": ["event.container-error", "event.failed-pull-image"],
+    "FailedSync": [nil, "event.failedsync-image-pull"],
+    "ErrImageNeverPull": [nil], "BackOff": [nil, "event.backoff-pulling-image", "event.backoff-restarting"],
+    "FailedPostStartHook": [nil], "failedPostStartHook": [nil], "FailedPreStopHook": [nil],
+    "failedPreStopHook": [nil], "Started": [nil], "Pulled": [nil], "Unhealthy": [nil], "FailedPreStopHook\u{0}": [nil],
+  ]
+  private static let pullLines: [String?] = [
+    nil, "kubelet.image-pull-failed", "node.containerd-pull-failed", "x.other",
+  ]
+
+  /// A bare pod whose events and lines are the ones `ImagePullFailingRule`,
+  /// `ContainerConfigErrorRule` and `LifecycleHookFailedRule` read, or others, or none.
+  private static func eventPod(_ rng: inout SplitMix64) -> PodHistory {
+    var snapshot = PodSnapshot(name: "app-0", namespace: "prod")
+    if rng.next() % 5 == 0 { snapshot.terminating = true }
+    if rng.next() % 4 == 0 { snapshot.terminationGracePeriodSeconds = pick([0, 30, -5, 86_400], &rng) }
+    let reasons = eventRules.keys.sorted()
+    var events: [MergedEvent] = []
+    for i in 0..<rng.below(4) {
+      let name = pick(names, &rng)
+      let path: String? = pick(
+        [nil, "spec.containers{\(name)}", "spec.initContainers{\(name)}", "spec.containers"], &rng)
+      let reason = pick(reasons, &rng)
+      var event = MergedEvent(
+        involved: ObjectRef(kind: "Pod", namespace: "prod", name: "app-0", fieldPath: path),
+        type: .warning, reason: reason, message: "m\(i) \(name)", count: 1 + rng.below(4),
+        evidence: [Evidence(ref: SourceRef(source: "e.txt", line: i + 1), text: "e\(i)")])
+      event.patternID = pick(eventRules[reason] ?? [nil], &rng)
+      for key in ["container", "configError", "image", "reason", "exitCode"] where rng.next() % 3 == 0 {
+        event.captures.append(KeyValue(key, pick(names, &rng)))
+      }
+      events.append(event)
+    }
+    var logs: [LogRecord] = []
+    for i in 0..<rng.below(3) {
+      let text = "pull \(i) \(pick(names, &rng))"
+      var log = LogRecord(
+        origin: .kubelet, message: text, evidence: Evidence(ref: SourceRef(source: "k.log", line: i + 1), text: text))
+      log.patternID = pick(pullLines, &rng)
+      log.container = rng.next() % 3 == 0 ? nil : pick(names, &rng)
+      if rng.next() % 2 == 0 { log.captures = [KeyValue("image", pick(names, &rng))] }
+      logs.append(log)
+    }
+    return PodHistory(
+      key: PodKey(namespace: "prod", name: "app-0"), snapshots: [snapshot], latest: snapshot, events: events,
+      logs: PodLogs(logs))
+  }
+
+  /// A bare pod with no event of their reasons (or patterns) and no pull line has no finding of
+  /// these rules: their answer before any container is copied is the loops' answer over the same
+  /// containers listed.
+  @Test func eventRulesAnswerAsTheirLoops() {
+    var rng = SplitMix64(seed: 16_025)
+    let state = CorrelatedState()
+    let rules: [any DiagnosisRule] = [ImagePullFailingRule(), ContainerConfigErrorRule(), LifecycleHookFailedRule()]
+    var found = [0, 0, 0]
+    var compared = 0
+    for _ in 0..<3_000 {
+      let raw = Self.eventPod(&rng)
+      let reference = Self.listed(raw)
+      guard !reference.containersShowNoRuns else { continue }
+      compared += 1
+      let old = rules.map { $0.diagnose(reference.preparedForRules(), in: state) }
+      for pod in [raw, raw.preparedForRules()] {
+        let reading = PodReading(pod)
+        for (r, rule) in rules.enumerated() {
+          let new = rule.diagnose(pod, in: state)
+          #expect(new == old[r], "\(type(of: rule))")
+          #expect(rule.diagnose(pod, reading: reading, in: state) == old[r], "\(type(of: rule))")
+          found[r] += new.count
+        }
+      }
+    }
+    #expect(compared > 1_500)
+    #expect(found.allSatisfy { $0 > 50 }, "\(found)")
+  }
 }

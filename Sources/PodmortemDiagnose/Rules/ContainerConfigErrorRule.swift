@@ -27,14 +27,23 @@ package struct ContainerConfigErrorRule: DiagnosisRule {
   /// container of every pod, this set (three strings hashed, a table allocated) was more than half
   /// of the rule's cost on an EventList (callgrind; `ExplanationTextTests` compares it with the literal).
   static let waitingReasons: Set<String> = ["CreateContainerConfigError", "CreateContainerError", "RunContainerError"]
+  /// The patterns of the `Failed` events this rule reads (patterns/event-messages.json).
+  static let eventPatterns = ["event.container-error", "event.failed-create-docker-container"]
 
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
-    pod.containers([.container, .initContainer]).compactMap { container in
+    // Containers known by name only show no waiting reason, so a container fails here only by an
+    // event of the two patterns: a pod with none has no finding, and its containers need not be
+    // copied to find that out (`BareContainerTests` holds it to the loop).
+    if pod.containersShowNoRuns, !pod.events.contains(where: { $0.patternID.map(Self.eventPatterns.contains) ?? false })
+    {
+      return []
+    }
+    return pod.containers([.container, .initContainer]).compactMap { container in
       let reasons = Self.waitingReasons
       // What Ingest recognised in the error (patterns/details.json, domain config-error).
       let failed = pod.events("Failed", container: container.name).filter {
-        ($0.patternID == "event.container-error" && $0.capture("configError") != nil)
-          || $0.patternID == "event.failed-create-docker-container"
+        ($0.patternID == Self.eventPatterns[0] && $0.capture("configError") != nil)
+          || $0.patternID == Self.eventPatterns[1]
       }
       guard container.waitingReason.map(reasons.contains) ?? false || (!failed.isEmpty && !container.isRunning) else {
         return nil

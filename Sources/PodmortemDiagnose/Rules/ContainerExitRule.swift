@@ -39,7 +39,12 @@ package struct ContainerExitRule: DiagnosisRule {
   static let manyRestarts = 5
 
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
-    Self.exits(pod) + Self.panics(pod)
+    Self.exits(pod) + Self.panics(pod, lines: PodLogIndex(pod.logs).logs(Self.goPanic))
+  }
+
+  /// `diagnose(_:in:)`, the panic lines read from the pod's `PodLogIndex`.
+  package func diagnose(_ pod: PodHistory, reading: PodReading, in state: CorrelatedState) -> [Finding] {
+    Self.exits(pod) + Self.panics(pod, lines: reading.logs.logs(Self.goPanic))
   }
 
   /// The container log pattern of a Go program's unrecovered panic (patterns/container.json).
@@ -81,8 +86,7 @@ fileprivate extension ContainerExitRule {
   /// A Go panic in a container's own log whose exit the input does not show: the Go runtime prints
   /// `panic: …` and the goroutine trace, then exits with code 2
   /// (https://pkg.go.dev/builtin#panic, https://go.dev/ref/spec#Handling_panics).
-  static func panics(_ pod: PodHistory) -> [Finding] {
-    let lines = pod.logs.filter { $0.patternID == goPanic }
+  static func panics(_ pod: PodHistory, lines: [PackedLog]) -> [Finding] {
     // No panic line (most pods): no group below, so no container list to copy and no set.
     if lines.isEmpty { return [] }
     let shown = Set(pod.containers().filter { $0.lastTermination != nil }.map(\.name))

@@ -22,10 +22,24 @@ package struct FailedSchedulingRule: DiagnosisRule {
   package init() {}
 
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
+    diagnose(pod, logs: PodLogIndex(pod.logs), in: state)
+  }
+
+  package func diagnose(_ pod: PodHistory, reading: PodReading, in state: CorrelatedState) -> [Finding] {
+    diagnose(pod, logs: reading.logs, in: state)
+  }
+
+  /// The findings, the pod's log records read by pattern from `index` (`PodLogIndex`, read once
+  /// per pod by the `Diagnoser`).
+  func diagnose(_ pod: PodHistory, logs index: PodLogIndex, in state: CorrelatedState) -> [Finding] {
     let condition = pod.latest.conditions.first { $0.type == "PodScheduled" }
     let scheduled = condition?.status == "True" || (condition == nil && pod.latest.node != nil)
     guard !scheduled, !pod.isTerminal else { return [] }
     let events = pod.events("FailedScheduling")
+    let logs = index.logs("kubelet.scheduler-no-fit")
+    // No condition, no event and no scheduler line: nothing below can say the pod waits for a
+    // node (the answer is the guard's, further down), so nothing is sorted or parsed to find out.
+    if condition == nil, events.isEmpty, logs.isEmpty { return [] }
     // No node shown (an Events table alone): a `Scheduled` event after the last FailedScheduling
     // placed the pod, as a node would say (docs/kubernetes.md §9.2).
     if condition == nil, let lastFailure = events.compactMap({ $0.lastSeen?.latest }).max(),
@@ -36,8 +50,7 @@ package struct FailedSchedulingRule: DiagnosisRule {
       return []
     }
     let latestEvent = events.max { ($0.lastSeen?.latest ?? .distantPast) < ($1.lastSeen?.latest ?? .distantPast) }
-    // kube-scheduler's own log says what the event says (kubelet.scheduler-no-fit).
-    let logs = pod.logs.filter { $0.patternID == "kubelet.scheduler-no-fit" }
+    // kube-scheduler's own log says what the event says (kubelet.scheduler-no-fit): `logs`.
     let parsed =
       condition?.message.flatMap(SchedulingMessage.init) ?? latestEvent.flatMap { SchedulingMessage($0.message) }
       // An older event's per-node breakdown when the latest says less (`pod has unbound immediate

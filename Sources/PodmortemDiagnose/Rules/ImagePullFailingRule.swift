@@ -48,6 +48,18 @@ package struct ImagePullFailingRule: DiagnosisRule {
     "kubelet.container-start-failed-pull", "kubelet.waiting-image-pull", "node.containerd-pull-failed",
     "node.containerd-pull-no-progress", "node.docker-invalid-repository-name",
   ]
+  /// `logPatterns` as a list, to ask `PodLogIndex` for their records.
+  static let logPatternList = Array(logPatterns)
+
+  /// Whether an event of `pod` has one of `reasons` (`PodHistory.same`, so the lower camel case of
+  /// Kubernetes 1.0 too): when none has, `events(_:container:)` answers none for every container.
+  static func hasEvent(of reasons: [String], in pod: PodHistory) -> Bool {
+    for event in pod.events {
+      let recorded = event.reason
+      for reason in reasons where PodHistory.same(recorded, reason) { return true }
+    }
+    return false
+  }
 
   /// `containers.filter { $0.role == .container }.count`, counted through the array in place: the
   /// rule needs only how many there are, and the filtered list copied every regular container of
@@ -61,10 +73,24 @@ package struct ImagePullFailingRule: DiagnosisRule {
   }
 
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
+    diagnose(pod, logs: PodLogIndex(pod.logs), in: state)
+  }
+
+  package func diagnose(_ pod: PodHistory, reading: PodReading, in state: CorrelatedState) -> [Finding] {
+    diagnose(pod, logs: reading.logs, in: state)
+  }
+
+  /// The findings, the pod's log records read by pattern from `index` (`PodLogIndex`, read once
+  /// per pod by the `Diagnoser`).
+  func diagnose(_ pod: PodHistory, logs index: PodLogIndex, in state: CorrelatedState) -> [Finding] {
     let containers = pod.containers([.container, .initContainer])
     let regular = Self.regularCount(containers)
     // The pod's pull lines, read once for all its containers (issue 16).
-    let pullLines = pod.logs.filter { log in log.patternID.map(Self.logPatterns.contains) ?? false }
+    let pullLines = index.logs(Self.logPatternList)
+    // Containers known by name only show no waiting state, so a container fails here only by a
+    // pull line or an event of the four reasons: a pod with neither has no finding, and its
+    // containers need not be copied to find that out (`BareContainerTests` holds it to the loop).
+    if pullLines.isEmpty, pod.containersShowNoRuns, !Self.hasEvent(of: Self.eventReasons, in: pod) { return [] }
     return containers.compactMap { container in
       // The four reasons' events in one pass over the pod's events (`events(_:container:)` for each).
       let byReason = pod.events(Self.eventReasons, container: container.name)

@@ -28,11 +28,21 @@ package struct KernelOOMKillRule: DiagnosisRule {
   ]
   /// A node-wide OOM (no cgroup limit): the same kill, but the node ran out, not the container.
   static let nodeWide = "node.oom-kill"
+  /// The kill patterns and the node-wide one: the lines the rule reads.
+  static let linePatterns = killPatterns + [nodeWide]
 
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
-    let lines = pod.logs.filter { log in
-      log.patternID.map { Self.killPatterns.contains($0) || $0 == Self.nodeWide } ?? false
-    }
+    diagnose(pod, logs: PodLogIndex(pod.logs), in: state)
+  }
+
+  package func diagnose(_ pod: PodHistory, reading: PodReading, in state: CorrelatedState) -> [Finding] {
+    diagnose(pod, logs: reading.logs, in: state)
+  }
+
+  /// The findings, the pod's log records read by pattern from `index` (`PodLogIndex`, read once
+  /// per pod by the `Diagnoser`).
+  func diagnose(_ pod: PodHistory, logs index: PodLogIndex, in state: CorrelatedState) -> [Finding] {
+    let lines = index.logs(Self.linePatterns)
     guard !lines.isEmpty else { return [] }
     // One kill writes several lines (older kernels: `Kill process` then `Killed process`): count the
     // kills of the pattern that saw most of them.

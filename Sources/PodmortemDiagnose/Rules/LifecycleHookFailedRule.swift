@@ -26,7 +26,15 @@ package struct LifecycleHookFailedRule: DiagnosisRule {
 
   package init() {}
 
+  /// The reasons of the hook events this rule reads (`events("FailedPostStartHook", …)` and
+  /// `events("FailedPreStopHook", …)` below), asked of the pod before its containers.
+  static let hookReasons = ["FailedPostStartHook", "FailedPreStopHook"]
+
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
+    // Containers known by name only show no waiting reason and no preStop hook, so a container
+    // has a finding here only by a hook event: a pod with none has no finding, and its
+    // containers need not be copied to find that out (`BareContainerTests` holds it to the loop).
+    if pod.containersShowNoRuns, !ImagePullFailingRule.hasEvent(of: Self.hookReasons, in: pod) { return [] }
     var findings: [Finding] = []
     let grace =
       pod.latest.deletionGracePeriodSeconds ?? pod.latest.terminationGracePeriodSeconds

@@ -23,16 +23,30 @@ package struct SandboxFailingRule: DiagnosisRule {
   package init() {}
 
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
+    diagnose(pod, logs: PodLogIndex(pod.logs), in: state)
+  }
+
+  package func diagnose(_ pod: PodHistory, reading: PodReading, in state: CorrelatedState) -> [Finding] {
+    diagnose(pod, logs: reading.logs, in: state)
+  }
+
+  /// The findings, the pod's log records read by pattern from `index` (`PodLogIndex`, read once
+  /// per pod by the `Diagnoser`).
+  func diagnose(_ pod: PodHistory, logs index: PodLogIndex, in state: CorrelatedState) -> [Finding] {
     let failed = pod.events.filter { $0.reason == "FailedCreatePodSandBox" || $0.reason == "NetworkNotReady" }
     let changed = pod.events("SandboxChanged")
     // The kubelet's own lines, when its journal is all the input holds: one attempt a line, counted
     // from the most specific pattern present (one failure writes several of them). The pod's lines
     // are read once for all the patterns, not once per pattern (issue 16).
-    let sandboxLines = pod.logs.filter { log in log.patternID.map { Self.logPatterns.contains($0) } ?? false }
+    let sandboxLines = index.logs(Self.logPatterns)
+    // No sandbox line (most pods): no pattern's filter to run.
     let logLines =
-      Self.logPatterns.lazy.map { id in sandboxLines.filter { $0.patternID == id } }.first { !$0.isEmpty } ?? []
-    let running = pod.containers().contains { $0.isRunning }
+      sandboxLines.isEmpty
+      ? []
+      : Self.logPatterns.lazy.map { id in sandboxLines.filter { $0.patternID == id } }.first { !$0.isEmpty } ?? []
     guard !failed.isEmpty || !logLines.isEmpty || changed.totalCount >= 2 else { return [] }
+    // Read after the guard: a pod with nothing to report does not copy its containers to ask.
+    let running = pod.containers().contains { $0.isRunning }
     if failed.isEmpty && logLines.isEmpty && running && pod.containers().allSatisfy({ $0.ready != false }) {
       return []
     }

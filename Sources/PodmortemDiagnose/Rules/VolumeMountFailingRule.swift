@@ -34,6 +34,8 @@ package struct VolumeMountFailingRule: DiagnosisRule {
     "kubelet.unable-to-attach-or-mount", "kubelet.unable-to-mount-volumes-legacy",
     "kubelet.volume-not-in-use",
   ]
+  /// `logPatterns` as a list, to ask `PodLogIndex` for their records.
+  static let logPatternList = Array(logPatterns)
 
   /// One failed volume operation, from an event or a kubelet line.
   struct Failure {
@@ -47,6 +49,16 @@ package struct VolumeMountFailingRule: DiagnosisRule {
   }
 
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
+    diagnose(pod, logs: PodLogIndex(pod.logs), in: state)
+  }
+
+  package func diagnose(_ pod: PodHistory, reading: PodReading, in state: CorrelatedState) -> [Finding] {
+    diagnose(pod, logs: reading.logs, in: state)
+  }
+
+  /// The findings, the pod's log records read by pattern from `index` (`PodLogIndex`, read once
+  /// per pod by the `Diagnoser`).
+  func diagnose(_ pod: PodHistory, logs index: PodLogIndex, in state: CorrelatedState) -> [Finding] {
     let events = pod.events.filter { $0.reason == "FailedMount" || $0.reason == "FailedAttachVolume" }
     var failures = events.map { e in
       let (kind, volume, object) = Self.classify(patternID: e.patternID, captures: e.captures)
@@ -54,8 +66,8 @@ package struct VolumeMountFailingRule: DiagnosisRule {
         kind: kind, volume: volume, object: object, count: e.count, message: e.message, evidence: e.evidence,
         last: e.lastSeen?.latest)
     }
-    for log in pod.logs {
-      guard let id = log.patternID, Self.logPatterns.contains(id) else { continue }
+    for log in index.logs(Self.logPatternList) {
+      guard let id = log.patternID else { continue }
       let failure: Failure
       switch id {
       case "kubelet.unable-to-attach-or-mount":
