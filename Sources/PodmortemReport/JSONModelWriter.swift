@@ -93,7 +93,7 @@ extension JSONStreamWriter {
       rawPart("/")
     }
     if let kind = o.kind {
-      stringPart(kind.lowercased())
+      lowercasedPart(kind)
       rawPart("/")
     }
     stringPart(o.name)
@@ -110,15 +110,10 @@ extension JSONStreamWriter {
     endObject()
   }
 
-  /// `EvidenceDTO(e).write(to:)`.
+  /// `EvidenceDTO(e).write(to:)`; its `line`, `ref` and `source` through `lineRefAndSource`.
   mutating func evidence(_ e: Evidence) {
     beginObject()
-    key("line")
-    int(e.ref.line)
-    key("ref")
-    ref(e.ref)
-    key("source")
-    string(e.ref.source)
+    lineRefAndSource(e.ref)
     key("text")
     string(e.text)
     endObject()
@@ -341,7 +336,7 @@ extension JSONStreamWriter {
     switch h {
     case .httpGet(let scheme, let host, let port, let path):
       rawPart("http-get ")
-      stringPart(scheme.lowercased())
+      lowercasedPart(scheme)
       rawPart("://")
       stringPart(host)
       rawPart(":")

@@ -37,6 +37,9 @@ package struct JSONStreamWriter: ~Copyable {
   private static let outerBitLevels = 64
   /// True once the sink refused bytes.
   package private(set) var failed = false
+  /// How many times the buffer was handed to the sink: bytes written at an offset of the buffer
+  /// are still there while this is unchanged (`lineRefAndSource`).
+  private var flushes = 0
   /// Times that are not whole seconds of 1970–9999, as `ReportTime.iso` wrote them, by their
   /// bits (`time(_:)`); empty until the first such time.
   private var timeKeys: [UInt64] = []
@@ -71,6 +74,7 @@ package struct JSONStreamWriter: ~Copyable {
     guard count > 0 else { return }
     if !failed { failed = !sink(UnsafeRawBufferPointer(start: base, count: count)) }
     count = 0
+    flushes &+= 1
   }
 
   @inline(__always)
@@ -311,6 +315,29 @@ package struct JSONStreamWriter: ~Copyable {
     escaped(text)
   }
 
+  /// `stringPart(text.lowercased())` without building the lowered string: an ASCII text of at
+  /// most 32 bytes is lowered byte by byte (`A`–`Z` to `a`–`z`, the only ASCII bytes
+  /// `lowercased()` changes) into a few words on the stack and escaped from there. Anything else
+  /// is lowered by `lowercased()` as before. An object's kind is lowered this way for every event
+  /// (`Pod` to `pod`: a new string each, about 300 instructions; docs/architecture.md "JSON, fast
+  /// and streamed"); `EvidenceMembersTests` holds it to `lowercased()`.
+  package mutating func lowercasedPart(_ text: String) {
+    let done: Bool? = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+      guard bytes.count <= 32 else { return false }
+      var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+      return withUnsafeMutableBytes(of: &words) { scratch -> Bool in
+        for i in bytes.indices {
+          let b = bytes[i]
+          guard b < 0x80 else { return false }
+          scratch[i] = b &- 0x41 < 26 ? b | 0x20 : b
+        }
+        escapedBytes(UnsafeBufferPointer(start: scratch.bindMemory(to: UInt8.self).baseAddress, count: bytes.count))
+        return true
+      }
+    }
+    if done != true { escaped(text.lowercased()) }
+  }
+
   /// Bytes that need no escape (the caller's literals: `/`, `, `).
   package mutating func rawPart(_ bytes: StaticString) {
     put(bytes)
@@ -330,6 +357,65 @@ package struct JSONStreamWriter: ~Copyable {
     if ref.line > 0 {
       put(0x3A)
       int(ref.line)
+    }
+    put(0x22)
+    flushIfFull()
+  }
+
+  /// An evidence line's members `line`, `ref` and `source` (`EvidenceDTO`'s first three), as
+  /// `key("line")`, `int(ref.line)`, `key("ref")`, `ref(ref)`, `key("source")` and
+  /// `string(ref.source)` write them, without working out the same bytes twice: the line's
+  /// digits written for `line` are copied after the `ref`'s colon, and the source's escape
+  /// written in the `ref` is copied as the `source`. A copy is made only where those bytes are
+  /// still in the buffer (no flush since) and where the code it stands for would have stored
+  /// its bytes in place, without a flush: the digits with room for 24 bytes (`int` stores in
+  /// place with room for 20); the escape of `e` bytes with room for `2e + 22` (the source has at
+  /// most `e` bytes, so `escapedInPlace` finds room for an escape, the rest and a word at every
+  /// escape and never hands the rest to `escapedPieces`). So the sink is handed the same bytes
+  /// at the same points. Every evidence line of a report names its source twice and its line
+  /// twice (docs/architecture.md "JSON, fast and streamed"); `EvidenceMembersTests` keeps the
+  /// member-by-member writing as the reference.
+  package mutating func lineRefAndSource(_ ref: SourceRef) {
+    key("line")
+    let lineFlushes = flushes
+    let lineStart = count
+    int(ref.line)
+    let lineEnd = count
+    key("ref")
+    put(0x22)
+    let sourceFlushes = flushes
+    let sourceStart = count
+    escaped(ref.source)
+    let sourceEnd = count
+    if ref.line > 0 {
+      put(0x3A)
+      if flushes == lineFlushes, count &+ 24 <= Self.capacity {
+        // The three words are loaded before any is stored: the digits may lie less than 24
+        // bytes before the place they are copied to.
+        let from = UnsafeRawPointer(base + lineStart)
+        let words = (
+          from.loadUnaligned(as: UInt64.self), from.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
+          from.loadUnaligned(fromByteOffset: 16, as: UInt64.self)
+        )
+        let to = UnsafeMutableRawPointer(base + count)
+        to.storeBytes(of: words.0, as: UInt64.self)
+        to.storeBytes(of: words.1, toByteOffset: 8, as: UInt64.self)
+        to.storeBytes(of: words.2, toByteOffset: 16, as: UInt64.self)
+        count &+= lineEnd &- lineStart
+      } else {
+        int(ref.line)
+      }
+    }
+    put(0x22)
+    flushIfFull()
+    key("source")
+    put(0x22)
+    let escapedCount = sourceEnd &- sourceStart
+    if flushes == sourceFlushes, escapedCount <= Self.capacity, Self.capacity &- count >= 2 &* escapedCount &+ 22 {
+      UnsafeMutableRawPointer(base + count).copyMemory(from: base + sourceStart, byteCount: escapedCount)
+      count &+= escapedCount
+    } else {
+      escaped(ref.source)
     }
     put(0x22)
     flushIfFull()

@@ -2,6 +2,7 @@ import Foundation
 import PodmortemCorrelate
 import PodmortemModel
 import PodmortemText
+import Synchronization
 
 /// What every string from the input passes through before a renderer sees it: secrets masked
 /// (unless `--show-secrets`) and control characters made visible (always). `ReportInput.init`
@@ -16,8 +17,11 @@ package final class OutputFilter: @unchecked Sendable {
   // reasons) repeat across pods and log records: each is filtered once, or seldom
   // (`ShortMemo`). Guarded by `lock`, so the runtime's exclusivity check on each access (a
   // `swift_beginAccess` call, about 76 instructions, one per lock taken) checks what the lock
-  // already ensures: it is left out (docs/architecture.md "Secrets").
-  private let lock = NSLock()
+  // already ensures: it is left out (docs/architecture.md "Secrets"). The lock is the standard
+  // library's `Mutex`, whose taking and giving back the compiler inlines (an atomic exchange
+  // each, where `NSLock` cost about 77 instructions a pair, 87,000 pairs on 1,000 describes;
+  // docs/architecture.md "Speed after ingest: two cores"); it guards these properties, not a value.
+  private let lock = Mutex<Void>(())
   @exclusivity(unchecked) private var sources: [String: LastSource] = [:]
   @exclusivity(unchecked) private var short = ShortMemo()
   @exclusivity(unchecked) private var held = HeldMemo()
@@ -49,21 +53,19 @@ package final class OutputFilter: @unchecked Sendable {
   package func callAsFunction(_ text: String) -> String {
     guard text.utf8.count <= Self.shortBytes else { return filterLong(text) }
     let heldSlot = HeldMemo.slot(text)
-    lock.lock()
-    if let known = held.filtered(text, slot: heldSlot) {
-      lock.unlock()
-      return known
+    let (known, slot): (String?, Int) = lock.withLock { _ in
+      if let known = held.filtered(text, slot: heldSlot) { return (known, 0) }
+      let slot = ShortMemo.slot(text)
+      let known = short.filtered(text, slot: slot)
+      if let known { held.remember(text, slot: heldSlot, filtered: known) }
+      return (known, slot)
     }
-    let slot = ShortMemo.slot(text)
-    let known = short.filtered(text, slot: slot)
-    if let known { held.remember(text, slot: heldSlot, filtered: known) }
-    lock.unlock()
     if let known { return known }
     let filtered = filter(text)
-    lock.lock()
-    short.remember(text, slot: slot, filtered: filtered)
-    held.remember(text, slot: heldSlot, filtered: filtered)
-    lock.unlock()
+    lock.withLock { _ in
+      short.remember(text, slot: slot, filtered: filtered)
+      held.remember(text, slot: heldSlot, filtered: filtered)
+    }
     return filtered
   }
 
@@ -75,14 +77,10 @@ package final class OutputFilter: @unchecked Sendable {
   private func filterLong(_ text: String) -> String {
     var text = text
     let slot = text.withUTF8 { LongMemo.slot($0) }
-    lock.lock()
-    let known = long.filtered(&text, slot: slot)
-    lock.unlock()
+    let known = lock.withLock { _ in long.filtered(&text, slot: slot) }
     if let known { return known }
     let filtered = filter(text)
-    lock.lock()
-    long.remember(text, slot: slot, filtered: filtered)
-    lock.unlock()
+    lock.withLock { _ in long.remember(text, slot: slot, filtered: filtered) }
     return filtered
   }
 
@@ -106,9 +104,7 @@ package final class OutputFilter: @unchecked Sendable {
 
   func ref(_ r: SourceRef) -> SourceRef {
     var r = r
-    lock.lock()
-    let known = sources[r.source]
-    lock.unlock()
+    let known = lock.withLock { _ in sources[r.source] }
     // `sources` is keyed by `String`, whose `==` and hash are canonical equivalence's: a name is
     // taken only for a source of the same bytes, so an accent spelt the other way keeps its own
     // spelling in the report (the name last filtered is the one held).
@@ -117,9 +113,7 @@ package final class OutputFilter: @unchecked Sendable {
       return r
     }
     let filtered = self(r.source)
-    lock.lock()
-    sources[r.source] = LastSource(source: r.source, filtered: filtered)
-    lock.unlock()
+    lock.withLock { _ in sources[r.source] = LastSource(source: r.source, filtered: filtered) }
     r.source = filtered
     return r
   }
@@ -221,13 +215,13 @@ package final class OutputFilter: @unchecked Sendable {
   /// sources are filtered numbers tokens in the same order (`OutputFilterHeldMemoTests`).
   private func linesAlone(_ list: [Evidence]) -> [Evidence] {
     var clean = 0
-    lock.lock()
-    list.withUnsafeBufferPointer { lines in
-      while clean < lines.count, held.givesBack(lines[clean].text, slot: HeldMemo.slot(lines[clean].text)) {
-        clean += 1
+    lock.withLock { _ in
+      list.withUnsafeBufferPointer { lines in
+        while clean < lines.count, held.givesBack(lines[clean].text, slot: HeldMemo.slot(lines[clean].text)) {
+          clean += 1
+        }
       }
     }
-    lock.unlock()
     var last: LastSource? = nil
     for i in list.indices {
       let filteredRef = ref(list[i].ref, after: &last)

@@ -74,6 +74,11 @@ package final class SecretMasker: @unchecked Sendable {
   package func literalsPresentByFirstByte(_ text: String) -> UInt64 {
     prefilter.scanByFirstByte(text) & ruleLiteralBits
   }
+  /// The scan as it was before it read the byte pairs at even offsets only: every pair read
+  /// (`Prefilter.scanEveryPair`), the reference `SecretMaskerTests` holds `literalsPresent` to.
+  package func literalsPresentByEveryPair(_ text: String) -> UInt64 {
+    prefilter.scanEveryPair(text) & ruleLiteralBits
+  }
 
   /// How many distinct secrets this masker has replaced so far.
   package var distinctSecrets: Int {
@@ -235,6 +240,11 @@ private struct Prefilter: Sendable {
   /// high) that can begin a literal: its first two bytes, ASCII letters in either case, or a
   /// one-byte literal's byte followed by any byte. 65,536 bits, 8 KiB.
   private let pairs: [UInt64]
+  /// The same kind of table for the pairs read at even offsets (`literalsIn`): a pair that
+  /// holds the first two or the second and third bytes of a literal, a one-byte literal's byte
+  /// first or second, or a two-byte literal's first byte second. Every literal's occurrence
+  /// shows one of them at an even offset next to its start (`literalsIn` says which).
+  private let evenPairs: [UInt64]
 
   /// How long a base64 run must be for `SecretRules.longBase64Run`.
   static let base64Run = 40
@@ -273,9 +283,14 @@ private struct Prefilter: Sendable {
     self.base64RunBit = runBit
     self.base64 = (0..<256).map { Self.isBase64(UInt8($0)) }
     var pairBits = [UInt64](repeating: 0, count: 65_536 / 64)
+    var evenBits = [UInt64](repeating: 0, count: 65_536 / 64)
     func set(_ first: UInt8, _ second: UInt8) {
       let pair = Int(first) | Int(second) << 8
       pairBits[pair >> 6] |= UInt64(1) << UInt64(pair & 63)
+    }
+    func setEven(_ first: UInt8, _ second: UInt8) {
+      let pair = Int(first) | Int(second) << 8
+      evenBits[pair >> 6] |= UInt64(1) << UInt64(pair & 63)
     }
     /// A lowered literal byte and, for a lower-case letter, its upper case: the raw bytes
     /// `lower` maps to it.
@@ -290,6 +305,32 @@ private struct Prefilter: Sendable {
       }
     }
     self.pairs = pairBits
+    for lowered in bytes where !lowered.isEmpty {
+      let any = (0...255).map { UInt8($0) }
+      for first in spellings(lowered[0]) {
+        switch lowered.count {
+        case 1:
+          // The byte at an even offset, or the second of the pair before it.
+          for other in any {
+            setEven(first, other)
+            setEven(other, first)
+          }
+        case 2:
+          // At an even offset its own pair; at an odd one, the second byte of the pair before.
+          for second in spellings(lowered[1]) { setEven(first, second) }
+          for other in any { setEven(other, first) }
+        default:
+          // At an even offset its first two bytes; at an odd one, its second and third.
+          for second in spellings(lowered[1]) { setEven(first, second) }
+        }
+      }
+      if lowered.count >= 3 {
+        for second in spellings(lowered[1]) {
+          for third in spellings(lowered[2]) { setEven(second, third) }
+        }
+      }
+    }
+    self.evenPairs = evenBits
   }
 
   static func lower(_ b: UInt8) -> UInt8 { (0x41...0x5A).contains(b) ? b | 0x20 : b }
@@ -313,55 +354,106 @@ private struct Prefilter: Sendable {
   ///   is not base64, no run starts before it: the scan jumps past it (Boyer–Moore's idea on a
   ///   one-class alphabet). Bytes known to be base64 are not read again, so no byte is read
   ///   twice; on prose nearly every window is decided by one byte.
+  ///
+  /// The pairs are read at even offsets only (`evenPairs`), and only where one is in that table
+  /// are the offsets next to it read as before; see `literalsIn`.
   func scan(_ text: String) -> UInt64 {
     var text = text
     return text.withUTF8 { buffer in
-      var found = literalsIn(buffer)
+      var found = literalsIn(buffer, everyPair: false)
       if base64RunBit != 0, Self.hasBase64Run(buffer, base64) { found |= base64RunBit }
       return found
     }
   }
 
-  private func literalsIn(_ buffer: UnsafeBufferPointer<UInt8>) -> UInt64 {
+  /// `scan` reading the pair at every offset, as it did before `evenPairs`: the reference.
+  func scanEveryPair(_ text: String) -> UInt64 {
+    var text = text
+    return text.withUTF8 { buffer in
+      var found = literalsIn(buffer, everyPair: true)
+      if base64RunBit != 0, Self.hasBase64Run(buffer, base64) { found |= base64RunBit }
+      return found
+    }
+  }
+
+  /// The literals in `buffer`. Each offset `i` before the last is tested as before: its pair
+  /// (`pairs`), and where that can begin a literal, the literals compared (`match`); the last
+  /// offset is tested alone. With `everyPair` every offset is tested so; otherwise the pairs at
+  /// even offsets are read first, in `evenPairs`, and only where one is there are the offsets
+  /// before, at and after it tested (each once). That tests every offset a literal starts at:
+  /// a literal of three bytes or more at an even offset shows its first two bytes there, at an
+  /// odd one its second and third at the next (even) offset; a one-byte literal is the first
+  /// byte of the pair at its even offset or the second of the pair before its odd one; a
+  /// two-byte literal (none now) its own pair or, at an odd offset, the second byte of the pair
+  /// before. Testing an offset is the test as before, and `found` only gathers bits, so both
+  /// ways find the same literals. Most even pairs are in neither table, so most text costs one
+  /// load, one table load and a branch per two bytes where it cost them per byte
+  /// (docs/architecture.md "Speed after ingest: two cores").
+  private func literalsIn(_ buffer: UnsafeBufferPointer<UInt8>, everyPair: Bool) -> UInt64 {
     guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
     let raw = UnsafeRawPointer(base)
     let count = buffer.count
-    return pairs.withUnsafeBufferPointer { pairs in
-      startingWith.withUnsafeBufferPointer { starts in
-        secondIs.withUnsafeBufferPointer { seconds in
-          flat.withUnsafeBufferPointer { flat in
-            offsets.withUnsafeBufferPointer { offsets in
-              lengths.withUnsafeBufferPointer { lengths in
-                var found: UInt64 = 0
-                /// The literals that begin at `i` (`next`: the byte after it, 0 past the end
-                /// with `alone` set), compared as the old pass compared them.
-                func match(at i: Int, _ b: UInt8, _ next: UInt8, alone: Bool) {
-                  var candidates = starts[Int(b)] & ~found
-                  candidates &= singleByte | (alone ? 0 : seconds[Int(next)])
-                  while candidates != 0 {
-                    let index = candidates.trailingZeroBitCount
-                    candidates &= candidates - 1
-                    let length = lengths[index]
-                    if i + length <= count {
-                      let at = offsets[index]
-                      var k = 2
-                      while k < length, Self.lower(buffer[i + k]) == flat[at + k] { k += 1 }
-                      if k >= length { found |= UInt64(1) << UInt64(index) }
+    return evenPairs.withUnsafeBufferPointer { evenPairs in
+      pairs.withUnsafeBufferPointer { pairs in
+        startingWith.withUnsafeBufferPointer { starts in
+          secondIs.withUnsafeBufferPointer { seconds in
+            flat.withUnsafeBufferPointer { flat in
+              offsets.withUnsafeBufferPointer { offsets in
+                lengths.withUnsafeBufferPointer { lengths in
+                  var found: UInt64 = 0
+                  /// The literals that begin at `i` (`next`: the byte after it, 0 past the end
+                  /// with `alone` set), compared as the old pass compared them.
+                  func match(at i: Int, _ b: UInt8, _ next: UInt8, alone: Bool) {
+                    var candidates = starts[Int(b)] & ~found
+                    candidates &= singleByte | (alone ? 0 : seconds[Int(next)])
+                    while candidates != 0 {
+                      let index = candidates.trailingZeroBitCount
+                      candidates &= candidates - 1
+                      let length = lengths[index]
+                      if i + length <= count {
+                        let at = offsets[index]
+                        var k = 2
+                        while k < length, Self.lower(buffer[i + k]) == flat[at + k] { k += 1 }
+                        if k >= length { found |= UInt64(1) << UInt64(index) }
+                      }
                     }
                   }
-                }
-                var i = 0
-                let last = count - 1
-                while i < last {
-                  // Little-endian: the byte at `i` in the low half, the next in the high.
-                  let pair = Int(raw.loadUnaligned(fromByteOffset: i, as: UInt16.self).littleEndian)
-                  if pairs[pair >> 6] & (UInt64(1) << UInt64(pair & 63)) != 0 {
-                    match(at: i, UInt8(truncatingIfNeeded: pair), UInt8(truncatingIfNeeded: pair >> 8), alone: false)
+                  /// The offset `i` (before the last) tested as before: its pair, then its literals.
+                  func test(_ i: Int) {
+                    // Little-endian: the byte at `i` in the low half, the next in the high.
+                    let pair = Int(raw.loadUnaligned(fromByteOffset: i, as: UInt16.self).littleEndian)
+                    if pairs[pair >> 6] & (UInt64(1) << UInt64(pair & 63)) != 0 {
+                      match(at: i, UInt8(truncatingIfNeeded: pair), UInt8(truncatingIfNeeded: pair >> 8), alone: false)
+                    }
                   }
-                  i += 1
+                  let last = count - 1
+                  if everyPair {
+                    var i = 0
+                    while i < last {
+                      test(i)
+                      i += 1
+                    }
+                  } else {
+                    // The offsets below `tested` have been tested.
+                    var tested = 0
+                    var p = 0
+                    while p < last {
+                      let pair = Int(raw.loadUnaligned(fromByteOffset: p, as: UInt16.self).littleEndian)
+                      if evenPairs[pair >> 6] & (UInt64(1) << UInt64(pair & 63)) != 0 {
+                        var i = max(p - 1, tested)
+                        let through = min(p + 1, last - 1)
+                        while i <= through {
+                          test(i)
+                          i += 1
+                        }
+                        tested = i
+                      }
+                      p += 2
+                    }
+                  }
+                  match(at: last, buffer[last], 0, alone: true)
+                  return found
                 }
-                match(at: last, buffer[last], 0, alone: true)
-                return found
               }
             }
           }

@@ -200,6 +200,57 @@ struct ScanReferenceTests {
     #expect(withLiterals > 1_000)
   }
 
+  @Test(
+    "the scan of even pairs finds what the scan of every pair found: samples, seeded text, every literal at every offset"
+  )
+  func evenPairsAsEveryPair() {
+    let masker = SecretMasker()
+    var differing = 0
+    var withLiterals = 0
+    func compare(_ text: String) {
+      let old = masker.literalsPresentByEveryPair(text)
+      if old != 0 { withLiterals += 1 }
+      if masker.literalsPresent(text) != old {
+        differing += 1
+        if differing <= 5 { Issue.record("even pairs differ on \(text.debugDescription)") }
+      }
+    }
+    for text in Self.sampleTexts() + Self.randomTexts(count: 30_000, seed: 0xE7E4_9A15) { compare(text) }
+    // Every literal, in lower, upper and mixed case and cut by a byte, alone and at every offset
+    // of fillers of each length up to 12 (so at even and odd offsets, at the start and the end),
+    // the fillers plain, non-ASCII (a Kelvin sign, a dotted capital I, a combining accent),
+    // controls (NUL, CR, tab) or the literals' own bytes.
+    let literals = SecretRules.all.flatMap(\.literals).filter { $0 != SecretRules.longBase64Run }
+    var forms: [String] = []
+    for literal in literals {
+      let mixed = String(
+        literal.enumerated().map { $0.offset % 2 == 0 ? Character($0.element.uppercased()) : $0.element })
+      forms += [literal, literal.uppercased(), mixed, String(literal.dropLast()), String(literal.dropFirst())]
+    }
+    let fillers = ["x", " ", "\u{212A}", "\u{130}", "e\u{301}", "\u{0}", "\r", "\t", "=", "s", "é"]
+    var compared = 0
+    for form in forms {
+      for filler in fillers {
+        for before in 0...12 {
+          for after in [0, 1, 2, 5] {
+            compare(String(repeating: filler, count: before) + form + String(repeating: filler, count: after))
+            compared += 1
+          }
+        }
+      }
+    }
+    // Two literals next to each other, and huge and empty texts.
+    for a in forms.prefix(40) {
+      for b in forms.suffix(40) { compare(a + b) }
+    }
+    compare("")
+    compare(String(repeating: "a", count: 1 << 16) + "token")
+    compare(String(repeating: "\u{212A}", count: 70_001) + "=")
+    #expect(differing == 0)
+    #expect(compared > 20_000)
+    #expect(withLiterals > 20_000)
+  }
+
   @Test("a base64 run is found at every length and place the byte loop found it")
   func base64Runs() {
     let masker = SecretMasker()
