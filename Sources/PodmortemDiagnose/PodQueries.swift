@@ -374,7 +374,9 @@ package struct ContainerRoles: OptionSet, Sendable {
 /// filters' `==` and `Set.contains` tell them, so the records answered are the filter's, in the
 /// pod's order; `PodLogIndexTests` holds every rule's query to the filter it replaces.
 package struct PodLogIndex: Sendable {
-  private let records: PodLogs
+  /// The pod's records, read in place by index (`PodLogs.packed`): iterated as a `PodLogs`, each
+  /// was copied out through its unspecialised `Collection` witnesses.
+  private let records: [PackedLog]
   /// The distinct pattern ids of the records, in the order first seen.
   private var ids: [String] = []
   /// The positions in `records` of each id's records, ascending, by the id's place in `ids`.
@@ -383,10 +385,10 @@ package struct PodLogIndex: Sendable {
   private var place: [String: Int] = [:]
 
   package init(_ logs: PodLogs) {
-    records = logs
+    records = logs.packed
     var last = -1
-    for i in logs.indices {
-      guard let id = logs[i].patternID else { continue }
+    for i in records.indices {
+      guard let id = records[i].patternID else { continue }
       // Runs of one pattern are common (a probe failing every period): the last id first.
       let g: Int
       if last >= 0, ids[last] == id {

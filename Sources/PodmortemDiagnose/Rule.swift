@@ -51,7 +51,6 @@ extension DiagnosisRule {
   package func draws(_ ruleID: String) -> Bool { ruleID == Self.description.id }
 }
 
-/// What a rule's findings are about.
 /// What the `Diagnoser` reads of a pod once, before its rules run, and hands to every rule
 /// (`DiagnosisRule.diagnose(_:reading:in:)`): its probe events and lines (`PodProbes`) and its
 /// log records by pattern (`PodLogIndex`). A rule run on its own reads what it needs itself,
@@ -66,6 +65,7 @@ package struct PodReading {
   }
 }
 
+/// What a rule's findings are about.
 package enum RuleScope: String, Hashable, Sendable, CaseIterable {
   /// A pod, or one of its containers (`Subject.pod`, `Subject.container`).
   case pod

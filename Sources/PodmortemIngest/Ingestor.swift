@@ -382,18 +382,23 @@ package struct Ingestor: Sendable {
       // copy of the parser; a source that is not followed is never caught up.
       let watched = watch?.line
       let followed = reader.isFollowed
+      // A line offered as its bytes: fed and counted when the parser takes it.
+      func offer(_ bytes: UnsafeBufferPointer<UInt8>, _ number: Int) -> Bool {
+        guard let v = parser.feed(bytes: bytes, number: number, emit: emit) else { return false }
+        if case .unrecognised = v {
+          let line = Line(number: number, text: String(decoding: bytes, as: UTF8.self), truncated: false)
+          account.count(unrecognised(line), line: number)
+        } else {
+          account.count(v, line: number)
+        }
+        return true
+      }
       if !followed {
         // A source that is not followed is never caught up: the reader goes on from a line the
         // parser takes to the next without returning here (`LineReader.nextUntaken`), and the
         // watch is asked at the watched line where it is read (`OfferedLinesTests`).
         while let line = reader.nextUntaken(offering: { bytes, number in
-          guard let v = parser.feed(bytes: bytes, number: number, emit: emit) else { return false }
-          if case .unrecognised = v {
-            let line = Line(number: number, text: String(decoding: bytes, as: UTF8.self), truncated: false)
-            account.count(unrecognised(line), line: number)
-          } else {
-            account.count(v, line: number)
-          }
+          guard offer(bytes, number) else { return false }
           if let watch, number == watched { watch.check(parser, after: number) }
           return true
         }) {
@@ -404,16 +409,7 @@ package struct Ingestor: Sendable {
         fallback?.finish(emit: emit)
         return
       }
-      while let got = reader.next(offering: { bytes, number in
-        guard let v = parser.feed(bytes: bytes, number: number, emit: emit) else { return false }
-        if case .unrecognised = v {
-          let line = Line(number: number, text: String(decoding: bytes, as: UTF8.self), truncated: false)
-          account.count(unrecognised(line), line: number)
-        } else {
-          account.count(v, line: number)
-        }
-        return true
-      }) {
+      while let got = reader.next(offering: offer) {
         let number: Int
         switch got {
         case .taken(let n):
