@@ -129,6 +129,32 @@ package struct LineReader {
   /// the end of the source. The lines, their numbers and the reads of the source are `next()`'s
   /// (docs/architecture.md "Speed of the EventList path").
   package mutating func next(offering take: (UnsafeBufferPointer<UInt8>, Int) -> Bool) -> Offered? {
+    offered(take, goingOn: false)
+  }
+
+  /// `next(offering:)` called again after every line `take` takes, without returning: the next
+  /// line `take` does not take (or that is not offered), as `next()` makes it, or nil at the end
+  /// of the source. Every line taken on the way is `take`'s, with its number, in order; the
+  /// lines, their numbers and the reads of the source are `next()`'s. A pretty-printed EventList
+  /// is read nearly all through `take`: returning after each line, to be called again for the
+  /// next, was about a fifth of the reader's own instructions a line (docs/architecture.md
+  /// "Speed of the EventList path"). `OfferedLineReaderTests` holds it to `next()` and
+  /// `next(offering:)`.
+  package mutating func nextUntaken(offering take: (UnsafeBufferPointer<UInt8>, Int) -> Bool) -> Line? {
+    switch offered(take, goingOn: true) {
+    case .line(let line)?: return line
+    // Going on, a taken line is never returned.
+    case .taken?, nil: return nil
+    }
+  }
+
+  /// The loop of `next(offering:)` and `nextUntaken(offering:)`: after a line `take` takes, it
+  /// returns it as `.taken` or, `goingOn`, reads on. Inlined into each, where `goingOn` is a
+  /// constant, so neither pays for the other's branch.
+  @inline(__always)
+  private mutating func offered(
+    _ take: (UnsafeBufferPointer<UInt8>, Int) -> Bool, goingOn: Bool
+  ) -> Offered? {
     while true {
       if chunkStart < chunkEnd {
         let start = chunkStart
@@ -147,7 +173,10 @@ package struct LineReader {
             let taken = chunk.withUnsafeBufferPointer {
               take(UnsafeBufferPointer(rebasing: $0[start..<last]), number)
             }
-            if taken { return .taken(number: number) }
+            if taken {
+              if goingOn { continue }
+              return .taken(number: number)
+            }
             let text = chunk.withUnsafeBufferPointer {
               String(decoding: UnsafeBufferPointer(rebasing: $0[start..<last]), as: UTF8.self)
             }
@@ -162,60 +191,6 @@ package struct LineReader {
       if finished {
         if pending.isEmpty && !pendingOverflow { return nil }
         return .line(emit())
-      }
-      let n = chunk.withUnsafeMutableBytes { source.read(into: $0) }
-      if n <= 0 {
-        finished = true
-      } else {
-        chunkStart = 0
-        chunkEnd = n
-        bytesRead += Int64(n)
-      }
-    }
-  }
-
-  /// `next(offering:)` called again after every line `take` takes, without returning: the next
-  /// line `take` does not take (or that is not offered), as `next()` makes it, or nil at the end
-  /// of the source. Every line taken on the way is `take`'s, with its number, in order; the
-  /// lines, their numbers and the reads of the source are `next()`'s. A pretty-printed EventList
-  /// is read nearly all through `take`: returning after each line, to be called again for the
-  /// next, was about a fifth of the reader's own instructions a line (docs/architecture.md
-  /// "Speed of the EventList path"). `OfferedLineReaderTests` holds it to `next()` and
-  /// `next(offering:)`.
-  package mutating func nextUntaken(offering take: (UnsafeBufferPointer<UInt8>, Int) -> Bool) -> Line? {
-    while true {
-      if chunkStart < chunkEnd {
-        let start = chunkStart
-        let end = chunkEnd
-        let found: Int? = chunk.withUnsafeBytes { raw in
-          guard let base = raw.baseAddress, let hit = memchr(base + start, 0x0A, end - start) else { return nil }
-          return UnsafeRawPointer(hit) - base
-        }
-        if let found {
-          chunkStart = found + 1
-          if pending.isEmpty && !pendingOverflow && found - start <= maxLineBytes {
-            lineNumber += 1
-            var last = found
-            if last > start && chunk[last - 1] == 0x0D { last -= 1 }
-            let number = lineNumber
-            let taken = chunk.withUnsafeBufferPointer {
-              take(UnsafeBufferPointer(rebasing: $0[start..<last]), number)
-            }
-            if taken { continue }
-            let text = chunk.withUnsafeBufferPointer {
-              String(decoding: UnsafeBufferPointer(rebasing: $0[start..<last]), as: UTF8.self)
-            }
-            return Line(number: number, text: text, truncated: false)
-          }
-          append(start..<found)
-          return emit()
-        }
-        append(start..<end)
-        chunkStart = end
-      }
-      if finished {
-        if pending.isEmpty && !pendingOverflow { return nil }
-        return emit()
       }
       let n = chunk.withUnsafeMutableBytes { source.read(into: $0) }
       if n <= 0 {
