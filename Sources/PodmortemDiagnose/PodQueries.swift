@@ -112,6 +112,17 @@ extension PodHistory {
     events.filter { event in Self.same(event.reason, reason) && (name.map { belongs(event, to: $0) } ?? true) }
   }
 
+  /// Whether an event of the pod has one of `reasons` (`same`, so the lower camel case of
+  /// Kubernetes 1.0 too): when none has, `events(_:container:)` answers none for every container,
+  /// and a rule that reads only those events can answer before copying a container.
+  package func hasEvent(of reasons: [String]) -> Bool {
+    for event in events {
+      let recorded = event.reason
+      for reason in reasons where Self.same(recorded, reason) { return true }
+    }
+    return false
+  }
+
   /// `reasons.map { events($0, container: name) }` in one pass over the events: each event's
   /// reason is read once, and whether it is about the container asked only when its reason is
   /// one of them, once. A rule that asked for four reasons for every container read every event

@@ -51,16 +51,6 @@ package struct ImagePullFailingRule: DiagnosisRule {
   /// `logPatterns` as a list, to ask `PodLogIndex` for their records.
   static let logPatternList = Array(logPatterns)
 
-  /// Whether an event of `pod` has one of `reasons` (`PodHistory.same`, so the lower camel case of
-  /// Kubernetes 1.0 too): when none has, `events(_:container:)` answers none for every container.
-  static func hasEvent(of reasons: [String], in pod: PodHistory) -> Bool {
-    for event in pod.events {
-      let recorded = event.reason
-      for reason in reasons where PodHistory.same(recorded, reason) { return true }
-    }
-    return false
-  }
-
   /// `containers.filter { $0.role == .container }.count`, counted through the array in place: the
   /// rule needs only how many there are, and the filtered list copied every regular container of
   /// every pod into a list of its own (each of its strings and arrays retained, then released,
@@ -90,7 +80,7 @@ package struct ImagePullFailingRule: DiagnosisRule {
     // Containers known by name only show no waiting state, so a container fails here only by a
     // pull line or an event of the four reasons: a pod with neither has no finding, and its
     // containers need not be copied to find that out (`BareContainerTests` holds it to the loop).
-    if pullLines.isEmpty, pod.containersShowNoRuns, !Self.hasEvent(of: Self.eventReasons, in: pod) { return [] }
+    if pullLines.isEmpty, pod.containersShowNoRuns, !pod.hasEvent(of: Self.eventReasons) { return [] }
     return containers.compactMap { container in
       // The four reasons' events in one pass over the pod's events (`events(_:container:)` for each).
       let byReason = pod.events(Self.eventReasons, container: container.name)

@@ -34,7 +34,7 @@ package struct LifecycleHookFailedRule: DiagnosisRule {
     // Containers known by name only show no waiting reason and no preStop hook, so a container
     // has a finding here only by a hook event: a pod with none has no finding, and its
     // containers need not be copied to find that out (`BareContainerTests` holds it to the loop).
-    if pod.containersShowNoRuns, !ImagePullFailingRule.hasEvent(of: Self.hookReasons, in: pod) { return [] }
+    if pod.containersShowNoRuns, !pod.hasEvent(of: Self.hookReasons) { return [] }
     var findings: [Finding] = []
     let grace =
       pod.latest.deletionGracePeriodSeconds ?? pod.latest.terminationGracePeriodSeconds
