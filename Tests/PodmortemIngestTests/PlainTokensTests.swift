@@ -110,8 +110,10 @@ import Testing
     var values = 0
     var problems = 0
     var kinds = 0
+    var members = 0
     for round in 0..<2_500 {
       let lines = Self.randomList(&rng)
+      members += lines.filter(Self.isMemberShaped).count
       let maxDepth = [3, 8, 256][rng.below(3)]
       let maxBytes = [60, 400, 256 << 20][rng.below(3)]
       var fast = JSONScanner(maxDepth: maxDepth, maxValueBytes: maxBytes)
@@ -167,6 +169,15 @@ import Testing
     #expect(values > 1_500)
     #expect(problems > 500)
     #expect(kinds > 200)
+    // Lines of the shape `member` reads whole, among the others.
+    #expect(members > 20_000)
+  }
+
+  /// Spaces, `"`, a key without `"` or `\`, `": ` and a value: roughly what `member` reads whole.
+  private static func isMemberShaped(_ line: String) -> Bool {
+    let body = line.drop { $0 == " " }
+    guard body.first == "\"", let close = body.dropFirst().firstIndex(of: "\"") else { return false }
+    return !body[..<close].contains("\\") && body[close...].hasPrefix("\": ")
   }
 
   /// Every line of every sample file (JSON, YAML, text and logs alike, each read as JSON from its
