@@ -120,6 +120,9 @@ package struct JSONScanner {
   private var valueIndented = false
   /// How many line ends the current string was wrapped at (`joinWrapped`).
   private var wrappedLines = 0
+  /// False to read every byte through `feed`'s loop, as before `plainTokens`: the tests'
+  /// reference.
+  var readsPlainTokens = true
 
   /// - Parameters:
   ///   - maxDepth: nesting deeper than this is a problem (a guard against hostile input).
@@ -139,6 +142,20 @@ package struct JSONScanner {
   package var isSkipping: Bool { skipping }
   /// The `kind` of the value being read, once the scanner has seen it.
   package var currentKind: String? { valueKind }
+
+  /// Every stored field, for the tests that hold `plainTokens` to the loop (`PlainTokensTests`):
+  /// all but the value's buffer (its bytes kept are `keptBytes`) and `collected`, which is only
+  /// read at the end of the string it collects.
+  var wholeState: String {
+    let resume = resumeList.map { "\($0.stack) \($0.column)" } ?? "-"
+    return "\(line) \(stack) \(phase) \(inString) \(escaped) \(collect) \(pending) \(elementDepth) "
+      + "\(elementColumn ?? -1) \(listItems) \(capturing) \(captureFrom ?? -1) \(kept) "
+      + "\(valueStartLine) \(valueKind ?? "-") \(listKind ?? "-") \(wrapperStartLine) \(skipping) \(resume) "
+      + "\(column) \(lineHasContent) \(valueIndented) \(wrappedLines)"
+  }
+
+  /// The bytes of the value kept so far, for the same tests.
+  var keptBytes: ArraySlice<UInt8> { buffer[..<kept] }
 
   /// Feeds the bytes of one line followed by a newline.
   package mutating func feedLine(_ text: Substring, _ handle: (Output) -> Void) {
@@ -198,6 +215,11 @@ package struct JSONScanner {
     let n = bytes.count
     var i = 0
     captureFrom = capturing ? 0 : nil
+    // A member line of a pretty-printed object (`"name": "web-0",`) is read as one (`member`), or
+    // by a loop of its own up to its first bracket, escape or unclosed string (`plainTokens`).
+    if readsPlainTokens && !skipping && !inString && !escaped && !stack.isEmpty {
+      i = plainTokens(bytes, from: 0)
+    }
     while i < n {
       if skipping {
         i = skip(bytes, from: i)
@@ -269,6 +291,200 @@ package struct JSONScanner {
     }
     captureFrom = nil
     if lineEnds { lineEnd(handle) }
+  }
+
+  /// Reads from `start` what the loop of `feed` reads in its simplest cases, with the state in
+  /// locals, and returns where it stopped: white space, a string closed on the line without an
+  /// escape, `:`, `,` and a scalar's bytes. It stops, leaving the rest to that loop, at a
+  /// bracket, a line feed, a string with an escape or not closed before the end, and the value
+  /// of a `kind` being collected. Each case changes the state as the loop's does: its `column`,
+  /// `lineHasContent`, `valueIndented` (white space in column 0), the phase, and at the depth
+  /// where keys are collected the pending `kind` or `items` key (a key's bytes are compared where
+  /// they lie: `collected` is only read at the end of the string it collects, and a key longer
+  /// than `maxCollected`, not collected, is neither).
+  /// A member line of a pretty-printed list went through the loop in about 7 steps and 1.6
+  /// calls of `scanString` and `closeString`, about 600 instructions (issue 16, callgrind); in
+  /// the phase `key` the line is first offered whole to `member`.
+  /// The caller has checked that the scanner is not skipping, not in a string and inside a
+  /// value (the stack not empty): nothing here changes the stack. `JSONFramerTests` holds the
+  /// scanner to `ReferenceJSONScanner` and to itself with this loop off (`readsPlainTokens`),
+  /// its whole state compared after every line and chunk.
+  @inline(__always)
+  private mutating func plainTokens(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+    if phase == .key, member(bytes, from: start) { return bytes.count }
+    let n = bytes.count
+    var i = start
+    var phase = self.phase
+    var pending = self.pending
+    var column = self.column
+    var content = lineHasContent
+    var indented = valueIndented
+    var sawString = false
+    let keyDepth = stack.count == elementDepth + 1
+    let itemsDepth = elementDepth == 0 && stack.count == 1
+    let inObject = stack.last == Self.openBrace
+    scan: while i < n {
+      switch bytes[i] {
+      case 0x20, 0x09, 0x0D:
+        var j = ByteWords.spacesEnd(bytes, from: i + 1)
+        while j < n && (bytes[j] == 0x20 || bytes[j] == 0x09 || bytes[j] == 0x0D) { j += 1 }
+        if column == 0 { indented = true }
+        column += j - i
+        i = j
+      case Self.quote:
+        // The value of a `kind` key is collected (`openString`): the loop's.
+        if keyDepth && phase == .value && pending == .kindKey { break scan }
+        let j = ByteWords.stringStop(bytes, from: i + 1)
+        guard j < n, bytes[j] == Self.quote else { break scan }
+        if keyDepth && phase == .key {
+          // `openString` collects the key, `closeString` compares it.
+          let key = UnsafeBufferPointer(rebasing: bytes[(i + 1)..<j])
+          if Self.isKind(key) {
+            pending = .kindKey
+          } else if itemsDepth, Self.isItems(key) {
+            pending = .itemsKey
+          } else {
+            pending = .none
+          }
+          phase = .colon
+        } else if phase == .key {
+          phase = .colon
+          pending = .none
+        } else if phase == .value {
+          phase = .afterValue
+        }
+        sawString = true
+        content = true
+        column += j + 1 - i
+        i = j + 1
+      case Self.colon:
+        if phase == .colon { phase = .value }
+        content = true
+        column += 1
+        i += 1
+      case Self.comma:
+        phase = inObject ? .key : .value
+        pending = .none
+        content = true
+        column += 1
+        i += 1
+      case Self.newline, Self.openBrace, Self.openBracket, Self.closeBrace, Self.closeBracket:
+        break scan
+      default:
+        if phase == .value { phase = .afterValue }
+        content = true
+        column += 1
+        i += 1
+      }
+    }
+    guard i > start else { return i }
+    self.phase = phase
+    self.pending = pending
+    self.column = column
+    lineHasContent = content
+    valueIndented = indented
+    if sawString {
+      // As `openString` and `closeString` leave them.
+      wrappedLines = 0
+      collect = .none
+    }
+    return i
+  }
+
+  /// Reads the rest of the bytes from `start` when they are one member as kubectl prints it
+  /// (`            "name": "web-0",`): white space or none, a key without an escape, `": `, a
+  /// string without an escape or a scalar's bytes, a `,` or none, and nothing after. The state
+  /// is then what `plainTokens`' loop leaves after reading those tokens one by one from the
+  /// phase `key`: `column` past the bytes, `lineHasContent`, `valueIndented` when the white space
+  /// begins in column 0, the pending `kind` or `items` key at the depth where keys are collected,
+  /// then the phase after the value (`afterValue`) or after the comma (`key` in an object,
+  /// `value` in an array, nothing pending). False, with nothing changed, for anything else, and
+  /// for the string value of a `kind` key, which is collected (`openString`). A line of an
+  /// EventList is most often one member: read token by token, its white space, two strings, colon
+  /// and comma were about 420 instructions (issue 16, callgrind). `PlainTokensTests` holds the
+  /// scanner to itself without `plainTokens` and to `ReferenceJSONScanner`.
+  @inline(__always)
+  private mutating func member(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Bool {
+    let n = bytes.count
+    var j = start
+    guard j < n else { return false }
+    var b = bytes[j]
+    let leadingSpace = b == 0x20 || b == 0x09 || b == 0x0D
+    if leadingSpace {
+      j = ByteWords.spacesEnd(bytes, from: j + 1)
+      while j < n && (bytes[j] == 0x20 || bytes[j] == 0x09 || bytes[j] == 0x0D) { j += 1 }
+      guard j < n else { return false }
+      b = bytes[j]
+    }
+    guard b == Self.quote else { return false }
+    let keyStart = j + 1
+    let keyEnd = ByteWords.stringStop(bytes, from: keyStart)
+    // `"`, `:` and a space after the key, and a value's first byte after them.
+    guard keyEnd + 3 < n, bytes[keyEnd] == Self.quote, bytes[keyEnd + 1] == Self.colon, bytes[keyEnd + 2] == 0x20
+    else { return false }
+    j = keyEnd + 3
+    let valueIsString = bytes[j] == Self.quote
+    if valueIsString {
+      let end = ByteWords.stringStop(bytes, from: j + 1)
+      guard end < n, bytes[end] == Self.quote else { return false }
+      j = end + 1
+    } else {
+      let scalarStart = j
+      while j < n && Self.isScalarByte(bytes[j]) { j += 1 }
+      guard j > scalarStart else { return false }
+    }
+    let comma = j < n && bytes[j] == Self.comma
+    if comma { j += 1 }
+    guard j == n else { return false }
+    var pending = Pending.none
+    if stack.count == elementDepth + 1 {
+      let key = UnsafeBufferPointer(rebasing: bytes[keyStart..<keyEnd])
+      if Self.isKind(key) {
+        // Its string value is collected as the value's kind: `feed`'s loop reads it.
+        if valueIsString { return false }
+        pending = .kindKey
+      } else if elementDepth == 0, stack.count == 1, Self.isItems(key) {
+        pending = .itemsKey
+      }
+    }
+    if leadingSpace && column == 0 { valueIndented = true }
+    column += n - start
+    lineHasContent = true
+    wrappedLines = 0
+    collect = .none
+    if comma {
+      phase = stack.last == Self.openBrace ? .key : .value
+      self.pending = .none
+    } else {
+      phase = .afterValue
+      self.pending = pending
+    }
+    return true
+  }
+
+  /// A byte `feed`'s loop reads as part of a scalar inside a value: none of white space, a line
+  /// feed, a bracket, `"`, `:` or `,`.
+  @inline(__always)
+  private static func isScalarByte(_ b: UInt8) -> Bool {
+    switch b {
+    case 0x20, 0x09, 0x0D, Self.newline, Self.openBrace, Self.closeBrace, Self.openBracket, Self.closeBracket,
+      Self.quote, Self.colon, Self.comma:
+      return false
+    default:
+      return true
+    }
+  }
+
+  /// True when `key` is `kind` (`collected.equals(kindBytes)`), from its bytes.
+  @inline(__always)
+  private static func isKind(_ key: UnsafeBufferPointer<UInt8>) -> Bool {
+    key.count == 4 && key[0] == 0x6B && key[1] == 0x69 && key[2] == 0x6E && key[3] == 0x64
+  }
+
+  /// True when `key` is `items` (`collected.equals(itemsBytes)`), from its bytes.
+  @inline(__always)
+  private static func isItems(_ key: UnsafeBufferPointer<UInt8>) -> Bool {
+    key.count == 5 && key[0] == 0x69 && key[1] == 0x74 && key[2] == 0x65 && key[3] == 0x6D && key[4] == 0x73
   }
 
   /// The end of the input: a value still open is truncated.
