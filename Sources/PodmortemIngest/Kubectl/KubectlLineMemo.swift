@@ -75,7 +75,8 @@ struct KubectlLineMemo {
     if let known { return (KubectlLine(line, as: known), slot) }
     // Seen for the first time (as far as the bits tell): read, not held.
     if firstSighting(hash) { return (KubectlLine(line), -1) }
-    let read = KubectlLine(line).held(as: nextID)
+    // Read once as held (`KubectlLine(_:heldAs:)`), as `KubectlLine(line).held(as:)` reads it.
+    let read = KubectlLine(line, heldAs: nextID)
     nextID += 1
     held[slot] = read
     boundaries[slot] = 0
