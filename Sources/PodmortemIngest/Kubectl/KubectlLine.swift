@@ -54,13 +54,8 @@ struct KubectlLine {
       text: String, body: Substring, indent: Int, isASCII: Bool, field: (key: Substring, value: Substring)?,
       heldAs id: Int = 0
     ) {
-      self.text = text
-      self.body = body
-      self.indent = indent
-      self.isASCII = isASCII
-      self.field = field
-      self.textID = id
-      self.isUnderline = KubectlLine.underline(body, isASCII: isASCII)
+      // Everything read from `body` and `field` before they are stored: read after, each cost a
+      // retain and a release of the line's storage (callgrind).
       // Looked up from the key alone: `field.map` and `field.flatMap` each copied the whole optional
       // pair (both substrings retained) and released it, on every line read afresh (callgrind).
       let keyKind: DescribeKeyKind
@@ -72,11 +67,20 @@ struct KubectlLine {
         keyKind = []
         describeKey = nil
       }
+      var knownTokens: [Substring]?
+      if id != 0, KubectlLine.readsWordsAhead(body, keyKind: keyKind, describeKey: describeKey) {
+        knownTokens = KubectlLine.words(body, isASCII: isASCII)
+      }
+      self.isUnderline = KubectlLine.underline(body, isASCII: isASCII)
       self.keyKind = keyKind
       self.describeKey = describeKey
-      self.knownTokens =
-        id != 0 && KubectlLine.readsWordsAhead(body, keyKind: keyKind, describeKey: describeKey)
-        ? KubectlLine.words(body, isASCII: isASCII) : nil
+      self.knownTokens = knownTokens
+      self.text = text
+      self.body = body
+      self.indent = indent
+      self.isASCII = isASCII
+      self.field = field
+      self.textID = id
     }
 
     /// `reading` with its words and number (`KubectlLine.held(as:)`): the keys are not looked up again.
