@@ -15,16 +15,16 @@ import PodmortemInput
 ///
 /// A table of sets of `ways` slots: a line hashes to one slot (its bytes a word at a time, as
 /// `SharedBytes`; a line of fewer than eight bytes as one word, `hash`), its home, tried first, and
-/// then the other slots of its set; a slot whose hash bits (`tag`) are the line's is confirmed with `memcmp` on
-/// the whole text. A line is held in an empty slot of its set, or in its home. The home is the
-/// hash's top bits, which depend on every byte: taken from bits 32 up, as it was, lines that differ
-/// in their last bytes only (`    Restart Count:  0`, `  2`, `  3`, `      Exit Code:  0`, `  1`)
-/// shared a slot and, one slot to a text, evicted each other on every pod; in the first 1,000 of
-/// the bench's 10,000 describes, 596 texts that repeat were held anew 6,822 times, and each time
-/// read again, asked again and given a new number (so the Events rows' memo missed them). In sets
-/// of four with the top bits each is held once (600). Only lines of at most `longest` bytes are
-/// held: short ones too (a describe's blank lines, `IPs:`, `Events:`: about one line in sixteen,
-/// each read afresh and asked the boundary and header questions again when they were not held).
+/// then the other slots of its set; a slot whose hash bits (`tag`) are the line's is confirmed with
+/// `memcmp` on the whole text. A line is held in an empty slot of its set, or in its home. The home
+/// is the hash's top bits, which depend on every byte: taken from bits 32 up, as it was, lines that
+/// differ in their last bytes only (`Restart Count:  0`, `2`, `3`; `Exit Code:    0`, `1`) shared a
+/// slot and, one slot to a text, evicted each other on every pod; in the first 1,000 of the bench's
+/// 10,000 describes, 596 texts that repeat were held anew 6,822 times, and each time read again,
+/// asked again and given a new number (so the Events rows' memo missed them). In sets of four with
+/// the top bits each is held once (600). Only lines of at most `longest` bytes are held: short ones
+/// too (a describe's blank lines, `IPs:`, `Events:`: about one line in sixteen, each read afresh
+/// and asked the boundary and header questions again when they were not held).
 /// `KubectlLineMemoTests` compares every answer with the one a fresh reading gives, on sample lines
 /// and seeded random ones repeated in random order, with a table small enough that lines evict each
 /// other.
@@ -139,7 +139,7 @@ struct KubectlLineMemo {
     return ((count << 5) ^ word) &* 0x517c_c1b7_2722_0a95
   }
 
-  /// The bits of `hash` a slot keeps (`tags`): the sixteen below the top twelve.
+  /// The bits of `hash` a slot keeps (`tags`): bits 36 to 51, below the home of a table of 4,096.
   @inline(__always) static func tag(_ hash: UInt64) -> UInt16 { UInt16(truncatingIfNeeded: hash >> 36) }
 
   /// True when no line read before had `hash`'s bit (which is set now).
