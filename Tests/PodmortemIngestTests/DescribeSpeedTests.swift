@@ -9,8 +9,9 @@ import Testing
 
 /// What the describe path no longer asks, or asks once (docs/architecture.md "Speed of the
 /// describe path"), held to the code it replaced, kept here as the reference: an Events row read
-/// from its first words only, a command test that stops at the first four words, a line's
-/// underline test read with its text, and a block's arrays grown in the room of the block before.
+/// from its first words only, a held Events row's words read when asked, a command test that stops
+/// at the first four words, a line's underline test read with its text, and a block's arrays grown
+/// in the room of the block before.
 @Suite struct DescribeSpeedTests {
   static let context = DescribeRowBytesTests.context
 
@@ -95,6 +96,68 @@ import Testing
       }
     }
     #expect(checked > 10_000)
+  }
+
+  // MARK: held rows' words read when asked
+
+  /// A held line as `KubectlLine.held(as:)` made it before: its words read ahead unless it is a
+  /// describe field's. The reference a held Events row, whose words are read when asked now, is
+  /// compared with.
+  static func referenceHeld(_ line: KubectlLine, as id: Int) -> KubectlLine {
+    let held = line.held(as: id)
+    let fieldLine = line.describeKey != nil || !line.keyKind.isEmpty
+    return fieldLine ? held : held.withTokensRead()
+  }
+
+  /// Every sample line, every row of `DescribeRowBytesTests` and of `longRows`, and seeded lines of
+  /// hostile words behind an event type or another first word, held as they are now and as they
+  /// were (words read ahead): the same words, the same first words, the same number, the same
+  /// header test and the same row under every table state; only lines whose first word is an event
+  /// type go without their words read ahead.
+  @Test func heldRowsWithoutTheirWordsReadAsWithThem() {
+    var rng = SplitMix64(seed: SplitMix64.seed("DescribeSpeedTests.heldRows"))
+    let firsts = [
+      "Normal", "Warning", "Normal:", "Warning\t", "Normale", "normal", "Warnin\u{301}", "Type", "  Normal",
+    ]
+    var seeded: [String] = []
+    for _ in 0..<4_000 {
+      var text = String(repeating: " ", count: rng.below(4)) + firsts[rng.below(firsts.count)]
+      for _ in 0..<rng.below(16) {
+        text += [" ", "  ", "\t"][rng.below(3)]
+        let pool = rng.below(2) == 0 ? Self.hostile : DescribeRowBytesTests.words
+        text += pool[rng.below(pool.count)]
+      }
+      seeded.append(text)
+    }
+    let tables = DescribeRowBytesTests.tables
+    var unread = 0
+    var rows = 0
+    for (n, text) in (KubectlBytesTests.lines + DescribeRowBytesTests.lines + Self.longRows + seeded).enumerated() {
+      let fresh = KubectlLine(Line(number: n + 1, text: text))
+      let held = fresh.held(as: n + 1)
+      let reference = Self.referenceHeld(fresh, as: n + 1)
+      if !held.wordsKnown && reference.wordsKnown { unread += 1 }
+      // Read once as held, as the memo reads it: the same line as read and then held.
+      let once = KubectlLine(Line(number: n + 1, text: text), heldAs: n + 1)
+      #expect(once.wordsKnown == held.wordsKnown && once.tokens == held.tokens, "\(text.debugDescription)")
+      #expect(once.text == held.text && once.body == held.body && once.indent == held.indent)
+      #expect(once.isASCII == held.isASCII && once.textID == held.textID && once.isUnderline == held.isUnderline)
+      #expect(once.field?.key == held.field?.key && once.field?.value == held.field?.value)
+      #expect(once.keyKind == held.keyKind && once.describeKey == held.describeKey && once.line == held.line)
+      #expect(held.tokens == reference.tokens, "\(text.debugDescription)")
+      #expect(held.textID == reference.textID && held.text == reference.text && held.field?.key == reference.field?.key)
+      let (first, complete) = held.leadingTokens(DescribeEventsTable.rowWords)
+      #expect(first == Array(reference.tokens.prefix(first.count)), "\(text.debugDescription)")
+      #expect(complete == (first.count == reference.tokens.count), "\(text.debugDescription)")
+      #expect(DescribeEventsTable.header(held) == DescribeEventsTable.header(reference), "\(text.debugDescription)")
+      for table in tables {
+        let row = table.row(held, context: Self.context)
+        #expect(row == table.row(reference, context: Self.context), "\(text.debugDescription)")
+        if row != nil { rows += 1 }
+      }
+    }
+    #expect(unread > 5_000, "\(unread)")
+    #expect(rows > 8_000, "\(rows)")
   }
 
   // MARK: the command test

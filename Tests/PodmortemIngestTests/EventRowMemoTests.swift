@@ -49,4 +49,58 @@ import Testing
     #expect(hits > 1_000)
     #expect(rows > 500)
   }
+
+  /// The row as `DescribeEventsTable.heldRow` made it from `event(_:)` before the memo made it
+  /// (`row(at:owner:evidence:)`): the reference.
+  static func referenceRow(_ found: Event??, owner: ObjectRef, evidence: Evidence) -> Event?? {
+    guard let held = found else { return nil }
+    guard let held else { return .some(nil) }
+    var event: Event
+    event = held
+    let fieldPath = event.involved.fieldPath
+    event.involved = owner
+    if let fieldPath { event.involved.fieldPath = fieldPath }
+    event.evidence = [evidence]
+    return .some(event)
+  }
+
+  /// A held row made in the memo (`slot(_:)`, `row(at:owner:evidence:)`) is the row `event(_:)`
+  /// gave, given the owner and the line as `heldRow` gave them: seeded keys as above, rows with and
+  /// without their own field path, owners with and without one, hostile names (a Kelvin sign, a
+  /// dotted capital I, a combining accent, NUL, CR, a tab, empty and huge).
+  @Test func rowsMadeInTheMemoAreTheRowsItHeld() {
+    var rng = SplitMix64(seed: 0x6f77_6e65_6472_6f77)
+    var memo = EventRowMemo()
+    let capture = CaptureTime(date: Date(timeIntervalSince1970: 1_795_000_000), origin: .flag)
+    let names = ["web-0", "\u{212A}", "İ", "e\u{301}", "\u{0}", "\r", "\t", "", String(repeating: "x", count: 10_000)]
+    let paths: [String?] = [nil, "spec.containers{web}", "spec.containers{\u{212A}}", ""]
+    var made = 0
+    for i in 0..<20_000 {
+      let key = EventRowMemo.Key(
+        textID: 1 + rng.below(2 * EventRowMemo.slots), era: .modern, fromColumn: 40, messageColumn: 60,
+        capture: capture)
+      var owner = ObjectRef(kind: "Pod", namespace: "default", name: names[rng.below(names.count)])
+      owner.fieldPath = paths[rng.below(paths.count)]
+      let evidence = Evidence(ref: SourceRef(source: "d.txt", line: i + 1), text: names[rng.below(names.count)])
+      let expected = Self.referenceRow(memo.event(key), owner: owner, evidence: evidence)
+      let found: Event?? = memo.slot(key).map { memo.row(at: $0, owner: owner, evidence: evidence) }
+      if found != expected {
+        Issue.record("row \(i): \(String(describing: found)) for \(String(describing: expected))")
+      }
+      if found??.involved.name == owner.name { made += 1 }
+      if rng.below(3) == 0 {
+        var involved = ObjectRef(name: "")
+        involved.fieldPath = paths[rng.below(paths.count)]
+        let event: Event? =
+          rng.below(4) == 0
+          ? nil
+          : Event(
+            involved: involved, type: EventType(["Normal", "Warning"][rng.below(2)]),
+            reason: names[rng.below(names.count)], message: "message \(rng.below(50))",
+            evidence: [Evidence(ref: SourceRef(source: "d.txt", line: 1), text: "old")])
+        memo.hold(event, key)
+      }
+    }
+    #expect(made > 1_000, "\(made)")
+  }
 }

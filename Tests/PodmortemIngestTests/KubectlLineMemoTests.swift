@@ -106,9 +106,76 @@ import Testing
     #expect(slot >= 0)
     #expect(held.line.number == 2 && held.line.text == text)
     #expect(held.field?.key == "Ready" && held.field?.value == "False")
-    // Too short or too long to be held: read afresh.
+    // Short lines are held from their second sighting too; too long ones are read afresh.
     #expect(memo.read(Line(number: 3, text: "Events:")).slot == -1)
+    #expect(memo.read(Line(number: 3, text: "Events:")).slot >= 0)
     #expect(memo.read(Line(number: 4, text: String(repeating: "x", count: KubectlLineMemo.longest + 1))).slot == -1)
+  }
+
+  /// Lines that differ in their last bytes only (a restart count, an exit code, a CPU request),
+  /// read pod after pod: once held, each stays held under its number (no line evicts another of
+  /// its set), and every answer is still a fresh reading's.
+  @Test func linesDifferingAtTheirEndStayHeld() {
+    var texts: [String] = []
+    for n in 0..<10 {
+      texts += ["    Restart Count:  \(n)", "      Exit Code:    \(n)", "      cpu:        \(n)00m", "  Ready  \(n)"]
+    }
+    var memo = KubectlLineMemo()
+    var numbers: [String: Int] = [:]
+    var checked = 0
+    for round in 0..<20 {
+      for (i, text) in texts.enumerated() {
+        let line = Line(number: round * texts.count + i + 1, text: text)
+        if Self.readsAsFresh(&memo, line, ask: (round + i) % 16) { checked += 1 }
+        guard round >= 2 else { continue }
+        let (held, slot) = memo.read(line)
+        #expect(slot >= 0, "\(text)")
+        if let number = numbers[text] {
+          #expect(held.textID == number, "\(text) held anew in round \(round)")
+        } else {
+          numbers[text] = held.textID
+        }
+      }
+    }
+    #expect(checked == 20 * texts.count)
+    #expect(Set(numbers.values).count == texts.count)
+  }
+
+  /// Lines of fewer than eight bytes (read afresh every time before they were held: a describe's
+  /// blank lines, `IPs:`, `Events:`), the empty line among them, seeded from hostile bytes and
+  /// pieces (NUL, CR, a tab, a Kelvin sign, a dotted capital I, a combining accent, `é`, ESC, `|`,
+  /// backticks, `#`, `>`), repeated in random order through tables small enough that they evict
+  /// each other: every answer is a fresh reading's, and a line seen before is held.
+  @Test(arguments: [4, 4096])
+  func shortLinesReadAsFresh(slots: Int) {
+    var rng = SplitMix64(seed: SplitMix64.seed("shortLinesReadAsFresh") &+ UInt64(slots))
+    let pieces = [
+      "", " ", "\t", "\u{0}", "\r", "\u{212A}", "İ", "e\u{301}", "\u{301}", "é", "\u{1B}", "|", "`", "#", ">", "-", ":",
+      "a", "IPs:", "Events:", "k", "$", "**", "Type", "--",
+    ]
+    var distinct: Set<String> = [""]
+    while distinct.count < 600 {
+      var text = ""
+      for _ in 0..<(1 + rng.below(4)) { text += pieces[rng.below(pieces.count)] }
+      if text.utf8.count < 8 { distinct.insert(text) }
+    }
+    let texts = (Array(distinct) + Array(distinct) + Array(distinct)).shuffled(using: &rng)
+    var memo = KubectlLineMemo(slots: slots)
+    var checked = 0
+    var held = 0
+    for (i, text) in texts.enumerated() {
+      let line = Line(number: i + 1, text: text, truncated: rng.below(50) == 0)
+      if Self.readsAsFresh(&memo, line, ask: rng.below(16)) { checked += 1 }
+      if memo.read(line).slot >= 0 { held += 1 }
+    }
+    #expect(checked == texts.count)
+    #expect(held > texts.count / (slots > 4 ? 2 : 100), "\(held)")
+    // The hash of a short text is its bytes' alone: the same from any copy of them.
+    for text in distinct {
+      let a = text.utf8.withContiguousStorageIfAvailable { KubectlLineMemo.hash($0) }
+      let b = Array(text.utf8).withUnsafeBufferPointer { KubectlLineMemo.hash($0) }
+      #expect(a == b, "\(text.debugDescription)")
+    }
   }
 
   static let patterns = PatternCatalog.shipped(diagnostics: { _ in })

@@ -113,36 +113,29 @@ struct DescribeEventsTable {
     let key = EventRowMemo.Key(
       textID: line.textID, era: era, fromColumn: fromColumn, messageColumn: messageColumn,
       capture: context.captureTime)
-    // One event, changed in place: binding the held row to a constant and then to a variable
-    // copied it once more (a retain and release of each of its strings; callgrind).
-    var event: Event
-    if let held = rows.event(key) {
-      guard let held else { return nil }
-      event = held
-    } else {
-      // Read for an owner with nothing set: the owner is this table's, set below.
-      var ownerless = self
-      ownerless.owner = ObjectRef(name: "")
-      ownerless.pending = nil
-      var read = ownerless.row(line, context: context, ages: &ages)
-      // Its message recognised once too, as `Ingestor.classify` recognises an event's message when
-      // no pattern is set (the same catalog: the Ingestor sets `context.patterns`); a row whose
-      // message goes on is recognised again whole (`feed`).
-      if read?.patternID == nil, let message = read?.message,
-        let hit = context.patterns.firstMatch(message, kind: .event)
-      {
-        read?.patternID = hit.patternID
-        read?.captures = hit.captures
-      }
-      rows.hold(read, key)
-      guard let read else { return nil }
-      event = read
+    // A held row is made in the memo, copied out of its slot once (`EventRowMemo.row(at:owner:
+    // evidence:)`): handed out as an optional of an optional and bound, it was copied twice, a
+    // retain and a release of each of its strings more (callgrind).
+    if let slot = rows.slot(key) {
+      return rows.row(at: slot, owner: owner, evidence: context.evidence(line.line))
     }
-    // `makeEvent` and the older eras' field path: the row's own, over the owner's.
-    let fieldPath = event.involved.fieldPath
-    event.involved = owner
-    if let fieldPath { event.involved.fieldPath = fieldPath }
-    event.evidence = [context.evidence(line.line)]
+    // Read for an owner with nothing set: the owner is this table's, set below.
+    var ownerless = self
+    ownerless.owner = ObjectRef(name: "")
+    ownerless.pending = nil
+    var read = ownerless.row(line, context: context, ages: &ages)
+    // Its message recognised once too, as `Ingestor.classify` recognises an event's message when
+    // no pattern is set (the same catalog: the Ingestor sets `context.patterns`); a row whose
+    // message goes on is recognised again whole (`feed`).
+    if read?.patternID == nil, let message = read?.message,
+      let hit = context.patterns.firstMatch(message, kind: .event)
+    {
+      read?.patternID = hit.patternID
+      read?.captures = hit.captures
+    }
+    rows.hold(read, key)
+    guard var event = read else { return nil }
+    EventRowMemo.own(&event, owner: owner, evidence: context.evidence(line.line))
     return event
   }
 

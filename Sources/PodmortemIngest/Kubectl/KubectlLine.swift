@@ -48,27 +48,39 @@ struct KubectlLine {
     /// a row; docs/architecture.md "Speed of the describe path").
     let isUnderline: Bool
 
+    /// `heldAs`: 0 for a line not held; otherwise its `textID`, and its words read ahead as
+    /// `KubectlLine.held(as:)` reads them (`KubectlLine.readsWordsAhead`).
     init(
       text: String, body: Substring, indent: Int, isASCII: Bool, field: (key: Substring, value: Substring)?,
-      knownTokens: [Substring]? = nil, textID: Int = 0
+      heldAs id: Int = 0
     ) {
+      // Everything read from `body` and `field` before they are stored: read after, each cost a
+      // retain and a release of the line's storage (callgrind).
+      // Looked up from the key alone: `field.map` and `field.flatMap` each copied the whole optional
+      // pair (both substrings retained) and released it, on every line read afresh (callgrind).
+      let keyKind: DescribeKeyKind
+      let describeKey: DescribeKey?
+      if let key = field?.key {
+        // One search of the table for both (`DescribeKeys.lookUp`).
+        (keyKind, describeKey) = DescribeKeys.lookUp(key)
+      } else {
+        keyKind = []
+        describeKey = nil
+      }
+      var knownTokens: [Substring]?
+      if id != 0, KubectlLine.readsWordsAhead(body, keyKind: keyKind, describeKey: describeKey) {
+        knownTokens = KubectlLine.words(body, isASCII: isASCII)
+      }
+      self.isUnderline = KubectlLine.underline(body, isASCII: isASCII)
+      self.keyKind = keyKind
+      self.describeKey = describeKey
+      self.knownTokens = knownTokens
       self.text = text
       self.body = body
       self.indent = indent
       self.isASCII = isASCII
       self.field = field
-      self.knownTokens = knownTokens
-      self.textID = textID
-      self.isUnderline = KubectlLine.underline(body, isASCII: isASCII)
-      // Looked up from the key alone: `field.map` and `field.flatMap` each copied the whole optional
-      // pair (both substrings retained) and released it, on every line read afresh (callgrind).
-      if let key = field?.key {
-        // One search of the table for both (`DescribeKeys.lookUp`).
-        (self.keyKind, self.describeKey) = DescribeKeys.lookUp(key)
-      } else {
-        self.keyKind = []
-        self.describeKey = nil
-      }
+      self.textID = id
     }
 
     /// `reading` with its words and number (`KubectlLine.held(as:)`): the keys are not looked up again.
@@ -88,7 +100,11 @@ struct KubectlLine {
 
   /// `bytes: false` reads the line `Character` by `Character` only: the reference the byte-level
   /// fast paths are tested against (`KubectlBytesTests`).
-  init(_ line: Line, bytes: Bool = true) {
+  ///
+  /// `heldAs`: 0 for a line not held; otherwise the line as `held(as: heldAs)` makes it, read in one
+  /// reading (`KubectlLineMemo`: reading it and then making the held reading from it allocated and
+  /// filled two, and released the first).
+  init(_ line: Line, bytes: Bool = true, heldAs id: Int = 0) {
     self.line = line
     if bytes, let shape = Self.plainShape(line.text) {
       // Nothing to clean (no colour, quote, code, bold, comment, pipe or frame): only the trailing
@@ -100,7 +116,7 @@ struct KubectlLine {
       let bytes = text.utf8
       let body = Substring(bytes[bytes.index(bytes.startIndex, offsetBy: shape.start)...])
       self.reading = Reading(
-        text: text, body: body, indent: shape.indent, isASCII: true, field: KubectlBytes.field(body))
+        text: text, body: body, indent: shape.indent, isASCII: true, field: KubectlBytes.field(body), heldAs: id)
       return
     }
     var text = line.text
@@ -132,7 +148,7 @@ struct KubectlLine {
     let isASCII = bytes && KubectlBytes.isASCII(cleaned[...].utf8)
     self.reading = Reading(
       text: cleaned, body: body, indent: indent, isASCII: isASCII,
-      field: isASCII ? KubectlBytes.field(body) : Self.characterField(body))
+      field: isASCII ? KubectlBytes.field(body) : Self.characterField(body), heldAs: id)
   }
 
   /// When `text` is ASCII and holds nothing the cleaning steps of `init` would change (no ESC or
@@ -202,15 +218,30 @@ struct KubectlLine {
     self.reading = reading
   }
 
-  /// This line known by `id`, its words read now unless it is a describe field's, for the readings
-  /// that are held and given out again.
+  /// This line known by `id`, its words read now unless it is a describe field's or an Events row's
+  /// (`readsWordsAhead`), for the readings that are held and given out again. `KubectlLineMemo`
+  /// reads a line it holds this way in one go (`init(_:bytes:heldAs:)`).
   func held(as id: Int) -> KubectlLine {
-    // A describe field's line (`Image:  …`, `Container ID:  …`, the lines that differ from pod to pod
-    // and so are the ones read afresh) is not asked for its words on the describe path: they
-    // are read when asked (`tokens`), the same words.
-    let fieldLine = reading.describeKey != nil || !reading.keyKind.isEmpty
-    return KubectlLine(line: line, reading: Reading(reading, knownTokens: fieldLine ? nil : readTokens, textID: id))
+    let ahead = Self.readsWordsAhead(body, keyKind: keyKind, describeKey: describeKey)
+    return KubectlLine(line: line, reading: Reading(reading, knownTokens: ahead ? readTokens : nil, textID: id))
   }
+
+  /// Whether a held line's words are read ahead: not for the lines the describe path does not ask
+  /// for them once held, whose words are read when asked (`tokens`, `leadingTokens`), the same
+  /// words. A describe field's line (`Image:  …`, `Container ID:  …`, the lines that differ from pod
+  /// to pod and so are the ones read afresh) is not asked for them. Nor is a line whose first word
+  /// is an event type (`Normal`, `Warning`: a describe's Events row): a held row is read once per
+  /// table state (`EventRowMemo`, under its `textID`), from its first words only
+  /// (`leadingTokens`), and its words read ahead (about 3,900 instructions for a row) were asked
+  /// by no one on the rows the row memo answers (docs/architecture.md "Speed of the describe path").
+  static func readsWordsAhead(_ body: Substring, keyKind: DescribeKeyKind, describeKey: DescribeKey?) -> Bool {
+    if describeKey != nil || !keyKind.isEmpty { return false }
+    return !KubectlBytes.firstWordIs(body, "Normal") && !KubectlBytes.firstWordIs(body, "Warning")
+  }
+
+  /// True when the words were read with the line (a held line's, `readsWordsAhead`, or
+  /// `withTokensRead`).
+  var wordsKnown: Bool { reading.knownTokens != nil }
 
   /// This line with its words read now, for a caller that asks for them many times: the sniffer
   /// tries every headerless table layout on a line, and each layout asked for the words afresh
@@ -237,7 +268,10 @@ struct KubectlLine {
   }
 
   /// `tokens`, read from the text.
-  private var readTokens: [Substring] {
+  private var readTokens: [Substring] { Self.words(body, isASCII: isASCII) }
+
+  /// The words of `body` (a line's, `isASCII` its text's): `tokens`.
+  static func words(_ body: Substring, isASCII: Bool) -> [Substring] {
     let words = isASCII ? KubectlBytes.words(body) : body.split(whereSeparator: { $0 == " " || $0 == "\t" })
     return KubectlBytes.contains(body.utf8, 0x3C) ? Self.joiningPlaceholders(words) : words
   }

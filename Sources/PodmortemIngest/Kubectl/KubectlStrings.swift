@@ -364,9 +364,33 @@ struct EventRowMemo {
   /// The row held under `key`: `.some(nil)` when the text was read and is not a row; nil when
   /// nothing is held.
   func event(_ key: Key) -> Event?? {
+    guard let slot = slot(key) else { return nil }
+    return .some(events[slot])
+  }
+
+  /// The slot that holds the row read under `key`; nil when nothing is held.
+  func slot(_ key: Key) -> Int? {
     let slot = key.textID & (Self.slots - 1)
     guard !keys.isEmpty, keys[slot] == key else { return nil }
-    return .some(events[slot])
+    return slot
+  }
+
+  /// The row held at `slot` (`slot(_:)`) as an Events table with `owner` reads it, cited by
+  /// `evidence` (`own`); nil when the text is not a row. One copy of the held event: returned as
+  /// `event(_:)` returns it and then bound, it was copied twice (callgrind).
+  func row(at slot: Int, owner: ObjectRef, evidence: Evidence) -> Event? {
+    guard var event = events[slot] else { return nil }
+    Self.own(&event, owner: owner, evidence: evidence)
+    return event
+  }
+
+  /// A row read for an owner with nothing set, given the table's `owner` and its own line:
+  /// `makeEvent` and the older eras' field path, the row's own over the owner's.
+  static func own(_ event: inout Event, owner: ObjectRef, evidence: Evidence) {
+    let fieldPath = event.involved.fieldPath
+    event.involved = owner
+    if let fieldPath { event.involved.fieldPath = fieldPath }
+    event.evidence = [evidence]
   }
 
   mutating func hold(_ event: Event?, _ key: Key) {
