@@ -512,6 +512,14 @@ package struct Correlator: Sendable {
       if candidates.count == 1 {
         // One pod of that name (the usual case): its logs grow by exactly these, not by doubling.
         let i = candidates[0]
+        if histories[i].logs.isEmpty {
+          // Its first: the sample's array itself, reserved at its count (`packedRecords`), where
+          // every record was copied into an array of that size and the sample's freed (a copy and
+          // a destroy of each record, by their value witnesses; docs/architecture.md "Speed of the
+          // kubelet-log path").
+          histories[i].logs = PodLogs(packed: records)
+          return
+        }
         histories[i].logs.reserveCapacity(histories[i].logs.count + records.count)
         histories[i].logs.append(contentsOf: records)
         return

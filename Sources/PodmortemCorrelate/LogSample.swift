@@ -57,9 +57,44 @@ package struct LogSample: Sendable {
   private static func keep<C: Candidate>(_ record: borrowing C, in ends: inout Ends, counting: Bool = true) {
     if counting { ends.seen += 1 }
     let ref = record.ref
-    var packed = record.alreadyPacked
-    if !ends.headDropped { keepSmallest(&ends, record, ref, &packed) }
-    keepLargest(&ends, record, ref, &packed)
+    let head = ends.headDropped ? nil : headPlace(ends, record, ref)
+    let tail = tailPlace(&ends, record, ref)
+    place(record, ref, in: &ends, head: head, tail: tail)
+  }
+
+  /// `r` put where `head` and `tail` say (`headPlace`, `tailPlace`), packed once for both: the
+  /// places are decided on the lines first, so the record is packed only when it is kept, and
+  /// the packing is made once and moved, not held in an optional and copied out of it for each
+  /// end (the copies of a 72-byte value, by its value witnesses, were a tenth of packing a record
+  /// on the first 4 MiB of the bench log; docs/architecture.md "Speed of the kubelet-log path").
+  /// `LogSampleKeepTests` holds it to the insertion before, kept there as the reference.
+  @inline(__always)
+  private static func place<C: Candidate>(
+    _ r: borrowing C, _ ref: SourceRef, in ends: inout Ends, head: Int?, tail: TailPlace
+  ) {
+    guard let at = head else {
+      switch tail {
+      case .none: return
+      case .ring:
+        // The smallest out: its buffer takes `r` in place (`PackedLog.repack`).
+        r.repack(into: &ends.tail[ends.tailStart])
+        ringMoved(ref, in: &ends)
+      case .append, .insert: putTail(r.packed(), ref, in: &ends, tail)
+      }
+      return
+    }
+    let p = r.packed()
+    switch tail {
+    case .none: putHead(p, ref, in: &ends, at: at)
+    case .ring:
+      // One packing at both ends, its buffer shared.
+      putHead(p, ref, in: &ends, at: at)
+      ends.tail[ends.tailStart] = p
+      ringMoved(ref, in: &ends)
+    case .append, .insert:
+      putHead(p, ref, in: &ends, at: at)
+      putTail(p, ref, in: &ends, tail)
+    }
   }
 
   /// `insert(record)`, and whether the record entered its pattern's head and the head is now full
@@ -73,11 +108,11 @@ package struct LogSample: Sendable {
   private static func keep(_ record: borrowing LogRecord, in ends: inout Ends, filling bound: SourceRef) -> Bool {
     ends.seen += 1
     let ref = record.ref
-    var packed: PackedLog?
-    let entered = !ends.headDropped && keepSmallest(&ends, record, ref, &packed)
-    if !ends.tailDropped || !isBefore(ref, bound) { keepLargest(&ends, record, ref, &packed) }
+    let head = ends.headDropped ? nil : headPlace(ends, record, ref)
+    let tail = !ends.tailDropped || !isBefore(ref, bound) ? tailPlace(&ends, record, ref) : .none
+    place(record, ref, in: &ends, head: head, tail: tail)
     // The head is sorted: its last record is its largest.
-    return entered && ends.headRefs.count == keep && ends.headRefs[keep - 1] < bound
+    return head != nil && ends.headRefs.count == keep && ends.headRefs[keep - 1] < bound
   }
 
   /// `ref` is a line of `bound`'s source before `bound`: of the split file's first half.
@@ -141,12 +176,11 @@ package struct LogSample: Sendable {
   /// half that `dropTail` left out, given again when the first half, read on to the end because
   /// the second half was not used, did not refill the tail (`Correlator.endTailDrops`).
   package mutating func restoreTail(_ record: LogRecord) {
-    var packed: PackedLog?
     if let id = record.patternID {
       guard byPattern[id] != nil else { return }
-      Self.keepLargest(&byPattern[id, default: Ends()], record, record.evidence.ref, &packed)
+      Self.keepLargest(record, in: &byPattern[id, default: Ends()])
     } else {
-      Self.keepLargest(&unrecognised, record, record.evidence.ref, &packed)
+      Self.keepLargest(record, in: &unrecognised)
     }
   }
 
@@ -156,6 +190,39 @@ package struct LogSample: Sendable {
       if byPattern[pattern] != nil { byPattern[pattern, default: Ends()].tailDropped = false }
     } else {
       unrecognised.tailDropped = false
+    }
+  }
+
+  /// Every end as held, by pattern (nil: the unrecognised records), for tests: the head and the
+  /// tail ring as stored, their lines, the ring's start, the count and the two drop flags.
+  var heldEnds: [String?: HeldEnds] {
+    func held(_ e: Ends) -> HeldEnds {
+      HeldEnds(
+        head: e.head, headRefs: e.headRefs, tail: e.tail, tailRefs: e.tailRefs, tailStart: e.tailStart, seen: e.seen,
+        headDropped: e.headDropped, tailDropped: e.tailDropped)
+    }
+    var all: [String?: HeldEnds] = [nil: held(unrecognised)]
+    for (id, ends) in byPattern { all[id] = held(ends) }
+    return all
+  }
+
+  /// One pattern's `Ends` as held (`heldEnds`).
+  struct HeldEnds {
+    var head: [PackedLog]
+    var headRefs: [SourceRef]
+    var tail: [PackedLog]
+    var tailRefs: [SourceRef]
+    var tailStart: Int
+    var seen: Int
+    var headDropped: Bool
+    var tailDropped: Bool
+
+    init(
+      head: [PackedLog], headRefs: [SourceRef], tail: [PackedLog], tailRefs: [SourceRef], tailStart: Int, seen: Int,
+      headDropped: Bool, tailDropped: Bool
+    ) {
+      (self.head, self.headRefs, self.tail, self.tailRefs) = (head, headRefs, tail, tailRefs)
+      (self.tailStart, self.seen, self.headDropped, self.tailDropped) = (tailStart, seen, headDropped, tailDropped)
     }
   }
 
@@ -273,15 +340,29 @@ package struct LogSample: Sendable {
         sorted.sort { i, j in refs[i] != refs[j] ? refs[i] < refs[j] : Self.byText(all, i, j) }
       }
     }
-    var out: [PackedLog] = []
-    out.reserveCapacity(all.count)
-    var last: PackedLog?
-    for index in sorted {
-      let p = all[index]
-      if let last, last.ref == p.ref, last == p || last.record == p.record { continue }
-      out.append(p)
-      last = p
+    // The records kept found by their places first, compared where they lie, and then copied
+    // once into an array of exactly their count, which a pod keeps as it is (`attachLogs`): each
+    // record was copied out, held as the last one and copied again, by its value witnesses (a
+    // `PackedLog` holds a `TimeRange?`), and the array reserved for every record, repeats too
+    // (docs/architecture.md "Speed of the kubelet-log path"). The same records in the same order
+    // (`LogSampleTieTests` keeps the loop before).
+    var kept: [Int] = []
+    kept.reserveCapacity(all.count)
+    all.withUnsafeBufferPointer { all in
+      var last = -1
+      for index in sorted {
+        if last >= 0, sameRef(all[last].ref, all[index].ref),
+          all[last] == all[index] || all[last].record == all[index].record
+        {
+          continue
+        }
+        kept.append(index)
+        last = index
+      }
     }
+    var out: [PackedLog] = []
+    out.reserveCapacity(kept.count)
+    for index in kept { out.append(all[index]) }
     return out
   }
 
@@ -357,26 +438,30 @@ package struct LogSample: Sendable {
     return r.isRecord(of: list[i])
   }
 
-  /// `r` packed, once.
-  private static func packed<C: Candidate>(_ r: borrowing C, _ packed: inout PackedLog?) -> PackedLog {
-    if let packed { return packed }
-    let p = r.packed()
-    packed = p
-    return p
+  /// Offers `r` to the tail alone (`restoreTail`).
+  private static func keepLargest(_ r: borrowing LogRecord, in ends: inout Ends) {
+    let ref = r.ref
+    let tail = tailPlace(&ends, r, ref)
+    place(r, ref, in: &ends, head: nil, tail: tail)
   }
 
-  /// Keeps `r` in `ends.head` if it is among the `keep` smallest; whether it did.
-  @discardableResult
-  private static func keepSmallest<C: Candidate>(
-    _ ends: inout Ends, _ r: borrowing C, _ ref: SourceRef, _ p: inout PackedLog?
-  ) -> Bool {
+  /// Where `r` enters `ends.head` when it is among the `keep` smallest (the place before the
+  /// largest is dropped from a full head), else nil. Decided on the lines, the record not packed.
+  private static func headPlace<C: Candidate>(_ ends: borrowing Ends, _ r: borrowing C, _ ref: SourceRef) -> Int? {
     let count = ends.headRefs.count
     // Records mostly arrive in source order: once the head is full, a later one is out at once.
-    if count == keep, !precedes(r, ref, ends.head, ends.headRefs, count - 1) { return false }
-    for i in 0..<count where isKept(r, ref, ends.head, ends.headRefs, i) { return false }
+    if count == keep, !precedes(r, ref, ends.head, ends.headRefs, count - 1) { return nil }
+    for i in 0..<count where isKept(r, ref, ends.head, ends.headRefs, i) { return nil }
     // Before the first record greater than `r` (the list is sorted: those are a suffix).
     var at = count
     while at > 0, precedes(r, ref, ends.head, ends.headRefs, at - 1) { at -= 1 }
+    return at
+  }
+
+  /// `p` into `ends.head` at `at` (`headPlace`).
+  @inline(__always)
+  private static func putHead(_ p: consuming PackedLog, _ ref: SourceRef, in ends: inout Ends, at: Int) {
+    let count = ends.headRefs.count
     // The largest out first when full (`r` goes before it), so the arrays never grow past `keep`:
     // reserved at `keep`, not doubled to 16 (a kept record is a few hundred bytes, in every pod).
     if count == keep {
@@ -386,41 +471,41 @@ package struct LogSample: Sendable {
       ends.head.reserveCapacity(keep)
       ends.headRefs.reserveCapacity(keep)
     }
-    ends.head.insert(packed(r, &p), at: at)
-    ends.headRefs.insert(ref, at: at)
-    return true
+    // In source order a record goes last: appended, not inserted through `replaceSubrange`.
+    if at == ends.headRefs.count {
+      ends.head.append(p)
+      ends.headRefs.append(ref)
+    } else {
+      ends.head.insert(p, at: at)
+      ends.headRefs.insert(ref, at: at)
+    }
   }
 
-  /// Keeps `r` in `ends.tail` if it is among the `keep` largest.
-  private static func keepLargest<C: Candidate>(
-    _ ends: inout Ends, _ r: borrowing C, _ ref: SourceRef, _ p: inout PackedLog?
-  ) {
+  /// Where a record enters a tail (`tailPlace`).
+  private enum TailPlace {
+    /// It is not among the `keep` largest.
+    case none
+    /// After every kept one, into a tail not yet full.
+    case append
+    /// After every kept one, in place of the smallest of a full tail (the ring turns).
+    case ring
+    /// Out of order, at this place of the straightened tail, the smallest dropped first when
+    /// the tail is full.
+    case insert(Int)
+  }
+
+  /// Where `r` enters `ends.tail` when it is among the `keep` largest. Decided on the lines, the
+  /// record not packed; an out-of-order record straightens the ring first, as before.
+  private static func tailPlace<C: Candidate>(_ ends: inout Ends, _ r: borrowing C, _ ref: SourceRef) -> TailPlace {
     let count = ends.tailRefs.count
     let start = ends.tailStart
-    if count == keep, !follows(r, ref, ends.tail, ends.tailRefs, start) { return }
+    if count == keep, !follows(r, ref, ends.tail, ends.tailRefs, start) { return .none }
     if count > 0 {
       let last = start == 0 ? count - 1 : start - 1
       if !sameRef(ends.tailRefs[last], ref), ends.tailRefs[last] < ref {
         // The common case, a record after every kept one and on another line than the last (so on
         // another line than all of them): it replaces the smallest, or joins a tail not yet full.
-        if count < keep {
-          if count == 0 {
-            ends.tail.reserveCapacity(keep)
-            ends.tailRefs.reserveCapacity(keep)
-          }
-          ends.tail.append(packed(r, &p))
-          ends.tailRefs.append(ref)
-        } else {
-          // The smallest out: its buffer takes `r` in place (`PackedLog.repack`), unless `r` was
-          // packed for the head already. That packing is moved out (`take`), not bound with
-          // `if let`, which made an outlined copy of the optional on every line (1.8M
-          // instructions on the steady-state slice; docs/architecture.md "Speed of the
-          // kubelet-log path"); `p` is not read again.
-          if let packed = p.take() { ends.tail[start] = packed } else { r.repack(into: &ends.tail[start]) }
-          ends.tailRefs[start] = ref
-          ends.tailStart = start + 1 == count ? 0 : start + 1
-        }
-        return
+        return count < keep ? .append : .ring
       }
     }
     // Out of order: the ring straightened, then the sorted insertion.
@@ -429,21 +514,43 @@ package struct LogSample: Sendable {
       ends.tailRefs = ends.keptRefs
       ends.tailStart = 0
     }
-    for i in 0..<count where isKept(r, ref, ends.tail, ends.tailRefs, i) { return }
-    // Before the first record greater than `r`, and the smallest out when the tail is full.
+    for i in 0..<count where isKept(r, ref, ends.tail, ends.tailRefs, i) { return .none }
+    // Before the first record greater than `r`.
     var at = count
     while at > 0, precedes(r, ref, ends.tail, ends.tailRefs, at - 1) { at -= 1 }
-    if count == keep {
-      // The smallest out first (`r` goes after it: it was checked above), then `r` one place down.
-      ends.tail.removeFirst()
-      ends.tailRefs.removeFirst()
-      at -= 1
-    } else if count == 0 {
-      ends.tail.reserveCapacity(keep)
-      ends.tailRefs.reserveCapacity(keep)
+    return .insert(at)
+  }
+
+  /// The ring turned past the slot `r` took (`TailPlace.ring`).
+  @inline(__always)
+  private static func ringMoved(_ ref: SourceRef, in ends: inout Ends) {
+    let start = ends.tailStart
+    ends.tailRefs[start] = ref
+    ends.tailStart = start + 1 == ends.tailRefs.count ? 0 : start + 1
+  }
+
+  /// `p` into `ends.tail` where `place` says (`.append` or `.insert`).
+  @inline(__always)
+  private static func putTail(_ p: consuming PackedLog, _ ref: SourceRef, in ends: inout Ends, _ place: TailPlace) {
+    let count = ends.tailRefs.count
+    switch place {
+    case .append:
+      ends.tail.append(p)
+      ends.tailRefs.append(ref)
+    case .insert(var at):
+      if count == keep {
+        // The smallest out first (`r` goes after it: it was checked above), then `r` one place down.
+        ends.tail.removeFirst()
+        ends.tailRefs.removeFirst()
+        at -= 1
+      } else if count == 0 {
+        ends.tail.reserveCapacity(keep)
+        ends.tailRefs.reserveCapacity(keep)
+      }
+      ends.tail.insert(p, at: at)
+      ends.tailRefs.insert(ref, at: at)
+    case .none, .ring: break
     }
-    ends.tail.insert(packed(r, &p), at: at)
-    ends.tailRefs.insert(ref, at: at)
   }
 }
 
@@ -454,8 +561,6 @@ private protocol Candidate {
   var ref: SourceRef { get }
   /// The line's text, for ordering two records of one line.
   var lineText: String { get }
-  /// The packed record, when it is one.
-  var alreadyPacked: PackedLog? { get }
   /// Whether `p` is this record packed.
   func isRecord(of p: PackedLog) -> Bool
   func packed() -> PackedLog
@@ -466,14 +571,12 @@ private protocol Candidate {
 extension LogRecord: Candidate {
   fileprivate var ref: SourceRef { evidence.ref }
   fileprivate var lineText: String { evidence.text }
-  fileprivate var alreadyPacked: PackedLog? { nil }
   fileprivate func isRecord(of p: PackedLog) -> Bool { p.record == self }
   fileprivate func packed() -> PackedLog { PackedLog(self) }
   fileprivate func repack(into slot: inout PackedLog) { slot.repack(self) }
 }
 
 extension PackedLog: Candidate {
-  fileprivate var alreadyPacked: PackedLog? { self }
   /// Equal encodings are equal records (the same buffer, shared, most often: a record kept at both
   /// ends); else the records are compared, as a record offered is (`String` equality).
   fileprivate func isRecord(of p: PackedLog) -> Bool { p == self || p.record == record }

@@ -6,7 +6,7 @@ import PodmortemModel
 // here unchanged from PackedLog.swift, which keeps the writing side (docs/architecture.md
 // "Memory of the kubelet-log run").
 extension PackedLog {
-  private func count(_ i: inout Int) -> Int { Int(truncatingIfNeeded: unsigned(&i)) }
+  func count(_ i: inout Int) -> Int { Int(truncatingIfNeeded: unsigned(&i)) }
 
   /// The LEB128 number at `i`.
   func unsigned(_ i: inout Int) -> UInt {
@@ -24,7 +24,7 @@ extension PackedLog {
 
   /// Where one string of the encoding is, read without building it: what `string(_:line:text:)`
   /// builds from it (`resolve`).
-  private enum Slot {
+  enum Slot {
     case absent
     /// Its bytes, at `start` in `bytes`, `count` long.
     case bytes(start: Int, count: Int)
@@ -126,7 +126,7 @@ extension PackedLog {
   }
 
   /// The slot at `i`, and `i` moved past it.
-  private func slot(_ i: inout Int) -> Slot {
+  func slot(_ i: inout Int) -> Slot {
     guard i < bytes.count else { return .absent }
     let (form, name) = form(at: i)
     i += 1
@@ -272,52 +272,90 @@ extension PackedLog {
     return (resolve(slot, line: line, text: nil) ?? "") == key
   }
 
-  /// The slots of the record's strings, in the order `encode` writes them.
-  private struct Slots {
-    var line = Slot.absent
-    var text = Slot.absent
-    var message = Slot.absent
-    var severity = Slot.absent
-    var node = Slot.absent
-    var namespace = Slot.absent
-    var pod = Slot.absent
-    var container = Slot.absent
-    /// Where the count of the captures is.
-    var captures = 0
-  }
-
-  /// Every slot but the captures' and the fields', walked once: the eight strings before the
-  /// captures, none of the pairs.
-  private var slots: Slots {
-    var i = stringsStart
-    var s = Slots()
-    s.line = slot(&i)
-    s.text = slot(&i)
-    s.message = slot(&i)
-    s.severity = slot(&i)
-    s.node = slot(&i)
-    s.namespace = slot(&i)
-    s.pod = slot(&i)
-    s.container = slot(&i)
-    s.captures = i
-    return s
-  }
-
-  /// The slots, and where the fields begin: past the captures' pairs.
-  private func slots(fieldsAt: inout Int) -> Slots {
-    let s = slots
-    var i = s.captures
-    let n = count(&i)
-    for _ in 0..<n {
-      _ = slot(&i)
-      _ = slot(&i)
+  /// `i` moved past the slot at `i` as `slot(&i)` moves it, nothing built: a form byte and its
+  /// counts read through `b`, the bytes. Building each slot before the one a reading wants (an
+  /// enum with its payload, from a call, each count from another) was most of `container`'s cost,
+  /// which diagnosis asks of every kept record (callgrind, docs/architecture.md "Speed of the
+  /// kubelet-log path"). `PackedSkipTests` holds every reading to the walk before.
+  @inline(__always)
+  private static func skip(_ i: inout Int, _ b: UnsafeBufferPointer<UInt8>) {
+    guard i < b.count else { return }
+    let form = b[i]
+    i += 1
+    switch form {
+    case Form.bytes.rawValue:
+      let n = Int(truncatingIfNeeded: leb(&i, b))
+      i += n
+    case Form.lineEnd.rawValue: _ = leb(&i, b)
+    case Form.slice.rawValue, Form.escaped.rawValue:
+      _ = leb(&i, b)
+      _ = leb(&i, b)
+    case Form.klog.rawValue:
+      let n = Int(truncatingIfNeeded: leb(&i, b))
+      guard n >= 0, n <= b.count - i else { return }
+      i += n
+    // `absent`, `text`, a name and any byte that is no form: the form byte alone.
+    default: break
     }
-    fieldsAt = i
-    return s
+  }
+
+  /// The LEB128 number at `i` in `b`, as `unsigned` reads it.
+  @inline(__always)
+  private static func leb(_ i: inout Int, _ b: UnsafeBufferPointer<UInt8>) -> UInt {
+    var n: UInt = 0
+    var shift: UInt = 0
+    while i < b.count {
+      let x = b[i]
+      i += 1
+      n |= UInt(x & 0x7F) << shift
+      if x < 0x80 { break }
+      shift += 7
+    }
+    return n
+  }
+
+  /// The line's slot, the text's, and where the string `k` places after the text begins (0 the
+  /// message, 5 the container, 6 the captures' count), the strings between skipped (`skip`).
+  private func lineAndText(skipping k: Int) -> (line: Slot, text: Slot, at: Int) {
+    var i = stringsStart
+    let line = slot(&i)
+    let text = slot(&i)
+    bytes.withUnsafeBufferPointer { b in
+      for _ in 0..<k { Self.skip(&i, b) }
+    }
+    return (line, text, i)
+  }
+
+  /// One of the six strings after the line and the text, `k` places after the text, read in its
+  /// line.
+  private func string(skipping k: Int) -> String? {
+    let (line, text, at) = lineAndText(skipping: k)
+    var i = at
+    return string(slot(&i), line: line, text: text)
+  }
+
+  /// Where the captures' count is, with the line's slot.
+  private var capturesAt: (line: Slot, at: Int) {
+    let (line, _, at) = lineAndText(skipping: 6)
+    return (line, at)
+  }
+
+  /// Where the fields' count is (past the captures' pairs, skipped), with the line's slot.
+  private var fieldsAt: (line: Slot, at: Int) {
+    let (line, _, at) = lineAndText(skipping: 6)
+    var i = at
+    bytes.withUnsafeBufferPointer { b in
+      let n = Int(truncatingIfNeeded: Self.leb(&i, b))
+      for _ in 0..<n {
+        Self.skip(&i, b)
+        Self.skip(&i, b)
+      }
+    }
+    return (line, i)
   }
 
   /// The value of the first pair at `i` (a count, then keys and values) whose key is `key`.
-  private func value(_ key: String, pairsAt i: Int, line: Slot) -> String? {
+  func value(_ key: String, pairsAt i: Int, line: Slot) -> String? {
     // A copy to take the bytes of: `key` itself is read inside, when compared as a `String`.
     var bytesOfKey = key
     return bytesOfKey.withUTF8 { k in
@@ -336,7 +374,7 @@ extension PackedLog {
   }
 
   /// The pairs at `i`, as `pairs(_:line:sharing:)` reads them.
-  private func pairs(at i: Int, line: Slot) -> [KeyValue] {
+  func pairs(at i: Int, line: Slot) -> [KeyValue] {
     withLine(line) { l in
       var i = i
       let n = count(&i)
@@ -351,12 +389,13 @@ extension PackedLog {
     }
   }
 
-  /// The string at `slot`, one of the record's eight before the pairs, read in its line.
-  private func string(_ slot: Slot, of s: Slots) -> String? {
+  /// The string at `slot`, one of the record's eight before the pairs, read in its line (at
+  /// `line`; `text` is the text's slot).
+  func string(_ slot: Slot, line: Slot, text: Slot) -> String? {
     switch slot {
     case .absent: return nil
     case .bytes, .named: return resolve(slot, line: nil, text: nil)
-    default: return withLine(s.line) { l in resolve(slot, line: l, text: s.text) }
+    default: return withLine(line) { l in resolve(slot, line: l, text: text) }
     }
   }
 
@@ -378,65 +417,45 @@ extension PackedLog {
   }
 
   /// `record.message`.
-  package var message: String {
-    let s = slots
-    return string(s.message, of: s) ?? ""
-  }
+  package var message: String { string(skipping: 0) ?? "" }
 
   /// `record.severity`.
-  package var severity: String? {
-    let s = slots
-    return string(s.severity, of: s)
-  }
+  package var severity: String? { string(skipping: 1) }
 
   /// `record.node`.
-  package var node: String? {
-    let s = slots
-    return string(s.node, of: s)
-  }
+  package var node: String? { string(skipping: 2) }
 
   /// `record.namespace`.
-  package var namespace: String? {
-    let s = slots
-    return string(s.namespace, of: s)
-  }
+  package var namespace: String? { string(skipping: 3) }
 
   /// `record.pod`.
-  package var pod: String? {
-    let s = slots
-    return string(s.pod, of: s)
-  }
+  package var pod: String? { string(skipping: 4) }
 
   /// `record.container`.
-  package var container: String? {
-    let s = slots
-    return string(s.container, of: s)
-  }
+  package var container: String? { string(skipping: 5) }
 
   /// `record.fields`.
   package var fields: [KeyValue] {
-    var at = 0
-    let s = slots(fieldsAt: &at)
-    return pairs(at: at, line: s.line)
+    let (line, at) = fieldsAt
+    return pairs(at: at, line: line)
   }
 
   /// `record.captures`.
   package var captures: [KeyValue] {
-    let s = slots
-    return pairs(at: s.captures, line: s.line)
+    let (line, at) = capturesAt
+    return pairs(at: at, line: line)
   }
 
   /// `record.field(key)`: the value of the first field named `key`.
   package func field(_ key: String) -> String? {
-    var at = 0
-    let s = slots(fieldsAt: &at)
-    return value(key, pairsAt: at, line: s.line)
+    let (line, at) = fieldsAt
+    return value(key, pairsAt: at, line: line)
   }
 
   /// `record.capture(key)`: the value of the first capture named `key`.
   package func capture(_ key: String) -> String? {
-    let s = slots
-    return value(key, pairsAt: s.captures, line: s.line)
+    let (line, at) = capturesAt
+    return value(key, pairsAt: at, line: line)
   }
 
   func string(_ i: inout Int, line: String?, text: String?) -> String? {
