@@ -88,17 +88,21 @@ extension PodHistory {
         order.append((name, role))
       }
     }
-    for event in events {
+    for i in events.indices {
       // The event's object read once: each read of `involved` copies it (issue 16, perf).
-      let involved = event.involved
+      let involved = events[i].involved
       let role: ContainerSnapshot.Role =
         involved.fieldPath?.hasPrefix("spec.initContainers") == true ? .initContainer : .container
-      add(involved.containerName ?? event.capture("container"), role)
+      add(involved.containerName ?? events[i].capture("container"), role)
     }
-    for log in logs { add(log.container ?? log.field("containerName")) }
+    // The records read in place, by index (`PodLogs.packed`): iterated as a `PodLogs`, each was
+    // copied out through its unspecialised `Collection` witnesses, about 380 instructions a
+    // record (docs/architecture.md "Diagnosis: read a pod once").
+    let records = logs.packed
+    for i in records.indices { add(records[i].container ?? records[i].field("containerName")) }
     // Events or recognised lines, yet no container named anywhere: one container whose name the
     // input does not show.
-    if order.isEmpty, !events.isEmpty || logs.contains(where: { $0.patternID != nil }) {
+    if order.isEmpty, !events.isEmpty || records.contains(where: { $0.patternID != nil }) {
       add(ContainerSnapshot.unknownName)
     }
     return order.map { ContainerSnapshot(name: $0.name, role: $0.role) }

@@ -295,6 +295,38 @@ package struct ProbeFailures: Sendable {
     }
   }
 
+  /// `modeRemedy`, piece by piece, added to `text`; false (nothing added) when there is none.
+  /// The probe rules' remedies add it so, where the interpolated advice was a string of its own
+  /// copied in again (docs/architecture.md "Diagnosis: read a pod once"); `ProbeFindingTextTests`
+  /// holds the remedies to `modeRemedy`.
+  package func addModeRemedy(to text: inout TextPieces) -> Bool {
+    switch mode {
+    case .timeout, .execTimeout:
+      if let spec, spec.timeoutSeconds <= 1 {
+        text.add("timeoutSeconds is ")
+        text.add(String(spec.timeoutSeconds))
+        text.add("s (the default): raise it above the endpoint's slowest response, or make the health endpoint cheaper")
+      } else {
+        text.add("make the health check answer within timeoutSeconds or raise timeoutSeconds")
+      }
+    case .refused: text.add("check that the probe port matches the port the process listens on")
+    case .httpStatus:
+      text.add("check why the health endpoint returns ")
+      text.add(statusCode.map(String.init) ?? "an error")
+    case .execFailed: text.add("run the probe command by hand with 'kubectl exec' to see why it fails")
+    default: return false
+    }
+    return true
+  }
+
+  /// Whether the mode has advice of its own (`modeRemedy` is not nil).
+  package var hasModeRemedy: Bool {
+    switch mode {
+    case .timeout, .execTimeout, .refused, .httpStatus, .execFailed: true
+    default: false
+    }
+  }
+
   /// Advice that depends on the mode alone.
   package var modeRemedy: String? {
     switch mode {

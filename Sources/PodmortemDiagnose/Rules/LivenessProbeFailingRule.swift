@@ -194,10 +194,7 @@ extension LivenessProbeFailingRule {
       text.add(Seconds.format(slowStart.run))
       text.add(" it ran with 50 % headroom); liveness checks begin only after it succeeds; ")
     }
-    if let modeRemedy = f.modeRemedy {
-      text.add(modeRemedy)
-      text.add("; ")
-    }
+    if f.addModeRemedy(to: &text) { text.add("; ") }
     text.add("read the killed run's log: ")
     text.add(logs)
     return text.joined()

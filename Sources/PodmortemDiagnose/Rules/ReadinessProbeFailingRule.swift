@@ -156,9 +156,9 @@ extension ReadinessProbeFailingRule {
   /// The mode's advice, if any, and where to see the traffic, joined by `; ` as
   /// `[String].joined(separator:)` joined them (the reference in `ProbeFindingTextTests`).
   static func remedy(_ f: ProbeFailures) -> String {
-    guard let modeRemedy = f.modeRemedy else { return Self.endpointsRemedy }
-    var text = TextPieces(capacity: 3)
-    text.add(modeRemedy)
+    guard f.hasModeRemedy else { return Self.endpointsRemedy }
+    var text = TextPieces(capacity: 5)
+    _ = f.addModeRemedy(to: &text)
     text.add("; ")
     text.add(Self.endpointsRemedy)
     return text.joined()
