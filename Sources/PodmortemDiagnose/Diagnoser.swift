@@ -193,10 +193,11 @@ package struct Diagnoser: Sendable {
       // The symptom's parts read where it lies, not the whole finding copied out.
       let facts = ordered[i].facts
       let evidence = ordered[i].evidence
-      for fact in facts where ordered[r].fact(fact.key) == nil { ordered[r].facts.append(fact) }
+      // `ordered[r].fact(fact.key) == nil`, the cause's facts read in place: `fact` is
+      // `Finding`'s method, from another module, and calling it copied the whole cause.
+      for fact in facts where !Self.hasFact(ordered[r].facts, fact.key) { ordered[r].facts.append(fact) }
       // The cause's evidence keeps its rank; the symptom's lines it lacks follow, in their own order.
-      let known = EvidenceRanking.Sorted(ordered[r].evidence)
-      ordered[r].evidence += evidence.filter { !known.contains($0) }
+      ordered[r].evidence += Self.lacking(evidence, in: ordered[r].evidence)
       ordered[r].severity = max(ordered[r].severity, ordered[i].severity)
       // `explanation += "\n" + symptom.explanation`, without the joined string of its own.
       let explanation = ordered[i].explanation
@@ -208,8 +209,7 @@ package struct Diagnoser: Sendable {
     var lastCause: Int?
     for i in 0..<n where isCause[i] {
       if !folded[i].isEmpty {
-        ordered[i].facts.append(
-          KeyValue(Self.alsoExplainsFact, Array(Set(folded[i])).sorted().joined(separator: ",")))
+        ordered[i].facts.append(KeyValue(Self.alsoExplainsFact, Self.distinctSorted(folded[i]).joined(separator: ",")))
       }
       // `sorted`'s comparison of this cause with the one ahead of it, read in place.
       if inOrder, let j = lastCause {
@@ -240,7 +240,59 @@ package struct Diagnoser: Sendable {
         kept &+= 1
       }
     }
-    findings.removeSubrange(kept...)
+    // One at a time from the end: `removeSubrange` went through the general replacement, about
+    // 3,000 instructions a pod for the one or two findings it drops (callgrind).
+    while findings.count > kept { findings.removeLast() }
+  }
+
+  /// `facts.first { $0.key == key } != nil` (`Finding.fact(key) != nil`), read in place.
+  static func hasFact(_ facts: [KeyValue], _ key: String) -> Bool {
+    for i in facts.indices where facts[i].key == key { return true }
+    return false
+  }
+
+  /// Up to this many pairs of lines, `lacking` compares each pair instead of sorting.
+  static let pairsCompared = 256
+
+  /// `lines.filter { !EvidenceRanking.Sorted(known).contains($0) }`: the lines that equal none
+  /// of `known` under `EvidenceRanking.precedes`' order (neither before the other), in their
+  /// order. A few lines against a few are compared pair by pair, which is the sorted search's
+  /// answer without sorting `known` (positions, marks and a sort for every symptom folded: a
+  /// tenth of the fold on 1,000 describes, callgrind); more are searched sorted as before, so
+  /// hostile lists cost what they did. `DiagnoserOrderTests` holds it to the sorted search.
+  static func lacking(_ lines: [Evidence], in known: [Evidence]) -> [Evidence] {
+    guard !lines.isEmpty else { return [] }
+    // Each count at most `pairsCompared`, so their product does not overflow.
+    guard known.count <= pairsCompared, lines.count <= pairsCompared, known.count * lines.count <= pairsCompared
+    else {
+      let sorted = EvidenceRanking.Sorted(known)
+      return lines.filter { !sorted.contains($0) }
+    }
+    var out: [Evidence] = []
+    for i in lines.indices {
+      var found = false
+      for k in known.indices
+      where !EvidenceRanking.precedes(known[k], lines[i]) && !EvidenceRanking.precedes(lines[i], known[k]) {
+        found = true
+        break
+      }
+      if !found { out.append(lines[i]) }
+    }
+    return out
+  }
+
+  /// Up to this many ids, `distinctSorted` keeps the first of equal ones by comparing each pair.
+  static let idsCompared = 16
+
+  /// `Array(Set(ids)).sorted()`: each id once (the first of those `==` to it, as a `Set` keeps),
+  /// sorted. A few are told apart pair by pair instead of hashed into a `Set`; more go through
+  /// the `Set` as before. `DiagnoserOrderTests` holds it to the `Set`.
+  static func distinctSorted(_ ids: [String]) -> [String] {
+    guard ids.count <= idsCompared else { return Array(Set(ids)).sorted() }
+    var out: [String] = []
+    out.reserveCapacity(ids.count)
+    for i in ids.indices where !out.contains(where: { $0 == ids[i] }) { out.append(ids[i]) }
+    return out.count > 1 ? out.sorted() : out
   }
 
   /// A pod's finding contains its containers'; a node's finding (`object`) only the same node's.
@@ -371,41 +423,26 @@ package struct Diagnoser: Sendable {
     let containerLeads = subject.container != nil && n > 0
     if let c = subject.container { n &+= c.utf8.count &+ (containerLeads ? 3 : 0) }
     guard n > 0 else { return "" }
+    // Each part's bytes copied at once (`writeUTF8`): copied byte by byte, each access to the
+    // captured position checked at run time, they were most of a key's cost (callgrind).
     return String(unsafeUninitializedCapacity: n) { out in
       var at = 0
-      // Each part's bytes copied at once (`update(from:count:)`): copied byte by byte, with a
-      // bounds check each, they were most of a key's cost (callgrind).
-      func put(_ text: String) {
-        var text = text
-        text.withUTF8 { bytes in
-          let k = min(bytes.count, out.count &- at)
-          guard k > 0, let from = bytes.baseAddress, let to = out.baseAddress else { return }
-          (to + at).update(from: from, count: k)
-          at &+= k
-        }
-      }
-      func put(_ byte: UInt8) {
-        if at < out.count {
-          out[at] = byte
-          at &+= 1
-        }
-      }
-      if let namespace = subject.namespace { put(namespace) }
+      if let namespace = subject.namespace { writeUTF8(namespace, into: out, at: &at) }
       if let pod = subject.pod {
-        if slash { put(UInt8(ascii: "/")) }
-        put(pod)
+        if slash { writeByte(UInt8(ascii: "/"), into: out, at: &at) }
+        writeUTF8(pod, into: out, at: &at)
       }
       if let o = subject.object {
-        if objectLead { put(UInt8(ascii: " ")) }
-        put(o)
+        if objectLead { writeByte(UInt8(ascii: " "), into: out, at: &at) }
+        writeUTF8(o, into: out, at: &at)
       }
       if let c = subject.container {
         if containerLeads {
-          put(UInt8(ascii: " "))
-          put(UInt8(ascii: "("))
+          writeByte(UInt8(ascii: " "), into: out, at: &at)
+          writeByte(UInt8(ascii: "("), into: out, at: &at)
         }
-        put(c)
-        if containerLeads { put(UInt8(ascii: ")")) }
+        writeUTF8(c, into: out, at: &at)
+        if containerLeads { writeByte(UInt8(ascii: ")"), into: out, at: &at) }
       }
       return at
     }

@@ -49,7 +49,11 @@ package struct ProbeFailures: Sendable {
     self.kind = kind
     self.container = copy container
     spec = self.container.probes[kind]
-    events = failed.map(\.0)
+    // `failed.map(\.0)` by index: `map` handed out each entry, message and all, as a copy.
+    var events: [MergedEvent] = []
+    events.reserveCapacity(failed.count)
+    for i in failed.indices { events.append(failed[i].0) }
+    self.events = events
     self.kills = kills
     let (outrightCount, erroredCount, latestOutright) = Self.tally(failed)
     failures = outrightCount + logs.count
@@ -78,9 +82,12 @@ package struct ProbeFailures: Sendable {
       (mode, statusCode) = (.unknown, nil)
     }
     decisive = Self.decisive(
-      events: events, kills: kills, logs: logs, erroredLogs: erroredLogs,
+      events: self.events, kills: kills, logs: logs, erroredLogs: erroredLogs,
       termination: self.container.terminationEvidence)
-    evidence = decisive + self.container.allEvidence
+    // `decisive + all`: joining an empty list (a container known by name alone) still copied
+    // every line of the first.
+    let all = self.container.allEvidence
+    evidence = all.isEmpty ? decisive : decisive + all
   }
 
   /// `events.evidence + kills.evidence + logs.map(\.log.evidence) + erroredLogs.map(\.log.evidence)

@@ -238,7 +238,8 @@ private func referenceLogContainers(_ pod: PodHistory) -> [String] {
     var rng = SplitMix64(seed: seed)
     let logs = (0..<rng.below(9)).map { i in
       var log = LogRecord(
-        origin: .kubelet, message: "m", evidence: Evidence(ref: SourceRef(source: "k.log", line: i + 1), text: "l \(i)"))
+        origin: .kubelet, message: "m", evidence: Evidence(ref: SourceRef(source: "k.log", line: i + 1), text: "l \(i)")
+      )
       log.container = pick(names, &rng)
       if let field = pick(names, &rng) { log.fields = [KeyValue("containerName", field)] }
       if rng.below(2) == 0 { log.patternID = pick(["kubelet.probe-failed", "kubelet.x"], &rng) }
@@ -253,4 +254,64 @@ private func referenceLogContainers(_ pod: PodHistory) -> [String] {
     if found.contains(where: { $0 != ContainerSnapshot.unknownName }) { named += 1 }
   }
   #expect(named > 300)
+}
+
+/// Texts equal as Swift compares them yet spelled apart (a Kelvin sign and a K, an accent
+/// composed and combining), a dotted capital I, NUL, CR, a tab, empty and 10,000 bytes.
+private let hostileTexts = [
+  "K", "\u{212A}", "caf\u{E9}", "cafe\u{301}", "\u{130}", "I", "nul\u{0}x", "a\rb", "tab\there", "",
+  String(repeating: "x", count: 10_000),
+]
+
+/// `Diagnoser.lacking` compares a few lines pair by pair and searches more sorted: the sorted
+/// search it replaces (`EvidenceRanking.Sorted.contains`), on seeded lines with hostile texts,
+/// few and many (past `pairsCompared`), repeated and spelled apart.
+@Test func lackingIsTheSortedSearch() {
+  var rng = SplitMix64(seed: 0x1AC_4196)
+  var compared = 0
+  var searched = 0
+  for round in 0..<3_000 {
+    let sources = ["a.txt", "b.log", "caf\u{E9}.txt", "cafe\u{301}.txt"]
+    func lines(_ n: Int) -> [Evidence] {
+      (0..<n).map { _ in
+        Evidence(ref: SourceRef(source: pick(sources, &rng), line: rng.below(4)), text: pick(hostileTexts, &rng))
+      }
+    }
+    let big = round % 5 == 0
+    let known = lines(rng.below(big ? 60 : 12))
+    let asked = lines(rng.below(big ? 60 : 12)) + (rng.below(2) == 0 ? Array(known.prefix(3)) : [])
+    let sorted = EvidenceRanking.Sorted(known)
+    let reference = asked.filter { !sorted.contains($0) }
+    let found = Diagnoser.lacking(asked, in: known)
+    #expect(found == reference, "round \(round)")
+    #expect(found.map { Array($0.text.utf8) } == reference.map { Array($0.text.utf8) }, "round \(round)")
+    if known.count * asked.count <= Diagnoser.pairsCompared { compared += 1 } else { searched += 1 }
+  }
+  #expect(compared > 1_000)
+  #expect(searched > 300)
+}
+
+/// `Diagnoser.distinctSorted` is `Array(Set(ids)).sorted()`, byte for byte (the spelling a `Set`
+/// keeps of ids equal as Swift compares them), on seeded lists short and long.
+@Test func distinctSortedIsTheSetSorted() {
+  var rng = SplitMix64(seed: 0xD157_1C7)
+  let ids = ["probe.liveness-failing", "crashloop.backoff", "container.exit-code"] + hostileTexts
+  for round in 0..<3_000 {
+    let list = (0..<rng.below(round % 4 == 0 ? 40 : 8)).map { _ in pick(ids, &rng) }
+    let reference = Array(Set(list)).sorted()
+    let found = Diagnoser.distinctSorted(list)
+    #expect(found == reference, "round \(round)")
+    #expect(found.map { Array($0.utf8) } == reference.map { Array($0.utf8) }, "round \(round)")
+  }
+}
+
+/// `Diagnoser.hasFact` answers `Finding.fact(key) != nil`, keys spelled apart included.
+@Test func hasFactIsTheFindingsFact() {
+  var rng = SplitMix64(seed: 0xFAC7)
+  for round in 0..<2_000 {
+    var finding = findings(1, seed: UInt64(round))[0]
+    finding.facts = (0..<rng.below(6)).map { _ in KeyValue(pick(hostileTexts, &rng), pick(hostileTexts, &rng)) }
+    let key = pick(hostileTexts, &rng)
+    #expect(Diagnoser.hasFact(finding.facts, key) == (finding.fact(key) != nil), "round \(round)")
+  }
 }
