@@ -79,13 +79,23 @@ package struct Diagnoser: Sendable {
     // existential box, each copied, checked for uniqueness and destroyed again, for every rule
     // and pod (docs/architecture.md "Diagnosis: read a pod once"). The same findings in the same
     // order; `DiagnoserInPlaceTests` keeps the `flatMap` as the reference.
+    //
+    // A rule's list is taken as it is when it is the first non-empty one, and an empty one is
+    // not appended: `found += []` still made `found` unique (a buffer for the empty list) and
+    // appending the first list copied every finding out of it, then released it, on every pod
+    // (docs/architecture.md "Diagnosis: read a pod once").
     var found: [Finding] = []
-    for i in rules.indices { found += rules[i].diagnose(pod, reading: reading, in: state) }
-    let pass = foldInOrder(found)
-    var folded = pass.findings
+    for i in rules.indices {
+      let drawn = rules[i].diagnose(pod, reading: reading, in: state)
+      if drawn.isEmpty { continue }
+      if found.isEmpty { found = drawn } else { found += drawn }
+    }
+    var folded: [Finding]
+    let inOrder: Bool
+    (folded, inOrder) = foldInOrder(consume found)
     for i in folded.indices where folded[i].evidence.isEmpty { folded[i].evidence = Self.podLines(pod) }
     // Lines given here change no sort key; `inOrder` says sorting would leave the list as it is.
-    return pass.inOrder ? folded : Self.sorted(folded)
+    return inOrder ? folded : Self.sorted(consume folded)
   }
 
   /// Every finding cites input lines. A rule cites the lines its conclusion rests on; where the
@@ -122,15 +132,25 @@ package struct Diagnoser: Sendable {
   /// gives a list back as it is when no finding sorts before the one ahead of it (its sort is
   /// stable; `DiagnoserOrderTests` holds the answer to sorting again, ties and different subjects
   /// that share a description included).
-  package func foldInOrder(_ findings: [Finding]) -> (findings: [Finding], inOrder: Bool) {
+  ///
+  /// The findings are read in place, by index: `map` and `for in` over them handed each finding
+  /// (its dozen strings and arrays) out as a copy, and the causes were appended to a list of
+  /// their own as copies again; the causes are now moved to the front of the sorted list
+  /// (`keepingCauses`), and the sorted list itself is the input's findings moved into their
+  /// places (`permuted`). The same steps in the same order give the same findings
+  /// (`DiagnoserInPlaceTests`, `DiagnoserOrderTests`; docs/architecture.md "Diagnosis: read a
+  /// pod once").
+  package func foldInOrder(_ findings: consuming [Finding]) -> (findings: [Finding], inOrder: Bool) {
     // Nothing to fold into: most pods draw no finding or one.
     guard findings.count > 1 else { return (findings, true) }
     let table = absorbs
-    let sortedWithKeys = Self.sortedWithKeys(findings)
-    var ordered = sortedWithKeys.findings
-    let keys = sortedWithKeys.keys
+    var ordered: [Finding]
+    let keys: [String]
+    (ordered, keys) = Self.sortedWithKeys(consume findings)
     let n = ordered.count
-    let absorbed = ordered.map { table[$0.ruleID] }
+    var absorbed: [Set<String>?] = []
+    absorbed.reserveCapacity(n)
+    for i in 0..<n { absorbed.append(table[ordered[i].ruleID]) }
     // Direct absorber of each finding: the most severe finding whose rule absorbs it and whose
     // subject contains it.
     var absorber = [Int](repeating: -1, count: n)
@@ -162,30 +182,34 @@ package struct Diagnoser: Sendable {
       for k in walked { seen[k] = false }
       return current
     }
-    let roots = (0..<n).map(root)
+    var roots = [Int](repeating: 0, count: n)
+    for i in 0..<n { roots[i] = root(i) }
     var isCause = [Bool](repeating: false, count: n)
     for i in 0..<n where roots[i] == i { isCause[i] = true }
     var folded = [[String]](repeating: [], count: n)
     for i in 0..<n where roots[i] != i {
       let r = roots[i]
       guard isCause[r] else { continue }
-      let symptom = ordered[i]
-      for fact in symptom.facts where ordered[r].fact(fact.key) == nil { ordered[r].facts.append(fact) }
+      // The symptom's parts read where it lies, not the whole finding copied out.
+      let facts = ordered[i].facts
+      let evidence = ordered[i].evidence
+      // `ordered[r].fact(fact.key) == nil`, the cause's facts read in place: `fact` is
+      // `Finding`'s method, from another module, and calling it copied the whole cause.
+      for fact in facts where !Self.hasFact(ordered[r].facts, fact.key) { ordered[r].facts.append(fact) }
       // The cause's evidence keeps its rank; the symptom's lines it lacks follow, in their own order.
-      let known = EvidenceRanking.Sorted(ordered[r].evidence)
-      ordered[r].evidence += symptom.evidence.filter { !known.contains($0) }
-      ordered[r].severity = max(ordered[r].severity, symptom.severity)
-      ordered[r].explanation += "\n" + symptom.explanation
-      folded[r].append(symptom.ruleID)
+      ordered[r].evidence += Self.lacking(evidence, in: ordered[r].evidence)
+      ordered[r].severity = max(ordered[r].severity, ordered[i].severity)
+      // `explanation += "\n" + symptom.explanation`, without the joined string of its own.
+      let explanation = ordered[i].explanation
+      ordered[r].explanation.append("\n")
+      ordered[r].explanation.append(explanation)
+      folded[r].append(ordered[i].ruleID)
     }
-    var result: [Finding] = []
-    result.reserveCapacity(n)
     var inOrder = true
     var lastCause: Int?
     for i in 0..<n where isCause[i] {
       if !folded[i].isEmpty {
-        ordered[i].facts.append(
-          KeyValue(Self.alsoExplainsFact, Array(Set(folded[i])).sorted().joined(separator: ",")))
+        ordered[i].facts.append(KeyValue(Self.alsoExplainsFact, Self.distinctSorted(folded[i]).joined(separator: ",")))
       }
       // `sorted`'s comparison of this cause with the one ahead of it, read in place.
       if inOrder, let j = lastCause {
@@ -200,9 +224,75 @@ package struct Diagnoser: Sendable {
         }
       }
       lastCause = i
-      result.append(ordered[i])
     }
-    return (result, inOrder)
+    Self.keepingCauses(&ordered, isCause)
+    return (ordered, inOrder)
+  }
+
+  /// `findings` without the ones `keep` marks false, the rest in their order: each kept finding
+  /// moved to its place (no copy), then the others destroyed. `DiagnoserOrderTests` holds it to
+  /// the filter.
+  static func keepingCauses(_ findings: inout [Finding], _ keep: [Bool]) {
+    var kept = 0
+    findings.withUnsafeMutableBufferPointer { buffer in
+      for i in buffer.indices where i < keep.count && keep[i] {
+        if kept != i { buffer.swapAt(kept, i) }
+        kept &+= 1
+      }
+    }
+    // One at a time from the end: `removeSubrange` went through the general replacement, about
+    // 3,000 instructions a pod for the one or two findings it drops (callgrind).
+    while findings.count > kept { findings.removeLast() }
+  }
+
+  /// `facts.first { $0.key == key } != nil` (`Finding.fact(key) != nil`), read in place.
+  static func hasFact(_ facts: [KeyValue], _ key: String) -> Bool {
+    for i in facts.indices where facts[i].key == key { return true }
+    return false
+  }
+
+  /// Up to this many pairs of lines, `lacking` compares each pair instead of sorting.
+  static let pairsCompared = 256
+
+  /// `lines.filter { !EvidenceRanking.Sorted(known).contains($0) }`: the lines that equal none
+  /// of `known` under `EvidenceRanking.precedes`' order (neither before the other), in their
+  /// order. A few lines against a few are compared pair by pair, which is the sorted search's
+  /// answer without sorting `known` (positions, marks and a sort for every symptom folded: a
+  /// tenth of the fold on 1,000 describes, callgrind); more are searched sorted as before, so
+  /// hostile lists cost what they did. `DiagnoserOrderTests` holds it to the sorted search.
+  static func lacking(_ lines: [Evidence], in known: [Evidence]) -> [Evidence] {
+    guard !lines.isEmpty else { return [] }
+    // Each count at most `pairsCompared`, so their product does not overflow.
+    guard known.count <= pairsCompared, lines.count <= pairsCompared, known.count * lines.count <= pairsCompared
+    else {
+      let sorted = EvidenceRanking.Sorted(known)
+      return lines.filter { !sorted.contains($0) }
+    }
+    var out: [Evidence] = []
+    for i in lines.indices {
+      var found = false
+      for k in known.indices
+      where !EvidenceRanking.precedes(known[k], lines[i]) && !EvidenceRanking.precedes(lines[i], known[k]) {
+        found = true
+        break
+      }
+      if !found { out.append(lines[i]) }
+    }
+    return out
+  }
+
+  /// Up to this many ids, `distinctSorted` keeps the first of equal ones by comparing each pair.
+  static let idsCompared = 16
+
+  /// `Array(Set(ids)).sorted()`: each id once (the first of those `==` to it, as a `Set` keeps),
+  /// sorted. A few are told apart pair by pair instead of hashed into a `Set`; more go through
+  /// the `Set` as before. `DiagnoserOrderTests` holds it to the `Set`.
+  static func distinctSorted(_ ids: [String]) -> [String] {
+    guard ids.count <= idsCompared else { return Array(Set(ids)).sorted() }
+    var out: [String] = []
+    out.reserveCapacity(ids.count)
+    for i in ids.indices where !out.contains(where: { $0 == ids[i] }) { out.append(ids[i]) }
+    return out.count > 1 ? out.sorted() : out
   }
 
   /// A pod's finding contains its containers'; a node's finding (`object`) only the same node's.
@@ -216,18 +306,67 @@ package struct Diagnoser: Sendable {
   /// Subjects order by their description (`Subject.<`), which is built here once per finding rather
   /// than twice per comparison (a fifth of sorting the findings of 44,000 pods, issue 16). The
   /// comparisons are those of the plain comparator, so the order, ties included, is the same.
-  package static func sorted(_ findings: [Finding]) -> [Finding] {
+  ///
+  /// The keys are read from each finding in place and the findings are moved into their sorted
+  /// places (`permuted`): `map` handed each finding out as a copy to read its subject, and the
+  /// sorted list was a copy of every finding while the list it came from was destroyed.
+  package static func sorted(_ findings: consuming [Finding]) -> [Finding] {
     guard findings.count > 1 else { return findings }
-    let subjects = findings.map { sortKey($0.subject) }
-    return order(findings, subjects).map { findings[$0] }
+    let subjects = sortKeys(findings)
+    let positions = order(findings, subjects)
+    return permuted(consume findings, positions)
   }
 
   /// `sorted(findings)` and each one's subject's sort key, in that order (none for fewer than two).
-  static func sortedWithKeys(_ findings: [Finding]) -> (findings: [Finding], keys: [String]) {
+  static func sortedWithKeys(_ findings: consuming [Finding]) -> (findings: [Finding], keys: [String]) {
     guard findings.count > 1 else { return (findings, []) }
-    let subjects = findings.map { sortKey($0.subject) }
+    let subjects = sortKeys(findings)
     let positions = order(findings, subjects)
-    return (positions.map { findings[$0] }, positions.map { subjects[$0] })
+    return (permuted(consume findings, positions), permuted(subjects, positions))
+  }
+
+  /// `findings.map { sortKey($0.subject) }`, each subject read in place.
+  private static func sortKeys(_ findings: [Finding]) -> [String] {
+    var keys: [String] = []
+    keys.reserveCapacity(findings.count)
+    for i in findings.indices { keys.append(sortKey(findings[i].subject)) }
+    return keys
+  }
+
+  /// `positions.map { items[$0] }` for a permutation `positions` of `items`' indices, each item
+  /// moved to its place along the permutation's cycles instead of copied (a finding's copy
+  /// retains each of its strings and arrays, and the list it came from then released them all).
+  /// Anything but a permutation of the indices is answered by the `map`. `DiagnoserOrderTests`
+  /// holds it to the `map` on seeded permutations.
+  static func permuted<T>(_ items: consuming [T], _ positions: [Int]) -> [T] {
+    let n = items.count
+    guard positions.count == n, n > 1 else { return positions.map { items[$0] } }
+    // Each index once, then each cleared again as the cycles place it.
+    var pending = [Bool](repeating: false, count: n)
+    for p in positions {
+      guard p >= 0, p < n, !pending[p] else { return positions.map { items[$0] } }
+      pending[p] = true
+    }
+    var out = items
+    out.withUnsafeMutableBufferPointer { buffer in
+      guard let base = buffer.baseAddress else { return }
+      for start in 0..<n where pending[start] {
+        // out[k] = items[positions[k]] along the cycle through `start`: each place is read
+        // (moved out) before it is written.
+        pending[start] = false
+        if positions[start] == start { continue }
+        let first = (base + start).move()
+        var k = start
+        while positions[k] != start {
+          let from = positions[k]
+          (base + k).moveInitialize(from: base + from, count: 1)
+          pending[from] = false
+          k = from
+        }
+        (base + k).initialize(to: first)
+      }
+    }
+    return out
   }
 
   /// The positions of `findings` in `sorted`'s order, `subjects` their subjects' sort keys.
@@ -284,39 +423,26 @@ package struct Diagnoser: Sendable {
     let containerLeads = subject.container != nil && n > 0
     if let c = subject.container { n &+= c.utf8.count &+ (containerLeads ? 3 : 0) }
     guard n > 0 else { return "" }
+    // Each part's bytes copied at once (`writeUTF8`): copied byte by byte, each access to the
+    // captured position checked at run time, they were most of a key's cost (callgrind).
     return String(unsafeUninitializedCapacity: n) { out in
       var at = 0
-      func put(_ text: String) {
-        var text = text
-        text.withUTF8 { bytes in
-          for b in bytes where at < out.count {
-            out[at] = b
-            at &+= 1
-          }
-        }
-      }
-      func put(_ byte: UInt8) {
-        if at < out.count {
-          out[at] = byte
-          at &+= 1
-        }
-      }
-      if let namespace = subject.namespace { put(namespace) }
+      if let namespace = subject.namespace { writeUTF8(namespace, into: out, at: &at) }
       if let pod = subject.pod {
-        if slash { put(UInt8(ascii: "/")) }
-        put(pod)
+        if slash { writeByte(UInt8(ascii: "/"), into: out, at: &at) }
+        writeUTF8(pod, into: out, at: &at)
       }
       if let o = subject.object {
-        if objectLead { put(UInt8(ascii: " ")) }
-        put(o)
+        if objectLead { writeByte(UInt8(ascii: " "), into: out, at: &at) }
+        writeUTF8(o, into: out, at: &at)
       }
       if let c = subject.container {
         if containerLeads {
-          put(UInt8(ascii: " "))
-          put(UInt8(ascii: "("))
+          writeByte(UInt8(ascii: " "), into: out, at: &at)
+          writeByte(UInt8(ascii: "("), into: out, at: &at)
         }
-        put(c)
-        if containerLeads { put(UInt8(ascii: ")")) }
+        writeUTF8(c, into: out, at: &at)
+        if containerLeads { writeByte(UInt8(ascii: ")"), into: out, at: &at) }
       }
       return at
     }

@@ -64,6 +64,30 @@ package struct TextPieces {
   }
 }
 
+/// Copies `text`'s UTF-8 bytes into `out` from `at` on, as many as fit, and moves `at` past them:
+/// a text written at once into a string of its counted length (`Diagnoser.sortKey`,
+/// `PodHistory.previousLogsCommand`). A function of its own, handed `at`: written as a function
+/// nested in the writing closure, capturing `at`, each access to it was checked at run time
+/// (`swift_beginAccess`, two a piece: a third of writing a sort key, callgrind).
+func writeUTF8(_ text: String, into out: UnsafeMutableBufferPointer<UInt8>, at: inout Int) {
+  var text = text
+  let start = at
+  let written = text.withUTF8 { bytes -> Int in
+    let k = min(bytes.count, out.count &- start)
+    guard k > 0, let from = bytes.baseAddress, let to = out.baseAddress else { return 0 }
+    (to + start).update(from: from, count: k)
+    return k
+  }
+  at = start &+ written
+}
+
+/// Writes `byte` into `out` at `at` when it fits, and moves `at` past it (`writeUTF8`).
+func writeByte(_ byte: UInt8, into out: UnsafeMutableBufferPointer<UInt8>, at: inout Int) {
+  guard at >= 0, at < out.count else { return }
+  out[at] = byte
+  at &+= 1
+}
+
 /// `text.trimmingCharacters(in: .whitespaces)`. A text whose first and last bytes are printable
 /// ASCII other than a space has nothing to trim: each is a character of its own (no combining
 /// mark joins it from outside the text) and none is whitespace, so the text comes back as it is.

@@ -88,17 +88,21 @@ extension PodHistory {
         order.append((name, role))
       }
     }
-    for event in events {
+    for i in events.indices {
       // The event's object read once: each read of `involved` copies it (issue 16, perf).
-      let involved = event.involved
+      let involved = events[i].involved
       let role: ContainerSnapshot.Role =
         involved.fieldPath?.hasPrefix("spec.initContainers") == true ? .initContainer : .container
-      add(involved.containerName ?? event.capture("container"), role)
+      add(involved.containerName ?? events[i].capture("container"), role)
     }
-    for log in logs { add(log.container ?? log.field("containerName")) }
+    // The records read by index (`PodLogs.packed`), not through `PodLogs`' unspecialised
+    // `Collection` witnesses. Each is still copied to call its getters (another module's), so
+    // this spares the witness calls only (docs/architecture.md "Diagnosis: read a pod once").
+    let records = logs.packed
+    for i in records.indices { add(records[i].container ?? records[i].field("containerName")) }
     // Events or recognised lines, yet no container named anywhere: one container whose name the
     // input does not show.
-    if order.isEmpty, !events.isEmpty || logs.contains(where: { $0.patternID != nil }) {
+    if order.isEmpty, !events.isEmpty || records.contains(where: { $0.patternID != nil }) {
       add(ContainerSnapshot.unknownName)
     }
     return order.map { ContainerSnapshot(name: $0.name, role: $0.role) }
@@ -219,21 +223,34 @@ extension PodHistory {
   /// probe and back-off findings ask for it each), each append about 350. Its pieces are now
   /// gathered and written once (`TextPieces`). The same bytes in the same order;
   /// `PodQueryCacheTests` keeps the interpolation as the reference.
+  ///
+  /// It has at most eight pieces, known here: their length is counted and they are written into
+  /// the string at once, without `TextPieces`' list (its allocation and a retain and release of
+  /// every piece were half of the 2,300 instructions a call, callgrind on an EventList).
   package func previousLogsCommand(_ container: String) -> String {
-    var command = TextPieces(capacity: 8)
-    command.add("kubectl logs ")
-    if !(key.namespace.isEmpty || key.isUnnamed) {
-      command.add("-n ")
-      command.add(key.namespace)
-      command.add(" ")
+    let namespaced = !(key.namespace.isEmpty || key.isUnnamed)
+    let named = container != ContainerSnapshot.unknownName
+    let name = key.commandName
+    var n = 13 &+ name.utf8.count &+ 11
+    if namespaced { n &+= 4 &+ key.namespace.utf8.count }
+    if named { n &+= 4 &+ container.utf8.count }
+    let namespace = key.namespace
+    return String(unsafeUninitializedCapacity: n) { out in
+      var at = 0
+      writeUTF8("kubectl logs ", into: out, at: &at)
+      if namespaced {
+        writeUTF8("-n ", into: out, at: &at)
+        writeUTF8(namespace, into: out, at: &at)
+        writeByte(UInt8(ascii: " "), into: out, at: &at)
+      }
+      writeUTF8(name, into: out, at: &at)
+      if named {
+        writeUTF8(" -c ", into: out, at: &at)
+        writeUTF8(container, into: out, at: &at)
+      }
+      writeUTF8(" --previous", into: out, at: &at)
+      return at
     }
-    command.add(key.commandName)
-    if container != ContainerSnapshot.unknownName {
-      command.add(" -c ")
-      command.add(container)
-    }
-    command.add(" --previous")
-    return command.joined()
   }
 
   /// Where to read the log of `container`'s run that ended: when the input holds it
@@ -340,7 +357,12 @@ extension ContainerSnapshot {
   }
 
   /// The container's own lines and its probe lines.
-  package var allEvidence: [Evidence] { evidence + probes.values.compactMap(\.evidence) }
+  /// No probe shown: the container's own lines as they are, not joined with an empty list
+  /// (which copied each line).
+  package var allEvidence: [Evidence] {
+    if probes.isEmpty { return evidence }
+    return evidence + probes.values.compactMap(\.evidence)
+  }
 }
 
 extension Array where Element == MergedEvent {
@@ -392,8 +414,15 @@ package struct PodLogIndex: Sendable {
   private var ids: [String] = []
   /// The positions in `records` of each id's records, ascending, by the id's place in `ids`.
   private var positions: [[Int]] = []
-  /// Each id's place in `ids`.
+  /// Each id's place in `ids`, once there are more than `searchedIds` of them (empty before).
   private var place: [String: Int] = [:]
+
+  /// Up to this many distinct ids, an id's place is found by searching `ids` with `==`: a pod's
+  /// records hold a handful of patterns, and hashing every record's id into a dictionary grown
+  /// for each new one was most of the index's cost (docs/architecture.md "Diagnosis: read a pod
+  /// once"). Beyond it, `place` is built from `ids` and asked instead, so a pod of many patterns
+  /// costs what it did. `==` tells ids apart as the dictionary's keys are told apart.
+  static let searchedIds = 8
 
   package init(_ logs: PodLogs) {
     records = logs.packed
@@ -404,31 +433,48 @@ package struct PodLogIndex: Sendable {
       let g: Int
       if last >= 0, ids[last] == id {
         g = last
-      } else if let known = place[id] {
+      } else if let known = group(id) {
         g = known
       } else {
         g = ids.count
         ids.append(id)
         positions.append([])
-        place[id] = g
+        if ids.count > Self.searchedIds {
+          if place.isEmpty {
+            for k in ids.indices { place[ids[k]] = k }
+          } else {
+            place[id] = g
+          }
+        }
       }
       positions[g].append(i)
       last = g
     }
   }
 
+  /// The place of `id` in `ids`, nil when no record has it.
+  private func group(_ id: String) -> Int? {
+    guard ids.count <= Self.searchedIds else { return place[id] }
+    for g in ids.indices where ids[g] == id { return g }
+    return nil
+  }
+
   /// Whether no record was recognised by any of `asked`.
   package func isEmpty(_ asked: [String]) -> Bool {
-    for id in asked where place[id] != nil { return false }
+    // No record recognised (most pods of an EventList or of describes): nothing to search.
+    if ids.isEmpty { return true }
+    for id in asked where group(id) != nil { return false }
     return true
   }
 
   /// `logs.filter { $0.patternID.map(asked.contains) ?? false }`: the records whose pattern id is
   /// one of `asked` (repeated ids count once), in the pod's order.
   package func logs(_ asked: [String]) -> [PackedLog] {
+    // No record recognised (most pods of an EventList or of describes): nothing to search.
+    if ids.isEmpty { return [] }
     var groups: [Int] = []
     for id in asked {
-      if let g = place[id], !groups.contains(g) { groups.append(g) }
+      if let g = group(id), !groups.contains(g) { groups.append(g) }
     }
     if groups.isEmpty { return [] }
     if groups.count == 1 { return positions[groups[0]].map { records[$0] } }

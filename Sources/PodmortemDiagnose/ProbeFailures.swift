@@ -49,7 +49,11 @@ package struct ProbeFailures: Sendable {
     self.kind = kind
     self.container = copy container
     spec = self.container.probes[kind]
-    events = failed.map(\.0)
+    // `failed.map(\.0)` by index: `map` handed out each entry, message and all, as a copy.
+    var events: [MergedEvent] = []
+    events.reserveCapacity(failed.count)
+    for i in failed.indices { events.append(failed[i].0) }
+    self.events = events
     self.kills = kills
     let (outrightCount, erroredCount, latestOutright) = Self.tally(failed)
     failures = outrightCount + logs.count
@@ -78,9 +82,12 @@ package struct ProbeFailures: Sendable {
       (mode, statusCode) = (.unknown, nil)
     }
     decisive = Self.decisive(
-      events: events, kills: kills, logs: logs, erroredLogs: erroredLogs,
+      events: self.events, kills: kills, logs: logs, erroredLogs: erroredLogs,
       termination: self.container.terminationEvidence)
-    evidence = decisive + self.container.allEvidence
+    // `decisive + all`: joining an empty list (a container known by name alone) still copied
+    // every line of the first.
+    let all = self.container.allEvidence
+    evidence = all.isEmpty ? decisive : decisive + all
   }
 
   /// `events.evidence + kills.evidence + logs.map(\.log.evidence) + erroredLogs.map(\.log.evidence)
@@ -292,6 +299,38 @@ package struct ProbeFailures: Sendable {
     case .errored:
       return "the probe could not run (errored attempts do not count toward failureThreshold)\(output)"
     case .unknown: return "the probe failed\(output)"
+    }
+  }
+
+  /// `modeRemedy`, piece by piece, added to `text`; false (nothing added) when there is none.
+  /// The probe rules' remedies add it so, where the interpolated advice was a string of its own
+  /// copied in again (docs/architecture.md "Diagnosis: read a pod once"); `ProbeFindingTextTests`
+  /// holds the remedies to `modeRemedy`.
+  package func addModeRemedy(to text: inout TextPieces) -> Bool {
+    switch mode {
+    case .timeout, .execTimeout:
+      if let spec, spec.timeoutSeconds <= 1 {
+        text.add("timeoutSeconds is ")
+        text.add(String(spec.timeoutSeconds))
+        text.add("s (the default): raise it above the endpoint's slowest response, or make the health endpoint cheaper")
+      } else {
+        text.add("make the health check answer within timeoutSeconds or raise timeoutSeconds")
+      }
+    case .refused: text.add("check that the probe port matches the port the process listens on")
+    case .httpStatus:
+      text.add("check why the health endpoint returns ")
+      text.add(statusCode.map(String.init) ?? "an error")
+    case .execFailed: text.add("run the probe command by hand with 'kubectl exec' to see why it fails")
+    default: return false
+    }
+    return true
+  }
+
+  /// Whether the mode has advice of its own (`modeRemedy` is not nil).
+  package var hasModeRemedy: Bool {
+    switch mode {
+    case .timeout, .execTimeout, .refused, .httpStatus, .execFailed: true
+    default: false
     }
   }
 

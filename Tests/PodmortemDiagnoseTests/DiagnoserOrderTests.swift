@@ -164,3 +164,154 @@ private func referenceContainers(_ pod: PodHistory) -> [String] {
   #expect(inOrder > 100)
   #expect(sortedAgain > 10)
 }
+
+/// `Diagnoser.permuted` moves items along a permutation's cycles; the reference is the `map` it
+/// replaces, on seeded permutations of findings (fixed points, one long cycle, many short ones)
+/// and of their sort keys, and on lists of positions that are not a permutation (repeated or
+/// missing indices), which it answers by the `map` itself.
+@Test func permutedIsTheMapItReplaces() {
+  var rng = SplitMix64(seed: 0x9E12_3A7)
+  for seed in UInt64(0)..<600 {
+    let input = findings(Int(seed % 70), seed: seed)
+    var positions = Array(input.indices)
+    switch seed % 3 {
+    case 0: positions.reverse()
+    case 1:
+      // Fisher–Yates
+      for i in positions.indices.reversed() where i > 0 { positions.swapAt(i, rng.below(i + 1)) }
+    default:
+      // Neighbours swapped: cycles of two, some fixed points.
+      for i in stride(from: 1, to: positions.count, by: 3) { positions.swapAt(i - 1, i) }
+    }
+    let reference = positions.map { input[$0] }
+    #expect(Diagnoser.permuted(input, positions) == reference, "seed \(seed)")
+    let keys = input.map { Diagnoser.sortKey($0.subject) }
+    #expect(Diagnoser.permuted(keys, positions) == positions.map { keys[$0] }, "seed \(seed)")
+  }
+  let five = findings(5, seed: 7)
+  for positions in [[0, 0, 1, 2, 3], [4, 3, 2, 1], [2, 2, 2, 2, 2], [], [1, 0, 3, 2, 4, 0]] {
+    #expect(Diagnoser.permuted(five, positions) == positions.map { five[$0] }, "\(positions)")
+  }
+}
+
+/// `Diagnoser.keepingCauses` moves the kept findings to the front and drops the rest: the filter
+/// it replaces, on seeded lists and marks (none kept, all kept, every other).
+@Test func keepingCausesIsTheFilter() {
+  var rng = SplitMix64(seed: 0xCA05E5)
+  for seed in UInt64(0)..<600 {
+    let input = findings(Int(seed % 40), seed: seed)
+    let keep: [Bool] =
+      switch seed % 4 {
+      case 0: input.map { _ in false }
+      case 1: input.map { _ in true }
+      default: input.map { _ in rng.below(3) != 0 }
+      }
+    var kept = input
+    Diagnoser.keepingCauses(&kept, keep)
+    #expect(kept == zip(input, keep).filter(\.1).map(\.0), "seed \(seed)")
+  }
+}
+
+/// The containers of a pod known only from its log records, as first written: the records read
+/// through `PodLogs`' own iteration, a record's `container` else its `containerName` field.
+private func referenceLogContainers(_ pod: PodHistory) -> [String] {
+  var order: [String] = []
+  for log in pod.logs {
+    guard let name = log.container ?? log.field("containerName"), !name.isEmpty else { continue }
+    if !order.contains(where: { $0 == name }) { order.append(name) }
+  }
+  if order.isEmpty, pod.logs.contains(where: { $0.patternID != nil }) { order.append(ContainerSnapshot.unknownName) }
+  return order
+}
+
+/// A pod known from kubelet lines alone names its containers by the records' `container`, else
+/// their `containerName` field, read in place (`PodLogs.packed`); the reference reads them
+/// through the list's iteration, on seeded pods with hostile names (a Kelvin sign against a K,
+/// a dotted capital I, an accent composed and combining, NUL, CR, a tab, empty, 10,000 bytes).
+@Test func containersOfALogsOnlyPodAreThoseTheListsIterationFinds() {
+  let names: [String?] = [
+    nil, "", "web", "K\u{212A}", "KK", "\u{130}stanbul", "cafe\u{301}", "caf\u{E9}", "a\rb", "nul\u{0}x", "tab\there",
+    String(repeating: "w", count: 10_000),
+  ]
+  var named = 0
+  for seed in UInt64(0)..<1_000 {
+    var rng = SplitMix64(seed: seed)
+    let logs = (0..<rng.below(9)).map { i in
+      var log = LogRecord(
+        origin: .kubelet, message: "m", evidence: Evidence(ref: SourceRef(source: "k.log", line: i + 1), text: "l \(i)")
+      )
+      log.container = pick(names, &rng)
+      if let field = pick(names, &rng) { log.fields = [KeyValue("containerName", field)] }
+      if rng.below(2) == 0 { log.patternID = pick(["kubelet.probe-failed", "kubelet.x"], &rng) }
+      return log
+    }
+    let pod = PodHistory(
+      key: PodKey(namespace: "ns", name: "p"), snapshots: [], latest: PodSnapshot(name: "p", namespace: "ns"),
+      logs: PodLogs(logs))
+    let found = pod.containers([.container, .initContainer]).map(\.name)
+    #expect(found.elementsEqual(referenceLogContainers(pod)) { $0.utf8.elementsEqual($1.utf8) }, "seed \(seed)")
+    #expect(pod.preparedForRules().containers().map(\.name) == found, "seed \(seed)")
+    if found.contains(where: { $0 != ContainerSnapshot.unknownName }) { named += 1 }
+  }
+  #expect(named > 300)
+}
+
+/// Texts equal as Swift compares them yet spelled apart (a Kelvin sign and a K, an accent
+/// composed and combining), a dotted capital I, NUL, CR, a tab, empty and 10,000 bytes.
+private let hostileTexts = [
+  "K", "\u{212A}", "caf\u{E9}", "cafe\u{301}", "\u{130}", "I", "nul\u{0}x", "a\rb", "tab\there", "",
+  String(repeating: "x", count: 10_000),
+]
+
+/// `Diagnoser.lacking` compares a few lines pair by pair and searches more sorted: the sorted
+/// search it replaces (`EvidenceRanking.Sorted.contains`), on seeded lines with hostile texts,
+/// few and many (past `pairsCompared`), repeated and spelled apart.
+@Test func lackingIsTheSortedSearch() {
+  var rng = SplitMix64(seed: 0x1AC_4196)
+  var compared = 0
+  var searched = 0
+  for round in 0..<3_000 {
+    let sources = ["a.txt", "b.log", "caf\u{E9}.txt", "cafe\u{301}.txt"]
+    func lines(_ n: Int) -> [Evidence] {
+      (0..<n).map { _ in
+        Evidence(ref: SourceRef(source: pick(sources, &rng), line: rng.below(4)), text: pick(hostileTexts, &rng))
+      }
+    }
+    let big = round % 5 == 0
+    let known = lines(rng.below(big ? 60 : 12))
+    let asked = lines(rng.below(big ? 60 : 12)) + (rng.below(2) == 0 ? Array(known.prefix(3)) : [])
+    let sorted = EvidenceRanking.Sorted(known)
+    let reference = asked.filter { !sorted.contains($0) }
+    let found = Diagnoser.lacking(asked, in: known)
+    #expect(found == reference, "round \(round)")
+    #expect(found.map { Array($0.text.utf8) } == reference.map { Array($0.text.utf8) }, "round \(round)")
+    if known.count * asked.count <= Diagnoser.pairsCompared { compared += 1 } else { searched += 1 }
+  }
+  #expect(compared > 1_000)
+  #expect(searched > 300)
+}
+
+/// `Diagnoser.distinctSorted` is `Array(Set(ids)).sorted()`, byte for byte (the spelling a `Set`
+/// keeps of ids equal as Swift compares them), on seeded lists short and long.
+@Test func distinctSortedIsTheSetSorted() {
+  var rng = SplitMix64(seed: 0xD157_1C7)
+  let ids = ["probe.liveness-failing", "crashloop.backoff", "container.exit-code"] + hostileTexts
+  for round in 0..<3_000 {
+    let list = (0..<rng.below(round % 4 == 0 ? 40 : 8)).map { _ in pick(ids, &rng) }
+    let reference = Array(Set(list)).sorted()
+    let found = Diagnoser.distinctSorted(list)
+    #expect(found == reference, "round \(round)")
+    #expect(found.map { Array($0.utf8) } == reference.map { Array($0.utf8) }, "round \(round)")
+  }
+}
+
+/// `Diagnoser.hasFact` answers `Finding.fact(key) != nil`, keys spelled apart included.
+@Test func hasFactIsTheFindingsFact() {
+  var rng = SplitMix64(seed: 0xFAC7)
+  for round in 0..<2_000 {
+    var finding = findings(1, seed: UInt64(round))[0]
+    finding.facts = (0..<rng.below(6)).map { _ in KeyValue(pick(hostileTexts, &rng), pick(hostileTexts, &rng)) }
+    let key = pick(hostileTexts, &rng)
+    #expect(Diagnoser.hasFact(finding.facts, key) == (finding.fact(key) != nil), "round \(round)")
+  }
+}

@@ -69,6 +69,52 @@ import Testing
     }
   }
 
+  /// Hostile texts: a Kelvin sign against a K, a dotted capital I, an accent composed and
+  /// combining, NUL, CR, a tab, empty and 10,000 bytes.
+  private static let hostileTexts = [
+    "K", "\u{212A}", "\u{130}", "I", "caf\u{E9}", "cafe\u{301}", "nul\u{0}x", "a\rb", "tab\there", "",
+    String(repeating: "x", count: 10_000),
+  ]
+
+  /// `lines` sorted by the reference order and each kept once: a list already in order, each
+  /// line before the next, which `Sorted` keeps without positions or marks.
+  private static func inOrder(_ lines: [Evidence]) -> [Evidence] {
+    var out: [Evidence] = []
+    for line in lines.sorted(by: { ($0.ref, $0.text) < ($1.ref, $1.text) }) {
+      if let last = out.last, !((last.ref, last.text) < (line.ref, line.text)) { continue }
+      out.append(line)
+    }
+    return out
+  }
+
+  /// Lists already in order, the common case `Sorted` answers without sorting: the ranking and
+  /// membership are the `Set`s', byte for byte, on seeded lines with hostile texts.
+  @Test func listsAlreadyInOrderRankAsTheSetBasedRanking() {
+    var rng = SplitMix64(seed: 0x1D_0DE5)
+    func line() -> Evidence {
+      let source = Self.sources[Int(rng.next() % UInt64(Self.sources.count))]
+      let text = Self.hostileTexts[Int(rng.next() % UInt64(Self.hostileTexts.count))]
+      return Evidence(ref: SourceRef(source: source, line: Int(rng.next() % 6)), text: text)
+    }
+    var ordered = 0
+    for round in 0..<4000 {
+      let decisive = Self.inOrder((0..<Int(rng.next() % 12)).map { _ in line() })
+      let more = (0..<Int(rng.next() % 12)).map { _ in line() }
+      let evidence = rng.next() % 2 == 0 ? Self.inOrder(decisive + more) : decisive + Self.inOrder(more)
+      if evidence.count > 1, zip(evidence, evidence.dropFirst()).allSatisfy(EvidenceRanking.precedes) { ordered += 1 }
+      let expected = Self.rankedBySet(decisive: decisive, evidence: evidence)
+      let ranked = EvidenceRanking.ranked(decisive: decisive, evidence: evidence)
+      #expect(Self.same(ranked, expected), "round \(round)")
+      let sorted = EvidenceRanking.Sorted(evidence)
+      let set = Set(evidence)
+      #expect(sorted.count == set.count, "round \(round)")
+      for probe in more + [line(), line()] {
+        #expect(sorted.contains(probe) == set.contains(probe), "round \(round)")
+      }
+    }
+    #expect(ordered > 1_000)
+  }
+
   @Test func emptyAndSingleLists() {
     let a = Evidence(ref: SourceRef(source: "a", line: 1), text: "x")
     #expect(EvidenceRanking.ranked(decisive: [], evidence: []).isEmpty)

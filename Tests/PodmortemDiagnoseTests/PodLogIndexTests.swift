@@ -105,6 +105,44 @@ import Testing
     #expect(nonEmpty > 1_000)
   }
 
+  /// Pods with few distinct ids (told apart by searching them) and with more than
+  /// `PodLogIndex.searchedIds` (told apart by a dictionary built then), ids spelled apart yet
+  /// equal as Swift compares strings among them: every list asked is the filter on the list.
+  @Test func fewAndManyIdsAreTheFilter() {
+    var rng = SplitMix64(seed: 2_919)
+    var few = 0
+    var many = 0
+    for round in 0..<1_500 {
+      var logs: [LogRecord] = []
+      let distinct = 1 + rng.below(3 * PodLogIndex.searchedIds)
+      for i in 0..<rng.below(60) {
+        var log = LogRecord(
+          origin: .kubelet, message: "m", evidence: Evidence(ref: SourceRef(source: "k.log", line: i + 1), text: "l"))
+        let k = rng.below(distinct)
+        log.patternID = k < Self.ids.count && rng.below(2) == 0 ? Self.ids[k] : "p\(k)"
+        logs.append(log)
+      }
+      let pod = PodHistory(
+        key: PodKey(namespace: "prod", name: "app-0"), snapshots: [],
+        latest: PodSnapshot(name: "app-0", namespace: "prod"),
+        logs: PodLogs(logs))
+      let index = PodLogIndex(pod.logs)
+      var seen: [String] = []
+      for log in logs { if let id = log.patternID, !seen.contains(id) { seen.append(id) } }
+      if seen.count > PodLogIndex.searchedIds { many += 1 } else { few += 1 }
+      for _ in 0..<4 {
+        let asked = (0..<rng.below(6)).map { _ in
+          rng.below(2) == 0 ? Self.pick(Self.ids, &rng) : "p\(rng.below(distinct + 2))"
+        }
+        let expected = pod.logs.filter { $0.patternID.map(asked.contains) ?? false }
+        #expect(index.logs(asked) == expected, "round \(round)")
+        #expect(index.isEmpty(asked) == expected.isEmpty, "round \(round)")
+      }
+    }
+    #expect(few > 300)
+    #expect(many > 300)
+  }
+
   /// The rules that read the index draw through the `Diagnoser`'s reading the findings they draw
   /// alone (which index the pod themselves).
   @Test func rulesDrawTheSameThroughTheReading() {

@@ -243,4 +243,30 @@ import Testing
     }
     #expect(unnamed > 300)
   }
+
+  /// `allEvidence` returns the container's lines as they are when it shows no probe: the join it
+  /// replaces, `evidence + probes.values.compactMap(\.evidence)`, on containers with and without
+  /// probes, lines and probe lines, hostile texts among them.
+  @Test func allEvidenceIsTheJoin() {
+    var rng = SplitMix64(seed: 1_616)
+    var bare = 0
+    for _ in 0..<2_000 {
+      var container = ContainerSnapshot(name: Self.pick(Self.hostileNames, &rng))
+      container.evidence = (0..<rng.below(4)).map { i in
+        Evidence(ref: SourceRef(source: "d.txt", line: i + 1), text: Self.pick(Self.hostileNames, &rng))
+      }
+      for kind in ProbeSpec.Kind.allCases where rng.below(3) == 0 {
+        var spec = ProbeSpec(
+          handler: .tcpSocket(host: "", port: "80"), initialDelaySeconds: 0, timeoutSeconds: 1, periodSeconds: 10,
+          failureThreshold: 3)
+        if rng.below(2) == 0 { spec.evidence = Evidence(ref: SourceRef(source: "d.txt", line: 9), text: kind.rawValue) }
+        container.probes[kind] = spec
+      }
+      if container.probes.isEmpty { bare += 1 }
+      let reference = container.evidence + container.probes.values.compactMap(\.evidence)
+      #expect(container.allEvidence == reference)
+      #expect(container.allEvidence.map { Array($0.text.utf8) } == reference.map { Array($0.text.utf8) })
+    }
+    #expect(bare > 500)
+  }
 }

@@ -214,6 +214,24 @@ import Testing
     #expect(withStep > 200)
   }
 
+  /// `addModeRemedy` adds `modeRemedy`'s bytes, or nothing when it is nil, and `hasModeRemedy`
+  /// says which: every mode, with and without a spec, timeouts and status codes seeded.
+  @Test func modeRemedyPiecesAreTheInterpolatedAdvice() throws {
+    var f = try Self.failures().liveness
+    var rng = SplitMix64(seed: 21_023)
+    var seen = Set<ProbeMode>()
+    for _ in 0..<3_000 {
+      Self.randomize(&f, &rng)
+      seen.insert(f.mode)
+      var text = TextPieces(capacity: 4)
+      let added = f.addModeRemedy(to: &text)
+      #expect(added == (f.modeRemedy != nil))
+      #expect(f.hasModeRemedy == (f.modeRemedy != nil))
+      #expect(Array(text.joined().utf8) == Array((f.modeRemedy ?? "").utf8))
+    }
+    #expect(seen == Set(ProbeMode.allCases))
+  }
+
   @Test func specTextsAreTheReference() throws {
     let (liveness, readiness) = try Self.failures()
     var rng = SplitMix64(seed: 21_020)

@@ -46,7 +46,9 @@ package struct LivenessProbeFailingRule: DiagnosisRule {
     let restarts = f.container.restartCount ?? 0
     let kills = f.kills.totalCount
     let killed = kills > 0 || (restarts > 0 && f.failures >= (f.spec?.failureThreshold ?? 3))
-    var facts = f.facts + [.int("kills", kills)]
+    // Appended to the facts' own list, not joined into a new one with a list of one.
+    var facts = f.facts
+    facts.append(.int("kills", kills))
     if f.container.restartCount != nil { facts.append(.int("restarts", restarts)) }
     if let exit = f.container.lastTermination?.exitCode { facts.append(.int("exitCode", exit)) }
     let model = f.spec.map(ProbeModel.init)
@@ -64,11 +66,13 @@ package struct LivenessProbeFailingRule: DiagnosisRule {
       facts.append(.seconds("restartLatencySeconds", model.restartLatency))
     }
     let severity: Severity = killed ? .critical : .warning
+    // `f.decisive + errors`: joining an empty list still copied every line of the first.
+    let errors = pod.endedRunErrors(f.container.name)
     return Self.description.finding(
       severity, pod.subject(f.container.name), title: Self.title(f, kills: kills),
       explanation: Self.explanation(f, kills: kills, restarts: restarts, model: model, slowStart: slowStart),
       remedy: Self.remedy(f, slowStart: slowStart, logs: pod.previousLogs(f.container.name)), facts: facts,
-      decisive: f.decisive + pod.endedRunErrors(f.container.name), evidence: f.evidence)
+      decisive: errors.isEmpty ? f.decisive : f.decisive + errors, evidence: f.evidence)
   }
 
   private static func lastRunSeconds(_ container: ContainerSnapshot) -> Double? {
@@ -194,10 +198,7 @@ extension LivenessProbeFailingRule {
       text.add(Seconds.format(slowStart.run))
       text.add(" it ran with 50 % headroom); liveness checks begin only after it succeeds; ")
     }
-    if let modeRemedy = f.modeRemedy {
-      text.add(modeRemedy)
-      text.add("; ")
-    }
+    if f.addModeRemedy(to: &text) { text.add("; ") }
     text.add("read the killed run's log: ")
     text.add(logs)
     return text.joined()

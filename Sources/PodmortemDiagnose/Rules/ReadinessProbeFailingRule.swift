@@ -39,7 +39,10 @@ package struct ReadinessProbeFailingRule: DiagnosisRule {
       guard let f = ProbeFailures(.readiness, container: container, in: pod, probes: probes) else { return nil }
       let ready = container.ready == true
       let restarts = container.restartCount ?? 0
-      var facts = f.facts + [KeyValue("ready", ready ? "true" : "false"), .int("restarts", restarts)]
+      // Appended to the facts' own list, not joined into a new one with a list of two.
+      var facts = f.facts
+      facts.append(KeyValue("ready", ready ? "true" : "false"))
+      facts.append(.int("restarts", restarts))
       // Failures only while the container was starting are how readiness works (§6.2): worth
       // knowing, not a degradation — whether it is ready now, or not yet and still in that window.
       let window = Self.startupWindow(f, restarts: restarts)
@@ -156,9 +159,9 @@ extension ReadinessProbeFailingRule {
   /// The mode's advice, if any, and where to see the traffic, joined by `; ` as
   /// `[String].joined(separator:)` joined them (the reference in `ProbeFindingTextTests`).
   static func remedy(_ f: ProbeFailures) -> String {
-    guard let modeRemedy = f.modeRemedy else { return Self.endpointsRemedy }
-    var text = TextPieces(capacity: 3)
-    text.add(modeRemedy)
+    guard f.hasModeRemedy else { return Self.endpointsRemedy }
+    var text = TextPieces(capacity: 5)
+    _ = f.addModeRemedy(to: &text)
     text.add("; ")
     text.add(Self.endpointsRemedy)
     return text.joined()
