@@ -15,7 +15,9 @@
 # (200 and 30 container logs), the seven shipped bundle layouts, samples/_all and samples/pastes,
 # each as json and text. BASE's outputs are kept under bench/out, by the checksum of its binary
 # and the inputs' sizes, so a second comparison against the same base runs only NEW.
-set -euo pipefail
+set -Eeuo pipefail
+# A stop under `set -e` names its line, so it is never silent.
+trap 'echo "same.sh: stopped at line $LINENO (exit $?)" >&2' ERR
 cd "$(dirname "$0")/.."
 bundles=false
 if [ "${1:-}" = --bundles ]; then bundles=true; shift; fi
