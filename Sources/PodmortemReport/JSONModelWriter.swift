@@ -122,6 +122,10 @@ extension JSONStreamWriter {
   /// The lines are read in place, through the array's buffer: `for e in list` copied each one
   /// out (a retain and a release of its text and source), and so did `list[i]`.
   mutating func evidenceList(_ list: [Evidence]) {
+    if list.isEmpty {
+      emptyArray()
+      return
+    }
     beginArray()
     list.withUnsafeBufferPointer { lines in
       for i in lines.indices {
@@ -184,22 +188,35 @@ extension JSONStreamWriter {
 
   /// `PodDTO(p, reveal:).write(to:)`.
   mutating func pod(_ p: PodHistory) {
-    podBody(p, p.latest)
+    withUnsafePointer(to: p) { pod(at: $0) }
   }
 
-  private mutating func podBody(_ p: PodHistory, _ s: PodSnapshot) {
+  /// `pod(_:)` of the pod at `p`, its fields read where they lie: a pod passed by value from the
+  /// report's array was copied whole first (its key, snapshots, merged snapshot, events, logs
+  /// and timeline retained, and released again after: about 1,500 instructions a pod, 9.4M on an
+  /// 8 MiB EventList; docs/architecture.md "JSON, fast and streamed"). Its merged snapshot is
+  /// still copied, by `latest`'s getter (the property has observers), and read from the copy.
+  mutating func pod(at p: UnsafePointer<PodHistory>) {
+    podBody(p, p.pointee.latest)
+  }
+
+  private mutating func podBody(_ p: UnsafePointer<PodHistory>, _ s: PodSnapshot) {
     beginObject()
     key("conditions")
     conditionMap(s.conditions)
     key("containers")
-    beginArray()
-    s.containers.withUnsafeBufferPointer { containers in
-      for i in containers.indices {
-        element()
-        container(containers[i])
+    if s.containers.isEmpty {
+      emptyArray()
+    } else {
+      beginArray()
+      s.containers.withUnsafeBufferPointer { containers in
+        for i in containers.indices {
+          element()
+          container(containers[i])
+        }
       }
+      endArray()
     }
-    endArray()
     if let controlledBy = s.controlledBy {
       key("controlledBy")
       string(controlledBy)
@@ -213,24 +230,26 @@ extension JSONStreamWriter {
       range(deletion)
     }
     key("events")
-    int(p.events.count)
+    int(p.pointee.events.count)
     key("finalizers")
     strings(s.finalizers)
     key("logs")
-    int(p.logs.count)
+    int(p.pointee.logs.count)
     if let message = s.message {
       key("message")
       string(message)
     }
     key("name")
-    string(p.key.name)
+    string(p.pointee.key.name)
     key("namespace")
-    string(p.key.namespace)
+    string(p.pointee.key.namespace)
     if let node = s.node {
       key("node")
       string(node)
     }
-    if p.key.isUnnamed, let pastedAt = p.key.pastedAt {
+    // `key.isUnnamed` (an empty name and a pasted-at source), read in place: the getter was
+    // handed a copy of the key.
+    if p.pointee.key.name.isEmpty, let pastedAt = p.pointee.key.pastedAt {
       key("pastedAt")
       ref(pastedAt)
     }
@@ -247,14 +266,14 @@ extension JSONStreamWriter {
       int(restarts)
     }
     key("snapshots")
-    int(p.snapshots.count)
+    int(p.pointee.snapshots.count)
     if let status = s.kubectlStatus {
       key("status")
       string(status)
     }
     key("terminating")
     bool(s.terminating)
-    if let uid = p.key.uid ?? s.uid {
+    if let uid = p.pointee.key.uid ?? s.uid {
       key("uid")
       string(uid)
     }
@@ -280,15 +299,17 @@ extension JSONStreamWriter {
     key("name")
     string(c.name)
     key("probes")
-    beginObject()
-    if !c.probes.isEmpty {
+    if c.probes.isEmpty {
+      emptyObject()
+    } else {
+      beginObject()
       for kind in ProbeSpec.Kind.allCases {
         guard let p = c.probes[kind] else { continue }
         key(text: kind.rawValue)
         probe(p)
       }
+      endObject()
     }
-    endObject()
     if let ready = c.ready {
       key("ready")
       bool(ready)
@@ -414,8 +435,7 @@ extension JSONStreamWriter {
   /// `stringMap` writes it.
   private mutating func conditionMap(_ conditions: [PodCondition]) {
     if conditions.isEmpty {
-      beginObject()
-      endObject()
+      emptyObject()
       return
     }
     pairMap(conditions.map { KeyValue($0.type, $0.status) }, keepLast: true)
@@ -431,6 +451,10 @@ extension JSONStreamWriter {
     guard pairs.allSatisfy({ $0.key.utf8.allSatisfy { $0 < 0x80 } }) else {
       stringMap(
         Dictionary(pairs.map { ($0.key, $0.value) }, uniquingKeysWith: { first, last in keepLast ? last : first }))
+      return
+    }
+    if pairs.isEmpty {
+      emptyObject()
       return
     }
     beginObject()

@@ -94,10 +94,13 @@ package struct JSONRenderer: Sendable {
     if let pods {
       w.key("pods")
       w.beginArray()
+      // Through a pointer: `pods[i]` passed by value was copied whole first, as the writer's
+      // calls may write any memory (docs/architecture.md "JSON, fast and streamed").
       pods.withUnsafeBufferPointer { pods in
+        guard let first = pods.baseAddress else { return }
         for i in pods.indices {
           w.element()
-          w.pod(pods[i])
+          w.pod(at: first + i)
         }
       }
       w.endArray()

@@ -114,26 +114,73 @@ package struct JSONStreamWriter: ~Copyable {
 
   // MARK: - Containers
 
+  // Opening and closing a container are inlined, and store their bytes through one pointer
+  // when they fit with room to spare (`openContainer`, `closeContainer`): called for every
+  // object of a report, they cost about 60 and 90 instructions each out of line, piece by piece
+  // (docs/architecture.md "JSON, fast and streamed"). Stored whole, the bytes also fitted piece
+  // by piece, so the sink is handed the same bytes at the same points (`MemberStartTests`,
+  // `EmptyContainerTests`).
+
+  @inline(__always)
   package mutating func beginObject() {
-    put(0x7B)
-    open()
+    openContainer(0x7B)
   }
 
+  @inline(__always)
   package mutating func endObject() {
-    close()
-    put(0x7D)
+    closeContainer(0x7D)
   }
 
+  @inline(__always)
   package mutating func beginArray() {
-    put(0x5B)
-    open()
+    openContainer(0x5B)
   }
 
+  @inline(__always)
   package mutating func endArray() {
-    close()
-    put(0x5D)
+    closeContainer(0x5D)
   }
 
+  /// `put(opening)` and `open()`: the bracket and the line break stored at once when both fit.
+  @inline(__always)
+  private mutating func openContainer(_ opening: UInt8) {
+    let level = indent
+    guard count &+ 2 <= Self.capacity, level >= 0, level < Self.outerBitLevels else {
+      put(opening)
+      open()
+      return
+    }
+    let at = base + count
+    at[0] = opening
+    at[1] = 0x0A
+    count &+= 2
+    indent = level &+ 1
+    let bit: UInt64 = 1 &<< UInt64(truncatingIfNeeded: level)
+    outerBits = firstInContainer ? outerBits | bit : outerBits & ~bit
+    firstInContainer = true
+  }
+
+  /// `close()` and `put(closing)`: the line break, the indentation and the bracket stored at
+  /// once when they fit with room to spare (`storeSpaces`).
+  @inline(__always)
+  private mutating func closeContainer(_ closing: UInt8) {
+    let level = indent &- 1
+    let spaces = level &* 2
+    guard level >= 0, level < Self.outerBitLevels, count &+ spaces &+ Self.storeSlack <= Self.capacity else {
+      close()
+      put(closing)
+      return
+    }
+    firstInContainer = outerBits &>> UInt64(truncatingIfNeeded: level) & 1 != 0
+    indent = level
+    let at = base + count
+    at[0] = 0x0A
+    Self.storeSpaces(at + 1, spaces)
+    at[1 &+ spaces] = closing
+    count &+= 2 &+ spaces
+  }
+
+  @inline(never)
   private mutating func open() {
     put(0x0A)
     let level = indent
@@ -147,6 +194,7 @@ package struct JSONStreamWriter: ~Copyable {
     firstInContainer = true
   }
 
+  @inline(never)
   private mutating func close() {
     let level = indent - 1
     precondition(level >= 0, "a container closed that was not open")
@@ -158,6 +206,44 @@ package struct JSONStreamWriter: ~Copyable {
     put(0x0A)
     indent -= 1
     writeIndent()
+  }
+
+  /// `beginArray()` and `endArray()` at once: `[`, two line breaks, the indentation and `]`.
+  package mutating func emptyArray() {
+    emptyContainer(0x5B, 0x5D)
+  }
+
+  /// `beginObject()` and `endObject()` at once.
+  package mutating func emptyObject() {
+    emptyContainer(0x7B, 0x7D)
+  }
+
+  /// An empty container, stored through one pointer when it fits with room to spare and its
+  /// level has a bit in `outerBits` (`storeSpaces`), with the state opening and closing it
+  /// leaves (its level's bit set to `firstInContainer`); else opened and closed. Stored whole, it
+  /// also fitted piece by piece, so the sink is handed the same bytes at the same points. An
+  /// empty array or object cost about 150 instructions, opened and closed (an event's caveats and
+  /// exemplars, a pod's conditions, containers and finalizers: docs/architecture.md "JSON, fast
+  /// and streamed"); `EmptyContainerTests` holds it to opening and closing.
+  @inline(__always)
+  private mutating func emptyContainer(_ opening: UInt8, _ closing: UInt8) {
+    let spaces = indent &* 2
+    guard indent >= 0, indent < Self.outerBitLevels, count &+ spaces &+ Self.storeSlack <= Self.capacity else {
+      put(opening)
+      open()
+      close()
+      put(closing)
+      return
+    }
+    let at = base + count
+    at[0] = opening
+    at[1] = 0x0A
+    at[2] = 0x0A
+    Self.storeSpaces(at + 3, spaces)
+    at[3 &+ spaces] = closing
+    count &+= 4 &+ spaces
+    let bit: UInt64 = 1 &<< UInt64(truncatingIfNeeded: indent)
+    outerBits = firstInContainer ? outerBits | bit : outerBits & ~bit
   }
 
   /// Starts the next element of the array being written.
@@ -429,6 +515,7 @@ package struct JSONStreamWriter: ~Copyable {
   package mutating func time(_ date: Date) {
     let seconds = date.timeIntervalSince1970
     guard seconds.rounded(.down) == seconds, seconds >= 0, seconds <= ReportTime.lastFastSecond else {
+      if seconds.rounded(.down) != seconds, millisecondTime(date) { return }
       memoizedTime(date)
       return
     }
@@ -462,6 +549,45 @@ package struct JSONStreamWriter: ~Copyable {
     at.storeBytes(of: UInt16(0x225A).littleEndian, toByteOffset: 20, as: UInt16.self)
     count &+= 22
     flushIfFull()
+  }
+
+  /// `string(ReportTime.iso(date))` for a time off the second, stored in place: the text
+  /// `ISOTime.milliseconds` writes (`yyyy-MM-ddTHH:mm:ss.SSSZ`, by the same arithmetic), its day
+  /// from `lastDayText`; false, with nothing written, outside that function's range (or without
+  /// room for the text), for the memo and Foundation to write. A log line's time is a different
+  /// fraction almost every time: the memo missed, and each was formatted into a new string
+  /// (about 4,000 instructions a time on 4 MiB of kubelet log; docs/architecture.md "JSON, fast
+  /// and streamed"). `MillisecondTimeTests` holds it to `string(ReportTime.iso(date))`.
+  private mutating func millisecondTime(_ date: Date) -> Bool {
+    let reference = date.timeIntervalSinceReferenceDate
+    let whole = reference.rounded(.down)
+    // 1970-01-01 and 10000-01-01 in seconds since 2001-01-01, as `ISOTime.milliseconds` bounds
+    // them; the quoted text is 26 bytes, and the day's word may run 4 bytes into the hours.
+    guard whole.isFinite, whole >= -978_307_200, whole < 252_423_993_600, count &+ 32 <= Self.capacity else {
+      return false
+    }
+    let nanoseconds = Int((reference - whole) * 1_000_000_000)
+    let millis = min(nanoseconds / 1_000_000, 999)
+    let total = Int(whole) + 978_307_200
+    let days = total / 86_400
+    if days != lastDay { rememberDay(days) }
+    let at = UnsafeMutableRawPointer(base + count)
+    // `"yyyy-MM-ddT`, then `HH:mm:ss.SSSZ"`.
+    at.storeBytes(of: lastDayText.0, toByteOffset: 0, as: UInt64.self)
+    at.storeBytes(of: lastDayText.1, toByteOffset: 8, as: UInt64.self)
+    let second = total &- days &* 86_400
+    Self.storeTwoDigits(at + 12, second / 3600)
+    at.storeBytes(of: 0x3A, toByteOffset: 14, as: UInt8.self)
+    Self.storeTwoDigits(at + 15, second / 60 % 60)
+    at.storeBytes(of: 0x3A, toByteOffset: 17, as: UInt8.self)
+    Self.storeTwoDigits(at + 18, second % 60)
+    at.storeBytes(of: 0x2E, toByteOffset: 20, as: UInt8.self)
+    at.storeBytes(of: 0x30 &+ UInt8(truncatingIfNeeded: millis / 100), toByteOffset: 21, as: UInt8.self)
+    Self.storeTwoDigits(at + 22, millis % 100)
+    at.storeBytes(of: UInt16(0x225A).littleEndian, toByteOffset: 24, as: UInt16.self)
+    count &+= 26
+    flushIfFull()
+    return true
   }
 
   /// `value` (0 to 99) as two decimal digits at `at`.
@@ -538,18 +664,60 @@ package struct JSONStreamWriter: ~Copyable {
     guard let from = bytes.baseAddress else { return }
     let end = bytes.count
     if end <= Self.capacity &- count &- Self.wordRoom {
+      if end < 16, shortClean(from, end) { return }
       escapedInPlace(from, end)
     } else {
       escapedPieces(from, end, from: 0)
     }
   }
 
+  /// A text of 1 to 15 bytes with nothing to escape stored in place, where it fits (the caller
+  /// checked): its bytes read as two words that overlap (the first and the last eight, or four),
+  /// or for one to three bytes its first, middle and last byte, tested together and stored;
+  /// false, with nothing written, when a byte needs an escape (or the text is empty), for
+  /// `escapedInPlace`. Most strings of a report are a few bytes (a namespace, a reason, a type),
+  /// and the call to `escapedInPlace`, its set-up and its last word cost more than their bytes
+  /// (docs/architecture.md "JSON, fast and streamed"; `EscapeBlockTests`).
+  @inline(__always)
+  private mutating func shortClean(_ from: UnsafePointer<UInt8>, _ end: Int) -> Bool {
+    let out = UnsafeMutableRawPointer(base + count)
+    let raw = UnsafeRawPointer(from)
+    if end >= 8 {
+      let first = raw.loadUnaligned(as: UInt64.self)
+      let last = raw.loadUnaligned(fromByteOffset: end &- 8, as: UInt64.self)
+      guard Self.escapeFlags(UInt64(littleEndian: first)) | Self.escapeFlags(UInt64(littleEndian: last)) == 0 else {
+        return false
+      }
+      out.storeBytes(of: first, as: UInt64.self)
+      out.storeBytes(of: last, toByteOffset: end &- 8, as: UInt64.self)
+    } else if end >= 4 {
+      let first = raw.loadUnaligned(as: UInt32.self)
+      let last = raw.loadUnaligned(fromByteOffset: end &- 4, as: UInt32.self)
+      let both = UInt64(UInt32(littleEndian: first)) | UInt64(UInt32(littleEndian: last)) &<< 32
+      guard Self.escapeFlags(both) == 0 else { return false }
+      out.storeBytes(of: first, as: UInt32.self)
+      out.storeBytes(of: last, toByteOffset: end &- 4, as: UInt32.self)
+    } else if end > 0 {
+      let (b0, b1, b2) = (from[0], from[end &>> 1], from[end &- 1])
+      // The three bytes, and spaces (nothing to escape) above them.
+      let word = UInt64(b0) | UInt64(b1) &<< 8 | UInt64(b2) &<< 16 | 0x2020_2020_2000_0000
+      guard Self.escapeFlags(word) == 0 else { return false }
+      out.storeBytes(of: b0, as: UInt8.self)
+      out.storeBytes(of: b1, toByteOffset: end &>> 1, as: UInt8.self)
+      out.storeBytes(of: b2, toByteOffset: end &- 1, as: UInt8.self)
+    } else {
+      return false
+    }
+    count &+= end
+    return true
+  }
+
   /// Room past the bytes `escapedInPlace` writes: it stores whole words, the last one up to
   /// eight bytes past the text's end.
   private static let wordRoom = 8
 
-  /// The escape of `from[0..<end]` stored at `base + count`, a word at a time: each word is
-  /// stored and then tested (`escapeFlags`); a clean word is kept whole, and in a word with a
+  /// The escape of `from[0..<end]` stored at `base + count`, sixteen bytes or a word at a time:
+  /// each block is stored and then tested; a clean block is kept whole, and in a block with a
   /// byte to escape the bytes before it are kept and the escape written over the rest. The
   /// caller checked that the text and `wordRoom` fit; before each escape the writer checks that
   /// the escape, the rest of the text and `wordRoom` still fit, and hands the rest to
@@ -557,48 +725,71 @@ package struct JSONStreamWriter: ~Copyable {
   /// written without handing anything to the sink, and the sink is handed the same bytes at the
   /// same points: the run writer copied each clean run with a `memcpy` call and put every escape
   /// byte with its own capacity check (about 180 instructions a string on 1,000 describes).
-  /// The last fewer than eight bytes are read as one word padded with spaces (nothing to escape
-  /// there): from the text's last eight bytes when it has eight, else in pieces of four, two and
-  /// one, never past the text's end.
+  ///
+  /// In a flagged block of sixteen the first byte to escape is found from the block's test
+  /// itself (`firstFlagged`), where the block was read again as words up to it. The last fewer
+  /// than sixteen bytes of a text of sixteen or more are read as its last sixteen bytes when
+  /// every byte before them since the last escape was copied as it is (`clean`): those bytes are
+  /// stored again over their own copies, with nothing to escape among them. Otherwise the last
+  /// bytes go a word at a time, and the last fewer than eight are read as one word padded with
+  /// spaces (nothing to escape there): from the text's last eight bytes when it has eight, else
+  /// in pieces of four, two and one, never past the text's end (docs/architecture.md "JSON, fast
+  /// and streamed"; `EscapeBlockTests` holds it to the run writer).
   private mutating func escapedInPlace(_ from: UnsafePointer<UInt8>, _ end: Int) {
     var out = UnsafeMutableRawPointer(base + count)
     let limit = UnsafeMutableRawPointer(base + Self.capacity)
     var i = 0
+    // The first byte from which the text was copied as it is, up to `i`: after the last escape.
+    var clean = 0
     while i < end {
       let left = end &- i
+      let k: Int
       if left >= 16 {
         // Sixteen bytes tested at once, as vectors: a clean run of text costs about half the
-        // instructions of two word tests. A block with a byte to escape is read as words below.
+        // instructions of two word tests.
         let block = UnsafeRawPointer(from + i).loadUnaligned(as: SIMD16<UInt8>.self)
-        let flagged =
-          (block .< SIMD16<UInt8>(repeating: 0x20)) .| (block .== SIMD16<UInt8>(repeating: 0x22))
-          .| (block .== SIMD16<UInt8>(repeating: 0x5C))
+        out.storeBytes(of: block, as: SIMD16<UInt8>.self)
+        let flagged = Self.flagged(block)
         if !any(flagged) {
-          out.storeBytes(of: block, as: SIMD16<UInt8>.self)
           i &+= 16
           out += 16
           continue
         }
-      }
-      let word: UInt64
-      let step: Int
-      if left >= 8 {
-        word = UInt64(littleEndian: UnsafeRawPointer(from + i).loadUnaligned(as: UInt64.self))
-        step = 8
+        k = Self.firstFlagged(Self.flaggedWords(flagged))
+      } else if end &- 16 >= clean {
+        // The text's last sixteen bytes: those before `i` are clean copies of themselves, so the
+        // first flagged byte is at `i` or after, and storing them again changes nothing.
+        let back = 16 &- left
+        let block = UnsafeRawPointer(from + (end &- 16)).loadUnaligned(as: SIMD16<UInt8>.self)
+        out.storeBytes(of: block, toByteOffset: left &- 16, as: SIMD16<UInt8>.self)
+        let words = Self.flaggedWords(Self.flagged(block))
+        if words[0] | words[1] == 0 {
+          i = end
+          out += left
+          break
+        }
+        k = Self.firstFlagged(words) &- back
       } else {
-        word = Self.lastWord(from, i, end)
-        step = left
+        let word: UInt64
+        let step: Int
+        if left >= 8 {
+          word = UInt64(littleEndian: UnsafeRawPointer(from + i).loadUnaligned(as: UInt64.self))
+          step = 8
+        } else {
+          word = Self.lastWord(from, i, end)
+          step = left
+        }
+        out.storeBytes(of: word.littleEndian, as: UInt64.self)
+        let flags = Self.escapeFlags(word)
+        if flags == 0 {
+          i &+= step
+          out += step
+          continue
+        }
+        // Byte k of a little-endian word is bits 8k..<8k+8, its flag bit 8k+7; the lowest flag is
+        // exact, and the padding (spaces) is never flagged, so the byte is within the text.
+        k = flags.trailingZeroBitCount &>> 3
       }
-      out.storeBytes(of: word.littleEndian, as: UInt64.self)
-      let flags = Self.escapeFlags(word)
-      if flags == 0 {
-        i &+= step
-        out += step
-        continue
-      }
-      // Byte k of a little-endian word is bits 8k..<8k+8, its flag bit 8k+7; the lowest flag is
-      // exact, and the padding (spaces) is never flagged, so the byte is within the text.
-      let k = flags.trailingZeroBitCount &>> 3
       i &+= k
       out += k
       // An escape is at most six bytes; the rest of the text after it and a word's overrun must
@@ -625,8 +816,31 @@ package struct JSONStreamWriter: ~Copyable {
       }
       out += 2
       i &+= 1
+      clean = i
     }
     count = base.distance(to: out.assumingMemoryBound(to: UInt8.self))
+  }
+
+  /// The lanes of `block` that are below 0x20, `"` or `\` (compiled to `pminub`, `pcmpeqb`).
+  @inline(__always)
+  private static func flagged(_ block: SIMD16<UInt8>) -> SIMDMask<SIMD16<Int8>> {
+    (block .< SIMD16<UInt8>(repeating: 0x20)) .| (block .== SIMD16<UInt8>(repeating: 0x22))
+      .| (block .== SIMD16<UInt8>(repeating: 0x5C))
+  }
+
+  /// The lanes of `flagged` as bytes of 0 or 0xFF, read as two words: lane k is bits
+  /// 8k..<8k+8 of the two little-endian words together.
+  @inline(__always)
+  private static func flaggedWords(_ flagged: SIMDMask<SIMD16<Int8>>) -> SIMD2<UInt64> {
+    unsafeBitCast(SIMD16<UInt8>(repeating: 0).replacing(with: 0xFF, where: flagged), to: SIMD2<UInt64>.self)
+  }
+
+  /// The first lane flagged in `words` (`flaggedWords`, one lane at least).
+  @inline(__always)
+  private static func firstFlagged(_ words: SIMD2<UInt64>) -> Int {
+    let low = UInt64(littleEndian: words[0])
+    return low != 0
+      ? low.trailingZeroBitCount &>> 3 : 8 &+ UInt64(littleEndian: words[1]).trailingZeroBitCount &>> 3
   }
 
   /// The bytes `from[i..<end]` (fewer than eight) as the low bytes of a little-endian word, the
@@ -796,6 +1010,10 @@ package struct JSONStreamWriter: ~Copyable {
   /// The elements are read in place, through the array's buffer: `for s in list` retained and
   /// released each one.
   package mutating func strings(_ list: [String]) {
+    if list.isEmpty {
+      emptyArray()
+      return
+    }
     beginArray()
     list.withUnsafeBufferPointer { texts in
       for i in texts.indices {
@@ -822,6 +1040,10 @@ package struct JSONStreamWriter: ~Copyable {
   /// the pairs is the order of the keys (docs/architecture.md "JSON, fast and streamed");
   /// `InPlaceWriterTests` holds it to the look-ups.
   package mutating func stringMap(_ map: [String: String]) {
+    if map.isEmpty {
+      emptyObject()
+      return
+    }
     beginObject()
     if map.count == 1, let only = map.first {
       key(text: only.key)
