@@ -351,19 +351,11 @@ package final class OutputFilter: @unchecked Sendable {
   ) -> Set<ObjectIdentifier> {
     var unchanged = Set<ObjectIdentifier>(minimumCapacity: events.count)
     var recent = RecentVerdicts()
-    let collect = found != nil
-    var clean: [String] = []
-    for e in events
-    where e.allStrings({ text in
-      recent.verdict(text) { t in
-        let verdict = leavesUnchanged(t)
-        if verdict, collect, t.utf8.count > Self.shortBytes { clean.append(t) }
-        return verdict
-      }
-    }) {
+    if found != nil { recent.passedLong = [] }
+    for e in events where e.allStrings({ text in recent.verdict(text) { leavesUnchanged($0) } }) {
       unchanged.insert(e.storageIdentity)
     }
-    if collect { found = clean }
+    if found != nil { found = recent.passedLong }
     return unchanged
   }
 
