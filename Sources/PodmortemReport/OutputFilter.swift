@@ -339,19 +339,19 @@ package final class OutputFilter: @unchecked Sendable {
   /// secret rules most of it, and about half the strings of an EventList's events repeat
   /// (docs/architecture.md "Speed of the EventList path").
   func unchangedEvents<Events: Collection<MergedEvent>>(_ events: Events) -> Set<ObjectIdentifier> {
-    var found: [String]? = nil
+    var found: LongGivenBack? = nil
     return unchangedEvents(events, givenBack: &found)
   }
 
   /// `unchangedEvents(_:)`, and, when `givenBack` is given, the strings longer than `shortBytes`
-  /// whose test `leavesUnchanged` passed appended to it (each the first time its verdict is not
+  /// whose test `leavesUnchanged` passed put in it (each the first time its verdict is not
   /// remembered): strings filtering gives back as they are (`LongGivenBack`).
   func unchangedEvents<Events: Collection<MergedEvent>>(
-    _ events: Events, givenBack found: inout [String]?
+    _ events: Events, givenBack found: inout LongGivenBack?
   ) -> Set<ObjectIdentifier> {
     var unchanged = Set<ObjectIdentifier>(minimumCapacity: events.count)
     var recent = RecentVerdicts()
-    if found != nil { recent.passedLong = [] }
+    if found != nil { recent.passedLong = LongGivenBack() }
     for e in events where e.allStrings({ text in recent.verdict(text) { leavesUnchanged($0) } }) {
       unchanged.insert(e.storageIdentity)
     }
@@ -361,11 +361,9 @@ package final class OutputFilter: @unchecked Sendable {
 
   /// Puts `strings`, long strings `leavesUnchanged` passed (`unchangedEvents(_:givenBack:)`), in
   /// the table `filterLong` answers first: filtering one gives its bytes back and numbers no token.
-  func giveBack(_ strings: [String]) {
-    guard !strings.isEmpty else { return }
-    lock.withLock { _ in
-      for text in strings { givenBack.insert(text) }
-    }
+  func giveBack(_ strings: LongGivenBack?) {
+    guard let strings else { return }
+    lock.withLock { _ in givenBack.insert(contentsOf: strings) }
   }
 
   /// Whether `filterLong` answers `text` from `givenBack`, for tests.

@@ -37,9 +37,9 @@ extension OutputFilter {
     let weights = s.pods.map { 1 + $0.events.count + $0.timeline.count }
     let total = weights.reduce(s.events.count, +)
     guard total >= max(1, twoThreadsFrom) else {
-      var clean: [String]? = []
+      var clean: LongGivenBack? = LongGivenBack()
       let unchanged = unchangedEvents(s.events, givenBack: &clean)
-      giveBack(clean ?? [])
+      giveBack(clean)
       for i in findings.indices { filterInPlace(&findings[i]) }
       state(&s, unchanged: unchanged)
       return
@@ -51,12 +51,12 @@ extension OutputFilter {
       let lists = EventsToLook(events: events)
       return BothCores.run(
         {
-          var clean: [String]? = []
-          return (unchangedEvents(events[..<half], givenBack: &clean), clean ?? [])
+          var clean: LongGivenBack? = LongGivenBack()
+          return (unchangedEvents(events[..<half], givenBack: &clean), clean)
         },
         { [lists, half] in
-          var clean: [String]? = []
-          return (self.unchangedEvents(lists.events[half...], givenBack: &clean), clean ?? [])
+          var clean: LongGivenBack? = LongGivenBack()
+          return (self.unchangedEvents(lists.events[half...], givenBack: &clean), clean)
         })
     }
     let unchanged = low.0.union(high.0)

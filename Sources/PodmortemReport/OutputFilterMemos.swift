@@ -32,11 +32,13 @@ struct RecentVerdicts {
   private var heldWords = [UInt64](repeating: 0, count: 2 * HeldMemo.slots)
   private var heldTexts = [String?](repeating: nil, count: HeldMemo.slots)
   private var heldVerdicts = [Bool](repeating: false, count: HeldMemo.slots)
-  /// When not nil, every string longer than `longest` whose test answered true is appended, as it
-  /// is tested (`OutputFilter.unchangedEvents(_:givenBack:)`). Gathered here, on the path that
+  /// When not nil, every string longer than `longest` whose test answered true is put in it, as
+  /// it is tested (`OutputFilter.unchangedEvents(_:givenBack:)`). Gathered here, on the path that
   /// runs the test, not in the test's closure: a closure that gathered them made every look at
-  /// an event's string dearer (about 25 instructions a string, 1.2M on 1,000 describes).
-  var passedLong: [String]? = nil
+  /// an event's string dearer (about 25 instructions a string, 1.2M on 1,000 describes); and in a
+  /// table of fixed size, not an array of every such string, which raised the peak of 10,000
+  /// describes by 2.9 MB (docs/architecture.md "Secrets").
+  var passedLong: LongGivenBack? = nil
 
   /// `test(text)`, or what it answered for a string of the same bytes held in `text`'s place.
   ///
@@ -79,7 +81,7 @@ struct RecentVerdicts {
     }
     if let held = longTexts[slot], Self.sameBytes(held, text) { return longVerdicts[slot] }
     let answer = test(text)
-    if answer { passedLong?.append(text) }
+    if answer { passedLong?.insert(text) }
     longTexts[slot] = text
     longVerdicts[slot] = answer
     return answer
@@ -291,6 +293,19 @@ struct LongGivenBack {
     words[2 &* slot] = a
     words[2 &* slot &+ 1] = b
   }
+
+  /// Puts every string `other` holds in its place here (one that `other` holds in a place a string
+  /// here holds takes it).
+  mutating func insert(contentsOf other: LongGivenBack) {
+    if words.isEmpty {
+      self = other
+      return
+    }
+    for case let text? in other.texts { insert(text) }
+  }
+
+  /// The strings held, for tests.
+  var strings: [String] { texts.compactMap { $0 } }
 
   /// A place from a string's two words, mixed as `HeldMemo.slot` mixes them; the top bits.
   static func slot(_ a: UInt64, _ b: UInt64) -> Int {

@@ -166,12 +166,12 @@ struct OutputFilterGivenBackTests {
       let (state, _, pool) = Self.input(&rng)
       let masker: SecretMasker? = round % 5 == 0 ? nil : SecretMasker()
       let filter = OutputFilter(masker: masker)
-      var found: [String]? = []
+      var found: LongGivenBack? = LongGivenBack()
       let unchanged = filter.unchangedEvents(state.events, givenBack: &found)
       // The same events found unchanged as before.
       #expect(unchanged == OutputFilter(masker: masker).unchangedEvents(state.events), "round \(round)")
-      let clean = found ?? []
-      filter.giveBack(clean)
+      let clean = found?.strings ?? []
+      filter.giveBack(found)
       let reference = OutputFilter(masker: masker.map { _ in SecretMasker() })
       for text in clean {
         #expect(text.utf8.count > OutputFilter.shortBytes)
