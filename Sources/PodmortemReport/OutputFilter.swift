@@ -26,6 +26,7 @@ package final class OutputFilter: @unchecked Sendable {
   @exclusivity(unchecked) private var short = ShortMemo()
   @exclusivity(unchecked) private var held = HeldMemo()
   @exclusivity(unchecked) private var long = LongMemo()
+  @exclusivity(unchecked) private var givenBack = LongGivenBack()
   /// Strings up to this many bytes are remembered (`ShortMemo`).
   static let shortBytes = 96
 
@@ -74,10 +75,18 @@ package final class OutputFilter: @unchecked Sendable {
   /// few templates and repeat across findings (about half of the findings' long strings of a
   /// kubelet log, EventList or describes report repeat), each a few hundred bytes that the
   /// masker's prefilter and the control scan read whole (docs/architecture.md "Secrets").
+  ///
+  /// A string of the event history that filtering gives back (`givenBack`, put in by
+  /// `findingsAndState`) is answered first, by its representation, before its place is mixed from
+  /// its bytes.
   private func filterLong(_ text: String) -> String {
     var text = text
-    let slot = text.withUTF8 { LongMemo.slot($0) }
-    let known = lock.withLock { _ in long.filtered(&text, slot: slot) }
+    var slot = 0
+    let known: String? = lock.withLock { _ in
+      if givenBack.holds(text) { return text }
+      slot = text.withUTF8 { LongMemo.slot($0) }
+      return long.filtered(&text, slot: slot)
+    }
     if let known { return known }
     let filtered = filter(text)
     lock.withLock { _ in long.remember(text, slot: slot, filtered: filtered) }
@@ -303,8 +312,11 @@ package final class OutputFilter: @unchecked Sendable {
   /// masking costs what the report writes, not what the input held (docs/architecture.md
   /// "Secrets"). A renderer that starts printing one of those filters it first, with the
   /// functions below (`log`, `snapshot`, `node`, `workload`).
-  func state(_ s: inout CorrelatedState) {
-    let unchanged = unchangedEvents(s.events)
+  func state(_ s: inout CorrelatedState) { state(&s, unchanged: unchangedEvents(s.events)) }
+
+  /// `state(_:)` with the events that filtering leaves as they are already known
+  /// (`unchangedEvents(s.events)`, of the events `s` holds).
+  func state(_ s: inout CorrelatedState, unchanged: Set<ObjectIdentifier>) {
     for i in s.pods.indices { pod(&s.pods[i], unchanged: unchanged) }
     for i in s.events.indices where !unchanged.contains(s.events[i].storageIdentity) {
       s.events[i] = event(s.events[i])
@@ -327,13 +339,35 @@ package final class OutputFilter: @unchecked Sendable {
   /// secret rules most of it, and about half the strings of an EventList's events repeat
   /// (docs/architecture.md "Speed of the EventList path").
   func unchangedEvents<Events: Collection<MergedEvent>>(_ events: Events) -> Set<ObjectIdentifier> {
+    var found: LongGivenBack? = nil
+    return unchangedEvents(events, givenBack: &found)
+  }
+
+  /// `unchangedEvents(_:)`, and, when `givenBack` is given, the strings longer than `shortBytes`
+  /// whose test `leavesUnchanged` passed put in it (each the first time its verdict is not
+  /// remembered): strings filtering gives back as they are (`LongGivenBack`).
+  func unchangedEvents<Events: Collection<MergedEvent>>(
+    _ events: Events, givenBack found: inout LongGivenBack?
+  ) -> Set<ObjectIdentifier> {
     var unchanged = Set<ObjectIdentifier>(minimumCapacity: events.count)
     var recent = RecentVerdicts()
+    if found != nil { recent.passedLong = LongGivenBack() }
     for e in events where e.allStrings({ text in recent.verdict(text) { leavesUnchanged($0) } }) {
       unchanged.insert(e.storageIdentity)
     }
+    if found != nil { found = recent.passedLong }
     return unchanged
   }
+
+  /// Puts `strings`, long strings `leavesUnchanged` passed (`unchangedEvents(_:givenBack:)`), in
+  /// the table `filterLong` answers first: filtering one gives its bytes back and numbers no token.
+  func giveBack(_ strings: LongGivenBack?) {
+    guard let strings else { return }
+    lock.withLock { _ in givenBack.insert(contentsOf: strings) }
+  }
+
+  /// Whether `filterLong` answers `text` from `givenBack`, for tests.
+  func answersAsGivenBack(_ text: String) -> Bool { lock.withLock { _ in givenBack.holds(text) } }
 
   /// The pod filtered in place; an event whose storage identity is in `unchanged`
   /// (`unchangedEvents`, of events still held) is left as it is without a look.

@@ -24,14 +24,24 @@ extension OutputFilter {
 
   /// `findings` filtered in order, then `state(&s)`: the same strings and tokens as one thread
   /// gives, on two threads from `twoThreadsFrom` on.
+  ///
+  /// Which of the history's events filtering leaves as they are (`unchangedEvents`) is found
+  /// first, which numbers no token, and the long strings it found clean are given to `filterLong`
+  /// (`giveBack`) before the findings are filtered: a finding cites the events' lines, and each
+  /// was tested there and masked again here (docs/architecture.md "Secrets").
+  /// `OutputFilterGivenBackTests` keeps the order before (the findings, then `state(_:)`) as the
+  /// reference.
   package func findingsAndState(
     _ findings: inout [Finding], _ s: inout CorrelatedState, twoThreadsFrom: Int = twoThreadsFrom
   ) {
     let weights = s.pods.map { 1 + $0.events.count + $0.timeline.count }
     let total = weights.reduce(s.events.count, +)
     guard total >= max(1, twoThreadsFrom) else {
+      var clean: LongGivenBack? = LongGivenBack()
+      let unchanged = unchangedEvents(s.events, givenBack: &clean)
+      giveBack(clean)
       for i in findings.indices { filterInPlace(&findings[i]) }
-      state(&s)
+      state(&s, unchanged: unchanged)
       return
     }
     // Which of the history's events filtering leaves as they are, each half looked at on its own
@@ -40,10 +50,18 @@ extension OutputFilter {
     let (low, high) = s.events.withUnsafeBufferPointer { events in
       let lists = EventsToLook(events: events)
       return BothCores.run(
-        { unchangedEvents(events[..<half]) },
-        { [lists, half] in self.unchangedEvents(lists.events[half...]) })
+        {
+          var clean: LongGivenBack? = LongGivenBack()
+          return (unchangedEvents(events[..<half], givenBack: &clean), clean)
+        },
+        { [lists, half] in
+          var clean: LongGivenBack? = LongGivenBack()
+          return (self.unchangedEvents(lists.events[half...], givenBack: &clean), clean)
+        })
     }
-    let unchanged = low.union(high)
+    let unchanged = low.0.union(high.0)
+    giveBack(low.1)
+    giveBack(high.1)
     // The second thread takes the history and the pods from where half the work is left.
     var cut = s.pods.count
     var done = 0

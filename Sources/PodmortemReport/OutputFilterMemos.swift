@@ -10,7 +10,7 @@ import PodmortemText
 /// places, each place the last string whose place it was with its verdict. A short string (up to
 /// `longest` bytes) has one of `slots` (1,024) places, chosen from its length and its first and last
 /// eight bytes (without hashing it whole); a longer one one of `LongMemo.slots` (4,096) in a table
-/// of its own, chosen as `LongMemo` chooses (its length and four eight-byte words), so the unique
+/// of its own, chosen as `LongMemo` chooses (its length and every eight-byte word), so the unique
 /// messages never push out the short strings that repeat. A string is answered from its place only
 /// when the string held there has the same bytes, so a test whose answer depends on the bytes alone
 /// (`OutputFilter.leavesUnchanged`: the control scan, the PEM literal and the secret rules all read
@@ -32,6 +32,13 @@ struct RecentVerdicts {
   private var heldWords = [UInt64](repeating: 0, count: 2 * HeldMemo.slots)
   private var heldTexts = [String?](repeating: nil, count: HeldMemo.slots)
   private var heldVerdicts = [Bool](repeating: false, count: HeldMemo.slots)
+  /// When not nil, every string longer than `longest` whose test answered true is put in it, as
+  /// it is tested (`OutputFilter.unchangedEvents(_:givenBack:)`). Gathered here, on the path that
+  /// runs the test, not in the test's closure: a closure that gathered them made every look at
+  /// an event's string dearer (about 25 instructions a string, 1.2M on 1,000 describes); and in a
+  /// table of fixed size, not an array of every such string, which raised the peak of 10,000
+  /// describes by 2.9 MB (docs/architecture.md "Secrets").
+  var passedLong: LongGivenBack? = nil
 
   /// `test(text)`, or what it answered for a string of the same bytes held in `text`'s place.
   ///
@@ -74,6 +81,7 @@ struct RecentVerdicts {
     }
     if let held = longTexts[slot], Self.sameBytes(held, text) { return longVerdicts[slot] }
     let answer = test(text)
+    if answer { passedLong?.insert(text) }
     longTexts[slot] = text
     longVerdicts[slot] = answer
     return answer
@@ -165,9 +173,8 @@ struct ShortMemo {
 }
 
 /// Long strings already filtered, by their bytes: a fixed table of `slots` places, each holding
-/// the last string that fell there (its place chosen from its length and four of its eight-byte
-/// words, not a hash of all its bytes: most long strings are unique log lines and messages, which
-/// would pay for the hash and gain nothing) and what it filtered to. A string is answered from
+/// the last string that fell there (its place chosen from its length and every eight-byte word,
+/// `slot(_:)`, a multiply and a xor a word) and what it filtered to. A string is answered from
 /// its place only when the string held there has the same bytes (`RecentVerdicts.sameBytes`;
 /// `==` would not do, it is canonical equivalence, and masking reads bytes). A memo only: a
 /// string of the same bytes filters to the same text (the masker gives a secret the same token
@@ -197,9 +204,40 @@ struct LongMemo {
     results[slot] = filtered
   }
 
-  /// A place from the length and the eight-byte words at the start, a third and two thirds in,
-  /// and the end (`bytes` holds more than eight).
+  /// A place from the length and every eight-byte word (the last one read where it ends, so it
+  /// may overlap the one before), each mixed in with a xor and a multiply by an odd constant, then
+  /// the top bits after a xor-shift and one more multiply. `bytes` holds more than eight.
+  ///
+  /// This was the length and four words (at the start, a third and two thirds in, and the end): a
+  /// finding's explanation is a rule's template with a count, an address or a name put in, and
+  /// strings of one template and length that differ only between those four words shared a
+  /// place and pushed each other out. On the 8 MiB EventList the 1,356 distinct explanations fell
+  /// in 55 places, and 3,598 of 5,010 explanations were filtered again where 1,356 had to be
+  /// (docs/architecture.md "Secrets"). A place only spreads the strings: one that shares a place
+  /// with another is filtered again, to the same text.
   static func slot(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    let n = bytes.count
+    guard let base = bytes.baseAddress, n >= 8 else { return 0 }
+    let raw = UnsafeRawPointer(base)
+    let lastWord = n - 8
+    // Multiplicative mixing with odd constants (Knuth's golden-ratio one among them).
+    var mixed = UInt64(truncatingIfNeeded: n) &* 0x9E37_79B9_7F4A_7C15
+    var at = 0
+    while at < lastWord {
+      mixed = (mixed ^ raw.loadUnaligned(fromByteOffset: at, as: UInt64.self)) &* 0xC2B2_AE3D_27D4_EB4F
+      at &+= 8
+    }
+    mixed = (mixed ^ raw.loadUnaligned(fromByteOffset: lastWord, as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
+    // A difference in a word's top byte stays in the top bits through the multiplies: the shift
+    // brings it down, and the multiply spreads it over the top bits again.
+    mixed ^= mixed >> 29
+    mixed = mixed &* 0x1656_67B1_9E37_79F9
+    return Int(truncatingIfNeeded: mixed >> 52)
+  }
+
+  /// `slot(_:)` as it was, from the length and the words at the start, a third and two thirds in,
+  /// and the end: the reference `OutputFilterLongMemoTests` compares the places' spread with.
+  static func slotFromFourWords(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
     let n = bytes.count
     guard let base = bytes.baseAddress, n >= 8 else { return 0 }
     let raw = UnsafeRawPointer(base)
@@ -207,11 +245,72 @@ struct LongMemo {
     let third = raw.loadUnaligned(fromByteOffset: (n - 8) / 3, as: UInt64.self)
     let twoThirds = raw.loadUnaligned(fromByteOffset: (n - 8) / 3 * 2, as: UInt64.self)
     let tail = raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
-    // Multiplicative mixing with odd constants (Knuth's golden-ratio one among them); the top bits.
     var mixed = (head &* 0x9E37_79B9_7F4A_7C15) ^ (tail &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(truncatingIfNeeded: n)
     mixed = (mixed ^ (third &* 0x1656_67B1_9E37_79F9)) &* 0x9E37_79B9_7F4A_7C15
     mixed = (mixed ^ (twoThirds &* 0xC2B2_AE3D_27D4_EB4F)) &* 0x9E37_79B9_7F4A_7C15
     return Int(truncatingIfNeeded: mixed >> 52)
+  }
+}
+
+/// Long strings that filtering gives back as they are, by their representation: a fixed table of
+/// `slots` places, each holding the last string put there. `OutputFilter.findingsAndState` puts
+/// in the long strings of the event history that `leavesUnchanged` found clean
+/// (`unchangedEvents(_:givenBack:)`, before the findings are filtered): no control character, no
+/// secret a rule masks and no `-----BEGIN`, so filtering one gives its bytes back and numbers no
+/// token. A finding cites those very strings (an event's evidence line, shared through the
+/// input's pools), and filtering them again cost about 10,000 instructions a kubelet log line
+/// (docs/architecture.md "Secrets"). A string is answered only when the one held in its place has
+/// its representation: the same representation is the same bytes (`RecentVerdicts.sameBytes`),
+/// and the table holds the string, so its storage lives, unchanged, while its words are compared.
+/// A memo only: a string not found is filtered as before, to the same text. The table is made
+/// when the first string is put in, so a report without one pays nothing for it.
+struct LongGivenBack {
+  static let bits = 13
+  static let slots = 1 << bits
+  /// Each place's string's two words, (0, 0) for an empty place (no string has those).
+  private var words: [UInt64] = []
+  /// The strings, held so that their storage lives while their words are compared.
+  private var texts: [String?] = []
+
+  /// Whether the string held in `text`'s place has its representation. `mutating` though it
+  /// changes nothing, as `ShortMemo.filtered`: the places are read where they lie.
+  mutating func holds(_ text: String) -> Bool {
+    guard !words.isEmpty else { return false }
+    let (a, b) = unsafeBitCast(text, to: (UInt64, UInt64).self)
+    let slot = Self.slot(a, b)
+    return words[2 &* slot] == a && words[2 &* slot &+ 1] == b
+  }
+
+  /// Puts `text`, which filtering gives back as it is, in its place.
+  mutating func insert(_ text: String) {
+    if words.isEmpty {
+      words = [UInt64](repeating: 0, count: 2 * Self.slots)
+      texts = [String?](repeating: nil, count: Self.slots)
+    }
+    let (a, b) = unsafeBitCast(text, to: (UInt64, UInt64).self)
+    let slot = Self.slot(a, b)
+    texts[slot] = text
+    words[2 &* slot] = a
+    words[2 &* slot &+ 1] = b
+  }
+
+  /// Puts every string `other` holds in its place here (one that `other` holds in a place a string
+  /// here holds takes it).
+  mutating func insert(contentsOf other: LongGivenBack) {
+    if words.isEmpty {
+      self = other
+      return
+    }
+    for case let text? in other.texts { insert(text) }
+  }
+
+  /// The strings held, for tests.
+  var strings: [String] { texts.compactMap { $0 } }
+
+  /// A place from a string's two words, mixed as `HeldMemo.slot` mixes them; the top bits.
+  static func slot(_ a: UInt64, _ b: UInt64) -> Int {
+    let mixed = ((a &* 0xC2B2_AE3D_27D4_EB4F) ^ b) &* 0x9E37_79B9_7F4A_7C15
+    return Int(truncatingIfNeeded: mixed >> (64 - bits))
   }
 }
 

@@ -97,35 +97,44 @@ package final class SecretMasker: @unchecked Sendable {
   /// replacement to `hits`. Rules are tried in order and a later rule's candidate that overlaps
   /// an earlier one's is dropped (a JWT inside `token=` is masked once, as a JWT); tokens are then
   /// numbered in the order the secrets appear in the text.
+  ///
+  /// The text's bytes are read where they lie (`withUTF8`, which copies only a string not stored
+  /// as UTF-8 in one piece), and a rule's parts are read from `rules` where they lie: copying the
+  /// bytes into an array and each rule run out of `rules` (its every field retained and released)
+  /// cost about 900 instructions a kubelet line that the `random-value` rule reads
+  /// (docs/architecture.md "Secrets").
   package func mask(_ text: String, hits: inout [String]) -> String {
     let present = prefilter.scan(text)
     guard present != 0 else { return text }
     var run = rulesToRun(present, count: text.utf8.count)
     guard run != 0 else { return text }
-    let bytes = Array(text.utf8)
-    var spans: [(range: Range<Int>, rule: String)] = []
-    // In rule order: the lowest bit first.
-    while run != 0 {
-      let index = run.trailingZeroBitCount
-      run &= run - 1
-      for range in candidates(of: rules[index], in: text, bytes: bytes)
-      where !spans.contains(where: { $0.range.overlaps(range) }) {
-        spans.append((range, rules[index].id))
+    var utf8 = text
+    return utf8.withUTF8 { bytes -> String in
+      var spans: [(range: Range<Int>, rule: Int)] = []
+      // In rule order: the lowest bit first.
+      while run != 0 {
+        let index = run.trailingZeroBitCount
+        run &= run - 1
+        for range in candidates(ofRule: index, in: text, bytes: bytes)
+        where !spans.contains(where: { $0.range.overlaps(range) }) {
+          spans.append((range, index))
+        }
       }
+      guard !spans.isEmpty else { return text }
+      spans.sort { $0.range.lowerBound < $1.range.lowerBound }
+      var out: [UInt8] = []
+      out.reserveCapacity(bytes.count)
+      var copied = 0
+      for span in spans {
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<span.range.lowerBound]))
+        let secret = String(decoding: UnsafeBufferPointer(rebasing: bytes[span.range]), as: UTF8.self)
+        out.append(contentsOf: token(for: secret).utf8)
+        copied = span.range.upperBound
+        hits.append(rules[span.rule].id)
+      }
+      out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied...]))
+      return String(decoding: out, as: UTF8.self)
     }
-    guard !spans.isEmpty else { return text }
-    spans.sort { $0.range.lowerBound < $1.range.lowerBound }
-    var out: [UInt8] = []
-    out.reserveCapacity(bytes.count)
-    var copied = 0
-    for span in spans {
-      out.append(contentsOf: bytes[copied..<span.range.lowerBound])
-      out.append(contentsOf: token(for: String(decoding: bytes[span.range], as: UTF8.self)).utf8)
-      copied = span.range.upperBound
-      hits.append(span.rule)
-    }
-    out.append(contentsOf: bytes[copied...])
-    return String(decoding: out, as: UTF8.self)
   }
 
   /// Whether `mask(text)` would replace anything: the same prefilter and rules, without numbering
@@ -135,13 +144,15 @@ package final class SecretMasker: @unchecked Sendable {
     guard present != 0 else { return false }
     var run = rulesToRun(present, count: text.utf8.count)
     guard run != 0 else { return false }
-    let bytes = Array(text.utf8)
-    while run != 0 {
-      let index = run.trailingZeroBitCount
-      run &= run - 1
-      if !candidates(of: rules[index], in: text, bytes: bytes).isEmpty { return true }
+    var utf8 = text
+    return utf8.withUTF8 { bytes in
+      while run != 0 {
+        let index = run.trailingZeroBitCount
+        run &= run - 1
+        if !candidates(ofRule: index, in: text, bytes: bytes).isEmpty { return true }
+      }
+      return false
     }
-    return false
   }
 
   /// The token for `secret`, numbered in the order secrets are first seen (also for callers that
@@ -159,19 +170,18 @@ package final class SecretMasker: @unchecked Sendable {
     return "\(Self.tokenPrefix)\(n)\(Self.tokenSuffix)"
   }
 
-  /// The byte ranges of `rule`'s accepted candidates in `text`: from the rule's byte search
-  /// where it answers, else from its regex.
-  private func candidates(of rule: SecretRule, in text: String, bytes: [UInt8]) -> [Range<Int>] {
-    if let search = rule.byteSearch, let ranges = bytes.withUnsafeBufferPointer(search.ranges) {
-      return bytes.withUnsafeBufferPointer { buffer in
-        ranges.filter { range in
-          let candidate = UnsafeBufferPointer(rebasing: buffer[range])
-          // A token begins with U+2039 after ASCII whitespace, so a candidate of ASCII bytes is
-          // none; `isToken` walks the candidate by `Character` (a tenth of the masking of a
-          // kubelet log's lines, where the byte search finds a value on most of them).
-          let ascii = !candidate.contains { $0 >= 0x80 }
-          return (ascii || !Self.isToken(String(decoding: candidate, as: UTF8.self))) && search.accept(candidate)
-        }
+  /// The byte ranges of the accepted candidates of `rules[index]` in `text`, whose UTF-8 bytes are
+  /// `bytes`: from the rule's byte search where it answers, else from its regex.
+  private func candidates(ofRule index: Int, in text: String, bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+    if let search = rules[index].byteSearch, let ranges = search.ranges(bytes) {
+      return ranges.filter { range in
+        let candidate = UnsafeBufferPointer(rebasing: bytes[range])
+        // A token begins with U+2039 after ASCII whitespace, so a candidate of ASCII bytes is
+        // none; `isToken` walks the candidate by `Character` (a tenth of the masking of a
+        // kubelet log's lines, where the byte search finds a value on most of them).
+        let ascii = !candidate.contains { $0 >= 0x80 }
+        return (ascii || !Self.isToken(String(decoding: candidate, as: UTF8.self)))
+          && search.accept(candidate)
       }
     }
     var found: [Range<Int>] = []
@@ -179,7 +189,7 @@ package final class SecretMasker: @unchecked Sendable {
     while from <= bytes.count {
       let match: RegexMatch?
       do {
-        match = try rule.regex.firstMatch(in: text, from: from)
+        match = try rules[index].regex.firstMatch(in: text, from: from)
       } catch {
         // A match that hit a limit cannot say the rest is clean: the rest is masked whole
         // (only pathological input gets here; nothing must leak).
@@ -188,7 +198,7 @@ package final class SecretMasker: @unchecked Sendable {
       }
       guard let match else { break }
       let range = match.utf8Range
-      if !range.isEmpty, !Self.isToken(match.text), rule.accept(match.text, match) { found.append(range) }
+      if !range.isEmpty, !Self.isToken(match.text), rules[index].accept(match.text, match) { found.append(range) }
       from = range.isEmpty ? Self.nextScalar(after: range.upperBound, in: bytes) : range.upperBound
     }
     return found
@@ -202,7 +212,7 @@ package final class SecretMasker: @unchecked Sendable {
   }
 
   /// The byte offset of the scalar after the one at `offset` (PCRE2 must start on a boundary).
-  private static func nextScalar(after offset: Int, in bytes: [UInt8]) -> Int {
+  private static func nextScalar(after offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
     var i = offset + 1
     while i < bytes.count, bytes[i] & 0xC0 == 0x80 { i += 1 }
     return i
