@@ -71,7 +71,9 @@ struct CaptureNameIndex: @unchecked Sendable {
       let v = Int(slots[s])
       if v == 0 { return nil }
       let i = v &- 1
-      if ends[i] &- starts[i] == b.count && memcmp(bytes + starts[i], p, b.count) == 0 { return i }
+      // `sameBytes`: two loads from each for a name of at most 16 bytes, where `memcmp` was a
+      // call for every name (docs/architecture.md "Speed of the kubelet-log path").
+      if ends[i] &- starts[i] == b.count && PackedLog.sameBytes(bytes + starts[i], p, b.count) { return i }
       s = (s &+ 1) & (Self.slotCount - 1)
     }
   }

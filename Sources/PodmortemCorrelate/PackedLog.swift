@@ -394,8 +394,13 @@ package struct PackedLog: Hashable, Sendable {
       // of a pair retains both its strings and releases them after).
       w.count(r.captures.count)
       r.captures.withUnsafeBufferPointer { captures in
+        guard !captures.isEmpty else { return }
+        // The shipped names read once for the record's captures: the global's lazy initialiser
+        // was checked (`swift_once`) for every name (docs/architecture.md "Speed of the
+        // kubelet-log path").
+        let names = CaptureNameIndex.shipped
         for i in captures.indices {
-          if compact { w.putName(captures[i].key) } else { w.put(captures[i].key) }
+          if compact { w.putName(captures[i].key, in: names) } else { w.put(captures[i].key) }
           w.put(captures[i].value, within: textStart)
         }
       }
@@ -635,9 +640,9 @@ package struct PackedLog: Hashable, Sendable {
 
     /// A capture's name: one byte, `Form.named` plus its place, when it is a shipped name
     /// (`CaptureNameIndex`); else as its bytes.
-    mutating func putName(_ name: String) {
+    mutating func putName(_ name: String, in names: CaptureNameIndex) {
       PackedLog.withUTF8(name) { bytes in
-        if let i = CaptureNameIndex.shipped.index(of: bytes) {
+        if let i = names.index(of: bytes) {
           byte(Form.named.rawValue &+ UInt8(truncatingIfNeeded: i))
         } else {
           putBytes(bytes)

@@ -9,18 +9,7 @@ extension PackedLog {
   func count(_ i: inout Int) -> Int { Int(truncatingIfNeeded: unsigned(&i)) }
 
   /// The LEB128 number at `i`.
-  func unsigned(_ i: inout Int) -> UInt {
-    var n: UInt = 0
-    var shift: UInt = 0
-    while i < bytes.count {
-      let b = bytes[i]
-      i += 1
-      n |= UInt(b & 0x7F) << shift
-      if b < 0x80 { break }
-      shift += 7
-    }
-    return n
-  }
+  func unsigned(_ i: inout Int) -> UInt { Self.leb(&i, bytes) }
 
   /// Where one string of the encoding is, read without building it: what `string(_:line:text:)`
   /// builds from it (`resolve`).
@@ -299,12 +288,14 @@ extension PackedLog {
     }
   }
 
-  /// The LEB128 number at `i` in `b`, as `unsigned` reads it.
+  /// The LEB128 number at `i` in `b` (seven bits a byte, low bits first; a number cut by `b`'s
+  /// end is what is there), `i` moved past it. The one reader of the array (`unsigned`) and of a
+  /// buffer over it (`skip`), where each had its own loop; the same bytes read the same number.
   @inline(__always)
-  private static func leb(_ i: inout Int, _ b: UnsafeBufferPointer<UInt8>) -> UInt {
+  static func leb<C: RandomAccessCollection<UInt8>>(_ i: inout Int, _ b: C) -> UInt where C.Index == Int {
     var n: UInt = 0
     var shift: UInt = 0
-    while i < b.count {
+    while i < b.endIndex {
       let x = b[i]
       i += 1
       n |= UInt(x & 0x7F) << shift

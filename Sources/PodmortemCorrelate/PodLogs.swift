@@ -46,7 +46,8 @@ package struct PodLogs: RandomAccessCollection, Hashable, Sendable, Codable, Exp
   /// then line text (read only when two lines tie).
   package mutating func sortBySource() {
     entries.sort { a, b in
-      if a.ref != b.ref { return a.ref < b.ref }
+      // `sameRef`: `!=` on two `SourceRef`s went through `Equatable`'s dispatch thunk.
+      if !LogSample.sameRef(a.ref, b.ref) { return a.ref < b.ref }
       return a.lineText < b.lineText
     }
   }
