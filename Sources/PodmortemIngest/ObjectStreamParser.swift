@@ -91,6 +91,8 @@ package struct ObjectStreamParser: LineParser {
   private var scanner = JSONScanner()
   /// Strings the reader builds, shared from one object to the next (`StringPool`).
   private var strings = StringPool()
+  /// The separators of the members the reader read last (`MemberMemo`).
+  private var members = MemberMemo()
   /// The log sections of a cluster-info dump, once one has started.
   private var logs: ClusterInfoDumpLogsParser?
   private var picker = EvidencePicker(message: ["\"message\"", "\"note\""], name: ["\"name\""])
@@ -508,7 +510,7 @@ package struct ObjectStreamParser: LineParser {
     // The fast path: plain JSON of the declared types, read without Foundation, into the
     // document where it lies (a document returned as a value was copied whole on its way here).
     var document = KubeDocument.empty
-    if !KubeJSONReader.read(value.bytes, pool: &strings, into: &document) {
+    if !KubeJSONReader.read(value.bytes, pool: &strings, members: &members, into: &document) {
       guard let decoded = decodeWithFoundation(value) else { return .unrecognised }
       document = decoded
     }
