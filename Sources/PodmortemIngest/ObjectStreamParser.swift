@@ -247,9 +247,12 @@ package struct ObjectStreamParser: LineParser {
   ) -> SourceAccount.Verdict? {
     guard scanner.isInValue, !scanner.isBetweenValues, Self.isASCIILine(bytes) else { return nil }
     if excerptTail != nil { noteExcerptTail() }
-    picker.look(at: bytes, number: number)
     var outputs: [JSONScanner.Output]?
     scanner.feedLine(bytes: bytes) { Self.append($0, to: &outputs) }
+    // After the scanner, which may have read the line as one member: then the picker answers from
+    // its key and value (`EvidencePicker.look(at:number:member:)`). The values the line ends are
+    // handled below, after the look, as before.
+    picker.look(at: bytes, number: number, member: scanner.memberLine)
     // The line's `String`, as `LineReader` makes it, only for a line that may be unrecognised.
     // A line that ends no value (nearly every line) takes the verdict's tail without the empty
     // optional: consumed by the `switch`, it is not released, where passing it on released it
