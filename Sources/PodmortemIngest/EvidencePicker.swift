@@ -30,6 +30,27 @@ struct EvidencePicker {
   /// The keys, when they all begin with the same byte (`"` of a JSON key): then a line is
   /// searched once for it, not once per key (`LeadKeys.find`).
   private let leadKeys: LeadKeys?
+  /// The keys as `QuotedKey`s, when every key is one (`QuotedKey.init`): then a line the scanner
+  /// read as one member is answered from its key and value (`memberHolds`).
+  private let quotedMessageKeys: [QuotedKey]?
+  private let quotedNameKeys: [QuotedKey]?
+
+  /// A key `"`, at most eight bytes without a `"`, `"` (a quoted JSON key), as its bytes between
+  /// the quotes: their count and a little-endian word of them, zero past them.
+  struct QuotedKey {
+    let count: Int
+    let word: UInt64
+
+    init?(_ key: [UInt8]) {
+      guard key.count >= 2, key.count <= 10, key.first == 0x22, key.last == 0x22 else { return nil }
+      let body = key.dropFirst().dropLast()
+      guard !body.contains(0x22) else { return nil }
+      count = body.count
+      var word: UInt64 = 0
+      for (k, b) in body.enumerated() { word |= UInt64(b) << UInt64(8 * k) }
+      self.word = word
+    }
+  }
 
   init(message: [String], name: [String]) {
     let messageKeys = message.map { Array($0.utf8) }
@@ -39,6 +60,11 @@ struct EvidencePicker {
     let firsts = Set((messageKeys + nameKeys).map(\.first))
     let lead = firsts.count == 1 ? firsts.first ?? nil : nil
     self.leadKeys = lead.map { LeadKeys(lead: $0, message: messageKeys, name: nameKeys) }
+    let quotedMessage = messageKeys.compactMap(QuotedKey.init)
+    let quotedName = nameKeys.compactMap(QuotedKey.init)
+    let allQuoted = quotedMessage.count == messageKeys.count && quotedName.count == nameKeys.count
+    self.quotedMessageKeys = allQuoted ? quotedMessage : nil
+    self.quotedNameKeys = allQuoted ? quotedName : nil
   }
 
   mutating func start(_ line: Line) {
@@ -59,6 +85,62 @@ struct EvidencePicker {
     let line = Line(number: number, text: String(decoding: bytes, as: UTF8.self), truncated: false)
     if hasMessage { message = line }
     if hasName { name = line }
+  }
+
+  /// `look(at:number:)` of a line `JSONScanner` read whole as one member (`member`, its
+  /// `memberLine`): white space, a key, `": `, a string or a scalar, a comma or none. Its only
+  /// quotes are the key's two and the string value's two, so a quoted key (`QuotedKey`) occurs in
+  /// it exactly when it is the key or the string value, quotes and all (a piece between any
+  /// other two of its quotes holds a quote, or is `": `): a few comparisons, where searching the
+  /// line for its quotes was about 300 instructions a line of an EventList (issue 16, callgrind).
+  /// `EvidencePickerOnePassTests` holds `memberHolds` to `contains` on the lines the scanner
+  /// reads as members.
+  mutating func look(at bytes: UnsafeBufferPointer<UInt8>, number: Int, member: JSONScanner.MemberLine?) {
+    guard let member, let quotedMessageKeys, let quotedNameKeys else { return look(at: bytes, number: number) }
+    let wantsMessage = !hasMessage
+    let wantsName = !hasName
+    guard wantsMessage || wantsName else { return }
+    let hasMessage = wantsMessage && Self.memberHolds(quotedMessageKeys, bytes, member)
+    let hasName = wantsName && Self.memberHolds(quotedNameKeys, bytes, member)
+    guard hasMessage || hasName else { return }
+    let line = Line(number: number, text: String(decoding: bytes, as: UTF8.self), truncated: false)
+    if hasMessage { message = line }
+    if hasName { name = line }
+  }
+
+  /// Whether one of `keys` is the key or the string value of the member line `bytes`, quotes
+  /// and all.
+  @inline(__always)
+  static func memberHolds(_ keys: [QuotedKey], _ bytes: UnsafeBufferPointer<UInt8>, _ member: JSONScanner.MemberLine)
+    -> Bool
+  {
+    let keyCount = member.key.count
+    let valueCount = member.valueIsString ? member.value.count : -1
+    for k in keys.indices {
+      let key = keys[k]
+      if key.count == keyCount, Self.equals(key, bytes, at: member.key.lowerBound) { return true }
+      if key.count == valueCount, Self.equals(key, bytes, at: member.value.lowerBound) { return true }
+    }
+    return false
+  }
+
+  /// `bytes[start..<start + key.count]` are `key`'s bytes (which are within `bytes`).
+  @inline(__always)
+  private static func equals(_ key: QuotedKey, _ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
+    let n = key.count
+    guard n > 0 else { return true }
+    guard start >= 0, start + n <= bytes.count, let base = bytes.baseAddress else { return false }
+    if start + 8 <= bytes.count {
+      let word = UInt64(littleEndian: UnsafeRawPointer(base + start).loadUnaligned(as: UInt64.self))
+      let mask: UInt64 = n == 8 ? ~0 : (1 &<< UInt64(8 * n)) &- 1
+      return (word ^ key.word) & mask == 0
+    }
+    var rest = key.word
+    for j in start..<start + n {
+      guard base[j] == UInt8(truncatingIfNeeded: rest) else { return false }
+      rest >>= 8
+    }
+    return true
   }
 
   /// Whether `bytes` hold a message key and a name key, each asked only when wanted. Inlined:

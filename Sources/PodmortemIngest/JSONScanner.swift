@@ -123,6 +123,29 @@ package struct JSONScanner {
   /// False to read every byte through `feed`'s loop, as before `plainTokens`: the tests'
   /// reference.
   var readsPlainTokens = true
+  /// The line `feedLine` was last given, when `member` read it whole: where its key's bytes are
+  /// (between its first two quotes) and its string value's (between its last two; an empty range
+  /// at 0 for a scalar). Such a line holds no other quote, so what it holds between two quotes
+  /// is its key or its string value (`EvidencePicker.look(at:number:member:)`). Nil for any other
+  /// line, and after a chunk that is not a line.
+  package var memberLine: MemberLine? {
+    guard memberKeyEnd >= 0 else { return nil }
+    return MemberLine(
+      key: memberKeyStart..<memberKeyEnd, value: memberValueStart..<memberValueEnd, valueIsString: memberValueIsString)
+  }
+  /// `memberLine`'s fields, -1 in `memberKeyEnd` for none (four words and a flag stored, where an
+  /// optional of ranges was copied in and out).
+  private var memberKeyStart = 0
+  private var memberKeyEnd = -1
+  private var memberValueStart = 0
+  private var memberValueEnd = 0
+  private var memberValueIsString = false
+
+  package struct MemberLine {
+    package var key: Range<Int>
+    package var value: Range<Int>
+    package var valueIsString: Bool
+  }
 
   /// - Parameters:
   ///   - maxDepth: nesting deeper than this is a problem (a guard against hostile input).
@@ -215,10 +238,12 @@ package struct JSONScanner {
     let n = bytes.count
     var i = 0
     captureFrom = capturing ? 0 : nil
+    memberKeyEnd = -1
     // A member line of a pretty-printed object (`"name": "web-0",`) is read as one (`member`), or
     // by a loop of its own up to its first bracket, escape or unclosed string (`plainTokens`).
     if readsPlainTokens && !skipping && !inString && !escaped && !stack.isEmpty {
       i = plainTokens(bytes, from: 0)
+      if !lineEnds { memberKeyEnd = -1 }
     }
     while i < n {
       if skipping {
@@ -424,9 +449,13 @@ package struct JSONScanner {
     else { return false }
     j = keyEnd + 3
     let valueIsString = bytes[j] == Self.quote
+    var valueStart = 0
+    var valueEnd = 0
     if valueIsString {
       let end = ByteWords.stringStop(bytes, from: j + 1)
       guard end < n, bytes[end] == Self.quote else { return false }
+      valueStart = j + 1
+      valueEnd = end
       j = end + 1
     } else {
       let scalarStart = j
@@ -448,6 +477,13 @@ package struct JSONScanner {
       }
     }
     if leadingSpace && column == 0 { valueIndented = true }
+    if start == 0 {
+      memberKeyStart = keyStart
+      memberKeyEnd = keyEnd
+      memberValueStart = valueStart
+      memberValueEnd = valueEnd
+      memberValueIsString = valueIsString
+    }
     column += n - start
     lineHasContent = true
     wrappedLines = 0

@@ -41,11 +41,28 @@ struct KubeJSONReader {
   /// sure (`document` then holds a partial read). A document is about 4 KB: returned as a value, it
   /// was copied three times and its strings retained and released once more (issue 16).
   static func read(_ bytes: [UInt8], pool: inout StringPool, into document: inout KubeDocument) -> Bool {
+    var members = MemberMemo()
+    members.isOn = false
+    return read(bytes, pool: &pool, members: &members, into: &document)
+  }
+
+  /// `read(_:pool:into:)` with the separators of the members read last kept in `members`, which
+  /// the caller keeps from one document to the next (`MemberMemo`, `ObjectStreamParser`). Not in
+  /// the pool: a larger `StringPool` made the kubelet log's reading, which holds one, dearer
+  /// (callgrind).
+  static func read(
+    _ bytes: [UInt8], pool: inout StringPool, members: inout MemberMemo, into document: inout KubeDocument
+  ) -> Bool {
     bytes.withUnsafeBufferPointer { buffer -> Bool in
       var reader = KubeJSONReader(buffer)
-      // Swapped in and out, not copied: the reader owns the table while it reads.
+      // Swapped in and out, not copied: the reader owns the tables while it reads.
       swap(&reader.pool, &pool)
-      defer { swap(&reader.pool, &pool) }
+      swap(&reader.members, &members)
+      defer {
+        swap(&reader.pool, &pool)
+        swap(&reader.members, &members)
+      }
+      reader.members.begin()
       return (try? reader.readDocument(into: &document)) != nil
     }
   }
@@ -54,6 +71,7 @@ struct KubeJSONReader {
   private var i = 0
   private var depth = 0
   private var pool = StringPool()
+  private var members = MemberMemo()
 
   private init(_ p: UnsafeBufferPointer<UInt8>) { self.p = p }
 
@@ -143,6 +161,32 @@ struct KubeJSONReader {
   /// of the object. A key written with escapes or non-ASCII bytes, or one of the table's keys
   /// repeated, is not something the reader is sure about.
   mutating func nextKey(_ table: KeyTable, _ m: inout Members) throws(Unsure) -> Int? {
+    guard members.isOn, table.id != 0 else {
+      members.forget()
+      return try readKey(table, &m)
+    }
+    let tag = table.id << 1 | (m.first ? 1 : 0)
+    // The member that followed the last one the last time, when its separator's bytes are next:
+    // what reading them would give (`MemberMemo`).
+    if let (count, index) = members.predict(p, at: i, tag: tag) {
+      i += count
+      m.first = false
+      if index >= 0 {
+        let bit: UInt64 = 1 << UInt64(index)
+        guard m.seen & bit == 0 else { throw Unsure() }
+        m.seen |= bit
+      }
+      return index
+    }
+    let start = i
+    guard let index = try readKey(table, &m) else { return nil }
+    members.note(p, from: start, to: i, tag: tag, index: index)
+    return index
+  }
+
+  /// `nextKey` read from the bytes, without `MemberMemo`.
+  @inline(__always)
+  private mutating func readKey(_ table: KeyTable, _ m: inout Members) throws(Unsure) -> Int? {
     guard let b = peek() else { throw Unsure() }
     if b == Self.closeBrace {
       i += 1

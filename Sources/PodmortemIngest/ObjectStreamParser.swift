@@ -91,6 +91,8 @@ package struct ObjectStreamParser: LineParser {
   private var scanner = JSONScanner()
   /// Strings the reader builds, shared from one object to the next (`StringPool`).
   private var strings = StringPool()
+  /// The separators of the members the reader read last (`MemberMemo`).
+  private var members = MemberMemo()
   /// The log sections of a cluster-info dump, once one has started.
   private var logs: ClusterInfoDumpLogsParser?
   private var picker = EvidencePicker(message: ["\"message\"", "\"note\""], name: ["\"name\""])
@@ -245,9 +247,12 @@ package struct ObjectStreamParser: LineParser {
   ) -> SourceAccount.Verdict? {
     guard scanner.isInValue, !scanner.isBetweenValues, Self.isASCIILine(bytes) else { return nil }
     if excerptTail != nil { noteExcerptTail() }
-    picker.look(at: bytes, number: number)
     var outputs: [JSONScanner.Output]?
     scanner.feedLine(bytes: bytes) { Self.append($0, to: &outputs) }
+    // After the scanner, which may have read the line as one member: then the picker answers from
+    // its key and value (`EvidencePicker.look(at:number:member:)`). The values the line ends are
+    // handled below, after the look, as before.
+    picker.look(at: bytes, number: number, member: scanner.memberLine)
     // The line's `String`, as `LineReader` makes it, only for a line that may be unrecognised.
     // A line that ends no value (nearly every line) takes the verdict's tail without the empty
     // optional: consumed by the `switch`, it is not released, where passing it on released it
@@ -508,7 +513,7 @@ package struct ObjectStreamParser: LineParser {
     // The fast path: plain JSON of the declared types, read without Foundation, into the
     // document where it lies (a document returned as a value was copied whole on its way here).
     var document = KubeDocument.empty
-    if !KubeJSONReader.read(value.bytes, pool: &strings, into: &document) {
+    if !KubeJSONReader.read(value.bytes, pool: &strings, members: &members, into: &document) {
       guard let decoded = decodeWithFoundation(value) else { return .unrecognised }
       document = decoded
     }

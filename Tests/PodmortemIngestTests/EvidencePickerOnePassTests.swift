@@ -192,4 +192,84 @@ import Testing
     #expect(lines > 10_000)
     #expect(found > 500)
   }
+
+  /// `memberHolds`, the picker's answer for a line the scanner read whole as one member, against
+  /// `contains` key by key and for sets of keys: seeded member lines (keys and string values that
+  /// are, contain, or nearly are a key; scalars spelled as one; indentation of spaces, tabs and
+  /// CR; a comma or none; a Kelvin sign, a dotted capital I, a combining accent, NUL, invalid
+  /// bytes), each fed to a scanner inside an object, and lines that are not members (which the
+  /// scanner must not give as one); and every line of the samples, fed in order.
+  @Test func memberLinesAnswerAsTheSearch() throws {
+    let keys = ["\"message\"", "\"note\"", "\"name\"", "\"\"", "\"n\"", "\"nam\""].map { Array($0.utf8) }
+    let sets = [[keys[0], keys[1]], [keys[2]], keys, [keys[3]], [keys[4], keys[5]]]
+    let quoted = sets.map { $0.compactMap(EvidencePicker.QuotedKey.init) }
+    #expect(zip(quoted, sets).allSatisfy { $0.count == $1.count })
+    for key in ["\"", "\"a\"b\"", "name", "\"namespaces\"", "\"name"] {
+      #expect(EvidencePicker.QuotedKey(Array(key.utf8)) == nil, "\(key)")
+    }
+    let pieces = [
+      "message", "note", "name", "names", "nam", "n", "", "mess", "age", "K\u{212A}", "\u{130}", "e\u{301}", "\u{0}",
+      "\t", "\r", " ", ":", ",", "\"", "\\", "{", "}", "\u{FF}",
+    ]
+    var rng = SplitMix64(seed: 0x4D3B_2026)
+    func piece() -> [UInt8] {
+      var out: [UInt8] = []
+      for _ in 0..<rng.below(3) {
+        if rng.below(40) == 0 { out.append(UInt8(truncatingIfNeeded: 0x80 + rng.below(128))) }  // invalid UTF-8
+        out += Array(pieces[rng.below(pieces.count)].utf8)
+      }
+      return out
+    }
+    func check(_ bytes: [UInt8], _ member: JSONScanner.MemberLine) {
+      bytes.withUnsafeBufferPointer { b in
+        for (set, quoted) in zip(sets, quoted) {
+          let reference = set.contains { EvidencePicker.contains(b, $0) }
+          #expect(
+            EvidencePicker.memberHolds(quoted, b, member) == reference, "\(String(decoding: bytes, as: UTF8.self))")
+        }
+      }
+    }
+    var members = 0
+    var holding = 0
+    for _ in 0..<40_000 {
+      var line: [UInt8] = Array([" ", "    ", "\t", " \r ", ""][rng.below(5)].utf8)
+      line += [0x22] + piece() + Array("\": ".utf8)
+      line += rng.below(4) == 0 ? piece() : [0x22] + piece() + [0x22]
+      if rng.below(2) == 0 { line.append(0x2C) }
+      if rng.below(20) == 0 { line += piece() }
+      var scanner = JSONScanner()
+      scanner.feedLine("{"[...]) { _ in }
+      line.withUnsafeBufferPointer { scanner.feedLine(bytes: $0) { _ in } }
+      guard let member = scanner.memberLine else { continue }
+      members += 1
+      check(line, member)
+      if line.withUnsafeBufferPointer({ b in keys.contains { EvidencePicker.contains(b, $0) } }) { holding += 1 }
+    }
+    #expect(members > 5_000)
+    #expect(holding > 1_000)
+    // A chunk that is not a line gives no member line.
+    var scanner = JSONScanner()
+    scanner.feedLine("{"[...]) { _ in }
+    Array("\"name\": \"web\",".utf8).withUnsafeBytes { scanner.feed($0) { _ in } }
+    #expect(scanner.memberLine == nil)
+
+    let root = Samples.repoRoot.appendingPathComponent("samples")
+    let files =
+      FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)?
+      .compactMap { $0 as? URL }.filter { !$0.hasDirectoryPath } ?? []
+    var sampleMembers = 0
+    for file in files {
+      guard let data = try? Data(contentsOf: file), data.count < 4 << 20 else { continue }
+      var scanner = JSONScanner()
+      for line in data.split(separator: 0x0A, omittingEmptySubsequences: false) {
+        let bytes = Array(line.last == 0x0D ? line.dropLast() : line)
+        bytes.withUnsafeBufferPointer { scanner.feedLine(bytes: $0) { _ in } }
+        if let member = scanner.memberLine {
+          sampleMembers += 1
+          check(bytes, member)
+        }
+      }
+    }
+    #expect(sampleMembers > 5_000)
+  }
 }
