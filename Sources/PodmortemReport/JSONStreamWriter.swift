@@ -534,18 +534,8 @@ package struct JSONStreamWriter: ~Copyable {
       flushIfFull()
       return
     }
-    let days = total / 86_400
-    if days != lastDay { rememberDay(days) }
-    let at = UnsafeMutableRawPointer(base + count)
-    // `"yyyy-MM-ddT`, then `HH:mm:ssZ"`.
-    at.storeBytes(of: lastDayText.0, toByteOffset: 0, as: UInt64.self)
-    at.storeBytes(of: lastDayText.1, toByteOffset: 8, as: UInt64.self)
-    let second = total &- days &* 86_400
-    Self.storeTwoDigits(at + 12, second / 3600)
-    at.storeBytes(of: 0x3A, toByteOffset: 14, as: UInt8.self)
-    Self.storeTwoDigits(at + 15, second / 60 % 60)
-    at.storeBytes(of: 0x3A, toByteOffset: 17, as: UInt8.self)
-    Self.storeTwoDigits(at + 18, second % 60)
+    // `"yyyy-MM-ddTHH:mm:ss`, then `Z"`.
+    let at = storeDayAndClock(total)
     at.storeBytes(of: UInt16(0x225A).littleEndian, toByteOffset: 20, as: UInt16.self)
     count &+= 22
     flushIfFull()
@@ -569,10 +559,26 @@ package struct JSONStreamWriter: ~Copyable {
     let nanoseconds = Int((reference - whole) * 1_000_000_000)
     let millis = min(nanoseconds / 1_000_000, 999)
     let total = Int(whole) + 978_307_200
+    // `"yyyy-MM-ddTHH:mm:ss`, then `.SSSZ"`.
+    let at = storeDayAndClock(total)
+    at.storeBytes(of: 0x2E, toByteOffset: 20, as: UInt8.self)
+    at.storeBytes(of: 0x30 &+ UInt8(truncatingIfNeeded: millis / 100), toByteOffset: 21, as: UInt8.self)
+    Self.storeTwoDigits(at + 22, millis % 100)
+    at.storeBytes(of: UInt16(0x225A).littleEndian, toByteOffset: 24, as: UInt16.self)
+    count &+= 26
+    flushIfFull()
+    return true
+  }
+
+  /// `"yyyy-MM-ddTHH:mm:ss` of the second `total` (from 1970, to 9999) stored at the buffer's
+  /// end, its day from `lastDayText`: the first 20 bytes of a whole-second and a millisecond time,
+  /// which the callers end. The day's word of 16 bytes runs 4 bytes into the hours, written over
+  /// after; the callers checked the room. Returns where the text starts; `count` is not moved.
+  @inline(__always)
+  private mutating func storeDayAndClock(_ total: Int) -> UnsafeMutableRawPointer {
     let days = total / 86_400
     if days != lastDay { rememberDay(days) }
     let at = UnsafeMutableRawPointer(base + count)
-    // `"yyyy-MM-ddT`, then `HH:mm:ss.SSSZ"`.
     at.storeBytes(of: lastDayText.0, toByteOffset: 0, as: UInt64.self)
     at.storeBytes(of: lastDayText.1, toByteOffset: 8, as: UInt64.self)
     let second = total &- days &* 86_400
@@ -581,13 +587,7 @@ package struct JSONStreamWriter: ~Copyable {
     Self.storeTwoDigits(at + 15, second / 60 % 60)
     at.storeBytes(of: 0x3A, toByteOffset: 17, as: UInt8.self)
     Self.storeTwoDigits(at + 18, second % 60)
-    at.storeBytes(of: 0x2E, toByteOffset: 20, as: UInt8.self)
-    at.storeBytes(of: 0x30 &+ UInt8(truncatingIfNeeded: millis / 100), toByteOffset: 21, as: UInt8.self)
-    Self.storeTwoDigits(at + 22, millis % 100)
-    at.storeBytes(of: UInt16(0x225A).littleEndian, toByteOffset: 24, as: UInt16.self)
-    count &+= 26
-    flushIfFull()
-    return true
+    return at
   }
 
   /// `value` (0 to 99) as two decimal digits at `at`.
