@@ -118,6 +118,24 @@ struct ReportFastPathTests {
     return String(decoding: bytes.data, as: UTF8.self)
   }
 
+  /// `dates` written by `time(_:)` and as the strings `ReportTime.iso` formats, each an array
+  /// element: what the two write, for a test to compare.
+  static func timesAndFormatted(_ dates: [Date]) -> (time: String, formatted: String) {
+    let time = written { w in
+      for d in dates {
+        w.element()
+        w.time(d)
+      }
+    }
+    let formatted = written { w in
+      for d in dates {
+        w.element()
+        w.string(ReportTime.iso(d))
+      }
+    }
+    return (time, formatted)
+  }
+
   @Test("times and evidence refs written into the buffer as the strings they replaced")
   func timesAndRefs() {
     var rng = SplitMix64(seed: 1_605)
