@@ -234,22 +234,6 @@ struct LongMemo {
     mixed = mixed &* 0x1656_67B1_9E37_79F9
     return Int(truncatingIfNeeded: mixed >> 52)
   }
-
-  /// `slot(_:)` as it was, from the length and the words at the start, a third and two thirds in,
-  /// and the end: the reference `OutputFilterLongMemoTests` compares the places' spread with.
-  static func slotFromFourWords(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-    let n = bytes.count
-    guard let base = bytes.baseAddress, n >= 8 else { return 0 }
-    let raw = UnsafeRawPointer(base)
-    let head = raw.loadUnaligned(as: UInt64.self)
-    let third = raw.loadUnaligned(fromByteOffset: (n - 8) / 3, as: UInt64.self)
-    let twoThirds = raw.loadUnaligned(fromByteOffset: (n - 8) / 3 * 2, as: UInt64.self)
-    let tail = raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
-    var mixed = (head &* 0x9E37_79B9_7F4A_7C15) ^ (tail &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(truncatingIfNeeded: n)
-    mixed = (mixed ^ (third &* 0x1656_67B1_9E37_79F9)) &* 0x9E37_79B9_7F4A_7C15
-    mixed = (mixed ^ (twoThirds &* 0xC2B2_AE3D_27D4_EB4F)) &* 0x9E37_79B9_7F4A_7C15
-    return Int(truncatingIfNeeded: mixed >> 52)
-  }
 }
 
 /// Long strings that filtering gives back as they are, by their representation: a fixed table of
@@ -309,8 +293,7 @@ struct LongGivenBack {
 
   /// A place from a string's two words, mixed as `HeldMemo.slot` mixes them; the top bits.
   static func slot(_ a: UInt64, _ b: UInt64) -> Int {
-    let mixed = ((a &* 0xC2B2_AE3D_27D4_EB4F) ^ b) &* 0x9E37_79B9_7F4A_7C15
-    return Int(truncatingIfNeeded: mixed >> (64 - bits))
+    Int(truncatingIfNeeded: HeldMemo.mixed(a, b) >> (64 - bits))
   }
 }
 
@@ -365,11 +348,16 @@ struct HeldMemo {
     words[2 &* slot &+ 1] = b
   }
 
-  /// `text`'s place: its two words mixed (multiplications by odd constants, Knuth's golden-ratio
-  /// one among them), the top bits.
+  /// `text`'s place: its two words mixed (`mixed`), the top bits.
   static func slot(_ text: String) -> Int {
     let (a, b) = unsafeBitCast(text, to: (UInt64, UInt64).self)
-    let mixed = ((a &* 0xC2B2_AE3D_27D4_EB4F) ^ b) &* 0x9E37_79B9_7F4A_7C15
-    return Int(truncatingIfNeeded: mixed >> (64 - bits))
+    return Int(truncatingIfNeeded: mixed(a, b) >> (64 - bits))
+  }
+
+  /// A string's two words mixed into 64 bits, the top ones the best mixed: multiplications by odd
+  /// constants (Knuth's golden-ratio one among them). Also `LongGivenBack`'s places.
+  @inline(__always)
+  static func mixed(_ a: UInt64, _ b: UInt64) -> UInt64 {
+    ((a &* 0xC2B2_AE3D_27D4_EB4F) ^ b) &* 0x9E37_79B9_7F4A_7C15
   }
 }

@@ -210,12 +210,28 @@ struct OutputFilterGivenBackTests {
       guard texts.insert(text).inserted else { continue }
       var copy = text
       newPlaces.insert(copy.withUTF8 { LongMemo.slot($0) })
-      oldPlaces.insert(copy.withUTF8 { LongMemo.slotFromFourWords($0) })
+      oldPlaces.insert(copy.withUTF8 { Self.slotFromFourWords($0) })
       #expect((0..<LongMemo.slots).contains(copy.withUTF8 { LongMemo.slot($0) }))
     }
     // Random places for this many strings would take about 1 - e^(-n/4096) of the table.
     let expected = Double(LongMemo.slots) * (1 - exp(-Double(texts.count) / Double(LongMemo.slots)))
     #expect(Double(newPlaces.count) > 0.9 * expected, "\(newPlaces.count) of \(expected)")
     #expect(oldPlaces.count < newPlaces.count / 4, "\(oldPlaces.count)")
+  }
+
+  /// `LongMemo.slot(_:)` as it was, from the length and the words at the start, a third and two
+  /// thirds in, and the end: the reference the places' spread is compared with.
+  static func slotFromFourWords(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    let n = bytes.count
+    guard let base = bytes.baseAddress, n >= 8 else { return 0 }
+    let raw = UnsafeRawPointer(base)
+    let head = raw.loadUnaligned(as: UInt64.self)
+    let third = raw.loadUnaligned(fromByteOffset: (n - 8) / 3, as: UInt64.self)
+    let twoThirds = raw.loadUnaligned(fromByteOffset: (n - 8) / 3 * 2, as: UInt64.self)
+    let tail = raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+    var mixed = (head &* 0x9E37_79B9_7F4A_7C15) ^ (tail &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(truncatingIfNeeded: n)
+    mixed = (mixed ^ (third &* 0x1656_67B1_9E37_79F9)) &* 0x9E37_79B9_7F4A_7C15
+    mixed = (mixed ^ (twoThirds &* 0xC2B2_AE3D_27D4_EB4F)) &* 0x9E37_79B9_7F4A_7C15
+    return Int(truncatingIfNeeded: mixed >> 52)
   }
 }
