@@ -168,14 +168,9 @@ import Testing
     let keys = LeadKeys(lead: 0x22, message: message, name: name)
     // The picker's keys are read eight places a step; the random test above has sets that are not.
     #expect(keys.seconds?.count == 2)
-    let root = Samples.repoRoot.appendingPathComponent("samples")
-    let files =
-      FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)?
-      .compactMap { $0 as? URL }.filter { !$0.hasDirectoryPath } ?? []
     var lines = 0
     var found = 0
-    for file in files {
-      guard let data = try? Data(contentsOf: file), data.count < 4 << 20 else { continue }
+    for (file, data) in ShippedSamples.contents() {
       for line in data.split(separator: 0x0A, omittingEmptySubsequences: false) {
         let bytes = Array(line)
         let answer = bytes.withUnsafeBufferPointer { keys.find(in: $0, message: true, name: true) }
@@ -253,13 +248,8 @@ import Testing
     Array("\"name\": \"web\",".utf8).withUnsafeBytes { scanner.feed($0) { _ in } }
     #expect(scanner.memberLine == nil)
 
-    let root = Samples.repoRoot.appendingPathComponent("samples")
-    let files =
-      FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)?
-      .compactMap { $0 as? URL }.filter { !$0.hasDirectoryPath } ?? []
     var sampleMembers = 0
-    for file in files {
-      guard let data = try? Data(contentsOf: file), data.count < 4 << 20 else { continue }
+    for (_, data) in ShippedSamples.contents() {
       var scanner = JSONScanner()
       for line in data.split(separator: 0x0A, omittingEmptySubsequences: false) {
         let bytes = Array(line.last == 0x0D ? line.dropLast() : line)

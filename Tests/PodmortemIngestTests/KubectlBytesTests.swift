@@ -12,18 +12,13 @@ import Testing
   /// Every text file under samples/ (kubectl output, pastes, logs) as lines, `\r` stripped as the
   /// reader does.
   static let sampleFiles: [(name: String, lines: [String])] = {
-    let root = Samples.folder
-    guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else { return [] }
-    var files: [(String, [String])] = []
-    for case let url as URL in walker where ["txt", "md", "log", "yaml", "json"].contains(url.pathExtension) {
-      guard let data = try? Data(contentsOf: url) else { continue }
+    ShippedSamples.contents(withExtensions: ["txt", "md", "log", "yaml", "json"]).map { url, data in
       let text = String(decoding: data, as: UTF8.self)
       let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
         $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
       }
-      files.append((url.path, lines))
+      return (url.path, lines)
     }
-    return files.sorted { $0.0 < $1.0 }
   }()
 
   static let sampleLines: [String] = sampleFiles.flatMap(\.lines)

@@ -58,11 +58,9 @@ import Testing
 
   /// Every JSON value of the samples, in order and then again, through one pool.
   @Test func readsEverySampleAsWithoutTheMemo() throws {
-    let root = Samples.repoRoot.appendingPathComponent("samples")
-    let walker = try #require(FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil))
     var documents: [[UInt8]] = []
-    for case let url as URL in walker where ["json", "ndjson", "log", "txt"].contains(url.pathExtension) {
-      guard let text = try? String(contentsOf: url, encoding: .utf8), text.contains("{") else { continue }
+    for file in ShippedSamples.contents(withExtensions: ["json", "ndjson", "log", "txt"]) {
+      guard let text = String(data: file.data, encoding: .utf8), text.contains("{") else { continue }
       var scanner = JSONScanner()
       let handle: (JSONScanner.Output) -> Void = { if case .value(let v) = $0 { documents.append(v.bytes) } }
       for line in text.split(separator: "\n", omittingEmptySubsequences: false) { scanner.feedLine(line, handle) }

@@ -39,13 +39,7 @@ import Testing
 
   /// Every file of the samples that is not compressed, as bytes.
   static let sampleFiles: [[UInt8]] = {
-    let root = Samples.folder
-    let files = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)?.compactMap {
-      $0 as? URL
-    }
-    return (files ?? []).filter { !["gz", "tgz", "zip", "tar"].contains($0.pathExtension) }
-      .sorted { $0.path < $1.path }
-      .compactMap { try? Data(contentsOf: $0) }.filter { !$0.isEmpty && $0.count < 2_000_000 }.map { [UInt8]($0) }
+    ShippedSamples.contents { !["gz", "tgz", "zip", "tar"].contains($0.pathExtension) }.map { [UInt8]($0.data) }
   }()
 
   /// The lines of the samples' event lists' items, pretty-printed as kubectl prints them.

@@ -184,14 +184,9 @@ import Testing
   /// first line), fed line by line as bytes: the same state field by field and the same values and
   /// problems with `plainTokens` and without.
   @Test func readsTheSamplesAsTheLoop() throws {
-    let root = Samples.repoRoot.appendingPathComponent("samples")
-    let files =
-      FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)?
-      .compactMap { $0 as? URL }.filter { !$0.hasDirectoryPath } ?? []
     var values = 0
     var lines = 0
-    for file in files {
-      guard let data = try? Data(contentsOf: file), data.count < 4 << 20 else { continue }
+    for (file, data) in ShippedSamples.contents() {
       var fast = JSONScanner()
       var slow = JSONScanner()
       slow.readsPlainTokens = false

@@ -302,17 +302,7 @@ struct InPlaceWriterTests {
 
   @Test("every line of every text file under samples/, one document")
   func sampleLines() {
-    let root = URL(fileURLWithPath: #filePath)
-      .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-      .appendingPathComponent("samples")
-    let files = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)
-    var steps: [Step] = []
-    while let url = files?.nextObject() as? URL {
-      guard let data = try? Data(contentsOf: url), data.count < 8 << 20 else { continue }
-      for line in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false) {
-        steps.append(.string(String(line)))
-      }
-    }
+    let steps = ShippedSamples.lines().map { Step.string($0) }
     #expect(steps.count > 10_000)
     #expect(Self.written(steps) == Self.reference(steps))
   }

@@ -52,9 +52,6 @@ extension OutputFilter {
 struct OutputFilterEvidenceTests {
   static let pem = Literal("-----BEGIN")
 
-  static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()
-
   static let pieces = [
     "", "-", "--", "-----", "----BEGIN", "-----BEGIN", "------BEGIN", "-----BEGI", "-----begin", "BEGIN", "-----\n",
     "-----BEGIN RSA PRIVATE KEY-----", "  -----BEGIN EC PRIVATE KEY-----", "-----BEGIN CERTIFICATE-----",
@@ -86,19 +83,9 @@ struct OutputFilterEvidenceTests {
     for line in Self.sampleLines() { #expect(OutputFilter.holdsPEMBegin(line) == Self.pem.occurs(in: line)) }
   }
 
-  /// Every line of the text files of the samples (in their own order).
+  /// Every line of the text files of the samples, file by file in the order of their paths.
   static func sampleLines() -> [String] {
-    let samples = repo.appendingPathComponent("samples")
-    var lines: [String] = []
-    guard let walk = FileManager.default.enumerator(at: samples, includingPropertiesForKeys: nil) else { return [] }
-    for case let url as URL in walk {
-      guard ["txt", "json", "yaml", "log"].contains(url.pathExtension), let data = try? Data(contentsOf: url) else {
-        continue
-      }
-      lines += String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-        .map(String.init)
-    }
-    return lines
+    ShippedSamples.lines { ["txt", "json", "yaml", "log"].contains($0.pathExtension) }
   }
 
   /// `lists` through a new filter and a reference one (`ahead` for filters working ahead), in

@@ -120,18 +120,12 @@ struct ScanReferenceTests {
     return false
   }
 
-  static let samples = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("samples")
-
   /// Every file under samples/ (up to 4 MiB each, decoded as UTF-8 with repairs), whole and line
   /// by line.
   static func sampleTexts() -> [String] {
     var texts: [String] = []
-    guard let walker = FileManager.default.enumerator(at: samples, includingPropertiesForKeys: nil) else { return [] }
-    for case let url as URL in walker {
-      guard let data = try? Data(contentsOf: url), data.count <= 4 << 20 else { continue }
-      let text = String(decoding: data, as: UTF8.self)
+    for file in ShippedSamples.contents() {
+      let text = String(decoding: file.data, as: UTF8.self)
       texts.append(text)
       texts += text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     }
