@@ -417,6 +417,18 @@ package struct PodHistory: Hashable, Sendable, Codable {
 
   /// `PodSnapshot(name: "", namespace: "")`, built once (`init(bare:namespace:)`).
   private static let emptySnapshot = PodSnapshot(name: "", namespace: "")
+
+  /// Makes a bare history (`init(bare:namespace:)`, of any key) the bare history of `key` and
+  /// `namespace`: the key and the merged view's name, namespace and uid written in place, the
+  /// same writes on the same snapshot as the initializer's, every other field already the one it
+  /// gives. `Correlator.HistoryList.ordered()` copies one bare history into each bare pod's place
+  /// and gives it its key there (`BareInPlaceTests` holds it to the initializer).
+  mutating func makeBare(_ key: PodKey, namespace: String) {
+    self.key = key
+    latest.name = key.name
+    latest.namespace = namespace
+    latest.uid = key.uid
+  }
 }
 
 /// The correlated picture of every input: what diagnosis rules and reports read.
