@@ -341,8 +341,8 @@ package struct Correlator: Sendable {
       let keys = self.keys
       // A bare pod's place takes a copy of one bare history and is given its key there
       // (`PodHistory.makeBare`): each history built aside (`PodHistory(bare:namespace:)`) was
-      // copied into its place and then destroyed, 1,600 instructions a pod of the 8 MiB
-      // EventList's 6,233 (docs/architecture.md "Speed of the EventList path").
+      // copied into its place and then destroyed: about 3,200 instructions a bare pod of the 8 MiB
+      // EventList's 6,233, 1,700 now (docs/architecture.md "Speed of the EventList path").
       let blank = PodHistory(bare: PodKey(namespace: "", name: ""), namespace: "")
       return [PodHistory](unsafeUninitializedCapacity: order.count) { buffer, count in
         guard let base = buffer.baseAddress else { return }

@@ -103,13 +103,14 @@ package struct MergedEvent: Hashable, Sendable, Codable {
   /// Written only through `fields`, which copies it first when another event shares it.
   ///
   /// The runtime's exclusivity check is left out of `fields` (`@exclusivity(unchecked)`): every
-  /// getter below, and every read of `storage.fields` here, paid a `swift_beginAccess` call (about
-  /// 76 instructions), about 26M instructions of the 8 MiB EventList's run, in Correlate's finish,
-  /// diagnosis and the report (docs/architecture.md "Speed of the EventList path"). No access to
-  /// it overlaps a write: a write goes through `fields`' `_modify`, which first makes the storage
-  /// this event's alone (`isKnownUniquelyReferenced`), so no other value, and no other thread,
-  /// reads the storage it writes; and nothing here reads an event's own fields while yielding them
-  /// for a write. The static (compile-time) checks still hold for every access.
+  /// getter below, and every read of `storage.fields` here, paid a `swift_beginAccess` call (85
+  /// instructions), 25.9M instructions of the 8 MiB EventList's run and 23.5M of 1,000 describes',
+  /// in Correlate's finish, diagnosis and the report (docs/architecture.md "Speed of the EventList
+  /// path"). No access to it overlaps a write: a write goes through `fields`' `_modify`, which
+  /// first makes the storage this event's alone (`isKnownUniquelyReferenced`), so no other value,
+  /// and no other thread, reads the storage it writes; and nothing here reads an event's own
+  /// fields while yielding them for a write. The static (compile-time) checks still hold for
+  /// every access.
   private final class Storage: @unchecked Sendable {
     @exclusivity(unchecked) var fields: Fields
     init(_ fields: Fields) { self.fields = fields }
