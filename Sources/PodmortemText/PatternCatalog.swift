@@ -289,7 +289,10 @@ private struct Classifying: Sendable {
 /// their literals in one pass over a text: PCRE2 runs only for a pattern whose literals all occur,
 /// which is what checking each pattern's literals in turn decided, at one table step per byte
 /// instead of a search per literal per pattern (docs/patterns.md "Matching").
-private final class MatchIndex: Sendable {
+///
+/// `@unchecked Sendable` is sound: the look's tables behind pointers are written once, by `init`,
+/// and only read after it, as the arrays beside them are.
+private final class MatchIndex: @unchecked Sendable {
   let matchers: [Matcher]
   /// Each matcher's regex, not retained: `matchers` holds them as long as this index lives, and a
   /// candidate's regex is all a match needs before it hits (its id, `sets` and classifications
@@ -305,21 +308,20 @@ private final class MatchIndex: Sendable {
   let needing: [UInt64]
   /// The bits of the matchers that need no literal (tried on every text).
   let unconditional: [UInt64]
-  /// Per matcher, the range of `starts` one of which a text must begin with for its anchored
-  /// regex to run (`AnchoredStart`); an empty range for a regex with no such start.
-  let startBounds: [Int]
-  let starts: [AnchoredStart.Alternative]
-  /// Per matcher, the room its hit's captures are made with for what its classifications append
-  /// (`Regex.namedCapturePairs(in:then:sharing:room:)`).
-  let rooms: [Int]
-  /// Per matcher, the range of `ownLiterals` holding the ids of its literals, the one whose first
-  /// byte is rarer in text first (`rarity`), for the look in order before the walk.
-  let literalBounds: [Int]
-  let ownLiterals: [Int]
-  /// Every literal's bytes, one after another, and where each begins (`literalStarts[id]` to
-  /// `literalStarts[id + 1]`).
-  let literalBytes: [UInt8]
-  let literalStarts: [Int]
+  /// The look in order's tables (`first`), made once and read through pointers: read as arrays
+  /// of a class, each step of the look paid a bounds check and a retain and release of the array
+  /// (docs/architecture.md "Speed of the kubelet-log path"). Per matcher, the range of `starts`
+  /// one of which a text must begin with for its anchored regex to run (`AnchoredStart`; an empty
+  /// range for a regex with no such start), at `startBounds[index]`; per matcher, the range of
+  /// `ownLiterals` holding the ids of its literals, the one whose first byte is rarer in text first
+  /// (`rarity`), at `literalBounds[index]`; every literal's bytes one after another
+  /// (`literalBytes`), literal `id` from `literalStarts[id]` to `literalStarts[id + 1]`.
+  private let startBounds: UnsafeMutablePointer<Int>
+  private let starts: UnsafeMutablePointer<AnchoredStart.Alternative>
+  private let literalBounds: UnsafeMutablePointer<Int>
+  private let ownLiterals: UnsafeMutablePointer<Int>
+  private let literalStarts: UnsafeMutablePointer<Int>
+  private let literalBytes: UnsafeMutablePointer<UInt8>
   /// Whether texts are looked at in order before the walk: when the first matcher is anchored.
   /// Where it is not (the event kind's first matchers search for their literals anywhere in a
   /// message), the look would spend its searches before any start could turn a matcher away.
@@ -372,9 +374,6 @@ private final class MatchIndex: Sendable {
       }
       startBounds.append(starts.count)
     }
-    self.startBounds = startBounds
-    self.starts = starts
-    rooms = matchers.map { $0.classify.count &* Self.roomPerClassification }
     var literalBounds = [0]
     var ownLiterals: [Int] = []
     for own in needs {
@@ -385,13 +384,24 @@ private final class MatchIndex: Sendable {
       }.map(\.element)
       literalBounds.append(ownLiterals.count)
     }
-    self.literalBounds = literalBounds
-    self.ownLiterals = ownLiterals
-    literalBytes = distinct.flatMap { $0 }
     var literalStarts = [0]
     for literal in distinct { literalStarts.append(literalStarts[literalStarts.count - 1] + literal.count) }
-    self.literalStarts = literalStarts
+    self.startBounds = Self.stored(startBounds)
+    self.starts = Self.stored(starts)
+    self.literalBounds = Self.stored(literalBounds)
+    self.ownLiterals = Self.stored(ownLiterals)
+    self.literalStarts = Self.stored(literalStarts)
+    literalBytes = Self.stored(distinct.flatMap { $0 })
     looksInOrder = startBounds.count > 1 && startBounds[1] > startBounds[0]
+  }
+
+  deinit {
+    startBounds.deallocate()
+    starts.deallocate()
+    literalBounds.deallocate()
+    ownLiterals.deallocate()
+    literalStarts.deallocate()
+    literalBytes.deallocate()
   }
 
   /// How many literals the look in order may search for before it leaves the rest of a text to
@@ -407,9 +417,12 @@ private final class MatchIndex: Sendable {
     return 2
   }
 
-  /// What one classification appends, as a rule: a detail pattern captures or sets one to three
-  /// pairs (patterns/details.json). More would only be room not used.
-  static let roomPerClassification = 4
+  /// `values` in storage of their own (room for one at least), never written again.
+  private static func stored<T>(_ values: [T]) -> UnsafeMutablePointer<T> {
+    let storage = UnsafeMutablePointer<T>.allocate(capacity: max(values.count, 1))
+    _ = UnsafeMutableBufferPointer(start: storage, count: values.count).initialize(from: values)
+    return storage
+  }
 
   /// The first matcher whose literals all occur and whose regex matches `text`; `failed` is set
   /// when a regex run hit a limit (it is counted in `failures` and taken as no match).
@@ -522,11 +535,9 @@ private final class MatchIndex: Sendable {
   /// Whether literal `id` occurs in `bytes`: `Literal.occurs`, the walk's answer for it.
   @inline(__always)
   private func occurs(_ id: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-    literalBytes.withUnsafeBufferPointer { all in
-      let start = literalStarts[id]
-      let needle = UnsafeBufferPointer(rebasing: all[start..<literalStarts[id &+ 1]])
-      return ASCIISearch.offset(of: needle, in: bytes) != nil
-    }
+    let start = literalStarts[id]
+    let needle = UnsafeBufferPointer(start: literalBytes + start, count: literalStarts[id &+ 1] &- start)
+    return ASCIISearch.offset(of: needle, in: bytes) != nil
   }
 
   /// Matcher `index`'s regex run on `text`: its hit, or nil (a failure counted and `failed` set).
@@ -538,7 +549,7 @@ private final class MatchIndex: Sendable {
       // The named captures and the pattern's `sets` made as one array, where the captures were
       // mapped into a second and `sets` appended into a third.
       let captures = try regexes[index]._withUnsafeGuaranteedRef {
-        try $0.namedCapturePairs(in: text, then: matchers[index].sets, sharing: values, room: rooms[index])
+        try $0.namedCapturePairs(in: text, then: matchers[index].sets, sharing: values)
       }
       if let captures {
         return (PatternHit(patternID: matchers[index].id, captures: captures), matchers[index].classify)

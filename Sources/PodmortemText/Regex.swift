@@ -252,15 +252,12 @@ package final class Regex: @unchecked Sendable {
   /// fields' values (a pod's name and UID, a container), read already by the klog parser; each
   /// was a new string, over 15 bytes an allocation (docs/architecture.md "Speed of the
   /// kubelet-log path").
-  /// `room` more pairs fit in the array without growing it: what a pattern's classifications
-  /// append (`PatternCatalog.classified`), where the array made at its exact size was made again
-  /// for them.
   package func namedCapturePairs(
-    in text: String, then extra: [KeyValue], sharing values: [KeyValue], room: Int = 0
+    in text: String, then extra: [KeyValue], sharing values: [KeyValue]
   ) throws(RegexError) -> [KeyValue]? {
     let (compiled, spare) = try compiledAndScratch()
     let outcome = Regex.withBytes(text) { base, count in
-      run(compiled, spare, base, count, from: 0, extract: true, pairs: extra, sharing: values, room: room)
+      run(compiled, spare, base, count, from: 0, extract: true, pairs: extra, sharing: values)
     }
     switch outcome {
     case .noMatch: return nil
@@ -284,8 +281,7 @@ package final class Regex: @unchecked Sendable {
   /// One match with `spare` (taken with the code) or a new scratch, handed back afterwards.
   private func run(
     _ compiled: Compiled, _ spare: MatchScratch?, _ base: UnsafePointer<UInt8>, _ count: Int, from start: Int,
-    extract: Bool, named: Bool = false, pairs extra: [KeyValue]? = nil, sharing values: [KeyValue] = [],
-    room: Int = 0
+    extract: Bool, named: Bool = false, pairs extra: [KeyValue]? = nil, sharing values: [KeyValue] = []
   ) -> Outcome {
     guard start >= 0, start <= count else {
       if let spare { give(spare) }
@@ -324,7 +320,7 @@ package final class Regex: @unchecked Sendable {
     if let extra {
       // The groups `named` reads, tested as it tests them.
       var pairs: [KeyValue] = []
-      pairs.reserveCapacity(compiled.groupNames.count &+ extra.count &+ room)
+      pairs.reserveCapacity(compiled.groupNames.count + extra.count)
       for (name, group) in zip(compiled.groupNames, compiled.groupNumbers) where group <= captureCount {
         let start = ovector[2 * group]
         let end = ovector[2 * group + 1]
