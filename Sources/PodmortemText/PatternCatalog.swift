@@ -289,7 +289,10 @@ private struct Classifying: Sendable {
 /// their literals in one pass over a text: PCRE2 runs only for a pattern whose literals all occur,
 /// which is what checking each pattern's literals in turn decided, at one table step per byte
 /// instead of a search per literal per pattern (docs/patterns.md "Matching").
-private final class MatchIndex: Sendable {
+///
+/// `@unchecked Sendable` is sound: the look's tables behind pointers are written once, by `init`,
+/// and only read after it, as the arrays beside them are.
+private final class MatchIndex: @unchecked Sendable {
   let matchers: [Matcher]
   /// Each matcher's regex, not retained: `matchers` holds them as long as this index lives, and a
   /// candidate's regex is all a match needs before it hits (its id, `sets` and classifications
@@ -305,6 +308,24 @@ private final class MatchIndex: Sendable {
   let needing: [UInt64]
   /// The bits of the matchers that need no literal (tried on every text).
   let unconditional: [UInt64]
+  /// The look in order's tables (`first`), made once and read through pointers: read as arrays
+  /// of a class, each step of the look paid a bounds check and a retain and release of the array
+  /// (docs/architecture.md "Speed of the kubelet-log path"). Per matcher, the range of `starts`
+  /// one of which a text must begin with for its anchored regex to run (`AnchoredStart`; an empty
+  /// range for a regex with no such start), at `startBounds[index]`; per matcher, the range of
+  /// `ownLiterals` holding the ids of its literals, the one whose first byte is rarer in text first
+  /// (`rarity`), at `literalBounds[index]`; every literal's bytes one after another
+  /// (`literalBytes`), literal `id` from `literalStarts[id]` to `literalStarts[id + 1]`.
+  private let startBounds: UnsafeMutablePointer<Int>
+  private let starts: UnsafeMutablePointer<AnchoredStart.Alternative>
+  private let literalBounds: UnsafeMutablePointer<Int>
+  private let ownLiterals: UnsafeMutablePointer<Int>
+  private let literalStarts: UnsafeMutablePointer<Int>
+  private let literalBytes: UnsafeMutablePointer<UInt8>
+  /// Whether texts are looked at in order before the walk: when the first matcher is anchored.
+  /// Where it is not (the event kind's first matchers search for their literals anywhere in a
+  /// message), the look would spend its searches before any start could turn a matcher away.
+  let looksInOrder: Bool
 
   init(_ matchers: [Matcher]) {
     self.matchers = matchers
@@ -344,18 +365,110 @@ private final class MatchIndex: Sendable {
     self.matcherWords = matcherWords
     self.needing = needing
     self.unconditional = unconditional
+    // Read from each regex's source once the kind is first asked for, as the automaton is.
+    var startBounds = [0]
+    var starts: [AnchoredStart.Alternative] = []
+    for matcher in matchers {
+      if let start = AnchoredStart(pattern: matcher.regex.pattern, caseless: matcher.regex.caseless) {
+        starts += start.alternatives
+      }
+      startBounds.append(starts.count)
+    }
+    var literalBounds = [0]
+    var ownLiterals: [Int] = []
+    for own in needs {
+      // Sorted stably: a literal that begins with a byte rare in text fails its search sooner.
+      ownLiterals += own.enumerated().sorted { a, b in
+        let (ra, rb) = (Self.rarity(distinct[a.element]), Self.rarity(distinct[b.element]))
+        return ra != rb ? ra > rb : a.offset < b.offset
+      }.map(\.element)
+      literalBounds.append(ownLiterals.count)
+    }
+    var literalStarts = [0]
+    for literal in distinct { literalStarts.append(literalStarts[literalStarts.count - 1] + literal.count) }
+    self.startBounds = Self.stored(startBounds)
+    self.starts = Self.stored(starts)
+    self.literalBounds = Self.stored(literalBounds)
+    self.ownLiterals = Self.stored(ownLiterals)
+    self.literalStarts = Self.stored(literalStarts)
+    literalBytes = Self.stored(distinct.flatMap { $0 })
+    looksInOrder = startBounds.count > 1 && startBounds[1] > startBounds[0]
+  }
+
+  deinit {
+    startBounds.deallocate()
+    starts.deallocate()
+    literalBounds.deallocate()
+    ownLiterals.deallocate()
+    literalStarts.deallocate()
+    literalBytes.deallocate()
+  }
+
+  /// How many literals the look in order may search for before it leaves the rest of a text to
+  /// the walk: about what three searches cost is what a line's walk costs a few times over
+  /// (docs/architecture.md "Speed of the kubelet-log path").
+  static let searchBudget = 3
+
+  /// 1 when a literal's first byte is one text is full of (a lowercase letter, a digit, a space,
+  /// a quote, `=`, `-`, `/`, `:`, `.`), else 2: its search stops at fewer places.
+  private static func rarity(_ literal: [UInt8]) -> Int {
+    guard let c = literal.first else { return 0 }
+    if (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39) || " \"=-/:.".utf8.contains(c) { return 1 }
+    return 2
+  }
+
+  /// `values` in storage of their own (room for one at least), never written again.
+  private static func stored<T>(_ values: [T]) -> UnsafeMutablePointer<T> {
+    let storage = UnsafeMutablePointer<T>.allocate(capacity: max(values.count, 1))
+    _ = UnsafeMutableBufferPointer(start: storage, count: values.count).initialize(from: values)
+    return storage
   }
 
   /// The first matcher whose literals all occur and whose regex matches `text`; `failed` is set
   /// when a regex run hit a limit (it is counted in `failures` and taken as no match).
+  ///
+  /// Two ways, one answer. First, where the kind's first matcher is anchored (`looksInOrder`),
+  /// the matchers are taken in order, as the walk's candidates are: an anchored regex whose start
+  /// the text does not begin with is passed over (it cannot match, `AnchoredStart`), and another's
+  /// literals are searched for one by one (`ASCIISearch.offset`, what `Literal.occurs` and so the
+  /// walk's answer is); a matcher whose literals all occur runs its regex. Most kubelet lines are one of the first matchers' (`"Probe failed"` is the first), so
+  /// their answer comes after a search or two, where the walk read the whole line. When more than
+  /// `searchBudget` literals would be searched, the walk finds them all and its candidates are
+  /// tried from the matcher the look stopped at; every matcher before it was decided as the walk
+  /// would have decided it, so each regex runs at most once and in the same order as before
+  /// (docs/architecture.md "Speed of the kubelet-log path").
   func first(
     matching text: String, sharing values: [KeyValue] = [], failures: MatchFailures, failed: inout Bool
   ) -> (hit: PatternHit, classify: [Classifying])? {
     var subject = text
     let words = literals.wordCount
-    // Which literals occur: in a temporary allocation (on the stack when small).
     return subject.withUTF8 { bytes in
-      withUnsafeTemporaryAllocation(of: UInt64.self, capacity: max(words, 1)) { found in
+      // The text's first eight bytes, for the anchored regexes' starts.
+      let firstWord = AnchoredStart.firstWord(bytes)
+      // The look in order, until the budget of searches would be passed.
+      var from = 0
+      var searched = 0
+      let count = looksInOrder ? matchers.count : 0
+      while from < count {
+        guard begins(from, bytes.count, firstWord) else {
+          from &+= 1
+          continue
+        }
+        let lower = literalBounds[from]
+        let upper = literalBounds[from &+ 1]
+        guard searched &+ (upper &- lower) <= Self.searchBudget else { break }
+        searched &+= upper &- lower
+        var all = true
+        for k in lower..<upper where !occurs(ownLiterals[k], bytes) {
+          all = false
+          break
+        }
+        if all, let hit = run(from, text, values, failures, &failed) { return hit }
+        from &+= 1
+      }
+      if looksInOrder, from == count { return nil }
+      // Which literals occur: in a temporary allocation (on the stack when small).
+      return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: max(words, 1)) { found in
         found.initialize(repeating: 0)
         literals.scan(bytes, into: found)
         return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: max(matcherWords, 1)) { candidates in
@@ -371,6 +484,15 @@ private final class MatchIndex: Sendable {
               for m in 0..<matcherWords { candidates[m] |= needing[id &* matcherWords &+ m] }
             }
           }
+          // The matchers before `from` were decided by the look in order.
+          for m in 0..<matcherWords {
+            let below = from &- m &* 64
+            if below >= 64 {
+              candidates[m] = 0
+            } else if below > 0 {
+              candidates[m] &= ~((1 << UInt64(below)) &- 1)
+            }
+          }
           return required.withUnsafeBufferPointer { required in
             // In match order: a candidate's bits in increasing index. A matcher is read (its
             // references retained) only once its literals all occur.
@@ -384,20 +506,8 @@ private final class MatchIndex: Sendable {
                   passes = false
                   break
                 }
-                guard passes else { continue }
-                do {
-                  // The named captures and the pattern's `sets` made as one array, where the
-                  // captures were mapped into a second and `sets` appended into a third.
-                  let captures = try regexes[index]._withUnsafeGuaranteedRef {
-                    try $0.namedCapturePairs(in: text, then: matchers[index].sets, sharing: values)
-                  }
-                  if let captures {
-                    return (PatternHit(patternID: matchers[index].id, captures: captures), matchers[index].classify)
-                  }
-                } catch {
-                  failures.record(matchers[index].id)
-                  failed = true
-                }
+                guard passes, begins(index, bytes.count, firstWord) else { continue }
+                if let hit = run(index, text, values, failures, &failed) { return hit }
               }
             }
             return nil
@@ -405,6 +515,50 @@ private final class MatchIndex: Sendable {
         }
       }
     }
+  }
+
+  /// Whether matcher `index`'s regex may match a text of `count` bytes beginning with `firstWord`:
+  /// always, unless it is anchored and the text begins with none of its starts. A regex turned
+  /// away has no match, and none of PCRE2's limits could be met on the way (`AnchoredStart`), so
+  /// it is not run.
+  @inline(__always)
+  private func begins(_ index: Int, _ count: Int, _ firstWord: UInt64) -> Bool {
+    let lower = startBounds[index]
+    let upper = startBounds[index &+ 1]
+    guard lower != upper else { return true }
+    for k in lower..<upper where count >= starts[k].length && firstWord & starts[k].mask == starts[k].value {
+      return true
+    }
+    return false
+  }
+
+  /// Whether literal `id` occurs in `bytes`: `Literal.occurs`, the walk's answer for it.
+  @inline(__always)
+  private func occurs(_ id: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    let start = literalStarts[id]
+    let needle = UnsafeBufferPointer(start: literalBytes + start, count: literalStarts[id &+ 1] &- start)
+    return ASCIISearch.offset(of: needle, in: bytes) != nil
+  }
+
+  /// Matcher `index`'s regex run on `text`: its hit, or nil (a failure counted and `failed` set).
+  @inline(__always)
+  private func run(
+    _ index: Int, _ text: String, _ values: [KeyValue], _ failures: MatchFailures, _ failed: inout Bool
+  ) -> (hit: PatternHit, classify: [Classifying])? {
+    do {
+      // The named captures and the pattern's `sets` made as one array, where the captures were
+      // mapped into a second and `sets` appended into a third.
+      let captures = try regexes[index]._withUnsafeGuaranteedRef {
+        try $0.namedCapturePairs(in: text, then: matchers[index].sets, sharing: values)
+      }
+      if let captures {
+        return (PatternHit(patternID: matchers[index].id, captures: captures), matchers[index].classify)
+      }
+    } catch {
+      failures.record(matchers[index].id)
+      failed = true
+    }
+    return nil
   }
 }
 

@@ -48,6 +48,35 @@ import Testing
     #expect(recognised > 100)
   }
 
+  /// The anchored regexes' starts (`AnchoredStart`, a regex not run when the text does not
+  /// begin with its start): every pattern's examples and counterexamples, cut to each of their
+  /// first 12 lengths, each of their first 10 bytes changed to a hostile piece (NUL, CR, a tab, a
+  /// Kelvin sign, a dotted capital I, a combining accent, a quote, the other case) and with such
+  /// a piece before them, and the two starts the kubelet lines fail most against spliced in front
+  /// of sample lines.
+  @Test(arguments: 0..<2)
+  func textsAtTheAnchoredStartsAreRecognisedAsBefore(seed: UInt64) {
+    var rng = SplitMix64(seed: 3_200 + seed)
+    let pieces = ["", "\u{0}", "\r", "\t", "\u{212A}", "\u{130}", "e\u{301}", "\"", "\\", " ", "b", "B", "k"]
+    let texts = Self.catalog.patterns.flatMap { $0.examples.map(\.text) + $0.counterexamples }
+    for text in texts {
+      let bytes = Array(text.utf8)
+      Self.check(text)
+      for n in 0..<min(bytes.count, 12) { Self.check(String(decoding: bytes.prefix(n), as: UTF8.self)) }
+      for k in 0..<min(bytes.count, 10) {
+        var changed = bytes
+        changed.replaceSubrange(k..<(k + 1), with: Array(pieces[rng.below(pieces.count)].utf8))
+        Self.check(String(decoding: changed, as: UTF8.self))
+      }
+      Self.check(pieces[rng.below(pieces.count)] + text)
+    }
+    for _ in 0..<200 {
+      let start = ["ErrImagePull: ", "ImagePullBackOff: ", "Back-off ", "back-off ", "\"Back-off ", "Err", "Back"][
+        rng.below(7)]
+      Self.check(start + SampleLines.random(&rng))
+    }
+  }
+
   @Test(arguments: 0..<4)
   func seededRandomLinesAreRecognisedAsBefore(seed: UInt64) {
     var rng = SplitMix64(seed: 1_600 + seed)
