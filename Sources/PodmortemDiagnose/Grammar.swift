@@ -14,22 +14,59 @@ package func counted(_ count: Int, _ noun: String, plural: String? = nil) -> Str
   count == 1 ? "1 \(noun)" : "\(count) \(plural ?? noun + "s")"
 }
 
-/// A finding's text gathered as its pieces and written once, into a string of exactly their
-/// length. Appending each piece to a reserved string cost about 350 instructions a piece
-/// (`prepareForAppendInPlace`, the count and flags update), and the reserved string was copied
-/// again to its own length (`compacted`); here a piece costs its count, an array slot and one
-/// copy of its bytes (docs/architecture.md "Diagnosis: read a pod once"). The pieces are valid
-/// UTF-8, so their bytes end to end are the text `+` gives, byte for byte (`TextPiecesTests`).
+/// A finding's text written piece by piece into room on the stack, then made one string of
+/// exactly its length (`written`). Gathering the pieces in a list first and writing them once
+/// (`GatheredPieces` in the tests, the reference) cost the list's allocation, an
+/// array slot and a retain for every piece, a pass over the pieces and the list's release
+/// with every piece in it: about 2,200 instructions a title and 6,000 an explanation on the
+/// 8 MiB EventList (callgrind). Here a piece costs the copy of its bytes. A text longer than the
+/// room moves to an array and goes on there. The pieces are valid UTF-8, so their bytes end to
+/// end are the text `+` gives, byte for byte, and decoding them repairs nothing
+/// (docs/architecture.md "Diagnosis: read a pod once"; `ProbeFindingTextTests` holds it to
+/// `GatheredPieces` and to `+`).
 package struct TextPieces {
-  private var pieces: [String] = []
-  private var count = 0
+  /// Bytes on the stack: `withUnsafeTemporaryAllocation` takes up to 1,024 bytes there without
+  /// asking the runtime whether the stack has room. A title or an explanation fits; a text with
+  /// a long probe output or name moves to `spill`.
+  private static let roomBytes = 1_024
+  private let room: UnsafeMutableBufferPointer<UInt8>
+  private var at = 0
+  /// The text, once it no longer fits in `room`.
+  private var spill: [UInt8] = []
+  private var spilled = false
 
-  /// Room for `capacity` pieces: a finding's text has at most a few dozen.
-  package init(capacity: Int) { pieces.reserveCapacity(capacity) }
+  private init(room: UnsafeMutableBufferPointer<UInt8>) { self.room = room }
+
+  /// The text `body` writes, as one string of exactly its bytes.
+  package static func written(_ body: (inout TextPieces) -> Void) -> String {
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1_024) { room in
+      var text = TextPieces(room: room)
+      body(&text)
+      return text.string()
+    }
+  }
 
   package mutating func add(_ piece: String) {
-    count += piece.utf8.count
-    pieces.append(piece)
+    // A native or small string always lends its bytes; any other is copied out first.
+    let lent: Void? = piece.utf8.withContiguousStorageIfAvailable { bytes in write(bytes) }
+    if lent == nil { Array(piece.utf8).withUnsafeBufferPointer { write($0) } }
+  }
+
+  private mutating func write(_ bytes: UnsafeBufferPointer<UInt8>) {
+    let n = bytes.count
+    guard n > 0, let from = bytes.baseAddress else { return }
+    if !spilled {
+      if n <= room.count &- at, let to = room.baseAddress {
+        (to + at).update(from: from, count: n)
+        at &+= n
+        return
+      }
+      // Past the room: what is written moves to the array, which takes the rest.
+      spill.reserveCapacity(at &+ n &+ Self.roomBytes)
+      spill.append(contentsOf: UnsafeBufferPointer(rebasing: room[..<at]))
+      spilled = true
+    }
+    spill.append(contentsOf: bytes)
   }
 
   /// `once`, `twice`, `3 times`, as `times(_:)` spells it.
@@ -43,24 +80,10 @@ package struct TextPieces {
     }
   }
 
-  /// The pieces end to end.
-  package func joined() -> String {
-    String(unsafeUninitializedCapacity: count) { out in
-      var at = 0
-      for piece in pieces {
-        let n = piece.utf8.count
-        // A native or small string always lends its bytes; any other is copied byte by byte.
-        let lent: Void? = piece.utf8.withContiguousStorageIfAvailable { bytes in
-          guard let from = bytes.baseAddress, let to = out.baseAddress else { return }
-          (to + at).update(from: from, count: n)
-        }
-        if lent == nil {
-          for (i, byte) in piece.utf8.enumerated() { out[at + i] = byte }
-        }
-        at += n
-      }
-      return at
-    }
+  /// The bytes written, as a string.
+  private func string() -> String {
+    if spilled { return String(decoding: spill, as: UTF8.self) }
+    return String(decoding: UnsafeBufferPointer(rebasing: room[..<at]), as: UTF8.self)
   }
 }
 

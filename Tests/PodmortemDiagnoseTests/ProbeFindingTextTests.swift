@@ -152,23 +152,53 @@ import Testing
   }
 
   /// `TextPieces` gives the bytes `+` gives, whatever the pieces are, and `addTimes` spells as
-  /// `times` does.
+  /// `times` does; so does the list of pieces it replaces (`GatheredPieces`), and the two give the
+  /// same bytes: hostile pieces (a Kelvin sign, a dotted İ, a combining accent, NUL, CR, a tab,
+  /// empty), texts that end just within the stack's room, just past it, and far past it (one
+  /// huge piece, or many that cross it in the middle of a piece).
   @Test func textPiecesAreTheConcatenation() {
     var rng = SplitMix64(seed: 21_021)
     var lists = Self.hostile.map { [$0] } + [[], [""], ["", ""]]
     for _ in 0..<500 {
       lists.append((0..<rng.below(40)).map { _ in Self.hostile[rng.below(Self.hostile.count)] })
     }
+    // Around the 1,024 bytes of room: ASCII and multi-byte fillers that end below, at and past it.
+    for total in [1_022, 1_023, 1_024, 1_025, 1_026, 2_048, 3_000] {
+      lists.append([String(repeating: "a", count: total)])
+      lists.append([String(repeating: "a", count: total - 1), "\u{130}"])
+      lists.append([String(repeating: "b", count: total - 2), "K\u{212A}", "tail"])
+      lists.append([String(repeating: "c", count: 1_000), String(repeating: "e\u{301}", count: (total - 1_000) / 3)])
+    }
+    lists.append([String(repeating: "\u{0}\r\t", count: 100_000), "end"])
+    lists.append((0..<400).map { _ in "\u{212A}\u{130}e\u{301}\u{0}\r\t " })
+    for _ in 0..<200 {
+      lists.append(
+        (0..<rng.below(60)).map { _ in
+          rng.below(8) == 0
+            ? String(repeating: Self.hostile[rng.below(Self.hostile.count)], count: rng.below(200))
+            : Self.hostile[rng.below(Self.hostile.count)]
+        })
+    }
     for pieces in lists {
-      var text = TextPieces(capacity: rng.below(4))
-      for piece in pieces { text.add(piece) }
-      #expect(Array(text.joined().utf8) == Array(pieces.reduce("", +).utf8))
+      let written = TextPieces.written { text in
+        for piece in pieces { text.add(piece) }
+      }
+      var gathered = GatheredPieces(capacity: rng.below(4))
+      for piece in pieces { gathered.add(piece) }
+      let joined = pieces.reduce("", +)
+      #expect(Array(written.utf8) == Array(joined.utf8))
+      #expect(Array(gathered.joined().utf8) == Array(joined.utf8))
     }
     for n in Self.numbers + [Int.max, Int.min] {
-      var text = TextPieces(capacity: 2)
-      text.add("x ")
-      text.addTimes(n)
-      #expect(Array(text.joined().utf8) == Array("x \(times(n))".utf8))
+      let written = TextPieces.written { text in
+        text.add("x ")
+        text.addTimes(n)
+      }
+      var gathered = GatheredPieces(capacity: 2)
+      gathered.add("x ")
+      gathered.addTimes(n)
+      #expect(Array(written.utf8) == Array("x \(times(n))".utf8))
+      #expect(Array(gathered.joined().utf8) == Array(written.utf8))
     }
   }
 
@@ -223,11 +253,11 @@ import Testing
     for _ in 0..<3_000 {
       Self.randomize(&f, &rng)
       seen.insert(f.mode)
-      var text = TextPieces(capacity: 4)
-      let added = f.addModeRemedy(to: &text)
+      var added = false
+      let text = TextPieces.written { text in added = f.addModeRemedy(to: &text) }
       #expect(added == (f.modeRemedy != nil))
       #expect(f.hasModeRemedy == (f.modeRemedy != nil))
-      #expect(Array(text.joined().utf8) == Array((f.modeRemedy ?? "").utf8))
+      #expect(Array(text.utf8) == Array((f.modeRemedy ?? "").utf8))
     }
     #expect(seen == Set(ProbeMode.allCases))
   }

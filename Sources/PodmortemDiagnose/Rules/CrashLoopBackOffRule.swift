@@ -185,48 +185,54 @@ package struct CrashLoopBackOffRule: DiagnosisRule {
     backOffEvents: Int?
   ) -> (title: String, explanation: String) {
     let model = CrashLoopBackOffModel.standard
-    var text = TextPieces(capacity: 32)
-    if let last { Self.addLastRun(last, summary: summary ?? "", to: &text) }
-    if let total = rowRestarts {
-      text.add("The row's RESTARTS column shows ")
-      text.add(String(total))
-      text.add(" across the pod's containers, not per container. ")
-    } else {
-      text.add("The input does not show the restart count. ")
+    // The delay both texts quote, formatted once. The title is written on its own: its pieces
+    // were added between the explanation's, which changes neither text.
+    let delay = observed.map { Seconds.format($0) }
+    let title = TextPieces.written { title in
+      title.add("container '")
+      title.add(name)
+      title.add("' in CrashLoopBackOff (restart count not shown")
+      if let delay {
+        title.add("; back-off ")
+        title.add(delay)
+      }
+      title.add(")")
     }
-    var title = TextPieces(capacity: 6)
-    title.add("container '")
-    title.add(name)
-    title.add("' in CrashLoopBackOff (restart count not shown")
-    if let observed {
-      let delay = Seconds.format(observed)
-      text.add("The kubelet says it waits ")
-      text.add(delay)
-      text.add(" before the next start; on the default curve (")
-      text.add(Self.curveText(model))
-      text.add(" …, capped at ")
-      text.add(Self.capText(model))
-      text.add(") that delay follows exit ")
-      text.add(String(step))
-      text.add(" or a later one, so the container has restarted at least ")
-      text.add(String(step - 1))
-      text.add(" times (unless the kubelet's curve is tuned).")
-      title.add("; back-off ")
-      title.add(delay)
-    } else {
-      text.add("The kubelet delays each restart by ")
-      text.add(Self.curveText(model))
-      text.add(" …, capped at ")
-      text.add(Self.capText(model))
-      text.add("; without the restart count or the waiting message, where it is on that curve is not known.")
+    let explanation = TextPieces.written { text in
+      if let last { Self.addLastRun(last, summary: summary ?? "", to: &text) }
+      if let total = rowRestarts {
+        text.add("The row's RESTARTS column shows ")
+        text.add(String(total))
+        text.add(" across the pod's containers, not per container. ")
+      } else {
+        text.add("The input does not show the restart count. ")
+      }
+      if let delay {
+        text.add("The kubelet says it waits ")
+        text.add(delay)
+        text.add(" before the next start; on the default curve (")
+        text.add(Self.curveText(model))
+        text.add(" …, capped at ")
+        text.add(Self.capText(model))
+        text.add(") that delay follows exit ")
+        text.add(String(step))
+        text.add(" or a later one, so the container has restarted at least ")
+        text.add(String(step - 1))
+        text.add(" times (unless the kubelet's curve is tuned).")
+      } else {
+        text.add("The kubelet delays each restart by ")
+        text.add(Self.curveText(model))
+        text.add(" …, capped at ")
+        text.add(Self.capText(model))
+        text.add("; without the restart count or the waiting message, where it is on that curve is not known.")
+      }
+      if let backOffEvents {
+        text.add(" The BackOff event count (x")
+        text.add(String(backOffEvents))
+        text.add(") counts sync retries every 10–15s, not restarts.")
+      }
     }
-    title.add(")")
-    if let backOffEvents {
-      text.add(" The BackOff event count (x")
-      text.add(String(backOffEvents))
-      text.add(") counts sync retries every 10–15s, not restarts.")
-    }
-    return (title.joined(), text.joined())
+    return (title, explanation)
   }
 
   /// Why the container keeps exiting: `oom`, `liveness`, `startup`, `start-error`, `signal`, `exit-code`, `unknown`.
@@ -261,77 +267,77 @@ extension CrashLoopBackOffRule {
   static func explanation(
     _ a: CrashLoopBackOffModel.Assessment, model: CrashLoopBackOffModel, last: Termination?, events: [MergedEvent]
   ) -> String {
-    var text = TextPieces(capacity: 40)
-    if let last { Self.addLastRun(last, summary: ExitCodes.explain(last).summary, to: &text) }
-    if a.reset {
-      text.add("That run lasted over ")
-      text.add(String(Int(CrashLoopBackOffModel.resetAfterSeconds / 60)))
-      text.add(" minutes, so the back-off reset: the restart is immediate and the delays start again at ")
-      text.add(String(Int(model.initialSeconds)))
-      text.add("s.")
-    } else {
-      text.add("After ")
-      text.add(String(a.restartCount))
-      text.add(" restarts this is exit ")
-      text.add(String(a.step))
-      text.add("; the kubelet waits ")
-      text.add(Seconds.format(a.delaySeconds))
-      text.add(" (delays per exit: ")
-      text.add(Self.curveText(model))
-      text.add(" …, capped at ")
-      text.add(Self.capText(model))
-      text.add("), counted from finishedAt.")
-    }
-    if let nextStartIn = a.nextStartIn {
-      if nextStartIn.upperBound <= 0 {
-        text.add(" The next start was due ")
-        text.add(Seconds.format(-nextStartIn.upperBound))
-        text.add(" before capture.")
+    return TextPieces.written { text in
+      if let last { Self.addLastRun(last, summary: ExitCodes.explain(last).summary, to: &text) }
+      if a.reset {
+        text.add("That run lasted over ")
+        text.add(String(Int(CrashLoopBackOffModel.resetAfterSeconds / 60)))
+        text.add(" minutes, so the back-off reset: the restart is immediate and the delays start again at ")
+        text.add(String(Int(model.initialSeconds)))
+        text.add("s.")
       } else {
-        text.add(" The next start is due in ")
-        text.add(Seconds.format(.ordered(max(0, nextStartIn.lowerBound), nextStartIn.upperBound)))
-        text.add(" (up to one 15s sync retry after the nominal delay).")
+        text.add("After ")
+        text.add(String(a.restartCount))
+        text.add(" restarts this is exit ")
+        text.add(String(a.step))
+        text.add("; the kubelet waits ")
+        text.add(Seconds.format(a.delaySeconds))
+        text.add(" (delays per exit: ")
+        text.add(Self.curveText(model))
+        text.add(" …, capped at ")
+        text.add(Self.capText(model))
+        text.add("), counted from finishedAt.")
+      }
+      if let nextStartIn = a.nextStartIn {
+        if nextStartIn.upperBound <= 0 {
+          text.add(" The next start was due ")
+          text.add(Seconds.format(-nextStartIn.upperBound))
+          text.add(" before capture.")
+        } else {
+          text.add(" The next start is due in ")
+          text.add(Seconds.format(.ordered(max(0, nextStartIn.lowerBound), nextStartIn.upperBound)))
+          text.add(" (up to one 15s sync retry after the nominal delay).")
+        }
+      }
+      if let observed = a.observedDelaySeconds {
+        switch a.curve {
+        case .consistent:
+          text.add(" The waiting message's 'back-off ")
+          text.add(Seconds.format(observed))
+          text.add("' agrees.")
+        case .earlierStep(let exits):
+          let delay = Seconds.format(observed)
+          text.add(" The waiting message says 'back-off ")
+          text.add(delay)
+          text.add("', step ")
+          text.add(String(exits))
+          text.add(" of the default curve: ")
+          text.add("earlier runs outlasted the 10-minute reset, or the kubelet's maxContainerRestartPeriod is ")
+          text.add(delay)
+          text.add(".")
+        case .reducedCurve:
+          text.add(" The waiting message says 'back-off ")
+          text.add(Seconds.format(observed))
+          text.add("', which is on the 1s → 60s curve: the kubelet runs with ReduceDefaultCrashLoopBackOffDecay.")
+        case .tunedMax(let seconds):
+          text.add(" The waiting message says 'back-off ")
+          text.add(Seconds.format(observed))
+          text.add("': the kubelet's crashLoopBackOff.maxContainerRestartPeriod is probably ")
+          text.add(Seconds.format(seconds))
+          text.add(".")
+        case .unexplained:
+          text.add(" The waiting message says 'back-off ")
+          text.add(Seconds.format(observed))
+          text.add("', longer than this restart count allows.")
+        case .notObserved: break
+        }
+      }
+      if !events.isEmpty {
+        text.add(" The BackOff event count (x")
+        text.add(String(events.totalCount))
+        text.add(") counts sync retries every 10–15s, not restarts.")
       }
     }
-    if let observed = a.observedDelaySeconds {
-      switch a.curve {
-      case .consistent:
-        text.add(" The waiting message's 'back-off ")
-        text.add(Seconds.format(observed))
-        text.add("' agrees.")
-      case .earlierStep(let exits):
-        let delay = Seconds.format(observed)
-        text.add(" The waiting message says 'back-off ")
-        text.add(delay)
-        text.add("', step ")
-        text.add(String(exits))
-        text.add(" of the default curve: ")
-        text.add("earlier runs outlasted the 10-minute reset, or the kubelet's maxContainerRestartPeriod is ")
-        text.add(delay)
-        text.add(".")
-      case .reducedCurve:
-        text.add(" The waiting message says 'back-off ")
-        text.add(Seconds.format(observed))
-        text.add("', which is on the 1s → 60s curve: the kubelet runs with ReduceDefaultCrashLoopBackOffDecay.")
-      case .tunedMax(let seconds):
-        text.add(" The waiting message says 'back-off ")
-        text.add(Seconds.format(observed))
-        text.add("': the kubelet's crashLoopBackOff.maxContainerRestartPeriod is probably ")
-        text.add(Seconds.format(seconds))
-        text.add(".")
-      case .unexplained:
-        text.add(" The waiting message says 'back-off ")
-        text.add(Seconds.format(observed))
-        text.add("', longer than this restart count allows.")
-      case .notObserved: break
-      }
-    }
-    if !events.isEmpty {
-      text.add(" The BackOff event count (x")
-      text.add(String(events.totalCount))
-      text.add(") counts sync retries every 10–15s, not restarts.")
-    }
-    return text.joined()
   }
 
   static func remedy(_ cause: String, last: Termination?, logs: String) -> String {

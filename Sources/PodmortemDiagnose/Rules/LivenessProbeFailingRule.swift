@@ -93,114 +93,113 @@ package struct LivenessProbeFailingRule: DiagnosisRule {
 /// (docs/architecture.md "Diagnosis: read a pod once").
 extension LivenessProbeFailingRule {
   static func title(_ f: ProbeFailures, kills: Int) -> String {
-    var text = TextPieces(capacity: 8)
-    text.add("liveness probe failing (")
-    text.add(f.mode.rawValue)
-    if kills > 0 {
-      text.add("): container '")
-      text.add(f.container.name)
-      text.add("' killed ")
-      text.addTimes(kills)
-    } else {
-      text.add(") on container '")
-      text.add(f.container.name)
-      text.add("'")
+    return TextPieces.written { text in
+      text.add("liveness probe failing (")
+      text.add(f.mode.rawValue)
+      if kills > 0 {
+        text.add("): container '")
+        text.add(f.container.name)
+        text.add("' killed ")
+        text.addTimes(kills)
+      } else {
+        text.add(") on container '")
+        text.add(f.container.name)
+        text.add("'")
+      }
     }
-    return text.joined()
   }
 
   static func explanation(
     _ f: ProbeFailures, kills: Int, restarts: Int, model: ProbeModel?, slowStart: (run: Double, threshold: Int)?
   ) -> String {
-    // Room for every piece below (at most 80).
-    var text = TextPieces(capacity: 80)
-    f.addOpening(to: &text)
-    if let model, let spec = f.spec {
-      let threshold = String(spec.failureThreshold)
-      let period = String(spec.periodSeconds)
-      text.add(" The kubelet kills the container after ")
-      text.add(threshold)
-      text.add(" consecutive failures, ")
-      text.add(Seconds.format(model.detection))
-      text.add(" after the endpoint stops answering ((")
-      text.add(threshold)
-      text.add(" − 1) × ")
-      text.add(period)
-      text.add("s to ")
-      text.add(threshold)
-      text.add(" × ")
-      text.add(period)
-      text.add("s + ")
-      text.add(String(spec.timeoutSeconds))
-      text.add("s timeout).")
-    }
-    if kills > 0 {
-      text.add(" The kubelet killed the container ")
-      text.addTimes(kills)
-      text.add(" (Killing x")
-      text.add(String(kills))
-      text.add(")")
-      if let exit = f.container.lastTermination?.exitCode {
-        let meaning = ExitCodes.explain(exit, reason: f.container.lastTermination?.reason)
-        text.add("; the last run exited ")
-        text.add(String(exit))
-        text.add(" (")
-        text.add(meaning.summary)
+    return TextPieces.written { text in
+      f.addOpening(to: &text)
+      if let model, let spec = f.spec {
+        let threshold = String(spec.failureThreshold)
+        let period = String(spec.periodSeconds)
+        text.add(" The kubelet kills the container after ")
+        text.add(threshold)
+        text.add(" consecutive failures, ")
+        text.add(Seconds.format(model.detection))
+        text.add(" after the endpoint stops answering ((")
+        text.add(threshold)
+        text.add(" − 1) × ")
+        text.add(period)
+        text.add("s to ")
+        text.add(threshold)
+        text.add(" × ")
+        text.add(period)
+        text.add("s + ")
+        text.add(String(spec.timeoutSeconds))
+        text.add("s timeout).")
+      }
+      if kills > 0 {
+        text.add(" The kubelet killed the container ")
+        text.addTimes(kills)
+        text.add(" (Killing x")
+        text.add(String(kills))
         text.add(")")
+        if let exit = f.container.lastTermination?.exitCode {
+          let meaning = ExitCodes.explain(exit, reason: f.container.lastTermination?.reason)
+          text.add("; the last run exited ")
+          text.add(String(exit))
+          text.add(" (")
+          text.add(meaning.summary)
+          text.add(")")
+        }
+        if f.container.restartCount == nil {
+          text.add("; the input does not show the restart count.")
+        } else {
+          text.add("; the container has restarted ")
+          text.addTimes(restarts)
+          text.add(".")
+        }
+      } else if restarts == 0 {
+        text.add(" No kill is recorded yet: the failures have not reached the threshold in a row.")
       }
-      if f.container.restartCount == nil {
-        text.add("; the input does not show the restart count.")
-      } else {
-        text.add("; the container has restarted ")
-        text.addTimes(restarts)
-        text.add(".")
+      if let slowStart, let model, let spec = f.spec {
+        let period = String(spec.periodSeconds)
+        text.add(" The last run lasted only ")
+        text.add(Seconds.format(slowStart.run))
+        text.add(", within the ")
+        text.add(Seconds.format(model.restartLatency))
+        text.add(" a never-answering container survives (initialDelay ")
+        text.add(String(spec.initialDelaySeconds))
+        text.add("s + ")
+        text.add(String(spec.failureThreshold))
+        text.add(" × ")
+        text.add(period)
+        text.add("s ± ")
+        text.add(period)
+        text.add("s): the probe is killing a container that has not finished starting.")
       }
-    } else if restarts == 0 {
-      text.add(" No kill is recorded yet: the failures have not reached the threshold in a row.")
+      if f.errored > 0 {
+        text.add(" ")
+        text.add(counted(f.errored, "attempt"))
+        text.add(" errored; errored attempts do not count toward failureThreshold.")
+      }
+      text.add(f.unknownsText)
     }
-    if let slowStart, let model, let spec = f.spec {
-      let period = String(spec.periodSeconds)
-      text.add(" The last run lasted only ")
-      text.add(Seconds.format(slowStart.run))
-      text.add(", within the ")
-      text.add(Seconds.format(model.restartLatency))
-      text.add(" a never-answering container survives (initialDelay ")
-      text.add(String(spec.initialDelaySeconds))
-      text.add("s + ")
-      text.add(String(spec.failureThreshold))
-      text.add(" × ")
-      text.add(period)
-      text.add("s ± ")
-      text.add(period)
-      text.add("s): the probe is killing a container that has not finished starting.")
-    }
-    if f.errored > 0 {
-      text.add(" ")
-      text.add(counted(f.errored, "attempt"))
-      text.add(" errored; errored attempts do not count toward failureThreshold.")
-    }
-    text.add(f.unknownsText)
-    return text.joined()
   }
 
   /// The steps, joined by `; `, as `[String].joined(separator:)` joined them (the reference in
   /// `ProbeFindingTextTests`).
   static func remedy(_ f: ProbeFailures, slowStart: (run: Double, threshold: Int)?, logs: String) -> String {
-    var text = TextPieces(capacity: 16)
-    if let slowStart, let spec = f.spec {
-      text.add("add a startupProbe with the same handler, periodSeconds: ")
-      text.add(String(spec.periodSeconds))
-      text.add(" and failureThreshold: ")
-      text.add(String(slowStart.threshold))
-      text.add(" (")
-      text.add(String(slowStart.threshold * spec.periodSeconds))
-      text.add("s to start, covering twice the ")
-      text.add(Seconds.format(slowStart.run))
-      text.add(" it ran with 50 % headroom); liveness checks begin only after it succeeds; ")
+    return TextPieces.written { text in
+      if let slowStart, let spec = f.spec {
+        text.add("add a startupProbe with the same handler, periodSeconds: ")
+        text.add(String(spec.periodSeconds))
+        text.add(" and failureThreshold: ")
+        text.add(String(slowStart.threshold))
+        text.add(" (")
+        text.add(String(slowStart.threshold * spec.periodSeconds))
+        text.add("s to start, covering twice the ")
+        text.add(Seconds.format(slowStart.run))
+        text.add(" it ran with 50 % headroom); liveness checks begin only after it succeeds; ")
+      }
+      if f.addModeRemedy(to: &text) { text.add("; ") }
+      text.add("read the killed run's log: ")
+      text.add(logs)
     }
-    if f.addModeRemedy(to: &text) { text.add("; ") }
-    text.add("read the killed run's log: ")
-    text.add(logs)
-    return text.joined()
   }
 }

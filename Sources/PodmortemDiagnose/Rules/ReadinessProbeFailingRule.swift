@@ -100,71 +100,70 @@ extension ReadinessProbeFailingRule {
 /// reference (docs/architecture.md "Diagnosis: read a pod once").
 extension ReadinessProbeFailingRule {
   static func title(_ f: ProbeFailures, ready: Bool) -> String {
-    var text = TextPieces(capacity: 6)
-    text.add(ready ? "readiness probe failed earlier (" : "readiness probe failing (")
-    text.add(f.mode.rawValue)
-    text.add(ready ? "); container '" : "): container '")
-    text.add(f.container.name)
-    text.add(ready ? "' is ready now" : "' receives no traffic")
-    return text.joined()
+    return TextPieces.written { text in
+      text.add(ready ? "readiness probe failed earlier (" : "readiness probe failing (")
+      text.add(f.mode.rawValue)
+      text.add(ready ? "); container '" : "): container '")
+      text.add(f.container.name)
+      text.add(ready ? "' is ready now" : "' receives no traffic")
+    }
   }
 
   static func belowTitle(_ f: ProbeFailures, threshold: Int) -> String {
-    var text = TextPieces(capacity: 12)
-    if f.failures == 0 && f.errored > 0 {
-      text.add("readiness probe errored ")
-      text.addTimes(f.errored)
-    } else {
-      text.add("readiness probe failed ")
-      text.addTimes(f.failures)
+    return TextPieces.written { text in
+      if f.failures == 0 && f.errored > 0 {
+        text.add("readiness probe errored ")
+        text.addTimes(f.errored)
+      } else {
+        text.add("readiness probe failed ")
+        text.addTimes(f.failures)
+      }
+      text.add(" (")
+      text.add(f.mode.rawValue)
+      text.add("), fewer than the ")
+      text.add(String(threshold))
+      text.add(" in a row that make container '")
+      text.add(f.container.name)
+      text.add("' unready")
     }
-    text.add(" (")
-    text.add(f.mode.rawValue)
-    text.add("), fewer than the ")
-    text.add(String(threshold))
-    text.add(" in a row that make container '")
-    text.add(f.container.name)
-    text.add("' unready")
-    return text.joined()
   }
 
   static func explanation(_ f: ProbeFailures, ready: Bool, restarts: Int, belowThreshold: Int? = nil) -> String {
-    // Room for every piece below (at most 40).
-    var text = TextPieces(capacity: 40)
-    f.addOpening(to: &text)
-    if let threshold = belowThreshold {
-      text.add(" The kubelet marks a ready container unready only after ")
-      text.add(String(threshold))
-      text.add(" failures in a row")
-      if f.spec == nil { text.add(" (failureThreshold's default)") }
-      text.add(", so these alone took no traffic away; a container still starting is unready until its first ")
-      text.add("success anyway. The input does not show whether it is ready now.")
-    } else if ready {
-      text.add(" The container is ready now, so the pod is back in its Services' endpoints.")
-    } else {
-      text.add(" While it fails the pod is removed from its Services' endpoints.")
+    return TextPieces.written { text in
+      f.addOpening(to: &text)
+      if let threshold = belowThreshold {
+        text.add(" The kubelet marks a ready container unready only after ")
+        text.add(String(threshold))
+        text.add(" failures in a row")
+        if f.spec == nil { text.add(" (failureThreshold's default)") }
+        text.add(", so these alone took no traffic away; a container still starting is unready until its first ")
+        text.add("success anyway. The input does not show whether it is ready now.")
+      } else if ready {
+        text.add(" The container is ready now, so the pod is back in its Services' endpoints.")
+      } else {
+        text.add(" While it fails the pod is removed from its Services' endpoints.")
+      }
+      text.add(" Readiness never restarts a container")
+      if restarts > 0 {
+        text.add("; the ")
+        text.add(String(restarts))
+        text.add(" restarts have another cause.")
+      } else {
+        text.add(".")
+      }
+      text.add(f.unknownsText)
     }
-    text.add(" Readiness never restarts a container")
-    if restarts > 0 {
-      text.add("; the ")
-      text.add(String(restarts))
-      text.add(" restarts have another cause.")
-    } else {
-      text.add(".")
-    }
-    text.add(f.unknownsText)
-    return text.joined()
   }
 
   /// The mode's advice, if any, and where to see the traffic, joined by `; ` as
   /// `[String].joined(separator:)` joined them (the reference in `ProbeFindingTextTests`).
   static func remedy(_ f: ProbeFailures) -> String {
     guard f.hasModeRemedy else { return Self.endpointsRemedy }
-    var text = TextPieces(capacity: 5)
-    _ = f.addModeRemedy(to: &text)
-    text.add("; ")
-    text.add(Self.endpointsRemedy)
-    return text.joined()
+    return TextPieces.written { text in
+      _ = f.addModeRemedy(to: &text)
+      text.add("; ")
+      text.add(Self.endpointsRemedy)
+    }
   }
 
   static let endpointsRemedy = "'kubectl get endpointslices' shows whether the pod receives traffic"
