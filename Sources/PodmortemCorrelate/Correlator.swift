@@ -69,8 +69,6 @@ package struct Correlator: Sendable {
   var nodeLogs = LogSample()
   /// Lines of pasted blocks that name no pod (`LogRecord.pastedAt`), by block.
   var pastedLogs: [SourceRef: LogSample] = [:]
-  /// How many more tail records the samples may hold unpacked (`LogSample.insert(_:holding:)`).
-  var tailHolds = LogSample.holdBudget
   /// The first pod a source's log lines name, and whether they name another one too.
   var sourcePods: [String: (first: PodName, many: Bool)] = [:]
   /// The entry of `sourcePods` last written or read, with its source.
@@ -142,19 +140,15 @@ package struct Correlator: Sendable {
         pastedNames[block] = min(pastedNames[block] ?? name, name)
       }
       guard let pod = log.pod else {
-        if heads == nil { nodeLogs.insert(log, holding: &tailHolds) } else { insertSharing(log, .node) }
+        if heads == nil { nodeLogs.insert(log) } else { insertSharing(log, .node) }
         return
       }
       noteSourcePod(source: log.evidence.ref.source, namespace: log.namespace, pod: pod)
       if let ns = log.namespace {
         let name = PodName(namespace: ns, name: pod)
-        if heads == nil {
-          podLogs[name, default: LogSample()].insert(log, holding: &tailHolds)
-        } else {
-          insertSharing(log, .pod(name))
-        }
+        if heads == nil { podLogs[name, default: LogSample()].insert(log) } else { insertSharing(log, .pod(name)) }
       } else if heads == nil {
-        looseLogs[pod, default: LogSample()].insert(log, holding: &tailHolds)
+        looseLogs[pod, default: LogSample()].insert(log)
       } else {
         insertSharing(log, .loose(pod))
       }

@@ -135,16 +135,9 @@ extension Correlator {
   /// Makes this correlator the first half of a file read in two: it publishes to `fills` every
   /// head it fills with records before `fills.bound` (`HeadFills`) and drops the tails the second
   /// half fills; nil ends that, once the file is read (`endTailDrops`).
-  ///
-  /// While the two halves read, each may hold half of `LogSample.holdBudget` tail records unpacked
-  /// (`tailHolds`): both are full at the end of reading, the run's peak.
   package mutating func publishHeads(to fills: HeadFills?) {
-    if let sharing = heads, sharing.publishes {
-      endTailDrops()
-      tailHolds += LogSample.holdBudget - LogSample.holdBudget / 2
-    }
+    if let sharing = heads, sharing.publishes { endTailDrops() }
     heads = fills.map { HeadSharing(fills: $0, publishes: true) }
-    if fills != nil { tailHolds -= LogSample.holdBudget - LogSample.holdBudget / 2 }
   }
 
   /// Makes this correlator the second half of a file read in two: it keeps no head of a key
@@ -152,7 +145,6 @@ extension Correlator {
   /// only.
   package mutating func dropHeads(publishedIn fills: HeadFills) {
     heads = HeadSharing(fills: fills, publishes: false)
-    tailHolds -= LogSample.holdBudget - LogSample.holdBudget / 2
   }
 
   /// Drops the heads of every key published since the last sweep (the second half).
@@ -175,10 +167,8 @@ extension Correlator {
     guard !fresh.isEmpty || !fills.pendingTails.isEmpty else { return }
     let bound = fills.bound
     var pending: [HeadFills.Key] = []
-    var holds = tailHolds
-    defer { tailHolds = holds }
     for key in fills.pendingTails + fresh {
-      if withSampleIfHeld(key.subject, { $0.dropTail(of: key.pattern, before: bound, holding: &holds) }) == true {
+      if withSampleIfHeld(key.subject, { $0.dropTail(of: key.pattern, before: bound) }) == true {
         fills.droppedTails.append(key)
       } else {
         pending.append(key)
@@ -236,19 +226,17 @@ extension Correlator {
     let fills = sharing.fills
     if sharing.publishes {
       if sharing.countdown <= 1 { sweepTails() } else { heads?.countdown = sharing.countdown - 1 }
-      var holds = tailHolds
-      let filled = withSample(subject) { $0.insert(log, filling: fills.bound, holding: &holds) }
-      tailHolds = holds
-      if filled { fills.publish(HeadFills.Key(subject: subject, pattern: log.patternID)) }
+      if withSample(subject, { $0.insert(log, filling: fills.bound) }) {
+        fills.publish(HeadFills.Key(subject: subject, pattern: log.patternID))
+      }
       return
     }
     let ref = log.evidence.ref
     if ref.line < fills.bound.line || ref.source != fills.bound.source { heads?.outOfBounds = true }
     if sharing.countdown <= 1 { sweepHeads() } else { heads?.countdown = sharing.countdown - 1 }
-    var holds = tailHolds
-    let filled = withSample(subject) { $0.insertFillingTail(log, holding: &holds) }
-    tailHolds = holds
-    if filled { fills.publishTail(HeadFills.Key(subject: subject, pattern: log.patternID)) }
+    if withSample(subject, { $0.insertFillingTail(log) }) {
+      fills.publishTail(HeadFills.Key(subject: subject, pattern: log.patternID))
+    }
   }
 
   private mutating func withSample<R>(_ subject: HeadFills.Subject, _ body: (inout LogSample) -> R) -> R {
