@@ -1,6 +1,5 @@
 import Foundation
 import PodmortemModel
-import Synchronization
 
 /// The log records kept for one pod or node: for each pattern, the first and last `keep` records
 /// it recognised, and the first and last `keep` of the unrecognised ones, by source position — so
@@ -29,12 +28,6 @@ package struct LogSample: Sendable {
     var tailRefs: [SourceRef] = []
     /// Where the smallest of `tail` is; 0 until `tail` is full.
     var tailStart = 0
-    /// The tail's records held as they came, not packed, in step with `tail` (`held[i]` is the
-    /// record of slot `i`, whose `tail[i]` is then `PackedLog(placeholder:)`); empty when no slot
-    /// is held. A record packed on entry to the ring is nearly always pushed out `keep` records
-    /// later, so a held one is packed only if it is still in the tail when the tail is read
-    /// (`LogSample.holdBudget`).
-    var held: [Held?] = []
     /// How many records were offered, kept or not.
     var seen = 0
     /// The head is not kept (`dropHead`): the second half of a file whose first half filled it.
@@ -43,78 +36,9 @@ package struct LogSample: Sendable {
     /// file whose second half filled it.
     var tailDropped = false
 
-    /// The largest records, sorted, a held one packed.
-    var kept: [PackedLog] {
-      guard !held.isEmpty else { return Array(tail[tailStart...] + tail[..<tailStart]) }
-      return (Array(tailStart..<tail.count) + Array(0..<tailStart)).map { slot($0) }
-    }
+    /// The largest records, sorted.
+    var kept: [PackedLog] { Array(tail[tailStart...] + tail[..<tailStart]) }
     var keptRefs: [SourceRef] { Array(tailRefs[tailStart...] + tailRefs[..<tailStart]) }
-
-    /// Tail slot `i`'s record packed: as stored, or packed from the record held.
-    func slot(_ i: Int) -> PackedLog {
-      if !held.isEmpty, let h = held[i] { return h.packed }
-      return tail[i]
-    }
-
-    /// Whether tail slot `i` is held.
-    @inline(__always)
-    func isHeld(_ i: Int) -> Bool { !held.isEmpty && held[i] != nil }
-
-    /// Whether tail slot `i`'s record is after every record of the head (on another line), so in
-    /// the tail alone. A ring turning past such a record is one whose pattern had more than
-    /// `2 × keep` records: its newest are pushed out again. Where the ring still turns past the
-    /// head's records (a pattern of at most `2 × keep` records), the records it takes stay to the
-    /// end, and holding them would only delay their packing.
-    @inline(__always)
-    func isTailOnly(_ i: Int) -> Bool {
-      guard let last = headRefs.last else { return true }
-      return !LogSample.sameRef(last, tailRefs[i]) && last < tailRefs[i]
-    }
-
-    /// Every held slot packed, as the ring would hold it had it packed each on entry; `budget`
-    /// given back one for each.
-    mutating func settle(_ budget: inout Int) {
-      guard !held.isEmpty else { return }
-      for i in held.indices {
-        if let h = held[i] {
-          tail[i] = h.packed
-          budget += 1
-        }
-      }
-      held = []
-    }
-  }
-
-  /// How many tail records a run holds unpacked at most. A record held costs its `LogRecord` (the
-  /// line's string, the field and capture arrays: about 1 KB for a kubelet record of six fields)
-  /// where a packed one costs its buffer, so the number is bounded: memory, not the saving,
-  /// decides it. A one-part reading (the gzip log) peaks in diagnosis with its held records
-  /// still held; 768 of them were +0.6 MiB there, so 576 (docs/architecture.md "Memory of the
-  /// kubelet-log run").
-  package static let holdBudget = 576
-
-  /// What is left of `holdBudget`, shared by every sample of the run: a reading takes from what
-  /// it loaded and writes back the difference, so two readings at once may overdraw it by one
-  /// each. The halves of a split file hold nothing more (`insert(_:filling:)`,
-  /// `insertFillingTail`): both are full at once at the end of reading, the plain log's peak.
-  /// Held records a sample frees without packing (a merge) are not given back: the budget only
-  /// errs on the side of holding less.
-  static let tailHolds = Atomic<Int>(holdBudget)
-
-  /// The fewest fields of a record a tail holds unpacked (`Candidate.holdable`): packing a kubelet
-  /// record costs most in finding its fields' keys and values in the line, so one of few fields
-  /// (a container's line, `RemoveContainer`, `SyncLoop UPDATE`) packs for less than holding it
-  /// costs (docs/architecture.md "Memory of the kubelet-log run").
-  static let holdFields = 5
-
-  /// `body` given the run's budget (`tailHolds`), what it takes or gives back written back.
-  @inline(__always)
-  private static func withTailHolds<R>(_ body: (inout Int) -> R) -> R {
-    var budget = tailHolds.load(ordering: .relaxed)
-    let before = budget
-    let result = body(&budget)
-    if budget != before { tailHolds.wrappingAdd(budget &- before, ordering: .relaxed) }
-    return result
   }
 
   package init() {}
@@ -122,33 +46,20 @@ package struct LogSample: Sendable {
   /// Takes `record` into the sample when it is among the first or last `keep` of its pattern,
   /// packed once for both ends. The record is borrowed: only its packing is kept.
   package mutating func insert(_ record: LogRecord) {
-    Self.withTailHolds { insert(record, holding: &$0) }
-  }
-
-  /// `insert(record)`, the record held unpacked when it enters the tail alone and `budget` allows
-  /// (one taken for each slot held, one given back for each packed or freed again).
-  package mutating func insert(_ record: LogRecord, holding budget: inout Int) {
     if let id = record.patternID {
       // Through the subscript's modify accessor: the kept arrays are changed in place, not copied.
-      Self.keep(record, in: &byPattern[id, default: Ends()], budget: &budget)
+      Self.keep(record, in: &byPattern[id, default: Ends()])
       return
     }
-    Self.keep(record, in: &unrecognised, budget: &budget)
-  }
-
-  private static func keep<C: Candidate>(
-    _ record: borrowing C, in ends: inout Ends, counting: Bool = true, budget: inout Int
-  ) {
-    if counting { ends.seen += 1 }
-    let ref = record.ref
-    let head = ends.headDropped ? nil : headPlace(ends, record, ref)
-    let tail = tailPlace(&ends, record, ref, &budget)
-    place(record, ref, in: &ends, head: head, tail: tail, &budget)
+    Self.keep(record, in: &unrecognised)
   }
 
   private static func keep<C: Candidate>(_ record: borrowing C, in ends: inout Ends, counting: Bool = true) {
-    var none = 0
-    keep(record, in: &ends, counting: counting, budget: &none)
+    if counting { ends.seen += 1 }
+    let ref = record.ref
+    let head = ends.headDropped ? nil : headPlace(ends, record, ref)
+    let tail = tailPlace(&ends, record, ref)
+    place(record, ref, in: &ends, head: head, tail: tail)
   }
 
   /// `r` put where `head` and `tail` say (`headPlace`, `tailPlace`), packed once for both: the
@@ -157,42 +68,18 @@ package struct LogSample: Sendable {
   /// end (the copies of a 72-byte value, by its value witnesses, were a tenth of packing a record
   /// on the first 4 MiB of the bench log; docs/architecture.md "Speed of the kubelet-log path").
   /// `LogSampleKeepTests` holds it to the insertion before, kept there as the reference.
-  ///
-  /// A record entering the tail alone is held unpacked (`Ends.held`) in place of a held one, or
-  /// in place of a record of the tail alone when `budget` is left (`Ends.isTailOnly`): it is
-  /// packed only if it is still in the tail when the tail is read (`Ends.slot`) or leaves the
-  /// common path (`Ends.settle`). `LogSampleHeldTailTests` holds the
-  /// ends read to those of the sample that packs every record on entry.
   @inline(__always)
   private static func place<C: Candidate>(
-    _ r: borrowing C, _ ref: SourceRef, in ends: inout Ends, head: Int?, tail: TailPlace, _ budget: inout Int
+    _ r: borrowing C, _ ref: SourceRef, in ends: inout Ends, head: Int?, tail: TailPlace
   ) {
     guard let at = head else {
       switch tail {
       case .none: return
       case .ring:
-        let start = ends.tailStart
-        if ends.isHeld(start) {
-          // A held record out, `r` held in its place (a packed record offered is stored packed).
-          if r.holdable, let kept = r.unpacked() {
-            ends.held[start] = Held(kept)
-          } else {
-            ends.held[start] = nil
-            r.repack(into: &ends.tail[start])
-            budget += 1
-          }
-        } else if r.holdable, budget > 0, ends.isTailOnly(start), let kept = r.unpacked() {
-          hold(kept, at: start, in: &ends)
-          budget -= 1
-        } else {
-          // The smallest out: its buffer takes `r` in place (`PackedLog.repack`).
-          r.repack(into: &ends.tail[start])
-        }
+        // The smallest out: its buffer takes `r` in place (`PackedLog.repack`).
+        r.repack(into: &ends.tail[ends.tailStart])
         ringMoved(ref, in: &ends)
-      case .append:
-        putTail(r.packed(), ref, in: &ends, tail)
-        if !ends.held.isEmpty { ends.held.append(nil) }
-      case .insert: putTail(r.packed(), ref, in: &ends, tail)
+      case .append, .insert: putTail(r.packed(), ref, in: &ends, tail)
       }
       return
     }
@@ -202,98 +89,28 @@ package struct LogSample: Sendable {
     case .ring:
       // One packing at both ends, its buffer shared.
       putHead(p, ref, in: &ends, at: at)
-      let start = ends.tailStart
-      ends.tail[start] = p
-      if ends.isHeld(start) {
-        ends.held[start] = nil
-        budget += 1
-      }
+      ends.tail[ends.tailStart] = p
       ringMoved(ref, in: &ends)
-    case .append:
-      putHead(p, ref, in: &ends, at: at)
-      putTail(p, ref, in: &ends, tail)
-      if !ends.held.isEmpty { ends.held.append(nil) }
-    case .insert:
+    case .append, .insert:
       putHead(p, ref, in: &ends, at: at)
       putTail(p, ref, in: &ends, tail)
     }
-  }
-
-  /// `r` held in tail slot `i`, which held a packed record: its buffer freed.
-  @inline(__always)
-  private static func hold(_ r: consuming LogRecord, at i: Int, in ends: inout Ends) {
-    ends.tail[i] = PackedLog(placeholder: ())
-    if ends.held.isEmpty {
-      ends.held.reserveCapacity(keep)
-      ends.held.append(contentsOf: repeatElement(nil, count: ends.tail.count))
-    }
-    ends.held[i] = Held(r)
-  }
-
-  /// A tail record held unpacked. A klog record's text is its line's end (the body after the
-  /// header), a second string of about 200 bytes beside the line: when the line ends with the
-  /// text's bytes the text is let go and made again from them when the record is packed, a third
-  /// of what holding a kubelet record costs beyond its packing (docs/architecture.md "Memory of
-  /// the kubelet-log run"). The bytes are the text's own, so the record packed is the one held.
-  struct Held: Sendable {
-    var record: LogRecord
-    /// How many bytes of the line's end are the text, which `record` holds as ""; -1 when
-    /// `record` holds its text.
-    var textEnd = -1
-
-    init(_ r: consuming LogRecord) {
-      record = r
-      let n = PackedLog.withUTF8(record.text) { t in
-        PackedLog.withUTF8(record.evidence.text) { l in
-          guard !t.isEmpty, t.count <= l.count else { return -1 }
-          return PackedLog.same(UnsafeBufferPointer(rebasing: l[(l.count - t.count)...]), t) ? t.count : -1
-        }
-      }
-      if n > 0 {
-        record.text = ""
-        textEnd = n
-      }
-    }
-
-    /// The record as it came.
-    var whole: LogRecord {
-      guard textEnd >= 0 else { return record }
-      var r = record
-      let n = textEnd
-      r.text = PackedLog.withUTF8(r.evidence.text) { l in
-        String(decoding: UnsafeBufferPointer(rebasing: l[(l.count - n)...]), as: UTF8.self)
-      }
-      return r
-    }
-
-    /// The record packed.
-    var packed: PackedLog { PackedLog(whole) }
   }
 
   /// `insert(record)`, and whether the record entered its pattern's head and the head is now full
   /// of records before `bound`: the first half of a file split in two, publishing which heads the
   /// second half need not keep (`HeadFills`).
   package mutating func insert(_ record: LogRecord, filling bound: SourceRef) -> Bool {
-    var none = 0
-    return insert(record, filling: bound, holding: &none)
+    if let id = record.patternID { return Self.keep(record, in: &byPattern[id, default: Ends()], filling: bound) }
+    return Self.keep(record, in: &unrecognised, filling: bound)
   }
 
-  /// `insert(_:filling:)`, holding as `insert(_:holding:)` does.
-  package mutating func insert(_ record: LogRecord, filling bound: SourceRef, holding budget: inout Int) -> Bool {
-    if let id = record.patternID {
-      return Self.keep(record, in: &byPattern[id, default: Ends()], filling: bound, budget: &budget)
-    }
-    return Self.keep(record, in: &unrecognised, filling: bound, budget: &budget)
-  }
-
-  private static func keep(
-    _ record: borrowing LogRecord, in ends: inout Ends, filling bound: SourceRef, budget: inout Int
-  ) -> Bool {
+  private static func keep(_ record: borrowing LogRecord, in ends: inout Ends, filling bound: SourceRef) -> Bool {
     ends.seen += 1
     let ref = record.ref
     let head = ends.headDropped ? nil : headPlace(ends, record, ref)
-    let tail = !ends.tailDropped || !isBefore(ref, bound) ? tailPlace(&ends, record, ref, &budget) : .none
-    place(record, ref, in: &ends, head: head, tail: tail, &budget)
+    let tail = !ends.tailDropped || !isBefore(ref, bound) ? tailPlace(&ends, record, ref) : .none
+    place(record, ref, in: &ends, head: head, tail: tail)
     // The head is sorted: its last record is its largest.
     return head != nil && ends.headRefs.count == keep && ends.headRefs[keep - 1] < bound
   }
@@ -308,21 +125,13 @@ package struct LogSample: Sendable {
   /// time after it: the second half of a file split in two, publishing which tails the first half
   /// need not keep (`HeadFills`). The second half's records all lie at or after its first line.
   package mutating func insertFillingTail(_ record: LogRecord) -> Bool {
-    var none = 0
-    return insertFillingTail(record, holding: &none)
+    if let id = record.patternID { return Self.keepFillingTail(record, in: &byPattern[id, default: Ends()]) }
+    return Self.keepFillingTail(record, in: &unrecognised)
   }
 
-  /// `insertFillingTail(_:)`, holding as `insert(_:holding:)` does.
-  package mutating func insertFillingTail(_ record: LogRecord, holding budget: inout Int) -> Bool {
-    if let id = record.patternID {
-      return Self.keepFillingTail(record, in: &byPattern[id, default: Ends()], budget: &budget)
-    }
-    return Self.keepFillingTail(record, in: &unrecognised, budget: &budget)
-  }
-
-  private static func keepFillingTail(_ record: borrowing LogRecord, in ends: inout Ends, budget: inout Int) -> Bool {
+  private static func keepFillingTail(_ record: borrowing LogRecord, in ends: inout Ends) -> Bool {
     let before = ends.tailRefs.count
-    keep(record, in: &ends, budget: &budget)
+    keep(record, in: &ends)
     return before < keep && ends.tailRefs.count == keep
   }
 
@@ -333,37 +142,27 @@ package struct LogSample: Sendable {
   /// merged tail is then the second half's whatever the first half's held before `bound`. False,
   /// and nothing changed, when the sample has no record of `pattern`.
   package mutating func dropTail(of pattern: String?, before bound: SourceRef) -> Bool {
-    Self.withTailHolds { dropTail(of: pattern, before: bound, holding: &$0) }
-  }
-
-  /// `dropTail(of:before:)`, `budget` given back one for each held record freed or packed.
-  package mutating func dropTail(of pattern: String?, before bound: SourceRef, holding budget: inout Int) -> Bool {
     if let pattern {
       guard byPattern[pattern] != nil else { return false }
-      Self.dropTail(&byPattern[pattern, default: Ends()], before: bound, &budget)
+      Self.dropTail(&byPattern[pattern, default: Ends()], before: bound)
       return true
     }
     guard unrecognised.seen > 0 else { return false }
-    Self.dropTail(&unrecognised, before: bound, &budget)
+    Self.dropTail(&unrecognised, before: bound)
     return true
   }
 
-  private static func dropTail(_ ends: inout Ends, before bound: SourceRef, _ budget: inout Int) {
+  private static func dropTail(_ ends: inout Ends, before bound: SourceRef) {
     ends.tailDropped = true
-    // A held record freed with its slot is not packed; one kept is packed (the rare path).
     var tail: [PackedLog] = []
     var refs: [SourceRef] = []
-    for i in Array(ends.tailStart..<ends.tail.count) + Array(0..<ends.tailStart) {
-      if ends.isHeld(i) { budget += 1 }
-      let ref = ends.tailRefs[i]
-      guard !isBefore(ref, bound) else { continue }
-      tail.append(ends.slot(i))
+    for (p, ref) in zip(ends.kept, ends.keptRefs) where !isBefore(ref, bound) {
+      tail.append(p)
       refs.append(ref)
     }
     ends.tail = tail
     ends.tailRefs = refs
     ends.tailStart = 0
-    ends.held = []
   }
 
   /// Whether `pattern`'s tail holds `keep` records, none before `bound`: then it is the tail of
@@ -377,12 +176,11 @@ package struct LogSample: Sendable {
   /// half that `dropTail` left out, given again when the first half, read on to the end because
   /// the second half was not used, did not refill the tail (`Correlator.endTailDrops`).
   package mutating func restoreTail(_ record: LogRecord) {
-    var none = 0
     if let id = record.patternID {
       guard byPattern[id] != nil else { return }
-      Self.keepLargest(record, in: &byPattern[id, default: Ends()], &none)
+      Self.keepLargest(record, in: &byPattern[id, default: Ends()])
     } else {
-      Self.keepLargest(record, in: &unrecognised, &none)
+      Self.keepLargest(record, in: &unrecognised)
     }
   }
 
@@ -400,20 +198,15 @@ package struct LogSample: Sendable {
   var heldEnds: [String?: HeldEnds] {
     func held(_ e: Ends) -> HeldEnds {
       HeldEnds(
-        head: e.head, headRefs: e.headRefs, tail: e.tail.indices.map { e.slot($0) }, tailRefs: e.tailRefs,
-        tailStart: e.tailStart, seen: e.seen, headDropped: e.headDropped, tailDropped: e.tailDropped)
+        head: e.head, headRefs: e.headRefs, tail: e.tail, tailRefs: e.tailRefs, tailStart: e.tailStart, seen: e.seen,
+        headDropped: e.headDropped, tailDropped: e.tailDropped)
     }
     var all: [String?: HeldEnds] = [nil: held(unrecognised)]
     for (id, ends) in byPattern { all[id] = held(ends) }
     return all
   }
 
-  /// How many tail records are held unpacked (tests).
-  var heldUnpacked: Int {
-    byPattern.values.reduce(unrecognised.held.count { $0 != nil }) { $0 + $1.held.count { $0 != nil } }
-  }
-
-  /// One pattern's `Ends` as held (`heldEnds`), a held tail record packed.
+  /// One pattern's `Ends` as held (`heldEnds`).
   struct HeldEnds {
     var head: [PackedLog]
     var headRefs: [SourceRef]
@@ -471,8 +264,6 @@ package struct LogSample: Sendable {
     Self.merge(other.unrecognised, into: &unrecognised)
   }
 
-  /// Their held records are packed as they are offered; a held record of `mine` a merged one
-  /// replaces is freed or packed without giving its budget back (a merge ends a reading).
   private static func merge(_ theirs: Ends, into mine: inout Ends) {
     for p in theirs.head { keep(p, in: &mine, counting: false) }
     for p in theirs.kept { keep(p, in: &mine, counting: false) }
@@ -526,14 +317,9 @@ package struct LogSample: Sendable {
     return Self.inSourceOrder(all)
   }
 
-  /// `ends.head + ends.kept` appended to `all`, a held record packed.
+  /// `ends.head + ends.kept` appended to `all`.
   private static func append(_ ends: Ends, to all: inout [PackedLog]) {
     all.append(contentsOf: ends.head)
-    if !ends.held.isEmpty {
-      for i in ends.tailStart..<ends.tail.count { all.append(ends.slot(i)) }
-      for i in 0..<ends.tailStart { all.append(ends.slot(i)) }
-      return
-    }
     all.append(contentsOf: ends.tail[ends.tailStart...])
     all.append(contentsOf: ends.tail[..<ends.tailStart])
   }
@@ -653,10 +439,10 @@ package struct LogSample: Sendable {
   }
 
   /// Offers `r` to the tail alone (`restoreTail`).
-  private static func keepLargest(_ r: borrowing LogRecord, in ends: inout Ends, _ budget: inout Int) {
+  private static func keepLargest(_ r: borrowing LogRecord, in ends: inout Ends) {
     let ref = r.ref
-    let tail = tailPlace(&ends, r, ref, &budget)
-    place(r, ref, in: &ends, head: nil, tail: tail, &budget)
+    let tail = tailPlace(&ends, r, ref)
+    place(r, ref, in: &ends, head: nil, tail: tail)
   }
 
   /// Where `r` enters `ends.head` when it is among the `keep` smallest (the place before the
@@ -710,15 +496,10 @@ package struct LogSample: Sendable {
 
   /// Where `r` enters `ends.tail` when it is among the `keep` largest. Decided on the lines, the
   /// record not packed; an out-of-order record straightens the ring first, as before.
-  ///
-  /// The common case is decided first (a record after the newest is after the smallest too: the
-  /// ring is sorted), without reading a record; any other packs the held records first
-  /// (`Ends.settle`), so what follows reads the ring as it always did.
-  private static func tailPlace<C: Candidate>(
-    _ ends: inout Ends, _ r: borrowing C, _ ref: SourceRef, _ budget: inout Int
-  ) -> TailPlace {
+  private static func tailPlace<C: Candidate>(_ ends: inout Ends, _ r: borrowing C, _ ref: SourceRef) -> TailPlace {
     let count = ends.tailRefs.count
     let start = ends.tailStart
+    if count == keep, !follows(r, ref, ends.tail, ends.tailRefs, start) { return .none }
     if count > 0 {
       let last = start == 0 ? count - 1 : start - 1
       if !sameRef(ends.tailRefs[last], ref), ends.tailRefs[last] < ref {
@@ -727,10 +508,6 @@ package struct LogSample: Sendable {
         return count < keep ? .append : .ring
       }
     }
-    // Before the smallest, on another line: out, the held records left as they are.
-    if count == keep, !sameRef(ref, ends.tailRefs[start]), !(ends.tailRefs[start] < ref) { return .none }
-    ends.settle(&budget)
-    if count == keep, !follows(r, ref, ends.tail, ends.tailRefs, start) { return .none }
     // Out of order: the ring straightened, then the sorted insertion.
     if start != 0 {
       ends.tail = ends.kept
@@ -789,11 +566,6 @@ private protocol Candidate {
   func packed() -> PackedLog
   /// `slot` replaced by this record packed, reusing its buffer where it can.
   func repack(into slot: inout PackedLog)
-  /// This record as a tail holds it unpacked (`LogSample.Ends.held`), nil when it is kept packed.
-  func unpacked() -> LogRecord?
-  /// Whether a tail may hold this record unpacked: a kubelet record of many fields, whose packing
-  /// costs more than holding it.
-  var holdable: Bool { get }
 }
 
 extension LogRecord: Candidate {
@@ -802,11 +574,6 @@ extension LogRecord: Candidate {
   fileprivate func isRecord(of p: PackedLog) -> Bool { p.record == self }
   fileprivate func packed() -> PackedLog { PackedLog(self) }
   fileprivate func repack(into slot: inout PackedLog) { slot.repack(self) }
-  fileprivate var holdable: Bool {
-    guard case .kubelet = origin else { return false }
-    return fields.count >= LogSample.holdFields
-  }
-  fileprivate func unpacked() -> LogRecord? { self }
 }
 
 extension PackedLog: Candidate {
@@ -815,6 +582,4 @@ extension PackedLog: Candidate {
   fileprivate func isRecord(of p: PackedLog) -> Bool { p == self || p.record == record }
   fileprivate func packed() -> PackedLog { self }
   fileprivate func repack(into slot: inout PackedLog) { slot = self }
-  fileprivate var holdable: Bool { false }
-  fileprivate func unpacked() -> LogRecord? { nil }
 }

@@ -140,15 +140,6 @@ package struct PackedLog: Hashable, Sendable {
     self.init(r, bytes: Self.encoded(r, compact: true) { Array($0) })
   }
 
-  /// No record: what a tail slot holds while its record is held unpacked (`LogSample`). Nothing
-  /// allocated (an empty string and an empty array).
-  init(placeholder: Void) {
-    ref = SourceRef(source: "", line: 0)
-    bytes = []
-    patternID = nil
-    time = nil
-  }
-
   /// `r`'s scalar fields beside `bytes`, its encoding.
   private init(_ r: borrowing LogRecord, bytes: [UInt8]) {
     ref = r.evidence.ref
