@@ -96,10 +96,11 @@ extension PodHistory {
       add(involved.containerName ?? events[i].capture("container"), role)
     }
     // The records read by index (`PodLogs.packed`), not through `PodLogs`' unspecialised
-    // `Collection` witnesses. Each is still copied to call its getters (another module's), so
-    // this spares the witness calls only (docs/architecture.md "Diagnosis: read a pod once").
+    // `Collection` witnesses. Each is still copied to call its getter (another module's); the
+    // container and the `containerName` field are read in one walk of its bytes
+    // (`containerOrContainerNameField`; docs/architecture.md "Diagnosis: read a pod once").
     let records = logs.packed
-    for i in records.indices { add(records[i].container ?? records[i].field("containerName")) }
+    for i in records.indices { add(records[i].containerOrContainerNameField) }
     // Events or recognised lines, yet no container named anywhere: one container whose name the
     // input does not show.
     if order.isEmpty, !events.isEmpty || records.contains(where: { $0.patternID != nil }) {
