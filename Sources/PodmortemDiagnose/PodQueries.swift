@@ -78,14 +78,17 @@ extension PodHistory {
   private var computedKnownContainers: [ContainerSnapshot] {
     guard latest.containers.isEmpty else { return latest.containers }
     // A pod names a handful of containers: a list searched in order, not a dictionary per call
-    // (every rule asks, for every pod).
-    var order: [(name: String, role: ContainerSnapshot.Role)] = []
+    // (every rule asks, for every pod). The containers are built as their names come, a later
+    // init container's event making one an init container, where a list of names and roles was
+    // built first and then mapped (two allocations a pod; `DiagnoserOrderTests` holds the
+    // containers to that first reading, of events and of records).
+    var known: [ContainerSnapshot] = []
     func add(_ name: String?, _ role: ContainerSnapshot.Role = .container) {
       guard let name, !name.isEmpty else { return }
-      if let i = order.firstIndex(where: { $0.name == name }) {
-        if role == .initContainer { order[i].role = role }
+      if let i = known.firstIndex(where: { $0.name == name }) {
+        if role == .initContainer { known[i].role = role }
       } else {
-        order.append((name, role))
+        known.append(ContainerSnapshot(name: name, role: role))
       }
     }
     for i in events.indices {
@@ -103,10 +106,10 @@ extension PodHistory {
     for i in records.indices { add(records[i].containerOrContainerNameField) }
     // Events or recognised lines, yet no container named anywhere: one container whose name the
     // input does not show.
-    if order.isEmpty, !events.isEmpty || records.contains(where: { $0.patternID != nil }) {
+    if known.isEmpty, !events.isEmpty || records.contains(where: { $0.patternID != nil }) {
       add(ContainerSnapshot.unknownName)
     }
-    return order.map { ContainerSnapshot(name: $0.name, role: $0.role) }
+    return known
   }
 
   /// Events with `reason` about container `name`. An event that names no container (describe's

@@ -37,7 +37,7 @@ package struct SandboxFailingRule: DiagnosisRule {
     _ pod: PodHistory, logs index: PodLogIndex, reasons: PodEventReasons, in state: CorrelatedState
   ) -> [Finding] {
     let failed =
-      reasons.hasAny([.failedCreatePodSandBoxExactly, .networkNotReadyExactly])
+      reasons.has(.failedCreatePodSandBoxExactly) || reasons.has(.networkNotReadyExactly)
       ? pod.events.filter { $0.reason == "FailedCreatePodSandBox" || $0.reason == "NetworkNotReady" } : []
     let changed = reasons.has(.sandboxChanged) ? pod.events("SandboxChanged") : []
     // The kubelet's own lines, when its journal is all the input holds: one attempt a line, counted
