@@ -78,14 +78,17 @@ extension PodHistory {
   private var computedKnownContainers: [ContainerSnapshot] {
     guard latest.containers.isEmpty else { return latest.containers }
     // A pod names a handful of containers: a list searched in order, not a dictionary per call
-    // (every rule asks, for every pod).
-    var order: [(name: String, role: ContainerSnapshot.Role)] = []
+    // (every rule asks, for every pod). The containers are built as their names come, a later
+    // init container's event making one an init container, where a list of names and roles was
+    // built first and then mapped (two allocations a pod; `DiagnoserOrderTests` holds the
+    // containers to that first reading, of events and of records).
+    var known: [ContainerSnapshot] = []
     func add(_ name: String?, _ role: ContainerSnapshot.Role = .container) {
       guard let name, !name.isEmpty else { return }
-      if let i = order.firstIndex(where: { $0.name == name }) {
-        if role == .initContainer { order[i].role = role }
+      if let i = known.firstIndex(where: { $0.name == name }) {
+        if role == .initContainer { known[i].role = role }
       } else {
-        order.append((name, role))
+        known.append(ContainerSnapshot(name: name, role: role))
       }
     }
     for i in events.indices {
@@ -96,16 +99,17 @@ extension PodHistory {
       add(involved.containerName ?? events[i].capture("container"), role)
     }
     // The records read by index (`PodLogs.packed`), not through `PodLogs`' unspecialised
-    // `Collection` witnesses. Each is still copied to call its getters (another module's), so
-    // this spares the witness calls only (docs/architecture.md "Diagnosis: read a pod once").
+    // `Collection` witnesses. Each is still copied to call its getter (another module's); the
+    // container and the `containerName` field are read in one walk of its bytes
+    // (`containerOrContainerNameField`; docs/architecture.md "Diagnosis: read a pod once").
     let records = logs.packed
-    for i in records.indices { add(records[i].container ?? records[i].field("containerName")) }
+    for i in records.indices { add(records[i].containerOrContainerNameField) }
     // Events or recognised lines, yet no container named anywhere: one container whose name the
     // input does not show.
-    if order.isEmpty, !events.isEmpty || records.contains(where: { $0.patternID != nil }) {
+    if known.isEmpty, !events.isEmpty || records.contains(where: { $0.patternID != nil }) {
       add(ContainerSnapshot.unknownName)
     }
-    return order.map { ContainerSnapshot(name: $0.name, role: $0.role) }
+    return known
   }
 
   /// Events with `reason` about container `name`. An event that names no container (describe's

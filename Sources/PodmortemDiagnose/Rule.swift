@@ -52,16 +52,18 @@ extension DiagnosisRule {
 }
 
 /// What the `Diagnoser` reads of a pod once, before its rules run, and hands to every rule
-/// (`DiagnosisRule.diagnose(_:reading:in:)`): its probe events and lines (`PodProbes`) and its
-/// log records by pattern (`PodLogIndex`). A rule run on its own reads what it needs itself,
-/// with the same answer.
+/// (`DiagnosisRule.diagnose(_:reading:in:)`): its probe events and lines (`PodProbes`), its
+/// log records by pattern (`PodLogIndex`) and the reasons its events carry (`PodEventReasons`).
+/// A rule run on its own reads what it needs itself, with the same answer.
 package struct PodReading {
   package let probes: PodProbes
   package let logs: PodLogIndex
+  package let reasons: PodEventReasons
 
   package init(_ pod: borrowing PodHistory) {
     probes = PodProbes(pod)
     logs = PodLogIndex(pod.logs)
+    reasons = PodEventReasons(pod)
   }
 }
 

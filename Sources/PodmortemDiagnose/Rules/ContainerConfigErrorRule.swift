@@ -31,6 +31,16 @@ package struct ContainerConfigErrorRule: DiagnosisRule {
   static let eventPatterns = ["event.container-error", "event.failed-create-docker-container"]
 
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
+    diagnose(pod, reasons: PodEventReasons(pod), in: state)
+  }
+
+  package func diagnose(_ pod: PodHistory, reading: PodReading, in state: CorrelatedState) -> [Finding] {
+    diagnose(pod, reasons: reading.reasons, in: state)
+  }
+
+  /// The findings, the reasons of the pod's events read once from `reasons` (`PodEventReasons`,
+  /// read once per pod by the `Diagnoser`): a pod with no `Failed` event is not asked for them.
+  func diagnose(_ pod: PodHistory, reasons: PodEventReasons, in state: CorrelatedState) -> [Finding] {
     // Containers known by name only show no waiting reason, so a container fails here only by an
     // event of the two patterns: a pod with none has no finding, and its containers need not be
     // copied to find that out (`BareContainerTests` holds it to the loop).
@@ -38,14 +48,17 @@ package struct ContainerConfigErrorRule: DiagnosisRule {
     {
       return []
     }
+    let failedEvents = reasons.has(.failed)
     return pod.containers([.container, .initContainer]).compactMap { container in
-      let reasons = Self.waitingReasons
+      let waiting = Self.waitingReasons
       // What Ingest recognised in the error (patterns/details.json, domain config-error).
-      let failed = pod.events("Failed", container: container.name).filter {
-        ($0.patternID == Self.eventPatterns[0] && $0.capture("configError") != nil)
-          || $0.patternID == Self.eventPatterns[1]
-      }
-      guard container.waitingReason.map(reasons.contains) ?? false || (!failed.isEmpty && !container.isRunning) else {
+      let failed =
+        failedEvents
+        ? pod.events("Failed", container: container.name).filter {
+          ($0.patternID == Self.eventPatterns[0] && $0.capture("configError") != nil)
+            || $0.patternID == Self.eventPatterns[1]
+        } : []
+      guard container.waitingReason.map(waiting.contains) ?? false || (!failed.isEmpty && !container.isRunning) else {
         return nil
       }
       let detail = failed.last?.message ?? container.waitingMessage ?? ""

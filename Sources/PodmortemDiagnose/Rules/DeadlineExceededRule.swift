@@ -25,7 +25,17 @@ package struct DeadlineExceededRule: DiagnosisRule {
   package init() {}
 
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
-    let events = pod.events("DeadlineExceeded")
+    diagnose(pod, reasons: PodEventReasons(pod), in: state)
+  }
+
+  package func diagnose(_ pod: PodHistory, reading: PodReading, in state: CorrelatedState) -> [Finding] {
+    diagnose(pod, reasons: reading.reasons, in: state)
+  }
+
+  /// The findings, the reasons of the pod's events read once from `reasons` (`PodEventReasons`,
+  /// read once per pod by the `Diagnoser`): a pod with no `DeadlineExceeded` event is not asked for them.
+  func diagnose(_ pod: PodHistory, reasons: PodEventReasons, in state: CorrelatedState) -> [Finding] {
+    let events = reasons.has(.deadlineExceeded) ? pod.events("DeadlineExceeded") : []
     guard pod.latest.reason == "DeadlineExceeded" || !events.isEmpty else { return [] }
     // The Job controller's event is about the Job's own deadline, not a pod's (docs/kubernetes.md §8.4).
     if pod.latest.reason == nil, !events.isEmpty, events.allSatisfy({ $0.sourceComponent == "job-controller" }) {

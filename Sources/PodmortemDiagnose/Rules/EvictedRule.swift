@@ -32,7 +32,17 @@ package struct EvictedRule: DiagnosisRule {
   package init() {}
 
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
-    let events = pod.events("Evicted")
+    diagnose(pod, reasons: PodEventReasons(pod), in: state)
+  }
+
+  package func diagnose(_ pod: PodHistory, reading: PodReading, in state: CorrelatedState) -> [Finding] {
+    diagnose(pod, reasons: reading.reasons, in: state)
+  }
+
+  /// The findings, the reasons of the pod's events read once from `reasons` (`PodEventReasons`,
+  /// read once per pod by the `Diagnoser`): a pod with no `Evicted` event is not asked for them.
+  func diagnose(_ pod: PodHistory, reasons: PodEventReasons, in state: CorrelatedState) -> [Finding] {
+    let events = reasons.has(.evicted) ? pod.events("Evicted") : []
     // A pod the kubelet ended for node pressure, said by its DisruptionTarget condition (1.26+),
     // whose own status may have no reason (docs/kubernetes.md §9.1).
     let disruption = pod.latest.conditions.first {

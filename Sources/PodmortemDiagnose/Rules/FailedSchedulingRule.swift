@@ -22,20 +22,23 @@ package struct FailedSchedulingRule: DiagnosisRule {
   package init() {}
 
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
-    diagnose(pod, logs: PodLogIndex(pod.logs), in: state)
+    diagnose(pod, logs: PodLogIndex(pod.logs), reasons: PodEventReasons(pod), in: state)
   }
 
   package func diagnose(_ pod: PodHistory, reading: PodReading, in state: CorrelatedState) -> [Finding] {
-    diagnose(pod, logs: reading.logs, in: state)
+    diagnose(pod, logs: reading.logs, reasons: reading.reasons, in: state)
   }
 
   /// The findings, the pod's log records read by pattern from `index` (`PodLogIndex`, read once
-  /// per pod by the `Diagnoser`).
-  func diagnose(_ pod: PodHistory, logs index: PodLogIndex, in state: CorrelatedState) -> [Finding] {
+  /// per pod by the `Diagnoser`), and the reasons of its events from `reasons` (`PodEventReasons`):
+  /// a pod with no event of a reason asked is not asked for those events.
+  func diagnose(
+    _ pod: PodHistory, logs index: PodLogIndex, reasons: PodEventReasons, in state: CorrelatedState
+  ) -> [Finding] {
     let condition = pod.latest.conditions.first { $0.type == "PodScheduled" }
     let scheduled = condition?.status == "True" || (condition == nil && pod.latest.node != nil)
     guard !scheduled, !pod.isTerminal else { return [] }
-    let events = pod.events("FailedScheduling")
+    let events = reasons.has(.failedScheduling) ? pod.events("FailedScheduling") : []
     let logs = index.logs("kubelet.scheduler-no-fit")
     // No condition, no event and no scheduler line: nothing below can say the pod waits for a
     // node (the answer is the guard's, further down), so nothing is sorted or parsed to find out.

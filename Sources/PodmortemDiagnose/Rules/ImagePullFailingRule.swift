@@ -35,6 +35,8 @@ package struct ImagePullFailingRule: DiagnosisRule {
 
   /// The reasons of the events the rule reads, in the order `diagnose` takes them apart.
   static let eventReasons = ["Failed", "FailedSync", "ErrImageNeverPull", "BackOff"]
+  /// `eventReasons` as `PodEventReasons` asks them, in the same order (`PodEventReasonsTests`).
+  static let eventReasonKinds: [PodEventReasons.Reason] = [.failed, .failedSync, .errImageNeverPull, .backOff]
 
   /// Events of a failed pull (patterns/event-messages.json): `Failed to pull image "x": <err>`, and the
   /// `Error: ErrImagePull` (or `ImagePullBackOff`, `InvalidImageName`) that follows it.
@@ -63,16 +65,19 @@ package struct ImagePullFailingRule: DiagnosisRule {
   }
 
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
-    diagnose(pod, logs: PodLogIndex(pod.logs), in: state)
+    diagnose(pod, logs: PodLogIndex(pod.logs), reasons: PodEventReasons(pod), in: state)
   }
 
   package func diagnose(_ pod: PodHistory, reading: PodReading, in state: CorrelatedState) -> [Finding] {
-    diagnose(pod, logs: reading.logs, in: state)
+    diagnose(pod, logs: reading.logs, reasons: reading.reasons, in: state)
   }
 
   /// The findings, the pod's log records read by pattern from `index` (`PodLogIndex`, read once
-  /// per pod by the `Diagnoser`).
-  func diagnose(_ pod: PodHistory, logs index: PodLogIndex, in state: CorrelatedState) -> [Finding] {
+  /// per pod by the `Diagnoser`), and the reasons of its events from `reasons` (`PodEventReasons`):
+  /// a pod with no event of a reason asked is not asked for those events.
+  func diagnose(
+    _ pod: PodHistory, logs index: PodLogIndex, reasons: PodEventReasons, in state: CorrelatedState
+  ) -> [Finding] {
     let containers = pod.containers([.container, .initContainer])
     let regular = Self.regularCount(containers)
     // The pod's pull lines, read once for all its containers (issue 16).
@@ -80,10 +85,13 @@ package struct ImagePullFailingRule: DiagnosisRule {
     // Containers known by name only show no waiting state, so a container fails here only by a
     // pull line or an event of the four reasons: a pod with neither has no finding, and its
     // containers need not be copied to find that out (`BareContainerTests` holds it to the loop).
-    if pullLines.isEmpty, pod.containersShowNoRuns, !pod.hasEvent(of: Self.eventReasons) { return [] }
+    let hasEvents = reasons.hasAny(Self.eventReasonKinds)
+    if pullLines.isEmpty, pod.containersShowNoRuns, !hasEvents { return [] }
     return containers.compactMap { container in
-      // The four reasons' events in one pass over the pod's events (`events(_:container:)` for each).
-      let byReason = pod.events(Self.eventReasons, container: container.name)
+      // The four reasons' events in one pass over the pod's events (`events(_:container:)` for
+      // each), when the pod has an event of one of them.
+      let byReason =
+        hasEvents ? pod.events(Self.eventReasons, container: container.name) : PodHistory.EventsByReason()
       let failed =
         byReason[0].filter {
           $0.patternID.map(Self.failedPatterns.contains) ?? false

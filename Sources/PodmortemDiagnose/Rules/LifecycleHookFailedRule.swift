@@ -31,16 +31,28 @@ package struct LifecycleHookFailedRule: DiagnosisRule {
   static let hookReasons = ["FailedPostStartHook", "FailedPreStopHook"]
 
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
+    diagnose(pod, reasons: PodEventReasons(pod), in: state)
+  }
+
+  package func diagnose(_ pod: PodHistory, reading: PodReading, in state: CorrelatedState) -> [Finding] {
+    diagnose(pod, reasons: reading.reasons, in: state)
+  }
+
+  /// The findings, the reasons of the pod's events read once from `reasons` (`PodEventReasons`,
+  /// read once per pod by the `Diagnoser`): a pod with no hook event is not asked for them.
+  func diagnose(_ pod: PodHistory, reasons: PodEventReasons, in state: CorrelatedState) -> [Finding] {
     // Containers known by name only show no waiting reason and no preStop hook, so a container
     // has a finding here only by a hook event: a pod with none has no finding, and its
     // containers need not be copied to find that out (`BareContainerTests` holds it to the loop).
-    if pod.containersShowNoRuns, !pod.hasEvent(of: Self.hookReasons) { return [] }
+    let postStartEvents = reasons.has(.failedPostStartHook)
+    let preStopEvents = reasons.has(.failedPreStopHook)
+    if pod.containersShowNoRuns, !postStartEvents, !preStopEvents { return [] }
     var findings: [Finding] = []
     let grace =
       pod.latest.deletionGracePeriodSeconds ?? pod.latest.terminationGracePeriodSeconds
       ?? TerminationModel.defaultGraceSeconds
     for container in pod.containers([.container, .initContainer]) {
-      let postStart = pod.events("FailedPostStartHook", container: container.name)
+      let postStart = postStartEvents ? pod.events("FailedPostStartHook", container: container.name) : []
       if !postStart.isEmpty || container.waitingReason == "PostStartHookError" {
         findings.append(
           Self.description.finding(
@@ -53,7 +65,7 @@ package struct LifecycleHookFailedRule: DiagnosisRule {
               + (Self.hookExitCode(in: postStart).map { [.int("exitCode", $0)] } ?? []),
             decisive: postStart.evidence + container.waitingEvidence, evidence: container.evidence))
       }
-      let preStop = pod.events("FailedPreStopHook", container: container.name)
+      let preStop = preStopEvents ? pod.events("FailedPreStopHook", container: container.name) : []
       let sleep = container.preStop.flatMap(TerminationModel.preStopSleepSeconds)
       let timeline = TerminationModel.killTimeline(graceSeconds: grace, preStopSeconds: sleep)
       if !preStop.isEmpty || timeline.preStopOutlastsGrace {

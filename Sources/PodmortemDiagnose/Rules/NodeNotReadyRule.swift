@@ -32,9 +32,19 @@ package struct NodeNotReadyRule: DiagnosisRule {
   package init() {}
 
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
+    diagnose(pod, reasons: PodEventReasons(pod), in: state)
+  }
+
+  package func diagnose(_ pod: PodHistory, reading: PodReading, in state: CorrelatedState) -> [Finding] {
+    diagnose(pod, reasons: reading.reasons, in: state)
+  }
+
+  /// The findings, the reasons of the pod's events read once from `reasons` (`PodEventReasons`,
+  /// read once per pod by the `Diagnoser`): a pod with no `NodeNotReady` event is not asked for them.
+  func diagnose(_ pod: PodHistory, reasons: PodEventReasons, in state: CorrelatedState) -> [Finding] {
     let node = pod.latest.node.flatMap { state.nodes[$0] }
     let nodeReady = node?.conditions.first { $0.type == "Ready" }
-    let notReadyEvents = pod.events("NodeNotReady")
+    let notReadyEvents = reasons.has(.nodeNotReady) ? pod.events("NodeNotReady") : []
     let marked = pod.events.filter { $0.patternID == "event.marking-for-deletion" }
     let podReady = pod.latest.conditions.first { $0.type == "Ready" }?.status
     let nodeDown = nodeReady.map { $0.status != "True" } ?? false

@@ -23,18 +23,23 @@ package struct SandboxFailingRule: DiagnosisRule {
   package init() {}
 
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
-    diagnose(pod, logs: PodLogIndex(pod.logs), in: state)
+    diagnose(pod, logs: PodLogIndex(pod.logs), reasons: PodEventReasons(pod), in: state)
   }
 
   package func diagnose(_ pod: PodHistory, reading: PodReading, in state: CorrelatedState) -> [Finding] {
-    diagnose(pod, logs: reading.logs, in: state)
+    diagnose(pod, logs: reading.logs, reasons: reading.reasons, in: state)
   }
 
   /// The findings, the pod's log records read by pattern from `index` (`PodLogIndex`, read once
-  /// per pod by the `Diagnoser`).
-  func diagnose(_ pod: PodHistory, logs index: PodLogIndex, in state: CorrelatedState) -> [Finding] {
-    let failed = pod.events.filter { $0.reason == "FailedCreatePodSandBox" || $0.reason == "NetworkNotReady" }
-    let changed = pod.events("SandboxChanged")
+  /// per pod by the `Diagnoser`), and the reasons of its events from `reasons` (`PodEventReasons`):
+  /// a pod with no event of a reason asked is not asked for those events.
+  func diagnose(
+    _ pod: PodHistory, logs index: PodLogIndex, reasons: PodEventReasons, in state: CorrelatedState
+  ) -> [Finding] {
+    let failed =
+      reasons.has(.failedCreatePodSandBoxExactly) || reasons.has(.networkNotReadyExactly)
+      ? pod.events.filter { $0.reason == "FailedCreatePodSandBox" || $0.reason == "NetworkNotReady" } : []
+    let changed = reasons.has(.sandboxChanged) ? pod.events("SandboxChanged") : []
     // The kubelet's own lines, when its journal is all the input holds: one attempt a line, counted
     // from the most specific pattern present (one failure writes several of them). The pod's lines
     // are read once for all the patterns, not once per pattern (issue 16).
