@@ -4,7 +4,7 @@ import PodmortemCorrelate
 ///
 /// Most rules begin by asking the pod for its events of one reason (`PodHistory.events(_:)`,
 /// `hasEvent(of:)`), and most pods have none of them: each question read every event's `reason`
-/// (through its storage object, with a run-time exclusivity check) and compared it (`same`), about
+/// (a getter of another module, through the event's storage object) and compared it (`same`), about
 /// 250 instructions an event, some thirteen times a pod (docs/architecture.md "Diagnosis: read a
 /// pod once"). This reads each event's reason once, into a bit for each reason it is; a rule asks
 /// the bit, and asks the pod's events as before only when it is set. An answer with the bit clear
