@@ -79,6 +79,130 @@ import Testing
     #expect(read > 8_000, "\(read)")
   }
 
+  /// Rows whose cells reach the last of the words split (`DescribeEventsTable.rowWords`): an age
+  /// of four words and a source of two, then a message of one word or more, and the same with a
+  /// time `AgeCell.read` reads (`datedRowWords`): read from their first words, they are the rows
+  /// read from all of them, and the reference's.
+  @Test func rowsReachingTheirLastSplitWordAreRowsFromAllOfThem() {
+    let ages = [
+      "5m (x3 over 10m)", "4m2s (x27 over 52m)", "5m (x3 over 10m", "5m (x3 ovr 10m)", "35s",
+      "Sat, 21 Feb 2015 02:59:53 +0000", "2018-03-01 10:11:12.123 +0000 UTC", "2021-07-01T13:53:17Z", "<nil>",
+      "2018-03-01", "Sat,",
+    ]
+    let sources = ["kubelet, node-1", "kubelet,", "kubelet", "{kubelet node-1}", "spec.containers{web}"]
+    let messages = ["x", "Back-off restarting", "a b c d e f g h i j k l m n", "\u{212A} İ e\u{301}", "<none> x"]
+    var read = 0
+    for age in ages {
+      for source in sources {
+        for message in messages {
+          let text = "  Warning  BackOff  \(age)  \(source)  \(message)"
+          let fresh = KubectlLine(Line(number: 1, text: text))
+          let all = fresh.withTokensRead()
+          for table in DescribeRowBytesTests.tables {
+            let new = table.row(fresh, context: Self.context)
+            #expect(new == table.row(all, context: Self.context), "\(text)")
+            var memo = AgeMemo(enabled: false)
+            let reference =
+              DescribeRowBytesTests.referenceModernRow(table, all) ?? table.v17Row(all, Self.context, &memo)
+            #expect(new == reference, "\(text)")
+            if new != nil { read += 1 }
+          }
+        }
+      }
+    }
+    #expect(read > 300, "\(read)")
+  }
+
+  /// `DescribeBlock.int32` (a restart count, an exit code, a signal) is `Plausible.int32`, the
+  /// generic parse it replaced, on seeded and hostile values: signs, leading zeros, `Int32`'s
+  /// bounds and past them, `Int.min` and `Int.max`, hostile pieces among digits, in a string of
+  /// its own and inside a longer line.
+  @Test func int32IsPlausibleInt32() {
+    var rng = SplitMix64(seed: SplitMix64.seed("DescribeSpeedTests.int32"))
+    var values = [
+      "0", "-0", "+0", "1", "-1", "+1", "007", "2147483647", "2147483648", "-2147483648", "-2147483649",
+      String(Int.max), String(Int.min), "9223372036854775808", "", "-", "+", " 1", "1 ", "1\t", "٣", "1_000",
+      "0x10", "1e3", "１", "--1", "+-1",
+    ]
+    let pieces = ["0", "1", "9", "5", "-", "+"] + Self.hostile.filter { $0.count < 100 }
+    for _ in 0..<20_000 {
+      values.append((0..<rng.below(14)).map { _ in pieces[rng.below(pieces.count)] }.joined())
+    }
+    for value in values + Self.hostile {
+      #expect(DescribeBlock.int32(Substring(value)) == Plausible.int32(value), "\(value)")
+      let line = "    Restart Count:  " + value + "  x"
+      let inner = line.dropFirst(20).dropLast(3)
+      #expect(DescribeBlock.int32(inner) == Plausible.int32(inner), "\(value)")
+    }
+  }
+
+  /// `TextMemo` (what `AgeMemo` holds per style) answers as `AgeStyle.parse`, the reference, on
+  /// seeded cells of age units, digits and hostile pieces (numbers past `Int.max`, `Int.min`'s
+  /// digits, empty cells, NUL, CR, tabs, a Kelvin sign, a dotted capital I, combining accents, a
+  /// 5,000-byte cell), repeated near and far among more distinct cells than it has slots, and
+  /// `AgeMemo` does on the same cells.
+  @Test func textMemoReadsAgesAsParse() {
+    var rng = SplitMix64(seed: SplitMix64.seed("DescribeSpeedTests.ageTable"))
+    let pieces =
+      ["0", "1", "5", "9", "35", "s", "m", "h", "d", "y", "ms", "-", "<", ">", "invalid", "unknown", "x", "(x3"]
+      + [String(Int.max), String(Int.min), "9223372036854775808"] + Self.hostile
+    var distinct: [Substring] = ["", "0s", "5m", "4m2s", "<invalid>", "<unknown>", "\(Int.max)s", "\(Int.min)m"]
+    for _ in 0..<600 {
+      // Ages kubectl prints (`35s`, `4m2s`, `12d`): more of them than the memo has places.
+      let units = ["s", "m", "h", "d", "y", "m2s", "h5m", "d3h"]
+      distinct.append(Substring(String(rng.below(100_000)) + units[rng.below(units.count)]))
+    }
+    for _ in 0..<1_500 {
+      let text = (0..<(1 + rng.below(4))).map { _ in pieces[rng.below(pieces.count)] }.joined()
+      distinct.append(Substring("  " + text + " ").dropFirst(2).dropLast())
+    }
+    var cells: [Substring] = []
+    for _ in 0..<6_000 {
+      let near = rng.below(3) == 0 && !cells.isEmpty
+      cells.append(near ? cells[cells.count - 1 - rng.below(min(cells.count, 8))] : distinct[rng.below(distinct.count)])
+    }
+    var checked = 0
+    for style in [AgeStyle.human, .short] {
+      var table = TextMemo<Age?>()
+      var memo = AgeMemo()
+      for cell in cells {
+        let expected = style.parse(cell)
+        #expect(table.value(cell) { style.parse($0) } == expected, "\(cell)")
+        #expect(memo.parse(cell, style: style) == expected, "\(cell)")
+        if expected != nil { checked += 1 }
+      }
+    }
+    #expect(checked > 1_000, "\(checked)")
+  }
+
+  /// `ProbeLineCache`, now a `TextMemo`, answers as `ProbeLine.parse` on the sample and seeded
+  /// probe values of `KubectlStringsTests` with hostile pieces put in, numbers at and past
+  /// `Int.max` and `Int.min`, and values that differ in their last byte, repeated near and far.
+  @Test func textMemoReadsProbesAsParse() {
+    var rng = SplitMix64(seed: SplitMix64.seed("DescribeSpeedTests.probes"))
+    var distinct = KubectlStringsTests.sampleProbeValues + KubectlStringsTests.randomProbeValues(count: 400, seed: 33)
+    let pieces =
+      Self.hostile + [
+        " delay=\(Int.max)s", " timeout=\(Int.min)s", " period=9223372036854775808s", " #failure=0", " #success=-1",
+      ]
+    for value in distinct.prefix(300) {
+      var text = String(value)
+      let at = rng.below(text.count + 1)
+      text.insert(contentsOf: pieces[rng.below(pieces.count)], at: text.index(text.startIndex, offsetBy: at))
+      distinct.append(Substring(text))
+      distinct.append(Substring(String(value) + "1"))
+    }
+    var cache = ProbeLineCache()
+    var read = 0
+    for _ in 0..<5_000 {
+      let value = distinct[rng.below(distinct.count)]
+      let expected = ProbeLine.parse(value)
+      #expect(cache.parse(value, isASCII: KubectlBytes.isASCII(value.utf8)) == expected, "\(value)")
+      if expected != nil { read += 1 }
+    }
+    #expect(read > 500, "\(read)")
+  }
+
   /// `KubectlBytes.words(_:limit:)` is the first words of `words`, for every limit up to past the
   /// last word, on sample lines and hostile texts.
   @Test func limitedWordsAreTheFirstWords() {

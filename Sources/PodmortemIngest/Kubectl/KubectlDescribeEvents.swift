@@ -154,17 +154,27 @@ struct DescribeEventsTable {
     }
   }
 
-  /// The words a modern row is read from: its type, reason, an age cell of up to six words (a
-  /// 1.0–1.1 time), a source of up to two (`kubelet, node-1`) and the message's first word, whose
-  /// rest of the line is the message. Every index the row compares with the count of its words is
-  /// below this, so the first `rowWords` words answer as all of them do, except a `{kubelet
-  /// node-1}` source, which runs to its closing word: read again with all of them.
-  static let rowWords = 12
+  /// The words a modern row whose age cell is a time (`readsWholeAgeCell`) is read from: its type,
+  /// reason, an age cell of up to six words (a 1.0–1.1 time), a source of up to two (`kubelet,
+  /// node-1`) and the message's first word, whose rest of the line is the message. Every index the
+  /// row compares with the count of its words is below this, so the first `datedRowWords` words
+  /// answer as all of them do, except a `{kubelet node-1}` source, which runs to its closing word:
+  /// read again with all of them.
+  static let datedRowWords = 12
+
+  /// The words a row is read from when its third word is no such time (`readsWholeAgeCell`): an
+  /// age cell of one word or four (`5m (x3 over 10m)`), so the last index the row compares with
+  /// the count of its words is 2 + 4 + 2 = 8 (docs/architecture.md "Speed of the describe path").
+  static let rowWords = 9
 
   private func modernRow(_ line: KubectlLine, _ context: ParseContext, _ ages: inout AgeMemo) -> Event? {
     // Split only as far as the cells need (`KubectlLine.leadingTokens`): a first-time row's message
     // was split word by word and then taken whole.
-    let (t, complete) = line.leadingTokens(Self.rowWords)
+    var (t, complete) = line.leadingTokens(Self.rowWords)
+    // An age cell `AgeCell.read` reads (a dated or RFC1123Z time: up to six words) needs more.
+    if !complete, t.count > 2, Self.readsWholeAgeCell(t[2].utf8) {
+      (t, complete) = line.leadingTokens(Self.datedRowWords)
+    }
     return modernRow(line, t, complete: complete, context, &ages)
   }
 
@@ -306,8 +316,7 @@ struct DescribeEventsTable {
   ) -> AgeCell? {
     guard index < tokens.count else { return nil }
     let t = tokens[index].utf8
-    let count = t.count
-    if count == 10 || count >= 20 || (count == 4 && t.last == 0x2C) || (count == 5 && KubectlBytes.equals(t, "<nil>")) {
+    if readsWholeAgeCell(t) {
       return AgeCell.read(tokens, at: index, style: .human, capture: capture, age: parse)
     }
     guard let age = parse(tokens[index]) else { return nil }
@@ -326,6 +335,14 @@ struct DescribeEventsTable {
       return nil
     }
     return cell
+  }
+
+  /// Whether `asciiAgeCell` hands the cell opening with `t` to `AgeCell.read`: a dated watch time
+  /// (ten bytes), an RFC1123Z time (four, the last a comma), `<nil>`, a stored time (twenty or more).
+  static func readsWholeAgeCell(_ t: Substring.UTF8View) -> Bool {
+    let count = t.count
+    return count == 10 || count >= 20 || (count == 4 && t.last == 0x2C)
+      || (count == 5 && KubectlBytes.equals(t, "<nil>"))
   }
 
   func makeEvent(

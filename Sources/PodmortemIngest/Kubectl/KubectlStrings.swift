@@ -130,55 +130,44 @@ struct KubectlStrings {
 /// the pods of one workload print the same `Liveness:`/`Readiness:` values, and reading one is a
 /// split into words and a number per attribute. `ProbeLine.parse` depends on the text alone, so
 /// the spec read for an earlier equal value is the one it would read again. Only ASCII values are
-/// kept, where `Substring` equality is byte equality; the table is emptied when it fills.
+/// kept, where `Substring` equality is byte equality; the latest spec per hash of a value's
+/// bytes is held (`TextMemo`).
 struct ProbeLineCache {
-  private var specs: [Substring: ProbeSpec] = [:]
+  private var specs = TextMemo<ProbeSpec?>()
 
   init() {}
 
   /// The most distinct values held.
-  static let capacity = 256
+  static let capacity = TextMemo<ProbeSpec?>.slots
 
   /// `ProbeLine.parse(value)`.
   mutating func parse(_ value: Substring, isASCII: Bool) -> ProbeSpec? {
     guard isASCII else { return ProbeLine.parse(value) }
-    if let spec = specs[value] { return spec }
-    guard let spec = ProbeLine.parse(value) else { return nil }
-    if specs.count >= Self.capacity { specs.removeAll(keepingCapacity: true) }
-    specs[value] = spec
-    return spec
+    return specs.value(value) { ProbeLine.parse($0) }
   }
 }
 
 /// Ages read once per distinct cell text, for the Events tables of a run of describes: their
 /// cells repeat (`35s`, `14s`, `5m`) from pod to pod, and `AgeStyle.parse` depends on the text
 /// and the style alone. Only ASCII cells are kept (byte equality, as `ProbeLineCache`), at most
-/// `capacity` per style; a memo made with `enabled: false` keeps nothing.
+/// `capacity` per style (`TextMemo`); a memo made with `enabled: false` keeps nothing.
 struct AgeMemo {
-  private var human: [Substring: Age?] = [:]
-  private var short: [Substring: Age?] = [:]
+  private var human = TextMemo<Age?>()
+  private var short = TextMemo<Age?>()
   private let enabled: Bool
 
   init(enabled: Bool = true) { self.enabled = enabled }
 
   /// The most distinct cells held per style.
-  static let capacity = 256
+  static let capacity = TextMemo<Age?>.slots
 
   /// `style.parse(text)`.
   mutating func parse(_ text: Substring, style: AgeStyle) -> Age? {
     guard enabled, KubectlBytes.isASCII(text.utf8) else { return style.parse(text) }
     switch style {
-    case .human: return Self.parse(text, style: style, in: &human)
-    case .short: return Self.parse(text, style: style, in: &short)
+    case .human: return human.value(text) { style.parse($0) }
+    case .short: return short.value(text) { style.parse($0) }
     }
-  }
-
-  private static func parse(_ text: Substring, style: AgeStyle, in table: inout [Substring: Age?]) -> Age? {
-    if let age = table[text] { return age }
-    let age = style.parse(text)
-    if table.count >= capacity { table.removeAll(keepingCapacity: true) }
-    table[text] = .some(age)
-    return age
   }
 }
 
