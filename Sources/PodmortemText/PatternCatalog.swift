@@ -322,6 +322,9 @@ private final class MatchIndex: @unchecked Sendable {
   private let ownLiterals: UnsafeMutablePointer<Int>
   private let literalStarts: UnsafeMutablePointer<Int>
   private let literalBytes: UnsafeMutablePointer<UInt8>
+  /// The start table (`StartTable`): per text's first two bytes, the matchers whose regex may
+  /// begin there, the ones the look in order visits.
+  private let admitted: StartTable
   /// Whether texts are looked at in order before the walk: when the first matcher is anchored.
   /// Where it is not (the event kind's first matchers search for their literals anywhere in a
   /// message), the look would spend its searches before any start could turn a matcher away.
@@ -393,6 +396,12 @@ private final class MatchIndex: @unchecked Sendable {
     self.literalStarts = Self.stored(literalStarts)
     literalBytes = Self.stored(distinct.flatMap { $0 })
     looksInOrder = startBounds.count > 1 && startBounds[1] > startBounds[0]
+    admitted =
+      looksInOrder
+      ? StartTable(
+        matchers: matchers.count,
+        starts: matchers.indices.map { Array(starts[startBounds[$0]..<startBounds[$0 + 1]]) })
+      : StartTable(matchers: 0, starts: [])
   }
 
   deinit {
@@ -402,6 +411,7 @@ private final class MatchIndex: @unchecked Sendable {
     ownLiterals.deallocate()
     literalStarts.deallocate()
     literalBytes.deallocate()
+    admitted.free()
   }
 
   /// How many literals the look in order may search for before it leaves the rest of a text to
@@ -445,28 +455,38 @@ private final class MatchIndex: @unchecked Sendable {
     return subject.withUTF8 { bytes in
       // The text's first eight bytes, for the anchored regexes' starts.
       let firstWord = AnchoredStart.firstWord(bytes)
-      // The look in order, until the budget of searches would be passed.
+      // The look in order, until the budget of searches would be passed: only the matchers the
+      // start table admits for the text's first two bytes are visited, the others' regexes being
+      // anchored at starts the text does not begin with (`begins` would pass them over).
       var from = 0
-      var searched = 0
-      let count = looksInOrder ? matchers.count : 0
-      while from < count {
-        guard begins(from, bytes.count, firstWord) else {
-          from &+= 1
-          continue
+      if looksInOrder {
+        var searched = 0
+        var stopped = false
+        let visit = admitted.matchers(firstWord)
+        look: for m in 0..<admitted.words {
+          var bits = visit[m]
+          while bits != 0 {
+            let index = m &* 64 &+ bits.trailingZeroBitCount
+            bits &= bits &- 1
+            guard begins(index, bytes.count, firstWord) else { continue }
+            let lower = literalBounds[index]
+            let upper = literalBounds[index &+ 1]
+            guard searched &+ (upper &- lower) <= Self.searchBudget else {
+              from = index
+              stopped = true
+              break look
+            }
+            searched &+= upper &- lower
+            var all = true
+            for k in lower..<upper where !occurs(ownLiterals[k], bytes) {
+              all = false
+              break
+            }
+            if all, let hit = run(index, text, values, failures, &failed) { return hit }
+          }
         }
-        let lower = literalBounds[from]
-        let upper = literalBounds[from &+ 1]
-        guard searched &+ (upper &- lower) <= Self.searchBudget else { break }
-        searched &+= upper &- lower
-        var all = true
-        for k in lower..<upper where !occurs(ownLiterals[k], bytes) {
-          all = false
-          break
-        }
-        if all, let hit = run(from, text, values, failures, &failed) { return hit }
-        from &+= 1
+        if !stopped { return nil }
       }
-      if looksInOrder, from == count { return nil }
       // Which literals occur: in a temporary allocation (on the stack when small).
       return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: max(words, 1)) { found in
         found.initialize(repeating: 0)
