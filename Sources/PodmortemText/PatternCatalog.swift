@@ -197,9 +197,9 @@ package struct PatternCatalog: Sendable {
     _ text: String, kind: PatternKind, sharing values: [KeyValue] = [], failed: inout Bool
   ) -> PatternHit? {
     guard let index = byKind[Self.slot(kind)]?.value,
-      let hit = index.first(matching: text, sharing: values, failures: failures, failed: &failed)
+      case let (hit, classify)? = index.first(matching: text, sharing: values, failures: failures, failed: &failed)
     else { return nil }
-    return classified(hit, depth: 0, failed: &failed)
+    return classified(hit, classify, depth: 0, failed: &failed)
   }
 
   /// The first detail pattern of `domain` that matches `text` (a value that did not come from a
@@ -223,19 +223,20 @@ package struct PatternCatalog: Sendable {
     guard depth < Self.maximumDetailDepth else { return nil }
     let code = Self.kindSlots &+ slot &* Self.maximumDetailDepth &+ depth
     return memo.answer(text, code: code, failed: &failed) { failed in
-      guard let hit = details[slot].value.first(matching: text, failures: failures, failed: &failed) else {
-        return nil
-      }
-      return classified(hit, depth: depth + 1, failed: &failed)
+      guard case let (hit, classify)? = details[slot].value.first(matching: text, failures: failures, failed: &failed)
+      else { return nil }
+      return classified(hit, classify, depth: depth + 1, failed: &failed)
     }
   }
 
-  /// `hit` with the captures and facts of the details of each capture its pattern classifies.
+  /// `hit` with the captures and facts of the details of each capture its pattern classifies
+  /// (`classify`, its pattern's). The hit is taken, not lent: its captures were shared with the
+  /// tuple it came in, so appending a detail's copied the array (docs/architecture.md "Speed of
+  /// the kubelet-log path").
   private func classified(
-    _ found: (hit: PatternHit, classify: [Classifying]), depth: Int, failed: inout Bool
+    _ hit: consuming PatternHit, _ classify: [Classifying], depth: Int, failed: inout Bool
   ) -> PatternHit {
-    var hit = found.hit
-    for classification in found.classify {
+    for classification in classify {
       guard let value = hit.capture(classification.capture), let slot = classification.domain,
         let detail = detail(value, slot, depth: depth, failed: &failed)
       else { continue }
@@ -322,6 +323,9 @@ private final class MatchIndex: @unchecked Sendable {
   private let ownLiterals: UnsafeMutablePointer<Int>
   private let literalStarts: UnsafeMutablePointer<Int>
   private let literalBytes: UnsafeMutablePointer<UInt8>
+  /// The start table (`StartTable`): per text's first two bytes, the matchers whose regex may
+  /// begin there, the ones the look in order visits.
+  private let admitted: StartTable
   /// Whether texts are looked at in order before the walk: when the first matcher is anchored.
   /// Where it is not (the event kind's first matchers search for their literals anywhere in a
   /// message), the look would spend its searches before any start could turn a matcher away.
@@ -393,6 +397,12 @@ private final class MatchIndex: @unchecked Sendable {
     self.literalStarts = Self.stored(literalStarts)
     literalBytes = Self.stored(distinct.flatMap { $0 })
     looksInOrder = startBounds.count > 1 && startBounds[1] > startBounds[0]
+    admitted =
+      looksInOrder
+      ? StartTable(
+        matchers: matchers.count,
+        starts: matchers.indices.map { Array(starts[startBounds[$0]..<startBounds[$0 + 1]]) })
+      : StartTable(matchers: 0, starts: [])
   }
 
   deinit {
@@ -402,12 +412,22 @@ private final class MatchIndex: @unchecked Sendable {
     ownLiterals.deallocate()
     literalStarts.deallocate()
     literalBytes.deallocate()
+    admitted.free()
   }
 
   /// How many literals the look in order may search for before it leaves the rest of a text to
   /// the walk: about what three searches cost is what a line's walk costs a few times over
   /// (docs/architecture.md "Speed of the kubelet-log path").
   static let searchBudget = 3
+  /// The budget for a text of at most `shortText` bytes: there a search (a `memchr` over a few
+  /// hundred bytes and a `memcmp` where the first byte occurs) costs about a twentieth of the
+  /// walk, and the literals of every unanchored kubelet matcher and of the anchored ones a
+  /// line's start admits fit in it, so most lines the walk read are answered, or found to have no
+  /// match, by the look. A longer text keeps `searchBudget`: a search stops at every place its
+  /// first byte occurs, and on a long text made of that byte it costs far more than the walk
+  /// (docs/architecture.md "Speed of the kubelet-log path").
+  static let shortBudget = 16
+  static let shortText = 1_024
 
   /// 1 when a literal's first byte is one text is full of (a lowercase letter, a digit, a space,
   /// a quote, `=`, `-`, `/`, `:`, `.`), else 2: its search stops at fewer places.
@@ -428,12 +448,14 @@ private final class MatchIndex: @unchecked Sendable {
   /// when a regex run hit a limit (it is counted in `failures` and taken as no match).
   ///
   /// Two ways, one answer. First, where the kind's first matcher is anchored (`looksInOrder`),
-  /// the matchers are taken in order, as the walk's candidates are: an anchored regex whose start
+  /// the matchers are taken in order, as the walk's candidates are: those the start table admits
+  /// for the text's first two bytes (`StartTable`), and of them an anchored regex whose start
   /// the text does not begin with is passed over (it cannot match, `AnchoredStart`), and another's
   /// literals are searched for one by one (`ASCIISearch.offset`, what `Literal.occurs` and so the
   /// walk's answer is); a matcher whose literals all occur runs its regex. Most kubelet lines are one of the first matchers' (`"Probe failed"` is the first), so
   /// their answer comes after a search or two, where the walk read the whole line. When more than
-  /// `searchBudget` literals would be searched, the walk finds them all and its candidates are
+  /// the budget's literals would be searched (`shortBudget` for a text of at most `shortText`
+  /// bytes, else `searchBudget`), the walk finds them all and its candidates are
   /// tried from the matcher the look stopped at; every matcher before it was decided as the walk
   /// would have decided it, so each regex runs at most once and in the same order as before
   /// (docs/architecture.md "Speed of the kubelet-log path").
@@ -445,28 +467,39 @@ private final class MatchIndex: @unchecked Sendable {
     return subject.withUTF8 { bytes in
       // The text's first eight bytes, for the anchored regexes' starts.
       let firstWord = AnchoredStart.firstWord(bytes)
-      // The look in order, until the budget of searches would be passed.
+      // The look in order, until the budget of searches would be passed: only the matchers the
+      // start table admits for the text's first two bytes are visited, the others' regexes being
+      // anchored at starts the text does not begin with (`begins` would pass them over).
       var from = 0
-      var searched = 0
-      let count = looksInOrder ? matchers.count : 0
-      while from < count {
-        guard begins(from, bytes.count, firstWord) else {
-          from &+= 1
-          continue
+      if looksInOrder {
+        let budget = bytes.count <= Self.shortText ? Self.shortBudget : Self.searchBudget
+        var searched = 0
+        var stopped = false
+        let visit = admitted.matchers(firstWord)
+        look: for m in 0..<admitted.words {
+          var bits = visit[m]
+          while bits != 0 {
+            let index = m &* 64 &+ bits.trailingZeroBitCount
+            bits &= bits &- 1
+            guard begins(index, bytes.count, firstWord) else { continue }
+            let lower = literalBounds[index]
+            let upper = literalBounds[index &+ 1]
+            guard searched &+ (upper &- lower) <= budget else {
+              from = index
+              stopped = true
+              break look
+            }
+            searched &+= upper &- lower
+            var all = true
+            for k in lower..<upper where !occurs(ownLiterals[k], bytes) {
+              all = false
+              break
+            }
+            if all, let hit = run(index, text, values, failures, &failed) { return hit }
+          }
         }
-        let lower = literalBounds[from]
-        let upper = literalBounds[from &+ 1]
-        guard searched &+ (upper &- lower) <= Self.searchBudget else { break }
-        searched &+= upper &- lower
-        var all = true
-        for k in lower..<upper where !occurs(ownLiterals[k], bytes) {
-          all = false
-          break
-        }
-        if all, let hit = run(from, text, values, failures, &failed) { return hit }
-        from &+= 1
+        if !stopped { return nil }
       }
-      if looksInOrder, from == count { return nil }
       // Which literals occur: in a temporary allocation (on the stack when small).
       return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: max(words, 1)) { found in
         found.initialize(repeating: 0)
