@@ -100,9 +100,11 @@ package struct Correlator: Sendable {
         }
       }
       let identity = EventIdentity(event)
+      // The ADDED-only check first, so that the identity is handed to the book and moved into its
+      // table (`EventBook.add`); neither reads the other, nor the pod a back-off event adds.
+      addedOnly.add(event, identity: identity)
       book.add(event, identity: identity)
       if let pod = BackOffFacts.snapshot(from: event) { add(.pod(pod)) }
-      addedOnly.add(event, identity: identity)
     case .pod(let record):
       // Its repeated values replaced by the copies already held, byte for byte the same: each
       // snapshot held its own to the end of the run (docs/architecture.md "Memory of the

@@ -71,9 +71,10 @@ extension Correlator {
 
 extension EventBook {
   /// Adds every observation `other` holds, entry by entry in its insertion order; `other` is left
-  /// empty, each of its chunks freed once absorbed (`EntryTable.takeAll`).
+  /// empty, each of its chunks freed once absorbed (`EntryTable.takeAll`). Each entry is found
+  /// by the hash `other`'s table kept for its identity, not hashed again (`EntryTable.modify`).
   mutating func merge(_ other: inout EventBook) {
-    other.entries.takeAll { identity, entry in entries.modify(identity) { $0.absorb(entry) } }
+    other.entries.takeAll { identity, hash, entry in entries.modify(taking: identity, hash: hash) { $0.absorb(entry) } }
   }
 }
 

@@ -84,8 +84,10 @@ package struct EventBook: Sendable {
 
   package mutating func add(_ event: Event) { add(event, identity: EventIdentity(event)) }
 
-  /// Adds `event` whose identity the caller already computed.
-  package mutating func add(_ event: Event, identity: EventIdentity) {
+  /// Adds `event` whose identity the caller already computed. The identity is taken: a new
+  /// entry's is moved into the table, where a borrowed one was copied into it (every string
+  /// retained) and the caller's then released (docs/architecture.md "Speed of the EventList path").
+  package mutating func add(_ event: Event, identity: consuming EventIdentity) {
     // Only a combined event's message needs trimming here: the identity holds every other one trimmed.
     let cleanMessage =
       identity.isCombined ? event.message.trimmingCharacters(in: .whitespacesAndNewlines) : identity.message
@@ -96,7 +98,7 @@ package struct EventBook: Sendable {
     let patternID = event.patternID
     let captures = event.captures
     let isCombined = identity.isCombined
-    entries.modify(identity) {
+    entries.modify(taking: identity) {
       $0.add(
         lineage, kindSpelling: spelling, patternID: patternID, captures: captures, isCombined: isCombined,
         message: cleanMessage)

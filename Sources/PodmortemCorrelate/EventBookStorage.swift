@@ -28,8 +28,17 @@ struct EntryTable: Sendable {
   /// Applies `body` to the entry of `identity`, made empty first when there is none. A new
   /// entry is made empty in its place and changed there: built aside and then stored, it was
   /// copied into its slot (every string it holds retained, then released) once per new identity
-  /// (issue 16, perf).
+  /// (issue 16, perf). The borrowed identity is copied into the table when it is new.
   mutating func modify(_ identity: EventIdentity, _ body: (inout EventBook.Entry) -> Void) {
+    modify(taking: identity, hash: identity.hashValue, body)
+  }
+
+  /// `modify(_:_:)` with the identity taken, and moved into the table when it is new: the
+  /// identity `EventBook.add` is handed was copied into the table, and the caller's then
+  /// released (docs/architecture.md "Speed of the EventList path").
+  mutating func modify(taking identity: consuming EventIdentity, _ body: (inout EventBook.Entry) -> Void) {
+    // Its own body, not a call to `modify(taking:hash:_:)`: handed on, the identity was copied
+    // (two strings retained and released an event on 1,000 describes, callgrind).
     let hash = identity.hashValue
     if let position = find(identity, hash: hash) {
       body(&chunks[position >> Self.chunkShift][position & (Self.chunkSize - 1)].entry)
@@ -39,8 +48,26 @@ struct EntryTable: Sendable {
     body(&chunks[position >> Self.chunkShift][position & (Self.chunkSize - 1)].entry)
   }
 
-  /// Adds `entry` for `identity`, not held yet, at the next position, which it returns.
-  private mutating func append(_ identity: EventIdentity, hash: Int, entry: consuming EventBook.Entry) -> Int {
+  /// `modify(taking:_:)` for an identity whose `hashValue` the caller already holds: the merge
+  /// of the two halves' books (`EventBook.merge`) reads the hash the other table kept for it,
+  /// where hashing the name, reason and message again cost about 1,000 instructions an entry
+  /// (docs/architecture.md "Speed of the EventList path"). `Hasher`'s seed is the process's, the
+  /// same for both halves' tables, so the kept hash is the one `hashValue` gives.
+  mutating func modify(
+    taking identity: consuming EventIdentity, hash: Int, _ body: (inout EventBook.Entry) -> Void
+  ) {
+    if let position = find(identity, hash: hash) {
+      body(&chunks[position >> Self.chunkShift][position & (Self.chunkSize - 1)].entry)
+      return
+    }
+    let position = append(identity, hash: hash, entry: EventBook.Entry())
+    body(&chunks[position >> Self.chunkShift][position & (Self.chunkSize - 1)].entry)
+  }
+
+  /// Adds `entry` for `identity`, not held yet, at the next position, which it returns. The
+  /// identity is taken and moved into its chunk (a caller that borrows it hands a copy).
+  private mutating func append(_ identity: consuming EventIdentity, hash: Int, entry: consuming EventBook.Entry) -> Int
+  {
     if (count + 1) * 2 > index.count { grow() }
     let position = count
     if position & (Self.chunkSize - 1) == 0 {
@@ -52,7 +79,7 @@ struct EntryTable: Sendable {
       keys.append(chunkKeys)
     }
     chunks[position >> Self.chunkShift].append(Slot(hash: hash, entry: entry))
-    keys[position >> Self.chunkShift].append(identity)
+    keys[position >> Self.chunkShift].append(consume identity)
     count += 1
     place(position, hash: hash)
     return position
@@ -113,7 +140,11 @@ struct EntryTable: Sendable {
   /// chunks, and a flat copy of its identities, until the last entry was absorbed, beside the
   /// first half's book growing by the same entries: the run's heap peak on a large EventList
   /// (docs/architecture.md "Memory of the EventList and describe paths").
-  mutating func takeAll(_ body: (EventIdentity, EventBook.Entry) -> Void) {
+  ///
+  /// Each identity and entry is moved out of its place (an empty one left there), and handed
+  /// with the hash the table kept for it: handing `identities[j]` and `slots[j].entry` copied
+  /// both (every string retained, then released with the chunk).
+  mutating func takeAll(_ body: (consuming EventIdentity, Int, EventBook.Entry) -> Void) {
     index = []
     count = 0
     var taken: [[Slot]] = []
@@ -126,9 +157,21 @@ struct EntryTable: Sendable {
       var identities: [EventIdentity] = []
       swap(&slots, &taken[c])
       swap(&identities, &takenKeys[c])
-      for j in slots.indices { body(identities[j], slots[j].entry) }
+      for j in slots.indices {
+        var entry = EventBook.Entry()
+        swap(&entry, &slots[j].entry)
+        var identity = EventIdentity.taken
+        swap(&identity, &identities[j])
+        body(identity, slots[j].hash, entry)
+      }
     }
   }
+}
+
+extension EventIdentity {
+  /// What `EntryTable.takeAll` leaves in an identity's place once it is moved out: every string
+  /// empty (no storage to allocate or release), read by nothing.
+  static let taken = EventIdentity(name: "", type: "", reason: "", message: "")
 }
 
 /// The entries of a drained `EntryTable`, by insertion position, in the chunks they were filled in.

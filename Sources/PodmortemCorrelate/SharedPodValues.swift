@@ -1,4 +1,5 @@
 import PodmortemModel
+import PodmortemText
 
 /// The values of pod snapshots that repeat from capture to capture and from pod to pod (labels,
 /// tolerations, finalizers, conditions, each container's limits, requests and variable names),
@@ -122,6 +123,16 @@ package struct SharedPodValues: Sendable {
     // One string's two copies (its storage shared, or one small string) are the same bits;
     // most values here are, their strings shared as they were read (`KubectlStrings`).
     if unsafeBitCast(a, to: (UInt64, UInt64).self) == unsafeBitCast(b, to: (UInt64, UInt64).self) { return true }
+    // The bytes compared with `memcmp` where they lie (`UTF8Bytes.same`): `elementsEqual` over
+    // two buffers stepped byte by byte, about 1,000 instructions a compare on 1,000 describes
+    // (docs/architecture.md "Speed of the EventList path"). `sameBySteps` is the reference.
+    return UTF8Bytes.same(a, b)
+  }
+
+  /// `same(_:_:)` on strings as it was, the bytes stepped through one by one (the reference of
+  /// `SharedPodValuesSameTests`).
+  static func sameBySteps(_ a: String, _ b: String) -> Bool {
+    if unsafeBitCast(a, to: (UInt64, UInt64).self) == unsafeBitCast(b, to: (UInt64, UInt64).self) { return true }
     guard a.utf8.count == b.utf8.count else { return false }
     let compared = a.utf8.withContiguousStorageIfAvailable { x in
       b.utf8.withContiguousStorageIfAvailable { y in x.elementsEqual(y) }
@@ -142,7 +153,23 @@ package struct SharedPodValues: Sendable {
   /// copy that iterates, and grows, as the table does.
   static func same(_ a: [String: String], _ b: [String: String]) -> Bool {
     guard a.count == b.count, a.capacity == b.capacity else { return false }
-    return zip(a, b).allSatisfy { same($0.key, $1.key) && same($0.value, $1.value) }
+    // Both walked by index, each pair read where it lies: through `zip`, each step built an
+    // optional pair of pairs (four strings retained) and destroyed it, about 1,000 of the 1,470
+    // instructions a compare (docs/architecture.md "Speed of the EventList path").
+    var i = a.startIndex
+    var j = b.startIndex
+    while i != a.endIndex {
+      guard same(a.keys[i], b.keys[j]), same(a.values[i], b.values[j]) else { return false }
+      a.formIndex(after: &i)
+      b.formIndex(after: &j)
+    }
+    return true
+  }
+
+  /// `same(_:_:)` on tables as it was, through `zip` (the reference of `SharedPodValuesSameTests`).
+  static func sameBySteps(_ a: [String: String], _ b: [String: String]) -> Bool {
+    guard a.count == b.count, a.capacity == b.capacity else { return false }
+    return zip(a, b).allSatisfy { sameBySteps($0.key, $1.key) && sameBySteps($0.value, $1.value) }
   }
 
   static func same(_ a: [String], _ b: [String]) -> Bool {
