@@ -51,11 +51,25 @@ import Testing
     return rows
   }()
 
+  /// `text`'s row read by every table from its first words (`fresh`) is the row read from all of
+  /// them (`all`) and the reference `modernRow`'s; the number of tables that read a row.
+  static func rowsRead(_ text: String, fresh: KubectlLine, all: KubectlLine) -> Int {
+    var read = 0
+    for table in DescribeRowBytesTests.tables {
+      let new = table.row(fresh, context: context)
+      #expect(new == table.row(all, context: context), "\(text)")
+      var ages = AgeMemo(enabled: false)
+      let reference = DescribeRowBytesTests.referenceModernRow(table, all) ?? table.v17Row(all, context, &ages)
+      #expect(new == reference, "\(text)")
+      if new != nil { read += 1 }
+    }
+    return read
+  }
+
   /// Every row, read from its first words (a fresh line: `KubectlLine.leadingTokens`), is the row
   /// read from all of its words (the words read ahead, as a held line has them), and the row the
   /// reference `modernRow` reads; rows longer than the words split are among them.
   @Test func rowsFromTheirFirstWordsAreRowsFromAllOfThem() {
-    let tables = DescribeRowBytesTests.tables
     var read = 0
     var long = 0
     for text in DescribeRowBytesTests.lines + Self.longRows {
@@ -65,15 +79,7 @@ import Testing
       #expect(complete == (first.count == all.tokens.count), "\(text)")
       #expect(first == Array(all.tokens.prefix(first.count)), "\(text)")
       if !complete { long += 1 }
-      for table in tables {
-        let new = table.row(fresh, context: Self.context)
-        #expect(new == table.row(all, context: Self.context), "\(text)")
-        var ages = AgeMemo(enabled: false)
-        let reference =
-          DescribeRowBytesTests.referenceModernRow(table, all) ?? table.v17Row(all, Self.context, &ages)
-        #expect(new == reference, "\(text)")
-        if new != nil { read += 1 }
-      }
+      read += Self.rowsRead(text, fresh: fresh, all: all)
     }
     #expect(long > 1_000, "\(long)")
     #expect(read > 8_000, "\(read)")
@@ -97,16 +103,7 @@ import Testing
         for message in messages {
           let text = "  Warning  BackOff  \(age)  \(source)  \(message)"
           let fresh = KubectlLine(Line(number: 1, text: text))
-          let all = fresh.withTokensRead()
-          for table in DescribeRowBytesTests.tables {
-            let new = table.row(fresh, context: Self.context)
-            #expect(new == table.row(all, context: Self.context), "\(text)")
-            var memo = AgeMemo(enabled: false)
-            let reference =
-              DescribeRowBytesTests.referenceModernRow(table, all) ?? table.v17Row(all, Self.context, &memo)
-            #expect(new == reference, "\(text)")
-            if new != nil { read += 1 }
-          }
+          read += Self.rowsRead(text, fresh: fresh, all: fresh.withTokensRead())
         }
       }
     }

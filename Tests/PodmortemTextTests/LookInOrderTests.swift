@@ -58,6 +58,26 @@ import Testing
     return nil
   }
 
+  /// `count` texts made by `text`, each looked up in a catalogue of `patterns` as the kubelet kind
+  /// and compared with the reference loop, hit byte for byte; then every limit failure counted as
+  /// often as the reference met it. The reference's failures and the number of hits.
+  static func compared(
+    _ patterns: [Pattern], texts count: Int, _ text: () -> String
+  ) -> (failures: [String: Int], hits: Int) {
+    let catalog = PatternCatalog(patterns: patterns)
+    var expected: [String: Int] = [:]
+    var hits = 0
+    for _ in 0..<count {
+      let text = text()
+      let old = reference(patterns, text, &expected)
+      #expect(bytes(catalog.firstMatch(text, kind: .kubelet)) == old, "\(text.debugDescription)")
+      if old != nil { hits += 1 }
+    }
+    let counted = Dictionary(uniqueKeysWithValues: catalog.matchFailures.map { ($0.id, $0.count) })
+    #expect(counted == expected)
+    return (expected, hits)
+  }
+
   static func bytes(_ hit: PatternHit?) -> [[UInt8]]? {
     hit.map { hit in [Array(hit.patternID.utf8)] + hit.captures.flatMap { [Array($0.key.utf8), Array($0.value.utf8)] } }
   }
@@ -76,19 +96,7 @@ import Testing
   @Test(arguments: 0..<4)
   func firstMatchIsTheFirstPatternInOrder(seed: UInt64) throws {
     var rng = SplitMix64(seed: 32_300 + seed)
-    let patterns = try Self.patterns()
-    let catalog = PatternCatalog(patterns: patterns)
-    var expected: [String: Int] = [:]
-    var hits = 0
-    for _ in 0..<1_000 {
-      let text = Self.text(&rng)
-      let old = Self.reference(patterns, text, &expected)
-      #expect(Self.bytes(catalog.firstMatch(text, kind: .kubelet)) == old, "\(text.debugDescription)")
-      if old != nil { hits += 1 }
-    }
-    // Every failure met as often as the reference met it.
-    let counted = Dictionary(uniqueKeysWithValues: catalog.matchFailures.map { ($0.id, $0.count) })
-    #expect(counted == expected)
+    let (expected, hits) = Self.compared(try Self.patterns(), texts: 1_000) { Self.text(&rng) }
     #expect(expected["stuck-open", default: 0] >= 5)
     #expect(expected["stuck-anchored", default: 0] >= 5)
     #expect(hits > 300)
