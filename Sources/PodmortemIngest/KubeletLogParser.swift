@@ -39,20 +39,37 @@ package struct KubeletLogParser: LineParser {
   /// At most this many continuation lines are joined to one record.
   static let maxWrappedLines = 8
 
-  /// A record whose multi-line value is still being read.
-  private struct Pending {
+  /// A record whose multi-line value is still being read. A class, so that `pending` is one
+  /// reference: as a struct of 296 bytes, asking whether a value is open copied the whole optional
+  /// on every line (docs/architecture.md "Speed of the kubelet-log path"). It is changed only
+  /// through `takePending`, which copies a box shared with a copy of the parser first, so the
+  /// parser keeps a value's semantics; a box is changed only when it is its parser's alone, so a
+  /// parser may be sent as before (`@unchecked Sendable`, as a copy-on-write buffer is).
+  private final class Pending: @unchecked Sendable {
     var record: LogRecord
     var key: String
     var value: [String]
     var bytes: Int
+
+    init(record: LogRecord, key: String, value: [String], bytes: Int) {
+      self.record = record
+      self.key = key
+      self.value = value
+      self.bytes = bytes
+    }
   }
 
-  /// Whether a multi-line value is open, asked of the optional's case: `pending == nil` copied and
-  /// destroyed the optional record, eight times a line (docs/architecture.md "Speed of the
-  /// kubelet-log path").
-  private var isOpen: Bool {
-    if case .some = pending { return true }
-    return false
+  /// Whether a multi-line value is open.
+  private var isOpen: Bool { pending != nil }
+
+  /// The open value's record, taken out of `pending` and held by no other parser: a box a copy of
+  /// this parser shares is copied before it is changed.
+  private mutating func takePending() -> Pending? {
+    guard var p = pending.take() else { return nil }
+    if !isKnownUniquelyReferenced(&p) {
+      p = Pending(record: p.record, key: p.key, value: p.value, bytes: p.bytes)
+    }
+    return p
   }
 
   package init(context: ParseContext) {
@@ -227,22 +244,25 @@ package struct KubeletLogParser: LineParser {
       emit(.event(event))
       return
     }
-    var record = LogRecord(origin: .kubelet, message: body.message, evidence: context.evidence(line))
-    record.severity = header.severity
-    record.fields = body.fields
-    record.text = String(decoding: b[header.bodyStart...], as: UTF8.self)
-    record.time = klogTime(header, journal: journal, line: line)
-    record.node = journal?.host
+    // Built in an optional and handed over with `take()`, which moves it out: a local `var`
+    // located in place was copied into `hand` (a retain of every string) and then destroyed
+    // (a release of each) (docs/architecture.md "Speed of the kubelet-log path").
+    var built: LogRecord? = LogRecord(origin: .kubelet, message: body.message, evidence: context.evidence(line))
+    built?.severity = header.severity
+    built?.fields = body.fields
+    built?.text = String(decoding: b[header.bodyStart...], as: UTF8.self)
+    built?.time = klogTime(header, journal: journal, line: line)
+    built?.node = journal?.host
     if let key = body.openKey {
-      pending = Pending(record: record, key: key, value: [], bytes: b.count)
+      if let record = built.take() { pending = Pending(record: record, key: key, value: [], bytes: b.count) }
     } else {
-      Self.locate(&record, pool: &strings)
-      hand(record)
+      built?.locate(pool: &strings)
+      if let record = built.take() { hand(record) }
     }
   }
 
   private mutating func appendValueLine(_ b: [UInt8], from start: Int) {
-    guard var p = pending.take() else { return }
+    guard let p = takePending() else { return }
     if p.bytes + b.count - start <= Self.maxRecordBytes {
       p.value.append(String(decoding: b[(start + 1)...], as: UTF8.self))
       p.record.text += "\n" + String(decoding: b[start...], as: UTF8.self)
@@ -258,11 +278,13 @@ package struct KubeletLogParser: LineParser {
   }
 
   private mutating func closeValue(_ b: [UInt8], from start: Int, hand: (consuming LogRecord) -> Void) {
-    guard var p = pending.take() else { return }
+    guard let p = takePending() else { return }
     p.record.fields.append(KeyValue(p.key, p.value.joined(separator: "\n")))
     p.record.text += "\n" + String(decoding: b[start...], as: UTF8.self)
     if let key = KlogPairs.parse(b, from: start + 2, into: &p.record.fields) {
-      pending = Pending(record: p.record, key: key, value: [], bytes: p.bytes)
+      p.key = key
+      p.value = []
+      pending = p
       return
     }
     hand(Self.located(p.record))
@@ -270,7 +292,7 @@ package struct KubeletLogParser: LineParser {
 
   /// Emits a record whose value never got its closing ` >` (a cut log): what was read is kept.
   private mutating func flush(hand: (consuming LogRecord) -> Void) {
-    guard var p = pending.take() else { return }
+    guard let p = takePending() else { return }
     p.record.fields.append(KeyValue(p.key, p.value.joined(separator: "\n")))
     hand(Self.located(p.record))
   }
@@ -539,5 +561,12 @@ package struct KubeletLogParser: LineParser {
       return (string(underscore + 1, open), string(start, underscore))
     }
     return (nil, string(start, end))
+  }
+}
+
+extension LogRecord {
+  /// `KubeletLogParser.locate(_:pool:)` on this record, in place (reached through an optional).
+  fileprivate mutating func locate(pool: inout StringPool?) {
+    KubeletLogParser.locate(&self, pool: &pool)
   }
 }
