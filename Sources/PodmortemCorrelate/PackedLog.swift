@@ -783,10 +783,28 @@ package struct PackedLog: Hashable, Sendable {
     }
 
     /// The first place at or after `start` where the line holds `bytes` (of 3 bytes or more: a
-    /// slice of fewer is never shorter): `PackedLog.firstPlace`, which tests the nearest places
-    /// one at a time before it calls `memchr`.
+    /// slice of fewer is never shorter).
     private func find(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
-      PackedLog.firstPlace(of: bytes, in: line, from: start)
+      guard bytes.count >= 3, start >= 0, start < line.count, let base = line.baseAddress,
+        let needle = bytes.baseAddress
+      else { return nil }
+      // The first byte found with `memchr`, the last compared before the rest with `memcmp`
+      // (a common first byte alone sent most candidates to `memcmp`). The candidates are walked
+      // as pointers up to the last place the bytes fit, `lastStart`, where the loop recomputed
+      // the room left and converted the hit back to an offset on every step.
+      guard line.count - start >= bytes.count else { return nil }
+      let first = Int32(needle[0])
+      let last = bytes.count - 1
+      let lastByte = needle[last]
+      let lastStart = base + (line.count - bytes.count)
+      var p = base + start
+      while p <= lastStart {
+        guard let hit = memchr(p, first, lastStart - p + 1) else { return nil }
+        let at = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self))
+        if at[last] == lastByte && PackedLog.sameBytes(at, needle, bytes.count) { return at - base }
+        p = at + 1
+      }
+      return nil
     }
   }
 }
