@@ -67,7 +67,7 @@ enum KlogHeaderForm {
     guard spaces == max(0, 7 - pidDigits), i < n, p[i] == space else { return nil }
     i += 1
     let fileStart = i
-    while i < n, i - fileStart <= longestFile, p[i] != colon, p[i] != bracket, p[i] != space { i += 1 }
+    i = fileNameEnd(p, n, from: i)
     let fileEnd = i
     guard fileEnd > fileStart, fileEnd - fileStart <= longestFile, i < n, p[i] == colon else { return nil }
     i += 1
@@ -93,6 +93,36 @@ enum KlogHeaderForm {
   /// simdjson's `parse_eight_digits_unrolled` does: pairs (`10a + b` in every other byte), fours
   /// (`100p + q` in every other 16 bits), eight (`10000r + s`), none carrying out of its lane.
   /// `KlogHeaderDigitsTests` keeps the byte loop and holds this to it.
+  /// The first place at or after `from` (below `n`) holding a `:`, a `]` or a space, or `n`, or
+  /// a place past `from + longestFile` when none is there first: where a header's file ends, or
+  /// a place `parse` turns away. Eight bytes a word while a word fits, where the byte loop it
+  /// replaces (kept as `referenceFileNameEnd` by `KlogHeaderFileTests`) tested each byte three times:
+  /// a lane of `w ^ c` is zero where `w` holds `c`, and `~(((x & 0x7F…) + 0x7F…) | x) & 0x80…`
+  /// marks exactly the zero lanes (no carry leaves a lane), so the lowest mark of the three is
+  /// the first such byte, read little-endian. A word may step past `from + longestFile`, and any
+  /// place past it is turned away as the byte loop's `from + longestFile + 1` is.
+  @inline(__always)
+  static func fileNameEnd(_ p: UnsafePointer<UInt8>, _ n: Int, from: Int) -> Int {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    let colons = ones &* UInt64(colon)
+    let brackets = ones &* UInt64(bracket)
+    let spaces = ones &* UInt64(space)
+    var i = from
+    while n &- i >= 8, i &- from <= longestFile {
+      let w = UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
+      let c = w ^ colons
+      let b = w ^ brackets
+      let s = w ^ spaces
+      let marks = ~((((c & lows) &+ lows) | c) & (((b & lows) &+ lows) | b) & (((s & lows) &+ lows) | s)) & highs
+      if marks != 0 { return i &+ marks.trailingZeroBitCount &>> 3 }
+      i &+= 8
+    }
+    while i < n, i - from <= longestFile, p[i] != colon, p[i] != bracket, p[i] != space { i += 1 }
+    return i
+  }
+
   @inline(__always)
   static func timeDigits(_ p: UnsafePointer<UInt8>) -> UInt64? {
     @inline(__always)
