@@ -232,9 +232,22 @@ package final class OutputFilter: @unchecked Sendable {
       }
     }
     var last: LastSource? = nil
+    // Whether `last` names its source by the source's own bytes: then a line of that source keeps
+    // its source as it is, and only its text is looked at (`ref(_:after:)` would give a source
+    // of the line's bytes, with nothing filtered, and the test below would pass it).
+    var lastKeeps = false
     for i in list.indices {
+      var looked: String? = nil
+      if lastKeeps, let known = last, RecentVerdicts.sameBytes(known.source, list[i].ref.source) {
+        if i < clean { continue }
+        let text = self(list[i].text)
+        if RecentVerdicts.sameBytes(text, list[i].text) || text == list[i].text { continue }
+        looked = text
+      }
       let filteredRef = ref(list[i].ref, after: &last)
-      let filteredText = i < clean ? list[i].text : self(list[i].text)
+      // Asked only when a line follows: most lists of an EventList's events hold one line.
+      if i &+ 1 < list.count, let known = last { lastKeeps = RecentVerdicts.sameBytes(known.source, known.filtered) }
+      let filteredText = looked ?? (i < clean ? list[i].text : self(list[i].text))
       if RecentVerdicts.sameBytes(filteredText, list[i].text) || filteredText == list[i].text,
         RecentVerdicts.sameBytes(filteredRef.source, list[i].ref.source) || filteredRef == list[i].ref
       {

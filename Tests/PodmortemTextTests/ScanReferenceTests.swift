@@ -299,4 +299,32 @@ struct ScanReferenceTests {
     }
     #expect(compared == 3_250)
   }
+
+  @Test("each control at each place of a text of up to 80 bytes, across the vector blocks, as the byte loop found it")
+  func controlAcrossBlocks() {
+    // The blocks of 32 and 16 bytes and the words after them: a control (one to three bytes, a
+    // bidi control's three bytes cut by a block's end among them) at every place, on ASCII and on
+    // non-ASCII text (every lead byte sends a block to the byte loop), and the near misses.
+    let controls = [
+      "\u{1B}", "\u{7F}", "\u{9B}", "\u{80}", "\u{9F}", "\u{202A}", "\u{202E}", "\u{2066}", "\u{2069}", "\0", "\r",
+      "\t", "\n", "\u{A0}", "\u{202F}", "\u{2065}", "\u{206A}", "\u{2029}", "é", "\u{212A}", "\u{130}", "\u{1F600}",
+    ]
+    var compared = 0
+    for filler in ["a", "\u{A0}", "~"] {
+      for length in 0...80 {
+        let count = filler == "\u{A0}" ? length / 2 : length
+        for place in stride(from: 0, through: count, by: 1) {
+          for control in controls {
+            let text = String(repeating: filler, count: place) + control + String(repeating: "b", count: count - place)
+            #expect(VisibleText.needsEscaping(text) == Self.referenceNeedsEscaping(text), "\(text.debugDescription)")
+            // The control's own bytes cut at the text's end.
+            let cut = String(decoding: Array(text.utf8).dropLast(1), as: UTF8.self)
+            #expect(VisibleText.needsEscaping(cut) == Self.referenceNeedsEscaping(cut), "\(cut.debugDescription)")
+            compared += 1
+          }
+        }
+      }
+    }
+    #expect(compared > 100_000)
+  }
 }
