@@ -49,10 +49,6 @@ package struct JSONStreamWriter: ~Copyable {
   private var lastDay = -1
   private var lastDayText: (UInt64, UInt64) = (0, 0)
 
-  /// Whether `smallClean` may read a small string's bytes from its own words
-  /// (`smallStringsLaidOut`).
-  let smallStrings: Bool
-
   private static let flushSize = 1 << 16
   private static let capacity = flushSize + 4096
   private static let timeSlots = 256
@@ -61,7 +57,6 @@ package struct JSONStreamWriter: ~Copyable {
   package init(sink: @escaping Sink) {
     self.sink = sink
     base = .allocate(capacity: Self.capacity)
-    smallStrings = Self.smallStringsLaidOut()
   }
 
   deinit {
@@ -390,84 +385,10 @@ package struct JSONStreamWriter: ~Copyable {
   // MARK: - Values
 
   package mutating func string(_ text: String) {
-    if smallStrings, count <= Self.capacity &- Self.smallRoom, smallClean(text) {
-      flushIfFull()
-      return
-    }
-    stringByBytes(text)
-  }
-
-  /// `string(_:)` without the look at a small string's own bits (`smallClean`): its reference in
-  /// `SmallStringTests`.
-  mutating func stringByBytes(_ text: String) {
     put(0x22)
     escaped(text)
     put(0x22)
     flushIfFull()
-  }
-
-  /// The room `smallClean` needs after `count`: where it stores a string in place, `escaped`
-  /// would store it in place too (its quote, then up to 15 bytes with `wordRoom` to spare,
-  /// `escapedBytes`), so the sink is handed the same bytes at the same points.
-  private static let smallRoom = 1 + 15 + wordRoom + 2
-
-  /// A small string (1 to 15 bytes of UTF-8, held in the string's own two words) with nothing to
-  /// escape, stored between its quotes straight from those words; false, with nothing written,
-  /// for any other string. Most strings of a report are a few bytes (a namespace, a reason, a
-  /// name), and reading their bytes through `utf8.withContiguousStorageIfAvailable` copies a small
-  /// string's words to the stack and calls a closure before `shortClean` tests them
-  /// (docs/architecture.md "JSON, fast and streamed"). The words are read only when `smallStrings`
-  /// found them laid out as the standard library lays out a small string on a 64-bit
-  /// little-endian machine: the bytes from the first word's lowest on, then a discriminator byte
-  /// whose top four bits are 1x10 for a small string (x: whether it is ASCII) and whose low four
-  /// are its count. As in `shortClean`, a byte from 0x80 on is written as it is.
-  @inline(__always)
-  private mutating func smallClean(_ text: String) -> Bool {
-    let (a, b) = unsafeBitCast(text, to: (UInt64, UInt64).self)
-    let discriminator = b &>> 56
-    guard discriminator & 0xB0 == 0xA0 else { return false }
-    let n = Int(truncatingIfNeeded: discriminator & 0x0F)
-    guard n > 0 else { return false }
-    // The bytes past the text read as spaces (nothing to escape).
-    let spaces: UInt64 = 0x2020_2020_2020_2020
-    let low: UInt64 = n >= 8 ? ~0 : (1 &<< UInt64(truncatingIfNeeded: 8 &* n)) &- 1
-    let high: UInt64 = n > 8 ? (1 &<< UInt64(truncatingIfNeeded: 8 &* (n &- 8))) &- 1 : 0
-    let first = (a & low) | (spaces & ~low)
-    let second = (b & high) | (spaces & ~high)
-    guard Self.escapeFlags(first) | Self.escapeFlags(second) == 0 else { return false }
-    let out = UnsafeMutableRawPointer(base + count)
-    out.storeBytes(of: 0x22, as: UInt8.self)
-    out.storeBytes(of: a, toByteOffset: 1, as: UInt64.self)
-    out.storeBytes(of: b, toByteOffset: 9, as: UInt64.self)
-    out.storeBytes(of: 0x22, toByteOffset: 1 &+ n, as: UInt8.self)
-    count &+= n &+ 2
-    return true
-  }
-
-  /// Whether a small string's two words hold its bytes as `smallClean` reads them: asked once a
-  /// writer of strings made at run time, of every length from 0 to 15, ASCII and not, and of
-  /// large strings (native and of a literal), none of which may look small.
-  static func smallStringsLaidOut() -> Bool {
-    guard UInt64(1).littleEndian == 1, MemoryLayout<String>.size == 16 else { return false }
-    let ascii = Array("abcdefghijklmno".utf8)
-    let other = Array("\u{E9}bcdefghijklmn".utf8)  // 0xC3 0xA9, then 13 letters
-    for (bytes, flag) in [(ascii, UInt64(0xE0)), (other, UInt64(0xA0))] {
-      for n in (flag == 0xE0 ? 0 : 2)...15 {
-        let text = String(decoding: bytes[0..<n], as: UTF8.self)
-        let (a, b) = unsafeBitCast(text, to: (UInt64, UInt64).self)
-        guard b &>> 56 == flag | UInt64(n) else { return false }
-        var held = [UInt8](repeating: 0, count: 16)
-        withUnsafeBytes(of: a) { w in for i in 0..<8 { held[i] = w[i] } }
-        withUnsafeBytes(of: b) { w in for i in 0..<8 { held[8 + i] = w[i] } }
-        guard held[0..<n].elementsEqual(bytes[0..<n]) else { return false }
-      }
-    }
-    let large = [String(decoding: ascii + ascii, as: UTF8.self), "a literal of more than fifteen bytes"]
-    for text in large {
-      let (_, b) = unsafeBitCast(text, to: (UInt64, UInt64).self)
-      if b &>> 56 & 0xB0 == 0xA0 { return false }
-    }
-    return true
   }
 
   /// A string written in parts (`stringPart`, `rawPart`) between its quotes: the escape of a
