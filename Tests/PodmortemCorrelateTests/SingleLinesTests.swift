@@ -55,15 +55,15 @@ struct SingleLinesTests {
       if rng.below(4) != 0 {
         var all: [Evidence] = []
         for _ in 0..<(1 + rng.below(8)) {
-          let l = line(&rng, ascii: ascii)
+          let l = Self.line(&rng, ascii: ascii)
           if !all.contains(l) { all.append(l) }
         }
         all.sort { $0.ref != $1.ref ? $0.ref < $1.ref : $0.text < $1.text }
         first = Array(all.prefix(EvidenceSample.keep))
         last = Array(all.suffix(EvidenceSample.keep))
       } else {
-        first = (0..<rng.below(5)).map { _ in line(&rng, ascii: ascii) }
-        last = rng.below(3) == 0 ? first : (0..<rng.below(5)).map { _ in line(&rng, ascii: ascii) }
+        first = (0..<rng.below(5)).map { _ in Self.line(&rng, ascii: ascii) }
+        last = rng.below(3) == 0 ? first : (0..<rng.below(5)).map { _ in Self.line(&rng, ascii: ascii) }
       }
       let reference = Self.sampled(first, last)
       if let lines = EvidenceSample.ofSingleLines(first, last) {
