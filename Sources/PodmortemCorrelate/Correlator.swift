@@ -1,5 +1,6 @@
 import Foundation
 import PodmortemModel
+import PodmortemText
 
 /// Merges records from every source, one at a time, into the correlated state.
 ///
@@ -232,11 +233,11 @@ package struct Correlator: Sendable {
     // Grown from the captured pods alone: made with room for every event's pod as well, it saved
     // the rehashing at each doubling (7M instructions of the 8 MiB EventList) but raised the
     // 128 MB list's peak RSS by 7 MB (docs/architecture.md "Memory of the EventList and describe
-    // paths").
-    var known = Set(list.keys.map { PodName(namespace: $0.namespace, name: $0.name) })
+    // paths"). Found by the names' bytes while they are ASCII (`KnownPodNames`).
+    var known = KnownPodNames(list.keys.lazy.map { PodName(namespace: $0.namespace, name: $0.name) })
     for e in events where e.involvedKindIsPod == true {
       let name = PodName(namespace: e.involved.namespace ?? PodAssembly.defaultNamespace, name: e.involved.name)
-      if known.insert(name).inserted { list.appendBare(name, uid: e.involved.uid) }
+      if known.insert(name) { list.appendBare(name, uid: e.involved.uid) }
     }
     for (block, snapshots) in pastedPods.sorted(by: { $0.key < $1.key }) {
       let key = PodKey(pastedAt: block)
@@ -246,12 +247,12 @@ package struct Correlator: Sendable {
     let pastedPodBlocks = Set(pastedPods.keys)
     for block in pastedBlocks.sorted() where !pastedPodBlocks.contains(block) || pastedNames[block] != nil {
       if let name = pastedNames[block] {
-        if known.insert(name).inserted { list.appendBare(name, uid: nil) }
+        if known.insert(name) { list.appendBare(name, uid: nil) }
       } else {
         list.append(PodHistory(key: PodKey(pastedAt: block), snapshots: [], latest: PodSnapshot(name: "")))
       }
     }
-    for name in podLogs.keys.sorted() where known.insert(name).inserted { list.appendBare(name, uid: nil) }
+    for name in podLogs.keys.sorted() where known.insert(name) { list.appendBare(name, uid: nil) }
     // A pasted block's lines that name no pod: the pod the block's lines name when they name one,
     // the block's own unnamed pod when the source names none, the node's logs when it names several.
     var nodeLogs = self.nodeLogs
@@ -260,7 +261,7 @@ package struct Correlator: Sendable {
       let seen = sourcePods[block.source]
       if let name = pastedNames[block] ?? (seen?.many == false ? seen?.first : nil) {
         pastedLogTargets[block] = name
-        if known.insert(name).inserted { list.appendBare(name, uid: nil) }
+        if known.insert(name) { list.appendBare(name, uid: nil) }
       } else if seen == nil {
         if !list.keys.contains(where: { $0.pastedAt == block }) {
           list.append(PodHistory(key: PodKey(pastedAt: block), snapshots: [], latest: PodSnapshot(name: "")))
@@ -416,21 +417,73 @@ package struct Correlator: Sendable {
   /// each have a name of their own), and `attach` retained and released it for every event: on
   /// the 8 MiB EventList 5.7M instructions to build (docs/architecture.md "Speed of the EventList
   /// path"; `PodPositionsTests` holds it to `positionsByName`).
+  ///
+  /// While every pod's name is ASCII, the first positions are found by the names' bytes
+  /// (`MixedSlots`, each position's name kept): there `String`'s `==` is the bytes' equality. The
+  /// dictionary hashed each name with SipHash, to build it and again for every event's look-up
+  /// (5.5M instructions of the 8 MiB EventList's finish, callgrind). A name asked that is not
+  /// ASCII may still equal an ASCII one (a Kelvin sign is `==` to `K`): it is asked of the
+  /// dictionary, built once at the first such question (`PodPositionsTests`).
   struct PodPositions {
-    private var firsts: [String: Int]
+    /// Each position's name, while every name is ASCII; empty otherwise.
+    private var names: [String] = []
+    private var slots = MixedSlots()
+    /// The first position of each name, when some name is not ASCII (built at once) or a name
+    /// asked is not (built then).
+    private let firsts: Firsts
     private var next: [Int]
 
+    /// The dictionary of first positions, built at most once.
+    private final class Firsts {
+      var table: [String: Int]?
+      init(_ table: [String: Int]?) { self.table = table }
+    }
+
     init(_ histories: [PodHistory]) {
-      firsts = [String: Int](minimumCapacity: histories.count)
-      next = [Int](repeating: -1, count: histories.count)
-      // From the last position down: the one held for a name is then the next of its name.
-      for i in histories.indices.reversed() {
-        if let later = firsts.updateValue(i, forKey: histories[i].key.name) { next[i] = later }
+      var next = [Int](repeating: -1, count: histories.count)
+      let names = histories.map { $0.key.name }
+      if names.count < Int(UInt32.max) - 1, names.allSatisfy({ isASCIIString($0) }) {
+        var slots = MixedSlots()
+        // From the last position down: the one held for a name is then the next of its name.
+        names.withUnsafeBufferPointer { names in
+          for i in names.indices.reversed() {
+            let mix = UTF8Bytes.mixed(names[i])
+            if let later = slots.find(mix, { names[$0] == names[i] }) {
+              next[i] = later.position
+              slots.replace(slot: later.slot, position: i)
+            } else {
+              slots.insert(mix, position: i)
+            }
+          }
+        }
+        self.names = names
+        self.slots = slots
+        firsts = Firsts(nil)
+      } else {
+        var table = [String: Int](minimumCapacity: histories.count)
+        for i in histories.indices.reversed() {
+          if let later = table.updateValue(i, forKey: histories[i].key.name) { next[i] = later }
+        }
+        firsts = Firsts(table)
       }
+      self.next = next
     }
 
     /// The first position of a pod named `name`, if any.
-    func first(_ name: String) -> Int? { firsts[name] }
+    func first(_ name: String) -> Int? {
+      if let table = firsts.table { return table[name] }
+      if isASCIIString(name) {
+        return names.withUnsafeBufferPointer { names in
+          slots.find(UTF8Bytes.mixed(name)) { names[$0] == name }?.position
+        }
+      }
+      // The first positions as the dictionary holds them: from the last position down, each name's
+      // first one last.
+      var table = [String: Int](minimumCapacity: names.count)
+      for i in names.indices.reversed() { table[names[i]] = i }
+      firsts.table = table
+      return table[name]
+    }
 
     /// Whether no pod after position `i` has its name.
     func isOnly(_ i: Int) -> Bool { next[i] < 0 }

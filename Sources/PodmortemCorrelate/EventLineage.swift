@@ -1,5 +1,6 @@
 import Foundation
 import PodmortemModel
+import PodmortemText
 
 /// What several sources say about one instant (the first occurrence of an event object): the
 /// tightest range every source allows, and the hull in case they contradict each other.
@@ -125,6 +126,33 @@ package struct EvidenceSample: Hashable, Sendable {
 
   private static func lineOrder(_ a: Evidence, _ b: Evidence) -> Bool {
     a.ref != b.ref ? a.ref < b.ref : a.text < b.text
+  }
+
+  /// The lines of a sample given each line of `first` and then each of `last` as an occurrence
+  /// of its own (`insert([line])`), when that is one of two plain shapes, else nil:
+  /// `first` then `last` in strictly ascending order (at most `keep` each, so the sample keeps
+  /// every one of them, and sorting them gives them back), or `last` the same lines as `first`
+  /// (each then a repeat, ignored) with `first` strictly ascending. Only when every source and
+  /// text is ASCII: there `String`'s `<` is the bytes' order, so a strictly ascending run is the
+  /// one order the sort can give (on other text `<` is not always transitive, "Speed of the
+  /// EventList path"). Building the sample and its lines sorted and searched the occurrences,
+  /// about 9,000 instructions an identity of the kubelet log's "Event occurred" lines
+  /// (docs/architecture.md "Speed of the EventList path"; `SingleLinesTests` holds it to the
+  /// sample).
+  static func ofSingleLines(_ first: [Evidence], _ last: [Evidence]) -> [Evidence]? {
+    guard first.count <= keep, last.count <= keep else { return nil }
+    for line in first where !isASCII(line) { return nil }
+    for line in last where !isASCII(line) { return nil }
+    guard strictlyAscending(first) else { return nil }
+    if first == last { return first }
+    guard strictlyAscending(last) else { return nil }
+    if let end = first.last, let start = last.first, !lineOrder(end, start) { return nil }
+    return first + last
+  }
+
+  private static func isASCII(_ line: Evidence) -> Bool {
+    (line.ref.source.utf8.withContiguousStorageIfAvailable { ASCIISearch.isASCII($0) } ?? false)
+      && (line.text.utf8.withContiguousStorageIfAvailable { ASCIISearch.isASCII($0) } ?? false)
   }
 
   /// Whether every line of `list` comes before the next in `lineOrder` (no two equal or tied).

@@ -434,8 +434,16 @@ struct KubeletEventLog: Sendable {
   /// The event of one identity's lines, with its evidence sample.
   private static func observation(_ gathered: Gathered) -> Event {
     var e = gathered.event
+    let first = gathered.first
+    let last = gathered.last
+    // The kept lines in one ascending run, or the same lines twice: they are the sample's lines
+    // (`EvidenceSample.ofSingleLines`), without building and sorting the sample.
+    if let lines = EvidenceSample.ofSingleLines(first, last) {
+      e.evidence = lines
+      return e
+    }
     var sample = EvidenceSample()
-    for line in gathered.first + gathered.last { sample.insert([line]) }
+    for line in first + last { sample.insert([line]) }
     e.evidence = sample.lines
     return e
   }
