@@ -78,21 +78,6 @@ enum KlogHeaderForm {
       severity: p[0], digits: digits, pid: pid, file: fileStart..<fileEnd, fileLine: fileLine, bodyStart: i + 2)
   }
 
-  /// The sixteen digits of the date and time, `MMDD` `hh` `mm` `ss` `uuuuuu` at places 1–4, 6–7,
-  /// 9–10, 12–13 and 15–20 of a header of at least `shortest` bytes, as one decimal number; nil
-  /// when one of them is not an ASCII digit.
-  ///
-  /// Eight bytes at a time, where a loop took a byte, a test and a multiply for each of the
-  /// sixteen (`parse` was 8.0M instructions of the 4 MiB slice's run; docs/architecture.md
-  /// "Memory of the kubelet-log run"). The digits are gathered from five loads, read
-  /// little-endian (the first character lowest), into two words of eight characters, `MMDDhhmm`
-  /// and `ssuuuuuu`. A byte is a digit when `b ^ 0x30` is at most 9 (the digits are 0x30–0x39,
-  /// which differ from 0x30 in the low four bits only): `(x & 0x7F) + 0x76` sets the high bit
-  /// when the low seven bits are 10 or more, and cannot carry out of its byte; `| x` adds a byte
-  /// with the high bit set. A word of eight digit values is then folded in three multiplies, as
-  /// simdjson's `parse_eight_digits_unrolled` does: pairs (`10a + b` in every other byte), fours
-  /// (`100p + q` in every other 16 bits), eight (`10000r + s`), none carrying out of its lane.
-  /// `KlogHeaderDigitsTests` keeps the byte loop and holds this to it.
   /// The first place at or after `from` (below `n`) holding a `:`, a `]` or a space, or `n`, or
   /// a place past `from + longestFile` when none is there first: where a header's file ends, or
   /// a place `parse` turns away. Eight bytes a word while a word fits, where the byte loop it
@@ -123,6 +108,21 @@ enum KlogHeaderForm {
     return i
   }
 
+  /// The sixteen digits of the date and time, `MMDD` `hh` `mm` `ss` `uuuuuu` at places 1–4, 6–7,
+  /// 9–10, 12–13 and 15–20 of a header of at least `shortest` bytes, as one decimal number; nil
+  /// when one of them is not an ASCII digit.
+  ///
+  /// Eight bytes at a time, where a loop took a byte, a test and a multiply for each of the
+  /// sixteen (`parse` was 8.0M instructions of the 4 MiB slice's run; docs/architecture.md
+  /// "Memory of the kubelet-log run"). The digits are gathered from five loads, read
+  /// little-endian (the first character lowest), into two words of eight characters, `MMDDhhmm`
+  /// and `ssuuuuuu`. A byte is a digit when `b ^ 0x30` is at most 9 (the digits are 0x30–0x39,
+  /// which differ from 0x30 in the low four bits only): `(x & 0x7F) + 0x76` sets the high bit
+  /// when the low seven bits are 10 or more, and cannot carry out of its byte; `| x` adds a byte
+  /// with the high bit set. A word of eight digit values is then folded in three multiplies, as
+  /// simdjson's `parse_eight_digits_unrolled` does: pairs (`10a + b` in every other byte), fours
+  /// (`100p + q` in every other 16 bits), eight (`10000r + s`), none carrying out of its lane.
+  /// `KlogHeaderDigitsTests` keeps the byte loop and holds this to it.
   @inline(__always)
   static func timeDigits(_ p: UnsafePointer<UInt8>) -> UInt64? {
     @inline(__always)

@@ -15,6 +15,15 @@ import Testing
 /// tabs, a Kelvin sign beside the `K` it equals, a dotted capital I, combining accents), from
 /// one source, from several, and from one name spelt in two byte forms.
 @Suite struct LogSampleTieTests {
+  /// `LogSample.samePacked` stands for `PackedLog`'s synthesized `==` by comparing its four
+  /// stored properties: a property added to `PackedLog` fails this until `samePacked` reads it.
+  @Test func samePackedComparesEveryStoredProperty() {
+    let packed = PackedLog(
+      LogRecord(origin: .kubelet, message: "m", evidence: Evidence(ref: SourceRef(source: "s", line: 1), text: "t")))
+    let labels = Mirror(reflecting: packed).children.compactMap(\.label).sorted()
+    #expect(labels == ["bytes", "patternID", "ref", "time"])
+  }
+
   /// The sort and the pass that drops repeats, as `LogSample.packedRecords` had them before.
   static func reference(_ all: [PackedLog]) -> [PackedLog] {
     let refs = all.map(\.ref)
