@@ -442,20 +442,9 @@ package struct Correlator: Sendable {
     init(_ histories: [PodHistory]) {
       var next = [Int](repeating: -1, count: histories.count)
       let names = histories.map { $0.key.name }
-      if names.count < Int(UInt32.max) - 1, names.allSatisfy({ isASCIIString($0) }) {
-        var slots = MixedSlots()
-        // From the last position down: the one held for a name is then the next of its name.
-        names.withUnsafeBufferPointer { names in
-          for i in names.indices.reversed() {
-            let mix = UTF8Bytes.mixed(names[i])
-            if let later = slots.find(mix, { names[$0] == names[i] }) {
-              next[i] = later.position
-              slots.replace(slot: later.slot, position: i)
-            } else {
-              slots.insert(mix, position: i)
-            }
-          }
-        }
+      if names.count < Int(UInt32.max) - 1, names.allSatisfy({ isASCIIString($0) }),
+        let slots = Self.slots(names, next: &next)
+      {
         self.names = names
         self.slots = slots
         firsts = Firsts(nil)
@@ -469,12 +458,47 @@ package struct Correlator: Sendable {
       self.next = next
     }
 
-    /// The first position of a pod named `name`, if any.
+    /// The slots of the names' first positions, each position's next of its name in `next`; nil
+    /// when the slots are `crowded` (`MixedSlots`: names made to mix alike), and then `next` is
+    /// filled again by the dictionary.
+    private static func slots(_ names: [String], next: inout [Int]) -> MixedSlots? {
+      var slots = MixedSlots()
+      // From the last position down: the one held for a name is then the next of its name.
+      let placed = names.withUnsafeBufferPointer { names -> Bool in
+        for i in names.indices.reversed() {
+          let mix = UTF8Bytes.mixed(names[i])
+          switch slots.look(mix, { names[$0] == names[i] }) {
+          case .held(let slot, let later):
+            next[i] = later
+            slots.replace(slot: slot, position: i)
+          case .absent:
+            slots.insert(mix, position: i)
+            if slots.crowded { return false }
+          case .crowded:
+            return false
+          }
+        }
+        return true
+      }
+      guard placed else {
+        for i in next.indices { next[i] = -1 }
+        return nil
+      }
+      return slots
+    }
+
+    /// The first position of a pod named `name`, if any: from the dictionary when the name is not
+    /// ASCII or its look in the slots was `crowded`.
     func first(_ name: String) -> Int? {
       if let table = firsts.table { return table[name] }
       if isASCIIString(name) {
-        return names.withUnsafeBufferPointer { names in
-          slots.find(UTF8Bytes.mixed(name)) { names[$0] == name }?.position
+        let look = names.withUnsafeBufferPointer { names in
+          slots.look(UTF8Bytes.mixed(name)) { names[$0] == name }
+        }
+        switch look {
+        case .held(_, let position): return position
+        case .absent: return nil
+        case .crowded: break
         }
       }
       // The first positions as the dictionary holds them: from the last position down, each name's

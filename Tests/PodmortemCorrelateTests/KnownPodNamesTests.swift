@@ -1,6 +1,7 @@
 import Foundation
 import PodmortemModel
 import PodmortemTestSupport
+import PodmortemText
 import Testing
 
 @testable import PodmortemCorrelate
@@ -92,9 +93,18 @@ struct KnownPodNamesTests {
         // Few tags, so that slots collide; keys repeat under one mix.
         let mix = UInt64(rng.below(round % 2 == 0 ? 8 : 1 << 30)) << 32 | UInt64(rng.below(1 << 20))
         let key = rng.below(50)
-        let found = slots.find(mix) { p in held[p].key == key && held[p].mix >> 32 == mix >> 32 }
+        let look = slots.look(mix, within: .max) { p in held[p].key == key && held[p].mix >> 32 == mix >> 32 }
+        let found: (slot: Int, position: Int)? =
+          switch look {
+          case .held(let slot, let position): (slot, position)
+          case .absent, .crowded: nil
+          }
+        #expect(look != .crowded)
         let scan = held.firstIndex { $0.mix >> 32 == mix >> 32 && $0.key == key }
         #expect(found?.position == scan, "round \(round), \(i)")
+        // Within the limit a look gives the same answer, or says it walked too far.
+        let bounded = slots.look(mix) { p in held[p].key == key && held[p].mix >> 32 == mix >> 32 }
+        #expect(bounded == look || bounded == .crowded)
         if let found, rng.below(2) == 0 {
           // Replace the position the slot holds with a new entry of the same key.
           held.append((mix, key, held.count))
@@ -152,5 +162,94 @@ struct PodPositionsByBytesTests {
     let mixed = Correlator.PodPositions(histories)
     #expect(mixed.first("cafe\u{301}") == 3)
     #expect(mixed.positions("K") == [0, 2])
+  }
+}
+
+/// Names made to mix alike, as input written against the unseeded mix can be (`MixedSlots`): the
+/// slots give up after `MixedSlots.longestWalk` slots and the set or dictionary they replaced
+/// answers, so a look costs a bounded walk and never a walk over every name held.
+@Suite("names made to mix alike are answered by the set and the dictionary")
+struct CollidingPodNamesTests {
+  /// `UTF8Bytes.mixed`'s step, written again here to make names its way: for two 16-byte names
+  /// the mix after the first word, xored with the second word, decides the rest, so any first
+  /// word with the second chosen to keep that xor gives the same mix.
+  private static func step(_ h: UInt64, _ word: UInt64) -> UInt64 {
+    let m = (h ^ word) &* 0x9E37_79B9_7F4A_7C15
+    return m ^ (m >> 29)
+  }
+
+  /// `count` distinct ASCII names of 16 bytes with one mix.
+  static func colliding(_ count: Int, seed: UInt64) -> [String] {
+    var rng = SplitMix64(seed: seed)
+    let start = UInt64(16) &* 0xC2B2_AE3D_27D4_EB4F
+    let word = { (bytes: [UInt8]) in bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) } }
+    let firstWord = (0..<8).map { _ in UInt8(0x61 + rng.below(26)) }
+    let secondWord = (0..<8).map { _ in UInt8(0x61 + rng.below(26)) }
+    let keep = step(start, word(firstWord)) ^ word(secondWord)
+    var names: [String] = []
+    var seen = Set<String>()
+    while names.count < count {
+      let first = (0..<8).map { _ in UInt8(0x61 + rng.below(26)) }
+      let second = step(start, word(first)) ^ keep
+      let bytes = withUnsafeBytes(of: second) { Array($0) }
+      guard bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { continue }
+      let name = String(decoding: first + bytes, as: UTF8.self)
+      if seen.insert(name).inserted { names.append(name) }
+    }
+    return names
+  }
+
+  @Test("the names made here do mix alike")
+  func namesCollide() {
+    let names = Self.colliding(300, seed: 5)
+    #expect(Set(names.map { UTF8Bytes.mixed($0) }).count == 1)
+  }
+
+  @Test("the slots say crowded past the longest walk, and only then")
+  func slotsCrowd() {
+    var slots = MixedSlots()
+    let mix: UInt64 = 0xABCD_0123_4567_89EF
+    for i in 0..<MixedSlots.longestWalk {
+      #expect(slots.look(mix) { _ in false } == .absent)
+      slots.insert(mix, position: i)
+      #expect(!slots.crowded)
+    }
+    #expect(slots.look(mix) { _ in false } == .crowded)
+    // A position met within the walk is still found (where the growth put it).
+    let three = slots.look(mix) { $0 == 3 }
+    if case .held(_, let position) = three { #expect(position == 3) } else { Issue.record("\(three)") }
+    slots.insert(mix, position: MixedSlots.longestWalk)
+    #expect(slots.crowded)
+  }
+
+  @Test("the known names, made to mix alike, answer as the set and end in it")
+  func knownNames() {
+    let names = Self.colliding(2_000, seed: 7)
+    var known = Correlator.KnownPodNames()
+    var set = Set<Correlator.PodName>()
+    for (i, name) in (names + names.prefix(500)).enumerated() {
+      let pod = Correlator.PodName(namespace: i % 3 == 0 ? "default" : "other", name: name)
+      #expect(known.insert(pod) == set.insert(pod).inserted)
+    }
+    #expect(known.bySet)
+    let probe = Correlator.PodName(namespace: "default", name: names[0])
+    #expect(known.contains { $0 == probe } == set.contains(probe))
+  }
+
+  @Test("the pods' positions, their names made to mix alike, are the arrays by name")
+  func positions() {
+    let names = Self.colliding(1_000, seed: 9)
+    let histories = (0..<1_500).map { i in
+      PodKeyOrderTests.history(PodKey(namespace: "default", name: names[(i * 7) % names.count]))
+    }
+    let reference = Correlator.positionsByName(histories)
+    let chain = Correlator.PodPositions(histories)
+    for (name, positions) in reference {
+      #expect(chain.positions(name) == positions)
+      #expect(chain.first(name) == positions.first)
+    }
+    for name in Self.colliding(50, seed: 11) where reference[name] == nil {
+      #expect(chain.first(name) == nil)
+    }
   }
 }
