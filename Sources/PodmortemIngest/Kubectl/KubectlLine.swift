@@ -213,6 +213,13 @@ struct KubectlLine {
     self.reading = known.reading
   }
 
+  /// Line `number` (not cut) with `known`'s text and reading: `init(_:as:)` of a line whose text
+  /// is `known`'s, without that line's own `String` (`KubectlLineMemo.held(_:number:)`).
+  init(number: Int, as known: KubectlLine) {
+    self.line = Line(number: number, text: known.line.text, truncated: false)
+    self.reading = known.reading
+  }
+
   private init(line: Line, reading: Reading) {
     self.line = line
     self.reading = reading

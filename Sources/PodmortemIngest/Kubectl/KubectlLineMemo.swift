@@ -83,21 +83,7 @@ struct KubectlLineMemo {
     let found = line.text.utf8.withContiguousStorageIfAvailable { bytes -> (Int, KubectlLine?, UInt64)? in
       let hash = Self.hash(bytes)
       let home = Int(truncatingIfNeeded: hash >> shift) & (slots - 1)
-      // The home first, then the rest of its set in turn.
-      let set = home & ~(ways - 1)
-      for k in 0..<ways {
-        let slot = set | ((home &+ k) & (ways - 1))
-        guard tags[slot] == Self.tag(hash), let known = held[slot] else { continue }
-        let same =
-          known.line.text.utf8.withContiguousStorageIfAvailable { h in
-            guard h.count == count else { return false }
-            // Two empty texts are the same; a text of bytes has its storage's address.
-            guard count > 0 else { return true }
-            guard let other = h.baseAddress, let base = bytes.baseAddress else { return false }
-            return memcmp(other, base, count) == 0
-          } ?? false
-        if same { return (slot, known, hash) }
-      }
+      if let (slot, known) = find(bytes, hash: hash, home: home) { return (slot, known, hash) }
       return (home, nil, hash)
     }
     guard let (home, known, hash) = found ?? nil else { return (KubectlLine(line), -1) }
@@ -119,6 +105,45 @@ struct KubectlLineMemo {
     boundaries[slot] = 0
     headers[slot] = nil
     return (read, slot)
+  }
+
+  /// The slot of `home`'s set that holds a line whose text is `bytes` (whose hash is `hash`), and
+  /// that line; nil when none does. The home first, then the rest of its set in turn.
+  @inline(__always)
+  private func find(
+    _ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64, home: Int
+  ) -> (slot: Int, line: KubectlLine)? {
+    let count = bytes.count
+    let set = home & ~(ways - 1)
+    for k in 0..<ways {
+      let slot = set | ((home &+ k) & (ways - 1))
+      guard tags[slot] == Self.tag(hash), let known = held[slot] else { continue }
+      let same =
+        known.line.text.utf8.withContiguousStorageIfAvailable { h in
+          guard h.count == count else { return false }
+          // Two empty texts are the same; a text of bytes has its storage's address.
+          guard count > 0 else { return true }
+          guard let other = h.baseAddress, let base = bytes.baseAddress else { return false }
+          return memcmp(other, base, count) == 0
+        } ?? false
+      if same { return (slot, known) }
+    }
+    return nil
+  }
+
+  /// Line `number`, whose text is `bytes` decoded as UTF-8, as `read(_:)` reads it, when a line of
+  /// those very bytes is held: the held reading, its slot, and the held copy of its text (a held
+  /// text is valid UTF-8, so bytes equal to it decode to it unchanged). Nil when none is held (the
+  /// line is then read from its `String` by `read(_:)`, which may hold it). Changes nothing:
+  /// `read(_:)` of such a line changes nothing either. `KubectlTextParser.feed(bytes:number:emit:)`
+  /// reads a repeated line this way without a `String` made of it (docs/architecture.md "Speed of
+  /// the describe path").
+  func held(_ bytes: UnsafeBufferPointer<UInt8>, number: Int) -> (line: KubectlLine, slot: Int)? {
+    guard slots > 0, bytes.count <= Self.longest, !held.isEmpty else { return nil }
+    let hash = Self.hash(bytes)
+    let home = Int(truncatingIfNeeded: hash >> shift) & (slots - 1)
+    guard let (slot, known) = find(bytes, hash: hash, home: home) else { return nil }
+    return (KubectlLine(number: number, as: known), slot)
   }
 
   /// A hash of `bytes`: `SharedBytes.hash` of eight or more; fewer (none included) make one word,

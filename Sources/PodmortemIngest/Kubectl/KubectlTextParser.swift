@@ -163,6 +163,32 @@ package struct KubectlTextParser: LineParser {
     }
     // Read once per distinct text (`KubectlLineMemo`): a run of describes repeats its lines.
     let (l, slot) = lines.read(line)
+    return read(l, slot: slot, emit: emit)
+  }
+
+  /// Reads with `Ingestor.run` offering each line's bytes (`feed(bytes:number:emit:)`).
+  package static var readsBytes: Bool { true }
+
+  /// `feed(_:emit:)` of line `number`, whose text is `bytes` decoded, when the line memo holds a
+  /// line of those bytes and no pasted JSON is being read (it reads `Line`s): the held reading,
+  /// as `feed(_:emit:)` would have been given it by the memo, with no `String` made of the line
+  /// (a run of describes repeats nearly all its lines; `LineReader` decoding each into a `String`
+  /// the memo then dropped was about 3 % of a run's instructions). Nil otherwise, with nothing
+  /// changed: the line is then fed as a `Line` (docs/architecture.md "Speed of the describe path").
+  package mutating func feed(
+    bytes: UnsafeBufferPointer<UInt8>, number: Int, emit: (Record) -> Void
+  ) -> SourceAccount.Verdict? {
+    guard json == nil, let (l, slot) = lines.held(bytes, number: number) else { return nil }
+    var strings = self.strings
+    self.strings = KubectlStrings()
+    defer { self.strings = strings }
+    return read(l, slot: slot) { emit(strings.share($0)) }
+  }
+
+  /// `read(_:emit:)` of a line once the memo has read it (`slot`: `KubectlLineMemo.read`'s).
+  private mutating func read(
+    _ l: KubectlLine, slot: Int, emit: (consuming Record) -> Void
+  ) -> SourceAccount.Verdict {
     if yaml != nil {
       if let verdict = yaml?.feed(l, emit: emit) { return verdict }
       yaml?.finish(emit: emit)
