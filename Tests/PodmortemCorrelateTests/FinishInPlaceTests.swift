@@ -169,22 +169,27 @@ struct PodPositionsTests {
       let histories = (0..<rng.below(round % 40 == 0 ? 500 : 30)).map { _ in
         PodKeyOrderTests.history(PodKey(namespace: hostile(&rng, pieces: 1), name: hostile(&rng, pieces: 1)))
       }
-      let reference = Correlator.positionsByName(histories)
-      let chain = Correlator.PodPositions(histories)
-      for (name, positions) in reference {
-        #expect(chain.positions(name) == positions, "round \(round)")
-        let first = chain.first(name)
-        #expect(first == positions.first)
-        if let first {
-          #expect(chain.isOnly(first) == (positions.count == 1))
-          #expect(chain.positions(from: first) == positions)
-        }
+      Self.compare(histories, asking: (0..<5).map { _ in hostile(&rng, pieces: 2) }, round: round)
+    }
+  }
+
+  /// `PodPositions` of `histories` against `positionsByName`: every name's positions, its first,
+  /// whether it is the only one, the chain from the first; then the names `asking` (held or not).
+  static func compare(_ histories: [PodHistory], asking: [String], round: Int) {
+    let reference = Correlator.positionsByName(histories)
+    let chain = Correlator.PodPositions(histories)
+    for (name, positions) in reference {
+      #expect(chain.positions(name) == positions, "round \(round)")
+      let first = chain.first(name)
+      #expect(first == positions.first)
+      if let first {
+        #expect(chain.isOnly(first) == (positions.count == 1))
+        #expect(chain.positions(from: first) == positions)
       }
-      for _ in 0..<5 {
-        let name = hostile(&rng, pieces: 2)
-        #expect(chain.positions(name) == (reference[name] ?? []), "round \(round)")
-        #expect(chain.first(name) == reference[name]?.first)
-      }
+    }
+    for name in asking {
+      #expect(chain.positions(name) == (reference[name] ?? []), "round \(round)")
+      #expect(chain.first(name) == reference[name]?.first)
     }
   }
 }

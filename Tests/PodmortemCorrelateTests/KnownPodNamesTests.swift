@@ -132,24 +132,10 @@ struct PodPositionsByBytesTests {
         PodKeyOrderTests.history(
           PodKey(namespace: text(&rng, pieces: 1, ascii: true), name: text(&rng, pieces: 1, ascii: allASCII)))
       }
-      let reference = Correlator.positionsByName(histories)
-      let chain = Correlator.PodPositions(histories)
-      for (name, positions) in reference {
-        #expect(chain.positions(name) == positions, "round \(round)")
-        let first = chain.first(name)
-        #expect(first == positions.first)
-        if let first {
-          #expect(chain.isOnly(first) == (positions.count == 1))
-          #expect(chain.positions(from: first) == positions)
-        }
-      }
       // Names asked: ASCII and not, some equal to a held name only canonically (asked before and
       // after the dictionary is built).
-      for _ in 0..<8 {
-        let name = text(&rng, pieces: 1, ascii: rng.below(2) == 0)
-        #expect(chain.positions(name) == (reference[name] ?? []), "round \(round)")
-        #expect(chain.first(name) == reference[name]?.first)
-      }
+      let asking = (0..<8).map { _ in text(&rng, pieces: 1, ascii: rng.below(2) == 0) }
+      PodPositionsTests.compare(histories, asking: asking, round: round)
     }
     let histories = ["K", "web", "K", "caf\u{E9}"].map {
       PodKeyOrderTests.history(PodKey(namespace: "default", name: $0))
@@ -242,14 +228,6 @@ struct CollidingPodNamesTests {
     let histories = (0..<1_500).map { i in
       PodKeyOrderTests.history(PodKey(namespace: "default", name: names[(i * 7) % names.count]))
     }
-    let reference = Correlator.positionsByName(histories)
-    let chain = Correlator.PodPositions(histories)
-    for (name, positions) in reference {
-      #expect(chain.positions(name) == positions)
-      #expect(chain.first(name) == positions.first)
-    }
-    for name in Self.colliding(50, seed: 11) where reference[name] == nil {
-      #expect(chain.first(name) == nil)
-    }
+    PodPositionsTests.compare(histories, asking: Self.colliding(50, seed: 11), round: 0)
   }
 }

@@ -153,20 +153,10 @@ import Testing
     for round in 0..<10 {
       let input = Self.input(&rng)
       let first = 1 + rng.below(50)
-      var readings: [IngestReading] = []
-      for parser in [LineFed.self, KubectlTextParser.self] as [any LineParser.Type] {
-        let sink = Collector<Diagnostic>()
-        var reader = LineReader(MemoryByteSource(input, window: [7, 4_096][rng.below(2)]), firstLine: first)
-        var records: [[UInt8]] = []
-        let start = IngestStart(parser: parser, context: Self.context(sink: sink, paste: true), quoted: false)
-        let result = Ingestor(parsers: [parser]).ingestPart(&reader, firstLine: first, after: start) {
-          records.append(OfferedLinesTests.bytes($0))
+      let readings = ([LineFed.self, KubectlTextParser.self] as [any LineParser.Type]).map { parser in
+        OfferedLinesTests.partReading(input, first: first, parser: parser, window: [7, 4_096][rng.below(2)]) {
+          Self.context(sink: $0, paste: true)
         }
-        var reading = IngestReading(account: result.account, block: result.pastedBlock)
-        reading.records = records
-        reading.diagnostics = sink.items.map { String(reflecting: $0) }
-        reading.between = result.dependsOnFirstPart
-        readings.append(reading)
       }
       #expect(readings[0] == readings[1], "part \(part) round \(round)")
     }

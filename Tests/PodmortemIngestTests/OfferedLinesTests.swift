@@ -373,23 +373,32 @@ import Testing
     for round in 0..<30 {
       let input = Self.list(&rng)
       let first = 1 + rng.below(50)
-      var readings: [IngestReading] = []
-      for parser in [LineFed.self, ObjectStreamParser.self] as [any LineParser.Type] {
-        let sink = Collector<Diagnostic>()
-        var reader = LineReader(MemoryByteSource(input, window: 4_096), firstLine: first)
-        var records: [[UInt8]] = []
-        let start = IngestStart(parser: parser, context: Self.context(sink: sink), quoted: false)
-        let result = Ingestor(parsers: [parser]).ingestPart(&reader, firstLine: first, after: start) {
-          records.append(Self.bytes($0))
-        }
-        var reading = IngestReading(account: result.account, block: result.pastedBlock)
-        reading.records = records
-        reading.diagnostics = sink.items.map { String(reflecting: $0) }
-        reading.between = result.dependsOnFirstPart
-        readings.append(reading)
+      let readings = ([LineFed.self, ObjectStreamParser.self] as [any LineParser.Type]).map { parser in
+        Self.partReading(input, first: first, parser: parser, window: 4_096) { Self.context(sink: $0) }
       }
       let same = readings[0] == readings[1]
       #expect(same, "part \(part) round \(round)")
     }
+  }
+
+  /// A second part of `input`, from line `first`, read by `parser` through `ingestPart` in windows
+  /// of `window` bytes with the context `context` makes for the diagnostics' sink: what the
+  /// comparisons of a second part hold equal.
+  static func partReading(
+    _ input: [UInt8], first: Int, parser: any LineParser.Type, window: Int,
+    context: (Collector<Diagnostic>) -> ParseContext
+  ) -> IngestReading {
+    let sink = Collector<Diagnostic>()
+    var reader = LineReader(MemoryByteSource(input, window: window), firstLine: first)
+    var records: [[UInt8]] = []
+    let start = IngestStart(parser: parser, context: context(sink), quoted: false)
+    let result = Ingestor(parsers: [parser]).ingestPart(&reader, firstLine: first, after: start) {
+      records.append(bytes($0))
+    }
+    var reading = IngestReading(account: result.account, block: result.pastedBlock)
+    reading.records = records
+    reading.diagnostics = sink.items.map { String(reflecting: $0) }
+    reading.between = result.dependsOnFirstPart
+    return reading
   }
 }
