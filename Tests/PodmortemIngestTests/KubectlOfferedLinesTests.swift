@@ -98,22 +98,9 @@ import Testing
   static func ingested(
     _ input: [UInt8], parser: any LineParser.Type, paste: Bool, watched: Int?, window: Int
   ) -> IngestReading {
-    let sink = Collector<Diagnostic>()
-    var reader = LineReader(MemoryByteSource(input, window: window), chunkSize: 4_096)
-    var records: [[UInt8]] = []
-    var watch: PartWatch?
-    let result = Ingestor(parsers: [parser]).ingest(
-      &reader, context: context(sink: sink, paste: paste),
-      started: {
-        $0.watch.line = watched
-        watch = $0.watch
-      }
-    ) { records.append(OfferedLinesTests.bytes($0)) }
-    var out = IngestReading(account: result.account, block: result.pastedBlock)
-    out.records = records
-    out.diagnostics = sink.items.map { String(reflecting: $0) }
-    out.between = watch?.between ?? false
-    return out
+    OfferedLinesTests.ingested(input, parser: parser, watched: watched, window: window, chunkSize: 4_096) {
+      context(sink: $0, paste: paste)
+    }
   }
 
   /// `ingested` by `LineFed` and by `KubectlTextParser`: the same; an issue says where not.

@@ -321,12 +321,21 @@ import Testing
   static func ingested(
     _ input: [UInt8], parser: any LineParser.Type, paste: Bool, watched: Int?, window: Int
   ) -> IngestReading {
+    ingested(input, parser: parser, watched: watched, window: window) { context(sink: $0, paste: paste) }
+  }
+
+  /// `ingested` with the context `context` makes for the diagnostics' sink, read in chunks of
+  /// `chunkSize` bytes.
+  static func ingested(
+    _ input: [UInt8], parser: any LineParser.Type, watched: Int?, window: Int,
+    chunkSize: Int = LineReader.defaultChunkSize, context: (Collector<Diagnostic>) -> ParseContext
+  ) -> IngestReading {
     let sink = Collector<Diagnostic>()
-    var reader = LineReader(MemoryByteSource(input, window: window))
+    var reader = LineReader(MemoryByteSource(input, window: window), chunkSize: chunkSize)
     var records: [[UInt8]] = []
     var watch: PartWatch?
     let result = Ingestor(parsers: [parser]).ingest(
-      &reader, context: context(sink: sink, paste: paste),
+      &reader, context: context(sink),
       started: {
         $0.watch.line = watched
         watch = $0.watch
