@@ -442,7 +442,7 @@ package struct Correlator: Sendable {
     init(_ histories: [PodHistory]) {
       var next = [Int](repeating: -1, count: histories.count)
       let names = histories.map { $0.key.name }
-      if names.count < Int(UInt32.max) - 1, names.allSatisfy({ isASCIIString($0) }),
+      if names.count < Int(UInt32.max) - 1, names.allSatisfy({ ASCIISearch.isContiguousASCII($0) }),
         let slots = Self.slots(names, next: &next)
       {
         self.names = names
@@ -491,7 +491,7 @@ package struct Correlator: Sendable {
     /// ASCII or its look in the slots was `crowded`.
     func first(_ name: String) -> Int? {
       if let table = firsts.table { return table[name] }
-      if isASCIIString(name) {
+      if ASCIISearch.isContiguousASCII(name) {
         let look = names.withUnsafeBufferPointer { names in
           slots.look(UTF8Bytes.mixed(name)) { names[$0] == name }
         }

@@ -264,7 +264,9 @@ package struct EventBook: Sendable {
       let involved = events[i].involved
       let namespace = involved.namespace ?? ""
       let kind = involved.kind ?? ""
-      guard isASCII(namespace), isASCII(kind), isASCII(involved.name) else { return nil }
+      guard ASCIISearch.isContiguousASCII(namespace), ASCIISearch.isContiguousASCII(kind),
+        ASCIISearch.isContiguousASCII(involved.name)
+      else { return nil }
       if kind != lastKind {
         lastKind = kind
         lastLowered = kind.lowercased()
@@ -280,10 +282,6 @@ package struct EventBook: Sendable {
         && EventIdentity.addRanks(count, shift: 0, into: keys) { names[$0] }
     }
     return ranked ? keys : nil
-  }
-
-  private static func isASCII(_ s: String) -> Bool {
-    s.utf8.withContiguousStorageIfAvailable { ASCIISearch.isASCII($0) } ?? false
   }
 
   /// The event of each cluster, in the order of `leaders` (the position of the entry that began

@@ -251,7 +251,7 @@ package struct EventIdentity: Hashable, Comparable, Sendable {
         runOf[i] = runs.count
         continue
       }
-      guard value.utf8.withContiguousStorageIfAvailable({ ASCIISearch.isASCII($0) }) ?? false else {
+      guard ASCIISearch.isContiguousASCII(value) else {
         return false
       }
       runs.append(value)

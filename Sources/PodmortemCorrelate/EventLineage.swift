@@ -151,8 +151,7 @@ package struct EvidenceSample: Hashable, Sendable {
   }
 
   private static func isASCII(_ line: Evidence) -> Bool {
-    (line.ref.source.utf8.withContiguousStorageIfAvailable { ASCIISearch.isASCII($0) } ?? false)
-      && (line.text.utf8.withContiguousStorageIfAvailable { ASCIISearch.isASCII($0) } ?? false)
+    ASCIISearch.isContiguousASCII(line.ref.source) && ASCIISearch.isContiguousASCII(line.text)
   }
 
   /// Whether every line of `list` comes before the next in `lineOrder` (no two equal or tied).

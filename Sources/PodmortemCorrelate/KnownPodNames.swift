@@ -105,12 +105,6 @@ struct MixedSlots {
   }
 }
 
-/// Whether every byte of `text` is below 0x80, read where the bytes lie; a string that cannot lend
-/// them (never a native one) answers false, which sends its caller to the `String` path.
-func isASCIIString(_ text: String) -> Bool {
-  text.utf8.withContiguousStorageIfAvailable { ASCIISearch.isASCII($0) } ?? false
-}
-
 extension Correlator {
   /// The finish's set of the pods known by name (`Set<PodName>`, whose `insert` and
   /// `contains(where:)` it answers), placed by the bytes of the name while every name met is
@@ -140,7 +134,7 @@ extension Correlator {
     @discardableResult
     mutating func insert(_ name: PodName) -> Bool {
       if set == nil {
-        if slots.hasRoom, isASCIIString(name.name) {
+        if slots.hasRoom, ASCIISearch.isContiguousASCII(name.name) {
           // Placed by the name's bytes, matched by `==`: every name held is ASCII, and an ASCII
           // name is `==` to another ASCII name exactly when their bytes are equal, so equal names
           // have one mix; the namespace is not placed by, and is compared as the set compared it.

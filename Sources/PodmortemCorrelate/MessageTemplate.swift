@@ -56,7 +56,10 @@ package enum MessageTemplate {
       let remembered = seen.add(hash: hash, event: index, group: number)
       groupOf.append(number)
       groups[number].messages.append(e.message)
-      if groups[number].plain, !(remembered && isASCII(e.message) && isASCII(e.reason) && isASCII(type)) {
+      if groups[number].plain,
+        !(remembered && ASCIISearch.isContiguousASCII(e.message) && ASCIISearch.isContiguousASCII(e.reason)
+          && ASCIISearch.isContiguousASCII(type))
+      {
         groups[number].plain = false
       }
     }
@@ -122,10 +125,6 @@ package enum MessageTemplate {
     var template: String
     var messages: [String] = []
     var plain = true
-  }
-
-  private static func isASCII(_ s: String) -> Bool {
-    s.utf8.withContiguousStorageIfAvailable { ASCIISearch.isASCII($0) } ?? false
   }
 
   /// What messages are grouped by: a struct, not an array built per event.

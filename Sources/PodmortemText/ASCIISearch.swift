@@ -91,6 +91,13 @@ package enum ASCIISearch {
     return nil
   }
 
+  /// True when `text`'s bytes lie in one run and every one is below 0x80 (`isASCII`); false for a
+  /// string that cannot lend its bytes (never a native one), which sends a caller that asks to
+  /// its `String` path. An ASCII string is `==` to another exactly when their bytes are equal.
+  package static func isContiguousASCII(_ text: String) -> Bool {
+    text.utf8.withContiguousStorageIfAvailable { isASCII($0) } ?? false
+  }
+
   /// True when every byte is below 0x80, tested eight bytes at a time.
   package static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     guard let base = bytes.baseAddress else { return true }

@@ -106,4 +106,18 @@ import Testing
       }
     }
   }
+
+  /// `isContiguousASCII` of a native string is `isASCII` of its bytes: small and large strings,
+  /// control bytes, and the characters `==` would take for ASCII letters (a Kelvin sign, a dotted
+  /// capital I) or that a combining accent joins.
+  @Test func aStringIsASCIIExactlyWhenItsBytesAre() {
+    let texts = [
+      "", "a", "web-0", "\0", "\r\n\t", String(repeating: "x", count: 70_000), "\u{7F}", "\u{212A}", "\u{130}",
+      "cafe\u{301}", "caf\u{E9}", "abcdefghijklmno\u{E9}", String(repeating: "y", count: 15) + "\u{80}",
+    ]
+    for text in texts {
+      let bytes = Array(text.utf8)
+      #expect(ASCIISearch.isContiguousASCII(text) == bytes.withUnsafeBufferPointer { ASCIISearch.isASCII($0) })
+    }
+  }
 }
