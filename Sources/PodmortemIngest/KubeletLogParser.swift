@@ -30,7 +30,7 @@ package struct KubeletLogParser: LineParser {
   private struct Held {
     var bytes: [UInt8]
     var header: KlogHeader
-    var journal: JournaldPrefix?
+    var journal: Journal?
     var line: Line
     var joined: Int
   }
@@ -57,6 +57,14 @@ package struct KubeletLogParser: LineParser {
       self.value = value
       self.bytes = bytes
     }
+  }
+
+  /// A line's journald prefix, boxed: as an optional of 152 bytes it was copied with `memcpy` five
+  /// times a line, held or not, where a reference is a word (docs/architecture.md "Speed of the
+  /// kubelet-log path"). Never changed once made, so a box is shared as freely as its value.
+  private final class Journal: Sendable {
+    let prefix: JournaldPrefix
+    init(_ prefix: JournaldPrefix) { self.prefix = prefix }
   }
 
   /// Whether a multi-line value is open.
@@ -126,14 +134,13 @@ package struct KubeletLogParser: LineParser {
     // (`> `, `- `, `grep -n`'s `123:`) is skipped.
     let open = isOpen
     let b = open ? Array(line.text.utf8) : PastePrefix.payload(line.text)
-    let journal = JournaldPrefix.parse(b)
-    // Whether the optionals hold a value, asked of their cases: `journal == nil` compared two
-    // optional prefixes (`JournaldPrefix` is `Equatable`), each copied and destroyed.
+    // Parsed only where a prefix can start (`JournaldPrefix.mayStart`: a klog line cannot).
+    let journal = JournaldPrefix.mayStart(b) ? JournaldPrefix.parse(b).map(Journal.init) : nil
     var inJournal = false
     var start = 0
-    if case .some(let j) = journal {
+    if let journal {
       inJournal = true
-      start = j.payloadStart
+      start = journal.prefix.payloadStart
     }
     // Parsed once: it decides both whether the held line continues here and how this line is read.
     let header = open ? nil : KlogHeader.parse(b, from: start)
@@ -177,7 +184,7 @@ package struct KubeletLogParser: LineParser {
     if Self.isJSONLine(b, from: start) {
       return jsonRecord(b, from: start, line: line, hand: hand) ? .parsed : .unrecognised
     }
-    if let journal {
+    if let journal = journal?.prefix {
       // Another unit's message, or the kubelet writing outside klog (flag warnings, a panic).
       var record = LogRecord(
         origin: journal.identifier == "kubelet"
@@ -226,7 +233,7 @@ package struct KubeletLogParser: LineParser {
   // MARK: klog text
 
   private mutating func klogRecord(
-    _ b: [UInt8], header: KlogHeader, journal: JournaldPrefix?, line: Line, hand: (consuming LogRecord) -> Void,
+    _ b: [UInt8], header: KlogHeader, journal: Journal?, line: Line, hand: (consuming LogRecord) -> Void,
     emit: (Record) -> Void, mayHold: Bool
   ) {
     if mayHold, b.count >= Self.wrapWidth {
@@ -238,9 +245,9 @@ package struct KubeletLogParser: LineParser {
       // The event recorder's own line: the event itself (`KlogEvent`).
       let time = klogTime(header, journal: journal, line: line)
       var event = Event(
-        involved: e.involved, type: e.type, reason: e.reason, message: e.message, sourceHost: journal?.host,
+        involved: e.involved, type: e.type, reason: e.reason, message: e.message, sourceHost: journal?.prefix.host,
         count: 1, firstSeen: time, lastSeen: time, evidence: [context.evidence(line)])
-      event.sourceComponent = journal?.identifier == "kubelet" ? "kubelet" : nil
+      event.sourceComponent = journal?.prefix.identifier == "kubelet" ? "kubelet" : nil
       emit(.event(event))
       return
     }
@@ -252,7 +259,7 @@ package struct KubeletLogParser: LineParser {
     built?.fields = body.fields
     built?.text = String(decoding: b[header.bodyStart...], as: UTF8.self)
     built?.time = klogTime(header, journal: journal, line: line)
-    built?.node = journal?.host
+    built?.node = journal?.prefix.host
     if let key = body.openKey {
       if let record = built.take() { pending = Pending(record: record, key: key, value: [], bytes: b.count) }
     } else {
@@ -368,11 +375,11 @@ package struct KubeletLogParser: LineParser {
 
   // MARK: time
 
-  private mutating func klogTime(_ h: KlogHeader, journal: JournaldPrefix?, line: Line) -> TimeRange? {
+  private mutating func klogTime(_ h: KlogHeader, journal: Journal?, line: Line) -> TimeRange? {
     let date: Date?
-    if let instant = journal?.instant {
+    if let instant = journal?.prefix.instant {
       // journalctl's ISO formats carry the year and the offset; the klog time is within seconds.
-      let zone = journal?.utcOffset.flatMap { TimeZone(secondsFromGMT: $0) } ?? zone
+      let zone = journal?.prefix.utcOffset.flatMap { TimeZone(secondsFromGMT: $0) } ?? zone
       date = YearInference(anchor: instant, zone: zone).instant(
         month: h.month, day: h.day, hour: h.hour, minute: h.minute, second: h.second, fraction: h.fraction)
     } else {
