@@ -72,6 +72,14 @@ struct KubectlLineMemo {
   /// `line` read as `KubectlLine(line)` reads it, and the slot that holds its reading (-1 when
   /// it is not held: too long, or seen for the first time).
   mutating func read(_ line: Line) -> (line: KubectlLine, slot: Int) {
+    var strings = KubectlStrings()
+    return read(line, strings: &strings)
+  }
+
+  /// `read(_:)`, a line held with the copy of its text `strings` holds (`KubectlStrings.held`):
+  /// the same bytes, and the records that cite the line then cite the string `strings` holds, which
+  /// it tells by its address instead of hashing and comparing its bytes each time a record leaves.
+  mutating func read(_ line: Line, strings: inout KubectlStrings) -> (line: KubectlLine, slot: Int) {
     let count = line.text.utf8.count
     guard slots > 0, count <= Self.longest else { return (KubectlLine(line), -1) }
     if held.isEmpty {
@@ -91,6 +99,8 @@ struct KubectlLineMemo {
     // Seen for the first time (as far as the bits tell): read, not held.
     if firstSighting(hash) { return (KubectlLine(line), -1) }
     // Read once as held (`KubectlLine(_:heldAs:)`), as `KubectlLine(line).held(as:)` reads it.
+    var line = line
+    if let shared = strings.held(line.text) { line.text = shared }
     let read = KubectlLine(line, heldAs: nextID)
     nextID += 1
     // An empty slot of the set, the home first; the home when all are taken.
