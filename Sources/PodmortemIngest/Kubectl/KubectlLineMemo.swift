@@ -49,6 +49,14 @@ struct KubectlLineMemo {
   /// `TableHeader` of each held line, once asked (nil inside: not a header). Kept apart from the
   /// lines so that asking copies no line.
   private var headers: [TableHeader??] = []
+  /// Per slot, the slot + 1 of the line read after its line the last time (0: none), and the slot
+  /// of the line read last (-1: not held). A run of describes prints its lines in the same order
+  /// from pod to pod, so the line after a held one is most often the one that followed it before:
+  /// `held(_:number:)` compares that slot's text first and hashes the bytes only when it is another
+  /// (docs/architecture.md "Speed of the describe path"). A text is held in one slot at most (it is
+  /// held only when no slot holds it), so the slot found so is the one the hash would find.
+  private var successors: [Int32] = []
+  private var lastSlot = -1
   /// The number the next line held is known by (`KubectlLine.textID`).
   private var nextID = 1
   /// The hashes of lines read and not held, a bit each (`seenBits` of them): a line is held from
@@ -72,11 +80,20 @@ struct KubectlLineMemo {
   /// `line` read as `KubectlLine(line)` reads it, and the slot that holds its reading (-1 when
   /// it is not held: too long, or seen for the first time).
   mutating func read(_ line: Line) -> (line: KubectlLine, slot: Int) {
+    var strings = KubectlStrings()
+    return read(line, strings: &strings)
+  }
+
+  /// `read(_:)`, a line held with the copy of its text `strings` holds (`KubectlStrings.held`):
+  /// the same bytes, and the records that cite the line then cite the string `strings` holds, which
+  /// it tells by its address instead of hashing and comparing its bytes each time a record leaves.
+  mutating func read(_ line: Line, strings: inout KubectlStrings) -> (line: KubectlLine, slot: Int) {
     let count = line.text.utf8.count
     guard slots > 0, count <= Self.longest else { return (KubectlLine(line), -1) }
     if held.isEmpty {
       held = Array(repeating: nil, count: slots)
       tags = Array(repeating: 0, count: slots)
+      successors = Array(repeating: 0, count: slots)
       boundaries = Array(repeating: 0, count: slots)
       headers = Array(repeating: nil, count: slots)
     }
@@ -86,11 +103,22 @@ struct KubectlLineMemo {
       if let (slot, known) = find(bytes, hash: hash, home: home) { return (slot, known, hash) }
       return (home, nil, hash)
     }
-    guard let (home, known, hash) = found ?? nil else { return (KubectlLine(line), -1) }
-    if let known { return (KubectlLine(line, as: known), home) }
+    guard let (home, known, hash) = found ?? nil else {
+      lastSlot = -1
+      return (KubectlLine(line), -1)
+    }
+    if let known {
+      follow(home)
+      return (KubectlLine(line, as: known), home)
+    }
     // Seen for the first time (as far as the bits tell): read, not held.
-    if firstSighting(hash) { return (KubectlLine(line), -1) }
+    if firstSighting(hash) {
+      lastSlot = -1
+      return (KubectlLine(line), -1)
+    }
     // Read once as held (`KubectlLine(_:heldAs:)`), as `KubectlLine(line).held(as:)` reads it.
+    var line = line
+    if let shared = strings.held(line.text) { line.text = shared }
     let read = KubectlLine(line, heldAs: nextID)
     nextID += 1
     // An empty slot of the set, the home first; the home when all are taken.
@@ -101,6 +129,7 @@ struct KubectlLineMemo {
       break
     }
     held[slot] = read
+    follow(slot)
     tags[slot] = Self.tag(hash)
     boundaries[slot] = 0
     headers[slot] = nil
@@ -113,20 +142,11 @@ struct KubectlLineMemo {
   private func find(
     _ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64, home: Int
   ) -> (slot: Int, line: KubectlLine)? {
-    let count = bytes.count
     let set = home & ~(ways - 1)
     for k in 0..<ways {
       let slot = set | ((home &+ k) & (ways - 1))
       guard tags[slot] == Self.tag(hash), let known = held[slot] else { continue }
-      let same =
-        known.line.text.utf8.withContiguousStorageIfAvailable { h in
-          guard h.count == count else { return false }
-          // Two empty texts are the same; a text of bytes has its storage's address.
-          guard count > 0 else { return true }
-          guard let other = h.baseAddress, let base = bytes.baseAddress else { return false }
-          return memcmp(other, base, count) == 0
-        } ?? false
-      if same { return (slot, known) }
+      if Self.same(known, bytes) { return (slot, known) }
     }
     return nil
   }
@@ -138,12 +158,38 @@ struct KubectlLineMemo {
   /// `read(_:)` of such a line changes nothing either. `KubectlTextParser.feed(bytes:number:emit:)`
   /// reads a repeated line this way without a `String` made of it (docs/architecture.md "Speed of
   /// the describe path").
-  func held(_ bytes: UnsafeBufferPointer<UInt8>, number: Int) -> (line: KubectlLine, slot: Int)? {
+  mutating func held(_ bytes: UnsafeBufferPointer<UInt8>, number: Int) -> (line: KubectlLine, slot: Int)? {
     guard slots > 0, bytes.count <= Self.longest, !held.isEmpty else { return nil }
+    if lastSlot >= 0 {
+      let next = Int(successors[lastSlot]) &- 1
+      if next >= 0, let known = held[next], Self.same(known, bytes) {
+        lastSlot = next
+        return (KubectlLine(number: number, as: known), next)
+      }
+    }
     let hash = Self.hash(bytes)
     let home = Int(truncatingIfNeeded: hash >> shift) & (slots - 1)
     guard let (slot, known) = find(bytes, hash: hash, home: home) else { return nil }
+    follow(slot)
     return (KubectlLine(number: number, as: known), slot)
+  }
+
+  /// `slot` (-1: none) is the slot of the line read now: the successor of the line read before.
+  @inline(__always) private mutating func follow(_ slot: Int) {
+    if lastSlot >= 0, slot >= 0 { successors[lastSlot] = Int32(truncatingIfNeeded: slot &+ 1) }
+    lastSlot = slot
+  }
+
+  /// True when `known`'s text is `bytes`.
+  @inline(__always) private static func same(_ known: KubectlLine, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    let count = bytes.count
+    return known.line.text.utf8.withContiguousStorageIfAvailable { h in
+      guard h.count == count else { return false }
+      // Two empty texts are the same; a text of bytes has its storage's address.
+      guard count > 0 else { return true }
+      guard let other = h.baseAddress, let base = bytes.baseAddress else { return false }
+      return memcmp(other, base, count) == 0
+    } ?? false
   }
 
   /// A hash of `bytes`: `SharedBytes.hash` of eight or more; fewer (none included) make one word,

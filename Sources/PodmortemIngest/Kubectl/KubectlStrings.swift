@@ -27,6 +27,11 @@ struct KubectlStrings {
     return shared(text)
   }
 
+  /// The copy of `text`'s bytes held when it is another string (nil otherwise), `text` not held
+  /// in its place: the copy a line `KubectlLineMemo` holds is made of, so that the evidence citing
+  /// it is the held string itself (`SharedBytes` answers that by its address).
+  mutating func held(_ text: String) -> String? { pool.held(text, longest: Self.longest) }
+
   /// `text = shared(text)`, written only when another copy is held (`SharedBytes.replacement`):
   /// writing back the string itself cost a retain and a release per field.
   mutating func share(_ text: inout String) {
@@ -227,7 +232,22 @@ struct DescribeScratch {
 struct SharedBytes {
   static let slots = 4096
   static let shortest = 16
-  private var table: [String?] = []
+  /// Per slot, the string held (`text`) and the address and count of its bytes (`base` 0: not
+  /// known); and, by the same index taken as a hash of an address (`addressIndex`), the slot + 1 a
+  /// string of bytes there was held in last (`slotOfAddress`). A string whose bytes are the held
+  /// string's own is answered from these without hashing or reading its bytes and without reaching
+  /// the held string (docs/architecture.md "Speed of the describe path"). The held string is alive
+  /// (the table holds it), so no other storage has its address: the same address and count are the
+  /// held string itself. One array, not four: the parser moves the table out and back in for every
+  /// line (`KubectlTextParser.feed`), a retain and a release per array.
+  private var table: [Entry] = []
+
+  private struct Entry {
+    var text: String?
+    var base: UInt = 0
+    var count = 0
+    var slotOfAddress: Int32 = 0
+  }
 
   init() {}
 
@@ -238,17 +258,40 @@ struct SharedBytes {
   /// same bytes. Nil when `string` gives `text` (too short or too long, the held string's own
   /// storage, or taking the slot), so that a caller writes nothing back.
   mutating func replacement(_ text: String, longest: Int) -> String? {
+    look(text, longest: longest, holds: true)
+  }
+
+  /// The held string of `text`'s bytes when it is another string; nil otherwise (none held, `text`
+  /// itself, or bytes that are not contiguous). Unlike `replacement`, `text` never takes a slot.
+  mutating func held(_ text: String, longest: Int) -> String? {
+    look(text, longest: longest, holds: false)
+  }
+
+  /// `replacement` (`holds`: `text` takes its slot when another text or none is held there) or
+  /// `held`.
+  private mutating func look(_ text: String, longest: Int, holds: Bool) -> String? {
     let count = text.utf8.count
     guard count >= Self.shortest, count <= longest else { return nil }
-    if table.isEmpty { table = Array(repeating: nil, count: Self.slots) }
+    if table.isEmpty {
+      guard holds else { return nil }
+      allocate()
+    }
     // Both strings' bytes read where they are: `withUTF8` on a copy of each (a retain and a release
-    // of `text` and of the held string per look-up) answered the same. A string whose bytes are
-    // not contiguous (none on Linux) takes that way (`copiedReplacement`).
-    let found = text.utf8.withContiguousStorageIfAvailable { bytes -> (slot: Int, held: Held)? in
+    // of `text` and of the held string per look-up) answered the same. A string whose bytes are not
+    // contiguous (none on Linux) takes that way (`copiedReplacement`).
+    let found = text.utf8.withContiguousStorageIfAvailable {
+      bytes -> (slot: Int, held: Held, address: UInt)? in
       guard let base = bytes.baseAddress else { return nil }
+      let address = UInt(bitPattern: base)
+      // The held string itself, known by its address (`Entry.base`): what the look below answers
+      // (`.identical`), as the slot of the same bytes is the one it was held in.
+      let known = Int(table[Self.addressIndex(address)].slotOfAddress) &- 1
+      if known >= 0, table[known].base == address, table[known].count == bytes.count {
+        return (known, .identical, address)
+      }
       let slot = Self.slot(UnsafeRawPointer(base), count: bytes.count)
-      guard table[slot] != nil else { return (slot, .none) }
-      let held = table[slot]?.utf8.withContiguousStorageIfAvailable { h -> Held in
+      guard table[slot].text != nil else { return (slot, .none, address) }
+      let held = table[slot].text?.utf8.withContiguousStorageIfAvailable { h -> Held in
         guard let other = h.baseAddress, h.count == bytes.count else { return .different }
         // The held string itself (a line `KubectlLineMemo` held, an Events row's message read once):
         // the same bytes without reading them.
@@ -256,16 +299,41 @@ struct SharedBytes {
         return memcmp(other, base, bytes.count) == 0 ? .same : .different
       }
       guard let held else { return nil }
-      return (slot, held)
+      return (slot, held, address)
     }
-    guard let (slot, held) = found ?? nil else { return copiedReplacement(text, longest: longest) }
+    guard let (slot, held, address) = found ?? nil else {
+      return holds ? copiedReplacement(text, longest: longest) : nil
+    }
     switch held {
-    case .identical: return nil
-    case .same: return table[slot]
+    case .identical:
+      // Known by its address from now on (its place taken by another address's string before).
+      let index = Self.addressIndex(address)
+      if table[index].slotOfAddress != Int32(truncatingIfNeeded: slot &+ 1) || table[slot].base != address {
+        table[slot].base = address
+        table[slot].count = count
+        table[index].slotOfAddress = Int32(truncatingIfNeeded: slot &+ 1)
+      }
+      return nil
+    case .same: return table[slot].text
     case .none, .different:
-      table[slot] = text
+      guard holds else { return nil }
+      table[slot].text = text
+      table[slot].base = address
+      table[slot].count = count
+      table[Self.addressIndex(address)].slotOfAddress = Int32(truncatingIfNeeded: slot &+ 1)
       return nil
     }
+  }
+
+  /// The tables, empty, made on the first string held.
+  private mutating func allocate() {
+    table = Array(repeating: Entry(), count: Self.slots)
+  }
+
+  /// A place in `table` (`slotOfAddress`) for a string's bytes at `address`: its bits above the
+  /// allocator's 16-byte alignment, mixed (FxHash's constant), the top twelve.
+  @inline(__always) private static func addressIndex(_ address: UInt) -> Int {
+    Int(truncatingIfNeeded: ((UInt64(address) >> 4) &* 0x517c_c1b7_2722_0a95) >> 52) & (slots - 1)
   }
 
   /// What the held string of `text`'s slot is to it.
@@ -276,12 +344,12 @@ struct SharedBytes {
   mutating func copiedReplacement(_ text: String, longest: Int) -> String? {
     let count = text.utf8.count
     guard count >= Self.shortest, count <= longest else { return nil }
-    if table.isEmpty { table = Array(repeating: nil, count: Self.slots) }
+    if table.isEmpty { allocate() }
     var text = text
     let (slot, held, identical) = text.withUTF8 { bytes -> (Int, String?, Bool) in
       guard let base = bytes.baseAddress else { return (0, nil, false) }
       let slot = Self.slot(UnsafeRawPointer(base), count: bytes.count)
-      guard var held = table[slot] else { return (slot, nil, false) }
+      guard var held = table[slot].text else { return (slot, nil, false) }
       var identical = false
       let same = held.withUTF8 { h in
         guard let other = h.baseAddress, h.count == bytes.count else { return false }
@@ -294,7 +362,9 @@ struct SharedBytes {
     }
     if identical { return nil }
     if let held { return held }
-    table[slot] = text
+    table[slot].text = text
+    // Its address not known here (`text` may be a copy made above): the look by address misses.
+    table[slot].base = 0
     return nil
   }
 

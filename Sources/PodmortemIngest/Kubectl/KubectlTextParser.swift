@@ -148,22 +148,23 @@ package struct KubectlTextParser: LineParser {
     var strings = self.strings
     self.strings = KubectlStrings()
     defer { self.strings = strings }
-    return read(line) { emit(strings.share($0)) }
+    if json != nil, let verdict = pasted(line, emit: { emit(strings.share($0)) }) { return verdict }
+    // Read once per distinct text (`KubectlLineMemo`): a run of describes repeats its lines. A line
+    // the memo holds from now on is made of the copy of its text `strings` holds, if any.
+    let (l, slot) = lines.read(line, strings: &strings)
+    return read(l, slot: slot) { emit(strings.share($0)) }
   }
 
-  private mutating func read(_ line: Line, emit: (consuming Record) -> Void) -> SourceAccount.Verdict {
-    // An object pasted among the kubectl output, until it ends (fed in place: a copy of the
-    // reader per line would copy the value's buffer each time).
-    if let verdict = json?.feed(line, emit: emit) {
-      if json?.isWithinValue == false {
-        json?.finish(emit: emit)
-        json = nil
-      }
-      return verdict
+  /// `line` read as a part of the object pasted among the kubectl output, until it ends (fed in
+  /// place: a copy of the reader per line would copy the value's buffer each time); nil when no
+  /// such object is being read or `line` is not part of it.
+  private mutating func pasted(_ line: Line, emit: (consuming Record) -> Void) -> SourceAccount.Verdict? {
+    guard let verdict = json?.feed(line, emit: emit) else { return nil }
+    if json?.isWithinValue == false {
+      json?.finish(emit: emit)
+      json = nil
     }
-    // Read once per distinct text (`KubectlLineMemo`): a run of describes repeats its lines.
-    let (l, slot) = lines.read(line)
-    return read(l, slot: slot, emit: emit)
+    return verdict
   }
 
   /// Reads with `Ingestor.run` offering each line's bytes (`feed(bytes:number:emit:)`).
