@@ -32,19 +32,23 @@ package enum MessageTemplate {
     // most of its messages (the 8 MiB slice: 2,687 distinct in 6,648), so each is templated and
     // its group's key hashed once (docs/architecture.md "Speed of the EventList path").
     var seen = SeenMessages()
-    for (index, e) in out.enumerated() {
-      guard !e.message.hasPrefix(EventIdentity.combinedPrefix) else {
+    // The event's message, reason and type are read once each: every read through the event's
+    // getters copied the string (retained and released), about eleven an event.
+    for index in out.indices {
+      let message = out[index].message
+      guard !message.hasPrefix(EventIdentity.combinedPrefix) else {
         groupOf.append(-1)
         continue
       }
-      let type = e.type.description
-      let hash = SeenMessages.hash(type: type, reason: e.reason, message: e.message)
-      if let known = seen.group(hash: hash, where: { same(out[$0], e) }) {
+      let type = out[index].type.description
+      let reason = out[index].reason
+      let hash = SeenMessages.hash(type: type, reason: reason, message: message)
+      if let known = seen.group(hash: hash, where: { same(out[$0], type: type, reason: reason, message: message) }) {
         groupOf.append(known)
         continue
       }
-      let t = template(e.message)
-      let key = Key(type: type, reason: e.reason, template: t)
+      let t = template(message)
+      let key = Key(type: type, reason: reason, template: t)
       let number: Int
       if let known = numbers[key] {
         number = known
@@ -55,9 +59,9 @@ package enum MessageTemplate {
       }
       let remembered = seen.add(hash: hash, event: index, group: number)
       groupOf.append(number)
-      groups[number].messages.append(e.message)
+      groups[number].messages.append(message)
       if groups[number].plain,
-        !(remembered && ASCIISearch.isContiguousASCII(e.message) && ASCIISearch.isContiguousASCII(e.reason)
+        !(remembered && ASCIISearch.isContiguousASCII(message) && ASCIISearch.isContiguousASCII(reason)
           && ASCIISearch.isContiguousASCII(type))
       {
         groups[number].plain = false
@@ -134,13 +138,12 @@ package enum MessageTemplate {
     var template: String
   }
 
-  /// Whether two events' type, reason and message are the same bytes. Not the same strings: two
+  /// Whether an event's type, reason and message are the same bytes as those given. Not the same strings: two
   /// spellings of one text (a decomposed and a precomposed `é`) are one string but may template
   /// to keys that are not equal, so each spelling is templated on its own, as every message was
   /// before.
-  private static func same(_ a: MergedEvent, _ b: MergedEvent) -> Bool {
-    UTF8Bytes.same(a.message, b.message) && UTF8Bytes.same(a.reason, b.reason)
-      && UTF8Bytes.same(a.type.description, b.type.description)
+  private static func same(_ a: MergedEvent, type: String, reason: String, message: String) -> Bool {
+    UTF8Bytes.same(a.message, message) && UTF8Bytes.same(a.reason, reason) && UTF8Bytes.same(a.type.description, type)
   }
 
   /// The messages `assign` has met, by type, reason and message bytes, each with the event it was
@@ -258,6 +261,12 @@ package enum MessageTemplate {
         return nil
       }
       if b[j] == UInt8(ascii: ":"), j > 0, b[j - 1] == UInt8(ascii: "]"), let e = port(at: j) { return (e, ":<port>") }
+      // What is left to begin here without a decimal digit is a uid or a hex string, and each
+      // begins with a run of at least eight hex digits (a uid's first group is eight, the whole
+      // run): a shorter run, as at most words that begin with `a`–`f`, begins nothing, and the
+      // five tries after it each gave nil (docs/architecture.md "Speed of the EventList path";
+      // `MessageTemplateSkipTests` holds the result to the byte-by-byte scanner).
+      if !isDigit(b[j]), run(from: j, while: isHex) - j < 8 { return nil }
       if let e = uuid(at: j) { return (e, "<uid>") }
       if let e = ipv4(at: j) {
         if let p = port(at: e) { return (p, "<ip>:<port>") }
