@@ -32,19 +32,23 @@ package enum MessageTemplate {
     // most of its messages (the 8 MiB slice: 2,687 distinct in 6,648), so each is templated and
     // its group's key hashed once (docs/architecture.md "Speed of the EventList path").
     var seen = SeenMessages()
-    for (index, e) in out.enumerated() {
-      guard !e.message.hasPrefix(EventIdentity.combinedPrefix) else {
+    // The event's message, reason and type are read once each: every read through the event's
+    // getters copied the string (retained and released), about eleven an event.
+    for index in out.indices {
+      let message = out[index].message
+      guard !message.hasPrefix(EventIdentity.combinedPrefix) else {
         groupOf.append(-1)
         continue
       }
-      let type = e.type.description
-      let hash = SeenMessages.hash(type: type, reason: e.reason, message: e.message)
-      if let known = seen.group(hash: hash, where: { same(out[$0], e) }) {
+      let type = out[index].type.description
+      let reason = out[index].reason
+      let hash = SeenMessages.hash(type: type, reason: reason, message: message)
+      if let known = seen.group(hash: hash, where: { same(out[$0], type: type, reason: reason, message: message) }) {
         groupOf.append(known)
         continue
       }
-      let t = template(e.message)
-      let key = Key(type: type, reason: e.reason, template: t)
+      let t = template(message)
+      let key = Key(type: type, reason: reason, template: t)
       let number: Int
       if let known = numbers[key] {
         number = known
@@ -55,9 +59,9 @@ package enum MessageTemplate {
       }
       let remembered = seen.add(hash: hash, event: index, group: number)
       groupOf.append(number)
-      groups[number].messages.append(e.message)
+      groups[number].messages.append(message)
       if groups[number].plain,
-        !(remembered && ASCIISearch.isContiguousASCII(e.message) && ASCIISearch.isContiguousASCII(e.reason)
+        !(remembered && ASCIISearch.isContiguousASCII(message) && ASCIISearch.isContiguousASCII(reason)
           && ASCIISearch.isContiguousASCII(type))
       {
         groups[number].plain = false
@@ -134,13 +138,12 @@ package enum MessageTemplate {
     var template: String
   }
 
-  /// Whether two events' type, reason and message are the same bytes. Not the same strings: two
+  /// Whether an event's type, reason and message are the same bytes as those given. Not the same strings: two
   /// spellings of one text (a decomposed and a precomposed `é`) are one string but may template
   /// to keys that are not equal, so each spelling is templated on its own, as every message was
   /// before.
-  private static func same(_ a: MergedEvent, _ b: MergedEvent) -> Bool {
-    UTF8Bytes.same(a.message, b.message) && UTF8Bytes.same(a.reason, b.reason)
-      && UTF8Bytes.same(a.type.description, b.type.description)
+  private static func same(_ a: MergedEvent, type: String, reason: String, message: String) -> Bool {
+    UTF8Bytes.same(a.message, message) && UTF8Bytes.same(a.reason, reason) && UTF8Bytes.same(a.type.description, type)
   }
 
   /// The messages `assign` has met, by type, reason and message bytes, each with the event it was
@@ -152,48 +155,81 @@ package enum MessageTemplate {
     private var hashes: [UInt64] = []
     private var events: [Int] = []
     private var groups: [Int] = []
+    /// Set once a growth left an entry out of the places (`grow`).
+    private var leftOut = false
 
     static func hash(type: String, reason: String, message: String) -> UInt64 {
       let h = UTF8Bytes.mixed(message) ^ (UTF8Bytes.mixed(reason) &* 0xC2B2_AE3D_27D4_EB4F)
       return h ^ (UTF8Bytes.mixed(type) &* 0x1656_67B1_9E37_79F9)
     }
 
-    /// The group of the first event added with `hash` for which `isSame` holds.
+    /// How many places a look or a placing walks at most. The mix has no secret seed and a
+    /// message is whatever the input says, so a list can be written whose messages all mix alike,
+    /// and an unbounded walk would pass every one held for every one asked (docs/architecture.md
+    /// "Speed of the EventList path", "The slots' walk bounded"). Past the walk a message is not
+    /// found, and not remembered: it is templated as without the memo.
+    static let longestWalk = 64
+
+    /// The group of the first event added with `hash` for which `isSame` holds, among those
+    /// placed within `longestWalk` places of their home.
     func group(hash: UInt64, where isSame: (Int) -> Bool) -> Int? {
       let mask = places.count - 1
       var at = Int(truncatingIfNeeded: hash >> 7) & mask
-      while places[at] >= 0 {
+      var walked = 0
+      while places[at] >= 0, walked <= Self.longestWalk {
         let entry = Int(places[at])
         if hashes[entry] == hash, isSame(events[entry]) { return groups[entry] }
         at = (at + 1) & mask
+        walked += 1
       }
       return nil
     }
 
-    /// Whether the event was remembered: false past 2^31 - 1 distinct messages.
+    /// Whether the event was remembered: false past 2^31 - 1 distinct messages, for one whose
+    /// place would lie further than `longestWalk` from its home, and for every one once a growth
+    /// left a message out (`grow`). A message remembered is found again by `group` for as long as
+    /// nothing was left out; `assign` counts on it (a plain group's messages are distinct only
+    /// while each remembered one is found again, `Group`).
     @discardableResult
     mutating func add(hash: UInt64, event: Int, group: Int) -> Bool {
       // More than 2^31 - 1 distinct messages cannot be numbered in a place; past that they are
       // not remembered, and are templated each time, as without the memo.
-      guard hashes.count < Int(Int32.max) else { return false }
+      guard !leftOut, hashes.count < Int(Int32.max) else { return false }
       if (hashes.count + 1) * 2 > places.count { grow() }
+      guard let at = place(hash: hash) else { return false }
       hashes.append(hash)
       events.append(event)
       groups.append(group)
-      place(hashes.count - 1)
+      places[at] = Int32(truncatingIfNeeded: hashes.count - 1)
       return true
     }
 
-    private mutating func place(_ entry: Int) {
+    /// The first free place within `longestWalk` of `hash`'s home.
+    private func place(hash: UInt64) -> Int? {
       let mask = places.count - 1
-      var at = Int(truncatingIfNeeded: hashes[entry] >> 7) & mask
-      while places[at] >= 0 { at = (at + 1) & mask }
-      places[at] = Int32(truncatingIfNeeded: entry)
+      var at = Int(truncatingIfNeeded: hash >> 7) & mask
+      var walked = 0
+      while places[at] >= 0 {
+        at = (at + 1) & mask
+        walked += 1
+        if walked > Self.longestWalk { return nil }
+      }
+      return at
     }
 
+    /// Twice the places, every entry placed again. An entry whose place would now lie past the
+    /// walk is left out: its message is no longer found, so it is templated again when met, and
+    /// from then on nothing is remembered (`leftOut`), so that it is not taken for a message met
+    /// for the first time.
     private mutating func grow() {
       places = [Int32](repeating: -1, count: places.count * 2)
-      for entry in hashes.indices { place(entry) }
+      for entry in hashes.indices {
+        if let at = place(hash: hashes[entry]) {
+          places[at] = Int32(truncatingIfNeeded: entry)
+        } else {
+          leftOut = true
+        }
+      }
     }
   }
 
@@ -258,6 +294,12 @@ package enum MessageTemplate {
         return nil
       }
       if b[j] == UInt8(ascii: ":"), j > 0, b[j - 1] == UInt8(ascii: "]"), let e = port(at: j) { return (e, ":<port>") }
+      // What is left to begin here without a decimal digit is a uid or a hex string, and each
+      // begins with a run of at least eight hex digits (a uid's first group is eight, the whole
+      // run): a shorter run, as at most words that begin with `a`–`f`, begins nothing, and the
+      // five tries after it each gave nil (docs/architecture.md "Speed of the EventList path";
+      // `MessageTemplateSkipTests` holds the result to the byte-by-byte scanner).
+      if !isDigit(b[j]), run(from: j, while: isHex) - j < 8 { return nil }
       if let e = uuid(at: j) { return (e, "<uid>") }
       if let e = ipv4(at: j) {
         if let p = port(at: e) { return (p, "<ip>:<port>") }

@@ -160,15 +160,38 @@ package final class OutputFilter: @unchecked Sendable {
     return pemBegin.occurs(in: text)
   }
 
-  /// `holdsPEMBegin` on bytes where they lie: `memchr` finds each `-` that has room for the
-  /// literal after it, and the ten bytes there are compared as two words ("-----BEG" and "IN",
-  /// little-endian on the machines Swift builds this for, hence `littleEndian:`).
+  /// `holdsPEMBegin` on bytes where they lie. Up to `pemStepped` bytes (an event's names,
+  /// reasons, most messages and describe rows), a Horspool search: a window of ten bytes is
+  /// compared as two words ("-----BEG" and "IN", little-endian on the machines Swift builds this
+  /// for, hence `littleEndian:`) only when its last byte is `N`; else, and after a window that
+  /// was not the literal, the window moves on by how far that last byte lies from the end of the
+  /// literal's first nine (`pemShift`), ten when it is not among them. A longer string (a
+  /// kubelet log line) is searched as before: `memchr` finds each `-` with room for the literal
+  /// after it, and the ten bytes there are compared as the two words. `memchr` costs a call per
+  /// dash, about 200 instructions a string of an EventList's events, whose names and messages are
+  /// full of dashes; on long lines with few dashes its wide steps beat the window's ten bytes
+  /// (docs/architecture.md "Speed of the EventList path"; `OutputFilterEvidenceTests` holds it to
+  /// the literal's search and to the `memchr` loop alone).
   static func holdsPEMBegin(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     guard let base = bytes.baseAddress, bytes.count >= 10 else { return false }
     let raw = UnsafeRawPointer(base)
     let head = UInt64(littleEndian: 0x4745_422D_2D2D_2D2D)
     let tail = UInt16(littleEndian: 0x4E49)
     let lastStart = bytes.count - 10
+    if bytes.count <= pemStepped {
+      var at = 0
+      while at <= lastStart {
+        let last = base[at + 9]
+        if last == UInt8(ascii: "N"),
+          raw.loadUnaligned(fromByteOffset: at, as: UInt64.self) == head,
+          raw.loadUnaligned(fromByteOffset: at + 8, as: UInt16.self) == tail
+        {
+          return true
+        }
+        at += pemShift(last)
+      }
+      return false
+    }
     var from = 0
     while from <= lastStart {
       guard let hit = memchr(raw + from, 0x2D, lastStart - from + 1) else { return false }
@@ -181,6 +204,23 @@ package final class OutputFilter: @unchecked Sendable {
       from = at + 1
     }
     return false
+  }
+
+  /// The longest string `holdsPEMBegin` searches with its Horspool window rather than `memchr`.
+  static var pemStepped: Int { 128 }
+
+  /// Horspool's shift for `-----BEGIN`: the distance from the last place of `byte` among the
+  /// literal's first nine bytes to its tenth, or ten when it is not among them (`N` is not).
+  @inline(__always)
+  static func pemShift(_ byte: UInt8) -> Int {
+    switch byte {
+    case UInt8(ascii: "-"): return 5
+    case UInt8(ascii: "B"): return 4
+    case UInt8(ascii: "E"): return 3
+    case UInt8(ascii: "G"): return 2
+    case UInt8(ascii: "I"): return 1
+    default: return 10
+    }
   }
 
   /// Evidence lines in order: a private-key PEM block cited line by line (a describe's multi-line

@@ -49,6 +49,29 @@ import Testing
       #expect(MessageTemplate.template(message) == Self.reference(message), "\(message.debugDescription)")
     }
   }
+
+  /// A part that begins without a decimal digit is tried only after a run of eight or more hex
+  /// digits (`Scanner.variable`): runs of hex letters and digits of every length around eight,
+  /// beginning with a letter of either case or a digit, alone, as a uid's first group, glued to
+  /// words, dots, colons, dashes and hostile text.
+  @Test func hexRunsAroundEightTemplateAsBefore() {
+    var rng = SplitMix64(seed: 16_172)
+    let hex = Array("0123456789abcdefABCDEF")
+    let around = [
+      "", " ", "-", ":", ".", "x", "g", "_", "]", "1", "a", "\u{212A}", "e\u{301}", "\u{0}", "\r", "\t", ".5", ":80",
+    ]
+    for _ in 0..<20_000 {
+      var message = around[Int(rng.next() % UInt64(around.count))]
+      for _ in 0..<(1 + Int(rng.next() % 4)) {
+        let width = 5 + Int(rng.next() % 8)
+        var run = ""
+        for _ in 0..<width { run.append(hex[Int(rng.next() % UInt64(hex.count))]) }
+        if rng.next() % 3 == 0 { run += "-abcd-ef01-2345-6789abcdef01" }
+        message += run + around[Int(rng.next() % UInt64(around.count))]
+      }
+      #expect(MessageTemplate.template(message) == Self.reference(message), "\(message.debugDescription)")
+    }
+  }
 }
 
 /// The reference: `MessageTemplate`'s scanner as it was before `mayStart` (issue 16), kept whole

@@ -83,6 +83,60 @@ struct OutputFilterEvidenceTests {
     for line in Self.sampleLines() { #expect(OutputFilter.holdsPEMBegin(line) == Self.pem.occurs(in: line)) }
   }
 
+  /// The `memchr` loop `holdsPEMBegin` was before its Horspool search, kept whole as its
+  /// reference: each `-` with room for the literal after it found with `memchr`, the ten bytes
+  /// there compared as two words.
+  static func holdsPEMBeginByMemchr(_ text: String) -> Bool {
+    var copy = text
+    return copy.withUTF8 { bytes in
+      guard let base = bytes.baseAddress, bytes.count >= 10 else { return false }
+      let raw = UnsafeRawPointer(base)
+      let head = UInt64(littleEndian: 0x4745_422D_2D2D_2D2D)
+      let tail = UInt16(littleEndian: 0x4E49)
+      let lastStart = bytes.count - 10
+      var from = 0
+      while from <= lastStart {
+        guard let hit = memchr(raw + from, 0x2D, lastStart - from + 1) else { return false }
+        let at = raw.distance(to: UnsafeRawPointer(hit))
+        if raw.loadUnaligned(fromByteOffset: at, as: UInt64.self) == head,
+          raw.loadUnaligned(fromByteOffset: at + 8, as: UInt16.self) == tail
+        {
+          return true
+        }
+        from = at + 1
+      }
+      return false
+    }
+  }
+
+  /// The Horspool search (`holdsPEMBegin`, and its `memchr` loop past `pemStepped` bytes) against
+  /// the `memchr` loop alone, as it was, and the
+  /// literal's search, on seeded strings made of the literal's pieces (dashes in runs of every
+  /// length, its letters alone and in near misses) at every offset, with hostile text between.
+  @Test("`-----BEGIN` is found where the memchr loop found it")
+  func pemBeginAsMemchr() {
+    var rng = SplitMix64(seed: 1_617)
+    let pieces = [
+      "-", "--", "----", "-----", "------", "B", "E", "G", "I", "N", "BEGIN", "BEGI", "EGIN", "-----BEGIN",
+      "----BEGIN", "-----BEGIn", "-----BEG", "IN", "x", "é", "\u{212A}", "\u{130}", "e\u{301}", "\0", "\r", "\t", "  ",
+    ]
+    var found = 0
+    for _ in 0..<40_000 {
+      // Either side of the length up to which the window searches (`pemStepped`).
+      let lead = rng.below(4) == 0 ? OutputFilter.pemStepped - 40 + rng.below(80) : rng.below(12)
+      var t = String(repeating: "a", count: lead)
+      for _ in 0..<rng.below(12) { t += pieces[rng.below(pieces.count)] }
+      let expected = Self.holdsPEMBeginByMemchr(t)
+      #expect(OutputFilter.holdsPEMBegin(t) == expected, "\(t.debugDescription)")
+      #expect(expected == Self.pem.occurs(in: t), "\(t.debugDescription)")
+      if expected { found += 1 }
+    }
+    #expect(found > 1_000)
+    let long = String(repeating: "-", count: 70_000) + "-----BEGIN"
+    #expect(OutputFilter.holdsPEMBegin(long) && Self.holdsPEMBeginByMemchr(long))
+    for line in Self.sampleLines() { #expect(OutputFilter.holdsPEMBegin(line) == Self.holdsPEMBeginByMemchr(line)) }
+  }
+
   /// Every line of the text files of the samples, file by file in the order of their paths.
   static func sampleLines() -> [String] {
     ShippedSamples.lines { ["txt", "json", "yaml", "log"].contains($0.pathExtension) }
