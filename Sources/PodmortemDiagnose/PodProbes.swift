@@ -156,6 +156,26 @@ package struct PodProbes: Sendable {
     return found
   }
 
+  /// Where the entries `failures` answers are in `unhealthy`, in the same order: `ProbeFailures`
+  /// reads them there, where each answer copied the entry (its event and its message's strings)
+  /// into a list of its own, and then out of it again (docs/architecture.md "Speed of the probe
+  /// rules"; `PodProbesTests` holds it to `failures`).
+  package func failurePositions(_ kind: ProbeSpec.Kind, container name: String, in pod: PodHistory) -> [Int] {
+    var found: [Int] = []
+    let bit = Self.bit(kind)
+    for i in unhealthyAsked.indices where unhealthyAsked[i].kind == bit {
+      // `belongs(_:named:to:in:)`, the event read only when its container name is not known:
+      // handed over as an argument, the entry was copied whole, message and all, to take it out.
+      if let container = unhealthyAsked[i].container {
+        guard container == name else { continue }
+      } else {
+        guard pod.belongs(unhealthy[i].event, to: name) else { continue }
+      }
+      found.append(i)
+    }
+    return found
+  }
+
   /// `pod.probeKills(kind, container: name)`: the kills by probe `kind` of container `name`,
   /// selected as `failures` selects.
   package func kills(_ kind: ProbeSpec.Kind, container name: String, in pod: PodHistory) -> [MergedEvent] {
@@ -187,6 +207,20 @@ package struct PodProbes: Sendable {
     for i in lines.indices where lines[i].kindBit == bit {
       if !anyContainer, let container = lines[i].container, container != name { continue }
       if lines[i].failed { failed.append(lines[i]) } else { errored.append(lines[i]) }
+    }
+    return (failed, errored)
+  }
+
+  /// Where the lines `lines(_:container:)` answers are in `lines`, in the same order, for the
+  /// same reason as `failurePositions` (`PodProbesTests` holds it to `lines(_:container:)`).
+  package func linePositions(_ kind: ProbeSpec.Kind, container name: String) -> (failed: [Int], errored: [Int]) {
+    var failed: [Int] = []
+    var errored: [Int] = []
+    let anyContainer = name == ContainerSnapshot.unknownName
+    let bit = Self.bit(kind)
+    for i in lines.indices where lines[i].kindBit == bit {
+      if !anyContainer, let container = lines[i].container, container != name { continue }
+      if lines[i].failed { failed.append(i) } else { errored.append(i) }
     }
     return (failed, errored)
   }

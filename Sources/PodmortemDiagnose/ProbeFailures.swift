@@ -6,7 +6,11 @@ import PodmortemModel
 package struct ProbeFailures: Sendable {
   package var kind: ProbeSpec.Kind
   package var container: ContainerSnapshot
-  package var spec: ProbeSpec?
+  package var spec: ProbeSpec? { didSet { hasSpec = spec != nil } }
+  /// `spec != nil`, kept as the spec is set: asked of the optional itself, the whole spec was
+  /// copied out (its strings retained, then released) to look at its tag, about 400 instructions
+  /// a probe finding (docs/architecture.md "Speed of the probe rules").
+  package private(set) var hasSpec: Bool
   package var events: [MergedEvent]
   /// Failed attempts (events × counts, plus log lines); errored attempts are not counted here.
   package var failures: Int
@@ -33,69 +37,121 @@ package struct ProbeFailures: Sendable {
   /// `container` is borrowed too, and copied only when something failed: every probe rule asks
   /// for every container of every pod, and most ask of a probe that did not fail, so taken owned
   /// it was copied (each of its strings and arrays retained) and destroyed again for nothing
-  /// (docs/architecture.md "Diagnosis: read a pod once").
+  /// (docs/architecture.md "Diagnosis: read a pod once"). The rules ask `read`, which answers the
+  /// same.
   package init?(
-    _ kind: ProbeSpec.Kind, container: borrowing ContainerSnapshot, in pod: borrowing PodHistory, probes: PodProbes
+    _ kind: ProbeSpec.Kind, container: borrowing ContainerSnapshot, in pod: borrowing PodHistory,
+    probes: borrowing PodProbes
   ) {
+    guard let read = Self.read(kind, container: container, in: pod, probes: probes) else { return nil }
+    self = read
+  }
+
+  /// Every stored property given: `read` works each one out in a local and builds the value once
+  /// from them.
+  private init(
+    kind: ProbeSpec.Kind, container: consuming ContainerSnapshot, spec: consuming ProbeSpec?,
+    events: consuming [MergedEvent], failures: Int, errored: Int, mode: ProbeMode, statusCode: Int?,
+    latestOutput: consuming String, kills: consuming [MergedEvent], decisive: consuming [Evidence],
+    evidence: consuming [Evidence]
+  ) {
+    hasSpec = spec != nil
+    self.kind = kind
+    self.container = container
+    self.spec = spec
+    self.events = events
+    self.failures = failures
+    self.errored = errored
+    self.mode = mode
+    self.statusCode = statusCode
+    self.latestOutput = latestOutput
+    self.kills = kills
+    self.decisive = decisive
+    self.evidence = evidence
+  }
+
+  /// `ProbeFailures(kind, container:, in:, probes:)`: nil when nothing says this probe failed.
+  package static func read(
+    _ kind: ProbeSpec.Kind, container: borrowing ContainerSnapshot, in pod: borrowing PodHistory,
+    probes: borrowing PodProbes
+  ) -> ProbeFailures? {
     // A pod with no probe event and no probe line of this kind (most pods of an EventList or of
     // describes) has no failure of it: each list below would be empty (`PodProbes.mayHaveFailed`).
     guard probes.mayHaveFailed(kind) else { return nil }
-    let failed = probes.failures(kind, container: container.name, in: pod)
+    // Where the failed events and the lines are in `probes`, not copies of them: the entries are
+    // read where they are below (docs/architecture.md "Speed of the probe rules").
+    let failed = probes.failurePositions(kind, container: container.name, in: pod)
     let kills = probes.kills(kind, container: container.name, in: pod)
     // Recognised once in Ingest: the structured `"Probe failed"` line and the unstructured
     // `Liveness probe for "pod_ns(uid):c" failed (failure): …` of kubelets before 1.21.
-    let (logs, erroredLogs) = probes.lines(kind, container: container.name)
+    let (logs, erroredLogs) = probes.linePositions(kind, container: container.name)
     guard !failed.isEmpty || !kills.isEmpty || !logs.isEmpty || !erroredLogs.isEmpty else { return nil }
-    self.kind = kind
-    self.container = copy container
-    spec = self.container.probes[kind]
-    // `failed.map(\.0)` by index: `map` handed out each entry, message and all, as a copy.
-    var events: [MergedEvent] = []
-    events.reserveCapacity(failed.count)
-    for i in failed.indices { events.append(failed[i].0) }
-    self.events = events
-    self.kills = kills
-    let (outrightCount, erroredCount, latestOutright) = Self.tally(failed)
-    failures = outrightCount + logs.count
-    errored = erroredCount + erroredLogs.count
-    // The most recent by time; between equal times (a paste without ages), the later line.
-    let latest = (latestOutright ?? (failed.isEmpty ? nil : failed.count - 1)).map { failed[$0] }
-    if let latest {
-      latestOutput = latest.1.output
-      (mode, statusCode) =
-        latest.1.errored
-        ? (.errored, nil)
+    let container = copy container
+    let spec = container.probes[kind]
+    // The failed events' entries read by position through a pointer into `unhealthy`, not copied
+    // into a list of their own first. Reading one part of an entry still copies the whole pair
+    // (its message's strings retained and released), through the pointer as through the array's
+    // subscript (docs/architecture.md "Speed of the probe rules", what is left).
+    let (events, outrightCount, erroredCount, latestEvent) = probes.unhealthy.withUnsafeBufferPointer {
+      entries -> ([MergedEvent], Int, Int, (output: String, mode: ProbeMode, statusCode: Int?)?) in
+      // No entry, so no position of one: nothing failed by event.
+      guard let entries = entries.baseAddress else { return ([], 0, 0, nil) }
+      var events: [MergedEvent] = []
+      events.reserveCapacity(failed.count)
+      for p in failed { events.append(entries[p].event) }
+      let (outright, errored, latestOutright) = Self.tally(entries, at: failed)
+      // The most recent by time; between equal times (a paste without ages), the later line.
+      guard let latest = latestOutright ?? failed.last else { return (events, outright, errored, nil) }
+      let (mode, statusCode) =
+        entries[latest].message.errored
+        ? (ProbeMode.errored, Int?.none)
         : ProbeFailureMessage.mode(
-          detail: latest.1.detailMode, statusCode: latest.0.capture("statusCode"), handler: spec?.handler)
-    } else if let log = logs.last {
-      latestOutput = log.capture("output") ?? log.log.field("output") ?? ""
+          detail: entries[latest].message.detailMode, statusCode: entries[latest].event.capture("statusCode"),
+          handler: spec?.handler)
+      return (events, outright, errored, (entries[latest].message.output, mode, statusCode))
+    }
+    let latestOutput: String
+    let mode: ProbeMode
+    let statusCode: Int?
+    if let latestEvent {
+      (latestOutput, mode, statusCode) = latestEvent
+    } else if let last = logs.last {
+      latestOutput = probes.lines[last].capture("output") ?? probes.lines[last].log.field("output") ?? ""
       (mode, statusCode) = ProbeFailureMessage.mode(
-        detail: log.capture("mode"), statusCode: log.capture("statusCode"), handler: spec?.handler)
-    } else if let log = erroredLogs.last {
+        detail: probes.lines[last].capture("mode"), statusCode: probes.lines[last].capture("statusCode"),
+        handler: spec?.handler)
+    } else if let last = erroredLogs.last {
       // Only errored attempts: what the error says went wrong, else 'errored'.
-      latestOutput = log.capture("error") ?? log.capture("output") ?? ""
+      latestOutput = probes.lines[last].capture("error") ?? probes.lines[last].capture("output") ?? ""
       let (classified, code) = ProbeFailureMessage.mode(
-        detail: log.capture("mode"), statusCode: log.capture("statusCode"), handler: spec?.handler)
+        detail: probes.lines[last].capture("mode"), statusCode: probes.lines[last].capture("statusCode"),
+        handler: spec?.handler)
       (mode, statusCode) = classified == .unknown || classified == .execFailed ? (.errored, nil) : (classified, code)
     } else {
       latestOutput = ""
       (mode, statusCode) = (.unknown, nil)
     }
-    decisive = Self.decisive(
-      events: self.events, kills: kills, logs: logs, erroredLogs: erroredLogs,
-      termination: self.container.terminationEvidence)
+    let decisive = Self.decisive(
+      events: events, kills: kills, lines: probes.lines, logs: logs, erroredLogs: erroredLogs,
+      termination: container.terminationEvidence)
     // `decisive + all`: joining an empty list (a container known by name alone) still copied
     // every line of the first.
-    let all = self.container.allEvidence
-    evidence = all.isEmpty ? decisive : decisive + all
+    let all = container.allEvidence
+    let evidence = all.isEmpty ? decisive : decisive + all
+    return ProbeFailures(
+      kind: kind, container: container, spec: spec, events: events, failures: outrightCount + logs.count,
+      errored: erroredCount + erroredLogs.count, mode: mode, statusCode: statusCode, latestOutput: latestOutput,
+      kills: kills, decisive: decisive, evidence: evidence)
   }
 
-  /// `events.evidence + kills.evidence + logs.map(\.log.evidence) + erroredLogs.map(\.log.evidence)
-  /// + termination`: the same lines in the same order, appended into one list reserved for them
-  /// all, where each `+` and `map` made a list of its own and copied the ones before it again
-  /// (`PodProbesTests` keeps the joined lists as the reference).
+  /// `events.evidence + kills.evidence + logs' evidence + erroredLogs' evidence + termination`:
+  /// the same lines in the same order, appended into one list reserved for them all, where each
+  /// `+` and `map` made a list of its own and copied the ones before it again. The lines are
+  /// given as their positions in `lines` (`PodProbes.linePositions`) and each one's evidence is
+  /// read where it is (docs/architecture.md "Speed of the probe rules"). `ProbeFailuresTests`
+  /// keeps the version over copied lines, and `PodProbesTests` the joined lists, as the reference.
   static func decisive(
-    events: [MergedEvent], kills: [MergedEvent], logs: [PodProbes.Line], erroredLogs: [PodProbes.Line],
+    events: [MergedEvent], kills: [MergedEvent], lines: [PodProbes.Line], logs: [Int], erroredLogs: [Int],
     termination: [Evidence]
   ) -> [Evidence] {
     var count = logs.count &+ erroredLogs.count &+ termination.count
@@ -105,32 +161,35 @@ package struct ProbeFailures: Sendable {
     out.reserveCapacity(count)
     for i in events.indices { out.append(contentsOf: events[i].evidence) }
     for i in kills.indices { out.append(contentsOf: kills[i].evidence) }
-    for i in logs.indices { out.append(logs[i].log.evidence) }
-    for i in erroredLogs.indices { out.append(erroredLogs[i].log.evidence) }
+    for p in logs { out.append(lines[p].log.evidence) }
+    for p in erroredLogs { out.append(lines[p].log.evidence) }
     out.append(contentsOf: termination)
     return out
   }
 
-  /// The summed counts of the outright and of the errored failed events, and the position of the
-  /// latest outright one (`isEarlier`), in one pass: in place of the outright and errored lists
-  /// filtered out of `failed` (each entry copied) and `max(by:)` over the first. The same sums
-  /// in the same order, and the entry `max(by:)` keeps (it replaces its pick only by one above
-  /// it). `PodProbesTests` holds it to the lists and `max(by:)` on seeded events.
+  /// The summed counts of the outright and of the errored failed events at `positions` (in
+  /// `entries`), and the position of the latest outright one (`isEarlier`), in one pass: in place
+  /// of the outright and errored lists filtered out of the failed events (each entry copied) and
+  /// `max(by:)` over the first. The same sums in the same order, and the entry `max(by:)` keeps
+  /// (it replaces its pick only by one above it). The entries are read where they are, not copied
+  /// into a list of their own first (docs/architecture.md "Speed of the probe rules");
+  /// `ProbeFailuresTests` keeps the version over a copied list as the reference, and
+  /// `PodProbesTests` holds that to the lists and `max(by:)` on seeded events.
   static func tally(
-    _ failed: [(MergedEvent, ProbeFailureMessage)]
+    _ entries: UnsafePointer<(event: MergedEvent, message: ProbeFailureMessage)>, at positions: [Int]
   ) -> (outright: Int, errored: Int, latest: Int?) {
     var outright = 0
     var errored = 0
     var latest: Int?
-    for i in failed.indices {
-      if failed[i].1.errored {
-        errored += failed[i].0.count
+    for p in positions {
+      if entries[p].message.errored {
+        errored += entries[p].event.count
       } else {
-        outright += failed[i].0.count
+        outright += entries[p].event.count
         if let kept = latest {
-          if isEarlier(failed[kept].0, failed[i].0) { latest = i }
+          if isEarlier(entries[kept].event, entries[p].event) { latest = p }
         } else {
-          latest = i
+          latest = p
         }
       }
     }
@@ -186,15 +245,29 @@ package struct ProbeFailures: Sendable {
   }
 
   /// Facts every probe finding carries.
-  package var facts: [KeyValue] {
-    var facts = [KeyValue("probe", kind.rawValue), KeyValue("mode", mode.rawValue), .int("failures", failures)]
+  package var facts: [KeyValue] { facts(reserving: 0) }
+
+  /// `facts`, in a list with room for exactly `extra` facts more: the rules append theirs, and
+  /// the list literal grown by each append and by the spec's four was two or three allocations
+  /// and copies a finding (docs/architecture.md "Speed of the probe rules"; `ProbeFailuresTests`
+  /// holds it to the list as first written).
+  package func facts(reserving extra: Int) -> [KeyValue] {
+    var count = 3
+    if errored > 0 { count &+= 1 }
+    if statusCode != nil { count &+= 1 }
+    if hasSpec { count &+= 4 }
+    var facts: [KeyValue] = []
+    facts.reserveCapacity(count &+ max(extra, 0))
+    facts.append(KeyValue("probe", kind.rawValue))
+    facts.append(KeyValue("mode", mode.rawValue))
+    facts.append(.int("failures", failures))
     if errored > 0 { facts.append(.int("errored", errored)) }
     if let statusCode { facts.append(.int("statusCode", statusCode)) }
     if let spec {
-      facts += [
-        .int("failureThreshold", spec.failureThreshold), .int("periodSeconds", spec.periodSeconds),
-        .int("timeoutSeconds", spec.timeoutSeconds), .int("initialDelaySeconds", spec.initialDelaySeconds),
-      ]
+      facts.append(.int("failureThreshold", spec.failureThreshold))
+      facts.append(.int("periodSeconds", spec.periodSeconds))
+      facts.append(.int("timeoutSeconds", spec.timeoutSeconds))
+      facts.append(.int("initialDelaySeconds", spec.initialDelaySeconds))
     }
     return facts
   }
@@ -221,11 +294,10 @@ package struct ProbeFailures: Sendable {
   /// once"; `ProbeFindingTextTests` holds it to the interpolated sentence). `unknownsText` ends
   /// each explanation.
   package func addOpening(to text: inout TextPieces) {
-    text.add("The ")
-    text.add(kind.rawValue)
-    text.add(" probe")
+    // `The `, the kind and ` probe` (and ` (` before the spec) as one piece: a piece cost about
+    // 130 instructions (docs/architecture.md "Speed of the probe rules").
     if let spec {
-      text.add(" (")
+      text.add(Self.openingWithSpec(kind))
       text.add(spec.handler.describeText)
       text.add(", timeout ")
       text.add(String(spec.timeoutSeconds))
@@ -234,6 +306,8 @@ package struct ProbeFailures: Sendable {
       text.add("s, failureThreshold ")
       text.add(String(spec.failureThreshold))
       text.add(")")
+    } else {
+      text.add(Self.opening(kind))
     }
     if failures == 0 && errored > 0 {
       text.add(" errored ")
@@ -245,6 +319,24 @@ package struct ProbeFailures: Sendable {
     text.add(": ")
     addModeText(to: &text)
     text.add(".")
+  }
+
+  /// `The <kind> probe`, spelled out for each kind.
+  static func opening(_ kind: ProbeSpec.Kind) -> String {
+    switch kind {
+    case .liveness: "The liveness probe"
+    case .readiness: "The readiness probe"
+    case .startup: "The startup probe"
+    }
+  }
+
+  /// `The <kind> probe (`, spelled out for each kind.
+  static func openingWithSpec(_ kind: ProbeSpec.Kind) -> String {
+    switch kind {
+    case .liveness: "The liveness probe ("
+    case .readiness: "The readiness probe ("
+    case .startup: "The startup probe ("
+    }
   }
 
   /// `modeText`, piece by piece.
@@ -272,10 +364,16 @@ package struct ProbeFailures: Sendable {
   }
 
   /// What the input does not say that the finding would need: said, not assumed.
-  package var unknownsText: String {
-    spec == nil
-      ? " The input holds no pod spec, so the probe's settings (and when the kubelet acts on them) are not known." : ""
+  package var unknownsText: String { hasSpec ? "" : Self.noSpecText }
+
+  /// `unknownsText`, added to `text` only when it says something: adding the empty text cost a
+  /// piece (docs/architecture.md "Speed of the probe rules").
+  package func addUnknowns(to text: inout TextPieces) {
+    if !hasSpec { text.add(Self.noSpecText) }
   }
+
+  static let noSpecText =
+    " The input holds no pod spec, so the probe's settings (and when the kubelet acts on them) are not known."
 
   /// `failed 3 times`, or `errored twice` when no attempt failed outright.
   package var attemptsText: String {

@@ -13,13 +13,13 @@ import Testing
 /// and records in the same order, with the same captures.
 @Suite struct PodProbesTests {
 
-  private static func pick<T>(_ values: [T], _ rng: inout SplitMix64) -> T { values[rng.below(values.count)] }
+  static func pick<T>(_ values: [T], _ rng: inout SplitMix64) -> T { values[rng.below(values.count)] }
 
-  private static let names = ["web", "init-db", "wéb", "", ContainerSnapshot.unknownName]
+  static let names = ["web", "init-db", "wéb", "", ContainerSnapshot.unknownName]
   /// Names asked about beyond the drawn ones (drawing none, so the seeded pods stay as they were):
   /// a decomposed accent (equal to `wéb` under `==`), a Kelvin sign, a dotted capital I, NUL, CR,
   /// a tab, a huge name.
-  private static let askedNames = [
+  static let askedNames = [
     "we\u{301}b", "\u{212A}", "\u{130}", "web\u{0}", "web\r", "\tweb", String(repeating: "w", count: 100_000),
   ]
   private static let probeValues: [String?] = [
@@ -54,12 +54,19 @@ import Testing
     return out
   }
 
-  private static func pod(_ rng: inout SplitMix64) -> PodHistory {
+  /// A seeded pod. `decorate`, when given, fills in each listed container (its probes, state and
+  /// counts) with draws of its own after the container's; without it the draws, and so the pods,
+  /// are those these tests were written on.
+  static func pod(
+    _ rng: inout SplitMix64, decorate: ((inout ContainerSnapshot, inout SplitMix64) -> Void)? = nil
+  ) -> PodHistory {
     var snapshot = PodSnapshot(name: "app-0", namespace: "prod")
     if rng.next() % 2 == 0 {
       let roles: [ContainerSnapshot.Role] = [.container, .initContainer, .ephemeral]
       snapshot.containers = (0..<rng.below(3)).map { _ in
-        ContainerSnapshot(name: pick(names, &rng), role: pick(roles, &rng))
+        var container = ContainerSnapshot(name: pick(names, &rng), role: pick(roles, &rng))
+        decorate?(&container, &rng)
+        return container
       }
     }
     var events: [MergedEvent] = []
@@ -123,11 +130,20 @@ import Testing
           let new = probes.failures(kind, container: name, in: pod)
           #expect(old.map(\.0) == new.map(\.0))
           #expect(old.map(\.1) == new.map(\.1))
+          // Where `ProbeFailures` reads them: the same entries in the same order.
+          let positions = probes.failurePositions(kind, container: name, in: pod)
+          #expect(positions.map { probes.unhealthy[$0].event } == new.map(\.0))
+          #expect(positions.map { probes.unhealthy[$0].message } == new.map(\.1))
           selected.events += new.count
           let kills = probes.kills(kind, container: name, in: pod)
           #expect(pod.probeKills(kind, container: name) == kills)
           selected.kills += kills.count
           let both = probes.lines(kind, container: name)
+          let linePositions = probes.linePositions(kind, container: name)
+          #expect(linePositions.failed.map { probes.lines[$0].log } == both.failed.map(\.log))
+          #expect(linePositions.errored.map { probes.lines[$0].log } == both.errored.map(\.log))
+          #expect(linePositions.failed.allSatisfy { probes.lines[$0].failed })
+          #expect(linePositions.errored.allSatisfy { !probes.lines[$0].failed })
           // `mayHaveFailed` is decisive: without it, every list a probe finding reads is empty,
           // so `ProbeFailures` (and a probe rule, for every container) answers nil as it did
           // after reading them.
@@ -146,6 +162,10 @@ import Testing
           let decisive = ProbeFailures.decisive(
             events: new.map(\.0), kills: kills, logs: both.failed, erroredLogs: both.errored, termination: termination)
           #expect(decisive == joined && decisive.map { Array($0.text.utf8) } == joined.map { Array($0.text.utf8) })
+          let inPlace = ProbeFailures.decisive(
+            events: new.map(\.0), kills: kills, lines: probes.lines, logs: linePositions.failed,
+            erroredLogs: linePositions.errored, termination: termination)
+          #expect(inPlace == joined && inPlace.map { Array($0.text.utf8) } == joined.map { Array($0.text.utf8) })
           selected.evidence += decisive.count
           for failed in [true, false] {
             let patterns = failed ? ProbeFailures.failedPatterns : ProbeFailures.erroredPatterns
@@ -219,6 +239,20 @@ import Testing
       let tally = ProbeFailures.tally(failed)
       #expect(tally.outright == outrightCount && tally.errored == erroredCount)
       #expect((tally.latest ?? (failed.isEmpty ? nil : failed.count - 1)) == latest)
+      // The same tally of entries read where they are, at positions among others: every entry
+      // of `failed` placed at a drawn position among errored and outright entries not asked for.
+      var entries: [(event: MergedEvent, message: ProbeFailureMessage)] = []
+      var positions: [Int] = []
+      for entry in failed {
+        for _ in 0..<rng.below(3) { entries.append(Self.pick(failed, &rng)) }
+        positions.append(entries.count)
+        entries.append((entry.0, entry.1))
+      }
+      let atPositions = entries.withUnsafeBufferPointer { buffer in
+        buffer.baseAddress.map { ProbeFailures.tally($0, at: positions) } ?? (outright: 0, errored: 0, latest: nil)
+      }
+      #expect(atPositions.outright == tally.outright && atPositions.errored == tally.errored)
+      #expect(atPositions.latest == tally.latest.map { positions[$0] })
       if tally.latest != nil { seen.latest += 1 } else if latest != nil { seen.fallback += 1 } else { seen.none += 1 }
     }
     #expect(seen.latest > 500 && seen.fallback > 100 && seen.none > 100)

@@ -36,21 +36,22 @@ package struct LivenessProbeFailingRule: DiagnosisRule {
     // No liveness probe event or line: `ProbeFailures` is nil for every container, so none is
     // copied to ask it (docs/architecture.md "Diagnosis: read a pod once").
     guard probes.mayHaveFailed(.liveness) else { return [] }
-    return pod.containers([.container, .initContainer]).compactMap { container in
-      guard let failures = ProbeFailures(.liveness, container: container, in: pod, probes: probes) else { return nil }
-      return finding(failures, pod: pod)
+    // The containers read where they are, by index: `compactMap` handed each one out as a copy
+    // (every string and array of it retained, then released) only to be asked about, and most
+    // have no failure (docs/architecture.md "Speed of the probe rules").
+    let containers = pod.containers([.container, .initContainer])
+    var found: [Finding] = []
+    for i in containers.indices {
+      guard let f = ProbeFailures.read(.liveness, container: containers[i], in: pod, probes: probes) else { continue }
+      found.append(finding(f, pod: pod))
     }
+    return found
   }
 
   private func finding(_ f: ProbeFailures, pod: PodHistory) -> Finding {
     let restarts = f.container.restartCount ?? 0
     let kills = f.kills.totalCount
     let killed = kills > 0 || (restarts > 0 && f.failures >= (f.spec?.failureThreshold ?? 3))
-    // Appended to the facts' own list, not joined into a new one with a list of one.
-    var facts = f.facts
-    facts.append(.int("kills", kills))
-    if f.container.restartCount != nil { facts.append(.int("restarts", restarts)) }
-    if let exit = f.container.lastTermination?.exitCode { facts.append(.int("exitCode", exit)) }
     let model = f.spec.map(ProbeModel.init)
     var slowStart: (run: Double, threshold: Int)?
     if let model, killed, f.container.probes[.startup] == nil, let run = Self.lastRunSeconds(f.container) {
@@ -58,9 +59,21 @@ package struct LivenessProbeFailingRule: DiagnosisRule {
       if run <= model.restartLatency.upperBound + grace {
         let threshold = model.suggestedStartupFailureThreshold(coveringStartOf: 2 * run)
         slowStart = (run, threshold)
-        facts.append(.int("suggestedStartupFailureThreshold", threshold))
       }
     }
+    // Appended to the facts' own list, made with room for exactly these (`facts(reserving:)`), in
+    // the order they were first appended in; not joined into a new one with a list of one.
+    let exitCode = f.container.lastTermination?.exitCode
+    var extra = 1
+    if f.container.restartCount != nil { extra += 1 }
+    if exitCode != nil { extra += 1 }
+    if slowStart != nil { extra += 1 }
+    if f.hasSpec { extra += 2 }
+    var facts = f.facts(reserving: extra)
+    facts.append(.int("kills", kills))
+    if f.container.restartCount != nil { facts.append(.int("restarts", restarts)) }
+    if let exit = exitCode { facts.append(.int("exitCode", exit)) }
+    if let slowStart { facts.append(.int("suggestedStartupFailureThreshold", slowStart.threshold)) }
     if let model {
       facts.append(.seconds("detectSeconds", model.detection))
       facts.append(.seconds("restartLatencySeconds", model.restartLatency))
@@ -178,7 +191,7 @@ extension LivenessProbeFailingRule {
         text.add(counted(f.errored, "attempt"))
         text.add(" errored; errored attempts do not count toward failureThreshold.")
       }
-      text.add(f.unknownsText)
+      f.addUnknowns(to: &text)
     }
   }
 

@@ -35,31 +35,42 @@ package struct ReadinessProbeFailingRule: DiagnosisRule {
     // No readiness probe event or line: `ProbeFailures` is nil for every container, so none is
     // copied to ask it (docs/architecture.md "Diagnosis: read a pod once").
     guard probes.mayHaveFailed(.readiness) else { return [] }
-    return pod.containers([.container, .initContainer]).compactMap { container in
-      guard let f = ProbeFailures(.readiness, container: container, in: pod, probes: probes) else { return nil }
-      let ready = container.ready == true
-      let restarts = container.restartCount ?? 0
-      // Appended to the facts' own list, not joined into a new one with a list of two.
-      var facts = f.facts
-      facts.append(KeyValue("ready", ready ? "true" : "false"))
-      facts.append(.int("restarts", restarts))
-      // Failures only while the container was starting are how readiness works (§6.2): worth
-      // knowing, not a degradation — whether it is ready now, or not yet and still in that window.
-      let window = Self.startupWindow(f, restarts: restarts)
-      if window != nil { facts.append(KeyValue("startupOnly", "true")) }
-      let starting = !ready && window.map { end in pod.now(in: state).map { $0 <= end } ?? false } == true
-      // Fewer failures than failureThreshold and no readiness shown (an Events table alone): the
-      // kubelet flips a ready container to unready only after that many in a row (§6.2), so these
-      // alone took no traffic away.
-      let threshold = f.spec?.failureThreshold ?? Self.defaultFailureThreshold
-      let below = container.ready == nil && f.kills.isEmpty && f.failures > 0 && f.failures < threshold
-      if below { facts.append(KeyValue("belowThreshold", "true")) }
-      return Self.description.finding(
-        ready || starting || below ? .info : .warning, pod.subject(container.name),
-        title: below ? Self.belowTitle(f, threshold: threshold) : Self.title(f, ready: ready),
-        explanation: Self.explanation(f, ready: ready, restarts: restarts, belowThreshold: below ? threshold : nil),
-        remedy: Self.remedy(f), facts: facts, decisive: f.decisive, evidence: f.evidence)
+    // The containers read where they are, by index: `compactMap` handed each one out as a copy
+    // only to be asked about (docs/architecture.md "Speed of the probe rules"). A container with
+    // a failure is `f.container`, the copy `ProbeFailures` keeps of it.
+    let containers = pod.containers([.container, .initContainer])
+    var found: [Finding] = []
+    for i in containers.indices {
+      guard let f = ProbeFailures.read(.readiness, container: containers[i], in: pod, probes: probes) else { continue }
+      found.append(finding(f, pod: pod, in: state))
     }
+    return found
+  }
+
+  private func finding(_ f: ProbeFailures, pod: PodHistory, in state: CorrelatedState) -> Finding {
+    let ready = f.container.ready == true
+    let restarts = f.container.restartCount ?? 0
+    // Failures only while the container was starting are how readiness works (§6.2): worth
+    // knowing, not a degradation — whether it is ready now, or not yet and still in that window.
+    let window = Self.startupWindow(f, restarts: restarts)
+    let starting = !ready && window.map { end in pod.now(in: state).map { $0 <= end } ?? false } == true
+    // Fewer failures than failureThreshold and no readiness shown (an Events table alone): the
+    // kubelet flips a ready container to unready only after that many in a row (§6.2), so these
+    // alone took no traffic away.
+    let threshold = f.spec?.failureThreshold ?? Self.defaultFailureThreshold
+    let below = f.container.ready == nil && f.kills.isEmpty && f.failures > 0 && f.failures < threshold
+    // Appended to the facts' own list, made with room for exactly these (`facts(reserving:)`), in
+    // the order they were first appended in; not joined into a new one with a list of two.
+    var facts = f.facts(reserving: 2 + (window != nil ? 1 : 0) + (below ? 1 : 0))
+    facts.append(KeyValue("ready", ready ? "true" : "false"))
+    facts.append(.int("restarts", restarts))
+    if window != nil { facts.append(KeyValue("startupOnly", "true")) }
+    if below { facts.append(KeyValue("belowThreshold", "true")) }
+    return Self.description.finding(
+      ready || starting || below ? .info : .warning, pod.subject(f.container.name),
+      title: below ? Self.belowTitle(f, threshold: threshold) : Self.title(f, ready: ready),
+      explanation: Self.explanation(f, ready: ready, restarts: restarts, belowThreshold: below ? threshold : nil),
+      remedy: Self.remedy(f), facts: facts, decisive: f.decisive, evidence: f.evidence)
   }
 }
 
@@ -135,7 +146,7 @@ extension ReadinessProbeFailingRule {
         text.add(" The kubelet marks a ready container unready only after ")
         text.add(String(threshold))
         text.add(" failures in a row")
-        if f.spec == nil { text.add(" (failureThreshold's default)") }
+        if !f.hasSpec { text.add(" (failureThreshold's default)") }
         text.add(", so these alone took no traffic away; a container still starting is unready until its first ")
         text.add("success anyway. The input does not show whether it is ready now.")
       } else if ready {
@@ -151,7 +162,7 @@ extension ReadinessProbeFailingRule {
       } else {
         text.add(".")
       }
-      text.add(f.unknownsText)
+      f.addUnknowns(to: &text)
     }
   }
 

@@ -33,33 +33,49 @@ package struct StartupProbeFailingRule: DiagnosisRule {
     // No startup probe event or line: `ProbeFailures` is nil for every container, so none is
     // copied to ask it (docs/architecture.md "Diagnosis: read a pod once").
     guard probes.mayHaveFailed(.startup) else { return [] }
-    return pod.containers([.container, .initContainer]).compactMap { container in
-      guard let f = ProbeFailures(.startup, container: container, in: pod, probes: probes) else { return nil }
-      let kills = f.kills.totalCount
-      let restarts = container.restartCount ?? 0
-      let started = container.started == true || container.ready == true
-      var facts = f.facts + [.int("kills", kills), .int("restarts", restarts)]
-      var suggestion: Int?
-      if let spec = f.spec {
-        let model = ProbeModel(spec)
-        facts.append(.int("startupBudgetSeconds", Int(saturating: model.startupBudget)))
-        if kills > 0 {
-          let threshold = model.suggestedStartupFailureThreshold(coveringStartOf: 2 * model.startupBudget)
-          suggestion = threshold
-          facts.append(.int("suggestedFailureThreshold", threshold))
-        }
-      }
-      let severity: Severity = kills > 0 ? .critical : (started ? .info : .warning)
-      return Self.description.finding(
-        severity, pod.subject(container.name), title: Self.title(f, kills: kills),
-        explanation: Self.explanation(f, kills: kills, started: started),
-        remedy: Self.remedy(f, suggestion: suggestion, logs: pod.previousLogs(f.container.name)), facts: facts,
-        decisive: f.decisive + pod.endedRunErrors(f.container.name), evidence: f.evidence)
+    // The containers read where they are, by index: `compactMap` handed each one out as a copy
+    // only to be asked about (docs/architecture.md "Speed of the probe rules"). A container with
+    // a failure is `f.container`, the copy `ProbeFailures` keeps of it.
+    let containers = pod.containers([.container, .initContainer])
+    var found: [Finding] = []
+    for i in containers.indices {
+      guard let f = ProbeFailures.read(.startup, container: containers[i], in: pod, probes: probes) else { continue }
+      found.append(finding(f, pod: pod))
     }
+    return found
+  }
+
+  private func finding(_ f: ProbeFailures, pod: PodHistory) -> Finding {
+    let kills = f.kills.totalCount
+    let restarts = f.container.restartCount ?? 0
+    let started = f.container.started == true || f.container.ready == true
+    let model = f.spec.map(ProbeModel.init)
+    // The facts' own list, made with room for exactly these (`facts(reserving:)`), in the order
+    // `f.facts + [kills, restarts]` and the appends gave.
+    var facts = f.facts(reserving: 2 + (model == nil ? 0 : kills > 0 ? 2 : 1))
+    facts.append(.int("kills", kills))
+    facts.append(.int("restarts", restarts))
+    var suggestion: Int?
+    if let model {
+      facts.append(.int("startupBudgetSeconds", Int(saturating: model.startupBudget)))
+      if kills > 0 {
+        let threshold = model.suggestedStartupFailureThreshold(coveringStartOf: 2 * model.startupBudget)
+        suggestion = threshold
+        facts.append(.int("suggestedFailureThreshold", threshold))
+      }
+    }
+    let severity: Severity = kills > 0 ? .critical : (started ? .info : .warning)
+    // `f.decisive + errors`: joining an empty list still copied every line of the first.
+    let errors = pod.endedRunErrors(f.container.name)
+    return Self.description.finding(
+      severity, pod.subject(f.container.name), title: Self.title(f, kills: kills),
+      explanation: Self.explanation(f, kills: kills, started: started),
+      remedy: Self.remedy(f, suggestion: suggestion, logs: pod.previousLogs(f.container.name)), facts: facts,
+      decisive: errors.isEmpty ? f.decisive : f.decisive + errors, evidence: f.evidence)
   }
 }
 
-fileprivate extension StartupProbeFailingRule {
+extension StartupProbeFailingRule {
   static func title(_ f: ProbeFailures, kills: Int) -> String {
     kills > 0
       ? "startup probe failing (\(f.mode.rawValue)): container '\(f.container.name)' killed \(times(kills)) before it started"
