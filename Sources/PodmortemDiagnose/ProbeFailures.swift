@@ -88,27 +88,25 @@ package struct ProbeFailures: Sendable {
     guard !failed.isEmpty || !kills.isEmpty || !logs.isEmpty || !erroredLogs.isEmpty else { return nil }
     let container = copy container
     let spec = container.probes[kind]
-    // The failed events' entries read by position through a pointer into `unhealthy`, not copied
-    // into a list of their own first. Reading one part of an entry still copies the whole pair
-    // (its message's strings retained and released), through the pointer as through the array's
-    // subscript (docs/architecture.md "Speed of the probe rules", what is left).
-    let (events, outrightCount, erroredCount, latestEvent) = probes.unhealthy.withUnsafeBufferPointer {
-      entries -> ([MergedEvent], Int, Int, (output: String, mode: ProbeMode, statusCode: Int?)?) in
-      // No entry, so no position of one: nothing failed by event.
-      guard let entries = entries.baseAddress else { return ([], 0, 0, nil) }
-      var events: [MergedEvent] = []
-      events.reserveCapacity(failed.count)
-      for p in failed { events.append(entries[p].event) }
-      let (outright, errored, latestOutright) = Self.tally(entries, at: failed)
-      // The most recent by time; between equal times (a paste without ages), the later line.
-      guard let latest = latestOutright ?? failed.last else { return (events, outright, errored, nil) }
+    // The failed events' entries read by position in `unhealthy`, not copied into a list of their
+    // own first. Reading one part of an entry still copies the whole pair (its message's strings
+    // retained and released); a pointer into the list instead of the list measured the same
+    // (docs/architecture.md "Speed of the probe rules", what is left).
+    let entries = probes.unhealthy
+    var events: [MergedEvent] = []
+    events.reserveCapacity(failed.count)
+    for p in failed { events.append(entries[p].event) }
+    let (outrightCount, erroredCount, latestOutright) = Self.tally(entries, at: failed)
+    // The most recent by time; between equal times (a paste without ages), the later line.
+    var latestEvent: (output: String, mode: ProbeMode, statusCode: Int?)?
+    if let latest = latestOutright ?? failed.last {
       let (mode, statusCode) =
         entries[latest].message.errored
         ? (ProbeMode.errored, Int?.none)
         : ProbeFailureMessage.mode(
           detail: entries[latest].message.detailMode, statusCode: entries[latest].event.capture("statusCode"),
           handler: spec?.handler)
-      return (events, outright, errored, (entries[latest].message.output, mode, statusCode))
+      latestEvent = (entries[latest].message.output, mode, statusCode)
     }
     let latestOutput: String
     let mode: ProbeMode
@@ -176,7 +174,7 @@ package struct ProbeFailures: Sendable {
   /// `ProbeFailuresTests` keeps the version over a copied list as the reference, and
   /// `PodProbesTests` holds that to the lists and `max(by:)` on seeded events.
   static func tally(
-    _ entries: UnsafePointer<(event: MergedEvent, message: ProbeFailureMessage)>, at positions: [Int]
+    _ entries: [(event: MergedEvent, message: ProbeFailureMessage)], at positions: [Int]
   ) -> (outright: Int, errored: Int, latest: Int?) {
     var outright = 0
     var errored = 0

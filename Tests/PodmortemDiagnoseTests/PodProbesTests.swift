@@ -248,9 +248,7 @@ import Testing
         positions.append(entries.count)
         entries.append((entry.0, entry.1))
       }
-      let atPositions = entries.withUnsafeBufferPointer { buffer in
-        buffer.baseAddress.map { ProbeFailures.tally($0, at: positions) } ?? (outright: 0, errored: 0, latest: nil)
-      }
+      let atPositions = ProbeFailures.tally(entries, at: positions)
       #expect(atPositions.outright == tally.outright && atPositions.errored == tally.errored)
       #expect(atPositions.latest == tally.latest.map { positions[$0] })
       if tally.latest != nil { seen.latest += 1 } else if latest != nil { seen.fallback += 1 } else { seen.none += 1 }
