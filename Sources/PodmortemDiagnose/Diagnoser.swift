@@ -49,9 +49,11 @@ package struct Diagnoser: Sendable {
 
   /// `pods.flatMap { diagnose($0, in: state) }`, each pod the loop's copy handed over to
   /// `diagnose`, which prepares that copy in place instead of copying it again.
+  /// The pods share one `RunReading`: what a rule reads of the whole state is read once for them.
   private func diagnose(_ pods: ArraySlice<PodHistory>, in state: CorrelatedState) -> [Finding] {
     var found: [Finding] = []
-    for pod in pods { found += diagnose(pod, in: state) }
+    let run = RunReading()
+    for pod in pods { found += diagnose(pod, in: state, run: run) }
     return found
   }
 
@@ -70,11 +72,15 @@ package struct Diagnoser: Sendable {
   /// A finding the fold gives without lines is given the pod's where it lies (`cited` returned a
   /// copy of every finding, the ones it kept as they were included): `DiagnoserInPlaceTests`
   /// holds this to the chain it replaces.
-  package func diagnose(_ pod: consuming PodHistory, in state: CorrelatedState) -> [Finding] {
+  /// `run` is what the pods diagnosed in turn share (`RunReading`); a pod diagnosed on its own gets
+  /// one of its own.
+  package func diagnose(
+    _ pod: consuming PodHistory, in state: CorrelatedState, run: RunReading = RunReading()
+  ) -> [Finding] {
     pod.prepareForRules()
     // The pod's probe entries and its log records by pattern, read once for all its rules
     // (`PodReading`; docs/architecture.md "Diagnosis: read a pod once").
-    let reading = PodReading(pod)
+    let reading = PodReading(pod, run: run)
     // The rules read in place, by index: `flatMap`'s closure was handed a copy of each rule's
     // existential box, each copied, checked for uniqueness and destroyed again, for every rule
     // and pod (docs/architecture.md "Diagnosis: read a pod once"). The same findings in the same
