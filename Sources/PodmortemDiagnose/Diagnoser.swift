@@ -41,10 +41,16 @@ package struct Diagnoser: Sendable {
     let pods = state.pods
     guard pods.count >= max(2, twoThreadsFrom) else { return diagnose(pods[...], in: state) }
     let middle = pods.count / 2
-    let (first, second) = BothCores.run(
+    var (first, second) = BothCores.run(
       { diagnose(pods[..<middle], in: state) },
       { [self] in diagnose(pods[middle...], in: state) })
-    return first + second
+    // The second half appended to the first's own buffer: where that buffer has room, no third
+    // list is made, and where it has not, the first half's findings move to the new one (the old
+    // buffer freed before the second half is copied in). `first + second` copied both into a
+    // third list while both were live, the run's peak of memory on an EventList (docs/architecture.md
+    // "Diagnosis: read a pod once").
+    first.append(contentsOf: consume second)
+    return first
   }
 
   /// `pods.flatMap { diagnose($0, in: state) }`, each pod the loop's copy handed over to
