@@ -243,7 +243,7 @@ import Testing
       #expect(ImagePullFailingRule.hasPullPattern(pod) == reference)
       if reference { found += 1 }
     }
-    #expect(found > 500)
+    #expect(found > 200)
   }
 
   /// A bare pod with no event of their reasons (or patterns) and no pull line has no finding of
