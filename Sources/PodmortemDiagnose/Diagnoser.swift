@@ -41,17 +41,25 @@ package struct Diagnoser: Sendable {
     let pods = state.pods
     guard pods.count >= max(2, twoThreadsFrom) else { return diagnose(pods[...], in: state) }
     let middle = pods.count / 2
-    let (first, second) = BothCores.run(
+    var (first, second) = BothCores.run(
       { diagnose(pods[..<middle], in: state) },
       { [self] in diagnose(pods[middle...], in: state) })
-    return first + second
+    // The second half appended to the first's own buffer: where that buffer has room, no third
+    // list is made, and where it has not, the first half's findings move to the new one (the old
+    // buffer freed before the second half is copied in). `first + second` copied both into a
+    // third list while both were live, the run's peak of memory on an EventList (docs/architecture.md
+    // "Diagnosis: read a pod once").
+    first.append(contentsOf: consume second)
+    return first
   }
 
   /// `pods.flatMap { diagnose($0, in: state) }`, each pod the loop's copy handed over to
   /// `diagnose`, which prepares that copy in place instead of copying it again.
+  /// The pods share one `RunReading`: what a rule reads of the whole state is read once for them.
   private func diagnose(_ pods: ArraySlice<PodHistory>, in state: CorrelatedState) -> [Finding] {
     var found: [Finding] = []
-    for pod in pods { found += diagnose(pod, in: state) }
+    let run = RunReading()
+    for pod in pods { found += diagnose(pod, in: state, run: run) }
     return found
   }
 
@@ -70,11 +78,15 @@ package struct Diagnoser: Sendable {
   /// A finding the fold gives without lines is given the pod's where it lies (`cited` returned a
   /// copy of every finding, the ones it kept as they were included): `DiagnoserInPlaceTests`
   /// holds this to the chain it replaces.
-  package func diagnose(_ pod: consuming PodHistory, in state: CorrelatedState) -> [Finding] {
+  /// `run` is what the pods diagnosed in turn share (`RunReading`); a pod diagnosed on its own gets
+  /// one of its own.
+  package func diagnose(
+    _ pod: consuming PodHistory, in state: CorrelatedState, run: RunReading = RunReading()
+  ) -> [Finding] {
     pod.prepareForRules()
     // The pod's probe entries and its log records by pattern, read once for all its rules
     // (`PodReading`; docs/architecture.md "Diagnosis: read a pod once").
-    let reading = PodReading(pod)
+    let reading = PodReading(pod, run: run)
     // The rules read in place, by index: `flatMap`'s closure was handed a copy of each rule's
     // existential box, each copied, checked for uniqueness and destroyed again, for every rule
     // and pod (docs/architecture.md "Diagnosis: read a pod once"). The same findings in the same
@@ -251,8 +263,10 @@ package struct Diagnoser: Sendable {
     return false
   }
 
-  /// Up to this many pairs of lines, `lacking` compares each pair instead of sorting.
-  static let pairsCompared = 256
+  /// Up to this many pairs of lines, `lacking` compares each pair instead of sorting. A pair
+  /// whose line numbers differ costs a few instructions (`sameLine`), where sorting the cause's
+  /// lines cost about 5,500 (1,000 describes, callgrind): 256 sent 400 of 650 folds to the sort.
+  static let pairsCompared = 1_024
 
   /// `lines.filter { !EvidenceRanking.Sorted(known).contains($0) }`: the lines that equal none
   /// of `known` under `EvidenceRanking.precedes`' order (neither before the other), in their
@@ -271,14 +285,24 @@ package struct Diagnoser: Sendable {
     var out: [Evidence] = []
     for i in lines.indices {
       var found = false
-      for k in known.indices
-      where !EvidenceRanking.precedes(known[k], lines[i]) && !EvidenceRanking.precedes(lines[i], known[k]) {
+      for k in known.indices where Self.sameLine(known[k], lines[i]) {
         found = true
         break
       }
       if !found { out.append(lines[i]) }
     }
     return out
+  }
+
+  /// `!EvidenceRanking.precedes(a, b) && !EvidenceRanking.precedes(b, a)`, the line numbers
+  /// compared first. Neither precedes the other exactly when the sources, the line numbers and
+  /// the texts are each equal: `String`'s `<` is a total order whose equal texts are those `==`
+  /// calls equal, and so is `Int`'s. Most pairs `lacking` compares are lines of one source with
+  /// different numbers, which the numbers alone tell apart, where `precedes` compared the
+  /// sources first, both ways (docs/architecture.md "Diagnosis: read a pod once").
+  /// `DiagnoserOrderTests` holds it to `precedes`.
+  static func sameLine(_ a: Evidence, _ b: Evidence) -> Bool {
+    a.ref.line == b.ref.line && a.ref.source == b.ref.source && a.text == b.text
   }
 
   /// Up to this many ids, `distinctSorted` keeps the first of equal ones by comparing each pair.

@@ -125,3 +125,35 @@ package func trimmedWhitespace(_ text: String) -> String {
   }
   return text.trimmingCharacters(in: .whitespaces)
 }
+
+/// `text.trimmingCharacters(in: .whitespacesAndNewlines)`. The ASCII members of that set are
+/// tab, line feed, vertical tab, form feed, carriage return (0x09–0x0D) and the space; every
+/// other member lies past ASCII. So when the bytes at both ends, past any of those six, are
+/// printable ASCII other than a space (0x21–0x7E, none in the set), the answer is the text between
+/// them: each end is a scalar of its own, a boundary between characters (after a control or a
+/// space, before one), and no member of the set. A text of those six bytes alone trims to
+/// nothing. Any other text (a kept end past ASCII, NUL, DEL, another control) asks Foundation,
+/// whose NSString path cost about 87,000 instructions for one init container's termination
+/// message (`InitContainerFailingRule`, callgrind on 1,000 describes; docs/architecture.md
+/// "Diagnosis: read a pod once"). `ExplanationTextTests` compares it with Foundation on seeded
+/// hostile texts.
+package func trimmedWhitespaceAndNewlines(_ text: String) -> String {
+  let bytes = text.utf8
+  var start = bytes.startIndex
+  var end = bytes.endIndex
+  while start < end, isASCIIWhitespaceOrNewline(bytes[start]) { start = bytes.index(after: start) }
+  if start == end { return "" }
+  while isASCIIWhitespaceOrNewline(bytes[bytes.index(before: end)]) { end = bytes.index(before: end) }
+  let first = bytes[start]
+  let last = bytes[bytes.index(before: end)]
+  guard (0x21...0x7E).contains(first), (0x21...0x7E).contains(last) else {
+    return text.trimmingCharacters(in: .whitespacesAndNewlines)
+  }
+  if start == bytes.startIndex && end == bytes.endIndex { return text }
+  return String(Substring(bytes[start..<end]))
+}
+
+/// Tab, line feed, vertical tab, form feed, carriage return or space.
+private func isASCIIWhitespaceOrNewline(_ byte: UInt8) -> Bool {
+  byte == 0x20 || (0x09...0x0D).contains(byte)
+}

@@ -53,17 +53,20 @@ extension DiagnosisRule {
 
 /// What the `Diagnoser` reads of a pod once, before its rules run, and hands to every rule
 /// (`DiagnosisRule.diagnose(_:reading:in:)`): its probe events and lines (`PodProbes`), its
-/// log records by pattern (`PodLogIndex`) and the reasons its events carry (`PodEventReasons`).
+/// log records by pattern (`PodLogIndex`) and the reasons its events carry (`PodEventReasons`),
+/// with what the run's pods share (`RunReading`, one for all the pods one thread diagnoses).
 /// A rule run on its own reads what it needs itself, with the same answer.
 package struct PodReading {
   package let probes: PodProbes
   package let logs: PodLogIndex
   package let reasons: PodEventReasons
+  package let run: RunReading
 
-  package init(_ pod: borrowing PodHistory) {
+  package init(_ pod: borrowing PodHistory, run: RunReading = RunReading()) {
     probes = PodProbes(pod)
     logs = PodLogIndex(pod.logs)
     reasons = PodEventReasons(pod)
+    self.run = run
   }
 }
 

@@ -176,6 +176,76 @@ import Testing
       logs: PodLogs(logs))
   }
 
+  /// `ImagePullFailingRule` asks a container's events only when the pod has an event its lists
+  /// keep (`pullEvents`: an `ErrImageNeverPull` or one of the pull patterns): the same findings as
+  /// asking whenever the pod has an event of the four reasons, on seeded pods bare and listed
+  /// (crash loops' `BackOff`, pull back-offs, failed syncs, other patterns, none, pull lines).
+  @Test func imagePullAsksEventsAsBefore() {
+    var rng = SplitMix64(seed: 35_016)
+    let state = CorrelatedState()
+    let rule = ImagePullFailingRule()
+    var found = 0
+    var narrowed = 0
+    for _ in 0..<3_000 {
+      let raw = Self.eventPod(&rng)
+      for pod in [raw, raw.preparedForRules(), Self.listed(raw).preparedForRules()] {
+        let index = PodLogIndex(pod.logs)
+        let reasons = PodEventReasons(pod)
+        let new = rule.diagnose(pod, logs: index, reasons: reasons, in: state)
+        let reference = rule.diagnose(pod, logs: index, reasons: reasons, in: state, askPatterns: false)
+        #expect(new == reference)
+        found += new.count
+        if reasons.hasAny(ImagePullFailingRule.eventReasonKinds), !reasons.has(.errImageNeverPull),
+          !ImagePullFailingRule.hasPullPattern(pod)
+        {
+          narrowed += 1
+        }
+      }
+    }
+    #expect(found > 300)
+    #expect(narrowed > 300)
+  }
+
+  /// `ImagePullFailingRule.hasPullPattern` is the `Set`'s answer for every event: the patterns, ids
+  /// of their lengths and others, spelled with a Kelvin sign, a dotted capital I, a combining
+  /// accent, NUL, CR and a tab, and the patterns' own texts (ASCII, with no character another
+  /// decomposes to).
+  @Test func hasPullPatternIsTheSet() {
+    var rng = SplitMix64(seed: 35_017)
+    let patterns = Array(ImagePullFailingRule.pullEventPatterns)
+    for id in patterns {
+      #expect(id.utf8.allSatisfy { $0 < 0x80 && $0 != UInt8(ascii: "K") && $0 != 0x3B && $0 != 0x60 })
+    }
+    var ids: [String?] = [nil, "", "event.backoff-restarting", "event.other", "\u{0}", "\t"] + patterns
+    for id in patterns {
+      ids.append(id.uppercased())
+      ids.append(id + "\u{301}")
+      ids.append(String(id.dropLast()) + "\u{212A}")
+      ids.append(String(id.dropLast()) + "\u{130}")
+      ids.append(String(id.dropLast()) + "\r")
+      ids.append("e\u{301}" + id.dropFirst())
+    }
+    var found = 0
+    for _ in 0..<2_000 {
+      let events = (0..<rng.below(4)).map { i in
+        var event = MergedEvent(
+          involved: ObjectRef(kind: "Pod", namespace: "prod", name: "app-0", fieldPath: nil), type: .warning,
+          reason: "BackOff", message: "m", count: 1,
+          evidence: [Evidence(ref: SourceRef(source: "e.txt", line: i + 1), text: "e")])
+        event.patternID = Self.pick(ids, &rng)
+        return event
+      }
+      var snapshot = PodSnapshot(name: "app-0", namespace: "prod")
+      snapshot.phase = "Pending"
+      let pod = PodHistory(
+        key: PodKey(namespace: "prod", name: "app-0"), snapshots: [snapshot], latest: snapshot, events: events)
+      let reference = events.contains { $0.patternID.map(ImagePullFailingRule.pullEventPatterns.contains) ?? false }
+      #expect(ImagePullFailingRule.hasPullPattern(pod) == reference)
+      if reference { found += 1 }
+    }
+    #expect(found > 200)
+  }
+
   /// A bare pod with no event of their reasons (or patterns) and no pull line has no finding of
   /// these rules: their answer before any container is copied is the loops' answer over the same
   /// containers listed.

@@ -278,8 +278,8 @@ private let hostileTexts = [
       }
     }
     let big = round % 5 == 0
-    let known = lines(rng.below(big ? 60 : 12))
-    let asked = lines(rng.below(big ? 60 : 12)) + (rng.below(2) == 0 ? Array(known.prefix(3)) : [])
+    let known = lines(rng.below(big ? 120 : 12))
+    let asked = lines(rng.below(big ? 120 : 12)) + (rng.below(2) == 0 ? Array(known.prefix(3)) : [])
     let sorted = EvidenceRanking.Sorted(known)
     let reference = asked.filter { !sorted.contains($0) }
     let found = Diagnoser.lacking(asked, in: known)
@@ -289,6 +289,29 @@ private let hostileTexts = [
   }
   #expect(compared > 1_000)
   #expect(searched > 300)
+}
+
+/// `Diagnoser.sameLine` is `precedes` asked both ways: every pair of seeded lines with hostile
+/// sources and texts (spelled apart yet equal as Swift compares them) and line numbers from
+/// `Int.min` to `Int.max`.
+@Test func sameLineIsNeitherPrecedes() {
+  var rng = SplitMix64(seed: 0x5A3E_11E)
+  let sources = ["a.txt", "b.log", "caf\u{E9}.txt", "cafe\u{301}.txt", "", "\u{212A}", "K"]
+  let numbers = [0, 1, 2, -1, Int.min, Int.max]
+  var equal = 0
+  for _ in 0..<300 {
+    let lines = (0..<12).map { _ in
+      Evidence(ref: SourceRef(source: pick(sources, &rng), line: pick(numbers, &rng)), text: pick(hostileTexts, &rng))
+    }
+    for a in lines {
+      for b in lines {
+        let reference = !EvidenceRanking.precedes(a, b) && !EvidenceRanking.precedes(b, a)
+        #expect(Diagnoser.sameLine(a, b) == reference)
+        if reference { equal += 1 }
+      }
+    }
+  }
+  #expect(equal > 3_600)
 }
 
 /// `Diagnoser.distinctSorted` is `Array(Set(ids)).sorted()`, byte for byte (the spelling a `Set`

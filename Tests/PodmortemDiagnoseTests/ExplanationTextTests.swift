@@ -240,6 +240,47 @@ import Testing
     }
   }
 
+  /// `trimmedWhitespaceAndNewlines` answers as Foundation's trim of whitespace and newlines:
+  /// hostile middles between every pair of hostile ends (each ASCII member of the set, runs of
+  /// them, CR LF, NEL, no-break, line and ideographic separators, NUL, DEL, other controls, a
+  /// combining accent, a Kelvin sign, printable ASCII), seeded mixes, and lines and runs of lines
+  /// of the shipped samples, as they are and with blanks around them.
+  @Test func trimmedWhitespaceAndNewlinesIsFoundations() {
+    let ends = [
+      "", " ", "\t", "\n", "\u{0B}", "\u{0C}", "\r", "\r\n", " \n\t", "\n\n", "\u{85}", "\u{A0}", "\u{2028}",
+      "\u{3000}", "\u{0}", "\u{7F}", "\u{1F}", "\u{1}", "x", "'", "~", "!", "\u{301}", "\u{212A}", "\u{130}",
+      "\n\u{301}",
+    ]
+    var texts: [String] = []
+    for head in ends {
+      for middle in Self.hostile + ["a b", "x\ny", " ", "\n"] {
+        for tail in ends { texts.append(head + middle + tail) }
+      }
+    }
+    var rng = SplitMix64(seed: 7_326)
+    for _ in 0..<3_000 {
+      texts.append(
+        (0..<rng.below(7)).map { _ in rng.below(2) == 0 ? Self.pick(ends, &rng) : Self.pick(Self.hostile, &rng) }
+          .joined())
+    }
+    let lines = ShippedSamples.lines { ["txt", "log", "json", "yaml", "md"].contains($0.pathExtension) }
+    #expect(lines.count > 1_000)
+    // Every fifth line, so that the reference's Foundation trim keeps the test short.
+    for (i, line) in lines.enumerated() where i % 5 == 0 {
+      texts.append(line)
+      texts.append(" " + line + "\n")
+      if i % 35 == 0 { texts.append(lines[i..<min(i + 5, lines.count)].joined(separator: "\n") + "\n") }
+    }
+    texts.append(String(repeating: " \n", count: 50_000) + "x" + String(repeating: "\r\n", count: 50_000))
+    var fast = 0
+    for text in texts {
+      let trimmed = trimmedWhitespaceAndNewlines(text)
+      #expect(Array(trimmed.utf8) == Array(text.trimmingCharacters(in: .whitespacesAndNewlines).utf8))
+      if let first = trimmed.utf8.first, (0x21...0x7E).contains(first) { fast += 1 }
+    }
+    #expect(fast > 1_000)
+  }
+
   /// `ImagePullFailingRule.regularCount` counts what the filter it replaces kept: seeded lists of
   /// regular, init and ephemeral containers, empty ones included.
   @Test func imagePullRegularCountIsTheFilter() {

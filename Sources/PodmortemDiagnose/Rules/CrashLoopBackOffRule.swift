@@ -33,6 +33,16 @@ package struct CrashLoopBackOffRule: DiagnosisRule {
   package init() {}
 
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
+    diagnose(pod, run: nil, in: state)
+  }
+
+  package func diagnose(_ pod: PodHistory, reading: PodReading, in state: CorrelatedState) -> [Finding] {
+    diagnose(pod, run: reading.run, in: state)
+  }
+
+  /// The findings; `run`, when given, writes the texts of a finding whose restart count is not
+  /// shown, or hands out one it wrote already (`RunReading.unknownCountTexts`).
+  func diagnose(_ pod: PodHistory, run: RunReading?, in state: CorrelatedState) -> [Finding] {
     let backOffs = pod.events.filter { $0.patternID == "event.backoff-restarting" }
     // Containers known by name alone are not waiting, have not exited, and without a back-off
     // event have none of their own: no container passes the guard below
@@ -46,7 +56,7 @@ package struct CrashLoopBackOffRule: DiagnosisRule {
       else {
         return nil
       }
-      return finding(container, events: events, pod: pod, now: pod.now(in: state))
+      return finding(container, events: events, pod: pod, now: pod.now(in: state), run: run)
     }
   }
 
@@ -83,8 +93,12 @@ package struct CrashLoopBackOffRule: DiagnosisRule {
     model.curve(8).map { Seconds.format($0) }.joined(separator: ", ")
   }
 
-  private func finding(_ container: ContainerSnapshot, events: [MergedEvent], pod: PodHistory, now: Date?) -> Finding {
-    guard let restarts = container.restartCount else { return unknownCount(container, events: events, pod: pod) }
+  private func finding(
+    _ container: ContainerSnapshot, events: [MergedEvent], pod: PodHistory, now: Date?, run: RunReading?
+  ) -> Finding {
+    guard let restarts = container.restartCount else {
+      return unknownCount(container, events: events, pod: pod, run: run)
+    }
     let last = container.lastTermination
     let observed = CrashLoopBackOffModel.observedDelay(of: container)
     let model = CrashLoopBackOffModel.standard
@@ -118,7 +132,9 @@ package struct CrashLoopBackOffRule: DiagnosisRule {
   /// The finding when the input does not show the restart count (a kubelet log line, an Events
   /// table alone): the delay is the kubelet's own (`back-off 5m0s` in its message) when shown, and
   /// the restart count is only bounded from below by where that delay sits on the curve.
-  private func unknownCount(_ container: ContainerSnapshot, events: [MergedEvent], pod: PodHistory) -> Finding {
+  private func unknownCount(
+    _ container: ContainerSnapshot, events: [MergedEvent], pod: PodHistory, run: RunReading?
+  ) -> Finding {
     let model = CrashLoopBackOffModel.standard
     let observed = CrashLoopBackOffModel.observedDelay(of: container)
     let last = container.lastTermination
@@ -148,9 +164,14 @@ package struct CrashLoopBackOffRule: DiagnosisRule {
       ]
     }
     if !events.isEmpty { facts.append(.int("backoffEvents", events.totalCount)) }
-    let (title, text) = Self.unknownCountTexts(
-      name: container.name, last: last, summary: summary, rowRestarts: rowRestarts, observed: observed, step: step,
-      backOffEvents: events.isEmpty ? nil : events.totalCount)
+    let backOffEvents = events.isEmpty ? nil : events.totalCount
+    let (title, text) =
+      run?.unknownCountTexts(
+        name: container.name, last: last, summary: summary, rowRestarts: rowRestarts, observed: observed, step: step,
+        backOffEvents: backOffEvents)
+      ?? Self.unknownCountTexts(
+        name: container.name, last: last, summary: summary, rowRestarts: rowRestarts, observed: observed, step: step,
+        backOffEvents: backOffEvents)
     return Self.description.finding(
       .critical, pod.subject(container.name), title: title, explanation: text,
       remedy: Self.remedy(cause, last: last, logs: pod.previousLogs(container.name)), facts: facts,
@@ -184,11 +205,19 @@ package struct CrashLoopBackOffRule: DiagnosisRule {
     name: String, last: Termination?, summary: String?, rowRestarts: Int?, observed: Double?, step: Int,
     backOffEvents: Int?
   ) -> (title: String, explanation: String) {
-    let model = CrashLoopBackOffModel.standard
     // The delay both texts quote, formatted once. The title is written on its own: its pieces
     // were added between the explanation's, which changes neither text.
     let delay = observed.map { Seconds.format($0) }
-    let title = TextPieces.written { title in
+    return (
+      unknownCountTitle(name: name, delay: delay),
+      unknownCountExplanation(
+        last: last, summary: summary, rowRestarts: rowRestarts, delay: delay, step: step, backOffEvents: backOffEvents)
+    )
+  }
+
+  /// `unknownCountTexts`' title, `delay` the observed delay as `Seconds.format` writes it.
+  static func unknownCountTitle(name: String, delay: String?) -> String {
+    TextPieces.written { title in
       title.add("container '")
       title.add(name)
       title.add("' in CrashLoopBackOff (restart count not shown")
@@ -198,7 +227,15 @@ package struct CrashLoopBackOffRule: DiagnosisRule {
       }
       title.add(")")
     }
-    let explanation = TextPieces.written { text in
+  }
+
+  /// `unknownCountTexts`' explanation, `delay` the observed delay as `Seconds.format` writes it.
+  /// Without `last`, `rowRestarts` and `delay` it reads `backOffEvents` alone.
+  static func unknownCountExplanation(
+    last: Termination?, summary: String?, rowRestarts: Int?, delay: String?, step: Int, backOffEvents: Int?
+  ) -> String {
+    let model = CrashLoopBackOffModel.standard
+    return TextPieces.written { text in
       if let last { Self.addLastRun(last, summary: summary ?? "", to: &text) }
       if let total = rowRestarts {
         text.add("The row's RESTARTS column shows ")
@@ -232,7 +269,6 @@ package struct CrashLoopBackOffRule: DiagnosisRule {
         text.add(") counts sync retries every 10–15s, not restarts.")
       }
     }
-    return (title, explanation)
   }
 
   /// Why the container keeps exiting: `oom`, `liveness`, `startup`, `start-error`, `signal`, `exit-code`, `unknown`.

@@ -36,12 +36,15 @@ package struct EvictedRule: DiagnosisRule {
   }
 
   package func diagnose(_ pod: PodHistory, reading: PodReading, in state: CorrelatedState) -> [Finding] {
-    diagnose(pod, reasons: reading.reasons, in: state)
+    diagnose(pod, reasons: reading.reasons, in: state, run: reading.run)
   }
 
   /// The findings, the reasons of the pod's events read once from `reasons` (`PodEventReasons`,
   /// read once per pod by the `Diagnoser`): a pod with no `Evicted` event is not asked for them.
-  func diagnose(_ pod: PodHistory, reasons: PodEventReasons, in state: CorrelatedState) -> [Finding] {
+  /// `run`, when given, knows the state's pods by controller (`RunReading.pods(controlledBy:in:)`).
+  func diagnose(
+    _ pod: PodHistory, reasons: PodEventReasons, in state: CorrelatedState, run: RunReading? = nil
+  ) -> [Finding] {
     let events = reasons.has(.evicted) ? pod.events("Evicted") : []
     // A pod the kubelet ended for node pressure, said by its DisruptionTarget condition (1.26+),
     // whose own status may have no reason (docs/kubernetes.md §9.1).
@@ -64,7 +67,7 @@ package struct EvictedRule: DiagnosisRule {
     // pod is replaced by the controller (warning: the node pressure may strike again); and once
     // the input shows the replacement running, the workload is whole again (info).
     let controlled = pod.latest.controlledBy != nil
-    let replacement = Self.replacement(of: pod, in: state)
+    let replacement = run.map { Self.replacement(of: pod, in: state, run: $0) } ?? Self.replacement(of: pod, in: state)
     if let replacement { facts.append(KeyValue("replacedBy", replacement.key.name)) }
     let severity: Severity = !controlled ? .critical : replacement != nil ? .info : .warning
     return [
@@ -86,6 +89,26 @@ package struct EvictedRule: DiagnosisRule {
     // a 10,000-pod run (bench/run.sh, perf).
     let pods = state.pods
     for i in pods.indices where pods[i].latest.controlledBy == owner && pods[i].latest.phase == "Running" {
+      guard pods[i].key != pod.key, pods[i].key.namespace == pod.key.namespace, pods[i].latest.reason != "Evicted",
+        !pods[i].latest.terminating, pods[i].latest.deletionTimestamp == nil
+      else { continue }
+      if let mine = pod.latest.creationTime, let theirs = pods[i].latest.creationTime,
+        theirs.latest <= mine.earliest
+      {
+        continue
+      }
+      return pods[i]
+    }
+    return nil
+  }
+
+  /// `replacement(of:in:)`, asking only the pods of the same controller (`run` knows them by
+  /// controller, in the state's order) instead of testing every pod's: the same pods are tested,
+  /// in the same order, by the same conditions. `RunReadingTests` holds it to the scan.
+  static func replacement(of pod: PodHistory, in state: CorrelatedState, run: RunReading) -> PodHistory? {
+    guard let owner = pod.latest.controlledBy else { return nil }
+    let pods = state.pods
+    for i in run.pods(controlledBy: owner, in: state) where pods[i].latest.phase == "Running" {
       guard pods[i].key != pod.key, pods[i].key.namespace == pod.key.namespace, pods[i].latest.reason != "Evicted",
         !pods[i].latest.terminating, pods[i].latest.deletionTimestamp == nil
       else { continue }

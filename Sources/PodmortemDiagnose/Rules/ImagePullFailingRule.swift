@@ -64,6 +64,28 @@ package struct ImagePullFailingRule: DiagnosisRule {
     return count
   }
 
+  /// The patterns of the events of `eventReasons` a container's lists keep: `failedPatterns`, the
+  /// failed sync's and the pull back-off's.
+  static let pullEventPatterns = failedPatterns.union(["event.failedsync-image-pull", "event.backoff-pulling-image"])
+
+  /// Whether an event of the pod has a pattern of `pullEventPatterns` (`Set` membership is `==`,
+  /// as the filters below compare), whatever its reason. The patterns are ASCII holding no `K`,
+  /// `;` or `` ` ``, the only ASCII characters another character decomposes to (the Kelvin sign,
+  /// U+037E, U+1FEF), so a string `==` to one of them is its very bytes and has its length in
+  /// UTF-8: an id of another length (`event.backoff-restarting`, a crash loop's) is none of them
+  /// without hashing it. `BareContainerTests` holds it to the `Set`.
+  static func hasPullPattern(_ pod: PodHistory) -> Bool {
+    let events = pod.events
+    for i in events.indices {
+      guard let id = events[i].patternID, pullEventPatternLengths.contains(id.utf8.count) else { continue }
+      if pullEventPatterns.contains(id) { return true }
+    }
+    return false
+  }
+
+  /// The lengths in UTF-8 of `pullEventPatterns`.
+  static let pullEventPatternLengths = Set(pullEventPatterns.map(\.utf8.count))
+
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
     diagnose(pod, logs: PodLogIndex(pod.logs), reasons: PodEventReasons(pod), in: state)
   }
@@ -75,11 +97,13 @@ package struct ImagePullFailingRule: DiagnosisRule {
   /// The findings, the pod's log records read by pattern from `index` (`PodLogIndex`, read once
   /// per pod by the `Diagnoser`), and the reasons of its events from `reasons` (`PodEventReasons`):
   /// a pod with no event of a reason asked is not asked for those events.
+  ///
+  /// `askPatterns: false` queries a container's events whenever the pod has one of the four
+  /// reasons, as before `pullEvents` (the reference `BareContainerTests` holds it to).
   func diagnose(
-    _ pod: PodHistory, logs index: PodLogIndex, reasons: PodEventReasons, in state: CorrelatedState
+    _ pod: PodHistory, logs index: PodLogIndex, reasons: PodEventReasons, in state: CorrelatedState,
+    askPatterns: Bool = true
   ) -> [Finding] {
-    let containers = pod.containers([.container, .initContainer])
-    let regular = Self.regularCount(containers)
     // The pod's pull lines, read once for all its containers (issue 16).
     let pullLines = index.logs(Self.logPatternList)
     // Containers known by name only show no waiting state, so a container fails here only by a
@@ -87,11 +111,22 @@ package struct ImagePullFailingRule: DiagnosisRule {
     // containers need not be copied to find that out (`BareContainerTests` holds it to the loop).
     let hasEvents = reasons.hasAny(Self.eventReasonKinds)
     if pullLines.isEmpty, pod.containersShowNoRuns, !hasEvents { return [] }
+    // Nor has one whose events of those reasons are none a container's lists below keep: the
+    // `BackOff` of a crash loop (`event.backoff-restarting`, an EventList's every crash-looping
+    // pod) sets the bit its pull back-off shares. With no `ErrImageNeverPull` event and no event of
+    // a kept pattern, every container's `failed`, `never` and `backOff` are empty, and `logs` and
+    // `waiting` are as above (docs/architecture.md "Diagnosis: read a pod once";
+    // `BareContainerTests` holds it to the loop).
+    let pullEvents = hasEvents && (!askPatterns || reasons.has(.errImageNeverPull) || Self.hasPullPattern(pod))
+    if pullLines.isEmpty, pod.containersShowNoRuns, !pullEvents { return [] }
+    let containers = pod.containers([.container, .initContainer])
+    let regular = Self.regularCount(containers)
     return containers.compactMap { container in
       // The four reasons' events in one pass over the pod's events (`events(_:container:)` for
-      // each), when the pod has an event of one of them.
+      // each), when the pod has an event the lists below keep: without one, each list is empty
+      // (a crash loop's `BackOff` sets the bit but is no pull back-off; see `pullEvents`).
       let byReason =
-        hasEvents ? pod.events(Self.eventReasons, container: container.name) : PodHistory.EventsByReason()
+        pullEvents ? pod.events(Self.eventReasons, container: container.name) : PodHistory.EventsByReason()
       let failed =
         byReason[0].filter {
           $0.patternID.map(Self.failedPatterns.contains) ?? false

@@ -84,8 +84,7 @@ package struct InitContainerFailingRule: DiagnosisRule {
           "Init container '\(container.name)' (number \(index + 1) of \(inits.count)) exited \(last.exitCode): "
           + "\(meaning.summary); it has restarted \(times(restarts)). The pod's app containers do not start until every "
           + "init container exits 0, so the pod stays in Init."
-          + (last.message.map { " Its termination message: '\($0.trimmingCharacters(in: .whitespacesAndNewlines))'." }
-            ?? ""),
+          + (last.message.map { " Its termination message: '\(trimmedWhitespaceAndNewlines($0))'." } ?? ""),
         remedy:
           "\(meaning.guidance): \(pod.previousLogs(container.name))",
         facts: facts,
