@@ -88,18 +88,7 @@ package struct EvictedRule: DiagnosisRule {
     // Fields read through the array in place: copying each PodHistory to test it cost a quarter of
     // a 10,000-pod run (bench/run.sh, perf).
     let pods = state.pods
-    for i in pods.indices where pods[i].latest.controlledBy == owner && pods[i].latest.phase == "Running" {
-      guard pods[i].key != pod.key, pods[i].key.namespace == pod.key.namespace, pods[i].latest.reason != "Evicted",
-        !pods[i].latest.terminating, pods[i].latest.deletionTimestamp == nil
-      else { continue }
-      if let mine = pod.latest.creationTime, let theirs = pods[i].latest.creationTime,
-        theirs.latest <= mine.earliest
-      {
-        continue
-      }
-      return pods[i]
-    }
-    return nil
+    return replacement(of: pod, among: pods.indices.lazy.filter { pods[$0].latest.controlledBy == owner }, in: pods)
   }
 
   /// `replacement(of:in:)`, asking only the pods of the same controller (`run` knows them by
@@ -107,8 +96,16 @@ package struct EvictedRule: DiagnosisRule {
   /// in the same order, by the same conditions. `RunReadingTests` holds it to the scan.
   static func replacement(of pod: PodHistory, in state: CorrelatedState, run: RunReading) -> PodHistory? {
     guard let owner = pod.latest.controlledBy else { return nil }
-    let pods = state.pods
-    for i in run.pods(controlledBy: owner, in: state) where pods[i].latest.phase == "Running" {
+    return replacement(of: pod, among: run.pods(controlledBy: owner, in: state), in: state.pods)
+  }
+
+  /// The first of `pods` at `positions` (the pods of `pod`'s controller, in the state's order)
+  /// that is running, another pod of the same namespace, not evicted, not terminating, and not
+  /// created before `pod`.
+  private static func replacement(
+    of pod: PodHistory, among positions: some Sequence<Int>, in pods: [PodHistory]
+  ) -> PodHistory? {
+    for i in positions where pods[i].latest.phase == "Running" {
       guard pods[i].key != pod.key, pods[i].key.namespace == pod.key.namespace, pods[i].latest.reason != "Evicted",
         !pods[i].latest.terminating, pods[i].latest.deletionTimestamp == nil
       else { continue }
