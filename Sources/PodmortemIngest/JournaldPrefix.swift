@@ -40,7 +40,17 @@ package struct JournaldPrefix: Hashable, Sendable {
   /// kubelet-log parser does not make the optional prefix of 152 bytes for it
   /// (docs/architecture.md "Speed of the kubelet-log path").
   package static func mayStart(_ b: [UInt8]) -> Bool {
-    (b.count >= 15 && b[3] == 0x20) || (b.count > 20 && b[4] == 0x2D && b[10] == 0x54)
+    mayStartShort(b) || mayStartISO(b)
+  }
+
+  /// `shortTime`'s first test (`shortMonth`'s): 15 bytes or more, a space after the month.
+  @inline(__always) private static func mayStartShort(_ b: [UInt8]) -> Bool {
+    b.count >= 15 && b[3] == 0x20
+  }
+
+  /// `isoTime`'s first test: more than 20 bytes, `-` and `T` in their places.
+  @inline(__always) private static func mayStartISO(_ b: [UInt8]) -> Bool {
+    b.count > 20 && b[4] == 0x2D && b[10] == 0x54
   }
 
   /// Reads a prefix at the start of `b`; nil when there is none.
@@ -105,7 +115,7 @@ package struct JournaldPrefix: Hashable, Sendable {
   /// (docs/architecture.md, "Sniffing a head of long lines"; `JournaldMonthGateTests` keeps the
   /// old order as the reference).
   static func shortMonth(_ b: [UInt8]) -> Int? {
-    guard b.count >= 15, b[3] == 0x20 else { return nil }
+    guard mayStartShort(b) else { return nil }
     return months.firstIndex(where: { b[0..<3].elementsEqual($0) })
   }
 
@@ -138,7 +148,7 @@ package struct JournaldPrefix: Hashable, Sendable {
 
   /// `2026-11-27T01:02:03+0000` or `2026-11-27T01:02:03.123456+00:00`.
   private static func isoTime(_ b: [UInt8], _ i: inout Int) -> (Date, Int)? {
-    guard b.count > 20, b[4] == 0x2D, b[10] == 0x54 else { return nil }
+    guard mayStartISO(b) else { return nil }
     var end = 19
     while end < b.count, b[end] != 0x20 { end += 1 }
     guard let time = RFC3339.parse(b[0..<end]) else { return nil }
