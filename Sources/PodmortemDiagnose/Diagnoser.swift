@@ -10,11 +10,16 @@ import PodmortemText
 /// (keys not already set), its evidence and its explanation join, and the worse severity wins.
 package struct Diagnoser: Sendable {
   package var rules: [any DiagnosisRule] {
-    didSet { absorbs = Self.absorbs(rules) }
+    didSet {
+      absorbs = Self.absorbs(rules)
+      absorbTable = AbsorbTable(absorbs)
+    }
   }
   /// Which rule ids each rule absorbs, built once from `rules`: `fold` runs once per pod, and
   /// rebuilding this table there was a tenth of diagnosing 10,000 describes (bench/run.sh, perf).
   private var absorbs: [String: Set<String>]
+  /// `absorbs`, searched in place by the fold (`AbsorbTable`).
+  private var absorbTable: AbsorbTable
 
   /// The rules, configured with the run's pattern catalog (the shipped patterns and any
   /// `--patterns` files: `UserPatternRule` raises the findings of those that carry a severity).
@@ -22,6 +27,7 @@ package struct Diagnoser: Sendable {
     let configured = rules.map { $0.configured(patterns: patterns) }
     self.rules = configured
     self.absorbs = Self.absorbs(configured)
+    self.absorbTable = AbsorbTable(absorbs)
   }
 
   /// Every finding about every pod and node, most severe first, then by subject, then by rule id.
@@ -170,20 +176,20 @@ package struct Diagnoser: Sendable {
   package func foldInOrder(_ findings: consuming [Finding]) -> (findings: [Finding], inOrder: Bool) {
     // Nothing to fold into: most pods draw no finding or one.
     guard findings.count > 1 else { return (findings, true) }
-    let table = absorbs
+    let table = absorbTable
     var ordered: [Finding]
     let keys: [String]
     (ordered, keys) = Self.sortedWithKeys(consume findings)
     let n = ordered.count
-    var absorbed: [Set<String>?] = []
-    absorbed.reserveCapacity(n)
-    for i in 0..<n { absorbed.append(table[ordered[i].ruleID]) }
+    // Each finding's entry in the table (`absorbs[ruleID]`), -1 for none.
+    var absorbed = [Int](repeating: -1, count: n)
+    for i in 0..<n { absorbed[i] = table.entry(ordered[i].ruleID) ?? -1 }
     // Direct absorber of each finding: the most severe finding whose rule absorbs it and whose
     // subject contains it.
     var absorber = [Int](repeating: -1, count: n)
     for i in 0..<n {
       for j in 0..<n where j != i {
-        if absorbed[j]?.contains(ordered[i].ruleID) == true,
+        if absorbed[j] >= 0, table.absorbs(absorbed[j], ordered[i].ruleID),
           Self.subject(ordered[j].subject, contains: ordered[i].subject)
         {
           absorber[i] = j
