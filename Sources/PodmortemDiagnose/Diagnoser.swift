@@ -357,8 +357,8 @@ package struct Diagnoser: Sendable {
   /// sorted list was a copy of every finding while the list it came from was destroyed.
   package static func sorted(_ findings: consuming [Finding]) -> [Finding] {
     guard findings.count > 1 else { return findings }
-    let subjects = sortKeys(findings)
-    let positions = order(findings, subjects)
+    // ASCII keys compared as bytes in one buffer (`SortKeyBytes`), else as strings.
+    let positions = orderByBytes(findings) ?? order(findings, sortKeys(findings))
     return permuted(consume findings, positions)
   }
 
