@@ -347,9 +347,13 @@ package struct TimelineEntry: Hashable, Sendable, Codable {
 package struct PodQueryCache: Hashable, Sendable {
   /// The pod's known containers, in spec order (`PodHistory.containers`), when computed.
   package var containers: [ContainerSnapshot]?
-  /// The known containers of each set of roles rules ask for, at the position of the set's bit
-  /// mask (`ContainerRoles` in Diagnose: init 1, container 2, ephemeral 4); empty when not computed.
-  package var containersByRoles: [[ContainerSnapshot]?] = []
+  /// The known containers of the three sets of roles rules ask for (`ContainerRoles` in
+  /// Diagnose): regular containers, regular and init containers, init containers; nil when not
+  /// computed. Three fields, not an array by the sets' bit masks: that array was an allocation
+  /// for every pod diagnosed (docs/architecture.md "Diagnosis: read a pod once").
+  package var regularContainers: [ContainerSnapshot]?
+  package var regularAndInitContainers: [ContainerSnapshot]?
+  package var initContainers: [ContainerSnapshot]?
 
   package init() {}
 

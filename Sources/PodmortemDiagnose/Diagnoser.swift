@@ -10,11 +10,16 @@ import PodmortemText
 /// (keys not already set), its evidence and its explanation join, and the worse severity wins.
 package struct Diagnoser: Sendable {
   package var rules: [any DiagnosisRule] {
-    didSet { absorbs = Self.absorbs(rules) }
+    didSet {
+      absorbs = Self.absorbs(rules)
+      absorbTable = AbsorbTable(absorbs)
+    }
   }
   /// Which rule ids each rule absorbs, built once from `rules`: `fold` runs once per pod, and
   /// rebuilding this table there was a tenth of diagnosing 10,000 describes (bench/run.sh, perf).
   private var absorbs: [String: Set<String>]
+  /// `absorbs`, searched in place by the fold (`AbsorbTable`).
+  private var absorbTable: AbsorbTable
 
   /// The rules, configured with the run's pattern catalog (the shipped patterns and any
   /// `--patterns` files: `UserPatternRule` raises the findings of those that carry a severity).
@@ -22,6 +27,7 @@ package struct Diagnoser: Sendable {
     let configured = rules.map { $0.configured(patterns: patterns) }
     self.rules = configured
     self.absorbs = Self.absorbs(configured)
+    self.absorbTable = AbsorbTable(absorbs)
   }
 
   /// Every finding about every pod and node, most severe first, then by subject, then by rule id.
@@ -49,6 +55,13 @@ package struct Diagnoser: Sendable {
     // buffer freed before the second half is copied in). `first + second` copied both into a
     // third list while both were live, the run's peak of memory on an EventList (docs/architecture.md
     // "Diagnosis: read a pod once").
+    //
+    // Without room, the new buffer is made for exactly both halves: `append(contentsOf:)` grew
+    // it to twice the first half's capacity, room no finding ever fills, held at the run's peak
+    // of memory beside both halves (heaptrack on the 128 MB EventList: the doubled buffer
+    // 10.5 MB beside halves of 5.2 MB each). The same findings in the same order either way.
+    let total = first.count + second.count
+    if first.capacity < total { first.reserveCapacity(total) }
     first.append(contentsOf: consume second)
     return first
   }
@@ -56,10 +69,18 @@ package struct Diagnoser: Sendable {
   /// `pods.flatMap { diagnose($0, in: state) }`, each pod the loop's copy handed over to
   /// `diagnose`, which prepares that copy in place instead of copying it again.
   /// The pods share one `RunReading`: what a rule reads of the whole state is read once for them.
+  ///
+  /// A pod's empty list is not appended and the first non-empty one is taken whole, as a pod's
+  /// rules' lists are (`diagnose(_:in:run:)`): `found += []` still made `found` unique and
+  /// asked for room (docs/architecture.md "Diagnosis: read a pod once").
   private func diagnose(_ pods: ArraySlice<PodHistory>, in state: CorrelatedState) -> [Finding] {
     var found: [Finding] = []
     let run = RunReading()
-    for pod in pods { found += diagnose(pod, in: state, run: run) }
+    for pod in pods {
+      let drawn = diagnose(pod, in: state, run: run)
+      if drawn.isEmpty { continue }
+      if found.isEmpty { found = drawn } else { found += drawn }
+    }
     return found
   }
 
@@ -155,20 +176,20 @@ package struct Diagnoser: Sendable {
   package func foldInOrder(_ findings: consuming [Finding]) -> (findings: [Finding], inOrder: Bool) {
     // Nothing to fold into: most pods draw no finding or one.
     guard findings.count > 1 else { return (findings, true) }
-    let table = absorbs
+    let table = absorbTable
     var ordered: [Finding]
     let keys: [String]
     (ordered, keys) = Self.sortedWithKeys(consume findings)
     let n = ordered.count
-    var absorbed: [Set<String>?] = []
-    absorbed.reserveCapacity(n)
-    for i in 0..<n { absorbed.append(table[ordered[i].ruleID]) }
+    // Each finding's entry in the table (`absorbs[ruleID]`), -1 for none.
+    var absorbed = [Int](repeating: -1, count: n)
+    for i in 0..<n { absorbed[i] = table.entry(ordered[i].ruleID) ?? -1 }
     // Direct absorber of each finding: the most severe finding whose rule absorbs it and whose
     // subject contains it.
     var absorber = [Int](repeating: -1, count: n)
     for i in 0..<n {
       for j in 0..<n where j != i {
-        if absorbed[j]?.contains(ordered[i].ruleID) == true,
+        if absorbed[j] >= 0, table.absorbs(absorbed[j], ordered[i].ruleID),
           Self.subject(ordered[j].subject, contains: ordered[i].subject)
         {
           absorber[i] = j
@@ -336,8 +357,8 @@ package struct Diagnoser: Sendable {
   /// sorted list was a copy of every finding while the list it came from was destroyed.
   package static func sorted(_ findings: consuming [Finding]) -> [Finding] {
     guard findings.count > 1 else { return findings }
-    let subjects = sortKeys(findings)
-    let positions = order(findings, subjects)
+    // ASCII keys compared as bytes in one buffer (`SortKeyBytes`), else as strings.
+    let positions = orderByBytes(findings) ?? order(findings, sortKeys(findings))
     return permuted(consume findings, positions)
   }
 

@@ -21,13 +21,20 @@ extension PodHistory {
   /// The Diagnoser computes them once per pod (`preparedForRules()`); a pod not prepared so (a
   /// rule run on its own) computes them on every call, with the same result.
   package func containers(_ roles: ContainerRoles = [.container]) -> [ContainerSnapshot] {
-    let cache = queries.containersByRoles
-    if cache.indices.contains(roles.rawValue), let cached = cache[roles.rawValue] { return cached }
+    if let cached = cachedContainers(roles) { return cached }
     return knownContainers.filter { roles.includes($0.role) }
   }
 
-  /// The sets of roles rules ask `containers` for, whose answers `preparedForRules` computes.
-  private static let askedRoles: [ContainerRoles] = [[.container], [.container, .initContainer], [.initContainer]]
+  /// The answer `prepareForRules` computed for `roles`, if it is one of the three sets rules ask
+  /// `containers` for and the pod was prepared.
+  private func cachedContainers(_ roles: ContainerRoles) -> [ContainerSnapshot]? {
+    switch roles.rawValue {
+    case ContainerRoles.container.rawValue: queries.regularContainers
+    case ContainerRoles.container.rawValue | ContainerRoles.initContainer.rawValue: queries.regularAndInitContainers
+    case ContainerRoles.initContainer.rawValue: queries.initContainers
+    default: nil
+    }
+  }
 
   /// The pod with the answers every rule asks for computed once (`PodQueryCache`): its known
   /// containers and those of the role sets rules ask for. The answers are those of the uncached
@@ -44,10 +51,10 @@ extension PodHistory {
   /// "Diagnosis: read a pod once").
   package mutating func prepareForRules() {
     let known = computedKnownContainers
-    var byRoles: [[ContainerSnapshot]?] = Array(repeating: nil, count: ContainerRoles.all.rawValue + 1)
-    for roles in Self.askedRoles { byRoles[roles.rawValue] = Self.containers(known, of: roles) }
+    queries.regularContainers = Self.containers(known, of: [.container])
+    queries.regularAndInitContainers = Self.containers(known, of: [.container, .initContainer])
+    queries.initContainers = Self.containers(known, of: [.initContainer])
     queries.containers = known
-    queries.containersByRoles = byRoles
   }
 
   /// `known.filter { roles.includes($0.role) }`: `known` itself when every container is of those
