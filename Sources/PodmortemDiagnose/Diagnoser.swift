@@ -455,40 +455,15 @@ package struct Diagnoser: Sendable {
   /// description is its parts' bytes and separators' in that order, which is what is copied.
   static func sortKey(_ subject: Subject) -> String {
     // `[namespace, pod].compactMap { $0 }.joined(separator: "/")`, then ` object` and
-    // ` (container)`, each without its lead when nothing precedes it.
-    var n = 0
-    var slash = false
-    if let namespace = subject.namespace { n &+= namespace.utf8.count }
-    if let pod = subject.pod {
-      slash = subject.namespace != nil
-      n &+= pod.utf8.count &+ (slash ? 1 : 0)
-    }
-    let objectLead = subject.object != nil && n > 0
-    if let o = subject.object { n &+= o.utf8.count &+ (objectLead ? 1 : 0) }
-    let containerLeads = subject.container != nil && n > 0
-    if let c = subject.container { n &+= c.utf8.count &+ (containerLeads ? 3 : 0) }
+    // ` (container)`, each without its lead when nothing precedes it: `SortKeyBytes` counts and
+    // writes those bytes, for a string here and for its buffer of every key there.
+    let n = SortKeyBytes.length(subject)
     guard n > 0 else { return "" }
     // Each part's bytes copied at once (`writeUTF8`): copied byte by byte, each access to the
     // captured position checked at run time, they were most of a key's cost (callgrind).
     return String(unsafeUninitializedCapacity: n) { out in
       var at = 0
-      if let namespace = subject.namespace { writeUTF8(namespace, into: out, at: &at) }
-      if let pod = subject.pod {
-        if slash { writeByte(UInt8(ascii: "/"), into: out, at: &at) }
-        writeUTF8(pod, into: out, at: &at)
-      }
-      if let o = subject.object {
-        if objectLead { writeByte(UInt8(ascii: " "), into: out, at: &at) }
-        writeUTF8(o, into: out, at: &at)
-      }
-      if let c = subject.container {
-        if containerLeads {
-          writeByte(UInt8(ascii: " "), into: out, at: &at)
-          writeByte(UInt8(ascii: "("), into: out, at: &at)
-        }
-        writeUTF8(c, into: out, at: &at)
-        if containerLeads { writeByte(UInt8(ascii: ")"), into: out, at: &at) }
-      }
+      SortKeyBytes.write(subject, into: out, at: &at)
       return at
     }
   }
