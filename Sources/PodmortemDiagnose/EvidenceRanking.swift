@@ -24,6 +24,11 @@ enum EvidenceRanking {
   /// it first occurs (two spellings of one accent are one line, as in a `Set`).
   static func ranked(decisive: [Evidence], evidence: [Evidence]) -> [Evidence] {
     let known = Sorted(decisive)
+    // No other line and each decisive one distinct (a finding about a container that shows no
+    // lines of its own: an EventList's): the list is the decisive lines as they are, with no list
+    // reserved and filled (about 700 instructions a finding, callgrind on the 8 MiB EventList;
+    // docs/architecture.md "Speed of the other rules").
+    if evidence.isEmpty && known.count == decisive.count { return decisive }
     var out: [Evidence] = []
     out.reserveCapacity(known.count + evidence.count)
     if known.count == decisive.count {
@@ -32,10 +37,45 @@ enum EvidenceRanking {
       for i in decisive.indices where known.isFirst(i) { out.append(decisive[i]) }
     }
     let context = Sorted(evidence)
+    if context.inOrder {
+      // Each line is its own first occurrence, in order: the lines kept come in runs between
+      // the decisive ones, each appended at once (appending line by line copied each with a
+      // check of the list's uniqueness, about 130 instructions a line, callgrind on 1,000
+      // describes; docs/architecture.md "Speed of the other rules"). Nothing dropped and nothing
+      // decisive: the list is the evidence itself.
+      var start = 0
+      for k in evidence.indices where known.contains(evidence[k]) {
+        if start < k { out += evidence[start..<k] }
+        start = k &+ 1
+      }
+      if start == 0 && out.isEmpty { return evidence }
+      if start < evidence.count { out += evidence[start...] }
+      return out
+    }
     for k in evidence.indices {
       let i = context.position(k)
       if context.isFirst(i) && !known.contains(evidence[i]) { out.append(evidence[i]) }
     }
+    return out
+  }
+
+  /// `a + b + c + d`: a list that is the only one not empty is handed back as it is, and two or
+  /// more are appended into one list reserved for them, where each `+` made a list of its own and
+  /// copied the lines before it again (a finding's decisive lines: a crash loop's waiting,
+  /// termination, back-off and ended-run lines, most of them empty; docs/architecture.md "Speed
+  /// of the other rules"). `ContainerPrecheckTests` holds it to `+`.
+  static func joined(
+    _ a: [Evidence], _ b: [Evidence], _ c: [Evidence] = [], _ d: [Evidence] = []
+  ) -> [Evidence] {
+    let filled = (a.isEmpty ? 0 : 1) + (b.isEmpty ? 0 : 1) + (c.isEmpty ? 0 : 1) + (d.isEmpty ? 0 : 1)
+    if filled == 0 { return [] }
+    if filled == 1 { return !a.isEmpty ? a : !b.isEmpty ? b : !c.isEmpty ? c : d }
+    var out: [Evidence] = []
+    out.reserveCapacity(a.count &+ b.count &+ c.count &+ d.count)
+    out += a
+    out += b
+    out += c
+    out += d
     return out
   }
 
@@ -50,7 +90,7 @@ enum EvidenceRanking {
     private let lines: [Evidence]
     /// Whether `lines` is in order already (each line before the next, so no two equal): then
     /// `order` and `firsts` are empty, the positions being their own order.
-    private let inOrder: Bool
+    let inOrder: Bool
     /// The positions of `lines`, sorted by `precedes`, then by position (empty when `inOrder`).
     private let order: [Int]
     /// `firsts[i]`: no line before position `i` equals `lines[i]` (empty when `inOrder`).

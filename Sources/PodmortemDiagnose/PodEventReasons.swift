@@ -19,6 +19,8 @@ package struct PodEventReasons: Sendable {
     case failedPostStartHook, failedPreStopHook
     /// Compared with `==` (`SandboxFailingRule`'s filter), not `same`.
     case failedCreatePodSandBoxExactly, networkNotReadyExactly
+    /// Compared with `==` (`VolumeMountFailingRule`'s filter), not `same`.
+    case failedMountExactly, failedAttachVolumeExactly
 
     /// The reason as rules spell it.
     package var text: String {
@@ -37,11 +39,19 @@ package struct PodEventReasons: Sendable {
       case .failedPreStopHook: "FailedPreStopHook"
       case .failedCreatePodSandBoxExactly: "FailedCreatePodSandBox"
       case .networkNotReadyExactly: "NetworkNotReady"
+      case .failedMountExactly: "FailedMount"
+      case .failedAttachVolumeExactly: "FailedAttachVolume"
       }
     }
 
     /// Whether the reason is compared with `==` rather than `PodHistory.same`.
-    var exact: Bool { self == .failedCreatePodSandBoxExactly || self == .networkNotReadyExactly }
+    var exact: Bool {
+      switch self {
+      case .failedCreatePodSandBoxExactly, .networkNotReadyExactly, .failedMountExactly, .failedAttachVolumeExactly:
+        true
+      default: false
+      }
+    }
 
     var bit: UInt32 { 1 << UInt32(rawValue) }
   }
@@ -68,9 +78,19 @@ package struct PodEventReasons: Sendable {
 
   /// Whether an event of the pod has one of `reasons` (`PodHistory.hasEvent(of:)`).
   package func hasAny(_ reasons: [Reason]) -> Bool {
+    bits & Self.mask(reasons) != 0
+  }
+
+  /// `hasAny(reasons)` for `mask` = `mask(reasons)`, worked out once by the rule that asks
+  /// (`ImagePullFailingRule`: the list, built and walked for every pod, was about 60 instructions
+  /// a pod; docs/architecture.md "Speed of the other rules").
+  package func hasAny(mask: UInt32) -> Bool { bits & mask != 0 }
+
+  /// The bits of `reasons`.
+  package static func mask(_ reasons: [Reason]) -> UInt32 {
     var mask: UInt32 = 0
     for r in reasons { mask |= r.bit }
-    return bits & mask != 0
+    return mask
   }
 
   /// The reasons' UTF-8 bytes, by raw value.

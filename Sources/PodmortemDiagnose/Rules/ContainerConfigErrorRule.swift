@@ -44,12 +44,50 @@ package struct ContainerConfigErrorRule: DiagnosisRule {
     // Containers known by name only show no waiting reason, so a container fails here only by an
     // event of the two patterns: a pod with none has no finding, and its containers need not be
     // copied to find that out (`BareContainerTests` holds it to the loop).
-    if pod.containersShowNoRuns, !pod.events.contains(where: { $0.patternID.map(Self.eventPatterns.contains) ?? false })
-    {
-      return []
-    }
+    if pod.containersShowNoRuns, !Self.hasEventPattern(pod) { return [] }
     let failedEvents = reasons.has(.failed)
-    return pod.containers([.container, .initContainer]).compactMap { container in
+    // Without a `Failed` event every container's `failed` below is empty, so a container passes
+    // the guard by its waiting reason alone: a pod none of whose containers waits for one of the
+    // three has no finding, and its containers need not be copied (`anyWaiting`).
+    if !failedEvents, !Self.anyWaiting(pod) { return [] }
+    return loop(pod, failedEvents: failedEvents)
+  }
+
+  /// Whether an event of the pod has a pattern of `eventPatterns` (`contains` is `==`). Both are
+  /// ASCII holding no `K`, `;` or `` ` ``, the only ASCII characters another character decomposes
+  /// to (the Kelvin sign, U+037E, U+1FEF), so a string `==` to one of them is its very bytes: an id
+  /// of another length in UTF-8 is neither, without comparing it (as
+  /// `ImagePullFailingRule.hasPullPattern`; docs/architecture.md "Speed of the other rules").
+  /// `ContainerPrecheckTests` holds it to `contains`.
+  static func hasEventPattern(_ pod: PodHistory) -> Bool {
+    let events = pod.events
+    for i in events.indices {
+      guard let id = events[i].patternID else { continue }
+      let n = id.utf8.count
+      guard n == eventPatternLengths.0 || n == eventPatternLengths.1 else { continue }
+      if eventPatterns.contains(id) { return true }
+    }
+    return false
+  }
+
+  /// The lengths in UTF-8 of the two `eventPatterns`.
+  static let eventPatternLengths = (eventPatterns[0].utf8.count, eventPatterns[1].utf8.count)
+
+  /// Whether a container waits with one of `waitingReasons`, read in place (the loop copied each
+  /// container whole to ask, about 1,000 instructions a container on 1,000 describes, callgrind;
+  /// docs/architecture.md "Speed of the other rules"). `ContainerPrecheckTests` holds the loop
+  /// empty whenever this is false and the pod has no `Failed` event.
+  static func anyWaiting(_ pod: PodHistory) -> Bool {
+    let containers = pod.containers([.container, .initContainer])
+    for i in containers.indices {
+      if let reason = containers[i].waitingReason, waitingReasons.contains(reason) { return true }
+    }
+    return false
+  }
+
+  /// The findings of every container; `failedEvents`: the pod has a `Failed` event.
+  func loop(_ pod: PodHistory, failedEvents: Bool) -> [Finding] {
+    pod.containers([.container, .initContainer]).compactMap { container in
       let waiting = Self.waitingReasons
       // What Ingest recognised in the error (patterns/details.json, domain config-error).
       let failed =

@@ -44,17 +44,47 @@ package struct ContainerExitRule: DiagnosisRule {
 
   /// `diagnose(_:in:)`, the panic lines read from the pod's `PodLogIndex`.
   package func diagnose(_ pod: PodHistory, reading: PodReading, in state: CorrelatedState) -> [Finding] {
-    Self.exits(pod) + Self.panics(pod, lines: reading.logs.logs(Self.goPanic))
+    // `exits + panics`, without the join when one is empty (most pods: both), which made a list
+    // of its own for every pod (about 150 instructions, callgrind on the 8 MiB EventList).
+    let exits = Self.exits(pod)
+    let panics = Self.panics(pod, lines: reading.logs.logs(Self.goPanic))
+    if panics.isEmpty { return exits }
+    if exits.isEmpty { return panics }
+    return exits + panics
   }
 
   /// The container log pattern of a Go program's unrecovered panic (patterns/container.json).
   static let goPanic = "container.go-panic"
 
-  private static func exits(_ pod: PodHistory) -> [Finding] {
+  static func exits(_ pod: PodHistory) -> [Finding] {
     // Containers known by name alone show neither an exit nor a restart count: each would
     // answer nil below (`PodHistory.containersShowNoRuns`).
     if pod.containersShowNoRuns { return [] }
-    return pod.containers([.container]).compactMap { container in
+    if !mayHaveExited(pod) { return [] }
+    return exitLoop(pod)
+  }
+
+  /// Whether a container has a last termination with a code other than 0, or none and
+  /// `manyRestarts` restarts or more: what the loop's first guards (and `restartsOnly`'s) ask
+  /// first, read in place. Without one every container answers nil there, and most pods skip the
+  /// loop, which copied every container whole to ask (about 1,000 instructions a container,
+  /// callgrind on 1,000 describes; docs/architecture.md "Speed of the other rules").
+  /// `ContainerPrecheckTests` holds the loop empty whenever this is false.
+  static func mayHaveExited(_ pod: PodHistory) -> Bool {
+    let containers = pod.containers([.container])
+    for i in containers.indices {
+      if let last = containers[i].lastTermination {
+        if last.exitCode != 0 { return true }
+      } else if let restarts = containers[i].restartCount, restarts >= manyRestarts {
+        return true
+      }
+    }
+    return false
+  }
+
+  /// The findings of every container's exit.
+  static func exitLoop(_ pod: PodHistory) -> [Finding] {
+    pod.containers([.container]).compactMap { container in
       guard let last = container.lastTermination else { return Self.restartsOnly(container, pod: pod) }
       guard last.exitCode != 0, last.reason != "OOMKilled", last.reason != Self.statusUnknown else { return nil }
       if pod.isTerminating, [137, 143].contains(last.exitCode) { return nil }
@@ -77,7 +107,8 @@ package struct ContainerExitRule: DiagnosisRule {
       return Self.description.finding(
         severity, pod.subject(container.name), title: Self.title(container, last, meaning),
         explanation: Self.explanation(container, last, meaning), remedy: meaning.guidance, facts: facts,
-        decisive: container.terminationEvidence + pod.endedRunErrors(container.name), evidence: container.evidence)
+        decisive: EvidenceRanking.joined(container.terminationEvidence, pod.endedRunErrors(container.name)),
+        evidence: container.evidence)
     }
   }
 }
@@ -123,24 +154,55 @@ fileprivate extension ContainerExitRule {
         + "'kubectl logs --previous' shows the last run's output",
       facts: [.int("restarts", restarts)], evidence: container.evidence)
   }
+}
 
+extension ContainerExitRule {
+  /// The title and the explanation are written piece by piece (`TextPieces`): as interpolations
+  /// joined by `+=` they were about 3,500 and 7,500 instructions a finding on 1,000 describes
+  /// (callgrind; docs/architecture.md "Speed of the other rules"). `ContainerPrecheckTests` keeps
+  /// the interpolations as the reference.
   static func title(_ container: ContainerSnapshot, _ last: Termination, _ meaning: ExitCodes.Meaning) -> String {
-    "container '\(container.name)' exited with code \(last.exitCode) (\(meaning.summary))"
+    TextPieces.written { text in
+      text.add("container '")
+      text.add(container.name)
+      text.add("' exited with code ")
+      text.add(String(last.exitCode))
+      text.add(" (")
+      text.add(meaning.summary)
+      text.add(")")
+    }
   }
 
   static func explanation(_ container: ContainerSnapshot, _ last: Termination, _ meaning: ExitCodes.Meaning) -> String {
-    var text = "Container '\(container.name)' exited with code \(last.exitCode)"
-    if let signal = meaning.signal, let name = meaning.signalName {
-      text += " = 128 + \(signal): it was killed by \(name)"
-    } else {
-      text += ": \(meaning.summary)"
+    TextPieces.written { text in
+      text.add("Container '")
+      text.add(container.name)
+      text.add("' exited with code ")
+      text.add(String(last.exitCode))
+      if let signal = meaning.signal, let name = meaning.signalName {
+        text.add(" = 128 + ")
+        text.add(String(signal))
+        text.add(": it was killed by ")
+        text.add(name)
+      } else {
+        text.add(": ")
+        text.add(meaning.summary)
+      }
+      if let reason = last.reason {
+        text.add(" (reason ")
+        text.add(reason)
+        text.add(")")
+      }
+      if let message = last.message {
+        text.add("; message '")
+        text.add(message)
+        text.add("'")
+      }
+      text.add(".")
+      if last.exitCode == 137 {
+        text.add(
+          " Without reason OOMKilled a 137 is the SIGKILL that follows an expired grace period, not a memory limit.")
+      }
     }
-    if let reason = last.reason { text += " (reason \(reason))" }
-    if let message = last.message { text += "; message '\(message)'" }
-    text += "."
-    if last.exitCode == 137 {
-      text += " Without reason OOMKilled a 137 is the SIGKILL that follows an expired grace period, not a memory limit."
-    }
-    return text
   }
 }

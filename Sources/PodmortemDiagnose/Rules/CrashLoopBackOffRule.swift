@@ -48,7 +48,34 @@ package struct CrashLoopBackOffRule: DiagnosisRule {
     // event have none of their own: no container passes the guard below
     // (`PodHistory.containersShowNoRuns`).
     if backOffs.isEmpty && pod.containersShowNoRuns { return [] }
-    return pod.containers([.container, .initContainer]).compactMap { container in
+    // Nor has one none of whose containers waits in CrashLoopBackOff or has its state cut off
+    // after a loop's restarts, with no back-off event: each container's `events` are then empty
+    // and the guard below fails for every one (`mayLoop`).
+    if backOffs.isEmpty && !Self.mayLoop(pod) { return [] }
+    return loop(pod, backOffs: backOffs, run: run, in: state)
+  }
+
+  /// Whether a container waits in CrashLoopBackOff or passes `restartingStateCutOff`, read in
+  /// place: the loop copied every container whole to ask (about 1,000 instructions a container,
+  /// and a query of the pod's events for each, callgrind on 1,000 describes; docs/architecture.md
+  /// "Speed of the other rules"). `ContainerPrecheckTests` holds the loop empty whenever this is
+  /// false and the pod has no back-off event.
+  static func mayLoop(_ pod: PodHistory) -> Bool {
+    let containers = pod.containers([.container, .initContainer])
+    for i in containers.indices {
+      if containers[i].waitingReason == "CrashLoopBackOff" { return true }
+      if containers[i].state == nil && containers[i].ready != true && containers[i].lastTermination != nil
+        && (containers[i].restartCount ?? 0) >= loopRestarts
+      {
+        return true
+      }
+    }
+    return false
+  }
+
+  /// The findings of every container, `backOffs` the pod's back-off events.
+  func loop(_ pod: PodHistory, backOffs: [MergedEvent], run: RunReading?, in state: CorrelatedState) -> [Finding] {
+    pod.containers([.container, .initContainer]).compactMap { container in
       let events = pod.events("BackOff", container: container.name).filter { backOffs.contains($0) }
       guard
         container.waitingReason == "CrashLoopBackOff" || (!events.isEmpty && !container.isRunning)
@@ -124,8 +151,8 @@ package struct CrashLoopBackOffRule: DiagnosisRule {
       title: Self.title(container, restarts: restarts, cause: cause, last: last),
       explanation: Self.explanation(a, model: model, last: last, events: events),
       remedy: Self.remedy(cause, last: last, logs: pod.previousLogs(container.name)), facts: facts,
-      decisive: container.waitingEvidence + container.terminationEvidence + events.evidence
-        + pod.endedRunErrors(container.name),
+      decisive: EvidenceRanking.joined(
+        container.waitingEvidence, container.terminationEvidence, events.evidence, pod.endedRunErrors(container.name)),
       evidence: container.evidence)
   }
 
@@ -175,8 +202,8 @@ package struct CrashLoopBackOffRule: DiagnosisRule {
     return Self.description.finding(
       .critical, pod.subject(container.name), title: title, explanation: text,
       remedy: Self.remedy(cause, last: last, logs: pod.previousLogs(container.name)), facts: facts,
-      decisive: container.waitingEvidence + container.terminationEvidence + events.evidence
-        + pod.endedRunErrors(container.name),
+      decisive: EvidenceRanking.joined(
+        container.waitingEvidence, container.terminationEvidence, events.evidence, pod.endedRunErrors(container.name)),
       evidence: container.evidence)
   }
 
@@ -291,9 +318,35 @@ extension CrashLoopBackOffRule {
     case "oom": why = "OOMKilled"
     case "liveness": why = "killed by its liveness probe"
     case "startup": why = "killed by its startup probe"
-    default: why = last.map { "exit code \($0.exitCode)" } ?? "exiting"
+    default:
+      // Written as its pieces (`TextPieces`), as the explanation is: the interpolation was about
+      // 3,600 instructions a finding on 1,000 describes (callgrind; docs/architecture.md "Speed of
+      // the other rules"). `ContainerPrecheckTests` keeps it as the reference.
+      return TextPieces.written { text in
+        addTitleOpening(container.name, restarts: restarts, to: &text)
+        if let last {
+          text.add("exit code ")
+          text.add(String(last.exitCode))
+        } else {
+          text.add("exiting")
+        }
+        text.add(")")
+      }
     }
-    return "container '\(container.name)' in CrashLoopBackOff after \(restarts) restarts (\(why))"
+    return TextPieces.written { text in
+      addTitleOpening(container.name, restarts: restarts, to: &text)
+      text.add(why)
+      text.add(")")
+    }
+  }
+
+  /// `container '<name>' in CrashLoopBackOff after <restarts> restarts (`, the title's opening.
+  private static func addTitleOpening(_ name: String, restarts: Int, to text: inout TextPieces) {
+    text.add("container '")
+    text.add(name)
+    text.add("' in CrashLoopBackOff after ")
+    text.add(String(restarts))
+    text.add(" restarts (")
   }
 
   /// Gathered as its pieces and written once (`TextPieces`): as interpolations appended to a

@@ -37,6 +37,8 @@ package struct ImagePullFailingRule: DiagnosisRule {
   static let eventReasons = ["Failed", "FailedSync", "ErrImageNeverPull", "BackOff"]
   /// `eventReasons` as `PodEventReasons` asks them, in the same order (`PodEventReasonsTests`).
   static let eventReasonKinds: [PodEventReasons.Reason] = [.failed, .failedSync, .errImageNeverPull, .backOff]
+  /// `eventReasonKinds`' bits (`PodEventReasons.hasAny(mask:)`).
+  static let eventReasonMask = PodEventReasons.mask(eventReasonKinds)
 
   /// Events of a failed pull (patterns/event-messages.json): `Failed to pull image "x": <err>`, and the
   /// `Error: ErrImagePull` (or `ImagePullBackOff`, `InvalidImageName`) that follows it.
@@ -52,6 +54,23 @@ package struct ImagePullFailingRule: DiagnosisRule {
   ]
   /// `logPatterns` as a list, to ask `PodLogIndex` for their records.
   static let logPatternList = Array(logPatterns)
+
+  /// Whether a container waits for its image: `waiting` in the loop (a waiting reason of
+  /// `waitingReasons`, or, without a waiting reason, a `pullError` in its waiting detail), read in
+  /// place where the loop copied each container whole (about 1,000 instructions a container on
+  /// 1,000 describes, callgrind; docs/architecture.md "Speed of the other rules").
+  /// `ContainerPrecheckTests` holds the loop empty whenever this is false and the pod has no pull
+  /// line and no kept event.
+  static func anyWaiting(_ containers: [ContainerSnapshot]) -> Bool {
+    for i in containers.indices {
+      if let reason = containers[i].waitingReason {
+        if waitingReasons.contains(reason) { return true }
+      } else if containers[i].waitingDetail.contains(where: { $0.key == "pullError" }) {
+        return true
+      }
+    }
+    return false
+  }
 
   /// `containers.filter { $0.role == .container }.count`, counted through the array in place: the
   /// rule needs only how many there are, and the filtered list copied every regular container of
@@ -74,17 +93,39 @@ package struct ImagePullFailingRule: DiagnosisRule {
   /// U+037E, U+1FEF), so a string `==` to one of them is its very bytes and has its length in
   /// UTF-8: an id of another length (`event.backoff-restarting`, a crash loop's) is none of them
   /// without hashing it. `BareContainerTests` holds it to the `Set`.
+  ///
+  /// For the same reason an id is one of them exactly when its bytes are one's bytes, so each id
+  /// is compared with the patterns' bytes (`isPullPattern`), where a `Set` of the lengths and one
+  /// of the patterns hashed it twice (about 330 instructions an event, callgrind on 1,000
+  /// describes; docs/architecture.md "Speed of the other rules").
   static func hasPullPattern(_ pod: PodHistory) -> Bool {
     let events = pod.events
     for i in events.indices {
-      guard let id = events[i].patternID, pullEventPatternLengths.contains(id.utf8.count) else { continue }
-      if pullEventPatterns.contains(id) { return true }
+      guard let id = events[i].patternID else { continue }
+      if isPullPattern(id) { return true }
     }
     return false
   }
 
-  /// The lengths in UTF-8 of `pullEventPatterns`.
-  static let pullEventPatternLengths = Set(pullEventPatterns.map(\.utf8.count))
+  /// Whether `id` is one of `pullEventPatterns`, by its bytes (`hasPullPattern`).
+  static func isPullPattern(_ id: String) -> Bool {
+    let n = id.utf8.count
+    guard n < 64, pullEventPatternLengths >> UInt64(n) & 1 == 1 else { return false }
+    var id = id
+    return id.withUTF8 { bytes in
+      for pattern in pullEventPatternBytes where pattern.count == bytes.count {
+        if pattern.elementsEqual(bytes) { return true }
+      }
+      return false
+    }
+  }
+
+  /// `pullEventPatterns`' UTF-8 bytes.
+  static let pullEventPatternBytes = pullEventPatterns.sorted().map { Array($0.utf8) }
+  /// Bit n set: a pattern is n bytes long (each is shorter than 64).
+  static let pullEventPatternLengths: UInt64 = pullEventPatternBytes.reduce(0) { mask, bytes in
+    bytes.count < 64 ? mask | 1 << UInt64(bytes.count) : mask
+  }
 
   package func diagnose(_ pod: PodHistory, in state: CorrelatedState) -> [Finding] {
     diagnose(pod, logs: PodLogIndex(pod.logs), reasons: PodEventReasons(pod), in: state)
@@ -98,7 +139,8 @@ package struct ImagePullFailingRule: DiagnosisRule {
   /// per pod by the `Diagnoser`), and the reasons of its events from `reasons` (`PodEventReasons`):
   /// a pod with no event of a reason asked is not asked for those events.
   ///
-  /// `askPatterns: false` queries a container's events whenever the pod has one of the four
+  /// `askPatterns: false` also runs the loop for a pod whose containers do not wait for an image
+  /// (`anyWaiting`), and queries a container's events whenever the pod has one of the four
   /// reasons, as before `pullEvents` (the reference `BareContainerTests` holds it to).
   func diagnose(
     _ pod: PodHistory, logs index: PodLogIndex, reasons: PodEventReasons, in state: CorrelatedState,
@@ -109,7 +151,7 @@ package struct ImagePullFailingRule: DiagnosisRule {
     // Containers known by name only show no waiting state, so a container fails here only by a
     // pull line or an event of the four reasons: a pod with neither has no finding, and its
     // containers need not be copied to find that out (`BareContainerTests` holds it to the loop).
-    let hasEvents = reasons.hasAny(Self.eventReasonKinds)
+    let hasEvents = reasons.hasAny(mask: Self.eventReasonMask)
     if pullLines.isEmpty, pod.containersShowNoRuns, !hasEvents { return [] }
     // Nor has one whose events of those reasons are none a container's lists below keep: the
     // `BackOff` of a crash loop (`event.backoff-restarting`, an EventList's every crash-looping
@@ -120,6 +162,11 @@ package struct ImagePullFailingRule: DiagnosisRule {
     let pullEvents = hasEvents && (!askPatterns || reasons.has(.errImageNeverPull) || Self.hasPullPattern(pod))
     if pullLines.isEmpty, pod.containersShowNoRuns, !pullEvents { return [] }
     let containers = pod.containers([.container, .initContainer])
+    // Without a pull line or a kept event every container's `logs`, `failed`, `never` and
+    // `backOff` below are empty, so a container passes the guard by `waiting` alone: a pod none of
+    // whose containers waits so has no finding, and its containers need not be copied
+    // (`anyWaiting`; `askPatterns: false` runs the loop, as before).
+    if askPatterns, pullLines.isEmpty, !pullEvents, !Self.anyWaiting(containers) { return [] }
     let regular = Self.regularCount(containers)
     return containers.compactMap { container in
       // The four reasons' events in one pass over the pod's events (`events(_:container:)` for
