@@ -288,7 +288,14 @@ extension PodHistory {
   package func endedRunLog(_ container: String) -> [PackedLog] {
     guard let c = self.container(container), c.lastTermination != nil else { return [] }
     let running = c.isRunning
-    let ended = c.restartCount.map { running ? $0 - 1 : $0 }
+    // One less than a running container's count, checked: a count is range-checked where it is
+    // read (0 to Int32.max), but a pod built otherwise may hold any Int, and `Int.min - 1` traps.
+    // No run numbered below `Int.min` exists, so nothing matches then.
+    let ended = c.restartCount.flatMap { count -> Int? in
+      guard running else { return count }
+      let (before, overflow) = count.subtractingReportingOverflow(1)
+      return overflow ? nil : before
+    }
     return logs.filter { log in
       guard log.origin == .container, log.container == container else { return false }
       if log.previousRun { return true }

@@ -37,11 +37,9 @@ import Testing
     "oomkilled", "OOMKilled\r", "O\u{212A}", "",
   ]
   static let exitCodes = [0, 0, 1, 2, 126, 127, 128, 130, 137, 143, 159, 160, 255, -1, Int.min, Int.max]
-  /// Restart counts of the seeded pods. `Int.min` is left out of them: `PodHistory.endedRunLog`
-  /// (PodQueries, which these rules call) takes one from a running container's count unchecked,
-  /// which traps there; the texts are asked with it (`textRestarts`).
-  static let restarts: [Int?] = [nil, 0, 1, 2, 4, 5, 6, 12, -1, Int.max]
-  static let textRestarts: [Int?] = restarts + [Int.min]
+  /// Restart counts of the seeded pods (`PodHistory.endedRunLog` takes one from a running
+  /// container's count, checked, so `Int.min` is among them).
+  static let restarts: [Int?] = [nil, 0, 1, 2, 4, 5, 6, 12, -1, Int.max, Int.min]
   static let eventReasons = ["BackOff", "Failed", "Killing", "Evicted", "Pulled", "backOff"]
   static let eventPatterns: [String?] = [
     nil, "event.backoff-restarting", "event.backoff-pulling-image", "event.failed-pull-image",
@@ -263,7 +261,7 @@ import Testing
     let causes = ["oom", "liveness", "startup", "start-error", "signal", "exit-code", "unknown", "", "\u{212A}"]
     for _ in 0..<5_000 {
       var container = ContainerSnapshot(name: Self.pick(Self.names, &rng))
-      container.restartCount = Self.pick(Self.textRestarts, &rng)
+      container.restartCount = Self.pick(Self.restarts, &rng)
       let last = Self.termination(&rng)
       let meaning = ExitCodes.explain(last)
       #expect(
@@ -272,7 +270,7 @@ import Testing
       #expect(
         Array(ContainerExitRule.explanation(container, last, meaning).utf8)
           == Array(Self.referenceExitExplanation(container, last, meaning).utf8))
-      let restarts = Self.pick(Self.textRestarts, &rng) ?? 0
+      let restarts = Self.pick(Self.restarts, &rng) ?? 0
       let cause = Self.pick(causes, &rng)
       let shown: Termination? = rng.below(3) == 0 ? nil : last
       #expect(
