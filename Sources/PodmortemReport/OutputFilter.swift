@@ -405,7 +405,7 @@ package final class OutputFilter: @unchecked Sendable {
     var unchanged = Set<ObjectIdentifier>(minimumCapacity: events.count)
     var recent = RecentVerdicts()
     if found != nil { recent.passedLong = LongGivenBack() }
-    for e in events where e.allStrings({ text in recent.verdict(text) { leavesUnchanged($0) } }) {
+    for e in events where e.allStrings({ recent.verdict($0, leavesUnchangedBy: self) }) {
       unchanged.insert(e.storageIdentity)
     }
     if found != nil { found = recent.passedLong }

@@ -59,6 +59,34 @@ struct RecentVerdicts {
     return answer
   }
 
+  /// `verdict(text) { filter.leavesUnchanged($0) }`, the test named instead of handed over as a
+  /// closure, and the look by representation written where it is called. `unchangedEvents` asks
+  /// this of every string of every event, through `MergedEvent.allStrings`' closure: handing that
+  /// closure another one, which captured the filter, cost a call and a retain and release of the
+  /// filter per string (about 60 instructions, 5M of 47M on the 8 MiB EventList), and most
+  /// strings are answered by the look alone (docs/architecture.md "Speed of the EventList path";
+  /// `RecentVerdictsTests` holds it to `verdict(_:_:)`).
+  @inline(__always)
+  mutating func verdict(_ text: String, leavesUnchangedBy filter: OutputFilter) -> Bool {
+    let (a, b) = unsafeBitCast(text, to: (UInt64, UInt64).self)
+    let held = HeldMemo.slot(text)
+    if heldWords[2 &* held] == a, heldWords[2 &* held &+ 1] == b { return heldVerdicts[held] }
+    return verdictNotHeld(text, held, filter)
+  }
+
+  /// `verdict(_:leavesUnchangedBy:)` past its look by representation: the test by bytes, and the
+  /// answer remembered in `held`, `text`'s place by representation.
+  @inline(never)
+  private mutating func verdictNotHeld(_ text: String, _ held: Int, _ filter: OutputFilter) -> Bool {
+    let (a, b) = unsafeBitCast(text, to: (UInt64, UInt64).self)
+    let answer = verdictByBytes(text) { filter.leavesUnchanged($0) }
+    heldTexts[held] = text
+    heldWords[2 &* held] = a
+    heldWords[2 &* held &+ 1] = b
+    heldVerdicts[held] = answer
+    return answer
+  }
+
   /// `test(text)`, or what it answered for a string of the same bytes held in `text`'s place (by
   /// its bytes): `verdict(_:_:)` before its look by representation, and the reference of
   /// `RecentVerdictsTests`.

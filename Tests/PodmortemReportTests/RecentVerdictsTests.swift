@@ -122,6 +122,44 @@ struct RecentVerdictsTests {
     #expect(tested < 30_000 && testedByReference < 30_000)
   }
 
+  /// `verdict(_:leavesUnchangedBy:)` names the filter where `verdict(_:_:)` is handed a closure
+  /// (docs/architecture.md "Speed of the EventList path"): both asked the same seeded sequence
+  /// (the very strings asked before, fresh strings of their bytes, the other spelling of an
+  /// accent, strings cut from longer ones, short, long and huge, secrets, PEM openings, controls),
+  /// with and without a masker, every verdict is the closure's and `leavesUnchanged`'s, and the
+  /// long strings gathered as passed are the same.
+  @Test("the verdict asked of the filter is the closure's")
+  func verdictOfFilter() {
+    var rng = SplitMix64(seed: 16_167)
+    for masker in [SecretMasker(), nil] {
+      let filter = OutputFilter(masker: masker)
+      var recent = RecentVerdicts()
+      var reference = RecentVerdicts()
+      recent.passedLong = LongGivenBack()
+      reference.passedLong = LongGivenBack()
+      let huge = String(repeating: "-", count: 70_000) + "\u{212A}" + String(repeating: "a", count: 70_000)
+      let seen = (0..<400).map { _ in rng.below(3) == 0 ? Self.longText(&rng) : Self.text(&rng) } + [huge, "", "\0"]
+      for i in 0..<30_000 {
+        var text = seen[rng.below(seen.count)]
+        switch rng.below(8) {
+        case 0: text = String(decoding: Array(text.utf8), as: UTF8.self)
+        case 1: text = text.decomposedStringWithCanonicalMapping
+        case 2: text = String(("<" + text + ">").dropFirst().dropLast())
+        case 3: text = Self.text(&rng)
+        default: break
+        }
+        let answer = recent.verdict(text, leavesUnchangedBy: filter)
+        let expected = reference.verdict(text) { filter.leavesUnchanged($0) }
+        #expect(answer == expected, "string \(i): \(Array(text.utf8))")
+        #expect(answer == filter.leavesUnchanged(text), "string \(i): \(Array(text.utf8))")
+      }
+      let passed = Set((recent.passedLong?.strings ?? []).map { Array($0.utf8) })
+      let passedByReference = Set((reference.passedLong?.strings ?? []).map { Array($0.utf8) })
+      #expect(passed == passedByReference)
+      #expect(!passed.isEmpty)
+    }
+  }
+
   @Test("two strings' bytes compare as the bytes do")
   func sameBytes() {
     var rng = SplitMix64(seed: 16_165)

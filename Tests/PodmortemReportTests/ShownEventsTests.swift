@@ -75,4 +75,49 @@ struct ShownEventsTests {
     }
     #expect(yes > 1_000 && no > 1_000)
   }
+
+  /// Numbers of every edge: 0, -1, `Int.min`, `Int.max`, and either side of each field's bits.
+  static let edges = [0, 1, 2, -1, -2, Int.min, Int.max, 1 << 10 - 1, 1 << 10, 1 << 12, 1 << 20 - 1, 1 << 20, 1 << 32]
+
+  /// `ShownEvents.packedOrder` (one `UInt128` per event, sorted, docs/architecture.md "Speed of the
+  /// EventList path") gives the order of the stable sort by the numbers (kept here: by the
+  /// numbers, then by position) or nil, on seeded events whose counts, objects, evidence lines and
+  /// string lengths are small, repeated, or at every edge; and with such events the shown pods'
+  /// events answer as the set.
+  @Test("the packed order is the sort's, and edges answer as the set")
+  func packedOrder() {
+    var rng = SplitMix64(seed: 16_169)
+    var packed = 0
+    for round in 0..<600 {
+      let events = (0..<rng.below(40)).map { _ in
+        var e = Self.event(&rng)
+        let hostile = round % 3 == 0
+        func number() -> Int { hostile && rng.below(4) == 0 ? Self.edges[rng.below(Self.edges.count)] : rng.below(3) }
+        e.count = number()
+        e.objects = number()
+        if hostile, rng.below(8) == 0 { e.reason = String(repeating: "r", count: 4_095 + rng.below(3)) }
+        if hostile, rng.below(6) == 0 {
+          e.evidence = [Evidence(ref: SourceRef(source: "f", line: Self.edges[rng.below(Self.edges.count)]), text: "t")]
+        }
+        return e
+      }
+      let numbers = events.map(ShownEvents.Numbers.init)
+      let reference = numbers.indices.sorted { a, b in numbers[a] != numbers[b] ? numbers[a] < numbers[b] : a < b }
+      if let order = ShownEvents.packedOrder(numbers) {
+        packed += 1
+        #expect(order == reference, "round \(round)")
+      }
+      let pod = PodHistory(key: PodKey(namespace: "n", name: "p"), snapshots: [], latest: PodSnapshot(name: "p"))
+      var pods = [pod, pod]
+      pods[0].events = Array(events.prefix(events.count / 2))
+      pods[1].events = events.enumerated().filter { $0.offset % 3 == 0 }.map(\.element)
+      var set = Set<EventKey>()
+      for i in [0, 1] { for e in pods[i].events { set.insert(EventKey(e)) } }
+      let ofShownPods = ShownEvents(pods, [0, 1])
+      for e in events + events.filter({ $0.objects < Int.max }).map({ Self.variant($0, &rng) }) {
+        #expect(ofShownPods.contains(e) == set.contains(EventKey(e)), "round \(round)")
+      }
+    }
+    #expect(packed > 300 && packed < 600)
+  }
 }
