@@ -52,10 +52,7 @@ struct RecentVerdicts {
     let held = HeldMemo.slot(text)
     if heldWords[2 &* held] == a, heldWords[2 &* held &+ 1] == b { return heldVerdicts[held] }
     let answer = verdictByBytes(text, test)
-    heldTexts[held] = text
-    heldWords[2 &* held] = a
-    heldWords[2 &* held &+ 1] = b
-    heldVerdicts[held] = answer
+    hold(text, a, b, at: held, answer)
     return answer
   }
 
@@ -80,11 +77,18 @@ struct RecentVerdicts {
   private mutating func verdictNotHeld(_ text: String, _ held: Int, _ filter: OutputFilter) -> Bool {
     let (a, b) = unsafeBitCast(text, to: (UInt64, UInt64).self)
     let answer = verdictByBytes(text) { filter.leavesUnchanged($0) }
+    hold(text, a, b, at: held, answer)
+    return answer
+  }
+
+  /// `answer` remembered for `text` (whose representation's words are `a` and `b`) in its place
+  /// by representation, `held`; the string kept there so its storage lives while its words are
+  /// compared.
+  private mutating func hold(_ text: String, _ a: UInt64, _ b: UInt64, at held: Int, _ answer: Bool) {
     heldTexts[held] = text
     heldWords[2 &* held] = a
     heldWords[2 &* held &+ 1] = b
     heldVerdicts[held] = answer
-    return answer
   }
 
   /// `test(text)`, or what it answered for a string of the same bytes held in `text`'s place (by
