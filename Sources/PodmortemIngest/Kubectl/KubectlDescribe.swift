@@ -12,6 +12,10 @@ import PodmortemText
 struct DescribeReader {
   private let context: ParseContext
   private var block: DescribeBlock?
+  /// `block != nil`, kept beside it: asking the optional of a block for its case called an outlined
+  /// function, about 14 instructions, two or three times a line (docs/architecture.md "Speed of the
+  /// describe path").
+  private var hasBlock = false
   private var previousBlank = false
   /// What earlier blocks read (`DescribeMemo`), lent to the block being read.
   private var memo = DescribeMemo()
@@ -25,7 +29,7 @@ struct DescribeReader {
     self.memo.scratch = DescribeScratch(keeps: scratch)
   }
 
-  var isActive: Bool { block != nil }
+  var isActive: Bool { hasBlock }
 
   /// True when `line` would start a describe output (a `Name:` field, an `Events:` table or a
   /// bare event row).
@@ -170,7 +174,7 @@ struct DescribeReader {
     defer { previousBlank = false }
     if line.indent == 0,
       let name = (line.describeKey == .name ? line.field?.value : nil)
-        ?? (block == nil ? Self.cutName(line) : nil), startsNewBlock()
+        ?? (!hasBlock ? Self.cutName(line) : nil), startsNewBlock()
     {
       end(emit: emit)
       describedPod = nil
@@ -179,7 +183,7 @@ struct DescribeReader {
       block?.evidence.append(context.evidence(line.line))
       return .parsed
     }
-    if block == nil {
+    if !hasBlock {
       guard canStart(line) else { return nil }
       startBlock()
       // No `Name:` above: what this block shows is about an object the paste does not name, or
@@ -209,15 +213,17 @@ struct DescribeReader {
 
   /// Forgets the current block without emitting it (its lines go to another reader).
   mutating func discard() {
-    if let memo = block?.memo { self.memo = memo }
+    block?.exchangeMemo(&memo)
     block = nil
+    hasBlock = false
   }
 
   /// Ends the current block, emitting what it holds.
   mutating func end(emit: (consuming Record) -> Void) {
     block?.finish(emit: emit)
-    if let memo = block?.memo { self.memo = memo }
+    block?.exchangeMemo(&memo)
     block = nil
+    hasBlock = false
   }
 
   /// Starts a block to read an object into, holding what earlier blocks read (moved, not copied).
@@ -229,7 +235,8 @@ struct DescribeReader {
     lent.scratch = DescribeScratch(keeps: memo.scratch.keeps)
     swap(&lent, &memo)
     block = DescribeBlock(context: context)
-    block?.memo = lent
+    hasBlock = true
+    block?.exchangeMemo(&lent)
     block?.takeScratch()
   }
 

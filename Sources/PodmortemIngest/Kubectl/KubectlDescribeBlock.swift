@@ -46,6 +46,12 @@ struct DescribeBlock {
     self.context = context
   }
 
+  /// The block's memo exchanged with `other`: lent to a block and taken back by `DescribeReader`
+  /// without a copy (`if let memo = block?.memo { self.memo = memo }` copied it, a retain of each
+  /// of its arrays, and destroying the block released them again: docs/architecture.md "Speed of
+  /// the describe path").
+  mutating func exchangeMemo(_ other: inout DescribeMemo) { swap(&memo, &other) }
+
   /// Grows the block's evidence, conditions and their lines in the room earlier blocks left
   /// (`DescribeScratch`), once `memo` is lent.
   mutating func takeScratch() {
@@ -170,10 +176,10 @@ struct DescribeBlock {
     // with each label in turn.
     switch line.describeKey {
     case .name?:
-      name = String(value)
+      name = line.string(ofValue: value)
       stored = .parsed
     case .namespace?:
-      namespace = String(value)
+      namespace = line.string(ofValue: value)
       stored = .parsed
     case .node?, .host?:
       // `Host:` is 1.0's name for the pod's node (docs/kubernetes.md §1.7).
@@ -189,7 +195,7 @@ struct DescribeBlock {
       stored = pod.startTime == nil ? .unrecognised : .parsed
     case .labels?:
       section = .labels
-      stored = addLabel(value) ? .parsed : .ignored
+      stored = addLabel(line, ofBody: false) ? .parsed : .ignored
     case .annotations?:
       section = .annotations
       stored = .ignored
@@ -205,7 +211,7 @@ struct DescribeBlock {
           expires = Timestamps.range(value[open.upperBound..<value.index(before: value.endIndex)])
         }
       } else {
-        pod.phase = String(value)
+        pod.phase = line.string(ofValue: value)
       }
       if pod.terminating { pod.deletionEvidence.append(context.evidence(line.line)) }
       stored = .parsed
@@ -218,10 +224,10 @@ struct DescribeBlock {
       stored = pod.deletionGracePeriodSeconds == nil ? .unrecognised : .parsed
       if stored == .parsed { pod.deletionEvidence.append(context.evidence(line.line)) }
     case .reason?:
-      pod.reason = String(value)
+      pod.reason = line.string(ofValue: value)
       stored = .parsed
     case .message?:
-      pod.message = String(value)
+      pod.message = line.string(ofValue: value)
       stored = .parsed
     case .ip?:
       pod.podIP = Cells.value(value)
@@ -231,7 +237,7 @@ struct DescribeBlock {
       section = .ips
       stored = .ignored
     case .controlledBy?:
-      pod.controlledBy = String(value)
+      pod.controlledBy = line.string(ofValue: value)
       stored = .parsed
     case .initContainers?, .containers?, .ephemeralContainers?:
       if !inPodTemplate { isPod = true }
@@ -248,7 +254,7 @@ struct DescribeBlock {
       stored = .ignored
     case .qosClass?:
       isPod = true
-      pod.qosClass = String(value)
+      pod.qosClass = line.string(ofValue: value)
       stored = .parsed
     case .nodeSelectors?:
       section = .nodeSelectors
@@ -265,7 +271,7 @@ struct DescribeBlock {
       stored = addTaint(value, line: line) ? .parsed : .ignored
     case .holderIdentity? where inLease:
       // The Lease's holder with its indentation lost (see the `.skipped` section's).
-      leaseHolder = DescribeReader.isObjectName(value) ? String(value) : nil
+      leaseHolder = DescribeReader.isObjectName(value) ? line.string(ofValue: value) : nil
       stored = .parsed
     case .unschedulable?:
       isNode = true
@@ -278,7 +284,7 @@ struct DescribeBlock {
       inLease = key == "Lease"
       stored = .ignored
     case .replicas?:
-      replicas = String(value)
+      replicas = line.string(ofValue: value)
       if value.contains("updated") {
         workloadKind = "Deployment"
       } else if value.contains("current /") {
@@ -288,7 +294,7 @@ struct DescribeBlock {
       }
       stored = .parsed
     case .podsStatus?, .podsStatuses?:
-      podsStatus = String(value)
+      podsStatus = line.string(ofValue: value)
       stored = .parsed
     case .podTemplate?:
       inPodTemplate = true
@@ -330,8 +336,9 @@ struct DescribeBlock {
     case .top:
       return nil
     case .labels:
-      guard line.isASCII ? !line.body.utf8.contains(0x20) : !line.body.contains(" ") else { return nil }
-      return addLabel(line.body) ? .parsed : nil
+      // The space's byte with `memchr` (`utf8.contains` stepped the view byte by byte).
+      guard line.isASCII ? !KubectlBytes.contains(line.body.utf8, 0x20) : !line.body.contains(" ") else { return nil }
+      return addLabel(line, ofBody: true) ? .parsed : nil
     case .skipped where inLease && line.field?.key == "HolderIdentity":
       // A node's Lease is held by the node itself (docs/kubernetes.md §1.2): its name, when the
       // paste cut the `Name:` off.
@@ -352,17 +359,27 @@ struct DescribeBlock {
     }
   }
 
-  private mutating func addLabel(_ text: Substring) -> Bool {
-    guard text != "<none>", let eq = Self.firstEquals(text) else { return false }
-    pod.labels[String(text[..<eq])] = String(text[Self.afterEquals(text, eq)...])
+  /// Adds the label of `line`'s body (`ofBody`) or field value: `KubectlLine.label(ofBody:)`, read
+  /// once per held text (the labels of a deployment's pods repeat from pod to pod, and each split
+  /// made two strings afresh: docs/architecture.md "Speed of the describe path").
+  private mutating func addLabel(_ line: KubectlLine, ofBody: Bool) -> Bool {
+    guard let (key, value) = line.label(ofBody: ofBody) else { return false }
+    pod.labels[key] = value
     return true
+  }
+
+  /// The name and value of a label `text` (`app=web`: split at its first `=`); nil for `<none>` or
+  /// a text without `=`.
+  static func label(_ text: Substring) -> (key: String, value: String)? {
+    guard text != "<none>", let eq = Self.firstEquals(text) else { return nil }
+    return (String(text[..<eq]), String(text[Self.afterEquals(text, eq)...]))
   }
 
   /// `text.firstIndex(of: "=")`: on ASCII the first `=` byte (a `Character` is one byte there,
   /// `KubectlBytes`), where the `Character` walk cost more than the rest of the label.
   static func firstEquals(_ text: Substring) -> Substring.Index? {
     guard KubectlBytes.isASCII(text.utf8) else { return text.firstIndex(of: "=") }
-    return text.utf8.firstIndex(of: 0x3D)
+    return KubectlBytes.firstIndex(text.utf8, of: 0x3D)
   }
 
   /// `text.index(after: eq)` for the `eq` `firstEquals` finds: the `Character` there equals `=`,
@@ -375,7 +392,7 @@ struct DescribeBlock {
 
   /// `text.firstIndex(of: ":")`, from the bytes on ASCII text (as `firstEquals`).
   static func firstColon(_ text: Substring, isASCII: Bool) -> Substring.Index? {
-    isASCII ? text.utf8.firstIndex(of: 0x3A) : text.firstIndex(of: ":")
+    isASCII ? KubectlBytes.firstIndex(text.utf8, of: 0x3A) : text.firstIndex(of: ":")
   }
 
   /// `value.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)`: the part before
@@ -385,7 +402,7 @@ struct DescribeBlock {
   /// the describe path").
   static func nodeAndHost(_ value: Substring, isASCII: Bool) -> (node: Substring, host: Substring?) {
     if isASCII {
-      guard let slash = value.utf8.firstIndex(of: 0x2F) else { return (value, nil) }
+      guard let slash = KubectlBytes.firstIndex(value.utf8, of: 0x2F) else { return (value, nil) }
       return (value[..<slash], value[value.utf8.index(after: slash)...])
     }
     let parts = value.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
@@ -465,7 +482,8 @@ struct DescribeBlock {
     }
     // Made in the append: appending a variable copied the condition (a retain per string) and
     // released it (callgrind).
-    conditions.append(PodCondition(type: String(t[0]), status: status, reason: reason, message: message))
+    conditions.append(
+      PodCondition(type: line.string(ofFirstWord: t[0]), status: status, reason: reason, message: message))
     let cited = context.evidence(line.line)
     evidence.append(cited)
     conditionLines.append(cited)
@@ -485,7 +503,7 @@ struct DescribeBlock {
       // A container's name is a DNS label (lower case, digits, `-`), so `Limits:` or `Command:`
       // with its value on the lines below is a field, wherever it is indented.
       if (1...3).contains(line.indent), f.value.isEmpty, Self.isContainerName(f.key) {
-        return startContainer(String(f.key), role: role, line: line)
+        return startContainer(line.string(ofKey: f.key), role: role, line: line)
       }
       // State sub-lines sit at 6 in kubectl's layout; in a paste whose indentation shifted, deeper
       // than their `State:` line is enough.
@@ -500,7 +518,7 @@ struct DescribeBlock {
       // With the indentation gone, the next container's `name:` follows its predecessor's last list
       // (`Mounts:`) directly; a list item is a path or an argument, never a bare label and colon.
       if flat, f.value.isEmpty, Self.isContainerName(f.key) {
-        return startContainer(String(f.key), role: role, line: line)
+        return startContainer(line.string(ofKey: f.key), role: role, line: line)
       }
     }
     if flat || line.indent >= 6 {
@@ -508,9 +526,9 @@ struct DescribeBlock {
       case .limits, .requests:
         guard let f = line.field, !f.value.isEmpty else { return nil }
         if containerField == .limits {
-          container?.limits[String(f.key)] = String(f.value)
+          container?.limits[line.string(ofKey: f.key)] = line.string(ofValue: f.value)
         } else {
-          container?.requests[String(f.key)] = String(f.value)
+          container?.requests[line.string(ofKey: f.key)] = line.string(ofValue: f.value)
         }
         // A finding that quotes a limit (an OOM kill at 256Mi) cites the line it came from.
         container?.evidence.append(context.evidence(line.line))
@@ -594,9 +612,9 @@ struct DescribeBlock {
     // with each label in turn.
     switch line.describeKey {
     case .image?:
-      container?.image = String(value)
+      container?.image = line.string(ofValue: value)
     case .state?, .lastState?, .lastTerminationState?:
-      guard let kind = StateBuilder.Kind(rawValue: String(value)) else { return nil }
+      guard let kind = StateBuilder.Kind(rawValue: line.string(ofValue: value)) else { return nil }
       // The case tells `State` (the key as a `String` is `State` exactly when it is `.state`).
       state = StateBuilder(kind: kind, isLast: line.describeKey != .state)
       state?.evidence = DescribeScratch.take(&memo.scratch.state)
@@ -660,9 +678,9 @@ struct DescribeBlock {
     // `String(key)`'s answer; `key` is the line's field's): switching on the string compared it
     // with each label in turn.
     switch line.describeKey {
-    case .reason?: state?.reason = String(value)
+    case .reason?: state?.reason = line.string(ofValue: value)
     case .message?:
-      state?.message = String(value)
+      state?.message = line.string(ofValue: value)
       containerField = .stateMessage
       messageLines = 0
     case .exitCode?, .signal?:
@@ -718,12 +736,16 @@ struct DescribeBlock {
   private mutating func endContainer() {
     endState()
     containerField = .none
-    guard hasContainer, var c = container.take() else { return }
-    // Kept at its size; the room goes back to the scratch (`DescribeScratch`).
-    let cited = DescribeScratch.settled(c.evidence)
-    DescribeScratch.recycle(keeps: memo.scratch.keeps, &c.evidence, into: &memo.scratch.container)
-    c.evidence = cited
+    guard hasContainer, let c = container.take() else { return }
+    // Appended as it was taken and finished in place: finished in a variable first, it was copied
+    // into the array (a retain of each of its strings and tables) and the variable destroyed
+    // (docs/architecture.md "Speed of the describe path").
     pod.containers.append(c)
+    let last = pod.containers.count - 1
+    // Kept at its size; the room goes back to the scratch (`DescribeScratch`).
+    let cited = DescribeScratch.settled(pod.containers[last].evidence)
+    DescribeScratch.recycle(keeps: memo.scratch.keeps, &pod.containers[last].evidence, into: &memo.scratch.container)
+    pod.containers[last].evidence = cited
   }
 
   // MARK: events and emission

@@ -47,6 +47,10 @@ struct KubectlLine {
     /// table ask it of every row, and each asking reached the body again (about 450 instructions
     /// a row; docs/architecture.md "Speed of the describe path").
     let isUnderline: Bool
+    /// For a held line (`textID` not 0), the strings the describe block keeps from it, made once
+    /// per held text (`HeldStrings`); nil for a line not held. One reference, nil for the lines a
+    /// sniffer reads and drops: three optional strings cost their release in every reading's deinit.
+    let heldStrings: HeldStrings?
 
     /// `heldAs`: 0 for a line not held; otherwise its `textID`, and its words read ahead as
     /// `KubectlLine.held(as:)` reads them (`KubectlLine.readsWordsAhead`).
@@ -72,6 +76,7 @@ struct KubectlLine {
         knownTokens = KubectlLine.words(body, isASCII: isASCII)
       }
       self.isUnderline = KubectlLine.underline(body, isASCII: isASCII)
+      self.heldStrings = id == 0 ? nil : HeldStrings(field: field, firstWord: knownTokens?.first, body: body)
       self.keyKind = keyKind
       self.describeKey = describeKey
       self.knownTokens = knownTokens
@@ -95,8 +100,59 @@ struct KubectlLine {
       self.keyKind = reading.keyKind
       self.describeKey = reading.describeKey
       self.isUnderline = reading.isUnderline
+      // The words are the same whether read ahead or when asked: the first of them likewise.
+      if textID == 0 {
+        self.heldStrings = nil
+      } else if let held = reading.heldStrings, held.firstWord != nil || knownTokens == nil {
+        self.heldStrings = held
+      } else {
+        self.heldStrings = HeldStrings(field: reading.field, firstWord: knownTokens?.first, body: reading.body)
+      }
     }
   }
+
+  /// What a held line gives the describe block as strings, made once per held text: the block
+  /// keeps a field's value (a phase, an image, a limit) or a condition row's type from nearly every
+  /// line it reads, and made afresh for every pod each `String` of a `Substring` cost about 240
+  /// instructions (docs/architecture.md "Speed of the describe path").
+  final class HeldStrings: Sendable {
+    /// `String(field.key)` and `String(field.value)`; nil without a field.
+    let key: String?
+    let value: String?
+    /// `String(tokens[0])` when the words were read ahead; nil otherwise.
+    let firstWord: String?
+    /// A label's name and value as `DescribeBlock.label` reads them from the body (`tier=web`
+    /// under `Labels:`) and from the field's value (`Labels:  app=web`); nil where it reads none.
+    let bodyLabel: (key: String, value: String)?
+    let valueLabel: (key: String, value: String)?
+
+    init(field: (key: Substring, value: Substring)?, firstWord: Substring?, body: Substring) {
+      key = field.map { String($0.key) }
+      value = field.map { String($0.value) }
+      self.firstWord = firstWord.map { String($0) }
+      bodyLabel = DescribeBlock.label(body)
+      valueLabel = field.flatMap { DescribeBlock.label($0.value) }
+    }
+  }
+
+  /// `String(key)`, where `key` is this line's `field.key`: the held reading's copy
+  /// (`HeldStrings.key`), made once per text `KubectlLineMemo` holds, or made now.
+  func string(ofKey key: Substring) -> String { reading.heldStrings?.key ?? String(key) }
+
+  /// `String(word)`, where `word` is this line's first word (`tokens[0]`): the held reading's copy
+  /// (`HeldStrings.firstWord`), made once per text `KubectlLineMemo` holds with its words, or made now.
+  func string(ofFirstWord word: Substring) -> String { reading.heldStrings?.firstWord ?? String(word) }
+
+  /// `DescribeBlock.label(body)` (`ofBody`) or `DescribeBlock.label(field.value)`: the held
+  /// reading's (`HeldStrings`), read once per text `KubectlLineMemo` holds, or read now.
+  func label(ofBody: Bool) -> (key: String, value: String)? {
+    if let held = reading.heldStrings { return ofBody ? held.bodyLabel : held.valueLabel }
+    return ofBody ? DescribeBlock.label(body) : field.flatMap { DescribeBlock.label($0.value) }
+  }
+
+  /// `String(value)`, where `value` is this line's `field.value`: the held reading's copy
+  /// (`HeldStrings.value`), made once per text `KubectlLineMemo` holds, or made now.
+  func string(ofValue value: Substring) -> String { reading.heldStrings?.value ?? String(value) }
 
   /// `bytes: false` reads the line `Character` by `Character` only: the reference the byte-level
   /// fast paths are tested against (`KubectlBytesTests`).
