@@ -114,15 +114,15 @@ package struct ProbeFailures: Sendable {
     if let latestEvent {
       (latestOutput, mode, statusCode) = latestEvent
     } else if let last = logs.last {
-      latestOutput = probes.lines[last].capture("output") ?? probes.lines[last].log.field("output") ?? ""
+      latestOutput = probes.lines[last].output ?? probes.lines[last].log.field("output") ?? ""
       (mode, statusCode) = ProbeFailureMessage.mode(
-        detail: probes.lines[last].capture("mode"), statusCode: probes.lines[last].capture("statusCode"),
+        detail: probes.lines[last].mode, statusCode: probes.lines[last].statusCode,
         handler: spec?.handler)
     } else if let last = erroredLogs.last {
       // Only errored attempts: what the error says went wrong, else 'errored'.
-      latestOutput = probes.lines[last].capture("error") ?? probes.lines[last].capture("output") ?? ""
+      latestOutput = probes.lines[last].error ?? probes.lines[last].output ?? ""
       let (classified, code) = ProbeFailureMessage.mode(
-        detail: probes.lines[last].capture("mode"), statusCode: probes.lines[last].capture("statusCode"),
+        detail: probes.lines[last].mode, statusCode: probes.lines[last].statusCode,
         handler: spec?.handler)
       (mode, statusCode) = classified == .unknown || classified == .execFailed ? (.errored, nil) : (classified, code)
     } else {
