@@ -100,13 +100,14 @@ package struct ProbeFailures: Sendable {
     // The most recent by time; between equal times (a paste without ages), the later line.
     var latestEvent: (output: String, mode: ProbeMode, statusCode: Int?)?
     if let latest = latestOutright ?? failed.last {
+      // The entry taken out once: each of the four reads of a part of it copied the whole pair.
+      let entry = entries[latest]
       let (mode, statusCode) =
-        entries[latest].message.errored
+        entry.message.errored
         ? (ProbeMode.errored, Int?.none)
         : ProbeFailureMessage.mode(
-          detail: entries[latest].message.detailMode, statusCode: entries[latest].event.capture("statusCode"),
-          handler: spec?.handler)
-      latestEvent = (entries[latest].message.output, mode, statusCode)
+          detail: entry.message.detailMode, statusCode: entry.event.capture("statusCode"), handler: spec?.handler)
+      latestEvent = (entry.message.output, mode, statusCode)
     }
     let latestOutput: String
     let mode: ProbeMode
