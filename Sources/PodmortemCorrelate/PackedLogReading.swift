@@ -449,6 +449,69 @@ extension PackedLog {
     return value(key, pairsAt: at, line: line)
   }
 
+  /// Where a capture's value is in a record's encoding (`firstCaptures`), read with
+  /// `captureValue(at:)` of the same record.
+  package struct CapturePlace: Sendable, Hashable {
+    let at: Int
+  }
+
+  /// For each of `keys.keys` that names one of the record's captures, `found(k, place, value)`:
+  /// `k` the key's index, `place` where the value of the first capture so named is, whose
+  /// `captureValue(at:)` is `capture(keys.keys[k])`, and that value when the key is one of those
+  /// read (`k < keys.reading`), else nil. In one walk over the pairs, in their order; a key the
+  /// record lacks is not handed over. A shipped name is told by its place
+  /// (`CaptureKeys.byName`), any other name built and compared as `value(_:pairsAt:line:)`
+  /// compares it; only the values read are built, in the line seen once. `captures` built every
+  /// name and value of a probe line for the two or three a probe rule reads (docs/architecture.md
+  /// "Speed of the probe rules"; `PackedCaptureKeysTests` holds it to `capture(_:)` and
+  /// `captures`).
+  package func firstCaptures(_ keys: CaptureKeys, _ found: (Int, CapturePlace, String?) -> Void) {
+    let count = keys.keys.count
+    guard count > 0 else { return }
+    let all: UInt32 = count == 32 ? .max : (1 << UInt32(count)) &- 1
+    let (line, at) = capturesAt
+    withLine(line) { l in
+      var i = at
+      var n = self.count(&i)
+      var seen: UInt32 = 0
+      bytes.withUnsafeBufferPointer { b in
+        while n > 0, seen != all {
+          n -= 1
+          var k = -1
+          if i < b.count, b[i] >= Form.named.rawValue, Int(b[i] &- Form.named.rawValue) < keys.byName.count {
+            k = Int(keys.byName[Int(b[i] &- Form.named.rawValue)])
+            i += 1
+          } else {
+            let key = slot(&i)
+            k = keys.index(of: resolve(key, line: l, text: nil) ?? "") ?? -1
+          }
+          if k >= 0, seen & (1 << UInt32(k)) == 0 {
+            seen |= 1 << UInt32(k)
+            if k < keys.reading {
+              let place = CapturePlace(at: i)
+              found(k, place, resolve(slot(&i), line: l, text: nil) ?? "")
+              continue
+            }
+            found(k, CapturePlace(at: i), nil)
+          }
+          Self.skip(&i, b)
+        }
+      }
+    }
+  }
+
+  /// The value at `place` (`firstCaptures`): what `capture(_:)` answers for the key found there.
+  package func captureValue(at place: CapturePlace) -> String {
+    var i = stringsStart
+    let line = slot(&i)
+    var at = place.at
+    let value = slot(&at)
+    switch value {
+    case .absent, .bytes, .named: return resolve(value, line: nil, text: nil) ?? ""
+    default: return withLine(line) { resolve(value, line: $0, text: nil) } ?? ""
+    }
+  }
+
   func string(_ i: inout Int, line: String?, text: String?) -> String? {
     guard i < bytes.count else { return nil }
     let (form, name) = form(at: i)

@@ -12,14 +12,15 @@ import PodmortemModel
 /// `PodHistory.probeKills`, the kubelet lines `ProbeFailures` selects): the same records in the
 /// same order with the same captures (`PodProbesTests`, on seeded random pods).
 package struct PodProbes: Sendable {
-  /// A kubelet line of a failed or errored probe attempt (patterns/kubelet.json), its captures
-  /// read once.
+  /// A kubelet line of a failed or errored probe attempt (patterns/kubelet.json), the captures the
+  /// probe rules read found once (`PackedLog.firstCaptures`): `probe` and `container` read, the
+  /// others' places kept and read when asked, which is of one line of a probe finding at most.
+  /// Every capture of every line was built before (`log.captures`), where a rule reads two of
+  /// most lines (docs/architecture.md "Speed of the probe rules").
   package struct Line: Sendable {
     package var log: PackedLog
     /// A failed attempt (`ProbeFailures.failedPatterns`), else an errored one.
     package var failed: Bool
-    /// `log.captures`.
-    package var captures: [KeyValue]
     /// The kind whose `ProbeFailures.probeType` is `capture("probe")`, nil when it is none's:
     /// read once here, not at every question of every probe rule and container (`lines`).
     package var kind: ProbeSpec.Kind?
@@ -28,10 +29,62 @@ package struct PodProbes: Sendable {
     /// `kind`'s bit (`PodProbes.bit`), 0 for none: what `lines` compares, as an integer, where
     /// the kinds' `==` is called through their conformance from another module.
     fileprivate var kindBit: UInt8 = 0
+    /// Where the values of the first `output`, `error`, `mode` and `statusCode` captures are.
+    fileprivate var outputAt: PackedLog.CapturePlace?
+    fileprivate var errorAt: PackedLog.CapturePlace?
+    fileprivate var modeAt: PackedLog.CapturePlace?
+    fileprivate var statusCodeAt: PackedLog.CapturePlace?
 
-    /// `log.capture(key)`: the value of the first capture named `key`.
-    package func capture(_ key: String) -> String? { captures.first { $0.key == key }?.value }
+    /// `log.capture("output")`.
+    package var output: String? { outputAt.map { log.captureValue(at: $0) } }
+    /// `log.capture("error")`.
+    package var error: String? { errorAt.map { log.captureValue(at: $0) } }
+    /// `log.capture("mode")`.
+    package var mode: String? { modeAt.map { log.captureValue(at: $0) } }
+    /// `log.capture("statusCode")`.
+    package var statusCode: String? { statusCodeAt.map { log.captureValue(at: $0) } }
+
+    /// The line `log`, its captures found (`Line`).
+    fileprivate init(log: PackedLog, failed: Bool) {
+      self.log = log
+      self.failed = failed
+      var probe: String?
+      var container: String?
+      var outputAt: PackedLog.CapturePlace?
+      var errorAt: PackedLog.CapturePlace?
+      var modeAt: PackedLog.CapturePlace?
+      var statusCodeAt: PackedLog.CapturePlace?
+      log.firstCaptures(PodProbes.asked) { k, place, value in
+        switch k {
+        case 0: probe = value
+        case 1: container = value
+        case 2: outputAt = place
+        case 3: errorAt = place
+        case 4: modeAt = place
+        default: statusCodeAt = place
+        }
+      }
+      if let probe {
+        switch probe {
+        case ProbeFailures.probeType(.liveness): kind = .liveness
+        case ProbeFailures.probeType(.readiness): kind = .readiness
+        case ProbeFailures.probeType(.startup): kind = .startup
+        default: break
+        }
+        if let kind { kindBit = PodProbes.bit(kind) }
+      }
+      self.container = container
+      self.outputAt = outputAt
+      self.errorAt = errorAt
+      self.modeAt = modeAt
+      self.statusCodeAt = statusCodeAt
+    }
   }
+
+  /// The captures a `Line` reads (`probe`, `container`) and places (the rest), in the order
+  /// `Line.init` reads their indices.
+  fileprivate static let asked = CaptureKeys(
+    reading: ["probe", "container"], placing: ["output", "error", "mode", "statusCode"])
 
   /// `Unhealthy` events (any spelling `PodHistory.same` allows) that are probe attempts, in the
   /// pod's event order.
@@ -55,10 +108,19 @@ package struct PodProbes: Sendable {
   /// only borrows the pod (every rule) copied the whole history, every string and array of it
   /// retained and then released, to hand it over.
   package init(_ pod: borrowing PodHistory) {
+    let eventCount = pod.events.count
+    var eventsRead = 0
     for event in pod.events {
+      eventsRead += 1
       let reason = event.reason
       if PodHistory.same(reason, "Unhealthy") {
         if let message = ProbeFailureMessage(patternID: event.patternID, captures: event.captures) {
+          if unhealthy.isEmpty {
+            // Room, at the first, for this one and the events left (`firstRoom`).
+            let room = Self.firstRoom(eventCount &- eventsRead)
+            unhealthy.reserveCapacity(room)
+            unhealthyAsked.reserveCapacity(room)
+          }
           unhealthyAsked.append(Asked(kind: Self.bit(message.kind), container: event.containerName))
           unhealthy.append((event, message))
           kinds |= Self.bit(message.kind)
@@ -77,26 +139,21 @@ package struct PodProbes: Sendable {
     for i in logs.indices {
       guard let id = logs[i].patternID else { continue }
       guard let failed = ProbeFailures.isFailed(patternID: id) else { continue }
-      let log = logs[i]
-      var line = Line(log: log, failed: failed, captures: log.captures)
-      if let probe = line.capture("probe") {
-        switch probe {
-        case ProbeFailures.probeType(.liveness): line.kind = .liveness
-        case ProbeFailures.probeType(.readiness): line.kind = .readiness
-        case ProbeFailures.probeType(.startup): line.kind = .startup
-        default: break
-        }
-        if let kind = line.kind {
-          line.kindBit = Self.bit(kind)
-          kinds |= line.kindBit
-        }
-      }
-      line.container = line.capture("container")
+      let line = Line(log: logs[i], failed: failed)
+      kinds |= line.kindBit
+      if lines.isEmpty { lines.reserveCapacity(Self.firstRoom(logs.endIndex &- i &- 1)) }
       lines.append(line)
     }
   }
 
-  private static func bit(_ kind: ProbeSpec.Kind) -> UInt8 {
+  /// Room for a list's first entry and for as many as `left` more, up to 31 more: what a list
+  /// of `PodProbes` is given when its first entry comes, where it grew one entry at a time from
+  /// empty (allocated again at 1, 2, 4, 8, … entries: 1.6M of `init` on the 4 MiB kubelet-log
+  /// slice, callgrind; docs/architecture.md "Speed of the probe rules"). A capacity only: the
+  /// lists hold the same entries.
+  private static func firstRoom(_ left: Int) -> Int { 1 &+ min(max(left, 0), 31) }
+
+  fileprivate static func bit(_ kind: ProbeSpec.Kind) -> UInt8 {
     switch kind {
     case .liveness: 1
     case .readiness: 2

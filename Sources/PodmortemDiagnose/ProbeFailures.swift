@@ -100,13 +100,14 @@ package struct ProbeFailures: Sendable {
     // The most recent by time; between equal times (a paste without ages), the later line.
     var latestEvent: (output: String, mode: ProbeMode, statusCode: Int?)?
     if let latest = latestOutright ?? failed.last {
+      // The entry taken out once: each of the four reads of a part of it copied the whole pair.
+      let entry = entries[latest]
       let (mode, statusCode) =
-        entries[latest].message.errored
+        entry.message.errored
         ? (ProbeMode.errored, Int?.none)
         : ProbeFailureMessage.mode(
-          detail: entries[latest].message.detailMode, statusCode: entries[latest].event.capture("statusCode"),
-          handler: spec?.handler)
-      latestEvent = (entries[latest].message.output, mode, statusCode)
+          detail: entry.message.detailMode, statusCode: entry.event.capture("statusCode"), handler: spec?.handler)
+      latestEvent = (entry.message.output, mode, statusCode)
     }
     let latestOutput: String
     let mode: ProbeMode
@@ -114,15 +115,15 @@ package struct ProbeFailures: Sendable {
     if let latestEvent {
       (latestOutput, mode, statusCode) = latestEvent
     } else if let last = logs.last {
-      latestOutput = probes.lines[last].capture("output") ?? probes.lines[last].log.field("output") ?? ""
+      latestOutput = probes.lines[last].output ?? probes.lines[last].log.field("output") ?? ""
       (mode, statusCode) = ProbeFailureMessage.mode(
-        detail: probes.lines[last].capture("mode"), statusCode: probes.lines[last].capture("statusCode"),
+        detail: probes.lines[last].mode, statusCode: probes.lines[last].statusCode,
         handler: spec?.handler)
     } else if let last = erroredLogs.last {
       // Only errored attempts: what the error says went wrong, else 'errored'.
-      latestOutput = probes.lines[last].capture("error") ?? probes.lines[last].capture("output") ?? ""
+      latestOutput = probes.lines[last].error ?? probes.lines[last].output ?? ""
       let (classified, code) = ProbeFailureMessage.mode(
-        detail: probes.lines[last].capture("mode"), statusCode: probes.lines[last].capture("statusCode"),
+        detail: probes.lines[last].mode, statusCode: probes.lines[last].statusCode,
         handler: spec?.handler)
       (mode, statusCode) = classified == .unknown || classified == .execFailed ? (.errored, nil) : (classified, code)
     } else {

@@ -104,13 +104,13 @@ private struct ReferenceProbeFailures {
         : ProbeFailureMessage.mode(
           detail: latest.1.detailMode, statusCode: latest.0.capture("statusCode"), handler: spec?.handler)
     } else if let log = logs.last {
-      latestOutput = log.capture("output") ?? log.log.field("output") ?? ""
+      latestOutput = decodedCapture(log, "output") ?? log.log.field("output") ?? ""
       (mode, statusCode) = ProbeFailureMessage.mode(
-        detail: log.capture("mode"), statusCode: log.capture("statusCode"), handler: spec?.handler)
+        detail: decodedCapture(log, "mode"), statusCode: decodedCapture(log, "statusCode"), handler: spec?.handler)
     } else if let log = erroredLogs.last {
-      latestOutput = log.capture("error") ?? log.capture("output") ?? ""
+      latestOutput = decodedCapture(log, "error") ?? decodedCapture(log, "output") ?? ""
       let (classified, code) = ProbeFailureMessage.mode(
-        detail: log.capture("mode"), statusCode: log.capture("statusCode"), handler: spec?.handler)
+        detail: decodedCapture(log, "mode"), statusCode: decodedCapture(log, "statusCode"), handler: spec?.handler)
       (mode, statusCode) = classified == .unknown || classified == .execFailed ? (.errored, nil) : (classified, code)
     } else {
       latestOutput = ""
@@ -381,4 +381,11 @@ private enum ReferenceProbeRules {
         + f.evidence.map { Array($0.text.utf8) }
     }
   }
+}
+
+/// A probe line's capture as `PodProbes.Line.capture(_:)` read it before the line kept its
+/// captures' places (`PackedLog.firstCaptures`): every capture of the record decoded, the first
+/// named `key` taken.
+func decodedCapture(_ line: PodProbes.Line, _ key: String) -> String? {
+  line.log.captures.first { $0.key == key }?.value
 }

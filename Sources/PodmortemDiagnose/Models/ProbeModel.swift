@@ -76,7 +76,7 @@ package struct ProbeFailureMessage: Hashable, Sendable {
   package init?(patternID: String?, captures: [KeyValue]) {
     func capture(_ key: String) -> String? { captures.first { $0.key == key }?.value }
     guard patternID == Self.failedPattern || patternID == Self.erroredPattern,
-      let probe = capture("probe"), let kind = ProbeSpec.Kind(rawValue: probe.lowercased())
+      let probe = capture("probe"), let kind = Self.kind(probe)
     else { return nil }
     self.kind = kind
     errored = patternID == Self.erroredPattern
@@ -91,13 +91,53 @@ package struct ProbeFailureMessage: Hashable, Sendable {
   /// while an HTTP, TCP or gRPC probe's output is a Go error the details should have named.
   package static func mode(detail: String?, statusCode: String?, handler: ProbeHandler?) -> (ProbeMode, Int?) {
     let code = statusCode.flatMap(Self.statusCode)
-    switch (detail.flatMap(ProbeMode.init(rawValue:)), handler) {
+    switch (detail.flatMap(Self.probeMode), handler) {
     case (.httpStatus?, _): return (.httpStatus, code)
     case (.unknown?, .exec?): return (.execFailed, nil)
     case (let known?, _): return (known, nil)
     case (nil, .httpGet?), (nil, .tcpSocket?), (nil, .grpc?): return (.unknown, nil)
     case (nil, _): return (.execFailed, nil)
     }
+  }
+
+  /// `ProbeSpec.Kind(rawValue: probe.lowercased())`. The spellings events write (`Liveness`) and
+  /// their lower case are told by their length and one comparison, which is equality of their
+  /// bytes; any other text is lowered and looked up as before. Lowering every event's probe and
+  /// looking it up among the raw values was 440 instructions an `Unhealthy` event (callgrind, the
+  /// 8 MiB EventList; docs/architecture.md "Speed of the probe rules"). `ProbeKindFastTests`
+  /// holds it to the lookup on hostile texts.
+  static func kind(_ probe: String) -> ProbeSpec.Kind? {
+    switch probe.utf8.count {
+    case 8: if probe == "Liveness" || probe == "liveness" { return .liveness }
+    case 9: if probe == "Readiness" || probe == "readiness" { return .readiness }
+    case 7: if probe == "Startup" || probe == "startup" { return .startup }
+    default: break
+    }
+    return ProbeSpec.Kind(rawValue: probe.lowercased())
+  }
+
+  /// `ProbeMode(rawValue: text)`. A raw value is found by its length and at most four
+  /// comparisons, where the synthesised initialiser compared the text with the raw values one
+  /// after another (330 instructions a detail, callgrind, the 8 MiB EventList); a text that is
+  /// none of them byte for byte is looked up as before. `ProbeKindFastTests` holds it to the
+  /// initialiser on hostile texts.
+  static func probeMode(_ text: String) -> ProbeMode? {
+    switch text.utf8.count {
+    case 3: if text == "tcp" { return .tcp }
+    case 4: if text == "grpc" { return .grpc }
+    case 5: if text == "reset" { return .reset }
+    case 7:
+      if text == "timeout" { return .timeout }
+      if text == "refused" { return .refused }
+      if text == "errored" { return .errored }
+      if text == "unknown" { return .unknown }
+    case 11:
+      if text == "http-status" { return .httpStatus }
+      if text == "exec-failed" { return .execFailed }
+    case 12: if text == "exec-timeout" { return .execTimeout }
+    default: break
+    }
+    return ProbeMode(rawValue: text)
   }
 
   /// `Plausible.int32(Substring(text))`. One to nine ASCII digits (an HTTP status is three) are
