@@ -27,14 +27,7 @@ private func findings(_ count: Int, seed: UInt64) -> [Finding] {
 }
 
 /// The order as first written: the plain comparator, subjects compared by `Subject.<`.
-private func reference(_ findings: [Finding]) -> [Finding] {
-  findings.sorted {
-    if $0.severity != $1.severity { return $0.severity > $1.severity }
-    if $0.subject != $1.subject { return $0.subject < $1.subject }
-    if $0.ruleID != $1.ruleID { return $0.ruleID < $1.ruleID }
-    return $0.title < $1.title
-  }
-}
+private func reference(_ findings: [Finding]) -> [Finding] { SubjectSortKeyTests.plainlySorted(findings) }
 
 @Test func sortedOrdersFindingsExactlyAsThePlainComparatorDoes() {
   for seed in UInt64(0)..<200 {

@@ -108,13 +108,7 @@ import Testing
     var rng = SplitMix64(seed: 36_017)
     for round in 0..<400 {
       let findings = Self.findingsInRuns(&rng)
-      let plain = findings.sorted {
-        if $0.severity != $1.severity { return $0.severity > $1.severity }
-        if $0.subject != $1.subject { return $0.subject < $1.subject }
-        if $0.ruleID != $1.ruleID { return $0.ruleID < $1.ruleID }
-        return $0.title < $1.title
-      }
-      #expect(Diagnoser.sorted(findings) == plain, "round \(round)")
+      #expect(Diagnoser.sorted(findings) == SubjectSortKeyTests.plainlySorted(findings), "round \(round)")
       let fold = Diagnoser().foldInOrder(findings).findings
       #expect(
         fold == DiagnoserInPlaceTests.referenceFold(findings, table: Self.dictionary(RuleCatalog.all)), "round \(round)"

@@ -17,21 +17,10 @@ import Testing
   ]
   private static let hostile = ["\u{212A}", "\u{130}", "e\u{301}", "\u{E9}", "\u{301}", "日本", "\u{80}"]
 
-  private static func part(_ rng: inout SplitMix64, _ pieces: [String]) -> String? {
-    switch rng.next() % 4 {
-    case 0: return nil
-    case 1: return ""
-    default:
-      var s = ""
-      for _ in 0..<Int(rng.next() % 5) { s += pieces[Int(rng.next() % UInt64(pieces.count))] }
-      return s
-    }
-  }
-
   private static func subject(_ rng: inout SplitMix64, _ pieces: [String]) -> Subject {
-    Subject(
-      namespace: part(&rng, pieces), pod: part(&rng, pieces), container: part(&rng, pieces),
-      object: part(&rng, pieces))
+    let part = SubjectSortKeyTests.part
+    return Subject(
+      namespace: part(&rng, pieces), pod: part(&rng, pieces), container: part(&rng, pieces), object: part(&rng, pieces))
   }
 
   private static func findings(_ rng: inout SplitMix64, count: Int, _ pieces: [String]) -> [Finding] {
@@ -43,15 +32,6 @@ import Testing
         category: .volume, severity: Severity.allCases[Int(rng.next() % UInt64(Severity.allCases.count))],
         subject: subjects[Int(rng.next() % UInt64(subjects.count))], title: ["", "t", "u"][Int(rng.next() % 3)],
         explanation: "finding \(i)", remedy: "")
-    }
-  }
-
-  private static func plain(_ findings: [Finding]) -> [Finding] {
-    findings.sorted {
-      if $0.severity != $1.severity { return $0.severity > $1.severity }
-      if $0.subject != $1.subject { return $0.subject < $1.subject }
-      if $0.ruleID != $1.ruleID { return $0.ruleID < $1.ruleID }
-      return $0.title < $1.title
     }
   }
 
@@ -95,12 +75,12 @@ import Testing
     for round in 0..<300 {
       let pieces = round % 2 == 0 ? Self.ascii : Self.ascii + Self.hostile
       let findings = Self.findings(&rng, count: Int(rng.next() % 40), pieces)
-      #expect(Diagnoser.sorted(findings) == Self.plain(findings), "round \(round)")
+      #expect(Diagnoser.sorted(findings) == SubjectSortKeyTests.plainlySorted(findings), "round \(round)")
     }
     // Long lists, where the sort merges runs.
     for round in 0..<20 {
       let findings = Self.findings(&rng, count: 300 + round * 40, Self.ascii)
-      #expect(Diagnoser.sorted(findings) == Self.plain(findings), "long round \(round)")
+      #expect(Diagnoser.sorted(findings) == SubjectSortKeyTests.plainlySorted(findings), "long round \(round)")
     }
   }
 }

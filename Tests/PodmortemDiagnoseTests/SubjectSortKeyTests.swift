@@ -17,7 +17,8 @@ import Testing
     "\u{0}", "\t", "日本", "kube-system", String(repeating: "x", count: 40),
   ]
 
-  private static func part(_ rng: inout SplitMix64) -> String? {
+  /// A part of a subject: nil, empty, or up to four of `pieces` (SortKeyBytesTests too).
+  static func part(_ rng: inout SplitMix64, _ pieces: [String] = pieces) -> String? {
     switch rng.next() % 4 {
     case 0: return nil
     case 1: return ""
@@ -52,13 +53,18 @@ import Testing
           severity: Severity.allCases[Int(rng.next() % UInt64(Severity.allCases.count))],
           subject: Self.subject(&rng), title: ["", "t"][Int(rng.next() % 2)], explanation: "finding \(i)", remedy: "")
       }
-      let plain = findings.sorted {
-        if $0.severity != $1.severity { return $0.severity > $1.severity }
-        if $0.subject != $1.subject { return $0.subject < $1.subject }
-        if $0.ruleID != $1.ruleID { return $0.ruleID < $1.ruleID }
-        return $0.title < $1.title
-      }
-      #expect(Diagnoser.sorted(findings) == plain, "round \(round)")
+      #expect(Diagnoser.sorted(findings) == Self.plainlySorted(findings), "round \(round)")
+    }
+  }
+
+  /// `findings` in the plain comparator's order: most severe first, then by subject
+  /// (`Subject.<`), rule id and title (FoldTablesTests too).
+  static func plainlySorted(_ findings: [Finding]) -> [Finding] {
+    findings.sorted {
+      if $0.severity != $1.severity { return $0.severity > $1.severity }
+      if $0.subject != $1.subject { return $0.subject < $1.subject }
+      if $0.ruleID != $1.ruleID { return $0.ruleID < $1.ruleID }
+      return $0.title < $1.title
     }
   }
 }

@@ -100,14 +100,7 @@ struct RecentVerdictsTests {
     var (tested, testedByReference) = (0, 0)
     let seen = (0..<400).map { _ in rng.below(3) == 0 ? Self.longText(&rng) : Self.text(&rng) }
     for i in 0..<60_000 {
-      var text = seen[rng.below(seen.count)]
-      switch rng.below(8) {
-      case 0: text = String(decoding: Array(text.utf8), as: UTF8.self)
-      case 1: text = text.decomposedStringWithCanonicalMapping
-      case 2: text = String(("<" + text + ">").dropFirst().dropLast())
-      case 3: text = Self.text(&rng)
-      default: break
-      }
+      let text = Self.variant(seen[rng.below(seen.count)], &rng)
       let answer = recent.verdict(text) { t in
         tested += 1
         return Self.byBytes(t)
@@ -140,14 +133,7 @@ struct RecentVerdictsTests {
       let huge = String(repeating: "-", count: 70_000) + "\u{212A}" + String(repeating: "a", count: 70_000)
       let seen = (0..<400).map { _ in rng.below(3) == 0 ? Self.longText(&rng) : Self.text(&rng) } + [huge, "", "\0"]
       for i in 0..<30_000 {
-        var text = seen[rng.below(seen.count)]
-        switch rng.below(8) {
-        case 0: text = String(decoding: Array(text.utf8), as: UTF8.self)
-        case 1: text = text.decomposedStringWithCanonicalMapping
-        case 2: text = String(("<" + text + ">").dropFirst().dropLast())
-        case 3: text = Self.text(&rng)
-        default: break
-        }
+        let text = Self.variant(seen[rng.below(seen.count)], &rng)
         let answer = recent.verdict(text, leavesUnchangedBy: filter)
         let expected = reference.verdict(text) { filter.leavesUnchanged($0) }
         #expect(answer == expected, "string \(i): \(Array(text.utf8))")
@@ -197,6 +183,18 @@ struct RecentVerdictsTests {
         for e in events where e.allStrings({ filter.leavesUnchanged($0) }) { reference.insert(e.storageIdentity) }
         #expect(filter.unchangedEvents(events) == reference)
       }
+    }
+  }
+
+  /// `text` as asked again: most often the very string, else a fresh string of its bytes, the
+  /// other spelling of its accents, the same bytes cut from a longer string, or a new text.
+  static func variant(_ text: String, _ rng: inout SplitMix64) -> String {
+    switch rng.below(8) {
+    case 0: String(decoding: Array(text.utf8), as: UTF8.self)
+    case 1: text.decomposedStringWithCanonicalMapping
+    case 2: String(("<" + text + ">").dropFirst().dropLast())
+    case 3: Self.text(&rng)
+    default: text
     }
   }
 }
