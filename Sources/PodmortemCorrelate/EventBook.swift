@@ -110,6 +110,10 @@ package struct EventBook: Sendable {
   /// Timeless lineages only merge with each other. The result is the connected components of
   /// the overlap relation, whatever the order of insertion.
   static func coalesce(_ lineages: [Lineage], adding lineage: Lineage) -> [Lineage] {
+    // Nothing to merge with (the first unnamed observation of an identity, nearly every event of a
+    // describe): the steps below give `[lineage]`, through a copy of it, an array reserved and an
+    // append (docs/architecture.md "Speed of the EventList path"; `CoalesceAloneTests`).
+    guard !lineages.isEmpty else { return [lineage] }
     var merged = lineage
     var rest: [Lineage] = []
     rest.reserveCapacity(lineages.count)

@@ -29,62 +29,6 @@ package struct EventIdentity: Hashable, Comparable, Sendable {
   /// so the events of two unnamed blocks never merge into one object's.
   package var pastedAt: SourceRef?
 
-  package init(
-    namespace: String? = nil, kind: String? = nil, name: String, uid: String? = nil, fieldPath: String? = nil,
-    type: String, reason: String, component: String? = nil, host: String? = nil, message: String,
-    pastedAt: SourceRef? = nil
-  ) {
-    self.pastedAt = pastedAt
-    self.namespace = namespace
-    self.kind = kind
-    self.name = name
-    self.uid = uid
-    self.fieldPath = fieldPath
-    self.type = type
-    self.reason = reason
-    self.component = component
-    self.host = host
-    self.message = message
-  }
-
-  /// The identity of `event`, and its message cleaned of a field-path prefix.
-  ///
-  /// The event is borrowed: taken (an initializer's default), every caller copied it first, each
-  /// of its strings retained and released again here (docs/architecture.md "Speed of the
-  /// EventList path").
-  package init(_ event: borrowing Event) {
-    var fieldPath = Self.nonEmpty(event.involved.fieldPath)
-    var message = Self.trimmed(event.message)
-    // ≥1.35 describe prefixes the message with the field path (§1.6); a parser may leave it there.
-    if let (path, rest) = Self.splitFieldPathPrefix(message), fieldPath == nil || fieldPath == path {
-      fieldPath = path
-      message = rest
-    }
-    var component = Self.nonEmpty(event.sourceComponent)
-    var host = Self.nonEmpty(event.sourceHost)
-    // `get events -o wide` SOURCE is `kubelet, node-1` (§3.1); so was describe's From before 1.20 (§1.7).
-    // The bytes are looked at first: a `Character` search walks grapheme clusters (about 3,000
-    // instructions for a describe's `kubelet`), and a string without the byte has no comma. With
-    // it, the search is the `Character` one, which does not take a comma a combining mark follows.
-    if host == nil, let c = component, Self.holdsComma(c), let comma = c.firstIndex(of: ",") {
-      host = Self.nonEmpty(String(c[c.index(after: comma)...]))
-      component = Self.nonEmpty(String(c[..<comma]))
-    }
-    // Each field set here, not through the memberwise initializer: delegating built the identity
-    // aside and copied it into place (every string retained, then released).
-    self.pastedAt = event.involved.name.isEmpty ? event.involved.pastedAt : nil
-    self.namespace = Self.nonEmpty(event.involved.namespace)
-    self.kind = Self.nonEmpty(event.involved.kind)?.lowercased()
-    self.name = event.involved.name
-    self.uid = Self.nonEmpty(event.involved.uid)
-    self.fieldPath = fieldPath
-    self.type = event.type.description
-    self.reason = event.reason
-    self.component = component
-    self.host = host
-    self.message = Self.mayBegin(message, with: Self.combinedPrefix) ? Self.combinedPrefix : message
-  }
-
   /// `text.hasPrefix(prefix)` for a `prefix` that begins with an ASCII byte: false at once when
   /// `text` begins with another ASCII byte. That byte is then `text`'s first scalar, which
   /// canonical reordering never moves (its combining class is 0), so `text`'s first `Character`
@@ -346,5 +290,75 @@ package struct EventIdentity: Hashable, Comparable, Sendable {
     let path = String(message[..<message.index(after: marker.lowerBound)])
     guard !path.contains(" ") || path.hasPrefix("implicitly required container ") else { return nil }
     return (path, String(message[marker.upperBound...]))
+  }
+}
+
+// The initializers are declared here, outside the struct's body, so that the struct keeps its
+// synthesized memberwise initializer, `init(namespace:kind:name:uid:fieldPath:type:reason:
+// component:host:message:pastedAt:)` (each optional field defaulting to nil), which builds the
+// value in one step. An initializer that sets `self`'s fields one by one, as these did, was
+// compiled (Swift 6.3, `-O`) to build the identity in a local, copy it into the result (eleven
+// strings retained) and destroy the local (released again): about 560 instructions an event, 3.7M
+// of `EventIdentity.init`'s 11.8M on the 8 MiB EventList (docs/architecture.md "Speed of the
+// EventList path"; `IdentityInOneStepTests` keeps the field-by-field initializer as the reference).
+extension EventIdentity {
+  /// The identity of `event`, and its message cleaned of a field-path prefix.
+  ///
+  /// The event is borrowed: taken (an initializer's default), every caller copied it first, each
+  /// of its strings retained and released again here (docs/architecture.md "Speed of the
+  /// EventList path").
+  package init(_ event: borrowing Event) {
+    var fieldPath = Self.nonEmpty(event.involved.fieldPath)
+    var message = Self.trimmed(event.message)
+    // ≥1.35 describe prefixes the message with the field path (§1.6); a parser may leave it there.
+    if let (path, rest) = Self.splitFieldPathPrefix(message), fieldPath == nil || fieldPath == path {
+      fieldPath = path
+      message = rest
+    }
+    var component = Self.nonEmpty(event.sourceComponent)
+    var host = Self.nonEmpty(event.sourceHost)
+    // `get events -o wide` SOURCE is `kubelet, node-1` (§3.1); so was describe's From before 1.20 (§1.7).
+    // The bytes are looked at first: a `Character` search walks grapheme clusters (about 3,000
+    // instructions for a describe's `kubelet`), and a string without the byte has no comma. With
+    // it, the search is the `Character` one, which does not take a comma a combining mark follows.
+    if host == nil, let c = component, Self.holdsComma(c), let comma = c.firstIndex(of: ",") {
+      host = Self.nonEmpty(String(c[c.index(after: comma)...]))
+      component = Self.nonEmpty(String(c[..<comma]))
+    }
+    // The whole value given at once through the synthesized memberwise initializer (above).
+    self = EventIdentity(
+      namespace: Self.nonEmpty(event.involved.namespace), kind: Self.nonEmpty(event.involved.kind)?.lowercased(),
+      name: event.involved.name, uid: Self.nonEmpty(event.involved.uid), fieldPath: fieldPath,
+      type: event.type.description, reason: event.reason, component: component, host: host,
+      message: Self.mayBegin(message, with: Self.combinedPrefix) ? Self.combinedPrefix : message,
+      pastedAt: event.involved.name.isEmpty ? event.involved.pastedAt : nil)
+  }
+
+  /// The initializer before it built the value in one step, each field set on `self` (the
+  /// reference of `IdentityInOneStepTests`).
+  init(bySteps event: borrowing Event) {
+    var fieldPath = Self.nonEmpty(event.involved.fieldPath)
+    var message = Self.trimmed(event.message)
+    if let (path, rest) = Self.splitFieldPathPrefix(message), fieldPath == nil || fieldPath == path {
+      fieldPath = path
+      message = rest
+    }
+    var component = Self.nonEmpty(event.sourceComponent)
+    var host = Self.nonEmpty(event.sourceHost)
+    if host == nil, let c = component, Self.holdsComma(c), let comma = c.firstIndex(of: ",") {
+      host = Self.nonEmpty(String(c[c.index(after: comma)...]))
+      component = Self.nonEmpty(String(c[..<comma]))
+    }
+    self.pastedAt = event.involved.name.isEmpty ? event.involved.pastedAt : nil
+    self.namespace = Self.nonEmpty(event.involved.namespace)
+    self.kind = Self.nonEmpty(event.involved.kind)?.lowercased()
+    self.name = event.involved.name
+    self.uid = Self.nonEmpty(event.involved.uid)
+    self.fieldPath = fieldPath
+    self.type = event.type.description
+    self.reason = event.reason
+    self.component = component
+    self.host = host
+    self.message = Self.mayBegin(message, with: Self.combinedPrefix) ? Self.combinedPrefix : message
   }
 }

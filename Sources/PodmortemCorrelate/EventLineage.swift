@@ -219,30 +219,6 @@ package struct Lineage: Hashable, Sendable {
   private var latestMessageTime: Date
   package var evidence: EvidenceSample
 
-  /// One observation: `message` is the cleaned message (field-path prefix removed). The event is
-  /// borrowed: taken, every caller copied it first (docs/architecture.md "Speed of the EventList
-  /// path").
-  package init(_ event: borrowing Event, message: String) {
-    if let name = event.eventName, !name.isEmpty { names = [name] }
-    // One time for both first and last and no count is one occurrence: describe and `kubectl events`
-    // print a single age only when count ≤ 1 (§1.6, §3.3), and an events.k8s.io event without a series
-    // happened once (§5.2). Counted, its time narrows the other observations' instead of widening them.
-    let count = event.count ?? (event.firstSeen != nil && event.firstSeen == event.lastSeen ? 1 : nil)
-    maxCount = count
-    first = event.firstSeen.map(RangeVote.init)
-    if count != nil {
-      lastAtMax = event.lastSeen.map(RangeVote.init)
-    } else {
-      lastUncounted = event.lastSeen
-    }
-    lastAny = event.lastSeen
-    span = Self.hull(event.firstSeen, event.lastSeen)
-    isSeries = event.isSeries
-    latestMessage = message
-    latestMessageTime = event.lastSeen?.latest ?? event.firstSeen?.latest ?? .distantPast
-    evidence = EvidenceSample(event.evidence)
-  }
-
   package mutating func merge(_ other: Lineage) {
     if names != other.names { names = Self.union(names, other.names) }
     switch (maxCount, other.maxCount) {
@@ -320,5 +296,52 @@ package struct Lineage: Hashable, Sendable {
     guard let a else { return b }
     guard let b else { return a }
     return (b.latest, b.earliest) > (a.latest, a.earliest) ? b : a
+  }
+}
+
+// The initializer is declared here, outside the struct's body, so that the struct keeps its
+// synthesized memberwise initializer, which builds the value in one step. Setting `self`'s
+// fields one by one, as it did, was compiled (Swift 6.3, `-O`) to build the lineage in a local,
+// copy it into the result (its arrays and message retained) and destroy the local (released
+// again): 1.9M instructions on the 8 MiB EventList (docs/architecture.md "Speed of the EventList
+// path"; `IdentityInOneStepTests` keeps the field-by-field initializer as the reference).
+extension Lineage {
+  /// One observation: `message` is the cleaned message (field-path prefix removed). The event is
+  /// borrowed: taken, every caller copied it first (docs/architecture.md "Speed of the EventList
+  /// path").
+  package init(_ event: borrowing Event, message: String) {
+    // One time for both first and last and no count is one occurrence: describe and `kubectl events`
+    // print a single age only when count ≤ 1 (§1.6, §3.3), and an events.k8s.io event without a series
+    // happened once (§5.2). Counted, its time narrows the other observations' instead of widening them.
+    let count = event.count ?? (event.firstSeen != nil && event.firstSeen == event.lastSeen ? 1 : nil)
+    var names: [String] = []
+    if let name = event.eventName, !name.isEmpty { names = [name] }
+    self = Lineage(
+      names: names, maxCount: count, first: event.firstSeen.map(RangeVote.init),
+      lastAtMax: count != nil ? event.lastSeen.map(RangeVote.init) : nil,
+      lastUncounted: count != nil ? nil : event.lastSeen, lastAny: event.lastSeen,
+      span: Self.hull(event.firstSeen, event.lastSeen), isSeries: event.isSeries, latestMessage: message,
+      latestMessageTime: event.lastSeen?.latest ?? event.firstSeen?.latest ?? .distantPast,
+      evidence: EvidenceSample(event.evidence))
+  }
+
+  /// The initializer before it built the value in one step, each field set on `self` (the
+  /// reference of `IdentityInOneStepTests`).
+  init(bySteps event: borrowing Event, message: String) {
+    if let name = event.eventName, !name.isEmpty { names = [name] }
+    let count = event.count ?? (event.firstSeen != nil && event.firstSeen == event.lastSeen ? 1 : nil)
+    maxCount = count
+    first = event.firstSeen.map(RangeVote.init)
+    if count != nil {
+      lastAtMax = event.lastSeen.map(RangeVote.init)
+    } else {
+      lastUncounted = event.lastSeen
+    }
+    lastAny = event.lastSeen
+    span = Self.hull(event.firstSeen, event.lastSeen)
+    isSeries = event.isSeries
+    latestMessage = message
+    latestMessageTime = event.lastSeen?.latest ?? event.firstSeen?.latest ?? .distantPast
+    evidence = EvidenceSample(event.evidence)
   }
 }
