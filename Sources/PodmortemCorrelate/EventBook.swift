@@ -112,7 +112,7 @@ package struct EventBook: Sendable {
   static func coalesce(_ lineages: [Lineage], adding lineage: Lineage) -> [Lineage] {
     // Nothing to merge with (the first unnamed observation of an identity, nearly every event of a
     // describe): the steps below give `[lineage]`, through a copy of it, an array reserved and an
-    // append (docs/architecture.md "Speed of the EventList path"; `CoalesceAloneTests`).
+    // append (docs/architecture.md "Speed of the EventList path"; `IdentityInOneStepTests`).
     guard !lineages.isEmpty else { return [lineage] }
     var merged = lineage
     var rest: [Lineage] = []
