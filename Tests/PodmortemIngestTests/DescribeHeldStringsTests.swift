@@ -81,24 +81,54 @@ import Testing
         fresh, KubectlLine(line, heldAs: n + 1), fresh.held(as: n + 1), fresh.held(as: n + 1).withTokensRead(),
         fresh.withTokensRead(), memo.read(line).line, memo.read(line).line,
       ]
-      #expect(fresh.string(ofValue: "") == "")
+      if fresh.field == nil {
+        #expect(fresh.keyString.isEmpty && fresh.valueString.isEmpty, "\(text)")
+      }
+      if fresh.tokens.isEmpty { #expect(fresh.firstWordString.isEmpty, "\(text)") }
       for l in readings {
         // The label's split as `addLabel` made it before, and as the `Character` search gives it.
         #expect(Self.same(l.label(ofBody: true), Self.referenceLabel(l.body)), "\(text)")
         #expect(Self.same(l.label(ofBody: false), l.field.flatMap { Self.referenceLabel($0.value) }), "\(text)")
         if let first = l.tokens.first {
-          #expect(Self.bytes(l.string(ofFirstWord: first)) == Self.bytes(String(first)), "\(text)")
+          #expect(Self.bytes(l.firstWordString) == Self.bytes(String(first)), "\(text)")
         }
         guard let f = l.field else {
           #expect(fresh.field == nil, "\(text)")
           continue
         }
-        #expect(Self.bytes(l.string(ofKey: f.key)) == Self.bytes(String(f.key)), "\(text)")
-        #expect(Self.bytes(l.string(ofValue: f.value)) == Self.bytes(String(f.value)), "\(text)")
+        #expect(Self.bytes(l.keyString) == Self.bytes(String(f.key)), "\(text)")
+        #expect(Self.bytes(l.valueString) == Self.bytes(String(f.value)), "\(text)")
         if l.textID != 0 { held += 1 }
       }
     }
     #expect(held > 10_000)
+  }
+
+  /// A held line carries the strings the block can ask of it, and no others
+  /// (`KubectlLine.HeldStrings.asked`): a probe line's value and label splits, an environment
+  /// line's key and value and a mount's first word are not made.
+  @Test func heldStringsAreMadeWhereTheBlockAsks() {
+    func held(_ text: String) -> KubectlLine.HeldStrings? {
+      KubectlLine(Line(number: 1, text: text), heldAs: 1).heldStrings
+    }
+    #expect(
+      held("    Image:          registry.example.com/team/web:1.25.3")?.value == "registry.example.com/team/web:1.25.3")
+    #expect(held("    State:          Waiting")?.value == "Waiting")
+    #expect(held("  web:")?.key == "web")
+    let limit = held("      cpu:     500m")
+    #expect(limit?.key == "cpu" && limit?.value == "500m")
+    #expect(held("  ContainersReady             True")?.firstWord == "ContainersReady")
+    #expect(held("              pod-template-hash=7d9f8b6c5d")?.bodyLabel??.value == "7d9f8b6c5d")
+    #expect(held("Labels:       app=web")?.valueLabel??.key == "app")
+    #expect(held("Labels:       <none>")?.valueLabel.map { $0 == nil } == true)
+    #expect(
+      held("    Liveness:       http-get http://:8080/healthz delay=10s timeout=1s period=10s #success=1 #failure=3")
+        == nil)
+    #expect(held("      POD_NAME:   web-0 (v1:metadata.name)") == nil)
+    #expect(held("      /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-x7k2p (ro)") == nil)
+    #expect(held("    Container ID:   containerd://0123456789abcdef0123456789abcdef") == nil)
+    #expect(held("    Restart Count:  3") == nil)
+    #expect(KubectlLine(Line(number: 1, text: "    Image:  web:1")).heldStrings == nil)
   }
 
   /// `KubectlBytes.firstIndex` is the view's `firstIndex(of:)` for every byte the block searches, on

@@ -33,6 +33,12 @@ struct DescribeBlock {
   private var lasts: Age?
   private var expires: TimeRange?
   private var container: ContainerSnapshot?
+  /// The numbers `memo.labels` and `memo.resources` know `pod.labels`, `container.limits` and
+  /// `container.requests` by (`DescribeTableMemo`): 0 while empty, set back to 0 where the pod or
+  /// the container is made anew (`takePod`, `newContainer`).
+  private var labelsTable = 0
+  private var limitsTable = 0
+  private var requestsTable = 0
   private var state: StateBuilder?
   /// The indentation of the current `State:`/`Last State:` line.
   private var stateIndent = Int.max
@@ -104,7 +110,7 @@ struct DescribeBlock {
   mutating func startContainerFragment() {
     isPod = true
     section = .containers(.container)
-    container = ContainerSnapshot(name: ContainerSnapshot.unknownName, role: .container)
+    newContainer(ContainerSnapshot(name: ContainerSnapshot.unknownName, role: .container))
   }
 
   mutating func feed(_ line: KubectlLine, emit: (consuming Record) -> Void) -> SourceAccount.Verdict? {
@@ -176,10 +182,10 @@ struct DescribeBlock {
     // with each label in turn.
     switch line.describeKey {
     case .name?:
-      name = line.string(ofValue: value)
+      name = line.valueString
       stored = .parsed
     case .namespace?:
-      namespace = line.string(ofValue: value)
+      namespace = line.valueString
       stored = .parsed
     case .node?, .host?:
       // `Host:` is 1.0's name for the pod's node (docs/kubernetes.md §1.7).
@@ -211,7 +217,7 @@ struct DescribeBlock {
           expires = Timestamps.range(value[open.upperBound..<value.index(before: value.endIndex)])
         }
       } else {
-        pod.phase = line.string(ofValue: value)
+        pod.phase = line.valueString
       }
       if pod.terminating { pod.deletionEvidence.append(context.evidence(line.line)) }
       stored = .parsed
@@ -224,10 +230,10 @@ struct DescribeBlock {
       stored = pod.deletionGracePeriodSeconds == nil ? .unrecognised : .parsed
       if stored == .parsed { pod.deletionEvidence.append(context.evidence(line.line)) }
     case .reason?:
-      pod.reason = line.string(ofValue: value)
+      pod.reason = line.valueString
       stored = .parsed
     case .message?:
-      pod.message = line.string(ofValue: value)
+      pod.message = line.valueString
       stored = .parsed
     case .ip?:
       pod.podIP = Cells.value(value)
@@ -237,7 +243,7 @@ struct DescribeBlock {
       section = .ips
       stored = .ignored
     case .controlledBy?:
-      pod.controlledBy = line.string(ofValue: value)
+      pod.controlledBy = line.valueString
       stored = .parsed
     case .initContainers?, .containers?, .ephemeralContainers?:
       if !inPodTemplate { isPod = true }
@@ -254,7 +260,7 @@ struct DescribeBlock {
       stored = .ignored
     case .qosClass?:
       isPod = true
-      pod.qosClass = line.string(ofValue: value)
+      pod.qosClass = line.valueString
       stored = .parsed
     case .nodeSelectors?:
       section = .nodeSelectors
@@ -271,7 +277,7 @@ struct DescribeBlock {
       stored = addTaint(value, line: line) ? .parsed : .ignored
     case .holderIdentity? where inLease:
       // The Lease's holder with its indentation lost (see the `.skipped` section's).
-      leaseHolder = DescribeReader.isObjectName(value) ? line.string(ofValue: value) : nil
+      leaseHolder = DescribeReader.isObjectName(value) ? line.valueString : nil
       stored = .parsed
     case .unschedulable?:
       isNode = true
@@ -284,7 +290,7 @@ struct DescribeBlock {
       inLease = key == "Lease"
       stored = .ignored
     case .replicas?:
-      replicas = line.string(ofValue: value)
+      replicas = line.valueString
       if value.contains("updated") {
         workloadKind = "Deployment"
       } else if value.contains("current /") {
@@ -294,7 +300,7 @@ struct DescribeBlock {
       }
       stored = .parsed
     case .podsStatus?, .podsStatuses?:
-      podsStatus = line.string(ofValue: value)
+      podsStatus = line.valueString
       stored = .parsed
     case .podTemplate?:
       inPodTemplate = true
@@ -364,7 +370,12 @@ struct DescribeBlock {
   /// made two strings afresh: docs/architecture.md "Speed of the describe path").
   private mutating func addLabel(_ line: KubectlLine, ofBody: Bool) -> Bool {
     guard let (key, value) = line.label(ofBody: ofBody) else { return false }
-    pod.labels[key] = value
+    // Set through the memo (`DescribeTableMemo`), under the text's number and which label of it
+    // (the body's or the value's: two readings of one text); a number past doubling is not held.
+    let (twice, overflow) = line.textID.multipliedReportingOverflow(by: 2)
+    memo.labels.set(
+      &pod.labels, state: &labelsTable, textID: overflow ? 0 : twice + (ofBody ? 1 : 0), key: { key },
+      value: { value })
     return true
   }
 
@@ -456,6 +467,18 @@ struct DescribeBlock {
   /// Pod (`Type Status`), workload (`Type Status Reason`) and node (`Type Status
   /// LastHeartbeatTime LastTransitionTime Reason Message`) condition tables (§1.2, §1.6).
   private mutating func conditionLine(_ line: KubectlLine) -> SourceAccount.Verdict? {
+    // A held row of two words, the second a status (`Ready  True`): the condition the two-column
+    // table below makes of it, made once per text (`KubectlLine.heldCondition`). Such a row is not
+    // the header (its second word is no `Status`) nor an underline, and in a table of three or of
+    // six and more columns it is too short.
+    if let held = line.heldCondition {
+      guard conditionColumns != 3, conditionColumns < 6 else { return nil }
+      conditions.append(held)
+      let cited = context.evidence(line.line)
+      evidence.append(cited)
+      conditionLines.append(cited)
+      return .parsed
+    }
     let t = line.tokens
     // `Type` and `Status` compared by their bytes: no other text is canonically equivalent to
     // either (as `isConditionStatus`), and `==` of a long first word compared it out of line.
@@ -483,7 +506,7 @@ struct DescribeBlock {
     // Made in the append: appending a variable copied the condition (a retain per string) and
     // released it (callgrind).
     conditions.append(
-      PodCondition(type: line.string(ofFirstWord: t[0]), status: status, reason: reason, message: message))
+      PodCondition(type: line.firstWordString, status: status, reason: reason, message: message))
     let cited = context.evidence(line.line)
     evidence.append(cited)
     conditionLines.append(cited)
@@ -503,7 +526,7 @@ struct DescribeBlock {
       // A container's name is a DNS label (lower case, digits, `-`), so `Limits:` or `Command:`
       // with its value on the lines below is a field, wherever it is indented.
       if (1...3).contains(line.indent), f.value.isEmpty, Self.isContainerName(f.key) {
-        return startContainer(line.string(ofKey: f.key), role: role, line: line)
+        return startContainer(line.keyString, role: role, line: line)
       }
       // State sub-lines sit at 6 in kubectl's layout; in a paste whose indentation shifted, deeper
       // than their `State:` line is enough.
@@ -518,17 +541,19 @@ struct DescribeBlock {
       // With the indentation gone, the next container's `name:` follows its predecessor's last list
       // (`Mounts:`) directly; a list item is a path or an argument, never a bare label and colon.
       if flat, f.value.isEmpty, Self.isContainerName(f.key) {
-        return startContainer(line.string(ofKey: f.key), role: role, line: line)
+        return startContainer(line.keyString, role: role, line: line)
       }
     }
     if flat || line.indent >= 6 {
       switch containerField {
       case .limits, .requests:
         guard let f = line.field, !f.value.isEmpty else { return nil }
+        // Set through the memo (`DescribeTableMemo`): a run of describes gives its containers the
+        // same limits and requests, line for line.
         if containerField == .limits {
-          container?.limits[line.string(ofKey: f.key)] = line.string(ofValue: f.value)
+          container?.setResource(limit: true, line, memo: &memo.resources, state: &limitsTable)
         } else {
-          container?.requests[line.string(ofKey: f.key)] = line.string(ofValue: f.value)
+          container?.setResource(limit: false, line, memo: &memo.resources, state: &requestsTable)
         }
         // A finding that quotes a limit (an OOM kill at 256Mi) cites the line it came from.
         container?.evidence.append(context.evidence(line.line))
@@ -586,6 +611,13 @@ struct DescribeBlock {
     }
   }
 
+  /// `c` (its limits and requests empty) as the container read now.
+  private mutating func newContainer(_ c: ContainerSnapshot) {
+    container = c
+    limitsTable = 0
+    requestsTable = 0
+  }
+
   private mutating func startContainer(
     _ name: String, role: ContainerSnapshot.Role, line: KubectlLine
   ) -> SourceAccount.Verdict {
@@ -593,7 +625,7 @@ struct DescribeBlock {
     var c = ContainerSnapshot(name: name, role: role)
     c.evidence = DescribeScratch.take(&memo.scratch.container)
     c.evidence.append(context.evidence(line.line))
-    container = c
+    newContainer(c)
     return .parsed
   }
 
@@ -602,7 +634,7 @@ struct DescribeBlock {
   ) -> SourceAccount.Verdict? {
     if !hasContainer, isStateLabel || key == "Restart Count", case .containers(let role) = section {
       // A section whose container name line was cut from the paste (`Containers:` then `State:`).
-      container = ContainerSnapshot(name: ContainerSnapshot.unknownName, role: role)
+      newContainer(ContainerSnapshot(name: ContainerSnapshot.unknownName, role: role))
     }
     guard hasContainer else { return nil }
     endState()
@@ -612,9 +644,9 @@ struct DescribeBlock {
     // with each label in turn.
     switch line.describeKey {
     case .image?:
-      container?.image = line.string(ofValue: value)
+      container?.image = line.valueString
     case .state?, .lastState?, .lastTerminationState?:
-      guard let kind = StateBuilder.Kind(rawValue: line.string(ofValue: value)) else { return nil }
+      guard let kind = StateBuilder.Kind(rawValue: line.valueString) else { return nil }
       // The case tells `State` (the key as a `String` is `State` exactly when it is `.state`).
       state = StateBuilder(kind: kind, isLast: line.describeKey != .state)
       state?.evidence = DescribeScratch.take(&memo.scratch.state)
@@ -678,9 +710,9 @@ struct DescribeBlock {
     // `String(key)`'s answer; `key` is the line's field's): switching on the string compared it
     // with each label in turn.
     switch line.describeKey {
-    case .reason?: state?.reason = line.string(ofValue: value)
+    case .reason?: state?.reason = line.valueString
     case .message?:
-      state?.message = line.string(ofValue: value)
+      state?.message = line.valueString
       containerField = .stateMessage
       messageLines = 0
     case .exitCode?, .signal?:
@@ -825,6 +857,7 @@ struct DescribeBlock {
     let deletion = deletionTimestamp()
     var p = PodSnapshot(name: "")
     swap(&p, &pod)
+    labelsTable = 0
     p.name = name
     p.namespace = namespace
     // Copied at their size (`DescribeScratch`): the block's arrays are grown in the scratch's room,
@@ -890,6 +923,20 @@ struct StateBuilder {
         Termination(
           reason: reason, message: message, exitCode: exitCode, signal: signal, startedAt: started,
           finishedAt: finished))
+    }
+  }
+}
+
+extension ContainerSnapshot {
+  /// `limits[line.keyString] = line.valueString` (`limit`) or the same of `requests`, set through
+  /// `memo` (`DescribeTableMemo`), `state` the table's number there.
+  fileprivate mutating func setResource(
+    limit: Bool, _ line: KubectlLine, memo: inout DescribeTableMemo, state: inout Int
+  ) {
+    if limit {
+      memo.set(&limits, state: &state, textID: line.textID, key: { line.keyString }, value: { line.valueString })
+    } else {
+      memo.set(&requests, state: &state, textID: line.textID, key: { line.keyString }, value: { line.valueString })
     }
   }
 }

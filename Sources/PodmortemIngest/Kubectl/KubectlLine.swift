@@ -1,5 +1,6 @@
 import Foundation
 import PodmortemInput
+import PodmortemModel
 
 /// One input line as the kubectl parsers see it: colour codes (real `ESC[…m` or pasted as
 /// `^[[…m`) and markdown bold removed, trailing white space trimmed, indentation measured.
@@ -48,8 +49,9 @@ struct KubectlLine {
     /// a row; docs/architecture.md "Speed of the describe path").
     let isUnderline: Bool
     /// For a held line (`textID` not 0), the strings the describe block keeps from it, made once
-    /// per held text (`HeldStrings`); nil for a line not held. One reference, nil for the lines a
-    /// sniffer reads and drops: three optional strings cost their release in every reading's deinit.
+    /// per held text (`HeldStrings`); nil for a line not held, and for a held one the block asks
+    /// none of them of. One reference, nil for the lines a sniffer reads and drops: three optional
+    /// strings cost their release in every reading's deinit.
     let heldStrings: HeldStrings?
 
     /// `heldAs`: 0 for a line not held; otherwise its `textID`, and its words read ahead as
@@ -76,7 +78,11 @@ struct KubectlLine {
         knownTokens = KubectlLine.words(body, isASCII: isASCII)
       }
       self.isUnderline = KubectlLine.underline(body, isASCII: isASCII)
-      self.heldStrings = id == 0 ? nil : HeldStrings(field: field, firstWord: knownTokens?.first, body: body)
+      self.heldStrings =
+        id == 0
+        ? nil
+        : HeldStrings.asked(
+          field: field, words: knownTokens, body: body, isASCII: isASCII, keyKind: keyKind, describeKey: describeKey)
       self.keyKind = keyKind
       self.describeKey = describeKey
       self.knownTokens = knownTokens
@@ -100,13 +106,16 @@ struct KubectlLine {
       self.keyKind = reading.keyKind
       self.describeKey = reading.describeKey
       self.isUnderline = reading.isUnderline
-      // The words are the same whether read ahead or when asked: the first of them likewise.
+      // The words are the same whether read ahead or when asked: a held reading's strings were
+      // chosen with its words when it had them, and a reading without words asks no first word.
       if textID == 0 {
         self.heldStrings = nil
-      } else if let held = reading.heldStrings, held.firstWord != nil || knownTokens == nil {
-        self.heldStrings = held
+      } else if reading.textID != 0, reading.knownTokens != nil || knownTokens == nil {
+        self.heldStrings = reading.heldStrings
       } else {
-        self.heldStrings = HeldStrings(field: reading.field, firstWord: knownTokens?.first, body: reading.body)
+        self.heldStrings = HeldStrings.asked(
+          field: reading.field, words: knownTokens, body: reading.body, isASCII: reading.isASCII,
+          keyKind: reading.keyKind, describeKey: reading.describeKey)
       }
     }
   }
@@ -114,45 +123,123 @@ struct KubectlLine {
   /// What a held line gives the describe block as strings, made once per held text: the block
   /// keeps a field's value (a phase, an image, a limit) or a condition row's type from nearly every
   /// line it reads, and made afresh for every pod each `String` of a `Substring` cost about 240
-  /// instructions (docs/architecture.md "Speed of the describe path").
+  /// instructions (docs/architecture.md "Speed of the describe path"). Made only for the texts and
+  /// parts the block can ask them of (`asked`): made for every held line, the strings nobody
+  /// asked (a probe line's value and the two label splits of its `=`, an environment line's key
+  /// and value) raised the describes' peak RSS (docs/architecture.md "Memory of the EventList and
+  /// describe paths"). A part not made is made when asked, from the same bytes.
   final class HeldStrings: Sendable {
-    /// `String(field.key)` and `String(field.value)`; nil without a field.
+    /// `String(field.key)` and `String(field.value)`; nil without a field or when not made.
     let key: String?
     let value: String?
-    /// `String(tokens[0])` when the words were read ahead; nil otherwise.
+    /// `String(tokens[0])`; nil when not made.
     let firstWord: String?
     /// A label's name and value as `DescribeBlock.label` reads them from the body (`tier=web`
-    /// under `Labels:`) and from the field's value (`Labels:  app=web`); nil where it reads none.
-    let bodyLabel: (key: String, value: String)?
-    let valueLabel: (key: String, value: String)?
+    /// under `Labels:`) and from the field's value (`Labels:  app=web`), nil inside where it reads
+    /// none; nil outside when not made.
+    let bodyLabel: (key: String, value: String)??
+    let valueLabel: (key: String, value: String)??
+    /// For a line of two words, the second a condition's status (`Ready  True`):
+    /// `PodCondition(type: tokens[0], status: DescribeBlock.conditionStatus(tokens[1]))`, the
+    /// condition `DescribeBlock.conditionLine` makes of it in a table of two columns; nil otherwise.
+    let condition: PodCondition?
 
-    init(field: (key: Substring, value: Substring)?, firstWord: Substring?, body: Substring) {
-      key = field.map { String($0.key) }
-      value = field.map { String($0.value) }
-      self.firstWord = firstWord.map { String($0) }
-      bodyLabel = DescribeBlock.label(body)
-      valueLabel = field.flatMap { DescribeBlock.label($0.value) }
+    private init(
+      key: String?, value: String?, firstWord: String?, bodyLabel: (key: String, value: String)??,
+      valueLabel: (key: String, value: String)??, condition: PodCondition?
+    ) {
+      self.key = key
+      self.value = value
+      self.firstWord = firstWord
+      self.bodyLabel = bodyLabel
+      self.valueLabel = valueLabel
+      self.condition = condition
     }
+
+    /// The strings `DescribeBlock` can ask of a held line of this reading (its field, its words
+    /// when read ahead, its body, its key's sets and case), from the text alone; nil when it can
+    /// ask none:
+    /// - the key, of a field whose key is no describe key and starts with a lower-case letter or a
+    ///   digit: a container's name (`  web:`, a DNS label) and a limit's or a request's resource
+    ///   (`cpu:  500m`, `nvidia.com/gpu:  1`); an environment variable (`POD_NAME:  …`) is read
+    ///   from the body;
+    /// - the value, of those keys with a value (a limit, a request) and of the describe keys whose
+    ///   value the block keeps as it is (`valueKeys`);
+    /// - the first word, of a line whose second word is a condition's status (`conditionLine`);
+    /// - the body's label, of a body without a space (`sectionLine` under `Labels:`);
+    /// - the value's label, of `Labels:`.
+    ///
+    /// Out of line: called once per held text, and inlined it kept `Reading.init` from being
+    /// inlined into `KubectlLine.init` (with `underline`), which every line read afresh passes
+    /// through (a bundle's sniffed heads: +0.1 %, callgrind).
+    @inline(never)
+    static func asked(
+      field: (key: Substring, value: Substring)?, words: [Substring]?, body: Substring, isASCII: Bool,
+      keyKind: DescribeKeyKind, describeKey: DescribeKey?
+    ) -> HeldStrings? {
+      var key: String?
+      var value: String?
+      var valueLabel: (key: String, value: String)??
+      if let (k, v) = field {
+        if let describeKey {
+          if valueKeys.contains(describeKey) { value = String(v) }
+          if describeKey == .labels { valueLabel = .some(DescribeBlock.label(v)) }
+        } else if keyKind.isEmpty, let first = k.utf8.first, KubectlBytes.isLower(first) || KubectlBytes.isDigit(first)
+        {
+          key = String(k)
+          if !v.isEmpty { value = String(v) }
+        }
+      }
+      var firstWord: String?
+      var condition: PodCondition?
+      if let words, words.count >= 2, let status = DescribeBlock.conditionStatus(words[1]) {
+        let type = String(words[0])
+        firstWord = type
+        if words.count == 2 { condition = PodCondition(type: type, status: status) }
+      }
+      var bodyLabel: (key: String, value: String)??
+      if isASCII ? !KubectlBytes.contains(body.utf8, 0x20) : !body.contains(" ") {
+        bodyLabel = .some(DescribeBlock.label(body))
+      }
+      guard key != nil || value != nil || firstWord != nil || bodyLabel != nil || valueLabel != nil else { return nil }
+      return HeldStrings(
+        key: key, value: value, firstWord: firstWord, bodyLabel: bodyLabel, valueLabel: valueLabel,
+        condition: condition)
+    }
+
+    /// The describe keys whose value `DescribeBlock` keeps as a `String` of the value
+    /// (`topField`, `containerFieldLine`, `stateField`).
+    static let valueKeys: Set<DescribeKey> = [
+      .name, .namespace, .status, .reason, .message, .controlledBy, .qosClass, .holderIdentity, .replicas,
+      .podsStatus, .podsStatuses, .image, .state, .lastState, .lastTerminationState,
+    ]
   }
 
-  /// `String(key)`, where `key` is this line's `field.key`: the held reading's copy
-  /// (`HeldStrings.key`), made once per text `KubectlLineMemo` holds, or made now.
-  func string(ofKey key: Substring) -> String { reading.heldStrings?.key ?? String(key) }
+  /// `String(field.key)`: the held reading's copy (`HeldStrings.key`), made once per text
+  /// `KubectlLineMemo` holds, or made now; empty without a field.
+  var keyString: String { reading.heldStrings?.key ?? (reading.field.map { String($0.key) } ?? "") }
 
-  /// `String(word)`, where `word` is this line's first word (`tokens[0]`): the held reading's copy
-  /// (`HeldStrings.firstWord`), made once per text `KubectlLineMemo` holds with its words, or made now.
-  func string(ofFirstWord word: Substring) -> String { reading.heldStrings?.firstWord ?? String(word) }
+  /// `String(field.value)`: the held reading's copy (`HeldStrings.value`), made once per text
+  /// `KubectlLineMemo` holds, or made now; empty without a field.
+  var valueString: String { reading.heldStrings?.value ?? (reading.field.map { String($0.value) } ?? "") }
+
+  /// `String(tokens[0])`: the held reading's copy (`HeldStrings.firstWord`), made once per text
+  /// `KubectlLineMemo` holds with its words, or made now; empty without words.
+  var firstWordString: String { reading.heldStrings?.firstWord ?? (tokens.first.map { String($0) } ?? "") }
+
+  /// `HeldStrings.condition`: the condition a two-column table makes of this held row, once per
+  /// text; nil for a line not held or not such a row.
+  var heldCondition: PodCondition? { reading.heldStrings?.condition }
+
+  /// The held reading's strings (`HeldStrings`), nil when none were made: for tests.
+  var heldStrings: HeldStrings? { reading.heldStrings }
 
   /// `DescribeBlock.label(body)` (`ofBody`) or `DescribeBlock.label(field.value)`: the held
   /// reading's (`HeldStrings`), read once per text `KubectlLineMemo` holds, or read now.
   func label(ofBody: Bool) -> (key: String, value: String)? {
-    if let held = reading.heldStrings { return ofBody ? held.bodyLabel : held.valueLabel }
+    if let held = reading.heldStrings, let made = ofBody ? held.bodyLabel : held.valueLabel { return made }
     return ofBody ? DescribeBlock.label(body) : field.flatMap { DescribeBlock.label($0.value) }
   }
-
-  /// `String(value)`, where `value` is this line's `field.value`: the held reading's copy
-  /// (`HeldStrings.value`), made once per text `KubectlLineMemo` holds, or made now.
-  func string(ofValue value: Substring) -> String { reading.heldStrings?.value ?? String(value) }
 
   /// `bytes: false` reads the line `Character` by `Character` only: the reference the byte-level
   /// fast paths are tested against (`KubectlBytesTests`).

@@ -183,6 +183,10 @@ struct DescribeMemo {
   var ages = AgeMemo()
   var rows = EventRowMemo()
   var scratch = DescribeScratch()
+  /// A pod's labels, and a container's limits and requests (one memo: both are set from a field's
+  /// key and value), set once per run of held lines (`DescribeTableMemo`).
+  var labels = DescribeTableMemo()
+  var resources = DescribeTableMemo()
 
   init() {}
 }
