@@ -49,4 +49,43 @@ import Testing
     #expect(LogSample.linesOfOneSource(spelt) == nil)
     #expect(LogSample.linesOfOneSource([]) == [])
   }
+
+  /// `linesOfOneSource` before it read the sources in place: each copied for `String.withUTF8`.
+  static func referenceLinesOfOneSource(_ refs: [SourceRef]) -> [Int]? {
+    guard var first = refs.first?.source else { return [] }
+    let same = first.withUTF8 { f in
+      refs.allSatisfy { ref in
+        var source = ref.source
+        return source.withUTF8 { PackedLog.same($0, f) }
+      }
+    }
+    return same ? refs.map(\.line) : nil
+  }
+
+  /// The same answer as the reference on seeded lists of sources spelt alike and not: `é` as one
+  /// scalar or two, a Kelvin sign, a dotted capital I, NUL, CR, tab, empty, small and long
+  /// (native) strings, lines from `Int.min` to `Int.max`.
+  @Test(arguments: 0..<20)
+  func linesOfOneSourceAnswersAsTheReference(seed: UInt64) {
+    var rng = SplitMix64(seed: 16_200 + seed)
+    let long = String(repeating: "kubelet-", count: 8)
+    let sources = [
+      "a.log", "\(long)a.log", "\(long)a.lo\u{E9}", "\(long)a.loe\u{301}", "", "\u{212A}", "K", "\u{130}", "a\0",
+      "a\r", "\t",
+    ]
+    let lines = [Int.min, -1, 0, 1, 2, Int.max]
+    for _ in 0..<100 {
+      let pool = (0..<Int.random(in: 1...3, using: &rng)).map { _ in
+        sources[Int.random(in: 0..<sources.count, using: &rng)]
+      }
+      let refs = (0..<Int.random(in: 0...12, using: &rng)).map { _ in
+        // A string made anew at times: the same bytes in storage of their own.
+        let s = pool[Int.random(in: 0..<pool.count, using: &rng)]
+        return SourceRef(
+          source: Bool.random(using: &rng) ? s : String(decoding: Array(s.utf8), as: UTF8.self),
+          line: lines[Int.random(in: 0..<lines.count, using: &rng)])
+      }
+      #expect(LogSample.linesOfOneSource(refs) == Self.referenceLinesOfOneSource(refs))
+    }
+  }
 }
