@@ -35,9 +35,9 @@ package enum VisibleText {
   /// byte loop as the reference.
   ///
   /// Before the words, thirty-two and then sixteen bytes are tested at once as vectors: a byte
-  /// is below 0x20 or from 0x7F on exactly when, less 0x20 (wrapping), it is above 0x5E. A block
-  /// with none is skipped whole, one with one is read byte by byte as a word is (docs/architecture.md
-  /// "JSON, fast and streamed"). `ScanReferenceTests` holds the byte loop as the reference.
+  /// is below 0x20 or from 0x7F on exactly when, less 0x20 (wrapping), it is above 0x5E
+  /// (`anyAbove5E`). A block with none is skipped whole, one with one is read byte by byte as a
+  /// word is (docs/architecture.md "JSON, fast and streamed"). `ScanReferenceTests` holds the byte loop as the reference.
   package static func needsEscaping(_ text: String) -> Bool {
     var text = text
     return text.withUTF8 { bytes in
@@ -47,19 +47,18 @@ package enum VisibleText {
       let ones: UInt64 = 0x0101_0101_0101_0101
       let high: UInt64 = 0x8080_8080_8080_8080
       let space = SIMD16<UInt8>(repeating: 0x20)
-      let top = SIMD16<UInt8>(repeating: 0x5E)
       var i = 0
       while count &- i >= 32 {
         let first = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self) &- space
         let second = raw.loadUnaligned(fromByteOffset: i &+ 16, as: SIMD16<UInt8>.self) &- space
-        if any(pointwiseMax(first, second) .> top) {
+        if anyAbove5E(pointwiseMax(first, second)) {
           for k in i..<(i &+ 32) where controlStarts(at: k, in: bytes) { return true }
         }
         i &+= 32
       }
       if count &- i >= 16 {
         let block = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self) &- space
-        if any(block .> top) {
+        if anyAbove5E(block) {
           for k in i..<(i &+ 16) where controlStarts(at: k, in: bytes) { return true }
         }
         i &+= 16
@@ -79,6 +78,22 @@ package enum VisibleText {
       }
       return false
     }
+  }
+
+  /// Whether a byte of `block` is above 0x5E: the block read as two words, each tested with the
+  /// "has a byte more than n" word test (a byte of 0x5F or more, plus 0x21, or itself, has its
+  /// high bit; a carry into the byte above comes only from a byte of 0xDF or more, itself
+  /// flagged), exact as a yes/no answer for the block. `any(block .> top)` was a call to the
+  /// vector's `min()` for every block (about 31 instructions; docs/architecture.md "Speed after
+  /// ingest: two cores"); `ScanReferenceTests` holds the scan to its byte loop.
+  @inline(__always)
+  private static func anyAbove5E(_ block: SIMD16<UInt8>) -> Bool {
+    let words = unsafeBitCast(block, to: SIMD2<UInt64>.self)
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let high: UInt64 = 0x8080_8080_8080_8080
+    let low = UInt64(littleEndian: words[0])
+    let upper = UInt64(littleEndian: words[1])
+    return ((low &+ ones &* 0x21) | low | (upper &+ ones &* 0x21) | upper) & high != 0
   }
 
   /// Whether a byte sequence `needsEscaping` looks for begins at `bytes[i]`.
