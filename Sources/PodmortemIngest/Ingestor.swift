@@ -275,7 +275,7 @@ package struct Ingestor: Sendable {
       }
     }
     // A kubepods cgroup (the kernel's OOM lines) names the pod's uid and the container's id.
-    if let cgroup = log.capture("cgroup"), log.capture("podUID") == nil {
+    if let cgroup = cgroupCapture(log), log.capture("podUID") == nil {
       let (podUID, containerID) = CgroupPath.parse(cgroup)
       if let podUID { log.captures.append(KeyValue("podUID", podUID)) }
       if let containerID, log.capture("containerID") == nil {
@@ -296,6 +296,21 @@ package struct Ingestor: Sendable {
       log.pod = name
       log.namespace = log.namespace ?? log.capture("namespace")
       log.container = log.container ?? log.capture("container")
+    }
+  }
+
+  /// `log.capture("cgroup")`, asked of every recognised record, its keys told by their length
+  /// first: `cgroup` is ASCII without `K`, `;` or `` ` ``, the only ASCII a non-ASCII scalar is
+  /// canonically equivalent to alone (UAX #15), so a key `==` to it is its very six bytes, and a
+  /// key of another length is not; each key was compared with `==`, a call into the standard
+  /// library for most (docs/architecture.md "Speed of the kubelet-log path"). The keys are read
+  /// through the array's storage, where a loop over the array copied each pair (two retains).
+  static func cgroupCapture(_ log: LogRecord) -> String? {
+    log.captures.withUnsafeBufferPointer { captures in
+      for k in captures.indices where captures[k].key.utf8.count == 6 && captures[k].key == "cgroup" {
+        return captures[k].value
+      }
+      return nil
     }
   }
 

@@ -1,5 +1,6 @@
 import Foundation
 import PodmortemModel
+import Synchronization
 
 /// The patterns podmortem recognises: the shipped `patterns/*.json` plus any `--patterns DIR`.
 ///
@@ -596,21 +597,25 @@ private final class MatchIndex: @unchecked Sendable {
 }
 
 /// A `MatchIndex` built on first use (under a lock, so concurrent first uses build it once).
+/// The lock is the standard library's `Mutex`, which the compiler inlines, where `NSLock` cost
+/// about 75 instructions a pair through Foundation on every text recognised (docs/architecture.md
+/// "Speed of the kubelet-log path").
 private final class LazyIndex: @unchecked Sendable {
   private let matchers: [Matcher]
-  // Guarded by `lock`.
-  private var built: MatchIndex?
-  private let lock = NSLock()
+  // Guarded by `lock`; the lock is what makes it safe, so the exclusivity check is left out, as
+  // `Regex.free` does.
+  @exclusivity(unchecked) private var built: MatchIndex?
+  private let lock = Mutex<Void>(())
 
   init(_ matchers: [Matcher]) { self.matchers = matchers }
 
   var value: MatchIndex {
-    lock.lock()
-    defer { lock.unlock() }
-    if let built { return built }
-    let index = MatchIndex(matchers)
-    built = index
-    return index
+    lock.withLock { _ in
+      if let built { return built }
+      let index = MatchIndex(matchers)
+      built = index
+      return index
+    }
   }
 }
 
@@ -638,7 +643,7 @@ private final class RecognitionMemo: @unchecked Sendable {
   // Guarded by `lock`; the lock is what makes it safe, so the exclusivity check is left out, as
   // `Regex.free` does.
   @exclusivity(unchecked) private var entries: [Entry?] = []
-  private let lock = NSLock()
+  private let lock = Mutex<Void>(())
 
   /// `look()`'s answer for `text` asked as `code`, or the one held for the same bytes and code.
   /// `look` sets its argument when a match hit a limit; then `failed` is set and nothing is held.
@@ -648,24 +653,38 @@ private final class RecognitionMemo: @unchecked Sendable {
     guard text.utf8.count <= Self.longest else { return look(&failed) }
     let mixed = UTF8Bytes.mixed(text) ^ (UInt64(truncatingIfNeeded: code) &* 0x9E37_79B9_7F4A_7C15)
     let place = Int(truncatingIfNeeded: mixed >> (64 - UInt64(Self.bits)))
-    lock.lock()
-    if !entries.isEmpty, let held = entries[place], held.code == code, UTF8Bytes.same(held.text, text) {
-      let hit = held.hit
-      lock.unlock()
-      return hit
-    }
-    lock.unlock()
+    if let known = held(text, code: code, place: place) { return known }
     var lookFailed = false
     let hit = look(&lookFailed)
     guard !lookFailed else {
       failed = true
       return hit
     }
-    lock.lock()
-    if entries.isEmpty { entries = [Entry?](repeating: nil, count: Self.slots) }
-    entries[place] = Entry(text: text, code: code, hit: hit)
-    lock.unlock()
+    keep(hit, text, code: code, place: place)
     return hit
+  }
+
+  // The two locked sections stay calls of their own, so `answer` stays small enough to be inlined
+  // where it is asked, as it was with `NSLock` (inlined, the look's closure copied the catalog).
+
+  /// The answer held at `place` for the same bytes and code (`.some(nil)`: no match), or nil.
+  @inline(never)
+  private func held(_ text: String, code: Int, place: Int) -> PatternHit?? {
+    lock.withLock { _ in
+      guard !entries.isEmpty, let held = entries[place], held.code == code, UTF8Bytes.same(held.text, text) else {
+        return nil
+      }
+      return .some(held.hit)
+    }
+  }
+
+  /// Holds `hit` at `place` for `text` asked as `code`.
+  @inline(never)
+  private func keep(_ hit: PatternHit?, _ text: String, code: Int, place: Int) {
+    lock.withLock { _ in
+      if entries.isEmpty { entries = [Entry?](repeating: nil, count: Self.slots) }
+      entries[place] = Entry(text: text, code: code, hit: hit)
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 import CPCRE2
 import Foundation
 import PodmortemModel
+import Synchronization
 
 /// Why a regex could not be compiled or a match could not finish.
 ///
@@ -82,9 +83,12 @@ package final class Regex: @unchecked Sendable {
   // one in `free` is used by nobody. The compiled code and a free scratch are taken under one
   // lock, where a pool of its own took a second lock on every match; the lock is what makes it
   // safe, so the runtime's exclusivity check (two `swift_beginAccess` calls on every match, 80
-  // instructions each) is left out (docs/architecture.md "Speed of the kubelet-log path").
+  // instructions each) is left out (docs/architecture.md "Speed of the kubelet-log path"). The
+  // lock is the standard library's `Mutex`, which the compiler inlines (an atomic exchange a side,
+  // where `NSLock` cost about 75 instructions a pair through Foundation, twice a match); it guards
+  // these properties, not a value, as `OutputFilter`'s does.
   @exclusivity(unchecked) private var free: [MatchScratch] = []
-  private let lock = NSLock()
+  private let lock = Mutex<Void>(())
   /// More would only hold memory: at most this many matches of one regex run at once in practice.
   private static let scratchCapacity = 8
 
@@ -165,30 +169,30 @@ package final class Regex: @unchecked Sendable {
 
   /// The compiled code, compiling it on first use.
   private func compiled() throws(RegexError) -> Compiled {
-    lock.lock()
-    defer { lock.unlock() }
-    if let compiledValue { return compiledValue }
-    let value = try Regex.compile(pattern, caseless: caseless, jit: jit)
-    compiledValue = value
-    return value
+    try lock.withLock { _ throws(RegexError) -> Compiled in
+      if let compiledValue { return compiledValue }
+      let value = try Regex.compile(pattern, caseless: caseless, jit: jit)
+      compiledValue = value
+      return value
+    }
   }
 
   /// The compiled code (compiling it on first use) and a free scratch if there is one, under one
   /// lock: what every match takes before it runs.
   private func compiledAndScratch() throws(RegexError) -> (Compiled, MatchScratch?) {
-    lock.lock()
-    defer { lock.unlock() }
-    if let compiledValue { return (compiledValue, free.popLast()) }
-    let value = try Regex.compile(pattern, caseless: caseless, jit: jit)
-    compiledValue = value
-    return (value, free.popLast())
+    try lock.withLock { _ throws(RegexError) -> (Compiled, MatchScratch?) in
+      if let compiledValue { return (compiledValue, free.popLast()) }
+      let value = try Regex.compile(pattern, caseless: caseless, jit: jit)
+      compiledValue = value
+      return (value, free.popLast())
+    }
   }
 
   /// Hands a scratch back after its match, kept for the next when fewer than `scratchCapacity` are.
   private func give(_ scratch: MatchScratch) {
-    lock.lock()
-    defer { lock.unlock() }
-    if free.count < Self.scratchCapacity { free.append(scratch) }
+    lock.withLock { _ in
+      if free.count < Self.scratchCapacity { free.append(scratch) }
+    }
   }
 
   /// The first match in `text` at or after UTF-8 byte offset `start` (lookbehinds still see the
