@@ -308,6 +308,39 @@ extension EventIdentity {
   /// of its strings retained and released again here (docs/architecture.md "Speed of the
   /// EventList path").
   package init(_ event: borrowing Event) {
+    let (fieldPath, message, component, host) = Self.cleaned(event)
+    // The whole value given at once through the synthesized memberwise initializer (above).
+    self = EventIdentity(
+      namespace: Self.nonEmpty(event.involved.namespace), kind: Self.nonEmpty(event.involved.kind)?.lowercased(),
+      name: event.involved.name, uid: Self.nonEmpty(event.involved.uid), fieldPath: fieldPath,
+      type: event.type.description, reason: event.reason, component: component, host: host,
+      message: Self.mayBegin(message, with: Self.combinedPrefix) ? Self.combinedPrefix : message,
+      pastedAt: event.involved.name.isEmpty ? event.involved.pastedAt : nil)
+  }
+
+  /// The initializer before it built the value in one step, each field set on `self` (the
+  /// reference of `IdentityInOneStepTests`).
+  init(bySteps event: borrowing Event) {
+    let (fieldPath, message, component, host) = Self.cleaned(event)
+    self.pastedAt = event.involved.name.isEmpty ? event.involved.pastedAt : nil
+    self.namespace = Self.nonEmpty(event.involved.namespace)
+    self.kind = Self.nonEmpty(event.involved.kind)?.lowercased()
+    self.name = event.involved.name
+    self.uid = Self.nonEmpty(event.involved.uid)
+    self.fieldPath = fieldPath
+    self.type = event.type.description
+    self.reason = event.reason
+    self.component = component
+    self.host = host
+    self.message = Self.mayBegin(message, with: Self.combinedPrefix) ? Self.combinedPrefix : message
+  }
+
+  /// The field path, the message (cleaned of a field-path prefix), the component and the host of
+  /// `event`, as both initializers read them.
+  @inline(__always)
+  private static func cleaned(
+    _ event: borrowing Event
+  ) -> (fieldPath: String?, message: String, component: String?, host: String?) {
     var fieldPath = Self.nonEmpty(event.involved.fieldPath)
     var message = Self.trimmed(event.message)
     // ≥1.35 describe prefixes the message with the field path (§1.6); a parser may leave it there.
@@ -325,40 +358,6 @@ extension EventIdentity {
       host = Self.nonEmpty(String(c[c.index(after: comma)...]))
       component = Self.nonEmpty(String(c[..<comma]))
     }
-    // The whole value given at once through the synthesized memberwise initializer (above).
-    self = EventIdentity(
-      namespace: Self.nonEmpty(event.involved.namespace), kind: Self.nonEmpty(event.involved.kind)?.lowercased(),
-      name: event.involved.name, uid: Self.nonEmpty(event.involved.uid), fieldPath: fieldPath,
-      type: event.type.description, reason: event.reason, component: component, host: host,
-      message: Self.mayBegin(message, with: Self.combinedPrefix) ? Self.combinedPrefix : message,
-      pastedAt: event.involved.name.isEmpty ? event.involved.pastedAt : nil)
-  }
-
-  /// The initializer before it built the value in one step, each field set on `self` (the
-  /// reference of `IdentityInOneStepTests`).
-  init(bySteps event: borrowing Event) {
-    var fieldPath = Self.nonEmpty(event.involved.fieldPath)
-    var message = Self.trimmed(event.message)
-    if let (path, rest) = Self.splitFieldPathPrefix(message), fieldPath == nil || fieldPath == path {
-      fieldPath = path
-      message = rest
-    }
-    var component = Self.nonEmpty(event.sourceComponent)
-    var host = Self.nonEmpty(event.sourceHost)
-    if host == nil, let c = component, Self.holdsComma(c), let comma = c.firstIndex(of: ",") {
-      host = Self.nonEmpty(String(c[c.index(after: comma)...]))
-      component = Self.nonEmpty(String(c[..<comma]))
-    }
-    self.pastedAt = event.involved.name.isEmpty ? event.involved.pastedAt : nil
-    self.namespace = Self.nonEmpty(event.involved.namespace)
-    self.kind = Self.nonEmpty(event.involved.kind)?.lowercased()
-    self.name = event.involved.name
-    self.uid = Self.nonEmpty(event.involved.uid)
-    self.fieldPath = fieldPath
-    self.type = event.type.description
-    self.reason = event.reason
-    self.component = component
-    self.host = host
-    self.message = Self.mayBegin(message, with: Self.combinedPrefix) ? Self.combinedPrefix : message
+    return (fieldPath, message, component, host)
   }
 }
